@@ -1,0 +1,171 @@
+# libodapi - one entry point: all, check, run, bench, install, clean.
+#
+#   make                      build the library, the programs, the examples
+#   make run                  install build dependencies, build, serve the sandbox
+#   make check                install dependencies, build, run every test
+#   make check SANITIZE=address,undefined
+#   make CC=clang             any C compiler with gcc-style flags
+#   make DB=client            thin build on libmariadb (no embedded server)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Objects go to build/; the library to lib/, the programs to bin/.
+
+VERSION    := 0.1.0
+SOVERSION  := 1
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DB         ?= embedded
+SANITIZE   ?=
+OPT        ?= -O2
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
+
+ifeq ($(DB),embedded)
+  DB_CFLAGS := -I/usr/include/mariadb -DODAPI_HAVE_EMBEDDED=1
+  DB_LIBS   := -lmariadbd
+  DB_PC     :=
+  DB_PC_LIBS := -lmariadbd
+else ifeq ($(DB),client)
+  DB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmariadb 2>/dev/null)
+  DB_LIBS   := $(shell $(PKG_CONFIG) --libs libmariadb 2>/dev/null)
+  DB_PC     := libmariadb
+  DB_PC_LIBS :=
+else
+  $(error DB must be embedded or client)
+endif
+
+WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wpointer-arith -Wformat=2 -Wno-unused-parameter
+CSTD   := -std=c11 -D_GNU_SOURCE
+SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer,)
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -pthread -Iinclude -Ilib $(DEPS_CFLAGS) $(DB_CFLAGS)
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DODAPI_BUILDING_LIB
+LIBS   = $(DB_LIBS) $(DEPS_LIBS) -pthread -lm
+LDFLAGS ?=
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRCS  := $(sort $(filter-out lib/schema-sql.c,$(wildcard lib/*.c)) lib/schema-sql.c)
+LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS))
+SO_REAL   := lib/libodapi.so.$(VERSION)
+SO_NAME   := libodapi.so.$(SOVERSION)
+STATIC    := lib/libodapi.a
+PROGS     := bin/odlocal bin/odservice
+EXAMPLES  := $(patsubst examples/%.c,examples/%,$(wildcard examples/*.c))
+UNIT_SRCS := $(sort $(wildcard test/unit/test_*.c))
+UNIT_BINS := $(patsubst test/unit/%.c,build/test/%,$(UNIT_SRCS))
+TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
+PC        := pkgconfig/odapi.pc
+
+.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags
+all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
+
+# Rebuild everything when the compiler or the flags change.
+FLAGS_LINE := $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)
+build/.flags: flags
+	@mkdir -p build
+	@echo '$(FLAGS_LINE)' | cmp -s - $@ || echo '$(FLAGS_LINE)' > $@
+
+build/lib/%.o: lib/%.c build/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+
+# lib/schema-sql.c is generated from the Open Dental DDL shipped in the tree.
+lib/schema-sql.c: data/od-schema.sql tools/embed.sh
+	sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+$(SO_REAL): $(LIB_OBJS) lib/odapi.map
+	$(CC) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=lib/odapi.map \
+	    -Wl,--no-undefined $(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
+lib/$(SO_NAME): $(SO_REAL)
+	ln -sf $(notdir $(SO_REAL)) $@
+lib/libodapi.so: lib/$(SO_NAME)
+	ln -sf $(SO_NAME) $@
+
+$(STATIC): $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $(LIB_OBJS)
+
+# The programs and examples use only the public API, through the shared
+# library; the rpath finds it beside them in the tree and after install.
+RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
+bin/%: bin/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+
+# Unit tests link the static library so they can reach internal functions.
+build/test/%: test/unit/%.c $(STATIC) build/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+build/test/helpers/%: test/helpers/%.c $(STATIC) build/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS)
+
+$(PC): pkgconfig/odapi.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@DB_PC@|$(DB_PC)|g' -e 's|@DB_PC_LIBS@|$(DB_PC_LIBS)|g' $< > $@
+
+# --- set-up, running, testing -------------------------------------------------
+
+deps:
+	sh tools/install-deps.sh
+
+# `make run`: everything from a fresh Debian 12 machine to a serving sandbox.
+run: deps
+	$(MAKE) run-built
+run-built: all
+	./bin/odlocal $(RUN_ARGS)
+
+# `make check`: everything from a fresh machine to a full test run.
+check: deps
+	$(MAKE) check-built
+check-built: all $(UNIT_BINS) $(TEST_HELPERS)
+	sh test/run.sh
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do $$t || exit 1; done
+
+bench: deps
+	$(MAKE) OPT=-O3 CFLAGS="-O3 -g -DNDEBUG" all
+	sh bench/run.sh
+
+# --- install ------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(INCLUDEDIR)/odapi $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 include/odapi/*.h $(DESTDIR)$(INCLUDEDIR)/odapi/
+	install -m 755 $(SO_REAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SO_REAL)) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libodapi.so
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 755 bin/odlocal $(DESTDIR)$(BINDIR)/
+	install -m 755 bin/odservice $(DESTDIR)$(SBINDIR)/
+	install -m 644 docs/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 docs/*.8 $(DESTDIR)$(MANDIR)/man8/
+	if [ -d dist ]; then sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)"; fi
+
+uninstall:
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/odapi
+	rm -f $(DESTDIR)$(LIBDIR)/libodapi.* $(DESTDIR)$(LIBDIR)/pkgconfig/odapi.pc
+	rm -f $(DESTDIR)$(BINDIR)/odlocal $(DESTDIR)$(SBINDIR)/odservice
+
+clean:
+	rm -rf build lib/libodapi.so* lib/libodapi.a $(PROGS) $(EXAMPLES) $(PC)
+distclean: clean
+
+-include $(LIB_OBJS:.o=.d)

@@ -1,0 +1,241 @@
+/*
+ * odapi/server.h - configure, start and extend an Open Dental API server.
+ *
+ * Life of a server:
+ *
+ *     odapi_config *cfg = odapi_config_new(ODAPI_MODE_LOCAL);
+ *     odapi_config_set_sandbox(cfg, NULL, 0);        // embedded demo practice
+ *     odapi_server *srv;
+ *     odapi_server_new(cfg, NULL, &srv);             // NULL: own event base
+ *     odapi_config_free(cfg);                        // the server keeps a copy
+ *     odapi_server_add_route(srv, "GET", "/hello/{Name}",
+ *                            ODAPI_PERM_READ_ALL, hello, NULL);
+ *     if (odapi_server_start(srv) != ODAPI_OK)
+ *         fprintf(stderr, "%s\n", odapi_server_errmsg(srv));
+ *     odapi_server_run(srv);                         // until SIGTERM/stop
+ *     odapi_server_free(srv);
+ *
+ * Threads: every function here that takes an odapi_server or odapi_request
+ * must be called on the thread that runs the server's event loop, except
+ * odapi_server_stop_async(). Handlers run on that thread; database work runs
+ * on the library's worker threads (odapi_request_db()).
+ */
+#ifndef ODAPI_SERVER_H
+#define ODAPI_SERVER_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct event_base;
+
+typedef struct odapi_config odapi_config;
+typedef struct odapi_server odapi_server;
+typedef struct odapi_request odapi_request;
+
+/* The two presets of design.md "Modes". */
+typedef enum odapi_mode {
+    ODAPI_MODE_LOCAL = 1,   /* Local API: 127.0.0.1 and ::1, port 30222 */
+    ODAPI_MODE_SERVICE = 2  /* API Service: all interfaces, port 30223,
+                               fires Database Events */
+} odapi_mode;
+
+/*
+ * API permissions (spec section 2.4). The numbers are Open Dental's own
+ * APIPermission values. ODAPI_PERM_NONE marks a route that needs no
+ * credentials; ODAPI_PERM_KEY one that needs a valid key and nothing more.
+ */
+typedef enum odapi_permission {
+    ODAPI_PERM_NONE = 0,
+    ODAPI_PERM_KEY = 1,
+    ODAPI_PERM_READ_ALL = 25,
+    ODAPI_PERM_ALL_OTHERS = 26,
+    ODAPI_PERM_COMM = 27,
+    ODAPI_PERM_DOCUMENTS = 28,
+    ODAPI_PERM_QUERIES = 29,
+    ODAPI_PERM_APPOINTMENTS = 30,
+    ODAPI_PERM_INSURANCE = 31,
+    ODAPI_PERM_PATIENTS = 32,
+    ODAPI_PERM_PAYMENTS = 33,
+    ODAPI_PERM_PAY_PLANS = 34,
+    ODAPI_PERM_PROCEDURE_LOGS = 35,
+    ODAPI_PERM_SETUP = 36,
+    ODAPI_PERM_TEXTING_ASAP = 37,
+    ODAPI_PERM_ENTERPRISE = 38,
+    ODAPI_PERM_INSURANCE_SIMPLE = 39 /* number ours: not published */
+} odapi_permission;
+
+/* Numeric limits, set with odapi_config_set_limit(). */
+typedef enum odapi_limit {
+    ODAPI_LIMIT_MAX_BODY = 1,        /* bytes of a request body */
+    ODAPI_LIMIT_MAX_HEADERS = 2,     /* bytes of the request line + headers */
+    ODAPI_LIMIT_TIMEOUT = 3,         /* seconds a connection may sit idle or
+                                        take to send a request */
+    ODAPI_LIMIT_MAX_CONNECTIONS = 4, /* open client connections */
+    ODAPI_LIMIT_DB_POOL = 5,         /* database worker threads */
+    ODAPI_LIMIT_DB_QUEUE = 6,        /* queued database jobs before 503 */
+    ODAPI_LIMIT_DRAIN_MS = 7,        /* graceful stop: longest wait for
+                                        requests in flight */
+    ODAPI_LIMIT_CRED_TTL = 8,        /* seconds a credential verdict lasts */
+    ODAPI_LIMIT_SANDBOX_PATIENTS = 9 /* patients seeded in a new sandbox */
+} odapi_limit;
+
+/* Log levels, as Open Dental's LogLevelOfApplication names them. */
+typedef enum odapi_log_level {
+    ODAPI_LOG_ERROR = 0,
+    ODAPI_LOG_WARNING = 1,
+    ODAPI_LOG_INFO = 2,
+    ODAPI_LOG_VERBOSE = 3
+} odapi_log_level;
+
+typedef void (*odapi_log_fn)(void *arg, odapi_log_level level,
+                             const char *message);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration                                                             */
+
+/* A configuration with the preset for mode, or NULL when out of memory. */
+odapi_config *odapi_config_new(odapi_mode mode);
+void odapi_config_free(odapi_config *cfg);
+
+/* Forget the preset's listen addresses. */
+int odapi_config_clear_listen(odapi_config *cfg);
+/* Listen on addr ("127.0.0.1", "::1", "0.0.0.0", "::", a host name) and
+ * port (0 = the mode's port). Up to 8 addresses. */
+int odapi_config_add_listen(odapi_config *cfg, const char *addr,
+                            unsigned port);
+/* Change the port of every listen address (0 = any free port, for tests;
+ * odapi_server_port() tells which). */
+int odapi_config_set_port(odapi_config *cfg, unsigned port);
+
+int odapi_config_set_limit(odapi_config *cfg, odapi_limit which, long value);
+
+/* A database server. host NULL or "localhost" with a socket path uses the
+ * unix socket; port 0 means 3306. */
+int odapi_config_set_db_server(odapi_config *cfg, const char *host,
+                               unsigned port, const char *socket,
+                               const char *user, const char *password,
+                               const char *database);
+/* An embedded MariaDB server with its data in datadir (created if absent).
+ * With create_schema non-zero the library creates the Open Dental tables
+ * and seeds a demo practice in an empty database (the sandbox). */
+int odapi_config_set_db_embedded(odapi_config *cfg, const char *datadir,
+                                 const char *database, int create_schema);
+/* Seed value of the demo practice (same seed, same rows). */
+int odapi_config_set_seed(odapi_config *cfg, unsigned long seed);
+/* Open Dental's low-privilege account (UserLow/PasswordLow) for queries. */
+int odapi_config_set_db_low_user(odapi_config *cfg, const char *user,
+                                 const char *password);
+
+/* Credentials: a keys file (docs/keys.md) and/or single pairs. */
+int odapi_config_set_keys_file(odapi_config *cfg, const char *path);
+/* perms: comma-separated permission names as in spec 2.4 ("ApiReadAll,
+ * ApiPatients"), or "all". */
+int odapi_config_add_key(odapi_config *cfg, const char *developer_key,
+                         const char *customer_key, const char *developer_name,
+                         const char *perms);
+/* A remote validation URL (https://...); ca_file NULL = system CAs. */
+int odapi_config_set_validator_url(odapi_config *cfg, const char *url,
+                                   const char *ca_file);
+
+/* Where log lines go (default: stderr), and the most verbose level kept. */
+int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn, void *arg,
+                         odapi_log_level level);
+
+/* ------------------------------------------------------------------------ */
+/* Server                                                                    */
+
+/* Make a server from cfg (copied; cfg may be freed afterwards). base NULL:
+ * the server owns an event base and odapi_server_run() drives it; else the
+ * application drives base (which must have been made after
+ * evthread_use_pthreads()). */
+int odapi_server_new(const odapi_config *cfg, struct event_base *base,
+                     odapi_server **out);
+
+/* Open the database and the listeners. ODAPI_E_ADDR_IN_USE when another
+ * program has the port; the message says which. */
+int odapi_server_start(odapi_server *srv);
+
+/* Run the server's own event loop until the server stops (SIGINT and
+ * SIGTERM stop it gracefully when odapi_server_handle_signals() was
+ * called). Returns ODAPI_OK after a clean stop. */
+int odapi_server_run(odapi_server *srv);
+
+/* Catch SIGINT/SIGTERM (graceful stop) and ignore SIGPIPE, on the server's
+ * event base. SIGHUP calls hup(arg) when hup is not NULL. */
+int odapi_server_handle_signals(odapi_server *srv, void (*hup)(void *arg),
+                                void *arg);
+
+/* Graceful stop: stop accepting, let requests in flight finish (up to
+ * ODAPI_LIMIT_DRAIN_MS), close connections, then leave the loop. */
+void odapi_server_stop(odapi_server *srv);
+/* The same, callable from any thread or a signal-free context. */
+void odapi_server_stop_async(odapi_server *srv);
+
+/* Stop (if running) and free everything. */
+void odapi_server_free(odapi_server *srv);
+
+/* The last error's message, "" when none. */
+const char *odapi_server_errmsg(const odapi_server *srv);
+/* The port actually listened on (after start). */
+unsigned odapi_server_port(const odapi_server *srv);
+/* "http://127.0.0.1:30222/api/v1/" for the first listen address. */
+const char *odapi_server_base_url(const odapi_server *srv);
+/* The server's event base. */
+struct event_base *odapi_server_event_base(odapi_server *srv);
+
+/* ------------------------------------------------------------------------ */
+/* Routes and requests                                                       */
+
+/* A handler runs on the loop thread. It must answer the request exactly
+ * once, now or later (after odapi_request_db()), with odapi_reply*(). */
+typedef void (*odapi_handler_fn)(odapi_request *req, void *arg);
+
+/* Add a route under /api/v1. pattern is "/resource[/segment...]"; a
+ * segment "{Name}" matches any one segment and is read back with
+ * odapi_request_segment(req, "Name"). Literal segments win over named ones.
+ * Routes added by the application come before the built-in ones. */
+int odapi_server_add_route(odapi_server *srv, const char *method,
+                           const char *pattern, odapi_permission perm,
+                           odapi_handler_fn handler, void *arg);
+
+const char *odapi_request_method(const odapi_request *req);
+/* The path without the query string, not decoded. */
+const char *odapi_request_path(const odapi_request *req);
+/* A named segment of the route's pattern, percent-decoded; NULL if none. */
+const char *odapi_request_segment(const odapi_request *req, const char *name);
+/* A query parameter, decoded once ('+' and %20 are spaces); NULL if
+ * absent. Names are matched case-insensitively. */
+const char *odapi_request_query(const odapi_request *req, const char *name);
+/* A request header, NULL if absent. */
+const char *odapi_request_header(const odapi_request *req, const char *name);
+/* The request body (NUL-terminated; len may be NULL). */
+const char *odapi_request_body(const odapi_request *req, size_t *len);
+/* The developer name of the caller's key ("" on routes without one). */
+const char *odapi_request_developer(const odapi_request *req);
+
+/* Add a response header (e.g. Location) before replying. */
+int odapi_request_add_header(odapi_request *req, const char *name,
+                             const char *value);
+/* Reply with status and a JSON body (len (size_t)-1: strlen). */
+void odapi_reply(odapi_request *req, int status, const char *json,
+                 size_t len);
+/* Reply with status and message encoded as a JSON string, the API's error
+ * form: odapi_reply_error(req, 404, "Patient not found.") sends
+ * "Patient not found." with its quotes. */
+void odapi_reply_error(odapi_request *req, int status, const char *message);
+
+/* Run work(mysql, arg) on a database worker thread (mysql is that worker's
+ * MYSQL *), then done(req, arg) on the loop thread, where the handler
+ * replies. ODAPI_E_BUSY when the queue is full (the caller should reply
+ * 503), ODAPI_E_STATE without a database. */
+int odapi_request_db(odapi_request *req, void (*work)(void *mysql, void *arg),
+                     void (*done)(odapi_request *req, void *arg), void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ODAPI_SERVER_H */

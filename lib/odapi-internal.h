@@ -1,0 +1,97 @@
+/*
+ * odapi-internal.h - what the library's own files share. Never installed.
+ *
+ * Conventions: public functions are odapi_* and marked ODAPI_EXPORT; every
+ * other non-static symbol is od_* and stays inside the shared library
+ * (hidden visibility plus lib/odapi.map).
+ */
+#ifndef ODAPI_INTERNAL_H
+#define ODAPI_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <odapi/odapi.h>
+
+#define ODAPI_EXPORT __attribute__((visibility("default")))
+#define OD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define OD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#define OD_PORT_LOCAL 30222
+#define OD_PORT_SERVICE 30223
+#define OD_MAX_LISTEN 8
+#define OD_LIMIT_COUNT 10 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+
+/* ---- logging (log.c) ---------------------------------------------------- */
+
+struct od_logger {
+    odapi_log_fn fn; /* NULL: stderr */
+    void *arg;
+    int level;       /* most verbose level kept */
+};
+
+void od_log(const struct od_logger *lg, int level, const char *fmt, ...)
+    OD_PRINTF(3, 4);
+void od_vlog(const struct od_logger *lg, int level, const char *fmt,
+             va_list ap) OD_PRINTF(3, 0);
+
+/* ---- configuration (config.c) ------------------------------------------- */
+
+enum od_db_kind { OD_DB_NONE = 0, OD_DB_SERVER = 1, OD_DB_EMBEDDED = 2 };
+
+struct od_listen {
+    char *addr;
+    unsigned port;
+};
+
+struct od_key {
+    char *developer_key;
+    char *customer_key;
+    char *developer_name;
+    char *perms; /* as given to odapi_config_add_key */
+};
+
+struct odapi_config {
+    odapi_mode mode;
+    struct od_listen listen[OD_MAX_LISTEN];
+    int nlisten;
+    long limits[OD_LIMIT_COUNT];
+
+    enum od_db_kind db_kind;
+    char *db_host, *db_socket, *db_user, *db_password, *db_name;
+    unsigned db_port;
+    char *db_datadir;
+    int db_create_schema;
+    unsigned long seed;
+    char *db_low_user, *db_low_password;
+
+    char *keys_file;
+    struct od_key *keys;
+    int nkeys;
+    char *validator_url, *validator_ca;
+
+    struct od_logger log;
+};
+
+/* A deep copy, or NULL when out of memory. */
+odapi_config *od_config_dup(const odapi_config *cfg);
+long od_config_limit(const odapi_config *cfg, odapi_limit which);
+
+/* ---- small helpers (util.c) --------------------------------------------- */
+
+/* strdup that accepts NULL (returns NULL) and sets *oom on failure. */
+char *od_strdup0(const char *s, int *oom);
+/* Replace *dst by a copy of src; ODAPI_E_NOMEM on failure. */
+int od_set_str(char **dst, const char *src);
+/* Append s as a JSON string literal (quotes, escapes) to buf of size cap,
+ * NUL-terminated; returns the length it needs (like snprintf). Invalid UTF-8
+ * bytes become U+FFFD. */
+size_t od_json_quote(char *buf, size_t cap, const char *s);
+/* Constant-time comparison of two byte strings of possibly different
+ * lengths (the time depends only on the lengths). 1 when equal. */
+int od_ct_equal(const void *a, size_t alen, const void *b, size_t blen);
+/* Monotonic clock in milliseconds. */
+uint64_t od_now_ms(void);
+
+#endif /* ODAPI_INTERNAL_H */
