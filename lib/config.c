@@ -86,6 +86,9 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->keys_file);
     free(cfg->validator_url);
     free(cfg->validator_ca);
+    free(cfg->log_file);
+    free(cfg->tls_cert);
+    free(cfg->tls_key);
     free_keys(cfg);
     free(cfg);
 }
@@ -291,6 +294,9 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->keys_file = od_strdup0(cfg->keys_file, &oom);
     c->validator_url = od_strdup0(cfg->validator_url, &oom);
     c->validator_ca = od_strdup0(cfg->validator_ca, &oom);
+    c->log_file = od_strdup0(cfg->log_file, &oom);
+    c->tls_cert = od_strdup0(cfg->tls_cert, &oom);
+    c->tls_key = od_strdup0(cfg->tls_key, &oom);
     c->keys = NULL;
     c->nkeys = 0;
     if (cfg->nkeys) {
@@ -315,4 +321,22 @@ odapi_config *od_config_dup(const odapi_config *cfg)
         return NULL;
     }
     return c;
+}
+
+ODAPI_EXPORT int odapi_config_set_log_file(odapi_config *cfg, const char *path)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    return od_set_str(&cfg->log_file, path && *path ? path : NULL);
+}
+
+ODAPI_EXPORT int odapi_config_set_tls(odapi_config *cfg, const char *cert_file,
+                                      const char *key_file)
+{
+    if (!cfg || (!cert_file) != (!key_file))
+        return ODAPI_E_INVALID;
+    if (od_set_str(&cfg->tls_cert, cert_file) ||
+        od_set_str(&cfg->tls_key, key_file))
+        return ODAPI_E_NOMEM;
+    return ODAPI_OK;
 }

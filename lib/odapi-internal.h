@@ -72,6 +72,8 @@ struct odapi_config {
     char *validator_url, *validator_ca;
 
     struct od_logger log;
+    char *log_file;
+    char *tls_cert, *tls_key;
 };
 
 /* A deep copy, or NULL when out of memory. */

@@ -144,6 +144,23 @@ int odapi_config_set_validator_url(odapi_config *cfg, const char *url,
 int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn, void *arg,
                          odapi_log_level level);
 
+/* Serve HTTPS with this certificate chain and private key (PEM files). */
+int odapi_config_set_tls(odapi_config *cfg, const char *cert_file,
+                         const char *key_file);
+
+/* Read Open Dental's OpenDentalWebConfig.xml (spec 8.2) into cfg: the
+ * DatabaseConnection whose Note is note (NULL: "DentalOffice", or the only
+ * entry), LogLevelOfApplication, and libodapi's optional extension elements
+ * (docs/webconfig.md). On failure returns ODAPI_E_CONFIG (or ODAPI_E_IO,
+ * ODAPI_E_NOMEM) and writes one sentence naming the file, the element and
+ * the fix into err. */
+int odapi_config_load_webconfig(odapi_config *cfg, const char *path,
+                                const char *note, char *err, size_t errlen);
+
+/* Also write log lines, and one line per request, to this file (appended,
+ * reopened by odapi_server_reopen_logs(), e.g. after logrotate). */
+int odapi_config_set_log_file(odapi_config *cfg, const char *path);
+
 /* ------------------------------------------------------------------------ */
 /* Server                                                                    */
 
@@ -173,6 +190,9 @@ int odapi_server_handle_signals(odapi_server *srv, void (*hup)(void *arg),
 void odapi_server_stop(odapi_server *srv);
 /* The same, callable from any thread or a signal-free context. */
 void odapi_server_stop_async(odapi_server *srv);
+
+/* Reopen the log file (after logrotate moved it). */
+int odapi_server_reopen_logs(odapi_server *srv);
 
 /* Stop (if running) and free everything. */
 void odapi_server_free(odapi_server *srv);
