@@ -64,6 +64,7 @@ struct wc_parse {
     /* the text element being collected */
     char **slot;
     int slot_depth;
+    int slot_verbatim; /* a password: keep its spaces unless on own lines */
     char *text;
     size_t textlen;
 };
@@ -142,9 +143,10 @@ static int find_name(const char *const *names, int n, const char *name)
     return -1;
 }
 
-static void begin_text(struct wc_parse *p, char **slot)
+static void begin_text(struct wc_parse *p, char **slot, int verbatim)
 {
     p->slot = slot;
+    p->slot_verbatim = verbatim;
     p->slot_depth = p->depth;
     p->textlen = 0;
 }
@@ -206,7 +208,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
             return;
         }
         p->top_line[i] = cur_line(p);
-        begin_text(p, &p->top[i]);
+        begin_text(p, &p->top[i], 0);
         return;
     }
     if (p->depth == 3 && p->in_conn >= 0) {
@@ -221,7 +223,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
             return;
         }
         c->line[i] = cur_line(p);
-        begin_text(p, &c->v[i]);
+        begin_text(p, &c->v[i], i == F_PASSWORD || i == F_PASSLOW);
     }
 }
 
@@ -238,10 +240,14 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
         return;
     if (p->slot && p->depth == p->slot_depth) {
         size_t a = 0, b = p->textlen;
-        while (a < b && is_space((unsigned char)p->text[a]))
-            a++;
-        while (b > a && is_space((unsigned char)p->text[b - 1]))
-            b--;
+        /* A password may begin or end with a space; only the indentation
+         * of a value written on lines of its own is trimmed from it. */
+        if (!p->slot_verbatim || memchr(p->text, '\n', p->textlen)) {
+            while (a < b && is_space((unsigned char)p->text[a]))
+                a++;
+            while (b > a && is_space((unsigned char)p->text[b - 1]))
+                b--;
+        }
         if (!(*p->slot = malloc(b - a + 1))) {
             failf(p, ODAPI_E_NOMEM, 0, "out of memory while reading <%s>",
                   p->names[p->depth]);

@@ -390,6 +390,28 @@ static void ipv6_computer_name(void **state)
     assert_int_equal(cfg->db_port, 3310);
 }
 
+static void whitespace_and_pieces(void **state)
+{
+    odapi_config *cfg = *state;
+    const char *p = tmpfile_with(
+        "ws.xml",
+        "<ConnectionSettings>\r\n   <DatabaseConnection>\r\n"
+        "      <ComputerName>\r\n         db1\r\n      </ComputerName>\r\n"
+        "      <Database>\topen<![CDATA[den]]>tal </Database>\r\n"
+        "      <User>ro<!-- a comment -->ot</User>\r\n"
+        "      <Password> spaced pw </Password>\r\n"
+        "      <UserLow>low</UserLow>\r\n"
+        "      <PasswordLow>\r\n         lowpw\r\n      </PasswordLow>\r\n",
+        "", 0, "   </DatabaseConnection>\r\n</ConnectionSettings>\r\n");
+    assert_int_equal(load_path(cfg, p), ODAPI_OK);
+    assert_string_equal(cfg->db_host, "db1");
+    assert_string_equal(cfg->db_name, "opendental");
+    assert_string_equal(cfg->db_user, "root");
+    /* a password keeps its own spaces; indentation on own lines goes */
+    assert_string_equal(cfg->db_password, " spaced pw ");
+    assert_string_equal(cfg->db_low_password, "lowpw");
+}
+
 static void null_arguments(void **state)
 {
     odapi_config *cfg = *state;
@@ -456,6 +478,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unix_socket_as_computer_name,
                                         gen_setup, gen_teardown),
         cmocka_unit_test_setup_teardown(ipv6_computer_name, gen_setup,
+                                        gen_teardown),
+        cmocka_unit_test_setup_teardown(whitespace_and_pieces, gen_setup,
                                         gen_teardown),
         cmocka_unit_test_setup_teardown(null_arguments, setup, teardown),
     };
