@@ -198,12 +198,14 @@ static void wait_for(struct result *r, int n)
         fail_msg("no answer within 10 s");
 }
 
+static const char *url_host = "127.0.0.1";
+
 static struct od_cred *new_cred(int port, const char *ca, long ttl)
 {
     odapi_config *cfg = odapi_config_new(ODAPI_MODE_LOCAL);
     char url[128], cafile[128], err[512] = "";
     struct od_cred *c;
-    snprintf(url, sizeof url, "https://127.0.0.1:%d/validate?v=1", port);
+    snprintf(url, sizeof url, "https://%s:%d/validate?v=1", url_host, port);
     snprintf(cafile, sizeof cafile, "%s/%s", dir, ca);
     odapi_config_set_validator_url(cfg, url, cafile);
     odapi_config_set_log(cfg, on_log, NULL, ODAPI_LOG_VERBOSE);
@@ -414,6 +416,34 @@ static void test_untrusted_ca(void **state)
     expect_tls_refusal("good", "other-ca.crt", "certificate");
 }
 
+/* A host name rather than an address: SNI plus the name check. The fake
+ * server also listens on ::1 where it can, whichever localhost resolves to. */
+static void test_dns_host_name(void **state)
+{
+    struct fake f;
+    struct od_cred *c;
+    struct result r;
+    url_host = "localhost";
+    fake_start(&f, "good");
+    (void)evhttp_bind_socket(f.http, "::1", (unsigned short)f.port);
+    c = new_cred(f.port, "ca.crt", 0);
+    check_wait(c, GOOD, &r);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(f.calls, 1);
+    od_cred_free(c);
+    fake_stop(&f);
+
+    fake_start(&f, "wronghost");
+    (void)evhttp_bind_socket(f.http, "::1", (unsigned short)f.port);
+    c = new_cred(f.port, "ca.crt", 0);
+    check_wait(c, GOOD, &r);
+    assert_int_equal(r.status, 401);
+    assert_int_equal(f.calls, 0);
+    od_cred_free(c);
+    fake_stop(&f);
+    url_host = "127.0.0.1";
+}
+
 static void test_unreachable_port_and_timeout(void **state)
 {
     struct od_cred *c;
@@ -583,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_statuses_and_refusals),
         cmocka_unit_test(test_wrong_host_name),
         cmocka_unit_test(test_untrusted_ca),
+        cmocka_unit_test(test_dns_host_name),
         cmocka_unit_test(test_unreachable_port_and_timeout),
         cmocka_unit_test(test_cache_bound_remote),
         cmocka_unit_test(test_free_while_pending),
