@@ -340,3 +340,11 @@ ODAPI_EXPORT int odapi_config_set_tls(odapi_config *cfg, const char *cert_file,
         return ODAPI_E_NOMEM;
     return ODAPI_OK;
 }
+
+ODAPI_EXPORT int odapi_config_set_db_owned(odapi_config *cfg, int owned)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    cfg->db_create_schema = owned != 0;
+    return ODAPI_OK;
+}

@@ -123,6 +123,10 @@ int odapi_config_set_db_server(odapi_config *cfg, const char *host,
  * and seeds a demo practice in an empty database (the sandbox). */
 int odapi_config_set_db_embedded(odapi_config *cfg, const char *datadir,
                                  const char *database, int create_schema);
+/* Declare the configured database as owned by the library: when it has no
+ * Open Dental tables, create them and seed a demo practice (the embedded
+ * sandbox is always owned). Never set this for a real practice database. */
+int odapi_config_set_db_owned(odapi_config *cfg, int owned);
 /* Seed value of the demo practice (same seed, same rows). */
 int odapi_config_set_seed(odapi_config *cfg, unsigned long seed);
 /* Open Dental's low-privilege account (UserLow/PasswordLow) for queries. */
@@ -174,6 +178,11 @@ int odapi_server_new(const odapi_config *cfg, struct event_base *base,
 /* Open the database and the listeners. ODAPI_E_ADDR_IN_USE when another
  * program has the port; the message says which. */
 int odapi_server_start(odapi_server *srv);
+
+/* Open the database as odapi_server_start() would (create and seed an owned
+ * database, check the schema), then close it, without serving: for set-up
+ * and for checking a configuration. */
+int odapi_server_prepare_database(odapi_server *srv);
 
 /* Run the server's own event loop until the server stops (SIGINT and
  * SIGTERM stop it gracefully when odapi_server_handle_signals() was

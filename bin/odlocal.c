@@ -1,0 +1,339 @@
+/*
+ * odlocal - the Open Dental Local API on 127.0.0.1:30222 and [::1]:30222.
+ *
+ * With no database named it serves the embedded sandbox practice (created
+ * and seeded on first start). It uses only the public libodapi API.
+ * Exit codes (docs/odlocal.1): 0 stopped cleanly, 1 usage, 2 configuration,
+ * 3 port in use, 4 database, 5 other.
+ */
+#include <odapi/odapi.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEMO_DEVELOPER_KEY "NFF6i0KrXrxDkZHt" /* spec 2.1: Open Dental's */
+#define DEMO_CUSTOMER_KEY "VzkmZEaUWOjnQX2z"  /* published test pair */
+
+enum { EXIT_USAGE = 1, EXIT_CONFIG = 2, EXIT_PORT = 3, EXIT_DB = 4,
+       EXIT_OTHER = 5 };
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: odlocal [OPTION]...\n"
+"Serve the Open Dental API (Local API) on 127.0.0.1 and ::1.\n"
+"With no database options, serve the embedded sandbox practice.\n"
+"\n"
+"  -p, --port N            port (default 30222; 0 = any free port)\n"
+"  -d, --data-dir DIR      sandbox folder (default $XDG_DATA_HOME/odapi/sandbox)\n"
+"      --patients N        patients in a new sandbox (default 200)\n"
+"      --seed N            seed of the sandbox's demo data (default 1)\n"
+"  -c, --config FILE       database from an OpenDentalWebConfig.xml\n"
+"      --note NOTE         which DatabaseConnection of it (default DentalOffice)\n"
+"      --db-host HOST      database server host (default localhost)\n"
+"      --db-port N         database server port (default 3306)\n"
+"      --db-socket PATH    database server unix socket\n"
+"      --db-user USER      database user (default root)\n"
+"      --db-name NAME      database name (default opendental)\n"
+"                          the password is read from $ODAPI_DB_PASSWORD\n"
+"      --db-create         create the schema and seed a demo practice in an\n"
+"                          empty server database (never on a real one)\n"
+"      --keys FILE         API key pairs and permissions (docs/credentials.md)\n"
+"      --demo-key DEV/CUST the sandbox's demo key pair (default Open Dental's\n"
+"                          published test pair)\n"
+"      --pool N            database connections (default 4)\n"
+"      --timeout SECS      idle and request timeout (default 30)\n"
+"      --max-connections N open connections at most (default 4096)\n"
+"      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --log-level LEVEL   Error, Warning, Information or Verbose\n"
+"      --init-only         prepare the database, then exit without serving\n"
+"  -q, --quiet             no start-up banner\n"
+"  -h, --help              this help\n"
+"  -V, --version           version\n"
+"\n"
+"Exit status: 0 stopped, 1 usage, 2 configuration, 3 port in use,\n"
+"4 database, 5 other. See odlocal(1).\n");
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int exit_code_for(int rc)
+{
+    switch (rc) {
+    case ODAPI_E_ADDR_IN_USE: return EXIT_PORT;
+    case ODAPI_E_DB_CONNECT:
+    case ODAPI_E_DB:
+    case ODAPI_E_DB_SCHEMA:
+    case ODAPI_E_DB_LOCKED: return EXIT_DB;
+    case ODAPI_E_CONFIG:
+    case ODAPI_E_INVALID:
+    case ODAPI_E_IO: return EXIT_CONFIG;
+    default: return EXIT_OTHER;
+    }
+}
+
+static int parse_level(const char *s, odapi_log_level *out)
+{
+    static const struct { const char *name; odapi_log_level level; } t[] = {
+        {"error", ODAPI_LOG_ERROR}, {"warning", ODAPI_LOG_WARNING},
+        {"information", ODAPI_LOG_INFO}, {"info", ODAPI_LOG_INFO},
+        {"verbose", ODAPI_LOG_VERBOSE}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcasecmp(s, t[i].name) == 0) {
+            *out = t[i].level;
+            return 0;
+        }
+    return -1;
+}
+
+static void default_data_dir(char *buf, size_t cap)
+{
+    const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (x && *x)
+        snprintf(buf, cap, "%s/odapi/sandbox", x);
+    else if (home && *home)
+        snprintf(buf, cap, "%s/.local/share/odapi/sandbox", home);
+    else
+        snprintf(buf, cap, "./odapi-sandbox");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"data-dir", required_argument, NULL, 'd'},
+        {"patients", required_argument, NULL, 1},
+        {"seed", required_argument, NULL, 2},
+        {"config", required_argument, NULL, 'c'},
+        {"note", required_argument, NULL, 3},
+        {"db-host", required_argument, NULL, 4},
+        {"db-port", required_argument, NULL, 5},
+        {"db-socket", required_argument, NULL, 6},
+        {"db-user", required_argument, NULL, 7},
+        {"db-name", required_argument, NULL, 8},
+        {"db-create", no_argument, NULL, 9},
+        {"keys", required_argument, NULL, 10},
+        {"demo-key", required_argument, NULL, 11},
+        {"pool", required_argument, NULL, 12},
+        {"log-level", required_argument, NULL, 13},
+        {"init-only", no_argument, NULL, 14},
+        {"timeout", required_argument, NULL, 15},
+        {"max-connections", required_argument, NULL, 16},
+        {"max-body", required_argument, NULL, 17},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    long port = -1, patients = -1, pool = -1, dbport = 0, seed = 1;
+    long timeout = -1, max_conns = -1, max_body = -1;
+    const char *data_dir = NULL, *config = NULL, *note = NULL;
+    const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
+    const char *db_name = NULL, *keys = NULL, *demo = NULL;
+    int db_create = 0, init_only = 0, quiet = 0, use_server, c, rc;
+    odapi_log_level level = ODAPI_LOG_INFO;
+    int level_set = 0;
+    char dirbuf[PATH_MAX], err[1024], demo_dev[129], demo_cust[129];
+    odapi_config *cfg;
+    odapi_server *srv;
+
+    while ((c = getopt_long(argc, argv, "p:d:c:qhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (parse_long(optarg, 0, 65535, &port)) goto bad_number;
+            break;
+        case 'd': data_dir = optarg; break;
+        case 1:
+            if (parse_long(optarg, 1, 10000000, &patients)) goto bad_number;
+            break;
+        case 2:
+            if (parse_long(optarg, 0, LONG_MAX, &seed)) goto bad_number;
+            break;
+        case 'c': config = optarg; break;
+        case 3: note = optarg; break;
+        case 4: db_host = optarg; break;
+        case 5:
+            if (parse_long(optarg, 1, 65535, &dbport)) goto bad_number;
+            break;
+        case 6: db_socket = optarg; break;
+        case 7: db_user = optarg; break;
+        case 8: db_name = optarg; break;
+        case 9: db_create = 1; break;
+        case 10: keys = optarg; break;
+        case 11: demo = optarg; break;
+        case 12:
+            if (parse_long(optarg, 1, 256, &pool)) goto bad_number;
+            break;
+        case 13:
+            if (parse_level(optarg, &level)) {
+                fprintf(stderr, "odlocal: unknown log level '%s' (Error, "
+                                "Warning, Information, Verbose)\n", optarg);
+                return EXIT_USAGE;
+            }
+            level_set = 1;
+            break;
+        case 14: init_only = 1; break;
+        case 15:
+            if (parse_long(optarg, 1, 3600, &timeout)) goto bad_number;
+            break;
+        case 16:
+            if (parse_long(optarg, 1, 1000000, &max_conns)) goto bad_number;
+            break;
+        case 17:
+            if (parse_long(optarg, 1, LONG_MAX, &max_body)) goto bad_number;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("odlocal %s\n", odapi_version()); return 0;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "odlocal: unexpected argument '%s' (see --help)\n",
+                argv[optind]);
+        return EXIT_USAGE;
+    }
+    use_server = config || db_host || db_socket || db_name || dbport;
+    if (config && (db_host || db_socket || db_name || dbport)) {
+        fprintf(stderr, "odlocal: use either --config or the --db-* "
+                        "options, not both\n");
+        return EXIT_USAGE;
+    }
+    if (demo) {
+        const char *slash = strchr(demo, '/');
+        if (!slash || slash == demo || !slash[1] ||
+            (size_t)(slash - demo) >= sizeof demo_dev ||
+            strlen(slash + 1) >= sizeof demo_cust) {
+            fprintf(stderr, "odlocal: --demo-key wants DEVELOPERKEY/"
+                            "CUSTOMERKEY\n");
+            return EXIT_USAGE;
+        }
+        snprintf(demo_dev, sizeof demo_dev, "%.*s", (int)(slash - demo), demo);
+        snprintf(demo_cust, sizeof demo_cust, "%s", slash + 1);
+    } else {
+        snprintf(demo_dev, sizeof demo_dev, "%s", DEMO_DEVELOPER_KEY);
+        snprintf(demo_cust, sizeof demo_cust, "%s", DEMO_CUSTOMER_KEY);
+    }
+
+    if (!(cfg = odapi_config_new(ODAPI_MODE_LOCAL))) {
+        fprintf(stderr, "odlocal: out of memory\n");
+        return EXIT_OTHER;
+    }
+    if (port >= 0)
+        odapi_config_set_port(cfg, (unsigned)port);
+    if (pool > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, pool);
+    if (timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, timeout);
+    if (max_conns > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, max_conns);
+    if (max_body > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, max_body);
+    if (config) {
+        rc = odapi_config_load_webconfig(cfg, config, note, err, sizeof err);
+        if (rc != ODAPI_OK) {
+            fprintf(stderr, "odlocal: %s\n", err);
+            odapi_config_free(cfg);
+            return EXIT_CONFIG;
+        }
+    } else if (use_server) {
+        rc = odapi_config_set_db_server(cfg, db_host, (unsigned)dbport,
+                                        db_socket, db_user ? db_user : "root",
+                                        getenv("ODAPI_DB_PASSWORD"),
+                                        db_name ? db_name : "opendental");
+        if (rc != ODAPI_OK) {
+            fprintf(stderr, "odlocal: bad database options: %s\n",
+                    odapi_strerror(rc));
+            odapi_config_free(cfg);
+            return EXIT_USAGE;
+        }
+    } else {
+        if (!data_dir) {
+            default_data_dir(dirbuf, sizeof dirbuf);
+            data_dir = dirbuf;
+        }
+        rc = odapi_config_set_db_embedded(cfg, data_dir, "opendental", 1);
+        if (rc != ODAPI_OK) {
+            fprintf(stderr, "odlocal: cannot use the sandbox in %s: %s\n",
+                    data_dir, odapi_strerror(rc));
+            odapi_config_free(cfg);
+            return rc == ODAPI_E_UNSUPPORTED ? EXIT_CONFIG : EXIT_USAGE;
+        }
+    }
+    if (db_create)
+        odapi_config_set_db_owned(cfg, 1);
+    if (patients > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
+    odapi_config_set_seed(cfg, (unsigned long)seed);
+    if (level_set)
+        odapi_config_set_log(cfg, NULL, NULL, level);
+    if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
+        odapi_config_free(cfg);
+        return EXIT_OTHER;
+    }
+    /* The sandbox (and a database we create) answers the demo pair with
+     * every permission, so tutorials written for Open Dental's test
+     * database work unchanged. */
+    if (!use_server || db_create || demo)
+        odapi_config_add_key(cfg, demo_dev, demo_cust, "Sandbox Developer",
+                             "all");
+
+    rc = odapi_server_new(cfg, NULL, &srv);
+    odapi_config_free(cfg);
+    if (rc != ODAPI_OK) {
+        fprintf(stderr, "odlocal: %s\n", odapi_strerror(rc));
+        return EXIT_OTHER;
+    }
+    if (init_only) {
+        rc = odapi_server_prepare_database(srv);
+        if (rc != ODAPI_OK)
+            fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
+        odapi_server_free(srv);
+        return rc == ODAPI_OK ? 0 : exit_code_for(rc);
+    }
+    rc = odapi_server_start(srv);
+    if (rc != ODAPI_OK) {
+        fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
+        odapi_server_free(srv);
+        return exit_code_for(rc);
+    }
+    odapi_server_handle_signals(srv, NULL, NULL);
+    if (!quiet) {
+        const char *url = odapi_server_base_url(srv);
+        printf("odlocal %s: the Open Dental Local API is serving %s\n",
+               odapi_version(),
+               use_server ? "the configured database" : "the sandbox practice");
+        if (!use_server)
+            printf("  Sandbox:  %s\n", data_dir);
+        printf("  Base URL: %s\n", url);
+        if (!use_server || db_create || demo)
+            printf("  Try:      curl -H 'Authorization: ODFHIR %s/%s' "
+                   "-H 'Content-Type: application/json' %spatients/Simple\n",
+                   demo_dev, demo_cust, url);
+        printf("  Stop:     Ctrl-C\n");
+        fflush(stdout);
+    }
+    rc = odapi_server_run(srv);
+    odapi_server_free(srv);
+    return rc == ODAPI_OK ? 0 : EXIT_OTHER;
+
+bad_number:
+    fprintf(stderr, "odlocal: bad number '%s' for %s\n", optarg,
+            argv[optind - 1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,77 @@
+/*
+ * db-internal.h - the database layer: a fixed pool of worker threads, each
+ * owning one MYSQL connection and its prepared statements, fed by a bounded
+ * queue; completions run on the event-loop thread (design.md "The database
+ * layer").
+ */
+#ifndef ODAPI_DB_INTERNAL_H
+#define ODAPI_DB_INTERNAL_H
+
+#include "odapi-internal.h"
+
+#include <mysql.h>
+
+struct event_base;
+struct od_db;
+
+/* One worker's connection. m is NULL while the database is unreachable. */
+struct od_conn {
+    struct od_db *db;
+    MYSQL *m;
+    int id;
+    int lost;            /* set by od_conn_note_error on 2006/2013 */
+    struct od_stmt_slot *stmts;
+    int nstmts, capstmts;
+};
+
+/* A job's outcome for its completion: ODAPI_OK when work ran, or
+ * ODAPI_E_DB_CONNECT when the database was unreachable and work did not
+ * run (answer 503), or ODAPI_E_BUSY/ODAPI_E_STATE from od_db_submit. */
+typedef int (*od_db_work_fn)(struct od_conn *c, void *arg);
+typedef void (*od_db_done_fn)(void *arg, int status);
+
+/* What od_db_work_fn returns: done, or "the connection was lost before
+ * anything was written; reconnect and run me once more". */
+#define OD_WORK_DONE 0
+#define OD_WORK_RETRY 1
+
+/* Open the database the configuration names: initialise the client library
+ * (and the embedded server), make sure the database is usable (an Open
+ * Dental schema; a sandbox is created and seeded), start the workers.
+ * On failure returns an odapi_error and one sentence in err. */
+int od_db_open(struct od_db **out, const odapi_config *cfg,
+               struct event_base *base, const struct od_logger *log,
+               char *err, size_t errlen);
+/* The same checks and set-up as od_db_open, without workers. */
+int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
+                  char *version, size_t vlen, char *err, size_t errlen);
+/* Stop the workers after the queued jobs, run the pending completions,
+ * close the connections. */
+void od_db_close(struct od_db *db);
+
+/* Queue work; done(arg, status) follows on the loop thread. Returns
+ * ODAPI_E_BUSY at once when the queue is full (nothing queued then). */
+int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
+                 void *arg);
+
+/* 1 while the last attempt to reach the database succeeded. */
+int od_db_is_up(const struct od_db *db);
+/* DataBaseVersion read at open ("" if none). */
+const char *od_db_version(const struct od_db *db);
+/* "server" or "embedded". */
+const char *od_db_backend(const struct od_db *db);
+/* Jobs queued or running. */
+long od_db_pending(const struct od_db *db);
+
+/* A cached prepared statement for sql on this connection (NULL on error;
+ * od_conn_note_error has then been called). sql is compared by text. */
+MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql);
+/* Record a MySQL error number: on 2006/2013 (and other connection errors)
+ * the connection is marked lost; returns 1 if it was a connection error. */
+int od_conn_note_error(struct od_conn *c, unsigned err);
+
+/* Connect a new MYSQL handle as the configuration says (used by workers,
+ * and by tools that need a connection of their own). */
+MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);
+
+#endif /* ODAPI_DB_INTERNAL_H */

@@ -1,0 +1,31 @@
+/* routes.c - the table of built-in routes. Resources described as data
+ * (resource.c) register themselves from their descriptions; the few
+ * hand-written handlers are listed here. */
+#include "server-internal.h"
+#include "cred-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* GET /securityperms: the caller's permissions (spec 2.4). */
+static void securityperms(odapi_request *req, void *arg)
+{
+    struct od_verdict v;
+    char *body;
+    (void)arg;
+    memset(&v, 0, sizeof v);
+    v.status = 1;
+    v.perms = req->perms;
+    if (!(body = od_cred_securityperms_json(&v))) {
+        odapi_reply_error(req, 500, "Out of memory.");
+        return;
+    }
+    odapi_reply(req, 200, body, (size_t)-1);
+    free(body);
+}
+
+void od_register_builtin_routes(odapi_server *srv)
+{
+    od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
+                  securityperms, NULL);
+}

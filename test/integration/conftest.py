@@ -1,0 +1,196 @@
+"""Integration-test harness: starts the real binaries on free ports, against
+the throwaway MariaDB server that test/run.sh started (ODAPI_TEST_SOCKET)
+and against the embedded server, and talks HTTP to them."""
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+TOP = os.environ.get("ODAPI_TOP") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(TOP, "bin")
+DEMO_AUTH = "ODFHIR NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z"
+SEED_PATIENTS = 60
+
+
+def socket_path():
+    s = os.environ.get("ODAPI_TEST_SOCKET")
+    if not s:
+        pytest.fail("ODAPI_TEST_SOCKET is not set: run the tests with "
+                    "`make check` (test/run.sh starts MariaDB)")
+    return s
+
+
+def mysql(sql, db=None):
+    """Run SQL through the mariadb client on the test server; rows as lists."""
+    cmd = ["mariadb", "--socket", socket_path(), "-uroot", "-N", "-B",
+           "-e", sql]
+    if db:
+        cmd.insert(1, "--database=" + db)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return [line.split("\t") for line in out.stdout.splitlines()]
+
+
+class Server:
+    """A running odlocal/odservice process."""
+
+    def __init__(self, prog, args, env=None):
+        self.prog = prog
+        self.args = args
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+        self.url = None
+        self.host = None
+        self.port = None
+        self.stdout = []
+        self.stderr_path = None
+
+    def start(self, timeout=120, expect_fail=False):
+        fd, self.stderr_path = tempfile.mkstemp(prefix="odapi-stderr-")
+        os.close(fd)
+        self.stderr_file = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, self.prog)] + self.args,
+            stdout=subprocess.PIPE, stderr=self.stderr_file, text=True,
+            env=self.env)
+        if expect_fail:
+            return self
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.stdout.append(line)
+            m = re.search(r"Base URL: (https?)://\[?([^\]/]+?)\]?:(\d+)/api/v1/",
+                          line)
+            if m:
+                self.host, self.port = m.group(2), int(m.group(3))
+                self.url = "%s://%s:%d/api/v1/" % (m.group(1), self.host,
+                                                   self.port)
+                threading.Thread(target=self._drain, daemon=True).start()
+                return self
+        self.stop()
+        raise RuntimeError("%s did not start: %s %s" % (
+            self.prog, "".join(self.stdout), self.stderr()))
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.stdout.append(line)
+
+    def stderr(self):
+        try:
+            with open(self.stderr_path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def wait(self, timeout=30):
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+    def conn(self, timeout=30):
+        return http.client.HTTPConnection(self.host, self.port,
+                                          timeout=timeout)
+
+    def request(self, method, path, body=None, auth=DEMO_AUTH, headers=None,
+                conn=None, content_type="application/json"):
+        """One request; returns (status, parsed JSON or raw text, headers)."""
+        own = conn is None
+        c = conn or self.conn()
+        h = {}
+        if content_type:
+            h["Content-Type"] = content_type
+        if auth:
+            h["Authorization"] = auth
+        h.update(headers or {})
+        if body is not None and not isinstance(body, (str, bytes)):
+            body = json.dumps(body)
+        c.request(method, "/api/v1/" + path.lstrip("/"), body=body, headers=h)
+        r = c.getresponse()
+        raw = r.read()
+        if own:
+            c.close()
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            data = raw.decode("utf-8", "replace")
+        return r.status, data, r
+
+
+def prepare_server_db(name, patients=SEED_PATIENTS, seed=1):
+    """Create and seed database `name` on the test server with odlocal."""
+    out = subprocess.run(
+        [os.path.join(BIN, "odlocal"), "--init-only", "--db-socket",
+         socket_path(), "--db-user", "root", "--db-name", name, "--db-create",
+         "--patients", str(patients), "--seed", str(seed), "--quiet"],
+        capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.fixture(scope="session")
+def server_db():
+    name = "odtest_%d" % os.getpid()
+    prepare_server_db(name)
+    yield name
+    try:
+        mysql("DROP DATABASE IF EXISTS `%s`" % name)
+    except RuntimeError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def sandbox_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("sandbox"))
+
+
+def odlocal_args_for(backend, server_db_name, sandbox):
+    if backend == "server":
+        return ["--db-socket", socket_path(), "--db-user", "root",
+                "--db-name", server_db_name, "--demo-key",
+                "NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z"]
+    return ["--data-dir", sandbox, "--patients", str(SEED_PATIENTS)]
+
+
+@pytest.fixture(scope="session", params=["server", "embedded"])
+def api(request, server_db, sandbox_dir):
+    """A running odlocal on each backend (session-wide)."""
+    srv = Server("odlocal", ["--port", "0", "--log-level", "Warning"] +
+                 odlocal_args_for(request.param, server_db, sandbox_dir))
+    srv.backend = request.param
+    srv.start()
+    yield srv
+    rc = srv.stop()
+    assert rc == 0, srv.stderr()
+
+
+@pytest.fixture
+def spawn():
+    """Start extra servers in a test; all are stopped afterwards."""
+    started = []
+
+    def _spawn(prog, args, env=None, expect_fail=False, timeout=120):
+        s = Server(prog, args, env)
+        started.append(s)
+        return s.start(timeout=timeout, expect_fail=expect_fail)
+    yield _spawn
+    for s in started:
+        s.stop()

@@ -1,0 +1,324 @@
+"""The HTTP core, the router and the error model, through the real odlocal
+(issue 2): keep-alive, pipelining, concurrency, limits, slow clients,
+signals, the second instance."""
+import json
+import os
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from conftest import DEMO_AUTH, Server
+
+
+def raw_exchange(host, port, data, timeout=5.0, read_until_close=False):
+    s = socket.create_connection((host, port), timeout=timeout)
+    s.sendall(data)
+    chunks = []
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+            if not read_until_close and b"\r\n\r\n" in b"".join(chunks):
+                break
+    except socket.timeout:
+        pass
+    s.close()
+    return b"".join(chunks)
+
+
+def test_health_needs_no_key(api):
+    status, body, r = api.request("GET", "", auth=None)
+    assert status == 200
+    assert r.getheader("Content-Type") == "application/json"
+    assert body["mode"] == "Local API"
+    assert body["database"] == "up"
+    assert body["databaseBackend"] == api.backend
+    assert body["dataBaseVersion"]
+
+
+def test_unknown_resource_is_404_json_string(api):
+    status, body, r = api.request("GET", "notaresource")
+    assert status == 404
+    assert body == "notaresource is not a valid resource."
+    assert r.getheader("Content-Type") == "application/json"
+
+
+def test_singular_names_are_not_resources(api):
+    status, body, _ = api.request("GET", "patient/1")
+    assert (status, body) == (404, "patient is not a valid resource.")
+
+
+def test_resources_are_case_sensitive(api):
+    status, body, _ = api.request("GET", "SecurityPerms")
+    assert (status, body) == (404, "SecurityPerms is not a valid resource.")
+
+
+def test_unknown_method_has_double_space_without_action(api):
+    status, body, _ = api.request("DELETE", "securityperms")
+    assert status == 400
+    assert body == "securityperms DELETE  is not a valid method."
+
+
+def test_unknown_action_is_named(api):
+    status, body, _ = api.request("GET", "securityperms/Foo")
+    assert (status, body) == (400,
+                              "securityperms GET Foo is not a valid method.")
+
+
+def test_key_segment_is_not_an_action(api):
+    status, body, _ = api.request("PATCH", "securityperms/12")
+    assert (status, body) == (400,
+                              "securityperms PATCH  is not a valid method.")
+
+
+def test_outside_api_is_404(api):
+    c = api.conn()
+    c.request("GET", "/index.html")
+    r = c.getresponse()
+    assert r.status == 404
+    assert r.getheader("Content-Type") == "application/json"
+    assert json.loads(r.read()).startswith("Not found")
+
+
+def test_post_without_content_type_is_400(api):
+    status, body, _ = api.request("POST", "securityperms", body="{}",
+                                  content_type=None)
+    assert status == 400
+    assert "Content-Type" in body
+
+
+def test_post_with_wrong_content_type_is_400(api):
+    status, body, _ = api.request("POST", "securityperms", body="{}",
+                                  content_type="text/plain")
+    assert (status, body) == (400, "Content-Type must be application/json.")
+
+
+def test_get_with_content_type_and_charset_is_fine(api):
+    status, body, _ = api.request(
+        "GET", "securityperms", content_type="application/json; charset=utf-8")
+    assert status == 200
+
+
+def test_securityperms_for_demo_key(api):
+    status, body, _ = api.request("GET", "securityperms")
+    assert status == 200
+    names = {p["Permission"]: p["HasPermission"] for p in body}
+    assert names["ApiReadAll"] == "true"
+    assert names["ApiPatients"] == "true"
+
+
+def test_missing_authorization_is_refused(api):
+    status, body, _ = api.request("GET", "securityperms", auth=None)
+    assert status in (400, 401)
+    assert "Authorization" in body
+
+
+def test_wrong_key_is_401_without_echo(api):
+    status, body, _ = api.request("GET", "securityperms",
+                                  auth="ODFHIR AAAAAAAAAAAAAAAA/BBBBBBBBBBBBBBBB")
+    assert status == 401
+    assert "AAAAAAAAAAAAAAAA" not in body and "BBBBBBBBBBBBBBBB" not in body
+
+
+def test_keep_alive_many_requests_one_connection(api):
+    c = api.conn()
+    for _ in range(200):
+        status, body, r = api.request("GET", "securityperms", conn=c)
+        assert status == 200
+    # errors keep the connection too
+    status, _, _ = api.request("GET", "nothing", conn=c)
+    assert status == 404
+    status, _, _ = api.request("GET", "securityperms", conn=c)
+    assert status == 200
+    c.close()
+
+
+def test_pipelined_requests_answered_in_order(api):
+    reqs = b"".join(
+        b"GET /api/v1/%s HTTP/1.1\r\nHost: x\r\nAuthorization: " % p +
+        DEMO_AUTH.encode() + b"\r\n\r\n"
+        for p in (b"securityperms", b"nope", b"securityperms/Bad"))
+    s = socket.create_connection((api.host, api.port), timeout=5)
+    s.sendall(reqs)
+    data = b""
+    deadline = time.time() + 5
+    while data.count(b"HTTP/1.1 ") < 3 and time.time() < deadline:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+    s.close()
+    statuses = [line.split(b" ")[1] for line in data.split(b"\r\n")
+                if line.startswith(b"HTTP/1.1 ")]
+    assert statuses == [b"200", b"404", b"400"]
+
+
+def test_concurrent_clients(api):
+    errors = []
+
+    def worker():
+        try:
+            c = api.conn()
+            for _ in range(25):
+                status, _, _ = api.request("GET", "securityperms", conn=c)
+                if status != 200:
+                    errors.append(status)
+            c.close()
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(repr(e))
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+
+
+def test_oversized_headers_refused_and_closed(api):
+    big = b"X-Big: " + b"a" * 70000 + b"\r\n"
+    data = raw_exchange(api.host, api.port,
+                        b"GET /api/v1/ HTTP/1.1\r\nHost: x\r\n" + big +
+                        b"\r\n", read_until_close=True)
+    # libevent answers over-long headers itself (docs/http.md)
+    assert data == b"" or data.split(b" ")[1] in (b"400", b"413", b"431")
+
+
+def test_oversized_body_refused_before_it_is_sent(spawn, server_db):
+    from conftest import odlocal_args_for
+    srv = spawn("odlocal", ["--port", "0", "--max-body", "1000"] +
+                odlocal_args_for("server", server_db, None))
+    data = raw_exchange(
+        srv.host, srv.port,
+        b"POST /api/v1/securityperms HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n",
+        read_until_close=True)
+    assert data.split(b" ")[1] == b"413"
+    # and the server still serves
+    status, _, _ = srv.request("GET", "securityperms")
+    assert status == 200
+
+
+def test_slow_client_is_disconnected(spawn, server_db):
+    from conftest import odlocal_args_for
+    srv = spawn("odlocal", ["--port", "0", "--timeout", "2"] +
+                odlocal_args_for("server", server_db, None))
+    s = socket.create_connection((srv.host, srv.port), timeout=10)
+    start = time.time()
+    s.sendall(b"GET /api/v1/ HTTP/1.1\r\n")
+    closed = False
+    # trickle a header byte every half second: never a complete request
+    while time.time() - start < 8:
+        try:
+            s.sendall(b"X")
+            time.sleep(0.5)
+            s.setblocking(False)
+            try:
+                if s.recv(1024) == b"":
+                    closed = True
+                    break
+            except BlockingIOError:
+                pass
+            finally:
+                s.setblocking(True)
+        except OSError:
+            closed = True
+            break
+    s.close()
+    assert closed, "the slow client kept its connection"
+    assert time.time() - start < 6
+    status, _, _ = srv.request("GET", "securityperms")
+    assert status == 200
+
+
+def test_connection_cap(spawn, server_db):
+    from conftest import odlocal_args_for
+    srv = spawn("odlocal", ["--port", "0", "--max-connections", "3"] +
+                odlocal_args_for("server", server_db, None))
+    held = [srv.conn() for _ in range(3)]
+    for c in held:
+        assert srv.request("GET", "securityperms", conn=c)[0] == 200
+    # a fourth client waits in the backlog: no answer while 3 are open
+    s = socket.create_connection((srv.host, srv.port), timeout=1.5)
+    s.sendall(b"GET /api/v1/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    with pytest.raises(socket.timeout):
+        s.recv(1024)
+    held[0].close()
+    s.settimeout(5)
+    assert s.recv(1024).startswith(b"HTTP/1.1 200")
+    s.close()
+    for c in held[1:]:
+        c.close()
+
+
+def test_sigterm_drains_and_exits_zero(spawn, server_db):
+    from conftest import odlocal_args_for
+    srv = spawn("odlocal", ["--port", "0"] +
+                odlocal_args_for("server", server_db, None))
+    c = srv.conn()
+    assert srv.request("GET", "securityperms", conn=c)[0] == 200
+    srv.proc.send_signal(signal.SIGTERM)
+    assert srv.wait(15) == 0
+    assert "stopped" in srv.stderr()
+
+
+def test_sigint_exits_zero(spawn, server_db):
+    from conftest import odlocal_args_for
+    srv = spawn("odlocal", ["--port", "0"] +
+                odlocal_args_for("server", server_db, None))
+    srv.proc.send_signal(signal.SIGINT)
+    assert srv.wait(15) == 0
+
+
+def test_sigpipe_does_not_kill(spawn, server_db):
+    from conftest import odlocal_args_for
+    srv = spawn("odlocal", ["--port", "0"] +
+                odlocal_args_for("server", server_db, None))
+    # clients that vanish mid-response, many times
+    for _ in range(50):
+        s = socket.create_connection((srv.host, srv.port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.sendall(b"GET /api/v1/securityperms HTTP/1.1\r\nHost: x\r\n"
+                  b"Authorization: " + DEMO_AUTH.encode() + b"\r\n\r\n")
+        s.close()
+    time.sleep(0.3)
+    assert srv.proc.poll() is None
+    assert srv.request("GET", "securityperms")[0] == 200
+
+
+def test_second_instance_reports_busy_port(spawn, server_db):
+    from conftest import odlocal_args_for
+    first = spawn("odlocal", ["--port", "0"] +
+                  odlocal_args_for("server", server_db, None))
+    second = spawn("odlocal", ["--port", str(first.port)] +
+                   odlocal_args_for("server", server_db, None),
+                   expect_fail=True)
+    rc = second.wait(30)
+    assert rc == 3
+    err = second.stderr().strip().splitlines()
+    assert any("already in use" in line for line in err)
+    assert first.request("GET", "securityperms")[0] == 200
+
+
+def test_local_api_listens_on_loopback_only(api):
+    assert api.host in ("127.0.0.1", "::1")
+
+
+def test_help_and_version():
+    import subprocess
+    from conftest import BIN
+    for prog in ("odlocal", "odservice"):
+        out = subprocess.run([os.path.join(BIN, prog), "--version"],
+                             capture_output=True, text=True)
+        assert out.returncode == 0 and out.stdout.startswith(prog + " ")
+    out = subprocess.run([os.path.join(BIN, "odlocal"), "--help"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "--port" in out.stdout
+    out = subprocess.run([os.path.join(BIN, "odlocal"), "--bogus"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1

@@ -1,0 +1,91 @@
+#!/bin/sh
+# run.sh - every test of `make check`: the unit tests (cmocka), the
+# examples, and the integration tests (pytest) against a throwaway MariaDB
+# server started here and against the embedded server. Prints one closing
+# line "check: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/odapi-check.XXXXXX")
+log=$tmp/log
+mkdir -p "$log"
+passed=0
+failed=0
+failures=""
+
+cleanup() {
+    sh test/harness/mariadb.sh stop "$tmp/mariadb" >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+echo "== starting a throwaway MariaDB server"
+if ! sock=$(sh test/harness/mariadb.sh start "$tmp/mariadb"); then
+    echo "check: cannot start the test MariaDB server" >&2
+    echo "check: 0 passed, 1 failed"
+    exit 1
+fi
+export ODAPI_TEST_SOCKET="$sock"
+export ODAPI_TEST_TMP="$tmp"
+export ODAPI_TOP="$top"
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
+count_cmocka() {
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
+    echo "${p:-0} ${f:-0}"
+}
+
+echo "== unit tests"
+for t in build/test/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    if "$t" >"$log/$name.out" 2>&1; then rc=0; else rc=$?; fi
+    set -- $(count_cmocka "$log/$name.out")
+    p=$1 f=$2
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" != 0 ]; then
+        failures="$failures $name"
+        echo "FAIL $name ($p passed, $f failed)"
+        tail -40 "$log/$name.out"
+    else
+        echo "ok   $name ($p passed)"
+    fi
+done
+
+echo "== examples"
+for e in examples/*.c; do
+    x=${e%.c}
+    name=$(basename "$x")
+    if [ -x "test/examples/$name.sh" ]; then
+        if sh "test/examples/$name.sh" "$top/$x" >"$log/ex-$name.out" 2>&1; then
+            passed=$((passed + 1)); echo "ok   example $name"
+        else
+            failed=$((failed + 1)); failures="$failures example-$name"
+            echo "FAIL example $name"; tail -20 "$log/ex-$name.out"
+        fi
+    fi
+done
+
+echo "== integration tests"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+if $PY -m pytest -q -p no:cacheprovider --junitxml="$log/junit.xml" \
+    test/integration >"$log/pytest.out" 2>&1; then rc=0; else rc=$?; fi
+tail -60 "$log/pytest.out"
+p=$(sed -n 's/.*tests="\([0-9]*\)".*/\1/p' "$log/junit.xml" | head -1)
+f=$(sed -n 's/.*failures="\([0-9]*\)".*/\1/p' "$log/junit.xml" | head -1)
+e=$(sed -n 's/.*errors="\([0-9]*\)".*/\1/p' "$log/junit.xml" | head -1)
+s=$(sed -n 's/.*skipped="\([0-9]*\)".*/\1/p' "$log/junit.xml" | head -1)
+p=${p:-0} f=${f:-0} e=${e:-0} s=${s:-0}
+bad=$((f + e))
+if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
+passed=$((passed + p - f - e - s))
+failed=$((failed + bad))
+[ "$bad" != 0 ] && failures="$failures integration"
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "check: $passed passed, $failed failed"
+[ "$failed" = 0 ]
