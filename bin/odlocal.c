@@ -304,12 +304,14 @@ int main(int argc, char **argv)
         if (rc != ODAPI_OK)
             fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
         odapi_server_free(srv);
+        odapi_global_cleanup();
         return rc == ODAPI_OK ? 0 : exit_code_for(rc);
     }
     rc = odapi_server_start(srv);
     if (rc != ODAPI_OK) {
         fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
         odapi_server_free(srv);
+        odapi_global_cleanup();
         return exit_code_for(rc);
     }
     odapi_server_handle_signals(srv, NULL, NULL);
@@ -330,6 +332,7 @@ int main(int argc, char **argv)
     }
     rc = odapi_server_run(srv);
     odapi_server_free(srv);
+    odapi_global_cleanup();
     return rc == ODAPI_OK ? 0 : EXIT_OTHER;
 
 bad_number:

@@ -83,6 +83,7 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->db_datadir);
     free(cfg->db_low_user);
     free(cfg->db_low_password);
+    free(cfg->db_ssl_ca);
     free(cfg->keys_file);
     free(cfg->validator_url);
     free(cfg->validator_ca);
@@ -291,6 +292,7 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->db_datadir = od_strdup0(cfg->db_datadir, &oom);
     c->db_low_user = od_strdup0(cfg->db_low_user, &oom);
     c->db_low_password = od_strdup0(cfg->db_low_password, &oom);
+    c->db_ssl_ca = od_strdup0(cfg->db_ssl_ca, &oom);
     c->keys_file = od_strdup0(cfg->keys_file, &oom);
     c->validator_url = od_strdup0(cfg->validator_url, &oom);
     c->validator_ca = od_strdup0(cfg->validator_ca, &oom);

@@ -16,6 +16,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -96,7 +97,6 @@ static int library_init(const odapi_config *cfg, char *err, size_t errlen)
                 "--collation-server=utf8mb4_general_ci",
                 "--skip-name-resolve",
                 "--default-storage-engine=InnoDB",
-                "--innodb-flush-log-at-trx-commit=2",
                 NULL};
             snprintf(a_datadir, sizeof a_datadir, "--datadir=%s",
                      cfg->db_datadir);
@@ -131,6 +131,16 @@ static int library_init(const odapi_config *cfg, char *err, size_t errlen)
     }
     pthread_mutex_unlock(&lib_mu);
     return rc;
+}
+
+ODAPI_EXPORT void odapi_global_cleanup(void)
+{
+    pthread_mutex_lock(&lib_mu);
+    if (lib_state)
+        mysql_library_end(); /* shuts the embedded server down cleanly */
+    lib_state = 0;
+    lib_datadir[0] = '\0';
+    pthread_mutex_unlock(&lib_mu);
 }
 
 /* ---- connections --------------------------------------------------------- */
@@ -269,6 +279,8 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     else
         mysql_options(m, MYSQL_OPT_USE_REMOTE_CONNECTION, NULL);
 #endif
+    if (cfg->db_kind == OD_DB_SERVER && cfg->db_ssl_ca)
+        mysql_options(m, MYSQL_OPT_SSL_CA, cfg->db_ssl_ca);
     if (cfg->db_kind == OD_DB_SERVER) {
         sock = cfg->db_socket && *cfg->db_socket ? cfg->db_socket : NULL;
         host = cfg->db_host && *cfg->db_host ? cfg->db_host : NULL;
@@ -622,6 +634,98 @@ static int prepare_database(struct od_db *db, char *err, size_t errlen)
     return rc;
 }
 
+/* Make the embedded server's system tables that a fresh data folder lacks,
+ * so later starts do not complain about them. */
+static void make_system_tables(MYSQL *m)
+{
+    mysql_query(m, "CREATE DATABASE IF NOT EXISTS mysql");
+    mysql_query(m, "CREATE TABLE IF NOT EXISTS mysql.plugin (name varchar(64) "
+                   "NOT NULL DEFAULT '', dl varchar(128) NOT NULL DEFAULT '', "
+                   "PRIMARY KEY (name)) ENGINE=Aria CHARACTER SET utf8mb3");
+    mysql_query(m, "CREATE TABLE IF NOT EXISTS mysql.func (name char(64) NOT "
+                   "NULL DEFAULT '', ret tinyint NOT NULL DEFAULT 0, dl "
+                   "char(128) NOT NULL DEFAULT '', type enum('function',"
+                   "'aggregate') NOT NULL, PRIMARY KEY (name)) ENGINE=Aria "
+                   "CHARACTER SET utf8mb3");
+}
+
+/* A new embedded data folder is made, and the sandbox seeded, in a child
+ * process that shuts the embedded server down cleanly: InnoDB cannot
+ * recover a data folder whose very first run ended without a clean
+ * shutdown (checked on MariaDB 10.11), while later crashes recover. The
+ * embedded server can start only once per process, so this cannot happen
+ * in the serving process itself. */
+static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
+{
+    const odapi_config *cfg = db->cfg;
+    char path[1100];
+    int pfd[2], status;
+    pid_t pid;
+    struct stat st;
+    ssize_t n;
+
+    snprintf(path, sizeof path, "%s/ibdata1", cfg->db_datadir);
+    if (stat(path, &st) == 0)
+        return ODAPI_OK;
+    pthread_mutex_lock(&lib_mu);
+    status = lib_state;
+    pthread_mutex_unlock(&lib_mu);
+    if (status != 0) {
+        snprintf(err, errlen, "cannot create a new embedded data folder in a "
+                              "process that already started the MySQL "
+                              "library");
+        return ODAPI_E_STATE;
+    }
+    if (pipe(pfd) != 0) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        return ODAPI_E_IO;
+    }
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        snprintf(err, errlen, "fork: %s", strerror(errno));
+        return ODAPI_E_IO;
+    }
+    if (pid == 0) {
+        char cerr[512] = "";
+        int rc;
+        close(pfd[0]);
+        rc = library_init(cfg, cerr, sizeof cerr);
+        if (rc == ODAPI_OK) {
+            MYSQL *m = connect_cfg(cfg, 0, cerr, sizeof cerr);
+            if (m) {
+                make_system_tables(m);
+                mysql_close(m);
+                rc = prepare_database(db, cerr, sizeof cerr);
+            } else {
+                rc = ODAPI_E_DB_CONNECT;
+            }
+            mysql_library_end();
+        }
+        if (rc != ODAPI_OK && write(pfd[1], cerr, strlen(cerr)) < 0)
+            rc = ODAPI_E_IO;
+        _exit(rc == ODAPI_OK ? 0 : rc);
+    }
+    close(pfd[1]);
+    n = read(pfd[0], err, errlen ? errlen - 1 : 0);
+    close(pfd[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return ODAPI_OK;
+    if (n > 0)
+        err[n] = '\0';
+    else
+        snprintf(err, errlen, "creating the embedded database in %s failed",
+                 cfg->db_datadir);
+    /* Leave no half-made data folder behind to fail the next start. */
+    unlink(path);
+    return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status)
+                                                    : ODAPI_E_DB;
+}
+
 int od_db_open(struct od_db **out, const odapi_config *cfg,
                struct event_base *base, const struct od_logger *log,
                char *err, size_t errlen)
@@ -648,7 +752,8 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
     pthread_cond_init(&db->cv, NULL);
 
     if (db->embedded &&
-        (rc = lock_datadir(db, cfg->db_datadir, err, errlen)) != ODAPI_OK)
+        ((rc = lock_datadir(db, cfg->db_datadir, err, errlen)) != ODAPI_OK ||
+         (rc = bootstrap_embedded(db, err, errlen)) != ODAPI_OK))
         goto fail;
     if ((rc = library_init(cfg, err, errlen)) != ODAPI_OK)
         goto fail;
@@ -709,8 +814,12 @@ int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
         return ODAPI_E_CONFIG;
     }
     if (tmp.embedded &&
-        (rc = lock_datadir(&tmp, cfg->db_datadir, err, errlen)) != ODAPI_OK)
+        ((rc = lock_datadir(&tmp, cfg->db_datadir, err, errlen)) != ODAPI_OK ||
+         (rc = bootstrap_embedded(&tmp, err, errlen)) != ODAPI_OK)) {
+        if (tmp.lockfd >= 0)
+            close(tmp.lockfd);
         return rc;
+    }
     rc = library_init(cfg, err, errlen);
     if (rc == ODAPI_OK)
         rc = prepare_database(&tmp, err, errlen);

@@ -65,6 +65,7 @@ struct odapi_config {
     int db_create_schema;
     unsigned long seed;
     char *db_low_user, *db_low_password;
+    char *db_ssl_ca; /* SslCa: CA file for TLS to the database */
 
     char *keys_file;
     struct od_key *keys;

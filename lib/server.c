@@ -285,6 +285,19 @@ static void on_request(struct evhttp_request *ev, void *arg)
         odapi_reply_error(req, 503, "The server is shutting down.");
         return;
     }
+    /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
+     * DELETE without a body may leave it out (docs/http.md). */
+    ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
+                            "Content-Type");
+    if ((req->body_len || strcmp(req->method, "POST") == 0 ||
+         strcmp(req->method, "PUT") == 0) &&
+        !json_content_type(ct)) {
+        odapi_reply_error(req, 400,
+                          ct ? "Content-Type must be application/json."
+                             : "Content-Type header is missing. Use "
+                               "Content-Type: application/json.");
+        return;
+    }
     m = od_router_match(&srv->router, req->method, req->path, req->segbuf,
                         strlen(req->path) + 2, req->segs, &req->nsegs,
                         &req->route, msg, sizeof msg);
@@ -313,19 +326,6 @@ static void on_request(struct evhttp_request *ev, void *arg)
     if (req->status == -1) {
         req->status = 0;
         odapi_reply_error(req, 400, "Too many query parameters.");
-        return;
-    }
-    /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
-     * DELETE without a body may leave it out (docs/http.md). */
-    ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
-                            "Content-Type");
-    if ((req->body_len || strcmp(req->method, "POST") == 0 ||
-         strcmp(req->method, "PUT") == 0) &&
-        !json_content_type(ct)) {
-        odapi_reply_error(req, 400,
-                          ct ? "Content-Type must be application/json."
-                             : "Content-Type header is missing. Use "
-                               "Content-Type: application/json.");
         return;
     }
     if (req->route->perm == ODAPI_PERM_NONE) {

@@ -928,6 +928,8 @@ int od_webconfig_apply(const struct od_webconfig *wc, odapi_config *cfg,
                                     wc->user, wc->password, wc->database);
     if (!rc)
         rc = odapi_config_set_db_low_user(cfg, wc->user_low, wc->password_low);
+    if (!rc)
+        rc = od_set_str(&cfg->db_ssl_ca, wc->ssl_ca);
     if (!rc && wc->has_log_level) {
         what = "<LogLevelOfApplication>";
         rc = odapi_config_set_log(cfg, cfg->log.fn, cfg->log.arg,

@@ -133,7 +133,7 @@ int odapi_config_set_seed(odapi_config *cfg, unsigned long seed);
 int odapi_config_set_db_low_user(odapi_config *cfg, const char *user,
                                  const char *password);
 
-/* Credentials: a keys file (docs/keys.md) and/or single pairs. */
+/* Credentials: a keys file (docs/credentials.md) and/or single pairs. */
 int odapi_config_set_keys_file(odapi_config *cfg, const char *path);
 /* perms: comma-separated permission names as in spec 2.4 ("ApiReadAll,
  * ApiPatients"), or "all". */
@@ -205,6 +205,11 @@ int odapi_server_reopen_logs(odapi_server *srv);
 
 /* Stop (if running) and free everything. */
 void odapi_server_free(odapi_server *srv);
+
+/* At process exit, after every server is freed: stop the MySQL client
+ * library and shut the embedded database server down cleanly (a later
+ * start then needs no crash recovery). */
+void odapi_global_cleanup(void);
 
 /* The last error's message, "" when none. */
 const char *odapi_server_errmsg(const odapi_server *srv);
