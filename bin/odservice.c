@@ -1,4 +1,742 @@
-/* odservice - placeholder until the API Service main program lands. */
+/*
+ * odservice - the Open Dental API Service on 0.0.0.0:30223 and [::]:30223.
+ *
+ * Reads Open Dental's OpenDentalWebConfig.xml (default
+ * /etc/odapi/OpenDentalWebConfig.xml), serves that database, writes a log
+ * file, reopens it and re-reads the configuration on SIGHUP, drains and
+ * exits 0 on SIGTERM/SIGINT. The subcommands install, uninstall, start,
+ * stop and status are thin wrappers around systemctl, like Open Dental's
+ * Service Manager. It uses only the public libodapi API.
+ *
+ * Exit codes (docs/odservice.8): 0 stopped cleanly, 1 usage,
+ * 2 configuration, 3 port in use, 4 database, 5 other.
+ */
 #include <odapi/odapi.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { printf("odservice %s\n", odapi_version()); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_CONFIG "/etc/odapi/OpenDentalWebConfig.xml"
+#define UNIT "odservice.service"
+#define SERVICE_USER "odapi"
+#define LOG_DIR "/var/log/odapi"
+#define MAX_LISTEN 8
+
+enum { EXIT_USAGE = 1, EXIT_CONFIG = 2, EXIT_PORT = 3, EXIT_DB = 4,
+       EXIT_OTHER = 5 };
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: odservice [OPTION]...\n"
+"       odservice install|uninstall|start|stop|status\n"
+"Serve the Open Dental API (API Service) on every interface, port 30223,\n"
+"for the database named in OpenDentalWebConfig.xml.\n"
+"\n"
+"  -c, --config FILE       the configuration (default\n"
+"                          " DEFAULT_CONFIG ")\n"
+"      --note NOTE         which DatabaseConnection of it (default DentalOffice)\n"
+"  -l, --listen ADDR       listen on ADDR (0.0.0.0, ::, 192.168.1.5:30223,\n"
+"                          [::1]:8443); repeatable; replaces the preset and\n"
+"                          <OdapiListen>\n"
+"  -p, --port N            port for addresses without one (default 30223;\n"
+"                          0 = any free port)\n"
+"      --log-file FILE     log file (overrides <OdapiLogFile>)\n"
+"      --pool N            database connections (default 4)\n"
+"      --timeout SECS      idle and request timeout (default 30)\n"
+"      --max-connections N open connections at most (default 4096)\n"
+"      --max-body BYTES    largest request body (default 32 MiB)\n"
+"  -f, --foreground        also write log lines to stderr (the default when\n"
+"                          stderr is a terminal)\n"
+"      --check-config      read the configuration, check the database, print\n"
+"                          one line, exit\n"
+"  -q, --quiet             no start-up banner\n"
+"  -h, --help              this help\n"
+"  -V, --version           version\n"
+"\n"
+"Commands (systemd; run as root):\n"
+"  install    create the user " SERVICE_USER " and " LOG_DIR ", enable " UNIT "\n"
+"  uninstall  disable and stop " UNIT "\n"
+"  start, stop, status   systemctl start/stop/status " UNIT "\n"
+"\n"
+"Signals: SIGHUP reopens the log file and re-reads the configuration;\n"
+"SIGTERM and SIGINT finish requests in flight, then exit.\n"
+"Exit status: 0 stopped, 1 usage, 2 configuration, 3 port in use,\n"
+"4 database, 5 other. See odservice(8).\n");
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+struct listen_opt {
+    char addr[256];
+    unsigned port;
+};
+
+struct opts {
+    const char *config;
+    const char *note;
+    const char *log_file;
+    struct listen_opt listen[MAX_LISTEN];
+    int nlisten;
+    long port, pool, timeout, max_conns, max_body;
+    int tee;   /* log lines to stderr too */
+    int quiet;
+};
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "0.0.0.0", "::", "host", "host:port", "[v6]", "[v6]:port". */
+static int parse_listen(const char *s, struct listen_opt *out)
+{
+    const char *colon;
+    long port = 0;
+    size_t n;
+    if (!*s)
+        return -1;
+    if (*s == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close == s + 1)
+            return -1;
+        n = (size_t)(close - s - 1);
+        if (close[1] == ':') {
+            if (parse_long(close + 2, 1, 65535, &port))
+                return -1;
+        } else if (close[1]) {
+            return -1;
+        }
+        s++;
+    } else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {
+        n = (size_t)(colon - s);
+        if (n == 0 || parse_long(colon + 1, 1, 65535, &port))
+            return -1;
+    } else {
+        n = strlen(s); /* a name, IPv4 or bare IPv6 address */
+    }
+    if (n >= sizeof out->addr)
+        return -1;
+    memcpy(out->addr, s, n);
+    out->addr[n] = '\0';
+    out->port = (unsigned)port;
+    return 0;
+}
+
+static int exit_code_for(int rc)
+{
+    switch (rc) {
+    case ODAPI_E_ADDR_IN_USE: return EXIT_PORT;
+    case ODAPI_E_DB_CONNECT:
+    case ODAPI_E_DB:
+    case ODAPI_E_DB_SCHEMA:
+    case ODAPI_E_DB_LOCKED: return EXIT_DB;
+    case ODAPI_E_CONFIG:
+    case ODAPI_E_INVALID:
+    case ODAPI_E_IO: return EXIT_CONFIG;
+    default: return EXIT_OTHER;
+    }
+}
+
+/* ---- logging ---------------------------------------------------------------
+ * Without --foreground the library writes its log lines to the log file
+ * itself. With it, our function gets them and writes them to stderr and,
+ * when we know the file (--log-file), appends them there too in the
+ * library's format; the library keeps the file for the access lines.
+ * Our own messages (reload results) take the same way. */
+
+struct logstate {
+    int tee;        /* stderr too */
+    int fd;         /* our handle on --log-file, or -1 */
+    const char *path;
+};
+
+static struct logstate logst = {0, -1, NULL};
+
+static void write_line(int fd, const char *text)
+{
+    size_t n = strlen(text), off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, text + off, n - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        off += (size_t)w;
+    }
+}
+
+static void log_fn(void *arg, odapi_log_level level, const char *message)
+{
+    static const char *const names[] = {"Error", "Warning", "Info", "Verbose"};
+    struct logstate *ls = arg;
+    char ts[32], line[1400];
+    size_t n;
+    const char *p;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    n = (size_t)snprintf(line, sizeof line, "%s %s: ", ts,
+                         names[level < ODAPI_LOG_ERROR     ? 0
+                               : level > ODAPI_LOG_VERBOSE ? 3
+                                                           : (int)level]);
+    /* one message, one line */
+    for (p = message ? message : ""; *p && n + 6 < sizeof line; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(line + n, sizeof line - n, "\\x%02X", c);
+        else
+            line[n++] = (char)c;
+    }
+    line[n++] = '\n';
+    line[n] = '\0';
+    if (ls->fd >= 0)
+        write_line(ls->fd, line);
+    if (ls->tee || ls->fd < 0)
+        write_line(2, line);
+}
+
+static int open_log_fd(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+                0640);
+}
+
+/* After logrotate: point our handle at the new file (dup2 is atomic, so a
+ * worker thread writing meanwhile uses the old or the new file). */
+static void reopen_own_log(void)
+{
+    int fd;
+    if (logst.fd < 0 || !logst.path)
+        return;
+    if ((fd = open_log_fd(logst.path)) < 0)
+        return;
+    dup2(fd, logst.fd);
+    close(fd);
+}
+
+/* A message of odservice itself. Goes where library lines go when we own
+ * the logging, else to stderr (the journal under systemd). */
+static void say(odapi_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(odapi_log_level level, const char *fmt, ...)
+{
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log_fn(&logst, level, msg);
+}
+
+/* ---- building a server ---------------------------------------------------- */
+
+/* A configuration from the file and the options; on failure one sentence
+ * in err and an exit code. */
+static odapi_config *make_config(const struct opts *o, unsigned port_override,
+                                 char *err, size_t errlen, int *code)
+{
+    odapi_config *cfg = odapi_config_new(ODAPI_MODE_SERVICE);
+    int i, rc;
+    if (!cfg) {
+        snprintf(err, errlen, "out of memory");
+        *code = EXIT_OTHER;
+        return NULL;
+    }
+    /* Open Dental's default level is Error; LogLevelOfApplication changes
+     * it and keeps the function. */
+    odapi_config_set_log(cfg, logst.fd >= 0 || logst.tee ? log_fn : NULL,
+                         &logst, ODAPI_LOG_ERROR);
+    if (o->pool > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, o->pool);
+    if (o->timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, o->timeout);
+    if (o->max_conns > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, o->max_conns);
+    if (o->max_body > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, o->max_body);
+    rc = odapi_config_load_webconfig(cfg, o->config, o->note, err, errlen);
+    if (rc != ODAPI_OK) {
+        *code = rc == ODAPI_E_NOMEM ? EXIT_OTHER : EXIT_CONFIG;
+        odapi_config_free(cfg);
+        return NULL;
+    }
+    if (o->nlisten) {
+        odapi_config_clear_listen(cfg);
+        for (i = 0; i < o->nlisten; i++)
+            if (odapi_config_add_listen(cfg, o->listen[i].addr,
+                                        o->listen[i].port) != ODAPI_OK) {
+                snprintf(err, errlen, "cannot listen on '%s'",
+                         o->listen[i].addr);
+                *code = EXIT_USAGE;
+                odapi_config_free(cfg);
+                return NULL;
+            }
+    }
+    if (port_override)
+        odapi_config_set_port(cfg, port_override);
+    else if (o->port >= 0)
+        odapi_config_set_port(cfg, (unsigned)o->port);
+    if (o->log_file)
+        odapi_config_set_log_file(cfg, o->log_file);
+    return cfg;
+}
+
+/* ---- SIGHUP: re-read the configuration -------------------------------------
+ * The library has already reopened its log file when hup runs. We load the
+ * file into a new configuration first: a bad file is logged and the server
+ * keeps running untouched. A good one stops the server gracefully (requests
+ * in flight finish) and main() starts a new server from it; if that new
+ * server cannot start, main() starts the old configuration again. */
+
+struct reload {
+    const struct opts *o;
+    odapi_server *srv;
+    odapi_config *pending;
+    unsigned port; /* with --port 0: keep the port we got */
+    int requested;
+};
+
+static void on_hup(void *arg)
+{
+    struct reload *r = arg;
+    char err[1024];
+    int code;
+    odapi_config *cfg;
+    reopen_own_log();
+    if (r->requested)
+        return;
+    cfg = make_config(r->o, r->port, err, sizeof err, &code);
+    if (!cfg) {
+        say(ODAPI_LOG_ERROR, "SIGHUP: configuration not reloaded, still "
+                             "serving the previous one: %s", err);
+        return;
+    }
+    r->pending = cfg;
+    r->requested = 1;
+    say(ODAPI_LOG_INFO, "SIGHUP: reloading %s", r->o->config);
+    odapi_server_stop(r->srv);
+}
+
+/* New server from cfg, started, with our signal handling. */
+static int start_server(odapi_config *cfg, struct reload *r,
+                        odapi_server **out, char *err, size_t errlen)
+{
+    odapi_server *srv;
+    int rc = odapi_server_new(cfg, NULL, &srv);
+    *out = NULL;
+    if (rc != ODAPI_OK) {
+        snprintf(err, errlen, "%s", odapi_strerror(rc));
+        return rc;
+    }
+    rc = odapi_server_start(srv);
+    if (rc != ODAPI_OK) {
+        snprintf(err, errlen, "%s", odapi_server_errmsg(srv));
+        odapi_server_free(srv);
+        return rc;
+    }
+    odapi_server_handle_signals(srv, on_hup, r);
+    *out = srv;
+    return ODAPI_OK;
+}
+
+/* ---- --check-config ------------------------------------------------------ */
+
+static char check_line[1024];
+
+static void check_log(void *arg, odapi_log_level level, const char *message)
+{
+    (void)arg;
+    (void)level;
+    if (message && strncmp(message, "database ", 9) == 0 &&
+        strstr(message, "DataBaseVersion"))
+        snprintf(check_line, sizeof check_line, "%s", message);
+}
+
+static int check_config(const struct opts *o)
+{
+    char err[1024], *p;
+    int code = 0, rc;
+    odapi_server *srv;
+    odapi_config *cfg = make_config(o, 0, err, sizeof err, &code);
+    if (!cfg) {
+        printf("odservice: %s\n", err);
+        return code;
+    }
+    odapi_config_set_log(cfg, check_log, NULL, ODAPI_LOG_INFO);
+    rc = odapi_server_new(cfg, NULL, &srv);
+    odapi_config_free(cfg);
+    if (rc != ODAPI_OK) {
+        printf("odservice: %s: %s\n", o->config, odapi_strerror(rc));
+        return EXIT_OTHER;
+    }
+    rc = odapi_server_prepare_database(srv);
+    if (rc != ODAPI_OK) {
+        printf("odservice: %s: %s\n", o->config, odapi_server_errmsg(srv));
+        code = exit_code_for(rc);
+    } else {
+        /* "database X[ at Y] ready, DataBaseVersion Z" */
+        if ((p = strstr(check_line, " ready,")))
+            memmove(p, p + 6, strlen(p + 6) + 1);
+        printf("configuration OK: %s: %s\n", o->config,
+               check_line[0] ? check_line : "database ready");
+    }
+    odapi_server_free(srv);
+    odapi_global_cleanup();
+    return code;
+}
+
+/* ---- subcommands (systemd) ------------------------------------------------ */
+
+static int run(char *const argv[])
+{
+    pid_t pid;
+    int st;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "odservice: fork: %s\n", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        fprintf(stderr, "odservice: cannot run %s: %s\n", argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int systemctl(const char *verb, const char *extra)
+{
+    char *argv[6];
+    int n = 0;
+    argv[n++] = (char *)"systemctl";
+    argv[n++] = (char *)verb;
+    if (extra)
+        argv[n++] = (char *)extra;
+    if (strcmp(verb, "daemon-reload") != 0)
+        argv[n++] = (char *)UNIT;
+    argv[n] = NULL;
+    return run(argv);
+}
+
+static int need_systemd(const char *cmd)
+{
+    struct stat st;
+    if (stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    fprintf(stderr,
+            "odservice %s: systemd is not running on this machine (a "
+            "container?), so there is no service to manage; run "
+            "'odservice --foreground' under your own supervisor instead\n",
+            cmd);
+    return EXIT_OTHER;
+}
+
+static int need_root(const char *cmd)
+{
+    if (geteuid() == 0)
+        return 0;
+    fprintf(stderr, "odservice %s: must be run as root (sudo odservice %s)\n",
+            cmd, cmd);
+    return EXIT_OTHER;
+}
+
+static int cmd_install(const char *config)
+{
+    struct passwd *pw;
+    int rc;
+    if ((rc = need_systemd("install")) || (rc = need_root("install")))
+        return rc;
+    if (!getpwnam(SERVICE_USER)) {
+        char *argv[] = {(char *)"useradd", (char *)"--system",
+                        (char *)"--user-group", (char *)"--no-create-home",
+                        (char *)"--home-dir", (char *)"/nonexistent",
+                        (char *)"--shell", (char *)"/usr/sbin/nologin",
+                        (char *)"--comment", (char *)"Open Dental API Service",
+                        (char *)SERVICE_USER, NULL};
+        if (run(argv) != 0) {
+            fprintf(stderr, "odservice install: cannot create the user "
+                            SERVICE_USER "\n");
+            return EXIT_OTHER;
+        }
+        printf("created the system user " SERVICE_USER "\n");
+    }
+    if (!(pw = getpwnam(SERVICE_USER))) {
+        fprintf(stderr, "odservice install: no user " SERVICE_USER "\n");
+        return EXIT_OTHER;
+    }
+    if (mkdir(LOG_DIR, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "odservice install: cannot create " LOG_DIR ": %s\n",
+                strerror(errno));
+        return EXIT_OTHER;
+    }
+    if (chown(LOG_DIR, pw->pw_uid, pw->pw_gid) != 0 ||
+        chmod(LOG_DIR, 0750) != 0) {
+        fprintf(stderr, "odservice install: cannot give " LOG_DIR " to "
+                        SERVICE_USER ": %s\n", strerror(errno));
+        return EXIT_OTHER;
+    }
+    if (access(config, F_OK) != 0)
+        fprintf(stderr,
+                "odservice install: note: %s does not exist yet; copy "
+                "OpenDentalWebConfig.xml.example there, fill in the "
+                "database, then chown root:" SERVICE_USER " and chmod 640 "
+                "it\n", config);
+    if (systemctl("daemon-reload", NULL) != 0 ||
+        systemctl("enable", NULL) != 0) {
+        fprintf(stderr, "odservice install: systemctl failed (is "
+                        UNIT " installed in /lib/systemd/system?)\n");
+        return EXIT_OTHER;
+    }
+    printf("installed " UNIT "; it starts at boot. Start it now with "
+           "'odservice start'\n");
+    return 0;
+}
+
+static int cmd_systemctl(const char *cmd)
+{
+    int rc;
+    if ((rc = need_systemd(cmd)))
+        return rc;
+    if (strcmp(cmd, "status") == 0) {
+        /* systemctl status: 0 running, 3 not running, 4 no such unit */
+        rc = systemctl("status", "--no-pager");
+        return rc == 0 ? 0 : EXIT_OTHER;
+    }
+    if ((rc = need_root(cmd)))
+        return rc;
+    if (strcmp(cmd, "uninstall") == 0)
+        rc = systemctl("disable", "--now");
+    else
+        rc = systemctl(cmd, NULL);
+    if (rc != 0) {
+        fprintf(stderr, "odservice %s: systemctl %s failed; see "
+                        "'journalctl -u " UNIT "'\n", cmd,
+                strcmp(cmd, "uninstall") == 0 ? "disable --now" : cmd);
+        return EXIT_OTHER;
+    }
+    if (strcmp(cmd, "uninstall") == 0)
+        printf("disabled and stopped " UNIT " (the user " SERVICE_USER
+               ", " LOG_DIR " and the configuration are kept)\n");
+    return 0;
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"note", required_argument, NULL, 1},
+        {"listen", required_argument, NULL, 'l'},
+        {"port", required_argument, NULL, 'p'},
+        {"log-file", required_argument, NULL, 2},
+        {"pool", required_argument, NULL, 3},
+        {"timeout", required_argument, NULL, 4},
+        {"max-connections", required_argument, NULL, 5},
+        {"max-body", required_argument, NULL, 6},
+        {"foreground", no_argument, NULL, 'f'},
+        {"check-config", no_argument, NULL, 7},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    struct opts o;
+    struct reload r;
+    odapi_config *cur = NULL;
+    odapi_server *srv = NULL;
+    char err[1024];
+    int c, rc, code = 0, check = 0, foreground = 0;
+    sigset_t sigs;
+
+    memset(&o, 0, sizeof o);
+    o.config = DEFAULT_CONFIG;
+    o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
+    while ((c = getopt_long(argc, argv, "+c:l:p:fqhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o.config = optarg; break;
+        case 1: o.note = optarg; break;
+        case 'l':
+            if (o.nlisten == MAX_LISTEN) {
+                fprintf(stderr, "odservice: at most %d --listen addresses\n",
+                        MAX_LISTEN);
+                return EXIT_USAGE;
+            }
+            if (parse_listen(optarg, &o.listen[o.nlisten])) {
+                fprintf(stderr, "odservice: bad listen address '%s' (ADDR, "
+                                "ADDR:PORT or [IPV6]:PORT)\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.nlisten++;
+            break;
+        case 'p':
+            if (parse_long(optarg, 0, 65535, &o.port)) goto bad_number;
+            break;
+        case 2: o.log_file = optarg; break;
+        case 3:
+            if (parse_long(optarg, 1, 256, &o.pool)) goto bad_number;
+            break;
+        case 4:
+            if (parse_long(optarg, 1, 3600, &o.timeout)) goto bad_number;
+            break;
+        case 5:
+            if (parse_long(optarg, 1, 1000000, &o.max_conns)) goto bad_number;
+            break;
+        case 6:
+            if (parse_long(optarg, 1, LONG_MAX, &o.max_body)) goto bad_number;
+            break;
+        case 'f': foreground = 1; break;
+        case 7: check = 1; break;
+        case 'q': o.quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("odservice %s\n", odapi_version()); return 0;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        const char *cmd = argv[optind];
+        if (optind + 1 < argc) {
+            fprintf(stderr, "odservice: unexpected argument '%s' (see "
+                            "--help)\n", argv[optind + 1]);
+            return EXIT_USAGE;
+        }
+        if (strcmp(cmd, "install") == 0)
+            return cmd_install(o.config);
+        if (strcmp(cmd, "uninstall") == 0 || strcmp(cmd, "start") == 0 ||
+            strcmp(cmd, "stop") == 0 || strcmp(cmd, "status") == 0)
+            return cmd_systemctl(cmd);
+        fprintf(stderr, "odservice: unknown command '%s' (install, "
+                        "uninstall, start, stop, status; see --help)\n", cmd);
+        return EXIT_USAGE;
+    }
+    if (check)
+        return check_config(&o);
+
+    logst.tee = foreground || isatty(2);
+    if (o.log_file) {
+        logst.path = o.log_file;
+        if ((logst.fd = open_log_fd(o.log_file)) < 0) {
+            fprintf(stderr, "odservice: %s: cannot open the log file for "
+                            "appending (%s); create its folder or give the "
+                            "service's user write access\n", o.log_file,
+                    strerror(errno));
+            return EXIT_CONFIG;
+        }
+    }
+
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    if (!(cur = make_config(&o, 0, err, sizeof err, &code))) {
+        fprintf(stderr, "odservice: %s\n", err);
+        return code;
+    }
+    rc = start_server(cur, &r, &srv, err, sizeof err);
+    if (rc != ODAPI_OK) {
+        fprintf(stderr, "odservice: %s\n", err);
+        odapi_config_free(cur);
+        odapi_global_cleanup();
+        return exit_code_for(rc);
+    }
+    if (o.port == 0) {
+        /* --port 0: a reload (or going back) keeps the port we got */
+        r.port = odapi_server_port(srv);
+        odapi_config_set_port(cur, r.port);
+    }
+    if (!o.quiet) {
+        printf("odservice %s: the Open Dental API Service is serving the "
+               "database of %s\n", odapi_version(), o.config);
+        printf("  Base URL: %s\n", odapi_server_base_url(srv));
+        printf("  Reload:   kill -HUP %ld\n", (long)getpid());
+        printf("  Stop:     kill %ld\n", (long)getpid());
+        fflush(stdout);
+    }
+
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
+    for (;;) {
+        r.srv = srv;
+        r.requested = 0;
+        r.pending = NULL;
+        sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+        rc = odapi_server_run(srv);
+        /* Between two servers no handler is installed: hold the signals
+         * until the next server's handlers are in place. */
+        sigprocmask(SIG_BLOCK, &sigs, NULL);
+        odapi_server_free(srv);
+        srv = NULL;
+        if (!r.requested)
+            break;
+        /* SIGHUP with a good file: start the new configuration. */
+        rc = start_server(r.pending, &r, &srv, err, sizeof err);
+        if (rc == ODAPI_OK) {
+            odapi_config_free(cur);
+            cur = r.pending;
+            say(ODAPI_LOG_INFO, "reloaded %s; serving %s", o.config,
+                odapi_server_base_url(srv));
+            if (!o.quiet) {
+                printf("  Reloaded: %s\n", odapi_server_base_url(srv));
+                fflush(stdout);
+            }
+            continue;
+        }
+        say(ODAPI_LOG_ERROR, "SIGHUP: the new configuration of %s does not "
+                             "start (%s); going back to the previous one",
+            o.config, err);
+        odapi_config_free(r.pending);
+        r.pending = NULL;
+        rc = start_server(cur, &r, &srv, err, sizeof err);
+        if (rc != ODAPI_OK) {
+            say(ODAPI_LOG_ERROR, "the previous configuration does not start "
+                                 "either: %s", err);
+            odapi_config_free(cur);
+            odapi_global_cleanup();
+            return exit_code_for(rc);
+        }
+        if (!o.quiet) {
+            printf("  Reloaded: %s (previous configuration)\n",
+                   odapi_server_base_url(srv));
+            fflush(stdout);
+        }
+    }
+    odapi_config_free(cur);
+    odapi_global_cleanup();
+    if (logst.fd >= 0)
+        close(logst.fd);
+    return rc == ODAPI_OK ? 0 : EXIT_OTHER;
+
+bad_number:
+    fprintf(stderr, "odservice: bad number '%s' for %s\n", optarg,
+            argv[optind - 1]);
+    return EXIT_USAGE;
+}
