@@ -70,6 +70,10 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql);
  * the connection is marked lost; returns 1 if it was a connection error. */
 int od_conn_note_error(struct od_conn *c, unsigned err);
 
+/* Log through the pool's logger (any thread). */
+void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
+    OD_PRINTF(3, 4);
+
 /* Connect a new MYSQL handle as the configuration says (used by workers,
  * and by tools that need a connection of their own). */
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);

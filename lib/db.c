@@ -153,6 +153,14 @@ static int is_conn_error(unsigned e)
            e == ER_SERVER_SHUTDOWN || e == CR_COMMANDS_OUT_OF_SYNC;
 }
 
+void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    od_vlog(c->db->log, level, fmt, ap);
+    va_end(ap);
+}
+
 int od_conn_note_error(struct od_conn *c, unsigned err)
 {
     if (is_conn_error(err)) {
@@ -273,6 +281,14 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io);
     mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io);
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    /* Open Dental's tables have TEXT NOT NULL columns without defaults and
+     * Open Dental writes them in non-strict mode; a row inserted with only
+     * the columns the API names gets '' there, as Open Dental's own would.
+     * Values are checked against the resource description before they
+     * reach the database. */
+    mysql_options(m, MYSQL_INIT_COMMAND,
+                  "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION,"
+                  "ERROR_FOR_DIVISION_BY_ZERO'");
 #ifdef ODAPI_HAVE_EMBEDDED
     if (cfg->db_kind == OD_DB_EMBEDDED)
         mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);

@@ -3,6 +3,7 @@
  * hand-written handlers are listed here. */
 #include "server-internal.h"
 #include "cred-internal.h"
+#include "resource-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,24 @@ static void securityperms(odapi_request *req, void *arg)
     free(body);
 }
 
+extern const struct od_resource od_res_patients, od_res_patients_simple,
+    od_res_patients_search, od_res_appointments, od_res_appointments_asap,
+    od_res_providers, od_res_operatories, od_res_definitions, od_res_commlogs,
+    od_res_clinics, od_res_appointmenttypes, od_res_preferences;
+
+/* Every described resource, in registration order. */
+const struct od_resource *const od_resources[] = {
+    &od_res_patients, &od_res_patients_simple, &od_res_patients_search,
+    &od_res_appointments, &od_res_appointments_asap, &od_res_providers,
+    &od_res_operatories, &od_res_definitions, &od_res_commlogs,
+    &od_res_clinics, &od_res_appointmenttypes, &od_res_preferences,
+    NULL};
+
 void od_register_builtin_routes(odapi_server *srv)
 {
+    int i;
+    for (i = 0; od_resources[i]; i++)
+        od_resource_register(srv, od_resources[i]);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
 }

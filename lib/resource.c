@@ -1,0 +1,1413 @@
+/* resource.c - the generic engine behind described resources: GET one,
+ * GET list (filters, paging, DateTStamp, serverDateTime), POST (201 +
+ * Location), PUT (partial update), DELETE; input validation against the
+ * description; one transaction per write with its securitylog row.
+ *
+ * SQL text is only ever put together from the description's own pieces;
+ * every value from a request is a bound parameter. */
+#include "resource-internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <mysqld_error.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_PARAMS 48
+#define PAGE_MAX 1000
+#define COLBUF 256
+
+/* ---- bound values ---------------------------------------------------------- */
+
+enum pkind { P_INT, P_STR, P_DBL, P_NOW };
+
+struct pval {
+    enum pkind kind;
+    long long i;
+    double d;
+    char *s;
+    unsigned long slen;
+};
+
+static void pval_str(struct pval *p, const char *s)
+{
+    p->kind = P_STR;
+    p->s = strdup(s);
+    p->slen = p->s ? (unsigned long)strlen(p->s) : 0;
+}
+
+static void pval_int(struct pval *p, long long v)
+{
+    p->kind = P_INT;
+    p->i = v;
+}
+
+/* ---- a request's job ------------------------------------------------------- */
+
+enum op { OP_ONE, OP_LIST, OP_POST, OP_PUT, OP_DELETE };
+
+struct wval {
+    const struct od_field *f;
+    struct pval v;
+    int defname; /* v.s is an ItemName to resolve in category f->defcat */
+};
+
+struct rjob {
+    odapi_request *req;
+    const struct od_resource *r;
+    enum op op;
+    struct od_buf sql;
+    struct pval params[MAX_PARAMS];
+    int nparams;
+    struct wval vals[64];
+    int nvals;
+    long long key;
+    int status;
+    char msg[256];
+    struct od_buf out;
+    char developer[128];
+    char date_fmt[64], datetime_fmt[64];
+};
+
+static void job_free(struct rjob *j)
+{
+    int i;
+    for (i = 0; i < j->nparams; i++)
+        free(j->params[i].s);
+    for (i = 0; i < j->nvals; i++)
+        free(j->vals[i].v.s);
+    od_buf_free(&j->sql);
+    od_buf_free(&j->out);
+    free(j);
+}
+
+static void fail(struct rjob *j, int status, const char *fmt, ...)
+    OD_PRINTF(3, 4);
+static void fail(struct rjob *j, int status, const char *fmt, ...)
+{
+    va_list ap;
+    j->status = status;
+    va_start(ap, fmt);
+    vsnprintf(j->msg, sizeof j->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- parsing values -------------------------------------------------------- */
+
+static int parse_int(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    double v;
+    if (!*s)
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || *end || v != v)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int days_in(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+/* Exactly yyyy-MM-dd (and " HH:mm:ss" when with_time). */
+static int valid_date(const char *s, int with_time)
+{
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    size_t len = strlen(s);
+    if (len != (with_time ? 19u : 10u))
+        return 0;
+    if (with_time) {
+        if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
+                   &n) != 6 || n != 19)
+            return 0;
+    } else if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) {
+        return 0;
+    }
+    if (!isdigit((unsigned char)s[0]) || s[4] != '-' || s[7] != '-')
+        return 0;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo))
+        return 0;
+    return h < 24 && mi < 60 && se < 60;
+}
+
+static int valid_time(const char *s)
+{
+    int h, m, sec, n = 0;
+    return strlen(s) == 8 && sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 &&
+           n == 8 && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 &&
+           sec < 60;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* .NET custom date format subset: yyyy yy MM M dd d HH H hh h mm m ss s tt,
+ * quoted literals; everything else is copied. */
+static void format_dt(struct od_buf *b, const char *fmt, const char *v)
+{
+    int y = 1, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+    char out[128];
+    size_t n = 0;
+    sscanf(v, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s);
+    while (*fmt && n + 8 < sizeof out) {
+        size_t run = 1;
+        char c = *fmt;
+        while (fmt[run] == c)
+            run++;
+        switch (c) {
+        case 'y':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 4 ? "%04d" : "%02d",
+                                  run >= 4 ? y : y % 100);
+            break;
+        case 'M':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 2 ? "%02d" : "%d", mo);
+            break;
+        case 'd':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 2 ? "%02d" : "%d", d);
+            break;
+        case 'H':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 2 ? "%02d" : "%d", h);
+            break;
+        case 'h':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 2 ? "%02d" : "%d",
+                                  h % 12 ? h % 12 : 12);
+            break;
+        case 'm':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 2 ? "%02d" : "%d", mi);
+            break;
+        case 's':
+            n += (size_t)snprintf(out + n, sizeof out - n,
+                                  run >= 2 ? "%02d" : "%d", s);
+            break;
+        case 't':
+            n += (size_t)snprintf(out + n, sizeof out - n, "%s",
+                                  run >= 2 ? (h < 12 ? "AM" : "PM")
+                                           : (h < 12 ? "A" : "P"));
+            break;
+        case '\'': {
+            const char *e = strchr(fmt + 1, '\'');
+            size_t l = e ? (size_t)(e - fmt - 1) : strlen(fmt + 1);
+            if (l > sizeof out - n - 1)
+                l = sizeof out - n - 1;
+            memcpy(out + n, fmt + 1, l);
+            n += l;
+            run = e ? (size_t)(e - fmt) + 1 : strlen(fmt);
+            break;
+        }
+        default:
+            if (run > sizeof out - n - 1)
+                run = sizeof out - n - 1;
+            memcpy(out + n, fmt, run);
+            n += run;
+        }
+        fmt += run;
+    }
+    od_buf_json_str(b, out, n, 0);
+}
+
+static void put_value(struct rjob *j, const struct od_field *f,
+                      const char *v, unsigned long len, int isnull,
+                      const char *now)
+{
+    struct od_buf *b = &j->out;
+    char tmp[64];
+    long long iv;
+    double dv;
+    switch (f->wire) {
+    case OD_W_INT:
+        if (isnull || parse_int(v, &iv))
+            iv = 0;
+        od_buf_printf(b, "%lld", iv);
+        break;
+    case OD_W_INT_STR:
+        if (isnull || parse_int(v, &iv))
+            iv = 0;
+        od_buf_printf(b, "\"%lld\"", iv);
+        break;
+    case OD_W_TEXT:
+        od_buf_json_str(b, isnull ? "" : v, isnull ? 0 : len, 1);
+        break;
+    case OD_W_ENUM: {
+        const char *name;
+        if (isnull || parse_int(v, &iv))
+            iv = f->enm->first;
+        name = od_enum_name(f->enm, (long)iv);
+        if (name) {
+            od_buf_json_str(b, name, strlen(name), 0);
+        } else {
+            snprintf(tmp, sizeof tmp, "%lld", iv);
+            od_buf_json_str(b, tmp, strlen(tmp), 0);
+        }
+        break;
+    }
+    case OD_W_BOOL:
+        od_buf_adds(b, !isnull && v[0] && strcmp(v, "0") != 0 ? "\"true\""
+                                                               : "\"false\"");
+        break;
+    case OD_W_DATE:
+    case OD_W_DATETIME: {
+        int dt = f->wire == OD_W_DATETIME;
+        const char *blank = dt ? "0001-01-01 00:00:00" : "0001-01-01";
+        const char *fmt = dt ? j->datetime_fmt : j->date_fmt;
+        size_t want = dt ? 19 : 10;
+        if (isnull || len < want || strncmp(v, "0000", 4) == 0)
+            v = blank;
+        if (fmt[0])
+            format_dt(b, fmt, v);
+        else
+            od_buf_json_str(b, v, want, 0);
+        break;
+    }
+    case OD_W_TIME:
+        if (isnull || len < 8)
+            od_buf_adds(b, "\"00:00:00\"");
+        else
+            od_buf_json_str(b, v, len > 8 && v[2] == ':' ? 8 : len, 0);
+        break;
+    case OD_W_MONEY:
+        if (isnull || parse_double(v, &dv))
+            dv = 0;
+        od_buf_printf(b, "\"%.2f\"", dv);
+        break;
+    case OD_W_MONEY_RAW:
+        if (isnull || parse_double(v, &dv))
+            dv = 0;
+        od_buf_printf(b, "\"%.15g\"", dv);
+        break;
+    case OD_W_NUMBER:
+        if (isnull || parse_double(v, &dv))
+            dv = 0;
+        snprintf(tmp, sizeof tmp, "%.15g", dv);
+        if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
+            strcat(tmp, ".0");
+        od_buf_adds(b, tmp);
+        break;
+    case OD_W_COLOR:
+        if (isnull || parse_int(v, &iv))
+            iv = 0;
+        od_buf_printf(b, "\"%lld,%lld,%lld\"", (iv >> 16) & 255,
+                      (iv >> 8) & 255, iv & 255);
+        break;
+    case OD_W_SERVERTIME:
+        od_buf_json_str(b, now ? now : "", now ? strlen(now) : 0, 0);
+        break;
+    }
+}
+
+/* The select list: every field but serverDateTime, then NOW() if needed. */
+static void select_list(struct od_buf *b, const struct od_resource *r)
+{
+    int i, first = 1;
+    od_buf_adds(b, "SELECT ");
+    for (i = 0; i < r->nfields; i++) {
+        const struct od_field *f = &r->fields[i];
+        if (f->wire == OD_W_SERVERTIME)
+            continue;
+        if (!first)
+            od_buf_adds(b, ", ");
+        first = 0;
+        if (f->expr)
+            od_buf_adds(b, f->expr);
+        else
+            od_buf_printf(b, "t.`%s`", OD_COL(f));
+    }
+    if (r->server_time)
+        od_buf_adds(b, ", DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')");
+    od_buf_printf(b, " FROM `%s` t", r->table);
+    if (r->joins)
+        od_buf_printf(b, " %s", r->joins);
+}
+
+static int bind_params(MYSQL_STMT *st, struct pval *p, int n, MYSQL_BIND *b)
+{
+    int i;
+    memset(b, 0, sizeof *b * (size_t)n);
+    for (i = 0; i < n; i++) {
+        switch (p[i].kind) {
+        case P_INT:
+            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            b[i].buffer = &p[i].i;
+            break;
+        case P_DBL:
+            b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+            b[i].buffer = &p[i].d;
+            break;
+        case P_STR:
+        case P_NOW:
+            b[i].buffer_type = MYSQL_TYPE_STRING;
+            b[i].buffer = p[i].s ? p[i].s : (char *)"";
+            b[i].buffer_length = p[i].slen;
+            b[i].length = &p[i].slen;
+            break;
+        }
+    }
+    return n ? (int)mysql_stmt_bind_param(st, b) : 0;
+}
+
+/* Run the statement and write its rows as JSON objects. Returns the row
+ * count, or -1 with j->status set. */
+static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
+                      struct pval *params, int nparams, int as_list,
+                      int with_st)
+{
+    const struct od_resource *r = j->r;
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND pb[MAX_PARAMS], *rb = NULL;
+    char *bufs = NULL;
+    unsigned long *lens = NULL;
+    my_bool *nulls = NULL, *errs = NULL;
+    unsigned ncols, i;
+    int rows = 0, rc, k, first;
+
+    if (!st) {
+        fail(j, 500, "The query for %s could not be prepared.", r->name);
+        return -1;
+    }
+    if (bind_params(st, params, nparams, pb) || mysql_stmt_execute(st)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        fail(j, c->lost ? 503 : 500, "%s", c->lost
+                 ? "The database is not available."
+                 : "The database could not run the query.");
+        if (!c->lost)
+            od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", r->name,
+                        mysql_stmt_error(st));
+        return -1;
+    }
+    ncols = mysql_stmt_field_count(st);
+    rb = calloc(ncols, sizeof *rb);
+    bufs = malloc((size_t)ncols * COLBUF);
+    lens = calloc(ncols, sizeof *lens);
+    nulls = calloc(ncols, sizeof *nulls);
+    errs = calloc(ncols, sizeof *errs);
+    if (!rb || !bufs || !lens || !nulls || !errs) {
+        fail(j, 500, "Out of memory.");
+        rows = -1;
+        goto out;
+    }
+    for (i = 0; i < ncols; i++) {
+        rb[i].buffer_type = MYSQL_TYPE_STRING;
+        rb[i].buffer = bufs + (size_t)i * COLBUF;
+        rb[i].buffer_length = COLBUF - 1;
+        rb[i].length = &lens[i];
+        rb[i].is_null = &nulls[i];
+        rb[i].error = &errs[i];
+    }
+    if (mysql_stmt_bind_result(st, rb)) {
+        fail(j, 500, "The database could not return the rows.");
+        rows = -1;
+        goto out;
+    }
+    if (as_list)
+        od_buf_addc(&j->out, '[');
+    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+        char *big[64] = {0};
+        const char *now = NULL;
+        unsigned ci = 0;
+        /* fetch long values whole */
+        for (i = 0; i < ncols && i < 64; i++) {
+            if (!nulls[i] && lens[i] >= COLBUF - 1) {
+                MYSQL_BIND one;
+                big[i] = malloc(lens[i] + 1);
+                if (!big[i])
+                    continue;
+                memset(&one, 0, sizeof one);
+                one.buffer_type = MYSQL_TYPE_STRING;
+                one.buffer = big[i];
+                one.buffer_length = lens[i] + 1;
+                mysql_stmt_fetch_column(st, &one, i, 0);
+                big[i][lens[i]] = '\0';
+            } else if (!nulls[i]) {
+                bufs[(size_t)i * COLBUF + lens[i]] = '\0';
+            }
+        }
+        if (r->server_time && ncols > 0 && !nulls[ncols - 1])
+            now = bufs + (size_t)(ncols - 1) * COLBUF;
+        if (rows)
+            od_buf_addc(&j->out, ',');
+        od_buf_addc(&j->out, '{');
+        for (k = 0, first = 1; k < r->nfields; k++) {
+            const struct od_field *f = &r->fields[k];
+            const char *v = "";
+            unsigned long len = 0;
+            int isnull = 1;
+            /* serverDateTime: in GET answers only (POST/PUT omit it) */
+            if (f->wire == OD_W_SERVERTIME && !with_st)
+                continue;
+            if (!first)
+                od_buf_addc(&j->out, ',');
+            first = 0;
+            od_buf_json_str(&j->out, f->name, strlen(f->name), 0);
+            od_buf_addc(&j->out, ':');
+            if (f->wire != OD_W_SERVERTIME) {
+                if (ci < ncols) {
+                    isnull = nulls[ci];
+                    len = lens[ci];
+                    v = ci < 64 && big[ci] ? big[ci]
+                                           : bufs + (size_t)ci * COLBUF;
+                }
+                ci++;
+            }
+            put_value(j, f, v, len, isnull, with_st ? now : "");
+        }
+        od_buf_addc(&j->out, '}');
+        for (i = 0; i < 64; i++)
+            free(big[i]);
+        rows++;
+    }
+    if (rc != MYSQL_NO_DATA) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        fail(j, c->lost ? 503 : 500, "The database could not return the rows.");
+        rows = -1;
+    } else if (as_list) {
+        od_buf_addc(&j->out, ']');
+    }
+out:
+    mysql_stmt_free_result(st);
+    free(rb);
+    free(bufs);
+    free(lens);
+    free(nulls);
+    free(errs);
+    return rows;
+}
+
+/* ---- GET ------------------------------------------------------------------- */
+
+static void one_sql(struct od_buf *b, const struct od_resource *r)
+{
+    select_list(b, r);
+    od_buf_printf(b, " WHERE t.`%s` = ?", r->pk);
+    if (r->base_where)
+        od_buf_printf(b, " AND %s", r->base_where);
+}
+
+static int fetch_one(struct od_conn *c, struct rjob *j, long long key,
+                     int with_st)
+{
+    struct od_buf sql;
+    struct pval p;
+    int n;
+    od_buf_init(&sql);
+    one_sql(&sql, j->r);
+    memset(&p, 0, sizeof p);
+    pval_int(&p, key);
+    od_buf_free(&j->out);
+    n = sql.oom ? -1 : run_select(c, j, sql.p, &p, 1, 0, with_st);
+    od_buf_free(&sql);
+    if (n == 0)
+        fail(j, 404, "%s", j->r->missing);
+    return n;
+}
+
+static int work_one(struct od_conn *c, void *arg)
+{
+    struct rjob *j = arg;
+    if (fetch_one(c, j, j->key, 1) < 0 && c->lost)
+        return OD_WORK_RETRY;
+    return OD_WORK_DONE;
+}
+
+static int work_list(struct od_conn *c, void *arg)
+{
+    struct rjob *j = arg;
+    od_buf_free(&j->out);
+    if (run_select(c, j, j->sql.p, j->params, j->nparams, 1, 1) < 0 &&
+        c->lost)
+        return OD_WORK_RETRY;
+    return OD_WORK_DONE;
+}
+
+/* ---- writes ---------------------------------------------------------------- */
+
+static int exec_simple(struct od_conn *c, const char *sql)
+{
+    if (mysql_query(c->m, sql)) {
+        od_conn_note_error(c, mysql_errno(c->m));
+        return -1;
+    }
+    return 0;
+}
+
+static int exec_stmt(struct od_conn *c, struct rjob *j, const char *sql,
+                     struct pval *p, int n, my_ulonglong *affected,
+                     my_ulonglong *insert_id)
+{
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND b[MAX_PARAMS + 1];
+    if (!st) {
+        fail(j, c->lost ? 503 : 500, "%s", c->lost
+                 ? "The database is not available."
+                 : "The statement could not be prepared.");
+        return -1;
+    }
+    if (bind_params(st, p, n, b) || mysql_stmt_execute(st)) {
+        unsigned e = mysql_stmt_errno(st);
+        od_conn_note_error(c, e);
+        if (c->lost)
+            fail(j, 503, "The database is not available.");
+        else if (e == ER_DATA_TOO_LONG || e == ER_WARN_DATA_OUT_OF_RANGE ||
+                 e == ER_TRUNCATED_WRONG_VALUE ||
+                 e == ER_TRUNCATED_WRONG_VALUE_FOR_FIELD)
+            fail(j, 400, "A value is out of range: %s", mysql_stmt_error(st));
+        else {
+            od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", j->r->name,
+                        mysql_stmt_error(st));
+            fail(j, 500, "The database refused the change.");
+        }
+        return -1;
+    }
+    if (affected)
+        *affected = mysql_stmt_affected_rows(st);
+    if (insert_id)
+        *insert_id = mysql_stmt_insert_id(st);
+    return 0;
+}
+
+/* ItemName -> DefNum in a definition category. */
+static int resolve_defnames(struct od_conn *c, struct rjob *j)
+{
+    int i;
+    for (i = 0; i < j->nvals; i++) {
+        struct wval *w = &j->vals[i];
+        MYSQL_STMT *st;
+        MYSQL_BIND pb[2], rb;
+        struct pval p[2];
+        long long defnum = 0;
+        int rc;
+        if (!w->defname)
+            continue;
+        st = od_conn_stmt(c, "SELECT DefNum FROM definition WHERE Category = "
+                             "? AND ItemName = ? ORDER BY IsHidden, ItemOrder "
+                             "LIMIT 1");
+        if (!st)
+            return -1;
+        memset(p, 0, sizeof p);
+        pval_int(&p[0], w->f->defcat);
+        p[1].kind = P_STR;
+        p[1].s = w->v.s;
+        p[1].slen = w->v.slen;
+        memset(&rb, 0, sizeof rb);
+        rb.buffer_type = MYSQL_TYPE_LONGLONG;
+        rb.buffer = &defnum;
+        if (bind_params(st, p, 2, pb) || mysql_stmt_execute(st) ||
+            mysql_stmt_bind_result(st, &rb)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        rc = mysql_stmt_fetch(st);
+        mysql_stmt_free_result(st);
+        if (rc != 0) {
+            fail(j, 400, "%s is invalid.", w->f->name);
+            return -1;
+        }
+        free(w->v.s);
+        w->v.s = NULL;
+        pval_int(&w->v, defnum);
+        w->defname = 0;
+    }
+    return 0;
+}
+
+static int write_log(struct od_conn *c, struct rjob *j, int perm,
+                     const char *verb, long long fkey, long long patnum)
+{
+    struct pval p[4];
+    char text[300];
+    int rc;
+    if (!perm)
+        return 0;
+    memset(p, 0, sizeof p);
+    snprintf(text, sizeof text, "%s by %s through API.", verb,
+             j->developer[0] ? j->developer : "an API developer");
+    pval_int(&p[0], perm);
+    pval_str(&p[1], text);
+    pval_int(&p[2], patnum);
+    pval_int(&p[3], fkey);
+    rc = exec_stmt(c, j,
+                   "INSERT INTO securitylog (PermType, UserNum, LogDateTime, "
+                   "LogText, PatNum, CompName, FKey, LogSource, DateTPrevious)"
+                   " VALUES (?, 0, NOW(), ?, ?, 'API', ?, 23, "
+                   "'0001-01-01 00:00:00')",
+                   p, 4, NULL, NULL);
+    free(p[1].s);
+    return rc;
+}
+
+static long long find_patnum(struct rjob *j, long long key)
+{
+    int i;
+    const char *col = j->r->patnum_col;
+    if (!col)
+        return 0;
+    if (strcmp(col, j->r->pk) == 0)
+        return key;
+    for (i = 0; i < j->nvals; i++)
+        if (strcmp(OD_COL(j->vals[i].f), col) == 0 &&
+            j->vals[i].v.kind == P_INT)
+            return j->vals[i].v.i;
+    return 0;
+}
+
+/* A PatNum that names no patient. */
+static int check_patient(struct od_conn *c, struct rjob *j, long long patnum)
+{
+    MYSQL_STMT *st = od_conn_stmt(c, "SELECT 1 FROM patient WHERE PatNum = ?");
+    MYSQL_BIND pb;
+    struct pval p;
+    int rc;
+    if (!st)
+        return -1;
+    memset(&p, 0, sizeof p);
+    pval_int(&p, patnum);
+    if (bind_params(st, &p, 1, &pb) || mysql_stmt_execute(st) ||
+        mysql_stmt_store_result(st)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return -1;
+    }
+    rc = (int)mysql_stmt_num_rows(st);
+    mysql_stmt_free_result(st);
+    if (!rc) {
+        fail(j, 404, "Patient not found.");
+        return -1;
+    }
+    return 0;
+}
+
+static struct wval *find_val(struct rjob *j, const char *name)
+{
+    int i;
+    for (i = 0; i < j->nvals; i++)
+        if (strcmp(j->vals[i].f->name, name) == 0)
+            return &j->vals[i];
+    return NULL;
+}
+
+static const struct od_field *find_field(const struct od_resource *r,
+                                         const char *name)
+{
+    int i;
+    for (i = 0; i < r->nfields; i++)
+        if (strcmp(r->fields[i].name, name) == 0)
+            return &r->fields[i];
+    return NULL;
+}
+
+/* POST defaults that come from the database (spec: Confirmed = the first
+ * ApptConfirmed definition, ProvNum = the patient's PriProv, ...). */
+static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
+{
+    const struct od_resource *r = j->r;
+    int i;
+    for (i = 0; i < r->nsqldefaults; i++) {
+        const struct od_sqldefault *d = &r->sqldefaults[i];
+        const struct od_field *f = find_field(r, d->field);
+        struct wval *pw = d->param ? find_val(j, d->param) : NULL;
+        MYSQL_STMT *st;
+        MYSQL_BIND pb, rb;
+        char val[256];
+        unsigned long len = 0;
+        my_bool isnull = 0;
+        int rc;
+        if (!f || find_val(j, d->field) || j->nvals >= (int)OD_ARRAY_LEN(j->vals))
+            continue;
+        if (d->param && !pw)
+            continue;
+        if (!(st = od_conn_stmt(c, d->sql)))
+            return -1;
+        if (bind_params(st, pw ? &pw->v : NULL, pw ? 1 : 0, &pb) ||
+            mysql_stmt_execute(st)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        memset(&rb, 0, sizeof rb);
+        rb.buffer_type = MYSQL_TYPE_STRING;
+        rb.buffer = val;
+        rb.buffer_length = sizeof val - 1;
+        rb.length = &len;
+        rb.is_null = &isnull;
+        mysql_stmt_bind_result(st, &rb);
+        rc = mysql_stmt_fetch(st);
+        mysql_stmt_free_result(st);
+        if ((rc != 0 && rc != MYSQL_DATA_TRUNCATED) || isnull)
+            continue;
+        val[len < sizeof val ? len : sizeof val - 1] = '\0';
+        {
+            struct wval *w = &j->vals[j->nvals];
+            long long iv;
+            memset(w, 0, sizeof *w);
+            w->f = f;
+            if (parse_int(val, &iv) == 0)
+                pval_int(&w->v, iv);
+            else
+                pval_str(&w->v, val);
+            j->nvals++;
+        }
+    }
+    return 0;
+}
+
+static int work_write(struct od_conn *c, void *arg)
+{
+    struct rjob *j = arg;
+    const struct od_resource *r = j->r;
+    struct od_buf sql;
+    struct pval p[MAX_PARAMS];
+    my_ulonglong affected = 0, id = 0;
+    long long patnum;
+    int i, n = 0;
+
+    od_buf_init(&sql);
+    j->status = 0;
+    if (exec_simple(c, "START TRANSACTION"))
+        goto dberr;
+    if (resolve_defnames(c, j))
+        goto rollback;
+    if (j->op != OP_POST) {
+        /* the row must exist (and is locked until the commit) */
+        od_buf_printf(&sql, "SELECT 1 FROM `%s` t WHERE t.`%s` = ?%s%s FOR "
+                            "UPDATE", r->table, r->pk,
+                      r->base_where ? " AND " : "",
+                      r->base_where ? r->base_where : "");
+        {
+            MYSQL_STMT *st = od_conn_stmt(c, sql.p);
+            MYSQL_BIND pb;
+            struct pval kp;
+            int found;
+            memset(&kp, 0, sizeof kp);
+            pval_int(&kp, j->key);
+            if (!st || bind_params(st, &kp, 1, &pb) || mysql_stmt_execute(st) ||
+                mysql_stmt_store_result(st)) {
+                if (st)
+                    od_conn_note_error(c, mysql_stmt_errno(st));
+                goto rollback;
+            }
+            found = (int)mysql_stmt_num_rows(st);
+            mysql_stmt_free_result(st);
+            if (!found) {
+                fail(j, 404, "%s", r->missing);
+                goto rollback;
+            }
+        }
+        od_buf_free(&sql);
+    }
+    patnum = find_patnum(j, j->key);
+    if (j->op == OP_POST && r->patnum_col && strcmp(r->patnum_col, r->pk) &&
+        check_patient(c, j, patnum))
+        goto rollback;
+
+    if (j->op == OP_POST && apply_sqldefaults(c, j))
+        goto rollback;
+    if (j->op == OP_POST) {
+        od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
+        for (i = 0; i < j->nvals; i++)
+            od_buf_printf(&sql, "%s`%s`", i ? ", " : "", OD_COL(j->vals[i].f));
+        od_buf_adds(&sql, ") VALUES (");
+        for (i = 0; i < j->nvals; i++) {
+            od_buf_adds(&sql, i ? ", " : "");
+            if (j->vals[i].v.kind == P_NOW) {
+                od_buf_adds(&sql, "NOW()");
+            } else {
+                od_buf_adds(&sql, "?");
+                p[n++] = j->vals[i].v;
+            }
+        }
+        od_buf_adds(&sql, ")");
+        if (sql.oom || exec_stmt(c, j, sql.p, p, n, NULL, &id))
+            goto rollback;
+        j->key = (long long)id;
+        if (r->patnum_col && strcmp(r->patnum_col, r->pk) == 0)
+            patnum = j->key;
+        if (r->after_insert) {
+            int q = 0, k;
+            const char *x;
+            for (x = r->after_insert; *x; x++)
+                q += *x == '?';
+            for (k = 0; k < q && k < MAX_PARAMS; k++) {
+                memset(&p[k], 0, sizeof p[k]);
+                pval_int(&p[k], j->key);
+            }
+            if (exec_stmt(c, j, r->after_insert, p, q, NULL, NULL))
+                goto rollback;
+        }
+        if (write_log(c, j, r->perm_create, "Created", j->key, patnum))
+            goto rollback;
+    } else if (j->op == OP_PUT) {
+        od_buf_printf(&sql, "UPDATE `%s` SET ", r->table);
+        for (i = 0; i < j->nvals; i++) {
+            od_buf_printf(&sql, "%s`%s` = ", i ? ", " : "", OD_COL(j->vals[i].f));
+            if (j->vals[i].v.kind == P_NOW) {
+                od_buf_adds(&sql, "NOW()");
+            } else {
+                od_buf_adds(&sql, "?");
+                p[n++] = j->vals[i].v;
+            }
+        }
+        od_buf_printf(&sql, " WHERE `%s` = ?", r->pk);
+        memset(&p[n], 0, sizeof p[n]);
+        pval_int(&p[n++], j->key);
+        if (sql.oom || exec_stmt(c, j, sql.p, p, n, &affected, NULL))
+            goto rollback;
+        if (write_log(c, j, r->perm_edit, "Updated", j->key, patnum))
+            goto rollback;
+    } else {
+        od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table, r->pk);
+        memset(&p[0], 0, sizeof p[0]);
+        pval_int(&p[0], j->key);
+        if (sql.oom || exec_stmt(c, j, sql.p, p, 1, &affected, NULL))
+            goto rollback;
+        if (write_log(c, j, r->perm_delete, "Deleted", j->key, patnum))
+            goto rollback;
+    }
+    if (exec_simple(c, "COMMIT"))
+        goto dberr;
+    od_buf_free(&sql);
+    if (j->op == OP_DELETE) {
+        j->status = 200;
+        return OD_WORK_DONE;
+    }
+    if (fetch_one(c, j, j->key, 0) >= 0)
+        j->status = j->op == OP_POST ? 201 : 200;
+    return OD_WORK_DONE;
+
+rollback:
+    if (!c->lost)
+        exec_simple(c, "ROLLBACK");
+dberr:
+    od_buf_free(&sql);
+    if (c->lost) {
+        if (!j->status)
+            fail(j, 503, "The database is not available.");
+        /* nothing was committed: safe to run again on a new connection */
+        return OD_WORK_RETRY;
+    }
+    if (!j->status) {
+        od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", r->name, mysql_error(c->m));
+        fail(j, 500, "The database refused the change.");
+    }
+    return OD_WORK_DONE;
+}
+
+/* ---- completion -------------------------------------------------------------- */
+
+static void set_location(struct rjob *j)
+{
+    odapi_request *req = j->req;
+    const char *host = odapi_request_header(req, "Host");
+    char url[512];
+    if (host && *host && !strpbrk(host, "\r\n/ "))
+        snprintf(url, sizeof url, "%s://%s/api/v1/%s/%lld",
+                 req->srv->ssl_ctx ? "https" : "http", host, j->r->name,
+                 j->key);
+    else
+        snprintf(url, sizeof url, "%s%s/%lld", req->srv->base_url, j->r->name,
+                 j->key);
+    odapi_request_add_header(req, "Location", url);
+}
+
+static void job_done(void *arg, int status)
+{
+    struct rjob *j = arg;
+    if (status != ODAPI_OK) {
+        odapi_reply_error(j->req, 503, "The database is not available.");
+    } else if (j->status >= 400) {
+        odapi_reply_error(j->req, j->status, j->msg);
+    } else if (j->out.oom) {
+        odapi_reply_error(j->req, 500, "Out of memory.");
+    } else {
+        if (j->op == OP_POST && j->status == 201)
+            set_location(j);
+        odapi_reply(j->req, j->status ? j->status : 200,
+                    j->out.p ? j->out.p : "", j->out.len);
+    }
+    job_free(j);
+}
+
+static void submit(struct rjob *j, od_db_work_fn work)
+{
+    int rc;
+    if (!j->req->srv->db) {
+        odapi_reply_error(j->req, 503, "No database is configured.");
+        job_free(j);
+        return;
+    }
+    rc = od_db_submit(j->req->srv->db, work, job_done, j);
+    if (rc != ODAPI_OK) {
+        odapi_reply_error(j->req, 503, rc == ODAPI_E_BUSY
+                              ? "The server is busy. Try again shortly."
+                              : "The database is not available.");
+        job_free(j);
+    }
+}
+
+/* ---- handlers (loop thread) --------------------------------------------------- */
+
+static struct rjob *job_new(odapi_request *req, const struct od_resource *r,
+                            enum op op)
+{
+    struct rjob *j = calloc(1, sizeof *j);
+    const char *f;
+    if (!j) {
+        odapi_reply_error(req, 500, "Out of memory.");
+        return NULL;
+    }
+    j->req = req;
+    j->r = r;
+    j->op = op;
+    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
+    if ((f = od_query_get(&req->query, "DateFormatString")) && *f)
+        snprintf(j->date_fmt, sizeof j->date_fmt, "%s", f);
+    if ((f = od_query_get(&req->query, "DateTimeFormatString")) && *f)
+        snprintf(j->datetime_fmt, sizeof j->datetime_fmt, "%s", f);
+    return j;
+}
+
+static const char *key_name(const struct od_resource *r) { return r->pk; }
+
+static int parse_key(odapi_request *req, const struct od_resource *r,
+                     long long *key)
+{
+    const char *s = odapi_request_segment(req, key_name(r));
+    if (!s || parse_int(s, key) || *key < 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s is invalid.", key_name(r));
+        odapi_reply_error(req, 400, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void h_get_one(odapi_request *req, void *arg)
+{
+    const struct od_resource *r = arg;
+    struct rjob *j;
+    long long key;
+    if (parse_key(req, r, &key) || !(j = job_new(req, r, OP_ONE)))
+        return;
+    j->key = key;
+    submit(j, work_one);
+}
+
+static int is_generic_param(const char *name)
+{
+    return strcasecmp(name, "Offset") == 0 || strcasecmp(name, "Limit") == 0 ||
+           strcasecmp(name, "DateFormatString") == 0 ||
+           strcasecmp(name, "DateTimeFormatString") == 0;
+}
+
+/* Parse one filter value into params; a 400 message in msg on failure. */
+static int filter_value(struct rjob *j, const struct od_filter *f,
+                        const char *v, char *msg, size_t msgsize)
+{
+    struct pval pv;
+    int k, n = f->nbind ? f->nbind : 1;
+    long long iv;
+    memset(&pv, 0, sizeof pv);
+    switch (f->wire) {
+    case OD_W_INT:
+    case OD_W_INT_STR:
+        if (parse_int(v, &iv)) {
+            snprintf(msg, msgsize, "%s is invalid.", f->param);
+            return -1;
+        }
+        pval_int(&pv, iv);
+        break;
+    case OD_W_ENUM:
+        if ((iv = od_enum_value(f->enm, v)) < 0) {
+            snprintf(msg, msgsize, "%s is invalid.", f->param);
+            return -1;
+        }
+        pval_int(&pv, iv);
+        break;
+    case OD_W_BOOL:
+        if (strcasecmp(v, "true") && strcasecmp(v, "false")) {
+            snprintf(msg, msgsize, "%s is invalid.", f->param);
+            return -1;
+        }
+        pval_int(&pv, strcasecmp(v, "true") == 0);
+        break;
+    case OD_W_DATE:
+        if (!valid_date(v, 0)) {
+            snprintf(msg, msgsize, "%s format must be yyyy-MM-dd", f->param);
+            return -1;
+        }
+        pval_str(&pv, v);
+        break;
+    case OD_W_DATETIME:
+        if (!valid_date(v, 1)) {
+            snprintf(msg, msgsize, "%s format must be yyyy-MM-dd HH:mm:ss",
+                     f->param);
+            return -1;
+        }
+        pval_str(&pv, v);
+        break;
+    default:
+        pval_str(&pv, v);
+    }
+    if (j->nparams + n > MAX_PARAMS - 2) {
+        free(pv.s);
+        snprintf(msg, msgsize, "Too many parameters.");
+        return -1;
+    }
+    for (k = 0; k < n; k++) {
+        j->params[j->nparams] = pv;
+        if (pv.s && k)
+            j->params[j->nparams].s = strdup(pv.s);
+        j->nparams++;
+    }
+    return 0;
+}
+
+static void h_get_list(odapi_request *req, void *arg)
+{
+    const struct od_resource *r = arg;
+    struct rjob *j;
+    char msg[256];
+    const char *v;
+    long long offset = 0, limit = PAGE_MAX;
+    int i, k;
+
+    if (!(j = job_new(req, r, OP_LIST)))
+        return;
+    /* unknown parameters */
+    for (i = 0; i < req->query.n; i++) {
+        const char *name = req->query.names[i];
+        int known = is_generic_param(name);
+        for (k = 0; !known && k < r->nfilters; k++)
+            known = strcasecmp(r->filters[k].param, name) == 0;
+        if (!known && r->strict_params) {
+            snprintf(msg, sizeof msg, "'%.64s' is not a valid parameter", name);
+            goto bad;
+        }
+    }
+    select_list(&j->sql, r);
+    od_buf_adds(&j->sql, " WHERE 1=1");
+    if (r->base_where)
+        od_buf_printf(&j->sql, " AND %s", r->base_where);
+    for (k = 0; k < r->nfilters; k++) {
+        const struct od_filter *f = &r->filters[k];
+        v = od_query_get(&req->query, f->param);
+        if ((!v || !*v) && f->dflt)
+            v = f->dflt;
+        if (!v || !*v) {
+            if (f->flags & OD_Q_REQ) {
+                snprintf(msg, sizeof msg, "%s is required.", f->param);
+                goto bad;
+            }
+            continue;
+        }
+        if (filter_value(j, f, v, msg, sizeof msg))
+            goto bad;
+        od_buf_printf(&j->sql, " AND (%s)", f->cond);
+    }
+    if ((v = od_query_get(&req->query, "Offset")) && *v &&
+        (parse_int(v, &offset) || offset < 0)) {
+        snprintf(msg, sizeof msg, "Offset is invalid.");
+        goto bad;
+    }
+    if ((v = od_query_get(&req->query, "Limit")) && *v &&
+        (parse_int(v, &limit) || limit < 0)) {
+        snprintf(msg, sizeof msg, "Limit is invalid.");
+        goto bad;
+    }
+    if (limit > PAGE_MAX)
+        limit = PAGE_MAX;
+    if (r->order)
+        od_buf_printf(&j->sql, " ORDER BY %s", r->order);
+    else
+        od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
+    od_buf_adds(&j->sql, " LIMIT ? OFFSET ?");
+    pval_int(&j->params[j->nparams++], limit);
+    pval_int(&j->params[j->nparams++], offset);
+    if (j->sql.oom) {
+        snprintf(msg, sizeof msg, "Out of memory.");
+        goto bad;
+    }
+    submit(j, work_list);
+    return;
+bad:
+    odapi_reply_error(req, 400, msg);
+    job_free(j);
+}
+
+/* Read one body value into w; 0, or -1 with a message. */
+static int body_value(const struct od_field *f, json_t *v, struct wval *w,
+                      int put, char *msg, size_t msgsize)
+{
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    char num[64];
+    long long iv;
+    double dv;
+    w->f = f;
+    memset(&w->v, 0, sizeof w->v);
+    if (json_is_integer(v)) {
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        s = num;
+    } else if (json_is_real(v)) {
+        snprintf(num, sizeof num, "%.15g", json_real_value(v));
+        s = num;
+    } else if (json_is_boolean(v)) {
+        s = json_is_true(v) ? "true" : "false";
+    }
+    if (!s)
+        goto invalid;
+    if (f->defcat) {
+        if (!*s && put) { /* "" clears */
+            pval_int(&w->v, 0);
+            return 0;
+        }
+        if (parse_int(s, &iv) == 0) {
+            pval_int(&w->v, iv);
+            return 0;
+        }
+        pval_str(&w->v, s);
+        w->defname = 1;
+        return 0;
+    }
+    switch (f->wire) {
+    case OD_W_INT:
+    case OD_W_INT_STR:
+        if (parse_int(s, &iv))
+            goto invalid;
+        pval_int(&w->v, iv);
+        return 0;
+    case OD_W_ENUM:
+        if (json_is_integer(v) || (iv = od_enum_value(f->enm, s)) < 0)
+            goto invalid;
+        pval_int(&w->v, iv);
+        return 0;
+    case OD_W_BOOL:
+        if (strcasecmp(s, "true") && strcasecmp(s, "false"))
+            goto invalid;
+        pval_int(&w->v, strcasecmp(s, "true") == 0);
+        return 0;
+    case OD_W_DATE:
+        if (!*s && put)
+            s = "0001-01-01";
+        if (!valid_date(s, 0)) {
+            snprintf(msg, msgsize, "%s format must be yyyy-MM-dd.", f->name);
+            return -1;
+        }
+        pval_str(&w->v, s);
+        return 0;
+    case OD_W_DATETIME:
+        if (!*s && put)
+            s = "0001-01-01 00:00:00";
+        if (!valid_date(s, 1)) {
+            snprintf(msg, msgsize, "%s format must be yyyy-MM-dd HH:mm:ss.",
+                     f->name);
+            return -1;
+        }
+        pval_str(&w->v, s);
+        return 0;
+    case OD_W_TIME:
+        if (!valid_time(s)) {
+            snprintf(msg, msgsize, "%s format must be HH:mm:ss.", f->name);
+            return -1;
+        }
+        pval_str(&w->v, s);
+        return 0;
+    case OD_W_MONEY:
+    case OD_W_MONEY_RAW:
+    case OD_W_NUMBER:
+        if (parse_double(s, &dv) || dv > 1e12 || dv < -1e12)
+            goto invalid;
+        w->v.kind = P_DBL;
+        w->v.d = dv;
+        return 0;
+    case OD_W_COLOR: {
+        int rr, gg, bb, n = 0;
+        if (sscanf(s, "%d,%d,%d%n", &rr, &gg, &bb, &n) != 3 ||
+            (size_t)n != strlen(s) || rr < 0 || rr > 255 || gg < 0 ||
+            gg > 255 || bb < 0 || bb > 255)
+            goto invalid;
+        pval_int(&w->v, ((long long)rr << 16) | (gg << 8) | bb);
+        return 0;
+    }
+    case OD_W_TEXT:
+        if (!json_is_string(v) && !json_is_number(v))
+            goto invalid;
+        if (utf8_chars(s) > (size_t)(f->maxlen ? f->maxlen : 65535)) {
+            snprintf(msg, msgsize, "%s is too long.", f->name);
+            return -1;
+        }
+        pval_str(&w->v, s);
+        return 0;
+    default:
+        goto invalid;
+    }
+invalid:
+    snprintf(msg, msgsize, "%s is invalid.", f->name);
+    return -1;
+}
+
+static int default_value(const struct od_field *f, struct wval *w)
+{
+    json_t *v = json_string(f->dflt);
+    char msg[64];
+    int rc;
+    if (!v)
+        return -1;
+    rc = body_value(f, v, w, 0, msg, sizeof msg);
+    json_decref(v);
+    return rc;
+}
+
+static void h_write(odapi_request *req, const struct od_resource *r,
+                    enum op op)
+{
+    struct rjob *j;
+    json_t *body = NULL;
+    json_error_t jerr;
+    char msg[256];
+    int i;
+
+    if (!(j = job_new(req, r, op)))
+        return;
+    if (op != OP_POST && parse_key(req, r, &j->key)) {
+        job_free(j);
+        return;
+    }
+    if (op != OP_DELETE) {
+        body = json_loadb(req->body, req->body_len, 0, &jerr);
+        if (!body || !json_is_object(body)) {
+            snprintf(msg, sizeof msg, "%s",
+                     body ? "The request body must be a JSON object."
+                          : "The request body is not valid JSON.");
+            goto bad;
+        }
+        for (i = 0; i < r->nfields; i++) {
+            const struct od_field *f = &r->fields[i];
+            json_t *v;
+            struct wval *w = &j->vals[j->nvals];
+            if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
+                continue;
+            if (f->flags & OD_F_NOW) {
+                if (op == OP_POST) {
+                    w->f = f;
+                    w->v.kind = P_NOW;
+                    j->nvals++;
+                }
+                continue;
+            }
+            if ((f->flags & OD_F_RO) ||
+                (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
+                (op == OP_PUT && (f->flags & OD_F_NOPUT)))
+                continue;
+            v = json_object_get(body, f->name);
+            if (v && json_is_null(v))
+                v = NULL;
+            if (!v) {
+                if (op == OP_POST && (f->flags & OD_F_REQ)) {
+                    snprintf(msg, sizeof msg, "%s is required.", f->name);
+                    goto bad;
+                }
+                if (op == OP_POST && f->dflt) {
+                    if (default_value(f, w)) {
+                        snprintf(msg, sizeof msg, "%s is invalid.", f->name);
+                        goto bad;
+                    }
+                    j->nvals++;
+                }
+                continue;
+            }
+            if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
+                json_is_string(v) && !*json_string_value(v))
+                continue; /* spec 3.5: ignored, not cleared */
+            if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
+                !*json_string_value(v)) {
+                snprintf(msg, sizeof msg, "%s is required.", f->name);
+                goto bad;
+            }
+            if (body_value(f, v, w, op == OP_PUT, msg, sizeof msg))
+                goto bad;
+            j->nvals++;
+        }
+        if (op == OP_PUT && j->nvals == 0) {
+            snprintf(msg, sizeof msg, "No fields to update were provided.");
+            goto bad;
+        }
+        json_decref(body);
+    }
+    submit(j, work_write);
+    return;
+bad:
+    json_decref(body);
+    odapi_reply_error(req, 400, msg);
+    job_free(j);
+}
+
+static void h_post(odapi_request *req, void *arg) { h_write(req, arg, OP_POST); }
+static void h_put(odapi_request *req, void *arg) { h_write(req, arg, OP_PUT); }
+static void h_delete(odapi_request *req, void *arg)
+{
+    h_write(req, arg, OP_DELETE);
+}
+
+void od_resource_register(odapi_server *srv, const struct od_resource *r)
+{
+    char pat[128];
+    void *arg = (void *)(uintptr_t)r;
+    if (r->ops & OD_OP_GET_LIST) {
+        if (r->list_action)
+            snprintf(pat, sizeof pat, "/%s/%s", r->name, r->list_action);
+        else
+            snprintf(pat, sizeof pat, "/%s", r->name);
+        od_router_add(&srv->router, "GET", pat, ODAPI_PERM_READ_ALL,
+                      h_get_list, arg);
+    }
+    snprintf(pat, sizeof pat, "/%s/{%s}", r->name, r->pk);
+    if (r->ops & OD_OP_GET_ONE)
+        od_router_add(&srv->router, "GET", pat, ODAPI_PERM_READ_ALL,
+                      h_get_one, arg);
+    if (r->ops & OD_OP_PUT)
+        od_router_add(&srv->router, "PUT", pat, r->write_perm, h_put, arg);
+    if (r->ops & OD_OP_DELETE)
+        od_router_add(&srv->router, "DELETE", pat, r->write_perm, h_delete,
+                      arg);
+    if (r->ops & OD_OP_POST) {
+        snprintf(pat, sizeof pat, "/%s", r->name);
+        od_router_add(&srv->router, "POST", pat, r->write_perm, h_post, arg);
+    }
+}
