@@ -471,3 +471,15 @@ def test_make_install(tmp_path):
     assert not (dest / "etc/odapi/OpenDentalWebConfig.xml").exists()
     assert (dest / "etc/logrotate.d/odservice").exists()
     assert (dest / "usr/share/man/man8/odservice.8").exists()
+
+
+def test_foreground_logs_to_stderr_and_file(spawn, svc_dir):
+    log = svc_dir / "fg.log"
+    s = start_svc(spawn, svc_dir / "OpenDentalWebConfig.xml", "--foreground",
+                  "--log-file", str(log))
+    assert s.request("GET", "nosuch-fg", auth=None)[0] == 404
+    assert wait_for(lambda: "nosuch-fg" in read(log))
+    assert "Info: serving" in s.stderr()
+    assert "Info: serving" in read(log)
+    # the access line goes to the file only
+    assert "nosuch-fg" not in s.stderr()
