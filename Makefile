@@ -45,7 +45,8 @@ else
 endif
 
 WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-          -Wpointer-arith -Wformat=2 -Wno-unused-parameter
+          -Wpointer-arith -Wformat=2 -Wno-unused-parameter \
+          -Wno-missing-field-initializers
 CSTD   := -std=c11 -D_GNU_SOURCE
 SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer,)
 CFLAGS ?= $(OPT) -g

@@ -43,22 +43,26 @@ enum {
     {"Position", NULL, OD_W_ENUM, &od_enum_position, 0, "Single", 0, 0,      \
      NULL},                                                                  \
     {"Birthdate", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},               \
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                   \
+    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL, od_check_ssn, NULL}, \
     {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},               \
     {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},              \
     {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                  \
-    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                 \
-    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                   \
+    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL, od_check_state,   \
+     NULL},                                                                  \
+    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL, od_check_zip, NULL}, \
     {"HmPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 30, 0, NULL},                \
     {"WkPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 30, 0, NULL},                \
     {"WirelessPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 30, 0, NULL},          \
-    {"Guarantor", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                \
+    {"Guarantor", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,           \
+     "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"},      \
     {"Email", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                 \
     {"EstBalance", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},      \
-    {"PriProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                  \
+    {"PriProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
+     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
     {"priProvAbbr", "COALESCE(p1.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, \
      0, 0, NULL},                                                            \
-    {"SecProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                  \
+    {"SecProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
+     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
     {"secProvAbbr", "COALESCE(p2.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, \
      0, 0, NULL},                                                            \
     {"FeeSched", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                 \
@@ -71,7 +75,8 @@ enum {
     {"BalTotal", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},        \
     {"EmployerNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},              \
     {"DateFirstVisit", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},          \
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                \
+    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,           \
+     "SELECT 1 FROM clinic WHERE ClinicNum = ?"},                            \
     {"clinicAbbr", "COALESCE(cl.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,  \
      0, 0, NULL},                                                            \
     {"Premed", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},                  \
@@ -230,17 +235,21 @@ const struct od_resource od_res_patients_search = {
      NULL},                                                                  \
     {"AptStatus", NULL, OD_W_ENUM, &od_enum_aptstatus, 0, "Scheduled", 0, 0, \
      NULL},                                                                  \
-    {"Pattern", NULL, OD_W_TEXT, NULL, 0, "/XX/", 255, 0, NULL},             \
+    {"Pattern", NULL, OD_W_TEXT, NULL, 0, "/XX/", 255, 0, NULL,              \
+     od_check_pattern, NULL},                                                \
     {"Confirmed", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                \
     {"confirmed", "COALESCE(cf.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,     \
      NULL, 0, 0, NULL},                                                      \
     {"TimeLocked", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},              \
-    {"Op", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL},                \
+    {"Op", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL, NULL,           \
+     "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                      \
     {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                    \
-    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                  \
+    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
+     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
     {"provAbbr", "COALESCE(pv.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, 0, \
      0, NULL},                                                               \
-    {"ProvHyg", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                  \
+    {"ProvHyg", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
+     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
     {"AptDateTime", NULL, OD_W_DATETIME, NULL, OD_F_REQ, NULL, 0, 0, NULL},  \
     {"NextAptNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},         \
     {"UnschedStatus", NULL, OD_W_INT, NULL, OD_F_NOPOST, NULL, 0, 0, NULL},  \

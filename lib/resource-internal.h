@@ -59,7 +59,16 @@ struct od_field {
     int defcat;                /* input: ItemName of this definition
                                   category -> DefNum (BillingType) */
     const char *col;           /* column written; NULL: name */
+    int (*check)(const char *s); /* text input: 1 when valid */
+    const char *fk;            /* input: SQL with one ? that must return a
+                                  row, else "X is invalid." (0 is allowed) */
 };
+
+/* Input checks for od_field.check (checks.c). */
+int od_check_zip(const char *s);
+int od_check_ssn(const char *s);
+int od_check_state(const char *s);
+int od_check_pattern(const char *s);
 
 #define OD_COL(f) ((f)->col ? (f)->col : (f)->name)
 

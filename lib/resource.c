@@ -690,6 +690,36 @@ static long long find_patnum(struct rjob *j, long long key)
     return 0;
 }
 
+/* Foreign keys named in the description must exist (0 means none). */
+static int check_fks(struct od_conn *c, struct rjob *j)
+{
+    int i;
+    for (i = 0; i < j->nvals; i++) {
+        const struct wval *w = &j->vals[i];
+        MYSQL_STMT *st;
+        MYSQL_BIND pb;
+        struct pval p = w->v;
+        int found;
+        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0)
+            continue;
+        if (!(st = od_conn_stmt(c, w->f->fk)))
+            return -1;
+        p.s = NULL;
+        if (bind_params(st, &p, 1, &pb) || mysql_stmt_execute(st) ||
+            mysql_stmt_store_result(st)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        found = (int)mysql_stmt_num_rows(st);
+        mysql_stmt_free_result(st);
+        if (!found) {
+            fail(j, 400, "%s is invalid.", w->f->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A PatNum that names no patient. */
 static int check_patient(struct od_conn *c, struct rjob *j, long long patnum)
 {
@@ -802,7 +832,7 @@ static int work_write(struct od_conn *c, void *arg)
     j->status = 0;
     if (exec_simple(c, "START TRANSACTION"))
         goto dberr;
-    if (resolve_defnames(c, j))
+    if (resolve_defnames(c, j) || check_fks(c, j))
         goto rollback;
     if (j->op != OP_POST) {
         /* the row must exist (and is locked until the commit) */
@@ -1272,6 +1302,8 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
             snprintf(msg, msgsize, "%s is too long.", f->name);
             return -1;
         }
+        if (f->check && *s && !f->check(s))
+            goto invalid;
         pval_str(&w->v, s);
         return 0;
     default:
