@@ -83,15 +83,48 @@ struct od_filter {
     unsigned flags;
     int nbind;                 /* how many ? the value fills (0: 1) */
     const char *dflt;          /* value used when absent (always applied) */
+    const char *dflt_unless;   /* comma list of parameters: when one of them
+                                  is given, dflt is not applied */
 };
 
 /* A POST default computed by the database: when field is not given, run
  * sql (one ? bound to the value of param, if param is set) and use the
- * first column of the first row (nothing when no row). */
+ * first column of the first row (nothing when no row). param may be a
+ * comma list of field names, bound in order; the default is skipped when
+ * one of them has no value. */
 struct od_sqldefault {
     const char *field;
     const char *sql;
     const char *param;
+};
+
+/* An input that names a row instead of giving its key ("procCode" for
+ * CodeNum, "priority" for Priority): when the body has input (a string),
+ * sql (one ? = that string) gives the value written to field target, and
+ * no row is 400 "{input} is invalid.". Giving both input and target is 400
+ * "Only one of {target} or {input} may be given.". With OD_LK_REQ a POST
+ * must give one of them: 400 "{input} or {target} is required.". */
+#define OD_LK_REQ 0x01
+
+struct od_lookup {
+    const char *input;
+    const char *target;
+    const char *sql;
+    unsigned flags;
+};
+
+/* A rule checked inside a write's transaction, after lookups and defaults,
+ * just before the change: sql is run with params (a comma list of field
+ * names bound in order; "@key" is the row's key; a name written "?Name"
+ * binds NULL when absent, any other absent name skips the rule) and any
+ * row back fails the request with status and msg. ops: OD_OP_POST,
+ * OD_OP_PUT and/or OD_OP_DELETE. */
+struct od_check {
+    unsigned ops;
+    const char *sql;
+    const char *params;
+    int status;
+    const char *msg;
 };
 
 /* operations */
@@ -128,12 +161,24 @@ struct od_resource {
     const struct od_sqldefault *sqldefaults;
     int nsqldefaults;
     const char *after_insert;  /* SQL run after INSERT, each ? = new key */
+    const struct od_lookup *lookups;
+    int nlookups;
+    const struct od_check *checks;
+    int nchecks;
+    const char *delete_sql;    /* DELETE runs this instead (one ? = key),
+                                  e.g. a soft delete */
 };
 
 /* ---- the engine (resource.c) --------------------------------------------- */
 
 /* Register GET/POST/PUT/DELETE routes for a resource. */
 void od_resource_register(odapi_server *srv, const struct od_resource *r);
+
+/* One securitylog row: PermType perm, LogText "{verb} by {developer}
+ * through API.", LogSource API. For hand-written writes inside their own
+ * transaction; 0, or -1 after od_conn_note_error. */
+int od_securitylog(struct od_conn *c, int perm, const char *developer,
+                   const char *verb, long long fkey, long long patnum);
 
 /* Every described resource (res_*.c), NULL-terminated. */
 extern const struct od_resource *const od_resources[];

@@ -22,7 +22,7 @@
 
 /* ---- bound values ---------------------------------------------------------- */
 
-enum pkind { P_INT, P_STR, P_DBL, P_NOW };
+enum pkind { P_INT, P_STR, P_DBL, P_NOW, P_NULL };
 
 struct pval {
     enum pkind kind;
@@ -53,6 +53,7 @@ struct wval {
     const struct od_field *f;
     struct pval v;
     int defname; /* v.s is an ItemName to resolve in category f->defcat */
+    const struct od_lookup *lk; /* v.s is to be resolved by lk->sql */
 };
 
 struct rjob {
@@ -381,6 +382,9 @@ static int bind_params(MYSQL_STMT *st, struct pval *p, int n, MYSQL_BIND *b)
             b[i].buffer_length = p[i].slen;
             b[i].length = &p[i].slen;
             break;
+        case P_NULL:
+            b[i].buffer_type = MYSQL_TYPE_NULL;
+            break;
         }
     }
     return n ? (int)mysql_stmt_bind_param(st, b) : 0;
@@ -650,29 +654,42 @@ static int resolve_defnames(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
+int od_securitylog(struct od_conn *c, int perm, const char *developer,
+                   const char *verb, long long fkey, long long patnum)
+{
+    MYSQL_STMT *st;
+    MYSQL_BIND b[4];
+    struct pval p[4];
+    char text[300];
+    int rc = 0;
+    if (!perm)
+        return 0;
+    st = od_conn_stmt(c, "INSERT INTO securitylog (PermType, UserNum, "
+                         "LogDateTime, LogText, PatNum, CompName, FKey, "
+                         "LogSource, DateTPrevious) VALUES (?, 0, NOW(), ?, "
+                         "?, 'API', ?, 23, '0001-01-01 00:00:00')");
+    if (!st)
+        return -1;
+    memset(p, 0, sizeof p);
+    snprintf(text, sizeof text, "%s by %s through API.", verb,
+             developer && developer[0] ? developer : "an API developer");
+    pval_int(&p[0], perm);
+    p[1].kind = P_STR;
+    p[1].s = text;
+    p[1].slen = (unsigned long)strlen(text);
+    pval_int(&p[2], patnum);
+    pval_int(&p[3], fkey);
+    if (bind_params(st, p, 4, b) || mysql_stmt_execute(st)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        rc = -1;
+    }
+    return rc;
+}
+
 static int write_log(struct od_conn *c, struct rjob *j, int perm,
                      const char *verb, long long fkey, long long patnum)
 {
-    struct pval p[4];
-    char text[300];
-    int rc;
-    if (!perm)
-        return 0;
-    memset(p, 0, sizeof p);
-    snprintf(text, sizeof text, "%s by %s through API.", verb,
-             j->developer[0] ? j->developer : "an API developer");
-    pval_int(&p[0], perm);
-    pval_str(&p[1], text);
-    pval_int(&p[2], patnum);
-    pval_int(&p[3], fkey);
-    rc = exec_stmt(c, j,
-                   "INSERT INTO securitylog (PermType, UserNum, LogDateTime, "
-                   "LogText, PatNum, CompName, FKey, LogSource, DateTPrevious)"
-                   " VALUES (?, 0, NOW(), ?, ?, 'API', ?, 23, "
-                   "'0001-01-01 00:00:00')",
-                   p, 4, NULL, NULL);
-    free(p[1].s);
-    return rc;
+    return od_securitylog(c, perm, j->developer, verb, fkey, patnum);
 }
 
 static long long find_patnum(struct rjob *j, long long key)
@@ -764,6 +781,115 @@ static const struct od_field *find_field(const struct od_resource *r,
     return NULL;
 }
 
+/* Values for a comma list of field names (od_sqldefault.param,
+ * od_check.params): shallow copies into p. Returns the count, or -1 when a
+ * name has no value (a "?Name" binds NULL instead; "@key" is the key). */
+static int named_params(struct rjob *j, const char *list, struct pval *p,
+                        int max)
+{
+    char name[64];
+    int n = 0;
+    while (list && *list) {
+        const char *e = strchr(list, ',');
+        size_t len = e ? (size_t)(e - list) : strlen(list);
+        const char *nm = name;
+        int opt = 0;
+        struct wval *w;
+        if (n >= max || len >= sizeof name)
+            return -1;
+        memcpy(name, list, len);
+        name[len] = '\0';
+        list = e ? e + 1 : list + len;
+        if (*nm == '?') {
+            opt = 1;
+            nm++;
+        }
+        memset(&p[n], 0, sizeof p[n]);
+        if (strcmp(nm, "@key") == 0) {
+            pval_int(&p[n++], j->key);
+            continue;
+        }
+        if ((w = find_val(j, nm)) && w->v.kind != P_NOW) {
+            p[n++] = w->v;
+            continue;
+        }
+        if (!opt)
+            return -1;
+        p[n++].kind = P_NULL;
+    }
+    return n;
+}
+
+/* od_lookup inputs -> the target's value. */
+static int resolve_lookups(struct od_conn *c, struct rjob *j)
+{
+    int i;
+    for (i = 0; i < j->nvals; i++) {
+        struct wval *w = &j->vals[i];
+        MYSQL_STMT *st;
+        MYSQL_BIND pb, rb;
+        long long v = 0;
+        int rc;
+        if (!w->lk)
+            continue;
+        if (!(st = od_conn_stmt(c, w->lk->sql)))
+            return -1;
+        memset(&rb, 0, sizeof rb);
+        rb.buffer_type = MYSQL_TYPE_LONGLONG;
+        rb.buffer = &v;
+        if (bind_params(st, &w->v, 1, &pb) || mysql_stmt_execute(st) ||
+            mysql_stmt_bind_result(st, &rb)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        rc = mysql_stmt_fetch(st);
+        mysql_stmt_free_result(st);
+        if (rc != 0) {
+            fail(j, 400, "%s is invalid.", w->lk->input);
+            return -1;
+        }
+        free(w->v.s);
+        w->v.s = NULL;
+        pval_int(&w->v, v);
+        w->lk = NULL;
+    }
+    return 0;
+}
+
+/* The description's od_check rules for this operation. */
+static int run_checks(struct od_conn *c, struct rjob *j)
+{
+    const struct od_resource *r = j->r;
+    unsigned op = j->op == OP_POST ? OD_OP_POST
+                  : j->op == OP_PUT ? OD_OP_PUT : OD_OP_DELETE;
+    int i;
+    for (i = 0; i < r->nchecks; i++) {
+        const struct od_check *k = &r->checks[i];
+        struct pval p[16];
+        MYSQL_BIND pb[16];
+        MYSQL_STMT *st;
+        int n, found;
+        if (!(k->ops & op))
+            continue;
+        if ((n = named_params(j, k->params, p, 16)) < 0)
+            continue;
+        if (!(st = od_conn_stmt(c, k->sql)))
+            return -1;
+        if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
+            mysql_stmt_store_result(st)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        found = (int)mysql_stmt_num_rows(st);
+        mysql_stmt_free_result(st);
+        if (found) {
+            fail(j, k->status ? k->status : 400, "%s", k->msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* POST defaults that come from the database (spec: Confirmed = the first
  * ApptConfirmed definition, ProvNum = the patient's PriProv, ...). */
 static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
@@ -773,20 +899,21 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
     for (i = 0; i < r->nsqldefaults; i++) {
         const struct od_sqldefault *d = &r->sqldefaults[i];
         const struct od_field *f = find_field(r, d->field);
-        struct wval *pw = d->param ? find_val(j, d->param) : NULL;
+        struct pval pv[8];
+        int np = 0;
         MYSQL_STMT *st;
-        MYSQL_BIND pb, rb;
+        MYSQL_BIND pb[8], rb;
         char val[256];
         unsigned long len = 0;
         my_bool isnull = 0;
         int rc;
         if (!f || find_val(j, d->field) || j->nvals >= (int)OD_ARRAY_LEN(j->vals))
             continue;
-        if (d->param && !pw)
+        if (d->param && (np = named_params(j, d->param, pv, 8)) < 0)
             continue;
         if (!(st = od_conn_stmt(c, d->sql)))
             return -1;
-        if (bind_params(st, pw ? &pw->v : NULL, pw ? 1 : 0, &pb) ||
+        if (bind_params(st, pv, np, pb) ||
             mysql_stmt_execute(st)) {
             od_conn_note_error(c, mysql_stmt_errno(st));
             return -1;
@@ -832,7 +959,7 @@ static int work_write(struct od_conn *c, void *arg)
     j->status = 0;
     if (exec_simple(c, "START TRANSACTION"))
         goto dberr;
-    if (resolve_defnames(c, j) || check_fks(c, j))
+    if (resolve_defnames(c, j) || resolve_lookups(c, j) || check_fks(c, j))
         goto rollback;
     if (j->op != OP_POST) {
         /* the row must exist (and is locked until the commit) */
@@ -868,6 +995,8 @@ static int work_write(struct od_conn *c, void *arg)
         goto rollback;
 
     if (j->op == OP_POST && apply_sqldefaults(c, j))
+        goto rollback;
+    if (run_checks(c, j))
         goto rollback;
     if (j->op == OP_POST) {
         od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
@@ -922,7 +1051,11 @@ static int work_write(struct od_conn *c, void *arg)
         if (write_log(c, j, r->perm_edit, "Updated", j->key, patnum))
             goto rollback;
     } else {
-        od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table, r->pk);
+        if (r->delete_sql)
+            od_buf_adds(&sql, r->delete_sql);
+        else
+            od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table,
+                          r->pk);
         memset(&p[0], 0, sizeof p[0]);
         pval_int(&p[0], j->key);
         if (sql.oom || exec_stmt(c, j, sql.p, p, 1, &affected, NULL))
@@ -1129,6 +1262,25 @@ static int filter_value(struct rjob *j, const struct od_filter *f,
     return 0;
 }
 
+/* 1 when one of a comma list of query parameters is given. */
+static int any_given(odapi_request *req, const char *list)
+{
+    char name[64];
+    const char *v;
+    while (list && *list) {
+        const char *e = strchr(list, ',');
+        size_t len = e ? (size_t)(e - list) : strlen(list);
+        if (len < sizeof name) {
+            memcpy(name, list, len);
+            name[len] = '\0';
+            if ((v = od_query_get(&req->query, name)) && *v)
+                return 1;
+        }
+        list = e ? e + 1 : list + len;
+    }
+    return 0;
+}
+
 static void h_get_list(odapi_request *req, void *arg)
 {
     const struct od_resource *r = arg;
@@ -1158,7 +1310,7 @@ static void h_get_list(odapi_request *req, void *arg)
     for (k = 0; k < r->nfilters; k++) {
         const struct od_filter *f = &r->filters[k];
         v = od_query_get(&req->query, f->param);
-        if ((!v || !*v) && f->dflt)
+        if ((!v || !*v) && f->dflt && !any_given(req, f->dflt_unless))
             v = f->dflt;
         if (!v || !*v) {
             if (f->flags & OD_Q_REQ) {
@@ -1394,6 +1546,42 @@ static void h_write(odapi_request *req, const struct od_resource *r,
             }
             if (body_value(f, v, w, op == OP_PUT, msg, sizeof msg))
                 goto bad;
+            j->nvals++;
+        }
+        for (i = 0; i < r->nlookups; i++) {
+            const struct od_lookup *lk = &r->lookups[i];
+            json_t *v = json_object_get(body, lk->input);
+            json_t *t = json_object_get(body, lk->target);
+            struct wval *w = &j->vals[j->nvals];
+            if (v && json_is_null(v))
+                v = NULL;
+            if (t && json_is_null(t))
+                t = NULL;
+            if (!v) {
+                if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t) {
+                    snprintf(msg, sizeof msg, "%s or %s is required.",
+                             lk->input, lk->target);
+                    goto bad;
+                }
+                continue;
+            }
+            if (t) {
+                snprintf(msg, sizeof msg,
+                         "Only one of %s or %s may be given.", lk->target,
+                         lk->input);
+                goto bad;
+            }
+            if (!json_is_string(v) || !*json_string_value(v) ||
+                strlen(json_string_value(v)) > 255 ||
+                !(w->f = find_field(r, lk->target)) ||
+                j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
+                snprintf(msg, sizeof msg, "%s is invalid.", lk->input);
+                goto bad;
+            }
+            memset(&w->v, 0, sizeof w->v);
+            pval_str(&w->v, json_string_value(v));
+            w->defname = 0;
+            w->lk = lk;
             j->nvals++;
         }
         if (op == OP_PUT && j->nvals == 0) {
