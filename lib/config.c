@@ -14,6 +14,9 @@ static const long default_limits[OD_LIMIT_COUNT] = {
     [ODAPI_LIMIT_DRAIN_MS] = 10000,
     [ODAPI_LIMIT_CRED_TTL] = 6 * 3600,
     [ODAPI_LIMIT_SANDBOX_PATIENTS] = 200,
+    [ODAPI_LIMIT_QUERY_SECONDS] = 30,
+    [ODAPI_LIMIT_QUERY_MAX_BYTES] = 64L * 1024 * 1024,
+    [ODAPI_LIMIT_QUERY_CONCURRENCY] = 0,
 };
 
 static int add_listen(odapi_config *cfg, const char *addr, unsigned port)
@@ -84,6 +87,7 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->db_low_user);
     free(cfg->db_low_password);
     free(cfg->db_ssl_ca);
+    free(cfg->known_hosts);
     free(cfg->keys_file);
     free(cfg->validator_url);
     free(cfg->validator_ca);
@@ -144,6 +148,8 @@ ODAPI_EXPORT int odapi_config_set_limit(odapi_config *cfg, odapi_limit which,
     case ODAPI_LIMIT_TIMEOUT:
     case ODAPI_LIMIT_MAX_CONNECTIONS:
     case ODAPI_LIMIT_DB_QUEUE:
+    case ODAPI_LIMIT_QUERY_SECONDS:
+    case ODAPI_LIMIT_QUERY_MAX_BYTES:
         if (value < 1)
             return ODAPI_E_INVALID;
         break;
@@ -220,6 +226,14 @@ ODAPI_EXPORT int odapi_config_set_db_low_user(odapi_config *cfg,
     return ODAPI_OK;
 }
 
+ODAPI_EXPORT int odapi_config_set_known_hosts(odapi_config *cfg,
+                                              const char *path)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    return od_set_str(&cfg->known_hosts, path && *path ? path : NULL);
+}
+
 ODAPI_EXPORT int odapi_config_set_keys_file(odapi_config *cfg,
                                             const char *path)
 {
@@ -293,6 +307,7 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->db_low_user = od_strdup0(cfg->db_low_user, &oom);
     c->db_low_password = od_strdup0(cfg->db_low_password, &oom);
     c->db_ssl_ca = od_strdup0(cfg->db_ssl_ca, &oom);
+    c->known_hosts = od_strdup0(cfg->known_hosts, &oom);
     c->keys_file = od_strdup0(cfg->keys_file, &oom);
     c->validator_url = od_strdup0(cfg->validator_url, &oom);
     c->validator_ca = od_strdup0(cfg->validator_ca, &oom);

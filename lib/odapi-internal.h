@@ -21,7 +21,7 @@
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223
 #define OD_MAX_LISTEN 8
-#define OD_LIMIT_COUNT 10 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_LIMIT_COUNT 13 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 
@@ -66,6 +66,7 @@ struct odapi_config {
     unsigned long seed;
     char *db_low_user, *db_low_password;
     char *db_ssl_ca; /* SslCa: CA file for TLS to the database */
+    char *known_hosts; /* Queries POST: SFTP host keys; NULL: ~/.ssh */
 
     char *keys_file;
     struct od_key *keys;

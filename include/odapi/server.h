@@ -79,7 +79,13 @@ typedef enum odapi_limit {
     ODAPI_LIMIT_DRAIN_MS = 7,        /* graceful stop: longest wait for
                                         requests in flight */
     ODAPI_LIMIT_CRED_TTL = 8,        /* seconds a credential verdict lasts */
-    ODAPI_LIMIT_SANDBOX_PATIENTS = 9 /* patients seeded in a new sandbox */
+    ODAPI_LIMIT_SANDBOX_PATIENTS = 9, /* patients seeded in a new sandbox */
+    ODAPI_LIMIT_QUERY_SECONDS = 10,  /* Queries: seconds a query may run
+                                        (max_statement_time) */
+    ODAPI_LIMIT_QUERY_MAX_BYTES = 11, /* Queries: largest JSON answer or
+                                         CSV file */
+    ODAPI_LIMIT_QUERY_CONCURRENCY = 12 /* Queries running at once; 0 = one
+                                          fewer than ODAPI_LIMIT_DB_POOL */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */
@@ -132,6 +138,9 @@ int odapi_config_set_seed(odapi_config *cfg, unsigned long seed);
 /* Open Dental's low-privilege account (UserLow/PasswordLow) for queries. */
 int odapi_config_set_db_low_user(odapi_config *cfg, const char *user,
                                  const char *password);
+/* Known-hosts file (OpenSSH format) that Queries POST checks SFTP host
+ * keys against. NULL: $HOME/.ssh/known_hosts. */
+int odapi_config_set_known_hosts(odapi_config *cfg, const char *path);
 
 /* Credentials: a keys file (docs/credentials.md) and/or single pairs. */
 int odapi_config_set_keys_file(odapi_config *cfg, const char *path);
