@@ -84,8 +84,10 @@ size_t od_json_quote(char *buf, size_t cap, const char *s)
             }
             p++;
         } else if ((n = utf8_seq(p)) != 0) {
-            while (n--)
-                PUT(*p++);
+            /* PUT skips its argument once the buffer is full: never give
+             * it a side effect (p++ inside it looped forever). */
+            for (; n; n--, p++)
+                PUT(*p);
         } else { /* invalid byte: U+FFFD */
             PUT(0xEF); PUT(0xBF); PUT(0xBD);
             p++;
