@@ -227,6 +227,11 @@ bench_backend() {
     l=$(run_wrk "s3-$backend" "$CONNS" "$SECS" "$URL" simple "$npat")
     record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" "$CONNS" "$l" - "$(rss_kb "$pid" VmHWM)"
 
+    # one connection: the time of one page, not the queue in front of it
+    # (at 50 connections a closed loop's latency is 50 / throughput)
+    l=$(run_wrk "s3one-$backend" 1 "$SECS" "$URL" simple "$npat")
+    record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" 1 "$l" - "$(rss_kb "$pid" VmHWM)"
+
     reset_peak "$pid"
     l=$(run_wrk "s4-$backend" "$CONNS" "$SECS" "$URL" commlog "$maxpat")
     record "$backend" "4 POST /commlogs" "$CONNS" "$l" - "$(rss_kb "$pid" VmHWM)"
