@@ -4,6 +4,7 @@
 #include "server-internal.h"
 #include "cred-internal.h"
 #include "resource-internal.h"
+#include "queries-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,4 +46,5 @@ void od_register_builtin_routes(odapi_server *srv)
         od_resource_register(srv, od_resources[i]);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
+    od_queries_register(srv);
 }
