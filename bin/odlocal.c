@@ -50,6 +50,11 @@ static void usage(FILE *f)
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
 "      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --query-timeout SECS  Queries: longest run of one query (default 30)\n"
+"      --db-low-user USER  Queries run as this low-privilege database account\n"
+"                          (UserLow); its password from $ODAPI_DB_LOW_PASSWORD\n"
+"      --known-hosts FILE  Queries POST: SFTP host keys (default\n"
+"                          ~/.ssh/known_hosts)\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
@@ -136,12 +141,16 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 15},
         {"max-connections", required_argument, NULL, 16},
         {"max-body", required_argument, NULL, 17},
+        {"query-timeout", required_argument, NULL, 18},
+        {"db-low-user", required_argument, NULL, 19},
+        {"known-hosts", required_argument, NULL, 20},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     long port = -1, patients = -1, pool = -1, dbport = 0, seed = 1;
-    long timeout = -1, max_conns = -1, max_body = -1;
+    long timeout = -1, max_conns = -1, max_body = -1, query_timeout = -1;
+    const char *db_low_user = NULL, *known_hosts = NULL;
     const char *data_dir = NULL, *config = NULL, *note = NULL;
     const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
     const char *db_name = NULL, *keys = NULL, *demo = NULL;
@@ -197,6 +206,11 @@ int main(int argc, char **argv)
         case 17:
             if (parse_long(optarg, 1, LONG_MAX, &max_body)) goto bad_number;
             break;
+        case 18:
+            if (parse_long(optarg, 1, 86400, &query_timeout)) goto bad_number;
+            break;
+        case 19: db_low_user = optarg; break;
+        case 20: known_hosts = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("odlocal %s\n", odapi_version()); return 0;
@@ -277,6 +291,13 @@ int main(int argc, char **argv)
     }
     if (db_create)
         odapi_config_set_db_owned(cfg, 1);
+    if (query_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_SECONDS, query_timeout);
+    if (db_low_user)
+        odapi_config_set_db_low_user(cfg, db_low_user,
+                                     getenv("ODAPI_DB_LOW_PASSWORD"));
+    if (known_hosts)
+        odapi_config_set_known_hosts(cfg, known_hosts);
     if (patients > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
     odapi_config_set_seed(cfg, (unsigned long)seed);
