@@ -71,6 +71,16 @@ PC        := pkgconfig/odapi.pc
 .PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
+# Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
+V ?= 0
+ifeq ($(V),1)
+  Q :=
+  say := @:
+else
+  Q := @
+  say := @printf '  %-7s %s\n'
+endif
+
 # Rebuild everything when the compiler or the flags change.
 FLAGS_LINE := $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)
 build/.flags: flags
@@ -79,42 +89,58 @@ build/.flags: flags
 
 build/lib/%.o: lib/%.c build/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
 
 # lib/schema-sql.c is generated from the Open Dental DDL shipped in the tree.
 lib/schema-sql.c: data/od-schema.sql tools/embed.sh
-	sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
+	$(say) GEN $@
+	$(Q)sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
 
 $(SO_REAL): $(LIB_OBJS) lib/odapi.map
-	$(CC) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=lib/odapi.map \
+	$(say) LINK $@
+	$(Q)$(CC) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=lib/odapi.map \
 	    -Wl,--no-undefined $(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
 lib/$(SO_NAME): $(SO_REAL)
-	ln -sf $(notdir $(SO_REAL)) $@
+	$(Q)ln -sf $(notdir $(SO_REAL)) $@
 lib/libodapi.so: lib/$(SO_NAME)
-	ln -sf $(SO_NAME) $@
+	$(Q)ln -sf $(SO_NAME) $@
 
 $(STATIC): $(LIB_OBJS)
-	rm -f $@ && ar rcs $@ $(LIB_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
 
 # The programs and examples use only the public API, through the shared
 # library; the rpath finds it beside them in the tree and after install.
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 bin/%: bin/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
 examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
 
 # Unit tests link the static library so they can reach internal functions.
 build/test/%: test/unit/%.c $(STATIC) build/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 build/test/helpers/%: test/helpers/%.c $(STATIC) build/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS)
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS)
 
-$(PC): pkgconfig/odapi.pc.in Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+# Regenerated when the install paths or the dependencies change, so that
+# `make install PREFIX=...` after a plain `make` installs the right paths.
+PC_LINE := $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(DEPS_PKGS) $(DB)
+build/.pcvars: flags
+	@mkdir -p build
+	@echo '$(PC_LINE)' | cmp -s - $@ || echo '$(PC_LINE)' > $@
+$(PC): pkgconfig/odapi.pc.in Makefile build/.pcvars
+	$(say) GEN $@
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@DEPS_PKGS@|$(DEPS_PKGS)|g' \
 	    -e 's|@DB_PC@|$(DB_PC)|g' -e 's|@DB_PC_LIBS@|$(DB_PC_LIBS)|g' $< > $@
 
 # --- set-up, running, testing -------------------------------------------------
@@ -164,6 +190,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/odapi
 	rm -f $(DESTDIR)$(LIBDIR)/libodapi.* $(DESTDIR)$(LIBDIR)/pkgconfig/odapi.pc
 	rm -f $(DESTDIR)$(BINDIR)/odlocal $(DESTDIR)$(SBINDIR)/odservice
+	rm -f $(DESTDIR)$(MANDIR)/man1/odlocal.1 $(DESTDIR)$(MANDIR)/man8/odservice.8
+	rm -f $(DESTDIR)$(MANDIR)/man3/odapi_*.3 $(DESTDIR)$(MANDIR)/man3/libodapi.3
 
 clean:
 	rm -rf build lib/libodapi.so* lib/libodapi.a $(PROGS) $(EXAMPLES) $(PC)
