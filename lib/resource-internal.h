@@ -180,6 +180,10 @@ void od_resource_register(odapi_server *srv, const struct od_resource *r);
 int od_securitylog(struct od_conn *c, int perm, const char *developer,
                    const char *verb, long long fkey, long long patnum);
 
+/* The hand-written appointment actions: Break, Note, Confirm, Slots
+ * (res_actions.c). */
+void od_register_actions(odapi_server *srv);
+
 /* Every described resource (res_*.c), NULL-terminated. */
 extern const struct od_resource *const od_resources[];
 

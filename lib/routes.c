@@ -29,7 +29,9 @@ static void securityperms(odapi_request *req, void *arg)
 extern const struct od_resource od_res_patients, od_res_patients_simple,
     od_res_patients_search, od_res_appointments, od_res_appointments_asap,
     od_res_providers, od_res_operatories, od_res_definitions, od_res_commlogs,
-    od_res_clinics, od_res_appointmenttypes, od_res_preferences;
+    od_res_clinics, od_res_appointmenttypes, od_res_preferences,
+    od_res_procedurelogs, od_res_procedurecodes, od_res_payments,
+    od_res_paysplits, od_res_schedules;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -37,6 +39,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_appointments, &od_res_appointments_asap, &od_res_providers,
     &od_res_operatories, &od_res_definitions, &od_res_commlogs,
     &od_res_clinics, &od_res_appointmenttypes, &od_res_preferences,
+    &od_res_procedurelogs, &od_res_procedurecodes, &od_res_payments,
+    &od_res_paysplits, &od_res_schedules,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -44,6 +48,7 @@ void od_register_builtin_routes(odapi_server *srv)
     int i;
     for (i = 0; od_resources[i]; i++)
         od_resource_register(srv, od_resources[i]);
+    od_register_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
