@@ -1,0 +1,158 @@
+#!/bin/sh
+# install.sh - `make install` into a temporary DESTDIR with its own PREFIX,
+# check the installed layout, build a small program outside the tree with
+# `pkg-config --cflags --libs odapi` (shared) and `pkg-config --static`
+# (static), run both, then `make uninstall` and check it removed the files.
+#
+# Run from `make check` the sub-make inherits the outer make's variables
+# (MAKEFLAGS: CC, SANITIZE, DB), so it installs the build just tested.
+set -u
+. "$(dirname "$0")/common.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/odapi-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dest=$tmp/dest
+prefix=/opt/odapi-test
+root=$dest$prefix
+MAKE=${MAKE:-make}
+
+if ! $MAKE -s --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" \
+        SYSCONFDIR=/etc >"$tmp/make.out" 2>&1; then
+    cat "$tmp/make.out"
+    echo "FAIL: make install"
+    exit 1
+fi
+# The tree's odapi.pc now says $prefix: put the default back.
+$MAKE -s --no-print-directory pkgconfig/odapi.pc >/dev/null 2>&1 || true
+
+for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
+         include/odapi/version.h lib/libodapi.so.1 lib/libodapi.so \
+         lib/libodapi.a lib/pkgconfig/odapi.pc bin/odlocal sbin/odservice \
+         share/man/man1/odlocal.1 share/man/man3/odapi_server_new.3 \
+         share/man/man3/odapi_strerror.3; do
+    [ -e "$root/$f" ] || fail "not installed: $prefix/$f"
+done
+[ "$(readlink "$root/lib/libodapi.so.1")" = "$(basename "$(readlink -f lib/libodapi.so.1)")" ] ||
+    fail "lib/libodapi.so.1 is not a link to the real file"
+# Only the public headers are installed.
+extra=$(ls "$root/include/odapi" | grep -v '^\(odapi\|server\|error\|version\)\.h$' || true)
+for h in include/odapi/*.h; do
+    extra=$(echo "$extra" | grep -vx "$(basename "$h")" || true)
+done
+[ -z "$extra" ] || fail "unexpected files in include/odapi: $extra"
+
+grep -q "^prefix=$prefix\$" "$root/lib/pkgconfig/odapi.pc" ||
+    fail "odapi.pc does not say prefix=$prefix:
+$(cat "$root/lib/pkgconfig/odapi.pc")"
+
+# The installed programs find the installed library through their rpath.
+out=$(env -u LD_LIBRARY_PATH "$root/bin/odlocal" --version 2>&1) ||
+    fail "installed odlocal does not run: $out"
+v=$(sed -n 's/^VERSION *:= *//p' Makefile)
+case $out in "odlocal $v") ;; *) fail "installed odlocal --version: $out" ;; esac
+loaded=$(env -u LD_LIBRARY_PATH ldd "$root/bin/odlocal" | sed -n 's/.*libodapi.so.1 => \([^ ]*\).*/\1/p')
+[ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$root/lib/libodapi.so.1")" ] ||
+    fail "installed odlocal loads '$loaded', not the installed library"
+man -l "$root/share/man/man3/odapi_server_new.3" >/dev/null 2>&1 ||
+    fail "installed man page does not render"
+
+# Uninstall leaves none of the library's files behind.
+$MAKE -s --no-print-directory uninstall DESTDIR="$dest" PREFIX="$prefix" \
+    >"$tmp/make.out" 2>&1 || { cat "$tmp/make.out"; fail "make uninstall"; }
+left=$(cd "$root" && find . \( -type f -o -type l \) | grep 'odapi\|odlocal\|odservice' || true)
+[ -z "$left" ] || fail "make uninstall left:
+$left"
+
+# A consumer outside the tree builds with pkg-config against the staged
+# copy. Only odapi.pc is relocated (its paths say $prefix): a
+# PKG_CONFIG_SYSROOT_DIR would also move libevent's and jansson's paths.
+# (No second install with an empty DESTDIR: the service files would go to
+# the real /lib/systemd and /etc.)
+$MAKE -s --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" \
+    SYSCONFDIR=/etc >"$tmp/make.out" 2>&1 || { cat "$tmp/make.out"; fail "make install again"; }
+$MAKE -s --no-print-directory pkgconfig/odapi.pc >/dev/null 2>&1 || true
+mkdir -p "$tmp/pc"
+sed "s|$prefix|$root|g" "$root/lib/pkgconfig/odapi.pc" >"$tmp/pc/odapi.pc"
+export PKG_CONFIG_PATH="$tmp/pc"
+v=$(pkg-config --modversion odapi) || fail "pkg-config does not find odapi"
+[ "$v" = "$(sed -n 's/^VERSION *:= *//p' Makefile)" ] || fail "odapi.pc version $v"
+cflags=$(pkg-config --cflags odapi)
+libs=$(pkg-config --libs odapi)
+slibs=$(pkg-config --static --libs odapi)
+echo "cflags: $cflags"
+echo "libs:   $libs"
+echo "static: $slibs"
+case $cflags in *"$root/include"*) ;; *) fail "cflags lack $prefix/include" ;; esac
+
+# A consumer that uses only what the installed headers declare: strict C99.
+mkdir -p "$tmp/app"
+cat >"$tmp/app/app.c" <<'C'
+#include <odapi/odapi.h>
+#include <stdio.h>
+#include <string.h>
+
+static void ping(odapi_request *req, void *arg)
+{
+    (void)arg;
+    odapi_reply(req, 200, "\"pong\"", (size_t)-1);
+}
+
+int main(void)
+{
+    odapi_config *cfg = odapi_config_new(ODAPI_MODE_LOCAL);
+    odapi_server *srv = NULL;
+    int rc;
+    if (!cfg || odapi_config_set_port(cfg, 0) != ODAPI_OK)
+        return 1;
+    odapi_config_set_log(cfg, NULL, NULL, ODAPI_LOG_ERROR);
+    rc = odapi_server_new(cfg, NULL, &srv);
+    odapi_config_free(cfg);
+    if (rc != ODAPI_OK)
+        return 2;
+    if (odapi_server_add_route(srv, "GET", "/ping", ODAPI_PERM_NONE, ping,
+                               NULL) != ODAPI_OK)
+        return 3;
+    if (odapi_server_start(srv) != ODAPI_OK) {
+        fprintf(stderr, "%s\n", odapi_server_errmsg(srv));
+        return 4;
+    }
+    printf("%s %u %s %d %s\n", odapi_version(), odapi_version_num(),
+           ODAPI_VERSION_STRING, odapi_server_port(srv) > 0,
+           odapi_strerror(ODAPI_E_ADDR_IN_USE));
+    odapi_server_stop(srv);
+    odapi_server_free(srv);
+    odapi_global_cleanup();
+    return strcmp(odapi_version(), ODAPI_VERSION_STRING) != 0;
+}
+C
+want="$v $(printf '%d' $(( $(echo "$v" | cut -d. -f1) * 65536 + $(echo "$v" | cut -d. -f2) * 256 + $(echo "$v" | cut -d. -f3) ))) $v 1 address already in use"
+
+cd "$tmp/app" || exit 1
+# shellcheck disable=SC2086
+if $CC -std=c99 -pedantic -Wall -Wextra -Werror $SANFLAGS $cflags app.c \
+        -o app-shared $libs 2>"$tmp/err"; then
+    got=$(LD_LIBRARY_PATH="$root/lib" ./app-shared 2>"$tmp/err") ||
+        { fail "app-shared exited $?"; cat "$tmp/err"; }
+    [ "$got" = "$want" ] || fail "app-shared printed '$got', not '$want'"
+    LD_LIBRARY_PATH="$root/lib" ldd ./app-shared | grep -q "$root/lib/libodapi.so.1" ||
+        fail "app-shared does not load the installed libodapi.so.1"
+else
+    fail "cannot build against the installed library:"; cat "$tmp/err"
+fi
+
+# Static: libodapi.a plus the private requirements of odapi.pc.
+# shellcheck disable=SC2086
+if $CC -std=c99 -pedantic -Wall -Wextra -Werror $SANFLAGS $cflags app.c \
+        -o app-static $(echo "$slibs" | sed 's/-lodapi\b/-l:libodapi.a/') \
+        2>"$tmp/err"; then
+    if ldd ./app-static | grep -q libodapi; then
+        fail "app-static links libodapi dynamically"
+    fi
+    got=$(./app-static 2>"$tmp/err") || { fail "app-static exited $?"; cat "$tmp/err"; }
+    [ "$got" = "$want" ] || fail "app-static printed '$got', not '$want'"
+else
+    fail "cannot link statically with pkg-config --static:"; cat "$tmp/err"
+fi
+cd "$top" || exit 1
+
+[ "$failures" = 0 ] && echo "install: ok (layout, pkg-config shared and static, uninstall)"
+[ "$failures" = 0 ]
