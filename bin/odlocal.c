@@ -51,6 +51,7 @@ static void usage(FILE *f)
 "      --max-connections N open connections at most (default 4096)\n"
 "      --max-body BYTES    largest request body (default 32 MiB)\n"
 "      --query-timeout SECS  Queries: longest run of one query (default 30)\n"
+"      --query-max-bytes N Queries: largest answer or CSV file (default 64 MiB)\n"
 "      --db-low-user USER  Queries run as this low-privilege database account\n"
 "                          (UserLow); its password from $ODAPI_DB_LOW_PASSWORD\n"
 "      --known-hosts FILE  Queries POST: SFTP host keys (default\n"
@@ -144,12 +145,14 @@ int main(int argc, char **argv)
         {"query-timeout", required_argument, NULL, 18},
         {"db-low-user", required_argument, NULL, 19},
         {"known-hosts", required_argument, NULL, 20},
+        {"query-max-bytes", required_argument, NULL, 21},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     long port = -1, patients = -1, pool = -1, dbport = 0, seed = 1;
     long timeout = -1, max_conns = -1, max_body = -1, query_timeout = -1;
+    long query_max_bytes = -1;
     const char *db_low_user = NULL, *known_hosts = NULL;
     const char *data_dir = NULL, *config = NULL, *note = NULL;
     const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
@@ -211,6 +214,10 @@ int main(int argc, char **argv)
             break;
         case 19: db_low_user = optarg; break;
         case 20: known_hosts = optarg; break;
+        case 21:
+            if (parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
+                goto bad_number;
+            break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("odlocal %s\n", odapi_version()); return 0;
@@ -293,6 +300,9 @@ int main(int argc, char **argv)
         odapi_config_set_db_owned(cfg, 1);
     if (query_timeout > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_SECONDS, query_timeout);
+    if (query_max_bytes > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_MAX_BYTES,
+                               query_max_bytes);
     if (db_low_user)
         odapi_config_set_db_low_user(cfg, db_low_user,
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
