@@ -345,6 +345,20 @@ def test_slow_query_stopped_at_the_limit(spawn, server_db):
     assert st == 200
 
 
+def test_result_size_cap(spawn, server_db):
+    srv = spawn("odlocal", server_args(server_db, "--query-max-bytes",
+                                       "2000"))
+    assert len(ok(srv, "SELECT PatNum FROM patient WHERE PatNum <= 10")) == 10
+    st, body, _ = short(srv, "SELECT REPEAT('x', 3000) AS big")
+    assert (st, body) == (400, "The query result is larger than the limit "
+                               "of 2000 bytes.")
+    st, body, _ = short(srv, "SELECT a.PatNum, b.LName FROM patient a, "
+                             "patient b")
+    assert (st, body) == (400, "The query result is larger than the limit "
+                               "of 2000 bytes.")
+    assert ok(srv, "SELECT 1 AS a") == [{"a": 1}]
+
+
 def test_concurrency_cap_keeps_the_api_answering(spawn, server_db):
     srv = spawn("odlocal", server_args(server_db, "--pool", "2"))
     results = []
