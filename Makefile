@@ -181,9 +181,8 @@ install: all
 	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 755 bin/odlocal $(DESTDIR)$(BINDIR)/
 	install -m 755 bin/odservice $(DESTDIR)$(SBINDIR)/
-	install -m 644 docs/*.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 docs/*.3 $(DESTDIR)$(MANDIR)/man3/
-	install -m 644 docs/*.8 $(DESTDIR)$(MANDIR)/man8/
+	for s in 1 3 8; do for f in docs/*.$$s; do [ -e "$$f" ] && \
+	    install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done; true
 	if [ -d dist ]; then sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)"; fi
 
 uninstall:

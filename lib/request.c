@@ -54,7 +54,7 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
         uri = "/";
     q = strchr(uri, '?');
     plen = q ? (size_t)(q - uri) : strlen(uri);
-    if (!(req->path = strndup(uri, plen)))
+    if (!(req->path = strndup(uri, plen)) || !(req->uri = strdup(uri)))
         goto oom;
     req->segbuf = malloc(plen + 2);
     if (!req->segbuf)
@@ -80,6 +80,7 @@ void od_request_free(odapi_request *req)
         return;
     od_query_free(&req->query);
     free(req->path);
+    free(req->uri);
     free(req->segbuf);
     free(req->body);
     free(req);

@@ -86,6 +86,7 @@ struct odapi_request {
     const struct od_route *route;
     char method[8];
     char *path;                    /* copy, without the query */
+    char *uri;                     /* copy of the whole URI, for the log */
     char *segbuf;
     char *segs[OD_MAX_SEGS];
     int nsegs;

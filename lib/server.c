@@ -180,9 +180,9 @@ static void access_log(odapi_server *srv, odapi_request *req)
     const char *uri;
     if (!srv->logfile && srv->log->level < ODAPI_LOG_VERBOSE)
         return;
-    uri = req->ev ? evhttp_request_get_uri(req->ev) : req->path;
-    od_access_line(line, sizeof line, time(NULL), req->method,
-                   uri ? uri : req->path, req->status,
+    uri = req->uri ? req->uri : req->path;
+    od_access_line(line, sizeof line, time(NULL), req->method, uri,
+                   req->status,
                    od_request_elapsed_us(req),
                    req->key_hash[0] ? req->key_hash : "-");
     if (srv->logfile)
@@ -205,8 +205,7 @@ void od_server_request_done(odapi_server *srv, odapi_request *req)
         req->live_next->live_prev = req->live_prev;
     srv->inflight--;
     srv->requests++;
-    if (req->ev || req->status) /* ev is cleared by finish; log anyway */
-        access_log(srv, req);
+    access_log(srv, req);
     od_request_free(req);
 }
 
@@ -693,8 +692,16 @@ ODAPI_EXPORT int odapi_server_prepare_database(odapi_server *srv)
     if (rc != ODAPI_OK)
         set_err(srv, "%s", err);
     else
-        server_log(srv, ODAPI_LOG_INFO, "database %s ready, DataBaseVersion %s",
-                   srv->cfg->db_name, version[0] ? version : "?");
+        server_log(srv, ODAPI_LOG_INFO,
+                   "database %s at %s ready, DataBaseVersion %s",
+                   srv->cfg->db_name,
+                   srv->cfg->db_kind == OD_DB_EMBEDDED ? "the embedded server"
+                   : srv->cfg->db_socket && *srv->cfg->db_socket
+                       ? srv->cfg->db_socket
+                   : srv->cfg->db_host && *srv->cfg->db_host
+                       ? srv->cfg->db_host
+                       : "localhost",
+                   version[0] ? version : "?");
     return rc;
 }
 

@@ -136,11 +136,11 @@ class Server:
         return r.status, data, r
 
 
-def prepare_server_db(name, patients=SEED_PATIENTS, seed=1):
+def prepare_server_db(name, patients=SEED_PATIENTS, seed=1, sock=None):
     """Create and seed database `name` on the test server with odlocal."""
     out = subprocess.run(
         [os.path.join(BIN, "odlocal"), "--init-only", "--db-socket",
-         socket_path(), "--db-user", "root", "--db-name", name, "--db-create",
+         sock or socket_path(), "--db-user", "root", "--db-name", name, "--db-create",
          "--patients", str(patients), "--seed", str(seed), "--quiet"],
         capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
