@@ -952,7 +952,7 @@ static int work_write(struct od_conn *c, void *arg)
     struct od_buf sql;
     struct pval p[MAX_PARAMS];
     my_ulonglong affected = 0, id = 0;
-    long long patnum;
+    long long patnum, row_patnum = 0;
     int i, n = 0;
 
     od_buf_init(&sql);
@@ -962,34 +962,47 @@ static int work_write(struct od_conn *c, void *arg)
     if (resolve_defnames(c, j) || resolve_lookups(c, j) || check_fks(c, j))
         goto rollback;
     if (j->op != OP_POST) {
-        /* the row must exist (and is locked until the commit) */
-        od_buf_printf(&sql, "SELECT 1 FROM `%s` t WHERE t.`%s` = ?%s%s FOR "
-                            "UPDATE", r->table, r->pk,
+        /* the row must exist (and is locked until the commit); its PatNum
+         * goes into the securitylog row */
+        od_buf_printf(&sql, "SELECT %s%s%s FROM `%s` t WHERE t.`%s` = ?%s%s "
+                            "FOR UPDATE",
+                      r->patnum_col ? "t.`" : "0",
+                      r->patnum_col ? r->patnum_col : "",
+                      r->patnum_col ? "`" : "", r->table, r->pk,
                       r->base_where ? " AND " : "",
                       r->base_where ? r->base_where : "");
         {
             MYSQL_STMT *st = od_conn_stmt(c, sql.p);
-            MYSQL_BIND pb;
+            MYSQL_BIND pb, rb;
             struct pval kp;
-            int found;
+            long long rowpat = 0;
+            int rc;
             memset(&kp, 0, sizeof kp);
             pval_int(&kp, j->key);
+            memset(&rb, 0, sizeof rb);
+            rb.buffer_type = MYSQL_TYPE_LONGLONG;
+            rb.buffer = &rowpat;
             if (!st || bind_params(st, &kp, 1, &pb) || mysql_stmt_execute(st) ||
-                mysql_stmt_store_result(st)) {
+                mysql_stmt_bind_result(st, &rb)) {
                 if (st)
                     od_conn_note_error(c, mysql_stmt_errno(st));
                 goto rollback;
             }
-            found = (int)mysql_stmt_num_rows(st);
+            rc = mysql_stmt_fetch(st);
             mysql_stmt_free_result(st);
-            if (!found) {
+            if (rc == MYSQL_NO_DATA) {
                 fail(j, 404, "%s", r->missing);
                 goto rollback;
             }
+            if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+                od_conn_note_error(c, mysql_stmt_errno(st));
+                goto rollback;
+            }
+            row_patnum = rowpat;
         }
         od_buf_free(&sql);
     }
-    patnum = find_patnum(j, j->key);
+    patnum = j->op == OP_POST ? find_patnum(j, j->key) : row_patnum;
     if (j->op == OP_POST && r->patnum_col && strcmp(r->patnum_col, r->pk) &&
         check_patient(c, j, patnum))
         goto rollback;

@@ -235,10 +235,11 @@ def test_put_patient_changes_only_given_fields(api):
     assert changed == {"City", "Email"}
     assert (q["City"], q["Email"], q["LName"]) == ("Portland", "",
                                                     "Testperson")
-    rows = db_rows(api, "SELECT LogText FROM securitylog WHERE FKey = %d AND "
-                        "PermType = 108" % p["PatNum"])
+    rows = db_rows(api, "SELECT LogText, PatNum FROM securitylog WHERE FKey = "
+                        "%d AND PermType = 108" % p["PatNum"])
     if rows is not None:
-        assert rows == [["Updated by Sandbox Developer through API."]]
+        assert rows == [["Updated by Sandbox Developer through API.",
+                         str(p["PatNum"])]]
 
 
 def test_put_missing_patient_is_404(api):
@@ -297,6 +298,10 @@ def test_appointment_post_put_round_trip(api):
     assert status == 200
     changed = {k for k in APPT_FIELDS if a[k] != b[k]} - {"DateTStamp"}
     assert changed == {"Pattern", "AptStatus"}
+    rows = db_rows(api, "SELECT PatNum FROM securitylog WHERE FKey = %d AND "
+                        "PermType = 27" % a["AptNum"])
+    if rows is not None:
+        assert rows == [["2"]]
 
 
 @pytest.mark.parametrize("body,msg", [
