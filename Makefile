@@ -97,10 +97,13 @@ lib/schema-sql.c: data/od-schema.sql tools/embed.sh
 	$(say) GEN $@
 	$(Q)sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
 
+# clang links the sanitizer runtimes into executables only, so a sanitized
+# shared library has undefined __asan_*/__ubsan_* symbols until loaded.
+NO_UNDEFINED := $(if $(SANITIZE),,-Wl,--no-undefined)
 $(SO_REAL): $(LIB_OBJS) lib/odapi.map
 	$(say) LINK $@
 	$(Q)$(CC) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=lib/odapi.map \
-	    -Wl,--no-undefined $(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
+	    $(NO_UNDEFINED) $(ALL_LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
 lib/$(SO_NAME): $(SO_REAL)
 	$(Q)ln -sf $(notdir $(SO_REAL)) $@
 lib/libodapi.so: lib/$(SO_NAME)
