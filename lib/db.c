@@ -17,6 +17,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -665,6 +667,55 @@ static void make_system_tables(MYSQL *m)
                    "CHARACTER SET utf8mb3");
 }
 
+/* Entries of a data folder that are ours before the server first runs. */
+static int ours(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+           strcmp(name, "odapi.lock") == 0 || strcmp(name, "files") == 0;
+}
+
+/* 1 when dir holds nothing but what lock_datadir made. */
+static int datadir_fresh(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int fresh = 1;
+    if (!d)
+        return 0;
+    while ((e = readdir(d)))
+        if (!ours(e->d_name))
+            fresh = 0;
+    closedir(d);
+    return fresh;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* After a failed first start: remove what the embedded server made, so the
+ * next start begins afresh (only ever called on a folder that was fresh). */
+static void datadir_clear(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[1100];
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        if (ours(e->d_name))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(d);
+}
+
 /* A new embedded data folder is made, and the sandbox seeded, in a child
  * process that shuts the embedded server down cleanly: InnoDB cannot
  * recover a data folder whose very first run ended without a clean
@@ -691,6 +742,12 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
                               "process that already started the MySQL "
                               "library");
         return ODAPI_E_STATE;
+    }
+    if (!datadir_fresh(cfg->db_datadir)) {
+        snprintf(err, errlen,
+                 "the folder %s is not empty and holds no database; give a "
+                 "new or empty folder for the sandbox", cfg->db_datadir);
+        return ODAPI_E_CONFIG;
     }
     if (pipe(pfd) != 0) {
         snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -737,7 +794,7 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
         snprintf(err, errlen, "creating the embedded database in %s failed",
                  cfg->db_datadir);
     /* Leave no half-made data folder behind to fail the next start. */
-    unlink(path);
+    datadir_clear(cfg->db_datadir);
     return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status)
                                                     : ODAPI_E_DB;
 }

@@ -174,3 +174,13 @@ def test_wrong_password(server_db):
         assert "wrong" not in out.stderr.replace("wrong user", "")
     finally:
         mysql("DROP USER '%s'@'localhost'" % user)
+
+
+def test_sandbox_refuses_a_folder_with_other_files(tmp_path):
+    d = tmp_path / "home"
+    d.mkdir()
+    (d / "precious.txt").write_text("keep me")
+    rc, err = odlocal_fail(["--data-dir", str(d)])
+    assert rc == 2 and "not empty" in err
+    assert (d / "precious.txt").read_text() == "keep me"
+    assert not (d / "ibdata1").exists()
