@@ -16,6 +16,7 @@ struct bufferevent;
 struct od_db;
 struct od_cred;
 struct od_logfile;
+struct od_events;
 struct ssl_ctx_st;
 
 #define OD_MAX_SEGS 8     /* path segments after /api/v1 */
@@ -95,6 +96,7 @@ struct odapi_request {
     size_t body_len;
     char developer[128];
     char key_hash[17];
+    char customer_key[129];        /* the caller's CustomerKey (on_cred) */
     uint64_t perms;
     uint64_t start_us;
     struct od_conn_track *conn;
@@ -129,6 +131,7 @@ struct odapi_server {
     struct od_cred *cred;
     struct od_logfile *logfile;
     struct ssl_ctx_st *ssl_ctx;
+    struct od_events *events;     /* Database Events (events.c), or NULL */
 
     /* connection tracking (server.c) */
     struct od_conn_track **conns;

@@ -242,6 +242,13 @@ static void on_cred(void *arg, int http_status, const struct od_verdict *v,
     }
     snprintf(req->developer, sizeof req->developer, "%s", v->developer_name);
     req->perms = v->perms;
+    {   /* the customer key of a validated "ODFHIR dev/cust" */
+        const char *h = evhttp_find_header(
+            evhttp_request_get_input_headers(req->ev), "Authorization");
+        const char *slash = h ? strchr(h, '/') : NULL;
+        snprintf(req->customer_key, sizeof req->customer_key, "%s",
+                 slash ? slash + 1 : "");
+    }
     run_handler(req);
 }
 
