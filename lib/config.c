@@ -17,6 +17,7 @@ static const long default_limits[OD_LIMIT_COUNT] = {
     [ODAPI_LIMIT_QUERY_SECONDS] = 30,
     [ODAPI_LIMIT_QUERY_MAX_BYTES] = 64L * 1024 * 1024,
     [ODAPI_LIMIT_QUERY_CONCURRENCY] = 0,
+    [ODAPI_LIMIT_EVENT_TIMEOUT_MS] = 10000,
 };
 
 static int add_listen(odapi_config *cfg, const char *addr, unsigned port)
@@ -88,6 +89,8 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->db_low_password);
     free(cfg->db_ssl_ca);
     free(cfg->known_hosts);
+    free(cfg->workstation);
+    free(cfg->events_ca);
     free(cfg->keys_file);
     free(cfg->validator_url);
     free(cfg->validator_ca);
@@ -150,6 +153,7 @@ ODAPI_EXPORT int odapi_config_set_limit(odapi_config *cfg, odapi_limit which,
     case ODAPI_LIMIT_DB_QUEUE:
     case ODAPI_LIMIT_QUERY_SECONDS:
     case ODAPI_LIMIT_QUERY_MAX_BYTES:
+    case ODAPI_LIMIT_EVENT_TIMEOUT_MS:
         if (value < 1)
             return ODAPI_E_INVALID;
         break;
@@ -308,6 +312,8 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->db_low_password = od_strdup0(cfg->db_low_password, &oom);
     c->db_ssl_ca = od_strdup0(cfg->db_ssl_ca, &oom);
     c->known_hosts = od_strdup0(cfg->known_hosts, &oom);
+    c->workstation = od_strdup0(cfg->workstation, &oom);
+    c->events_ca = od_strdup0(cfg->events_ca, &oom);
     c->keys_file = od_strdup0(cfg->keys_file, &oom);
     c->validator_url = od_strdup0(cfg->validator_url, &oom);
     c->validator_ca = od_strdup0(cfg->validator_ca, &oom);
@@ -363,5 +369,21 @@ ODAPI_EXPORT int odapi_config_set_db_owned(odapi_config *cfg, int owned)
     if (!cfg)
         return ODAPI_E_INVALID;
     cfg->db_create_schema = owned != 0;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_config_set_events(odapi_config *cfg, int enabled,
+                                         const char *workstation,
+                                         const char *ca_file)
+{
+    int rc;
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    if ((rc = od_set_str(&cfg->workstation,
+                         workstation && *workstation ? workstation : NULL)) ||
+        (rc = od_set_str(&cfg->events_ca, ca_file && *ca_file ? ca_file
+                                                              : NULL)))
+        return rc;
+    cfg->events = enabled != 0;
     return ODAPI_OK;
 }

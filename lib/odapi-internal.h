@@ -21,7 +21,7 @@
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223
 #define OD_MAX_LISTEN 8
-#define OD_LIMIT_COUNT 13 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_LIMIT_COUNT 14 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 
@@ -76,6 +76,11 @@ struct odapi_config {
     struct od_logger log;
     char *log_file;
     char *tls_cert, *tls_key;
+
+    /* Database Events (odapi_config_set_events; events.c) */
+    int events;          /* fire them (odservice) */
+    char *workstation;   /* this machine's name; NULL: the host name */
+    char *events_ca;     /* CA file for https endpoints; NULL: system CAs */
 };
 
 /* A deep copy, or NULL when out of memory. */

@@ -84,8 +84,10 @@ typedef enum odapi_limit {
                                         (max_statement_time) */
     ODAPI_LIMIT_QUERY_MAX_BYTES = 11, /* Queries: largest JSON answer or
                                          CSV file */
-    ODAPI_LIMIT_QUERY_CONCURRENCY = 12 /* Queries running at once; 0 = one
+    ODAPI_LIMIT_QUERY_CONCURRENCY = 12, /* Queries running at once; 0 = one
                                           fewer than ODAPI_LIMIT_DB_POOL */
+    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13 /* Database Events: longest wait for a
+                                          webhook receiver's answer */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */
@@ -173,6 +175,14 @@ int odapi_config_load_webconfig(odapi_config *cfg, const char *path,
 /* Also write log lines, and one line per request, to this file (appended,
  * reopened by odapi_server_reopen_logs(), e.g. after logrotate). */
 int odapi_config_set_log_file(odapi_config *cfg, const char *path);
+
+/* Database Events (spec 7.3, docs/events.md): with enabled non-zero the
+ * server fires the subscriptions whose Workstation is workstation (NULL or
+ * "": this host's name) or blank. https endpoints are verified against
+ * ca_file (PEM; NULL: the system's CAs). odservice turns this on; the Local
+ * API leaves it off. */
+int odapi_config_set_events(odapi_config *cfg, int enabled,
+                            const char *workstation, const char *ca_file);
 
 /* ------------------------------------------------------------------------ */
 /* Server                                                                    */
