@@ -219,4 +219,18 @@ void od_buf_printf(struct od_buf *b, const char *fmt, ...) OD_PRINTF(2, 3);
 void od_buf_json_str(struct od_buf *b, const char *s, size_t n,
                      int crlf_spaces);
 
+/* ---- rows for other modules (resource.c) -------------------------------- */
+
+/* Rows of r in its GET list shape (a JSON array into out, serverDateTime
+ * included) for a caller of its own such as the events engine, on a
+ * worker's connection: the resource's SELECT (r->base_where not applied)
+ * with " WHERE {where} ORDER BY {order} LIMIT {limit}". where and order are
+ * the library's own SQL over alias t, never request text; their ?s are
+ * bound to the strings params, in order. Returns the row count, or -1 with
+ * a sentence in err (c->lost then tells a lost connection). */
+int od_resource_rows_json(struct od_conn *c, const struct od_resource *r,
+                          const char *where, const char *order,
+                          const char *const *params, int nparams, long limit,
+                          struct od_buf *out, char *err, size_t errlen);
+
 #endif /* ODAPI_RESOURCE_INTERNAL_H */

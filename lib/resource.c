@@ -517,6 +517,46 @@ out:
     return rows;
 }
 
+/* ---- rows for other modules (resource-internal.h) -------------------------- */
+
+int od_resource_rows_json(struct od_conn *c, const struct od_resource *r,
+                          const char *where, const char *order,
+                          const char *const *params, int nparams, long limit,
+                          struct od_buf *out, char *err, size_t errlen)
+{
+    struct rjob *j = calloc(1, sizeof *j);
+    int i, n = -1;
+    if (!j || nparams < 0 || nparams > MAX_PARAMS - 1) {
+        snprintf(err, errlen, "%s", j ? "Too many parameters." : "Out of memory.");
+        free(j);
+        return -1;
+    }
+    j->r = r;
+    j->op = OP_LIST;
+    select_list(&j->sql, r);
+    od_buf_printf(&j->sql, " WHERE %s ORDER BY %s LIMIT ?", where, order);
+    for (i = 0; i < nparams; i++)
+        pval_str(&j->params[j->nparams++], params[i]);
+    pval_int(&j->params[j->nparams++], limit);
+    if (j->sql.oom)
+        fail(j, 500, "Out of memory.");
+    else
+        n = run_select(c, j, j->sql.p, j->params, j->nparams, 1, 1);
+    if (n >= 0 && j->out.oom) {
+        fail(j, 500, "Out of memory.");
+        n = -1;
+    }
+    if (n < 0) {
+        snprintf(err, errlen, "%s", j->msg);
+    } else {
+        od_buf_free(out);
+        *out = j->out;
+        od_buf_init(&j->out);
+    }
+    job_free(j);
+    return n;
+}
+
 /* ---- GET ------------------------------------------------------------------- */
 
 static void one_sql(struct od_buf *b, const struct od_resource *r)
