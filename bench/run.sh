@@ -68,6 +68,13 @@ log() { echo "bench: $*" >&2; }
 
 # ---- the helper programs ----------------------------------------------------
 
+# This run's own copy of odlocal and the library (its rpath is
+# $ORIGIN/../lib), so a rebuild in the tree during the run changes nothing.
+mkdir -p "$OUT/bin" "$OUT/lib"
+cp bin/odlocal "$OUT/bin/"
+cp -P lib/libodapi.so* "$OUT/lib/"
+ODLOCAL=$OUT/bin/odlocal
+
 CC=${CC:-cc}
 $CC -O2 -g -Wall -Wextra -o "$BIN/ceiling_db" bench/ceiling_db.c \
     $(pkg-config --cflags --libs libmariadb) -pthread
@@ -107,7 +114,7 @@ run_wrk() {
     shift 4
     t=$WTHREADS
     [ "$t" -le "$c" ] || t=$c
-    $(pin_wrk) wrk -t"$t" -c"$c" -d"${d}s" --latency \
+    $(pin_wrk) wrk -t"$t" -c"$c" -d"${d}s" --latency --timeout "${BENCH_TIMEOUT:-10}s" \
         -s "$ROOT/bench/scenario.lua" "$url" -- "$@" >"$OUT/$name.wrk" 2>&1 || true
     grep '^BENCH ' "$OUT/$name.wrk" || echo "BENCH requests=0 rps=0 failed=1"
 }
@@ -141,6 +148,25 @@ stop_server() {
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
     fi
+}
+
+# Wait until the server answers GET /patients/1 in under 50 ms again: the
+# requests of a finished wrk run may still be queued for the database pool
+# (the server does not cancel work for clients that went away), and they
+# would be counted against the next scenario. Gives up after 120 s.
+drain() {
+    i=0
+    while [ $i -lt 240 ]; do
+        t=$(curl -s -o /dev/null -w '%{time_total}' -m 30 \
+            -H "Authorization: ODFHIR $DEMO_KEY" "$URL/api/v1/patients/1" || echo 99)
+        if awk -v t="$t" 'BEGIN { exit !(t < 0.05) }'; then
+            [ $i -eq 0 ] || log "drained the queue in ~$((i / 2)) s"
+            return 0
+        fi
+        i=$((i + 1))
+        sleep 0.5
+    done
+    log "the server is still busy after 120 s"
 }
 
 # Result rows: backend|scenario|conns|rps|p50|p99|ceiling_rps|ratio|peak_kb|errors|note
@@ -209,12 +235,14 @@ bench_backend() {
     # warm-up (not measured): the keys and pages into the caches
     if [ "$WARM" -gt 0 ]; then
         run_wrk "warm1-$backend" "$CONNS" "$WARM" "$URL" patient "$maxpat" >/dev/null
-        run_wrk "warm3-$backend" "$CONNS" "$WARM" "$URL" simple "$npat" >/dev/null
+        run_wrk "warm3-$backend" 2 "$WARM" "$URL" simple "$npat" >/dev/null
     fi
+    drain
 
     reset_peak "$pid"
     l=$(run_wrk "s1-$backend" "$CONNS" "$SECS" "$URL" patient "$maxpat")
     record "$backend" "1 GET /patients/{PatNum}" "$CONNS" "$l" "$DB_CEIL_RPS" "$(rss_kb "$pid" VmHWM)"
+    drain
 
     reset_peak "$pid"
     alim=${BENCH_APPT_LIMIT:-50}
@@ -222,30 +250,36 @@ bench_backend() {
     [ "$alim" = 0 ] || aq="$aq&Limit=$alim"
     l=$(run_wrk "s2-$backend" "$CONNS" "$SECS" "$URL" appts "$aq")
     record "$backend" "2 GET /appointments?$aq (day: $daycount)" "$CONNS" "$l" - "$(rss_kb "$pid" VmHWM)"
+    drain
 
     reset_peak "$pid"
     l=$(run_wrk "s3-$backend" "$CONNS" "$SECS" "$URL" simple "$npat")
     record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" "$CONNS" "$l" - "$(rss_kb "$pid" VmHWM)"
+    drain
 
     # one connection: the time of one page, not the queue in front of it
     # (at 50 connections a closed loop's latency is 50 / throughput)
     l=$(run_wrk "s3one-$backend" 1 "$SECS" "$URL" simple "$npat")
     record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" 1 "$l" - "$(rss_kb "$pid" VmHWM)"
+    drain
 
     reset_peak "$pid"
     l=$(run_wrk "s4-$backend" "$CONNS" "$SECS" "$URL" commlog "$maxpat")
     record "$backend" "4 POST /commlogs" "$CONNS" "$l" - "$(rss_kb "$pid" VmHWM)"
+    drain
 
     reset_peak "$pid"
     l=$(run_wrk "s5-$backend" "$CONNS" "$SECS" "$URL" health)
     s5=$l
     s5_rss=$(rss_kb "$pid" VmHWM)
+    drain
 
     if [ "$MANY" -gt 0 ]; then
         reset_peak "$pid"
         l=$(run_wrk "s5many-$backend" "$MANY" "$SECS" "$URL" health)
         s5many=$l
         s5many_rss=$(rss_kb "$pid" VmHWM)
+        drain
         reset_peak "$pid"
         l=$(run_wrk "s1many-$backend" "$MANY" "$SECS" "$URL" patient "$maxpat")
         record "$backend" "1 GET /patients/{PatNum}" "$MANY" "$l" "$DB_CEIL_RPS" "$(rss_kb "$pid" VmHWM)"
@@ -277,9 +311,8 @@ capture_sql() {
     curl -s -o /dev/null -H 'Authorization: ODFHIR NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z' \
         "$URL/api/v1/patients/2"
     mariadb --no-defaults -S "$SOCK" -uroot -e "SET GLOBAL general_log=0"
-    # odlocal prepared it for patients/1 already; a new connection of the
-    # pool may prepare it again; otherwise fall back to the saved copy
-    sed -n 's/.*Prepare[[:space:]]*\(SELECT .* FROM `patient` t .* WHERE t.`PatNum` = ?\)$/\1/p' \
+    # the log shows the executed statement (with "?" or the key)
+    sed -n 's/.*\(Execute\|Prepare\)[[:space:]]*\(SELECT .* FROM `patient` t .* WHERE t.`PatNum` = \)\(?\|2\)$/\2?/p' \
         "$OUT/general.log" | head -n 1 >"$OUT/s1.sql"
     if [ -s "$OUT/s1.sql" ]; then
         cp "$OUT/s1.sql" "$DATA/s1.sql"
@@ -317,7 +350,7 @@ server)
         log "seeding $PATIENTS patients into the server backend (once; several minutes)"
         mariadb --no-defaults -S "$SOCK" -uroot -e "DROP DATABASE IF EXISTS $DBNAME"
         t0=$(date +%s)
-        bin/odlocal --db-socket "$SOCK" --db-name "$DBNAME" --db-create \
+        "$ODLOCAL" --db-socket "$SOCK" --db-name "$DBNAME" --db-create \
             --patients "$PATIENTS" --init-only --log-level Error
         echo "$(( $(date +%s) - t0 ))" >"$DATA/server.seedtime"
         echo "$SEEDV" >"$DATA/server.seed"
@@ -325,7 +358,7 @@ server)
     echo "server seed: $(cat "$DATA/server.seedtime" 2>/dev/null || echo '?') s" >>"$OUT/facts.txt"
     DBVERSION=$(dbq "SELECT VERSION()")
     # odlocal answers the demo pair on a server database only when told to
-    bench_backend server bin/odlocal --db-socket "$SOCK" --db-name "$DBNAME" \
+    bench_backend server "$ODLOCAL" --db-socket "$SOCK" --db-name "$DBNAME" \
         --demo-key "$DEMO_KEY" --port 0 --pool "$POOL" --max-connections 4096 --log-level Error
     # the bench's own commlogs go again, so every run starts from the seed
     mariadb --no-defaults -S "$SOCK" -uroot "$DBNAME" -e \
@@ -339,12 +372,12 @@ embedded)
         log "seeding $PATIENTS patients into the embedded sandbox (once; many minutes)"
         rm -rf "$DATA/sandbox"
         t0=$(date +%s)
-        bin/odlocal --data-dir "$DATA/sandbox" --patients "$PATIENTS" --init-only --log-level Error
+        "$ODLOCAL" --data-dir "$DATA/sandbox" --patients "$PATIENTS" --init-only --log-level Error
         echo "$(( $(date +%s) - t0 ))" >"$DATA/sandbox.seedtime"
         echo "$SEEDV" >"$DATA/sandbox.seed"
     fi
     echo "embedded seed: $(cat "$DATA/sandbox.seedtime" 2>/dev/null || echo '?') s" >>"$OUT/facts.txt"
-    bench_backend embedded bin/odlocal --data-dir "$DATA/sandbox" \
+    bench_backend embedded "$ODLOCAL" --data-dir "$DATA/sandbox" \
         --port 0 --pool "$POOL" --max-connections 4096 --log-level Error
     dbq "DELETE FROM commlog WHERE Note = 'bench: called, left a message'" >/dev/null 2>&1 || true
     ;;
