@@ -27,7 +27,8 @@ enum od_wire {
     OD_W_MONEY_RAW,  /* double, written as a string, shortest form */
     OD_W_NUMBER,     /* double, JSON number */
     OD_W_COLOR,      /* int ARGB, "R,G,B" */
-    OD_W_SERVERTIME  /* serverDateTime: the database's NOW() */
+    OD_W_SERVERTIME, /* serverDateTime: the database's NOW() */
+    OD_W_INTLIST     /* comma list of ints, written as a JSON array */
 };
 
 struct od_enum {
@@ -74,6 +75,8 @@ int od_check_pattern(const char *s);
 
 /* filter flags */
 #define OD_Q_REQ 0x01         /* required parameter */
+#define OD_Q_DEVELOPER 0x02   /* the value is the request's developer name,
+                                 never a query parameter; always applied */
 
 struct od_filter {
     const char *param;         /* query parameter */
@@ -103,7 +106,10 @@ struct od_sqldefault {
  * sql (one ? = that string) gives the value written to field target, and
  * no row is 400 "{input} is invalid.". Giving both input and target is 400
  * "Only one of {target} or {input} may be given.". With OD_LK_REQ a POST
- * must give one of them: 400 "{input} or {target} is required.". */
+ * must give one of them: 400 "{input} or {target} is required.". When
+ * input and target are the same (read-only) field, sql converts the
+ * given text to the stored value ("6m" -> an Interval int) and the "only
+ * one of" rule does not apply. */
 #define OD_LK_REQ 0x01
 
 struct od_lookup {
@@ -167,6 +173,11 @@ struct od_resource {
     int nchecks;
     const char *delete_sql;    /* DELETE runs this instead (one ? = key),
                                   e.g. a soft delete */
+    int list_single;           /* GET list answers its first row as one
+                                  object; none: 404 missing */
+    const char *upsert_keys;   /* comma list of fields: PUT /name (no key)
+                                  updates the row they match, else inserts
+                                  it (POST rules); 200 + the row */
 };
 
 /* ---- the engine (resource.c) --------------------------------------------- */

@@ -47,13 +47,15 @@ static void pval_int(struct pval *p, long long v)
 
 /* ---- a request's job ------------------------------------------------------- */
 
-enum op { OP_ONE, OP_LIST, OP_POST, OP_PUT, OP_DELETE };
+enum op { OP_ONE, OP_LIST, OP_POST, OP_PUT, OP_DELETE, OP_UPSERT };
 
 struct wval {
     const struct od_field *f;
     struct pval v;
     int defname; /* v.s is an ItemName to resolve in category f->defcat */
     const struct od_lookup *lk; /* v.s is to be resolved by lk->sql */
+    int implicit; /* a POST default or NOW(): not written when an upsert
+                     updates */
 };
 
 struct rjob {
@@ -65,6 +67,7 @@ struct rjob {
     int nparams;
     struct wval vals[64];
     int nvals;
+    int upsert; /* PUT /name: update the row upsert_keys match, else insert */
     long long key;
     int status;
     char msg[256];
@@ -334,6 +337,24 @@ static void put_value(struct rjob *j, const struct od_field *f,
     case OD_W_SERVERTIME:
         od_buf_json_str(b, now ? now : "", now ? strlen(now) : 0, 0);
         break;
+    case OD_W_INTLIST: {
+        /* "3,5" -> [3,5]; anything not a number is skipped */
+        const char *q = isnull ? "" : v;
+        int n = 0;
+        od_buf_addc(b, '[');
+        while (*q) {
+            char *end;
+            errno = 0;
+            iv = strtoll(q, &end, 10);
+            if (end != q && !errno)
+                od_buf_printf(b, "%s%lld", n++ ? "," : "", iv);
+            q = end != q ? end : q + 1;
+            while (*q == ',' || *q == ' ')
+                q++;
+        }
+        od_buf_addc(b, ']');
+        break;
+    }
     }
 }
 
@@ -596,10 +617,14 @@ static int work_one(struct od_conn *c, void *arg)
 static int work_list(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
+    int n;
     od_buf_free(&j->out);
-    if (run_select(c, j, j->sql.p, j->params, j->nparams, 1, 1) < 0 &&
-        c->lost)
+    n = run_select(c, j, j->sql.p, j->params, j->nparams, !j->r->list_single,
+                   1);
+    if (n < 0 && c->lost)
         return OD_WORK_RETRY;
+    if (n == 0 && j->r->list_single)
+        fail(j, 404, "%s", j->r->missing);
     return OD_WORK_DONE;
 }
 
@@ -985,6 +1010,74 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
+/* An upsert: the row upsert_keys match becomes a PUT of that row (without
+ * POST defaults); no row leaves the POST as it is. */
+static int upsert_find(struct od_conn *c, struct rjob *j)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf sql;
+    struct pval p[16];
+    MYSQL_BIND pb[16], rb;
+    MYSQL_STMT *st;
+    long long key = 0;
+    const char *k = r->upsert_keys;
+    int n, i, w, rc;
+
+    if ((n = named_params(j, k, p, 16)) < 0) {
+        fail(j, 400, "%s are required.", k);
+        return -1;
+    }
+    od_buf_init(&sql);
+    od_buf_printf(&sql, "SELECT t.`%s` FROM `%s` t WHERE 1=1", r->pk,
+                  r->table);
+    while (*k) {
+        const char *e = strchr(k, ',');
+        size_t len = e ? (size_t)(e - k) : strlen(k);
+        const struct od_field *f = NULL;
+        for (i = 0; i < r->nfields && !f; i++)
+            if (strlen(r->fields[i].name) == len &&
+                strncmp(r->fields[i].name, k, len) == 0)
+                f = &r->fields[i];
+        if (f)
+            od_buf_printf(&sql, " AND t.`%s` = ?", OD_COL(f));
+        k = e ? e + 1 : k + len;
+    }
+    if (r->base_where)
+        od_buf_printf(&sql, " AND %s", r->base_where);
+    od_buf_printf(&sql, " ORDER BY t.`%s` LIMIT 1 FOR UPDATE", r->pk);
+    st = sql.oom ? NULL : od_conn_stmt(c, sql.p);
+    od_buf_free(&sql);
+    if (!st)
+        return -1;
+    memset(&rb, 0, sizeof rb);
+    rb.buffer_type = MYSQL_TYPE_LONGLONG;
+    rb.buffer = &key;
+    if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, &rb)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return -1;
+    }
+    rc = mysql_stmt_fetch(st);
+    mysql_stmt_free_result(st);
+    if (rc == MYSQL_NO_DATA)
+        return 0;
+    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return -1;
+    }
+    j->key = key;
+    j->op = OP_PUT;
+    for (i = w = 0; i < j->nvals; i++) {
+        if (j->vals[i].implicit || j->vals[i].v.kind == P_NOW) {
+            free(j->vals[i].v.s);
+            continue;
+        }
+        j->vals[w++] = j->vals[i];
+    }
+    j->nvals = w;
+    return 0;
+}
+
 static int work_write(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
@@ -1000,6 +1093,8 @@ static int work_write(struct od_conn *c, void *arg)
     if (exec_simple(c, "START TRANSACTION"))
         goto dberr;
     if (resolve_defnames(c, j) || resolve_lookups(c, j) || check_fks(c, j))
+        goto rollback;
+    if (j->upsert && j->op == OP_POST && upsert_find(c, j))
         goto rollback;
     if (j->op != OP_POST) {
         /* the row must exist (and is locked until the commit); its PatNum
@@ -1124,7 +1219,7 @@ static int work_write(struct od_conn *c, void *arg)
         return OD_WORK_DONE;
     }
     if (fetch_one(c, j, j->key, 0) >= 0)
-        j->status = j->op == OP_POST ? 201 : 200;
+        j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
     return OD_WORK_DONE;
 
 rollback:
@@ -1362,6 +1457,12 @@ static void h_get_list(odapi_request *req, void *arg)
         od_buf_printf(&j->sql, " AND %s", r->base_where);
     for (k = 0; k < r->nfilters; k++) {
         const struct od_filter *f = &r->filters[k];
+        if (f->flags & OD_Q_DEVELOPER) { /* applied even when blank */
+            if (filter_value(j, f, j->developer, msg, sizeof msg))
+                goto bad;
+            od_buf_printf(&j->sql, " AND (%s)", f->cond);
+            continue;
+        }
         v = od_query_get(&req->query, f->param);
         if ((!v || !*v) && f->dflt && !any_given(req, f->dflt_unless))
             v = f->dflt;
@@ -1388,6 +1489,8 @@ static void h_get_list(odapi_request *req, void *arg)
     }
     if (limit > PAGE_MAX)
         limit = PAGE_MAX;
+    if (r->list_single)
+        limit = 1;
     if (r->order)
         od_buf_printf(&j->sql, " ORDER BY %s", r->order);
     else
@@ -1538,10 +1641,13 @@ static void h_write(odapi_request *req, const struct od_resource *r,
     json_t *body = NULL;
     json_error_t jerr;
     char msg[256];
-    int i;
+    int i, upsert = op == OP_UPSERT;
 
+    if (upsert)
+        op = OP_POST; /* read the body by the POST rules */
     if (!(j = job_new(req, r, op)))
         return;
+    j->upsert = upsert;
     if (op != OP_POST && parse_key(req, r, &j->key)) {
         job_free(j);
         return;
@@ -1585,6 +1691,7 @@ static void h_write(odapi_request *req, const struct od_resource *r,
                         snprintf(msg, sizeof msg, "%s is invalid.", f->name);
                         goto bad;
                     }
+                    w->implicit = 1;
                     j->nvals++;
                 }
                 continue;
@@ -1618,7 +1725,7 @@ static void h_write(odapi_request *req, const struct od_resource *r,
                 }
                 continue;
             }
-            if (t) {
+            if (t && strcmp(lk->input, lk->target) != 0) {
                 snprintf(msg, sizeof msg,
                          "Only one of %s or %s may be given.", lk->target,
                          lk->input);
@@ -1657,6 +1764,10 @@ static void h_delete(odapi_request *req, void *arg)
 {
     h_write(req, arg, OP_DELETE);
 }
+static void h_upsert(odapi_request *req, void *arg)
+{
+    h_write(req, arg, OP_UPSERT);
+}
 
 void od_resource_register(odapi_server *srv, const struct od_resource *r)
 {
@@ -1682,5 +1793,9 @@ void od_resource_register(odapi_server *srv, const struct od_resource *r)
     if (r->ops & OD_OP_POST) {
         snprintf(pat, sizeof pat, "/%s", r->name);
         od_router_add(&srv->router, "POST", pat, r->write_perm, h_post, arg);
+    }
+    if (r->upsert_keys) {
+        snprintf(pat, sizeof pat, "/%s", r->name);
+        od_router_add(&srv->router, "PUT", pat, r->write_perm, h_upsert, arg);
     }
 }
