@@ -11,7 +11,7 @@ void od_vlog(const struct od_logger *lg, int level, const char *fmt,
              va_list ap)
 {
     char msg[1024];
-    if (lg && level > lg->level)
+    if (!fmt || (lg && level > lg->level))
         return;
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (lg && lg->fn) {

@@ -295,7 +295,7 @@ static void access_line_hides_secrets(void **state)
 
 static void access_line_odd_uris(void **state)
 {
-    char *uri = test_malloc(20000);
+    static char uri[20000]; /* static: gcc -fsanitize misreads test_malloc sizes */
     size_t n;
     (void)state;
     acc("GET", "/api/v1/a\"b\\c\r\nX-Injected: 1\x01\xff?q=\"\n", "h");
@@ -325,7 +325,7 @@ static void access_line_odd_uris(void **state)
     acc("GET", uri, "h");
     assert_one_line();
     assert_non_null(strstr(line, "\\x0a...\""));
-    test_free(uri);
+
 }
 
 static void access_line_small_buffer(void **state)
