@@ -45,7 +45,8 @@ $extra"
 # (the internal tier), so it cannot clash with an application's names.
 if [ -e lib/libodapi.a ]; then
     clash=$(nm -g --defined-only lib/libodapi.a 2>/dev/null |
-        awk 'NF == 3 { print $3 }' | grep -v '^odapi_\|^od_' | sort -u)
+        awk 'NF == 3 { print $3 }' | grep -v '^odapi_\|^od_\|^__odr_asan\.' |
+        sort -u)
     [ -z "$clash" ] || fail "libodapi.a defines globals outside odapi_*/od_*:
 $clash"
 fi
