@@ -31,7 +31,14 @@ extern const struct od_resource od_res_patients, od_res_patients_simple,
     od_res_providers, od_res_operatories, od_res_definitions, od_res_commlogs,
     od_res_clinics, od_res_appointmenttypes, od_res_preferences,
     od_res_procedurelogs, od_res_procedurecodes, od_res_payments,
-    od_res_paysplits, od_res_schedules;
+    od_res_paysplits, od_res_schedules, od_res_allergies, od_res_allergydefs,
+    od_res_diseasedefs, od_res_diseases, od_res_medications,
+    od_res_medicationpats, od_res_recalltypes, od_res_recalls,
+    od_res_apptfields, od_res_patfields, od_res_referrals, od_res_refattaches,
+    od_res_fees, od_res_feescheds, od_res_carriers, od_res_insplans,
+    od_res_inssubs, od_res_patplans, od_res_benefits, od_res_claims,
+    od_res_claimprocs, od_res_securitylogs, od_res_documents,
+    od_res_documents_list, od_res_userods;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -40,7 +47,15 @@ const struct od_resource *const od_resources[] = {
     &od_res_operatories, &od_res_definitions, &od_res_commlogs,
     &od_res_clinics, &od_res_appointmenttypes, &od_res_preferences,
     &od_res_procedurelogs, &od_res_procedurecodes, &od_res_payments,
-    &od_res_paysplits, &od_res_schedules,
+    &od_res_paysplits, &od_res_schedules, &od_res_allergies,
+    &od_res_allergydefs, &od_res_diseasedefs, &od_res_diseases,
+    &od_res_medications, &od_res_medicationpats, &od_res_recalltypes,
+    &od_res_recalls, &od_res_apptfields, &od_res_patfields,
+    &od_res_referrals, &od_res_refattaches, &od_res_fees, &od_res_feescheds,
+    &od_res_carriers, &od_res_insplans, &od_res_inssubs, &od_res_patplans,
+    &od_res_benefits, &od_res_claims, &od_res_claimprocs,
+    &od_res_securitylogs, &od_res_documents, &od_res_documents_list,
+    &od_res_userods,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
