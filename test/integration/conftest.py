@@ -21,6 +21,19 @@ DEMO_AUTH = "ODFHIR NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z"
 SEED_PATIENTS = 60
 
 
+def have_embedded():
+    """Whether this build links the embedded server (not `make DB=client`)."""
+    try:
+        with open(os.path.join(TOP, "build", ".flags")) as f:
+            return "ODAPI_HAVE_EMBEDDED" in f.read()
+    except OSError:
+        return True
+
+
+needs_embedded = pytest.mark.skipif(
+    not have_embedded(), reason="built with DB=client: no embedded server")
+
+
 def socket_path():
     s = os.environ.get("ODAPI_TEST_SOCKET")
     if not s:
@@ -173,6 +186,8 @@ def odlocal_args_for(backend, server_db_name, sandbox):
 @pytest.fixture(scope="session", params=["server", "embedded"])
 def api(request, server_db, sandbox_dir):
     """A running odlocal on each backend (session-wide)."""
+    if request.param == "embedded" and not have_embedded():
+        pytest.skip("built with DB=client: no embedded server")
     srv = Server("odlocal", ["--port", "0", "--log-level", "Warning"] +
                  odlocal_args_for(request.param, server_db, sandbox_dir))
     srv.backend = request.param

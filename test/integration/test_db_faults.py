@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from conftest import BIN, TOP, Server, mysql, prepare_server_db, socket_path
+from conftest import (BIN, TOP, Server, mysql, needs_embedded,
+                      prepare_server_db, socket_path)
 
 HARNESS = os.path.join(TOP, "test", "harness", "mariadb.sh")
 
@@ -92,6 +93,7 @@ def test_database_restart_under_load(tmp_path):
     assert after and all(s == 200 for s in after)
 
 
+@needs_embedded
 def test_sandbox_locked_by_another_process(spawn, tmp_path):
     d = str(tmp_path / "sbx")
     first = spawn("odlocal", ["--port", "0", "--data-dir", d,
@@ -102,6 +104,7 @@ def test_sandbox_locked_by_another_process(spawn, tmp_path):
     assert first.request("GET", "patients/1")[0] == 200
 
 
+@needs_embedded
 def test_sandbox_survives_kill_9(tmp_path):
     d = str(tmp_path / "sbx")
     s1 = Server("odlocal", ["--port", "0", "--data-dir", d, "--patients",
@@ -121,6 +124,7 @@ def test_sandbox_survives_kill_9(tmp_path):
         assert s2.stop() == 0
 
 
+@needs_embedded
 def test_sandbox_restart_keeps_data_and_is_quick(tmp_path):
     d = str(tmp_path / "sbx")
     Server("odlocal", ["--port", "0", "--data-dir", d, "--patients", "10"]) \
@@ -180,6 +184,7 @@ def test_wrong_password(server_db):
         mysql("DROP USER '%s'@'localhost'" % user)
 
 
+@needs_embedded
 def test_sandbox_refuses_a_folder_with_other_files(tmp_path):
     d = tmp_path / "home"
     d.mkdir()
