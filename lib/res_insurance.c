@@ -489,7 +489,7 @@ const struct od_resource od_res_claims = {
     .fields = claim_fields, .nfields = N(claim_fields),
     .filters = claim_filters, .nfilters = N(claim_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
-    .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found.",
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
     .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
     .checks = claim_checks, .nchecks = N(claim_checks),
 };

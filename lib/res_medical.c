@@ -572,7 +572,7 @@ static const struct od_lookup refattach_lookups[] = {
 };
 
 static const struct od_sqldefault refattach_defaults[] = {
-    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM refattach "
+    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder), 0) + 1 FROM refattach "
                   "WHERE PatNum = ?", "PatNum"},
     {"RefDate", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
 };
