@@ -70,6 +70,11 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql);
  * the connection is marked lost; returns 1 if it was a connection error. */
 int od_conn_note_error(struct od_conn *c, unsigned err);
 
+/* The error of a failed statement call. Connector/C reports an error that
+ * arrives while rows are fetched (max_statement_time, a lost server) on the
+ * connection, not on the statement. */
+unsigned od_stmt_errno(MYSQL_STMT *st);
+
 /* Log through the pool's logger (any thread). */
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);

@@ -163,6 +163,12 @@ void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
     va_end(ap);
 }
 
+unsigned od_stmt_errno(MYSQL_STMT *st)
+{
+    unsigned e = mysql_stmt_errno(st);
+    return e ? e : st->mysql ? mysql_errno(st->mysql) : 0;
+}
+
 int od_conn_note_error(struct od_conn *c, unsigned err)
 {
     if (is_conn_error(err)) {

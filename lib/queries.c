@@ -751,8 +751,8 @@ static void fetch_stmt(struct qjob *j, MYSQL_STMT *st, MYSQL_RES *meta)
         }
         more = put_row(j, cols, ncols, vals, lens, cnulls);
     }
-    if (more && rc != MYSQL_NO_DATA && mysql_stmt_errno(st))
-        j->status = -(int)mysql_stmt_errno(st); /* resolved by the caller */
+    if (more && rc != MYSQL_NO_DATA && od_stmt_errno(st))
+        j->status = -(int)od_stmt_errno(st); /* resolved by the caller */
 out:
     if (big)
         for (i = 0; i < ncols; i++)

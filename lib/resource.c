@@ -522,7 +522,7 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
         rows++;
     }
     if (rc != MYSQL_NO_DATA) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
+        od_conn_note_error(c, od_stmt_errno(st));
         fail(j, c->lost ? 503 : 500, "The database could not return the rows.");
         rows = -1;
     } else if (as_list) {

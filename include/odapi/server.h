@@ -4,7 +4,7 @@
  * Life of a server:
  *
  *     odapi_config *cfg = odapi_config_new(ODAPI_MODE_LOCAL);
- *     odapi_config_set_sandbox(cfg, NULL, 0);        // embedded demo practice
+ *     odapi_config_set_db_embedded(cfg, "sandbox", NULL, 1); // demo practice
  *     odapi_server *srv;
  *     odapi_server_new(cfg, NULL, &srv);             // NULL: own event base
  *     odapi_config_free(cfg);                        // the server keeps a copy
