@@ -5,6 +5,7 @@
 #include "cred-internal.h"
 #include "resource-internal.h"
 #include "queries-internal.h"
+#include "events-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,4 +68,5 @@ void od_register_builtin_routes(odapi_server *srv)
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
+    od_subscriptions_register(srv);
 }
