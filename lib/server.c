@@ -3,6 +3,7 @@
  * a graceful stop. Everything here runs on the event-loop thread. */
 #include "server-internal.h"
 #include "cred-internal.h"
+#include "events-internal.h"
 #include "db-internal.h"
 #include "logfile-internal.h"
 
@@ -673,6 +674,10 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
     }
     if ((rc = start_listeners(srv)) != ODAPI_OK)
         return rc;
+    if ((rc = od_events_start(srv, err, sizeof err)) != ODAPI_OK) {
+        set_err(srv, "%s", err);
+        return rc;
+    }
     srv->sweep_ev = event_new(srv->base, -1, EV_PERSIST, on_sweep, srv);
     tv.tv_sec = 0;
     tv.tv_usec = SWEEP_MS * 1000;
@@ -746,6 +751,7 @@ static void finish_stop(odapi_server *srv)
         event_free(srv->sweep_ev);
         srv->sweep_ev = NULL;
     }
+    od_events_stop(srv);
     if (srv->db) {
         od_db_close(srv->db); /* runs the last completions */
         srv->db = NULL;
@@ -782,6 +788,7 @@ ODAPI_EXPORT void odapi_server_stop(odapi_server *srv)
     srv->stopping = 1;
     server_log(srv, ODAPI_LOG_INFO, "stopping: %ld requests in flight",
                srv->inflight);
+    od_events_stop(srv);
     for (i = 0; i < srv->nbound; i++)
         evhttp_del_accept_socket(srv->http, srv->bound[i]);
     srv->nbound = 0;
