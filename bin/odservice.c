@@ -61,6 +61,12 @@ static void usage(FILE *f)
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
 "      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --workstation NAME  fire the Database Events of this Workstation (and\n"
+"                          the blank ones; default: the host name)\n"
+"      --no-events         do not fire Database Events\n"
+"      --events-ca FILE    CA certificates for https webhook endpoints\n"
+"                          (default: the system's)\n"
+"      --event-timeout MS  longest wait for a webhook receiver (default 10000)\n"
 "  -f, --foreground        also write log lines to stderr (the default when\n"
 "                          stderr is a terminal)\n"
 "      --check-config      read the configuration, check the database, print\n"
@@ -96,6 +102,9 @@ struct opts {
     long port, pool, timeout, max_conns, max_body;
     int tee;   /* log lines to stderr too */
     int quiet;
+    const char *workstation, *events_ca; /* Database Events */
+    long event_timeout;
+    int no_events;
 };
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -303,6 +312,10 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
         odapi_config_set_port(cfg, (unsigned)o->port);
     if (o->log_file)
         odapi_config_set_log_file(cfg, o->log_file);
+    odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
+    if (o->event_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
+                               o->event_timeout);
     return cfg;
 }
 
@@ -564,6 +577,10 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 4},
         {"max-connections", required_argument, NULL, 5},
         {"max-body", required_argument, NULL, 6},
+        {"workstation", required_argument, NULL, 8},
+        {"no-events", no_argument, NULL, 9},
+        {"events-ca", required_argument, NULL, 10},
+        {"event-timeout", required_argument, NULL, 11},
         {"foreground", no_argument, NULL, 'f'},
         {"check-config", no_argument, NULL, 7},
         {"quiet", no_argument, NULL, 'q'},
@@ -581,6 +598,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.config = DEFAULT_CONFIG;
     o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
+    o.event_timeout = -1;
     while ((c = getopt_long(argc, argv, "+c:l:p:fqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o.config = optarg; break;
@@ -613,6 +631,13 @@ int main(int argc, char **argv)
             break;
         case 6:
             if (parse_long(optarg, 1, LONG_MAX, &o.max_body)) goto bad_number;
+            break;
+        case 8: o.workstation = optarg; break;
+        case 9: o.no_events = 1; break;
+        case 10: o.events_ca = optarg; break;
+        case 11:
+            if (parse_long(optarg, 1, 3600000, &o.event_timeout))
+                goto bad_number;
             break;
         case 'f': foreground = 1; break;
         case 7: check = 1; break;
