@@ -1,0 +1,570 @@
+"""Database Events (issue "Database Events: subscriptions and webhook delivery
+from odservice"): the subscriptions resource (spec 7.1) and odservice firing
+webhooks (spec 7.3) to a receiver in this test: shape and headers, batches
+of 1000, a receiver that is down, answers 500 or hangs, two instances on one
+database, kill -9 mid-delivery, the HMAC signature. docs/events.md."""
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from conftest import DEMO_AUTH, mysql
+from test_service import webconfig, write_keys
+
+DEV = "EvtDevKey0000001"
+CUST = "EvtCustKey000001"
+AUTH = "ODFHIR %s/%s" % (DEV, CUST)
+DEV2 = "EvtDevKey0000002"
+CUST2 = "EvtCustKey000002"
+AUTH2 = "ODFHIR %s/%s" % (DEV2, CUST2)
+WS = "evtest-ws"
+
+
+# ---- a webhook receiver -----------------------------------------------------
+
+class Receiver:
+    """http.server on 127.0.0.1 in a thread; records every POST. mode:
+    "ok" (200), "fail" (500), "hang" (never answers)."""
+
+    def __init__(self, port=0):
+        self.requests = []
+        self.mode = "ok"
+        self.lock = threading.RLock()
+        self.cond = threading.Condition(self.lock)
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n)
+                mode = outer.mode
+                if mode == "hang":
+                    time.sleep(30)
+                    return
+                with outer.cond:
+                    outer.requests.append({
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in
+                                    self.headers.items()},
+                        "raw": body,
+                        "body": json.loads(body) if body else None,
+                        "status": 500 if mode == "fail" else 200,
+                        "time": time.time()})
+                    outer.cond.notify_all()
+                code = 500 if mode == "fail" else 200
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        class S(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+        self.server = S(("127.0.0.1", port), H)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def url(self, path="/hook"):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def ok(self, path=None):
+        """Requests answered 200 (for path, if given)."""
+        with self.lock:
+            return [r for r in self.requests if r["status"] == 200 and
+                    (path is None or r["path"] == path)]
+
+    def rows(self, path=None, key="PatNum"):
+        return [row[key] for r in self.ok(path) for row in r["body"]]
+
+    def wait(self, pred, timeout=20.0):
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                v = pred()
+                if v or time.time() >= deadline:
+                    return v
+                self.cond.wait(min(0.2, max(0.01, deadline - time.time())))
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+# ---- the service ------------------------------------------------------------
+
+@pytest.fixture
+def evdir(tmp_path, server_db):
+    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST), (DEV2, CUST2)])
+    cfg = tmp_path / "OpenDentalWebConfig.xml"
+    cfg.write_bytes(webconfig(server_db, "Information", [
+        "<OdapiLogFile>%s</OdapiLogFile>" % (tmp_path / "odservice.log"),
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>"]))
+    # every test starts without subscriptions
+    mysql("DELETE FROM apisubscription; DELETE FROM odapi_eventstate",
+          server_db)
+    yield tmp_path
+    mysql("DELETE FROM apisubscription; DELETE FROM odapi_eventstate",
+          server_db)
+
+
+def start(spawn, d, *more, workstation=WS):
+    return spawn("odservice", ["--config", str(d / "OpenDentalWebConfig.xml"),
+                               "--port", "0", "--listen", "127.0.0.1",
+                               "--workstation", workstation,
+                               "--event-timeout", "1500"] + list(more))
+
+
+def req(srv, *a, **kw):
+    kw.setdefault("auth", AUTH)
+    return srv.request(*a, **kw)
+
+
+def subscribe(srv, url, table="Patient", poll=1, auth=AUTH, **kw):
+    body = {"EndPointUrl": url, "Workstation": kw.pop("Workstation", WS),
+            "WatchTable": table, "PollingSeconds": poll}
+    body.update(kw)
+    status, data, _ = req(srv, "POST", "subscriptions", body, auth=auth)
+    assert status == 201, data
+    return data
+
+
+def db_now(db):
+    return mysql("SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')", db)[0][0]
+
+
+def touch_patients(db, nums):
+    """Mark rows changed without changing their data (other tests rely on
+    the seeded values)."""
+    mysql("UPDATE patient SET DateTStamp = NOW() WHERE PatNum IN (%s)" %
+          ",".join(str(n) for n in nums), db)
+
+
+def patnums(db, n, offset=0):
+    return [int(r[0]) for r in mysql(
+        "SELECT PatNum FROM patient ORDER BY PatNum LIMIT %d OFFSET %d" %
+        (n, offset), db)]
+
+
+def quiet_start(db):
+    """A DateTimeStart after every row's stamp so far."""
+    time.sleep(1.05)
+    return db_now(db)
+
+
+# ---- the resource -----------------------------------------------------------
+
+def test_subscriptions_crud_scoped_to_customer_key(spawn, evdir, receiver):
+    s = start(spawn, evdir, "--no-events")
+    sub = subscribe(s, receiver.url("/a"), Note="first",
+                    DateTimeStart="2024-01-02 03:04:05")
+    assert list(sub) == ["SubscriptionNum", "EndPointUrl", "Workstation",
+                         "CustomerKey", "WatchTable", "PollingSeconds",
+                         "UiEventType", "DateTimeStart", "DateTimeStop",
+                         "Note"]
+    assert sub["CustomerKey"] == CUST
+    assert sub["WatchTable"] == "Patient"
+    assert sub["PollingSeconds"] == 1
+    assert sub["DateTimeStart"] == "2024-01-02 03:04:05"
+    assert sub["DateTimeStop"] == "0001-01-01 00:00:00"
+    num = sub["SubscriptionNum"]
+    # default DateTimeStart: now
+    sub2 = subscribe(s, receiver.url("/b"), table="appointment")
+    assert sub2["WatchTable"] == "Appointment"
+    assert sub2["DateTimeStart"][:4] >= "2024"
+    # another customer sees none of them, and cannot change them
+    status, body, _ = req(s, "GET", "subscriptions", auth=AUTH2)
+    assert status == 200 and body == []
+    status, body, _ = req(s, "PUT", "subscriptions/%d" % num,
+                                {"Note": "x"}, auth=AUTH2)
+    assert status == 404 and body == "Subscription not found"
+    status, body, _ = req(s, "DELETE", "subscriptions/%d" % num,
+                                auth=AUTH2)
+    assert status == 404 and body == "SubscriptionNum not found"
+    status, body, _ = req(s, "GET", "subscriptions")
+    assert status == 200, body
+    assert [b["SubscriptionNum"] for b in body] == [num,
+                                                    sub2["SubscriptionNum"]]
+    # PUT: 200, no body
+    status, body, _ = req(s, "PUT", "subscriptions/%d" % num, {
+        "Note": "changed", "PollingSeconds": 30,
+        "DateTimeStop": "2030-01-01 00:00:00", "Workstation": "other"})
+    assert status == 200 and body is None
+    status, body, _ = req(s, "GET", "subscriptions")
+    got = [b for b in body if b["SubscriptionNum"] == num][0]
+    assert (got["Note"], got["PollingSeconds"], got["DateTimeStop"],
+            got["Workstation"]) == ("changed", 30, "2030-01-01 00:00:00",
+                                    "other")
+    # DELETE
+    status, body, _ = req(s, "DELETE", "subscriptions/%d" % num)
+    assert status == 200
+    status, body, _ = req(s, "DELETE", "subscriptions/%d" % num)
+    assert status == 404
+    status, body, _ = req(s, "PUT", "subscriptions/%d" % num, {"Note": "x"})
+    assert status == 404
+
+
+@pytest.mark.parametrize("body,msg", [
+    ({"WatchTable": "Patient", "PollingSeconds": 5}, "EndPointUrl is required."),
+    ({"EndPointUrl": "ftp://x/", "WatchTable": "Patient",
+      "PollingSeconds": 5}, "EndPointUrl is invalid"),
+    ({"EndPointUrl": "http://x/"}, "WatchTable or UiEventType is required."),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Patient"},
+     "PollingSeconds is required."),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Patient",
+      "PollingSeconds": 0}, "PollingSeconds is invalid."),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Patient",
+      "PollingSeconds": "abc"}, "PollingSeconds is invalid."),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Bogus",
+      "PollingSeconds": 5}, "WatchTable is invalid."),
+    ({"EndPointUrl": "http://x/", "WatchTable": "PatField",
+      "PollingSeconds": 5}, "WatchTable PatField is not supported"),
+    ({"EndPointUrl": "http://x/", "WatchTable": "AppointmentDeleted",
+      "PollingSeconds": 5}, "not supported"),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Patient",
+      "UiEventType": "PatientSelected", "PollingSeconds": 5},
+     "Only one of WatchTable or UiEventType may be given."),
+    ({"EndPointUrl": "http://x/", "UiEventType": "Nope"},
+     "UiEventType is invalid."),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Patient",
+      "PollingSeconds": 5, "DateTimeStart": "2024-13-01 00:00:00"},
+     "DateTimeStart format must be yyyy-MM-dd HH:mm:ss"),
+    ({"EndPointUrl": "http://x/", "WatchTable": "Patient",
+      "PollingSeconds": 5, "Secret": "short"}, "Secret must be"),
+    ({"EndPointUrl": 5, "WatchTable": "Patient", "PollingSeconds": 5},
+     "EndPointUrl is invalid."),
+])
+def test_post_validation(spawn, evdir, body, msg):
+    s = start(spawn, evdir, "--no-events")
+    status, data, _ = req(s, "POST", "subscriptions", body)
+    assert status == 400, data
+    assert msg in data
+    assert mysql("SELECT COUNT(*) FROM apisubscription",
+                 evdir_db(evdir))[0][0] == "0"
+
+
+def evdir_db(d):
+    text = (d / "OpenDentalWebConfig.xml").read_text()
+    return text.split("<Database>")[1].split("</Database>")[0]
+
+
+def test_ui_subscription_duplicates_and_put_rules(spawn, evdir, receiver):
+    s = start(spawn, evdir, "--no-events")
+    status, ui, _ = req(s, "POST", "subscriptions", {
+        "EndPointUrl": receiver.url(), "UiEventType": "PatientSelected"})
+    assert status == 201, ui
+    assert ui["UiEventType"] == "PatientSelected" and ui["WatchTable"] == ""
+    status, body, _ = req(s, "PUT", "subscriptions/%d" %
+                                ui["SubscriptionNum"], {"PollingSeconds": 5})
+    assert status == 400
+    subscribe(s, receiver.url("/dup"))
+    status, body, _ = req(s, "POST", "subscriptions", {
+        "EndPointUrl": receiver.url("/dup"), "Workstation": WS,
+        "WatchTable": "Patient", "PollingSeconds": 1})
+    assert status == 400 and "already exists" in body
+    status, body, _ = req(s, "PUT", "subscriptions/%d" %
+                                ui["SubscriptionNum"],
+                                {"WatchTable": "Patient"})
+    assert status == 400 and "cannot be changed" in body
+    status, body, _ = req(s, "PUT", "subscriptions/abc", {"Note": "x"})
+    assert status == 400
+
+
+def test_permissions(spawn, tmp_path, server_db):
+    """ReadAll is enough (spec 2.4); a key without it gets 401."""
+    keys = tmp_path / "keys.json"
+    with open(keys, "w") as f:
+        json.dump({"keys": [{"DeveloperKey": DEV, "CustomerKey": CUST,
+                             "DeveloperName": "Events",
+                             "Permissions": ["ApiReadAll"]},
+                            {"DeveloperKey": DEV2, "CustomerKey": CUST2,
+                             "DeveloperName": "Events",
+                             "Permissions": ["ApiPatients"]}]}, f)
+    cfg = tmp_path / "OpenDentalWebConfig.xml"
+    cfg.write_bytes(webconfig(server_db, "Error", [
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>"]))
+    s = start(spawn, tmp_path, "--no-events")
+    status, sub, _ = req(s, "POST", "subscriptions", {
+        "EndPointUrl": "http://127.0.0.1:9/perm", "WatchTable": "Patient",
+        "PollingSeconds": 60})
+    assert status == 201, sub
+    n = sub["SubscriptionNum"]
+    assert req(s, "GET", "subscriptions")[0] == 200
+    assert req(s, "PUT", "subscriptions/%d" % n, {"Note": "x"})[0] == 200
+    assert req(s, "GET", "subscriptions", auth=AUTH2)[0] == 401
+    assert req(s, "DELETE", "subscriptions/%d" % n, auth=AUTH2)[0] == 401
+    assert req(s, "DELETE", "subscriptions/%d" % n)[0] == 200
+
+
+# ---- firing -----------------------------------------------------------------
+
+def test_changes_arrive_in_shape_with_headers(spawn, evdir, receiver,
+                                              server_db):
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(s, receiver.url("/pat"), DateTimeStart=start_at)
+    # a change through the API and one directly in the database
+    nums = patnums(server_db, 2)
+    orig_addr = mysql("SELECT Address FROM patient WHERE PatNum = %d" %
+                      nums[0], server_db)[0][0]
+    t0 = time.time()
+    status, body, _ = req(s, "PUT", "patients/%d" % nums[0],
+                                {"Address": "1 Event Street"})
+    assert status == 200, body
+    touch_patients(server_db, [nums[1]])
+    got = receiver.wait(lambda: set(nums) <= set(receiver.rows("/pat")), 10)
+    assert got, receiver.requests
+    first = [r for r in receiver.ok("/pat")]
+    # within PollingSeconds + 1 s (+ one second of timestamp granularity)
+    assert first[-1]["time"] - t0 <= 3.0
+    h = first[0]["headers"]
+    assert h["authorization"] == CUST
+    assert h["workstation"] == WS
+    assert h["event-type"] == "WatchTable: Patient"
+    assert h["content-type"] == "application/json"
+    assert "odapi-signature" not in h
+    rows = [row for r in first for row in r["body"]]
+    # the GET shape, exactly
+    status, one, _ = req(s, "GET", "patients/%d" % nums[0])
+    sent = [row for row in rows if row["PatNum"] == nums[0]][-1]
+    assert list(sent) == list(one)
+    assert sent["Address"] == "1 Event Street"
+    for k in one:
+        if k != "serverDateTime":
+            assert sent[k] == one[k], k
+    # DateTimeStart advanced after the 2xx
+    st = mysql("SELECT DateTimeStart FROM apisubscription", server_db)[0][0]
+    assert st > start_at
+    # nothing more is sent when nothing changed
+    n = len(receiver.ok("/pat"))
+    time.sleep(2.5)
+    assert len(receiver.ok("/pat")) == n
+    mysql("UPDATE patient SET Address = '%s' WHERE PatNum = %d" %
+          (orig_addr.replace("'", "''"), nums[0]), server_db)
+
+
+def test_appointments_and_other_tables(spawn, evdir, receiver, server_db):
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(s, receiver.url("/apt"), table="Appointment",
+              DateTimeStart=start_at)
+    subscribe(s, receiver.url("/prov"), table="Provider",
+              DateTimeStart=start_at)
+    apt = mysql("SELECT AptNum FROM appointment ORDER BY AptNum LIMIT 1",
+                server_db)[0][0]
+    mysql("UPDATE appointment SET Note = 'evt' WHERE AptNum = %s" % apt,
+          server_db)
+    mysql("UPDATE provider SET Abbr = Abbr, Specialty = Specialty + 0, "
+          "DateTStamp = NOW() WHERE ProvNum = (SELECT MIN(ProvNum) FROM "
+          "(SELECT ProvNum FROM provider) p)", server_db)
+    assert receiver.wait(lambda: receiver.ok("/apt") and receiver.ok("/prov"))
+    r = receiver.ok("/apt")[0]
+    assert r["headers"]["event-type"] == "WatchTable: Appointment"
+    assert r["body"][0]["AptNum"] == int(apt)
+    status, one, _ = req(s, "GET", "appointments/%s" % apt)
+    assert list(r["body"][0]) == list(one)
+    assert receiver.ok("/prov")[0]["headers"]["event-type"] == \
+        "WatchTable: Provider"
+
+
+def test_batches_split_at_1000(spawn, evdir, receiver, server_db):
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    # 1100 new rows in one window (removed afterwards)
+    mysql("SET SESSION sql_mode = ''; INSERT INTO patient (LName, FName, "
+          "Birthdate) SELECT CONCAT('Bulk', seq), 'EvtBulk', '1990-01-01' "
+          "FROM seq_1_to_1100", server_db)
+    try:
+        subscribe(s, receiver.url("/bulk"), DateTimeStart=start_at)
+        assert receiver.wait(
+            lambda: len(set(receiver.rows("/bulk"))) >= 1100, 20), \
+            len(receiver.rows("/bulk"))
+        sizes = [len(r["body"]) for r in receiver.ok("/bulk")]
+        assert sizes[:2] == [1000, 100], sizes
+        rows = receiver.rows("/bulk")
+        assert len(rows) == len(set(rows)) == 1100
+        assert rows == sorted(rows)  # one stamp: key order
+    finally:
+        mysql("DELETE FROM patient WHERE FName = 'EvtBulk'", server_db)
+
+
+def test_receiver_down_then_up_loses_nothing(spawn, evdir, server_db):
+    port = free_port()
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(s, "http://127.0.0.1:%d/down" % port, DateTimeStart=start_at)
+    nums = patnums(server_db, 12)
+    for i in range(4):  # changes in several seconds, receiver down
+        touch_patients(server_db, nums[3 * i:3 * i + 3])
+        time.sleep(1.0)
+    # the window has not moved
+    assert mysql("SELECT DATE_FORMAT(DateTimeStart, '%Y-%m-%d %H:%i:%s') "
+                 "FROM apisubscription", server_db)[0][0] == start_at
+    assert "delivery failed" in (evdir / "odservice.log").read_text()
+    # now up, on the same port
+    r = Receiver(port)
+    try:
+        assert r.wait(lambda: set(nums) <= set(r.rows("/down")), 25), \
+            r.rows("/down")
+        rows = [row for req in r.ok("/down") for row in req["body"]]
+        stamps = [mysql("SELECT DATE_FORMAT(DateTStamp, '%%Y-%%m-%%d "
+                        "%%H:%%i:%%s') FROM patient WHERE PatNum = %d" %
+                        row["PatNum"], server_db)[0][0] for row in rows]
+        assert stamps == sorted(stamps)  # in DateTStamp order
+        assert sorted(row["PatNum"] for row in rows) == sorted(nums)
+    finally:
+        r.close()
+
+
+def test_500_and_hang_retry_without_stalling_others(spawn, evdir, server_db):
+    bad = Receiver()
+    slow = Receiver()
+    good = Receiver()
+    try:
+        bad.mode = "fail"
+        slow.mode = "hang"
+        s = start(spawn, evdir)
+        start_at = quiet_start(server_db)
+        subscribe(s, bad.url("/bad"), DateTimeStart=start_at)
+        subscribe(s, slow.url("/slow"), DateTimeStart=start_at)
+        subscribe(s, good.url("/good"), DateTimeStart=start_at)
+        nums = patnums(server_db, 3)
+        touch_patients(server_db, nums[:1])
+        assert good.wait(lambda: nums[0] in good.rows("/good"), 5)
+        touch_patients(server_db, nums[1:2])
+        assert good.wait(lambda: nums[1] in good.rows("/good"), 5)
+        # the failing one is retried (backoff), and so is the hanging one
+        assert bad.wait(lambda: len(bad.requests) >= 2, 10)
+        time.sleep(0.5)
+        bad.mode = "ok"
+        slow.mode = "ok"
+        assert bad.wait(lambda: set(nums[:2]) <= set(bad.rows("/bad")), 15)
+        assert slow.wait(lambda: set(nums[:2]) <= set(slow.rows("/slow")), 15)
+        log = (evdir / "odservice.log").read_text()
+        assert "HTTP 500" in log and "timeout" in log
+    finally:
+        for r in (bad, slow, good):
+            r.close()
+
+
+def test_two_instances_no_duplicates(spawn, evdir, receiver, server_db):
+    a = start(spawn, evdir)
+    b = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(a, receiver.url("/two"), DateTimeStart=start_at)
+    # blank Workstation: both instances are eligible
+    subscribe(a, receiver.url("/blank"), DateTimeStart=start_at,
+              Workstation="")
+    nums = patnums(server_db, 20)
+    for i in range(5):
+        touch_patients(server_db, nums[4 * i:4 * i + 4])
+        time.sleep(0.7)
+    for path in ("/two", "/blank"):
+        assert receiver.wait(lambda: set(nums) <= set(receiver.rows(path)),
+                             15), path
+    time.sleep(2.5)
+    for path in ("/two", "/blank"):
+        rows = receiver.rows(path)
+        assert len(rows) == len(set(rows)), (path, sorted(rows))
+    assert a.proc.poll() is None and b.proc.poll() is None
+
+
+def test_kill_9_mid_delivery_loses_nothing(spawn, evdir, server_db):
+    slow = Receiver()
+    try:
+        slow.mode = "hang"
+        s = start(spawn, evdir, "--event-timeout", "20000")
+        start_at = quiet_start(server_db)
+        subscribe(s, slow.url("/k9"), DateTimeStart=start_at)
+        nums = patnums(server_db, 5)
+        touch_patients(server_db, nums)
+        time.sleep(2.5)  # the POST is in flight, unanswered
+        s.stop(sig=signal.SIGKILL)
+        assert mysql("SELECT DATE_FORMAT(DateTimeStart, '%Y-%m-%d "
+                     "%H:%i:%s') FROM apisubscription",
+                     server_db)[0][0] == start_at
+        slow.mode = "ok"
+        touch_patients(server_db, nums[:1])  # one more change meanwhile
+        start(spawn, evdir)
+        # the dead instance's lease expires (20 s + margin at most)
+        assert slow.wait(lambda: set(nums) <= set(slow.rows("/k9")), 45), \
+            slow.rows("/k9")
+    finally:
+        slow.close()
+
+
+def test_hmac_signature(spawn, evdir, receiver, server_db):
+    secret = "s3cret-for-hmac-0123456789"
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(s, receiver.url("/sig"), DateTimeStart=start_at, Secret=secret)
+    status, subs, _ = req(s, "GET", "subscriptions")
+    assert "Secret" not in subs[0] and secret not in json.dumps(subs)
+    touch_patients(server_db, patnums(server_db, 1))
+    assert receiver.wait(lambda: receiver.ok("/sig"), 10)
+    r = receiver.ok("/sig")[0]
+    sig = r["headers"]["odapi-signature"]
+    parts = dict(p.split("=", 1) for p in sig.split(","))
+    assert abs(int(parts["t"]) - time.time()) < 30
+    want = hmac.new(secret.encode(), parts["t"].encode() + b"." + r["raw"],
+                    hashlib.sha256).hexdigest()
+    assert parts["v1"] == want
+
+
+def test_stop_and_other_workstation_not_fired(spawn, evdir, receiver,
+                                              server_db):
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(s, receiver.url("/other"), DateTimeStart=start_at,
+              Workstation="someone-else")
+    subscribe(s, receiver.url("/stopped"), DateTimeStart=start_at,
+              DateTimeStop="2001-01-01 00:00:00")
+    subscribe(s, receiver.url("/mine"), DateTimeStart=start_at)
+    touch_patients(server_db, patnums(server_db, 1))
+    assert receiver.wait(lambda: receiver.ok("/mine"), 10)
+    time.sleep(1.5)
+    assert not receiver.ok("/other") and not receiver.ok("/stopped")
+
+
+def test_local_api_does_not_fire(spawn, server_db, receiver):
+    from conftest import socket_path
+    mysql("DELETE FROM apisubscription", server_db)
+    s = spawn("odlocal", ["--port", "0", "--db-socket", socket_path(),
+                          "--db-user", "root", "--db-name", server_db,
+                          "--demo-key", "NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z"])
+    start_at = quiet_start(server_db)
+    status, sub, _ = req(s, "POST", "subscriptions", {
+        "EndPointUrl": receiver.url("/local"), "WatchTable": "Patient",
+        "PollingSeconds": 1, "DateTimeStart": start_at}, auth=DEMO_AUTH)
+    assert status == 201, sub
+    touch_patients(server_db, patnums(server_db, 1))
+    time.sleep(3)
+    assert receiver.requests == []
+    mysql("DELETE FROM apisubscription", server_db)
