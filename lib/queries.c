@@ -49,17 +49,9 @@ static const char MSG_NOT_READ_ONLY[] =
 static const char MSG_BUSY[] =
     "Too many queries are running. Try again shortly.";
 
-/* ---- queries running, per server (loop threads) --------------------------- */
-
-/* Entries exist only while a server has queries running, so nothing is left
- * behind when a server is freed. */
-struct running {
-    const odapi_server *srv;
-    long n;
-    struct running *next;
-};
-static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct running *run_list;
+/* ---- queries running, per server ------------------------------------------- */
+/* The count lives in the server (srv->queries_running); a background SFTP
+ * transfer may give its slot back from another thread, hence atomics. */
 
 static long query_cap(const odapi_server *srv)
 {
@@ -72,45 +64,19 @@ static long query_cap(const odapi_server *srv)
 /* Take a slot; 0 when the cap is reached. */
 static int run_enter(const odapi_server *srv)
 {
-    struct running *r;
-    int ok = 0;
-    pthread_mutex_lock(&run_mu);
-    for (r = run_list; r && r->srv != srv; r = r->next)
-        ;
-    if (!r && (r = calloc(1, sizeof *r))) {
-        r->srv = srv;
-        r->next = run_list;
-        run_list = r;
-    }
-    if (r && r->n < query_cap(srv)) {
-        r->n++;
-        ok = 1;
-    }
-    if (r && r->n == 0) { /* cap 0 never happens; keep the list clean */
-        struct running **pp;
-        for (pp = &run_list; *pp != r; pp = &(*pp)->next)
-            ;
-        *pp = r->next;
-        free(r);
-    }
-    pthread_mutex_unlock(&run_mu);
-    return ok;
+    long *n = (long *)&srv->queries_running;
+    long cur = __atomic_load_n(n, __ATOMIC_SEQ_CST);
+    do {
+        if (cur >= query_cap(srv))
+            return 0;
+    } while (!__atomic_compare_exchange_n(n, &cur, cur + 1, 0,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    return 1;
 }
 
 static void run_leave(const odapi_server *srv)
 {
-    struct running **pp, *r;
-    pthread_mutex_lock(&run_mu);
-    for (pp = &run_list; (r = *pp); pp = &r->next) {
-        if (r->srv != srv)
-            continue;
-        if (--r->n <= 0) {
-            *pp = r->next;
-            free(r);
-        }
-        break;
-    }
-    pthread_mutex_unlock(&run_mu);
+    __atomic_sub_fetch((long *)&srv->queries_running, 1, __ATOMIC_SEQ_CST);
 }
 
 /* ---- a query's job ----------------------------------------------------------- */

@@ -151,6 +151,7 @@ struct odapi_server {
     uint64_t started_ms;
     unsigned long requests;       /* answered so far */
     odapi_request *live;          /* requests not yet answered */
+    long queries_running;         /* queries.c; atomic */
 };
 
 /* Called by request.c when a request is answered. */
