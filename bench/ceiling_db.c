@@ -114,7 +114,11 @@ static void *run(void *arg)
     MYSQL *m;
     MYSQL_STMT *st;
     MYSQL_BIND p, rb[MAXCOLS];
-    static __thread char bufs[MAXCOLS][COLBUF];
+    /* on the heap: a 64 KB static TLS block would not fit the small stacks
+     * of the embedded server's own threads ("Can't initialize timers") */
+    char (*bufs)[COLBUF] = malloc(sizeof(char[MAXCOLS][COLBUF]));
+    if (!bufs)
+        exit(1);
     unsigned long lens[MAXCOLS];
     my_bool nulls[MAXCOLS], errs[MAXCOLS];
     long long key;
@@ -171,6 +175,7 @@ static void *run(void *arg)
     mysql_stmt_close(st);
     mysql_close(m);
     mysql_thread_end();
+    free(bufs);
     return NULL;
 }
 
