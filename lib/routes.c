@@ -39,7 +39,7 @@ extern const struct od_resource od_res_patients, od_res_patients_simple,
     od_res_fees, od_res_feescheds, od_res_carriers, od_res_insplans,
     od_res_inssubs, od_res_patplans, od_res_benefits, od_res_claims,
     od_res_claimprocs, od_res_securitylogs, od_res_documents,
-    od_res_documents_list, od_res_userods;
+    od_res_documents_list, od_res_userods, od_res_toothinitials;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -56,7 +56,7 @@ const struct od_resource *const od_resources[] = {
     &od_res_carriers, &od_res_insplans, &od_res_inssubs, &od_res_patplans,
     &od_res_benefits, &od_res_claims, &od_res_claimprocs,
     &od_res_securitylogs, &od_res_documents, &od_res_documents_list,
-    &od_res_userods,
+    &od_res_userods, &od_res_toothinitials,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
