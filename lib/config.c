@@ -1,8 +1,10 @@
 /* config.c - the configuration builder and the two mode presets. */
 #include "odapi-internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const long default_limits[OD_LIMIT_COUNT] = {
     [ODAPI_LIMIT_MAX_BODY] = 32L * 1024 * 1024, /* real API: 16.8 M chars */
@@ -200,8 +202,23 @@ ODAPI_EXPORT int odapi_config_set_db_embedded(odapi_config *cfg,
     (void)create_schema;
     return ODAPI_E_UNSUPPORTED;
 #else
-    if (od_set_str(&cfg->db_datadir, datadir) ||
-        od_set_str(&cfg->db_name, database && *database ? database
+    /* The embedded server resolves a relative --datadir against its own
+     * base directory (/usr), not the process's: make it absolute here. */
+    if (datadir[0] != '/') {
+        char cwd[4096], *abs;
+        size_t n;
+        if (!getcwd(cwd, sizeof cwd))
+            return ODAPI_E_INVALID;
+        n = strlen(cwd) + 1 + strlen(datadir) + 1;
+        if (!(abs = malloc(n)))
+            return ODAPI_E_NOMEM;
+        snprintf(abs, n, "%s/%s", cwd, datadir);
+        free(cfg->db_datadir);
+        cfg->db_datadir = abs;
+    } else if (od_set_str(&cfg->db_datadir, datadir)) {
+        return ODAPI_E_NOMEM;
+    }
+    if (od_set_str(&cfg->db_name, database && *database ? database
                                                         : "opendental"))
         return ODAPI_E_NOMEM;
     cfg->db_create_schema = create_schema != 0;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -63,6 +64,7 @@ struct od_cred {
     struct event_base *base;
     struct od_logger log;
     unsigned char secret[32];
+    EVP_MAC_CTX *mac;           /* HMAC-SHA256 keyed with secret; loop only */
     uint64_t ttl_ms;
     uint64_t (*now)(void *arg);
     void *now_arg;
@@ -326,8 +328,14 @@ static void pair_id(const struct od_cred *c, const char *dev,
     memcpy(buf, dev, dl);
     buf[dl] = '/';
     memcpy(buf + dl + 1, cust, cl);
-    HMAC(EVP_sha256(), c->secret, (int)sizeof c->secret, buf, dl + 1 + cl, id,
-         &len);
+    /* Re-initialising the keyed context costs ~1 us; HMAC() fetches the
+     * digest and sets the key up again on every call (~5.7 us). */
+    size_t ol = 0;
+    if (!c->mac || !EVP_MAC_init(c->mac, NULL, 0, NULL) ||
+        !EVP_MAC_update(c->mac, buf, dl + 1 + cl) ||
+        !EVP_MAC_final(c->mac, id, &ol, ID_LEN))
+        HMAC(EVP_sha256(), c->secret, (int)sizeof c->secret, buf,
+             dl + 1 + cl, id, &len);
     OPENSSL_cleanse(buf, sizeof buf);
     /* The log name comes from the other half of the digest than the bucket
      * index. */
@@ -678,6 +686,19 @@ struct od_cred *od_cred_new(struct event_base *base, const odapi_config *cfg,
                               "from OpenSSL's random generator");
         goto fail;
     }
+    {
+        EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+        OSSL_PARAM prm[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                             (char *)"SHA256", 0),
+            OSSL_PARAM_construct_end()};
+        if (m && (c->mac = EVP_MAC_CTX_new(m)) &&
+            !EVP_MAC_init(c->mac, c->secret, sizeof c->secret, prm)) {
+            EVP_MAC_CTX_free(c->mac);
+            c->mac = NULL; /* pair_id falls back to HMAC() */
+        }
+        EVP_MAC_free(m);
+    }
     if (!(c->buckets = calloc(c->nbuckets, sizeof *c->buckets))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -726,6 +747,7 @@ void od_cred_free(struct od_cred *c)
     free(c->buckets);
     od_remote_free(c->remote);
     od_local_free(&c->local);
+    EVP_MAC_CTX_free(c->mac);
     OPENSSL_cleanse(c->secret, sizeof c->secret);
     free(c);
 }

@@ -18,6 +18,7 @@
 
 #define MAX_PARAMS 48
 #define PAGE_MAX 1000
+#define DEFER_OFFSET 1000 /* h_get_list: a deferred join from this Offset */
 #define COLBUF 256
 
 /* ---- bound values ---------------------------------------------------------- */
@@ -358,8 +359,9 @@ static void put_value(struct rjob *j, const struct od_field *f,
     }
 }
 
-/* The select list: every field but serverDateTime, then NOW() if needed. */
-static void select_list(struct od_buf *b, const struct od_resource *r)
+/* The select list: every field but serverDateTime, then NOW() if needed;
+ * select_list_from stops before FROM. */
+static void select_list_from(struct od_buf *b, const struct od_resource *r)
 {
     int i, first = 1;
     od_buf_adds(b, "SELECT ");
@@ -377,6 +379,11 @@ static void select_list(struct od_buf *b, const struct od_resource *r)
     }
     if (r->server_time)
         od_buf_adds(b, ", DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')");
+}
+
+static void select_list(struct od_buf *b, const struct od_resource *r)
+{
+    select_list_from(b, r);
     od_buf_printf(b, " FROM `%s` t", r->table);
     if (r->joins)
         od_buf_printf(b, " %s", r->joins);
@@ -1451,7 +1458,8 @@ static void h_get_list(odapi_request *req, void *arg)
             goto bad;
         }
     }
-    select_list(&j->sql, r);
+    /* j->sql gets the WHERE ... LIMIT tail first; the head goes in front
+     * once Offset is known (below). */
     od_buf_adds(&j->sql, " WHERE 1=1");
     if (r->base_where)
         od_buf_printf(&j->sql, " AND %s", r->base_where);
@@ -1498,6 +1506,39 @@ static void h_get_list(odapi_request *req, void *arg)
     od_buf_adds(&j->sql, " LIMIT ? OFFSET ?");
     pval_int(&j->params[j->nparams++], limit);
     pval_int(&j->params[j->nparams++], offset);
+    {
+        /* A deep Offset makes the database build (with every join) and
+         * throw away each skipped row: patients/Simple?Offset=50000 took
+         * 550 ms. Then a deferred join: the inner query pages over the keys
+         * only (MariaDB drops the LEFT JOINs no filter uses), the outer one
+         * reads the page's rows and their joins (77 ms). Not for small
+         * offsets: MariaDB plans the derived table worse there (a 50-row
+         * day of appointments went from 1.6 to 6.5 ms). */
+        struct od_buf tail = j->sql;
+        od_buf_init(&j->sql);
+        if (offset >= DEFER_OFFSET) {
+            select_list_from(&j->sql, r);
+            od_buf_printf(&j->sql, " FROM (SELECT t.`%s` FROM `%s` t",
+                          r->pk, r->table);
+            if (r->joins)
+                od_buf_printf(&j->sql, " %s", r->joins);
+            od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
+            od_buf_printf(&j->sql, ") k JOIN `%s` t ON t.`%s` = k.`%s`",
+                          r->table, r->pk, r->pk);
+            if (r->joins)
+                od_buf_printf(&j->sql, " %s", r->joins);
+            if (r->order)
+                od_buf_printf(&j->sql, " ORDER BY %s", r->order);
+            else
+                od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
+        } else {
+            select_list(&j->sql, r);
+            od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
+        }
+        if (tail.oom)
+            j->sql.oom = 1;
+        od_buf_free(&tail);
+    }
     if (j->sql.oom) {
         snprintf(msg, sizeof msg, "Out of memory.");
         goto bad;
