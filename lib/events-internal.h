@@ -26,10 +26,15 @@ int od_ev_query(struct od_conn *c, const char *sql, const char *const *params,
  * of res, chosen by the timestamp column stamp. */
 struct od_watch {
     const char *name;               /* "Patient" (spec 7.2 spelling) */
-    const char *table;              /* "patient" */
+    const char *table;              /* "patient" (res->table) */
     const char *stamp;              /* "DateTStamp" or "SecDateTEdit" */
     const struct od_resource *res;
     int extension;                  /* not in spec 7.2: libodapi's own */
+    const char *key;                /* unique column of table ordering rows
+                                       after stamp; NULL: res->pk */
+    int filtered;                   /* only rows of res->base_where (an
+                                       event-only description such as the
+                                       deleted appointments) */
 };
 
 extern const struct od_watch od_watches[];
@@ -37,8 +42,6 @@ extern const int od_nwatches;
 
 /* The WatchTable called name (case-insensitive), or NULL. */
 const struct od_watch *od_watch_find(const char *name);
-/* 1 when name is a spec 7.2 WatchTable this library does not fire. */
-int od_watch_unsupported(const char *name);
 
 /* The subscriptions resource: GET/POST/PUT/DELETE /subscriptions. */
 void od_subscriptions_register(odapi_server *srv);

@@ -42,19 +42,30 @@
 /* ---- the WatchTables ---------------------------------------------------------- */
 
 extern const struct od_resource od_res_patients, od_res_appointments,
-    od_res_providers, od_res_operatories, od_res_schedules,
-    od_res_procedurelogs, od_res_commlogs, od_res_payments;
+    od_res_providers, od_res_operatories, od_res_schedules, od_res_patfields,
+    od_res_toothinitials, od_res_appointments_deleted, od_res_procedurelogs,
+    od_res_commlogs, od_res_payments;
 
+/* name, table, stamp, res, extension, key (NULL: res->pk), filtered */
 const struct od_watch od_watches[] = {
-    {"Appointment", "appointment", "DateTStamp", &od_res_appointments, 0},
-    {"Operatory", "operatory", "DateTStamp", &od_res_operatories, 0},
-    {"Patient", "patient", "DateTStamp", &od_res_patients, 0},
-    {"Provider", "provider", "DateTStamp", &od_res_providers, 0},
-    {"Schedule", "schedule", "DateTStamp", &od_res_schedules, 0},
+    {"Appointment", "appointment", "DateTStamp", &od_res_appointments, 0,
+     NULL, 0},
+    /* histappointment rows with HistApptAction = Deleted, keyed by the
+     * history row (an AptNum could appear twice) */
+    {"AppointmentDeleted", "histappointment", "DateTStamp",
+     &od_res_appointments_deleted, 0, "HistApptNum", 1},
+    {"Operatory", "operatory", "DateTStamp", &od_res_operatories, 0, NULL, 0},
+    {"PatField", "patfield", "SecDateTEdit", &od_res_patfields, 0, NULL, 0},
+    {"Patient", "patient", "DateTStamp", &od_res_patients, 0, NULL, 0},
+    {"Provider", "provider", "DateTStamp", &od_res_providers, 0, NULL, 0},
+    {"Schedule", "schedule", "DateTStamp", &od_res_schedules, 0, NULL, 0},
+    {"ToothInitial", "toothinitial", "SecDateTEdit", &od_res_toothinitials,
+     0, NULL, 0},
     /* libodapi's extensions: resources it serves, same algorithm */
-    {"ProcedureLog", "procedurelog", "DateTStamp", &od_res_procedurelogs, 1},
-    {"Commlog", "commlog", "DateTStamp", &od_res_commlogs, 1},
-    {"Payment", "payment", "SecDateTEdit", &od_res_payments, 1},
+    {"ProcedureLog", "procedurelog", "DateTStamp", &od_res_procedurelogs, 1,
+     NULL, 0},
+    {"Commlog", "commlog", "DateTStamp", &od_res_commlogs, 1, NULL, 0},
+    {"Payment", "payment", "SecDateTEdit", &od_res_payments, 1, NULL, 0},
 };
 const int od_nwatches = (int)OD_ARRAY_LEN(od_watches);
 
@@ -65,17 +76,6 @@ const struct od_watch *od_watch_find(const char *name)
         if (strcasecmp(od_watches[i].name, name) == 0)
             return &od_watches[i];
     return NULL;
-}
-
-int od_watch_unsupported(const char *name)
-{
-    static const char *const spec_only[] = {"AppointmentDeleted", "PatField",
-                                            "ToothInitial"};
-    size_t i;
-    for (i = 0; name && i < OD_ARRAY_LEN(spec_only); i++)
-        if (strcasecmp(spec_only[i], name) == 0)
-            return 1;
-    return 0;
 }
 
 /* ---- state -------------------------------------------------------------------- */
@@ -304,6 +304,7 @@ static int work_fetch(struct od_conn *c, void *arg)
     struct esub *s = arg;
     struct od_events *ev = s->ev;
     const struct od_watch *w;
+    const char *key_col;
     char key[32], now[20] = "", start[20] = "", due[8] = "";
     char where[512], order[128], sql[1024], pk[20];
     const char *p[8];
@@ -377,18 +378,22 @@ static int work_fetch(struct od_conn *c, void *arg)
     p[0] = s->start;
     p[1] = s->poll;
     np = 2;
+    key_col = w->key ? w->key : w->res->pk;
     n = snprintf(where, sizeof where, "t.`%s` >= ? AND t.`%s` < ?", w->stamp,
                  w->stamp);
+    if (w->filtered && w->res->base_where)
+        n += snprintf(where + n, sizeof where - (size_t)n, " AND (%s)",
+                      w->res->base_where);
     if (s->has_cursor) {
         snprintf(where + n, sizeof where - (size_t)n,
                  " AND (t.`%s` > ? OR (t.`%s` = ? AND t.`%s` > ?))", w->stamp,
-                 w->stamp, w->res->pk);
+                 w->stamp, key_col);
         snprintf(pk, sizeof pk, "%lld", s->cur_pk);
         p[2] = p[3] = s->cur_stamp;
         p[4] = pk;
         np = 5;
     }
-    snprintf(order, sizeof order, "t.`%s`, t.`%s`", w->stamp, w->res->pk);
+    snprintf(order, sizeof order, "t.`%s`, t.`%s`", w->stamp, key_col);
     /* The rows and the cursor from one snapshot. */
     if (tx(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"))
         goto dberr;
@@ -400,7 +405,7 @@ static int work_fetch(struct od_conn *c, void *arg)
         snprintf(sql, sizeof sql,
                  "SELECT DATE_FORMAT(t.`%s`, '%%Y-%%m-%%d %%H:%%i:%%s'), "
                  "t.`%s` FROM `%s` t WHERE %s ORDER BY %s LIMIT %d",
-                 w->stamp, w->res->pk, w->table, where, order,
+                 w->stamp, key_col, w->table, where, order,
                  OD_EVENTS_BATCH);
         if (od_ev_query(c, sql, p, np, last_row, &cu) < 0)
             n = -1;

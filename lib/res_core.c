@@ -342,6 +342,18 @@ const struct od_resource od_res_appointments_asap = {
     .base_where = "t.Priority = 1 AND t.AptStatus IN (1, 3)",
 };
 
+/* Deleted appointments in the Appointments GET shape: Open Dental's
+ * histappointment rows with HistApptAction = Deleted (4), which carry the
+ * appointment's columns. No routes (ops 0): only the events engine renders
+ * it, for WatchTable AppointmentDeleted (events.c applies base_where). */
+const struct od_resource od_res_appointments_deleted = {
+    .name = "appointments", .table = "histappointment", .pk = "AptNum",
+    .joins = APPT_JOINS, .fields = appointment_fields,
+    .nfields = N(appointment_fields), .ops = 0,
+    .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
+    .base_where = "t.HistApptAction = 4",
+};
+
 /* ---- providers ---------------------------------------------------------- */
 
 static const struct od_field provider_fields[] = {

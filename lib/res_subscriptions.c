@@ -527,11 +527,7 @@ static int read_body(odapi_request *req, struct sjob *j, int post)
             goto bad0;
         }
         if (has_t && !(w = od_watch_find(j->val[F_TABLE]))) {
-            if (od_watch_unsupported(j->val[F_TABLE]))
-                snprintf(msg, sizeof msg, "WatchTable %.40s is not supported "
-                         "by this server.", j->val[F_TABLE]);
-            else
-                snprintf(msg, sizeof msg, "WatchTable is invalid.");
+            snprintf(msg, sizeof msg, "WatchTable is invalid.");
             goto bad0;
         }
         if (has_u && strcasecmp(j->val[F_UI], "PatientSelected")) {

@@ -244,10 +244,8 @@ def test_subscriptions_crud_scoped_to_customer_key(spawn, evdir, receiver):
       "PollingSeconds": "abc"}, "PollingSeconds is invalid."),
     ({"EndPointUrl": "http://x/", "WatchTable": "Bogus",
       "PollingSeconds": 5}, "WatchTable is invalid."),
-    ({"EndPointUrl": "http://x/", "WatchTable": "PatField",
-      "PollingSeconds": 5}, "WatchTable PatField is not supported"),
-    ({"EndPointUrl": "http://x/", "WatchTable": "AppointmentDeleted",
-      "PollingSeconds": 5}, "not supported"),
+    ({"EndPointUrl": "http://x/", "WatchTable": "histappointment",
+      "PollingSeconds": 5}, "WatchTable is invalid."),
     ({"EndPointUrl": "http://x/", "WatchTable": "Patient",
       "UiEventType": "PatientSelected", "PollingSeconds": 5},
      "Only one of WatchTable or UiEventType may be given."),
@@ -273,6 +271,25 @@ def test_post_validation(spawn, evdir, body, msg):
 def evdir_db(d):
     text = (d / "OpenDentalWebConfig.xml").read_text()
     return text.split("<Database>")[1].split("</Database>")[0]
+
+
+SPEC_WATCHTABLES = ["Appointment", "AppointmentDeleted", "Operatory",
+                    "PatField", "Patient", "Provider", "Schedule",
+                    "ToothInitial"]
+
+
+def test_every_spec_watchtable_accepted(spawn, evdir):
+    """All eight WatchTables of spec 7.2 (any case), stored in its
+    spelling; libodapi's extensions too."""
+    s = start(spawn, evdir, "--no-events")
+    for i, name in enumerate(SPEC_WATCHTABLES + ["ProcedureLog", "Commlog",
+                                                 "Payment"]):
+        status, sub, _ = req(s, "POST", "subscriptions", {
+            "EndPointUrl": "http://127.0.0.1:9/all%d" % i,
+            "WatchTable": name.lower() if i % 2 else name,
+            "PollingSeconds": 60})
+        assert status == 201, (name, sub)
+        assert sub["WatchTable"] == name
 
 
 def test_ui_subscription_duplicates_and_put_rules(spawn, evdir, receiver):
@@ -392,6 +409,141 @@ def test_appointments_and_other_tables(spawn, evdir, receiver, server_db):
     assert list(r["body"][0]) == list(one)
     assert receiver.ok("/prov")[0]["headers"]["event-type"] == \
         "WatchTable: Provider"
+
+
+def test_patfield_changes_arrive(spawn, evdir, receiver, server_db):
+    """WatchTable PatField: rows by SecDateTEdit, in the PatFields GET
+    shape, whether written through the API or by Open Dental."""
+    s = start(spawn, evdir)
+    name = "EvtField%d" % os.getpid()
+    mysql("INSERT INTO patfielddef (FieldName, PickList) VALUES ('%s', '')"
+          % name, server_db)
+    try:
+        start_at = quiet_start(server_db)
+        subscribe(s, receiver.url("/pf"), table="PatField",
+                  DateTimeStart=start_at)
+        nums = patnums(server_db, 2)
+        status, pf, _ = req(s, "PUT", "patfields", {
+            "PatNum": nums[0], "FieldName": name, "FieldValue": "Peanuts"})
+        assert status == 200, pf
+        mysql("INSERT INTO patfield (PatNum, FieldName, FieldValue, "
+              "SecDateEntry) VALUES (%d, '%s', 'Direct', CURDATE())" %
+              (nums[1], name), server_db)
+        assert receiver.wait(lambda: set(nums) <= set(receiver.rows("/pf")),
+                             10), receiver.requests
+        r = receiver.ok("/pf")[0]
+        assert r["headers"]["event-type"] == "WatchTable: PatField"
+        assert r["headers"]["authorization"] == CUST
+        assert r["headers"]["workstation"] == WS
+        rows = [row for q in receiver.ok("/pf") for row in q["body"]]
+        sent = [row for row in rows if row["PatNum"] == nums[0]][-1]
+        status, one, _ = req(s, "GET", "patfields/%d" % pf["PatFieldNum"])
+        assert status == 200 and sent == one
+        assert list(sent) == ["PatFieldNum", "PatNum", "FieldName",
+                              "FieldValue", "SecDateEntry", "SecDateTEdit"]
+        assert [row["FieldValue"] for row in rows
+                if row["PatNum"] == nums[1]] == ["Direct"]
+    finally:
+        mysql("DELETE FROM patfield WHERE FieldName = '%s'; DELETE FROM "
+              "patfielddef WHERE FieldName = '%s'" % (name, name), server_db)
+
+
+def appointment_columns(db):
+    """The appointment columns histappointment copies (all but DateTStamp,
+    which is the history row's own timestamp)."""
+    return [r[0] for r in mysql(
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
+        "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'appointment' AND "
+        "COLUMN_NAME <> 'DateTStamp' ORDER BY ORDINAL_POSITION", db)]
+
+
+def test_appointment_deleted_arrives(spawn, evdir, receiver, server_db):
+    """WatchTable AppointmentDeleted: Open Dental deletes the appointment and
+    writes a histappointment row (HistApptAction = 4, Deleted); the row's
+    appointment columns arrive in the Appointments GET shape. Other history
+    rows (Created, Changed...) are not sent."""
+    s = start(spawn, evdir)
+    cols = appointment_columns(server_db)
+    copy = [c for c in cols if c != "AptNum"]
+    # a throwaway appointment, a copy of a seeded one
+    mysql("INSERT INTO appointment (%s) SELECT %s FROM appointment ORDER BY "
+          "AptNum LIMIT 1" % (",".join(copy), ",".join(copy)), server_db)
+    apt = int(mysql("SELECT MAX(AptNum) FROM appointment", server_db)[0][0])
+    mysql("UPDATE appointment SET Note = 'to be deleted' WHERE AptNum = %d"
+          % apt, server_db)
+    status, before, _ = req(s, "GET", "appointments/%d" % apt)
+    assert status == 200, before
+    start_at = quiet_start(server_db)
+    subscribe(s, receiver.url("/del"), table="AppointmentDeleted",
+              DateTimeStart=start_at)
+    subscribe(s, receiver.url("/apt"), table="Appointment",
+              DateTimeStart=start_at)
+    try:
+        # what Open Dental does: a Changed history row, then on delete a
+        # Deleted one and the appointment row removed
+        hist = "INSERT INTO histappointment (HistUserNum, HistDateTStamp, " \
+               "HistApptAction, ApptSource, %s) SELECT 1, NOW(), %%d, 0, " \
+               "%s FROM appointment WHERE AptNum = %d" % (
+                   ",".join(cols), ",".join(cols), apt)
+        mysql(hist % 1, server_db)
+        mysql(hist % 4 + "; DELETE FROM appointment WHERE AptNum = %d" % apt,
+              server_db)
+        assert receiver.wait(lambda: receiver.ok("/del"), 10), \
+            receiver.requests
+        time.sleep(1.5)
+        reqs = receiver.ok("/del")
+        rows = [row for q in reqs for row in q["body"]]
+        assert [row["AptNum"] for row in rows] == [apt]  # only the Deleted
+        h = reqs[0]["headers"]
+        assert h["event-type"] == "WatchTable: AppointmentDeleted"
+        assert (h["authorization"], h["workstation"],
+                h["content-type"]) == (CUST, WS, "application/json")
+        sent = rows[0]
+        assert list(sent) == list(before)
+        for k in before:
+            if k not in ("serverDateTime", "DateTStamp"):
+                assert sent[k] == before[k], k
+        assert sent["Note"] == "to be deleted"
+        # the row is gone from the API; no Appointment event for it
+        assert req(s, "GET", "appointments/%d" % apt)[0] == 404
+        assert apt not in receiver.rows("/apt", key="AptNum")
+        # DateTimeStart advanced past it: not sent again
+        n = len(receiver.ok("/del"))
+        time.sleep(2.0)
+        assert len(receiver.ok("/del")) == n
+    finally:
+        mysql("DELETE FROM histappointment WHERE AptNum = %d; DELETE FROM "
+              "appointment WHERE AptNum = %d" % (apt, apt), server_db)
+
+
+def test_toothinitial_changes_arrive(spawn, evdir, receiver, server_db):
+    """WatchTable ToothInitial: rows by SecDateTEdit, in the ToothInitials
+    GET shape."""
+    s = start(spawn, evdir)
+    start_at = quiet_start(server_db)
+    subscribe(s, receiver.url("/ti"), table="ToothInitial",
+              DateTimeStart=start_at)
+    pat = patnums(server_db, 1)[0]
+    try:
+        status, ti, _ = req(s, "POST", "toothinitials", {
+            "PatNum": pat, "ToothNum": "14", "InitialType": "Missing"})
+        assert status == 201, ti
+        assert receiver.wait(lambda: ti["ToothInitialNum"] in receiver.rows(
+            "/ti", key="ToothInitialNum"), 10), receiver.requests
+        r = receiver.ok("/ti")[0]
+        assert r["headers"]["event-type"] == "WatchTable: ToothInitial"
+        assert (r["headers"]["authorization"], r["headers"]["workstation"]) \
+            == (CUST, WS)
+        status, rows, _ = req(s, "GET", "toothinitials?PatNum=%d" % pat)
+        one = [x for x in rows if x["ToothInitialNum"] ==
+               ti["ToothInitialNum"]][0]
+        assert r["body"] == [one]
+        assert list(one) == ["ToothInitialNum", "PatNum", "ToothNum",
+                             "InitialType", "Movement", "DrawingSegment",
+                             "ColorDraw", "SecDateTEntry", "SecDateTEdit",
+                             "DrawText"]
+    finally:
+        mysql("DELETE FROM toothinitial WHERE PatNum = %d" % pat, server_db)
 
 
 def test_batches_split_at_1000(spawn, evdir, receiver, server_db):
