@@ -136,6 +136,8 @@ struct odapi_server {
     /* connection tracking (server.c) */
     struct od_conn_track **conns;
     int nconns, capconns;
+    struct od_conn_track **ht;    /* bev -> track, open addressing */
+    size_t htcap;                 /* a power of two, > 2 * nconns */
     struct event *sweep_ev;
     int listeners_paused;
 

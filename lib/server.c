@@ -65,14 +65,76 @@ static void set_err(odapi_server *srv, const char *fmt, ...)
  * and a place to close connections that never finish a request within the
  * timeout (slow or half-open clients). See docs/http.md. */
 
+/* A small hash from bufferevent to its track, so the request path finds
+ * its connection in O(1) whatever the number of open connections. */
+static size_t ht_slot(const odapi_server *srv, const struct bufferevent *bev)
+{
+    uint64_t h = (uint64_t)(uintptr_t)bev;
+    h ^= h >> 29;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 17) & (srv->htcap - 1);
+}
+
 static struct od_conn_track *track_find(odapi_server *srv,
                                         struct bufferevent *bev)
 {
-    int i;
-    for (i = srv->nconns - 1; i >= 0; i--)
-        if (srv->conns[i]->bev == bev)
-            return srv->conns[i];
+    size_t i;
+    if (!srv->htcap)
+        return NULL;
+    for (i = ht_slot(srv, bev); srv->ht[i]; i = (i + 1) & (srv->htcap - 1))
+        if (srv->ht[i]->bev == bev)
+            return srv->ht[i];
     return NULL;
+}
+
+static void ht_put(odapi_server *srv, struct od_conn_track *t)
+{
+    size_t i = ht_slot(srv, t->bev);
+    while (srv->ht[i])
+        i = (i + 1) & (srv->htcap - 1);
+    srv->ht[i] = t;
+}
+
+/* Grow to keep the load under one half; 0 on success. */
+static int ht_reserve(odapi_server *srv, size_t n)
+{
+    struct od_conn_track **old = srv->ht;
+    size_t oldcap = srv->htcap, cap = oldcap ? oldcap : 128, i;
+    if (2 * n < oldcap)
+        return 0;
+    while (2 * n >= cap)
+        cap *= 2;
+    if (!(srv->ht = calloc(cap, sizeof *srv->ht))) {
+        srv->ht = old;
+        return -1;
+    }
+    srv->htcap = cap;
+    for (i = 0; i < oldcap; i++)
+        if (old[i])
+            ht_put(srv, old[i]);
+    free(old);
+    return 0;
+}
+
+/* Remove with backward shifting, so probe chains stay whole. */
+static void ht_del(odapi_server *srv, const struct od_conn_track *t)
+{
+    size_t mask = srv->htcap - 1, i, j, k;
+    for (i = ht_slot(srv, t->bev); srv->ht[i] && srv->ht[i] != t;
+         i = (i + 1) & mask)
+        ;
+    if (!srv->ht[i])
+        return;
+    srv->ht[i] = NULL;
+    for (j = (i + 1) & mask; srv->ht[j]; j = (j + 1) & mask) {
+        k = ht_slot(srv, srv->ht[j]->bev);
+        /* move j back to i unless its home k lies cyclically in (i, j] */
+        if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+            srv->ht[i] = srv->ht[j];
+            srv->ht[j] = NULL;
+            i = j;
+        }
+    }
 }
 
 static void listeners_pause(odapi_server *srv, int pause)
@@ -120,12 +182,13 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
         srv->conns = n;
         srv->capconns = cap;
     }
-    if (!(t = calloc(1, sizeof *t)))
+    if (ht_reserve(srv, (size_t)srv->nconns + 1) || !(t = calloc(1, sizeof *t)))
         return bev;
     t->bev = bev;
     t->since_ms = od_now_ms();
     bufferevent_incref(bev);
     srv->conns[srv->nconns++] = t;
+    ht_put(srv, t);
     if (srv->nconns >= od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_CONNECTIONS))
         listeners_pause(srv, 1);
     return bev;
@@ -147,6 +210,7 @@ static void sweep(odapi_server *srv, int all)
     for (i = 0; i < srv->nconns;) {
         struct od_conn_track *t = srv->conns[i];
         if (all || bev_freed_by_evhttp(t->bev)) {
+            ht_del(srv, t);
             bufferevent_decref(t->bev);
             free(t);
             srv->conns[i] = srv->conns[--srv->nconns];
@@ -896,6 +960,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
         SSL_CTX_free(srv->ssl_ctx);
     od_router_free(&srv->router);
     free(srv->conns);
+    free(srv->ht);
     if (srv->own_base && srv->base)
         event_base_free(srv->base);
     odapi_config_free(srv->cfg);
