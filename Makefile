@@ -121,7 +121,7 @@ bin/%: bin/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
 examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) $(DB_LIBS) -pthread
 
 # Unit tests link the static library so they can reach internal functions.
 build/test/%: test/unit/%.c $(STATIC) build/.flags
