@@ -55,13 +55,14 @@ int od_query_parse(struct od_query *q, const char *query)
             eq = strchr(p, '=');
             if (eq)
                 *eq = '\0';
-            /* A decoded NUL would cut the value short; od_url_decode keeps
-             * it, and the handler sees the value up to it. Callers that
-             * must refuse NUL check the raw query. */
-            od_url_decode(p, 1);
+            /* A decoded NUL would cut a name or value short (and could
+             * drop a filter): refuse it. */
+            if (od_url_decode(p, 1) != strlen(p))
+                return -2;
             q->names[q->n] = p;
             if (eq) {
-                od_url_decode(eq + 1, 1);
+                if (od_url_decode(eq + 1, 1) != strlen(eq + 1))
+                    return -2;
                 q->values[q->n] = eq + 1;
             } else {
                 q->values[q->n] = p + strlen(p); /* "" */

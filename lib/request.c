@@ -60,8 +60,8 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     if (!req->segbuf)
         goto oom;
     /* query parsing failures are reported by the caller */
-    if (q && od_query_parse(&req->query, q + 1) != 0)
-        req->status = -1;
+    if (q)
+        req->status = od_query_parse(&req->query, q + 1); /* 0, -1, -2 */
     req->body_len = evbuffer_get_length(in);
     if (!(req->body = malloc(req->body_len + 1)))
         goto oom;

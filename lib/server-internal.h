@@ -70,7 +70,8 @@ struct od_query {
 };
 
 /* Decode once: '+' and %20 are spaces; %XX bytes; a bad escape is kept as
- * text. Returns 0, or -1 for too many parameters / out of memory. */
+ * text. Returns 0, -1 for too many parameters / out of memory, -2 for an
+ * encoded NUL. */
 int od_query_parse(struct od_query *q, const char *query);
 const char *od_query_get(const struct od_query *q, const char *name);
 void od_query_free(struct od_query *q);

@@ -394,9 +394,13 @@ static void on_request(struct evhttp_request *ev, void *arg)
         odapi_reply_error(req, 400, "The URL is not valid.");
         return;
     }
-    if (req->status == -1) {
+    if (req->status < 0) {
+        int why = req->status;
         req->status = 0;
-        odapi_reply_error(req, 400, "Too many query parameters.");
+        odapi_reply_error(req, 400, why == -2
+                              ? "Query parameters cannot contain NUL "
+                                "characters."
+                              : "Too many query parameters.");
         return;
     }
     if (req->route->perm == ODAPI_PERM_NONE) {

@@ -323,3 +323,9 @@ def test_help_and_version():
     out = subprocess.run([os.path.join(BIN, "odlocal"), "--bogus"],
                          capture_output=True, text=True)
     assert out.returncode == 1
+
+
+def test_encoded_nul_in_query_is_refused(api):
+    status, body, _ = api.request("GET", "patients/Simple?LName=%00x")
+    assert (status, body) == (400, "Query parameters cannot contain NUL "
+                                   "characters.")
