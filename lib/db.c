@@ -377,6 +377,7 @@ static void *worker_main(void *arg)
     for (;;) {
         struct job *j;
         uint64_t one = 1;
+        int wake;
         pthread_mutex_lock(&db->mu);
         while (!db->qhead && !db->stop)
             pthread_cond_wait(&db->cv, &db->mu);
@@ -416,13 +417,17 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&db->mu);
         db->running--;
         j->next = NULL;
+        /* Wake the loop only when the list was empty: the loop takes the
+         * whole list at once, so one wake-up serves every job added
+         * before it runs (one write(2) per burst, not per job). */
+        wake = db->dhead == NULL;
         if (db->dtail)
             db->dtail->next = j;
         else
             db->dhead = j;
         db->dtail = j;
         pthread_mutex_unlock(&db->mu);
-        if (write(db->efd, &one, sizeof one) < 0 && errno != EAGAIN)
+        if (wake && write(db->efd, &one, sizeof one) < 0 && errno != EAGAIN)
             od_log(db->log, ODAPI_LOG_ERROR, "eventfd write: %s",
                    strerror(errno));
     }
