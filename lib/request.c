@@ -213,6 +213,25 @@ ODAPI_EXPORT void odapi_reply_error(odapi_request *req, int status,
     }
 }
 
+int od_request_submit(odapi_request *req,
+                      int (*work)(struct od_conn *c, void *arg),
+                      void (*done)(void *arg, int status), void *arg)
+{
+    int rc;
+    if (!req->srv->db) {
+        odapi_reply_error(req, 503, "No database is configured.");
+        return -1;
+    }
+    rc = od_db_submit(req->srv->db, work, done, arg);
+    if (rc != ODAPI_OK) {
+        odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
+                                        ? "The server is busy. Try again shortly."
+                                        : "The database is not available.");
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- database work for application handlers ----------------------------- */
 
 struct app_job {

@@ -399,19 +399,8 @@ static void done(void *arg, int status)
 
 static void submit(struct sjob *j)
 {
-    int rc;
-    if (!j->req->srv->db) {
-        odapi_reply_error(j->req, 503, "No database is configured.");
+    if (od_request_submit(j->req, work, done, j))
         sjob_free(j);
-        return;
-    }
-    rc = od_db_submit(j->req->srv->db, work, done, j);
-    if (rc != ODAPI_OK) {
-        odapi_reply_error(j->req, 503, rc == ODAPI_E_BUSY
-                              ? "The server is busy. Try again shortly."
-                              : "The database is not available.");
-        sjob_free(j);
-    }
 }
 
 /* ---- input ---------------------------------------------------------------------- */

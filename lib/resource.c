@@ -681,46 +681,68 @@ static int exec_stmt(struct od_conn *c, struct rjob *j, const char *sql,
     return 0;
 }
 
+/* Run a one-row lookup whose first column is a key: 1 with *out set when a
+ * row came back, 0 when none, -1 on a database error (noted on c). */
+static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
+                      int n, long long *out)
+{
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND pb[2], rb;
+    int rc;
+    if (!st)
+        return -1;
+    memset(&rb, 0, sizeof rb);
+    rb.buffer_type = MYSQL_TYPE_LONGLONG;
+    rb.buffer = out;
+    if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, &rb)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return -1;
+    }
+    rc = mysql_stmt_fetch(st);
+    mysql_stmt_free_result(st);
+    return rc == 0 || rc == MYSQL_DATA_TRUNCATED;
+}
+
+/* Replace w's text by the key a lookup found (a 400 naming what when
+ * none). */
+static int resolve_to_key(struct od_conn *c, struct rjob *j, struct wval *w,
+                          const char *sql, struct pval *p, int n,
+                          const char *what)
+{
+    long long key = 0;
+    int rc = lookup_key(c, sql, p, n, &key);
+    if (rc <= 0) {
+        if (rc == 0)
+            fail(j, 400, "%s is invalid.", what);
+        return -1;
+    }
+    free(w->v.s);
+    w->v.s = NULL;
+    pval_int(&w->v, key);
+    return 0;
+}
+
 /* ItemName -> DefNum in a definition category. */
 static int resolve_defnames(struct od_conn *c, struct rjob *j)
 {
     int i;
     for (i = 0; i < j->nvals; i++) {
         struct wval *w = &j->vals[i];
-        MYSQL_STMT *st;
-        MYSQL_BIND pb[2], rb;
         struct pval p[2];
-        long long defnum = 0;
-        int rc;
         if (!w->defname)
             continue;
-        st = od_conn_stmt(c, "SELECT DefNum FROM definition WHERE Category = "
-                             "? AND ItemName = ? ORDER BY IsHidden, ItemOrder "
-                             "LIMIT 1");
-        if (!st)
-            return -1;
         memset(p, 0, sizeof p);
         pval_int(&p[0], w->f->defcat);
         p[1].kind = P_STR;
         p[1].s = w->v.s;
         p[1].slen = w->v.slen;
-        memset(&rb, 0, sizeof rb);
-        rb.buffer_type = MYSQL_TYPE_LONGLONG;
-        rb.buffer = &defnum;
-        if (bind_params(st, p, 2, pb) || mysql_stmt_execute(st) ||
-            mysql_stmt_bind_result(st, &rb)) {
-            od_conn_note_error(c, mysql_stmt_errno(st));
+        if (resolve_to_key(c, j, w,
+                           "SELECT DefNum FROM definition WHERE Category = ? "
+                           "AND ItemName = ? ORDER BY IsHidden, ItemOrder "
+                           "LIMIT 1",
+                           p, 2, w->f->name))
             return -1;
-        }
-        rc = mysql_stmt_fetch(st);
-        mysql_stmt_free_result(st);
-        if (rc != 0) {
-            fail(j, 400, "%s is invalid.", w->f->name);
-            return -1;
-        }
-        free(w->v.s);
-        w->v.s = NULL;
-        pval_int(&w->v, defnum);
         w->defname = 0;
     }
     return 0;
@@ -898,31 +920,12 @@ static int resolve_lookups(struct od_conn *c, struct rjob *j)
     int i;
     for (i = 0; i < j->nvals; i++) {
         struct wval *w = &j->vals[i];
-        MYSQL_STMT *st;
-        MYSQL_BIND pb, rb;
-        long long v = 0;
-        int rc;
+        struct pval p;
         if (!w->lk)
             continue;
-        if (!(st = od_conn_stmt(c, w->lk->sql)))
+        p = w->v;
+        if (resolve_to_key(c, j, w, w->lk->sql, &p, 1, w->lk->input))
             return -1;
-        memset(&rb, 0, sizeof rb);
-        rb.buffer_type = MYSQL_TYPE_LONGLONG;
-        rb.buffer = &v;
-        if (bind_params(st, &w->v, 1, &pb) || mysql_stmt_execute(st) ||
-            mysql_stmt_bind_result(st, &rb)) {
-            od_conn_note_error(c, mysql_stmt_errno(st));
-            return -1;
-        }
-        rc = mysql_stmt_fetch(st);
-        mysql_stmt_free_result(st);
-        if (rc != 0) {
-            fail(j, 400, "%s is invalid.", w->lk->input);
-            return -1;
-        }
-        free(w->v.s);
-        w->v.s = NULL;
-        pval_int(&w->v, v);
         w->lk = NULL;
     }
     return 0;
@@ -1284,19 +1287,8 @@ static void job_done(void *arg, int status)
 
 static void submit(struct rjob *j, od_db_work_fn work)
 {
-    int rc;
-    if (!j->req->srv->db) {
-        odapi_reply_error(j->req, 503, "No database is configured.");
+    if (od_request_submit(j->req, work, job_done, j))
         job_free(j);
-        return;
-    }
-    rc = od_db_submit(j->req->srv->db, work, job_done, j);
-    if (rc != ODAPI_OK) {
-        odapi_reply_error(j->req, 503, rc == ODAPI_E_BUSY
-                              ? "The server is busy. Try again shortly."
-                              : "The database is not available.");
-        job_free(j);
-    }
 }
 
 /* ---- handlers (loop thread) --------------------------------------------------- */

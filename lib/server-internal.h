@@ -16,6 +16,7 @@ struct bufferevent;
 struct od_db;
 struct od_cred;
 struct od_logfile;
+struct od_conn;
 struct od_events;
 struct ssl_ctx_st;
 
@@ -110,6 +111,12 @@ struct odapi_request {
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev);
 void od_request_free(odapi_request *req);
 unsigned long od_request_elapsed_us(const odapi_request *req);
+/* Queue database work for a request; when it cannot be queued (no
+ * database, queue full, stopping) answer 503 and return -1: the caller
+ * then frees its job. 0 when queued. */
+int od_request_submit(odapi_request *req,
+                      int (*work)(struct od_conn *c, void *arg),
+                      void (*done)(void *arg, int status), void *arg);
 /* Reply and free the request. */
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len);
