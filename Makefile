@@ -116,7 +116,7 @@ $(STATIC): $(LIB_OBJS)
 # The programs and examples use only the public API, through the shared
 # library; the rpath finds it beside them in the tree and after install.
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
-bin/%: bin/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
+bin/%: bin/%.c bin/cli.h lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
 examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags

@@ -8,6 +8,8 @@
  */
 #include <odapi/odapi.h>
 
+#include "cli.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -19,8 +21,6 @@
 #define DEMO_DEVELOPER_KEY "NFF6i0KrXrxDkZHt" /* spec 2.1: Open Dental's */
 #define DEMO_CUSTOMER_KEY "VzkmZEaUWOjnQX2z"  /* published test pair */
 
-enum { EXIT_USAGE = 1, EXIT_CONFIG = 2, EXIT_PORT = 3, EXIT_DB = 4,
-       EXIT_OTHER = 5 };
 
 static void usage(FILE *f)
 {
@@ -66,47 +66,8 @@ static void usage(FILE *f)
 "4 database, 5 other. See odlocal(1).\n");
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
 
-static int exit_code_for(int rc)
-{
-    switch (rc) {
-    case ODAPI_E_ADDR_IN_USE: return EXIT_PORT;
-    case ODAPI_E_DB_CONNECT:
-    case ODAPI_E_DB:
-    case ODAPI_E_DB_SCHEMA:
-    case ODAPI_E_DB_LOCKED: return EXIT_DB;
-    case ODAPI_E_CONFIG:
-    case ODAPI_E_INVALID:
-    case ODAPI_E_IO: return EXIT_CONFIG;
-    default: return EXIT_OTHER;
-    }
-}
 
-static int parse_level(const char *s, odapi_log_level *out)
-{
-    static const struct { const char *name; odapi_log_level level; } t[] = {
-        {"error", ODAPI_LOG_ERROR}, {"warning", ODAPI_LOG_WARNING},
-        {"information", ODAPI_LOG_INFO}, {"info", ODAPI_LOG_INFO},
-        {"verbose", ODAPI_LOG_VERBOSE}};
-    size_t i;
-    for (i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (strcasecmp(s, t[i].name) == 0) {
-            *out = t[i].level;
-            return 0;
-        }
-    return -1;
-}
 
 static void default_data_dir(char *buf, size_t cap)
 {
@@ -167,20 +128,20 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "p:d:c:qhV", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
-            if (parse_long(optarg, 0, 65535, &port)) goto bad_number;
+            if (cli_parse_long(optarg, 0, 65535, &port)) goto bad_number;
             break;
         case 'd': data_dir = optarg; break;
         case 1:
-            if (parse_long(optarg, 1, 10000000, &patients)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 10000000, &patients)) goto bad_number;
             break;
         case 2:
-            if (parse_long(optarg, 0, LONG_MAX, &seed)) goto bad_number;
+            if (cli_parse_long(optarg, 0, LONG_MAX, &seed)) goto bad_number;
             break;
         case 'c': config = optarg; break;
         case 3: note = optarg; break;
         case 4: db_host = optarg; break;
         case 5:
-            if (parse_long(optarg, 1, 65535, &dbport)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 65535, &dbport)) goto bad_number;
             break;
         case 6: db_socket = optarg; break;
         case 7: db_user = optarg; break;
@@ -189,10 +150,10 @@ int main(int argc, char **argv)
         case 10: keys = optarg; break;
         case 11: demo = optarg; break;
         case 12:
-            if (parse_long(optarg, 1, 256, &pool)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 256, &pool)) goto bad_number;
             break;
         case 13:
-            if (parse_level(optarg, &level)) {
+            if (cli_parse_level(optarg, &level)) {
                 fprintf(stderr, "odlocal: unknown log level '%s' (Error, "
                                 "Warning, Information, Verbose)\n", optarg);
                 return EXIT_USAGE;
@@ -201,21 +162,21 @@ int main(int argc, char **argv)
             break;
         case 14: init_only = 1; break;
         case 15:
-            if (parse_long(optarg, 1, 3600, &timeout)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 3600, &timeout)) goto bad_number;
             break;
         case 16:
-            if (parse_long(optarg, 1, 1000000, &max_conns)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 1000000, &max_conns)) goto bad_number;
             break;
         case 17:
-            if (parse_long(optarg, 1, LONG_MAX, &max_body)) goto bad_number;
+            if (cli_parse_long(optarg, 1, LONG_MAX, &max_body)) goto bad_number;
             break;
         case 18:
-            if (parse_long(optarg, 1, 86400, &query_timeout)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 86400, &query_timeout)) goto bad_number;
             break;
         case 19: db_low_user = optarg; break;
         case 20: known_hosts = optarg; break;
         case 21:
-            if (parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
+            if (cli_parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
                 goto bad_number;
             break;
         case 'q': quiet = 1; break;
@@ -336,14 +297,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
         odapi_server_free(srv);
         odapi_global_cleanup();
-        return rc == ODAPI_OK ? 0 : exit_code_for(rc);
+        return rc == ODAPI_OK ? 0 : cli_exit_code(rc);
     }
     rc = odapi_server_start(srv);
     if (rc != ODAPI_OK) {
         fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
         odapi_server_free(srv);
         odapi_global_cleanup();
-        return exit_code_for(rc);
+        return cli_exit_code(rc);
     }
     odapi_server_handle_signals(srv, NULL, NULL);
     if (!quiet) {
@@ -367,7 +328,9 @@ int main(int argc, char **argv)
     return rc == ODAPI_OK ? 0 : EXIT_OTHER;
 
 bad_number:
-    fprintf(stderr, "odlocal: bad number '%s' for %s\n", optarg,
-            argv[optind - 1]);
+    /* argv[optind - 1] is the value when it came as a separate word */
+    fprintf(stderr, "odlocal: '%s' is not a valid number for %s (see --help)\n",
+            optarg, strcmp(argv[optind - 1], optarg) == 0 && optind >= 2
+                         ? argv[optind - 2] : argv[optind - 1]);
     return EXIT_USAGE;
 }

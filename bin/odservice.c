@@ -13,6 +13,8 @@
  */
 #include <odapi/odapi.h>
 
+#include "cli.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,8 +39,6 @@
 #define LOG_DIR "/var/log/odapi"
 #define MAX_LISTEN 8
 
-enum { EXIT_USAGE = 1, EXIT_CONFIG = 2, EXIT_PORT = 3, EXIT_DB = 4,
-       EXIT_OTHER = 5 };
 
 static void usage(FILE *f)
 {
@@ -107,17 +107,6 @@ struct opts {
     int no_events;
 };
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 /* "0.0.0.0", "::", "host", "host:port", "[v6]", "[v6]:port". */
 static int parse_listen(const char *s, struct listen_opt *out)
@@ -133,7 +122,7 @@ static int parse_listen(const char *s, struct listen_opt *out)
             return -1;
         n = (size_t)(close - s - 1);
         if (close[1] == ':') {
-            if (parse_long(close + 2, 1, 65535, &port))
+            if (cli_parse_long(close + 2, 1, 65535, &port))
                 return -1;
         } else if (close[1]) {
             return -1;
@@ -141,7 +130,7 @@ static int parse_listen(const char *s, struct listen_opt *out)
         s++;
     } else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {
         n = (size_t)(colon - s);
-        if (n == 0 || parse_long(colon + 1, 1, 65535, &port))
+        if (n == 0 || cli_parse_long(colon + 1, 1, 65535, &port))
             return -1;
     } else {
         n = strlen(s); /* a name, IPv4 or bare IPv6 address */
@@ -154,20 +143,6 @@ static int parse_listen(const char *s, struct listen_opt *out)
     return 0;
 }
 
-static int exit_code_for(int rc)
-{
-    switch (rc) {
-    case ODAPI_E_ADDR_IN_USE: return EXIT_PORT;
-    case ODAPI_E_DB_CONNECT:
-    case ODAPI_E_DB:
-    case ODAPI_E_DB_SCHEMA:
-    case ODAPI_E_DB_LOCKED: return EXIT_DB;
-    case ODAPI_E_CONFIG:
-    case ODAPI_E_INVALID:
-    case ODAPI_E_IO: return EXIT_CONFIG;
-    default: return EXIT_OTHER;
-    }
-}
 
 /* ---- logging ---------------------------------------------------------------
  * Without --foreground the library writes its log lines to the log file
@@ -410,7 +385,7 @@ static int check_config(const struct opts *o)
     rc = odapi_server_prepare_database(srv);
     if (rc != ODAPI_OK) {
         printf("odservice: %s: %s\n", o->config, odapi_server_errmsg(srv));
-        code = exit_code_for(rc);
+        code = cli_exit_code(rc);
     } else {
         /* "database X[ at Y] ready, DataBaseVersion Z" */
         if ((p = strstr(check_line, " ready,")))
@@ -617,26 +592,26 @@ int main(int argc, char **argv)
             o.nlisten++;
             break;
         case 'p':
-            if (parse_long(optarg, 0, 65535, &o.port)) goto bad_number;
+            if (cli_parse_long(optarg, 0, 65535, &o.port)) goto bad_number;
             break;
         case 2: o.log_file = optarg; break;
         case 3:
-            if (parse_long(optarg, 1, 256, &o.pool)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 256, &o.pool)) goto bad_number;
             break;
         case 4:
-            if (parse_long(optarg, 1, 3600, &o.timeout)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 3600, &o.timeout)) goto bad_number;
             break;
         case 5:
-            if (parse_long(optarg, 1, 1000000, &o.max_conns)) goto bad_number;
+            if (cli_parse_long(optarg, 1, 1000000, &o.max_conns)) goto bad_number;
             break;
         case 6:
-            if (parse_long(optarg, 1, LONG_MAX, &o.max_body)) goto bad_number;
+            if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_body)) goto bad_number;
             break;
         case 8: o.workstation = optarg; break;
         case 9: o.no_events = 1; break;
         case 10: o.events_ca = optarg; break;
         case 11:
-            if (parse_long(optarg, 1, 3600000, &o.event_timeout))
+            if (cli_parse_long(optarg, 1, 3600000, &o.event_timeout))
                 goto bad_number;
             break;
         case 'f': foreground = 1; break;
@@ -689,7 +664,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "odservice: %s\n", err);
         odapi_config_free(cur);
         odapi_global_cleanup();
-        return exit_code_for(rc);
+        return cli_exit_code(rc);
     }
     if (o.port == 0) {
         /* --port 0: a reload (or going back) keeps the port we got */
@@ -746,7 +721,7 @@ int main(int argc, char **argv)
                                  "either: %s", err);
             odapi_config_free(cur);
             odapi_global_cleanup();
-            return exit_code_for(rc);
+            return cli_exit_code(rc);
         }
         if (!o.quiet) {
             printf("  Reloaded: %s (previous configuration)\n",
@@ -761,7 +736,9 @@ int main(int argc, char **argv)
     return rc == ODAPI_OK ? 0 : EXIT_OTHER;
 
 bad_number:
-    fprintf(stderr, "odservice: bad number '%s' for %s\n", optarg,
-            argv[optind - 1]);
+    /* argv[optind - 1] is the value when it came as a separate word */
+    fprintf(stderr, "odservice: '%s' is not a valid number for %s (see --help)\n",
+            optarg, strcmp(argv[optind - 1], optarg) == 0 && optind >= 2
+                         ? argv[optind - 2] : argv[optind - 1]);
     return EXIT_USAGE;
 }

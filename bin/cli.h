@@ -1,0 +1,63 @@
+/*
+ * cli.h - what odlocal and odservice share: exit statuses and the parsing
+ * of numbers and log levels on their command lines. Public API only.
+ */
+#ifndef ODAPI_BIN_CLI_H
+#define ODAPI_BIN_CLI_H
+
+#include <odapi/odapi.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <strings.h>
+
+/* Exit statuses, as odlocal(1) and odservice(8) document them. */
+enum { EXIT_USAGE = 1, EXIT_CONFIG = 2, EXIT_PORT = 3, EXIT_DB = 4,
+       EXIT_OTHER = 5 };
+
+/* A whole decimal number in [lo, hi]; 0, or -1 when it is not one. */
+static inline int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The exit status for a library error. */
+static inline int cli_exit_code(int rc)
+{
+    switch (rc) {
+    case ODAPI_E_ADDR_IN_USE: return EXIT_PORT;
+    case ODAPI_E_DB_CONNECT:
+    case ODAPI_E_DB:
+    case ODAPI_E_DB_SCHEMA:
+    case ODAPI_E_DB_LOCKED: return EXIT_DB;
+    case ODAPI_E_CONFIG:
+    case ODAPI_E_INVALID:
+    case ODAPI_E_IO: return EXIT_CONFIG;
+    default: return EXIT_OTHER;
+    }
+}
+
+/* Open Dental's LogLevelOfApplication names (and Warning). */
+static inline int cli_parse_level(const char *s, odapi_log_level *out)
+{
+    static const struct { const char *name; odapi_log_level level; } t[] = {
+        {"error", ODAPI_LOG_ERROR}, {"warning", ODAPI_LOG_WARNING},
+        {"information", ODAPI_LOG_INFO}, {"info", ODAPI_LOG_INFO},
+        {"verbose", ODAPI_LOG_VERBOSE}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcasecmp(s, t[i].name) == 0) {
+            *out = t[i].level;
+            return 0;
+        }
+    return -1;
+}
+
+#endif /* ODAPI_BIN_CLI_H */
