@@ -49,7 +49,7 @@ WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototype
           -Wno-missing-field-initializers
 CSTD   := -std=c11 -D_GNU_SOURCE
 SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer,)
-CFLAGS ?= $(OPT) -g
+CFLAGS ?= $(OPT) -g -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read clang 14's DWARF 5
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -pthread -Iinclude -Ilib $(DEPS_CFLAGS) $(DB_CFLAGS)
 LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DODAPI_BUILDING_LIB
 LIBS   = $(DB_LIBS) $(DEPS_LIBS) -pthread -lm
