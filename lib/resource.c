@@ -193,39 +193,30 @@ static void format_dt(struct od_buf *b, const char *fmt, const char *v)
     while (*fmt && n + 8 < sizeof out) {
         size_t run = 1;
         char c = *fmt;
+        int num = -1, width;
         while (fmt[run] == c)
             run++;
+        width = run >= 2 ? 2 : 1;
         switch (c) {
         case 'y':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 4 ? "%04d" : "%02d",
-                                  run >= 4 ? y : y % 100);
+            num = run >= 4 ? y : y % 100;
+            width = run >= 4 ? 4 : 2;
             break;
-        case 'M':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 2 ? "%02d" : "%d", mo);
-            break;
-        case 'd':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 2 ? "%02d" : "%d", d);
-            break;
-        case 'H':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 2 ? "%02d" : "%d", h);
-            break;
-        case 'h':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 2 ? "%02d" : "%d",
-                                  h % 12 ? h % 12 : 12);
-            break;
-        case 'm':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 2 ? "%02d" : "%d", mi);
-            break;
-        case 's':
-            n += (size_t)snprintf(out + n, sizeof out - n,
-                                  run >= 2 ? "%02d" : "%d", s);
-            break;
+        case 'M': num = mo; break;
+        case 'd': num = d; break;
+        case 'H': num = h; break;
+        case 'h': num = h % 12 ? h % 12 : 12; break;
+        case 'm': num = mi; break;
+        case 's': num = s; break;
+        default: break;
+        }
+        if (num >= 0) {
+            n += (size_t)snprintf(out + n, sizeof out - n, "%0*d", width,
+                                  num);
+            fmt += run;
+            continue;
+        }
+        switch (c) {
         case 't':
             n += (size_t)snprintf(out + n, sizeof out - n, "%s",
                                   run >= 2 ? (h < 12 ? "AM" : "PM")

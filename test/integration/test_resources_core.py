@@ -431,3 +431,21 @@ def test_deep_offset_pages_match_shallow_ones(api):
     assert status == 200
     strip = lambda r: {k: v for k, v in r.items() if k != "serverDateTime"}
     assert [strip(r) for r in deep] == [strip(r) for r in rows[5:]]
+
+
+def test_datetime_format_string(api):
+    _, a, _ = api.request("GET", "appointments/1")
+    status, b, _ = api.request(
+        "GET", "appointments/1?DateTimeFormatString=" +
+        urllib.parse.quote("d/M/yy h:mm tt 'at' HH:mm:ss"))
+    assert status == 200
+
+    def expect(dt):
+        y, mo, d = (int(x) for x in dt[:10].split("-"))
+        hh, mm, ss = (int(x) for x in dt[11:].split(":"))
+        return "%d/%d/%02d %d:%02d %s at %02d:%02d:%02d" % (
+            d, mo, y % 100, hh % 12 or 12, mm, "AM" if hh < 12 else "PM",
+            hh, mm, ss)
+    # every date-time field follows the format, blanks included
+    for k in ("AptDateTime", "DateTimeArrived", "SecDateTEntry"):
+        assert b[k] == expect(a[k]), k
