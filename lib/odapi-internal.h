@@ -100,6 +100,11 @@ size_t od_json_quote(char *buf, size_t cap, const char *s);
 /* Constant-time comparison of two byte strings of possibly different
  * lengths (the time depends only on the lengths). 1 when equal. */
 int od_ct_equal(const void *a, size_t alen, const void *b, size_t blen);
+/* A whole decimal number (surrounding spaces allowed; NULL refused): 0 and
+ * *out, or -1. */
+int od_parse_ll(const char *s, long long *out);
+/* Exactly "yyyy-MM-dd" (with_time: "yyyy-MM-dd HH:mm:ss"), a real date. */
+int od_valid_date(const char *s, int with_time);
 /* Monotonic clock in milliseconds. */
 uint64_t od_now_ms(void);
 

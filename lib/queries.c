@@ -1146,14 +1146,7 @@ static void submit(struct qjob *j)
 
 static int parse_nonneg(const char *s, long long *out)
 {
-    char *end;
-    long long v;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < 0)
-        return -1;
-    *out = v;
-    return 0;
+    return od_parse_ll(s, out) == 0 && *out >= 0 ? 0 : -1;
 }
 
 static void h_short(odapi_request *req, void *arg)

@@ -393,13 +393,8 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 /* yyyy-MM-dd, a real date; its day number in *day. */
 static int parse_day(const char *s, long *day)
 {
-    static const int dim[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d, n = 0;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-        sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-        y < 1 || m < 1 || m > 12 || d < 1 || d > dim[m - 1])
-        return -1;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    int y, m, d;
+    if (!od_valid_date(s, 0) || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
         return -1;
     *day = days_from_civil(y, m, d);
     return 0;
@@ -700,20 +695,6 @@ static void submit(struct ajob *j, od_db_work_fn work)
         ajob_free(j);
 }
 
-static int parse_ll(const char *s, long long *out)
-{
-    char *end;
-    long long v;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static struct ajob *ajob_new(odapi_request *req, enum akind kind)
 {
     struct ajob *j = calloc(1, sizeof *j);
@@ -733,7 +714,7 @@ static json_t *action_start(odapi_request *req, struct ajob *j)
     json_error_t jerr;
     json_t *body;
     const char *s = odapi_request_segment(req, "AptNum");
-    if (parse_ll(s, &j->apt) || j->apt < 0) {
+    if (od_parse_ll(s, &j->apt) || j->apt < 0) {
         odapi_reply_error(req, 400, "AptNum is invalid.");
         return NULL;
     }
@@ -865,7 +846,7 @@ static void h_confirm(odapi_request *req, void *arg)
                 j->confirm = (int)i;
         if (j->confirm < 0)
             msg = "confirmVal is invalid.";
-    } else if (bad2 || (dn && (parse_ll(dn, &j->defnum) || j->defnum <= 0))) {
+    } else if (bad2 || (dn && (od_parse_ll(dn, &j->defnum) || j->defnum <= 0))) {
         msg = "defNum is invalid.";
     } else if (dn) {
         j->confirm = -1;
@@ -904,13 +885,13 @@ static void h_slots(odapi_request *req, void *arg)
             msg = "dateEnd format must be yyyy-MM-dd";
     }
     if (!msg && (v = od_query_get(&req->query, "lengthMinutes")) && *v &&
-        (parse_ll(v, &j->minutes) || j->minutes < 0 || j->minutes > 1440))
+        (od_parse_ll(v, &j->minutes) || j->minutes < 0 || j->minutes > 1440))
         msg = "lengthMinutes is invalid.";
     if (!msg && (v = od_query_get(&req->query, "ProvNum")) && *v &&
-        (parse_ll(v, &j->prov) || j->prov < 0))
+        (od_parse_ll(v, &j->prov) || j->prov < 0))
         msg = "ProvNum is invalid.";
     if (!msg && (v = od_query_get(&req->query, "OpNum")) && *v &&
-        (parse_ll(v, &j->op) || j->op < 0))
+        (od_parse_ll(v, &j->op) || j->op < 0))
         msg = "OpNum is invalid.";
     if (msg) {
         odapi_reply_error(req, 400, msg);

@@ -405,19 +405,6 @@ static void submit(struct sjob *j)
 
 /* ---- input ---------------------------------------------------------------------- */
 
-static int valid_datetime(const char *s)
-{
-    int y, mo, d, h, mi, se, n = 0;
-    static const int dim[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(s) != 19 ||
-        sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
-               &n) != 6 || n != 19 || s[4] != '-' || s[7] != '-' ||
-        s[10] != ' ' || s[13] != ':' || s[16] != ':')
-        return 0;
-    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= dim[mo - 1] &&
-           h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60;
-}
-
 /* Read the body into j->val; 0, or -1 after a 400. */
 static int read_body(odapi_request *req, struct sjob *j, int post)
 {
@@ -552,7 +539,7 @@ static int read_body(odapi_request *req, struct sjob *j, int post)
         }
     }
     for (i = F_START; i <= F_STOP; i++) {
-        if (j->val[i] && !valid_datetime(j->val[i])) {
+        if (j->val[i] && !od_valid_date(j->val[i], 1)) {
             snprintf(msg, sizeof msg, "%s format must be yyyy-MM-dd HH:mm:ss",
                      fnames[i]);
             goto bad0;

@@ -102,24 +102,6 @@ static void fail(struct rjob *j, int status, const char *fmt, ...)
 
 /* ---- parsing values -------------------------------------------------------- */
 
-static int parse_int(const char *s, long long *out)
-{
-    char *end;
-    long long v;
-    while (*s == ' ')
-        s++;
-    if (!*s)
-        return -1;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    while (*end == ' ')
-        end++;
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_double(const char *s, double *out)
 {
     char *end;
@@ -132,35 +114,6 @@ static int parse_double(const char *s, double *out)
         return -1;
     *out = v;
     return 0;
-}
-
-static int days_in(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return d[m - 1];
-}
-
-/* Exactly yyyy-MM-dd (and " HH:mm:ss" when with_time). */
-static int valid_date(const char *s, int with_time)
-{
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-    size_t len = strlen(s);
-    if (len != (with_time ? 19u : 10u))
-        return 0;
-    if (with_time) {
-        if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
-                   &n) != 6 || n != 19)
-            return 0;
-    } else if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) {
-        return 0;
-    }
-    if (!isdigit((unsigned char)s[0]) || s[4] != '-' || s[7] != '-')
-        return 0;
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo))
-        return 0;
-    return h < 24 && mi < 60 && se < 60;
 }
 
 static int valid_time(const char *s)
@@ -253,12 +206,12 @@ static void put_value(struct rjob *j, const struct od_field *f,
     double dv;
     switch (f->wire) {
     case OD_W_INT:
-        if (isnull || parse_int(v, &iv))
+        if (isnull || od_parse_ll(v, &iv))
             iv = 0;
         od_buf_printf(b, "%lld", iv);
         break;
     case OD_W_INT_STR:
-        if (isnull || parse_int(v, &iv))
+        if (isnull || od_parse_ll(v, &iv))
             iv = 0;
         od_buf_printf(b, "\"%lld\"", iv);
         break;
@@ -267,7 +220,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
         break;
     case OD_W_ENUM: {
         const char *name;
-        if (isnull || parse_int(v, &iv))
+        if (isnull || od_parse_ll(v, &iv))
             iv = f->enm->first;
         name = od_enum_name(f->enm, (long)iv);
         if (name) {
@@ -321,7 +274,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
         od_buf_adds(b, tmp);
         break;
     case OD_W_COLOR:
-        if (isnull || parse_int(v, &iv))
+        if (isnull || od_parse_ll(v, &iv))
             iv = 0;
         od_buf_printf(b, "\"%lld,%lld,%lld\"", (iv >> 16) & 255,
                       (iv >> 8) & 255, iv & 255);
@@ -1001,7 +954,7 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
             long long iv;
             memset(w, 0, sizeof *w);
             w->f = f;
-            if (parse_int(val, &iv) == 0)
+            if (od_parse_ll(val, &iv) == 0)
                 pval_int(&w->v, iv);
             else
                 pval_str(&w->v, val);
@@ -1310,7 +1263,7 @@ static int parse_key(odapi_request *req, const struct od_resource *r,
                      long long *key)
 {
     const char *s = odapi_request_segment(req, key_name(r));
-    if (!s || parse_int(s, key) || *key < 0) {
+    if (!s || od_parse_ll(s, key) || *key < 0) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s is invalid.", key_name(r));
         odapi_reply_error(req, 400, msg);
@@ -1348,7 +1301,7 @@ static int filter_value(struct rjob *j, const struct od_filter *f,
     switch (f->wire) {
     case OD_W_INT:
     case OD_W_INT_STR:
-        if (parse_int(v, &iv)) {
+        if (od_parse_ll(v, &iv)) {
             snprintf(msg, msgsize, "%s is invalid.", f->param);
             return -1;
         }
@@ -1369,14 +1322,14 @@ static int filter_value(struct rjob *j, const struct od_filter *f,
         pval_int(&pv, strcasecmp(v, "true") == 0);
         break;
     case OD_W_DATE:
-        if (!valid_date(v, 0)) {
+        if (!od_valid_date(v, 0)) {
             snprintf(msg, msgsize, "%s format must be yyyy-MM-dd", f->param);
             return -1;
         }
         pval_str(&pv, v);
         break;
     case OD_W_DATETIME:
-        if (!valid_date(v, 1)) {
+        if (!od_valid_date(v, 1)) {
             snprintf(msg, msgsize, "%s format must be yyyy-MM-dd HH:mm:ss",
                      f->param);
             return -1;
@@ -1469,12 +1422,12 @@ static void h_get_list(odapi_request *req, void *arg)
         od_buf_printf(&j->sql, " AND (%s)", f->cond);
     }
     if ((v = od_query_get(&req->query, "Offset")) && *v &&
-        (parse_int(v, &offset) || offset < 0)) {
+        (od_parse_ll(v, &offset) || offset < 0)) {
         snprintf(msg, sizeof msg, "Offset is invalid.");
         goto bad;
     }
     if ((v = od_query_get(&req->query, "Limit")) && *v &&
-        (parse_int(v, &limit) || limit < 0)) {
+        (od_parse_ll(v, &limit) || limit < 0)) {
         snprintf(msg, sizeof msg, "Limit is invalid.");
         goto bad;
     }
@@ -1559,7 +1512,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
             pval_int(&w->v, 0);
             return 0;
         }
-        if (parse_int(s, &iv) == 0) {
+        if (od_parse_ll(s, &iv) == 0) {
             pval_int(&w->v, iv);
             return 0;
         }
@@ -1570,7 +1523,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     switch (f->wire) {
     case OD_W_INT:
     case OD_W_INT_STR:
-        if (parse_int(s, &iv))
+        if (od_parse_ll(s, &iv))
             goto invalid;
         pval_int(&w->v, iv);
         return 0;
@@ -1587,7 +1540,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     case OD_W_DATE:
         if (!*s && put)
             s = "0001-01-01";
-        if (!valid_date(s, 0)) {
+        if (!od_valid_date(s, 0)) {
             snprintf(msg, msgsize, "%s format must be yyyy-MM-dd.", f->name);
             return -1;
         }
@@ -1596,7 +1549,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     case OD_W_DATETIME:
         if (!*s && put)
             s = "0001-01-01 00:00:00";
-        if (!valid_date(s, 1)) {
+        if (!od_valid_date(s, 1)) {
             snprintf(msg, msgsize, "%s format must be yyyy-MM-dd HH:mm:ss.",
                      f->name);
             return -1;

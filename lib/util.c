@@ -1,6 +1,8 @@
 /* util.c - small helpers shared by the library's files. */
 #include "odapi-internal.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -118,4 +120,53 @@ uint64_t od_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int od_parse_ll(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+    if (!s)
+        return -1;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int days_in(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+int od_valid_date(const char *s, int with_time)
+{
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    size_t len = strlen(s);
+    if (len != (with_time ? 19u : 10u))
+        return 0;
+    if (with_time) {
+        if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
+                   &n) != 6 || n != 19 || s[10] != ' ' || s[13] != ':' ||
+            s[16] != ':')
+            return 0;
+    } else if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) {
+        return 0;
+    }
+    if (s[0] < '0' || s[0] > '9' || s[4] != '-' || s[7] != '-')
+        return 0;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo))
+        return 0;
+    return h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60;
 }

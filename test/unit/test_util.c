@@ -175,6 +175,33 @@ static void monotonic_clock(void **state)
     assert_true(b >= a);
 }
 
+static void numbers_and_dates(void **state)
+{
+    long long v = 7;
+    (void)state;
+    assert_int_equal(od_parse_ll("42", &v), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(od_parse_ll(" -3 ", &v), 0);
+    assert_int_equal(v, -3);
+    assert_int_equal(od_parse_ll("", &v), -1);
+    assert_int_equal(od_parse_ll(NULL, &v), -1);
+    assert_int_equal(od_parse_ll("4x", &v), -1);
+    assert_int_equal(od_parse_ll("99999999999999999999", &v), -1);
+    assert_int_equal(v, -3); /* untouched on failure */
+
+    assert_true(od_valid_date("2024-02-29", 0));
+    assert_false(od_valid_date("2023-02-29", 0));
+    assert_false(od_valid_date("1900-02-29", 0));
+    assert_true(od_valid_date("2000-02-29", 0));
+    assert_false(od_valid_date("2024-13-01", 0));
+    assert_false(od_valid_date("2024-1-01", 0));
+    assert_false(od_valid_date("02/03/2024", 0));
+    assert_true(od_valid_date("2024-05-01 23:59:59", 1));
+    assert_false(od_valid_date("2024-05-01 24:00:00", 1));
+    assert_false(od_valid_date("2024-05-01T10:00:00", 1));
+    assert_false(od_valid_date("2024-05-01", 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +214,7 @@ int main(void)
         cmocka_unit_test(ct_equal),
         cmocka_unit_test(string_helpers),
         cmocka_unit_test(monotonic_clock),
+        cmocka_unit_test(numbers_and_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
