@@ -9,7 +9,7 @@
 
 #include "odapi-internal.h"
 
-#include <mysql.h>
+#include "mysql-api.h"
 
 struct event_base;
 struct od_db;

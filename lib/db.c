@@ -78,7 +78,9 @@ static int library_init(const odapi_config *cfg, char *err, size_t errlen)
     pthread_mutex_lock(&lib_mu);
     if (cfg->db_kind == OD_DB_EMBEDDED) {
 #ifdef ODAPI_HAVE_EMBEDDED
-        if (lib_state == 2 && strcmp(lib_datadir, cfg->db_datadir) != 0) {
+        if (od_mysql_load(OD_MYSQL_EMBEDDED, err, errlen) != 0) {
+            rc = ODAPI_E_DB_CONNECT;
+        } else if (lib_state == 2 && strcmp(lib_datadir, cfg->db_datadir) != 0) {
             snprintf(err, errlen,
                      "the embedded database is already open on %s in this "
                      "process; one process can open only one data folder",
@@ -121,6 +123,9 @@ static int library_init(const odapi_config *cfg, char *err, size_t errlen)
                               "server (make DB=client)");
         rc = ODAPI_E_UNSUPPORTED;
 #endif
+    } else if (lib_state == 0 &&
+               od_mysql_load(OD_MYSQL_CLIENT, err, errlen) != 0) {
+        rc = ODAPI_E_DB_CONNECT;
     } else if (lib_state == 0) {
         /* argc -1: the client library only; libmariadbd then starts no
          * embedded server. */

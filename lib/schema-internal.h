@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include <mysql.h>
+#include "mysql-api.h"
 
 extern const char od_schema_sql[];    /* NUL-terminated DDL */
 extern const size_t od_schema_sql_len;

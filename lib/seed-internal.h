@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include <mysql.h>
+#include "mysql-api.h"
 
 #define OD_SEED_DEFAULT_PATIENTS 200
 

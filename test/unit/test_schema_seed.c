@@ -400,6 +400,11 @@ int main(void)
         cmocka_unit_test(test_determinism),
     };
     long pid = (long)getpid();
+    char lerr[256];
+    if (od_mysql_load(OD_MYSQL_CLIENT, lerr, sizeof lerr) != 0) {
+        fprintf(stderr, "test_schema_seed: %s\n", lerr);
+        return 1;
+    }
     if (mysql_library_init(-1, NULL, NULL) != 0) {
         fprintf(stderr, "mysql_library_init failed\n");
         return 1;

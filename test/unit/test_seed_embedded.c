@@ -127,6 +127,12 @@ int main(void)
     }
     snprintf(opt_datadir, sizeof(opt_datadir), "--datadir=%s", datadir);
     snprintf(opt_tmp, sizeof(opt_tmp), "--tmpdir=%s", datadir);
+    if (od_mysql_load(OD_MYSQL_EMBEDDED, opt_tmp, sizeof opt_tmp) != 0) {
+        fprintf(stderr, "test_seed_embedded: %s\n", opt_tmp);
+        remove_tree(datadir);
+        return 1;
+    }
+    snprintf(opt_tmp, sizeof(opt_tmp), "--tmpdir=%s", datadir);
     if (mysql_library_init((int)(OD_ARRAY_LEN(args) - 1), args, NULL) != 0) {
         fprintf(stderr, "test_seed_embedded: the embedded server did not start\n");
         remove_tree(datadir);
