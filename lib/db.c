@@ -2,6 +2,7 @@
  * on connections of their own, a bounded queue, completions handed to the
  * loop thread through an eventfd (only the loop thread touches evhttp). */
 #include "db-internal.h"
+#include "resource-internal.h"
 #include "schema-internal.h"
 #include "seed-internal.h"
 
@@ -146,6 +147,7 @@ ODAPI_EXPORT void odapi_global_cleanup(void)
     if (lib_state)
         mysql_library_end(); /* shuts the embedded server down cleanly */
     lib_state = 0;
+    od_resource_global_cleanup();
     lib_datadir[0] = '\0';
     pthread_mutex_unlock(&lib_mu);
 }

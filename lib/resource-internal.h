@@ -184,6 +184,8 @@ struct od_resource {
 
 /* Register GET/POST/PUT/DELETE routes for a resource. */
 void od_resource_register(odapi_server *srv, const struct od_resource *r);
+/* Free the statements the engine keeps per process (odapi_global_cleanup). */
+void od_resource_global_cleanup(void);
 
 /* One securitylog row: PermType perm, LogText "{verb} by {developer}
  * through API.", LogSource API. For hand-written writes inside their own

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <jansson.h>
 #include <mysqld_error.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,18 +541,85 @@ static void one_sql(struct od_buf *b, const struct od_resource *r)
         od_buf_printf(b, " AND %s", r->base_where);
 }
 
+/* Each resource's GET-one statement is the same text for every request:
+ * built once per process and kept (an open-addressed table keyed by the
+ * description's address; a slot is published by its key, release/acquire,
+ * so readers take no lock). Freed by odapi_global_cleanup. */
+#define ONE_SQL_SLOTS 256
+static struct {
+    const struct od_resource *r;
+    char *sql;
+} one_cache[ONE_SQL_SLOTS];
+static pthread_mutex_t one_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *one_sql_cached(const struct od_resource *r)
+{
+    size_t h = (size_t)((uintptr_t)r >> 4) % ONE_SQL_SLOTS, i, s;
+    const struct od_resource *k;
+    const char *found = NULL;
+    struct od_buf b;
+
+    for (i = 0; i < ONE_SQL_SLOTS; i++) {
+        s = (h + i) % ONE_SQL_SLOTS;
+        k = __atomic_load_n(&one_cache[s].r, __ATOMIC_ACQUIRE);
+        if (k == r)
+            return one_cache[s].sql;
+        if (!k)
+            break;
+    }
+    pthread_mutex_lock(&one_mu);
+    for (i = 0; i < ONE_SQL_SLOTS; i++) {
+        s = (h + i) % ONE_SQL_SLOTS;
+        k = __atomic_load_n(&one_cache[s].r, __ATOMIC_ACQUIRE);
+        if (k == r) {
+            found = one_cache[s].sql;
+            break;
+        }
+        if (!k) {
+            od_buf_init(&b);
+            one_sql(&b, r);
+            if (!b.oom && b.p) {
+                one_cache[s].sql = b.p; /* the buffer is kept */
+                __atomic_store_n(&one_cache[s].r, r, __ATOMIC_RELEASE);
+                found = b.p;
+            } else {
+                od_buf_free(&b);
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&one_mu);
+    return found; /* NULL: out of memory or table full; build per call */
+}
+
+void od_resource_global_cleanup(void)
+{
+    size_t s;
+    pthread_mutex_lock(&one_mu);
+    for (s = 0; s < ONE_SQL_SLOTS; s++) {
+        free(one_cache[s].sql);
+        one_cache[s].sql = NULL;
+        __atomic_store_n(&one_cache[s].r, NULL, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&one_mu);
+}
+
 static int fetch_one(struct od_conn *c, struct rjob *j, long long key,
                      int with_st)
 {
     struct od_buf sql;
     struct pval p;
+    const char *text = one_sql_cached(j->r);
     int n;
     od_buf_init(&sql);
-    one_sql(&sql, j->r);
+    if (!text) {
+        one_sql(&sql, j->r);
+        text = sql.oom ? NULL : sql.p;
+    }
     memset(&p, 0, sizeof p);
     pval_int(&p, key);
     od_buf_free(&j->out);
-    n = sql.oom ? -1 : run_select(c, j, sql.p, &p, 1, 0, with_st);
+    n = !text ? -1 : run_select(c, j, text, &p, 1, 0, with_st);
     od_buf_free(&sql);
     if (n == 0)
         fail(j, 404, "%s", j->r->missing);
