@@ -1,5 +1,7 @@
 /* jsonbuf.c - a growable buffer that writes JSON text directly: answers
- * are written in field order straight from the row, without a DOM. */
+ * are written in field order straight from the row, without a DOM.
+ * od_buf_add, od_buf_addc and od_buf_reserve are inline in
+ * resource-internal.h. */
 #include "resource-internal.h"
 
 #include <stdio.h>
@@ -14,7 +16,7 @@ void od_buf_free(struct od_buf *b)
     memset(b, 0, sizeof *b);
 }
 
-static int grow(struct od_buf *b, size_t need)
+int od_buf_grow(struct od_buf *b, size_t need)
 {
     size_t cap;
     char *p;
@@ -34,18 +36,7 @@ static int grow(struct od_buf *b, size_t need)
     return 0;
 }
 
-void od_buf_add(struct od_buf *b, const char *s, size_t n)
-{
-    if (grow(b, n))
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 void od_buf_adds(struct od_buf *b, const char *s) { od_buf_add(b, s, strlen(s)); }
-
-void od_buf_addc(struct od_buf *b, char c) { od_buf_add(b, &c, 1); }
 
 void od_buf_printf(struct od_buf *b, const char *fmt, ...)
 {
@@ -61,7 +52,7 @@ void od_buf_printf(struct od_buf *b, const char *fmt, ...)
         od_buf_add(b, tmp, (size_t)n);
         return;
     }
-    if (grow(b, (size_t)n))
+    if (od_buf_grow(b, (size_t)n))
         return;
     va_start(ap, fmt);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
@@ -69,42 +60,85 @@ void od_buf_printf(struct od_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void od_buf_add_ll(struct od_buf *b, long long v)
+{
+    char tmp[24], *e = tmp + sizeof tmp, *q = e;
+    /* the magnitude as unsigned: -LLONG_MIN does not fit a long long */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--q = '-';
+    od_buf_add(b, q, (size_t)(e - q));
+}
+
+/* 1: the byte is written as it is inside a JSON string */
+static const unsigned char plain[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+    R16(0), R16(0), /* control characters */
+    1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    R16(1), R16(1),
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \ */, 1, 1, 1,
+    R16(1),
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* DEL */,
+    R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
+#undef R16
+};
+
 void od_buf_json_str(struct od_buf *b, const char *s, size_t n,
                      int crlf_spaces)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i, start;
-    if (grow(b, n + 2))
+    const unsigned char *in = (const unsigned char *)s;
+    size_t i, need = n * 6 + 2;
+    char *o;
+    /* The worst case is one \u00XX (6 bytes) per input byte; a long
+     * string (a note, a Queries answer) is measured instead, so the
+     * buffer does not grow by six times its size. */
+    if (n > 256) {
+        for (i = 0, need = n + 2; i < n; i++)
+            if (!plain[in[i]])
+                need += 5;
+    }
+    if (od_buf_reserve(b, need))
         return;
-    od_buf_addc(b, '"');
-    for (i = 0, start = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-            continue;
-        od_buf_add(b, s + start, i - start);
-        start = i + 1;
-        if (crlf_spaces && (c == '\r' || c == '\n')) {
+    o = b->p + b->len;
+    *o++ = '"';
+    for (i = 0; i < n; i++) {
+        unsigned char c = in[i];
+        if (plain[c]) {
+            *o++ = (char)c;
+        } else if (crlf_spaces && (c == '\r' || c == '\n')) {
             /* Open Dental writes line breaks in text as spaces (spec 3.3);
              * a CR LF pair is one space. */
-            if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            if (c == '\r' && i + 1 < n && in[i + 1] == '\n')
                 i++;
-                start = i + 1;
-            }
-            od_buf_addc(b, ' ');
+            *o++ = ' ';
         } else if (c == '"' || c == '\\') {
-            od_buf_addc(b, '\\');
-            od_buf_addc(b, (char)c);
+            *o++ = '\\';
+            *o++ = (char)c;
         } else if (c == '\n') {
-            od_buf_add(b, "\\n", 2);
+            *o++ = '\\';
+            *o++ = 'n';
         } else if (c == '\r') {
-            od_buf_add(b, "\\r", 2);
+            *o++ = '\\';
+            *o++ = 'r';
         } else if (c == '\t') {
-            od_buf_add(b, "\\t", 2);
+            *o++ = '\\';
+            *o++ = 't';
         } else {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            od_buf_add(b, u, 6);
+            *o++ = '\\';
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
         }
     }
-    od_buf_add(b, s + start, n - start);
-    od_buf_addc(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
 }

@@ -198,31 +198,107 @@ static void format_dt(struct od_buf *b, const char *fmt, const char *v)
     od_buf_json_str(b, out, n, 0);
 }
 
+/* A number's text from the database ("-12.50") in parts, when it is plain
+ * enough that the printf formats below can be written without strtod and
+ * printf: an optional '-', digits without a leading zero (or one 0), and
+ * optionally '.' and digits, whose trailing zeros are dropped. Significant
+ * digits at most 15 (DBL_DIG), so the double strtod makes of it prints
+ * back as the same digits. 0, or -1: take the strtod/printf path. */
+struct plain_num {
+    int neg;
+    const char *ip, *fp; /* integer and fraction digits */
+    size_t il, fl;       /* fl: without trailing zeros */
+    size_t fz;           /* leading zeros of the fraction when ip is "0" */
+};
+
+static int plain_number(const char *v, unsigned long len, struct plain_num *n)
+{
+    const char *e = v + len, *q = v;
+    size_t sig;
+    n->neg = q < e && *q == '-';
+    q += n->neg;
+    n->ip = q;
+    while (q < e && *q >= '0' && *q <= '9')
+        q++;
+    n->il = (size_t)(q - n->ip);
+    if (n->il == 0 || n->il > 15 || (n->il > 1 && n->ip[0] == '0'))
+        return -1;
+    n->fp = q;
+    n->fl = n->fz = 0;
+    if (q < e) {
+        if (*q++ != '.' || q == e)
+            return -1;
+        n->fp = q;
+        while (q < e && *q >= '0' && *q <= '9')
+            q++;
+        if (q != e)
+            return -1;
+        n->fl = (size_t)(q - n->fp);
+        while (n->fl && n->fp[n->fl - 1] == '0')
+            n->fl--;
+    }
+    if (n->il == 1 && n->ip[0] == '0') {
+        while (n->fz < n->fl && n->fp[n->fz] == '0')
+            n->fz++;
+        sig = n->fl - n->fz;
+    } else {
+        sig = n->il + n->fl;
+    }
+    return sig <= 15 ? 0 : -1;
+}
+
+/* printf("%.15g", strtod(v)) for a plain number: 1, or 0 when that would
+ * not be these digits ("0.00001" is 1e-05). */
+static int put_g15(struct od_buf *b, const struct plain_num *n)
+{
+    if (n->il == 1 && n->ip[0] == '0' && n->fl && n->fz > 3)
+        return 0;
+    if (n->neg)
+        od_buf_addc(b, '-');
+    od_buf_add(b, n->ip, n->il);
+    if (n->fl) {
+        od_buf_addc(b, '.');
+        od_buf_add(b, n->fp, n->fl);
+    }
+    return 1;
+}
+
 static void put_value(struct rjob *j, const struct od_field *f,
                       const char *v, unsigned long len, int isnull,
-                      const char *now)
+                      const char *now, const long long *ival)
 {
     struct od_buf *b = &j->out;
+    struct plain_num pn;
     char tmp[64];
     long long iv;
     double dv;
+    /* an integer column bound as an integer (run_select): what
+     * od_parse_ll would have read from its text */
+    if (ival && !isnull) {
+        v = "";
+        iv = *ival;
+    } else if (ival) {
+        ival = NULL;
+    }
     switch (f->wire) {
     case OD_W_INT:
-        if (isnull || od_parse_ll(v, &iv))
+        if (!ival && (isnull || od_parse_ll(v, &iv)))
             iv = 0;
-        od_buf_printf(b, "%lld", iv);
+        od_buf_add_ll(b, iv);
         break;
     case OD_W_INT_STR:
-        if (isnull || od_parse_ll(v, &iv))
+        if (!ival && (isnull || od_parse_ll(v, &iv)))
             iv = 0;
-        od_buf_printf(b, "\"%lld\"", iv);
+        od_buf_addc(b, '"');
+        od_buf_add_ll(b, iv);
+        od_buf_addc(b, '"');
         break;
     case OD_W_TEXT:
         od_buf_json_str(b, isnull ? "" : v, isnull ? 0 : len, 1);
         break;
     case OD_W_ENUM: {
         const char *name;
-        if (isnull || od_parse_ll(v, &iv))
+        if (!ival && (isnull || od_parse_ll(v, &iv)))
             iv = f->enm->first;
         name = od_enum_name(f->enm, (long)iv);
         if (name) {
@@ -234,8 +310,10 @@ static void put_value(struct rjob *j, const struct od_field *f,
         break;
     }
     case OD_W_BOOL:
-        od_buf_adds(b, !isnull && v[0] && strcmp(v, "0") != 0 ? "\"true\""
-                                                               : "\"false\"");
+        if (ival ? iv != 0 : !isnull && v[0] && strcmp(v, "0") != 0)
+            od_buf_add(b, "\"true\"", 6);
+        else
+            od_buf_add(b, "\"false\"", 7);
         break;
     case OD_W_DATE:
     case OD_W_DATETIME: {
@@ -258,16 +336,46 @@ static void put_value(struct rjob *j, const struct od_field *f,
             od_buf_json_str(b, v, len > 8 && v[2] == ':' ? 8 : len, 0);
         break;
     case OD_W_MONEY:
+        /* %.2f of a plain number with at most two decimals is its digits
+         * while the double's error (half a unit in the last place) stays
+         * well under 0.005: below 1e13 (< 2^44) it is at most 2^-10. */
+        if (!isnull && plain_number(v, len, &pn) == 0 && pn.fl <= 2 &&
+            pn.il <= 13) {
+            od_buf_addc(b, '"');
+            if (pn.neg)
+                od_buf_addc(b, '-');
+            od_buf_add(b, pn.ip, pn.il);
+            od_buf_addc(b, '.');
+            od_buf_add(b, pn.fp, pn.fl);
+            od_buf_add(b, "00", 2 - pn.fl);
+            od_buf_addc(b, '"');
+            break;
+        }
         if (isnull || parse_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.2f\"", dv);
         break;
     case OD_W_MONEY_RAW:
+        if (!isnull && plain_number(v, len, &pn) == 0) {
+            size_t at = b->len;
+            od_buf_addc(b, '"');
+            if (put_g15(b, &pn)) {
+                od_buf_addc(b, '"');
+                break;
+            }
+            b->len = at;
+        }
         if (isnull || parse_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.15g\"", dv);
         break;
     case OD_W_NUMBER:
+        /* "0" -> 0.0, "12.50" -> 12.5 */
+        if (!isnull && plain_number(v, len, &pn) == 0 && put_g15(b, &pn)) {
+            if (!pn.fl)
+                od_buf_add(b, ".0", 2);
+            break;
+        }
         if (isnull || parse_double(v, &dv))
             dv = 0;
         snprintf(tmp, sizeof tmp, "%.15g", dv);
@@ -276,10 +384,15 @@ static void put_value(struct rjob *j, const struct od_field *f,
         od_buf_adds(b, tmp);
         break;
     case OD_W_COLOR:
-        if (isnull || od_parse_ll(v, &iv))
+        if (!ival && (isnull || od_parse_ll(v, &iv)))
             iv = 0;
-        od_buf_printf(b, "\"%lld,%lld,%lld\"", (iv >> 16) & 255,
-                      (iv >> 8) & 255, iv & 255);
+        od_buf_addc(b, '"');
+        od_buf_add_ll(b, (iv >> 16) & 255);
+        od_buf_addc(b, ',');
+        od_buf_add_ll(b, (iv >> 8) & 255);
+        od_buf_addc(b, ',');
+        od_buf_add_ll(b, iv & 255);
+        od_buf_addc(b, '"');
         break;
     case OD_W_SERVERTIME:
         od_buf_json_str(b, now ? now : "", now ? strlen(now) : 0, 0);
@@ -293,8 +406,11 @@ static void put_value(struct rjob *j, const struct od_field *f,
             char *end;
             errno = 0;
             iv = strtoll(q, &end, 10);
-            if (end != q && !errno)
-                od_buf_printf(b, "%s%lld", n++ ? "," : "", iv);
+            if (end != q && !errno) {
+                if (n++)
+                    od_buf_addc(b, ',');
+                od_buf_add_ll(b, iv);
+            }
             q = end != q ? end : q + 1;
             while (*q == ',' || *q == ' ')
                 q++;
@@ -364,6 +480,37 @@ static int bind_params(MYSQL_STMT *st, struct pval *p, int n, MYSQL_BIND *b)
     return n ? (int)mysql_stmt_bind_param(st, b) : 0;
 }
 
+/* An integer column whose wire type reads it as a number: bound as a
+ * long long rather than as text (no int10_to_str and strtoll per value).
+ * Not for BIGINT UNSIGNED (od_parse_ll reads a value above LLONG_MAX as 0)
+ * nor ZEROFILL ("00" is true for OD_W_BOOL's text test). */
+static int int_column(const MYSQL_FIELD *mf, const struct od_field *f)
+{
+    if (!f || (mf->flags & ZEROFILL_FLAG))
+        return 0;
+    switch (f->wire) {
+    case OD_W_INT:
+    case OD_W_INT_STR:
+    case OD_W_ENUM:
+    case OD_W_BOOL:
+    case OD_W_COLOR:
+        break;
+    default:
+        return 0;
+    }
+    switch (mf->type) {
+    case MYSQL_TYPE_TINY:
+    case MYSQL_TYPE_SHORT:
+    case MYSQL_TYPE_INT24:
+    case MYSQL_TYPE_LONG:
+        return 1;
+    case MYSQL_TYPE_LONGLONG:
+        return !(mf->flags & UNSIGNED_FLAG);
+    default:
+        return 0;
+    }
+}
+
 /* Run the statement and write its rows as JSON objects. Returns the row
  * count, or -1 with j->status set. */
 static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
@@ -373,12 +520,20 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     const struct od_resource *r = j->r;
     MYSQL_STMT *st = od_conn_stmt(c, sql);
     MYSQL_BIND pb[MAX_PARAMS], *rb = NULL;
+    MYSQL_RES *meta = NULL;
+    MYSQL_FIELD *mf = NULL;
     char *bufs = NULL;
     unsigned long *lens = NULL;
     my_bool *nulls = NULL, *errs = NULL;
+    long long *ivals = NULL;
+    const struct od_field **colf = NULL; /* column -> field; NULL: NOW() */
+    unsigned char *isint = NULL;
+    struct od_buf keys;        /* ,"Name": of every field, in order */
+    size_t *koff = NULL;
     unsigned ncols, i;
     int rows = 0, rc, k, first;
 
+    od_buf_init(&keys);
     if (!st) {
         fail(j, 500, "The query for %s could not be prepared.", r->name);
         return -1;
@@ -394,23 +549,59 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
         return -1;
     }
     ncols = mysql_stmt_field_count(st);
+    if ((meta = mysql_stmt_result_metadata(st)))
+        mf = mysql_fetch_fields(meta);
     rb = calloc(ncols, sizeof *rb);
     bufs = malloc((size_t)ncols * COLBUF);
     lens = calloc(ncols, sizeof *lens);
     nulls = calloc(ncols, sizeof *nulls);
     errs = calloc(ncols, sizeof *errs);
-    if (!rb || !bufs || !lens || !nulls || !errs) {
+    ivals = calloc(ncols, sizeof *ivals);
+    colf = calloc(ncols, sizeof *colf);
+    isint = calloc(ncols, 1);
+    koff = calloc((size_t)r->nfields + 1, sizeof *koff);
+    if (!rb || !bufs || !lens || !nulls || !errs || !ivals || !colf ||
+        !isint || !koff) {
+        fail(j, 500, "Out of memory.");
+        rows = -1;
+        goto out;
+    }
+    /* the select list is every field but serverDateTime, in order */
+    for (k = 0, i = 0; k < r->nfields && i < ncols; k++)
+        if (r->fields[k].wire != OD_W_SERVERTIME)
+            colf[i++] = &r->fields[k];
+    for (k = 0; k < r->nfields; k++) {
+        const char *name = r->fields[k].name;
+        koff[k] = keys.len;
+        od_buf_addc(&keys, ',');
+        od_buf_json_str(&keys, name, strlen(name), 0);
+        od_buf_addc(&keys, ':');
+    }
+    koff[r->nfields] = keys.len;
+    if (keys.oom) {
         fail(j, 500, "Out of memory.");
         rows = -1;
         goto out;
     }
     for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_STRING;
-        rb[i].buffer = bufs + (size_t)i * COLBUF;
-        rb[i].buffer_length = COLBUF - 1;
-        rb[i].length = &lens[i];
+        isint[i] = mf && int_column(&mf[i], colf[i]);
+        if (isint[i]) {
+            /* No length or error pointer: the statement stays cached with
+             * this binding after these arrays are freed, and the client
+             * writes *length of a fixed-size binding again in a later
+             * mysql_stmt_execute when the result's metadata changed
+             * (valgrind: an invalid write there). Left NULL, the client
+             * points them into its own copy of the binding. */
+            rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            rb[i].buffer = &ivals[i];
+        } else {
+            rb[i].buffer_type = MYSQL_TYPE_STRING;
+            rb[i].buffer = bufs + (size_t)i * COLBUF;
+            rb[i].buffer_length = COLBUF - 1;
+            rb[i].length = &lens[i];
+            rb[i].error = &errs[i];
+        }
         rb[i].is_null = &nulls[i];
-        rb[i].error = &errs[i];
     }
     if (mysql_stmt_bind_result(st, rb)) {
         fail(j, 500, "The database could not return the rows.");
@@ -420,23 +611,28 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     if (as_list)
         od_buf_addc(&j->out, '[');
     while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        char *big[64] = {0};
+        char *big[64];
+        int nbig = 0;
         const char *now = NULL;
         unsigned ci = 0;
         /* fetch long values whole */
         for (i = 0; i < ncols && i < 64; i++) {
-            if (!nulls[i] && lens[i] >= COLBUF - 1) {
+            big[i] = NULL;
+            if (nulls[i] || isint[i])
+                continue;
+            if (lens[i] >= COLBUF - 1) {
                 MYSQL_BIND one;
                 big[i] = malloc(lens[i] + 1);
                 if (!big[i])
                     continue;
+                nbig++;
                 memset(&one, 0, sizeof one);
                 one.buffer_type = MYSQL_TYPE_STRING;
                 one.buffer = big[i];
                 one.buffer_length = lens[i] + 1;
                 mysql_stmt_fetch_column(st, &one, i, 0);
                 big[i][lens[i]] = '\0';
-            } else if (!nulls[i]) {
+            } else {
                 bufs[(size_t)i * COLBUF + lens[i]] = '\0';
             }
         }
@@ -448,29 +644,31 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
         for (k = 0, first = 1; k < r->nfields; k++) {
             const struct od_field *f = &r->fields[k];
             const char *v = "";
+            const long long *ival = NULL;
             unsigned long len = 0;
             int isnull = 1;
             /* serverDateTime: in GET answers only (POST/PUT omit it) */
             if (f->wire == OD_W_SERVERTIME && !with_st)
                 continue;
-            if (!first)
-                od_buf_addc(&j->out, ',');
+            od_buf_add(&j->out, keys.p + koff[k] + first,
+                       koff[k + 1] - koff[k] - (size_t)first);
             first = 0;
-            od_buf_json_str(&j->out, f->name, strlen(f->name), 0);
-            od_buf_addc(&j->out, ':');
             if (f->wire != OD_W_SERVERTIME) {
                 if (ci < ncols) {
                     isnull = nulls[ci];
                     len = lens[ci];
-                    v = ci < 64 && big[ci] ? big[ci]
-                                           : bufs + (size_t)ci * COLBUF;
+                    if (isint[ci])
+                        ival = &ivals[ci];
+                    else
+                        v = ci < 64 && big[ci] ? big[ci]
+                                               : bufs + (size_t)ci * COLBUF;
                 }
                 ci++;
             }
-            put_value(j, f, v, len, isnull, with_st ? now : "");
+            put_value(j, f, v, len, isnull, with_st ? now : "", ival);
         }
         od_buf_addc(&j->out, '}');
-        for (i = 0; i < 64; i++)
+        for (i = 0; nbig && i < ncols && i < 64; i++)
             free(big[i]);
         rows++;
     }
@@ -483,11 +681,18 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     }
 out:
     mysql_stmt_free_result(st);
+    if (meta)
+        mysql_free_result(meta);
     free(rb);
     free(bufs);
     free(lens);
     free(nulls);
     free(errs);
+    free(ivals);
+    free(colf);
+    free(isint);
+    free(koff);
+    od_buf_free(&keys);
     return rows;
 }
 
