@@ -8,6 +8,10 @@
  *              [--threads N] [--seconds S] [--min-key N]
  *   ceiling_db ... --query SQL     print the rows of SQL (tab-separated), exit
  *
+ * --page SIZE: the statement is scenario 3's page (two parameters, LIMIT ?
+ * OFFSET ?): LIMIT is SIZE and OFFSET a random multiple of SIZE below
+ * --max-key (the row count), as bench/scenario.lua's "simple" mode asks.
+ *
  * Built with -DCEILING_EMBEDDED against libmariadbd, --datadir DIR replaces
  * --socket: the embedded server on that data folder, started with the same
  * options as libodapi's (lib/db.c library_init), so the embedded backend
@@ -36,7 +40,7 @@
 static const char *o_socket, *o_db = "opendental", *o_user = "root";
 static const char *o_datadir, *o_query;
 static char *o_sql;
-static long o_threads = 4, o_min = 1, o_max;
+static long o_threads = 4, o_min = 1, o_max, o_page;
 static double o_seconds = 10;
 
 struct worker {
@@ -113,7 +117,7 @@ static void *run(void *arg)
     struct worker *w = arg;
     MYSQL *m;
     MYSQL_STMT *st;
-    MYSQL_BIND p, rb[MAXCOLS];
+    MYSQL_BIND p[2], rb[MAXCOLS];
     /* on the heap: a 64 KB static TLS block would not fit the small stacks
      * of the embedded server's own threads ("Can't initialize timers") */
     char (*bufs)[COLBUF] = malloc(sizeof(char[MAXCOLS][COLBUF]));
@@ -121,7 +125,7 @@ static void *run(void *arg)
         exit(1);
     unsigned long lens[MAXCOLS];
     my_bool nulls[MAXCOLS], errs[MAXCOLS];
-    long long key;
+    long long key, limit = o_page;
     unsigned ncols, i;
 
     mysql_thread_init();
@@ -136,9 +140,16 @@ static void *run(void *arg)
         fprintf(stderr, "ceiling_db: too many columns\n");
         exit(1);
     }
-    memset(&p, 0, sizeof p);
-    p.buffer_type = MYSQL_TYPE_LONGLONG;
-    p.buffer = &key;
+    memset(p, 0, sizeof p);
+    if (mysql_stmt_param_count(st) != (o_page ? 2u : 1u)) {
+        fprintf(stderr, "ceiling_db: the statement has %lu parameters\n",
+                mysql_stmt_param_count(st));
+        exit(1);
+    }
+    p[0].buffer_type = MYSQL_TYPE_LONGLONG;
+    p[0].buffer = o_page ? &limit : &key;
+    p[1].buffer_type = MYSQL_TYPE_LONGLONG;
+    p[1].buffer = &key;
     memset(rb, 0, sizeof rb);
     for (i = 0; i < ncols; i++) {
         rb[i].buffer_type = MYSQL_TYPE_STRING;
@@ -148,7 +159,7 @@ static void *run(void *arg)
         rb[i].is_null = &nulls[i];
         rb[i].error = &errs[i];
     }
-    if (mysql_stmt_bind_param(st, &p) || mysql_stmt_bind_result(st, rb)) {
+    if (mysql_stmt_bind_param(st, p) || mysql_stmt_bind_result(st, rb)) {
         fprintf(stderr, "ceiling_db: bind: %s\n", mysql_stmt_error(st));
         exit(1);
     }
@@ -157,7 +168,12 @@ static void *run(void *arg)
         double t0 = now_s(), dt;
         long b;
         int rc;
-        key = o_min + (long long)(splitmix(&w->seed) % (uint64_t)(o_max - o_min + 1));
+        if (o_page) { /* a random page: Offset k*SIZE below the row count */
+            long pages = o_max / o_page > 0 ? o_max / o_page : 1;
+            key = (long long)(splitmix(&w->seed) % (uint64_t)pages) * o_page;
+        } else {
+            key = o_min + (long long)(splitmix(&w->seed) % (uint64_t)(o_max - o_min + 1));
+        }
         if (mysql_stmt_execute(st)) {
             w->errors++;
             continue;
@@ -230,6 +246,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seconds")) o_seconds = atof(v);
         else if (!strcmp(a, "--min-key")) o_min = atol(v);
         else if (!strcmp(a, "--max-key")) o_max = atol(v);
+        else if (!strcmp(a, "--page")) o_page = atol(v);
         else if (!strcmp(a, "--query")) o_query = v;
         else if (!strcmp(a, "--datadir")) o_datadir = v;
         else goto usage;
@@ -308,6 +325,7 @@ int main(int argc, char **argv)
     return errs ? 1 : 0;
 usage:
     fprintf(stderr, "usage: ceiling_db --socket PATH --db NAME --sql-file FILE "
-                    "--max-key N [--min-key N] [--threads N] [--seconds S]\n");
+                    "--max-key N [--min-key N] [--threads N] [--seconds S] "
+                    "[--page SIZE]\n");
     return 2;
 }

@@ -255,13 +255,13 @@ bench_backend() {
 
     reset_peak "$pid"
     l=$(run_wrk "s3-$backend" "$CONNS" "$SECS" "$URL" simple "$npat")
-    record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" "$CONNS" "$l" - "$(rss_kb "$pid" VmHWM)"
+    record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" "$CONNS" "$l" "$DB3_CEIL_RPS" "$(rss_kb "$pid" VmHWM)"
     drain
 
     # one connection: the time of one page, not the queue in front of it
     # (at 50 connections a closed loop's latency is 50 / throughput)
     l=$(run_wrk "s3one-$backend" 1 "$SECS" "$URL" simple "$npat")
-    record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" 1 "$l" - "$(rss_kb "$pid" VmHWM)"
+    record "$backend" "3 GET /patients/Simple?Offset= (1000 rows)" 1 "$l" "$DB3_CEIL1_RPS" "$(rss_kb "$pid" VmHWM)"
     drain
 
     reset_peak "$pid"
@@ -311,7 +311,17 @@ capture_sql() {
         "SET GLOBAL general_log_file='$OUT/general.log'; SET GLOBAL general_log=1"
     curl -s -o /dev/null -H 'Authorization: ODFHIR NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z' \
         "$URL/api/v1/patients/2"
+    curl -s -o /dev/null -H 'Authorization: ODFHIR NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z' \
+        "$URL/api/v1/patients/Simple?Offset=1000"
     mariadb --no-defaults -S "$SOCK" -uroot -e "SET GLOBAL general_log=0"
+    # scenario 3's page, as prepared (LIMIT ? OFFSET ?)
+    sed -n 's/.*Prepare[[:space:]]*\(SELECT .* LIMIT ? OFFSET ?.*\)$/\1/p' \
+        "$OUT/general.log" | head -n 1 >"$OUT/s3.sql"
+    if [ -s "$OUT/s3.sql" ]; then
+        cp "$OUT/s3.sql" "$DATA/s3.sql"
+    elif [ -s "$DATA/s3.sql" ]; then
+        cp "$DATA/s3.sql" "$OUT/s3.sql"
+    fi
     # the log shows the executed statement (with "?" or the key)
     sed -n 's/.*\(Execute\|Prepare\)[[:space:]]*\(SELECT .* FROM `patient` t .* WHERE t.`PatNum` = \)\(?\|2\)$/\2?/p' \
         "$OUT/general.log" | head -n 1 >"$OUT/s1.sql"
@@ -323,6 +333,8 @@ capture_sql() {
 }
 
 DB_CEIL_RPS=-
+DB3_CEIL_RPS=-
+DB3_CEIL1_RPS=-
 db_ceiling() {
     [ -s "$OUT/s1.sql" ] || { [ -s "$DATA/s1.sql" ] && cp "$DATA/s1.sql" "$OUT/s1.sql"; } || {
         log "no SQL for the DB ceiling (run the server backend once)"; DB_CEIL_RPS=-; return 0; }
@@ -336,6 +348,21 @@ db_ceiling() {
     echo "$c" >"$OUT/ceiling-db-$backend.txt"
     DB_CEIL_RPS=$(kv qps "$c")
     row "$backend|ceiling: SELECT via C API, $POOL conns|$POOL|$DB_CEIL_RPS|$(kv p50_ms "$c")|$(kv p99_ms "$c")|-|-|-|$(kv errors "$c")"
+    # scenario 3's page through the C API: the same random pages, one
+    # connection (the page time) and the pool's (the page throughput)
+    [ -s "$OUT/s3.sql" ] || { [ -s "$DATA/s3.sql" ] && cp "$DATA/s3.sql" "$OUT/s3.sql"; } || {
+        log "no SQL for the page ceiling"; return 0; }
+    for t in 1 "$POOL"; do
+        if [ "$backend" = server ]; then
+            c=$($(pin_server) "$BIN/ceiling_db" --socket "$SOCK" --db "$DBNAME" \
+                --sql-file "$OUT/s3.sql" --max-key "$npat" --page 1000 --threads "$t" --seconds "$SECS")
+        else
+            c=$($(pin_server) "$BIN/ceiling_db_embedded" --datadir "$DATA/sandbox" --db opendental \
+                --sql-file "$OUT/s3.sql" --max-key "$npat" --page 1000 --threads "$t" --seconds "$SECS" 2>>"$OUT/ceiling-db-embedded.err")
+        fi
+        if [ "$t" = 1 ]; then DB3_CEIL1_RPS=$(kv qps "$c"); else DB3_CEIL_RPS=$(kv qps "$c"); fi
+        row "$backend|ceiling: page SELECT via C API, $t conns|$t|$(kv qps "$c")|$(kv p50_ms "$c")|$(kv p99_ms "$c")|-|-|-|$(kv errors "$c")"
+    done
 }
 
 # ---- the server backend ----------------------------------------------------------
