@@ -850,8 +850,9 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         goto fail;
     if ((rc = prepare_database(db, err, errlen)) != ODAPI_OK)
         goto fail;
-    od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s",
-           cfg->db_name, od_db_backend(db), db->version[0] ? db->version : "?");
+    od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
+           "through %s", cfg->db_name, od_db_backend(db),
+           db->version[0] ? db->version : "?", od_mysql_library());
 
     db->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (db->efd < 0) {

@@ -74,3 +74,11 @@ def test_unusable_embedded_library_is_one_clear_error(spawn, tmp_path):
     assert rc == 4, err
     assert "libmariadbd.so.19 has no function mysql_" in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_start_up_names_the_client_library(spawn, server_db):
+    srv = spawn("odlocal", ["--port", "0"] +
+                odlocal_args_for("server", server_db, None))
+    srv.stop()
+    text = "".join(srv.stdout) + srv.stderr()
+    assert "through libmariadb.so.3" in text, text
