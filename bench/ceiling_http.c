@@ -73,7 +73,12 @@ int main(int argc, char **argv)
     fclose(f);
     body_len = (size_t)n;
     signal(SIGPIPE, SIG_IGN);
-    base = event_base_new();
+    {   /* the same base configuration as libodapi's (lib/server.c) */
+        struct event_config *ec = event_config_new();
+        event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+        base = event_base_new_with_config(ec);
+        event_config_free(ec);
+    }
     http = evhttp_new(base);
     evhttp_set_default_content_type(http, "application/json");
     evhttp_set_gencb(http, on_request, NULL);
