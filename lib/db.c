@@ -734,6 +734,47 @@ static void datadir_clear(const char *dir)
     closedir(d);
 }
 
+
+/* stderr_hold: send this process's stderr to an unlinked temporary file;
+ * returns the saved descriptor of the real one, or -1 (nothing held).
+ * stderr_release: put it back, and if show, copy what was held to it. */
+static int stderr_hold(void)
+{
+    FILE *tf = tmpfile();
+    int saved;
+    if (!tf)
+        return -1;
+    fflush(stderr);
+    saved = dup(STDERR_FILENO);
+    if (saved < 0 || dup2(fileno(tf), STDERR_FILENO) < 0) {
+        if (saved >= 0)
+            close(saved);
+        fclose(tf);
+        return -1;
+    }
+    fclose(tf); /* the file lives on as descriptor 2 */
+    return saved;
+}
+
+static void stderr_release(int saved, int show)
+{
+    char buf[4096];
+    ssize_t n;
+    int held;
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    held = dup(STDERR_FILENO);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    if (held < 0)
+        return;
+    if (show && lseek(held, 0, SEEK_SET) == 0)
+        while ((n = read(held, buf, sizeof buf)) > 0)
+            if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+                break;
+    close(held);
+}
 /* A new embedded data folder is made, and the sandbox seeded, in a child
  * process that shuts the embedded server down cleanly: InnoDB cannot
  * recover a data folder whose very first run ended without a clean
@@ -767,6 +808,10 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
                  "new or empty folder for the sandbox", cfg->db_datadir);
         return ODAPI_E_CONFIG;
     }
+    /* Load the library before fork(): the child then only starts it, and
+     * never runs the dynamic loader in a copy of a threaded process. */
+    if (od_mysql_load(OD_MYSQL_EMBEDDED, err, errlen) != 0)
+        return ODAPI_E_DB_CONNECT;
     if (pipe(pfd) != 0) {
         snprintf(err, errlen, "pipe: %s", strerror(errno));
         return ODAPI_E_IO;
@@ -781,20 +826,27 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
     }
     if (pid == 0) {
         char cerr[512] = "";
-        int rc;
+        int rc, quiet, started;
+        MYSQL *m = NULL;
         close(pfd[0]);
+        /* A new data folder has no mysql.plugin or mysql.func yet, and the
+         * embedded server says so on stderr ("Got ERROR: ... errno: 2000")
+         * until make_system_tables creates them: keep its stderr until
+         * then, and show it only if this part fails. */
+        quiet = stderr_hold();
         rc = library_init(cfg, cerr, sizeof cerr);
-        if (rc == ODAPI_OK) {
-            MYSQL *m = connect_cfg(cfg, 0, cerr, sizeof cerr);
-            if (m) {
-                make_system_tables(m);
-                mysql_close(m);
-                rc = prepare_database(db, cerr, sizeof cerr);
-            } else {
-                rc = ODAPI_E_DB_CONNECT;
-            }
-            mysql_library_end();
+        started = rc == ODAPI_OK;
+        if (started && !(m = connect_cfg(cfg, 0, cerr, sizeof cerr)))
+            rc = ODAPI_E_DB_CONNECT;
+        if (m)
+            make_system_tables(m);
+        stderr_release(quiet, rc != ODAPI_OK);
+        if (m) {
+            mysql_close(m);
+            rc = prepare_database(db, cerr, sizeof cerr);
         }
+        if (started)
+            mysql_library_end();
         if (rc != ODAPI_OK && write(pfd[1], cerr, strlen(cerr)) < 0)
             rc = ODAPI_E_IO;
         _exit(rc == ODAPI_OK ? 0 : rc);
