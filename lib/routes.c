@@ -40,6 +40,9 @@ extern const struct od_resource od_res_patients, od_res_patients_simple,
     od_res_inssubs, od_res_patplans, od_res_benefits, od_res_claims,
     od_res_claimprocs, od_res_securitylogs, od_res_documents,
     od_res_documents_list, od_res_userods, od_res_toothinitials;
+extern const struct od_resource od_res_employers, od_res_employees,
+    od_res_pharmacies, od_res_laboratories, od_res_labturnarounds,
+    od_res_labcases;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -57,6 +60,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_benefits, &od_res_claims, &od_res_claimprocs,
     &od_res_securitylogs, &od_res_documents, &od_res_documents_list,
     &od_res_userods, &od_res_toothinitials,
+    &od_res_employers, &od_res_employees, &od_res_pharmacies,
+    &od_res_laboratories, &od_res_labturnarounds, &od_res_labcases,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
