@@ -43,6 +43,9 @@ extern const struct od_resource od_res_patients, od_res_patients_simple,
 extern const struct od_resource od_res_employers, od_res_employees,
     od_res_pharmacies, od_res_laboratories, od_res_labturnarounds,
     od_res_labcases;
+extern const struct od_resource od_res_covcats, od_res_covspans,
+    od_res_codegroups, od_res_discountplans, od_res_discountplansubs,
+    od_res_substitutionlinks_list, od_res_substitutionlinks;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -62,6 +65,9 @@ const struct od_resource *const od_resources[] = {
     &od_res_userods, &od_res_toothinitials,
     &od_res_employers, &od_res_employees, &od_res_pharmacies,
     &od_res_laboratories, &od_res_labturnarounds, &od_res_labcases,
+    &od_res_covcats, &od_res_covspans, &od_res_codegroups,
+    &od_res_discountplans, &od_res_discountplansubs,
+    &od_res_substitutionlinks_list, &od_res_substitutionlinks,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
