@@ -40,6 +40,9 @@ extern const struct od_resource od_res_patients, od_res_patients_simple,
     od_res_inssubs, od_res_patplans, od_res_benefits, od_res_claims,
     od_res_claimprocs, od_res_securitylogs, od_res_documents,
     od_res_documents_list, od_res_userods, od_res_toothinitials;
+extern const struct od_resource od_res_tasklists, od_res_tasks,
+    od_res_tasknotes, od_res_quickpastecats, od_res_quickpastenotes,
+    od_res_autonotes, od_res_autonotecontrols;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -57,6 +60,9 @@ const struct od_resource *const od_resources[] = {
     &od_res_benefits, &od_res_claims, &od_res_claimprocs,
     &od_res_securitylogs, &od_res_documents, &od_res_documents_list,
     &od_res_userods, &od_res_toothinitials,
+    &od_res_tasklists, &od_res_tasks, &od_res_tasknotes,
+    &od_res_quickpastecats, &od_res_quickpastenotes, &od_res_autonotes,
+    &od_res_autonotecontrols,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
