@@ -46,6 +46,9 @@ extern const struct od_resource od_res_employers, od_res_employees,
 extern const struct od_resource od_res_covcats, od_res_covspans,
     od_res_codegroups, od_res_discountplans, od_res_discountplansubs,
     od_res_substitutionlinks_list, od_res_substitutionlinks;
+extern const struct od_resource od_res_tasklists, od_res_tasks,
+    od_res_tasknotes, od_res_quickpastecats, od_res_quickpastenotes,
+    od_res_autonotes, od_res_autonotecontrols;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -68,6 +71,9 @@ const struct od_resource *const od_resources[] = {
     &od_res_covcats, &od_res_covspans, &od_res_codegroups,
     &od_res_discountplans, &od_res_discountplansubs,
     &od_res_substitutionlinks_list, &od_res_substitutionlinks,
+    &od_res_tasklists, &od_res_tasks, &od_res_tasknotes,
+    &od_res_quickpastecats, &od_res_quickpastenotes, &od_res_autonotes,
+    &od_res_autonotecontrols,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
