@@ -180,6 +180,9 @@ struct od_resource {
     const char *upsert_keys;   /* comma list of fields: PUT /name (no key)
                                   updates the row they match, else inserts
                                   it (POST rules); 200 + the row */
+    const char *before_put;    /* SQL run first in a PUT's transaction, each
+                                  ? = the key: makes a row the PUT needs
+                                  (patientnote rows exist only once used) */
 };
 
 /* ---- the engine (resource.c) --------------------------------------------- */

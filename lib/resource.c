@@ -1324,6 +1324,18 @@ static int work_write(struct od_conn *c, void *arg)
         goto rollback;
     if (j->upsert && j->op == OP_POST && upsert_find(c, j))
         goto rollback;
+    if (j->op == OP_PUT && r->before_put) {
+        struct pval kp[4];
+        int q = 0;
+        const char *x;
+        for (x = r->before_put; *x && q < 4; x++)
+            if (*x == '?') {
+                memset(&kp[q], 0, sizeof kp[q]);
+                pval_int(&kp[q++], j->key);
+            }
+        if (exec_stmt(c, j, r->before_put, kp, q, NULL, NULL))
+            goto rollback;
+    }
     if (j->op != OP_POST) {
         /* the row must exist (and is locked until the commit); its PatNum
          * goes into the securitylog row */
