@@ -49,6 +49,9 @@ extern const struct od_resource od_res_covcats, od_res_covspans,
 extern const struct od_resource od_res_tasklists, od_res_tasks,
     od_res_tasknotes, od_res_quickpastecats, od_res_quickpastenotes,
     od_res_autonotes, od_res_autonotecontrols;
+extern const struct od_resource od_res_apptfielddefs, od_res_patfielddefs,
+    od_res_patientnotes, od_res_patientnotes_put, od_res_popups,
+    od_res_procnotes, od_res_rxpats;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -74,6 +77,9 @@ const struct od_resource *const od_resources[] = {
     &od_res_tasklists, &od_res_tasks, &od_res_tasknotes,
     &od_res_quickpastecats, &od_res_quickpastenotes, &od_res_autonotes,
     &od_res_autonotecontrols,
+    &od_res_apptfielddefs, &od_res_patfielddefs, &od_res_patientnotes,
+    &od_res_patientnotes_put, &od_res_popups, &od_res_procnotes,
+    &od_res_rxpats,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
