@@ -49,6 +49,9 @@ extern const struct od_resource od_res_covcats, od_res_covspans,
 extern const struct od_resource od_res_tasklists, od_res_tasks,
     od_res_tasknotes, od_res_quickpastecats, od_res_quickpastenotes,
     od_res_autonotes, od_res_autonotecontrols;
+extern const struct od_resource od_res_adjustments, od_res_statements,
+    od_res_payplancharges, od_res_payplans;
+void od_register_payplan_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -74,6 +77,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_tasklists, &od_res_tasks, &od_res_tasknotes,
     &od_res_quickpastecats, &od_res_quickpastenotes, &od_res_autonotes,
     &od_res_autonotecontrols,
+    &od_res_adjustments, &od_res_statements, &od_res_payplancharges,
+    &od_res_payplans,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -82,6 +87,7 @@ void od_register_builtin_routes(odapi_server *srv)
     for (i = 0; od_resources[i]; i++)
         od_resource_register(srv, od_resources[i]);
     od_register_actions(srv);
+    od_register_payplan_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
