@@ -52,6 +52,9 @@ extern const struct od_resource od_res_tasklists, od_res_tasks,
 extern const struct od_resource od_res_apptfielddefs, od_res_patfielddefs,
     od_res_patientnotes, od_res_patientnotes_put, od_res_popups,
     od_res_procnotes, od_res_rxpats;
+extern const struct od_resource od_res_adjustments, od_res_statements,
+    od_res_payplancharges, od_res_payplans;
+void od_register_payplan_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -80,6 +83,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_apptfielddefs, &od_res_patfielddefs, &od_res_patientnotes,
     &od_res_patientnotes_put, &od_res_popups, &od_res_procnotes,
     &od_res_rxpats,
+    &od_res_adjustments, &od_res_statements, &od_res_payplancharges,
+    &od_res_payplans,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -88,6 +93,7 @@ void od_register_builtin_routes(odapi_server *srv)
     for (i = 0; od_resources[i]; i++)
         od_resource_register(srv, od_resources[i]);
     od_register_actions(srv);
+    od_register_payplan_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
