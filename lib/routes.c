@@ -49,6 +49,9 @@ extern const struct od_resource od_res_covcats, od_res_covspans,
 extern const struct od_resource od_res_tasklists, od_res_tasks,
     od_res_tasknotes, od_res_quickpastecats, od_res_quickpastenotes,
     od_res_autonotes, od_res_autonotecontrols;
+extern const struct od_resource od_res_usergroups, od_res_usergroupattaches,
+    od_res_computers, od_res_scheduleops, od_res_clockevents,
+    od_res_insverifies, od_res_claimtrackings, od_res_patientraces;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -74,6 +77,9 @@ const struct od_resource *const od_resources[] = {
     &od_res_tasklists, &od_res_tasks, &od_res_tasknotes,
     &od_res_quickpastecats, &od_res_quickpastenotes, &od_res_autonotes,
     &od_res_autonotecontrols,
+    &od_res_usergroups, &od_res_usergroupattaches, &od_res_computers,
+    &od_res_scheduleops, &od_res_clockevents, &od_res_insverifies,
+    &od_res_claimtrackings, &od_res_patientraces,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
