@@ -283,3 +283,84 @@ const struct od_resource od_res_patientraces = {
     .filters = patientrace_filters, .nfilters = N(patientrace_filters),
     .ops = OD_OP_GET_LIST, .missing = "PatientRace not found.",
 };
+
+/* ---- histappointments (read only) ------------------------------------------- */
+
+/* HistAppointment.cs HistAppointmentAction; Userod.cs EServiceTypes. */
+static const char *const histaction_names[] = {"Created", "Changed", "Missed",
+                                               "Cancelled", "Deleted"};
+static const struct od_enum enum_histaction = {
+    "HistApptAction", 0, N(histaction_names), histaction_names};
+static const char *const apptsource_names[] = {
+    "None", "EConnector", "Broadcaster", "BroadcastMonitor", "ServiceMainHQ"};
+static const struct od_enum enum_apptsource = {
+    "ApptSource", 0, N(apptsource_names), apptsource_names};
+
+static const struct od_field histappointment_fields[] = {
+    KEY("HistApptNum"),
+    RO("HistUserNum", OD_W_INT),
+    RO("HistDateTStamp", OD_W_DATETIME),
+    ROE("HistApptAction", &enum_histaction),
+    ROE("ApptSource", &enum_apptsource),
+    RO("AptNum", OD_W_INT),
+    RO("PatNum", OD_W_INT),
+    ROE("AptStatus", &od_enum_aptstatus),
+    RO("Pattern", OD_W_TEXT),
+    RO("Confirmed", OD_W_INT),
+    DERIVED("confirmed", OD_W_TEXT, "COALESCE(cf.ItemName, '')"),
+    RO("TimeLocked", OD_W_BOOL),
+    RO("Op", OD_W_INT),
+    RO("Note", OD_W_TEXT),
+    RO("ProvNum", OD_W_INT),
+    DERIVED("provAbbr", OD_W_TEXT, "COALESCE(pv.Abbr, '')"),
+    RO("ProvHyg", OD_W_INT),
+    RO("AptDateTime", OD_W_DATETIME),
+    RO("NextAptNum", OD_W_INT),
+    RO("UnschedStatus", OD_W_INT),
+    DERIVED("unschedStatus", OD_W_TEXT, "COALESCE(us.ItemName, '')"),
+    RO("IsNewPatient", OD_W_BOOL),
+    RO("ProcDescript", OD_W_TEXT),
+    RO("ClinicNum", OD_W_INT),
+    RO("IsHygiene", OD_W_BOOL),
+    RO("DateTStamp", OD_W_DATETIME),
+    RO("DateTimeArrived", OD_W_DATETIME),
+    RO("DateTimeSeated", OD_W_DATETIME),
+    RO("DateTimeDismissed", OD_W_DATETIME),
+    RO("DateTimeAskedToArrive", OD_W_DATETIME),
+    {"colorOverride", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0,
+     "ColorOverride"},
+    RO("AppointmentTypeNum", OD_W_INT),
+    RO("SecUserNumEntry", OD_W_INT),
+    RO("SecDateTEntry", OD_W_DATETIME),
+    ROE("Priority", &od_enum_aptpriority),
+    RO("PatternSecondary", OD_W_TEXT),
+    RO("ItemOrderPlanned", OD_W_INT),
+};
+
+static const struct od_filter histappointment_filters[] = {
+    {"HistApptAction", "t.HistApptAction = ?", OD_W_ENUM, &enum_histaction,
+     0, 0, NULL},
+    INTF("AptNum"),
+    INTF("PatNum"),
+    {"AptStatus", "t.AptStatus = ?", OD_W_ENUM, &od_enum_aptstatus, 0, 0,
+     NULL},
+    INTF("ClinicNum"),
+    /* the day the history row was written (HistDateTStamp) */
+    {"date", "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
+     OD_W_DATE, NULL, 0, 2, NULL},
+    {"dateStart", "t.HistDateTStamp >= ?", OD_W_DATE, NULL, 0, 0, NULL},
+    {"dateEnd", "t.HistDateTStamp < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
+     0, NULL},
+};
+
+const struct od_resource od_res_histappointments = {
+    .name = "histappointments", .table = "histappointment",
+    .pk = "HistApptNum",
+    .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
+             "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
+             "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
+    .fields = histappointment_fields, .nfields = N(histappointment_fields),
+    .filters = histappointment_filters,
+    .nfilters = N(histappointment_filters),
+    .ops = OD_OP_GET_LIST, .missing = "HistAppointment not found.",
+};

@@ -52,6 +52,7 @@ extern const struct od_resource od_res_tasklists, od_res_tasks,
 extern const struct od_resource od_res_usergroups, od_res_usergroupattaches,
     od_res_computers, od_res_scheduleops, od_res_clockevents,
     od_res_insverifies, od_res_claimtrackings, od_res_patientraces;
+extern const struct od_resource od_res_histappointments;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -80,6 +81,7 @@ const struct od_resource *const od_resources[] = {
     &od_res_usergroups, &od_res_usergroupattaches, &od_res_computers,
     &od_res_scheduleops, &od_res_clockevents, &od_res_insverifies,
     &od_res_claimtrackings, &od_res_patientraces,
+    &od_res_histappointments,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)

@@ -528,3 +528,91 @@ def test_patientraces(api):
          "heirarchicalCode": ""}]
     assert get(api, "patientraces?PatNum=%d&Offset=1&Limit=1" % pat) == \
         rows[1:2]
+
+
+# ---- histappointments ------------------------------------------------------
+
+HISTAPPOINTMENT = [
+    "HistApptNum", "HistUserNum", "HistDateTStamp", "HistApptAction",
+    "ApptSource", "AptNum", "PatNum", "AptStatus", "Pattern", "Confirmed",
+    "confirmed", "TimeLocked", "Op", "Note", "ProvNum", "provAbbr", "ProvHyg",
+    "AptDateTime", "NextAptNum", "UnschedStatus", "unschedStatus",
+    "IsNewPatient", "ProcDescript", "ClinicNum", "IsHygiene", "DateTStamp",
+    "DateTimeArrived", "DateTimeSeated", "DateTimeDismissed",
+    "DateTimeAskedToArrive", "colorOverride", "AppointmentTypeNum",
+    "SecUserNumEntry", "SecDateTEntry", "Priority", "PatternSecondary",
+    "ItemOrderPlanned"]
+
+
+def test_histappointments_errors(api):
+    read_only(api, "histappointments")
+    no_method(api, "GET", "histappointments/1")
+    assert all(list(r) == HISTAPPOINTMENT
+               for r in get(api, "histappointments"))
+    assert err(api, "GET", "histappointments?HistApptAction=Moved") == (
+        400, "HistApptAction is invalid.")
+    assert err(api, "GET", "histappointments?AptStatus=Gone") == (
+        400, "AptStatus is invalid.")
+    assert err(api, "GET", "histappointments?dateEnd=31-12-2030")[0] == 400
+    assert get(api, "histappointments?AptNum=99999999") == []
+
+
+def test_histappointments(api):
+    server_only(api)
+    pat = get(api, "patients/Simple?Limit=1")[0]["PatNum"]
+    prov = get(api, "providers")[0]
+    conf = db(api, "SELECT DefNum, ItemName FROM definition WHERE "
+                   "Category = 2 ORDER BY DefNum LIMIT 1")[0]
+    apt = 660000 + int(uuid.uuid4().int % 10000)
+
+    def hist(day, action, status, **kw):
+        cols = {"HistUserNum": 4, "HistDateTStamp": day + " 10:11:12",
+                "HistApptAction": action, "ApptSource": 0, "AptNum": apt,
+                "PatNum": pat, "AptStatus": status, "Pattern": "//XX//",
+                "Confirmed": conf[0], "Op": 2, "Note": "",
+                "ProvNum": prov["ProvNum"], "AptDateTime": day + " 09:00:00",
+                "ProcsColored": "", "ClinicNum": 0, "Priority": 0}
+        cols.update(kw)
+        return insert(api, "INSERT INTO histappointment (%s) VALUES (%s)" % (
+            ", ".join(cols), ", ".join("'%s'" % v for v in cols.values())))
+
+    made = [hist("2030-04-01", 0, 1, Note="booked\nby phone"),
+            hist("2030-04-02", 1, 1, ClinicNum=5, ApptSource=1,
+                 ColorOverride=0xFF0000, Priority=1, TimeLocked=1),
+            hist("2030-04-03", 4, 5, IsNewPatient=1)]
+    rows = get(api, "histappointments?AptNum=%d" % apt)
+    assert keys(rows, "HistApptNum") == made
+    first = rows[0]
+    assert list(first) == HISTAPPOINTMENT
+    assert first["HistUserNum"] == 4
+    assert first["HistDateTStamp"] == "2030-04-01 10:11:12"
+    assert (first["HistApptAction"], first["ApptSource"],
+            first["AptStatus"]) == ("Created", "None", "Scheduled")
+    assert (first["PatNum"], first["Confirmed"], first["confirmed"]) == (
+        pat, int(conf[0]), conf[1])
+    assert (first["ProvNum"], first["provAbbr"]) == (
+        prov["ProvNum"], prov["Abbr"])
+    assert first["Note"] == "booked by phone"
+    assert (first["TimeLocked"], first["Priority"]) == ("false", "Normal")
+    assert first["AptDateTime"] == "2030-04-01 09:00:00"
+    assert first["colorOverride"] == "0,0,0"
+    assert DATETIME.match(first["DateTStamp"])
+    second = rows[1]
+    assert (second["HistApptAction"], second["ApptSource"],
+            second["ClinicNum"], second["colorOverride"],
+            second["Priority"], second["TimeLocked"]) == (
+        "Changed", "EConnector", 5, "255,0,0", "ASAP", "true")
+    assert (rows[2]["HistApptAction"], rows[2]["AptStatus"],
+            rows[2]["IsNewPatient"]) == ("Deleted", "Broken", "true")
+    q = "histappointments?AptNum=%d&" % apt
+    assert get(api, q + "HistApptAction=Deleted") == rows[2:]
+    assert get(api, q + "AptStatus=Scheduled") == rows[:2]
+    assert get(api, q + "ClinicNum=5") == rows[1:2]
+    assert get(api, q + "PatNum=%d" % pat) == rows
+    assert get(api, q + "date=2030-04-02") == rows[1:2]
+    assert get(api, q + "dateStart=2030-04-02") == rows[1:]
+    assert get(api, q + "dateEnd=2030-04-02") == rows[:2]
+    assert get(api, q + "Offset=1&Limit=1") == rows[1:2]
+    allrows = get(api, "histappointments")
+    assert keys(allrows, "HistApptNum") == sorted(
+        keys(allrows, "HistApptNum"))
