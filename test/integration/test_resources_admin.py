@@ -473,6 +473,10 @@ def test_claimtrackings_round_trip(api):
     assert st == 200, upd2
     assert (upd2["TrackingErrorDefNum"], upd2["Note"],
             upd2["TrackingDefNum"]) == (0, "", track2)
+    # "" is not a status: ignored
+    assert err(api, "PUT", "claimtrackings/%d" % key,
+               {"TrackingDefNum": ""}) == (
+        400, "No fields to update were provided.")
     # not writable
     assert err(api, "PUT", "claimtrackings/%d" % key, {"ClaimNum": 1}) == (
         400, "No fields to update were provided.")
@@ -488,6 +492,12 @@ def test_claimtrackings_round_trip(api):
         ("Created", PERM_UPDATE_CUSTOM_TRACKING, 0),
         ("Updated", PERM_UPDATE_CUSTOM_TRACKING, 0),
         ("Updated", PERM_UPDATE_CUSTOM_TRACKING, 0)]
+    # Note and TrackingErrorDefNum are optional
+    st, bare, _ = api.request("POST", "claimtrackings", {
+        "ClaimNum": claim, "TrackingDefNum": track})
+    assert st == 201, bare
+    assert (bare["Note"], bare["TrackingErrorDefNum"],
+            bare["TrackingType"]) == ("", 0, "StatusHistory")
     rows = get(api, "claimtrackings")
     assert keys(rows, "ClaimTrackingNum") == sorted(
         keys(rows, "ClaimTrackingNum"))
