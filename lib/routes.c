@@ -55,6 +55,10 @@ extern const struct od_resource od_res_apptfielddefs, od_res_patfielddefs,
 extern const struct od_resource od_res_adjustments, od_res_statements,
     od_res_payplancharges, od_res_payplans;
 void od_register_payplan_actions(odapi_server *srv);
+extern const struct od_resource od_res_usergroups, od_res_usergroupattaches,
+    od_res_computers, od_res_scheduleops, od_res_clockevents,
+    od_res_insverifies, od_res_claimtrackings, od_res_patientraces;
+extern const struct od_resource od_res_histappointments;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -85,6 +89,10 @@ const struct od_resource *const od_resources[] = {
     &od_res_rxpats,
     &od_res_adjustments, &od_res_statements, &od_res_payplancharges,
     &od_res_payplans,
+    &od_res_usergroups, &od_res_usergroupattaches, &od_res_computers,
+    &od_res_scheduleops, &od_res_clockevents, &od_res_insverifies,
+    &od_res_claimtrackings, &od_res_patientraces,
+    &od_res_histappointments,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
