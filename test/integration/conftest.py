@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -191,6 +192,7 @@ def api(request, server_db, sandbox_dir):
     srv = Server("odlocal", ["--port", "0", "--log-level", "Warning"] +
                  odlocal_args_for(request.param, server_db, sandbox_dir))
     srv.backend = request.param
+    srv.db_name = server_db  # the server backend's database (db() below)
     srv.start()
     yield srv
     rc = srv.stop()
@@ -209,3 +211,21 @@ def spawn():
     yield _spawn
     for s in started:
         s.stop()
+
+
+# ---- helpers the resource tests share -----------------------------------
+
+def db(api, sql):
+    """SQL on the server backend's database; None on the embedded one."""
+    if api.backend != "server":
+        return None
+    return mysql(sql, db=api.db_name)
+
+
+def server_only(api):
+    if api.backend != "server":
+        pytest.skip("needs rows only SQL can make (server backend)")
+
+
+def uniq(prefix):
+    return "%s %s" % (prefix, uuid.uuid4().hex[:8])

@@ -17,11 +17,6 @@ SCHED_FIELDS = [
 EVIL = "'; DROP TABLE patient; --"
 
 
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
 def db_rows(api, sql):
     if api.backend != "server":
         return None

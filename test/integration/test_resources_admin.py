@@ -4,9 +4,8 @@ against the seeded test database and the embedded sandbox."""
 import re
 import uuid
 
-import pytest
 
-from conftest import mysql
+from conftest import db, server_only, uniq
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -28,30 +27,9 @@ PATIENTRACE = ["PatientRaceNum", "PatNum", "CdcrecCode", "descripition",
 PERM_UPDATE_CUSTOM_TRACKING, PERM_INSURANCE_VERIFICATION = 137, 169
 
 
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
-    if api.backend != "server":
-        return None
-    return mysql(sql, db=api.db_name)
-
-
-def server_only(api):
-    if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
-
-
 def insert(api, sql):
     """INSERT on the server backend; the new row's key."""
     return int(db(api, sql + "; SELECT LAST_INSERT_ID()")[0][0])
-
-
-def uniq(prefix):
-    return "%s %s" % (prefix, uuid.uuid4().hex[:8])
 
 
 def err(api, method, path, body=None):

@@ -33,11 +33,6 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 EVIL = "'; DROP TABLE patient; --"
 
 
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
 def db_rows(api, sql):
     """SQL on the server backend's database; None on the embedded one."""
     if api.backend != "server":

@@ -41,11 +41,6 @@ def db_rows(api, sql):
     return mysql(sql, db=api.db_name)
 
 
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
 def new_patient(api, **extra):
     body = {"LName": "Testperson", "FName": "Pat"}
     body.update(extra)

@@ -1,11 +1,10 @@
 """covcats, covspans, codegroups, discountplans, discountplansubs and
 substitutionlinks (lib/res_coverage.c), through HTTP against the seeded test
 database and the embedded sandbox."""
-import uuid
 
-import pytest
 
 from conftest import mysql
+from conftest import uniq
 
 COVCAT = ["CovCatNum", "Description", "DefaultPercent", "CovOrder",
           "IsHidden", "EbenefitCat"]
@@ -27,15 +26,6 @@ SUBSTLINK = ["SubstitutionLinkNum", "PlanNum", "CodeNum", "SubstitutionCode",
 
 # EnumPermType
 SETUP, INS_PLAN_EDIT, DP_ADD_DROP, DP_ADD, DP_EDIT = 8, 110, 161, 209, 210
-
-
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def uniq(prefix):
-    return "%s %s" % (prefix, uuid.uuid4().hex[:8])
 
 
 def post(api, path, body, status=201):

@@ -2,11 +2,10 @@
 labcases (lib/res_labs.c), through HTTP against the seeded test database and
 the embedded sandbox."""
 import re
-import uuid
 
 import pytest
 
-from conftest import mysql
+from conftest import db, uniq
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -27,27 +26,6 @@ LABCASE = ["LabCaseNum", "PatNum", "LaboratoryNum", "AptNum", "PlannedAptNum",
            "DateTStamp", "InvoiceNum"]
 
 PERM_SETUP, PERM_APPOINTMENT_EDIT, PERM_EMPLOYER_CREATE = 8, 27, 205
-
-
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
-    if api.backend != "server":
-        return None
-    return mysql(sql, db=api.db_name)
-
-
-def server_only(api):
-    if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
-
-
-def uniq(prefix):
-    return "%s %s" % (prefix, uuid.uuid4().hex[:8])
 
 
 def post(api, path, body, status=201):

@@ -24,11 +24,6 @@ DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 EVIL = "'; DROP TABLE patient; --"
 
 
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
 def db_rows(api, sql):
     if api.backend != "server":
         return None

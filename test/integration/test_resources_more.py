@@ -3,11 +3,9 @@ securitylog, document and userod descriptions, through HTTP against the
 seeded test database and the embedded sandbox."""
 import re
 import urllib.parse
-import uuid
 
-import pytest
 
-from conftest import mysql
+from conftest import db, server_only, uniq
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -103,27 +101,6 @@ DOCUMENT_LIST = ["DocNum", "MountNum", "filePath", "Description", "PatNum",
 USEROD = ["UserNum", "UserName", "userGroupNums", "EmployeeNum",
           "employeeName", "ClinicNum", "ProviderNum", "providerName",
           "emailAddress", "IsHidden", "UserNumCEMT", "IsPasswordResetRequired"]
-
-
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
-    if api.backend != "server":
-        return None
-    return mysql(sql, db=api.db_name)
-
-
-def server_only(api):
-    if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
-
-
-def uniq(prefix):
-    return "%s %s" % (prefix, uuid.uuid4().hex[:8])
 
 
 def q(s):

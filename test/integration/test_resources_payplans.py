@@ -8,7 +8,8 @@ import urllib.parse
 
 import pytest
 
-from conftest import DEMO_AUTH, mysql
+from conftest import DEMO_AUTH
+from conftest import db
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -35,18 +36,6 @@ PLAN = ["PayPlanNum", "PatNum", "Guarantor", "PayPlanDate", "APR", "Note",
 
 PERM_ADJ_CREATE, PERM_ADJ_EDIT, PERM_BILLING, PERM_PAYPLAN_EDIT = (
     17, 18, 62, 149)
-
-
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
-    if api.backend != "server":
-        return None
-    return mysql(sql, db=api.db_name)
 
 
 def need_server(api):

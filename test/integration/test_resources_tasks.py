@@ -4,11 +4,9 @@ autonotecontrols through HTTP against the seeded test database and the
 embedded sandbox. Rows the API cannot create (task lists, quick paste
 categories and notes) are made with SQL on the server backend only."""
 import re
-import uuid
 
-import pytest
 
-from conftest import mysql
+from conftest import db, server_only, uniq
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -32,27 +30,6 @@ CONTROL = ["AutoNoteControlNum", "Descript", "ControlType", "ControlLabel",
 PERM_AUTONOTE = 60
 PERM_TASKNOTE = 66
 PERM_TASK = 84
-
-
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
-    if api.backend != "server":
-        return None
-    return mysql(sql, db=api.db_name)
-
-
-def server_only(api):
-    if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
-
-
-def uniq(prefix):
-    return "%s %s" % (prefix, uuid.uuid4().hex[:8])
 
 
 def post(api, path, body, status=201):

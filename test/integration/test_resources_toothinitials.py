@@ -5,24 +5,12 @@ import re
 
 import pytest
 
-from conftest import mysql
+from conftest import db
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 TOOTHINITIAL = ["ToothInitialNum", "PatNum", "ToothNum", "InitialType",
                 "Movement", "DrawingSegment", "ColorDraw", "SecDateTEntry",
                 "SecDateTEdit", "DrawText"]
-
-
-@pytest.fixture(autouse=True)
-def _dbname(api, server_db):
-    api.db_name = server_db
-
-
-def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
-    if api.backend != "server":
-        return None
-    return mysql(sql, db=api.db_name)
 
 
 def new_patient(api):
