@@ -229,3 +229,31 @@ def server_only(api):
 
 def uniq(prefix):
     return "%s %s" % (prefix, uuid.uuid4().hex[:8])
+
+
+def post(api, path, body, status=201):
+    """POST; on 201 the Location header names the new row."""
+    st, obj, r = api.request("POST", path, body)
+    assert st == status, obj
+    if status == 201:
+        key = obj[list(obj)[0]]
+        assert r.getheader("Location", "").endswith(
+            "/api/v1/%s/%d" % (path, key))
+    return obj
+
+
+def put(api, path, body, status=200):
+    st, obj, _ = api.request("PUT", path, body)
+    assert st == status, obj
+    return obj
+
+
+def get(api, path):
+    st, obj, _ = api.request("GET", path)
+    assert st == 200, obj
+    return obj
+
+
+def err(api, method, path, body=None):
+    st, obj, _ = api.request(method, path, body)
+    return st, obj

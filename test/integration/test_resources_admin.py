@@ -5,7 +5,7 @@ import re
 import uuid
 
 
-from conftest import db, server_only, uniq
+from conftest import db, server_only, uniq, get, err
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -30,17 +30,6 @@ PERM_UPDATE_CUSTOM_TRACKING, PERM_INSURANCE_VERIFICATION = 137, 169
 def insert(api, sql):
     """INSERT on the server backend; the new row's key."""
     return int(db(api, sql + "; SELECT LAST_INSERT_ID()")[0][0])
-
-
-def err(api, method, path, body=None):
-    st, obj, _ = api.request(method, path, body)
-    return st, obj
-
-
-def get(api, path):
-    st, obj, _ = api.request("GET", path)
-    assert st == 200, obj
-    return obj
 
 
 def no_method(api, method, path, body=None):

@@ -4,7 +4,7 @@ database and the embedded sandbox."""
 
 
 from conftest import mysql
-from conftest import uniq
+from conftest import uniq, put, err, post
 
 COVCAT = ["CovCatNum", "Description", "DefaultPercent", "CovOrder",
           "IsHidden", "EbenefitCat"]
@@ -28,30 +28,10 @@ SUBSTLINK = ["SubstitutionLinkNum", "PlanNum", "CodeNum", "SubstitutionCode",
 SETUP, INS_PLAN_EDIT, DP_ADD_DROP, DP_ADD, DP_EDIT = 8, 110, 161, 209, 210
 
 
-def post(api, path, body, status=201):
-    st, obj, r = api.request("POST", path, body)
-    assert st == status, obj
-    if status == 201:
-        key = next(iter(obj.values()))
-        assert r.getheader("Location").endswith("/api/v1/%s/%d" % (path, key))
-    return obj
-
-
-def put(api, path, body, status=200):
-    st, obj, _ = api.request("PUT", path, body)
-    assert st == status, obj
-    return obj
-
-
 def get(api, path, status=200):
     st, obj, _ = api.request("GET", path)
     assert st == status, obj
     return obj
-
-
-def err(api, method, path, body=None):
-    st, obj, _ = api.request(method, path, body)
-    return st, obj
 
 
 def logs(api, perm, fkey):

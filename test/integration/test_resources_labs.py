@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import db, uniq
+from conftest import db, uniq, put, get, err, post
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -26,33 +26,6 @@ LABCASE = ["LabCaseNum", "PatNum", "LaboratoryNum", "AptNum", "PlannedAptNum",
            "DateTStamp", "InvoiceNum"]
 
 PERM_SETUP, PERM_APPOINTMENT_EDIT, PERM_EMPLOYER_CREATE = 8, 27, 205
-
-
-def post(api, path, body, status=201):
-    st, obj, r = api.request("POST", path, body)
-    assert st == status, obj
-    if status == 201:
-        key = obj[list(obj)[0]]
-        assert r.getheader("Location", "").endswith(
-            "/api/v1/%s/%d" % (path, key))
-    return obj
-
-
-def put(api, path, body, status=200):
-    st, obj, _ = api.request("PUT", path, body)
-    assert st == status, obj
-    return obj
-
-
-def err(api, method, path, body=None):
-    st, obj, _ = api.request(method, path, body)
-    return st, obj
-
-
-def get(api, path):
-    st, obj, _ = api.request("GET", path)
-    assert st == 200, obj
-    return obj
 
 
 def no_method(api, method, path, body=None):

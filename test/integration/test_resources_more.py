@@ -5,7 +5,7 @@ import re
 import urllib.parse
 
 
-from conftest import db, server_only, uniq
+from conftest import db, server_only, uniq, put, err, post
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -112,23 +112,6 @@ def new_patient(api):
                                  {"LName": "Moretest", "FName": "Pat"})
     assert status == 201, obj
     return obj["PatNum"]
-
-
-def post(api, path, body, status=201):
-    st, obj, r = api.request("POST", path, body)
-    assert st == status, obj
-    return obj
-
-
-def put(api, path, body, status=200):
-    st, obj, _ = api.request("PUT", path, body)
-    assert st == status, obj
-    return obj
-
-
-def err(api, method, path, body=None):
-    st, obj, _ = api.request(method, path, body)
-    return st, obj
 
 
 def changed_only(before, after, given):

@@ -6,7 +6,7 @@ only."""
 import re
 
 
-from conftest import db, server_only, uniq
+from conftest import db, server_only, uniq, put, get, err, post
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -29,33 +29,6 @@ PERM_SETUP = 8
 PERM_PROCNOTE = 53
 PERM_PATIENT_EDIT = 108
 PERM_POPUP = 143
-
-
-def post(api, path, body, status=201):
-    st, obj, r = api.request("POST", path, body)
-    assert st == status, obj
-    if status == 201:
-        key = list(obj)[0]
-        assert r.getheader("Location").endswith(
-            "/api/v1/%s/%d" % (path, obj[key]))
-    return obj
-
-
-def put(api, path, body, status=200):
-    st, obj, _ = api.request("PUT", path, body)
-    assert st == status, obj
-    return obj
-
-
-def get(api, path):
-    st, obj, _ = api.request("GET", path)
-    assert st == 200, obj
-    return obj
-
-
-def err(api, method, path, body=None):
-    st, obj, _ = api.request(method, path, body)
-    return st, obj
 
 
 def log_mark(api):

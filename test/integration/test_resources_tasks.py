@@ -6,7 +6,7 @@ categories and notes) are made with SQL on the server backend only."""
 import re
 
 
-from conftest import db, server_only, uniq
+from conftest import db, server_only, uniq, put, get, err, post
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -30,33 +30,6 @@ CONTROL = ["AutoNoteControlNum", "Descript", "ControlType", "ControlLabel",
 PERM_AUTONOTE = 60
 PERM_TASKNOTE = 66
 PERM_TASK = 84
-
-
-def post(api, path, body, status=201):
-    st, obj, r = api.request("POST", path, body)
-    assert st == status, obj
-    if status == 201:
-        key = list(obj)[0]
-        assert r.getheader("Location").endswith(
-            "/api/v1/%s/%d" % (path, obj[key]))
-    return obj
-
-
-def put(api, path, body, status=200):
-    st, obj, _ = api.request("PUT", path, body)
-    assert st == status, obj
-    return obj
-
-
-def get(api, path):
-    st, obj, _ = api.request("GET", path)
-    assert st == 200, obj
-    return obj
-
-
-def err(api, method, path, body=None):
-    st, obj, _ = api.request(method, path, body)
-    return st, obj
 
 
 def changed_only(before, after, given):
