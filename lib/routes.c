@@ -59,6 +59,9 @@ extern const struct od_resource od_res_usergroups, od_res_usergroupattaches,
     od_res_computers, od_res_scheduleops, od_res_clockevents,
     od_res_insverifies, od_res_claimtrackings, od_res_patientraces;
 extern const struct od_resource od_res_histappointments;
+extern const struct od_resource od_res_sheetdefs, od_res_sheetfields,
+    od_res_sheets, od_res_asapcomms, od_res_ehrpatients,
+    od_res_ehrpatients_put;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -93,6 +96,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_scheduleops, &od_res_clockevents, &od_res_insverifies,
     &od_res_claimtrackings, &od_res_patientraces,
     &od_res_histappointments,
+    &od_res_sheetdefs, &od_res_sheetfields, &od_res_sheets,
+    &od_res_asapcomms, &od_res_ehrpatients, &od_res_ehrpatients_put,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
