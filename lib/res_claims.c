@@ -547,8 +547,9 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
     if (run(c, "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
                "BankBranch, Note, ClinicNum, DepositNum, CarrierName, "
                "DateIssued, IsPartial, PayType, SecUserNumEntry, "
-               "SecDateEntry, PayGroup) VALUES (COALESCE(?, CURDATE()), ?, COALESCE(?, ''), "
-               "COALESCE(?, ''), COALESCE(?, ''), ?, 0, COALESCE(?, ''), "
+               "SecDateEntry, PayGroup) VALUES (COALESCE(?, CURDATE()), ?, "
+               "COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?, 0, "
+               "COALESCE(?, ''), "
                "COALESCE(?, '0001-01-01'), 0, ?, 0, CURDATE(), ?)",
             p, 10, NULL, &id))
         return -1;
