@@ -23,6 +23,9 @@ enum { PERM_INS_PAY_CREATE = 36, PERM_INS_PAY_EDIT = 37,
 /* ClaimProcStatus values (opendental-schema.md 4). */
 enum { CP_RECEIVED = 1, CP_SUPPLEMENTAL = 4, CP_ESTIMATE = 6 };
 
+/* EtransType ClaimPrinted (Etrans.cs). */
+enum { ETYPE_CLAIM_PRINTED = 1 };
+
 #define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
 #define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
 #define TXT(n, max) {n, NULL, OD_W_TEXT, NULL, 0, NULL, max, 0, NULL}
@@ -373,8 +376,11 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
 
 /* ---- PUT /claims/{ClaimNum}/Status -------------------------------------- */
 
-/* Marks a claim sent (ClaimStatus S) on DateSent; DateSentOrig, the date
- * it was first sent, is the one given, else kept once set, else DateSent. */
+/* As Open Dental marks a claim sent by hand (Etranss.SetClaimSentOrPrinted
+ * from the Edit Claim window): ClaimStatus S on DateSent, and an etrans row
+ * (ClaimPrinted, no clearinghouse) naming the claim's carriers.
+ * DateSentOrig, the date first sent, is set only on a claim never sent
+ * before: the one given, else DateSent. */
 static int do_claim_status(struct od_conn *c, struct cjob *j)
 {
     char r[MAXC][COLSZ];
@@ -397,8 +403,20 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
     p[2] = PS(j->date1);
     p[3] = PI(j->key);
     if (run(c, "UPDATE claim SET ClaimStatus = 'S', DateSent = ?, "
-               "DateSentOrig = COALESCE(?, IF(DateSentOrig = '0001-01-01', ?, "
-               "DateSentOrig)) WHERE ClaimNum = ?", p, 4, NULL, NULL))
+               "DateSentOrig = IF(DateSentOrig = '0001-01-01', COALESCE(?, "
+               "?), DateSentOrig) WHERE ClaimNum = ?", p, 4, NULL, NULL))
+        return -1;
+    p[0] = PI(ETYPE_CLAIM_PRINTED);
+    p[1] = PI(j->key);
+    if (run(c, "INSERT INTO etrans (DateTimeTrans, ClearingHouseNum, Etype, "
+               "ClaimNum, CarrierNum, CarrierNum2, PatNum, Note, UserNum) "
+               "SELECT NOW(), 0, ?, cl.ClaimNum, COALESCE(c1.CarrierNum, 0), "
+               "COALESCE(c2.CarrierNum, 0), cl.PatNum, '', 0 FROM claim cl "
+               "LEFT JOIN insplan i1 ON i1.PlanNum = cl.PlanNum LEFT JOIN "
+               "carrier c1 ON c1.CarrierNum = i1.CarrierNum LEFT JOIN insplan "
+               "i2 ON i2.PlanNum = cl.PlanNum2 AND cl.PlanNum2 <> 0 LEFT JOIN "
+               "carrier c2 ON c2.CarrierNum = i2.CarrierNum WHERE "
+               "cl.ClaimNum = ?", p, 2, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_CLAIM_SEND, j->developer, "Updated",
                           j->key, atoll(r[0]));

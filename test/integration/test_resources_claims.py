@@ -201,6 +201,9 @@ def test_etranss_rows(api):
 def test_claim_status(api):
     server_only(api)
     claim, pat, _, _, _ = make_claim(api, status="W")
+    plan_carrier = int(one(api, "SELECT i.CarrierNum FROM claim c JOIN "
+                                "insplan i ON i.PlanNum = c.PlanNum WHERE "
+                                "c.ClaimNum = %d" % claim)[0])
     since = mark(api)
     obj = put(api, "claims/%d/Status" % claim, {"DateSent": "2024-05-03"})
     assert list(obj)[:5] == CLAIM_FIRST and "serverDateTime" not in obj
@@ -208,19 +211,30 @@ def test_claim_status(api):
     assert obj == get(api, "claims/%d" % claim)
     orig = "SELECT DateSentOrig FROM claim WHERE ClaimNum = %d" % claim
     assert one(api, orig) == ["2024-05-03"]
-    # a resend keeps the original date unless one is given
-    put(api, "claims/%d/Status" % claim, {"DateSent": "2024-05-09"})
-    assert one(api, orig) == ["2024-05-03"]
+    # sent before: DateSentOrig stays, even when one is given
     obj = put(api, "claims/%d/Status" % claim,
               {"DateSent": "2024-05-10", "DateSentOrig": "2024-05-01"})
     assert obj["DateSent"] == "2024-05-10"
-    assert one(api, orig) == ["2024-05-01"]
-    assert logs(api, since, PERM_CLAIM_SEND, claim) == [("Updated", pat)] * 3
+    assert one(api, orig) == ["2024-05-03"]
+    assert logs(api, since, PERM_CLAIM_SEND, claim) == [("Updated", pat)] * 2
+    # one etrans per call: printed by hand, no clearinghouse
+    sent = get(api, "etranss?ClaimNum=%d" % claim)
+    assert len(sent) == 2 and all(list(e) == ETRANS for e in sent)
+    assert [(e["Etype"], e["PatNum"], e["CarrierNum"], e["ClearingHouseNum"])
+            for e in sent] == [("ClaimPrinted", pat, plan_carrier, 0)] * 2
+    assert DATETIME.match(sent[0]["DateTimeTrans"])
     db(api, "UPDATE claim SET ClaimStatus = 'R' WHERE ClaimNum = %d" % claim)
     assert err(api, "PUT", "claims/%d/Status" % claim,
                {"DateSent": "2024-05-11"}) == (
         400, "The claim has already been received.")
     assert get(api, "claims/%d" % claim)["DateSent"] == "2024-05-10"
+    assert len(get(api, "etranss?ClaimNum=%d" % claim)) == 2
+    # never sent: the DateSentOrig given
+    other, _, _, _, _ = make_claim(api, status="U")
+    put(api, "claims/%d/Status" % other,
+        {"DateSent": "2024-05-10", "DateSentOrig": "2024-05-01"})
+    assert one(api, "SELECT DateSentOrig, ClaimStatus FROM claim WHERE "
+                    "ClaimNum = %d" % other) == ["2024-05-01", "S"]
 
 
 def test_claim_delete_back_to_estimates(api):
