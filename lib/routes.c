@@ -62,6 +62,9 @@ extern const struct od_resource od_res_histappointments;
 extern const struct od_resource od_res_sheetdefs, od_res_sheetfields,
     od_res_sheets, od_res_asapcomms, od_res_ehrpatients,
     od_res_ehrpatients_put;
+extern const struct od_resource od_res_claimpayments, od_res_etranss,
+    od_res_etransmessagetexts;
+void od_register_claim_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -98,6 +101,7 @@ const struct od_resource *const od_resources[] = {
     &od_res_histappointments,
     &od_res_sheetdefs, &od_res_sheetfields, &od_res_sheets,
     &od_res_asapcomms, &od_res_ehrpatients, &od_res_ehrpatients_put,
+    &od_res_claimpayments, &od_res_etranss, &od_res_etransmessagetexts,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -107,6 +111,7 @@ void od_register_builtin_routes(odapi_server *srv)
         od_resource_register(srv, od_resources[i]);
     od_register_actions(srv);
     od_register_payplan_actions(srv);
+    od_register_claim_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
