@@ -59,6 +59,8 @@ extern const struct od_resource od_res_usergroups, od_res_usergroupattaches,
     od_res_computers, od_res_scheduleops, od_res_clockevents,
     od_res_insverifies, od_res_claimtrackings, od_res_patientraces;
 extern const struct od_resource od_res_histappointments;
+extern const struct od_resource od_res_perioexams, od_res_periomeasures,
+    od_res_treatplans, od_res_treatplanattaches, od_res_proctps;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -93,6 +95,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_scheduleops, &od_res_clockevents, &od_res_insverifies,
     &od_res_claimtrackings, &od_res_patientraces,
     &od_res_histappointments,
+    &od_res_perioexams, &od_res_periomeasures, &od_res_treatplans,
+    &od_res_treatplanattaches, &od_res_proctps,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
