@@ -65,6 +65,8 @@ extern const struct od_resource od_res_sheetdefs, od_res_sheetfields,
 extern const struct od_resource od_res_claimpayments, od_res_etranss,
     od_res_etransmessagetexts;
 void od_register_claim_actions(odapi_server *srv);
+extern const struct od_resource od_res_perioexams, od_res_periomeasures,
+    od_res_treatplans, od_res_treatplanattaches, od_res_proctps;
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -102,6 +104,8 @@ const struct od_resource *const od_resources[] = {
     &od_res_sheetdefs, &od_res_sheetfields, &od_res_sheets,
     &od_res_asapcomms, &od_res_ehrpatients, &od_res_ehrpatients_put,
     &od_res_claimpayments, &od_res_etranss, &od_res_etransmessagetexts,
+    &od_res_perioexams, &od_res_periomeasures, &od_res_treatplans,
+    &od_res_treatplanattaches, &od_res_proctps,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
