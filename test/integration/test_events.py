@@ -573,12 +573,17 @@ def test_receiver_down_then_up_loses_nothing(spawn, evdir, server_db):
     start_at = quiet_start(server_db)
     subscribe(s, "http://127.0.0.1:%d/down" % port, DateTimeStart=start_at)
     nums = patnums(server_db, 12)
-    first_change = db_now(server_db)
     for i in range(4):  # changes in several seconds, receiver down
         touch_patients(server_db, nums[3 * i:3 * i + 3])
         time.sleep(1.0)
     # the window has not moved past the first change (an empty window
-    # before it may have been passed over: nothing was in it)
+    # before it may have been passed over: nothing was in it). The first
+    # change is the touched rows' own stamp: a poll between reading the
+    # clock and the UPDATE may pass over the second before it.
+    first_change = mysql(
+        "SELECT DATE_FORMAT(MIN(DateTStamp), '%%Y-%%m-%%d %%H:%%i:%%s') "
+        "FROM patient WHERE PatNum IN (%s)" % ",".join(map(str, nums[:3])),
+        server_db)[0][0]
     moved_to = mysql("SELECT DATE_FORMAT(DateTimeStart, '%Y-%m-%d %H:%i:%s') "
                      "FROM apisubscription", server_db)[0][0]
     assert start_at <= moved_to <= first_change
@@ -662,9 +667,14 @@ def test_kill_9_mid_delivery_loses_nothing(spawn, evdir, server_db):
         touch_patients(server_db, nums)
         time.sleep(2.5)  # the POST is in flight, unanswered
         s.stop(sig=signal.SIGKILL)
-        assert mysql("SELECT DATE_FORMAT(DateTimeStart, '%Y-%m-%d "
-                     "%H:%i:%s') FROM apisubscription",
-                     server_db)[0][0] == start_at
+        # not past the changes (an empty window before them may have been
+        # passed over, if a poll came between subscribing and the UPDATE)
+        stamp = mysql("SELECT DATE_FORMAT(MIN(DateTStamp), "
+                      "'%%Y-%%m-%%d %%H:%%i:%%s') FROM patient WHERE PatNum "
+                      "IN (%s)" % ",".join(map(str, nums)), server_db)[0][0]
+        moved_to = mysql("SELECT DATE_FORMAT(DateTimeStart, '%Y-%m-%d "
+                         "%H:%i:%s') FROM apisubscription", server_db)[0][0]
+        assert start_at <= moved_to <= stamp
         slow.mode = "ok"
         touch_patients(server_db, nums[:1])  # one more change meanwhile
         start(spawn, evdir)
