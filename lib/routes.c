@@ -65,6 +65,7 @@ extern const struct od_resource od_res_sheetdefs, od_res_sheetfields,
 extern const struct od_resource od_res_claimpayments, od_res_etranss,
     od_res_etransmessagetexts;
 void od_register_claim_actions(odapi_server *srv);
+void od_register_account_actions(odapi_server *srv);
 extern const struct od_resource od_res_perioexams, od_res_periomeasures,
     od_res_treatplans, od_res_treatplanattaches, od_res_proctps;
 
@@ -116,6 +117,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_actions(srv);
     od_register_payplan_actions(srv);
     od_register_claim_actions(srv);
+    od_register_account_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
