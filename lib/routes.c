@@ -68,6 +68,7 @@ void od_register_claim_actions(odapi_server *srv);
 void od_register_account_actions(odapi_server *srv);
 extern const struct od_resource od_res_perioexams, od_res_periomeasures,
     od_res_treatplans, od_res_treatplanattaches, od_res_proctps;
+void od_register_procgroup_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -118,6 +119,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_payplan_actions(srv);
     od_register_claim_actions(srv);
     od_register_account_actions(srv);
+    od_register_procgroup_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
