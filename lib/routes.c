@@ -67,6 +67,8 @@ extern const struct od_resource od_res_claimpayments, od_res_etranss,
 void od_register_claim_actions(odapi_server *srv);
 extern const struct od_resource od_res_perioexams, od_res_periomeasures,
     od_res_treatplans, od_res_treatplanattaches, od_res_proctps;
+extern const struct od_resource od_res_eobattaches;
+void od_register_family_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -106,6 +108,7 @@ const struct od_resource *const od_resources[] = {
     &od_res_claimpayments, &od_res_etranss, &od_res_etransmessagetexts,
     &od_res_perioexams, &od_res_periomeasures, &od_res_treatplans,
     &od_res_treatplanattaches, &od_res_proctps,
+    &od_res_eobattaches,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -116,6 +119,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_actions(srv);
     od_register_payplan_actions(srv);
     od_register_claim_actions(srv);
+    od_register_family_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
