@@ -6,7 +6,8 @@
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 
-enum { PERM_SECURITY_ADMIN = 24 };
+enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
+       PERM_IMAGE_EDIT = 89 };
 
 /* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
  * defcat, col, check, fk}. */
@@ -151,20 +152,29 @@ static const struct od_enum enum_imgtype = {"ImgType", 0, N(imgtype_names),
 
 #define DOC_JOINS "LEFT JOIN definition dc ON dc.DefNum = t.DocCategory"
 
-/* GET /documents/{DocNum} */
+/* GET, PUT and DELETE /documents/{DocNum} */
 static const struct od_field document_fields[] = {
     KEY("DocNum"),
-    RO("Description", OD_W_TEXT),
-    RO("DateCreated", OD_W_DATETIME),
-    RO("DocCategory", OD_W_INT),
+    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    FLD("DateCreated", OD_W_DATETIME, 0),
+    /* an image category (definition Category 18) */
+    {"DocCategory", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
+     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
     DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
-    {"ImgType", NULL, OD_W_ENUM, &enum_imgtype, OD_F_RO, NULL, 0, 0, NULL},
-    RO("ToothNumbers", OD_W_TEXT),
+    {"ImgType", NULL, OD_W_ENUM, &enum_imgtype, 0, NULL, 0, 0, NULL},
+    {"ToothNumbers", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
     RO("DateTStamp", OD_W_DATETIME),
-    RO("ProvNum", OD_W_INT),
-    RO("PrintHeading", OD_W_BOOL),
+    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
+     "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    FLD("PrintHeading", OD_W_BOOL, 0),
+};
+
+/* a document always has a category: 0 is not one */
+static const struct od_check document_checks[] = {
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "DocCategory", 400,
+     "DocCategory is invalid."},
 };
 
 /* GET /documents?PatNum=: another shape (spec Appendix A) */
@@ -199,7 +209,13 @@ const struct od_resource od_res_documents = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS,
     .fields = document_fields, .nfields = N(document_fields),
-    .ops = OD_OP_GET_ONE, .missing = "Document not found",
+    .ops = OD_OP_GET_ONE | OD_OP_PUT | OD_OP_DELETE,
+    .missing = "Document not found",
+    /* PUT and DELETE: the row only, no file (docs/resources.md) */
+    .write_perm = ODAPI_PERM_ALL_OTHERS,
+    .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
+    .log_noun = "Document", .patnum_col = "PatNum",
+    .checks = document_checks, .nchecks = N(document_checks),
 };
 
 const struct od_resource od_res_documents_list = {

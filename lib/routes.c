@@ -69,6 +69,8 @@ void od_register_account_actions(odapi_server *srv);
 extern const struct od_resource od_res_perioexams, od_res_periomeasures,
     od_res_treatplans, od_res_treatplanattaches, od_res_proctps;
 void od_register_procgroup_actions(odapi_server *srv);
+extern const struct od_resource od_res_eobattaches;
+void od_register_family_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -108,6 +110,7 @@ const struct od_resource *const od_resources[] = {
     &od_res_claimpayments, &od_res_etranss, &od_res_etransmessagetexts,
     &od_res_perioexams, &od_res_periomeasures, &od_res_treatplans,
     &od_res_treatplanattaches, &od_res_proctps,
+    &od_res_eobattaches,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -120,6 +123,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_claim_actions(srv);
     od_register_account_actions(srv);
     od_register_procgroup_actions(srv);
+    od_register_family_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
