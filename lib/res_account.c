@@ -312,12 +312,10 @@ static int work(struct od_conn *c, void *arg)
     int rc;
     j->status = 0;
     j->msg[0] = '\0';
-    if (mysql_query(c->m, "START TRANSACTION")) {
-        od_conn_note_error(c, mysql_errno(c->m));
-        goto failed;
-    }
+    if (od_tx_begin(c) != 0)
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     rc = j->act == A_REFUND ? do_refund(c, j) : do_partial(c, j);
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0) {
+    if (od_tx_end(c, rc) == 0) {
         j->status = j->act == A_REFUND ? 201 : 200;
         snprintf(key, sizeof key, "%lld",
                  j->act == A_REFUND ? j->newkey : j->key);
@@ -334,19 +332,7 @@ static int work(struct od_conn *c, void *arg)
         }
         return OD_WORK_DONE;
     }
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
-    if (!c->lost)
-        mysql_query(c->m, "ROLLBACK");
-failed:
-    if (c->lost) {
-        afail(j, 503, "The database is not available.");
-        j->status = 0;
-        return OD_WORK_RETRY; /* nothing was committed */
-    }
-    if (!j->status)
-        afail(j, 500, "The database refused the change.");
-    return OD_WORK_DONE;
+    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
 }
 
 static void done(void *arg, int status)

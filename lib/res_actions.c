@@ -336,30 +336,16 @@ static int work_write(struct od_conn *c, void *arg)
     struct ajob *j = arg;
     int rc;
     j->status = 0;
-    if (mysql_query(c->m, "START TRANSACTION")) {
-        od_conn_note_error(c, mysql_errno(c->m));
-        goto failed;
-    }
+    if (od_tx_begin(c) != 0)
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     rc = j->kind == A_BREAK  ? do_break(c, j)
          : j->kind == A_NOTE ? do_note(c, j)
                              : do_confirm(c, j);
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0) {
+    if (od_tx_end(c, rc) == 0) {
         j->status = 200;
         return OD_WORK_DONE;
     }
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
-    if (!c->lost)
-        mysql_query(c->m, "ROLLBACK");
-failed:
-    if (c->lost) {
-        j->status = 0;
-        afail(j, 503, "The database is not available.");
-        return OD_WORK_RETRY; /* nothing was committed */
-    }
-    if (!j->status)
-        afail(j, 500, "The database refused the change.");
-    return OD_WORK_DONE;
+    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
 }
 
 /* ---- Slots ----------------------------------------------------------------- */

@@ -630,10 +630,8 @@ static int work(struct od_conn *c, void *arg)
     int rc;
     j->status = 0;
     j->msg[0] = '\0';
-    if (mysql_query(c->m, "START TRANSACTION")) {
-        od_conn_note_error(c, mysql_errno(c->m));
-        goto failed;
-    }
+    if (od_tx_begin(c) != 0)
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     switch (j->act) {
     case A_CLAIM_DELETE:
         rc = do_claim_delete(c, j);
@@ -647,7 +645,7 @@ static int work(struct od_conn *c, void *arg)
     default:
         rc = do_pay_delete(c, j);
     }
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0) {
+    if (od_tx_end(c, rc) == 0) {
         if (j->act == A_CLAIM_STATUS) {
             res = &od_res_claims;
             where = "t.ClaimNum = ?";
@@ -674,19 +672,7 @@ static int work(struct od_conn *c, void *arg)
         }
         return OD_WORK_DONE;
     }
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
-    if (!c->lost)
-        mysql_query(c->m, "ROLLBACK");
-failed:
-    if (c->lost) {
-        cfail(j, 503, "The database is not available.");
-        j->status = 0;
-        return OD_WORK_RETRY; /* nothing was committed */
-    }
-    if (!j->status)
-        cfail(j, 500, "The database refused the change.");
-    return OD_WORK_DONE;
+    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
 }
 
 static void done(void *arg, int status)

@@ -445,12 +445,10 @@ static int work_close(struct od_conn *c, void *arg)
     const char *params[1];
     int rc;
     j->status = 0;
-    if (mysql_query(c->m, "START TRANSACTION")) {
-        od_conn_note_error(c, mysql_errno(c->m));
-        goto failed;
-    }
+    if (od_tx_begin(c) != 0)
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     rc = do_close(c, j);
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0) {
+    if (od_tx_end(c, rc) == 0) {
         /* the closed plan, as GET /payplans/{PayPlanNum} writes it */
         snprintf(key, sizeof key, "%lld", j->plan);
         params[0] = key;
@@ -469,19 +467,7 @@ static int work_close(struct od_conn *c, void *arg)
         j->status = 200;
         return OD_WORK_DONE;
     }
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
-    if (!c->lost)
-        mysql_query(c->m, "ROLLBACK");
-failed:
-    if (c->lost) {
-        j->status = 0;
-        pfail(j, 503, "The database is not available.");
-        return OD_WORK_RETRY; /* nothing was committed */
-    }
-    if (!j->status)
-        pfail(j, 500, "The database refused the change.");
-    return OD_WORK_DONE;
+    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
 }
 
 static void close_done(void *arg, int status)

@@ -633,10 +633,8 @@ static int work(struct od_conn *c, void *arg)
         }
         return OD_WORK_DONE;
     }
-    if (mysql_query(c->m, "START TRANSACTION")) {
-        od_conn_note_error(c, mysql_errno(c->m));
-        goto failed;
-    }
+    if (od_tx_begin(c) != 0)
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     switch (j->act) {
     case A_POST:
         rc = do_post(c, j);
@@ -647,7 +645,7 @@ static int work(struct od_conn *c, void *arg)
     default:
         rc = do_delete(c, j);
     }
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0) {
+    if (od_tx_end(c, rc) == 0) {
         j->status = j->act == A_POST ? 201 : 200;
         if (j->act == A_DELETE)
             return OD_WORK_DONE;
@@ -660,19 +658,7 @@ static int work(struct od_conn *c, void *arg)
                           : "The change was made but could not be read.");
         return OD_WORK_DONE;
     }
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
-    if (!c->lost)
-        mysql_query(c->m, "ROLLBACK");
-failed:
-    if (c->lost) {
-        gfail(j, 503, "The database is not available.");
-        j->status = 0;
-        return OD_WORK_RETRY; /* nothing was committed */
-    }
-    if (!j->status)
-        gfail(j, 500, "The database refused the change.");
-    return OD_WORK_DONE;
+    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
 }
 
 static void done(void *arg, int status)

@@ -192,6 +192,20 @@ void od_resource_register(odapi_server *srv, const struct od_resource *r);
 /* Free the statements the engine keeps per process (odapi_global_cleanup). */
 void od_resource_global_cleanup(void);
 
+/* A hand-written write's transaction (worker thread):
+ *   if (od_tx_begin(c) != 0)
+ *       return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+ *   rc = the work (0 or -1, having set j->status/j->msg on a refusal);
+ *   if (od_tx_end(c, rc) == 0) { committed: read the row back; DONE }
+ *   return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+ * od_tx_end commits when rc is 0 (0 on success) and otherwise rolls back
+ * (-1). od_tx_failed answers for a failure: OD_WORK_RETRY when the
+ * connection was lost (nothing was committed; the job runs again on a new
+ * connection), else OD_WORK_DONE with a 500 unless the work set a status. */
+int od_tx_begin(struct od_conn *c);
+int od_tx_end(struct od_conn *c, int rc);
+int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize);
+
 /* One securitylog row: PermType perm, LogText "{verb} by {developer}
  * through API.", LogSource API. For hand-written writes inside their own
  * transaction; 0, or -1 after od_conn_note_error. */
