@@ -83,4 +83,42 @@ void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
  * and by tools that need a connection of their own). */
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);
 
+/* ---- one statement, for hand-written work (stmt.c) -------------------------
+ * A parameter is an integer, a double, a string or NULL (OD_PI/OD_PD/OD_PS/
+ * OD_PNULL). od_exec runs a statement: 0, or -1 with the error noted on the
+ * connection; affected rows and the new AUTO_INCREMENT key when asked for.
+ * od_query_row reads the first row's first ncols columns as text (NULL and
+ * a missing row give ""; longer values are cut to OD_COLSZ - 1): 1 found,
+ * 0 no row, -1 error. */
+struct od_prm {
+    enum { OD_P_INT, OD_P_DBL, OD_P_STR, OD_P_NULL } k;
+    long long i;
+    double d;
+    const char *s;
+};
+#define OD_PI(v) ((struct od_prm){OD_P_INT, (v), 0, NULL})
+#define OD_PD(v) ((struct od_prm){OD_P_DBL, 0, (v), NULL})
+#define OD_PS(v) ((struct od_prm){OD_P_STR, 0, 0, (v)})
+#define OD_PNULL ((struct od_prm){OD_P_NULL, 0, 0, NULL})
+#define OD_MAXPRM 16
+#define OD_MAXCOL 8
+#define OD_COLSZ 256
+
+int od_exec(struct od_conn *c, const char *sql, struct od_prm *p, int n,
+            long long *affected, long long *id);
+int od_query_row(struct od_conn *c, const char *sql, struct od_prm *p, int n,
+                 int ncols, char out[][OD_COLSZ]);
+/* The first row's first ncols columns as integers (NULL and a missing row
+ * give 0): 1 found, 0 no row, -1 error. */
+int od_query_ll(struct od_conn *c, const char *sql, struct od_prm *p, int n,
+                int ncols, long long *out);
+/* Every row's first ncols columns as integers (NULL reads 0), handed to
+ * fn (which returns nonzero to be called no more); the row count, or -1. */
+long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
+                      int n, int ncols,
+                      int (*fn)(void *ctx, const long long *v), void *ctx);
+/* A statement's failure: noted on the connection, logged unless the
+ * connection was lost; returns -1. */
+int od_stmt_failed(struct od_conn *c, MYSQL_STMT *st);
+
 #endif /* ODAPI_DB_INTERNAL_H */

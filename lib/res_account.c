@@ -53,97 +53,6 @@ static void afail(struct ajob *j, int status, const char *msg)
     snprintf(j->msg, sizeof j->msg, "%s", msg);
 }
 
-/* Parameters: 'i' a long long from li[], 'd' a double from ld[], in the
- * order types lists them. */
-struct params {
-    const char *types;
-    long long li[4];
-    double ld[4];
-};
-
-static int bind_all(MYSQL_STMT *st, struct params *p, MYSQL_BIND *b,
-                    long long *iv, double *dv)
-{
-    int n = (int)strlen(p->types), i, ni = 0, nd = 0;
-    if (n > 4)
-        return -1;
-    memset(b, 0, sizeof(MYSQL_BIND) * 4);
-    for (i = 0; i < n; i++) {
-        if (p->types[i] == 'd') {
-            dv[i] = p->ld[nd++];
-            b[i].buffer_type = MYSQL_TYPE_DOUBLE;
-            b[i].buffer = &dv[i];
-        } else {
-            iv[i] = p->li[ni++];
-            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            b[i].buffer = &iv[i];
-        }
-    }
-    return n ? mysql_stmt_bind_param(st, b) : 0;
-}
-
-/* Run a statement; the new AUTO_INCREMENT key in *id when asked. */
-static int run(struct od_conn *c, const char *sql, struct params *p,
-               long long *id)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[4];
-    long long iv[4];
-    double dv[4];
-    if (!st)
-        return -1;
-    if (bind_all(st, p, b, iv, dv) || mysql_stmt_execute(st)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        if (!c->lost)
-            od_conn_log(c, ODAPI_LOG_ERROR, "payments: %s",
-                        mysql_stmt_error(st));
-        return -1;
-    }
-    if (id)
-        *id = (long long)mysql_stmt_insert_id(st);
-    mysql_stmt_free_result(st);
-    return 0;
-}
-
-/* The first row's integer columns (up to 4): 1 found, 0 none, -1. */
-static int row(struct od_conn *c, const char *sql, struct params *p,
-               int ncols, long long *out)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb[4], rb[4];
-    my_bool nul[4];
-    long long iv[4];
-    double dv[4];
-    int i, rc, found = 0;
-    if (!st || ncols > 4)
-        return -1;
-    memset(rb, 0, sizeof rb);
-    for (i = 0; i < ncols; i++) {
-        out[i] = 0;
-        rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-        rb[i].buffer = &out[i];
-        rb[i].is_null = &nul[i];
-    }
-    if (bind_all(st, p, pb, iv, dv) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, rb)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        if (!found)
-            for (i = 0; i < ncols; i++)
-                if (nul[i])
-                    out[i] = 0;
-        found = 1;
-    }
-    if (rc != MYSQL_NO_DATA) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        found = -1;
-    }
-    mysql_stmt_free_result(st);
-    return found;
-}
-
 /* ---- POST /payments/Refund ----------------------------------------------- */
 
 /* A refund (Open Dental's "return a payment"): a new payment of the
@@ -153,14 +62,16 @@ static int row(struct od_conn *c, const char *sql, struct params *p,
  * with a negative split (a refund, or a transfer). */
 static int do_refund(struct od_conn *c, struct ajob *j)
 {
-    struct params p = {"i", {j->key}, {0}};
+    struct od_prm p[2] = {OD_PI(j->key)};
     long long a[4];
-    switch (row(c, "SELECT p.PatNum, (SELECT COUNT(*) FROM paysplit s "
-                   "WHERE s.PayNum = p.PayNum AND (s.PayPlanNum <> 0 OR "
-                   "s.PayPlanChargeNum <> 0)), (SELECT COUNT(*) FROM "
-                   "paysplit s WHERE s.PayNum = p.PayNum AND s.SplitAmt < "
-                   "0), p.PayAmt <= 0 FROM payment p WHERE p.PayNum = ? "
-                   "FOR UPDATE", &p, 4, a)) {
+    switch (od_query_ll(c,
+                        "SELECT p.PatNum, (SELECT COUNT(*) FROM paysplit s "
+                        "WHERE s.PayNum = p.PayNum AND (s.PayPlanNum <> 0 OR "
+                        "s.PayPlanChargeNum <> 0)), (SELECT COUNT(*) FROM "
+                        "paysplit s WHERE s.PayNum = p.PayNum AND s.SplitAmt < "
+                        "0), p.PayAmt <= 0 FROM payment p WHERE p.PayNum = ? "
+                        "FOR UPDATE",
+                        p, 1, 4, a)) {
     case 0:
         afail(j, 404, "Payment not found.");
         return -1;
@@ -176,21 +87,24 @@ static int do_refund(struct od_conn *c, struct ajob *j)
         afail(j, 400, "Payments with negative splits cannot be refunded.");
         return -1;
     }
-    if (run(c, "INSERT INTO payment (PayType, PayDate, PayAmt, CheckNum, "
-               "BankBranch, PayNote, PatNum, ClinicNum, DateEntry, Receipt, "
-               "PaymentSource, ProcessStatus) SELECT PayType, CURDATE(), "
-               "-PayAmt, '', '', '', PatNum, ClinicNum, CURDATE(), '', 13, 0 "
-               "FROM payment WHERE PayNum = ?", &p, &j->newkey))
+    if (od_exec(c,
+                "INSERT INTO payment (PayType, PayDate, PayAmt, CheckNum, "
+                "BankBranch, PayNote, PatNum, ClinicNum, DateEntry, Receipt, "
+                "PaymentSource, ProcessStatus) SELECT PayType, CURDATE(), "
+                "-PayAmt, '', '', '', PatNum, ClinicNum, CURDATE(), '', 13, 0 "
+                "FROM payment WHERE PayNum = ?",
+                p, 1, NULL, &j->newkey))
         return -1;
-    p.types = "ii";
-    p.li[0] = j->newkey;
-    p.li[1] = j->key;
-    if (run(c, "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, PayNum, "
-               "ProvNum, DatePay, ProcNum, DateEntry, UnearnedType, "
-               "ClinicNum, AdjNum) SELECT -SplitAmt, PatNum, ProcDate, ?, "
-               "ProvNum, CURDATE(), ProcNum, CURDATE(), UnearnedType, "
-               "ClinicNum, AdjNum FROM paysplit WHERE PayNum = ? ORDER BY "
-               "SplitNum", &p, NULL))
+    p[0] = OD_PI(j->newkey);
+    p[1] = OD_PI(j->key);
+    if (od_exec(c,
+                "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, PayNum, "
+                "ProvNum, DatePay, ProcNum, DateEntry, UnearnedType, "
+                "ClinicNum, AdjNum) SELECT -SplitAmt, PatNum, ProcDate, ?, "
+                "ProvNum, CURDATE(), ProcNum, CURDATE(), UnearnedType, "
+                "ClinicNum, AdjNum FROM paysplit WHERE PayNum = ? ORDER BY "
+                "SplitNum",
+                p, 2, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_PAYMENT_CREATE, j->developer, "Created",
                           j->newkey, a[0]);
@@ -205,12 +119,14 @@ static int do_refund(struct od_conn *c, struct ajob *j)
  * PayAmt. */
 static int do_partial(struct od_conn *c, struct ajob *j)
 {
-    struct params p = {"i", {j->key}, {0}};
-    long long a[4], sum_cents = 0;
+    struct od_prm p[3] = {OD_PI(j->key)};
+    long long a[2], sum_cents = 0;
     char msg[160];
     int i, rc;
-    switch (row(c, "SELECT p.PatNum, ROUND(p.PayAmt * 100) FROM payment p "
-                   "WHERE p.PayNum = ? FOR UPDATE", &p, 2, a)) {
+    switch (od_query_ll(c,
+                        "SELECT p.PatNum, ROUND(p.PayAmt * 100) FROM "
+                        "payment p WHERE p.PayNum = ? FOR UPDATE",
+                        p, 1, 2, a)) {
     case 0:
         afail(j, 404, "Payment not found.");
         return -1;
@@ -227,21 +143,21 @@ static int do_partial(struct od_conn *c, struct ajob *j)
     for (i = 0; i < j->nitems; i++) {
         struct item *it = &j->items[i];
         long long b[2];
-        p.types = "ii";
-        p.li[0] = j->key;
-        p.li[1] = it->num;
-        rc = row(c, it->charge
-                        ? "SELECT c.ChargeType = 0, pa.Guarantor = pp.Guarantor "
-                          "FROM payplancharge c JOIN payment y ON y.PayNum "
-                          "= ? JOIN patient pp ON pp.PatNum = y.PatNum "
-                          "LEFT JOIN patient pa ON pa.PatNum = c.PatNum "
-                          "WHERE c.PayPlanChargeNum = ?"
-                        : "SELECT 1, pa.Guarantor = pp.Guarantor FROM "
-                          "procedurelog r JOIN payment y ON y.PayNum = ? "
-                          "JOIN patient pp ON pp.PatNum = y.PatNum LEFT "
-                          "JOIN patient pa ON pa.PatNum = r.PatNum WHERE "
-                          "r.ProcNum = ?",
-                 &p, 2, b);
+        p[0] = OD_PI(j->key);
+        p[1] = OD_PI(it->num);
+        rc = od_query_ll(
+            c,
+            it->charge ? "SELECT c.ChargeType = 0, pa.Guarantor = pp.Guarantor "
+                         "FROM payplancharge c JOIN payment y ON y.PayNum "
+                         "= ? JOIN patient pp ON pp.PatNum = y.PatNum "
+                         "LEFT JOIN patient pa ON pa.PatNum = c.PatNum "
+                         "WHERE c.PayPlanChargeNum = ?"
+                       : "SELECT 1, pa.Guarantor = pp.Guarantor FROM "
+                         "procedurelog r JOIN payment y ON y.PayNum = ? "
+                         "JOIN patient pp ON pp.PatNum = y.PatNum LEFT "
+                         "JOIN patient pa ON pa.PatNum = r.PatNum WHERE "
+                         "r.ProcNum = ?",
+            p, 2, 2, b);
         if (rc < 0)
             return -1;
         if (rc == 0) {
@@ -264,39 +180,39 @@ static int do_partial(struct od_conn *c, struct ajob *j)
             return -1;
         }
     }
-    p.types = "i";
-    p.li[0] = j->key;
-    if (run(c, "DELETE FROM paysplit WHERE PayNum = ?", &p, NULL))
+    p[0] = OD_PI(j->key);
+    if (od_exec(c, "DELETE FROM paysplit WHERE PayNum = ?", p, 1, NULL, NULL))
         return -1;
     for (i = 0; i < j->nitems; i++) {
         struct item *it = &j->items[i];
-        p.types = "dii";
-        p.ld[0] = it->amt;
-        p.li[0] = j->key;
-        p.li[1] = it->num;
-        if (run(c, it->charge
-                       ? "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, "
-                         "PayNum, ProvNum, PayPlanNum, DatePay, ProcNum, "
-                         "DateEntry, ClinicNum, PayPlanChargeNum, "
-                         "PayPlanDebitType) SELECT ROUND(?, 2), c.PatNum, "
-                         "y.PayDate, y.PayNum, c.ProvNum, c.PayPlanNum, "
-                         "y.PayDate, IF(c.LinkType = 2, c.FKey, c.ProcNum), "
-                         "CURDATE(), c.ClinicNum, c.PayPlanChargeNum, 1 FROM "
-                         "payplancharge c JOIN payment y ON y.PayNum = ? "
-                         "WHERE c.PayPlanChargeNum = ?"
-                       : "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, "
-                         "PayNum, ProvNum, DatePay, ProcNum, DateEntry, "
-                         "ClinicNum) SELECT ROUND(?, 2), r.PatNum, "
-                         "r.ProcDate, y.PayNum, r.ProvNum, y.PayDate, "
-                         "r.ProcNum, CURDATE(), r.ClinicNum FROM "
-                         "procedurelog r JOIN payment y ON y.PayNum = ? "
-                         "WHERE r.ProcNum = ?",
-                &p, NULL))
+        p[0] = OD_PD(it->amt);
+        p[1] = OD_PI(j->key);
+        p[2] = OD_PI(it->num);
+        if (od_exec(c,
+                    it->charge
+                        ? "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, "
+                          "PayNum, ProvNum, PayPlanNum, DatePay, ProcNum, "
+                          "DateEntry, ClinicNum, PayPlanChargeNum, "
+                          "PayPlanDebitType) SELECT ROUND(?, 2), c.PatNum, "
+                          "y.PayDate, y.PayNum, c.ProvNum, c.PayPlanNum, "
+                          "y.PayDate, IF(c.LinkType = 2, c.FKey, c.ProcNum), "
+                          "CURDATE(), c.ClinicNum, c.PayPlanChargeNum, 1 FROM "
+                          "payplancharge c JOIN payment y ON y.PayNum = ? "
+                          "WHERE c.PayPlanChargeNum = ?"
+                        : "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, "
+                          "PayNum, ProvNum, DatePay, ProcNum, DateEntry, "
+                          "ClinicNum) SELECT ROUND(?, 2), r.PatNum, "
+                          "r.ProcDate, y.PayNum, r.ProvNum, y.PayDate, "
+                          "r.ProcNum, CURDATE(), r.ClinicNum FROM "
+                          "procedurelog r JOIN payment y ON y.PayNum = ? "
+                          "WHERE r.ProcNum = ?",
+                    p, 3, NULL, NULL))
             return -1;
     }
     /* touch the payment: its SecDateTEdit tells the edit */
-    p.types = "i";
-    if (run(c, "UPDATE payment SET IsSplit = 1 WHERE PayNum = ?", &p, NULL))
+    p[0] = OD_PI(j->key);
+    if (od_exec(c, "UPDATE payment SET IsSplit = 1 WHERE PayNum = ?", p, 1,
+                NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_PAYMENT_EDIT, j->developer, "Updated",
                           j->key, a[0]);

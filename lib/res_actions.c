@@ -66,146 +66,18 @@ static void afail(struct ajob *j, int status, const char *msg)
     snprintf(j->msg, sizeof j->msg, "%s", msg);
 }
 
-/* ---- small statement helpers (worker thread) ------------------------------ */
-
-struct bv {
-    int is_str;
-    long long i;
-    const char *s;
-    unsigned long len;
-};
-
-static struct bv bi(long long v)
-{
-    struct bv b = {0, v, NULL, 0};
-    return b;
-}
-
-static struct bv bs(const char *s)
-{
-    struct bv b = {1, 0, s, (unsigned long)strlen(s)};
-    return b;
-}
-
-static MYSQL_STMT *run(struct od_conn *c, const char *sql, struct bv *p,
-                       int n)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[8];
-    int i;
-    if (!st || n > 8)
-        return NULL;
-    memset(b, 0, sizeof b);
-    for (i = 0; i < n; i++) {
-        if (p[i].is_str) {
-            b[i].buffer_type = MYSQL_TYPE_STRING;
-            b[i].buffer = (char *)p[i].s;
-            b[i].buffer_length = p[i].len;
-            b[i].length = &p[i].len;
-        } else {
-            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            b[i].buffer = &p[i].i;
-        }
-    }
-    if ((n && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        if (!c->lost)
-            od_conn_log(c, ODAPI_LOG_ERROR, "appointments: %s",
-                        mysql_stmt_error(st));
-        return NULL;
-    }
-    return st;
-}
-
-/* A change; affected rows in *affected. 0, or -1. */
-static int q_exec(struct od_conn *c, const char *sql, struct bv *p, int n,
-                  long long *affected)
-{
-    MYSQL_STMT *st = run(c, sql, p, n);
-    if (!st)
-        return -1;
-    if (affected)
-        *affected = (long long)mysql_stmt_affected_rows(st);
-    return 0;
-}
-
-/* Rows of integer columns (NULL reads 0): fn(ctx, values) for each row.
- * Returns the row count, or -1. */
-static long q_rows(struct od_conn *c, const char *sql, struct bv *p, int n,
-                   int ncols, int (*fn)(void *ctx, const long long *v),
-                   void *ctx)
-{
-    MYSQL_STMT *st = run(c, sql, p, n);
-    MYSQL_BIND rb[8];
-    long long v[8];
-    my_bool nul[8];
-    long rows = 0;
-    int i, rc, stop = 0;
-    if (!st || ncols > 8)
-        return -1;
-    memset(rb, 0, sizeof rb);
-    for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-        rb[i].buffer = &v[i];
-        rb[i].is_null = &nul[i];
-    }
-    if (mysql_stmt_bind_result(st, rb)) {
-        mysql_stmt_free_result(st);
-        return -1;
-    }
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        for (i = 0; i < ncols; i++)
-            if (nul[i])
-                v[i] = 0;
-        rows++;
-        if (!stop && fn && fn(ctx, v))
-            stop = 1;
-    }
-    if (rc != MYSQL_NO_DATA) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        rows = -1;
-    }
-    mysql_stmt_free_result(st);
-    return rows;
-}
-
-struct first_row {
-    long long v[4];
-    int ncols;
-};
-
-static int take_first(void *ctx, const long long *v)
-{
-    struct first_row *f = ctx;
-    memcpy(f->v, v, (size_t)f->ncols * sizeof *v);
-    return 1; /* the first row is enough */
-}
-
-/* The first row's first (up to 4) integer columns: 1 found, 0 none, -1. */
-static int q_row(struct od_conn *c, const char *sql, struct bv *p, int n,
-                 int ncols, long long *out)
-{
-    struct first_row f;
-    long rows;
-    memset(&f, 0, sizeof f);
-    f.ncols = ncols > 4 ? 4 : ncols;
-    rows = q_rows(c, sql, p, n, ncols, take_first, &f);
-    if (rows <= 0)
-        return rows == 0 ? 0 : -1;
-    memcpy(out, f.v, (size_t)f.ncols * sizeof *out);
-    return 1;
-}
-
 /* ---- the writes ------------------------------------------------------------- */
 
 /* Lock the appointment; fills AptStatus, PatNum. 0, or -1 (404 set). */
 static int lock_appt(struct od_conn *c, struct ajob *j, long long *out)
 {
-    struct bv p[1];
+    struct od_prm p[1];
     int rc;
-    p[0] = bi(j->apt);
-    rc = q_row(c, "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
-                  "appointment WHERE AptNum = ? FOR UPDATE", p, 1, 4, out);
+    p[0] = OD_PI(j->apt);
+    rc = od_query_ll(c,
+                     "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
+                     "appointment WHERE AptNum = ? FOR UPDATE",
+                     p, 1, 4, out);
     if (rc == 0)
         afail(j, 404, "Appointment not found.");
     return rc == 1 ? 0 : -1;
@@ -214,7 +86,7 @@ static int lock_appt(struct od_conn *c, struct ajob *j, long long *out)
 static int do_break(struct od_conn *c, struct ajob *j)
 {
     long long a[4], n = 0, procnum[1];
-    struct bv p[2];
+    struct od_prm p[2];
     if (lock_appt(c, j, a))
         return -1;
     if (a[0] != 1) {
@@ -222,25 +94,26 @@ static int do_break(struct od_conn *c, struct ajob *j)
         return -1;
     }
     if (j->code) {
-        p[0] = bs(j->code);
-        p[1] = bi(j->apt);
+        p[0] = OD_PS(j->code);
+        p[1] = OD_PI(j->apt);
         /* a completed D9986/D9987 today, for the appointment's provider
          * and clinic, its fee as a procedurelogs POST would choose it */
-        if (q_exec(c,
-                   "INSERT INTO procedurelog (PatNum, AptNum, ProcDate, "
-                   "ProcFee, ProcStatus, ProvNum, ClinicNum, CodeNum, "
-                   "DateEntryC, DateTP, UnitQty, SecDateEntry, DateComplete) "
-                   "SELECT a.PatNum, 0, CURDATE(), COALESCE((SELECT f.Amount "
-                   "FROM fee f WHERE f.CodeNum = pc.CodeNum AND f.FeeSched = "
-                   "COALESCE(NULLIF(pa.FeeSched, 0), (SELECT FeeSched FROM "
-                   "provider WHERE ProvNum = a.ProvNum)) AND f.ClinicNum IN "
-                   "(0, a.ClinicNum) AND f.ProvNum IN (0, a.ProvNum) ORDER BY "
-                   "f.ClinicNum DESC, f.ProvNum DESC, f.FeeNum LIMIT 1), 0), "
-                   "2, a.ProvNum, a.ClinicNum, pc.CodeNum, CURDATE(), "
-                   "CURDATE(), 1, NOW(), CURDATE() FROM appointment a JOIN "
-                   "patient pa ON pa.PatNum = a.PatNum JOIN procedurecode pc "
-                   "ON pc.ProcCode = ? WHERE a.AptNum = ? ORDER BY pc.CodeNum "
-                   "LIMIT 1", p, 2, &n))
+        if (od_exec(c,
+                    "INSERT INTO procedurelog (PatNum, AptNum, ProcDate, "
+                    "ProcFee, ProcStatus, ProvNum, ClinicNum, CodeNum, "
+                    "DateEntryC, DateTP, UnitQty, SecDateEntry, DateComplete) "
+                    "SELECT a.PatNum, 0, CURDATE(), COALESCE((SELECT f.Amount "
+                    "FROM fee f WHERE f.CodeNum = pc.CodeNum AND f.FeeSched = "
+                    "COALESCE(NULLIF(pa.FeeSched, 0), (SELECT FeeSched FROM "
+                    "provider WHERE ProvNum = a.ProvNum)) AND f.ClinicNum IN "
+                    "(0, a.ClinicNum) AND f.ProvNum IN (0, a.ProvNum) ORDER BY "
+                    "f.ClinicNum DESC, f.ProvNum DESC, f.FeeNum LIMIT 1), 0), "
+                    "2, a.ProvNum, a.ClinicNum, pc.CodeNum, CURDATE(), "
+                    "CURDATE(), 1, NOW(), CURDATE() FROM appointment a JOIN "
+                    "patient pa ON pa.PatNum = a.PatNum JOIN procedurecode pc "
+                    "ON pc.ProcCode = ? WHERE a.AptNum = ? ORDER BY pc.CodeNum "
+                    "LIMIT 1",
+                    p, 2, &n, NULL))
             return -1;
         if (n == 0) {
             afail(j, 400, strcmp(j->code, "D9986") == 0
@@ -248,29 +121,30 @@ static int do_break(struct od_conn *c, struct ajob *j)
                               : "Procedure code D9987 is not in the database.");
             return -1;
         }
-        if (q_row(c, "SELECT LAST_INSERT_ID()", NULL, 0, 1, procnum) != 1 ||
+        if (od_query_ll(c, "SELECT LAST_INSERT_ID()", NULL, 0, 1, procnum) !=
+                1 ||
             od_securitylog(c, PERM_PROC_COMPL_CREATE, j->developer, "Created",
                            procnum[0], a[1]))
             return -1;
     }
     /* the office's "make a commlog when an appointment is broken" */
-    p[0] = bi(j->apt);
-    if (q_exec(c,
-               "INSERT INTO commlog (PatNum, CommDateTime, CommType, Note, "
-               "Mode_, SentOrReceived, UserNum, CommSource, DateTEntry) "
-               "SELECT a.PatNum, NOW(), COALESCE((SELECT DefNum FROM "
-               "definition WHERE Category = 27 AND ItemValue = 'APPT' ORDER "
-               "BY ItemOrder LIMIT 1), 0), CONCAT('Appt BROKEN for ', "
-               "a.ProcDescript, '  ', DATE_FORMAT(a.AptDateTime, "
-               "'%m/%d/%Y %h:%i %p')), 0, 0, 0, 7, NOW() FROM appointment a "
-               "WHERE a.AptNum = ? AND EXISTS (SELECT 1 FROM preference WHERE "
-               "PrefName = 'BrokenApptCommLog' AND ValueString = '1')",
-               p, 1, NULL))
+    p[0] = OD_PI(j->apt);
+    if (od_exec(c,
+                "INSERT INTO commlog (PatNum, CommDateTime, CommType, Note, "
+                "Mode_, SentOrReceived, UserNum, CommSource, DateTEntry) "
+                "SELECT a.PatNum, NOW(), COALESCE((SELECT DefNum FROM "
+                "definition WHERE Category = 27 AND ItemValue = 'APPT' ORDER "
+                "BY ItemOrder LIMIT 1), 0), CONCAT('Appt BROKEN for ', "
+                "a.ProcDescript, '  ', DATE_FORMAT(a.AptDateTime, "
+                "'%m/%d/%Y %h:%i %p')), 0, 0, 0, 7, NOW() FROM appointment a "
+                "WHERE a.AptNum = ? AND EXISTS (SELECT 1 FROM preference WHERE "
+                "PrefName = 'BrokenApptCommLog' AND ValueString = '1')",
+                p, 1, NULL, NULL))
         return -1;
-    p[0] = bi(j->unsched ? 3 : 5); /* UnschedList : Broken */
-    p[1] = bi(j->apt);
-    if (q_exec(c, "UPDATE appointment SET AptStatus = ? WHERE AptNum = ?", p,
-               2, NULL))
+    p[0] = OD_PI(j->unsched ? 3 : 5); /* UnschedList : Broken */
+    p[1] = OD_PI(j->apt);
+    if (od_exec(c, "UPDATE appointment SET AptStatus = ? WHERE AptNum = ?", p,
+                2, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_APPOINTMENT_EDIT, j->developer, "Updated",
                           j->apt, a[1]);
@@ -279,14 +153,16 @@ static int do_break(struct od_conn *c, struct ajob *j)
 static int do_note(struct od_conn *c, struct ajob *j)
 {
     long long a[4];
-    struct bv p[3];
+    struct od_prm p[3];
     if (lock_appt(c, j, a))
         return -1;
-    p[0] = bs(j->note);
-    p[1] = bs(j->note);
-    p[2] = bi(j->apt);
-    if (q_exec(c, "UPDATE appointment SET Note = IF(Note = '', ?, "
-                  "CONCAT(Note, '\\r\\n', ?)) WHERE AptNum = ?", p, 3, NULL))
+    p[0] = OD_PS(j->note);
+    p[1] = OD_PS(j->note);
+    p[2] = OD_PI(j->apt);
+    if (od_exec(c,
+                "UPDATE appointment SET Note = IF(Note = '', ?, "
+                "CONCAT(Note, '\\r\\n', ?)) WHERE AptNum = ?",
+                p, 3, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_APPOINTMENT_EDIT, j->developer, "Updated",
                           j->apt, a[1]);
@@ -295,37 +171,42 @@ static int do_note(struct od_conn *c, struct ajob *j)
 static int do_confirm(struct od_conn *c, struct ajob *j)
 {
     long long a[4], def[1];
-    struct bv p[2];
+    struct od_prm p[2];
     int rc;
     if (lock_appt(c, j, a))
         return -1;
     if (j->confirm < 0) {
-        p[0] = bi(j->defnum);
-        rc = q_row(c, "SELECT DefNum FROM definition WHERE DefNum = ? AND "
-                      "Category = 2", p, 1, 1, def);
+        p[0] = OD_PI(j->defnum);
+        rc = od_query_ll(c,
+                         "SELECT DefNum FROM definition WHERE DefNum = ? AND "
+                         "Category = 2",
+                         p, 1, 1, def);
         if (rc == 0)
             afail(j, 400, "defNum is invalid.");
     } else if (!confirm_vals[j->confirm].pref) {
-        rc = q_row(c, "SELECT DefNum FROM definition WHERE Category = 2 AND "
-                      "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
-                   NULL, 0, 1, def);
+        rc = od_query_ll(c,
+                         "SELECT DefNum FROM definition WHERE Category = 2 AND "
+                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
+                         NULL, 0, 1, def);
         if (rc == 0)
             afail(j, 400, "The office has no ApptConfirmed definitions.");
     } else {
-        p[0] = bs(confirm_vals[j->confirm].pref);
-        rc = q_row(c, "SELECT d.DefNum FROM preference p JOIN definition d "
-                      "ON d.DefNum = p.ValueString AND d.Category = 2 WHERE "
-                      "p.PrefName = ?", p, 1, 1, def);
+        p[0] = OD_PS(confirm_vals[j->confirm].pref);
+        rc = od_query_ll(c,
+                         "SELECT d.DefNum FROM preference p JOIN definition d "
+                         "ON d.DefNum = p.ValueString AND d.Category = 2 WHERE "
+                         "p.PrefName = ?",
+                         p, 1, 1, def);
         if (rc == 0)
             afail(j, 400, "The office has no ApptConfirmed definition for "
                           "this confirmVal.");
     }
     if (rc != 1)
         return -1;
-    p[0] = bi(def[0]);
-    p[1] = bi(j->apt);
-    if (q_exec(c, "UPDATE appointment SET Confirmed = ? WHERE AptNum = ?", p,
-               2, NULL))
+    p[0] = OD_PI(def[0]);
+    p[1] = OD_PI(j->apt);
+    if (od_exec(c, "UPDATE appointment SET Confirmed = ? WHERE AptNum = ?", p,
+                2, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_APPT_CONFIRM_EDIT, j->developer, "Updated",
                           j->apt, a[1]);
@@ -510,7 +391,7 @@ static int work_slots(struct od_conn *c, void *arg)
     long nout = 0, capout = 0, i, k, d0;
     long long now[2] = {0, 0};
     unsigned char busy[1441];
-    struct bv p[8];
+    struct od_prm p[8];
 
     memset(&x, 0, sizeof x);
     od_buf_free(&j->out);
@@ -518,7 +399,8 @@ static int work_slots(struct od_conn *c, void *arg)
     if (j->dflt_range) { /* the database's today, as other defaults */
         long long t[1];
         int y, m, d;
-        if (q_row(c, "SELECT TO_DAYS(CURDATE()) - 719528", NULL, 0, 1, t) != 1)
+        if (od_query_ll(c, "SELECT TO_DAYS(CURDATE()) - 719528", NULL, 0, 1,
+                        t) != 1)
             goto dberr;
         civil_from_days((long)t[0], &y, &m, &d);
         snprintf(j->d0, sizeof j->d0, "%04d-%02d-%02d", y, m, d);
@@ -526,26 +408,31 @@ static int work_slots(struct od_conn *c, void *arg)
         snprintf(j->d1, sizeof j->d1, "%04d-%02d-%02d", y, m, d);
     }
     parse_day(j->d0, &d0);
-    p[0] = bs(j->d0);
-    if (q_row(c, "SELECT DATEDIFF(CURDATE(), ?), HOUR(NOW()) * 60 + "
-                 "MINUTE(NOW()) + (SECOND(NOW()) > 0)", p, 1, 2, now) != 1)
+    p[0] = OD_PS(j->d0);
+    if (od_query_ll(c,
+                    "SELECT DATEDIFF(CURDATE(), ?), HOUR(NOW()) * 60 + "
+                    "MINUTE(NOW()) + (SECOND(NOW()) > 0)",
+                    p, 1, 2, now) != 1)
         goto dberr;
-    p[0] = bs(j->d0);
-    p[1] = bi(j->prov);
-    p[2] = bi(j->prov);
-    p[3] = bs(j->d0);
-    p[4] = bs(j->d1);
-    p[5] = bi(j->op);
-    p[6] = bi(j->op);
-    if (q_rows(c, "SELECT s.ScheduleNum, DATEDIFF(s.SchedDate, ?), "
-                  "TIME_TO_SEC(s.StartTime) DIV 60, TIME_TO_SEC(s.StopTime) "
-                  "DIV 60, s.ProvNum, so.OperatoryNum FROM schedule s JOIN "
-                  "scheduleop so ON so.ScheduleNum = s.ScheduleNum WHERE "
-                  "s.SchedType = 1 AND s.ProvNum = IF(? = 0, (SELECT "
-                  "ValueString FROM preference WHERE PrefName = "
-                  "'PracticeDefaultProv'), ?) AND s.SchedDate BETWEEN ? AND ? "
-                  "AND (? = 0 OR so.OperatoryNum = ?) ORDER BY s.ScheduleNum, "
-                  "so.OperatoryNum", p, 7, 6, add_sched_row, &x) == -1)
+    p[0] = OD_PS(j->d0);
+    p[1] = OD_PI(j->prov);
+    p[2] = OD_PI(j->prov);
+    p[3] = OD_PS(j->d0);
+    p[4] = OD_PS(j->d1);
+    p[5] = OD_PI(j->op);
+    p[6] = OD_PI(j->op);
+    if (od_query_each_ll(
+            c,
+            "SELECT s.ScheduleNum, DATEDIFF(s.SchedDate, ?), "
+            "TIME_TO_SEC(s.StartTime) DIV 60, TIME_TO_SEC(s.StopTime) "
+            "DIV 60, s.ProvNum, so.OperatoryNum FROM schedule s JOIN "
+            "scheduleop so ON so.ScheduleNum = s.ScheduleNum WHERE "
+            "s.SchedType = 1 AND s.ProvNum = IF(? = 0, (SELECT "
+            "ValueString FROM preference WHERE PrefName = "
+            "'PracticeDefaultProv'), ?) AND s.SchedDate BETWEEN ? AND ? "
+            "AND (? = 0 OR so.OperatoryNum = ?) ORDER BY s.ScheduleNum, "
+            "so.OperatoryNum",
+            p, 7, 6, add_sched_row, &x) == -1)
         goto dberr;
     if (x.oom || x.ns >= MAX_SCHED_ROWS) {
         afail(j, x.oom ? 500 : 400, x.oom ? "Out of memory."
@@ -553,15 +440,18 @@ static int work_slots(struct od_conn *c, void *arg)
                                             "date range.");
         goto out;
     }
-    p[0] = bs(j->d0);
-    p[1] = bs(j->d0);
-    p[2] = bs(j->d1);
-    if (x.ns && q_rows(c, "SELECT a.Op, DATEDIFF(a.AptDateTime, ?), "
-                          "HOUR(a.AptDateTime) * 60 + MINUTE(a.AptDateTime), "
-                          "CHAR_LENGTH(a.Pattern) * 5 FROM appointment a "
-                          "WHERE a.AptStatus IN (1, 2, 4) AND a.Op <> 0 AND "
-                          "a.AptDateTime >= ? AND a.AptDateTime < ? + "
-                          "INTERVAL 1 DAY", p, 3, 4, add_busy_row, &x) == -1)
+    p[0] = OD_PS(j->d0);
+    p[1] = OD_PS(j->d0);
+    p[2] = OD_PS(j->d1);
+    if (x.ns &&
+        od_query_each_ll(c,
+                         "SELECT a.Op, DATEDIFF(a.AptDateTime, ?), "
+                         "HOUR(a.AptDateTime) * 60 + MINUTE(a.AptDateTime), "
+                         "CHAR_LENGTH(a.Pattern) * 5 FROM appointment a "
+                         "WHERE a.AptStatus IN (1, 2, 4) AND a.Op <> 0 AND "
+                         "a.AptDateTime >= ? AND a.AptDateTime < ? + "
+                         "INTERVAL 1 DAY",
+                         p, 3, 4, add_busy_row, &x) == -1)
         goto dberr;
     if (x.oom || x.nb >= MAX_APPT_ROWS) {
         afail(j, 500, "Out of memory.");

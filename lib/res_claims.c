@@ -198,118 +198,8 @@ static void cfail(struct cjob *j, int status, const char *msg)
     snprintf(j->msg, sizeof j->msg, "%s", msg);
 }
 
-/* A statement parameter: an int, a double, a string, or NULL. */
-struct prm {
-    enum { P_I, P_D, P_S, P_NULL } k;
-    long long i;
-    double d;
-    const char *s;
-};
-
-#define PI(v) ((struct prm){P_I, (v), 0, NULL})
-#define PD(v) ((struct prm){P_D, 0, (v), NULL})
-#define PS(v) ((struct prm){(v) && *(v) ? P_S : P_NULL, 0, 0, (v)})
-
-#define MAXP 12
-#define MAXC 4
-#define COLSZ 256
-
-static int bind_prms(MYSQL_STMT *st, struct prm *p, int n, MYSQL_BIND *b,
-                     unsigned long *len)
-{
-    int i;
-    memset(b, 0, sizeof(MYSQL_BIND) * (size_t)n);
-    for (i = 0; i < n; i++) {
-        switch (p[i].k) {
-        case P_I:
-            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            b[i].buffer = &p[i].i;
-            break;
-        case P_D:
-            b[i].buffer_type = MYSQL_TYPE_DOUBLE;
-            b[i].buffer = &p[i].d;
-            break;
-        case P_S:
-            len[i] = (unsigned long)strlen(p[i].s);
-            b[i].buffer_type = MYSQL_TYPE_STRING;
-            b[i].buffer = (void *)p[i].s;
-            b[i].buffer_length = len[i];
-            b[i].length = &len[i];
-            break;
-        default:
-            b[i].buffer_type = MYSQL_TYPE_NULL;
-        }
-    }
-    return n ? (mysql_stmt_bind_param(st, b) ? -1 : 0) : 0;
-}
-
-static int stmt_error(struct od_conn *c, MYSQL_STMT *st)
-{
-    od_conn_note_error(c, mysql_stmt_errno(st));
-    if (!c->lost)
-        od_conn_log(c, ODAPI_LOG_ERROR, "claims: %s", mysql_stmt_error(st));
-    return -1;
-}
-
-/* One statement; affected rows and the new key when asked for. */
-static int run(struct od_conn *c, const char *sql, struct prm *p, int n,
-               long long *affected, long long *id)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[MAXP];
-    unsigned long len[MAXP];
-    if (!st || n > MAXP)
-        return -1;
-    if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st))
-        return stmt_error(c, st);
-    if (affected)
-        *affected = (long long)mysql_stmt_affected_rows(st);
-    if (id)
-        *id = (long long)mysql_stmt_insert_id(st);
-    mysql_stmt_free_result(st);
-    return 0;
-}
-
-/* The first row's columns as text (NULL -> ""): 1 found, 0 none, -1. */
-static int row(struct od_conn *c, const char *sql, struct prm *p, int n,
-               int ncols, char out[][COLSZ])
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[MAXP], rb[MAXC];
-    unsigned long len[MAXP], rlen[MAXC];
-    my_bool nul[MAXC];
-    char buf[MAXC][COLSZ];
-    int i, rc, found = 0;
-    if (!st || n > MAXP || ncols > MAXC)
-        return -1;
-    memset(rb, 0, sizeof rb);
-    for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_STRING;
-        rb[i].buffer = buf[i];
-        rb[i].buffer_length = COLSZ - 1;
-        rb[i].length = &rlen[i];
-        rb[i].is_null = &nul[i];
-    }
-    if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, rb))
-        return stmt_error(c, st);
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        if (found)
-            continue;
-        found = 1;
-        for (i = 0; i < ncols; i++) {
-            size_t l = nul[i] ? 0 : rlen[i] < COLSZ - 1 ? rlen[i] : COLSZ - 1;
-            memcpy(out[i], buf[i], l);
-            out[i][l] = '\0';
-        }
-    }
-    if (rc != MYSQL_NO_DATA) {
-        stmt_error(c, st);
-        found = -1;
-    }
-    mysql_stmt_free_result(st);
-    return found;
-}
+/* Text parameters: "" is written as NULL. */
+#define PS(v) ((v) && *(v) ? OD_PS(v) : OD_PNULL)
 
 /* ---- DELETE /claims/{ClaimNum} ------------------------------------------ */
 
@@ -320,13 +210,16 @@ static int row(struct od_conn *c, const char *sql, struct prm *p, int n,
  * become estimates again, with their claim-time amounts cleared. */
 static int do_claim_delete(struct od_conn *c, struct cjob *j)
 {
-    char r[MAXC][COLSZ];
-    struct prm k[1];
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm k[1];
     long long pat;
     int isdup, received;
-    k[0] = PI(j->key);
-    switch (row(c, "SELECT PatNum, ClaimStatus, ClaimType FROM claim WHERE "
-                   "ClaimNum = ? FOR UPDATE", k, 1, 3, r)) {
+    k[0] = OD_PI(j->key);
+    switch (
+        od_query_row(c,
+                     "SELECT PatNum, ClaimStatus, ClaimType FROM claim WHERE "
+                     "ClaimNum = ? FOR UPDATE",
+                     k, 1, 3, r)) {
     case 0:
         cfail(j, 404, "Claim not found");
         return -1;
@@ -336,8 +229,10 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
     pat = atoll(r[0]);
     received = strcmp(r[1], "R") == 0;
     isdup = strcmp(r[2], "PreAuth") == 0 || strcmp(r[2], "Cap") == 0;
-    switch (row(c, "SELECT 1 FROM claimproc WHERE ClaimNum = ? AND "
-                   "ClaimPaymentNum <> 0 LIMIT 1 FOR UPDATE", k, 1, 1, r)) {
+    switch (od_query_row(c,
+                         "SELECT 1 FROM claimproc WHERE ClaimNum = ? AND "
+                         "ClaimPaymentNum <> 0 LIMIT 1 FOR UPDATE",
+                         k, 1, 1, r)) {
     case 1:
         cfail(j, 400, "Cannot delete a claim while any insurance checks are "
                       "attached. Detach all insurance checks first.");
@@ -351,24 +246,28 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
         return -1;
     }
     if (isdup) {
-        if (run(c, "DELETE FROM claimproc WHERE ClaimNum = ?", k, 1, NULL,
-                NULL))
+        if (od_exec(c, "DELETE FROM claimproc WHERE ClaimNum = ?", k, 1, NULL,
+                    NULL))
             return -1;
     } else {
-        struct prm d[2];
-        d[0] = PI(j->key);
-        d[1] = PI(CP_SUPPLEMENTAL);
-        if (run(c, "DELETE FROM claimproc WHERE ClaimNum = ? AND (Status = ? "
-                   "OR ProcNum = 0)", d, 2, NULL, NULL))
+        struct od_prm d[2];
+        d[0] = OD_PI(j->key);
+        d[1] = OD_PI(CP_SUPPLEMENTAL);
+        if (od_exec(c,
+                    "DELETE FROM claimproc WHERE ClaimNum = ? AND (Status = ? "
+                    "OR ProcNum = 0)",
+                    d, 2, NULL, NULL))
             return -1;
-        d[0] = PI(CP_ESTIMATE);
-        d[1] = PI(j->key);
-        if (run(c, "UPDATE claimproc SET Status = ?, ClaimNum = 0, "
-                   "InsPayAmt = 0, DedApplied = 0, WriteOff = 0 WHERE "
-                   "ClaimNum = ?", d, 2, NULL, NULL))
+        d[0] = OD_PI(CP_ESTIMATE);
+        d[1] = OD_PI(j->key);
+        if (od_exec(c,
+                    "UPDATE claimproc SET Status = ?, ClaimNum = 0, "
+                    "InsPayAmt = 0, DedApplied = 0, WriteOff = 0 WHERE "
+                    "ClaimNum = ?",
+                    d, 2, NULL, NULL))
             return -1;
     }
-    if (run(c, "DELETE FROM claim WHERE ClaimNum = ?", k, 1, NULL, NULL))
+    if (od_exec(c, "DELETE FROM claim WHERE ClaimNum = ?", k, 1, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_CLAIM_DELETE, j->developer, "Deleted",
                           j->key, pat);
@@ -383,11 +282,14 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
  * before: the one given, else DateSent. */
 static int do_claim_status(struct od_conn *c, struct cjob *j)
 {
-    char r[MAXC][COLSZ];
-    struct prm p[4];
-    p[0] = PI(j->key);
-    switch (row(c, "SELECT PatNum, ClaimStatus FROM claim WHERE ClaimNum = ? "
-                   "FOR UPDATE", p, 1, 2, r)) {
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm p[4];
+    p[0] = OD_PI(j->key);
+    switch (
+        od_query_row(c,
+                     "SELECT PatNum, ClaimStatus FROM claim WHERE ClaimNum = ? "
+                     "FOR UPDATE",
+                     p, 1, 2, r)) {
     case 0:
         cfail(j, 404, "Claim not found");
         return -1;
@@ -401,22 +303,26 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
     p[0] = PS(j->date1);
     p[1] = PS(j->date2);
     p[2] = PS(j->date1);
-    p[3] = PI(j->key);
-    if (run(c, "UPDATE claim SET ClaimStatus = 'S', DateSent = ?, "
-               "DateSentOrig = IF(DateSentOrig = '0001-01-01', COALESCE(?, "
-               "?), DateSentOrig) WHERE ClaimNum = ?", p, 4, NULL, NULL))
+    p[3] = OD_PI(j->key);
+    if (od_exec(c,
+                "UPDATE claim SET ClaimStatus = 'S', DateSent = ?, "
+                "DateSentOrig = IF(DateSentOrig = '0001-01-01', COALESCE(?, "
+                "?), DateSentOrig) WHERE ClaimNum = ?",
+                p, 4, NULL, NULL))
         return -1;
-    p[0] = PI(ETYPE_CLAIM_PRINTED);
-    p[1] = PI(j->key);
-    if (run(c, "INSERT INTO etrans (DateTimeTrans, ClearingHouseNum, Etype, "
-               "ClaimNum, CarrierNum, CarrierNum2, PatNum, Note, UserNum) "
-               "SELECT NOW(), 0, ?, cl.ClaimNum, COALESCE(c1.CarrierNum, 0), "
-               "COALESCE(c2.CarrierNum, 0), cl.PatNum, '', 0 FROM claim cl "
-               "LEFT JOIN insplan i1 ON i1.PlanNum = cl.PlanNum LEFT JOIN "
-               "carrier c1 ON c1.CarrierNum = i1.CarrierNum LEFT JOIN insplan "
-               "i2 ON i2.PlanNum = cl.PlanNum2 AND cl.PlanNum2 <> 0 LEFT JOIN "
-               "carrier c2 ON c2.CarrierNum = i2.CarrierNum WHERE "
-               "cl.ClaimNum = ?", p, 2, NULL, NULL))
+    p[0] = OD_PI(ETYPE_CLAIM_PRINTED);
+    p[1] = OD_PI(j->key);
+    if (od_exec(c,
+                "INSERT INTO etrans (DateTimeTrans, ClearingHouseNum, Etype, "
+                "ClaimNum, CarrierNum, CarrierNum2, PatNum, Note, UserNum) "
+                "SELECT NOW(), 0, ?, cl.ClaimNum, COALESCE(c1.CarrierNum, 0), "
+                "COALESCE(c2.CarrierNum, 0), cl.PatNum, '', 0 FROM claim cl "
+                "LEFT JOIN insplan i1 ON i1.PlanNum = cl.PlanNum LEFT JOIN "
+                "carrier c1 ON c1.CarrierNum = i1.CarrierNum LEFT JOIN insplan "
+                "i2 ON i2.PlanNum = cl.PlanNum2 AND cl.PlanNum2 <> 0 LEFT JOIN "
+                "carrier c2 ON c2.CarrierNum = i2.CarrierNum WHERE "
+                "cl.ClaimNum = ?",
+                p, 2, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_CLAIM_SEND, j->developer, "Updated",
                           j->key, atoll(r[0]));
@@ -431,15 +337,17 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
  * their InsPayAmt total. */
 static int do_pay_post(struct od_conn *c, struct cjob *j)
 {
-    char r[MAXC][COLSZ], msg[256];
-    struct prm p[MAXP];
+    char r[OD_MAXCOL][OD_COLSZ], msg[256];
+    struct od_prm p[OD_MAXPRM];
     long long pat = 0, clinic = 0, plan = 0, id;
     double total = 0;
     int i;
     p[0] = PS("ClaimPaymentBatchOnly");
     if (!j->batch) {
-        switch (row(c, "SELECT 1 FROM preference WHERE PrefName = ? AND "
-                       "ValueString IN ('1', 'true')", p, 1, 1, r)) {
+        switch (od_query_row(c,
+                             "SELECT 1 FROM preference WHERE PrefName = ? AND "
+                             "ValueString IN ('1', 'true')",
+                             p, 1, 1, r)) {
         case 1:
             cfail(j, 400, "ClaimPayments can only be made in batches "
                           "(preference ClaimPaymentBatchOnly).");
@@ -449,9 +357,12 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
         }
     }
     for (i = 0; i < j->nclaims; i++) {
-        p[0] = PI(j->claims[i]);
-        switch (row(c, "SELECT PatNum, ClaimStatus, ClinicNum, PlanNum FROM "
-                       "claim WHERE ClaimNum = ? FOR UPDATE", p, 1, 4, r)) {
+        p[0] = OD_PI(j->claims[i]);
+        switch (
+            od_query_row(c,
+                         "SELECT PatNum, ClaimStatus, ClinicNum, PlanNum FROM "
+                         "claim WHERE ClaimNum = ? FOR UPDATE",
+                         p, 1, 4, r)) {
         case 0:
             snprintf(msg, sizeof msg, "Claim not found: %lld.",
                      j->claims[i]);
@@ -471,9 +382,11 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
             cfail(j, 400, msg);
             return -1;
         }
-        if (row(c, "SELECT COUNT(*), COALESCE(SUM(InsPayAmt), 0) FROM "
-                   "claimproc WHERE ClaimNum = ? AND " PAYABLE " FOR UPDATE",
-                p, 1, 2, r) < 0)
+        if (od_query_row(c,
+                         "SELECT COUNT(*), COALESCE(SUM(InsPayAmt), 0) FROM "
+                         "claimproc WHERE ClaimNum = ? AND " PAYABLE
+                         " FOR UPDATE",
+                         p, 1, 2, r) < 0)
             return -1;
         if (atoll(r[0]) == 0) {
             snprintf(msg, sizeof msg, "Claim %lld has no Received or "
@@ -492,9 +405,9 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
     }
     /* inputs naming rows, then defaults */
     if (j->has_clinic && j->clinic) {
-        p[0] = PI(j->clinic);
-        switch (row(c, "SELECT 1 FROM clinic WHERE ClinicNum = ?", p, 1, 1,
-                    r)) {
+        p[0] = OD_PI(j->clinic);
+        switch (od_query_row(c, "SELECT 1 FROM clinic WHERE ClinicNum = ?", p,
+                             1, 1, r)) {
         case 0:
             cfail(j, 400, "ClinicNum is invalid.");
             return -1;
@@ -505,8 +418,8 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
     if (!j->has_clinic)
         j->clinic = clinic;
     if (j->has_paytype && j->paytype) {
-        p[0] = PI(j->paytype);
-        switch (row(c, FK_DEF(32), p, 1, 1, r)) {
+        p[0] = OD_PI(j->paytype);
+        switch (od_query_row(c, FK_DEF(32), p, 1, 1, r)) {
         case 0:
             cfail(j, 400, "PayType is invalid.");
             return -1;
@@ -515,8 +428,8 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
         }
     }
     if (j->has_paygroup && j->paygroup) {
-        p[0] = PI(j->paygroup);
-        switch (row(c, FK_DEF(40), p, 1, 1, r)) {
+        p[0] = OD_PI(j->paygroup);
+        switch (od_query_row(c, FK_DEF(40), p, 1, 1, r)) {
         case 0:
             cfail(j, 400, "PayGroup is invalid.");
             return -1;
@@ -524,63 +437,69 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
             return -1;
         }
     }
-    p[0] = PI(32);
+    p[0] = OD_PI(32);
     if (!j->has_paytype) {
         r[0][0] = '\0';
-        if (row(c, "SELECT DefNum FROM definition WHERE Category = ? AND "
-                   "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1", p, 1,
-                1, r) < 0)
+        if (od_query_row(c,
+                         "SELECT DefNum FROM definition WHERE Category = ? AND "
+                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
+                         p, 1, 1, r) < 0)
             return -1;
         j->paytype = atoll(r[0]);
     }
-    p[0] = PI(40);
+    p[0] = OD_PI(40);
     if (!j->has_paygroup) {
         r[0][0] = '\0';
-        if (row(c, "SELECT DefNum FROM definition WHERE Category = ? AND "
-                   "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1", p, 1,
-                1, r) < 0)
+        if (od_query_row(c,
+                         "SELECT DefNum FROM definition WHERE Category = ? AND "
+                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
+                         p, 1, 1, r) < 0)
             return -1;
         j->paygroup = atoll(r[0]);
     }
     if (!j->carriername) {
-        p[0] = PI(plan);
+        p[0] = OD_PI(plan);
         r[0][0] = '\0';
-        if (row(c, "SELECT c.CarrierName FROM insplan i JOIN carrier c ON "
-                   "c.CarrierNum = i.CarrierNum WHERE i.PlanNum = ?", p, 1, 1,
-                r) < 0)
+        if (od_query_row(
+                c,
+                "SELECT c.CarrierName FROM insplan i JOIN carrier c ON "
+                "c.CarrierNum = i.CarrierNum WHERE i.PlanNum = ?",
+                p, 1, 1, r) < 0)
             return -1;
         if (!(j->carriername = strdup(r[0])))
             return -1;
     }
     p[0] = PS(j->date1);
-    p[1] = PD(round(j->amt * 100) / 100);
+    p[1] = OD_PD(round(j->amt * 100) / 100);
     p[2] = PS(j->checknum ? j->checknum : "");
     p[3] = PS(j->bankbranch ? j->bankbranch : "");
     p[4] = PS(j->note ? j->note : "");
-    p[5] = PI(j->clinic);
+    p[5] = OD_PI(j->clinic);
     p[6] = PS(j->carriername);
     p[7] = PS(j->date2);
-    p[8] = PI(j->paytype);
-    p[9] = PI(j->paygroup);
-    if (run(c, "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
-               "BankBranch, Note, ClinicNum, DepositNum, CarrierName, "
-               "DateIssued, IsPartial, PayType, SecUserNumEntry, "
-               "SecDateEntry, PayGroup) VALUES (COALESCE(?, CURDATE()), ?, "
-               "COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?, 0, "
-               "COALESCE(?, ''), "
-               "COALESCE(?, '0001-01-01'), 0, ?, 0, CURDATE(), ?)",
-            p, 10, NULL, &id))
+    p[8] = OD_PI(j->paytype);
+    p[9] = OD_PI(j->paygroup);
+    if (od_exec(c,
+                "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
+                "BankBranch, Note, ClinicNum, DepositNum, CarrierName, "
+                "DateIssued, IsPartial, PayType, SecUserNumEntry, "
+                "SecDateEntry, PayGroup) VALUES (COALESCE(?, CURDATE()), ?, "
+                "COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), ?, 0, "
+                "COALESCE(?, ''), "
+                "COALESCE(?, '0001-01-01'), 0, ?, 0, CURDATE(), ?)",
+                p, 10, NULL, &id))
         return -1;
     j->key = id;
     for (i = 0; i < j->nclaims; i++) {
-        p[0] = PI(id);
+        p[0] = OD_PI(id);
         p[1] = PS(j->date1);
-        p[2] = PI(j->claims[i]);
-        if (run(c, "UPDATE claimproc SET ClaimPaymentNum = ?, DateCP = "
-                   "COALESCE(?, CURDATE()), DateInsFinalized = "
-                   "IF(DateInsFinalized = '0001-01-01', CURDATE(), "
-                   "DateInsFinalized) WHERE ClaimNum = ? AND " PAYABLE,
-                p, 3, NULL, NULL))
+        p[2] = OD_PI(j->claims[i]);
+        if (od_exec(c,
+                    "UPDATE claimproc SET ClaimPaymentNum = ?, DateCP = "
+                    "COALESCE(?, CURDATE()), DateInsFinalized = "
+                    "IF(DateInsFinalized = '0001-01-01', CURDATE(), "
+                    "DateInsFinalized) WHERE ClaimNum = ? AND " PAYABLE,
+                    p, 3, NULL, NULL))
             return -1;
     }
     return od_securitylog(c, PERM_INS_PAY_CREATE, j->developer, "Created",
@@ -593,11 +512,13 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
  * (they keep their Received status and InsPayAmt, as in Open Dental). */
 static int do_pay_delete(struct od_conn *c, struct cjob *j)
 {
-    char r[MAXC][COLSZ];
-    struct prm k[1];
-    k[0] = PI(j->key);
-    switch (row(c, "SELECT DepositNum FROM claimpayment WHERE "
-                   "ClaimPaymentNum = ? FOR UPDATE", k, 1, 1, r)) {
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm k[1];
+    k[0] = OD_PI(j->key);
+    switch (od_query_row(c,
+                         "SELECT DepositNum FROM claimpayment WHERE "
+                         "ClaimPaymentNum = ? FOR UPDATE",
+                         k, 1, 1, r)) {
     case 0:
         cfail(j, 404, "ClaimPayment not found.");
         return -1;
@@ -609,10 +530,12 @@ static int do_pay_delete(struct od_conn *c, struct cjob *j)
                       "deposit.");
         return -1;
     }
-    if (run(c, "UPDATE claimproc SET ClaimPaymentNum = 0, DateInsFinalized = "
-               "'0001-01-01' WHERE ClaimPaymentNum = ?", k, 1, NULL, NULL) ||
-        run(c, "DELETE FROM claimpayment WHERE ClaimPaymentNum = ?", k, 1,
-            NULL, NULL))
+    if (od_exec(c,
+                "UPDATE claimproc SET ClaimPaymentNum = 0, DateInsFinalized = "
+                "'0001-01-01' WHERE ClaimPaymentNum = ?",
+                k, 1, NULL, NULL) ||
+        od_exec(c, "DELETE FROM claimpayment WHERE ClaimPaymentNum = ?", k, 1,
+                NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_INS_PAY_EDIT, j->developer, "Deleted",
                           j->key, 0);

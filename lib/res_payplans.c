@@ -318,85 +318,18 @@ static void pfail(struct pjob *j, int status, const char *msg)
     snprintf(j->msg, sizeof j->msg, "%s", msg);
 }
 
-/* One statement with integer parameters; affected rows in *affected. */
-static int exec_ll(struct od_conn *c, const char *sql, const long long *v,
-                   int n, long long *affected)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[4];
-    long long p[4];
-    int i;
-    if (!st || n > 4)
-        return -1;
-    memset(b, 0, sizeof b);
-    for (i = 0; i < n; i++) {
-        p[i] = v[i];
-        b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-        b[i].buffer = &p[i];
-    }
-    if ((n && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        if (!c->lost)
-            od_conn_log(c, ODAPI_LOG_ERROR, "payplans: %s",
-                        mysql_stmt_error(st));
-        return -1;
-    }
-    if (affected)
-        *affected = (long long)mysql_stmt_affected_rows(st);
-    mysql_stmt_free_result(st);
-    return 0;
-}
-
-/* The first row's integer columns (up to 4): 1 found, 0 none, -1. */
-static int row_ll(struct od_conn *c, const char *sql, long long key,
-                  int ncols, long long *out)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb, rb[4];
-    my_bool nul[4];
-    long long k = key;
-    int i, rc, found = 0;
-    if (!st || ncols > 4)
-        return -1;
-    memset(&pb, 0, sizeof pb);
-    pb.buffer_type = MYSQL_TYPE_LONGLONG;
-    pb.buffer = &k;
-    memset(rb, 0, sizeof rb);
-    for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-        rb[i].buffer = &out[i];
-        rb[i].is_null = &nul[i];
-    }
-    if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, rb)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        if (!found)
-            for (i = 0; i < ncols; i++)
-                if (nul[i])
-                    out[i] = 0;
-        found = 1;
-    }
-    if (rc != MYSQL_NO_DATA) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        found = -1;
-    }
-    mysql_stmt_free_result(st);
-    return found;
-}
-
 /* Closing a plan (Open Dental's "Close Plan"): charges dated after today
  * are removed and what they would have charged, plus any principal of a
  * dynamic plan not yet charged, becomes one debit dated today, "Close Out
  * Charge"; then IsClosed. */
 static int do_close(struct od_conn *c, struct pjob *j)
 {
-    long long a[4], k[1];
-    k[0] = j->plan;
-    switch (row_ll(c, "SELECT IsClosed, PatNum FROM payplan WHERE "
-                      "PayPlanNum = ? FOR UPDATE", j->plan, 2, a)) {
+    long long a[2];
+    struct od_prm k[1] = {OD_PI(j->plan)};
+    switch (od_query_ll(c,
+                        "SELECT IsClosed, PatNum FROM payplan WHERE "
+                        "PayPlanNum = ? FOR UPDATE",
+                        k, 1, 2, a)) {
     case 0:
         pfail(j, 404, "PayPlan not found.");
         return -1;
@@ -407,7 +340,8 @@ static int do_close(struct od_conn *c, struct pjob *j)
         pfail(j, 400, "PayPlan is already closed.");
         return -1;
     }
-    if (exec_ll(c,
+    if (od_exec(
+            c,
             "INSERT INTO payplancharge (PayPlanNum, Guarantor, PatNum, "
             "ChargeDate, Principal, Interest, Note, ProvNum, ClinicNum, "
             "ChargeType, SecDateTEntry) SELECT p.PayPlanNum, p.Guarantor, "
@@ -428,11 +362,13 @@ static int do_close(struct od_conn *c, struct pjob *j)
             "l.PayPlanChargeNum DESC LIMIT 1) AS clinic FROM payplan pp "
             "WHERE pp.PayPlanNum = ?) x ON x.PayPlanNum = p.PayPlanNum "
             "LEFT JOIN patient pa ON pa.PatNum = p.PatNum WHERE x.amt > 0",
-            k, 1, NULL) ||
-        exec_ll(c, "DELETE FROM payplancharge WHERE PayPlanNum = ? AND "
-                   "ChargeType = 0 AND ChargeDate > CURDATE()", k, 1, NULL) ||
-        exec_ll(c, "UPDATE payplan SET IsClosed = 1 WHERE PayPlanNum = ?", k,
-                1, NULL))
+            k, 1, NULL, NULL) ||
+        od_exec(c,
+                "DELETE FROM payplancharge WHERE PayPlanNum = ? AND "
+                "ChargeType = 0 AND ChargeDate > CURDATE()",
+                k, 1, NULL, NULL) ||
+        od_exec(c, "UPDATE payplan SET IsClosed = 1 WHERE PayPlanNum = ?", k, 1,
+                NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_PAYPLAN_EDIT, j->developer, "Updated",
                           j->plan, a[1]);

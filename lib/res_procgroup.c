@@ -63,139 +63,6 @@ static void gfail(struct gjob *j, int status, const char *msg)
 
 /* ---- statements ----------------------------------------------------------- */
 
-/* A statement parameter: an int, a string, or NULL. */
-struct prm {
-    enum { P_I, P_S, P_NULL } k;
-    long long i;
-    const char *s;
-};
-
-#define PI(v) ((struct prm){P_I, (v), NULL})
-#define PS(v) ((struct prm){P_S, 0, (v)})
-
-#define MAXP 8
-#define MAXC 6
-#define COLSZ 64
-
-static int bind_prms(MYSQL_STMT *st, struct prm *p, int n, MYSQL_BIND *b,
-                     unsigned long *len)
-{
-    int i;
-    memset(b, 0, sizeof(MYSQL_BIND) * (size_t)n);
-    for (i = 0; i < n; i++) {
-        switch (p[i].k) {
-        case P_I:
-            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            b[i].buffer = &p[i].i;
-            break;
-        case P_S:
-            len[i] = (unsigned long)strlen(p[i].s);
-            b[i].buffer_type = MYSQL_TYPE_STRING;
-            b[i].buffer = (void *)p[i].s;
-            b[i].buffer_length = len[i];
-            b[i].length = &len[i];
-            break;
-        default:
-            b[i].buffer_type = MYSQL_TYPE_NULL;
-        }
-    }
-    return n ? (mysql_stmt_bind_param(st, b) ? -1 : 0) : 0;
-}
-
-static int stmt_error(struct od_conn *c, MYSQL_STMT *st)
-{
-    od_conn_note_error(c, mysql_stmt_errno(st));
-    if (!c->lost)
-        od_conn_log(c, ODAPI_LOG_ERROR, "procgroup: %s",
-                    mysql_stmt_error(st));
-    return -1;
-}
-
-/* One statement; the new key when asked for. */
-static int run(struct od_conn *c, const char *sql, struct prm *p, int n,
-               long long *id)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[MAXP];
-    unsigned long len[MAXP];
-    if (!st || n > MAXP)
-        return -1;
-    if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st))
-        return stmt_error(c, st);
-    if (id)
-        *id = (long long)mysql_stmt_insert_id(st);
-    mysql_stmt_free_result(st);
-    return 0;
-}
-
-/* Rows of short text columns (NULL -> ""): each row is handed to fn (which
- * returns 0, or -1 to stop with an error). Returns the row count, or -1. */
-typedef int (*row_fn)(void *arg, char cols[][COLSZ], int ncols);
-
-static int rows(struct od_conn *c, const char *sql, struct prm *p, int n,
-                int ncols, row_fn fn, void *arg)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[MAXP], rb[MAXC];
-    unsigned long len[MAXP], rlen[MAXC];
-    my_bool nul[MAXC];
-    char buf[MAXC][COLSZ], out[MAXC][COLSZ];
-    int i, rc, count = 0, bad = 0;
-    if (!st || n > MAXP || ncols > MAXC)
-        return -1;
-    memset(rb, 0, sizeof rb);
-    for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_STRING;
-        rb[i].buffer = buf[i];
-        rb[i].buffer_length = COLSZ - 1;
-        rb[i].length = &rlen[i];
-        rb[i].is_null = &nul[i];
-    }
-    if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, rb))
-        return stmt_error(c, st);
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        count++;
-        if (bad)
-            continue;
-        for (i = 0; i < ncols; i++) {
-            size_t l = nul[i] ? 0 : rlen[i] < COLSZ - 1 ? rlen[i] : COLSZ - 1;
-            memcpy(out[i], buf[i], l);
-            out[i][l] = '\0';
-        }
-        if (fn && fn(arg, out, ncols))
-            bad = 1;
-    }
-    if (rc != MYSQL_NO_DATA) {
-        stmt_error(c, st);
-        count = -1;
-    }
-    mysql_stmt_free_result(st);
-    return bad ? -1 : count;
-}
-
-static int first_row(void *arg, char cols[][COLSZ], int ncols)
-{
-    char (*dst)[COLSZ] = arg;
-    int i;
-    if (dst[MAXC - 1][0])
-        return 0; /* taken */
-    for (i = 0; i < ncols && i < MAXC - 1; i++)
-        memcpy(dst[i], cols[i], COLSZ);
-    dst[MAXC - 1][0] = '1';
-    return 0;
-}
-
-/* The first row's columns (at most MAXC - 1): 1 found, 0 none, -1. */
-static int row(struct od_conn *c, const char *sql, struct prm *p, int n,
-               int ncols, char out[MAXC][COLSZ])
-{
-    int rc;
-    memset(out, 0, sizeof(char[MAXC][COLSZ]));
-    rc = rows(c, sql, p, n, ncols, first_row, out);
-    return rc < 0 ? -1 : rc > 0;
-}
-
 /* ---- the answer: group notes as JSON ------------------------------------- */
 
 /* The group notes of a patient, or the one group note key (patnum 0), in
@@ -247,7 +114,7 @@ static int write_groups(struct od_conn *c, long long patnum, long long key,
     if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
         mysql_stmt_store_result(st) || mysql_stmt_bind_result(st, rb)) {
         free(note);
-        return stmt_error(c, st);
+        return od_stmt_failed(c, st);
     }
     /* the items: one statement per group, after the groups are read */
     od_buf_addc(out, '[');
@@ -276,7 +143,7 @@ static int write_groups(struct od_conn *c, long long patnum, long long key,
         irb.buffer = &item;
         if (mysql_stmt_bind_param(ist, &ib) || mysql_stmt_execute(ist) ||
             mysql_stmt_bind_result(ist, &irb)) {
-            count = stmt_error(c, ist);
+            count = od_stmt_failed(c, ist);
             break;
         }
         first = 1;
@@ -287,7 +154,7 @@ static int write_groups(struct od_conn *c, long long patnum, long long key,
             od_buf_add_ll(out, item);
         }
         if (irc != MYSQL_NO_DATA) {
-            count = stmt_error(c, ist);
+            count = od_stmt_failed(c, ist);
             mysql_stmt_free_result(ist);
             break;
         }
@@ -299,7 +166,7 @@ static int write_groups(struct od_conn *c, long long patnum, long long key,
         od_buf_addc(out, '}');
     }
     if (count >= 0 && rc != MYSQL_NO_DATA)
-        count = stmt_error(c, st);
+        count = od_stmt_failed(c, st);
     mysql_stmt_free_result(st);
     free(note);
     od_buf_addc(out, ']');
@@ -311,7 +178,7 @@ static int write_groups(struct od_conn *c, long long patnum, long long key,
 struct procs_seen {
     struct gjob *j;
     int n;
-    char date[COLSZ], prov[COLSZ], clinic[COLSZ];
+    char date[OD_COLSZ], prov[OD_COLSZ], clinic[OD_COLSZ];
 };
 
 /* Each row: ProcNum, PatNum, ProcStatus, ProcDate, ProvNum, ClinicNum,
@@ -319,12 +186,15 @@ struct procs_seen {
 static int check_proc(struct gjob *j, struct procs_seen *s, long long pnum,
                       struct od_conn *c)
 {
-    char r[MAXC][COLSZ];
-    struct prm k[1];
-    k[0] = PI(pnum);
-    switch (row(c, "SELECT p.PatNum, p.ProcStatus, p.ProcDate, p.ProvNum, "
-                   "p.ClinicNum FROM procedurelog p WHERE p.ProcNum = ? AND "
-                   "p.ProcStatus <> 6 FOR UPDATE", k, 1, 5, r)) {
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm k[1];
+    k[0] = OD_PI(pnum);
+    switch (
+        od_query_row(c,
+                     "SELECT p.PatNum, p.ProcStatus, p.ProcDate, p.ProvNum, "
+                     "p.ClinicNum FROM procedurelog p WHERE p.ProcNum = ? AND "
+                     "p.ProcStatus <> 6 FOR UPDATE",
+                     k, 1, 5, r)) {
     case 0:
         snprintf(j->msg, sizeof j->msg, "Procedure %lld not found.", pnum);
         j->status = 404;
@@ -346,9 +216,9 @@ static int check_proc(struct gjob *j, struct procs_seen *s, long long pnum,
         return -1;
     }
     if (s->n++ == 0) {
-        memcpy(s->date, r[2], COLSZ);
-        memcpy(s->prov, r[3], COLSZ);
-        memcpy(s->clinic, r[4], COLSZ);
+        memcpy(s->date, r[2], OD_COLSZ);
+        memcpy(s->prov, r[3], OD_COLSZ);
+        memcpy(s->clinic, r[4], OD_COLSZ);
         return 0;
     }
     if (strcmp(s->date, r[2])) {
@@ -380,13 +250,14 @@ static int check_procs(struct od_conn *c, struct gjob *j,
 
 static int check_prov(struct od_conn *c, struct gjob *j)
 {
-    char r[MAXC][COLSZ];
-    struct prm k[1];
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm k[1];
     int rc;
     if (!j->has_prov)
         return 0;
-    k[0] = PI(j->provnum);
-    rc = row(c, "SELECT 1 FROM provider WHERE ProvNum = ?", k, 1, 1, r);
+    k[0] = OD_PI(j->provnum);
+    rc =
+        od_query_row(c, "SELECT 1 FROM provider WHERE ProvNum = ?", k, 1, 1, r);
     if (rc == 0)
         gfail(j, 400, "ProvNum is invalid.");
     return rc == 1 ? 0 : -1;
@@ -394,13 +265,15 @@ static int check_prov(struct od_conn *c, struct gjob *j)
 
 static int add_items(struct od_conn *c, struct gjob *j, long long group)
 {
-    struct prm p[2];
+    struct od_prm p[2];
     int i;
     for (i = 0; i < j->nprocs; i++) {
-        p[0] = PI(j->procs[i]);
-        p[1] = PI(group);
-        if (run(c, "INSERT INTO procgroupitem (ProcNum, GroupNum) VALUES "
-                   "(?, ?)", p, 2, NULL))
+        p[0] = OD_PI(j->procs[i]);
+        p[1] = OD_PI(group);
+        if (od_exec(c,
+                    "INSERT INTO procgroupitem (ProcNum, GroupNum) VALUES "
+                    "(?, ?)",
+                    p, 2, NULL, NULL))
             return -1;
     }
     return 0;
@@ -410,26 +283,29 @@ static int add_items(struct od_conn *c, struct gjob *j, long long group)
 static int add_note(struct od_conn *c, struct gjob *j, long long group,
                     const char *text)
 {
-    struct prm p[4];
-    p[0] = PI(j->patnum);
-    p[1] = PI(group);
-    p[2] = PS(text);
-    p[3] = PS(j->sign ? API_SIGNATURE : "");
-    return run(c, "INSERT INTO procnote (PatNum, ProcNum, EntryDateTime, "
-                  "UserNum, Note, SigIsTopaz, Signature) VALUES (?, ?, "
-                  "NOW(), 0, ?, 0, ?)", p, 4, NULL);
+    struct od_prm p[4];
+    p[0] = OD_PI(j->patnum);
+    p[1] = OD_PI(group);
+    p[2] = OD_PS(text);
+    p[3] = OD_PS(j->sign ? API_SIGNATURE : "");
+    return od_exec(c,
+                   "INSERT INTO procnote (PatNum, ProcNum, EntryDateTime, "
+                   "UserNum, Note, SigIsTopaz, Signature) VALUES (?, ?, "
+                   "NOW(), 0, ?, 0, ?)",
+                   p, 4, NULL, NULL);
 }
 
 /* ---- POST /procedurelogs/GroupNote ---------------------------------------- */
 
 static int do_post(struct od_conn *c, struct gjob *j)
 {
-    char r[MAXC][COLSZ];
+    char r[OD_MAXCOL][OD_COLSZ];
     struct procs_seen s;
-    struct prm p[6];
+    struct od_prm p[6];
     long long code, group;
-    p[0] = PI(j->patnum);
-    switch (row(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, r)) {
+    p[0] = OD_PI(j->patnum);
+    switch (
+        od_query_row(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, r)) {
     case 0:
         gfail(j, 404, "Patient not found.");
         return -1;
@@ -440,30 +316,37 @@ static int do_post(struct od_conn *c, struct gjob *j)
         return -1;
     /* the "~GRP~" code: every Open Dental database has it; made here when
      * this one does not */
-    switch (row(c, "SELECT CodeNum FROM procedurecode WHERE ProcCode = '"
-                   GRP_CODE "' ORDER BY CodeNum LIMIT 1", NULL, 0, 1, r)) {
+    switch (od_query_row(
+        c,
+        "SELECT CodeNum FROM procedurecode WHERE ProcCode = '" GRP_CODE
+        "' ORDER BY CodeNum LIMIT 1",
+        NULL, 0, 1, r)) {
     case 1:
         code = atoll(r[0]);
         break;
     case 0:
-        if (run(c, "INSERT INTO procedurecode (ProcCode, Descript, AbbrDesc, "
-                   "ProcTime, DefaultNote, DefaultClaimNote, DefaultTPNote) "
-                   "VALUES ('" GRP_CODE "', 'Group Note', 'Group Note', "
-                   "'/X/', '', '', '')", NULL, 0, &code))
+        if (od_exec(c,
+                    "INSERT INTO procedurecode (ProcCode, Descript, AbbrDesc, "
+                    "ProcTime, DefaultNote, DefaultClaimNote, DefaultTPNote) "
+                    "VALUES ('" GRP_CODE "', 'Group Note', 'Group Note', "
+                    "'/X/', '', '', '')",
+                    NULL, 0, NULL, &code))
             return -1;
         break;
     default:
         return -1;
     }
-    p[0] = PI(j->patnum);
-    p[1] = PS(s.date);
-    p[2] = PI(j->has_prov ? j->provnum : atoll(s.prov));
-    p[3] = PI(atoll(s.clinic));
-    p[4] = PI(code);
-    if (run(c, "INSERT INTO procedurelog (PatNum, ProcDate, ProcFee, "
-               "ProcStatus, ProvNum, ClinicNum, CodeNum, DateEntryC, DateTP, "
-               "UnitQty, SecDateEntry) VALUES (?, ?, 0, 3, ?, ?, ?, "
-               "CURDATE(), CURDATE(), 1, NOW())", p, 5, &group) ||
+    p[0] = OD_PI(j->patnum);
+    p[1] = OD_PS(s.date);
+    p[2] = OD_PI(j->has_prov ? j->provnum : atoll(s.prov));
+    p[3] = OD_PI(atoll(s.clinic));
+    p[4] = OD_PI(code);
+    if (od_exec(c,
+                "INSERT INTO procedurelog (PatNum, ProcDate, ProcFee, "
+                "ProcStatus, ProvNum, ClinicNum, CodeNum, DateEntryC, DateTP, "
+                "UnitQty, SecDateEntry) VALUES (?, ?, 0, 3, ?, ?, ?, "
+                "CURDATE(), CURDATE(), 1, NOW())",
+                p, 5, NULL, &group) ||
         add_items(c, j, group) || add_note(c, j, group, j->note))
         return -1;
     j->key = group;
@@ -474,13 +357,15 @@ static int do_post(struct od_conn *c, struct gjob *j)
 /* The group note j->key, locked: 1 found (PatNum in *pat), 0 404 set, -1. */
 static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
 {
-    char r[MAXC][COLSZ];
-    struct prm k[1];
-    k[0] = PI(j->key);
-    switch (row(c, "SELECT g.PatNum FROM procedurelog g JOIN procedurecode pc "
-                   "ON pc.CodeNum = g.CodeNum AND pc.ProcCode = '" GRP_CODE
-                   "' WHERE g.ProcNum = ? AND g.ProcStatus <> 6 FOR UPDATE",
-                k, 1, 1, r)) {
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm k[1];
+    k[0] = OD_PI(j->key);
+    switch (od_query_row(
+        c,
+        "SELECT g.PatNum FROM procedurelog g JOIN procedurecode pc "
+        "ON pc.CodeNum = g.CodeNum AND pc.ProcCode = '" GRP_CODE
+        "' WHERE g.ProcNum = ? AND g.ProcStatus <> 6 FOR UPDATE",
+        k, 1, 1, r)) {
     case 0:
         gfail(j, 404, "GroupNote not found.");
         return 0;
@@ -496,7 +381,7 @@ static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
 static int do_put(struct od_conn *c, struct gjob *j)
 {
     struct procs_seen s;
-    struct prm p[4];
+    struct od_prm p[4];
     long long pat;
     char *text = NULL;
     MYSQL_STMT *st;
@@ -514,23 +399,25 @@ static int do_put(struct od_conn *c, struct gjob *j)
     if ((j->has_procs && check_procs(c, j, &s)) || check_prov(c, j))
         return -1;
     if (j->has_procs) {
-        p[0] = PS(s.date);
-        p[1] = PI(atoll(s.clinic));
-        p[2] = PI(j->key);
-        if (run(c, "UPDATE procedurelog SET ProcDate = ?, ClinicNum = ? "
-                   "WHERE ProcNum = ?", p, 3, NULL))
+        p[0] = OD_PS(s.date);
+        p[1] = OD_PI(atoll(s.clinic));
+        p[2] = OD_PI(j->key);
+        if (od_exec(c,
+                    "UPDATE procedurelog SET ProcDate = ?, ClinicNum = ? "
+                    "WHERE ProcNum = ?",
+                    p, 3, NULL, NULL))
             return -1;
-        p[0] = PI(j->key);
-        if (run(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", p, 1,
-                NULL) ||
+        p[0] = OD_PI(j->key);
+        if (od_exec(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", p, 1,
+                    NULL, NULL) ||
             add_items(c, j, j->key))
             return -1;
     }
     if (j->has_prov) {
-        p[0] = PI(j->provnum);
-        p[1] = PI(j->key);
-        if (run(c, "UPDATE procedurelog SET ProvNum = ? WHERE ProcNum = ?",
-                p, 2, NULL))
+        p[0] = OD_PI(j->provnum);
+        p[1] = OD_PI(j->key);
+        if (od_exec(c, "UPDATE procedurelog SET ProvNum = ? WHERE ProcNum = ?",
+                    p, 2, NULL, NULL))
             return -1;
     }
     if (j->append) {
@@ -552,7 +439,7 @@ static int do_put(struct od_conn *c, struct gjob *j)
         if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
             mysql_stmt_bind_result(st, &rb)) {
             free(text);
-            return stmt_error(c, st);
+            return od_stmt_failed(c, st);
         }
         rc = mysql_stmt_fetch(st);
         mysql_stmt_free_result(st);
@@ -563,7 +450,7 @@ static int do_put(struct od_conn *c, struct gjob *j)
             text[0] = '\0';
         } else {
             free(text);
-            return stmt_error(c, st);
+            return od_stmt_failed(c, st);
         }
         strcat(text, j->note);
         if (strlen(text) > NOTE_MAX) { /* the column's bytes */
@@ -576,10 +463,11 @@ static int do_put(struct od_conn *c, struct gjob *j)
     free(text);
     if (rc)
         return -1;
-    p[0] = PI(j->key);
+    p[0] = OD_PI(j->key);
     /* the row's DateTStamp moves with the change */
-    if (run(c, "UPDATE procedurelog SET DateTStamp = NOW() WHERE ProcNum = ?",
-            p, 1, NULL))
+    if (od_exec(c,
+                "UPDATE procedurelog SET DateTStamp = NOW() WHERE ProcNum = ?",
+                p, 1, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_PROC_EDIT, j->developer, "Updated", j->key,
                           j->patnum);
@@ -591,15 +479,16 @@ static int do_put(struct od_conn *c, struct gjob *j)
  * rows are never removed) and its procgroupitem links are removed. */
 static int do_delete(struct od_conn *c, struct gjob *j)
 {
-    struct prm k[1];
+    struct od_prm k[1];
     long long pat;
     int rc;
     if ((rc = lock_group(c, j, &pat)) != 1)
         return -1;
-    k[0] = PI(j->key);
-    if (run(c, "UPDATE procedurelog SET ProcStatus = 6 WHERE ProcNum = ?", k,
-            1, NULL) ||
-        run(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", k, 1, NULL))
+    k[0] = OD_PI(j->key);
+    if (od_exec(c, "UPDATE procedurelog SET ProcStatus = 6 WHERE ProcNum = ?",
+                k, 1, NULL, NULL) ||
+        od_exec(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", k, 1, NULL,
+                NULL))
         return -1;
     return od_securitylog(c, PERM_PROC_DELETE, j->developer, "Deleted",
                           j->key, pat);
