@@ -30,7 +30,7 @@ DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jan
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
 
-# The library links no MySQL client library: lib/mysql-api.c loads
+# The library links no MySQL client library: lib/db/mysql-api.c loads
 # libmariadb.so.3 for a server database and libmariadbd.so.19 for the
 # sandbox at run time (docs/database.md). Only mysql.h is needed to build.
 # DB_LIBS is what the examples that call the MySQL C API themselves link.
@@ -56,8 +56,10 @@ LIBS   = $(DEPS_LIBS) -pthread -lm -ldl
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRCS  := $(sort $(filter-out lib/schema-sql.c,$(wildcard lib/*.c)) lib/schema-sql.c)
-LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS))
+# lib/ has one folder per layer (docs/architecture.md); lib/routes.c wires
+# them together. The schema's SQL is generated into build/gen/.
+LIB_SRCS  := $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o
 SO_REAL   := lib/libodapi.so.$(VERSION)
 SO_NAME   := libodapi.so.$(SOVERSION)
 STATIC    := lib/libodapi.a
@@ -92,8 +94,13 @@ build/lib/%.o: lib/%.c build/.flags
 	$(say) CC $<
 	$(Q)$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
 
-# lib/schema-sql.c is generated from the Open Dental DDL shipped in the tree.
-lib/schema-sql.c: data/od-schema.sql tools/embed.sh
+build/gen/schema-sql.o: build/gen/schema-sql.c build/.flags
+	$(say) CC $<
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+# build/gen/schema-sql.c is generated from the Open Dental DDL in the tree.
+build/gen/schema-sql.c: data/od-schema.sql tools/embed.sh
+	@mkdir -p $(dir $@)
 	$(say) GEN $@
 	$(Q)sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
 

@@ -14,7 +14,7 @@
  *
  * Built with -DCEILING_EMBEDDED against libmariadbd, --datadir DIR replaces
  * --socket: the embedded server on that data folder, started with the same
- * options as libodapi's (lib/db.c library_init), so the embedded backend
+ * options as libodapi's (lib/db/pool.c library_init), so the embedded backend
  * gets its own ceiling. The folder must not be open in another process.
  *
  * Prints one line:

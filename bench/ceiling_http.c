@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     fclose(f);
     body_len = (size_t)n;
     signal(SIGPIPE, SIG_IGN);
-    {   /* the same base configuration as libodapi's (lib/server.c) */
+    {   /* the same base configuration as libodapi's (lib/http/server.c) */
         struct event_config *ec = event_config_new();
         event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
         base = event_base_new_with_config(ec);

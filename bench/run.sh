@@ -88,7 +88,7 @@ $CC -O2 -g -Wall -Wextra -o "$BIN/ceiling_http" bench/ceiling_http.c \
 # scenarios use the core tables; reseeding costs 10-40 minutes): force it
 # with BENCH_RESEED=1 when one matters.
 seed_version() {
-    cksum lib/seed.c | cut -d' ' -f1 | sed "s/\$/-p$PATIENTS-s1/"
+    cksum lib/db/seed.c | cut -d' ' -f1 | sed "s/\$/-p$PATIENTS-s1/"
 }
 SEEDV=$(seed_version)
 

@@ -1,11 +1,11 @@
 /* routes.c - the table of built-in routes. Resources described as data
  * (resource.c) register themselves from their descriptions; the few
  * hand-written handlers are listed here. */
-#include "server-internal.h"
-#include "cred-internal.h"
-#include "resource-internal.h"
-#include "queries-internal.h"
-#include "events-internal.h"
+#include "http/server-internal.h"
+#include "auth/cred-internal.h"
+#include "engine/resource-internal.h"
+#include "features/queries-internal.h"
+#include "features/events-internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* list_routes - print every built-in route as "METHOD /path PERMISSION",
  * for tools/coverage.sh (docs/coverage.md). */
-#include "server-internal.h"
-#include "cred-internal.h"
+#include "http/server-internal.h"
+#include "auth/cred-internal.h"
 
 #include <stdio.h>
 

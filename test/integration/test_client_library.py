@@ -1,4 +1,4 @@
-"""Which MySQL client library a server loads (lib/mysql-api.c,
+"""Which MySQL client library a server loads (lib/db/mysql-api.c,
 docs/database.md "Which client library"): Connector/C for a server
 database, the embedded server only for the sandbox, and a clear error when
 the library cannot be loaded."""

@@ -1,5 +1,5 @@
 """POST /payments/Refund and PUT /payments/{PayNum}/Partial
-(lib/res_account.c), through HTTP against the seeded test database and the
+(lib/actions/account.c), through HTTP against the seeded test database and the
 embedded sandbox. Pay plan charges have no API to create them, so the tests
 that need one insert it with SQL on the server backend only."""
 import pytest

@@ -1,5 +1,5 @@
 """usergroups, usergroupattaches, computers, scheduleops, clockevents,
-insverifies, claimtrackings and patientraces (lib/res_admin.c), through HTTP
+insverifies, claimtrackings and patientraces (lib/resources/admin.c), through HTTP
 against the seeded test database and the embedded sandbox."""
 import re
 import uuid

@@ -1,5 +1,5 @@
 """Claim actions, claim payments, etranss and etransmessagetexts
-(lib/res_claims.c), through HTTP against the seeded test database and the
+(lib/actions/claims.c), through HTTP against the seeded test database and the
 embedded sandbox. Claims and claimprocs have no API to create them here
 (POST /claims is not served), so the tests that need them insert rows with
 SQL on the server backend and skip on the embedded one."""

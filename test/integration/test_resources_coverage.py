@@ -1,5 +1,5 @@
 """covcats, covspans, codegroups, discountplans, discountplansubs and
-substitutionlinks (lib/res_coverage.c), through HTTP against the seeded test
+substitutionlinks (lib/resources/coverage.c), through HTTP against the seeded test
 database and the embedded sandbox."""
 
 

@@ -1,5 +1,5 @@
 """documents PUT/DELETE, eobattaches and GET /familymodules/{PatNum}/Insurance
-(lib/res_misc.c, lib/res_family.c), through HTTP against the seeded test
+(lib/resources/misc.c, lib/resources/family.c), through HTTP against the seeded test
 database and the embedded sandbox. No API here makes documents or
 eobattaches (the upload and SFTP actions are not served), so those tests
 insert rows with SQL on the server backend and skip on the embedded one.

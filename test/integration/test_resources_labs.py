@@ -1,5 +1,5 @@
 """employers, employees, pharmacies, laboratories, labturnarounds and
-labcases (lib/res_labs.c), through HTTP against the seeded test database and
+labcases (lib/resources/labs.c), through HTTP against the seeded test database and
 the embedded sandbox."""
 import re
 

@@ -1,4 +1,4 @@
-"""Field definitions and notes (lib/res_notes.c): apptfielddefs,
+"""Field definitions and notes (lib/resources/notes.c): apptfielddefs,
 patfielddefs, patientnotes, popups, procnotes and rxpats through HTTP
 against the seeded test database and the embedded sandbox. Rows the API
 cannot create (rxpats) and securitylog checks use SQL on the server backend

@@ -1,4 +1,4 @@
-"""adjustments, statements, payplancharges and payplans (lib/res_payplans.c),
+"""adjustments, statements, payplancharges and payplans (lib/actions/payplans.c),
 through HTTP against the seeded test database and the embedded sandbox.
 Payment plans and their charges have no API to create them here (POST
 /payplans is 410, POST Dynamic is not served), so the tests that need rows

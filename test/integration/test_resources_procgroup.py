@@ -1,4 +1,4 @@
-"""Procedure group notes (lib/res_procgroup.c): GET /procedurelogs/GroupNotes,
+"""Procedure group notes (lib/actions/procgroup.c): GET /procedurelogs/GroupNotes,
 POST /procedurelogs/GroupNote, PUT and DELETE
 /procedurelogs/{ProcNum}/GroupNote, through HTTP on both backends. The
 grouped procedures are made with POST /procedurelogs; rows only SQL can

@@ -1,5 +1,5 @@
 """Sheets, sheet fields, sheet definitions, ASAP texts and EHR patient data
-(lib/res_sheets.c): sheetdefs, sheetfields, sheets, asapcomms and
+(lib/resources/sheets.c): sheetdefs, sheetfields, sheets, asapcomms and
 ehrpatients through HTTP against the seeded test database and the embedded
 sandbox. Rows the API cannot create (sheetdefs and their field definitions,
 asapcomms) and securitylog checks use SQL on the server backend only."""

@@ -1,4 +1,4 @@
-"""Tasks, quick paste notes and auto notes (lib/res_tasks.c): tasklists,
+"""Tasks, quick paste notes and auto notes (lib/resources/tasks.c): tasklists,
 tasks, tasknotes, quickpastecats, quickpastenotes, autonotes and
 autonotecontrols through HTTP against the seeded test database and the
 embedded sandbox. Rows the API cannot create (task lists, quick paste

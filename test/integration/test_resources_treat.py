@@ -1,5 +1,5 @@
 """perioexams, periomeasures, treatplans, treatplanattaches and proctps
-(lib/res_treat.c), through HTTP on both backends. ProcTPs have no API to
+(lib/resources/treat.c), through HTTP on both backends. ProcTPs have no API to
 create them here (POST /treatplans/Saved is not served), so the tests that
 need them insert rows with SQL on the server backend and skip on the
 embedded one."""

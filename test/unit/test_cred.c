@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "cred-internal.h"
+#include "auth/cred-internal.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -26,7 +26,7 @@
 #include <jansson.h>
 #include <openssl/ssl.h>
 
-#include "cred-internal.h"
+#include "auth/cred-internal.h"
 
 static char dir[64];
 static struct event_base *base;

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "logfile-internal.h"
+#include "core/logfile-internal.h"
 
 static char dir[64], logpath[128];
 

@@ -1,4 +1,4 @@
-/* test_query.c - lib/query.c: query strings as real clients send them
+/* test_query.c - lib/http/query.c: query strings as real clients send them
  * (spec 3.1): '+' and %20 are spaces, values are decoded exactly once, bad
  * escapes are kept as text, names match case-insensitively. */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "server-internal.h"
+#include "http/server-internal.h"
 
 static void empty_and_null(void **state)
 {

@@ -1,4 +1,4 @@
-/* test_router.c - lib/router.c: adding routes (od_router_add) and matching
+/* test_router.c - lib/http/router.c: adding routes (od_router_add) and matching
  * paths to routes or to the real API's error sentences (od_router_match,
  * spec 3.1 and 3.6). */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "server-internal.h"
+#include "http/server-internal.h"
 
 static void h1(odapi_request *req, void *arg) { (void)req; (void)arg; }
 static void h2(odapi_request *req, void *arg) { (void)req; (void)arg; }

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "odapi-internal.h"
-#include "schema-internal.h"
-#include "seed-internal.h"
+#include "core/odapi-internal.h"
+#include "db/schema-internal.h"
+#include "db/seed-internal.h"
 
 #define TODAY "2025-03-12"
 

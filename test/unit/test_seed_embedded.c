@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "odapi-internal.h"
-#include "schema-internal.h"
-#include "seed-internal.h"
+#include "core/odapi-internal.h"
+#include "db/schema-internal.h"
+#include "db/seed-internal.h"
 
 #ifdef ODAPI_HAVE_EMBEDDED
 

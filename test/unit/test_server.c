@@ -1,4 +1,4 @@
-/* test_server.c - the server's own event base (lib/server.c new_base). */
+/* test_server.c - the server's own event base (lib/http/server.c new_base). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_util.c - lib/util.c: od_json_quote (escapes, invalid UTF-8 as
+/* test_util.c - lib/core/util.c: od_json_quote (escapes, invalid UTF-8 as
  * U+FFFD, snprintf-like truncation), od_ct_equal, and the string helpers. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "odapi-internal.h"
+#include "core/odapi-internal.h"
 
 #define FFFD "\xef\xbf\xbd"
 

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "odapi-internal.h"
-#include "webconfig-internal.h"
+#include "core/odapi-internal.h"
+#include "core/webconfig-internal.h"
 
 static char path[4096];
 static char err[1024];

@@ -1,0 +1,336 @@
+/* schema.c - create and check the Open Dental schema. */
+#include "core/odapi-internal.h"
+#include "db/schema-internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const od_schema_core_tables[] = {
+    "patient",    "appointment", "provider",     "operatory",
+    "definition", "preference",  "procedurelog", "procedurecode",
+};
+const size_t od_schema_ncore_tables = OD_ARRAY_LEN(od_schema_core_tables);
+
+/* Tables the sandbox needs that data/od-schema.sql does not have yet
+ * (columns as in Open Dental 24.3: APIKey.cs, ScheduleOp.cs, Benefit.cs). */
+static const char extra_sql[] =
+    "CREATE TABLE IF NOT EXISTS `apikey` (\n"
+    "  `APIKeyNum` bigint(20) NOT NULL AUTO_INCREMENT,\n"
+    "  `CustApiKey` varchar(255) NOT NULL DEFAULT '',\n"
+    "  `DevName` varchar(255) NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY (`APIKeyNum`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n"
+    "CREATE TABLE IF NOT EXISTS `scheduleop` (\n"
+    "  `ScheduleOpNum` bigint(20) NOT NULL AUTO_INCREMENT,\n"
+    "  `ScheduleNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  `OperatoryNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  PRIMARY KEY (`ScheduleOpNum`),\n"
+    "  KEY `ScheduleNum` (`ScheduleNum`),\n"
+    "  KEY `OperatoryNum` (`OperatoryNum`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n"
+    "CREATE TABLE IF NOT EXISTS `benefit` (\n"
+    "  `BenefitNum` bigint(20) NOT NULL AUTO_INCREMENT,\n"
+    "  `PlanNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  `PatPlanNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  `CovCatNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  `BenefitType` tinyint(4) NOT NULL DEFAULT 0,\n"
+    "  `Percent` tinyint(4) NOT NULL DEFAULT 0,\n"
+    "  `MonetaryAmt` double NOT NULL DEFAULT 0,\n"
+    "  `TimePeriod` tinyint(4) NOT NULL DEFAULT 0,\n"
+    "  `QuantityQualifier` tinyint(4) NOT NULL DEFAULT 0,\n"
+    "  `Quantity` tinyint(3) unsigned NOT NULL DEFAULT 0,\n"
+    "  `CodeNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  `CoverageLevel` int(11) NOT NULL DEFAULT 0,\n"
+    "  `SecDateTEntry` datetime NOT NULL DEFAULT '0001-01-01 00:00:00',\n"
+    "  `SecDateTEdit` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE "
+    "CURRENT_TIMESTAMP,\n"
+    "  `CodeGroupNum` bigint(20) NOT NULL DEFAULT 0,\n"
+    "  `TreatArea` tinyint(4) NOT NULL DEFAULT 0,\n"
+    "  PRIMARY KEY (`BenefitNum`),\n"
+    "  KEY `PlanNum` (`PlanNum`),\n"
+    "  KEY `PatPlanNum` (`PatPlanNum`),\n"
+    "  KEY `CovCatNum` (`CovCatNum`),\n"
+    "  KEY `CodeNum` (`CodeNum`),\n"
+    "  KEY `CodeGroupNum` (`CodeGroupNum`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n";
+
+/* ---- statement splitting ------------------------------------------------ */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+int od_sql_split(const char *sql, size_t len,
+                 int (*fn)(const char *stmt, size_t len, void *arg),
+                 void *arg)
+{
+    size_t i = 0, start = 0;
+    int has_code = 0, rc;
+
+    while (i < len) {
+        char c = sql[i];
+        if (c == '-' && i + 1 < len && sql[i + 1] == '-' &&
+            (i + 2 >= len || is_space(sql[i + 2]))) {
+            while (i < len && sql[i] != '\n') /* -- comment to end of line */
+                i++;
+        } else if (c == '#') {
+            while (i < len && sql[i] != '\n')
+                i++;
+        } else if (c == '/' && i + 1 < len && sql[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < len && !(sql[i] == '*' && sql[i + 1] == '/'))
+                i++;
+            i = i + 2 <= len ? i + 2 : len;
+        } else if (c == '\'' || c == '"' || c == '`') {
+            /* Quoted: a doubled quote stays inside; backslash escapes in
+             * strings (not in identifiers). */
+            has_code = 1;
+            i++;
+            while (i < len) {
+                if (sql[i] == '\\' && c != '`' && i + 1 < len) {
+                    i += 2;
+                } else if (sql[i] == c) {
+                    if (i + 1 < len && sql[i + 1] == c) {
+                        i += 2;
+                    } else {
+                        i++;
+                        break;
+                    }
+                } else {
+                    i++;
+                }
+            }
+        } else if (c == ';') {
+            if (has_code && (rc = fn(sql + start, i - start, arg)) != 0)
+                return rc;
+            i++;
+            start = i;
+            has_code = 0;
+        } else {
+            if (!is_space(c))
+                has_code = 1;
+            i++;
+        }
+    }
+    if (has_code && (rc = fn(sql + start, len - start, arg)) != 0)
+        return rc;
+    return 0;
+}
+
+/* ---- od_schema_create ---------------------------------------------------- */
+
+struct run_ctx {
+    MYSQL *m;
+    char *err;
+    size_t errlen;
+};
+
+/* The table a CREATE TABLE statement makes, for error messages. */
+static void table_of(const char *stmt, size_t len, char *out, size_t outlen)
+{
+    const char *end = stmt + len, *p, *q;
+    static const char kw[] = "CREATE TABLE";
+    out[0] = '\0';
+    for (p = stmt; p + sizeof(kw) - 1 <= end; p++)
+        if (strncasecmp(p, kw, sizeof(kw) - 1) == 0)
+            break;
+    if (p + sizeof(kw) - 1 > end)
+        return;
+    p += sizeof(kw) - 1;
+    while (p < end && is_space(*p))
+        p++;
+    if (end - p >= 13 && strncasecmp(p, "IF NOT EXISTS", 13) == 0) {
+        p += 13;
+        while (p < end && is_space(*p))
+            p++;
+    }
+    if (p < end && *p == '`')
+        p++;
+    for (q = p; q < end && *q != '`' && *q != '(' && !is_space(*q); q++)
+        ;
+    snprintf(out, outlen, "%.*s", (int)(q - p), p);
+}
+
+static int run_one(const char *stmt, size_t len, void *arg)
+{
+    struct run_ctx *c = arg;
+    if (mysql_real_query(c->m, stmt, (unsigned long)len) != 0) {
+        char table[80];
+        table_of(stmt, len, table, sizeof(table));
+        if (table[0])
+            snprintf(c->err, c->errlen,
+                     "creating the Open Dental table '%s' failed: %s", table,
+                     mysql_error(c->m));
+        else
+            snprintf(c->err, c->errlen,
+                     "a statement of the Open Dental schema failed: %s",
+                     mysql_error(c->m));
+        return ODAPI_E_DB;
+    }
+    /* Drain any result (none expected for DDL). */
+    do {
+        MYSQL_RES *r = mysql_store_result(c->m);
+        if (r)
+            mysql_free_result(r);
+    } while (mysql_next_result(c->m) == 0);
+    return 0;
+}
+
+int od_schema_create(MYSQL *m, char *err, size_t errlen)
+{
+    struct run_ctx c = { m, err, errlen };
+    int rc;
+    if (errlen)
+        err[0] = '\0';
+    if (mysql_set_character_set(m, "utf8mb4") != 0) {
+        snprintf(err, errlen, "cannot use utf8mb4: %s", mysql_error(m));
+        return ODAPI_E_DB;
+    }
+    rc = od_sql_split(od_schema_sql, od_schema_sql_len, run_one, &c);
+    if (rc == 0)
+        rc = od_sql_split(extra_sql, sizeof(extra_sql) - 1, run_one, &c);
+    return rc;
+}
+
+/* ---- od_schema_check ------------------------------------------------------ */
+
+static int stmt_fail(MYSQL_STMT *st, const char *what, char *err,
+                     size_t errlen)
+{
+    snprintf(err, errlen, "%s: %s", what, mysql_stmt_error(st));
+    mysql_stmt_close(st);
+    return ODAPI_E_DB;
+}
+
+/* Current database name into db ("" when none is selected). */
+static int current_db(MYSQL *m, char *db, size_t dblen, char *err,
+                      size_t errlen)
+{
+    static const char q[] = "SELECT DATABASE()";
+    MYSQL_RES *r;
+    MYSQL_ROW row;
+    db[0] = '\0';
+    if (mysql_real_query(m, q, sizeof(q) - 1) != 0 ||
+        !(r = mysql_store_result(m))) {
+        snprintf(err, errlen, "cannot ask the database name: %s",
+                 mysql_error(m));
+        return ODAPI_E_DB;
+    }
+    if ((row = mysql_fetch_row(r)) && row[0])
+        snprintf(db, dblen, "%s", row[0]);
+    mysql_free_result(r);
+    return ODAPI_OK;
+}
+
+int od_schema_check(MYSQL *m, char *version, size_t vlen, char *err,
+                    size_t errlen)
+{
+    static const char q_tab[] =
+        "SELECT COUNT(*) FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+    static const char q_ver[] =
+        "SELECT ValueString FROM preference WHERE PrefName = ?";
+    static const char ver_name[] = "DataBaseVersion";
+    char db[200], missing[300], name[64], vbuf[256];
+    size_t i, mlen = 0;
+    int nmissing = 0, rc;
+    MYSQL_STMT *st;
+    MYSQL_BIND in, out;
+    unsigned long name_len, vbuf_len;
+    long long count;
+    my_bool is_null;
+
+    if (errlen)
+        err[0] = '\0';
+    if (vlen)
+        version[0] = '\0';
+    missing[0] = '\0';
+    if ((rc = current_db(m, db, sizeof(db), err, errlen)) != ODAPI_OK)
+        return rc;
+    if (!db[0]) {
+        snprintf(err, errlen,
+                 "No database is selected: name the Open Dental database "
+                 "(usually 'opendental') in the connection settings, or use "
+                 "the sandbox.");
+        return ODAPI_E_DB_SCHEMA;
+    }
+
+    if (!(st = mysql_stmt_init(m))) {
+        snprintf(err, errlen, "out of memory");
+        return ODAPI_E_NOMEM;
+    }
+    if (mysql_stmt_prepare(st, q_tab, sizeof(q_tab) - 1) != 0)
+        return stmt_fail(st, "checking the Open Dental tables", err, errlen);
+    memset(&in, 0, sizeof(in));
+    in.buffer_type = MYSQL_TYPE_STRING;
+    in.buffer = name;
+    in.length = &name_len;
+    memset(&out, 0, sizeof(out));
+    out.buffer_type = MYSQL_TYPE_LONGLONG;
+    out.buffer = &count;
+    out.is_null = &is_null;
+    if (mysql_stmt_bind_param(st, &in) != 0 ||
+        mysql_stmt_bind_result(st, &out) != 0)
+        return stmt_fail(st, "checking the Open Dental tables", err, errlen);
+    for (i = 0; i < od_schema_ncore_tables; i++) {
+        snprintf(name, sizeof(name), "%s", od_schema_core_tables[i]);
+        name_len = strlen(name);
+        count = 0;
+        if (mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0)
+            return stmt_fail(st, "checking the Open Dental tables", err,
+                             errlen);
+        if (mysql_stmt_fetch(st) != 0)
+            count = 0;
+        mysql_stmt_free_result(st);
+        if (count == 0) {
+            int n = snprintf(missing + mlen, sizeof(missing) - mlen, "%s%s",
+                             nmissing ? ", " : "", name);
+            if (n > 0 && (size_t)n < sizeof(missing) - mlen)
+                mlen += (size_t)n;
+            nmissing++;
+        }
+    }
+    mysql_stmt_close(st);
+    if (nmissing) {
+        snprintf(err, errlen,
+                 "The database '%s' is not an Open Dental database: it lacks "
+                 "the table%s %s; point the connection at the practice's "
+                 "Open Dental database (usually 'opendental'), or use the "
+                 "sandbox.",
+                 db, nmissing > 1 ? "s" : "", missing);
+        return ODAPI_E_DB_SCHEMA;
+    }
+
+    if (!(st = mysql_stmt_init(m))) {
+        snprintf(err, errlen, "out of memory");
+        return ODAPI_E_NOMEM;
+    }
+    if (mysql_stmt_prepare(st, q_ver, sizeof(q_ver) - 1) != 0)
+        return stmt_fail(st, "reading DataBaseVersion", err, errlen);
+    memset(&in, 0, sizeof(in));
+    snprintf(name, sizeof(name), "%s", ver_name);
+    name_len = strlen(name);
+    in.buffer_type = MYSQL_TYPE_STRING;
+    in.buffer = name;
+    in.length = &name_len;
+    memset(&out, 0, sizeof(out));
+    out.buffer_type = MYSQL_TYPE_STRING;
+    out.buffer = vbuf;
+    out.buffer_length = sizeof(vbuf) - 1;
+    out.length = &vbuf_len;
+    out.is_null = &is_null;
+    if (mysql_stmt_bind_param(st, &in) != 0 ||
+        mysql_stmt_bind_result(st, &out) != 0 ||
+        mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0)
+        return stmt_fail(st, "reading DataBaseVersion", err, errlen);
+    rc = mysql_stmt_fetch(st);
+    if ((rc == 0 || rc == MYSQL_DATA_TRUNCATED) && !is_null && vlen) {
+        size_t n = vbuf_len < sizeof(vbuf) - 1 ? vbuf_len : sizeof(vbuf) - 1;
+        vbuf[n] = '\0';
+        snprintf(version, vlen, "%s", vbuf);
+    }
+    mysql_stmt_close(st);
+    return ODAPI_OK;
+}

@@ -1,0 +1,2126 @@
+/*
+ * seed.c - a deterministic demo dental practice.
+ *
+ * Everything is generated from one splitmix64 stream in a fixed order, with
+ * explicit primary keys and explicit timestamps, so the same seed, size and
+ * anchor date give byte-identical tables. Rows go in through prepared
+ * multi-row INSERTs (only identifiers in the SQL text), committed in chunks.
+ */
+#include "core/odapi-internal.h"
+#include "db/schema-internal.h"
+#include "db/seed-internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- PRNG and dates --------------------------------------------------------- */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rng_next(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* 0 .. n-1 */
+static long rnd(struct rng *r, long n)
+{
+    return n <= 1 ? 0 : (long)(rng_next(r) % (uint64_t)n);
+}
+
+/* [0, 1) */
+static double rndf(struct rng *r)
+{
+    return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int chance(struct rng *r, double p)
+{
+    return rndf(r) < p;
+}
+
+/* Days since 1970-01-01 (H. Hinnant's algorithms). */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+    long era;
+    unsigned yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long)doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    long era;
+    unsigned doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = (unsigned)(z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* 0 = Sunday .. 6 = Saturday */
+static int weekday(long day)
+{
+    long w = (day + 4) % 7;
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+static int parse_date(const char *s, long *day)
+{
+    int y, m, d, n = 0, y2, m2, d2;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+        n != 10 || y < 1971 || y > 2037 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    *day = days_from_civil(y, (unsigned)m, (unsigned)d);
+    civil_from_days(*day, &y2, &m2, &d2);
+    return (y2 == y && m2 == m && d2 == d) ? 0 : -1;
+}
+
+#define NO_DATE (-719162L) /* 0001-01-01 */
+
+/* ---- batched inserts --------------------------------------------------------- */
+
+enum { V_INT, V_DBL, V_STR };
+
+struct cell {
+    int type;
+    long long i;
+    double d;
+    size_t off;
+    unsigned long len;
+};
+
+struct seeder;
+
+struct ins {
+    struct seeder *s;
+    const char *table, *cols;
+    int ncols, per, nrows, col;
+    MYSQL_STMT *full;
+    struct cell *cells;
+    MYSQL_BIND *binds;
+    char *arena;
+    size_t alen, acap;
+    long long total;
+};
+
+struct seeder {
+    MYSQL *m;
+    int rc;
+    char *err;
+    size_t errlen;
+    long pending; /* rows since the last COMMIT */
+};
+
+static void fail(struct seeder *s, int rc, const char *fmt, ...) OD_PRINTF(3, 4);
+static void fail(struct seeder *s, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->rc)
+        return;
+    s->rc = rc;
+    va_start(ap, fmt);
+    vsnprintf(s->err, s->errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int query(struct seeder *s, const char *sql)
+{
+    if (s->rc)
+        return s->rc;
+    if (mysql_query(s->m, sql) != 0) {
+        fail(s, ODAPI_E_DB, "seeding: %s: %s", sql, mysql_error(s->m));
+        return s->rc;
+    }
+    return 0;
+}
+
+static void commit_if(struct seeder *s, long threshold)
+{
+    if (s->pending >= threshold && s->pending > 0) {
+        query(s, "COMMIT");
+        s->pending = 0;
+    }
+}
+
+static int ins_init(struct ins *b, struct seeder *s, const char *table,
+                    const char *cols)
+{
+    const char *p;
+    memset(b, 0, sizeof(*b));
+    b->s = s;
+    b->table = table;
+    b->cols = cols;
+    b->ncols = 1;
+    for (p = cols; *p; p++)
+        b->ncols += *p == ',';
+    b->per = 60000 / b->ncols;
+    if (b->per > 400)
+        b->per = 400;
+    b->cells = calloc((size_t)(b->ncols * b->per), sizeof(*b->cells));
+    b->binds = calloc((size_t)(b->ncols * b->per), sizeof(*b->binds));
+    b->acap = 1 << 16;
+    b->arena = malloc(b->acap);
+    if (!b->cells || !b->binds || !b->arena) {
+        fail(s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static MYSQL_STMT *ins_prepare(struct ins *b, int nrows)
+{
+    size_t rowlen = (size_t)b->ncols * 2 + 2, cap, len;
+    char *sql;
+    MYSQL_STMT *st;
+    int r, c;
+    cap = strlen(b->table) + strlen(b->cols) + 40 + rowlen * (size_t)nrows;
+    if (!(sql = malloc(cap))) {
+        fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return NULL;
+    }
+    len = (size_t)snprintf(sql, cap, "INSERT INTO `%s` (%s) VALUES ", b->table,
+                           b->cols);
+    for (r = 0; r < nrows; r++) {
+        if (r)
+            sql[len++] = ',';
+        sql[len++] = '(';
+        for (c = 0; c < b->ncols; c++) {
+            if (c)
+                sql[len++] = ',';
+            sql[len++] = '?';
+        }
+        sql[len++] = ')';
+    }
+    sql[len] = '\0';
+    if (!(st = mysql_stmt_init(b->s->m))) {
+        free(sql);
+        fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return NULL;
+    }
+    if (mysql_stmt_prepare(st, sql, (unsigned long)len) != 0) {
+        fail(b->s, ODAPI_E_DB, "seeding table %s: %s", b->table,
+             mysql_stmt_error(st));
+        mysql_stmt_close(st);
+        st = NULL;
+    }
+    free(sql);
+    return st;
+}
+
+static void ins_flush(struct ins *b)
+{
+    MYSQL_STMT *st;
+    int i, n;
+    if (b->s->rc || b->nrows == 0)
+        return;
+    if (b->nrows == b->per) {
+        if (!b->full && !(b->full = ins_prepare(b, b->per)))
+            return;
+        st = b->full;
+    } else if (!(st = ins_prepare(b, b->nrows))) {
+        return;
+    }
+    n = b->nrows * b->ncols;
+    for (i = 0; i < n; i++) {
+        struct cell *c = &b->cells[i];
+        MYSQL_BIND *x = &b->binds[i];
+        memset(x, 0, sizeof(*x));
+        switch (c->type) {
+        case V_INT:
+            x->buffer_type = MYSQL_TYPE_LONGLONG;
+            x->buffer = &c->i;
+            break;
+        case V_DBL:
+            x->buffer_type = MYSQL_TYPE_DOUBLE;
+            x->buffer = &c->d;
+            break;
+        default:
+            x->buffer_type = MYSQL_TYPE_STRING;
+            x->buffer = b->arena + c->off;
+            x->buffer_length = c->len;
+            x->length = &c->len;
+        }
+    }
+    if (mysql_stmt_bind_param(st, b->binds) != 0 ||
+        mysql_stmt_execute(st) != 0)
+        fail(b->s, ODAPI_E_DB, "seeding table %s: %s", b->table,
+             mysql_stmt_error(st));
+    if (st != b->full)
+        mysql_stmt_close(st);
+    b->total += b->nrows;
+    b->s->pending += b->nrows;
+    b->nrows = 0;
+    b->alen = 0;
+    commit_if(b->s, 20000);
+}
+
+static struct cell *ins_cell(struct ins *b)
+{
+    if (b->col >= b->ncols) {
+        fail(b->s, ODAPI_E_INVALID, "seeding table %s: too many values",
+             b->table);
+        b->col = 0;
+    }
+    return &b->cells[b->nrows * b->ncols + b->col++];
+}
+
+static void vi(struct ins *b, long long v)
+{
+    struct cell *c = ins_cell(b);
+    c->type = V_INT;
+    c->i = v;
+}
+
+static void vd(struct ins *b, double v)
+{
+    struct cell *c = ins_cell(b);
+    c->type = V_DBL;
+    c->d = v;
+}
+
+static void vsn(struct ins *b, const char *s, size_t n)
+{
+    struct cell *c = ins_cell(b);
+    if (b->alen + n + 1 > b->acap) {
+        size_t cap = b->acap;
+        char *a;
+        while (b->alen + n + 1 > cap)
+            cap *= 2;
+        if (!(a = realloc(b->arena, cap))) {
+            fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
+            c->type = V_INT;
+            c->i = 0;
+            return;
+        }
+        b->arena = a;
+        b->acap = cap;
+    }
+    memcpy(b->arena + b->alen, s, n);
+    c->type = V_STR;
+    c->off = b->alen;
+    c->len = (unsigned long)n;
+    b->alen += n;
+}
+
+static void vs(struct ins *b, const char *s)
+{
+    vsn(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void vf(struct ins *b, const char *fmt, ...) OD_PRINTF(2, 3);
+static void vf(struct ins *b, const char *fmt, ...)
+{
+    char buf[512];
+    int n;
+    va_list ap;
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof(buf))
+        n = sizeof(buf) - 1;
+    vsn(b, buf, (size_t)n);
+}
+
+/* A date column. */
+static void vdate(struct ins *b, long day)
+{
+    int y, m, d;
+    if (day == NO_DATE) {
+        vs(b, "0001-01-01");
+        return;
+    }
+    civil_from_days(day, &y, &m, &d);
+    vf(b, "%04d-%02d-%02d", y, m, d);
+}
+
+/* A datetime column: day plus minutes since midnight. */
+static void vdt(struct ins *b, long day, long min)
+{
+    int y, m, d;
+    if (day == NO_DATE) {
+        vs(b, "0001-01-01 00:00:00");
+        return;
+    }
+    civil_from_days(day, &y, &m, &d);
+    vf(b, "%04d-%02d-%02d %02ld:%02ld:00", y, m, d, min / 60, min % 60);
+}
+
+static void ins_end(struct ins *b)
+{
+    if (b->col != b->ncols)
+        fail(b->s, ODAPI_E_INVALID, "seeding table %s: %d of %d values",
+             b->table, b->col, b->ncols);
+    b->col = 0;
+    if (++b->nrows == b->per)
+        ins_flush(b);
+}
+
+static void ins_done(struct ins *b)
+{
+    ins_flush(b);
+    if (b->full)
+        mysql_stmt_close(b->full);
+    free(b->cells);
+    free(b->binds);
+    free(b->arena);
+    memset(b, 0, sizeof(*b));
+}
+
+/* ---- static practice data ----------------------------------------------------- */
+
+/* definition categories (enum DefCat) */
+enum {
+    CAT_ADJ = 1, CAT_CONFIRMED = 2, CAT_BILLING = 4, CAT_PAYTYPE = 10,
+    CAT_PROCCAT = 11, CAT_UNSCHED = 13, CAT_DX = 16, CAT_IMAGE = 18,
+    CAT_TXPRI = 20, CAT_BLOCKOUT = 25, CAT_COMMLOG = 27, CAT_UNEARNED = 29,
+    CAT_PROGNOSIS = 30, CAT_CLAIMTRACK = 31, CAT_INSPAY = 32,
+    CAT_SPECIALTY = 35, CAT_WSNEWPAT = 42, CAT_PAYPLANCAT = 47,
+    CAT_WSEXIST = 51, CAT_OPTYPE = 55, CAT_MAX = 56
+};
+
+struct defrow {
+    int cat;
+    const char *name, *value;
+    unsigned rgb;
+    int hidden;
+};
+
+static const struct defrow defs[] = {
+    { CAT_ADJ, "Discount", "-", 0, 0 },
+    { CAT_ADJ, "Professional Courtesy", "-", 0, 0 },
+    { CAT_ADJ, "Write Off", "-", 0, 0 },
+    { CAT_ADJ, "Finance Charge", "+", 0, 0 },
+    { CAT_ADJ, "Billing Charge", "+", 0, 0 },
+    { CAT_ADJ, "Broken Appointment Fee", "+", 0, 0 },
+    { CAT_ADJ, "Bad Debt Write Off", "-", 0, 0 },
+    /* ApptConfirmed: ItemValue is the abbreviation shown on appointments */
+    { CAT_CONFIRMED, "Not Called", "", 0xFFFFFF, 0 },
+    { CAT_CONFIRMED, "Unconfirmed", "Uncnf", 0xFFE4B5, 0 },
+    { CAT_CONFIRMED, "Appointment Confirmed", "Conf", 0x90EE90, 0 },
+    { CAT_CONFIRMED, "Left Msg", "LM", 0xADD8E6, 0 },
+    { CAT_CONFIRMED, "Texted", "Txt", 0xE0FFFF, 0 },
+    { CAT_CONFIRMED, "E-mailed", "Eml", 0xE6E6FA, 0 },
+    { CAT_CONFIRMED, "eConfirm Sent", "eSent", 0xFFFACD, 0 },
+    { CAT_CONFIRMED, "eConfirm Accepted", "eConf", 0x98FB98, 0 },
+    { CAT_CONFIRMED, "eConfirm Declined", "eDecl", 0xFFB6C1, 0 },
+    { CAT_CONFIRMED, "eConfirm Failed", "eFail", 0xFFA07A, 0 },
+    { CAT_CONFIRMED, "Arrived", "Arr", 0xFFD700, 0 },
+    { CAT_BILLING, "Standard Account", "", 0, 0 },
+    { CAT_BILLING, "Insurance Only", "", 0, 0 },
+    { CAT_BILLING, "Payment Plan", "", 0, 0 },
+    { CAT_BILLING, "Collections", "C", 0, 0 },
+    { CAT_BILLING, "Bad Debt", "", 0, 0 },
+    { CAT_PAYTYPE, "Check", "", 0, 0 },
+    { CAT_PAYTYPE, "Cash", "", 0, 0 },
+    { CAT_PAYTYPE, "Credit Card", "", 0, 0 },
+    { CAT_PAYTYPE, "Debit Card", "", 0, 0 },
+    { CAT_PAYTYPE, "Care Credit", "", 0, 0 },
+    { CAT_PAYTYPE, "Online Payment", "", 0, 0 },
+    { CAT_PROCCAT, "Exams & Xrays", "", 0, 0 },
+    { CAT_PROCCAT, "Cleanings", "", 0, 0 },
+    { CAT_PROCCAT, "Fillings", "", 0, 0 },
+    { CAT_PROCCAT, "Endo", "", 0, 0 },
+    { CAT_PROCCAT, "Perio", "", 0, 0 },
+    { CAT_PROCCAT, "Crown & Bridge", "", 0, 0 },
+    { CAT_PROCCAT, "Dentures", "", 0, 0 },
+    { CAT_PROCCAT, "Implants", "", 0, 0 },
+    { CAT_PROCCAT, "Oral Surgery", "", 0, 0 },
+    { CAT_PROCCAT, "Ortho", "", 0, 0 },
+    { CAT_PROCCAT, "Misc", "", 0, 0 },
+    { CAT_UNSCHED, "Called, left message", "", 0, 0 },
+    { CAT_UNSCHED, "Will call back", "", 0, 0 },
+    { CAT_UNSCHED, "Waiting for insurance", "", 0, 0 },
+    { CAT_UNSCHED, "Financial reasons", "", 0, 0 },
+    { CAT_UNSCHED, "Patient declined", "", 0, 0 },
+    { CAT_DX, "Caries", "C", 0, 0 },
+    { CAT_DX, "Fractured tooth", "F", 0, 0 },
+    { CAT_DX, "Periapical abscess", "A", 0, 0 },
+    { CAT_DX, "Periodontitis", "P", 0, 0 },
+    { CAT_DX, "Failing restoration", "R", 0, 0 },
+    { CAT_IMAGE, "BWs", "XP", 0, 0 },
+    { CAT_IMAGE, "FMXs", "X", 0, 0 },
+    { CAT_IMAGE, "Panos", "X", 0, 0 },
+    { CAT_IMAGE, "Photos", "P", 0, 0 },
+    { CAT_IMAGE, "Patient Forms", "F", 0, 0 },
+    { CAT_IMAGE, "Insurance Cards", "", 0, 0 },
+    { CAT_IMAGE, "Letters", "", 0, 0 },
+    { CAT_IMAGE, "Treatment Plans", "T", 0, 0 },
+    { CAT_TXPRI, "1", "", 0xFF6347, 0 },
+    { CAT_TXPRI, "2", "", 0xFFA500, 0 },
+    { CAT_TXPRI, "3", "", 0xFFD700, 0 },
+    { CAT_TXPRI, "4", "", 0x9ACD32, 0 },
+    { CAT_TXPRI, "5", "", 0x87CEEB, 0 },
+    { CAT_BLOCKOUT, "Lunch", "", 0xC0C0C0, 0 },
+    { CAT_BLOCKOUT, "New Patient", "", 0x98FB98, 0 },
+    { CAT_BLOCKOUT, "Emergency", "", 0xFF7F50, 0 },
+    { CAT_BLOCKOUT, "Crown Seat", "", 0xDDA0DD, 0 },
+    { CAT_BLOCKOUT, "Staff Meeting", "", 0xB0C4DE, 0 },
+    { CAT_COMMLOG, "Appointment Related", "APPT", 0, 0 },
+    { CAT_COMMLOG, "Financial", "FIN", 0, 0 },
+    { CAT_COMMLOG, "Recall", "RECALL", 0, 0 },
+    { CAT_COMMLOG, "Insurance", "", 0, 0 },
+    { CAT_COMMLOG, "Text", "TEXT", 0, 0 },
+    { CAT_COMMLOG, "Misc", "MISC", 0, 0 },
+    { CAT_UNEARNED, "Prepayment", "", 0, 0 },
+    { CAT_UNEARNED, "Treatment Plan Prepayment", "X", 0, 0 },
+    { CAT_PROGNOSIS, "Good", "", 0, 0 },
+    { CAT_PROGNOSIS, "Fair", "", 0, 0 },
+    { CAT_PROGNOSIS, "Poor", "", 0, 0 },
+    { CAT_PROGNOSIS, "Questionable", "", 0, 0 },
+    { CAT_PROGNOSIS, "Hopeless", "", 0, 0 },
+    { CAT_CLAIMTRACK, "Called insurance", "", 0, 0 },
+    { CAT_CLAIMTRACK, "Resubmitted", "", 0, 0 },
+    { CAT_CLAIMTRACK, "Waiting on X-rays", "", 0, 0 },
+    { CAT_INSPAY, "Check", "", 0, 0 },
+    { CAT_INSPAY, "EFT", "", 0, 0 },
+    { CAT_SPECIALTY, "General", "", 0, 0 },
+    { CAT_SPECIALTY, "Hygienist", "", 0, 0 },
+    { CAT_SPECIALTY, "Endodontics", "", 0, 0 },
+    { CAT_SPECIALTY, "Pediatric", "", 0, 0 },
+    { CAT_SPECIALTY, "Periodontics", "", 0, 0 },
+    { CAT_SPECIALTY, "Prosthodontics", "", 0, 0 },
+    { CAT_SPECIALTY, "Orthodontics", "", 0, 0 },
+    { CAT_SPECIALTY, "Oral Surgery", "", 0, 0 },
+    { CAT_SPECIALTY, "Dental Assistant", "", 0, 0 },
+    { CAT_WSNEWPAT, "New Patient Exam", "", 0, 0 },
+    { CAT_PAYPLANCAT, "Standard", "", 0, 0 },
+    { CAT_PAYPLANCAT, "Ortho", "", 0, 0 },
+    { CAT_WSEXIST, "Cleaning", "", 0, 0 },
+    { CAT_WSEXIST, "Emergency Exam", "", 0, 0 },
+    { CAT_OPTYPE, "Restorative", "", 0, 0 },
+    { CAT_OPTYPE, "Hygiene", "", 0, 0 },
+};
+
+/* procedure code categories, index into the CAT_PROCCAT items above */
+enum { PC_EXAM, PC_CLEAN, PC_FILL, PC_ENDO, PC_PERIO, PC_CROWN, PC_DENT,
+       PC_IMPL, PC_OS, PC_ORTHO, PC_MISC };
+
+/* TreatmentArea */
+enum { TA_NONE, TA_SURF, TA_TOOTH, TA_MOUTH, TA_QUAD, TA_SEXTANT, TA_ARCH };
+
+struct code {
+    const char *code, *descript, *abbr, *time;
+    int cat, area, hyg, prosth, radiology, nobill;
+    double fee;
+    const char *layman;
+};
+
+/* Pattern characters are 5 minutes each; 'X' provider time, '/' assistant
+ * or hygienist time. */
+static const struct code codes[] = {
+    { "D0120", "periodic oral evaluation - established patient", "PerEx", "/X/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 65, "Periodic exam" },
+    { "D0140", "limited oral evaluation - problem focused", "LimEx", "/X/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 95, "Emergency exam" },
+    { "D0150", "comprehensive oral evaluation - new or established patient", "CompEx", "/XX/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 115, "Comprehensive exam" },
+    { "D0180", "comprehensive periodontal evaluation - new or established patient", "PerioEx", "/XX/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 125, "Gum exam" },
+    { "D0210", "intraoral - comprehensive series of radiographic images", "FMX", "///", PC_EXAM, TA_MOUTH, 0, 0, 1, 0, 155, "Full mouth x-rays" },
+    { "D0220", "intraoral - periapical first radiographic image", "PA", "/", PC_EXAM, TA_TOOTH, 0, 0, 1, 0, 35, "X-ray of one tooth" },
+    { "D0230", "intraoral - periapical each additional radiographic image", "PA2", "/", PC_EXAM, TA_TOOTH, 0, 0, 1, 0, 30, "Additional x-ray" },
+    { "D0272", "bitewings - two radiographic images", "2BW", "/", PC_EXAM, TA_MOUTH, 0, 0, 1, 0, 60, "Two bitewing x-rays" },
+    { "D0274", "bitewings - four radiographic images", "4BW", "//", PC_EXAM, TA_MOUTH, 0, 0, 1, 0, 80, "Four bitewing x-rays" },
+    { "D0330", "panoramic radiographic image", "Pano", "//", PC_EXAM, TA_MOUTH, 0, 0, 1, 0, 130, "Panoramic x-ray" },
+    { "D1110", "prophylaxis - adult", "Pro", "//XX////", PC_CLEAN, TA_MOUTH, 1, 0, 0, 0, 115, "Adult cleaning" },
+    { "D1120", "prophylaxis - child", "ProChild", "//X//", PC_CLEAN, TA_MOUTH, 1, 0, 0, 0, 85, "Child cleaning" },
+    { "D1206", "topical application of fluoride varnish", "FlVarn", "/", PC_CLEAN, TA_MOUTH, 1, 0, 0, 0, 45, "Fluoride varnish" },
+    { "D1208", "topical application of fluoride - excluding varnish", "Flo", "/", PC_CLEAN, TA_MOUTH, 1, 0, 0, 0, 40, "Fluoride" },
+    { "D1351", "sealant - per tooth", "Seal", "/X/", PC_CLEAN, TA_TOOTH, 1, 0, 0, 0, 55, "Sealant" },
+    { "D2140", "amalgam - one surface, primary or permanent", "A1", "/XX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 140, "Silver filling, one surface" },
+    { "D2150", "amalgam - two surfaces, primary or permanent", "A2", "/XXX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 175, "Silver filling, two surfaces" },
+    { "D2330", "resin-based composite - one surface, anterior", "C1", "/XX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 160, "Tooth-colored filling, front tooth" },
+    { "D2331", "resin-based composite - two surfaces, anterior", "C2", "/XXX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 195, "Tooth-colored filling, front tooth" },
+    { "D2391", "resin-based composite - one surface, posterior", "C1(P)", "/XXX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 185, "Tooth-colored filling, back tooth" },
+    { "D2392", "resin-based composite - two surfaces, posterior", "C2(P)", "/XXXX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 235, "Tooth-colored filling, back tooth" },
+    { "D2393", "resin-based composite - three surfaces, posterior", "C3(P)", "/XXXXX/", PC_FILL, TA_SURF, 0, 0, 0, 0, 285, "Tooth-colored filling, back tooth" },
+    { "D2740", "crown - porcelain/ceramic", "CrnCer", "//XXXXXXXX//", PC_CROWN, TA_TOOTH, 0, 1, 0, 0, 1250, "Porcelain crown" },
+    { "D2750", "crown - porcelain fused to high noble metal", "PFM", "//XXXXXXXX//", PC_CROWN, TA_TOOTH, 0, 1, 0, 0, 1150, "Porcelain-metal crown" },
+    { "D2790", "crown - full cast high noble metal", "FGC", "//XXXXXXX//", PC_CROWN, TA_TOOTH, 0, 1, 0, 0, 1100, "Gold crown" },
+    { "D2950", "core buildup, including any pins when required", "BU", "/XX/", PC_CROWN, TA_TOOTH, 0, 0, 0, 0, 295, "Core buildup" },
+    { "D2954", "prefabricated post and core in addition to crown", "P&C", "/XXX/", PC_CROWN, TA_TOOTH, 0, 0, 0, 0, 340, "Post and core" },
+    { "D3220", "therapeutic pulpotomy (excluding final restoration)", "Pulpot", "/XXX/", PC_ENDO, TA_TOOTH, 0, 0, 0, 0, 225, "Pulpotomy" },
+    { "D3310", "endodontic therapy, anterior tooth (excluding final restoration)", "RCTAnt", "/XXXXXXXX/", PC_ENDO, TA_TOOTH, 0, 0, 0, 0, 850, "Root canal, front tooth" },
+    { "D3320", "endodontic therapy, premolar tooth (excluding final restoration)", "RCTPM", "/XXXXXXXXXX/", PC_ENDO, TA_TOOTH, 0, 0, 0, 0, 1000, "Root canal, premolar" },
+    { "D3330", "endodontic therapy, molar tooth (excluding final restoration)", "RCTMol", "/XXXXXXXXXXXX/", PC_ENDO, TA_TOOTH, 0, 0, 0, 0, 1200, "Root canal, molar" },
+    { "D4341", "periodontal scaling and root planing - four or more teeth per quadrant", "SRP4+", "//XXXXX//", PC_PERIO, TA_QUAD, 1, 0, 0, 0, 260, "Deep cleaning" },
+    { "D4342", "periodontal scaling and root planing - one to three teeth per quadrant", "SRP1-3", "//XXX//", PC_PERIO, TA_QUAD, 1, 0, 0, 0, 190, "Deep cleaning" },
+    { "D4355", "full mouth debridement to enable a comprehensive periodontal evaluation and diagnosis", "FMD", "//XXXX//", PC_PERIO, TA_MOUTH, 1, 0, 0, 0, 180, "Full mouth debridement" },
+    { "D4910", "periodontal maintenance", "PerMaint", "//XXX////", PC_PERIO, TA_MOUTH, 1, 0, 0, 0, 165, "Periodontal maintenance" },
+    { "D5110", "complete denture - maxillary", "FUD", "//XXXX//", PC_DENT, TA_ARCH, 0, 1, 0, 0, 1900, "Upper denture" },
+    { "D5120", "complete denture - mandibular", "FLD", "//XXXX//", PC_DENT, TA_ARCH, 0, 1, 0, 0, 1900, "Lower denture" },
+    { "D6010", "surgical placement of implant body: endosteal implant", "Impl", "//XXXXXXXXX//", PC_IMPL, TA_TOOTH, 0, 0, 0, 0, 2100, "Implant" },
+    { "D7140", "extraction, erupted tooth or exposed root (elevation and/or forceps removal)", "Ext", "/XX/", PC_OS, TA_TOOTH, 0, 0, 0, 0, 195, "Extraction" },
+    { "D7210", "extraction, erupted tooth requiring removal of bone and/or sectioning of tooth", "SurgExt", "/XXXX/", PC_OS, TA_TOOTH, 0, 0, 0, 0, 350, "Surgical extraction" },
+    { "D7240", "removal of impacted tooth - completely bony", "ImpBony", "//XXXXX//", PC_OS, TA_TOOTH, 0, 0, 0, 0, 520, "Wisdom tooth removal" },
+    { "D8090", "comprehensive orthodontic treatment of the adult dentition", "OrthoAd", "/XX/", PC_ORTHO, TA_MOUTH, 0, 0, 0, 0, 5800, "Braces" },
+    { "D9110", "palliative treatment of dental pain - per visit", "Pall", "/XX/", PC_MISC, TA_MOUTH, 0, 0, 0, 0, 120, "Pain relief" },
+    { "D9230", "inhalation of nitrous oxide/analgesia, anxiolysis", "N2O", "/", PC_MISC, TA_MOUTH, 0, 0, 0, 0, 75, "Laughing gas" },
+    { "D9972", "external bleaching - per arch - performed in office", "Bleach", "//XXXX//", PC_MISC, TA_ARCH, 0, 0, 0, 1, 350, "Whitening" },
+    { "D9986", "missed appointment", "Missed", "", PC_MISC, TA_NONE, 0, 0, 0, 1, 0, "Missed appointment" },
+    { "D9987", "cancelled appointment", "Cancel", "", PC_MISC, TA_NONE, 0, 0, 0, 1, 0, "Cancelled appointment" },
+};
+
+static int code_idx(const char *c)
+{
+    size_t i;
+    for (i = 0; i < OD_ARRAY_LEN(codes); i++)
+        if (strcmp(codes[i].code, c) == 0)
+            return (int)i;
+    return 0; /* not reached for the literals below */
+}
+
+static const char *const last_names[] = {
+    "Anderson", "Baker", "Bennett", "Brooks", "Campbell", "Carter", "Chen",
+    "Clark", "Collins", "Cooper", "Davis", "Diaz", "Edwards", "Evans",
+    "Fischer", "Flores", "Foster", "Garcia", "Gomez", "Gray", "Green",
+    "Hall", "Harris", "Hayes", "Hernandez", "Hill", "Howard", "Hughes",
+    "Jackson", "James", "Jensen", "Johnson", "Kelly", "Kim", "King",
+    "Larson", "Lee", "Lewis", "Long", "Lopez", "Martin", "Martinez",
+    "Miller", "Mitchell", "Moore", "Morgan", "Murphy", "Nelson", "Nguyen",
+    "O'Brien", "Olsen", "Ortiz", "Parker", "Patel", "Perez", "Peterson",
+    "Phillips", "Price", "Ramirez", "Reed", "Reyes", "Richardson", "Rivera",
+    "Roberts", "Robinson", "Rodriguez", "Rogers", "Ross", "Russell",
+    "Sanchez", "Sanders", "Schmidt", "Scott", "Smith", "Sparkman", "Stewart",
+    "Sullivan", "Taylor", "Thomas", "Thompson", "Torres", "Turner", "Walker",
+    "Ward", "Watson", "White", "Williams", "Wilson", "Wood", "Wright",
+    "Young", "Zimmerman",
+};
+
+static const char *const male_names[] = {
+    "Aaron", "Adam", "Alex", "Andrew", "Anthony", "Ben", "Brandon", "Brian",
+    "Carlos", "Charles", "Chris", "Daniel", "David", "Derek", "Eric", "Ethan",
+    "Frank", "Gary", "George", "Henry", "Isaac", "Jack", "Jacob", "James",
+    "Jason", "Jeff", "John", "Jose", "Joseph", "Josh", "Kevin", "Kyle",
+    "Liam", "Lucas", "Luis", "Mark", "Matthew", "Michael", "Nathan", "Noah",
+    "Oliver", "Paul", "Peter", "Raymond", "Richard", "Robert", "Ryan",
+    "Samuel", "Scott", "Steven", "Thomas", "Tim", "Tyler", "William",
+};
+
+static const char *const female_names[] = {
+    "Abigail", "Alice", "Amanda", "Amy", "Angela", "Anna", "Ashley", "Ava",
+    "Barbara", "Brenda", "Carol", "Catherine", "Chloe", "Claire", "Deborah",
+    "Diana", "Elena", "Elizabeth", "Emily", "Emma", "Grace", "Hannah",
+    "Isabella", "Jennifer", "Jessica", "Julia", "Karen", "Kate", "Laura",
+    "Linda", "Lisa", "Lucy", "Maria", "Megan", "Melissa", "Mia", "Michelle",
+    "Nancy", "Natalie", "Nicole", "Olivia", "Patricia", "Rachel", "Rebecca",
+    "Rosa", "Sarah", "Sofia", "Stephanie", "Susan", "Victoria", "Zoe",
+};
+
+static const char *const streets[] = {
+    "Oak", "Maple", "Cedar", "Pine", "Elm", "Willow", "Birch", "Spruce",
+    "Lancaster", "Commercial", "Liberty", "Center", "State", "Market",
+    "Court", "Chemeketa", "Mission", "River", "Orchard Heights", "Sunnyview",
+    "Madrona", "Kuebler", "Battle Creek", "Hawthorne", "Fairview", "Highland",
+};
+
+static const char *const street_kinds[] = { "St", "Ave", "Rd", "Dr", "Ln",
+                                            "Ct", "Way", "Blvd" };
+
+static const struct {
+    const char *city, *zip;
+} cities[] = {
+    { "Salem", "97301" }, { "Salem", "97302" }, { "Salem", "97304" },
+    { "Salem", "97305" }, { "Salem", "97306" }, { "Keizer", "97303" },
+    { "Silverton", "97381" }, { "Stayton", "97383" }, { "Dallas", "97338" },
+    { "Monmouth", "97361" }, { "Independence", "97351" },
+    { "Woodburn", "97071" }, { "Albany", "97321" }, { "Turner", "97392" },
+};
+
+static const char *const carriers[][6] = {
+    /* name, address, city, state, zip, phone; ElectID below */
+    { "Delta Dental", "PO Box 40384", "Portland", "OR", "97240", "(800)452-1444" },
+    { "MetLife", "PO Box 981282", "El Paso", "TX", "79998", "(800)942-0854" },
+    { "Cigna Dental", "PO Box 188037", "Chattanooga", "TN", "37422", "(800)244-6224" },
+    { "Aetna Dental", "PO Box 14094", "Lexington", "KY", "40512", "(877)238-6200" },
+    { "Guardian", "PO Box 981573", "El Paso", "TX", "79998", "(800)541-7846" },
+    { "United Concordia", "PO Box 69421", "Harrisburg", "PA", "17106", "(800)332-0366" },
+    { "Regence BlueCross BlueShield", "PO Box 1271", "Portland", "OR", "97207", "(888)344-6347" },
+    { "Moda Health", "PO Box 40384", "Portland", "OR", "97240", "(888)217-2365" },
+};
+static const char *const carrier_eid[] = { "CDOR1", "65978", "62308",
+                                           "60054", "64246", "CX007",
+                                           "00851", "CDOR1" };
+
+static const char *const employers[] = {
+    "Salem Health", "Salem-Keizer Schools", "State of Oregon", "Marion County",
+    "Willamette University", "Kettle Foods", "Garmin AT", "NORPAC Foods",
+    "Chemeketa Community College", "City of Salem", "Spirit Mountain",
+    "Mountain West Investment", "Roth's Fresh Markets", "Pacific Office Automation",
+};
+
+static unsigned argb(unsigned rgb)
+{
+    return 0xFF000000u | rgb;
+}
+
+/* A 32-bit ARGB colour as Open Dental stores it (signed int). */
+static long long color_int(unsigned rgb)
+{
+    return (long long)(int32_t)argb(rgb);
+}
+
+/* ---- the practice being generated ------------------------------------------ */
+
+struct fam {
+    int num, street, kind, city;
+    int phone;       /* home phone, last 7 digits */
+    long guar;
+};
+
+struct pat {
+    long num, guar, priprov, secprov, plan1, plan2, first_visit, bdate;
+    int fam, ln, fn, cell, status, gender, position, txt, pref, billing,
+        email, relat;
+    double charges, paid;
+};
+
+struct prov {
+    long num;
+    int hyg, hidden;
+};
+
+struct op {
+    long num, dent, hygprov;
+    int hyg;
+};
+
+struct gen {
+    struct seeder s;
+    struct rng r;
+    long today, npat, nfam, nprov, nops, nplans;
+    struct pat *pats;
+    struct fam *fams;
+    struct prov *provs;
+    struct op *ops;
+    long *active;          /* PatNums of PatStatus Patient */
+    long nactive;
+    long defnum[CAT_MAX][16];
+    long aptnum, procnum, paynum, splitnum, commnum, schednum, schedopnum;
+    struct ins apt, proc, pay, split, comm;
+};
+
+static long def_of(struct gen *g, int cat, int idx)
+{
+    return g->defnum[cat][idx];
+}
+
+static struct pat *pat_of(struct gen *g, long patnum)
+{
+    return &g->pats[patnum - 1];
+}
+
+static int age_at(long bdate, long day)
+{
+    return (int)((day - bdate) / 365.25);
+}
+
+static const char *fname_of(const struct pat *p)
+{
+    return p->gender == 1 ? female_names[p->fn] : male_names[p->fn];
+}
+
+static void make_families(struct gen *g)
+{
+    struct rng *r = &g->r;
+    long n = 0, f = 0;
+    g->fams = calloc((size_t)g->npat, sizeof(*g->fams));
+    g->pats = calloc((size_t)g->npat, sizeof(*g->pats));
+    g->active = calloc((size_t)g->npat, sizeof(*g->active));
+    if (!g->fams || !g->pats || !g->active) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    while (n < g->npat) {
+        struct fam *fm = &g->fams[f];
+        double k = rndf(r);
+        int adults = k < 0.38 ? 1 : 2, kids = 0, i, ln = (int)rnd(r, OD_ARRAY_LEN(last_names));
+        int famstat, g0 = (int)rnd(r, 2);
+        if (k >= 0.55)
+            kids = 1 + (int)rnd(r, 3);
+        if (k >= 0.93)
+            adults = 1; /* single parent */
+        fm->num = (int)f;
+        fm->street = (int)rnd(r, OD_ARRAY_LEN(streets));
+        fm->kind = (int)rnd(r, OD_ARRAY_LEN(street_kinds));
+        fm->city = (int)rnd(r, OD_ARRAY_LEN(cities));
+        fm->phone = 5550000 + (int)rnd(r, 10000);
+        fm->guar = n + 1;
+        k = rndf(r);
+        famstat = k < 0.84 ? 0 : k < 0.91 ? 2 : k < 0.95 ? 3 : k < 0.98 ? 6 : 1;
+        for (i = 0; i < adults + kids && n < g->npat; i++, n++) {
+            struct pat *p = &g->pats[n];
+            int child = i >= adults;
+            p->num = n + 1;
+            p->guar = fm->guar;
+            p->fam = (int)f;
+            p->ln = (i == 1 && chance(r, 0.12)) ? (int)rnd(r, OD_ARRAY_LEN(last_names)) : ln;
+            p->gender = child ? (int)rnd(r, 2) : i == 0 ? g0 : (chance(r, 0.95) ? 1 - g0 : g0);
+            if (!child && chance(r, 0.01))
+                p->gender = 2; /* Unknown */
+            p->fn = (int)(p->gender == 1 ? rnd(r, OD_ARRAY_LEN(female_names))
+                                         : rnd(r, OD_ARRAY_LEN(male_names)));
+            if (child)
+                p->bdate = g->today - 365 * 2 - rnd(r, 365 * 16);
+            else
+                p->bdate = g->today - 365 * 19 - rnd(r, 365 * 66);
+            p->position = child ? 2 : adults == 2 ? 1 : kids ? (chance(r, 0.5) ? 4 : 3) : (chance(r, 0.8) ? 0 : 4);
+            if (!child && adults == 1 && kids == 0 && age_at(p->bdate, g->today) > 70 && chance(r, 0.5))
+                p->position = 3; /* widowed */
+            p->status = famstat;
+            if (famstat == 0 && i == 1 && chance(r, 0.06))
+                p->status = 1; /* spouse who is not a patient */
+            if (famstat == 0 && !child && age_at(p->bdate, g->today) > 72 && chance(r, 0.06))
+                p->status = 5; /* deceased */
+            p->cell = chance(r, 0.85) && (!child || age_at(p->bdate, g->today) >= 13) ? 5550000 + (int)rnd(r, 10000) : 0;
+            p->email = !child && chance(r, 0.75);
+            k = rndf(r);
+            p->txt = p->cell ? (k < 0.7 ? 1 : k < 0.8 ? 2 : 0) : 0;
+            k = rndf(r);
+            p->pref = k < 0.45 ? 8 : k < 0.7 ? 5 : k < 0.85 ? 4 : 0;
+            p->billing = 0;
+            p->relat = child ? 2 : i == 0 ? 0 : 1;
+            p->first_visit = NO_DATE;
+            {
+                long groups = (g->nprov - 1) / 4, grp = rnd(r, groups);
+                p->priprov = p->status == 3 && chance(r, 0.5)
+                                 ? g->provs[g->nprov - 1].num
+                                 : g->provs[grp * 4 + rnd(r, 2)].num;
+                p->secprov = chance(r, 0.5) ? g->provs[grp * 4 + 2 + rnd(r, 2)].num : 0;
+            }
+            if (p->status == 0)
+                g->active[g->nactive++] = p->num;
+        }
+        f++;
+    }
+    g->nfam = f;
+    if (g->nactive == 0) { /* tiny practices: make sure someone visits */
+        g->pats[0].status = 0;
+        g->active[g->nactive++] = 1;
+    }
+}
+
+static void seed_prefs(struct gen *g)
+{
+    static const char *const prefs[][2] = {
+        { "DataBaseVersion", "24.3.10.0" },
+        { "ProgramVersion", "24.3.10.0" },
+        { "PracticeTitle", "Willamette Family Dental" },
+        { "PracticeAddress", "1450 Commercial St SE" },
+        { "PracticeAddress2", "Suite 200" },
+        { "PracticeCity", "Salem" },
+        { "PracticeST", "OR" },
+        { "PracticeZip", "97302" },
+        { "PracticePhone", "5035550142" },
+        { "PracticeFax", "5035550143" },
+        { "PracticeBankNumber", "" },
+        { "PracticeDefaultProv", "1" },
+        { "PracticeDefaultBillType", "@BILL0" },
+        { "EasyNoClinics", "1" },
+        { "EasyHideDentalSchools", "1" },
+        { "EasyHideHospitals", "1" },
+        { "AppointmentTimeIncrement", "10" },
+        { "ScheduleProvUnassigned", "1" },
+        { "ApptConfirmAutoEnabled", "0" },
+        { "ApptEConfirmStatusSent", "@CONF6" },
+        { "ApptEConfirmStatusAccepted", "@CONF7" },
+        { "ApptEConfirmStatusDeclined", "@CONF8" },
+        { "ApptEConfirmStatusSendFailed", "@CONF9" },
+        { "AppointmentTimeArrivedTrigger", "@CONF10" },
+        { "ApiPaymentType", "@PAY5" },
+        { "BrokenApptAdjustmentType", "@ADJ5" },
+        { "BrokenApptCommLog", "1" },
+        { "BrokenApptProcedure", "0" },
+        { "PrepaymentUnearnedType", "@UNE0" },
+        { "RecallDaysPast", "1095" },
+        { "RecallDaysFuture", "30" },
+        { "UnschedDaysPast", "365" },
+        { "UnschedDaysFuture", "30" },
+        { "WebSchedNewPatAllowProvSelection", "0" },
+        { "ShowFeatureMedicalInsurance", "0" },
+        { "ShowFeatureEhr", "0" },
+        { "FeesUseCache", "0" },
+        { "TimeCardsMakesAdj", "0" },
+        { "DefaultProcedurePlaceService", "0" },
+        { "LanguageAndRegion", "en-US" },
+        { "LanguagesUsedByPatients", "eng,spa" },
+        { "DateFormat", "MM/dd/yyyy" },
+    };
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "preference", "PrefNum,PrefName,ValueString,Comments"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(prefs); i++) {
+        const char *v = prefs[i][1];
+        vi(&b, (long long)i + 1);
+        vs(&b, prefs[i][0]);
+        if (v[0] == '@') { /* a DefNum: category tag + item index */
+            int idx = atoi(v + 5), cat = 0;
+            if (!strncmp(v, "@BILL", 5)) cat = CAT_BILLING;
+            else if (!strncmp(v, "@CONF", 5)) cat = CAT_CONFIRMED;
+            else if (!strncmp(v, "@PAY", 4)) cat = CAT_PAYTYPE, idx = atoi(v + 4);
+            else if (!strncmp(v, "@ADJ", 4)) cat = CAT_ADJ, idx = atoi(v + 4);
+            else if (!strncmp(v, "@UNE", 4)) cat = CAT_UNEARNED, idx = atoi(v + 4);
+            vf(&b, "%ld", def_of(g, cat, idx));
+        } else {
+            vs(&b, v);
+        }
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+static void seed_defs(struct gen *g)
+{
+    struct ins b;
+    size_t i;
+    int order[CAT_MAX] = { 0 };
+    if (ins_init(&b, &g->s, "definition",
+                 "DefNum,Category,ItemOrder,ItemName,ItemValue,ItemColor,IsHidden"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(defs); i++) {
+        const struct defrow *d = &defs[i];
+        int o = order[d->cat]++;
+        g->defnum[d->cat][o] = (long)i + 1;
+        vi(&b, (long long)i + 1);
+        vi(&b, d->cat);
+        vi(&b, o);
+        vs(&b, d->name);
+        vs(&b, d->value);
+        vi(&b, d->rgb ? color_int(d->rgb) : 0);
+        vi(&b, d->hidden);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+static void seed_staff(struct gen *g)
+{
+    struct rng *r = &g->r;
+    struct ins b;
+    long groups = g->npat / 2000 > 1 ? (g->npat + 1000) / 2000 : 1, i, k;
+    static const unsigned pcolors[] = { 0x4682B4, 0xCD5C5C, 0x3CB371, 0xDAA520,
+                                        0x9370DB, 0x20B2AA, 0xF08080, 0x6495ED };
+    g->nprov = groups * 4 + 1;
+    g->nops = groups * 5;
+    g->provs = calloc((size_t)g->nprov, sizeof(*g->provs));
+    g->ops = calloc((size_t)g->nops, sizeof(*g->ops));
+    if (!g->provs || !g->ops) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    if (ins_init(&b, &g->s, "provider",
+                 "ProvNum,Abbr,ItemOrder,LName,FName,MI,Suffix,FeeSched,Specialty,"
+                 "StateLicense,IsSecondary,ProvColor,OutlineColor,IsHidden,UsingTIN,"
+                 "SigOnFile,NationalProvID,DateTStamp,ProvStatus,IsHiddenReport,"
+                 "Birthdate,SchedNote,PreferredName,StateWhereLicensed"))
+        return;
+    for (i = 0; i < g->nprov; i++) {
+        struct prov *p = &g->provs[i];
+        int hyg = i < groups * 4 && i % 4 >= 2, hidden = i == g->nprov - 1;
+        int fem = (int)rnd(r, 2), ln = (int)rnd(r, OD_ARRAY_LEN(last_names));
+        const char *fn = fem ? female_names[rnd(r, OD_ARRAY_LEN(female_names))]
+                             : male_names[rnd(r, OD_ARRAY_LEN(male_names))];
+        p->num = i + 1;
+        p->hyg = hyg;
+        p->hidden = hidden;
+        vi(&b, p->num);
+        if (hyg)
+            vf(&b, groups > 1 ? "Hyg%s%ld" : "Hyg%s", fn, i + 1);
+        else
+            vf(&b, groups > 1 ? "Dr%s%ld" : "Dr%s", last_names[ln], i + 1);
+        vi(&b, i);
+        vs(&b, last_names[ln]);
+        vs(&b, fn);
+        vf(&b, "%c", 'A' + (int)rnd(r, 26));
+        vs(&b, hyg ? "RDH" : "DDS");
+        vi(&b, 1);
+        vi(&b, def_of(g, CAT_SPECIALTY, hyg ? 1 : 0));
+        vf(&b, "%s%05ld", hyg ? "H" : "D", 10000 + rnd(r, 89999));
+        vi(&b, hyg);
+        vi(&b, color_int(pcolors[i % OD_ARRAY_LEN(pcolors)]));
+        vi(&b, color_int(0x000000));
+        vi(&b, hidden);
+        vi(&b, 1);
+        vi(&b, 1);
+        vf(&b, "1%09ld", rnd(r, 1000000000));
+        vdt(&b, g->today - 400 - rnd(r, 1000), 540 + rnd(r, 480));
+        vi(&b, 0);
+        vi(&b, hidden);
+        vdate(&b, g->today - 365 * 28 - rnd(r, 365 * 30));
+        vs(&b, hidden ? "Retired" : "");
+        vs(&b, "");
+        vs(&b, "OR");
+        ins_end(&b);
+    }
+    ins_done(&b);
+
+    if (ins_init(&b, &g->s, "operatory",
+                 "OperatoryNum,OpName,Abbrev,ItemOrder,IsHidden,ProvDentist,"
+                 "ProvHygienist,IsHygiene,ClinicNum,DateTStamp,SetProspective,"
+                 "IsWebSched,IsNewPatAppt,OperatoryType"))
+        return;
+    for (i = 0; i < g->nops; i++) {
+        struct op *o = &g->ops[i];
+        long grp = i / 5, slot = i % 5, base = grp * 4;
+        o->num = i + 1;
+        o->hyg = slot >= 3;
+        o->dent = g->provs[base + (slot == 2 || slot == 4 ? 1 : 0)].num;
+        o->hygprov = o->hyg ? g->provs[base + slot - 1].num : 0;
+        vi(&b, o->num);
+        k = o->hyg ? grp * 2 + slot - 2 : grp * 3 + slot + 1;
+        vf(&b, o->hyg ? "Hygiene %ld" : "Operatory %ld", k);
+        vf(&b, o->hyg ? "Hyg%ld" : "Op%ld", k);
+        vi(&b, i);
+        vi(&b, 0);
+        vi(&b, o->dent);
+        vi(&b, o->hygprov);
+        vi(&b, o->hyg);
+        vi(&b, 0);
+        vdt(&b, g->today - 400 - rnd(r, 300), 480 + rnd(r, 60));
+        vi(&b, slot == 2);
+        vi(&b, o->hyg);
+        vi(&b, slot == 2);
+        vi(&b, def_of(g, CAT_OPTYPE, o->hyg));
+        ins_end(&b);
+    }
+    ins_done(&b);
+
+    if (ins_init(&b, &g->s, "userod",
+                 "UserNum,UserName,Password,UserGroupNum,EmployeeNum,ClinicNum,"
+                 "ProvNum,IsHidden,PasswordIsStrong,IsPasswordResetRequired"))
+        return;
+    {
+        static const char *const users[] = { "Admin", "FrontDesk", "Billing" };
+        for (i = 0; i < 3; i++) {
+            vi(&b, i + 1);
+            vs(&b, users[i]);
+            vs(&b, "");
+            vi(&b, 1);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+}
+
+static void seed_codes(struct gen *g)
+{
+    struct ins b;
+    size_t i;
+    long stamp = g->today - 900;
+    if (ins_init(&b, &g->s, "feesched",
+                 "FeeSchedNum,Description,FeeSchedType,ItemOrder,IsHidden,IsGlobal,"
+                 "SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+        return;
+    vi(&b, 1); vs(&b, "Standard"); vi(&b, 0); vi(&b, 0); vi(&b, 0); vi(&b, 1);
+    vi(&b, 1); vdate(&b, stamp); vdt(&b, stamp, 600);
+    ins_end(&b);
+    ins_done(&b);
+
+    if (ins_init(&b, &g->s, "procedurecode",
+                 "CodeNum,ProcCode,Descript,AbbrDesc,ProcTime,ProcCat,TreatArea,"
+                 "NoBillIns,IsProsth,DefaultNote,IsHygiene,PaintType,GraphicColor,"
+                 "LaymanTerm,DateTStamp,IsRadiology,DefaultClaimNote,DefaultTPNote,"
+                 "PaintText,DiagnosticCodes"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(codes); i++) {
+        const struct code *c = &codes[i];
+        vi(&b, (long long)i + 1);
+        vs(&b, c->code);
+        vs(&b, c->descript);
+        vs(&b, c->abbr);
+        vs(&b, c->time);
+        vi(&b, def_of(g, CAT_PROCCAT, c->cat));
+        vi(&b, c->area);
+        vi(&b, c->nobill);
+        vi(&b, c->prosth);
+        vs(&b, "");
+        vi(&b, c->hyg);
+        vi(&b, 0);
+        vi(&b, 0);
+        vs(&b, c->layman);
+        vdt(&b, stamp, 600 + (long)i);
+        vi(&b, c->radiology);
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+
+    if (ins_init(&b, &g->s, "fee",
+                 "FeeNum,Amount,OldCode,FeeSched,UseDefaultFee,UseDefaultCov,CodeNum,"
+                 "ClinicNum,ProvNum,SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(codes); i++) {
+        vi(&b, (long long)i + 1);
+        vd(&b, codes[i].fee);
+        vs(&b, codes[i].code);
+        vi(&b, 1);
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, (long long)i + 1);
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, 1);
+        vdate(&b, stamp);
+        vdt(&b, stamp, 620);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+static void seed_insurance(struct gen *g)
+{
+    struct rng *r = &g->r;
+    struct ins b, sub, pp;
+    long i, f, subnum = 0, ppnum = 0, bnum = 0;
+    long stamp = g->today - 700;
+    g->nplans = g->npat / 25 > 4 ? g->npat / 25 : 4;
+
+    if (ins_init(&b, &g->s, "carrier",
+                 "CarrierNum,CarrierName,Address,Address2,City,State,Zip,Phone,ElectID,"
+                 "NoSendElect,IsHidden,SecUserNumEntry,SecDateEntry,SecDateTEdit,TIN"))
+        return;
+    for (i = 0; i < (long)OD_ARRAY_LEN(carriers); i++) {
+        vi(&b, i + 1);
+        vs(&b, carriers[i][0]);
+        vs(&b, carriers[i][1]);
+        vs(&b, "");
+        vs(&b, carriers[i][2]);
+        vs(&b, carriers[i][3]);
+        vs(&b, carriers[i][4]);
+        vs(&b, carriers[i][5]);
+        vs(&b, carrier_eid[i]);
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, 1);
+        vdate(&b, stamp);
+        vdt(&b, stamp, 600 + i);
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+
+    if (ins_init(&b, &g->s, "insplan",
+                 "PlanNum,GroupName,GroupNum,PlanNote,FeeSched,PlanType,ClaimFormNum,"
+                 "CarrierNum,EmployerNum,IsMedical,IsHidden,MonthRenew,CobRule,"
+                 "SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+        return;
+    for (i = 0; i < g->nplans; i++) {
+        vi(&b, i + 1);
+        if (i < (long)OD_ARRAY_LEN(employers))
+            vs(&b, employers[i]);
+        else
+            vf(&b, "%s %ld", employers[i % (long)OD_ARRAY_LEN(employers)],
+               i / (long)OD_ARRAY_LEN(employers) + 1);
+        vf(&b, "%06ld", 100000 + rnd(r, 900000));
+        vs(&b, "");
+        vi(&b, 0);
+        vs(&b, chance(r, 0.35) ? "p" : "");
+        vi(&b, 0);
+        vi(&b, 1 + rnd(r, (long)OD_ARRAY_LEN(carriers)));
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, chance(r, 0.8) ? 0 : 7);
+        vi(&b, 0);
+        vi(&b, 1);
+        vdate(&b, stamp + i % 200);
+        vdt(&b, stamp + i % 200, 630);
+        ins_end(&b);
+    }
+    ins_done(&b);
+
+    /* A few benefits per plan: annual max, deductible, coinsurance. */
+    if (ins_init(&b, &g->s, "benefit",
+                 "BenefitNum,PlanNum,PatPlanNum,CovCatNum,BenefitType,Percent,"
+                 "MonetaryAmt,TimePeriod,QuantityQualifier,Quantity,CodeNum,"
+                 "CoverageLevel,SecDateTEntry,SecDateTEdit,CodeGroupNum,TreatArea"))
+        return;
+    for (i = 0; i < g->nplans; i++) {
+        static const struct { int type, pct; double amt; const char *code; } ben[] = {
+            { 5, -1, 0, NULL },        /* Limitations: annual max */
+            { 2, -1, 50, NULL },       /* Deductible */
+            { 1, 100, -1, "D0120" },   /* CoInsurance */
+            { 1, 100, -1, "D1110" },
+            { 1, 80, -1, "D2391" },
+            { 1, 50, -1, "D2740" },
+        };
+        size_t k;
+        double max = 1000 + 500 * (double)rnd(r, 4);
+        for (k = 0; k < OD_ARRAY_LEN(ben); k++) {
+            vi(&b, ++bnum);
+            vi(&b, i + 1);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, ben[k].type);
+            vi(&b, ben[k].pct);
+            vd(&b, ben[k].type == 5 ? max : ben[k].amt);
+            vi(&b, ben[k].type == 1 ? 0 : 2); /* CalendarYear */
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, ben[k].code ? code_idx(ben[k].code) + 1 : 0);
+            vi(&b, ben[k].type == 1 ? 0 : 1); /* Individual */
+            vdt(&b, stamp + i % 200, 640);
+            vdt(&b, stamp + i % 200, 640);
+            vi(&b, 0);
+            vi(&b, 0);
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+
+    if (ins_init(&sub, &g->s, "inssub",
+                 "InsSubNum,PlanNum,Subscriber,DateEffective,DateTerm,ReleaseInfo,"
+                 "AssignBen,SubscriberID,BenefitNotes,SubscNote,SecUserNumEntry,"
+                 "SecDateEntry,SecDateTEdit") ||
+        ins_init(&pp, &g->s, "patplan",
+                 "PatPlanNum,PatNum,Ordinal,IsPending,Relationship,PatID,InsSubNum,"
+                 "SecDateTEntry,SecDateTEdit"))
+        return;
+    for (f = 0; f < g->nfam; f++) {
+        long gnum = g->fams[f].guar, spouse = 0, subs[2] = { 0, 0 }, plans[2] = { 0, 0 };
+        long pn, eff;
+        int nsub = 0, j;
+        struct pat *gp = pat_of(g, gnum);
+        if (gp->status == 6 || !chance(r, 0.62))
+            continue;
+        for (pn = gnum + 1; pn <= g->npat && pat_of(g, pn)->fam == (int)f; pn++)
+            if (pat_of(g, pn)->relat == 1)
+                spouse = pn;
+        for (j = 0; j < 2; j++) {
+            long who = j == 0 ? gnum : spouse;
+            if (j == 1 && (!spouse || !chance(r, 0.3)))
+                break;
+            eff = g->today - 30 - rnd(r, 2500);
+            subs[j] = ++subnum;
+            plans[j] = 1 + rnd(r, g->nplans);
+            nsub++;
+            vi(&sub, subnum);
+            vi(&sub, plans[j]);
+            vi(&sub, who);
+            vdate(&sub, eff);
+            vdate(&sub, NO_DATE);
+            vi(&sub, 1);
+            vi(&sub, 1);
+            vf(&sub, "%c%08ld", 'A' + (int)rnd(r, 26), rnd(r, 100000000));
+            vs(&sub, "");
+            vs(&sub, "");
+            vi(&sub, 2);
+            vdate(&sub, eff);
+            vdt(&sub, eff, 600 + rnd(r, 480));
+            ins_end(&sub);
+        }
+        for (pn = gnum; pn <= g->npat && pat_of(g, pn)->fam == (int)f; pn++) {
+            struct pat *p = pat_of(g, pn);
+            int order[2] = { 0, 1 }, o;
+            if (p->num == spouse && nsub == 2)
+                order[0] = 1, order[1] = 0;
+            for (o = 0; o < nsub; o++) {
+                int sj = order[o];
+                long subscriber = sj == 0 ? gnum : spouse;
+                int relat = p->num == subscriber ? 0 : p->relat == 2 ? 2 : 1;
+                vi(&pp, ++ppnum);
+                vi(&pp, p->num);
+                vi(&pp, o + 1);
+                vi(&pp, 0);
+                vi(&pp, relat);
+                vs(&pp, "");
+                vi(&pp, subs[sj]);
+                vdt(&pp, g->today - 30 - (pn * 7) % 700, 610);
+                vdt(&pp, g->today - 30 - (pn * 7) % 700, 610);
+                ins_end(&pp);
+                if (o == 0)
+                    p->plan1 = plans[sj];
+                else
+                    p->plan2 = plans[sj];
+            }
+        }
+    }
+    ins_done(&sub);
+    ins_done(&pp);
+}
+
+static void seed_schedules(struct gen *g)
+{
+    struct ins b, so;
+    long day, i, k;
+    if (ins_init(&b, &g->s, "schedule",
+                 "ScheduleNum,SchedDate,StartTime,StopTime,SchedType,ProvNum,"
+                 "BlockoutType,Note,Status,EmployeeNum,DateTStamp,ClinicNum") ||
+        ins_init(&so, &g->s, "scheduleop", "ScheduleOpNum,ScheduleNum,OperatoryNum"))
+        return;
+    for (day = g->today - 14; day < g->today + 28; day++) {
+        int wd = weekday(day);
+        long stamp = (day < g->today ? day : g->today) - 21;
+        if (wd == 0 || wd == 6)
+            continue;
+        for (i = 0; i < g->nprov; i++) {
+            const struct prov *p = &g->provs[i];
+            int half;
+            if (p->hidden)
+                continue;
+            for (half = 0; half < 2; half++) {
+                vi(&b, ++g->schednum);
+                vdate(&b, day);
+                vs(&b, half ? "13:00:00" : "08:00:00");
+                vs(&b, half ? "17:00:00" : "12:00:00");
+                vi(&b, 1);
+                vi(&b, p->num);
+                vi(&b, 0);
+                vs(&b, "");
+                vi(&b, 0);
+                vi(&b, 0);
+                vdt(&b, stamp, 480 + half);
+                vi(&b, 0);
+                ins_end(&b);
+                for (k = 0; k < g->nops; k++) {
+                    const struct op *o = &g->ops[k];
+                    if (p->hyg ? o->hygprov != p->num : (o->hyg || o->dent != p->num))
+                        continue;
+                    vi(&so, ++g->schedopnum);
+                    vi(&so, g->schednum);
+                    vi(&so, o->num);
+                    ins_end(&so);
+                }
+            }
+        }
+    }
+    ins_done(&b);
+    ins_done(&so);
+}
+
+/* ---- appointments, procedures, payments, commlogs -------------------------- */
+
+struct vproc {
+    int code;
+    char tooth[4], surf[8];
+};
+
+struct visit {
+    int n;
+    struct vproc p[6];
+};
+
+static const int molars[] = { 2, 3, 14, 15, 18, 19, 30, 31 };
+static const int premolars[] = { 4, 5, 12, 13, 20, 21, 28, 29 };
+static const int anteriors[] = { 6, 7, 8, 9, 10, 11, 22, 23, 24, 25, 26, 27 };
+
+static void add_proc(struct visit *v, const char *code, int tooth,
+                     const char *surf)
+{
+    struct vproc *p;
+    if (v->n >= 6)
+        return;
+    p = &v->p[v->n++];
+    p->code = code_idx(code);
+    p->tooth[0] = p->surf[0] = '\0';
+    if (tooth)
+        snprintf(p->tooth, sizeof(p->tooth), "%d", tooth);
+    if (surf)
+        snprintf(p->surf, sizeof(p->surf), "%s", surf);
+}
+
+static int pick_tooth(struct rng *r, int kind)
+{
+    switch (kind) {
+    case 0: return molars[rnd(r, OD_ARRAY_LEN(molars))];
+    case 1: return premolars[rnd(r, OD_ARRAY_LEN(premolars))];
+    default: return anteriors[rnd(r, OD_ARRAY_LEN(anteriors))];
+    }
+}
+
+static void add_filling(struct rng *r, struct visit *v)
+{
+    static const char *const post1[] = { "O", "B", "L" };
+    static const char *const post2[] = { "MO", "DO", "OB", "OL" };
+    static const char *const ant1[] = { "F", "L", "M", "D" };
+    static const char *const ant2[] = { "MF", "DF", "ML", "DL" };
+    int kind = (int)rnd(r, 5), tooth, nsurf = 1 + (int)rnd(r, 3);
+    if (kind >= 2) { /* posterior, mostly */
+        tooth = pick_tooth(r, kind == 4 ? 1 : 0);
+        if (chance(r, 0.15))
+            add_proc(v, nsurf == 1 ? "D2140" : "D2150", tooth,
+                     nsurf == 1 ? post1[rnd(r, 3)] : post2[rnd(r, 4)]);
+        else
+            add_proc(v, nsurf == 1 ? "D2391" : nsurf == 2 ? "D2392" : "D2393",
+                     tooth, nsurf == 1 ? post1[rnd(r, 3)]
+                                       : nsurf == 2 ? post2[rnd(r, 4)] : "MOD");
+    } else {
+        tooth = pick_tooth(r, 2);
+        add_proc(v, nsurf == 1 ? "D2330" : "D2331", tooth,
+                 nsurf == 1 ? ant1[rnd(r, 4)] : ant2[rnd(r, 4)]);
+    }
+}
+
+/* What a patient comes in for, given the kind of operatory. */
+static void make_visit(struct gen *g, const struct pat *p, int hygop, long day,
+                       struct visit *v)
+{
+    struct rng *r = &g->r;
+    double k = rndf(r);
+    int age = age_at(p->bdate, day);
+    static const char *const quads[][2] = { { "UR", "LR" }, { "UL", "LL" } };
+    v->n = 0;
+    if (hygop) {
+        if (age < 14) {
+            add_proc(v, "D0120", 0, NULL);
+            add_proc(v, "D1120", 0, NULL);
+            add_proc(v, "D1206", 0, NULL);
+            if (chance(r, 0.3))
+                add_proc(v, "D0272", 0, NULL);
+        } else if (k < 0.08) {
+            add_proc(v, "D0150", 0, NULL);
+            add_proc(v, "D0210", 0, NULL);
+            add_proc(v, "D1110", 0, NULL);
+        } else if (k < 0.15) {
+            int q = (int)rnd(r, 2);
+            add_proc(v, "D4341", 0, quads[q][0]);
+            add_proc(v, "D4341", 0, quads[q][1]);
+        } else if (k < 0.30) {
+            add_proc(v, "D4910", 0, NULL);
+            add_proc(v, "D0120", 0, NULL);
+        } else {
+            add_proc(v, "D0120", 0, NULL);
+            add_proc(v, "D1110", 0, NULL);
+            if (chance(r, 0.35))
+                add_proc(v, "D0274", 0, NULL);
+        }
+        return;
+    }
+    if (age < 14) {
+        if (k < 0.5) {
+            add_proc(v, "D1351", molars[rnd(r, 4) * 2 + 1], NULL);
+            add_proc(v, "D1351", molars[rnd(r, 4) * 2 + 1], NULL);
+        } else if (k < 0.8) {
+            add_filling(r, v);
+        } else {
+            add_proc(v, "D0140", 0, NULL);
+            add_proc(v, "D0220", pick_tooth(r, 0), NULL);
+        }
+        return;
+    }
+    if (k < 0.38) {
+        add_filling(r, v);
+        if (chance(r, 0.35))
+            add_filling(r, v);
+    } else if (k < 0.53) {
+        int t = pick_tooth(r, (int)rnd(r, 2));
+        add_proc(v, "D2950", t, NULL);
+        add_proc(v, chance(r, 0.6) ? "D2740" : chance(r, 0.7) ? "D2750" : "D2790", t, NULL);
+    } else if (k < 0.61) {
+        int kind = (int)rnd(r, 3), t = pick_tooth(r, kind);
+        add_proc(v, kind == 0 ? "D3330" : kind == 1 ? "D3320" : "D3310", t, NULL);
+    } else if (k < 0.69) {
+        int t = pick_tooth(r, (int)rnd(r, 3));
+        add_proc(v, chance(r, 0.7) ? "D7140" : "D7210", t, NULL);
+        if (chance(r, 0.2))
+            add_proc(v, "D9230", 0, NULL);
+    } else if (k < 0.79) {
+        int t = pick_tooth(r, (int)rnd(r, 3));
+        add_proc(v, "D0140", 0, NULL);
+        add_proc(v, "D0220", t, NULL);
+        add_proc(v, "D9110", 0, NULL);
+    } else if (k < 0.87) {
+        add_proc(v, "D0150", 0, NULL);
+        add_proc(v, "D0330", 0, NULL);
+    } else if (k < 0.90) {
+        add_proc(v, "D9972", 0, "U");
+        add_proc(v, "D9972", 0, "L");
+    } else if (k < 0.92) {
+        add_proc(v, chance(r, 0.5) ? "D5110" : "D5120", 0, chance(r, 0.5) ? "U" : "L");
+    } else if (k < 0.94) {
+        add_proc(v, "D6010", pick_tooth(r, (int)rnd(r, 2)), NULL);
+    } else if (k < 0.96 && age < 40) {
+        add_proc(v, "D7240", chance(r, 0.5) ? 1 : 32, NULL);
+    } else {
+        add_filling(r, v);
+    }
+}
+
+/* Pattern of a visit: the codes' times, at least 20 minutes, an even
+ * number of 5-minute steps. Returns its length in characters. */
+static size_t visit_pattern(const struct visit *v, char *pat, size_t cap)
+{
+    size_t len = 0;
+    int i;
+    for (i = 0; i < v->n; i++) {
+        const char *t = codes[v->p[i].code].time;
+        size_t n = strlen(t);
+        if (len + n >= cap - 4)
+            break;
+        memcpy(pat + len, t, n);
+        len += n;
+    }
+    while (len < 4 || len % 2)
+        pat[len++] = '/';
+    pat[len] = '\0';
+    return len;
+}
+
+static void visit_descript(const struct visit *v, char *out, size_t cap)
+{
+    size_t len = 0;
+    int i;
+    out[0] = '\0';
+    for (i = 0; i < v->n && len < cap; i++) {
+        const struct vproc *p = &v->p[i];
+        int n;
+        if (p->tooth[0])
+            n = snprintf(out + len, cap - len, "%s#%s-%s%s%s", i ? ", " : "",
+                         p->tooth, p->surf, p->surf[0] ? "-" : "",
+                         codes[p->code].abbr);
+        else
+            n = snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
+                         codes[p->code].abbr);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}
+
+static long pick_patient(struct gen *g, int future)
+{
+    struct rng *r = &g->r;
+    if (!future && chance(r, 0.08)) {
+        long pn = 1 + rnd(r, g->npat);
+        int st = pat_of(g, pn)->status;
+        if (st == 0 || st == 2 || st == 3 || st == 5)
+            return pn;
+    }
+    return g->active[rnd(r, g->nactive)];
+}
+
+static const char *const apt_notes[] = {
+    "Pt prefers afternoon appointments.",
+    "Premed required - amoxicillin 2g 1 hr prior.",
+    "Nervous patient; offer nitrous.",
+    "Running late per phone call.",
+    "Bring updated insurance card.",
+    "Pt requested reminder by text.",
+};
+
+static void write_procs(struct gen *g, const struct visit *v, const struct op *o,
+                        long patnum, long aptnum, long planned, long day,
+                        long endmin, int status, long tpday, long *procnums,
+                        double *fees)
+{
+    struct rng *r = &g->r;
+    int i;
+    for (i = 0; i < v->n; i++) {
+        const struct vproc *vp = &v->p[i];
+        const struct code *c = &codes[vp->code];
+        long prov = c->hyg && o && o->hyg ? o->hygprov : o ? o->dent : pat_of(g, patnum)->priprov;
+        int restorative = c->cat == PC_FILL || c->cat == PC_CROWN || c->cat == PC_ENDO;
+        struct ins *b = &g->proc;
+        procnums[i] = ++g->procnum;
+        fees[i] = c->fee;
+        vi(b, g->procnum);
+        vi(b, patnum);
+        vi(b, aptnum);
+        vdate(b, status == 2 ? day : (day == NO_DATE ? tpday : day));
+        vd(b, c->fee);
+        vs(b, vp->surf);
+        vs(b, vp->tooth);
+        vi(b, status == 1 && restorative && chance(r, 0.5) ? def_of(g, CAT_TXPRI, (int)rnd(r, 3)) : 0);
+        vi(b, status);
+        vi(b, prov);
+        vi(b, restorative && chance(r, 0.6) ? def_of(g, CAT_DX, c->cat == PC_FILL ? 0 : (int)rnd(r, 5)) : 0);
+        vi(b, planned);
+        vi(b, 0);
+        vs(b, c->prosth ? "I" : "");
+        vdate(b, status == 2 ? day : NO_DATE);
+        vi(b, 0);
+        vi(b, vp->code + 1);
+        vi(b, 1);
+        vdate(b, tpday);
+        vdt(b, status == 2 ? day : tpday, status == 2 ? endmin : 540 + (long)i);
+        vi(b, 2);
+        vdt(b, tpday, 540 + (long)i);
+        vdate(b, status == 2 ? day : NO_DATE);
+        vs(b, "");
+        ins_end(b);
+    }
+}
+
+static void write_payment(struct gen *g, struct pat *p, long day, long min,
+                          long prov, const long *procnums, const double *fees,
+                          const long *provs, int n)
+{
+    struct rng *r = &g->r;
+    double total = 0, amt, left;
+    int i, paytype, nsplit = 0;
+    for (i = 0; i < n; i++)
+        total += fees[i];
+    if (total <= 0)
+        return;
+    amt = chance(r, 0.85) ? total : floor(total * (0.3 + 0.5 * rndf(r)) / 10) * 10;
+    if (amt <= 0)
+        return;
+    for (i = 0, left = amt; i < n && left > 0; i++)
+        if (fees[i] > 0)
+            nsplit++, left -= fees[i];
+    paytype = (int)rnd(r, 100);
+    paytype = paytype < 45 ? 2 : paytype < 65 ? 0 : paytype < 80 ? 1 : paytype < 95 ? 3 : 4;
+    ++g->paynum;
+    vi(&g->pay, g->paynum);
+    vi(&g->pay, def_of(g, CAT_PAYTYPE, paytype));
+    vdate(&g->pay, day);
+    vd(&g->pay, amt);
+    if (paytype == 0)
+        vf(&g->pay, "%ld", 1000 + rnd(r, 9000));
+    else
+        vs(&g->pay, "");
+    vs(&g->pay, "");
+    vs(&g->pay, amt < total ? "Partial payment at checkout." : "");
+    vi(&g->pay, nsplit > 1);
+    vi(&g->pay, p->guar);
+    vi(&g->pay, 0);
+    vdate(&g->pay, day);
+    vs(&g->pay, "");
+    vi(&g->pay, 2);
+    vdt(&g->pay, day, min);
+    vi(&g->pay, 0);
+    vi(&g->pay, 0);
+    ins_end(&g->pay);
+    for (i = 0, left = amt; i < n && left > 0.005; i++) {
+        double s = fees[i] < left ? fees[i] : left;
+        if (fees[i] <= 0)
+            continue;
+        left -= s;
+        p->paid += s;
+        vi(&g->split, ++g->splitnum);
+        vd(&g->split, s);
+        vi(&g->split, p->num);
+        vdate(&g->split, day);
+        vi(&g->split, g->paynum);
+        vi(&g->split, provs[i] ? provs[i] : prov);
+        vdate(&g->split, day);
+        vi(&g->split, procnums[i]);
+        vdate(&g->split, day);
+        vi(&g->split, 0);
+        vi(&g->split, 0);
+        vi(&g->split, 2);
+        vdt(&g->split, day, min);
+        ins_end(&g->split);
+    }
+}
+
+static void write_commlog(struct gen *g, long patnum, long day, long min,
+                          int type, int mode, int sent, int source,
+                          const char *note)
+{
+    struct ins *b = &g->comm;
+    vi(b, ++g->commnum);
+    vi(b, patnum);
+    vdt(b, day, min);
+    vi(b, def_of(g, CAT_COMMLOG, type));
+    vs(b, note);
+    vi(b, mode);
+    vi(b, sent);
+    vi(b, source == 3 ? 0 : 1 + g->commnum % 2);
+    vs(b, "");
+    vdt(b, day, min);
+    vi(b, source);
+    vdt(b, day, min);
+    ins_end(b);
+}
+
+static void write_apt(struct gen *g, long aptnum, long patnum, int status,
+                      const char *pattern, long confirmed, const struct op *o,
+                      long provnum, long provhyg, const char *note, long day,
+                      long min, long unsched, int isnew, const char *descript,
+                      int ishyg, long stampday, long stampmin, int arrived,
+                      long bookday, int priority, int planned)
+{
+    struct ins *b = &g->apt;
+    const struct pat *p = pat_of(g, patnum);
+    char sec[80];
+    size_t n = strlen(pattern);
+    long end = min + (long)n * 5;
+    memset(sec, '/', n < sizeof(sec) ? n : sizeof(sec) - 1);
+    sec[n < sizeof(sec) ? n : sizeof(sec) - 1] = '\0';
+    vi(b, aptnum);
+    vi(b, patnum);
+    vi(b, status);
+    vs(b, pattern);
+    vi(b, confirmed);
+    vi(b, 0);
+    vi(b, o ? o->num : 0);
+    vs(b, note);
+    vi(b, provnum);
+    vi(b, provhyg);
+    vdt(b, day, min);
+    vi(b, 0);
+    vi(b, unsched);
+    vi(b, isnew);
+    vs(b, descript);
+    vi(b, 0);
+    vi(b, ishyg);
+    vdt(b, stampday, stampmin);
+    vdt(b, arrived ? day : NO_DATE, min - 6);
+    vdt(b, arrived ? day : NO_DATE, min + 2);
+    vdt(b, arrived ? day : NO_DATE, end + 3);
+    vi(b, p->plan1);
+    vi(b, p->plan2);
+    vs(b, "");
+    vi(b, 0);
+    vi(b, 0);
+    vi(b, 2);
+    vdt(b, bookday, 480 + (aptnum * 7) % 540);
+    vi(b, priority);
+    vs(b, sec);
+    vi(b, planned);
+    ins_end(b);
+}
+
+static void seed_op_day(struct gen *g, const struct op *o, long day)
+{
+    struct rng *r = &g->r;
+    int future = day >= g->today;
+    double fill = future ? 0.92 - 0.6 * (double)(day - g->today) / 28.0 : 0.8;
+    long t = 480;
+    for (;;) {
+        struct visit v;
+        char pattern[96], descript[256];
+        long patnum, end, book, procnums[6], provs[6], confirmed, unsched = 0;
+        double fees[6];
+        struct pat *p;
+        int status, isnew = 0, i, priority = 0, pstat;
+        size_t plen;
+        if (t >= 720 && t < 780)
+            t = 780;
+        if (t >= 1020)
+            break;
+        if (!chance(r, fill)) {
+            t += 10 * (1 + rnd(r, 3));
+            continue;
+        }
+        patnum = pick_patient(g, future);
+        p = pat_of(g, patnum);
+        make_visit(g, p, o->hyg, day, &v);
+        plen = visit_pattern(&v, pattern, sizeof(pattern));
+        end = t + (long)plen * 5;
+        if (t < 720 && end > 720) {
+            t = 780;
+            continue;
+        }
+        if (end > 1020)
+            break;
+        visit_descript(&v, descript, sizeof(descript));
+
+        book = day - 1 - rnd(r, 90);
+        if (book >= g->today)
+            book = g->today - 1 - rnd(r, 3);
+        if (future) {
+            long ahead = day - g->today;
+            double k = rndf(r);
+            status = 1;
+            priority = chance(r, 0.06);
+            if (ahead <= 2)
+                i = k < 0.5 ? 2 : k < 0.7 ? 7 : k < 0.85 ? 3 : 1;
+            else if (ahead <= 7)
+                i = k < 0.4 ? 1 : k < 0.6 ? 3 : k < 0.8 ? 4 : 0;
+            else
+                i = k < 0.85 ? 0 : 1;
+            confirmed = def_of(g, CAT_CONFIRMED, i);
+        } else {
+            double k = rndf(r);
+            status = k < 0.9 ? 2 : k < 0.96 ? 5 : 3;
+            if (status == 2)
+                confirmed = def_of(g, CAT_CONFIRMED, chance(r, 0.7) ? 2 : chance(r, 0.6) ? 7 : 10);
+            else
+                confirmed = def_of(g, CAT_CONFIRMED, chance(r, 0.5) ? 3 : 1);
+            if (status == 3)
+                unsched = def_of(g, CAT_UNSCHED, (int)rnd(r, 5));
+        }
+        if (p->first_visit == NO_DATE && (status == 2 || future)) {
+            isnew = 1;
+            if (status == 2)
+                p->first_visit = day;
+        }
+        ++g->aptnum;
+        write_apt(g, g->aptnum, patnum, status, pattern, confirmed, o, o->dent,
+                  o->hyg ? o->hygprov : 0,
+                  chance(r, 0.07) ? apt_notes[rnd(r, OD_ARRAY_LEN(apt_notes))] : "",
+                  day, t, unsched, isnew, descript, o->hyg,
+                  status == 2 ? day : status == 1 ? book : day,
+                  status == 2 ? end + 5 : status == 1 ? 540 + rnd(r, 420) : t + 15,
+                  status == 2, book, priority, 0);
+
+        pstat = status == 2 ? 2 : 1;
+        write_procs(g, &v, o, patnum, g->aptnum, 0, day, end, pstat,
+                    pstat == 2 && o->hyg ? day : book, procnums, fees);
+        for (i = 0; i < v.n; i++) {
+            const struct code *c = &codes[v.p[i].code];
+            provs[i] = c->hyg && o->hyg ? o->hygprov : o->dent;
+        }
+        if (status == 2) {
+            for (i = 0; i < v.n; i++)
+                p->charges += fees[i];
+            if (chance(r, 0.9))
+                write_payment(g, p, day, end + 4, o->dent, procnums, fees, provs, v.n);
+            if (chance(r, 0.3))
+                write_commlog(g, patnum, day - 2, 600 + rnd(r, 60), 0, 5, 1, 3,
+                              "Appointment reminder sent by text message.");
+        } else if (status == 5 || status == 3) {
+            write_commlog(g, patnum, day, t + 20, 0, 3, 1, 0,
+                          status == 5 ? "Patient did not show. Left message to reschedule."
+                                      : "Patient cancelled; moved to the unscheduled list.");
+        } else if (day - g->today <= 7 && chance(r, 0.5)) {
+            int text = p->txt == 1;
+            write_commlog(g, patnum, g->today - 1, 600 + rnd(r, 300), 0,
+                          text ? 5 : 3, 1, text ? 3 : 0,
+                          text ? "Confirmation request sent by text message."
+                               : "Called to confirm appointment, left message.");
+        }
+        t = end;
+    }
+}
+
+/* Appointments per operatory and working day in the past, measured; used
+ * to size the history so the practice has about 10 per patient. */
+#define APTS_PER_OP_DAY 8.6
+
+static void seed_appointments(struct gen *g)
+{
+    struct rng *r = &g->r;
+    long target = g->npat * 10, pastdays, day, start, i, k;
+    if (ins_init(&g->apt, &g->s, "appointment",
+                 "AptNum,PatNum,AptStatus,Pattern,Confirmed,TimeLocked,Op,Note,"
+                 "ProvNum,ProvHyg,AptDateTime,NextAptNum,UnschedStatus,IsNewPatient,"
+                 "ProcDescript,ClinicNum,IsHygiene,DateTStamp,DateTimeArrived,"
+                 "DateTimeSeated,DateTimeDismissed,InsPlan1,InsPlan2,ProcsColored,"
+                 "ColorOverride,AppointmentTypeNum,SecUserNumEntry,SecDateTEntry,"
+                 "Priority,PatternSecondary,ItemOrderPlanned") ||
+        ins_init(&g->proc, &g->s, "procedurelog",
+                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,Surf,ToothNum,Priority,"
+                 "ProcStatus,ProvNum,Dx,PlannedAptNum,PlaceService,Prosthesis,"
+                 "DateEntryC,ClinicNum,CodeNum,UnitQty,DateTP,DateTStamp,"
+                 "SecUserNumEntry,SecDateEntry,DateComplete,BillingNote") ||
+        ins_init(&g->pay, &g->s, "payment",
+                 "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
+                 "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
+                 "PaymentSource,ProcessStatus") ||
+        ins_init(&g->split, &g->s, "paysplit",
+                 "SplitNum,SplitAmt,PatNum,ProcDate,PayNum,ProvNum,DatePay,ProcNum,"
+                 "DateEntry,UnearnedType,ClinicNum,SecUserNumEntry,SecDateTEdit") ||
+        ins_init(&g->comm, &g->s, "commlog",
+                 "CommlogNum,PatNum,CommDateTime,CommType,Note,Mode_,SentOrReceived,"
+                 "UserNum,Signature,DateTStamp,CommSource,DateTEntry"))
+        return;
+
+    /* The coming 4 weeks hold roughly half-full books; the rest is history. */
+    target -= (long)(g->nops * 20 * 0.6 * APTS_PER_OP_DAY);
+    if (target < g->nops * 5)
+        target = g->nops * 5;
+    pastdays = (long)ceil((double)target / ((double)g->nops * APTS_PER_OP_DAY));
+    start = g->today;
+    for (i = 0; i < pastdays;) { /* pastdays working days back */
+        start--;
+        if (weekday(start) != 0 && weekday(start) != 6)
+            i++;
+    }
+    for (day = start; day < g->today + 28 && !g->s.rc; day++) {
+        int wd = weekday(day);
+        if (wd == 0 || wd == 6)
+            continue;
+        for (k = 0; k < g->nops; k++)
+            seed_op_day(g, &g->ops[k], day);
+    }
+
+    /* Treatment plans not yet scheduled; some with a planned appointment. */
+    for (i = 0; i < g->nactive && !g->s.rc; i++) {
+        struct pat *p = pat_of(g, g->active[i]);
+        struct visit v;
+        long procnums[6], planned = 0, tpday;
+        double fees[6];
+        char pattern[96], descript[256];
+        int n;
+        if (!chance(r, 0.18))
+            continue;
+        v.n = 0;
+        n = 1 + (int)rnd(r, 3);
+        while (v.n < n) {
+            if (chance(r, 0.6)) {
+                add_filling(r, &v);
+            } else {
+                int t = pick_tooth(r, (int)rnd(r, 2));
+                add_proc(&v, chance(r, 0.5) ? "D2740" : "D2750", t, NULL);
+            }
+        }
+        tpday = g->today - 1 - rnd(r, 200);
+        if (chance(r, 0.4)) {
+            visit_pattern(&v, pattern, sizeof(pattern));
+            visit_descript(&v, descript, sizeof(descript));
+            planned = ++g->aptnum;
+            write_apt(g, planned, p->num, 6, pattern,
+                      def_of(g, CAT_CONFIRMED, 0), NULL, p->priprov, 0, "",
+                      NO_DATE, 0, 0, 0, descript, 0, tpday, 600, 0, tpday, 0, 1);
+        }
+        write_procs(g, &v, NULL, p->num, 0, planned, NO_DATE, 0, 1, tpday,
+                    procnums, fees);
+    }
+
+    /* Account and insurance conversations. */
+    for (i = 0; i < g->nfam && !g->s.rc; i++) {
+        long guar = g->fams[i].guar, d = g->today - 1 - rnd(r, 365);
+        double kk = rndf(r);
+        if (kk < 0.12)
+            write_commlog(g, guar, d, 540 + rnd(r, 480), 1, 3, 1, 0,
+                          "Discussed account balance; patient will pay at next visit.");
+        else if (kk < 0.22)
+            write_commlog(g, guar, d, 540 + rnd(r, 480), 3, 3, 1, 0,
+                          "Verified insurance eligibility and benefits with carrier.");
+        else if (kk < 0.30)
+            write_commlog(g, guar, d, 540 + rnd(r, 480), 2, 2, 1, 0,
+                          "Recall postcard mailed.");
+        else if (kk < 0.34)
+            write_commlog(g, guar, d, 540 + rnd(r, 480), 5, 1, 2, 0,
+                          "Patient e-mailed asking for a copy of their x-rays.");
+    }
+    ins_done(&g->apt);
+    ins_done(&g->proc);
+    ins_done(&g->pay);
+    ins_done(&g->split);
+    ins_done(&g->comm);
+}
+
+static void seed_patients(struct gen *g)
+{
+    struct rng *r = &g->r;
+    struct ins b;
+    double *famtotal;
+    long i;
+    if (!(famtotal = calloc((size_t)g->nfam, sizeof(*famtotal)))) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    for (i = 0; i < g->npat; i++)
+        famtotal[g->pats[i].fam] += round((g->pats[i].charges - g->pats[i].paid) * 100) / 100;
+    if (ins_init(&b, &g->s, "patient",
+                 "PatNum,LName,FName,MiddleI,Preferred,PatStatus,Gender,Position,"
+                 "Birthdate,Address,Address2,City,State,Zip,HmPhone,WkPhone,"
+                 "WirelessPhone,Guarantor,Email,EstBalance,PriProv,SecProv,FeeSched,"
+                 "BillingType,AddrNote,FamFinUrgNote,BalTotal,DateFirstVisit,"
+                 "ClinicNum,HasIns,PreferConfirmMethod,PreferContactMethod,"
+                 "PreferRecallMethod,Language,DateTStamp,TxtMsgOk,SecUserNumEntry,"
+                 "SecDateEntry,Country,DateTimeDeceased,Salutation")) {
+        free(famtotal);
+        return;
+    }
+    for (i = 0; i < g->npat; i++) {
+        struct pat *p = &g->pats[i];
+        const struct fam *fm = &g->fams[p->fam];
+        const char *fn = fname_of(p), *ln = last_names[p->ln];
+        long first = p->first_visit, entry, stamp;
+        int child = p->relat == 2;
+        char email[160], *c;
+        if (first == NO_DATE && p->status != 6 && p->status != 1)
+            first = g->today - 400 - rnd(r, 3000);
+        entry = first != NO_DATE ? first - rnd(r, 20) : g->today - 1 - rnd(r, 60);
+        stamp = first != NO_DATE && first > entry ? first : entry;
+        if (stamp >= g->today)
+            stamp = g->today - 1;
+        snprintf(email, sizeof(email), "%s.%s%ld@example.com", fn, ln, p->num % 100);
+        for (c = email; *c; c++) {
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+            else if (*c == '\'')
+                *c = 'x';
+        }
+        vi(&b, p->num);
+        vs(&b, ln);
+        vs(&b, fn);
+        vf(&b, "%c", chance(r, 0.6) ? 'A' + (int)rnd(r, 26) : ' ');
+        vs(&b, chance(r, 0.08) ? (p->gender == 1 ? "Kat" : "Bud") : "");
+        vi(&b, p->status);
+        vi(&b, p->gender);
+        vi(&b, p->position);
+        vdate(&b, p->bdate);
+        vf(&b, "%d %s %s", 100 + (fm->num * 37) % 9800, streets[fm->street],
+           street_kinds[fm->kind]);
+        vs(&b, fm->num % 9 == 0 ? "Apt 4" : "");
+        vs(&b, cities[fm->city].city);
+        vs(&b, "OR");
+        vs(&b, cities[fm->city].zip);
+        vf(&b, "(503)%03d-%04d", fm->phone / 10000, fm->phone % 10000);
+        vs(&b, !child && chance(r, 0.3) ? "(503)555-0199" : "");
+        if (p->cell)
+            vf(&b, "(971)%03d-%04d", p->cell / 10000, p->cell % 10000);
+        else
+            vs(&b, "");
+        vi(&b, p->guar);
+        vs(&b, p->email ? email : "");
+        vd(&b, round((p->charges - p->paid) * 100) / 100);
+        vi(&b, p->priprov);
+        vi(&b, p->secprov);
+        vi(&b, 0);
+        vi(&b, def_of(g, CAT_BILLING, p->plan1 && chance(r, 0.1) ? 1 : 0));
+        vs(&b, "");
+        vs(&b, "");
+        vd(&b, p->num == p->guar ? famtotal[p->fam] : 0);
+        vdate(&b, first);
+        vi(&b, 0);
+        vs(&b, p->plan1 ? "I" : "");
+        vi(&b, p->pref);
+        vi(&b, p->pref);
+        vi(&b, p->pref == 8 ? 8 : p->pref == 5 ? 5 : 7);
+        vs(&b, chance(r, 0.04) ? "spa" : "");
+        vdt(&b, stamp, 540 + rnd(r, 480));
+        vi(&b, p->txt);
+        vi(&b, 2);
+        vdate(&b, entry);
+        vs(&b, "");
+        vdt(&b, p->status == 5 ? g->today - 30 - rnd(r, 300) : NO_DATE, 0);
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+    free(famtotal);
+}
+
+static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
+{
+    struct ins b;
+    if (!o->customer_key)
+        return;
+    if (ins_init(&b, &g->s, "apikey", "APIKeyNum,CustApiKey,DevName"))
+        return;
+    vi(&b, 1);
+    vs(&b, o->customer_key);
+    vs(&b, o->developer_name ? o->developer_name : "");
+    ins_end(&b);
+    ins_done(&b);
+}
+
+/* 1 if the table has rows (or cannot be read: the INSERTs will say why). */
+static int has_rows(struct seeder *s, const char *sql)
+{
+    MYSQL_RES *res;
+    int yes = 0;
+    if (mysql_query(s->m, sql) != 0)
+        return 0;
+    if ((res = mysql_store_result(s->m))) {
+        yes = mysql_num_rows(res) > 0;
+        mysql_free_result(res);
+    }
+    return yes;
+}
+
+static long today_local(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    return days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
+                           (unsigned)tm.tm_mday);
+}
+
+int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
+{
+    struct gen *g;
+    int rc;
+    if (errlen)
+        err[0] = '\0';
+    if (!m || !o) {
+        snprintf(err, errlen, "od_seed: no connection or options");
+        return ODAPI_E_INVALID;
+    }
+    if (o->patients > 5000000) {
+        snprintf(err, errlen, "seeding: %ld patients is too many (at most 5000000)",
+                 o->patients);
+        return ODAPI_E_INVALID;
+    }
+    if (!(g = calloc(1, sizeof(*g)))) {
+        snprintf(err, errlen, "seeding: out of memory");
+        return ODAPI_E_NOMEM;
+    }
+    g->s.m = m;
+    g->s.err = err;
+    g->s.errlen = errlen;
+    g->r.s = (uint64_t)o->seed ^ 0x6F64617069736565ull; /* "odapisee" */
+    g->npat = o->patients > 0 ? o->patients : OD_SEED_DEFAULT_PATIENTS;
+    if (o->today) {
+        if (parse_date(o->today, &g->today) != 0) {
+            snprintf(err, errlen,
+                     "seeding: the anchor date '%s' is not a YYYY-MM-DD date "
+                     "between 1971 and 2037", o->today);
+            free(g);
+            return ODAPI_E_INVALID;
+        }
+    } else {
+        g->today = today_local();
+    }
+
+    if (has_rows(&g->s, "SELECT 1 FROM patient LIMIT 1") ||
+        has_rows(&g->s, "SELECT 1 FROM provider LIMIT 1")) {
+        snprintf(err, errlen, "seeding: the database already has patients or "
+                              "providers; the demo practice goes only into an "
+                              "empty database");
+        free(g);
+        return ODAPI_E_STATE;
+    }
+    if (mysql_set_character_set(m, "utf8mb4") != 0) {
+        snprintf(err, errlen, "seeding: cannot use utf8mb4: %s", mysql_error(m));
+        free(g);
+        return ODAPI_E_DB;
+    }
+    query(&g->s, "SET SESSION unique_checks = 0");
+    query(&g->s, "SET SESSION foreign_key_checks = 0");
+    query(&g->s, "START TRANSACTION");
+
+    seed_defs(g);
+    if (!g->s.rc) seed_prefs(g);
+    if (!g->s.rc) seed_staff(g);
+    if (!g->s.rc) seed_codes(g);
+    if (!g->s.rc) make_families(g);
+    if (!g->s.rc) seed_insurance(g);
+    if (!g->s.rc) seed_schedules(g);
+    if (!g->s.rc) seed_appointments(g);
+    if (!g->s.rc) seed_patients(g);
+    if (!g->s.rc) seed_apikey(g, o);
+
+    if (!g->s.rc) {
+        query(&g->s, "COMMIT");
+    } else {
+        mysql_query(m, "ROLLBACK"); /* keeps the first error in err */
+    }
+    /* the session settings go back whatever happened */
+    mysql_query(m, "SET SESSION unique_checks = 1");
+    mysql_query(m, "SET SESSION foreign_key_checks = 1");
+    mysql_autocommit(m, 1);
+    rc = g->s.rc;
+    free(g->pats);
+    free(g->fams);
+    free(g->provs);
+    free(g->ops);
+    free(g->active);
+    free(g);
+    return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * queries-internal.h - Queries (spec section 6): read-only SQL over the API
+ * (queries.c) and the SFTP client that Queries POST writes its CSV file
+ * with (sftp.c, libssh2).
+ */
+#ifndef ODAPI_QUERIES_INTERNAL_H
+#define ODAPI_QUERIES_INTERNAL_H
+
+#include "http/server-internal.h"
+
+/* Register PUT /queries/ShortQuery and POST /queries (routes.c). */
+void od_queries_register(odapi_server *srv);
+
+/* Where an SFTP upload goes and who writes it. password is never logged. */
+struct od_sftp_target {
+    const char *host;        /* name or address; IPv6 without brackets */
+    int port;                /* 22 when 0 */
+    const char *user;
+    const char *password;
+    const char *path;        /* absolute path of the file on the server */
+    const char *known_hosts; /* OpenSSH known_hosts file with the host key */
+};
+
+/* Connect, check the host key against known_hosts, log in with the
+ * password, create the file's folders, write data (overwriting). Blocking,
+ * with timeouts; for a worker thread. Returns 0, or -1 with one sentence
+ * (starting "SFTP") in err. */
+int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
+                char *err, size_t errlen);
+
+/* Split an SftpAddress ("host/dir/file.csv", "host:port/...",
+ * "[v6addr]/...", an optional "sftp://") into host and absolute path
+ * (malloc'd). Returns 0, or -1 when it names no host or no file. */
+int od_sftp_split_address(const char *addr, char **host, char **path,
+                          int *port);
+
+#endif /* ODAPI_QUERIES_INTERNAL_H */

@@ -1,0 +1,299 @@
+/*
+ * http-client.c - one-shot HTTP(S) POSTs on the loop (see
+ * http-client-internal.h). Every call gets its own connection. The answer
+ * is handed over from a zero-delay event rather than from inside evhttp's
+ * callback, because evhttp still touches the connection after its callback
+ * on the error path; the connection is freed there too (the approach of
+ * auth/remote.c).
+ */
+#include "core/odapi-internal.h"
+#include "http/http-client-internal.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+struct od_hc_call {
+    struct evhttp_connection *conn;
+    struct event *deliver;
+    od_hc_done done;
+    void *arg;
+    int answered, code;
+    int http_error;      /* enum evhttp_request_error + 1, 0: none */
+    char *body;
+    size_t len;
+    char why[200];
+};
+
+static int is_ip(const char *h)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, h, buf) == 1 || inet_pton(AF_INET6, h, buf) == 1;
+}
+
+int od_hc_url_parse(struct od_hc_url *out, const char *url, int https_only,
+                    char *err, size_t errlen)
+{
+    struct evhttp_uri *u = url ? evhttp_uri_parse(url) : NULL;
+    const char *scheme, *host, *path, *query;
+    size_t hl;
+    int port, tls;
+
+    memset(out, 0, sizeof *out);
+    if (!u || !(scheme = evhttp_uri_get_scheme(u)) ||
+        (strcasecmp(scheme, "https") &&
+         (https_only || strcasecmp(scheme, "http"))) ||
+        !(host = evhttp_uri_get_host(u)) || !*host ||
+        evhttp_uri_get_userinfo(u)) {
+        snprintf(err, errlen, "the URL must look like %s://host[:port]/path",
+                 https_only ? "https" : "http(s)");
+        if (u)
+            evhttp_uri_free(u);
+        return -1;
+    }
+    tls = strcasecmp(scheme, "https") == 0;
+    port = evhttp_uri_get_port(u);
+    out->tls = tls;
+    out->port = port > 0 ? port : tls ? 443 : 80;
+    hl = strlen(host);
+    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']')
+        out->host = strndup(host + 1, hl - 2);
+    else
+        out->host = strdup(host);
+    path = evhttp_uri_get_path(u);
+    query = evhttp_uri_get_query(u);
+    if (!path || !*path)
+        path = "/";
+    out->path = malloc(strlen(path) + (query ? strlen(query) + 1 : 0) + 1);
+    out->host_header = malloc(hl + 8);
+    if (!out->host || !out->path || !out->host_header) {
+        evhttp_uri_free(u);
+        od_hc_url_free(out);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    sprintf(out->path, "%s%s%s", path, query ? "?" : "", query ? query : "");
+    if (port > 0 && port != (tls ? 443 : 80))
+        sprintf(out->host_header, "%s:%d", host, port);
+    else
+        sprintf(out->host_header, "%s", host);
+    out->host_is_ip = is_ip(out->host);
+    evhttp_uri_free(u);
+    return 0;
+}
+
+void od_hc_url_free(struct od_hc_url *u)
+{
+    free(u->host);
+    free(u->host_header);
+    free(u->path);
+    memset(u, 0, sizeof *u);
+}
+
+struct ssl_ctx_st *od_hc_ssl_ctx(const char *ca_file, char *err,
+                                 size_t errlen)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (ca_file && *ca_file) {
+        if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
+            snprintf(err, errlen, "CA file %s cannot be read as PEM "
+                                  "certificates", ca_file);
+            goto fail;
+        }
+    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+        snprintf(err, errlen, "cannot load the system's CA certificates; "
+                              "give a CA file");
+        goto fail;
+    }
+    return ctx;
+fail:
+    ERR_clear_error();
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+static void call_free(struct od_hc_call *c)
+{
+    if (c->conn)
+        evhttp_connection_free(c->conn);
+    if (c->deliver)
+        event_free(c->deliver);
+    free(c->body);
+    free(c);
+}
+
+void od_hc_cancel(struct od_hc_call *c)
+{
+    if (c)
+        call_free(c);
+}
+
+static void deliver_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct od_hc_call *c = arg;
+    od_hc_done done = c->done;
+    void *darg = c->arg;
+    char *body = c->body;
+    size_t len = c->len;
+    int code = c->code;
+    char why[sizeof c->why];
+    (void)fd;
+    (void)what;
+    memcpy(why, c->why, sizeof why);
+    c->body = NULL;
+    call_free(c);
+    done(darg, code, body ? body : "", len, code ? NULL : why);
+    free(body);
+}
+
+static void tls_failure(struct od_hc_call *c)
+{
+    struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+    SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+    unsigned long e = ssl ? bufferevent_get_openssl_error(bev) : 0;
+    long vr = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+    if (ssl && vr != X509_V_OK)
+        snprintf(c->why, sizeof c->why, "certificate: %s",
+                 X509_verify_cert_error_string(vr));
+    else if (e)
+        ERR_error_string_n(e, c->why, sizeof c->why);
+    else if (c->http_error == EVREQ_HTTP_TIMEOUT + 1)
+        snprintf(c->why, sizeof c->why, "timeout");
+    else
+        snprintf(c->why, sizeof c->why, "connection failed");
+}
+
+static void answer_cb(struct evhttp_request *req, void *arg)
+{
+    struct od_hc_call *c = arg;
+    if (c->answered)
+        return;
+    c->answered = 1;
+    c->code = req ? evhttp_request_get_response_code(req) : 0;
+    if (c->code) {
+        struct evbuffer *b = evhttp_request_get_input_buffer(req);
+        size_t len = evbuffer_get_length(b);
+        if ((c->body = malloc(len + 1))) {
+            evbuffer_copyout(b, c->body, len);
+            c->body[len] = '\0';
+            c->len = len;
+        }
+    } else {
+        tls_failure(c);
+    }
+    ERR_clear_error();
+    event_active(c->deliver, EV_TIMEOUT, 1);
+}
+
+static void error_cb(enum evhttp_request_error e, void *arg)
+{
+    struct od_hc_call *c = arg;
+    c->http_error = (int)e + 1;
+}
+
+struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
+                              struct ssl_ctx_st *ctx,
+                              const struct od_hc_url *u,
+                              const char *const *headers, const void *body,
+                              size_t len, int timeout_ms, size_t max_answer,
+                              od_hc_done done, void *arg)
+{
+    struct od_hc_call *c = calloc(1, sizeof *c);
+    struct evhttp_request *req = NULL;
+    struct bufferevent *bev = NULL;
+    struct evkeyvalq *h;
+    struct timeval tv;
+    SSL *ssl = NULL;
+    int i;
+
+    if (!c)
+        return NULL;
+    c->done = done;
+    c->arg = arg;
+    if (!(c->deliver = event_new(base, -1, 0, deliver_cb, c))) {
+        free(c);
+        return NULL;
+    }
+    snprintf(c->why, sizeof c->why, "cannot start the request");
+    if (u->tls) {
+        if (!ctx || !(ssl = SSL_new(ctx)))
+            goto fail;
+        if (u->host_is_ip) {
+            if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), u->host) !=
+                1)
+                goto fail;
+        } else {
+            SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            if (SSL_set1_host(ssl, u->host) != 1 ||
+                SSL_set_tlsext_host_name(ssl, u->host) != 1)
+                goto fail;
+        }
+        bev = bufferevent_openssl_socket_new(base, -1, ssl,
+                                             BUFFEREVENT_SSL_CONNECTING,
+                                             BEV_OPT_CLOSE_ON_FREE |
+                                                 BEV_OPT_DEFER_CALLBACKS);
+        if (!bev)
+            goto fail;
+        ssl = NULL; /* the bufferevent owns it */
+        bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    } else if (!(bev = bufferevent_socket_new(base, -1,
+                                              BEV_OPT_CLOSE_ON_FREE |
+                                                  BEV_OPT_DEFER_CALLBACKS))) {
+        goto fail;
+    }
+    c->conn = evhttp_connection_base_bufferevent_new(base, dns, bev, u->host,
+                                                     (unsigned short)u->port);
+    if (!c->conn) {
+        bufferevent_free(bev);
+        goto fail;
+    }
+    tv.tv_sec = timeout_ms / 1000;
+    tv.tv_usec = (timeout_ms % 1000) * 1000;
+    evhttp_connection_set_timeout_tv(c->conn, &tv);
+    evhttp_connection_set_retries(c->conn, 0);
+    evhttp_connection_set_max_body_size(c->conn, (ev_ssize_t)max_answer);
+    evhttp_connection_set_max_headers_size(c->conn, 16 * 1024);
+
+    if (!(req = evhttp_request_new(answer_cb, c)))
+        goto fail;
+    evhttp_request_set_error_cb(req, error_cb);
+    h = evhttp_request_get_output_headers(req);
+    evhttp_add_header(h, "Host", u->host_header);
+    for (i = 0; headers && headers[i] && headers[i + 1]; i += 2)
+        evhttp_add_header(h, headers[i], headers[i + 1]);
+    evhttp_add_header(h, "Connection", "close");
+    if (evbuffer_add(evhttp_request_get_output_buffer(req), body, len)) {
+        evhttp_request_free(req);
+        goto fail;
+    }
+    /* On failure evhttp_make_request frees req itself. */
+    if (evhttp_make_request(c->conn, req, EVHTTP_REQ_POST, u->path) != 0)
+        goto fail;
+    return c;
+fail:
+    if (ssl)
+        SSL_free(ssl);
+    /* Report the failure from the loop, like any other. */
+    c->answered = 1;
+    c->code = 0;
+    ERR_clear_error();
+    event_active(c->deliver, EV_TIMEOUT, 1);
+    return c;
+}

@@ -1,0 +1,282 @@
+/* request.c - the request object handed to handlers, and replies. */
+#include "http/server-internal.h"
+#include "db/db-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+static const char *method_name(enum evhttp_cmd_type t)
+{
+    switch (t) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    }
+    return "UNKNOWN";
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
+{
+    odapi_request *req = calloc(1, sizeof *req);
+    const char *uri = evhttp_request_get_uri(ev);
+    const char *q;
+    struct evbuffer *in = evhttp_request_get_input_buffer(ev);
+    size_t plen;
+
+    if (!req)
+        return NULL;
+    req->srv = srv;
+    req->ev = ev;
+    req->start_us = now_us();
+    snprintf(req->method, sizeof req->method, "%s",
+             method_name(evhttp_request_get_command(ev)));
+    if (!uri)
+        uri = "/";
+    q = strchr(uri, '?');
+    plen = q ? (size_t)(q - uri) : strlen(uri);
+    if (!(req->path = strndup(uri, plen)) || !(req->uri = strdup(uri)))
+        goto oom;
+    req->segbuf = malloc(plen + 2);
+    if (!req->segbuf)
+        goto oom;
+    /* query parsing failures are reported by the caller */
+    if (q)
+        req->status = od_query_parse(&req->query, q + 1); /* 0, -1, -2 */
+    req->body_len = evbuffer_get_length(in);
+    if (!(req->body = malloc(req->body_len + 1)))
+        goto oom;
+    if (req->body_len)
+        evbuffer_remove(in, req->body, req->body_len);
+    req->body[req->body_len] = '\0';
+    return req;
+oom:
+    od_request_free(req);
+    return NULL;
+}
+
+void od_request_free(odapi_request *req)
+{
+    if (!req)
+        return;
+    od_query_free(&req->query);
+    free(req->path);
+    free(req->uri);
+    free(req->segbuf);
+    free(req->body);
+    free(req);
+}
+
+unsigned long od_request_elapsed_us(const odapi_request *req)
+{
+    return (unsigned long)(now_us() - req->start_us);
+}
+
+void od_request_finish(odapi_request *req, int status, const char *body,
+                       size_t len)
+{
+    if (req->replied)
+        return;
+    req->replied = 1;
+    req->status = status;
+    if (req->ev) {
+        struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+        if (req->srv->stopping)
+            evhttp_add_header(h, "Connection", "close");
+        if (len)
+            evbuffer_add(out, body, len);
+        evhttp_send_reply(req->ev, status, NULL, NULL);
+        req->ev = NULL;
+    }
+    od_server_request_done(req->srv, req);
+}
+
+/* ---- the public request API --------------------------------------------- */
+
+ODAPI_EXPORT const char *odapi_request_method(const odapi_request *req)
+{
+    return req ? req->method : NULL;
+}
+
+ODAPI_EXPORT const char *odapi_request_path(const odapi_request *req)
+{
+    return req ? req->path : NULL;
+}
+
+ODAPI_EXPORT const char *odapi_request_segment(const odapi_request *req,
+                                               const char *name)
+{
+    int i;
+    if (!req || !req->route || !name)
+        return NULL;
+    for (i = 0; i < req->route->nsegs && i < req->nsegs; i++)
+        if (req->route->is_param[i] && strcmp(req->route->segs[i], name) == 0)
+            return req->segs[i];
+    return NULL;
+}
+
+ODAPI_EXPORT const char *odapi_request_query(const odapi_request *req,
+                                             const char *name)
+{
+    if (!req || !name)
+        return NULL;
+    return od_query_get(&req->query, name);
+}
+
+ODAPI_EXPORT const char *odapi_request_header(const odapi_request *req,
+                                              const char *name)
+{
+    if (!req || !req->ev || !name)
+        return NULL;
+    return evhttp_find_header(evhttp_request_get_input_headers(req->ev), name);
+}
+
+ODAPI_EXPORT const char *odapi_request_body(const odapi_request *req,
+                                            size_t *len)
+{
+    if (!req)
+        return NULL;
+    if (len)
+        *len = req->body_len;
+    return req->body;
+}
+
+ODAPI_EXPORT const char *odapi_request_developer(const odapi_request *req)
+{
+    return req ? req->developer : NULL;
+}
+
+ODAPI_EXPORT int odapi_request_add_header(odapi_request *req, const char *name,
+                                          const char *value)
+{
+    if (!req || !name || !value || req->replied)
+        return ODAPI_E_INVALID;
+    if (!req->ev)
+        return ODAPI_OK; /* the client is gone; nothing to add to */
+    if (evhttp_add_header(evhttp_request_get_output_headers(req->ev), name,
+                          value) != 0)
+        return ODAPI_E_INVALID; /* CR/LF in a header is refused */
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT void odapi_reply(odapi_request *req, int status, const char *json,
+                              size_t len)
+{
+    if (!req)
+        return;
+    if (!json)
+        json = "", len = 0;
+    if (len == (size_t)-1)
+        len = strlen(json);
+    od_request_finish(req, status, json, len);
+}
+
+ODAPI_EXPORT void odapi_reply_error(odapi_request *req, int status,
+                                    const char *message)
+{
+    char small[512];
+    size_t need;
+    if (!req)
+        return;
+    need = od_json_quote(small, sizeof small, message ? message : "");
+    if (need < sizeof small) {
+        od_request_finish(req, status, small, need);
+    } else {
+        char *big = malloc(need + 1);
+        if (!big) {
+            od_request_finish(req, 500, "\"Out of memory.\"", 16);
+            return;
+        }
+        od_json_quote(big, need + 1, message);
+        od_request_finish(req, status, big, need);
+        free(big);
+    }
+}
+
+int od_request_submit(odapi_request *req,
+                      int (*work)(struct od_conn *c, void *arg),
+                      void (*done)(void *arg, int status), void *arg)
+{
+    int rc;
+    if (!req->srv->db) {
+        odapi_reply_error(req, 503, "No database is configured.");
+        return -1;
+    }
+    rc = od_db_submit(req->srv->db, work, done, arg);
+    if (rc != ODAPI_OK) {
+        odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
+                                        ? "The server is busy. Try again shortly."
+                                        : "The database is not available.");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- database work for application handlers ----------------------------- */
+
+struct app_job {
+    odapi_request *req;
+    void (*work)(void *mysql, void *arg);
+    void (*done)(odapi_request *req, void *arg);
+    void *arg;
+};
+
+static int app_work(struct od_conn *c, void *arg)
+{
+    struct app_job *j = arg;
+    j->work(c->m, j->arg);
+    return OD_WORK_DONE;
+}
+
+static void app_done(void *arg, int status)
+{
+    struct app_job *j = arg;
+    if (status != ODAPI_OK)
+        odapi_reply_error(j->req, 503, "The database is not available.");
+    else
+        j->done(j->req, j->arg);
+    free(j);
+}
+
+ODAPI_EXPORT int odapi_request_db(odapi_request *req,
+                                  void (*work)(void *mysql, void *arg),
+                                  void (*done)(odapi_request *req, void *arg),
+                                  void *arg)
+{
+    struct app_job *j;
+    int rc;
+    if (!req || !work || !done)
+        return ODAPI_E_INVALID;
+    if (!req->srv->db)
+        return ODAPI_E_STATE;
+    if (!(j = malloc(sizeof *j)))
+        return ODAPI_E_NOMEM;
+    j->req = req;
+    j->work = work;
+    j->done = done;
+    j->arg = arg;
+    rc = od_db_submit(req->srv->db, app_work, app_done, j);
+    if (rc != ODAPI_OK)
+        free(j);
+    return rc;
+}

@@ -1,0 +1,1010 @@
+/* server.c - the HTTP server: listeners, limits, connection tracking,
+ * the request path (route -> credentials -> permission -> handler), and
+ * a graceful stop. Everything here runs on the event-loop thread. */
+#include "http/server-internal.h"
+#include "auth/cred-internal.h"
+#include "features/events-internal.h"
+#include "db/db-internal.h"
+#include "core/logfile-internal.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define SWEEP_MS 250
+
+struct od_conn_track {
+    struct bufferevent *bev;
+    uint64_t since_ms; /* accepted, or last request answered */
+    int inflight;
+};
+
+static void server_log(odapi_server *srv, int level, const char *fmt, ...)
+    OD_PRINTF(3, 4);
+static void server_log(odapi_server *srv, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    od_vlog(srv->log, level, fmt, ap);
+    va_end(ap);
+}
+
+static void set_err(odapi_server *srv, const char *fmt, ...) OD_PRINTF(2, 3);
+static void set_err(odapi_server *srv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(srv->errmsg, sizeof srv->errmsg, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- connection tracking -------------------------------------------------
+ * libevent 2.1 has no connection cap and no hook when evhttp frees a
+ * connection. We make every connection's bufferevent ourselves (bevcb) and
+ * hold a reference to it: when evhttp frees the connection the callbacks
+ * are cleared but the object stays until our sweep drops it. That gives an
+ * exact count for the cap (listeners pause at the cap, resume below it),
+ * and a place to close connections that never finish a request within the
+ * timeout (slow or half-open clients). See docs/http.md. */
+
+/* A small hash from bufferevent to its track, so the request path finds
+ * its connection in O(1) whatever the number of open connections. */
+static size_t ht_slot(const odapi_server *srv, const struct bufferevent *bev)
+{
+    uint64_t h = (uint64_t)(uintptr_t)bev;
+    h ^= h >> 29;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 17) & (srv->htcap - 1);
+}
+
+static struct od_conn_track *track_find(odapi_server *srv,
+                                        struct bufferevent *bev)
+{
+    size_t i;
+    if (!srv->htcap)
+        return NULL;
+    for (i = ht_slot(srv, bev); srv->ht[i]; i = (i + 1) & (srv->htcap - 1))
+        if (srv->ht[i]->bev == bev)
+            return srv->ht[i];
+    return NULL;
+}
+
+static void ht_put(odapi_server *srv, struct od_conn_track *t)
+{
+    size_t i = ht_slot(srv, t->bev);
+    while (srv->ht[i])
+        i = (i + 1) & (srv->htcap - 1);
+    srv->ht[i] = t;
+}
+
+/* Grow to keep the load under one half; 0 on success. */
+static int ht_reserve(odapi_server *srv, size_t n)
+{
+    struct od_conn_track **old = srv->ht;
+    size_t oldcap = srv->htcap, cap = oldcap ? oldcap : 128, i;
+    if (2 * n < oldcap)
+        return 0;
+    while (2 * n >= cap)
+        cap *= 2;
+    if (!(srv->ht = calloc(cap, sizeof *srv->ht))) {
+        srv->ht = old;
+        return -1;
+    }
+    srv->htcap = cap;
+    for (i = 0; i < oldcap; i++)
+        if (old[i])
+            ht_put(srv, old[i]);
+    free(old);
+    return 0;
+}
+
+/* Remove with backward shifting, so probe chains stay whole. */
+static void ht_del(odapi_server *srv, const struct od_conn_track *t)
+{
+    size_t mask = srv->htcap - 1, i, j, k;
+    for (i = ht_slot(srv, t->bev); srv->ht[i] && srv->ht[i] != t;
+         i = (i + 1) & mask)
+        ;
+    if (!srv->ht[i])
+        return;
+    srv->ht[i] = NULL;
+    for (j = (i + 1) & mask; srv->ht[j]; j = (j + 1) & mask) {
+        k = ht_slot(srv, srv->ht[j]->bev);
+        /* move j back to i unless its home k lies cyclically in (i, j] */
+        if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+            srv->ht[i] = srv->ht[j];
+            srv->ht[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+static void listeners_pause(odapi_server *srv, int pause)
+{
+    int i;
+    if (srv->listeners_paused == pause)
+        return;
+    for (i = 0; i < srv->nbound; i++) {
+        struct evconnlistener *l = evhttp_bound_socket_get_listener(srv->bound[i]);
+        if (pause)
+            evconnlistener_disable(l);
+        else
+            evconnlistener_enable(l);
+    }
+    srv->listeners_paused = pause;
+    if (pause)
+        server_log(srv, ODAPI_LOG_WARNING,
+                   "connection limit (%d) reached; not accepting for now",
+                   srv->nconns);
+}
+
+static struct bufferevent *make_bev(struct event_base *base, void *arg)
+{
+    odapi_server *srv = arg;
+    struct bufferevent *bev;
+    struct od_conn_track *t;
+
+    if (srv->ssl_ctx) {
+        SSL *ssl = SSL_new(srv->ssl_ctx);
+        if (!ssl)
+            return NULL;
+        bev = bufferevent_openssl_socket_new(base, -1, ssl,
+                                             BUFFEREVENT_SSL_ACCEPTING,
+                                             BEV_OPT_CLOSE_ON_FREE);
+    } else {
+        bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    }
+    if (!bev)
+        return NULL;
+    if (srv->nconns == srv->capconns) {
+        int cap = srv->capconns ? srv->capconns * 2 : 64;
+        struct od_conn_track **n = realloc(srv->conns, (size_t)cap * sizeof *n);
+        if (!n)
+            return bev; /* untracked, but served */
+        srv->conns = n;
+        srv->capconns = cap;
+    }
+    if (ht_reserve(srv, (size_t)srv->nconns + 1) || !(t = calloc(1, sizeof *t)))
+        return bev;
+    t->bev = bev;
+    t->since_ms = od_now_ms();
+    bufferevent_incref(bev);
+    srv->conns[srv->nconns++] = t;
+    ht_put(srv, t);
+    if (srv->nconns >= od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_CONNECTIONS))
+        listeners_pause(srv, 1);
+    return bev;
+}
+
+static int bev_freed_by_evhttp(struct bufferevent *bev)
+{
+    bufferevent_event_cb ecb = NULL;
+    bufferevent_getcb(bev, NULL, NULL, &ecb, NULL);
+    return ecb == NULL;
+}
+
+static void sweep(odapi_server *srv, int all)
+{
+    uint64_t now = od_now_ms();
+    uint64_t limit = (uint64_t)od_config_limit(srv->cfg, ODAPI_LIMIT_TIMEOUT) *
+                         1000u + 1000u;
+    int i;
+    for (i = 0; i < srv->nconns;) {
+        struct od_conn_track *t = srv->conns[i];
+        if (all || bev_freed_by_evhttp(t->bev)) {
+            ht_del(srv, t);
+            bufferevent_decref(t->bev);
+            free(t);
+            srv->conns[i] = srv->conns[--srv->nconns];
+            continue;
+        }
+        if (t->inflight == 0 && now - t->since_ms > limit) {
+            /* No complete request within the timeout: let evhttp close
+             * it through its own error path. */
+            t->since_ms = now;
+            bufferevent_trigger_event(t->bev, BEV_EVENT_EOF | BEV_EVENT_READING,
+                                      BEV_TRIG_IGNORE_WATERMARKS);
+        }
+        i++;
+    }
+    if (srv->listeners_paused && !srv->stopping &&
+        srv->nconns < od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_CONNECTIONS))
+        listeners_pause(srv, 0);
+}
+
+static void on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    sweep(arg, 0);
+}
+
+/* ---- request path --------------------------------------------------------- */
+
+static void access_log(odapi_server *srv, odapi_request *req)
+{
+    char line[2048];
+    const char *uri;
+    if (!srv->logfile && srv->log->level < ODAPI_LOG_VERBOSE)
+        return;
+    uri = req->uri ? req->uri : req->path;
+    od_access_line(line, sizeof line, time(NULL), req->method, uri,
+                   req->status,
+                   od_request_elapsed_us(req),
+                   req->key_hash[0] ? req->key_hash : "-");
+    if (srv->logfile)
+        od_logfile_write(srv->logfile, line);
+    else
+        server_log(srv, ODAPI_LOG_VERBOSE, "%s", line);
+}
+
+void od_server_request_done(odapi_server *srv, odapi_request *req)
+{
+    if (req->conn) {
+        req->conn->inflight--;
+        req->conn->since_ms = od_now_ms();
+    }
+    if (req->live_prev)
+        req->live_prev->live_next = req->live_next;
+    else
+        srv->live = req->live_next;
+    if (req->live_next)
+        req->live_next->live_prev = req->live_prev;
+    srv->inflight--;
+    srv->requests++;
+    access_log(srv, req);
+    od_request_free(req);
+}
+
+/* application/json, optionally with parameters (charset). */
+static int json_content_type(const char *ct)
+{
+    size_t n = strlen("application/json");
+    if (!ct)
+        return 0;
+    while (*ct == ' ')
+        ct++;
+    return strncasecmp(ct, "application/json", n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static void run_handler(odapi_request *req)
+{
+    req->route->fn(req, req->route->arg);
+}
+
+static void on_cred(void *arg, int http_status, const struct od_verdict *v,
+                    const char *message)
+{
+    odapi_request *req = arg;
+    const char *why = NULL;
+    if (http_status) {
+        odapi_reply_error(req, http_status, message);
+        return;
+    }
+    snprintf(req->key_hash, sizeof req->key_hash, "%s", v->key_hash);
+    if (!od_cred_allows(v, req->route->perm, req->method, &why)) {
+        odapi_reply_error(req, 401, why);
+        return;
+    }
+    snprintf(req->developer, sizeof req->developer, "%s", v->developer_name);
+    req->perms = v->perms;
+    {   /* the customer key of a validated "ODFHIR dev/cust" */
+        const char *h = evhttp_find_header(
+            evhttp_request_get_input_headers(req->ev), "Authorization");
+        const char *slash = h ? strchr(h, '/') : NULL;
+        snprintf(req->customer_key, sizeof req->customer_key, "%s",
+                 slash ? slash + 1 : "");
+    }
+    run_handler(req);
+}
+
+static void reply_health(odapi_request *req)
+{
+    size_t len = 0;
+    char *body = od_health_json(req->srv, &len);
+    int up = !req->srv->db || od_db_is_up(req->srv->db);
+    if (!body) {
+        odapi_reply_error(req, 500, "Out of memory.");
+        return;
+    }
+    odapi_reply(req, up ? 200 : 503, body, len);
+    free(body);
+}
+
+static void on_request(struct evhttp_request *ev, void *arg)
+{
+    odapi_server *srv = arg;
+    odapi_request *req;
+    struct bufferevent *bev;
+    char msg[256];
+    enum od_match m;
+    const char *ct;
+
+    if (!(req = od_request_new(srv, ev))) {
+        evhttp_send_reply(ev, 503, "Service Unavailable", NULL);
+        return;
+    }
+    srv->inflight++;
+    req->live_next = srv->live;
+    if (srv->live)
+        srv->live->live_prev = req;
+    srv->live = req;
+    bev = evhttp_connection_get_bufferevent(evhttp_request_get_connection(ev));
+    if ((req->conn = track_find(srv, bev)))
+        req->conn->inflight++;
+
+    if (srv->stopping) {
+        odapi_reply_error(req, 503, "The server is shutting down.");
+        return;
+    }
+    /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
+     * DELETE without a body may leave it out (docs/http.md). */
+    ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
+                            "Content-Type");
+    if ((req->body_len || strcmp(req->method, "POST") == 0 ||
+         strcmp(req->method, "PUT") == 0) &&
+        !json_content_type(ct)) {
+        odapi_reply_error(req, 400,
+                          ct ? "Content-Type must be application/json."
+                             : "Content-Type header is missing. Use "
+                               "Content-Type: application/json.");
+        return;
+    }
+    m = od_router_match(&srv->router, req->method, req->path, req->segbuf,
+                        strlen(req->path) + 2, req->segs, &req->nsegs,
+                        &req->route, msg, sizeof msg);
+    switch (m) {
+    case OD_MATCH_OK:
+        break;
+    case OD_MATCH_HEALTH:
+        if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+            reply_health(req);
+        else
+            odapi_reply_error(req, 400, "Use GET on /api/v1/.");
+        return;
+    case OD_MATCH_NOT_API:
+        odapi_reply_error(req, 404, "Not found. The API is under /api/v1/.");
+        return;
+    case OD_MATCH_NO_RESOURCE:
+        odapi_reply_error(req, 404, msg);
+        return;
+    case OD_MATCH_NO_METHOD:
+        odapi_reply_error(req, 400, msg);
+        return;
+    case OD_MATCH_BAD_PATH:
+        odapi_reply_error(req, 400, "The URL is not valid.");
+        return;
+    }
+    if (req->status < 0) {
+        int why = req->status;
+        req->status = 0;
+        odapi_reply_error(req, 400, why == -2
+                              ? "Query parameters cannot contain NUL "
+                                "characters."
+                              : "Too many query parameters.");
+        return;
+    }
+    if (req->route->perm == ODAPI_PERM_NONE) {
+        run_handler(req);
+        return;
+    }
+    od_cred_check(srv->cred,
+                  evhttp_find_header(evhttp_request_get_input_headers(ev),
+                                     "Authorization"),
+                  on_cred, req);
+}
+
+/* ---- the apikey table, for the local validator --------------------------- */
+
+struct apikey_job {
+    char key[OD_CRED_KEY_MAX + 1];
+    od_cred_db_done done;
+    void *done_arg;
+    int found;
+    char dev_name[128];
+};
+
+static int apikey_work(struct od_conn *c, void *arg)
+{
+    struct apikey_job *j = arg;
+    static const char sql[] =
+        "SELECT DevName FROM apikey WHERE CustApiKey = ? LIMIT 1";
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND p, r;
+    unsigned long klen = (unsigned long)strlen(j->key), dlen = 0;
+    char name[128];
+    my_bool isnull = 0;
+    int rc;
+    if (!st)
+        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
+    memset(&p, 0, sizeof p);
+    p.buffer_type = MYSQL_TYPE_STRING;
+    p.buffer = j->key;
+    p.buffer_length = klen;
+    p.length = &klen;
+    memset(&r, 0, sizeof r);
+    r.buffer_type = MYSQL_TYPE_STRING;
+    r.buffer = name;
+    r.buffer_length = sizeof name - 1;
+    r.length = &dlen;
+    r.is_null = &isnull;
+    if (mysql_stmt_bind_param(st, &p) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, &r)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
+    }
+    rc = mysql_stmt_fetch(st);
+    if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
+        j->found = 1;
+        if (dlen > sizeof name - 1)
+            dlen = sizeof name - 1;
+        name[isnull ? 0 : dlen] = '\0';
+        snprintf(j->dev_name, sizeof j->dev_name, "%s", name);
+    }
+    mysql_stmt_free_result(st);
+    mysql_stmt_reset(st);
+    return OD_WORK_DONE;
+}
+
+static void apikey_done(void *arg, int status)
+{
+    struct apikey_job *j = arg;
+    j->done(j->done_arg, status == ODAPI_OK && j->found, j->dev_name);
+    free(j);
+}
+
+static void apikey_lookup(void *arg, const char *customer_key,
+                          od_cred_db_done done, void *done_arg)
+{
+    odapi_server *srv = arg;
+    struct apikey_job *j;
+    if (strlen(customer_key) > OD_CRED_KEY_MAX || !srv->db ||
+        !(j = calloc(1, sizeof *j))) {
+        done(done_arg, 0, NULL);
+        return;
+    }
+    memcpy(j->key, customer_key, strlen(customer_key) + 1);
+    j->done = done;
+    j->done_arg = done_arg;
+    if (od_db_submit(srv->db, apikey_work, apikey_done, j) != ODAPI_OK) {
+        free(j);
+        done(done_arg, 0, NULL);
+    }
+}
+
+/* ---- listeners ------------------------------------------------------------- */
+
+static int bind_one(odapi_server *srv, const char *addr, unsigned port,
+                    int *soft_fail)
+{
+    struct evutil_addrinfo hints, *res = NULL;
+    char portstr[8];
+    struct evconnlistener *l;
+    struct evhttp_bound_socket *bs;
+    unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+                     LEV_OPT_CLOSE_ON_EXEC;
+    int gai, e;
+
+    *soft_fail = 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG;
+    snprintf(portstr, sizeof portstr, "%u", port);
+    if ((gai = evutil_getaddrinfo(addr, portstr, &hints, &res)) != 0 || !res) {
+        /* ::1 on a machine without IPv6 */
+        *soft_fail = 1;
+        set_err(srv, "cannot use listen address %s: %s", addr,
+                evutil_gai_strerror(gai));
+        return ODAPI_E_LISTEN;
+    }
+    if (res->ai_family == AF_INET6)
+        flags |= LEV_OPT_BIND_IPV6ONLY;
+    l = evconnlistener_new_bind(srv->base, NULL, NULL, flags, 511,
+                                res->ai_addr, (int)res->ai_addrlen);
+    e = errno;
+    evutil_freeaddrinfo(res);
+    if (!l) {
+        if (e == EADDRINUSE) {
+            set_err(srv, "port %u on %s is already in use (another odlocal or "
+                         "odservice, or Open Dental's own API?)", port, addr);
+            return ODAPI_E_ADDR_IN_USE;
+        }
+        *soft_fail = e == EADDRNOTAVAIL || e == EAFNOSUPPORT;
+        set_err(srv, "cannot listen on %s port %u: %s", addr, port,
+                strerror(e));
+        return ODAPI_E_LISTEN;
+    }
+    if (!(bs = evhttp_bind_listener(srv->http, l))) {
+        evconnlistener_free(l);
+        set_err(srv, "cannot serve HTTP on %s port %u", addr, port);
+        return ODAPI_E_EVENT;
+    }
+    srv->bound[srv->nbound++] = bs;
+    if (port == 0 || srv->port == 0) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        if (getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&ss,
+                        &sl) == 0)
+            srv->port = ntohs(ss.ss_family == AF_INET6
+                                  ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                  : ((struct sockaddr_in *)&ss)->sin_port);
+    }
+    return ODAPI_OK;
+}
+
+static int start_listeners(odapi_server *srv)
+{
+    int i, rc = ODAPI_OK, soft;
+    char first_err[sizeof srv->errmsg] = "";
+    srv->port = 0;
+    for (i = 0; i < srv->cfg->nlisten; i++) {
+        const struct od_listen *L = &srv->cfg->listen[i];
+        /* port 0 (tests): every address gets the port the first one got */
+        unsigned port = L->port ? L->port : srv->port;
+        rc = bind_one(srv, L->addr, port, &soft);
+        if (rc == ODAPI_OK)
+            continue;
+        if (soft) {
+            server_log(srv, ODAPI_LOG_WARNING, "%s", srv->errmsg);
+            if (!first_err[0])
+                memcpy(first_err, srv->errmsg, sizeof first_err);
+            continue;
+        }
+        return rc;
+    }
+    if (srv->nbound == 0) {
+        if (first_err[0])
+            memcpy(srv->errmsg, first_err, sizeof first_err);
+        return ODAPI_E_LISTEN;
+    }
+    {
+        const char *host = srv->cfg->listen[0].addr;
+        const char *shown = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0
+                                ? "127.0.0.1" : host;
+        int v6 = strchr(shown, ':') != NULL;
+        snprintf(srv->base_url, sizeof srv->base_url, "%s://%s%s%s:%u/api/v1/",
+                 srv->ssl_ctx ? "https" : "http", v6 ? "[" : "", shown,
+                 v6 ? "]" : "", srv->port);
+    }
+    return ODAPI_OK;
+}
+
+static int setup_tls(odapi_server *srv)
+{
+    const odapi_config *cfg = srv->cfg;
+    SSL_CTX *ctx;
+    if (!cfg->tls_cert)
+        return ODAPI_OK;
+    if (!(ctx = SSL_CTX_new(TLS_server_method())))
+        return ODAPI_E_NOMEM;
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert) != 1) {
+        set_err(srv, "cannot load the TLS certificate %s: %s", cfg->tls_cert,
+                ERR_reason_error_string(ERR_get_error()));
+        SSL_CTX_free(ctx);
+        return ODAPI_E_CONFIG;
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key, SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
+        set_err(srv, "cannot load the TLS key %s (or it does not match the "
+                     "certificate): %s", cfg->tls_key,
+                ERR_reason_error_string(ERR_get_error()));
+        SSL_CTX_free(ctx);
+        return ODAPI_E_CONFIG;
+    }
+    srv->ssl_ctx = ctx;
+    return ODAPI_OK;
+}
+
+/* ---- public lifecycle ------------------------------------------------------ */
+
+static void on_stop_async(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    odapi_server_stop(arg);
+}
+
+static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
+static void threads_init(void)
+{
+    evthread_use_pthreads();
+}
+
+/* The loop's own event base. With epoll, the changelist applies each
+ * iteration's event_add/event_del as one epoll_ctl per descriptor just
+ * before epoll_wait: evhttp turns reading off while a request is out at a
+ * database worker and on again after the reply (and writing on, then off),
+ * so this saves about a fifth of the loop thread's time per request
+ * (docs/PERFORMANCE.md). It is wrong only for descriptors that are dup()s
+ * of one another, and the library never dups one. */
+static struct event_base *new_base(void)
+{
+    struct event_config *ec = event_config_new();
+    struct event_base *b;
+    if (!ec)
+        return NULL;
+    event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    b = event_base_new_with_config(ec);
+    event_config_free(ec);
+    return b;
+}
+ODAPI_EXPORT int odapi_server_new(const odapi_config *cfg,
+                                  struct event_base *base, odapi_server **out)
+{
+    odapi_server *srv;
+    if (!out)
+        return ODAPI_E_INVALID;
+    *out = NULL;
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    pthread_once(&threads_once, threads_init);
+    if (!(srv = calloc(1, sizeof *srv)))
+        return ODAPI_E_NOMEM;
+    if (!(srv->cfg = od_config_dup(cfg))) {
+        free(srv);
+        return ODAPI_E_NOMEM;
+    }
+    srv->log = &srv->cfg->log;
+    if (base) {
+        srv->base = base;
+    } else {
+        srv->base = new_base();
+        srv->own_base = 1;
+        if (!srv->base) {
+            odapi_server_free(srv);
+            return ODAPI_E_EVENT;
+        }
+    }
+    srv->stop_ev = event_new(srv->base, -1, 0, on_stop_async, srv);
+    if (!srv->stop_ev) {
+        odapi_server_free(srv);
+        return ODAPI_E_EVENT;
+    }
+    *out = srv;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_server_add_route(odapi_server *srv, const char *method,
+                                        const char *pattern,
+                                        odapi_permission perm,
+                                        odapi_handler_fn handler, void *arg)
+{
+    if (!srv)
+        return ODAPI_E_INVALID;
+    return od_router_add(&srv->router, method, pattern, perm, handler, arg);
+}
+
+ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
+{
+    char err[512];
+    struct sigaction sa;
+    int rc;
+    struct timeval tv;
+
+    if (!srv)
+        return ODAPI_E_INVALID;
+    if (srv->started) {
+        set_err(srv, "the server is already started");
+        return ODAPI_E_STATE;
+    }
+    srv->errmsg[0] = '\0';
+    /* A client that goes away must not kill the process. */
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+        signal(SIGPIPE, SIG_IGN);
+
+    if (srv->cfg->log_file) {
+        srv->logfile = od_logfile_open(srv->cfg->log_file, err, sizeof err);
+        if (!srv->logfile) {
+            set_err(srv, "%s", err);
+            return ODAPI_E_IO;
+        }
+        if (!srv->cfg->log.fn) {
+            srv->cfg->log.fn = od_logfile_log;
+            srv->cfg->log.arg = srv->logfile;
+        }
+    }
+    if ((rc = setup_tls(srv)) != ODAPI_OK)
+        return rc;
+    od_register_builtin_routes(srv);
+    srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
+    if (!srv->cred) {
+        set_err(srv, "%s", err);
+        return ODAPI_E_CONFIG;
+    }
+    if (!(srv->http = evhttp_new(srv->base)))
+        return ODAPI_E_EVENT;
+    evhttp_set_default_content_type(srv->http, "application/json");
+    evhttp_set_allowed_methods(srv->http,
+                               EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+                                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                   EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS |
+                                   EVHTTP_REQ_PATCH);
+    evhttp_set_max_headers_size(srv->http,
+                                od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_HEADERS));
+    evhttp_set_max_body_size(srv->http,
+                             od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_BODY));
+    evhttp_set_timeout(srv->http,
+                       (int)od_config_limit(srv->cfg, ODAPI_LIMIT_TIMEOUT));
+    evhttp_set_gencb(srv->http, on_request, srv);
+    evhttp_set_bevcb(srv->http, make_bev, srv);
+
+    if (srv->cfg->db_kind != OD_DB_NONE) {
+        rc = od_db_open(&srv->db, srv->cfg, srv->base, srv->log, err,
+                        sizeof err);
+        if (rc != ODAPI_OK) {
+            set_err(srv, "%s", err);
+            return rc;
+        }
+        od_cred_set_db_lookup(srv->cred, apikey_lookup, srv);
+    }
+    if ((rc = start_listeners(srv)) != ODAPI_OK)
+        return rc;
+    if ((rc = od_events_start(srv, err, sizeof err)) != ODAPI_OK) {
+        set_err(srv, "%s", err);
+        return rc;
+    }
+    srv->sweep_ev = event_new(srv->base, -1, EV_PERSIST, on_sweep, srv);
+    tv.tv_sec = 0;
+    tv.tv_usec = SWEEP_MS * 1000;
+    if (!srv->sweep_ev || event_add(srv->sweep_ev, &tv) != 0)
+        return ODAPI_E_EVENT;
+    srv->started = 1;
+    srv->started_ms = od_now_ms();
+    server_log(srv, ODAPI_LOG_INFO, "serving %s", srv->base_url);
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_server_prepare_database(odapi_server *srv)
+{
+    char err[512], version[64];
+    int rc;
+    if (!srv)
+        return ODAPI_E_INVALID;
+    if (srv->started) {
+        set_err(srv, "the server is already started");
+        return ODAPI_E_STATE;
+    }
+    rc = od_db_prepare(srv->cfg, srv->log, version, sizeof version, err,
+                       sizeof err);
+    if (rc != ODAPI_OK)
+        set_err(srv, "%s", err);
+    else
+        server_log(srv, ODAPI_LOG_INFO,
+                   "database %s at %s ready, DataBaseVersion %s",
+                   srv->cfg->db_name,
+                   srv->cfg->db_kind == OD_DB_EMBEDDED ? "the embedded server"
+                   : srv->cfg->db_socket && *srv->cfg->db_socket
+                       ? srv->cfg->db_socket
+                   : srv->cfg->db_host && *srv->cfg->db_host
+                       ? srv->cfg->db_host
+                       : "localhost",
+                   version[0] ? version : "?");
+    return rc;
+}
+
+/* Drain: wait for requests in flight and unsent bytes, up to a deadline. */
+static int output_pending(odapi_server *srv)
+{
+    int i;
+    for (i = 0; i < srv->nconns; i++) {
+        struct bufferevent *bev = srv->conns[i]->bev;
+        if (!bev_freed_by_evhttp(bev) &&
+            evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void finish_stop(odapi_server *srv)
+{
+    odapi_request *r;
+    /* Requests still waiting (drain deadline): their connections are about
+     * to be freed, so their replies must not touch evhttp any more. */
+    for (r = srv->live; r; r = r->live_next)
+        r->ev = NULL;
+    if (srv->drain_ev) {
+        event_free(srv->drain_ev);
+        srv->drain_ev = NULL;
+    }
+    if (srv->http) {
+        evhttp_free(srv->http);
+        srv->http = NULL;
+        srv->nbound = 0;
+    }
+    sweep(srv, 1);
+    if (srv->sweep_ev) {
+        event_free(srv->sweep_ev);
+        srv->sweep_ev = NULL;
+    }
+    od_events_stop(srv);
+    if (srv->db) {
+        od_db_close(srv->db); /* runs the last completions */
+        srv->db = NULL;
+    }
+    srv->started = 0;
+    server_log(srv, ODAPI_LOG_INFO, "stopped after %lu requests",
+               srv->requests);
+    if (srv->own_base)
+        event_base_loopexit(srv->base, NULL);
+}
+
+static void on_drain(evutil_socket_t fd, short what, void *arg)
+{
+    odapi_server *srv = arg;
+    (void)fd;
+    (void)what;
+    sweep(srv, 0);
+    if ((srv->inflight > 0 || output_pending(srv)) &&
+        od_now_ms() < srv->drain_deadline_ms)
+        return;
+    if (srv->inflight > 0)
+        server_log(srv, ODAPI_LOG_WARNING,
+                   "stopping with %ld requests unanswered (drain limit)",
+                   srv->inflight);
+    finish_stop(srv);
+}
+
+ODAPI_EXPORT void odapi_server_stop(odapi_server *srv)
+{
+    struct timeval tv = {0, 20 * 1000};
+    int i;
+    if (!srv || !srv->started || srv->stopping)
+        return;
+    srv->stopping = 1;
+    server_log(srv, ODAPI_LOG_INFO, "stopping: %ld requests in flight",
+               srv->inflight);
+    od_events_stop(srv);
+    for (i = 0; i < srv->nbound; i++)
+        evhttp_del_accept_socket(srv->http, srv->bound[i]);
+    srv->nbound = 0;
+    srv->drain_deadline_ms = od_now_ms() +
+                     (uint64_t)od_config_limit(srv->cfg, ODAPI_LIMIT_DRAIN_MS);
+    srv->drain_ev = event_new(srv->base, -1, EV_PERSIST, on_drain, srv);
+    if (!srv->drain_ev || event_add(srv->drain_ev, &tv) != 0)
+        finish_stop(srv);
+}
+
+ODAPI_EXPORT void odapi_server_stop_async(odapi_server *srv)
+{
+    if (srv && srv->stop_ev)
+        event_active(srv->stop_ev, 0, 0);
+}
+
+ODAPI_EXPORT int odapi_server_run(odapi_server *srv)
+{
+    if (!srv || !srv->own_base || !srv->started)
+        return ODAPI_E_STATE;
+    if (event_base_dispatch(srv->base) < 0)
+        return ODAPI_E_EVENT;
+    return ODAPI_OK;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    odapi_server *srv = arg;
+    (void)what;
+    if (sig == SIGHUP) {
+        server_log(srv, ODAPI_LOG_INFO, "SIGHUP: reopening logs");
+        odapi_server_reopen_logs(srv);
+        if (srv->hup_fn)
+            srv->hup_fn(srv->hup_arg);
+        return;
+    }
+    server_log(srv, ODAPI_LOG_INFO, "signal %d: stopping",
+               (int)sig);
+    odapi_server_stop(srv);
+}
+
+ODAPI_EXPORT int odapi_server_handle_signals(odapi_server *srv,
+                                             void (*hup)(void *arg), void *arg)
+{
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    int i;
+    if (!srv)
+        return ODAPI_E_INVALID;
+    signal(SIGPIPE, SIG_IGN);
+    srv->hup_fn = hup;
+    srv->hup_arg = arg;
+    for (i = 0; i < 3; i++) {
+        if (srv->sig_ev[i])
+            continue;
+        srv->sig_ev[i] = evsignal_new(srv->base, sigs[i], on_signal, srv);
+        if (!srv->sig_ev[i] || event_add(srv->sig_ev[i], NULL) != 0)
+            return ODAPI_E_EVENT;
+    }
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_server_reopen_logs(odapi_server *srv)
+{
+    if (!srv)
+        return ODAPI_E_INVALID;
+    if (srv->logfile && od_logfile_reopen(srv->logfile) != 0)
+        return ODAPI_E_IO;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
+{
+    int i;
+    if (!srv)
+        return;
+    if (srv->started) {
+        srv->stopping = 1;
+        for (i = 0; i < srv->nbound; i++)
+            evhttp_del_accept_socket(srv->http, srv->bound[i]);
+        srv->nbound = 0;
+        finish_stop(srv);
+    }
+    if (srv->http)
+        evhttp_free(srv->http);
+    sweep(srv, 1);
+    if (srv->db)
+        od_db_close(srv->db);
+    if (srv->drain_ev)
+        event_free(srv->drain_ev);
+    if (srv->sweep_ev)
+        event_free(srv->sweep_ev);
+    for (i = 0; i < 3; i++)
+        if (srv->sig_ev[i])
+            event_free(srv->sig_ev[i]);
+    if (srv->stop_ev)
+        event_free(srv->stop_ev);
+    if (srv->cred)
+        od_cred_free(srv->cred);
+    if (srv->logfile) {
+        if (srv->cfg->log.fn == od_logfile_log)
+            srv->cfg->log.fn = NULL;
+        od_logfile_close(srv->logfile);
+    }
+    if (srv->ssl_ctx)
+        SSL_CTX_free(srv->ssl_ctx);
+    od_router_free(&srv->router);
+    free(srv->conns);
+    free(srv->ht);
+    if (srv->own_base && srv->base)
+        event_base_free(srv->base);
+    odapi_config_free(srv->cfg);
+    free(srv);
+}
+
+ODAPI_EXPORT const char *odapi_server_errmsg(const odapi_server *srv)
+{
+    return srv ? srv->errmsg : "no server";
+}
+
+ODAPI_EXPORT unsigned odapi_server_port(const odapi_server *srv)
+{
+    return srv ? srv->port : 0;
+}
+
+ODAPI_EXPORT const char *odapi_server_base_url(const odapi_server *srv)
+{
+    return srv ? srv->base_url : "";
+}
+
+ODAPI_EXPORT struct event_base *odapi_server_event_base(odapi_server *srv)
+{
+    return srv ? srv->base : NULL;
+}

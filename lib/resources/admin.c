@@ -1,0 +1,366 @@
+/* admin.c - user groups, computers, schedule operatories, clock
+ * events, insurance verifications, claim tracking and patient races as
+ * descriptions (spec Appendix A "usergroups", "usergroupattaches",
+ * "computers", "scheduleops", "clockevents", "insverifies",
+ * "claimtrackings", "patientraces") over Open Dental's tables of the same
+ * names (data/od-schema.sql, batch res-f). Field order is the spec's.
+ * Choices the spec leaves open are in docs/resources.md ("User groups,
+ * computers, clock events, insurance verification, claim tracking"). */
+#include "engine/resource-internal.h"
+
+#define N(a) ((int)OD_ARRAY_LEN(a))
+
+/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
+
+/* Definition categories (enum DefCat). */
+#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
+                    "Category = " #cat
+
+/* Enums (ClockEvent.cs TimeClockStatus, InsVerify.cs VerifyTypes). */
+static const char *const clockstatus_names[] = {"Home", "Lunch", "Break"};
+static const struct od_enum enum_clockstatus = {
+    "ClockStatus", 0, N(clockstatus_names), clockstatus_names};
+static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
+                                               "PatientEnrollment"};
+static const struct od_enum enum_verifytype = {
+    "VerifyType", 0, N(verifytype_names), verifytype_names};
+
+/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
+ * defcat, col, check, fk}. */
+#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
+#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define ROE(n, e) {n, NULL, OD_W_ENUM, e, OD_F_RO, NULL, 0, 0, NULL}
+#define DERIVED(n, w, expr) {n, expr, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
+                  0, 0, NULL}
+#define INTF(n) {"" n, "t." n " = ?", OD_W_INT, NULL, 0, 0, NULL}
+
+/* ---- usergroups (read only) ------------------------------------------------ */
+
+static const struct od_field usergroup_fields[] = {
+    KEY("UserGroupNum"),
+    RO("Description", OD_W_TEXT),
+    RO("UserGroupNumCEMT", OD_W_INT),
+};
+
+static const struct od_filter usergroup_filters[] = {
+    /* as userods: groups synced from the Central Manager only on request */
+    {"includeCEMT", "? = 1 OR t.UserGroupNumCEMT = 0", OD_W_BOOL, NULL, 0, 0,
+     "false"},
+};
+
+const struct od_resource od_res_usergroups = {
+    .name = "usergroups", .table = "usergroup", .pk = "UserGroupNum",
+    .fields = usergroup_fields, .nfields = N(usergroup_fields),
+    .filters = usergroup_filters, .nfilters = N(usergroup_filters),
+    .ops = OD_OP_GET_LIST, .missing = "UserGroup not found.",
+};
+
+/* ---- usergroupattaches (read only) ----------------------------------------- */
+
+static const struct od_field usergroupattach_fields[] = {
+    KEY("UserGroupAttachNum"),
+    RO("UserNum", OD_W_INT),
+    RO("UserGroupNum", OD_W_INT),
+};
+
+static const struct od_filter usergroupattach_filters[] = {
+    INTF("UserNum"),
+    INTF("UserGroupNum"),
+};
+
+const struct od_resource od_res_usergroupattaches = {
+    .name = "usergroupattaches", .table = "usergroupattach",
+    .pk = "UserGroupAttachNum",
+    .fields = usergroupattach_fields, .nfields = N(usergroupattach_fields),
+    .filters = usergroupattach_filters,
+    .nfilters = N(usergroupattach_filters),
+    .ops = OD_OP_GET_LIST, .missing = "UserGroupAttach not found.",
+};
+
+/* ---- computers (read only) -------------------------------------------------- */
+
+static const struct od_field computer_fields[] = {
+    KEY("ComputerNum"),
+    RO("CompName", OD_W_TEXT),
+    RO("LastHeartBeat", OD_W_DATETIME),
+};
+
+static const struct od_filter computer_filters[] = {
+    /* workstations whose heartbeat is at or after the given time */
+    {"LastHeartBeat", "t.LastHeartBeat >= ?", OD_W_DATETIME, NULL, 0, 0,
+     NULL},
+};
+
+const struct od_resource od_res_computers = {
+    .name = "computers", .table = "computer", .pk = "ComputerNum",
+    .fields = computer_fields, .nfields = N(computer_fields),
+    .filters = computer_filters, .nfilters = N(computer_filters),
+    .ops = OD_OP_GET_LIST, .missing = "Computer not found.",
+};
+
+/* ---- scheduleops (read only) ------------------------------------------------ */
+
+static const struct od_field scheduleop_fields[] = {
+    KEY("ScheduleOpNum"),
+    RO("ScheduleNum", OD_W_INT),
+    RO("OperatoryNum", OD_W_INT),
+};
+
+static const struct od_filter scheduleop_filters[] = {
+    INTF("ScheduleNum"),
+    INTF("OperatoryNum"),
+};
+
+const struct od_resource od_res_scheduleops = {
+    .name = "scheduleops", .table = "scheduleop", .pk = "ScheduleOpNum",
+    .fields = scheduleop_fields, .nfields = N(scheduleop_fields),
+    .filters = scheduleop_filters, .nfilters = N(scheduleop_filters),
+    .ops = OD_OP_GET_LIST, .missing = "ScheduleOp not found.",
+};
+
+/* ---- clockevents (read only) ------------------------------------------------ */
+
+static const struct od_field clockevent_fields[] = {
+    KEY("ClockEventNum"),
+    RO("EmployeeNum", OD_W_INT),
+    ROE("ClockStatus", &enum_clockstatus),
+    RO("Note", OD_W_TEXT),
+    /* TimeSpans; OTimeHours is -01:00:00 when not overridden */
+    RO("OTimeHours", OD_W_TIME),
+    RO("OTimeAuto", OD_W_TIME),
+    RO("Adjust", OD_W_TIME),
+    RO("AdjustAuto", OD_W_TIME),
+    RO("AdjustIsOverridden", OD_W_BOOL),
+    RO("ClinicNum", OD_W_INT),
+    RO("IsWorkingHome", OD_W_BOOL),
+};
+
+static const struct od_filter clockevent_filters[] = {
+    INTF("EmployeeNum"),
+    {"ClockStatus", "t.ClockStatus = ?", OD_W_ENUM, &enum_clockstatus, 0, 0,
+     NULL},
+    INTF("ClinicNum"),
+    /* the day of the clock-in as displayed (TimeDisplayed1) */
+    {"date", "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
+     OD_W_DATE, NULL, 0, 2, NULL},
+    {"dateStart", "t.TimeDisplayed1 >= ?", OD_W_DATE, NULL, 0, 0, NULL},
+    {"dateEnd", "t.TimeDisplayed1 < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
+     0, NULL},
+};
+
+const struct od_resource od_res_clockevents = {
+    .name = "clockevents", .table = "clockevent", .pk = "ClockEventNum",
+    .fields = clockevent_fields, .nfields = N(clockevent_fields),
+    .filters = clockevent_filters, .nfilters = N(clockevent_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    .missing = "ClockEvent not found.",
+};
+
+/* ---- insverifies ------------------------------------------------------------ */
+
+static const struct od_field insverify_fields[] = {
+    KEY("InsVerifyNum"),
+    {"DateLastVerified", NULL, OD_W_DATE, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    RO("UserNum", OD_W_INT),
+    {"VerifyType", NULL, OD_W_ENUM, &enum_verifytype, OD_F_REQ, NULL, 0, 0,
+     NULL},
+    {"FKey", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    {"DefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, FK_DEF(38)},
+    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    RO("DateLastAssigned", OD_W_DATE),
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_filter insverify_filters[] = {
+    /* the spec marks VerifyType required (the docs page says optional) */
+    {"VerifyType", "t.VerifyType = ?", OD_W_ENUM, &enum_verifytype, OD_Q_REQ,
+     0, NULL},
+    INTF("FKey"),
+    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+};
+
+static const struct od_check insverify_checks[] = {
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "VerifyType",
+     400, "VerifyType is invalid."},
+    {OD_OP_POST | OD_OP_PUT,
+     "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM insplan "
+     "WHERE PlanNum = ?)", "VerifyType,FKey", 400, "FKey is invalid."},
+    {OD_OP_POST | OD_OP_PUT,
+     "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM patplan "
+     "WHERE PatPlanNum = ?)", "VerifyType,FKey", 400, "FKey is invalid."},
+};
+
+const struct od_resource od_res_insverifies = {
+    .name = "insverifies", .table = "insverify", .pk = "InsVerifyNum",
+    .fields = insverify_fields, .nfields = N(insverify_fields),
+    .filters = insverify_filters, .nfilters = N(insverify_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
+    .upsert_keys = "VerifyType,FKey",
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
+    .perm_create = PERM_INSURANCE_VERIFICATION,
+    .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
+    .checks = insverify_checks, .nchecks = N(insverify_checks),
+    /* the row's entry time, a column the answer does not show */
+    .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
+                    "WHERE InsVerifyNum = ?",
+};
+
+/* ---- claimtrackings --------------------------------------------------------- */
+
+static const struct od_field claimtracking_fields[] = {
+    KEY("ClaimTrackingNum"),
+    {"ClaimNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
+     NULL},
+    RO("TrackingType", OD_W_TEXT),
+    RO("UserNum", OD_W_INT),
+    STAMP("DateTimeEntry"),
+    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"TrackingDefNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL,
+     0, 0, NULL, NULL, FK_DEF(31)},
+    {"TrackingErrorDefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
+     FK_DEF(43)},
+};
+
+static const struct od_filter claimtracking_filters[] = {
+    INTF("ClaimNum"),
+};
+
+static const struct od_check claimtracking_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
+                 "WHERE ClaimNum = ?)", "ClaimNum", 404, "Claim not found."},
+    /* a status row always names a status */
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "TrackingDefNum", 400,
+     "TrackingDefNum is invalid."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "TrackingDefNum", 400,
+     "TrackingDefNum is invalid."},
+};
+
+const struct od_resource od_res_claimtrackings = {
+    .name = "claimtrackings", .table = "claimtracking",
+    .pk = "ClaimTrackingNum",
+    .fields = claimtracking_fields, .nfields = N(claimtracking_fields),
+    .filters = claimtracking_filters, .nfilters = N(claimtracking_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_INSURANCE,
+    .missing = "ClaimTracking not found.",
+    .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
+    .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
+    .checks = claimtracking_checks, .nchecks = N(claimtracking_checks),
+    /* rows the API makes are custom status rows */
+    .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "
+                    "WHERE ClaimTrackingNum = ?",
+};
+
+/* ---- patientraces (read only) ----------------------------------------------- */
+
+static const struct od_field patientrace_fields[] = {
+    KEY("PatientRaceNum"),
+    RO("PatNum", OD_W_INT),
+    RO("CdcrecCode", OD_W_TEXT),
+    /* the docs' spellings; the declined codes have no cdcrec row */
+    DERIVED("descripition", OD_W_TEXT,
+            "COALESCE(cr.Description, CASE t.CdcrecCode WHEN 'ASKU-RACE' "
+            "THEN 'Declined to Specify' WHEN 'ASKU-ETHNICITY' THEN "
+            "'Declined to Specify' ELSE '' END)"),
+    DERIVED("isEthnicity", OD_W_BOOL,
+            "(t.CdcrecCode = 'ASKU-ETHNICITY' OR "
+            "COALESCE(cr.HeirarchicalCode, '') LIKE 'E%')"),
+    DERIVED("heirarchicalCode", OD_W_TEXT, "COALESCE(cr.HeirarchicalCode, '')"),
+};
+
+static const struct od_filter patientrace_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+};
+
+const struct od_resource od_res_patientraces = {
+    .name = "patientraces", .table = "patientrace", .pk = "PatientRaceNum",
+    .joins = "LEFT JOIN cdcrec cr ON cr.CdcrecNum = (SELECT MIN(c2.CdcrecNum) "
+             "FROM cdcrec c2 WHERE c2.CdcrecCode = t.CdcrecCode)",
+    .fields = patientrace_fields, .nfields = N(patientrace_fields),
+    .filters = patientrace_filters, .nfilters = N(patientrace_filters),
+    .ops = OD_OP_GET_LIST, .missing = "PatientRace not found.",
+};
+
+/* ---- histappointments (read only) ------------------------------------------- */
+
+/* HistAppointment.cs HistAppointmentAction; Userod.cs EServiceTypes. */
+static const char *const histaction_names[] = {"Created", "Changed", "Missed",
+                                               "Cancelled", "Deleted"};
+static const struct od_enum enum_histaction = {
+    "HistApptAction", 0, N(histaction_names), histaction_names};
+static const char *const apptsource_names[] = {
+    "None", "EConnector", "Broadcaster", "BroadcastMonitor", "ServiceMainHQ"};
+static const struct od_enum enum_apptsource = {
+    "ApptSource", 0, N(apptsource_names), apptsource_names};
+
+static const struct od_field histappointment_fields[] = {
+    KEY("HistApptNum"),
+    RO("HistUserNum", OD_W_INT),
+    RO("HistDateTStamp", OD_W_DATETIME),
+    ROE("HistApptAction", &enum_histaction),
+    ROE("ApptSource", &enum_apptsource),
+    RO("AptNum", OD_W_INT),
+    RO("PatNum", OD_W_INT),
+    ROE("AptStatus", &od_enum_aptstatus),
+    RO("Pattern", OD_W_TEXT),
+    RO("Confirmed", OD_W_INT),
+    DERIVED("confirmed", OD_W_TEXT, "COALESCE(cf.ItemName, '')"),
+    RO("TimeLocked", OD_W_BOOL),
+    RO("Op", OD_W_INT),
+    RO("Note", OD_W_TEXT),
+    RO("ProvNum", OD_W_INT),
+    DERIVED("provAbbr", OD_W_TEXT, "COALESCE(pv.Abbr, '')"),
+    RO("ProvHyg", OD_W_INT),
+    RO("AptDateTime", OD_W_DATETIME),
+    RO("NextAptNum", OD_W_INT),
+    RO("UnschedStatus", OD_W_INT),
+    DERIVED("unschedStatus", OD_W_TEXT, "COALESCE(us.ItemName, '')"),
+    RO("IsNewPatient", OD_W_BOOL),
+    RO("ProcDescript", OD_W_TEXT),
+    RO("ClinicNum", OD_W_INT),
+    RO("IsHygiene", OD_W_BOOL),
+    RO("DateTStamp", OD_W_DATETIME),
+    RO("DateTimeArrived", OD_W_DATETIME),
+    RO("DateTimeSeated", OD_W_DATETIME),
+    RO("DateTimeDismissed", OD_W_DATETIME),
+    RO("DateTimeAskedToArrive", OD_W_DATETIME),
+    {"colorOverride", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0,
+     "ColorOverride"},
+    RO("AppointmentTypeNum", OD_W_INT),
+    RO("SecUserNumEntry", OD_W_INT),
+    RO("SecDateTEntry", OD_W_DATETIME),
+    ROE("Priority", &od_enum_aptpriority),
+    RO("PatternSecondary", OD_W_TEXT),
+    RO("ItemOrderPlanned", OD_W_INT),
+};
+
+static const struct od_filter histappointment_filters[] = {
+    {"HistApptAction", "t.HistApptAction = ?", OD_W_ENUM, &enum_histaction,
+     0, 0, NULL},
+    INTF("AptNum"),
+    INTF("PatNum"),
+    {"AptStatus", "t.AptStatus = ?", OD_W_ENUM, &od_enum_aptstatus, 0, 0,
+     NULL},
+    INTF("ClinicNum"),
+    /* the day the history row was written (HistDateTStamp) */
+    {"date", "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
+     OD_W_DATE, NULL, 0, 2, NULL},
+    {"dateStart", "t.HistDateTStamp >= ?", OD_W_DATE, NULL, 0, 0, NULL},
+    {"dateEnd", "t.HistDateTStamp < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
+     0, NULL},
+};
+
+const struct od_resource od_res_histappointments = {
+    .name = "histappointments", .table = "histappointment",
+    .pk = "HistApptNum",
+    .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
+             "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
+             "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
+    .fields = histappointment_fields, .nfields = N(histappointment_fields),
+    .filters = histappointment_filters,
+    .nfilters = N(histappointment_filters),
+    .ops = OD_OP_GET_LIST, .missing = "HistAppointment not found.",
+};

@@ -1,0 +1,587 @@
+/* insurance.c - fees and the insurance resources as descriptions (spec
+ * 2.4, 5.8 and Appendix A): fees, feescheds, carriers, insplans, inssubs,
+ * patplans, benefits, claims, claimprocs. Field order is the spec's;
+ * lower-case names are derived, read-only companions. Choices the spec
+ * leaves open are in docs/resources.md. */
+#include "engine/resource-internal.h"
+
+#include <string.h>
+
+#define N(a) ((int)OD_ARRAY_LEN(a))
+
+/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+enum {
+    PERM_CARRIER_CREATE = 58, PERM_FEE_SCHED_EDIT = 92,
+    PERM_INS_PLAN_CREATE = 109, PERM_INS_PLAN_EDIT = 110,
+    PERM_INS_PLAN_CREATE_SUB = 111, PERM_INS_PLAN_EDIT_SUB = 112,
+    PERM_INS_PLAN_ADD_PAT = 113, PERM_INS_PLAN_DROP_PAT = 114,
+    PERM_CLAIM_PROC_RECEIVED_EDIT = 125, PERM_CLAIM_EDIT = 150,
+    PERM_LOG_FEE_EDIT = 154, PERM_CARRIER_EDIT = 224
+};
+
+/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
+ * defcat, col, check, fk}. */
+#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
+#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
+#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
+#define CHK(n, fl, max, fn) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL, fn}
+#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
+#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
+#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
+                  0, 0, NULL}
+#define SECDATEENTRY {"SecDateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW,\
+                      NULL, 0, 0, NULL}
+
+#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
+#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
+#define FK_CODE "SELECT 1 FROM procedurecode WHERE CodeNum = ?"
+#define FK_FEESCHED "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"
+#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
+                    "Category = " #cat
+
+/* Enums only these resources use (opendental-schema.md 4; the benefit
+ * enums from Open Dental's Benefit.cs, as the seeded rows use them). */
+#define ENUM_TABLE(var, label, ...)                                          \
+    static const char *const var##_names[] = {__VA_ARGS__};                  \
+    static const struct od_enum var = {label, 0, N(var##_names), var##_names}
+
+ENUM_TABLE(enum_feeschedtype, "FeeSchedType", "Normal", "CoPay", "OutNetwork",
+           "FixedBenefit", "ManualBlueBook");
+ENUM_TABLE(enum_nosendelect, "NoSendElect", "SendElect", "NoSendElect",
+           "NoSendSecondaryElect");
+ENUM_TABLE(enum_cobrule, "CobRule", "Basic", "Standard", "CarveOut",
+           "SecondaryMedicaid");
+ENUM_TABLE(enum_exclusionrule, "ExclusionFeeRule", "PracticeDefault",
+           "DoNothing", "UseUcrFee");
+ENUM_TABLE(enum_relat, "Relationship", "Self", "Spouse", "Child", "Employee",
+           "HandicapDep", "SignifOther", "InjuredPlaintiff", "LifePartner",
+           "Dependent");
+ENUM_TABLE(enum_benefittype, "BenefitType", "ActiveCoverage", "CoInsurance",
+           "Deductible", "CoPayment", "Exclusions", "Limitations",
+           "WaitingPeriod");
+ENUM_TABLE(enum_timeperiod, "TimePeriod", "None", "ServiceYear",
+           "CalendarYear", "Lifetime", "Years", "NumberInLast12Months");
+ENUM_TABLE(enum_quantity, "QuantityQualifier", "None", "NumberOfServices",
+           "AgeLimit", "Visits", "Years", "Months");
+ENUM_TABLE(enum_coverage, "CoverageLevel", "None", "Individual", "Family");
+
+/* Character-coded columns (opendental-schema.md 2). */
+static int check_plantype(const char *s)
+{
+    return strcmp(s, "p") == 0 || strcmp(s, "f") == 0 || strcmp(s, "c") == 0;
+}
+static int check_claimstatus(const char *s)
+{
+    return strlen(s) == 1 && strchr("UHWPSRI", s[0]);
+}
+static int check_prosthesis(const char *s)
+{
+    return strcmp(s, "I") == 0 || strcmp(s, "R") == 0;
+}
+static int check_accident(const char *s)
+{
+    return strlen(s) == 1 && strchr("AEO", s[0]);
+}
+
+/* ---- fees ----------------------------------------------------------------- */
+
+static const struct od_field fee_fields[] = {
+    KEY("FeeNum"),
+    FLD("Amount", OD_W_NUMBER, OD_F_REQ),
+    FKEY("FeeSched", OD_F_NOPUT, FK_FEESCHED),
+    FKEY("CodeNum", OD_F_REQ | OD_F_NOPUT, FK_CODE),
+    FKEY("ClinicNum", OD_F_NOPUT, FK_CLINIC),
+    FKEY("ProvNum", OD_F_NOPUT, FK_PROV),
+    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECDATEENTRY,
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_filter fee_filters[] = {
+    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"FeeSched", "t.FeeSched = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"CodeNum", "t.CodeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"ProvNum", "t.ProvNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_sqldefault fee_defaults[] = {
+    /* the practice default provider's fee schedule */
+    {"FeeSched", "SELECT NULLIF(p.FeeSched, 0) FROM provider p JOIN "
+                 "preference f ON f.PrefName = 'PracticeDefaultProv' AND "
+                 "p.ProvNum = f.ValueString", NULL},
+    {"FeeSched", "SELECT MIN(FeeSchedNum) FROM feesched WHERE FeeSchedType "
+                 "= 0 AND IsHidden = 0", NULL},
+};
+
+static const struct od_check fee_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? AND "
+                 "ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
+     "FeeSched,CodeNum,?ClinicNum,?ProvNum", 400,
+     "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
+     "ProvNum."},
+};
+
+const struct od_resource od_res_fees = {
+    .name = "fees", .table = "fee", .pk = "FeeNum",
+    .fields = fee_fields, .nfields = N(fee_fields),
+    .filters = fee_filters, .nfilters = N(fee_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
+           OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
+    .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
+    .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
+    .sqldefaults = fee_defaults, .nsqldefaults = N(fee_defaults),
+    .checks = fee_checks, .nchecks = N(fee_checks),
+};
+
+/* ---- feescheds ------------------------------------------------------------ */
+
+static const struct od_field feesched_fields[] = {
+    KEY("FeeSchedNum"),
+    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 255),
+    ENM("FeeSchedType", &enum_feeschedtype, OD_F_REQ | OD_F_NOPUT, NULL),
+    FLD("ItemOrder", OD_W_INT, OD_F_RO),
+    FLD("IsHidden", OD_W_BOOL, 0),
+    FLD("IsGlobal", OD_W_BOOL, 0),
+    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECDATEENTRY,
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_sqldefault feesched_defaults[] = {
+    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM feesched",
+     NULL},
+};
+
+static const struct od_check feesched_checks[] = {
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM feesched WHERE Description = ? "
+                             "AND FeeSchedNum <> ?", "Description,@key", 400,
+     "A FeeSched with that Description already exists."},
+};
+
+const struct od_resource od_res_feescheds = {
+    .name = "feescheds", .table = "feesched", .pk = "FeeSchedNum",
+    .fields = feesched_fields, .nfields = N(feesched_fields),
+    .order = "t.ItemOrder, t.FeeSchedNum",
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
+    .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
+    .log_noun = "FeeSched",
+    .sqldefaults = feesched_defaults, .nsqldefaults = N(feesched_defaults),
+    .checks = feesched_checks, .nchecks = N(feesched_checks),
+};
+
+/* ---- carriers ------------------------------------------------------------- */
+
+static const struct od_field carrier_fields[] = {
+    KEY("CarrierNum"),
+    TXT("CarrierName", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("Address", 0, 255),
+    TXT("City", 0, 255),
+    CHK("State", 0, 255, od_check_state),
+    CHK("Zip", 0, 255, od_check_zip),
+    TXT("Phone", 0, 255),
+    TXT("ElectID", 0, 255),
+    ENM("NoSendElect", &enum_nosendelect, 0, NULL),
+    FLD("IsHidden", OD_W_BOOL, 0),
+};
+
+static const struct od_filter carrier_filters[] = {
+    {"CarrierName", "t.CarrierName LIKE CONCAT('%', ?, '%')", OD_W_TEXT, NULL,
+     0, 0, NULL},
+    {"ElectID", "t.ElectID = ?", OD_W_TEXT, NULL, 0, 0, NULL},
+};
+
+const struct od_resource od_res_carriers = {
+    .name = "carriers", .table = "carrier", .pk = "CarrierNum",
+    .fields = carrier_fields, .nfields = N(carrier_fields),
+    .filters = carrier_filters, .nfilters = N(carrier_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
+    .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
+    .log_noun = "Carrier",
+};
+
+/* ---- insplans ------------------------------------------------------------- */
+
+static const struct od_field insplan_fields[] = {
+    KEY("PlanNum"),
+    TXT("GroupName", 0, 50),
+    TXT("GroupNum", 0, 25),
+    TXT("PlanNote", 0, 0),
+    FKEY("FeeSched", 0, FK_FEESCHED),
+    CHK("PlanType", 0, 1, check_plantype),
+    FLD("ClaimFormNum", OD_W_INT, 0),
+    FLD("ClaimsUseUCR", OD_W_BOOL, 0),
+    FKEY("CopayFeeSched", 0, FK_FEESCHED),
+    FKEY("EmployerNum", 0, "SELECT 1 FROM employer WHERE EmployerNum = ?"),
+    FKEY("CarrierNum", OD_F_REQ, "SELECT 1 FROM carrier WHERE CarrierNum = ?"),
+    FLD("IsMedical", OD_W_BOOL, 0),
+    FLD("FilingCode", OD_W_INT, 0),
+    FLD("ShowBaseUnits", OD_W_BOOL, 0),
+    FLD("CodeSubstNone", OD_W_BOOL, 0),
+    FLD("IsHidden", OD_W_BOOL, 0),
+    FLD("MonthRenew", OD_W_INT, 0),
+    FLD("FilingCodeSubtype", OD_W_INT, 0),
+    ENM("CobRule", &enum_cobrule, 0, NULL),
+    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECDATEENTRY,
+    STAMP("SecDateTEdit"),
+    FKEY("BillingType", 0, FK_DEF(4)),
+    ENM("ExclusionFeeRule", &enum_exclusionrule, 0, NULL),
+    FKEY("ManualFeeSchedNum", 0, FK_FEESCHED " AND FeeSchedType = 4"),
+    FLD("IsBlueBookEnabled", OD_W_BOOL, 0),
+    ENM("InsPlansZeroWriteOffsOnAnnualMaxOverride", &od_enum_yn, 0, NULL),
+    ENM("InsPlansZeroWriteOffsOnFreqOrAgingOverride", &od_enum_yn, 0, NULL),
+};
+
+static const struct od_filter insplan_filters[] = {
+    /* "" (percentage) is a value too: PlanType= alone matches nothing */
+    {"PlanType", "t.PlanType = ?", OD_W_TEXT, NULL, 0, 0, NULL},
+    {"CarrierNum", "t.CarrierNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_check insplan_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "CarrierNum", 400,
+     "CarrierNum is invalid."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "CarrierNum", 400,
+     "CarrierNum is invalid."},
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND "
+                             "12", "MonthRenew", 400, "MonthRenew is invalid."},
+};
+
+const struct od_resource od_res_insplans = {
+    .name = "insplans", .table = "insplan", .pk = "PlanNum",
+    .fields = insplan_fields, .nfields = N(insplan_fields),
+    .filters = insplan_filters, .nfilters = N(insplan_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
+    .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
+    .log_noun = "InsPlan",
+    .checks = insplan_checks, .nchecks = N(insplan_checks),
+};
+
+/* ---- inssubs -------------------------------------------------------------- */
+
+static const struct od_field inssub_fields[] = {
+    KEY("InsSubNum"),
+    FKEY("PlanNum", OD_F_REQ, "SELECT 1 FROM insplan WHERE PlanNum = ?"),
+    FKEY("Subscriber", OD_F_REQ, "SELECT 1 FROM patient WHERE PatNum = ?"),
+    FLD("DateEffective", OD_W_DATE, 0),
+    FLD("DateTerm", OD_W_DATE, 0),
+    TXT("SubscriberID", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("BenefitNotes", 0, 0),
+    {"ReleaseInfo", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
+    {"AssignBen", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
+    TXT("SubscNote", 0, 0),
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_filter inssub_filters[] = {
+    {"InsSubNum", "t.InsSubNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"Subscriber", "t.Subscriber = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+};
+
+static const struct od_check inssub_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "PlanNum", 400,
+     "PlanNum is invalid."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "PlanNum", 400,
+     "PlanNum is invalid."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "Subscriber", 400,
+     "Subscriber is invalid."},
+    {OD_OP_DELETE, "SELECT 1 FROM patplan WHERE InsSubNum = ?", "@key", 400,
+     "Can't delete InsSub because PatPlans are still attached."},
+    {OD_OP_DELETE, "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ?"
+                   " UNION ALL SELECT 1 FROM claimproc WHERE InsSubNum = ?",
+     "@key,@key,@key", 400,
+     "Can't delete InsSub because claims or claimprocs are attached."},
+};
+
+const struct od_resource od_res_inssubs = {
+    .name = "inssubs", .table = "inssub", .pk = "InsSubNum",
+    .fields = inssub_fields, .nfields = N(inssub_fields),
+    .filters = inssub_filters, .nfilters = N(inssub_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
+           OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
+    .perm_create = PERM_INS_PLAN_CREATE_SUB,
+    .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
+    .log_noun = "InsSub", .patnum_col = "Subscriber",
+    .checks = inssub_checks, .nchecks = N(inssub_checks),
+};
+
+/* ---- patplans ------------------------------------------------------------- */
+
+static const struct od_field patplan_fields[] = {
+    KEY("PatPlanNum"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FLD("Ordinal", OD_W_INT, 0),
+    FLD("IsPending", OD_W_BOOL, 0),
+    ENM("Relationship", &enum_relat, 0, "Self"),
+    TXT("PatID", 0, 100),
+    FKEY("InsSubNum", OD_F_REQ, "SELECT 1 FROM inssub WHERE InsSubNum = ?"),
+    FLD("OrthoAutoFeeBilledOverride", OD_W_NUMBER, OD_F_RO),
+    FLD("OrthoAutoNextClaimDate", OD_W_DATE, OD_F_RO),
+    {"SecDateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL, 0,
+     0, NULL},
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_filter patplan_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"InsSubNum", "t.InsSubNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_sqldefault patplan_defaults[] = {
+    /* after the patient's other plans */
+    {"Ordinal", "SELECT COALESCE(MAX(Ordinal), 0) + 1 FROM patplan WHERE "
+                "PatNum = ?", "PatNum"},
+};
+
+static const struct od_check patplan_checks[] = {
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND "
+                             "4", "Ordinal", 400, "Ordinal is invalid."},
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "InsSubNum",
+     400, "InsSubNum is invalid."},
+    {OD_OP_POST, "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
+     "PatNum,InsSubNum", 400, "The patient already has this InsSub."},
+    {OD_OP_PUT, "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = "
+                "o.PatNum AND p.PatPlanNum <> o.PatPlanNum WHERE "
+                "o.PatPlanNum = ? AND p.InsSubNum = ?", "@key,InsSubNum", 400,
+     "The patient already has this InsSub."},
+};
+
+const struct od_resource od_res_patplans = {
+    .name = "patplans", .table = "patplan", .pk = "PatPlanNum",
+    .fields = patplan_fields, .nfields = N(patplan_fields),
+    .filters = patplan_filters, .nfilters = N(patplan_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
+    .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
+    .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
+    .patnum_col = "PatNum",
+    .sqldefaults = patplan_defaults, .nsqldefaults = N(patplan_defaults),
+    .checks = patplan_checks, .nchecks = N(patplan_checks),
+    /* a plan's own benefits go with it */
+    .delete_sql = "DELETE p, b FROM patplan p LEFT JOIN benefit b ON "
+                  "b.PatPlanNum = p.PatPlanNum WHERE p.PatPlanNum = ?",
+};
+
+/* ---- benefits ------------------------------------------------------------- */
+
+static const struct od_field benefit_fields[] = {
+    KEY("BenefitNum"),
+    FKEY("PlanNum", OD_F_NOPUT, "SELECT 1 FROM insplan WHERE PlanNum = ?"),
+    FKEY("PatPlanNum", OD_F_NOPUT,
+         "SELECT 1 FROM patplan WHERE PatPlanNum = ?"),
+    FLD("CovCatNum", OD_W_INT, 0),
+    ENM("BenefitType", &enum_benefittype, OD_F_REQ, NULL),
+    {"Percent", NULL, OD_W_INT, NULL, 0, "-1", 0, 0, NULL},
+    {"MonetaryAmt", NULL, OD_W_NUMBER, NULL, 0, "-1", 0, 0, NULL},
+    ENM("TimePeriod", &enum_timeperiod, 0, NULL),
+    ENM("QuantityQualifier", &enum_quantity, 0, NULL),
+    FLD("Quantity", OD_W_INT, 0),
+    FKEY("CodeNum", 0, FK_CODE),
+    DERIVED("procCode", "COALESCE(pc.ProcCode, '')"),
+    ENM("CoverageLevel", &enum_coverage, OD_F_REQ, NULL),
+    {"SecDateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL, 0,
+     0, NULL},
+    STAMP("SecDateTEdit"),
+    FLD("CodeGroupNum", OD_W_INT, 0),
+    ENM("TreatArea", &od_enum_treatarea, 0, NULL),
+};
+
+static const struct od_filter benefit_filters[] = {
+    {"Percent", "t.Percent = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"PatPlanNum", "t.PatPlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_lookup benefit_lookups[] = {
+    {"procCode", "CodeNum", "SELECT CodeNum FROM procedurecode WHERE "
+                            "ProcCode = ? ORDER BY CodeNum LIMIT 1", 0},
+};
+
+static const struct od_check benefit_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) = 0 AND "
+                 "COALESCE(?, 0) = 0", "?PlanNum,?PatPlanNum", 400,
+     "PlanNum or PatPlanNum is required."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 0 AND ? <> 0",
+     "PlanNum,PatPlanNum", 400,
+     "Only one of PlanNum or PatPlanNum may be given."},
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "
+                             "100", "Percent", 400, "Percent is invalid."},
+};
+
+const struct od_resource od_res_benefits = {
+    .name = "benefits", .table = "benefit", .pk = "BenefitNum",
+    .joins = "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
+    .fields = benefit_fields, .nfields = N(benefit_fields),
+    .filters = benefit_filters, .nfilters = N(benefit_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
+           OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
+    .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
+    .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
+    .lookups = benefit_lookups, .nlookups = N(benefit_lookups),
+    .checks = benefit_checks, .nchecks = N(benefit_checks),
+};
+
+/* ---- claims --------------------------------------------------------------- */
+
+static const struct od_field claim_fields[] = {
+    KEY("ClaimNum"),
+    FLD("PatNum", OD_W_INT, OD_F_RO),
+    FLD("DateService", OD_W_DATE, OD_F_RO),
+    FLD("DateSent", OD_W_DATE, OD_F_RO),
+    CHK("ClaimStatus", OD_F_NOCLEAR, 1, check_claimstatus),
+    FLD("DateReceived", OD_W_DATE, 0),
+    FLD("PlanNum", OD_W_INT, OD_F_RO),
+    FKEY("ProvTreat", 0, FK_PROV),
+    FLD("ClaimFee", OD_W_NUMBER, OD_F_RO),
+    FLD("InsPayEst", OD_W_NUMBER, OD_F_RO),
+    FLD("InsPayAmt", OD_W_NUMBER, OD_F_RO),
+    FLD("DedApplied", OD_W_NUMBER, OD_F_RO),
+    CHK("IsProsthesis", 0, 1, check_prosthesis),
+    FLD("PriorDate", OD_W_DATE, 0),
+    TXT("ReasonUnderPaid", 0, 255),
+    TXT("ClaimNote", 0, 400),
+    TXT("ClaimType", OD_F_RO, 0),
+    FKEY("ProvBill", 0, FK_PROV),
+    ENM("PlaceService", &od_enum_placeservice, 0, NULL),
+    CHK("AccidentRelated", 0, 1, check_accident),
+    FLD("AccidentDate", OD_W_DATE, 0),
+    CHK("AccidentST", 0, 2, od_check_state),
+    FLD("IsOrtho", OD_W_BOOL, 0),
+    FLD("OrthoRemainM", OD_W_INT, 0),
+    FLD("OrthoDate", OD_W_DATE, 0),
+    ENM("PatRelat", &enum_relat, 0, NULL),
+    FLD("WriteOff", OD_W_NUMBER, OD_F_RO),
+    /* a string in the spec's example */
+    FLD("ClaimForm", OD_W_INT_STR, 0),
+    FLD("InsSubNum", OD_W_INT, OD_F_RO),
+    TXT("PriorAuthorizationNumber", 0, 255),
+    FLD("CustomTracking", OD_W_INT, OD_F_RO),
+    DERIVED("customTracking", "COALESCE(ct.ItemName, '')"),
+    FLD("OrthoTotalM", OD_W_INT, 0),
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_filter claim_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"ClaimStatus", "t.ClaimStatus = ?", OD_W_TEXT, NULL, 0, 0, NULL},
+    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+};
+
+static const struct od_check claim_checks[] = {
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
+     "OrthoRemainM,OrthoRemainM", 400, "OrthoRemainM is invalid."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
+     "OrthoTotalM,OrthoTotalM", 400, "OrthoTotalM is invalid."},
+};
+
+const struct od_resource od_res_claims = {
+    .name = "claims", .table = "claim", .pk = "ClaimNum",
+    .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CustomTracking",
+    .fields = claim_fields, .nfields = N(claim_fields),
+    .filters = claim_filters, .nfilters = N(claim_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
+    .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
+    .checks = claim_checks, .nchecks = N(claim_checks),
+};
+
+/* ---- claimprocs ----------------------------------------------------------- */
+
+#define MONEY_RO(n) FLD(n, OD_W_NUMBER, OD_F_RO)
+#define MONEY(n) FLD(n, OD_W_NUMBER, 0)
+
+static const struct od_field claimproc_fields[] = {
+    KEY("ClaimProcNum"),
+    FLD("ProcNum", OD_W_INT, OD_F_RO),
+    FLD("ClaimNum", OD_W_INT, OD_F_RO),
+    FLD("PatNum", OD_W_INT, OD_F_RO),
+    FKEY("ProvNum", 0, FK_PROV),
+    MONEY("FeeBilled"),
+    MONEY_RO("InsPayEst"),
+    MONEY("DedApplied"),
+    ENM("Status", &od_enum_claimprocstatus, 0, NULL),
+    MONEY("InsPayAmt"),
+    TXT("Remarks", 0, 255),
+    FLD("ClaimPaymentNum", OD_W_INT, 0),
+    FLD("PlanNum", OD_W_INT, OD_F_RO),
+    FLD("DateCP", OD_W_DATE, OD_F_RO),
+    MONEY("WriteOff"),
+    TXT("CodeSent", 0, 15),
+    MONEY_RO("AllowedOverride"),
+    FLD("Percentage", OD_W_INT, OD_F_RO),
+    FLD("PercentOverride", OD_W_INT, 0),
+    MONEY_RO("CopayAmt"),
+    FLD("NoBillIns", OD_W_BOOL, 0),
+    MONEY_RO("PaidOtherIns"),
+    MONEY_RO("BaseEst"),
+    MONEY("CopayOverride"),
+    FLD("ProcDate", OD_W_DATE, OD_F_RO),
+    FLD("DateEntry", OD_W_DATE, OD_F_RO),
+    MONEY_RO("DedEst"),
+    MONEY("DedEstOverride"),
+    MONEY_RO("InsEstTotal"),
+    MONEY("InsEstTotalOverride"),
+    MONEY("PaidOtherInsOverride"),
+    TXT("EstimateNote", OD_F_RO, 0),
+    MONEY_RO("WriteOffEst"),
+    MONEY("WriteOffEstOverride"),
+    FLD("ClinicNum", OD_W_INT, OD_F_RO),
+    FLD("InsSubNum", OD_W_INT, OD_F_RO),
+    FLD("PaymentRow", OD_W_INT, OD_F_RO),
+    FLD("PayPlanNum", OD_W_INT, OD_F_RO),
+    FKEY("ClaimPaymentTracking", 0, FK_DEF(36)),
+    DERIVED("claimPaymentTracking", "COALESCE(cpt.ItemName, '')"),
+    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    FLD("SecDateEntry", OD_W_DATE, OD_F_RO),
+    STAMP("SecDateTEdit"),
+    FLD("DateSuppReceived", OD_W_DATE, OD_F_RO),
+    FLD("DateInsFinalized", OD_W_DATE, OD_F_RO),
+    FLD("IsTransfer", OD_W_BOOL, OD_F_RO),
+    TXT("ClaimAdjReasonCodes", OD_F_RO, 0),
+};
+
+static const struct od_filter claimproc_filters[] = {
+    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"ClaimNum", "t.ClaimNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"Status", "t.Status = ?", OD_W_ENUM, &od_enum_claimprocstatus, 0, 0,
+     NULL},
+    {"ClaimPaymentNum", "t.ClaimPaymentNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"DateCP", "t.DateCP = ?", OD_W_DATE, NULL, 0, 0, NULL},
+};
+
+static const struct od_check claimproc_checks[] = {
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND 100",
+     "PercentOverride", 400, "PercentOverride is invalid."},
+    /* a claimproc on a claim cannot become an estimate, and one without a
+     * claim cannot become received */
+    {OD_OP_PUT, "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
+                "ClaimNum <> 0 AND ? IN (6, 8, 9)", "@key,Status", 400,
+     "Status is invalid for a claimproc attached to a claim."},
+    {OD_OP_PUT, "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
+                "ClaimNum = 0 AND ? IN (0, 1, 2, 4, 5, 7)", "@key,Status",
+     400, "Status is invalid for a claimproc not attached to a claim."},
+};
+
+const struct od_resource od_res_claimprocs = {
+    .name = "claimprocs", .table = "claimproc", .pk = "ClaimProcNum",
+    .joins = "LEFT JOIN definition cpt ON cpt.DefNum = "
+             "t.ClaimPaymentTracking",
+    .fields = claimproc_fields, .nfields = N(claimproc_fields),
+    .filters = claimproc_filters, .nfilters = N(claimproc_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
+    .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
+    .patnum_col = "PatNum",
+    .checks = claimproc_checks, .nchecks = N(claimproc_checks),
+};

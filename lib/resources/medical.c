@@ -1,0 +1,610 @@
+/* medical.c - the medical history and patient-record resources as
+ * descriptions (spec 2.4, 5.8 and Appendix A): allergies, allergydefs,
+ * diseases, diseasedefs, medications, medicationpats, recalls,
+ * recalltypes, apptfields, patfields, refattaches, referrals. Field order
+ * is the spec's; lower-case names are derived, read-only companions.
+ * Choices the spec leaves open are in docs/resources.md. */
+#include "engine/resource-internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define N(a) ((int)OD_ARRAY_LEN(a))
+
+/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+enum {
+    PERM_REFERRAL_ADD = 54, PERM_REFATTACH_ADD = 56, PERM_REFATTACH_DELETE = 57,
+    PERM_PROBLEM_DEF_EDIT = 63, PERM_PAT_PROBLEM_EDIT = 71,
+    PERM_PAT_MEDICATION_EDIT = 72, PERM_PAT_ALLERGY_EDIT = 73,
+    PERM_PATIENT_FIELD_EDIT = 80, PERM_REFERRAL_EDIT = 130,
+    PERM_RECALL_EDIT = 156, PERM_MEDICATION_DEF_EDIT = 214,
+    PERM_ALLERGY_DEF_EDIT = 215
+};
+
+/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
+ * defcat, col, check, fk}. */
+#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
+#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
+#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
+#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
+#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
+#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define STAMP(n, w) {n, NULL, w, NULL, OD_F_RO | OD_F_STAMP, NULL, 0, 0, NULL}
+
+#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
+#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
+                    "Category = " #cat
+#define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = " \
+                         #cat " AND ItemName = ? ORDER BY IsHidden, "      \
+                         "ItemOrder LIMIT 1"
+
+/* Enums only these resources use (opendental-schema.md 4). */
+static const char *const snomed_names[] = {
+    "None", "AllergyToSubstance", "DrugAllergy", "DrugIntolerance",
+    "FoodAllergy", "FoodIntolerance", "AdverseReactions",
+    "AdverseReactionsToDrug", "AdverseReactionsToFood",
+    "AdverseReactionsToSubstance"};
+static const struct od_enum enum_snomed = {"SnomedType", 0, N(snomed_names),
+                                           snomed_names};
+static const char *const probstatus_names[] = {"Active", "Resolved",
+                                               "Inactive"};
+static const struct od_enum enum_probstatus = {
+    "ProbStatus", 0, N(probstatus_names), probstatus_names};
+static const char *const recallprio_names[] = {"Normal", "ASAP"};
+static const struct od_enum enum_recallprio = {
+    "Priority", 0, N(recallprio_names), recallprio_names};
+static const char *const reftype_names[] = {"RefTo", "RefFrom", "RefCustom"};
+static const struct od_enum enum_reftype = {"ReferralType", 0,
+                                            N(reftype_names), reftype_names};
+static const char *const reftostatus_names[] = {
+    "None", "Declined", "Scheduled", "Consulted", "InTreatment", "Complete"};
+static const struct od_enum enum_reftostatus = {
+    "RefToStatus", 0, N(reftostatus_names), reftostatus_names};
+
+/* Digits only (Telephone: 10 digits without punctuation). */
+static int check_digits(const char *s)
+{
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+/* ---- Interval (recall intervals) ------------------------------------------
+ * Open Dental stores an Interval as one int: years << 24 | months << 16 |
+ * weeks << 8 | days, and writes it as "1y2m3w4d" without the zero parts. */
+#define INTERVAL_TEXT(c)                                                     \
+    "CONCAT(IF(" c " >> 24, CONCAT(" c " >> 24, 'y'), ''), "                \
+    "IF((" c " >> 16) & 255, CONCAT((" c " >> 16) & 255, 'm'), ''), "       \
+    "IF((" c " >> 8) & 255, CONCAT((" c " >> 8) & 255, 'w'), ''), "         \
+    "IF(" c " & 255, CONCAT(" c " & 255, 'd'), ''))"
+#define INTERVAL_PART(u)                                                     \
+    "COALESCE(CAST(REGEXP_SUBSTR(REGEXP_SUBSTR(x.s, '[0-9]+" u "'), "        \
+    "'[0-9]+') AS UNSIGNED), 0)"
+/* "6m" -> its int; no row (400 "RecallInterval is invalid.") otherwise */
+#define INTERVAL_PARSE                                                       \
+    "SELECT (i.y << 24) | (i.m << 16) | (i.w << 8) | i.d FROM (SELECT "     \
+    INTERVAL_PART("y") " AS y, " INTERVAL_PART("m") " AS m, "               \
+    INTERVAL_PART("w") " AS w, " INTERVAL_PART("d") " AS d FROM (SELECT ? " \
+    "AS s) x WHERE x.s REGEXP BINARY '^([0-9]{1,3}y)?([0-9]{1,3}m)?"        \
+    "([0-9]{1,3}w)?([0-9]{1,3}d)?$') i WHERE i.y < 128 AND i.m < 256 AND "  \
+    "i.w < 256 AND i.d < 256"
+
+/* ---- allergies ------------------------------------------------------------ */
+
+static const struct od_field allergy_fields[] = {
+    KEY("AllergyNum"),
+    FKEY("AllergyDefNum", OD_F_NOPUT,
+         "SELECT 1 FROM allergydef WHERE AllergyDefNum = ?"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    DERIVED("defDescription", "COALESCE(ad.Description, '')"),
+    {"defSnomedType", "COALESCE(ad.SnomedType, 0)", OD_W_ENUM, &enum_snomed,
+     OD_F_RO, NULL, 0, 0, NULL},
+    TXT("Reaction", 0, 255),
+    {"StatusIsActive", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
+    FLD("DateAdverseReaction", OD_W_DATE, 0),
+};
+
+static const struct od_filter allergy_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+};
+
+static const struct od_lookup allergy_lookups[] = {
+    {"defDescription", "AllergyDefNum",
+     "SELECT AllergyDefNum FROM allergydef WHERE Description = ? ORDER BY "
+     "IsHidden, AllergyDefNum LIMIT 1", OD_LK_REQ},
+};
+
+static const struct od_check allergy_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "AllergyDefNum", 400,
+     "AllergyDefNum is invalid."},
+};
+
+const struct od_resource od_res_allergies = {
+    .name = "allergies", .table = "allergy", .pk = "AllergyNum",
+    .joins = "LEFT JOIN allergydef ad ON ad.AllergyDefNum = t.AllergyDefNum",
+    .fields = allergy_fields, .nfields = N(allergy_fields),
+    .filters = allergy_filters, .nfilters = N(allergy_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Allergy not found.",
+    .perm_create = PERM_PAT_ALLERGY_EDIT, .perm_edit = PERM_PAT_ALLERGY_EDIT,
+    .perm_delete = PERM_PAT_ALLERGY_EDIT, .log_noun = "Allergy",
+    .patnum_col = "PatNum",
+    .lookups = allergy_lookups, .nlookups = N(allergy_lookups),
+    .checks = allergy_checks, .nchecks = N(allergy_checks),
+};
+
+/* ---- allergydefs ---------------------------------------------------------- */
+
+static const struct od_field allergydef_fields[] = {
+    KEY("AllergyDefNum"),
+    TXT("Description", OD_F_REQ, 255),
+    FLD("IsHidden", OD_W_BOOL, 0),
+    STAMP("DateTStamp", OD_W_DATETIME),
+    ENM("SnomedType", &enum_snomed, 0, NULL),
+    FKEY("MedicationNum", 0,
+         "SELECT 1 FROM medication WHERE MedicationNum = ?"),
+    TXT("UniiCode", 0, 255),
+};
+
+static const struct od_check allergydef_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM allergydef WHERE Description = ?",
+     "Description", 400, "An AllergyDef with that name already exists"},
+};
+
+const struct od_resource od_res_allergydefs = {
+    .name = "allergydefs", .table = "allergydef", .pk = "AllergyDefNum",
+    .fields = allergydef_fields, .nfields = N(allergydef_fields),
+    .ops = OD_OP_GET_LIST | OD_OP_POST,
+    .write_perm = ODAPI_PERM_SETUP, .missing = "AllergyDef not found.",
+    .perm_create = PERM_ALLERGY_DEF_EDIT, .log_noun = "AllergyDef",
+    .checks = allergydef_checks, .nchecks = N(allergydef_checks),
+};
+
+/* ---- diseasedefs ---------------------------------------------------------- */
+
+static const struct od_field diseasedef_fields[] = {
+    KEY("DiseaseDefNum"),
+    TXT("DiseaseName", OD_F_REQ, 255),
+    FLD("IsHidden", OD_W_BOOL, 0),
+    STAMP("DateTStamp", OD_W_DATETIME),
+    TXT("SnomedCode", 0, 255),
+};
+
+static const struct od_check diseasedef_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
+     "DiseaseName", 400, "A DiseaseDef with that name already exists"},
+};
+
+const struct od_resource od_res_diseasedefs = {
+    .name = "diseasedefs", .table = "diseasedef", .pk = "DiseaseDefNum",
+    .fields = diseasedef_fields, .nfields = N(diseasedef_fields),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    .order = "t.ItemOrder, t.DiseaseDefNum",
+    .write_perm = ODAPI_PERM_SETUP, .missing = "DiseaseDef not found.",
+    .perm_create = PERM_PROBLEM_DEF_EDIT, .log_noun = "DiseaseDef",
+    .checks = diseasedef_checks, .nchecks = N(diseasedef_checks),
+    /* a new problem goes to the end of the list */
+    .after_insert = "UPDATE diseasedef d JOIN (SELECT COALESCE(MAX(ItemOrder)"
+                    ", 0) + 1 AS n, COUNT(*) AS c FROM diseasedef WHERE "
+                    "DiseaseDefNum <> ?) m SET d.ItemOrder = IF(m.c = 0, 0, "
+                    "m.n) WHERE d.DiseaseDefNum = ?",
+};
+
+/* ---- diseases ------------------------------------------------------------- */
+
+static const struct od_field disease_fields[] = {
+    KEY("DiseaseNum"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FKEY("DiseaseDefNum", OD_F_NOPUT,
+         "SELECT 1 FROM diseasedef WHERE DiseaseDefNum = ?"),
+    DERIVED("diseaseDefName", "COALESCE(dd.DiseaseName, '')"),
+    TXT("PatNote", 0, 0),
+    ENM("ProbStatus", &enum_probstatus, 0, NULL),
+    FLD("DateStart", OD_W_DATE, 0),
+    FLD("DateStop", OD_W_DATE, 0),
+};
+
+static const struct od_filter disease_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_lookup disease_lookups[] = {
+    {"diseaseDefName", "DiseaseDefNum",
+     "SELECT DiseaseDefNum FROM diseasedef WHERE DiseaseName = ? ORDER BY "
+     "IsHidden, ItemOrder, DiseaseDefNum LIMIT 1", OD_LK_REQ},
+};
+
+static const struct od_check disease_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "DiseaseDefNum", 400,
+     "DiseaseDefNum is invalid."},
+};
+
+const struct od_resource od_res_diseases = {
+    .name = "diseases", .table = "disease", .pk = "DiseaseNum",
+    .joins = "LEFT JOIN diseasedef dd ON dd.DiseaseDefNum = t.DiseaseDefNum",
+    .fields = disease_fields, .nfields = N(disease_fields),
+    .filters = disease_filters, .nfilters = N(disease_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
+           OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Disease not found.",
+    .perm_create = PERM_PAT_PROBLEM_EDIT, .perm_edit = PERM_PAT_PROBLEM_EDIT,
+    .perm_delete = PERM_PAT_PROBLEM_EDIT, .log_noun = "Disease",
+    .patnum_col = "PatNum",
+    .lookups = disease_lookups, .nlookups = N(disease_lookups),
+    .checks = disease_checks, .nchecks = N(disease_checks),
+};
+
+/* ---- medications ---------------------------------------------------------- */
+
+static const struct od_field medication_fields[] = {
+    KEY("MedicationNum"),
+    TXT("MedName", OD_F_REQ, 255),
+    FKEY("GenericNum", 0, "SELECT 1 FROM medication WHERE MedicationNum = ?"),
+    /* a generic medication is its own generic */
+    DERIVED("genericName", "COALESCE(g.MedName, t.MedName)"),
+    TXT("Notes", 0, 0),
+    /* a date in the spec's example, though the column is a timestamp */
+    {"DateTStamp", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_STAMP, NULL, 0, 0,
+     NULL},
+};
+
+static const struct od_lookup medication_lookups[] = {
+    {"genericName", "GenericNum",
+     "SELECT MedicationNum FROM medication WHERE MedName = ? AND "
+     "(GenericNum = MedicationNum OR GenericNum = 0) ORDER BY MedicationNum "
+     "LIMIT 1", 0},
+};
+
+static const struct od_check medication_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM medication WHERE MedName = ?", "MedName", 400,
+     "A Medication with that MedName already exists."},
+};
+
+const struct od_resource od_res_medications = {
+    .name = "medications", .table = "medication", .pk = "MedicationNum",
+    .joins = "LEFT JOIN medication g ON g.MedicationNum = t.GenericNum",
+    .fields = medication_fields, .nfields = N(medication_fields),
+    .ops = OD_OP_GET_LIST | OD_OP_POST,
+    .write_perm = ODAPI_PERM_SETUP, .missing = "Medication not found.",
+    .perm_create = PERM_MEDICATION_DEF_EDIT, .log_noun = "Medication",
+    .lookups = medication_lookups, .nlookups = N(medication_lookups),
+    .checks = medication_checks, .nchecks = N(medication_checks),
+    .after_insert = "UPDATE medication SET GenericNum = MedicationNum WHERE "
+                    "MedicationNum = ? AND GenericNum = 0",
+};
+
+/* ---- medicationpats ------------------------------------------------------- */
+
+static const struct od_field medicationpat_fields[] = {
+    KEY("MedicationPatNum"),
+    /* a string in the spec's example */
+    FLD("PatNum", OD_W_INT_STR, OD_F_REQ | OD_F_NOPUT),
+    /* the medication's name; MedDescript for one not in the list */
+    DERIVED("medName", "COALESCE(m.MedName, t.MedDescript)"),
+    FKEY("MedicationNum", OD_F_NOPUT,
+         "SELECT 1 FROM medication WHERE MedicationNum = ?"),
+    TXT("PatNote", 0, 0),
+    FLD("DateStart", OD_W_DATE, 0),
+    FLD("DateStop", OD_W_DATE, 0),
+    FKEY("ProvNum", 0, FK_PROV),
+};
+
+static const struct od_filter medicationpat_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_lookup medicationpat_lookups[] = {
+    {"medName", "MedicationNum",
+     "SELECT MedicationNum FROM medication WHERE MedName = ? ORDER BY "
+     "MedicationNum LIMIT 1", OD_LK_REQ},
+};
+
+static const struct od_check medicationpat_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "MedicationNum", 400,
+     "MedicationNum is invalid."},
+};
+
+const struct od_resource od_res_medicationpats = {
+    .name = "medicationpats", .table = "medicationpat",
+    .pk = "MedicationPatNum",
+    .joins = "LEFT JOIN medication m ON m.MedicationNum = t.MedicationNum",
+    .fields = medicationpat_fields, .nfields = N(medicationpat_fields),
+    .filters = medicationpat_filters, .nfilters = N(medicationpat_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "MedicationPat not found.",
+    .perm_create = PERM_PAT_MEDICATION_EDIT,
+    .perm_edit = PERM_PAT_MEDICATION_EDIT,
+    .perm_delete = PERM_PAT_MEDICATION_EDIT, .log_noun = "MedicationPat",
+    .patnum_col = "PatNum",
+    .lookups = medicationpat_lookups, .nlookups = N(medicationpat_lookups),
+    .checks = medicationpat_checks, .nchecks = N(medicationpat_checks),
+};
+
+/* ---- recalltypes ---------------------------------------------------------- */
+
+static const struct od_field recalltype_fields[] = {
+    KEY("RecallTypeNum"),
+    TXT("Description", OD_F_RO, 0),
+    DERIVED("DefaultInterval", INTERVAL_TEXT("t.DefaultInterval")),
+    TXT("TimePattern", OD_F_RO, 0),
+    TXT("Procedures", OD_F_RO, 0),
+    FLD("AppendToSpecial", OD_W_BOOL, OD_F_RO),
+};
+
+const struct od_resource od_res_recalltypes = {
+    .name = "recalltypes", .table = "recalltype", .pk = "RecallTypeNum",
+    .fields = recalltype_fields, .nfields = N(recalltype_fields),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    .missing = "RecallType not found.",
+};
+
+/* ---- recalls -------------------------------------------------------------- */
+
+static const struct od_field recall_fields[] = {
+    KEY("RecallNum"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FLD("DateDue", OD_W_DATE, 0),
+    FLD("DatePrevious", OD_W_DATE, OD_F_RO),
+    /* written through the converting lookup below */
+    DERIVED("RecallInterval", INTERVAL_TEXT("t.RecallInterval")),
+    FKEY("RecallStatus", 0, FK_DEF(13)),
+    DERIVED("recallStatus", "COALESCE(rs.ItemName, '')"),
+    TXT("Note", 0, 0),
+    FLD("IsDisabled", OD_W_BOOL, 0),
+    STAMP("DateTStamp", OD_W_DATETIME),
+    FLD("RecallTypeNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FLD("DisableUntilBalance", OD_W_NUMBER, 0),
+    FLD("DisableUntilDate", OD_W_DATE, 0),
+    FLD("DateScheduled", OD_W_DATE, OD_F_RO),
+    ENM("Priority", &enum_recallprio, 0, NULL),
+    {"TimePatternOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL,
+     od_check_pattern},
+};
+
+static const struct od_filter recall_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"RecallTypeNum", "t.RecallTypeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+};
+
+static const struct od_lookup recall_lookups[] = {
+    {"RecallInterval", "RecallInterval", INTERVAL_PARSE, 0},
+    {"recallStatus", "RecallStatus", DEF_BY_NAME(13), 0},
+};
+
+static const struct od_sqldefault recall_defaults[] = {
+    {"RecallInterval", "SELECT DefaultInterval FROM recalltype WHERE "
+                       "RecallTypeNum = ?", "RecallTypeNum"},
+};
+
+static const struct od_check recall_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "recalltype WHERE RecallTypeNum = ?)", "RecallTypeNum", 400,
+     "RecallTypeNum is invalid."},
+    {OD_OP_POST, "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
+                 "?", "PatNum,RecallTypeNum", 400,
+     "The patient already has a recall of this RecallType."},
+};
+
+const struct od_resource od_res_recalls = {
+    .name = "recalls", .table = "recall", .pk = "RecallNum",
+    .joins = "LEFT JOIN definition rs ON rs.DefNum = t.RecallStatus",
+    .fields = recall_fields, .nfields = N(recall_fields),
+    .filters = recall_filters, .nfilters = N(recall_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Recall not found.",
+    .perm_create = PERM_RECALL_EDIT, .perm_edit = PERM_RECALL_EDIT,
+    .log_noun = "Recall", .patnum_col = "PatNum",
+    .sqldefaults = recall_defaults, .nsqldefaults = N(recall_defaults),
+    .lookups = recall_lookups, .nlookups = N(recall_lookups),
+    .checks = recall_checks, .nchecks = N(recall_checks),
+};
+
+/* ---- apptfields ----------------------------------------------------------- */
+
+static const struct od_field apptfield_fields[] = {
+    TXT("FieldName", OD_F_REQ, 255),
+    FLD("AptNum", OD_W_INT, OD_F_REQ),
+    TXT("FieldValue", 0, 0),
+};
+
+static const struct od_filter apptfield_filters[] = {
+    {"AptNum", "t.AptNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {"FieldName", "t.FieldName = ?", OD_W_TEXT, NULL, OD_Q_REQ, 0, NULL},
+};
+
+static const struct od_check apptfield_checks[] = {
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? IS NULL",
+     "?FieldValue", 400, "FieldValue is required."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "appointment WHERE AptNum = ?)", "AptNum", 404,
+     "Appointment not found."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "apptfielddef WHERE FieldName = ?)", "FieldName", 400,
+     "FieldName is invalid."},
+};
+
+const struct od_resource od_res_apptfields = {
+    .name = "apptfields", .table = "apptfield", .pk = "ApptFieldNum",
+    .fields = apptfield_fields, .nfields = N(apptfield_fields),
+    .filters = apptfield_filters, .nfilters = N(apptfield_filters),
+    .ops = OD_OP_GET_LIST, .list_single = 1,
+    .upsert_keys = "AptNum,FieldName",
+    .write_perm = ODAPI_PERM_COMM, .missing = "ApptField not found.",
+    .checks = apptfield_checks, .nchecks = N(apptfield_checks),
+};
+
+/* ---- patfields ------------------------------------------------------------ */
+
+static const struct od_field patfield_fields[] = {
+    KEY("PatFieldNum"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ),
+    TXT("FieldName", OD_F_REQ, 255),
+    TXT("FieldValue", OD_F_REQ, 0),
+    FLD("SecDateEntry", OD_W_DATE, OD_F_RO | OD_F_NOW),
+    STAMP("SecDateTEdit", OD_W_DATETIME),
+};
+
+static const struct od_filter patfield_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"FieldName", "t.FieldName = ?", OD_W_TEXT, NULL, 0, 0, NULL},
+    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+};
+
+static const struct od_check patfield_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "patfielddef WHERE FieldName = ?)", "FieldName", 400,
+     "FieldName is invalid."},
+    {OD_OP_POST, "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
+     "PatNum,FieldName", 400,
+     "A PatField with that FieldName already exists for this patient."},
+};
+
+const struct od_resource od_res_patfields = {
+    .name = "patfields", .table = "patfield", .pk = "PatFieldNum",
+    .fields = patfield_fields, .nfields = N(patfield_fields),
+    .filters = patfield_filters, .nfilters = N(patfield_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
+    .upsert_keys = "PatNum,FieldName",
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatField not found.",
+    .perm_create = PERM_PATIENT_FIELD_EDIT,
+    .perm_edit = PERM_PATIENT_FIELD_EDIT,
+    .perm_delete = PERM_PATIENT_FIELD_EDIT, .log_noun = "PatField",
+    .patnum_col = "PatNum",
+    .checks = patfield_checks, .nchecks = N(patfield_checks),
+};
+
+/* ---- referrals ------------------------------------------------------------ */
+
+#define REFERRAL_NAME(a)                                                     \
+    "CONCAT(" a ".LName, IF(" a ".FName = '', '', CONCAT(', ', " a           \
+    ".FName)))"
+
+static const struct od_field referral_fields[] = {
+    KEY("ReferralNum"),
+    TXT("LName", OD_F_REQ | OD_F_NOCLEAR, 100),
+    TXT("FName", 0, 100),
+    TXT("MName", 0, 100),
+    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 9, 0, NULL, check_digits},
+    FLD("UsingTIN", OD_W_BOOL, 0),
+    FKEY("Specialty", 0, FK_DEF(35)),
+    DERIVED("specialty", "COALESCE(sp.ItemName, '')"),
+    {"ST", NULL, OD_W_TEXT, NULL, 0, NULL, 2, 0, NULL, od_check_state},
+    {"Telephone", NULL, OD_W_TEXT, NULL, 0, NULL, 10, 0, NULL, check_digits},
+    TXT("Address", 0, 100),
+    TXT("City", 0, 100),
+    TXT("Zip", 0, 10),
+    TXT("Note", 0, 0),
+    FLD("IsHidden", OD_W_BOOL, 0),
+    FLD("NotPerson", OD_W_BOOL, 0),
+    TXT("Title", 0, 255),
+    TXT("EMail", 0, 255),
+    {"PatNum", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL, NULL,
+     "SELECT 1 FROM patient WHERE PatNum = ?"},
+    FLD("IsDoctor", OD_W_BOOL, 0),
+    STAMP("DateTStamp", OD_W_DATETIME),
+    FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
+    TXT("BusinessName", 0, 255),
+    TXT("DisplayNote", 0, 4000),
+    {"isPatient", "t.PatNum <> 0", OD_W_BOOL, NULL, OD_F_RO, NULL, 0, 0,
+     NULL},
+};
+
+static const struct od_filter referral_filters[] = {
+    {"IsHidden", "t.IsHidden = ?", OD_W_BOOL, NULL, 0, 0, NULL},
+    {"NotPerson", "t.NotPerson = ?", OD_W_BOOL, NULL, 0, 0, NULL},
+    {"IsDoctor", "t.IsDoctor = ?", OD_W_BOOL, NULL, 0, 0, NULL},
+    {"IsPreferred", "t.IsPreferred = ?", OD_W_BOOL, NULL, 0, 0, NULL},
+    {"isPatient", "(t.PatNum <> 0) = ?", OD_W_BOOL, NULL, 0, 0, NULL},
+    {"BusinessName", "t.BusinessName LIKE CONCAT('%', ?, '%')", OD_W_TEXT,
+     NULL, 0, 0, NULL},
+};
+
+static const struct od_lookup referral_lookups[] = {
+    {"specialty", "Specialty", DEF_BY_NAME(35), 0},
+};
+
+const struct od_resource od_res_referrals = {
+    .name = "referrals", .table = "referral", .pk = "ReferralNum",
+    .joins = "LEFT JOIN definition sp ON sp.DefNum = t.Specialty",
+    .fields = referral_fields, .nfields = N(referral_fields),
+    .filters = referral_filters, .nfilters = N(referral_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Referral not found.",
+    .perm_create = PERM_REFERRAL_ADD, .perm_edit = PERM_REFERRAL_EDIT,
+    .log_noun = "Referral",
+    .lookups = referral_lookups, .nlookups = N(referral_lookups),
+};
+
+/* ---- refattaches ---------------------------------------------------------- */
+
+static const struct od_field refattach_fields[] = {
+    KEY("RefAttachNum"),
+    FKEY("ReferralNum", 0, "SELECT 1 FROM referral WHERE ReferralNum = ?"),
+    DERIVED("referralName", "COALESCE(" REFERRAL_NAME("rf") ", '')"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FLD("ItemOrder", OD_W_INT, OD_F_RO),
+    FLD("RefDate", OD_W_DATE, 0),
+    {"ReferralType", NULL, OD_W_ENUM, &enum_reftype, 0, "RefFrom", 0, 0,
+     "RefType"},
+    ENM("RefToStatus", &enum_reftostatus, 0, NULL),
+    TXT("Note", 0, 0),
+    FLD("IsTransitionOfCare", OD_W_BOOL, 0),
+    FKEY("ProcNum", 0, "SELECT 1 FROM procedurelog WHERE ProcNum = ?"),
+    FLD("DateProcComplete", OD_W_DATE, 0),
+    FKEY("ProvNum", 0, FK_PROV),
+    STAMP("DateTStamp", OD_W_DATETIME),
+};
+
+static const struct od_filter refattach_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+};
+
+static const struct od_lookup refattach_lookups[] = {
+    /* "LName, FName" as in referralName, or a BusinessName */
+    {"referralName", "ReferralNum",
+     "SELECT r.ReferralNum FROM referral r JOIN (SELECT ? AS s) x ON "
+     REFERRAL_NAME("r") " = x.s OR (r.BusinessName <> '' AND "
+     "r.BusinessName = x.s) ORDER BY r.IsHidden, r.ReferralNum LIMIT 1",
+     OD_LK_REQ},
+};
+
+static const struct od_sqldefault refattach_defaults[] = {
+    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder), 0) + 1 FROM refattach "
+                  "WHERE PatNum = ?", "PatNum"},
+    {"RefDate", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
+};
+
+static const struct od_check refattach_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "ReferralNum", 400,
+     "ReferralNum is invalid."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "ReferralNum", 400,
+     "ReferralNum is invalid."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
+                 "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
+     "?ProcNum,?ProcNum,PatNum", 400,
+     "ProcNum is not a procedure of this patient."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
+                "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
+                "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
+     "ProcNum,ProcNum,@key", 400,
+     "ProcNum is not a procedure of this patient."},
+};
+
+const struct od_resource od_res_refattaches = {
+    .name = "refattaches", .table = "refattach", .pk = "RefAttachNum",
+    .joins = "LEFT JOIN referral rf ON rf.ReferralNum = t.ReferralNum",
+    .fields = refattach_fields, .nfields = N(refattach_fields),
+    .filters = refattach_filters, .nfilters = N(refattach_filters),
+    .order = "t.PatNum, t.ItemOrder, t.RefAttachNum",
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "RefAttach not found.",
+    .perm_create = PERM_REFATTACH_ADD, .perm_edit = PERM_REFATTACH_ADD,
+    .perm_delete = PERM_REFATTACH_DELETE, .log_noun = "RefAttach",
+    .patnum_col = "PatNum",
+    .sqldefaults = refattach_defaults, .nsqldefaults = N(refattach_defaults),
+    .lookups = refattach_lookups, .nlookups = N(refattach_lookups),
+    .checks = refattach_checks, .nchecks = N(refattach_checks),
+};

@@ -1,0 +1,303 @@
+/* tasks.c - tasks, quick paste notes and auto notes as descriptions
+ * (spec Appendix A "tasklists", "tasks", "tasknotes", "quickpastecats",
+ * "quickpastenotes", "autonotes", "autonotecontrols") over Open Dental's
+ * tables of the same names (data/od-schema.sql). Field order is the
+ * spec's. Writes need ApiPermission AllOthers (spec 2.4). Choices the spec
+ * leaves open are in docs/resources.md. */
+#include "engine/resource-internal.h"
+
+#include <string.h>
+
+#define N(a) ((int)OD_ARRAY_LEN(a))
+
+/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+enum {
+    PERM_AUTONOTE_QUICKNOTE_EDIT = 60, PERM_TASKNOTE_EDIT = 66,
+    PERM_TASK_EDIT = 84
+};
+
+/* Task enums (Task.cs, TaskList.cs). */
+static const char *const taskstatus_names[] = {"New", "Viewed", "Done"};
+static const struct od_enum enum_taskstatus = {
+    "TaskStatus", 0, N(taskstatus_names), taskstatus_names};
+static const char *const datetype_names[] = {"None", "Day", "Week", "Month"};
+static const struct od_enum enum_datetype = {
+    "DateType", 0, N(datetype_names), datetype_names};
+static const char *const objecttype_names[] = {"None", "Patient",
+                                               "Appointment"};
+static const struct od_enum enum_objecttype = {
+    "ObjectType", 0, N(objecttype_names), objecttype_names};
+static const char *const liststatus_names[] = {"Active", "Archived"};
+static const struct od_enum enum_liststatus = {
+    "TaskListStatus", 0, N(liststatus_names), liststatus_names};
+/* [Flags] TaskReminderType: single flags by name; a combination (a weekly
+ * reminder on some weekdays) is written as its number. */
+static const char *const reminder_names[] = {
+    "NoReminder", "Once", "Daily", NULL, "Weekly", NULL, NULL, NULL,
+    "Monthly", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "Minutely", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "Hourly", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "Yearly"};
+static const struct od_enum enum_remindertype = {
+    "ReminderType", 0, N(reminder_names), reminder_names};
+
+#define RO_FIELD(name, wire, enm)                                            \
+    {name, NULL, wire, enm, OD_F_RO, NULL, 0, 0, NULL}
+
+/* ---- tasklists ------------------------------------------------------------ */
+
+static const struct od_field tasklist_fields[] = {
+    {"TaskListNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
+     NULL},
+    RO_FIELD("Descript", OD_W_TEXT, NULL),
+    RO_FIELD("Parent", OD_W_INT, NULL),
+    RO_FIELD("DateTL", OD_W_DATE, NULL),
+    RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
+    RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
+    RO_FIELD("FromNum", OD_W_INT, NULL),
+    RO_FIELD("ObjectType", OD_W_ENUM, &enum_objecttype),
+    RO_FIELD("DateTimeEntry", OD_W_DATETIME, NULL),
+    RO_FIELD("TaskListStatus", OD_W_ENUM, &enum_liststatus),
+};
+
+static const struct od_filter tasklist_filters[] = {
+    {"TaskListStatus", "t.TaskListStatus = ?", OD_W_ENUM, &enum_liststatus, 0,
+     0, NULL},
+};
+
+const struct od_resource od_res_tasklists = {
+    .name = "tasklists", .table = "tasklist", .pk = "TaskListNum",
+    .fields = tasklist_fields, .nfields = N(tasklist_fields),
+    .filters = tasklist_filters, .nfilters = N(tasklist_filters),
+    .ops = OD_OP_GET_LIST, .missing = "TaskList not found.",
+};
+
+/* ---- tasks ---------------------------------------------------------------- */
+
+static const struct od_field task_fields[] = {
+    {"TaskNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
+    {"TaskListNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
+     NULL},
+    RO_FIELD("DateTask", OD_W_DATE, NULL),
+    {"KeyNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
+    {"Descript", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    {"TaskStatus", NULL, OD_W_ENUM, &enum_taskstatus, OD_F_NOPOST, NULL, 0, 0,
+     NULL},
+    RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
+    RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
+    RO_FIELD("FromNum", OD_W_INT, NULL),
+    {"ObjectType", NULL, OD_W_ENUM, &enum_objecttype, 0, "None", 0, 0, NULL},
+    {"DateTimeEntry", NULL, OD_W_DATETIME, NULL, 0, NULL, 0, 0, NULL},
+    {"UserNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
+     NULL},
+    RO_FIELD("DateTimeFinished", OD_W_DATETIME, NULL),
+    {"PriorityDefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
+     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 33"},
+    RO_FIELD("ReminderGroupId", OD_W_TEXT, NULL),
+    RO_FIELD("ReminderType", OD_W_ENUM, &enum_remindertype),
+    RO_FIELD("ReminderFrequency", OD_W_INT, NULL),
+    {"DateTimeOriginal", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL,
+     0, 0, NULL},
+    {"SecDateTEdit", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, 0,
+     0, NULL},
+    {"DescriptOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    RO_FIELD("IsReadOnly", OD_W_BOOL, NULL),
+};
+
+static const struct od_filter task_filters[] = {
+    {"TaskListNum", "t.TaskListNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"KeyNum", "t.KeyNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"ObjectType", "t.ObjectType = ?", OD_W_ENUM, &enum_objecttype, 0, 0,
+     NULL},
+    {"TaskStatus", "t.TaskStatus = ?", OD_W_ENUM, &enum_taskstatus, 0, 0,
+     NULL},
+    /* absent: the previous 14 days (the database's clock) */
+    {"DateTimeOriginal",
+     "t.DateTimeOriginal >= COALESCE(NULLIF(?, '0001-01-01 00:00:00'), "
+     "NOW() - INTERVAL 14 DAY)",
+     OD_W_DATETIME, NULL, 0, 0, "0001-01-01 00:00:00"},
+};
+
+static const struct od_sqldefault task_defaults[] = {
+    {"DateTimeEntry", "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')", NULL},
+    /* the TaskPriorities definition marked default ("D"), else the first */
+    {"PriorityDefNum", "SELECT DefNum FROM definition WHERE Category = 33 "
+                       "AND IsHidden = 0 ORDER BY ItemValue = 'D' DESC, "
+                       "ItemOrder, DefNum LIMIT 1", NULL},
+};
+
+static const struct od_check task_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "tasklist WHERE TaskListNum = ?)", "TaskListNum", 400,
+     "TaskListNum is invalid."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "userod WHERE UserNum = ?)", "UserNum", 400,
+     "UserNum is invalid."},
+    /* a KeyNum must name a row of its ObjectType (both given) */
+    {OD_OP_POST | OD_OP_PUT,
+     "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM patient "
+     "WHERE PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 FROM appointment "
+     "WHERE AptNum = ?))", "ObjectType,KeyNum,ObjectType,KeyNum", 400,
+     "KeyNum is invalid."},
+};
+
+const struct od_resource od_res_tasks = {
+    .name = "tasks", .table = "task", .pk = "TaskNum",
+    .fields = task_fields, .nfields = N(task_fields),
+    .filters = task_filters, .nfilters = N(task_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
+    .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
+    .log_noun = "Task",
+    .sqldefaults = task_defaults, .nsqldefaults = N(task_defaults),
+    .checks = task_checks, .nchecks = N(task_checks),
+};
+
+/* ---- tasknotes ------------------------------------------------------------ */
+
+static const struct od_field tasknote_fields[] = {
+    {"TaskNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
+     NULL},
+    {"TaskNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
+    {"UserNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
+    {"DateTimeNote", NULL, OD_W_DATETIME, NULL, OD_F_NOPOST, NULL, 0, 0, NULL},
+    {"Note", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+};
+
+static const struct od_filter tasknote_filters[] = {
+    {"TaskNum", "t.TaskNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {"UserNum", "t.UserNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+static const struct od_sqldefault tasknote_defaults[] = {
+    {"DateTimeNote", "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')", NULL},
+};
+
+static const struct od_check tasknote_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
+                 "WHERE TaskNum = ?)", "TaskNum", 404, "Task not found."},
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+                 "userod WHERE UserNum = ?)", "UserNum", 400,
+     "UserNum is invalid."},
+    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE TRIM(?) = ''", "Note", 400,
+     "Note cannot be blank."},
+};
+
+const struct od_resource od_res_tasknotes = {
+    .name = "tasknotes", .table = "tasknote", .pk = "TaskNoteNum",
+    .fields = tasknote_fields, .nfields = N(tasknote_fields),
+    .filters = tasknote_filters, .nfilters = N(tasknote_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
+    .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
+    .log_noun = "TaskNote",
+    .sqldefaults = tasknote_defaults, .nsqldefaults = N(tasknote_defaults),
+    .checks = tasknote_checks, .nchecks = N(tasknote_checks),
+};
+
+/* ---- quickpastecats, quickpastenotes -------------------------------------- */
+
+static const struct od_field quickpastecat_fields[] = {
+    {"QuickPasteCatNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
+     NULL},
+    RO_FIELD("Description", OD_W_TEXT, NULL),
+    RO_FIELD("ItemOrder", OD_W_INT, NULL),
+    RO_FIELD("DefaultForTypes", OD_W_TEXT, NULL),
+};
+
+const struct od_resource od_res_quickpastecats = {
+    .name = "quickpastecats", .table = "quickpastecat",
+    .pk = "QuickPasteCatNum",
+    .fields = quickpastecat_fields, .nfields = N(quickpastecat_fields),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    .missing = "QuickPasteCat not found.",
+};
+
+static const struct od_field quickpastenote_fields[] = {
+    {"QuickPasteNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0,
+     0, NULL},
+    RO_FIELD("QuickPasteCatNum", OD_W_INT, NULL),
+    RO_FIELD("ItemOrder", OD_W_INT, NULL),
+    RO_FIELD("Note", OD_W_TEXT, NULL),
+    RO_FIELD("Abbreviation", OD_W_TEXT, NULL),
+};
+
+const struct od_resource od_res_quickpastenotes = {
+    .name = "quickpastenotes", .table = "quickpastenote",
+    .pk = "QuickPasteNoteNum",
+    .fields = quickpastenote_fields, .nfields = N(quickpastenote_fields),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    .missing = "QuickPasteNote not found.",
+};
+
+/* ---- autonotes, autonotecontrols ------------------------------------------ */
+
+static const struct od_field autonote_fields[] = {
+    {"AutoNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
+     NULL},
+    {"AutoNoteName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 50,
+     0, NULL},
+    {"MainText", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    /* an AutoNoteCats (41) definition, 0 for none */
+    {"Category", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
+     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 41"},
+    {"category", "COALESCE(cat.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
+     0, 0, NULL},
+};
+
+static const struct od_filter autonote_filters[] = {
+    {"Category", "t.Category = ?", OD_W_INT, NULL, 0, 0, NULL},
+};
+
+const struct od_resource od_res_autonotes = {
+    .name = "autonotes", .table = "autonote", .pk = "AutoNoteNum",
+    .joins = "LEFT JOIN definition cat ON cat.DefNum = t.Category",
+    .fields = autonote_fields, .nfields = N(autonote_fields),
+    .filters = autonote_filters, .nfilters = N(autonote_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
+    .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
+    .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNote",
+};
+
+/* AutoNoteControl.ControlType: text, one of these names exactly. */
+static int check_controltype(const char *s)
+{
+    return strcmp(s, "Text") == 0 || strcmp(s, "OneResponse") == 0 ||
+           strcmp(s, "MultiResponse") == 0;
+}
+
+static const struct od_field autonotecontrol_fields[] = {
+    {"AutoNoteControlNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0,
+     0, NULL},
+    {"Descript", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 50, 0,
+     NULL},
+    {"ControlType", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 50,
+     0, NULL, check_controltype},
+    {"ControlLabel", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL,
+     255, 0, NULL},
+    {"ControlOptions", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+};
+
+static const struct od_check autonotecontrol_checks[] = {
+    /* ControlOptions: required unless the ControlType is Text */
+    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 'Text' AND "
+                 "COALESCE(?, '') = ''", "ControlType,?ControlOptions", 400,
+     "ControlOptions is required."},
+};
+
+const struct od_resource od_res_autonotecontrols = {
+    .name = "autonotecontrols", .table = "autonotecontrol",
+    .pk = "AutoNoteControlNum",
+    .fields = autonotecontrol_fields, .nfields = N(autonotecontrol_fields),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS,
+    .missing = "AutoNoteControl not found.",
+    .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
+    .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
+    .checks = autonotecontrol_checks, .nchecks = N(autonotecontrol_checks),
+};
