@@ -2,6 +2,7 @@
  * the request path (route -> credentials -> permission -> handler), and
  * a graceful stop. Everything here runs on the event-loop thread. */
 #include "http/server-internal.h"
+#include "http/relay-internal.h"
 #include "auth/cred-internal.h"
 #include "features/events-internal.h"
 #include "db/db-internal.h"
@@ -356,6 +357,9 @@ static void on_request(struct evhttp_request *ev, void *arg)
         odapi_reply_error(req, 503, "The server is shutting down.");
         return;
     }
+    /* Cloud relay: the far side checks everything below itself. */
+    if (srv->relay && od_relay_request(srv->relay, req))
+        return;
     /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
      * DELETE without a body may leave it out (docs/http.md). */
     ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
@@ -589,6 +593,30 @@ static int start_listeners(odapi_server *srv)
     return ODAPI_OK;
 }
 
+/* Only clients whose certificate the CA file vouches for get through
+ * the handshake (a hosted API Service refusing unknown workstations,
+ * docs/cloud.md). */
+static int require_client_certs(odapi_server *srv, SSL_CTX *ctx)
+{
+    static const unsigned char sid[] = "odapi";
+    const char *ca = srv->cfg->tls_client_ca;
+    STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca);
+    if (!names || SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
+        if (names)
+            sk_X509_NAME_pop_free(names, X509_NAME_free);
+        set_err(srv, "cannot load the client CA file %s (PEM certificates)",
+                ca);
+        ERR_clear_error();
+        return ODAPI_E_CONFIG;
+    }
+    SSL_CTX_set_client_CA_list(ctx, names);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+                                SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    /* resumed sessions must carry the same verdict */
+    SSL_CTX_set_session_id_context(ctx, sid, sizeof sid - 1);
+    return ODAPI_OK;
+}
+
 static int setup_tls(odapi_server *srv)
 {
     const odapi_config *cfg = srv->cfg;
@@ -609,6 +637,10 @@ static int setup_tls(odapi_server *srv)
         set_err(srv, "cannot load the TLS key %s (or it does not match the "
                      "certificate): %s", cfg->tls_key,
                 ERR_reason_error_string(ERR_get_error()));
+        SSL_CTX_free(ctx);
+        return ODAPI_E_CONFIG;
+    }
+    if (cfg->tls_client_ca && require_client_certs(srv, ctx) != ODAPI_OK) {
         SSL_CTX_free(ctx);
         return ODAPI_E_CONFIG;
     }
@@ -726,7 +758,14 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
     }
     if ((rc = setup_tls(srv)) != ODAPI_OK)
         return rc;
-    od_register_builtin_routes(srv);
+    if (srv->cfg->mode == ODAPI_MODE_RELAY || srv->cfg->relay_url) {
+        if (!(srv->relay = od_relay_new(srv, err, sizeof err))) {
+            set_err(srv, "%s", err);
+            return ODAPI_E_CONFIG;
+        }
+    } else {
+        od_register_builtin_routes(srv);
+    }
     srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
     if (!srv->cred) {
         set_err(srv, "%s", err);
@@ -832,6 +871,8 @@ static void finish_stop(odapi_server *srv)
         srv->http = NULL;
         srv->nbound = 0;
     }
+    od_relay_free(srv->relay); /* after evhttp: its clients are gone */
+    srv->relay = NULL;
     sweep(srv, 1);
     if (srv->sweep_ev) {
         event_free(srv->sweep_ev);
@@ -959,6 +1000,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
     }
     if (srv->http)
         evhttp_free(srv->http);
+    od_relay_free(srv->relay);
     sweep(srv, 1);
     if (srv->db)
         od_db_close(srv->db);
