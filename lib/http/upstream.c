@@ -400,6 +400,10 @@ static int start_tls(struct up_conn *c)
     SSL *ssl = od_hc_ssl_new(p->cfg.ctx, &p->origin);
     if (!ssl)
         return -1;
+    /* A close without close_notify is an end of the connection like any
+     * other (evhttp sends none): an answer cut short is still seen as such
+     * by its length or chunks. OpenSSL 3 would report an error instead. */
+    SSL_set_options(ssl, SSL_OP_IGNORE_UNEXPECTED_EOF);
     bufferevent_setfd(c->bev, -1); /* the socket is the TLS one's now */
     tls = bufferevent_openssl_socket_new(p->cfg.base, fd, ssl,
                                          BUFFEREVENT_SSL_CONNECTING,

@@ -440,6 +440,70 @@ def test_chunked_answer_is_passed_on(fake_far, relays, certs):
     assert st == 200 and data == b"".join(parts)
 
 
+def test_answer_ending_with_the_connection_is_passed_on(fake_far, relays,
+                                                        certs):
+    body = b'["' + b"z" * 300000 + b'"]'
+
+    def answer(h, _):
+        h.send_response(200)
+        h.send_header("Connection", "close")
+        h.end_headers()
+        h.wfile.write(body)
+        h.close_connection = True
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    for _ in range(2):  # the far connection is not kept: a new one next
+        st, data, resp = raw_relay(r, "GET", "x")
+        assert (st, data) == (200, body)
+
+
+def test_head_and_no_content_answers(fake_far, relays, certs):
+    def answer(h, body):
+        if h.command == "HEAD":
+            h.send_response(200)
+            h.send_header("Content-Length", "1234")
+            h.end_headers()
+        else:
+            h.send_response(204)
+            h.end_headers()
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    c = r.conn()
+    c.request("HEAD", "/api/v1/patients/1")
+    resp = c.getresponse()
+    assert resp.status == 200 and resp.getheader("Content-Length") == "1234"
+    assert resp.read() == b""
+    c.request("DELETE", "/api/v1/patients/1")  # same connection
+    resp = c.getresponse()
+    assert resp.status == 204 and resp.read() == b""
+    c.close()
+    assert [x[0] for x in f.seen] == ["HEAD", "DELETE"]
+
+
+def test_answer_breaking_off_closes_the_client_connection(fake_far, relays,
+                                                          certs):
+    def answer(h, body):
+        h.send_response(200)
+        h.send_header("Content-Length", "100000")
+        h.end_headers()
+        h.wfile.write(b"x" * 5000)
+        h.wfile.flush()
+        h.close_connection = True
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    c = r.conn()
+    c.request("GET", "/api/v1/patients/1")
+    resp = c.getresponse()
+    assert resp.status == 200  # the head had gone out already
+    with pytest.raises(http.client.IncompleteRead):
+        resp.read()
+    c.close()
+    # and the relay goes on serving (its probe breaks off the same way)
+    st, body, _ = r.request("GET", "", auth=None)
+    assert st == 503 and body["mode"] == "Cloud relay"
+    assert "closed before the answer ended" in body["remoteError"]
+
+
 @pytest.mark.parametrize("bad", [
     b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked"
     b"\r\n\r\nhello",
