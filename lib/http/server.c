@@ -621,6 +621,12 @@ static int setup_tls(odapi_server *srv)
 {
     const odapi_config *cfg = srv->cfg;
     SSL_CTX *ctx;
+    if (!cfg->tls_cert && cfg->tls_client_ca) {
+        set_err(srv, "client certificates (%s) are asked for over HTTPS "
+                     "only: give a TLS certificate and key too",
+                cfg->tls_client_ca);
+        return ODAPI_E_CONFIG;
+    }
     if (!cfg->tls_cert)
         return ODAPI_OK;
     if (!(ctx = SSL_CTX_new(TLS_server_method())))
