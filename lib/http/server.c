@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,6 +538,14 @@ static int bind_one(odapi_server *srv, const char *addr, unsigned port,
         set_err(srv, "cannot listen on %s port %u: %s", addr, port,
                 strerror(e));
         return ODAPI_E_LISTEN;
+    }
+    /* Accepted sockets inherit it. Over TLS each piece of an answer (head,
+     * body) leaves as its own record and send(); Nagle would hold the
+     * second until the client's delayed ACK, 40 ms later. */
+    {
+        int one = 1;
+        setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
+                   sizeof one);
     }
     if (!(bs = evhttp_bind_listener(srv->http, l))) {
         evconnlistener_free(l);
