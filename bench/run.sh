@@ -16,6 +16,7 @@
 #   BENCH_DATA     [bench/data]  seeded databases (absolute path)
 #   BENCH_DOC      [docs/PERFORMANCE.md]  where the dated section goes
 #                            (empty: do not append)
+#   BENCH_RELAY    [1]       0 skips the Cloud relay scenario (server backend)
 # Must be run from the top of the tree after `make OPT=-O3 all`.
 set -eu
 
@@ -48,6 +49,7 @@ if [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ]; then want=$hard; fi
 ulimit -Sn "$want" 2>/dev/null || true
 
 SERVER_PID=
+FAR_PID=
 DB_STARTED=
 
 cleanup() {
@@ -55,6 +57,11 @@ cleanup() {
         kill -TERM "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
+    fi
+    if [ -n "$FAR_PID" ]; then
+        kill -TERM "$FAR_PID" 2>/dev/null || true
+        wait "$FAR_PID" 2>/dev/null || true
+        FAR_PID=
     fi
     if [ -n "$DB_STARTED" ]; then
         sh "$ROOT/bench/mariadb.sh" stop "$DATA/server" || true
@@ -71,7 +78,7 @@ log() { echo "bench: $*" >&2; }
 # This run's own copy of odlocal and the library (its rpath is
 # $ORIGIN/../lib), so a rebuild in the tree during the run changes nothing.
 mkdir -p "$OUT/bin" "$OUT/lib"
-cp bin/odlocal "$OUT/bin/"
+cp bin/odlocal bin/odservice "$OUT/bin/"
 cp -P lib/libodapi.so* "$OUT/lib/"
 ODLOCAL=$OUT/bin/odlocal
 
@@ -243,6 +250,7 @@ bench_backend() {
     reset_peak "$pid"
     l=$(run_wrk "s1-$backend" "$CONNS" "$SECS" "$URL" patient "$maxpat")
     record "$backend" "1 GET /patients/{PatNum}" "$CONNS" "$l" "$DB_CEIL_RPS" "$(rss_kb "$pid" VmHWM)"
+    [ "$backend" != server ] || S1_DIRECT_RPS=$(kv rps "$l")
     drain
 
     reset_peak "$pid"
@@ -365,6 +373,55 @@ db_ceiling() {
     done
 }
 
+# ---- the Cloud relay (docs/cloud.md) ------------------------------------------------
+
+# Scenario 1 through odlocal --relay in front of odservice over TLS (both
+# on this machine, certificates made here), as a ratio to scenario 1
+# direct measured in this run; scenario 1 straight to odservice over TLS
+# too, which shows the relay's own cost apart from TLS's.
+S1_DIRECT_RPS=-
+bench_relay() {
+    d=$OUT/relay
+    mkdir -p "$d"
+    (cd "$d" &&
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca \
+            -keyout ca.key -out ca.pem &&
+        openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+            -keyout server.key -out server.csr &&
+        printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+            -CAcreateserial -days 2 -extfile server.ext -out server.pem) \
+        >"$d/openssl.log" 2>&1 || { log "relay: openssl failed"; return 0; }
+    printf '{"keys":[{"DeveloperKey":"%s","CustomerKey":"%s","DeveloperName":"Bench","Permissions":"all"}]}\n' \
+        "${DEMO_KEY%/*}" "${DEMO_KEY#*/}" >"$d/keys.json"
+    printf '<ConnectionSettings><DatabaseConnection><ComputerName>%s</ComputerName><Database>%s</Database><User>root</User><Password></Password><DatabaseType>MySql</DatabaseType><Note>DentalOffice</Note></DatabaseConnection><LogLevelOfApplication>Error</LogLevelOfApplication><OdapiKeysFile>%s</OdapiKeysFile><OdapiTlsCertificate>%s</OdapiTlsCertificate><OdapiTlsKey>%s</OdapiTlsKey></ConnectionSettings>\n' \
+        "$SOCK" "$DBNAME" "$d/keys.json" "$d/server.pem" "$d/server.key" >"$d/far.xml"
+    start_server far "$OUT/bin/odservice" --config "$d/far.xml" --listen 127.0.0.1 \
+        --port 0 --pool "$POOL" --max-connections 4096 --no-events
+    FAR_PID=$SERVER_PID
+    SERVER_PID=
+    farport=$(sed -n 's|.*Base URL: https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$OUT/far.out" | head -n 1)
+    start_server relay "$ODLOCAL" --relay "https://127.0.0.1:$farport" \
+        --relay-ca "$d/ca.pem" --port 0 --max-connections 4096 --log-level Error
+    rpid=$SERVER_PID
+    if [ "$WARM" -gt 0 ]; then
+        run_wrk warm-relay "$CONNS" "$WARM" "$URL" patient "$maxpat" >/dev/null
+    fi
+    drain
+    reset_peak "$rpid"
+    l=$(run_wrk s1-relay "$CONNS" "$SECS" "$URL" patient "$maxpat")
+    record server "1 GET /patients/{PatNum} via the Cloud relay (ceiling: direct)" \
+        "$CONNS" "$l" "$S1_DIRECT_RPS" "$(rss_kb "$rpid" VmHWM)"
+    drain
+    l=$(run_wrk s1-tls "$CONNS" "$SECS" "https://127.0.0.1:$farport" patient "$maxpat")
+    record server "1 GET /patients/{PatNum} to odservice over TLS (ceiling: direct)" \
+        "$CONNS" "$l" "$S1_DIRECT_RPS" "$(rss_kb "$FAR_PID" VmHWM)"
+    stop_server
+    kill -TERM "$FAR_PID" 2>/dev/null || true
+    wait "$FAR_PID" 2>/dev/null || true
+    FAR_PID=
+}
+
 # ---- the server backend ----------------------------------------------------------
 
 SOCK=
@@ -388,6 +445,9 @@ server)
     # odlocal answers the demo pair on a server database only when told to
     bench_backend server "$ODLOCAL" --db-socket "$SOCK" --db-name "$DBNAME" \
         --demo-key "$DEMO_KEY" --port 0 --pool "$POOL" --max-connections 4096 --log-level Error
+    if [ "${BENCH_RELAY:-1}" != 0 ]; then
+        bench_relay
+    fi
     # the bench's own commlogs go again, so every run starts from the seed
     mariadb --no-defaults -S "$SOCK" -uroot "$DBNAME" -e \
         "DELETE FROM commlog WHERE Note = 'bench: called, left a message'" || true

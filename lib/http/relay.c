@@ -54,6 +54,7 @@ struct rreq {
     struct od_up_req *up;
     struct evbuffer *hbody;          /* health: the far side's answer */
     int health, started, depth, gone, hstatus, idempotent;
+    int status;                      /* the far side's, until it is sent */
     struct rreq *prev, *next;
 };
 
@@ -111,7 +112,10 @@ static struct evbuffer *request_headers(struct evhttp_request *ev)
             strcasecmp(kv->key, "Content-Length") == 0 ||
             strcasecmp(kv->key, "Expect") == 0)
             continue;
-        if (evbuffer_add_printf(b, "%s: %s\r\n", kv->key, kv->value) < 0) {
+        if (evbuffer_add(b, kv->key, strlen(kv->key)) ||
+            evbuffer_add(b, ": ", 2) ||
+            evbuffer_add(b, kv->value, strlen(kv->value)) ||
+            evbuffer_add(b, "\r\n", 2)) {
             evbuffer_free(b);
             return NULL;
         }
@@ -297,12 +301,20 @@ static void on_head(void *arg, const struct od_up_head *h)
                              "Connection");
     if (rr->req->srv->stopping)
         evhttp_add_header(out, "Connection", "close");
+    rr->status = h->status;
+}
+
+/* The head goes to the client with the first piece of the body, or at the
+ * end: one write for a small answer instead of two, and until then a
+ * failure can still be answered with a JSON string. */
+static void start_reply(struct rreq *rr)
+{
+    if (rr->started)
+        return;
     rr->started = 1;
     rr->req->replied = 1;
-    rr->req->status = h->status;
-    rr_enter(rr);
-    evhttp_send_reply_start(ev, h->status, NULL);
-    rr_leave(rr); /* upstream learns of a client gone from od_up_cancel */
+    rr->req->status = rr->status;
+    evhttp_send_reply_start(rr->req->ev, rr->status, NULL);
 }
 
 /* The client has taken the last piece: read on. */
@@ -321,7 +333,9 @@ static void on_data(void *arg, struct evbuffer *body)
     if (!ev)
         return;
     rr_enter(rr);
-    evhttp_send_reply_chunk_with_cb(ev, body, on_flushed, rr);
+    start_reply(rr);
+    if (rr->req->ev)
+        evhttp_send_reply_chunk_with_cb(ev, body, on_flushed, rr);
     if (rr_leave(rr))
         return;
     /* taken: wait until the client has it. Not taken (no body goes with
@@ -398,8 +412,15 @@ static void on_done(void *arg, enum od_up_error e, const char *why,
         note_reachable(rr->relay, 1, NULL);
     rr_enter(rr);
     if (e == OD_UP_OK && rr->req->ev) {
+        struct evhttp_request *ev = rr->req->ev;
         rr_release_client(rr);
-        evhttp_send_reply_end(rr->req->ev);
+        if (rr->started) {
+            evhttp_send_reply_end(ev);
+        } else { /* no body: the head alone */
+            rr->req->replied = 1;
+            rr->req->status = rr->status;
+            evhttp_send_reply(ev, rr->status, NULL, NULL);
+        }
         rr->req->ev = NULL;
         rr->gone = 1;
     } else if (e == OD_UP_OK) {
@@ -408,6 +429,10 @@ static void on_done(void *arg, enum od_up_error e, const char *why,
         relay_log(rr->relay, ODAPI_LOG_INFO, "relay: %s %s: %s",
                   rr->req->method, rr->req->path, why);
         error_message(rr, e, why, msg, sizeof msg);
+        /* the far side's head may be waiting there: not for this answer */
+        if (rr->req->ev)
+            evhttp_clear_headers(
+                evhttp_request_get_output_headers(rr->req->ev));
         rr_reply_error(rr, error_status(e), msg);
     } else {
         relay_log(rr->relay, ODAPI_LOG_WARNING,

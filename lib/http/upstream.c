@@ -8,15 +8,17 @@
  * takes an idle connection, else opens one, else waits in a FIFO queue;
  * its own timer bounds everything from od_up_send() to done.
  *
- * Flow control rests on the bufferevent's read high-water mark: while the
- * caller does not want data, the answer stays in the connection's input
- * buffer, which stops reading the socket at OD_UP_WINDOW bytes.
+ * Flow control: while the caller does not want data, the answer stays in
+ * the connection's input buffer, and the socket is not read once that
+ * holds OD_UP_WINDOW bytes.
  */
 #include "core/odapi-internal.h"
 #include "http/http-client-internal.h"
 #include "http/upstream-internal.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,6 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/util.h>
 #include <openssl/err.h>
@@ -39,10 +40,18 @@ enum cpart { K_SIZE, K_DATA, K_CRLF, K_TRAILER };
 
 struct up_conn {
     struct od_up_pool *pool;
-    struct bufferevent *bev;
+    struct bufferevent *connecting; /* the TCP connect only */
+    evutil_socket_t fd;
+    struct event *rev, *wev;     /* the socket: readable, writable */
+    struct event *tmo;           /* connect, handshake and idle limits */
     struct event *kick;          /* re-run the parser after od_up_want(1) */
+    SSL *ssl;                    /* NULL for http */
+    BIO *rbio, *wbio;            /* memory BIOs: records in, records out */
+    struct evbuffer *in;         /* the answer as it comes (plaintext) */
+    struct evbuffer *out;        /* bytes the socket has not taken yet */
+    struct evbuffer *sending;    /* the request's plaintext still to send */
     enum cstate state;
-    int tls_phase;               /* connecting: TCP is up, TLS handshake on */
+    int handshaking, read_paused;
     uint64_t connect_start_ms;
     int reused;                  /* has carried a whole exchange */
     int keep;                    /* may carry the next one */
@@ -86,10 +95,7 @@ struct od_up_pool {
 
 static void conn_close(struct up_conn *c);
 static void conn_fail(struct up_conn *c, enum od_up_error e, const char *why);
-static void on_read(struct bufferevent *bev, void *arg);
-static void on_event(struct bufferevent *bev, short what, void *arg);
 static void dispatch(struct od_up_req *r);
-static int start_tls(struct up_conn *c);
 static void pump(struct up_conn *c);
 
 /* ---- requests ---------------------------------------------------------------- */
@@ -203,7 +209,29 @@ static void req_fail_later(struct od_up_req *r, enum od_up_error e,
     event_active(r->timer, EV_TIMEOUT, 1);
 }
 
-/* ---- connections ------------------------------------------------------------- */
+/* ---- connections: TCP, then TLS through memory BIOs ------------------------------
+ * The TCP connect (and name resolution) is a socket bufferevent's; then the
+ * socket is ours. TLS records pass through two memory BIOs: what arrives
+ * is read with one read() per readiness and fed to OpenSSL, what OpenSSL
+ * writes is sent at once with one send(). bufferevent_openssl would read
+ * each record's 5-byte header and body with a read() each, and schedule
+ * every write for the next turn of the loop with two epoll_ctl() around
+ * it: on a small answer that is most of the relay's cost. */
+
+#define READ_CHUNK (16 * 1024 + 512) /* one TLS record and its overhead */
+
+/* A request's head and body leave as one record and one send(): Nagle
+ * must not hold a second segment for the far side's delayed ACK. */
+static void set_nodelay(evutil_socket_t fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static int retriable(int err)
+{
+    return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
 
 static void conn_unlink(struct up_conn *c)
 {
@@ -224,8 +252,20 @@ static void conn_close(struct up_conn *c)
 {
     struct od_up_pool *p = c->pool;
     conn_unlink(c);
-    bufferevent_free(c->bev);
+    if (c->connecting)
+        bufferevent_free(c->connecting);
+    if (c->rev)
+        event_free(c->rev);
+    if (c->wev)
+        event_free(c->wev);
+    event_free(c->tmo);
     event_free(c->kick);
+    if (c->ssl)
+        SSL_free(c->ssl); /* and its BIOs */
+    if (c->fd >= 0)
+        evutil_closesocket(c->fd);
+    evbuffer_free(c->in);
+    evbuffer_free(c->out);
     free(c);
     if (p->whead && p->nconns < p->cfg.max_conns) {
         struct od_up_req *r = p->whead;
@@ -234,18 +274,283 @@ static void conn_close(struct up_conn *c)
     }
 }
 
-static void set_timeout(struct bufferevent *bev, int ms)
+static void set_timer(struct up_conn *c, int ms)
 {
     struct timeval tv;
+    if (ms <= 0) {
+        evtimer_del(c->tmo);
+        return;
+    }
     tv.tv_sec = ms / 1000;
     tv.tv_usec = (ms % 1000) * 1000;
-    bufferevent_set_timeouts(bev, &tv, &tv);
+    evtimer_add(c->tmo, &tv);
+}
+
+static int connect_left_ms(const struct up_conn *c)
+{
+    uint64_t spent = od_now_ms() - c->connect_start_ms;
+    return spent < (uint64_t)c->pool->cfg.connect_ms
+               ? c->pool->cfg.connect_ms - (int)spent : 1;
+}
+
+/* Send what is waiting in c->out; the rest when the socket takes it. */
+static int flush_out(struct up_conn *c)
+{
+    while (evbuffer_get_length(c->out) > 0) {
+        int n = evbuffer_write(c->out, c->fd);
+        if (n > 0)
+            continue;
+        if (n < 0 && retriable(EVUTIL_SOCKET_ERROR())) {
+            event_add(c->wev, NULL);
+            return 0;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* Send the records OpenSSL wrote: straight from the BIO when nothing
+ * waits before them (the usual case: no copy), else after what waits. */
+static int flush_tls(struct up_conn *c)
+{
+    char *p;
+    long n = BIO_get_mem_data(c->wbio, &p);
+    ev_ssize_t sent = 0;
+    if (n <= 0)
+        return flush_out(c);
+    if (evbuffer_get_length(c->out) == 0) {
+        sent = send(c->fd, p, (size_t)n, MSG_NOSIGNAL);
+        if (sent < 0 && !retriable(EVUTIL_SOCKET_ERROR()))
+            return -1;
+        if (sent < 0)
+            sent = 0;
+    }
+    if (sent < n && evbuffer_add(c->out, p + sent, (size_t)(n - sent)))
+        return -1;
+    (void)BIO_reset(c->wbio);
+    return flush_out(c);
+}
+
+#define SEND_AHEAD (256 * 1024) /* encrypted bytes waiting for the socket */
+
+/* Encrypt and send what is left of c->sending while the socket keeps up;
+ * the rest when it is writable again (a big request body is not held
+ * twice, as plaintext and as records). */
+static int send_more(struct up_conn *c)
+{
+    struct evbuffer *b = c->sending;
+    size_t len;
+    while (b && (len = evbuffer_get_length(b)) > 0 &&
+           evbuffer_get_length(c->out) < SEND_AHEAD) {
+        int n = (int)(len < 16384 ? len : 16384);
+        unsigned char *p = evbuffer_pullup(b, n);
+        if (!p || SSL_write(c->ssl, p, n) != n)
+            return -1;
+        evbuffer_drain(b, (size_t)n);
+        if (flush_tls(c) != 0)
+            return -1;
+    }
+    if (b && evbuffer_get_length(b) == 0)
+        c->sending = NULL;
+    return 0;
+}
+
+/* Send plaintext: moved out of b, or left there when keep (a request kept
+ * for a second attempt, at most 64 KiB). A small request, head and body,
+ * goes out as one record and one send(). */
+static int conn_send(struct up_conn *c, struct evbuffer *b, int keep)
+{
+    size_t total = evbuffer_get_length(b), off;
+    unsigned char *p;
+    if (!c->ssl) {
+        if (keep)
+            evbuffer_add(c->out, evbuffer_pullup(b, -1), total);
+        else
+            evbuffer_add_buffer(c->out, b);
+        return flush_out(c);
+    }
+    if (!keep) {
+        c->sending = b;
+        return send_more(c);
+    }
+    p = evbuffer_pullup(b, -1);
+    for (off = 0; off < total; off += 16384) {
+        int n = (int)(total - off < 16384 ? total - off : 16384);
+        if (SSL_write(c->ssl, p + off, n) != n)
+            return -1;
+    }
+    return flush_tls(c);
+}
+
+/* Decrypt what has come, up to the window; 0, or -1 on a TLS error. A
+ * record at a time through the stack: a small answer then costs no 16 KiB
+ * buffer of its own. */
+static int decrypt(struct up_conn *c)
+{
+    char buf[16384];
+    while (evbuffer_get_length(c->in) < OD_UP_WINDOW) {
+        int r = SSL_read(c->ssl, buf, (int)sizeof buf);
+        if (r > 0) {
+            if (evbuffer_add(c->in, buf, (size_t)r))
+                return -1;
+            continue;
+        }
+        switch (SSL_get_error(c->ssl, r)) {
+        case SSL_ERROR_WANT_READ:
+            return flush_tls(c); /* TLS 1.3 may answer a key update */
+        case SSL_ERROR_ZERO_RETURN:
+            c->eof = 1; /* close_notify */
+            return 0;
+        default:
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Stop reading the socket while the caller does not take the answer:
+ * at most a window of it waits here (and a read's worth in the BIO). */
+static void read_pause(struct up_conn *c, int pause)
+{
+    if (pause == c->read_paused)
+        return;
+    c->read_paused = pause;
+    if (pause)
+        event_del(c->rev);
+    else
+        event_add(c->rev, NULL);
+}
+
+static void conn_ready(struct up_conn *c);
+static void conn_idle(struct up_conn *c);
+
+static void handshake(struct up_conn *c)
+{
+    int r = SSL_do_handshake(c->ssl), e;
+    char why[160];
+    if (flush_tls(c) != 0) {
+        conn_fail(c, OD_UP_E_TLS, "cannot send the TLS handshake");
+        return;
+    }
+    if (r == 1) {
+        c->handshaking = 0;
+        conn_ready(c);
+        return;
+    }
+    e = SSL_get_error(c->ssl, r);
+    if (e == SSL_ERROR_WANT_READ)
+        return;
+    why[0] = '\0';
+    od_hc_tls_why(c->ssl, ERR_peek_last_error(), why, sizeof why);
+    ERR_clear_error();
+    conn_fail(c, OD_UP_E_TLS, why[0] ? why : "the TLS handshake failed");
+}
+
+/* The far side closed, or the socket failed. */
+static void conn_ended(struct up_conn *c, int err)
+{
+    char why[160];
+    if (c->state == C_IDLE) {
+        conn_close(c);
+        return;
+    }
+    if (c->handshaking) {
+        snprintf(why, sizeof why, "the connection was closed during the TLS "
+                                  "handshake%s%s", err ? ": " : "",
+                 err ? evutil_socket_error_to_string(err) : "");
+        conn_fail(c, OD_UP_E_TLS, why);
+        return;
+    }
+    c->eof = 1; /* the answer may still be complete */
+    pump(c);
+}
+
+static void on_readable(evutil_socket_t fd, short what, void *arg)
+{
+    struct up_conn *c = arg;
+    char buf[READ_CHUNK];
+    ev_ssize_t n = recv(fd, buf, sizeof buf, 0);
+    (void)what;
+    if (n < 0 && retriable(EVUTIL_SOCKET_ERROR()))
+        return;
+    if (c->state == C_IDLE && n != 0) {
+        conn_close(c); /* bytes nobody asked for, or an error */
+        return;
+    }
+    if (n <= 0) {
+        int err = n < 0 ? EVUTIL_SOCKET_ERROR() : 0;
+        if (c->ssl && !c->handshaking && decrypt(c) != 0) {
+            conn_fail(c, OD_UP_E_TLS, "TLS error");
+            return;
+        }
+        read_pause(c, 1);
+        conn_ended(c, err);
+        return;
+    }
+    if (!c->ssl) {
+        evbuffer_add(c->in, buf, (size_t)n);
+    } else {
+        BIO_write(c->rbio, buf, (int)n);
+        if (c->handshaking) {
+            handshake(c);
+            return;
+        }
+        if (decrypt(c) != 0) {
+            char why[160] = "";
+            od_hc_tls_why(c->ssl, ERR_peek_last_error(), why, sizeof why);
+            ERR_clear_error();
+            conn_fail(c, OD_UP_E_TLS, why[0] ? why : "TLS error");
+            return;
+        }
+    }
+    if (evbuffer_get_length(c->in) >= OD_UP_WINDOW)
+        read_pause(c, 1);
+    pump(c);
+}
+
+static void on_writable(evutil_socket_t fd, short what, void *arg)
+{
+    struct up_conn *c = arg;
+    (void)fd;
+    (void)what;
+    if (flush_out(c) != 0 || send_more(c) != 0)
+        conn_ended(c, EVUTIL_SOCKET_ERROR());
+}
+
+/* Connect or handshake too slow, or idle too long. */
+static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct up_conn *c = arg;
+    (void)fd;
+    (void)what;
+    if (c->state == C_IDLE)
+        conn_close(c);
+    else if (c->state == C_CONNECTING)
+        conn_fail(c, OD_UP_E_CONNECT_TIMEOUT, c->handshaking
+                                                  ? "no TLS handshake in time"
+                                                  : "no connection in time");
+}
+
+/* The caller took some of the answer: decrypt and read on. */
+static void on_kick(evutil_socket_t fd, short what, void *arg)
+{
+    struct up_conn *c = arg;
+    (void)fd;
+    (void)what;
+    if (c->state != C_BUSY)
+        return;
+    if (c->ssl && decrypt(c) != 0) {
+        conn_fail(c, OD_UP_E_TLS, "TLS error");
+        return;
+    }
+    if (evbuffer_get_length(c->in) < OD_UP_WINDOW && !c->eof)
+        read_pause(c, 0);
+    pump(c);
 }
 
 /* Hand the request's bytes to a connected connection. */
 static void conn_start(struct up_conn *c, struct od_up_req *r)
 {
-    struct evbuffer *out = bufferevent_get_output(c->bev);
     c->req = r;
     r->conn = c;
     c->state = C_BUSY;
@@ -253,14 +558,11 @@ static void conn_start(struct up_conn *c, struct od_up_req *r)
     c->mode = B_NONE;
     c->eof = 0;
     c->trailer = 0;
-    bufferevent_set_timeouts(c->bev, NULL, NULL); /* the request's timer */
-    if (r->retry) { /* keep a copy for a second attempt */
-        size_t n = evbuffer_get_length(r->wire);
-        evbuffer_add(out, evbuffer_pullup(r->wire, (ev_ssize_t)n), n);
-    } else {
-        evbuffer_add_buffer(out, r->wire);
-    }
-    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    c->sending = NULL;
+    set_timer(c, 0); /* the request's own timer now */
+    /* a copy is kept for a second attempt */
+    if (conn_send(c, r->wire, r->retry) != 0)
+        conn_ended(c, EVUTIL_SOCKET_ERROR());
 }
 
 /* An idle connection goes back to the pool, or to the first waiter. */
@@ -275,54 +577,17 @@ static void conn_idle(struct up_conn *c)
         conn_start(c, r);
         return;
     }
-    set_timeout(c->bev, p->cfg.idle_ms);
-    bufferevent_disable(c->bev, EV_WRITE);
-    bufferevent_enable(c->bev, EV_READ); /* to see it closed */
+    read_pause(c, 0); /* to see it closed */
+    set_timer(c, p->cfg.idle_ms);
 }
 
-/* Why a connection failed, and which kind of failure it is. */
-static enum od_up_error classify(struct up_conn *c, short what, char *why,
-                                 size_t len)
+static void conn_ready(struct up_conn *c)
 {
-    int err = EVUTIL_SOCKET_ERROR();
-    int dns = bufferevent_socket_get_dns_error(c->bev);
-    SSL *ssl = c->tls_phase || c->state != C_CONNECTING
-                   ? bufferevent_openssl_get_ssl(c->bev) : NULL;
-    unsigned long e = ssl ? bufferevent_get_openssl_error(c->bev) : 0;
-    why[0] = '\0';
-    if (c->state == C_CONNECTING && !c->tls_phase) { /* TCP */
-        if (dns)
-            snprintf(why, len, "cannot resolve %s: %s", c->pool->origin.host,
-                     evutil_gai_strerror(dns));
-        else if (what & BEV_EVENT_TIMEOUT)
-            snprintf(why, len, "no connection in time");
-        else
-            snprintf(why, len, "%s", err ? evutil_socket_error_to_string(err)
-                                         : "cannot connect");
-        return what & BEV_EVENT_TIMEOUT ? OD_UP_E_CONNECT_TIMEOUT
-                                        : OD_UP_E_CONNECT;
-    }
-    if (what & BEV_EVENT_TIMEOUT) {
-        snprintf(why, len, "%s", c->state == C_CONNECTING
-                                     ? "no TLS handshake in time"
-                                     : "no answer in time");
-        return c->state == C_CONNECTING ? OD_UP_E_CONNECT_TIMEOUT
-                                        : OD_UP_E_TIMEOUT;
-    }
-    if (ssl)
-        od_hc_tls_why(ssl, e, why, len);
-    ERR_clear_error();
-    if (why[0])
-        return OD_UP_E_TLS;
-    if (c->state == C_CONNECTING) {
-        snprintf(why, len, "the connection was closed during the TLS "
-                           "handshake%s%s", err ? ": " : "",
-                 err ? evutil_socket_error_to_string(err) : "");
-        return OD_UP_E_TLS;
-    }
-    snprintf(why, len, "the connection was closed before the answer "
-                       "ended");
-    return OD_UP_E_CLOSED;
+    set_timer(c, 0);
+    if (c->req)
+        conn_start(c, c->req);
+    else
+        conn_idle(c);
 }
 
 static void conn_fail(struct up_conn *c, enum od_up_error e, const char *why)
@@ -335,121 +600,98 @@ static void conn_fail(struct up_conn *c, enum od_up_error e, const char *why)
         req_failed(r, reused, e, why);
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg)
-{
-    struct up_conn *c = arg;
-    char why[160];
-    enum od_up_error e;
-    (void)bev;
-    if (what & BEV_EVENT_CONNECTED) {
-        if (c->pool->origin.tls && !c->tls_phase) {
-            if (start_tls(c) != 0)
-                conn_fail(c, OD_UP_E_NOMEM, "out of memory");
-            return;
-        }
-        c->state = C_IDLE; /* for conn_start/conn_idle */
-        bufferevent_set_timeouts(c->bev, NULL, NULL);
-        if (c->req)
-            conn_start(c, c->req);
-        else
-            conn_idle(c);
-        return;
-    }
-    if (c->state == C_IDLE) { /* closed by the far side, or idle too long */
-        conn_close(c);
-        return;
-    }
-    if (c->state == C_BUSY && (what & BEV_EVENT_EOF)) {
-        c->eof = 1; /* the answer may still be complete */
-        pump(c);
-        return;
-    }
-    e = classify(c, what, why, sizeof why);
-    conn_fail(c, e, why);
-}
-
-static void on_read(struct bufferevent *bev, void *arg)
-{
-    struct up_conn *c = arg;
-    (void)bev;
-    if (c->state == C_BUSY) {
-        pump(c);
-        return;
-    }
-    conn_close(c); /* bytes nobody asked for */
-}
-
-static void on_kick(evutil_socket_t fd, short what, void *arg)
-{
-    struct up_conn *c = arg;
-    (void)fd;
-    (void)what;
-    if (c->state == C_BUSY)
-        pump(c);
-}
-
-/* TCP is up: the socket moves into a TLS bufferevent for the handshake,
- * within what is left of the connect time. Two bufferevents, so that a
- * failure says whether the network or TLS refused us. */
-static int start_tls(struct up_conn *c)
+/* TCP is up: the socket leaves its bufferevent for our own events. */
+static int take_socket(struct up_conn *c)
 {
     struct od_up_pool *p = c->pool;
-    evutil_socket_t fd = bufferevent_getfd(c->bev);
-    uint64_t spent = od_now_ms() - c->connect_start_ms;
-    struct bufferevent *tls;
-    SSL *ssl = od_hc_ssl_new(p->cfg.ctx, &p->origin);
-    if (!ssl)
+    struct event_base *base = p->cfg.base;
+    c->fd = bufferevent_getfd(c->connecting);
+    bufferevent_setfd(c->connecting, -1);
+    bufferevent_free(c->connecting);
+    c->connecting = NULL;
+    set_nodelay(c->fd);
+    c->rev = event_new(base, c->fd, EV_READ | EV_PERSIST, on_readable, c);
+    c->wev = event_new(base, c->fd, EV_WRITE, on_writable, c);
+    if (!c->rev || !c->wev)
         return -1;
-    /* A close without close_notify is an end of the connection like any
-     * other (evhttp sends none): an answer cut short is still seen as such
-     * by its length or chunks. OpenSSL 3 would report an error instead. */
-    SSL_set_options(ssl, SSL_OP_IGNORE_UNEXPECTED_EOF);
-    bufferevent_setfd(c->bev, -1); /* the socket is the TLS one's now */
-    tls = bufferevent_openssl_socket_new(p->cfg.base, fd, ssl,
-                                         BUFFEREVENT_SSL_CONNECTING,
-                                         BEV_OPT_CLOSE_ON_FREE |
-                                             BEV_OPT_DEFER_CALLBACKS);
-    if (!tls) {
-        SSL_free(ssl);
-        evutil_closesocket(fd);
+    c->read_paused = 1;
+    read_pause(c, 0);
+    if (!p->origin.tls)
+        return 0;
+    if (!(c->ssl = od_hc_ssl_new(p->cfg.ctx, &p->origin)) ||
+        !(c->rbio = BIO_new(BIO_s_mem())) ||
+        !(c->wbio = BIO_new(BIO_s_mem()))) {
+        BIO_free(c->rbio);
+        c->rbio = NULL;
         return -1;
     }
-    bufferevent_free(c->bev);
-    c->bev = tls;
-    c->tls_phase = 1;
-    /* evhttp closes without close_notify: that ends a connection, it is
-     * not an attack on an answer whose length is known */
-    bufferevent_openssl_set_allow_dirty_shutdown(tls, 1);
-    bufferevent_setcb(tls, on_read, NULL, on_event, c);
-    bufferevent_setwatermark(tls, EV_READ, 0, OD_UP_WINDOW);
-    set_timeout(tls, spent < (uint64_t)p->cfg.connect_ms
-                         ? p->cfg.connect_ms - (int)spent : 1);
-    bufferevent_enable(tls, EV_WRITE);
+    BIO_set_mem_eof_return(c->rbio, -1); /* empty: "retry", not EOF */
+    SSL_set_bio(c->ssl, c->rbio, c->wbio);
+    SSL_set_connect_state(c->ssl);
+    c->handshaking = 1;
+    set_timer(c, connect_left_ms(c));
     return 0;
+}
+
+static void on_connect_event(struct bufferevent *bev, short what, void *arg)
+{
+    struct up_conn *c = arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    int dns = bufferevent_socket_get_dns_error(bev);
+    char why[160];
+    if (what & BEV_EVENT_CONNECTED) {
+        if (take_socket(c) != 0) {
+            conn_fail(c, OD_UP_E_NOMEM, "out of memory");
+            return;
+        }
+        if (c->handshaking)
+            handshake(c);
+        else
+            conn_ready(c);
+        return;
+    }
+    if (dns)
+        snprintf(why, sizeof why, "cannot resolve %s: %s",
+                 c->pool->origin.host, evutil_gai_strerror(dns));
+    else
+        snprintf(why, sizeof why, "%s",
+                 err ? evutil_socket_error_to_string(err) : "cannot connect");
+    conn_fail(c, what & BEV_EVENT_TIMEOUT ? OD_UP_E_CONNECT_TIMEOUT
+                                          : OD_UP_E_CONNECT,
+              what & BEV_EVENT_TIMEOUT ? "no connection in time" : why);
 }
 
 static struct up_conn *conn_open(struct od_up_pool *p)
 {
     struct up_conn *c = calloc(1, sizeof *c);
+    struct timeval tv;
     int rc;
     if (!c)
         return NULL;
     c->pool = p;
+    c->fd = -1;
     c->state = C_CONNECTING;
     c->connect_start_ms = od_now_ms();
-    c->bev = bufferevent_socket_new(p->cfg.base, -1, BEV_OPT_CLOSE_ON_FREE |
-                                                         BEV_OPT_DEFER_CALLBACKS);
-    if (!c->bev || !(c->kick = event_new(p->cfg.base, -1, 0, on_kick, c)))
+    c->in = evbuffer_new();
+    c->out = evbuffer_new();
+    c->tmo = evtimer_new(p->cfg.base, on_conn_timer, c);
+    c->kick = event_new(p->cfg.base, -1, 0, on_kick, c);
+    c->connecting = bufferevent_socket_new(p->cfg.base, -1,
+                                           BEV_OPT_CLOSE_ON_FREE |
+                                               BEV_OPT_DEFER_CALLBACKS);
+    if (!c->in || !c->out || !c->tmo || !c->kick || !c->connecting)
         goto fail;
-    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
-    bufferevent_setwatermark(c->bev, EV_READ, 0, OD_UP_WINDOW);
-    set_timeout(c->bev, p->cfg.connect_ms);
-    bufferevent_enable(c->bev, EV_WRITE);
+    bufferevent_setcb(c->connecting, NULL, NULL, on_connect_event, c);
+    tv.tv_sec = p->cfg.connect_ms / 1000;
+    tv.tv_usec = (p->cfg.connect_ms % 1000) * 1000;
+    bufferevent_set_timeouts(c->connecting, NULL, &tv);
+    bufferevent_enable(c->connecting, EV_WRITE);
     if (p->addrlen)
-        rc = bufferevent_socket_connect(c->bev, (struct sockaddr *)&p->addr,
+        rc = bufferevent_socket_connect(c->connecting,
+                                        (struct sockaddr *)&p->addr,
                                         p->addrlen);
     else
-        rc = bufferevent_socket_connect_hostname(c->bev, p->cfg.dns,
+        rc = bufferevent_socket_connect_hostname(c->connecting, p->cfg.dns,
                                                  AF_UNSPEC, p->origin.host,
                                                  p->origin.port);
     if (rc != 0)
@@ -461,10 +703,16 @@ static struct up_conn *conn_open(struct od_up_pool *p)
     p->nconns++;
     return c;
 fail:
-    if (c->bev)
-        bufferevent_free(c->bev);
+    if (c->connecting)
+        bufferevent_free(c->connecting);
+    if (c->tmo)
+        event_free(c->tmo);
     if (c->kick)
         event_free(c->kick);
+    if (c->in)
+        evbuffer_free(c->in);
+    if (c->out)
+        evbuffer_free(c->out);
     free(c);
     return NULL;
 }
@@ -748,8 +996,9 @@ static int decode(struct up_conn *c, struct evbuffer *in, struct evbuffer *out)
 static void answer_complete(struct up_conn *c)
 {
     struct od_up_req *r = c->req;
-    int keep = c->keep && !c->eof &&
-               evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
+    int keep = c->keep && !c->eof && !c->sending &&
+               evbuffer_get_length(c->in) == 0 &&
+               (!c->ssl || BIO_ctrl_pending(c->rbio) == 0);
     c->reused = 1;
     c->req = NULL;
     r->conn = NULL;
@@ -764,7 +1013,7 @@ static void answer_complete(struct up_conn *c)
 static void pump(struct up_conn *c)
 {
     struct od_up_req *r = c->req;
-    struct evbuffer *in = bufferevent_get_input(c->bev);
+    struct evbuffer *in = c->in;
     int complete = 0;
     if (!r)
         return;
@@ -869,6 +1118,25 @@ int od_up_pool_conns(const struct od_up_pool *p)
     return p->nconns;
 }
 
+/* The request line and Host, without printf (the relay's hot path). */
+static int request_head(struct evbuffer *b, const char *method,
+                        const char *target, const char *host)
+{
+    return evbuffer_add(b, method, strlen(method)) ||
+           evbuffer_add(b, " ", 1) ||
+           evbuffer_add(b, target, strlen(target)) ||
+           evbuffer_add(b, " HTTP/1.1\r\nHost: ", 17) ||
+           evbuffer_add(b, host, strlen(host)) || evbuffer_add(b, "\r\n", 2);
+}
+
+static int content_length(struct evbuffer *b, size_t n)
+{
+    char num[24];
+    int len = snprintf(num, sizeof num, "%zu", n);
+    return evbuffer_add(b, "Content-Length: ", 16) ||
+           evbuffer_add(b, num, (size_t)len) || evbuffer_add(b, "\r\n", 2);
+}
+
 struct od_up_req *od_up_send(struct od_up_pool *p, const char *method,
                              const char *target, struct evbuffer *headers,
                              struct evbuffer *body, int deadline_ms,
@@ -891,12 +1159,11 @@ struct od_up_req *od_up_send(struct od_up_pool *p, const char *method,
     r->out = evbuffer_new();
     r->timer = evtimer_new(p->cfg.base, on_timer, r);
     if (!r->wire || !r->out || !r->timer ||
-        evbuffer_add_printf(r->wire, "%s %s HTTP/1.1\r\nHost: %s\r\n", method,
-                            target, p->origin.host_header) < 0 ||
+        request_head(r->wire, method, target, p->origin.host_header) ||
         (headers && evbuffer_add_buffer(r->wire, headers)) ||
         ((blen || strcmp(method, "POST") == 0 ||
           strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) &&
-         evbuffer_add_printf(r->wire, "Content-Length: %zu\r\n", blen) < 0) ||
+         content_length(r->wire, blen)) ||
         evbuffer_add(r->wire, "\r\n", 2) ||
         (body && evbuffer_add_buffer(r->wire, body))) {
         req_free(r);
