@@ -474,7 +474,11 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
     if (n < 0 && retriable(EVUTIL_SOCKET_ERROR()))
         return;
     if (c->state == C_IDLE && n != 0) {
-        conn_close(c); /* bytes nobody asked for, or an error */
+        /* TLS 1.3 session tickets may come late; answer bytes nobody
+         * asked for, or an error, end the connection */
+        if (n < 0 || !c->ssl || BIO_write(c->rbio, buf, (int)n) != n ||
+            decrypt(c) != 0 || evbuffer_get_length(c->in) > 0)
+            conn_close(c);
         return;
     }
     if (n <= 0) {
@@ -561,8 +565,21 @@ static void conn_start(struct up_conn *c, struct od_up_req *r)
     c->sending = NULL;
     set_timer(c, 0); /* the request's own timer now */
     /* a copy is kept for a second attempt */
-    if (conn_send(c, r->wire, r->retry) != 0)
-        conn_ended(c, EVUTIL_SOCKET_ERROR());
+    if (conn_send(c, r->wire, r->retry) != 0) {
+        /* a kept-alive connection the far side had closed. No callback
+         * from here: this may run inside od_up_send(). */
+        int reused = c->reused;
+        c->req = NULL;
+        r->conn = NULL;
+        conn_close(c);
+        if (r->retry && reused) {
+            r->retry = 0;
+            dispatch(r);
+        } else {
+            req_fail_later(r, OD_UP_E_CLOSED, "the connection was closed "
+                                              "before the request was sent");
+        }
+    }
 }
 
 /* An idle connection goes back to the pool, or to the first waiter. */

@@ -457,6 +457,23 @@ def test_answer_ending_with_the_connection_is_passed_on(fake_far, relays,
         assert (st, data) == (200, body)
 
 
+def test_large_request_body_travels(fake_far, relays, certs):
+    def answer(h, body):
+        out = json.dumps({"n": len(body),
+                          "sha": hashlib.sha256(body).hexdigest()}).encode()
+        h.send_response(201)
+        h.send_header("Content-Length", str(len(out)))
+        h.end_headers()
+        h.wfile.write(out)
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    body = os.urandom(20 * 1024 * 1024)
+    st, data, _ = raw_relay(r, "POST", "documents", body=body)
+    assert st == 201
+    assert json.loads(data) == {"n": len(body),
+                                "sha": hashlib.sha256(body).hexdigest()}
+
+
 def test_head_and_no_content_answers(fake_far, relays, certs):
     def answer(h, body):
         if h.command == "HEAD":
