@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -399,6 +400,35 @@ static void error_message(struct rreq *rr, enum od_up_error e, const char *why,
     }
 }
 
+/* The client's bufferevent, when writing to its socket ourselves is safe:
+ * plain HTTP, no TLS filter. */
+static struct bufferevent *client_bev(struct rreq *rr)
+{
+    struct bufferevent *bev;
+    if (!rr->dconn || rr->relay->srv->ssl_ctx)
+        return NULL;
+    bev = evhttp_connection_get_bufferevent(rr->dconn);
+    if (!bev || bufferevent_get_underlying(bev))
+        return NULL;
+    return bev;
+}
+
+/* Send the finished answer now instead of on the loop's next turn: one
+ * scheduling round fewer on every relayed request. What the socket does
+ * not take, evhttp sends as usual (and it sees any error itself). */
+static void write_now(struct od_relay *r, struct bufferevent *bev)
+{
+    struct evbuffer *out;
+    bufferevent_event_cb ecb = NULL;
+    (void)r;
+    if (!bev)
+        return;
+    bufferevent_getcb(bev, NULL, NULL, &ecb, NULL);
+    out = bufferevent_get_output(bev);
+    if (ecb && evbuffer_get_length(out) > 0) /* evhttp's, and live */
+        evbuffer_write(out, bufferevent_getfd(bev));
+}
+
 static void on_done(void *arg, enum od_up_error e, const char *why,
                     int got_bytes)
 {
@@ -413,14 +443,20 @@ static void on_done(void *arg, enum od_up_error e, const char *why,
     rr_enter(rr);
     if (e == OD_UP_OK && rr->req->ev) {
         struct evhttp_request *ev = rr->req->ev;
+        struct bufferevent *bev = client_bev(rr);
         rr_release_client(rr);
         if (rr->started) {
+            /* with nothing left to send, evhttp may finish (and free) the
+             * connection inside evhttp_send_reply_end() */
+            if (bev && !evbuffer_get_length(bufferevent_get_output(bev)))
+                bev = NULL;
             evhttp_send_reply_end(ev);
         } else { /* no body: the head alone */
             rr->req->replied = 1;
             rr->req->status = rr->status;
             evhttp_send_reply(ev, rr->status, NULL, NULL);
         }
+        write_now(rr->relay, bev);
         rr->req->ev = NULL;
         rr->gone = 1;
     } else if (e == OD_UP_OK) {
