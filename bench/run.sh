@@ -50,6 +50,7 @@ ulimit -Sn "$want" 2>/dev/null || true
 
 SERVER_PID=
 FAR_PID=
+RELAY_PID=
 DB_STARTED=
 
 cleanup() {
@@ -58,11 +59,11 @@ cleanup() {
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
     fi
-    if [ -n "$FAR_PID" ]; then
-        kill -TERM "$FAR_PID" 2>/dev/null || true
-        wait "$FAR_PID" 2>/dev/null || true
-        FAR_PID=
-    fi
+    for p in $RELAY_PID $FAR_PID; do
+        kill -TERM "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    RELAY_PID= FAR_PID=
     if [ -n "$DB_STARTED" ]; then
         sh "$ROOT/bench/mariadb.sh" stop "$DATA/server" || true
         DB_STARTED=
@@ -250,7 +251,11 @@ bench_backend() {
     reset_peak "$pid"
     l=$(run_wrk "s1-$backend" "$CONNS" "$SECS" "$URL" patient "$maxpat")
     record "$backend" "1 GET /patients/{PatNum}" "$CONNS" "$l" "$DB_CEIL_RPS" "$(rss_kb "$pid" VmHWM)"
-    [ "$backend" != server ] || S1_DIRECT_RPS=$(kv rps "$l")
+    if [ "$backend" = server ]; then
+        S1_DIRECT_RPS=$(kv rps "$l")
+        # right after direct, so that both see the same machine
+        [ "${BENCH_RELAY:-1}" = 0 ] || bench_relay
+    fi
     drain
 
     reset_peak "$pid"
@@ -377,8 +382,9 @@ db_ceiling() {
 
 # Scenario 1 through odlocal --relay in front of odservice over TLS (both
 # on this machine, certificates made here), as a ratio to scenario 1
-# direct measured in this run; scenario 1 straight to odservice over TLS
-# too, which shows the relay's own cost apart from TLS's.
+# direct measured just before (the direct server stays up, idle);
+# scenario 1 straight to odservice over TLS too, which shows the relay's
+# own cost apart from TLS's.
 S1_DIRECT_RPS=-
 bench_relay() {
     d=$OUT/relay
@@ -396,14 +402,16 @@ bench_relay() {
         "${DEMO_KEY%/*}" "${DEMO_KEY#*/}" >"$d/keys.json"
     printf '<ConnectionSettings><DatabaseConnection><ComputerName>%s</ComputerName><Database>%s</Database><User>root</User><Password></Password><DatabaseType>MySql</DatabaseType><Note>DentalOffice</Note></DatabaseConnection><LogLevelOfApplication>Error</LogLevelOfApplication><OdapiKeysFile>%s</OdapiKeysFile><OdapiTlsCertificate>%s</OdapiTlsCertificate><OdapiTlsKey>%s</OdapiTlsKey></ConnectionSettings>\n' \
         "$SOCK" "$DBNAME" "$d/keys.json" "$d/server.pem" "$d/server.key" >"$d/far.xml"
+    direct_pid=$SERVER_PID direct_url=$URL
     start_server far "$OUT/bin/odservice" --config "$d/far.xml" --listen 127.0.0.1 \
         --port 0 --pool "$POOL" --max-connections 4096 --no-events
     FAR_PID=$SERVER_PID
-    SERVER_PID=
     farport=$(sed -n 's|.*Base URL: https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$OUT/far.out" | head -n 1)
     start_server relay "$ODLOCAL" --relay "https://127.0.0.1:$farport" \
         --relay-ca "$d/ca.pem" --port 0 --max-connections 4096 --log-level Error
-    rpid=$SERVER_PID
+    RELAY_PID=$SERVER_PID
+    SERVER_PID=$direct_pid
+    rpid=$RELAY_PID
     if [ "$WARM" -gt 0 ]; then
         run_wrk warm-relay "$CONNS" "$WARM" "$URL" patient "$maxpat" >/dev/null
     fi
@@ -416,10 +424,12 @@ bench_relay() {
     l=$(run_wrk s1-tls "$CONNS" "$SECS" "https://127.0.0.1:$farport" patient "$maxpat")
     record server "1 GET /patients/{PatNum} to odservice over TLS (ceiling: direct)" \
         "$CONNS" "$l" "$S1_DIRECT_RPS" "$(rss_kb "$FAR_PID" VmHWM)"
-    stop_server
-    kill -TERM "$FAR_PID" 2>/dev/null || true
-    wait "$FAR_PID" 2>/dev/null || true
-    FAR_PID=
+    for p in $RELAY_PID $FAR_PID; do
+        kill -TERM "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    RELAY_PID= FAR_PID=
+    URL=$direct_url
 }
 
 # ---- the server backend ----------------------------------------------------------
@@ -445,9 +455,6 @@ server)
     # odlocal answers the demo pair on a server database only when told to
     bench_backend server "$ODLOCAL" --db-socket "$SOCK" --db-name "$DBNAME" \
         --demo-key "$DEMO_KEY" --port 0 --pool "$POOL" --max-connections 4096 --log-level Error
-    if [ "${BENCH_RELAY:-1}" != 0 ]; then
-        bench_relay
-    fi
     # the bench's own commlogs go again, so every run starts from the seed
     mariadb --no-defaults -S "$SOCK" -uroot "$DBNAME" -e \
         "DELETE FROM commlog WHERE Note = 'bench: called, left a message'" || true
