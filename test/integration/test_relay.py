@@ -826,6 +826,30 @@ def test_far_side_killed_and_restarted_under_load(tmp_path, server_db, certs,
     assert statuses.count(200) and statuses.count(201)
 
 
+# ---- an application embedding the relay --------------------------------------------
+
+def test_application_routes_come_first(far, certs):
+    app = os.path.join(os.path.dirname(BIN), "build", "test", "helpers",
+                       "relay_app")
+    if not os.path.exists(app):
+        pytest.skip("build/test/helpers/relay_app not built (make check)")
+    s = Server(app, ["https://127.0.0.1:%d" % far.port, certs.ca])
+    s.start()
+    try:
+        st, body, _ = s.request("POST", "localhello", {"x": 1}, auth=None)
+        assert (st, body) == (200, {"local": True, "bodyLength": 8})
+        st, body, _ = s.request("GET", "localhello", auth=None)
+        assert (st, body) == (200, {"local": True, "bodyLength": 0})
+        # other methods and paths go to the API Service
+        assert s.request("PUT", "localhello", {})[:2] == (
+            404, "localhello is not a valid resource.")
+        st, body, _ = s.request("GET", "patients/1")
+        assert st == 200 and body["PatNum"] == 1
+        assert s.request("GET", "", auth=None)[1]["mode"] == "Cloud relay"
+    finally:
+        stop_clean(s)
+
+
 # ---- logs, options -----------------------------------------------------------------
 
 def test_log_has_a_key_hash_never_the_key(far, relays, certs, tmp_path):
