@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
+#include <event2/dns.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/util.h>
@@ -40,7 +41,10 @@ enum cpart { K_SIZE, K_DATA, K_CRLF, K_TRAILER };
 
 struct up_conn {
     struct od_up_pool *pool;
-    struct bufferevent *connecting; /* the TCP connect only */
+    struct bufferevent *connecting; /* a TCP connect under way */
+    struct evdns_getaddrinfo_request *dnsreq; /* resolving the name */
+    struct evutil_addrinfo *ai, *ai_next;    /* its addresses; the next */
+    int opening, dns_err, last_err;
     evutil_socket_t fd;
     struct event *rev, *wev;     /* the socket: readable, writable */
     struct event *tmo;           /* connect, handshake and idle limits */
@@ -252,6 +256,10 @@ static void conn_close(struct up_conn *c)
 {
     struct od_up_pool *p = c->pool;
     conn_unlink(c);
+    if (c->dnsreq)
+        evdns_getaddrinfo_cancel(c->dnsreq); /* its callback leaves c be */
+    if (c->ai)
+        evutil_freeaddrinfo(c->ai);
     if (c->connecting)
         bufferevent_free(c->connecting);
     if (c->rev)
@@ -650,39 +658,131 @@ static int take_socket(struct up_conn *c)
     return 0;
 }
 
+/* ---- connecting: every address of the name, in turn ----------------------------
+ * A hosted server's name often has an IPv6 and an IPv4 address, and a
+ * workstation may reach only one of them: each is tried until one takes
+ * the connection, all within connect_ms (the name's resolution included). */
+
+static void on_connect_event(struct bufferevent *bev, short what, void *arg);
+
+/* Start a TCP connect to sa; 0 when it is under way. */
+static int connect_to(struct up_conn *c, const struct sockaddr *sa, int len)
+{
+    struct bufferevent *b = bufferevent_socket_new(
+        c->pool->cfg.base, -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (!b)
+        return -1;
+    bufferevent_setcb(b, NULL, NULL, on_connect_event, c);
+    bufferevent_enable(b, EV_WRITE);
+    if (bufferevent_socket_connect(b, (struct sockaddr *)sa, len) != 0) {
+        c->last_err = EVUTIL_SOCKET_ERROR();
+        bufferevent_free(b);
+        return -1;
+    }
+    c->connecting = b;
+    return 0;
+}
+
+/* The next address of the name; 0 when a connect to it is under way. */
+static int try_next(struct up_conn *c)
+{
+    while (c->ai_next) {
+        struct evutil_addrinfo *ai = c->ai_next;
+        c->ai_next = ai->ai_next;
+        if (connect_to(c, ai->ai_addr, (int)ai->ai_addrlen) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static void connect_failed(struct up_conn *c)
+{
+    char why[160];
+    if (c->connecting) {
+        bufferevent_free(c->connecting);
+        c->connecting = NULL;
+    }
+    if (try_next(c) == 0)
+        return;
+    snprintf(why, sizeof why, "%s", c->last_err
+                                        ? evutil_socket_error_to_string(
+                                              c->last_err)
+                                        : "cannot connect");
+    conn_fail(c, OD_UP_E_CONNECT, why);
+}
+
 static void on_connect_event(struct bufferevent *bev, short what, void *arg)
 {
     struct up_conn *c = arg;
-    int err = EVUTIL_SOCKET_ERROR();
-    int dns = bufferevent_socket_get_dns_error(bev);
-    char why[160];
-    if (what & BEV_EVENT_CONNECTED) {
-        if (take_socket(c) != 0) {
-            conn_fail(c, OD_UP_E_NOMEM, "out of memory");
-            return;
-        }
-        if (c->handshaking)
-            handshake(c);
-        else
-            conn_ready(c);
+    (void)bev;
+    if (!(what & BEV_EVENT_CONNECTED)) {
+        c->last_err = EVUTIL_SOCKET_ERROR();
+        connect_failed(c);
         return;
     }
-    if (dns)
-        snprintf(why, sizeof why, "cannot resolve %s: %s",
-                 c->pool->origin.host, evutil_gai_strerror(dns));
+    if (take_socket(c) != 0) {
+        conn_fail(c, OD_UP_E_NOMEM, "out of memory");
+        return;
+    }
+    if (c->handshaking)
+        handshake(c);
     else
-        snprintf(why, sizeof why, "%s",
-                 err ? evutil_socket_error_to_string(err) : "cannot connect");
-    conn_fail(c, what & BEV_EVENT_TIMEOUT ? OD_UP_E_CONNECT_TIMEOUT
-                                          : OD_UP_E_CONNECT,
-              what & BEV_EVENT_TIMEOUT ? "no connection in time" : why);
+        conn_ready(c);
+}
+
+/* The name's addresses. Also called from inside evdns_getaddrinfo() (an
+ * answer from /etc/hosts): conn_open() goes on from there itself. */
+static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
+{
+    struct up_conn *c = arg;
+    char why[200];
+    if (result == EVUTIL_EAI_CANCEL) { /* c is gone: conn_close() */
+        if (res)
+            evutil_freeaddrinfo(res);
+        return;
+    }
+    c->dnsreq = NULL;
+    if (result != 0 || !res) {
+        if (res)
+            evutil_freeaddrinfo(res);
+        c->dns_err = result ? result : EVUTIL_EAI_FAIL;
+        if (!c->opening) {
+            snprintf(why, sizeof why, "cannot resolve %s: %s",
+                     c->pool->origin.host, evutil_gai_strerror(c->dns_err));
+            conn_fail(c, OD_UP_E_CONNECT, why);
+        }
+        return;
+    }
+    c->ai = c->ai_next = res;
+    if (!c->opening && try_next(c) != 0)
+        connect_failed(c);
+}
+
+static int resolve(struct up_conn *c)
+{
+    struct od_up_pool *p = c->pool;
+    struct evutil_addrinfo hints;
+    char port[8];
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
+    snprintf(port, sizeof port, "%d", p->origin.port);
+    c->opening = 1;
+    c->dnsreq = evdns_getaddrinfo(p->cfg.dns, p->origin.host, port, &hints,
+                                  on_resolved, c);
+    c->opening = 0;
+    if (c->dns_err)
+        return -1;
+    if (c->ai && !c->connecting)
+        return try_next(c); /* answered at once */
+    return 0;
 }
 
 static struct up_conn *conn_open(struct od_up_pool *p)
 {
     struct up_conn *c = calloc(1, sizeof *c);
-    struct timeval tv;
-    int rc;
     if (!c)
         return NULL;
     c->pool = p;
@@ -693,45 +793,30 @@ static struct up_conn *conn_open(struct od_up_pool *p)
     c->out = evbuffer_new();
     c->tmo = evtimer_new(p->cfg.base, on_conn_timer, c);
     c->kick = event_new(p->cfg.base, -1, 0, on_kick, c);
-    c->connecting = bufferevent_socket_new(p->cfg.base, -1,
-                                           BEV_OPT_CLOSE_ON_FREE |
-                                               BEV_OPT_DEFER_CALLBACKS);
-    if (!c->in || !c->out || !c->tmo || !c->kick || !c->connecting)
-        goto fail;
-    bufferevent_setcb(c->connecting, NULL, NULL, on_connect_event, c);
-    tv.tv_sec = p->cfg.connect_ms / 1000;
-    tv.tv_usec = (p->cfg.connect_ms % 1000) * 1000;
-    bufferevent_set_timeouts(c->connecting, NULL, &tv);
-    bufferevent_enable(c->connecting, EV_WRITE);
-    if (p->addrlen)
-        rc = bufferevent_socket_connect(c->connecting,
-                                        (struct sockaddr *)&p->addr,
-                                        p->addrlen);
-    else
-        rc = bufferevent_socket_connect_hostname(c->connecting, p->cfg.dns,
-                                                 AF_UNSPEC, p->origin.host,
-                                                 p->origin.port);
-    if (rc != 0)
-        goto fail;
+    if (!c->in || !c->out || !c->tmo || !c->kick) {
+        if (c->tmo)
+            event_free(c->tmo);
+        if (c->kick)
+            event_free(c->kick);
+        if (c->in)
+            evbuffer_free(c->in);
+        if (c->out)
+            evbuffer_free(c->out);
+        free(c);
+        return NULL;
+    }
     c->next = p->conns;
     if (p->conns)
         p->conns->prev = c;
     p->conns = c;
     p->nconns++;
+    set_timer(c, p->cfg.connect_ms);
+    if ((p->addrlen ? connect_to(c, (struct sockaddr *)&p->addr, p->addrlen)
+                    : resolve(c)) != 0) {
+        conn_close(c);
+        return NULL;
+    }
     return c;
-fail:
-    if (c->connecting)
-        bufferevent_free(c->connecting);
-    if (c->tmo)
-        event_free(c->tmo);
-    if (c->kick)
-        event_free(c->kick);
-    if (c->in)
-        evbuffer_free(c->in);
-    if (c->out)
-        evbuffer_free(c->out);
-    free(c);
-    return NULL;
 }
 
 /* An idle connection, a new one, or a place in the queue. */

@@ -634,6 +634,14 @@ def test_client_leaving_mid_answer_frees_the_far_connection(fake_far,
 
 # ---- certificates ------------------------------------------------------------------
 
+def test_far_side_by_name(far, relays, certs):
+    """A host name (resolved without blocking the loop; the certificate
+    must name it)."""
+    r = relays("https://localhost:%d" % far.port, "--relay-ca", certs.ca)
+    st, body, _ = r.request("GET", "patients/1")
+    assert st == 200 and body["PatNum"] == 1
+
+
 def test_wrong_pin_is_refused(far, relays, certs):
     r = relays("https://127.0.0.1:%d" % far.port, "--relay-pin",
                fingerprint(certs.stranger))
