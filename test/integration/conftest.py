@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +34,19 @@ def have_embedded():
 
 needs_embedded = pytest.mark.skipif(
     not have_embedded(), reason="built with DB=client: no embedded server")
+
+
+def need_program(prog, package):
+    """The path of a program a test runs. tools/install-deps.sh installs
+    every such program, so a missing one fails the test instead of
+    skipping it: a missing install step must not hide (docs/testing.md)."""
+    path = shutil.which(prog)
+    if not path and os.path.isabs(prog) and os.access(prog, os.X_OK):
+        path = prog
+    if not path:
+        pytest.fail("%s is not installed (Debian package %s): run "
+                    "tools/install-deps.sh" % (prog, package))
+    return path
 
 
 def socket_path():
