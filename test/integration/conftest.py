@@ -236,9 +236,16 @@ def db(api, sql):
     return mysql(sql, db=api.db_name)
 
 
+# The embedded sandbox is inside odlocal: a test cannot reach it with SQL.
+# Where neither an API call nor a seeded row can stand in for the rows a
+# test inserts, the rest of that test runs on the server backend only.
+SQL_ONLY = ("embedded backend: the rest needs rows only SQL can make (no API "
+            "call or seeded row stands in); it runs on the server backend")
+
+
 def server_only(api):
     if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
+        pytest.skip(SQL_ONLY)
 
 
 def uniq(prefix):

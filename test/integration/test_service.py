@@ -335,7 +335,7 @@ def test_port_in_use_exits_3(spawn, svc_dir):
 
 def test_service_commands_without_systemd():
     if os.path.isdir("/run/systemd/system"):
-        pytest.skip("systemd is running here; not touching the real service")
+        pytest.skip("systemd runs here: the test would touch the real service")
     out = run_svc("status")
     assert out.returncode == 5
     assert "systemd is not running" in out.stderr
