@@ -25,6 +25,10 @@ valgrind systemd logrotate"
 # make bench: the load generator (plus the MariaDB server above)
 bench="wrk"
 
+# `make check CC=clang` (make hands CC to this script): clang++ for the
+# headers test, and compiler-rt for SANITIZE=... (only a Recommends of clang)
+case "${CC:-}" in *clang*) build="$build clang libclang-rt-dev" ;; esac
+
 pkgs="$build $static $check $bench"
 missing=
 for p in $pkgs; do
