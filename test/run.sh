@@ -64,7 +64,7 @@ for t in build/test/test_*; do
         echo "FAIL $name ($p passed, $f failed)"
         tail -40 "$log/$name.out"
     else
-        echo "ok   $name ($p passed)"
+        if [ "$s" = 0 ]; then echo "ok   $name ($p passed)"; else echo "ok   $name ($p passed, $s skipped)"; fi
     fi
 done
 
