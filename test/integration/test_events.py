@@ -128,18 +128,21 @@ def evdir(tmp_path, server_db):
         "<OdapiLogFile>%s</OdapiLogFile>" % (tmp_path / "odservice.log"),
         "<OdapiKeysFile>keys.json</OdapiKeysFile>"]))
     # every test starts without subscriptions
-    mysql("DELETE FROM apisubscription; DELETE FROM odapi_eventstate",
-          server_db)
+    mysql("DELETE FROM apisubscription", server_db)
     yield tmp_path
-    mysql("DELETE FROM apisubscription; DELETE FROM odapi_eventstate",
-          server_db)
+    mysql("DELETE FROM apisubscription", server_db)
 
 
-def start(spawn, d, *more, workstation=WS):
+def start(spawn, d, *more, workstation=WS, state=None):
+    """odservice on the test's configuration; its events state in the
+    folder d/state unless state names other options."""
+    if state is None:
+        state = ["--state-dir", str(d / "state")]
     return spawn("odservice", ["--config", str(d / "OpenDentalWebConfig.xml"),
                                "--port", "0", "--listen", "127.0.0.1",
                                "--workstation", workstation,
-                               "--event-timeout", "1500"] + list(more))
+                               "--event-timeout", "1500"] + state +
+                 list(more))
 
 
 def req(srv, *a, **kw):
