@@ -10,6 +10,7 @@
 #include "db/db-internal.h"
 
 struct od_resource;
+struct od_evstate;
 
 /* A WatchTable this library can fire: its rows are sent in the GET shape
  * of res, chosen by the timestamp column stamp. */
@@ -43,13 +44,16 @@ void od_subscriptions_register(odapi_server *srv);
 int od_events_start(odapi_server *srv, char *err, size_t errlen);
 void od_events_stop(odapi_server *srv);
 
-/* For the subscriptions resource (loop thread). od_events_store: the state
- * store to record owners and secrets in, or NULL (none configured, or the
- * last probe could not use it) with why. od_events_refuses: -1 with why
- * when this server fires events but cannot (a database-event subscription
- * would never fire), else 0. od_events_secrets_ok: 1 when a Secret may be
- * stored where no query can read it, else 0 with why. */
-struct od_evstate *od_events_store(odapi_server *srv, char *why, size_t len);
+/* For the subscriptions resource (loop thread). od_events_store: *st the
+ * state store to record owners and secrets in (NULL when none is
+ * configured: 0), or -1 with why when one is configured but the last
+ * probe could not use it (fail closed: owners cannot be checked).
+ * od_events_refuses: -1 with why when this server fires events but cannot
+ * (a database-event subscription would never fire), else 0.
+ * od_events_secrets_ok: 1 when a Secret may be stored where no query can
+ * read it, else 0 with why. */
+int od_events_store(odapi_server *srv, struct od_evstate **st, char *why,
+                    size_t len);
 int od_events_refuses(odapi_server *srv, char *why, size_t len);
 int od_events_secrets_ok(odapi_server *srv, char *why, size_t len);
 

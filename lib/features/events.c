@@ -155,6 +155,8 @@ struct od_events {
     /* what the probes found (loop thread) */
     int state;                 /* EV_* */
     int store_ok;              /* the last probe could use the store */
+    char store_why[320];       /* why not */
+    int warned_leftover;       /* odapi_eventstate of an earlier version */
     int secrets_ok;
     char secrets_why[320];
     int probing;
@@ -162,8 +164,8 @@ struct od_events {
     uint64_t standby_ms;       /* next try to become the firing process */
     struct od_ratelog rl;      /* "cannot fire" */
     /* a probe's results (worker thread, read in probe_done) */
-    int p_ok, p_secrets_ok;
-    char p_why[320], p_secrets_why[320];
+    int p_ok, p_store_ok, p_secrets_ok, p_leftover;
+    char p_why[320], p_store_why[320], p_secrets_why[320];
 
     /* the scan */
     int scanning;
@@ -325,27 +327,45 @@ static int probe_secrets(struct od_events *ev, char *why, size_t len)
     return 1;
 }
 
+static void probe_store(struct od_events *ev, struct od_conn *c)
+{
+    if (!ev->st) {
+        snprintf(ev->p_store_why, sizeof ev->p_store_why,
+                 "no state folder or state database is configured "
+                 "(odservice --state-dir DIR or --state-db NAME)");
+        return;
+    }
+    if (od_evstate_check(ev->st, c->m, ev->p_store_why,
+                         sizeof ev->p_store_why)) {
+        if (od_evstate_is_db(ev->st))
+            od_conn_note_error(c, mysql_errno(c->m));
+        return;
+    }
+    ev->p_store_ok = 1;
+    ev->p_secrets_ok = probe_secrets(ev, ev->p_secrets_why,
+                                     sizeof ev->p_secrets_why);
+}
+
 static int work_probe(struct od_conn *c, void *arg)
 {
     struct od_events *ev = arg;
-    ev->p_ok = 0;
-    ev->p_secrets_ok = 0;
-    ev->p_why[0] = ev->p_secrets_why[0] = '\0';
-    if (ev->fire && probe_practice(ev, c, ev->p_why, sizeof ev->p_why))
+    ev->p_ok = ev->p_store_ok = ev->p_secrets_ok = ev->p_leftover = 0;
+    ev->p_why[0] = ev->p_store_why[0] = ev->p_secrets_why[0] = '\0';
+    probe_store(ev, c);
+    if (!ev->fire)
         return OD_WORK_DONE;
-    if (!ev->st) {
-        snprintf(ev->p_why, sizeof ev->p_why,
-                 "no state folder or state database is configured "
-                 "(odservice --state-dir DIR or --state-db NAME)");
+    if (probe_practice(ev, c, ev->p_why, sizeof ev->p_why))
         return OD_WORK_DONE;
-    }
-    if (od_evstate_check(ev->st, c->m, ev->p_why, sizeof ev->p_why)) {
-        od_conn_note_error(c, mysql_errno(c->m));
+    if (!ev->p_store_ok) {
+        snprintf(ev->p_why, sizeof ev->p_why, "%s", ev->p_store_why);
         return OD_WORK_DONE;
     }
-    ev->p_secrets_ok = probe_secrets(ev, ev->p_secrets_why,
-                                     sizeof ev->p_secrets_why);
     ev->p_ok = 1;
+    /* the table an earlier libodapi made: its secrets are readable by
+     * Queries; the administrator may drop it (we never do) */
+    ev->p_leftover = !ev->warned_leftover &&
+                     od_evstate_probe(c->m, "SELECT ApiSubscriptionNum FROM "
+                                            "odapi_eventstate LIMIT 0") == 0;
     return OD_WORK_DONE;
 }
 
@@ -384,24 +404,34 @@ static void probe_done(void *arg, int status)
         ev->probe_ms = now + PROBE_RETRY_MS;
         return;
     }
-    ev->store_ok = ev->p_ok;
+    ev->store_ok = ev->p_store_ok;
+    snprintf(ev->store_why, sizeof ev->store_why, "%s", ev->p_store_why);
     ev->secrets_ok = ev->p_secrets_ok;
     snprintf(ev->secrets_why, sizeof ev->secrets_why, "%s",
              ev->p_secrets_why);
+    if (ev->p_leftover) {
+        ev->warned_leftover = 1;
+        od_log(ev->log, ODAPI_LOG_WARNING,
+               "the practice database %s still has the table "
+               "odapi_eventstate of an earlier libodapi; it is not used any "
+               "more, and Queries can read the secrets in it: drop it "
+               "(docs/events.md, \"Tables\")", ev->cfg->db_name);
+    }
+    if (!ev->fire) { /* keeping the store for the resource only */
+        ev->probe_ms = now + (ev->store_ok ? PROBE_EVERY_MS : PROBE_RETRY_MS);
+        if (!ev->store_ok)
+            od_ratelog(&ev->rl, ev->log, ODAPI_LOG_ERROR,
+                       "events state: %s", ev->store_why);
+        else
+            od_ratelog_clear(&ev->rl);
+        return;
+    }
     if (!ev->p_ok) {
         ev->probe_ms = now + PROBE_RETRY_MS;
-        if (ev->fire)
-            set_state(ev, EV_UNAVAILABLE, ev->p_why);
-        else
-            od_ratelog(&ev->rl, ev->log, ODAPI_LOG_ERROR,
-                       "events state: %s", ev->p_why);
+        set_state(ev, EV_UNAVAILABLE, ev->p_why);
         return;
     }
     ev->probe_ms = now + PROBE_EVERY_MS;
-    if (!ev->fire) {
-        od_ratelog_clear(&ev->rl);
-        return;
-    }
     try_fire(ev);
 }
 
@@ -1003,22 +1033,23 @@ void od_events_stop(odapi_server *srv)
 
 /* ---- for the subscriptions resource (loop thread) -------------------------------- */
 
-struct od_evstate *od_events_store(odapi_server *srv, char *why, size_t len)
+int od_events_store(odapi_server *srv, struct od_evstate **st, char *why,
+                    size_t len)
 {
     struct od_events *ev = srv->events;
-    if (!ev || !ev->st) {
-        snprintf(why, len, "%s", srv->started && srv->stopping
-                                     ? "the service is stopping"
-                                     : "no events state is configured here");
-        return NULL;
+    *st = NULL;
+    if (!srv->cfg->events_state_dir && !srv->cfg->events_state_db)
+        return 0; /* none configured: no owners, no secrets here */
+    if (!ev) {
+        snprintf(why, len, "the service is stopping");
+        return -1;
     }
-    if (!ev->store_ok) {
-        snprintf(why, len, "%s", srv->events_reason[0]
-                                     ? srv->events_reason
-                                     : "the events state cannot be used");
-        return NULL;
+    if (ev->st && !ev->store_ok) {
+        snprintf(why, len, "%s", ev->store_why);
+        return -1;
     }
-    return ev->st;
+    *st = ev->st;
+    return 0;
 }
 
 int od_events_refuses(odapi_server *srv, char *why, size_t len)
@@ -1039,9 +1070,15 @@ int od_events_refuses(odapi_server *srv, char *why, size_t len)
 int od_events_secrets_ok(odapi_server *srv, char *why, size_t len)
 {
     struct od_events *ev = srv->events;
-    if (!od_events_store(srv, why, len))
+    struct od_evstate *st;
+    if (od_events_store(srv, &st, why, len))
         return 0;
-    if (!ev->secrets_ok && ev->secrets_why[0]) {
+    if (!st) {
+        snprintf(why, len, "no events state is configured here, and the "
+                 "practice database is no place for secrets");
+        return 0;
+    }
+    if (!ev->secrets_ok) {
         snprintf(why, len, "%s", ev->secrets_why);
         return 0;
     }

@@ -852,6 +852,8 @@ static int edit_release(struct od_evrec *r, int found, void *arg)
 {
     struct release_arg *a = arg;
     (void)found;
+    if (r->attempts == a->attempts && strcmp(r->last_error, a->error) == 0)
+        return -1; /* nothing new: the file stays as it is */
     r->attempts = a->attempts;
     snprintf(r->last_error, sizeof r->last_error, "%s", a->error);
     return 1;
@@ -883,9 +885,8 @@ static int edit_advance(struct od_evrec *r, int found, void *arg)
     struct advance_arg *a = arg;
     /* an unchanged record is not written again: an empty window every
      * second must not rewrite the file every second */
+    (void)found;
     if (!a->sent && r->attempts == 0 && !r->last_error[0])
-        return -1;
-    if (!found && !a->sent)
         return -1;
     r->attempts = 0;
     r->last_error[0] = '\0';

@@ -367,7 +367,6 @@ static int delete_tx(struct od_conn *c, struct sjob *j)
 static int work(struct od_conn *c, void *arg)
 {
     struct sjob *j = arg;
-    int rc;
     switch (j->op) {
     case S_GET:
         return work_get(c, j);
@@ -388,8 +387,7 @@ static int work(struct od_conn *c, void *arg)
                              ? "The database could not save the subscription."
                              : "The database could not delete the "
                                "subscription.");
-        rc = od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-        return rc;
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     }
     return OD_WORK_DONE;
 }
@@ -591,9 +589,18 @@ static void developer_key(odapi_request *req, char *out, size_t len)
 
 static struct sjob *sjob_new(odapi_request *req, enum sop op)
 {
-    struct sjob *j = calloc(1, sizeof *j);
-    char dev[256], why[8];
-    if (!j) {
+    struct sjob *j;
+    struct od_evstate *st;
+    char dev[256], why[400], msg[600];
+    /* a state that cannot be read: no owner can be checked, so nothing
+     * is served rather than everything */
+    if (od_events_store(req->srv, &st, why, sizeof why)) {
+        snprintf(msg, sizeof msg, "The subscriptions cannot be served now: "
+                 "%s.", why);
+        odapi_reply_error(req, 503, msg);
+        return NULL;
+    }
+    if (!(j = calloc(1, sizeof *j))) {
         odapi_reply_error(req, 500, "Out of memory.");
         return NULL;
     }
@@ -603,7 +610,7 @@ static struct sjob *sjob_new(odapi_request *req, enum sop op)
     developer_key(req, dev, sizeof dev);
     od_evstate_owner_of(dev, j->owner);
     OPENSSL_cleanse(dev, sizeof dev);
-    j->st = od_evstate_ref(od_events_store(req->srv, why, sizeof why));
+    j->st = od_evstate_ref(st);
     return j;
 }
 
@@ -627,9 +634,7 @@ static int can_store(odapi_request *req, struct sjob *j)
         j->val[F_SECRET] = NULL;
         return 0;
     }
-    if (!j->st || !od_events_secrets_ok(req->srv, why, sizeof why)) {
-        if (!j->st)
-            od_events_store(req->srv, why, sizeof why);
+    if (!od_events_secrets_ok(req->srv, why, sizeof why)) {
         snprintf(msg, sizeof msg, "Secret cannot be stored on this "
                  "service: %s.", why);
         odapi_reply_error(req, 400, msg);

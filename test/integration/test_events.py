@@ -955,22 +955,26 @@ def full_schema_name():
 
 
 def test_no_usable_state_refuses_database_events(spawn, evdir):
-    """A state folder that cannot be made: not firing, and a subscription
-    that would never fire is refused; UI subscriptions and reads go on."""
+    """A state folder that cannot be made: not firing; the subscriptions
+    are not served (their owners cannot be checked, and a new one would
+    never fire), and nothing is saved."""
     s = start(spawn, evdir, state=["--state-dir", "/proc/no-such/state"])
     assert wait_for(lambda: health(s)["events"] == "unavailable")
     assert "/proc/no-such/state" in health(s)["eventsReason"]
-    status, body, _ = req(s, "POST", "subscriptions", {
-        "EndPointUrl": "http://127.0.0.1:9/x", "WatchTable": "Patient",
-        "PollingSeconds": 1})
-    assert status == 503 and "cannot fire" in body, body
+    for method, path, body in (
+            ("POST", "subscriptions", {
+                "EndPointUrl": "http://127.0.0.1:9/x", "WatchTable": "Patient",
+                "PollingSeconds": 1}),
+            ("POST", "subscriptions", {
+                "EndPointUrl": "http://127.0.0.1:9/ui",
+                "UiEventType": "PatientSelected"}),
+            ("GET", "subscriptions", None),
+            ("DELETE", "subscriptions/1", None)):
+        status, answer, _ = req(s, method, path, body)
+        assert status == 503, answer
+        assert "/proc/no-such/state" in answer, answer
     assert mysql("SELECT COUNT(*) FROM apisubscription",
                  evdir_db(evdir))[0][0] == "0"
-    status, body, _ = req(s, "POST", "subscriptions", {
-        "EndPointUrl": "http://127.0.0.1:9/ui",
-        "UiEventType": "PatientSelected"})
-    assert status == 201, body
-    assert req(s, "GET", "subscriptions")[0] == 200
 
 
 def test_two_instances_on_one_state_folder_one_fires(spawn, evdir, receiver,
@@ -1061,6 +1065,9 @@ def test_state_database_made_only_when_asked_then_shared(spawn, evdir,
     s = start(spawn, evdir, state=["--state-db", state_db])
     assert wait_for(lambda: health(s)["events"] == "unavailable")
     assert "--init-state-db" in health(s)["eventsReason"]
+    # owners cannot be checked: nothing is served rather than everything
+    status, body, _ = req(s, "GET", "subscriptions")
+    assert status == 503 and "cannot be served" in body, body
     assert not mysql("SELECT 1 FROM information_schema.SCHEMATA WHERE "
                      "SCHEMA_NAME = '%s'" % state_db)
     s.stop()
@@ -1139,3 +1146,24 @@ def test_state_database_secret_only_where_queries_cannot_read_it(
         assert status == 400 and "can read" in body, body
     finally:
         drop_account(low)
+
+
+def test_table_of_an_earlier_version_is_reported_not_used(spawn, evdir,
+                                                          server_db):
+    """odapi_eventstate, made by an earlier libodapi in the practice
+    database: a warning (once) that Queries can read it; never used,
+    never dropped."""
+    mysql("CREATE TABLE odapi_eventstate (ApiSubscriptionNum bigint(20) "
+          "NOT NULL, Secret varchar(255) NOT NULL DEFAULT '', PRIMARY KEY "
+          "(ApiSubscriptionNum))", server_db)
+    try:
+        s = start(spawn, evdir)
+        assert wait_for(lambda: health(s)["events"] == "firing")
+        subscribe(s, "http://127.0.0.1:9/old", Secret="0123456789abcdef-x")
+        assert s.stop() == 0
+        log = (evdir / "odservice.log").read_text()
+        assert log.count("still has the table odapi_eventstate") == 1, log
+        assert mysql("SELECT COUNT(*) FROM odapi_eventstate",
+                     server_db)[0][0] == "0"
+    finally:
+        mysql("DROP TABLE IF EXISTS odapi_eventstate", server_db)
