@@ -67,8 +67,12 @@ def svc_dir(tmp_path, server_db):
 
 
 def start_svc(spawn, cfg, *more):
+    # the events state beside the configuration, not the machine's
+    # /var/lib/odservice
+    state = [] if "--state-dir" in more else [
+        "--state-dir", os.path.join(os.path.dirname(str(cfg)), "state")]
     return spawn("odservice", ["--config", str(cfg), "--port", "0",
-                               "--listen", "127.0.0.1"] + list(more))
+                               "--listen", "127.0.0.1"] + state + list(more))
 
 
 def read(path):
