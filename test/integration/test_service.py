@@ -66,8 +66,12 @@ def svc_dir(tmp_path, server_db):
 
 
 def start_svc(spawn, cfg, *more):
+    # the events state beside the configuration, not the machine's
+    # /var/lib/odservice
+    state = [] if "--state-dir" in more else [
+        "--state-dir", os.path.join(os.path.dirname(str(cfg)), "state")]
     return spawn("odservice", ["--config", str(cfg), "--port", "0",
-                               "--listen", "127.0.0.1"] + list(more))
+                               "--listen", "127.0.0.1"] + state + list(more))
 
 
 def read(path):
@@ -286,6 +290,33 @@ def test_check_config_good(svc_dir, server_db):
     assert re.search(r"DataBaseVersion \d+\.\d+", lines[0])
 
 
+def test_check_config_reports_database_events(svc_dir, tmp_path):
+    """The line ends with whether Database Events can fire, and why not;
+    the check creates nothing (not even the state folder)."""
+    cfg = str(svc_dir / "OpenDentalWebConfig.xml")
+    st = tmp_path / "state"
+    out = run_svc("--check-config", "-c", cfg, "--state-dir", str(st))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.strip().endswith(
+        "; Database Events: can fire, state in the state folder %s (made "
+        "at start)" % st), out.stdout
+    assert not st.exists()
+    out = run_svc("--check-config", "-c", cfg, "--no-events")
+    assert out.stdout.strip().endswith("; Database Events: off")
+    out = run_svc("--check-config", "-c", cfg, "--state-dir",
+                  "/proc/no-such/state")
+    assert out.returncode == 0
+    assert "Database Events: cannot fire: the state folder " \
+           "/proc/no-such/state does not exist" in out.stdout, out.stdout
+    # systemd's StateDirectory= is the default
+    env = dict(os.environ, STATE_DIRECTORY=str(tmp_path))
+    out = subprocess.run([os.path.join(BIN, "odservice"), "--check-config",
+                          "-c", cfg], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert "state in the state folder %s" % tmp_path in out.stdout, \
+        out.stdout
+
+
 def test_check_config_bad_file(tmp_path):
     cfg = tmp_path / "OpenDentalWebConfig.xml"
     cfg.write_bytes(b"<ConnectionSettings>\r\n   <Database")
@@ -401,6 +432,7 @@ def test_systemd_unit_verifies(tmp_path):
                  "ExecReload=/bin/kill -HUP $MAINPID", "NoNewPrivileges=yes",
                  "ProtectSystem=strict", "ReadWritePaths=/var/log/odapi",
                  "CapabilityBoundingSet=\n", "After=network-online.target",
+                 "StateDirectory=odservice\n", "StateDirectoryMode=0700\n",
                  "mariadb.service", "--log-file /var/log/odapi/odservice.log"):
         assert want in text, want
     # the man page is not installed here: skip that one check
