@@ -474,9 +474,13 @@ def test_example_config_parses(tmp_path):
 def test_logrotate_snippet(tmp_path):
     text = open(os.path.join(TOP, "dist/logrotate/odservice")).read()
     assert "/var/log/odapi/*.log" in text
+    # Checked as installed (mode 644): logrotate refuses a group-writable
+    # file, which a checkout made under umask 002 has.
+    snippet = tmp_path / "odservice"
+    snippet.write_text(text)
+    snippet.chmod(0o644)
     out = subprocess.run([need_program("logrotate", "logrotate"), "-d", "-s",
-                          str(tmp_path / "state"),
-                          os.path.join(TOP, "dist/logrotate/odservice")],
+                          str(tmp_path / "state"), str(snippet)],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "error" not in out.stderr.lower(), out.stderr
