@@ -117,6 +117,14 @@ int od_query_ll(struct od_conn *c, const char *sql, struct od_prm *p, int n,
 long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
                       int n, int ncols,
                       int (*fn)(void *ctx, const long long *v), void *ctx);
+/* Every row's first ncols (at most OD_MAXEACH) columns as text of any
+ * length, handed to fn (cols[i] NUL-terminated, "" for NULL, valid during
+ * the call; fn returns nonzero to be called no more): the row count, or
+ * -1. */
+#define OD_MAXEACH 16
+long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
+                   int n, int ncols, int (*fn)(void *ctx, char **cols),
+                   void *ctx);
 /* A statement's failure: noted on the connection, logged unless the
  * connection was lost; returns -1. */
 int od_stmt_failed(struct od_conn *c, MYSQL_STMT *st);

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +34,19 @@ def have_embedded():
 
 needs_embedded = pytest.mark.skipif(
     not have_embedded(), reason="built with DB=client: no embedded server")
+
+
+def need_program(prog, package):
+    """The path of a program a test runs. tools/install-deps.sh installs
+    every such program, so a missing one fails the test instead of
+    skipping it: a missing install step must not hide (docs/testing.md)."""
+    path = shutil.which(prog)
+    if not path and os.path.isabs(prog) and os.access(prog, os.X_OK):
+        path = prog
+    if not path:
+        pytest.fail("%s is not installed (Debian package %s): run "
+                    "tools/install-deps.sh" % (prog, package))
+    return path
 
 
 def socket_path():
@@ -222,9 +236,16 @@ def db(api, sql):
     return mysql(sql, db=api.db_name)
 
 
+# The embedded sandbox is inside odlocal: a test cannot reach it with SQL.
+# Where neither an API call nor a seeded row can stand in for the rows a
+# test inserts, the rest of that test runs on the server backend only.
+SQL_ONLY = ("embedded backend: the rest needs rows only SQL can make (no API "
+            "call or seeded row stands in); it runs on the server backend")
+
+
 def server_only(api):
     if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
+        pytest.skip(SQL_ONLY)
 
 
 def uniq(prefix):
