@@ -227,7 +227,9 @@ static int field_index(const struct od_resource *r, const char *name)
     return -1;
 }
 
-/* Every field of a comma list present ("?Name" and "@key" too). */
+/* Every field of a comma list present. "@key" is the key; "?Name" binds
+ * NULL when the body lacks it, as it always will when this database
+ * lacks the field, so neither needs a column. */
 static int fields_ok(struct vbuild *b, const char *list, char *why,
                      size_t len)
 {
@@ -238,9 +240,9 @@ static int fields_ok(struct vbuild *b, const char *list, char *why,
         int k;
         snprintf(name, sizeof name, "%.*s", (int)n, list);
         list = e ? e + 1 : list + n;
-        if (name[0] == '@')
+        if (name[0] == '@' || name[0] == '?')
             continue;
-        k = field_index(b->r, name[0] == '?' ? name + 1 : name);
+        k = field_index(b->r, name);
         if (k >= 0 && !b->v->field[k]) {
             snprintf(why, len, "%s.%s", b->r->table,
                      OD_COL(&b->r->fields[k]));

@@ -159,6 +159,11 @@ static const struct od_check codegroup_checks[] = {
                 "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
      "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther", 400,
      CODEGROUP_HIDDEN_MSG},
+    /* the part a database without ShowInFrequency and ShowInOther (Open
+     * Dental 24.3) can check: the rule above is left out there */
+    {OD_OP_PUT, "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
+                "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
+     "@key,?IsHidden,?ShowInAgeLimit", 400, CODEGROUP_HIDDEN_MSG},
 };
 
 const struct od_resource od_res_codegroups = {
