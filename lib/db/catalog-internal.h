@@ -68,6 +68,14 @@ size_t od_catalog_ntables(const struct od_catalog *cat);
 enum { OD_TEXT_OK = 0, OD_TEXT_LONG, OD_TEXT_CHARSET };
 int od_column_text_fits(const struct od_column *c, const char *s,
                         size_t len);
+/* The characters and bytes s (UTF-8, len bytes) takes in column c (its
+ * character set; c NULL: UTF-8). */
+void od_column_measure(const struct od_column *c, const char *s, size_t len,
+                       long long *chars, long long *bytes);
+/* Whether a value of that many characters and bytes fits c (1), for text
+ * put together in the database (an appended note). */
+int od_column_room(const struct od_column *c, long long chars,
+                   long long bytes);
 /* The one check every hand-written write of text uses: 0, or -1 with
  * "{field} is too long." or "{field} contains characters this database
  * cannot store." in msg (answer it with 400). cat NULL or an absent

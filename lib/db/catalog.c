@@ -329,33 +329,56 @@ static int storable(int charset, unsigned long cp)
     }
 }
 
-int od_column_text_fits(const struct od_column *c, const char *s, size_t len)
+/* Characters and bytes s takes in c; 1 when c's character set lacks one
+ * of them. */
+static int measure(const struct od_column *c, const char *s, size_t len,
+                   long long *chars, long long *bytes)
 {
     const unsigned char *p = (const unsigned char *)s;
-    long long chars = 0, bytes = 0;
     size_t i = 0, n;
     int bad = 0;
-    if (!c || c->max_chars < 0)
-        return OD_TEXT_OK;
+    *chars = *bytes = 0;
     while (i < len) {
         unsigned long cp = utf8_cp(p + i, len - i, &n);
         if (!storable(c->charset, cp))
             bad = 1;
-        chars++;
+        (*chars)++;
         switch (c->bytes_per_char) {
-        case 0: bytes += (long long)n; break;
-        case 3: bytes += cp > 0xFFFF ? 4 : 2; break;
+        case 0: *bytes += (long long)n; break;
+        case 3: *bytes += cp > 0xFFFF ? 4 : 2; break;
         case -1: break;
-        default: bytes += c->bytes_per_char;
+        default: *bytes += c->bytes_per_char;
         }
         i += n;
     }
-    if (bad)
+    return bad;
+}
+
+void od_column_measure(const struct od_column *c, const char *s, size_t len,
+                       long long *chars, long long *bytes)
+{
+    static const struct od_column any = {0};
+    measure(c ? c : &any, s, len, chars, bytes);
+}
+
+int od_column_room(const struct od_column *c, long long chars,
+                   long long bytes)
+{
+    if (!c || c->max_chars < 0)
+        return 1;
+    return chars <= c->max_chars &&
+           (c->max_bytes < 0 || c->bytes_per_char < 0 ||
+            bytes <= c->max_bytes);
+}
+
+int od_column_text_fits(const struct od_column *c, const char *s, size_t len)
+{
+    long long chars, bytes;
+    if (!c || c->max_chars < 0)
+        return OD_TEXT_OK;
+    if (measure(c, s, len, &chars, &bytes))
         return OD_TEXT_CHARSET;
-    if (chars > c->max_chars ||
-        (c->max_bytes >= 0 && c->bytes_per_char >= 0 && bytes > c->max_bytes))
-        return OD_TEXT_LONG;
-    return OD_TEXT_OK;
+    return od_column_room(c, chars, bytes) ? OD_TEXT_OK : OD_TEXT_LONG;
 }
 
 int od_text_check(const struct od_catalog *cat, const char *table,
