@@ -156,7 +156,10 @@ static void describe(const struct od_resource *r, const struct od_absence *a,
         return;
     case OD_ABS_FILTER:
         route_list(r, RT_LIST, rd, sizeof rd);
-        snprintf(out, len, "%s refuses the parameter %s", rd, a->what);
+        if (r->filters[a->idx].flags & OD_Q_DEVELOPER) /* always applied */
+            snprintf(out, len, "%s answers 400", rd);
+        else
+            snprintf(out, len, "%s refuses the parameter %s", rd, a->what);
         return;
     case OD_ABS_LOOKUP:
         route_list(r, RT_POST | RT_PUT | RT_UPSERT, wr, sizeof wr);
