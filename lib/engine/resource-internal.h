@@ -58,7 +58,10 @@ struct od_field {
     const struct od_enum *enm;
     unsigned flags;
     const char *dflt;          /* POST default, wire form; NULL: column's */
-    int maxlen;                /* characters, for text input; 0: 65535 */
+    int maxlen;                /* text input: a limit in characters the
+                                  API documents below the column's; 0:
+                                  the column's (length, charset: the
+                                  catalog, read from the database) */
     int defcat;                /* input: ItemName of this definition
                                   category -> DefNum (BillingType) */
     const char *col;           /* column written; NULL: name */

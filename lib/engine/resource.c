@@ -1543,8 +1543,11 @@ static struct rjob *job_new(odapi_request *req, const struct od_resource *r,
         return NULL;
     }
     if (j->v->unavailable) {
-        char msg[160];
-        od_absent_msg(msg, sizeof msg, r->name);
+        char msg[200], what[120];
+        snprintf(what, sizeof what, "%s%s%s", r->name,
+                 op == OP_LIST && r->list_action ? "/" : "",
+                 op == OP_LIST && r->list_action ? r->list_action : "");
+        od_absent_msg(msg, sizeof msg, what);
         odapi_reply_error(req, 400, msg);
         free(j);
         return NULL;
