@@ -443,3 +443,47 @@ def test_check_config_unsupported_version_and_missing_privileges(dbs,
                                 "on " % priv) and "patient" in l
                    for l in lines), out.stdout
     assert not any("no SELECT privilege" in l for l in lines)
+
+
+# ---- two databases in one process --------------------------------------------------
+
+def test_two_servers_in_one_process_keep_their_own_columns(dbs):
+    """What the engine derives from one database's columns (statements,
+    field lists) is per database: two servers of one process serve two
+    practices of different Open Dental versions side by side."""
+    proc = subprocess.Popen([os.path.join(HELPERS, "two_servers"),
+                             socket_path(), "root", dbs["od24.3"],
+                             dbs["sandbox"]], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        srvs = []
+        for _ in range(2):
+            line = proc.stdout.readline()
+            assert line.startswith("Base URL: http://"), \
+                line + proc.stderr.read()
+            host, port = line.split("//")[1].split("/")[0].rsplit(":", 1)
+            srv = Server("two_servers", [])
+            srv.host, srv.port = host.strip("[]"), int(port)
+            srvs.append(srv)
+        old, new = srvs
+        # the 24.3 one first: its answers must not shape the other's
+        g_old = old.request("POST", "codegroups", {"GroupName": uniq("A")})[1]
+        assert "ShowInFrequency" not in g_old
+        one = old.request("GET", "codegroups/%d" % g_old["CodeGroupNum"])[1]
+        assert "ShowInFrequency" not in one
+        status, g_new, _ = new.request("POST", "codegroups", {
+            "GroupName": uniq("B"), "ShowInFrequency": "true"})
+        assert status == 201 and g_new["ShowInFrequency"] == "true", g_new
+        one = new.request("GET", "codegroups/%d" % g_new["CodeGroupNum"])[1]
+        assert one["ShowInFrequency"] == "true"
+        assert old.request("POST", "codegroups", {
+            "GroupName": uniq("C"), "ShowInFrequency": "true"})[:2] == (
+                400, absent_msg("ShowInFrequency"))
+        assert new.request("POST", "patients", {
+            "LName": EMOJI, "FName": uniq("E")})[0] == 201
+        assert old.request("POST", "patients", {
+            "LName": EMOJI, "FName": uniq("E")})[0] == 400
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
