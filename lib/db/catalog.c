@@ -37,7 +37,7 @@ struct od_catalog {
     struct memo_slot memo[MEMO_SLOTS];
 };
 
-/* ---- reading ------------------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------ */
 
 static int cmp_col(const void *a, const void *b)
 {
@@ -226,7 +226,7 @@ void od_catalog_free(struct od_catalog *cat)
     free(cat);
 }
 
-/* ---- lookups --------------------------------------------------------------------- */
+/* ---- lookups ------------------------------------------------------------ */
 
 const struct od_column *od_catalog_column(const struct od_catalog *cat,
                                           const char *table, const char *col)
@@ -275,7 +275,7 @@ size_t od_catalog_ntables(const struct od_catalog *cat)
     return cat ? cat->ntables : 0;
 }
 
-/* ---- text ---------------------------------------------------------------------------- */
+/* ---- text --------------------------------------------------------------- */
 
 /* The code point at s (valid UTF-8, as jansson hands it over); its length
  * in *n. */
@@ -406,7 +406,7 @@ void od_absent_msg(char *msg, size_t msgsize, const char *field)
              field);
 }
 
-/* ---- the memo ---------------------------------------------------------------------------- */
+/* ---- the memo ----------------------------------------------------------- */
 
 static size_t memo_hash(const void *key)
 {

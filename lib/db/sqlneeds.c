@@ -53,7 +53,7 @@ struct scan {
     int overflow;
 };
 
-/* ---- tokens ----------------------------------------------------------------- */
+/* ---- tokens ------------------------------------------------------------- */
 
 static int ident_char(char c)
 {
@@ -143,7 +143,7 @@ static int tokenize(const char *sql, struct scan *sc)
     return -1;
 }
 
-/* ---- words -------------------------------------------------------------------- */
+/* ---- words -------------------------------------------------------------- */
 
 static int is_word(const struct tok *t, const char *w)
 {
@@ -194,7 +194,7 @@ static int tok_eq(const struct tok *a, const struct tok *b)
     return a->n == b->n && strncasecmp(a->p, b->p, a->n) == 0;
 }
 
-/* ---- declarations and references ------------------------------------------------ */
+/* ---- declarations and references ---------------------------------------- */
 
 static void add_decl(struct scan *sc, const struct tok *name,
                      const struct tok *table)
@@ -309,7 +309,7 @@ static void walk(struct scan *sc)
     }
 }
 
-/* ---- the verdict ------------------------------------------------------------------ */
+/* ---- the verdict -------------------------------------------------------- */
 
 static void tok_str(const struct tok *t, char *out, size_t outlen)
 {

@@ -34,7 +34,7 @@ struct report {
     int n, cap;
 };
 
-/* ---- version ------------------------------------------------------------------- */
+/* ---- version ------------------------------------------------------------ */
 
 static int check_version(const struct od_logger *log, const char *version)
 {
@@ -70,7 +70,7 @@ static int check_version(const struct od_logger *log, const char *version)
     return 0;
 }
 
-/* ---- routes ------------------------------------------------------------------------ */
+/* ---- routes ------------------------------------------------------------- */
 
 enum { RT_LIST = 1, RT_ONE = 2, RT_POST = 4, RT_PUT = 8, RT_DELETE = 16,
        RT_UPSERT = 32 };
@@ -106,11 +106,19 @@ static void route_list(const struct od_resource *r, unsigned mask,
                      r->list_action ? "/" : "",
                      r->list_action ? r->list_action : "");
             break;
-        case RT_ONE: snprintf(one, sizeof one, "GET /%s/{%s}", r->name, r->pk); break;
-        case RT_POST: snprintf(one, sizeof one, "POST /%s", r->name); break;
-        case RT_PUT: snprintf(one, sizeof one, "PUT /%s/{%s}", r->name, r->pk); break;
-        case RT_DELETE: snprintf(one, sizeof one, "DELETE /%s/{%s}", r->name, r->pk); break;
-        default: snprintf(one, sizeof one, "PUT /%s", r->name); break;
+        case RT_ONE:
+        case RT_PUT:
+        case RT_DELETE:
+            snprintf(one, sizeof one, "%s /%s/{%s}",
+                     bit == RT_ONE ? "GET" : bit == RT_PUT ? "PUT" : "DELETE",
+                     r->name, r->pk);
+            break;
+        case RT_POST:
+            snprintf(one, sizeof one, "POST /%s", r->name);
+            break;
+        default: /* the upsert */
+            snprintf(one, sizeof one, "PUT /%s", r->name);
+            break;
         }
         at += (size_t)snprintf(out + at, at < len ? len - at : 0, "%s%s",
                                n++ ? ", " : "", one);
@@ -133,7 +141,8 @@ static unsigned write_mask(const struct od_field *f)
 static unsigned check_mask(unsigned ops)
 {
     return (ops & OD_OP_POST ? RT_POST | RT_UPSERT : 0) |
-           (ops & OD_OP_PUT ? RT_PUT : 0) | (ops & OD_OP_DELETE ? RT_DELETE : 0);
+           (ops & OD_OP_PUT ? RT_PUT : 0) |
+           (ops & OD_OP_DELETE ? RT_DELETE : 0);
 }
 
 /* What one absence changes, in words. */
@@ -255,7 +264,7 @@ static void report_absences(struct report *rp, struct od_catalog *cat)
     }
 }
 
-/* ---- privileges ------------------------------------------------------------------- */
+/* ---- privileges --------------------------------------------------------- */
 
 static const char *const priv_names[] = {"SELECT", "INSERT", "UPDATE",
                                          "DELETE"};
@@ -268,10 +277,20 @@ static int denied(MYSQL *m, int priv, const char *table, const char *pk)
     MYSQL_STMT *st = mysql_stmt_init(m);
     unsigned e = 0;
     switch (priv) {
-    case 0: snprintf(sql, sizeof sql, "SELECT 1 FROM `%s` WHERE 1=0", table); break;
-    case 1: snprintf(sql, sizeof sql, "INSERT INTO `%s` (`%s`) SELECT 1 FROM DUAL WHERE 1=0", table, pk); break;
-    case 2: snprintf(sql, sizeof sql, "UPDATE `%s` SET `%s` = `%s` WHERE 1=0", table, pk, pk); break;
-    default: snprintf(sql, sizeof sql, "DELETE FROM `%s` WHERE 1=0", table); break;
+    case 0:
+        snprintf(sql, sizeof sql, "SELECT 1 FROM `%s` WHERE 1=0", table);
+        break;
+    case 1:
+        snprintf(sql, sizeof sql, "INSERT INTO `%s` (`%s`) SELECT 1 FROM "
+                                  "DUAL WHERE 1=0", table, pk);
+        break;
+    case 2:
+        snprintf(sql, sizeof sql, "UPDATE `%s` SET `%s` = `%s` WHERE 1=0",
+                 table, pk, pk);
+        break;
+    default:
+        snprintf(sql, sizeof sql, "DELETE FROM `%s` WHERE 1=0", table);
+        break;
     }
     if (!st)
         return 0;
@@ -342,7 +361,7 @@ static int check_privileges(MYSQL *m, struct od_catalog *cat,
     return bad ? -1 : 0;
 }
 
-/* ---- the inspection ------------------------------------------------------------------ */
+/* ---- the inspection ----------------------------------------------------- */
 
 int od_schema_inspect(MYSQL *m, struct od_catalog *cat, const char *version,
                       void *arg)

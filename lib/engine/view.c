@@ -31,7 +31,7 @@ struct vbuild {
     int ndropped;
 };
 
-/* ---- absences ----------------------------------------------------------------------- */
+/* ---- absences ----------------------------------------------------------- */
 
 static void absent(struct vbuild *b, int kind, int idx, const char *what,
                    const char *why)
@@ -83,7 +83,7 @@ static int runs(struct vbuild *b, const char *head, const char *tail,
     return ok;
 }
 
-/* ---- joins ------------------------------------------------------------------------------ */
+/* ---- joins -------------------------------------------------------------- */
 
 static int word_at(const char *s, size_t i, const char *w)
 {
@@ -168,7 +168,7 @@ static void build_joins(struct vbuild *b)
     }
 }
 
-/* ---- fields and the rest ---------------------------------------------------------------- */
+/* ---- fields and the rest ------------------------------------------------ */
 
 static int field_ok(struct vbuild *b, const struct od_field *f, char *why,
                     size_t len)
@@ -379,7 +379,7 @@ static void build_sql(struct vbuild *b)
     }
 }
 
-/* ---- the view ----------------------------------------------------------------------------- */
+/* ---- the view ----------------------------------------------------------- */
 
 static void view_free(void *p)
 {
