@@ -184,7 +184,9 @@ def prepare_full_db(name, engine="InnoDB", patients=SEED_PATIENTS, seed=1):
     """Database `name` from Open Dental 24.3's own schema (all 408 tables,
     utf8mb3, NOT NULL without defaults; engine InnoDB or MyISAM), seeded
     with the library's demo practice in the columns 24.3 has, as Open
-    Dental's sessions write (sql_mode ''); the DML-only account may use
+    Dental's sessions write (sql_mode ''): every other NOT NULL column gets
+    '' or 0, and every date column its '0001-01-01' default, the blanks
+    Open Dental writes for unset fields. The DML-only account may use
     it."""
     with open(FULL_SCHEMA, encoding="utf-8") as f:
         ddl = f.read()
