@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """schema-diff.py - compare the sandbox schema (data/od-schema.sql) with an
-Open Dental database's own (test/fixtures/od-full-schema-24.3.sql).
+Open Dental database's own (test/fixtures/od-full-schema.sql).
 
 Where both have a table, every column they share must have Open Dental's
 type and length, in Open Dental's order, and every column of Open
@@ -85,7 +85,7 @@ def main(argv):
     ours = argv[1] if len(argv) > 1 else os.path.join(TOP, "data",
                                                        "od-schema.sql")
     theirs = argv[2] if len(argv) > 2 else os.path.join(
-        TOP, "test", "fixtures", "od-full-schema-24.3.sql")
+        TOP, "test", "fixtures", "od-full-schema.sql")
     problems = compare(parse(ours), parse(theirs))
     for p in problems:
         print(p)

@@ -966,8 +966,16 @@ fail:
 }
 
 int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
-                  char *version, size_t vlen, od_db_inspect_fn inspect,
-                  void *arg, char *err, size_t errlen)
+                  char *version, size_t vlen, char *err, size_t errlen)
+{
+    return od_db_prepare_inspect(cfg, log, version, vlen, NULL, NULL, err,
+                                 errlen);
+}
+
+int od_db_prepare_inspect(const odapi_config *cfg,
+                          const struct od_logger *log, char *version,
+                          size_t vlen, od_db_inspect_fn inspect, void *arg,
+                          char *err, size_t errlen)
 {
     struct od_db tmp;
     int rc;

@@ -2,7 +2,7 @@
  * existing, empty Open Dental database on a MariaDB server, writing only
  * the columns that database has, as Open Dental's own sessions do
  * (sql_mode ''): the tests' full-schema databases
- * (test/fixtures/od-full-schema-24.3.sql) get their rows this way.
+ * (test/fixtures/od-full-schema.sql) get their rows this way.
  *
  *   seed_db SOCKET DATABASE PATIENTS SEED   (as root, no password)
  */

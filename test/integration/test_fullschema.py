@@ -1,5 +1,5 @@
 """A practice database exactly as Open Dental made it (issue #13): Open
-Dental 24.3's own schema (test/fixtures/od-full-schema-24.3.sql: 408 tables,
+Dental 24.3's own schema (test/fixtures/od-full-schema.sql: 408 tables,
 utf8mb3, NOT NULL without defaults, sql_mode ''), with InnoDB and with
 MyISAM tables, served through the DML-only account docs/service.md
 recommends; and an older version's, made by dropping columns a later

@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 
 from conftest import DEMO_AUTH
-from conftest import db, db_lacks
+from conftest import SQL_ONLY, db, db_lacks
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -47,7 +47,7 @@ PERM_ADJ_CREATE, PERM_ADJ_EDIT, PERM_BILLING, PERM_PAYPLAN_EDIT = (
 
 def need_server(api):
     if api.backend != "server":
-        pytest.skip("rows inserted with SQL: server backend only")
+        pytest.skip(SQL_ONLY)
 
 
 def mark(api):
