@@ -272,6 +272,20 @@ def odlocal_args_for(backend, server_db_name, sandbox):
     return ["--data-dir", sandbox, "--patients", str(SEED_PATIENTS)]
 
 
+# Tests of the HTTP layer and the client library loader: the same on any
+# schema, so not run a third time on Open Dental's.
+SCHEMA_FREE = {"test_http.py", "test_client_library.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    drop = [it for it in items
+            if getattr(getattr(it, "callspec", None), "params", {}).get(
+                "api") == "fullschema" and it.fspath.basename in SCHEMA_FREE]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = [it for it in items if it not in drop]
+
+
 @pytest.fixture(scope="session", params=["server", "embedded", "fullschema"])
 def api(request, server_db, sandbox_dir):
     """A running odlocal on each backend (session-wide): the project's schema
