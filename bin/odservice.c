@@ -76,8 +76,9 @@ static void usage(FILE *f)
 "      --init-state-db     create that database and its table, then exit\n"
 "  -f, --foreground        also write log lines to stderr (the default when\n"
 "                          stderr is a terminal)\n"
-"      --check-config      read the configuration, check the database, print\n"
-"                          one line, exit\n"
+"      --check-config      read the configuration, check the database (its\n"
+"                          Open Dental version, what it lacks, privileges),\n"
+"                          print the findings, exit\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
 "  -V, --version           version\n"
@@ -322,28 +323,55 @@ static int start_server(odapi_config *cfg, struct reload *r,
 
 /* ---- --check-config ------------------------------------------------------ */
 
-static char check_line[1024];
+/* What odapi_server_prepare_database says about the database: the "ready"
+ * line, then one line per finding (its Open Dental version, what it lacks
+ * and which routes that changes, the user's privileges, tables without
+ * transactions); errors are problems that stop the service working. */
+struct check_out {
+    char ready[1024];
+    char *lines; /* "  line\n"... */
+    size_t len;
+    int errors;
+};
 
 static void check_log(void *arg, odapi_log_level level, const char *message)
 {
-    (void)arg;
-    (void)level;
-    if (message && strncmp(message, "database ", 9) == 0 &&
-        strstr(message, "DataBaseVersion"))
-        snprintf(check_line, sizeof check_line, "%s", message);
+    struct check_out *o = arg;
+    size_t n;
+    char *p;
+    if (!message)
+        return;
+    if (strncmp(message, "database ", 9) == 0 &&
+        strstr(message, "DataBaseVersion")) {
+        snprintf(o->ready, sizeof o->ready, "%s", message);
+        return;
+    }
+    if (level == ODAPI_LOG_ERROR)
+        o->errors++;
+    n = strlen(message);
+    if (!(p = realloc(o->lines, o->len + n + 4)))
+        return;
+    o->lines = p;
+    memcpy(p + o->len, "  ", 2);
+    memcpy(p + o->len + 2, message, n);
+    p[o->len + 2 + n] = '\n';
+    o->len += n + 3;
+    p[o->len] = '\0';
 }
 
 static int check_config(const struct opts *o)
 {
-    char err[1024], *p;
+    char err[1024], ev[600], *p;
     int code = 0, rc;
     odapi_server *srv;
+    struct check_out out;
     odapi_config *cfg = make_config(o, 0, err, sizeof err, &code);
     if (!cfg) {
         printf("odservice: %s\n", err);
         return code;
     }
-    odapi_config_set_log(cfg, check_log, NULL, ODAPI_LOG_INFO);
+    memset(&out, 0, sizeof out);
+    odapi_config_set_log(cfg, check_log, &out, ODAPI_LOG_INFO);
     rc = odapi_server_new(cfg, NULL, &srv);
     odapi_config_free(cfg);
     if (rc != ODAPI_OK) {
@@ -356,13 +384,18 @@ static int check_config(const struct opts *o)
         code = cli_exit_code(rc);
     } else {
         /* "database X[ at Y] ready, DataBaseVersion Z" */
-        if ((p = strstr(check_line, " ready,")))
+        if ((p = strstr(out.ready, " ready,")))
             memmove(p, p + 6, strlen(p + 6) + 1);
-        char ev[600];
         odapi_server_check_events(srv, ev, sizeof ev);
-        printf("configuration OK: %s: %s; Database Events: %s\n", o->config,
-               check_line[0] ? check_line : "database ready", ev);
+        printf("%s: %s: %s; Database Events: %s\n",
+               out.errors ? "configuration has problems" : "configuration OK",
+               o->config, out.ready[0] ? out.ready : "database ready", ev);
+        if (out.errors)
+            code = EXIT_DB;
     }
+    if (out.lines)
+        fputs(out.lines, stdout);
+    free(out.lines);
     odapi_server_free(srv);
     odapi_global_cleanup();
     return code;

@@ -14,6 +14,7 @@
 #include "features/events-internal.h"
 #include "features/evstate-internal.h"
 #include "engine/resource-internal.h"
+#include "db/catalog-internal.h"
 #include "http/http-client-internal.h"
 
 #include <ctype.h>
@@ -476,6 +477,13 @@ static int read_body(odapi_request *req, struct sjob *j, int post)
             snprintf(msg, sizeof msg, "%s is too long.", fnames[i]);
             goto bad0;
         }
+        /* the text columns of apisubscription: what they cannot store
+         * unchanged (an emoji in utf8mb3) is refused, never cut */
+        if ((i == F_URL || i == F_WS || i == F_TABLE || i == F_UI ||
+             i == F_NOTE) &&
+            od_text_check(od_db_catalog(req->srv->db), "apisubscription",
+                          fnames[i], fnames[i], s, msg, sizeof msg))
+            goto bad0;
     }
     if (j->val[F_URL] || post) {
         struct od_hc_url u;

@@ -284,10 +284,17 @@ def test_check_config_good(svc_dir, server_db):
     out = run_svc("--check-config", "--config", cfg)
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.strip().splitlines()
-    assert len(lines) == 1
     assert lines[0].startswith("configuration OK: %s: database %s" %
                                (cfg, server_db)), lines[0]
     assert re.search(r"DataBaseVersion \d+\.\d+", lines[0])
+    # then what it found, one indented line each (test_fullschema.py has
+    # the databases with something to say)
+    assert lines[1:3] == [
+        "  database: Open Dental 24.3.10.0 is supported (22.1 to 25.4)",
+        "  database: has every table and column the API's resources use"]
+    assert re.fullmatch(r"  database: the user may SELECT, INSERT, UPDATE and "
+                        r"DELETE in the \d+ tables the API uses", lines[3])
+    assert len(lines) == 4, out.stdout
 
 
 def test_check_config_reports_database_events(svc_dir, tmp_path):
@@ -297,12 +304,13 @@ def test_check_config_reports_database_events(svc_dir, tmp_path):
     st = tmp_path / "state"
     out = run_svc("--check-config", "-c", cfg, "--state-dir", str(st))
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.strip().endswith(
+    # the first line; the findings about the database follow it
+    assert out.stdout.splitlines()[0].endswith(
         "; Database Events: can fire, state in the state folder %s (made "
         "at start)" % st), out.stdout
     assert not st.exists()
     out = run_svc("--check-config", "-c", cfg, "--no-events")
-    assert out.stdout.strip().endswith("; Database Events: off")
+    assert out.stdout.splitlines()[0].endswith("; Database Events: off")
     out = run_svc("--check-config", "-c", cfg, "--state-dir",
                   "/proc/no-such/state")
     assert out.returncode == 0
