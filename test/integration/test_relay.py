@@ -164,7 +164,8 @@ def start_relay(url, *args):
     s = Server("odlocal", ["--relay", url, "--port", "0",
                            "--log-level", "Warning"] + list(args))
     s.start()
-    s.backend = "server"
+    s.backend = "server"   # as conftest's api: the far side serves the
+    s.schema = "sandbox"   # project's schema on the test server
     return s
 
 
