@@ -54,6 +54,18 @@ void od_db_close(struct od_db *db);
 int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
                  void *arg);
 
+/* The apikey table (apikey.c): is key one of its CustApiKey values,
+ * compared byte for byte in constant time (the column's collation folds
+ * case, so SQL only narrows the rows)? dev_name NULL or "": any row will
+ * do; else the row's DevName must equal it byte for byte too. done(arg,
+ * found, row's DevName) follows on the loop thread: found 1 or 0, or -1
+ * when the table could not be read (database down). Returns ODAPI_OK, or
+ * an error without calling done. */
+#define OD_APIKEY_KEY_MAX 128
+typedef void (*od_apikey_done)(void *arg, int found, const char *dev_name);
+int od_db_apikey_lookup(struct od_db *db, const char *key,
+                        const char *dev_name, od_apikey_done done, void *arg);
+
 /* 1 while the last attempt to reach the database succeeded. */
 int od_db_is_up(const struct od_db *db);
 /* DataBaseVersion read at open ("" if none). */

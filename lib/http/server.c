@@ -413,82 +413,18 @@ static void on_request(struct evhttp_request *ev, void *arg)
                   on_cred, req);
 }
 
-/* ---- the apikey table, for the local validator --------------------------- */
-
-struct apikey_job {
-    char key[OD_CRED_KEY_MAX + 1];
-    od_cred_db_done done;
-    void *done_arg;
-    int found;
-    char dev_name[128];
-};
-
-static int apikey_work(struct od_conn *c, void *arg)
-{
-    struct apikey_job *j = arg;
-    static const char sql[] =
-        "SELECT DevName FROM apikey WHERE CustApiKey = ? LIMIT 1";
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND p, r;
-    unsigned long klen = (unsigned long)strlen(j->key), dlen = 0;
-    char name[128];
-    my_bool isnull = 0;
-    int rc;
-    if (!st)
-        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-    memset(&p, 0, sizeof p);
-    p.buffer_type = MYSQL_TYPE_STRING;
-    p.buffer = j->key;
-    p.buffer_length = klen;
-    p.length = &klen;
-    memset(&r, 0, sizeof r);
-    r.buffer_type = MYSQL_TYPE_STRING;
-    r.buffer = name;
-    r.buffer_length = sizeof name - 1;
-    r.length = &dlen;
-    r.is_null = &isnull;
-    if (mysql_stmt_bind_param(st, &p) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &r)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-    }
-    rc = mysql_stmt_fetch(st);
-    if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        j->found = 1;
-        if (dlen > sizeof name - 1)
-            dlen = sizeof name - 1;
-        name[isnull ? 0 : dlen] = '\0';
-        snprintf(j->dev_name, sizeof j->dev_name, "%s", name);
-    }
-    mysql_stmt_free_result(st);
-    mysql_stmt_reset(st);
-    return OD_WORK_DONE;
-}
-
-static void apikey_done(void *arg, int status)
-{
-    struct apikey_job *j = arg;
-    j->done(j->done_arg, status == ODAPI_OK && j->found, j->dev_name);
-    free(j);
-}
+/* ---- the apikey table, for the local validator ---------------------------
+ * The lookup itself (SQL, byte-for-byte comparison) is the database
+ * layer's (db/apikey.c); this only connects it to the credential cache. */
 
 static void apikey_lookup(void *arg, const char *customer_key,
-                          od_cred_db_done done, void *done_arg)
+                          const char *dev_name, od_cred_db_done done,
+                          void *done_arg)
 {
     odapi_server *srv = arg;
-    struct apikey_job *j;
-    if (strlen(customer_key) > OD_CRED_KEY_MAX || !srv->db ||
-        !(j = calloc(1, sizeof *j))) {
-        done(done_arg, 0, NULL);
-        return;
-    }
-    memcpy(j->key, customer_key, strlen(customer_key) + 1);
-    j->done = done;
-    j->done_arg = done_arg;
-    if (od_db_submit(srv->db, apikey_work, apikey_done, j) != ODAPI_OK) {
-        free(j);
-        done(done_arg, 0, NULL);
-    }
+    if (od_db_apikey_lookup(srv->db, customer_key, dev_name, done,
+                            done_arg) != ODAPI_OK)
+        done(done_arg, -1, NULL);
 }
 
 /* ---- listeners ------------------------------------------------------------- */
