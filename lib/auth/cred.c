@@ -763,6 +763,22 @@ void od_cred_free(struct od_cred *c)
     free(c);
 }
 
+ODAPI_EXPORT int odapi_config_check_keys(const odapi_config *cfg, char *err,
+                                         size_t errlen)
+{
+    char why[512];
+    struct od_cred *c;
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    if (!(c = od_cred_new(NULL, cfg, why, sizeof why))) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s", why);
+        return ODAPI_E_CONFIG;
+    }
+    od_cred_free(c);
+    return ODAPI_OK;
+}
+
 void od_cred_set_db_lookup(struct od_cred *c, od_cred_db_lookup fn, void *arg)
 {
     c->db_fn = fn;

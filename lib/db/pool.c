@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #define CONNECT_TIMEOUT_S 3
 #define IO_TIMEOUT_S 60
 #define DOWN_BACKOFF_MS 500 /* after a failed connect, fail fast this long */
+#define PROBE_MS 1000       /* while down and idle, look this often */
 
 struct od_stmt_slot {
     char *sql;
@@ -65,6 +67,9 @@ struct od_db {
 
     int up;                  /* guarded by mu */
     uint64_t down_until_ms;  /* guarded by mu */
+    int attached;            /* schema checked; guarded by mu */
+    pthread_mutex_t attach_mu; /* one worker checks the schema at a time */
+    int attach_failed_logged;  /* guarded by attach_mu */
 };
 
 /* ---- process-wide client library state ---------------------------------- */
@@ -282,6 +287,19 @@ static void explain_connect(const odapi_config *cfg, MYSQL *m, char *err,
     }
 }
 
+/* The MySQL error number of this thread's last failed connect_cfg. */
+static __thread unsigned last_connect_errno;
+
+/* Errors that say "the server cannot be reached now", not "the settings
+ * are wrong": a service waits these out instead of exiting. */
+static int is_unreachable(unsigned e)
+{
+    return e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+           e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+           e == CR_SERVER_LOST_EXTENDED || e == CR_UNKNOWN_HOST ||
+           e == ER_SERVER_SHUTDOWN || e == ER_CON_COUNT_ERROR;
+}
+
 static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
                           size_t errlen)
 {
@@ -321,6 +339,7 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password,
                             with_db ? cfg->db_name : NULL, cfg->db_port, sock,
                             CLIENT_FOUND_ROWS)) {
+        last_connect_errno = mysql_errno(m);
         explain_connect(cfg, m, err, errlen);
         mysql_close(m);
         return NULL;
@@ -343,6 +362,42 @@ static void set_up(struct od_db *db, int up)
     if (!up)
         db->down_until_ms = od_now_ms() + DOWN_BACKOFF_MS;
     pthread_mutex_unlock(&db->mu);
+}
+
+/* A server started while the database was unreachable has not checked the
+ * schema yet: the first connection that gets through does it, before any
+ * job runs. 0 when the database is attached. */
+static int attach(struct od_db *db, MYSQL *m)
+{
+    char err[512], version[64];
+    int attached, rc;
+    pthread_mutex_lock(&db->mu);
+    attached = db->attached;
+    pthread_mutex_unlock(&db->mu);
+    if (attached)
+        return 0;
+    pthread_mutex_lock(&db->attach_mu);
+    pthread_mutex_lock(&db->mu);
+    attached = db->attached;
+    pthread_mutex_unlock(&db->mu);
+    rc = attached ? ODAPI_OK
+                  : od_schema_check(m, version, sizeof version, err,
+                                    sizeof err);
+    if (!attached && rc == ODAPI_OK) {
+        pthread_mutex_lock(&db->mu);
+        snprintf(db->version, sizeof db->version, "%s", version);
+        db->attached = 1;
+        pthread_mutex_unlock(&db->mu);
+        od_log(db->log, ODAPI_LOG_INFO, "database %s reached, "
+               "DataBaseVersion %s", db->cfg->db_name,
+               version[0] ? version : "?");
+    } else if (rc != ODAPI_OK && !db->attach_failed_logged) {
+        db->attach_failed_logged = 1;
+        od_log(db->log, ODAPI_LOG_ERROR, "database reached but not usable, "
+               "answering 503 until it is: %s", err);
+    }
+    pthread_mutex_unlock(&db->attach_mu);
+    return rc == ODAPI_OK ? 0 : -1;
 }
 
 /* Make sure c has a connection; 0 when it has. */
@@ -369,10 +424,29 @@ static int conn_ensure(struct od_conn *c)
         set_up(db, 0);
         return -1;
     }
+    if (attach(db, c->m) != 0) {
+        conn_close(c);
+        set_up(db, 0);
+        return -1;
+    }
     if (!was_up)
         od_log(db->log, ODAPI_LOG_INFO, "database connection restored");
     set_up(db, 1);
     return 0;
+}
+
+/* pthread_cond_timedwait on the pool's condition for ms (mu held). */
+static int idle_wait(struct od_db *db, long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return pthread_cond_timedwait(&db->cv, &db->mu, &ts);
 }
 
 static void *worker_main(void *arg)
@@ -386,8 +460,20 @@ static void *worker_main(void *arg)
         uint64_t one = 1;
         int wake;
         pthread_mutex_lock(&db->mu);
-        while (!db->qhead && !db->stop)
-            pthread_cond_wait(&db->cv, &db->mu);
+        while (!db->qhead && !db->stop) {
+            if (c->id == 0 && !db->up) {
+                /* Down and idle: look for the database now and then, so
+                 * health says "up" again without waiting for a request. */
+                if (idle_wait(db, PROBE_MS) == ETIMEDOUT && !db->qhead &&
+                    !db->stop) {
+                    pthread_mutex_unlock(&db->mu);
+                    conn_ensure(c);
+                    pthread_mutex_lock(&db->mu);
+                }
+            } else {
+                pthread_cond_wait(&db->cv, &db->mu);
+            }
+        }
         if (!db->qhead) {
             pthread_mutex_unlock(&db->mu);
             break;
@@ -515,7 +601,16 @@ long od_db_pending(const struct od_db *db)
     return n;
 }
 
-const char *od_db_version(const struct od_db *db) { return db->version; }
+/* "" until the schema was checked (a server that started with the
+ * database unreachable); the text never changes after that. */
+const char *od_db_version(const struct od_db *db)
+{
+    int attached;
+    pthread_mutex_lock((pthread_mutex_t *)&db->mu);
+    attached = db->attached;
+    pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
+    return attached ? db->version : "";
+}
 
 const char *od_db_backend(const struct od_db *db)
 {
@@ -869,6 +964,15 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
                                                     : ODAPI_E_DB;
 }
 
+/* The API Service waits for its database server (it may start before the
+ * server at boot, or the server may be down for maintenance); the Local
+ * API and owned databases report the problem at once. */
+static int may_start_degraded(const odapi_config *cfg)
+{
+    return cfg->mode == ODAPI_MODE_SERVICE && cfg->db_kind == OD_DB_SERVER &&
+           !cfg->db_create_schema;
+}
+
 int od_db_open(struct od_db **out, const odapi_config *cfg,
                struct event_base *base, const struct od_logger *log,
                char *err, size_t errlen)
@@ -892,6 +996,7 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
     db->qmax = cfg->limits[ODAPI_LIMIT_DB_QUEUE];
     db->up = 1;
     pthread_mutex_init(&db->mu, NULL);
+    pthread_mutex_init(&db->attach_mu, NULL);
     pthread_cond_init(&db->cv, NULL);
 
     if (db->embedded &&
@@ -900,11 +1005,24 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         goto fail;
     if ((rc = library_init(cfg, err, errlen)) != ODAPI_OK)
         goto fail;
-    if ((rc = prepare_database(db, err, errlen)) != ODAPI_OK)
+    last_connect_errno = 0;
+    rc = prepare_database(db, err, errlen);
+    if (rc == ODAPI_E_DB_CONNECT && may_start_degraded(cfg) &&
+        is_unreachable(last_connect_errno)) {
+        /* The API Service starts anyway: 503 until the database is back
+         * (docs/database.md, "Database down"). */
+        od_log(log, ODAPI_LOG_ERROR, "%s; serving anyway, answering 503 "
+               "until the database can be reached", err);
+        db->up = 0;
+        rc = ODAPI_OK;
+    } else if (rc != ODAPI_OK) {
         goto fail;
-    od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
-           "through %s", cfg->db_name, od_db_backend(db),
-           db->version[0] ? db->version : "?", od_mysql_library());
+    } else {
+        db->attached = 1;
+        od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
+               "through %s", cfg->db_name, od_db_backend(db),
+               db->version[0] ? db->version : "?", od_mysql_library());
+    }
 
     db->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (db->efd < 0) {
@@ -995,6 +1113,7 @@ void od_db_close(struct od_db *db)
     free(db->threads);
     free(db->conns);
     pthread_mutex_destroy(&db->mu);
+    pthread_mutex_destroy(&db->attach_mu);
     pthread_cond_destroy(&db->cv);
     free(db);
 }

@@ -847,6 +847,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             srv->hup_fn(srv->hup_arg);
         return;
     }
+    if (sig == SIGUSR1) { /* logrotate: the log file only, no reload */
+        if (odapi_server_reopen_logs(srv) != ODAPI_OK)
+            server_log(srv, ODAPI_LOG_ERROR, "SIGUSR1: cannot reopen the "
+                       "log file; still writing to the old one");
+        return;
+    }
     server_log(srv, ODAPI_LOG_INFO, "signal %d: stopping",
                (int)sig);
     odapi_server_stop(srv);
@@ -855,14 +861,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 ODAPI_EXPORT int odapi_server_handle_signals(odapi_server *srv,
                                              void (*hup)(void *arg), void *arg)
 {
-    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
     int i;
     if (!srv)
         return ODAPI_E_INVALID;
     signal(SIGPIPE, SIG_IGN);
     srv->hup_fn = hup;
     srv->hup_arg = arg;
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         if (srv->sig_ev[i])
             continue;
         srv->sig_ev[i] = evsignal_new(srv->base, sigs[i], on_signal, srv);
@@ -902,7 +908,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
         event_free(srv->drain_ev);
     if (srv->sweep_ev)
         event_free(srv->sweep_ev);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         if (srv->sig_ev[i])
             event_free(srv->sig_ev[i]);
     if (srv->stop_ev)
