@@ -40,6 +40,7 @@ struct job {
     od_db_done_fn done;
     void *arg;
     int status;
+    int long_job;    /* 1: may hold its worker long (od_db_submit_long) */
     struct job *next;
 };
 
@@ -58,6 +59,7 @@ struct od_db {
     struct job *qhead, *qtail; /* waiting for a worker */
     long qlen, qmax;
     long running;
+    long running_long, long_cap; /* long jobs running, and at most */
     struct job *dhead, *dtail; /* finished, waiting for the loop */
     int stop;
 
@@ -181,8 +183,16 @@ unsigned od_stmt_errno(MYSQL_STMT *st)
     return e ? e : st->mysql ? mysql_errno(st->mysql) : 0;
 }
 
+int od_conn_lock_timeout(const struct od_conn *c)
+{
+    return c->last_errno == ER_LOCK_WAIT_TIMEOUT ||
+           c->last_errno == ER_LOCK_DEADLOCK;
+}
+
 int od_conn_note_error(struct od_conn *c, unsigned err)
 {
+    if (err)
+        c->last_errno = err;
     if (is_conn_error(err)) {
         c->lost = 1;
         return 1;
@@ -322,6 +332,14 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     mysql_options(m, MYSQL_INIT_COMMAND,
                   "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION,"
                   "ERROR_FOR_DIVISION_BY_ZERO'");
+    /* A row (InnoDB) or table (MyISAM, metadata) lock held elsewhere makes
+     * a statement wait at most this long, then fail with 1205, answered
+     * as a 503 to retry (docs/database.md, "Lock waits"); the defaults
+     * (50 s, one day) would hold a worker that long. */
+    mysql_options(m, MYSQL_INIT_COMMAND,
+                  "SET SESSION innodb_lock_wait_timeout = "
+                  OD_STR(OD_LOCK_WAIT_S) ", lock_wait_timeout = "
+                  OD_STR(OD_LOCK_WAIT_S));
 #ifdef ODAPI_HAVE_EMBEDDED
     if (cfg->db_kind == OD_DB_EMBEDDED)
         mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);
@@ -435,6 +453,31 @@ static int conn_ensure(struct od_conn *c)
     return 0;
 }
 
+/* The next job this worker may run (mu held), unlinked, or NULL: the
+ * first in the queue, except that long jobs (writes that may wait on a row
+ * lock, Queries) never hold more than long_cap workers, so a read finds a
+ * worker even while one hot row holds up every write (docs/database.md,
+ * "Lock waits"). Skipping only ever looks past long jobs. */
+static struct job *take_job(struct od_db *db)
+{
+    struct job *j, *prev = NULL;
+    for (j = db->qhead; j; prev = j, j = j->next)
+        if (!j->long_job || db->running_long < db->long_cap)
+            break;
+    if (!j)
+        return NULL;
+    if (prev)
+        prev->next = j->next;
+    else
+        db->qhead = j->next;
+    if (db->qtail == j)
+        db->qtail = prev;
+    db->qlen--;
+    db->running++;
+    db->running_long += j->long_job;
+    return j;
+}
+
 /* pthread_cond_timedwait on the pool's condition for ms (mu held). */
 static int idle_wait(struct od_db *db, long ms)
 {
@@ -460,7 +503,7 @@ static void *worker_main(void *arg)
         uint64_t one = 1;
         int wake;
         pthread_mutex_lock(&db->mu);
-        while (!db->qhead && !db->stop) {
+        while (!(j = take_job(db)) && !(db->stop && !db->qhead)) {
             if (c->id == 0 && !db->up) {
                 /* Down and idle: look for the database now and then, so
                  * health says "up" again without waiting for a request. */
@@ -474,18 +517,13 @@ static void *worker_main(void *arg)
                 pthread_cond_wait(&db->cv, &db->mu);
             }
         }
-        if (!db->qhead) {
+        if (!j) {
             pthread_mutex_unlock(&db->mu);
             break;
         }
-        j = db->qhead;
-        db->qhead = j->next;
-        if (!db->qhead)
-            db->qtail = NULL;
-        db->qlen--;
-        db->running++;
         pthread_mutex_unlock(&db->mu);
 
+        c->last_errno = 0;
         if (conn_ensure(c) != 0) {
             j->status = ODAPI_E_DB_CONNECT;
         } else {
@@ -509,6 +547,7 @@ static void *worker_main(void *arg)
 
         pthread_mutex_lock(&db->mu);
         db->running--;
+        db->running_long -= j->long_job;
         j->next = NULL;
         /* Wake the loop only when the list was empty: the loop takes the
          * whole list at once, so one wake-up serves every job added
@@ -552,8 +591,8 @@ static void on_eventfd(evutil_socket_t fd, short what, void *arg)
     run_completions(arg);
 }
 
-int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
-                 void *arg)
+static int submit(struct od_db *db, int long_job, od_db_work_fn work,
+                  od_db_done_fn done, void *arg)
 {
     struct job *j;
     if (!db)
@@ -564,6 +603,7 @@ int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
     j->done = done;
     j->arg = arg;
     j->status = ODAPI_OK;
+    j->long_job = long_job;
     j->next = NULL;
     pthread_mutex_lock(&db->mu);
     if (db->stop || db->qlen >= db->qmax) {
@@ -578,9 +618,35 @@ int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
         db->qhead = j;
     db->qtail = j;
     db->qlen++;
+    /* A long job may have to wait for a long one to end, which then takes
+     * it; a read must wake an idle worker even when the head of the queue
+     * is a long job that waits. */
     pthread_cond_signal(&db->cv);
     pthread_mutex_unlock(&db->mu);
     return ODAPI_OK;
+}
+
+int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
+                 void *arg)
+{
+    return submit(db, 0, work, done, arg);
+}
+
+int od_db_submit_long(struct od_db *db, od_db_work_fn work,
+                      od_db_done_fn done, void *arg)
+{
+    return submit(db, 1, work, done, arg);
+}
+
+void od_db_stats(const struct od_db *db, struct od_db_stats *st)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&db->mu);
+    st->workers = db->nthreads;
+    st->busy = db->running;
+    st->queued = db->qlen;
+    st->long_running = db->running_long;
+    st->long_cap = db->long_cap;
+    pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
 }
 
 int od_db_is_up(const struct od_db *db)
@@ -1037,6 +1103,7 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         goto fail;
     }
     db->nthreads = (int)cfg->limits[ODAPI_LIMIT_DB_POOL];
+    db->long_cap = db->nthreads > 1 ? db->nthreads - 1 : 1;
     db->threads = calloc((size_t)db->nthreads, sizeof *db->threads);
     db->conns = calloc((size_t)db->nthreads, sizeof *db->conns);
     if (!db->threads || !db->conns) {

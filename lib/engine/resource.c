@@ -963,6 +963,11 @@ int od_tx_end(struct od_conn *c, int rc)
 
 int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize)
 {
+    if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
+        *status = 503;
+        snprintf(msg, msgsize, "%s", OD_MSG_LOCKED);
+        return OD_WORK_DONE;
+    }
     if (c->lost) {
         snprintf(msg, msgsize, "The database is not available.");
         *status = 0;
@@ -1500,6 +1505,10 @@ rollback:
         exec_simple(c, "ROLLBACK");
 dberr:
     od_buf_free(&sql);
+    if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
+        fail(j, 503, "%s", OD_MSG_LOCKED);
+        return OD_WORK_DONE;
+    }
     if (c->lost) {
         if (!j->status)
             fail(j, 503, "The database is not available.");

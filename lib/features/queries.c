@@ -1029,7 +1029,7 @@ static void query_done(void *arg, int status)
         odapi_reply(j->req, 201, "", 0);
         if (j->is_async) {
             j->req = NULL;
-            if (od_db_submit(j->srv->db, work_upload, upload_done, j) ==
+            if (od_db_submit_long(j->srv->db, work_upload, upload_done, j) ==
                 ODAPI_OK)
                 return; /* keeps its slot until the upload ends */
             od_log(j->srv->log, ODAPI_LOG_ERROR,
@@ -1134,7 +1134,7 @@ static void submit(struct qjob *j)
         qjob_free(j);
         return;
     }
-    rc = od_db_submit(req->srv->db, work_query, query_done, j);
+    rc = od_db_submit_long(req->srv->db, work_query, query_done, j);
     if (rc != ODAPI_OK) {
         run_leave(req->srv);
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
