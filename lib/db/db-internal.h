@@ -21,6 +21,8 @@ struct od_conn {
     int id;
     int lost;            /* set by od_conn_note_error on 2006/2013 */
     unsigned last_errno; /* the job's last error (od_conn_note_error) */
+    int commit_unknown;  /* the job's COMMIT was sent, then the connection
+                            was lost: it may have been committed */
     struct od_stmt_slot *stmts;
     int nstmts, capstmts;
 };
@@ -104,6 +106,17 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql);
 /* Record a MySQL error number: on 2006/2013 (and other connection errors)
  * the connection is marked lost; returns 1 if it was a connection error. */
 int od_conn_note_error(struct od_conn *c, unsigned err);
+/* COMMIT the job's transaction: 0, or -1 with the error noted. When the
+ * connection is lost once COMMIT was sent, nobody knows whether it was
+ * committed: c->commit_unknown is set, the job must not be run again
+ * (the pool will not retry it either) and the answer is
+ * OD_MSG_COMMIT_UNKNOWN (docs/database.md, "Writes"). */
+int od_conn_commit(struct od_conn *c);
+#define OD_MSG_COMMIT_UNKNOWN \
+    "The connection to the database was lost after the change was sent " \
+    "to be committed: it may or may not have been saved. Check (GET) " \
+    "before sending it again."
+
 /* 1 when the job's last error was a lock wait timeout or a deadlock (the
  * statement, and so the request's transaction, changed nothing). */
 int od_conn_lock_timeout(const struct od_conn *c);

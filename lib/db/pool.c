@@ -524,11 +524,13 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&db->mu);
 
         c->last_errno = 0;
+        c->commit_unknown = 0;
         if (conn_ensure(c) != 0) {
             j->status = ODAPI_E_DB_CONNECT;
         } else {
             int r = j->work(c, j->arg);
-            if (r == OD_WORK_RETRY && c->lost) {
+            /* never run again a job whose COMMIT may have happened */
+            if (r == OD_WORK_RETRY && c->lost && !c->commit_unknown) {
                 conn_close(c);
                 if (conn_ensure(c) == 0)
                     r = j->work(c, j->arg);
