@@ -244,7 +244,10 @@ static MYSQL *connect_as(const odapi_config *cfg, const char *user,
 
 /* max_statement_time stops a query on time, but SET STATEMENT
  * max_statement_time=0 FOR SELECT ... would lift it; the watchdog kills
- * the query from a second connection a little after the limit. */
+ * the query from a second connection a little after the limit. The
+ * embedded server has no statement timer at all (max_statement_time is
+ * accepted and never fires, checked on MariaDB 10.11's libmariadbd), so
+ * there the watchdog is the limit and fires on time. */
 struct watchdog {
     pthread_t th;
     pthread_mutex_t mu;
@@ -253,8 +256,25 @@ struct watchdog {
     struct qjob *j;
     const char *user, *password;
     unsigned long thread_id;
+    long grace;         /* seconds after the limit */
     int fired;
 };
+
+/* The server's id of m's session, for KILL QUERY. mysql_thread_id() says
+ * 0 for an embedded connection; CONNECTION_ID() is right on both. */
+static unsigned long session_id(MYSQL *m)
+{
+    unsigned long id = mysql_thread_id(m);
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    if (id != 0 || mysql_query(m, "SELECT CONNECTION_ID()") ||
+        !(res = mysql_store_result(m)))
+        return id;
+    if ((row = mysql_fetch_row(res)) && row[0])
+        id = strtoul(row[0], NULL, 10);
+    mysql_free_result(res);
+    return id;
+}
 
 static void *watchdog_main(void *arg)
 {
@@ -262,7 +282,7 @@ static void *watchdog_main(void *arg)
     struct timespec ts;
     int fire;
     clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += w->j->seconds + WATCHDOG_GRACE_S;
+    ts.tv_sec += w->j->seconds + w->grace;
     pthread_mutex_lock(&w->mu);
     while (!w->done)
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
@@ -294,7 +314,8 @@ static void watchdog_start(struct watchdog *w, struct qjob *j, MYSQL *m,
     w->j = j;
     w->user = user;
     w->password = password;
-    w->thread_id = mysql_thread_id(m);
+    w->thread_id = session_id(m);
+    w->grace = j->cfg->db_kind == OD_DB_EMBEDDED ? 0 : WATCHDOG_GRACE_S;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     w->started = pthread_create(&w->th, NULL, watchdog_main, w) == 0;
