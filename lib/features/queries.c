@@ -1006,7 +1006,8 @@ static int work_query(struct od_conn *c, void *arg)
         }
         if (!j->is_async) {
             struct od_sftp_target t = {j->host, j->port, j->user,
-                                       j->password, j->path, j->known_hosts};
+                                       j->password, j->path, j->known_hosts,
+                                       j->srv->log};
             if (od_sftp_put(&t, j->out.p, j->out.len, j->msg,
                             sizeof j->msg))
                 j->status = 400;
@@ -1022,7 +1023,7 @@ static int work_upload(struct od_conn *c, void *arg)
 {
     struct qjob *j = arg;
     struct od_sftp_target t = {j->host, j->port, j->user, j->password,
-                               j->path, j->known_hosts};
+                               j->path, j->known_hosts, j->srv->log};
     if (od_sftp_put(&t, j->out.p, j->out.len, j->msg, sizeof j->msg))
         od_conn_log(c, ODAPI_LOG_ERROR, "queries: IsAsync upload to %s%s "
                     "failed: %s", j->host, j->path, j->msg);
