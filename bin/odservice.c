@@ -161,12 +161,14 @@ struct logstate {
     int tee;        /* stderr too */
     int fd;         /* our handle on the log file, or -1 */
     int fixed;      /* the file came from --log-file: reloads keep it */
+    int active;     /* write to fd (atomic: a reload may turn it off) */
     char path[PATH_MAX];
     pthread_mutex_t mu;       /* path and the reopen check */
     time_t checked;           /* last rotation check, guarded by mu */
 };
 
-static struct logstate logst = {0, -1, 0, "", PTHREAD_MUTEX_INITIALIZER, 0};
+static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER,
+                                0};
 
 static void write_line(int fd, const char *text)
 {
@@ -246,10 +248,13 @@ static void log_fn(void *arg, odapi_log_level level, const char *message)
     line[n++] = '\n';
     line[n] = '\0';
     follow_rotation();
-    if (ls->fd >= 0)
+    if (__atomic_load_n(&ls->active, __ATOMIC_ACQUIRE)) {
         write_line(ls->fd, line);
-    if (ls->tee || ls->fd < 0)
+        if (ls->tee)
+            write_line(2, line);
+    } else {
         write_line(2, line);
+    }
 }
 
 /* SIGHUP: reopen our handle whatever the file is. */
@@ -269,11 +274,15 @@ static int log_use(const char *path)
     int fd;
     pthread_mutex_lock(&logst.mu);
     if (!path || !*path) {
+        /* stderr from now on; the descriptor stays open (never closed
+         * while a worker may be writing to it) */
+        __atomic_store_n(&logst.active, 0, __ATOMIC_RELEASE);
         logst.path[0] = '\0';
         pthread_mutex_unlock(&logst.mu);
-        return 0; /* keep the descriptor: a late line still lands */
+        return 0;
     }
     if (strcmp(path, logst.path) == 0 && logst.fd >= 0) {
+        __atomic_store_n(&logst.active, 1, __ATOMIC_RELEASE);
         pthread_mutex_unlock(&logst.mu);
         return 0;
     }
@@ -290,6 +299,7 @@ static int log_use(const char *path)
         logst.fd = fd;
     }
     snprintf(logst.path, sizeof logst.path, "%s", path);
+    __atomic_store_n(&logst.active, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&logst.mu);
     return 0;
 }
@@ -847,7 +857,7 @@ int main(int argc, char **argv)
     }
     rc = start_server(cur, &r, &srv, err, sizeof err);
     if (rc != ODAPI_OK) {
-        if (logst.fd >= 0) { /* the log file has it too */
+        if (logst.active) { /* the log file has it too */
             int tee = logst.tee;
             logst.tee = 0;
             say(ODAPI_LOG_ERROR, "%s", err);

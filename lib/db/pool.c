@@ -550,6 +550,10 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&db->mu);
         db->running--;
         db->running_long -= j->long_job;
+        /* Stopping: workers that waited for a long job to become takeable
+         * must see the queue drain and leave. */
+        if (db->stop)
+            pthread_cond_broadcast(&db->cv);
         j->next = NULL;
         /* Wake the loop only when the list was empty: the loop takes the
          * whole list at once, so one wake-up serves every job added
