@@ -164,11 +164,9 @@ struct logstate {
     int active;     /* write to fd (atomic: a reload may turn it off) */
     char path[PATH_MAX];
     pthread_mutex_t mu;       /* path and the reopen check */
-    time_t checked;           /* last rotation check, guarded by mu */
 };
 
-static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER,
-                                0};
+static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER};
 
 static void write_line(int fd, const char *text)
 {
@@ -205,20 +203,18 @@ static void reopen_locked(void)
 }
 
 /* After logrotate moved the file (it signals the library with SIGUSR1,
- * which reopens the library's handle): notice it here too, at most once a
- * second, by the file at the path no longer being ours. */
+ * which reopens the library's handle): notice it here too, before each
+ * line, by the file at the path no longer being ours. A stat per log line
+ * is cheap next to the line's write; the access lines, one per request,
+ * are the library's and do not come here. */
 static void follow_rotation(void)
 {
     struct stat a, b;
-    time_t now = time(NULL);
     pthread_mutex_lock(&logst.mu);
-    if (logst.fd >= 0 && logst.path[0] && now != logst.checked) {
-        logst.checked = now;
-        if (fstat(logst.fd, &a) == 0 &&
-            (stat(logst.path, &b) != 0 || a.st_ino != b.st_ino ||
-             a.st_dev != b.st_dev))
-            reopen_locked();
-    }
+    if (logst.fd >= 0 && logst.path[0] && fstat(logst.fd, &a) == 0 &&
+        (stat(logst.path, &b) != 0 || a.st_ino != b.st_ino ||
+         a.st_dev != b.st_dev))
+        reopen_locked();
     pthread_mutex_unlock(&logst.mu);
 }
 
