@@ -2,9 +2,9 @@
  * on connections of their own, a bounded queue, completions handed to the
  * loop thread through an eventfd (only the loop thread touches evhttp). */
 #include "db/db-internal.h"
-#include "engine/resource-internal.h"
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
+#include "db/catalog-internal.h"
 
 #include <errno.h>
 #include <errmsg.h>
@@ -53,6 +53,7 @@ struct od_db {
     int embedded;
     int lockfd;
     char version[64];
+    struct od_catalog *cat;  /* read at attach; read-only afterwards */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -154,7 +155,6 @@ ODAPI_EXPORT void odapi_global_cleanup(void)
     if (lib_state)
         mysql_library_end(); /* shuts the embedded server down cleanly */
     lib_state = 0;
-    od_resource_global_cleanup();
     lib_datadir[0] = '\0';
     pthread_mutex_unlock(&lib_mu);
 }
@@ -382,12 +382,25 @@ static void set_up(struct od_db *db, int up)
     pthread_mutex_unlock(&db->mu);
 }
 
+/* MyISAM tables: said once, when the catalog is first read. */
+static void log_ntx_tables(struct od_db *db)
+{
+    const struct od_catalog *cat = od_db_catalog(db);
+    if (od_catalog_ntx_tables(cat) > 0)
+        od_log(db->log, ODAPI_LOG_INFO,
+               "database %s: %d of %zu tables have no transactions (MyISAM):"
+               " a write that fails half-way is not rolled back there "
+               "(docs/database.md)", db->cfg->db_name,
+               od_catalog_ntx_tables(cat), od_catalog_ntables(cat));
+}
+
 /* A server started while the database was unreachable has not checked the
  * schema yet: the first connection that gets through does it, before any
  * job runs. 0 when the database is attached. */
 static int attach(struct od_db *db, MYSQL *m)
 {
     char err[512], version[64];
+    struct od_catalog *cat = NULL;
     int attached, rc;
     pthread_mutex_lock(&db->mu);
     attached = db->attached;
@@ -401,14 +414,19 @@ static int attach(struct od_db *db, MYSQL *m)
     rc = attached ? ODAPI_OK
                   : od_schema_check(m, version, sizeof version, err,
                                     sizeof err);
+    if (!attached && rc == ODAPI_OK)
+        rc = od_catalog_read(m, &cat, err, sizeof err);
     if (!attached && rc == ODAPI_OK) {
         pthread_mutex_lock(&db->mu);
         snprintf(db->version, sizeof db->version, "%s", version);
+        /* the loop thread reads db->cat without the lock (od_db_catalog) */
+        __atomic_store_n(&db->cat, cat, __ATOMIC_RELEASE);
         db->attached = 1;
         pthread_mutex_unlock(&db->mu);
         od_log(db->log, ODAPI_LOG_INFO, "database %s reached, "
                "DataBaseVersion %s", db->cfg->db_name,
                version[0] ? version : "?");
+        log_ntx_tables(db);
     } else if (rc != ODAPI_OK && !db->attach_failed_logged) {
         db->attach_failed_logged = 1;
         od_log(db->log, ODAPI_LOG_ERROR, "database reached but not usable, "
@@ -684,6 +702,13 @@ const char *od_db_version(const struct od_db *db)
     return attached ? db->version : "";
 }
 
+/* NULL until the database was reached (a service that started with it
+ * down); set once by attach(), never changed after. */
+struct od_catalog *od_db_catalog(const struct od_db *db)
+{
+    return db ? __atomic_load_n(&db->cat, __ATOMIC_ACQUIRE) : NULL;
+}
+
 const char *od_db_backend(const struct od_db *db)
 {
     return db->embedded ? "embedded" : "server";
@@ -781,7 +806,11 @@ static int has_schema(MYSQL *m)
     return yes;
 }
 
-static int prepare_database(struct od_db *db, char *err, size_t errlen)
+/* Attach: the schema check, then what this database has (the catalog,
+ * once per attach, shared by the pool); inspect (od_db_prepare's) runs on
+ * the same connection before it closes. */
+static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
+                            void *arg, char *err, size_t errlen)
 {
     const odapi_config *cfg = db->cfg;
     MYSQL *m;
@@ -833,6 +862,13 @@ static int prepare_database(struct od_db *db, char *err, size_t errlen)
     if (!(m = connect_cfg(cfg, 1, err, errlen)))
         return ODAPI_E_DB_CONNECT;
     rc = od_schema_check(m, db->version, sizeof db->version, err, errlen);
+    if (rc == ODAPI_OK) {
+        od_catalog_free(db->cat);
+        db->cat = NULL;
+        rc = od_catalog_read(m, &db->cat, err, errlen);
+    }
+    if (rc == ODAPI_OK && inspect)
+        rc = inspect(m, db->cat, db->version, arg);
     mysql_close(m);
     return rc;
 }
@@ -1010,7 +1046,7 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
         stderr_release(quiet, rc != ODAPI_OK);
         if (m) {
             mysql_close(m);
-            rc = prepare_database(db, cerr, sizeof cerr);
+            rc = prepare_database(db, NULL, NULL, cerr, sizeof cerr);
         }
         if (started)
             mysql_library_end();
@@ -1078,7 +1114,7 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
     if ((rc = library_init(cfg, err, errlen)) != ODAPI_OK)
         goto fail;
     last_connect_errno = 0;
-    rc = prepare_database(db, err, errlen);
+    rc = prepare_database(db, NULL, NULL, err, errlen);
     if (rc == ODAPI_E_DB_CONNECT && may_start_degraded(cfg) &&
         is_unreachable(last_connect_errno)) {
         /* The API Service starts anyway: 503 until the database is back
@@ -1094,6 +1130,7 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
                "through %s", cfg->db_name, od_db_backend(db),
                db->version[0] ? db->version : "?", od_mysql_library());
+        log_ntx_tables(db);
     }
 
     db->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -1137,6 +1174,15 @@ fail:
 int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
                   char *version, size_t vlen, char *err, size_t errlen)
 {
+    return od_db_prepare_inspect(cfg, log, version, vlen, NULL, NULL, err,
+                                 errlen);
+}
+
+int od_db_prepare_inspect(const odapi_config *cfg,
+                          const struct od_logger *log, char *version,
+                          size_t vlen, od_db_inspect_fn inspect, void *arg,
+                          char *err, size_t errlen)
+{
     struct od_db tmp;
     int rc;
     memset(&tmp, 0, sizeof tmp);
@@ -1157,9 +1203,10 @@ int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
     }
     rc = library_init(cfg, err, errlen);
     if (rc == ODAPI_OK)
-        rc = prepare_database(&tmp, err, errlen);
+        rc = prepare_database(&tmp, inspect, arg, err, errlen);
     if (rc == ODAPI_OK && version)
         snprintf(version, vlen, "%s", tmp.version);
+    od_catalog_free(tmp.cat);
     if (tmp.lockfd >= 0)
         close(tmp.lockfd);
     return rc;
@@ -1185,6 +1232,7 @@ void od_db_close(struct od_db *db)
         close(db->lockfd);
     free(db->threads);
     free(db->conns);
+    od_catalog_free(db->cat);
     pthread_mutex_destroy(&db->mu);
     pthread_mutex_destroy(&db->attach_mu);
     pthread_cond_destroy(&db->cv);

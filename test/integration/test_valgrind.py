@@ -4,12 +4,12 @@ and on the embedded sandbox, serving Queries that fail halfway. The one
 known leak of libmariadbd is suppressed, with its reason, in
 test/fixtures/valgrind/libmariadbd.supp."""
 import os
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import BIN, TOP, Server, needs_embedded, socket_path
+from conftest import (BIN, TOP, Server, need_program, needs_embedded,
+                      socket_path)
 
 SUPP = os.path.join(TOP, "test", "fixtures", "valgrind", "libmariadbd.supp")
 
@@ -24,12 +24,11 @@ def sanitized():
         return False
 
 
-@pytest.mark.skipif(not shutil.which("valgrind"), reason="valgrind missing")
 @pytest.mark.skipif(sanitized(), reason="a sanitizer build: run under ASan")
 def test_odlocal_under_valgrind(server_db, tmp_path):
     log = tmp_path / "vg.log"
     # Server joins BIN with the program; an absolute path stays as it is
-    srv = Server(shutil.which("valgrind"), [
+    srv = Server(need_program("valgrind", "valgrind"), [
         "--leak-check=full", "--errors-for-leak-kinds=definite",
         "--error-exitcode=99", "--log-file=%s" % log,
         "--suppressions=%s" % SUPP,
@@ -59,7 +58,6 @@ def test_odlocal_under_valgrind(server_db, tmp_path):
     assert "ERROR SUMMARY: 0 errors" in text, text[-3000:]
 
 
-@pytest.mark.skipif(not shutil.which("valgrind"), reason="valgrind missing")
 @pytest.mark.skipif(sanitized(), reason="a sanitizer build: run under ASan")
 @needs_embedded
 def test_sandbox_queries_under_valgrind(tmp_path):
@@ -81,7 +79,7 @@ def test_sandbox_queries_under_valgrind(tmp_path):
                          env=dict(os.environ, **env))
     assert out.returncode == 0, out.stderr
     log = tmp_path / "vg.log"
-    srv = Server(shutil.which("valgrind"), [
+    srv = Server(need_program("valgrind", "valgrind"), [
         "--leak-check=full", "--errors-for-leak-kinds=definite",
         "--error-exitcode=99", "--log-file=%s" % log,
         "--suppressions=%s" % SUPP,
