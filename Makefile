@@ -65,8 +65,13 @@ SO_NAME   := libodapi.so.$(SOVERSION)
 STATIC    := lib/libodapi.a
 PROGS     := bin/odlocal bin/odservice
 EXAMPLES  := $(patsubst examples/%.c,examples/%,$(wildcard examples/*.c))
-UNIT_SRCS := $(sort $(wildcard test/unit/test_*.c))
+# test/unit/ mirrors lib/: the tests of lib/LAYER/FILE.c are in
+# test/unit/LAYER/test_FILE.c, built as build/test/LAYER/test_FILE.
+UNIT_SRCS := $(sort $(wildcard test/unit/*/test_*.c))
 UNIT_BINS := $(patsubst test/unit/%.c,build/test/%,$(UNIT_SRCS))
+ifneq ($(wildcard test/unit/test_*.c),)
+  $(error test/unit/ mirrors lib/: move $(wildcard test/unit/test_*.c) into the folder of the layer it tests)
+endif
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 

@@ -48,9 +48,10 @@ note_cmocka_skips() { # name output-file
 }
 
 echo "== unit tests"
-for t in build/test/test_*; do
+for t in build/test/*/test_*; do
     [ -x "$t" ] || continue
-    name=$(basename "$t")
+    name=${t#build/test/}
+    mkdir -p "$log/${name%/*}"
     if "$t" >"$log/$name.out" 2>&1; then rc=0; else rc=$?; fi
     set -- $(count_cmocka "$log/$name.out")
     p=$1 f=$2 s=$3

@@ -39,7 +39,7 @@ static MYSQL *connect_db(const char *db)
                 "ODAPI_TEST_SOCKET is not set: start a server with\n"
                 "  sh test/harness/mariadb.sh start /tmp/odtest\n"
                 "and run ODAPI_TEST_SOCKET=/tmp/odtest/mysql.sock %s\n",
-                "build/test/test_schema_seed");
+                "build/test/db/test_schema_seed");
         fail_msg("ODAPI_TEST_SOCKET is not set");
     }
     m = mysql_init(NULL);
@@ -418,7 +418,7 @@ int main(void)
         fprintf(stderr,
                 "test_schema_seed: ODAPI_TEST_SOCKET is not set. Start a server:\n"
                 "  sh test/harness/mariadb.sh start /tmp/odtest\n"
-                "  ODAPI_TEST_SOCKET=/tmp/odtest/mysql.sock build/test/test_schema_seed\n");
+                "  ODAPI_TEST_SOCKET=/tmp/odtest/mysql.sock build/test/db/test_schema_seed\n");
         return 1;
     }
     {

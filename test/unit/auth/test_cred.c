@@ -1,6 +1,6 @@
 /* test_cred.c - the Authorization header, local keys, the apikey-table hook,
  * permissions and the credential cache (without the network; the remote
- * validator is in test_cred_remote.c). */
+ * validator is in test_remote.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

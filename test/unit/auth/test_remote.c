@@ -1,5 +1,5 @@
-/* test_cred_remote.c - the remote validator and the cache in front of it,
- * against a fake validation server on loopback (evhttp over
+/* test_remote.c - lib/auth/remote.c, the remote validator, and the cache
+ * in front of it, against a fake validation server on loopback (evhttp over
  * bufferevent_openssl on the same event base) with certificates made by the
  * openssl command at test time. */
 #include <setjmp.h>
@@ -581,7 +581,7 @@ static int make_cert(const char *name, const char *san)
 
 static int setup(void **state)
 {
-    snprintf(dir, sizeof dir, "/tmp/test_cred_remote.XXXXXX");
+    snprintf(dir, sizeof dir, "/tmp/test_remote.XXXXXX");
     if (!mkdtemp(dir))
         return -1;
     if (sh("cd '%s' && openssl req -x509 %s -subj /CN=odapi-test-ca "
