@@ -59,8 +59,8 @@ def include_violations(build):
                 continue
             src, deps = read_deps(os.path.join(root, f))
             have = layer_of(src)
-            if have is None:
-                continue
+            if have is None or not os.path.exists(src):
+                continue  # not lib/, or left from a source since moved
             seen = set()
             for dep in deps:
                 norm = dep.replace("\\", "/")
@@ -99,8 +99,12 @@ def symbols(nm, obj):
 def call_violations(build, nm):
     objs = []
     for root, _dirs, files in os.walk(os.path.join(build, "lib")):
-        objs += [os.path.join(root, f) for f in sorted(files)
-                 if f.endswith(".o")]
+        for f in sorted(files):
+            obj = os.path.join(root, f)
+            dfile = obj[:-2] + ".d"
+            if f.endswith(".o") and os.path.exists(dfile) and \
+                    os.path.exists(read_deps(dfile)[0]):
+                objs.append(obj)
     where, needs = {}, {}
     for obj in objs:
         lay = layer_of(obj)

@@ -6,7 +6,7 @@
  * answer means for the key pair.
  */
 #include "auth/cred-internal.h"
-#include "http/http-client-internal.h"
+#include "core/http-client-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

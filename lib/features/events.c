@@ -27,7 +27,7 @@
 #include "features/events-internal.h"
 #include "features/evstate-internal.h"
 #include "features/queries-internal.h"
-#include "http/http-client-internal.h"
+#include "core/http-client-internal.h"
 #include "engine/resource-internal.h"
 #include "core/ratelog-internal.h"
 

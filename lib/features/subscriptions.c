@@ -15,7 +15,7 @@
 #include "features/evstate-internal.h"
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
-#include "http/http-client-internal.h"
+#include "core/http-client-internal.h"
 
 #include <ctype.h>
 #include <jansson.h>

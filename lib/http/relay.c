@@ -20,7 +20,7 @@
  * (depth) and is finished by whoever leaves last (rr_leave).
  */
 #include "http/relay-internal.h"
-#include "http/http-client-internal.h"
+#include "core/http-client-internal.h"
 #include "http/upstream-internal.h"
 #include "core/pin-internal.h"
 

@@ -2,7 +2,7 @@
  * upstream-internal.h - a pool of kept-alive HTTP/1.1 connections to one
  * origin, over TLS (bufferevent_openssl), whose answers are streamed to
  * the caller in bounded pieces with flow control. The Cloud relay
- * (relay.c) forwards requests through it. Written beside http-client.c
+ * (relay.c) forwards requests through it. Written beside core/http-client.c
  * (one-shot calls over evhttp) because a relay needs what evhttp's client
  * cannot give: a separate connect time limit, pausing an answer while the
  * workstation's client is slow, and knowing whether any byte of an answer

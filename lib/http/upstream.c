@@ -13,7 +13,7 @@
  * holds OD_UP_WINDOW bytes.
  */
 #include "core/odapi-internal.h"
-#include "http/http-client-internal.h"
+#include "core/http-client-internal.h"
 #include "http/upstream-internal.h"
 
 #include <errno.h>

@@ -2,8 +2,10 @@
  * http-client-internal.h - one-shot HTTP(S) client calls on the server's
  * event base (evhttp's client over a bufferevent_openssl): the certificate
  * chain and the host name are verified, nothing blocks the loop, every call
- * has a deadline. Used by the events engine (events.c); written after
- * auth/remote.c's validator calls.
+ * has a deadline. Used by the remote key validator (auth/remote.c), the
+ * events engine (features/events.c, subscriptions.c) and the Cloud relay
+ * (http/relay.c, upstream.c): it lives in core/ because layers on both
+ * sides of the HTTP server (auth/ below it, features/ above) call it.
  *
  * Everything here runs on the event loop thread.
  */

@@ -7,7 +7,7 @@
  * auth/remote.c).
  */
 #include "core/odapi-internal.h"
-#include "http/http-client-internal.h"
+#include "core/http-client-internal.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
