@@ -1,8 +1,8 @@
 /* jsonbuf.c - a growable buffer that writes JSON text directly: answers
  * are written in field order straight from the row, without a DOM.
  * od_buf_add, od_buf_addc and od_buf_reserve are inline in
- * resource-internal.h. */
-#include "engine/resource-internal.h"
+ * jsonbuf-internal.h. */
+#include "core/jsonbuf-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

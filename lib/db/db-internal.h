@@ -131,6 +131,21 @@ int od_conn_commit(struct od_conn *c);
     "to be committed: it may or may not have been saved. Check (GET) " \
     "before sending it again."
 
+/* ---- transactions (tx.c) ------------------------------------------------
+ * A write's transaction (worker thread):
+ *   if (od_tx_begin(c) != 0)
+ *       return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+ *   rc = the work (0 or -1, having set j->status/j->msg on a refusal);
+ *   if (od_tx_end(c, rc) == 0) { committed: read the row back; DONE }
+ *   return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+ * od_tx_end commits when rc is 0 (0 on success) and otherwise rolls back
+ * (-1). od_tx_failed answers for a failure: OD_WORK_RETRY when the
+ * connection was lost (nothing was committed; the job runs again on a new
+ * connection), else OD_WORK_DONE with a 500 unless the work set a status. */
+int od_tx_begin(struct od_conn *c);
+int od_tx_end(struct od_conn *c, int rc);
+int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize);
+
 /* 1 when the job's last error was a lock wait timeout or a deadlock (the
  * statement, and so the request's transaction, changed nothing). */
 int od_conn_lock_timeout(const struct od_conn *c);

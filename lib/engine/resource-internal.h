@@ -11,6 +11,7 @@
 
 #include "http/server-internal.h"
 #include "db/db-internal.h"
+#include "core/jsonbuf-internal.h"
 
 #include <string.h>
 
@@ -252,20 +253,6 @@ int od_schema_inspect(MYSQL *m, struct od_catalog *cat, const char *version,
 /* Register GET/POST/PUT/DELETE routes for a resource. */
 void od_resource_register(odapi_server *srv, const struct od_resource *r);
 
-/* A hand-written write's transaction (worker thread):
- *   if (od_tx_begin(c) != 0)
- *       return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
- *   rc = the work (0 or -1, having set j->status/j->msg on a refusal);
- *   if (od_tx_end(c, rc) == 0) { committed: read the row back; DONE }
- *   return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
- * od_tx_end commits when rc is 0 (0 on success) and otherwise rolls back
- * (-1). od_tx_failed answers for a failure: OD_WORK_RETRY when the
- * connection was lost (nothing was committed; the job runs again on a new
- * connection), else OD_WORK_DONE with a 500 unless the work set a status. */
-int od_tx_begin(struct od_conn *c);
-int od_tx_end(struct od_conn *c, int rc);
-int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize);
-
 /* One securitylog row: PermType perm, LogText "{verb} by {developer}
  * through API.", LogSource API. For hand-written writes inside their own
  * transaction; 0, or -1 after od_conn_note_error. */
@@ -292,53 +279,6 @@ extern const struct od_enum od_enum_patstatus, od_enum_gender,
 int od_enum_value(const struct od_enum *e, const char *name);
 /* value -> name; NULL when out of range. */
 const char *od_enum_name(const struct od_enum *e, long v);
-
-/* ---- a growable output buffer (jsonbuf.c) --------------------------------- */
-
-struct od_buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-};
-
-void od_buf_init(struct od_buf *b);
-void od_buf_free(struct od_buf *b);
-/* Room for need more bytes and the NUL: 0, or -1 (and b->oom) when out of
- * memory. The slow half of od_buf_reserve. */
-int od_buf_grow(struct od_buf *b, size_t need);
-void od_buf_adds(struct od_buf *b, const char *s);
-void od_buf_printf(struct od_buf *b, const char *fmt, ...) OD_PRINTF(2, 3);
-/* A JSON string literal; CR and LF become spaces when crlf_spaces. */
-void od_buf_json_str(struct od_buf *b, const char *s, size_t n,
-                     int crlf_spaces);
-/* v in decimal, as printf's %lld writes it. */
-void od_buf_add_ll(struct od_buf *b, long long v);
-
-/* The per-byte calls of the row writer, inline: a 1000-row page makes
- * hundreds of thousands of them. */
-static inline int od_buf_reserve(struct od_buf *b, size_t need)
-{
-    if (!b->oom && b->len + need + 1 <= b->cap)
-        return 0;
-    return od_buf_grow(b, need);
-}
-
-static inline void od_buf_add(struct od_buf *b, const char *s, size_t n)
-{
-    if (od_buf_reserve(b, n))
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static inline void od_buf_addc(struct od_buf *b, char c)
-{
-    if (od_buf_reserve(b, 1))
-        return;
-    b->p[b->len++] = c;
-    b->p[b->len] = '\0';
-}
 
 /* ---- rows for other modules (resource.c) -------------------------------- */
 
