@@ -10,6 +10,7 @@
  * securitylog row. Choices the spec leaves open are in docs/resources.md. */
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -11,6 +11,7 @@
  * (docs/credentials.md).
  */
 #include "db/db-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "db/mysql-api-internal.h"
+#include "db/db-internal.h"
 
 /* What a text column can hold, by its character set. */
 enum od_charset {

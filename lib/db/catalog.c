@@ -4,6 +4,7 @@
  * derive from them. */
 #include "core/odapi-internal.h"
 #include "db/catalog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <ctype.h>
 #include <pthread.h>

@@ -9,7 +9,12 @@
 
 #include "core/odapi-internal.h"
 
-#include "db/mysql-api-internal.h"
+/* The MySQL C API's handle types, and nothing else of it: the HTTP core and
+ * the descriptions include this header and must not reach mysql.h
+ * (docs/architecture.md, "Layers"). Code that calls the C API includes
+ * db/mysql-api-internal.h (C11 allows the typedefs twice). */
+typedef struct st_mysql MYSQL;
+typedef struct st_mysql_stmt MYSQL_STMT;
 
 struct event_base;
 struct od_db;
@@ -111,8 +116,6 @@ const char *od_db_version(const struct od_db *db);
 struct od_catalog *od_db_catalog(const struct od_db *db);
 /* "server" or "embedded". */
 const char *od_db_backend(const struct od_db *db);
-/* Jobs queued or running. */
-long od_db_pending(const struct od_db *db);
 
 /* A cached prepared statement for sql on this connection (NULL on error;
  * od_conn_note_error has then been called). sql is compared by text. */
@@ -158,10 +161,6 @@ unsigned od_stmt_errno(MYSQL_STMT *st);
 /* Log through the pool's logger (any thread). */
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);
-
-/* Connect a new MYSQL handle as the configuration says (used by workers,
- * and by tools that need a connection of their own). */
-MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);
 
 /* ---- one statement, for hand-written work (stmt.c) -------------------------
  * A parameter is an integer, a double, a string or NULL (OD_PI/OD_PD/OD_PS/

@@ -5,6 +5,7 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <errno.h>
 #include <errmsg.h>
@@ -366,11 +367,6 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     return m;
 }
 
-MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen)
-{
-    return connect_cfg(db->cfg, 1, err, errlen);
-}
-
 /* ---- the pool ------------------------------------------------------------ */
 
 static void set_up(struct od_db *db, int up)
@@ -680,15 +676,6 @@ int od_db_is_up(const struct od_db *db)
     up = db->up;
     pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
     return up;
-}
-
-long od_db_pending(const struct od_db *db)
-{
-    long n;
-    pthread_mutex_lock((pthread_mutex_t *)&db->mu);
-    n = db->qlen + db->running;
-    pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
-    return n;
 }
 
 /* "" until the schema was checked (a server that started with the

@@ -7,6 +7,7 @@
  * reconnected) and logged.
  */
 #include "db/db-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * begin, commit or roll back, and the answer for a failure, which depends
  * on whether anything may have been committed. */
 #include "db/db-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <stdio.h>
 

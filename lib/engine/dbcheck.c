@@ -9,6 +9,7 @@
  * then exits 4). */
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
  * every value from a request is a bound parameter. */
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -30,6 +30,7 @@
 #include "core/http-client-internal.h"
 #include "engine/resource-internal.h"
 #include "core/ratelog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * on the same server.
  */
 #include "features/evstate-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

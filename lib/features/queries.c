@@ -25,6 +25,7 @@
 #include "features/queries-internal.h"
 #include "db/db-internal.h"
 #include "engine/resource-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <errno.h>
 #include <errmsg.h>

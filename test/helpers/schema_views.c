@@ -10,6 +10,7 @@
  */
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
+#include "db/mysql-api-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
