@@ -858,7 +858,8 @@ static void h_slots(odapi_request *req, void *arg)
     submit(j, work_slots);
 }
 
-void od_register_actions(odapi_server *srv)
+void od_register_appointment_actions(odapi_server *srv);
+void od_register_appointment_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "GET", "/appointments/Slots",
                   ODAPI_PERM_READ_ALL, h_slots, NULL);

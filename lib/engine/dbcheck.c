@@ -230,12 +230,13 @@ static int cmp_finding(const void *a, const void *b)
 }
 
 /* One line per missing table or column, with everything it changes. */
-static void report_absences(struct report *rp, struct od_catalog *cat)
+static void report_absences(struct report *rp, struct od_catalog *cat,
+                            const struct od_resource *const *list)
 {
     char text[1024];
     int i, k, nfields = 0;
-    for (i = 0; od_resources[i]; i++) {
-        const struct od_resource *r = od_resources[i];
+    for (i = 0; list[i]; i++) {
+        const struct od_resource *r = list[i];
         const struct od_rview *v = od_view(cat, r);
         for (k = 0; v && k < v->nabsent; k++) {
             describe(r, &v->absent_list[k], text, sizeof text);
@@ -313,23 +314,24 @@ static unsigned needs(const struct od_resource *r)
 }
 
 static int check_privileges(MYSQL *m, struct od_catalog *cat,
+                            const struct od_resource *const *list,
                             const struct od_logger *log)
 {
     struct od_buf lack[4];
     int i, p, k, nlack[4] = {0, 0, 0, 0}, ntables = 0, bad = 0;
     for (p = 0; p < 4; p++)
         od_buf_init(&lack[p]);
-    for (i = 0; od_resources[i]; i++) {
-        const struct od_resource *r = od_resources[i];
+    for (i = 0; list[i]; i++) {
+        const struct od_resource *r = list[i];
         unsigned want = needs(r);
         for (k = 0; k < i; k++) /* each table once, with all it needs */
-            if (!strcmp(od_resources[k]->table, r->table))
+            if (!strcmp(list[k]->table, r->table))
                 break;
         if (k < i || !od_catalog_has_table(cat, r->table))
             continue;
-        for (k = i + 1; od_resources[k]; k++)
-            if (!strcmp(od_resources[k]->table, r->table))
-                want |= needs(od_resources[k]);
+        for (k = i + 1; list[k]; k++)
+            if (!strcmp(list[k]->table, r->table))
+                want |= needs(list[k]);
         ntables++;
         for (p = 0; p < 4; p++)
             if ((want & (1u << p)) && denied(m, p, r->table, r->pk)) {
@@ -365,18 +367,18 @@ static int check_privileges(MYSQL *m, struct od_catalog *cat,
 /* ---- the inspection ----------------------------------------------------- */
 
 int od_schema_inspect(MYSQL *m, struct od_catalog *cat, const char *version,
-                      void *arg)
+                      const struct od_resource *const *list,
+                      const struct od_logger *log)
 {
-    const struct od_logger *log = arg;
     struct report rp;
     int ntx = od_catalog_ntx_tables(cat);
 
     check_version(log, version);
     memset(&rp, 0, sizeof rp);
     rp.log = log;
-    report_absences(&rp, cat);
+    report_absences(&rp, cat, list);
     free(rp.f);
-    check_privileges(m, cat, log);
+    check_privileges(m, cat, list, log);
     if (ntx)
         od_log(log, ODAPI_LOG_WARNING,
                "database: %d of %zu tables have no transactions (MyISAM): a "

@@ -241,12 +241,13 @@ const struct od_rview *od_view(struct od_catalog *cat,
                                const struct od_resource *r);
 
 /* odapi_server_prepare_database's look at the attached database
- * (dbcheck.c, an od_db_inspect_fn; arg is the server's od_logger): its
- * Open Dental version, what it lacks and which routes that changes, the
- * user's privileges, tables without transactions. One log line each;
- * errors for what stops the service. */
+ * (dbcheck.c) for the resources of list (NULL-terminated): its Open Dental
+ * version, what it lacks and which routes that changes, the user's
+ * privileges, tables without transactions. One log line each; errors for
+ * what stops the service. */
 int od_schema_inspect(MYSQL *m, struct od_catalog *cat, const char *version,
-                      void *arg);
+                      const struct od_resource *const *list,
+                      const struct od_logger *log);
 
 /* ---- the engine (resource.c) --------------------------------------------- */
 
@@ -258,13 +259,6 @@ void od_resource_register(odapi_server *srv, const struct od_resource *r);
  * transaction; 0, or -1 after od_conn_note_error. */
 int od_securitylog(struct od_conn *c, int perm, const char *developer,
                    const char *verb, long long fkey, long long patnum);
-
-/* The hand-written appointment actions: Break, Note, Confirm, Slots
- * (actions/appointments.c). */
-void od_register_actions(odapi_server *srv);
-
-/* Every described resource (res_*.c), NULL-terminated. */
-extern const struct od_resource *const od_resources[];
 
 /* Enum tables (enums.c). */
 extern const struct od_enum od_enum_patstatus, od_enum_gender,

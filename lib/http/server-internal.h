@@ -5,6 +5,7 @@
 #define ODAPI_SERVER_INTERNAL_H
 
 #include "core/odapi-internal.h"
+#include "db/db-internal.h"
 
 #include <pthread.h>
 
@@ -128,8 +129,32 @@ void od_request_finish(odapi_request *req, int status, const char *body,
 
 /* ---- the server (server.c) ---------------------------------------------- */
 
+struct od_catalog;
+
+/* What the layers above the HTTP core add to a server. lib/routes.c hands
+ * them to od_server_new (it is odapi_server_new), and the server calls
+ * them without knowing them, so nothing below reaches up. */
+struct od_server_parts {
+    /* odapi_server_start: the built-in routes (not in relay mode) */
+    void (*add_routes)(odapi_server *srv);
+    /* odapi_server_start, listening: what runs beside the requests
+     * (Database Events); ODAPI_OK, or an error with a sentence in err.
+     * stop: on odapi_server_stop and when the server stops. */
+    int (*start)(odapi_server *srv, char *err, size_t errlen);
+    void (*stop)(odapi_server *srv);
+    /* odapi_server_prepare_database's look at the database once checked
+     * (an od_db_inspect_fn; arg is the server's od_logger) */
+    int (*inspect)(MYSQL *m, struct od_catalog *cat, const char *version,
+                   void *arg);
+};
+
+/* odapi_server_new with the parts above. */
+int od_server_new(const odapi_config *cfg, struct event_base *base,
+                  const struct od_server_parts *parts, odapi_server **out);
+
 struct odapi_server {
     odapi_config *cfg;
+    const struct od_server_parts *parts;
     struct od_logger *log;
     struct event_base *base;
     int own_base;
@@ -177,8 +202,6 @@ struct odapi_server {
 
 /* Called by request.c when a request is answered. */
 void od_server_request_done(odapi_server *srv, odapi_request *req);
-/* Register the built-in resources (routes.c). */
-void od_register_builtin_routes(odapi_server *srv);
 /* The health body (health.c). */
 char *od_health_json(odapi_server *srv, size_t *len);
 

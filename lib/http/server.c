@@ -4,9 +4,7 @@
 #include "http/server-internal.h"
 #include "http/relay-internal.h"
 #include "auth/cred-internal.h"
-#include "features/events-internal.h"
 #include "db/db-internal.h"
-#include "engine/resource-internal.h"
 #include "core/logfile-internal.h"
 
 #include <errno.h>
@@ -645,8 +643,8 @@ static struct event_base *new_base(void)
     event_config_free(ec);
     return b;
 }
-ODAPI_EXPORT int odapi_server_new(const odapi_config *cfg,
-                                  struct event_base *base, odapi_server **out)
+int od_server_new(const odapi_config *cfg, struct event_base *base,
+                  const struct od_server_parts *parts, odapi_server **out)
 {
     odapi_server *srv;
     if (!out)
@@ -657,6 +655,7 @@ ODAPI_EXPORT int odapi_server_new(const odapi_config *cfg,
     pthread_once(&threads_once, threads_init);
     if (!(srv = calloc(1, sizeof *srv)))
         return ODAPI_E_NOMEM;
+    srv->parts = parts;
     if (!(srv->cfg = od_config_dup(cfg))) {
         free(srv);
         return ODAPI_E_NOMEM;
@@ -727,8 +726,8 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
             set_err(srv, "%s", err);
             return ODAPI_E_CONFIG;
         }
-    } else {
-        od_register_builtin_routes(srv);
+    } else if (srv->parts->add_routes) {
+        srv->parts->add_routes(srv);
     }
     srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
     if (!srv->cred) {
@@ -763,7 +762,8 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
     }
     if ((rc = start_listeners(srv)) != ODAPI_OK)
         return rc;
-    if ((rc = od_events_start(srv, err, sizeof err)) != ODAPI_OK) {
+    if (srv->parts->start &&
+        (rc = srv->parts->start(srv, err, sizeof err)) != ODAPI_OK) {
         set_err(srv, "%s", err);
         return rc;
     }
@@ -789,7 +789,7 @@ ODAPI_EXPORT int odapi_server_prepare_database(odapi_server *srv)
         return ODAPI_E_STATE;
     }
     rc = od_db_prepare_inspect(srv->cfg, srv->log, version, sizeof version,
-                               od_schema_inspect, (void *)srv->log, err,
+                               srv->parts->inspect, (void *)srv->log, err,
                                sizeof err);
     if (rc != ODAPI_OK)
         set_err(srv, "%s", err);
@@ -845,7 +845,8 @@ static void finish_stop(odapi_server *srv)
         event_free(srv->sweep_ev);
         srv->sweep_ev = NULL;
     }
-    od_events_stop(srv);
+    if (srv->parts->stop)
+        srv->parts->stop(srv);
     if (srv->db) {
         od_db_close(srv->db); /* runs the last completions */
         srv->db = NULL;
@@ -882,7 +883,8 @@ ODAPI_EXPORT void odapi_server_stop(odapi_server *srv)
     srv->stopping = 1;
     server_log(srv, ODAPI_LOG_INFO, "stopping: %ld requests in flight",
                srv->inflight);
-    od_events_stop(srv);
+    if (srv->parts->stop)
+        srv->parts->stop(srv);
     for (i = 0; i < srv->nbound; i++)
         evhttp_del_accept_socket(srv->http, srv->bound[i]);
     srv->nbound = 0;

@@ -12,7 +12,7 @@ int main(void)
     int i, k;
     if (!cfg || odapi_server_new(cfg, NULL, &srv) != ODAPI_OK)
         return 1;
-    od_register_builtin_routes(srv);
+    srv->parts->add_routes(srv);
     for (i = 0; i < srv->router.n; i++) {
         const struct od_route *rt = &srv->router.routes[i];
         const char *perm = od_perm_name(rt->perm);

@@ -11,6 +11,7 @@
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
 #include "db/mysql-api-internal.h"
+#include "routes-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
