@@ -8,16 +8,13 @@
 #include "http/server-internal.h"
 #include "auth/cred-internal.h"
 #include "engine/resource-internal.h"
+#include "resources/resources-internal.h"
 #include "features/events-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* Every described resource, in registration order. */
-#define OD_RESOURCE(name) extern const struct od_resource od_res_##name;
-#include "resources/list.h"
-#undef OD_RESOURCE
-
 const struct od_resource *const od_resources[] = {
 #define OD_RESOURCE(name) &od_res_##name,
 #include "resources/list.h"

@@ -8,7 +8,8 @@ the headers its source reached, directly or not. A source may reach
   - the MySQL C API (mysql.h, errmsg.h, mysqld_error.h) only from db/,
     engine/ and features/;
   - evhttp (event2/http*.h) only from core/, http/ and features/;
-  - nothing under bin/ or examples/.
+  - nothing under bin/ or examples/;
+  - from resources/ (descriptions: data), only core/ and engine/ headers.
 Calls: with --nm (the nm program), an object's undefined od_* symbol that
 an object of a higher layer defines is a call upward.
 
@@ -27,6 +28,9 @@ RANK = {name: i for i, name in enumerate(ORDER)}
 MYSQL = re.compile(r"(^|/)(mysql|errmsg|mysqld_error|mariadb_[a-z_]*)\.h$")
 EVHTTP = re.compile(r"(^|/)event2/http[a-z_]*\.h$")
 MYSQL_OK = {"db", "engine", "features"}
+# layers that may reach only some of those below them: descriptions are
+# data (the engine's vocabulary, core), never the server or the database
+REACH = {"resources": {"core", "engine", "resources"}}
 EVHTTP_OK = {"core", "http", "features"}
 
 
@@ -68,6 +72,10 @@ def include_violations(build):
                 if lay and RANK[lay] > RANK[have]:
                     out.append("%s (%s) includes %s (%s, a layer above)"
                                % (src, have, dep, lay))
+                elif lay and have in REACH and lay not in REACH[have]:
+                    out.append("%s (%s) reaches %s (%s: %s reach only %s)"
+                               % (src, have, dep, lay, have,
+                                  ", ".join(sorted(REACH[have]))))
                 elif (MYSQL.search(norm) and have not in MYSQL_OK
                       and "mysql" not in seen):
                     seen.add("mysql")  # one line per source, not per header

@@ -6,7 +6,7 @@
  * names (data/od-schema.sql, batch res-f). Field order is the spec's.
  * Choices the spec leaves open are in docs/resources.md ("User groups,
  * computers, clock events, insurance verification, claim tracking"). */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

@@ -2,7 +2,7 @@
  * 5.5, 5.8 and Appendix A). Field order is the spec's; lower-case names
  * are derived, read-only companions. Choices the spec leaves open are in
  * docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #include <ctype.h>
 #include <string.h>

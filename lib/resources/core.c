@@ -1,7 +1,7 @@
 /* core.c - the core resources as descriptions (spec sections 4, 5 and
  * Appendix A). Field order is the spec's; lower-case names are derived,
  * read-only companions. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

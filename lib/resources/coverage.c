@@ -4,7 +4,7 @@
  * over Open Dental's tables of the same names (data/od-schema.sql). Field
  * order is the spec's; lower-case names are derived, read-only companions.
  * Choices the spec leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #include <string.h>
 

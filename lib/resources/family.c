@@ -3,15 +3,12 @@
  * (spec Appendix A "eobattaches", "familymodules"). The view is a join of
  * patplan, inssub, insplan, carrier, the subscriber's patient row,
  * employer and feesched written by the engine's row writer from a
- * description that is never registered itself; a small handler reads the
- * PatNum from the path. Field order is the spec's; lower-case names are
- * derived, read-only companions. Choices the spec leaves open are in
- * docs/resources.md ("documents PUT/DELETE, eobattaches, familymodules"). */
-#include "engine/resource-internal.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+ * description that is never registered itself; a small handler
+ * (actions/family.c) reads the PatNum from the path. Field order is the
+ * spec's; lower-case names are derived, read-only companions. Choices the
+ * spec leaves open are in docs/resources.md ("documents PUT/DELETE,
+ * eobattaches, familymodules"). */
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 
@@ -112,8 +109,8 @@ static const struct od_field faminsurance_fields[] = {
     EXPR("IsMedical", "COALESCE(ip.IsMedical, 0)", OD_W_BOOL),
 };
 
-/* never registered: rows for the handler below */
-static const struct od_resource faminsurance = {
+/* never registered: rows for actions/family.c */
+const struct od_resource od_res_faminsurance = {
     .name = "familymodules", .table = "patplan", .pk = "PatPlanNum",
     .joins = FAM_JOINS,
     .fields = faminsurance_fields, .nfields = N(faminsurance_fields),
@@ -121,96 +118,7 @@ static const struct od_resource faminsurance = {
 };
 
 static const struct od_field patnum_only[] = {KEY("PatNum")};
-static const struct od_resource patient_exists = {
+const struct od_resource od_res_patient_exists = {
     .name = "patients", .table = "patient", .pk = "PatNum",
     .fields = patnum_only, .nfields = N(patnum_only),
 };
-
-/* More patplans than any office gives one patient (Open Dental shows
- * every one of them; there is no paging on this view). */
-#define FAM_MAX_ROWS 1000
-
-struct fjob {
-    odapi_request *req;
-    char patnum[24];
-    int status;
-    char msg[256];
-    struct od_buf out;
-};
-
-static int fam_work(struct od_conn *c, void *arg)
-{
-    struct fjob *j = arg;
-    const char *params[1];
-    char err[256];
-    int n;
-    params[0] = j->patnum;
-    j->status = 0;
-    n = od_resource_rows_json(c, &patient_exists, "t.PatNum = ?", "t.PatNum",
-                              params, 1, 1, &j->out, err, sizeof err);
-    if (n == 0) {
-        j->status = 404;
-        snprintf(j->msg, sizeof j->msg, "Patient not found.");
-        return OD_WORK_DONE;
-    }
-    if (n > 0)
-        /* PatPlans.Refresh: the patient's plans by Ordinal */
-        n = od_resource_rows_json(c, &faminsurance, "t.PatNum = ?",
-                                  "t.Ordinal, t.PatPlanNum", params, 1,
-                                  FAM_MAX_ROWS, &j->out, err, sizeof err);
-    if (n < 0) {
-        if (c->lost)
-            return OD_WORK_RETRY; /* a read: safe to run again */
-        j->status = 500;
-        snprintf(j->msg, sizeof j->msg, "%s", err);
-        return OD_WORK_DONE;
-    }
-    j->status = 200;
-    return OD_WORK_DONE;
-}
-
-static void fam_done(void *arg, int status)
-{
-    struct fjob *j = arg;
-    if (status != ODAPI_OK)
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    else if (j->status != 200)
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom)
-        odapi_reply_error(j->req, 500, "Out of memory.");
-    else
-        odapi_reply(j->req, 200, j->out.p ? j->out.p : "[]", j->out.len);
-    od_buf_free(&j->out);
-    free(j);
-}
-
-static void h_fam_insurance(odapi_request *req, void *arg)
-{
-    struct fjob *j;
-    long long patnum;
-    const char *s = odapi_request_segment(req, "PatNum");
-    (void)arg;
-    if (!s || od_parse_ll(s, &patnum) || patnum < 0) {
-        odapi_reply_error(req, 400, "PatNum is invalid.");
-        return;
-    }
-    if (!(j = calloc(1, sizeof *j))) {
-        odapi_reply_error(req, 500, "Out of memory.");
-        return;
-    }
-    j->req = req;
-    snprintf(j->patnum, sizeof j->patnum, "%lld", patnum);
-    od_buf_init(&j->out);
-    if (od_request_submit(req, fam_work, fam_done, j)) {
-        od_buf_free(&j->out);
-        free(j);
-    }
-}
-
-void od_register_family_actions(odapi_server *srv);
-void od_register_family_actions(odapi_server *srv)
-{
-    od_router_add(&srv->router, "GET", "/familymodules/{PatNum}/Insurance",
-                  ODAPI_PERM_READ_ALL, h_fam_insurance, NULL);
-}

@@ -3,7 +3,7 @@
  * patplans, benefits, claims, claimprocs. Field order is the spec's;
  * lower-case names are derived, read-only companions. Choices the spec
  * leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #include <string.h>
 

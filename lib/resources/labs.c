@@ -2,7 +2,7 @@
  * (laboratories, labturnarounds, labcases) as descriptions (spec Appendix
  * A). Field order is the spec's. Choices the spec leaves open are in
  * docs/resources.md ("Employers, employees, pharmacies, labs"). */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

@@ -2,7 +2,7 @@
  * 2.4, 5.8 and Appendix A). Field order is the spec's; lower-case names
  * are derived, read-only companions. Choices the spec leaves open are in
  * docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

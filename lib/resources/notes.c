@@ -6,7 +6,7 @@
  * data/od-schema.sql). Field order is the spec's. Writes need ApiPermission
  * AllOthers (spec 2.4). Choices the spec leaves open are in
  * docs/resources.md ("Field definitions and notes"). */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

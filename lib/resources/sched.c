@@ -1,7 +1,7 @@
 /* sched.c - schedules as a description (spec 5.8 and Appendix A):
  * read-only, every value a string as in the spec's examples, sorted by
  * StartTime. Choices the spec leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

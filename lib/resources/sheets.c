@@ -4,7 +4,7 @@
  * tables of the same names (all appended to data/od-schema.sql, batch
  * res-i). Field order is the spec's. Choices the spec leaves open are in
  * docs/resources.md ("Sheets, ASAP texts and EHR patient data"). */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 

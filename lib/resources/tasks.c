@@ -4,7 +4,7 @@
  * tables of the same names (data/od-schema.sql). Field order is the
  * spec's. Writes need ApiPermission AllOthers (spec 2.4). Choices the spec
  * leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * over Open Dental's toothinitial table (data/od-schema.sql). Field order is
  * the spec's. It is also the GET shape of WatchTable ToothInitial
  * (docs/events.md). Choices the spec leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #include <ctype.h>
 #include <string.h>

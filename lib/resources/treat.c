@@ -5,7 +5,7 @@
  * lower-case names are derived, read-only companions. Writes need
  * ApiPermission AllOthers (spec 2.4). Choices the spec leaves open are in
  * docs/resources.md ("Perio charts and treatment plans"). */
-#include "engine/resource-internal.h"
+#include "engine/describe-internal.h"
 
 #define N(a) ((int)OD_ARRAY_LEN(a))
 
