@@ -1,0 +1,138 @@
+/* claimpay.c - claim payments, etranss and etransmessagetexts as
+ * descriptions run by resource.c (spec Appendix A); the claim and claim
+ * payment actions are in actions/claims.c. Field order is the spec's;
+ * lower-case names are derived, read-only companions. */
+#include "engine/describe-internal.h"
+
+#define N(a) ((int)OD_ARRAY_LEN(a))
+
+/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+enum { PERM_INS_PAY_EDIT = 37 };
+
+#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
+#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define TXT(n, max) {n, NULL, OD_W_TEXT, NULL, 0, NULL, max, 0, NULL}
+#define FKEY(n, sql) {n, NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, sql}
+#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
+                  0, 0, NULL}
+#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
+                    "Category = " #cat
+
+/* ---- claimpayments ------------------------------------------------------ */
+
+static const struct od_field claimpayment_fields[] = {
+    KEY("ClaimPaymentNum"),
+    RO("CheckDate", OD_W_DATE),
+    /* "300", "1500.99": a string, shortest form (the spec's example) */
+    {"CheckAmt", NULL, OD_W_MONEY_RAW, NULL, 0, NULL, 0, 0, NULL},
+    TXT("CheckNum", 0),
+    TXT("BankBranch", 0),
+    TXT("Note", 0),
+    RO("ClinicNum", OD_W_INT),
+    RO("DepositNum", OD_W_INT),
+    TXT("CarrierName", 0),
+    RO("DateIssued", OD_W_DATE),
+    RO("IsPartial", OD_W_BOOL),
+    FKEY("PayType", FK_DEF(32)),
+    DERIVED("payType", "COALESCE(pt.ItemName, '')"),
+    RO("SecUserNumEntry", OD_W_INT),
+    RO("SecDateEntry", OD_W_DATE),
+    STAMP("SecDateTEdit"),
+    FKEY("PayGroup", FK_DEF(40)),
+    DERIVED("payGroup", "COALESCE(pg.ItemName, '')"),
+};
+
+static const struct od_filter claimpayment_filters[] = {
+    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL,
+     NULL},
+};
+
+/* The check's amount is the sum of its claimprocs' InsPayAmt (Open Dental's
+ * rule for ClaimPayment), unless it is a partial (batch) payment. */
+static const struct od_check claimpayment_checks[] = {
+    {OD_OP_PUT, "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
+                "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
+                "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x WHERE "
+                "x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)",
+     "@key,CheckAmt", 400,
+     "CheckAmt must match the total InsPayAmt of the attached ClaimProcs."},
+};
+
+const struct od_resource od_res_claimpayments = {
+    .name = "claimpayments", .table = "claimpayment", .pk = "ClaimPaymentNum",
+    .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType "
+             "LEFT JOIN definition pg ON pg.DefNum = t.PayGroup",
+    .fields = claimpayment_fields, .nfields = N(claimpayment_fields),
+    .filters = claimpayment_filters, .nfilters = N(claimpayment_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
+    .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
+    .checks = claimpayment_checks, .nchecks = N(claimpayment_checks),
+};
+
+/* ---- etranss, etransmessagetexts (read only) ---------------------------- */
+
+static const char *const etype_names[] = {
+    "ClaimSent", "ClaimPrinted", "Claim_CA", "Claim_Ren", "ClaimAck_CA",
+    "ClaimEOB_CA", "Eligibility_CA", "EligResponse_CA", "ClaimReversal_CA",
+    "Predeterm_CA", "RequestOutstand_CA", "RequestSumm_CA", "RequestPay_CA",
+    "ClaimCOB_CA", "ReverseResponse_CA", "PredetermAck_CA",
+    "PredetermEOB_CA", "OutstandingAck_CA", "EmailResponse_CA",
+    "PaymentResponse_CA", "SummaryResponse_CA", "Acknowledge_997",
+    "StatusNotify_277", "TextReport", "BenefitInquiry270",
+    "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
+    "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML", "DXCAttachments"};
+static const struct od_enum enum_etype = {"Etype", 0, N(etype_names),
+                                          etype_names};
+
+static const struct od_field etrans_fields[] = {
+    KEY("EtransNum"),
+    RO("DateTimeTrans", OD_W_DATETIME),
+    RO("ClearingHouseNum", OD_W_INT),
+    {"Etype", NULL, OD_W_ENUM, &enum_etype, OD_F_RO, NULL, 0, 0, NULL},
+    RO("ClaimNum", OD_W_INT),
+    RO("OfficeSequenceNumber", OD_W_INT),
+    RO("CarrierTransCounter", OD_W_INT),
+    RO("CarrierNum", OD_W_INT),
+    RO("PatNum", OD_W_INT),
+    RO("BatchNumber", OD_W_INT),
+    RO("AckCode", OD_W_TEXT),
+    RO("TransSetNum", OD_W_INT),
+    RO("Note", OD_W_TEXT),
+    RO("EtransMessageTextNum", OD_W_INT),
+    RO("AckEtransNum", OD_W_INT),
+    RO("PlanNum", OD_W_INT),
+    RO("InsSubNum", OD_W_INT),
+    RO("CarrierNameRaw", OD_W_TEXT),
+    RO("PatientNameRaw", OD_W_TEXT),
+    RO("UserNum", OD_W_INT),
+};
+
+static const struct od_filter etrans_filters[] = {
+    {"CarrierNum", "t.CarrierNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {"ClaimNum", "t.ClaimNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+};
+
+const struct od_resource od_res_etranss = {
+    .name = "etranss", .table = "etrans", .pk = "EtransNum",
+    .fields = etrans_fields, .nfields = N(etrans_fields),
+    .filters = etrans_filters, .nfilters = N(etrans_filters),
+    .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_INSURANCE,
+    .missing = "Etrans not found.",
+};
+
+static const struct od_field etransmessagetext_fields[] = {
+    KEY("EtransMessageTextNum"),
+    RO("MessageText", OD_W_TEXT),
+};
+
+const struct od_resource od_res_etransmessagetexts = {
+    .name = "etransmessagetexts", .table = "etransmessagetext",
+    .pk = "EtransMessageTextNum",
+    .fields = etransmessagetext_fields,
+    .nfields = N(etransmessagetext_fields),
+    .ops = OD_OP_GET_ONE, .write_perm = ODAPI_PERM_INSURANCE,
+    .missing = "EtransMessageText not found.",
+};

@@ -1,0 +1,290 @@
+/* payplans.c - adjustments, statements, payment plans and their
+ * charges (spec Appendix A): descriptions run by resource.c; the
+ * hand-written PayPlans actions are in actions/payplans.c. Field order is
+ * the spec's; lower-case names are derived, read-only companions. Choices
+ * the spec leaves open are in docs/resources.md. */
+#include "engine/describe-internal.h"
+
+#define N(a) ((int)OD_ARRAY_LEN(a))
+
+/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
+       PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
+
+#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
+#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
+#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define ROENUM(n, e) {n, NULL, OD_W_ENUM, &e, OD_F_RO, NULL, 0, 0, NULL}
+#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
+#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
+                  0, 0, NULL}
+#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
+#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
+#define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
+#define FK_ADJTYPE "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 1"
+#define FK_DOC "SELECT 1 FROM document WHERE DocNum = ?"
+
+/* ---- adjustments --------------------------------------------------------- */
+
+static const struct od_field adjustment_fields[] = {
+    KEY("AdjNum"),
+    FLD("AdjDate", OD_W_DATE, OD_F_REQ),
+    FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
+    {"adjType", "COALESCE(at.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
+     0, 0, NULL},
+    FKEY("ProvNum", 0, FK_PROV),
+    {"AdjNote", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    FLD("ProcDate", OD_W_DATE, OD_F_NOPUT),
+    {"ProcNum", NULL, OD_W_INT, NULL, 0, "0", 0, 0, NULL, NULL, FK_PROC},
+    {"DateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW, NULL, 0, 0,
+     NULL},
+    FKEY("ClinicNum", 0, FK_CLINIC),
+    RO("SecUserNumEntry", OD_W_INT),
+    STAMP("SecDateTEdit"),
+};
+
+static const struct od_filter adjustment_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL, NULL},
+    {"AdjType", "t.AdjType = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct od_sqldefault adjustment_defaults[] = {
+    {"ProvNum", "SELECT PriProv FROM patient WHERE PatNum = ?", "PatNum"},
+    {"ClinicNum", "SELECT ClinicNum FROM patient WHERE PatNum = ?", "PatNum"},
+    /* the procedure's date when attached to one, else today */
+    {"ProcDate", "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "
+                 "procedurelog WHERE ProcNum = ? AND ProcNum <> 0), "
+                 "CURDATE()), '%Y-%m-%d')", "ProcNum"},
+};
+
+/* The sign of AdjAmt follows the AdjType's ItemValue ("+" or "-"); on PUT
+ * the stored amount or type stands in for the one not given. */
+#define ADJ_SIGN_POST(sign, cmp)                                              \
+    "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue = '" sign       \
+    "' AND ? " cmp " 0"
+#define ADJ_SIGN_PUT(sign, cmp)                                               \
+    "SELECT 1 FROM adjustment a JOIN definition d ON d.DefNum = "            \
+    "COALESCE(?, a.AdjType) WHERE a.AdjNum = ? AND d.ItemValue = '" sign     \
+    "' AND COALESCE(?, a.AdjAmt) " cmp " 0"
+
+static const struct od_check adjustment_checks[] = {
+    {OD_OP_POST, "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
+                 "NOT IN ('+', '-')", "AdjType", 400,
+     "AdjType must have an ItemValue of \"+\" or \"-\"."},
+    {OD_OP_PUT, "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
+                "NOT IN ('+', '-')", "AdjType", 400,
+     "AdjType must have an ItemValue of \"+\" or \"-\"."},
+    {OD_OP_POST, ADJ_SIGN_POST("+", "<"), "AdjType,AdjAmt", 400,
+     "AdjAmt must be positive for this AdjType."},
+    {OD_OP_POST, ADJ_SIGN_POST("-", ">"), "AdjType,AdjAmt", 400,
+     "AdjAmt must be negative for this AdjType."},
+    {OD_OP_PUT, ADJ_SIGN_PUT("+", "<"), "?AdjType,@key,?AdjAmt", 400,
+     "AdjAmt must be positive for this AdjType."},
+    {OD_OP_PUT, ADJ_SIGN_PUT("-", ">"), "?AdjType,@key,?AdjAmt", 400,
+     "AdjAmt must be negative for this AdjType."},
+    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > CURDATE()",
+     "AdjDate", 400, "AdjDate cannot be a future date."},
+    {OD_OP_POST, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
+                 "ProcNum <> 0 AND PatNum <> ?", "ProcNum,PatNum", 400,
+     "The procedure is not for this patient."},
+    {OD_OP_PUT, "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
+                "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
+     "ProcNum,@key", 400, "The procedure is not for this patient."},
+};
+
+const struct od_resource od_res_adjustments = {
+    .name = "adjustments", .table = "adjustment", .pk = "AdjNum",
+    .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
+    .fields = adjustment_fields, .nfields = N(adjustment_fields),
+    .filters = adjustment_filters, .nfilters = N(adjustment_filters),
+    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
+    .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
+    .log_noun = "Adjustment", .patnum_col = "PatNum",
+    .sqldefaults = adjustment_defaults,
+    .nsqldefaults = N(adjustment_defaults),
+    .checks = adjustment_checks, .nchecks = N(adjustment_checks),
+};
+
+/* ---- statements ---------------------------------------------------------- */
+
+static const char *const stmtmode_names[] = {"Mail", "InPerson", "Email",
+                                             "Electronic"};
+static const struct od_enum enum_stmtmode = {"StatementMode", 0,
+                                             N(stmtmode_names),
+                                             stmtmode_names};
+
+static const struct od_field statement_fields[] = {
+    KEY("StatementNum"),
+    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    FLD("DateSent", OD_W_DATE, OD_F_NOPUT),
+    RO("DateRangeFrom", OD_W_DATE),
+    RO("DateRangeTo", OD_W_DATE),
+    {"Note", NULL, OD_W_TEXT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
+    RO("NoteBold", OD_W_TEXT),
+    ROENUM("Mode_", enum_stmtmode),
+    RO("HidePayment", OD_W_BOOL),
+    RO("SinglePatient", OD_W_BOOL),
+    RO("Intermingled", OD_W_BOOL),
+    RO("IsSent", OD_W_BOOL),
+    FKEY("DocNum", OD_F_NOPUT, FK_DOC),
+    STAMP("DateTStamp"),
+    RO("IsReceipt", OD_W_BOOL),
+    RO("IsInvoice", OD_W_BOOL),
+    RO("IsInvoiceCopy", OD_W_BOOL),
+    RO("SuperFamily", OD_W_INT),
+    RO("IsBalValid", OD_W_BOOL),
+    RO("InsEst", OD_W_NUMBER),
+    RO("BalTotal", OD_W_NUMBER),
+    {"StatementType", "IF(t.StatementType = '', 'NotSet', t.StatementType)",
+     OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+};
+
+static const struct od_filter statement_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct od_sqldefault statement_defaults[] = {
+    {"DateSent", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
+};
+
+const struct od_resource od_res_statements = {
+    .name = "statements", .table = "statement", .pk = "StatementNum",
+    .fields = statement_fields, .nfields = N(statement_fields),
+    .filters = statement_filters, .nfilters = N(statement_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
+    .perm_create = PERM_BILLING, .log_noun = "Statement",
+    .patnum_col = "PatNum",
+    .sqldefaults = statement_defaults, .nsqldefaults = N(statement_defaults),
+    /* A statement recorded through the API: sent by mail on DateSent,
+     * covering up to DateSent, with the family's balance of that moment
+     * (the guarantor's BalTotal and InsEst). */
+    .after_insert =
+        "UPDATE statement s JOIN patient p ON p.PatNum = s.PatNum SET "
+        "s.DateRangeTo = s.DateSent, s.IsSent = 1, s.IsBalValid = 1, "
+        "s.InsEst = p.InsEst, s.BalTotal = p.BalTotal, "
+        "s.StatementType = 'NotSet', s.EmailBody = '' WHERE "
+        "s.StatementNum = ?",
+};
+
+/* ---- payplancharges ------------------------------------------------------ */
+
+static const char *const chargetype_names[] = {"Debit", "Credit"};
+static const struct od_enum enum_chargetype = {"PayPlanChargeType", 0,
+                                               N(chargetype_names),
+                                               chargetype_names};
+static const char *const linktype_names[] = {"None", "Adjustment",
+                                             "Procedure", "OrthoCase"};
+static const struct od_enum enum_linktype = {"PayPlanLinkType", 0,
+                                             N(linktype_names),
+                                             linktype_names};
+
+static const struct od_field payplancharge_fields[] = {
+    KEY("PayPlanChargeNum"),
+    RO("PayPlanNum", OD_W_INT),
+    RO("Guarantor", OD_W_INT),
+    RO("PatNum", OD_W_INT),
+    RO("ChargeDate", OD_W_DATE),
+    RO("Principal", OD_W_NUMBER),
+    RO("Interest", OD_W_NUMBER),
+    RO("Note", OD_W_TEXT),
+    RO("ProvNum", OD_W_INT),
+    RO("ClinicNum", OD_W_INT),
+    ROENUM("ChargeType", enum_chargetype),
+    RO("ProcNum", OD_W_INT),
+    RO("SecDateTEntry", OD_W_DATETIME),
+    STAMP("SecDateTEdit"),
+    RO("StatementNum", OD_W_INT),
+    RO("FKey", OD_W_INT),
+    ROENUM("LinkType", enum_linktype),
+    RO("IsOffset", OD_W_BOOL),
+};
+
+static const struct od_filter payplancharge_filters[] = {
+    {"PayPlanNum", "t.PayPlanNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL,
+     NULL},
+};
+
+const struct od_resource od_res_payplancharges = {
+    .name = "payplancharges", .table = "payplancharge",
+    .pk = "PayPlanChargeNum",
+    .fields = payplancharge_fields, .nfields = N(payplancharge_fields),
+    .filters = payplancharge_filters, .nfilters = N(payplancharge_filters),
+    .order = "t.ChargeDate, t.PayPlanChargeNum",
+    .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_PAY_PLANS,
+    .missing = "PayPlanCharge not found.",
+};
+
+/* ---- payplans ------------------------------------------------------------ */
+
+static const char *const paysched_names[] = {
+    "Monthly", "MonthlyDayOfWeek", "Weekly", "BiWeekly", "Quarterly"};
+static const struct od_enum enum_paysched = {"PaySchedule", 0,
+                                             N(paysched_names),
+                                             paysched_names};
+static const char *const chargefreq_names[] = {
+    "Weekly", "EveryOtherWeek", "OrdinalWeekday", "Monthly", "Quarterly"};
+static const struct od_enum enum_chargefreq = {"ChargeFrequency", 0,
+                                               N(chargefreq_names),
+                                               chargefreq_names};
+static const char *const tpoption_names[] = {"None", "AwaitComplete",
+                                             "TreatAsComplete"};
+static const struct od_enum enum_tpoption = {"DynamicPayPlanTPOption", 0,
+                                             N(tpoption_names),
+                                             tpoption_names};
+
+/* principalAmount: a dynamic plan's CompletedAmt (the production attached
+ * to it); a patient or insurance plan's debit principal. */
+#define PRINCIPAL_AMOUNT                                                      \
+    "IF(t.IsDynamic, t.CompletedAmt, (SELECT COALESCE(SUM(c.Principal), 0) " \
+    "FROM payplancharge c WHERE c.PayPlanNum = t.PayPlanNum AND "             \
+    "c.ChargeType = 0))"
+
+static const struct od_field payplan_fields[] = {
+    KEY("PayPlanNum"),
+    RO("PatNum", OD_W_INT),
+    RO("Guarantor", OD_W_INT),
+    RO("PayPlanDate", OD_W_DATE),
+    RO("APR", OD_W_NUMBER),
+    RO("Note", OD_W_TEXT),
+    RO("PlanNum", OD_W_INT),
+    RO("CompletedAmt", OD_W_NUMBER),
+    RO("InsSubNum", OD_W_INT),
+    ROENUM("PaySchedule", enum_paysched),
+    RO("NumberOfPayments", OD_W_INT),
+    RO("PayAmt", OD_W_NUMBER),
+    RO("DownPayment", OD_W_NUMBER),
+    RO("IsClosed", OD_W_BOOL),
+    RO("PlanCategory", OD_W_INT),
+    {"planCategory", "COALESCE(pc.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,
+     NULL, 0, 0, NULL},
+    RO("IsDynamic", OD_W_BOOL),
+    ROENUM("ChargeFrequency", enum_chargefreq),
+    RO("DatePayPlanStart", OD_W_DATE),
+    RO("IsLocked", OD_W_BOOL),
+    RO("DateInterestStart", OD_W_DATE),
+    ROENUM("DynamicPayPlanTPOption", enum_tpoption),
+    {"principalAmount", PRINCIPAL_AMOUNT, OD_W_NUMBER, NULL, OD_F_RO, NULL,
+     0, 0, NULL},
+    RO("SheetDefNum", OD_W_INT),
+};
+
+static const struct od_filter payplan_filters[] = {
+    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {"Guarantor", "t.Guarantor = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+};
+
+const struct od_resource od_res_payplans = {
+    .name = "payplans", .table = "payplan", .pk = "PayPlanNum",
+    .joins = "LEFT JOIN definition pc ON pc.DefNum = t.PlanCategory",
+    .fields = payplan_fields, .nfields = N(payplan_fields),
+    .filters = payplan_filters, .nfilters = N(payplan_filters),
+    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
+    .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",
+    .patnum_col = "PatNum",
+};
