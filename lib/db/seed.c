@@ -10,6 +10,7 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
+#include "core/date-internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -48,34 +49,6 @@ static int chance(struct rng *r, double p)
     return rndf(r) < p;
 }
 
-/* Days since 1970-01-01 (H. Hinnant's algorithms). */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-    long era;
-    unsigned yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long)doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    long era;
-    unsigned doe, yoe, doy, mp;
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* 0 = Sunday .. 6 = Saturday */
 static int weekday(long day)
 {
@@ -89,8 +62,8 @@ static int parse_date(const char *s, long *day)
     if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
         n != 10 || y < 1971 || y > 2037 || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
-    *day = days_from_civil(y, (unsigned)m, (unsigned)d);
-    civil_from_days(*day, &y2, &m2, &d2);
+    *day = od_days_from_civil(y, (unsigned)m, (unsigned)d);
+    od_civil_from_days(*day, &y2, &m2, &d2);
     return (y2 == y && m2 == m && d2 == d) ? 0 : -1;
 }
 
@@ -394,7 +367,7 @@ static void vdate(struct ins *b, long day)
         vs(b, "0001-01-01");
         return;
     }
-    civil_from_days(day, &y, &m, &d);
+    od_civil_from_days(day, &y, &m, &d);
     vf(b, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -406,7 +379,7 @@ static void vdt(struct ins *b, long day, long min)
         vs(b, "0001-01-01 00:00:00");
         return;
     }
-    civil_from_days(day, &y, &m, &d);
+    od_civil_from_days(day, &y, &m, &d);
     vf(b, "%04d-%02d-%02d %02ld:%02ld:00", y, m, d, min / 60, min % 60);
 }
 
@@ -2085,7 +2058,7 @@ static long today_local(void)
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    return days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
+    return od_days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
                            (unsigned)tm.tm_mday);
 }
 
