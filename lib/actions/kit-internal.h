@@ -36,6 +36,14 @@ struct od_ck_job {
     char developer[128];
     void *data;                    /* the action's own input */
     void (*free_data)(void *data);
+    /* added for the older actions (appointments.c, account.c, claims.c,
+     * payplans.c, procgroup.c, family.c): */
+    json_t *body;                  /* the request body (od_ck_take_body),
+                                      kept while the job lives: strings read
+                                      from it stay valid on the worker */
+    od_ck_work_fn answer;          /* a write's answer, built into out after
+                                      the commit (0, or -1: "made but could
+                                      not be read"; never run again) */
 };
 
 /* A job for req (NULL after a 500 answer). */
@@ -107,5 +115,32 @@ int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
  * serverDateTime (a POST's answer), into out: 1, 0 none, -1 error. */
 int od_ck_read_row(struct od_conn *c, const struct od_resource *res,
                 long long key, struct od_buf *out);
+
+/* ---- more input (added for the older actions) -----------------------------
+ * Same conventions as above: 1 given, 0 absent, -1 invalid with msg. */
+
+/* The request body as a JSON object, kept in j->body; NULL after answering
+ * 400 and freeing j. */
+json_t *od_ck_take_body(struct od_ck_job *j);
+/* A key in the path, at least min (0 or 1): 0, or -1 after answering 400
+ * "{name} is invalid.". */
+int od_ck_path_key(odapi_request *req, const char *name, long long min,
+                   long long *out);
+/* An integer of at least min: a JSON integer or a string of digits; ""
+ * is invalid, not absent. */
+int od_ck_int(json_t *body, const char *name, long long min, long long *out,
+              char *msg, size_t msgsize);
+/* "true"/"false" (any case) or a JSON boolean; "" is invalid. */
+int od_ck_bool_strict(json_t *body, const char *name, int *out, char *msg,
+                      size_t msgsize);
+/* An amount: a JSON number or a numeric string, finite, at most 1e12 either
+ * side of zero (the engine's bound); "" is absent. */
+int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
+                 size_t msgsize);
+/* Keys: a JSON array of keys (numbers or strings of digits) or a comma list
+ * in a string ("1, 2"), at most max, duplicates dropped, into out[*n].
+ * An empty list ("" or []) is -1 with "{name} is required.". */
+int od_ck_keys(json_t *body, const char *name, long long *out, int max,
+               int *n, char *msg, size_t msgsize);
 
 #endif /* ODAPI_ACTIONS_KIT_INTERNAL_H */

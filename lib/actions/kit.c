@@ -4,6 +4,7 @@
 #include "engine/apptrules-internal.h"
 #include "core/date-internal.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ void od_ck_free(struct od_ck_job *j)
         return;
     if (j->free_data)
         j->free_data(j->data);
+    json_decref(j->body);
     od_buf_free(&j->out);
     free(j);
 }
@@ -85,7 +87,8 @@ static int work(struct od_conn *c, void *arg)
             return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     }
     /* committed (or read): a read-back failure is never run again */
-    if (j->res && od_ck_read_row(c, j->res, j->key, &j->out) != 1)
+    if ((j->res && od_ck_read_row(c, j->res, j->key, &j->out) != 1) ||
+        (j->answer && j->answer(c, j) != 0))
         od_ck_fail(j, c->lost ? 503 : 500, "%s", c->lost
                     ? "The database is not available."
                     : "The change was made but could not be read.");
@@ -404,4 +407,142 @@ int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
     if (rc == 1)
         od_ck_fail(j, 400, APPT_OVERLAP_MSG);
     return rc;
+}
+
+/* ---- more input (added for the older actions) --------------------------- */
+
+json_t *od_ck_take_body(struct od_ck_job *j)
+{
+    if (!(j->body = od_ck_body(j->req)))
+        od_ck_free(j);
+    return j->body;
+}
+
+int od_ck_path_key(odapi_request *req, const char *name, long long min,
+                   long long *out)
+{
+    char msg[160];
+    if (od_parse_ll(odapi_request_segment(req, name), out) == 0 &&
+        *out >= min)
+        return 0;
+    snprintf(msg, sizeof msg, "%s is invalid.", name);
+    odapi_reply_error(req, 400, msg);
+    return -1;
+}
+
+int od_ck_int(json_t *body, const char *name, long long min, long long *out,
+              char *msg, size_t msgsize)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_integer(v))
+        *out = (long long)json_integer_value(v);
+    else if (!json_is_string(v) || od_parse_ll(json_string_value(v), out))
+        return invalid(msg, msgsize, name);
+    return *out >= min ? 1 : invalid(msg, msgsize, name);
+}
+
+int od_ck_bool_strict(json_t *body, const char *name, int *out, char *msg,
+                      size_t msgsize)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return 1;
+    }
+    if (!json_is_string(v))
+        return invalid(msg, msgsize, name);
+    return bool_of(json_string_value(v), name, out, msg, msgsize);
+}
+
+int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
+                 size_t msgsize)
+{
+    json_t *v = json_object_get(body, name);
+    const char *s;
+    char *end;
+    if (!v || json_is_null(v) ||
+        (json_is_string(v) && !*json_string_value(v)))
+        return 0;
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+    } else if (json_is_string(v)) {
+        s = json_string_value(v);
+        *out = strtod(s, &end);
+        if (end == s || *end)
+            return invalid(msg, msgsize, name);
+    } else {
+        return invalid(msg, msgsize, name);
+    }
+    return isfinite(*out) && fabs(*out) <= 1e12
+               ? 1
+               : invalid(msg, msgsize, name);
+}
+
+/* One key into out (duplicates dropped): 0, or -1 when it is not a key or
+ * out is full. */
+static int add_key(long long x, long long *out, int max, int *n)
+{
+    int k;
+    if (x <= 0 || *n >= max)
+        return -1;
+    for (k = 0; k < *n && out[k] != x; k++)
+        ;
+    if (k == *n)
+        out[(*n)++] = x;
+    return 0;
+}
+
+/* "1,2, 3": digits, spaces around them, commas between. */
+static int key_list(const char *s, long long *out, int max, int *n)
+{
+    char *end;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (add_key(strtoll(s, &end, 10), out, max, n))
+            return -1;
+        for (s = end; *s == ' '; s++)
+            ;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    return 0;
+}
+
+int od_ck_keys(json_t *body, const char *name, long long *out, int max,
+               int *n, char *msg, size_t msgsize)
+{
+    json_t *v = json_object_get(body, name), *e;
+    long long x;
+    size_t i;
+    *n = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e) {
+            if (json_is_integer(e))
+                x = (long long)json_integer_value(e);
+            else if (!json_is_string(e) ||
+                     od_parse_ll(json_string_value(e), &x))
+                return invalid(msg, msgsize, name);
+            if (add_key(x, out, max, n))
+                return invalid(msg, msgsize, name);
+        }
+    } else if (!json_is_string(v) ||
+               key_list(json_string_value(v), out, max, n)) {
+        return invalid(msg, msgsize, name);
+    }
+    if (!*n) {
+        snprintf(msg, msgsize, "%s is required.", name);
+        return -1;
+    }
+    return 1;
 }
