@@ -4,11 +4,11 @@
  * runs on a DB worker, each write in one transaction with its securitylog
  * row; the reply is sent from the completion on the loop thread. The
  * choices the spec leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
+#include "core/date-internal.h"
 
-#include <errno.h>
-#include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,6 @@ enum { PERM_PROC_COMPL_CREATE = 23, PERM_APPOINTMENT_EDIT = 27,
 #define MAX_SCHED_ROWS 50000
 #define MAX_APPT_ROWS 200000
 
-enum akind { A_BREAK, A_NOTE, A_CONFIRM, A_SLOTS };
-
 /* confirmVal -> the ApptConfirmed definition the office uses for it: the
  * eConfirmation status preferences; None is the first definition. */
 static const struct {
@@ -36,60 +34,42 @@ static const struct {
     {"Failed", "ApptEConfirmStatusSendFailed"},
 };
 
-struct ajob {
-    odapi_request *req;
-    enum akind kind;
-    long long apt;
+/* An action's input (od_ck_job.data); the AptNum is the job's key. */
+struct appt {
     int unsched;            /* Break: sendToUnscheduledList */
     const char *code;       /* Break: "D9986", "D9987" or NULL */
-    char *note;             /* Note */
+    const char *note;       /* Note (in the job's body) */
     int confirm;            /* Confirm: index into confirm_vals, -1: defNum */
     long long defnum;
     char d0[11], d1[11];    /* Slots: first and last day */
     long long prov, op, minutes;
-    char developer[128];
     int dflt_range;         /* Slots: no dates given: today + 13 days */
-    int status;
-    char msg[256];
-    struct od_buf out;
 };
-
-static void ajob_free(struct ajob *j)
-{
-    free(j->note);
-    od_buf_free(&j->out);
-    free(j);
-}
-
-static void afail(struct ajob *j, int status, const char *msg)
-{
-    j->status = status;
-    snprintf(j->msg, sizeof j->msg, "%s", msg);
-}
 
 /* ---- the writes ------------------------------------------------------------- */
 
 /* Lock the appointment; fills AptStatus, PatNum. 0, or -1 (404 set). */
-static int lock_appt(struct od_conn *c, struct ajob *j, long long *out)
+static int lock_appt(struct od_conn *c, struct od_ck_job *j, long long *out)
 {
     struct od_prm p[1];
     int rc;
-    p[0] = OD_PI(j->apt);
+    p[0] = OD_PI(j->key);
     rc = od_query_ll(c,
                      "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
                      "appointment WHERE AptNum = ? FOR UPDATE",
                      p, 1, 4, out);
     if (rc == 0)
-        afail(j, 404, "Appointment not found.");
+        od_ck_fail(j, 404, "Appointment not found.");
     return rc == 1 ? 0 : -1;
 }
 
 /* The break's completed D9986/D9987 (j->code): today, for the
  * appointment's provider and clinic, its fee as a procedurelogs POST
  * would choose it; its securitylog row. */
-static int break_fee(struct od_conn *c, struct ajob *j, long long patnum)
+static int break_fee(struct od_conn *c, struct od_ck_job *j, long long patnum)
 {
-    struct od_prm p[2] = {OD_PS(j->code), OD_PI(j->apt)};
+    const struct appt *x = j->data;
+    struct od_prm p[2] = {OD_PS(x->code), OD_PI(j->key)};
     long long n = 0, procnum[1];
     if (od_exec(c,
                 "INSERT INTO procedurelog (PatNum, AptNum, ProcDate, "
@@ -116,31 +96,28 @@ static int break_fee(struct od_conn *c, struct ajob *j, long long patnum)
                           procnum[0], patnum);
 }
 
-static int do_break(struct od_conn *c, struct ajob *j)
+static int do_break(struct od_conn *c, struct od_ck_job *j)
 {
+    const struct appt *x = j->data;
     long long a[4], code[1];
     struct od_prm p[2];
     int rc;
     if (lock_appt(c, j, a))
         return -1;
-    if (a[0] != 1) {
-        afail(j, 400, "Only Scheduled appointments can be broken.");
-        return -1;
-    }
+    if (a[0] != 1)
+        return od_ck_fail(j, 400, "Only Scheduled appointments can be "
+                                  "broken.");
     /* Every refusal before the first write: tables without transactions
      * (MyISAM) keep what was written before a ROLLBACK. */
-    if (j->code) {
-        p[0] = OD_PS(j->code);
+    if (x->code) {
+        p[0] = OD_PS(x->code);
         rc = od_query_ll(c, "SELECT CodeNum FROM procedurecode WHERE "
                             "ProcCode = ? LIMIT 1", p, 1, 1, code);
         if (rc < 0)
             return -1;
-        if (rc == 0) {
-            afail(j, 400, strcmp(j->code, "D9986") == 0
-                              ? "Procedure code D9986 is not in the database."
-                              : "Procedure code D9987 is not in the database.");
-            return -1;
-        }
+        if (rc == 0)
+            return od_ck_fail(j, 400, "Procedure code %s is not in the "
+                                      "database.", x->code);
     }
     /* The writes in the order that leaves the least harm if the process
      * or the server stops between two of them on MyISAM
@@ -148,13 +125,13 @@ static int do_break(struct od_conn *c, struct ajob *j)
      * then refused, so nothing is written twice), then the commlog notes
      * it, and the fee comes last (never a charge for an appointment that
      * still looks scheduled). */
-    p[0] = OD_PI(j->unsched ? 3 : 5); /* UnschedList : Broken */
-    p[1] = OD_PI(j->apt);
+    p[0] = OD_PI(x->unsched ? 3 : 5); /* UnschedList : Broken */
+    p[1] = OD_PI(j->key);
     if (od_exec(c, "UPDATE appointment SET AptStatus = ? WHERE AptNum = ?", p,
                 2, NULL, NULL))
         return -1;
     /* the office's "make a commlog when an appointment is broken" */
-    p[0] = OD_PI(j->apt);
+    p[0] = OD_PI(j->key);
     if (od_exec(c,
                 "INSERT INTO commlog (PatNum, CommDateTime, CommType, Note, "
                 "Mode_, SentOrReceived, UserNum, CommSource, DateTEntry) "
@@ -167,141 +144,99 @@ static int do_break(struct od_conn *c, struct ajob *j)
                 "PrefName = 'BrokenApptCommLog' AND ValueString = '1')",
                 p, 1, NULL, NULL))
         return -1;
-    if (j->code && break_fee(c, j, a[1]))
+    if (x->code && break_fee(c, j, a[1]))
         return -1;
     return od_securitylog(c, PERM_APPOINTMENT_EDIT, j->developer, "Updated",
-                          j->apt, a[1]);
+                          j->key, a[1]);
 }
 
 /* The note appended to the appointment's ("\r\n" between) must fit its
  * column whole: MariaDB would cut it (non-strict) rather than refuse. */
-static int note_fits(struct od_conn *c, struct ajob *j)
+static int note_fits(struct od_conn *c, struct od_ck_job *j)
 {
+    const struct appt *x = j->data;
     const struct od_column *col =
         od_catalog_column(od_db_catalog(c->db), "appointment", "Note");
-    struct od_prm p[1] = {OD_PI(j->apt)};
+    struct od_prm p[1] = {OD_PI(j->key)};
     long long have[2], chars, bytes;
     if (od_query_ll(c, "SELECT CHAR_LENGTH(Note), LENGTH(Note) FROM "
                        "appointment WHERE AptNum = ?", p, 1, 2, have) < 0)
         return -1;
-    od_column_measure(col, j->note, strlen(j->note), &chars, &bytes);
+    od_column_measure(col, x->note, strlen(x->note), &chars, &bytes);
     if (have[0] > 0) {
         chars += have[0] + 2;
         bytes += have[1] + 2;
     }
-    if (!od_column_room(col, chars, bytes)) {
-        afail(j, 400, "Note is too long.");
-        return -1;
-    }
+    if (!od_column_room(col, chars, bytes))
+        return od_ck_fail(j, 400, "Note is too long.");
     return 0;
 }
 
-static int do_note(struct od_conn *c, struct ajob *j)
+static int do_note(struct od_conn *c, struct od_ck_job *j)
 {
+    const struct appt *x = j->data;
     long long a[4];
     struct od_prm p[3];
     if (lock_appt(c, j, a) || note_fits(c, j))
         return -1;
-    p[0] = OD_PS(j->note);
-    p[1] = OD_PS(j->note);
-    p[2] = OD_PI(j->apt);
+    p[0] = OD_PS(x->note);
+    p[1] = OD_PS(x->note);
+    p[2] = OD_PI(j->key);
     if (od_exec(c,
                 "UPDATE appointment SET Note = IF(Note = '', ?, "
                 "CONCAT(Note, '\\r\\n', ?)) WHERE AptNum = ?",
                 p, 3, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_APPOINTMENT_EDIT, j->developer, "Updated",
-                          j->apt, a[1]);
+                          j->key, a[1]);
 }
 
-static int do_confirm(struct od_conn *c, struct ajob *j)
+static int do_confirm(struct od_conn *c, struct od_ck_job *j)
 {
+    const struct appt *x = j->data;
     long long a[4], def[1];
     struct od_prm p[2];
     int rc;
     if (lock_appt(c, j, a))
         return -1;
-    if (j->confirm < 0) {
-        p[0] = OD_PI(j->defnum);
+    if (x->confirm < 0) {
+        p[0] = OD_PI(x->defnum);
         rc = od_query_ll(c,
                          "SELECT DefNum FROM definition WHERE DefNum = ? AND "
                          "Category = 2",
                          p, 1, 1, def);
         if (rc == 0)
-            afail(j, 400, "defNum is invalid.");
-    } else if (!confirm_vals[j->confirm].pref) {
+            od_ck_fail(j, 400, "defNum is invalid.");
+    } else if (!confirm_vals[x->confirm].pref) {
         rc = od_query_ll(c,
                          "SELECT DefNum FROM definition WHERE Category = 2 AND "
                          "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
                          NULL, 0, 1, def);
         if (rc == 0)
-            afail(j, 400, "The office has no ApptConfirmed definitions.");
+            od_ck_fail(j, 400, "The office has no ApptConfirmed definitions.");
     } else {
-        p[0] = OD_PS(confirm_vals[j->confirm].pref);
+        p[0] = OD_PS(confirm_vals[x->confirm].pref);
         rc = od_query_ll(c,
                          "SELECT d.DefNum FROM preference p JOIN definition d "
                          "ON d.DefNum = p.ValueString AND d.Category = 2 WHERE "
                          "p.PrefName = ?",
                          p, 1, 1, def);
         if (rc == 0)
-            afail(j, 400, "The office has no ApptConfirmed definition for "
-                          "this confirmVal.");
+            od_ck_fail(j, 400, "The office has no ApptConfirmed definition "
+                               "for this confirmVal.");
     }
     if (rc != 1)
         return -1;
     p[0] = OD_PI(def[0]);
-    p[1] = OD_PI(j->apt);
+    p[1] = OD_PI(j->key);
     if (od_exec(c, "UPDATE appointment SET Confirmed = ? WHERE AptNum = ?", p,
                 2, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_APPT_CONFIRM_EDIT, j->developer, "Updated",
-                          j->apt, a[1]);
-}
-
-static int work_write(struct od_conn *c, void *arg)
-{
-    struct ajob *j = arg;
-    int rc;
-    j->status = 0;
-    if (od_tx_begin(c) != 0)
-        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-    rc = j->kind == A_BREAK  ? do_break(c, j)
-         : j->kind == A_NOTE ? do_note(c, j)
-                             : do_confirm(c, j);
-    if (od_tx_end(c, rc) == 0) {
-        j->status = 200;
-        return OD_WORK_DONE;
-    }
-    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+                          j->key, a[1]);
 }
 
 /* ---- Slots ----------------------------------------------------------------- */
-
-/* Days since 1970-01-01 for a civil date, and back (H. Hinnant). */
-static long days_from_civil(int y, int m, int d)
-{
-    long era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    long era, doe, yoe, doy, mp;
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* yyyy-MM-dd, a real date; its day number in *day. */
 static int parse_day(const char *s, long *day)
@@ -309,7 +244,7 @@ static int parse_day(const char *s, long *day)
     int y, m, d;
     if (!od_valid_date(s, 0) || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
         return -1;
-    *day = days_from_civil(y, m, d);
+    *day = od_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }
 
@@ -420,54 +355,48 @@ static void put_dt(struct od_buf *b, long day, long long min)
         day++;
         min -= 1440;
     }
-    civil_from_days(day, &y, &m, &d);
+    od_civil_from_days(day, &y, &m, &d);
     od_buf_printf(b, "\"%04d-%02d-%02d %02lld:%02lld:00\"", y, m, d, min / 60,
                   min % 60);
 }
 
-/* Open blocks: every provider schedule (SchedType Provider) in the range,
- * minus the appointments in its operatories; a block is open when no
- * appointment occupies any of the schedule's operatories (only OpNum's
- * when OpNum is given). */
-static int work_slots(struct od_conn *c, void *arg)
+static int slots_dberr(struct od_ck_job *j)
 {
-    struct ajob *j = arg;
-    struct slots_ctx x;
-    struct slot *out = NULL;
-    long nout = 0, capout = 0, i, k, d0;
-    long long now[2] = {0, 0};
-    unsigned char busy[1441];
-    struct od_prm p[8];
+    return od_ck_fail(j, 500, "The database could not run the query.");
+}
 
-    memset(&x, 0, sizeof x);
-    od_buf_free(&j->out);
-    j->status = 0;
-    if (j->dflt_range) { /* the database's today, as other defaults */
-        long long t[1];
-        int y, m, d;
-        if (od_query_ll(c, "SELECT TO_DAYS(CURDATE()) - 719528", NULL, 0, 1,
-                        t) != 1)
-            goto dberr;
-        civil_from_days((long)t[0], &y, &m, &d);
-        snprintf(j->d0, sizeof j->d0, "%04d-%02d-%02d", y, m, d);
-        civil_from_days((long)t[0] + 13, &y, &m, &d);
-        snprintf(j->d1, sizeof j->d1, "%04d-%02d-%02d", y, m, d);
-    }
-    parse_day(j->d0, &d0);
-    p[0] = OD_PS(j->d0);
+/* No dates given: today (the database's, as other defaults) and 13 days
+ * on. */
+static int default_range(struct od_conn *c, struct od_ck_job *j)
+{
+    struct appt *a = j->data;
+    long long t[1];
+    if (!a->dflt_range)
+        return 0;
+    if (od_query_ll(c, "SELECT TO_DAYS(CURDATE()) - 719528", NULL, 0, 1,
+                    t) != 1)
+        return slots_dberr(j);
+    od_day_str((long)t[0], a->d0);
+    od_day_str((long)t[0] + 13, a->d1);
+    return 0;
+}
+
+/* The range's provider schedules with their operatories, the
+ * appointments in it, and the database's clock ({day from d0, minute}).
+ * 0, or -1 with the refusal set. */
+static int load_slots(struct od_conn *c, struct od_ck_job *j,
+                      struct slots_ctx *x, long long now[2])
+{
+    const struct appt *a = j->data;
+    struct od_prm p[7] = {OD_PS(a->d0), OD_PI(a->prov), OD_PI(a->prov),
+                          OD_PS(a->d0), OD_PS(a->d1), OD_PI(a->op),
+                          OD_PI(a->op)};
+    struct od_prm q[3] = {OD_PS(a->d0), OD_PS(a->d0), OD_PS(a->d1)};
     if (od_query_ll(c,
                     "SELECT DATEDIFF(CURDATE(), ?), HOUR(NOW()) * 60 + "
                     "MINUTE(NOW()) + (SECOND(NOW()) > 0)",
-                    p, 1, 2, now) != 1)
-        goto dberr;
-    p[0] = OD_PS(j->d0);
-    p[1] = OD_PI(j->prov);
-    p[2] = OD_PI(j->prov);
-    p[3] = OD_PS(j->d0);
-    p[4] = OD_PS(j->d1);
-    p[5] = OD_PI(j->op);
-    p[6] = OD_PI(j->op);
-    if (od_query_each_ll(
+                    p, 1, 2, now) != 1 ||
+        od_query_each_ll(
             c,
             "SELECT s.ScheduleNum, DATEDIFF(s.SchedDate, ?), "
             "TIME_TO_SEC(s.StartTime) DIV 60, TIME_TO_SEC(s.StopTime) "
@@ -478,18 +407,14 @@ static int work_slots(struct od_conn *c, void *arg)
             "'PracticeDefaultProv'), ?) AND s.SchedDate BETWEEN ? AND ? "
             "AND (? = 0 OR so.OperatoryNum = ?) ORDER BY s.ScheduleNum, "
             "so.OperatoryNum",
-            p, 7, 6, add_sched_row, &x) == -1)
-        goto dberr;
-    if (x.oom || x.ns >= MAX_SCHED_ROWS) {
-        afail(j, x.oom ? 500 : 400, x.oom ? "Out of memory."
-                                          : "Too many schedules: narrow the "
-                                            "date range.");
-        goto out;
-    }
-    p[0] = OD_PS(j->d0);
-    p[1] = OD_PS(j->d0);
-    p[2] = OD_PS(j->d1);
-    if (x.ns &&
+            p, 7, 6, add_sched_row, x) == -1)
+        return slots_dberr(j);
+    if (x->oom || x->ns >= MAX_SCHED_ROWS)
+        return od_ck_fail(j, x->oom ? 500 : 400, "%s",
+                          x->oom ? "Out of memory."
+                                 : "Too many schedules: narrow the date "
+                                   "range.");
+    if (x->ns &&
         od_query_each_ll(c,
                          "SELECT a.Op, DATEDIFF(a.AptDateTime, ?), "
                          "HOUR(a.AptDateTime) * 60 + MINUTE(a.AptDateTime), "
@@ -497,365 +422,304 @@ static int work_slots(struct od_conn *c, void *arg)
                          "WHERE a.AptStatus IN (1, 2, 4) AND a.Op <> 0 AND "
                          "a.AptDateTime >= ? AND a.AptDateTime < ? + "
                          "INTERVAL 1 DAY",
-                         p, 3, 4, add_busy_row, &x) == -1)
-        goto dberr;
-    if (x.oom || x.nb >= MAX_APPT_ROWS) {
-        afail(j, 500, "Out of memory.");
-        goto out;
-    }
-    for (i = 0; i < x.ns; i++) {
-        const struct sched *s = &x.s[i];
-        long long t, run = -1, lo = s->start, hi = s->stop;
-        if (hi > 1440)
-            hi = 1440;
-        if (lo < 0 || lo >= hi)
+                         q, 3, 4, add_busy_row, x) == -1)
+        return slots_dberr(j);
+    if (x->oom || x->nb >= MAX_APPT_ROWS)
+        return od_ck_fail(j, 500, "Out of memory.");
+    return 0;
+}
+
+/* The minutes of schedule s that appointment b occupies: when it is in
+ * one of the schedule's operatories that day. */
+static void mark_busy(const struct slots_ctx *x, const struct sched *s,
+                      const struct busy *b, unsigned char *busy)
+{
+    long long t;
+    int o, in = 0;
+    if (b->day != s->day)
+        return;
+    for (o = 0; o < s->nops && !in; o++)
+        in = x->ops[s->op0 + o] == b->op;
+    for (t = b->start; in && t < b->start + b->len && t < 1440; t++)
+        if (t >= 0)
+            busy[t] = 1;
+}
+
+struct slots_out {
+    struct slot *v;
+    long n, cap;
+};
+
+/* The open blocks of schedule s, at least minutes long, into out; none
+ * in the past. 0, or -1 out of memory. */
+static int open_blocks(const struct slots_ctx *x, const struct sched *s,
+                       const long long now[2], long long minutes,
+                       struct slots_out *out)
+{
+    unsigned char busy[1441];
+    long long t, run = -1, lo = s->start, hi = s->stop > 1440 ? 1440 : s->stop;
+    long k;
+    if (lo < 0 || lo >= hi || s->day < now[0])
+        return 0;
+    memset(busy, 0, sizeof busy);
+    if (s->day == now[0] && now[1] > lo) /* started: from now on */
+        for (t = lo; t < now[1] && t < hi; t++)
+            busy[t] = 1;
+    for (k = 0; k < x->nb; k++)
+        mark_busy(x, s, &x->b[k], busy);
+    for (t = lo; t <= hi; t++) {
+        if (t < hi && !busy[t]) {
+            if (run < 0)
+                run = t;
             continue;
-        memset(busy, 0, sizeof busy);
-        if (s->day < now[0]) /* in the past */
-            continue;
-        if (s->day == now[0] && now[1] > lo) /* started: from now on */
-            for (t = lo; t < now[1] && t < hi; t++)
-                busy[t] = 1;
-        for (k = 0; k < x.nb; k++) {
-            const struct busy *b = &x.b[k];
-            int o, in = 0;
-            if (b->day != s->day)
-                continue;
-            for (o = 0; o < s->nops && !in; o++)
-                in = x.ops[s->op0 + o] == b->op;
-            for (t = b->start; in && t < b->start + b->len && t < 1440; t++)
-                if (t >= 0)
-                    busy[t] = 1;
         }
-        for (t = lo; t <= hi; t++) {
-            if (t < hi && !busy[t]) {
-                if (run < 0)
-                    run = t;
-                continue;
-            }
-            if (run >= 0 && t - run >= (j->minutes > 0 ? j->minutes : 1)) {
-                if (grow((void **)&out, &capout, nout + 1, sizeof *out)) {
-                    afail(j, 500, "Out of memory.");
-                    goto out;
-                }
-                out[nout].day = s->day;
-                out[nout].start = run;
-                out[nout].stop = t;
-                out[nout].prov = s->prov;
-                out[nout].op = x.ops[s->op0]; /* lowest OperatoryNum */
-                nout++;
-            }
-            run = -1;
+        if (run >= 0 && t - run >= (minutes > 0 ? minutes : 1)) {
+            if (grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v))
+                return -1;
+            /* the lowest OperatoryNum stands for the schedule's */
+            out->v[out->n++] = (struct slot){s->day, run, t, s->prov,
+                                             x->ops[s->op0]};
         }
+        run = -1;
     }
-    if (nout)
-        qsort(out, (size_t)nout, sizeof *out, slot_cmp);
-    od_buf_addc(&j->out, '[');
-    for (i = 0, k = 0; i < nout; i++) {
-        /* overlapping schedules of one provider: one block */
-        if (i + 1 < nout && out[i + 1].day == out[i].day &&
-            out[i + 1].prov == out[i].prov && out[i + 1].op == out[i].op &&
-            out[i + 1].start <= out[i].stop) {
-            if (out[i].stop > out[i + 1].stop)
-                out[i + 1].stop = out[i].stop;
-            out[i + 1].start = out[i].start;
+    return 0;
+}
+
+/* The blocks as JSON, in time order; overlapping schedules of one
+ * provider make one block. */
+static void put_slots(struct od_buf *b, struct slots_out *o, long d0)
+{
+    struct slot *v = o->v;
+    long i, k;
+    if (o->n)
+        qsort(v, (size_t)o->n, sizeof *v, slot_cmp);
+    od_buf_addc(b, '[');
+    for (i = 0, k = 0; i < o->n; i++) {
+        if (i + 1 < o->n && v[i + 1].day == v[i].day &&
+            v[i + 1].prov == v[i].prov && v[i + 1].op == v[i].op &&
+            v[i + 1].start <= v[i].stop) {
+            if (v[i].stop > v[i + 1].stop)
+                v[i + 1].stop = v[i].stop;
+            v[i + 1].start = v[i].start;
             continue;
         }
         if (k++)
-            od_buf_addc(&j->out, ',');
-        od_buf_adds(&j->out, "{\"DateTimeStart\":");
-        put_dt(&j->out, d0 + (long)out[i].day, out[i].start);
-        od_buf_adds(&j->out, ",\"DateTimeEnd\":");
-        put_dt(&j->out, d0 + (long)out[i].day, out[i].stop);
-        od_buf_printf(&j->out, ",\"ProvNum\":%lld,\"OpNum\":%lld}",
-                      out[i].prov, out[i].op);
+            od_buf_addc(b, ',');
+        od_buf_adds(b, "{\"DateTimeStart\":");
+        put_dt(b, d0 + (long)v[i].day, v[i].start);
+        od_buf_adds(b, ",\"DateTimeEnd\":");
+        put_dt(b, d0 + (long)v[i].day, v[i].stop);
+        od_buf_printf(b, ",\"ProvNum\":%lld,\"OpNum\":%lld}", v[i].prov,
+                      v[i].op);
     }
-    od_buf_addc(&j->out, ']');
-    j->status = j->out.oom ? 500 : 200;
-    if (j->out.oom)
-        afail(j, 500, "Out of memory.");
-    goto out;
-dberr:
-    if (c->lost) {
-        free(x.s);
-        free(x.ops);
-        free(x.b);
-        free(out);
-        afail(j, 503, "The database is not available.");
-        return OD_WORK_RETRY;
+    od_buf_addc(b, ']');
+}
+
+/* Open blocks: every provider schedule (SchedType Provider) in the range,
+ * minus the appointments in its operatories; a block is open when no
+ * appointment occupies any of the schedule's operatories (only OpNum's
+ * when OpNum is given). */
+static int work_slots(struct od_conn *c, struct od_ck_job *j)
+{
+    const struct appt *a = j->data;
+    struct slots_ctx x;
+    struct slots_out out = {NULL, 0, 0};
+    long long now[2] = {0, 0};
+    long i, d0 = 0;
+    int rc = 0;
+    memset(&x, 0, sizeof x);
+    if (default_range(c, j) || load_slots(c, j, &x, now))
+        rc = -1;
+    for (i = 0; rc == 0 && i < x.ns; i++)
+        if (open_blocks(&x, &x.s[i], now, a->minutes, &out))
+            rc = od_ck_fail(j, 500, "Out of memory.");
+    if (rc == 0) {
+        parse_day(a->d0, &d0);
+        put_slots(&j->out, &out, d0);
     }
-    afail(j, 500, "The database could not run the query.");
-out:
     free(x.s);
     free(x.ops);
     free(x.b);
-    free(out);
-    return OD_WORK_DONE;
+    free(out.v);
+    return rc;
 }
 
-/* ---- completion and handlers (loop thread) ---------------------------------- */
+/* ---- handlers (loop thread) ---------------------------------------------- */
 
-static void done(void *arg, int status)
+/* A job for an action PUT on /appointments/{AptNum}, with its input and
+ * body; NULL after answering. */
+static struct od_ck_job *action_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct ajob *j = arg;
-    if (status != ODAPI_OK)
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    else if (j->status >= 400 || j->status == 0)
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->kind == A_SLOTS)
-        odapi_reply(j->req, 200, j->out.p ? j->out.p : "[]",
-                    j->out.p ? j->out.len : 2);
-    else
-        odapi_reply(j->req, 200, "", 0); /* action PUTs: no body */
-    ajob_free(j);
-}
-
-static void submit(struct ajob *j, od_db_work_fn work)
-{
-    if (od_request_submit(j->req, work, done, j))
-        ajob_free(j);
-}
-
-static struct ajob *ajob_new(odapi_request *req, enum akind kind)
-{
-    struct ajob *j = calloc(1, sizeof *j);
-    if (!j) {
-        odapi_reply_error(req, 500, "Out of memory.");
+    struct od_ck_job *j;
+    long long apt;
+    if (od_ck_path_key(req, "AptNum", 0, &apt) ||
+        !(j = od_ck_new(req, work, 1)))
+        return NULL;
+    j->key = apt;
+    j->no_body = 1; /* action PUTs answer 200 without a body */
+    j->free_data = free;
+    if (!(j->data = calloc(1, sizeof(struct appt)))) {
+        od_ck_reject(j, 500, "Out of memory.");
         return NULL;
     }
-    j->req = req;
-    j->kind = kind;
-    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
-    return j;
-}
-
-/* The body of an action PUT and its AptNum; NULL after a 400. */
-static json_t *action_start(odapi_request *req, struct ajob *j)
-{
-    json_error_t jerr;
-    json_t *body;
-    const char *s = odapi_request_segment(req, "AptNum");
-    if (od_parse_ll(s, &j->apt) || j->apt < 0) {
-        odapi_reply_error(req, 400, "AptNum is invalid.");
-        return NULL;
-    }
-    body = json_loadb(req->body, req->body_len, 0, &jerr);
-    if (!body || !json_is_object(body)) {
-        odapi_reply_error(req, 400, body
-                              ? "The request body must be a JSON object."
-                              : "The request body is not valid JSON.");
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
-/* A string member (numbers written as their text when numbers_ok). */
-static const char *member_str(json_t *body, const char *name, char *tmp,
-                              size_t tmpsize, int *bad)
-{
-    json_t *v = json_object_get(body, name);
-    *bad = 0;
-    if (!v || json_is_null(v))
-        return NULL;
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_boolean(v))
-        return json_is_true(v) ? "true" : "false";
-    if (json_is_integer(v)) {
-        snprintf(tmp, tmpsize, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return tmp;
-    }
-    *bad = 1;
-    return NULL;
+    return od_ck_take_body(j) ? j : NULL;
 }
 
 static void h_break(odapi_request *req, void *arg)
 {
-    struct ajob *j = ajob_new(req, A_BREAK);
-    json_t *body;
-    const char *s, *msg = NULL;
-    char tmp[32];
-    int bad;
+    struct od_ck_job *j = action_job(req, do_break);
+    struct appt *a;
+    const char *s = NULL;
+    char msg[128];
+    int rc;
     (void)arg;
     if (!j)
         return;
-    if (!(body = action_start(req, j))) {
-        ajob_free(j);
-        return;
-    }
-    s = member_str(body, "sendToUnscheduledList", tmp, sizeof tmp, &bad);
-    if (!s && !bad)
-        msg = "sendToUnscheduledList is required.";
-    else if (!s || (strcasecmp(s, "true") && strcasecmp(s, "false")))
-        msg = "sendToUnscheduledList is invalid.";
-    else
-        j->unsched = strcasecmp(s, "true") == 0;
-    if (!msg) {
-        s = member_str(body, "breakType", tmp, sizeof tmp, &bad);
-        if (bad || (s && strcasecmp(s, "Missed") && strcasecmp(s, "Cancelled")))
-            msg = "breakType is invalid.";
-        else if (s)
-            j->code = strcasecmp(s, "Missed") == 0 ? "D9986" : "D9987";
-    }
-    json_decref(body);
-    if (msg) {
-        odapi_reply_error(req, 400, msg);
-        ajob_free(j);
-        return;
-    }
-    submit(j, work_write);
+    a = j->data;
+    rc = od_ck_bool_strict(j->body, "sendToUnscheduledList", &a->unsched, msg,
+                           sizeof msg);
+    if (rc == 0)
+        return od_ck_reject(j, 400, "sendToUnscheduledList is required.");
+    if (rc < 0)
+        return od_ck_reject(j, 400, msg);
+    if (od_ck_string(j->body, "breakType", &s, msg, sizeof msg) < 0 ||
+        (s && strcasecmp(s, "Missed") && strcasecmp(s, "Cancelled")))
+        return od_ck_reject(j, 400, "breakType is invalid.");
+    if (s)
+        a->code = strcasecmp(s, "Missed") == 0 ? "D9986" : "D9987";
+    od_ck_submit(j);
 }
 
 static void h_note(odapi_request *req, void *arg)
 {
-    struct ajob *j = ajob_new(req, A_NOTE);
-    json_t *body, *v;
-    const char *msg = NULL;
-    char text_msg[128];
+    struct od_ck_job *j = action_job(req, do_note);
+    struct appt *a;
+    char msg[128];
+    int rc;
     (void)arg;
     if (!j)
         return;
-    if (!(body = action_start(req, j))) {
-        ajob_free(j);
-        return;
+    a = j->data;
+    rc = od_ck_text(req, j->body, "Note", "appointment", "Note", &a->note,
+                    msg, sizeof msg);
+    if (rc < 0)
+        return od_ck_reject(j, 400, msg);
+    if (rc == 0 || !*a->note)
+        return od_ck_reject(j, 400, "Note is required.");
+    od_ck_submit(j);
+}
+
+/* confirmVal (a name) or defNum (a definition's key), not both. */
+static const char *read_confirm(json_t *body, struct appt *a)
+{
+    json_t *cv = json_object_get(body, "confirmVal");
+    json_t *dn = json_object_get(body, "defNum");
+    char msg[64];
+    size_t i;
+    if (cv && json_is_null(cv))
+        cv = NULL;
+    if (dn && json_is_null(dn))
+        dn = NULL;
+    if (cv && dn)
+        return "Only one of confirmVal or defNum may be given.";
+    a->confirm = -1;
+    if (cv) {
+        for (i = 0; json_is_string(cv) && i < OD_ARRAY_LEN(confirm_vals); i++)
+            if (strcasecmp(json_string_value(cv), confirm_vals[i].name) == 0)
+                a->confirm = (int)i;
+        return a->confirm < 0 ? "confirmVal is invalid." : NULL;
     }
-    v = json_object_get(body, "Note");
-    if (!v || json_is_null(v) ||
-        (json_is_string(v) && !*json_string_value(v)))
-        msg = "Note is required.";
-    else if (!json_is_string(v))
-        msg = "Note is invalid.";
-    else if (od_text_check(od_db_catalog(req->srv->db), "appointment",
-                           "Note", "Note", json_string_value(v), text_msg,
-                           sizeof text_msg))
-        msg = text_msg;
-    else if (!(j->note = strdup(json_string_value(v))))
-        msg = "Out of memory.";
-    json_decref(body);
-    if (msg) {
-        odapi_reply_error(req, 400, msg);
-        ajob_free(j);
-        return;
-    }
-    submit(j, work_write);
+    if (dn)
+        return od_ck_int(body, "defNum", 1, &a->defnum, msg, sizeof msg) < 0
+                   ? "defNum is invalid."
+                   : NULL;
+    return "confirmVal or defNum is required.";
 }
 
 static void h_confirm(odapi_request *req, void *arg)
 {
-    struct ajob *j = ajob_new(req, A_CONFIRM);
-    json_t *body;
-    const char *cv, *dn, *msg = NULL;
-    char tmp[32];
-    int bad1, bad2;
-    size_t i;
+    struct od_ck_job *j = action_job(req, do_confirm);
+    const char *msg;
     (void)arg;
     if (!j)
         return;
-    if (!(body = action_start(req, j))) {
-        ajob_free(j);
-        return;
+    if ((msg = read_confirm(j->body, j->data)))
+        return od_ck_reject(j, 400, msg);
+    od_ck_submit(j);
+}
+
+/* Slots' dates: date, or dateStart/dateEnd, into day numbers *a..*b (no
+ * date: *dflt). NULL, or the 400 sentence. */
+static const char *slot_dates(odapi_request *req, long *a, long *b,
+                              int *dflt)
+{
+    const char *date = od_query_get(&req->query, "date");
+    const char *ds = od_query_get(&req->query, "dateStart");
+    const char *de = od_query_get(&req->query, "dateEnd");
+    int has_s = ds && *ds, has_e = de && *de;
+    if (date && *date) {
+        if (parse_day(date, a))
+            return "date format must be yyyy-MM-dd";
+        *b = *a;
+        return NULL;
     }
-    cv = member_str(body, "confirmVal", tmp, sizeof tmp, &bad1);
-    dn = member_str(body, "defNum", tmp, sizeof tmp, &bad2);
-    if ((cv || bad1) && (dn || bad2)) {
-        msg = "Only one of confirmVal or defNum may be given.";
-    } else if (bad1 || (cv && json_is_integer(json_object_get(body,
-                                                               "confirmVal")))) {
-        msg = "confirmVal is invalid.";
-    } else if (cv) {
-        j->confirm = -1;
-        for (i = 0; i < OD_ARRAY_LEN(confirm_vals); i++)
-            if (strcasecmp(cv, confirm_vals[i].name) == 0)
-                j->confirm = (int)i;
-        if (j->confirm < 0)
-            msg = "confirmVal is invalid.";
-    } else if (bad2 || (dn && (od_parse_ll(dn, &j->defnum) || j->defnum <= 0))) {
-        msg = "defNum is invalid.";
-    } else if (dn) {
-        j->confirm = -1;
-    } else {
-        msg = "confirmVal or defNum is required.";
-    }
-    json_decref(body);
-    if (msg) {
-        odapi_reply_error(req, 400, msg);
-        ajob_free(j);
-        return;
-    }
-    submit(j, work_write);
+    if (has_s && parse_day(ds, a))
+        return "dateStart format must be yyyy-MM-dd";
+    if (has_e && parse_day(de, b))
+        return "dateEnd format must be yyyy-MM-dd";
+    /* the default range starts today (the database's date) and covers 14
+     * days; a lone dateStart or dateEnd gets the other end from it */
+    *dflt = !has_s && !has_e;
+    if (!has_s)
+        *a = *b - 13;
+    else if (!has_e)
+        *b = *a + 13;
+    return NULL;
+}
+
+/* A number query parameter of at least 0 and at most max, into *out. */
+static int slot_num(odapi_request *req, const char *name, long long max,
+                    long long *out)
+{
+    const char *v = od_query_get(&req->query, name);
+    return v && *v && (od_parse_ll(v, out) || *out < 0 || *out > max);
 }
 
 static void h_slots(odapi_request *req, void *arg)
 {
-    struct ajob *j = ajob_new(req, A_SLOTS);
-    const char *date = od_query_get(&req->query, "date");
-    const char *ds = od_query_get(&req->query, "dateStart");
-    const char *de = od_query_get(&req->query, "dateEnd");
-    const char *v, *msg = NULL;
+    struct appt in;
+    struct od_ck_job *j;
+    const char *msg;
     long a = 0, b = 0;
     (void)arg;
-    if (!j)
+    memset(&in, 0, sizeof in);
+    if ((msg = slot_dates(req, &a, &b, &in.dflt_range)) ||
+        (slot_num(req, "lengthMinutes", 1440, &in.minutes) &&
+         (msg = "lengthMinutes is invalid.")) ||
+        (slot_num(req, "ProvNum", LLONG_MAX, &in.prov) &&
+         (msg = "ProvNum is invalid.")) ||
+        (slot_num(req, "OpNum", LLONG_MAX, &in.op) &&
+         (msg = "OpNum is invalid."))) {
+        odapi_reply_error(req, 400, msg);
         return;
-    if (date && *date) {
-        if (parse_day(date, &a))
-            msg = "date format must be yyyy-MM-dd";
-        b = a;
-        ds = de = NULL;
-    } else {
-        if (ds && *ds && parse_day(ds, &a))
-            msg = "dateStart format must be yyyy-MM-dd";
-        else if (de && *de && parse_day(de, &b))
-            msg = "dateEnd format must be yyyy-MM-dd";
     }
-    if (!msg && (v = od_query_get(&req->query, "lengthMinutes")) && *v &&
-        (od_parse_ll(v, &j->minutes) || j->minutes < 0 || j->minutes > 1440))
-        msg = "lengthMinutes is invalid.";
-    if (!msg && (v = od_query_get(&req->query, "ProvNum")) && *v &&
-        (od_parse_ll(v, &j->prov) || j->prov < 0))
-        msg = "ProvNum is invalid.";
-    if (!msg && (v = od_query_get(&req->query, "OpNum")) && *v &&
-        (od_parse_ll(v, &j->op) || j->op < 0))
-        msg = "OpNum is invalid.";
+    if (!in.dflt_range && b < a)
+        msg = "dateEnd must not be before dateStart.";
+    else if (!in.dflt_range && b - a >= MAX_SLOT_DAYS)
+        msg = "The date range must not be longer than 366 days.";
     if (msg) {
         odapi_reply_error(req, 400, msg);
-        ajob_free(j);
         return;
     }
-    if (!(date && *date)) {
-        /* the default range starts today (the database's date) and covers
-         * 14 days; a lone dateStart or dateEnd gets the other end from it */
-        int has_s = ds && *ds, has_e = de && *de;
-        if (!has_s && !has_e) {
-            j->dflt_range = 1;
-            submit(j, work_slots);
-            return;
-        } else if (!has_s) {
-            a = b - 13;
-        } else if (!has_e) {
-            b = a + 13;
-        }
-    }
-    if (b < a) {
-        odapi_reply_error(req, 400, "dateEnd must not be before dateStart.");
-        ajob_free(j);
+    od_day_str(a, in.d0);
+    od_day_str(b, in.d1);
+    if (!(j = od_ck_new(req, work_slots, 0)))
         return;
-    }
-    if (b - a >= MAX_SLOT_DAYS) {
-        odapi_reply_error(req, 400, "The date range must not be longer than "
-                                    "366 days.");
-        ajob_free(j);
-        return;
-    }
-    {
-        int y, m, d;
-        civil_from_days(a, &y, &m, &d);
-        snprintf(j->d0, sizeof j->d0, "%04d-%02d-%02d", y, m, d);
-        civil_from_days(b, &y, &m, &d);
-        snprintf(j->d1, sizeof j->d1, "%04d-%02d-%02d", y, m, d);
-    }
-    submit(j, work_slots);
+    j->free_data = free;
+    if (!(j->data = malloc(sizeof in)))
+        return od_ck_reject(j, 500, "Out of memory.");
+    memcpy(j->data, &in, sizeof in);
+    od_ck_submit(j);
 }
 
 void od_register_appointment_actions(odapi_server *srv);

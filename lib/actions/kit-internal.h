@@ -137,6 +137,9 @@ int od_ck_bool_strict(json_t *body, const char *name, int *out, char *msg,
  * side of zero (the engine's bound); "" is absent. */
 int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
                  size_t msgsize);
+/* A JSON string, "" included; *out points into body. */
+int od_ck_string(json_t *body, const char *name, const char **out,
+                 char *msg, size_t msgsize);
 /* Keys: a JSON array of keys (numbers or strings of digits) or a comma list
  * in a string ("1, 2"), at most max, duplicates dropped, into out[*n].
  * An empty list ("" or []) is -1 with "{name} is required.". */

@@ -482,6 +482,18 @@ int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
                : invalid(msg, msgsize, name);
 }
 
+int od_ck_string(json_t *body, const char *name, const char **out,
+                 char *msg, size_t msgsize)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return invalid(msg, msgsize, name);
+    *out = json_string_value(v);
+    return 1;
+}
+
 /* One key into out (duplicates dropped): 0, or -1 when it is not a key or
  * out is full. */
 static int add_key(long long x, long long *out, int max, int *n)
