@@ -4,9 +4,9 @@
  * writes one securitylog row and answers the payment as GET /payments
  * writes it (without serverDateTime, like the engine's POST and PUT).
  * Choices the spec leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "actions/kit-internal.h"
+#include "resources/resources-internal.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +16,7 @@
  * payments resource's own. */
 enum { PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16 };
 
-extern const struct od_resource od_res_payments;
-
 #define MAX_ITEMS 200
-
-enum act { A_REFUND, A_PARTIAL };
 
 struct item {
     long long num;   /* ProcNum or PayPlanChargeNum */
@@ -28,30 +24,13 @@ struct item {
     int charge;      /* 1: a pay plan charge */
 };
 
-struct ajob {
-    odapi_request *req;
-    enum act act;
-    long long key;       /* the payment named by the request */
-    long long newkey;    /* the refund's PayNum */
-    char developer[128];
-    int status;
-    char msg[256];
-    struct od_buf out;
+/* An action's input (od_ck_job.data). The job's key is the payment its
+ * answer shows: the refund's new one, or the one split. */
+struct pay {
+    long long paynum;    /* the payment named by the request */
     int nitems;
     struct item items[MAX_ITEMS];
 };
-
-static void ajob_free(struct ajob *j)
-{
-    od_buf_free(&j->out);
-    free(j);
-}
-
-static void afail(struct ajob *j, int status, const char *msg)
-{
-    j->status = status;
-    snprintf(j->msg, sizeof j->msg, "%s", msg);
-}
 
 /* ---- POST /payments/Refund ----------------------------------------------- */
 
@@ -60,10 +39,11 @@ static void afail(struct ajob *j, int status, const char *msg)
  * negated amounts (same patient, provider, clinic, procedure, adjustment
  * and unearned type). Not for payments on a payment plan, nor for one
  * with a negative split (a refund, or a transfer). */
-static int do_refund(struct od_conn *c, struct ajob *j)
+static int do_refund(struct od_conn *c, struct od_ck_job *j)
 {
-    struct od_prm p[2] = {OD_PI(j->key)};
-    long long a[4];
+    const struct pay *x = j->data;
+    struct od_prm p[2] = {OD_PI(x->paynum)};
+    long long a[4], newkey;
     switch (od_query_ll(c,
                         "SELECT p.PatNum, (SELECT COUNT(*) FROM paysplit s "
                         "WHERE s.PayNum = p.PayNum AND (s.PayPlanNum <> 0 OR "
@@ -73,30 +53,26 @@ static int do_refund(struct od_conn *c, struct ajob *j)
                         "FOR UPDATE",
                         p, 1, 4, a)) {
     case 0:
-        afail(j, 404, "Payment not found.");
-        return -1;
+        return od_ck_fail(j, 404, "Payment not found.");
     case -1:
         return -1;
     }
-    if (a[1]) {
-        afail(j, 400, "Payments attached to a payment plan cannot be "
-                      "refunded.");
-        return -1;
-    }
-    if (a[2] || a[3]) {
-        afail(j, 400, "Payments with negative splits cannot be refunded.");
-        return -1;
-    }
+    if (a[1])
+        return od_ck_fail(j, 400, "Payments attached to a payment plan "
+                                  "cannot be refunded.");
+    if (a[2] || a[3])
+        return od_ck_fail(j, 400, "Payments with negative splits cannot be "
+                                  "refunded.");
     if (od_exec(c,
                 "INSERT INTO payment (PayType, PayDate, PayAmt, CheckNum, "
                 "BankBranch, PayNote, PatNum, ClinicNum, DateEntry, Receipt, "
                 "PaymentSource, ProcessStatus) SELECT PayType, CURDATE(), "
                 "-PayAmt, '', '', '', PatNum, ClinicNum, CURDATE(), '', 13, 0 "
                 "FROM payment WHERE PayNum = ?",
-                p, 1, NULL, &j->newkey))
+                p, 1, NULL, &newkey))
         return -1;
-    p[0] = OD_PI(j->newkey);
-    p[1] = OD_PI(j->key);
+    p[0] = OD_PI(newkey);
+    p[1] = OD_PI(x->paynum);
     if (od_exec(c,
                 "INSERT INTO paysplit (SplitAmt, PatNum, ProcDate, PayNum, "
                 "ProvNum, DatePay, ProcNum, DateEntry, UnearnedType, "
@@ -106,8 +82,9 @@ static int do_refund(struct od_conn *c, struct ajob *j)
                 "SplitNum",
                 p, 2, NULL, NULL))
         return -1;
+    j->key = newkey; /* the answer: the refund, read back */
     return od_securitylog(c, PERM_PAYMENT_CREATE, j->developer, "Created",
-                          j->newkey, a[0]);
+                          newkey, a[0]);
 }
 
 /* ---- PUT /payments/{PayNum}/Partial -------------------------------------- */
@@ -117,31 +94,28 @@ static int do_refund(struct od_conn *c, struct ajob *j)
  * patient, provider, clinic; PayPlanDebitType Principal). Every item must
  * belong to the payment patient's family; the amounts must add up to
  * PayAmt. */
-static int do_partial(struct od_conn *c, struct ajob *j)
+static int do_partial(struct od_conn *c, struct od_ck_job *j)
 {
+    const struct pay *x = j->data;
     struct od_prm p[3] = {OD_PI(j->key)};
     long long a[2], sum_cents = 0;
-    char msg[160];
     int i, rc;
     switch (od_query_ll(c,
                         "SELECT p.PatNum, ROUND(p.PayAmt * 100) FROM "
                         "payment p WHERE p.PayNum = ? FOR UPDATE",
                         p, 1, 2, a)) {
     case 0:
-        afail(j, 404, "Payment not found.");
-        return -1;
+        return od_ck_fail(j, 404, "Payment not found.");
     case -1:
         return -1;
     }
-    for (i = 0; i < j->nitems; i++)
-        sum_cents += llround(j->items[i].amt * 100);
-    if (sum_cents != a[1]) {
-        afail(j, 400, "The sum of the Amounts must equal the payment's "
-                      "PayAmt.");
-        return -1;
-    }
-    for (i = 0; i < j->nitems; i++) {
-        struct item *it = &j->items[i];
+    for (i = 0; i < x->nitems; i++)
+        sum_cents += llround(x->items[i].amt * 100);
+    if (sum_cents != a[1])
+        return od_ck_fail(j, 400, "The sum of the Amounts must equal the "
+                                  "payment's PayAmt.");
+    for (i = 0; i < x->nitems; i++) {
+        const struct item *it = &x->items[i];
         long long b[2];
         p[0] = OD_PI(j->key);
         p[1] = OD_PI(it->num);
@@ -160,31 +134,23 @@ static int do_partial(struct od_conn *c, struct ajob *j)
             p, 2, 2, b);
         if (rc < 0)
             return -1;
-        if (rc == 0) {
-            snprintf(msg, sizeof msg, "%s %lld not found.",
-                     it->charge ? "PayPlanCharge" : "Procedure", it->num);
-            afail(j, 404, msg);
-            return -1;
-        }
-        if (!b[0]) {
-            snprintf(msg, sizeof msg, "PayPlanCharge %lld is not a debit.",
-                     it->num);
-            afail(j, 400, msg);
-            return -1;
-        }
-        if (!b[1]) {
-            snprintf(msg, sizeof msg, "%s %lld is not for the payment's "
-                     "family.", it->charge ? "PayPlanCharge" : "Procedure",
-                     it->num);
-            afail(j, 400, msg);
-            return -1;
-        }
+        if (rc == 0)
+            return od_ck_fail(j, 404, "%s %lld not found.",
+                              it->charge ? "PayPlanCharge" : "Procedure",
+                              it->num);
+        if (!b[0])
+            return od_ck_fail(j, 400, "PayPlanCharge %lld is not a debit.",
+                              it->num);
+        if (!b[1])
+            return od_ck_fail(j, 400, "%s %lld is not for the payment's "
+                              "family.", it->charge ? "PayPlanCharge"
+                                                    : "Procedure", it->num);
     }
     p[0] = OD_PI(j->key);
     if (od_exec(c, "DELETE FROM paysplit WHERE PayNum = ?", p, 1, NULL, NULL))
         return -1;
-    for (i = 0; i < j->nitems; i++) {
-        struct item *it = &j->items[i];
+    for (i = 0; i < x->nitems; i++) {
+        const struct item *it = &x->items[i];
         p[0] = OD_PD(it->amt);
         p[1] = OD_PI(j->key);
         p[2] = OD_PI(it->num);
@@ -218,177 +184,46 @@ static int do_partial(struct od_conn *c, struct ajob *j)
                           j->key, a[0]);
 }
 
-/* ---- running an action --------------------------------------------------- */
+/* ---- handlers ----------------------------------------------------------- */
 
-static int work(struct od_conn *c, void *arg)
+/* A job for a payment action whose answer is the payment GET writes
+ * (without serverDateTime, like the engine's POST and PUT); NULL after
+ * answering. */
+static struct od_ck_job *pay_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct ajob *j = arg;
-    char key[32], err[256];
-    const char *params[1];
-    int rc;
-    j->status = 0;
-    j->msg[0] = '\0';
-    if (od_tx_begin(c) != 0)
-        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-    rc = j->act == A_REFUND ? do_refund(c, j) : do_partial(c, j);
-    if (od_tx_end(c, rc) == 0) {
-        j->status = j->act == A_REFUND ? 201 : 200;
-        snprintf(key, sizeof key, "%lld",
-                 j->act == A_REFUND ? j->newkey : j->key);
-        params[0] = key;
-        od_buf_free(&j->out);
-        od_buf_init(&j->out);
-        if (od_resource_rows_json(c, &od_res_payments, "t.PayNum = ?",
-                                  "t.PayNum", params, 1, 1, &j->out, err,
-                                  sizeof err) != 1) {
-            /* committed: never run again */
-            afail(j, c->lost ? 503 : 500,
-                  c->lost ? "The database is not available."
-                          : "The change was made but could not be read.");
-        }
-        return OD_WORK_DONE;
-    }
-    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-}
-
-static void done(void *arg, int status)
-{
-    struct ajob *j = arg;
-    odapi_request *req = j->req;
-    const char *p, *host, *st;
-    char url[512];
-    size_t n;
-    if (status != ODAPI_OK) {
-        odapi_reply_error(req, 503, "The database is not available.");
-    } else if (j->status != 200 && j->status != 201) {
-        odapi_reply_error(req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    } else if (j->out.oom || !j->out.p) {
-        odapi_reply_error(req, 500, "Out of memory.");
-    } else {
-        /* one row of a JSON array: the object inside the brackets, less
-         * serverDateTime (its last member), as POST and PUT answer */
-        p = j->out.p;
-        n = j->out.len;
-        if ((st = strstr(p, ",\"serverDateTime\":")) != NULL) {
-            j->out.p[st - p] = '}';
-            n = (size_t)(st - p) + 1;
-        }
-        while (n && (p[n - 1] == ']' || p[n - 1] == '\n'))
-            n--;
-        if (n && *p == '[') {
-            p++;
-            n--;
-        }
-        if (j->status == 201) {
-            host = odapi_request_header(req, "Host");
-            if (host && *host && !strpbrk(host, "\r\n/ "))
-                snprintf(url, sizeof url, "%s://%s/api/v1/payments/%lld",
-                         req->srv->ssl_ctx ? "https" : "http", host,
-                         j->newkey);
-            else
-                snprintf(url, sizeof url, "%spayments/%lld",
-                         req->srv->base_url, j->newkey);
-            odapi_request_add_header(req, "Location", url);
-        }
-        odapi_reply(req, j->status, p, n);
-    }
-    ajob_free(j);
-}
-
-static struct ajob *ajob_new(odapi_request *req, enum act act)
-{
-    struct ajob *j;
-    if (!(j = calloc(1, sizeof *j))) {
-        odapi_reply_error(req, 500, "Out of memory.");
+    struct od_ck_job *j = od_ck_new(req, work, 1);
+    if (!j)
+        return NULL;
+    j->res = &od_res_payments;
+    j->location = "payments";
+    j->free_data = free;
+    if (!(j->data = calloc(1, sizeof(struct pay)))) {
+        od_ck_reject(j, 500, "Out of memory.");
         return NULL;
     }
-    j->req = req;
-    j->act = act;
-    od_buf_init(&j->out);
-    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
-    return j;
-}
-
-/* The request body as an object; NULL after a 400. */
-static json_t *body_object(odapi_request *req)
-{
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
-    if (!body || !json_is_object(body)) {
-        odapi_reply_error(req, 400, body
-                              ? "The request body must be a JSON object."
-                              : "The request body is not valid JSON.");
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
-/* A key: a positive number or a string of digits. 1 given, 0 absent, -1
- * invalid. */
-static int get_key(json_t *v, long long *out)
-{
-    if (!v || json_is_null(v) ||
-        (json_is_string(v) && !*json_string_value(v)))
-        return 0;
-    if (json_is_integer(v))
-        *out = (long long)json_integer_value(v);
-    else if (!json_is_string(v) || od_parse_ll(json_string_value(v), out))
-        return -1;
-    return *out > 0 ? 1 : -1;
-}
-
-/* An amount: a number or a numeric string. 1 given, 0 absent, -1
- * invalid. */
-static int get_amount(json_t *v, double *out)
-{
-    char *end;
-    const char *s;
-    if (!v || json_is_null(v) ||
-        (json_is_string(v) && !*json_string_value(v)))
-        return 0;
-    if (json_is_number(v)) {
-        *out = json_number_value(v);
-    } else if (json_is_string(v)) {
-        s = json_string_value(v);
-        *out = strtod(s, &end);
-        if (end == s || *end)
-            return -1;
-    } else {
-        return -1;
-    }
-    return isfinite(*out) && fabs(*out) < 1e12 ? 1 : -1;
+    return od_ck_take_body(j) ? j : NULL;
 }
 
 static void h_refund(odapi_request *req, void *arg)
 {
-    struct ajob *j;
-    json_t *body;
+    struct od_ck_job *j = pay_job(req, do_refund);
+    struct pay *x;
+    char msg[64];
     int rc;
     (void)arg;
-    if (!(body = body_object(req)))
+    if (!j)
         return;
-    if (!(j = ajob_new(req, A_REFUND))) {
-        json_decref(body);
-        return;
-    }
-    rc = get_key(json_object_get(body, "PayNum"), &j->key);
-    json_decref(body);
-    if (rc <= 0) {
-        odapi_reply_error(req, 400, rc ? "PayNum is invalid."
-                                       : "PayNum is required.");
-        ajob_free(j);
-        return;
-    }
-    if (od_request_submit(req, work, done, j))
-        ajob_free(j);
+    x = j->data;
+    rc = od_ck_key(j->body, "PayNum", &x->paynum, msg, sizeof msg);
+    if (rc <= 0)
+        return od_ck_reject(j, 400, rc ? msg : "PayNum is required.");
+    j->created = 1;
+    od_ck_submit(j);
 }
 
-/* One list of {key, Amount} objects into j->items: 0, or -1 with msg. */
+/* One list of {key, Amount} objects into x->items: 0, or -1 with msg. */
 static int read_items(json_t *list, const char *listname,
-                      const char *keyname, int charge, struct ajob *j,
+                      const char *keyname, int charge, struct pay *x,
                       char *msg, size_t msgsize)
 {
     json_t *e;
@@ -401,70 +236,49 @@ static int read_items(json_t *list, const char *listname,
         return -1;
     }
     json_array_foreach(list, i, e) {
-        struct item *it;
-        if (!json_is_object(e)) {
-            snprintf(msg, msgsize, "%s is invalid.", listname);
+        struct item *it = &x->items[x->nitems];
+        if (!json_is_object(e) || x->nitems == MAX_ITEMS) {
+            snprintf(msg, msgsize, json_is_object(e) ? "%s has too many "
+                     "items." : "%s is invalid.", listname);
             return -1;
         }
-        if (j->nitems == MAX_ITEMS) {
-            snprintf(msg, msgsize, "%s has too many items.", listname);
-            return -1;
-        }
-        it = &j->items[j->nitems];
         it->charge = charge;
-        rc = get_key(json_object_get(e, keyname), &it->num);
-        if (rc <= 0) {
-            snprintf(msg, msgsize, rc ? "%s is invalid." : "%s is required.",
-                     keyname);
+        if ((rc = od_ck_key(e, keyname, &it->num, msg, msgsize)) == 0)
+            snprintf(msg, msgsize, "%s is required.", keyname);
+        if (rc <= 0)
             return -1;
-        }
-        rc = get_amount(json_object_get(e, "Amount"), &it->amt);
-        if (rc <= 0) {
-            snprintf(msg, msgsize, rc ? "Amount is invalid."
-                                      : "Amount is required.");
+        if ((rc = od_ck_amount(e, "Amount", &it->amt, msg, msgsize)) == 0)
+            snprintf(msg, msgsize, "Amount is required.");
+        if (rc <= 0)
             return -1;
-        }
-        j->nitems++;
+        x->nitems++;
     }
     return 0;
 }
 
 static void h_partial(odapi_request *req, void *arg)
 {
-    struct ajob *j;
-    json_t *body;
+    struct od_ck_job *j;
+    struct pay *x;
+    long long paynum;
     char msg[160];
     (void)arg;
-    if (!(j = ajob_new(req, A_PARTIAL)))
+    if (od_ck_path_key(req, "PayNum", 0, &paynum) ||
+        !(j = pay_job(req, do_partial)))
         return;
-    if (od_parse_ll(odapi_request_segment(req, "PayNum"), &j->key) ||
-        j->key < 0) {
-        odapi_reply_error(req, 400, "PayNum is invalid.");
-        ajob_free(j);
-        return;
-    }
-    if (!(body = body_object(req))) {
-        ajob_free(j);
-        return;
-    }
-    msg[0] = '\0';
-    if (read_items(json_object_get(body, "procNumsAndAmounts"),
-                   "procNumsAndAmounts", "ProcNum", 0, j, msg,
-                   sizeof msg) ||
-        read_items(json_object_get(body, "payPlanChargeNumsAndAmounts"),
-                   "payPlanChargeNumsAndAmounts", "PayPlanChargeNum", 1, j,
-                   msg, sizeof msg) ||
-        (!j->nitems &&
-         snprintf(msg, sizeof msg, "procNumsAndAmounts or "
-                  "payPlanChargeNumsAndAmounts is required.") > 0)) {
-        odapi_reply_error(req, 400, msg);
-        json_decref(body);
-        ajob_free(j);
-        return;
-    }
-    json_decref(body);
-    if (od_request_submit(req, work, done, j))
-        ajob_free(j);
+    x = j->data;
+    j->key = x->paynum = paynum;
+    if (read_items(json_object_get(j->body, "procNumsAndAmounts"),
+                   "procNumsAndAmounts", "ProcNum", 0, x, msg, sizeof msg) ||
+        read_items(json_object_get(j->body, "payPlanChargeNumsAndAmounts"),
+                   "payPlanChargeNumsAndAmounts", "PayPlanChargeNum", 1, x,
+                   msg, sizeof msg))
+        return od_ck_reject(j, 400, msg);
+    if (!x->nitems)
+        return od_ck_reject(j, 400, "procNumsAndAmounts or "
+                                    "payPlanChargeNumsAndAmounts is "
+                                    "required.");
+    od_ck_submit(j);
 }
 
 void od_register_account_actions(odapi_server *srv);
