@@ -5,6 +5,7 @@
 #   make check                install dependencies, build, run every test
 #   make check SANITIZE=address,undefined
 #   make CC=clang             any C compiler with gcc-style flags
+#   make layers               check the layer rules (docs/architecture.md)
 #   make DB=client            thin build on libmariadb (no embedded server)
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -75,7 +76,7 @@ endif
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 
-.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags
+.PHONY: all deps run run-built check check-built unit layers bench install uninstall clean distclean flags
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
 # Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
@@ -94,10 +95,12 @@ build/.flags: flags
 	@mkdir -p build
 	@echo '$(FLAGS_LINE)' | cmp -s - $@ || echo '$(FLAGS_LINE)' > $@
 
+# -MD, not -MMD: the .d files name the system headers a source reaches
+# too (mysql.h, event2/http.h), which `make layers` checks.
 build/lib/%.o: lib/%.c build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(LIB_CFLAGS) -MD -MP -c $< -o $@
 
 build/gen/schema-sql.o: build/gen/schema-sql.c build/.flags
 	$(say) CC $<
@@ -175,6 +178,12 @@ check: deps
 	$(MAKE) --no-print-directory check-built
 check-built: all $(UNIT_BINS) $(TEST_HELPERS)
 	sh test/run.sh
+
+# The layer rules of docs/architecture.md, from the compiler's .d files and
+# nm over the objects (tools/layers.py); test/run.sh runs it too.
+NM ?= nm
+layers: $(LIB_OBJS)
+	$(Q)python3 tools/layers.py --nm $(NM) build
 
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t || exit 1; done

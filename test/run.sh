@@ -30,6 +30,8 @@ fi
 export ODAPI_TEST_SOCKET="$sock"
 export ODAPI_TEST_TMP="$tmp"
 export ODAPI_TOP="$top"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 
 # cmocka prints "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s)..."
 # and "[  SKIPPED ] N test(s)...".
@@ -69,6 +71,14 @@ for t in build/test/*/test_*; do
     fi
 done
 
+echo "== layers (docs/architecture.md)"
+if $PY tools/layers.py --nm "${NM:-nm}" build >"$log/layers.out" 2>&1; then
+    passed=$((passed + 1)); echo "ok   $(tail -1 "$log/layers.out")"
+else
+    failed=$((failed + 1)); failures="$failures layers"
+    echo "FAIL layers"; tail -40 "$log/layers.out"
+fi
+
 echo "== examples"
 for e in examples/*.c; do
     x=${e%.c}
@@ -84,8 +94,6 @@ for e in examples/*.c; do
 done
 
 echo "== integration tests"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 if $PY -m pytest -q -p no:cacheprovider --junitxml="$log/junit.xml" \
     test/integration >"$log/pytest.out" 2>&1; then rc=0; else rc=$?; fi
 tail -60 "$log/pytest.out"
