@@ -10,6 +10,7 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
+#include "db/ledger-internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -908,6 +909,15 @@ static void seed_prefs(struct gen *g)
         { "LanguageAndRegion", "en-US" },
         { "LanguagesUsedByPatients", "eng,spa" },
         { "DateFormat", "MM/dd/yyyy" },
+        /* the ledger's (lib/db/ledger.c), at Open Dental's shipped values */
+        { "RigorousAccounting", "1" },
+        { "PayPlansVersion", "1" },
+        { "AgingProcLifo", "0" },
+        { "PayPlansBillInAdvanceDays", "10" },
+        { "BalancesDontSubtractIns", "0" },
+        { "ReportsShowPatNum", "0" },
+        { "AgingCalculatedMonthlyInsteadOfDaily", "0" },
+        { "FinanceChargeAdjustmentType", "@ADJ3" },
     };
     struct ins b;
     size_t i;
@@ -2066,6 +2076,28 @@ static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
     ins_done(&b);
 }
 
+/* The patients' balance columns as Open Dental keeps them, computed by the
+ * library's own ledger code (lib/db/ledger.c) from everything seeded
+ * before: the family aging as of the anchor date on each guarantor's row
+ * (Ledgers.ComputeAging) and each patient's own balance in EstBalance (the
+ * Account module's). Runs last, after every table with money in it. */
+static void seed_ledger(struct gen *g)
+{
+    struct od_conn c;
+    struct od_ledger_prefs p;
+    char day[16];
+    int y, m, d;
+    memset(&c, 0, sizeof c);
+    c.m = g->s.m;
+    civil_from_days(g->today, &y, &m, &d);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
+    if (od_ledger_prefs_read(&c, &p) || od_aging_store(&c, &p, 0, day) ||
+        od_ledger_store_estbalance(&c, &p, 0))
+        fail(&g->s, ODAPI_E_DB, "seeding the balances: %s",
+             mysql_error(g->s.m));
+    od_conn_free_stmts(&c);
+}
+
 /* 1 if the table has rows (or cannot be read: the INSERTs will say why). */
 static int has_rows(struct seeder *s, const char *sql)
 {
@@ -2156,6 +2188,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_appointments(g);
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
+    if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
     if (!g->s.rc) {
         query(&g->s, "COMMIT");
