@@ -52,12 +52,17 @@ int od_aging_family(struct od_conn *c, const struct od_ledger_prefs *p,
                     long long guarantor, const char *asof, int historic,
                     struct od_aging *out);
 
-/* Every family's aging (the aging report): fn per guarantor that has any
- * transaction, in no particular order; fn returns nonzero to stop. The
- * row count, or -1. */
-long od_aging_each(struct od_conn *c, const struct od_ledger_prefs *p,
-                   const char *asof, int historic,
-                   int (*fn)(void *ctx, const struct od_aging *a), void *ctx);
+/* The aging report (OpenDentBusiness/Reports/RpAging.cs with the
+ * report window's defaults: grouped by family, any balance, negative
+ * balances left out): per guarantor with a positive balance of any age,
+ * ordered by LName, FName (then PatNum), fn gets PatNum, LName, FName,
+ * MiddleI, Bal_0_30, Bal_31_60, Bal_61_90, BalOver90, BalTotal, InsWoEst,
+ * InsPayEst as text. clinic >= 0: guarantors of that clinic only. The row
+ * count, or -1. */
+long od_aging_report(struct od_conn *c, const struct od_ledger_prefs *p,
+                     const char *asof, int historic, long long clinic,
+                     long long offset, long long limit,
+                     int (*fn)(void *ctx, char **cols), void *ctx);
 
 /* Store the family's aging as of asof in its patient rows, as
  * Ledgers.ComputeAging does: the guarantor's Bal_0_30 .. BalOver90,

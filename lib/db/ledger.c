@@ -25,7 +25,7 @@ struct sqlb {
     int over;
     struct od_prm p[OD_MAXPRM];
     int np;
-    char dates[4][11];  /* bound date strings live as long as the builder */
+    char dates[12][11]; /* bound date strings live as long as the builder */
     int ndates;
 };
 
@@ -74,6 +74,15 @@ static void sfam(struct sqlb *q, const char *col, long long guar)
     sadd(q, " IN (SELECT f.PatNum FROM patient f WHERE f.Guarantor = ");
     sprm(q, OD_PI(guar));
     sadd(q, ")");
+}
+
+/* A statement too long for the builder is a bug of ours: say so. */
+static int overflowed(struct od_conn *c, const struct sqlb *q)
+{
+    if (q->over)
+        od_conn_log(c, ODAPI_LOG_ERROR, "ledger: a statement outgrew its "
+                    "buffer or its %d parameters", OD_MAXPRM);
+    return q->over;
 }
 
 /* ---- preferences --------------------------------------------------------- */
@@ -476,31 +485,18 @@ int od_aging_family(struct od_conn *c, const struct od_ledger_prefs *p,
     o.today = p->today;
     o.historic = historic;
     aging_sql(q, &o, p);
-    rc = q->over ? -1 : od_query_each(c, q->s, q->p, q->np, 9, take_one, out);
+    rc = overflowed(c, q) ? -1 : od_query_each(c, q->s, q->p, q->np, 9, take_one, out);
     out->patnum = guarantor;
     free(q);
     return rc < 0 ? -1 : 0;
 }
 
-struct each_ctx {
-    int (*fn)(void *ctx, const struct od_aging *a);
-    void *ctx;
-};
-
-static int take_each(void *ctx, char **cols)
-{
-    struct each_ctx *e = ctx;
-    struct od_aging a;
-    aging_from(&a, cols);
-    return e->fn(e->ctx, &a);
-}
-
-long od_aging_each(struct od_conn *c, const struct od_ledger_prefs *p,
-                   const char *asof, int historic,
-                   int (*fn)(void *ctx, const struct od_aging *a), void *ctx)
+long od_aging_report(struct od_conn *c, const struct od_ledger_prefs *p,
+                     const char *asof, int historic, long long clinic,
+                     long long offset, long long limit,
+                     int (*fn)(void *ctx, char **cols), void *ctx)
 {
     struct sqlb *q = calloc(1, sizeof *q);
-    struct each_ctx e = {fn, ctx};
     struct tropts o = {0};
     long rc;
     if (!q)
@@ -508,8 +504,23 @@ long od_aging_each(struct od_conn *c, const struct od_ledger_prefs *p,
     o.asof = asof;
     o.today = p->today;
     o.historic = historic;
+    /* RpAging.GetQueryString: guarantors with a balance of any age */
+    sadd(q, "SELECT g.PatNum,g.LName,g.FName,g.MiddleI,ag.Bal_0_30,"
+            "ag.Bal_31_60,ag.Bal_61_90,ag.BalOver90,ag.BalTotal,ag.InsWoEst,"
+            "ag.InsPayEst FROM (");
     aging_sql(q, &o, p);
-    rc = q->over ? -1 : od_query_each(c, q->s, q->p, q->np, 9, take_each, &e);
+    sadd(q, ") ag INNER JOIN patient g ON g.PatNum=ag.PatNum WHERE "
+            "(ag.BalOver90>=0.005 OR ag.Bal_61_90>=0.005 OR "
+            "ag.Bal_31_60>=0.005 OR ag.Bal_0_30>=0.005)");
+    if (clinic >= 0) {
+        sadd(q, " AND g.ClinicNum=");
+        sprm(q, OD_PI(clinic));
+    }
+    sadd(q, " ORDER BY g.LName,g.FName,g.PatNum LIMIT ");
+    sprm(q, OD_PI(limit));
+    sadd(q, " OFFSET ");
+    sprm(q, OD_PI(offset));
+    rc = overflowed(c, q) ? -1 : od_query_each(c, q->s, q->p, q->np, 11, fn, ctx);
     free(q);
     return rc;
 }
@@ -541,7 +552,7 @@ int od_aging_store(struct od_conn *c, const struct od_ledger_prefs *p,
         sadd(q, " WHERE pt.Guarantor=");
         sprm(q, OD_PI(guarantor));
     }
-    rc = q->over ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
+    rc = overflowed(c, q) ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
     free(q);
     return rc;
 }
@@ -578,7 +589,7 @@ long od_ledger_members(struct od_conn *c, const struct od_ledger_prefs *p,
     sadd(q, ") b ON b.PatNum=m.PatNum WHERE m.Guarantor=");
     sprm(q, OD_PI(guarantor));
     sadd(q, " ORDER BY m.Guarantor!=m.PatNum,m.Birthdate,m.PatNum");
-    rc = q->over ? -1 : od_query_each(c, q->s, q->p, q->np, 7, fn, ctx);
+    rc = overflowed(c, q) ? -1 : od_query_each(c, q->s, q->p, q->np, 7, fn, ctx);
     free(q);
     return rc;
 }
@@ -599,7 +610,7 @@ int od_ledger_store_estbalance(struct od_conn *c,
         sadd(q, " WHERE pt.Guarantor=");
         sprm(q, OD_PI(guarantor));
     }
-    rc = q->over ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
+    rc = overflowed(c, q) ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
     free(q);
     return rc;
 }
