@@ -29,6 +29,7 @@ struct od_ledger_prefs {
     int clinics;            /* clinics are on (EasyNoClinics is not 1) */
     int show_patnum;        /* ReportsShowPatNum */
     long long fin_adj_type; /* FinanceChargeAdjustmentType */
+    int adj_offset;         /* AdjustmentsOffsetEachOther (missing: 1) */
     char today[OD_COLSZ];   /* the database's CURDATE(), "yyyy-MM-dd" */
 };
 

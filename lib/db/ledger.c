@@ -123,6 +123,8 @@ static int take_pref(void *ctx, char **cols)
         p->show_patnum = num(v) != 0;
     else if (!strcmp(n, "FinanceChargeAdjustmentType"))
         p->fin_adj_type = num(v);
+    else if (!strcmp(n, "AdjustmentsOffsetEachOther"))
+        p->adj_offset = num(v) != 0;
     return 0;
 }
 
@@ -133,7 +135,7 @@ int od_ledger_prefs_read(struct od_conn *c, struct od_ledger_prefs *p)
     /* Open Dental's shipped values where a database lacks the row */
     p->ppv = 1;
     p->rigorous = 1;
-    p->clinics = 0;
+    p->adj_offset = 1;
     if (od_query_each(c,
                       "SELECT PrefName, ValueString FROM preference WHERE "
                       "PrefName IN ('PayPlansVersion', 'AgingProcLifo', "
@@ -141,7 +143,8 @@ int od_ledger_prefs_read(struct od_conn *c, struct od_ledger_prefs *p)
                       "'RigorousAccounting', 'PrepaymentUnearnedType', "
                       "'DynamicPayPlanPrepaymentUnearnedType', "
                       "'PracticeDefaultProv', 'EasyNoClinics', "
-                      "'ReportsShowPatNum', 'FinanceChargeAdjustmentType')",
+                      "'ReportsShowPatNum', 'FinanceChargeAdjustmentType', "
+                      "'AdjustmentsOffsetEachOther')",
                       NULL, 0, 2, take_pref, &r) < 0)
         return -1;
     if (od_query_row(c, "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL, 0,
