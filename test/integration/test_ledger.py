@@ -271,3 +271,289 @@ def test_account_views_errors(api, fam):
             assert err(api, "GET", "accountmodules/%d/%s"
                        % (gone["PatNum"], view)) == (
                 400, "Patient is deleted.")
+
+
+# ---- insurance (server backends: claimprocs need SQL) ---------------------------
+
+def claimproc(api, procrow, status, inspayest=0, writeoff=0, inspayamt=0,
+              datecp=None):
+    """A claimproc on a procedure, as Open Dental writes one (the columns
+    the ledger reads; the rest take Open Dental's blanks)."""
+    db(api, "INSERT INTO claimproc (ProcNum, ClaimNum, PatNum, ProvNum, "
+            "InsPayEst, Status, InsPayAmt, DateCP, WriteOff, ProcDate, "
+            "ClaimPaymentNum, PayPlanNum, NoBillIns, WriteOffEst, "
+            "WriteOffEstOverride, InsEstTotalOverride) VALUES "
+            "(%d, 0, %d, %d, %s, %d, %s, '%s', %s, '%s', 0, 0, 0, -1, -1, -1)"
+            % (procrow["ProcNum"], procrow["PatNum"], procrow["ProvNum"],
+               inspayest, status, inspayamt, datecp or TODAY.isoformat(),
+               writeoff, procrow["ProcDate"]))
+
+
+def test_insurance_estimates_and_payments(api, fam):
+    """Cody's P4 waits on a claim (not received: estimate 50, write-off
+    10); Gwen's P2 was paid by insurance 50 days ago (100, write-off 20).
+    InsEst = 60 (estimates only); the received claim is a credit of 120,
+    which pays the oldest charges: credits 290 > 200 over 90, so
+    BalOver90 = 0, Bal_61_90 = 350 - 290 = 60, Bal_31_60 = 100,
+    Bal_0_30 = 95; Total = 545 - 290 = 255; EstBal = 195. Gwen's own
+    balance 280 - 120 = 160; Cody's PatEstBal 95 - 60 = 35."""
+    server_only(api)
+    claimproc(api, fam["p4"], 0, inspayest=50, writeoff=10)
+    claimproc(api, fam["p2"], 1, inspayamt=100, writeoff=20,
+              datecp=day(50))
+    expect = {"Bal_0_30": 95, "Bal_31_60": 100, "Bal_61_90": 60,
+              "BalOver90": 0, "Total": 255, "InsEst": 60, "EstBal": 195,
+              "PatEstBal": 160, "Unearned": 30}
+    assert aging(api, fam["G"]) == expect
+    expect["PatEstBal"] = 35
+    assert aging(api, fam["C"]) == expect
+    assert [r["Balance"] for r in get(
+        api, "accountmodules/%d/PatientBalances" % fam["G"])] == [160, 95,
+                                                                  255]
+    rows = sdv(api, fam["G"], True)
+    # P2's day: the procedure, its write-off and its insurance payment
+    # (FIELD order: WriteOff-Att. before InsPay-Att.)
+    i = [r["PrimaryKey"] for r in rows].index(str(fam["p2"]["ProcNum"]))
+    assert [(r["Type"], r["ObjectType"], r["Reference"], r["Credit"],
+             r["TransDate"], r["InsBal"], r["AcctBal"])
+            for r in rows[i:i + 4]] == [
+        ("Proc", "Procedure", "D1110:Pro", "0.00", "", "0.00", "30.00"),
+        ("WriteOff-Att.", "ClaimProc", "W/O-", "20.00", day(50), "", ""),
+        ("InsPay-Att.", "ClaimProc", "InsPay- Not Finalized", "100.00",
+         day(50), "", ""),
+        ("Day Total", "", "Total for Date", "120.00", "", "0.00", "30.00")]
+    # P4's day: the estimate is shown, credits nothing, and is InsBal
+    i = [r["PrimaryKey"] for r in rows].index(str(fam["p4"]["ProcNum"]))
+    assert [(r["Type"], r["Reference"], r["Credit"], r["InsBal"],
+             r["AcctBal"]) for r in rows[i:i + 3]] == [
+        ("Proc", "D1120:ProChild", "0.00", "60.00", "20.00"),
+        ("WriteOff-Att.", "Ins Pay Est:50 WriteOff:10", "0.00", "", ""),
+        ("Day Total", "Total for Date", "0.00", "60.00", "20.00")]
+    assert rows[-1] == row(typ="Overall Total", ref="Family Total:",
+                           charge="545.00", credit="290.00", insbal="60.00",
+                           acctbal="195.00")
+    # the aging report shows estimates apart: PatientPortion = 255 - 60
+    mine = [r for r in get(api, "reports/Aging")
+            if r["PatNum"] == fam["G"]]
+    assert [(r["BalTotal"], r["InsPayEst"], r["InsWoEst"],
+             r["PatientPortion"]) for r in mine] == [(255, 50, 10, 195)]
+    db(api, "DELETE FROM claimproc WHERE ProcNum IN (%d, %d)"
+       % (fam["p2"]["ProcNum"], fam["p4"]["ProcNum"]))
+    assert aging(api, fam["G"])["Total"] == 375
+
+
+# ---- the reports ----------------------------------------------------------------
+
+REPORT_AGING_KEYS = ["PatNum", "patName", "Bal_0_30", "Bal_31_60",
+                     "Bal_61_90", "BalOver90", "BalTotal", "InsWoEst",
+                     "InsPayEst", "PatientPortion"]
+
+
+def report_row(api, query, patnum):
+    st, rows, _ = api.request("GET", "reports/Aging" + query)
+    assert st == 200, rows
+    assert all(list(r) == REPORT_AGING_KEYS for r in rows)
+    # RpAging: ORDER BY LName, FName
+    lnames = [r["patName"].split(", ")[0].lower() for r in rows]
+    assert lnames == sorted(lnames), lnames
+    return [r for r in rows if r["PatNum"] == patnum]
+
+
+def test_aging_report(api, fam):
+    g = fam["g"]
+    want = {"PatNum": fam["G"], "patName": "%s, Gwen " % fam["lname"],
+            "Bal_0_30": 95, "Bal_31_60": 100, "Bal_61_90": 150,
+            "BalOver90": 30, "BalTotal": 375, "InsWoEst": 0, "InsPayEst": 0,
+            "PatientPortion": 375}
+    assert report_row(api, "", fam["G"]) == [want]
+    assert report_row(api, "?DateAsOf=%s" % TODAY.isoformat(),
+                      fam["G"]) == [want]
+    # as of 50 days ago: P1 (then 70 days old), P2 (25 days old) and
+    # Pay1; nothing later. Over 90: 0; 61-90: 200 - 120 = 80; 0-30: 150.
+    assert report_row(api, "?DateAsOf=%s" % day(50), fam["G"]) == [{
+        "PatNum": fam["G"], "patName": "%s, Gwen " % fam["lname"],
+        "Bal_0_30": 150, "Bal_31_60": 0, "Bal_61_90": 80, "BalOver90": 0,
+        "BalTotal": 230, "InsWoEst": 0, "InsPayEst": 0,
+        "PatientPortion": 230}]
+    # the guarantor's clinic
+    clinic = int(g["ClinicNum"]) if str(g.get("ClinicNum", "0")) else 0
+    assert report_row(api, "?ClinicNum=%d" % clinic, fam["G"]) == [want]
+    assert report_row(api, "?ClinicNum=99999999", fam["G"]) == []
+    # paging, as every list: Limit and Offset
+    first = get(api, "reports/Aging?Limit=1")
+    second = get(api, "reports/Aging?Limit=1&Offset=1")
+    assert len(first) == 1 and len(second) <= 1 and first != second
+    for q, msg in (("DateAsOf=2024-02-30", "DateAsOf format must be "
+                    "yyyy-MM-dd"), ("DateAsOf=01/02/2024", "DateAsOf format "
+                                    "must be yyyy-MM-dd"),
+                   ("ClinicNum=abc", "ClinicNum is invalid."),
+                   ("Offset=-1", "Offset is invalid.")):
+        assert err(api, "GET", "reports/Aging?" + q) == (400, msg)
+
+
+def test_aging_report_leaves_out_credit_balances(api):
+    pat = post(api, "patients", {"LName": uniq("Credit"), "FName": "Cy"})
+    post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "25"})
+    assert report_row(api, "", pat["PatNum"]) == []
+    assert aging(api, pat["PatNum"])["Total"] == -25
+
+
+def test_finance_charge_report(api, fam):
+    c = get(api, "patients/%d" % fam["C"])
+    rng = "DateFrom=%s&DateTo=%s" % (day(6), day(4))
+    want = [{"PatNum": fam["C"], "PatName": "%s, Cody " % fam["lname"],
+             "Preferred": "", "AdjAmt": 15}]
+
+    def mine(q):
+        st, rows, _ = api.request("GET", "reports/FinanceCharges?" + q)
+        assert st == 200, rows
+        assert all(list(r) == ["PatNum", "PatName", "Preferred", "AdjAmt"]
+                   for r in rows)
+        return [r for r in rows if r["PatNum"] == fam["C"]]
+    assert mine(rng) == want
+    assert mine("DateFrom=%s&DateTo=%s" % (day(5), day(5))) == want
+    assert mine("DateFrom=%s&DateTo=%s" % (day(4), day(0))) == []
+    assert mine("") == []  # today only: A2 is 5 days old
+    assert mine(rng + "&ProvNums=[%d]" % c["PriProv"]) == want
+    assert mine(rng + "&ProvNums=%d,99999999" % c["PriProv"]) == want
+    assert mine(rng + "&ProvNums=99999999") == []
+    billtype = defnum(api, 4, c["BillingType"])
+    assert mine(rng + "&BillingTypes=[%d]" % billtype) == want
+    assert mine(rng + "&BillingTypes=99999999") == []
+    # the discount (A1) is not a finance charge
+    assert [r for r in get(api, "reports/FinanceCharges?DateFrom=%s&DateTo=%s"
+                           % (day(41), day(39))) if r["PatNum"] == fam["G"]] \
+        == []
+    for q, msg in (("DateFrom=x", "DateFrom format must be yyyy-MM-dd"),
+                   ("DateTo=2024-13-01", "DateTo format must be yyyy-MM-dd"),
+                   ("ProvNums=[a]", "ProvNums is invalid."),
+                   ("ProvNums=1,", "ProvNums is invalid."),
+                   ("BillingTypes=[1", "BillingTypes is invalid.")):
+        assert err(api, "GET", "reports/FinanceCharges?" + q) == (400, msg)
+
+
+# ---- how POST /payments splits a payment ----------------------------------------
+
+def splits_of(api, pay):
+    return [(s["SplitAmt"], s["ProcNum"], s["AdjNum"], s["PatNum"],
+             s["ProvNum"], s["UnearnedType"])
+            for s in get(api, "paysplits?PayNum=%d" % pay["PayNum"])]
+
+
+def test_overpayment_goes_to_unearned(api):
+    """A 50.00 charge and a payment of 80.00: 50 to the charge, 30 to
+    unearned (PrepaymentUnearnedType, no provider); a patient with no
+    balance: all of it to unearned."""
+    une = int(pref(api, "PrepaymentUnearnedType"))
+    pat = post(api, "patients", {"LName": uniq("Over"), "FName": "Ola"})
+    p = proc(api, pat["PatNum"], day(3), "50.00", "D0120")
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "80"})
+    assert splits_of(api, pay) == [
+        (50.0, p["ProcNum"], 0, pat["PatNum"], p["ProvNum"], 0),
+        (30.0, 0, 0, pat["PatNum"], 0, une)]
+    assert aging(api, pat["PatNum"])["Unearned"] == 30
+    assert get(api, "patients/%d" % pat["PatNum"])["BalTotal"] == -30
+    # nothing owed: the whole payment is unearned
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "12.5"})
+    assert splits_of(api, pay) == [(12.5, 0, 0, pat["PatNum"], 0, une)]
+    # and a later charge is paid by that unearned money first (implicit
+    # linking), so a new payment goes to unearned again
+    proc(api, pat["PatNum"], day(1), "40.00", "D0120")
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "5"})
+    assert splits_of(api, pay) == [(5.0, 0, 0, pat["PatNum"], 0, une)]
+
+
+def test_prepayment_is_one_unearned_split(api):
+    une = int(pref(api, "PrepaymentUnearnedType"))
+    pat = post(api, "patients", {"LName": uniq("Pre"), "FName": "Pia"})
+    proc(api, pat["PatNum"], day(3), "70.00", "D0120")
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "100",
+                                 "isPrepayment": True})
+    assert splits_of(api, pay) == [(100.0, 0, 0, pat["PatNum"], 0, une)]
+    a = aging(api, pat["PatNum"])
+    assert (a["Total"], a["Unearned"]) == (-30, 100)
+
+
+def test_fifo_patient_preferred_and_procnums(api):
+    """Gail (guarantor) owes 100 from 30 days ago, her son Sam 60 from 10
+    days ago. Sam pays 60: FIFO pays Gail's older charge; with
+    isPatientPreferred his own; with procNums the named procedure first."""
+    lname = uniq("Fifo")
+    g = post(api, "patients", {"LName": lname, "FName": "Gail"})
+    s = post(api, "patients", {"LName": lname, "FName": "Sam",
+                               "Guarantor": g["PatNum"]})
+    old = proc(api, g["PatNum"], day(30), "100.00", "D0120")
+    new = proc(api, s["PatNum"], day(10), "60.00", "D1120")
+    pay = post(api, "payments", {"PatNum": s["PatNum"], "PayAmt": "60"})
+    assert splits_of(api, pay) == [
+        (60.0, old["ProcNum"], 0, g["PatNum"], old["ProvNum"], 0)]
+    pay = post(api, "payments", {"PatNum": s["PatNum"], "PayAmt": "60",
+                                 "isPatientPreferred": "true"})
+    assert splits_of(api, pay) == [
+        (60.0, new["ProcNum"], 0, s["PatNum"], new["ProvNum"], 0)]
+    # now 40 is left on Gail's: procNums names it, 25 goes there
+    pay = post(api, "payments", {"PatNum": s["PatNum"], "PayAmt": "25",
+                                 "procNums": [old["ProcNum"]]})
+    assert splits_of(api, pay) == [
+        (25.0, old["ProcNum"], 0, g["PatNum"], old["ProvNum"], 0)]
+    # a procedure outside the family is ignored; the rest is FIFO
+    pay = post(api, "payments", {"PatNum": s["PatNum"], "PayAmt": "20",
+                                 "procNums": [1, old["ProcNum"]]})
+    assert splits_of(api, pay) == [
+        (15.0, old["ProcNum"], 0, g["PatNum"], old["ProvNum"], 0),
+        (5.0, 0, 0, s["PatNum"], 0, int(pref(api,
+                                              "PrepaymentUnearnedType")))]
+
+
+def test_payment_to_an_attached_adjustment(api):
+    """A positive adjustment is a charge: paid FIFO like a procedure, the
+    split attached to it (AdjNum)."""
+    pat = post(api, "patients", {"LName": uniq("Adj"), "FName": "Ada"})
+    adj = post(api, "adjustments", {
+        "PatNum": pat["PatNum"], "AdjType": defnum(api, 1, "Billing Charge"),
+        "AdjAmt": 12, "AdjDate": day(2), "ProcDate": day(2)})
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "12"})
+    assert splits_of(api, pay) == [
+        (12.0, 0, adj["AdjNum"], pat["PatNum"], adj["ProvNum"], 0)]
+
+
+@pytest.mark.parametrize("extra, msg", [
+    ({"isPrepayment": "maybe"}, "isPrepayment is invalid."),
+    ({"isPrepayment": 1}, "isPrepayment is invalid."),
+    ({"isPatientPreferred": "yes"}, "isPatientPreferred is invalid."),
+    ({"procNums": "1,2"}, "procNums is invalid."),
+    ({"procNums": ["x"]}, "procNums is invalid."),
+    ({"procNums": [-1]}, "procNums is invalid."),
+    ({"payPlanNum": "abc"}, "payPlanNum is invalid."),
+])
+def test_payment_inputs_refused_change_nothing(api, extra, msg):
+    pat = post(api, "patients", {"LName": uniq("Bad"), "FName": "B"})
+    body = {"PatNum": pat["PatNum"], "PayAmt": "10"}
+    body.update(extra)
+    assert err(api, "POST", "payments", body) == (400, msg)
+    assert get(api, "payments?PatNum=%d" % pat["PatNum"]) == []
+
+
+def test_payment_to_a_payment_plan(api):
+    pat = post(api, "patients", {"LName": uniq("Plan"), "FName": "P"})
+    body = {"PatNum": pat["PatNum"], "PayAmt": "10", "payPlanNum": 99999999,
+            "isPrepayment": "true"}
+    assert err(api, "POST", "payments", body) == (404, "PayPlan not found.")
+    assert get(api, "payments?PatNum=%d" % pat["PatNum"]) == []
+    server_only(api)
+    mysql("INSERT INTO payplan (PatNum, Guarantor, PayPlanDate, Note, "
+          "IsDynamic) VALUES (%d, %d, CURDATE(), '', 1)"
+          % (pat["PatNum"], pat["PatNum"]), db=api.db_name,
+          open_dental_mode=True)
+    plan = int(db(api, "SELECT MAX(PayPlanNum) FROM payplan")[0][0])
+    body["payPlanNum"] = plan
+    del body["isPrepayment"]
+    assert err(api, "POST", "payments", body) == (
+        400, 'payPlanNum is only supported with isPrepayment "true".')
+    body["isPrepayment"] = "true"
+    pay = post(api, "payments", body)
+    s = get(api, "paysplits?PayNum=%d" % pay["PayNum"])
+    dpp = db(api, "SELECT ValueString FROM preference WHERE PrefName = "
+                  "'DynamicPayPlanPrepaymentUnearnedType'")
+    assert [(x["SplitAmt"], x["PayPlanNum"], x["UnearnedType"])
+            for x in s] == [(10.0, plan, int(dpp[0][0]) if dpp else 0)]
