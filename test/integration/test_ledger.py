@@ -10,11 +10,13 @@ sandbox too; insurance claimprocs have no API that makes them, so their
 part of the ledger is inserted with SQL on the server backends."""
 import datetime
 import json
+import os
 
 import pytest
 
-from conftest import (db, err, get, mysql, odlocal_args_for, prepare_full_db,
-                      prepare_server_db, drop_test_db, server_only, uniq)
+from conftest import (SEED_PATIENTS, db, drop_test_db, err, full_args, get,
+                      mysql, odlocal_args_for, prepare_full_db,
+                      prepare_server_db, server_only, uniq)
 
 TODAY = datetime.date.today()
 
@@ -557,3 +559,230 @@ def test_payment_to_a_payment_plan(api):
                   "'DynamicPayPlanPrepaymentUnearnedType'")
     assert [(x["SplitAmt"], x["PayPlanNum"], x["UnearnedType"])
             for x in s] == [(10.0, plan, int(dpp[0][0]) if dpp else 0)]
+
+
+# ---- the preferences that change the ledger (server backends) --------------------
+
+class prefset:
+    """A preference set for the block, then put back."""
+
+    def __init__(self, api, name, value):
+        self.api, self.name, self.value = api, name, value
+
+    def __enter__(self):
+        rows = db(self.api, "SELECT ValueString FROM preference WHERE "
+                            "PrefName = '%s'" % self.name)
+        self.old = rows[0][0] if rows else None
+        if rows:
+            db(self.api, "UPDATE preference SET ValueString = '%s' WHERE "
+                         "PrefName = '%s'" % (self.value, self.name))
+        else:
+            mysql("INSERT INTO preference (PrefName, ValueString) VALUES "
+                  "('%s', '%s')" % (self.name, self.value),
+                  db=self.api.db_name, open_dental_mode=True)
+
+    def __exit__(self, *exc):
+        if self.old is None:
+            db(self.api, "DELETE FROM preference WHERE PrefName = '%s'"
+               % self.name)
+        else:
+            db(self.api, "UPDATE preference SET ValueString = '%s' WHERE "
+                         "PrefName = '%s'" % (self.old, self.name))
+
+
+def test_aging_proc_lifo(api):
+    """A 100.00 charge 100 days ago, a 50.00 one 10 days ago, and a 30.00
+    discount attached to the newer one (dated 5 days ago). FIFO: the
+    discount is a credit and pays the oldest: over 90 = 70, 0-30 = 50.
+    AgingProcLifo: it ages with its procedure: over 90 = 100, 0-30 = 20."""
+    server_only(api)
+    pat = post(api, "patients", {"LName": uniq("Lifo"), "FName": "L"})
+    proc(api, pat["PatNum"], day(100), "100.00", "D0120")
+    new = proc(api, pat["PatNum"], day(10), "50.00", "D0120")
+    post(api, "adjustments", {
+        "PatNum": pat["PatNum"], "AdjType": defnum(api, 1, "Discount"),
+        "AdjAmt": -30, "AdjDate": day(5), "ProcNum": new["ProcNum"]})
+    a = aging(api, pat["PatNum"])
+    assert (a["BalOver90"], a["Bal_0_30"], a["Total"]) == (70, 50, 120)
+    with prefset(api, "AgingProcLifo", "1"):
+        a = aging(api, pat["PatNum"])
+        assert (a["BalOver90"], a["Bal_0_30"], a["Total"]) == (100, 20, 120)
+        assert report_row(api, "", pat["PatNum"])[0]["BalOver90"] == 100
+
+
+def test_payplans_version(api):
+    """A 300.00 charge 50 days ago on a payment plan of 100.00 made 20
+    days ago: a credit of 100 (Principal, ChargeType Credit) and a debit
+    of 50 due 10 days ago. Version 1 ages the plan as one credit
+    (CompletedAmt): 200; 2 credits and debits: 300 - 100 + 50 = 250; 3
+    credits only: 200; 4 no patient plans: 300."""
+    server_only(api)
+    pat = post(api, "patients", {"LName": uniq("Plan"), "FName": "P"})
+    p = proc(api, pat["PatNum"], day(50), "300.00", "D4355")
+    n = pat["PatNum"]
+    mysql("INSERT INTO payplan (PatNum, Guarantor, PayPlanDate, Note, "
+          "CompletedAmt, PlanNum) VALUES (%d, %d, '%s', '', 100, 0)"
+          % (n, n, day(20)), db=api.db_name, open_dental_mode=True)
+    plan = int(db(api, "SELECT MAX(PayPlanNum) FROM payplan")[0][0])
+    for ctype, princ, when in ((1, 100, day(20)), (0, 50, day(10))):
+        mysql("INSERT INTO payplancharge (PayPlanNum, Guarantor, PatNum, "
+              "ChargeDate, Principal, Interest, Note, ProvNum, ChargeType, "
+              "ProcNum) VALUES (%d, %d, %d, '%s', %d, 0, '', %d, %d, %d)"
+              % (plan, n, n, when, princ, p["ProvNum"], ctype,
+                 p["ProcNum"] if ctype else 0),
+              db=api.db_name, open_dental_mode=True)
+    for version, total in (("1", 200), ("2", 250), ("3", 200), ("4", 300)):
+        with prefset(api, "PayPlansVersion", version):
+            assert aging(api, n)["Total"] == total, version
+            assert get(api, "accountmodules/%d/PatientBalances"
+                       % n)[-1]["Balance"] == total, version
+
+
+def test_rigorous_accounting_manual(api):
+    """RigorousAccounting 2 (Manual): no auto-split, one split to the
+    patient's provider, never unearned (CreateSinglePaySplitForWeb)."""
+    server_only(api)
+    pat = post(api, "patients", {"LName": uniq("Manual"), "FName": "M"})
+    proc(api, pat["PatNum"], day(3), "40.00", "D0120")
+    with prefset(api, "RigorousAccounting", "2"):
+        for extra in ({}, {"isPrepayment": "true"}):
+            body = {"PatNum": pat["PatNum"], "PayAmt": "50"}
+            body.update(extra)
+            pay = post(api, "payments", body)
+            assert splits_of(api, pay) == [
+                (50.0, 0, 0, pat["PatNum"], pat["PriProv"], 0)]
+
+
+def test_balances_dont_subtract_ins(api):
+    """A 100.00 charge with an insurance estimate of 30: the auto-split
+    leaves the estimate to insurance (70 to the procedure, 30 unearned),
+    unless BalancesDontSubtractIns."""
+    server_only(api)
+    une = int(pref(api, "PrepaymentUnearnedType"))
+    pat = post(api, "patients", {"LName": uniq("Est"), "FName": "E"})
+    p = proc(api, pat["PatNum"], day(3), "100.00", "D0120")
+    claimproc(api, p, 0, inspayest=30)
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "100"})
+    assert splits_of(api, pay) == [
+        (70.0, p["ProcNum"], 0, pat["PatNum"], p["ProvNum"], 0),
+        (30.0, 0, 0, pat["PatNum"], 0, une)]
+    with prefset(api, "BalancesDontSubtractIns", "1"):
+        pat2 = post(api, "patients", {"LName": uniq("Est"), "FName": "F"})
+        p2 = proc(api, pat2["PatNum"], day(3), "100.00", "D0120")
+        claimproc(api, p2, 0, inspayest=30)
+        pay = post(api, "payments", {"PatNum": pat2["PatNum"],
+                                     "PayAmt": "100"})
+        assert splits_of(api, pay) == [
+            (100.0, p2["ProcNum"], 0, pat2["PatNum"], p2["ProvNum"], 0)]
+
+
+# ---- permissions and the security log ---------------------------------------------
+
+def test_permissions(spawn, server_db, tmp_path):
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"keys": [
+        {"DeveloperKey": "PayOnlyDevKey001", "CustomerKey": "PayOnlyCust00001",
+         "DeveloperName": "Payer", "Permissions": ["ApiPayments"]},
+        {"DeveloperKey": "ReadOnlyDevKey03", "CustomerKey": "ReadOnlyCust0003",
+         "DeveloperName": "Reader", "Permissions": ["ApiReadAll"]}]}))
+    srv = spawn("odlocal", ["--port", "0", "--keys", str(keys)] +
+                odlocal_args_for("server", server_db, None))
+    payer = "ODFHIR PayOnlyDevKey001/PayOnlyCust00001"
+    reader = "ODFHIR ReadOnlyDevKey03/ReadOnlyCust0003"
+    for path in ("accountmodules/1/Aging", "accountmodules/1/PatientBalances",
+                 "accountmodules/1/ServiceDateView", "reports/Aging",
+                 "reports/FinanceCharges"):
+        assert srv.request("GET", path, auth=payer)[:2] == (
+            401, "The developer key lacks the ApiReadAll permission."), path
+        assert srv.request("GET", path, auth=reader)[0] == 200, path
+    assert srv.request("POST", "payments", {"PatNum": 1, "PayAmt": "1"},
+                       auth=reader)[:2] == (
+        401, "The developer key lacks the ApiPayments permission.")
+
+
+def test_payment_writes_one_log_row_and_reads_nothing_back(api, fam):
+    """POST /payments logs PaymentCreate once (the splits and the aging
+    are part of it); the views write nothing."""
+    server_only(api)
+    before = db(api, "SELECT COUNT(*) FROM securitylog")[0][0]
+    for view in ("Aging", "PatientBalances", "ServiceDateView"):
+        get(api, "accountmodules/%d/%s" % (fam["G"], view))
+    get(api, "reports/Aging")
+    get(api, "reports/FinanceCharges")
+    assert db(api, "SELECT COUNT(*) FROM securitylog")[0][0] == before
+    pat = post(api, "patients", {"LName": uniq("Log"), "FName": "L"})
+    pay = post(api, "payments", {"PatNum": pat["PatNum"], "PayAmt": "9"})
+    rows = db(api, "SELECT PermType, FKey, PatNum, LogSource FROM securitylog "
+                   "WHERE FKey = %d AND PermType IN (15, 16)" % pay["PayNum"])
+    assert rows == [["15", str(pay["PayNum"]), str(pat["PatNum"]), "23"]]
+
+
+# ---- the sandbox's balance columns agree with the ledger ------------------------------
+
+@pytest.fixture
+def fresh(api, spawn, tmp_path):
+    """A newly seeded practice on api's backend and schema, nothing else
+    written to it yet: (server, database name or None)."""
+    if api.backend == "embedded":
+        srv = spawn("odlocal", ["--port", "0", "--log-level", "Warning",
+                                "--data-dir", str(tmp_path / "sandbox"),
+                                "--patients", str(SEED_PATIENTS)])
+        yield srv, None
+        return
+    name = "odledger_%s_%d" % (api.schema.replace(".", ""), os.getpid())
+    if api.schema == "sandbox":
+        prepare_server_db(name)
+        args = odlocal_args_for("server", name, None)
+    else:
+        prepare_full_db(name)
+        args = full_args(name)
+    yield spawn("odlocal", ["--port", "0", "--log-level", "Warning"] + args), \
+        name
+    drop_test_db(name)
+
+
+COLS = ["Bal_0_30", "Bal_31_60", "Bal_61_90", "BalOver90", "BalTotal",
+        "InsEst", "PayPlanDue", "EstBalance"]
+
+
+def test_seeded_balances_agree_with_the_ledger(fresh):
+    """The seed stores what Open Dental's aging and Account module compute
+    (lib/db/seed.c, seed_ledger): every guarantor's BalTotal (and, where
+    SQL can read them, its aging buckets and InsEst) is the family's Aging,
+    every other member's are 0, and every patient's EstBalance is their
+    PatientBalances balance."""
+    srv, name = fresh
+    st, pats, _ = srv.request("GET", "patients/Simple?Limit=1000")
+    assert st == 200 and len(pats) >= SEED_PATIENTS // 2, pats
+    stored = {}
+    if name:
+        for r in mysql("SELECT PatNum, %s FROM patient" % ", ".join(COLS),
+                       db=name):
+            stored[int(r[0])] = dict(zip(COLS, map(float, r[1:])))
+    fams = {}
+    for p in pats:
+        fams.setdefault(p["Guarantor"], []).append(p)
+    owing = 0
+    for guar, members in fams.items():
+        st, a, _ = srv.request("GET", "accountmodules/%d/Aging" % guar)
+        if st == 400:  # a deleted guarantor: no account view
+            continue
+        assert st == 200, a
+        st, bals, _ = srv.request("GET", "accountmodules/%d/PatientBalances"
+                                  % guar)
+        assert st == 200, bals
+        own = {b["PatNum"]: b["Balance"] for b in bals[:-1]}
+        for p in members:
+            assert p["EstBalance"] == own[p["PatNum"]], p["PatNum"]
+            want = a["Total"] if p["PatNum"] == guar else 0
+            assert p["BalTotal"] == want, p["PatNum"]
+            if stored:
+                s = stored[p["PatNum"]]
+                is_g = p["PatNum"] == guar
+                assert [s[c] for c in COLS[:6]] == [
+                    a["Bal_0_30"] if is_g else 0, a["Bal_31_60"] if is_g else 0,
+                    a["Bal_61_90"] if is_g else 0,
+                    a["BalOver90"] if is_g else 0, a["Total"] if is_g else 0,
+                    a["InsEst"] if is_g else 0], p["PatNum"]
+        owing += a["Total"] != 0
+    assert owing > 0  # the demo practice has money owed
