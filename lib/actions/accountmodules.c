@@ -33,7 +33,7 @@ static void amfail(struct amjob *j, int status, const char *msg)
     snprintf(j->msg, sizeof j->msg, "%s", msg);
 }
 
-/* ---- amounts --------------------------------------------------------------- */
+/* ---- amounts ------------------------------------------------------------- */
 
 long long od_milli(double v)
 {
@@ -62,7 +62,7 @@ void od_put_milli(struct od_buf *b, long long m, int point)
     od_buf_add(b, frac, (size_t)n);
 }
 
-/* ---- the patient ------------------------------------------------------------ */
+/* ---- the patient --------------------------------------------------------- */
 
 /* The patient named by the path: 0 (j->guarantor set), or -1 with the
  * status set (404, 400 for a deleted patient, or a database error). */
@@ -86,7 +86,7 @@ static int load_patient(struct od_conn *c, struct amjob *j)
     return 0;
 }
 
-/* ---- GET Aging ------------------------------------------------------------ */
+/* ---- GET Aging ----------------------------------------------------------- */
 
 struct own {
     long long patnum, milli;
@@ -154,7 +154,7 @@ static int do_aging(struct od_conn *c, struct amjob *j)
     return 0;
 }
 
-/* ---- GET PatientBalances ----------------------------------------------------- */
+/* ---- GET PatientBalances ------------------------------------------------- */
 
 /* Patients.GetNameLF: "LName, 'Preferred' FName MiddleI". */
 void od_name_lf(struct od_buf *b, const char *l, const char *f,
@@ -228,7 +228,7 @@ static int do_balances(struct od_conn *c, struct amjob *j)
     return 0;
 }
 
-/* ---- running a view --------------------------------------------------------- */
+/* ---- running a view ------------------------------------------------------ */
 
 static int am_work(struct od_conn *c, void *arg)
 {

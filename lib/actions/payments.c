@@ -100,7 +100,7 @@ const struct od_resource od_res_payments = {
     .post_fn = payment_post,
 };
 
-/* ---- the family's account, as the auto-split sees it ---------------------- */
+/* ---- the family's account, as the auto-split sees it --------------------- */
 
 /* A family's rows are bounded (memory per request). */
 #define MAX_ROWS 50000
@@ -317,7 +317,7 @@ static int load_account(struct od_conn *c, struct alloc *a)
                : 0;
 }
 
-/* ---- linking what was paid to what was charged ---------------------------- */
+/* ---- linking what was paid to what was charged --------------------------- */
 
 static int same_ppc(const struct entry *e, long long pat, long long prov,
                     long long clinic)
@@ -577,7 +577,7 @@ static void link_implicit(struct alloc *a, const int *ord)
     balance(a, ord, a->ne);
 }
 
-/* ---- splitting the payment ------------------------------------------------- */
+/* ---- splitting the payment ----------------------------------------------- */
 
 static int add_split(struct alloc *a, const struct entry *e, long long amt)
 {
@@ -595,7 +595,9 @@ static int add_split(struct alloc *a, const struct entry *e, long long amt)
 }
 
 /* Stable order of entries: the given key first (0 before 1), ties kept. */
-static void stable_front(struct alloc *a, int *ord, int (*key)(const struct alloc *, const struct entry *))
+static void stable_front(struct alloc *a, int *ord,
+                         int (*key)(const struct alloc *,
+                                    const struct entry *))
 {
     int i, n = 0, *tmp = a->order + a->ne;
     for (i = 0; i < a->ne; i++)
@@ -699,7 +701,7 @@ static void single_split(struct alloc *a, long long amt)
     }
 }
 
-/* ---- the request's inputs --------------------------------------------------- */
+/* ---- the request's inputs ------------------------------------------------ */
 
 /* "true"/"false" (any case; a JSON boolean too); absent: 0. 0 or -1. */
 static int body_bool(const json_t *body, const char *name, int *out)
@@ -767,7 +769,7 @@ static int read_inputs(const json_t *body, struct alloc *a, char *msg,
     return 0;
 }
 
-/* ---- the payment ------------------------------------------------------------ */
+/* ---- the payment --------------------------------------------------------- */
 
 /* The payment row, its patient and the preferences; 0, or -1 with
  * status/msg set for a refusal, else a database error. */

@@ -31,7 +31,7 @@ struct rpjob {
     int n;
 };
 
-/* ---- GET /reports/Aging ------------------------------------------------------ */
+/* ---- GET /reports/Aging -------------------------------------------------- */
 
 static int take_aging(void *ctx, char **cols)
 {
@@ -77,7 +77,7 @@ static int do_aging(struct od_conn *c, struct rpjob *j)
                : 0;
 }
 
-/* ---- GET /reports/FinanceCharges ----------------------------------------------- */
+/* ---- GET /reports/FinanceCharges ----------------------------------------- */
 
 static int take_finance(void *ctx, char **cols)
 {
@@ -127,7 +127,7 @@ static int do_finance(struct od_conn *c, struct rpjob *j)
                : 0;
 }
 
-/* ---- running a report -------------------------------------------------------- */
+/* ---- running a report ---------------------------------------------------- */
 
 static int rp_work(struct od_conn *c, void *arg)
 {

@@ -42,7 +42,7 @@ struct sdv {
     int ppv;
 };
 
-/* ---- the core query (RpServiceDateView.GetCoreQuery) ------------------------ */
+/* ---- the core query (RpServiceDateView.GetCoreQuery) --------------------- */
 
 #define DAY(x) "DATE_FORMAT(" x ",'%Y-%m-%d')"
 #define ABBR(col) "(SELECT pv.Abbr FROM provider pv WHERE pv.ProvNum=" col ")"
@@ -314,7 +314,7 @@ static int add_totals(struct sdv *v)
     return 0;
 }
 
-/* ---- order (the report's ORDER BY) ------------------------------------------ */
+/* ---- order (the report's ORDER BY) --------------------------------------- */
 
 static int ordering_num(const struct sdrow *r)
 {

@@ -488,7 +488,9 @@ int od_aging_family(struct od_conn *c, const struct od_ledger_prefs *p,
     o.today = p->today;
     o.historic = historic;
     aging_sql(q, &o, p);
-    rc = overflowed(c, q) ? -1 : od_query_each(c, q->s, q->p, q->np, 9, take_one, out);
+    rc = overflowed(c, q) ? -1
+                          : od_query_each(c, q->s, q->p, q->np, 9, take_one,
+                                          out);
     out->patnum = guarantor;
     free(q);
     return rc < 0 ? -1 : 0;
@@ -523,7 +525,8 @@ long od_aging_report(struct od_conn *c, const struct od_ledger_prefs *p,
     sprm(q, OD_PI(limit));
     sadd(q, " OFFSET ");
     sprm(q, OD_PI(offset));
-    rc = overflowed(c, q) ? -1 : od_query_each(c, q->s, q->p, q->np, 11, fn, ctx);
+    rc = overflowed(c, q) ? -1
+                          : od_query_each(c, q->s, q->p, q->np, 11, fn, ctx);
     free(q);
     return rc;
 }
@@ -586,13 +589,15 @@ long od_ledger_members(struct od_conn *c, const struct od_ledger_prefs *p,
     if (!q)
         return -1;
     sadd(q, "SELECT m.PatNum,m.LName,m.FName,m.Preferred,m.MiddleI,"
-            "m.PatStatus,ROUND(COALESCE(b.Bal,0),3) FROM patient m LEFT JOIN (");
+            "m.PatStatus,ROUND(COALESCE(b.Bal,0),3) FROM patient m "
+            "LEFT JOIN (");
     balances_sql(q, guarantor, p);
     /* Patients.GetFamily: the guarantor, then by birth date */
     sadd(q, ") b ON b.PatNum=m.PatNum WHERE m.Guarantor=");
     sprm(q, OD_PI(guarantor));
     sadd(q, " ORDER BY m.Guarantor!=m.PatNum,m.Birthdate,m.PatNum");
-    rc = overflowed(c, q) ? -1 : od_query_each(c, q->s, q->p, q->np, 7, fn, ctx);
+    rc = overflowed(c, q) ? -1
+                          : od_query_each(c, q->s, q->p, q->np, 7, fn, ctx);
     free(q);
     return rc;
 }
