@@ -791,6 +791,13 @@ static int load_payment(struct od_conn *c, struct alloc *a, int *status,
     snprintf(a->paydate, sizeof a->paydate, "%s", v[2]);
     a->clinic = ll(v[3]);
     a->guar = ll(v[4]) > 0 ? ll(v[4]) : a->patnum;
+    /* one payment of a family at a time: two would split onto the same
+     * charges, and the stored aging must be the last one's */
+    p[0] = OD_PI(a->guar);
+    if (od_query_each_ll(c, "SELECT PatNum FROM patient WHERE Guarantor = ? "
+                            "FOR UPDATE",
+                         p, 1, 1, NULL, NULL) < 0)
+        return -1;
     /* Patients.GetProvNum: PriProv, else the practice's default, else the
      * first provider shown */
     p[0] = OD_PI(a->patnum);

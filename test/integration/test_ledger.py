@@ -786,3 +786,20 @@ def test_seeded_balances_agree_with_the_ledger(fresh):
                     a["InsEst"] if is_g else 0], p["PatNum"]
         owing += a["Total"] != 0
     assert owing > 0  # the demo practice has money owed
+
+
+def test_payments_of_one_family_at_once(api):
+    """Two payments of 100 at the same time for a family owing 100: one
+    pays the charge, the other is unearned (the family's rows are locked
+    while a payment is split)."""
+    import concurrent.futures
+    pat = post(api, "patients", {"LName": uniq("Race"), "FName": "R"})
+    p = proc(api, pat["PatNum"], day(3), "100.00", "D0120")
+    body = {"PatNum": pat["PatNum"], "PayAmt": "100"}
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        pays = list(pool.map(lambda _: post(api, "payments", body), (1, 2)))
+    got = sorted(s for pay in pays for s in splits_of(api, pay))
+    une = int(pref(api, "PrepaymentUnearnedType"))
+    assert got == sorted([(100.0, p["ProcNum"], 0, pat["PatNum"],
+                           p["ProvNum"], 0),
+                          (100.0, 0, 0, pat["PatNum"], 0, une)])
