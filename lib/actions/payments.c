@@ -258,6 +258,11 @@ static int take_total(void *ctx, char **cols)
     return 0;
 }
 
+/* The POST's transaction took its snapshot before the family was locked
+ * (load_payment): locking reads see what a payment of the same family
+ * committed meanwhile. */
+#define SEE_COMMITTED " LOCK IN SHARE MODE"
+
 /* PaymentEdit.GetConstructChargesData for the family: completed
  * procedures, adjustments, payment splits (those on payment plans are
  * left out: plans are not modelled) and insurance paid by total. */
@@ -277,14 +282,15 @@ static int load_account(struct od_conn *c, struct alloc *a)
             "COALESCE(SUM(d.InsPayAmt + d.WriteOff), 0) FROM claimproc d "
             "WHERE d.ProcNum = pl.ProcNum AND d.Status IN (1, 4, 5, 7)) FROM "
             "procedurelog pl JOIN patient f ON f.PatNum = pl.PatNum WHERE "
-            "f.Guarantor = ? AND pl.ProcStatus = 2",
+            "f.Guarantor = ? AND pl.ProcStatus = 2" SEE_COMMITTED,
             p, 1, 9, take_proc, a) < 0 ||
         a->full ||
         od_query_each(c,
                       "SELECT a.AdjNum, a.PatNum, a.ProvNum, a.ClinicNum, "
                       "DATE_FORMAT(a.AdjDate, '%Y-%m-%d'), a.AdjAmt, "
                       "a.ProcNum FROM adjustment a JOIN patient f ON "
-                      "f.PatNum = a.PatNum WHERE f.Guarantor = ?",
+                      "f.PatNum = a.PatNum WHERE f.Guarantor = ?"
+                      SEE_COMMITTED,
                       p, 1, 7, take_adj, a) < 0 ||
         a->full)
         return -1;
@@ -294,7 +300,8 @@ static int load_account(struct od_conn *c, struct alloc *a)
             "s.AdjNum, s.UnearnedType IN (SELECT DefNum FROM definition WHERE "
             "Category = 29 AND ItemValue <> '') FROM paysplit s JOIN patient "
             "f ON f.PatNum = s.PatNum WHERE f.Guarantor = ? AND "
-            "s.PayPlanNum = 0 AND s.SplitAmt != 0 ORDER BY s.SplitNum",
+            "s.PayPlanNum = 0 AND s.SplitAmt != 0 ORDER BY s.SplitNum"
+            SEE_COMMITTED,
             p, 1, 7, take_split, a) < 0 ||
         a->full)
         return -1;
@@ -311,7 +318,7 @@ static int load_account(struct od_conn *c, struct alloc *a)
                "t.WriteOff != 0) GROUP BY t.ClaimNum HAVING SUM(t.InsPayAmt) "
                "> 0) GROUP BY cp.ClaimNum, cp.PatNum, cp.ProvNum, "
                "cp.ClinicNum HAVING SUM(cp.InsPayAmt) != 0 ORDER BY "
-               "MIN(cp.ClaimProcNum)",
+               "MIN(cp.ClaimProcNum)" SEE_COMMITTED,
                p, 1, 4, take_total, a) < 0 || a->full
                ? -1
                : 0;

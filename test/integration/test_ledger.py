@@ -803,3 +803,5 @@ def test_payments_of_one_family_at_once(api):
     assert got == sorted([(100.0, p["ProcNum"], 0, pat["PatNum"],
                            p["ProvNum"], 0),
                           (100.0, 0, 0, pat["PatNum"], 0, une)])
+    # the aging stored by the second one has both payments
+    assert get(api, "patients/%d" % pat["PatNum"])["BalTotal"] == -100
