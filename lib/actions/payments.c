@@ -934,7 +934,7 @@ static int payment_post(struct od_conn *c, long long paynum,
     }
     /* Ledgers.ComputeAging for the family, as Open Dental does after a
      * payment through the API */
-    rc = od_aging_store(c, &a->prefs, a->guar, a->prefs.today);
+    rc = od_aging_store(c, &a->prefs, a->guar, a->prefs.today, 0);
 done:
     free(a->e);
     free(a->s);

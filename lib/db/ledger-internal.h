@@ -68,10 +68,12 @@ long od_aging_report(struct od_conn *c, const struct od_ledger_prefs *p,
 /* Store the family's aging as of asof in its patient rows, as
  * Ledgers.ComputeAging does: the guarantor's Bal_0_30 .. BalOver90,
  * BalTotal, InsEst (write-off and payment estimates together) and
- * PayPlanDue; 0 on every other member. guarantor 0: every family. 0, or
- * -1. */
+ * PayPlanDue; 0 on every other member. guarantor 0: every family. A row
+ * whose balance changes gets a new DateTStamp (its ON UPDATE), as in Open
+ * Dental, unless keep_stamp (the seed: its timestamps are seeded, not the
+ * wall clock's). 0, or -1. */
 int od_aging_store(struct od_conn *c, const struct od_ledger_prefs *p,
-                   long long guarantor, const char *asof);
+                   long long guarantor, const char *asof, int keep_stamp);
 
 /* Each family member's balance (the Account module's Select Patient
  * grid): fn per member of the family of guarantor, guarantor first, then
@@ -83,10 +85,10 @@ long od_ledger_members(struct od_conn *c, const struct od_ledger_prefs *p,
                        int (*fn)(void *ctx, char **cols), void *ctx);
 
 /* Set every patient's EstBalance to their own balance (the Account
- * module stores it when it shows a family). guarantor 0: everyone. 0, or
- * -1. */
+ * module stores it when it shows a family). guarantor 0: everyone.
+ * keep_stamp as od_aging_store. 0, or -1. */
 int od_ledger_store_estbalance(struct od_conn *c,
                                const struct od_ledger_prefs *p,
-                               long long guarantor);
+                               long long guarantor, int keep_stamp);
 
 #endif /* ODAPI_LEDGER_INTERNAL_H */

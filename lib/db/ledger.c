@@ -532,7 +532,7 @@ long od_aging_report(struct od_conn *c, const struct od_ledger_prefs *p,
 }
 
 int od_aging_store(struct od_conn *c, const struct od_ledger_prefs *p,
-                   long long guarantor, const char *asof)
+                   long long guarantor, const char *asof, int keep_stamp)
 {
     struct sqlb *q = calloc(1, sizeof *q);
     struct tropts o = {0};
@@ -554,6 +554,8 @@ int od_aging_store(struct od_conn *c, const struct od_ledger_prefs *p,
             "pt.BalTotal=COALESCE(ag.BalTotal,0),"
             "pt.InsEst=COALESCE(ag.InsWoEst+ag.InsPayEst,0),"
             "pt.PayPlanDue=COALESCE(ag.PayPlanDue,0)");
+    if (keep_stamp)
+        sadd(q, ",pt.DateTStamp=pt.DateTStamp");
     if (guarantor > 0) {
         sadd(q, " WHERE pt.Guarantor=");
         sprm(q, OD_PI(guarantor));
@@ -604,7 +606,7 @@ long od_ledger_members(struct od_conn *c, const struct od_ledger_prefs *p,
 
 int od_ledger_store_estbalance(struct od_conn *c,
                                const struct od_ledger_prefs *p,
-                               long long guarantor)
+                               long long guarantor, int keep_stamp)
 {
     struct sqlb *q = calloc(1, sizeof *q);
     int rc;
@@ -614,6 +616,8 @@ int od_ledger_store_estbalance(struct od_conn *c,
     balances_sql(q, guarantor, p);
     sadd(q, ") b ON b.PatNum=pt.PatNum SET "
             "pt.EstBalance=ROUND(COALESCE(b.Bal,0),3)");
+    if (keep_stamp)
+        sadd(q, ",pt.DateTStamp=pt.DateTStamp");
     if (guarantor > 0) {
         sadd(q, " WHERE pt.Guarantor=");
         sprm(q, OD_PI(guarantor));
