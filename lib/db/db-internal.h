@@ -144,6 +144,12 @@ unsigned od_stmt_errno(MYSQL_STMT *st);
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);
 
+/* A connection of the caller's own around an open MYSQL handle (the
+ * seed's), for the statement helpers below: c->db is NULL, so failures
+ * are not logged (the caller reports them), and its prepared statements
+ * are freed with od_conn_free_stmts. */
+void od_conn_free_stmts(struct od_conn *c);
+
 /* Connect a new MYSQL handle as the configuration says (used by workers,
  * and by tools that need a connection of their own). */
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);

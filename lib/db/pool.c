@@ -172,6 +172,8 @@ static int is_conn_error(unsigned e)
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
 {
     va_list ap;
+    if (!c->db)
+        return; /* a caller's own connection: it reports the failure */
     va_start(ap, fmt);
     od_vlog(c->db->log, level, fmt, ap);
     va_end(ap);
@@ -213,6 +215,11 @@ static void conn_drop_stmts(struct od_conn *c)
     c->nstmts = c->capstmts = 0;
 }
 
+void od_conn_free_stmts(struct od_conn *c)
+{
+    conn_drop_stmts(c);
+}
+
 static void conn_close(struct od_conn *c)
 {
     conn_drop_stmts(c);
@@ -235,8 +242,9 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql)
         return NULL;
     if (mysql_stmt_prepare(st, sql, strlen(sql))) {
         od_conn_note_error(c, mysql_stmt_errno(st));
-        od_log(c->db->log, ODAPI_LOG_ERROR, "prepare failed: %s",
-               mysql_stmt_error(st));
+        if (c->db)
+            od_log(c->db->log, ODAPI_LOG_ERROR, "prepare failed: %s",
+                   mysql_stmt_error(st));
         mysql_stmt_close(st);
         return NULL;
     }

@@ -10,6 +10,7 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
+#include "db/ledger-internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -908,6 +909,15 @@ static void seed_prefs(struct gen *g)
         { "LanguageAndRegion", "en-US" },
         { "LanguagesUsedByPatients", "eng,spa" },
         { "DateFormat", "MM/dd/yyyy" },
+        /* the ledger's (lib/db/ledger.c), at Open Dental's shipped values */
+        { "RigorousAccounting", "1" },
+        { "PayPlansVersion", "1" },
+        { "AgingProcLifo", "0" },
+        { "PayPlansBillInAdvanceDays", "10" },
+        { "BalancesDontSubtractIns", "0" },
+        { "ReportsShowPatNum", "0" },
+        { "AgingCalculatedMonthlyInsteadOfDaily", "0" },
+        { "FinanceChargeAdjustmentType", "@ADJ3" },
     };
     struct ins b;
     size_t i;
@@ -2066,6 +2076,200 @@ static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
     ins_done(&b);
 }
 
+/* ---- older balances, finance charges, prepayments (the ledger's) ---------- */
+
+/* The demo books hold only a few weeks; the Account module's aging, the
+ * Service Date View and the reports also need money owed for months,
+ * finance charges and unearned prepayments. A few families get them,
+ * drawn from a stream of their own (the main stream's draws, which other
+ * tables follow, do not move) and written after every other money table:
+ * procedure, payment and split keys continue the seed's counters,
+ * adjustments take AUTO_INCREMENT keys. */
+struct hist {
+    struct gen *g;
+    struct rng r;
+    struct ins proc, pay, split, adj;
+};
+
+static const char *const hist_codes[] = {"D0210", "D4355", "D4910",
+                                         "D0330", "D1110"};
+
+static void hist_payment(struct hist *h, const struct pat *p, long day,
+                         double amt, long procnum, long prov, int unearned)
+{
+    struct gen *g = h->g;
+    long min = 540 + rnd(&h->r, 480);
+    ++g->paynum;
+    vi(&h->pay, g->paynum);
+    vi(&h->pay, def_of(g, CAT_PAYTYPE, (int)rnd(&h->r, 4)));
+    vdate(&h->pay, day);
+    vd(&h->pay, amt);
+    vs(&h->pay, "");
+    vs(&h->pay, "");
+    vs(&h->pay, unearned ? "Prepayment toward treatment." : "");
+    vi(&h->pay, 0);
+    vi(&h->pay, p->num);
+    vi(&h->pay, 0);
+    vdate(&h->pay, day);
+    vs(&h->pay, "");
+    vi(&h->pay, 2);
+    vdt(&h->pay, day, min);
+    vi(&h->pay, 0);
+    vi(&h->pay, 0);
+    ins_end(&h->pay);
+    vi(&h->split, ++g->splitnum);
+    vd(&h->split, amt);
+    vi(&h->split, p->num);
+    vdate(&h->split, day);
+    vi(&h->split, g->paynum);
+    vi(&h->split, unearned ? 0 : prov);
+    vdate(&h->split, day);
+    vi(&h->split, procnum);
+    vdate(&h->split, day);
+    vi(&h->split, unearned ? def_of(g, CAT_UNEARNED, 0) : 0);
+    vi(&h->split, 0);
+    vi(&h->split, 2);
+    vdt(&h->split, day, min);
+    ins_end(&h->split);
+}
+
+/* A completed procedure 31 to 180 days old, often partly paid later. */
+static void hist_proc(struct hist *h, const struct pat *p)
+{
+    struct gen *g = h->g;
+    int ci = code_idx(hist_codes[rnd(&h->r, OD_ARRAY_LEN(hist_codes))]);
+    long day = g->today - 31 - rnd(&h->r, 150), paid;
+    double fee = codes[ci].fee;
+    vi(&h->proc, ++g->procnum);
+    vi(&h->proc, p->num);
+    vi(&h->proc, 0);
+    vdate(&h->proc, day);
+    vd(&h->proc, fee);
+    vs(&h->proc, "");
+    vs(&h->proc, "");
+    vi(&h->proc, 0);
+    vi(&h->proc, 2);
+    vi(&h->proc, p->priprov);
+    vi(&h->proc, 0);
+    vi(&h->proc, 0);
+    vi(&h->proc, 0);
+    vs(&h->proc, "");
+    vdate(&h->proc, day);
+    vi(&h->proc, 0);
+    vi(&h->proc, ci + 1);
+    vi(&h->proc, 1);
+    vdate(&h->proc, day);
+    vdt(&h->proc, day, 600);
+    vi(&h->proc, 2);
+    vdt(&h->proc, day, 600);
+    vdate(&h->proc, day);
+    vs(&h->proc, "");
+    ins_end(&h->proc);
+    if (chance(&h->r, 0.5)) {
+        paid = day + rnd(&h->r, 20);
+        hist_payment(h, p, paid < g->today ? paid : g->today - 1,
+                     floor(fee * (0.2 + 0.5 * rndf(&h->r))), g->procnum,
+                     p->priprov, 0);
+    }
+}
+
+/* A finance charge (the FinanceChargeAdjustmentType) on the guarantor. */
+static void hist_finance(struct hist *h, const struct pat *p)
+{
+    struct gen *g = h->g;
+    long day = g->today - 1 - rnd(&h->r, 60);
+    vdate(&h->adj, day);
+    vd(&h->adj, 2.5 + (double)rnd(&h->r, 20) * 0.5);
+    vi(&h->adj, p->num);
+    vi(&h->adj, def_of(g, CAT_ADJ, 3));
+    vi(&h->adj, p->priprov);
+    vs(&h->adj, "Monthly finance charge.");
+    vdate(&h->adj, day);
+    vi(&h->adj, 0);
+    vdate(&h->adj, day);
+    vi(&h->adj, 0);
+    vi(&h->adj, 2);
+    vdt(&h->adj, day, 480);
+    ins_end(&h->adj);
+}
+
+static void seed_ledger_history(struct gen *g)
+{
+    struct hist h;
+    double *paid;
+    long f, unpaid = 0;
+    memset(&h, 0, sizeof h);
+    h.g = g;
+    h.r.s = g->r.s ^ 0x6C65646765727321ull; /* "ledgers!" */
+    if (ins_init(&h.proc, &g->s, "procedurelog",
+                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,Surf,ToothNum,Priority,"
+                 "ProcStatus,ProvNum,Dx,PlannedAptNum,PlaceService,Prosthesis,"
+                 "DateEntryC,ClinicNum,CodeNum,UnitQty,DateTP,DateTStamp,"
+                 "SecUserNumEntry,SecDateEntry,DateComplete,BillingNote") ||
+        ins_init(&h.pay, &g->s, "payment",
+                 "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
+                 "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
+                 "PaymentSource,ProcessStatus") ||
+        ins_init(&h.split, &g->s, "paysplit",
+                 "SplitNum,SplitAmt,PatNum,ProcDate,PayNum,ProvNum,DatePay,ProcNum,"
+                 "DateEntry,UnearnedType,ClinicNum,SecUserNumEntry,SecDateTEdit") ||
+        ins_init(&h.adj, &g->s, "adjustment",
+                 "AdjDate,AdjAmt,PatNum,AdjType,ProvNum,AdjNote,ProcDate,ProcNum,"
+                 "DateEntry,ClinicNum,SecUserNumEntry,SecDateTEdit"))
+        return;
+    if (!(paid = calloc((size_t)g->nfam, sizeof *paid))) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    for (f = 0; f < g->npat; f++)
+        paid[g->pats[f].fam] += g->pats[f].paid;
+    for (f = 0; f < g->nfam && !g->s.rc; f++) {
+        const struct pat *p = pat_of(g, g->fams[f].guar);
+        if (p->status != 0 && p->status != 2 && p->status != 3)
+            continue; /* patients, inactive or archived ones */
+        /* a family that paid for recent visits has paid, in the aging's
+         * first-in first-out order, for anything older: old balances go to
+         * families with no payments in the books */
+        if (paid[f] == 0 && unpaid++ % 2 == 0) {
+            hist_proc(&h, p);
+            if (chance(&h.r, 0.5))
+                hist_proc(&h, p);
+            if (unpaid % 4 == 1)
+                hist_finance(&h, p);
+        } else if (p->status == 0 && f % 9 == 4) {
+            hist_payment(&h, p, g->today - rnd(&h.r, 30),
+                         25.0 + 5.0 * (double)rnd(&h.r, 30), 0, 0, 1);
+        }
+    }
+    free(paid);
+    ins_done(&h.proc);
+    ins_done(&h.pay);
+    ins_done(&h.split);
+    ins_done(&h.adj);
+}
+
+/* The patients' balance columns as Open Dental keeps them, computed by the
+ * library's own ledger code (lib/db/ledger.c) from everything seeded
+ * before: the family aging as of the anchor date on each guarantor's row
+ * (Ledgers.ComputeAging) and each patient's own balance in EstBalance (the
+ * Account module's). Runs last, after every table with money in it. */
+static void seed_ledger(struct gen *g)
+{
+    struct od_conn c;
+    struct od_ledger_prefs p;
+    char day[16];
+    int y, m, d;
+    memset(&c, 0, sizeof c);
+    c.m = g->s.m;
+    civil_from_days(g->today, &y, &m, &d);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
+    if (od_ledger_prefs_read(&c, &p) || od_aging_store(&c, &p, 0, day, 1) ||
+        od_ledger_store_estbalance(&c, &p, 0, 1))
+        fail(&g->s, ODAPI_E_DB, "seeding the balances: %s",
+             mysql_error(g->s.m));
+    od_conn_free_stmts(&c);
+}
+
 /* 1 if the table has rows (or cannot be read: the INSERTs will say why). */
 static int has_rows(struct seeder *s, const char *sql)
 {
@@ -2156,6 +2360,8 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_appointments(g);
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
+    if (!g->s.rc) seed_ledger_history(g);
+    if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
     if (!g->s.rc) {
         query(&g->s, "COMMIT");

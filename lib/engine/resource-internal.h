@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+struct json_t;
+
 /* ---- wire types ---------------------------------------------------------- */
 
 enum od_wire {
@@ -186,6 +188,15 @@ struct od_resource {
     const char *before_put;    /* SQL run first in a PUT's transaction, each
                                   ? = the key: makes a row the PUT needs
                                   (patientnote rows exist only once used) */
+    /* Hand-written work in a POST's transaction, after the INSERT and
+     * after_insert, before the securitylog row: key is the new row's key,
+     * body the request's JSON object (for inputs that are not fields,
+     * such as payments' isPrepayment). 0, or -1: with *status and msg set
+     * for a refusal, else a database error; either way the POST is
+     * rolled back. */
+    int (*post_fn)(struct od_conn *c, long long key,
+                   const struct json_t *body, int *status, char *msg,
+                   size_t msgsize);
 };
 
 /* ---- a resource in the attached database (view.c) ------------------------

@@ -79,11 +79,13 @@ struct rjob {
     struct od_buf out;
     char developer[128];
     char date_fmt[64], datetime_fmt[64];
+    json_t *body; /* a POST's body, kept for r->post_fn */
 };
 
 static void job_free(struct rjob *j)
 {
     int i;
+    json_decref(j->body);
     for (i = 0; i < j->nparams; i++)
         free(j->params[i].s);
     for (i = 0; i < j->nvals; i++)
@@ -1423,6 +1425,9 @@ static int work_write(struct od_conn *c, void *arg)
             if (exec_stmt(c, j, r->after_insert, p, q, NULL, NULL))
                 goto rollback;
         }
+        if (r->post_fn && r->post_fn(c, j->key, j->body, &j->status, j->msg,
+                                     sizeof j->msg))
+            goto rollback;
         if (write_log(c, j, r->perm_create, "Created", j->key, patnum))
             goto rollback;
     } else if (j->op == OP_PUT) {
@@ -2100,6 +2105,8 @@ static void h_write(odapi_request *req, const struct od_resource *r,
             snprintf(msg, sizeof msg, "No fields to update were provided.");
             goto bad;
         }
+        if (op == OP_POST && r->post_fn)
+            j->body = json_incref(body);
         json_decref(body);
     }
     submit(j, work_write);
