@@ -344,17 +344,13 @@ static int get_key(json_t *v, long long *out)
  * invalid. */
 static int get_amount(json_t *v, double *out)
 {
-    char *end;
-    const char *s;
     if (!v || json_is_null(v) ||
         (json_is_string(v) && !*json_string_value(v)))
         return 0;
     if (json_is_number(v)) {
         *out = json_number_value(v);
     } else if (json_is_string(v)) {
-        s = json_string_value(v);
-        *out = strtod(s, &end);
-        if (end == s || *end)
+        if (od_parse_decimal(json_string_value(v), out))
             return -1;
     } else {
         return -1;
@@ -437,8 +433,7 @@ static void h_partial(odapi_request *req, void *arg)
     (void)arg;
     if (!(j = ajob_new(req, A_PARTIAL)))
         return;
-    if (od_parse_ll(odapi_request_segment(req, "PayNum"), &j->key) ||
-        j->key < 0) {
+    if (od_parse_key(odapi_request_segment(req, "PayNum"), &j->key)) {
         odapi_reply_error(req, 400, "PayNum is invalid.");
         ajob_free(j);
         return;

@@ -590,7 +590,7 @@ static json_t *action_start(odapi_request *req, struct ajob *j)
     json_error_t jerr;
     json_t *body;
     const char *s = odapi_request_segment(req, "AptNum");
-    if (od_parse_ll(s, &j->apt) || j->apt < 0) {
+    if (od_parse_key(s, &j->apt)) {
         odapi_reply_error(req, 400, "AptNum is invalid.");
         return NULL;
     }

@@ -50,6 +50,10 @@ struct od_enum {
 #define OD_F_GETONLY 0x40   /* only in GET answers (serverDateTime) */
 #define OD_F_NOW 0x80       /* set to NOW() on insert (SecDateEntry...) */
 #define OD_F_STAMP 0x100    /* DateTStamp/SecDateTEdit: the database sets it */
+#define OD_F_NUMTEXT 0x200  /* text that may also come as a JSON integer,
+                               read as its decimal digits: Open Dental's own
+                               examples send "ToothNum": 32. Other text
+                               fields take JSON strings only. */
 
 struct od_field {
     const char *name;          /* wire name */

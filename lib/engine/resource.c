@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <mysqld_error.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -104,7 +105,9 @@ static void fail(struct rjob *j, int status, const char *fmt, ...)
 
 /* ---- parsing values -------------------------------------------------------- */
 
-static int parse_double(const char *s, double *out)
+/* A number as the database writes it ("1e-05" for a DOUBLE): only for
+ * what the database returns. Request values go through od_parse_decimal. */
+static int db_double(const char *s, double *out)
 {
     char *end;
     double v;
@@ -118,12 +121,28 @@ static int parse_double(const char *s, double *out)
     return 0;
 }
 
-static int valid_time(const char *s)
+/* "R,G,B", each 0-255 in plain decimal, to the packed int Open Dental
+ * stores. */
+static int parse_color(const char *s, long long *out)
 {
-    int h, m, sec, n = 0;
-    return strlen(s) == 8 && sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 &&
-           n == 8 && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 &&
-           sec < 60;
+    long long c[3];
+    char part[4];
+    int i;
+    for (i = 0; i < 3; i++) {
+        size_t len = strcspn(s, ",");
+        if (len == 0 || len >= sizeof part)
+            return -1;
+        memcpy(part, s, len);
+        part[len] = '\0';
+        if (od_parse_ll(part, &c[i]) || c[i] < 0 || c[i] > 255)
+            return -1;
+        s += len;
+        if (*s != (i < 2 ? ',' : '\0'))
+            return -1;
+        s += i < 2;
+    }
+    *out = (c[0] << 16) | (c[1] << 8) | c[2];
+    return 0;
 }
 
 static size_t utf8_chars(const char *s)
@@ -351,7 +370,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
             od_buf_addc(b, '"');
             break;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.2f\"", dv);
         break;
@@ -365,7 +384,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
             }
             b->len = at;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.15g\"", dv);
         break;
@@ -376,7 +395,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
                 od_buf_add(b, ".0", 2);
             break;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         snprintf(tmp, sizeof tmp, "%.15g", dv);
         if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
@@ -1582,7 +1601,7 @@ static int parse_key(odapi_request *req, const struct od_resource *r,
                      long long *key)
 {
     const char *s = odapi_request_segment(req, key_name(r));
-    if (!s || od_parse_ll(s, key) || *key < 0) {
+    if (!s || od_parse_key(s, key)) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s is invalid.", key_name(r));
         odapi_reply_error(req, 400, msg);
@@ -1815,12 +1834,22 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     double dv;
     w->f = f;
     memset(&w->v, 0, sizeof w->v);
+    /* A JSON number is taken as its text only where a number belongs:
+     * integers for keys, integers and enums-by-number; any number for an
+     * amount. Text fields take strings only ("LName":123 is refused). */
     if (json_is_integer(v)) {
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         s = num;
     } else if (json_is_real(v)) {
-        snprintf(num, sizeof num, "%.15g", json_real_value(v));
-        s = num;
+        if (f->wire != OD_W_MONEY && f->wire != OD_W_MONEY_RAW &&
+            f->wire != OD_W_NUMBER)
+            goto invalid;
+        dv = json_real_value(v);
+        if (!isfinite(dv) || dv > 1e12 || dv < -1e12)
+            goto invalid;
+        w->v.kind = P_DBL;
+        w->v.d = dv;
+        return 0;
     } else if (json_is_boolean(v)) {
         s = json_is_true(v) ? "true" : "false";
     }
@@ -1876,7 +1905,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
         pval_str(&w->v, s);
         return 0;
     case OD_W_TIME:
-        if (!valid_time(s)) {
+        if (!od_valid_time(s)) {
             snprintf(msg, msgsize, "%s format must be HH:mm:ss.", f->name);
             return -1;
         }
@@ -1885,22 +1914,19 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     case OD_W_MONEY:
     case OD_W_MONEY_RAW:
     case OD_W_NUMBER:
-        if (parse_double(s, &dv) || dv > 1e12 || dv < -1e12)
+        if (od_parse_decimal(s, &dv) || dv > 1e12 || dv < -1e12)
             goto invalid;
         w->v.kind = P_DBL;
         w->v.d = dv;
         return 0;
-    case OD_W_COLOR: {
-        int rr, gg, bb, n = 0;
-        if (sscanf(s, "%d,%d,%d%n", &rr, &gg, &bb, &n) != 3 ||
-            (size_t)n != strlen(s) || rr < 0 || rr > 255 || gg < 0 ||
-            gg > 255 || bb < 0 || bb > 255)
+    case OD_W_COLOR:
+        if (parse_color(s, &iv))
             goto invalid;
-        pval_int(&w->v, ((long long)rr << 16) | (gg << 8) | bb);
+        pval_int(&w->v, iv);
         return 0;
-    }
     case OD_W_TEXT:
-        if (!json_is_string(v) && !json_is_number(v))
+        if (!json_is_string(v) &&
+            !(json_is_integer(v) && (f->flags & OD_F_NUMTEXT)))
             goto invalid;
         if (utf8_chars(s) > (size_t)(f->maxlen ? f->maxlen : 65535)) {
             snprintf(msg, msgsize, "%s is too long.", f->name);

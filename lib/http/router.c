@@ -2,7 +2,6 @@
  * error the real API gives (spec 3.1, 3.6). */
 #include "http/server-internal.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,16 +81,6 @@ void od_router_free(struct od_router *r)
         route_clear(&r->routes[i]);
     free(r->routes);
     memset(r, 0, sizeof *r);
-}
-
-static int all_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return 0;
-    return 1;
 }
 
 /* Keep error messages short and printable: a request may carry anything. */
@@ -185,7 +174,8 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         const char *last = segs[*nsegs - 1];
         clip(res, sizeof res, segs[0]);
         clip(meth, sizeof meth, method);
-        if (*nsegs > 1 && !all_digits(last))
+        long long key;
+        if (*nsegs > 1 && od_parse_key(last, &key) != 0)
             clip(act, sizeof act, last);
         snprintf(msg, msgsize, "%s %s %s is not a valid method.", res, meth,
                  act);

@@ -329,3 +329,78 @@ def test_encoded_nul_in_query_is_refused(api):
     status, body, _ = api.request("GET", "patients/Simple?LName=%00x")
     assert (status, body) == (400, "Query parameters cannot contain NUL "
                                    "characters.")
+
+
+# ---- numbers are strict (issue 14, docs/http.md "Numbers") ---------------
+
+def _patient(api):
+    status, obj, _ = api.request("POST", "patients",
+                                 {"LName": "Numtest", "FName": "Pat"})
+    assert status == 201, obj
+    return obj
+
+
+@pytest.mark.parametrize("amt", ["0x10", "0x1p4", " 12", "12 ", "+12", "1e3",
+                                 "inf", "nan", ".5", "5.", "1,5", "\u0661"])
+def test_amount_text_must_be_plain_decimal(api, amt):
+    pat = _patient(api)
+    assert api.request("POST", "payments",
+                       {"PayAmt": amt, "PatNum": pat["PatNum"]})[:2] == (
+        400, "PayAmt is invalid.")
+    assert api.request("GET", "payments?PatNum=%d" % pat["PatNum"])[1] == []
+
+
+def test_amounts_that_stay_valid(api):
+    pat = _patient(api)
+    for amt, shown in (("12", "12"), ("-3.5", "-3.5"), (7.25, "7.25"),
+                       (4, "4")):
+        status, p, _ = api.request("POST", "payments",
+                                   {"PayAmt": amt, "PatNum": pat["PatNum"]})
+        assert status == 201, p
+        assert p["PayAmt"] == shown
+
+
+@pytest.mark.parametrize("key", ["+5", "5%20", "%205", "0005", "05", "-1",
+                                 "0x5", "5.0", "1e1", "99999999999999999999"])
+def test_path_keys_are_canonical_decimal(api, key):
+    assert api.request("GET", "patients/" + key)[:2] == (
+        400, "PatNum is invalid.")
+
+
+def test_canonical_key_still_works(api):
+    pat = _patient(api)
+    status, got, _ = api.request("GET", "patients/%d" % pat["PatNum"])
+    assert (status, got["PatNum"]) == (200, pat["PatNum"])
+    assert api.request("GET", "patients/0")[0] == 404
+
+
+def test_text_fields_take_strings_only(api):
+    for v in (123, 1.5, True):
+        status, body, _ = api.request("POST", "patients",
+                                      {"LName": v, "FName": "Pat"})
+        assert (status, body) == (400, "LName is invalid."), v
+
+
+def test_integer_fields_refuse_reals_and_loose_text(api):
+    pat = _patient(api)
+    for v in (5.0, 1e2, " 5", "5 ", "+5", "0x5"):
+        status, body, _ = api.request(
+            "POST", "payments", {"PayAmt": "1", "PatNum": v})
+        assert (status, body) == (400, "PatNum is invalid."), v
+    assert api.request("GET", "payments?PatNum=%d" % pat["PatNum"])[1] == []
+
+
+@pytest.mark.parametrize("query,msg", [
+    ("payments?PatNum=%2012", "PatNum is invalid."),
+    ("payments?PatNum=0x10", "PatNum is invalid."),
+    ("payments?Offset=+5", "Offset is invalid."),
+    ("payments?Offset=1e2", "Offset is invalid."),
+    ("payments?Limit=%2010", "Limit is invalid."),
+    ("payments?Limit=-1", "Limit is invalid."),
+    ("appointments?dateStart=2024-%2B1-01",
+     "dateStart format must be yyyy-MM-dd"),
+    ("appointments?dateStart=%202024-01-01",
+     "dateStart format must be yyyy-MM-dd"),
+])
+def test_query_numbers_are_strict(api, query, msg):
+    assert api.request("GET", query)[:2] == (400, msg)
