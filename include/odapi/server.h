@@ -86,8 +86,19 @@ typedef enum odapi_limit {
                                          CSV file */
     ODAPI_LIMIT_QUERY_CONCURRENCY = 12, /* Queries running at once; 0 = one
                                           fewer than ODAPI_LIMIT_DB_POOL */
-    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13 /* Database Events: longest wait for a
+    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13, /* Database Events: longest wait for a
                                           webhook receiver's answer */
+    ODAPI_LIMIT_MAX_JSON_BODY = 14,  /* bytes of a request body on routes
+                                        that take JSON (all but uploads);
+                                        never above ODAPI_LIMIT_MAX_BODY */
+    ODAPI_LIMIT_MAX_OUTPUT = 15,     /* bytes of answers a client has not
+                                        read before its next request waits */
+    ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = 16, /* open connections from
+                                        one address; 0 = a quarter of
+                                        ODAPI_LIMIT_MAX_CONNECTIONS, at least
+                                        64 (or all of them when fewer) */
+    ODAPI_LIMIT_HEADER_TIMEOUT = 17  /* seconds from a request's first byte
+                                        to the end of its headers */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */

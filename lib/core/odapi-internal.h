@@ -21,7 +21,7 @@
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223
 #define OD_MAX_LISTEN 8
-#define OD_LIMIT_COUNT 14 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_LIMIT_COUNT 18 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 

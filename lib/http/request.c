@@ -101,7 +101,7 @@ void od_request_finish(odapi_request *req, int status, const char *body,
     if (req->ev) {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
         struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
-        if (req->srv->stopping)
+        if (req->srv->stopping || req->close)
             evhttp_add_header(h, "Connection", "close");
         if (len)
             evbuffer_add(out, body, len);

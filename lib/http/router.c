@@ -74,6 +74,37 @@ invalid:
     return ODAPI_E_INVALID;
 }
 
+static void no_handler(odapi_request *req, void *arg)
+{
+    (void)req;
+    (void)arg;
+}
+
+int od_router_allow_large_body(struct od_router *r, const char *method,
+                               const char *pattern)
+{
+    struct od_router one;
+    int i, j, found = 0;
+    memset(&one, 0, sizeof one);
+    /* parse the pattern the way od_router_add does, then compare */
+    if (od_router_add(&one, method, pattern, ODAPI_PERM_NONE,
+                      no_handler, NULL) != ODAPI_OK)
+        return ODAPI_E_INVALID;
+    for (i = 0; i < r->n; i++) {
+        struct od_route *rt = &r->routes[i];
+        if (strcmp(rt->method, method) != 0 || rt->nsegs != one.routes[0].nsegs)
+            continue;
+        for (j = 0; j < rt->nsegs; j++)
+            if (rt->is_param[j] != one.routes[0].is_param[j] ||
+                strcmp(rt->segs[j], one.routes[0].segs[j]) != 0)
+                break;
+        if (j == rt->nsegs)
+            rt->large_body = 1, found = 1;
+    }
+    od_router_free(&one);
+    return found ? ODAPI_OK : ODAPI_E_INVALID;
+}
+
 void od_router_free(struct od_router *r)
 {
     int i;
