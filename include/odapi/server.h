@@ -91,8 +91,10 @@ typedef enum odapi_limit {
     ODAPI_LIMIT_MAX_JSON_BODY = 14,  /* bytes of a request body on routes
                                         that take JSON (all but uploads);
                                         never above ODAPI_LIMIT_MAX_BODY */
-    ODAPI_LIMIT_MAX_OUTPUT = 15,     /* bytes of answers a client has not
-                                        read before its next request waits */
+    ODAPI_LIMIT_MAX_OUTPUT = 15,     /* bytes of answers all clients
+                                        together have not read; above it no
+                                        request is taken up, and clients
+                                        that stopped reading are dropped */
     ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = 16, /* open connections from
                                         one address; 0 = a quarter of
                                         ODAPI_LIMIT_MAX_CONNECTIONS, at least

@@ -24,7 +24,7 @@ static const long default_limits[OD_LIMIT_COUNT] = {
      * to parse, so bodies over 64 KiB are parsed off the loop thread
      * (docs/http.md, "Request bodies"). */
     [ODAPI_LIMIT_MAX_JSON_BODY] = 1024L * 1024,
-    [ODAPI_LIMIT_MAX_OUTPUT] = 256L * 1024,
+    [ODAPI_LIMIT_MAX_OUTPUT] = 64L * 1024 * 1024,
     [ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS] = 0,
     [ODAPI_LIMIT_HEADER_TIMEOUT] = 10,
 };

@@ -12,10 +12,13 @@
  * - a request head when it is complete and wire.c finds nothing wrong
  *   with it; its body (Content-Length or chunked) up to the route's limit,
  *   chunk-size lines rewritten canonically, trailers dropped;
- * - the next head only once the request before it is answered and the
- *   client has read all but ODAPI_LIMIT_MAX_OUTPUT bytes of its answers;
- *   meanwhile the socket is not read past a head's worth: the memory a
- *   client can make us hold is bounded (docs/http.md, "Memory");
+ * - the next head only once the request before it is answered (evhttp
+ *   then reads on only after the answer is all in the kernel), and only
+ *   while all clients together leave less than ODAPI_LIMIT_MAX_OUTPUT of
+ *   their answers unread; the sweep drops clients that stopped reading
+ *   while that is exceeded. Meanwhile the socket is not read past a head's
+ *   worth: the memory clients can make us hold is bounded (docs/http.md,
+ *   "Memory");
  * - a refused request is answered by our own request path, as a JSON
  *   string: the guard gives evhttp a small request of its own (or the end
  *   of the chunked body it is reading) and marks the connection, and
@@ -127,12 +130,13 @@ static uint64_t body_cap(odapi_server *srv, const struct od_head *h)
 }
 
 /* May the next head go to evhttp? Not while the one before is
- * unanswered (evhttp would dispatch it the moment the answer is written)
- * nor while the client leaves lim_output bytes of answers unread. */
+ * unanswered (evhttp would dispatch it the moment the answer is written),
+ * nor while all clients together leave lim_output bytes of answers unread
+ * (until the sweep has dropped the ones that stopped reading). */
 static int may_pass(const struct od_conn_track *t)
 {
     return t->g.passed == t->g.done &&
-           od_guard_unsent(t) <= t->srv->lim_output;
+           t->srv->unsent_total <= t->srv->lim_output;
 }
 
 /* Find the empty line that ends the head, resuming where the last call
@@ -401,14 +405,21 @@ static void on_input(struct evbuffer *in, const struct evbuffer_cb_info *info,
         bufferevent_disable(t->bev, EV_READ);
 }
 
-/* The client read some answers: a head held for it may go now. */
+/* evhttp wrote an answer, or the client read some: keep the total of
+ * unread answers, and let a head held for this client go. */
 static void on_output(struct evbuffer *buf,
                       const struct evbuffer_cb_info *info, void *arg)
 {
     struct od_conn_track *t = arg;
+    odapi_server *srv = t->srv;
     (void)buf;
+    srv->unsent_total += info->n_added;
+    srv->unsent_total -= info->n_deleted < srv->unsent_total
+                             ? info->n_deleted : srv->unsent_total;
+    if (info->n_deleted || info->orig_size == 0)
+        t->progress_ms = od_now_ms();
     if (info->n_deleted && t->g.held && !t->released && may_pass(t))
-        od_guard_queue(t->srv, t);
+        od_guard_queue(srv, t);
 }
 
 int od_guard_wrap(odapi_server *srv, struct od_conn_track *t,
@@ -430,6 +441,10 @@ int od_guard_wrap(odapi_server *srv, struct od_conn_track *t,
 
 void od_guard_unwrap(struct od_conn_track *t)
 {
+    size_t unsent = t->out_cb ? od_guard_unsent(t) : 0;
+    /* the buffer goes with the bufferevent, without callbacks */
+    t->srv->unsent_total -= unsent < t->srv->unsent_total
+                                ? unsent : t->srv->unsent_total;
     if (t->in_cb)
         evbuffer_remove_cb_entry(bufferevent_get_input(t->bev), t->in_cb);
     if (t->out_cb)
@@ -448,9 +463,29 @@ void od_guard_request_done(odapi_server *srv, struct od_conn_track *t)
         od_guard_queue(srv, t);
 }
 
+/* Past the total, a client that has answers unread and has read nothing
+ * for a while is dropped: a client reading its answers is never dropped
+ * for a big one, and clients that stopped reading cannot make us hold
+ * more than the total for long. */
+#define STALLED_MS 500
+
 void od_guard_sweep(odapi_server *srv, struct od_conn_track *t, uint64_t now)
 {
     struct od_guard *g = &t->g;
+    if (g->held && may_pass(t)) /* held for the total, which fell */
+        od_guard_queue(srv, t);
+    if (srv->unsent_total > srv->lim_output &&
+        od_guard_unsent(t) > 0 && now - t->progress_ms >= STALLED_MS) {
+        if (now - srv->evict_warned_ms > 10000) { /* once in a while */
+            srv->evict_warned_ms = now;
+            od_log(srv->log, ODAPI_LOG_WARNING,
+                   "dropping clients that stopped reading: %zu bytes "
+                   "unread over all connections", srv->unsent_total);
+        }
+        bufferevent_trigger_event(t->bev, BEV_EVENT_EOF | BEV_EVENT_WRITING,
+                                  BEV_TRIG_IGNORE_WATERMARKS);
+        return;
+    }
     if (g->state == OD_G_HEAD && g->head_since_ms && !g->want_status &&
         now - g->head_since_ms > srv->lim_header_ms) {
         g->want_status = 408;

@@ -163,6 +163,7 @@ struct od_conn_track {
     unsigned fresh : 1;       /* the peer is not looked at yet */
     unsigned tls : 1;         /* bev is OpenSSL's (its input is not frozen) */
     uint64_t linger_until_ms; /* refused: keep reading (and dropping) until */
+    uint64_t progress_ms;     /* last time the client read some output */
     struct evbuffer_cb_entry *in_cb, *out_cb; /* on bev's buffers (guard.c) */
     int in_guard;             /* the guard is moving bytes (guard.c) */
     struct od_conn_track *work_next;
@@ -186,7 +187,8 @@ void od_guard_request_done(odapi_server *srv, struct od_conn_track *t);
 /* Queue t for the loop's connection work (the peer check, a held head). */
 void od_guard_queue(odapi_server *srv, struct od_conn_track *t);
 /* The sweep's part: refuse a head that takes longer than
- * ODAPI_LIMIT_HEADER_TIMEOUT. */
+ * ODAPI_LIMIT_HEADER_TIMEOUT; over ODAPI_LIMIT_MAX_OUTPUT, drop t if
+ * it stopped reading. May release t (the caller holds it busy). */
 void od_guard_sweep(odapi_server *srv, struct od_conn_track *t,
                     uint64_t now_ms);
 /* Connection work queued by od_guard_queue (srv->work_ev). */
@@ -269,9 +271,10 @@ struct odapi_server {
     struct od_addr_count *addrs;  /* connections per peer (guard.c) */
     struct evbuffer *scratch;     /* guard.c, on_input */
     size_t addrcap, naddrs;
-    uint64_t addr_warned_ms;
+    uint64_t addr_warned_ms, evict_warned_ms;
     /* limits read once at start (guard.c) */
     size_t lim_headers, lim_output;
+    size_t unsent_total;          /* od_guard_unsent over all connections */
     uint64_t lim_json_body, lim_body;
     uint64_t lim_header_ms;
     long lim_per_addr;

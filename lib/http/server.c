@@ -259,6 +259,7 @@ static void sweep(odapi_server *srv, int all)
             i++;
             continue;
         }
+        t->busy = 1; /* closing it below may release it */
         if (t->inflight == 0 && now - t->since_ms > limit) {
             /* No complete request within the timeout: let evhttp close
              * it through its own error path. */
@@ -266,7 +267,13 @@ static void sweep(odapi_server *srv, int all)
             bufferevent_trigger_event(t->bev, BEV_EVENT_EOF | BEV_EVENT_READING,
                                       BEV_TRIG_IGNORE_WATERMARKS);
         }
-        od_guard_sweep(srv, t, now);
+        if (!t->released)
+            od_guard_sweep(srv, t, now);
+        t->busy = 0;
+        if (t->released) { /* conns[i] is another connection now */
+            od_conn_maybe_free(t);
+            continue;
+        }
         i++;
     }
     if (srv->listeners_paused && !srv->stopping &&
