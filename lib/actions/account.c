@@ -313,9 +313,7 @@ static struct ajob *ajob_new(odapi_request *req, enum act act)
 /* The request body as an object; NULL after a 400. */
 static json_t *body_object(odapi_request *req)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
+    json_t *body = od_request_json(req);
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."

@@ -222,6 +222,12 @@ void od_register_actions(odapi_server *srv);
 
 /* Every described resource (res_*.c), NULL-terminated. */
 extern const struct od_resource *const od_resources[];
+/* The checks a POST (put 0) or PUT (put 1) body gets before any database
+ * work (fuzz/body.c): 0 when it would go on to the database, -1 with the
+ * 400 sentence in msg. */
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize);
 
 /* Enum tables (enums.c). */
 extern const struct od_enum od_enum_patstatus, od_enum_gender,

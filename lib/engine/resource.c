@@ -1956,14 +1956,130 @@ static int default_value(const struct od_field *f, struct wval *w)
     return rc;
 }
 
+/* Read a write's JSON object into j->vals by the description: every
+ * check that needs no database. 0, or -1 with a 400 sentence in msg. */
+static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
+                     size_t msgsize)
+{
+    const struct od_resource *r = j->r;
+    int i;
+    for (i = 0; i < r->nfields; i++) {
+        const struct od_field *f = &r->fields[i];
+        json_t *v;
+        struct wval *w = &j->vals[j->nvals];
+        if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
+            continue;
+        if (f->flags & OD_F_NOW) {
+            if (op == OP_POST) {
+                w->f = f;
+                w->v.kind = P_NOW;
+                j->nvals++;
+            }
+            continue;
+        }
+        if ((f->flags & OD_F_RO) ||
+            (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
+            (op == OP_PUT && (f->flags & OD_F_NOPUT)))
+            continue;
+        v = json_object_get(body, f->name);
+        if (v && json_is_null(v))
+            v = NULL;
+        if (!v) {
+            if (op == OP_POST && (f->flags & OD_F_REQ)) {
+                snprintf(msg, msgsize, "%s is required.", f->name);
+                return -1;
+            }
+            if (op == OP_POST && f->dflt) {
+                if (default_value(f, w)) {
+                    snprintf(msg, msgsize, "%s is invalid.", f->name);
+                    return -1;
+                }
+                w->implicit = 1;
+                j->nvals++;
+            }
+            continue;
+        }
+        if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
+            json_is_string(v) && !*json_string_value(v))
+            continue; /* spec 3.5: ignored, not cleared */
+        if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
+            !*json_string_value(v)) {
+            snprintf(msg, msgsize, "%s is required.", f->name);
+            return -1;
+        }
+        if (body_value(f, v, w, op == OP_PUT, msg, sizeof msg))
+            return -1;
+        j->nvals++;
+    }
+    for (i = 0; i < r->nlookups; i++) {
+        const struct od_lookup *lk = &r->lookups[i];
+        json_t *v = json_object_get(body, lk->input);
+        json_t *t = json_object_get(body, lk->target);
+        struct wval *w = &j->vals[j->nvals];
+        if (v && json_is_null(v))
+            v = NULL;
+        if (t && json_is_null(t))
+            t = NULL;
+        if (!v) {
+            if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t) {
+                snprintf(msg, msgsize, "%s or %s is required.",
+                         lk->input, lk->target);
+                return -1;
+            }
+            continue;
+        }
+        if (t && strcmp(lk->input, lk->target) != 0) {
+            snprintf(msg, msgsize,
+                     "Only one of %s or %s may be given.", lk->target,
+                     lk->input);
+            return -1;
+        }
+        if (!json_is_string(v) || !*json_string_value(v) ||
+            strlen(json_string_value(v)) > 255 ||
+            !(w->f = find_field(r, lk->target)) ||
+            j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
+            snprintf(msg, msgsize, "%s is invalid.", lk->input);
+            return -1;
+        }
+        memset(&w->v, 0, sizeof w->v);
+        pval_str(&w->v, json_string_value(v));
+        w->defname = 0;
+        w->lk = lk;
+        j->nvals++;
+    }
+    if (op == OP_PUT && j->nvals == 0) {
+        snprintf(msg, msgsize, "No fields to update were provided.");
+        return -1;
+    }
+    return 0;
+}
+
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize)
+{
+    struct rjob *j = calloc(1, sizeof *j);
+    json_t *body = json_loadb(text, len, 0, NULL);
+    int rc = -1;
+    msg[0] = '\0';
+    if (j && body && json_is_object(body)) {
+        j->r = r;
+        j->op = put ? OP_PUT : OP_POST;
+        rc = read_body(j, body, j->op, msg, msgsize);
+    }
+    json_decref(body);
+    if (j)
+        job_free(j);
+    return rc;
+}
+
 static void h_write(odapi_request *req, const struct od_resource *r,
                     enum op op)
 {
     struct rjob *j;
     json_t *body = NULL;
-    json_error_t jerr;
     char msg[256];
-    int i, upsert = op == OP_UPSERT;
+    int upsert = op == OP_UPSERT;
 
     if (upsert)
         op = OP_POST; /* read the body by the POST rules */
@@ -1975,101 +2091,15 @@ static void h_write(odapi_request *req, const struct od_resource *r,
         return;
     }
     if (op != OP_DELETE) {
-        body = json_loadb(req->body, req->body_len, 0, &jerr);
+        body = od_request_json(req);
         if (!body || !json_is_object(body)) {
             snprintf(msg, sizeof msg, "%s",
                      body ? "The request body must be a JSON object."
                           : "The request body is not valid JSON.");
             goto bad;
         }
-        for (i = 0; i < r->nfields; i++) {
-            const struct od_field *f = &r->fields[i];
-            json_t *v;
-            struct wval *w = &j->vals[j->nvals];
-            if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
-                continue;
-            if (f->flags & OD_F_NOW) {
-                if (op == OP_POST) {
-                    w->f = f;
-                    w->v.kind = P_NOW;
-                    j->nvals++;
-                }
-                continue;
-            }
-            if ((f->flags & OD_F_RO) ||
-                (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
-                (op == OP_PUT && (f->flags & OD_F_NOPUT)))
-                continue;
-            v = json_object_get(body, f->name);
-            if (v && json_is_null(v))
-                v = NULL;
-            if (!v) {
-                if (op == OP_POST && (f->flags & OD_F_REQ)) {
-                    snprintf(msg, sizeof msg, "%s is required.", f->name);
-                    goto bad;
-                }
-                if (op == OP_POST && f->dflt) {
-                    if (default_value(f, w)) {
-                        snprintf(msg, sizeof msg, "%s is invalid.", f->name);
-                        goto bad;
-                    }
-                    w->implicit = 1;
-                    j->nvals++;
-                }
-                continue;
-            }
-            if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
-                json_is_string(v) && !*json_string_value(v))
-                continue; /* spec 3.5: ignored, not cleared */
-            if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
-                !*json_string_value(v)) {
-                snprintf(msg, sizeof msg, "%s is required.", f->name);
-                goto bad;
-            }
-            if (body_value(f, v, w, op == OP_PUT, msg, sizeof msg))
-                goto bad;
-            j->nvals++;
-        }
-        for (i = 0; i < r->nlookups; i++) {
-            const struct od_lookup *lk = &r->lookups[i];
-            json_t *v = json_object_get(body, lk->input);
-            json_t *t = json_object_get(body, lk->target);
-            struct wval *w = &j->vals[j->nvals];
-            if (v && json_is_null(v))
-                v = NULL;
-            if (t && json_is_null(t))
-                t = NULL;
-            if (!v) {
-                if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t) {
-                    snprintf(msg, sizeof msg, "%s or %s is required.",
-                             lk->input, lk->target);
-                    goto bad;
-                }
-                continue;
-            }
-            if (t && strcmp(lk->input, lk->target) != 0) {
-                snprintf(msg, sizeof msg,
-                         "Only one of %s or %s may be given.", lk->target,
-                         lk->input);
-                goto bad;
-            }
-            if (!json_is_string(v) || !*json_string_value(v) ||
-                strlen(json_string_value(v)) > 255 ||
-                !(w->f = find_field(r, lk->target)) ||
-                j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
-                snprintf(msg, sizeof msg, "%s is invalid.", lk->input);
-                goto bad;
-            }
-            memset(&w->v, 0, sizeof w->v);
-            pval_str(&w->v, json_string_value(v));
-            w->defname = 0;
-            w->lk = lk;
-            j->nvals++;
-        }
-        if (op == OP_PUT && j->nvals == 0) {
-            snprintf(msg, sizeof msg, "No fields to update were provided.");
+        if (read_body(j, body, op, msg, sizeof msg))
             goto bad;
-        }
         json_decref(body);
     }
     submit(j, work_write);

@@ -200,6 +200,11 @@ void od_guard_addr_remove(odapi_server *srv, struct od_conn_track *t);
 
 /* ---- requests (request.c) ----------------------------------------------- */
 
+/* Bodies longer than this are parsed on a worker thread before the
+ * handler runs (jansson takes 2-6 ms for 64 KiB, 25-100 ms for 1 MiB on
+ * the reference machine: docs/http.md, "Request bodies"). */
+#define OD_PARSE_INLINE_MAX (64 * 1024)
+
 struct odapi_request {
     odapi_server *srv;
     struct evhttp_request *ev;
@@ -221,6 +226,9 @@ struct odapi_request {
     struct od_conn_track *conn;
     int replied;
     int close;                     /* answer with Connection: close */
+    int parsed;                    /* json is the parsed body (NULL: not
+                                      JSON) */
+    struct json_t *json;
     int status;
     odapi_request *live_prev, *live_next; /* srv->live list */
 };
@@ -235,6 +243,12 @@ unsigned long od_request_elapsed_us(const odapi_request *req);
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg);
+/* The body parsed as JSON (a new reference, NULL when it is not valid
+ * JSON): parsed once, on a worker thread when it is big (server.c). */
+struct json_t *od_request_json(odapi_request *req);
+/* Parse the body now (on the calling thread); 0, or -1 when it is not
+ * JSON. */
+int od_request_parse(odapi_request *req);
 /* Reply and free the request. */
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len);

@@ -55,7 +55,7 @@ static void clip(char *dst, size_t cap, const char *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n && i + 1 < cap && i < 32; i++)
-        dst[i] = (unsigned char)s[i] >= 0x21 && (unsigned char)s[i] < 0x7f
+        dst[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f
                      ? s[i] : '?';
     dst[i] = '\0';
 }

@@ -572,6 +572,20 @@ def test_json_limit_is_one_mib(api):
     assert (st, body) == (400, "LName is too long.")
 
 
+def test_big_bodies_are_parsed_off_the_loop_and_still_work(api):
+    """Over 64 KiB the body is parsed on a worker (docs/http.md)."""
+    pad = b" " * (200 * 1024)
+    big = b'{"LName":"Big",' + pad + b'"FName":"Body"}'
+    st, obj, head, _ = ask(api.host, api.port, POST + b"Content-Length: %d\r\n"
+                           b"Connection: close\r\n\r\n" % len(big) + big)
+    assert st == 201, head
+    assert (obj["LName"], obj["FName"]) == ("Big", "Body")
+    bad = b'{"LName":"Big",' + pad
+    st, obj, _, _ = ask(api.host, api.port, POST + b"Content-Length: %d\r\n"
+                        b"Connection: close\r\n\r\n" % len(bad) + bad)
+    assert (st, obj) == (400, "The request body is not valid JSON.")
+
+
 def test_chunked_body_over_the_limit_is_refused(api):
     chunk = b"x" * 65536
     raw = (POST + b"Transfer-Encoding: chunked\r\n\r\n" +
