@@ -5,7 +5,7 @@ set -eu
 pkgs="make gcc pkg-config libevent-dev libmariadb-dev libmariadbd-dev
 libjansson-dev libexpat1-dev libssl-dev libcmocka-dev mariadb-server
 mariadb-client wrk python3 python3-pytest curl openssl ca-certificates
-procps iproute2 libssh2-1-dev openssh-server valgrind"
+procps iproute2 libssh2-1-dev openssh-server valgrind clang libclang-rt-14-dev"
 missing=
 for p in $pkgs; do
     s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -83,18 +83,12 @@ static enum step refuse(struct od_conn_track *t,
 
 /* ---- heads ---------------------------------------------------------------- */
 
-/* The path of a request-target: after "http://host" of an absolute form,
+/* The path of a request-target (wire.c lets only paths and "*" through):
  * without the query. */
 static const char *target_path(const struct od_head *h, size_t *len)
 {
-    const char *p = h->target, *e = h->target + h->target_len, *q;
-    if (*p != '/' && *p != '*') {
-        p = memchr(p, '/', (size_t)(e - p));  /* the "//" of the scheme */
-        p = p && p + 2 <= e ? memchr(p + 2, '/', (size_t)(e - p - 2)) : NULL;
-        if (!p)
-            p = e;
-    }
-    q = memchr(p, '?', (size_t)(e - p));
+    const char *p = h->target, *e = h->target + h->target_len;
+    const char *q = memchr(p, '?', (size_t)(e - p));
     *len = (size_t)((q ? q : e) - p);
     return p;
 }

@@ -98,11 +98,11 @@ static int request_line(const char *p, size_t n, struct od_head *h,
     for (i = 0; i < h->target_len; i++)
         if ((unsigned char)t[i] <= 0x20 || (unsigned char)t[i] == 0x7f)
             return fail(msg, msgsize, 400, "The URL is not valid.");
-    /* origin-form, absolute-form, or "*" for OPTIONS: never CONNECT's
-     * authority-form */
-    if (!(t[0] == '/' ||
-          (h->target_len > 7 && strncasecmp(t, "http://", 7) == 0) ||
-          (h->target_len > 8 && strncasecmp(t, "https://", 8) == 0) ||
+    /* A path ("origin-form"), or "*" for OPTIONS. Not a full URL
+     * ("absolute-form", for proxies) nor "//host/...": evhttp would parse
+     * a host and port out of them and answer its own HTML page when it
+     * cannot (docs/http.md, "The wire"). */
+    if (!((t[0] == '/' && (h->target_len == 1 || t[1] != '/')) ||
           (h->target_len == 1 && t[0] == '*' &&
            strcmp(h->method, "OPTIONS") == 0)))
         return fail(msg, msgsize, 400, "The URL is not valid.");
