@@ -44,12 +44,12 @@
 
 #define CHUNK_LINE_MAX 1024
 
-/* What evhttp reads in place of a refused request: the request path finds
- * the refusal on the connection and answers it. */
 /* What a step of the guard did: something (and may do more), or nothing
  * until more bytes come. */
 enum step { GO_ON, WAIT };
 
+/* What evhttp reads in place of a refused request: the request path finds
+ * the refusal on the connection and answers it. */
 static const char stand_in[] = "GET /api/v1/ HTTP/1.1\r\nHost: odapi\r\n\r\n";
 static const char last_chunk[] = "0\r\n\r\n";
 
@@ -61,10 +61,8 @@ size_t od_guard_unsent(const struct od_conn_track *t)
 /* Refuse what comes now: the rest of the input is dropped, and evhttp gets
  * the end of what it is reading (a stand-in request, or the last chunk of
  * the body it is reading), which on_request() answers with the refusal. */
-static enum step refuse(struct od_conn_track *t,
-                                             struct evbuffer *src,
-                                             struct evbuffer *dst,
-                                             int status, const char *msg)
+static enum step refuse(struct od_conn_track *t, struct evbuffer *src,
+                        struct evbuffer *dst, int status, const char *msg)
 {
     struct od_guard *g = &t->g;
     g->reject_status = status;
@@ -169,9 +167,8 @@ static size_t find_head_end(struct od_guard *g, struct evbuffer *src)
     return 0;
 }
 
-static enum step step_head(struct od_conn_track *t,
-                                                struct evbuffer *src,
-                                                struct evbuffer *dst)
+static enum step step_head(struct od_conn_track *t, struct evbuffer *src,
+                           struct evbuffer *dst)
 {
     odapi_server *srv = t->srv;
     struct od_guard *g = &t->g;
@@ -226,10 +223,8 @@ static enum step step_head(struct od_conn_track *t,
 
 /* ---- bodies --------------------------------------------------------------- */
 
-static enum step pass_bytes(struct od_conn_track *t,
-                                                 struct evbuffer *src,
-                                                 struct evbuffer *dst,
-                                                 enum od_guard_state next)
+static enum step pass_bytes(struct od_conn_track *t, struct evbuffer *src,
+                            struct evbuffer *dst, enum od_guard_state next)
 {
     size_t n = evbuffer_get_length(src);
     if (n == 0)
@@ -258,9 +253,8 @@ static size_t take_line(struct evbuffer *src, char *buf, size_t cap,
     return (size_t)pos.pos + 1;
 }
 
-static enum step step_chunk_size(struct od_conn_track *t,
-                                                      struct evbuffer *src,
-                                                      struct evbuffer *dst)
+static enum step step_chunk_size(struct od_conn_track *t, struct evbuffer *src,
+                                 struct evbuffer *dst)
 {
     struct od_guard *g = &t->g;
     char line[CHUNK_LINE_MAX];
@@ -285,9 +279,8 @@ static enum step step_chunk_size(struct od_conn_track *t,
     return GO_ON;
 }
 
-static enum step step_chunk_end(struct od_conn_track *t,
-                                                     struct evbuffer *src,
-                                                     struct evbuffer *dst)
+static enum step step_chunk_end(struct od_conn_track *t, struct evbuffer *src,
+                                struct evbuffer *dst)
 {
     char crlf[2];
     size_t have = evbuffer_copyout(src, crlf, 2);
@@ -307,9 +300,8 @@ static enum step step_chunk_end(struct od_conn_track *t,
 
 /* Trailer fields are checked and dropped: evhttp would add them to the
  * request's headers after the fact (a trailing "Authorization" too). */
-static enum step step_trailer(struct od_conn_track *t,
-                                                   struct evbuffer *src,
-                                                   struct evbuffer *dst)
+static enum step step_trailer(struct od_conn_track *t, struct evbuffer *src,
+                              struct evbuffer *dst)
 {
     struct od_guard *g = &t->g;
     char line[CHUNK_LINE_MAX];
@@ -331,9 +323,8 @@ static enum step step_trailer(struct od_conn_track *t,
 /* One step of the guard: what of src (the bytes set aside) evhttp may
  * read, moved into dst (the bufferevent's input). GO_ON when it did
  * something and may do more. */
-static enum step guard_step(struct od_conn_track *t,
-                                                 struct evbuffer *src,
-                                                 struct evbuffer *dst)
+static enum step guard_step(struct od_conn_track *t, struct evbuffer *src,
+                            struct evbuffer *dst)
 {
     switch (t->g.state) {
     case OD_G_HEAD:

@@ -800,7 +800,8 @@ static void set_guard_limits(odapi_server *srv)
     long per = od_config_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS);
     srv->lim_headers = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_HEADERS);
     srv->lim_body = (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_BODY);
-    srv->lim_json_body = (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_JSON_BODY);
+    srv->lim_json_body =
+        (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_JSON_BODY);
     if (srv->lim_json_body > srv->lim_body)
         srv->lim_json_body = srv->lim_body;
     srv->lim_output = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT);
