@@ -79,7 +79,7 @@ static enum step refuse(struct od_conn_track *t, struct evbuffer *src,
     return GO_ON;
 }
 
-/* ---- heads ---------------------------------------------------------------- */
+/* ---- heads --------------------------------------------------------------- */
 
 /* The path of a request-target (wire.c lets only paths and "*" through):
  * without the query. */
@@ -221,7 +221,7 @@ static enum step step_head(struct od_conn_track *t, struct evbuffer *src,
     return GO_ON;
 }
 
-/* ---- bodies --------------------------------------------------------------- */
+/* ---- bodies -------------------------------------------------------------- */
 
 static enum step pass_bytes(struct od_conn_track *t, struct evbuffer *src,
                             struct evbuffer *dst, enum od_guard_state next)
@@ -480,7 +480,7 @@ void od_guard_sweep(odapi_server *srv, struct od_conn_track *t, uint64_t now)
     }
 }
 
-/* ---- connections per address ---------------------------------------------- */
+/* ---- connections per address --------------------------------------------- */
 
 struct od_addr_count {
     unsigned char addr[16];
@@ -593,7 +593,7 @@ void od_guard_addr_remove(odapi_server *srv, struct od_conn_track *t)
     srv->addrs[i].n = 0;
 }
 
-/* ---- the loop's connection work ------------------------------------------- */
+/* ---- the loop's connection work ------------------------------------------ */
 
 void od_guard_queue(odapi_server *srv, struct od_conn_track *t)
 {
