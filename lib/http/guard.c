@@ -55,7 +55,7 @@ static const char last_chunk[] = "0\r\n\r\n";
 
 size_t od_guard_unsent(const struct od_conn_track *t)
 {
-    return evbuffer_get_length(bufferevent_get_output(t->bev));
+    return t->bev ? evbuffer_get_length(bufferevent_get_output(t->bev)) : 0;
 }
 
 /* Refuse what comes now: the rest of the input is dropped, and evhttp gets
@@ -344,6 +344,12 @@ static enum step guard_step(struct od_conn_track *t, struct evbuffer *src,
     }
     evbuffer_drain(src, evbuffer_get_length(src));
     return WAIT;
+}
+
+int od_guard_step(struct od_conn_track *t, struct evbuffer *src,
+                  struct evbuffer *dst)
+{
+    return guard_step(t, src, dst) == GO_ON;
 }
 
 /* Run the guard over t->pending; 1 when something went to evhttp.

@@ -179,6 +179,10 @@ void od_conn_maybe_free(struct od_conn_track *t);
 int od_guard_wrap(odapi_server *srv, struct od_conn_track *t,
                   struct bufferevent *bev);
 void od_guard_unwrap(struct od_conn_track *t);
+/* One step of the guard from src to dst, without a bufferevent (t->bev
+ * NULL; fuzz_guard): 1 when it did something and may do more. */
+int od_guard_step(struct od_conn_track *t, struct evbuffer *src,
+                  struct evbuffer *dst);
 /* Bytes evhttp has written to the connection that the client has not
  * read yet (in our buffers). */
 size_t od_guard_unsent(const struct od_conn_track *t);
