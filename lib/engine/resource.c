@@ -2007,7 +2007,7 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
             snprintf(msg, msgsize, "%s is required.", f->name);
             return -1;
         }
-        if (body_value(f, v, w, op == OP_PUT, msg, sizeof msg))
+        if (body_value(f, v, w, op == OP_PUT, msg, msgsize))
             return -1;
         j->nvals++;
     }
