@@ -92,8 +92,9 @@ typedef enum odapi_limit {
                                         that take JSON (all but uploads);
                                         never above ODAPI_LIMIT_MAX_BODY */
     ODAPI_LIMIT_MAX_OUTPUT = 15,     /* bytes of answers all clients
-                                        together have not read; above it no
-                                        request is taken up, and clients
+                                        together have not read; above it a
+                                        client with unread answers gets no
+                                        new request taken up, and clients
                                         that stopped reading are dropped */
     ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = 16, /* open connections from
                                         one address; 0 = a quarter of

@@ -123,12 +123,15 @@ static uint64_t body_cap(odapi_server *srv, const struct od_head *h)
 
 /* May the next head go to evhttp? Not while the one before is
  * unanswered (evhttp would dispatch it the moment the answer is written),
- * nor while all clients together leave lim_output bytes of answers unread
- * (until the sweep has dropped the ones that stopped reading). */
+ * nor, while all clients together leave lim_output bytes of answers
+ * unread, for a client that has some of them (until the sweep has dropped
+ * the ones that stopped reading). A client that reads what it is sent is
+ * never held for the others. */
 static int may_pass(const struct od_conn_track *t)
 {
     return t->g.passed == t->g.done &&
-           t->srv->unsent_total <= t->srv->lim_output;
+           (t->srv->unsent_total <= t->srv->lim_output ||
+            od_guard_unsent(t) == 0);
 }
 
 /* Find the empty line that ends the head, resuming where the last call
