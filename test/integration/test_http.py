@@ -639,11 +639,11 @@ def test_clients_that_stop_reading_are_dropped_over_the_total(spawn,
                 pass
             dropped += 1
             sel.unregister(key.fileobj)
-        if dropped >= 30:
+        if dropped >= 15:
             break
     for s in socks:
         s.close()
-    assert dropped >= 30, dropped
+    assert dropped >= 15, dropped   # without the limit: none for 30 s
     assert "stopped reading" in srv.stderr()
 
 
