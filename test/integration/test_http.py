@@ -711,3 +711,51 @@ def test_unfinished_headers_time_out_with_408(spawn, server_db):
     time.sleep(1.6)
     assert srv.request("GET", "securityperms", conn=c)[0] == 200
     c.close()
+
+
+def test_the_guard_over_tls(spawn, server_db, tmp_path):
+    """The guard works the same on a TLS bufferevent (odservice with a
+    certificate): pipelined requests, and a refused one."""
+    import shutil
+    import ssl
+    import subprocess
+    from test_service import AUTH as SVC_AUTH, webconfig, write_keys, \
+        DEV, CUST
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl CLI")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
+    cfg = tmp_path / "tls.xml"
+    cfg.write_bytes(webconfig(server_db, "Error", [
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>",
+        "<OdapiTlsCertificate>cert.pem</OdapiTlsCertificate>",
+        "<OdapiTlsKey>key.pem</OdapiTlsKey>"]))
+    srv = spawn("odservice", ["--config", str(cfg), "--port", "0",
+                              "--listen", "127.0.0.1"])
+    ctx = ssl.create_default_context(cafile=cert)
+
+    def tls_exchange(data, want):
+        raw = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        s = ctx.wrap_socket(raw, server_hostname="127.0.0.1")
+        s.sendall(data)
+        out = b""
+        while out.count(b"HTTP/1.1 ") < want or not out.endswith(b'"'):
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+        s.close()
+        return out
+    auth = b"Authorization: " + SVC_AUTH.encode() + b"\r\n"
+    out = tls_exchange(b"".join(
+        b"GET /api/v1/%s HTTP/1.1\r\nHost: x\r\n" % p + auth + b"\r\n"
+        for p in (b"securityperms", b"nope", b"securityperms/Bad")) +
+        b"GET /api/v1/ HTTP/1.1\r\nHost: x\r\nX: \x00\r\n\r\n", 4)
+    assert re.findall(rb"HTTP/1.1 (\d{3}) ", out) == \
+        [b"200", b"404", b"400", b"400"]
+    assert out.endswith(b'"Header values cannot contain control characters."')
