@@ -161,13 +161,14 @@ deps:
 
 # `make run`: everything from a fresh Debian 12 machine to a serving sandbox.
 run: deps
-	$(MAKE) run-built
+	$(MAKE) --no-print-directory run-built
 run-built: all
 	./bin/odlocal $(RUN_ARGS)
 
-# `make check`: everything from a fresh machine to a full test run.
+# `make check`: everything from a fresh machine to a full test run; with
+# --no-print-directory its last line is test/run.sh's "check: ..." line.
 check: deps
-	$(MAKE) check-built
+	$(MAKE) --no-print-directory check-built
 check-built: all $(UNIT_BINS) $(TEST_HELPERS) fuzz
 	sh test/run.sh
 

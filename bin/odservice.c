@@ -37,6 +37,7 @@
 #define UNIT "odservice.service"
 #define SERVICE_USER "odapi"
 #define LOG_DIR "/var/log/odapi"
+#define STATE_DIR "/var/lib/odservice"
 #define MAX_LISTEN 8
 
 
@@ -73,10 +74,17 @@ static void usage(FILE *f)
 "      --events-ca FILE    CA certificates for https webhook endpoints\n"
 "                          (default: the system's)\n"
 "      --event-timeout MS  longest wait for a webhook receiver (default 10000)\n"
+"      --state-dir DIR     keep the events state in DIR (default\n"
+"                          $STATE_DIRECTORY, else " STATE_DIR "); one\n"
+"                          odservice per DIR fires\n"
+"      --state-db NAME     keep it in the database NAME of the same server\n"
+"                          instead (shared by several odservice)\n"
+"      --init-state-db     create that database and its table, then exit\n"
 "  -f, --foreground        also write log lines to stderr (the default when\n"
 "                          stderr is a terminal)\n"
-"      --check-config      read the configuration, check the database, print\n"
-"                          one line, exit\n"
+"      --check-config      read the configuration, check the database (its\n"
+"                          Open Dental version, what it lacks, privileges),\n"
+"                          print the findings, exit\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
 "  -V, --version           version\n"
@@ -112,6 +120,7 @@ struct opts {
     const char *workstation, *events_ca; /* Database Events */
     long event_timeout;
     int no_events;
+    const char *state_dir, *state_db; /* Database Events' own state */
 };
 
 
@@ -304,6 +313,7 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
     if (o->log_file)
         odapi_config_set_log_file(cfg, o->log_file);
     odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
+    odapi_config_set_events_state(cfg, o->state_dir, o->state_db);
     if (o->event_timeout > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
                                o->event_timeout);
@@ -370,28 +380,55 @@ static int start_server(odapi_config *cfg, struct reload *r,
 
 /* ---- --check-config ------------------------------------------------------ */
 
-static char check_line[1024];
+/* What odapi_server_prepare_database says about the database: the "ready"
+ * line, then one line per finding (its Open Dental version, what it lacks
+ * and which routes that changes, the user's privileges, tables without
+ * transactions); errors are problems that stop the service working. */
+struct check_out {
+    char ready[1024];
+    char *lines; /* "  line\n"... */
+    size_t len;
+    int errors;
+};
 
 static void check_log(void *arg, odapi_log_level level, const char *message)
 {
-    (void)arg;
-    (void)level;
-    if (message && strncmp(message, "database ", 9) == 0 &&
-        strstr(message, "DataBaseVersion"))
-        snprintf(check_line, sizeof check_line, "%s", message);
+    struct check_out *o = arg;
+    size_t n;
+    char *p;
+    if (!message)
+        return;
+    if (strncmp(message, "database ", 9) == 0 &&
+        strstr(message, "DataBaseVersion")) {
+        snprintf(o->ready, sizeof o->ready, "%s", message);
+        return;
+    }
+    if (level == ODAPI_LOG_ERROR)
+        o->errors++;
+    n = strlen(message);
+    if (!(p = realloc(o->lines, o->len + n + 4)))
+        return;
+    o->lines = p;
+    memcpy(p + o->len, "  ", 2);
+    memcpy(p + o->len + 2, message, n);
+    p[o->len + 2 + n] = '\n';
+    o->len += n + 3;
+    p[o->len] = '\0';
 }
 
 static int check_config(const struct opts *o)
 {
-    char err[1024], *p;
+    char err[1024], ev[600], *p;
     int code = 0, rc;
     odapi_server *srv;
+    struct check_out out;
     odapi_config *cfg = make_config(o, 0, err, sizeof err, &code);
     if (!cfg) {
         printf("odservice: %s\n", err);
         return code;
     }
-    odapi_config_set_log(cfg, check_log, NULL, ODAPI_LOG_INFO);
+    memset(&out, 0, sizeof out);
+    odapi_config_set_log(cfg, check_log, &out, ODAPI_LOG_INFO);
     rc = odapi_server_new(cfg, NULL, &srv);
     odapi_config_free(cfg);
     if (rc != ODAPI_OK) {
@@ -404,11 +441,51 @@ static int check_config(const struct opts *o)
         code = cli_exit_code(rc);
     } else {
         /* "database X[ at Y] ready, DataBaseVersion Z" */
-        if ((p = strstr(check_line, " ready,")))
+        if ((p = strstr(out.ready, " ready,")))
             memmove(p, p + 6, strlen(p + 6) + 1);
-        printf("configuration OK: %s: %s\n", o->config,
-               check_line[0] ? check_line : "database ready");
+        odapi_server_check_events(srv, ev, sizeof ev);
+        printf("%s: %s: %s; Database Events: %s\n",
+               out.errors ? "configuration has problems" : "configuration OK",
+               o->config, out.ready[0] ? out.ready : "database ready", ev);
+        if (out.errors)
+            code = EXIT_DB;
     }
+    if (out.lines)
+        fputs(out.lines, stdout);
+    free(out.lines);
+    odapi_server_free(srv);
+    odapi_global_cleanup();
+    return code;
+}
+
+/* ---- --init-state-db ------------------------------------------------------ */
+
+/* Create the events state database (--state-db): the one thing odservice
+ * ever creates on the database server, and only when asked. */
+static int init_state_db(const struct opts *o)
+{
+    char err[1024];
+    int code = 0, rc;
+    odapi_server *srv;
+    odapi_config *cfg;
+    if (!o->state_db) {
+        fprintf(stderr, "odservice: --init-state-db needs --state-db NAME\n");
+        return EXIT_USAGE;
+    }
+    if (!(cfg = make_config(o, 0, err, sizeof err, &code))) {
+        printf("odservice: %s\n", err);
+        return code;
+    }
+    rc = odapi_server_new(cfg, NULL, &srv);
+    odapi_config_free(cfg);
+    if (rc != ODAPI_OK) {
+        printf("odservice: %s\n", odapi_strerror(rc));
+        return EXIT_OTHER;
+    }
+    rc = odapi_server_init_events_state(srv);
+    printf("%s: %s\n", rc == ODAPI_OK ? "odservice" : "odservice: error",
+           odapi_server_errmsg(srv));
+    code = rc == ODAPI_OK ? 0 : cli_exit_code(rc);
     odapi_server_free(srv);
     odapi_global_cleanup();
     return code;
@@ -572,9 +649,12 @@ int main(int argc, char **argv)
         {"no-events", no_argument, NULL, 9},
         {"events-ca", required_argument, NULL, 10},
         {"event-timeout", required_argument, NULL, 11},
-        {"max-per-address", required_argument, NULL, 12},
-        {"header-timeout", required_argument, NULL, 13},
-        {"max-output", required_argument, NULL, 14},
+        {"state-dir", required_argument, NULL, 12},
+        {"state-db", required_argument, NULL, 13},
+        {"init-state-db", no_argument, NULL, 14},
+        {"max-per-address", required_argument, NULL, 15},
+        {"header-timeout", required_argument, NULL, 16},
+        {"max-output", required_argument, NULL, 17},
         {"foreground", no_argument, NULL, 'f'},
         {"check-config", no_argument, NULL, 7},
         {"quiet", no_argument, NULL, 'q'},
@@ -586,7 +666,7 @@ int main(int argc, char **argv)
     odapi_config *cur = NULL;
     odapi_server *srv = NULL;
     char err[1024];
-    int c, rc, code = 0, check = 0, foreground = 0;
+    int c, rc, code = 0, check = 0, foreground = 0, init_state = 0;
     sigset_t sigs;
 
     memset(&o, 0, sizeof o);
@@ -634,15 +714,18 @@ int main(int argc, char **argv)
             if (cli_parse_long(optarg, 1, 3600000, &o.event_timeout))
                 goto bad_number;
             break;
-        case 12:
+        case 12: o.state_dir = optarg; break;
+        case 13: o.state_db = optarg; break;
+        case 14: init_state = 1; break;
+        case 15:
             if (cli_parse_long(optarg, 1, 1000000, &o.per_address))
                 goto bad_number;
             break;
-        case 13:
+        case 16:
             if (cli_parse_long(optarg, 1, 3600, &o.header_timeout))
                 goto bad_number;
             break;
-        case 14:
+        case 17:
             if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_output))
                 goto bad_number;
             break;
@@ -670,6 +753,11 @@ int main(int argc, char **argv)
                         "uninstall, start, stop, status; see --help)\n", cmd);
         return EXIT_USAGE;
     }
+    /* systemd's StateDirectory= says where (docs/service.md) */
+    if (!o.state_dir && !(o.state_dir = getenv("STATE_DIRECTORY")))
+        o.state_dir = STATE_DIR;
+    if (init_state)
+        return init_state_db(&o);
     if (check)
         return check_config(&o);
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh - every test of `make check`: the unit tests (cmocka), the
 # examples, and the integration tests (pytest) against a throwaway MariaDB
-# server started here and against the embedded server. Prints one closing
-# line "check: N passed, N failed".
+# server started here and against the embedded server. Prints the skipped
+# tests grouped by reason, then one closing line
+# "check: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -11,6 +12,7 @@ log=$tmp/log
 mkdir -p "$log"
 passed=0
 failed=0
+skipped=0
 failures=""
 
 cleanup() {
@@ -22,18 +24,27 @@ trap cleanup EXIT INT TERM
 echo "== starting a throwaway MariaDB server"
 if ! sock=$(sh test/harness/mariadb.sh start "$tmp/mariadb"); then
     echo "check: cannot start the test MariaDB server" >&2
-    echo "check: 0 passed, 1 failed"
+    echo "check: 0 passed, 1 failed, 0 skipped"
     exit 1
 fi
 export ODAPI_TEST_SOCKET="$sock"
 export ODAPI_TEST_TMP="$tmp"
 export ODAPI_TOP="$top"
 
-# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...".
+# cmocka prints "[  PASSED  ] N test(s).", "[  FAILED  ] N test(s)..."
+# and "[  SKIPPED ] N test(s)...".
 count_cmocka() {
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
-    echo "${p:-0} ${f:-0}"
+    s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
+    echo "${p:-0} ${f:-0} ${s:-0}"
+}
+
+# A cmocka skip() carries no reason: the test prints "skip: REASON" first.
+# One "name<TAB>reason" line per skipped unit test, for harness/skips.py.
+note_cmocka_skips() { # name output-file
+    why=$(sed -n 's/^skip: //p' "$2" | head -1)
+    printf '%s\t%s\n' "$1" "${why:-cmocka skip() without a reason}" >>"$log/skips.tsv"
 }
 
 echo "== unit tests"
@@ -42,16 +53,18 @@ for t in build/test/test_*; do
     name=$(basename "$t")
     if "$t" >"$log/$name.out" 2>&1; then rc=0; else rc=$?; fi
     set -- $(count_cmocka "$log/$name.out")
-    p=$1 f=$2
+    p=$1 f=$2 s=$3
     if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
     passed=$((passed + p))
     failed=$((failed + f))
+    skipped=$((skipped + s))
+    [ "$s" != 0 ] && note_cmocka_skips "$name" "$log/$name.out"
     if [ "$f" != 0 ]; then
         failures="$failures $name"
         echo "FAIL $name ($p passed, $f failed)"
         tail -40 "$log/$name.out"
     else
-        echo "ok   $name ($p passed)"
+        if [ "$s" = 0 ]; then echo "ok   $name ($p passed)"; else echo "ok   $name ($p passed, $s skipped)"; fi
     fi
 done
 
@@ -102,8 +115,15 @@ bad=$((f + e))
 if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
 passed=$((passed + p - f - e - s))
 failed=$((failed + bad))
+skipped=$((skipped + s))
 [ "$bad" != 0 ] && failures="$failures integration"
 
+# Every skip is shown with its reason: a skip may only mean "cannot apply
+# here" (docs/testing.md), never "a program is missing".
+if [ "$skipped" != 0 ]; then
+    echo "== skipped tests, by reason"
+    $PY test/harness/skips.py "$log/junit.xml" "$log/skips.tsv"
+fi
 [ -n "$failures" ] && echo "failed:$failures"
-echo "check: $passed passed, $failed failed"
+echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

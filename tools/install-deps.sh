@@ -1,26 +1,53 @@
 #!/bin/sh
-# install-deps.sh: install the Debian 12 packages that building, running and
-# testing libodapi need. Does nothing when they are all present.
+# install-deps.sh: install the Debian 12 packages that building, running,
+# testing (`make check`), benchmarking (`make bench`) and reading the man
+# pages of libodapi need. Says nothing and changes nothing when they are
+# all present; otherwise installs the missing ones with apt-get
+# --no-install-recommends, as root or through sudo.
+#
+# Each package is named for what uses it, so that `make check` never skips
+# a test for want of a program: a test that cannot find one fails instead.
 set -eu
-pkgs="make gcc pkg-config libevent-dev libmariadb-dev libmariadbd-dev
-libjansson-dev libexpat1-dev libssl-dev libcmocka-dev mariadb-server
-mariadb-client wrk python3 python3-pytest curl openssl ca-certificates
-procps iproute2 libssh2-1-dev openssh-server valgrind clang libclang-rt-14-dev"
+
+# build: the library, the programs, the examples, the unit tests
+build="make gcc pkg-config libc6-dev binutils
+libevent-dev libjansson-dev libexpat1-dev libssl-dev libssh2-1-dev
+libmariadb-dev libmariadbd-dev libcmocka-dev"
+# `pkg-config --static --libs odapi` (test/abi/install.sh): Debian 12's
+# libssh2.pc names -lgpg-error in Libs.private (docs/api.md, "Linking")
+static="libgpg-error-dev zlib1g-dev"
+# make check: the test server and client, pytest, and the programs the
+# tests call (test/abi, test/examples, test/integration, test/unit)
+check="mariadb-server mariadb-client python3 python3-pytest
+g++ curl openssl ca-certificates man-db groff-base
+openssh-server openssh-client passwd
+valgrind systemd logrotate clang libclang-rt-dev"
+# make bench: the load generator (plus the MariaDB server above)
+bench="wrk"
+
+# `make check CC=clang` (make hands CC to this script): clang++ for the
+# headers test, and compiler-rt for SANITIZE=... (only a Recommends of clang)
+case "${CC:-}" in *clang*) build="$build clang libclang-rt-dev" ;; esac
+
+pkgs="$build $static $check $bench"
 missing=
 for p in $pkgs; do
     s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     case "$s" in *" installed") ;; *) missing="$missing $p" ;; esac
 done
 [ -z "$missing" ] && exit 0
-echo "install-deps: installing:$missing" >&2
+
 sudo=
 if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1; then sudo=sudo; else
-        echo "install-deps: need root to run: apt-get install$missing" >&2
+        echo "install-deps: need root to run: apt-get install --no-install-recommends$missing" >&2
         exit 1
     fi
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+echo "install-deps: installing:$missing" >&2
+# env, not export: sudo resets the environment
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends $missing >/dev/null

@@ -197,6 +197,15 @@ int odapi_config_set_log_file(odapi_config *cfg, const char *path);
  * API leaves it off. */
 int odapi_config_set_events(odapi_config *cfg, int enabled,
                             const char *workstation, const char *ca_file);
+/* Where Database Events keep their own state (delivery leases, attempts,
+ * the last error, each subscription's developer and HMAC secret), never in
+ * the practice database: dir, a folder of this machine (made if missing;
+ * one process per folder fires), or database, a database of its own on the
+ * same server (made only by odapi_server_init_events_state(); several
+ * instances may share it). database wins when both are given; NULL or ""
+ * for both: no state, and events cannot fire. */
+int odapi_config_set_events_state(odapi_config *cfg, const char *dir,
+                                  const char *database);
 
 /* ------------------------------------------------------------------------ */
 /* Server                                                                    */
@@ -216,6 +225,19 @@ int odapi_server_start(odapi_server *srv);
  * database, check the schema), then close it, without serving: for set-up
  * and for checking a configuration. */
 int odapi_server_prepare_database(odapi_server *srv);
+
+/* Create the events state database of odapi_config_set_events_state()
+ * and its table when absent (CREATE DATABASE and CREATE TABLE IF NOT
+ * EXISTS): the only thing libodapi creates on a server it does not own,
+ * and only when this is called. odapi_server_errmsg() says what was done
+ * or why not. Not on a started server. */
+int odapi_server_init_events_state(odapi_server *srv);
+
+/* Whether Database Events can fire, and why not: ODAPI_OK when they fire
+ * (or would, on a server not started yet: checked now without changing
+ * anything) or are off; otherwise an error. why gets one sentence either
+ * way. */
+int odapi_server_check_events(odapi_server *srv, char *why, size_t len);
 
 /* Run the server's own event loop until the server stops (SIGINT and
  * SIGTERM stop it gracefully when odapi_server_handle_signals() was

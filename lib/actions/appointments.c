@@ -5,6 +5,7 @@
  * row; the reply is sent from the completion on the loop thread. The
  * choices the spec leaves open are in docs/resources.md. */
 #include "engine/resource-internal.h"
+#include "db/catalog-internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -83,50 +84,75 @@ static int lock_appt(struct od_conn *c, struct ajob *j, long long *out)
     return rc == 1 ? 0 : -1;
 }
 
+/* The break's completed D9986/D9987 (j->code): today, for the
+ * appointment's provider and clinic, its fee as a procedurelogs POST
+ * would choose it; its securitylog row. */
+static int break_fee(struct od_conn *c, struct ajob *j, long long patnum)
+{
+    struct od_prm p[2] = {OD_PS(j->code), OD_PI(j->apt)};
+    long long n = 0, procnum[1];
+    if (od_exec(c,
+                "INSERT INTO procedurelog (PatNum, AptNum, ProcDate, "
+                "ProcFee, ProcStatus, ProvNum, ClinicNum, CodeNum, "
+                "DateEntryC, DateTP, UnitQty, SecDateEntry, DateComplete) "
+                "SELECT a.PatNum, 0, CURDATE(), COALESCE((SELECT f.Amount "
+                "FROM fee f WHERE f.CodeNum = pc.CodeNum AND f.FeeSched = "
+                "COALESCE(NULLIF(pa.FeeSched, 0), (SELECT FeeSched FROM "
+                "provider WHERE ProvNum = a.ProvNum)) AND f.ClinicNum IN "
+                "(0, a.ClinicNum) AND f.ProvNum IN (0, a.ProvNum) ORDER BY "
+                "f.ClinicNum DESC, f.ProvNum DESC, f.FeeNum LIMIT 1), 0), "
+                "2, a.ProvNum, a.ClinicNum, pc.CodeNum, CURDATE(), "
+                "CURDATE(), 1, NOW(), CURDATE() FROM appointment a JOIN "
+                "patient pa ON pa.PatNum = a.PatNum JOIN procedurecode pc "
+                "ON pc.ProcCode = ? WHERE a.AptNum = ? ORDER BY pc.CodeNum "
+                "LIMIT 1",
+                p, 2, &n, NULL))
+        return -1;
+    if (n == 0)
+        return 0; /* the code went away since the check: no fee */
+    if (od_query_ll(c, "SELECT LAST_INSERT_ID()", NULL, 0, 1, procnum) != 1)
+        return -1;
+    return od_securitylog(c, PERM_PROC_COMPL_CREATE, j->developer, "Created",
+                          procnum[0], patnum);
+}
+
 static int do_break(struct od_conn *c, struct ajob *j)
 {
-    long long a[4], n = 0, procnum[1];
+    long long a[4], code[1];
     struct od_prm p[2];
+    int rc;
     if (lock_appt(c, j, a))
         return -1;
     if (a[0] != 1) {
         afail(j, 400, "Only Scheduled appointments can be broken.");
         return -1;
     }
+    /* Every refusal before the first write: tables without transactions
+     * (MyISAM) keep what was written before a ROLLBACK. */
     if (j->code) {
         p[0] = OD_PS(j->code);
-        p[1] = OD_PI(j->apt);
-        /* a completed D9986/D9987 today, for the appointment's provider
-         * and clinic, its fee as a procedurelogs POST would choose it */
-        if (od_exec(c,
-                    "INSERT INTO procedurelog (PatNum, AptNum, ProcDate, "
-                    "ProcFee, ProcStatus, ProvNum, ClinicNum, CodeNum, "
-                    "DateEntryC, DateTP, UnitQty, SecDateEntry, DateComplete) "
-                    "SELECT a.PatNum, 0, CURDATE(), COALESCE((SELECT f.Amount "
-                    "FROM fee f WHERE f.CodeNum = pc.CodeNum AND f.FeeSched = "
-                    "COALESCE(NULLIF(pa.FeeSched, 0), (SELECT FeeSched FROM "
-                    "provider WHERE ProvNum = a.ProvNum)) AND f.ClinicNum IN "
-                    "(0, a.ClinicNum) AND f.ProvNum IN (0, a.ProvNum) ORDER BY "
-                    "f.ClinicNum DESC, f.ProvNum DESC, f.FeeNum LIMIT 1), 0), "
-                    "2, a.ProvNum, a.ClinicNum, pc.CodeNum, CURDATE(), "
-                    "CURDATE(), 1, NOW(), CURDATE() FROM appointment a JOIN "
-                    "patient pa ON pa.PatNum = a.PatNum JOIN procedurecode pc "
-                    "ON pc.ProcCode = ? WHERE a.AptNum = ? ORDER BY pc.CodeNum "
-                    "LIMIT 1",
-                    p, 2, &n, NULL))
+        rc = od_query_ll(c, "SELECT CodeNum FROM procedurecode WHERE "
+                            "ProcCode = ? LIMIT 1", p, 1, 1, code);
+        if (rc < 0)
             return -1;
-        if (n == 0) {
+        if (rc == 0) {
             afail(j, 400, strcmp(j->code, "D9986") == 0
                               ? "Procedure code D9986 is not in the database."
                               : "Procedure code D9987 is not in the database.");
             return -1;
         }
-        if (od_query_ll(c, "SELECT LAST_INSERT_ID()", NULL, 0, 1, procnum) !=
-                1 ||
-            od_securitylog(c, PERM_PROC_COMPL_CREATE, j->developer, "Created",
-                           procnum[0], a[1]))
-            return -1;
     }
+    /* The writes in the order that leaves the least harm if the process
+     * or the server stops between two of them on MyISAM
+     * (docs/database.md): the appointment is broken first (a retry is
+     * then refused, so nothing is written twice), then the commlog notes
+     * it, and the fee comes last (never a charge for an appointment that
+     * still looks scheduled). */
+    p[0] = OD_PI(j->unsched ? 3 : 5); /* UnschedList : Broken */
+    p[1] = OD_PI(j->apt);
+    if (od_exec(c, "UPDATE appointment SET AptStatus = ? WHERE AptNum = ?", p,
+                2, NULL, NULL))
+        return -1;
     /* the office's "make a commlog when an appointment is broken" */
     p[0] = OD_PI(j->apt);
     if (od_exec(c,
@@ -141,20 +167,40 @@ static int do_break(struct od_conn *c, struct ajob *j)
                 "PrefName = 'BrokenApptCommLog' AND ValueString = '1')",
                 p, 1, NULL, NULL))
         return -1;
-    p[0] = OD_PI(j->unsched ? 3 : 5); /* UnschedList : Broken */
-    p[1] = OD_PI(j->apt);
-    if (od_exec(c, "UPDATE appointment SET AptStatus = ? WHERE AptNum = ?", p,
-                2, NULL, NULL))
+    if (j->code && break_fee(c, j, a[1]))
         return -1;
     return od_securitylog(c, PERM_APPOINTMENT_EDIT, j->developer, "Updated",
                           j->apt, a[1]);
+}
+
+/* The note appended to the appointment's ("\r\n" between) must fit its
+ * column whole: MariaDB would cut it (non-strict) rather than refuse. */
+static int note_fits(struct od_conn *c, struct ajob *j)
+{
+    const struct od_column *col =
+        od_catalog_column(od_db_catalog(c->db), "appointment", "Note");
+    struct od_prm p[1] = {OD_PI(j->apt)};
+    long long have[2], chars, bytes;
+    if (od_query_ll(c, "SELECT CHAR_LENGTH(Note), LENGTH(Note) FROM "
+                       "appointment WHERE AptNum = ?", p, 1, 2, have) < 0)
+        return -1;
+    od_column_measure(col, j->note, strlen(j->note), &chars, &bytes);
+    if (have[0] > 0) {
+        chars += have[0] + 2;
+        bytes += have[1] + 2;
+    }
+    if (!od_column_room(col, chars, bytes)) {
+        afail(j, 400, "Note is too long.");
+        return -1;
+    }
+    return 0;
 }
 
 static int do_note(struct od_conn *c, struct ajob *j)
 {
     long long a[4];
     struct od_prm p[3];
-    if (lock_appt(c, j, a))
+    if (lock_appt(c, j, a) || note_fits(c, j))
         return -1;
     p[0] = OD_PS(j->note);
     p[1] = OD_PS(j->note);
@@ -666,6 +712,7 @@ static void h_note(odapi_request *req, void *arg)
     struct ajob *j = ajob_new(req, A_NOTE);
     json_t *body, *v;
     const char *msg = NULL;
+    char text_msg[128];
     (void)arg;
     if (!j)
         return;
@@ -679,8 +726,10 @@ static void h_note(odapi_request *req, void *arg)
         msg = "Note is required.";
     else if (!json_is_string(v))
         msg = "Note is invalid.";
-    else if (json_string_length(v) > 65535)
-        msg = "Note is too long.";
+    else if (od_text_check(od_db_catalog(req->srv->db), "appointment",
+                           "Note", "Note", json_string_value(v), text_msg,
+                           sizeof text_msg))
+        msg = text_msg;
     else if (!(j->note = strdup(json_string_value(v))))
         msg = "Out of memory.";
     json_decref(body);

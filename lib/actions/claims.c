@@ -7,6 +7,7 @@
  * only. Field order is the spec's; lower-case names are derived, read-only
  * companions. Choices the spec leaves open are in docs/resources.md. */
 #include "engine/resource-internal.h"
+#include "db/catalog-internal.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -43,12 +44,12 @@ static const struct od_field claimpayment_fields[] = {
     RO("CheckDate", OD_W_DATE),
     /* "300", "1500.99": a string, shortest form (the spec's example) */
     {"CheckAmt", NULL, OD_W_MONEY_RAW, NULL, 0, NULL, 0, 0, NULL},
-    TXT("CheckNum", 25),
-    TXT("BankBranch", 25),
-    TXT("Note", 255),
+    TXT("CheckNum", 0),
+    TXT("BankBranch", 0),
+    TXT("Note", 0),
     RO("ClinicNum", OD_W_INT),
     RO("DepositNum", OD_W_INT),
-    TXT("CarrierName", 255),
+    TXT("CarrierName", 0),
     RO("DateIssued", OD_W_DATE),
     RO("IsPartial", OD_W_BOOL),
     FKEY("PayType", FK_DEF(32)),
@@ -704,18 +705,12 @@ static int member_date(json_t *body, const char *name, int required,
     return 0;
 }
 
-/* Characters of a UTF-8 string. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* A text member (NULL when absent): 0, or -1 with msg. */
-static int member_text(json_t *body, const char *name, int maxlen,
-                       char **out, char *msg, size_t msgsize)
+/* A text member (NULL when absent) for claimpayment's column of that
+ * name: 0, or -1 with msg (too long or not storable there: the one
+ * check every write of text makes, od_text_check). */
+static int member_text(const struct od_catalog *cat, json_t *body,
+                       const char *name, char **out, char *msg,
+                       size_t msgsize)
 {
     json_t *v = json_object_get(body, name);
     if (!v || json_is_null(v))
@@ -724,10 +719,9 @@ static int member_text(json_t *body, const char *name, int maxlen,
         snprintf(msg, msgsize, "%s is invalid.", name);
         return -1;
     }
-    if (utf8_chars(json_string_value(v)) > (size_t)maxlen) {
-        snprintf(msg, msgsize, "%s is too long.", name);
+    if (od_text_check(cat, "claimpayment", name, name, json_string_value(v),
+                      msg, msgsize))
         return -1;
-    }
     if (!(*out = strdup(json_string_value(v)))) {
         snprintf(msg, msgsize, "Out of memory.");
         return -1;
@@ -836,6 +830,7 @@ invalid:
 
 static void pay_post(odapi_request *req, int batch)
 {
+    const struct od_catalog *cat = od_db_catalog(req->srv->db);
     struct cjob *j;
     json_t *body, *v;
     char msg[128];
@@ -879,11 +874,11 @@ static void pay_post(odapi_request *req, int batch)
     }
     if (member_date(body, "CheckDate", 0, j->date1, msg, sizeof msg) ||
         member_date(body, "DateIssued", 0, j->date2, msg, sizeof msg) ||
-        member_text(body, "CheckNum", 25, &j->checknum, msg, sizeof msg) ||
-        member_text(body, "BankBranch", 25, &j->bankbranch, msg,
+        member_text(cat, body, "CheckNum", &j->checknum, msg, sizeof msg) ||
+        member_text(cat, body, "BankBranch", &j->bankbranch, msg,
                     sizeof msg) ||
-        member_text(body, "Note", 255, &j->note, msg, sizeof msg) ||
-        member_text(body, "CarrierName", 255, &j->carriername, msg,
+        member_text(cat, body, "Note", &j->note, msg, sizeof msg) ||
+        member_text(cat, body, "CarrierName", &j->carriername, msg,
                     sizeof msg) ||
         (j->has_clinic = member_int(body, "ClinicNum", &j->clinic, msg,
                                     sizeof msg)) < 0 ||

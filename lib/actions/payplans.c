@@ -340,7 +340,13 @@ static int do_close(struct od_conn *c, struct pjob *j)
         pfail(j, 400, "PayPlan is already closed.");
         return -1;
     }
-    if (od_exec(
+    /* Closed first: stopped half-way on MyISAM (docs/database.md), a
+     * retry is refused rather than charging the close-out twice; the
+     * close-out charge is written before the future debits it replaces
+     * are deleted, so no amount is ever lost. */
+    if (od_exec(c, "UPDATE payplan SET IsClosed = 1 WHERE PayPlanNum = ?", k, 1,
+                NULL, NULL) ||
+        od_exec(
             c,
             "INSERT INTO payplancharge (PayPlanNum, Guarantor, PatNum, "
             "ChargeDate, Principal, Interest, Note, ProvNum, ClinicNum, "
@@ -366,9 +372,7 @@ static int do_close(struct od_conn *c, struct pjob *j)
         od_exec(c,
                 "DELETE FROM payplancharge WHERE PayPlanNum = ? AND "
                 "ChargeType = 0 AND ChargeDate > CURDATE()",
-                k, 1, NULL, NULL) ||
-        od_exec(c, "UPDATE payplan SET IsClosed = 1 WHERE PayPlanNum = ?", k, 1,
-                NULL, NULL))
+                k, 1, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_PAYPLAN_EDIT, j->developer, "Updated",
                           j->plan, a[1]);

@@ -9,6 +9,7 @@
  * (ProcNum). Each write runs in one transaction on a worker and adds one
  * securitylog row. Choices the spec leaves open are in docs/resources.md. */
 #include "engine/resource-internal.h"
+#include "db/catalog-internal.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -378,17 +379,68 @@ static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
 
 /* ---- PUT /procedurelogs/{ProcNum}/GroupNote ------------------------------ */
 
+/* doAppendNote: the newest note, a line break, then the new text, into
+ * *out (malloc'd); it must fit procnote.Note whole (MariaDB would cut it
+ * rather than refuse). 0, or -1 (a 400 set, or a database error). */
+static int appended_note(struct od_conn *c, struct gjob *j, char **out)
+{
+    const struct od_column *col =
+        od_catalog_column(od_db_catalog(c->db), "procnote", "Note");
+    MYSQL_STMT *st;
+    MYSQL_BIND pb, rb;
+    unsigned long olen = 0;
+    my_bool onul = 0;
+    long long k = j->key, chars, bytes;
+    char *text;
+    int rc;
+    st = od_conn_stmt(c, "SELECT Note FROM procnote WHERE ProcNum = ? "
+                         "ORDER BY EntryDateTime DESC, ProcNoteNum DESC "
+                         "LIMIT 1");
+    if (!st || !(text = malloc(NOTE_MAX * 4 + 3 + strlen(j->note))))
+        return -1;
+    memset(&pb, 0, sizeof pb);
+    pb.buffer_type = MYSQL_TYPE_LONGLONG;
+    pb.buffer = &k;
+    memset(&rb, 0, sizeof rb);
+    rb.buffer_type = MYSQL_TYPE_STRING;
+    rb.buffer = text;
+    rb.buffer_length = NOTE_MAX * 4;
+    rb.length = &olen;
+    rb.is_null = &onul;
+    if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, &rb)) {
+        free(text);
+        return od_stmt_failed(c, st);
+    }
+    rc = mysql_stmt_fetch(st);
+    mysql_stmt_free_result(st);
+    if (rc == 0 && !onul && olen > 0) {
+        text[olen] = '\0';
+        strcat(text, "\r\n");
+    } else if (rc == 0 || rc == MYSQL_NO_DATA) {
+        text[0] = '\0';
+    } else {
+        free(text);
+        return od_stmt_failed(c, st);
+    }
+    strcat(text, j->note);
+    od_column_measure(col, text, strlen(text), &chars, &bytes);
+    if (!od_column_room(col, chars, bytes) ||
+        (!col && strlen(text) > NOTE_MAX)) {
+        free(text);
+        gfail(j, 400, "Note is too long.");
+        return -1;
+    }
+    *out = text;
+    return 0;
+}
+
 static int do_put(struct od_conn *c, struct gjob *j)
 {
     struct procs_seen s;
     struct od_prm p[4];
     long long pat;
     char *text = NULL;
-    MYSQL_STMT *st;
-    MYSQL_BIND pb, rb;
-    unsigned long olen = 0;
-    my_bool onul = 0;
-    long long k = j->key;
     int rc;
     if ((rc = lock_group(c, j, &pat)) != 1)
         return -1;
@@ -396,7 +448,10 @@ static int do_put(struct od_conn *c, struct gjob *j)
         gfail(j, 400, "The GroupNote is not for this patient.");
         return -1;
     }
-    if ((j->has_procs && check_procs(c, j, &s)) || check_prov(c, j))
+    /* every refusal before the first write (MyISAM keeps what was
+     * written before a ROLLBACK) */
+    if ((j->has_procs && check_procs(c, j, &s)) || check_prov(c, j) ||
+        (j->append && appended_note(c, j, &text)))
         return -1;
     if (j->has_procs) {
         p[0] = OD_PS(s.date);
@@ -406,58 +461,19 @@ static int do_put(struct od_conn *c, struct gjob *j)
                     "UPDATE procedurelog SET ProcDate = ?, ClinicNum = ? "
                     "WHERE ProcNum = ?",
                     p, 3, NULL, NULL))
-            return -1;
+            goto fail;
         p[0] = OD_PI(j->key);
         if (od_exec(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", p, 1,
                     NULL, NULL) ||
             add_items(c, j, j->key))
-            return -1;
+            goto fail;
     }
     if (j->has_prov) {
         p[0] = OD_PI(j->provnum);
         p[1] = OD_PI(j->key);
         if (od_exec(c, "UPDATE procedurelog SET ProvNum = ? WHERE ProcNum = ?",
                     p, 2, NULL, NULL))
-            return -1;
-    }
-    if (j->append) {
-        /* the newest note, then a line break, then the new text */
-        st = od_conn_stmt(c, "SELECT Note FROM procnote WHERE ProcNum = ? "
-                             "ORDER BY EntryDateTime DESC, ProcNoteNum DESC "
-                             "LIMIT 1");
-        if (!st || !(text = malloc(NOTE_MAX * 4 + 3 + strlen(j->note))))
-            return -1;
-        memset(&pb, 0, sizeof pb);
-        pb.buffer_type = MYSQL_TYPE_LONGLONG;
-        pb.buffer = &k;
-        memset(&rb, 0, sizeof rb);
-        rb.buffer_type = MYSQL_TYPE_STRING;
-        rb.buffer = text;
-        rb.buffer_length = NOTE_MAX * 4;
-        rb.length = &olen;
-        rb.is_null = &onul;
-        if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
-            mysql_stmt_bind_result(st, &rb)) {
-            free(text);
-            return od_stmt_failed(c, st);
-        }
-        rc = mysql_stmt_fetch(st);
-        mysql_stmt_free_result(st);
-        if (rc == 0 && !onul && olen > 0) {
-            text[olen] = '\0';
-            strcat(text, "\r\n");
-        } else if (rc == 0 || rc == MYSQL_NO_DATA) {
-            text[0] = '\0';
-        } else {
-            free(text);
-            return od_stmt_failed(c, st);
-        }
-        strcat(text, j->note);
-        if (strlen(text) > NOTE_MAX) { /* the column's bytes */
-            free(text);
-            gfail(j, 400, "Note is too long.");
-            return -1;
-        }
+            goto fail;
     }
     rc = add_note(c, j, j->key, text ? text : j->note);
     free(text);
@@ -471,6 +487,9 @@ static int do_put(struct od_conn *c, struct gjob *j)
         return -1;
     return od_securitylog(c, PERM_PROC_EDIT, j->developer, "Updated", j->key,
                           j->patnum);
+fail:
+    free(text);
+    return -1;
 }
 
 /* ---- DELETE /procedurelogs/{ProcNum}/GroupNote ---------------------------- */
@@ -635,14 +654,6 @@ static json_t *body_object(odapi_request *req)
     return body;
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* A positive integer (a number or a string of digits): 1 given, 0 absent,
  * -1 with msg. */
 static int member_int(json_t *body, const char *name, long long *out,
@@ -687,8 +698,8 @@ static int member_bool(json_t *body, const char *name, int *out, char *msg,
 }
 
 /* Note: required, a string with something in it (a new procnote). */
-static int member_note(json_t *body, struct gjob *j, char *msg,
-                       size_t msgsize)
+static int member_note(const struct od_catalog *cat, json_t *body,
+                       struct gjob *j, char *msg, size_t msgsize)
 {
     json_t *v = json_object_get(body, "Note");
     const char *s;
@@ -705,7 +716,9 @@ static int member_note(json_t *body, struct gjob *j, char *msg,
         snprintf(msg, msgsize, "Note is required.");
         return -1;
     }
-    if (utf8_chars(s) > NOTE_MAX || strlen(s) > NOTE_MAX) {
+    if (od_text_check(cat, "procnote", "Note", "Note", s, msg, msgsize))
+        return -1;
+    if (strlen(s) > NOTE_MAX) { /* no catalog: procnote.Note is TEXT */
         snprintf(msg, msgsize, "Note is too long.");
         return -1;
     }
@@ -818,7 +831,7 @@ static void h_write(odapi_request *req, enum act act)
         if (rc <= 0)
             goto bad;
     }
-    if (member_note(body, j, msg, sizeof msg) ||
+    if (member_note(od_db_catalog(req->srv->db), body, j, msg, sizeof msg) ||
         (act == A_PUT && member_procs(body, j, msg, sizeof msg) < 0) ||
         member_bool(body, "isSigned", &j->sign, msg, sizeof msg) < 0 ||
         (act == A_PUT &&

@@ -100,6 +100,8 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->known_hosts);
     free(cfg->workstation);
     free(cfg->events_ca);
+    free(cfg->events_state_dir);
+    free(cfg->events_state_db);
     free(cfg->keys_file);
     free(cfg->validator_url);
     free(cfg->validator_ca);
@@ -341,6 +343,8 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->known_hosts = od_strdup0(cfg->known_hosts, &oom);
     c->workstation = od_strdup0(cfg->workstation, &oom);
     c->events_ca = od_strdup0(cfg->events_ca, &oom);
+    c->events_state_dir = od_strdup0(cfg->events_state_dir, &oom);
+    c->events_state_db = od_strdup0(cfg->events_state_db, &oom);
     c->keys_file = od_strdup0(cfg->keys_file, &oom);
     c->validator_url = od_strdup0(cfg->validator_url, &oom);
     c->validator_ca = od_strdup0(cfg->validator_ca, &oom);
@@ -412,5 +416,20 @@ ODAPI_EXPORT int odapi_config_set_events(odapi_config *cfg, int enabled,
                                                               : NULL)))
         return rc;
     cfg->events = enabled != 0;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_config_set_events_state(odapi_config *cfg,
+                                               const char *dir,
+                                               const char *database)
+{
+    int rc;
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    if ((rc = od_set_str(&cfg->events_state_dir,
+                         dir && *dir ? dir : NULL)) ||
+        (rc = od_set_str(&cfg->events_state_db,
+                         database && *database ? database : NULL)))
+        return rc;
     return ODAPI_OK;
 }

@@ -81,6 +81,8 @@ struct odapi_config {
     int events;          /* fire them (odservice) */
     char *workstation;   /* this machine's name; NULL: the host name */
     char *events_ca;     /* CA file for https endpoints; NULL: system CAs */
+    char *events_state_dir; /* their state: a folder ... */
+    char *events_state_db;  /* ... or a database of its own (wins) */
 };
 
 /* A deep copy, or NULL when out of memory. */

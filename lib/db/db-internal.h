@@ -42,9 +42,20 @@ typedef void (*od_db_done_fn)(void *arg, int status);
 int od_db_open(struct od_db **out, const odapi_config *cfg,
                struct event_base *base, const struct od_logger *log,
                char *err, size_t errlen);
+/* What od_db_prepare runs on its connection once the database is checked
+ * and its catalog read: ODAPI_OK, or an odapi_error that fails the
+ * prepare. */
+struct od_catalog;
+typedef int (*od_db_inspect_fn)(MYSQL *m, struct od_catalog *cat,
+                                const char *version, void *arg);
 /* The same checks and set-up as od_db_open, without workers. */
 int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
                   char *version, size_t vlen, char *err, size_t errlen);
+/* The same, then inspect(m, catalog, version, arg) on its connection. */
+int od_db_prepare_inspect(const odapi_config *cfg,
+                          const struct od_logger *log, char *version,
+                          size_t vlen, od_db_inspect_fn inspect, void *arg,
+                          char *err, size_t errlen);
 /* Stop the workers after the queued jobs, run the pending completions,
  * close the connections. */
 void od_db_close(struct od_db *db);
@@ -58,6 +69,9 @@ int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
 int od_db_is_up(const struct od_db *db);
 /* DataBaseVersion read at open ("" if none). */
 const char *od_db_version(const struct od_db *db);
+/* What the database has (catalog-internal.h): read once at open, shared
+ * read-only by every thread; NULL for NULL. */
+struct od_catalog *od_db_catalog(const struct od_db *db);
 /* "server" or "embedded". */
 const char *od_db_backend(const struct od_db *db);
 /* Jobs queued or running. */
@@ -117,6 +131,14 @@ int od_query_ll(struct od_conn *c, const char *sql, struct od_prm *p, int n,
 long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
                       int n, int ncols,
                       int (*fn)(void *ctx, const long long *v), void *ctx);
+/* Every row's first ncols (at most OD_MAXEACH) columns as text of any
+ * length, handed to fn (cols[i] NUL-terminated, "" for NULL, valid during
+ * the call; fn returns nonzero to be called no more): the row count, or
+ * -1. */
+#define OD_MAXEACH 16
+long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
+                   int n, int ncols, int (*fn)(void *ctx, char **cols),
+                   void *ctx);
 /* A statement's failure: noted on the connection, logged unless the
  * connection was lost; returns -1. */
 int od_stmt_failed(struct od_conn *c, MYSQL_STMT *st);

@@ -2,9 +2,9 @@
  * on connections of their own, a bounded queue, completions handed to the
  * loop thread through an eventfd (only the loop thread touches evhttp). */
 #include "db/db-internal.h"
-#include "engine/resource-internal.h"
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
+#include "db/catalog-internal.h"
 
 #include <errno.h>
 #include <errmsg.h>
@@ -50,6 +50,7 @@ struct od_db {
     int embedded;
     int lockfd;
     char version[64];
+    struct od_catalog *cat;  /* read at attach; read-only afterwards */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -147,7 +148,6 @@ ODAPI_EXPORT void odapi_global_cleanup(void)
     if (lib_state)
         mysql_library_end(); /* shuts the embedded server down cleanly */
     lib_state = 0;
-    od_resource_global_cleanup();
     lib_datadir[0] = '\0';
     pthread_mutex_unlock(&lib_mu);
 }
@@ -517,6 +517,11 @@ long od_db_pending(const struct od_db *db)
 
 const char *od_db_version(const struct od_db *db) { return db->version; }
 
+struct od_catalog *od_db_catalog(const struct od_db *db)
+{
+    return db ? db->cat : NULL;
+}
+
 const char *od_db_backend(const struct od_db *db)
 {
     return db->embedded ? "embedded" : "server";
@@ -614,7 +619,11 @@ static int has_schema(MYSQL *m)
     return yes;
 }
 
-static int prepare_database(struct od_db *db, char *err, size_t errlen)
+/* Attach: the schema check, then what this database has (the catalog,
+ * once per attach, shared by the pool); inspect (od_db_prepare's) runs on
+ * the same connection before it closes. */
+static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
+                            void *arg, char *err, size_t errlen)
 {
     const odapi_config *cfg = db->cfg;
     MYSQL *m;
@@ -666,6 +675,13 @@ static int prepare_database(struct od_db *db, char *err, size_t errlen)
     if (!(m = connect_cfg(cfg, 1, err, errlen)))
         return ODAPI_E_DB_CONNECT;
     rc = od_schema_check(m, db->version, sizeof db->version, err, errlen);
+    if (rc == ODAPI_OK) {
+        od_catalog_free(db->cat);
+        db->cat = NULL;
+        rc = od_catalog_read(m, &db->cat, err, errlen);
+    }
+    if (rc == ODAPI_OK && inspect)
+        rc = inspect(m, db->cat, db->version, arg);
     mysql_close(m);
     return rc;
 }
@@ -843,7 +859,7 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
         stderr_release(quiet, rc != ODAPI_OK);
         if (m) {
             mysql_close(m);
-            rc = prepare_database(db, cerr, sizeof cerr);
+            rc = prepare_database(db, NULL, NULL, cerr, sizeof cerr);
         }
         if (started)
             mysql_library_end();
@@ -900,11 +916,17 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         goto fail;
     if ((rc = library_init(cfg, err, errlen)) != ODAPI_OK)
         goto fail;
-    if ((rc = prepare_database(db, err, errlen)) != ODAPI_OK)
+    if ((rc = prepare_database(db, NULL, NULL, err, errlen)) != ODAPI_OK)
         goto fail;
     od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
            "through %s", cfg->db_name, od_db_backend(db),
            db->version[0] ? db->version : "?", od_mysql_library());
+    if (od_catalog_ntx_tables(db->cat) > 0)
+        od_log(log, ODAPI_LOG_INFO,
+               "database %s: %d of %zu tables have no transactions (MyISAM):"
+               " a write that fails half-way is not rolled back there "
+               "(docs/database.md)", cfg->db_name,
+               od_catalog_ntx_tables(db->cat), od_catalog_ntables(db->cat));
 
     db->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (db->efd < 0) {
@@ -946,6 +968,15 @@ fail:
 int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
                   char *version, size_t vlen, char *err, size_t errlen)
 {
+    return od_db_prepare_inspect(cfg, log, version, vlen, NULL, NULL, err,
+                                 errlen);
+}
+
+int od_db_prepare_inspect(const odapi_config *cfg,
+                          const struct od_logger *log, char *version,
+                          size_t vlen, od_db_inspect_fn inspect, void *arg,
+                          char *err, size_t errlen)
+{
     struct od_db tmp;
     int rc;
     memset(&tmp, 0, sizeof tmp);
@@ -966,9 +997,10 @@ int od_db_prepare(const odapi_config *cfg, const struct od_logger *log,
     }
     rc = library_init(cfg, err, errlen);
     if (rc == ODAPI_OK)
-        rc = prepare_database(&tmp, err, errlen);
+        rc = prepare_database(&tmp, inspect, arg, err, errlen);
     if (rc == ODAPI_OK && version)
         snprintf(version, vlen, "%s", tmp.version);
+    od_catalog_free(tmp.cat);
     if (tmp.lockfd >= 0)
         close(tmp.lockfd);
     return rc;
@@ -994,6 +1026,7 @@ void od_db_close(struct od_db *db)
         close(db->lockfd);
     free(db->threads);
     free(db->conns);
+    od_catalog_free(db->cat);
     pthread_mutex_destroy(&db->mu);
     pthread_cond_destroy(&db->cv);
     free(db);

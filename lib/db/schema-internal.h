@@ -20,9 +20,8 @@ extern const size_t od_schema_sql_len;
 extern const char *const od_schema_core_tables[];
 extern const size_t od_schema_ncore_tables;
 
-/* Run every statement of od_schema_sql (and the few sandbox tables it lacks:
- * apikey, scheduleop, benefit) in the current database. Idempotent (CREATE
- * TABLE IF NOT EXISTS); utf8mb4. ODAPI_OK, or ODAPI_E_DB with the server's
+/* Run every statement of od_schema_sql in the current database. Idempotent
+ * (CREATE TABLE IF NOT EXISTS); utf8mb4. ODAPI_OK, or ODAPI_E_DB with the server's
  * message and the table name in err. */
 int od_schema_create(MYSQL *m, char *err, size_t errlen);
 

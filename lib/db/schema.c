@@ -11,49 +11,6 @@ const char *const od_schema_core_tables[] = {
 };
 const size_t od_schema_ncore_tables = OD_ARRAY_LEN(od_schema_core_tables);
 
-/* Tables the sandbox needs that data/od-schema.sql does not have yet
- * (columns as in Open Dental 24.3: APIKey.cs, ScheduleOp.cs, Benefit.cs). */
-static const char extra_sql[] =
-    "CREATE TABLE IF NOT EXISTS `apikey` (\n"
-    "  `APIKeyNum` bigint(20) NOT NULL AUTO_INCREMENT,\n"
-    "  `CustApiKey` varchar(255) NOT NULL DEFAULT '',\n"
-    "  `DevName` varchar(255) NOT NULL DEFAULT '',\n"
-    "  PRIMARY KEY (`APIKeyNum`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n"
-    "CREATE TABLE IF NOT EXISTS `scheduleop` (\n"
-    "  `ScheduleOpNum` bigint(20) NOT NULL AUTO_INCREMENT,\n"
-    "  `ScheduleNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  `OperatoryNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  PRIMARY KEY (`ScheduleOpNum`),\n"
-    "  KEY `ScheduleNum` (`ScheduleNum`),\n"
-    "  KEY `OperatoryNum` (`OperatoryNum`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n"
-    "CREATE TABLE IF NOT EXISTS `benefit` (\n"
-    "  `BenefitNum` bigint(20) NOT NULL AUTO_INCREMENT,\n"
-    "  `PlanNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  `PatPlanNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  `CovCatNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  `BenefitType` tinyint(4) NOT NULL DEFAULT 0,\n"
-    "  `Percent` tinyint(4) NOT NULL DEFAULT 0,\n"
-    "  `MonetaryAmt` double NOT NULL DEFAULT 0,\n"
-    "  `TimePeriod` tinyint(4) NOT NULL DEFAULT 0,\n"
-    "  `QuantityQualifier` tinyint(4) NOT NULL DEFAULT 0,\n"
-    "  `Quantity` tinyint(3) unsigned NOT NULL DEFAULT 0,\n"
-    "  `CodeNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  `CoverageLevel` int(11) NOT NULL DEFAULT 0,\n"
-    "  `SecDateTEntry` datetime NOT NULL DEFAULT '0001-01-01 00:00:00',\n"
-    "  `SecDateTEdit` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE "
-    "CURRENT_TIMESTAMP,\n"
-    "  `CodeGroupNum` bigint(20) NOT NULL DEFAULT 0,\n"
-    "  `TreatArea` tinyint(4) NOT NULL DEFAULT 0,\n"
-    "  PRIMARY KEY (`BenefitNum`),\n"
-    "  KEY `PlanNum` (`PlanNum`),\n"
-    "  KEY `PatPlanNum` (`PatPlanNum`),\n"
-    "  KEY `CovCatNum` (`CovCatNum`),\n"
-    "  KEY `CodeNum` (`CodeNum`),\n"
-    "  KEY `CodeGroupNum` (`CodeGroupNum`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n";
-
 /* ---- statement splitting ------------------------------------------------ */
 
 static int is_space(char c)
@@ -181,17 +138,13 @@ static int run_one(const char *stmt, size_t len, void *arg)
 int od_schema_create(MYSQL *m, char *err, size_t errlen)
 {
     struct run_ctx c = { m, err, errlen };
-    int rc;
     if (errlen)
         err[0] = '\0';
     if (mysql_set_character_set(m, "utf8mb4") != 0) {
         snprintf(err, errlen, "cannot use utf8mb4: %s", mysql_error(m));
         return ODAPI_E_DB;
     }
-    rc = od_sql_split(od_schema_sql, od_schema_sql_len, run_one, &c);
-    if (rc == 0)
-        rc = od_sql_split(extra_sql, sizeof(extra_sql) - 1, run_one, &c);
-    return rc;
+    return od_sql_split(od_schema_sql, od_schema_sql_len, run_one, &c);
 }
 
 /* ---- od_schema_check ------------------------------------------------------ */

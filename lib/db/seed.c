@@ -9,6 +9,7 @@
 #include "core/odapi-internal.h"
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
+#include "db/catalog-internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -113,6 +114,9 @@ struct ins {
     struct seeder *s;
     const char *table, *cols;
     int ncols, per, nrows, col;
+    unsigned char *keep; /* per column: the database has it */
+    char *kept;          /* the kept column list */
+    int nkept;
     MYSQL_STMT *full;
     struct cell *cells;
     MYSQL_BIND *binds;
@@ -123,6 +127,9 @@ struct ins {
 
 struct seeder {
     MYSQL *m;
+    struct od_catalog *cat; /* what the database has: an Open Dental
+                               database of any version gets only its
+                               columns (the rest keep their defaults) */
     int rc;
     char *err;
     size_t errlen;
@@ -160,6 +167,36 @@ static void commit_if(struct seeder *s, long threshold)
     }
 }
 
+/* Which of cols (a comma list) the table has: keep[] and the kept list. A
+ * table the database lacks keeps none (its rows are not written). */
+static int ins_columns(struct ins *b)
+{
+    const char *p = b->cols;
+    size_t at = 0;
+    int c = 0;
+    b->keep = calloc((size_t)b->ncols, 1);
+    b->kept = malloc(strlen(b->cols) + 1);
+    if (!b->keep || !b->kept)
+        return -1;
+    while (c < b->ncols) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)n, p);
+        b->keep[c] = !b->s->cat ||
+                     od_catalog_column(b->s->cat, b->table, name) != NULL;
+        if (b->keep[c]) {
+            at += (size_t)sprintf(b->kept + at, "%s%s", b->nkept ? "," : "",
+                                  name);
+            b->nkept++;
+        }
+        c++;
+        p = e ? e + 1 : p + n;
+    }
+    b->kept[at] = '\0';
+    return 0;
+}
+
 static int ins_init(struct ins *b, struct seeder *s, const char *table,
                     const char *cols)
 {
@@ -178,7 +215,7 @@ static int ins_init(struct ins *b, struct seeder *s, const char *table,
     b->binds = calloc((size_t)(b->ncols * b->per), sizeof(*b->binds));
     b->acap = 1 << 16;
     b->arena = malloc(b->acap);
-    if (!b->cells || !b->binds || !b->arena) {
+    if (!b->cells || !b->binds || !b->arena || ins_columns(b)) {
         fail(s, ODAPI_E_NOMEM, "seeding: out of memory");
         return -1;
     }
@@ -187,22 +224,22 @@ static int ins_init(struct ins *b, struct seeder *s, const char *table,
 
 static MYSQL_STMT *ins_prepare(struct ins *b, int nrows)
 {
-    size_t rowlen = (size_t)b->ncols * 2 + 2, cap, len;
+    size_t rowlen = (size_t)b->nkept * 2 + 2, cap, len;
     char *sql;
     MYSQL_STMT *st;
     int r, c;
-    cap = strlen(b->table) + strlen(b->cols) + 40 + rowlen * (size_t)nrows;
+    cap = strlen(b->table) + strlen(b->kept) + 40 + rowlen * (size_t)nrows;
     if (!(sql = malloc(cap))) {
         fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
         return NULL;
     }
     len = (size_t)snprintf(sql, cap, "INSERT INTO `%s` (%s) VALUES ", b->table,
-                           b->cols);
+                           b->kept);
     for (r = 0; r < nrows; r++) {
         if (r)
             sql[len++] = ',';
         sql[len++] = '(';
-        for (c = 0; c < b->ncols; c++) {
+        for (c = 0; c < b->nkept; c++) {
             if (c)
                 sql[len++] = ',';
             sql[len++] = '?';
@@ -228,9 +265,14 @@ static MYSQL_STMT *ins_prepare(struct ins *b, int nrows)
 static void ins_flush(struct ins *b)
 {
     MYSQL_STMT *st;
-    int i, n;
+    int i, n, k;
     if (b->s->rc || b->nrows == 0)
         return;
+    if (b->nkept == 0) { /* a table this database does not have */
+        b->nrows = 0;
+        b->alen = 0;
+        return;
+    }
     if (b->nrows == b->per) {
         if (!b->full && !(b->full = ins_prepare(b, b->per)))
             return;
@@ -239,9 +281,12 @@ static void ins_flush(struct ins *b)
         return;
     }
     n = b->nrows * b->ncols;
-    for (i = 0; i < n; i++) {
+    for (i = k = 0; i < n; i++) {
         struct cell *c = &b->cells[i];
-        MYSQL_BIND *x = &b->binds[i];
+        MYSQL_BIND *x;
+        if (!b->keep[i % b->ncols])
+            continue;
+        x = &b->binds[k++];
         memset(x, 0, sizeof(*x));
         switch (c->type) {
         case V_INT:
@@ -383,6 +428,8 @@ static void ins_done(struct ins *b)
     free(b->cells);
     free(b->binds);
     free(b->arena);
+    free(b->keep);
+    free(b->kept);
     memset(b, 0, sizeof(*b));
 }
 
@@ -2091,6 +2138,10 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
         free(g);
         return ODAPI_E_DB;
     }
+    if ((rc = od_catalog_read(m, &g->s.cat, err, errlen)) != ODAPI_OK) {
+        free(g);
+        return rc;
+    }
     query(&g->s, "SET SESSION unique_checks = 0");
     query(&g->s, "SET SESSION foreign_key_checks = 0");
     query(&g->s, "START TRANSACTION");
@@ -2116,6 +2167,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     mysql_query(m, "SET SESSION foreign_key_checks = 1");
     mysql_autocommit(m, 1);
     rc = g->s.rc;
+    od_catalog_free(g->s.cat);
     free(g->pats);
     free(g->fams);
     free(g->provs);

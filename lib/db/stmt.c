@@ -8,6 +8,7 @@
  */
 #include "db/db-internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int bind_prms(MYSQL_STMT *st, struct od_prm *p, int n, MYSQL_BIND *b,
@@ -145,6 +146,91 @@ long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
         rows = -1;
     }
     mysql_stmt_free_result(st);
+    return rows;
+}
+
+/* Column i of the current row as a NUL-terminated string in cols[i]: the
+ * bound buffer when it held the whole value, else the value fetched again
+ * into big[i] (grown as needed). 0, or -1 out of memory / error. */
+static int whole_column(MYSQL_STMT *st, int i, char *buf, unsigned long len,
+                        my_bool nul, char **big, size_t *bigcap, char **col)
+{
+    MYSQL_BIND fb;
+    unsigned long got = 0;
+    if (nul) {
+        buf[0] = '\0';
+        *col = buf;
+        return 0;
+    }
+    if (len < OD_COLSZ) {
+        buf[len] = '\0';
+        *col = buf;
+        return 0;
+    }
+    if (*bigcap < (size_t)len + 1) {
+        char *p = realloc(*big, (size_t)len + 1);
+        if (!p)
+            return -1;
+        *big = p;
+        *bigcap = (size_t)len + 1;
+    }
+    memset(&fb, 0, sizeof fb);
+    fb.buffer_type = MYSQL_TYPE_STRING;
+    fb.buffer = *big;
+    fb.buffer_length = len + 1;
+    fb.length = &got;
+    if (mysql_stmt_fetch_column(st, &fb, (unsigned)i, 0))
+        return -1;
+    (*big)[got < len ? got : len] = '\0';
+    *col = *big;
+    return 0;
+}
+
+long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
+                   int n, int ncols, int (*fn)(void *ctx, char **cols),
+                   void *ctx)
+{
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND b[OD_MAXPRM], rb[OD_MAXEACH];
+    unsigned long len[OD_MAXPRM], rlen[OD_MAXEACH];
+    my_bool nul[OD_MAXEACH];
+    char buf[OD_MAXEACH][OD_COLSZ], *cols[OD_MAXEACH], *big[OD_MAXEACH];
+    size_t bigcap[OD_MAXEACH];
+    long rows = 0;
+    int i, rc, stop = 0, bad = 0;
+    if (!st || n > OD_MAXPRM || ncols > OD_MAXEACH)
+        return -1;
+    memset(rb, 0, sizeof rb);
+    for (i = 0; i < ncols; i++) {
+        rb[i].buffer_type = MYSQL_TYPE_STRING;
+        rb[i].buffer = buf[i];
+        rb[i].buffer_length = OD_COLSZ - 1;
+        rb[i].length = &rlen[i];
+        rb[i].is_null = &nul[i];
+        big[i] = NULL;
+        bigcap[i] = 0;
+    }
+    if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, rb))
+        return od_stmt_failed(c, st);
+    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+        for (i = 0; i < ncols && !bad; i++)
+            bad = whole_column(st, i, buf[i], rlen[i], nul[i], &big[i],
+                               &bigcap[i], &cols[i]);
+        if (bad)
+            break;
+        rows++;
+        if (!stop && fn && fn(ctx, cols))
+            stop = 1;
+    }
+    if (bad || rc != MYSQL_NO_DATA) {
+        if (!bad)
+            od_stmt_failed(c, st);
+        rows = -1;
+    }
+    mysql_stmt_free_result(st);
+    for (i = 0; i < ncols; i++)
+        free(big[i]);
     return rows;
 }
 

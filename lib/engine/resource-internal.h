@@ -62,7 +62,10 @@ struct od_field {
     const struct od_enum *enm;
     unsigned flags;
     const char *dflt;          /* POST default, wire form; NULL: column's */
-    int maxlen;                /* characters, for text input; 0: 65535 */
+    int maxlen;                /* text input: a limit in characters the
+                                  API documents below the column's; 0:
+                                  the column's (length, charset: the
+                                  catalog, read from the database) */
     int defcat;                /* input: ItemName of this definition
                                   category -> DefNum (BillingType) */
     const char *col;           /* column written; NULL: name */
@@ -189,12 +192,69 @@ struct od_resource {
                                   (patientnote rows exist only once used) */
 };
 
+/* ---- a resource in the attached database (view.c) ------------------------
+ * What this database's Open Dental version can serve of a description:
+ * per field, filter, lookup, check and POST default whether the columns
+ * it needs exist, and the statements built from those only. Computed once
+ * per (database, resource) from the catalog, without a round trip, and
+ * kept in the catalog's memo; read-only afterwards. */
+enum od_absence_kind {
+    OD_ABS_RESOURCE, /* the table (or key, or base_where) is missing */
+    OD_ABS_FIELD,    /* left out of answers, refused in bodies */
+    OD_ABS_FILTER,   /* a query parameter: refused when given */
+    OD_ABS_LOOKUP,   /* an input naming a row: refused when given */
+    OD_ABS_CHECK,    /* a rule: not checked */
+    OD_ABS_DEFAULT,  /* a POST default from the database: not applied */
+    OD_ABS_FK,       /* a field's "X is invalid." check: not made */
+    OD_ABS_STMT,     /* after_insert/before_put: skipped */
+    OD_ABS_DELETE,   /* delete_sql: DELETE refused */
+    OD_ABS_UPSERT    /* upsert_keys: PUT /name refused */
+};
+
+struct od_absence {
+    int kind;             /* enum od_absence_kind */
+    int idx;              /* index into fields/filters/... */
+    char what[200];       /* the field, parameter or rule */
+    char why[96];         /* "codegroup.ShowInFrequency", or a table */
+};
+
+struct od_column;
+struct od_catalog;
+
+struct od_rview {
+    const struct od_resource *r;
+    int unavailable;            /* OD_ABS_RESOURCE */
+    unsigned char *field;       /* per field: 1 when served */
+    const struct od_column **col; /* per field: its column (text checks) */
+    unsigned char *fk, *filter, *lookup, *check, *sqldefault;
+    int after_insert, before_put, delete_ok, upsert_ok, list_ok;
+    const char *order;          /* r->order, or NULL: by the key */
+    const char *patnum_col;     /* r->patnum_col if the column exists */
+    char *joins;                /* the joins it can run ("" or " LEFT ...") */
+    char *sql;                  /* "SELECT ... FROM `t` t joins WHERE key" */
+    size_t head_len;            /* sql up to " FROM" */
+    size_t select_len;          /* sql up to " WHERE" */
+    int ncols;                  /* select-list fields (no serverDateTime) */
+    struct od_absence *absent_list;
+    int nabsent, capabsent;
+};
+
+/* The view of r in the database cat describes; NULL when out of memory. */
+const struct od_rview *od_view(struct od_catalog *cat,
+                               const struct od_resource *r);
+
+/* odapi_server_prepare_database's look at the attached database
+ * (dbcheck.c, an od_db_inspect_fn; arg is the server's od_logger): its
+ * Open Dental version, what it lacks and which routes that changes, the
+ * user's privileges, tables without transactions. One log line each;
+ * errors for what stops the service. */
+int od_schema_inspect(MYSQL *m, struct od_catalog *cat, const char *version,
+                      void *arg);
+
 /* ---- the engine (resource.c) --------------------------------------------- */
 
 /* Register GET/POST/PUT/DELETE routes for a resource. */
 void od_resource_register(odapi_server *srv, const struct od_resource *r);
-/* Free the statements the engine keeps per process (odapi_global_cleanup). */
-void od_resource_global_cleanup(void);
 
 /* A hand-written write's transaction (worker thread):
  *   if (od_tx_begin(c) != 0)

@@ -6,6 +6,7 @@
  * SQL text is only ever put together from the description's own pieces;
  * every value from a request is a bound parameter. */
 #include "engine/resource-internal.h"
+#include "db/catalog-internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -65,6 +66,7 @@ struct wval {
 struct rjob {
     odapi_request *req;
     const struct od_resource *r;
+    const struct od_rview *v; /* r in the attached database */
     enum op op;
     struct od_buf sql;
     struct pval params[MAX_PARAMS];
@@ -440,34 +442,17 @@ static void put_value(struct rjob *j, const struct od_field *f,
     }
 }
 
-/* The select list: every field but serverDateTime, then NOW() if needed;
- * select_list_from stops before FROM. */
-static void select_list_from(struct od_buf *b, const struct od_resource *r)
+/* The select list (every field this database has but serverDateTime,
+ * then NOW() if needed); select_list_from stops before FROM. Built once
+ * per database (view.c). */
+static void select_list_from(struct od_buf *b, const struct od_rview *v)
 {
-    int i, first = 1;
-    od_buf_adds(b, "SELECT ");
-    for (i = 0; i < r->nfields; i++) {
-        const struct od_field *f = &r->fields[i];
-        if (f->wire == OD_W_SERVERTIME)
-            continue;
-        if (!first)
-            od_buf_adds(b, ", ");
-        first = 0;
-        if (f->expr)
-            od_buf_adds(b, f->expr);
-        else
-            od_buf_printf(b, "t.`%s`", OD_COL(f));
-    }
-    if (r->server_time)
-        od_buf_adds(b, ", DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')");
+    od_buf_add(b, v->sql, v->head_len);
 }
 
-static void select_list(struct od_buf *b, const struct od_resource *r)
+static void select_list(struct od_buf *b, const struct od_rview *v)
 {
-    select_list_from(b, r);
-    od_buf_printf(b, " FROM `%s` t", r->table);
-    if (r->joins)
-        od_buf_printf(b, " %s", r->joins);
+    od_buf_add(b, v->sql, v->select_len);
 }
 
 static int bind_params(MYSQL_STMT *st, struct pval *p, int n, MYSQL_BIND *b)
@@ -585,9 +570,9 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
         rows = -1;
         goto out;
     }
-    /* the select list is every field but serverDateTime, in order */
+    /* the select list is every served field but serverDateTime, in order */
     for (k = 0, i = 0; k < r->nfields && i < ncols; k++)
-        if (r->fields[k].wire != OD_W_SERVERTIME)
+        if (r->fields[k].wire != OD_W_SERVERTIME && j->v->field[k])
             colf[i++] = &r->fields[k];
     for (k = 0; k < r->nfields; k++) {
         const char *name = r->fields[k].name;
@@ -666,8 +651,9 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
             const long long *ival = NULL;
             unsigned long len = 0;
             int isnull = 1;
-            /* serverDateTime: in GET answers only (POST/PUT omit it) */
-            if (f->wire == OD_W_SERVERTIME && !with_st)
+            /* serverDateTime: in GET answers only (POST/PUT omit it);
+             * fields this database lacks: left out */
+            if ((f->wire == OD_W_SERVERTIME && !with_st) || !j->v->field[k])
                 continue;
             od_buf_add(&j->out, keys.p + koff[k] + first,
                        koff[k + 1] - koff[k] - (size_t)first);
@@ -731,7 +717,13 @@ int od_resource_rows_json(struct od_conn *c, const struct od_resource *r,
     }
     j->r = r;
     j->op = OP_LIST;
-    select_list(&j->sql, r);
+    if (!(j->v = od_view(od_db_catalog(c->db), r)) || j->v->unavailable) {
+        snprintf(err, errlen, "%s is not available in this database.",
+                 r->name);
+        job_free(j);
+        return -1;
+    }
+    select_list(&j->sql, j->v);
     od_buf_printf(&j->sql, " WHERE %s ORDER BY %s LIMIT ?", where, order);
     for (i = 0; i < nparams; i++)
         pval_str(&j->params[j->nparams++], params[i]);
@@ -757,94 +749,16 @@ int od_resource_rows_json(struct od_conn *c, const struct od_resource *r,
 
 /* ---- GET ------------------------------------------------------------------- */
 
-static void one_sql(struct od_buf *b, const struct od_resource *r)
-{
-    select_list(b, r);
-    od_buf_printf(b, " WHERE t.`%s` = ?", r->pk);
-    if (r->base_where)
-        od_buf_printf(b, " AND %s", r->base_where);
-}
-
-/* Each resource's GET-one statement is the same text for every request:
- * built once per process and kept (an open-addressed table keyed by the
- * description's address; a slot is published by its key, release/acquire,
- * so readers take no lock). Freed by odapi_global_cleanup. */
-#define ONE_SQL_SLOTS 256
-static struct {
-    const struct od_resource *r;
-    char *sql;
-} one_cache[ONE_SQL_SLOTS];
-static pthread_mutex_t one_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static const char *one_sql_cached(const struct od_resource *r)
-{
-    size_t h = (size_t)((uintptr_t)r >> 4) % ONE_SQL_SLOTS, i, s;
-    const struct od_resource *k;
-    const char *found = NULL;
-    struct od_buf b;
-
-    for (i = 0; i < ONE_SQL_SLOTS; i++) {
-        s = (h + i) % ONE_SQL_SLOTS;
-        k = __atomic_load_n(&one_cache[s].r, __ATOMIC_ACQUIRE);
-        if (k == r)
-            return one_cache[s].sql;
-        if (!k)
-            break;
-    }
-    pthread_mutex_lock(&one_mu);
-    for (i = 0; i < ONE_SQL_SLOTS; i++) {
-        s = (h + i) % ONE_SQL_SLOTS;
-        k = __atomic_load_n(&one_cache[s].r, __ATOMIC_ACQUIRE);
-        if (k == r) {
-            found = one_cache[s].sql;
-            break;
-        }
-        if (!k) {
-            od_buf_init(&b);
-            one_sql(&b, r);
-            if (!b.oom && b.p) {
-                one_cache[s].sql = b.p; /* the buffer is kept */
-                __atomic_store_n(&one_cache[s].r, r, __ATOMIC_RELEASE);
-                found = b.p;
-            } else {
-                od_buf_free(&b);
-            }
-            break;
-        }
-    }
-    pthread_mutex_unlock(&one_mu);
-    return found; /* NULL: out of memory or table full; build per call */
-}
-
-void od_resource_global_cleanup(void)
-{
-    size_t s;
-    pthread_mutex_lock(&one_mu);
-    for (s = 0; s < ONE_SQL_SLOTS; s++) {
-        free(one_cache[s].sql);
-        one_cache[s].sql = NULL;
-        __atomic_store_n(&one_cache[s].r, NULL, __ATOMIC_RELEASE);
-    }
-    pthread_mutex_unlock(&one_mu);
-}
-
 static int fetch_one(struct od_conn *c, struct rjob *j, long long key,
                      int with_st)
 {
-    struct od_buf sql;
     struct pval p;
-    const char *text = one_sql_cached(j->r);
     int n;
-    od_buf_init(&sql);
-    if (!text) {
-        one_sql(&sql, j->r);
-        text = sql.oom ? NULL : sql.p;
-    }
     memset(&p, 0, sizeof p);
     pval_int(&p, key);
     od_buf_free(&j->out);
-    n = !text ? -1 : run_select(c, j, text, &p, 1, 0, with_st);
-    od_buf_free(&sql);
+    /* the view's statement: built once per database */
+    n = run_select(c, j, j->v->sql, &p, 1, 0, with_st);
     if (n == 0)
         fail(j, 404, "%s", j->r->missing);
     return n;
@@ -1018,9 +932,57 @@ static int resolve_defnames(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
+/* securitylog's INSERT in this database: Open Dental 24.3's columns, less
+ * those an older version lacks (CompName, FKey, LogSource, DateTPrevious
+ * came over the years). Built once per database, kept in its memo. */
+struct seclog_sql {
+    int ok;        /* the table and its core columns exist */
+    int has_fkey;  /* FKey is bound */
+    char sql[400];
+};
+
+static char seclog_key; /* the memo key: its address */
+
+static const struct seclog_sql *seclog_sql(struct od_catalog *cat)
+{
+    static const char *const opt[] = {"CompName", "FKey", "LogSource",
+                                      "DateTPrevious"};
+    static const char *const val[] = {"'API'", "?", "23",
+                                      "'0001-01-01 00:00:00'"};
+    struct seclog_sql *q = od_catalog_memo(cat, &seclog_key), *kept;
+    char cols[200], vals[200];
+    size_t i;
+    if (q)
+        return q;
+    if (!(q = calloc(1, sizeof *q)))
+        return NULL;
+    q->ok = od_catalog_column(cat, "securitylog", "PermType") &&
+            od_catalog_column(cat, "securitylog", "LogText") &&
+            od_catalog_column(cat, "securitylog", "PatNum");
+    snprintf(cols, sizeof cols, "PermType, UserNum, LogDateTime, LogText, "
+                                "PatNum");
+    snprintf(vals, sizeof vals, "?, 0, NOW(), ?, ?");
+    for (i = 0; i < OD_ARRAY_LEN(opt); i++) {
+        if (!od_catalog_column(cat, "securitylog", opt[i]))
+            continue;
+        if (i == 1)
+            q->has_fkey = 1;
+        snprintf(cols + strlen(cols), sizeof cols - strlen(cols), ", %s",
+                 opt[i]);
+        snprintf(vals + strlen(vals), sizeof vals - strlen(vals), ", %s",
+                 val[i]);
+    }
+    snprintf(q->sql, sizeof q->sql, "INSERT INTO securitylog (%s) VALUES (%s)",
+             cols, vals);
+    if (!(kept = od_catalog_memo_put(cat, &seclog_key, q, free)))
+        free(q);
+    return kept;
+}
+
 int od_securitylog(struct od_conn *c, int perm, const char *developer,
                    const char *verb, long long fkey, long long patnum)
 {
+    const struct seclog_sql *q;
     MYSQL_STMT *st;
     MYSQL_BIND b[4];
     struct pval p[4];
@@ -1028,11 +990,11 @@ int od_securitylog(struct od_conn *c, int perm, const char *developer,
     int rc = 0;
     if (!perm)
         return 0;
-    st = od_conn_stmt(c, "INSERT INTO securitylog (PermType, UserNum, "
-                         "LogDateTime, LogText, PatNum, CompName, FKey, "
-                         "LogSource, DateTPrevious) VALUES (?, 0, NOW(), ?, "
-                         "?, 'API', ?, 23, '0001-01-01 00:00:00')");
-    if (!st)
+    if (!(q = seclog_sql(od_db_catalog(c->db))))
+        return -1;
+    if (!q->ok)
+        return 0; /* no audit table to write to */
+    if (!(st = od_conn_stmt(c, q->sql)))
         return -1;
     memset(p, 0, sizeof p);
     snprintf(text, sizeof text, "%s by %s through API.", verb,
@@ -1043,7 +1005,7 @@ int od_securitylog(struct od_conn *c, int perm, const char *developer,
     p[1].slen = (unsigned long)strlen(text);
     pval_int(&p[2], patnum);
     pval_int(&p[3], fkey);
-    if (bind_params(st, p, 4, b) || mysql_stmt_execute(st)) {
+    if (bind_params(st, p, q->has_fkey ? 4 : 3, b) || mysql_stmt_execute(st)) {
         od_conn_note_error(c, mysql_stmt_errno(st));
         rc = -1;
     }
@@ -1059,7 +1021,7 @@ static int write_log(struct od_conn *c, struct rjob *j, int perm,
 static long long find_patnum(struct rjob *j, long long key)
 {
     int i;
-    const char *col = j->r->patnum_col;
+    const char *col = j->v->patnum_col;
     if (!col)
         return 0;
     if (strcmp(col, j->r->pk) == 0)
@@ -1081,8 +1043,9 @@ static int check_fks(struct od_conn *c, struct rjob *j)
         MYSQL_BIND pb;
         struct pval p = w->v;
         int found;
-        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0)
-            continue;
+        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0 ||
+            !j->v->fk[w->f - j->r->fields])
+            continue; /* none, or its table/column is not in this version */
         if (!(st = od_conn_stmt(c, w->f->fk)))
             return -1;
         p.s = NULL;
@@ -1214,8 +1177,8 @@ static int run_checks(struct od_conn *c, struct rjob *j)
         MYSQL_BIND pb[16];
         MYSQL_STMT *st;
         int n, found;
-        if (!(k->ops & op))
-            continue;
+        if (!(k->ops & op) || !j->v->check[i])
+            continue; /* not for this operation, or not in this version */
         if ((n = named_params(j, k->params, p, 16)) < 0)
             continue;
         if (!(st = od_conn_stmt(c, k->sql)))
@@ -1252,7 +1215,8 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
         unsigned long len = 0;
         my_bool isnull = 0;
         int rc;
-        if (!f || find_val(j, d->field) || j->nvals >= (int)OD_ARRAY_LEN(j->vals))
+        if (!f || !j->v->sqldefault[i] || find_val(j, d->field) ||
+            j->nvals >= (int)OD_ARRAY_LEN(j->vals))
             continue;
         if (d->param && (np = named_params(j, d->param, pv, 8)) < 0)
             continue;
@@ -1376,7 +1340,7 @@ static int work_write(struct od_conn *c, void *arg)
         goto rollback;
     if (j->upsert && j->op == OP_POST && upsert_find(c, j))
         goto rollback;
-    if (j->op == OP_PUT && r->before_put) {
+    if (j->op == OP_PUT && r->before_put && j->v->before_put) {
         struct pval kp[4];
         int q = 0;
         const char *x;
@@ -1393,9 +1357,9 @@ static int work_write(struct od_conn *c, void *arg)
          * goes into the securitylog row */
         od_buf_printf(&sql, "SELECT %s%s%s FROM `%s` t WHERE t.`%s` = ?%s%s "
                             "FOR UPDATE",
-                      r->patnum_col ? "t.`" : "0",
-                      r->patnum_col ? r->patnum_col : "",
-                      r->patnum_col ? "`" : "", r->table, r->pk,
+                      j->v->patnum_col ? "t.`" : "0",
+                      j->v->patnum_col ? j->v->patnum_col : "",
+                      j->v->patnum_col ? "`" : "", r->table, r->pk,
                       r->base_where ? " AND " : "",
                       r->base_where ? r->base_where : "");
         {
@@ -1430,7 +1394,7 @@ static int work_write(struct od_conn *c, void *arg)
         od_buf_free(&sql);
     }
     patnum = j->op == OP_POST ? find_patnum(j, j->key) : row_patnum;
-    if (j->op == OP_POST && r->patnum_col && strcmp(r->patnum_col, r->pk) &&
+    if (j->op == OP_POST && j->v->patnum_col && strcmp(r->patnum_col, r->pk) &&
         check_patient(c, j, patnum))
         goto rollback;
 
@@ -1458,7 +1422,7 @@ static int work_write(struct od_conn *c, void *arg)
         j->key = (long long)id;
         if (r->patnum_col && strcmp(r->patnum_col, r->pk) == 0)
             patnum = j->key;
-        if (r->after_insert) {
+        if (r->after_insert && j->v->after_insert) {
             int q = 0, k;
             const char *x;
             for (x = r->after_insert; *x; x++)
@@ -1587,6 +1551,26 @@ static struct rjob *job_new(odapi_request *req, const struct od_resource *r,
     j->req = req;
     j->r = r;
     j->op = op;
+    if (!req->srv->db) {
+        odapi_reply_error(req, 503, "The database is not available.");
+        free(j);
+        return NULL;
+    }
+    if (!(j->v = od_view(od_db_catalog(req->srv->db), r))) {
+        odapi_reply_error(req, 500, "Out of memory.");
+        free(j);
+        return NULL;
+    }
+    if (j->v->unavailable) {
+        char msg[200], what[120];
+        snprintf(what, sizeof what, "%s%s%s", r->name,
+                 op == OP_LIST && r->list_action ? "/" : "",
+                 op == OP_LIST && r->list_action ? r->list_action : "");
+        od_absent_msg(msg, sizeof msg, what);
+        odapi_reply_error(req, 400, msg);
+        free(j);
+        return NULL;
+    }
     snprintf(j->developer, sizeof j->developer, "%s", req->developer);
     if ((f = od_query_get(&req->query, "DateFormatString")) && *f)
         snprintf(j->date_fmt, sizeof j->date_fmt, "%s", f);
@@ -1737,8 +1721,20 @@ static void h_get_list(odapi_request *req, void *arg)
     od_buf_adds(&j->sql, " WHERE 1=1");
     if (r->base_where)
         od_buf_printf(&j->sql, " AND %s", r->base_where);
+    if (!j->v->list_ok) { /* a filter that must apply cannot run here */
+        od_absent_msg(msg, sizeof msg, r->name);
+        goto bad;
+    }
     for (k = 0; k < r->nfilters; k++) {
         const struct od_filter *f = &r->filters[k];
+        if (!j->v->filter[k]) {
+            /* a parameter of a later version: refused when given */
+            if ((v = od_query_get(&req->query, f->param)) && *v) {
+                od_absent_msg(msg, sizeof msg, f->param);
+                goto bad;
+            }
+            continue;
+        }
         if (f->flags & OD_Q_DEVELOPER) { /* applied even when blank */
             if (filter_value(j, f, j->developer, msg, sizeof msg))
                 goto bad;
@@ -1773,8 +1769,8 @@ static void h_get_list(odapi_request *req, void *arg)
         limit = PAGE_MAX;
     if (r->list_single)
         limit = 1;
-    if (r->order)
-        od_buf_printf(&j->sql, " ORDER BY %s", r->order);
+    if (j->v->order)
+        od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
     else
         od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
     od_buf_adds(&j->sql, " LIMIT ? OFFSET ?");
@@ -1791,22 +1787,22 @@ static void h_get_list(odapi_request *req, void *arg)
         struct od_buf tail = j->sql;
         od_buf_init(&j->sql);
         if (offset >= DEFER_OFFSET) {
-            select_list_from(&j->sql, r);
+            select_list_from(&j->sql, j->v);
             od_buf_printf(&j->sql, " FROM (SELECT t.`%s` FROM `%s` t",
                           r->pk, r->table);
-            if (r->joins)
-                od_buf_printf(&j->sql, " %s", r->joins);
+            if (j->v->joins)
+                od_buf_adds(&j->sql, j->v->joins);
             od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
             od_buf_printf(&j->sql, ") k JOIN `%s` t ON t.`%s` = k.`%s`",
                           r->table, r->pk, r->pk);
-            if (r->joins)
-                od_buf_printf(&j->sql, " %s", r->joins);
-            if (r->order)
-                od_buf_printf(&j->sql, " ORDER BY %s", r->order);
+            if (j->v->joins)
+                od_buf_adds(&j->sql, j->v->joins);
+            if (j->v->order)
+                od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
             else
                 od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
         } else {
-            select_list(&j->sql, r);
+            select_list(&j->sql, j->v);
             od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
         }
         if (tail.oom)
@@ -1824,9 +1820,32 @@ bad:
     job_free(j);
 }
 
-/* Read one body value into w; 0, or -1 with a message. */
+/* Text that the field's column (col, NULL: none known) holds unchanged;
+ * the description's maxlen is a limit the API documents below the
+ * column's. 0, or -1 with the 400 message. */
+static int text_fits(const struct od_field *f, const struct od_column *col,
+                     const char *s, char *msg, size_t msgsize)
+{
+    size_t limit = (size_t)(f->maxlen ? f->maxlen : col ? 0 : 65535);
+    int fit = od_column_text_fits(col, s, strlen(s));
+    if (fit == OD_TEXT_CHARSET) {
+        snprintf(msg, msgsize,
+                 "%s contains characters this database cannot store.",
+                 f->name);
+        return -1;
+    }
+    if (fit == OD_TEXT_LONG || (limit && utf8_chars(s) > limit)) {
+        snprintf(msg, msgsize, "%s is too long.", f->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Read one body value into w; 0, or -1 with a message. col is the
+ * field's column in this database, for text. */
 static int body_value(const struct od_field *f, json_t *v, struct wval *w,
-                      int put, char *msg, size_t msgsize)
+                      int put, const struct od_column *col, char *msg,
+                      size_t msgsize)
 {
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     char num[64];
@@ -1928,10 +1947,8 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
         if (!json_is_string(v) &&
             !(json_is_integer(v) && (f->flags & OD_F_NUMTEXT)))
             goto invalid;
-        if (utf8_chars(s) > (size_t)(f->maxlen ? f->maxlen : 65535)) {
-            snprintf(msg, msgsize, "%s is too long.", f->name);
+        if (text_fits(f, col, s, msg, msgsize))
             return -1;
-        }
         if (f->check && *s && !f->check(s))
             goto invalid;
         pval_str(&w->v, s);
@@ -1951,13 +1968,16 @@ static int default_value(const struct od_field *f, struct wval *w)
     int rc;
     if (!v)
         return -1;
-    rc = body_value(f, v, w, 0, msg, sizeof msg);
+    rc = body_value(f, v, w, 0, NULL, msg, sizeof msg);
     json_decref(v);
     return rc;
 }
 
 /* Read a write's JSON object into j->vals by the description: every
  * check that needs no database. 0, or -1 with a 400 sentence in msg. */
+/* Read a write's JSON object into j->vals by the description and the
+ * database's view of it (j->v): every check that needs no round trip. 0,
+ * or -1 with a 400 sentence in msg. */
 static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
                      size_t msgsize)
 {
@@ -1967,10 +1987,11 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
         const struct od_field *f = &r->fields[i];
         json_t *v;
         struct wval *w = &j->vals[j->nvals];
+        int here = j->v->field[i]; /* this database has its column */
         if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
             continue;
         if (f->flags & OD_F_NOW) {
-            if (op == OP_POST) {
+            if (op == OP_POST && here) {
                 w->f = f;
                 w->v.kind = P_NOW;
                 j->nvals++;
@@ -1984,6 +2005,13 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
         v = json_object_get(body, f->name);
         if (v && json_is_null(v))
             v = NULL;
+        if (!here) { /* a field of a later version: refused if given */
+            if (v) {
+                od_absent_msg(msg, msgsize, f->name);
+                return -1;
+            }
+            continue;
+        }
         if (!v) {
             if (op == OP_POST && (f->flags & OD_F_REQ)) {
                 snprintf(msg, msgsize, "%s is required.", f->name);
@@ -2007,7 +2035,8 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
             snprintf(msg, msgsize, "%s is required.", f->name);
             return -1;
         }
-        if (body_value(f, v, w, op == OP_PUT, msg, msgsize))
+        if (body_value(f, v, w, op == OP_PUT, j->v->col[i], msg,
+                       msgsize))
             return -1;
         j->nvals++;
     }
@@ -2020,8 +2049,13 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
             v = NULL;
         if (t && json_is_null(t))
             t = NULL;
+        if (v && !j->v->lookup[i]) {
+            od_absent_msg(msg, msgsize, lk->input);
+            return -1;
+        }
         if (!v) {
-            if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t) {
+            if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t &&
+                j->v->lookup[i]) {
                 snprintf(msg, msgsize, "%s or %s is required.",
                          lk->input, lk->target);
                 return -1;
@@ -2058,16 +2092,31 @@ int od_resource_check_body(const struct od_resource *r, int put,
                            const char *text, size_t len, char *msg,
                            size_t msgsize)
 {
+    /* a database that has every field (no catalog: text limits are the
+     * description's) */
     struct rjob *j = calloc(1, sizeof *j);
+    int n = r->nfields > r->nlookups ? r->nfields : r->nlookups;
+    unsigned char *all = malloc((size_t)n + 1);
+    const struct od_column **cols = calloc((size_t)r->nfields + 1,
+                                           sizeof *cols);
+    struct od_rview full;
     json_t *body = json_loadb(text, len, 0, NULL);
     int rc = -1;
     msg[0] = '\0';
-    if (j && body && json_is_object(body)) {
+    if (j && all && cols && body && json_is_object(body)) {
+        memset(all, 1, (size_t)n + 1);
+        memset(&full, 0, sizeof full);
+        full.r = r;
+        full.field = full.lookup = all;
+        full.col = cols;
         j->r = r;
+        j->v = &full;
         j->op = put ? OP_PUT : OP_POST;
         rc = read_body(j, body, j->op, msg, msgsize);
     }
     json_decref(body);
+    free(all);
+    free(cols);
     if (j)
         job_free(j);
     return rc;
@@ -2089,6 +2138,10 @@ static void h_write(odapi_request *req, const struct od_resource *r,
     if (op != OP_POST && parse_key(req, r, &j->key)) {
         job_free(j);
         return;
+    }
+    if ((op == OP_DELETE && !j->v->delete_ok) || (upsert && !j->v->upsert_ok)) {
+        od_absent_msg(msg, sizeof msg, "This operation");
+        goto bad;
     }
     if (op != OP_DELETE) {
         body = od_request_json(req);

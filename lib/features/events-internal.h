@@ -10,17 +10,7 @@
 #include "db/db-internal.h"
 
 struct od_resource;
-
-/* Small statement helpers (subscriptions.c), on a worker's connection:
- * params bound as strings (NULL: SQL NULL). od_ev_exec: affected rows, or
- * -1. od_ev_query: row(arg, cols, ncols) per row (cols NUL-terminated,
- * NULL for SQL NULL, valid during the call); the row count, or -1. On -1
- * od_conn_note_error has run (c->lost tells a lost connection). */
-long long od_ev_exec(struct od_conn *c, const char *sql,
-                     const char *const *params, int n);
-int od_ev_query(struct od_conn *c, const char *sql, const char *const *params,
-                int n, void (*row)(void *arg, char **cols, unsigned ncols),
-                void *arg);
+struct od_evstate;
 
 /* A WatchTable this library can fire: its rows are sent in the GET shape
  * of res, chosen by the timestamp column stamp. */
@@ -47,11 +37,25 @@ const struct od_watch *od_watch_find(const char *name);
 void od_subscriptions_register(odapi_server *srv);
 
 /* The firing engine. od_events_start: when cfg says so (odservice), poll
- * the apisubscription table from the server's loop. ODAPI_OK, or an error
+ * the apisubscription table from the server's loop; with a state store
+ * configured and events off, only keep the store for the resource. ODAPI_OK, or an error
  * with one sentence in err. od_events_stop: cancel calls in flight (the
  * windows they were sending stay unacknowledged: sent again later). */
 int od_events_start(odapi_server *srv, char *err, size_t errlen);
 void od_events_stop(odapi_server *srv);
+
+/* For the subscriptions resource (loop thread). od_events_store: *st the
+ * state store to record owners and secrets in (NULL when none is
+ * configured: 0), or -1 with why when one is configured but the last
+ * probe could not use it (fail closed: owners cannot be checked).
+ * od_events_refuses: -1 with why when this server fires events but cannot
+ * (a database-event subscription would never fire), else 0.
+ * od_events_secrets_ok: 1 when a Secret may be stored where no query can
+ * read it, else 0 with why. */
+int od_events_store(odapi_server *srv, struct od_evstate **st, char *why,
+                    size_t len);
+int od_events_refuses(odapi_server *srv, char *why, size_t len);
+int od_events_secrets_ok(odapi_server *srv, char *why, size_t len);
 
 /* The lease an instance holds on a subscription while it delivers, in
  * seconds beyond the webhook timeout. */

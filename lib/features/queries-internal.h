@@ -7,9 +7,17 @@
 #define ODAPI_QUERIES_INTERNAL_H
 
 #include "http/server-internal.h"
+#include "db/db-internal.h"
 
 /* Register PUT /queries/ShortQuery and POST /queries (routes.c). */
 void od_queries_register(odapi_server *srv);
+
+/* A connection of its own to the configured database as user (the
+ * low-privilege account, or the main one), as Queries make them; NULL
+ * with one sentence in err. Also used to check what a query could read
+ * (events.c). */
+MYSQL *od_queries_connect(const odapi_config *cfg, const char *user,
+                          const char *password, char *err, size_t errlen);
 
 /* Where an SFTP upload goes and who writes it. password is never logged. */
 struct od_sftp_target {

@@ -240,6 +240,12 @@ static MYSQL *connect_as(const odapi_config *cfg, const char *user,
     return m;
 }
 
+MYSQL *od_queries_connect(const odapi_config *cfg, const char *user,
+                          const char *password, char *err, size_t errlen)
+{
+    return connect_as(cfg, user, password, 0, err, errlen);
+}
+
 /* ---- the watchdog --------------------------------------------------------------- */
 
 /* max_statement_time stops a query on time, but SET STATEMENT

@@ -1,16 +1,25 @@
 /*
  * subscriptions.c - the subscriptions resource (spec 7.1): POST, GET,
  * PUT and DELETE /subscriptions, stored in Open Dental's apisubscription
- * table and scoped to the caller's customer key. The optional HMAC secret
- * (libodapi's extension "Secret") lives in odapi_eventstate so that
- * apisubscription keeps Open Dental's shape. docs/events.md.
+ * table. docs/events.md.
+ *
+ * A subscription belongs to the key pair that made it: its customer key is
+ * apisubscription.CustomerKey (compared byte for byte here, never by the
+ * column's case-insensitive collation), its developer is recorded in the
+ * events state store (evstate.c) as a hash of the developer key, beside
+ * the optional HMAC secret (libodapi's extension "Secret"). Neither lives
+ * in the practice database, where Queries could read them and
+ * apisubscription keeps Open Dental's shape.
  */
 #include "features/events-internal.h"
+#include "features/evstate-internal.h"
 #include "engine/resource-internal.h"
+#include "db/catalog-internal.h"
 #include "http/http-client-internal.h"
 
 #include <ctype.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,94 +30,10 @@
     "PollingSeconds, UiEventType, "                                           \
     "DATE_FORMAT(DateTimeStart, '%Y-%m-%d %H:%i:%s'), "                       \
     "DATE_FORMAT(DateTimeStop, '%Y-%m-%d %H:%i:%s'), Note"
-
-/* ---- statement helpers ----------------------------------------------------- */
-
-static MYSQL_STMT *run(struct od_conn *c, const char *sql,
-                       const char *const *params, int n)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[24];
-    unsigned long lens[24];
-    int i;
-    if (!st || n > 24)
-        return NULL;
-    memset(b, 0, sizeof b);
-    for (i = 0; i < n; i++) {
-        if (!params[i]) {
-            b[i].buffer_type = MYSQL_TYPE_NULL;
-            continue;
-        }
-        lens[i] = (unsigned long)strlen(params[i]);
-        b[i].buffer_type = MYSQL_TYPE_STRING;
-        b[i].buffer = (char *)params[i];
-        b[i].buffer_length = lens[i];
-        b[i].length = &lens[i];
-    }
-    if ((n && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        if (!c->lost)
-            od_conn_log(c, ODAPI_LOG_ERROR, "events: %s",
-                        mysql_stmt_error(st));
-        return NULL;
-    }
-    return st;
-}
-
-long long od_ev_exec(struct od_conn *c, const char *sql,
-                     const char *const *params, int n)
-{
-    MYSQL_STMT *st = run(c, sql, params, n);
-    return st ? (long long)mysql_stmt_affected_rows(st) : -1;
-}
-
-int od_ev_query(struct od_conn *c, const char *sql, const char *const *params,
-                int n, void (*row)(void *arg, char **cols, unsigned ncols),
-                void *arg)
-{
-    MYSQL_STMT *st = run(c, sql, params, n);
-    MYSQL_BIND rb[16];
-    char bufs[16][512], *cols[16];
-    unsigned long lens[16];
-    my_bool nulls[16], errs[16];
-    unsigned ncols, i;
-    int rows = 0, rc;
-    if (!st)
-        return -1;
-    ncols = mysql_stmt_field_count(st);
-    if (ncols > 16) {
-        mysql_stmt_free_result(st);
-        return -1;
-    }
-    memset(rb, 0, sizeof rb);
-    for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_STRING;
-        rb[i].buffer = bufs[i];
-        rb[i].buffer_length = sizeof bufs[i] - 1;
-        rb[i].length = &lens[i];
-        rb[i].is_null = &nulls[i];
-        rb[i].error = &errs[i];
-    }
-    if (ncols && mysql_stmt_bind_result(st, rb))
-        return -1;
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        for (i = 0; i < ncols; i++) {
-            size_t l = lens[i] < sizeof bufs[i] - 1 ? lens[i]
-                                                    : sizeof bufs[i] - 1;
-            bufs[i][l] = '\0';
-            cols[i] = nulls[i] ? NULL : bufs[i];
-        }
-        if (row)
-            row(arg, cols, ncols);
-        rows++;
-    }
-    if (rc != MYSQL_NO_DATA) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        rows = -1;
-    }
-    mysql_stmt_free_result(st);
-    return rows;
-}
+#define NCOLS 10
+#define C_NUM 0
+#define C_CUST 3
+#define C_POLL 5
 
 /* ---- the job ------------------------------------------------------------------ */
 
@@ -124,178 +49,280 @@ static const char *const fnames[NF] = {
 struct sjob {
     odapi_request *req;
     enum sop op;
-    char cust[129];
+    char cust[129];       /* the caller's keys, exactly as sent */
+    char owner[65];       /* od_evstate_owner_of(developer key) */
+    struct od_evstate *st; /* a reference, or NULL: no owners here */
     long long key;
     char *val[NF];        /* given values (strings), NULL: absent */
     int status;
-    char msg[200];
+    char msg[400];
     struct od_buf out;
     int nrows;
+    int ui;               /* PUT: the row is a UI subscription */
+    long long *foreign;   /* GET: the customer key's rows of others */
+    int nforeign, capforeign;
 };
 
 static void sjob_free(struct sjob *j)
 {
     int i;
-    for (i = 0; i < NF; i++)
+    for (i = 0; i < NF; i++) {
+        if (i == F_SECRET && j->val[i])
+            OPENSSL_cleanse(j->val[i], strlen(j->val[i]));
         free(j->val[i]);
+    }
+    od_evstate_unref(j->st);
     od_buf_free(&j->out);
+    free(j->foreign);
     free(j);
 }
 
-static void row_json(void *arg, char **c, unsigned n)
+static void fail(struct sjob *j, int status, const char *msg)
 {
-    struct sjob *j = arg;
-    static const char *const names[] = {
-        "SubscriptionNum", "EndPointUrl", "Workstation", "CustomerKey",
-        "WatchTable", "PollingSeconds", "UiEventType", "DateTimeStart",
-        "DateTimeStop", "Note"};
-    unsigned i;
-    if (n != 10)
-        return;
-    if (j->nrows++)
-        od_buf_addc(&j->out, ',');
-    od_buf_addc(&j->out, '{');
-    for (i = 0; i < n; i++) {
-        const char *v = c[i] ? c[i] : "";
-        if (i)
-            od_buf_addc(&j->out, ',');
-        od_buf_printf(&j->out, "\"%s\":", names[i]);
-        if (i == 0 || i == 5)
-            od_buf_printf(&j->out, "%lld", strtoll(v, NULL, 10));
-        else
-            od_buf_json_str(&j->out, v, strlen(v), 0);
-    }
-    od_buf_addc(&j->out, '}');
-}
-
-static void found_row(void *arg, char **c, unsigned n)
-{
-    struct sjob *j = arg;
-    (void)n;
-    /* remember whether it is a UI subscription (WatchTable blank) */
-    j->nrows = c[0] && *c[0] ? 1 : 2;
-}
-
-static void fail(struct sjob *j, struct od_conn *c, int status,
-                 const char *msg)
-{
-    if (c && c->lost) {
-        j->status = 503;
-        snprintf(j->msg, sizeof j->msg, "The database is not available.");
-        return;
-    }
     j->status = status;
     snprintf(j->msg, sizeof j->msg, "%s", msg);
 }
 
-static int tx(struct od_conn *c, const char *what)
+/* ---- whose subscription (worker thread) ---------------------------------------- */
+
+static int same_key(const char *a, const char *b)
 {
-    if (mysql_query(c->m, what)) {
-        od_conn_note_error(c, mysql_errno(c->m));
+    return od_ct_equal(a, strlen(a), b, strlen(b));
+}
+
+/* May the caller see and change subscription num, whose CustomerKey is
+ * ck? Its customer key, byte for byte, and, where owners are recorded,
+ * its developer. A subscription with no owner recorded (made by Open
+ * Dental, by a Local API, or before owners were kept) belongs to every
+ * developer with its exact customer key. 1 yes, 0 no, -1 error. */
+static int mine(struct sjob *j, struct od_conn *c, long long num,
+                const char *ck)
+{
+    struct od_evrec r;
+    int rc;
+    if (!same_key(ck, j->cust))
+        return 0;
+    if (!j->st)
+        return 1;
+    if ((rc = od_evstate_get(j->st, c, num, &r)) < 0)
         return -1;
+    rc = rc == 0 || !r.owner[0] || strcmp(r.owner, j->owner) == 0;
+    OPENSSL_cleanse(r.secret, sizeof r.secret);
+    return rc;
+}
+
+static void add_foreign(void *arg, long long num)
+{
+    struct sjob *j = arg;
+    if (j->nforeign == j->capforeign) {
+        int cap = j->capforeign ? 2 * j->capforeign : 16;
+        long long *p = realloc(j->foreign, (size_t)cap * sizeof *p);
+        if (!p) {
+            j->out.oom = 1;
+            return;
+        }
+        j->foreign = p;
+        j->capforeign = cap;
     }
+    j->foreign[j->nforeign++] = num;
+}
+
+static int is_foreign(const struct sjob *j, long long num)
+{
+    int i;
+    for (i = 0; i < j->nforeign; i++)
+        if (j->foreign[i] == num)
+            return 1;
     return 0;
 }
 
-static int set_secret(struct od_conn *c, struct sjob *j, const char *key)
+/* ---- the work (worker thread) ---------------------------------------------------- */
+
+static int row_json(void *arg, char **c)
 {
-    const char *p[2] = {key, j->val[F_SECRET]};
-    return od_ev_exec(c,
-                      "INSERT INTO odapi_eventstate (ApiSubscriptionNum, "
-                      "Secret) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
-                      "Secret = VALUES(Secret)",
-                      p, 2) < 0 ? -1 : 0;
+    struct sjob *j = arg;
+    static const char *const names[NCOLS] = {
+        "SubscriptionNum", "EndPointUrl", "Workstation", "CustomerKey",
+        "WatchTable", "PollingSeconds", "UiEventType", "DateTimeStart",
+        "DateTimeStop", "Note"};
+    long long num = strtoll(c[C_NUM], NULL, 10);
+    unsigned i;
+    if (!same_key(c[C_CUST], j->cust) || is_foreign(j, num))
+        return 0;
+    if (j->nrows++)
+        od_buf_addc(&j->out, ',');
+    od_buf_addc(&j->out, '{');
+    for (i = 0; i < NCOLS; i++) {
+        if (i)
+            od_buf_addc(&j->out, ',');
+        od_buf_printf(&j->out, "\"%s\":", names[i]);
+        if (i == C_NUM || i == C_POLL)
+            od_buf_printf(&j->out, "%lld", strtoll(c[i], NULL, 10));
+        else
+            od_buf_json_str(&j->out, c[i], strlen(c[i]), 0);
+    }
+    od_buf_addc(&j->out, '}');
+    return 0;
+}
+
+static int work_get(struct od_conn *c, struct sjob *j)
+{
+    struct od_prm p[1] = {OD_PS(j->cust)};
+    /* the rows with the caller's customer key that another developer
+     * made; the collation's matches are narrowed byte for byte in C */
+    if (j->st && od_evstate_each_foreign(j->st, c, j->cust, j->owner,
+                                         add_foreign, j) < 0)
+        goto err;
+    od_buf_addc(&j->out, '[');
+    if (od_query_each(c, "SELECT " COLS " FROM apisubscription WHERE "
+                         "CustomerKey = ? ORDER BY ApiSubscriptionNum",
+                      p, 1, NCOLS, row_json, j) < 0)
+        goto err;
+    od_buf_addc(&j->out, ']');
+    j->status = 200;
+    return OD_WORK_DONE;
+err:
+    fail(j, 500, "The database could not read the subscriptions.");
+    return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
+}
+
+/* Is there an unexpired subscription of the caller's with the same
+ * EndPointUrl, Workstation and WatchTable/UiEventType (Open Dental's
+ * IsExistingSubscription)? Another developer's is not looked at: saying
+ * so would tell that it exists. 1, 0, or -1. */
+struct dup {
+    struct sjob *j;
+    struct od_conn *c;
+    int found, err;
+};
+
+static int dup_row(void *arg, char **col)
+{
+    struct dup *d = arg;
+    int m = mine(d->j, d->c, strtoll(col[0], NULL, 10), col[1]);
+    if (m < 0)
+        d->err = 1;
+    else if (m > 0)
+        d->found = 1;
+    return d->found || d->err;
+}
+
+static int is_duplicate(struct od_conn *c, struct sjob *j)
+{
+    struct dup d = {j, c, 0, 0};
+    struct od_prm p[5] = {OD_PS(j->cust), OD_PS(j->val[F_URL]),
+                          OD_PS(j->val[F_WS]), OD_PS(j->val[F_TABLE]),
+                          OD_PS(j->val[F_UI])};
+    if (od_query_each(c, "SELECT ApiSubscriptionNum, CustomerKey FROM "
+                         "apisubscription WHERE CustomerKey = ? AND "
+                         "EndPointUrl = ? AND Workstation = ? AND WatchTable "
+                         "= ? AND UiEventType = ? AND (DateTimeStop < "
+                         "'0001-01-02' OR DateTimeStop > NOW()) FOR UPDATE",
+                      p, 5, 2, dup_row, &d) < 0 || d.err)
+        return -1;
+    return d.found;
+}
+
+/* In the transaction: the duplicate check, the row, its owner and secret. */
+static int post_tx(struct od_conn *c, struct sjob *j)
+{
+    struct od_prm p[10];
+    int dup = is_duplicate(c, j);
+    if (dup < 0)
+        return -1;
+    if (dup) {
+        fail(j, 400, "A subscription with this EndPointUrl, Workstation "
+                     "and WatchTable or UiEventType already exists.");
+        return -1;
+    }
+    p[0] = OD_PS(j->val[F_URL]);
+    p[1] = OD_PS(j->val[F_WS]);
+    p[2] = OD_PS(j->cust);
+    p[3] = OD_PS(j->val[F_TABLE]);
+    p[4] = OD_PS(j->val[F_POLL]);
+    p[5] = OD_PS(j->val[F_UI]);
+    p[6] = p[7] = j->val[F_START] ? OD_PS(j->val[F_START]) : OD_PNULL;
+    p[8] = OD_PS(j->val[F_STOP]);
+    p[9] = OD_PS(j->val[F_NOTE]);
+    if (od_exec(c, "INSERT INTO apisubscription (EndPointUrl, Workstation, "
+                   "CustomerKey, WatchTable, PollingSeconds, UiEventType, "
+                   "DateTimeStart, DateTimeStop, Note) VALUES (?, ?, ?, ?, "
+                   "?, ?, IF(? IS NULL, NOW(), ?), ?, ?)",
+                p, 10, NULL, &j->key))
+        return -1;
+    /* before COMMIT: a subscription whose owner could not be recorded
+     * must not exist (any developer with the customer key could take it) */
+    if (j->st && od_evstate_set(j->st, c, j->key, j->owner,
+                                j->val[F_SECRET] ? j->val[F_SECRET] : ""))
+        return -1;
+    return 0;
 }
 
 static int work_post(struct od_conn *c, struct sjob *j)
 {
-    const char *dup[5] = {j->cust, j->val[F_URL], j->val[F_WS],
-                          j->val[F_TABLE], j->val[F_UI]};
-    const char *ins[11];
-    char key[32];
-    int n;
-    if (tx(c, "START TRANSACTION"))
-        goto dberr;
-    n = od_ev_query(c,
-                    "SELECT 1 FROM apisubscription WHERE CustomerKey = ? AND "
-                    "EndPointUrl = ? AND Workstation = ? AND WatchTable = ? "
-                    "AND UiEventType = ? AND (DateTimeStop < '0001-01-02' OR "
-                    "DateTimeStop > NOW()) LIMIT 1 FOR UPDATE",
-                    dup, 5, NULL, NULL);
-    if (n < 0)
-        goto dberr;
-    if (n > 0) {
-        tx(c, "ROLLBACK");
-        fail(j, c, 400, "A subscription with this EndPointUrl, Workstation "
-                        "and WatchTable or UiEventType already exists.");
-        return 0;
+    struct od_prm p[1];
+    if (od_tx_begin(c) == 0 && od_tx_end(c, post_tx(c, j)) == 0) {
+        p[0] = OD_PI(j->key);
+        if (od_query_each(c, "SELECT " COLS " FROM apisubscription WHERE "
+                             "ApiSubscriptionNum = ?", p, 1, NCOLS, row_json,
+                          j) < 0)
+            od_buf_printf(&j->out, "{\"SubscriptionNum\":%lld}", j->key);
+        j->status = 201;
+        return OD_WORK_DONE;
     }
-    ins[0] = j->val[F_URL];
-    ins[1] = j->val[F_WS];
-    ins[2] = j->cust;
-    ins[3] = j->val[F_TABLE];
-    ins[4] = j->val[F_POLL];
-    ins[5] = j->val[F_UI];
-    ins[6] = ins[7] = j->val[F_START];
-    ins[8] = j->val[F_STOP];
-    ins[9] = j->val[F_NOTE];
-    if (od_ev_exec(c,
-                   "INSERT INTO apisubscription (EndPointUrl, Workstation, "
-                   "CustomerKey, WatchTable, PollingSeconds, UiEventType, "
-                   "DateTimeStart, DateTimeStop, Note) VALUES (?, ?, ?, ?, "
-                   "?, ?, IF(? IS NULL, NOW(), ?), ?, ?)",
-                   ins, 10) < 0)
-        goto dberr;
-    j->key = (long long)mysql_insert_id(c->m);
-    snprintf(key, sizeof key, "%lld", j->key);
-    if (j->val[F_SECRET] && *j->val[F_SECRET] && set_secret(c, j, key))
-        goto dberr;
-    if (tx(c, "COMMIT"))
-        goto dberr;
-    {
-        const char *p[1] = {key};
-        od_ev_query(c, "SELECT " COLS " FROM apisubscription WHERE "
-                       "ApiSubscriptionNum = ?", p, 1, row_json, j);
-    }
-    j->status = 201;
-    return 0;
-dberr:
-    if (!c->lost)
-        tx(c, "ROLLBACK");
-    fail(j, c, 500, "The database could not save the subscription.");
-    return c->lost ? -1 : 0;
+    if (!j->status)
+        fail(j, 500, "The database could not save the subscription.");
+    j->key = 0;
+    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
 }
 
-static int work_put(struct od_conn *c, struct sjob *j)
+/* The row of j->key, locked, if it is the caller's: 1, 0 (404), -1. */
+struct found {
+    struct sjob *j;
+    struct od_conn *c;
+    int yes, err;
+};
+
+static int found_row(void *arg, char **col)
+{
+    struct found *f = arg;
+    int m = mine(f->j, f->c, f->j->key, col[0]);
+    if (m < 0)
+        f->err = 1;
+    f->yes = m > 0;
+    f->j->ui = !col[1][0]; /* WatchTable blank: a UI subscription */
+    return 1;
+}
+
+static int lock_mine(struct od_conn *c, struct sjob *j)
+{
+    struct found f = {j, c, 0, 0};
+    struct od_prm p[1] = {OD_PI(j->key)};
+    if (od_query_each(c, "SELECT CustomerKey, WatchTable FROM "
+                         "apisubscription WHERE ApiSubscriptionNum = ? FOR "
+                         "UPDATE", p, 1, 2, found_row, &f) < 0 || f.err)
+        return -1;
+    return f.yes;
+}
+
+static int put_tx(struct od_conn *c, struct sjob *j)
 {
     static const char *const cols[NF] = {
         "EndPointUrl", "Workstation", NULL, "PollingSeconds", NULL,
         "DateTimeStart", "DateTimeStop", "Note", NULL};
-    const char *p[NF + 2];
-    char key[32], sql[512];
+    struct od_prm p[NF + 1];
+    char sql[512];
     size_t len;
-    int i, n, np = 0;
-    snprintf(key, sizeof key, "%lld", j->key);
-    p[0] = key;
-    p[1] = j->cust;
-    if (tx(c, "START TRANSACTION"))
-        goto dberr;
-    j->nrows = 0;
-    n = od_ev_query(c, "SELECT WatchTable FROM apisubscription WHERE "
-                       "ApiSubscriptionNum = ? AND CustomerKey = ? FOR UPDATE",
-                    p, 2, found_row, j);
-    if (n < 0)
-        goto dberr;
-    if (n == 0) {
-        tx(c, "ROLLBACK");
-        fail(j, c, 404, "Subscription not found");
-        return 0;
+    int i, np = 0, m = lock_mine(c, j);
+    if (m <= 0) {
+        if (m == 0)
+            fail(j, 404, "Subscription not found");
+        return -1;
     }
-    if (j->nrows == 2 && j->val[F_POLL]) {
-        tx(c, "ROLLBACK");
-        fail(j, c, 400, "PollingSeconds is only for database events "
-                        "(WatchTable).");
-        return 0;
+    if (j->ui && j->val[F_POLL]) {
+        fail(j, 400, "PollingSeconds is only for database events "
+                     "(WatchTable).");
+        return -1;
     }
     len = (size_t)snprintf(sql, sizeof sql, "UPDATE apisubscription SET ");
     for (i = 0; i < NF; i++) {
@@ -303,75 +330,65 @@ static int work_put(struct od_conn *c, struct sjob *j)
             continue;
         len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s = ?",
                                 np ? ", " : "", cols[i]);
-        p[np++] = j->val[i];
+        p[np++] = OD_PS(j->val[i]);
     }
     if (np) {
         snprintf(sql + len, sizeof sql - len,
                  " WHERE ApiSubscriptionNum = ?");
-        p[np++] = key;
-        if (od_ev_exec(c, sql, p, np) < 0)
-            goto dberr;
+        p[np++] = OD_PI(j->key);
+        if (od_exec(c, sql, p, np, NULL, NULL))
+            return -1;
     }
-    if (j->val[F_SECRET] && set_secret(c, j, key))
-        goto dberr;
-    if (tx(c, "COMMIT"))
-        goto dberr;
-    j->status = 200;
+    if (j->val[F_SECRET] && j->st &&
+        od_evstate_set(j->st, c, j->key, NULL, j->val[F_SECRET]))
+        return -1;
     return 0;
-dberr:
-    if (!c->lost)
-        tx(c, "ROLLBACK");
-    fail(j, c, 500, "The database could not save the subscription.");
-    return c->lost ? -1 : 0;
+}
+
+static int delete_tx(struct od_conn *c, struct sjob *j)
+{
+    struct od_prm p[1] = {OD_PI(j->key)};
+    int m = lock_mine(c, j);
+    if (m <= 0) {
+        if (m == 0)
+            fail(j, 404, "SubscriptionNum not found");
+        return -1;
+    }
+    if (od_exec(c, "DELETE FROM apisubscription WHERE ApiSubscriptionNum = "
+                   "?", p, 1, NULL, NULL))
+        return -1;
+    /* its owner, secret and lease go with it; a state folder's record
+     * only after COMMIT (work()): until then the row keeps its owner */
+    if (j->st && od_evstate_is_db(j->st) &&
+        od_evstate_forget(j->st, c, j->key))
+        return -1;
+    return 0;
 }
 
 static int work(struct od_conn *c, void *arg)
 {
     struct sjob *j = arg;
-    char key[32];
-    const char *p[2];
-    long long n;
-    snprintf(key, sizeof key, "%lld", j->key);
     switch (j->op) {
     case S_GET:
-        p[0] = j->cust;
-        od_buf_addc(&j->out, '[');
-        if (od_ev_query(c, "SELECT " COLS " FROM apisubscription WHERE "
-                           "CustomerKey = ? ORDER BY ApiSubscriptionNum",
-                        p, 1, row_json, j) < 0) {
-            fail(j, c, 500, "The database could not read the subscriptions.");
-            return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-        }
-        od_buf_addc(&j->out, ']');
-        j->status = 200;
-        break;
+        return work_get(c, j);
     case S_POST:
-        if (work_post(c, j) && c->lost && j->key == 0)
-            return OD_WORK_RETRY;
-        break;
+        return work_post(c, j);
     case S_PUT:
-        if (work_put(c, j) && c->lost)
-            return OD_WORK_RETRY;
-        break;
     case S_DELETE:
-        p[0] = key;
-        p[1] = j->cust;
-        n = od_ev_exec(c, "DELETE FROM apisubscription WHERE "
-                          "ApiSubscriptionNum = ? AND CustomerKey = ?",
-                       p, 2);
-        if (n < 0) {
-            fail(j, c, 500, "The database could not delete the subscription.");
-            return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
+        if (od_tx_begin(c) == 0 &&
+            od_tx_end(c, j->op == S_PUT ? put_tx(c, j) : delete_tx(c, j)) ==
+                0) {
+            if (j->op == S_DELETE && j->st && !od_evstate_is_db(j->st))
+                od_evstate_forget(j->st, c, j->key); /* logs a failure */
+            j->status = 200;
+            return OD_WORK_DONE;
         }
-        if (n == 0) {
-            fail(j, c, 404, "SubscriptionNum not found");
-            break;
-        }
-        /* the lease/secret row; a missing table is no error here */
-        od_ev_exec(c, "DELETE FROM odapi_eventstate WHERE "
-                      "ApiSubscriptionNum = ?", p, 1);
-        j->status = 200;
-        break;
+        if (!j->status)
+            fail(j, 500, j->op == S_PUT
+                             ? "The database could not save the subscription."
+                             : "The database could not delete the "
+                               "subscription.");
+        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     }
     return OD_WORK_DONE;
 }
@@ -381,8 +398,10 @@ static void done(void *arg, int status)
     struct sjob *j = arg;
     if (status != ODAPI_OK) {
         odapi_reply_error(j->req, 503, "The database is not available.");
-    } else if (j->status >= 400) {
-        odapi_reply_error(j->req, j->status, j->msg);
+    } else if (j->status >= 400 || j->status == 0) {
+        odapi_reply_error(j->req, j->status ? j->status : 503,
+                          j->status ? j->msg
+                                    : "The database is not available.");
     } else if (j->out.oom) {
         odapi_reply_error(j->req, 500, "Out of memory.");
     } else {
@@ -458,6 +477,13 @@ static int read_body(odapi_request *req, struct sjob *j, int post)
             snprintf(msg, sizeof msg, "%s is too long.", fnames[i]);
             goto bad0;
         }
+        /* the text columns of apisubscription: what they cannot store
+         * unchanged (an emoji in utf8mb3) is refused, never cut */
+        if ((i == F_URL || i == F_WS || i == F_TABLE || i == F_UI ||
+             i == F_NOTE) &&
+            od_text_check(od_db_catalog(req->srv->db), "apisubscription",
+                          fnames[i], fnames[i], s, msg, sizeof msg))
+            goto bad0;
     }
     if (j->val[F_URL] || post) {
         struct od_hc_url u;
@@ -555,17 +581,74 @@ bad0:
 
 /* ---- handlers ------------------------------------------------------------------- */
 
+/* The developer key of the request's "ODFHIR dev/cust" (already checked
+ * by the credential layer) into out. */
+static void developer_key(odapi_request *req, char *out, size_t len)
+{
+    const char *h = odapi_request_header(req, "Authorization");
+    const char *sp = h ? strchr(h, ' ') : NULL;
+    const char *slash = sp ? strchr(sp + 1, '/') : NULL;
+    size_t n = slash ? (size_t)(slash - sp - 1) : 0;
+    if (n >= len)
+        n = len - 1;
+    memcpy(out, n ? sp + 1 : "", n);
+    out[n] = '\0';
+}
+
 static struct sjob *sjob_new(odapi_request *req, enum sop op)
 {
-    struct sjob *j = calloc(1, sizeof *j);
-    if (!j) {
+    struct sjob *j;
+    struct od_evstate *st;
+    char dev[256], why[400], msg[600];
+    /* a state that cannot be read: no owner can be checked, so nothing
+     * is served rather than everything */
+    if (od_events_store(req->srv, &st, why, sizeof why)) {
+        snprintf(msg, sizeof msg, "The subscriptions cannot be served now: "
+                 "%s.", why);
+        odapi_reply_error(req, 503, msg);
+        return NULL;
+    }
+    if (!(j = calloc(1, sizeof *j))) {
         odapi_reply_error(req, 500, "Out of memory.");
         return NULL;
     }
     j->req = req;
     j->op = op;
     snprintf(j->cust, sizeof j->cust, "%s", req->customer_key);
+    developer_key(req, dev, sizeof dev);
+    od_evstate_owner_of(dev, j->owner);
+    OPENSSL_cleanse(dev, sizeof dev);
+    j->st = od_evstate_ref(st);
     return j;
+}
+
+/* Where the subscription and its Secret can go from this server; 0, or -1
+ * after answering. */
+static int can_store(odapi_request *req, struct sjob *j)
+{
+    char why[400], msg[600];
+    /* a database-event subscription this service would never fire */
+    if (j->op == S_POST && j->val[F_TABLE] && *j->val[F_TABLE] &&
+        od_events_refuses(req->srv, why, sizeof why)) {
+        snprintf(msg, sizeof msg, "Database Events cannot fire on this "
+                 "service: %s. The subscription was not saved.", why);
+        odapi_reply_error(req, 503, msg);
+        return -1;
+    }
+    if (!j->val[F_SECRET])
+        return 0;
+    if (!*j->val[F_SECRET] && !j->st) { /* nothing to remove */
+        free(j->val[F_SECRET]);
+        j->val[F_SECRET] = NULL;
+        return 0;
+    }
+    if (!od_events_secrets_ok(req->srv, why, sizeof why)) {
+        snprintf(msg, sizeof msg, "Secret cannot be stored on this "
+                 "service: %s.", why);
+        odapi_reply_error(req, 400, msg);
+        return -1;
+    }
+    return 0;
 }
 
 static int parse_num(odapi_request *req, struct sjob *j)
@@ -595,7 +678,7 @@ static void h_post(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (read_body(req, j, 1)) {
+    if (read_body(req, j, 1) || can_store(req, j)) {
         sjob_free(j);
         return;
     }
@@ -608,7 +691,7 @@ static void h_put(odapi_request *req, void *arg)
     (void)arg;
     if (!j || parse_num(req, j))
         return;
-    if (read_body(req, j, 0)) {
+    if (read_body(req, j, 0) || can_store(req, j)) {
         sjob_free(j);
         return;
     }

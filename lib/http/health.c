@@ -35,7 +35,7 @@ char *od_health_json(odapi_server *srv, size_t *len)
     static __thread char now[32];
     time_t t = time(NULL);
     const char *dbstate = "none";
-    char dbv[160];
+    char dbv[160], why[400];
     char *s;
     int n;
 
@@ -48,16 +48,19 @@ char *od_health_json(odapi_server *srv, size_t *len)
     if (srv->db)
         dbstate = od_db_is_up(srv->db) ? "up" : "down";
     json_inner(dbv, sizeof dbv, srv->db ? od_db_version(srv->db) : "");
+    json_inner(why, sizeof why, srv->events_reason);
     n = asprintf(&s,
                  "{\"service\":\"libodapi\",\"mode\":\"%s\",\"version\":\"%s\","
                  "\"database\":\"%s\",\"databaseBackend\":\"%s\","
                  "\"dataBaseVersion\":\"%s\",\"serverDateTime\":\"%s\","
-                 "\"uptimeSeconds\":%llu,\"requests\":%llu}",
+                 "\"uptimeSeconds\":%llu,\"requests\":%llu,"
+                 "\"events\":\"%s\",\"eventsReason\":\"%s\"}",
                  srv->cfg->mode == ODAPI_MODE_LOCAL ? "Local API" : "API Service",
                  odapi_version(), dbstate,
                  srv->db ? od_db_backend(srv->db) : "none", dbv, now,
                  (unsigned long long)((od_now_ms() - srv->started_ms) / 1000),
-                 (unsigned long long)srv->requests);
+                 (unsigned long long)srv->requests,
+                 srv->events_state ? srv->events_state : "off", why);
     if (n < 0)
         return NULL;
     if (len)

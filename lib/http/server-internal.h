@@ -276,6 +276,11 @@ struct odapi_server {
     struct od_logfile *logfile;
     struct ssl_ctx_st *ssl_ctx;
     struct od_events *events;     /* Database Events (events.c), or NULL */
+    /* Database Events as the health route reports them (events.c sets
+     * them on the loop thread): "off", "starting", "firing", "standby" or
+     * "unavailable", and why when not firing */
+    const char *events_state;
+    char events_reason[320];
 
     /* connection tracking (server.c) */
     struct od_conn_track **conns;

@@ -5,6 +5,7 @@
 #include "auth/cred-internal.h"
 #include "features/events-internal.h"
 #include "db/db-internal.h"
+#include "engine/resource-internal.h"
 #include "core/logfile-internal.h"
 
 #include <errno.h>
@@ -908,8 +909,9 @@ ODAPI_EXPORT int odapi_server_prepare_database(odapi_server *srv)
         set_err(srv, "the server is already started");
         return ODAPI_E_STATE;
     }
-    rc = od_db_prepare(srv->cfg, srv->log, version, sizeof version, err,
-                       sizeof err);
+    rc = od_db_prepare_inspect(srv->cfg, srv->log, version, sizeof version,
+                               od_schema_inspect, (void *)srv->log, err,
+                               sizeof err);
     if (rc != ODAPI_OK)
         set_err(srv, "%s", err);
     else

@@ -31,31 +31,31 @@ enum {
 #define PATIENT_FIELDS(...)                                                  \
     __VA_ARGS__                                                                    \
     {"PatNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},  \
-    {"LName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 100, 0,  \
+    {"LName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,  \
      NULL},                                                                  \
-    {"FName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 100, 0,  \
+    {"FName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,  \
      NULL},                                                                  \
-    {"MiddleI", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},               \
-    {"Preferred", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},             \
+    {"MiddleI", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},               \
+    {"Preferred", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},             \
     {"PatStatus", NULL, OD_W_ENUM, &od_enum_patstatus, 0, "Patient", 0, 0,   \
      NULL},                                                                  \
     {"Gender", NULL, OD_W_ENUM, &od_enum_gender, 0, "Unknown", 0, 0, NULL},  \
     {"Position", NULL, OD_W_ENUM, &od_enum_position, 0, "Single", 0, 0,      \
      NULL},                                                                  \
     {"Birthdate", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},               \
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL, od_check_ssn, NULL}, \
-    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},               \
-    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},              \
-    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                  \
-    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL, od_check_state,   \
+    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_ssn, NULL}, \
+    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},               \
+    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},              \
+    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                  \
+    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_state,   \
      NULL},                                                                  \
-    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL, od_check_zip, NULL}, \
-    {"HmPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 30, 0, NULL},                \
-    {"WkPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 30, 0, NULL},                \
-    {"WirelessPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 30, 0, NULL},          \
+    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_zip, NULL}, \
+    {"HmPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                \
+    {"WkPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                \
+    {"WirelessPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},          \
     {"Guarantor", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,           \
      "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"},      \
-    {"Email", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},                 \
+    {"Email", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                 \
     {"EstBalance", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},      \
     {"PriProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
      "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
@@ -71,7 +71,7 @@ enum {
     {"ImageFolder", NULL, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},       \
     {"FamFinUrgNote", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},           \
     {"ChartNumber", NULL, OD_W_TEXT, NULL, 0, NULL, 15, 0, NULL},            \
-    {"MedicaidID", NULL, OD_W_TEXT, NULL, 0, NULL, 20, 0, NULL},             \
+    {"MedicaidID", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},             \
     {"BalTotal", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},        \
     {"EmployerNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},              \
     {"DateFirstVisit", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},          \
@@ -80,14 +80,14 @@ enum {
     {"clinicAbbr", "COALESCE(cl.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,  \
      0, 0, NULL},                                                            \
     {"Premed", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},                  \
-    {"Ward", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},                  \
+    {"Ward", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                  \
     {"PreferConfirmMethod", NULL, OD_W_ENUM, &od_enum_contact, 0, NULL, 0,   \
      0, NULL},                                                               \
     {"PreferContactMethod", NULL, OD_W_ENUM, &od_enum_contact, 0, NULL, 0,   \
      0, NULL},                                                               \
     {"PreferRecallMethod", NULL, OD_W_ENUM, &od_enum_contact, 0, NULL, 0, 0, \
      NULL},                                                                  \
-    {"Language", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},              \
+    {"Language", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},              \
     {"AdmitDate", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},               \
     {"siteDesc", "''", OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},          \
     DTSTAMP("DateTStamp"),                                                   \
@@ -235,7 +235,7 @@ const struct od_resource od_res_patients_search = {
      NULL},                                                                  \
     {"AptStatus", NULL, OD_W_ENUM, &od_enum_aptstatus, 0, "Scheduled", 0, 0, \
      NULL},                                                                  \
-    {"Pattern", NULL, OD_W_TEXT, NULL, 0, "/XX/", 255, 0, NULL,              \
+    {"Pattern", NULL, OD_W_TEXT, NULL, 0, "/XX/", 0, 0, NULL,              \
      od_check_pattern, NULL},                                                \
     {"Confirmed", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                \
     {"confirmed", "COALESCE(cf.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,     \
@@ -277,7 +277,7 @@ const struct od_resource od_res_patients_search = {
      0, 0, NULL},                                                            \
     {"Priority", NULL, OD_W_ENUM, &od_enum_aptpriority, 0, "Normal", 0, 0,   \
      NULL},                                                                  \
-    {"PatternSecondary", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},      \
+    {"PatternSecondary", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},      \
     {"ItemOrderPlanned", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
 
 static const struct od_field appointment_fields[] = {APPT_FIELDS(SERVERTIME,)};
@@ -358,30 +358,30 @@ const struct od_resource od_res_appointments_deleted = {
 
 static const struct od_field provider_fields[] = {
     {"ProvNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"Abbr", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 255, 0,
+    {"Abbr", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,
      NULL},
-    {"LName", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},
-    {"FName", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},
-    {"MI", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},
-    {"Suffix", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},
+    {"LName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"FName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"MI", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"Suffix", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     {"FeeSched", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
     {"Specialty", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 12, 0, NULL},
-    {"StateLicense", NULL, OD_W_TEXT, NULL, 0, NULL, 15, 0, NULL},
+    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"StateLicense", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     {"IsSecondary", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
     {"provColor", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0, "ProvColor"},
     {"IsHidden", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
     {"UsingTIN", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
     {"SigOnFile", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"NationalProvID", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    {"NationalProvID", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     DTSTAMP("DateTStamp"),
     {"IsNotPerson", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
     {"ProvStatus", NULL, OD_W_ENUM, &od_enum_provstatus, OD_F_RO, NULL, 0, 0,
      NULL},
     {"IsHiddenReport", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
     {"Birthdate", NULL, OD_W_DATE, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"SchedNote", NULL, OD_W_TEXT, NULL, OD_F_NOPUT, NULL, 255, 0, NULL},
-    {"PreferredName", NULL, OD_W_TEXT, NULL, 0, NULL, 100, 0, NULL},
+    {"SchedNote", NULL, OD_W_TEXT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
+    {"PreferredName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     SERVERTIME,
 };
 
@@ -445,8 +445,8 @@ const struct od_resource od_res_operatories = {
 
 static const struct od_field definition_fields[] = {
     {"DefNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"ItemName", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 255, 0, NULL},
-    {"ItemValue", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    {"ItemName", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    {"ItemValue", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     {"Category", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
     {"category", "t.Category", OD_W_ENUM, &od_enum_defcat, OD_F_REQ, NULL, 0,
      0, "Category"},
@@ -520,24 +520,24 @@ const struct od_resource od_res_commlogs = {
 
 static const struct od_field clinic_fields[] = {
     {"ClinicNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"BillingAddress", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"BillingAddress2", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"BillingCity", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"BillingState", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"BillingZip", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"PayToAddress", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"PayToAddress2", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"PayToCity", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"PayToState", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"PayToZip", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"Phone", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
-    {"Abbr", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"BillingAddress", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"BillingAddress2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"BillingCity", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"BillingState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"BillingZip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"PayToAddress", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"PayToAddress2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"PayToCity", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"PayToState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"PayToZip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"Phone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {"Abbr", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     {"IsHidden", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
 };
 

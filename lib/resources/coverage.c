@@ -54,7 +54,7 @@ ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
 
 static const struct od_field covcat_fields[] = {
     KEY("CovCatNum"),
-    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 50),
+    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
     DFL("DefaultPercent", OD_W_INT, 0, "-1"),
     FLD("CovOrder", OD_W_INT, OD_F_NOPOST),
     FLD("IsHidden", OD_W_BOOL, 0),
@@ -91,8 +91,8 @@ static const struct od_field covspan_fields[] = {
     KEY("CovSpanNum"),
     FKEY("CovCatNum", OD_F_REQ | OD_F_NOPUT,
          "SELECT 1 FROM covcat WHERE CovCatNum = ?"),
-    TXT("FromCode", OD_F_REQ | OD_F_NOCLEAR, 15),
-    TXT("ToCode", OD_F_REQ | OD_F_NOCLEAR, 15),
+    TXT("FromCode", OD_F_REQ | OD_F_NOCLEAR, 0),
+    TXT("ToCode", OD_F_REQ | OD_F_NOCLEAR, 0),
 };
 
 static const struct od_filter covspan_filters[] = {
@@ -127,7 +127,7 @@ const struct od_resource od_res_covspans = {
 
 static const struct od_field codegroup_fields[] = {
     KEY("CodeGroupNum"),
-    TXT("GroupName", OD_F_REQ | OD_F_NOCLEAR, 50),
+    TXT("GroupName", OD_F_REQ | OD_F_NOCLEAR, 0),
     TXT("ProcCodes", 0, 0),
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     ENM("CodeGroupFixed", &enum_codegroupfixed, 0, NULL),
@@ -159,6 +159,11 @@ static const struct od_check codegroup_checks[] = {
                 "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
      "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther", 400,
      CODEGROUP_HIDDEN_MSG},
+    /* the part a database without ShowInFrequency and ShowInOther (Open
+     * Dental 24.3) can check: the rule above is left out there */
+    {OD_OP_PUT, "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
+                "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
+     "@key,?IsHidden,?ShowInAgeLimit", 400, CODEGROUP_HIDDEN_MSG},
 };
 
 const struct od_resource od_res_codegroups = {
@@ -179,7 +184,7 @@ const struct od_resource od_res_codegroups = {
 
 static const struct od_field discountplan_fields[] = {
     KEY("DiscountPlanNum"),
-    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
     FKEY("FeeSchedNum", OD_F_REQ,
          "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"),
     FKEY("DefNum", OD_F_REQ, "SELECT 1 FROM definition WHERE DefNum = ? AND "
@@ -293,7 +298,7 @@ static const struct od_field substlink_list_fields[] = {
      OD_F_RO | OD_F_KEY, NULL, 0, 0, "SubstitutionLinkNum"},
     FLD("PlanNum", OD_W_INT, OD_F_RO),
     FLD("CodeNum", OD_W_INT, OD_F_RO),
-    TXT("SubstitutionCode", OD_F_RO, 25),
+    TXT("SubstitutionCode", OD_F_RO, 0),
     ENM("SubstOnlyIf", &enum_substonlyif, OD_F_RO, NULL),
 };
 
@@ -315,7 +320,7 @@ static const struct od_field substlink_fields[] = {
          "SELECT 1 FROM insplan WHERE PlanNum = ?"),
     FKEY("CodeNum", OD_F_REQ | OD_F_NOPUT,
          "SELECT 1 FROM procedurecode WHERE CodeNum = ?"),
-    TXT("SubstitutionCode", OD_F_REQ | OD_F_NOCLEAR, 25),
+    TXT("SubstitutionCode", OD_F_REQ | OD_F_NOCLEAR, 0),
     ENM("SubstOnlyIf", &enum_substonlyif, OD_F_REQ, NULL),
 };
 

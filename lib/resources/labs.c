@@ -29,7 +29,7 @@ enum {
 
 static const struct od_field employer_fields[] = {
     KEY("EmployerNum"),
-    TXT("EmpName", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("EmpName", OD_F_REQ | OD_F_NOCLEAR, 0),
 };
 
 static const struct od_check employer_checks[] = {
@@ -57,15 +57,15 @@ const struct od_resource od_res_employers = {
 
 static const struct od_field employee_fields[] = {
     KEY("EmployeeNum"),
-    TXT("LName", 0, 255),
-    TXT("FName", 0, 255),
-    TXT("MiddleI", 0, 255),
+    TXT("LName", 0, 0),
+    TXT("FName", 0, 0),
+    TXT("MiddleI", 0, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
-    TXT("ClockStatus", 0, 255),
-    TXT("PayrollID", 0, 255),
-    TXT("WirelessPhone", 0, 255),
-    TXT("EmailWork", 0, 255),
-    TXT("EmailPersonal", 0, 255),
+    TXT("ClockStatus", 0, 0),
+    TXT("PayrollID", 0, 0),
+    TXT("WirelessPhone", 0, 0),
+    TXT("EmailWork", 0, 0),
+    TXT("EmailPersonal", 0, 0),
     FLD("IsFurloughed", OD_W_BOOL, 0),
     FLD("ReportsTo", OD_W_INT, 0),
 };
@@ -82,13 +82,13 @@ const struct od_resource od_res_employees = {
 
 static const struct od_field pharmacy_fields[] = {
     KEY("PharmacyNum"),
-    TXT("StoreName", 0, 255),
-    TXT("Phone", 0, 255),
-    TXT("Fax", 0, 255),
-    TXT("Address", 0, 255),
-    TXT("City", 0, 255),
-    TXT("State", 0, 255),
-    TXT("Zip", 0, 255),
+    TXT("StoreName", 0, 0),
+    TXT("Phone", 0, 0),
+    TXT("Fax", 0, 0),
+    TXT("Address", 0, 0),
+    TXT("City", 0, 0),
+    TXT("State", 0, 0),
+    TXT("Zip", 0, 0),
     TXT("Note", 0, 0),
     STAMP("DateTStamp"),
 };
@@ -105,16 +105,16 @@ const struct od_resource od_res_pharmacies = {
 
 static const struct od_field laboratory_fields[] = {
     KEY("LaboratoryNum"),
-    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 255),
-    TXT("Phone", 0, 255),
+    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
+    TXT("Phone", 0, 0),
     TXT("Notes", 0, 0),
     FLD("Slip", OD_W_INT, 0),
-    TXT("Address", 0, 255),
-    TXT("City", 0, 255),
-    CHK("State", 0, 255, od_check_state),
-    CHK("Zip", 0, 255, od_check_zip),
-    TXT("Email", 0, 255),
-    TXT("WirelessPhone", 0, 255),
+    TXT("Address", 0, 0),
+    TXT("City", 0, 0),
+    CHK("State", 0, 0, od_check_state),
+    CHK("Zip", 0, 0, od_check_zip),
+    TXT("Email", 0, 0),
+    TXT("WirelessPhone", 0, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
 };
 
@@ -132,7 +132,7 @@ const struct od_resource od_res_laboratories = {
 static const struct od_field labturnaround_fields[] = {
     KEY("LabTurnaroundNum"),
     FKEY("LaboratoryNum", OD_F_REQ | OD_F_NOPUT, FK_LAB),
-    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
     FLD("DaysPublished", OD_W_INT, 0),
     FLD("DaysActual", OD_W_INT, OD_F_REQ),
 };
@@ -179,7 +179,7 @@ static const struct od_field labcase_fields[] = {
     TXT("Instructions", 0, 0),
     FLD("LabFee", OD_W_NUMBER, 0),
     STAMP("DateTStamp"),
-    TXT("InvoiceNum", 0, 255),
+    TXT("InvoiceNum", 0, 0),
 };
 
 static const struct od_filter labcase_filters[] = {

@@ -100,7 +100,7 @@ static const struct od_field allergy_fields[] = {
     DERIVED("defDescription", "COALESCE(ad.Description, '')"),
     {"defSnomedType", "COALESCE(ad.SnomedType, 0)", OD_W_ENUM, &enum_snomed,
      OD_F_RO, NULL, 0, 0, NULL},
-    TXT("Reaction", 0, 255),
+    TXT("Reaction", 0, 0),
     {"StatusIsActive", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
     FLD("DateAdverseReaction", OD_W_DATE, 0),
 };
@@ -138,13 +138,13 @@ const struct od_resource od_res_allergies = {
 
 static const struct od_field allergydef_fields[] = {
     KEY("AllergyDefNum"),
-    TXT("Description", OD_F_REQ, 255),
+    TXT("Description", OD_F_REQ, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
     STAMP("DateTStamp", OD_W_DATETIME),
     ENM("SnomedType", &enum_snomed, 0, NULL),
     FKEY("MedicationNum", 0,
          "SELECT 1 FROM medication WHERE MedicationNum = ?"),
-    TXT("UniiCode", 0, 255),
+    TXT("UniiCode", 0, 0),
 };
 
 static const struct od_check allergydef_checks[] = {
@@ -165,10 +165,10 @@ const struct od_resource od_res_allergydefs = {
 
 static const struct od_field diseasedef_fields[] = {
     KEY("DiseaseDefNum"),
-    TXT("DiseaseName", OD_F_REQ, 255),
+    TXT("DiseaseName", OD_F_REQ, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
     STAMP("DateTStamp", OD_W_DATETIME),
-    TXT("SnomedCode", 0, 255),
+    TXT("SnomedCode", 0, 0),
 };
 
 static const struct od_check diseasedef_checks[] = {
@@ -239,7 +239,7 @@ const struct od_resource od_res_diseases = {
 
 static const struct od_field medication_fields[] = {
     KEY("MedicationNum"),
-    TXT("MedName", OD_F_REQ, 255),
+    TXT("MedName", OD_F_REQ, 0),
     FKEY("GenericNum", 0, "SELECT 1 FROM medication WHERE MedicationNum = ?"),
     /* a generic medication is its own generic */
     DERIVED("genericName", "COALESCE(g.MedName, t.MedName)"),
@@ -358,7 +358,7 @@ static const struct od_field recall_fields[] = {
     FLD("DisableUntilDate", OD_W_DATE, 0),
     FLD("DateScheduled", OD_W_DATE, OD_F_RO),
     ENM("Priority", &enum_recallprio, 0, NULL),
-    {"TimePatternOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL,
+    {"TimePatternOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL,
      od_check_pattern},
 };
 
@@ -404,7 +404,7 @@ const struct od_resource od_res_recalls = {
 /* ---- apptfields ----------------------------------------------------------- */
 
 static const struct od_field apptfield_fields[] = {
-    TXT("FieldName", OD_F_REQ, 255),
+    TXT("FieldName", OD_F_REQ, 0),
     FLD("AptNum", OD_W_INT, OD_F_REQ),
     TXT("FieldValue", 0, 0),
 };
@@ -440,7 +440,7 @@ const struct od_resource od_res_apptfields = {
 static const struct od_field patfield_fields[] = {
     KEY("PatFieldNum"),
     FLD("PatNum", OD_W_INT, OD_F_REQ),
-    TXT("FieldName", OD_F_REQ, 255),
+    TXT("FieldName", OD_F_REQ, 0),
     TXT("FieldValue", OD_F_REQ, 0),
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO | OD_F_NOW),
     STAMP("SecDateTEdit", OD_W_DATETIME),
@@ -483,30 +483,30 @@ const struct od_resource od_res_patfields = {
 
 static const struct od_field referral_fields[] = {
     KEY("ReferralNum"),
-    TXT("LName", OD_F_REQ | OD_F_NOCLEAR, 100),
-    TXT("FName", 0, 100),
-    TXT("MName", 0, 100),
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 9, 0, NULL, check_digits},
+    TXT("LName", OD_F_REQ | OD_F_NOCLEAR, 0),
+    TXT("FName", 0, 0),
+    TXT("MName", 0, 0),
+    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, check_digits},
     FLD("UsingTIN", OD_W_BOOL, 0),
     FKEY("Specialty", 0, FK_DEF(35)),
     DERIVED("specialty", "COALESCE(sp.ItemName, '')"),
-    {"ST", NULL, OD_W_TEXT, NULL, 0, NULL, 2, 0, NULL, od_check_state},
-    {"Telephone", NULL, OD_W_TEXT, NULL, 0, NULL, 10, 0, NULL, check_digits},
-    TXT("Address", 0, 100),
-    TXT("City", 0, 100),
-    TXT("Zip", 0, 10),
+    {"ST", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_state},
+    {"Telephone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, check_digits},
+    TXT("Address", 0, 0),
+    TXT("City", 0, 0),
+    TXT("Zip", 0, 0),
     TXT("Note", 0, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
     FLD("NotPerson", OD_W_BOOL, 0),
-    TXT("Title", 0, 255),
-    TXT("EMail", 0, 255),
+    TXT("Title", 0, 0),
+    TXT("EMail", 0, 0),
     {"PatNum", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL, NULL,
      "SELECT 1 FROM patient WHERE PatNum = ?"},
     FLD("IsDoctor", OD_W_BOOL, 0),
     STAMP("DateTStamp", OD_W_DATETIME),
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
-    TXT("BusinessName", 0, 255),
-    TXT("DisplayNote", 0, 4000),
+    TXT("BusinessName", 0, 0),
+    TXT("DisplayNote", 0, 0),
     {"isPatient", "t.PatNum <> 0", OD_W_BOOL, NULL, OD_F_RO, NULL, 0, 0,
      NULL},
 };

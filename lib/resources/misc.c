@@ -155,7 +155,7 @@ static const struct od_enum enum_imgtype = {"ImgType", 0, N(imgtype_names),
 /* GET, PUT and DELETE /documents/{DocNum} */
 static const struct od_field document_fields[] = {
     KEY("DocNum"),
-    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
     {"DocCategory", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
@@ -164,7 +164,7 @@ static const struct od_field document_fields[] = {
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
     {"ImgType", NULL, OD_W_ENUM, &enum_imgtype, 0, NULL, 0, 0, NULL},
-    {"ToothNumbers", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    {"ToothNumbers", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     RO("DateTStamp", OD_W_DATETIME),
     {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
      "SELECT 1 FROM provider WHERE ProvNum = ?"},

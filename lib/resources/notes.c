@@ -54,7 +54,7 @@ static const struct od_enum enum_rxsendstatus = {
 
 static const struct od_field apptfielddef_fields[] = {
     KEY("ApptFieldDefNum"),
-    TXT("FieldName", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("FieldName", OD_F_REQ | OD_F_NOCLEAR, 0),
     ENM("FieldType", &enum_apptfieldtype, 0, "Text"),
     TXT("PickList", 0, 0),
 };
@@ -88,7 +88,7 @@ const struct od_resource od_res_apptfielddefs = {
 
 static const struct od_field patfielddef_fields[] = {
     KEY("PatFieldDefNum"),
-    TXT("FieldName", OD_F_REQ | OD_F_NOCLEAR, 255),
+    TXT("FieldName", OD_F_REQ | OD_F_NOCLEAR, 0),
     ENM("FieldType", &enum_patfieldtype, OD_F_REQ, NULL),
     TXT("PickList", 0, 0),
     {"IsHidden", NULL, OD_W_BOOL, NULL, 0, "false", 0, 0, NULL},
@@ -181,8 +181,8 @@ static const struct od_field patientnote_put_fields[] = {
     TXT("Service", 0, 0),
     TXT("MedicalComp", 0, 0),
     TXT("Treatment", 0, 0),
-    TXT("ICEName", 0, 255),
-    TXT("ICEPhone", 0, 255),
+    TXT("ICEName", 0, 0),
+    TXT("ICEPhone", 0, 0),
     RO("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
 };

@@ -260,7 +260,7 @@ static const struct od_field ehrpatient_put_fields[] = {
     RO("MotherMaidenFname", OD_W_TEXT),
     RO("MotherMaidenLname", OD_W_TEXT),
     ROENUM("VacShareOk", &od_enum_yn),
-    {"MedicaidState", NULL, OD_W_TEXT, NULL, 0, NULL, 50, 0, NULL,
+    {"MedicaidState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL,
      od_check_state, NULL},
     RO("SexualOrientation", OD_W_TEXT),
     RO("GenderIdentity", OD_W_TEXT),

@@ -104,7 +104,7 @@ static const struct od_field task_fields[] = {
      0, 0, NULL},
     {"SecDateTEdit", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, 0,
      0, NULL},
-    {"DescriptOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 255, 0, NULL},
+    {"DescriptOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     RO_FIELD("IsReadOnly", OD_W_BOOL, NULL),
 };
 
@@ -239,7 +239,7 @@ const struct od_resource od_res_quickpastenotes = {
 static const struct od_field autonote_fields[] = {
     {"AutoNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
      NULL},
-    {"AutoNoteName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 50,
+    {"AutoNoteName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0,
      0, NULL},
     {"MainText", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
     /* an AutoNoteCats (41) definition, 0 for none */
@@ -274,12 +274,12 @@ static int check_controltype(const char *s)
 static const struct od_field autonotecontrol_fields[] = {
     {"AutoNoteControlNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0,
      0, NULL},
-    {"Descript", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 50, 0,
+    {"Descript", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,
      NULL},
-    {"ControlType", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 50,
+    {"ControlType", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0,
      0, NULL, check_controltype},
-    {"ControlLabel", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL,
-     255, 0, NULL},
+    {"ControlLabel", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0,
+     0, NULL},
     {"ControlOptions", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
 };
 

@@ -40,7 +40,7 @@ static const struct od_field toothinitial_fields[] = {
     {"ToothInitialNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
      NULL},
     {"PatNum", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"ToothNum", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NUMTEXT, NULL, 2, 0,
+    {"ToothNum", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NUMTEXT, NULL, 0, 0,
      NULL, check_tooth},
     {"InitialType", NULL, OD_W_ENUM, &enum_initialtype, OD_F_REQ, NULL, 0, 0,
      NULL},

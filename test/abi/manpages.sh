@@ -7,6 +7,13 @@ set -u
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/odapi-man.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
+# man (man-db) or groff (groff-base): tools/install-deps.sh installs both,
+# and without them the pages cannot be checked, which is a failure.
+if ! command -v man >/dev/null 2>&1 && ! command -v groff >/dev/null 2>&1; then
+    echo "FAIL: neither man nor groff is installed (man-db, groff-base): run tools/install-deps.sh"
+    exit 1
+fi
+
 render() { # page -> text on stdout, groff warnings on stderr
     if command -v man >/dev/null 2>&1; then
         MANWIDTH=80 MAN_KEEP_FORMATTING= man --warnings -l "$1" 2>&1 >"$tmp/txt" | \

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,12 @@ TOP = os.environ.get("ODAPI_TOP") or os.path.abspath(
 BIN = os.path.join(TOP, "bin")
 DEMO_AUTH = "ODFHIR NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z"
 SEED_PATIENTS = 60
+# An Open Dental 24.3 database as Open Dental makes it (utf8mb3, NOT NULL
+# without defaults, sql_mode ''), and the account docs/service.md
+# recommends for the service (DML only).
+FULL_SCHEMA = os.path.join(TOP, "test", "fixtures", "od-full-schema.sql")
+SEED_DB = os.path.join(TOP, "build", "test", "helpers", "seed_db")
+DML_USER = "odapi_dml"
 
 
 def have_embedded():
@@ -35,6 +42,19 @@ needs_embedded = pytest.mark.skipif(
     not have_embedded(), reason="built with DB=client: no embedded server")
 
 
+def need_program(prog, package):
+    """The path of a program a test runs. tools/install-deps.sh installs
+    every such program, so a missing one fails the test instead of
+    skipping it: a missing install step must not hide (docs/testing.md)."""
+    path = shutil.which(prog)
+    if not path and os.path.isabs(prog) and os.access(prog, os.X_OK):
+        path = prog
+    if not path:
+        pytest.fail("%s is not installed (Debian package %s): run "
+                    "tools/install-deps.sh" % (prog, package))
+    return path
+
+
 def socket_path():
     s = os.environ.get("ODAPI_TEST_SOCKET")
     if not s:
@@ -43,8 +63,11 @@ def socket_path():
     return s
 
 
-def mysql(sql, db=None):
-    """Run SQL through the mariadb client on the test server; rows as lists."""
+def mysql(sql, db=None, open_dental_mode=False):
+    """Run SQL through the mariadb client on the test server; rows as lists.
+    open_dental_mode: in Open Dental's own session mode (sql_mode '')."""
+    if open_dental_mode:
+        sql = "SET SESSION sql_mode = '';\n" + sql
     cmd = ["mariadb", "--socket", socket_path(), "-uroot", "-N", "-B",
            "-e", sql]
     if db:
@@ -171,6 +194,71 @@ def server_db():
         pass
 
 
+def prepare_full_db(name, engine="InnoDB", patients=SEED_PATIENTS, seed=1):
+    """Database `name` from Open Dental 24.3's own schema (all 408 tables,
+    utf8mb3, NOT NULL without defaults; engine InnoDB or MyISAM), seeded
+    with the library's demo practice in the columns 24.3 has, as Open
+    Dental's sessions write (sql_mode ''): every other NOT NULL column gets
+    '' or 0, and every date column its '0001-01-01' default, the blanks
+    Open Dental writes for unset fields. The DML-only account may use
+    it."""
+    with open(FULL_SCHEMA, encoding="utf-8") as f:
+        ddl = f.read()
+    if engine != "InnoDB":
+        ddl = ddl.replace("ENGINE=InnoDB", "ENGINE=" + engine)
+    mysql("CREATE DATABASE `%s` CHARACTER SET utf8mb3" % name)
+    out = subprocess.run(["mariadb", "--socket", socket_path(), "-uroot",
+                          name], input=ddl, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    out = subprocess.run([SEED_DB, socket_path(), name, str(patients),
+                          str(seed)], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    mysql("CREATE USER IF NOT EXISTS '%s'@'localhost'; "
+          "GRANT SELECT, INSERT, UPDATE, DELETE ON `%s`.* TO '%s'@'localhost'"
+          % (DML_USER, name, DML_USER))
+
+
+def drop_test_db(name):
+    """Drop a database a test made, unless the server itself is thrown away
+    after the run (test/run.sh's: dropping 408 tables takes seconds)."""
+    if os.environ.get("ODAPI_TEST_TMP"):
+        return
+    try:
+        mysql("DROP DATABASE IF EXISTS `%s`" % name)
+    except RuntimeError:
+        pass
+
+
+def _full_db(engine):
+    name = "odfull_%s_%d" % (engine.lower(), os.getpid())
+    prepare_full_db(name, engine)
+    yield name
+    drop_test_db(name)
+
+
+@pytest.fixture(scope="session")
+def full_db():
+    """Open Dental 24.3's schema, InnoDB."""
+    yield from _full_db("InnoDB")
+
+
+def full_args(name):
+    return ["--db-socket", socket_path(), "--db-user", DML_USER,
+            "--db-name", name, "--demo-key",
+            "NFF6i0KrXrxDkZHt/VzkmZEaUWOjnQX2z"]
+
+
+def start_full(name, schema):
+    srv = Server("odlocal", ["--port", "0", "--log-level", "Warning"] +
+                 full_args(name))
+    srv.backend = "server"
+    srv.schema = schema
+    srv.db_name = name
+    return srv.start()
+
+
 @pytest.fixture(scope="session")
 def sandbox_dir(tmp_path_factory):
     return str(tmp_path_factory.mktemp("sandbox"))
@@ -184,14 +272,38 @@ def odlocal_args_for(backend, server_db_name, sandbox):
     return ["--data-dir", sandbox, "--patients", str(SEED_PATIENTS)]
 
 
-@pytest.fixture(scope="session", params=["server", "embedded"])
+# Tests of the HTTP layer and the client library loader: the same on any
+# schema, so not run a third time on Open Dental's.
+SCHEMA_FREE = {"test_http.py", "test_client_library.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    drop = [it for it in items
+            if getattr(getattr(it, "callspec", None), "params", {}).get(
+                "api") == "fullschema" and it.fspath.basename in SCHEMA_FREE]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = [it for it in items if it not in drop]
+
+
+@pytest.fixture(scope="session", params=["server", "embedded", "fullschema"])
 def api(request, server_db, sandbox_dir):
-    """A running odlocal on each backend (session-wide)."""
+    """A running odlocal on each backend (session-wide): the project's schema
+    on the test server and in the sandbox, and Open Dental 24.3's own schema
+    on the test server (backend "server", schema "od24.3") through the
+    DML-only account."""
     if request.param == "embedded" and not have_embedded():
         pytest.skip("built with DB=client: no embedded server")
+    if request.param == "fullschema":
+        srv = start_full(request.getfixturevalue("full_db"), "od24.3")
+        yield srv
+        rc = srv.stop()
+        assert rc == 0, srv.stderr()
+        return
     srv = Server("odlocal", ["--port", "0", "--log-level", "Warning"] +
                  odlocal_args_for(request.param, server_db, sandbox_dir))
     srv.backend = request.param
+    srv.schema = "sandbox"
     srv.db_name = server_db  # the server backend's database (db() below)
     srv.start()
     yield srv
@@ -216,15 +328,43 @@ def spawn():
 # ---- helpers the resource tests share -----------------------------------
 
 def db(api, sql):
-    """SQL on the server backend's database; None on the embedded one."""
+    """SQL on the server backend's database (in Open Dental's session mode
+    on its own schema); None on the embedded one."""
     if api.backend != "server":
         return None
-    return mysql(sql, db=api.db_name)
+    return mysql(sql, db=api.db_name, open_dental_mode=api.schema != "sandbox")
+
+
+def db_lacks(api, table, *cols):
+    """Which of cols the backend's table does not have, asked of the
+    database itself (information_schema): a database of an older Open
+    Dental version than the API documents lacks some; the server then
+    leaves them out of answers and refuses them in bodies."""
+    if api.backend != "server":
+        return set()  # the sandbox has every column the API documents
+    have = {r[0].lower() for r in mysql(
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
+        "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '%s'" % table,
+        db=api.db_name)}
+    return {c for c in cols if c.lower() not in have}
+
+
+def absent_msg(field):
+    """The answer for a field this database's Open Dental version lacks."""
+    return ("%s is not available in this database's Open Dental version."
+            % field)
+
+
+# The embedded sandbox is inside odlocal: a test cannot reach it with SQL.
+# Where neither an API call nor a seeded row can stand in for the rows a
+# test inserts, the rest of that test runs on the server backend only.
+SQL_ONLY = ("embedded backend: the rest needs rows only SQL can make (no API "
+            "call or seeded row stands in); it runs on the server backend")
 
 
 def server_only(api):
     if api.backend != "server":
-        pytest.skip("needs rows only SQL can make (server backend)")
+        pytest.skip(SQL_ONLY)
 
 
 def uniq(prefix):

@@ -63,7 +63,7 @@ def test_unusable_client_library_is_one_clear_error(spawn, server_db,
     assert len(err.strip().splitlines()) == 1, err
 
 
-@pytest.mark.skipif(not have_embedded(), reason="built with DB=client")
+@pytest.mark.skipif(not have_embedded(), reason="built with DB=client: no embedded server")
 def test_unusable_embedded_library_is_one_clear_error(spawn, tmp_path):
     env = fake_library(tmp_path, "libmariadbd.so.19")
     sandbox = tmp_path / "sandbox"
@@ -84,7 +84,7 @@ def test_start_up_names_the_client_library(spawn, server_db):
     assert "through libmariadb.so.3" in text, text
 
 
-@pytest.mark.skipif(not have_embedded(), reason="built with DB=client")
+@pytest.mark.skipif(not have_embedded(), reason="built with DB=client: no embedded server")
 def test_new_sandbox_starts_without_the_servers_bootstrap_noise(tmp_path):
     """A new data folder has no mysql.plugin/mysql.func until the library
     creates them; the embedded server's complaints about that are held

@@ -8,15 +8,17 @@ import hmac
 import http.server
 import json
 import os
+import re
 import signal
 import socket
+import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import DEMO_AUTH, mysql
-from test_service import webconfig, write_keys
+from conftest import DEMO_AUTH, TOP, mysql, socket_path
+from test_service import run_svc, wait_for, webconfig, write_keys
 
 DEV = "EvtDevKey0000001"
 CUST = "EvtCustKey000001"
@@ -128,18 +130,21 @@ def evdir(tmp_path, server_db):
         "<OdapiLogFile>%s</OdapiLogFile>" % (tmp_path / "odservice.log"),
         "<OdapiKeysFile>keys.json</OdapiKeysFile>"]))
     # every test starts without subscriptions
-    mysql("DELETE FROM apisubscription; DELETE FROM odapi_eventstate",
-          server_db)
+    mysql("DELETE FROM apisubscription", server_db)
     yield tmp_path
-    mysql("DELETE FROM apisubscription; DELETE FROM odapi_eventstate",
-          server_db)
+    mysql("DELETE FROM apisubscription", server_db)
 
 
-def start(spawn, d, *more, workstation=WS):
+def start(spawn, d, *more, workstation=WS, state=None):
+    """odservice on the test's configuration; its events state in the
+    folder d/state unless state names other options."""
+    if state is None:
+        state = ["--state-dir", str(d / "state")]
     return spawn("odservice", ["--config", str(d / "OpenDentalWebConfig.xml"),
                                "--port", "0", "--listen", "127.0.0.1",
                                "--workstation", workstation,
-                               "--event-timeout", "1500"] + list(more))
+                               "--event-timeout", "1500"] + state +
+                 list(more))
 
 
 def req(srv, *a, **kw):
@@ -733,3 +738,432 @@ def test_local_api_does_not_fire(spawn, server_db, receiver):
     time.sleep(3)
     assert receiver.requests == []
     mysql("DELETE FROM apisubscription", server_db)
+
+
+# ---- the events state: never in the practice database (issue #13 part 2a,
+# #14 items 2 and 5) -----------------------------------------------------------
+
+FULL_SCHEMA = os.path.join(TOP, "test", "fixtures", "od-full-schema.sql")
+# the grant docs/service.md recommends: data, never the schema
+DML = "SELECT, INSERT, UPDATE, DELETE"
+
+
+def load_full_schema(name, skip=()):
+    """A database as Open Dental 24.3 makes it (utf8mb3, NOT NULL without
+    defaults, sql_mode ''), without the tables in skip, with a
+    DataBaseVersion and two patients."""
+    with open(FULL_SCHEMA) as f:
+        text = f.read()
+    for t in skip:
+        text, n = re.subn(r"CREATE TABLE `%s` \(.*?\) ENGINE=[^;]*;\n" % t,
+                          "", text, flags=re.S)
+        assert n == 1, t
+    mysql("DROP DATABASE IF EXISTS `%s`; CREATE DATABASE `%s`" % (name, name))
+    out = subprocess.run(["mariadb", "--socket", socket_path(), "-uroot",
+                          name], input=text, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    mysql("SET SESSION sql_mode = ''; INSERT INTO preference (PrefName, "
+          "ValueString) VALUES ('DataBaseVersion', '24.3.10.0'); INSERT INTO "
+          "patient (LName, FName) VALUES ('Full', 'One'), ('Full', 'Two')",
+          name)
+
+
+def make_account(user, grants):
+    """A MariaDB account with password 'pw' and exactly these grants
+    [(privileges, 'db.*')]."""
+    mysql("DROP USER IF EXISTS '%s'@'localhost'; CREATE USER '%s'@'localhost' "
+          "IDENTIFIED BY 'pw'" % (user, user))
+    for privs, on in grants:
+        mysql("GRANT %s ON %s TO '%s'@'localhost'" % (privs, on, user))
+
+
+def drop_account(user):
+    mysql("DROP USER IF EXISTS '%s'@'localhost'" % user)
+
+
+def config_as(d, db, user=None, low=None, name="OpenDentalWebConfig.xml",
+              level="Information"):
+    """The test's configuration for database db, as account user (else
+    root), with UserLow low (password 'pw' for both)."""
+    text = webconfig(db, level, [
+        "<OdapiLogFile>%s</OdapiLogFile>" % (d / "odservice.log"),
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>"],
+        password="pw" if user else "").decode()
+    if user:
+        text = text.replace("<User>root</User>", "<User>%s</User>" % user)
+    if low:
+        text = text.replace("<UserLow></UserLow>",
+                            "<UserLow>%s</UserLow>" % low).replace(
+            "<PasswordLow></PasswordLow>", "<PasswordLow>pw</PasswordLow>")
+    (d / name).write_text(text)
+    return d / name
+
+
+def schema_snapshot(db):
+    """Everything that says what exists: databases on the server; tables,
+    columns, indexes, routines, triggers, events, views of db. (Not
+    UPDATE_TIME or row counts: data may change.)"""
+    qs = ["SELECT SCHEMA_NAME, DEFAULT_COLLATION_NAME FROM "
+          "information_schema.SCHEMATA ORDER BY 1",
+          "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION FROM "
+          "information_schema.TABLES WHERE TABLE_SCHEMA = '%s' ORDER BY 1",
+          "SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, "
+          "IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLLATION_NAME FROM "
+          "information_schema.COLUMNS WHERE TABLE_SCHEMA = '%s' ORDER BY 1, 3",
+          "SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM "
+          "information_schema.STATISTICS WHERE TABLE_SCHEMA = '%s' "
+          "ORDER BY 1, 2, 3",
+          "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+          "ROUTINE_SCHEMA = '%s' ORDER BY 1",
+          "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+          "TRIGGER_SCHEMA = '%s' ORDER BY 1",
+          "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE "
+          "EVENT_SCHEMA = '%s' ORDER BY 1",
+          "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE "
+          "TABLE_SCHEMA = '%s' ORDER BY 1"]
+    return [mysql(q.replace("%s", db)) for q in qs]
+
+
+def health(srv):
+    status, body, _ = srv.request("GET", "", auth=None)
+    assert status == 200, body
+    return body
+
+
+def short_query(srv, sql, auth=AUTH):
+    status, body, _ = srv.request("PUT", "queries/ShortQuery",
+                                  {"SqlCommand": sql}, auth=auth)
+    return status, json.dumps(body)
+
+
+def dump_everything():
+    """Every row of every database on the test server, as SQL text."""
+    out = subprocess.run(["mariadb-dump", "--socket", socket_path(), "-uroot",
+                          "--all-databases", "--skip-comments"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def full_db():
+    name = "odfull_%d" % os.getpid()
+    load_full_schema(name)
+    yield name
+    mysql("DROP DATABASE IF EXISTS `%s`" % name)
+
+
+def test_nothing_created_in_the_practice_database(spawn, tmp_path, full_db,
+                                                  receiver):
+    """On a database shaped as Open Dental 24.3 makes it, with the grant
+    docs/service.md recommends (data only), events fire with their state in
+    a state folder, and afterwards the server holds exactly what it held:
+    no table, column, index, routine, trigger, event, view or database
+    more. The secret is in no database and not readable through Queries."""
+    user = "odml%d" % os.getpid()
+    make_account(user, [(DML, "`%s`.*" % full_db)])
+    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
+    config_as(tmp_path, full_db, user=user)
+    before = schema_snapshot(full_db)
+    secret = "full-schema-secret-%d" % os.getpid()
+    try:
+        s = start(spawn, tmp_path)
+        assert wait_for(lambda: health(s)["events"] == "firing"), health(s)
+        start_at = quiet_start(full_db)
+        subscribe(s, receiver.url("/full"), DateTimeStart=start_at,
+                  Secret=secret)
+        mysql("UPDATE patient SET DateTStamp = NOW()", full_db)
+        assert receiver.wait(lambda: len(receiver.rows("/full")) >= 2, 15), \
+            receiver.requests
+        r = receiver.ok("/full")[0]
+        assert r["headers"]["authorization"] == CUST
+        assert "odapi-signature" in r["headers"]
+        assert sorted(row["LName"] for row in r["body"]) == ["Full", "Full"]
+        # DateTimeStart advanced: the practice database was written (DML)
+        assert mysql("SELECT DateTimeStart > '%s' FROM apisubscription" %
+                     start_at, full_db)[0][0] == "1"
+        # the secret: nowhere in the API's answers or any database
+        status, body = short_query(s, "SELECT * FROM apisubscription")
+        assert status == 200 and secret not in body
+        assert secret not in short_query(s, "SELECT * FROM odapi_eventstate")[1]
+        status, body, _ = req(s, "GET", "subscriptions")
+        assert secret not in json.dumps(body)
+        assert s.stop() == 0
+        assert schema_snapshot(full_db) == before
+        assert secret not in dump_everything()
+        assert secret not in (tmp_path / "odservice.log").read_text()
+        # it is in the state folder, readable by the service's user only
+        files = list((tmp_path / "state").glob("subscriptions-*.json"))
+        assert len(files) == 1 and secret in files[0].read_text()
+        assert files[0].stat().st_mode & 0o077 == 0
+    finally:
+        drop_account(user)
+
+
+def test_missing_table_and_grants_are_reported_and_logged_once(spawn,
+                                                               tmp_path):
+    """apisubscription missing: events cannot fire; GET /api/v1/ and
+    --check-config say why; the log says it once, not four times a
+    second; a database-event subscription is refused (it would never
+    fire). An account without UPDATE: the same, naming the grant."""
+    name = "odnosub_%d" % os.getpid()
+    load_full_schema(name, skip=("apisubscription",))
+    user = "odro%d" % os.getpid()
+    try:
+        write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
+        cfg = config_as(tmp_path, name)
+        before = schema_snapshot(name)
+        s = start(spawn, tmp_path)
+        assert wait_for(lambda: health(s)["events"] == "unavailable")
+        why = health(s)["eventsReason"]
+        assert "no apisubscription table" in why, why
+        status, body, _ = req(s, "POST", "subscriptions", {
+            "EndPointUrl": "http://127.0.0.1:9/x", "WatchTable": "Patient",
+            "PollingSeconds": 1})
+        assert status == 503, body
+        assert "cannot fire" in body and "apisubscription" in body
+        time.sleep(11)  # the probe runs every 5 s meanwhile
+        assert s.stop() == 0
+        log = (tmp_path / "odservice.log").read_text()
+        lines = [l for l in log.splitlines() if "no apisubscription" in l]
+        assert len(lines) == 1, lines
+        assert "Database Events cannot fire" in lines[0]
+        assert schema_snapshot(name) == before
+        out = run_svc("--check-config", "-c", str(cfg), "--state-dir",
+                      str(tmp_path / "state"))
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "Database Events: cannot fire: the practice database %s has " \
+               "no apisubscription table" % name in out.stdout, out.stdout
+
+        # the table is there, UPDATE is not granted
+        make_account(user, [("SELECT, INSERT, DELETE", "`%s`.*" % name)])
+        mysql("CREATE TABLE apisubscription LIKE `%s`.apisubscription" %
+              full_schema_name(), name)
+        config_as(tmp_path, name, user=user)
+        s = start(spawn, tmp_path)
+        assert wait_for(lambda: health(s)["events"] == "unavailable")
+        assert "may not update apisubscription" in \
+            health(s)["eventsReason"], health(s)
+    finally:
+        drop_account(user)
+        mysql("DROP DATABASE IF EXISTS `%s`" % name)
+
+
+def full_schema_name():
+    return "odfull_%d" % os.getpid()
+
+
+def test_no_usable_state_refuses_database_events(spawn, evdir):
+    """A state folder that cannot be made: not firing; the subscriptions
+    are not served (their owners cannot be checked, and a new one would
+    never fire), and nothing is saved."""
+    s = start(spawn, evdir, state=["--state-dir", "/proc/no-such/state"])
+    assert wait_for(lambda: health(s)["events"] == "unavailable")
+    assert "/proc/no-such/state" in health(s)["eventsReason"]
+    for method, path, body in (
+            ("POST", "subscriptions", {
+                "EndPointUrl": "http://127.0.0.1:9/x", "WatchTable": "Patient",
+                "PollingSeconds": 1}),
+            ("POST", "subscriptions", {
+                "EndPointUrl": "http://127.0.0.1:9/ui",
+                "UiEventType": "PatientSelected"}),
+            ("GET", "subscriptions", None),
+            ("DELETE", "subscriptions/1", None)):
+        status, answer, _ = req(s, method, path, body)
+        assert status == 503, answer
+        assert "/proc/no-such/state" in answer, answer
+    assert mysql("SELECT COUNT(*) FROM apisubscription",
+                 evdir_db(evdir))[0][0] == "0"
+
+
+def test_two_instances_on_one_state_folder_one_fires(spawn, evdir, receiver,
+                                                     server_db):
+    """Same state folder: one instance fires, the other stands by (health
+    says which, and who); when the firing one dies, the other takes
+    over."""
+    a = start(spawn, evdir)
+    assert wait_for(lambda: health(a)["events"] == "firing")
+    b = start(spawn, evdir)
+    assert wait_for(lambda: health(b)["events"] == "standby")
+    assert "pid %d" % a.proc.pid in health(b)["eventsReason"]
+    start_at = quiet_start(server_db)
+    subscribe(b, receiver.url("/one"), DateTimeStart=start_at)
+    nums = patnums(server_db, 4)
+    touch_patients(server_db, nums[:2])
+    assert receiver.wait(lambda: set(nums[:2]) <= set(receiver.rows("/one")))
+    time.sleep(1.5)
+    rows = receiver.rows("/one")
+    assert len(rows) == len(set(rows)), rows  # only one of them fired
+    assert health(b)["events"] == "standby"
+    a.stop(sig=signal.SIGKILL)
+    assert wait_for(lambda: health(b)["events"] == "firing", 10)
+    touch_patients(server_db, nums[2:])
+    assert receiver.wait(lambda: set(nums) <= set(receiver.rows("/one")))
+
+
+def test_subscriptions_scoped_by_developer_and_exact_customer_key(
+        spawn, evdir, receiver):
+    """#14 item 2: the same customer key under another developer, and the
+    customer key in another case, neither see nor change a subscription."""
+    dev3 = "EvtDevKey0000003"
+    lower = CUST.lower()
+    assert lower != CUST
+    write_keys(str(evdir / "keys.json"), [(DEV, CUST), (dev3, CUST),
+                                          (DEV, lower)])
+    s = start(spawn, evdir)
+    other_dev = "ODFHIR %s/%s" % (dev3, CUST)
+    other_case = "ODFHIR %s/%s" % (DEV, lower)
+    sub = subscribe(s, receiver.url("/mine"), poll=60)
+    num = sub["SubscriptionNum"]
+    for auth in (other_dev, other_case):
+        status, body, _ = req(s, "GET", "subscriptions", auth=auth)
+        assert status == 200 and body == [], (auth, body)
+        status, body, _ = req(s, "PUT", "subscriptions/%d" % num,
+                              {"EndPointUrl": "http://127.0.0.1:9/stolen"},
+                              auth=auth)
+        assert status == 404 and body == "Subscription not found", body
+        status, body, _ = req(s, "DELETE", "subscriptions/%d" % num,
+                              auth=auth)
+        assert status == 404 and body == "SubscriptionNum not found", body
+        # the same EndPointUrl is no duplicate of someone else's
+        status, body, _ = req(s, "POST", "subscriptions", {
+            "EndPointUrl": receiver.url("/mine"), "Workstation": WS,
+            "WatchTable": "Patient", "PollingSeconds": 60}, auth=auth)
+        assert status == 201, body
+    # the owner's view: one subscription, unchanged
+    status, body, _ = req(s, "GET", "subscriptions")
+    assert [b["SubscriptionNum"] for b in body] == [num]
+    assert body[0]["EndPointUrl"] == receiver.url("/mine")
+    status, body, _ = req(s, "PUT", "subscriptions/%d" % num, {"Note": "ok"})
+    assert status == 200, body
+    # the others see only their own
+    status, body, _ = req(s, "GET", "subscriptions", auth=other_dev)
+    assert len(body) == 1 and body[0]["SubscriptionNum"] != num
+    status, body, _ = req(s, "GET", "subscriptions", auth=other_case)
+    assert len(body) == 1 and body[0]["CustomerKey"] == lower
+    assert req(s, "DELETE", "subscriptions/%d" % num)[0] == 200
+
+
+# ---- a state database of its own ------------------------------------------------
+
+@pytest.fixture
+def state_db():
+    name = "odst_%d" % os.getpid()
+    mysql("DROP DATABASE IF EXISTS `%s`" % name)
+    yield name
+    mysql("DROP DATABASE IF EXISTS `%s`" % name)
+
+
+def test_state_database_made_only_when_asked_then_shared(spawn, evdir,
+                                                        receiver, server_db,
+                                                        state_db):
+    """--state-db: nothing is created until --init-state-db; then two
+    instances fire from it (leases: no duplicates), and a Secret is
+    refused while Queries could read it there (no UserLow)."""
+    cfg = evdir / "OpenDentalWebConfig.xml"
+    s = start(spawn, evdir, state=["--state-db", state_db])
+    assert wait_for(lambda: health(s)["events"] == "unavailable")
+    assert "--init-state-db" in health(s)["eventsReason"]
+    # owners cannot be checked: nothing is served rather than everything
+    status, body, _ = req(s, "GET", "subscriptions")
+    assert status == 503 and "cannot be served" in body, body
+    assert not mysql("SELECT 1 FROM information_schema.SCHEMATA WHERE "
+                     "SCHEMA_NAME = '%s'" % state_db)
+    s.stop()
+    out = run_svc("--init-state-db", "-c", str(cfg), "--state-db", state_db)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "is ready" in out.stdout
+    out = run_svc("--check-config", "-c", str(cfg), "--state-db", state_db)
+    assert "Database Events: can fire, state in the state database %s" % \
+        state_db in out.stdout, out.stdout
+    assert "Secret is refused" in out.stdout
+
+    a = start(spawn, evdir, state=["--state-db", state_db])
+    b = start(spawn, evdir, state=["--state-db", state_db])
+    for x in (a, b):
+        assert wait_for(lambda: health(x)["events"] == "firing"), health(x)
+    status, body, _ = req(a, "POST", "subscriptions", {
+        "EndPointUrl": receiver.url("/s"), "WatchTable": "Patient",
+        "PollingSeconds": 1, "Secret": "0123456789abcdef-secret"})
+    assert status == 400 and "Secret cannot be stored" in body, body
+    assert "UserLow" in body
+    start_at = quiet_start(server_db)
+    subscribe(a, receiver.url("/shared"), DateTimeStart=start_at,
+              Workstation="")
+    nums = patnums(server_db, 12)
+    for i in range(3):
+        touch_patients(server_db, nums[4 * i:4 * i + 4])
+        time.sleep(0.7)
+    assert receiver.wait(lambda: set(nums) <= set(receiver.rows("/shared")),
+                         15)
+    time.sleep(2.5)
+    rows = receiver.rows("/shared")
+    assert len(rows) == len(set(rows)), sorted(rows)
+    # the owner (a hash of the developer key) is kept there, not the key
+    owners = mysql("SELECT OwnerHash FROM `%s`.eventstate" % state_db)
+    assert len(owners) == 1 and len(owners[0][0]) == 64
+    assert DEV not in dump_everything()
+
+
+def test_state_database_secret_only_where_queries_cannot_read_it(
+        spawn, evdir, receiver, server_db, state_db):
+    """With UserLow an account without access to the state database, a
+    Secret is kept there and signs; Queries cannot read it. With a UserLow
+    that can read the state database, it is refused."""
+    low = "odlow%d" % os.getpid()
+    make_account(low, [("SELECT", "`%s`.*" % server_db)])
+    try:
+        cfg = config_as(evdir, server_db, low=low)
+        out = run_svc("--init-state-db", "-c", str(cfg), "--state-db",
+                      state_db)
+        assert out.returncode == 0, out.stdout + out.stderr
+        s = start(spawn, evdir, state=["--state-db", state_db])
+        assert wait_for(lambda: health(s)["events"] == "firing")
+        secret = "state-db-secret-%d" % os.getpid()
+        start_at = quiet_start(server_db)
+        subscribe(s, receiver.url("/sig"), DateTimeStart=start_at,
+                  Secret=secret)
+        touch_patients(server_db, patnums(server_db, 1))
+        assert receiver.wait(lambda: receiver.ok("/sig"), 10)
+        r = receiver.ok("/sig")[0]
+        parts = dict(p.split("=", 1) for p in
+                     r["headers"]["odapi-signature"].split(","))
+        want = hmac.new(secret.encode(), parts["t"].encode() + b"." +
+                        r["raw"], hashlib.sha256).hexdigest()
+        assert parts["v1"] == want
+        status, body = short_query(s, "SELECT Secret FROM `%s`.eventstate" %
+                                   state_db)
+        assert status != 200 and secret not in body, body
+        s.stop()
+        # a UserLow that can read the state database: refused
+        mysql("GRANT SELECT ON `%s`.* TO '%s'@'localhost'" % (state_db, low))
+        s = start(spawn, evdir, state=["--state-db", state_db])
+        assert wait_for(lambda: health(s)["events"] == "firing")
+        status, body, _ = req(s, "POST", "subscriptions", {
+            "EndPointUrl": receiver.url("/sig2"), "WatchTable": "Patient",
+            "PollingSeconds": 1, "Secret": secret})
+        assert status == 400 and "can read" in body, body
+    finally:
+        drop_account(low)
+
+
+def test_table_of_an_earlier_version_is_reported_not_used(spawn, evdir,
+                                                          server_db):
+    """odapi_eventstate, made by an earlier libodapi in the practice
+    database: a warning (once) that Queries can read it; never used,
+    never dropped."""
+    mysql("CREATE TABLE odapi_eventstate (ApiSubscriptionNum bigint(20) "
+          "NOT NULL, Secret varchar(255) NOT NULL DEFAULT '', PRIMARY KEY "
+          "(ApiSubscriptionNum))", server_db)
+    try:
+        s = start(spawn, evdir)
+        assert wait_for(lambda: health(s)["events"] == "firing")
+        subscribe(s, "http://127.0.0.1:9/old", Secret="0123456789abcdef-x")
+        assert s.stop() == 0
+        log = (evdir / "odservice.log").read_text()
+        assert log.count("still has the table odapi_eventstate") == 1, log
+        assert mysql("SELECT COUNT(*) FROM odapi_eventstate",
+                     server_db)[0][0] == "0"
+    finally:
+        mysql("DROP TABLE IF EXISTS odapi_eventstate", server_db)

@@ -1,6 +1,7 @@
 """Queries POST: the CSV goes to a real sshd that the test starts on
 loopback (a high port, a temporary host key, a temporary user with a
-password). Needs root (CI runs as root) and openssh-server."""
+password). Needs root to add that user (CI runs as root); sshd, useradd and
+ssh-keygen come from tools/install-deps.sh, and fail the tests if missing."""
 import os
 import pwd
 import shutil
@@ -11,16 +12,15 @@ import time
 
 import pytest
 
-from conftest import mysql, socket_path
+from conftest import mysql, need_program, socket_path
 
 SSHD = "/usr/sbin/sshd"
 PASSWORD = "Sftp-Pw-%d" % os.getpid()
 NOT_RO = "Query is not read-only or is not executing on temporary tables"
 
 pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not os.path.exists(SSHD) or
-    not shutil.which("useradd"),
-    reason="needs root and openssh-server to start a test sshd")
+    os.geteuid() != 0,
+    reason="not root: cannot add the test sshd's temporary user")
 
 
 def free_port():
@@ -33,6 +33,10 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def sshd():
+    for prog, package in ((SSHD, "openssh-server"), ("useradd", "passwd"),
+                          ("chpasswd", "passwd"),
+                          ("ssh-keygen", "openssh-client")):
+        need_program(prog, package)
     tmp = tempfile.mkdtemp(prefix="odq-sshd-")
     os.chmod(tmp, 0o755)
     user = "odq%d" % (os.getpid() % 100000)

@@ -4,7 +4,7 @@ database and the embedded sandbox."""
 
 
 from conftest import mysql
-from conftest import uniq, put, err, post
+from conftest import uniq, put, err, post, db_lacks, absent_msg
 
 COVCAT = ["CovCatNum", "Description", "DefaultPercent", "CovOrder",
           "IsHidden", "EbenefitCat"]
@@ -214,24 +214,34 @@ def test_covspans_errors(api):
 
 # ---- codegroups -----------------------------------------------------------------
 
+def codegroup_lacks(api):
+    """ShowInFrequency and ShowInOther came after Open Dental 24.3."""
+    return db_lacks(api, "codegroup", "ShowInFrequency", "ShowInOther")
+
+
 def test_codegroups_round_trip(api):
+    lacks = codegroup_lacks(api)
+    keys = [k for k in CODEGROUP if k not in lacks]
     n_before = len(get(api, "codegroups"))
     name = uniq("Perio")
     g = post(api, "codegroups", {"GroupName": name, "ProcCodes": "D4910",
                                  "CodeGroupFixed": "Perio",
                                  "ShowInAgeLimit": "true"})
-    assert list(g) == CODEGROUP
+    assert list(g) == keys
     assert (g["GroupName"], g["ProcCodes"], g["CodeGroupFixed"],
-            g["IsHidden"], g["ShowInAgeLimit"], g["ShowInFrequency"],
-            g["ShowInOther"]) == (name, "D4910", "Perio", "false", "true",
-                                  "false", "false")
+            g["IsHidden"], g["ShowInAgeLimit"]) == (
+                name, "D4910", "Perio", "false", "true")
+    assert {k: g[k] for k in ("ShowInFrequency", "ShowInOther")
+            if k not in lacks} == {k: "false" for k in ("ShowInFrequency",
+                                                         "ShowInOther")
+                                   if k not in lacks}
     h = post(api, "codegroups", {"GroupName": uniq("BW")})
     assert (h["ProcCodes"], h["CodeGroupFixed"]) == ("", "None")
     assert h["ItemOrder"] == g["ItemOrder"] + 1
     assert get(api, "codegroups/%d" % g["CodeGroupNum"]) == g
     rows = get(api, "codegroups")
     assert len(rows) == n_before + 2 and g in rows and h in rows
-    assert all(list(r) == CODEGROUP for r in rows)
+    assert all(list(r) == keys for r in rows)
     assert get(api, "codegroups?Limit=1&Offset=%d" % (len(rows) - 1)) == [h]
 
     u = put(api, "codegroups/%d" % g["CodeGroupNum"],
@@ -241,17 +251,33 @@ def test_codegroups_round_trip(api):
                      IsHidden="true")
     # hidden: a Show* flag cannot be turned on
     assert err(api, "PUT", "codegroups/%d" % g["CodeGroupNum"],
-               {"ShowInOther": "true"}) == (
+               {"ShowInAgeLimit": "true"}) == (
         400, "IsHidden cannot be true when ShowInAgeLimit, ShowInFrequency "
              "or ShowInOther is true.")
-    u = put(api, "codegroups/%d" % g["CodeGroupNum"],
-            {"IsHidden": "false", "ShowInOther": "true"})
-    assert (u["IsHidden"], u["ShowInOther"]) == ("false", "true")
+    if "ShowInOther" in lacks:
+        # a field of a later Open Dental version: refused, nothing changed
+        assert err(api, "PUT", "codegroups/%d" % g["CodeGroupNum"],
+                   {"IsHidden": "false", "ShowInOther": "true"}) == (
+            400, absent_msg("ShowInOther"))
+        assert get(api, "codegroups/%d" % g["CodeGroupNum"])["IsHidden"] \
+            == "true"
+        u = put(api, "codegroups/%d" % g["CodeGroupNum"],
+                {"IsHidden": "false", "ShowInAgeLimit": "true"})
+        assert (u["IsHidden"], u["ShowInAgeLimit"]) == ("false", "true")
+    else:
+        assert err(api, "PUT", "codegroups/%d" % g["CodeGroupNum"],
+                   {"ShowInOther": "true"}) == (
+            400, "IsHidden cannot be true when ShowInAgeLimit, "
+                 "ShowInFrequency or ShowInOther is true.")
+        u = put(api, "codegroups/%d" % g["CodeGroupNum"],
+                {"IsHidden": "false", "ShowInOther": "true"})
+        assert (u["IsHidden"], u["ShowInOther"]) == ("false", "true")
     assert_logged(api, SETUP, g["CodeGroupNum"], ["Created", "Updated",
                                                   "Updated"])
 
 
 def test_codegroups_errors(api):
+    lacks = codegroup_lacks(api)
     assert err(api, "POST", "codegroups", {"ProcCodes": "D1"}) == (
         400, "GroupName is required.")
     assert err(api, "POST", "codegroups", {"GroupName": uniq("g"),
@@ -259,9 +285,21 @@ def test_codegroups_errors(api):
         400, "CodeGroupFixed is invalid.")
     assert err(api, "POST", "codegroups", {"GroupName": uniq("g"),
                                            "IsHidden": "true",
-                                           "ShowInFrequency": "true"}) == (
+                                           "ShowInAgeLimit": "true"}) == (
         400, "IsHidden cannot be true when ShowInAgeLimit, ShowInFrequency "
              "or ShowInOther is true.")
+    name = uniq("g")
+    if "ShowInFrequency" in lacks:
+        assert err(api, "POST", "codegroups", {"GroupName": name,
+                                               "ShowInFrequency": "true"}) \
+            == (400, absent_msg("ShowInFrequency"))
+        assert name not in [g["GroupName"] for g in get(api, "codegroups")]
+    else:
+        assert err(api, "POST", "codegroups", {"GroupName": name,
+                                               "IsHidden": "true",
+                                               "ShowInFrequency": "true"}) \
+            == (400, "IsHidden cannot be true when ShowInAgeLimit, "
+                     "ShowInFrequency or ShowInOther is true.")
     name = uniq("Dup")
     post(api, "codegroups", {"GroupName": name})
     assert err(api, "POST", "codegroups", {"GroupName": name}) == (

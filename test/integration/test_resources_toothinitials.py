@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import db
+from conftest import SQL_ONLY, db
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 TOOTHINITIAL = ["ToothInitialNum", "PatNum", "ToothNum", "InitialType",
@@ -94,7 +94,7 @@ def test_movements_are_read_only(api):
                "Movement, DrawingSegment, ColorDraw, SecDateTEntry, "
                "DrawText) VALUES (%d, '22', 6, -20, '', 16711680, NOW(), "
                "'')" % pat) is None:
-        pytest.skip("needs rows only SQL can make (server backend)")
+        pytest.skip(SQL_ONLY)
     st, rows, _ = api.request("GET", "toothinitials?PatNum=%d" % pat)
     assert st == 200 and len(rows) == 1
     r = rows[0]

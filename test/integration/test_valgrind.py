@@ -1,11 +1,10 @@
 """No leaks or memory errors under valgrind: the real odlocal on the test
 database, serving reads, writes, errors and bad credentials, then SIGTERM."""
 import os
-import shutil
 
 import pytest
 
-from conftest import BIN, Server, socket_path
+from conftest import BIN, Server, need_program, socket_path
 
 
 def sanitized():
@@ -18,12 +17,11 @@ def sanitized():
         return False
 
 
-@pytest.mark.skipif(not shutil.which("valgrind"), reason="valgrind missing")
 @pytest.mark.skipif(sanitized(), reason="a sanitizer build: run under ASan")
 def test_odlocal_under_valgrind(server_db, tmp_path):
     log = tmp_path / "vg.log"
     # Server joins BIN with the program; an absolute path stays as it is
-    srv = Server(shutil.which("valgrind"), [
+    srv = Server(need_program("valgrind", "valgrind"), [
         "--leak-check=full", "--errors-for-leak-kinds=definite",
         "--error-exitcode=99", "--log-file=%s" % log,
         os.path.join(BIN, "odlocal"), "--port", "0", "--db-socket",

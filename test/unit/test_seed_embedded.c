@@ -165,6 +165,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_skipped),
     };
+    /* test/run.sh reports this line as the skip's reason */
+    printf("skip: built with DB=client: no embedded server\n");
+    fflush(stdout);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
 
