@@ -53,9 +53,18 @@ enum step { GO_ON, WAIT };
 static const char stand_in[] = "GET /api/v1/ HTTP/1.1\r\nHost: odapi\r\n\r\n";
 static const char last_chunk[] = "0\r\n\r\n";
 
+/* A TLS connection is evhttp's bufferevent (plain text) over the socket's
+ * (records): what waits in either is unsent. */
 size_t od_guard_unsent(const struct od_conn_track *t)
 {
-    return t->bev ? evbuffer_get_length(bufferevent_get_output(t->bev)) : 0;
+    struct bufferevent *sock;
+    size_t n;
+    if (!t->bev)
+        return 0;
+    n = evbuffer_get_length(bufferevent_get_output(t->bev));
+    if ((sock = bufferevent_get_underlying(t->bev)) != NULL)
+        n += evbuffer_get_length(bufferevent_get_output(sock));
+    return n;
 }
 
 /* Refuse what comes now: the rest of the input is dropped, and evhttp gets
@@ -399,18 +408,27 @@ static void on_input(struct evbuffer *in, const struct evbuffer_cb_info *info,
         bufferevent_disable(t->bev, EV_READ);
 }
 
+/* The buffer the socket is written from: the socket bufferevent's under a
+ * TLS filter (text leaving evhttp's buffer there is only encrypted). */
+static struct evbuffer *socket_output(const struct od_conn_track *t)
+{
+    struct bufferevent *sock = bufferevent_get_underlying(t->bev);
+    return bufferevent_get_output(sock ? sock : t->bev);
+}
+
 /* evhttp wrote an answer, or the client read some: keep the total of
- * unread answers, and let a head held for this client go. */
+ * unread answers, and let a head held for this client go. (On both
+ * buffers of a TLS connection: text moving into records is counted out
+ * of one and into the other.) */
 static void on_output(struct evbuffer *buf,
                       const struct evbuffer_cb_info *info, void *arg)
 {
     struct od_conn_track *t = arg;
     odapi_server *srv = t->srv;
-    (void)buf;
     srv->unsent_total += info->n_added;
     srv->unsent_total -= info->n_deleted < srv->unsent_total
                              ? info->n_deleted : srv->unsent_total;
-    if (info->n_deleted || info->orig_size == 0)
+    if (buf == socket_output(t) && (info->n_deleted || info->orig_size == 0))
         t->progress_ms = od_now_ms();
     if (info->n_deleted && t->g.held && !t->released && may_pass(t))
         od_guard_queue(srv, t);
@@ -426,7 +444,10 @@ int od_guard_wrap(odapi_server *srv, struct od_conn_track *t,
         return -1;
     t->in_cb = evbuffer_add_cb(bufferevent_get_input(bev), on_input, t);
     t->out_cb = evbuffer_add_cb(bufferevent_get_output(bev), on_output, t);
-    if (!t->in_cb || !t->out_cb) {
+    if (bufferevent_get_underlying(bev))
+        t->sock_out_cb = evbuffer_add_cb(socket_output(t), on_output, t);
+    if (!t->in_cb || !t->out_cb ||
+        (bufferevent_get_underlying(bev) && !t->sock_out_cb)) {
         od_guard_unwrap(t);
         return -1;
     }
@@ -443,7 +464,9 @@ void od_guard_unwrap(struct od_conn_track *t)
         evbuffer_remove_cb_entry(bufferevent_get_input(t->bev), t->in_cb);
     if (t->out_cb)
         evbuffer_remove_cb_entry(bufferevent_get_output(t->bev), t->out_cb);
-    t->in_cb = t->out_cb = NULL;
+    if (t->sock_out_cb)
+        evbuffer_remove_cb_entry(socket_output(t), t->sock_out_cb);
+    t->in_cb = t->out_cb = t->sock_out_cb = NULL;
     if (t->pending)
         evbuffer_free(t->pending);
     t->pending = NULL;

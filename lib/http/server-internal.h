@@ -20,6 +20,7 @@ struct od_cred;
 struct od_logfile;
 struct od_conn;
 struct od_events;
+struct od_relay;
 struct ssl_ctx_st;
 
 #define OD_MAX_SEGS 8     /* path segments after /api/v1 */
@@ -165,6 +166,7 @@ struct od_conn_track {
     uint64_t linger_until_ms; /* refused: keep reading (and dropping) until */
     uint64_t progress_ms;     /* last time the client read some output */
     struct evbuffer_cb_entry *in_cb, *out_cb; /* on bev's buffers (guard.c) */
+    struct evbuffer_cb_entry *sock_out_cb;    /* TLS: on the socket's output */
     int in_guard;             /* the guard is moving bytes (guard.c) */
     struct od_conn_track *work_next;
     struct od_guard g;
@@ -240,6 +242,10 @@ struct odapi_request {
 /* Make a request object for an incoming evhttp request (NULL: out of mem). */
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev);
 void od_request_free(odapi_request *req);
+/* Move the body out of evhttp into req->body (od_request_new does, except
+ * for the Cloud relay, which forwards it from evhttp's buffer). 0, or -1
+ * when out of memory. */
+int od_request_take_body(odapi_request *req);
 unsigned long od_request_elapsed_us(const odapi_request *req);
 /* Queue database work for a request; when it cannot be queued (no
  * database, queue full, stopping) answer 503 and return -1: the caller
@@ -276,6 +282,7 @@ struct odapi_server {
     struct od_logfile *logfile;
     struct ssl_ctx_st *ssl_ctx;
     struct od_events *events;     /* Database Events (events.c), or NULL */
+    struct od_relay *relay;       /* Cloud relay (relay.c), or NULL */
     /* Database Events as the health route reports them (events.c sets
      * them on the loop thread): "off", "starting", "firing", "standby" or
      * "unavailable", and why when not firing */
