@@ -96,8 +96,22 @@ typedef enum odapi_limit {
     ODAPI_LIMIT_RELAY_TIMEOUT_MS = 15, /* Cloud relay: longest time from
                                           forwarding a request to the end of
                                           its answer */
-    ODAPI_LIMIT_RELAY_CONNECTIONS = 16 /* Cloud relay: connections to the API
-                                          Service at most (kept alive) */
+    ODAPI_LIMIT_RELAY_CONNECTIONS = 16, /* Cloud relay: connections to the
+                                           API Service at most (kept alive) */
+    ODAPI_LIMIT_MAX_JSON_BODY = 17,  /* bytes of a request body on routes
+                                        that take JSON (all but uploads);
+                                        never above ODAPI_LIMIT_MAX_BODY */
+    ODAPI_LIMIT_MAX_OUTPUT = 18,     /* bytes of answers all clients
+                                        together have not read; above it a
+                                        client with unread answers gets no
+                                        new request taken up, and clients
+                                        that stopped reading are dropped */
+    ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = 19, /* open connections from
+                                        one address; 0 = a quarter of
+                                        ODAPI_LIMIT_MAX_CONNECTIONS, at least
+                                        64 (or all of them when fewer) */
+    ODAPI_LIMIT_HEADER_TIMEOUT = 20  /* seconds from a request's first byte
+                                        to the end of its headers */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */

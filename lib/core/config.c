@@ -25,6 +25,13 @@ static const long default_limits[OD_LIMIT_COUNT] = {
     [ODAPI_LIMIT_RELAY_CONNECT_MS] = 5000,
     [ODAPI_LIMIT_RELAY_TIMEOUT_MS] = 60000, /* Open Dental's own limit */
     [ODAPI_LIMIT_RELAY_CONNECTIONS] = 32,
+    /* A patient or a long note is kilobytes; 1 MiB takes jansson 25-100 ms
+     * to parse, so bodies over 64 KiB are parsed off the loop thread
+     * (docs/http.md, "Request bodies"). */
+    [ODAPI_LIMIT_MAX_JSON_BODY] = 1024L * 1024,
+    [ODAPI_LIMIT_MAX_OUTPUT] = 64L * 1024 * 1024,
+    [ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS] = 0,
+    [ODAPI_LIMIT_HEADER_TIMEOUT] = 10,
 };
 
 static int add_listen(odapi_config *cfg, const char *addr, unsigned port)
@@ -175,6 +182,9 @@ ODAPI_EXPORT int odapi_config_set_limit(odapi_config *cfg, odapi_limit which,
     case ODAPI_LIMIT_EVENT_TIMEOUT_MS:
     case ODAPI_LIMIT_RELAY_CONNECT_MS:
     case ODAPI_LIMIT_RELAY_TIMEOUT_MS:
+    case ODAPI_LIMIT_MAX_JSON_BODY:
+    case ODAPI_LIMIT_MAX_OUTPUT:
+    case ODAPI_LIMIT_HEADER_TIMEOUT:
         if (value < 1)
             return ODAPI_E_INVALID;
         break;

@@ -52,6 +52,10 @@ struct od_enum {
 #define OD_F_GETONLY 0x40   /* only in GET answers (serverDateTime) */
 #define OD_F_NOW 0x80       /* set to NOW() on insert (SecDateEntry...) */
 #define OD_F_STAMP 0x100    /* DateTStamp/SecDateTEdit: the database sets it */
+#define OD_F_NUMTEXT 0x200  /* text that may also come as a JSON integer,
+                               read as its decimal digits: Open Dental's own
+                               examples send "ToothNum": 32. Other text
+                               fields take JSON strings only. */
 
 struct od_field {
     const char *name;          /* wire name */
@@ -289,6 +293,12 @@ void od_register_actions(odapi_server *srv);
 
 /* Every described resource (res_*.c), NULL-terminated. */
 extern const struct od_resource *const od_resources[];
+/* The checks a POST (put 0) or PUT (put 1) body gets before any database
+ * work (fuzz/body.c): 0 when it would go on to the database, -1 with the
+ * 400 sentence in msg. */
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize);
 
 /* Enum tables (enums.c). */
 extern const struct od_enum od_enum_patstatus, od_enum_gender,

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <mysqld_error.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -108,7 +109,9 @@ static void fail(struct rjob *j, int status, const char *fmt, ...)
 
 /* ---- parsing values -------------------------------------------------------- */
 
-static int parse_double(const char *s, double *out)
+/* A number as the database writes it ("1e-05" for a DOUBLE): only for
+ * what the database returns. Request values go through od_parse_decimal. */
+static int db_double(const char *s, double *out)
 {
     char *end;
     double v;
@@ -122,12 +125,28 @@ static int parse_double(const char *s, double *out)
     return 0;
 }
 
-static int valid_time(const char *s)
+/* "R,G,B", each 0-255 in plain decimal, to the packed int Open Dental
+ * stores. */
+static int parse_color(const char *s, long long *out)
 {
-    int h, m, sec, n = 0;
-    return strlen(s) == 8 && sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 &&
-           n == 8 && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 &&
-           sec < 60;
+    long long c[3];
+    char part[4];
+    int i;
+    for (i = 0; i < 3; i++) {
+        size_t len = strcspn(s, ",");
+        if (len == 0 || len >= sizeof part)
+            return -1;
+        memcpy(part, s, len);
+        part[len] = '\0';
+        if (od_parse_ll(part, &c[i]) || c[i] < 0 || c[i] > 255)
+            return -1;
+        s += len;
+        if (*s != (i < 2 ? ',' : '\0'))
+            return -1;
+        s += i < 2;
+    }
+    *out = (c[0] << 16) | (c[1] << 8) | c[2];
+    return 0;
 }
 
 static size_t utf8_chars(const char *s)
@@ -355,7 +374,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
             od_buf_addc(b, '"');
             break;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.2f\"", dv);
         break;
@@ -369,7 +388,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
             }
             b->len = at;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.15g\"", dv);
         break;
@@ -380,7 +399,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
                 od_buf_add(b, ".0", 2);
             break;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         snprintf(tmp, sizeof tmp, "%.15g", dv);
         if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
@@ -1592,7 +1611,7 @@ static int parse_key(odapi_request *req, const struct od_resource *r,
                      long long *key)
 {
     const char *s = odapi_request_segment(req, key_name(r));
-    if (!s || od_parse_ll(s, key) || *key < 0) {
+    if (!s || od_parse_key(s, key)) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s is invalid.", key_name(r));
         odapi_reply_error(req, 400, msg);
@@ -1860,12 +1879,22 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     double dv;
     w->f = f;
     memset(&w->v, 0, sizeof w->v);
+    /* A JSON number is taken as its text only where a number belongs:
+     * integers for keys, integers and enums-by-number; any number for an
+     * amount. Text fields take strings only ("LName":123 is refused). */
     if (json_is_integer(v)) {
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         s = num;
     } else if (json_is_real(v)) {
-        snprintf(num, sizeof num, "%.15g", json_real_value(v));
-        s = num;
+        if (f->wire != OD_W_MONEY && f->wire != OD_W_MONEY_RAW &&
+            f->wire != OD_W_NUMBER)
+            goto invalid;
+        dv = json_real_value(v);
+        if (!isfinite(dv) || dv > 1e12 || dv < -1e12)
+            goto invalid;
+        w->v.kind = P_DBL;
+        w->v.d = dv;
+        return 0;
     } else if (json_is_boolean(v)) {
         s = json_is_true(v) ? "true" : "false";
     }
@@ -1921,7 +1950,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
         pval_str(&w->v, s);
         return 0;
     case OD_W_TIME:
-        if (!valid_time(s)) {
+        if (!od_valid_time(s)) {
             snprintf(msg, msgsize, "%s format must be HH:mm:ss.", f->name);
             return -1;
         }
@@ -1930,22 +1959,19 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     case OD_W_MONEY:
     case OD_W_MONEY_RAW:
     case OD_W_NUMBER:
-        if (parse_double(s, &dv) || dv > 1e12 || dv < -1e12)
+        if (od_parse_decimal(s, &dv) || dv > 1e12 || dv < -1e12)
             goto invalid;
         w->v.kind = P_DBL;
         w->v.d = dv;
         return 0;
-    case OD_W_COLOR: {
-        int rr, gg, bb, n = 0;
-        if (sscanf(s, "%d,%d,%d%n", &rr, &gg, &bb, &n) != 3 ||
-            (size_t)n != strlen(s) || rr < 0 || rr > 255 || gg < 0 ||
-            gg > 255 || bb < 0 || bb > 255)
+    case OD_W_COLOR:
+        if (parse_color(s, &iv))
             goto invalid;
-        pval_int(&w->v, ((long long)rr << 16) | (gg << 8) | bb);
+        pval_int(&w->v, iv);
         return 0;
-    }
     case OD_W_TEXT:
-        if (!json_is_string(v) && !json_is_number(v))
+        if (!json_is_string(v) &&
+            !(json_is_integer(v) && (f->flags & OD_F_NUMTEXT)))
             goto invalid;
         if (text_fits(f, col, s, msg, msgsize))
             return -1;
@@ -1973,14 +1999,162 @@ static int default_value(const struct od_field *f, struct wval *w)
     return rc;
 }
 
+/* Read a write's JSON object into j->vals by the description: every
+ * check that needs no database. 0, or -1 with a 400 sentence in msg. */
+/* Read a write's JSON object into j->vals by the description and the
+ * database's view of it (j->v): every check that needs no round trip. 0,
+ * or -1 with a 400 sentence in msg. */
+static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
+                     size_t msgsize)
+{
+    const struct od_resource *r = j->r;
+    int i;
+    for (i = 0; i < r->nfields; i++) {
+        const struct od_field *f = &r->fields[i];
+        json_t *v;
+        struct wval *w = &j->vals[j->nvals];
+        int here = j->v->field[i]; /* this database has its column */
+        if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
+            continue;
+        if (f->flags & OD_F_NOW) {
+            if (op == OP_POST && here) {
+                w->f = f;
+                w->v.kind = P_NOW;
+                j->nvals++;
+            }
+            continue;
+        }
+        if ((f->flags & OD_F_RO) ||
+            (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
+            (op == OP_PUT && (f->flags & OD_F_NOPUT)))
+            continue;
+        v = json_object_get(body, f->name);
+        if (v && json_is_null(v))
+            v = NULL;
+        if (!here) { /* a field of a later version: refused if given */
+            if (v) {
+                od_absent_msg(msg, msgsize, f->name);
+                return -1;
+            }
+            continue;
+        }
+        if (!v) {
+            if (op == OP_POST && (f->flags & OD_F_REQ)) {
+                snprintf(msg, msgsize, "%s is required.", f->name);
+                return -1;
+            }
+            if (op == OP_POST && f->dflt) {
+                if (default_value(f, w)) {
+                    snprintf(msg, msgsize, "%s is invalid.", f->name);
+                    return -1;
+                }
+                w->implicit = 1;
+                j->nvals++;
+            }
+            continue;
+        }
+        if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
+            json_is_string(v) && !*json_string_value(v))
+            continue; /* spec 3.5: ignored, not cleared */
+        if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
+            !*json_string_value(v)) {
+            snprintf(msg, msgsize, "%s is required.", f->name);
+            return -1;
+        }
+        if (body_value(f, v, w, op == OP_PUT, j->v->col[i], msg,
+                       msgsize))
+            return -1;
+        j->nvals++;
+    }
+    for (i = 0; i < r->nlookups; i++) {
+        const struct od_lookup *lk = &r->lookups[i];
+        json_t *v = json_object_get(body, lk->input);
+        json_t *t = json_object_get(body, lk->target);
+        struct wval *w = &j->vals[j->nvals];
+        if (v && json_is_null(v))
+            v = NULL;
+        if (t && json_is_null(t))
+            t = NULL;
+        if (v && !j->v->lookup[i]) {
+            od_absent_msg(msg, msgsize, lk->input);
+            return -1;
+        }
+        if (!v) {
+            if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t &&
+                j->v->lookup[i]) {
+                snprintf(msg, msgsize, "%s or %s is required.",
+                         lk->input, lk->target);
+                return -1;
+            }
+            continue;
+        }
+        if (t && strcmp(lk->input, lk->target) != 0) {
+            snprintf(msg, msgsize,
+                     "Only one of %s or %s may be given.", lk->target,
+                     lk->input);
+            return -1;
+        }
+        if (!json_is_string(v) || !*json_string_value(v) ||
+            strlen(json_string_value(v)) > 255 ||
+            !(w->f = find_field(r, lk->target)) ||
+            j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
+            snprintf(msg, msgsize, "%s is invalid.", lk->input);
+            return -1;
+        }
+        memset(&w->v, 0, sizeof w->v);
+        pval_str(&w->v, json_string_value(v));
+        w->defname = 0;
+        w->lk = lk;
+        j->nvals++;
+    }
+    if (op == OP_PUT && j->nvals == 0) {
+        snprintf(msg, msgsize, "No fields to update were provided.");
+        return -1;
+    }
+    return 0;
+}
+
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize)
+{
+    /* a database that has every field (no catalog: text limits are the
+     * description's) */
+    struct rjob *j = calloc(1, sizeof *j);
+    int n = r->nfields > r->nlookups ? r->nfields : r->nlookups;
+    unsigned char *all = malloc((size_t)n + 1);
+    const struct od_column **cols = calloc((size_t)r->nfields + 1,
+                                           sizeof *cols);
+    struct od_rview full;
+    json_t *body = json_loadb(text, len, 0, NULL);
+    int rc = -1;
+    msg[0] = '\0';
+    if (j && all && cols && body && json_is_object(body)) {
+        memset(all, 1, (size_t)n + 1);
+        memset(&full, 0, sizeof full);
+        full.r = r;
+        full.field = full.lookup = all;
+        full.col = cols;
+        j->r = r;
+        j->v = &full;
+        j->op = put ? OP_PUT : OP_POST;
+        rc = read_body(j, body, j->op, msg, msgsize);
+    }
+    json_decref(body);
+    free(all);
+    free(cols);
+    if (j)
+        job_free(j);
+    return rc;
+}
+
 static void h_write(odapi_request *req, const struct od_resource *r,
                     enum op op)
 {
     struct rjob *j;
     json_t *body = NULL;
-    json_error_t jerr;
     char msg[256];
-    int i, upsert = op == OP_UPSERT;
+    int upsert = op == OP_UPSERT;
 
     if (upsert)
         op = OP_POST; /* read the body by the POST rules */
@@ -1996,115 +2170,15 @@ static void h_write(odapi_request *req, const struct od_resource *r,
         goto bad;
     }
     if (op != OP_DELETE) {
-        body = json_loadb(req->body, req->body_len, 0, &jerr);
+        body = od_request_json(req);
         if (!body || !json_is_object(body)) {
             snprintf(msg, sizeof msg, "%s",
                      body ? "The request body must be a JSON object."
                           : "The request body is not valid JSON.");
             goto bad;
         }
-        for (i = 0; i < r->nfields; i++) {
-            const struct od_field *f = &r->fields[i];
-            json_t *v;
-            struct wval *w = &j->vals[j->nvals];
-            int here = j->v->field[i]; /* this database has its column */
-            if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
-                continue;
-            if (f->flags & OD_F_NOW) {
-                if (op == OP_POST && here) {
-                    w->f = f;
-                    w->v.kind = P_NOW;
-                    j->nvals++;
-                }
-                continue;
-            }
-            if ((f->flags & OD_F_RO) ||
-                (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
-                (op == OP_PUT && (f->flags & OD_F_NOPUT)))
-                continue;
-            v = json_object_get(body, f->name);
-            if (v && json_is_null(v))
-                v = NULL;
-            if (!here) { /* a field of a later version: refused if given */
-                if (v) {
-                    od_absent_msg(msg, sizeof msg, f->name);
-                    goto bad;
-                }
-                continue;
-            }
-            if (!v) {
-                if (op == OP_POST && (f->flags & OD_F_REQ)) {
-                    snprintf(msg, sizeof msg, "%s is required.", f->name);
-                    goto bad;
-                }
-                if (op == OP_POST && f->dflt) {
-                    if (default_value(f, w)) {
-                        snprintf(msg, sizeof msg, "%s is invalid.", f->name);
-                        goto bad;
-                    }
-                    w->implicit = 1;
-                    j->nvals++;
-                }
-                continue;
-            }
-            if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
-                json_is_string(v) && !*json_string_value(v))
-                continue; /* spec 3.5: ignored, not cleared */
-            if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
-                !*json_string_value(v)) {
-                snprintf(msg, sizeof msg, "%s is required.", f->name);
-                goto bad;
-            }
-            if (body_value(f, v, w, op == OP_PUT, j->v->col[i], msg,
-                           sizeof msg))
-                goto bad;
-            j->nvals++;
-        }
-        for (i = 0; i < r->nlookups; i++) {
-            const struct od_lookup *lk = &r->lookups[i];
-            json_t *v = json_object_get(body, lk->input);
-            json_t *t = json_object_get(body, lk->target);
-            struct wval *w = &j->vals[j->nvals];
-            if (v && json_is_null(v))
-                v = NULL;
-            if (t && json_is_null(t))
-                t = NULL;
-            if (v && !j->v->lookup[i]) {
-                od_absent_msg(msg, sizeof msg, lk->input);
-                goto bad;
-            }
-            if (!v) {
-                if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t &&
-                    j->v->lookup[i]) {
-                    snprintf(msg, sizeof msg, "%s or %s is required.",
-                             lk->input, lk->target);
-                    goto bad;
-                }
-                continue;
-            }
-            if (t && strcmp(lk->input, lk->target) != 0) {
-                snprintf(msg, sizeof msg,
-                         "Only one of %s or %s may be given.", lk->target,
-                         lk->input);
-                goto bad;
-            }
-            if (!json_is_string(v) || !*json_string_value(v) ||
-                strlen(json_string_value(v)) > 255 ||
-                !(w->f = find_field(r, lk->target)) ||
-                j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
-                snprintf(msg, sizeof msg, "%s is invalid.", lk->input);
-                goto bad;
-            }
-            memset(&w->v, 0, sizeof w->v);
-            pval_str(&w->v, json_string_value(v));
-            w->defname = 0;
-            w->lk = lk;
-            j->nvals++;
-        }
-        if (op == OP_PUT && j->nvals == 0) {
-            snprintf(msg, sizeof msg, "No fields to update were provided.");
+        if (read_body(j, body, op, msg, sizeof msg))
             goto bad;
-        }
         if (op == OP_POST && r->post_fn)
             j->body = json_incref(body);
         json_decref(body);

@@ -379,6 +379,14 @@ static void error_not_a_method(void **state)
     assert_int_equal(match(*state, "DELETE", "/api/v1/patients/12", &m),
                      OD_MATCH_NO_METHOD);
     assert_string_equal(m.msg, "patients DELETE  is not a valid method.");
+    /* only a key as the API writes one (od_parse_key) is a key: "+12" and
+     * "012" are named like actions */
+    assert_int_equal(match(*state, "DELETE", "/api/v1/patients/012", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg, "patients DELETE 012 is not a valid method.");
+    assert_int_equal(match(*state, "DELETE", "/api/v1/patients/+12", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg, "patients DELETE +12 is not a valid method.");
     /* the last segment is the action */
     assert_int_equal(match(*state, "PUT", "/api/v1/patients/Simple", &m),
                      OD_MATCH_NO_METHOD);
