@@ -55,6 +55,7 @@ int od_router_add(struct od_router *r, const char *method, const char *pattern,
     }
     if (*p || rt.nsegs == 0)
         goto invalid;
+    rt.keys = r->builtin;
     rt.perm = perm;
     rt.fn = fn;
     rt.arg = arg;
@@ -156,6 +157,8 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         if (rt->nsegs != *nsegs || strcmp(rt->method, method) != 0)
             continue;
         for (j = 1; j < rt->nsegs; j++) {
+            if (rt->is_param[j] && rt->keys && !all_digits(segs[j]))
+                break; /* an action name, not a key */
             if (rt->is_param[j])
                 continue;
             if (strcmp(rt->segs[j], segs[j]) != 0)

@@ -30,6 +30,8 @@ struct od_route {
     int nsegs;
     char *segs[OD_MAX_SEGS];       /* literal text, or the name of a {param} */
     unsigned char is_param[OD_MAX_SEGS];
+    int keys;                      /* built-in: a {param} is a key, so only
+                                      a number matches it */
     odapi_permission perm;
     odapi_handler_fn fn;
     void *arg;
@@ -38,6 +40,8 @@ struct od_route {
 struct od_router {
     struct od_route *routes;
     int n, cap;
+    int builtin;    /* set while the built-in routes are added: their
+                       {params} are keys (od_route.keys) */
 };
 
 enum od_match {
