@@ -307,6 +307,8 @@ static const struct od_sqldefault appointment_defaults[] = {
                 "'PracticeDefaultProv'", NULL},
     {"ClinicNum", "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
      "Op"},
+    /* spec 5.2: the same length as Pattern, all '/' */
+    {"PatternSecondary", "SELECT REPEAT('/', CHAR_LENGTH(?))", "Pattern"},
 };
 
 #define APPT_JOINS                                                           \
