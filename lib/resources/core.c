@@ -477,7 +477,7 @@ static const struct od_field commlog_fields[] = {
     {"CommlogNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
     {"PatNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
     {"CommDateTime", NULL, OD_W_DATETIME, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"CommType", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 27, NULL},
+    {"CommType", NULL, OD_W_INT_STR, NULL, OD_F_NOPUT, NULL, 0, 27, NULL},
     {"commType", "COALESCE(ct.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
      0, 0, NULL},
     {"Note", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
