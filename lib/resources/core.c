@@ -311,6 +311,68 @@ static const struct od_sqldefault appointment_defaults[] = {
     {"PatternSecondary", "SELECT REPEAT('/', CHAR_LENGTH(?))", "Pattern"},
 };
 
+/* Appointments.ValidateApptForWeb (Appointments.cs), the business
+ * layer's rule for an appointment made outside the desktop program: no
+ * overlap with a blockout of a "NS" (do not schedule) type in its
+ * operatory (nor, for an appointment type that names blockout types, with
+ * any other type: GetBlockoutsOverlappingNoSchedule), and, when the office
+ * turned the ApptsAllowOverlap preference off, no overlap with another
+ * appointment in its operatory that day (TryAdjustAppointment_HasOverlap:
+ * every status but UnschedList, ends exclusive). On PUT the rule runs when
+ * Op, AptDateTime or Pattern changes, with the row's other values. */
+#define APPT_OVERLAP_MSG                                                     \
+    "Appointment overlaps existing appointment or blockout. Please change "  \
+    "the appointment length."
+#define APPT_OVERLAP_APPT(OP, AT, PAT, NOT_SELF)                             \
+    "SELECT 1 FROM appointment a WHERE (SELECT ValueString FROM preference " \
+    "WHERE PrefName = 'ApptsAllowOverlap') = '0' AND a.Op = " OP " AND "     \
+    "a.Op > 0 AND a.AptStatus <> 3 AND a.AptDateTime >= DATE(" AT ") AND "   \
+    "a.AptDateTime <= DATE(" AT ") + INTERVAL 1 DAY AND a.AptDateTime < "    \
+    AT " + INTERVAL CHAR_LENGTH(" PAT ") * 5 MINUTE AND a.AptDateTime + "    \
+    "INTERVAL CHAR_LENGTH(a.Pattern) * 5 MINUTE > " AT NOT_SELF " LIMIT 1"
+#define APPT_OVERLAP_BLOCKOUT(OP, AT, PAT, TYPE)                             \
+    "SELECT 1 FROM schedule s JOIN scheduleop so ON so.ScheduleNum = "      \
+    "s.ScheduleNum LEFT JOIN definition d ON d.DefNum = s.BlockoutType "     \
+    "WHERE s.SchedType = 2 AND so.OperatoryNum = " OP " AND s.SchedDate = "  \
+    "DATE(" AT ") AND TIMESTAMP(s.SchedDate, s.StartTime) < " AT " + "       \
+    "INTERVAL CHAR_LENGTH(" PAT ") * 5 MINUTE AND TIMESTAMP(s.SchedDate, "   \
+    "s.StopTime) > " AT " AND (d.ItemValue LIKE '%NS%' OR EXISTS (SELECT 1 " \
+    "FROM appointmenttype ty WHERE ty.AppointmentTypeNum = " TYPE " AND "    \
+    "ty.BlockoutTypes <> '' AND FIND_IN_SET(s.BlockoutType, "                \
+    "REPLACE(ty.BlockoutTypes, ' ', '')) = 0)) LIMIT 1"
+/* a PUT's value: the one given, else the row's */
+#define APPT_NEW(COL) "COALESCE(?, (SELECT " COL " FROM appointment WHERE " \
+    "AptNum = ?))"
+/* The PUT rules, once for each of Op (O ""), AptDateTime (D "") and
+ * Pattern (P ""): a rule runs only when its field is given ("?" marks the
+ * others optional), so a PUT of a note alone never runs them. */
+#define APPT_PUT_CHECKS(O, D, P)                                             \
+    {OD_OP_PUT,                                                              \
+     APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),              \
+                       APPT_NEW("Pattern"), " AND a.AptNum <> ?"),           \
+     O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D              \
+     "AptDateTime,@key," P "Pattern,@key," D "AptDateTime,@key,@key", 400,  \
+     APPT_OVERLAP_MSG},                                                      \
+    {OD_OP_PUT,                                                              \
+     APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),          \
+                           APPT_NEW("Pattern"),                              \
+                           APPT_NEW("AppointmentTypeNum")),                  \
+     O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P              \
+     "Pattern,@key," D "AptDateTime,@key,?AppointmentTypeNum,@key", 400,    \
+     APPT_OVERLAP_MSG}
+
+static const struct od_check appointment_checks[] = {
+    {OD_OP_POST, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+     "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,?AppointmentTypeNum",
+     400, APPT_OVERLAP_MSG},
+    {OD_OP_POST, APPT_OVERLAP_APPT("?", "?", "?", ""),
+     "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime", 400,
+     APPT_OVERLAP_MSG},
+    APPT_PUT_CHECKS("", "?", "?"),
+    APPT_PUT_CHECKS("?", "", "?"),
+    APPT_PUT_CHECKS("?", "?", ""),
+};
+
 #define APPT_JOINS                                                           \
     "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "                    \
     "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "                       \
@@ -327,6 +389,7 @@ const struct od_resource od_res_appointments = {
     .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
     .patnum_col = "PatNum", .sqldefaults = appointment_defaults,
     .nsqldefaults = N(appointment_defaults),
+    .checks = appointment_checks, .nchecks = N(appointment_checks),
 };
 
 /* GET /appointments/ASAP: the same rows, Priority = ASAP. */
