@@ -1,0 +1,12 @@
+/* register.c - the routes of issue 16's actions: the chart module's views
+ * (chart.c), planned appointments (planned.c), Web Sched (websched.c),
+ * recalls (recalls.c), users (userods.c), ASAP communications (asap.c). */
+#include "http/server-internal.h"
+
+void od_register_userod_actions(odapi_server *srv);
+
+void od_register_chart_actions(odapi_server *srv);
+void od_register_chart_actions(odapi_server *srv)
+{
+    od_register_userod_actions(srv);
+}
