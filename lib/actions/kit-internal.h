@@ -87,6 +87,14 @@ void ck_str(struct od_buf *b, int first, const char *name, const char *v);
 /* "yyyy-MM-dd" of a MySQL date text, "0001-01-01" for none. */
 const char *ck_day(const char *sqldate);
 
+/* Days since 1970-01-01 of a "yyyy-MM-dd..." text (-1 for none or
+ * before 1880, Open Dental's "no date"); and back. */
+long ck_day_num(const char *s);
+void ck_day_str(long day, char out[11]);
+/* Open Dental's short date (en-US "M/d/yyyy") of a "yyyy-MM-dd..." text;
+ * "" for no date. */
+void ck_short_date(const char *s, char out[11]);
+
 /* The first row of res whose key is key, as its GET writes it without
  * serverDateTime (a POST's answer), into out: 1, 0 none, -1 error. */
 int ck_read_row(struct od_conn *c, const struct od_resource *res,

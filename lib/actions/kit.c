@@ -310,6 +310,58 @@ const char *ck_day(const char *sqldate)
                : "0001-01-01";
 }
 
+/* Days since 1970-01-01 for a civil date, and back (H. Hinnant). */
+static long days_from_civil(int y, int m, int d)
+{
+    long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long ck_day_num(const char *s)
+{
+    int y, m, d;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1880 ||
+        m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    return days_from_civil(y, m, d);
+}
+
+void ck_day_str(long z, char out[11])
+{
+    long era, doe, yoe, doy, mp;
+    int y, m, d;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    y = (int)(yoe + era * 400 + (m <= 2));
+    {
+        char tmp[48];
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+        snprintf(out, 11, "%.10s", tmp);
+    }
+}
+
+void ck_short_date(const char *s, char out[11])
+{
+    int y, m, d;
+    out[0] = '\0';
+    if (ck_day_num(s) >= 0 && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+        char tmp[48];
+        snprintf(tmp, sizeof tmp, "%d/%d/%04d", m, d, y);
+        snprintf(out, 11, "%.10s", tmp);
+    }
+}
+
 /* Remove the member "serverDateTime" (first or later) from one object. */
 static void strip_server_time(struct od_buf *b)
 {

@@ -135,7 +135,7 @@ long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
  * length, handed to fn (cols[i] NUL-terminated, "" for NULL, valid during
  * the call; fn returns nonzero to be called no more): the row count, or
  * -1. */
-#define OD_MAXEACH 16
+#define OD_MAXEACH 32
 long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
                    int n, int ncols, int (*fn)(void *ctx, char **cols),
                    void *ctx);

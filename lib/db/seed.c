@@ -2220,6 +2220,10 @@ static void seed_chart_recalls(struct gen *g)
           "o.RecallNum <> r.RecallNum AND (o.DatePrevious > r.DatePrevious "
           "OR (o.DatePrevious = r.DatePrevious AND o.RecallNum > "
           "r.RecallNum))");
+    /* due dates the office moved earlier (Open Dental keeps a DateDue
+     * that differs from DateDueCalc): some recalls are overdue */
+    query(&g->s, "UPDATE recall SET DateDue = DateDue - INTERVAL 7 MONTH "
+                 "WHERE RecallNum % 3 = 0");
     snprintf(sql, sizeof sql,
              "UPDATE recall SET RecallStatus = (SELECT DefNum FROM definition "
              "WHERE Category = 13 ORDER BY ItemOrder LIMIT 1), Note = "
