@@ -4,11 +4,13 @@
 #include "http/server-internal.h"
 
 void od_register_userod_actions(odapi_server *srv);
+void od_register_chart_views(odapi_server *srv);
 void od_register_recall_actions(odapi_server *srv);
 
 void od_register_chart_actions(odapi_server *srv);
 void od_register_chart_actions(odapi_server *srv)
 {
     od_register_userod_actions(srv);
+    od_register_chart_views(srv);
     od_register_recall_actions(srv);
 }

@@ -115,7 +115,7 @@ struct od_prm {
 #define OD_PS(v) ((struct od_prm){OD_P_STR, 0, 0, (v)})
 #define OD_PNULL ((struct od_prm){OD_P_NULL, 0, 0, NULL})
 #define OD_MAXPRM 16
-#define OD_MAXCOL 8
+#define OD_MAXCOL 16
 #define OD_COLSZ 256
 
 int od_exec(struct od_conn *c, const char *sql, struct od_prm *p, int n,
