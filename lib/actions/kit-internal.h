@@ -95,6 +95,14 @@ void ck_day_str(long day, char out[11]);
  * "" for no date. */
 void ck_short_date(const char *s, char out[11]);
 
+/* Appointments.ValidateApptForWeb's rule (engine/apptrules-internal.h)
+ * for an appointment at dt ("yyyy-MM-dd HH:mm:ss") in op with pattern,
+ * other than self, of appointment type apttype: 1 it may not go there
+ * (the refusal set), 0 it may, -1 error. */
+int ck_overlaps(struct od_conn *c, struct ck_job *j, long long op,
+                const char *dt, const char *pattern, long long self,
+                long long apttype);
+
 /* The first row of res whose key is key, as its GET writes it without
  * serverDateTime (a POST's answer), into out: 1, 0 none, -1 error. */
 int ck_read_row(struct od_conn *c, const struct od_resource *res,

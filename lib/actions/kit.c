@@ -1,6 +1,7 @@
 /* kit.c - the job, input and output helpers of kit-internal.h. */
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
+#include "engine/apptrules-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -408,4 +409,25 @@ int ck_read_row(struct od_conn *c, const struct od_resource *res,
     }
     od_buf_free(&rows);
     return n;
+}
+
+int ck_overlaps(struct od_conn *c, struct ck_job *j, long long op,
+                const char *dt, const char *pattern, long long self,
+                long long apttype)
+{
+    struct od_prm a[7] = {OD_PI(op), OD_PS(dt), OD_PS(dt), OD_PS(dt),
+                          OD_PS(pattern), OD_PS(dt), OD_PI(self)};
+    struct od_prm b[6] = {OD_PI(op), OD_PS(dt), OD_PS(dt), OD_PS(pattern),
+                          OD_PS(dt), OD_PI(apttype)};
+    long long one[1];
+    int rc = od_query_ll(c, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"), b, 6,
+                         1, one);
+    if (rc == 0)
+        rc = od_query_ll(c,
+                         APPT_OVERLAP_APPT("?", "?", "?",
+                                           " AND a.AptNum <> ?"),
+                         a, 7, 1, one);
+    if (rc == 1)
+        ck_fail(j, 400, APPT_OVERLAP_MSG);
+    return rc;
 }

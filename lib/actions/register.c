@@ -6,6 +6,7 @@
 void od_register_userod_actions(odapi_server *srv);
 void od_register_chart_views(odapi_server *srv);
 void od_register_prognotes(odapi_server *srv);
+void od_register_planned_actions(odapi_server *srv);
 void od_register_recall_actions(odapi_server *srv);
 
 void od_register_chart_actions(odapi_server *srv);
@@ -14,5 +15,6 @@ void od_register_chart_actions(odapi_server *srv)
     od_register_userod_actions(srv);
     od_register_chart_views(srv);
     od_register_prognotes(srv);
+    od_register_planned_actions(srv);
     od_register_recall_actions(srv);
 }
