@@ -7,6 +7,8 @@ void od_register_userod_actions(odapi_server *srv);
 void od_register_chart_views(odapi_server *srv);
 void od_register_prognotes(odapi_server *srv);
 void od_register_planned_actions(odapi_server *srv);
+void od_register_websched_actions(odapi_server *srv);
+void od_register_asap_actions(odapi_server *srv);
 void od_register_recall_actions(odapi_server *srv);
 
 void od_register_chart_actions(odapi_server *srv);
@@ -16,5 +18,7 @@ void od_register_chart_actions(odapi_server *srv)
     od_register_chart_views(srv);
     od_register_prognotes(srv);
     od_register_planned_actions(srv);
+    od_register_websched_actions(srv);
+    od_register_asap_actions(srv);
     od_register_recall_actions(srv);
 }
