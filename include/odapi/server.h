@@ -175,6 +175,17 @@ int odapi_config_load_webconfig(odapi_config *cfg, const char *path,
 /* Also write log lines, and one line per request, to this file (appended,
  * reopened by odapi_server_reopen_logs(), e.g. after logrotate). */
 int odapi_config_set_log_file(odapi_config *cfg, const char *path);
+/* The log file cfg names (set with odapi_config_set_log_file() or read
+ * from <OdapiLogFile>), or NULL. Valid until cfg changes or is freed. */
+const char *odapi_config_get_log_file(const odapi_config *cfg);
+
+/* Check the credentials part of cfg as odapi_server_start() would, without
+ * starting anything: read and parse the keys file, the pairs of
+ * odapi_config_add_key() and the validator settings. ODAPI_OK, or
+ * ODAPI_E_CONFIG with one sentence in err naming the file, line and column
+ * and what was expected (never the file's own text). */
+int odapi_config_check_keys(const odapi_config *cfg, char *err,
+                            size_t errlen);
 
 /* Database Events (spec 7.3, docs/events.md): with enabled non-zero the
  * server fires the subscriptions whose Workstation is workstation (NULL or
@@ -231,7 +242,8 @@ int odapi_server_check_events(odapi_server *srv, char *why, size_t len);
 int odapi_server_run(odapi_server *srv);
 
 /* Catch SIGINT/SIGTERM (graceful stop) and ignore SIGPIPE, on the server's
- * event base. SIGHUP calls hup(arg) when hup is not NULL. */
+ * event base. SIGHUP reopens the log file and calls hup(arg) when hup is
+ * not NULL; SIGUSR1 only reopens the log file (logrotate). */
 int odapi_server_handle_signals(odapi_server *srv, void (*hup)(void *arg),
                                 void *arg);
 

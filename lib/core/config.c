@@ -367,6 +367,11 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     return c;
 }
 
+ODAPI_EXPORT const char *odapi_config_get_log_file(const odapi_config *cfg)
+{
+    return cfg ? cfg->log_file : NULL;
+}
+
 ODAPI_EXPORT int odapi_config_set_log_file(odapi_config *cfg, const char *path)
 {
     if (!cfg)

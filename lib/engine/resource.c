@@ -895,10 +895,8 @@ int od_tx_begin(struct od_conn *c)
 
 int od_tx_end(struct od_conn *c, int rc)
 {
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0)
+    if (rc == 0 && od_conn_commit(c) == 0)
         return 0;
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
     if (!c->lost)
         mysql_query(c->m, "ROLLBACK");
     return -1;
@@ -906,6 +904,16 @@ int od_tx_end(struct od_conn *c, int rc)
 
 int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize)
 {
+    if (c->commit_unknown) { /* must not run again, must not say 503 */
+        *status = 500;
+        snprintf(msg, msgsize, "%s", OD_MSG_COMMIT_UNKNOWN);
+        return OD_WORK_DONE;
+    }
+    if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
+        *status = 503;
+        snprintf(msg, msgsize, "%s", OD_MSG_LOCKED);
+        return OD_WORK_DONE;
+    }
     if (c->lost) {
         snprintf(msg, msgsize, "The database is not available.");
         *status = 0;
@@ -1531,7 +1539,7 @@ static int work_write(struct od_conn *c, void *arg)
         if (write_log(c, j, r->perm_delete, "Deleted", j->key, patnum))
             goto rollback;
     }
-    if (exec_simple(c, "COMMIT"))
+    if (od_conn_commit(c))
         goto dberr;
     od_buf_free(&sql);
     if (j->op == OP_DELETE) {
@@ -1540,6 +1548,10 @@ static int work_write(struct od_conn *c, void *arg)
     }
     if (fetch_one(c, j, j->key, 0) >= 0)
         j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
+    else if (c->lost) /* committed: a 503 would invite a duplicate */
+        fail(j, 500, "The change was saved (%s %lld), but the connection to "
+                     "the database was lost before it could be read back.",
+             r->pk, j->key);
     return OD_WORK_DONE;
 
 rollback:
@@ -1547,6 +1559,14 @@ rollback:
         exec_simple(c, "ROLLBACK");
 dberr:
     od_buf_free(&sql);
+    if (c->commit_unknown) { /* must not run again, must not say 503 */
+        fail(j, 500, "%s", OD_MSG_COMMIT_UNKNOWN);
+        return OD_WORK_DONE;
+    }
+    if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
+        fail(j, 503, "%s", OD_MSG_LOCKED);
+        return OD_WORK_DONE;
+    }
     if (c->lost) {
         if (!j->status)
             fail(j, 503, "The database is not available.");
@@ -1615,7 +1635,8 @@ static struct rjob *job_new(odapi_request *req, const struct od_resource *r,
     j->req = req;
     j->r = r;
     j->op = op;
-    if (!req->srv->db) {
+    /* no catalog yet: a service that started with its database down */
+    if (!req->srv->db || !od_db_catalog(req->srv->db)) {
         odapi_reply_error(req, 503, "The database is not available.");
         free(j);
         return NULL;

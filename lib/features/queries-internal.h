@@ -27,12 +27,16 @@ struct od_sftp_target {
     const char *password;
     const char *path;        /* absolute path of the file on the server */
     const char *known_hosts; /* OpenSSH known_hosts file with the host key */
+    const struct od_logger *log; /* why a connection failed (or NULL) */
 };
 
 /* Connect, check the host key against known_hosts, log in with the
  * password, create the file's folders, write data (overwriting). Blocking,
  * with timeouts; for a worker thread. Returns 0, or -1 with one sentence
- * (starting "SFTP") in err. */
+ * (starting "SFTP") in err. Every failure to reach an SFTP server (unknown
+ * host, refused, unreachable, timeout, no SSH or SFTP there) gives the same
+ * sentence, so the API cannot be used to probe ports; the reason goes to
+ * t->log. */
 int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
                 char *err, size_t errlen);
 

@@ -85,6 +85,23 @@ int od_sftp_split_address(const char *addr, char **host, char **path,
 
 /* ---- connecting ----------------------------------------------------------------- */
 
+/* Any failure to reach an SFTP server: one answer for all of them (a
+ * refused port, a filtered one, a web server, a DNS failure), the reason
+ * only in the log. Otherwise POST /queries would tell an API client which
+ * ports are open on every host the server can reach. */
+static int unreachable(const struct od_sftp_target *t, int port,
+                       const char *why, char *err, size_t errlen)
+{
+    if (t->log)
+        od_log(t->log, ODAPI_LOG_WARNING, "SFTP: %s port %d: %s", t->host,
+               port, why);
+    snprintf(err, errlen, "SFTP: cannot connect to an SFTP server at %s "
+                          "port %d.", t->host, port);
+    return -1;
+}
+
+/* A connected socket, or -1 with the reason (never for the client) in
+ * why. */
 static int tcp_connect(const char *host, int port, char *err, size_t errlen)
 {
     struct addrinfo hints, *res, *ai;
@@ -95,8 +112,7 @@ static int tcp_connect(const char *host, int port, char *err, size_t errlen)
     hints.ai_socktype = SOCK_STREAM;
     snprintf(portstr, sizeof portstr, "%d", port);
     if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0) {
-        snprintf(err, errlen, "SFTP: unknown host %s (%s).", host,
-                 gai_strerror(rc));
+        snprintf(err, errlen, "unknown host (%s)", gai_strerror(rc));
         return -1;
     }
     for (ai = res; ai; ai = ai->ai_next) {
@@ -132,8 +148,7 @@ static int tcp_connect(const char *host, int port, char *err, size_t errlen)
     }
     freeaddrinfo(res);
     if (fd < 0)
-        snprintf(err, errlen, "SFTP: cannot connect to %s port %d (%s).",
-                 host, port, strerror(last ? last : ECONNREFUSED));
+        snprintf(err, errlen, "%s", strerror(last ? last : ECONNREFUSED));
     return fd;
 }
 
@@ -335,14 +350,15 @@ int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
     LIBSSH2_SESSION *s = NULL;
     LIBSSH2_SFTP *sftp = NULL;
     int fd, rc = -1, port = t->port ? t->port : 22;
+    char why[160];
 
     pthread_once(&ssh_once, ssh_init);
     if (ssh_init_rc != 0) {
         snprintf(err, errlen, "SFTP: libssh2 did not start.");
         return -1;
     }
-    if ((fd = tcp_connect(t->host, port, err, errlen)) < 0)
-        return -1;
+    if ((fd = tcp_connect(t->host, port, why, sizeof why)) < 0)
+        return unreachable(t, port, why, err, errlen);
     if (!(s = libssh2_session_init())) {
         snprintf(err, errlen, "SFTP: out of memory.");
         goto out;
@@ -350,15 +366,14 @@ int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
     libssh2_session_set_blocking(s, 1);
     libssh2_session_set_timeout(s, SESSION_TIMEOUT_MS);
     if (libssh2_session_handshake(s, fd) != 0) {
-        snprintf(err, errlen, "SFTP: the SSH handshake with %s port %d "
-                              "failed.", t->host, port);
+        unreachable(t, port, "the SSH handshake failed", err, errlen);
         goto out;
     }
     if (check_host_key(s, t, port, err, errlen) ||
         login(s, t, err, errlen))
         goto out;
     if (!(sftp = libssh2_sftp_init(s))) {
-        snprintf(err, errlen, "SFTP: %s offers no SFTP service.", t->host);
+        unreachable(t, port, "no SFTP service", err, errlen);
         goto out;
     }
     if (make_dirs(sftp, t->path, err, errlen) ||

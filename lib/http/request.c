@@ -213,6 +213,13 @@ ODAPI_EXPORT void odapi_reply_error(odapi_request *req, int status,
     }
 }
 
+/* A request that may change something, and so may wait on a lock: its
+ * database job is a long one (od_db_submit_long). */
+static int is_write(const odapi_request *req)
+{
+    return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+}
+
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg)
@@ -222,7 +229,8 @@ int od_request_submit(odapi_request *req,
         odapi_reply_error(req, 503, "No database is configured.");
         return -1;
     }
-    rc = od_db_submit(req->srv->db, work, done, arg);
+    rc = is_write(req) ? od_db_submit_long(req->srv->db, work, done, arg)
+                       : od_db_submit(req->srv->db, work, done, arg);
     if (rc != ODAPI_OK) {
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
                                         ? "The server is busy. Try again shortly."
@@ -275,7 +283,8 @@ ODAPI_EXPORT int odapi_request_db(odapi_request *req,
     j->work = work;
     j->done = done;
     j->arg = arg;
-    rc = od_db_submit(req->srv->db, app_work, app_done, j);
+    rc = is_write(req) ? od_db_submit_long(req->srv->db, app_work, app_done, j)
+                       : od_db_submit(req->srv->db, app_work, app_done, j);
     if (rc != ODAPI_OK)
         free(j);
     return rc;

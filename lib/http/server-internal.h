@@ -164,7 +164,7 @@ struct odapi_server {
     struct event *stop_ev;        /* activated by odapi_server_stop_async */
     struct event *drain_ev;
     uint64_t drain_deadline_ms;
-    struct event *sig_ev[3];
+    struct event *sig_ev[4]; /* INT, TERM, HUP, USR1 */
     void (*hup_fn)(void *);
     void *hup_arg;
     uint64_t started_ms;

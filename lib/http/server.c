@@ -414,82 +414,18 @@ static void on_request(struct evhttp_request *ev, void *arg)
                   on_cred, req);
 }
 
-/* ---- the apikey table, for the local validator --------------------------- */
-
-struct apikey_job {
-    char key[OD_CRED_KEY_MAX + 1];
-    od_cred_db_done done;
-    void *done_arg;
-    int found;
-    char dev_name[128];
-};
-
-static int apikey_work(struct od_conn *c, void *arg)
-{
-    struct apikey_job *j = arg;
-    static const char sql[] =
-        "SELECT DevName FROM apikey WHERE CustApiKey = ? LIMIT 1";
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND p, r;
-    unsigned long klen = (unsigned long)strlen(j->key), dlen = 0;
-    char name[128];
-    my_bool isnull = 0;
-    int rc;
-    if (!st)
-        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-    memset(&p, 0, sizeof p);
-    p.buffer_type = MYSQL_TYPE_STRING;
-    p.buffer = j->key;
-    p.buffer_length = klen;
-    p.length = &klen;
-    memset(&r, 0, sizeof r);
-    r.buffer_type = MYSQL_TYPE_STRING;
-    r.buffer = name;
-    r.buffer_length = sizeof name - 1;
-    r.length = &dlen;
-    r.is_null = &isnull;
-    if (mysql_stmt_bind_param(st, &p) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &r)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-    }
-    rc = mysql_stmt_fetch(st);
-    if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        j->found = 1;
-        if (dlen > sizeof name - 1)
-            dlen = sizeof name - 1;
-        name[isnull ? 0 : dlen] = '\0';
-        snprintf(j->dev_name, sizeof j->dev_name, "%s", name);
-    }
-    mysql_stmt_free_result(st);
-    mysql_stmt_reset(st);
-    return OD_WORK_DONE;
-}
-
-static void apikey_done(void *arg, int status)
-{
-    struct apikey_job *j = arg;
-    j->done(j->done_arg, status == ODAPI_OK && j->found, j->dev_name);
-    free(j);
-}
+/* ---- the apikey table, for the local validator ---------------------------
+ * The lookup itself (SQL, byte-for-byte comparison) is the database
+ * layer's (db/apikey.c); this only connects it to the credential cache. */
 
 static void apikey_lookup(void *arg, const char *customer_key,
-                          od_cred_db_done done, void *done_arg)
+                          const char *dev_name, od_cred_db_done done,
+                          void *done_arg)
 {
     odapi_server *srv = arg;
-    struct apikey_job *j;
-    if (strlen(customer_key) > OD_CRED_KEY_MAX || !srv->db ||
-        !(j = calloc(1, sizeof *j))) {
-        done(done_arg, 0, NULL);
-        return;
-    }
-    memcpy(j->key, customer_key, strlen(customer_key) + 1);
-    j->done = done;
-    j->done_arg = done_arg;
-    if (od_db_submit(srv->db, apikey_work, apikey_done, j) != ODAPI_OK) {
-        free(j);
-        done(done_arg, 0, NULL);
-    }
+    if (od_db_apikey_lookup(srv->db, customer_key, dev_name, done,
+                            done_arg) != ODAPI_OK)
+        done(done_arg, -1, NULL);
 }
 
 /* ---- listeners ------------------------------------------------------------- */
@@ -918,6 +854,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             srv->hup_fn(srv->hup_arg);
         return;
     }
+    if (sig == SIGUSR1) { /* logrotate: the log file only, no reload */
+        if (odapi_server_reopen_logs(srv) != ODAPI_OK)
+            server_log(srv, ODAPI_LOG_ERROR, "SIGUSR1: cannot reopen the "
+                       "log file; still writing to the old one");
+        return;
+    }
     server_log(srv, ODAPI_LOG_INFO, "signal %d: stopping",
                (int)sig);
     odapi_server_stop(srv);
@@ -926,14 +868,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 ODAPI_EXPORT int odapi_server_handle_signals(odapi_server *srv,
                                              void (*hup)(void *arg), void *arg)
 {
-    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
     int i;
     if (!srv)
         return ODAPI_E_INVALID;
     signal(SIGPIPE, SIG_IGN);
     srv->hup_fn = hup;
     srv->hup_arg = arg;
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         if (srv->sig_ev[i])
             continue;
         srv->sig_ev[i] = evsignal_new(srv->base, sigs[i], on_signal, srv);
@@ -973,7 +915,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
         event_free(srv->drain_ev);
     if (srv->sweep_ev)
         event_free(srv->sweep_ev);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         if (srv->sig_ev[i])
             event_free(srv->sig_ev[i]);
     if (srv->stop_ev)
