@@ -22,7 +22,7 @@ struct asapin {
 
 /* The offer's FKey details: PatNum, ClinicNum, FKeyType and DateTimeOrig.
  * 0, or -1 with the refusal. */
-static int offer_of(struct od_conn *c, struct ck_job *j,
+static int offer_of(struct od_conn *c, struct od_ck_job *j,
                     const struct asapin *a, char v[4][OD_COLSZ])
 {
     struct od_prm p[1] = {OD_PI(a->apt ? a->apt : a->recall)};
@@ -42,7 +42,7 @@ static int offer_of(struct od_conn *c, struct ck_job *j,
                           "r.RecallNum = ?",
                           p, 1, 4, v);
     if (rc == 0)
-        return ck_fail(j, 404, a->apt ? "Appointment not found."
+        return od_ck_fail(j, 404, a->apt ? "Appointment not found."
                                       : "Recall not found.");
     return rc < 0 ? -1 : 0;
 }
@@ -80,7 +80,7 @@ static int why_not(struct od_conn *c, const struct asapin *a,
     return 0;
 }
 
-static int do_asap(struct od_conn *c, struct ck_job *j)
+static int do_asap(struct od_conn *c, struct od_ck_job *j)
 {
     const struct asapin *a = j->data;
     char v[4][OD_COLSZ], why[256];
@@ -122,7 +122,7 @@ static int do_asap(struct od_conn *c, struct ck_job *j)
 
 static void h_asap(odapi_request *req, void *arg)
 {
-    struct ck_job *j = ck_new(req, do_asap, 1);
+    struct od_ck_job *j = od_ck_new(req, do_asap, 1);
     struct asapin *a;
     json_t *body;
     char msg[160];
@@ -130,11 +130,11 @@ static void h_asap(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(a = calloc(1, sizeof *a)) || !(body = ck_body(req))) {
+    if (!(a = calloc(1, sizeof *a)) || !(body = od_ck_body(req))) {
         if (!a)
-            ck_reject(j, 500, "Out of memory.");
+            od_ck_reject(j, 500, "Out of memory.");
         else
-            ck_free(j);
+            od_ck_free(j);
         free(a);
         return;
     }
@@ -143,21 +143,22 @@ static void h_asap(odapi_request *req, void *arg)
     j->created = 1;
     j->location = "asapcomms";
     j->res = &od_res_asapcomms;
-    r1 = ck_key(body, "aptNum", &a->apt, msg, sizeof msg);
-    r2 = r1 < 0 ? -1 : ck_key(body, "recallNum", &a->recall, msg, sizeof msg);
-    r3 = r2 < 0 ? -1 : ck_datetime(body, "dateTimeStart", a->start, msg,
+    r1 = od_ck_key(body, "aptNum", &a->apt, msg, sizeof msg);
+    r2 = r1 < 0 ? -1
+                : od_ck_key(body, "recallNum", &a->recall, msg, sizeof msg);
+    r3 = r2 < 0 ? -1 : od_ck_datetime(body, "dateTimeStart", a->start, msg,
                                    sizeof msg);
     json_decref(body);
     if (r1 < 0 || r2 < 0 || r3 < 0)
-        ck_reject(j, 400, msg);
+        od_ck_reject(j, 400, msg);
     else if (!r1 && !r2)
-        ck_reject(j, 400, "aptNum or recallNum is required.");
+        od_ck_reject(j, 400, "aptNum or recallNum is required.");
     else if (r1 && r2)
-        ck_reject(j, 400, "Only one of aptNum or recallNum may be given.");
+        od_ck_reject(j, 400, "Only one of aptNum or recallNum may be given.");
     else if (!r3)
-        ck_reject(j, 400, "dateTimeStart is required.");
+        od_ck_reject(j, 400, "dateTimeStart is required.");
     else
-        ck_submit(j);
+        od_ck_submit(j);
 }
 
 void od_register_asap_actions(odapi_server *srv);

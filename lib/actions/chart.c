@@ -17,44 +17,44 @@ struct chartq {
 };
 
 /* The patient's key from the path, the Offset; NULL after answering. */
-static struct ck_job *chart_job(odapi_request *req, ck_work_fn work)
+static struct od_ck_job *chart_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct ck_job *j = ck_new(req, work, 0);
+    struct od_ck_job *j = od_ck_new(req, work, 0);
     struct chartq *q;
     const char *v;
     if (!j)
         return NULL;
     if (!(q = calloc(1, sizeof *q))) {
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return NULL;
     }
     j->data = q;
     j->free_data = free;
     if (od_parse_ll(odapi_request_segment(req, "PatNum"), &q->patnum) ||
         q->patnum <= 0) {
-        ck_reject(j, 400, "PatNum is invalid.");
+        od_ck_reject(j, 400, "PatNum is invalid.");
         return NULL;
     }
     if ((v = od_query_get(&req->query, "Offset")) && *v &&
         (od_parse_ll(v, &q->offset) || q->offset < 0)) {
-        ck_reject(j, 400, "Offset is invalid.");
+        od_ck_reject(j, 400, "Offset is invalid.");
         return NULL;
     }
     return j;
 }
 
 /* The patient's row as text columns: 0, or -1 (404 set for none). */
-static int patient_row(struct od_conn *c, struct ck_job *j, long long patnum,
+static int patient_row(struct od_conn *c, struct od_ck_job *j, long long patnum,
                        const char *sql, int ncols, char out[][OD_COLSZ])
 {
     struct od_prm p[1] = {OD_PI(patnum)};
     int rc = od_query_row(c, sql, p, 1, ncols, out);
     if (rc == 0)
-        return ck_fail(j, 404, "Patient not found.");
+        return od_ck_fail(j, 404, "Patient not found.");
     return rc < 0 ? -1 : 0;
 }
 
-/* ---- PlannedAppts ------------------------------------------------------------ */
+/* ---- PlannedAppts ------------------------------------------------------- */
 
 struct planned {
     struct od_buf *out;
@@ -89,29 +89,29 @@ static int add_planned(void *arg, char **v)
     if (x->out->len > 1)
         od_buf_addc(x->out, ',');
     od_buf_addc(x->out, '{');
-    ck_str(x->out, 1, "AptNum", v[0]);
-    ck_str(x->out, 0, "ProvNum", v[1]);
+    od_ck_str(x->out, 1, "AptNum", v[0]);
+    od_ck_str(x->out, 0, "ProvNum", v[1]);
     snprintf(num, sizeof num, "%lld", x->n);
-    ck_str(x->out, 0, "ItemOrder", num);
-    ck_str(x->out, 0, "minutes", v[2]);
+    od_ck_str(x->out, 0, "ItemOrder", num);
+    od_ck_str(x->out, 0, "minutes", v[2]);
     {
         struct od_buf d;
         od_buf_init(&d);
         od_buf_adds(&d, tag);
         od_buf_adds(&d, v[4]);
-        ck_str(x->out, 0, "ProcDescript", d.p ? d.p : "");
+        od_ck_str(x->out, 0, "ProcDescript", d.p ? d.p : "");
         od_buf_free(&d);
     }
-    ck_str(x->out, 0, "Note", v[3]);
-    ck_str(x->out, 0, "dateSched",
-           linked && ck_day_num(v[6]) >= 0 ? v[6] : "");
-    ck_str(x->out, 0, "AptStatus",
+    od_ck_str(x->out, 0, "Note", v[3]);
+    od_ck_str(x->out, 0, "dateSched",
+           linked && od_ck_day_num(v[6]) >= 0 ? v[6] : "");
+    od_ck_str(x->out, 0, "AptStatus",
            linked ? (st >= 0 && st <= 8 ? status[st] : "None") : "Planned");
     od_buf_addc(x->out, '}');
     return 0;
 }
 
-static int do_planned(struct od_conn *c, struct ck_job *j)
+static int do_planned(struct od_conn *c, struct od_ck_job *j)
 {
     const struct chartq *q = j->data;
     struct planned x;
@@ -150,13 +150,13 @@ static int do_planned(struct od_conn *c, struct ck_job *j)
 
 static void h_planned(odapi_request *req, void *arg)
 {
-    struct ck_job *j = chart_job(req, do_planned);
+    struct od_ck_job *j = chart_job(req, do_planned);
     (void)arg;
     if (j)
-        ck_submit(j);
+        od_ck_submit(j);
 }
 
-/* ---- PatientInfo ----------------------------------------------------------- */
+/* ---- PatientInfo -------------------------------------------------------- */
 
 /* One row of the grid. */
 static void info_row(struct od_buf *b, const char *field, const char *content)
@@ -164,8 +164,8 @@ static void info_row(struct od_buf *b, const char *field, const char *content)
     if (b->len > 1)
         od_buf_addc(b, ',');
     od_buf_addc(b, '{');
-    ck_str(b, 1, "Field", field);
-    ck_str(b, 0, "Content", content);
+    od_ck_str(b, 1, "Field", field);
+    od_ck_str(b, 0, "Content", content);
     od_buf_addc(b, '}');
 }
 
@@ -191,7 +191,7 @@ static void age_string(const char *birth, const char *to, char *out,
 {
     int by, bm, bd, ty, tm, td, years, months;
     out[0] = '\0';
-    if (ck_day_num(birth) < 0 || ck_day_num(to) < ck_day_num(birth) ||
+    if (od_ck_day_num(birth) < 0 || od_ck_day_num(to) < od_ck_day_num(birth) ||
         sscanf(birth, "%4d-%2d-%2d", &by, &bm, &bd) != 3 ||
         sscanf(to, "%4d-%2d-%2d", &ty, &tm, &td) != 3)
         return;
@@ -212,7 +212,7 @@ static void age_string(const char *birth, const char *to, char *out,
 }
 
 struct info {
-    struct ck_job *j;
+    struct od_ck_job *j;
     long long patnum;
     char pat[P_NCOLS][OD_COLSZ];
     char field[OD_COLSZ];     /* the display field's Description or name */
@@ -316,21 +316,21 @@ static int simple_field(struct info *x, const char *name)
     if (!strcmp(name, "ABC0")) {
         info_row(&x->j->out, x->field, x->pat[P_CREDIT]);
     } else if (!strcmp(name, "Age")) {
-        to = ck_day_num(x->pat[P_DECEASED]) >= 0 ? x->pat[P_DECEASED]
+        to = od_ck_day_num(x->pat[P_DECEASED]) >= 0 ? x->pat[P_DECEASED]
                                                  : x->pat[P_TODAY];
         age_string(x->pat[P_BIRTH], to, v, sizeof v);
         info_row(&x->j->out, x->field, v);
     } else if (!strcmp(name, "Billing Type")) {
         info_row(&x->j->out, x->field, x->pat[P_BILLING]);
     } else if (!strcmp(name, "Birthdate")) {
-        ck_short_date(x->pat[P_BIRTH], v);
+        od_ck_short_date(x->pat[P_BIRTH], v);
         info_row(&x->j->out, x->field, v);
     } else if (!strcmp(name, "Date First Visit")) {
-        first = ck_day_num(x->pat[P_FIRSTVISIT]);
-        ck_short_date(x->pat[P_FIRSTVISIT], v);
+        first = od_ck_day_num(x->pat[P_FIRSTVISIT]);
+        od_ck_short_date(x->pat[P_FIRSTVISIT], v);
         info_row(&x->j->out, x->field,
                  first < 0 ? "Invalid Date"
-                 : first == ck_day_num(x->pat[P_TODAY]) ? "New Patient"
+                 : first == od_ck_day_num(x->pat[P_TODAY]) ? "New Patient"
                                                         : v);
     } else if (!strcmp(name, "Med Urgent")) {
         info_row(&x->j->out, x->field, x->pat[P_MEDURG]);
@@ -447,7 +447,7 @@ static int take_field(void *arg, char **v)
     return 0;
 }
 
-static int do_info(struct od_conn *c, struct ck_job *j)
+static int do_info(struct od_conn *c, struct od_ck_job *j)
 {
     const struct chartq *q = j->data;
     struct info x;
@@ -459,7 +459,7 @@ static int do_info(struct od_conn *c, struct ck_job *j)
     if (patient_row(c, j, q->patnum, PAT_SQL, P_NCOLS, x.pat))
         return -1;
     if (!(fl = calloc(1, sizeof *fl)))
-        return ck_fail(j, 500, "Out of memory.");
+        return od_ck_fail(j, 500, "Out of memory.");
     /* DisplayFieldCategory ChartPatientInformation (5), the office's */
     if (od_query_each(c, "SELECT InternalName, Description FROM displayfield "
                          "WHERE Category = 5 ORDER BY ItemOrder, "
@@ -484,10 +484,10 @@ static int do_info(struct od_conn *c, struct ck_job *j)
 
 static void h_info(odapi_request *req, void *arg)
 {
-    struct ck_job *j = chart_job(req, do_info);
+    struct od_ck_job *j = chart_job(req, do_info);
     (void)arg;
     if (j)
-        ck_submit(j);
+        od_ck_submit(j);
 }
 
 void od_register_chart_views(odapi_server *srv);

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- the job ----------------------------------------------------------------- */
+/* ---- the job ------------------------------------------------------------ */
 
-struct ck_job *ck_new(odapi_request *req, ck_work_fn work, int write)
+struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write)
 {
-    struct ck_job *j = calloc(1, sizeof *j);
+    struct od_ck_job *j = calloc(1, sizeof *j);
     if (!j) {
         odapi_reply_error(req, 500, "Out of memory.");
         return NULL;
@@ -26,7 +26,7 @@ struct ck_job *ck_new(odapi_request *req, ck_work_fn work, int write)
     return j;
 }
 
-void ck_free(struct ck_job *j)
+void od_ck_free(struct od_ck_job *j)
 {
     if (!j)
         return;
@@ -36,13 +36,13 @@ void ck_free(struct ck_job *j)
     free(j);
 }
 
-void ck_reject(struct ck_job *j, int status, const char *msg)
+void od_ck_reject(struct od_ck_job *j, int status, const char *msg)
 {
     odapi_reply_error(j->req, status, msg);
-    ck_free(j);
+    od_ck_free(j);
 }
 
-int ck_fail(struct ck_job *j, int status, const char *fmt, ...)
+int od_ck_fail(struct od_ck_job *j, int status, const char *fmt, ...)
 {
     va_list ap;
     j->status = status;
@@ -53,7 +53,7 @@ int ck_fail(struct ck_job *j, int status, const char *fmt, ...)
 }
 
 /* A failure that set no status: the connection's. */
-static int db_failed(struct od_conn *c, struct ck_job *j)
+static int db_failed(struct od_conn *c, struct od_ck_job *j)
 {
     if (c->lost) {
         j->status = 503;
@@ -61,13 +61,13 @@ static int db_failed(struct od_conn *c, struct ck_job *j)
         return OD_WORK_RETRY;
     }
     if (!j->status)
-        ck_fail(j, 500, "The database could not run the request.");
+        od_ck_fail(j, 500, "The database could not run the request.");
     return OD_WORK_DONE;
 }
 
 static int work(struct od_conn *c, void *arg)
 {
-    struct ck_job *j = arg;
+    struct od_ck_job *j = arg;
     int rc;
     j->status = 0;
     j->msg[0] = '\0';
@@ -84,8 +84,8 @@ static int work(struct od_conn *c, void *arg)
             return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
     }
     /* committed (or read): a read-back failure is never run again */
-    if (j->res && ck_read_row(c, j->res, j->key, &j->out) != 1)
-        ck_fail(j, c->lost ? 503 : 500, "%s", c->lost
+    if (j->res && od_ck_read_row(c, j->res, j->key, &j->out) != 1)
+        od_ck_fail(j, c->lost ? 503 : 500, "%s", c->lost
                     ? "The database is not available."
                     : "The change was made but could not be read.");
     if (!j->status)
@@ -93,7 +93,7 @@ static int work(struct od_conn *c, void *arg)
     return OD_WORK_DONE;
 }
 
-static void add_location(struct ck_job *j)
+static void add_location(struct od_ck_job *j)
 {
     odapi_request *req = j->req;
     const char *host = odapi_request_header(req, "Host");
@@ -110,7 +110,7 @@ static void add_location(struct ck_job *j)
 
 static void done(void *arg, int status)
 {
-    struct ck_job *j = arg;
+    struct od_ck_job *j = arg;
     if (status != ODAPI_OK)
         odapi_reply_error(j->req, 503, "The database is not available.");
     else if (j->status >= 400 || j->status == 0)
@@ -126,18 +126,18 @@ static void done(void *arg, int status)
         odapi_reply(j->req, j->status, j->out.p ? j->out.p : "[]",
                     j->out.p ? j->out.len : 2);
     }
-    ck_free(j);
+    od_ck_free(j);
 }
 
-void ck_submit(struct ck_job *j)
+void od_ck_submit(struct od_ck_job *j)
 {
     if (od_request_submit(j->req, work, done, j))
-        ck_free(j);
+        od_ck_free(j);
 }
 
-/* ---- input ------------------------------------------------------------------- */
+/* ---- input -------------------------------------------------------------- */
 
-json_t *ck_body(odapi_request *req)
+json_t *od_ck_body(odapi_request *req)
 {
     json_error_t jerr;
     json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
@@ -186,7 +186,7 @@ static int key_of(const char *s, const char *name, long long *out, char *msg,
     return 1;
 }
 
-int ck_key(json_t *body, const char *name, long long *out, char *msg,
+int od_ck_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize)
 {
     char tmp[32];
@@ -197,7 +197,7 @@ int ck_key(json_t *body, const char *name, long long *out, char *msg,
     return s ? key_of(s, name, out, msg, msgsize) : 0;
 }
 
-int ck_query_key(odapi_request *req, const char *name, long long *out,
+int od_ck_query_key(odapi_request *req, const char *name, long long *out,
                  char *msg, size_t msgsize)
 {
     const char *s = od_query_get(&req->query, name);
@@ -216,14 +216,14 @@ static int date_of(const char *s, const char *name, int with_time, char *out,
     return 1;
 }
 
-int ck_query_date(odapi_request *req, const char *name, char *out,
+int od_ck_query_date(odapi_request *req, const char *name, char *out,
                   char *msg, size_t msgsize)
 {
     const char *s = od_query_get(&req->query, name);
     return s && *s ? date_of(s, name, 0, out, msg, msgsize) : 0;
 }
 
-int ck_date(json_t *body, const char *name, char *out, char *msg,
+int od_ck_date(json_t *body, const char *name, char *out, char *msg,
             size_t msgsize)
 {
     char tmp[32];
@@ -234,7 +234,7 @@ int ck_date(json_t *body, const char *name, char *out, char *msg,
     return s ? date_of(s, name, 0, out, msg, msgsize) : 0;
 }
 
-int ck_datetime(json_t *body, const char *name, char *out, char *msg,
+int od_ck_datetime(json_t *body, const char *name, char *out, char *msg,
                 size_t msgsize)
 {
     char tmp[32];
@@ -254,7 +254,7 @@ static int bool_of(const char *s, const char *name, int *out, char *msg,
     return 1;
 }
 
-int ck_bool(json_t *body, const char *name, int *out, char *msg,
+int od_ck_bool(json_t *body, const char *name, int *out, char *msg,
             size_t msgsize)
 {
     json_t *v = json_object_get(body, name);
@@ -270,14 +270,14 @@ int ck_bool(json_t *body, const char *name, int *out, char *msg,
     return bool_of(json_string_value(v), name, out, msg, msgsize);
 }
 
-int ck_query_bool(odapi_request *req, const char *name, int *out,
+int od_ck_query_bool(odapi_request *req, const char *name, int *out,
                   char *msg, size_t msgsize)
 {
     const char *s = od_query_get(&req->query, name);
     return s && *s ? bool_of(s, name, out, msg, msgsize) : 0;
 }
 
-int ck_text(odapi_request *req, json_t *body, const char *name,
+int od_ck_text(odapi_request *req, json_t *body, const char *name,
             const char *table, const char *col, const char **out, char *msg,
             size_t msgsize)
 {
@@ -293,9 +293,9 @@ int ck_text(odapi_request *req, json_t *body, const char *name,
     return 1;
 }
 
-/* ---- output ------------------------------------------------------------------ */
+/* ---- output ------------------------------------------------------------- */
 
-void ck_str(struct od_buf *b, int first, const char *name, const char *v)
+void od_ck_str(struct od_buf *b, int first, const char *name, const char *v)
 {
     if (!first)
         od_buf_addc(b, ',');
@@ -304,7 +304,7 @@ void ck_str(struct od_buf *b, int first, const char *name, const char *v)
     od_buf_json_str(b, v ? v : "", v ? strlen(v) : 0, 1);
 }
 
-const char *ck_day(const char *sqldate)
+const char *od_ck_day(const char *sqldate)
 {
     return sqldate && *sqldate && strncmp(sqldate, "0000", 4) != 0
                ? sqldate
@@ -323,7 +323,7 @@ static long days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-long ck_day_num(const char *s)
+long od_ck_day_num(const char *s)
 {
     int y, m, d;
     if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1880 ||
@@ -332,7 +332,7 @@ long ck_day_num(const char *s)
     return days_from_civil(y, m, d);
 }
 
-void ck_day_str(long z, char out[11])
+void od_ck_day_str(long z, char out[11])
 {
     long era, doe, yoe, doy, mp;
     int y, m, d;
@@ -352,11 +352,11 @@ void ck_day_str(long z, char out[11])
     }
 }
 
-void ck_short_date(const char *s, char out[11])
+void od_ck_short_date(const char *s, char out[11])
 {
     int y, m, d;
     out[0] = '\0';
-    if (ck_day_num(s) >= 0 && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+    if (od_ck_day_num(s) >= 0 && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
         char tmp[48];
         snprintf(tmp, sizeof tmp, "%d/%d/%04d", m, d, y);
         snprintf(out, 11, "%.10s", tmp);
@@ -384,7 +384,7 @@ static void strip_server_time(struct od_buf *b)
     b->len = strlen(b->p);
 }
 
-int ck_read_row(struct od_conn *c, const struct od_resource *res,
+int od_ck_read_row(struct od_conn *c, const struct od_resource *res,
                 long long key, struct od_buf *out)
 {
     char where[96], order[64], num[32], err[256];
@@ -411,7 +411,7 @@ int ck_read_row(struct od_conn *c, const struct od_resource *res,
     return n;
 }
 
-int ck_overlaps(struct od_conn *c, struct ck_job *j, long long op,
+int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
                 const char *dt, const char *pattern, long long self,
                 long long apttype)
 {
@@ -428,6 +428,6 @@ int ck_overlaps(struct od_conn *c, struct ck_job *j, long long op,
                                            " AND a.AptNum <> ?"),
                          a, 7, 1, one);
     if (rc == 1)
-        ck_fail(j, 400, APPT_OVERLAP_MSG);
+        od_ck_fail(j, 400, APPT_OVERLAP_MSG);
     return rc;
 }

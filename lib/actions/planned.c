@@ -39,7 +39,7 @@ static void apptin_free(void *p)
     free(a);
 }
 
-/* ---- input ------------------------------------------------------------------- */
+/* ---- input -------------------------------------------------------------- */
 
 /* X and / only, as POST /appointments takes it (od_check_pattern). */
 static int pattern_of(json_t *body, const char *name, char *out, char *msg,
@@ -91,13 +91,13 @@ static int common_of(odapi_request *req, struct apptin *a, char *msg,
 {
     int rc;
     a->ishyg = a->isnew = a->priority = -1;
-    if ((rc = ck_key(a->body, "Confirmed", &a->confirmed, msg, msgsize)) < 0)
+    if ((rc = od_ck_key(a->body, "Confirmed", &a->confirmed, msg, msgsize)) < 0)
         return -1;
     a->has_confirmed = rc;
-    if ((rc = ck_key(a->body, "ProvNum", &a->prov, msg, msgsize)) < 0)
+    if ((rc = od_ck_key(a->body, "ProvNum", &a->prov, msg, msgsize)) < 0)
         return -1;
     a->has_prov = rc;
-    if (ck_text(req, a->body, "Note", "appointment", "Note", &a->note, msg,
+    if (od_ck_text(req, a->body, "Note", "appointment", "Note", &a->note, msg,
                 msgsize) < 0)
         return -1;
     return 0;
@@ -112,10 +112,10 @@ static int planned_of(odapi_request *req, struct apptin *a, char *msg,
     if (common_of(req, a, msg, msgsize) ||
         pattern_of(a->body, "Pattern", a->pattern, msg, msgsize) < 0 ||
         pattern_of(a->body, "PatternSecondary", a->patsec, msg, msgsize) < 0 ||
-        ck_bool(a->body, "IsHygiene", &a->ishyg, msg, msgsize) < 0 ||
-        ck_bool(a->body, "IsNewPatient", &a->isnew, msg, msgsize) < 0)
+        od_ck_bool(a->body, "IsHygiene", &a->ishyg, msg, msgsize) < 0 ||
+        od_ck_bool(a->body, "IsNewPatient", &a->isnew, msg, msgsize) < 0)
         return -1;
-    if ((rc = ck_key(a->body, "ProvHyg", &a->provhyg, msg, msgsize)) < 0)
+    if ((rc = od_ck_key(a->body, "ProvHyg", &a->provhyg, msg, msgsize)) < 0)
         return -1;
     a->has_provhyg = rc;
     if ((v = json_object_get(a->body, "ClinicNum")) && !json_is_null(v) &&
@@ -135,7 +135,7 @@ static int planned_of(odapi_request *req, struct apptin *a, char *msg,
         snprintf(msg, msgsize, "Priority is invalid.");
         return -1;
     }
-    if ((rc = ck_key(a->body, "AppointmentTypeNum", &a->apttype, msg,
+    if ((rc = od_ck_key(a->body, "AppointmentTypeNum", &a->apttype, msg,
                      msgsize)) < 0 ||
         (rc = procs_of(a->body, a, msg, msgsize)) < 0)
         return -1;
@@ -146,10 +146,11 @@ static int planned_of(odapi_request *req, struct apptin *a, char *msg,
     return 0;
 }
 
-/* ---- checks on the worker ------------------------------------------------------ */
+/* ---- checks on the worker ----------------------------------------------- */
 
 /* Each key that names a row must: 0, or -1 with the 400. */
-static int refs_ok(struct od_conn *c, struct ck_job *j, const struct apptin *a)
+static int refs_ok(struct od_conn *c, struct od_ck_job *j,
+                   const struct apptin *a)
 {
     static const struct { const char *sql, *msg; } refs[] = {
         {"SELECT DefNum FROM definition WHERE DefNum = ? AND Category = 2",
@@ -175,13 +176,14 @@ static int refs_ok(struct od_conn *c, struct ck_job *j, const struct apptin *a)
         if (!keys[i])
             continue;
         if ((rc = od_query_ll(c, refs[i].sql, p, 1, 1, one)) <= 0)
-            return rc < 0 ? -1 : ck_fail(j, 400, "%s", refs[i].msg);
+            return rc < 0 ? -1 : od_ck_fail(j, 400, "%s", refs[i].msg);
     }
     return 0;
 }
 
 /* The patient, locked: PriProv, ClinicNum, PatStatus. 0 or -1. */
-static int lock_patient(struct od_conn *c, struct ck_job *j, long long patnum,
+static int lock_patient(struct od_conn *c, struct od_ck_job *j,
+                        long long patnum,
                         long long *out)
 {
     struct od_prm p[1] = {OD_PI(patnum)};
@@ -189,12 +191,12 @@ static int lock_patient(struct od_conn *c, struct ck_job *j, long long patnum,
                             "patient WHERE PatNum = ? FOR UPDATE",
                          p, 1, 3, out);
     if (rc == 0)
-        return ck_fail(j, 404, "Patient not found.");
+        return od_ck_fail(j, 404, "Patient not found.");
     if (rc < 0)
         return -1;
     /* AppointmentL.CreatePlannedAppt: not for archived or deceased */
     if (out[2] == 3 || out[2] == 5)
-        return ck_fail(j, 400, "Appointments cannot be scheduled for %s "
+        return od_ck_fail(j, 400, "Appointments cannot be scheduled for %s "
                                "patients.", out[2] == 3 ? "archived"
                                                         : "deceased");
     return 0;
@@ -202,7 +204,8 @@ static int lock_patient(struct od_conn *c, struct ck_job *j, long long patnum,
 
 /* Every procedure is the patient's, treatment planned, and on no other
  * planned appointment. */
-static int procs_ok(struct od_conn *c, struct ck_job *j, const struct apptin *a)
+static int procs_ok(struct od_conn *c, struct od_ck_job *j,
+                    const struct apptin *a)
 {
     int i, rc;
     for (i = 0; i < a->nprocs; i++) {
@@ -214,13 +217,13 @@ static int procs_ok(struct od_conn *c, struct ck_job *j, const struct apptin *a)
         if (rc < 0)
             return -1;
         if (rc == 0 || v[0] != a->patnum)
-            return ck_fail(j, 400, "Procedure %lld is not this patient's.",
+            return od_ck_fail(j, 400, "Procedure %lld is not this patient's.",
                            a->procs[i]);
         if (v[1] != 1 && v[1] != 8)
-            return ck_fail(j, 400, "Procedure %lld is not treatment "
+            return od_ck_fail(j, 400, "Procedure %lld is not treatment "
                                    "planned.", a->procs[i]);
         if (v[2] != 0)
-            return ck_fail(j, 400, "Procedure %lld is already on a planned "
+            return od_ck_fail(j, 400, "Procedure %lld is already on a planned "
                                    "appointment.", a->procs[i]);
     }
     return 0;
@@ -290,7 +293,7 @@ static int planned_pattern(struct od_conn *c, struct apptin *a)
     return 0;
 }
 
-static int do_plan(struct od_conn *c, struct ck_job *j)
+static int do_plan(struct od_conn *c, struct od_ck_job *j)
 {
     struct apptin *a = j->data;
     long long pat[3];
@@ -358,7 +361,7 @@ static int do_plan(struct od_conn *c, struct ck_job *j)
                           "Created", j->key, a->patnum);
 }
 
-/* ---- POST /appointments/SchedulePlanned ---------------------------------------- */
+/* ---- POST /appointments/SchedulePlanned --------------------------------- */
 
 #define COPY_COLS                                                            \
     "PatNum, AptStatus, Pattern, Confirmed, TimeLocked, Op, Note, ProvNum, " \
@@ -373,7 +376,7 @@ static int do_plan(struct od_conn *c, struct ck_job *j)
  * one was or AppointmentTimeIsLocked; its apptfields copied; its
  * procedures not on another appointment and its lab cases moved to the
  * new one. The planned appointment stays. */
-static int copy_planned(struct od_conn *c, struct ck_job *j,
+static int copy_planned(struct od_conn *c, struct od_ck_job *j,
                         const struct apptin *a, long long patnum)
 {
     struct od_prm p[8];
@@ -420,7 +423,7 @@ static int copy_planned(struct od_conn *c, struct ck_job *j,
                           "Created", j->key, patnum);
 }
 
-static int do_schedule(struct od_conn *c, struct ck_job *j)
+static int do_schedule(struct od_conn *c, struct od_ck_job *j)
 {
     struct apptin *a = j->data;
     struct od_prm p[1] = {OD_PI(a->aptnum)};
@@ -430,32 +433,32 @@ static int do_schedule(struct od_conn *c, struct ck_job *j)
                              "appointment WHERE AptNum = ? FOR UPDATE",
                           p, 1, 3, v);
     if (rc <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 404, "Appointment not found.");
+        return rc < 0 ? -1 : od_ck_fail(j, 404, "Appointment not found.");
     if (strcmp(v[1], "6") != 0)
-        return ck_fail(j, 400, "AptNum is not a Planned appointment.");
+        return od_ck_fail(j, 400, "AptNum is not a Planned appointment.");
     a->patnum = atoll(v[0]);
     p[0] = OD_PI(a->op);
     if (lock_patient(c, j, a->patnum, pat) || refs_ok(c, j, a))
         return -1;
     if ((rc = od_query_ll(c, "SELECT OperatoryNum FROM operatory WHERE "
                              "OperatoryNum = ?", p, 1, 1, one)) <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 400, "Op is invalid.");
-    if ((rc = ck_overlaps(c, j, a->op, a->dt, v[2], 0, 0)) != 0)
+        return rc < 0 ? -1 : od_ck_fail(j, 400, "Op is invalid.");
+    if ((rc = od_ck_overlaps(c, j, a->op, a->dt, v[2], 0, 0)) != 0)
         return -1;
     return copy_planned(c, j, a, a->patnum);
 }
 
-/* ---- handlers ---------------------------------------------------------------- */
+/* ---- handlers ----------------------------------------------------------- */
 
-static struct ck_job *appt_job(odapi_request *req, ck_work_fn work,
+static struct od_ck_job *appt_job(odapi_request *req, od_ck_work_fn work,
                                struct apptin **out)
 {
-    struct ck_job *j = ck_new(req, work, 1);
+    struct od_ck_job *j = od_ck_new(req, work, 1);
     struct apptin *a;
     if (!j)
         return NULL;
     if (!(a = calloc(1, sizeof *a))) {
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return NULL;
     }
     j->data = a;
@@ -463,8 +466,8 @@ static struct ck_job *appt_job(odapi_request *req, ck_work_fn work,
     j->created = 1;
     j->location = "appointments";
     j->res = &od_res_appointments;
-    if (!(a->body = ck_body(req))) {
-        ck_free(j);
+    if (!(a->body = od_ck_body(req))) {
+        od_ck_free(j);
         return NULL;
     }
     *out = a;
@@ -486,20 +489,20 @@ static int absent(odapi_request *req, json_t *body, const char *field,
 static void h_plan(odapi_request *req, void *arg)
 {
     struct apptin *a;
-    struct ck_job *j = appt_job(req, do_plan, &a);
+    struct od_ck_job *j = appt_job(req, do_plan, &a);
     char msg[256];
     int rc;
     (void)arg;
     if (!j)
         return;
-    if ((rc = ck_key(a->body, "PatNum", &a->patnum, msg, sizeof msg)) <= 0 ||
+    if ((rc = od_ck_key(a->body, "PatNum", &a->patnum, msg, sizeof msg)) <= 0 ||
         planned_of(req, a, msg, sizeof msg) ||
         absent(req, a->body, "Priority", msg, sizeof msg) ||
         absent(req, a->body, "PatternSecondary", msg, sizeof msg)) {
-        ck_reject(j, 400, rc == 0 ? "PatNum is required." : msg);
+        od_ck_reject(j, 400, rc == 0 ? "PatNum is required." : msg);
         return;
     }
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 static void h_schedule(odapi_request *req, void *arg)
@@ -507,31 +510,31 @@ static void h_schedule(odapi_request *req, void *arg)
     static const char *const need[] = {"AptNum", "AptDateTime", "ProvNum",
                                        "Op"};
     struct apptin *a;
-    struct ck_job *j = appt_job(req, do_schedule, &a);
+    struct od_ck_job *j = appt_job(req, do_schedule, &a);
     char msg[256];
     int rc[4];
     size_t i;
     (void)arg;
     if (!j)
         return;
-    rc[0] = ck_key(a->body, "AptNum", &a->aptnum, msg, sizeof msg);
-    rc[1] = rc[0] < 0 ? -1 : ck_datetime(a->body, "AptDateTime", a->dt, msg,
+    rc[0] = od_ck_key(a->body, "AptNum", &a->aptnum, msg, sizeof msg);
+    rc[1] = rc[0] < 0 ? -1 : od_ck_datetime(a->body, "AptDateTime", a->dt, msg,
                                          sizeof msg);
     rc[2] = rc[1] < 0 ? -1 : common_of(req, a, msg, sizeof msg) ? -1
                                                               : a->has_prov;
-    rc[3] = rc[2] < 0 ? -1 : ck_key(a->body, "Op", &a->op, msg, sizeof msg);
+    rc[3] = rc[2] < 0 ? -1 : od_ck_key(a->body, "Op", &a->op, msg, sizeof msg);
     for (i = 0; i < OD_ARRAY_LEN(need); i++) {
         if (rc[i] < 0) {
-            ck_reject(j, 400, msg);
+            od_ck_reject(j, 400, msg);
             return;
         }
         if (rc[i] == 0) {
             snprintf(msg, sizeof msg, "%s is required.", need[i]);
-            ck_reject(j, 400, msg);
+            od_ck_reject(j, 400, msg);
             return;
         }
     }
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 void od_register_planned_actions(odapi_server *srv);

@@ -111,7 +111,7 @@ static void set(struct pnctx *x, struct pnrow *r, int f, const char *v)
     r->f[f] = s;
 }
 
-/* ---- Open Dental's en-US formats ---------------------------------------------- */
+/* ---- Open Dental's en-US formats ---------------------------------------- */
 
 /* "yyyy-MM-dd HH:mm:ss" (or a date) into parts; 0 when before 1880. */
 static int parts(const char *dt, int *y, int *mo, int *d, int *h, int *mi,
@@ -178,7 +178,7 @@ static void set_when(struct pnctx *x, struct pnrow *r, const char *dt,
     int y = 1, mo = 1, d = 1, h = 0, mi = 0, s = 0;
     if (sscanf(dt, "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) < 3)
         y = mo = d = 1;
-    r->day = ck_day_num(dt);
+    r->day = od_ck_day_num(dt);
     if (r->day < 0)
         r->day = -1000000; /* DateTime.MinValue first */
     r->secs = h * 3600L + mi * 60L + s;
@@ -192,7 +192,7 @@ static void set_when(struct pnctx *x, struct pnrow *r, const char *dt,
     set(x, r, F_DATETIME, b);
 }
 
-/* ---- procedures ---------------------------------------------------------------- */
+/* ---- procedures --------------------------------------------------------- */
 
 static const char *const procstat[] = {"", "TP", "C", "EC", "EO", "R", "D",
                                        "Cn", "TPi"};
@@ -269,7 +269,7 @@ static int add_proc(void *arg, char **v)
     return x->oom;
 }
 
-/* ---- commlogs (the family's and the super family's) ----------------------- */
+/* ---- commlogs (the family's and the super family's) --------------------- */
 
 static int add_comm(void *arg, char **v)
 {
@@ -288,7 +288,7 @@ static int add_comm(void *arg, char **v)
     set(x, r, F_NOTE, v[8]);
     set(x, r, F_USER, v[9]);
     set(x, r, F_SIGNED, strcmp(v[10], "1") == 0 ? "Signed" : "");
-    if (ck_day_num(v[2]) >= 0) { /* DateTimeEnd: the length */
+    if (od_ck_day_num(v[2]) >= 0) { /* DateTimeEnd: the length */
         fmt_hmm(atol(v[3]), b, sizeof b);
         set(x, r, F_LENGTH, b);
     }
@@ -308,7 +308,7 @@ static int add_comm(void *arg, char **v)
     "d.Category = 27 LEFT JOIN userod u ON u.UserNum = c.UserNum ORDER BY "  \
     "c.CommDateTime, c.CommlogNum"
 
-/* ---- Rx ----------------------------------------------------------------------- */
+/* ---- Rx ----------------------------------------------------------------- */
 
 static int add_rx(void *arg, char **v)
 {
@@ -335,7 +335,7 @@ static int add_rx(void *arg, char **v)
     "ph.PharmacyNum = r.PharmacyNum LEFT JOIN provider pv ON pv.ProvNum = "  \
     "r.ProvNum WHERE r.PatNum = ? ORDER BY r.RxDate, r.RxNum"
 
-/* ---- lab cases ------------------------------------------------------------------- */
+/* ---- lab cases ---------------------------------------------------------- */
 
 static int add_lab(void *arg, char **v)
 {
@@ -344,22 +344,22 @@ static int add_lab(void *arg, char **v)
     struct pnctx *x = arg;
     struct pnrow *r = new_row(x, K_LAB, "LabCase", v[0]);
     char b[1200], d[16], t[16];
-    long due = ck_day_num(v[4]);
+    long due = od_ck_day_num(v[4]);
     if (!r)
         return 1;
     set_when(x, r, v[1], 1);
     snprintf(b, sizeof b, "LabCase - %s %s", v[2], v[3]);
     if (due >= 0) {
-        ck_short_date(v[4], d);
+        od_ck_short_date(v[4], d);
         fmt_short_time(v[4], t, sizeof t);
         snprintf(b + strlen(b), sizeof b - strlen(b), "\r\nDue %s %s %s",
                  dow[((due % 7) + 7) % 7], d, t);
     }
-    if (ck_day_num(v[5]) >= 0)
+    if (od_ck_day_num(v[5]) >= 0)
         strcat(b, "\r\nQuality Checked");
-    else if (ck_day_num(v[6]) >= 0)
+    else if (od_ck_day_num(v[6]) >= 0)
         strcat(b, "\r\nReceived");
-    else if (ck_day_num(v[7]) >= 0)
+    else if (od_ck_day_num(v[7]) >= 0)
         strcat(b, "\r\nSent");
     set(x, r, F_DESC, b);
     set(x, r, F_NOTE, v[8]);
@@ -376,7 +376,7 @@ static int add_lab(void *arg, char **v)
     "lb.LaboratoryNum = lc.LaboratoryNum WHERE lc.PatNum = ? ORDER BY "      \
     "lc.DateTimeCreated, lc.LabCaseNum"
 
-/* ---- tasks (the family's, on a patient or one of its appointments) ---------- */
+/* ---- tasks (the family's, on a patient or one of its appointments) ------ */
 
 struct tasknotes {
     struct od_buf *b;
@@ -386,7 +386,7 @@ static int add_tasknote(void *arg, char **v)
 {
     struct tasknotes *t = arg;
     char d[16], tm[16];
-    ck_short_date(v[1], d);
+    od_ck_short_date(v[1], d);
     fmt_short_time(v[1], tm, sizeof tm);
     od_buf_printf(t->b, "\r\n==%s - %s %s - %s", v[0], d, tm, v[2]);
     return 0;
@@ -399,11 +399,11 @@ static int add_task(void *arg, char **v)
     char b[1200], d[16];
     if (!r)
         return 1;
-    if (ck_day_num(v[1]) >= 0) {
+    if (od_ck_day_num(v[1]) >= 0) {
         set_when(x, r, v[1], 1);
     } else { /* no DateTask: DateTimeEntry, its date ToShortDateString() */
         set_when(x, r, v[2], 1);
-        ck_short_date(v[2], d);
+        od_ck_short_date(v[2], d);
         set(x, r, F_DATE, d);
     }
     snprintf(b, sizeof b, "%s%s%s%sTask - In List: %s",
@@ -471,7 +471,7 @@ static int task_notes(struct od_conn *c, struct pnctx *x)
     return 0;
 }
 
-/* ---- appointments ----------------------------------------------------------- */
+/* ---- appointments ------------------------------------------------------- */
 
 static int add_apt(void *arg, char **v)
 {
@@ -511,7 +511,7 @@ static int add_apt(void *arg, char **v)
     "a.ClinicNum FROM appointment a WHERE a.PatNum = ? ORDER BY "            \
     "a.AptDateTime, a.AptNum"
 
-/* ---- emails and sheets --------------------------------------------------------- */
+/* ---- emails and sheets -------------------------------------------------- */
 
 static int add_email(void *arg, char **v)
 {
@@ -563,7 +563,7 @@ static int add_sheet(void *arg, char **v)
     "IN (5, 12) AND s.IsDeleted = 0 GROUP BY s.SheetNum, s.DateTimeSheet, "  \
     "s.Description ORDER BY s.DateTimeSheet, s.SheetNum"
 
-/* ---- order and answer -------------------------------------------------------- */
+/* ---- order and answer --------------------------------------------------- */
 
 static int cmp_ll(long long a, long long b)
 {
@@ -613,21 +613,21 @@ static void write_row(struct od_buf *b, const struct pnrow *r)
 {
     int i;
     od_buf_addc(b, '{');
-    ck_str(b, 1, "ObjectType", r->otype);
-    ck_str(b, 0, "PrimaryKey", r->pkstr);
+    od_ck_str(b, 1, "ObjectType", r->otype);
+    od_ck_str(b, 0, "PrimaryKey", r->pkstr);
     for (i = 0; i < F_N; i++)
-        ck_str(b, 0, wire_names[i], r->f[i]);
+        od_ck_str(b, 0, wire_names[i], r->f[i]);
     od_buf_addc(b, '}');
 }
 
 /* The rows in order (labs after their procedures) into j->out, from
  * offset, one page. */
-static void answer(struct ck_job *j, struct pnctx *x, long long offset)
+static void answer(struct od_ck_job *j, struct pnctx *x, long long offset)
 {
     long i, k, n = 0, written = 0;
     struct pnrow **order = calloc((size_t)x->n + 1, sizeof *order);
     if (!order) {
-        ck_fail(j, 500, "Out of memory.");
+        od_ck_fail(j, 500, "Out of memory.");
         return;
     }
     qsort(x->rows, (size_t)x->n, sizeof *x->rows, cmp_rows);
@@ -649,7 +649,7 @@ static void answer(struct ck_job *j, struct pnctx *x, long long offset)
     free(order);
 }
 
-static int do_prognotes(struct od_conn *c, struct ck_job *j)
+static int do_prognotes(struct od_conn *c, struct od_ck_job *j)
 {
     static const struct {
         const char *sql;
@@ -671,7 +671,7 @@ static int do_prognotes(struct od_conn *c, struct ck_job *j)
     x.patnum = q[0];
     if ((rc = od_query_ll(c, "SELECT PatNum FROM patient WHERE PatNum = ?", p,
                           1, 1, one)) <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 404, "Patient not found.");
+        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     rc = 0;
     for (i = 0; i < OD_ARRAY_LEN(parts_) && !rc && !x.oom; i++)
         if (od_query_each(c, parts_[i].sql, p, 1, parts_[i].ncols,
@@ -680,7 +680,7 @@ static int do_prognotes(struct od_conn *c, struct ck_job *j)
     if (!rc && !x.oom)
         rc = task_notes(c, &x);
     if (!rc && x.oom)
-        rc = ck_fail(j, 500, "Out of memory.");
+        rc = od_ck_fail(j, 500, "Out of memory.");
     if (!rc)
         answer(j, &x, q[1]);
     for (i = 0; i < (size_t)x.n; i++)
@@ -691,29 +691,29 @@ static int do_prognotes(struct od_conn *c, struct ck_job *j)
 
 static void h_prognotes(odapi_request *req, void *arg)
 {
-    struct ck_job *j = ck_new(req, do_prognotes, 0);
+    struct od_ck_job *j = od_ck_new(req, do_prognotes, 0);
     long long *q;
     const char *v;
     (void)arg;
     if (!j)
         return;
     if (!(q = calloc(2, sizeof *q))) {
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return;
     }
     j->data = q;
     j->free_data = free;
     if (od_parse_ll(odapi_request_segment(req, "PatNum"), &q[0]) ||
         q[0] <= 0) {
-        ck_reject(j, 400, "PatNum is invalid.");
+        od_ck_reject(j, 400, "PatNum is invalid.");
         return;
     }
     if ((v = od_query_get(&req->query, "Offset")) && *v &&
         (od_parse_ll(v, &q[1]) || q[1] < 0)) {
-        ck_reject(j, 400, "Offset is invalid.");
+        od_ck_reject(j, 400, "Offset is invalid.");
         return;
     }
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 void od_register_prognotes(odapi_server *srv);

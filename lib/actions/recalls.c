@@ -16,7 +16,7 @@ enum { PERM_RECALL_EDIT = 156, PERM_COMMLOG_CREATE = 193 };
 
 #define MAX_LIST_ROWS 200000
 
-/* ---- GET /recalls/List ------------------------------------------------------ */
+/* ---- GET /recalls/List -------------------------------------------------- */
 
 struct listq {
     char d0[11], d1[11];
@@ -197,7 +197,7 @@ static int add_recrow(void *arg, char **v)
  * ago (a list shows the patient again then). */
 static int remind_due(const char *last, long days, long today)
 {
-    long d = ck_day_num(last);
+    long d = od_ck_day_num(last);
     return d < 0 || d + days <= today;
 }
 
@@ -206,7 +206,7 @@ static int remind_due(const char *last, long days, long today)
 static int include_row(const struct recrow *r, const struct listprefs *lp,
                        int reminded, long today)
 {
-    if (ck_day_num(r->disuntil) > today)
+    if (od_ck_day_num(r->disuntil) > today)
         return 0;
     if (r->disbal > 0 && r->fambal > r->disbal)
         return 0;
@@ -270,28 +270,28 @@ static void write_recrow(struct od_buf *b, const struct recrow *r,
 {
     char d[11], big[1024];
     od_buf_adds(b, "{");
-    ck_short_date(r->due, d);
-    ck_str(b, 1, "DueDate", d);
+    od_ck_short_date(r->due, d);
+    od_ck_str(b, 1, "DueDate", d);
     od_buf_printf(b, ",\"PatNum\":%lld", r->patnum);
     name_lf(r, big, sizeof big);
-    ck_str(b, 0, "Patient", big);
+    od_ck_str(b, 0, "Patient", big);
     snprintf(big, sizeof big, "%ld", r->age);
-    ck_str(b, 0, "Age", big);
-    ck_str(b, 0, "Type", r->type);
-    ck_str(b, 0, "Interval", r->interval);
+    od_ck_str(b, 0, "Age", big);
+    od_ck_str(b, 0, "Type", r->type);
+    od_ck_str(b, 0, "Interval", r->interval);
     snprintf(big, sizeof big, "%ld", r->nrem);
-    ck_str(b, 0, "NumRemind", r->nrem > 0 ? big : "");
-    ck_short_date(r->lastrem, d);
-    ck_str(b, 0, "LastRemind", d);
+    od_ck_str(b, 0, "NumRemind", r->nrem > 0 ? big : "");
+    od_ck_short_date(r->lastrem, d);
+    od_ck_str(b, 0, "LastRemind", d);
     contact(r, use_email, big, sizeof big);
-    ck_str(b, 0, "Contact", big);
-    ck_str(b, 0, "Status", r->status);
+    od_ck_str(b, 0, "Contact", big);
+    od_ck_str(b, 0, "Status", r->status);
     od_buf_printf(b, ",\"ClinicNum\":%lld", r->clinic);
-    ck_str(b, 0, "Note", r->note);
+    od_ck_str(b, 0, "Note", r->note);
     od_buf_addc(b, '}');
 }
 
-static int run_list(struct od_conn *c, struct ck_job *j,
+static int run_list(struct od_conn *c, struct od_ck_job *j,
                     const struct listq *q, const struct listprefs *lp,
                     struct listctx *x, long today)
 {
@@ -301,11 +301,11 @@ static int run_list(struct od_conn *c, struct ck_job *j,
     if (q->have_d0)
         snprintf(d0, sizeof d0, "%s", q->d0);
     else
-        ck_day_str(today - lp->days_past, d0);
+        od_ck_day_str(today - lp->days_past, d0);
     if (q->have_d1)
         snprintf(d1, sizeof d1, "%s", q->d1);
     else
-        ck_day_str(today + lp->days_future, d1);
+        od_ck_day_str(today + lp->days_future, d1);
     p[0] = OD_PI(lp->no_sub_ins);
     p[1] = OD_PS(d0);
     p[2] = OD_PS(d1);
@@ -322,7 +322,7 @@ static int run_list(struct od_conn *c, struct ck_job *j,
     if (od_query_each(c, LIST_SQL, p, 13, 24, add_recrow, x) < 0)
         return -1;
     if (x->oom || x->n >= MAX_LIST_ROWS)
-        return ck_fail(j, 500, "Out of memory.");
+        return od_ck_fail(j, 500, "Out of memory.");
     for (i = 0, k = 0; i < x->n; i++) /* DoIncludeRecall */
         if (include_row(&x->rows[i], lp, q->reminded, today))
             x->rows[k++] = x->rows[i];
@@ -341,7 +341,7 @@ static int run_list(struct od_conn *c, struct ck_job *j,
     return 0;
 }
 
-static int do_list(struct od_conn *c, struct ck_job *j)
+static int do_list(struct od_conn *c, struct od_ck_job *j)
 {
     const struct listq *q = j->data;
     struct listprefs lp;
@@ -355,13 +355,13 @@ static int do_list(struct od_conn *c, struct ck_job *j)
         long long t[1];
         if ((rc = od_query_ll(c, "SELECT RecallTypeNum FROM recalltype "
                                  "WHERE Description = ?", p, 1, 1, t)) <= 0)
-            return rc < 0 ? -1 : ck_fail(j, 400, "RecallType is invalid.");
+            return rc < 0 ? -1 : od_ck_fail(j, 400, "RecallType is invalid.");
     }
     if (read_list_prefs(c, &lp) ||
         od_query_row(c, "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL, 0,
                      1, v) != 1)
         return -1;
-    rc = run_list(c, j, q, &lp, &x, ck_day_num(v[0]));
+    rc = run_list(c, j, q, &lp, &x, od_ck_day_num(v[0]));
     for (i = 0; i < x.n; i++)
         recrow_free(&x.rows[i]);
     free(x.rows);
@@ -370,7 +370,7 @@ static int do_list(struct od_conn *c, struct ck_job *j)
 
 static void h_list(odapi_request *req, void *arg)
 {
-    struct ck_job *j = ck_new(req, do_list, 0);
+    struct od_ck_job *j = od_ck_new(req, do_list, 0);
     struct listq *q;
     const char *v;
     char msg[160];
@@ -379,7 +379,7 @@ static void h_list(odapi_request *req, void *arg)
     if (!j)
         return;
     if (!(q = calloc(1, sizeof *q))) {
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return;
     }
     j->data = q;
@@ -387,32 +387,32 @@ static void h_list(odapi_request *req, void *arg)
     q->clinic = -1;
     q->limit = 1000;
     msg[0] = '\0';
-    if ((rc = ck_query_date(req, "DateStart", q->d0, msg, sizeof msg)) < 0 ||
+    if ((rc = od_ck_query_date(req, "DateStart", q->d0, msg, sizeof msg)) < 0 ||
         (q->have_d0 = rc, 0) ||
-        (rc = ck_query_date(req, "DateEnd", q->d1, msg, sizeof msg)) < 0 ||
+        (rc = od_ck_query_date(req, "DateEnd", q->d1, msg, sizeof msg)) < 0 ||
         (q->have_d1 = rc, 0) ||
-        ck_query_key(req, "ProvNum", &q->prov, msg, sizeof msg) < 0 ||
-        ck_query_bool(req, "IncludeReminded", &q->reminded, msg,
+        od_ck_query_key(req, "ProvNum", &q->prov, msg, sizeof msg) < 0 ||
+        od_ck_query_bool(req, "IncludeReminded", &q->reminded, msg,
                       sizeof msg) < 0) {
-        ck_reject(j, 400, msg);
+        od_ck_reject(j, 400, msg);
         return;
     }
     if ((v = od_query_get(&req->query, "ClinicNum")) && *v &&
         (od_parse_ll(v, &q->clinic) || q->clinic < 0)) {
-        ck_reject(j, 400, "ClinicNum is invalid.");
+        od_ck_reject(j, 400, "ClinicNum is invalid.");
         return;
     }
     if ((v = od_query_get(&req->query, "RecallType")) && *v)
         snprintf(q->type, sizeof q->type, "%s", v);
     if (((v = od_query_get(&req->query, "Offset")) && *v &&
          (od_parse_ll(v, &q->offset) || q->offset < 0))) {
-        ck_reject(j, 400, "Offset is invalid.");
+        od_ck_reject(j, 400, "Offset is invalid.");
         return;
     }
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
-/* ---- the writes: the patient's prophy-or-perio recall ----------------------- */
+/* ---- the writes: the patient's prophy-or-perio recall ------------------- */
 
 struct recallw {
     long long patnum;
@@ -432,7 +432,7 @@ static void recallw_free(void *p)
 }
 
 /* The patient must exist (404 as every patient route answers). */
-static int patient_exists(struct od_conn *c, struct ck_job *j,
+static int patient_exists(struct od_conn *c, struct od_ck_job *j,
                           long long patnum)
 {
     struct od_prm p[1] = {OD_PI(patnum)};
@@ -440,14 +440,14 @@ static int patient_exists(struct od_conn *c, struct ck_job *j,
     int rc = od_query_ll(c, "SELECT PatNum FROM patient WHERE PatNum = ?", p,
                          1, 1, v);
     if (rc == 0)
-        return ck_fail(j, 404, "Patient not found.");
+        return od_ck_fail(j, 404, "Patient not found.");
     return rc < 0 ? -1 : 0;
 }
 
 /* The recall PUT Status changes: of recallType when given, else the
  * patient's Prophy or Perio recall (Recalls.GetRecallProphyOrPerio):
  * RecallNum and its current RecallStatus, locked. */
-static int find_recall(struct od_conn *c, struct ck_job *j,
+static int find_recall(struct od_conn *c, struct od_ck_job *j,
                        const struct recallw *w, long long *out)
 {
     struct od_prm p[3] = {OD_PI(w->patnum), OD_PS(w->type), OD_PS(w->type)};
@@ -457,7 +457,7 @@ static int find_recall(struct od_conn *c, struct ck_job *j,
         struct od_prm q[1] = {OD_PS(w->type)};
         if ((rc = od_query_ll(c, "SELECT RecallTypeNum FROM recalltype "
                                  "WHERE Description = ?", q, 1, 1, t)) <= 0)
-            return rc < 0 ? -1 : ck_fail(j, 400, "recallType is invalid.");
+            return rc < 0 ? -1 : od_ck_fail(j, 400, "recallType is invalid.");
     }
     rc = od_query_ll(c,
                      "SELECT r.RecallNum, r.RecallStatus FROM recall r JOIN "
@@ -470,13 +470,13 @@ static int find_recall(struct od_conn *c, struct ck_job *j,
                      "1 FOR UPDATE",
                      p, 3, 2, out);
     if (rc == 0)
-        return ck_fail(j, 404, "Recall not found.");
+        return od_ck_fail(j, 404, "Recall not found.");
     return rc < 0 ? -1 : 0;
 }
 
 /* RecallStatus: a Recall/Unsched Status definition (category 13), by its
  * DefNum or its ItemName; "" (or 0) is "None". */
-static int status_def(struct od_conn *c, struct ck_job *j, const char *s,
+static int status_def(struct od_conn *c, struct od_ck_job *j, const char *s,
                       long long *def, char *name)
 {
     struct od_prm p[2] = {OD_PS(s), OD_PS(s)};
@@ -493,7 +493,7 @@ static int status_def(struct od_conn *c, struct ck_job *j, const char *s,
                       "ItemName = ?) ORDER BY IsHidden, ItemOrder LIMIT 1",
                       p, 2, 2, v);
     if (rc == 0)
-        return ck_fail(j, 400, "RecallStatus is invalid.");
+        return od_ck_fail(j, 400, "RecallStatus is invalid.");
     if (rc < 0)
         return -1;
     *def = atoll(v[0]);
@@ -504,7 +504,7 @@ static int status_def(struct od_conn *c, struct ck_job *j, const char *s,
 /* FormRecallList: a status change is noted in a Recall commlog (Mode
  * Phone unless commlogMode says otherwise, Sent), "{status}." plus the
  * caller's commlogNote, unless the patient has a Recall commlog today. */
-static int status_commlog(struct od_conn *c, struct ck_job *j,
+static int status_commlog(struct od_conn *c, struct od_ck_job *j,
                           const struct recallw *w, const char *statusname)
 {
     char note[4200];
@@ -534,7 +534,7 @@ static int status_commlog(struct od_conn *c, struct ck_job *j,
                           id, w->patnum);
 }
 
-static int do_status(struct od_conn *c, struct ck_job *j)
+static int do_status(struct od_conn *c, struct od_ck_job *j)
 {
     struct recallw *w = j->data;
     long long rec[2], def = 0;
@@ -555,7 +555,7 @@ static int do_status(struct od_conn *c, struct ck_job *j)
     return status_commlog(c, j, w, name);
 }
 
-/* ---- PUT /recalls/SwitchType ------------------------------------------------ */
+/* ---- PUT /recalls/SwitchType -------------------------------------------- */
 
 /* A date plus an Interval (years << 24 | months << 16 | weeks << 8 |
  * days), as Open Dental adds one (DateTime + Interval). */
@@ -603,7 +603,7 @@ static int synch_special(struct od_conn *c, long long recallnum)
 
 /* The recall (0: a new one) becomes of type, with its default interval,
  * then is synchronised. */
-static int switch_to(struct od_conn *c, struct ck_job *j, long long patnum,
+static int switch_to(struct od_conn *c, struct od_ck_job *j, long long patnum,
                      long long recallnum, long long type)
 {
     struct od_prm p[3] = {OD_PI(type), OD_PI(type), OD_PI(recallnum)};
@@ -641,7 +641,7 @@ static int switch_to(struct od_conn *c, struct ck_job *j, long long patnum,
  * trigger; a Perio patient's Perio recall becomes Prophy, else a Prophy
  * recall becomes Perio (or a Perio recall is added), with the new type's
  * interval; then Recalls.Synch. */
-static int do_switch(struct od_conn *c, struct ck_job *j)
+static int do_switch(struct od_conn *c, struct od_ck_job *j)
 {
     struct recallw *w = j->data;
     struct od_prm p[3];
@@ -663,7 +663,7 @@ static int do_switch(struct od_conn *c, struct ck_job *j)
     if (rc < 0)
         return -1;
     if (rc == 0 || !t[2] || !t[3])
-        return ck_fail(j, 400, "Prophy and Perio special recall types are "
+        return od_ck_fail(j, 400, "Prophy and Perio special recall types are "
                                "not setup properly.  They must both exist, "
                                "and they must both have a trigger.");
     p[0] = OD_PI(w->patnum);
@@ -678,27 +678,27 @@ static int do_switch(struct od_conn *c, struct ck_job *j)
     return switch_to(c, j, w->patnum, rc == 1 ? r[0] : 0, t[1]);
 }
 
-/* ---- handlers ------------------------------------------------------------------ */
+/* ---- handlers ----------------------------------------------------------- */
 
 /* The body's PatNum; the job's recallw (NULL after answering). */
-static struct recallw *recall_body(odapi_request *req, struct ck_job *j)
+static struct recallw *recall_body(odapi_request *req, struct od_ck_job *j)
 {
     struct recallw *w = calloc(1, sizeof *w);
     char msg[160];
     int rc;
     if (!w) {
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return NULL;
     }
     j->data = w;
     j->free_data = recallw_free;
     j->no_body = 1; /* spec 3.2: Recalls PUT Status answers no body */
-    if (!(w->body = ck_body(req))) {
-        ck_free(j);
+    if (!(w->body = od_ck_body(req))) {
+        od_ck_free(j);
         return NULL;
     }
-    if ((rc = ck_key(w->body, "PatNum", &w->patnum, msg, sizeof msg)) <= 0) {
-        ck_reject(j, 400, rc ? msg : "PatNum is required.");
+    if ((rc = od_ck_key(w->body, "PatNum", &w->patnum, msg, sizeof msg)) <= 0) {
+        od_ck_reject(j, 400, rc ? msg : "PatNum is required.");
         return NULL;
     }
     return w;
@@ -706,7 +706,7 @@ static struct recallw *recall_body(odapi_request *req, struct ck_job *j)
 
 static void h_status(odapi_request *req, void *arg)
 {
-    struct ck_job *j = ck_new(req, do_status, 1);
+    struct od_ck_job *j = od_ck_new(req, do_status, 1);
     struct recallw *w;
     json_t *v;
     char msg[160];
@@ -718,14 +718,14 @@ static void h_status(odapi_request *req, void *arg)
     if ((v = json_object_get(w->body, "recallType")) && !json_is_null(v)) {
         if (!json_is_string(v) ||
             strlen(json_string_value(v)) >= sizeof w->type) {
-            ck_reject(j, 400, "recallType is invalid.");
+            od_ck_reject(j, 400, "recallType is invalid.");
             return;
         }
         snprintf(w->type, sizeof w->type, "%s", json_string_value(v));
     }
     v = json_object_get(w->body, "RecallStatus");
     if (!v || json_is_null(v)) {
-        ck_reject(j, 400, "RecallStatus is required.");
+        od_ck_reject(j, 400, "RecallStatus is required.");
         return;
     }
     if (json_is_integer(v))
@@ -734,35 +734,35 @@ static void h_status(odapi_request *req, void *arg)
     else if (json_is_string(v) && strlen(json_string_value(v)) < 256)
         snprintf(w->status, sizeof w->status, "%s", json_string_value(v));
     else {
-        ck_reject(j, 400, "RecallStatus is invalid.");
+        od_ck_reject(j, 400, "RecallStatus is invalid.");
         return;
     }
     if ((v = json_object_get(w->body, "commlogMode")) && !json_is_null(v) &&
         (!json_is_string(v) ||
          (w->mode = od_enum_value(&od_enum_commmode,
                                   json_string_value(v))) < 0)) {
-        ck_reject(j, 400, "commlogMode is invalid.");
+        od_ck_reject(j, 400, "commlogMode is invalid.");
         return;
     }
-    if (ck_text(req, w->body, "commlogNote", "commlog", "Note", &s, msg,
+    if (od_ck_text(req, w->body, "commlogNote", "commlog", "Note", &s, msg,
                 sizeof msg) < 0) {
-        ck_reject(j, 400, msg);
+        od_ck_reject(j, 400, msg);
         return;
     }
     w->note = json_object_get(w->body, "commlogNote") &&
                       json_is_string(json_object_get(w->body, "commlogNote"))
                   ? json_string_value(json_object_get(w->body, "commlogNote"))
                   : NULL;
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 static void h_switch(odapi_request *req, void *arg)
 {
-    struct ck_job *j = ck_new(req, do_switch, 1);
+    struct od_ck_job *j = od_ck_new(req, do_switch, 1);
     (void)arg;
     if (!j || !recall_body(req, j))
         return;
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 void od_register_recall_actions(odapi_server *srv);

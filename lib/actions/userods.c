@@ -43,7 +43,7 @@ static void newuser_free(void *p)
     free(u);
 }
 
-/* ---- the hash ------------------------------------------------------------- */
+/* ---- the hash ----------------------------------------------------------- */
 
 /* UTF-8 to UTF-16LE (surrogate pairs above U+FFFF); the byte count, or
  * -1 for input that is not UTF-8 or does not fit. */
@@ -139,8 +139,8 @@ static const char *weak(const char *p, struct newuser *u)
     return NULL;
 }
 
-/* The last two rules: 0, or -1 after ck_fail. */
-static int strong_rest(struct od_conn *c, struct ck_job *j,
+/* The last two rules: 0, or -1 after od_ck_fail. */
+static int strong_rest(struct od_conn *c, struct od_ck_job *j,
                        const struct newuser *u)
 {
     char v[1][OD_COLSZ];
@@ -150,18 +150,18 @@ static int strong_rest(struct od_conn *c, struct ck_job *j,
     if (rc < 0)
         return -1;
     if (rc == 1 && strcmp(v[0], "1") == 0 && !u->special)
-        return ck_fail(j, 400, "Password must contain at least one special "
+        return od_ck_fail(j, 400, "Password must contain at least one special "
                                "character when the 'strong passwords "
                                "require a special character' feature is "
                                "turned on.");
     if (!u->digit)
-        return ck_fail(j, 400, "Password must contain at least one number.");
+        return od_ck_fail(j, 400, "Password must contain at least one number.");
     return 0;
 }
 
-/* ---- the write ------------------------------------------------------------ */
+/* ---- the write ---------------------------------------------------------- */
 
-static void answer(struct od_conn *c, struct ck_job *j, struct newuser *u)
+static void answer(struct od_conn *c, struct od_ck_job *j, struct newuser *u)
 {
     struct od_prm p[1] = {OD_PI(j->key)};
     char row[7][OD_COLSZ];
@@ -173,26 +173,26 @@ static void answer(struct od_conn *c, struct ck_job *j, struct newuser *u)
                      "FROM userod u LEFT JOIN provider pv ON pv.ProvNum = "
                      "u.ProvNum WHERE u.UserNum = ?",
                      p, 1, 7, row) != 1) {
-        ck_fail(j, 500, "The user was made but could not be read.");
+        od_ck_fail(j, 500, "The user was made but could not be read.");
         return;
     }
     od_buf_printf(b, "{\"UserNum\":%lld", j->key);
-    ck_str(b, 0, "UserName", row[6]);
+    od_ck_str(b, 0, "UserName", row[6]);
     od_buf_printf(b, ",\"EmployeeNum\":%s", row[0]);
-    ck_str(b, 0, "employeeName", "");
+    od_ck_str(b, 0, "employeeName", "");
     od_buf_printf(b, ",\"ProviderNum\":%s", row[1]);
-    ck_str(b, 0, "providerName", row[2]);
+    od_ck_str(b, 0, "providerName", row[2]);
     od_buf_printf(b, ",\"ClinicNum\":%s", row[3]);
-    ck_str(b, 0, "emailAddress", "");
-    ck_str(b, 0, "IsHidden", strcmp(row[4], "0") ? "true" : "false");
+    od_ck_str(b, 0, "emailAddress", "");
+    od_ck_str(b, 0, "IsHidden", strcmp(row[4], "0") ? "true" : "false");
     od_buf_printf(b, ",\"UserGroupNum\":%lld", u->group);
-    ck_str(b, 0, "Password", ""); /* never the stored password */
-    ck_str(b, 0, "IsPasswordResetRequired",
+    od_ck_str(b, 0, "Password", ""); /* never the stored password */
+    od_ck_str(b, 0, "IsPasswordResetRequired",
            strcmp(row[5], "0") ? "true" : "false");
     od_buf_addc(b, '}');
 }
 
-static int do_post(struct od_conn *c, struct ck_job *j)
+static int do_post(struct od_conn *c, struct od_ck_job *j)
 {
     struct newuser *u = j->data;
     struct od_prm p[4];
@@ -203,11 +203,11 @@ static int do_post(struct od_conn *c, struct ck_job *j)
     p[0] = OD_PI(u->group);
     if ((rc = od_query_ll(c, "SELECT UserGroupNum FROM usergroup WHERE "
                              "UserGroupNum = ?", p, 1, 1, found)) <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 400, "UserGroupNum is invalid.");
+        return rc < 0 ? -1 : od_ck_fail(j, 400, "UserGroupNum is invalid.");
     p[0] = OD_PS(u->name);
     if ((rc = od_query_ll(c, "SELECT UserNum FROM userod WHERE UserName = ? "
                              "LIMIT 1 FOR UPDATE", p, 1, 1, found)) != 0)
-        return rc < 0 ? -1 : ck_fail(j, 400, "UserName already in use.");
+        return rc < 0 ? -1 : od_ck_fail(j, 400, "UserName already in use.");
     p[0] = OD_PS(u->name);
     p[1] = OD_PS(u->stored);
     p[2] = OD_PI(u->group);
@@ -235,7 +235,7 @@ static int do_post(struct od_conn *c, struct ck_job *j)
     return j->status ? -1 : 0;
 }
 
-/* ---- the handler ----------------------------------------------------------- */
+/* ---- the handler -------------------------------------------------------- */
 
 static int read_body(odapi_request *req, json_t *body, struct newuser *u,
                      const char **password, char *msg, size_t msgsize)
@@ -243,14 +243,14 @@ static int read_body(odapi_request *req, json_t *body, struct newuser *u,
     const char *name = NULL;
     json_t *pw;
     int rc;
-    if ((rc = ck_text(req, body, "UserName", "userod", "UserName", &name,
+    if ((rc = od_ck_text(req, body, "UserName", "userod", "UserName", &name,
                       msg, msgsize)) <= 0 || !*name) {
         if (rc == 0 || (rc > 0 && !*name))
             snprintf(msg, msgsize, "UserName is required.");
         return -1;
     }
     snprintf(u->name, sizeof u->name, "%s", name);
-    if ((rc = ck_key(body, "UserGroupNum", &u->group, msg, msgsize)) <= 0) {
+    if ((rc = od_ck_key(body, "UserGroupNum", &u->group, msg, msgsize)) <= 0) {
         if (rc == 0)
             snprintf(msg, msgsize, "UserGroupNum is required.");
         return -1;
@@ -265,28 +265,29 @@ static int read_body(odapi_request *req, json_t *body, struct newuser *u,
         return -1;
     }
     *password = json_string_value(pw);
-    if (ck_bool(body, "IsPasswordResetRequired", &u->reset, msg, msgsize) < 0)
+    if (od_ck_bool(body, "IsPasswordResetRequired", &u->reset, msg,
+                   msgsize) < 0)
         return -1;
     return 0;
 }
 
 static void h_post(odapi_request *req, void *arg)
 {
-    struct ck_job *j;
+    struct od_ck_job *j;
     struct newuser *u;
     json_t *body;
     const char *password = NULL, *why;
     char msg[256];
     (void)arg;
-    if (!(body = ck_body(req)))
+    if (!(body = od_ck_body(req)))
         return;
-    if (!(j = ck_new(req, do_post, 1))) {
+    if (!(j = od_ck_new(req, do_post, 1))) {
         json_decref(body);
         return;
     }
     if (!(u = calloc(1, sizeof *u))) {
         json_decref(body);
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return;
     }
     j->data = u;
@@ -295,21 +296,21 @@ static void h_post(odapi_request *req, void *arg)
     j->location = "userods";
     if (read_body(req, body, u, &password, msg, sizeof msg)) {
         json_decref(body);
-        ck_reject(j, 400, msg);
+        od_ck_reject(j, 400, msg);
         return;
     }
     if ((why = weak(password, u)) != NULL) {
         json_decref(body);
-        ck_reject(j, 400, why);
+        od_ck_reject(j, 400, why);
         return;
     }
     if (hash_password(password, u->stored, sizeof u->stored)) {
         json_decref(body);
-        ck_reject(j, 500, "The password could not be hashed.");
+        od_ck_reject(j, 500, "The password could not be hashed.");
         return;
     }
     json_decref(body); /* the only copy of the password goes with it */
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 void od_register_userod_actions(odapi_server *srv);

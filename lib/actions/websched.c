@@ -21,7 +21,7 @@ enum { PERM_APPOINTMENT_CREATE = 25 };
 
 extern const struct od_resource od_res_appointments;
 
-/* ---- what a Web Sched reason (a definition) is set up with ------------------- */
+/* ---- what a Web Sched reason (a definition) is set up with -------------- */
 
 struct reason {
     long long def, apttype;
@@ -34,7 +34,7 @@ struct reason {
  * it is linked to (DefLinkType AppointmentType, 2) and its time pattern
  * (its Pattern, else its procedures' ProcTime patterns). 0, or -1 with
  * the refusal. */
-static int read_reason(struct od_conn *c, struct ck_job *j, struct reason *r)
+static int read_reason(struct od_conn *c, struct od_ck_job *j, struct reason *r)
 {
     struct od_prm p[3] = {OD_PI(r->def), OD_PI(r->newpat),
                           OD_PI(r->newpat > 0 ? 42 : 51)};
@@ -54,9 +54,10 @@ static int read_reason(struct od_conn *c, struct ck_job *j, struct reason *r)
     if (rc < 0)
         return -1;
     if (rc == 0)
-        return ck_fail(j, 400, "defNumApptType is invalid.");
+        return od_ck_fail(j, 400, "defNumApptType is invalid.");
     if (!v[0][0])
-        return ck_fail(j, 400, "The reason for your appointment is no longer "
+        return od_ck_fail(j, 400, "The reason for your appointment is no "
+                                  "longer "
                                "available.");
     r->newpat = strcmp(v[4], "42") == 0;
     r->apttype = atoll(v[0]);
@@ -67,7 +68,7 @@ static int read_reason(struct od_conn *c, struct ck_job *j, struct reason *r)
     return 0;
 }
 
-/* ---- GET /appointments/SlotsWebSched ---------------------------------------- */
+/* ---- GET /appointments/SlotsWebSched ------------------------------------ */
 
 struct op {
     long long num, dent, hyg;
@@ -379,11 +380,11 @@ static int slot_cmp(const void *pa, const void *pb)
 static void put_dt(struct od_buf *b, long day, int min)
 {
     char d[11];
-    ck_day_str(day, d);
+    od_ck_day_str(day, d);
     od_buf_printf(b, "\"%s %02d:%02d:00\"", d, min / 60, min % 60);
 }
 
-static void write_slots(struct ck_job *j, struct slotctx *x)
+static void write_slots(struct od_ck_job *j, struct slotctx *x)
 {
     long i, n = 0;
     if (x->nout > 1)
@@ -490,7 +491,7 @@ static int load_slots(struct od_conn *c, struct slotctx *x,
     return x->oom ? -1 : 0;
 }
 
-static int do_slots(struct od_conn *c, struct ck_job *j)
+static int do_slots(struct od_conn *c, struct od_ck_job *j)
 {
     struct slotsq *q = j->data;
     struct slotctx x;
@@ -500,19 +501,19 @@ static int do_slots(struct od_conn *c, struct ck_job *j)
         read_slot_prefs(c, &x, q->r.newpat, &no_double, &clinics))
         return -1;
     if (clinics && !q->has_clinic)
-        return ck_fail(j, 400, "ClinicNum is required.");
+        return od_ck_fail(j, 400, "ClinicNum is required.");
     if (!q->d0[0]) { /* two weeks from today */
-        ck_day_str(x.today, q->d0);
-        ck_day_str(x.today + 13, q->d1);
+        od_ck_day_str(x.today, q->d0);
+        od_ck_day_str(x.today + 13, q->d1);
     }
-    x.first = ck_day_num(q->d0);
+    x.first = od_ck_day_num(q->d0);
     rc = load_slots(c, &x, q, clinics);
     if (!rc && x.nops)
         rc = find_slots(&x, q->r.pattern, no_double);
     if (!rc)
         write_slots(j, &x);
     else if (x.oom)
-        ck_fail(j, 500, "Out of memory.");
+        od_ck_fail(j, 500, "Out of memory.");
     free(x.s);
     free(x.a);
     free(x.out);
@@ -521,29 +522,30 @@ static int do_slots(struct od_conn *c, struct ck_job *j)
 
 /* date, or dateStart and dateEnd (a lone one: two weeks from it); 0, or
  * -1 after answering. */
-static int slot_dates(struct ck_job *j, struct slotsq *q)
+static int slot_dates(struct od_ck_job *j, struct slotsq *q)
 {
     char msg[128], a[11] = "", b[11] = "";
     int rc;
-    if ((rc = ck_query_date(j->req, "date", a, msg, sizeof msg)) > 0) {
+    if ((rc = od_ck_query_date(j->req, "date", a, msg, sizeof msg)) > 0) {
         memcpy(q->d0, a, 11);
         memcpy(q->d1, a, 11);
         return 0;
     }
-    if (rc < 0 || ck_query_date(j->req, "dateStart", a, msg, sizeof msg) < 0 ||
-        ck_query_date(j->req, "dateEnd", b, msg, sizeof msg) < 0) {
-        ck_reject(j, 400, msg);
+    if (rc < 0 ||
+        od_ck_query_date(j->req, "dateStart", a, msg, sizeof msg) < 0 ||
+        od_ck_query_date(j->req, "dateEnd", b, msg, sizeof msg) < 0) {
+        od_ck_reject(j, 400, msg);
         return -1;
     }
     if (!a[0] && !b[0])
         return 0; /* from today, on the worker */
     if (!a[0])
-        ck_day_str(ck_day_num(b) - 13, a);
+        od_ck_day_str(od_ck_day_num(b) - 13, a);
     if (!b[0])
-        ck_day_str(ck_day_num(a) + 13, b);
-    if (ck_day_num(b) < ck_day_num(a) ||
-        ck_day_num(b) - ck_day_num(a) >= MAX_DAYS) {
-        ck_reject(j, 400, ck_day_num(b) < ck_day_num(a)
+        od_ck_day_str(od_ck_day_num(a) + 13, b);
+    if (od_ck_day_num(b) < od_ck_day_num(a) ||
+        od_ck_day_num(b) - od_ck_day_num(a) >= MAX_DAYS) {
+        od_ck_reject(j, 400, od_ck_day_num(b) < od_ck_day_num(a)
                               ? "dateEnd must not be before dateStart."
                               : "The date range must not be longer than 366 "
                                 "days.");
@@ -556,7 +558,7 @@ static int slot_dates(struct ck_job *j, struct slotsq *q)
 
 static void h_slots(odapi_request *req, void *arg)
 {
-    struct ck_job *j = ck_new(req, do_slots, 0);
+    struct od_ck_job *j = od_ck_new(req, do_slots, 0);
     struct slotsq *q;
     char msg[128];
     const char *v;
@@ -565,33 +567,33 @@ static void h_slots(odapi_request *req, void *arg)
     if (!j)
         return;
     if (!(q = calloc(1, sizeof *q))) {
-        ck_reject(j, 500, "Out of memory.");
+        od_ck_reject(j, 500, "Out of memory.");
         return;
     }
     j->data = q;
     j->free_data = free;
-    if ((rc = ck_query_key(req, "defNumApptType", &q->r.def, msg,
+    if ((rc = od_ck_query_key(req, "defNumApptType", &q->r.def, msg,
                            sizeof msg)) <= 0) {
-        ck_reject(j, 400, rc ? msg : "defNumApptType is required.");
+        od_ck_reject(j, 400, rc ? msg : "defNumApptType is required.");
         return;
     }
-    if (ck_query_bool(req, "isNewPatient", &isnew, msg, sizeof msg) < 0) {
-        ck_reject(j, 400, msg);
+    if (od_ck_query_bool(req, "isNewPatient", &isnew, msg, sizeof msg) < 0) {
+        od_ck_reject(j, 400, msg);
         return;
     }
     q->r.newpat = isnew;
     if ((v = od_query_get(&req->query, "ClinicNum")) && *v &&
         (od_parse_ll(v, &q->clinic) || q->clinic < 0)) {
-        ck_reject(j, 400, "ClinicNum is invalid.");
+        od_ck_reject(j, 400, "ClinicNum is invalid.");
         return;
     }
     q->has_clinic = v && *v;
     if (slot_dates(j, q))
         return;
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
-/* ---- POST /appointments/WebSched --------------------------------------------- */
+/* ---- POST /appointments/WebSched ---------------------------------------- */
 
 struct booking {
     struct reason r;
@@ -603,7 +605,7 @@ struct booking {
 /* The operatory must take the reason (deflink Operatory); the provider
  * defaults to its dentist, or hygienist for a hygiene operatory, else the
  * patient's primary provider. 0, or -1 with the refusal. */
-static int booking_refs(struct od_conn *c, struct ck_job *j,
+static int booking_refs(struct od_conn *c, struct od_ck_job *j,
                         struct booking *b, long long *clinic, int *hyg)
 {
     struct od_prm p[2] = {OD_PI(b->patnum)};
@@ -612,7 +614,7 @@ static int booking_refs(struct od_conn *c, struct ck_job *j,
                             "FOR UPDATE", p, 1, 1, v);
     long long pri = v[0];
     if (rc <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 404, "Patient not found.");
+        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     p[0] = OD_PI(b->op);
     p[1] = OD_PI(b->r.def);
     rc = od_query_ll(c, "SELECT o.ClinicNum, o.IsHygiene, o.ProvDentist, "
@@ -621,7 +623,7 @@ static int booking_refs(struct od_conn *c, struct ck_job *j,
                         "l WHERE l.LinkType = 3 AND l.FKey = o.OperatoryNum "
                         "AND l.DefNum = ?)", p, 2, 4, v);
     if (rc <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 400, "OpNum is invalid.");
+        return rc < 0 ? -1 : od_ck_fail(j, 400, "OpNum is invalid.");
     *clinic = v[0];
     *hyg = v[1] != 0;
     if (!b->has_prov)
@@ -630,7 +632,7 @@ static int booking_refs(struct od_conn *c, struct ck_job *j,
     rc = od_query_ll(c, "SELECT ProvNum FROM provider WHERE ProvNum = ?", p,
                      1, 1, v);
     if (rc <= 0)
-        return rc < 0 ? -1 : ck_fail(j, 400, "ProvNum is invalid.");
+        return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvNum is invalid.");
     return 0;
 }
 
@@ -640,7 +642,7 @@ static int booking_refs(struct od_conn *c, struct ck_job *j,
  * booked it (eServiceAction WSAppointmentScheduledFromServer, 13; type
  * WSNewPat 2 or WSExistingPat 3), so GET /appointments/WebSched names it.
  * Appointments.ValidateApptForWeb's rule applies. */
-static int do_book(struct od_conn *c, struct ck_job *j)
+static int do_book(struct od_conn *c, struct od_ck_job *j)
 {
     struct booking *b = j->data;
     struct od_prm p[12];
@@ -649,7 +651,7 @@ static int do_book(struct od_conn *c, struct ck_job *j)
     char sec[256];
     if (read_reason(c, j, &b->r) ||
         booking_refs(c, j, b, &clinic, &hyg) ||
-        ck_overlaps(c, j, b->op, b->start, b->r.pattern, 0, b->r.apttype))
+        od_ck_overlaps(c, j, b->op, b->start, b->r.pattern, 0, b->r.apttype))
         return -1;
     p[0] = OD_PI(b->patnum);
     p[1] = OD_PS(b->r.pattern);
@@ -700,7 +702,7 @@ static void h_book(odapi_request *req, void *arg)
     static const char *const need[] = {"PatNum", "DateTimeStart",
                                        "DateTimeEnd", "OpNum",
                                        "defNumApptType"};
-    struct ck_job *j = ck_new(req, do_book, 1);
+    struct od_ck_job *j = od_ck_new(req, do_book, 1);
     struct booking *b;
     json_t *body;
     char msg[160];
@@ -709,11 +711,11 @@ static void h_book(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(b = calloc(1, sizeof *b)) || !(body = ck_body(req))) {
+    if (!(b = calloc(1, sizeof *b)) || !(body = od_ck_body(req))) {
         if (!b)
-            ck_reject(j, 500, "Out of memory.");
+            od_ck_reject(j, 500, "Out of memory.");
         else
-            ck_free(j);
+            od_ck_free(j);
         free(b);
         return;
     }
@@ -723,40 +725,40 @@ static void h_book(odapi_request *req, void *arg)
     j->location = "appointments";
     j->res = &od_res_appointments;
     b->r.newpat = -1;
-    rc[0] = ck_key(body, "PatNum", &b->patnum, msg, sizeof msg);
+    rc[0] = od_ck_key(body, "PatNum", &b->patnum, msg, sizeof msg);
     /* the documentation's example writes dateTimeStart and dateTimeEnd */
-    rc[1] = ck_datetime(body, json_object_get(body, "dateTimeStart") &&
+    rc[1] = od_ck_datetime(body, json_object_get(body, "dateTimeStart") &&
                                 !json_object_get(body, "DateTimeStart")
                             ? "dateTimeStart" : "DateTimeStart",
                         b->start, msg, sizeof msg);
     rc[2] = rc[1] < 0 ? -1
-            : ck_datetime(body, json_object_get(body, "dateTimeEnd") &&
+            : od_ck_datetime(body, json_object_get(body, "dateTimeEnd") &&
                                     !json_object_get(body, "DateTimeEnd")
                                 ? "dateTimeEnd" : "DateTimeEnd",
                           b->end, msg, sizeof msg);
-    rc[3] = rc[2] < 0 ? -1 : ck_key(body, "OpNum", &b->op, msg, sizeof msg);
-    rc[4] = rc[3] < 0 ? -1 : ck_key(body, "defNumApptType", &b->r.def, msg,
+    rc[3] = rc[2] < 0 ? -1 : od_ck_key(body, "OpNum", &b->op, msg, sizeof msg);
+    rc[4] = rc[3] < 0 ? -1 : od_ck_key(body, "defNumApptType", &b->r.def, msg,
                                     sizeof msg);
-    prov = rc[4] < 0 ? -1 : ck_key(body, "ProvNum", &b->prov, msg,
+    prov = rc[4] < 0 ? -1 : od_ck_key(body, "ProvNum", &b->prov, msg,
                                    sizeof msg);
     json_decref(body);
     for (i = 0; i < OD_ARRAY_LEN(need); i++)
         if (rc[i] <= 0) {
             if (rc[i] == 0)
                 snprintf(msg, sizeof msg, "%s is required.", need[i]);
-            ck_reject(j, 400, msg);
+            od_ck_reject(j, 400, msg);
             return;
         }
     if (prov < 0) {
-        ck_reject(j, 400, msg);
+        od_ck_reject(j, 400, msg);
         return;
     }
     b->has_prov = prov > 0;
     if (strcmp(b->end, b->start) <= 0) {
-        ck_reject(j, 400, "DateTimeEnd must be after DateTimeStart.");
+        od_ck_reject(j, 400, "DateTimeEnd must be after DateTimeStart.");
         return;
     }
-    ck_submit(j);
+    od_ck_submit(j);
 }
 
 void od_register_websched_actions(odapi_server *srv);
