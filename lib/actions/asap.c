@@ -6,12 +6,16 @@
  * or Recall; DateTimeOrig its AptDateTime or DateDue; DateTimeExpire seven
  * days after the opening; the text queued for the eConnector unless
  * AsapListSender.ShouldSendText's rules say no, then the reason in Note
- * and ResponseStatus UnableToSend. No email (text mode). */
+ * and ResponseStatus UnableToSend. No email (text mode). Open Dental
+ * writes no securitylog row for an offer; the project logs every write:
+ * TextMessageSend (218), FKey the AsapCommNum, PatNum the patient. */
 #include "actions/kit-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { PERM_TEXT_MESSAGE_SEND = 218 };
 
 extern const struct od_resource od_res_asapcomms;
 
@@ -117,7 +121,8 @@ static int do_asap(struct od_conn *c, struct od_ck_job *j)
                        "?, '', '', '', ?, 0)",
                 p, 7, NULL, &j->key))
         return -1;
-    return 0;
+    return od_securitylog(c, PERM_TEXT_MESSAGE_SEND, j->developer,
+                          "Created", j->key, atoll(v[0]));
 }
 
 static void h_asap(odapi_request *req, void *arg)

@@ -492,6 +492,11 @@ def test_asapcomm_offer(api):
                            "2032-09-09 09:00:00", "2032-09-08 08:00:00",
                            "SendNotAttempted", "AwaitingTransmit", "")
     assert get(api, "asapcomms/%d" % c["AsapCommNum"]) == c
+    # Open Dental logs none; ours: TextMessageSend (218)
+    rows = logs(api, 218, c["AsapCommNum"])
+    if rows is not None:
+        assert rows == [["Created by Sandbox Developer through API.",
+                         str(pat["PatNum"])]]
     # a patient who cannot be texted; an opening already past
     quiet = new_patient(api)
     b = post(api, "appointments", {"PatNum": quiet["PatNum"], "Op": 1,
