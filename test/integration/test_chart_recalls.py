@@ -286,6 +286,23 @@ def group(api):
     return get(api, "usergroups")[0]["UserGroupNum"]
 
 
+def od_sha3_512(salt, password):
+    """Authentication.HashPasswordSHA512: base64 of SHA3-512 over the
+    UTF-16LE bytes of salt + password."""
+    return base64.b64encode(hashlib.sha3_512(
+        (salt + password).encode("utf-16-le")).digest()).decode()
+
+
+def test_reference_hash_is_open_dentals():
+    """Open Dental's own unit test (UnitTests/UnitTests/
+    AuthenticationTests.cs, Authentication_VerifySHA3_512Hashing, 24.3):
+    HashPasswordSHA512(" ", "") is this text; the reference the next test
+    checks the server against must give it."""
+    assert od_sha3_512("", " ") == (
+        "J3k3VWdgC8ffI5EhDVNr8aNfrtYZqm+bwUDFSbTbArOodGBxByKJC8S1gRmJwNKO0"
+        "omhhpjb6DWp8nBMlfm4cA==")
+
+
 def test_userod_post_hashes_as_open_dental(api):
     name = uniq("apiuser")
     password = "Tr0ub4dor"
@@ -307,10 +324,7 @@ def test_userod_post_hashes_as_open_dental(api):
     assert strong == "1"
     kind, salt, digest = stored.split("$")
     assert kind == "SHA3_512" and len(base64.b64decode(salt)) == 64
-    # Authentication.HashPasswordSHA512: SHA3-512 of UTF-16LE(salt + pw)
-    want = base64.b64encode(hashlib.sha3_512(
-        (salt + password).encode("utf-16-le")).digest()).decode()
-    assert digest == want
+    assert digest == od_sha3_512(salt, password)
     assert db(api, "SELECT UserGroupNum FROM usergroupattach WHERE UserNum "
                    "= %d" % u["UserNum"]) == [[str(group(api))]]
     assert logs(api, PERM_ADD_NEW_USER, u["UserNum"]) == [
