@@ -420,8 +420,12 @@ int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
     struct od_prm b[6] = {OD_PI(op), OD_PS(dt), OD_PS(dt), OD_PS(pattern),
                           OD_PS(dt), OD_PI(apttype)};
     long long one[1];
-    int rc = od_query_ll(c, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"), b, 6,
-                         1, one);
+    int rc = od_catalog_column(od_db_catalog(c->db), "appointmenttype",
+                               "BlockoutTypes")
+                 ? od_query_ll(c, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+                               b, 6, 1, one)
+                 : od_query_ll(c, APPT_OVERLAP_BLOCKOUT_NS("?", "?", "?"), b,
+                               5, 1, one);
     if (rc == 0)
         rc = od_query_ll(c,
                          APPT_OVERLAP_APPT("?", "?", "?",

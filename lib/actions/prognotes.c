@@ -11,6 +11,7 @@
  * Dates and times are written as Open Dental writes them in en-US (the
  * API documentation's examples). docs/resources.md says what is left. */
 #include "actions/kit-internal.h"
+#include "db/catalog-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,17 +297,21 @@ static int add_comm(void *arg, char **v)
     return x->oom;
 }
 
-#define COMM_SQL                                                             \
+#define COMM_SQL_OF(SUPER)                                                   \
     "SELECT c.CommlogNum, DATE_FORMAT(c.CommDateTime, '%Y-%m-%d "            \
     "%H:%i:%s'), DATE_FORMAT(c.DateTimeEnd, '%Y-%m-%d'), TIMESTAMPDIFF("     \
     "MINUTE, c.CommDateTime, c.DateTimeEnd), c.PatNum, p1.FName, p1.LName, " \
     "COALESCE(d.ItemName, ''), c.Note, COALESCE(u.UserName, ''), "           \
     "c.Signature <> '' FROM commlog c JOIN patient p1 ON p1.PatNum = "       \
     "c.PatNum JOIN patient p2 ON p2.PatNum = ? AND (p1.Guarantor = "         \
-    "p2.Guarantor OR (p1.SuperFamily > 0 AND p1.SuperFamily = "              \
-    "p2.SuperFamily)) LEFT JOIN definition d ON d.DefNum = c.CommType AND "  \
-    "d.Category = 27 LEFT JOIN userod u ON u.UserNum = c.UserNum ORDER BY "  \
-    "c.CommDateTime, c.CommlogNum"
+    "p2.Guarantor" SUPER ") LEFT JOIN definition d ON d.DefNum = "           \
+    "c.CommType AND d.Category = 27 LEFT JOIN userod u ON u.UserNum = "      \
+    "c.UserNum ORDER BY c.CommDateTime, c.CommlogNum"
+#define COMM_SQL                                                             \
+    COMM_SQL_OF(" OR (p1.SuperFamily > 0 AND p1.SuperFamily = "              \
+                "p2.SuperFamily)")
+/* a database without patient.SuperFamily: the family's only */
+#define COMM_SQL_FAMILY COMM_SQL_OF("")
 
 /* ---- Rx ----------------------------------------------------------------- */
 
@@ -667,6 +672,8 @@ static int do_prognotes(struct od_conn *c, struct od_ck_job *j)
     long long one[1];
     size_t i;
     int rc = 0;
+    int super = od_catalog_column(od_db_catalog(c->db), "patient",
+                                  "SuperFamily") != NULL;
     memset(&x, 0, sizeof x);
     x.patnum = q[0];
     if ((rc = od_query_ll(c, "SELECT PatNum FROM patient WHERE PatNum = ?", p,
@@ -674,8 +681,11 @@ static int do_prognotes(struct od_conn *c, struct od_ck_job *j)
         return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     rc = 0;
     for (i = 0; i < OD_ARRAY_LEN(parts_) && !rc && !x.oom; i++)
-        if (od_query_each(c, parts_[i].sql, p, 1, parts_[i].ncols,
-                          parts_[i].fn, &x) < 0)
+        if (od_query_each(c,
+                          parts_[i].fn == add_comm && !super
+                              ? COMM_SQL_FAMILY
+                              : parts_[i].sql,
+                          p, 1, parts_[i].ncols, parts_[i].fn, &x) < 0)
             rc = -1;
     if (!rc && !x.oom)
         rc = task_notes(c, &x);

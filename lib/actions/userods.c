@@ -15,6 +15,7 @@
  * The password never leaves this file: not logged, not in the answer (its
  * "Password" member is ""), and its copy is wiped once hashed. */
 #include "actions/kit-internal.h"
+#include "db/catalog-internal.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -192,6 +193,30 @@ static void answer(struct od_conn *c, struct od_ck_job *j, struct newuser *u)
     od_buf_addc(b, '}');
 }
 
+/* The userod row. EClipboardClinicalPin (22.3) and BadgeId (24.1) are
+ * NOT NULL without a default in Open Dental's schema: written blank when
+ * this database has them, left out when its version predates them. */
+static int insert_user(struct od_conn *c, struct od_ck_job *j,
+                       struct od_prm *p)
+{
+    const struct od_catalog *cat = od_db_catalog(c->db);
+    int pin = od_catalog_column(cat, "userod", "EClipboardClinicalPin") !=
+              NULL;
+    int badge = od_catalog_column(cat, "userod", "BadgeId") != NULL;
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO userod (UserName, Password, UserGroupNum, "
+             "EmployeeNum, ClinicNum, ProvNum, IsHidden, TaskListInBox, "
+             "AnesthProvType, DefaultHidePopups, PasswordIsStrong, "
+             "ClinicIsRestricted, InboxHidePopups, UserNumCEMT, "
+             "FailedAttempts, DomainUser, IsPasswordResetRequired, "
+             "MobileWebPin, MobileWebPinFailedAttempts%s%s) VALUES (?, ?, ?, "
+             "0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, '', ?, '', 0%s%s)",
+             pin ? ", EClipboardClinicalPin" : "", badge ? ", BadgeId" : "",
+             pin ? ", ''" : "", badge ? ", ''" : "");
+    return od_exec(c, sql, p, 4, NULL, &j->key);
+}
+
 static int do_post(struct od_conn *c, struct od_ck_job *j)
 {
     struct newuser *u = j->data;
@@ -212,16 +237,7 @@ static int do_post(struct od_conn *c, struct od_ck_job *j)
     p[1] = OD_PS(u->stored);
     p[2] = OD_PI(u->group);
     p[3] = OD_PI(u->reset);
-    if (od_exec(c,
-                "INSERT INTO userod (UserName, Password, UserGroupNum, "
-                "EmployeeNum, ClinicNum, ProvNum, IsHidden, TaskListInBox, "
-                "AnesthProvType, DefaultHidePopups, PasswordIsStrong, "
-                "ClinicIsRestricted, InboxHidePopups, UserNumCEMT, "
-                "FailedAttempts, DomainUser, IsPasswordResetRequired, "
-                "MobileWebPin, MobileWebPinFailedAttempts, "
-                "EClipboardClinicalPin, BadgeId) VALUES (?, ?, ?, 0, 0, 0, "
-                "0, 0, 0, 0, 1, 0, 0, 0, 0, '', ?, '', 0, '', '')",
-                p, 4, NULL, &j->key))
+    if (insert_user(c, j, p))
         return -1;
     p[0] = OD_PI(j->key);
     p[1] = OD_PI(u->group);
