@@ -532,12 +532,8 @@ static int work(struct od_conn *c, void *arg)
                 return OD_WORK_RETRY;
             }
             gfail(j, 500, "The database refused the request.");
-        } else if (rc == 0) {
-            snprintf(j->msg, sizeof j->msg,
-                     "No GroupNote(s) found for PatNum %lld.", j->patnum);
-            j->status = 404;
         } else {
-            j->status = 200;
+            j->status = 200; /* none: 200 [] (spec 3.4) */
         }
         return OD_WORK_DONE;
     }

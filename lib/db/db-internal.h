@@ -172,7 +172,7 @@ struct od_prm {
 #define OD_PS(v) ((struct od_prm){OD_P_STR, 0, 0, (v)})
 #define OD_PNULL ((struct od_prm){OD_P_NULL, 0, 0, NULL})
 #define OD_MAXPRM 16
-#define OD_MAXCOL 8
+#define OD_MAXCOL 16
 #define OD_COLSZ 256
 
 int od_exec(struct od_conn *c, const char *sql, struct od_prm *p, int n,
@@ -192,7 +192,7 @@ long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
  * length, handed to fn (cols[i] NUL-terminated, "" for NULL, valid during
  * the call; fn returns nonzero to be called no more): the row count, or
  * -1. */
-#define OD_MAXEACH 16
+#define OD_MAXEACH 32
 long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
                    int n, int ncols, int (*fn)(void *ctx, char **cols),
                    void *ctx);

@@ -2284,6 +2284,253 @@ static int has_rows(struct seeder *s, const char *sql)
     return yes;
 }
 
+/* ---- issue 16: recalls, Web Sched, users, signals ----------------------------
+ * What the chart module's views, the recall list, Web Sched and users
+ * need beyond the practice above. Written last, and only where nothing is
+ * there yet (each statement says so), so that the rows other seed
+ * functions write keep their keys. Raw statements name only columns that
+ * Open Dental 24.3 and the project's schema both have. */
+
+static void sql_day(char *out, size_t n, long day)
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+}
+
+/* Preferences these routes read, at Open Dental's defaults. */
+static void seed_chart_prefs(struct gen *g)
+{
+    static const char *const prefs[][2] = {
+        { "ApptsAllowOverlap", "1" },
+        { "PasswordsStrongIncludeSpecial", "0" },
+        { "RecallExcludeIfAnyFutureAppt", "0" },
+        { "RecallMaxNumberReminders", "-1" },
+        { "RecallShowIfDaysFirstReminder", "0" },
+        { "RecallShowIfDaysSecondReminder", "0" },
+        { "RecallUseEmailIfHasEmailAddress", "0" },
+        { "BalancesDontSubtractIns", "0" },
+        { "WebSchedNewPatApptDoubleBooking", "0" },
+        { "WebSchedExistingPatDoubleBooking", "0" },
+        { "WebSchedNewPatAllowedBlockouts", "" },
+        { "WebSchedExistingPatAllowedBlockouts", "" },
+    };
+    char sql[512];
+    size_t i;
+    for (i = 0; i < OD_ARRAY_LEN(prefs) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "SELECT '%s', '%s', '' FROM DUAL WHERE NOT EXISTS (SELECT 1 "
+                 "FROM preference WHERE PrefName = '%s')",
+                 prefs[i][0], prefs[i][1], prefs[i][0]);
+        query(&g->s, sql);
+    }
+}
+
+/* RecallTypes.SetToDefault: the seven default types, their triggers, and
+ * the special-type preferences. */
+static void seed_chart_recalltypes(struct gen *g)
+{
+    static const struct { const char *name; long interval;
+                          const char *pattern, *procs; int append; }
+    types[] = {
+        { "Prophy", 393217, "/XXXX/", "D1110", 0 },
+        { "Child Prophy", 0, "XXX", "D1120,D1208", 0 },
+        { "Perio", 262144, "/XXXX/", "D4910", 0 },
+        { "4BW", 16777216, "", "D0274", 1 },
+        { "Pano", 83886080, "", "D0330", 1 },
+        { "FMX", 83886080, "", "D0210", 1 },
+        { "Exam", 393217, "", "D0120", 1 },
+    };
+    static const char *const triggers[][2] = {
+        { "Exam", "D0150" }, { "4BW", "D0274" }, { "Pano", "D0330" },
+        { "FMX", "D0210" }, { "Prophy", "D1110" }, { "Prophy", "D1120" },
+        { "Perio", "D4910" }, { "Perio", "D4341" }, { "Exam", "D0120" },
+        { "Exam", "D0180" },
+    };
+    static const char *const special[][2] = {
+        { "RecallTypeSpecialProphy", "Prophy" },
+        { "RecallTypeSpecialChildProphy", "Child Prophy" },
+        { "RecallTypeSpecialPerio", "Perio" },
+    };
+    char sql[768];
+    size_t i;
+    if (has_rows(&g->s, "SELECT 1 FROM recalltype LIMIT 1"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(types) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO recalltype (Description, DefaultInterval, "
+                 "TimePattern, Procedures, AppendToSpecial) VALUES ('%s', "
+                 "%ld, '%s', '%s', %d)", types[i].name, types[i].interval,
+                 types[i].pattern, types[i].procs, types[i].append);
+        query(&g->s, sql);
+    }
+    for (i = 0; i < OD_ARRAY_LEN(triggers) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO recalltrigger (RecallTypeNum, CodeNum) SELECT "
+                 "t.RecallTypeNum, c.CodeNum FROM recalltype t JOIN "
+                 "procedurecode c ON c.ProcCode = '%s' WHERE t.Description "
+                 "= '%s' ORDER BY c.CodeNum LIMIT 1",
+                 triggers[i][1], triggers[i][0]);
+        query(&g->s, sql);
+    }
+    for (i = 0; i < OD_ARRAY_LEN(special) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "SELECT '%s', RecallTypeNum, '' FROM recalltype WHERE "
+                 "Description = '%s' AND NOT EXISTS (SELECT 1 FROM "
+                 "preference WHERE PrefName = '%s')",
+                 special[i][0], special[i][1], special[i][0]);
+        query(&g->s, sql);
+    }
+    query(&g->s, "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "SELECT 'RecallTypesShowingInList', GROUP_CONCAT("
+                 "RecallTypeNum ORDER BY RecallTypeNum), '' FROM recalltype "
+                 "WHERE Description IN ('Prophy', 'Child Prophy', 'Perio') "
+                 "AND NOT EXISTS (SELECT 1 FROM preference WHERE PrefName = "
+                 "'RecallTypesShowingInList')");
+}
+
+/* Recalls as Open Dental's Recalls.Synch leaves them: a Prophy recall
+ * (Perio for patients whose last cleaning was periodontal maintenance) for
+ * every active patient with a completed trigger procedure, DatePrevious
+ * its latest date, DateDue one interval later; a few with a status, a
+ * note, or disabled. Intervals are whole months and days here. */
+static void seed_chart_recalls(struct gen *g)
+{
+    char sql[2048], today[16];
+    if (has_rows(&g->s, "SELECT 1 FROM recall LIMIT 1"))
+        return;
+    sql_day(today, sizeof today, g->today);
+    query(&g->s,
+          "INSERT INTO recall (PatNum, DateDueCalc, DateDue, DatePrevious, "
+          "RecallInterval, RecallStatus, Note, IsDisabled, RecallTypeNum, "
+          "DisableUntilBalance, DisableUntilDate, DateScheduled, Priority, "
+          "TimePatternOverride) SELECT x.PatNum, x.due, x.due, x.prev, "
+          "x.DefaultInterval, 0, '', 0, x.RecallTypeNum, 0, '0001-01-01', "
+          "'0001-01-01', 0, '' FROM (SELECT p.PatNum, t.RecallTypeNum, "
+          "t.DefaultInterval, MAX(l.ProcDate) AS prev, MAX(l.ProcDate) + "
+          "INTERVAL ((t.DefaultInterval >> 16) & 255) MONTH + INTERVAL "
+          "(t.DefaultInterval & 255) DAY AS due FROM patient p JOIN "
+          "procedurelog l ON l.PatNum = p.PatNum AND l.ProcStatus = 2 JOIN "
+          "recalltrigger rt ON rt.CodeNum = l.CodeNum JOIN recalltype t ON "
+          "t.RecallTypeNum = rt.RecallTypeNum AND t.Description IN "
+          "('Prophy', 'Perio') WHERE p.PatStatus = 0 GROUP BY p.PatNum, "
+          "t.RecallTypeNum) x WHERE NOT EXISTS (SELECT 1 FROM recall r "
+          "WHERE r.PatNum = x.PatNum) ORDER BY x.PatNum, x.RecallTypeNum");
+    /* one prophy-or-perio recall per patient: the later one wins */
+    query(&g->s,
+          "DELETE r FROM recall r JOIN recall o ON o.PatNum = r.PatNum AND "
+          "o.RecallNum <> r.RecallNum AND (o.DatePrevious > r.DatePrevious "
+          "OR (o.DatePrevious = r.DatePrevious AND o.RecallNum > "
+          "r.RecallNum))");
+    /* due dates the office moved earlier (Open Dental keeps a DateDue
+     * that differs from DateDueCalc): some recalls are overdue */
+    query(&g->s, "UPDATE recall SET DateDue = DateDue - INTERVAL 7 MONTH "
+                 "WHERE RecallNum % 3 = 0");
+    snprintf(sql, sizeof sql,
+             "UPDATE recall SET RecallStatus = (SELECT DefNum FROM definition "
+             "WHERE Category = 13 ORDER BY ItemOrder LIMIT 1), Note = "
+             "'Left a message about the cleaning.' WHERE RecallNum %% 4 = 1 "
+             "AND DateDue > '0001-01-01' AND DateDue < '%s'", today);
+    query(&g->s, sql);
+    query(&g->s, "UPDATE recall SET IsDisabled = 1, DateDue = '0001-01-01' "
+                 "WHERE RecallNum % 11 = 3");
+}
+
+/* A user group for the users (when none is there) and their attaches. */
+static void seed_chart_users(struct gen *g)
+{
+    query(&g->s, "INSERT INTO usergroup (Description, UserGroupNumCEMT) "
+                 "SELECT 'Full Access', 0 FROM DUAL WHERE NOT EXISTS (SELECT "
+                 "1 FROM usergroup)");
+    query(&g->s, "INSERT INTO usergroup (Description, UserGroupNumCEMT) "
+                 "SELECT 'Front Office', 0 FROM DUAL WHERE (SELECT COUNT(*) "
+                 "FROM usergroup) = 1");
+    query(&g->s, "INSERT INTO usergroupattach (UserNum, UserGroupNum) "
+                 "SELECT u.UserNum, u.UserGroupNum FROM userod u JOIN "
+                 "usergroup ug ON ug.UserGroupNum = u.UserGroupNum WHERE NOT "
+                 "EXISTS (SELECT 1 FROM usergroupattach a WHERE a.UserNum = "
+                 "u.UserNum) ORDER BY u.UserNum");
+}
+
+/* Web Sched: an appointment type for each Web Sched definition (New
+ * Patient Exam, Cleaning, Emergency Exam), linked to it and to the
+ * operatories that take it (deflink); the first appointment booked
+ * through Web Sched logged in eservicelog. */
+static void seed_chart_websched(struct gen *g)
+{
+    static const struct { const char *def; int cat; const char *pattern,
+                          *codes; int hyg; }
+    types[] = {
+        { "New Patient Exam", 42, "/XXXX/", "D0150,D0210", 0 },
+        { "Cleaning", 51, "/XXXXX/", "D0120,D1110", 1 },
+        { "Emergency Exam", 51, "XXXX", "D0140", 0 },
+    };
+    char sql[1024];
+    size_t i;
+    for (i = 0; i < OD_ARRAY_LEN(types) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO appointmenttype (AppointmentTypeName, "
+                 "AppointmentTypeColor, ItemOrder, IsHidden, Pattern, CodeStr, "
+                 "CodeStrRequired, RequiredProcCodesNeeded, BlockoutTypes) "
+                 "SELECT 'Web Sched %s', 0, (SELECT COUNT(*) FROM "
+                 "appointmenttype), 0, '%s', '%s', '', 0, '' FROM DUAL",
+                 types[i].def, types[i].pattern, types[i].codes);
+        query(&g->s, sql);
+        /* DefLinkType AppointmentType (2): def -> the type */
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO deflink (DefNum, FKey, LinkType) SELECT "
+                 "d.DefNum, LAST_INSERT_ID(), 2 FROM definition d WHERE "
+                 "d.Category = %d AND d.ItemName = '%s'",
+                 types[i].cat, types[i].def);
+        query(&g->s, sql);
+        /* DefLinkType Operatory (3): def -> hygiene or dentist ops */
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO deflink (DefNum, FKey, LinkType) SELECT "
+                 "d.DefNum, o.OperatoryNum, 3 FROM definition d JOIN "
+                 "operatory o ON o.IsHygiene = %d AND o.IsHidden = 0 WHERE "
+                 "d.Category = %d AND d.ItemName = '%s' ORDER BY "
+                 "o.OperatoryNum", types[i].hyg, types[i].cat, types[i].def);
+        query(&g->s, sql);
+    }
+    /* eServiceAction WSAppointmentScheduledFromServer (13), eServiceType
+     * WSExistingPat (3), FKeyType ApptNum (1) */
+    query(&g->s,
+          "INSERT INTO eservicelog (KeyType, EServiceType, EServiceAction, "
+          "LogDateTime, PatNum, ClinicNum, LogGuid, FKey, DateTimeUploaded, "
+          "Note) SELECT 1, 3, 13, a.SecDateTEntry, a.PatNum, a.ClinicNum, '', "
+          "a.AptNum, '0001-01-01 00:00:00', '' FROM appointment a WHERE "
+          "a.AptStatus = 1 AND a.AptDateTime > NOW() ORDER BY a.AptDateTime, "
+          "a.AptNum LIMIT 2");
+}
+
+/* A few signals of the kinds workstations write. */
+static void seed_chart_signals(struct gen *g)
+{
+    char sql[768], day[16];
+    sql_day(day, sizeof day, g->today - 1);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO signalod (DateViewing, SigDateTime, FKey, FKeyType, "
+             "IType, RemoteRole, MsgValue) VALUES "
+             "('0001-01-01', '%s 08:01:00', 0, 'Undefined', 14, 0, ''), "
+             "('%s', '%s 08:15:00', 0, 'Undefined', 85, 0, ''), "
+             "('0001-01-01', '%s 09:30:00', 1, 'PatNum', 68, 0, ''), "
+             "('0001-01-01', '%s 11:45:00', 0, 'Undefined', 5, 0, '')",
+             day, day, day, day, day);
+    query(&g->s, sql);
+}
+
+static void seed_chart(struct gen *g)
+{
+    if (!g->s.rc) seed_chart_prefs(g);
+    if (!g->s.rc) seed_chart_recalltypes(g);
+    if (!g->s.rc) seed_chart_recalls(g);
+    if (!g->s.rc) seed_chart_users(g);
+    if (!g->s.rc) seed_chart_websched(g);
+    if (!g->s.rc) seed_chart_signals(g);
+}
+
 static long today_local(void)
 {
     time_t now = time(NULL);
@@ -2360,6 +2607,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_appointments(g);
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
+    if (!g->s.rc) seed_chart(g);
     if (!g->s.rc) seed_ledger_history(g);
     if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 

@@ -128,6 +128,12 @@ struct od_lookup {
     const char *target;
     const char *sql;
     unsigned flags;
+    /* When sql finds no row: this INSERT (one ? = the input) makes one and
+     * its new key is the value ("handles insertion of AllergyDef
+     * automatically"); the input is checked against create_col
+     * ("table.column") as any text written. NULL: no row is a 400. */
+    const char *create;
+    const char *create_col;
 };
 
 /* A rule checked inside a write's transaction, after lookups and defaults,
@@ -150,6 +156,9 @@ struct od_check {
 #define OD_OP_POST 0x04
 #define OD_OP_PUT 0x08
 #define OD_OP_DELETE 0x10
+
+/* od_resource.list_single */
+#define OD_SINGLE_OR_EMPTY 2
 
 /* where serverDateTime goes */
 #define OD_ST_NONE 0
@@ -185,7 +194,11 @@ struct od_resource {
     const char *delete_sql;    /* DELETE runs this instead (one ? = key),
                                   e.g. a soft delete */
     int list_single;           /* GET list answers its first row as one
-                                  object; none: 404 missing */
+                                  object; none: 404 missing, or with
+                                  OD_SINGLE_OR_EMPTY 200 [] (spec 3.4) */
+    const char *list_patient;  /* a filter naming a patient: a GET list
+                                  with no rows for a PatNum no patient has
+                                  is 404 "Patient not found." */
     const char *upsert_keys;   /* comma list of fields: PUT /name (no key)
                                   updates the row they match, else inserts
                                   it (POST rules); 200 + the row */

@@ -61,6 +61,8 @@ struct wval {
     const struct od_lookup *lk; /* v.s is to be resolved by lk->sql */
     int implicit; /* a POST default or NOW(): not written when an upsert
                      updates */
+    char *create; /* a lookup's text whose row is still to be made
+                     (od_lookup.create): v is -1 until then */
 };
 
 struct rjob {
@@ -81,6 +83,7 @@ struct rjob {
     char developer[128];
     char date_fmt[64], datetime_fmt[64];
     json_t *body; /* a POST's body, kept for r->post_fn */
+    long long list_pat; /* r->list_patient's value (0: not given) */
 };
 
 static void job_free(struct rjob *j)
@@ -89,8 +92,10 @@ static void job_free(struct rjob *j)
     json_decref(j->body);
     for (i = 0; i < j->nparams; i++)
         free(j->params[i].s);
-    for (i = 0; i < j->nvals; i++)
+    for (i = 0; i < j->nvals; i++) {
         free(j->vals[i].v.s);
+        free(j->vals[i].create);
+    }
     od_buf_free(&j->sql);
     od_buf_free(&j->out);
     free(j);
@@ -774,6 +779,9 @@ static int work_one(struct od_conn *c, void *arg)
     return OD_WORK_DONE;
 }
 
+static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
+                      int n, long long *out);
+
 static int work_list(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
@@ -783,7 +791,28 @@ static int work_list(struct od_conn *c, void *arg)
                    1);
     if (n < 0 && c->lost)
         return OD_WORK_RETRY;
-    if (n == 0 && j->r->list_single)
+    if (n == 0 && j->list_pat > 0) {
+        struct pval p;
+        long long one = 0;
+        int rc;
+        memset(&p, 0, sizeof p);
+        pval_int(&p, j->list_pat);
+        rc = lookup_key(c, "SELECT PatNum FROM patient WHERE PatNum = ?", &p,
+                        1, &one);
+        if (rc < 0) {
+            fail(j, c->lost ? 503 : 500, "%s", c->lost
+                     ? "The database is not available."
+                     : "The database could not run the query.");
+            return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
+        }
+        if (rc == 0) {
+            fail(j, 404, "Patient not found.");
+            return OD_WORK_DONE;
+        }
+    }
+    if (n == 0 && j->r->list_single == OD_SINGLE_OR_EMPTY)
+        od_buf_adds(&j->out, "[]"); /* spec 3.4: no rows is 200 [] */
+    else if (n == 0 && j->r->list_single)
         fail(j, 404, "%s", j->r->missing);
     return OD_WORK_DONE;
 }
@@ -1053,7 +1082,7 @@ static int check_fks(struct od_conn *c, struct rjob *j)
         MYSQL_BIND pb;
         struct pval p = w->v;
         int found;
-        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0 ||
+        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0 || w->create ||
             !j->v->fk[w->f - j->r->fields])
             continue; /* none, or its table/column is not in this version */
         if (!(st = od_conn_stmt(c, w->f->fk)))
@@ -1157,6 +1186,57 @@ static int named_params(struct rjob *j, const char *list, struct pval *p,
     return n;
 }
 
+/* A lookup that makes its row when none matches (od_lookup.create): the
+ * found key into w, or -1 and the text kept for create_pending, which
+ * runs after every refusal could have happened (on MyISAM a refused
+ * request must not leave a new row behind). */
+static int lookup_or_create(struct od_conn *c, struct wval *w)
+{
+    struct pval p = w->v;
+    long long key = 0;
+    int rc = lookup_key(c, w->lk->sql, &p, 1, &key);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        w->create = w->v.s; /* now owned here */
+        w->v.s = NULL;
+        pval_int(&w->v, -1);
+        return 0;
+    }
+    free(w->v.s);
+    w->v.s = NULL;
+    pval_int(&w->v, key);
+    return 0;
+}
+
+/* The rows lookup_or_create left to make: inserted, their keys written. */
+static int create_pending(struct od_conn *c, struct rjob *j)
+{
+    int i;
+    for (i = 0; i < j->nvals; i++) {
+        struct wval *w = &j->vals[i];
+        struct pval p;
+        MYSQL_BIND pb[2];
+        MYSQL_STMT *st;
+        if (!w->create)
+            continue;
+        memset(&p, 0, sizeof p);
+        p.kind = P_STR;
+        p.s = w->create;
+        p.slen = (unsigned long)strlen(w->create);
+        if (!(st = od_conn_stmt(c, w->lk->create)))
+            return -1;
+        if (bind_params(st, &p, 1, pb) || mysql_stmt_execute(st)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        pval_int(&w->v, (long long)mysql_stmt_insert_id(st));
+        free(w->create);
+        w->create = NULL;
+    }
+    return 0;
+}
+
 /* od_lookup inputs -> the target's value. */
 static int resolve_lookups(struct od_conn *c, struct rjob *j)
 {
@@ -1164,12 +1244,15 @@ static int resolve_lookups(struct od_conn *c, struct rjob *j)
     for (i = 0; i < j->nvals; i++) {
         struct wval *w = &j->vals[i];
         struct pval p;
-        if (!w->lk)
+        if (!w->lk || w->create) /* none, or pending from a first try */
             continue;
         p = w->v;
-        if (resolve_to_key(c, j, w, w->lk->sql, &p, 1, w->lk->input))
+        if (w->lk->create ? lookup_or_create(c, w)
+                          : resolve_to_key(c, j, w, w->lk->sql, &p, 1,
+                                           w->lk->input))
             return -1;
-        w->lk = NULL;
+        if (!w->create)
+            w->lk = NULL;
     }
     return 0;
 }
@@ -1410,7 +1493,7 @@ static int work_write(struct od_conn *c, void *arg)
 
     if (j->op == OP_POST && apply_sqldefaults(c, j))
         goto rollback;
-    if (run_checks(c, j))
+    if (run_checks(c, j) || create_pending(c, j))
         goto rollback;
     if (j->op == OP_POST) {
         od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
@@ -1779,6 +1862,9 @@ static void h_get_list(odapi_request *req, void *arg)
         }
         if (filter_value(j, f, v, msg, sizeof msg))
             goto bad;
+        if (r->list_patient && strcmp(f->param, r->list_patient) == 0 &&
+            j->params[j->nparams - 1].kind == P_INT)
+            j->list_pat = j->params[j->nparams - 1].i;
         od_buf_printf(&j->sql, " AND (%s)", f->cond);
     }
     if ((v = od_query_get(&req->query, "Offset")) && *v &&
@@ -1865,6 +1951,21 @@ static int text_fits(const struct od_field *f, const struct od_column *col,
         return -1;
     }
     return 0;
+}
+
+/* The text a lookup with a create would write, checked against its
+ * column like any other text: 0, or -1 with the 400's sentence. */
+static int create_text_check(odapi_request *req, const struct od_lookup *lk,
+                             const char *s, char *msg, size_t msgsize)
+{
+    char table[64];
+    const char *dot = strchr(lk->create_col, '.');
+    if (!dot || (size_t)(dot - lk->create_col) >= sizeof table)
+        return 0;
+    memcpy(table, lk->create_col, (size_t)(dot - lk->create_col));
+    table[dot - lk->create_col] = '\0';
+    return od_text_check(od_db_catalog(req->srv->db), table, dot + 1,
+                         lk->input, s, msg, msgsize);
 }
 
 /* Read one body value into w; 0, or -1 with a message. col is the
@@ -2101,6 +2202,10 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
             snprintf(msg, msgsize, "%s is invalid.", lk->input);
             return -1;
         }
+        if (lk->create && j->req &&
+            create_text_check(j->req, lk, json_string_value(v), msg,
+                              msgsize))
+            return -1;
         memset(&w->v, 0, sizeof w->v);
         pval_str(&w->v, json_string_value(v));
         w->defname = 0;

@@ -54,6 +54,7 @@ int od_router_add(struct od_router *r, const char *method, const char *pattern,
     }
     if (*p || rt.nsegs == 0)
         goto invalid;
+    rt.keys = r->builtin;
     rt.perm = perm;
     rt.fn = fn;
     rt.arg = arg;
@@ -103,6 +104,17 @@ int od_router_allow_large_body(struct od_router *r, const char *method,
     }
     od_router_free(&one);
     return found ? ODAPI_OK : ODAPI_E_INVALID;
+}
+
+/* Only digits (a key's shape; its range is checked where it is read). */
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
 }
 
 void od_router_free(struct od_router *r)
@@ -176,6 +188,8 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         if (rt->nsegs != *nsegs || strcmp(rt->method, method) != 0)
             continue;
         for (j = 1; j < rt->nsegs; j++) {
+            if (rt->is_param[j] && rt->keys && !all_digits(segs[j]))
+                break; /* an action name, not a key */
             if (rt->is_param[j])
                 continue;
             if (strcmp(rt->segs[j], segs[j]) != 0)

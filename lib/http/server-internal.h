@@ -35,6 +35,8 @@ struct od_route {
     unsigned char is_param[OD_MAX_SEGS];
     unsigned char large_body;      /* bodies up to ODAPI_LIMIT_MAX_BODY, not
                                       ODAPI_LIMIT_MAX_JSON_BODY (uploads) */
+    int keys;                      /* built-in: a {param} is a key, so only
+                                      a number matches it */
     odapi_permission perm;
     odapi_handler_fn fn;
     void *arg;
@@ -43,6 +45,8 @@ struct od_route {
 struct od_router {
     struct od_route *routes;
     int n, cap;
+    int builtin;    /* set while the built-in routes are added: their
+                       {params} are keys (od_route.keys) */
 };
 
 enum od_match {

@@ -868,7 +868,13 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
             return ODAPI_E_CONFIG;
         }
     } else {
+        /* In Open Dental's routes a non-numeric segment where a key could
+         * stand is an action name ("appointments GET slots is not a valid
+         * method."), never a bad key; an application's {Name} matches
+         * any. */
+        srv->router.builtin = 1;
         od_register_builtin_routes(srv);
+        srv->router.builtin = 0;
     }
     srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
     if (!srv->cred) {

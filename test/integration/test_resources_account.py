@@ -212,7 +212,7 @@ def test_partial_errors_change_nothing(api):
         "procNumsAndAmounts": [{"ProcNum": proc["ProcNum"], "Amount": 1}]}) \
         == (404, "Payment not found.")
     assert err(api, "PUT", "payments/abc/Partial", {}) == (
-        400, "PayNum is invalid.")
+        400, "payments PUT Partial is not a valid method.")
     assert err(api, "DELETE", "payments/%d/Partial" % pay["PayNum"]) == (
         400, "payments DELETE Partial is not a valid method.")
     assert splits(api, pay["PayNum"]) == before

@@ -197,7 +197,7 @@ def test_payment_put_missing_is_404(api):
     assert api.request("PUT", "payments/99999999", {"CheckNum": "1"})[:2] == (
         404, "Payment not found.")
     assert api.request("PUT", "payments/abc", {"CheckNum": "1"})[:2] == (
-        400, "PayNum is invalid.")
+        400, "payments PUT abc is not a valid method.")
 
 
 @pytest.mark.parametrize("extra,msg", [
