@@ -6,9 +6,11 @@
 #include "http/server-internal.h"
 
 void od_register_inshist_actions(odapi_server *srv);
+void od_register_insadjust_actions(odapi_server *srv);
 
 void od_register_ins_actions(odapi_server *srv);
 void od_register_ins_actions(odapi_server *srv)
 {
     od_register_inshist_actions(srv);
+    od_register_insadjust_actions(srv);
 }
