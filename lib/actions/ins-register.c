@@ -7,10 +7,12 @@
 
 void od_register_inshist_actions(odapi_server *srv);
 void od_register_insadjust_actions(odapi_server *srv);
+void od_register_claimnew_actions(odapi_server *srv);
 
 void od_register_ins_actions(odapi_server *srv);
 void od_register_ins_actions(odapi_server *srv)
 {
     od_register_inshist_actions(srv);
     od_register_insadjust_actions(srv);
+    od_register_claimnew_actions(srv);
 }

@@ -27,8 +27,9 @@ def code_prefix():
 def new_code(api, proccode, fee=None, **extra):
     """A procedure code (TreatArea Mouth: no tooth or surface needed);
     with fee, its fee in the standard schedule (FeeSched 1)."""
+    cat = get(api, "procedurecodes?Limit=1")[0]["ProcCat"]
     body = {"ProcCode": proccode, "Descript": "test " + proccode,
-            "AbbrDesc": proccode[-6:], "TreatArea": "Mouth"}
+            "AbbrDesc": proccode[-6:], "TreatArea": "Mouth", "ProcCat": cat}
     body.update(extra)
     code = post(api, "procedurecodes", body)["CodeNum"]
     if fee is not None:
