@@ -8,6 +8,7 @@
 void od_register_inshist_actions(odapi_server *srv);
 void od_register_insadjust_actions(odapi_server *srv);
 void od_register_claimnew_actions(odapi_server *srv);
+void od_register_claimsplit_actions(odapi_server *srv);
 
 void od_register_ins_actions(odapi_server *srv);
 void od_register_ins_actions(odapi_server *srv)
@@ -15,4 +16,5 @@ void od_register_ins_actions(odapi_server *srv)
     od_register_inshist_actions(srv);
     od_register_insadjust_actions(srv);
     od_register_claimnew_actions(srv);
+    od_register_claimsplit_actions(srv);
 }

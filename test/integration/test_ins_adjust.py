@@ -125,3 +125,29 @@ def test_post_adds_an_adjustment(api):
                     "claimprocs")
     assert cp2["ProcDate"] == w.today(api) and cp2["InsPayAmt"] == 0.0
     assert w.seclogs(api, "InsPlanEdit", pat) == ["Created", "Created"]
+
+
+def test_put_counts_claims_already_paid(api):
+    """The API page's example: $200 already paid on claims and insUsed 300
+    make a $100 adjustment; insUsed equal to what was paid removes it. A
+    claim not yet received counts its estimate."""
+    pat, plan, sub, pp = make(api)
+    w.percent(api, plan, 100)
+    code = w.new_code(api, w.code_prefix())
+    p1 = w.proc(api, pat, code, 200, "2024-04-01")
+    p2 = w.proc(api, pat, code, 40, "2024-04-02")
+    body = {"PatNum": pat, "ClaimType": "P", "InsSubNum": sub,
+            "PatRelat": "Self"}
+    c1 = w.post_to(api, "claims", dict(body, procNums=[p1]), "claims")
+    [cp] = [c for c in w.claimprocs(api, ProcNum=p1)
+            if c["ClaimNum"] == c1["ClaimNum"]]
+    put(api, "claimprocs/%d" % cp["ClaimProcNum"],
+        {"Status": "Received", "InsPayAmt": 200})
+    adjust(api, {"PatPlanNum": pp, "insUsed": 300, "date": "2024-06-01"})
+    assert adjustments(api, pat) == [(100.0, 0.0, "2024-06-01")]
+    adjust(api, {"PatPlanNum": pp, "insUsed": 200, "date": "2024-06-01"})
+    assert adjustments(api, pat) == []
+    # a claim sent but not received: its estimate (40) counts
+    w.post_to(api, "claims", dict(body, procNums=[p2]), "claims")
+    adjust(api, {"PatPlanNum": pp, "insUsed": 250, "date": "2024-06-01"})
+    assert adjustments(api, pat) == [(10.0, 0.0, "2024-06-01")]

@@ -277,3 +277,120 @@ def test_errors(api):
              "'Do not bill to ins'.")
     # nothing was written by the refusals
     assert x.cps(p) == [] and get(api, "claims?PatNum=%d" % x.pat) == []
+
+
+# ---- PUT /claims/{ClaimNum}/Split ------------------------------------------
+
+def three_line_claim(api):
+    x = World(api)
+    w.percent(api, x.plan, 100)
+    a, b, c = x.proc("A", 100), x.proc("B", 50), x.proc("C", 30)
+    return x, (a, b, c), x.claim([a, b, c])
+
+
+def split(api, claim, procs, status=200):
+    st, obj, _ = api.request("PUT", "claims/%d/Split" % claim,
+                             {"ProcNums": procs})
+    assert st == status, obj
+    return obj
+
+
+def test_split(api):
+    x, (a, b, c), cl = three_line_claim(api)
+    assert (cl["ClaimFee"], cl["InsPayEst"]) == (180.0, 180.0)
+    defs = get(api, "definitions?Category=31")
+    if defs:
+        w.post_to(api, "claimtrackings", {
+            "ClaimNum": cl["ClaimNum"], "TrackingDefNum": defs[0]["DefNum"],
+            "Note": "called"}, "claimtrackings")
+    res = split(api, cl["ClaimNum"], [c, "%d" % b, c])
+    new = res["ClaimNum"]
+    assert list(res) == ["ClaimNum", "ProcNums"] and res["ProcNums"] == [c, b]
+    orig, copy = get(api, "claims/%d" % cl["ClaimNum"]), get(
+        api, "claims/%d" % new)
+    assert (orig["ClaimFee"], orig["InsPayEst"]) == (100.0, 100.0)
+    assert (copy["ClaimFee"], copy["InsPayEst"], copy["InsPayAmt"]) == (
+        80.0, 80.0, 0.0)
+    same = ["PatNum", "DateService", "DateSent", "ClaimStatus", "PlanNum",
+            "ProvTreat", "ClaimType", "ProvBill", "PatRelat", "InsSubNum",
+            "PlaceService", "ClaimNote"]
+    assert [copy[k] for k in same] == [orig[k] for k in same]
+    assert [line(x.cps(p), new)["ProcNum"] for p in (b, c)] == [b, c]
+    assert line(x.cps(a), cl["ClaimNum"])["ClaimNum"] == cl["ClaimNum"]
+    if defs:
+        notes = get(api, "claimtrackings?ClaimNum=%d" % new)
+        assert len(notes) == 1 and notes[0]["Note"].startswith(
+            "Split claim original entry timestamp: ")
+        assert notes[0]["Note"].endswith(" called")
+    assert w.seclogs(api, "ClaimEdit", x.pat) == [
+        "Created", "Updated", "Created"]
+
+
+def test_split_errors(api):
+    x, (a, b, c), cl = three_line_claim(api)
+    num = cl["ClaimNum"]
+    st, obj, _ = api.request("PUT", "claims/0/Split", {"ProcNums": [a]})
+    assert (st, obj) == (400, "ClaimNum is invalid.")
+    assert err(api, "PUT", "claims/999999/Split", {"ProcNums": [a]}) == (
+        404, "Claim not found")
+    assert err(api, "PUT", "claims/%d/Split" % num, {}) == (
+        400, "ProcNums is required.")
+    assert err(api, "PUT", "claims/%d/Split" % num, {"ProcNums": "1"}) == (
+        400, "ProcNums is invalid.")
+    other = x.proc("D", 5)
+    assert err(api, "PUT", "claims/%d/Split" % num,
+               {"ProcNums": [a, other]}) == (
+        400, "All ProcNums must be procedures attached to the claim.")
+    assert err(api, "PUT", "claims/%d/Split" % num,
+               {"ProcNums": [a, b, c]}) == (
+        400, "At least one procedure needs to remain on this claim in order "
+             "to split it.")
+    cp = line(x.cps(b), num)["ClaimProcNum"]
+    put(api, "claimprocs/%d" % cp, {"InsPayAmt": 10})
+    assert err(api, "PUT", "claims/%d/Split" % num, {"ProcNums": [b]}) == (
+        400, "All selected procedures must have zero insurance payment "
+             "amounts.")
+    assert get(api, "claims/%d" % num)["ClaimFee"] == 180.0
+    assert len(get(api, "claims?PatNum=%d" % x.pat)) == 1
+
+
+# ---- POST /claimprocs/Supplemental --------------------------------------------
+
+def test_supplemental(api):
+    x, (a, b, c), cl = three_line_claim(api)
+    num = cl["ClaimNum"]
+    cp = line(x.cps(a), num)
+    url = "claimprocs/Supplemental"
+    assert err(api, "POST", url, {}) == (400, "ClaimProcNum is required.")
+    assert err(api, "POST", url, {"ClaimProcNum": 999999}) == (
+        404, "ClaimProc not found.")
+    assert err(api, "POST", url, {"ClaimProcNum": cp["ClaimProcNum"],
+                                  "InsPayAmt": "lots"}) == (
+        400, "InsPayAmt is invalid.")
+    assert err(api, "POST", url, {"ClaimProcNum": cp["ClaimProcNum"]}) == (
+        400, "Supplemental payments can only be made on ClaimProcs with a "
+             "Status of Received.")
+    put(api, "claimprocs/%d" % cp["ClaimProcNum"],
+        {"Status": "Received", "InsPayAmt": 80})
+    s = w.post_to(api, url, {"ClaimProcNum": cp["ClaimProcNum"],
+                             "InsPayAmt": "12.50"}, "claimprocs")
+    today = w.today(api)
+    assert s["ClaimProcNum"] != cp["ClaimProcNum"]
+    assert (s["Status"], s["InsPayAmt"], s["FeeBilled"], s["InsPayEst"],
+            s["DedApplied"], s["WriteOff"], s["ProcNum"], s["ClaimNum"],
+            s["PlanNum"], s["InsSubNum"], s["CodeSent"], s["DateCP"],
+            s["DateEntry"], s["ClaimPaymentNum"], s["Remarks"]) == (
+        "Supplemental", 12.5, 0.0, 0.0, 0.0, 0.0, a, num, x.plan, x.sub,
+        cp["CodeSent"], today, today, 0, "")
+    # the claim's totals are its claimprocs' sums again
+    claim = get(api, "claims/%d" % num)
+    assert (claim["InsPayAmt"], claim["ClaimFee"], claim["InsPayEst"]) == (
+        92.5, 180.0, 180.0)
+    # a supplemental payment of nothing (InsPayAmt left out) is allowed
+    z = w.post_to(api, url, {"ClaimProcNum": cp["ClaimProcNum"]},
+                  "claimprocs")
+    assert z["InsPayAmt"] == 0.0
+    assert err(api, "POST", url, {"ClaimProcNum": s["ClaimProcNum"]}) == (
+        400, "Supplemental payments can only be made on ClaimProcs with a "
+             "Status of Received.")
+    assert w.seclogs(api, "InsPayCreate", x.pat) == ["Created", "Created"]

@@ -3,7 +3,7 @@ Open Dental's Insurance History window (FormInsHistSetup.cs) and
 Procedures.InsertInsHistProcedureForApi, on every backend."""
 import pytest
 
-from conftest import db, err, get, server_only
+from conftest import db, err, get, post, put, server_only
 import insworld as w
 
 PREFS = ["InsHistBWCodes", "InsHistPanoCodes", "InsHistExamCodes",
@@ -166,3 +166,53 @@ def test_not_set_preference(api):
     finally:
         db(api, "UPDATE preference SET ValueString = 'D0210' WHERE PrefName "
                 "= 'InsHistPanoCodes'")
+
+
+def test_received_claims_and_fixed_code_groups_count(api):
+    """A completed procedure counts once insurance received it (a Received
+    claimproc of the InsSub), and the codes of the category's fixed code
+    group count as well as the preference's."""
+    pat, plan, sub = insured(api)
+    w.percent(api, plan, 100)
+    exam = get(api, "procedurecodes?ProcCode=D0120")
+    exam = [c for c in exam if c["ProcCode"] == "D0120"][0]["CodeNum"]
+    p = w.proc(api, pat, exam, 40, "2024-08-08")
+    claim = w.post_to(api, "claims", {"PatNum": pat, "procNums": [p],
+                                      "ClaimType": "P", "InsSubNum": sub,
+                                      "PatRelat": "Self"}, "claims")
+    hist, _ = history(api, pat, sub)
+    assert hist["InsHistExamCodes"] == ("No History", 0)  # not received yet
+    [cp] = [c for c in w.claimprocs(api, ProcNum=p)
+            if c["ClaimNum"] == claim["ClaimNum"]]
+    put(api, "claimprocs/%d" % cp["ClaimProcNum"], {"Status": "Received"})
+    hist, _ = history(api, pat, sub)
+    assert hist["InsHistExamCodes"] == ("2024-08-08", p)
+    # a code of the BW code group (CodeGroupFixed BW)
+    code = w.new_code(api, w.code_prefix())
+    proccode = get(api, "procedurecodes/%d" % code)["ProcCode"]
+    groups = [g for g in get(api, "codegroups") if g["CodeGroupFixed"] == "BW"]
+    if groups:
+        g = groups[0]
+        put(api, "codegroups/%d" % g["CodeGroupNum"],
+            {"ProcCodes": g["ProcCodes"] + "," + proccode})
+    else:
+        g = post(api, "codegroups", {"GroupName": "BW " + proccode,
+                                     "ProcCodes": proccode,
+                                     "CodeGroupFixed": "BW"})
+    try:
+        q = w.proc(api, pat, code, 30, "2024-09-09")
+        c2 = w.post_to(api, "claims", {"PatNum": pat, "procNums": [q],
+                                       "ClaimType": "P", "InsSubNum": sub,
+                                       "PatRelat": "Self"}, "claims")
+        [cp2] = [c for c in w.claimprocs(api, ProcNum=q)
+                 if c["ClaimNum"] == c2["ClaimNum"]]
+        put(api, "claimprocs/%d" % cp2["ClaimProcNum"], {"Status": "Received"})
+        hist, _ = history(api, pat, sub)
+        assert hist["InsHistBWCodes"] == ("2024-09-09", q)
+    finally:
+        if groups:
+            put(api, "codegroups/%d" % g["CodeGroupNum"],
+                {"ProcCodes": g["ProcCodes"]})
+        else:
+            put(api, "codegroups/%d" % g["CodeGroupNum"],
+                {"ProcCodes": "", "IsHidden": "true"})
