@@ -10,6 +10,7 @@ void od_register_insadjust_actions(odapi_server *srv);
 void od_register_claimnew_actions(odapi_server *srv);
 void od_register_claimsplit_actions(odapi_server *srv);
 void od_register_etrans_actions(odapi_server *srv);
+void od_register_tpsaved_actions(odapi_server *srv);
 
 void od_register_ins_actions(odapi_server *srv);
 void od_register_ins_actions(odapi_server *srv)
@@ -19,4 +20,5 @@ void od_register_ins_actions(odapi_server *srv)
     od_register_claimnew_actions(srv);
     od_register_claimsplit_actions(srv);
     od_register_etrans_actions(srv);
+    od_register_tpsaved_actions(srv);
 }

@@ -528,6 +528,19 @@ static double copay_of(const struct ie_ctx *ctx, const struct ie_plan *plan,
     return ctx->copay_blank_zero ? -1 : fee_of(ctx, p, plan->feesched);
 }
 
+/* InsPlans.GetAllowedForProc: the carrier's allowed fee for the procedure
+ * (times its quantity, never above its fee); -1 when there is none. */
+double ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
+                           const struct ie_proc *p);
+double ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
+                           const struct ie_proc *p)
+{
+    double a = carrier_allowed(ctx, pl, p);
+    if (a == -1)
+        return -1;
+    return a > p->fee ? p->fee * p->qty : a * p->qty;
+}
+
 /* ---- ClaimProcs.ComputeBaseEst ------------------------------------------- */
 
 static void zero_out(struct ie_cp *cp)
