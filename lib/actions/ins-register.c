@@ -11,6 +11,7 @@ void od_register_claimnew_actions(odapi_server *srv);
 void od_register_claimsplit_actions(odapi_server *srv);
 void od_register_etrans_actions(odapi_server *srv);
 void od_register_tpsaved_actions(odapi_server *srv);
+void od_register_dynpayplan_actions(odapi_server *srv);
 
 void od_register_ins_actions(odapi_server *srv);
 void od_register_ins_actions(odapi_server *srv)
@@ -21,4 +22,5 @@ void od_register_ins_actions(odapi_server *srv)
     od_register_claimsplit_actions(srv);
     od_register_etrans_actions(srv);
     od_register_tpsaved_actions(srv);
+    od_register_dynpayplan_actions(srv);
 }
