@@ -784,6 +784,13 @@ static int read_put(odapi_request *req, struct pin *in, char *msg,
     json_t *v = json_object_get(in->body, "SheetDefNum");
     if (read_terms(req, in->body, in, msg, msgsize))
         return -1;
+    if (!in->has_pay && !in->has_count && !in->has_apr && !*in->date &&
+        !*in->start && !*in->istart && !in->has_freq && !in->has_locked &&
+        !in->has_note && !in->has_guar && !in->has_category &&
+        (!v || json_is_null(v))) {
+        snprintf(msg, msgsize, "No fields to update were provided.");
+        return -1;
+    }
     if (!v || json_is_null(v))
         return 0;
     if (!od_catalog_column(od_db_catalog(req->srv->db), "payplan",

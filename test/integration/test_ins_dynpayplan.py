@@ -192,3 +192,8 @@ def test_put_refuses_plans_not_dynamic(api):
             "PayPlanNum = %d" % num)
     assert err(api, "PUT", "payplans/%d/Dynamic" % num, {"Note": "x"}) == (
         400, "PayPlan is closed.")
+
+
+def test_put_needs_a_field(api):
+    assert err(api, "PUT", "payplans/1/Dynamic", {}) == (
+        400, "No fields to update were provided.")
