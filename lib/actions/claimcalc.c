@@ -20,7 +20,7 @@ static int is_cap(const struct cwork *w)
     return w->plan->type == 'c';
 }
 
-/* ---- ClaimProcs.CreateEst ---------------------------------------------------- */
+/* ---- ClaimProcs.CreateEst ------------------------------------------------ */
 
 /* Procedures.GetClaimProcEstimate: an estimate of the plan and InsSub
  * not marked "do not bill" (CapComplete for a capitation plan). */
@@ -116,7 +116,7 @@ int cn_estimates(struct od_conn *c, struct ck_job *j, struct cwork *w)
     return 0;
 }
 
-/* ---- the claim row ------------------------------------------------------------ */
+/* ---- the claim row ------------------------------------------------------- */
 
 static int is_secondary_prov(struct od_conn *c, long long prov, int *out)
 {
@@ -320,7 +320,7 @@ int cn_insert_claim(struct od_conn *c, struct ck_job *j, struct cwork *w)
                       "WHERE ClaimNum = ?", p, 3, NULL, NULL);
 }
 
-/* ---- the claimprocs ------------------------------------------------------------ */
+/* ---- the claimprocs ------------------------------------------------------ */
 
 /* CodeSent: the alternate code for a plan that uses it, the medical code
  * for a medical plan, else the code (a "D" code cut to five). */
@@ -391,7 +391,7 @@ int cn_attach(struct od_conn *c, struct ck_job *j, struct cwork *w)
     return 0;
 }
 
-/* ---- Claims.CalculateAndUpdate ------------------------------------------------- */
+/* ---- Claims.CalculateAndUpdate ------------------------------------------- */
 
 /* The history without the claim's own procedures' claimprocs not yet
  * received: on a secondary claim they are the primary's estimates, which

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* EnumPermType ClaimEdit: "New claim created" (ClaimL.CreateClaimFromWrapper) */
+/* EnumPermType ClaimEdit: "New claim created" (ClaimL.CreateClaimFromWrapper)
+ */
 enum { PERM_CLAIM_EDIT = 150 };
 enum { PS_C = 2 };
 /* YN.No (claim.EmployRelated) */
@@ -208,7 +209,7 @@ static void sort_procs(struct cwork *w)
     }
 }
 
-/* ---- the preferences a claim reads ---------------------------------------- */
+/* ---- the preferences a claim reads --------------------------------------- */
 
 static int set_pref(void *arg, char **v)
 {
@@ -244,7 +245,7 @@ int cn_read_prefs(struct od_conn *c, struct cwork *w)
                : 0;
 }
 
-/* ---- which plan the claim is for ------------------------------------------ */
+/* ---- which plan the claim is for ----------------------------------------- */
 
 /* PatPlans.GetOrdinal(Primary/Secondary): the first or second plan, in
  * ordinal order, that is not a medical plan. */
@@ -284,7 +285,7 @@ static int choose_plan(struct ck_job *j, struct cwork *w)
     return 0;
 }
 
-/* ---- POST /claims ---------------------------------------------------------- */
+/* ---- POST /claims -------------------------------------------------------- */
 
 static int exists(struct od_conn *c, const char *sql, long long key)
 {
@@ -352,7 +353,7 @@ static int work_post(struct od_conn *c, struct ck_job *j)
                           w->claim, w->in.pat);
 }
 
-/* ---- input ----------------------------------------------------------------- */
+/* ---- input --------------------------------------------------------------- */
 
 static const char *const relat_names[] = {
     "Self", "Spouse", "Child", "Employee", "HandicapDep", "SignifOther",

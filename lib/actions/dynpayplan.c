@@ -66,7 +66,7 @@ static long long cents(double v)
     return llround(v * 100.0);
 }
 
-/* ---- production ------------------------------------------------------------- */
+/* ---- production ---------------------------------------------------------- */
 
 /* A procedure's amount on the plan (PayPlanProductionEntry): its fee less
  * insurance (estimates and write-off estimates, payments and write-offs)
@@ -169,7 +169,7 @@ static int read_production(struct od_conn *c, struct ck_job *j,
     return 0;
 }
 
-/* ---- terms ------------------------------------------------------------------ */
+/* ---- terms --------------------------------------------------------------- */
 
 struct prefs {
     int future, apr_lock;
@@ -225,7 +225,7 @@ static long long completed(const struct pjob *w, int tpoption)
     return sum;
 }
 
-/* ---- POST /payplans/Dynamic ------------------------------------------------- */
+/* ---- POST /payplans/Dynamic ---------------------------------------------- */
 
 static int insert_plan(struct od_conn *c, struct pjob *w,
                        const struct ds_terms *t, const char *date,
@@ -405,7 +405,7 @@ static int work_post(struct od_conn *c, struct ck_job *j)
                           w->plan, w->in.pat);
 }
 
-/* ---- PUT /payplans/{PayPlanNum}/Dynamic -------------------------------------- */
+/* ---- PUT /payplans/{PayPlanNum}/Dynamic ---------------------------------- */
 
 struct plan_row {
     long long pat, charged;
@@ -569,7 +569,8 @@ static int update_plan(struct od_conn *c, struct pjob *w,
                    p, 13, NULL, NULL);
 }
 
-/* Locking keeps each link's amount of today (SaveDynamicPaymentPlanAndTerms). */
+/* Locking keeps each link's amount of today
+ * (SaveDynamicPaymentPlanAndTerms). */
 static int lock_links(struct od_conn *c, struct pjob *w, long long plan)
 {
     int i;
@@ -621,7 +622,7 @@ static int work_put(struct od_conn *c, struct ck_job *j)
                           j->key, r.pat);
 }
 
-/* ---- input ------------------------------------------------------------------ */
+/* ---- input --------------------------------------------------------------- */
 
 static int name_of(json_t *body, const char *name, const char *const *names,
                    int n, int *out, char *msg, size_t msgsize)

@@ -98,7 +98,7 @@ long long ds_period_payment(double apr, int frequency, int count,
     return (long long)ceil(exact - 1e-9);
 }
 
-/* ---- the production's order ----------------------------------------------- */
+/* ---- the production's order ---------------------------------------------- */
 
 static int before(const struct ds_entry *x, const struct ds_entry *y)
 {
@@ -122,7 +122,7 @@ void ds_sort(struct ds_entry *e, int n)
     }
 }
 
-/* ---- the schedule ----------------------------------------------------------- */
+/* ---- the schedule -------------------------------------------------------- */
 
 /* CalculatePrincipalAmountForPeriod */
 static long long period_principal(long long left, long long payment,

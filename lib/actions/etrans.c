@@ -47,7 +47,7 @@ static void ejob_free(void *p)
     free(e);
 }
 
-/* ---- reading the X12 ------------------------------------------------------ */
+/* ---- reading the X12 ----------------------------------------------------- */
 
 struct x12 {
     char *s;                   /* without CR and LF */
@@ -218,7 +218,7 @@ static int read_era(struct ejob *e, char *msg, size_t msgsize)
     return 0;
 }
 
-/* ---- the rows --------------------------------------------------------------- */
+/* ---- the rows ------------------------------------------------------------ */
 
 /* The payer and patient names must fit their columns (never stored cut). */
 static int check_names(struct od_conn *c, struct ck_job *j, struct ejob *e)
@@ -280,7 +280,7 @@ static int work_post(struct od_conn *c, struct ck_job *j)
     return 0;
 }
 
-/* ---- input ------------------------------------------------------------------ */
+/* ---- input --------------------------------------------------------------- */
 
 static int opt_num(json_t *body, const char *name, long long *out, char *msg,
                    size_t msgsize)

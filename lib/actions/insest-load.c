@@ -52,7 +52,7 @@ struct loader {
     long long plan; /* the history's plan */
 };
 
-/* ---- fees ------------------------------------------------------------------- */
+/* ---- fees ---------------------------------------------------------------- */
 
 /* Fees.GetAmount: the fee of the schedule for the clinic and provider,
  * else the provider's, the clinic's, the schedule's default; a global
@@ -77,7 +77,8 @@ static double db_fee(void *arg, long long code, long long sched,
                      "SELECT f.Amount FROM fee f JOIN feesched fs ON "
                      "fs.FeeSchedNum = f.FeeSched WHERE f.CodeNum = ? AND "
                      "f.FeeSched = ? AND fs.IsHidden = 0 AND ((f.ClinicNum = ? "
-                     "AND f.ProvNum = ?) OR (f.ClinicNum = 0 AND f.ProvNum = ?) "
+                     "AND f.ProvNum = ?) OR (f.ClinicNum = 0 AND f.ProvNum = "
+                     "?) "
                      "OR (f.ClinicNum = ? AND f.ProvNum = 0) OR (f.ClinicNum = "
                      "0 AND f.ProvNum = 0)) AND (fs.IsGlobal = 0 OR "
                      "(f.ClinicNum = 0 AND f.ProvNum = 0)) ORDER BY "
@@ -308,7 +309,8 @@ static int load_patient(struct od_conn *c, struct ie_ctx *x)
     x->age = atoi(r[1]);
     /* Open Dental's defaults when a preference row is missing: off */
     return od_query_each(c, "SELECT PrefName, ValueString FROM preference "
-                            "WHERE PrefName IN ('InsOutOfNetworkBlankLikeZero', "
+                            "WHERE PrefName IN ("
+                            "'InsOutOfNetworkBlankLikeZero', "
                             "'CoPay_FeeSchedule_BlankLikeZero', "
                             "'InsPPOsecWriteoffs', "
                             "'InsPlanExclusionsMarkDoNotBillIns')",
@@ -329,7 +331,7 @@ int ie_load(struct od_conn *c, struct ie_ctx *ctx, long long pat)
     return 0;
 }
 
-/* ---- history -------------------------------------------------------------- */
+/* ---- history ------------------------------------------------------------- */
 
 static int add_hist(void *arg, char **v)
 {

@@ -201,7 +201,7 @@ static int excluded(const struct ie_ctx *ctx, const struct ie_plan *plan,
     return 0;
 }
 
-/* ---- history -------------------------------------------------------------- */
+/* ---- history ------------------------------------------------------------- */
 
 /* The benefit year [*from, *to] holding day (BenefitLogic.ComputeRenewDate
  * and one year on). */
@@ -477,7 +477,8 @@ static double limitation(const struct ie_ctx *ctx, const struct ie_plan *plan,
     for (i = 0; i < ctx->nhist; i++) {
         const struct ie_hist *h = &ctx->hist[i];
         if (h->sub != plan->sub || h->day < from || h->day > to ||
-            h->pat != ctx->pat || (h->proc == cp->proc && h->claim == cp->claim))
+            h->pat != ctx->pat ||
+            (h->proc == cp->proc && h->claim == cp->claim))
             continue;
         if (limit_counts(ctx, plan, patplan, ind, h, 0))
             left -= h->amount;

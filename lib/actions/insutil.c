@@ -125,7 +125,7 @@ int iu_claim_totals(struct od_conn *c, long long claim)
                    (struct od_prm[]){p[0], p[0]}, 2, NULL, NULL);
 }
 
-/* ---- dates ------------------------------------------------------------------ */
+/* ---- dates --------------------------------------------------------------- */
 
 static void civil(long day, int *y, int *m, int *d)
 {
@@ -191,7 +191,7 @@ int iu_today(struct od_conn *c, long *day)
     return *day < 0 ? -1 : 0;
 }
 
-/* ---- input ------------------------------------------------------------------ */
+/* ---- input --------------------------------------------------------------- */
 
 int iu_money(json_t *body, const char *name, double *out, char *msg,
              size_t msgsize)

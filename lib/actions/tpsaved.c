@@ -54,7 +54,7 @@ static void tjob_free(void *p)
     free(t);
 }
 
-/* ---- the plan's procedures ------------------------------------------------- */
+/* ---- the plan's procedures ----------------------------------------------- */
 
 static int add_tproc(void *arg, char **v)
 {
@@ -121,7 +121,7 @@ static int read_procs(struct od_conn *c, struct ck_job *j, struct tjob *t)
     return 0;
 }
 
-/* ---- estimates ---------------------------------------------------------------- */
+/* ---- estimates ----------------------------------------------------------- */
 
 /* ComputeEstimates adds the estimate of each current plan a procedure
  * lacks (in memory here: the saved plan records amounts, the procedure's
@@ -187,7 +187,7 @@ static int estimate(struct od_conn *c, struct ck_job *j, struct tjob *t)
     return t->cw.ctx.oom ? ck_fail(j, 500, "Out of memory.") : 0;
 }
 
-/* ---- a row of the Treatment Plan module -------------------------------------- */
+/* ---- a row of the Treatment Plan module ---------------------------------- */
 
 struct row {
     double fee, pri, sec, discount, pat, allowed, ucr;
@@ -378,7 +378,7 @@ static int insert_proctp(struct od_conn *c, struct tjob *t,
                    q, 8, NULL, NULL);
 }
 
-/* ---- POST /treatplans/Saved ------------------------------------------------- */
+/* ---- POST /treatplans/Saved ---------------------------------------------- */
 
 static int read_plan(struct od_conn *c, struct ck_job *j, struct tjob *t)
 {

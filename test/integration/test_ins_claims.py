@@ -354,7 +354,7 @@ def test_split_errors(api):
     assert len(get(api, "claims?PatNum=%d" % x.pat)) == 1
 
 
-# ---- POST /claimprocs/Supplemental --------------------------------------------
+# ---- POST /claimprocs/Supplemental -----------------------------------------
 
 def test_supplemental(api):
     x, (a, b, c), cl = three_line_claim(api)

@@ -20,8 +20,9 @@ def plan_with(api, procs_fees, **planfields):
     for i, fee in enumerate(procs_fees):
         code = w.new_code(api, prefix + "ABCDEF"[i])
         p = w.proc(api, pat, code, fee, DAY, status="TP")
-        w.post_to(api, "treatplanattaches", {"TreatPlanNum": tp["TreatPlanNum"],
-                                             "ProcNum": p}, "treatplanattaches")
+        w.post_to(api, "treatplanattaches",
+                  {"TreatPlanNum": tp["TreatPlanNum"], "ProcNum": p},
+                  "treatplanattaches")
         procs.append(p)
         codes.append(code)
     return pat, plan, tp, procs, codes

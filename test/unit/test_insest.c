@@ -19,7 +19,7 @@
 
 long ck_day_num(const char *s);
 
-/* ---- estimates -------------------------------------------------------------- */
+/* ---- estimates ----------------------------------------------------------- */
 
 struct fees {
     long long code, sched;
@@ -149,7 +149,7 @@ static void ppo_estimate(void **state)
     free(x.loop);
 }
 
-/* ---- dynamic payment plans ---------------------------------------------------- */
+/* ---- dynamic payment plans ----------------------------------------------- */
 
 static void period_days(void **state)
 {
