@@ -78,6 +78,9 @@ void od_register_report_actions(odapi_server *srv);
 extern const struct od_resource od_res_signalods,
     od_res_appointments_websched;
 void od_register_chart_actions(odapi_server *srv);
+/* issue 16: claims, claimprocs, etrans, saved treatment plans, dynamic
+ * payment plans, insurance history (actions/ins-register.c) */
+void od_register_ins_actions(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -135,6 +138,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_accountmodule_actions(srv);
     od_register_report_actions(srv);
     od_register_chart_actions(srv);
+    od_register_ins_actions(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);

@@ -2531,6 +2531,37 @@ static void seed_chart(struct gen *g)
     if (!g->s.rc) seed_chart_signals(g);
 }
 
+/* ---- insurance history and claim actions (issue 16, batch "ins") ----------
+ * The ten Insurance History categories as a new Open Dental 24.3 database
+ * has them: ConvertDatabases6 (18.4.16/18.4.17) copies the first code of
+ * each InsBen*Codes default. Own PrefNums after seed_prefs' (AUTO_INCREMENT). */
+static void seed_ins_prefs(struct gen *g)
+{
+    static const char *const prefs[][2] = {
+        { "InsHistBWCodes", "D0272" },
+        { "InsHistPanoCodes", "D0210" },
+        { "InsHistExamCodes", "D0120" },
+        { "InsHistProphyCodes", "D1110" },
+        { "InsHistPerioURCodes", "D4341" },
+        { "InsHistPerioULCodes", "D4341" },
+        { "InsHistPerioLRCodes", "D4341" },
+        { "InsHistPerioLLCodes", "D4341" },
+        { "InsHistPerioMaintCodes", "D4910" },
+        { "InsHistDebridementCodes", "D4355" },
+    };
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "preference", "PrefName,ValueString,Comments"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(prefs); i++) {
+        vs(&b, prefs[i][0]);
+        vs(&b, prefs[i][1]);
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
 static long today_local(void)
 {
     time_t now = time(NULL);
@@ -2608,6 +2639,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
     if (!g->s.rc) seed_chart(g);
+    if (!g->s.rc) seed_ins_prefs(g);
     if (!g->s.rc) seed_ledger_history(g);
     if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
