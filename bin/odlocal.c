@@ -56,6 +56,11 @@ static void usage(FILE *f)
 "                          (UserLow); its password from $ODAPI_DB_LOW_PASSWORD\n"
 "      --known-hosts FILE  Queries POST: SFTP host keys (default\n"
 "                          ~/.ssh/known_hosts)\n"
+"      --image-dir DIR     the A to Z images folder (default: the DocPath\n"
+"                          preference; the sandbox's DIR/images of --data-dir)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
@@ -107,6 +112,9 @@ int main(int argc, char **argv)
         {"db-low-user", required_argument, NULL, 19},
         {"known-hosts", required_argument, NULL, 20},
         {"query-max-bytes", required_argument, NULL, 21},
+        {"image-dir", required_argument, NULL, 22},
+        {"url-ca", required_argument, NULL, 23},
+        {"url-allow-private", no_argument, NULL, 24},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -115,6 +123,8 @@ int main(int argc, char **argv)
     long timeout = -1, max_conns = -1, max_body = -1, query_timeout = -1;
     long query_max_bytes = -1;
     const char *db_low_user = NULL, *known_hosts = NULL;
+    const char *image_dir = NULL, *url_ca = NULL;
+    int url_private = 0;
     const char *data_dir = NULL, *config = NULL, *note = NULL;
     const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
     const char *db_name = NULL, *keys = NULL, *demo = NULL;
@@ -175,6 +185,9 @@ int main(int argc, char **argv)
             break;
         case 19: db_low_user = optarg; break;
         case 20: known_hosts = optarg; break;
+        case 22: image_dir = optarg; break;
+        case 23: url_ca = optarg; break;
+        case 24: url_private = 1; break;
         case 21:
             if (cli_parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
                 goto bad_number;
@@ -269,6 +282,10 @@ int main(int argc, char **argv)
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
     if (known_hosts)
         odapi_config_set_known_hosts(cfg, known_hosts);
+    if (image_dir)
+        odapi_config_set_image_dir(cfg, image_dir);
+    if (url_ca || url_private)
+        odapi_config_set_url_fetch(cfg, url_ca, url_private);
     if (patients > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
     odapi_config_set_seed(cfg, (unsigned long)seed);
