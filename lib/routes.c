@@ -71,6 +71,8 @@ extern const struct od_resource od_res_perioexams, od_res_periomeasures,
 void od_register_procgroup_actions(odapi_server *srv);
 extern const struct od_resource od_res_eobattaches;
 void od_register_family_actions(odapi_server *srv);
+/* issue 16: documents, EOB and sheet files (features/documents.c) */
+void od_register_document_routes(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -124,6 +126,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_account_actions(srv);
     od_register_procgroup_actions(srv);
     od_register_family_actions(srv);
+    od_register_document_routes(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);
