@@ -72,8 +72,9 @@ int dj_key(json_t *body, const char *name, long long *out, char *msg,
 int dj_str(json_t *body, const char *name, const char **out, char *msg,
            size_t msgsize);
 /* SftpAddress, SftpUsername, SftpPassword (required) and SftpPort into j;
- * a folder address (ending in '/') is allowed when dir_ok. The password
- * is wiped from the body. 0, or -1 with msg. */
+ * a folder address (ending in '/') is allowed when dir_ok (2: the
+ * address is always a folder). The password is wiped from the body (and
+ * from the request's raw body). 0, or -1 with msg. */
 int dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
                   size_t msgsize);
 /* Open the session with j's SFTP input: 0, or -1 with a 400 set on j. */

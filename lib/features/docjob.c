@@ -189,18 +189,20 @@ static int sftp_port(json_t *body, int *port, char *msg, size_t msgsize)
 }
 
 /* Split the address; a folder address gets a placeholder name to split,
- * then loses it again. */
+ * then loses it again. dir_ok 2: the address is a folder even without
+ * its final '/'. */
 static int split_address(struct dj *j, const char *addr, int dir_ok)
 {
     size_t n = strlen(addr);
-    int port = 0, rc;
+    int port = 0, rc, slash = n && addr[n - 1] == '/';
     char *tmp;
-    j->path_is_dir = n && addr[n - 1] == '/';
+    j->path_is_dir = slash || dir_ok == 2;
     if (j->path_is_dir && !dir_ok)
         return -1;
-    if (!(tmp = malloc(n + 2)))
+    if (!(tmp = malloc(n + 3)))
         return -1;
-    snprintf(tmp, n + 2, "%s%s", addr, j->path_is_dir ? "x" : "");
+    snprintf(tmp, n + 3, "%s%s", addr,
+             !j->path_is_dir ? "" : slash ? "x" : "/x");
     rc = od_sftp_split_address(tmp, &j->host, &j->path, &port);
     free(tmp);
     if (rc)

@@ -64,7 +64,7 @@ static int doc_category(struct od_conn *c, struct dj *j, long long given,
         return r < 0 ? -1 : 0;
     }
     r = od_query_ll(c, "SELECT DefNum FROM definition WHERE Category = 18 "
-                       "ORDER BY IsHidden, ItemOrder LIMIT 1", NULL, 0, 1,
+                       "ORDER BY IsHidden, ItemOrder, DefNum LIMIT 1", NULL, 0, 1,
                     out);
     if (r == 0)
         return dj_fail(j, 400, "There is no image category (definition "
@@ -536,6 +536,7 @@ static void h_upload_sftp(odapi_request *req, void *arg)
     dj_reject(j, 400, msg);
 }
 
+void od_register_document_exports(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
@@ -546,4 +547,5 @@ void od_register_document_routes(odapi_server *srv)
                   ODAPI_PERM_DOCUMENTS, h_upload, NULL);
     od_router_add(&srv->router, "POST", "/documents/UploadSftp",
                   ODAPI_PERM_ALL_OTHERS, h_upload_sftp, NULL);
+    od_register_document_exports(srv);
 }

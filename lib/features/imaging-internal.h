@@ -35,13 +35,25 @@ int od_image_format(const unsigned char *p, size_t n);
 int od_image_size(const unsigned char *p, size_t n, int *w, int *h,
                   char *why, size_t whylen);
 
-/* Decode p (JPEG or PNG) so that its sides are at least want_w x want_h
- * where the image allows (0: full size), reduced by a whole factor when it
- * is much larger. *orig_w and *orig_h get the image's own size. 0, or -1 with
- * a reason (not JPEG or PNG, damaged, too large). */
-int od_image_decode(const unsigned char *p, size_t n, int want_w, int want_h,
-                    struct od_image *out, int *orig_w, int *orig_h,
-                    char *why, size_t whylen);
+/* What part of an image's resolution (w x h) a drawing needs: 0.1 when
+ * it is drawn at a tenth of its size. */
+typedef double (*od_need_fn)(int w, int h, void *arg);
+
+/* Decode p (JPEG or PNG), reduced to about twice the resolution need says
+ * (NULL: full size) by libjpeg's scaling and a box filter. *orig_w and
+ * *orig_h get the image's own size. 0, or -1 with a reason (not JPEG or
+ * PNG, damaged, too large). */
+int od_image_decode(const unsigned char *p, size_t n, od_need_fn need,
+                    void *arg, struct od_image *out, int *orig_w,
+                    int *orig_h, char *why, size_t whylen);
+/* The need of od_image_thumbnail and od_image_draw_in_rect (arg: the
+ * struct od_docdraw below). */
+struct od_docview;
+struct od_docdraw {
+    const struct od_docview *v;
+    int w, h;          /* the target: thumbnail size, or the rectangle */
+};
+double od_need_doc(int w, int h, void *arg);
 int od_image_new(struct od_image *im, int w, int h, unsigned rgba);
 void od_image_free(struct od_image *im);
 

@@ -140,16 +140,19 @@ static void reducer_done(struct reducer *rd)
     rd->acc = NULL;
 }
 
-/* The whole factor that keeps w x h at least want_w x want_h. */
-static int reduce_factor(int w, int h, int want_w, int want_h)
+/* What part of the original resolution to keep: twice what the drawing
+ * needs (so it is never sampled sparsely), at most all of it. */
+static double keep_ratio(od_need_fn need, void *arg, int w, int h)
 {
-    int r = 1;
-    if (want_w <= 0 && want_h <= 0)
-        return 1;
-    while ((want_w <= 0 || w / (r + 1) >= want_w) &&
-           (want_h <= 0 || h / (r + 1) >= want_h) && r < 4096)
-        r++;
-    return r;
+    double r = need ? 2.0 * need(w, h, arg) : 1.0;
+    return r > 1.0 || !(r > 0.0) ? 1.0 : r;
+}
+
+/* The whole factor for the box filter after a reduction by denom. */
+static int reduce_factor(double keep, int denom)
+{
+    double r = 1.0 / (keep * denom);
+    return r < 1.0 ? 1 : r > 4096 ? 4096 : (int)r;
 }
 
 /* ---- JPEG ---------------------------------------------------------------------- */
@@ -196,19 +199,17 @@ static void jpeg_to_rgba(const unsigned char *in, unsigned char *out, int w,
     }
 }
 
-static int jpeg_pick_denom(int w, int h, int want_w, int want_h)
+static int jpeg_pick_denom(double keep)
 {
     int d;
     for (d = 8; d > 1; d /= 2)
-        if ((want_w <= 0 || (w + d - 1) / d >= want_w) &&
-            (want_h <= 0 || (h + d - 1) / d >= want_h) &&
-            (want_w > 0 || want_h > 0))
+        if (1.0 / d >= keep)
             return d;
     return 1;
 }
 
-static int jpeg_decode(const unsigned char *p, size_t n, int want_w,
-                       int want_h, struct od_image *out, int *ow, int *oh,
+static int jpeg_decode(const unsigned char *p, size_t n, od_need_fn need,
+                       void *arg, struct od_image *out, int *ow, int *oh,
                        char *why, size_t whylen)
 {
     struct jpeg_decompress_struct ci;
@@ -216,7 +217,8 @@ static int jpeg_decode(const unsigned char *p, size_t n, int want_w,
     struct reducer rd;
     unsigned char *volatile row = NULL, *volatile rgba = NULL;
     volatile int have_rd = 0;
-    int cmyk;
+    int cmyk, denom;
+    double keep;
 
     memset(&rd, 0, sizeof rd);
     ci.err = jpeg_std_error(&je.pub);
@@ -247,13 +249,13 @@ static int jpeg_decode(const unsigned char *p, size_t n, int want_w,
     cmyk = ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK;
     ci.out_color_space = cmyk ? JCS_CMYK
                          : ci.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    keep = keep_ratio(need, arg, *ow, *oh);
+    denom = jpeg_pick_denom(keep);
     ci.scale_num = 1;
-    ci.scale_denom = (unsigned)jpeg_pick_denom(*ow, *oh, want_w, want_h);
+    ci.scale_denom = (unsigned)denom;
     jpeg_start_decompress(&ci);
     if (reducer_init(&rd, (int)ci.output_width, (int)ci.output_height,
-                     reduce_factor((int)ci.output_width,
-                                   (int)ci.output_height, want_w, want_h),
-                     out)) {
+                     reduce_factor(keep, denom), out)) {
         snprintf(je.msg, sizeof je.msg, "out of memory");
         longjmp(je.jb, 1);
     }
@@ -329,8 +331,8 @@ static void png_to_rgba(png_structp png, png_infop info)
         png_set_add_alpha(png, 0xFF, PNG_FILLER_AFTER);
 }
 
-static int png_decode(const unsigned char *p, size_t n, int want_w,
-                      int want_h, struct od_image *out, int *ow, int *oh,
+static int png_decode(const unsigned char *p, size_t n, od_need_fn need,
+                      void *arg, struct od_image *out, int *ow, int *oh,
                       char *why, size_t whylen)
 {
     struct pngsrc src;
@@ -382,7 +384,8 @@ static int png_decode(const unsigned char *p, size_t n, int want_w,
     if (png_get_rowbytes(png, info) != (size_t)w * 4)
         png_error(png, "unexpected PNG row layout");
     if (reducer_init(&rd, (int)w, (int)h,
-                     reduce_factor((int)w, (int)h, want_w, want_h), out))
+                     reduce_factor(keep_ratio(need, arg, (int)w, (int)h), 1),
+                     out))
         png_error(png, "out of memory");
     have_rd = 1;
     if (passes > 1) { /* interlaced: the whole image, then reduced */
@@ -410,18 +413,18 @@ static int png_decode(const unsigned char *p, size_t n, int want_w,
     return 0;
 }
 
-int od_image_decode(const unsigned char *p, size_t n, int want_w, int want_h,
-                    struct od_image *out, int *orig_w, int *orig_h,
-                    char *why, size_t whylen)
+int od_image_decode(const unsigned char *p, size_t n, od_need_fn need,
+                    void *arg, struct od_image *out, int *orig_w,
+                    int *orig_h, char *why, size_t whylen)
 {
     int ow = 0, oh = 0, rc;
     memset(out, 0, sizeof *out);
     switch (od_image_format(p, n)) {
     case OD_IMG_JPEG:
-        rc = jpeg_decode(p, n, want_w, want_h, out, &ow, &oh, why, whylen);
+        rc = jpeg_decode(p, n, need, arg, out, &ow, &oh, why, whylen);
         break;
     case OD_IMG_PNG:
-        rc = png_decode(p, n, want_w, want_h, out, &ow, &oh, why, whylen);
+        rc = png_decode(p, n, need, arg, out, &ow, &oh, why, whylen);
         break;
     default:
         why_set(why, whylen, "not a JPEG or PNG image");
@@ -432,6 +435,12 @@ int od_image_decode(const unsigned char *p, size_t n, int want_w, int want_h,
     if (orig_h)
         *orig_h = oh;
     return rc;
+}
+
+static double tiny(int w, int h, void *arg)
+{
+    (void)arg;
+    return 1.0 / (w > h ? w : h);
 }
 
 int od_image_size(const unsigned char *p, size_t n, int *w, int *h,
@@ -445,7 +454,7 @@ int od_image_size(const unsigned char *p, size_t n, int *w, int *h,
         return *w > 0 && *h > 0 ? 0 : -1;
     }
     /* a JPEG's size is in its frame header: decode at 1/8 to reach it */
-    if (od_image_decode(p, n, 1, 1, &im, w, h, why, whylen))
+    if (od_image_decode(p, n, tiny, NULL, &im, w, h, why, whylen))
         return -1;
     od_image_free(&im);
     return 0;
@@ -897,4 +906,22 @@ int od_image_jpeg(const struct od_image *im, int quality,
     *out = mem;
     *len = memlen;
     return 0;
+}
+
+double od_need_doc(int w, int h, void *arg)
+{
+    const struct od_docdraw *d = arg;
+    int fw, fh;
+    double a, b;
+    if (d->v->crop_w > 0 && d->v->crop_h > 0) {
+        fw = d->v->crop_w;
+        fh = d->v->crop_h;
+    } else {
+        od_calc_size_fit(w, h, d->v->degrees, 0, 0, &fw, &fh);
+    }
+    if (fw <= 0 || fh <= 0)
+        return 1.0;
+    a = (double)d->w / fw;
+    b = (double)d->h / fh;
+    return a > b ? a : b;
 }
