@@ -52,6 +52,11 @@ struct dj *dj_new(odapi_request *req, dj_work_fn work);
 void dj_free(struct dj *j);
 /* Queue it: it answers and frees itself. */
 void dj_submit(struct dj *j);
+/* The pool's work and completion functions dj_submit uses, for a route
+ * of several stages: dj_run resets the answer and calls j->work;
+ * dj_finish answers (503 when status is not ODAPI_OK) and frees j. */
+int dj_run(struct od_conn *c, void *arg);
+void dj_finish(void *arg, int status);
 /* Answer status with msg now (loop thread) and free j. */
 void dj_reject(struct dj *j, int status, const char *msg);
 /* In work: this request fails with status and the sentence; returns -1. */

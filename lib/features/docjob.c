@@ -61,7 +61,7 @@ void dj_free(struct dj *j)
     free(j);
 }
 
-static int dj_run(struct od_conn *c, void *arg)
+int dj_run(struct od_conn *c, void *arg)
 {
     struct dj *j = arg;
     j->status = 0;
@@ -70,7 +70,7 @@ static int dj_run(struct od_conn *c, void *arg)
     return j->work(c, j);
 }
 
-static void dj_done(void *arg, int status)
+void dj_finish(void *arg, int status)
 {
     struct dj *j = arg;
     odapi_request *req = j->req;
@@ -91,7 +91,7 @@ static void dj_done(void *arg, int status)
 
 void dj_submit(struct dj *j)
 {
-    if (od_request_submit(j->req, dj_run, dj_done, j))
+    if (od_request_submit(j->req, dj_run, dj_finish, j))
         dj_free(j);
 }
 

@@ -537,6 +537,7 @@ static void h_upload_sftp(odapi_request *req, void *arg)
 }
 
 void od_register_document_exports(odapi_server *srv);
+void od_register_seturl(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
@@ -548,4 +549,5 @@ void od_register_document_routes(odapi_server *srv)
     od_router_add(&srv->router, "POST", "/documents/UploadSftp",
                   ODAPI_PERM_ALL_OTHERS, h_upload_sftp, NULL);
     od_register_document_exports(srv);
+    od_register_seturl(srv);
 }

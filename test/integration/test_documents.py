@@ -352,3 +352,465 @@ def test_upload_needs_documents_permission(dapi, tmp_path):
         assert st == 401 and "ApiAllOthers" in obj, obj
     finally:
         srv.stop()
+
+
+# ---- SFTP --------------------------------------------------------------------------------
+
+from test_queries_sftp import PASSWORD, sshd  # noqa: E402,F401 (a fixture)
+
+needs_root = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="not root: cannot add the test sshd's temporary user")
+
+
+@pytest.fixture
+def sftp(dapi, sshd):  # noqa: F811
+    """The test sshd, its host key known to this backend's odlocal."""
+    with open(sshd["known"]) as f:
+        line = f.read()
+    with open(dapi.known, "a+") as f:
+        f.seek(0)
+        if line not in f.read():
+            f.write(line)
+    return sshd
+
+
+def sftp_body(sshd, rel, **extra):
+    body = {"SftpAddress": "127.0.0.1%s/%s" % (sshd["home"], rel),
+            "SftpUsername": sshd["user"], "SftpPassword": PASSWORD,
+            "SftpPort": sshd["port"]}
+    body.update(extra)
+    return body
+
+
+def on_sftp(sshd, rel):
+    with open(os.path.join(sshd["home"], rel), "rb") as f:
+        return f.read()
+
+
+def put_on_sftp(sshd, rel, data):
+    path = os.path.join(sshd["home"], rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+@needs_root
+def test_upload_then_download_sftp_round_trip(dapi, sftp):
+    p = new_patient(dapi)
+    data = jpeg(16, 12, lambda x, y: (x * 15, y * 20, 90))
+    doc, _ = upload(dapi, p["PatNum"], data, ext=".jpg")
+    exports = len(own_logs(dapi, "ImageExport"))
+    st, body, r = request(dapi, "POST", "documents/DownloadSftp",
+                          sftp_body(sftp, "out/%s.jpg" % uniq("d")[-8:],
+                                    DocNum=doc["DocNum"]))
+    assert st == 201, body
+    loc = r.getheader("Location")
+    assert loc.startswith("127.0.0.1:%d%s/out/" % (sftp["port"],
+                                                    sftp["home"]))
+    assert on_sftp(sftp, loc.split(sftp["home"] + "/", 1)[1]) == data
+    # a folder address: the document's own file name
+    st, body, r = request(dapi, "POST", "documents/DownloadSftp",
+                          sftp_body(sftp, "dir/", DocNum=doc["DocNum"]))
+    assert st == 201, body
+    assert on_sftp(sftp, "dir/" + doc["FileName"]) == data
+    logs = own_logs(dapi, "ImageExport")
+    assert len(logs) == exports + 2
+    assert (logs[-1]["PatNum"], logs[-1]["LogText"]) == (
+        p["PatNum"], "Downloaded by Sandbox Developer through API.")
+
+
+@needs_root
+def test_download_sftp_errors(dapi, sftp):
+    p = new_patient(dapi)
+    doc, _ = upload(dapi, p["PatNum"], png(2, 2))
+
+    def dl(rel, status, msg, **extra):
+        st, obj, _ = request(dapi, "POST", "documents/DownloadSftp",
+                             sftp_body(sftp, rel, **extra))
+        assert (st, obj) == (status, msg)
+    dl("x.png", 400, "DocNum or MountNum is required.")
+    dl("x.png", 400, "Give DocNum or MountNum, not both.",
+       DocNum=doc["DocNum"], MountNum=1)
+    dl("x.png", 400, "DocNum is invalid.", DocNum="abc")
+    dl("x.png", 404, "Document not found", DocNum=99999999)
+    dl("x.png", 404, "Mount not found.", MountNum=99999999)
+    dl("x.jpg", 400, "SftpAddress must name a .png file, as the stored file "
+                     "is.", DocNum=doc["DocNum"])
+    dl("x.png", 400, "SFTP: 127.0.0.1 refused the user name or password of "
+                     "%s." % sftp["user"], DocNum=doc["DocNum"],
+       SftpPassword="wrong")
+    st, obj, _ = request(dapi, "POST", "documents/DownloadSftp",
+                         {"DocNum": doc["DocNum"]})
+    assert (st, obj) == (400, "SftpAddress is required.")
+    # the file is gone from the A to Z folder: said so, nothing written
+    os.remove(os.path.join(patient_dir(dapi, p), doc["FileName"]))
+    st, obj, _ = request(dapi, "POST", "documents/DownloadSftp",
+                         sftp_body(sftp, "gone.png", DocNum=doc["DocNum"]))
+    assert st == 400 and "cannot be read" in obj, obj
+    assert not os.path.exists(os.path.join(sftp["home"], "gone.png"))
+
+
+@needs_root
+def test_upload_sftp_round_trip(dapi, sftp):
+    p = new_patient(dapi)
+    data = png(5, 7)
+    put_on_sftp(sftp, "in/Radiograph.PNG", data)
+    st, doc, r = request(dapi, "POST", "documents/UploadSftp",
+                         sftp_body(sftp, "in/Radiograph.PNG",
+                                   PatNum=p["PatNum"], ToothNumbers="3-5",
+                                   ImgType="Radiograph"))
+    assert st == 201, doc
+    assert list(doc) == SFTP_DOC
+    name = os.path.basename(doc["filePath"])
+    assert doc["filePath"] == os.path.join(patient_dir(dapi, p), name)
+    assert name.endswith("%d.PNG" % doc["DocNum"])  # the file's extension
+    assert (doc["ToothNumbers"], doc["Description"], doc["Note"]) == (
+        "3,4,5", "", "")
+    assert DATETIME.match(doc["serverDateTime"])
+    with open(doc["filePath"], "rb") as f:
+        assert f.read() == data
+    st, got, _ = request(dapi, "GET", "documents/%d" % doc["DocNum"])
+    assert (got["ImgType"], got["FileName"]) == ("Radiograph", name)
+    # and back out again
+    st, body, _ = request(dapi, "POST", "documents/DownloadSftp",
+                          sftp_body(sftp, "back/", DocNum=doc["DocNum"]))
+    assert st == 201, body
+    assert on_sftp(sftp, "back/" + name) == data
+
+
+@needs_root
+def test_upload_sftp_errors(dapi, sftp):
+    p = new_patient(dapi)
+    st, obj, _ = request(dapi, "POST", "documents/UploadSftp",
+                         sftp_body(sftp, "in/none.png", PatNum=p["PatNum"]))
+    assert (st, obj) == (400, "SFTP: cannot read /%s (no such file or "
+                              "folder)." % (sftp["home"].lstrip("/") +
+                                            "/in/none.png"))
+    st, obj, _ = request(dapi, "POST", "documents/UploadSftp",
+                         sftp_body(sftp, "in/", PatNum=p["PatNum"]))
+    assert st == 400 and obj.startswith("SftpAddress must be"), obj
+    put_on_sftp(sftp, "in/ok.png", png(1, 1))
+    st, obj, _ = request(dapi, "POST", "documents/UploadSftp",
+                         sftp_body(sftp, "in/ok.png", PatNum=99999999))
+    assert (st, obj) == (404, "Patient not found.")
+    st, obj, _ = request(dapi, "POST", "documents/UploadSftp",
+                         sftp_body(sftp, "in/ok.png"))
+    assert (st, obj) == (400, "PatNum is required.")
+
+
+def thumbnail_pixels(data):
+    w, h, rows = unpng(data)
+    assert (w, h) == (100, 100)
+    return rows
+
+
+@needs_root
+def test_thumbnails(dapi, sftp):
+    p = new_patient(dapi)
+    # a wide red JPEG, a tall green PNG, and a text file (skipped)
+    wide, _ = upload(dapi, p["PatNum"], jpeg(40, 20), ext=".jpg")
+    tall, _ = upload(dapi, p["PatNum"], png(10, 20, lambda x, y: (0, 200, 0)))
+    upload(dapi, p["PatNum"], b"notes", ext=".txt")
+    before = len(own_logs(dapi, "ImageExport"))
+    st, out, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "thumbs", PatNum=p["PatNum"]))
+    assert st == 201, out
+    assert out == [{"DocNum": wide["DocNum"], "FileName": wide["FileName"]},
+                   {"DocNum": tall["DocNum"], "FileName": tall["FileName"]}]
+    # GetBitmapSquare: fit into 100 x 100, centred, the rest transparent
+    rows = thumbnail_pixels(on_sftp(sftp, "thumbs/" + wide["FileName"]))
+    assert near(rows[50][50], (200, 30, 30, 255), 40)
+    assert rows[10][50][3] == 0 and rows[90][50][3] == 0   # above, below
+    rows = thumbnail_pixels(on_sftp(sftp, "thumbs/" + tall["FileName"]))
+    assert near(rows[50][50], (0, 200, 0, 255))
+    assert rows[50][10][3] == 0 and rows[50][90][3] == 0   # left, right
+    assert len(own_logs(dapi, "ImageExport")) == before + 2
+    # kept in the patient's Thumbnails folder (A to Z), used next time
+    thumb = os.path.join(patient_dir(dapi, p), "Thumbnails", tall["FileName"])
+    assert os.path.exists(thumb)
+
+
+@needs_root
+def test_thumbnail_rotation_and_crop(dapi, sftp):
+    if not dapi.db_name:
+        pytest.skip("rotation and crop are set by SQL (no API sets them)")
+    p = new_patient(dapi)
+    # left half red, right half blue, 40 x 20
+    doc, _ = upload(dapi, p["PatNum"], png(
+        40, 20, lambda x, y: (255, 0, 0) if x < 20 else (0, 0, 255)))
+    # 90 degrees clockwise: red on top, blue below, 20 x 40 shown
+    sql(dapi, "UPDATE document SET DegreesRotated = 90, DateTStamp = "
+              "NOW() + INTERVAL 1 DAY WHERE DocNum = %d" % doc["DocNum"])
+    st, out, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "rot/", PatNum=p["PatNum"]))
+    assert st == 201, out
+    rows = thumbnail_pixels(on_sftp(sftp, "rot/" + doc["FileName"]))
+    assert near(rows[25][50], (255, 0, 0, 255))
+    assert near(rows[75][50], (0, 0, 255, 255))
+    assert rows[50][10][3] == 0  # 50 wide, centred
+    # crop to the blue half (centre of the crop 10 px right of the image's)
+    sql(dapi, "UPDATE document SET DegreesRotated = 0, CropX = 10, CropY = 0,"
+              " CropW = 20, CropH = 20, DateTStamp = NOW() + INTERVAL 2 DAY "
+              "WHERE DocNum = %d" % doc["DocNum"])
+    st, out, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "crop/", PatNum=p["PatNum"]))
+    rows = thumbnail_pixels(on_sftp(sftp, "crop/" + doc["FileName"]))
+    assert near(rows[50][10], (0, 0, 255, 255))
+    assert near(rows[50][90], (0, 0, 255, 255))
+
+
+@needs_root
+def test_thumbnails_answers(dapi, sftp):
+    p = new_patient(dapi)
+    st, obj, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "t2/", PatNum=p["PatNum"]))
+    assert (st, obj) == (404, "No documents exist for this patient")
+    upload(dapi, p["PatNum"], b"%PDF-1.4", ext=".pdf")
+    # a damaged image cannot be made into one either
+    upload(dapi, p["PatNum"], b"\xff\xd8\xff not really", ext=".jpg")
+    st, obj, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "t2/", PatNum=p["PatNum"]))
+    assert (st, obj) == (200, "No documents could be made into thumbnails.")
+    st, obj, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "t2/", PatNum=99999999))
+    assert (st, obj) == (404, "Patient not found")
+
+
+# ---- mounts ------------------------------------------------------------------------------
+
+RED, BLUE = (230, 20, 20), (20, 20, 230)
+
+
+def make_mount(api):
+    """(patient, MountNum, [documents]) of a 300 x 100 black mount with a
+    red image left, a blue one right, an empty third position (server
+    backends: by SQL, no API makes mounts), or the sandbox's seeded one."""
+    if not api.db_name:
+        return None, 1, None
+    p = new_patient(api)
+    a, _ = upload(api, p["PatNum"], png(20, 20, lambda x, y: RED))
+    b, _ = upload(api, p["PatNum"], jpeg(40, 20, lambda x, y: BLUE),
+                  ext=".jpg")
+    mount = int(sql(api, "INSERT INTO mount (PatNum, DocCategory, "
+                         "DateCreated, Description, Note, Width, Height, "
+                         "ColorBack, ProvNum, ColorFore, ColorTextBack) "
+                         "VALUES (%d, 0, NOW(), 'Test', '', 300, 100, "
+                         "-16777216, 0, -1, -16777216); SELECT "
+                         "LAST_INSERT_ID()" % p["PatNum"])[0][0])
+    for i, doc in enumerate((a, b, None)):
+        item = int(sql(api, "INSERT INTO mountitem (MountNum, Xpos, Ypos, "
+                            "ItemOrder, Width, Height, RotateOnAcquire, "
+                            "ToothNumbers, TextShowing, FontSize) VALUES "
+                            "(%d, %d, 0, %d, 100, 100, 0, '', '', 0); "
+                            "SELECT LAST_INSERT_ID()"
+                            % (mount, i * 100, i + 1))[0][0])
+        if doc:
+            sql(api, "UPDATE document SET MountItemNum = %d WHERE DocNum = "
+                     "%d" % (item, doc["DocNum"]))
+    return p, mount, [a, b]
+
+
+@needs_root
+def test_download_mount_composite(dapi, sftp):
+    p, mount, docs = make_mount(dapi)
+    st, body, r = request(dapi, "POST", "documents/DownloadSftp",
+                          sftp_body(sftp, "mounts/", MountNum=mount))
+    assert st == 201, body
+    assert r.getheader("Location").endswith("/mounts/Mount%d.jpg" % mount)
+    w, h, rows = unjpeg(on_sftp(sftp, "mounts/Mount%d.jpg" % mount))
+    if docs is None:
+        # the seeded board: 300 x 120, black, positions 96 x 72 at y 24;
+        # the first image (a light square on dark grey) scaled to fit
+        assert (w, h) == (300, 120)
+        assert near(rows[5][150], (0, 0, 0))            # the board
+        assert near(rows[60][52], (230, 230, 230), 30)   # light square
+        assert near(rows[30][12], (60, 60, 60), 30)      # its dark border
+        assert near(rows[60][250], (0, 0, 0))           # empty position
+        assert near(rows[24][250], (100, 100, 100), 30)  # its outline
+        return
+    assert (w, h) == (300, 100)
+    # the 20 x 20 red image fills its 100 x 100 position
+    assert near(rows[50][50], RED, 30)
+    # the 40 x 20 blue one fits the width: blue band, black above and below
+    assert near(rows[50][150], BLUE, 30)
+    assert near(rows[10][150], (0, 0, 0), 30)
+    # the third position is empty: the board's colour; grey outlines
+    assert near(rows[50][250], (0, 0, 0), 30)
+    assert near(rows[0][250], (100, 100, 100), 40)
+    st, body, _ = request(dapi, "POST", "documents/DownloadSftp",
+                          sftp_body(sftp, "mounts/m.png", MountNum=mount))
+    assert (st, body) == (400, "SftpAddress must name a .jpg file, as the "
+                               "stored file is.")
+
+
+@needs_root
+def test_download_mount_files(dapi, sftp):
+    p, mount, docs = make_mount(dapi)
+    before = len(own_logs(dapi, "ImageExport"))
+    st, out, _ = request(dapi, "POST", "documents/DownloadMount",
+                         sftp_body(sftp, "mountfiles", MountNum=mount))
+    assert st == 201, out
+    assert [set(d) for d in out] == [{"DocNum", "FileName"}] * len(out)
+    if docs is not None:
+        assert out == [{"DocNum": d["DocNum"], "FileName": d["FileName"]}
+                       for d in docs]
+        folder = patient_dir(dapi, p)
+    else:
+        assert len(out) == 2
+        folder = os.path.dirname(next(
+            os.path.join(root, f) for root, _, files in os.walk(dapi.images)
+            for f in files if f == out[0]["FileName"]))
+    for d in out:
+        with open(os.path.join(folder, d["FileName"]), "rb") as f:
+            assert on_sftp(sftp, "mountfiles/" + d["FileName"]) == f.read()
+    assert len(own_logs(dapi, "ImageExport")) == before + len(out)
+    st, obj, _ = request(dapi, "POST", "documents/DownloadMount",
+                         sftp_body(sftp, "mountfiles", MountNum=99999999))
+    assert (st, obj) == (404, "Mount not found.")
+    st, obj, _ = request(dapi, "POST", "documents/DownloadMount",
+                         sftp_body(sftp, "mountfiles"))
+    assert (st, obj) == (400, "MountNum is required.")
+    if dapi.db_name:
+        empty = int(sql(dapi, "INSERT INTO mount (PatNum, Note, Width, "
+                              "Height) VALUES (%d, '', 10, 10); SELECT "
+                              "LAST_INSERT_ID()" % p["PatNum"])[0][0])
+        st, obj, _ = request(dapi, "POST", "documents/DownloadMount",
+                             sftp_body(sftp, "mountfiles", MountNum=empty))
+        assert (st, obj) == (200, "No mount images could be downloaded.")
+
+
+# ---- SetByUrl ------------------------------------------------------------------------------
+
+class Files:
+    """A local web server: path -> (status, headers, body), or a delay."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        routes = self.routes = {}
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                st, headers, body, delay = routes.get(
+                    self.path, (404, {}, b"no", 0))
+                if delay:
+                    import time
+                    time.sleep(delay)
+                self.send_response(st)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def add(self, path, body, status=200, headers=None, delay=0):
+        self.routes[path] = (status, headers or {}, body, delay)
+
+
+@pytest.fixture(scope="module")
+def web():
+    w = Files()
+    yield w
+    w.httpd.shutdown()
+
+
+def test_set_by_url(dapi, web):
+    p = new_patient(dapi)
+    data = png(9, 9)
+    web.add("/img/photo.png", data)
+    before = len(own_logs(dapi, "ImageCreate"))
+    st, doc, r = request(dapi, "POST", "documents/SetByUrl",
+                         {"PatNum": p["PatNum"],
+                          "url": web.url("/img/photo.png"),
+                          "Description": "Extraoral", "ImgType": "Photo",
+                          "ToothNumbers": "1,2"})
+    assert st == 201, doc
+    assert list(doc) == DOCUMENT
+    assert doc["FileName"].endswith("%d.png" % doc["DocNum"])
+    assert (doc["Description"], doc["ImgType"], doc["ToothNumbers"]) == (
+        "Extraoral", "Photo", "1,2")
+    assert r.getheader("Location").endswith("/documents/%d" % doc["DocNum"])
+    with open(os.path.join(patient_dir(dapi, p), doc["FileName"]), "rb") as f:
+        assert f.read() == data
+    assert len(own_logs(dapi, "ImageCreate")) == before + 1
+    # a redirect is followed; a name without an extension is .jpg for an
+    # image, .txt otherwise (ImageStore.Import)
+    web.add("/go", b"", status=302, headers={"Location": "/img/raw?x=1"})
+    web.add("/img/raw?x=1", data)
+    web.add("/notes", b"plain words")
+    st, doc, _ = request(dapi, "POST", "documents/SetByUrl",
+                         {"PatNum": p["PatNum"], "url": web.url("/go")})
+    assert st == 201 and doc["FileName"].endswith(".jpg"), doc
+    st, doc, _ = request(dapi, "POST", "documents/SetByUrl",
+                         {"PatNum": p["PatNum"], "url": web.url("/notes")})
+    assert st == 201 and doc["FileName"].endswith(".txt"), doc
+
+
+def test_set_by_url_errors(dapi, web):
+    p = new_patient(dapi)
+
+    def bad(body, status, msg):
+        st, obj, _ = request(dapi, "POST", "documents/SetByUrl", body)
+        assert (st, obj) == (status, msg), body
+    bad({"url": web.url("/x")}, 400, "PatNum is required.")
+    bad({"PatNum": p["PatNum"]}, 400, "url is required.")
+    for url in ("ftp://example.com/x.png", "file:///etc/passwd",
+                "/etc/passwd", "http://user:pw@127.0.0.1/x"):
+        bad({"PatNum": p["PatNum"], "url": url}, 400,
+            "url is invalid: it must be an http or https URL.")
+    bad({"PatNum": 99999999, "url": web.url("/x")}, 404, "Patient not found.")
+    bad({"PatNum": p["PatNum"], "url": web.url("/missing")}, 400,
+        "The download from url failed: HTTP 404.")
+    web.add("/loop", b"", status=302, headers={"Location": "/loop"})
+    bad({"PatNum": p["PatNum"], "url": web.url("/loop")}, 400,
+        "The download from url failed: too many redirects, or one without "
+        "a Location.")
+    bad({"PatNum": p["PatNum"], "url": "http://127.0.0.1:1/x.png"}, 400,
+        "The download from url failed: connection failed.")
+    assert not os.path.exists(patient_dir(dapi, p))
+
+
+def test_set_by_url_limits(spawn, server_db, web, tmp_path):
+    """Private addresses, size and time: the same code on every backend;
+    run on the server backend with limits set small."""
+    images = tmp_path / "images"
+    (images / "A").mkdir(parents=True)
+    base = ["--port", "0", "--log-level", "Warning", "--db-socket",
+            socket_path(), "--db-user", "root", "--db-name", server_db,
+            "--demo-key", KEY, "--image-dir", str(images)]
+    closed = spawn("odlocal", base)
+    p = new_patient(closed)
+    web.add("/small.png", png(2, 2))
+    st, obj, _ = closed.request("POST", "documents/SetByUrl",
+                                {"PatNum": p["PatNum"],
+                                 "url": web.url("/small.png")})
+    assert (st, obj) == (400, "url names this server or an address of a "
+                              "private network, which is not fetched.")
+    small = spawn("odlocal", base + ["--url-allow-private", "--max-body",
+                                     "4000", "--timeout", "2"])
+    web.add("/big.bin", b"x" * 5000)
+    st, obj, _ = small.request("POST", "documents/SetByUrl",
+                               {"PatNum": p["PatNum"],
+                                "url": web.url("/big.bin")})
+    assert (st, obj) == (400, "The download from url failed: the answer is "
+                              "too large.")
+    web.add("/slow.png", png(2, 2), delay=4)
+    st, obj, _ = small.request("POST", "documents/SetByUrl",
+                               {"PatNum": p["PatNum"],
+                                "url": web.url("/slow.png")})
+    assert (st, obj) == (400, "The download from url took longer than 2 "
+                              "seconds.")
+    st, obj, _ = small.request("POST", "documents/SetByUrl",
+                               {"PatNum": p["PatNum"],
+                                "url": web.url("/small.png")})
+    assert st == 201, obj
