@@ -538,6 +538,7 @@ static void h_upload_sftp(odapi_request *req, void *arg)
 
 void od_register_document_exports(odapi_server *srv);
 void od_register_seturl(odapi_server *srv);
+void od_register_eob_files(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
@@ -550,4 +551,5 @@ void od_register_document_routes(odapi_server *srv)
                   ODAPI_PERM_ALL_OTHERS, h_upload_sftp, NULL);
     od_register_document_exports(srv);
     od_register_seturl(srv);
+    od_register_eob_files(srv);
 }

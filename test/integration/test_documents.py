@@ -814,3 +814,264 @@ def test_set_by_url_limits(spawn, server_db, web, tmp_path):
                                {"PatNum": p["PatNum"],
                                 "url": web.url("/small.png")})
     assert st == 201, obj
+
+
+# ---- eobattaches ----------------------------------------------------------------------------
+
+EOBATTACH = ["EobAttachNum", "ClaimPaymentNum", "DateTCreated", "FileName"]
+
+
+def claim_payment(api):
+    """An insurance check: by SQL, or the sandbox's seeded one (its EOB is
+    listed by GET /eobattaches)."""
+    if api.db_name:
+        return int(sql(api, "INSERT INTO claimpayment (CheckDate, CheckAmt, "
+                            "CheckNum, BankBranch, Note, CarrierName) VALUES "
+                            "(CURDATE(), 10, 'T1', '', '', ''); SELECT "
+                            "LAST_INSERT_ID()")[0][0])
+    st, rows, _ = request(api, "GET", "eobattaches")
+    assert st == 200 and rows, rows
+    return rows[0]["ClaimPaymentNum"]
+
+
+@needs_root
+def test_eob_upload_and_download_sftp(dapi, sftp):
+    check = claim_payment(dapi)
+    data = png(8, 11)
+    put_on_sftp(sftp, "eob/scan.png", data)
+    st, eob, r = request(dapi, "POST", "eobattaches/UploadSftp",
+                         sftp_body(sftp, "eob/scan.png",
+                                   ClaimPaymentNum=check))
+    assert st == 201, eob
+    assert list(eob) == EOBATTACH
+    assert eob["ClaimPaymentNum"] == check
+    # EobAttaches.Insert: yyyyMMdd_HHmmss_{EobAttachNum}{ext}
+    stamp = eob["DateTCreated"].replace("-", "").replace(":", "").replace(
+        " ", "_")
+    assert eob["FileName"] == "%s_%d.png" % (stamp, eob["EobAttachNum"])
+    with open(os.path.join(dapi.images, "EOBs", eob["FileName"]), "rb") as f:
+        assert f.read() == data
+    st, listed, _ = request(dapi, "GET", "eobattaches?ClaimPaymentNum=%d"
+                            % check)
+    assert eob in listed
+    # no extension: ".jpg" (ImportEobAttach)
+    put_on_sftp(sftp, "eob/noext", data)
+    st, eob2, _ = request(dapi, "POST", "eobattaches/UploadSftp",
+                          sftp_body(sftp, "eob/noext", ClaimPaymentNum=check))
+    assert st == 201 and eob2["FileName"].endswith(
+        "_%d.jpg" % eob2["EobAttachNum"]), eob2
+    before = len(own_logs(dapi, "ImageExport"))
+    st, body, r = request(dapi, "POST", "eobattaches/DownloadSftp",
+                          sftp_body(sftp, "eobout/",
+                                    EobAttachNum=eob["EobAttachNum"]))
+    assert st == 201, body
+    assert r.getheader("Location").endswith("/eobout/" + eob["FileName"])
+    assert on_sftp(sftp, "eobout/" + eob["FileName"]) == data
+    logs = own_logs(dapi, "ImageExport")
+    assert len(logs) == before + 1 and logs[-1]["PatNum"] == 0
+
+
+@needs_root
+def test_eob_sftp_errors(dapi, sftp):
+    put_on_sftp(sftp, "eob/x.png", png(1, 1))
+
+    def bad(path, body, status, msg):
+        st, obj, _ = request(dapi, "POST", path, body)
+        assert (st, obj) == (status, msg), body
+    bad("eobattaches/UploadSftp", sftp_body(sftp, "eob/x.png"), 400,
+        "ClaimPaymentNum is required.")
+    bad("eobattaches/UploadSftp", sftp_body(sftp, "eob/x.png",
+                                            ClaimPaymentNum=99999999),
+        404, "ClaimPayment not found.")
+    bad("eobattaches/DownloadSftp", sftp_body(sftp, "eob/y.png"), 400,
+        "EobAttachNum is required.")
+    bad("eobattaches/DownloadSftp",
+        sftp_body(sftp, "eob/y.png", EobAttachNum=99999999), 404,
+        "EobAttach not found.")
+    st, listed, _ = request(dapi, "GET", "eobattaches")
+    if listed:
+        bad("eobattaches/DownloadSftp",
+            sftp_body(sftp, "eob/y.pdf",
+                      EobAttachNum=listed[0]["EobAttachNum"]), 400,
+            "SftpAddress must name a %s file, as the stored file is."
+            % os.path.splitext(listed[0]["FileName"])[1])
+
+
+# ---- the store: preferences, the database mode, hostile names ----------------------------
+
+def set_pref(api, name, value):
+    sql(api, "UPDATE preference SET ValueString = '%s' WHERE PrefName = '%s'"
+             % (value.replace("\\", "\\\\").replace("'", "''"), name))
+    if not sql(api, "SELECT 1 FROM preference WHERE PrefName = '%s'" % name):
+        sql(api, "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "VALUES ('%s', '%s', '')" % (name, value))
+
+
+@needs_root
+def test_images_in_the_database(dapi, sftp):
+    """AtoZfolderUsed 0: "store images in database" (document.RawBase64)."""
+    if not dapi.db_name:
+        pytest.skip("the sandbox keeps its images in its folder; the mode "
+                    "is a preference only SQL changes")
+    p = new_patient(dapi)
+    set_pref(dapi, "AtoZfolderUsed", "0")
+    try:
+        data = png(30, 10, lambda x, y: (10, 10, 240))
+        doc, _ = upload(dapi, p["PatNum"], data)
+        assert not os.path.exists(patient_dir(dapi, p))
+        assert sql(dapi, "SELECT RawBase64 FROM document WHERE DocNum = %d"
+                   % doc["DocNum"]) == [[b64(data)]]
+        st, body, _ = request(dapi, "POST", "documents/DownloadSftp",
+                              sftp_body(sftp, "db/", DocNum=doc["DocNum"]))
+        assert st == 201, body
+        assert on_sftp(sftp, "db/" + doc["FileName"]) == data
+        st, out, _ = request(dapi, "POST", "documents/Thumbnails",
+                             sftp_body(sftp, "dbthumbs/",
+                                       PatNum=p["PatNum"]))
+        assert st == 201, out
+        rows = thumbnail_pixels(on_sftp(sftp, "dbthumbs/" + doc["FileName"]))
+        assert near(rows[50][50], (10, 10, 240, 255))
+        st, up, _ = request(dapi, "POST", "documents/UploadSftp",
+                            sftp_body(sftp, "db/" + doc["FileName"],
+                                      PatNum=p["PatNum"]))
+        assert st == 201 and up["filePath"] == "", up
+        # an EOB's RawBase64 is a TEXT column: 64 KB of base64 at most
+        check = claim_payment(dapi)
+        put_on_sftp(sftp, "db/eob.png", data)
+        st, eob, _ = request(dapi, "POST", "eobattaches/UploadSftp",
+                             sftp_body(sftp, "db/eob.png",
+                                       ClaimPaymentNum=check))
+        assert st == 201, eob
+        assert sql(dapi, "SELECT RawBase64 FROM eobattach WHERE "
+                         "EobAttachNum = %d" % eob["EobAttachNum"]) == [
+            [b64(data)]]
+        put_on_sftp(sftp, "db/big.png", os.urandom(60000))
+        st, obj, _ = request(dapi, "POST", "eobattaches/UploadSftp",
+                             sftp_body(sftp, "db/big.png",
+                                       ClaimPaymentNum=check))
+        assert (st, obj) == (400, "The file (60000 bytes) is too large to "
+                                  "store in the database.")
+    finally:
+        set_pref(dapi, "AtoZfolderUsed", "1")
+
+
+def test_cloud_storage_is_refused(dapi):
+    if not dapi.db_name:
+        pytest.skip("the storage mode is a preference only SQL changes")
+    p = new_patient(dapi)
+    set_pref(dapi, "AtoZfolderUsed", "2")
+    try:
+        st, obj, _ = request(dapi, "POST", "documents/Upload",
+                             {"PatNum": p["PatNum"], "rawBase64": b64(b"x"),
+                              "extension": ".txt"})
+        assert (st, obj) == (400, "This office keeps its images in cloud "
+                                  "storage (AtoZfolderUsed 2), which this "
+                                  "server does not reach.")
+    finally:
+        set_pref(dapi, "AtoZfolderUsed", "1")
+
+
+def test_docpath_preference(dapi, spawn, tmp_path):
+    """Without --image-dir the folder is DocPath's first entry that holds
+    a folder A (FileAtoZ.GetValidPathFromString)."""
+    if dapi.param != "server":
+        pytest.skip("DocPath is a preference only SQL changes; the server "
+                    "backend shows the rule")
+    good = tmp_path / "OpenDentImages"
+    (good / "A").mkdir(parents=True)
+    (tmp_path / "noA").mkdir()
+    srv = spawn("odlocal", ["--port", "0", "--log-level", "Warning",
+                            "--db-socket", socket_path(), "--db-user", "root",
+                            "--db-name", dapi.db_name, "--demo-key", KEY])
+    old = sql(dapi, "SELECT ValueString FROM preference WHERE PrefName = "
+                    "'DocPath'")
+    p = new_patient(dapi)
+    try:
+        set_pref(dapi, "DocPath", "\\\\server\\OpenDentImages\\;%s;%s"
+                 % (tmp_path / "noA", good))
+        st, doc, _ = srv.request("POST", "documents/Upload",
+                                 {"PatNum": p["PatNum"],
+                                  "rawBase64": b64(b"abc"),
+                                  "extension": ".txt"})
+        assert st == 201, doc
+        folder = os.path.basename(patient_dir(dapi, p))
+        assert (good / folder[0] / folder / doc["FileName"]).read_bytes() \
+            == b"abc"
+        set_pref(dapi, "DocPath", str(tmp_path / "noA"))
+        st, obj, _ = srv.request("POST", "documents/Upload",
+                                 {"PatNum": p["PatNum"],
+                                  "rawBase64": b64(b"abc"),
+                                  "extension": ".txt"})
+        assert (st, obj) == (500, "The A to Z images folder (preference "
+                                  "DocPath \"%s\") was not found on this "
+                                  "server; set it with --image-dir."
+                             % (tmp_path / "noA"))
+    finally:
+        set_pref(dapi, "DocPath", old[0][0] if old else "")
+
+
+def test_symlinks_in_the_store_are_not_followed(dapi, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    # a patient's folder that is a link to somewhere else
+    p = new_patient(dapi, lname="Linked" + uniq("x").split()[1])
+    pdir = patient_dir(dapi, p)
+    os.makedirs(os.path.dirname(pdir), exist_ok=True)
+    os.symlink(str(outside), pdir)
+    st, obj, _ = request(dapi, "POST", "documents/Upload",
+                         {"PatNum": p["PatNum"], "rawBase64": b64(b"abc"),
+                          "extension": ".txt"})
+    assert st == 500 and "cannot be opened" in obj, obj
+    assert os.listdir(str(outside)) == []
+    # a letter folder that is a link
+    q = new_patient(dapi, lname="Qlinked" + uniq("x").split()[1])
+    letter = os.path.dirname(patient_dir(dapi, q))
+    if not os.path.exists(letter):
+        os.symlink(str(outside), letter)
+        st, obj, _ = request(dapi, "POST", "documents/Upload",
+                             {"PatNum": q["PatNum"], "rawBase64": b64(b"a"),
+                              "extension": ".txt"})
+        assert st == 500 and "cannot be opened" in obj, obj
+        assert os.listdir(str(outside)) == []
+        os.remove(letter)
+
+
+@needs_root
+def test_a_linked_file_is_not_read(dapi, sftp, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for the API")
+    p = new_patient(dapi)
+    doc, _ = upload(dapi, p["PatNum"], png(2, 2))
+    path = os.path.join(patient_dir(dapi, p), doc["FileName"])
+    os.remove(path)
+    os.symlink(str(secret), path)
+    st, obj, _ = request(dapi, "POST", "documents/DownloadSftp",
+                         sftp_body(sftp, "leak.png", DocNum=doc["DocNum"]))
+    assert st == 400 and "not a regular file" in obj, obj
+    assert not os.path.exists(os.path.join(sftp["home"], "leak.png"))
+
+
+@needs_root
+def test_hostile_names_in_the_database(dapi, sftp):
+    """Names the database holds never leave the folder either."""
+    if not dapi.db_name:
+        pytest.skip("the names are changed by SQL")
+    p = new_patient(dapi)
+    doc, _ = upload(dapi, p["PatNum"], png(2, 2))
+    for name in ("../../../../etc/passwd", "/etc/passwd", "..", "a/../b"):
+        sql(dapi, "UPDATE document SET FileName = '%s' WHERE DocNum = %d"
+            % (name, doc["DocNum"]))
+        st, obj, _ = request(dapi, "POST", "documents/DownloadSftp",
+                             sftp_body(sftp, "hostile/",
+                                       DocNum=doc["DocNum"]))
+        assert st == 400, (name, obj)
+    q = new_patient(dapi)
+    for folder in ("../../tmp", "/tmp", "..", "a/b"):
+        sql(dapi, "UPDATE patient SET ImageFolder = '%s' WHERE PatNum = %d"
+            % (folder, q["PatNum"]))
+        st, obj, _ = request(dapi, "POST", "documents/Upload",
+                             {"PatNum": q["PatNum"], "rawBase64": b64(b"x"),
+                              "extension": ".txt"})
+        assert (st, obj) == (500, "The patient's image folder name \"%s\" "
+                                  "cannot be used." % folder), folder
+    assert not os.path.exists(os.path.join(sftp["home"], "hostile"))
