@@ -3,7 +3,8 @@
  * the sandbox has its image folder, a few rows with their files in it so
  * that the documents routes have something to read: a bitewing mount of
  * the first patient with two images in its positions (one position left
- * empty), and an insurance check with a scanned EOB. File and folder
+ * empty), a signed consent sheet showing one of them, and an insurance
+ * check with a scanned EOB. File and folder
  * names are made as ImageStore.cs and EobAttaches.cs make them; the
  * pictures are small PNGs drawn for this file. Timestamps come from the
  * seed's anchor date, like the rest of the demo practice. */
@@ -156,6 +157,8 @@ static int seed_prefs(MYSQL *m, const char *image_dir, char *err,
 struct pat {
     long long num;
     char folder[300];
+    char fname[128];
+    long long first_doc;   /* the mount's first image */
 };
 
 /* ImageStore.GetImageFolderName of the first patient (the demo names are
@@ -167,8 +170,8 @@ static int first_patient(MYSQL *m, struct pat *p, char *err, size_t errlen)
     size_t n = 0;
     const char *s;
     int rc = -1;
-    if (mysql_query(m, "SELECT PatNum, CONCAT(LName, FName) FROM patient "
-                       "ORDER BY PatNum LIMIT 1") ||
+    if (mysql_query(m, "SELECT PatNum, CONCAT(LName, FName), FName FROM "
+                       "patient ORDER BY PatNum LIMIT 1") ||
         !(res = mysql_store_result(m))) {
         snprintf(err, errlen, "seeding images: %s", mysql_error(m));
         return -1;
@@ -179,6 +182,7 @@ static int first_patient(MYSQL *m, struct pat *p, char *err, size_t errlen)
             if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
                 p->folder[n++] = *s;
         snprintf(p->folder + n, sizeof p->folder - n, "%lld", p->num);
+        snprintf(p->fname, sizeof p->fname, "%s", row[2] ? row[2] : "");
         rc = 1;
     } else {
         rc = 0; /* no patients: nothing to attach images to */
@@ -189,7 +193,7 @@ static int first_patient(MYSQL *m, struct pat *p, char *err, size_t errlen)
 
 /* The mount (MountHelper draws it: a black 300 x 120 board with three
  * 96 x 72 positions), its positions, and the two documents in them. */
-static int seed_mount(MYSQL *m, const char *image_dir, const struct pat *p,
+static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
                       const char *day, char *err, size_t errlen)
 {
     static const unsigned char *const pngs[2] = {bw_left_png, bw_right_png};
@@ -238,12 +242,69 @@ static int seed_mount(MYSQL *m, const char *image_dir, const struct pat *p,
                    "FROM definition WHERE Category = 18), 0), ?, '.png', 1, "
                    "'', ?, ?, '', '', '', ''", q, 4, &doc, err, errlen))
             return -1;
+        if (!p->first_doc)
+            p->first_doc = doc;
         /* Documents.Insert: letters of the name, DocNum, extension */
         snprintf(name, sizeof name, "%.*s%lld.png",
                  (int)strcspn(p->folder, "0123456789"), p->folder, doc);
         if (run(m, "UPDATE document SET FileName = ? WHERE DocNum = ?",
                 (struct sp[]){SS(name), SI(doc)}, 2, NULL, err, errlen) ||
             write_file(dir, name, pngs[i], lens[i], err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
+/* A consent form (SheetType Consent, 6) as a filled sheet: text, an input
+ * field, a check box, a line, a box, the patient's first mount image
+ * (PatImage: FieldValue is the DocNum) and a signature box. */
+static int seed_sheet(MYSQL *m, const struct pat *p, long long doc,
+                      const char *day, char *err, size_t errlen)
+{
+    static const struct {
+        int type, x, y, w, h, bold;
+        double size;
+        const char *name, *value;
+    } f[] = {
+        {2, 100, 80, 650, 30, 1, 16, "", "Consent for Dental Imaging"},
+        {2, 100, 130, 650, 80, 0, 10, "",
+         "I agree that radiographs and photographs may be taken as part of "
+         "my examination and kept in my dental record."},
+        {1, 100, 230, 400, 20, 0, 10, "FName", ""},
+        {8, 100, 270, 14, 14, 0, 0, "agree", "X"},
+        {2, 120, 268, 400, 20, 0, 10, "", "I have read and understood this."},
+        {10, 100, 310, 300, 150, 0, 0, "", NULL},
+        {6, 100, 500, 650, 0, 0, 0, "", ""},
+        {7, 100, 520, 300, 80, 0, 0, "", ""},
+        {9, 450, 520, 300, 80, 0, 0, "", ""},
+    };
+    char when[32], docs[24], fname[64];
+    long long sheet;
+    size_t i;
+    snprintf(when, sizeof when, "%s 09:00:00", day);
+    snprintf(docs, sizeof docs, "%lld", doc);
+    snprintf(fname, sizeof fname, "%.*s", (int)sizeof fname - 1, p->fname);
+    if (run(m, "INSERT INTO sheet (SheetType, PatNum, DateTimeSheet, "
+               "FontSize, FontName, Width, Height, IsLandscape, "
+               "InternalNote, Description, DateTSheetEdited) VALUES (6, ?, "
+               "?, 10, 'Microsoft Sans Serif', 850, 1100, 0, '', 'Consent "
+               "for imaging', ?)",
+            (struct sp[]){SI(p->num), SS(when), SS(when)}, 3, &sheet, err,
+            errlen))
+        return -1;
+    for (i = 0; i < OD_ARRAY_LEN(f); i++) {
+        const char *value = f[i].type == 10 ? docs
+                            : f[i].type == 1 ? fname : f[i].value;
+        struct sp q[10] = {SI(sheet), SI(f[i].type), SS(f[i].name),
+                           SS(value), SI((long long)f[i].size),
+                           SI(f[i].bold), SI(f[i].x), SI(f[i].y),
+                           SI(f[i].w), SI(f[i].h)};
+        if (run(m, "INSERT INTO sheetfield (SheetNum, FieldType, FieldName, "
+                   "FieldValue, FontSize, FontName, FontIsBold, XPos, YPos, "
+                   "Width, Height, ItemColor, UiLabelMobile, "
+                   "UiLabelMobileRadioButton) VALUES (?, ?, ?, ?, ?, "
+                   "'Microsoft Sans Serif', ?, ?, ?, ?, ?, -16777216, '', "
+                   "'')", q, 10, NULL, err, errlen))
             return -1;
     }
     return 0;
@@ -288,7 +349,8 @@ int od_seed_images(MYSQL *m, const char *image_dir, const char *day,
         return ODAPI_E_IO;
     if ((r = first_patient(m, &p, err, errlen)) < 0)
         return ODAPI_E_DB;
-    if ((r && seed_mount(m, image_dir, &p, day, err, errlen)) ||
+    if ((r && (seed_mount(m, image_dir, &p, day, err, errlen) ||
+               seed_sheet(m, &p, p.first_doc, day, err, errlen))) ||
         seed_eob(m, image_dir, day, err, errlen))
         return ODAPI_E_DB;
     return ODAPI_OK;

@@ -239,6 +239,23 @@ static int take_doc(void *ctx, char **cols)
     VIEW_COLS ", UNIX_TIMESTAMP(d.DateTStamp), d.IsCropOld FROM document d " \
     "LEFT JOIN patient p ON p.PatNum = d.PatNum "
 
+int od_doc_load(struct od_conn *c, struct dj *j, const struct od_store *s,
+                long long docnum, struct od_docview *v, unsigned char **out,
+                size_t *len)
+{
+    struct od_prm p[1] = {OD_PI(docnum)};
+    struct docrow r;
+    long rows;
+    memset(&r, 0, sizeof r);
+    rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
+                         take_doc, &r);
+    if (rows <= 0)
+        return rows < 0 ? -1 : dj_fail(j, 404, "Document not found");
+    if (v)
+        *v = r.v;
+    return doc_file(c, j, s, &r, out, len);
+}
+
 /* "invalid file extension": a named target keeps the file's extension. */
 static int check_target_ext(struct dj *j, const char *target,
                             const char *want)

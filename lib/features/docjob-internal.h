@@ -151,4 +151,11 @@ int od_doc_bytes(struct dj *j, const struct od_store *s,
                  const char *imagefolder, const char *name,
                  const char *rawbase64, unsigned char **out, size_t *len);
 
+/* A document's file and how it is shown (docexport.c): 0, or -1 (404
+ * "Document not found", another refusal on j, or a database error). */
+struct od_docview;
+int od_doc_load(struct od_conn *c, struct dj *j, const struct od_store *s,
+                long long docnum, struct od_docview *v, unsigned char **out,
+                size_t *len);
+
 #endif /* OD_DOCJOB_INTERNAL_H */

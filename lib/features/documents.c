@@ -539,6 +539,7 @@ static void h_upload_sftp(odapi_request *req, void *arg)
 void od_register_document_exports(odapi_server *srv);
 void od_register_seturl(odapi_server *srv);
 void od_register_eob_files(odapi_server *srv);
+void od_register_sheet_file(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
@@ -552,4 +553,5 @@ void od_register_document_routes(odapi_server *srv)
     od_register_document_exports(srv);
     od_register_seturl(srv);
     od_register_eob_files(srv);
+    od_register_sheet_file(srv);
 }

@@ -86,6 +86,9 @@ int od_image_thumbnail(const struct od_image *src, int orig_w, int orig_h,
 void od_image_draw_in_rect(struct od_image *dst, int x, int y, int w, int h,
                            const struct od_image *src, int orig_w,
                            int orig_h, const struct od_docview *v);
+/* Draw src stretched to the rectangle (a sheet's static image). */
+void od_image_stretch(struct od_image *dst, int x, int y, int w, int h,
+                      const struct od_image *src, int orig_w, int orig_h);
 /* Fill a rectangle, and draw its 1-pixel outline. */
 void od_image_fill(struct od_image *dst, int x, int y, int w, int h,
                    unsigned rgba);

@@ -925,3 +925,19 @@ double od_need_doc(int w, int h, void *arg)
     b = (double)d->h / fh;
     return a > b ? a : b;
 }
+
+void od_image_stretch(struct od_image *dst, int x, int y, int w, int h,
+                      const struct od_image *src, int orig_w, int orig_h)
+{
+    struct od_docview none;
+    struct aff m;
+    memset(&none, 0, sizeof none);
+    if (w <= 0 || h <= 0 || orig_w <= 0 || orig_h <= 0)
+        return;
+    m.a = (double)w / orig_w;
+    m.b = m.c = 0;
+    m.d = (double)h / orig_h;
+    m.e = x;
+    m.f = y;
+    draw(dst, x, y, w, h, src, orig_w, orig_h, m, &none);
+}

@@ -1075,3 +1075,111 @@ def test_hostile_names_in_the_database(dapi, sftp):
         assert (st, obj) == (500, "The patient's image folder name \"%s\" "
                                   "cannot be used." % folder), folder
     assert not os.path.exists(os.path.join(sftp["home"], "hostile"))
+
+
+# ---- sheets/DownloadSftp --------------------------------------------------------------------
+
+def read_pdf(data):
+    """(page sizes, text strings, images as (w, h, pixels)) of a PDF this
+    server wrote, its cross-reference table checked on the way."""
+    assert data.startswith(b"%PDF-1.4\n") and data.rstrip().endswith(
+        b"%%EOF")
+    start = int(data.rsplit(b"startxref\n", 1)[1].split()[0])
+    table = data[start:].split(b"\n")
+    assert table[0] == b"xref"
+    for i in range(1, int(table[1].split()[1])):
+        off = int(table[2 + i][:10])
+        assert data[off:].startswith(b"%d 0 obj" % i), i
+    pages = [tuple(float(v) for v in m) for m in re.findall(
+        rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)]
+    texts = [t.decode("latin-1") for t in re.findall(rb"\((.*?)\) Tj", data)]
+    images = []
+    for m in re.finditer(rb"/Width (\d+) /Height (\d+) .*?/Length (\d+) "
+                         rb">>\nstream\n", data):
+        n = int(m.group(3))
+        images.append(unjpeg(data[m.end():m.end() + n]))
+    return pages, texts, images
+
+
+def make_sheet(api, sheet_images):
+    """A sheet with text, a check box, a line, a static image and a
+    patient's image (SQL), or the sandbox's seeded consent form."""
+    if not api.db_name:
+        st, rows, _ = request(api, "GET", "sheets?PatNum=1")
+        return [r for r in rows if r["Description"] == "Consent for imaging"
+                ][0]["SheetNum"], "Consent for Dental Imaging", False
+    p = new_patient(api)
+    doc, _ = upload(api, p["PatNum"], png(10, 10, lambda x, y: BLUE))
+    os.makedirs(sheet_images, exist_ok=True)
+    with open(os.path.join(sheet_images, "logo.jpg"), "wb") as f:
+        f.write(jpeg(8, 8, lambda x, y: RED))
+    sheet = int(sql(api, "INSERT INTO sheet (SheetType, PatNum, "
+                         "DateTimeSheet, FontSize, FontName, Width, Height, "
+                         "IsLandscape, InternalNote, Description, "
+                         "IsMultiPage) VALUES (6, %d, NOW(), 10, 'Arial', "
+                         "850, 1100, 0, '', 'Test (sheet)', 1); SELECT "
+                         "LAST_INSERT_ID()" % p["PatNum"])[0][0])
+    fields = [(2, "", "Title (1) \\ caf\u00e9", 100, 50, 600, 20, 1),
+              (8, "x", "X", 100, 100, 14, 14, 0),
+              (6, "", "", 100, 150, 600, 0, 0),
+              (4, "logo.jpg", "", 100, 200, 100, 100, 0),
+              (10, "", str(doc["DocNum"]), 300, 200, 100, 100, 0),
+              (2, "", "Second page", 100, 1300, 600, 20, 0)]
+    for t, name, value, x, y, w, h, bold in fields:
+        sql(api, "INSERT INTO sheetfield (SheetNum, FieldType, FieldName, "
+                 "FieldValue, FontSize, FontName, FontIsBold, XPos, YPos, "
+                 "Width, Height, ItemColor, UiLabelMobile, "
+                 "UiLabelMobileRadioButton) VALUES (%d, %d, '%s', '%s', 12, "
+                 "'Arial', %d, %d, %d, %d, %d, -16777216, '', '')"
+            % (sheet, t, name, value.replace("\\", "\\\\"), bold, x, y, w, h))
+    return sheet, "Title (1) \\ caf\u00e9", True
+
+
+@needs_root
+def test_sheet_download_sftp_pdf(dapi, sftp):
+    sheet, title, ours = make_sheet(dapi, os.path.join(dapi.images,
+                                                       "SheetImages"))
+    before = len(own_logs(dapi, "ImageExport"))
+    st, body, r = request(dapi, "POST", "sheets/DownloadSftp",
+                          sftp_body(sftp, "sheets/", SheetNum=sheet))
+    assert st == 201, body
+    assert r.getheader("Location").endswith("/sheets/sheet.pdf")
+    pages, texts, images = read_pdf(on_sftp(sftp, "sheets/sheet.pdf"))
+    # 850 x 1100 hundredths of an inch: US Letter in points
+    assert pages[0] == (612.0, 792.0)
+    escaped = title.replace("\\", "\\\\").replace("(", "\\(").replace(
+        ")", "\\)").replace("\u00e9", "\\351")
+    assert escaped in texts, texts
+    if ours:
+        assert len(pages) == 2 and "Second page" in texts
+        # the static image stretched (red), the document fit (blue)
+        colours = [img[2][img[1] // 2][img[0] // 2] for img in images]
+        assert len(images) == 2
+        assert near(colours[0], RED, 40) and near(colours[1], BLUE, 40)
+    else:
+        assert len(pages) == 1 and len(images) == 1
+    assert len(own_logs(dapi, "ImageExport")) == before + 1
+    # a named file must be a PDF
+    st, body, _ = request(dapi, "POST", "sheets/DownloadSftp",
+                          sftp_body(sftp, "sheets/mine.pdf", SheetNum=sheet))
+    assert st == 201, body
+    assert read_pdf(on_sftp(sftp, "sheets/mine.pdf"))[0] == pages
+
+
+@needs_root
+def test_sheet_download_sftp_errors(dapi, sftp):
+    def bad(body, status, msg):
+        st, obj, _ = request(dapi, "POST", "sheets/DownloadSftp", body)
+        assert (st, obj) == (status, msg), body
+    bad(sftp_body(sftp, "s/x.pdf"), 400, "SheetNum is required.")
+    bad(sftp_body(sftp, "s/x.pdf", SheetNum="one"), 400,
+        "SheetNum is invalid.")
+    bad(sftp_body(sftp, "s/x.pdf", SheetNum=99999999), 404,
+        "Sheet not found.")
+    sheet = make_sheet(dapi, os.path.join(dapi.images, "SheetImages"))[0]
+    bad(sftp_body(sftp, "s/x.doc", SheetNum=sheet), 400,
+        "SftpAddress must name a .pdf file.")
+    if dapi.db_name:
+        sql(dapi, "UPDATE sheet SET IsDeleted = 1 WHERE SheetNum = %d" % sheet)
+        bad(sftp_body(sftp, "s/x.pdf", SheetNum=sheet), 404,
+            "Sheet not found.")
