@@ -540,6 +540,7 @@ void od_register_document_exports(odapi_server *srv);
 void od_register_seturl(odapi_server *srv);
 void od_register_eob_files(odapi_server *srv);
 void od_register_sheet_file(odapi_server *srv);
+void od_register_deletes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
@@ -554,4 +555,5 @@ void od_register_document_routes(odapi_server *srv)
     od_register_seturl(srv);
     od_register_eob_files(srv);
     od_register_sheet_file(srv);
+    od_register_deletes(srv);
 }

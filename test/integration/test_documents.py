@@ -1183,3 +1183,74 @@ def test_sheet_download_sftp_errors(dapi, sftp):
         sql(dapi, "UPDATE sheet SET IsDeleted = 1 WHERE SheetNum = %d" % sheet)
         bad(sftp_body(sftp, "s/x.pdf", SheetNum=sheet), 404,
             "Sheet not found.")
+
+
+# ---- DELETE: the row and its file -------------------------------------------------------
+
+@needs_root
+def test_delete_removes_the_file_and_thumbnail(dapi, sftp):
+    p = new_patient(dapi)
+    doc, _ = upload(dapi, p["PatNum"], png(4, 4))
+    st, out, _ = request(dapi, "POST", "documents/Thumbnails",
+                         sftp_body(sftp, "del/", PatNum=p["PatNum"]))
+    assert st == 201, out
+    path = os.path.join(patient_dir(dapi, p), doc["FileName"])
+    thumb = os.path.join(patient_dir(dapi, p), "Thumbnails", doc["FileName"])
+    assert os.path.exists(path) and os.path.exists(thumb)
+    before = len(own_logs(dapi, "ImageDelete"))
+    st, body, _ = request(dapi, "DELETE", "documents/%d" % doc["DocNum"])
+    assert (st, body) == (200, None)
+    assert not os.path.exists(path) and not os.path.exists(thumb)
+    assert request(dapi, "GET", "documents/%d" % doc["DocNum"])[:2] == (
+        404, "Document not found")
+    logs = own_logs(dapi, "ImageDelete")
+    assert len(logs) == before + 1 and logs[-1]["PatNum"] == p["PatNum"]
+    assert request(dapi, "DELETE", "documents/%d" % doc["DocNum"])[:2] == (
+        404, "Document not found")
+    assert request(dapi, "DELETE", "documents/x1")[:2] == (
+        400, "DocNum is invalid.")
+    # an EOB's file goes with it
+    check = claim_payment(dapi)
+    put_on_sftp(sftp, "del/eob.png", png(2, 2))
+    st, eob, _ = request(dapi, "POST", "eobattaches/UploadSftp",
+                         sftp_body(sftp, "del/eob.png",
+                                   ClaimPaymentNum=check))
+    assert st == 201, eob
+    epath = os.path.join(dapi.images, "EOBs", eob["FileName"])
+    assert os.path.exists(epath)
+    st, body, _ = request(dapi, "DELETE", "eobattaches/%d"
+                          % eob["EobAttachNum"])
+    assert st == 200, body
+    assert not os.path.exists(epath)
+
+
+def test_delete_refuses_an_image_a_sheet_shows(dapi):
+    if not dapi.db_name:
+        # the seeded consent sheet shows one of the seeded images
+        sheet = make_sheet(dapi, None)[0]
+        st, fields, _ = request(dapi, "GET", "sheetfields?SheetNum=%d"
+                                % sheet)
+        doc = [f for f in fields if f["FieldType"] == "PatImage"][0]
+        st, body, _ = request(dapi, "DELETE", "documents/%s"
+                              % doc["FieldValue"])
+        assert st == 400 and body.startswith(
+            "Cannot delete image, it is referenced by sheets with the "
+            "following dates: "), body
+        return
+    p = new_patient(dapi)
+    doc, _ = upload(dapi, p["PatNum"], png(2, 2))
+    sheet = int(sql(dapi, "INSERT INTO sheet (SheetType, PatNum, "
+                          "DateTimeSheet, InternalNote, Description) VALUES "
+                          "(6, %d, '2024-03-05 10:00:00', '', 'x'); SELECT "
+                          "LAST_INSERT_ID()" % p["PatNum"])[0][0])
+    sql(dapi, "INSERT INTO sheetfield (SheetNum, FieldType, FieldName, "
+              "FieldValue, UiLabelMobile, UiLabelMobileRadioButton) VALUES "
+              "(%d, 10, '', '%d', '', '')" % (sheet, doc["DocNum"]))
+    st, body, _ = request(dapi, "DELETE", "documents/%d" % doc["DocNum"])
+    assert (st, body) == (400, "Cannot delete image, it is referenced by "
+                               "sheets with the following dates: 3/5/2024")
+    assert os.path.exists(os.path.join(patient_dir(dapi, p),
+                                       doc["FileName"]))
+    sql(dapi, "UPDATE sheet SET IsDeleted = 1 WHERE SheetNum = %d" % sheet)
+    st, body, _ = request(dapi, "DELETE", "documents/%d" % doc["DocNum"])
+    assert st == 200, body
