@@ -109,11 +109,6 @@ static void usage(FILE *f)
 
 /* ---- options -------------------------------------------------------------- */
 
-struct listen_opt {
-    char addr[256];
-    unsigned port;
-};
-
 struct opts {
     const char *config;
     const char *note;
@@ -131,42 +126,6 @@ struct opts {
     const char *url_ca;  /* SetByUrl */
     int url_private;
 };
-
-
-/* "0.0.0.0", "::", "host", "host:port", "[v6]", "[v6]:port". */
-static int parse_listen(const char *s, struct listen_opt *out)
-{
-    const char *colon;
-    long port = 0;
-    size_t n;
-    if (!*s)
-        return -1;
-    if (*s == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close == s + 1)
-            return -1;
-        n = (size_t)(close - s - 1);
-        if (close[1] == ':') {
-            if (cli_parse_long(close + 2, 1, 65535, &port))
-                return -1;
-        } else if (close[1]) {
-            return -1;
-        }
-        s++;
-    } else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {
-        n = (size_t)(colon - s);
-        if (n == 0 || cli_parse_long(colon + 1, 1, 65535, &port))
-            return -1;
-    } else {
-        n = strlen(s); /* a name, IPv4 or bare IPv6 address */
-    }
-    if (n >= sizeof out->addr)
-        return -1;
-    memcpy(out->addr, s, n);
-    out->addr[n] = '\0';
-    out->port = (unsigned)port;
-    return 0;
-}
 
 
 /* ---- logging ---------------------------------------------------------------
@@ -867,7 +826,7 @@ int main(int argc, char **argv)
                         MAX_LISTEN);
                 return EXIT_USAGE;
             }
-            if (parse_listen(optarg, &o.listen[o.nlisten])) {
+            if (cli_parse_listen(optarg, &o.listen[o.nlisten])) {
                 fprintf(stderr, "odservice: bad listen address '%s' (ADDR, "
                                 "ADDR:PORT or [IPV6]:PORT)\n", optarg);
                 return EXIT_USAGE;

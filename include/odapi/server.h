@@ -35,11 +35,14 @@ typedef struct odapi_config odapi_config;
 typedef struct odapi_server odapi_server;
 typedef struct odapi_request odapi_request;
 
-/* The two presets of design.md "Modes". */
+/* The presets of design.md "Modes". */
 typedef enum odapi_mode {
     ODAPI_MODE_LOCAL = 1,   /* Local API: 127.0.0.1 and ::1, port 30222 */
-    ODAPI_MODE_SERVICE = 2  /* API Service: all interfaces, port 30223,
+    ODAPI_MODE_SERVICE = 2, /* API Service: all interfaces, port 30223,
                                fires Database Events */
+    ODAPI_MODE_RELAY = 3    /* Cloud relay: 127.0.0.1 and ::1, port 30223,
+                               no database; forwards /api/v1/ to a hosted
+                               API Service (odapi_config_set_relay) */
 } odapi_mode;
 
 /*
@@ -86,8 +89,15 @@ typedef enum odapi_limit {
                                          CSV file */
     ODAPI_LIMIT_QUERY_CONCURRENCY = 12, /* Queries running at once; 0 = one
                                           fewer than ODAPI_LIMIT_DB_POOL */
-    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13 /* Database Events: longest wait for a
+    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13, /* Database Events: longest wait for a
                                           webhook receiver's answer */
+    ODAPI_LIMIT_RELAY_CONNECT_MS = 14, /* Cloud relay: longest TCP connect and
+                                          TLS handshake to the API Service */
+    ODAPI_LIMIT_RELAY_TIMEOUT_MS = 15, /* Cloud relay: longest time from
+                                          forwarding a request to the end of
+                                          its answer */
+    ODAPI_LIMIT_RELAY_CONNECTIONS = 16 /* Cloud relay: connections to the API
+                                          Service at most (kept alive) */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */
@@ -172,6 +182,28 @@ int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn, void *arg,
 /* Serve HTTPS with this certificate chain and private key (PEM files). */
 int odapi_config_set_tls(odapi_config *cfg, const char *cert_file,
                          const char *key_file);
+
+/* HTTPS only for clients with a certificate that ca_file (PEM) vouches
+ * for (NULL: any client, the default). Needs odapi_config_set_tls(). */
+int odapi_config_set_tls_client_ca(odapi_config *cfg, const char *ca_file);
+
+/* Cloud relay (ODAPI_MODE_RELAY, docs/cloud.md): forward every /api/v1/
+ * request to the API Service at url ("https://host[:port]", optionally
+ * with a path prefix), its certificate verified against ca_file (PEM;
+ * NULL: the system's CAs) and/or the pins of odapi_config_add_relay_pin(). */
+int odapi_config_set_relay(odapi_config *cfg, const char *url,
+                           const char *ca_file);
+/* Accept the API Service's certificate when its SHA-256 (of the whole
+ * certificate, or of its public key) is pin: 64 hex digits (colons
+ * allowed, as "openssl x509 -fingerprint -sha256" prints them) or
+ * "sha256//" and base64 (curl's --pinnedpubkey form). Up to 8 pins. With
+ * pins and no CA file, the pins alone decide. */
+int odapi_config_add_relay_pin(odapi_config *cfg, const char *pin);
+/* The workstation's client certificate chain and key (PEM files) for an
+ * API Service that requires one (odapi_config_set_tls_client_ca()). */
+int odapi_config_set_relay_client_cert(odapi_config *cfg,
+                                       const char *cert_file,
+                                       const char *key_file);
 
 /* Read Open Dental's OpenDentalWebConfig.xml (spec 8.2) into cfg: the
  * DatabaseConnection whose Note is note (NULL: "DentalOffice", or the only

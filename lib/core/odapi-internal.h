@@ -21,7 +21,8 @@
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223
 #define OD_MAX_LISTEN 8
-#define OD_LIMIT_COUNT 14 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_LIMIT_COUNT 17 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_MAX_RELAY_PINS 8
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 
@@ -80,6 +81,7 @@ struct odapi_config {
     struct od_logger log;
     char *log_file;
     char *tls_cert, *tls_key;
+    char *tls_client_ca; /* require client certificates from this CA */
 
     /* Database Events (odapi_config_set_events; events.c) */
     int events;          /* fire them (odservice) */
@@ -87,6 +89,12 @@ struct odapi_config {
     char *events_ca;     /* CA file for https endpoints; NULL: system CAs */
     char *events_state_dir; /* their state: a folder ... */
     char *events_state_db;  /* ... or a database of its own (wins) */
+
+    /* Cloud relay (odapi_config_set_relay; http/relay.c) */
+    char *relay_url, *relay_ca;
+    char *relay_pins[OD_MAX_RELAY_PINS]; /* as given; checked when added */
+    int nrelay_pins;
+    char *relay_cert, *relay_key;        /* client certificate */
 };
 
 /* A deep copy, or NULL when out of memory. */

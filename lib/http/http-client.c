@@ -21,8 +21,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 
 struct od_hc_call {
     struct evhttp_connection *conn;
@@ -103,32 +105,181 @@ void od_hc_url_free(struct od_hc_url *u)
     memset(u, 0, sizeof *u);
 }
 
-struct ssl_ctx_st *od_hc_ssl_ctx(const char *ca_file, char *err,
-                                 size_t errlen)
+/* ---- TLS contexts ------------------------------------------------------------ */
+
+/* The pins travel with the context (ex_data, freed with it) and reach the
+ * verification through SSL_CTX_set_cert_verify_callback's argument. */
+struct pinset {
+    int use_chain; /* also verify the chain (a CA file was given) */
+    int n;
+    unsigned char pin[][32];
+};
+
+static int pin_idx = -1;
+static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
+
+static void pinset_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+                        long argl, void *argp)
+{
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    free(ptr);
+}
+
+static void pin_index_init(void)
+{
+    pin_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, pinset_free);
+}
+
+static int sha256(const unsigned char *p, size_t n, unsigned char md[32])
+{
+    unsigned int len = 0;
+    return EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) == 1 && len == 32;
+}
+
+/* 1 when the certificate or its SubjectPublicKeyInfo hashes to a pin. */
+static int pin_match(const struct pinset *ps, X509 *cert)
+{
+    unsigned char cmd[32], kmd[32], *der = NULL;
+    unsigned int clen = 0;
+    int klen, i, ok = 0;
+    if (!cert || X509_digest(cert, EVP_sha256(), cmd, &clen) != 1 ||
+        clen != 32)
+        return 0;
+    klen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+    if (klen <= 0 || !sha256(der, (size_t)klen, kmd)) {
+        OPENSSL_free(der);
+        return 0;
+    }
+    OPENSSL_free(der);
+    for (i = 0; i < ps->n; i++)
+        if (memcmp(ps->pin[i], cmd, 32) == 0 ||
+            memcmp(ps->pin[i], kmd, 32) == 0)
+            ok = 1;
+    return ok;
+}
+
+static int verify_with_pins(X509_STORE_CTX *sc, void *arg)
+{
+    const struct pinset *ps = arg;
+    if (ps->use_chain && X509_verify_cert(sc) != 1)
+        return 0;
+    if (!pin_match(ps, X509_STORE_CTX_get0_cert(sc))) {
+        X509_STORE_CTX_set_error(sc, X509_V_ERR_APPLICATION_VERIFICATION);
+        return 0;
+    }
+    X509_STORE_CTX_set_error(sc, X509_V_OK);
+    return 1;
+}
+
+static int attach_pins(SSL_CTX *ctx, const struct od_hc_tls *t)
+{
+    struct pinset *ps;
+    pthread_once(&pin_once, pin_index_init);
+    if (pin_idx < 0)
+        return -1;
+    ps = malloc(sizeof *ps + (size_t)t->npins * sizeof ps->pin[0]);
+    if (!ps)
+        return -1;
+    ps->use_chain = t->ca_file && *t->ca_file;
+    ps->n = t->npins;
+    memcpy(ps->pin, t->pins, (size_t)t->npins * sizeof ps->pin[0]);
+    if (SSL_CTX_set_ex_data(ctx, pin_idx, ps) != 1) {
+        free(ps);
+        return -1;
+    }
+    SSL_CTX_set_cert_verify_callback(ctx, verify_with_pins, ps);
+    return 0;
+}
+
+struct ssl_ctx_st *od_hc_ssl_ctx_tls(const struct od_hc_tls *t, char *err,
+                                     size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    int have_ca = t->ca_file && *t->ca_file;
     if (!ctx) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    if (ca_file && *ca_file) {
-        if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
+    if (have_ca) {
+        if (SSL_CTX_load_verify_locations(ctx, t->ca_file, NULL) != 1) {
             snprintf(err, errlen, "CA file %s cannot be read as PEM "
-                                  "certificates", ca_file);
+                                  "certificates", t->ca_file);
             goto fail;
         }
-    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    } else if (t->npins == 0 && SSL_CTX_set_default_verify_paths(ctx) != 1) {
         snprintf(err, errlen, "cannot load the system's CA certificates; "
                               "give a CA file");
         goto fail;
+    }
+    if (t->npins > 0 && attach_pins(ctx, t) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if (t->cert_file && *t->cert_file) {
+        if (SSL_CTX_use_certificate_chain_file(ctx, t->cert_file) != 1) {
+            snprintf(err, errlen, "cannot load the client certificate %s "
+                                  "(PEM)", t->cert_file);
+            goto fail;
+        }
+        if (!t->key_file ||
+            SSL_CTX_use_PrivateKey_file(ctx, t->key_file, SSL_FILETYPE_PEM) !=
+                1 ||
+            SSL_CTX_check_private_key(ctx) != 1) {
+            snprintf(err, errlen, "cannot load the client key %s (PEM), or "
+                                  "it does not match the certificate",
+                     t->key_file ? t->key_file : "(none)");
+            goto fail;
+        }
     }
     return ctx;
 fail:
     ERR_clear_error();
     SSL_CTX_free(ctx);
     return NULL;
+}
+
+struct ssl_ctx_st *od_hc_ssl_ctx(const char *ca_file, char *err,
+                                 size_t errlen)
+{
+    struct od_hc_tls t;
+    memset(&t, 0, sizeof t);
+    t.ca_file = ca_file;
+    return od_hc_ssl_ctx_tls(&t, err, errlen);
+}
+
+struct ssl_st *od_hc_ssl_new(struct ssl_ctx_st *ctx, const struct od_hc_url *u)
+{
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl)
+        return NULL;
+    if (u->host_is_ip) {
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), u->host) != 1)
+            goto fail;
+    } else {
+        SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if (SSL_set1_host(ssl, u->host) != 1 ||
+            SSL_set_tlsext_host_name(ssl, u->host) != 1)
+            goto fail;
+    }
+    return ssl;
+fail:
+    SSL_free(ssl);
+    return NULL;
+}
+
+void od_hc_tls_why(struct ssl_st *ssl, unsigned long e, char *why, size_t len)
+{
+    long vr = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+    if (vr == X509_V_ERR_APPLICATION_VERIFICATION)
+        snprintf(why, len, "certificate: it does not match the pinned "
+                           "SHA-256");
+    else if (vr != X509_V_OK)
+        snprintf(why, len, "certificate: %s",
+                 X509_verify_cert_error_string(vr));
+    else if (e)
+        ERR_error_string_n(e, why, len);
 }
 
 static void call_free(struct od_hc_call *c)
@@ -177,18 +328,15 @@ static void tls_failure(struct od_hc_call *c)
     struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
     SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
     unsigned long e = ssl ? bufferevent_get_openssl_error(bev) : 0;
-    long vr = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
-    if (ssl && vr != X509_V_OK)
-        snprintf(c->why, sizeof c->why, "certificate: %s",
-                 X509_verify_cert_error_string(vr));
-    else if (e)
-        ERR_error_string_n(e, c->why, sizeof c->why);
-    else if (c->http_error == EVREQ_HTTP_TIMEOUT + 1)
-        snprintf(c->why, sizeof c->why, "timeout");
-    else if (c->http_error == EVREQ_HTTP_DATA_TOO_LONG + 1)
-        snprintf(c->why, sizeof c->why, "the answer is too large");
-    else
-        snprintf(c->why, sizeof c->why, "connection failed");
+    c->why[0] = '\0';
+    if (ssl)
+        od_hc_tls_why(ssl, e, c->why, sizeof c->why);
+    if (!c->why[0])
+        snprintf(c->why, sizeof c->why, "%s",
+                 c->http_error == EVREQ_HTTP_TIMEOUT + 1 ? "timeout"
+                 : c->http_error == EVREQ_HTTP_DATA_TOO_LONG + 1
+                     ? "the answer is too large"
+                     : "connection failed");
 }
 
 static void answer_cb(struct evhttp_request *req, void *arg)
@@ -251,18 +399,8 @@ hc_request(struct event_base *base, struct evdns_base *dns,
     }
     snprintf(c->why, sizeof c->why, "cannot start the request");
     if (u->tls) {
-        if (!ctx || !(ssl = SSL_new(ctx)))
+        if (!ctx || !(ssl = od_hc_ssl_new(ctx, u)))
             goto fail;
-        if (u->host_is_ip) {
-            if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), u->host) !=
-                1)
-                goto fail;
-        } else {
-            SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-            if (SSL_set1_host(ssl, u->host) != 1 ||
-                SSL_set_tlsext_host_name(ssl, u->host) != 1)
-                goto fail;
-        }
         bev = bufferevent_openssl_socket_new(base, -1, ssl,
                                              BUFFEREVENT_SSL_CONNECTING,
                                              BEV_OPT_CLOSE_ON_FREE |

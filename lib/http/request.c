@@ -40,7 +40,6 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     odapi_request *req = calloc(1, sizeof *req);
     const char *uri = evhttp_request_get_uri(ev);
     const char *q;
-    struct evbuffer *in = evhttp_request_get_input_buffer(ev);
     size_t plen;
 
     if (!req)
@@ -62,16 +61,24 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     /* query parsing failures are reported by the caller */
     if (q)
         req->status = od_query_parse(&req->query, q + 1); /* 0, -1, -2 */
-    req->body_len = evbuffer_get_length(in);
-    if (!(req->body = malloc(req->body_len + 1)))
+    if (!srv->relay && od_request_take_body(req) != 0)
         goto oom;
-    if (req->body_len)
-        evbuffer_remove(in, req->body, req->body_len);
-    req->body[req->body_len] = '\0';
     return req;
 oom:
     od_request_free(req);
     return NULL;
+}
+
+int od_request_take_body(odapi_request *req)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(req->ev);
+    req->body_len = evbuffer_get_length(in);
+    if (!(req->body = malloc(req->body_len + 1)))
+        return -1;
+    if (req->body_len)
+        evbuffer_remove(in, req->body, req->body_len);
+    req->body[req->body_len] = '\0';
+    return 0;
 }
 
 void od_request_free(odapi_request *req)

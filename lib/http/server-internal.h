@@ -18,6 +18,7 @@ struct od_cred;
 struct od_logfile;
 struct od_conn;
 struct od_events;
+struct od_relay;
 struct ssl_ctx_st;
 
 #define OD_MAX_SEGS 8     /* path segments after /api/v1 */
@@ -110,6 +111,10 @@ struct odapi_request {
 /* Make a request object for an incoming evhttp request (NULL: out of mem). */
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev);
 void od_request_free(odapi_request *req);
+/* Move the body out of evhttp into req->body (od_request_new does, except
+ * for the Cloud relay, which forwards it from evhttp's buffer). 0, or -1
+ * when out of memory. */
+int od_request_take_body(odapi_request *req);
 unsigned long od_request_elapsed_us(const odapi_request *req);
 /* Queue database work for a request; when it cannot be queued (no
  * database, queue full, stopping) answer 503 and return -1: the caller
@@ -140,6 +145,7 @@ struct odapi_server {
     struct od_logfile *logfile;
     struct ssl_ctx_st *ssl_ctx;
     struct od_events *events;     /* Database Events (events.c), or NULL */
+    struct od_relay *relay;       /* Cloud relay (relay.c), or NULL */
     /* Database Events as the health route reports them (events.c sets
      * them on the loop thread): "off", "starting", "firing", "standby" or
      * "unavailable", and why when not firing */
