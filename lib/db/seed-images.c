@@ -211,7 +211,9 @@ static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
         return -1;
     q[0] = SI(p->num);
     q[1] = SS(when);
-    if (run(m, "UPDATE patient SET ImageFolder = ? WHERE PatNum = ?",
+    /* DateTStamp kept: the seed's timestamps are its own, not the clock's */
+    if (run(m, "UPDATE patient SET ImageFolder = ?, DateTStamp = DateTStamp "
+               "WHERE PatNum = ?",
             (struct sp[]){SS(p->folder), SI(p->num)}, 2, NULL, err, errlen) ||
         run(m, "INSERT INTO mount (PatNum, DocCategory, DateCreated, "
                "Description, Note, Width, Height, ColorBack, ProvNum, "
@@ -322,9 +324,10 @@ static int seed_eob(MYSQL *m, const char *image_dir, const char *day,
     snprintf(dir, sizeof dir, "%s/EOBs", image_dir);
     if (make_dir(dir, err, errlen) ||
         run(m, "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
-               "BankBranch, Note, CarrierName, SecDateEntry) VALUES (?, 0, "
-               "'EOB-1', '', 'Scanned EOB', '', ?)",
-            (struct sp[]){SS(day), SS(day)}, 2, &check, err, errlen) ||
+               "BankBranch, Note, CarrierName, SecDateEntry, SecDateTEdit) "
+               "VALUES (?, 0, 'EOB-1', '', 'Scanned EOB', '', ?, ?)",
+            (struct sp[]){SS(day), SS(day), SS(when)}, 3, &check, err,
+            errlen) ||
         run(m, "INSERT INTO eobattach (ClaimPaymentNum, DateTCreated, "
                "FileName, RawBase64) VALUES (?, ?, '.png', '')",
             (struct sp[]){SI(check), SS(when)}, 2, &eob, err, errlen))
