@@ -27,7 +27,7 @@ OPT        ?= -O2
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2
+DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2 libpng libjpeg
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
 

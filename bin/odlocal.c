@@ -65,6 +65,11 @@ static void usage(FILE *f)
 "                          (UserLow); its password from $ODAPI_DB_LOW_PASSWORD\n"
 "      --known-hosts FILE  Queries POST: SFTP host keys (default\n"
 "                          ~/.ssh/known_hosts)\n"
+"      --image-dir DIR     the A to Z images folder (default: the DocPath\n"
+"                          preference; the sandbox's DIR/images of --data-dir)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --log-file FILE     also write log lines, and one line per request\n"
 "      --init-only         prepare the database, then exit without serving\n"
@@ -250,6 +255,9 @@ int main(int argc, char **argv)
         {"max-per-address", required_argument, NULL, 31},
         {"header-timeout", required_argument, NULL, 32},
         {"max-output", required_argument, NULL, 33},
+        {"image-dir", required_argument, NULL, 60},
+        {"url-ca", required_argument, NULL, 61},
+        {"url-allow-private", no_argument, NULL, 62},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -259,6 +267,8 @@ int main(int argc, char **argv)
     long query_max_bytes = -1, per_address = -1, header_timeout = -1;
     long max_output = -1;
     const char *db_low_user = NULL, *known_hosts = NULL;
+    const char *image_dir = NULL, *url_ca = NULL;
+    int url_private = 0;
     const char *data_dir = NULL, *config = NULL, *note = NULL;
     const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
     const char *db_name = NULL, *keys = NULL, *demo = NULL;
@@ -338,6 +348,9 @@ int main(int argc, char **argv)
             break;
         case 19: db_low_user = optarg; break;
         case 20: known_hosts = optarg; break;
+        case 60: image_dir = optarg; break;
+        case 61: url_ca = optarg; break;
+        case 62: url_private = 1; break;
         case 21:
             if (cli_parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
                 goto bad_number;
@@ -492,6 +505,10 @@ int main(int argc, char **argv)
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
     if (known_hosts)
         odapi_config_set_known_hosts(cfg, known_hosts);
+    if (image_dir)
+        odapi_config_set_image_dir(cfg, image_dir);
+    if (url_ca || url_private)
+        odapi_config_set_url_fetch(cfg, url_ca, url_private);
     if (patients > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
     odapi_config_set_seed(cfg, (unsigned long)seed);

@@ -84,6 +84,13 @@ static void usage(FILE *f)
 "      --state-db NAME     keep it in the database NAME of the same server\n"
 "                          instead (shared by several odservice)\n"
 "      --init-state-db     create that database and its table, then exit\n"
+"      --image-dir DIR     the A to Z images folder (default: the practice's\n"
+"                          DocPath preference); the service user writes it\n"
+"      --known-hosts FILE  SFTP host keys for Queries and the documents,\n"
+"                          EOB and sheet SFTP routes (default ~/.ssh/known_hosts)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "  -f, --foreground        also write log lines to stderr (the default when\n"
 "                          stderr is a terminal)\n"
 "      --check-config      read the configuration and its keys file, check\n"
@@ -122,6 +129,9 @@ struct opts {
     long event_timeout;
     int no_events;
     const char *state_dir, *state_db; /* Database Events' own state */
+    const char *image_dir, *known_hosts; /* documents: A to Z, SFTP */
+    const char *url_ca;  /* SetByUrl */
+    int url_private;
 };
 
 
@@ -349,6 +359,12 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
         odapi_config_set_log_file(cfg, o->log_file);
     odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
     odapi_config_set_events_state(cfg, o->state_dir, o->state_db);
+    if (o->image_dir)
+        odapi_config_set_image_dir(cfg, o->image_dir);
+    if (o->known_hosts)
+        odapi_config_set_known_hosts(cfg, o->known_hosts);
+    if (o->url_ca || o->url_private)
+        odapi_config_set_url_fetch(cfg, o->url_ca, o->url_private);
     if (o->event_timeout > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
                                o->event_timeout);
@@ -796,6 +812,10 @@ int main(int argc, char **argv)
         {"max-per-address", required_argument, NULL, 15},
         {"header-timeout", required_argument, NULL, 16},
         {"max-output", required_argument, NULL, 17},
+        {"image-dir", required_argument, NULL, 30},
+        {"known-hosts", required_argument, NULL, 31},
+        {"url-ca", required_argument, NULL, 32},
+        {"url-allow-private", no_argument, NULL, 33},
         {"foreground", no_argument, NULL, 'f'},
         {"check-config", no_argument, NULL, 7},
         {"quiet", no_argument, NULL, 'q'},
@@ -871,6 +891,10 @@ int main(int argc, char **argv)
             if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_output))
                 goto bad_number;
             break;
+        case 30: o.image_dir = optarg; break;
+        case 31: o.known_hosts = optarg; break;
+        case 32: o.url_ca = optarg; break;
+        case 33: o.url_private = 1; break;
         case 'f': foreground = 1; break;
         case 7: check = 1; break;
         case 'q': o.quiet = 1; break;

@@ -81,6 +81,8 @@ void od_register_chart_actions(odapi_server *srv);
 /* issue 16: claims, claimprocs, etrans, saved treatment plans, dynamic
  * payment plans, insurance history (actions/ins-register.c) */
 void od_register_ins_actions(odapi_server *srv);
+/* issue 16: documents, EOB and sheet files (features/documents.c) */
+void od_register_document_routes(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -139,6 +141,7 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_report_actions(srv);
     od_register_chart_actions(srv);
     od_register_ins_actions(srv);
+    od_register_document_routes(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);

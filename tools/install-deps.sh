@@ -12,7 +12,7 @@ set -eu
 # build: the library, the programs, the examples, the unit tests
 build="make gcc pkg-config libc6-dev binutils
 libevent-dev libjansson-dev libexpat1-dev libssl-dev libssh2-1-dev
-libmariadb-dev libmariadbd-dev libcmocka-dev"
+libmariadb-dev libmariadbd-dev libcmocka-dev libpng-dev libjpeg-dev"
 # `pkg-config --static --libs odapi` (test/abi/install.sh): Debian 12's
 # libssh2.pc names -lgpg-error in Libs.private (docs/api.md, "Linking")
 static="libgpg-error-dev zlib1g-dev"

@@ -167,6 +167,16 @@ int odapi_config_set_db_low_user(odapi_config *cfg, const char *user,
 /* Known-hosts file (OpenSSH format) that Queries POST checks SFTP host
  * keys against. NULL: $HOME/.ssh/known_hosts. */
 int odapi_config_set_known_hosts(odapi_config *cfg, const char *path);
+/* The A to Z images folder the documents, EOB and sheet routes keep their
+ * files in, instead of the practice's DocPath preference (as a
+ * workstation's own A to Z path does in Open Dental). NULL: DocPath; the
+ * sandbox's is {datadir}/images. */
+int odapi_config_set_image_dir(odapi_config *cfg, const char *path);
+/* Documents POST SetByUrl downloads: CA file for https (NULL: the system's
+ * CAs), and whether a URL may name this machine or a private network
+ * (0: such addresses are refused). */
+int odapi_config_set_url_fetch(odapi_config *cfg, const char *ca_file,
+                               int allow_private);
 
 /* Credentials: a keys file (docs/credentials.md) and/or single pairs. */
 int odapi_config_set_keys_file(odapi_config *cfg, const char *path);

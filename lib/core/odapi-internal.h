@@ -68,6 +68,10 @@ struct odapi_config {
     char *db_low_user, *db_low_password;
     char *db_ssl_ca; /* SslCa: CA file for TLS to the database */
     char *known_hosts; /* Queries POST: SFTP host keys; NULL: ~/.ssh */
+    char *image_dir;   /* the A to Z folder; NULL: DocPath (sandbox:
+                          {datadir}/images) */
+    char *url_ca;      /* SetByUrl: CA file for https; NULL: system's */
+    int url_private;   /* SetByUrl: private addresses may be fetched */
 
     char *keys_file;
     struct od_key *keys;

@@ -844,6 +844,7 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
         }
         if (rc == ODAPI_OK && !has_schema(m)) {
             struct od_seed_opts so;
+            char imgdir[1100];
             uint64_t t0 = od_now_ms();
             od_log(db->log, ODAPI_LOG_INFO,
                    "creating the Open Dental schema and seeding a demo "
@@ -855,6 +856,12 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
             if (cfg->nkeys) {
                 so.customer_key = cfg->keys[0].customer_key;
                 so.developer_name = cfg->keys[0].developer_name;
+            }
+            /* the sandbox keeps its images in {datadir}/images */
+            if (cfg->db_kind == OD_DB_EMBEDDED && cfg->db_datadir) {
+                snprintf(imgdir, sizeof imgdir, "%s/images",
+                         cfg->db_datadir);
+                so.image_dir = imgdir;
             }
             rc = od_schema_create(m, err, errlen);
             if (rc == ODAPI_OK)

@@ -2571,6 +2571,18 @@ static long today_local(void)
                            (unsigned)tm.tm_mday);
 }
 
+/* The image preferences and the sandbox's sample images (seed-images.c),
+ * dated the anchor day. */
+static void seed_images(struct gen *g, const struct od_seed_opts *o)
+{
+    char day[16];
+    int y, mo, d;
+    civil_from_days(g->today, &y, &mo, &d);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
+    g->s.rc = od_seed_images(g->s.m, o->image_dir, day, g->s.err,
+                             g->s.errlen);
+}
+
 int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
 {
     struct gen *g;
@@ -2640,6 +2652,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_apikey(g, o);
     if (!g->s.rc) seed_chart(g);
     if (!g->s.rc) seed_ins_prefs(g);
+    if (!g->s.rc) seed_images(g, o);
     if (!g->s.rc) seed_ledger_history(g);
     if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
