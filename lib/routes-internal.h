@@ -6,6 +6,11 @@
 #define ODAPI_ROUTES_INTERNAL_H
 
 struct od_resource;
+struct odapi_server;
+
+/* The built-in routes, described and hand-written, into srv's router
+ * (what odapi_server_start adds; the fuzz targets call it alone). */
+void od_register_builtin_routes(struct odapi_server *srv);
 
 /* Every described resource (resources/list.h), NULL-terminated. */
 extern const struct od_resource *const od_resources[];

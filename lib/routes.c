@@ -29,6 +29,11 @@ const struct od_resource *const od_resources[] = {
     X(od_register_account_actions)     /* actions/account.c */             \
     X(od_register_procgroup_actions)   /* actions/procgroup.c */           \
     X(od_register_family_actions)      /* actions/family.c */              \
+    X(od_register_accountmodule_actions) /* actions/accountmodules.c */    \
+    X(od_register_report_actions)      /* actions/reports.c */             \
+    X(od_register_chart_actions)       /* actions/register.c */            \
+    X(od_register_ins_actions)         /* actions/ins-register.c */        \
+    X(od_register_document_routes)     /* features/documents.c */          \
     X(od_queries_register)             /* features/queries.c */            \
     X(od_subscriptions_register)       /* features/subscriptions.c */
 
@@ -53,7 +58,7 @@ static void securityperms(odapi_request *req, void *arg)
     free(body);
 }
 
-static void add_routes(odapi_server *srv)
+void od_register_builtin_routes(odapi_server *srv)
 {
     int i;
     for (i = 0; od_resources[i]; i++)
@@ -72,7 +77,7 @@ static int inspect(MYSQL *m, struct od_catalog *cat, const char *version,
 }
 
 static const struct od_server_parts parts = {
-    .add_routes = add_routes,
+    .add_routes = od_register_builtin_routes,
     .start = od_events_start,
     .stop = od_events_stop,
     .inspect = inspect,

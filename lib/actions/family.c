@@ -34,7 +34,7 @@ static void h_fam_insurance(odapi_request *req, void *arg)
     long long patnum;
     const char *s = odapi_request_segment(req, "PatNum");
     (void)arg;
-    if (!s || od_parse_ll(s, &patnum) || patnum < 0) {
+    if (od_parse_key(s, &patnum)) {
         odapi_reply_error(req, 400, "PatNum is invalid.");
         return;
     }

@@ -143,9 +143,7 @@ void od_ck_submit(struct od_ck_job *j)
 
 json_t *od_ck_body(odapi_request *req)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
+    json_t *body = od_request_json(req); /* parsed once (server.c) */
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."
@@ -397,8 +395,12 @@ int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
     struct od_prm b[6] = {OD_PI(op), OD_PS(dt), OD_PS(dt), OD_PS(pattern),
                           OD_PS(dt), OD_PI(apttype)};
     long long one[1];
-    int rc = od_query_ll(c, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"), b, 6,
-                         1, one);
+    int rc = od_catalog_column(od_db_catalog(c->db), "appointmenttype",
+                               "BlockoutTypes")
+                 ? od_query_ll(c, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+                               b, 6, 1, one)
+                 : od_query_ll(c, APPT_OVERLAP_BLOCKOUT_NS("?", "?", "?"), b,
+                               5, 1, one);
     if (rc == 0)
         rc = od_query_ll(c,
                          APPT_OVERLAP_APPT("?", "?", "?",
@@ -422,7 +424,7 @@ int od_ck_path_key(odapi_request *req, const char *name, long long min,
                    long long *out)
 {
     char msg[160];
-    if (od_parse_ll(odapi_request_segment(req, name), out) == 0 &&
+    if (od_parse_key(odapi_request_segment(req, name), out) == 0 &&
         *out >= min)
         return 0;
     snprintf(msg, sizeof msg, "%s is invalid.", name);
@@ -462,17 +464,13 @@ int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
                  size_t msgsize)
 {
     json_t *v = json_object_get(body, name);
-    const char *s;
-    char *end;
     if (!v || json_is_null(v) ||
         (json_is_string(v) && !*json_string_value(v)))
         return 0;
     if (json_is_number(v)) {
         *out = json_number_value(v);
     } else if (json_is_string(v)) {
-        s = json_string_value(v);
-        *out = strtod(s, &end);
-        if (end == s || *end)
+        if (od_parse_decimal(json_string_value(v), out))
             return invalid(msg, msgsize, name);
     } else {
         return invalid(msg, msgsize, name);

@@ -10,7 +10,6 @@
  * securitylog row. Choices the spec leaves open are in docs/resources.md. */
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
-#include "db/mysql-api-internal.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -79,99 +78,99 @@ static const char SQL_GROUPS_HEAD[] =
     "WHERE n2.ProcNum = g.ProcNum ORDER BY n2.EntryDateTime DESC, "
     "n2.ProcNoteNum DESC LIMIT 1) WHERE g.ProcStatus <> 6 AND ";
 
+/* One group note as read, before its items. */
+struct group {
+    long long pat, prov, proc;
+    int sig;
+    char *note;
+};
+
+struct groups {
+    struct group *g;
+    int n, cap, oom;
+};
+
+static int take_group(void *ctx, char **col)
+{
+    struct groups *x = ctx;
+    struct group *g;
+    if (x->n == x->cap) {
+        int cap = x->cap ? x->cap * 2 : 8;
+        struct group *ng = realloc(x->g, (size_t)cap * sizeof *ng);
+        if (!ng)
+            return x->oom = 1;
+        x->g = ng;
+        x->cap = cap;
+    }
+    g = &x->g[x->n];
+    if (!(g->note = strdup(col[3])))
+        return x->oom = 1;
+    g->pat = atoll(col[0]);
+    g->prov = atoll(col[1]);
+    g->proc = atoll(col[2]);
+    g->sig = atoi(col[4]) != 0;
+    x->n++;
+    return 0;
+}
+
+static int put_item(void *ctx, const long long *v)
+{
+    struct od_buf *out = ctx;
+    if (out->len && out->p[out->len - 1] != '[')
+        od_buf_addc(out, ',');
+    od_buf_add_ll(out, v[0]);
+    return 0;
+}
+
+/* One group note's JSON, its items read now (the groups' statement is
+ * done: a connection runs one statement at a time). 0, or -1. */
+static int put_group(struct od_conn *c, const struct group *g,
+                     struct od_buf *out)
+{
+    struct od_prm k[1] = {OD_PI(g->proc)};
+    od_buf_adds(out, "{\"PatNum\":");
+    od_buf_add_ll(out, g->pat);
+    od_buf_adds(out, ",\"ProvNum\":");
+    od_buf_add_ll(out, g->prov);
+    od_buf_adds(out, ",\"ProcNum\":");
+    od_buf_add_ll(out, g->proc);
+    od_buf_adds(out, ",\"ProcNums\":[");
+    if (od_query_each_ll(c, "SELECT ProcNum FROM procgroupitem WHERE "
+                            "GroupNum = ? ORDER BY ProcNum, "
+                            "ProcGroupItemNum",
+                         k, 1, 1, put_item, out) < 0)
+        return -1;
+    od_buf_adds(out, "],\"Note\":");
+    od_buf_json_str(out, g->note, strlen(g->note), 1);
+    od_buf_adds(out, ",\"isSigned\":");
+    od_buf_adds(out, g->sig ? "\"true\"" : "\"false\"");
+    od_buf_addc(out, '}');
+    return 0;
+}
+
 static int write_groups(struct od_conn *c, long long patnum, long long key,
                         struct od_buf *out)
 {
     char sql[sizeof SQL_GROUPS_HEAD + 64];
-    MYSQL_STMT *st, *ist;
-    MYSQL_BIND pb, rb[5], ib, irb;
-    my_bool nul[5];
-    unsigned long nlen = 0;
-    long long pat = 0, prov = 0, proc = 0, sig = 0, k = patnum ? patnum : key;
-    long long item = 0, gkey = 0;
-    char *note = NULL;
-    int rc, irc, count = 0, first;
+    struct od_prm k[1] = {OD_PI(patnum ? patnum : key)};
+    struct groups x = {NULL, 0, 0, 0};
+    int i, count;
     snprintf(sql, sizeof sql, "%s%s ORDER BY g.ProcNum", SQL_GROUPS_HEAD,
              patnum ? "g.PatNum = ?" : "g.ProcNum = ?");
-    if (!(st = od_conn_stmt(c, sql)))
-        return -1;
-    if (!(note = malloc(NOTE_MAX * 4 + 1)))
-        return -1;
-    memset(&pb, 0, sizeof pb);
-    pb.buffer_type = MYSQL_TYPE_LONGLONG;
-    pb.buffer = &k;
-    memset(rb, 0, sizeof rb);
-    rb[0].buffer_type = rb[1].buffer_type = rb[2].buffer_type =
-        rb[4].buffer_type = MYSQL_TYPE_LONGLONG;
-    rb[0].buffer = &pat;
-    rb[1].buffer = &prov;
-    rb[2].buffer = &proc;
-    rb[4].buffer = &sig;
-    rb[3].buffer_type = MYSQL_TYPE_STRING;
-    rb[3].buffer = note;
-    rb[3].buffer_length = NOTE_MAX * 4;
-    rb[3].length = &nlen;
-    for (rc = 0; rc < 5; rc++)
-        rb[rc].is_null = &nul[rc];
-    if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
-        mysql_stmt_store_result(st) || mysql_stmt_bind_result(st, rb)) {
-        free(note);
-        return od_stmt_failed(c, st);
-    }
-    /* the items: one statement per group, after the groups are read */
+    count = od_query_each(c, sql, k, 1, 5, take_group, &x) < 0 || x.oom
+                ? -1
+                : x.n;
     od_buf_addc(out, '[');
-    while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        if (count++)
+    for (i = 0; count >= 0 && i < x.n; i++) {
+        if (i)
             od_buf_addc(out, ',');
-        od_buf_adds(out, "{\"PatNum\":");
-        od_buf_add_ll(out, pat);
-        od_buf_adds(out, ",\"ProvNum\":");
-        od_buf_add_ll(out, prov);
-        od_buf_adds(out, ",\"ProcNum\":");
-        od_buf_add_ll(out, proc);
-        od_buf_adds(out, ",\"ProcNums\":[");
-        gkey = proc;
-        if (!(ist = od_conn_stmt(c, "SELECT ProcNum FROM procgroupitem WHERE "
-                                    "GroupNum = ? ORDER BY ProcNum, "
-                                    "ProcGroupItemNum"))) {
+        if (put_group(c, &x.g[i], out))
             count = -1;
-            break;
-        }
-        memset(&ib, 0, sizeof ib);
-        ib.buffer_type = MYSQL_TYPE_LONGLONG;
-        ib.buffer = &gkey;
-        memset(&irb, 0, sizeof irb);
-        irb.buffer_type = MYSQL_TYPE_LONGLONG;
-        irb.buffer = &item;
-        if (mysql_stmt_bind_param(ist, &ib) || mysql_stmt_execute(ist) ||
-            mysql_stmt_bind_result(ist, &irb)) {
-            count = od_stmt_failed(c, ist);
-            break;
-        }
-        first = 1;
-        while ((irc = mysql_stmt_fetch(ist)) == 0) {
-            if (!first)
-                od_buf_addc(out, ',');
-            first = 0;
-            od_buf_add_ll(out, item);
-        }
-        if (irc != MYSQL_NO_DATA) {
-            count = od_stmt_failed(c, ist);
-            mysql_stmt_free_result(ist);
-            break;
-        }
-        mysql_stmt_free_result(ist);
-        od_buf_adds(out, "],\"Note\":");
-        od_buf_json_str(out, nul[3] ? "" : note, nul[3] ? 0 : nlen, 1);
-        od_buf_adds(out, ",\"isSigned\":");
-        od_buf_adds(out, sig ? "\"true\"" : "\"false\"");
-        od_buf_addc(out, '}');
     }
-    if (count >= 0 && rc != MYSQL_NO_DATA)
-        count = od_stmt_failed(c, st);
-    mysql_stmt_free_result(st);
-    free(note);
     od_buf_addc(out, ']');
+    for (i = 0; i < x.n; i++)
+        free(x.g[i].note);
+    free(x.g);
     return count;
 }
 
@@ -380,6 +379,13 @@ static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
 
 /* ---- PUT /procedurelogs/{ProcNum}/GroupNote ------------------------------ */
 
+/* The first row's Note, copied (NULL and "" read as ""). */
+static int take_note(void *ctx, char **col)
+{
+    char **note = ctx;
+    return (*note = strdup(col[0])) == NULL;
+}
+
 /* doAppendNote: the newest note, a line break, then the new text, into
  * *out (malloc'd); it must fit procnote.Note whole (MariaDB would cut it
  * rather than refuse). 0, or -1 (a 400 set, or a database error). */
@@ -387,44 +393,21 @@ static int appended_note(struct od_conn *c, struct gjob *j, char **out)
 {
     const struct od_column *col =
         od_catalog_column(od_db_catalog(c->db), "procnote", "Note");
-    MYSQL_STMT *st;
-    MYSQL_BIND pb, rb;
-    unsigned long olen = 0;
-    my_bool onul = 0;
-    long long k = j->key, chars, bytes;
-    char *text;
-    int rc;
-    st = od_conn_stmt(c, "SELECT Note FROM procnote WHERE ProcNum = ? "
-                         "ORDER BY EntryDateTime DESC, ProcNoteNum DESC "
-                         "LIMIT 1");
-    if (!st || !(text = malloc(NOTE_MAX * 4 + 3 + strlen(j->note))))
+    struct od_prm k[1] = {OD_PI(j->key)};
+    char *old = NULL, *text;
+    long long chars, bytes;
+    long rows = od_query_each(c, "SELECT Note FROM procnote WHERE ProcNum = "
+                                 "? ORDER BY EntryDateTime DESC, ProcNoteNum "
+                                 "DESC LIMIT 1",
+                              k, 1, 1, take_note, &old);
+    if (rows < 0 || (rows > 0 && !old) ||
+        !(text = malloc((old ? strlen(old) : 0) + 3 + strlen(j->note)))) {
+        free(old);
         return -1;
-    memset(&pb, 0, sizeof pb);
-    pb.buffer_type = MYSQL_TYPE_LONGLONG;
-    pb.buffer = &k;
-    memset(&rb, 0, sizeof rb);
-    rb.buffer_type = MYSQL_TYPE_STRING;
-    rb.buffer = text;
-    rb.buffer_length = NOTE_MAX * 4;
-    rb.length = &olen;
-    rb.is_null = &onul;
-    if (mysql_stmt_bind_param(st, &pb) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &rb)) {
-        free(text);
-        return od_stmt_failed(c, st);
     }
-    rc = mysql_stmt_fetch(st);
-    mysql_stmt_free_result(st);
-    if (rc == 0 && !onul && olen > 0) {
-        text[olen] = '\0';
-        strcat(text, "\r\n");
-    } else if (rc == 0 || rc == MYSQL_NO_DATA) {
-        text[0] = '\0';
-    } else {
-        free(text);
-        return od_stmt_failed(c, st);
-    }
-    strcat(text, j->note);
+    snprintf(text, strlen(j->note) + (old ? strlen(old) : 0) + 3, "%s%s%s",
+             old ? old : "", old && *old ? "\r\n" : "", j->note);
+    free(old);
     od_column_measure(col, text, strlen(text), &chars, &bytes);
     if (!od_column_room(col, chars, bytes) ||
         (!col && strlen(text) > NOTE_MAX)) {
@@ -533,12 +516,8 @@ static int work(struct od_conn *c, void *arg)
                 return OD_WORK_RETRY;
             }
             gfail(j, 500, "The database refused the request.");
-        } else if (rc == 0) {
-            snprintf(j->msg, sizeof j->msg,
-                     "No GroupNote(s) found for PatNum %lld.", j->patnum);
-            j->status = 404;
         } else {
-            j->status = 200;
+            j->status = 200; /* none: 200 [] (spec 3.4) */
         }
         return OD_WORK_DONE;
     }
@@ -617,8 +596,8 @@ static struct gjob *gjob_new(odapi_request *req, enum act act, int keyed)
 {
     struct gjob *j;
     long long key = 0;
-    if (keyed && (od_parse_ll(odapi_request_segment(req, "ProcNum"), &key) ||
-                  key <= 0)) {
+    if (keyed && (od_parse_key(odapi_request_segment(req, "ProcNum"), &key) ||
+                  key == 0)) {
         odapi_reply_error(req, 400, "ProcNum is invalid.");
         return NULL;
     }
@@ -644,9 +623,7 @@ static void submit(struct gjob *j)
 
 static json_t *body_object(odapi_request *req)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
+    json_t *body = od_request_json(req);
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."
@@ -750,10 +727,8 @@ static int member_procs(json_t *body, struct gjob *j, char *msg,
                         size_t msgsize)
 {
     json_t *v = json_object_get(body, "ProcNums"), *e;
-    const char *s;
-    char *end;
-    long long x;
-    size_t i;
+    long long x, list[2 * MAX_PROCS];
+    size_t i, n;
     if (!v || json_is_null(v))
         return 0;
     if (json_is_array(v)) {
@@ -761,28 +736,19 @@ static int member_procs(json_t *body, struct gjob *j, char *msg,
             if (json_is_integer(e))
                 x = (long long)json_integer_value(e);
             else if (!json_is_string(e) ||
-                     od_parse_ll(json_string_value(e), &x))
+                     od_parse_key(json_string_value(e), &x))
                 goto invalid;
             if (add_proc(j, x))
                 goto invalid;
         }
     } else if (json_is_string(v)) {
-        for (s = json_string_value(v); *s;) {
-            while (*s == ' ')
-                s++;
-            if (*s < '0' || *s > '9')
+        if (*json_string_value(v) &&
+            od_parse_key_list(json_string_value(v), list, OD_ARRAY_LEN(list),
+                              &n))
+            goto invalid;
+        for (i = 0; *json_string_value(v) && i < n; i++)
+            if (add_proc(j, list[i]))
                 goto invalid;
-            x = strtoll(s, &end, 10);
-            s = end;
-            while (*s == ' ')
-                s++;
-            if (*s == ',')
-                s++;
-            else if (*s)
-                goto invalid;
-            if (add_proc(j, x))
-                goto invalid;
-        }
     } else {
         goto invalid;
     }

@@ -25,14 +25,20 @@
     "a.AptDateTime <= DATE(" AT ") + INTERVAL 1 DAY AND a.AptDateTime < "    \
     AT " + INTERVAL CHAR_LENGTH(" PAT ") * 5 MINUTE AND a.AptDateTime + "    \
     "INTERVAL CHAR_LENGTH(a.Pattern) * 5 MINUTE > " AT NOT_SELF " LIMIT 1"
-#define APPT_OVERLAP_BLOCKOUT(OP, AT, PAT, TYPE)                             \
+#define APPT_OVERLAP_BLOCKOUT_OR(OP, AT, PAT, OR)                            \
     "SELECT 1 FROM schedule s JOIN scheduleop so ON so.ScheduleNum = "      \
     "s.ScheduleNum LEFT JOIN definition d ON d.DefNum = s.BlockoutType "     \
     "WHERE s.SchedType = 2 AND so.OperatoryNum = " OP " AND s.SchedDate = "  \
     "DATE(" AT ") AND TIMESTAMP(s.SchedDate, s.StartTime) < " AT " + "       \
     "INTERVAL CHAR_LENGTH(" PAT ") * 5 MINUTE AND TIMESTAMP(s.SchedDate, "   \
-    "s.StopTime) > " AT " AND (d.ItemValue LIKE '%NS%' OR EXISTS (SELECT 1 " \
-    "FROM appointmenttype ty WHERE ty.AppointmentTypeNum = " TYPE " AND "    \
-    "ty.BlockoutTypes <> '' AND FIND_IN_SET(s.BlockoutType, "                \
-    "REPLACE(ty.BlockoutTypes, ' ', '')) = 0)) LIMIT 1"
+    "s.StopTime) > " AT " AND (d.ItemValue LIKE '%NS%'" OR ") LIMIT 1"
+#define APPT_OVERLAP_BLOCKOUT(OP, AT, PAT, TYPE)                             \
+    APPT_OVERLAP_BLOCKOUT_OR(OP, AT, PAT,                                    \
+        " OR EXISTS (SELECT 1 FROM appointmenttype ty WHERE "                \
+        "ty.AppointmentTypeNum = " TYPE " AND ty.BlockoutTypes <> '' AND "   \
+        "FIND_IN_SET(s.BlockoutType, REPLACE(ty.BlockoutTypes, ' ', '')) = " \
+        "0)")
+/* before 22.4 appointment types named no blockout types: NS only */
+#define APPT_OVERLAP_BLOCKOUT_NS(OP, AT, PAT)                                \
+    APPT_OVERLAP_BLOCKOUT_OR(OP, AT, PAT, "")
 #endif /* ODAPI_APPTRULES_INTERNAL_H */

@@ -85,6 +85,13 @@ void od_resource_register(odapi_server *srv, const struct od_resource *r);
 int od_securitylog(struct od_conn *c, int perm, const char *developer,
                    const char *verb, long long fkey, long long patnum);
 
+/* The checks a POST (put 0) or PUT (put 1) body gets before any database
+ * work (fuzz/body.c): 0 when it would go on to the database, -1 with the
+ * 400 sentence in msg. */
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize);
+
 /* ---- rows for other modules (resource.c) -------------------------------- */
 
 /* Rows of r in its GET list shape (a JSON array into out, serverDateTime
