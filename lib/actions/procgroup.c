@@ -8,7 +8,7 @@
  * procgroupitem row links it (GroupNum) to each grouped procedure
  * (ProcNum). Each write runs in one transaction on a worker and adds one
  * securitylog row. Choices the spec leaves open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
 #include <jansson.h>
@@ -29,12 +29,10 @@ enum { PS_C = 2, PS_EC = 3, PS_D = 6 };
 #define GRP_CODE "~GRP~"
 #define API_SIGNATURE "Digitally signed through API"
 
-enum act { A_LIST, A_POST, A_PUT, A_DELETE };
-
+/* A write's input (od_ck_job.data); ck is its job: the key (the group
+ * note's ProcNum), the developer, the refusal. */
 struct gjob {
-    odapi_request *req;
-    enum act act;
-    long long key;                /* the group note's ProcNum (PUT/DELETE) */
+    struct od_ck_job *ck;
     long long patnum;
     int has_prov;
     long long provnum;
@@ -43,26 +41,14 @@ struct gjob {
     int nprocs;
     char *note;
     int append, sign;
-    char developer[128];
-    int status;
-    char msg[256];
-    struct od_buf out;
 };
 
-static void gjob_free(struct gjob *j)
+static void gjob_free(void *data)
 {
-    od_buf_free(&j->out);
+    struct gjob *j = data;
     free(j->note);
     free(j);
 }
-
-static void gfail(struct gjob *j, int status, const char *msg)
-{
-    j->status = status;
-    snprintf(j->msg, sizeof j->msg, "%s", msg);
-}
-
-/* ---- statements ----------------------------------------------------------- */
 
 /* ---- the answer: group notes as JSON ------------------------------------- */
 
@@ -160,14 +146,16 @@ static int write_groups(struct od_conn *c, long long patnum, long long key,
     count = od_query_each(c, sql, k, 1, 5, take_group, &x) < 0 || x.oom
                 ? -1
                 : x.n;
-    od_buf_addc(out, '[');
+    if (patnum) /* a list; one group note is the object alone */
+        od_buf_addc(out, '[');
     for (i = 0; count >= 0 && i < x.n; i++) {
         if (i)
             od_buf_addc(out, ',');
         if (put_group(c, &x.g[i], out))
             count = -1;
     }
-    od_buf_addc(out, ']');
+    if (patnum)
+        od_buf_addc(out, ']');
     for (i = 0; i < x.n; i++)
         free(x.g[i].note);
     free(x.g);
@@ -197,24 +185,18 @@ static int check_proc(struct gjob *j, struct procs_seen *s, long long pnum,
                      "p.ProcStatus <> 6 FOR UPDATE",
                      k, 1, 5, r)) {
     case 0:
-        snprintf(j->msg, sizeof j->msg, "Procedure %lld not found.", pnum);
-        j->status = 404;
-        return -1;
+        return od_ck_fail(j->ck, 404, "Procedure %lld not found.", pnum);
     case -1:
         return -1;
     }
     if (atoll(r[0]) != j->patnum) {
-        snprintf(j->msg, sizeof j->msg,
-                 "Procedure %lld is not for this patient.", pnum);
-        j->status = 400;
-        return -1;
+        return od_ck_fail(j->ck, 400, "Procedure %lld is not for this "
+                          "patient.", pnum);
     }
     if (atoi(r[1]) != PS_C) {
-        snprintf(j->msg, sizeof j->msg,
-                 "Procedure %lld is not complete. Only completed procedures "
-                 "can be in a group note.", pnum);
-        j->status = 400;
-        return -1;
+        return od_ck_fail(j->ck, 400, "Procedure %lld is not complete. Only "
+                          "completed procedures can be in a group note.",
+                          pnum);
     }
     if (s->n++ == 0) {
         memcpy(s->date, r[2], OD_COLSZ);
@@ -223,16 +205,13 @@ static int check_proc(struct gjob *j, struct procs_seen *s, long long pnum,
         return 0;
     }
     if (strcmp(s->date, r[2])) {
-        gfail(j, 400, "All procedures must have the same date.");
-        return -1;
+        return od_ck_fail(j->ck, 400, "All procedures must have the same date.");
     }
     if (strcmp(s->prov, r[3])) {
-        gfail(j, 400, "All procedures must have the same provider.");
-        return -1;
+        return od_ck_fail(j->ck, 400, "All procedures must have the same provider.");
     }
     if (strcmp(s->clinic, r[4])) {
-        gfail(j, 400, "All procedures must have the same clinic.");
-        return -1;
+        return od_ck_fail(j->ck, 400, "All procedures must have the same clinic.");
     }
     return 0;
 }
@@ -260,7 +239,7 @@ static int check_prov(struct od_conn *c, struct gjob *j)
     rc =
         od_query_row(c, "SELECT 1 FROM provider WHERE ProvNum = ?", k, 1, 1, r);
     if (rc == 0)
-        gfail(j, 400, "ProvNum is invalid.");
+        od_ck_fail(j->ck, 400, "ProvNum is invalid.");
     return rc == 1 ? 0 : -1;
 }
 
@@ -308,8 +287,7 @@ static int do_post(struct od_conn *c, struct gjob *j)
     switch (
         od_query_row(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, r)) {
     case 0:
-        gfail(j, 404, "Patient not found.");
-        return -1;
+        return od_ck_fail(j->ck, 404, "Patient not found.");
     case -1:
         return -1;
     }
@@ -350,17 +328,17 @@ static int do_post(struct od_conn *c, struct gjob *j)
                 p, 5, NULL, &group) ||
         add_items(c, j, group) || add_note(c, j, group, j->note))
         return -1;
-    j->key = group;
-    return od_securitylog(c, PERM_PROC_EDIT, j->developer, "Created", group,
+    j->ck->key = group;
+    return od_securitylog(c, PERM_PROC_EDIT, j->ck->developer, "Created", group,
                           j->patnum);
 }
 
-/* The group note j->key, locked: 1 found (PatNum in *pat), 0 404 set, -1. */
+/* The group note j->ck->key, locked: 1 found (PatNum in *pat), 0 404 set, -1. */
 static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
 {
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm k[1];
-    k[0] = OD_PI(j->key);
+    k[0] = OD_PI(j->ck->key);
     switch (od_query_row(
         c,
         "SELECT g.PatNum FROM procedurelog g JOIN procedurecode pc "
@@ -368,7 +346,7 @@ static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
         "' WHERE g.ProcNum = ? AND g.ProcStatus <> 6 FOR UPDATE",
         k, 1, 1, r)) {
     case 0:
-        gfail(j, 404, "GroupNote not found.");
+        od_ck_fail(j->ck, 404, "GroupNote not found.");
         return 0;
     case -1:
         return -1;
@@ -393,7 +371,7 @@ static int appended_note(struct od_conn *c, struct gjob *j, char **out)
 {
     const struct od_column *col =
         od_catalog_column(od_db_catalog(c->db), "procnote", "Note");
-    struct od_prm k[1] = {OD_PI(j->key)};
+    struct od_prm k[1] = {OD_PI(j->ck->key)};
     char *old = NULL, *text;
     long long chars, bytes;
     long rows = od_query_each(c, "SELECT Note FROM procnote WHERE ProcNum = "
@@ -412,8 +390,7 @@ static int appended_note(struct od_conn *c, struct gjob *j, char **out)
     if (!od_column_room(col, chars, bytes) ||
         (!col && strlen(text) > NOTE_MAX)) {
         free(text);
-        gfail(j, 400, "Note is too long.");
-        return -1;
+        return od_ck_fail(j->ck, 400, "Note is too long.");
     }
     *out = text;
     return 0;
@@ -429,8 +406,7 @@ static int do_put(struct od_conn *c, struct gjob *j)
     if ((rc = lock_group(c, j, &pat)) != 1)
         return -1;
     if (pat != j->patnum) {
-        gfail(j, 400, "The GroupNote is not for this patient.");
-        return -1;
+        return od_ck_fail(j->ck, 400, "The GroupNote is not for this patient.");
     }
     /* every refusal before the first write (MyISAM keeps what was
      * written before a ROLLBACK) */
@@ -440,36 +416,36 @@ static int do_put(struct od_conn *c, struct gjob *j)
     if (j->has_procs) {
         p[0] = OD_PS(s.date);
         p[1] = OD_PI(atoll(s.clinic));
-        p[2] = OD_PI(j->key);
+        p[2] = OD_PI(j->ck->key);
         if (od_exec(c,
                     "UPDATE procedurelog SET ProcDate = ?, ClinicNum = ? "
                     "WHERE ProcNum = ?",
                     p, 3, NULL, NULL))
             goto fail;
-        p[0] = OD_PI(j->key);
+        p[0] = OD_PI(j->ck->key);
         if (od_exec(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", p, 1,
                     NULL, NULL) ||
-            add_items(c, j, j->key))
+            add_items(c, j, j->ck->key))
             goto fail;
     }
     if (j->has_prov) {
         p[0] = OD_PI(j->provnum);
-        p[1] = OD_PI(j->key);
+        p[1] = OD_PI(j->ck->key);
         if (od_exec(c, "UPDATE procedurelog SET ProvNum = ? WHERE ProcNum = ?",
                     p, 2, NULL, NULL))
             goto fail;
     }
-    rc = add_note(c, j, j->key, text ? text : j->note);
+    rc = add_note(c, j, j->ck->key, text ? text : j->note);
     free(text);
     if (rc)
         return -1;
-    p[0] = OD_PI(j->key);
+    p[0] = OD_PI(j->ck->key);
     /* the row's DateTStamp moves with the change */
     if (od_exec(c,
                 "UPDATE procedurelog SET DateTStamp = NOW() WHERE ProcNum = ?",
                 p, 1, NULL, NULL))
         return -1;
-    return od_securitylog(c, PERM_PROC_EDIT, j->developer, "Updated", j->key,
+    return od_securitylog(c, PERM_PROC_EDIT, j->ck->developer, "Updated", j->ck->key,
                           j->patnum);
 fail:
     free(text);
@@ -487,195 +463,49 @@ static int do_delete(struct od_conn *c, struct gjob *j)
     int rc;
     if ((rc = lock_group(c, j, &pat)) != 1)
         return -1;
-    k[0] = OD_PI(j->key);
+    k[0] = OD_PI(j->ck->key);
     if (od_exec(c, "UPDATE procedurelog SET ProcStatus = 6 WHERE ProcNum = ?",
                 k, 1, NULL, NULL) ||
         od_exec(c, "DELETE FROM procgroupitem WHERE GroupNum = ?", k, 1, NULL,
                 NULL))
         return -1;
-    return od_securitylog(c, PERM_PROC_DELETE, j->developer, "Deleted",
-                          j->key, pat);
+    return od_securitylog(c, PERM_PROC_DELETE, j->ck->developer, "Deleted",
+                          j->ck->key, pat);
 }
 
 /* ---- running an action ---------------------------------------------------- */
 
-static int work(struct od_conn *c, void *arg)
+/* GET: the patient's group notes; none is 200 [] (spec 3.4). */
+static int work_list(struct od_conn *c, struct od_ck_job *j)
 {
-    struct gjob *j = arg;
-    int rc;
-    j->status = 0;
-    j->msg[0] = '\0';
-    if (j->act == A_LIST) {
-        od_buf_free(&j->out);
-        od_buf_init(&j->out);
-        rc = write_groups(c, j->patnum, 0, &j->out);
-        if (rc < 0) {
-            if (c->lost) {
-                gfail(j, 503, "The database is not available.");
-                j->status = 0;
-                return OD_WORK_RETRY;
-            }
-            gfail(j, 500, "The database refused the request.");
-        } else {
-            j->status = 200; /* none: 200 [] (spec 3.4) */
-        }
-        return OD_WORK_DONE;
-    }
-    if (od_tx_begin(c) != 0)
-        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-    switch (j->act) {
-    case A_POST:
-        rc = do_post(c, j);
-        break;
-    case A_PUT:
-        rc = do_put(c, j);
-        break;
-    default:
-        rc = do_delete(c, j);
-    }
-    if (od_tx_end(c, rc) == 0) {
-        j->status = j->act == A_POST ? 201 : 200;
-        if (j->act == A_DELETE)
-            return OD_WORK_DONE;
-        od_buf_free(&j->out);
-        od_buf_init(&j->out);
-        if (write_groups(c, 0, j->key, &j->out) != 1)
-            /* committed: never run again */
-            gfail(j, c->lost ? 503 : 500,
-                  c->lost ? "The database is not available."
-                          : "The change was made but could not be read.");
-        return OD_WORK_DONE;
-    }
-    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+    if (write_groups(c, *(long long *)j->data, 0, &j->out) >= 0)
+        return 0;
+    return c->lost ? -1 : od_ck_fail(j, 500, "The database refused the "
+                                             "request.");
 }
 
-static void done(void *arg, int status)
+/* A write's answer: the group note, as GET writes it. */
+static int answer_one(struct od_conn *c, struct od_ck_job *j)
 {
-    struct gjob *j = arg;
-    odapi_request *req = j->req;
-    const char *p, *host;
-    char url[512];
-    size_t n;
-    if (status != ODAPI_OK) {
-        odapi_reply_error(req, 503, "The database is not available.");
-    } else if (j->status != 200 && j->status != 201) {
-        odapi_reply_error(req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    } else if (j->out.oom) {
-        odapi_reply_error(req, 500, "Out of memory.");
-    } else if (j->act == A_DELETE) {
-        odapi_reply(req, 200, "", 0);
-    } else {
-        p = j->out.p ? j->out.p : "";
-        n = j->out.len;
-        if (j->act != A_LIST) {
-            /* one group: the object inside the brackets */
-            while (n && p[n - 1] == ']')
-                n--;
-            if (n && *p == '[') {
-                p++;
-                n--;
-            }
-        }
-        if (j->status == 201) {
-            host = odapi_request_header(req, "Host");
-            if (host && *host && !strpbrk(host, "\r\n/ "))
-                snprintf(url, sizeof url, "%s://%s/api/v1/procedurelogs/%lld",
-                         req->srv->ssl_ctx ? "https" : "http", host, j->key);
-            else
-                snprintf(url, sizeof url, "%sprocedurelogs/%lld",
-                         req->srv->base_url, j->key);
-            odapi_request_add_header(req, "Location", url);
-        }
-        odapi_reply(req, j->status, p, n);
-    }
-    gjob_free(j);
+    return write_groups(c, 0, j->key, &j->out) == 1 ? 0 : -1;
 }
 
-static struct gjob *gjob_new(odapi_request *req, enum act act, int keyed)
+static int work_post(struct od_conn *c, struct od_ck_job *j)
 {
-    struct gjob *j;
-    long long key = 0;
-    if (keyed && (od_parse_key(odapi_request_segment(req, "ProcNum"), &key) ||
-                  key == 0)) {
-        odapi_reply_error(req, 400, "ProcNum is invalid.");
-        return NULL;
-    }
-    if (!(j = calloc(1, sizeof *j))) {
-        odapi_reply_error(req, 500, "Out of memory.");
-        return NULL;
-    }
-    j->req = req;
-    j->act = act;
-    j->key = key;
-    od_buf_init(&j->out);
-    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
-    return j;
+    return do_post(c, j->data);
 }
 
-static void submit(struct gjob *j)
+static int work_put(struct od_conn *c, struct od_ck_job *j)
 {
-    if (od_request_submit(j->req, work, done, j))
-        gjob_free(j);
+    return do_put(c, j->data);
+}
+
+static int work_delete(struct od_conn *c, struct od_ck_job *j)
+{
+    return do_delete(c, j->data);
 }
 
 /* ---- reading the body ----------------------------------------------------- */
-
-static json_t *body_object(odapi_request *req)
-{
-    json_t *body = od_request_json(req);
-    if (!body || !json_is_object(body)) {
-        odapi_reply_error(req, 400, body
-                              ? "The request body must be a JSON object."
-                              : "The request body is not valid JSON.");
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
-/* A positive integer (a number or a string of digits): 1 given, 0 absent,
- * -1 with msg. */
-static int member_int(json_t *body, const char *name, long long *out,
-                      char *msg, size_t msgsize)
-{
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_integer(v))
-        *out = (long long)json_integer_value(v);
-    else if (!json_is_string(v) || od_parse_ll(json_string_value(v), out))
-        *out = -1;
-    if (*out <= 0) {
-        snprintf(msg, msgsize, "%s is invalid.", name);
-        return -1;
-    }
-    return 1;
-}
-
-/* "true"/"false" (any case) or a JSON boolean: 0 absent (*out untouched),
- * 1 given, -1 with msg. */
-static int member_bool(json_t *body, const char *name, int *out, char *msg,
-                       size_t msgsize)
-{
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_boolean(v)) {
-        *out = json_is_true(v);
-        return 1;
-    }
-    if (json_is_string(v) && !strcasecmp(json_string_value(v), "true")) {
-        *out = 1;
-        return 1;
-    }
-    if (json_is_string(v) && !strcasecmp(json_string_value(v), "false")) {
-        *out = 0;
-        return 1;
-    }
-    snprintf(msg, msgsize, "%s is invalid.", name);
-    return -1;
-}
 
 /* Note: required, a string with something in it (a new procnote). */
 static int member_note(const struct od_catalog *cat, json_t *body,
@@ -767,7 +597,7 @@ invalid:
 
 static void h_list(odapi_request *req, void *arg)
 {
-    struct gjob *j;
+    struct od_ck_job *j;
     const char *s = od_query_get(&req->query, "PatNum");
     long long pat;
     (void)arg;
@@ -779,73 +609,98 @@ static void h_list(odapi_request *req, void *arg)
         odapi_reply_error(req, 400, "PatNum is invalid.");
         return;
     }
-    if (!(j = gjob_new(req, A_LIST, 0)))
+    if (!(j = od_ck_new(req, work_list, 0)))
         return;
-    j->patnum = pat;
-    submit(j);
+    j->free_data = free;
+    if (!(j->data = malloc(sizeof pat)))
+        return od_ck_reject(j, 500, "Out of memory.");
+    *(long long *)j->data = pat;
+    od_ck_submit(j);
 }
 
-/* POST and PUT bodies. */
-static void h_write(odapi_request *req, enum act act)
+/* A write's job, its input attached; keyed: the path names the group note.
+ * NULL after answering. */
+static struct od_ck_job *write_job(odapi_request *req, od_ck_work_fn work,
+                                   int keyed)
 {
-    struct gjob *j;
-    json_t *body;
-    char msg[128];
-    int rc;
-    if (!(j = gjob_new(req, act, act == A_PUT)))
-        return;
-    if (!(body = body_object(req))) {
-        gjob_free(j);
-        return;
+    struct od_ck_job *j;
+    struct gjob *g;
+    long long key = 0;
+    if ((keyed && od_ck_path_key(req, "ProcNum", 1, &key)) ||
+        !(j = od_ck_new(req, work, 1)))
+        return NULL;
+    j->key = key;
+    j->free_data = gjob_free;
+    if (!(j->data = g = calloc(1, sizeof *g))) {
+        od_ck_reject(j, 500, "Out of memory.");
+        return NULL;
     }
-    msg[0] = '\0';
-    rc = member_int(body, "PatNum", &j->patnum, msg, sizeof msg);
+    g->ck = j;
+    return j;
+}
+
+/* POST (put 0) and PUT bodies: 0, or -1 with the 400 sentence in msg. */
+static int read_write(odapi_request *req, json_t *body, struct gjob *j,
+                      int put, char *msg, size_t msgsize)
+{
+    int rc = od_ck_int(body, "PatNum", 1, &j->patnum, msg, msgsize);
     if (rc == 0)
-        snprintf(msg, sizeof msg, "PatNum is required.");
+        snprintf(msg, msgsize, "PatNum is required.");
     if (rc <= 0)
-        goto bad;
-    if (act == A_POST) {
-        rc = member_procs(body, j, msg, sizeof msg);
+        return -1;
+    if (!put) {
+        rc = member_procs(body, j, msg, msgsize);
         if (rc == 0)
-            snprintf(msg, sizeof msg, "ProcNums is required.");
+            snprintf(msg, msgsize, "ProcNums is required.");
         if (rc <= 0)
-            goto bad;
+            return -1;
     }
-    if (member_note(od_db_catalog(req->srv->db), body, j, msg, sizeof msg) ||
-        (act == A_PUT && member_procs(body, j, msg, sizeof msg) < 0) ||
-        member_bool(body, "isSigned", &j->sign, msg, sizeof msg) < 0 ||
-        (act == A_PUT &&
-         member_bool(body, "doAppendNote", &j->append, msg, sizeof msg) < 0) ||
-        (j->has_prov = member_int(body, "ProvNum", &j->provnum, msg,
-                                  sizeof msg)) < 0)
-        goto bad;
-    json_decref(body);
-    submit(j);
-    return;
-bad:
-    odapi_reply_error(req, 400, msg);
-    json_decref(body);
-    gjob_free(j);
+    if (member_note(od_db_catalog(req->srv->db), body, j, msg, msgsize) ||
+        (put && member_procs(body, j, msg, msgsize) < 0) ||
+        od_ck_bool_strict(body, "isSigned", &j->sign, msg, msgsize) < 0 ||
+        (put && od_ck_bool_strict(body, "doAppendNote", &j->append, msg,
+                                  msgsize) < 0) ||
+        (j->has_prov = od_ck_int(body, "ProvNum", 1, &j->provnum, msg,
+                                 msgsize)) < 0)
+        return -1;
+    return 0;
+}
+
+static void h_write(odapi_request *req, int put)
+{
+    struct od_ck_job *j = write_job(req, put ? work_put : work_post, put);
+    char msg[128];
+    if (!j || !od_ck_take_body(j))
+        return;
+    msg[0] = '\0';
+    if (read_write(req, j->body, j->data, put, msg, sizeof msg))
+        return od_ck_reject(j, 400, msg);
+    j->answer = answer_one;
+    j->created = !put;
+    j->location = "procedurelogs";
+    od_ck_submit(j);
 }
 
 static void h_post(odapi_request *req, void *arg)
 {
     (void)arg;
-    h_write(req, A_POST);
+    h_write(req, 0);
 }
 
 static void h_put(odapi_request *req, void *arg)
 {
     (void)arg;
-    h_write(req, A_PUT);
+    h_write(req, 1);
 }
 
 static void h_delete(odapi_request *req, void *arg)
 {
-    struct gjob *j = gjob_new(req, A_DELETE, 1);
+    struct od_ck_job *j = write_job(req, work_delete, 1);
     (void)arg;
-    if (j)
-        submit(j);
+    if (!j)
+        return;
+    j->no_body = 1;
+    od_ck_submit(j);
 }
 
 void od_register_procgroup_actions(odapi_server *srv);
