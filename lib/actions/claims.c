@@ -5,7 +5,7 @@
  * (resources/claimpay.c, insurance.c). Each action is one transaction with
  * a securitylog row, prepared statements only. Choices the spec leaves
  * open are in docs/resources.md. */
-#include "engine/resource-internal.h"
+#include "actions/kit-internal.h"
 #include "resources/resources-internal.h"
 #include "db/catalog-internal.h"
 
@@ -30,18 +30,15 @@ enum { ETYPE_CLAIM_PRINTED = 1 };
 
 /* ---- the hand-written actions ------------------------------------------- */
 
-enum act { A_CLAIM_DELETE, A_CLAIM_STATUS, A_PAY_POST, A_PAY_DELETE };
-
 #define MAX_CLAIMS 100
 
+/* An action's input (od_ck_job.data); ck is its job: the key (ClaimNum,
+ * or ClaimPaymentNum), the developer, the refusal. */
 struct cjob {
-    odapi_request *req;
-    enum act act;
+    struct od_ck_job *ck;
     int batch;
-    long long key;                 /* ClaimNum, or ClaimPaymentNum */
     long long claims[MAX_CLAIMS];  /* POST: the claims paid */
     int nclaims;
-    char developer[128];
     /* inputs: NULL or "" when absent */
     char date1[11], date2[11];     /* DateSent/DateSentOrig; CheckDate/
                                       DateIssued */
@@ -49,14 +46,11 @@ struct cjob {
     char *checknum, *bankbranch, *note, *carriername;
     int has_clinic, has_paytype, has_paygroup;
     long long clinic, paytype, paygroup;
-    int status;
-    char msg[256];
-    struct od_buf out;
 };
 
-static void cjob_free(struct cjob *j)
+static void cjob_free(void *data)
 {
-    od_buf_free(&j->out);
+    struct cjob *j = data;
     free(j->checknum);
     free(j->bankbranch);
     free(j->note);
@@ -66,8 +60,7 @@ static void cjob_free(struct cjob *j)
 
 static void cfail(struct cjob *j, int status, const char *msg)
 {
-    j->status = status;
-    snprintf(j->msg, sizeof j->msg, "%s", msg);
+    od_ck_fail(j->ck, status, "%s", msg);
 }
 
 /* Text parameters: "" is written as NULL. */
@@ -86,7 +79,7 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
     struct od_prm k[1];
     long long pat;
     int isdup, received;
-    k[0] = OD_PI(j->key);
+    k[0] = OD_PI(j->ck->key);
     switch (
         od_query_row(c,
                      "SELECT PatNum, ClaimStatus, ClaimType FROM claim WHERE "
@@ -123,7 +116,7 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
             return -1;
     } else {
         struct od_prm d[2];
-        d[0] = OD_PI(j->key);
+        d[0] = OD_PI(j->ck->key);
         d[1] = OD_PI(CP_SUPPLEMENTAL);
         if (od_exec(c,
                     "DELETE FROM claimproc WHERE ClaimNum = ? AND (Status = ? "
@@ -131,7 +124,7 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
                     d, 2, NULL, NULL))
             return -1;
         d[0] = OD_PI(CP_ESTIMATE);
-        d[1] = OD_PI(j->key);
+        d[1] = OD_PI(j->ck->key);
         if (od_exec(c,
                     "UPDATE claimproc SET Status = ?, ClaimNum = 0, "
                     "InsPayAmt = 0, DedApplied = 0, WriteOff = 0 WHERE "
@@ -141,8 +134,8 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
     }
     if (od_exec(c, "DELETE FROM claim WHERE ClaimNum = ?", k, 1, NULL, NULL))
         return -1;
-    return od_securitylog(c, PERM_CLAIM_DELETE, j->developer, "Deleted",
-                          j->key, pat);
+    return od_securitylog(c, PERM_CLAIM_DELETE, j->ck->developer, "Deleted",
+                          j->ck->key, pat);
 }
 
 /* ---- PUT /claims/{ClaimNum}/Status -------------------------------------- */
@@ -156,7 +149,7 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
 {
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm p[4];
-    p[0] = OD_PI(j->key);
+    p[0] = OD_PI(j->ck->key);
     switch (
         od_query_row(c,
                      "SELECT PatNum, ClaimStatus FROM claim WHERE ClaimNum = ? "
@@ -175,7 +168,7 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
     p[0] = PS(j->date1);
     p[1] = PS(j->date2);
     p[2] = PS(j->date1);
-    p[3] = OD_PI(j->key);
+    p[3] = OD_PI(j->ck->key);
     if (od_exec(c,
                 "UPDATE claim SET ClaimStatus = 'S', DateSent = ?, "
                 "DateSentOrig = IF(DateSentOrig = '0001-01-01', COALESCE(?, "
@@ -183,7 +176,7 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
                 p, 4, NULL, NULL))
         return -1;
     p[0] = OD_PI(ETYPE_CLAIM_PRINTED);
-    p[1] = OD_PI(j->key);
+    p[1] = OD_PI(j->ck->key);
     if (od_exec(c,
                 "INSERT INTO etrans (DateTimeTrans, ClearingHouseNum, Etype, "
                 "ClaimNum, CarrierNum, CarrierNum2, PatNum, Note, UserNum) "
@@ -196,8 +189,8 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
                 "cl.ClaimNum = ?",
                 p, 2, NULL, NULL))
         return -1;
-    return od_securitylog(c, PERM_CLAIM_SEND, j->developer, "Updated",
-                          j->key, atoll(r[0]));
+    return od_securitylog(c, PERM_CLAIM_SEND, j->ck->developer, "Updated",
+                          j->ck->key, atoll(r[0]));
 }
 
 /* ---- POST /claimpayments, POST /claimpayments/Batch --------------------- */
@@ -361,7 +354,7 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
                 "COALESCE(?, '0001-01-01'), 0, ?, 0, CURDATE(), ?)",
                 p, 10, NULL, &id))
         return -1;
-    j->key = id;
+    j->ck->key = id;
     for (i = 0; i < j->nclaims; i++) {
         p[0] = OD_PI(id);
         p[1] = PS(j->date1);
@@ -374,7 +367,7 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
                     p, 3, NULL, NULL))
             return -1;
     }
-    return od_securitylog(c, PERM_INS_PAY_CREATE, j->developer, "Created",
+    return od_securitylog(c, PERM_INS_PAY_CREATE, j->ck->developer, "Created",
                           id, j->nclaims == 1 ? pat : 0);
 }
 
@@ -386,7 +379,7 @@ static int do_pay_delete(struct od_conn *c, struct cjob *j)
 {
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm k[1];
-    k[0] = OD_PI(j->key);
+    k[0] = OD_PI(j->ck->key);
     switch (od_query_row(c,
                          "SELECT DepositNum FROM claimpayment WHERE "
                          "ClaimPaymentNum = ? FOR UPDATE",
@@ -409,149 +402,55 @@ static int do_pay_delete(struct od_conn *c, struct cjob *j)
         od_exec(c, "DELETE FROM claimpayment WHERE ClaimPaymentNum = ?", k, 1,
                 NULL, NULL))
         return -1;
-    return od_securitylog(c, PERM_INS_PAY_EDIT, j->developer, "Deleted",
-                          j->key, 0);
+    return od_securitylog(c, PERM_INS_PAY_EDIT, j->ck->developer, "Deleted",
+                          j->ck->key, 0);
 }
 
 /* ---- running an action ------------------------------------------------- */
 
-static int work(struct od_conn *c, void *arg)
+static int work_claim_delete(struct od_conn *c, struct od_ck_job *j)
 {
-    struct cjob *j = arg;
-    char key[32], err[256];
-    const char *params[1];
-    const struct od_resource *res = NULL;
-    const char *where = NULL, *order = NULL;
-    int rc;
-    j->status = 0;
-    j->msg[0] = '\0';
-    if (od_tx_begin(c) != 0)
-        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-    switch (j->act) {
-    case A_CLAIM_DELETE:
-        rc = do_claim_delete(c, j);
-        break;
-    case A_CLAIM_STATUS:
-        rc = do_claim_status(c, j);
-        break;
-    case A_PAY_POST:
-        rc = do_pay_post(c, j);
-        break;
-    default:
-        rc = do_pay_delete(c, j);
-    }
-    if (od_tx_end(c, rc) == 0) {
-        if (j->act == A_CLAIM_STATUS) {
-            res = &od_res_claims;
-            where = "t.ClaimNum = ?";
-            order = "t.ClaimNum";
-        } else if (j->act == A_PAY_POST) {
-            res = &od_res_claimpayments;
-            where = "t.ClaimPaymentNum = ?";
-            order = "t.ClaimPaymentNum";
-        }
-        j->status = j->act == A_PAY_POST ? 201 : 200;
-        if (!res)
-            return OD_WORK_DONE;
-        /* the row, as its GET writes it (without serverDateTime) */
-        snprintf(key, sizeof key, "%lld", j->key);
-        params[0] = key;
-        od_buf_free(&j->out);
-        od_buf_init(&j->out);
-        if (od_resource_rows_json(c, res, where, order, params, 1, 1,
-                                  &j->out, err, sizeof err) != 1) {
-            /* committed: never run again */
-            cfail(j, c->lost ? 503 : 500,
-                  c->lost ? "The database is not available."
-                          : "The change was made but could not be read.");
-        }
-        return OD_WORK_DONE;
-    }
-    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+    return do_claim_delete(c, j->data);
 }
 
-static void done(void *arg, int status)
+static int work_claim_status(struct od_conn *c, struct od_ck_job *j)
 {
-    struct cjob *j = arg;
-    odapi_request *req = j->req;
-    const char *p, *host;
-    char url[512];
-    size_t n;
-    if (status != ODAPI_OK) {
-        odapi_reply_error(req, 503, "The database is not available.");
-    } else if (j->status != 200 && j->status != 201) {
-        odapi_reply_error(req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    } else if (j->out.oom) {
-        odapi_reply_error(req, 500, "Out of memory.");
-    } else {
-        /* one row of a JSON array: the object inside the brackets */
-        p = j->out.p ? j->out.p : "";
-        n = j->out.len;
-        while (n && (p[n - 1] == ']' || p[n - 1] == '\n'))
-            n--;
-        if (n && *p == '[') {
-            p++;
-            n--;
-        }
-        if (j->status == 201) {
-            host = odapi_request_header(req, "Host");
-            if (host && *host && !strpbrk(host, "\r\n/ "))
-                snprintf(url, sizeof url, "%s://%s/api/v1/claimpayments/%lld",
-                         req->srv->ssl_ctx ? "https" : "http", host, j->key);
-            else
-                snprintf(url, sizeof url, "%sclaimpayments/%lld",
-                         req->srv->base_url, j->key);
-            odapi_request_add_header(req, "Location", url);
-        }
-        odapi_reply(req, j->status, p, n);
-    }
-    cjob_free(j);
+    return do_claim_status(c, j->data);
 }
 
-static struct cjob *cjob_new(odapi_request *req, enum act act,
-                             const char *keyname)
+static int work_pay_post(struct od_conn *c, struct od_ck_job *j)
 {
-    struct cjob *j;
+    return do_pay_post(c, j->data);
+}
+
+static int work_pay_delete(struct od_conn *c, struct od_ck_job *j)
+{
+    return do_pay_delete(c, j->data);
+}
+
+/* A job for an action, its input attached; keyname: the path's key. The
+ * answer is res's row (NULL: none, 200 without a body). NULL after
+ * answering. */
+static struct od_ck_job *cjob_new(odapi_request *req, od_ck_work_fn work,
+                                  const char *keyname,
+                                  const struct od_resource *res)
+{
+    struct od_ck_job *j;
+    struct cjob *x;
     long long key = 0;
-    char msg[64];
-    if (keyname) {
-        if (od_parse_key(odapi_request_segment(req, keyname), &key)) {
-            snprintf(msg, sizeof msg, "%s is invalid.", keyname);
-            odapi_reply_error(req, 400, msg);
-            return NULL;
-        }
-    }
-    if (!(j = calloc(1, sizeof *j))) {
-        odapi_reply_error(req, 500, "Out of memory.");
+    if ((keyname && od_ck_path_key(req, keyname, 0, &key)) ||
+        !(j = od_ck_new(req, work, 1)))
         return NULL;
-    }
-    j->req = req;
-    j->act = act;
     j->key = key;
-    od_buf_init(&j->out);
-    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
-    return j;
-}
-
-static void submit(struct cjob *j)
-{
-    if (od_request_submit(j->req, work, done, j))
-        cjob_free(j);
-}
-
-/* The request body as an object; NULL after a 400. */
-static json_t *body_object(odapi_request *req)
-{
-    json_t *body = od_request_json(req);
-    if (!body || !json_is_object(body)) {
-        odapi_reply_error(req, 400, body
-                              ? "The request body must be a JSON object."
-                              : "The request body is not valid JSON.");
-        json_decref(body);
+    j->res = res;
+    j->no_body = !res;
+    j->free_data = cjob_free;
+    if (!(j->data = x = calloc(1, sizeof *x))) {
+        od_ck_reject(j, 500, "Out of memory.");
         return NULL;
     }
-    return body;
+    x->ck = j;
+    return j;
 }
 
 /* A date member into out ("" when absent or null): 0, or -1 with msg. */
@@ -600,54 +499,28 @@ static int member_text(const struct od_catalog *cat, json_t *body,
     return 0;
 }
 
-/* An integer member (a number or a string of digits): 1 given, 0 absent,
- * -1 with msg. */
-static int member_int(json_t *body, const char *name, long long *out,
-                      char *msg, size_t msgsize)
-{
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_integer(v))
-        *out = (long long)json_integer_value(v);
-    else if (!json_is_string(v) || od_parse_ll(json_string_value(v), out))
-        *out = -1;
-    if (*out < 0) {
-        snprintf(msg, msgsize, "%s is invalid.", name);
-        return -1;
-    }
-    return 1;
-}
-
 static void h_claim_delete(odapi_request *req, void *arg)
 {
-    struct cjob *j = cjob_new(req, A_CLAIM_DELETE, "ClaimNum");
+    struct od_ck_job *j = cjob_new(req, work_claim_delete, "ClaimNum", NULL);
     (void)arg;
     if (j)
-        submit(j);
+        od_ck_submit(j);
 }
 
 static void h_claim_status(odapi_request *req, void *arg)
 {
-    struct cjob *j;
-    json_t *body;
+    struct od_ck_job *j;
+    struct cjob *x;
     char msg[128];
     (void)arg;
-    if (!(j = cjob_new(req, A_CLAIM_STATUS, "ClaimNum")))
+    if (!(j = cjob_new(req, work_claim_status, "ClaimNum", &od_res_claims)) ||
+        !od_ck_take_body(j))
         return;
-    if (!(body = body_object(req))) {
-        cjob_free(j);
-        return;
-    }
-    if (member_date(body, "DateSent", 1, j->date1, msg, sizeof msg) ||
-        member_date(body, "DateSentOrig", 0, j->date2, msg, sizeof msg)) {
-        odapi_reply_error(req, 400, msg);
-        json_decref(body);
-        cjob_free(j);
-        return;
-    }
-    json_decref(body);
-    submit(j);
+    x = j->data;
+    if (member_date(j->body, "DateSent", 1, x->date1, msg, sizeof msg) ||
+        member_date(j->body, "DateSentOrig", 0, x->date2, msg, sizeof msg))
+        return od_ck_reject(j, 400, msg);
+    od_ck_submit(j);
 }
 
 /* claimNums: a JSON array of claim numbers, or a comma list in a string;
@@ -699,40 +572,30 @@ invalid:
     return -1;
 }
 
-static void pay_post(odapi_request *req, int batch)
+/* POST /claimpayments (and Batch)'s body into j: 0, or -1 with msg. */
+static int read_pay(const struct od_catalog *cat, json_t *body,
+                    struct cjob *j, char *msg, size_t msgsize)
 {
-    const struct od_catalog *cat = od_db_catalog(req->srv->db);
-    struct cjob *j;
-    json_t *body, *v;
-    char msg[128];
+    json_t *v;
     long long x;
     int rc;
-    if (!(j = cjob_new(req, A_PAY_POST, NULL)))
-        return;
-    j->batch = batch;
-    if (!(body = body_object(req))) {
-        cjob_free(j);
-        return;
-    }
-    msg[0] = '\0';
-    if (batch) {
-        if (read_claims(body, j, msg, sizeof msg))
-            goto bad;
+    if (j->batch) {
+        if (read_claims(body, j, msg, msgsize))
+            return -1;
     } else {
-        rc = member_int(body, "claimNum", &x, msg, sizeof msg);
-        if (rc < 0)
-            goto bad;
-        if (rc == 0) {
-            snprintf(msg, sizeof msg, "claimNum is required.");
-            goto bad;
+        rc = od_ck_int(body, "claimNum", 0, &x, msg, msgsize);
+        if (rc <= 0) {
+            if (rc == 0)
+                snprintf(msg, msgsize, "claimNum is required.");
+            return -1;
         }
         j->claims[j->nclaims++] = x;
     }
     v = json_object_get(body, "CheckAmt");
     if (!v || json_is_null(v) || (json_is_string(v) &&
                                   !*json_string_value(v))) {
-        snprintf(msg, sizeof msg, "CheckAmt is required.");
-        goto bad;
+        snprintf(msg, msgsize, "CheckAmt is required.");
+        return -1;
     }
     if (json_is_number(v))
         j->amt = json_number_value(v);
@@ -740,31 +603,42 @@ static void pay_post(odapi_request *req, int batch)
              od_parse_decimal(json_string_value(v), &j->amt))
         j->amt = NAN;
     if (isnan(j->amt) || j->amt > 1e12 || j->amt < -1e12) {
-        snprintf(msg, sizeof msg, "CheckAmt is invalid.");
-        goto bad;
+        snprintf(msg, msgsize, "CheckAmt is invalid.");
+        return -1;
     }
-    if (member_date(body, "CheckDate", 0, j->date1, msg, sizeof msg) ||
-        member_date(body, "DateIssued", 0, j->date2, msg, sizeof msg) ||
-        member_text(cat, body, "CheckNum", &j->checknum, msg, sizeof msg) ||
-        member_text(cat, body, "BankBranch", &j->bankbranch, msg,
-                    sizeof msg) ||
-        member_text(cat, body, "Note", &j->note, msg, sizeof msg) ||
-        member_text(cat, body, "CarrierName", &j->carriername, msg,
-                    sizeof msg) ||
-        (j->has_clinic = member_int(body, "ClinicNum", &j->clinic, msg,
-                                    sizeof msg)) < 0 ||
-        (j->has_paytype = member_int(body, "PayType", &j->paytype, msg,
-                                     sizeof msg)) < 0 ||
-        (j->has_paygroup = member_int(body, "PayGroup", &j->paygroup, msg,
-                                      sizeof msg)) < 0)
-        goto bad;
-    json_decref(body);
-    submit(j);
-    return;
-bad:
-    odapi_reply_error(req, 400, msg);
-    json_decref(body);
-    cjob_free(j);
+    return member_date(body, "CheckDate", 0, j->date1, msg, msgsize) ||
+           member_date(body, "DateIssued", 0, j->date2, msg, msgsize) ||
+           member_text(cat, body, "CheckNum", &j->checknum, msg, msgsize) ||
+           member_text(cat, body, "BankBranch", &j->bankbranch, msg,
+                       msgsize) ||
+           member_text(cat, body, "Note", &j->note, msg, msgsize) ||
+           member_text(cat, body, "CarrierName", &j->carriername, msg,
+                       msgsize) ||
+           (j->has_clinic = od_ck_int(body, "ClinicNum", 0, &j->clinic, msg,
+                                      msgsize)) < 0 ||
+           (j->has_paytype = od_ck_int(body, "PayType", 0, &j->paytype, msg,
+                                       msgsize)) < 0 ||
+           (j->has_paygroup = od_ck_int(body, "PayGroup", 0, &j->paygroup,
+                                        msg, msgsize)) < 0
+               ? -1
+               : 0;
+}
+
+static void pay_post(odapi_request *req, int batch)
+{
+    struct od_ck_job *j;
+    char msg[128];
+    if (!(j = cjob_new(req, work_pay_post, NULL, &od_res_claimpayments)) ||
+        !od_ck_take_body(j))
+        return;
+    ((struct cjob *)j->data)->batch = batch;
+    msg[0] = '\0';
+    if (read_pay(od_db_catalog(req->srv->db), j->body, j->data, msg,
+                 sizeof msg))
+        return od_ck_reject(j, 400, msg);
+    j->created = 1;
+    j->location = "claimpayments";
+    od_ck_submit(j);
 }
 
 static void h_pay_post(odapi_request *req, void *arg)
@@ -781,10 +655,11 @@ static void h_pay_batch(odapi_request *req, void *arg)
 
 static void h_pay_delete(odapi_request *req, void *arg)
 {
-    struct cjob *j = cjob_new(req, A_PAY_DELETE, "ClaimPaymentNum");
+    struct od_ck_job *j = cjob_new(req, work_pay_delete, "ClaimPaymentNum",
+                                   NULL);
     (void)arg;
     if (j)
-        submit(j);
+        od_ck_submit(j);
 }
 
 void od_register_claim_actions(odapi_server *srv);
