@@ -1,7 +1,7 @@
 /* payplans.c - the hand-written PayPlans actions (spec Appendix A): PUT
  * /payplans/{PayPlanNum}/Close and the deprecated POST /payplans (410);
  * the resources are descriptions (resources/payplans.c). */
-#include "engine/resource-internal.h"
+#include "actions/kit-internal.h"
 #include "resources/resources-internal.h"
 
 #include <stdio.h>
@@ -13,49 +13,25 @@ enum { PERM_PAYPLAN_EDIT = 149 };
 
 /* ---- PUT /payplans/{PayPlanNum}/Close ------------------------------------ */
 
-struct pjob {
-    odapi_request *req;
-    long long plan;
-    char developer[128];
-    int status;
-    char msg[256];
-    struct od_buf out;
-};
-
-static void pjob_free(struct pjob *j)
-{
-    od_buf_free(&j->out);
-    free(j);
-}
-
-static void pfail(struct pjob *j, int status, const char *msg)
-{
-    j->status = status;
-    snprintf(j->msg, sizeof j->msg, "%s", msg);
-}
-
 /* Closing a plan (Open Dental's "Close Plan"): charges dated after today
  * are removed and what they would have charged, plus any principal of a
  * dynamic plan not yet charged, becomes one debit dated today, "Close Out
  * Charge"; then IsClosed. */
-static int do_close(struct od_conn *c, struct pjob *j)
+static int do_close(struct od_conn *c, struct od_ck_job *j)
 {
     long long a[2];
-    struct od_prm k[1] = {OD_PI(j->plan)};
+    struct od_prm k[1] = {OD_PI(j->key)};
     switch (od_query_ll(c,
                         "SELECT IsClosed, PatNum FROM payplan WHERE "
                         "PayPlanNum = ? FOR UPDATE",
                         k, 1, 2, a)) {
     case 0:
-        pfail(j, 404, "PayPlan not found.");
-        return -1;
+        return od_ck_fail(j, 404, "PayPlan not found.");
     case -1:
         return -1;
     }
-    if (a[0]) {
-        pfail(j, 400, "PayPlan is already closed.");
-        return -1;
-    }
+    if (a[0])
+        return od_ck_fail(j, 400, "PayPlan is already closed.");
     /* Closed first: stopped half-way on MyISAM (docs/database.md), a
      * retry is refused rather than charging the close-out twice; the
      * close-out charge is written before the future debits it replaces
@@ -91,86 +67,21 @@ static int do_close(struct od_conn *c, struct pjob *j)
                 k, 1, NULL, NULL))
         return -1;
     return od_securitylog(c, PERM_PAYPLAN_EDIT, j->developer, "Updated",
-                          j->plan, a[1]);
+                          j->key, a[1]);
 }
 
-static int work_close(struct od_conn *c, void *arg)
-{
-    struct pjob *j = arg;
-    char key[32], err[256];
-    const char *params[1];
-    int rc;
-    j->status = 0;
-    if (od_tx_begin(c) != 0)
-        return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-    rc = do_close(c, j);
-    if (od_tx_end(c, rc) == 0) {
-        /* the closed plan, as GET /payplans/{PayPlanNum} writes it */
-        snprintf(key, sizeof key, "%lld", j->plan);
-        params[0] = key;
-        od_buf_free(&j->out);
-        od_buf_init(&j->out);
-        if (od_resource_rows_json(c, &od_res_payplans, "t.PayPlanNum = ?",
-                                  "t.PayPlanNum", params, 1, 1, &j->out, err,
-                                  sizeof err) != 1) {
-            if (c->lost) {
-                pfail(j, 503, "The database is not available.");
-                return OD_WORK_DONE; /* committed: do not run it again */
-            }
-            pfail(j, 500, "The plan was closed but could not be read.");
-            return OD_WORK_DONE;
-        }
-        j->status = 200;
-        return OD_WORK_DONE;
-    }
-    return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
-}
-
-static void close_done(void *arg, int status)
-{
-    struct pjob *j = arg;
-    const char *p;
-    size_t n;
-    if (status != ODAPI_OK) {
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    } else if (j->status != 200) {
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    } else {
-        /* one row of a JSON array: the object inside the brackets */
-        p = j->out.p;
-        n = j->out.len;
-        while (n && (p[n - 1] == ']' || p[n - 1] == '\n'))
-            n--;
-        if (n && *p == '[') {
-            p++;
-            n--;
-        }
-        odapi_reply(j->req, 200, p, n);
-    }
-    pjob_free(j);
-}
-
+/* The answer: the closed plan, as GET /payplans/{PayPlanNum} writes it. */
 static void h_close(odapi_request *req, void *arg)
 {
-    struct pjob *j;
-    const char *s = odapi_request_segment(req, "PayPlanNum");
+    struct od_ck_job *j;
     long long plan;
     (void)arg;
-    if (od_parse_key(s, &plan)) {
-        odapi_reply_error(req, 400, "PayPlanNum is invalid.");
+    if (od_ck_path_key(req, "PayPlanNum", 0, &plan) ||
+        !(j = od_ck_new(req, do_close, 1)))
         return;
-    }
-    if (!(j = calloc(1, sizeof *j))) {
-        odapi_reply_error(req, 500, "Out of memory.");
-        return;
-    }
-    j->req = req;
-    j->plan = plan;
-    od_buf_init(&j->out);
-    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
-    if (od_request_submit(req, work_close, close_done, j))
-        pjob_free(j);
+    j->key = plan;
+    j->res = &od_res_payplans;
+    od_ck_submit(j);
 }
 
 /* POST /payplans: deprecated by Open Dental in 23.3 (spec 3.6). */
