@@ -2,7 +2,7 @@
 """layers.py [--nm NM] BUILD_DIR - check lib/'s layer rules
 (docs/architecture.md "Layers") from what the compiler wrote.
 
-Includes: every BUILD_DIR/lib/**/*.d file (gcc/clang -MMD output) names
+Includes: every BUILD_DIR/lib/**/*.d file (gcc/clang -MD output) names
 the headers its source reached, directly or not. A source may reach
   - headers of its own layer and of the layers below it, never above;
   - the MySQL C API (mysql.h, errmsg.h, mysqld_error.h) only from db/,

@@ -4,9 +4,9 @@
  * name, SQL expression, wire type, enum, flags) plus its filters and
  * operations. The engine (resource-internal.h) turns a description into
  * prepared statements (one SELECT with joins per GET), validates input
- * against it, and writes JSON in field order. Build descriptions with
- * designated initialisers or the OD_FIELD macros below, never
- * positionally: a member added here must not shift the others.
+ * against it, and writes JSON in field order. Build a struct od_resource
+ * with designated initialisers; the field tables still use each file's
+ * positional macros, so a member added to struct od_field goes at its end.
  */
 #ifndef ODAPI_DESCRIBE_INTERNAL_H
 #define ODAPI_DESCRIBE_INTERNAL_H
