@@ -35,7 +35,7 @@ typedef struct odapi_config odapi_config;
 typedef struct odapi_server odapi_server;
 typedef struct odapi_request odapi_request;
 
-/* The presets of design.md "Modes". */
+/* The two programs' presets (docs/api.md, odlocal(1), odservice(8)). */
 typedef enum odapi_mode {
     ODAPI_MODE_LOCAL = 1,   /* Local API: 127.0.0.1 and ::1, port 30222 */
     ODAPI_MODE_SERVICE = 2, /* API Service: all interfaces, port 30223,
@@ -180,7 +180,7 @@ int odapi_config_set_url_fetch(odapi_config *cfg, const char *ca_file,
 
 /* Credentials: a keys file (docs/credentials.md) and/or single pairs. */
 int odapi_config_set_keys_file(odapi_config *cfg, const char *path);
-/* perms: comma-separated permission names as in spec 2.4 ("ApiReadAll,
+/* perms: comma-separated permission names (docs/credentials.md: "ApiReadAll,
  * ApiPatients"), or "all". */
 int odapi_config_add_key(odapi_config *cfg, const char *developer_key,
                          const char *customer_key, const char *developer_name,
@@ -219,7 +219,7 @@ int odapi_config_set_relay_client_cert(odapi_config *cfg,
                                        const char *cert_file,
                                        const char *key_file);
 
-/* Read Open Dental's OpenDentalWebConfig.xml (spec 8.2) into cfg: the
+/* Read Open Dental's OpenDentalWebConfig.xml (docs/webconfig.md) into cfg: the
  * DatabaseConnection whose Note is note (NULL: "DentalOffice", or the only
  * entry), LogLevelOfApplication, and libodapi's optional extension elements
  * (docs/webconfig.md). On failure returns ODAPI_E_CONFIG (or ODAPI_E_IO,
@@ -243,7 +243,7 @@ const char *odapi_config_get_log_file(const odapi_config *cfg);
 int odapi_config_check_keys(const odapi_config *cfg, char *err,
                             size_t errlen);
 
-/* Database Events (spec 7.3, docs/events.md): with enabled non-zero the
+/* Database Events (docs/events.md): with enabled non-zero the
  * server fires the subscriptions whose Workstation is workstation (NULL or
  * "": this host's name) or blank. https endpoints are verified against
  * ca_file (PEM; NULL: the system's CAs). odservice turns this on; the Local

@@ -63,7 +63,7 @@ ODAPI_EXPORT odapi_config *odapi_config_new(odapi_mode mode)
     port = mode == ODAPI_MODE_LOCAL ? OD_PORT_LOCAL : OD_PORT_SERVICE;
     if (mode != ODAPI_MODE_SERVICE) {
         /* The Local API never leaves the machine, and the relay only when
-         * asked (design.md "Modes"). */
+         * asked (docs/cloud.md). */
         if (add_listen(cfg, "127.0.0.1", port) || add_listen(cfg, "::1", port))
             goto oom;
     } else {

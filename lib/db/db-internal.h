@@ -1,8 +1,8 @@
 /*
  * db-internal.h - the database layer: a fixed pool of worker threads, each
  * owning one MYSQL connection and its prepared statements, fed by a bounded
- * queue; completions run on the event-loop thread (design.md "The database
- * layer").
+ * queue; completions run on the event-loop thread (docs/database.md,
+ * docs/architecture.md).
  */
 #ifndef ODAPI_DB_INTERNAL_H
 #define ODAPI_DB_INTERNAL_H
