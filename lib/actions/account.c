@@ -44,19 +44,15 @@ static int do_refund(struct od_conn *c, struct od_ck_job *j)
     const struct pay *x = j->data;
     struct od_prm p[2] = {OD_PI(x->paynum)};
     long long a[4], newkey;
-    switch (od_query_ll(c,
-                        "SELECT p.PatNum, (SELECT COUNT(*) FROM paysplit s "
-                        "WHERE s.PayNum = p.PayNum AND (s.PayPlanNum <> 0 OR "
-                        "s.PayPlanChargeNum <> 0)), (SELECT COUNT(*) FROM "
-                        "paysplit s WHERE s.PayNum = p.PayNum AND s.SplitAmt < "
-                        "0), p.PayAmt <= 0 FROM payment p WHERE p.PayNum = ? "
-                        "FOR UPDATE",
-                        p, 1, 4, a)) {
-    case 0:
-        return od_ck_fail(j, 404, "Payment not found.");
-    case -1:
+    if (od_ck_need_ll(c, j,
+                      "SELECT p.PatNum, (SELECT COUNT(*) FROM paysplit s "
+                      "WHERE s.PayNum = p.PayNum AND (s.PayPlanNum <> 0 OR "
+                      "s.PayPlanChargeNum <> 0)), (SELECT COUNT(*) FROM "
+                      "paysplit s WHERE s.PayNum = p.PayNum AND s.SplitAmt < "
+                      "0), p.PayAmt <= 0 FROM payment p WHERE p.PayNum = ? "
+                      "FOR UPDATE",
+                      p, 1, 4, a, 404, "Payment not found.") < 0)
         return -1;
-    }
     if (a[1])
         return od_ck_fail(j, 400, "Payments attached to a payment plan "
                                   "cannot be refunded.");
@@ -100,15 +96,11 @@ static int do_partial(struct od_conn *c, struct od_ck_job *j)
     struct od_prm p[3] = {OD_PI(j->key)};
     long long a[2], sum_cents = 0;
     int i, rc;
-    switch (od_query_ll(c,
-                        "SELECT p.PatNum, ROUND(p.PayAmt * 100) FROM "
-                        "payment p WHERE p.PayNum = ? FOR UPDATE",
-                        p, 1, 2, a)) {
-    case 0:
-        return od_ck_fail(j, 404, "Payment not found.");
-    case -1:
+    if (od_ck_need_ll(c, j,
+                      "SELECT p.PatNum, ROUND(p.PayAmt * 100) FROM "
+                      "payment p WHERE p.PayNum = ? FOR UPDATE",
+                      p, 1, 2, a, 404, "Payment not found.") < 0)
         return -1;
-    }
     for (i = 0; i < x->nitems; i++)
         sum_cents += llround(x->items[i].amt * 100);
     if (sum_cents != a[1])

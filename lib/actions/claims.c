@@ -80,17 +80,11 @@ static int do_claim_delete(struct od_conn *c, struct cjob *j)
     long long pat;
     int isdup, received;
     k[0] = OD_PI(j->ck->key);
-    switch (
-        od_query_row(c,
-                     "SELECT PatNum, ClaimStatus, ClaimType FROM claim WHERE "
-                     "ClaimNum = ? FOR UPDATE",
-                     k, 1, 3, r)) {
-    case 0:
-        cfail(j, 404, "Claim not found");
+    if (od_ck_need_row(c, j->ck,
+                       "SELECT PatNum, ClaimStatus, ClaimType FROM claim WHERE "
+                       "ClaimNum = ? FOR UPDATE",
+                       k, 1, 3, r, 404, "Claim not found") < 0)
         return -1;
-    case -1:
-        return -1;
-    }
     pat = atoll(r[0]);
     received = strcmp(r[1], "R") == 0;
     isdup = strcmp(r[2], "PreAuth") == 0 || strcmp(r[2], "Cap") == 0;
@@ -150,17 +144,12 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm p[4];
     p[0] = OD_PI(j->ck->key);
-    switch (
-        od_query_row(c,
-                     "SELECT PatNum, ClaimStatus FROM claim WHERE ClaimNum = ? "
-                     "FOR UPDATE",
-                     p, 1, 2, r)) {
-    case 0:
-        cfail(j, 404, "Claim not found");
+    if (od_ck_need_row(
+            c, j->ck,
+            "SELECT PatNum, ClaimStatus FROM claim WHERE ClaimNum = ? "
+            "FOR UPDATE",
+            p, 1, 2, r, 404, "Claim not found") < 0)
         return -1;
-    case -1:
-        return -1;
-    }
     if (strcmp(r[1], "R") == 0) {
         cfail(j, 400, "The claim has already been received.");
         return -1;
@@ -271,36 +260,23 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
     /* inputs naming rows, then defaults */
     if (j->has_clinic && j->clinic) {
         p[0] = OD_PI(j->clinic);
-        switch (od_query_row(c, "SELECT 1 FROM clinic WHERE ClinicNum = ?", p,
-                             1, 1, r)) {
-        case 0:
-            cfail(j, 400, "ClinicNum is invalid.");
+        if (od_ck_need_row(c, j->ck, "SELECT 1 FROM clinic WHERE ClinicNum = ?",
+                           p, 1, 1, r, 400, "ClinicNum is invalid.") < 0)
             return -1;
-        case -1:
-            return -1;
-        }
     }
     if (!j->has_clinic)
         j->clinic = clinic;
     if (j->has_paytype && j->paytype) {
         p[0] = OD_PI(j->paytype);
-        switch (od_query_row(c, FK_DEF(32), p, 1, 1, r)) {
-        case 0:
-            cfail(j, 400, "PayType is invalid.");
+        if (od_ck_need_row(c, j->ck, FK_DEF(32), p, 1, 1, r, 400,
+                           "PayType is invalid.") < 0)
             return -1;
-        case -1:
-            return -1;
-        }
     }
     if (j->has_paygroup && j->paygroup) {
         p[0] = OD_PI(j->paygroup);
-        switch (od_query_row(c, FK_DEF(40), p, 1, 1, r)) {
-        case 0:
-            cfail(j, 400, "PayGroup is invalid.");
+        if (od_ck_need_row(c, j->ck, FK_DEF(40), p, 1, 1, r, 400,
+                           "PayGroup is invalid.") < 0)
             return -1;
-        case -1:
-            return -1;
-        }
     }
     p[0] = OD_PI(32);
     if (!j->has_paytype) {
@@ -380,16 +356,11 @@ static int do_pay_delete(struct od_conn *c, struct cjob *j)
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm k[1];
     k[0] = OD_PI(j->ck->key);
-    switch (od_query_row(c,
-                         "SELECT DepositNum FROM claimpayment WHERE "
-                         "ClaimPaymentNum = ? FOR UPDATE",
-                         k, 1, 1, r)) {
-    case 0:
-        cfail(j, 404, "ClaimPayment not found.");
+    if (od_ck_need_row(c, j->ck,
+                       "SELECT DepositNum FROM claimpayment WHERE "
+                       "ClaimPaymentNum = ? FOR UPDATE",
+                       k, 1, 1, r, 404, "ClaimPayment not found.") < 0)
         return -1;
-    case -1:
-        return -1;
-    }
     if (atoll(r[0]) != 0) {
         cfail(j, 400, "Cannot delete a ClaimPayment that is attached to a "
                       "deposit.");

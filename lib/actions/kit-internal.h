@@ -146,4 +146,15 @@ int od_ck_string(json_t *body, const char *name, const char **out,
 int od_ck_keys(json_t *body, const char *name, long long *out, int max,
                int *n, char *msg, size_t msgsize);
 
+/* ---- rows a write needs (worker) ------------------------------------------
+ * The first row of sql (a lookup, or a row locked FOR UPDATE) into out,
+ * as od_query_row and od_query_ll read it: 1, or -1 when there is none
+ * (after od_ck_fail(j, status, "%s", missing)) or on a database error. */
+int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                   struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
+                   int status, const char *missing);
+int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                  struct od_prm *p, int n, int ncols, long long *out,
+                  int status, const char *missing);
+
 #endif /* ODAPI_ACTIONS_KIT_INTERNAL_H */

@@ -139,6 +139,27 @@ void od_ck_submit(struct od_ck_job *j)
         od_ck_free(j);
 }
 
+/* ---- rows a write needs ------------------------------------------------ */
+
+static int need(struct od_ck_job *j, int rc, int status, const char *missing)
+{
+    return rc == 0 ? od_ck_fail(j, status, "%s", missing) : rc;
+}
+
+int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                   struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
+                   int status, const char *missing)
+{
+    return need(j, od_query_row(c, sql, p, n, ncols, out), status, missing);
+}
+
+int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                  struct od_prm *p, int n, int ncols, long long *out,
+                  int status, const char *missing)
+{
+    return need(j, od_query_ll(c, sql, p, n, ncols, out), status, missing);
+}
+
 /* ---- input -------------------------------------------------------------- */
 
 json_t *od_ck_body(odapi_request *req)

@@ -21,15 +21,11 @@ static int do_close(struct od_conn *c, struct od_ck_job *j)
 {
     long long a[2];
     struct od_prm k[1] = {OD_PI(j->key)};
-    switch (od_query_ll(c,
-                        "SELECT IsClosed, PatNum FROM payplan WHERE "
-                        "PayPlanNum = ? FOR UPDATE",
-                        k, 1, 2, a)) {
-    case 0:
-        return od_ck_fail(j, 404, "PayPlan not found.");
-    case -1:
+    if (od_ck_need_ll(c, j,
+                      "SELECT IsClosed, PatNum FROM payplan WHERE "
+                      "PayPlanNum = ? FOR UPDATE",
+                      k, 1, 2, a, 404, "PayPlan not found.") < 0)
         return -1;
-    }
     if (a[0])
         return od_ck_fail(j, 400, "PayPlan is already closed.");
     /* Closed first: stopped half-way on MyISAM (docs/database.md), a

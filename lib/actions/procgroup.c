@@ -205,13 +205,16 @@ static int check_proc(struct gjob *j, struct procs_seen *s, long long pnum,
         return 0;
     }
     if (strcmp(s->date, r[2])) {
-        return od_ck_fail(j->ck, 400, "All procedures must have the same date.");
+        return od_ck_fail(j->ck, 400,
+                          "All procedures must have the same date.");
     }
     if (strcmp(s->prov, r[3])) {
-        return od_ck_fail(j->ck, 400, "All procedures must have the same provider.");
+        return od_ck_fail(j->ck, 400,
+                          "All procedures must have the same provider.");
     }
     if (strcmp(s->clinic, r[4])) {
-        return od_ck_fail(j->ck, 400, "All procedures must have the same clinic.");
+        return od_ck_fail(j->ck, 400,
+                          "All procedures must have the same clinic.");
     }
     return 0;
 }
@@ -333,7 +336,8 @@ static int do_post(struct od_conn *c, struct gjob *j)
                           j->patnum);
 }
 
-/* The group note j->ck->key, locked: 1 found (PatNum in *pat), 0 404 set, -1. */
+/* The group note j->ck->key, locked: 1 found (PatNum in *pat), 0 404 set,
+ * -1. */
 static int lock_group(struct od_conn *c, struct gjob *j, long long *pat)
 {
     char r[OD_MAXCOL][OD_COLSZ];
@@ -445,8 +449,8 @@ static int do_put(struct od_conn *c, struct gjob *j)
                 "UPDATE procedurelog SET DateTStamp = NOW() WHERE ProcNum = ?",
                 p, 1, NULL, NULL))
         return -1;
-    return od_securitylog(c, PERM_PROC_EDIT, j->ck->developer, "Updated", j->ck->key,
-                          j->patnum);
+    return od_securitylog(c, PERM_PROC_EDIT, j->ck->developer, "Updated",
+                          j->ck->key, j->patnum);
 fail:
     free(text);
     return -1;

@@ -3,6 +3,7 @@
  * before the database). Input: a selector byte (resource, and PUT in the
  * low bit), then the body. A refusal must be a whole sentence. */
 #include "engine/resource-internal.h"
+#include "routes-internal.h"
 
 #include <stdint.h>
 #include <string.h>
