@@ -186,30 +186,16 @@ static int do_claim_status(struct od_conn *c, struct cjob *j)
 
 #define PAYABLE "ClaimPaymentNum = 0 AND Status IN (1, 4)"
 
-/* One check for the Received and Supplemental claimprocs of the claims
- * (not yet on a check), which must be Received claims; CheckAmt must be
- * their InsPayAmt total. */
-static int do_pay_post(struct od_conn *c, struct cjob *j)
+/* The claims, locked: each must be Received and have payable claimprocs
+ * (Received or Supplemental, not yet on a check), also locked. Their
+ * InsPayAmt total into *total; the first claim's patient, clinic and plan
+ * into first[3]. 0, or -1. */
+static int lock_claims(struct od_conn *c, struct cjob *j, double *total,
+                       long long first[3])
 {
-    char r[OD_MAXCOL][OD_COLSZ], msg[256];
-    struct od_prm p[OD_MAXPRM];
-    long long pat = 0, clinic = 0, plan = 0, id;
-    double total = 0;
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm p[1];
     int i;
-    p[0] = PS("ClaimPaymentBatchOnly");
-    if (!j->batch) {
-        switch (od_query_row(c,
-                             "SELECT 1 FROM preference WHERE PrefName = ? AND "
-                             "ValueString IN ('1', 'true')",
-                             p, 1, 1, r)) {
-        case 1:
-            cfail(j, 400, "ClaimPayments can only be made in batches "
-                          "(preference ClaimPaymentBatchOnly).");
-            return -1;
-        case -1:
-            return -1;
-        }
-    }
     for (i = 0; i < j->nclaims; i++) {
         p[0] = OD_PI(j->claims[i]);
         switch (
@@ -218,46 +204,57 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
                          "claim WHERE ClaimNum = ? FOR UPDATE",
                          p, 1, 4, r)) {
         case 0:
-            snprintf(msg, sizeof msg, "Claim not found: %lld.",
-                     j->claims[i]);
-            cfail(j, 404, j->batch ? msg : "Claim not found.");
-            return -1;
+            return j->batch ? od_ck_fail(j->ck, 404, "Claim not found: %lld.",
+                                         j->claims[i])
+                            : od_ck_fail(j->ck, 404, "Claim not found.");
         case -1:
             return -1;
         }
         if (i == 0) {
-            pat = atoll(r[0]);
-            clinic = atoll(r[2]);
-            plan = atoll(r[3]);
+            first[0] = atoll(r[0]);
+            first[1] = atoll(r[2]);
+            first[2] = atoll(r[3]);
         }
-        if (strcmp(r[1], "R") != 0) {
-            snprintf(msg, sizeof msg, "Claim %lld must have a ClaimStatus of "
-                     "R (Received).", j->claims[i]);
-            cfail(j, 400, msg);
-            return -1;
-        }
+        if (strcmp(r[1], "R") != 0)
+            return od_ck_fail(j->ck, 400, "Claim %lld must have a ClaimStatus "
+                              "of R (Received).", j->claims[i]);
         if (od_query_row(c,
                          "SELECT COUNT(*), COALESCE(SUM(InsPayAmt), 0) FROM "
                          "claimproc WHERE ClaimNum = ? AND " PAYABLE
                          " FOR UPDATE",
                          p, 1, 2, r) < 0)
             return -1;
-        if (atoll(r[0]) == 0) {
-            snprintf(msg, sizeof msg, "Claim %lld has no Received or "
-                     "Supplemental ClaimProcs without a ClaimPayment.",
-                     j->claims[i]);
-            cfail(j, 400, msg);
-            return -1;
-        }
-        total += atof(r[1]);
+        if (atoll(r[0]) == 0)
+            return od_ck_fail(j->ck, 400, "Claim %lld has no Received or "
+                              "Supplemental ClaimProcs without a "
+                              "ClaimPayment.", j->claims[i]);
+        *total += atof(r[1]);
     }
-    if (fabs(round(total * 100) - round(j->amt * 100)) > 0.5) {
-        snprintf(msg, sizeof msg, "CheckAmt must match the total InsPayAmt "
-                 "of the ClaimProcs (%.2f).", round(total * 100) / 100);
-        cfail(j, 400, msg);
+    return 0;
+}
+
+/* The first visible definition of category cat (0 when none): a default. */
+static int first_def(struct od_conn *c, int cat, long long *out)
+{
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm p[1] = {OD_PI(cat)};
+    if (od_query_row(c,
+                     "SELECT DefNum FROM definition WHERE Category = ? AND "
+                     "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
+                     p, 1, 1, r) < 0)
         return -1;
-    }
-    /* inputs naming rows, then defaults */
+    *out = atoll(r[0]);
+    return 0;
+}
+
+/* Inputs naming rows must name one; absent ones get their defaults: the
+ * first claim's clinic, the first visible PayType and PayGroup, the plan's
+ * carrier. 0, or -1. */
+static int pay_inputs(struct od_conn *c, struct cjob *j, long long clinic,
+                      long long plan)
+{
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm p[1];
     if (j->has_clinic && j->clinic) {
         p[0] = OD_PI(j->clinic);
         if (od_ck_need_row(c, j->ck, "SELECT 1 FROM clinic WHERE ClinicNum = ?",
@@ -278,38 +275,26 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
                            "PayGroup is invalid.") < 0)
             return -1;
     }
-    p[0] = OD_PI(32);
-    if (!j->has_paytype) {
-        r[0][0] = '\0';
-        if (od_query_row(c,
-                         "SELECT DefNum FROM definition WHERE Category = ? AND "
-                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
-                         p, 1, 1, r) < 0)
-            return -1;
-        j->paytype = atoll(r[0]);
-    }
-    p[0] = OD_PI(40);
-    if (!j->has_paygroup) {
-        r[0][0] = '\0';
-        if (od_query_row(c,
-                         "SELECT DefNum FROM definition WHERE Category = ? AND "
-                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
-                         p, 1, 1, r) < 0)
-            return -1;
-        j->paygroup = atoll(r[0]);
-    }
-    if (!j->carriername) {
-        p[0] = OD_PI(plan);
-        r[0][0] = '\0';
-        if (od_query_row(
-                c,
-                "SELECT c.CarrierName FROM insplan i JOIN carrier c ON "
-                "c.CarrierNum = i.CarrierNum WHERE i.PlanNum = ?",
-                p, 1, 1, r) < 0)
-            return -1;
-        if (!(j->carriername = strdup(r[0])))
-            return -1;
-    }
+    if ((!j->has_paytype && first_def(c, 32, &j->paytype)) ||
+        (!j->has_paygroup && first_def(c, 40, &j->paygroup)))
+        return -1;
+    if (j->carriername)
+        return 0;
+    p[0] = OD_PI(plan);
+    if (od_query_row(c,
+                     "SELECT c.CarrierName FROM insplan i JOIN carrier c ON "
+                     "c.CarrierNum = i.CarrierNum WHERE i.PlanNum = ?",
+                     p, 1, 1, r) < 0)
+        return -1;
+    return (j->carriername = strdup(r[0])) ? 0 : -1;
+}
+
+/* The check, and its claimprocs attached to it. */
+static int insert_payment(struct od_conn *c, struct cjob *j)
+{
+    struct od_prm p[10];
+    long long id;
+    int i;
     p[0] = PS(j->date1);
     p[1] = OD_PD(round(j->amt * 100) / 100);
     p[2] = PS(j->checknum ? j->checknum : "");
@@ -343,8 +328,41 @@ static int do_pay_post(struct od_conn *c, struct cjob *j)
                     p, 3, NULL, NULL))
             return -1;
     }
+    return 0;
+}
+
+/* One check for the Received and Supplemental claimprocs of the claims
+ * (not yet on a check), which must be Received claims; CheckAmt must be
+ * their InsPayAmt total. */
+static int do_pay_post(struct od_conn *c, struct cjob *j)
+{
+    char r[OD_MAXCOL][OD_COLSZ];
+    struct od_prm p[1] = {PS("ClaimPaymentBatchOnly")};
+    long long first[3] = {0, 0, 0}; /* PatNum, ClinicNum, PlanNum */
+    double total = 0;
+    if (!j->batch) {
+        switch (od_query_row(c,
+                             "SELECT 1 FROM preference WHERE PrefName = ? AND "
+                             "ValueString IN ('1', 'true')",
+                             p, 1, 1, r)) {
+        case 1:
+            cfail(j, 400, "ClaimPayments can only be made in batches "
+                          "(preference ClaimPaymentBatchOnly).");
+            return -1;
+        case -1:
+            return -1;
+        }
+    }
+    if (lock_claims(c, j, &total, first))
+        return -1;
+    if (fabs(round(total * 100) - round(j->amt * 100)) > 0.5)
+        return od_ck_fail(j->ck, 400, "CheckAmt must match the total "
+                          "InsPayAmt of the ClaimProcs (%.2f).",
+                          round(total * 100) / 100);
+    if (pay_inputs(c, j, first[1], first[2]) || insert_payment(c, j))
+        return -1;
     return od_securitylog(c, PERM_INS_PAY_CREATE, j->ck->developer, "Created",
-                          id, j->nclaims == 1 ? pat : 0);
+                          j->ck->key, j->nclaims == 1 ? first[0] : 0);
 }
 
 /* ---- DELETE /claimpayments/{ClaimPaymentNum} ---------------------------- */
