@@ -33,8 +33,6 @@ struct od_route {
     int nsegs;
     char *segs[OD_MAX_SEGS];       /* literal text, or the name of a {param} */
     unsigned char is_param[OD_MAX_SEGS];
-    unsigned char large_body;      /* bodies up to ODAPI_LIMIT_MAX_BODY, not
-                                      ODAPI_LIMIT_MAX_JSON_BODY (uploads) */
     int keys;                      /* built-in: a {param} is a key, so only
                                       a number matches it */
     odapi_permission perm;
@@ -61,11 +59,6 @@ enum od_match {
 int od_router_add(struct od_router *r, const char *method, const char *pattern,
                   odapi_permission perm, odapi_handler_fn fn, void *arg);
 void od_router_free(struct od_router *r);
-/* Let the routes of method and pattern (as given to od_router_add) take
- * bodies up to ODAPI_LIMIT_MAX_BODY: for uploads, never for plain JSON.
- * ODAPI_E_INVALID when no such route is registered. */
-int od_router_allow_large_body(struct od_router *r, const char *method,
-                               const char *pattern);
 /* Split the path (no query) into decoded segments after /api/v1 and find a
  * route. segs/nsegs receive the segments (pointing into buf); on
  * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets the spec's error sentence. */
@@ -281,6 +274,8 @@ struct odapi_server {
     char base_url[128];
     char errmsg[512];
     struct od_router router;
+    struct od_router files;        /* routes whose bodies are files: the
+                                      guard caps them at lim_body */
     struct od_db *db;
     struct od_cred *cred;
     struct od_logfile *logfile;

@@ -811,6 +811,20 @@ ODAPI_EXPORT int odapi_server_add_route(odapi_server *srv, const char *method,
     return od_router_add(&srv->router, method, pattern, perm, handler, arg);
 }
 
+/* Routes whose bodies carry files (base64): up to ODAPI_LIMIT_MAX_BODY,
+ * the others up to ODAPI_LIMIT_MAX_JSON_BODY (docs/http.md). Open Dental
+ * takes bodies of 16.8 M characters; its documents/Upload is the one that
+ * needs them. */
+static const char *const file_routes[][2] = {
+    {"POST", "/documents/Upload"},
+};
+
+static void never_called(odapi_request *req, void *arg)
+{
+    (void)req;
+    (void)arg;
+}
+
 static void set_guard_limits(odapi_server *srv)
 {
     const odapi_config *cfg = srv->cfg;
@@ -819,10 +833,8 @@ static void set_guard_limits(odapi_server *srv)
     srv->lim_body = (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_BODY);
     srv->lim_json_body =
         (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_JSON_BODY);
-    if (srv->lim_json_body > srv->lim_body ||
-        cfg->mode == ODAPI_MODE_RELAY || cfg->relay_url)
-        srv->lim_json_body = srv->lim_body; /* a relay knows no routes: the
-                                               far side caps per route */
+    if (srv->lim_json_body > srv->lim_body)
+        srv->lim_json_body = srv->lim_body;
     srv->lim_output = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT);
     srv->lim_header_ms =
         (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT) * 1000u;
@@ -838,6 +850,7 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
     char err[512];
     struct sigaction sa;
     int rc;
+    size_t i;
     struct timeval tv;
 
     if (!srv)
@@ -878,6 +891,10 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
         od_register_builtin_routes(srv);
         srv->router.builtin = 0;
     }
+    /* the guard's list, in every mode (a relay routes nothing itself) */
+    for (i = 0; i < OD_ARRAY_LEN(file_routes); i++)
+        od_router_add(&srv->files, file_routes[i][0], file_routes[i][1],
+                      ODAPI_PERM_NONE, never_called, NULL);
     srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
     if (!srv->cred) {
         set_err(srv, "%s", err);
@@ -1164,6 +1181,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
     if (srv->ssl_ctx)
         SSL_CTX_free(srv->ssl_ctx);
     od_router_free(&srv->router);
+    od_router_free(&srv->files);
     free(srv->conns);
     free(srv->ht);
     free(srv->addrs);

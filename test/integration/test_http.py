@@ -361,11 +361,20 @@ def test_amounts_that_stay_valid(api):
         assert p["PayAmt"] == shown
 
 
-@pytest.mark.parametrize("key", ["+5", "5%20", "%205", "0005", "05", "-1",
-                                 "0x5", "5.0", "1e1", "99999999999999999999"])
+@pytest.mark.parametrize("key", ["0005", "05", "99999999999999999999"])
 def test_path_keys_are_canonical_decimal(api, key):
+    # digits only reach the key route, which takes canonical keys only
     assert api.request("GET", "patients/" + key)[:2] == (
         400, "PatNum is invalid.")
+
+
+@pytest.mark.parametrize("key,shown", [
+    ("+5", "+5"), ("5%20", "5 "), ("%205", " 5"), ("-1", "-1"),
+    ("0x5", "0x5"), ("5.0", "5.0"), ("1e1", "1e1")])
+def test_path_keys_that_are_not_digits_name_no_route(api, key, shown):
+    # anything but digits names an action (docs/http.md "The router")
+    assert api.request("GET", "patients/" + key)[:2] == (
+        400, "patients GET %s is not a valid method." % shown)
 
 
 def test_canonical_key_still_works(api):
