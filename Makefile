@@ -7,7 +7,8 @@
 #   make CC=clang             any C compiler with gcc-style flags
 #   make fuzz                 libFuzzer targets in build/fuzz/ (docs/fuzzing.md)
 #   make DB=client            thin build on libmariadb (no embedded server)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (writes only under DESTDIR+PREFIX)
+#   make install-service SYSCONFDIR=/etc    odservice's unit, config, logrotate
 #
 # Objects go to build/; the library to lib/, the programs to bin/.
 
@@ -19,7 +20,10 @@ SBINDIR    ?= $(PREFIX)/sbin
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+# Only `make install-service` uses these: the service files live where
+# systemd and logrotate look, outside PREFIX (docs/service.md).
 SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
 DB         ?= embedded
 SANITIZE   ?=
 OPT        ?= -O2
@@ -71,7 +75,7 @@ UNIT_BINS := $(patsubst test/unit/%.c,build/test/%,$(UNIT_SRCS))
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 
-.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags fuzz
+.PHONY: all deps run run-built check check-built unit bench install install-service uninstall clean distclean flags fuzz
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
 # Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
@@ -126,7 +130,12 @@ $(STATIC): $(LIB_OBJS)
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 bin/%: bin/%.c bin/cli.h lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) -DODAPI_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+# odservice's default --config is SYSCONFDIR/odapi/...: rebuilt when it changes.
+build/.sysconfdir: flags
+	@mkdir -p build
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
+bin/odservice: build/.sysconfdir
 examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) $(DB_LIBS) -pthread
@@ -219,7 +228,11 @@ install: all
 	install -m 755 bin/odservice $(DESTDIR)$(SBINDIR)/
 	for s in 1 3 8; do for f in docs/*.$$s; do [ -e "$$f" ] && \
 	    install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done; true
-	if [ -d dist ]; then sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)"; fi
+
+# The service files go outside PREFIX, so they have their own target; the
+# unit's ExecStart and --config follow SBINDIR and SYSCONFDIR.
+install-service:
+	sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/odapi

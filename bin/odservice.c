@@ -37,7 +37,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_CONFIG "/etc/odapi/OpenDentalWebConfig.xml"
+/* The Makefile passes SYSCONFDIR, so that the default follows the unit's
+ * --config (make install-service SYSCONFDIR=...). */
+#ifndef ODAPI_SYSCONFDIR
+#define ODAPI_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG ODAPI_SYSCONFDIR "/odapi/OpenDentalWebConfig.xml"
 #define UNIT "odservice.service"
 #define SERVICE_USER "odapi"
 #define LOG_DIR "/var/log/odapi"

@@ -24,6 +24,12 @@ fi
 # The tree's odapi.pc now says $prefix: put the default back.
 $MAKE -s --no-print-directory pkgconfig/odapi.pc >/dev/null 2>&1 || true
 
+# `make install` writes under DESTDIR+PREFIX and nowhere else (the service
+# files are `make install-service`'s).
+outside=$(cd "$dest" && find . ! -type d | grep -v "^\.$prefix/" || true)
+[ -z "$outside" ] || fail "make install wrote outside PREFIX=$prefix:
+$outside"
+
 for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
          include/odapi/version.h lib/libodapi.so.1 lib/libodapi.so \
          lib/libodapi.a lib/pkgconfig/odapi.pc bin/odlocal sbin/odservice \
@@ -65,8 +71,6 @@ $left"
 # A consumer outside the tree builds with pkg-config against the staged
 # copy. Only odapi.pc is relocated (its paths say $prefix): a
 # PKG_CONFIG_SYSROOT_DIR would also move libevent's and jansson's paths.
-# (No second install with an empty DESTDIR: the service files would go to
-# the real /lib/systemd and /etc.)
 $MAKE -s --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" \
     SYSCONFDIR=/etc >"$tmp/make.out" 2>&1 || { cat "$tmp/make.out"; fail "make install again"; }
 $MAKE -s --no-print-directory pkgconfig/odapi.pc >/dev/null 2>&1 || true
