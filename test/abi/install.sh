@@ -156,7 +156,30 @@ if $CC -std=c99 -pedantic -Wall -Wextra -Werror $SANFLAGS $cflags app.c \
 else
     fail "cannot link statically with pkg-config --static:"; cat "$tmp/err"
 fi
+
+# README's embedding snippet, as a reader copies it: no warning, found at
+# run time through the rpath the README gives (an out-of-range port is
+# refused: it ran). examples/app_loop.c with the packages its comment names.
+sed -n '/^\/\* app.c: /,/^```$/p' "$top/README.md" | sed '$d' >readme-app.c
+[ -s readme-app.c ] || fail "no app.c snippet in README.md"
+# shellcheck disable=SC2086
+if $CC -Wall -Wextra -Werror $SANFLAGS readme-app.c -o readme-app $cflags $libs \
+        -Wl,-rpath,"$root/lib" 2>"$tmp/err"; then
+    env -u LD_LIBRARY_PATH ./readme-app 70000 >"$tmp/out" 2>&1
+    rc=$?
+    [ "$rc" = 1 ] || fail "README's app with port 70000 exited $rc: $(cat "$tmp/out")"
+    env -u LD_LIBRARY_PATH ldd ./readme-app | grep -q "$root/lib/libodapi.so.1" ||
+        fail "README's app does not find the installed library through its rpath"
+else
+    fail "README's embedding snippet does not build cleanly:"; cat "$tmp/err"
+fi
+loop_pc=$(sed -n 's/.*\$(pkg-config --cflags --libs odapi \\$/odapi/p; s/^ \*  *\(libevent_core[^)]*\)).*/\1/p' "$top/examples/app_loop.c" | tr '\n' ' ')
+case $loop_pc in "odapi libevent_core"*) ;; *) fail "app_loop.c's build line not found ($loop_pc)" ;; esac
+# shellcheck disable=SC2046,SC2086
+$CC -Wall -Wextra -Werror $SANFLAGS "$top/examples/app_loop.c" -o app_loop \
+    $(pkg-config --cflags --libs $loop_pc) 2>"$tmp/err" ||
+    { fail "examples/app_loop.c does not build with pkg-config $loop_pc:"; cat "$tmp/err"; }
 cd "$top" || exit 1
 
-[ "$failures" = 0 ] && echo "install: ok (layout, pkg-config shared and static, uninstall)"
+[ "$failures" = 0 ] && echo "install: ok (layout, pkg-config shared and static, uninstall, README snippet, app_loop)"
 [ "$failures" = 0 ]
