@@ -179,6 +179,10 @@ case $loop_pc in "odapi libevent_core"*) ;; *) fail "app_loop.c's build line not
 $CC -Wall -Wextra -Werror $SANFLAGS "$top/examples/app_loop.c" -o app_loop \
     $(pkg-config --cflags --libs $loop_pc) 2>"$tmp/err" ||
     { fail "examples/app_loop.c does not build with pkg-config $loop_pc:"; cat "$tmp/err"; }
+# shellcheck disable=SC2086
+$CC -Wall -Wextra -Werror $SANFLAGS "$top/examples/hello_route.c" -o hello_route \
+    $(pkg-config --cflags --libs odapi jansson) 2>"$tmp/err" ||
+    { fail "examples/hello_route.c does not build with pkg-config odapi jansson:"; cat "$tmp/err"; }
 cd "$top" || exit 1
 
 [ "$failures" = 0 ] && echo "install: ok (layout, pkg-config shared and static, uninstall, README snippet, app_loop)"
