@@ -30,6 +30,7 @@ OPT        ?= -O2
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY ?= objcopy
 
 DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2 libpng libjpeg
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
@@ -121,9 +122,22 @@ lib/$(SO_NAME): $(SO_REAL)
 lib/libodapi.so: lib/$(SO_NAME)
 	$(Q)ln -sf $(SO_NAME) $@
 
-$(STATIC): $(LIB_OBJS)
+# libodapi.a is one relocatable object in which only odapi_* stay global:
+# the internal od_* names become local, so they cannot clash with an
+# application's (docs/api.md, "Linking"). The unit tests and helpers link
+# build/libodapi-internal.a, the same objects with their names intact.
+INTERNAL := build/libodapi-internal.a
+$(INTERNAL): $(LIB_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+$(STATIC): $(LIB_OBJS)
+	$(say) LD-R $@
+	$(Q)$(LD) -r -o build/libodapi-all.o $(LIB_OBJS)
+	$(Q)nm -g --defined-only build/libodapi-all.o | \
+	    awk '$$3 ~ /^odapi_/ { print $$3 }' > build/libodapi.globals
+	$(Q)$(OBJCOPY) --keep-global-symbols=build/libodapi.globals \
+	    build/libodapi-all.o build/libodapi.o
+	$(Q)rm -f $@ && ar rcs $@ build/libodapi.o
 
 # The programs and examples use only the public API, through the shared
 # library; the rpath finds it beside them in the tree and after install.
@@ -140,15 +154,15 @@ examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) $(DB_LIBS) -pthread
 
-# Unit tests link the static library so they can reach internal functions.
-build/test/%: test/unit/%.c $(STATIC) build/.flags
+# Unit tests link the internal archive so they can reach internal functions.
+build/test/%: test/unit/%.c $(INTERNAL) build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-build/test/helpers/%: test/helpers/%.c $(STATIC) build/.flags
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(INTERNAL) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+build/test/helpers/%: test/helpers/%.c $(INTERNAL) build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(INTERNAL) $(ALL_LDFLAGS) $(LIBS)
 
 # Regenerated when the install paths or the dependencies change, so that
 # `make install PREFIX=...` after a plain `make` installs the right paths.
