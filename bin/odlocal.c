@@ -104,6 +104,7 @@ static void usage(FILE *f)
 /* ---- the Cloud relay -------------------------------------------------------- */
 
 #define MAX_PINS 8
+#define LOCAL_PORT 30222 /* ODAPI_MODE_LOCAL's default */
 #define MAX_LISTEN 8
 
 struct relay_opts {
@@ -282,8 +283,9 @@ int main(int argc, char **argv)
     int db_opts = 0; /* options that name or shape a database */
     const char *log_file = NULL;
 
+    opterr = 0; /* cli_bad_option() says it in one line */
     memset(&ro, 0, sizeof ro);
-    while ((c = getopt_long(argc, argv, "p:d:c:l:qhV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:d:c:l:qhV", opts, NULL)) != -1) {
         if (c == 'd' || c == 'c' || (c >= 1 && c <= 12) || c == 14 ||
             (c >= 18 && c <= 21))
             db_opts = 1;
@@ -389,7 +391,7 @@ int main(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("odlocal %s\n", odapi_version()); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return cli_bad_option("odlocal", c, argv, optind, optopt);
         }
     }
     if (optind < argc) {
@@ -441,6 +443,17 @@ int main(int argc, char **argv)
         snprintf(demo_cust, sizeof demo_cust, "%s", DEMO_CUSTOMER_KEY);
     }
 
+    /* Before the database: a second odlocal on the same port would else
+     * seed a whole sandbox, or wait for the first one's, before failing. */
+    if (!config && !init_only) {
+        unsigned p = port >= 0 ? (unsigned)port : LOCAL_PORT;
+        if (cli_port_in_use("127.0.0.1", p) || cli_port_in_use("::1", p)) {
+            fprintf(stderr, "odlocal: port %u is already in use (another "
+                    "odlocal, odservice or Open Dental's own API?); choose "
+                    "another with --port\n", p);
+            return EXIT_PORT;
+        }
+    }
     if (!(cfg = odapi_config_new(ODAPI_MODE_LOCAL))) {
         fprintf(stderr, "odlocal: out of memory\n");
         return EXIT_OTHER;

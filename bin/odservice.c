@@ -840,8 +840,9 @@ int main(int argc, char **argv)
     o.config = DEFAULT_CONFIG;
     o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
     o.per_address = o.header_timeout = o.max_output = -1;
+    opterr = 0; /* cli_bad_option() says it in one line */
     o.event_timeout = -1;
-    while ((c = getopt_long(argc, argv, "+c:l:p:fqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:c:l:p:fqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o.config = optarg; break;
         case 1: o.note = optarg; break;
@@ -905,7 +906,7 @@ int main(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("odservice %s\n", odapi_version()); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return cli_bad_option("odservice", c, argv, optind, optopt);
         }
     }
     if (optind < argc) {
