@@ -141,6 +141,18 @@ static inline int cli_port_in_use(const char *host, unsigned port)
     return busy;
 }
 
+/* --log-format: "text" or "json". */
+static inline int cli_parse_log_format(const char *s, odapi_log_format *out)
+{
+    if (strcasecmp(s, "text") == 0)
+        *out = ODAPI_LOG_FORMAT_TEXT;
+    else if (strcasecmp(s, "json") == 0)
+        *out = ODAPI_LOG_FORMAT_JSON;
+    else
+        return -1;
+    return 0;
+}
+
 /* Open Dental's LogLevelOfApplication names (and Warning). */
 static inline int cli_parse_level(const char *s, odapi_log_level *out)
 {

@@ -72,6 +72,7 @@ static void usage(FILE *f)
 "                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --log-file FILE     also write log lines, and one line per request\n"
+"      --log-format FMT    text (default) or json: one JSON object a line\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
@@ -111,6 +112,7 @@ struct relay_opts {
     const char *url, *ca, *cert, *key, *log_file;
     const char *pins[MAX_PINS];
     int npins, nlisten, quiet, level_set;
+    odapi_log_format log_format;
     struct listen_opt listen[MAX_LISTEN];
     long port, timeout, max_conns, max_body, connect_ms, exchange_ms, conns;
     odapi_log_level level;
@@ -165,6 +167,7 @@ static odapi_config *relay_config(const struct relay_opts *o)
         odapi_config_set_log(cfg, NULL, NULL, o->level);
     if (o->log_file)
         odapi_config_set_log_file(cfg, o->log_file);
+    odapi_config_set_log_format(cfg, o->log_format);
     return cfg;
 fail:
     odapi_config_free(cfg);
@@ -244,6 +247,7 @@ int main(int argc, char **argv)
         {"known-hosts", required_argument, NULL, 20},
         {"query-max-bytes", required_argument, NULL, 21},
         {"log-file", required_argument, NULL, 22},
+        {"log-format", required_argument, NULL, 34},
         {"relay", required_argument, NULL, 23},
         {"relay-ca", required_argument, NULL, 24},
         {"relay-pin", required_argument, NULL, 25},
@@ -358,6 +362,13 @@ int main(int argc, char **argv)
                 goto bad_number;
             break;
         case 22: log_file = optarg; break;
+        case 34:
+            if (cli_parse_log_format(optarg, &ro.log_format)) {
+                fprintf(stderr, "odlocal: unknown log format '%s' (text, "
+                                "json)\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 23: ro.url = optarg; break;
         case 24: ro.ca = optarg; break;
         case 25:
@@ -529,6 +540,7 @@ int main(int argc, char **argv)
         odapi_config_set_log(cfg, NULL, NULL, level);
     if (log_file)
         odapi_config_set_log_file(cfg, log_file);
+    odapi_config_set_log_format(cfg, ro.log_format);
     if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
         odapi_config_free(cfg);
         return EXIT_OTHER;

@@ -26,7 +26,7 @@ case $versions in
     *ODAPI_1*) ;;
     *) fail "no ODAPI_1 version node (have: $versions)" ;;
 esac
-bad_version=$(nm -D --defined-only "$so" | awk '$2 == "T" && $3 !~ /@@ODAPI_1$/ { print $3 }')
+bad_version=$(nm -D --defined-only "$so" | awk '$2 == "T" && $3 !~ /@@ODAPI_1(\.[0-9]+)?$/ { print $3 }')
 [ -z "$bad_version" ] || fail "functions not in version node ODAPI_1:
 $bad_version"
 
