@@ -7,7 +7,8 @@
 #   make CC=clang             any C compiler with gcc-style flags
 #   make fuzz                 libFuzzer targets in build/fuzz/ (docs/fuzzing.md)
 #   make DB=client            thin build on libmariadb (no embedded server)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (writes only under DESTDIR+PREFIX)
+#   make install-service SYSCONFDIR=/etc    odservice's unit, config, logrotate
 #
 # Objects go to build/; the library to lib/, the programs to bin/.
 
@@ -19,13 +20,17 @@ SBINDIR    ?= $(PREFIX)/sbin
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+# Only `make install-service` uses these: the service files live where
+# systemd and logrotate look, outside PREFIX (docs/service.md).
 SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
 DB         ?= embedded
 SANITIZE   ?=
 OPT        ?= -O2
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY ?= objcopy
 
 DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2 libpng libjpeg
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
@@ -71,7 +76,7 @@ UNIT_BINS := $(patsubst test/unit/%.c,build/test/%,$(UNIT_SRCS))
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 
-.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags fuzz
+.PHONY: all deps run run-built check check-built unit bench install install-service uninstall clean distclean flags fuzz
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
 # Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
@@ -117,29 +122,47 @@ lib/$(SO_NAME): $(SO_REAL)
 lib/libodapi.so: lib/$(SO_NAME)
 	$(Q)ln -sf $(SO_NAME) $@
 
-$(STATIC): $(LIB_OBJS)
+# libodapi.a is one relocatable object in which only odapi_* stay global:
+# the internal od_* names become local, so they cannot clash with an
+# application's (docs/api.md, "Linking"). The unit tests and helpers link
+# build/libodapi-internal.a, the same objects with their names intact.
+INTERNAL := build/libodapi-internal.a
+$(INTERNAL): $(LIB_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+$(STATIC): $(LIB_OBJS)
+	$(say) LD-R $@
+	$(Q)$(LD) -r -o build/libodapi-all.o $(LIB_OBJS)
+	$(Q)nm -g --defined-only build/libodapi-all.o | \
+	    awk '$$3 ~ /^odapi_/ { print $$3 }' > build/libodapi.globals
+	$(Q)$(OBJCOPY) --keep-global-symbols=build/libodapi.globals \
+	    build/libodapi-all.o build/libodapi.o
+	$(Q)rm -f $@ && ar rcs $@ build/libodapi.o
 
 # The programs and examples use only the public API, through the shared
 # library; the rpath finds it beside them in the tree and after install.
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 bin/%: bin/%.c bin/cli.h lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) -DODAPI_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+# odservice's default --config is SYSCONFDIR/odapi/...: rebuilt when it changes.
+build/.sysconfdir: flags
+	@mkdir -p build
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
+bin/odservice: build/.sysconfdir
 examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) $(DB_LIBS) -pthread
 
-# Unit tests link the static library so they can reach internal functions.
-build/test/%: test/unit/%.c $(STATIC) build/.flags
+# Unit tests link the internal archive so they can reach internal functions.
+build/test/%: test/unit/%.c $(INTERNAL) build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-build/test/helpers/%: test/helpers/%.c $(STATIC) build/.flags
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(INTERNAL) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+build/test/helpers/%: test/helpers/%.c $(INTERNAL) build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(INTERNAL) $(ALL_LDFLAGS) $(LIBS)
 
 # Regenerated when the install paths or the dependencies change, so that
 # `make install PREFIX=...` after a plain `make` installs the right paths.
@@ -219,7 +242,11 @@ install: all
 	install -m 755 bin/odservice $(DESTDIR)$(SBINDIR)/
 	for s in 1 3 8; do for f in docs/*.$$s; do [ -e "$$f" ] && \
 	    install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done; true
-	if [ -d dist ]; then sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)"; fi
+
+# The service files go outside PREFIX, so they have their own target; the
+# unit's ExecStart and --config follow SBINDIR and SYSCONFDIR.
+install-service:
+	sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/odapi

@@ -122,6 +122,12 @@ typedef enum odapi_log_level {
     ODAPI_LOG_VERBOSE = 3
 } odapi_log_level;
 
+/* How log lines are written (odapi_config_set_log_format). */
+typedef enum {
+    ODAPI_LOG_FORMAT_TEXT = 0, /* 2026-12-04T16:54:05+0000 Info: message */
+    ODAPI_LOG_FORMAT_JSON = 1  /* one JSON object per line */
+} odapi_log_format;
+
 typedef void (*odapi_log_fn)(void *arg, odapi_log_level level,
                              const char *message);
 
@@ -234,6 +240,9 @@ int odapi_config_set_log_file(odapi_config *cfg, const char *path);
 /* The log file cfg names (set with odapi_config_set_log_file() or read
  * from <OdapiLogFile>), or NULL. Valid until cfg changes or is freed. */
 const char *odapi_config_get_log_file(const odapi_config *cfg);
+/* Text lines (the default) or JSON lines, on standard error and in the log
+ * file alike; a log function of the application's own gets text. */
+int odapi_config_set_log_format(odapi_config *cfg, odapi_log_format format);
 
 /* Check the credentials part of cfg as odapi_server_start() would, without
  * starting anything: read and parse the keys file, the pairs of

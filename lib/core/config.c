@@ -363,6 +363,16 @@ ODAPI_EXPORT int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn,
     return ODAPI_OK;
 }
 
+ODAPI_EXPORT int odapi_config_set_log_format(odapi_config *cfg,
+                                             odapi_log_format format)
+{
+    if (!cfg || (format != ODAPI_LOG_FORMAT_TEXT &&
+                 format != ODAPI_LOG_FORMAT_JSON))
+        return ODAPI_E_INVALID;
+    cfg->log.json = format == ODAPI_LOG_FORMAT_JSON;
+    return ODAPI_OK;
+}
+
 odapi_config *od_config_dup(const odapi_config *cfg)
 {
     odapi_config *c;

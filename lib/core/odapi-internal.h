@@ -30,7 +30,12 @@ struct od_logger {
     odapi_log_fn fn; /* NULL: stderr */
     void *arg;
     int level;       /* most verbose level kept */
+    int json;        /* ODAPI_LOG_FORMAT_JSON: JSON lines (log.c) */
 };
+
+/* One log message as a JSON line (no newline): {"time":...,"level":...,
+ * "msg":...}; malloc'ed, NULL when out of memory. */
+char *od_log_json(int level, const char *msg);
 
 void od_log(const struct od_logger *lg, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);

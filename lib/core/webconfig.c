@@ -659,8 +659,8 @@ static int take_conn(struct wc_parse *p, const struct wc_conn *c,
         failf(p, ODAPI_E_CONFIG, c->line[F_HASH],
               "<MySQLPassHash> holds an encrypted password but <Password> is "
               "empty, and the hash algorithm is not public; put the password "
-              "in <Password> in plain text, and protect the file with chmod "
-              "600");
+              "in <Password> in plain text, and protect the file: owner "
+              "root, group of the user that runs the API, chmod 640");
         return -1;
     }
     cn = c->v[F_COMPUTER];

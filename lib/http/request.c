@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/rand.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -37,6 +38,54 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* A client's X-Request-Id is kept when it is 1 to OD_REQUEST_ID_MAX bytes
+ * of letters, digits and "-_.:" (anything else could break a log line or
+ * be an attack on whoever reads it); else the server makes one up. */
+static int sane_request_id(const char *s)
+{
+    size_t n;
+    if (!s)
+        return 0;
+    n = strlen(s);
+    return n > 0 && n <= OD_REQUEST_ID_MAX &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789-_.:") == n;
+}
+
+/* 16 hex digits: a per-process random prefix and a counter, unique within
+ * the process and unlikely to repeat across restarts. */
+static void new_request_id(char *out, size_t cap)
+{
+    static uint32_t prefix;
+    static uint64_t counter;
+    uint64_t n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+    if (!__atomic_load_n(&prefix, __ATOMIC_RELAXED)) {
+        uint32_t p = (uint32_t)time(NULL); /* if RAND_bytes fails */
+        RAND_bytes((unsigned char *)&p, (int)sizeof p);
+        __atomic_store_n(&prefix, p | 1u, __ATOMIC_RELAXED);
+    }
+    snprintf(out, cap, "%08x%08x", __atomic_load_n(&prefix, __ATOMIC_RELAXED),
+             (unsigned)(n & 0xffffffffu));
+}
+
+/* Every answer carries the request's id, and so does a relayed request:
+ * the id is put back in the input headers, which the relay forwards. */
+static void set_request_id(odapi_request *req, struct evhttp_request *ev)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ev);
+    const char *got = evhttp_find_header(in, "X-Request-Id");
+    if (sane_request_id(got)) {
+        snprintf(req->request_id, sizeof req->request_id, "%s", got);
+    } else {
+        new_request_id(req->request_id, sizeof req->request_id);
+        while (evhttp_find_header(in, "X-Request-Id"))
+            evhttp_remove_header(in, "X-Request-Id");
+        evhttp_add_header(in, "X-Request-Id", req->request_id);
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id",
+                      req->request_id);
+}
+
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
 {
     odapi_request *req = calloc(1, sizeof *req);
@@ -51,6 +100,7 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     req->start_us = now_us();
     snprintf(req->method, sizeof req->method, "%s",
              method_name(evhttp_request_get_command(ev)));
+    set_request_id(req, ev);
     if (!uri)
         uri = "/";
     q = strchr(uri, '?');

@@ -208,6 +208,9 @@ void od_guard_addr_remove(odapi_server *srv, struct od_conn_track *t);
  * the reference machine: docs/http.md, "Request bodies"). */
 #define OD_PARSE_INLINE_MAX (64 * 1024)
 
+/* The longest X-Request-Id taken from a client (docs/http.md). */
+#define OD_REQUEST_ID_MAX 64
+
 struct odapi_request {
     odapi_server *srv;
     struct evhttp_request *ev;
@@ -223,6 +226,7 @@ struct odapi_request {
     size_t body_len;
     char developer[128];
     char key_hash[17];
+    char request_id[OD_REQUEST_ID_MAX + 1]; /* X-Request-Id (request.c) */
     char customer_key[129];        /* the caller's CustomerKey (on_cred) */
     uint64_t perms;
     uint64_t start_us;

@@ -333,21 +333,37 @@ static void on_work(evutil_socket_t fd, short what, void *arg)
 
 /* ---- request path --------------------------------------------------------- */
 
+/* One line per request: to the log file when there is one, else through
+ * the logger at Info, the default level, so that a developer sees each
+ * call (docs/http.md, "Logs"). JSON lines when the format says so. */
 static void access_log(odapi_server *srv, odapi_request *req)
 {
     char line[2048];
-    const char *uri;
-    if (!srv->logfile && srv->log->level < ODAPI_LOG_VERBOSE)
+    const char *uri = req->uri ? req->uri : req->path;
+    const char *key = req->key_hash[0] ? req->key_hash : "-";
+    if (!srv->logfile && srv->log->level < ODAPI_LOG_INFO)
         return;
-    uri = req->uri ? req->uri : req->path;
+    if (srv->log->json && (srv->logfile || !srv->log->fn)) {
+        char *j = od_access_json(time(NULL), req->method, uri, req->status,
+                                 od_request_elapsed_us(req), key,
+                                 req->request_id);
+        if (j && srv->logfile)
+            od_logfile_write(srv->logfile, j);
+        else if (j)
+            fprintf(stderr, "%s\n", j);
+        free(j);
+        return;
+    }
     od_access_line(line, sizeof line, time(NULL), req->method, uri,
-                   req->status,
-                   od_request_elapsed_us(req),
-                   req->key_hash[0] ? req->key_hash : "-");
-    if (srv->logfile)
+                   req->status, od_request_elapsed_us(req), key,
+                   req->request_id);
+    if (srv->logfile) {
         od_logfile_write(srv->logfile, line);
-    else
-        server_log(srv, ODAPI_LOG_VERBOSE, "%s", line);
+    } else {
+        /* the logger writes its own timestamp: skip the line's */
+        const char *rest = strchr(line, ' ');
+        server_log(srv, ODAPI_LOG_INFO, "%s", rest ? rest + 1 : line);
+    }
 }
 
 void od_server_request_done(odapi_server *srv, odapi_request *req)
@@ -870,6 +886,7 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
             set_err(srv, "%s", err);
             return ODAPI_E_IO;
         }
+        od_logfile_set_json(srv->logfile, srv->cfg->log.json);
         if (!srv->cfg->log.fn) {
             srv->cfg->log.fn = od_logfile_log;
             srv->cfg->log.arg = srv->logfile;

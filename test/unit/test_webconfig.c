@@ -233,8 +233,8 @@ WRONG(missing_database, "missing-database.xml", ODAPI_E_CONFIG,
 WRONG(oracle, "oracle.xml", ODAPI_E_CONFIG, "<DatabaseType>",
       "Oracle is not")
 WRONG(passhash_only, "passhash-only.xml", ODAPI_E_CONFIG, "<MySQLPassHash>",
-      "put the password in <Password> in plain text, and protect the file "
-      "with chmod 600")
+      "put the password in <Password> in plain text, and protect the file: "
+      "owner root, group of the user that runs the API, chmod 640")
 WRONG(bad_loglevel, "bad-loglevel.xml", ODAPI_E_CONFIG,
       "<LogLevelOfApplication>", "Error, Information or Verbose")
 WRONG(bad_port, "bad-port.xml", ODAPI_E_CONFIG, "<ComputerName>",
