@@ -60,7 +60,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # lib/ has one folder per layer (docs/architecture.md); lib/routes.c wires
 # them together. The schema's SQL is generated into build/gen/.
 LIB_SRCS  := $(sort $(wildcard lib/*.c lib/*/*.c))
-LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o
+LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o \
+             build/gen/openapi-examples.o
 SO_REAL   := lib/libodapi.so.$(VERSION)
 SO_NAME   := libodapi.so.$(SOVERSION)
 STATIC    := lib/libodapi.a
@@ -104,6 +105,16 @@ build/gen/schema-sql.c: data/od-schema.sql tools/embed.sh
 	@mkdir -p $(dir $@)
 	$(say) GEN $@
 	$(Q)sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+# The API reference's examples (docs/api-reference.md), recorded from the
+# sandbox by `make openapi-examples`.
+build/gen/openapi-examples.o: build/gen/openapi-examples.c build/.flags
+	$(say) CC $<
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+build/gen/openapi-examples.c: docs/openapi-examples.json tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)sh tools/embed.sh od_openapi_examples $< > $@.tmp && mv $@.tmp $@
 
 # clang links the sanitizer runtimes into executables only, so a sanitized
 # shared library has undefined __asan_*/__ubsan_* symbols until loaded.
@@ -187,7 +198,8 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -pthread -Iinclude -Ilib \
                 $(DEPS_CFLAGS) $(DB_CFLAGS) -DODAPI_BUILDING_LIB
-FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o
+FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o \
+                build/fuzz/gen/openapi-examples.o
 FUZZ_TARGETS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
 fuzz: $(FUZZ_TARGETS)
 build/fuzz/lib/%.o: lib/%.c build/.flags
@@ -195,6 +207,9 @@ build/fuzz/lib/%.o: lib/%.c build/.flags
 	$(say) FUZZCC $<
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 build/fuzz/gen/schema-sql.o: build/gen/schema-sql.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/gen/openapi-examples.o: build/gen/openapi-examples.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 build/fuzz/libodapi.a: $(FUZZ_OBJS)

@@ -4,6 +4,7 @@
 #include "http/server-internal.h"
 #include "auth/cred-internal.h"
 #include "engine/resource-internal.h"
+#include "engine/openapi-internal.h"
 #include "features/queries-internal.h"
 #include "features/events-internal.h"
 
@@ -146,4 +147,5 @@ void od_register_builtin_routes(odapi_server *srv)
                   securityperms, NULL);
     od_queries_register(srv);
     od_subscriptions_register(srv);
+    od_openapi_register(srv); /* last: it describes the routes above */
 }
