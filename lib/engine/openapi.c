@@ -86,6 +86,9 @@ static json_t *wire_schema(enum od_wire w, const struct od_enum *e)
         return str_pattern("^[0-9]{2}:[0-9]{2}:[0-9]{2}$", "HH:mm:ss");
     case OD_W_MONEY:
     case OD_W_MONEY_RAW:
+        /* written as a string ("95.00"); read from a number or a string */
+        return json_pack("{s:[s,s], s:s}", "type", "string", "number",
+                         "x-format", "decimal, written as a string");
     case OD_W_NUMBER:
         return json_pack("{s:s}", "type", "number");
     case OD_W_COLOR:
@@ -113,8 +116,10 @@ static json_t *decl_schema(const char *t, size_t n)
         return wire_schema(OD_W_TIME, NULL);
     if (IS("bool"))
         return wire_schema(OD_W_BOOL, NULL);
-    if (IS("number") || IS("money"))
+    if (IS("number"))
         return wire_schema(OD_W_NUMBER, NULL);
+    if (IS("money"))
+        return wire_schema(OD_W_MONEY, NULL);
     if (IS("ints"))
         return wire_schema(OD_W_INTLIST, NULL);
     if (IS("object"))
@@ -162,7 +167,9 @@ static json_t *resource_schema(const struct od_resource *r)
     for (i = 0; i < r->nfields; i++)
         json_object_set_new(props, r->fields[i].name,
                             wire_schema(r->fields[i].wire, r->fields[i].enm));
-    return json_pack("{s:s, s:o}", "type", "object", "properties", props);
+    /* closed: the examples (real answers) are checked against it */
+    return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
+                     "additionalProperties", 0);
 }
 
 /* The body a POST (put 0) or PUT (put 1) of r takes. */
@@ -537,7 +544,11 @@ static void fill_resource_op(struct gen *g, const struct od_route *rt,
             json_pack("{s:s, s:o}", "description",
                       r->list_single ? "The row." : "The rows, in key order.",
                       "content",
-                      content(r->list_single
+                      content(r->list_single == OD_SINGLE_OR_EMPTY
+                                  ? json_pack("{s:[o,{s:s,s:i}]}", "oneOf",
+                                              row, "type", "array",
+                                              "maxItems", 0)
+                              : r->list_single
                                   ? row
                                   : json_pack("{s:s, s:o}", "type", "array",
                                               "items", row),
@@ -645,7 +656,8 @@ static void param_examples(json_t *params, const struct od_route *rt,
         if (!strcmp(in, "path")) {
             for (k = 0; k < rt->nsegs && k < n; k++)
                 if (rt->is_param[k] && !strcmp(rt->segs[k], name))
-                    json_object_set_new(p, "example", json_string(segs[k]));
+                    json_object_set_new(p, "example",
+                                        json_integer(atoll(segs[k])));
         } else if (q) {
             char qb[512], *s2 = NULL, *kv;
             snprintf(qb, sizeof qb, "%s", q);
@@ -653,7 +665,16 @@ static void param_examples(json_t *params, const struct od_route *rt,
                 char *eq = strchr(kv, '=');
                 if (eq && (size_t)(eq - kv) == strlen(name) &&
                     !strncmp(kv, name, strlen(name)))
-                    json_object_set_new(p, "example", json_string(eq + 1));
+                    json_object_set_new(
+                        p, "example",
+                        json_is_string(json_object_get(
+                            json_object_get(p, "schema"), "type")) &&
+                                !strcmp(json_string_value(json_object_get(
+                                            json_object_get(p, "schema"),
+                                            "type")),
+                                        "integer")
+                            ? json_integer(atoll(eq + 1))
+                            : json_string(eq + 1));
             }
         }
     }
