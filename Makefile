@@ -243,6 +243,39 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/odlocal.1 $(DESTDIR)$(MANDIR)/man8/odservice.8
 	rm -f $(DESTDIR)$(MANDIR)/man3/odapi_*.3 $(DESTDIR)$(MANDIR)/man3/libodapi.3
 
+# --- the API reference (docs/api-reference.md) --------------------------------
+# build/doc/openapi.json: the document GET /api/v1/openapi.json serves;
+# `make api-reference` renders it as one HTML page with Redocly's CLI
+# (installed by tools/install-deps.sh); `make openapi-examples` records
+# its examples again from a fresh sandbox.
+DOCDIR  ?= $(PREFIX)/share/doc/libodapi
+REDOCLY ?= redocly
+REDOCLY_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+.PHONY: openapi api-reference openapi-examples install-doc uninstall-doc
+openapi: build/doc/openapi.json
+build/doc/openapi.json: build/test/helpers/openapi_dump
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)build/test/helpers/openapi_dump > $@.tmp && mv $@.tmp $@
+api-reference: build/doc/api-reference.html
+build/doc/api-reference.html: build/doc/openapi.json
+	$(say) GEN $@
+	$(Q)$(REDOCLY_ENV) $(REDOCLY) build-docs $< --output $@ >/dev/null
+openapi-examples: bin/odlocal
+	python3 tools/openapi-examples.py . > docs/openapi-examples.json.tmp
+	mv docs/openapi-examples.json.tmp docs/openapi-examples.json
+	$(MAKE) --no-print-directory all
+install: install-doc
+install-doc: build/doc/openapi.json
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 build/doc/openapi.json $(DESTDIR)$(DOCDIR)/
+	if [ -e build/doc/api-reference.html ]; then install -m 644 \
+	    build/doc/api-reference.html $(DESTDIR)$(DOCDIR)/; fi
+uninstall: uninstall-doc
+uninstall-doc:
+	rm -f $(DESTDIR)$(DOCDIR)/openapi.json $(DESTDIR)$(DOCDIR)/api-reference.html
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
 clean:
 	rm -rf build lib/libodapi.so* lib/libodapi.a $(PROGS) $(EXAMPLES) $(PC)
 distclean: clean
