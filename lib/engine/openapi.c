@@ -805,16 +805,51 @@ char *od_openapi_json(odapi_server *srv, int pretty)
     return out;
 }
 
+/* Building the document takes tens of milliseconds: a worker does it, so
+ * the loop thread keeps serving meanwhile (the routes do not change once
+ * the server runs). */
+struct ojob {
+    odapi_request *req;
+    char *body;
+};
+
+static int openapi_work(struct od_conn *c, void *arg)
+{
+    struct ojob *j = arg;
+    (void)c;
+    j->body = od_openapi_json(j->req->srv, 0);
+    return OD_WORK_DONE;
+}
+
+static void openapi_done(void *arg, int status)
+{
+    struct ojob *j = arg;
+    if (status != ODAPI_OK)
+        odapi_reply_error(j->req, 503, "The database is not available.");
+    else if (!j->body)
+        odapi_reply_error(j->req, 500, "Out of memory.");
+    else
+        odapi_reply(j->req, 200, j->body, (size_t)-1);
+    free(j->body);
+    free(j);
+}
+
 static void h_openapi(odapi_request *req, void *arg)
 {
-    char *body = od_openapi_json(req->srv, 0);
+    struct ojob *j = calloc(1, sizeof *j);
     (void)arg;
-    if (!body) {
+    if (!j) {
         odapi_reply_error(req, 500, "Out of memory.");
         return;
     }
-    odapi_reply(req, 200, body, (size_t)-1);
-    free(body);
+    j->req = req;
+    if (!req->srv->db) {    /* no pool to hand it to */
+        openapi_work(NULL, j);
+        openapi_done(j, ODAPI_OK);
+        return;
+    }
+    if (od_request_submit(req, openapi_work, openapi_done, j))
+        free(j);
 }
 
 static const struct od_opdoc docs[] = {
