@@ -258,9 +258,12 @@ build/doc/openapi.json: build/test/helpers/openapi_dump
 	$(say) GEN $@
 	$(Q)build/test/helpers/openapi_dump > $@.tmp && mv $@.tmp $@
 api-reference: build/doc/api-reference.html
-build/doc/api-reference.html: build/doc/openapi.json
+build/doc/api-reference.html: build/doc/openapi.json tools/inline-redoc.py
 	$(say) GEN $@
-	$(Q)$(REDOCLY_ENV) $(REDOCLY) build-docs $< --output $@ >/dev/null
+	$(Q)$(REDOCLY_ENV) $(REDOCLY) build-docs $< --disableGoogleFont \
+	    --output $@.page.html >/dev/null
+	$(Q)python3 tools/inline-redoc.py $@.page.html > $@.tmp && mv $@.tmp $@
+	$(Q)rm -f $@.page.html
 openapi-examples: bin/odlocal
 	python3 tools/openapi-examples.py . > docs/openapi-examples.json.tmp
 	mv docs/openapi-examples.json.tmp docs/openapi-examples.json

@@ -135,6 +135,27 @@ def test_the_validator_sees_a_schema_the_answers_contradict(tmp_path, doc):
     assert "LName" in r.stdout + r.stderr
 
 
+def test_the_html_reference_builds(tmp_path):
+    """make api-reference's two steps: one self-contained page."""
+    redocly = shutil.which("redocly")
+    assert redocly, "redocly not found: tools/install-deps.sh installs it"
+    spec = tmp_path / "openapi.json"
+    spec.write_text(built_document())
+    env = dict(os.environ, REDOCLY_TELEMETRY="off",
+               REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
+    page = tmp_path / "page.html"
+    subprocess.run([redocly, "build-docs", str(spec), "--disableGoogleFont",
+                    "--output", str(page)], check=True, capture_output=True,
+                   timeout=300, env=env)
+    out = subprocess.run(["python3", os.path.join(TOP, "tools",
+                                                  "inline-redoc.py"),
+                          str(page)], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    assert "/appointments/{AptNum}/Break" in out
+    assert "apipatients.html" in out
+    assert 'src="http' not in out and "googleapis" not in out
+
+
 def shape(body):
     row = body[0] if isinstance(body, list) and body else body
     return sorted(row) if isinstance(row, dict) else type(row).__name__
