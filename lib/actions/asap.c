@@ -174,7 +174,7 @@ static const struct od_opdoc asap_docs[] = {
      "Send an ASAP text for an appointment or recall.",
      NULL,
      "aptNum:int,recallNum:int,dateTimeStart:datetime!",
-     "asapcomms"},
+     "asapcomms", "400 aptNum or recallNum is required."},
 };
 
 void od_register_asap_actions(odapi_server *srv);

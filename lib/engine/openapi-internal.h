@@ -18,7 +18,8 @@
  * "PatNum:int!,isFamily:bool". Types: int (a key or count), text, date
  * ("yyyy-MM-dd"), datetime ("yyyy-MM-dd HH:mm:ss"), time ("HH:mm:ss"),
  * bool ("true"/"false"), number, money, ints (an array of keys),
- * object, array, file (raw bytes). */
+ * object, array, file (base64 text). A required input's absence is
+ * documented as 400 "X is required.", the kit's sentence. */
 struct od_opdoc {
     const char *method;
     const char *pattern;       /* as given to od_router_add */
@@ -28,6 +29,9 @@ struct od_opdoc {
     const char *answers;       /* a resource whose row (or rows, for a
                                   GET answering a list) is the answer;
                                   NULL: the example shows the shape */
+    const char *errors;        /* refusals besides "X is required." for
+                                  each required input: "400 sentence"s
+                                  separated by '|' */
 };
 
 /* Attach docs to the routes they name (registered before). Returns how

@@ -312,8 +312,8 @@ static json_t *errs_responses(struct errs *e, json_t *responses)
         json_object_set_new(
             responses, key,
             json_pack("{s:s, s:{s:{s:{s:s}, s:o}}}", "description",
-                      "A JSON string: one of the sentences in the examples "
-                      "(X stands for the name the request used).",
+                      "A JSON string: one of the sentences in the "
+                      "examples.",
                       "content", "application/json", "schema", "type",
                       "string", "examples", ex));
     }
@@ -601,15 +601,45 @@ static void fill_resource_op(struct gen *g, const struct od_route *rt,
     }
 }
 
+static void required_err(void *arg, const char *name, size_t nlen,
+                         const char *type, size_t tlen, int req)
+{
+    (void)type;
+    (void)tlen;
+    if (req)
+        err_add(arg, 400, "%.*s is required.", (int)nlen, name);
+}
+
+/* The declaration's refusals: "X is required." for each required input,
+ * and its own "status sentence|..." list. */
+static void decl_errors(struct errs *e, const struct od_opdoc *d)
+{
+    const char *p = d->errors;
+    decl_each(d->query, required_err, e);
+    decl_each(d->body, required_err, e);
+    while (p && *p) {
+        const char *end = strchr(p, '|');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        int status = atoi(p);
+        const char *sp = memchr(p, ' ', len);
+        if (status >= 400 && sp)
+            err_add(e, status, "%.*s", (int)(len - (size_t)(sp + 1 - p)),
+                    sp + 1);
+        p = end ? end + 1 : NULL;
+    }
+}
+
 static void fill_action_op(struct gen *g, const struct od_route *rt,
                            json_t *op, json_t *params, json_t *responses,
-                           const json_t *example)
+                           const json_t *example, struct errs *e)
 {
     const struct od_opdoc *d = rt->doc;
     const struct od_resource *r = d ? resource_named(d->answers) : NULL;
     const json_t *body = example ? json_object_get(example, "body") : NULL;
     json_t *schema;
     char ref[160], code[8] = "2XX";
+    if (d)
+        decl_errors(e, d);
     if (d && d->query)
         decl_each(d->query, query_decl, params);
     if (d && d->body)
@@ -707,6 +737,11 @@ static json_t *operation(struct gen *g, const struct od_route *rt)
     if (!perm)
         perm = rt->perm == ODAPI_PERM_NONE ? "none" : "any enabled key";
     json_object_set_new(op, "x-permission", json_string(perm));
+    /* what it is generated from: a resource description, a hand-written
+     * route's declaration, or the route alone (an embedder's) */
+    json_object_set_new(op, "x-source",
+                        json_string(r ? "resource" : rt->doc ? "declaration"
+                                                             : "route"));
     snprintf(buf, sizeof buf,
              "Permission: %s. Open Dental's reference: " OD_OPENAPI_OD_PAGE
              ".%s%s",
@@ -729,7 +764,7 @@ static json_t *operation(struct gen *g, const struct od_route *rt)
     if (r)
         fill_resource_op(g, rt, r, op, params, responses, &e, example);
     else
-        fill_action_op(g, rt, op, params, responses, example);
+        fill_action_op(g, rt, op, params, responses, example, &e);
     if (example)
         param_examples(params, rt, example);
     if (json_array_size(params))

@@ -716,7 +716,7 @@ static const struct od_opdoc docexport_docs[] = {
      "Copy a document (or mount) to an SFTP server.",
      NULL,
      "DocNum:int,MountNum:int,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL, "400 DocNum or MountNum is required."},
     {"POST", "/documents/Thumbnails",
      "Copy a patient's thumbnails to an SFTP server.",
      NULL,
