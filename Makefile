@@ -65,7 +65,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # lib/ has one folder per layer (docs/architecture.md); lib/routes.c wires
 # them together. The schema's SQL is generated into build/gen/.
 LIB_SRCS  := $(sort $(wildcard lib/*.c lib/*/*.c))
-LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o
+LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o \
+             build/gen/openapi-examples.o
 SO_REAL   := lib/libodapi.so.$(VERSION)
 SO_NAME   := libodapi.so.$(SOVERSION)
 STATIC    := lib/libodapi.a
@@ -109,6 +110,16 @@ build/gen/schema-sql.c: data/od-schema.sql tools/embed.sh
 	@mkdir -p $(dir $@)
 	$(say) GEN $@
 	$(Q)sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+# The API reference's examples (docs/api-reference.md), recorded from the
+# sandbox by `make openapi-examples`.
+build/gen/openapi-examples.o: build/gen/openapi-examples.c build/.flags
+	$(say) CC $<
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+build/gen/openapi-examples.c: docs/openapi-examples.json tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)sh tools/embed.sh od_openapi_examples $< > $@.tmp && mv $@.tmp $@
 
 # clang links the sanitizer runtimes into executables only, so a sanitized
 # shared library has undefined __asan_*/__ubsan_* symbols until loaded.
@@ -210,7 +221,8 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -pthread -Iinclude -Ilib \
                 $(DEPS_CFLAGS) $(DB_CFLAGS) -DODAPI_BUILDING_LIB
-FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o
+FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o \
+                build/fuzz/gen/openapi-examples.o
 FUZZ_TARGETS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
 fuzz: $(FUZZ_TARGETS)
 build/fuzz/lib/%.o: lib/%.c build/.flags
@@ -218,6 +230,9 @@ build/fuzz/lib/%.o: lib/%.c build/.flags
 	$(say) FUZZCC $<
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 build/fuzz/gen/schema-sql.o: build/gen/schema-sql.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/gen/openapi-examples.o: build/gen/openapi-examples.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 build/fuzz/libodapi.a: $(FUZZ_OBJS)
@@ -254,6 +269,42 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/odlocal $(DESTDIR)$(SBINDIR)/odservice
 	rm -f $(DESTDIR)$(MANDIR)/man1/odlocal.1 $(DESTDIR)$(MANDIR)/man8/odservice.8
 	rm -f $(DESTDIR)$(MANDIR)/man3/odapi_*.3 $(DESTDIR)$(MANDIR)/man3/libodapi.3
+
+# --- the API reference (docs/api-reference.md) --------------------------------
+# build/doc/openapi.json: the document GET /api/v1/openapi.json serves;
+# `make api-reference` renders it as one HTML page with Redocly's CLI
+# (installed by tools/install-deps.sh); `make openapi-examples` records
+# its examples again from a fresh sandbox.
+DOCDIR  ?= $(PREFIX)/share/doc/libodapi
+REDOCLY ?= redocly
+REDOCLY_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+.PHONY: openapi api-reference openapi-examples install-doc uninstall-doc
+openapi: build/doc/openapi.json
+build/doc/openapi.json: build/test/helpers/openapi_dump
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)build/test/helpers/openapi_dump > $@.tmp && mv $@.tmp $@
+api-reference: build/doc/api-reference.html
+build/doc/api-reference.html: build/doc/openapi.json tools/inline-redoc.py
+	$(say) GEN $@
+	$(Q)$(REDOCLY_ENV) $(REDOCLY) build-docs $< --disableGoogleFont \
+	    --output $@.page.html >/dev/null
+	$(Q)python3 tools/inline-redoc.py $@.page.html > $@.tmp && mv $@.tmp $@
+	$(Q)rm -f $@.page.html
+openapi-examples: bin/odlocal
+	python3 tools/openapi-examples.py . > docs/openapi-examples.json.tmp
+	mv docs/openapi-examples.json.tmp docs/openapi-examples.json
+	$(MAKE) --no-print-directory all
+install: install-doc
+install-doc: build/doc/openapi.json
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 build/doc/openapi.json $(DESTDIR)$(DOCDIR)/
+	if [ -e build/doc/api-reference.html ]; then install -m 644 \
+	    build/doc/api-reference.html $(DESTDIR)$(DOCDIR)/; fi
+uninstall: uninstall-doc
+uninstall-doc:
+	rm -f $(DESTDIR)$(DOCDIR)/openapi.json $(DESTDIR)$(DOCDIR)/api-reference.html
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build lib/libodapi.so* lib/libodapi.a $(PROGS) $(EXAMPLES) $(PC)

@@ -18,6 +18,7 @@ struct evbuffer;
 struct od_db;
 struct od_cred;
 struct od_logfile;
+struct od_opdoc;
 struct od_conn;
 struct od_events;
 struct od_relay;
@@ -38,6 +39,8 @@ struct od_route {
     odapi_permission perm;
     odapi_handler_fn fn;
     void *arg;
+    const struct od_opdoc *doc;    /* a hand-written route's declaration
+                                      (engine/openapi-internal.h) */
 };
 
 struct od_router {

@@ -37,6 +37,8 @@ for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
          share/man/man3/odapi_strerror.3; do
     [ -e "$root/$f" ] || fail "not installed: $prefix/$f"
 done
+[ -e "$root/share/doc/libodapi/openapi.json" ] ||
+    fail "not installed: $prefix/share/doc/libodapi/openapi.json"
 [ "$(readlink "$root/lib/libodapi.so.1")" = "$(basename "$(readlink -f lib/libodapi.so.1)")" ] ||
     fail "lib/libodapi.so.1 is not a link to the real file"
 # Only the public headers are installed.
