@@ -400,6 +400,10 @@ const odapi_config *od_db_config(const struct od_db *db)
 static void set_up(struct od_db *db, int up)
 {
     pthread_mutex_lock(&db->mu);
+    /* Going down: wake worker 0 from its plain wait, so that it probes
+     * (worker_main); nothing else may come to wake it. */
+    if (!up && db->up)
+        pthread_cond_broadcast(&db->cv);
     db->up = up;
     if (!up)
         db->down_until_ms = od_now_ms() + DOWN_BACKOFF_MS;
@@ -534,6 +538,18 @@ static int idle_wait(struct od_db *db, long ms)
     return pthread_cond_timedwait(&db->cv, &db->mu, &ts);
 }
 
+/* Down and idle: is the database back? This worker's own connection may
+ * be one the server dropped (it ran no job since), or one that still
+ * works: ping it before trusting it. A read replica gets no jobs while
+ * it is down, so only this brings it back (replica.c). */
+static void probe(struct od_conn *c)
+{
+    if (c->m && !c->lost && mysql_query(c->m, "DO 1") != 0)
+        c->lost = 1;
+    if (conn_ensure(c) == 0)
+        set_up(c->db, 1);
+}
+
 static void *worker_main(void *arg)
 {
     struct od_conn *c = arg;
@@ -552,7 +568,7 @@ static void *worker_main(void *arg)
                 if (idle_wait(db, PROBE_MS) == ETIMEDOUT && !db->qhead &&
                     !db->stop) {
                     pthread_mutex_unlock(&db->mu);
-                    conn_ensure(c);
+                    probe(c);
                     pthread_mutex_lock(&db->mu);
                 }
             } else {
