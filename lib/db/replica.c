@@ -10,8 +10,8 @@
  * and its last check is recent; the loop thread only reads the verdicts.
  *
  * Read-your-writes: after a client's write has been answered, its GETs go
- * to the primary for max lag + 2 * CHECK_MS; any replica that is in has
- * that write by then (docs/scale-out.md, "Guarantees"). */
+ * to the primary for max(max lag, 2 * CHECK_MS) + 2 * CHECK_MS; any
+ * replica that is in has that write by then (docs/scale-out.md, "Guarantees"). */
 #include "db/replica-internal.h"
 
 #include <errno.h>
@@ -206,18 +206,20 @@ static void *sampler_main(void *arg)
 }
 
 /* The age of the newest primary sample that pos covers, or -1 when it
- * covers none kept. */
+ * covers none kept; *newest: it covers the newest sample. */
 static long lag_of(struct od_replicas *rs, const struct od_gtid_pos *pos,
-                   uint64_t now)
+                   uint64_t now, int *newest)
 {
     long lag = -1;
     int i;
+    *newest = 0;
     pthread_mutex_lock(&rs->mu);
     for (i = 1; i <= rs->count; i++) {
         const struct sample *s =
             &rs->ring[(rs->head - i + NSAMPLES) % NSAMPLES];
         if (od_gtid_covers(pos, &s->pos)) {
             lag = now > s->t ? (long)(now - s->t) : 0;
+            *newest = i == 1;
             break;
         }
     }
@@ -245,6 +247,7 @@ static void check_replica(struct od_replica *r, MYSQL **m)
     char err[512], pos[2048];
     struct od_gtid_pos p;
     long lag;
+    int newest;
     if (!*m)
         *m = od_db_connect_cfg(r->cfg, err, sizeof err);
     if (!*m || !od_db_is_up(r->pool) ||
@@ -253,8 +256,12 @@ static void check_replica(struct od_replica *r, MYSQL **m)
         set_state(r, R_DOWN, -1);
         return;
     }
-    lag = lag_of(r->rs, &p, od_now_ms());
-    set_state(r, lag >= 0 && lag <= r->max_lag_ms ? R_IN : R_BEHIND, lag);
+    /* A sample is up to a round old when read: covering the newest one
+     * is as fresh as this measure can tell, whatever the bound (0 too). */
+    lag = lag_of(r->rs, &p, od_now_ms(), &newest);
+    set_state(r, lag >= 0 && (newest || lag <= r->max_lag_ms) ? R_IN
+                                                              : R_BEHIND,
+              lag);
 }
 
 static void *monitor_main(void *arg)
@@ -355,7 +362,11 @@ struct od_replicas *od_replicas_open(struct od_db *primary,
         if (cfg->replicas[i].max_lag_ms > maxlag)
             maxlag = cfg->replicas[i].max_lag_ms;
     }
-    rs->ryw_ms = maxlag + 2 * CHECK_MS;
+    /* A replica in use has every change older than its bound (at least
+     * two rounds: the newest sample may be that old, see check_replica)
+     * when checked, and the verdict is used two rounds at most. */
+    rs->ryw_ms = (maxlag > 2 * CHECK_MS ? maxlag : 2 * CHECK_MS) +
+                 2 * CHECK_MS;
     return rs;
 }
 
