@@ -253,6 +253,19 @@ static int is_write(const odapi_request *req)
     return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 }
 
+/* A GET that asks for the rows changed since a time (DateTStamp,
+ * SecDateTEdit, SecDateTEntry, ...): a client then asks again from the
+ * answer's serverDateTime, so a replica that lags would make it skip the
+ * rows it had not yet (docs/scale-out.md): the primary answers it. */
+static int polls_changes(const odapi_request *req)
+{
+    int i;
+    for (i = 0; i < req->query.n; i++)
+        if (strcasestr(req->query.names[i], "DateT"))
+            return 1;
+    return 0;
+}
+
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg)
@@ -263,9 +276,10 @@ int od_request_submit(odapi_request *req,
         return -1;
     }
     /* GETs may go to a read replica (docs/scale-out.md) */
-    rc = is_write(req) ? od_db_submit_long(req->srv->db, work, done, arg)
-                       : od_db_submit_read(req->srv->db, req->key_hash, work,
-                                           done, arg);
+    rc = is_write(req)     ? od_db_submit_long(req->srv->db, work, done, arg)
+         : polls_changes(req) ? od_db_submit(req->srv->db, work, done, arg)
+                              : od_db_submit_read(req->srv->db, req->key_hash,
+                                                  work, done, arg);
     if (rc != ODAPI_OK) {
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
                                         ? "The server is busy. Try again shortly."

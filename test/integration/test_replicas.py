@@ -169,6 +169,15 @@ def test_gets_go_to_the_fresh_replica(svc, topo):
         assert st == 200 and body["LName"] == "OnTheReplica", body
         h = replica_state(s)
         assert h["reads"] >= 1 and h["lagMs"] <= LAG_S * 1000, h
+        # asking for the rows changed since a time: the primary answers
+        # (a lagging replica would make the client skip rows)
+        st, body, _ = s.request(
+            "GET", "patients/Simple?DateTStamp=2000-01-01%2000:00:00",
+            auth=AUTH)
+        assert st == 200
+        mine = [p for p in body if p["PatNum"] == pat]
+        assert mine and mine[0]["LName"] == old, mine
+        assert replica_state(s)["reads"] == h["reads"]
         # a write goes to the primary: the replica refuses writes
         pn = new_patient(s, AUTH, "RepWrite")
         rows = sql(topo.primary, "SELECT LName FROM patient WHERE PatNum=%d"
