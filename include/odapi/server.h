@@ -195,6 +195,16 @@ int odapi_config_add_key(odapi_config *cfg, const char *developer_key,
 int odapi_config_set_validator_url(odapi_config *cfg, const char *url,
                                    const char *ca_file);
 
+/* A read replica of the database server named by
+ * odapi_config_set_db_server() (docs/scale-out.md): a MariaDB replica,
+ * reached at host:port (port 0: 3306) or through a unix socket, with the
+ * same user, password and database name. GETs go to a replica that has
+ * every change the primary had max_lag_ms ago (0 to 60000), else to the
+ * primary. At most 8; call once per replica. */
+int odapi_config_add_read_replica(odapi_config *cfg, const char *host,
+                                  unsigned port, const char *socket,
+                                  long max_lag_ms);
+
 /* Where log lines go (default: stderr), and the most verbose level kept. */
 int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn, void *arg,
                          odapi_log_level level);

@@ -774,6 +774,7 @@ static int fetch_one(struct od_conn *c, struct rjob *j, long long key,
 static int work_one(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
+    j->status = 0; /* a run again (new connection, the primary) starts anew */
     if (fetch_one(c, j, j->key, 1) < 0 && c->lost)
         return OD_WORK_RETRY;
     return OD_WORK_DONE;
@@ -786,6 +787,7 @@ static int work_list(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
     int n;
+    j->status = 0; /* a run again (new connection, the primary) starts anew */
     od_buf_free(&j->out);
     n = run_select(c, j, j->sql.p, j->params, j->nparams, !j->r->list_single,
                    1);

@@ -167,12 +167,19 @@ unsigned long od_request_elapsed_us(const odapi_request *req)
     return (unsigned long)(now_us() - req->start_us);
 }
 
+static int is_write(const odapi_request *req);
+
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len)
 {
     if (req->replied)
         return;
     req->replied = 1;
+    /* Before the client can see the answer: its next GETs must see this
+     * write, whatever the status (a failed write may still have been
+     * committed). */
+    if (req->srv->db && is_write(req))
+        od_db_note_write(req->srv->db, req->key_hash);
     req->status = status;
     if (req->ev) {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
@@ -296,6 +303,19 @@ static int is_write(const odapi_request *req)
     return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 }
 
+/* A GET that asks for the rows changed since a time (DateTStamp,
+ * SecDateTEdit, SecDateTEntry, ...): a client then asks again from the
+ * answer's serverDateTime, so a replica that lags would make it skip the
+ * rows it had not yet (docs/scale-out.md): the primary answers it. */
+static int polls_changes(const odapi_request *req)
+{
+    int i;
+    for (i = 0; i < req->query.n; i++)
+        if (strcasestr(req->query.names[i], "DateT"))
+            return 1;
+    return 0;
+}
+
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg)
@@ -305,8 +325,11 @@ int od_request_submit(odapi_request *req,
         odapi_reply_error(req, 503, "No database is configured.");
         return -1;
     }
-    rc = is_write(req) ? od_db_submit_long(req->srv->db, work, done, arg)
-                       : od_db_submit(req->srv->db, work, done, arg);
+    /* GETs may go to a read replica (docs/scale-out.md) */
+    rc = is_write(req)     ? od_db_submit_long(req->srv->db, work, done, arg)
+         : polls_changes(req) ? od_db_submit(req->srv->db, work, done, arg)
+                              : od_db_submit_read(req->srv->db, req->key_hash,
+                                                  work, done, arg);
     if (rc != ODAPI_OK) {
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
                                         ? "The server is busy. Try again shortly."
