@@ -33,14 +33,19 @@ function med(s,   n, a, i, j, t) {
 function lo(s,   n, a, i, m) { n = split(s, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 < m) m = a[i] + 0; return m }
 function hi(s,   n, a, i, m) { n = split(s, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 > m) m = a[i] + 0; return m }
 function add(k, v) { agg[k] = (k in agg) ? agg[k] " " v : v }
+function cpu(k) { return ((k SUBSEP "srv") in agg) ? sprintf("%.0f+%.0f+%.0f", med(agg[k, "srv"]), med(agg[k, "db"]), med(agg[k, "wrk"])) : "-" }
 {
     b = $1; s = $2; t = $4; p = $5; key = b SUBSEP s
     if (!(key in seen)) { seen[key] = 1; order[++n] = key }
     if (t != "ceiling") conns[key] = $3
-    if (t == "ceiling") { ceil[key, p] = $6; add(key SUBSEP "ceil", $6); add(key SUBSEP "ceilp50", $7); cconns[key] = $3 }
+    if (t == "ceiling") {
+        ceil[key, p] = $6; add(key SUBSEP "ceil", $6); add(key SUBSEP "ceilp50", $7)
+        add(key SUBSEP "ceil" SUBSEP "srv", $13); add(key SUBSEP "ceil" SUBSEP "db", $14); add(key SUBSEP "ceil" SUBSEP "wrk", $15)
+    }
     else {
         if (!((key, t) in tseen)) { tseen[key, t] = 1; tl[key] = tl[key] " " t }
         add(key SUBSEP t SUBSEP "rps", $6); add(key SUBSEP t SUBSEP "p50", $7); add(key SUBSEP t SUBSEP "p99", $8)
+        add(key SUBSEP t SUBSEP "srv", $13); add(key SUBSEP t SUBSEP "db", $14); add(key SUBSEP t SUBSEP "wrk", $15)
         if (((key, p) in ceil) && ceil[key, p] > 0) add(key SUBSEP t SUBSEP "ratio", $6 / ceil[key, p])
         err[key, t] += $9
         if ($12 + 0 > peak[key, t]) peak[key, t] = $12 + 0
@@ -49,23 +54,24 @@ function add(k, v) { agg[k] = (k in agg) ? agg[k] " " v : v }
 }
 END {
     printf "Other processes on the machine used a median of %s%% (at most %s%%) of its CPUs during the runs; the hypervisor took %s%% (steal).\n\n", med(agg["all", "other"]), hi(agg["all", "other"]), med(agg["all", "steal"])
-    print "| backend | scenario | conns | ceiling req/s | server | req/s | ratio (median, min–max) | p50 ms | p99 ms | other CPU % | peak RSS MB | errors |"
-    print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    print "| backend | scenario | conns | ceiling req/s | server | req/s | ratio (median, min–max) | p50 ms | p99 ms | CPU us/req: ceiling (own+db+client) | server (own+db+wrk) | other CPU % | peak RSS MB | errors |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for (i = 1; i <= n; i++) {
         key = order[i]; split(key, kk, SUBSEP)
         nt = split(tl[key], ts, " ")
         for (j = 1; j <= nt; j++) {
             t = ts[j]; r = agg[key, t, "ratio"]
             rs = (r == "") ? "-" : sprintf("%.2f (%.2f–%.2f)", med(r), lo(r), hi(r))
-            printf "| %s | %s | %s | %s | %s | %.0f | %s | %.2f | %.2f | %.0f | %s | %d |\n", kk[1], kk[2], conns[key],
+            printf "| %s | %s | %s | %s | %s | %.0f | %s | %.2f | %.2f | %s | %s | %.0f | %s | %d |\n", kk[1], kk[2], conns[key],
                 (key SUBSEP "ceil") in agg ? sprintf("%.0f", med(agg[key, "ceil"])) : "-", t,
                 med(agg[key, t, "rps"]), rs, med(agg[key, t, "p50"]), med(agg[key, t, "p99"]),
+                cpu(key SUBSEP "ceil"), cpu(key SUBSEP t),
                 med(agg[key, "other"]), peak[key, t] ? sprintf("%.1f", peak[key, t] / 1024) : "-", err[key, t]
         }
     }
 }' "$out/runs.txt"
 echo
-echo "Each scenario ran as alternations of its ceiling and the servers (ceiling, odlocal, odservice, ceiling, ...) after a warm-up; req/s, p50 and p99 are medians over them, the ratio is the server's req/s over the ceiling's of the same alternation. Ceilings: the statements the server runs for the scenario (captured from the general log) through the C API at the pool's connections (s1, s2, s4; s3one at one connection); the bare evhttp responder with the same bytes (s5); odlocal straight (the relay). other CPU = the CPU that processes other than the bench's used meanwhile, in % of the machine. Peak RSS is VmHWM of the server during its runs; errors = non-2xx answers plus socket errors."
+echo "Each scenario ran as alternations of its ceiling and the servers (ceiling, odlocal, odservice, ceiling, ...) after a warm-up; req/s, p50 and p99 are medians over them, the ratio is the server's req/s over the ceiling's of the same alternation. Ceilings: the statements the server runs for the scenario (captured from the general log) through the C API at the pool's connections (s1, s2, s4; s3one at one connection); the bare evhttp responder with the same bytes (s5); odlocal straight (the relay). CPU us/req = CPU time per request of the ceiling or server process, of the bench's mariadbd and of the client (wrk), from /proc over the run (the embedded backend's database is inside the process). other CPU = the CPU that processes other than the bench's used meanwhile, in % of the machine. Peak RSS is VmHWM of the server during its runs; errors = non-2xx answers plus socket errors."
 echo
 
 # ---- cost as the practice grows ----

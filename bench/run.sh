@@ -135,12 +135,17 @@ pin_wrk() { if [ "$PIN" = 1 ]; then echo "taskset -c 1"; fi; }
 # the loopback traffic of the run itself is counted there.
 cpu_busy() { awk '/^cpu / { print $2 + $3 + $4, $9 }' /proc/stat; }
 
-# CPU time (jiffies) of the processes we started, threads included.
-our_cpu() {
-    for p in $PIDS $CEIL_PID; do
+# CPU time (jiffies) of processes, threads included.
+cpu_of() {
+    for p in "$@"; do
         [ -r "/proc/$p/stat" ] && sed 's/^.*) //' "/proc/$p/stat"
     done | awk '{ s += $12 + $13 } END { print s + 0 }'
 }
+
+# The processes of the bench: the servers and ceilings we started, and the
+# bench's mariadbd.
+DB_PID=
+our_cpu() { cpu_of $PIDS $CEIL_PID $DB_PID; }
 
 # wrk's own CPU from the subshell's `times` (its second line: children).
 wrk_cpu_jiffies() { # wrk_cpu_jiffies TIMES-LINE
@@ -150,28 +155,34 @@ wrk_cpu_jiffies() { # wrk_cpu_jiffies TIMES-LINE
         printf "%d", s * clk }'
 }
 
-# measure SECONDS CMD... : runs CMD (which prints a BENCH/CEILING_DB line
-# and maybe "wrkcpu=J"), appends other=% steal=% (the CPU that other
-# processes of the machine used meanwhile, in % of all its CPUs).
+# measure PID CMD... : runs CMD (which prints a BENCH or CEILING_DB line,
+# wrk's with "wrkcpu=J"), and appends what the machine did meanwhile:
+# other=% steal=% (the CPU that other processes used, and the hypervisor
+# took, in % of all the machine's CPUs) and the CPU per request in us of
+# PID (the server or the ceiling: srv_us), of the bench's mariadbd (db_us)
+# and of wrk (wrk_us).
 measure() {
-    secs=$1
+    mpid=$1
     shift
     set -- $(cpu_busy) "$@"
     b0=$1 s0=$2
     shift 2
-    o0=$(our_cpu)
+    o0=$(our_cpu) p0=$(cpu_of $mpid) d0=$(cpu_of $DB_PID)
     t0=$(date +%s.%N)
     line=$("$@")
     t1=$(date +%s.%N)
-    o1=$(our_cpu)
+    o1=$(our_cpu) p1=$(cpu_of $mpid) d1=$(cpu_of $DB_PID)
     set -- $(cpu_busy)
-    w=$(kv wrkcpu "$line")
     echo "$line" | awk -v b0="$b0" -v b1="$1" -v s0="$s0" -v s1="$2" \
-        -v o0="$o0" -v o1="$o1" -v w="${w:-0}" -v t0="$t0" -v t1="$t1" \
-        -v clk="$CLK" -v n="$NCPU" '{
-        cap = (t1 - t0) * clk * n; other = b1 - b0 - (o1 - o0) - w
+        -v o="$((o1 - o0))" -v p="$((p1 - p0))" -v d="$((d1 - d0))" \
+        -v t0="$t0" -v t1="$t1" -v clk="$CLK" -v n="$NCPU" '{
+        for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        w = v["wrkcpu"] + 0; req = ("requests" in v) ? v["requests"] : v["queries"]
+        cap = (t1 - t0) * clk * n; other = b1 - b0 - o - w
         if (other < 0) other = 0
-        printf "%s other=%.0f steal=%.0f\n", $0, 100 * other / cap, 100 * (s1 - s0) / cap }'
+        us = req > 0 ? 1e6 / clk / req : 0
+        printf "%s other=%.0f steal=%.0f srv_us=%.1f db_us=%.1f wrk_us=%.1f\n", $0,
+            100 * other / cap, 100 * (s1 - s0) / cap, p * us, d * us, w * us }'
 }
 
 # run_wrk NAME CONNS SECONDS URL MODE [ARG] -> the BENCH line (+ wrkcpu)
@@ -273,7 +284,8 @@ ceil_run() {
 
 # ---- records ----------------------------------------------------------------------
 
-# One line a run: backend|scenario|conns|target|pair|rps|p50|p99|errors|other|steal|peak_kb
+# One line a run: backend|scenario|conns|target|pair|rps|p50|p99|errors|
+# other|steal|peak_kb|srv_us|db_us|wrk_us
 RUNS=$OUT/runs.txt
 # Single values: backend|what|value
 FACTS=$OUT/facts.txt
@@ -288,7 +300,7 @@ record() {
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         rps = ("rps" in v) ? v["rps"] : v["qps"]
         e = ("errors" in v) ? v["errors"] : v["s3xx"] + v["s4xx"] + v["s5xx"] + v["connect"] + v["read"] + v["write"] + v["timeout"]
-        printf "%s|%s|%s|%s|%d|%s|%s|%s\n", pre, rps + 0, v["p50_ms"], v["p99_ms"], e, v["other"], v["steal"], peak
+        printf "%s|%s|%s|%s|%d|%s|%s|%s|%s|%s|%s\n", pre, rps + 0, v["p50_ms"], v["p99_ms"], e, v["other"], v["steal"], peak, v["srv_us"], v["db_us"], v["wrk_us"]
     }' >>"$RUNS"
 }
 
@@ -303,7 +315,7 @@ wrk_target() {
     tname=$1 tpid=$2 turl=$3 scen=$4 c=$5
     shift 5
     reset_peak "$tpid"
-    l=$(measure "$SECS" run_wrk "$scen-$tname-$pair" "$c" "$SECS" "$turl" "$@")
+    l=$(measure "$tpid" run_wrk "$scen-$tname-$pair" "$c" "$SECS" "$turl" "$@")
     record "$backend" "$scen" "$c" "$tname" "$pair" "$l" "$(rss_kb "$tpid" VmHWM)"
     drain "$turl"
 }
@@ -328,10 +340,10 @@ alternate() {
             spec=${ceil#db:}
             th=$POOL
             case $spec in *:*) th=${spec##*:}; spec=${spec%%:*} ;; esac
-            l=$(measure "$SECS" ceil_run "$spec" "$SECS" "$th")
+            l=$(measure "$CEIL_PID" ceil_run "$spec" "$SECS" "$th")
             record "$backend" "$scen" "$th" ceiling "$pair" "$l" - ;;
         http:*)
-            l=$(measure "$SECS" run_wrk "$scen-ceiling-$pair" "$c" "$SECS" "${ceil#http:}" "$@")
+            l=$(measure "$CEIL_HTTP_PID" run_wrk "$scen-ceiling-$pair" "$c" "$SECS" "${ceil#http:}" "$@")
             record "$backend" "$scen" "$c" ceiling "$pair" "$l" - ;;
         esac
         # not a pipeline: wrk_target must run in this shell (PIDS); the
@@ -439,7 +451,7 @@ scenarios() {
     alternate s4 "$CONNS" "db:$sd/s4.spec" commlog "$maxpat"
     # the HTTP ceiling: a bare evhttp responder with the same bytes
     start_bg "ceiling-http-$backend" "$BIN/ceiling_http" --body "$OUT/health-$backend.json"
-    hpid=$BG_PID hurl=$BG_URL
+    hpid=$BG_PID hurl=$BG_URL CEIL_HTTP_PID=$BG_PID
     alternate s5 "$CONNS" "http:$hurl" health
     if [ "$MANY" -gt 0 ]; then
         PAIRS_SAVE=$PAIRS PAIRS=1
@@ -455,6 +467,7 @@ bench_server() {
     backend=server
     SOCK=$(sh bench/mariadb.sh start "$DATA/server")
     DB_STARTED=1
+    DB_PID=$(cat "$DATA/server/mysqld.pid")
     dbq() { "$BIN/ceiling_db" --socket "$SOCK" --db "$DBNAME" --query "$1"; }
     DBNAME=mysql
     DBVERSION=$(dbq "SELECT VERSION()")
@@ -478,7 +491,7 @@ bench_server() {
         bench_size "$n"
     done
     sh bench/mariadb.sh stop "$DATA/server"
-    DB_STARTED=
+    DB_STARTED= DB_PID=
 }
 
 # odlocal and odservice on the server database DB; sets TARGETS
@@ -618,6 +631,7 @@ bench_relay() {
     TARGETS="relay $rpid $rurl
 tls $fpid $furl"
     set -- $direct
+    CEIL_HTTP_PID=$2
     alternate relay "$CONNS" "http:$3" patient "$maxpat"
     TARGETS=$saved
     stop_pid "$rpid"
