@@ -52,13 +52,24 @@ static void usage(FILE *f)
 "      --pool N            database connections (default 4)\n"
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
-"      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n"
+"                          1 MiB)\n"
+"      --max-per-address N open connections from one address (default: a\n"
+"                          quarter of --max-connections, at least 64)\n"
+"      --header-timeout SECS  longest wait for a request's headers (default 10)\n"
+"      --max-output BYTES  answers all clients leave unread before those that\n"
+"                          stopped reading are dropped (default 64 MiB)\n"
 "      --query-timeout SECS  Queries: longest run of one query (default 30)\n"
 "      --query-max-bytes N Queries: largest answer or CSV file (default 64 MiB)\n"
 "      --db-low-user USER  Queries run as this low-privilege database account\n"
 "                          (UserLow); its password from $ODAPI_DB_LOW_PASSWORD\n"
 "      --known-hosts FILE  Queries POST: SFTP host keys (default\n"
 "                          ~/.ssh/known_hosts)\n"
+"      --image-dir DIR     the A to Z images folder (default: the DocPath\n"
+"                          preference; the sandbox's DIR/images of --data-dir)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --log-file FILE     also write log lines, and one line per request\n"
 "      --init-only         prepare the database, then exit without serving\n"
@@ -241,14 +252,23 @@ int main(int argc, char **argv)
         {"relay-timeout", required_argument, NULL, 29},
         {"relay-connections", required_argument, NULL, 30},
         {"listen", required_argument, NULL, 'l'},
+        {"max-per-address", required_argument, NULL, 31},
+        {"header-timeout", required_argument, NULL, 32},
+        {"max-output", required_argument, NULL, 33},
+        {"image-dir", required_argument, NULL, 60},
+        {"url-ca", required_argument, NULL, 61},
+        {"url-allow-private", no_argument, NULL, 62},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     long port = -1, patients = -1, pool = -1, dbport = 0, seed = 1;
     long timeout = -1, max_conns = -1, max_body = -1, query_timeout = -1;
-    long query_max_bytes = -1;
+    long query_max_bytes = -1, per_address = -1, header_timeout = -1;
+    long max_output = -1;
     const char *db_low_user = NULL, *known_hosts = NULL;
+    const char *image_dir = NULL, *url_ca = NULL;
+    int url_private = 0;
     const char *data_dir = NULL, *config = NULL, *note = NULL;
     const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
     const char *db_name = NULL, *keys = NULL, *demo = NULL;
@@ -314,8 +334,23 @@ int main(int argc, char **argv)
         case 18:
             if (cli_parse_long(optarg, 1, 86400, &query_timeout)) goto bad_number;
             break;
+        case 31:
+            if (cli_parse_long(optarg, 1, 1000000, &per_address))
+                goto bad_number;
+            break;
+        case 32:
+            if (cli_parse_long(optarg, 1, 3600, &header_timeout))
+                goto bad_number;
+            break;
+        case 33:
+            if (cli_parse_long(optarg, 1, LONG_MAX, &max_output))
+                goto bad_number;
+            break;
         case 19: db_low_user = optarg; break;
         case 20: known_hosts = optarg; break;
+        case 60: image_dir = optarg; break;
+        case 61: url_ca = optarg; break;
+        case 62: url_private = 1; break;
         case 21:
             if (cli_parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
                 goto bad_number;
@@ -420,6 +455,13 @@ int main(int argc, char **argv)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, max_conns);
     if (max_body > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, max_body);
+    if (per_address > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
+                               per_address);
+    if (header_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT, header_timeout);
+    if (max_output > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT, max_output);
     if (config) {
         rc = odapi_config_load_webconfig(cfg, config, note, err, sizeof err);
         if (rc != ODAPI_OK) {
@@ -463,6 +505,10 @@ int main(int argc, char **argv)
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
     if (known_hosts)
         odapi_config_set_known_hosts(cfg, known_hosts);
+    if (image_dir)
+        odapi_config_set_image_dir(cfg, image_dir);
+    if (url_ca || url_private)
+        odapi_config_set_url_fetch(cfg, url_ca, url_private);
     if (patients > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
     odapi_config_set_seed(cfg, (unsigned long)seed);

@@ -65,7 +65,13 @@ static void usage(FILE *f)
 "      --pool N            database connections (default 4)\n"
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
-"      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n"
+"                          1 MiB)\n"
+"      --max-per-address N open connections from one address (default: a\n"
+"                          quarter of --max-connections, at least 64)\n"
+"      --header-timeout SECS  longest wait for a request's headers (default 10)\n"
+"      --max-output BYTES  answers all clients leave unread before those that\n"
+"                          stopped reading are dropped (default 64 MiB)\n"
 "      --workstation NAME  fire the Database Events of this Workstation (and\n"
 "                          the blank ones; default: the host name)\n"
 "      --no-events         do not fire Database Events\n"
@@ -78,6 +84,13 @@ static void usage(FILE *f)
 "      --state-db NAME     keep it in the database NAME of the same server\n"
 "                          instead (shared by several odservice)\n"
 "      --init-state-db     create that database and its table, then exit\n"
+"      --image-dir DIR     the A to Z images folder (default: the practice's\n"
+"                          DocPath preference); the service user writes it\n"
+"      --known-hosts FILE  SFTP host keys for Queries and the documents,\n"
+"                          EOB and sheet SFTP routes (default ~/.ssh/known_hosts)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "  -f, --foreground        also write log lines to stderr (the default when\n"
 "                          stderr is a terminal)\n"
 "      --check-config      read the configuration and its keys file, check\n"
@@ -108,13 +121,17 @@ struct opts {
     const char *log_file;
     struct listen_opt listen[MAX_LISTEN];
     int nlisten;
-    long port, pool, timeout, max_conns, max_body;
+    long port, pool, timeout, max_conns, max_body, per_address, header_timeout;
+    long max_output;
     int tee;   /* log lines to stderr too */
     int quiet;
     const char *workstation, *events_ca; /* Database Events */
     long event_timeout;
     int no_events;
     const char *state_dir, *state_db; /* Database Events' own state */
+    const char *image_dir, *known_hosts; /* documents: A to Z, SFTP */
+    const char *url_ca;  /* SetByUrl */
+    int url_private;
 };
 
 
@@ -307,6 +324,15 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, o->max_conns);
     if (o->max_body > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, o->max_body);
+    if (o->per_address > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
+                               o->per_address);
+    if (o->header_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT,
+                               o->header_timeout);
+    if (o->max_output > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT,
+                               o->max_output);
     rc = odapi_config_load_webconfig(cfg, o->config, o->note, err, errlen);
     if (rc != ODAPI_OK) {
         *code = rc == ODAPI_E_NOMEM ? EXIT_OTHER : EXIT_CONFIG;
@@ -333,6 +359,12 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
         odapi_config_set_log_file(cfg, o->log_file);
     odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
     odapi_config_set_events_state(cfg, o->state_dir, o->state_db);
+    if (o->image_dir)
+        odapi_config_set_image_dir(cfg, o->image_dir);
+    if (o->known_hosts)
+        odapi_config_set_known_hosts(cfg, o->known_hosts);
+    if (o->url_ca || o->url_private)
+        odapi_config_set_url_fetch(cfg, o->url_ca, o->url_private);
     if (o->event_timeout > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
                                o->event_timeout);
@@ -777,6 +809,13 @@ int main(int argc, char **argv)
         {"state-dir", required_argument, NULL, 12},
         {"state-db", required_argument, NULL, 13},
         {"init-state-db", no_argument, NULL, 14},
+        {"max-per-address", required_argument, NULL, 15},
+        {"header-timeout", required_argument, NULL, 16},
+        {"max-output", required_argument, NULL, 17},
+        {"image-dir", required_argument, NULL, 30},
+        {"known-hosts", required_argument, NULL, 31},
+        {"url-ca", required_argument, NULL, 32},
+        {"url-allow-private", no_argument, NULL, 33},
         {"foreground", no_argument, NULL, 'f'},
         {"check-config", no_argument, NULL, 7},
         {"quiet", no_argument, NULL, 'q'},
@@ -795,6 +834,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.config = DEFAULT_CONFIG;
     o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
+    o.per_address = o.header_timeout = o.max_output = -1;
     o.event_timeout = -1;
     while ((c = getopt_long(argc, argv, "+c:l:p:fqhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -839,6 +879,22 @@ int main(int argc, char **argv)
         case 12: o.state_dir = optarg; break;
         case 13: o.state_db = optarg; break;
         case 14: init_state = 1; break;
+        case 15:
+            if (cli_parse_long(optarg, 1, 1000000, &o.per_address))
+                goto bad_number;
+            break;
+        case 16:
+            if (cli_parse_long(optarg, 1, 3600, &o.header_timeout))
+                goto bad_number;
+            break;
+        case 17:
+            if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_output))
+                goto bad_number;
+            break;
+        case 30: o.image_dir = optarg; break;
+        case 31: o.known_hosts = optarg; break;
+        case 32: o.url_ca = optarg; break;
+        case 33: o.url_private = 1; break;
         case 'f': foreground = 1; break;
         case 7: check = 1; break;
         case 'q': o.quiet = 1; break;

@@ -96,8 +96,22 @@ typedef enum odapi_limit {
     ODAPI_LIMIT_RELAY_TIMEOUT_MS = 15, /* Cloud relay: longest time from
                                           forwarding a request to the end of
                                           its answer */
-    ODAPI_LIMIT_RELAY_CONNECTIONS = 16 /* Cloud relay: connections to the API
-                                          Service at most (kept alive) */
+    ODAPI_LIMIT_RELAY_CONNECTIONS = 16, /* Cloud relay: connections to the
+                                           API Service at most (kept alive) */
+    ODAPI_LIMIT_MAX_JSON_BODY = 17,  /* bytes of a request body on routes
+                                        that take JSON (all but uploads);
+                                        never above ODAPI_LIMIT_MAX_BODY */
+    ODAPI_LIMIT_MAX_OUTPUT = 18,     /* bytes of answers all clients
+                                        together have not read; above it a
+                                        client with unread answers gets no
+                                        new request taken up, and clients
+                                        that stopped reading are dropped */
+    ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = 19, /* open connections from
+                                        one address; 0 = a quarter of
+                                        ODAPI_LIMIT_MAX_CONNECTIONS, at least
+                                        64 (or all of them when fewer) */
+    ODAPI_LIMIT_HEADER_TIMEOUT = 20  /* seconds from a request's first byte
+                                        to the end of its headers */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */
@@ -153,6 +167,16 @@ int odapi_config_set_db_low_user(odapi_config *cfg, const char *user,
 /* Known-hosts file (OpenSSH format) that Queries POST checks SFTP host
  * keys against. NULL: $HOME/.ssh/known_hosts. */
 int odapi_config_set_known_hosts(odapi_config *cfg, const char *path);
+/* The A to Z images folder the documents, EOB and sheet routes keep their
+ * files in, instead of the practice's DocPath preference (as a
+ * workstation's own A to Z path does in Open Dental). NULL: DocPath; the
+ * sandbox's is {datadir}/images. */
+int odapi_config_set_image_dir(odapi_config *cfg, const char *path);
+/* Documents POST SetByUrl downloads: CA file for https (NULL: the system's
+ * CAs), and whether a URL may name this machine or a private network
+ * (0: such addresses are refused). */
+int odapi_config_set_url_fetch(odapi_config *cfg, const char *ca_file,
+                               int allow_private);
 
 /* Credentials: a keys file (docs/credentials.md) and/or single pairs. */
 int odapi_config_set_keys_file(odapi_config *cfg, const char *path);

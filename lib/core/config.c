@@ -25,6 +25,13 @@ static const long default_limits[OD_LIMIT_COUNT] = {
     [ODAPI_LIMIT_RELAY_CONNECT_MS] = 5000,
     [ODAPI_LIMIT_RELAY_TIMEOUT_MS] = 60000, /* Open Dental's own limit */
     [ODAPI_LIMIT_RELAY_CONNECTIONS] = 32,
+    /* A patient or a long note is kilobytes; 1 MiB takes jansson 25-100 ms
+     * to parse, so bodies over 64 KiB are parsed off the loop thread
+     * (docs/http.md, "Request bodies"). */
+    [ODAPI_LIMIT_MAX_JSON_BODY] = 1024L * 1024,
+    [ODAPI_LIMIT_MAX_OUTPUT] = 64L * 1024 * 1024,
+    [ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS] = 0,
+    [ODAPI_LIMIT_HEADER_TIMEOUT] = 10,
 };
 
 static int add_listen(odapi_config *cfg, const char *addr, unsigned port)
@@ -99,6 +106,8 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->db_low_password);
     free(cfg->db_ssl_ca);
     free(cfg->known_hosts);
+    free(cfg->image_dir);
+    free(cfg->url_ca);
     free(cfg->workstation);
     free(cfg->events_ca);
     free(cfg->events_state_dir);
@@ -175,6 +184,9 @@ ODAPI_EXPORT int odapi_config_set_limit(odapi_config *cfg, odapi_limit which,
     case ODAPI_LIMIT_EVENT_TIMEOUT_MS:
     case ODAPI_LIMIT_RELAY_CONNECT_MS:
     case ODAPI_LIMIT_RELAY_TIMEOUT_MS:
+    case ODAPI_LIMIT_MAX_JSON_BODY:
+    case ODAPI_LIMIT_MAX_OUTPUT:
+    case ODAPI_LIMIT_HEADER_TIMEOUT:
         if (value < 1)
             return ODAPI_E_INVALID;
         break;
@@ -278,6 +290,24 @@ ODAPI_EXPORT int odapi_config_set_known_hosts(odapi_config *cfg,
     return od_set_str(&cfg->known_hosts, path && *path ? path : NULL);
 }
 
+ODAPI_EXPORT int odapi_config_set_image_dir(odapi_config *cfg,
+                                            const char *path)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    return od_set_str(&cfg->image_dir, path && *path ? path : NULL);
+}
+
+ODAPI_EXPORT int odapi_config_set_url_fetch(odapi_config *cfg,
+                                            const char *ca_file,
+                                            int allow_private)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    cfg->url_private = allow_private != 0;
+    return od_set_str(&cfg->url_ca, ca_file && *ca_file ? ca_file : NULL);
+}
+
 ODAPI_EXPORT int odapi_config_set_keys_file(odapi_config *cfg,
                                             const char *path)
 {
@@ -352,6 +382,8 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->db_low_password = od_strdup0(cfg->db_low_password, &oom);
     c->db_ssl_ca = od_strdup0(cfg->db_ssl_ca, &oom);
     c->known_hosts = od_strdup0(cfg->known_hosts, &oom);
+    c->image_dir = od_strdup0(cfg->image_dir, &oom);
+    c->url_ca = od_strdup0(cfg->url_ca, &oom);
     c->workstation = od_strdup0(cfg->workstation, &oom);
     c->events_ca = od_strdup0(cfg->events_ca, &oom);
     c->events_state_dir = od_strdup0(cfg->events_state_dir, &oom);

@@ -144,6 +144,12 @@ unsigned od_stmt_errno(MYSQL_STMT *st);
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);
 
+/* A connection of the caller's own around an open MYSQL handle (the
+ * seed's), for the statement helpers below: c->db is NULL, so failures
+ * are not logged (the caller reports them), and its prepared statements
+ * are freed with od_conn_free_stmts. */
+void od_conn_free_stmts(struct od_conn *c);
+
 /* Connect a new MYSQL handle as the configuration says (used by workers,
  * and by tools that need a connection of their own). */
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);
@@ -166,7 +172,7 @@ struct od_prm {
 #define OD_PS(v) ((struct od_prm){OD_P_STR, 0, 0, (v)})
 #define OD_PNULL ((struct od_prm){OD_P_NULL, 0, 0, NULL})
 #define OD_MAXPRM 16
-#define OD_MAXCOL 8
+#define OD_MAXCOL 16
 #define OD_COLSZ 256
 
 int od_exec(struct od_conn *c, const char *sql, struct od_prm *p, int n,
@@ -186,7 +192,7 @@ long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
  * length, handed to fn (cols[i] NUL-terminated, "" for NULL, valid during
  * the call; fn returns nonzero to be called no more): the row count, or
  * -1. */
-#define OD_MAXEACH 16
+#define OD_MAXEACH 32
 long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
                    int n, int ncols, int (*fn)(void *ctx, char **cols),
                    void *ctx);

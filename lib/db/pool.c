@@ -155,6 +155,8 @@ static int is_conn_error(unsigned e)
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
 {
     va_list ap;
+    if (!c->db)
+        return; /* a caller's own connection: it reports the failure */
     va_start(ap, fmt);
     od_vlog(c->db->log, level, fmt, ap);
     va_end(ap);
@@ -196,6 +198,11 @@ static void conn_drop_stmts(struct od_conn *c)
     c->nstmts = c->capstmts = 0;
 }
 
+void od_conn_free_stmts(struct od_conn *c)
+{
+    conn_drop_stmts(c);
+}
+
 static void conn_close(struct od_conn *c)
 {
     conn_drop_stmts(c);
@@ -218,8 +225,9 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql)
         return NULL;
     if (mysql_stmt_prepare(st, sql, strlen(sql))) {
         od_conn_note_error(c, mysql_stmt_errno(st));
-        od_log(c->db->log, ODAPI_LOG_ERROR, "prepare failed: %s",
-               mysql_stmt_error(st));
+        if (c->db)
+            od_log(c->db->log, ODAPI_LOG_ERROR, "prepare failed: %s",
+                   mysql_stmt_error(st));
         mysql_stmt_close(st);
         return NULL;
     }
@@ -819,6 +827,7 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
         }
         if (rc == ODAPI_OK && !has_schema(m)) {
             struct od_seed_opts so;
+            char imgdir[1100];
             uint64_t t0 = od_now_ms();
             od_log(db->log, ODAPI_LOG_INFO,
                    "creating the Open Dental schema and seeding a demo "
@@ -830,6 +839,12 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
             if (cfg->nkeys) {
                 so.customer_key = cfg->keys[0].customer_key;
                 so.developer_name = cfg->keys[0].developer_name;
+            }
+            /* the sandbox keeps its images in {datadir}/images */
+            if (cfg->db_kind == OD_DB_EMBEDDED && cfg->db_datadir) {
+                snprintf(imgdir, sizeof imgdir, "%s/images",
+                         cfg->db_datadir);
+                so.image_dir = imgdir;
             }
             rc = od_schema_create(m, err, errlen);
             if (rc == ODAPI_OK)

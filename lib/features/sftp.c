@@ -1,8 +1,9 @@
-/* sftp.c - the SFTP client Queries POST writes its CSV file with
- * (libssh2): TCP connect with a timeout, host key checked against an
- * OpenSSH known_hosts file (an unknown or changed key is refused, never
- * learned), password login (keyboard-interactive as a fallback), folders
- * created, the file written whole (overwriting). Blocking; runs on a
+/* sftp.c - the SFTP client Queries POST writes its CSV file with, and the
+ * documents, EOB and sheet routes move files with (libssh2): TCP connect
+ * with a timeout, host key checked against an OpenSSH known_hosts file (an
+ * unknown or changed key is refused, never learned), password login
+ * (keyboard-interactive as a fallback), folders created, files written
+ * whole (overwriting) or read up to a size limit. Blocking; runs on a
  * database worker thread. The password is never logged or kept. */
 #include "features/queries-internal.h"
 
@@ -344,49 +345,159 @@ static int write_file(LIBSSH2_SFTP *sftp, const char *path, const char *data,
     return 0;
 }
 
-int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
-                char *err, size_t errlen)
+struct od_sftp {
+    LIBSSH2_SESSION *s;
+    LIBSSH2_SFTP *sftp;
+    int fd;
+    const struct od_sftp_target *t;
+};
+
+void od_sftp_close(struct od_sftp *x)
 {
-    LIBSSH2_SESSION *s = NULL;
-    LIBSSH2_SFTP *sftp = NULL;
-    int fd, rc = -1, port = t->port ? t->port : 22;
+    if (!x)
+        return;
+    if (x->sftp)
+        libssh2_sftp_shutdown(x->sftp);
+    if (x->s) {
+        libssh2_session_disconnect(x->s, "done");
+        libssh2_session_free(x->s);
+    }
+    if (x->fd >= 0)
+        close(x->fd);
+    free(x);
+}
+
+int od_sftp_open(const struct od_sftp_target *t, struct od_sftp **out,
+                 char *err, size_t errlen)
+{
+    struct od_sftp *x;
+    int port = t->port ? t->port : 22;
     char why[160];
 
+    *out = NULL;
     pthread_once(&ssh_once, ssh_init);
     if (ssh_init_rc != 0) {
         snprintf(err, errlen, "SFTP: libssh2 did not start.");
         return -1;
     }
-    if ((fd = tcp_connect(t->host, port, why, sizeof why)) < 0)
-        return unreachable(t, port, why, err, errlen);
-    if (!(s = libssh2_session_init())) {
+    if (!(x = calloc(1, sizeof *x))) {
         snprintf(err, errlen, "SFTP: out of memory.");
-        goto out;
+        return -1;
     }
-    libssh2_session_set_blocking(s, 1);
-    libssh2_session_set_timeout(s, SESSION_TIMEOUT_MS);
-    if (libssh2_session_handshake(s, fd) != 0) {
+    x->t = t;
+    if ((x->fd = tcp_connect(t->host, port, why, sizeof why)) < 0) {
+        free(x);
+        return unreachable(t, port, why, err, errlen);
+    }
+    if (!(x->s = libssh2_session_init())) {
+        snprintf(err, errlen, "SFTP: out of memory.");
+        goto fail;
+    }
+    libssh2_session_set_blocking(x->s, 1);
+    libssh2_session_set_timeout(x->s, SESSION_TIMEOUT_MS);
+    if (libssh2_session_handshake(x->s, x->fd) != 0) {
         unreachable(t, port, "the SSH handshake failed", err, errlen);
-        goto out;
+        goto fail;
     }
-    if (check_host_key(s, t, port, err, errlen) ||
-        login(s, t, err, errlen))
-        goto out;
-    if (!(sftp = libssh2_sftp_init(s))) {
+    if (check_host_key(x->s, t, port, err, errlen) ||
+        login(x->s, t, err, errlen))
+        goto fail;
+    if (!(x->sftp = libssh2_sftp_init(x->s))) {
         unreachable(t, port, "no SFTP service", err, errlen);
-        goto out;
+        goto fail;
     }
-    if (make_dirs(sftp, t->path, err, errlen) ||
-        write_file(sftp, t->path, data ? data : "", len, err, errlen))
-        goto out;
-    rc = 0;
-out:
-    if (sftp)
-        libssh2_sftp_shutdown(sftp);
-    if (s) {
-        libssh2_session_disconnect(s, "done");
-        libssh2_session_free(s);
+    *out = x;
+    return 0;
+fail:
+    od_sftp_close(x);
+    return -1;
+}
+
+int od_sftp_write(struct od_sftp *x, const char *path, const void *data,
+                  size_t len, char *err, size_t errlen)
+{
+    if (make_dirs(x->sftp, path, err, errlen) ||
+        write_file(x->sftp, path, data ? data : "", len, err, errlen))
+        return -1;
+    return 0;
+}
+
+int od_sftp_read(struct od_sftp *x, const char *path, size_t max,
+                 unsigned char **out, size_t *len, char *err, size_t errlen)
+{
+    LIBSSH2_SFTP_HANDLE *h;
+    LIBSSH2_SFTP_ATTRIBUTES st;
+    unsigned char *buf = NULL;
+    size_t cap = 0, got = 0;
+
+    *out = NULL;
+    *len = 0;
+    if (!(h = libssh2_sftp_open(x->sftp, path, LIBSSH2_FXF_READ, 0))) {
+        snprintf(err, errlen, "SFTP: cannot read %s (%s).", path,
+                 fx_text(libssh2_sftp_last_error(x->sftp)));
+        return -1;
     }
-    close(fd);
+    if (libssh2_sftp_fstat(h, &st) == 0 &&
+        (st.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) &&
+        !LIBSSH2_SFTP_S_ISREG(st.permissions)) {
+        snprintf(err, errlen, "SFTP: %s is not a file.", path);
+        goto fail;
+    }
+    if (libssh2_sftp_fstat(h, &st) == 0 &&
+        (st.flags & LIBSSH2_SFTP_ATTR_SIZE) && st.filesize > max)
+        goto too_large;
+    for (;;) {
+        ssize_t r;
+        if (got == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            unsigned char *q;
+            if (ncap > max + 1)
+                ncap = max + 1;
+            if (ncap <= cap)
+                goto too_large;
+            if (!(q = realloc(buf, ncap))) {
+                snprintf(err, errlen, "SFTP: out of memory.");
+                goto fail;
+            }
+            buf = q;
+            cap = ncap;
+        }
+        r = libssh2_sftp_read(h, (char *)buf + got, cap - got);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            snprintf(err, errlen, "SFTP: reading %s failed (%s).", path,
+                     fx_text(libssh2_sftp_last_error(x->sftp)));
+            goto fail;
+        }
+        got += (size_t)r;
+        if (got > max)
+            goto too_large;
+    }
+    libssh2_sftp_close(h);
+    if (!buf && !(buf = malloc(1))) {
+        snprintf(err, errlen, "SFTP: out of memory.");
+        return -1;
+    }
+    *out = buf;
+    *len = got;
+    return 0;
+too_large:
+    snprintf(err, errlen, "SFTP: %s is larger than %zu bytes.", path, max);
+fail:
+    free(buf);
+    libssh2_sftp_close(h);
+    return -1;
+}
+
+int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
+                char *err, size_t errlen)
+{
+    struct od_sftp *x;
+    int rc;
+    if (od_sftp_open(t, &x, err, errlen))
+        return -1;
+    rc = od_sftp_write(x, t->path, data, len, err, errlen);
+    od_sftp_close(x);
     return rc;
 }

@@ -81,6 +81,16 @@ struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
                               const char *const *headers, const void *body,
                               size_t len, int timeout_ms, size_t max_answer,
                               od_hc_done done, void *arg);
+/* GET u (od_hc_get's answer also gives the Location header, NULL when
+ * none). connect: the address to connect to (a name checked and resolved
+ * by the caller; the certificate is still checked against u->host), or
+ * NULL for u->host (resolved with a blocking lookup: give an address). */
+typedef void (*od_hc_got)(void *arg, int code, const char *body, size_t len,
+                          const char *location, const char *why);
+struct od_hc_call *od_hc_get(struct event_base *base, struct ssl_ctx_st *ctx,
+                             const struct od_hc_url *u, const char *connect,
+                             int timeout_ms, size_t max_answer,
+                             od_hc_got got, void *arg);
 /* Drop a pending call; done is not called. */
 void od_hc_cancel(struct od_hc_call *c);
 

@@ -30,6 +30,8 @@ struct od_hc_call {
     struct evhttp_connection *conn;
     struct event *deliver;
     od_hc_done done;
+    od_hc_got got;       /* od_hc_get's callback (then done is NULL) */
+    char *location;      /* the answer's Location header (od_hc_get) */
     void *arg;
     int answered, code;
     int http_error;      /* enum evhttp_request_error + 1, 0: none */
@@ -287,6 +289,7 @@ static void call_free(struct od_hc_call *c)
     if (c->deliver)
         event_free(c->deliver);
     free(c->body);
+    free(c->location);
     free(c);
 }
 
@@ -300,8 +303,9 @@ static void deliver_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct od_hc_call *c = arg;
     od_hc_done done = c->done;
+    od_hc_got got = c->got;
     void *darg = c->arg;
-    char *body = c->body;
+    char *body = c->body, *location = c->location;
     size_t len = c->len;
     int code = c->code;
     char why[sizeof c->why];
@@ -309,9 +313,14 @@ static void deliver_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     memcpy(why, c->why, sizeof why);
     c->body = NULL;
+    c->location = NULL;
     call_free(c);
-    done(darg, code, body ? body : "", len, code ? NULL : why);
+    if (got)
+        got(darg, code, body ? body : "", len, location, code ? NULL : why);
+    else
+        done(darg, code, body ? body : "", len, code ? NULL : why);
     free(body);
+    free(location);
 }
 
 static void tls_failure(struct od_hc_call *c)
@@ -325,7 +334,9 @@ static void tls_failure(struct od_hc_call *c)
     if (!c->why[0])
         snprintf(c->why, sizeof c->why, "%s",
                  c->http_error == EVREQ_HTTP_TIMEOUT + 1 ? "timeout"
-                                                         : "connection failed");
+                 : c->http_error == EVREQ_HTTP_DATA_TOO_LONG + 1
+                     ? "the answer is too large"
+                     : "connection failed");
 }
 
 static void answer_cb(struct evhttp_request *req, void *arg)
@@ -338,6 +349,10 @@ static void answer_cb(struct evhttp_request *req, void *arg)
     if (c->code) {
         struct evbuffer *b = evhttp_request_get_input_buffer(req);
         size_t len = evbuffer_get_length(b);
+        const char *loc = evhttp_find_header(
+            evhttp_request_get_input_headers(req), "Location");
+        if (loc && c->got)
+            c->location = strdup(loc);
         if ((c->body = malloc(len + 1))) {
             evbuffer_copyout(b, c->body, len);
             c->body[len] = '\0';
@@ -356,12 +371,14 @@ static void error_cb(enum evhttp_request_error e, void *arg)
     c->http_error = (int)e + 1;
 }
 
-struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
-                              struct ssl_ctx_st *ctx,
-                              const struct od_hc_url *u,
-                              const char *const *headers, const void *body,
-                              size_t len, int timeout_ms, size_t max_answer,
-                              od_hc_done done, void *arg)
+/* One request: POST with a body, or GET (body NULL); connect to connect
+ * (an address) when given, else to u->host. */
+static struct od_hc_call *
+hc_request(struct event_base *base, struct evdns_base *dns,
+           struct ssl_ctx_st *ctx, const struct od_hc_url *u,
+           const char *connect, const char *const *headers, const void *body,
+           size_t len, int timeout_ms, size_t max_answer, od_hc_done done,
+           od_hc_got got, void *arg)
 {
     struct od_hc_call *c = calloc(1, sizeof *c);
     struct evhttp_request *req = NULL;
@@ -374,6 +391,7 @@ struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
     if (!c)
         return NULL;
     c->done = done;
+    c->got = got;
     c->arg = arg;
     if (!(c->deliver = event_new(base, -1, 0, deliver_cb, c))) {
         free(c);
@@ -396,8 +414,8 @@ struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
                                                   BEV_OPT_DEFER_CALLBACKS))) {
         goto fail;
     }
-    c->conn = evhttp_connection_base_bufferevent_new(base, dns, bev, u->host,
-                                                     (unsigned short)u->port);
+    c->conn = evhttp_connection_base_bufferevent_new(
+        base, dns, bev, connect ? connect : u->host, (unsigned short)u->port);
     if (!c->conn) {
         bufferevent_free(bev);
         goto fail;
@@ -417,12 +435,15 @@ struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
     for (i = 0; headers && headers[i] && headers[i + 1]; i += 2)
         evhttp_add_header(h, headers[i], headers[i + 1]);
     evhttp_add_header(h, "Connection", "close");
-    if (evbuffer_add(evhttp_request_get_output_buffer(req), body, len)) {
+    if (body &&
+        evbuffer_add(evhttp_request_get_output_buffer(req), body, len)) {
         evhttp_request_free(req);
         goto fail;
     }
     /* On failure evhttp_make_request frees req itself. */
-    if (evhttp_make_request(c->conn, req, EVHTTP_REQ_POST, u->path) != 0)
+    if (evhttp_make_request(c->conn, req,
+                            body ? EVHTTP_REQ_POST : EVHTTP_REQ_GET,
+                            u->path) != 0)
         goto fail;
     return c;
 fail:
@@ -434,4 +455,25 @@ fail:
     ERR_clear_error();
     event_active(c->deliver, EV_TIMEOUT, 1);
     return c;
+}
+
+struct od_hc_call *od_hc_post(struct event_base *base, struct evdns_base *dns,
+                              struct ssl_ctx_st *ctx,
+                              const struct od_hc_url *u,
+                              const char *const *headers, const void *body,
+                              size_t len, int timeout_ms, size_t max_answer,
+                              od_hc_done done, void *arg)
+{
+    return hc_request(base, dns, ctx, u, NULL, headers, body ? body : "",
+                      len, timeout_ms, max_answer, done, NULL, arg);
+}
+
+struct od_hc_call *od_hc_get(struct event_base *base, struct ssl_ctx_st *ctx,
+                             const struct od_hc_url *u, const char *connect,
+                             int timeout_ms, size_t max_answer,
+                             od_hc_got got, void *arg)
+{
+    static const char *const headers[] = {"User-Agent", "libodapi", NULL};
+    return hc_request(base, NULL, ctx, u, connect, headers, NULL, 0,
+                      timeout_ms, max_answer, NULL, got, arg);
 }

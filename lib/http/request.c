@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -86,11 +88,28 @@ void od_request_free(odapi_request *req)
     if (!req)
         return;
     od_query_free(&req->query);
+    json_decref(req->json);
     free(req->path);
     free(req->uri);
     free(req->segbuf);
     free(req->body);
     free(req);
+}
+
+int od_request_parse(odapi_request *req)
+{
+    json_error_t jerr;
+    req->json = json_loadb(req->body ? req->body : "", req->body_len, 0,
+                           &jerr);
+    req->parsed = 1;
+    return req->json ? 0 : -1;
+}
+
+json_t *od_request_json(odapi_request *req)
+{
+    if (!req->parsed)
+        od_request_parse(req);
+    return json_incref(req->json);
 }
 
 unsigned long od_request_elapsed_us(const odapi_request *req)
@@ -108,7 +127,7 @@ void od_request_finish(odapi_request *req, int status, const char *body,
     if (req->ev) {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
         struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
-        if (req->srv->stopping)
+        if (req->srv->stopping || req->close)
             evhttp_add_header(h, "Connection", "close");
         if (len)
             evbuffer_add(out, body, len);

@@ -38,8 +38,19 @@ def test_odlocal_under_valgrind(server_db, tmp_path):
     srv.start(timeout=180)
     c = srv.conn(timeout=60)
     for path in ("patients/1", "patients/Simple?Limit=20", "appointments/1",
-                 "providers", "nope", "patients?search=1", "patients/abc"):
+                 "providers", "nope", "patients?search=1", "patients/abc",
+                 # the ledger (lib/db/ledger.c) and its views
+                 "accountmodules/1/Aging", "accountmodules/1/PatientBalances",
+                 "accountmodules/1/ServiceDateView?isFamily=true",
+                 "reports/Aging", "reports/FinanceCharges?ProvNums=[1,2]"):
         srv.request("GET", path, conn=c)
+    # a payment split over a family, and one refused after its insert
+    assert srv.request("POST", "payments", {"PatNum": 1, "PayAmt": "5"},
+                       conn=c)[0] == 201
+    assert srv.request("POST", "payments", {"PatNum": 1, "PayAmt": "5",
+                                            "payPlanNum": 99999999,
+                                            "isPrepayment": "true"},
+                       conn=c)[0] == 404
     assert srv.request("POST", "patients", {"LName": "Val", "FName": "Grind"},
                        conn=c)[0] == 201
     assert srv.request("POST", "patients", "{broken", conn=c)[0] == 400
