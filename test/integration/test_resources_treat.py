@@ -395,14 +395,6 @@ def test_treatplan_active_cannot_be_deleted(api):
                % pat["PatNum"])[0]["TreatPlanNum"] == p["TreatPlanNum"]
 
 
-def test_treatplan_saved_not_served(api):
-    pat = new_patient(api)
-    # not served (docs/resources.md): the router's answer, and no row made
-    assert err(api, "POST", "treatplans/Saved", {"PatNum": pat["PatNum"]}) \
-        == (400, "treatplans POST Saved is not a valid method.")
-    assert get(api, "treatplans?PatNum=%d" % pat["PatNum"]) == []
-
-
 # ---- treatplanattaches ----------------------------------------------------
 
 def test_treatplanattach_post_put_shape_and_log(api):
