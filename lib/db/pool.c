@@ -6,6 +6,7 @@
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
 #include "db/replica-internal.h"
+#include "db/sandbox-internal.h"
 
 #include <errno.h>
 #include <errmsg.h>
@@ -103,25 +104,7 @@ static int library_init(const odapi_config *cfg, char *err, size_t errlen)
                      "the embedded server in this process");
             rc = ODAPI_E_STATE;
         } else if (lib_state == 0) {
-            char a_datadir[1100], a_sfp[1100];
-            char *args[] = {
-                "odapi", a_datadir, a_sfp,
-                "--innodb-buffer-pool-size=64M",
-                "--innodb-log-file-size=48M",
-                "--character-set-server=utf8mb4",
-                "--collation-server=utf8mb4_general_ci",
-                "--skip-name-resolve",
-                "--default-storage-engine=InnoDB",
-                NULL};
-            snprintf(a_datadir, sizeof a_datadir, "--datadir=%s",
-                     cfg->db_datadir);
-            /* LOAD_FILE and INTO OUTFILE may touch only an empty folder. */
-            snprintf(a_sfp, sizeof a_sfp, "--secure-file-priv=%s/files",
-                     cfg->db_datadir);
-            if (mysql_library_init((int)OD_ARRAY_LEN(args) - 1, args, NULL)) {
-                snprintf(err, errlen,
-                         "the embedded MariaDB server did not start on %s "
-                         "(see the messages above)", cfg->db_datadir);
+            if (od_sandbox_start(cfg->db_datadir, err, errlen) != 0) {
                 rc = ODAPI_E_DB_CONNECT;
             } else {
                 lib_state = 2;

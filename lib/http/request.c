@@ -194,6 +194,38 @@ void od_request_finish(odapi_request *req, int status, const char *body,
     od_server_request_done(req->srv, req);
 }
 
+static void free_body(const void *data, size_t len, void *arg)
+{
+    (void)len;
+    (void)arg;
+    free((void *)data);
+}
+
+void od_request_finish_take(odapi_request *req, int status, char *body,
+                            size_t len)
+{
+    if (req->replied || !req->ev || !len) {
+        free(body);
+        od_request_finish(req, status, "", 0);
+        return;
+    }
+    req->replied = 1;
+    req->status = status;
+    {
+        struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+        if (req->srv->stopping || req->close)
+            evhttp_add_header(h, "Connection", "close");
+        if (evbuffer_add_reference(out, body, len, free_body, NULL)) {
+            evbuffer_add(out, body, len);
+            free(body);
+        }
+        evhttp_send_reply(req->ev, status, NULL, NULL);
+        req->ev = NULL;
+    }
+    od_server_request_done(req->srv, req);
+}
+
 /* ---- the public request API --------------------------------------------- */
 
 ODAPI_EXPORT const char *odapi_request_method(const odapi_request *req)

@@ -266,6 +266,11 @@ int od_request_parse(odapi_request *req);
 /* Reply and free the request. */
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len);
+/* The same with a body from malloc that the reply takes over: it is sent
+ * from where it is (no copy of a large answer on the loop thread) and
+ * freed once written, or now when there is no one to send it to. */
+void od_request_finish_take(odapi_request *req, int status, char *body,
+                            size_t len);
 
 /* ---- the server (server.c) ---------------------------------------------- */
 
