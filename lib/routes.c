@@ -9,6 +9,7 @@
 #include "auth/cred-internal.h"
 #include "engine/resource-internal.h"
 #include "resources/resources-internal.h"
+#include "engine/openapi-internal.h"
 #include "features/events-internal.h"
 
 #include <stdlib.h>
@@ -58,6 +59,16 @@ static void securityperms(odapi_request *req, void *arg)
     free(body);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc builtin_docs[] = {
+    {"GET", "/securityperms",
+     "The caller's API permissions.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_builtin_routes(odapi_server *srv)
 {
     int i;
@@ -68,6 +79,9 @@ void od_register_builtin_routes(odapi_server *srv)
 #undef OD_CALL
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
+    od_openapi_register(srv, od_resources); /* last: it describes the
+                                               routes above */
+    od_api_docs(srv, builtin_docs, (int)OD_ARRAY_LEN(builtin_docs));
 }
 
 static int inspect(MYSQL *m, struct od_catalog *cat, const char *version,

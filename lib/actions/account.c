@@ -5,6 +5,7 @@
  * writes it (without serverDateTime, like the engine's POST and PUT).
  * Choices the spec leaves open are in docs/resources.md. */
 #include "actions/kit-internal.h"
+#include "engine/openapi-internal.h"
 #include "resources/resources-internal.h"
 
 #include <math.h>
@@ -273,6 +274,21 @@ static void h_partial(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc account_docs[] = {
+    {"POST", "/payments/Refund",
+     "Refund a payment.",
+     NULL,
+     "PayNum:int!",
+     NULL},
+    {"PUT", "/payments/{PayNum}/Partial",
+     "Split a payment over procedures or payment plan charges.",
+     NULL,
+     "procNumsAndAmounts:array,payPlanChargeNumsAndAmounts:array,Amount:money",
+     NULL},
+};
+
 void od_register_account_actions(odapi_server *srv);
 void od_register_account_actions(odapi_server *srv)
 {
@@ -280,4 +296,5 @@ void od_register_account_actions(odapi_server *srv)
                   ODAPI_PERM_PAYMENTS, h_refund, NULL);
     od_router_add(&srv->router, "PUT", "/payments/{PayNum}/Partial",
                   ODAPI_PERM_PAYMENTS, h_partial, NULL);
+    od_api_docs(srv, account_docs, (int)OD_ARRAY_LEN(account_docs));
 }

@@ -2,6 +2,7 @@
  * insurance view, rows of a description that is never registered itself
  * (resources/family.c), after a check that the patient exists. */
 #include "actions/kit-internal.h"
+#include "engine/openapi-internal.h"
 #include "resources/resources-internal.h"
 
 /* More patplans than any office gives one patient (Open Dental shows
@@ -44,9 +45,20 @@ static void h_fam_insurance(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc family_docs[] = {
+    {"GET", "/familymodules/{PatNum}/Insurance",
+     "The Family module's insurance of a patient.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_family_actions(odapi_server *srv);
 void od_register_family_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "GET", "/familymodules/{PatNum}/Insurance",
                   ODAPI_PERM_READ_ALL, h_fam_insurance, NULL);
+    od_api_docs(srv, family_docs, (int)OD_ARRAY_LEN(family_docs));
 }

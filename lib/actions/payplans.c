@@ -2,6 +2,7 @@
  * /payplans/{PayPlanNum}/Close and the deprecated POST /payplans (410);
  * the resources are descriptions (resources/payplans.c). */
 #include "actions/kit-internal.h"
+#include "engine/openapi-internal.h"
 #include "resources/resources-internal.h"
 
 #include <stdio.h>
@@ -88,6 +89,21 @@ static void h_post_gone(odapi_request *req, void *arg)
                                 "PayPlans POST Dynamic instead.");
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc payplan_docs[] = {
+    {"PUT", "/payplans/{PayPlanNum}/Close",
+     "Close a payment plan.",
+     NULL,
+     NULL,
+     NULL},
+    {"POST", "/payplans",
+     "Deprecated by Open Dental (23.3): 410 Gone; use POST /payplans/Dynamic.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_payplan_actions(odapi_server *srv);
 void od_register_payplan_actions(odapi_server *srv)
 {
@@ -95,4 +111,5 @@ void od_register_payplan_actions(odapi_server *srv)
                   ODAPI_PERM_PAY_PLANS, h_close, NULL);
     od_router_add(&srv->router, "POST", "/payplans", ODAPI_PERM_PAY_PLANS,
                   h_post_gone, NULL);
+    od_api_docs(srv, payplan_docs, (int)OD_ARRAY_LEN(payplan_docs));
 }
