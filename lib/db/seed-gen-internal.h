@@ -100,6 +100,9 @@ struct seeder {
 };
 
 void fail(struct seeder *s, int rc, const char *fmt, ...) OD_PRINTF(3, 4);
+/* The largest key of table so far (rows other parts wrote: a part adds its
+ * rows after them); 0 for an empty table or one the database lacks. */
+long seed_max_key(struct seeder *s, const char *table, const char *col);
 int query(struct seeder *s, const char *sql);
 void commit_if(struct seeder *s, long threshold);
 /* Rows of table in the columns cols (a comma list): one vi/vd/vs/... per
@@ -236,6 +239,8 @@ struct rng seed_stream(const struct gen *g, const char *part);
 struct seed_proc {
     long procnum, patnum, aptnum, planned, prov;
     long day;        /* ProcDate (NO_DATE never: TP procedures get DateTP) */
+    long tpday;      /* DateTP */
+    long priority;   /* a TxPriorities DefNum, or 0 */
     int code;        /* index into codes[] */
     int status;      /* ProcStat: 1 TP, 2 C */
     double fee;
@@ -266,6 +271,9 @@ void seed_money_visit(struct gen *g, const struct seed_visit *v,
 void seed_money_broken(struct gen *g, struct pat *p, long aptnum, long day,
                        long min, long prov);
 void seed_money_end(struct gen *g);
+/* The estimates seed_money_proc made for the procedure just written (the
+ * primary's and secondary's InsEstTotal; 0 without insurance). */
+void seed_money_last_est(struct gen *g, double *pri, double *sec);
 void seed_money_free(struct gen *g);
 
 /* seed-clinical.c: the same pattern. */
@@ -275,6 +283,7 @@ void seed_clin_end(struct gen *g);
 void seed_clin_free(struct gen *g);
 
 /* seed-office.c: the office's own tables, after everything else. */
-void seed_office(struct gen *g, const char *customer_key);
+void seed_office(struct gen *g, const char *customer_key,
+                 const char *developer_name);
 
 #endif /* ODAPI_SEED_GEN_INTERNAL_H */

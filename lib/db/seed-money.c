@@ -126,6 +126,7 @@ struct seed_money {
     long msgs_written;   /* etransmessagetext rows */
     struct ins text;
     long nsubst;          /* plans with composite downgrades: PlanNum <= */
+    double last_pri, last_sec; /* the estimates of the last procedure */
 };
 
 static long long_max(long a, long b)
@@ -145,26 +146,9 @@ static int year_of(long day)
     return y;
 }
 
-/* The largest key of a table so far (rows other parts wrote), so a part
- * can add rows after them whatever else was merged before it. */
 static long max_key(struct gen *g, const char *table, const char *col)
 {
-    char sql[160];
-    MYSQL_RES *res;
-    MYSQL_ROW row;
-    long v = 0;
-    if (g->s.rc)
-        return 0;
-    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(%s), 0) FROM `%s`", col,
-             table);
-    if (mysql_query(g->s.m, sql) != 0)
-        return 0; /* a table this database lacks: its rows are skipped */
-    if ((res = mysql_store_result(g->s.m))) {
-        if ((row = mysql_fetch_row(res)) && row[0])
-            v = atol(row[0]);
-        mysql_free_result(res);
-    }
-    return v;
+    return seed_max_key(&g->s, table, col);
 }
 
 static void *grow(struct gen *g, void *p, long *cap, size_t size)
@@ -612,7 +596,10 @@ void seed_money_proc(struct gen *g, const struct seed_proc *sp)
     struct seed_money *mo = g->money;
     struct pat *p;
     struct est e1, e2;
-    if (!mo || g->s.rc || sp->status != 1 || sp->fee <= 0)
+    if (!mo || g->s.rc)
+        return;
+    mo->last_pri = mo->last_sec = 0;
+    if (sp->status != 1 || sp->fee <= 0)
         return;
     p = pat_of(g, sp->patnum);
     if (!p->plan1 || !p->sub1)
@@ -621,11 +608,13 @@ void seed_money_proc(struct gen *g, const struct seed_proc *sp)
     estimate(g, p, 1, sp->code, sp->fee, sp->tooth, g->today, 0, 0, &e1);
     write_claimproc(g, p, 1, sp->procnum, 0, sp->prov, sp->code, sp->fee,
                     &e1, 6, 0, "", 0, sp->day, sp->day, 0, sp->day);
+    mo->last_pri = e1.total;
     if (p->plan2 && p->sub2) {
         estimate(g, p, 2, sp->code, sp->fee, sp->tooth, g->today, e1.total, 0,
                  &e2);
         write_claimproc(g, p, 2, sp->procnum, 0, sp->prov, sp->code, sp->fee,
                         &e2, 6, 0, "", 0, sp->day, sp->day, 0, sp->day);
+        mo->last_sec = e2.total;
     }
     /* some scheduled crowns are paid ahead (a treatment plan prepayment) */
     if (codes[sp->code].cat == PC_CROWN && codes[sp->code].prosth &&
@@ -1647,4 +1636,10 @@ void seed_money_free(struct gen *g)
     free(mo->b.text);
     free(mo);
     g->money = NULL;
+}
+
+void seed_money_last_est(struct gen *g, double *pri, double *sec)
+{
+    *pri = g->money ? g->money->last_pri : 0;
+    *sec = g->money ? g->money->last_sec : 0;
 }

@@ -83,6 +83,27 @@ int query(struct seeder *s, const char *sql)
     return 0;
 }
 
+long seed_max_key(struct seeder *s, const char *table, const char *col)
+{
+    char sql[160];
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    long v = 0;
+    if (s->rc)
+        return 0;
+    /* identifiers from the seed's own code, never from input */
+    snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(`%s`), 0) FROM `%s`", col,
+             table);
+    if (mysql_query(s->m, sql) != 0)
+        return 0;
+    if ((res = mysql_store_result(s->m))) {
+        if ((row = mysql_fetch_row(res)) && row[0])
+            v = atol(row[0]);
+        mysql_free_result(res);
+    }
+    return v;
+}
+
 void commit_if(struct seeder *s, long threshold)
 {
     if (s->pending >= threshold && s->pending > 0) {

@@ -607,12 +607,14 @@ static void seed_staff(struct gen *g)
         return;
     {
         static const char *const users[] = { "Admin", "FrontDesk", "Billing" };
+        /* groups and employees: seed-office.c's usergroup, employee rows */
+        static const int ugroup[] = { 1, 2, 3 }, uemp[] = { 0, 2, 4 };
         for (i = 0; i < 3; i++) {
             vi(&b, i + 1);
             vs(&b, users[i]);
             vs(&b, "");
-            vi(&b, 1);
-            vi(&b, 0);
+            vi(&b, ugroup[i]);
+            vi(&b, uemp[i]);
             vi(&b, 0);
             vi(&b, 0);
             vi(&b, 0);
@@ -1163,11 +1165,13 @@ static const char *const apt_notes[] = {
  * insurance estimates (seed-money.c), recalls and treatment plans
  * (seed-clinical.c). */
 static void proc_written(struct gen *g, long procnum, long patnum, long aptnum,
-                         long planned, long prov, long day, int code,
-                         int status, double fee, const char *tooth,
-                         const char *surf)
+                         long planned, long prov, long day, long tpday,
+                         int code, int status, long priority, double fee,
+                         const char *tooth, const char *surf)
 {
     struct seed_proc sp;
+    sp.tpday = tpday;
+    sp.priority = priority;
     sp.procnum = procnum;
     sp.patnum = patnum;
     sp.aptnum = aptnum;
@@ -1196,6 +1200,7 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         long prov = c->hyg && o && o->hyg ? o->hygprov : o ? o->dent : pat_of(g, patnum)->priprov;
         int restorative = c->cat == PC_FILL || c->cat == PC_CROWN || c->cat == PC_ENDO;
         struct ins *b = &g->proc;
+        long pri;
         procnums[i] = ++g->procnum;
         fees[i] = c->fee;
         vi(b, g->procnum);
@@ -1205,7 +1210,8 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         vd(b, c->fee);
         vs(b, vp->surf);
         vs(b, vp->tooth);
-        vi(b, status == 1 && restorative && chance(r, 0.5) ? def_of(g, CAT_TXPRI, (int)rnd(r, 3)) : 0);
+        pri = status == 1 && restorative && chance(r, 0.5) ? def_of(g, CAT_TXPRI, (int)rnd(r, 3)) : 0;
+        vi(b, pri);
         vi(b, status);
         vi(b, prov);
         vi(b, restorative && chance(r, 0.6) ? def_of(g, CAT_DX, c->cat == PC_FILL ? 0 : (int)rnd(r, 5)) : 0);
@@ -1224,8 +1230,8 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         vs(b, "");
         ins_end(b);
         proc_written(g, g->procnum, patnum, aptnum, planned, prov,
-                     status == 2 ? day : (day == NO_DATE ? tpday : day),
-                     vp->code, status, c->fee, vp->tooth, vp->surf);
+                     status == 2 ? day : (day == NO_DATE ? tpday : day), tpday,
+                     vp->code, status, pri, c->fee, vp->tooth, vp->surf);
     }
 }
 
@@ -1794,7 +1800,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     seed_clin_end(g);
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
-    if (!g->s.rc) seed_office(g, o->customer_key);
+    if (!g->s.rc) seed_office(g, o->customer_key, o->developer_name);
 
     if (!g->s.rc) {
         query(&g->s, "COMMIT");
