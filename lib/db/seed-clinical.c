@@ -587,7 +587,7 @@ static void seed_treatplans(struct gen *g)
                  "TreatPlanNum,PatNum,DateTP,Heading,Note,Signature,SigIsTopaz,"
                  "ResponsParty,DocNum,TPStatus,SecUserNumEntry,SecDateEntry,"
                  "SecDateTEdit,UserNumPresenter,TPType,SignatureText,"
-                 "SignaturePracticeText"))
+                 "SignaturePracticeText,SignaturePractice"))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct clinpat *c = &cl->pats[i];
@@ -615,6 +615,7 @@ static void seed_treatplans(struct gen *g)
             vi(&b, 0);
             vs(&b, "");
             vs(&b, "");
+            vs(&b, "");
             ins_end(&b);
         }
     }
@@ -632,7 +633,7 @@ static void seed_group_notes(struct gen *g)
     if (ins_init(&code, &g->s, "procedurecode",
                  "CodeNum,ProcCode,Descript,AbbrDesc,ProcTime,ProcCat,TreatArea,"
                  "DefaultNote,DefaultClaimNote,DefaultTPNote,PaintText,"
-                 "DiagnosticCodes,LaymanTerm"))
+                 "DiagnosticCodes,LaymanTerm,DateTStamp"))
         return;
     codenum = seed_max_key(&g->s, "procedurecode", "CodeNum") + 1;
     vi(&code, codenum);
@@ -648,6 +649,7 @@ static void seed_group_notes(struct gen *g)
     vs(&code, "");
     vs(&code, "");
     vs(&code, "");
+    vdt(&code, g->today - 900, 660);
     ins_end(&code);
     ins_done(&code);
     procnum = seed_max_key(&g->s, "procedurelog", "ProcNum");

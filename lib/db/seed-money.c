@@ -581,7 +581,7 @@ static void write_claimproc(struct gen *g, const struct pat *p, int ordinal,
     vi(b, 0);
     vi(b, recvd ? def_of(g, CAT_CLAIMPAYTRACK, paid < e->total ? 1 : 0) : 0);
     vi(b, 2);
-    vdate(b, procday);
+    vdate(b, edit < procday ? edit : procday);
     vdt(b, edit, 1000 + line);
     vdate(b, recvd ? cpday : NO_DATE);
     vdate(b, recvd && paynum ? cpday : NO_DATE);
@@ -607,13 +607,13 @@ void seed_money_proc(struct gen *g, const struct seed_proc *sp)
     /* treatment planned: an estimate from each plan (InsEstTotal) */
     estimate(g, p, 1, sp->code, sp->fee, sp->tooth, g->today, 0, 0, &e1);
     write_claimproc(g, p, 1, sp->procnum, 0, sp->prov, sp->code, sp->fee,
-                    &e1, 6, 0, "", 0, sp->day, sp->day, 0, sp->day);
+                    &e1, 6, 0, "", 0, sp->day, sp->day, 0, sp->tpday);
     mo->last_pri = e1.total;
     if (p->plan2 && p->sub2) {
         estimate(g, p, 2, sp->code, sp->fee, sp->tooth, g->today, e1.total, 0,
                  &e2);
         write_claimproc(g, p, 2, sp->procnum, 0, sp->prov, sp->code, sp->fee,
-                        &e2, 6, 0, "", 0, sp->day, sp->day, 0, sp->day);
+                        &e2, 6, 0, "", 0, sp->day, sp->day, 0, sp->tpday);
         mo->last_sec = e2.total;
     }
     /* some scheduled crowns are paid ahead (a treatment plan prepayment) */
@@ -1418,6 +1418,7 @@ static void write_payplan(struct gen *g, struct paywriter *w, struct ins *pl,
     vi(pl, s->dynamic);
     vdate(pl, s->apr > 0 ? first : NO_DATE);
     vi(pl, s->dynamic ? 1 : 0); /* AwaitComplete */
+    vs(pl, "");
     ins_end(pl);
     /* the credit: the treatment the plan pays for */
     vi(ch, ++*chnum);
@@ -1496,7 +1497,7 @@ static void seed_payplans(struct gen *g, struct paywriter *w)
                  "CompletedAmt,InsSubNum,PaySchedule,NumberOfPayments,PayAmt,"
                  "DownPayment,IsClosed,PlanCategory,IsDynamic,ChargeFrequency,"
                  "DatePayPlanStart,IsLocked,DateInterestStart,"
-                 "DynamicPayPlanTPOption") ||
+                 "DynamicPayPlanTPOption,Signature") ||
         ins_init(&ch, &g->s, "payplancharge",
                  "PayPlanChargeNum,PayPlanNum,Guarantor,PatNum,ChargeDate,"
                  "Principal,Interest,Note,ProvNum,ClinicNum,ChargeType,ProcNum,"
@@ -1540,7 +1541,7 @@ static void seed_statements(struct gen *g)
                  "NoteBold,Mode_,HidePayment,SinglePatient,Intermingled,IsSent,"
                  "DocNum,DateTStamp,IsReceipt,IsInvoice,IsInvoiceCopy,"
                  "SuperFamily,IsBalValid,InsEst,BalTotal,StatementType,"
-                 "SmsSendStatus,LimitedCustomFamily"))
+                 "SmsSendStatus,LimitedCustomFamily,EmailSubject,EmailBody"))
         return;
     for (f = 0; f < g->nfam && !g->s.rc; f++) {
         long guar = g->fams[f].guar, pn;
@@ -1579,6 +1580,8 @@ static void seed_statements(struct gen *g)
         vs(&b, "NotSet");
         vi(&b, email ? 1 : 0);
         vi(&b, 0);
+        vs(&b, "");
+        vs(&b, "");
         ins_end(&b);
     }
     ins_done(&b);

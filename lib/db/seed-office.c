@@ -110,7 +110,7 @@ static void seed_clinic(struct gen *g, long stamp)
     vi(&b, 1);
     vi(&b, 0);
     vi(&b, 0);
-    vs(&b, "");
+    vi(&b, 0);
     vs(&b, "");
     vi(&b, 0);
     vs(&b, "Pacific Standard Time");
