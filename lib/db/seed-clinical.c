@@ -414,6 +414,8 @@ static void perio_chart(struct gen *g, const struct seed_proc *sp)
         for (seq = 0; seq < 3; seq++) {
             static const int types[] = { 4, 6, 2 }; /* Probing, Bleeding,
                                                        GingMargin */
+            if (seq == 2 && t % 4 != 0)
+                continue; /* recession where it was measured */
             int k;
             vi(&cl->measure, ++cl->measurenum);
             vi(&cl->measure, cl->perionum);
@@ -502,7 +504,7 @@ void seed_clin_proc(struct gen *g, const struct seed_proc *sp)
     note_proc(g, sp);
     rx_proc(g, sp);
     if ((!strcmp(c->code, "D4341") ||
-         (!strcmp(c->code, "D4910") && chance(&cl->r, 0.5))) &&
+         (!strcmp(c->code, "D4910") && chance(&cl->r, 0.25))) &&
         cl->lastperio != sp->aptnum) {
         cl->lastperio = sp->aptnum;
         perio_chart(g, sp);

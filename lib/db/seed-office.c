@@ -655,13 +655,14 @@ static void seed_sheets(struct gen *g, struct rng *r)
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
         long fdef = 0;
-        if (p->first_visit == NO_DATE)
+        /* the patients who came in since the office went paperless */
+        if (p->first_visit == NO_DATE || !chance(r, 0.35))
             continue;
         for (k = 0; k < OD_ARRAY_LEN(sheetdefs); k++) {
             const struct sheetdef *sd = &sheetdefs[k];
             long when = p->first_visit;
             int web = k == 1 && chance(r, 0.5);
-            if (k == 2 && !chance(r, 0.15))
+            if (k == 2 && !chance(r, 0.2))
                 break; /* a consent only for some */
             vi(&s, ++n);
             vi(&s, sd->type);
@@ -1054,8 +1055,9 @@ static size_t common_apt_cols(struct gen *g, char *out, size_t cap)
 
 /* What Open Dental's appointment history holds: a Created row when each
  * appointment was booked, a Changed row when a visit was set complete, a
- * Missed row for each broken one (HistAppointments.CreateHistoryEntry).
- * Copied server side from our own appointment rows, oldest first. */
+ * Missed row for each broken one (HistAppointments.CreateHistoryEntry),
+ * kept for the weeks the schedules cover. Copied server side from our own
+ * appointment rows, oldest first. */
 static void seed_histappointments(struct gen *g)
 {
     char cols[1024], sql[4096];
@@ -1064,8 +1066,11 @@ static void seed_histappointments(struct gen *g)
         const char *status, *when, *where;
     } kinds[] = {
         /* booked: as it was then, scheduled (or planned) */
-        { 0, "IF(AptStatus = 6, 6, 1)", "SecDateTEntry", "AptStatus <> 0" },
-        { 1, "AptStatus", "DateTimeDismissed", "AptStatus = 2" },
+        { 0, "IF(AptStatus = 6, 6, 1)", "SecDateTEntry",
+          "SecDateTEntry >= (SELECT MIN(SchedDate) FROM schedule)" },
+        { 1, "AptStatus", "DateTimeDismissed",
+          "AptStatus = 2 AND AptDateTime >= (SELECT MIN(SchedDate) FROM "
+          "schedule)" },
         { 2, "AptStatus", "AptDateTime + INTERVAL 20 MINUTE", "AptStatus = 5" },
     };
     size_t i;
