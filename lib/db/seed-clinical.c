@@ -17,12 +17,13 @@
  * stream (seed_stream) keeps the rest of the practice as it was.
  */
 #include "core/odapi-internal.h"
-#include "db/seed-gen-internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db/seed-gen-internal.h"
 
 /* Recall kinds this part tracks: the special prophy/perio recall, and the
  * other trigger types of RecallTypes.SetToDefault. */

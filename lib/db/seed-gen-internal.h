@@ -19,6 +19,53 @@
 
 #include "db/mysql-api-internal.h"
 
+/* The static library's global names are od_* only (test/abi/exports.sh):
+ * the seed's shared helpers keep their short names inside lib/db/seed*.c
+ * through these. Include this header after every other. */
+#define carrier_name od_seed_carrier_name
+#define civil_from_days od_seed_civil_from_days
+#define code_idx od_seed_code_idx
+#define codes od_seed_codes
+#define color_int od_seed_color_int
+#define commit_if od_seed_commit_if
+#define days_from_civil od_seed_days_from_civil
+#define fail od_seed_fail
+#define female_names od_seed_female_names
+#define fname_of od_seed_fname_of
+#define ins_done od_seed_ins_done
+#define ins_end od_seed_ins_end
+#define ins_init od_seed_ins_init
+#define last_names od_seed_last_names
+#define male_names od_seed_male_names
+#define ncodes od_seed_ncodes
+#define nfemale_names od_seed_nfemale_names
+#define nlast_names od_seed_nlast_names
+#define nmale_names od_seed_nmale_names
+#define parse_date od_seed_parse_date
+#define query od_seed_query
+#define seed_clin_begin od_seed_clin_begin
+#define seed_clin_end od_seed_clin_end
+#define seed_clin_free od_seed_clin_free
+#define seed_clin_proc od_seed_clin_proc
+#define seed_max_key od_seed_max_key
+#define seed_money_begin od_seed_money_begin
+#define seed_money_broken od_seed_money_broken
+#define seed_money_end od_seed_money_end
+#define seed_money_free od_seed_money_free
+#define seed_money_last_est od_seed_money_last_est
+#define seed_money_proc od_seed_money_proc
+#define seed_money_visit od_seed_money_visit
+#define seed_office od_seed_office
+#define seed_stream od_seed_stream
+#define vd od_seed_vd
+#define vdate od_seed_vdate
+#define vdt od_seed_vdt
+#define vf od_seed_vf
+#define vi od_seed_vi
+#define vs od_seed_vs
+#define vsn od_seed_vsn
+#define weekday od_seed_weekday
+
 /* ---- PRNG (splitmix64) ------------------------------------------------------ */
 
 struct rng {
@@ -254,7 +301,7 @@ struct seed_visit {
     int n;
     const long *procnums, *provs;
     const double *fees;
-    const int *codes;   /* indexes into codes[] */
+    const int *codeidx; /* indexes into codes[] */
 };
 
 /* ---- the parts ------------------------------------------------------------ */

@@ -18,12 +18,13 @@
  * (seed_stream), so these rows never shift the rest of the practice.
  */
 #include "core/odapi-internal.h"
-#include "db/seed-gen-internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db/seed-gen-internal.h"
 
 /* ---- coverage categories (covcat, covspan) -------------------------------- */
 
@@ -911,7 +912,7 @@ void seed_money_visit(struct gen *g, const struct seed_visit *v, double *share)
         return;
     memset(&cs, 0, sizeof cs);
     for (i = 0; i < v->n; i++) {
-        int c = v->codes[i];
+        int c = v->codeidx[i];
         memset(&e1[i], 0, sizeof e1[i]);
         memset(&e2[i], 0, sizeof e2[i]);
         if (v->fees[i] <= 0)
@@ -936,7 +937,7 @@ void seed_money_visit(struct gen *g, const struct seed_visit *v, double *share)
         claim_state(g, v->day, &cs);
     }
     for (i = 0; i < v->n; i++) {
-        int c = v->codes[i];
+        int c = v->codeidx[i];
         /* most carriers pay as estimated; some pay less (allowance) */
         pd[i] = e1[i].total;
         if (nbill && cs.status == 'R' && e1[i].total > 0 && chance(&mo->r, 0.08))

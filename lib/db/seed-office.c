@@ -15,11 +15,12 @@
  */
 #include "core/odapi-internal.h"
 #include "db/catalog-internal.h"
-#include "db/seed-gen-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db/seed-gen-internal.h"
 
 /* ---- reading our own rows back -------------------------------------------- */
 

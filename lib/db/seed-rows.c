@@ -5,11 +5,12 @@
  */
 #include "core/odapi-internal.h"
 #include "db/catalog-internal.h"
-#include "db/seed-gen-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db/seed-gen-internal.h"
 
 /* ---- dates --------------------------------------------------------- */
 

@@ -10,13 +10,14 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
-#include "db/seed-gen-internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "db/seed-gen-internal.h"
 
 /* ---- static practice data ----------------------------------------------------- */
 
@@ -1463,7 +1464,7 @@ static void seed_op_day(struct gen *g, const struct op *o, long day)
             sv.procnums = procnums;
             sv.provs = provs;
             sv.fees = fees;
-            sv.codes = vcodes;
+            sv.codeidx = vcodes;
             /* insurance first: the patient pays the estimated rest */
             seed_money_visit(g, &sv, share);
             if (chance(r, 0.9))
