@@ -153,7 +153,6 @@ static void seed_recalltypes(struct gen *g)
         ins_end(&b);
     }
     ins_done(&b);
-    /* the project's schema has no recalltrigger; Open Dental's has */
     if (ins_init(&b, &g->s, "recalltrigger", "RecallTriggerNum,RecallTypeNum,"
                                              "CodeNum"))
         return;

@@ -424,7 +424,8 @@ static void seed_discount_plans(struct gen *g, long stamp)
     for (i = 0; i < g->nfam; i++) {
         long pn, eff;
         const struct pat *gp = pat_of(g, g->fams[i].guar);
-        if (gp->plan1 || gp->status != 0 || !chance(&mo->r, 0.12))
+        /* about one in ten, and at least one family in any practice */
+        if (gp->plan1 || gp->status != 0 || (!chance(&mo->r, 0.12) && n))
             continue;
         eff = g->today - 60 - rnd(&mo->r, 600);
         for (pn = gp->num; pn <= g->npat && pat_of(g, pn)->fam == (int)i; pn++) {
@@ -653,7 +654,8 @@ static struct cpay *check_for(struct gen *g, long carrier, long day)
     c->num = mo->npays;
     c->carrier = carrier;
     c->day = day;
-    c->eft = carrier % 3 != 0; /* most carriers pay by EFT with an ERA */
+    /* most carriers pay by EFT with an ERA; the first check is paper */
+    c->eft = c->num > 1 && carrier % 3 != 0;
     mo->paykey[k] = mo->npays;
     return c;
 }
@@ -786,7 +788,10 @@ static void claim_state(struct gen *g, long day, struct claimstate *cs)
         return;
     }
     cs->sent = day;
-    if (recv >= g->today || chance(r, 0.04)) {
+    /* a few claims get lost: still not paid a month on (at least one, so
+     * every practice has a claim to track) */
+    if (recv >= g->today || chance(r, 0.04) ||
+        (age > 30 && !g->money->tracknum)) {
         cs->status = 'S';
         cs->tracked = age > 30;
         return;

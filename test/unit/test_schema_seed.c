@@ -437,11 +437,14 @@ static void test_seed_consistency(void **state)
             "(RecallInterval >> 24) & 255 YEAR), INTERVAL (RecallInterval >> 16) "
             "& 255 MONTH), INTERVAL ((RecallInterval >> 8) & 255) * 7 + "
             "(RecallInterval & 255) DAY)");
-    ZERO(m, "SELECT COUNT(*) FROM recall r JOIN recalltype t ON t.RecallTypeNum "
-            "= r.RecallTypeNum WHERE t.RecallTypeNum IN (4, 5, 6) AND "
-            "r.DatePrevious <> (SELECT MAX(p.ProcDate) FROM procedurelog p JOIN "
-            "procedurecode c ON c.CodeNum = p.CodeNum WHERE p.PatNum = r.PatNum "
-            "AND p.ProcStatus = 2 AND c.ProcCode = t.Procedures)");
+    /* the prophy and perio recall (types 1 and 3) share their triggers */
+    ZERO(m, "SELECT COUNT(*) FROM recall r WHERE r.DatePrevious <> COALESCE("
+            "(SELECT MAX(p.ProcDate) FROM procedurelog p JOIN recalltrigger t "
+            "ON t.CodeNum = p.CodeNum WHERE p.PatNum = r.PatNum AND "
+            "p.ProcStatus = 2 AND (t.RecallTypeNum = r.RecallTypeNum OR "
+            "(r.RecallTypeNum IN (1, 3) AND t.RecallTypeNum IN (1, 3)))), "
+            "'0001-01-01')");
+    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM recalltrigger"), 10);
     ZERO(m, "SELECT COUNT(*) FROM recall WHERE DateScheduled > '0001-01-01' AND "
             "DateScheduled < '" TODAY "'");
     /* treatment plans: every planned procedure on the patient's active
