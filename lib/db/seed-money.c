@@ -593,6 +593,9 @@ static void write_claimproc(struct gen *g, const struct pat *p, int ordinal,
     ins_end(b);
 }
 
+static void write_preauth(struct gen *g, struct pat *p,
+                          const struct seed_proc *sp, const struct est *e);
+
 void seed_money_proc(struct gen *g, const struct seed_proc *sp)
 {
     struct seed_money *mo = g->money;
@@ -611,6 +614,8 @@ void seed_money_proc(struct gen *g, const struct seed_proc *sp)
     write_claimproc(g, p, 1, sp->procnum, 0, sp->prov, sp->code, sp->fee,
                     &e1, 6, 0, "", 0, sp->day, sp->day, 0, sp->tpday);
     mo->last_pri = e1.total;
+    if (codes[sp->code].prosth && sp->tpday < g->today && chance(&mo->r, 0.4))
+        write_preauth(g, p, sp, &e1);
     if (p->plan2 && p->sub2) {
         estimate(g, p, 2, sp->code, sp->fee, sp->tooth, g->today, e1.total, 0,
                  &e2);
@@ -816,10 +821,11 @@ static const char claim_cols[] =
 static void write_claim(struct gen *g, const struct pat *p, long claimnum,
                         long day, long prov, const struct claimstate *cs,
                         double fee, double est, double paid, double ded,
-                        int prosth, int xrays)
+                        int prosth, int xrays, const char *ctype)
 {
     struct ins *b = &g->money->claim;
-    long edit = cs->status == 'R' ? cs->recvd : day;
+    long entry = day != NO_DATE ? day : cs->sent; /* a preauth: when sent */
+    long edit = cs->status == 'R' ? cs->recvd : entry;
     vi(b, claimnum);
     vi(b, p->num);
     vdate(b, day);
@@ -837,7 +843,7 @@ static void write_claim(struct gen *g, const struct pat *p, long claimnum,
     vdate(b, NO_DATE);
     vs(b, cs->status == 'R' && paid < est ? "Paid at the plan's allowance." : "");
     vs(b, "");
-    vs(b, "P");
+    vs(b, ctype);
     vi(b, 1); /* the practice's billing provider (InsBillingProv 0) */
     vi(b, 0);
     vs(b, "");
@@ -868,7 +874,7 @@ static void write_claim(struct gen *g, const struct pat *p, long claimnum,
     vi(b, 0);
     vd(b, 0);
     vi(b, 2);
-    vdate(b, day);
+    vdate(b, entry);
     vdt(b, cs->tracked ? g->today - 3 : edit, 1085);
     vdate(b, cs->sent);
     vs(b, "");
@@ -889,6 +895,30 @@ static void write_tracking(struct gen *g, long claimnum, long day)
     vi(b, def_of(g, CAT_CLAIMTRACK, 0));
     vi(b, 0);
     ins_end(b);
+}
+
+/* A pre-authorization for planned prosthetic work (ClaimType PreAuth,
+ * its claimproc Status Preauth, no service date): sent the day after the
+ * plan, answered with the carrier's estimate three weeks later. */
+static void write_preauth(struct gen *g, struct pat *p,
+                          const struct seed_proc *sp, const struct est *e)
+{
+    struct seed_money *mo = g->money;
+    struct claimstate cs;
+    long claimnum = ++mo->claimnum;
+    memset(&cs, 0, sizeof cs);
+    cs.sent = sp->tpday + 1 < g->today ? sp->tpday + 1 : sp->tpday;
+    cs.recvd = NO_DATE;
+    cs.status = 'S';
+    if (cs.sent + 21 < g->today) {
+        cs.status = 'R';
+        cs.recvd = cs.sent + 21;
+    }
+    write_claimproc(g, p, 1, sp->procnum, claimnum, sp->prov, sp->code,
+                    sp->fee, e, 2, 0, "", 0, sp->day, cs.sent, 1,
+                    cs.status == 'R' ? cs.recvd : cs.sent);
+    write_claim(g, p, claimnum, NO_DATE, sp->prov, &cs, sp->fee, e->total, 0,
+                e->ded, 1, 0, "PreAuth");
 }
 
 void seed_money_visit(struct gen *g, const struct seed_visit *v, double *share)
@@ -983,7 +1013,7 @@ void seed_money_visit(struct gen *g, const struct seed_visit *v, double *share)
     if (cs.status != 'R')
         mo->insest[p->num - 1] += est;
     write_claim(g, p, claimnum, v->day, v->provs[0], &cs, fee, est, paid, ded,
-                prosth, xrays);
+                prosth, xrays, "P");
     if (cs.sent != NO_DATE)
         write_claim_sent(g, p, claimnum, cs.sent, fee);
     if (cs.tracked)

@@ -370,8 +370,9 @@ static void test_seed_consistency(void **state)
             "IS NULL OR c.PatNum <> cp.PatNum OR c.PlanNum <> cp.PlanNum OR "
             "c.InsSubNum <> cp.InsSubNum)");
     ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN procedurelog p ON "
-            "p.ProcNum = cp.ProcNum WHERE cp.ClaimNum <> 0 AND (p.ProcStatus "
-            "<> 2 OR p.PatNum <> cp.PatNum OR p.ProcFee <> cp.FeeBilled OR "
+            "p.ProcNum = cp.ProcNum JOIN claim c ON c.ClaimNum = cp.ClaimNum "
+            "WHERE (p.ProcStatus <> IF(c.ClaimType = 'PreAuth', 1, 2) OR "
+            "p.PatNum <> cp.PatNum OR p.ProcFee <> cp.FeeBilled OR "
             "p.ProcDate <> cp.ProcDate)");
     ZERO(m, "SELECT COUNT(*) FROM claim c WHERE ABS(c.ClaimFee - (SELECT "
             "SUM(FeeBilled) FROM claimproc WHERE ClaimNum = c.ClaimNum)) > 0.005 "
@@ -382,11 +383,17 @@ static void test_seed_consistency(void **state)
             "ClaimNum = c.ClaimNum)) > 0.005");
     /* received claims: received claimprocs; the others: not received */
     ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN claim c ON c.ClaimNum = "
-            "cp.ClaimNum WHERE (c.ClaimStatus = 'R') <> (cp.Status = 1) OR "
-            "cp.Status NOT IN (0, 1)");
+            "cp.ClaimNum WHERE c.ClaimType = 'P' AND ((c.ClaimStatus = 'R') <> "
+            "(cp.Status = 1) OR cp.Status NOT IN (0, 1))");
+    /* pre-authorizations of planned crowns and dentures: Preauth rows */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM claim WHERE ClaimType = "
+                          "'PreAuth'") > 0);
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN claim c ON c.ClaimNum = "
+            "cp.ClaimNum WHERE (c.ClaimType = 'PreAuth') <> (cp.Status = 2)");
     ZERO(m, "SELECT COUNT(*) FROM claim WHERE (ClaimStatus IN ('S', 'R')) <> "
             "(DateSent > '0001-01-01') OR (ClaimStatus = 'R') <> (DateReceived "
-            "> '0001-01-01') OR DateReceived >= '" TODAY "'");
+            "> '0001-01-01') OR DateReceived >= '" TODAY "' OR DateSent >= '"
+            TODAY "'");
     /* insurance checks: the received claimprocs on them add up to them,
      * dated as the check */
     assert_true(scalar(m, "SELECT COUNT(*) FROM claimpayment") > 5);
