@@ -439,21 +439,28 @@ static void perio_chart(struct gen *g, const struct seed_proc *sp)
     }
 }
 
-static void missing_tooth(struct gen *g, long patnum, const char *tooth,
-                          long day)
+/* A tooth initial: type 0 Missing, 6 Rotate (movement in degrees). */
+static void tooth_initial(struct gen *g, long patnum, const char *tooth,
+                          int type, double movement, long day)
 {
     struct seed_clin *cl = g->clin;
     vi(&cl->tooth, ++cl->toothnum);
     vi(&cl->tooth, patnum);
     vs(&cl->tooth, tooth);
-    vi(&cl->tooth, 0); /* Missing */
-    vd(&cl->tooth, 0);
+    vi(&cl->tooth, type);
+    vd(&cl->tooth, movement);
     vs(&cl->tooth, "");
     vi(&cl->tooth, 0);
     vdt(&cl->tooth, day, 700);
     vdt(&cl->tooth, day, 700);
     vs(&cl->tooth, "");
     ins_end(&cl->tooth);
+}
+
+static void missing_tooth(struct gen *g, long patnum, const char *tooth,
+                          long day)
+{
+    tooth_initial(g, patnum, tooth, 0, 0, day);
 }
 
 /* Crowns and dentures are made by a lab: sent after the prep, back before
@@ -707,20 +714,27 @@ static void seed_group_notes(struct gen *g)
     ins_done(&item);
 }
 
-/* Third molars most adults no longer have. */
+/* Third molars most adults no longer have, and crowded lower front
+ * teeth charted as rotated (at least one patient). */
 static void seed_missing_wisdom(struct gen *g)
 {
     struct seed_clin *cl = g->clin;
-    long i;
+    long i, rotated = 0;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
         static const char *const w[] = { "1", "16", "17", "32" };
+        long day = g->today - 400 - (p->num * 13) % 900;
         int k;
-        if (age_at(p->bdate, g->today) < 21 || p->status == 6 ||
-            !chance(&cl->r, 0.5))
+        if (age_at(p->bdate, g->today) < 21 || p->status == 6)
             continue;
-        for (k = 0; k < 4; k++)
-            missing_tooth(g, p->num, w[k], g->today - 400 - (p->num * 13) % 900);
+        if (chance(&cl->r, 0.5))
+            for (k = 0; k < 4; k++)
+                missing_tooth(g, p->num, w[k], day);
+        if (chance(&cl->r, 0.05) || (!rotated && p->status == 0)) {
+            tooth_initial(g, p->num, chance(&cl->r, 0.5) ? "24" : "25", 6,
+                          chance(&cl->r, 0.5) ? -20 : 15, day);
+            rotated++;
+        }
     }
 }
 
