@@ -472,10 +472,13 @@ struct sfield {
     int type;
     const char *name, *value, *report;
     int x, y, w, h;
+    const char *lang; /* a translation's language; NULL: the default */
 };
 
 static const struct sfield medhist_fields[] = {
-    { 2, "", "Medical History", "", 300, 40, 250, 24 },
+    { 2, "", "Medical History", "", 300, 40, 250, 24, NULL },
+    /* the title in Spanish (LanguagesUsedByPatients: spa) */
+    { 2, "", "Historia medica", "", 300, 40, 250, 24, "spa" },
     { 0, "nameFL", "", "", 50, 80, 300, 18 },
     { 1, "Birthdate", "", "", 400, 80, 120, 18 },
     { 8, "allergy:Penicillin", "", "AllergyPenicillin", 50, 130, 14, 14 },
@@ -508,6 +511,14 @@ static const struct sfield consent_fields[] = {
     { 9, "", "", "", 50, 900, 360, 80 },
 };
 
+static const struct sfield label_fields[] = {
+    { 0, "nameFL", "", "", 10, 10, 250, 18, NULL },
+    { 0, "address", "", "", 10, 30, 250, 36, NULL },
+};
+
+/* The forms patients fill in, then a label the office prints. */
+enum { NFORMS = 3 };
+
 static const struct sheetdef {
     const char *name;
     int type, nfields;
@@ -518,6 +529,7 @@ static const struct sheetdef {
       regist_fields },
     { "Consent for Extraction", 6, (int)OD_ARRAY_LEN(consent_fields),
       consent_fields },
+    { "Patient Label", 0, (int)OD_ARRAY_LEN(label_fields), label_fields },
 };
 
 static void seed_sheetdefs(struct gen *g, long stamp)
@@ -576,7 +588,7 @@ static void seed_sheetdefs(struct gen *g, long stamp)
             vi(&f, 0);
             vs(&f, "");
             vs(&f, "");
-            vi(&f, x->type == 1 && k < 3);
+            vi(&f, x->type == 1 && k < 4); /* the first answers are required */
             vi(&f, x->type == 1 || x->type == 8 ? k : 0);
             vs(&f, x->report);
             vi(&f, 0);
@@ -587,7 +599,7 @@ static void seed_sheetdefs(struct gen *g, long stamp)
             vs(&f, "");
             vs(&f, "");
             vi(&f, 0);
-            vs(&f, "");
+            vs(&f, x->lang ? x->lang : "");
             vi(&f, x->type == 9);
             vi(&f, 0);
             ins_end(&f);
@@ -659,7 +671,7 @@ static void seed_sheets(struct gen *g, struct rng *r)
         /* the patients who came in since the office went paperless */
         if (p->first_visit == NO_DATE || !chance(r, 0.35))
             continue;
-        for (k = 0; k < OD_ARRAY_LEN(sheetdefs); k++) {
+        for (k = 0; k < NFORMS; k++) {
             const struct sheetdef *sd = &sheetdefs[k];
             long when = p->first_visit;
             int web = k == 1 && chance(r, 0.5);
@@ -691,6 +703,8 @@ static void seed_sheets(struct gen *g, struct rng *r)
             for (j = 0; j < sd->nfields; j++) {
                 const struct sfield *x = &sd->fields[j];
                 char val[160];
+                if (x->lang)
+                    continue; /* filled in the default language */
                 field_value(g, p, x, r, val, sizeof val);
                 vi(&f, ++nf);
                 vi(&f, n);
@@ -707,7 +721,7 @@ static void seed_sheets(struct gen *g, struct rng *r)
                 vi(&f, 0);
                 vs(&f, "");
                 vs(&f, "");
-                vi(&f, x->type == 1 && j < 3);
+                vi(&f, x->type == 1 && j < 4);
                 vi(&f, x->type == 1 || x->type == 8 ? j : 0);
                 vs(&f, x->report);
                 vi(&f, 0);
@@ -918,7 +932,7 @@ static void seed_asapcomms(struct gen *g, struct rng *r)
                  "GuidMessageToMobile,EmailTemplateType"))
         return;
     for (i = 1; i <= a[0].apt; i++) {
-        long sent = g->today - 1 - rnd(r, 3);
+        long sent = g->today - 1 - rnd(r, 16);
         int resp = (int)rnd(r, 3);
         vi(&b, i);
         vi(&b, a[i].apt);
