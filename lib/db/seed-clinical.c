@@ -596,7 +596,7 @@ static void seed_treatplans(struct gen *g)
                  "TreatPlanNum,PatNum,DateTP,Heading,Note,Signature,SigIsTopaz,"
                  "ResponsParty,DocNum,TPStatus,SecUserNumEntry,SecDateEntry,"
                  "SecDateTEdit,UserNumPresenter,TPType,SignatureText,"
-                 "SignaturePracticeText,SignaturePractice"))
+                 "SignaturePracticeText,SignaturePractice,DateTSigned"))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct clinpat *c = &cl->pats[i];
@@ -604,6 +604,9 @@ static void seed_treatplans(struct gen *g)
         for (k = 0; k < 2; k++) {
             int num = k ? c->tpsaved : c->tpactive;
             long day = c->tpfirst < g->today ? c->tpfirst : g->today - 1;
+            /* some patients signed their saved plan on the tablet */
+            int sig = k && (num % 5 == 0 || num % 5 == 3);
+            const struct pat *p = &g->pats[i];
             if (!num)
                 continue;
             vi(&b, num);
@@ -612,7 +615,8 @@ static void seed_treatplans(struct gen *g)
             vs(&b, k ? "Restorative Treatment Plan" : "Active Treatment Plan");
             vs(&b, k ? "Reviewed options and estimates with the patient. "
                        "Estimates are not a guarantee of payment." : "");
-            vs(&b, "");
+            /* Open Dental's signature: pen strokes bound to the plan */
+            vs(&b, sig ? "MTIsMTIsMTMsMTQsMTYsMTksMjM7NDAsNDEsNDIsNDA=" : "");
             vi(&b, 0);
             vi(&b, k ? g->pats[i].guar : 0);
             vi(&b, 0);
@@ -622,9 +626,13 @@ static void seed_treatplans(struct gen *g)
             vdt(&b, day, 700);
             vi(&b, k);
             vi(&b, 0);
+            if (sig)
+                vf(&b, "%s %s", fname_of(p), last_names[p->ln]);
+            else
+                vs(&b, "");
             vs(&b, "");
             vs(&b, "");
-            vs(&b, "");
+            vdt(&b, sig ? day : NO_DATE, sig ? 630 : 0);
             ins_end(&b);
         }
     }
