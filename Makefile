@@ -5,6 +5,7 @@
 #   make check                install dependencies, build, run every test
 #   make check SANITIZE=address,undefined
 #   make CC=clang             any C compiler with gcc-style flags
+#   make fuzz                 libFuzzer targets in build/fuzz/ (docs/fuzzing.md)
 #   make DB=client            thin build on libmariadb (no embedded server)
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -26,7 +27,7 @@ OPT        ?= -O2
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2
+DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2 libpng libjpeg
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS_PKGS) 2>/dev/null)
 
@@ -70,7 +71,7 @@ UNIT_BINS := $(patsubst test/unit/%.c,build/test/%,$(UNIT_SRCS))
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 
-.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags
+.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags fuzz
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
 # Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
@@ -168,7 +169,7 @@ run-built: all
 # --no-print-directory its last line is test/run.sh's "check: ..." line.
 check: deps
 	$(MAKE) --no-print-directory check-built
-check-built: all $(UNIT_BINS) $(TEST_HELPERS)
+check-built: all $(UNIT_BINS) $(TEST_HELPERS) fuzz
 	sh test/run.sh
 
 unit: $(UNIT_BINS)
@@ -177,6 +178,30 @@ unit: $(UNIT_BINS)
 bench: deps
 	$(MAKE) OPT=-O3 CFLAGS="-O3 -g -DNDEBUG" all
 	sh bench/run.sh
+
+# --- fuzzing (docs/fuzzing.md) -----------------------------------------------
+# The library again, with clang's libFuzzer, ASan and UBSan, in build/fuzz/;
+# one program per test/fuzz/fuzz_*.c. `make check` runs each for seconds.
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -pthread -Iinclude -Ilib \
+                $(DEPS_CFLAGS) $(DB_CFLAGS) -DODAPI_BUILDING_LIB
+FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o
+FUZZ_TARGETS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
+fuzz: $(FUZZ_TARGETS)
+build/fuzz/lib/%.o: lib/%.c build/.flags
+	@mkdir -p $(dir $@)
+	$(say) FUZZCC $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+build/fuzz/gen/schema-sql.o: build/gen/schema-sql.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/libodapi.a: $(FUZZ_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $(FUZZ_OBJS)
+build/fuzz/fuzz_%: test/fuzz/fuzz_%.c build/fuzz/libodapi.a
+	$(say) FUZZLD $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libodapi.a $(LIBS)
 
 # --- install ------------------------------------------------------------------
 
@@ -207,4 +232,4 @@ clean:
 	rm -rf build lib/libodapi.so* lib/libodapi.a $(PROGS) $(EXAMPLES) $(PC)
 distclean: clean
 
--include $(LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

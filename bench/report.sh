@@ -34,6 +34,9 @@ echo "Targets (server backend unless noted):"
 echo
 awk -F'|' '
 function ok(c) { return c ? "met" : "**not met**" }
+$1 == "server" && $2 ~ /^1 .*Cloud relay/ { relr = $8; relrps = $4; relp99 = $6; relrss = $9 }
+$1 == "server" && $2 ~ /^1 .*over TLS/ { tlsr = $8; tlsrps = $4 }
+$2 ~ /Cloud relay|over TLS/ { next }
 $1 == "server" && $2 ~ /^1 / && $3 == 50 { s1r = $8; s1p99 = $6; s1rps = $4 }
 $1 == "server" && $2 ~ /^1 / && $3 > 50 { s1m = $4; s1me = $10; s1mc = $3 }
 $1 == "server" && $2 ~ /^5 / && $3 == 50 { s5r = $8; s5rps = $4 }
@@ -52,5 +55,6 @@ END {
         peak = s5mrss + 0; if (s1mrss + 0 > peak) peak = s1mrss + 0
         printf "- RSS <= 64 MB with %s open keep-alive connections: %s (%.1f MB)\n", s1mc, ok(peak / 1024 <= 64), peak / 1024
     }
+    if (relr != "") printf "- Scenario 1 through the Cloud relay >= 0.7 x direct: %s (%s: %s req/s against %s direct; p99 %s ms; relay peak RSS %.1f MB; straight to odservice over TLS: %s req/s, %s x direct)\n", ok(relr + 0 >= 0.7), relr, relrps, s1rps, relp99, relrss / 1024, tlsrps, tlsr
     if (s5m != "") printf "- %s connections, no errors and no collapse (>= 0.5 x the 50-connection rate): scenario 5 %s (%s req/s, %s errors), scenario 1 %s (%s req/s, %s errors)\n", s1mc, ok(s5me == 0 && s5m >= 0.5 * s5rps), s5m, s5me, ok(s1me == 0 && s1m >= 0.5 * s1rps), s1m, s1me
 }' "$rows"

@@ -16,6 +16,7 @@
 #   BENCH_DATA     [bench/data]  seeded databases (absolute path)
 #   BENCH_DOC      [docs/PERFORMANCE.md]  where the dated section goes
 #                            (empty: do not append)
+#   BENCH_RELAY    [1]       0 skips the Cloud relay scenario (server backend)
 # Must be run from the top of the tree after `make OPT=-O3 all`.
 set -eu
 
@@ -48,6 +49,8 @@ if [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ]; then want=$hard; fi
 ulimit -Sn "$want" 2>/dev/null || true
 
 SERVER_PID=
+FAR_PID=
+RELAY_PID=
 DB_STARTED=
 
 cleanup() {
@@ -56,6 +59,11 @@ cleanup() {
         wait "$SERVER_PID" 2>/dev/null || true
         SERVER_PID=
     fi
+    for p in $RELAY_PID $FAR_PID; do
+        kill -TERM "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    RELAY_PID= FAR_PID=
     if [ -n "$DB_STARTED" ]; then
         sh "$ROOT/bench/mariadb.sh" stop "$DATA/server" || true
         DB_STARTED=
@@ -71,7 +79,7 @@ log() { echo "bench: $*" >&2; }
 # This run's own copy of odlocal and the library (its rpath is
 # $ORIGIN/../lib), so a rebuild in the tree during the run changes nothing.
 mkdir -p "$OUT/bin" "$OUT/lib"
-cp bin/odlocal "$OUT/bin/"
+cp bin/odlocal bin/odservice "$OUT/bin/"
 cp -P lib/libodapi.so* "$OUT/lib/"
 ODLOCAL=$OUT/bin/odlocal
 
@@ -243,6 +251,11 @@ bench_backend() {
     reset_peak "$pid"
     l=$(run_wrk "s1-$backend" "$CONNS" "$SECS" "$URL" patient "$maxpat")
     record "$backend" "1 GET /patients/{PatNum}" "$CONNS" "$l" "$DB_CEIL_RPS" "$(rss_kb "$pid" VmHWM)"
+    if [ "$backend" = server ]; then
+        S1_DIRECT_RPS=$(kv rps "$l")
+        # right after direct, so that both see the same machine
+        [ "${BENCH_RELAY:-1}" = 0 ] || bench_relay
+    fi
     drain
 
     reset_peak "$pid"
@@ -363,6 +376,60 @@ db_ceiling() {
         if [ "$t" = 1 ]; then DB3_CEIL1_RPS=$(kv qps "$c"); else DB3_CEIL_RPS=$(kv qps "$c"); fi
         row "$backend|ceiling: page SELECT via C API, $t conns|$t|$(kv qps "$c")|$(kv p50_ms "$c")|$(kv p99_ms "$c")|-|-|-|$(kv errors "$c")"
     done
+}
+
+# ---- the Cloud relay (docs/cloud.md) ------------------------------------------------
+
+# Scenario 1 through odlocal --relay in front of odservice over TLS (both
+# on this machine, certificates made here), as a ratio to scenario 1
+# direct measured just before (the direct server stays up, idle);
+# scenario 1 straight to odservice over TLS too, which shows the relay's
+# own cost apart from TLS's.
+S1_DIRECT_RPS=-
+bench_relay() {
+    d=$OUT/relay
+    mkdir -p "$d"
+    (cd "$d" &&
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca \
+            -keyout ca.key -out ca.pem &&
+        openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+            -keyout server.key -out server.csr &&
+        printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+            -CAcreateserial -days 2 -extfile server.ext -out server.pem) \
+        >"$d/openssl.log" 2>&1 || { log "relay: openssl failed"; return 0; }
+    printf '{"keys":[{"DeveloperKey":"%s","CustomerKey":"%s","DeveloperName":"Bench","Permissions":"all"}]}\n' \
+        "${DEMO_KEY%/*}" "${DEMO_KEY#*/}" >"$d/keys.json"
+    printf '<ConnectionSettings><DatabaseConnection><ComputerName>%s</ComputerName><Database>%s</Database><User>root</User><Password></Password><DatabaseType>MySql</DatabaseType><Note>DentalOffice</Note></DatabaseConnection><LogLevelOfApplication>Error</LogLevelOfApplication><OdapiKeysFile>%s</OdapiKeysFile><OdapiTlsCertificate>%s</OdapiTlsCertificate><OdapiTlsKey>%s</OdapiTlsKey></ConnectionSettings>\n' \
+        "$SOCK" "$DBNAME" "$d/keys.json" "$d/server.pem" "$d/server.key" >"$d/far.xml"
+    direct_pid=$SERVER_PID direct_url=$URL
+    start_server far "$OUT/bin/odservice" --config "$d/far.xml" --listen 127.0.0.1 \
+        --port 0 --pool "$POOL" --max-connections 4096 --no-events
+    FAR_PID=$SERVER_PID
+    farport=$(sed -n 's|.*Base URL: https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$OUT/far.out" | head -n 1)
+    start_server relay "$ODLOCAL" --relay "https://127.0.0.1:$farport" \
+        --relay-ca "$d/ca.pem" --port 0 --max-connections 4096 --log-level Error
+    RELAY_PID=$SERVER_PID
+    SERVER_PID=$direct_pid
+    rpid=$RELAY_PID
+    if [ "$WARM" -gt 0 ]; then
+        run_wrk warm-relay "$CONNS" "$WARM" "$URL" patient "$maxpat" >/dev/null
+    fi
+    drain
+    reset_peak "$rpid"
+    l=$(run_wrk s1-relay "$CONNS" "$SECS" "$URL" patient "$maxpat")
+    record server "1 GET /patients/{PatNum} via the Cloud relay (ceiling: direct)" \
+        "$CONNS" "$l" "$S1_DIRECT_RPS" "$(rss_kb "$rpid" VmHWM)"
+    drain
+    l=$(run_wrk s1-tls "$CONNS" "$SECS" "https://127.0.0.1:$farport" patient "$maxpat")
+    record server "1 GET /patients/{PatNum} to odservice over TLS (ceiling: direct)" \
+        "$CONNS" "$l" "$S1_DIRECT_RPS" "$(rss_kb "$FAR_PID" VmHWM)"
+    for p in $RELAY_PID $FAR_PID; do
+        kill -TERM "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    RELAY_PID= FAR_PID=
+    URL=$direct_url
 }
 
 # ---- the server backend ----------------------------------------------------------

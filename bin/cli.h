@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 /* Exit statuses, as odlocal(1) and odservice(8) document them. */
@@ -42,6 +43,47 @@ static inline int cli_exit_code(int rc)
     case ODAPI_E_IO: return EXIT_CONFIG;
     default: return EXIT_OTHER;
     }
+}
+
+/* A listen address as --listen takes it. */
+struct listen_opt {
+    char addr[256];
+    unsigned port;
+};
+
+/* "0.0.0.0", "::", "host", "host:port", "[v6]", "[v6]:port". */
+static inline int cli_parse_listen(const char *s, struct listen_opt *out)
+{
+    const char *colon;
+    long port = 0;
+    size_t n;
+    if (!*s)
+        return -1;
+    if (*s == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close == s + 1)
+            return -1;
+        n = (size_t)(close - s - 1);
+        if (close[1] == ':') {
+            if (cli_parse_long(close + 2, 1, 65535, &port))
+                return -1;
+        } else if (close[1]) {
+            return -1;
+        }
+        s++;
+    } else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {
+        n = (size_t)(colon - s);
+        if (n == 0 || cli_parse_long(colon + 1, 1, 65535, &port))
+            return -1;
+    } else {
+        n = strlen(s); /* a name, IPv4 or bare IPv6 address */
+    }
+    if (n >= sizeof out->addr)
+        return -1;
+    memcpy(out->addr, s, n);
+    out->addr[n] = '\0';
+    out->port = (unsigned)port;
+    return 0;
 }
 
 /* Open Dental's LogLevelOfApplication names (and Warning). */

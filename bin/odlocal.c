@@ -2,7 +2,10 @@
  * odlocal - the Open Dental Local API on 127.0.0.1:30222 and [::1]:30222.
  *
  * With no database named it serves the embedded sandbox practice (created
- * and seeded on first start). It uses only the public libodapi API.
+ * and seeded on first start). With --relay it is the workstation's side of
+ * a hosted practice instead (the Cloud relay, docs/cloud.md): port 30223,
+ * every request passed to the hosted API Service over TLS. It uses only
+ * the public libodapi API.
  * Exit codes (docs/odlocal.1): 0 stopped cleanly, 1 usage, 2 configuration,
  * 3 port in use, 4 database, 5 other.
  */
@@ -49,18 +52,47 @@ static void usage(FILE *f)
 "      --pool N            database connections (default 4)\n"
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
-"      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n"
+"                          1 MiB)\n"
+"      --max-per-address N open connections from one address (default: a\n"
+"                          quarter of --max-connections, at least 64)\n"
+"      --header-timeout SECS  longest wait for a request's headers (default 10)\n"
+"      --max-output BYTES  answers all clients leave unread before those that\n"
+"                          stopped reading are dropped (default 64 MiB)\n"
 "      --query-timeout SECS  Queries: longest run of one query (default 30)\n"
 "      --query-max-bytes N Queries: largest answer or CSV file (default 64 MiB)\n"
 "      --db-low-user USER  Queries run as this low-privilege database account\n"
 "                          (UserLow); its password from $ODAPI_DB_LOW_PASSWORD\n"
 "      --known-hosts FILE  Queries POST: SFTP host keys (default\n"
 "                          ~/.ssh/known_hosts)\n"
+"      --image-dir DIR     the A to Z images folder (default: the DocPath\n"
+"                          preference; the sandbox's DIR/images of --data-dir)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
+"      --log-file FILE     also write log lines, and one line per request\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
 "  -V, --version           version\n"
+"\n"
+"Cloud relay (docs/cloud.md): no database; serve port 30223 and pass every\n"
+"request to the hosted API Service:\n"
+"      --relay URL         the API Service, https://host[:port]\n"
+"      --relay-ca FILE     CA certificates its certificate must chain to\n"
+"                          (default: the system's, unless pins are given)\n"
+"      --relay-pin PIN     accept its certificate by SHA-256 (of the\n"
+"                          certificate or of its public key: 64 hex digits\n"
+"                          or sha256//BASE64); repeatable\n"
+"      --relay-cert FILE   this workstation's client certificate (PEM)\n"
+"      --relay-key FILE    its private key (PEM)\n"
+"      --relay-connect-timeout MS  connect and TLS handshake (default 5000)\n"
+"      --relay-timeout MS  longest exchange with it (default 60000)\n"
+"      --relay-connections N  connections to it at most (default 32)\n"
+"  -l, --listen ADDR       listen on ADDR instead of 127.0.0.1 and ::1\n"
+"                          (0.0.0.0 for the LAN, 192.168.1.5:30223, [::]);\n"
+"                          repeatable; with --relay only\n"
 "\n"
 "Exit status: 0 stopped, 1 usage, 2 configuration, 3 port in use,\n"
 "4 database, 5 other. See odlocal(1).\n");
@@ -68,6 +100,109 @@ static void usage(FILE *f)
 
 
 
+
+/* ---- the Cloud relay -------------------------------------------------------- */
+
+#define MAX_PINS 8
+#define MAX_LISTEN 8
+
+struct relay_opts {
+    const char *url, *ca, *cert, *key, *log_file;
+    const char *pins[MAX_PINS];
+    int npins, nlisten, quiet, level_set;
+    struct listen_opt listen[MAX_LISTEN];
+    long port, timeout, max_conns, max_body, connect_ms, exchange_ms, conns;
+    odapi_log_level level;
+};
+
+/* The relay's configuration; NULL with a message printed. */
+static odapi_config *relay_config(const struct relay_opts *o)
+{
+    odapi_config *cfg = odapi_config_new(ODAPI_MODE_RELAY);
+    int i, rc;
+    if (!cfg) {
+        fprintf(stderr, "odlocal: out of memory\n");
+        return NULL;
+    }
+    if ((rc = odapi_config_set_relay(cfg, o->url, o->ca)) != ODAPI_OK) {
+        fprintf(stderr, "odlocal: --relay wants https://host[:port]: %s\n",
+                odapi_strerror(rc));
+        goto fail;
+    }
+    for (i = 0; i < o->npins; i++)
+        if (odapi_config_add_relay_pin(cfg, o->pins[i]) != ODAPI_OK) {
+            fprintf(stderr, "odlocal: --relay-pin '%s' is not a SHA-256 (64 "
+                            "hex digits, colons allowed, or sha256//BASE64)\n",
+                    o->pins[i]);
+            goto fail;
+        }
+    if ((o->cert || o->key) &&
+        odapi_config_set_relay_client_cert(cfg, o->cert, o->key) != ODAPI_OK) {
+        fprintf(stderr, "odlocal: give both --relay-cert and --relay-key\n");
+        goto fail;
+    }
+    if (o->nlisten) {
+        odapi_config_clear_listen(cfg);
+        for (i = 0; i < o->nlisten; i++)
+            odapi_config_add_listen(cfg, o->listen[i].addr, o->listen[i].port);
+    }
+    if (o->port >= 0)
+        odapi_config_set_port(cfg, (unsigned)o->port);
+    if (o->timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, o->timeout);
+    if (o->max_conns > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, o->max_conns);
+    if (o->max_body > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, o->max_body);
+    if (o->connect_ms > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECT_MS, o->connect_ms);
+    if (o->exchange_ms > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_TIMEOUT_MS, o->exchange_ms);
+    if (o->conns > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECTIONS, o->conns);
+    if (o->level_set)
+        odapi_config_set_log(cfg, NULL, NULL, o->level);
+    if (o->log_file)
+        odapi_config_set_log_file(cfg, o->log_file);
+    return cfg;
+fail:
+    odapi_config_free(cfg);
+    return NULL;
+}
+
+static int run_relay(const struct relay_opts *o)
+{
+    odapi_config *cfg = relay_config(o);
+    odapi_server *srv;
+    int rc;
+    if (!cfg)
+        return EXIT_USAGE;
+    rc = odapi_server_new(cfg, NULL, &srv);
+    odapi_config_free(cfg);
+    if (rc != ODAPI_OK) {
+        fprintf(stderr, "odlocal: %s\n", odapi_strerror(rc));
+        return EXIT_OTHER;
+    }
+    if ((rc = odapi_server_start(srv)) != ODAPI_OK) {
+        fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
+        odapi_server_free(srv);
+        odapi_global_cleanup();
+        return cli_exit_code(rc);
+    }
+    odapi_server_handle_signals(srv, NULL, NULL);
+    if (!o->quiet) {
+        printf("odlocal %s: the Cloud relay passes every request to the API "
+               "Service at %s\n", odapi_version(), o->url);
+        printf("  Base URL: %s\n", odapi_server_base_url(srv));
+        printf("  Check:    curl %s\n", odapi_server_base_url(srv));
+        printf("  Stop:     Ctrl-C\n");
+        fflush(stdout);
+    }
+    rc = odapi_server_run(srv);
+    odapi_server_free(srv);
+    odapi_global_cleanup();
+    return rc == ODAPI_OK ? 0 : EXIT_OTHER;
+}
 
 static void default_data_dir(char *buf, size_t cap)
 {
@@ -107,14 +242,33 @@ int main(int argc, char **argv)
         {"db-low-user", required_argument, NULL, 19},
         {"known-hosts", required_argument, NULL, 20},
         {"query-max-bytes", required_argument, NULL, 21},
+        {"log-file", required_argument, NULL, 22},
+        {"relay", required_argument, NULL, 23},
+        {"relay-ca", required_argument, NULL, 24},
+        {"relay-pin", required_argument, NULL, 25},
+        {"relay-cert", required_argument, NULL, 26},
+        {"relay-key", required_argument, NULL, 27},
+        {"relay-connect-timeout", required_argument, NULL, 28},
+        {"relay-timeout", required_argument, NULL, 29},
+        {"relay-connections", required_argument, NULL, 30},
+        {"listen", required_argument, NULL, 'l'},
+        {"max-per-address", required_argument, NULL, 31},
+        {"header-timeout", required_argument, NULL, 32},
+        {"max-output", required_argument, NULL, 33},
+        {"image-dir", required_argument, NULL, 60},
+        {"url-ca", required_argument, NULL, 61},
+        {"url-allow-private", no_argument, NULL, 62},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     long port = -1, patients = -1, pool = -1, dbport = 0, seed = 1;
     long timeout = -1, max_conns = -1, max_body = -1, query_timeout = -1;
-    long query_max_bytes = -1;
+    long query_max_bytes = -1, per_address = -1, header_timeout = -1;
+    long max_output = -1;
     const char *db_low_user = NULL, *known_hosts = NULL;
+    const char *image_dir = NULL, *url_ca = NULL;
+    int url_private = 0;
     const char *data_dir = NULL, *config = NULL, *note = NULL;
     const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
     const char *db_name = NULL, *keys = NULL, *demo = NULL;
@@ -124,8 +278,15 @@ int main(int argc, char **argv)
     char dirbuf[PATH_MAX], err[1024], demo_dev[129], demo_cust[129];
     odapi_config *cfg;
     odapi_server *srv;
+    struct relay_opts ro;
+    int db_opts = 0; /* options that name or shape a database */
+    const char *log_file = NULL;
 
-    while ((c = getopt_long(argc, argv, "p:d:c:qhV", opts, NULL)) != -1) {
+    memset(&ro, 0, sizeof ro);
+    while ((c = getopt_long(argc, argv, "p:d:c:l:qhV", opts, NULL)) != -1) {
+        if (c == 'd' || c == 'c' || (c >= 1 && c <= 12) || c == 14 ||
+            (c >= 18 && c <= 21))
+            db_opts = 1;
         switch (c) {
         case 'p':
             if (cli_parse_long(optarg, 0, 65535, &port)) goto bad_number;
@@ -173,11 +334,57 @@ int main(int argc, char **argv)
         case 18:
             if (cli_parse_long(optarg, 1, 86400, &query_timeout)) goto bad_number;
             break;
+        case 31:
+            if (cli_parse_long(optarg, 1, 1000000, &per_address))
+                goto bad_number;
+            break;
+        case 32:
+            if (cli_parse_long(optarg, 1, 3600, &header_timeout))
+                goto bad_number;
+            break;
+        case 33:
+            if (cli_parse_long(optarg, 1, LONG_MAX, &max_output))
+                goto bad_number;
+            break;
         case 19: db_low_user = optarg; break;
         case 20: known_hosts = optarg; break;
+        case 60: image_dir = optarg; break;
+        case 61: url_ca = optarg; break;
+        case 62: url_private = 1; break;
         case 21:
             if (cli_parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
                 goto bad_number;
+            break;
+        case 22: log_file = optarg; break;
+        case 23: ro.url = optarg; break;
+        case 24: ro.ca = optarg; break;
+        case 25:
+            if (ro.npins == MAX_PINS) {
+                fprintf(stderr, "odlocal: at most %d --relay-pin\n", MAX_PINS);
+                return EXIT_USAGE;
+            }
+            ro.pins[ro.npins++] = optarg;
+            break;
+        case 26: ro.cert = optarg; break;
+        case 27: ro.key = optarg; break;
+        case 28:
+            if (cli_parse_long(optarg, 1, 3600000, &ro.connect_ms)) goto bad_number;
+            break;
+        case 29:
+            if (cli_parse_long(optarg, 1, 86400000, &ro.exchange_ms)) goto bad_number;
+            break;
+        case 30:
+            if (cli_parse_long(optarg, 1, 4096, &ro.conns)) goto bad_number;
+            break;
+        case 'l':
+            if (ro.nlisten == MAX_LISTEN ||
+                cli_parse_listen(optarg, &ro.listen[ro.nlisten])) {
+                fprintf(stderr, "odlocal: bad or too many --listen '%s' "
+                                "(ADDR, ADDR:PORT or [IPV6]:PORT; at most "
+                                "%d)\n", optarg, MAX_LISTEN);
+                return EXIT_USAGE;
+            }
+            ro.nlisten++;
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
@@ -188,6 +395,28 @@ int main(int argc, char **argv)
     if (optind < argc) {
         fprintf(stderr, "odlocal: unexpected argument '%s' (see --help)\n",
                 argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (ro.url) {
+        if (db_opts) {
+            fprintf(stderr, "odlocal: --relay takes no database options: the "
+                            "API Service it relays to has the database\n");
+            return EXIT_USAGE;
+        }
+        ro.port = port;
+        ro.timeout = timeout;
+        ro.max_conns = max_conns;
+        ro.max_body = max_body;
+        ro.quiet = quiet;
+        ro.level_set = level_set;
+        ro.level = level;
+        ro.log_file = log_file;
+        return run_relay(&ro);
+    }
+    if (ro.nlisten || ro.ca || ro.npins || ro.cert || ro.key ||
+        ro.connect_ms || ro.exchange_ms || ro.conns) {
+        fprintf(stderr, "odlocal: --listen and the --relay-* options need "
+                        "--relay (the Local API never leaves this machine)\n");
         return EXIT_USAGE;
     }
     use_server = config || db_host || db_socket || db_name || dbport;
@@ -226,6 +455,13 @@ int main(int argc, char **argv)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, max_conns);
     if (max_body > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, max_body);
+    if (per_address > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
+                               per_address);
+    if (header_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT, header_timeout);
+    if (max_output > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT, max_output);
     if (config) {
         rc = odapi_config_load_webconfig(cfg, config, note, err, sizeof err);
         if (rc != ODAPI_OK) {
@@ -269,11 +505,17 @@ int main(int argc, char **argv)
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
     if (known_hosts)
         odapi_config_set_known_hosts(cfg, known_hosts);
+    if (image_dir)
+        odapi_config_set_image_dir(cfg, image_dir);
+    if (url_ca || url_private)
+        odapi_config_set_url_fetch(cfg, url_ca, url_private);
     if (patients > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
     odapi_config_set_seed(cfg, (unsigned long)seed);
     if (level_set)
         odapi_config_set_log(cfg, NULL, NULL, level);
+    if (log_file)
+        odapi_config_set_log_file(cfg, log_file);
     if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
         odapi_config_free(cfg);
         return EXIT_OTHER;

@@ -3,17 +3,21 @@
  *
  * Reads Open Dental's OpenDentalWebConfig.xml (default
  * /etc/odapi/OpenDentalWebConfig.xml), serves that database, writes a log
- * file, reopens it and re-reads the configuration on SIGHUP, drains and
- * exits 0 on SIGTERM/SIGINT. The subcommands install, uninstall, start,
+ * file, reopens it and re-reads the configuration on SIGHUP (never stopping
+ * for a bad one), reopens it alone on SIGUSR1, drains and exits 0 on
+ * SIGTERM/SIGINT. The subcommands install, uninstall, start,
  * stop and status are thin wrappers around systemctl, like Open Dental's
  * Service Manager. It uses only the public libodapi API.
  *
- * Exit codes (docs/odservice.8): 0 stopped cleanly, 1 usage,
- * 2 configuration, 3 port in use, 4 database, 5 other.
+ * Exit codes (docs/odservice.8), at start only: 0 stopped cleanly,
+ * 1 usage, 2 configuration, 3 port in use, 4 database (not an unreachable
+ * one: that is waited for), 5 other.
  */
 #include <odapi/odapi.h>
 
 #include "cli.h"
+
+#include <pthread.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,7 +65,13 @@ static void usage(FILE *f)
 "      --pool N            database connections (default 4)\n"
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
-"      --max-body BYTES    largest request body (default 32 MiB)\n"
+"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n"
+"                          1 MiB)\n"
+"      --max-per-address N open connections from one address (default: a\n"
+"                          quarter of --max-connections, at least 64)\n"
+"      --header-timeout SECS  longest wait for a request's headers (default 10)\n"
+"      --max-output BYTES  answers all clients leave unread before those that\n"
+"                          stopped reading are dropped (default 64 MiB)\n"
 "      --workstation NAME  fire the Database Events of this Workstation (and\n"
 "                          the blank ones; default: the host name)\n"
 "      --no-events         do not fire Database Events\n"
@@ -74,11 +84,18 @@ static void usage(FILE *f)
 "      --state-db NAME     keep it in the database NAME of the same server\n"
 "                          instead (shared by several odservice)\n"
 "      --init-state-db     create that database and its table, then exit\n"
+"      --image-dir DIR     the A to Z images folder (default: the practice's\n"
+"                          DocPath preference); the service user writes it\n"
+"      --known-hosts FILE  SFTP host keys for Queries and the documents,\n"
+"                          EOB and sheet SFTP routes (default ~/.ssh/known_hosts)\n"
+"      --url-ca FILE       Documents SetByUrl: CA certificates for https\n"
+"      --url-allow-private Documents SetByUrl may fetch from this machine and\n"
+"                          private networks\n"
 "  -f, --foreground        also write log lines to stderr (the default when\n"
 "                          stderr is a terminal)\n"
-"      --check-config      read the configuration, check the database (its\n"
-"                          Open Dental version, what it lacks, privileges),\n"
-"                          print the findings, exit\n"
+"      --check-config      read the configuration and its keys file, check\n"
+"                          the database (its Open Dental version, what it\n"
+"                          lacks, privileges), print the findings, exit\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
 "  -V, --version           version\n"
@@ -88,18 +105,15 @@ static void usage(FILE *f)
 "  uninstall  disable and stop " UNIT "\n"
 "  start, stop, status   systemctl start/stop/status " UNIT "\n"
 "\n"
-"Signals: SIGHUP reopens the log file and re-reads the configuration;\n"
-"SIGTERM and SIGINT finish requests in flight, then exit.\n"
+"Signals: SIGHUP reopens the log file and re-reads the configuration (a bad\n"
+"one is logged and the running one keeps serving); SIGUSR1 only reopens the\n"
+"log file (logrotate); SIGTERM and SIGINT finish requests in flight, then\n"
+"exit. An unreachable database is waited for (503 meanwhile), not an exit.\n"
 "Exit status: 0 stopped, 1 usage, 2 configuration, 3 port in use,\n"
 "4 database, 5 other. See odservice(8).\n");
 }
 
 /* ---- options -------------------------------------------------------------- */
-
-struct listen_opt {
-    char addr[256];
-    unsigned port;
-};
 
 struct opts {
     const char *config;
@@ -107,66 +121,37 @@ struct opts {
     const char *log_file;
     struct listen_opt listen[MAX_LISTEN];
     int nlisten;
-    long port, pool, timeout, max_conns, max_body;
+    long port, pool, timeout, max_conns, max_body, per_address, header_timeout;
+    long max_output;
     int tee;   /* log lines to stderr too */
     int quiet;
     const char *workstation, *events_ca; /* Database Events */
     long event_timeout;
     int no_events;
     const char *state_dir, *state_db; /* Database Events' own state */
+    const char *image_dir, *known_hosts; /* documents: A to Z, SFTP */
+    const char *url_ca;  /* SetByUrl */
+    int url_private;
 };
-
-
-/* "0.0.0.0", "::", "host", "host:port", "[v6]", "[v6]:port". */
-static int parse_listen(const char *s, struct listen_opt *out)
-{
-    const char *colon;
-    long port = 0;
-    size_t n;
-    if (!*s)
-        return -1;
-    if (*s == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close == s + 1)
-            return -1;
-        n = (size_t)(close - s - 1);
-        if (close[1] == ':') {
-            if (cli_parse_long(close + 2, 1, 65535, &port))
-                return -1;
-        } else if (close[1]) {
-            return -1;
-        }
-        s++;
-    } else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {
-        n = (size_t)(colon - s);
-        if (n == 0 || cli_parse_long(colon + 1, 1, 65535, &port))
-            return -1;
-    } else {
-        n = strlen(s); /* a name, IPv4 or bare IPv6 address */
-    }
-    if (n >= sizeof out->addr)
-        return -1;
-    memcpy(out->addr, s, n);
-    out->addr[n] = '\0';
-    out->port = (unsigned)port;
-    return 0;
-}
 
 
 /* ---- logging ---------------------------------------------------------------
- * Without --foreground the library writes its log lines to the log file
- * itself. With it, our function gets them and writes them to stderr and,
- * when we know the file (--log-file), appends them there too in the
- * library's format; the library keeps the file for the access lines.
- * Our own messages (reload results) take the same way. */
+ * The library's messages come to log_fn, which writes them to stderr and/or
+ * the log file: the one of --log-file, else the one the configuration
+ * names (<OdapiLogFile>). Our own messages (reload results) take the same
+ * way, so they reach the log file whichever way it was given. The library
+ * keeps its own handle on the file for the access lines. */
 
 struct logstate {
     int tee;        /* stderr too */
-    int fd;         /* our handle on --log-file, or -1 */
-    const char *path;
+    int fd;         /* our handle on the log file, or -1 */
+    int fixed;      /* the file came from --log-file: reloads keep it */
+    int active;     /* write to fd (atomic: a reload may turn it off) */
+    char path[PATH_MAX];
+    pthread_mutex_t mu;       /* path and the reopen check */
 };
 
-static struct logstate logst = {0, -1, NULL};
+static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER};
 
 static void write_line(int fd, const char *text)
 {
@@ -180,6 +165,42 @@ static void write_line(int fd, const char *text)
         }
         off += (size_t)w;
     }
+}
+
+static int open_log_fd(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+                0640);
+}
+
+/* Point our handle at path's current file (dup2 is atomic, so a worker
+ * thread writing meanwhile uses the old or the new file). Caller holds
+ * logst.mu. */
+static void reopen_locked(void)
+{
+    int fd;
+    if (logst.fd < 0 || !logst.path[0])
+        return;
+    if ((fd = open_log_fd(logst.path)) < 0)
+        return;
+    dup2(fd, logst.fd);
+    close(fd);
+}
+
+/* After logrotate moved the file (it signals the library with SIGUSR1,
+ * which reopens the library's handle): notice it here too, before each
+ * line, by the file at the path no longer being ours. A stat per log line
+ * is cheap next to the line's write; the access lines, one per request,
+ * are the library's and do not come here. */
+static void follow_rotation(void)
+{
+    struct stat a, b;
+    pthread_mutex_lock(&logst.mu);
+    if (logst.fd >= 0 && logst.path[0] && fstat(logst.fd, &a) == 0 &&
+        (stat(logst.path, &b) != 0 || a.st_ino != b.st_ino ||
+         a.st_dev != b.st_dev))
+        reopen_locked();
+    pthread_mutex_unlock(&logst.mu);
 }
 
 static void log_fn(void *arg, odapi_log_level level, const char *message)
@@ -207,29 +228,61 @@ static void log_fn(void *arg, odapi_log_level level, const char *message)
     }
     line[n++] = '\n';
     line[n] = '\0';
-    if (ls->fd >= 0)
+    follow_rotation();
+    if (__atomic_load_n(&ls->active, __ATOMIC_ACQUIRE)) {
         write_line(ls->fd, line);
-    if (ls->tee || ls->fd < 0)
+        if (ls->tee)
+            write_line(2, line);
+    } else {
         write_line(2, line);
+    }
 }
 
-static int open_log_fd(const char *path)
-{
-    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-                0640);
-}
-
-/* After logrotate: point our handle at the new file (dup2 is atomic, so a
- * worker thread writing meanwhile uses the old or the new file). */
+/* SIGHUP: reopen our handle whatever the file is. */
 static void reopen_own_log(void)
 {
+    pthread_mutex_lock(&logst.mu);
+    reopen_locked();
+    pthread_mutex_unlock(&logst.mu);
+}
+
+/* Write to path from now on (NULL: stderr only). -1 with errno when it
+ * cannot be opened; the current file stays. Called on the main thread
+ * while no server is running, or from the loop thread; workers may be
+ * writing meanwhile, hence dup2 over the descriptor they use. */
+static int log_use(const char *path)
+{
     int fd;
-    if (logst.fd < 0 || !logst.path)
-        return;
-    if ((fd = open_log_fd(logst.path)) < 0)
-        return;
-    dup2(fd, logst.fd);
-    close(fd);
+    pthread_mutex_lock(&logst.mu);
+    if (!path || !*path) {
+        /* stderr from now on; the descriptor stays open (never closed
+         * while a worker may be writing to it) */
+        __atomic_store_n(&logst.active, 0, __ATOMIC_RELEASE);
+        logst.path[0] = '\0';
+        pthread_mutex_unlock(&logst.mu);
+        return 0;
+    }
+    if (strcmp(path, logst.path) == 0 && logst.fd >= 0) {
+        __atomic_store_n(&logst.active, 1, __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&logst.mu);
+        return 0;
+    }
+    if ((fd = open_log_fd(path)) < 0) {
+        int e = errno;
+        pthread_mutex_unlock(&logst.mu);
+        errno = e;
+        return -1;
+    }
+    if (logst.fd >= 0) {
+        dup2(fd, logst.fd);
+        close(fd);
+    } else {
+        logst.fd = fd;
+    }
+    snprintf(logst.path, sizeof logst.path, "%s", path);
+    __atomic_store_n(&logst.active, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&logst.mu);
+    return 0;
 }
 
 /* A message of odservice itself. Goes where library lines go when we own
@@ -262,8 +315,7 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
     }
     /* Open Dental's default level is Error; LogLevelOfApplication changes
      * it and keeps the function. */
-    odapi_config_set_log(cfg, logst.fd >= 0 || logst.tee ? log_fn : NULL,
-                         &logst, ODAPI_LOG_ERROR);
+    odapi_config_set_log(cfg, log_fn, &logst, ODAPI_LOG_ERROR);
     if (o->pool > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, o->pool);
     if (o->timeout > 0)
@@ -272,6 +324,15 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, o->max_conns);
     if (o->max_body > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, o->max_body);
+    if (o->per_address > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
+                               o->per_address);
+    if (o->header_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT,
+                               o->header_timeout);
+    if (o->max_output > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT,
+                               o->max_output);
     rc = odapi_config_load_webconfig(cfg, o->config, o->note, err, errlen);
     if (rc != ODAPI_OK) {
         *code = rc == ODAPI_E_NOMEM ? EXIT_OTHER : EXIT_CONFIG;
@@ -298,6 +359,12 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
         odapi_config_set_log_file(cfg, o->log_file);
     odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
     odapi_config_set_events_state(cfg, o->state_dir, o->state_db);
+    if (o->image_dir)
+        odapi_config_set_image_dir(cfg, o->image_dir);
+    if (o->known_hosts)
+        odapi_config_set_known_hosts(cfg, o->known_hosts);
+    if (o->url_ca || o->url_private)
+        odapi_config_set_url_fetch(cfg, o->url_ca, o->url_private);
     if (o->event_timeout > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
                                o->event_timeout);
@@ -305,11 +372,13 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
 }
 
 /* ---- SIGHUP: re-read the configuration -------------------------------------
- * The library has already reopened its log file when hup runs. We load the
- * file into a new configuration first: a bad file is logged and the server
- * keeps running untouched. A good one stops the server gracefully (requests
- * in flight finish) and main() starts a new server from it; if that new
- * server cannot start, main() starts the old configuration again. */
+ * A reload never stops the service (docs/service.md). The library has
+ * already reopened its log file when hup runs. We load the file into a new
+ * configuration and check its keys file first: a bad one is logged and the
+ * server keeps running untouched. A good one stops the server gracefully
+ * (requests in flight finish) and switch_config() starts a new server from
+ * it; if that cannot start, the old configuration again; if that cannot
+ * start either, it keeps trying. */
 
 struct reload {
     const struct opts *o;
@@ -319,25 +388,49 @@ struct reload {
     int requested;
 };
 
+/* A configuration worth stopping the running server for: the file parses
+ * and its keys file checks out. NULL, with the reason logged, otherwise. */
+static odapi_config *load_for_reload(const struct reload *r,
+                                     const char *still)
+{
+    char err[1024];
+    int code;
+    odapi_config *cfg = make_config(r->o, r->port, err, sizeof err, &code);
+    if (cfg && odapi_config_check_keys(cfg, err, sizeof err) != ODAPI_OK) {
+        odapi_config_free(cfg);
+        cfg = NULL;
+    }
+    if (!cfg)
+        say(ODAPI_LOG_ERROR, "SIGHUP: configuration not reloaded, %s: %s",
+            still, err);
+    return cfg;
+}
+
 static void on_hup(void *arg)
 {
     struct reload *r = arg;
-    char err[1024];
-    int code;
     odapi_config *cfg;
     reopen_own_log();
     if (r->requested)
         return;
-    cfg = make_config(r->o, r->port, err, sizeof err, &code);
-    if (!cfg) {
-        say(ODAPI_LOG_ERROR, "SIGHUP: configuration not reloaded, still "
-                             "serving the previous one: %s", err);
+    cfg = load_for_reload(r, "still serving the previous one");
+    if (!cfg)
         return;
-    }
     r->pending = cfg;
     r->requested = 1;
     say(ODAPI_LOG_INFO, "SIGHUP: reloading %s", r->o->config);
     odapi_server_stop(r->srv);
+}
+
+/* The configuration's log file becomes ours too (not with --log-file). */
+static void adopt_log_file(const odapi_config *cfg)
+{
+    const char *path = odapi_config_get_log_file(cfg);
+    if (logst.fixed)
+        return;
+    if (log_use(path) != 0)
+        say(ODAPI_LOG_ERROR, "%s: cannot open the log file for appending "
+            "(%s); writing to the previous one", path, strerror(errno));
 }
 
 /* New server from cfg, started, with our signal handling. */
@@ -360,6 +453,80 @@ static int start_server(odapi_config *cfg, struct reload *r,
     odapi_server_handle_signals(srv, on_hup, r);
     *out = srv;
     return ODAPI_OK;
+}
+
+/* Between two servers: wait up to secs for SIGTERM, SIGINT, SIGHUP or
+ * SIGUSR1 (all blocked then). The signal, or 0 when none came. */
+static int wait_signal(unsigned secs)
+{
+    sigset_t set;
+    struct timespec ts = {(time_t)secs, 0};
+    int sig;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    do
+        sig = sigtimedwait(&set, NULL, &ts);
+    while (sig < 0 && errno == EINTR);
+    return sig < 0 ? 0 : sig;
+}
+
+static void print_reloaded(const struct opts *o, odapi_server *srv,
+                           const char *how)
+{
+    if (o->quiet)
+        return;
+    printf("  Reloaded: %s%s\n", odapi_server_base_url(srv), how);
+    fflush(stdout);
+}
+
+/* After a SIGHUP stopped the server: serve again, with the new
+ * configuration if it starts, else with *cur. Never gives up: while
+ * neither starts it retries with a growing pause (1 s to 30 s), re-reads
+ * the file on SIGHUP, and returns NULL only on SIGTERM or SIGINT. */
+static odapi_server *switch_config(struct reload *r, odapi_config **cur)
+{
+    char err[1024];
+    odapi_server *srv;
+    odapi_config *next = r->pending;
+    unsigned delay = 1;
+    int sig;
+    r->pending = NULL;
+    for (;;) {
+        if (next && start_server(next, r, &srv, err, sizeof err) == ODAPI_OK) {
+            odapi_config_free(*cur);
+            *cur = next;
+            adopt_log_file(next);
+            say(ODAPI_LOG_INFO, "reloaded %s; serving %s", r->o->config,
+                odapi_server_base_url(srv));
+            print_reloaded(r->o, srv, "");
+            return srv;
+        }
+        if (next) {
+            say(ODAPI_LOG_ERROR, "SIGHUP: the new configuration of %s does "
+                "not start (%s); going back to the previous one",
+                r->o->config, err);
+            odapi_config_free(next);
+            next = NULL;
+        }
+        if (start_server(*cur, r, &srv, err, sizeof err) == ODAPI_OK) {
+            print_reloaded(r->o, srv, " (previous configuration)");
+            return srv;
+        }
+        say(ODAPI_LOG_ERROR, "the previous configuration does not start "
+            "either (%s); trying again in %u s (SIGHUP re-reads %s, "
+            "SIGTERM stops)", err, delay, r->o->config);
+        sig = wait_signal(delay);
+        if (sig == SIGTERM || sig == SIGINT)
+            return NULL;
+        if (sig == SIGUSR1 || sig == SIGHUP)
+            reopen_own_log();
+        if (sig == SIGHUP)
+            next = load_for_reload(r, "trying the previous one again");
+        delay = delay >= 16 ? 30 : delay * 2;
+    }
 }
 
 /* ---- --check-config ------------------------------------------------------ */
@@ -410,6 +577,12 @@ static int check_config(const struct opts *o)
     if (!cfg) {
         printf("odservice: %s\n", err);
         return code;
+    }
+    /* the keys file as the server would read it (never echoed) */
+    if (odapi_config_check_keys(cfg, err, sizeof err) != ODAPI_OK) {
+        printf("odservice: %s: %s\n", o->config, err);
+        odapi_config_free(cfg);
+        return EXIT_CONFIG;
     }
     memset(&out, 0, sizeof out);
     odapi_config_set_log(cfg, check_log, &out, ODAPI_LOG_INFO);
@@ -636,6 +809,13 @@ int main(int argc, char **argv)
         {"state-dir", required_argument, NULL, 12},
         {"state-db", required_argument, NULL, 13},
         {"init-state-db", no_argument, NULL, 14},
+        {"max-per-address", required_argument, NULL, 15},
+        {"header-timeout", required_argument, NULL, 16},
+        {"max-output", required_argument, NULL, 17},
+        {"image-dir", required_argument, NULL, 30},
+        {"known-hosts", required_argument, NULL, 31},
+        {"url-ca", required_argument, NULL, 32},
+        {"url-allow-private", no_argument, NULL, 33},
         {"foreground", no_argument, NULL, 'f'},
         {"check-config", no_argument, NULL, 7},
         {"quiet", no_argument, NULL, 'q'},
@@ -644,6 +824,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     struct opts o;
     struct reload r;
+    const char *log_path;
     odapi_config *cur = NULL;
     odapi_server *srv = NULL;
     char err[1024];
@@ -653,6 +834,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.config = DEFAULT_CONFIG;
     o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
+    o.per_address = o.header_timeout = o.max_output = -1;
     o.event_timeout = -1;
     while ((c = getopt_long(argc, argv, "+c:l:p:fqhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -664,7 +846,7 @@ int main(int argc, char **argv)
                         MAX_LISTEN);
                 return EXIT_USAGE;
             }
-            if (parse_listen(optarg, &o.listen[o.nlisten])) {
+            if (cli_parse_listen(optarg, &o.listen[o.nlisten])) {
                 fprintf(stderr, "odservice: bad listen address '%s' (ADDR, "
                                 "ADDR:PORT or [IPV6]:PORT)\n", optarg);
                 return EXIT_USAGE;
@@ -697,6 +879,22 @@ int main(int argc, char **argv)
         case 12: o.state_dir = optarg; break;
         case 13: o.state_db = optarg; break;
         case 14: init_state = 1; break;
+        case 15:
+            if (cli_parse_long(optarg, 1, 1000000, &o.per_address))
+                goto bad_number;
+            break;
+        case 16:
+            if (cli_parse_long(optarg, 1, 3600, &o.header_timeout))
+                goto bad_number;
+            break;
+        case 17:
+            if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_output))
+                goto bad_number;
+            break;
+        case 30: o.image_dir = optarg; break;
+        case 31: o.known_hosts = optarg; break;
+        case 32: o.url_ca = optarg; break;
+        case 33: o.url_private = 1; break;
         case 'f': foreground = 1; break;
         case 7: check = 1; break;
         case 'q': o.quiet = 1; break;
@@ -730,16 +928,15 @@ int main(int argc, char **argv)
         return check_config(&o);
 
     logst.tee = foreground || isatty(2);
-    if (o.log_file) {
-        logst.path = o.log_file;
-        if ((logst.fd = open_log_fd(o.log_file)) < 0) {
-            fprintf(stderr, "odservice: %s: cannot open the log file for "
-                            "appending (%s); create its folder or give the "
-                            "service's user write access\n", o.log_file,
-                    strerror(errno));
-            return EXIT_CONFIG;
-        }
-    }
+    /* Signals wait until a server's handlers are in place (and between two
+     * servers); the worker threads inherit the mask, so they never take
+     * one. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
+    sigaddset(&sigs, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &sigs, NULL);
 
     memset(&r, 0, sizeof r);
     r.o = &o;
@@ -747,8 +944,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "odservice: %s\n", err);
         return code;
     }
+    logst.fixed = o.log_file != NULL;
+    log_path = o.log_file ? o.log_file : odapi_config_get_log_file(cur);
+    if (log_path && log_use(log_path) != 0) {
+        fprintf(stderr, "odservice: %s: cannot open the log file for "
+                        "appending (%s); create its folder or give the "
+                        "service's user write access\n", log_path,
+                strerror(errno));
+        odapi_config_free(cur);
+        return EXIT_CONFIG;
+    }
     rc = start_server(cur, &r, &srv, err, sizeof err);
     if (rc != ODAPI_OK) {
+        if (logst.active) { /* the log file has it too */
+            int tee = logst.tee;
+            logst.tee = 0;
+            say(ODAPI_LOG_ERROR, "%s", err);
+            logst.tee = tee;
+        }
         fprintf(stderr, "odservice: %s\n", err);
         odapi_config_free(cur);
         odapi_global_cleanup();
@@ -768,10 +981,6 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
 
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGHUP);
     for (;;) {
         r.srv = srv;
         r.requested = 0;
@@ -785,36 +994,11 @@ int main(int argc, char **argv)
         srv = NULL;
         if (!r.requested)
             break;
-        /* SIGHUP with a good file: start the new configuration. */
-        rc = start_server(r.pending, &r, &srv, err, sizeof err);
-        if (rc == ODAPI_OK) {
-            odapi_config_free(cur);
-            cur = r.pending;
-            say(ODAPI_LOG_INFO, "reloaded %s; serving %s", o.config,
-                odapi_server_base_url(srv));
-            if (!o.quiet) {
-                printf("  Reloaded: %s\n", odapi_server_base_url(srv));
-                fflush(stdout);
-            }
-            continue;
-        }
-        say(ODAPI_LOG_ERROR, "SIGHUP: the new configuration of %s does not "
-                             "start (%s); going back to the previous one",
-            o.config, err);
-        odapi_config_free(r.pending);
-        r.pending = NULL;
-        rc = start_server(cur, &r, &srv, err, sizeof err);
-        if (rc != ODAPI_OK) {
-            say(ODAPI_LOG_ERROR, "the previous configuration does not start "
-                                 "either: %s", err);
-            odapi_config_free(cur);
-            odapi_global_cleanup();
-            return cli_exit_code(rc);
-        }
-        if (!o.quiet) {
-            printf("  Reloaded: %s (previous configuration)\n",
-                   odapi_server_base_url(srv));
-            fflush(stdout);
+        if (!(srv = switch_config(&r, &cur))) {
+            say(ODAPI_LOG_INFO, "stopped while no configuration was "
+                                "serving");
+            rc = ODAPI_OK;
+            break;
         }
     }
     odapi_config_free(cur);

@@ -71,6 +71,18 @@ extern const struct od_resource od_res_perioexams, od_res_periomeasures,
 void od_register_procgroup_actions(odapi_server *srv);
 extern const struct od_resource od_res_eobattaches;
 void od_register_family_actions(odapi_server *srv);
+void od_register_accountmodule_actions(odapi_server *srv);
+void od_register_report_actions(odapi_server *srv);
+/* issue 16: chart module views, planned and Web Sched appointments,
+ * recalls, users, signals */
+extern const struct od_resource od_res_signalods,
+    od_res_appointments_websched;
+void od_register_chart_actions(odapi_server *srv);
+/* issue 16: claims, claimprocs, etrans, saved treatment plans, dynamic
+ * payment plans, insurance history (actions/ins-register.c) */
+void od_register_ins_actions(odapi_server *srv);
+/* issue 16: documents, EOB and sheet files (features/documents.c) */
+void od_register_document_routes(odapi_server *srv);
 
 /* Every described resource, in registration order. */
 const struct od_resource *const od_resources[] = {
@@ -111,6 +123,7 @@ const struct od_resource *const od_resources[] = {
     &od_res_perioexams, &od_res_periomeasures, &od_res_treatplans,
     &od_res_treatplanattaches, &od_res_proctps,
     &od_res_eobattaches,
+    &od_res_signalods, &od_res_appointments_websched,
     NULL};
 
 void od_register_builtin_routes(odapi_server *srv)
@@ -124,6 +137,11 @@ void od_register_builtin_routes(odapi_server *srv)
     od_register_account_actions(srv);
     od_register_procgroup_actions(srv);
     od_register_family_actions(srv);
+    od_register_accountmodule_actions(srv);
+    od_register_report_actions(srv);
+    od_register_chart_actions(srv);
+    od_register_ins_actions(srv);
+    od_register_document_routes(srv);
     od_router_add(&srv->router, "GET", "/securityperms", ODAPI_PERM_KEY,
                   securityperms, NULL);
     od_queries_register(srv);

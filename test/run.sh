@@ -68,6 +68,24 @@ for t in build/test/test_*; do
     fi
 done
 
+echo "== fuzz smoke (docs/fuzzing.md)"
+for t in build/fuzz/fuzz_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    mkdir -p "$tmp/fuzz-$name"
+    dict=
+    [ -f "test/fuzz/$name.dict" ] && dict="-dict=test/fuzz/$name.dict"
+    # new inputs go to the first folder: the committed corpus stays as it is
+    if "$t" "$tmp/fuzz-$name" "test/fuzz/corpus/${name#fuzz_}" $dict \
+        -max_total_time=4 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$tmp/fuzz-$name/" >"$log/$name.out" 2>&1; then
+        passed=$((passed + 1)); echo "ok   $name"
+    else
+        failed=$((failed + 1)); failures="$failures $name"
+        echo "FAIL $name"; tail -30 "$log/$name.out"
+    fi
+done
+
 echo "== examples"
 for e in examples/*.c; do
     x=${e%.c}

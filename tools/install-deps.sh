@@ -12,7 +12,7 @@ set -eu
 # build: the library, the programs, the examples, the unit tests
 build="make gcc pkg-config libc6-dev binutils
 libevent-dev libjansson-dev libexpat1-dev libssl-dev libssh2-1-dev
-libmariadb-dev libmariadbd-dev libcmocka-dev"
+libmariadb-dev libmariadbd-dev libcmocka-dev libpng-dev libjpeg-dev"
 # `pkg-config --static --libs odapi` (test/abi/install.sh): Debian 12's
 # libssh2.pc names -lgpg-error in Libs.private (docs/api.md, "Linking")
 static="libgpg-error-dev zlib1g-dev"
@@ -21,7 +21,7 @@ static="libgpg-error-dev zlib1g-dev"
 check="mariadb-server mariadb-client python3 python3-pytest
 g++ curl openssl ca-certificates man-db groff-base
 openssh-server openssh-client passwd
-valgrind systemd logrotate"
+valgrind systemd logrotate clang libclang-rt-dev"
 # make bench: the load generator (plus the MariaDB server above)
 bench="wrk"
 

@@ -35,11 +35,14 @@ typedef struct odapi_config odapi_config;
 typedef struct odapi_server odapi_server;
 typedef struct odapi_request odapi_request;
 
-/* The two presets of design.md "Modes". */
+/* The presets of design.md "Modes". */
 typedef enum odapi_mode {
     ODAPI_MODE_LOCAL = 1,   /* Local API: 127.0.0.1 and ::1, port 30222 */
-    ODAPI_MODE_SERVICE = 2  /* API Service: all interfaces, port 30223,
+    ODAPI_MODE_SERVICE = 2, /* API Service: all interfaces, port 30223,
                                fires Database Events */
+    ODAPI_MODE_RELAY = 3    /* Cloud relay: 127.0.0.1 and ::1, port 30223,
+                               no database; forwards /api/v1/ to a hosted
+                               API Service (odapi_config_set_relay) */
 } odapi_mode;
 
 /*
@@ -86,8 +89,29 @@ typedef enum odapi_limit {
                                          CSV file */
     ODAPI_LIMIT_QUERY_CONCURRENCY = 12, /* Queries running at once; 0 = one
                                           fewer than ODAPI_LIMIT_DB_POOL */
-    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13 /* Database Events: longest wait for a
+    ODAPI_LIMIT_EVENT_TIMEOUT_MS = 13, /* Database Events: longest wait for a
                                           webhook receiver's answer */
+    ODAPI_LIMIT_RELAY_CONNECT_MS = 14, /* Cloud relay: longest TCP connect and
+                                          TLS handshake to the API Service */
+    ODAPI_LIMIT_RELAY_TIMEOUT_MS = 15, /* Cloud relay: longest time from
+                                          forwarding a request to the end of
+                                          its answer */
+    ODAPI_LIMIT_RELAY_CONNECTIONS = 16, /* Cloud relay: connections to the
+                                           API Service at most (kept alive) */
+    ODAPI_LIMIT_MAX_JSON_BODY = 17,  /* bytes of a request body on routes
+                                        that take JSON (all but uploads);
+                                        never above ODAPI_LIMIT_MAX_BODY */
+    ODAPI_LIMIT_MAX_OUTPUT = 18,     /* bytes of answers all clients
+                                        together have not read; above it a
+                                        client with unread answers gets no
+                                        new request taken up, and clients
+                                        that stopped reading are dropped */
+    ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = 19, /* open connections from
+                                        one address; 0 = a quarter of
+                                        ODAPI_LIMIT_MAX_CONNECTIONS, at least
+                                        64 (or all of them when fewer) */
+    ODAPI_LIMIT_HEADER_TIMEOUT = 20  /* seconds from a request's first byte
+                                        to the end of its headers */
 } odapi_limit;
 
 /* Log levels, as Open Dental's LogLevelOfApplication names them. */
@@ -143,6 +167,16 @@ int odapi_config_set_db_low_user(odapi_config *cfg, const char *user,
 /* Known-hosts file (OpenSSH format) that Queries POST checks SFTP host
  * keys against. NULL: $HOME/.ssh/known_hosts. */
 int odapi_config_set_known_hosts(odapi_config *cfg, const char *path);
+/* The A to Z images folder the documents, EOB and sheet routes keep their
+ * files in, instead of the practice's DocPath preference (as a
+ * workstation's own A to Z path does in Open Dental). NULL: DocPath; the
+ * sandbox's is {datadir}/images. */
+int odapi_config_set_image_dir(odapi_config *cfg, const char *path);
+/* Documents POST SetByUrl downloads: CA file for https (NULL: the system's
+ * CAs), and whether a URL may name this machine or a private network
+ * (0: such addresses are refused). */
+int odapi_config_set_url_fetch(odapi_config *cfg, const char *ca_file,
+                               int allow_private);
 
 /* Credentials: a keys file (docs/credentials.md) and/or single pairs. */
 int odapi_config_set_keys_file(odapi_config *cfg, const char *path);
@@ -163,6 +197,28 @@ int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn, void *arg,
 int odapi_config_set_tls(odapi_config *cfg, const char *cert_file,
                          const char *key_file);
 
+/* HTTPS only for clients with a certificate that ca_file (PEM) vouches
+ * for (NULL: any client, the default). Needs odapi_config_set_tls(). */
+int odapi_config_set_tls_client_ca(odapi_config *cfg, const char *ca_file);
+
+/* Cloud relay (ODAPI_MODE_RELAY, docs/cloud.md): forward every /api/v1/
+ * request to the API Service at url ("https://host[:port]", optionally
+ * with a path prefix), its certificate verified against ca_file (PEM;
+ * NULL: the system's CAs) and/or the pins of odapi_config_add_relay_pin(). */
+int odapi_config_set_relay(odapi_config *cfg, const char *url,
+                           const char *ca_file);
+/* Accept the API Service's certificate when its SHA-256 (of the whole
+ * certificate, or of its public key) is pin: 64 hex digits (colons
+ * allowed, as "openssl x509 -fingerprint -sha256" prints them) or
+ * "sha256//" and base64 (curl's --pinnedpubkey form). Up to 8 pins. With
+ * pins and no CA file, the pins alone decide. */
+int odapi_config_add_relay_pin(odapi_config *cfg, const char *pin);
+/* The workstation's client certificate chain and key (PEM files) for an
+ * API Service that requires one (odapi_config_set_tls_client_ca()). */
+int odapi_config_set_relay_client_cert(odapi_config *cfg,
+                                       const char *cert_file,
+                                       const char *key_file);
+
 /* Read Open Dental's OpenDentalWebConfig.xml (spec 8.2) into cfg: the
  * DatabaseConnection whose Note is note (NULL: "DentalOffice", or the only
  * entry), LogLevelOfApplication, and libodapi's optional extension elements
@@ -175,6 +231,17 @@ int odapi_config_load_webconfig(odapi_config *cfg, const char *path,
 /* Also write log lines, and one line per request, to this file (appended,
  * reopened by odapi_server_reopen_logs(), e.g. after logrotate). */
 int odapi_config_set_log_file(odapi_config *cfg, const char *path);
+/* The log file cfg names (set with odapi_config_set_log_file() or read
+ * from <OdapiLogFile>), or NULL. Valid until cfg changes or is freed. */
+const char *odapi_config_get_log_file(const odapi_config *cfg);
+
+/* Check the credentials part of cfg as odapi_server_start() would, without
+ * starting anything: read and parse the keys file, the pairs of
+ * odapi_config_add_key() and the validator settings. ODAPI_OK, or
+ * ODAPI_E_CONFIG with one sentence in err naming the file, line and column
+ * and what was expected (never the file's own text). */
+int odapi_config_check_keys(const odapi_config *cfg, char *err,
+                            size_t errlen);
 
 /* Database Events (spec 7.3, docs/events.md): with enabled non-zero the
  * server fires the subscriptions whose Workstation is workstation (NULL or
@@ -231,7 +298,8 @@ int odapi_server_check_events(odapi_server *srv, char *why, size_t len);
 int odapi_server_run(odapi_server *srv);
 
 /* Catch SIGINT/SIGTERM (graceful stop) and ignore SIGPIPE, on the server's
- * event base. SIGHUP calls hup(arg) when hup is not NULL. */
+ * event base. SIGHUP reopens the log file and calls hup(arg) when hup is
+ * not NULL; SIGUSR1 only reopens the log file (logrotate). */
 int odapi_server_handle_signals(odapi_server *srv, void (*hup)(void *arg),
                                 void *arg);
 

@@ -313,9 +313,7 @@ static struct ajob *ajob_new(odapi_request *req, enum act act)
 /* The request body as an object; NULL after a 400. */
 static json_t *body_object(odapi_request *req)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
+    json_t *body = od_request_json(req);
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."
@@ -344,17 +342,13 @@ static int get_key(json_t *v, long long *out)
  * invalid. */
 static int get_amount(json_t *v, double *out)
 {
-    char *end;
-    const char *s;
     if (!v || json_is_null(v) ||
         (json_is_string(v) && !*json_string_value(v)))
         return 0;
     if (json_is_number(v)) {
         *out = json_number_value(v);
     } else if (json_is_string(v)) {
-        s = json_string_value(v);
-        *out = strtod(s, &end);
-        if (end == s || *end)
+        if (od_parse_decimal(json_string_value(v), out))
             return -1;
     } else {
         return -1;
@@ -437,8 +431,7 @@ static void h_partial(odapi_request *req, void *arg)
     (void)arg;
     if (!(j = ajob_new(req, A_PARTIAL)))
         return;
-    if (od_parse_ll(odapi_request_segment(req, "PayNum"), &j->key) ||
-        j->key < 0) {
+    if (od_parse_key(odapi_request_segment(req, "PayNum"), &j->key)) {
         odapi_reply_error(req, 400, "PayNum is invalid.");
         ajob_free(j);
         return;

@@ -633,14 +633,13 @@ static struct ajob *ajob_new(odapi_request *req, enum akind kind)
 /* The body of an action PUT and its AptNum; NULL after a 400. */
 static json_t *action_start(odapi_request *req, struct ajob *j)
 {
-    json_error_t jerr;
     json_t *body;
     const char *s = odapi_request_segment(req, "AptNum");
-    if (od_parse_ll(s, &j->apt) || j->apt < 0) {
+    if (od_parse_key(s, &j->apt)) {
         odapi_reply_error(req, 400, "AptNum is invalid.");
         return NULL;
     }
-    body = json_loadb(req->body, req->body_len, 0, &jerr);
+    body = od_request_json(req);
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."

@@ -645,8 +645,7 @@ static struct cjob *cjob_new(odapi_request *req, enum act act,
     long long key = 0;
     char msg[64];
     if (keyname) {
-        if (od_parse_ll(odapi_request_segment(req, keyname), &key) ||
-            key < 0) {
+        if (od_parse_key(odapi_request_segment(req, keyname), &key)) {
             snprintf(msg, sizeof msg, "%s is invalid.", keyname);
             odapi_reply_error(req, 400, msg);
             return NULL;
@@ -673,9 +672,7 @@ static void submit(struct cjob *j)
 /* The request body as an object; NULL after a 400. */
 static json_t *body_object(odapi_request *req)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
+    json_t *body = od_request_json(req);
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."
@@ -788,10 +785,8 @@ static int read_claims(json_t *body, struct cjob *j, char *msg,
                        size_t msgsize)
 {
     json_t *v = json_object_get(body, "claimNums"), *e;
-    const char *s;
-    char *end;
-    long long x;
-    size_t i;
+    long long x, list[2 * MAX_CLAIMS];
+    size_t i, n = 0;
     int k;
     if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
         (json_is_string(v) && !*json_string_value(v))) {
@@ -803,7 +798,7 @@ static int read_claims(json_t *body, struct cjob *j, char *msg,
             if (json_is_integer(e))
                 x = (long long)json_integer_value(e);
             else if (!json_is_string(e) ||
-                     od_parse_ll(json_string_value(e), &x))
+                     od_parse_key(json_string_value(e), &x))
                 goto invalid;
             if (x <= 0 || j->nclaims >= MAX_CLAIMS)
                 goto invalid;
@@ -814,21 +809,11 @@ static int read_claims(json_t *body, struct cjob *j, char *msg,
         }
         return 0;
     }
-    if (!json_is_string(v))
+    if (!json_is_string(v) ||
+        od_parse_key_list(json_string_value(v), list, OD_ARRAY_LEN(list), &n))
         goto invalid;
-    for (s = json_string_value(v); *s;) {
-        while (*s == ' ')
-            s++;
-        if (*s < '0' || *s > '9')
-            goto invalid;
-        x = strtoll(s, &end, 10);
-        s = end;
-        while (*s == ' ')
-            s++;
-        if (*s == ',')
-            s++;
-        else if (*s)
-            goto invalid;
+    for (i = 0; i < n; i++) {
+        x = list[i];
         if (x <= 0 || j->nclaims >= MAX_CLAIMS)
             goto invalid;
         for (k = 0; k < j->nclaims && j->claims[k] != x; k++)
@@ -878,15 +863,11 @@ static void pay_post(odapi_request *req, int batch)
         snprintf(msg, sizeof msg, "CheckAmt is required.");
         goto bad;
     }
-    if (json_is_number(v)) {
+    if (json_is_number(v))
         j->amt = json_number_value(v);
-    } else {
-        char *end;
-        const char *s = json_is_string(v) ? json_string_value(v) : "x";
-        j->amt = strtod(s, &end);
-        if (end == s || *end)
-            j->amt = NAN;
-    }
+    else if (!json_is_string(v) ||
+             od_parse_decimal(json_string_value(v), &j->amt))
+        j->amt = NAN;
     if (isnan(j->amt) || j->amt > 1e12 || j->amt < -1e12) {
         snprintf(msg, sizeof msg, "CheckAmt is invalid.");
         goto bad;

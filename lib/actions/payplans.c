@@ -441,7 +441,7 @@ static void h_close(odapi_request *req, void *arg)
     const char *s = odapi_request_segment(req, "PayPlanNum");
     long long plan;
     (void)arg;
-    if (od_parse_ll(s, &plan) || plan < 0) {
+    if (od_parse_key(s, &plan)) {
         odapi_reply_error(req, 400, "PayPlanNum is invalid.");
         return;
     }

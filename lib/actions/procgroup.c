@@ -532,12 +532,8 @@ static int work(struct od_conn *c, void *arg)
                 return OD_WORK_RETRY;
             }
             gfail(j, 500, "The database refused the request.");
-        } else if (rc == 0) {
-            snprintf(j->msg, sizeof j->msg,
-                     "No GroupNote(s) found for PatNum %lld.", j->patnum);
-            j->status = 404;
         } else {
-            j->status = 200;
+            j->status = 200; /* none: 200 [] (spec 3.4) */
         }
         return OD_WORK_DONE;
     }
@@ -616,8 +612,8 @@ static struct gjob *gjob_new(odapi_request *req, enum act act, int keyed)
 {
     struct gjob *j;
     long long key = 0;
-    if (keyed && (od_parse_ll(odapi_request_segment(req, "ProcNum"), &key) ||
-                  key <= 0)) {
+    if (keyed && (od_parse_key(odapi_request_segment(req, "ProcNum"), &key) ||
+                  key == 0)) {
         odapi_reply_error(req, 400, "ProcNum is invalid.");
         return NULL;
     }
@@ -643,9 +639,7 @@ static void submit(struct gjob *j)
 
 static json_t *body_object(odapi_request *req)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
-                              &jerr);
+    json_t *body = od_request_json(req);
     if (!body || !json_is_object(body)) {
         odapi_reply_error(req, 400, body
                               ? "The request body must be a JSON object."
@@ -749,10 +743,8 @@ static int member_procs(json_t *body, struct gjob *j, char *msg,
                         size_t msgsize)
 {
     json_t *v = json_object_get(body, "ProcNums"), *e;
-    const char *s;
-    char *end;
-    long long x;
-    size_t i;
+    long long x, list[2 * MAX_PROCS];
+    size_t i, n;
     if (!v || json_is_null(v))
         return 0;
     if (json_is_array(v)) {
@@ -760,28 +752,19 @@ static int member_procs(json_t *body, struct gjob *j, char *msg,
             if (json_is_integer(e))
                 x = (long long)json_integer_value(e);
             else if (!json_is_string(e) ||
-                     od_parse_ll(json_string_value(e), &x))
+                     od_parse_key(json_string_value(e), &x))
                 goto invalid;
             if (add_proc(j, x))
                 goto invalid;
         }
     } else if (json_is_string(v)) {
-        for (s = json_string_value(v); *s;) {
-            while (*s == ' ')
-                s++;
-            if (*s < '0' || *s > '9')
+        if (*json_string_value(v) &&
+            od_parse_key_list(json_string_value(v), list, OD_ARRAY_LEN(list),
+                              &n))
+            goto invalid;
+        for (i = 0; *json_string_value(v) && i < n; i++)
+            if (add_proc(j, list[i]))
                 goto invalid;
-            x = strtoll(s, &end, 10);
-            s = end;
-            while (*s == ' ')
-                s++;
-            if (*s == ',')
-                s++;
-            else if (*s)
-                goto invalid;
-            if (add_proc(j, x))
-                goto invalid;
-        }
     } else {
         goto invalid;
     }

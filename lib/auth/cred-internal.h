@@ -70,11 +70,16 @@ int od_cred_allows(const struct od_verdict *v, int perm, const char *method,
                    const char **why);
 
 /* The apikey-table hook: answer (on the loop thread, now or later) whether
- * customer_key is in the apikey table, with its DevName. */
+ * customer_key is in the apikey table, compared byte for byte; with
+ * dev_name non-empty only a row whose DevName is exactly dev_name counts.
+ * found: 1 yes (dev_name: the row's DevName), 0 no, -1 the table could not
+ * be read. The cache asks for every pair no local entry matches, whether
+ * or not the developer key is known, so both cost the same. */
 typedef void (*od_cred_db_done)(void *done_arg, int found,
                                 const char *dev_name);
 typedef void (*od_cred_db_lookup)(void *lookup_arg, const char *customer_key,
-                                  od_cred_db_done done, void *done_arg);
+                                  const char *dev_name, od_cred_db_done done,
+                                  void *done_arg);
 void od_cred_set_db_lookup(struct od_cred *c, od_cred_db_lookup fn, void *arg);
 
 /* Tests: a clock in milliseconds instead of od_now_ms(). */
@@ -104,6 +109,7 @@ const char *od_key_status_description(int status);
 /* Stats for tests. */
 unsigned long od_cred_validations(const struct od_cred *c); /* db + remote */
 unsigned long od_cred_evictions(const struct od_cred *c);
+unsigned long od_cred_db_lookups(const struct od_cred *c); /* apikey table */
 size_t od_cred_cache_size(const struct od_cred *c);
 
 #define OD_CRED_MAX_ENTRIES 10000
@@ -162,9 +168,13 @@ void od_local_free(struct od_local *l);
 const struct od_local_key *od_local_find_pair(const struct od_local *l,
                                               const char *dev,
                                               const char *cust);
-/* The developer's entry (first with that developer key), or NULL. */
+/* The developer-only entry (no CustomerKey: its customers are in the
+ * apikey table) with that developer key, the first if several, or NULL. */
 const struct od_local_key *od_local_find_developer(const struct od_local *l,
                                                    const char *dev);
+/* 1 when some entry names this customer key (with whatever developer):
+ * then that configured pair decides, never the apikey table. */
+int od_local_has_customer(const struct od_local *l, const char *cust);
 
 /* The remote validator. */
 struct od_remote;

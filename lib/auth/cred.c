@@ -54,7 +54,8 @@ struct job {
     struct entry *e;
     char *dev, *cust;
     char key_hash[17];
-    const struct od_local_key *developer; /* for the apikey table rule */
+    const struct od_local_key *developer; /* its developer-only entry */
+    int owned;                  /* a local entry names the customer key */
     struct od_remote_req *rq;
     int db_pending;
     struct job *prev, *next;
@@ -80,7 +81,7 @@ struct od_cred {
     struct entry *lru_head, *lru_tail;
     struct job *jobs;
 
-    unsigned long validations, evictions;
+    unsigned long validations, evictions, db_lookups;
 };
 
 /* ---- permissions and key statuses --------------------------------------- */
@@ -559,14 +560,18 @@ static void db_done(void *arg, int found, const char *dev_name)
         free_job(NULL, j);
         return;
     }
-    if (!found) {
+    if (found < 0 && !j->c->remote) {
+        job_finish(j, OD_VAL_UNREACHABLE, NULL, "the apikey table");
+        return;
+    }
+    /* The table speaks only for a developer-only entry, and never for a
+     * customer key that a configured pair names. */
+    if (found <= 0 || !d || j->owned) {
         ask_remote(j);
         return;
     }
     memset(&v, 0, sizeof v);
-    /* A developer entry without a customer key carries the status for all
-     * its apikey-table customers; a pair entry lends only its permissions. */
-    v.status = d->customer_key ? OD_KEY_ENABLED : d->status;
+    v.status = d->status;
     v.perms = d->perms;
     snprintf(v.developer_name, sizeof v.developer_name, "%s",
              d->developer_name[0] || !dev_name ? d->developer_name : dev_name);
@@ -574,11 +579,15 @@ static void db_done(void *arg, int found, const char *dev_name)
 }
 
 /* Start validating the pair of entry e (pending, with a waiter). May finish
- * before returning. */
+ * before returning. Everything up to the apikey-table lookup is the same
+ * work whether the developer key is known or not (docs/credentials.md,
+ * "Timing"): every local entry is compared, and the table is asked. */
 static void validate(struct od_cred *c, struct entry *e, const char *dev,
                      const char *cust, const char *key_hash)
 {
     const struct od_local_key *k = od_local_find_pair(&c->local, dev, cust);
+    const struct od_local_key *d = od_local_find_developer(&c->local, dev);
+    int owned = od_local_has_customer(&c->local, cust);
     struct job *j;
     if (k) {
         struct od_verdict v;
@@ -604,11 +613,13 @@ static void validate(struct od_cred *c, struct entry *e, const char *dev,
         c->jobs->prev = j;
     c->jobs = j;
     e->job = j;
-    j->developer = od_local_find_developer(&c->local, dev);
-    if (j->developer && c->db_fn) {
+    j->developer = d;
+    j->owned = owned;
+    if (c->db_fn) {
         c->validations++;
+        c->db_lookups++;
         j->db_pending = 1;
-        c->db_fn(c->db_arg, j->cust, db_done, j);
+        c->db_fn(c->db_arg, j->cust, d ? d->developer_name : "", db_done, j);
         return;
     }
     ask_remote(j);
@@ -752,6 +763,22 @@ void od_cred_free(struct od_cred *c)
     free(c);
 }
 
+ODAPI_EXPORT int odapi_config_check_keys(const odapi_config *cfg, char *err,
+                                         size_t errlen)
+{
+    char why[512];
+    struct od_cred *c;
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    if (!(c = od_cred_new(NULL, cfg, why, sizeof why))) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s", why);
+        return ODAPI_E_CONFIG;
+    }
+    od_cred_free(c);
+    return ODAPI_OK;
+}
+
 void od_cred_set_db_lookup(struct od_cred *c, od_cred_db_lookup fn, void *arg)
 {
     c->db_fn = fn;
@@ -779,6 +806,11 @@ void od_cred_set_remote_timeout(struct od_cred *c, int ms)
 unsigned long od_cred_validations(const struct od_cred *c)
 {
     return c->validations;
+}
+
+unsigned long od_cred_db_lookups(const struct od_cred *c)
+{
+    return c->db_lookups;
 }
 
 unsigned long od_cred_evictions(const struct od_cred *c)

@@ -54,7 +54,6 @@ static int parse_entry(struct od_local *l, json_t *o, size_t idx,
     int status = OD_KEY_ENABLED, have_perms = 0;
     uint64_t perms = 0;
     json_t *val;
-    char why[160];
 
     if (!json_is_object(o)) {
         snprintf(err, errlen, "%s: keys[%zu] must be an object", name, idx);
@@ -108,23 +107,21 @@ static int parse_entry(struct od_local *l, json_t *o, size_t idx,
             json_array_foreach(val, i, p) {
                 int perm = od_perm_from_name(json_string_value(p));
                 if (perm < 0) {
-                    snprintf(why, sizeof why, "%.60s",
-                             json_is_string(p) ? json_string_value(p)
-                                               : "(not a string)");
                     snprintf(err, errlen,
-                             "%s: keys[%zu].Permissions[%zu]: unknown "
-                             "permission name '%s' (use the names of spec "
-                             "2.4 such as ApiReadAll, ApiPatients)",
-                             name, idx, i, why);
+                             "%s: keys[%zu].Permissions[%zu]: %s (use the "
+                             "names of spec 2.4 such as ApiReadAll, "
+                             "ApiPatients)", name, idx, i,
+                             json_is_string(p) ? "unknown permission name"
+                                               : "not a string");
                     return -1;
                 }
                 perms |= OD_PERM_BIT(perm);
             }
         } else {
             snprintf(err, errlen,
-                     "%s: keys[%zu] has an unknown field '%.40s' (known: "
+                     "%s: keys[%zu] has an unknown field (known: "
                      "DeveloperKey, CustomerKey, DeveloperName, KeyStatus, "
-                     "Permissions)", name, idx, field);
+                     "Permissions; names are case-sensitive)", name, idx);
             return -1;
         }
     }
@@ -140,6 +137,50 @@ static int parse_entry(struct od_local *l, json_t *o, size_t idx,
     return 0;
 }
 
+/* What was wrong at a JSON syntax error, without the file's text: jansson
+ * ends its message with " near '<the text found there>'" (a key, or the
+ * first word of /etc/shadow), so only its fixed part is kept, and only
+ * when it is plainly one of jansson's own phrases ("':' expected", "invalid
+ * token", "unexpected newline", ...). Anything with digits or other
+ * characters that might come from the file gives a generic phrase. */
+static void json_problem(const json_error_t *je, char *out, size_t outlen)
+{
+    static const char fixed[] = "abcdefghijklmnopqrstuvwxyz '[]{}:,";
+    const char *generic = "invalid JSON";
+    size_t n = strlen(je->text);
+    const char *near = strstr(je->text, " near ");
+    switch (json_error_code(je)) {
+    case json_error_premature_end_of_input:
+        generic = "the JSON ends too early";
+        break;
+    case json_error_invalid_utf8:
+        generic = "the file is not valid UTF-8";
+        break;
+    case json_error_duplicate_key:
+        generic = "a field name is repeated";
+        break;
+    case json_error_end_of_input_expected:
+        generic = "text after the end of the JSON";
+        break;
+    case json_error_null_character:
+        generic = "a NUL byte";
+        break;
+    case json_error_out_of_memory:
+        generic = "out of memory";
+        break;
+    default:
+        break;
+    }
+    if (near)
+        n = (size_t)(near - je->text);
+    if (n == 0 || n >= outlen || strspn(je->text, fixed) < n) {
+        snprintf(out, outlen, "%s", generic);
+        return;
+    }
+    memcpy(out, je->text, n);
+    out[n] = '\0';
+}
+
 int od_local_parse(struct od_local *l, const char *json, size_t len,
                    const char *name, char *err, size_t errlen)
 {
@@ -150,8 +191,10 @@ int od_local_parse(struct od_local *l, const char *json, size_t len,
     int rc = -1;
 
     if (!root) {
+        char what[80];
+        json_problem(&je, what, sizeof what);
         snprintf(err, errlen, "%s: line %d column %d: %s", name, je.line,
-                 je.column, je.text);
+                 je.column, what);
         return -1;
     }
     if (!json_is_object(root) || !json_is_array(keys = json_object_get(root,
@@ -162,8 +205,8 @@ int od_local_parse(struct od_local *l, const char *json, size_t len,
     }
     json_object_foreach(root, field, o) {
         if (strcmp(field, "keys")) {
-            snprintf(err, errlen, "%s: unknown top-level field '%.40s' "
-                                  "(only \"keys\")", name, field);
+            snprintf(err, errlen, "%s: unknown top-level field (only "
+                                  "\"keys\" is allowed)", name);
             goto out;
         }
     }
@@ -297,9 +340,23 @@ const struct od_local_key *od_local_find_developer(const struct od_local *l,
     size_t i, dl = strlen(dev);
     for (i = 0; i < l->nkeys; i++) {
         const struct od_local_key *k = &l->keys[i];
-        if (od_ct_equal(k->developer_key, strlen(k->developer_key), dev, dl) &&
-            !hit)
+        int d = od_ct_equal(k->developer_key, strlen(k->developer_key), dev,
+                            dl);
+        if (d & !k->customer_key && !hit)
             hit = k;
     }
     return hit;
+}
+
+int od_local_has_customer(const struct od_local *l, const char *cust)
+{
+    size_t i, cl = strlen(cust);
+    int any = 0;
+    for (i = 0; i < l->nkeys; i++) {
+        const struct od_local_key *k = &l->keys[i];
+        if (k->customer_key)
+            any |= od_ct_equal(k->customer_key, strlen(k->customer_key),
+                               cust, cl);
+    }
+    return any;
 }

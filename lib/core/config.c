@@ -1,9 +1,11 @@
-/* config.c - the configuration builder and the two mode presets. */
+/* config.c - the configuration builder and the mode presets. */
 #include "core/odapi-internal.h"
+#include "core/pin-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const long default_limits[OD_LIMIT_COUNT] = {
@@ -20,6 +22,16 @@ static const long default_limits[OD_LIMIT_COUNT] = {
     [ODAPI_LIMIT_QUERY_MAX_BYTES] = 64L * 1024 * 1024,
     [ODAPI_LIMIT_QUERY_CONCURRENCY] = 0,
     [ODAPI_LIMIT_EVENT_TIMEOUT_MS] = 10000,
+    [ODAPI_LIMIT_RELAY_CONNECT_MS] = 5000,
+    [ODAPI_LIMIT_RELAY_TIMEOUT_MS] = 60000, /* Open Dental's own limit */
+    [ODAPI_LIMIT_RELAY_CONNECTIONS] = 32,
+    /* A patient or a long note is kilobytes; 1 MiB takes jansson 25-100 ms
+     * to parse, so bodies over 64 KiB are parsed off the loop thread
+     * (docs/http.md, "Request bodies"). */
+    [ODAPI_LIMIT_MAX_JSON_BODY] = 1024L * 1024,
+    [ODAPI_LIMIT_MAX_OUTPUT] = 64L * 1024 * 1024,
+    [ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS] = 0,
+    [ODAPI_LIMIT_HEADER_TIMEOUT] = 10,
 };
 
 static int add_listen(odapi_config *cfg, const char *addr, unsigned port)
@@ -39,7 +51,8 @@ ODAPI_EXPORT odapi_config *odapi_config_new(odapi_mode mode)
 {
     odapi_config *cfg;
     unsigned port;
-    if (mode != ODAPI_MODE_LOCAL && mode != ODAPI_MODE_SERVICE)
+    if (mode != ODAPI_MODE_LOCAL && mode != ODAPI_MODE_SERVICE &&
+        mode != ODAPI_MODE_RELAY)
         return NULL;
     if (!(cfg = calloc(1, sizeof *cfg)))
         return NULL;
@@ -48,8 +61,9 @@ ODAPI_EXPORT odapi_config *odapi_config_new(odapi_mode mode)
     cfg->log.level = ODAPI_LOG_INFO;
     cfg->seed = 1;
     port = mode == ODAPI_MODE_LOCAL ? OD_PORT_LOCAL : OD_PORT_SERVICE;
-    if (mode == ODAPI_MODE_LOCAL) {
-        /* The Local API never leaves the machine (design.md "Modes"). */
+    if (mode != ODAPI_MODE_SERVICE) {
+        /* The Local API never leaves the machine, and the relay only when
+         * asked (design.md "Modes"). */
         if (add_listen(cfg, "127.0.0.1", port) || add_listen(cfg, "::1", port))
             goto oom;
     } else {
@@ -78,6 +92,7 @@ static void free_keys(odapi_config *cfg)
 
 ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
 {
+    int i;
     if (!cfg)
         return;
     odapi_config_clear_listen(cfg);
@@ -91,6 +106,8 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->db_low_password);
     free(cfg->db_ssl_ca);
     free(cfg->known_hosts);
+    free(cfg->image_dir);
+    free(cfg->url_ca);
     free(cfg->workstation);
     free(cfg->events_ca);
     free(cfg->events_state_dir);
@@ -101,6 +118,13 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->log_file);
     free(cfg->tls_cert);
     free(cfg->tls_key);
+    free(cfg->tls_client_ca);
+    free(cfg->relay_url);
+    free(cfg->relay_ca);
+    for (i = 0; i < cfg->nrelay_pins; i++)
+        free(cfg->relay_pins[i]);
+    free(cfg->relay_cert);
+    free(cfg->relay_key);
     free_keys(cfg);
     free(cfg);
 }
@@ -158,7 +182,16 @@ ODAPI_EXPORT int odapi_config_set_limit(odapi_config *cfg, odapi_limit which,
     case ODAPI_LIMIT_QUERY_SECONDS:
     case ODAPI_LIMIT_QUERY_MAX_BYTES:
     case ODAPI_LIMIT_EVENT_TIMEOUT_MS:
+    case ODAPI_LIMIT_RELAY_CONNECT_MS:
+    case ODAPI_LIMIT_RELAY_TIMEOUT_MS:
+    case ODAPI_LIMIT_MAX_JSON_BODY:
+    case ODAPI_LIMIT_MAX_OUTPUT:
+    case ODAPI_LIMIT_HEADER_TIMEOUT:
         if (value < 1)
+            return ODAPI_E_INVALID;
+        break;
+    case ODAPI_LIMIT_RELAY_CONNECTIONS:
+        if (value < 1 || value > 4096)
             return ODAPI_E_INVALID;
         break;
     default:
@@ -257,6 +290,24 @@ ODAPI_EXPORT int odapi_config_set_known_hosts(odapi_config *cfg,
     return od_set_str(&cfg->known_hosts, path && *path ? path : NULL);
 }
 
+ODAPI_EXPORT int odapi_config_set_image_dir(odapi_config *cfg,
+                                            const char *path)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    return od_set_str(&cfg->image_dir, path && *path ? path : NULL);
+}
+
+ODAPI_EXPORT int odapi_config_set_url_fetch(odapi_config *cfg,
+                                            const char *ca_file,
+                                            int allow_private)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    cfg->url_private = allow_private != 0;
+    return od_set_str(&cfg->url_ca, ca_file && *ca_file ? ca_file : NULL);
+}
+
 ODAPI_EXPORT int odapi_config_set_keys_file(odapi_config *cfg,
                                             const char *path)
 {
@@ -331,6 +382,8 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->db_low_password = od_strdup0(cfg->db_low_password, &oom);
     c->db_ssl_ca = od_strdup0(cfg->db_ssl_ca, &oom);
     c->known_hosts = od_strdup0(cfg->known_hosts, &oom);
+    c->image_dir = od_strdup0(cfg->image_dir, &oom);
+    c->url_ca = od_strdup0(cfg->url_ca, &oom);
     c->workstation = od_strdup0(cfg->workstation, &oom);
     c->events_ca = od_strdup0(cfg->events_ca, &oom);
     c->events_state_dir = od_strdup0(cfg->events_state_dir, &oom);
@@ -341,6 +394,13 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->log_file = od_strdup0(cfg->log_file, &oom);
     c->tls_cert = od_strdup0(cfg->tls_cert, &oom);
     c->tls_key = od_strdup0(cfg->tls_key, &oom);
+    c->tls_client_ca = od_strdup0(cfg->tls_client_ca, &oom);
+    c->relay_url = od_strdup0(cfg->relay_url, &oom);
+    c->relay_ca = od_strdup0(cfg->relay_ca, &oom);
+    for (i = 0; i < cfg->nrelay_pins; i++)
+        c->relay_pins[i] = od_strdup0(cfg->relay_pins[i], &oom);
+    c->relay_cert = od_strdup0(cfg->relay_cert, &oom);
+    c->relay_key = od_strdup0(cfg->relay_key, &oom);
     c->keys = NULL;
     c->nkeys = 0;
     if (cfg->nkeys) {
@@ -365,6 +425,11 @@ odapi_config *od_config_dup(const odapi_config *cfg)
         return NULL;
     }
     return c;
+}
+
+ODAPI_EXPORT const char *odapi_config_get_log_file(const odapi_config *cfg)
+{
+    return cfg ? cfg->log_file : NULL;
 }
 
 ODAPI_EXPORT int odapi_config_set_log_file(odapi_config *cfg, const char *path)
@@ -421,5 +486,53 @@ ODAPI_EXPORT int odapi_config_set_events_state(odapi_config *cfg,
         (rc = od_set_str(&cfg->events_state_db,
                          database && *database ? database : NULL)))
         return rc;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_config_set_tls_client_ca(odapi_config *cfg,
+                                                const char *ca_file)
+{
+    if (!cfg)
+        return ODAPI_E_INVALID;
+    return od_set_str(&cfg->tls_client_ca, ca_file && *ca_file ? ca_file
+                                                               : NULL);
+}
+
+/* ---- the Cloud relay (docs/cloud.md) -------------------------------------- */
+
+ODAPI_EXPORT int odapi_config_set_relay(odapi_config *cfg, const char *url,
+                                        const char *ca_file)
+{
+    if (!cfg || (url && strncasecmp(url, "https://", 8) != 0))
+        return ODAPI_E_INVALID;
+    if (od_set_str(&cfg->relay_url, url && *url ? url : NULL) ||
+        od_set_str(&cfg->relay_ca, ca_file && *ca_file ? ca_file : NULL))
+        return ODAPI_E_NOMEM;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_config_add_relay_pin(odapi_config *cfg,
+                                            const char *pin)
+{
+    unsigned char bytes[OD_PIN_LEN];
+    char *p;
+    if (!cfg || od_pin_parse(pin, bytes) != 0 ||
+        cfg->nrelay_pins >= OD_MAX_RELAY_PINS)
+        return ODAPI_E_INVALID;
+    if (!(p = strdup(pin)))
+        return ODAPI_E_NOMEM;
+    cfg->relay_pins[cfg->nrelay_pins++] = p;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_config_set_relay_client_cert(odapi_config *cfg,
+                                                    const char *cert_file,
+                                                    const char *key_file)
+{
+    if (!cfg || (!cert_file) != (!key_file))
+        return ODAPI_E_INVALID;
+    if (od_set_str(&cfg->relay_cert, cert_file) ||
+        od_set_str(&cfg->relay_key, key_file))
+        return ODAPI_E_NOMEM;
     return ODAPI_OK;
 }

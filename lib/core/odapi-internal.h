@@ -21,7 +21,8 @@
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223
 #define OD_MAX_LISTEN 8
-#define OD_LIMIT_COUNT 14 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_LIMIT_COUNT 21 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
+#define OD_MAX_RELAY_PINS 8
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 
@@ -67,6 +68,10 @@ struct odapi_config {
     char *db_low_user, *db_low_password;
     char *db_ssl_ca; /* SslCa: CA file for TLS to the database */
     char *known_hosts; /* Queries POST: SFTP host keys; NULL: ~/.ssh */
+    char *image_dir;   /* the A to Z folder; NULL: DocPath (sandbox:
+                          {datadir}/images) */
+    char *url_ca;      /* SetByUrl: CA file for https; NULL: system's */
+    int url_private;   /* SetByUrl: private addresses may be fetched */
 
     char *keys_file;
     struct od_key *keys;
@@ -76,6 +81,7 @@ struct odapi_config {
     struct od_logger log;
     char *log_file;
     char *tls_cert, *tls_key;
+    char *tls_client_ca; /* require client certificates from this CA */
 
     /* Database Events (odapi_config_set_events; events.c) */
     int events;          /* fire them (odservice) */
@@ -83,6 +89,12 @@ struct odapi_config {
     char *events_ca;     /* CA file for https endpoints; NULL: system CAs */
     char *events_state_dir; /* their state: a folder ... */
     char *events_state_db;  /* ... or a database of its own (wins) */
+
+    /* Cloud relay (odapi_config_set_relay; http/relay.c) */
+    char *relay_url, *relay_ca;
+    char *relay_pins[OD_MAX_RELAY_PINS]; /* as given; checked when added */
+    int nrelay_pins;
+    char *relay_cert, *relay_key;        /* client certificate */
 };
 
 /* A deep copy, or NULL when out of memory. */
@@ -102,11 +114,25 @@ size_t od_json_quote(char *buf, size_t cap, const char *s);
 /* Constant-time comparison of two byte strings of possibly different
  * lengths (the time depends only on the lengths). 1 when equal. */
 int od_ct_equal(const void *a, size_t alen, const void *b, size_t blen);
-/* A whole decimal number (surrounding spaces allowed; NULL refused): 0 and
- * *out, or -1. */
+/* Strict numbers, for everything a request carries (util.c, docs/http.md
+ * "Numbers"). Each returns 0 and sets *out, or -1 and leaves it; NULL is
+ * refused. No spaces, no '+', no hex, no exponent, no "inf"/"nan".
+ * od_parse_ll: an optional '-' and decimal digits, within long long
+ *   ("007" is 7: leading zeros change no value).
+ * od_parse_key: a key as the API writes one: "0", or digits without a
+ *   leading zero; no sign ("05", "-1" and "+5" are refused).
+ * od_parse_decimal: an optional '-', digits, and optionally '.' and
+ *   digits ("12", "-0.5"; not ".5", "5.", "1e3"); finite.
+ * od_parse_key_list: "1,2, 3" (spaces around commas allowed) into at most
+ *   max keys, *n of them; -1 for anything else, an empty list included. */
 int od_parse_ll(const char *s, long long *out);
-/* Exactly "yyyy-MM-dd" (with_time: "yyyy-MM-dd HH:mm:ss"), a real date. */
+int od_parse_key(const char *s, long long *out);
+int od_parse_decimal(const char *s, double *out);
+int od_parse_key_list(const char *s, long long *keys, size_t max, size_t *n);
+/* Exactly "yyyy-MM-dd" (with_time: "yyyy-MM-dd HH:mm:ss"), a real date;
+ * od_valid_time: exactly "HH:mm:ss". Digits only in the digit places. */
 int od_valid_date(const char *s, int with_time);
+int od_valid_time(const char *s);
 /* Monotonic clock in milliseconds. */
 uint64_t od_now_ms(void);
 

@@ -2,6 +2,8 @@
 #include "core/odapi-internal.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,24 +124,110 @@ uint64_t od_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* ---- strict numbers ---------------------------------------------------------
+ * Every number a request carries (a path key, a query parameter, a body
+ * value) goes through these, so "0x10", " 12", "+5", "1e3" and "12abc" are
+ * refused the same way everywhere: strtoll and strtod accept all of them
+ * (and strtod also "inf", "nan" and hex floats). docs/http.md, "Numbers". */
+
+/* Digits s[0..] into *out, refusing overflow; the number of digits read. */
+static size_t read_digits(const char *s, int neg, long long *out)
+{
+    unsigned long long v = 0, lim = neg ? (unsigned long long)LLONG_MAX + 1
+                                        : (unsigned long long)LLONG_MAX;
+    size_t n = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++) {
+        unsigned d = (unsigned)(s[n] - '0');
+        if (v > (lim - d) / 10)
+            return 0; /* overflow */
+        v = v * 10 + d;
+    }
+    *out = neg ? (long long)(0 - v) : (long long)v;
+    return n;
+}
+
 int od_parse_ll(const char *s, long long *out)
 {
-    char *end;
     long long v;
+    int neg;
+    size_t n;
     if (!s)
         return -1;
-    while (*s == ' ')
-        s++;
-    if (!*s)
-        return -1;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    while (*end == ' ')
-        end++;
-    if (errno || *end)
+    neg = *s == '-';
+    n = read_digits(s + neg, neg, &v);
+    if (n == 0 || s[neg + n] != '\0')
         return -1;
     *out = v;
     return 0;
+}
+
+int od_parse_key(const char *s, long long *out)
+{
+    if (!s || (s[0] == '0' && s[1] != '\0'))
+        return -1;
+    return s[0] == '-' ? -1 : od_parse_ll(s, out);
+}
+
+int od_parse_decimal(const char *s, double *out)
+{
+    const char *p;
+    char *end;
+    double v;
+    if (!s)
+        return -1;
+    p = s + (*s == '-');
+    if (*p < '0' || *p > '9')
+        return -1;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p != '\0')
+        return -1;
+    /* Only digits, '-' and '.' are left, which strtod reads the same way
+     * in every locale that matters here (the library never calls
+     * setlocale); it can still overflow to infinity. */
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end != p || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int od_parse_key_list(const char *s, long long *keys, size_t max, size_t *n)
+{
+    char buf[24];
+    *n = 0;
+    if (!s)
+        return -1;
+    while (*s) {
+        size_t len = 0;
+        while (*s == ' ')
+            s++;
+        while (s[len] >= '0' && s[len] <= '9')
+            len++;
+        if (len == 0 || len >= sizeof buf || *n == max)
+            return -1;
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        if (od_parse_key(buf, &keys[*n]))
+            return -1;
+        (*n)++;
+        s += len;
+        while (*s == ' ')
+            s++;
+        if (*s == ',' && s[1] != '\0')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    return *n ? 0 : -1;
 }
 
 static int days_in(int y, int m)
@@ -150,23 +238,36 @@ static int days_in(int y, int m)
     return d[m - 1];
 }
 
+/* Digits at s[i] for every i where pattern has '9'; the pattern's other
+ * characters literally. The same length. */
+static int shaped(const char *s, const char *pattern)
+{
+    size_t i;
+    for (i = 0; pattern[i]; i++) {
+        if (pattern[i] == '9' ? s[i] < '0' || s[i] > '9' : s[i] != pattern[i])
+            return 0;
+    }
+    return s[i] == '\0';
+}
+
+static int two(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+
+int od_valid_time(const char *s)
+{
+    return shaped(s, "99:99:99") && two(s) < 24 && two(s + 3) < 60 &&
+           two(s + 6) < 60;
+}
+
 int od_valid_date(const char *s, int with_time)
 {
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-    size_t len = strlen(s);
-    if (len != (with_time ? 19u : 10u))
+    int y, mo, d;
+    /* sscanf's %d would also take " 1" and "+1" in a field */
+    if (!shaped(s, with_time ? "9999-99-99 99:99:99" : "9999-99-99"))
         return 0;
-    if (with_time) {
-        if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se,
-                   &n) != 6 || n != 19 || s[10] != ' ' || s[13] != ':' ||
-            s[16] != ':')
-            return 0;
-    } else if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) {
-        return 0;
-    }
-    if (s[0] < '0' || s[0] > '9' || s[4] != '-' || s[7] != '-')
-        return 0;
+    y = two(s) * 100 + two(s + 2);
+    mo = two(s + 5);
+    d = two(s + 8);
     if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo))
         return 0;
-    return h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 60;
+    return !with_time || od_valid_time(s + 11);
 }

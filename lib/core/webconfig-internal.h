@@ -43,6 +43,7 @@ struct od_webconfig {
     unsigned listen_port;  /* OdapiPort, 0 = absent */
     char *log_file;        /* OdapiLogFile */
     char *tls_cert, *tls_key;           /* OdapiTlsCertificate, OdapiTlsKey */
+    char *tls_client_ca;                /* OdapiTlsClientCa */
     char *keys_file;                    /* OdapiKeysFile */
     char *validator_url, *validator_ca; /* OdapiValidatorUrl, OdapiValidatorCa */
 };

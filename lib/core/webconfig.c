@@ -33,11 +33,11 @@ static const char *const conn_names[F_NCONN] = {
 
 /* Children of <ConnectionSettings> that hold text. */
 enum { T_LOGLEVEL, T_CONNSTRING, T_LISTEN, T_PORT, T_LOGFILE, T_TLSCERT,
-       T_TLSKEY, T_KEYS, T_VALURL, T_VALCA, T_N };
+       T_TLSKEY, T_KEYS, T_VALURL, T_VALCA, T_TLSCLIENTCA, T_N };
 static const char *const top_names[T_N] = {
     "LogLevelOfApplication", "ConnectionString", "OdapiListen", "OdapiPort",
     "OdapiLogFile", "OdapiTlsCertificate", "OdapiTlsKey", "OdapiKeysFile",
-    "OdapiValidatorUrl", "OdapiValidatorCa",
+    "OdapiValidatorUrl", "OdapiValidatorCa", "OdapiTlsClientCa",
 };
 
 struct wc_conn {
@@ -812,6 +812,12 @@ static int take_top(struct wc_parse *p, struct od_webconfig *wc)
               top_names[t], top_names[t == T_TLSKEY ? T_TLSCERT : T_TLSKEY]);
         return -1;
     }
+    if (!empty(p->top[T_TLSCLIENTCA]) && empty(p->top[T_TLSCERT])) {
+        failf(p, ODAPI_E_CONFIG, p->top_line[T_TLSCLIENTCA],
+              "<OdapiTlsClientCa> is given without <OdapiTlsCertificate>; "
+              "client certificates are asked for over HTTPS only");
+        return -1;
+    }
     v = p->top[T_VALURL];
     if (!empty(v) && strncasecmp(v, "https://", 8) &&
         strncasecmp(v, "http://", 7)) {
@@ -830,6 +836,7 @@ static int take_top(struct wc_parse *p, struct od_webconfig *wc)
     if (take_path(p, &wc->log_file, T_LOGFILE) ||
         take_path(p, &wc->tls_cert, T_TLSCERT) ||
         take_path(p, &wc->tls_key, T_TLSKEY) ||
+        take_path(p, &wc->tls_client_ca, T_TLSCLIENTCA) ||
         take_path(p, &wc->keys_file, T_KEYS) ||
         take_path(p, &wc->validator_ca, T_VALCA) ||
         dup_into(p, &wc->validator_url, empty(v) ? NULL : v))
@@ -856,6 +863,7 @@ void od_webconfig_free(struct od_webconfig *wc)
     free(wc->log_file);
     free(wc->tls_cert);
     free(wc->tls_key);
+    free(wc->tls_client_ca);
     free(wc->keys_file);
     free(wc->validator_url);
     free(wc->validator_ca);
@@ -953,6 +961,10 @@ int od_webconfig_apply(const struct od_webconfig *wc, odapi_config *cfg,
     if (!rc && wc->tls_cert) {
         what = "<OdapiTlsCertificate>";
         rc = odapi_config_set_tls(cfg, wc->tls_cert, wc->tls_key);
+    }
+    if (!rc && wc->tls_client_ca) {
+        what = "<OdapiTlsClientCa>";
+        rc = odapi_config_set_tls_client_ca(cfg, wc->tls_client_ca);
     }
     if (!rc && wc->keys_file) {
         what = "<OdapiKeysFile>";

@@ -20,6 +20,9 @@ struct od_conn {
     MYSQL *m;
     int id;
     int lost;            /* set by od_conn_note_error on 2006/2013 */
+    unsigned last_errno; /* the job's last error (od_conn_note_error) */
+    int commit_unknown;  /* the job's COMMIT was sent, then the connection
+                            was lost: it may have been committed */
     struct od_stmt_slot *stmts;
     int nstmts, capstmts;
 };
@@ -65,6 +68,40 @@ void od_db_close(struct od_db *db);
 int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
                  void *arg);
 
+/* The apikey table (apikey.c): is key one of its CustApiKey values,
+ * compared byte for byte in constant time (the column's collation folds
+ * case, so SQL only narrows the rows)? dev_name NULL or "": any row will
+ * do; else the row's DevName must equal it byte for byte too. done(arg,
+ * found, row's DevName) follows on the loop thread: found 1 or 0, or -1
+ * when the table could not be read (database down). Returns ODAPI_OK, or
+ * an error without calling done. */
+#define OD_APIKEY_KEY_MAX 128
+typedef void (*od_apikey_done)(void *arg, int found, const char *dev_name);
+int od_db_apikey_lookup(struct od_db *db, const char *key,
+                        const char *dev_name, od_apikey_done done, void *arg);
+
+/* Queue work that may hold its worker a long time: a write (it may wait
+ * on a row lock held elsewhere) or a Queries report. At most all workers
+ * but one run such jobs at once, so reads always find a worker. */
+int od_db_submit_long(struct od_db *db, od_db_work_fn work,
+                      od_db_done_fn done, void *arg);
+
+struct od_db_stats {
+    long workers, busy, queued, long_running, long_cap;
+};
+void od_db_stats(const struct od_db *db, struct od_db_stats *st);
+
+/* Seconds a statement waits for a lock held by another session. */
+#define OD_LOCK_WAIT_S 5
+#define OD_STR_(x) #x
+#define OD_STR(x) OD_STR_(x)
+/* The answer to a write that timed out waiting for a lock: nothing was
+ * changed, try again. */
+#define OD_MSG_LOCKED \
+    "The record is being changed by someone else (a lock was held longer " \
+    "than " OD_STR(OD_LOCK_WAIT_S) " seconds). Nothing was changed; try " \
+    "again shortly."
+
 /* 1 while the last attempt to reach the database succeeded. */
 int od_db_is_up(const struct od_db *db);
 /* DataBaseVersion read at open ("" if none). */
@@ -83,6 +120,20 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql);
 /* Record a MySQL error number: on 2006/2013 (and other connection errors)
  * the connection is marked lost; returns 1 if it was a connection error. */
 int od_conn_note_error(struct od_conn *c, unsigned err);
+/* COMMIT the job's transaction: 0, or -1 with the error noted. When the
+ * connection is lost once COMMIT was sent, nobody knows whether it was
+ * committed: c->commit_unknown is set, the job must not be run again
+ * (the pool will not retry it either) and the answer is
+ * OD_MSG_COMMIT_UNKNOWN (docs/database.md, "Writes"). */
+int od_conn_commit(struct od_conn *c);
+#define OD_MSG_COMMIT_UNKNOWN \
+    "The connection to the database was lost after the change was sent " \
+    "to be committed: it may or may not have been saved. Check (GET) " \
+    "before sending it again."
+
+/* 1 when the job's last error was a lock wait timeout or a deadlock (the
+ * statement, and so the request's transaction, changed nothing). */
+int od_conn_lock_timeout(const struct od_conn *c);
 
 /* The error of a failed statement call. Connector/C reports an error that
  * arrives while rows are fetched (max_statement_time, a lost server) on the
@@ -92,6 +143,12 @@ unsigned od_stmt_errno(MYSQL_STMT *st);
 /* Log through the pool's logger (any thread). */
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);
+
+/* A connection of the caller's own around an open MYSQL handle (the
+ * seed's), for the statement helpers below: c->db is NULL, so failures
+ * are not logged (the caller reports them), and its prepared statements
+ * are freed with od_conn_free_stmts. */
+void od_conn_free_stmts(struct od_conn *c);
 
 /* Connect a new MYSQL handle as the configuration says (used by workers,
  * and by tools that need a connection of their own). */
@@ -115,7 +172,7 @@ struct od_prm {
 #define OD_PS(v) ((struct od_prm){OD_P_STR, 0, 0, (v)})
 #define OD_PNULL ((struct od_prm){OD_P_NULL, 0, 0, NULL})
 #define OD_MAXPRM 16
-#define OD_MAXCOL 8
+#define OD_MAXCOL 16
 #define OD_COLSZ 256
 
 int od_exec(struct od_conn *c, const char *sql, struct od_prm *p, int n,
@@ -135,7 +192,7 @@ long od_query_each_ll(struct od_conn *c, const char *sql, struct od_prm *p,
  * length, handed to fn (cols[i] NUL-terminated, "" for NULL, valid during
  * the call; fn returns nonzero to be called no more): the row count, or
  * -1. */
-#define OD_MAXEACH 16
+#define OD_MAXEACH 32
 long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
                    int n, int ncols, int (*fn)(void *ctx, char **cols),
                    void *ctx);

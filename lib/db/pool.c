@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #define CONNECT_TIMEOUT_S 3
 #define IO_TIMEOUT_S 60
 #define DOWN_BACKOFF_MS 500 /* after a failed connect, fail fast this long */
+#define PROBE_MS 1000       /* while down and idle, look this often */
 
 struct od_stmt_slot {
     char *sql;
@@ -38,6 +40,7 @@ struct job {
     od_db_done_fn done;
     void *arg;
     int status;
+    int long_job;    /* 1: may hold its worker long (od_db_submit_long) */
     struct job *next;
 };
 
@@ -57,6 +60,7 @@ struct od_db {
     struct job *qhead, *qtail; /* waiting for a worker */
     long qlen, qmax;
     long running;
+    long running_long, long_cap; /* long jobs running, and at most */
     struct job *dhead, *dtail; /* finished, waiting for the loop */
     int stop;
 
@@ -66,6 +70,9 @@ struct od_db {
 
     int up;                  /* guarded by mu */
     uint64_t down_until_ms;  /* guarded by mu */
+    int attached;            /* schema checked; guarded by mu */
+    pthread_mutex_t attach_mu; /* one worker checks the schema at a time */
+    int attach_failed_logged;  /* guarded by attach_mu */
 };
 
 /* ---- process-wide client library state ---------------------------------- */
@@ -165,6 +172,8 @@ static int is_conn_error(unsigned e)
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)
 {
     va_list ap;
+    if (!c->db)
+        return; /* a caller's own connection: it reports the failure */
     va_start(ap, fmt);
     od_vlog(c->db->log, level, fmt, ap);
     va_end(ap);
@@ -176,8 +185,16 @@ unsigned od_stmt_errno(MYSQL_STMT *st)
     return e ? e : st->mysql ? mysql_errno(st->mysql) : 0;
 }
 
+int od_conn_lock_timeout(const struct od_conn *c)
+{
+    return c->last_errno == ER_LOCK_WAIT_TIMEOUT ||
+           c->last_errno == ER_LOCK_DEADLOCK;
+}
+
 int od_conn_note_error(struct od_conn *c, unsigned err)
 {
+    if (err)
+        c->last_errno = err;
     if (is_conn_error(err)) {
         c->lost = 1;
         return 1;
@@ -196,6 +213,11 @@ static void conn_drop_stmts(struct od_conn *c)
     free(c->stmts);
     c->stmts = NULL;
     c->nstmts = c->capstmts = 0;
+}
+
+void od_conn_free_stmts(struct od_conn *c)
+{
+    conn_drop_stmts(c);
 }
 
 static void conn_close(struct od_conn *c)
@@ -220,8 +242,9 @@ MYSQL_STMT *od_conn_stmt(struct od_conn *c, const char *sql)
         return NULL;
     if (mysql_stmt_prepare(st, sql, strlen(sql))) {
         od_conn_note_error(c, mysql_stmt_errno(st));
-        od_log(c->db->log, ODAPI_LOG_ERROR, "prepare failed: %s",
-               mysql_stmt_error(st));
+        if (c->db)
+            od_log(c->db->log, ODAPI_LOG_ERROR, "prepare failed: %s",
+                   mysql_stmt_error(st));
         mysql_stmt_close(st);
         return NULL;
     }
@@ -282,6 +305,19 @@ static void explain_connect(const odapi_config *cfg, MYSQL *m, char *err,
     }
 }
 
+/* The MySQL error number of this thread's last failed connect_cfg. */
+static __thread unsigned last_connect_errno;
+
+/* Errors that say "the server cannot be reached now", not "the settings
+ * are wrong": a service waits these out instead of exiting. */
+static int is_unreachable(unsigned e)
+{
+    return e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+           e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+           e == CR_SERVER_LOST_EXTENDED || e == CR_UNKNOWN_HOST ||
+           e == ER_SERVER_SHUTDOWN || e == ER_CON_COUNT_ERROR;
+}
+
 static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
                           size_t errlen)
 {
@@ -304,6 +340,14 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     mysql_options(m, MYSQL_INIT_COMMAND,
                   "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION,"
                   "ERROR_FOR_DIVISION_BY_ZERO'");
+    /* A row (InnoDB) or table (MyISAM, metadata) lock held elsewhere makes
+     * a statement wait at most this long, then fail with 1205, answered
+     * as a 503 to retry (docs/database.md, "Lock waits"); the defaults
+     * (50 s, one day) would hold a worker that long. */
+    mysql_options(m, MYSQL_INIT_COMMAND,
+                  "SET SESSION innodb_lock_wait_timeout = "
+                  OD_STR(OD_LOCK_WAIT_S) ", lock_wait_timeout = "
+                  OD_STR(OD_LOCK_WAIT_S));
 #ifdef ODAPI_HAVE_EMBEDDED
     if (cfg->db_kind == OD_DB_EMBEDDED)
         mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);
@@ -321,6 +365,7 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password,
                             with_db ? cfg->db_name : NULL, cfg->db_port, sock,
                             CLIENT_FOUND_ROWS)) {
+        last_connect_errno = mysql_errno(m);
         explain_connect(cfg, m, err, errlen);
         mysql_close(m);
         return NULL;
@@ -343,6 +388,60 @@ static void set_up(struct od_db *db, int up)
     if (!up)
         db->down_until_ms = od_now_ms() + DOWN_BACKOFF_MS;
     pthread_mutex_unlock(&db->mu);
+}
+
+/* MyISAM tables: said once, when the catalog is first read. */
+static void log_ntx_tables(struct od_db *db)
+{
+    const struct od_catalog *cat = od_db_catalog(db);
+    if (od_catalog_ntx_tables(cat) > 0)
+        od_log(db->log, ODAPI_LOG_INFO,
+               "database %s: %d of %zu tables have no transactions (MyISAM):"
+               " a write that fails half-way is not rolled back there "
+               "(docs/database.md)", db->cfg->db_name,
+               od_catalog_ntx_tables(cat), od_catalog_ntables(cat));
+}
+
+/* A server started while the database was unreachable has not checked the
+ * schema yet: the first connection that gets through does it, before any
+ * job runs. 0 when the database is attached. */
+static int attach(struct od_db *db, MYSQL *m)
+{
+    char err[512], version[64];
+    struct od_catalog *cat = NULL;
+    int attached, rc;
+    pthread_mutex_lock(&db->mu);
+    attached = db->attached;
+    pthread_mutex_unlock(&db->mu);
+    if (attached)
+        return 0;
+    pthread_mutex_lock(&db->attach_mu);
+    pthread_mutex_lock(&db->mu);
+    attached = db->attached;
+    pthread_mutex_unlock(&db->mu);
+    rc = attached ? ODAPI_OK
+                  : od_schema_check(m, version, sizeof version, err,
+                                    sizeof err);
+    if (!attached && rc == ODAPI_OK)
+        rc = od_catalog_read(m, &cat, err, sizeof err);
+    if (!attached && rc == ODAPI_OK) {
+        pthread_mutex_lock(&db->mu);
+        snprintf(db->version, sizeof db->version, "%s", version);
+        /* the loop thread reads db->cat without the lock (od_db_catalog) */
+        __atomic_store_n(&db->cat, cat, __ATOMIC_RELEASE);
+        db->attached = 1;
+        pthread_mutex_unlock(&db->mu);
+        od_log(db->log, ODAPI_LOG_INFO, "database %s reached, "
+               "DataBaseVersion %s", db->cfg->db_name,
+               version[0] ? version : "?");
+        log_ntx_tables(db);
+    } else if (rc != ODAPI_OK && !db->attach_failed_logged) {
+        db->attach_failed_logged = 1;
+        od_log(db->log, ODAPI_LOG_ERROR, "database reached but not usable, "
+               "answering 503 until it is: %s", err);
+    }
+    pthread_mutex_unlock(&db->attach_mu);
+    return rc == ODAPI_OK ? 0 : -1;
 }
 
 /* Make sure c has a connection; 0 when it has. */
@@ -369,10 +468,54 @@ static int conn_ensure(struct od_conn *c)
         set_up(db, 0);
         return -1;
     }
+    if (attach(db, c->m) != 0) {
+        conn_close(c);
+        set_up(db, 0);
+        return -1;
+    }
     if (!was_up)
         od_log(db->log, ODAPI_LOG_INFO, "database connection restored");
     set_up(db, 1);
     return 0;
+}
+
+/* The next job this worker may run (mu held), unlinked, or NULL: the
+ * first in the queue, except that long jobs (writes that may wait on a row
+ * lock, Queries) never hold more than long_cap workers, so a read finds a
+ * worker even while one hot row holds up every write (docs/database.md,
+ * "Lock waits"). Skipping only ever looks past long jobs. */
+static struct job *take_job(struct od_db *db)
+{
+    struct job *j, *prev = NULL;
+    for (j = db->qhead; j; prev = j, j = j->next)
+        if (!j->long_job || db->running_long < db->long_cap)
+            break;
+    if (!j)
+        return NULL;
+    if (prev)
+        prev->next = j->next;
+    else
+        db->qhead = j->next;
+    if (db->qtail == j)
+        db->qtail = prev;
+    db->qlen--;
+    db->running++;
+    db->running_long += j->long_job;
+    return j;
+}
+
+/* pthread_cond_timedwait on the pool's condition for ms (mu held). */
+static int idle_wait(struct od_db *db, long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return pthread_cond_timedwait(&db->cv, &db->mu, &ts);
 }
 
 static void *worker_main(void *arg)
@@ -386,25 +529,34 @@ static void *worker_main(void *arg)
         uint64_t one = 1;
         int wake;
         pthread_mutex_lock(&db->mu);
-        while (!db->qhead && !db->stop)
-            pthread_cond_wait(&db->cv, &db->mu);
-        if (!db->qhead) {
+        while (!(j = take_job(db)) && !(db->stop && !db->qhead)) {
+            if (c->id == 0 && !db->up) {
+                /* Down and idle: look for the database now and then, so
+                 * health says "up" again without waiting for a request. */
+                if (idle_wait(db, PROBE_MS) == ETIMEDOUT && !db->qhead &&
+                    !db->stop) {
+                    pthread_mutex_unlock(&db->mu);
+                    conn_ensure(c);
+                    pthread_mutex_lock(&db->mu);
+                }
+            } else {
+                pthread_cond_wait(&db->cv, &db->mu);
+            }
+        }
+        if (!j) {
             pthread_mutex_unlock(&db->mu);
             break;
         }
-        j = db->qhead;
-        db->qhead = j->next;
-        if (!db->qhead)
-            db->qtail = NULL;
-        db->qlen--;
-        db->running++;
         pthread_mutex_unlock(&db->mu);
 
+        c->last_errno = 0;
+        c->commit_unknown = 0;
         if (conn_ensure(c) != 0) {
             j->status = ODAPI_E_DB_CONNECT;
         } else {
             int r = j->work(c, j->arg);
-            if (r == OD_WORK_RETRY && c->lost) {
+            /* never run again a job whose COMMIT may have happened */
+            if (r == OD_WORK_RETRY && c->lost && !c->commit_unknown) {
                 conn_close(c);
                 if (conn_ensure(c) == 0)
                     r = j->work(c, j->arg);
@@ -423,6 +575,11 @@ static void *worker_main(void *arg)
 
         pthread_mutex_lock(&db->mu);
         db->running--;
+        db->running_long -= j->long_job;
+        /* Stopping: workers that waited for a long job to become takeable
+         * must see the queue drain and leave. */
+        if (db->stop)
+            pthread_cond_broadcast(&db->cv);
         j->next = NULL;
         /* Wake the loop only when the list was empty: the loop takes the
          * whole list at once, so one wake-up serves every job added
@@ -466,8 +623,8 @@ static void on_eventfd(evutil_socket_t fd, short what, void *arg)
     run_completions(arg);
 }
 
-int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
-                 void *arg)
+static int submit(struct od_db *db, int long_job, od_db_work_fn work,
+                  od_db_done_fn done, void *arg)
 {
     struct job *j;
     if (!db)
@@ -478,6 +635,7 @@ int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
     j->done = done;
     j->arg = arg;
     j->status = ODAPI_OK;
+    j->long_job = long_job;
     j->next = NULL;
     pthread_mutex_lock(&db->mu);
     if (db->stop || db->qlen >= db->qmax) {
@@ -492,9 +650,35 @@ int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
         db->qhead = j;
     db->qtail = j;
     db->qlen++;
+    /* A long job may have to wait for a long one to end, which then takes
+     * it; a read must wake an idle worker even when the head of the queue
+     * is a long job that waits. */
     pthread_cond_signal(&db->cv);
     pthread_mutex_unlock(&db->mu);
     return ODAPI_OK;
+}
+
+int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
+                 void *arg)
+{
+    return submit(db, 0, work, done, arg);
+}
+
+int od_db_submit_long(struct od_db *db, od_db_work_fn work,
+                      od_db_done_fn done, void *arg)
+{
+    return submit(db, 1, work, done, arg);
+}
+
+void od_db_stats(const struct od_db *db, struct od_db_stats *st)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&db->mu);
+    st->workers = db->nthreads;
+    st->busy = db->running;
+    st->queued = db->qlen;
+    st->long_running = db->running_long;
+    st->long_cap = db->long_cap;
+    pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
 }
 
 int od_db_is_up(const struct od_db *db)
@@ -515,11 +699,22 @@ long od_db_pending(const struct od_db *db)
     return n;
 }
 
-const char *od_db_version(const struct od_db *db) { return db->version; }
+/* "" until the schema was checked (a server that started with the
+ * database unreachable); the text never changes after that. */
+const char *od_db_version(const struct od_db *db)
+{
+    int attached;
+    pthread_mutex_lock((pthread_mutex_t *)&db->mu);
+    attached = db->attached;
+    pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
+    return attached ? db->version : "";
+}
 
+/* NULL until the database was reached (a service that started with it
+ * down); set once by attach(), never changed after. */
 struct od_catalog *od_db_catalog(const struct od_db *db)
 {
-    return db ? db->cat : NULL;
+    return db ? __atomic_load_n(&db->cat, __ATOMIC_ACQUIRE) : NULL;
 }
 
 const char *od_db_backend(const struct od_db *db)
@@ -649,6 +844,7 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
         }
         if (rc == ODAPI_OK && !has_schema(m)) {
             struct od_seed_opts so;
+            char imgdir[1100];
             uint64_t t0 = od_now_ms();
             od_log(db->log, ODAPI_LOG_INFO,
                    "creating the Open Dental schema and seeding a demo "
@@ -660,6 +856,12 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
             if (cfg->nkeys) {
                 so.customer_key = cfg->keys[0].customer_key;
                 so.developer_name = cfg->keys[0].developer_name;
+            }
+            /* the sandbox keeps its images in {datadir}/images */
+            if (cfg->db_kind == OD_DB_EMBEDDED && cfg->db_datadir) {
+                snprintf(imgdir, sizeof imgdir, "%s/images",
+                         cfg->db_datadir);
+                so.image_dir = imgdir;
             }
             rc = od_schema_create(m, err, errlen);
             if (rc == ODAPI_OK)
@@ -885,6 +1087,15 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
                                                     : ODAPI_E_DB;
 }
 
+/* The API Service waits for its database server (it may start before the
+ * server at boot, or the server may be down for maintenance); the Local
+ * API and owned databases report the problem at once. */
+static int may_start_degraded(const odapi_config *cfg)
+{
+    return cfg->mode == ODAPI_MODE_SERVICE && cfg->db_kind == OD_DB_SERVER &&
+           !cfg->db_create_schema;
+}
+
 int od_db_open(struct od_db **out, const odapi_config *cfg,
                struct event_base *base, const struct od_logger *log,
                char *err, size_t errlen)
@@ -908,6 +1119,7 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
     db->qmax = cfg->limits[ODAPI_LIMIT_DB_QUEUE];
     db->up = 1;
     pthread_mutex_init(&db->mu, NULL);
+    pthread_mutex_init(&db->attach_mu, NULL);
     pthread_cond_init(&db->cv, NULL);
 
     if (db->embedded &&
@@ -916,17 +1128,25 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         goto fail;
     if ((rc = library_init(cfg, err, errlen)) != ODAPI_OK)
         goto fail;
-    if ((rc = prepare_database(db, NULL, NULL, err, errlen)) != ODAPI_OK)
+    last_connect_errno = 0;
+    rc = prepare_database(db, NULL, NULL, err, errlen);
+    if (rc == ODAPI_E_DB_CONNECT && may_start_degraded(cfg) &&
+        is_unreachable(last_connect_errno)) {
+        /* The API Service starts anyway: 503 until the database is back
+         * (docs/database.md, "Database down"). */
+        od_log(log, ODAPI_LOG_ERROR, "%s; serving anyway, answering 503 "
+               "until the database can be reached", err);
+        db->up = 0;
+        rc = ODAPI_OK;
+    } else if (rc != ODAPI_OK) {
         goto fail;
-    od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
-           "through %s", cfg->db_name, od_db_backend(db),
-           db->version[0] ? db->version : "?", od_mysql_library());
-    if (od_catalog_ntx_tables(db->cat) > 0)
-        od_log(log, ODAPI_LOG_INFO,
-               "database %s: %d of %zu tables have no transactions (MyISAM):"
-               " a write that fails half-way is not rolled back there "
-               "(docs/database.md)", cfg->db_name,
-               od_catalog_ntx_tables(db->cat), od_catalog_ntables(db->cat));
+    } else {
+        db->attached = 1;
+        od_log(log, ODAPI_LOG_INFO, "database %s (%s), DataBaseVersion %s, "
+               "through %s", cfg->db_name, od_db_backend(db),
+               db->version[0] ? db->version : "?", od_mysql_library());
+        log_ntx_tables(db);
+    }
 
     db->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (db->efd < 0) {
@@ -941,6 +1161,7 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
         goto fail;
     }
     db->nthreads = (int)cfg->limits[ODAPI_LIMIT_DB_POOL];
+    db->long_cap = db->nthreads > 1 ? db->nthreads - 1 : 1;
     db->threads = calloc((size_t)db->nthreads, sizeof *db->threads);
     db->conns = calloc((size_t)db->nthreads, sizeof *db->conns);
     if (!db->threads || !db->conns) {
@@ -1028,6 +1249,7 @@ void od_db_close(struct od_db *db)
     free(db->conns);
     od_catalog_free(db->cat);
     pthread_mutex_destroy(&db->mu);
+    pthread_mutex_destroy(&db->attach_mu);
     pthread_cond_destroy(&db->cv);
     free(db);
 }

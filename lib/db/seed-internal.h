@@ -16,6 +16,8 @@ struct od_seed_opts {
     const char *today;      /* "YYYY-MM-DD" anchor; NULL: the current date */
     const char *customer_key;   /* if set: one apikey row ... */
     const char *developer_name; /* ... with this DevName ("" if NULL) */
+    const char *image_dir;      /* the sandbox's A to Z folder: sample
+                                   images are written there (NULL: none) */
 };
 
 /* Fill the current (empty, od_schema_create'd) database with a demo
@@ -27,5 +29,12 @@ struct od_seed_opts {
  * already has patients), ODAPI_E_NOMEM or ODAPI_E_DB with a sentence in
  * err. */
 int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen);
+
+/* The image preferences (AtoZfolderUsed, DocPath = image_dir or "") and,
+ * with image_dir, a mount with two images and an insurance check with an
+ * EOB whose files are written there (seed-images.c). day: "YYYY-MM-DD".
+ * ODAPI_OK, or an error with a sentence in err. Part of od_seed. */
+int od_seed_images(MYSQL *m, const char *image_dir, const char *day,
+                   char *err, size_t errlen);
 
 #endif /* ODAPI_SEED_INTERNAL_H */

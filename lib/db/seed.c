@@ -10,6 +10,7 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
+#include "db/ledger-internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -460,6 +461,15 @@ static void seed_prefs(struct gen *g)
         { "RecallTypeSpecialPerio", "3" },
         { "RecallTypesShowingInList", "1,2,3" },
         { "InsBillingProv", "0" },
+        /* the ledger's (lib/db/ledger.c), at Open Dental's shipped values */
+        { "RigorousAccounting", "1" },
+        { "PayPlansVersion", "1" },
+        { "AgingProcLifo", "0" },
+        { "PayPlansBillInAdvanceDays", "10" },
+        { "BalancesDontSubtractIns", "0" },
+        { "ReportsShowPatNum", "0" },
+        { "AgingCalculatedMonthlyInsteadOfDaily", "0" },
+        { "FinanceChargeAdjustmentType", "@ADJ3" },
     };
     struct ins b;
     size_t i;
@@ -1705,6 +1715,200 @@ static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
     ins_done(&b);
 }
 
+/* ---- older balances, finance charges, prepayments (the ledger's) ---------- */
+
+/* The demo books hold only a few weeks; the Account module's aging, the
+ * Service Date View and the reports also need money owed for months,
+ * finance charges and unearned prepayments. A few families get them,
+ * drawn from a stream of their own (the main stream's draws, which other
+ * tables follow, do not move) and written after every other money table:
+ * procedure, payment and split keys continue the seed's counters,
+ * adjustments take AUTO_INCREMENT keys. */
+struct hist {
+    struct gen *g;
+    struct rng r;
+    struct ins proc, pay, split, adj;
+};
+
+static const char *const hist_codes[] = {"D0210", "D4355", "D4910",
+                                         "D0330", "D1110"};
+
+static void hist_payment(struct hist *h, const struct pat *p, long day,
+                         double amt, long procnum, long prov, int unearned)
+{
+    struct gen *g = h->g;
+    long min = 540 + rnd(&h->r, 480);
+    ++g->paynum;
+    vi(&h->pay, g->paynum);
+    vi(&h->pay, def_of(g, CAT_PAYTYPE, (int)rnd(&h->r, 4)));
+    vdate(&h->pay, day);
+    vd(&h->pay, amt);
+    vs(&h->pay, "");
+    vs(&h->pay, "");
+    vs(&h->pay, unearned ? "Prepayment toward treatment." : "");
+    vi(&h->pay, 0);
+    vi(&h->pay, p->num);
+    vi(&h->pay, 0);
+    vdate(&h->pay, day);
+    vs(&h->pay, "");
+    vi(&h->pay, 2);
+    vdt(&h->pay, day, min);
+    vi(&h->pay, 0);
+    vi(&h->pay, 0);
+    ins_end(&h->pay);
+    vi(&h->split, ++g->splitnum);
+    vd(&h->split, amt);
+    vi(&h->split, p->num);
+    vdate(&h->split, day);
+    vi(&h->split, g->paynum);
+    vi(&h->split, unearned ? 0 : prov);
+    vdate(&h->split, day);
+    vi(&h->split, procnum);
+    vdate(&h->split, day);
+    vi(&h->split, unearned ? def_of(g, CAT_UNEARNED, 0) : 0);
+    vi(&h->split, 0);
+    vi(&h->split, 2);
+    vdt(&h->split, day, min);
+    ins_end(&h->split);
+}
+
+/* A completed procedure 31 to 180 days old, often partly paid later. */
+static void hist_proc(struct hist *h, const struct pat *p)
+{
+    struct gen *g = h->g;
+    int ci = code_idx(hist_codes[rnd(&h->r, OD_ARRAY_LEN(hist_codes))]);
+    long day = g->today - 31 - rnd(&h->r, 150), paid;
+    double fee = codes[ci].fee;
+    vi(&h->proc, ++g->procnum);
+    vi(&h->proc, p->num);
+    vi(&h->proc, 0);
+    vdate(&h->proc, day);
+    vd(&h->proc, fee);
+    vs(&h->proc, "");
+    vs(&h->proc, "");
+    vi(&h->proc, 0);
+    vi(&h->proc, 2);
+    vi(&h->proc, p->priprov);
+    vi(&h->proc, 0);
+    vi(&h->proc, 0);
+    vi(&h->proc, 0);
+    vs(&h->proc, "");
+    vdate(&h->proc, day);
+    vi(&h->proc, 0);
+    vi(&h->proc, ci + 1);
+    vi(&h->proc, 1);
+    vdate(&h->proc, day);
+    vdt(&h->proc, day, 600);
+    vi(&h->proc, 2);
+    vdt(&h->proc, day, 600);
+    vdate(&h->proc, day);
+    vs(&h->proc, "");
+    ins_end(&h->proc);
+    if (chance(&h->r, 0.5)) {
+        paid = day + rnd(&h->r, 20);
+        hist_payment(h, p, paid < g->today ? paid : g->today - 1,
+                     floor(fee * (0.2 + 0.5 * rndf(&h->r))), g->procnum,
+                     p->priprov, 0);
+    }
+}
+
+/* A finance charge (the FinanceChargeAdjustmentType) on the guarantor. */
+static void hist_finance(struct hist *h, const struct pat *p)
+{
+    struct gen *g = h->g;
+    long day = g->today - 1 - rnd(&h->r, 60);
+    vdate(&h->adj, day);
+    vd(&h->adj, 2.5 + (double)rnd(&h->r, 20) * 0.5);
+    vi(&h->adj, p->num);
+    vi(&h->adj, def_of(g, CAT_ADJ, 3));
+    vi(&h->adj, p->priprov);
+    vs(&h->adj, "Monthly finance charge.");
+    vdate(&h->adj, day);
+    vi(&h->adj, 0);
+    vdate(&h->adj, day);
+    vi(&h->adj, 0);
+    vi(&h->adj, 2);
+    vdt(&h->adj, day, 480);
+    ins_end(&h->adj);
+}
+
+static void seed_ledger_history(struct gen *g)
+{
+    struct hist h;
+    double *paid;
+    long f, unpaid = 0;
+    memset(&h, 0, sizeof h);
+    h.g = g;
+    h.r.s = g->r.s ^ 0x6C65646765727321ull; /* "ledgers!" */
+    if (ins_init(&h.proc, &g->s, "procedurelog",
+                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,Surf,ToothNum,Priority,"
+                 "ProcStatus,ProvNum,Dx,PlannedAptNum,PlaceService,Prosthesis,"
+                 "DateEntryC,ClinicNum,CodeNum,UnitQty,DateTP,DateTStamp,"
+                 "SecUserNumEntry,SecDateEntry,DateComplete,BillingNote") ||
+        ins_init(&h.pay, &g->s, "payment",
+                 "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
+                 "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
+                 "PaymentSource,ProcessStatus") ||
+        ins_init(&h.split, &g->s, "paysplit",
+                 "SplitNum,SplitAmt,PatNum,ProcDate,PayNum,ProvNum,DatePay,ProcNum,"
+                 "DateEntry,UnearnedType,ClinicNum,SecUserNumEntry,SecDateTEdit") ||
+        ins_init(&h.adj, &g->s, "adjustment",
+                 "AdjDate,AdjAmt,PatNum,AdjType,ProvNum,AdjNote,ProcDate,ProcNum,"
+                 "DateEntry,ClinicNum,SecUserNumEntry,SecDateTEdit"))
+        return;
+    if (!(paid = calloc((size_t)g->nfam, sizeof *paid))) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    for (f = 0; f < g->npat; f++)
+        paid[g->pats[f].fam] += g->pats[f].paid;
+    for (f = 0; f < g->nfam && !g->s.rc; f++) {
+        const struct pat *p = pat_of(g, g->fams[f].guar);
+        if (p->status != 0 && p->status != 2 && p->status != 3)
+            continue; /* patients, inactive or archived ones */
+        /* a family that paid for recent visits has paid, in the aging's
+         * first-in first-out order, for anything older: old balances go to
+         * families with no payments in the books */
+        if (paid[f] == 0 && unpaid++ % 2 == 0) {
+            hist_proc(&h, p);
+            if (chance(&h.r, 0.5))
+                hist_proc(&h, p);
+            if (unpaid % 4 == 1)
+                hist_finance(&h, p);
+        } else if (p->status == 0 && f % 9 == 4) {
+            hist_payment(&h, p, g->today - rnd(&h.r, 30),
+                         25.0 + 5.0 * (double)rnd(&h.r, 30), 0, 0, 1);
+        }
+    }
+    free(paid);
+    ins_done(&h.proc);
+    ins_done(&h.pay);
+    ins_done(&h.split);
+    ins_done(&h.adj);
+}
+
+/* The patients' balance columns as Open Dental keeps them, computed by the
+ * library's own ledger code (lib/db/ledger.c) from everything seeded
+ * before: the family aging as of the anchor date on each guarantor's row
+ * (Ledgers.ComputeAging) and each patient's own balance in EstBalance (the
+ * Account module's). Runs last, after every table with money in it. */
+static void seed_ledger(struct gen *g)
+{
+    struct od_conn c;
+    struct od_ledger_prefs p;
+    char day[16];
+    int y, m, d;
+    memset(&c, 0, sizeof c);
+    c.m = g->s.m;
+    civil_from_days(g->today, &y, &m, &d);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
+    if (od_ledger_prefs_read(&c, &p) || od_aging_store(&c, &p, 0, day, 1) ||
+        od_ledger_store_estbalance(&c, &p, 0, 1))
+        fail(&g->s, ODAPI_E_DB, "seeding the balances: %s",
+             mysql_error(g->s.m));
+    od_conn_free_stmts(&c);
+}
+
 /* 1 if the table has rows (or cannot be read: the INSERTs will say why). */
 static int has_rows(struct seeder *s, const char *sql)
 {
@@ -1719,6 +1923,284 @@ static int has_rows(struct seeder *s, const char *sql)
     return yes;
 }
 
+/* ---- issue 16: recalls, Web Sched, users, signals ----------------------------
+ * What the chart module's views, the recall list, Web Sched and users
+ * need beyond the practice above. Written last, and only where nothing is
+ * there yet (each statement says so), so that the rows other seed
+ * functions write keep their keys. Raw statements name only columns that
+ * Open Dental 24.3 and the project's schema both have. */
+
+static void sql_day(char *out, size_t n, long day)
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+}
+
+/* Preferences these routes read, at Open Dental's defaults. */
+static void seed_chart_prefs(struct gen *g)
+{
+    static const char *const prefs[][2] = {
+        { "ApptsAllowOverlap", "1" },
+        { "PasswordsStrongIncludeSpecial", "0" },
+        { "RecallExcludeIfAnyFutureAppt", "0" },
+        { "RecallMaxNumberReminders", "-1" },
+        { "RecallShowIfDaysFirstReminder", "0" },
+        { "RecallShowIfDaysSecondReminder", "0" },
+        { "RecallUseEmailIfHasEmailAddress", "0" },
+        { "BalancesDontSubtractIns", "0" },
+        { "WebSchedNewPatApptDoubleBooking", "0" },
+        { "WebSchedExistingPatDoubleBooking", "0" },
+        { "WebSchedNewPatAllowedBlockouts", "" },
+        { "WebSchedExistingPatAllowedBlockouts", "" },
+    };
+    char sql[512];
+    size_t i;
+    for (i = 0; i < OD_ARRAY_LEN(prefs) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "SELECT '%s', '%s', '' FROM DUAL WHERE NOT EXISTS (SELECT 1 "
+                 "FROM preference WHERE PrefName = '%s')",
+                 prefs[i][0], prefs[i][1], prefs[i][0]);
+        query(&g->s, sql);
+    }
+}
+
+/* RecallTypes.SetToDefault: the seven default types, their triggers, and
+ * the special-type preferences. */
+static void seed_chart_recalltypes(struct gen *g)
+{
+    static const struct { const char *name; long interval;
+                          const char *pattern, *procs; int append; }
+    types[] = {
+        { "Prophy", 393217, "/XXXX/", "D1110", 0 },
+        { "Child Prophy", 0, "XXX", "D1120,D1208", 0 },
+        { "Perio", 262144, "/XXXX/", "D4910", 0 },
+        { "4BW", 16777216, "", "D0274", 1 },
+        { "Pano", 83886080, "", "D0330", 1 },
+        { "FMX", 83886080, "", "D0210", 1 },
+        { "Exam", 393217, "", "D0120", 1 },
+    };
+    static const char *const triggers[][2] = {
+        { "Exam", "D0150" }, { "4BW", "D0274" }, { "Pano", "D0330" },
+        { "FMX", "D0210" }, { "Prophy", "D1110" }, { "Prophy", "D1120" },
+        { "Perio", "D4910" }, { "Perio", "D4341" }, { "Exam", "D0120" },
+        { "Exam", "D0180" },
+    };
+    static const char *const special[][2] = {
+        { "RecallTypeSpecialProphy", "Prophy" },
+        { "RecallTypeSpecialChildProphy", "Child Prophy" },
+        { "RecallTypeSpecialPerio", "Perio" },
+    };
+    char sql[768];
+    size_t i;
+    if (has_rows(&g->s, "SELECT 1 FROM recalltype LIMIT 1"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(types) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO recalltype (Description, DefaultInterval, "
+                 "TimePattern, Procedures, AppendToSpecial) VALUES ('%s', "
+                 "%ld, '%s', '%s', %d)", types[i].name, types[i].interval,
+                 types[i].pattern, types[i].procs, types[i].append);
+        query(&g->s, sql);
+    }
+    for (i = 0; i < OD_ARRAY_LEN(triggers) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO recalltrigger (RecallTypeNum, CodeNum) SELECT "
+                 "t.RecallTypeNum, c.CodeNum FROM recalltype t JOIN "
+                 "procedurecode c ON c.ProcCode = '%s' WHERE t.Description "
+                 "= '%s' ORDER BY c.CodeNum LIMIT 1",
+                 triggers[i][1], triggers[i][0]);
+        query(&g->s, sql);
+    }
+    for (i = 0; i < OD_ARRAY_LEN(special) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "SELECT '%s', RecallTypeNum, '' FROM recalltype WHERE "
+                 "Description = '%s' AND NOT EXISTS (SELECT 1 FROM "
+                 "preference WHERE PrefName = '%s')",
+                 special[i][0], special[i][1], special[i][0]);
+        query(&g->s, sql);
+    }
+    query(&g->s, "INSERT INTO preference (PrefName, ValueString, Comments) "
+                 "SELECT 'RecallTypesShowingInList', GROUP_CONCAT("
+                 "RecallTypeNum ORDER BY RecallTypeNum), '' FROM recalltype "
+                 "WHERE Description IN ('Prophy', 'Child Prophy', 'Perio') "
+                 "AND NOT EXISTS (SELECT 1 FROM preference WHERE PrefName = "
+                 "'RecallTypesShowingInList')");
+}
+
+/* Recalls as Open Dental's Recalls.Synch leaves them: a Prophy recall
+ * (Perio for patients whose last cleaning was periodontal maintenance) for
+ * every active patient with a completed trigger procedure, DatePrevious
+ * its latest date, DateDue one interval later; a few with a status, a
+ * note, or disabled. Intervals are whole months and days here. */
+static void seed_chart_recalls(struct gen *g)
+{
+    char sql[2048], today[16];
+    if (has_rows(&g->s, "SELECT 1 FROM recall LIMIT 1"))
+        return;
+    sql_day(today, sizeof today, g->today);
+    query(&g->s,
+          "INSERT INTO recall (PatNum, DateDueCalc, DateDue, DatePrevious, "
+          "RecallInterval, RecallStatus, Note, IsDisabled, RecallTypeNum, "
+          "DisableUntilBalance, DisableUntilDate, DateScheduled, Priority, "
+          "TimePatternOverride) SELECT x.PatNum, x.due, x.due, x.prev, "
+          "x.DefaultInterval, 0, '', 0, x.RecallTypeNum, 0, '0001-01-01', "
+          "'0001-01-01', 0, '' FROM (SELECT p.PatNum, t.RecallTypeNum, "
+          "t.DefaultInterval, MAX(l.ProcDate) AS prev, MAX(l.ProcDate) + "
+          "INTERVAL ((t.DefaultInterval >> 16) & 255) MONTH + INTERVAL "
+          "(t.DefaultInterval & 255) DAY AS due FROM patient p JOIN "
+          "procedurelog l ON l.PatNum = p.PatNum AND l.ProcStatus = 2 JOIN "
+          "recalltrigger rt ON rt.CodeNum = l.CodeNum JOIN recalltype t ON "
+          "t.RecallTypeNum = rt.RecallTypeNum AND t.Description IN "
+          "('Prophy', 'Perio') WHERE p.PatStatus = 0 GROUP BY p.PatNum, "
+          "t.RecallTypeNum) x WHERE NOT EXISTS (SELECT 1 FROM recall r "
+          "WHERE r.PatNum = x.PatNum) ORDER BY x.PatNum, x.RecallTypeNum");
+    /* one prophy-or-perio recall per patient: the later one wins */
+    query(&g->s,
+          "DELETE r FROM recall r JOIN recall o ON o.PatNum = r.PatNum AND "
+          "o.RecallNum <> r.RecallNum AND (o.DatePrevious > r.DatePrevious "
+          "OR (o.DatePrevious = r.DatePrevious AND o.RecallNum > "
+          "r.RecallNum))");
+    /* due dates the office moved earlier (Open Dental keeps a DateDue
+     * that differs from DateDueCalc): some recalls are overdue */
+    query(&g->s, "UPDATE recall SET DateDue = DateDue - INTERVAL 7 MONTH "
+                 "WHERE RecallNum % 3 = 0");
+    snprintf(sql, sizeof sql,
+             "UPDATE recall SET RecallStatus = (SELECT DefNum FROM definition "
+             "WHERE Category = 13 ORDER BY ItemOrder LIMIT 1), Note = "
+             "'Left a message about the cleaning.' WHERE RecallNum %% 4 = 1 "
+             "AND DateDue > '0001-01-01' AND DateDue < '%s'", today);
+    query(&g->s, sql);
+    query(&g->s, "UPDATE recall SET IsDisabled = 1, DateDue = '0001-01-01' "
+                 "WHERE RecallNum % 11 = 3");
+}
+
+/* A user group for the users (when none is there) and their attaches. */
+static void seed_chart_users(struct gen *g)
+{
+    query(&g->s, "INSERT INTO usergroup (Description, UserGroupNumCEMT) "
+                 "SELECT 'Full Access', 0 FROM DUAL WHERE NOT EXISTS (SELECT "
+                 "1 FROM usergroup)");
+    query(&g->s, "INSERT INTO usergroup (Description, UserGroupNumCEMT) "
+                 "SELECT 'Front Office', 0 FROM DUAL WHERE (SELECT COUNT(*) "
+                 "FROM usergroup) = 1");
+    query(&g->s, "INSERT INTO usergroupattach (UserNum, UserGroupNum) "
+                 "SELECT u.UserNum, u.UserGroupNum FROM userod u JOIN "
+                 "usergroup ug ON ug.UserGroupNum = u.UserGroupNum WHERE NOT "
+                 "EXISTS (SELECT 1 FROM usergroupattach a WHERE a.UserNum = "
+                 "u.UserNum) ORDER BY u.UserNum");
+}
+
+/* Web Sched: an appointment type for each Web Sched definition (New
+ * Patient Exam, Cleaning, Emergency Exam), linked to it and to the
+ * operatories that take it (deflink); the first appointment booked
+ * through Web Sched logged in eservicelog. */
+static void seed_chart_websched(struct gen *g)
+{
+    static const struct { const char *def; int cat; const char *pattern,
+                          *codes; int hyg; }
+    types[] = {
+        { "New Patient Exam", 42, "/XXXX/", "D0150,D0210", 0 },
+        { "Cleaning", 51, "/XXXXX/", "D0120,D1110", 1 },
+        { "Emergency Exam", 51, "XXXX", "D0140", 0 },
+    };
+    char sql[1024];
+    size_t i;
+    for (i = 0; i < OD_ARRAY_LEN(types) && !g->s.rc; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO appointmenttype (AppointmentTypeName, "
+                 "AppointmentTypeColor, ItemOrder, IsHidden, Pattern, CodeStr, "
+                 "CodeStrRequired, RequiredProcCodesNeeded, BlockoutTypes) "
+                 "SELECT 'Web Sched %s', 0, (SELECT COUNT(*) FROM "
+                 "appointmenttype), 0, '%s', '%s', '', 0, '' FROM DUAL",
+                 types[i].def, types[i].pattern, types[i].codes);
+        query(&g->s, sql);
+        /* DefLinkType AppointmentType (2): def -> the type */
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO deflink (DefNum, FKey, LinkType) SELECT "
+                 "d.DefNum, LAST_INSERT_ID(), 2 FROM definition d WHERE "
+                 "d.Category = %d AND d.ItemName = '%s'",
+                 types[i].cat, types[i].def);
+        query(&g->s, sql);
+        /* DefLinkType Operatory (3): def -> hygiene or dentist ops */
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO deflink (DefNum, FKey, LinkType) SELECT "
+                 "d.DefNum, o.OperatoryNum, 3 FROM definition d JOIN "
+                 "operatory o ON o.IsHygiene = %d AND o.IsHidden = 0 WHERE "
+                 "d.Category = %d AND d.ItemName = '%s' ORDER BY "
+                 "o.OperatoryNum", types[i].hyg, types[i].cat, types[i].def);
+        query(&g->s, sql);
+    }
+    /* eServiceAction WSAppointmentScheduledFromServer (13), eServiceType
+     * WSExistingPat (3), FKeyType ApptNum (1) */
+    query(&g->s,
+          "INSERT INTO eservicelog (KeyType, EServiceType, EServiceAction, "
+          "LogDateTime, PatNum, ClinicNum, LogGuid, FKey, DateTimeUploaded, "
+          "Note) SELECT 1, 3, 13, a.SecDateTEntry, a.PatNum, a.ClinicNum, '', "
+          "a.AptNum, '0001-01-01 00:00:00', '' FROM appointment a WHERE "
+          "a.AptStatus = 1 AND a.AptDateTime > NOW() ORDER BY a.AptDateTime, "
+          "a.AptNum LIMIT 2");
+}
+
+/* A few signals of the kinds workstations write. */
+static void seed_chart_signals(struct gen *g)
+{
+    char sql[768], day[16];
+    sql_day(day, sizeof day, g->today - 1);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO signalod (DateViewing, SigDateTime, FKey, FKeyType, "
+             "IType, RemoteRole, MsgValue) VALUES "
+             "('0001-01-01', '%s 08:01:00', 0, 'Undefined', 14, 0, ''), "
+             "('%s', '%s 08:15:00', 0, 'Undefined', 85, 0, ''), "
+             "('0001-01-01', '%s 09:30:00', 1, 'PatNum', 68, 0, ''), "
+             "('0001-01-01', '%s 11:45:00', 0, 'Undefined', 5, 0, '')",
+             day, day, day, day, day);
+    query(&g->s, sql);
+}
+
+static void seed_chart(struct gen *g)
+{
+    if (!g->s.rc) seed_chart_prefs(g);
+    if (!g->s.rc) seed_chart_recalltypes(g);
+    if (!g->s.rc) seed_chart_recalls(g);
+    if (!g->s.rc) seed_chart_users(g);
+    if (!g->s.rc) seed_chart_websched(g);
+    if (!g->s.rc) seed_chart_signals(g);
+}
+
+/* ---- insurance history and claim actions (issue 16, batch "ins") ----------
+ * The ten Insurance History categories as a new Open Dental 24.3 database
+ * has them: ConvertDatabases6 (18.4.16/18.4.17) copies the first code of
+ * each InsBen*Codes default. Own PrefNums after seed_prefs' (AUTO_INCREMENT). */
+static void seed_ins_prefs(struct gen *g)
+{
+    static const char *const prefs[][2] = {
+        { "InsHistBWCodes", "D0272" },
+        { "InsHistPanoCodes", "D0210" },
+        { "InsHistExamCodes", "D0120" },
+        { "InsHistProphyCodes", "D1110" },
+        { "InsHistPerioURCodes", "D4341" },
+        { "InsHistPerioULCodes", "D4341" },
+        { "InsHistPerioLRCodes", "D4341" },
+        { "InsHistPerioLLCodes", "D4341" },
+        { "InsHistPerioMaintCodes", "D4910" },
+        { "InsHistDebridementCodes", "D4355" },
+    };
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "preference", "PrefName,ValueString,Comments"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(prefs); i++) {
+        vs(&b, prefs[i][0]);
+        vs(&b, prefs[i][1]);
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
 static long today_local(void)
 {
     time_t now = time(NULL);
@@ -1726,6 +2208,18 @@ static long today_local(void)
     localtime_r(&now, &tm);
     return days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
                            (unsigned)tm.tm_mday);
+}
+
+/* The image preferences and the sandbox's sample images (seed-images.c),
+ * dated the anchor day. */
+static void seed_images(struct gen *g, const struct od_seed_opts *o)
+{
+    char day[16];
+    int y, mo, d;
+    civil_from_days(g->today, &y, &mo, &d);
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
+    g->s.rc = od_seed_images(g->s.m, o->image_dir, day, g->s.err,
+                             g->s.errlen);
 }
 
 int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
@@ -1802,6 +2296,11 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
     if (!g->s.rc) seed_office(g, o->customer_key, o->developer_name);
+    if (!g->s.rc) seed_chart(g);
+    if (!g->s.rc) seed_ins_prefs(g);
+    if (!g->s.rc) seed_images(g, o);
+    if (!g->s.rc) seed_ledger_history(g);
+    if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
     if (!g->s.rc) {
         query(&g->s, "COMMIT");

@@ -40,6 +40,20 @@ static int bind_prms(MYSQL_STMT *st, struct od_prm *p, int n, MYSQL_BIND *b,
     return n ? (mysql_stmt_bind_param(st, b) ? -1 : 0) : 0;
 }
 
+int od_conn_commit(struct od_conn *c)
+{
+    if (mysql_query(c->m, "COMMIT") == 0)
+        return 0;
+    /* Lost before the answer: the server may have committed or not. A
+     * refusal that came back (say a deadlock) means it did not. */
+    if (od_conn_note_error(c, mysql_errno(c->m))) {
+        c->commit_unknown = 1;
+        od_conn_log(c, ODAPI_LOG_ERROR, "the connection was lost during "
+                    "COMMIT: the change may or may not have been saved");
+    }
+    return -1;
+}
+
 int od_stmt_failed(struct od_conn *c, MYSQL_STMT *st)
 {
     od_conn_note_error(c, mysql_stmt_errno(st));

@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+struct json_t;
+
 /* ---- wire types ---------------------------------------------------------- */
 
 enum od_wire {
@@ -50,6 +52,10 @@ struct od_enum {
 #define OD_F_GETONLY 0x40   /* only in GET answers (serverDateTime) */
 #define OD_F_NOW 0x80       /* set to NOW() on insert (SecDateEntry...) */
 #define OD_F_STAMP 0x100    /* DateTStamp/SecDateTEdit: the database sets it */
+#define OD_F_NUMTEXT 0x200  /* text that may also come as a JSON integer,
+                               read as its decimal digits: Open Dental's own
+                               examples send "ToothNum": 32. Other text
+                               fields take JSON strings only. */
 
 struct od_field {
     const char *name;          /* wire name */
@@ -122,6 +128,12 @@ struct od_lookup {
     const char *target;
     const char *sql;
     unsigned flags;
+    /* When sql finds no row: this INSERT (one ? = the input) makes one and
+     * its new key is the value ("handles insertion of AllergyDef
+     * automatically"); the input is checked against create_col
+     * ("table.column") as any text written. NULL: no row is a 400. */
+    const char *create;
+    const char *create_col;
 };
 
 /* A rule checked inside a write's transaction, after lookups and defaults,
@@ -144,6 +156,9 @@ struct od_check {
 #define OD_OP_POST 0x04
 #define OD_OP_PUT 0x08
 #define OD_OP_DELETE 0x10
+
+/* od_resource.list_single */
+#define OD_SINGLE_OR_EMPTY 2
 
 /* where serverDateTime goes */
 #define OD_ST_NONE 0
@@ -179,13 +194,26 @@ struct od_resource {
     const char *delete_sql;    /* DELETE runs this instead (one ? = key),
                                   e.g. a soft delete */
     int list_single;           /* GET list answers its first row as one
-                                  object; none: 404 missing */
+                                  object; none: 404 missing, or with
+                                  OD_SINGLE_OR_EMPTY 200 [] (spec 3.4) */
+    const char *list_patient;  /* a filter naming a patient: a GET list
+                                  with no rows for a PatNum no patient has
+                                  is 404 "Patient not found." */
     const char *upsert_keys;   /* comma list of fields: PUT /name (no key)
                                   updates the row they match, else inserts
                                   it (POST rules); 200 + the row */
     const char *before_put;    /* SQL run first in a PUT's transaction, each
                                   ? = the key: makes a row the PUT needs
                                   (patientnote rows exist only once used) */
+    /* Hand-written work in a POST's transaction, after the INSERT and
+     * after_insert, before the securitylog row: key is the new row's key,
+     * body the request's JSON object (for inputs that are not fields,
+     * such as payments' isPrepayment). 0, or -1: with *status and msg set
+     * for a refusal, else a database error; either way the POST is
+     * rolled back. */
+    int (*post_fn)(struct od_conn *c, long long key,
+                   const struct json_t *body, int *status, char *msg,
+                   size_t msgsize);
 };
 
 /* ---- a resource in the attached database (view.c) ------------------------
@@ -278,6 +306,12 @@ void od_register_actions(odapi_server *srv);
 
 /* Every described resource (res_*.c), NULL-terminated. */
 extern const struct od_resource *const od_resources[];
+/* The checks a POST (put 0) or PUT (put 1) body gets before any database
+ * work (fuzz/body.c): 0 when it would go on to the database, -1 with the
+ * 400 sentence in msg. */
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize);
 
 /* Enum tables (enums.c). */
 extern const struct od_enum od_enum_patstatus, od_enum_gender,

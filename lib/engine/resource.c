@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <mysqld_error.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -60,6 +61,8 @@ struct wval {
     const struct od_lookup *lk; /* v.s is to be resolved by lk->sql */
     int implicit; /* a POST default or NOW(): not written when an upsert
                      updates */
+    char *create; /* a lookup's text whose row is still to be made
+                     (od_lookup.create): v is -1 until then */
 };
 
 struct rjob {
@@ -79,15 +82,20 @@ struct rjob {
     struct od_buf out;
     char developer[128];
     char date_fmt[64], datetime_fmt[64];
+    json_t *body; /* a POST's body, kept for r->post_fn */
+    long long list_pat; /* r->list_patient's value (0: not given) */
 };
 
 static void job_free(struct rjob *j)
 {
     int i;
+    json_decref(j->body);
     for (i = 0; i < j->nparams; i++)
         free(j->params[i].s);
-    for (i = 0; i < j->nvals; i++)
+    for (i = 0; i < j->nvals; i++) {
         free(j->vals[i].v.s);
+        free(j->vals[i].create);
+    }
     od_buf_free(&j->sql);
     od_buf_free(&j->out);
     free(j);
@@ -106,7 +114,9 @@ static void fail(struct rjob *j, int status, const char *fmt, ...)
 
 /* ---- parsing values -------------------------------------------------------- */
 
-static int parse_double(const char *s, double *out)
+/* A number as the database writes it ("1e-05" for a DOUBLE): only for
+ * what the database returns. Request values go through od_parse_decimal. */
+static int db_double(const char *s, double *out)
 {
     char *end;
     double v;
@@ -120,12 +130,28 @@ static int parse_double(const char *s, double *out)
     return 0;
 }
 
-static int valid_time(const char *s)
+/* "R,G,B", each 0-255 in plain decimal, to the packed int Open Dental
+ * stores. */
+static int parse_color(const char *s, long long *out)
 {
-    int h, m, sec, n = 0;
-    return strlen(s) == 8 && sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 &&
-           n == 8 && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 &&
-           sec < 60;
+    long long c[3];
+    char part[4];
+    int i;
+    for (i = 0; i < 3; i++) {
+        size_t len = strcspn(s, ",");
+        if (len == 0 || len >= sizeof part)
+            return -1;
+        memcpy(part, s, len);
+        part[len] = '\0';
+        if (od_parse_ll(part, &c[i]) || c[i] < 0 || c[i] > 255)
+            return -1;
+        s += len;
+        if (*s != (i < 2 ? ',' : '\0'))
+            return -1;
+        s += i < 2;
+    }
+    *out = (c[0] << 16) | (c[1] << 8) | c[2];
+    return 0;
 }
 
 static size_t utf8_chars(const char *s)
@@ -353,7 +379,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
             od_buf_addc(b, '"');
             break;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.2f\"", dv);
         break;
@@ -367,7 +393,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
             }
             b->len = at;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         od_buf_printf(b, "\"%.15g\"", dv);
         break;
@@ -378,7 +404,7 @@ static void put_value(struct rjob *j, const struct od_field *f,
                 od_buf_add(b, ".0", 2);
             break;
         }
-        if (isnull || parse_double(v, &dv))
+        if (isnull || db_double(v, &dv))
             dv = 0;
         snprintf(tmp, sizeof tmp, "%.15g", dv);
         if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
@@ -753,6 +779,9 @@ static int work_one(struct od_conn *c, void *arg)
     return OD_WORK_DONE;
 }
 
+static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
+                      int n, long long *out);
+
 static int work_list(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
@@ -762,7 +791,28 @@ static int work_list(struct od_conn *c, void *arg)
                    1);
     if (n < 0 && c->lost)
         return OD_WORK_RETRY;
-    if (n == 0 && j->r->list_single)
+    if (n == 0 && j->list_pat > 0) {
+        struct pval p;
+        long long one = 0;
+        int rc;
+        memset(&p, 0, sizeof p);
+        pval_int(&p, j->list_pat);
+        rc = lookup_key(c, "SELECT PatNum FROM patient WHERE PatNum = ?", &p,
+                        1, &one);
+        if (rc < 0) {
+            fail(j, c->lost ? 503 : 500, "%s", c->lost
+                     ? "The database is not available."
+                     : "The database could not run the query.");
+            return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
+        }
+        if (rc == 0) {
+            fail(j, 404, "Patient not found.");
+            return OD_WORK_DONE;
+        }
+    }
+    if (n == 0 && j->r->list_single == OD_SINGLE_OR_EMPTY)
+        od_buf_adds(&j->out, "[]"); /* spec 3.4: no rows is 200 [] */
+    else if (n == 0 && j->r->list_single)
         fail(j, 404, "%s", j->r->missing);
     return OD_WORK_DONE;
 }
@@ -866,10 +916,8 @@ int od_tx_begin(struct od_conn *c)
 
 int od_tx_end(struct od_conn *c, int rc)
 {
-    if (rc == 0 && mysql_query(c->m, "COMMIT") == 0)
+    if (rc == 0 && od_conn_commit(c) == 0)
         return 0;
-    if (rc == 0)
-        od_conn_note_error(c, mysql_errno(c->m));
     if (!c->lost)
         mysql_query(c->m, "ROLLBACK");
     return -1;
@@ -877,6 +925,16 @@ int od_tx_end(struct od_conn *c, int rc)
 
 int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize)
 {
+    if (c->commit_unknown) { /* must not run again, must not say 503 */
+        *status = 500;
+        snprintf(msg, msgsize, "%s", OD_MSG_COMMIT_UNKNOWN);
+        return OD_WORK_DONE;
+    }
+    if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
+        *status = 503;
+        snprintf(msg, msgsize, "%s", OD_MSG_LOCKED);
+        return OD_WORK_DONE;
+    }
     if (c->lost) {
         snprintf(msg, msgsize, "The database is not available.");
         *status = 0;
@@ -1024,7 +1082,7 @@ static int check_fks(struct od_conn *c, struct rjob *j)
         MYSQL_BIND pb;
         struct pval p = w->v;
         int found;
-        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0 ||
+        if (!w->f->fk || w->v.kind != P_INT || w->v.i == 0 || w->create ||
             !j->v->fk[w->f - j->r->fields])
             continue; /* none, or its table/column is not in this version */
         if (!(st = od_conn_stmt(c, w->f->fk)))
@@ -1128,6 +1186,57 @@ static int named_params(struct rjob *j, const char *list, struct pval *p,
     return n;
 }
 
+/* A lookup that makes its row when none matches (od_lookup.create): the
+ * found key into w, or -1 and the text kept for create_pending, which
+ * runs after every refusal could have happened (on MyISAM a refused
+ * request must not leave a new row behind). */
+static int lookup_or_create(struct od_conn *c, struct wval *w)
+{
+    struct pval p = w->v;
+    long long key = 0;
+    int rc = lookup_key(c, w->lk->sql, &p, 1, &key);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        w->create = w->v.s; /* now owned here */
+        w->v.s = NULL;
+        pval_int(&w->v, -1);
+        return 0;
+    }
+    free(w->v.s);
+    w->v.s = NULL;
+    pval_int(&w->v, key);
+    return 0;
+}
+
+/* The rows lookup_or_create left to make: inserted, their keys written. */
+static int create_pending(struct od_conn *c, struct rjob *j)
+{
+    int i;
+    for (i = 0; i < j->nvals; i++) {
+        struct wval *w = &j->vals[i];
+        struct pval p;
+        MYSQL_BIND pb[2];
+        MYSQL_STMT *st;
+        if (!w->create)
+            continue;
+        memset(&p, 0, sizeof p);
+        p.kind = P_STR;
+        p.s = w->create;
+        p.slen = (unsigned long)strlen(w->create);
+        if (!(st = od_conn_stmt(c, w->lk->create)))
+            return -1;
+        if (bind_params(st, &p, 1, pb) || mysql_stmt_execute(st)) {
+            od_conn_note_error(c, mysql_stmt_errno(st));
+            return -1;
+        }
+        pval_int(&w->v, (long long)mysql_stmt_insert_id(st));
+        free(w->create);
+        w->create = NULL;
+    }
+    return 0;
+}
+
 /* od_lookup inputs -> the target's value. */
 static int resolve_lookups(struct od_conn *c, struct rjob *j)
 {
@@ -1135,12 +1244,15 @@ static int resolve_lookups(struct od_conn *c, struct rjob *j)
     for (i = 0; i < j->nvals; i++) {
         struct wval *w = &j->vals[i];
         struct pval p;
-        if (!w->lk)
+        if (!w->lk || w->create) /* none, or pending from a first try */
             continue;
         p = w->v;
-        if (resolve_to_key(c, j, w, w->lk->sql, &p, 1, w->lk->input))
+        if (w->lk->create ? lookup_or_create(c, w)
+                          : resolve_to_key(c, j, w, w->lk->sql, &p, 1,
+                                           w->lk->input))
             return -1;
-        w->lk = NULL;
+        if (!w->create)
+            w->lk = NULL;
     }
     return 0;
 }
@@ -1381,7 +1493,7 @@ static int work_write(struct od_conn *c, void *arg)
 
     if (j->op == OP_POST && apply_sqldefaults(c, j))
         goto rollback;
-    if (run_checks(c, j))
+    if (run_checks(c, j) || create_pending(c, j))
         goto rollback;
     if (j->op == OP_POST) {
         od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
@@ -1415,6 +1527,9 @@ static int work_write(struct od_conn *c, void *arg)
             if (exec_stmt(c, j, r->after_insert, p, q, NULL, NULL))
                 goto rollback;
         }
+        if (r->post_fn && r->post_fn(c, j->key, j->body, &j->status, j->msg,
+                                     sizeof j->msg))
+            goto rollback;
         if (write_log(c, j, r->perm_create, "Created", j->key, patnum))
             goto rollback;
     } else if (j->op == OP_PUT) {
@@ -1448,7 +1563,7 @@ static int work_write(struct od_conn *c, void *arg)
         if (write_log(c, j, r->perm_delete, "Deleted", j->key, patnum))
             goto rollback;
     }
-    if (exec_simple(c, "COMMIT"))
+    if (od_conn_commit(c))
         goto dberr;
     od_buf_free(&sql);
     if (j->op == OP_DELETE) {
@@ -1457,6 +1572,10 @@ static int work_write(struct od_conn *c, void *arg)
     }
     if (fetch_one(c, j, j->key, 0) >= 0)
         j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
+    else if (c->lost) /* committed: a 503 would invite a duplicate */
+        fail(j, 500, "The change was saved (%s %lld), but the connection to "
+                     "the database was lost before it could be read back.",
+             r->pk, j->key);
     return OD_WORK_DONE;
 
 rollback:
@@ -1464,6 +1583,14 @@ rollback:
         exec_simple(c, "ROLLBACK");
 dberr:
     od_buf_free(&sql);
+    if (c->commit_unknown) { /* must not run again, must not say 503 */
+        fail(j, 500, "%s", OD_MSG_COMMIT_UNKNOWN);
+        return OD_WORK_DONE;
+    }
+    if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
+        fail(j, 503, "%s", OD_MSG_LOCKED);
+        return OD_WORK_DONE;
+    }
     if (c->lost) {
         if (!j->status)
             fail(j, 503, "The database is not available.");
@@ -1532,7 +1659,8 @@ static struct rjob *job_new(odapi_request *req, const struct od_resource *r,
     j->req = req;
     j->r = r;
     j->op = op;
-    if (!req->srv->db) {
+    /* no catalog yet: a service that started with its database down */
+    if (!req->srv->db || !od_db_catalog(req->srv->db)) {
         odapi_reply_error(req, 503, "The database is not available.");
         free(j);
         return NULL;
@@ -1566,7 +1694,7 @@ static int parse_key(odapi_request *req, const struct od_resource *r,
                      long long *key)
 {
     const char *s = odapi_request_segment(req, key_name(r));
-    if (!s || od_parse_ll(s, key) || *key < 0) {
+    if (!s || od_parse_key(s, key)) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s is invalid.", key_name(r));
         odapi_reply_error(req, 400, msg);
@@ -1734,6 +1862,9 @@ static void h_get_list(odapi_request *req, void *arg)
         }
         if (filter_value(j, f, v, msg, sizeof msg))
             goto bad;
+        if (r->list_patient && strcmp(f->param, r->list_patient) == 0 &&
+            j->params[j->nparams - 1].kind == P_INT)
+            j->list_pat = j->params[j->nparams - 1].i;
         od_buf_printf(&j->sql, " AND (%s)", f->cond);
     }
     if ((v = od_query_get(&req->query, "Offset")) && *v &&
@@ -1822,6 +1953,21 @@ static int text_fits(const struct od_field *f, const struct od_column *col,
     return 0;
 }
 
+/* The text a lookup with a create would write, checked against its
+ * column like any other text: 0, or -1 with the 400's sentence. */
+static int create_text_check(odapi_request *req, const struct od_lookup *lk,
+                             const char *s, char *msg, size_t msgsize)
+{
+    char table[64];
+    const char *dot = strchr(lk->create_col, '.');
+    if (!dot || (size_t)(dot - lk->create_col) >= sizeof table)
+        return 0;
+    memcpy(table, lk->create_col, (size_t)(dot - lk->create_col));
+    table[dot - lk->create_col] = '\0';
+    return od_text_check(od_db_catalog(req->srv->db), table, dot + 1,
+                         lk->input, s, msg, msgsize);
+}
+
 /* Read one body value into w; 0, or -1 with a message. col is the
  * field's column in this database, for text. */
 static int body_value(const struct od_field *f, json_t *v, struct wval *w,
@@ -1834,12 +1980,22 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     double dv;
     w->f = f;
     memset(&w->v, 0, sizeof w->v);
+    /* A JSON number is taken as its text only where a number belongs:
+     * integers for keys, integers and enums-by-number; any number for an
+     * amount. Text fields take strings only ("LName":123 is refused). */
     if (json_is_integer(v)) {
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         s = num;
     } else if (json_is_real(v)) {
-        snprintf(num, sizeof num, "%.15g", json_real_value(v));
-        s = num;
+        if (f->wire != OD_W_MONEY && f->wire != OD_W_MONEY_RAW &&
+            f->wire != OD_W_NUMBER)
+            goto invalid;
+        dv = json_real_value(v);
+        if (!isfinite(dv) || dv > 1e12 || dv < -1e12)
+            goto invalid;
+        w->v.kind = P_DBL;
+        w->v.d = dv;
+        return 0;
     } else if (json_is_boolean(v)) {
         s = json_is_true(v) ? "true" : "false";
     }
@@ -1895,7 +2051,7 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
         pval_str(&w->v, s);
         return 0;
     case OD_W_TIME:
-        if (!valid_time(s)) {
+        if (!od_valid_time(s)) {
             snprintf(msg, msgsize, "%s format must be HH:mm:ss.", f->name);
             return -1;
         }
@@ -1904,22 +2060,19 @@ static int body_value(const struct od_field *f, json_t *v, struct wval *w,
     case OD_W_MONEY:
     case OD_W_MONEY_RAW:
     case OD_W_NUMBER:
-        if (parse_double(s, &dv) || dv > 1e12 || dv < -1e12)
+        if (od_parse_decimal(s, &dv) || dv > 1e12 || dv < -1e12)
             goto invalid;
         w->v.kind = P_DBL;
         w->v.d = dv;
         return 0;
-    case OD_W_COLOR: {
-        int rr, gg, bb, n = 0;
-        if (sscanf(s, "%d,%d,%d%n", &rr, &gg, &bb, &n) != 3 ||
-            (size_t)n != strlen(s) || rr < 0 || rr > 255 || gg < 0 ||
-            gg > 255 || bb < 0 || bb > 255)
+    case OD_W_COLOR:
+        if (parse_color(s, &iv))
             goto invalid;
-        pval_int(&w->v, ((long long)rr << 16) | (gg << 8) | bb);
+        pval_int(&w->v, iv);
         return 0;
-    }
     case OD_W_TEXT:
-        if (!json_is_string(v) && !json_is_number(v))
+        if (!json_is_string(v) &&
+            !(json_is_integer(v) && (f->flags & OD_F_NUMTEXT)))
             goto invalid;
         if (text_fits(f, col, s, msg, msgsize))
             return -1;
@@ -1947,14 +2100,166 @@ static int default_value(const struct od_field *f, struct wval *w)
     return rc;
 }
 
+/* Read a write's JSON object into j->vals by the description: every
+ * check that needs no database. 0, or -1 with a 400 sentence in msg. */
+/* Read a write's JSON object into j->vals by the description and the
+ * database's view of it (j->v): every check that needs no round trip. 0,
+ * or -1 with a 400 sentence in msg. */
+static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
+                     size_t msgsize)
+{
+    const struct od_resource *r = j->r;
+    int i;
+    for (i = 0; i < r->nfields; i++) {
+        const struct od_field *f = &r->fields[i];
+        json_t *v;
+        struct wval *w = &j->vals[j->nvals];
+        int here = j->v->field[i]; /* this database has its column */
+        if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
+            continue;
+        if (f->flags & OD_F_NOW) {
+            if (op == OP_POST && here) {
+                w->f = f;
+                w->v.kind = P_NOW;
+                j->nvals++;
+            }
+            continue;
+        }
+        if ((f->flags & OD_F_RO) ||
+            (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
+            (op == OP_PUT && (f->flags & OD_F_NOPUT)))
+            continue;
+        v = json_object_get(body, f->name);
+        if (v && json_is_null(v))
+            v = NULL;
+        if (!here) { /* a field of a later version: refused if given */
+            if (v) {
+                od_absent_msg(msg, msgsize, f->name);
+                return -1;
+            }
+            continue;
+        }
+        if (!v) {
+            if (op == OP_POST && (f->flags & OD_F_REQ)) {
+                snprintf(msg, msgsize, "%s is required.", f->name);
+                return -1;
+            }
+            if (op == OP_POST && f->dflt) {
+                if (default_value(f, w)) {
+                    snprintf(msg, msgsize, "%s is invalid.", f->name);
+                    return -1;
+                }
+                w->implicit = 1;
+                j->nvals++;
+            }
+            continue;
+        }
+        if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
+            json_is_string(v) && !*json_string_value(v))
+            continue; /* spec 3.5: ignored, not cleared */
+        if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
+            !*json_string_value(v)) {
+            snprintf(msg, msgsize, "%s is required.", f->name);
+            return -1;
+        }
+        if (body_value(f, v, w, op == OP_PUT, j->v->col[i], msg,
+                       msgsize))
+            return -1;
+        j->nvals++;
+    }
+    for (i = 0; i < r->nlookups; i++) {
+        const struct od_lookup *lk = &r->lookups[i];
+        json_t *v = json_object_get(body, lk->input);
+        json_t *t = json_object_get(body, lk->target);
+        struct wval *w = &j->vals[j->nvals];
+        if (v && json_is_null(v))
+            v = NULL;
+        if (t && json_is_null(t))
+            t = NULL;
+        if (v && !j->v->lookup[i]) {
+            od_absent_msg(msg, msgsize, lk->input);
+            return -1;
+        }
+        if (!v) {
+            if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t &&
+                j->v->lookup[i]) {
+                snprintf(msg, msgsize, "%s or %s is required.",
+                         lk->input, lk->target);
+                return -1;
+            }
+            continue;
+        }
+        if (t && strcmp(lk->input, lk->target) != 0) {
+            snprintf(msg, msgsize,
+                     "Only one of %s or %s may be given.", lk->target,
+                     lk->input);
+            return -1;
+        }
+        if (!json_is_string(v) || !*json_string_value(v) ||
+            strlen(json_string_value(v)) > 255 ||
+            !(w->f = find_field(r, lk->target)) ||
+            j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
+            snprintf(msg, msgsize, "%s is invalid.", lk->input);
+            return -1;
+        }
+        if (lk->create && j->req &&
+            create_text_check(j->req, lk, json_string_value(v), msg,
+                              msgsize))
+            return -1;
+        memset(&w->v, 0, sizeof w->v);
+        pval_str(&w->v, json_string_value(v));
+        w->defname = 0;
+        w->lk = lk;
+        j->nvals++;
+    }
+    if (op == OP_PUT && j->nvals == 0) {
+        snprintf(msg, msgsize, "No fields to update were provided.");
+        return -1;
+    }
+    return 0;
+}
+
+int od_resource_check_body(const struct od_resource *r, int put,
+                           const char *text, size_t len, char *msg,
+                           size_t msgsize)
+{
+    /* a database that has every field (no catalog: text limits are the
+     * description's) */
+    struct rjob *j = calloc(1, sizeof *j);
+    int n = r->nfields > r->nlookups ? r->nfields : r->nlookups;
+    unsigned char *all = malloc((size_t)n + 1);
+    const struct od_column **cols = calloc((size_t)r->nfields + 1,
+                                           sizeof *cols);
+    struct od_rview full;
+    json_t *body = json_loadb(text, len, 0, NULL);
+    int rc = -1;
+    msg[0] = '\0';
+    if (j && all && cols && body && json_is_object(body)) {
+        memset(all, 1, (size_t)n + 1);
+        memset(&full, 0, sizeof full);
+        full.r = r;
+        full.field = full.lookup = all;
+        full.col = cols;
+        j->r = r;
+        j->v = &full;
+        j->op = put ? OP_PUT : OP_POST;
+        rc = read_body(j, body, j->op, msg, msgsize);
+    }
+    json_decref(body);
+    free(all);
+    free(cols);
+    if (j)
+        job_free(j);
+    return rc;
+}
+
 static void h_write(odapi_request *req, const struct od_resource *r,
                     enum op op)
 {
     struct rjob *j;
     json_t *body = NULL;
-    json_error_t jerr;
     char msg[256];
-    int i, upsert = op == OP_UPSERT;
+    int upsert = op == OP_UPSERT;
 
     if (upsert)
         op = OP_POST; /* read the body by the POST rules */
@@ -1970,115 +2275,17 @@ static void h_write(odapi_request *req, const struct od_resource *r,
         goto bad;
     }
     if (op != OP_DELETE) {
-        body = json_loadb(req->body, req->body_len, 0, &jerr);
+        body = od_request_json(req);
         if (!body || !json_is_object(body)) {
             snprintf(msg, sizeof msg, "%s",
                      body ? "The request body must be a JSON object."
                           : "The request body is not valid JSON.");
             goto bad;
         }
-        for (i = 0; i < r->nfields; i++) {
-            const struct od_field *f = &r->fields[i];
-            json_t *v;
-            struct wval *w = &j->vals[j->nvals];
-            int here = j->v->field[i]; /* this database has its column */
-            if (f->wire == OD_W_SERVERTIME || (f->flags & OD_F_STAMP))
-                continue;
-            if (f->flags & OD_F_NOW) {
-                if (op == OP_POST && here) {
-                    w->f = f;
-                    w->v.kind = P_NOW;
-                    j->nvals++;
-                }
-                continue;
-            }
-            if ((f->flags & OD_F_RO) ||
-                (op == OP_POST && (f->flags & OD_F_NOPOST)) ||
-                (op == OP_PUT && (f->flags & OD_F_NOPUT)))
-                continue;
-            v = json_object_get(body, f->name);
-            if (v && json_is_null(v))
-                v = NULL;
-            if (!here) { /* a field of a later version: refused if given */
-                if (v) {
-                    od_absent_msg(msg, sizeof msg, f->name);
-                    goto bad;
-                }
-                continue;
-            }
-            if (!v) {
-                if (op == OP_POST && (f->flags & OD_F_REQ)) {
-                    snprintf(msg, sizeof msg, "%s is required.", f->name);
-                    goto bad;
-                }
-                if (op == OP_POST && f->dflt) {
-                    if (default_value(f, w)) {
-                        snprintf(msg, sizeof msg, "%s is invalid.", f->name);
-                        goto bad;
-                    }
-                    w->implicit = 1;
-                    j->nvals++;
-                }
-                continue;
-            }
-            if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
-                json_is_string(v) && !*json_string_value(v))
-                continue; /* spec 3.5: ignored, not cleared */
-            if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
-                !*json_string_value(v)) {
-                snprintf(msg, sizeof msg, "%s is required.", f->name);
-                goto bad;
-            }
-            if (body_value(f, v, w, op == OP_PUT, j->v->col[i], msg,
-                           sizeof msg))
-                goto bad;
-            j->nvals++;
-        }
-        for (i = 0; i < r->nlookups; i++) {
-            const struct od_lookup *lk = &r->lookups[i];
-            json_t *v = json_object_get(body, lk->input);
-            json_t *t = json_object_get(body, lk->target);
-            struct wval *w = &j->vals[j->nvals];
-            if (v && json_is_null(v))
-                v = NULL;
-            if (t && json_is_null(t))
-                t = NULL;
-            if (v && !j->v->lookup[i]) {
-                od_absent_msg(msg, sizeof msg, lk->input);
-                goto bad;
-            }
-            if (!v) {
-                if (op == OP_POST && (lk->flags & OD_LK_REQ) && !t &&
-                    j->v->lookup[i]) {
-                    snprintf(msg, sizeof msg, "%s or %s is required.",
-                             lk->input, lk->target);
-                    goto bad;
-                }
-                continue;
-            }
-            if (t && strcmp(lk->input, lk->target) != 0) {
-                snprintf(msg, sizeof msg,
-                         "Only one of %s or %s may be given.", lk->target,
-                         lk->input);
-                goto bad;
-            }
-            if (!json_is_string(v) || !*json_string_value(v) ||
-                strlen(json_string_value(v)) > 255 ||
-                !(w->f = find_field(r, lk->target)) ||
-                j->nvals >= (int)OD_ARRAY_LEN(j->vals)) {
-                snprintf(msg, sizeof msg, "%s is invalid.", lk->input);
-                goto bad;
-            }
-            memset(&w->v, 0, sizeof w->v);
-            pval_str(&w->v, json_string_value(v));
-            w->defname = 0;
-            w->lk = lk;
-            j->nvals++;
-        }
-        if (op == OP_PUT && j->nvals == 0) {
-            snprintf(msg, sizeof msg, "No fields to update were provided.");
+        if (read_body(j, body, op, msg, sizeof msg))
             goto bad;
-        }
+        if (op == OP_POST && r->post_fn)
+            j->body = json_incref(body);
         json_decref(body);
     }
     submit(j, work_write);

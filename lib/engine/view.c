@@ -274,7 +274,11 @@ static void build_rules(struct vbuild *b)
                      OD_COL(&r->fields[k]));
             v->lookup[i] = 0;
         } else {
-            v->lookup[i] = (unsigned char)sql_ok(b, lk->sql, why, sizeof why);
+            v->lookup[i] = (unsigned char)(sql_ok(b, lk->sql, why,
+                                                  sizeof why) &&
+                                           (!lk->create ||
+                                            sql_ok(b, lk->create, why,
+                                                   sizeof why)));
         }
         if (!v->lookup[i])
             absent(b, OD_ABS_LOOKUP, i, lk->input, why);

@@ -27,14 +27,31 @@ struct od_sftp_target {
     const char *password;
     const char *path;        /* absolute path of the file on the server */
     const char *known_hosts; /* OpenSSH known_hosts file with the host key */
+    const struct od_logger *log; /* why a connection failed (or NULL) */
 };
 
 /* Connect, check the host key against known_hosts, log in with the
  * password, create the file's folders, write data (overwriting). Blocking,
  * with timeouts; for a worker thread. Returns 0, or -1 with one sentence
- * (starting "SFTP") in err. */
+ * (starting "SFTP") in err. Every failure to reach an SFTP server (unknown
+ * host, refused, unreachable, timeout, no SSH or SFTP there) gives the same
+ * sentence, so the API cannot be used to probe ports; the reason goes to
+ * t->log. */
 int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
                 char *err, size_t errlen);
+
+/* The same in steps, for several files in one session (the documents
+ * routes): connect and log in (t->path unused), write a file (its folders
+ * made, an existing one overwritten), read one (at most max bytes: larger
+ * is an error), close. Errors as od_sftp_put's. */
+struct od_sftp;
+int od_sftp_open(const struct od_sftp_target *t, struct od_sftp **out,
+                 char *err, size_t errlen);
+int od_sftp_write(struct od_sftp *x, const char *path, const void *data,
+                  size_t len, char *err, size_t errlen);
+int od_sftp_read(struct od_sftp *x, const char *path, size_t max,
+                 unsigned char **out, size_t *len, char *err, size_t errlen);
+void od_sftp_close(struct od_sftp *x);
 
 /* Split an SftpAddress ("host/dir/file.csv", "host:port/...",
  * "[v6addr]/...", an optional "sftp://") into host and absolute path

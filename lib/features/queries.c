@@ -250,7 +250,10 @@ MYSQL *od_queries_connect(const odapi_config *cfg, const char *user,
 
 /* max_statement_time stops a query on time, but SET STATEMENT
  * max_statement_time=0 FOR SELECT ... would lift it; the watchdog kills
- * the query from a second connection a little after the limit. */
+ * the query from a second connection a little after the limit. The
+ * embedded server has no statement timer at all (max_statement_time is
+ * accepted and never fires, checked on MariaDB 10.11's libmariadbd), so
+ * there the watchdog is the limit and fires on time. */
 struct watchdog {
     pthread_t th;
     pthread_mutex_t mu;
@@ -259,8 +262,25 @@ struct watchdog {
     struct qjob *j;
     const char *user, *password;
     unsigned long thread_id;
+    long grace;         /* seconds after the limit */
     int fired;
 };
+
+/* The server's id of m's session, for KILL QUERY. mysql_thread_id() says
+ * 0 for an embedded connection; CONNECTION_ID() is right on both. */
+static unsigned long session_id(MYSQL *m)
+{
+    unsigned long id = mysql_thread_id(m);
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    if (id != 0 || mysql_query(m, "SELECT CONNECTION_ID()") ||
+        !(res = mysql_store_result(m)))
+        return id;
+    if ((row = mysql_fetch_row(res)) && row[0])
+        id = strtoul(row[0], NULL, 10);
+    mysql_free_result(res);
+    return id;
+}
 
 static void *watchdog_main(void *arg)
 {
@@ -268,7 +288,7 @@ static void *watchdog_main(void *arg)
     struct timespec ts;
     int fire;
     clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += w->j->seconds + WATCHDOG_GRACE_S;
+    ts.tv_sec += w->j->seconds + w->grace;
     pthread_mutex_lock(&w->mu);
     while (!w->done)
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
@@ -300,7 +320,8 @@ static void watchdog_start(struct watchdog *w, struct qjob *j, MYSQL *m,
     w->j = j;
     w->user = user;
     w->password = password;
-    w->thread_id = mysql_thread_id(m);
+    w->thread_id = session_id(m);
+    w->grace = j->cfg->db_kind == OD_DB_EMBEDDED ? 0 : WATCHDOG_GRACE_S;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     w->started = pthread_create(&w->th, NULL, watchdog_main, w) == 0;
@@ -991,7 +1012,8 @@ static int work_query(struct od_conn *c, void *arg)
         }
         if (!j->is_async) {
             struct od_sftp_target t = {j->host, j->port, j->user,
-                                       j->password, j->path, j->known_hosts};
+                                       j->password, j->path, j->known_hosts,
+                                       j->srv->log};
             if (od_sftp_put(&t, j->out.p, j->out.len, j->msg,
                             sizeof j->msg))
                 j->status = 400;
@@ -1007,7 +1029,7 @@ static int work_upload(struct od_conn *c, void *arg)
 {
     struct qjob *j = arg;
     struct od_sftp_target t = {j->host, j->port, j->user, j->password,
-                               j->path, j->known_hosts};
+                               j->path, j->known_hosts, j->srv->log};
     if (od_sftp_put(&t, j->out.p, j->out.len, j->msg, sizeof j->msg))
         od_conn_log(c, ODAPI_LOG_ERROR, "queries: IsAsync upload to %s%s "
                     "failed: %s", j->host, j->path, j->msg);
@@ -1035,7 +1057,7 @@ static void query_done(void *arg, int status)
         odapi_reply(j->req, 201, "", 0);
         if (j->is_async) {
             j->req = NULL;
-            if (od_db_submit(j->srv->db, work_upload, upload_done, j) ==
+            if (od_db_submit_long(j->srv->db, work_upload, upload_done, j) ==
                 ODAPI_OK)
                 return; /* keeps its slot until the upload ends */
             od_log(j->srv->log, ODAPI_LOG_ERROR,
@@ -1140,7 +1162,7 @@ static void submit(struct qjob *j)
         qjob_free(j);
         return;
     }
-    rc = od_db_submit(req->srv->db, work_query, query_done, j);
+    rc = od_db_submit_long(req->srv->db, work_query, query_done, j);
     if (rc != ODAPI_OK) {
         run_leave(req->srv);
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY

@@ -1,8 +1,9 @@
-/* sftp.c - the SFTP client Queries POST writes its CSV file with
- * (libssh2): TCP connect with a timeout, host key checked against an
- * OpenSSH known_hosts file (an unknown or changed key is refused, never
- * learned), password login (keyboard-interactive as a fallback), folders
- * created, the file written whole (overwriting). Blocking; runs on a
+/* sftp.c - the SFTP client Queries POST writes its CSV file with, and the
+ * documents, EOB and sheet routes move files with (libssh2): TCP connect
+ * with a timeout, host key checked against an OpenSSH known_hosts file (an
+ * unknown or changed key is refused, never learned), password login
+ * (keyboard-interactive as a fallback), folders created, files written
+ * whole (overwriting) or read up to a size limit. Blocking; runs on a
  * database worker thread. The password is never logged or kept. */
 #include "features/queries-internal.h"
 
@@ -85,6 +86,23 @@ int od_sftp_split_address(const char *addr, char **host, char **path,
 
 /* ---- connecting ----------------------------------------------------------------- */
 
+/* Any failure to reach an SFTP server: one answer for all of them (a
+ * refused port, a filtered one, a web server, a DNS failure), the reason
+ * only in the log. Otherwise POST /queries would tell an API client which
+ * ports are open on every host the server can reach. */
+static int unreachable(const struct od_sftp_target *t, int port,
+                       const char *why, char *err, size_t errlen)
+{
+    if (t->log)
+        od_log(t->log, ODAPI_LOG_WARNING, "SFTP: %s port %d: %s", t->host,
+               port, why);
+    snprintf(err, errlen, "SFTP: cannot connect to an SFTP server at %s "
+                          "port %d.", t->host, port);
+    return -1;
+}
+
+/* A connected socket, or -1 with the reason (never for the client) in
+ * why. */
 static int tcp_connect(const char *host, int port, char *err, size_t errlen)
 {
     struct addrinfo hints, *res, *ai;
@@ -95,8 +113,7 @@ static int tcp_connect(const char *host, int port, char *err, size_t errlen)
     hints.ai_socktype = SOCK_STREAM;
     snprintf(portstr, sizeof portstr, "%d", port);
     if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0) {
-        snprintf(err, errlen, "SFTP: unknown host %s (%s).", host,
-                 gai_strerror(rc));
+        snprintf(err, errlen, "unknown host (%s)", gai_strerror(rc));
         return -1;
     }
     for (ai = res; ai; ai = ai->ai_next) {
@@ -132,8 +149,7 @@ static int tcp_connect(const char *host, int port, char *err, size_t errlen)
     }
     freeaddrinfo(res);
     if (fd < 0)
-        snprintf(err, errlen, "SFTP: cannot connect to %s port %d (%s).",
-                 host, port, strerror(last ? last : ECONNREFUSED));
+        snprintf(err, errlen, "%s", strerror(last ? last : ECONNREFUSED));
     return fd;
 }
 
@@ -329,49 +345,159 @@ static int write_file(LIBSSH2_SFTP *sftp, const char *path, const char *data,
     return 0;
 }
 
-int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
-                char *err, size_t errlen)
-{
-    LIBSSH2_SESSION *s = NULL;
-    LIBSSH2_SFTP *sftp = NULL;
-    int fd, rc = -1, port = t->port ? t->port : 22;
+struct od_sftp {
+    LIBSSH2_SESSION *s;
+    LIBSSH2_SFTP *sftp;
+    int fd;
+    const struct od_sftp_target *t;
+};
 
+void od_sftp_close(struct od_sftp *x)
+{
+    if (!x)
+        return;
+    if (x->sftp)
+        libssh2_sftp_shutdown(x->sftp);
+    if (x->s) {
+        libssh2_session_disconnect(x->s, "done");
+        libssh2_session_free(x->s);
+    }
+    if (x->fd >= 0)
+        close(x->fd);
+    free(x);
+}
+
+int od_sftp_open(const struct od_sftp_target *t, struct od_sftp **out,
+                 char *err, size_t errlen)
+{
+    struct od_sftp *x;
+    int port = t->port ? t->port : 22;
+    char why[160];
+
+    *out = NULL;
     pthread_once(&ssh_once, ssh_init);
     if (ssh_init_rc != 0) {
         snprintf(err, errlen, "SFTP: libssh2 did not start.");
         return -1;
     }
-    if ((fd = tcp_connect(t->host, port, err, errlen)) < 0)
-        return -1;
-    if (!(s = libssh2_session_init())) {
+    if (!(x = calloc(1, sizeof *x))) {
         snprintf(err, errlen, "SFTP: out of memory.");
-        goto out;
+        return -1;
     }
-    libssh2_session_set_blocking(s, 1);
-    libssh2_session_set_timeout(s, SESSION_TIMEOUT_MS);
-    if (libssh2_session_handshake(s, fd) != 0) {
-        snprintf(err, errlen, "SFTP: the SSH handshake with %s port %d "
-                              "failed.", t->host, port);
-        goto out;
+    x->t = t;
+    if ((x->fd = tcp_connect(t->host, port, why, sizeof why)) < 0) {
+        free(x);
+        return unreachable(t, port, why, err, errlen);
     }
-    if (check_host_key(s, t, port, err, errlen) ||
-        login(s, t, err, errlen))
-        goto out;
-    if (!(sftp = libssh2_sftp_init(s))) {
-        snprintf(err, errlen, "SFTP: %s offers no SFTP service.", t->host);
-        goto out;
+    if (!(x->s = libssh2_session_init())) {
+        snprintf(err, errlen, "SFTP: out of memory.");
+        goto fail;
     }
-    if (make_dirs(sftp, t->path, err, errlen) ||
-        write_file(sftp, t->path, data ? data : "", len, err, errlen))
-        goto out;
-    rc = 0;
-out:
-    if (sftp)
-        libssh2_sftp_shutdown(sftp);
-    if (s) {
-        libssh2_session_disconnect(s, "done");
-        libssh2_session_free(s);
+    libssh2_session_set_blocking(x->s, 1);
+    libssh2_session_set_timeout(x->s, SESSION_TIMEOUT_MS);
+    if (libssh2_session_handshake(x->s, x->fd) != 0) {
+        unreachable(t, port, "the SSH handshake failed", err, errlen);
+        goto fail;
     }
-    close(fd);
+    if (check_host_key(x->s, t, port, err, errlen) ||
+        login(x->s, t, err, errlen))
+        goto fail;
+    if (!(x->sftp = libssh2_sftp_init(x->s))) {
+        unreachable(t, port, "no SFTP service", err, errlen);
+        goto fail;
+    }
+    *out = x;
+    return 0;
+fail:
+    od_sftp_close(x);
+    return -1;
+}
+
+int od_sftp_write(struct od_sftp *x, const char *path, const void *data,
+                  size_t len, char *err, size_t errlen)
+{
+    if (make_dirs(x->sftp, path, err, errlen) ||
+        write_file(x->sftp, path, data ? data : "", len, err, errlen))
+        return -1;
+    return 0;
+}
+
+int od_sftp_read(struct od_sftp *x, const char *path, size_t max,
+                 unsigned char **out, size_t *len, char *err, size_t errlen)
+{
+    LIBSSH2_SFTP_HANDLE *h;
+    LIBSSH2_SFTP_ATTRIBUTES st;
+    unsigned char *buf = NULL;
+    size_t cap = 0, got = 0;
+
+    *out = NULL;
+    *len = 0;
+    if (!(h = libssh2_sftp_open(x->sftp, path, LIBSSH2_FXF_READ, 0))) {
+        snprintf(err, errlen, "SFTP: cannot read %s (%s).", path,
+                 fx_text(libssh2_sftp_last_error(x->sftp)));
+        return -1;
+    }
+    if (libssh2_sftp_fstat(h, &st) == 0 &&
+        (st.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) &&
+        !LIBSSH2_SFTP_S_ISREG(st.permissions)) {
+        snprintf(err, errlen, "SFTP: %s is not a file.", path);
+        goto fail;
+    }
+    if (libssh2_sftp_fstat(h, &st) == 0 &&
+        (st.flags & LIBSSH2_SFTP_ATTR_SIZE) && st.filesize > max)
+        goto too_large;
+    for (;;) {
+        ssize_t r;
+        if (got == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            unsigned char *q;
+            if (ncap > max + 1)
+                ncap = max + 1;
+            if (ncap <= cap)
+                goto too_large;
+            if (!(q = realloc(buf, ncap))) {
+                snprintf(err, errlen, "SFTP: out of memory.");
+                goto fail;
+            }
+            buf = q;
+            cap = ncap;
+        }
+        r = libssh2_sftp_read(h, (char *)buf + got, cap - got);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            snprintf(err, errlen, "SFTP: reading %s failed (%s).", path,
+                     fx_text(libssh2_sftp_last_error(x->sftp)));
+            goto fail;
+        }
+        got += (size_t)r;
+        if (got > max)
+            goto too_large;
+    }
+    libssh2_sftp_close(h);
+    if (!buf && !(buf = malloc(1))) {
+        snprintf(err, errlen, "SFTP: out of memory.");
+        return -1;
+    }
+    *out = buf;
+    *len = got;
+    return 0;
+too_large:
+    snprintf(err, errlen, "SFTP: %s is larger than %zu bytes.", path, max);
+fail:
+    free(buf);
+    libssh2_sftp_close(h);
+    return -1;
+}
+
+int od_sftp_put(const struct od_sftp_target *t, const char *data, size_t len,
+                char *err, size_t errlen)
+{
+    struct od_sftp *x;
+    int rc;
+    if (od_sftp_open(t, &x, err, errlen))
+        return -1;
+    rc = od_sftp_write(x, t->path, data, len, err, errlen);
+    od_sftp_close(x);
     return rc;
 }

@@ -34,7 +34,8 @@ char *od_health_json(odapi_server *srv, size_t *len)
     static __thread time_t last = (time_t)-1;
     static __thread char now[32];
     time_t t = time(NULL);
-    const char *dbstate = "none";
+    const char *dbstate = "none", *pool = "none";
+    struct od_db_stats st = {0, 0, 0, 0, 0};
     char dbv[160], why[400];
     char *s;
     int n;
@@ -45,19 +46,31 @@ char *od_health_json(odapi_server *srv, size_t *len)
         strftime(now, sizeof now, "%Y-%m-%d %H:%M:%S", &tm);
         last = t;
     }
-    if (srv->db)
+    if (srv->db) {
         dbstate = od_db_is_up(srv->db) ? "up" : "down";
+        od_db_stats(srv->db, &st);
+        /* Jobs wait while every worker is busy, or while the long jobs
+         * (writes, Queries) have all the workers they may have. */
+        if (st.queued > 0 && (st.busy >= st.workers ||
+                              st.long_running >= st.long_cap))
+            pool = "saturated";
+        else
+            pool = "ok";
+    }
     json_inner(dbv, sizeof dbv, srv->db ? od_db_version(srv->db) : "");
     json_inner(why, sizeof why, srv->events_reason);
     n = asprintf(&s,
                  "{\"service\":\"libodapi\",\"mode\":\"%s\",\"version\":\"%s\","
                  "\"database\":\"%s\",\"databaseBackend\":\"%s\","
-                 "\"dataBaseVersion\":\"%s\",\"serverDateTime\":\"%s\","
+                 "\"dataBaseVersion\":\"%s\",\"databasePool\":\"%s\","
+                 "\"databaseWorkers\":%ld,\"databaseBusy\":%ld,"
+                 "\"databaseQueued\":%ld,\"serverDateTime\":\"%s\","
                  "\"uptimeSeconds\":%llu,\"requests\":%llu,"
                  "\"events\":\"%s\",\"eventsReason\":\"%s\"}",
                  srv->cfg->mode == ODAPI_MODE_LOCAL ? "Local API" : "API Service",
                  odapi_version(), dbstate,
-                 srv->db ? od_db_backend(srv->db) : "none", dbv, now,
+                 srv->db ? od_db_backend(srv->db) : "none", dbv, pool,
+                 st.workers, st.busy, st.queued, now,
                  (unsigned long long)((od_now_ms() - srv->started_ms) / 1000),
                  (unsigned long long)srv->requests,
                  srv->events_state ? srv->events_state : "off", why);

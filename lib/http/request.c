@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -40,7 +42,6 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     odapi_request *req = calloc(1, sizeof *req);
     const char *uri = evhttp_request_get_uri(ev);
     const char *q;
-    struct evbuffer *in = evhttp_request_get_input_buffer(ev);
     size_t plen;
 
     if (!req)
@@ -62,16 +63,24 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     /* query parsing failures are reported by the caller */
     if (q)
         req->status = od_query_parse(&req->query, q + 1); /* 0, -1, -2 */
-    req->body_len = evbuffer_get_length(in);
-    if (!(req->body = malloc(req->body_len + 1)))
+    if (!srv->relay && od_request_take_body(req) != 0)
         goto oom;
-    if (req->body_len)
-        evbuffer_remove(in, req->body, req->body_len);
-    req->body[req->body_len] = '\0';
     return req;
 oom:
     od_request_free(req);
     return NULL;
+}
+
+int od_request_take_body(odapi_request *req)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(req->ev);
+    req->body_len = evbuffer_get_length(in);
+    if (!(req->body = malloc(req->body_len + 1)))
+        return -1;
+    if (req->body_len)
+        evbuffer_remove(in, req->body, req->body_len);
+    req->body[req->body_len] = '\0';
+    return 0;
 }
 
 void od_request_free(odapi_request *req)
@@ -79,11 +88,28 @@ void od_request_free(odapi_request *req)
     if (!req)
         return;
     od_query_free(&req->query);
+    json_decref(req->json);
     free(req->path);
     free(req->uri);
     free(req->segbuf);
     free(req->body);
     free(req);
+}
+
+int od_request_parse(odapi_request *req)
+{
+    json_error_t jerr;
+    req->json = json_loadb(req->body ? req->body : "", req->body_len, 0,
+                           &jerr);
+    req->parsed = 1;
+    return req->json ? 0 : -1;
+}
+
+json_t *od_request_json(odapi_request *req)
+{
+    if (!req->parsed)
+        od_request_parse(req);
+    return json_incref(req->json);
 }
 
 unsigned long od_request_elapsed_us(const odapi_request *req)
@@ -101,7 +127,7 @@ void od_request_finish(odapi_request *req, int status, const char *body,
     if (req->ev) {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
         struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
-        if (req->srv->stopping)
+        if (req->srv->stopping || req->close)
             evhttp_add_header(h, "Connection", "close");
         if (len)
             evbuffer_add(out, body, len);
@@ -213,6 +239,13 @@ ODAPI_EXPORT void odapi_reply_error(odapi_request *req, int status,
     }
 }
 
+/* A request that may change something, and so may wait on a lock: its
+ * database job is a long one (od_db_submit_long). */
+static int is_write(const odapi_request *req)
+{
+    return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+}
+
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg)
@@ -222,7 +255,8 @@ int od_request_submit(odapi_request *req,
         odapi_reply_error(req, 503, "No database is configured.");
         return -1;
     }
-    rc = od_db_submit(req->srv->db, work, done, arg);
+    rc = is_write(req) ? od_db_submit_long(req->srv->db, work, done, arg)
+                       : od_db_submit(req->srv->db, work, done, arg);
     if (rc != ODAPI_OK) {
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
                                         ? "The server is busy. Try again shortly."
@@ -275,7 +309,8 @@ ODAPI_EXPORT int odapi_request_db(odapi_request *req,
     j->work = work;
     j->done = done;
     j->arg = arg;
-    rc = od_db_submit(req->srv->db, app_work, app_done, j);
+    rc = is_write(req) ? od_db_submit_long(req->srv->db, app_work, app_done, j)
+                       : od_db_submit(req->srv->db, app_work, app_done, j);
     if (rc != ODAPI_OK)
         free(j);
     return rc;

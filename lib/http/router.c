@@ -2,7 +2,6 @@
  * error the real API gives (spec 3.1, 3.6). */
 #include "http/server-internal.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +54,7 @@ int od_router_add(struct od_router *r, const char *method, const char *pattern,
     }
     if (*p || rt.nsegs == 0)
         goto invalid;
+    rt.keys = r->builtin;
     rt.perm = perm;
     rt.fn = fn;
     rt.arg = arg;
@@ -75,6 +75,48 @@ invalid:
     return ODAPI_E_INVALID;
 }
 
+static void no_handler(odapi_request *req, void *arg)
+{
+    (void)req;
+    (void)arg;
+}
+
+int od_router_allow_large_body(struct od_router *r, const char *method,
+                               const char *pattern)
+{
+    struct od_router one;
+    int i, j, found = 0;
+    memset(&one, 0, sizeof one);
+    /* parse the pattern the way od_router_add does, then compare */
+    if (od_router_add(&one, method, pattern, ODAPI_PERM_NONE,
+                      no_handler, NULL) != ODAPI_OK)
+        return ODAPI_E_INVALID;
+    for (i = 0; i < r->n; i++) {
+        struct od_route *rt = &r->routes[i];
+        if (strcmp(rt->method, method) != 0 || rt->nsegs != one.routes[0].nsegs)
+            continue;
+        for (j = 0; j < rt->nsegs; j++)
+            if (rt->is_param[j] != one.routes[0].is_param[j] ||
+                strcmp(rt->segs[j], one.routes[0].segs[j]) != 0)
+                break;
+        if (j == rt->nsegs)
+            rt->large_body = 1, found = 1;
+    }
+    od_router_free(&one);
+    return found ? ODAPI_OK : ODAPI_E_INVALID;
+}
+
+/* Only digits (a key's shape; its range is checked where it is read). */
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
 void od_router_free(struct od_router *r)
 {
     int i;
@@ -82,16 +124,6 @@ void od_router_free(struct od_router *r)
         route_clear(&r->routes[i]);
     free(r->routes);
     memset(r, 0, sizeof *r);
-}
-
-static int all_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return 0;
-    return 1;
 }
 
 /* Keep error messages short and printable: a request may carry anything. */
@@ -156,6 +188,8 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         if (rt->nsegs != *nsegs || strcmp(rt->method, method) != 0)
             continue;
         for (j = 1; j < rt->nsegs; j++) {
+            if (rt->is_param[j] && rt->keys && !all_digits(segs[j]))
+                break; /* an action name, not a key */
             if (rt->is_param[j])
                 continue;
             if (strcmp(rt->segs[j], segs[j]) != 0)
@@ -185,7 +219,8 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         const char *last = segs[*nsegs - 1];
         clip(res, sizeof res, segs[0]);
         clip(meth, sizeof meth, method);
-        if (*nsegs > 1 && !all_digits(last))
+        long long key;
+        if (*nsegs > 1 && od_parse_key(last, &key) != 0)
             clip(act, sizeof act, last);
         snprintf(msg, msgsize, "%s %s %s is not a valid method.", res, meth,
                  act);

@@ -13,11 +13,14 @@ struct evhttp;
 struct evhttp_request;
 struct evhttp_bound_socket;
 struct bufferevent;
+struct evbuffer_cb_entry;
+struct evbuffer;
 struct od_db;
 struct od_cred;
 struct od_logfile;
 struct od_conn;
 struct od_events;
+struct od_relay;
 struct ssl_ctx_st;
 
 #define OD_MAX_SEGS 8     /* path segments after /api/v1 */
@@ -30,6 +33,10 @@ struct od_route {
     int nsegs;
     char *segs[OD_MAX_SEGS];       /* literal text, or the name of a {param} */
     unsigned char is_param[OD_MAX_SEGS];
+    unsigned char large_body;      /* bodies up to ODAPI_LIMIT_MAX_BODY, not
+                                      ODAPI_LIMIT_MAX_JSON_BODY (uploads) */
+    int keys;                      /* built-in: a {param} is a key, so only
+                                      a number matches it */
     odapi_permission perm;
     odapi_handler_fn fn;
     void *arg;
@@ -38,6 +45,8 @@ struct od_route {
 struct od_router {
     struct od_route *routes;
     int n, cap;
+    int builtin;    /* set while the built-in routes are added: their
+                       {params} are keys (od_route.keys) */
 };
 
 enum od_match {
@@ -52,6 +61,11 @@ enum od_match {
 int od_router_add(struct od_router *r, const char *method, const char *pattern,
                   odapi_permission perm, odapi_handler_fn fn, void *arg);
 void od_router_free(struct od_router *r);
+/* Let the routes of method and pattern (as given to od_router_add) take
+ * bodies up to ODAPI_LIMIT_MAX_BODY: for uploads, never for plain JSON.
+ * ODAPI_E_INVALID when no such route is registered. */
+int od_router_allow_large_body(struct od_router *r, const char *method,
+                               const char *pattern);
 /* Split the path (no query) into decoded segments after /api/v1 and find a
  * route. segs/nsegs receive the segments (pointing into buf); on
  * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets the spec's error sentence. */
@@ -79,9 +93,127 @@ void od_query_free(struct od_query *q);
 /* Decode %XX (and '+' when plus) in place; returns the new length. */
 size_t od_url_decode(char *s, int plus);
 
+/* ---- the wire: request heads and chunk lines as bytes (wire.c) ---------- */
+
+struct od_head {
+    char method[8];            /* one of the methods routes can have */
+    const char *target;        /* the request-target, inside the head */
+    size_t target_len;
+    int http10;                /* HTTP/1.0 (else HTTP/1.1) */
+    int has_cl;                /* a Content-Length was given */
+    uint64_t content_length;
+    int chunked;               /* Transfer-Encoding: chunked */
+    int expect_continue;       /* Expect: 100-continue */
+    int nhost;                 /* Host headers seen */
+};
+
+/* The length of the head at p (through its empty line), 0 while it is
+ * incomplete. */
+size_t od_wire_head_end(const char *p, size_t len);
+/* Check a complete head (od_wire_head_end bytes) and fill h. 0, or the
+ * HTTP status to answer with a sentence in msg. */
+int od_wire_head(const char *p, size_t len, struct od_head *h, char *msg,
+                 size_t msgsize);
+/* One chunk-size line (without its LF): 0 and *size, or -1. */
+int od_wire_chunk_line(const char *p, size_t len, uint64_t *size);
+/* One trailer field line (without its LF): 0 when well-formed, else -1. */
+int od_wire_field_line(const char *p, size_t len);
+
+/* ---- connections and the guard in front of evhttp (server.c, guard.c) --- */
+
+/* Where the guard is in a connection's byte stream. */
+enum od_guard_state {
+    OD_G_HEAD = 0,    /* waiting for a request head */
+    OD_G_BODY,        /* a Content-Length body: left bytes to pass */
+    OD_G_CHUNK_SIZE,  /* a chunk-size line */
+    OD_G_CHUNK_DATA,  /* chunk data: left bytes to pass */
+    OD_G_CHUNK_END,   /* the CRLF after chunk data */
+    OD_G_TRAILER,     /* trailer lines after the last chunk */
+    OD_G_DEAD         /* refused: the rest is read and dropped */
+};
+
+struct od_guard {
+    enum od_guard_state state;
+    uint64_t left;            /* OD_G_BODY, OD_G_CHUNK_DATA */
+    uint64_t total, cap;      /* chunked: body bytes so far; the limit */
+    size_t scan, line;        /* OD_G_HEAD: bytes scanned, current line start */
+    size_t trailer;           /* trailer bytes so far */
+    uint64_t head_since_ms;   /* first byte of an unfinished head; 0: none */
+    unsigned long passed;     /* request heads handed to evhttp */
+    unsigned long done;       /* requests answered */
+    int held;                 /* a head waits for the one before, or for
+                                 the client to read its answers */
+    int want_status;          /* refuse at the next chance (sweep, accept) */
+    int reject_status;        /* the next request evhttp dispatches is
+                                 answered with this, and the connection
+                                 closed */
+    char reject_msg[128];
+};
+
+/* One client connection: evhttp's bufferevent (the socket's or TLS's), and
+ * what the guard keeps of it. */
+struct od_conn_track {
+    odapi_server *srv;
+    struct bufferevent *bev;
+    struct evbuffer *pending; /* read, not yet given to evhttp (guard.c) */
+    int idx;                  /* in srv->conns */
+    uint64_t since_ms;        /* accepted, or last request answered */
+    int inflight;
+    unsigned char addr[16];   /* the peer (IPv4 as ::ffff:a.b.c.d) */
+    unsigned counted : 1;     /* in srv->addrs */
+    unsigned closecb : 1;     /* evhttp tells us when it frees it */
+    unsigned released : 1;    /* evhttp is done with it; not in srv->conns */
+    unsigned queued : 1;      /* in srv->work */
+    unsigned busy : 1;        /* od_guard_work is at it */
+    unsigned fresh : 1;       /* the peer is not looked at yet */
+    unsigned tls : 1;         /* bev is OpenSSL's (its input is not frozen) */
+    uint64_t linger_until_ms; /* refused: keep reading (and dropping) until */
+    uint64_t progress_ms;     /* last time the client read some output */
+    struct evbuffer_cb_entry *in_cb, *out_cb; /* on bev's buffers (guard.c) */
+    struct evbuffer_cb_entry *sock_out_cb;    /* TLS: on the socket's output */
+    int in_guard;             /* the guard is moving bytes (guard.c) */
+    struct od_conn_track *work_next;
+    struct od_guard g;
+};
+
+/* Free t once evhttp, the requests and the work queue are all done with
+ * it (server.c). */
+void od_conn_maybe_free(struct od_conn_track *t);
+/* guard.c */
+/* Put the guard on evhttp's bufferevent for t (0), or -1 (out of memory;
+ * nothing changed). od_guard_unwrap takes it off (at release). */
+int od_guard_wrap(odapi_server *srv, struct od_conn_track *t,
+                  struct bufferevent *bev);
+void od_guard_unwrap(struct od_conn_track *t);
+/* One step of the guard from src to dst, without a bufferevent (t->bev
+ * NULL; fuzz_guard): 1 when it did something and may do more. */
+int od_guard_step(struct od_conn_track *t, struct evbuffer *src,
+                  struct evbuffer *dst);
+/* Bytes evhttp has written to the connection that the client has not
+ * read yet (in our buffers). */
+size_t od_guard_unsent(const struct od_conn_track *t);
+/* A request on t was answered: let the next one through. */
+void od_guard_request_done(odapi_server *srv, struct od_conn_track *t);
+/* Queue t for the loop's connection work (the peer check, a held head). */
+void od_guard_queue(odapi_server *srv, struct od_conn_track *t);
+/* The sweep's part: refuse a head that takes longer than
+ * ODAPI_LIMIT_HEADER_TIMEOUT; over ODAPI_LIMIT_MAX_OUTPUT, drop t if
+ * it stopped reading. May release t (the caller holds it busy). */
+void od_guard_sweep(odapi_server *srv, struct od_conn_track *t,
+                    uint64_t now_ms);
+/* Connection work queued by od_guard_queue (srv->work_ev). */
+void od_guard_work(odapi_server *srv);
+/* Count (or uncount) t's peer address; 0, or -1 when the address has more
+ * than ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS connections. */
+int od_guard_addr_add(odapi_server *srv, struct od_conn_track *t);
+void od_guard_addr_remove(odapi_server *srv, struct od_conn_track *t);
+
 /* ---- requests (request.c) ----------------------------------------------- */
 
-struct od_conn_track; /* server.c */
+/* Bodies longer than this are parsed on a worker thread before the
+ * handler runs (jansson takes 2-6 ms for 64 KiB, 25-100 ms for 1 MiB on
+ * the reference machine: docs/http.md, "Request bodies"). */
+#define OD_PARSE_INLINE_MAX (64 * 1024)
 
 struct odapi_request {
     odapi_server *srv;
@@ -103,6 +235,10 @@ struct odapi_request {
     uint64_t start_us;
     struct od_conn_track *conn;
     int replied;
+    int close;                     /* answer with Connection: close */
+    int parsed;                    /* json is the parsed body (NULL: not
+                                      JSON) */
+    struct json_t *json;
     int status;
     odapi_request *live_prev, *live_next; /* srv->live list */
 };
@@ -110,6 +246,10 @@ struct odapi_request {
 /* Make a request object for an incoming evhttp request (NULL: out of mem). */
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev);
 void od_request_free(odapi_request *req);
+/* Move the body out of evhttp into req->body (od_request_new does, except
+ * for the Cloud relay, which forwards it from evhttp's buffer). 0, or -1
+ * when out of memory. */
+int od_request_take_body(odapi_request *req);
 unsigned long od_request_elapsed_us(const odapi_request *req);
 /* Queue database work for a request; when it cannot be queued (no
  * database, queue full, stopping) answer 503 and return -1: the caller
@@ -117,6 +257,12 @@ unsigned long od_request_elapsed_us(const odapi_request *req);
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg);
+/* The body parsed as JSON (a new reference, NULL when it is not valid
+ * JSON): parsed once, on a worker thread when it is big (server.c). */
+struct json_t *od_request_json(odapi_request *req);
+/* Parse the body now (on the calling thread); 0, or -1 when it is not
+ * JSON. */
+int od_request_parse(odapi_request *req);
 /* Reply and free the request. */
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len);
@@ -140,6 +286,7 @@ struct odapi_server {
     struct od_logfile *logfile;
     struct ssl_ctx_st *ssl_ctx;
     struct od_events *events;     /* Database Events (events.c), or NULL */
+    struct od_relay *relay;       /* Cloud relay (relay.c), or NULL */
     /* Database Events as the health route reports them (events.c sets
      * them on the loop thread): "off", "starting", "firing", "standby" or
      * "unavailable", and why when not firing */
@@ -153,6 +300,18 @@ struct odapi_server {
     size_t htcap;                 /* a power of two, > 2 * nconns */
     struct event *sweep_ev;
     int listeners_paused;
+    struct event *work_ev;        /* od_guard_work */
+    struct od_conn_track *work;   /* its queue */
+    struct od_addr_count *addrs;  /* connections per peer (guard.c) */
+    struct evbuffer *scratch;     /* guard.c, on_input */
+    size_t addrcap, naddrs;
+    uint64_t addr_warned_ms, evict_warned_ms;
+    /* limits read once at start (guard.c) */
+    size_t lim_headers, lim_output;
+    size_t unsent_total;          /* od_guard_unsent over all connections */
+    uint64_t lim_json_body, lim_body;
+    uint64_t lim_header_ms;
+    long lim_per_addr;
 
     /* lifecycle */
     int started, stopping;
@@ -160,7 +319,7 @@ struct odapi_server {
     struct event *stop_ev;        /* activated by odapi_server_stop_async */
     struct event *drain_ev;
     uint64_t drain_deadline_ms;
-    struct event *sig_ev[3];
+    struct event *sig_ev[4]; /* INT, TERM, HUP, USR1 */
     void (*hup_fn)(void *);
     void *hup_arg;
     uint64_t started_ms;

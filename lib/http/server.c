@@ -2,6 +2,7 @@
  * the request path (route -> credentials -> permission -> handler), and
  * a graceful stop. Everything here runs on the event-loop thread. */
 #include "http/server-internal.h"
+#include "http/relay-internal.h"
 #include "auth/cred-internal.h"
 #include "features/events-internal.h"
 #include "db/db-internal.h"
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +33,7 @@
 #include <openssl/ssl.h>
 
 #define SWEEP_MS 250
-
-struct od_conn_track {
-    struct bufferevent *bev;
-    uint64_t since_ms; /* accepted, or last request answered */
-    int inflight;
-};
+#define LINGER_MS 2000 /* a refused client's bytes are read this long */
 
 static void server_log(odapi_server *srv, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);
@@ -59,12 +56,14 @@ static void set_err(odapi_server *srv, const char *fmt, ...)
 
 /* ---- connection tracking -------------------------------------------------
  * libevent 2.1 has no connection cap and no hook when evhttp frees a
- * connection. We make every connection's bufferevent ourselves (bevcb) and
- * hold a reference to it: when evhttp frees the connection the callbacks
- * are cleared but the object stays until our sweep drops it. That gives an
- * exact count for the cap (listeners pause at the cap, resume below it),
- * and a place to close connections that never finish a request within the
- * timeout (slow or half-open clients). See docs/http.md. */
+ * connection that never made a request. We make every connection's
+ * bufferevent ourselves (bevcb), put the guard on it (guard.c), and hold
+ * a reference to it. When evhttp frees
+ * the connection it tells us (the close callback, set at its first
+ * request), or the callbacks are cleared and our sweep notices. That gives
+ * an exact count for the cap (listeners pause at the cap, resume below
+ * it), and a place to close connections that never finish a request
+ * within the timeout (slow or half-open clients). See docs/http.md. */
 
 /* A small hash from bufferevent to its track, so the request path finds
  * its connection in O(1) whatever the number of open connections. */
@@ -164,10 +163,22 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
     struct od_conn_track *t;
 
     if (srv->ssl_ctx) {
+        /* TLS as a filter over a socket bufferevent: a request comes in
+         * with one readv() (a socket-based TLS bufferevent reads every
+         * record's header and body with a read() each) and an answer's
+         * records leave with one writev() (instead of a write() each):
+         * about 20 of its 30 us a request (docs/cloud.md, bench). */
         SSL *ssl = SSL_new(srv->ssl_ctx);
+        struct bufferevent *sock;
         if (!ssl)
             return NULL;
-        bev = bufferevent_openssl_socket_new(base, -1, ssl,
+        if (!(sock = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE))) {
+            SSL_free(ssl);
+            return NULL;
+        }
+        /* on failure (memory) libevent may or may not have freed sock:
+         * better a leak then than a double free */
+        bev = bufferevent_openssl_filter_new(base, sock, ssl,
                                              BUFFEREVENT_SSL_ACCEPTING,
                                              BEV_OPT_CLOSE_ON_FREE);
     } else {
@@ -179,17 +190,23 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
         int cap = srv->capconns ? srv->capconns * 2 : 64;
         struct od_conn_track **n = realloc(srv->conns, (size_t)cap * sizeof *n);
         if (!n)
-            return bev; /* untracked, but served */
+            return bev; /* untracked and unguarded, but served */
         srv->conns = n;
         srv->capconns = cap;
     }
     if (ht_reserve(srv, (size_t)srv->nconns + 1) || !(t = calloc(1, sizeof *t)))
         return bev;
-    t->bev = bev;
+    if (od_guard_wrap(srv, t, bev) != 0) {
+        free(t);
+        return bev;
+    }
     t->since_ms = od_now_ms();
+    t->fresh = 1; /* its peer is counted once evhttp has given it its fd */
     bufferevent_incref(bev);
+    t->idx = srv->nconns;
     srv->conns[srv->nconns++] = t;
     ht_put(srv, t);
+    od_guard_queue(srv, t);
     if (srv->nconns >= od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_CONNECTIONS))
         listeners_pause(srv, 1);
     return bev;
@@ -202,6 +219,65 @@ static int bev_freed_by_evhttp(struct bufferevent *bev)
     return ecb == NULL;
 }
 
+/* evhttp is done with t: forget it and drop our reference (the socket
+ * closes). t itself lives on while a request or the work queue holds it. */
+static void release(odapi_server *srv, struct od_conn_track *t)
+{
+    ht_del(srv, t);
+    srv->conns[t->idx] = srv->conns[--srv->nconns];
+    srv->conns[t->idx]->idx = t->idx;
+    od_guard_addr_remove(srv, t);
+    od_guard_unwrap(t);
+    t->released = 1;
+    bufferevent_decref(t->bev);
+    od_conn_maybe_free(t);
+}
+
+void od_conn_maybe_free(struct od_conn_track *t)
+{
+    if (t->released && !t->inflight && !t->queued && !t->busy)
+        free(t);
+}
+
+/* evhttp frees the connection (its close callback). A client refused for
+ * a malformed request may still be sending: read and drop its bytes for a
+ * moment, so that closing with unread data does not reset the connection
+ * under our answer (the sweep releases it after LINGER_MS). */
+/* A TLS connection is a filter over the socket's bufferevent, and evhttp
+ * takes an answer for written once it is encrypted into the socket's
+ * buffer; then, closing, it shuts the socket's sending side down at once:
+ * an answer that closes the connection (HTTP/1.0, Connection: close, a
+ * refusal) would be lost. Here, before that, what the socket takes of it
+ * now goes out (all of it unless the client is far behind). */
+static void flush_socket(struct od_conn_track *t)
+{
+    struct bufferevent *sock = bufferevent_get_underlying(t->bev);
+    struct evbuffer *out;
+    evutil_socket_t fd;
+    if (!sock || (fd = bufferevent_getfd(sock)) < 0)
+        return;
+    out = bufferevent_get_output(sock);
+    evbuffer_unfreeze(out, 1); /* a socket bufferevent's, between writes */
+    while (evbuffer_get_length(out) && evbuffer_write(out, fd) > 0)
+        ;
+    evbuffer_freeze(out, 1);
+}
+
+static void on_conn_close(struct evhttp_connection *evcon, void *arg)
+{
+    struct od_conn_track *t = arg;
+    int st = t->g.reject_status;
+    (void)evcon;
+    flush_socket(t);
+    if (st && st != 503 && st != 408 && !t->srv->stopping) {
+        od_guard_addr_remove(t->srv, t);
+        t->linger_until_ms = od_now_ms() + LINGER_MS;
+        bufferevent_enable(t->bev, EV_READ);
+        return;
+    }
+    release(t->srv, t);
+}
+
 static void sweep(odapi_server *srv, int all)
 {
     uint64_t now = od_now_ms();
@@ -210,19 +286,29 @@ static void sweep(odapi_server *srv, int all)
     int i;
     for (i = 0; i < srv->nconns;) {
         struct od_conn_track *t = srv->conns[i];
-        if (all || bev_freed_by_evhttp(t->bev)) {
-            ht_del(srv, t);
-            bufferevent_decref(t->bev);
-            free(t);
-            srv->conns[i] = srv->conns[--srv->nconns];
+        if (all || (bev_freed_by_evhttp(t->bev) &&
+                    (!t->linger_until_ms || now >= t->linger_until_ms))) {
+            release(srv, t);
             continue;
         }
+        if (bev_freed_by_evhttp(t->bev)) { /* lingering */
+            i++;
+            continue;
+        }
+        t->busy = 1; /* closing it below may release it */
         if (t->inflight == 0 && now - t->since_ms > limit) {
             /* No complete request within the timeout: let evhttp close
              * it through its own error path. */
             t->since_ms = now;
             bufferevent_trigger_event(t->bev, BEV_EVENT_EOF | BEV_EVENT_READING,
                                       BEV_TRIG_IGNORE_WATERMARKS);
+        }
+        if (!t->released)
+            od_guard_sweep(srv, t, now);
+        t->busy = 0;
+        if (t->released) { /* conns[i] is another connection now */
+            od_conn_maybe_free(t);
+            continue;
         }
         i++;
     }
@@ -236,6 +322,13 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     sweep(arg, 0);
+}
+
+static void on_work(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    od_guard_work(arg);
 }
 
 /* ---- request path --------------------------------------------------------- */
@@ -259,9 +352,12 @@ static void access_log(odapi_server *srv, odapi_request *req)
 
 void od_server_request_done(odapi_server *srv, odapi_request *req)
 {
-    if (req->conn) {
-        req->conn->inflight--;
-        req->conn->since_ms = od_now_ms();
+    struct od_conn_track *t = req->conn;
+    if (t) {
+        t->inflight--;
+        t->since_ms = od_now_ms();
+        od_guard_request_done(srv, t);
+        od_conn_maybe_free(t);
     }
     if (req->live_prev)
         req->live_prev->live_next = req->live_next;
@@ -287,8 +383,31 @@ static int json_content_type(const char *ct)
            (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* A big body is parsed on a database worker, so that jansson's time on it
+ * (up to about 0.1 s for the 1 MiB JSON limit) does not stall the loop;
+ * the handler then finds it parsed (od_request_json). */
+static int parse_work(struct od_conn *c, void *arg)
+{
+    (void)c;
+    od_request_parse(arg);
+    return OD_WORK_DONE;
+}
+
+static void parse_done(void *arg, int status)
+{
+    odapi_request *req = arg;
+    if (status != ODAPI_OK)
+        odapi_reply_error(req, 503, "The database is not available.");
+    else
+        req->route->fn(req, req->route->arg);
+}
+
 static void run_handler(odapi_request *req)
 {
+    if (req->body_len > OD_PARSE_INLINE_MAX && req->srv->db && !req->parsed) {
+        od_request_submit(req, parse_work, parse_done, req);
+        return;
+    }
     req->route->fn(req, req->route->arg);
 }
 
@@ -336,11 +455,21 @@ static void on_request(struct evhttp_request *ev, void *arg)
     odapi_server *srv = arg;
     odapi_request *req;
     struct bufferevent *bev;
+    struct od_conn_track *t;
     char msg[256];
     enum od_match m;
     const char *ct;
 
+    bev = evhttp_connection_get_bufferevent(evhttp_request_get_connection(ev));
+    t = track_find(srv, bev);
+    if (t && !t->closecb) {
+        evhttp_connection_set_closecb(evhttp_request_get_connection(ev),
+                                      on_conn_close, t);
+        t->closecb = 1;
+    }
     if (!(req = od_request_new(srv, ev))) {
+        if (t)
+            od_guard_request_done(srv, t); /* before: the reply may free t */
         evhttp_send_reply(ev, 503, "Service Unavailable", NULL);
         return;
     }
@@ -349,14 +478,22 @@ static void on_request(struct evhttp_request *ev, void *arg)
     if (srv->live)
         srv->live->live_prev = req;
     srv->live = req;
-    bev = evhttp_connection_get_bufferevent(evhttp_request_get_connection(ev));
-    if ((req->conn = track_find(srv, bev)))
-        req->conn->inflight++;
+    if ((req->conn = t))
+        t->inflight++;
 
+    if (t && t->g.reject_status) { /* the guard's stand-in (guard.c) */
+        snprintf(req->method, sizeof req->method, "-");
+        req->close = 1;
+        odapi_reply_error(req, t->g.reject_status, t->g.reject_msg);
+        return;
+    }
     if (srv->stopping) {
         odapi_reply_error(req, 503, "The server is shutting down.");
         return;
     }
+    /* Cloud relay: the far side checks everything below itself. */
+    if (srv->relay && od_relay_request(srv->relay, req))
+        return;
     /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
      * DELETE without a body may leave it out (docs/http.md). */
     ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
@@ -414,82 +551,18 @@ static void on_request(struct evhttp_request *ev, void *arg)
                   on_cred, req);
 }
 
-/* ---- the apikey table, for the local validator --------------------------- */
-
-struct apikey_job {
-    char key[OD_CRED_KEY_MAX + 1];
-    od_cred_db_done done;
-    void *done_arg;
-    int found;
-    char dev_name[128];
-};
-
-static int apikey_work(struct od_conn *c, void *arg)
-{
-    struct apikey_job *j = arg;
-    static const char sql[] =
-        "SELECT DevName FROM apikey WHERE CustApiKey = ? LIMIT 1";
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND p, r;
-    unsigned long klen = (unsigned long)strlen(j->key), dlen = 0;
-    char name[128];
-    my_bool isnull = 0;
-    int rc;
-    if (!st)
-        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-    memset(&p, 0, sizeof p);
-    p.buffer_type = MYSQL_TYPE_STRING;
-    p.buffer = j->key;
-    p.buffer_length = klen;
-    p.length = &klen;
-    memset(&r, 0, sizeof r);
-    r.buffer_type = MYSQL_TYPE_STRING;
-    r.buffer = name;
-    r.buffer_length = sizeof name - 1;
-    r.length = &dlen;
-    r.is_null = &isnull;
-    if (mysql_stmt_bind_param(st, &p) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &r)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return c->lost ? OD_WORK_RETRY : OD_WORK_DONE;
-    }
-    rc = mysql_stmt_fetch(st);
-    if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        j->found = 1;
-        if (dlen > sizeof name - 1)
-            dlen = sizeof name - 1;
-        name[isnull ? 0 : dlen] = '\0';
-        snprintf(j->dev_name, sizeof j->dev_name, "%s", name);
-    }
-    mysql_stmt_free_result(st);
-    mysql_stmt_reset(st);
-    return OD_WORK_DONE;
-}
-
-static void apikey_done(void *arg, int status)
-{
-    struct apikey_job *j = arg;
-    j->done(j->done_arg, status == ODAPI_OK && j->found, j->dev_name);
-    free(j);
-}
+/* ---- the apikey table, for the local validator ---------------------------
+ * The lookup itself (SQL, byte-for-byte comparison) is the database
+ * layer's (db/apikey.c); this only connects it to the credential cache. */
 
 static void apikey_lookup(void *arg, const char *customer_key,
-                          od_cred_db_done done, void *done_arg)
+                          const char *dev_name, od_cred_db_done done,
+                          void *done_arg)
 {
     odapi_server *srv = arg;
-    struct apikey_job *j;
-    if (strlen(customer_key) > OD_CRED_KEY_MAX || !srv->db ||
-        !(j = calloc(1, sizeof *j))) {
-        done(done_arg, 0, NULL);
-        return;
-    }
-    memcpy(j->key, customer_key, strlen(customer_key) + 1);
-    j->done = done;
-    j->done_arg = done_arg;
-    if (od_db_submit(srv->db, apikey_work, apikey_done, j) != ODAPI_OK) {
-        free(j);
-        done(done_arg, 0, NULL);
-    }
+    if (od_db_apikey_lookup(srv->db, customer_key, dev_name, done,
+                            done_arg) != ODAPI_OK)
+        done(done_arg, -1, NULL);
 }
 
 /* ---- listeners ------------------------------------------------------------- */
@@ -534,6 +607,14 @@ static int bind_one(odapi_server *srv, const char *addr, unsigned port,
         set_err(srv, "cannot listen on %s port %u: %s", addr, port,
                 strerror(e));
         return ODAPI_E_LISTEN;
+    }
+    /* Accepted sockets inherit it. Over TLS each piece of an answer (head,
+     * body) leaves as its own record and send(); Nagle would hold the
+     * second until the client's delayed ACK, 40 ms later. */
+    {
+        int one = 1;
+        setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
+                   sizeof one);
     }
     if (!(bs = evhttp_bind_listener(srv->http, l))) {
         evconnlistener_free(l);
@@ -590,10 +671,40 @@ static int start_listeners(odapi_server *srv)
     return ODAPI_OK;
 }
 
+/* Only clients whose certificate the CA file vouches for get through
+ * the handshake (a hosted API Service refusing unknown workstations,
+ * docs/cloud.md). */
+static int require_client_certs(odapi_server *srv, SSL_CTX *ctx)
+{
+    static const unsigned char sid[] = "odapi";
+    const char *ca = srv->cfg->tls_client_ca;
+    STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca);
+    if (!names || SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
+        if (names)
+            sk_X509_NAME_pop_free(names, X509_NAME_free);
+        set_err(srv, "cannot load the client CA file %s (PEM certificates)",
+                ca);
+        ERR_clear_error();
+        return ODAPI_E_CONFIG;
+    }
+    SSL_CTX_set_client_CA_list(ctx, names);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+                                SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    /* resumed sessions must carry the same verdict */
+    SSL_CTX_set_session_id_context(ctx, sid, sizeof sid - 1);
+    return ODAPI_OK;
+}
+
 static int setup_tls(odapi_server *srv)
 {
     const odapi_config *cfg = srv->cfg;
     SSL_CTX *ctx;
+    if (!cfg->tls_cert && cfg->tls_client_ca) {
+        set_err(srv, "client certificates (%s) are asked for over HTTPS "
+                     "only: give a TLS certificate and key too",
+                cfg->tls_client_ca);
+        return ODAPI_E_CONFIG;
+    }
     if (!cfg->tls_cert)
         return ODAPI_OK;
     if (!(ctx = SSL_CTX_new(TLS_server_method())))
@@ -610,6 +721,10 @@ static int setup_tls(odapi_server *srv)
         set_err(srv, "cannot load the TLS key %s (or it does not match the "
                      "certificate): %s", cfg->tls_key,
                 ERR_reason_error_string(ERR_get_error()));
+        SSL_CTX_free(ctx);
+        return ODAPI_E_CONFIG;
+    }
+    if (cfg->tls_client_ca && require_client_certs(srv, ctx) != ODAPI_OK) {
         SSL_CTX_free(ctx);
         return ODAPI_E_CONFIG;
     }
@@ -696,6 +811,26 @@ ODAPI_EXPORT int odapi_server_add_route(odapi_server *srv, const char *method,
     return od_router_add(&srv->router, method, pattern, perm, handler, arg);
 }
 
+static void set_guard_limits(odapi_server *srv)
+{
+    const odapi_config *cfg = srv->cfg;
+    long per = od_config_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS);
+    srv->lim_headers = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_HEADERS);
+    srv->lim_body = (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_BODY);
+    srv->lim_json_body =
+        (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_JSON_BODY);
+    if (srv->lim_json_body > srv->lim_body)
+        srv->lim_json_body = srv->lim_body;
+    srv->lim_output = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT);
+    srv->lim_header_ms =
+        (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT) * 1000u;
+    if (per == 0) { /* a quarter of the cap, but 64 (or the cap) at least */
+        long max = od_config_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS);
+        per = max / 4 > 64 ? max / 4 : max < 64 ? max : 64;
+    }
+    srv->lim_per_addr = per > 0 ? per : 1;
+}
+
 ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
 {
     char err[512];
@@ -727,7 +862,20 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
     }
     if ((rc = setup_tls(srv)) != ODAPI_OK)
         return rc;
-    od_register_builtin_routes(srv);
+    if (srv->cfg->mode == ODAPI_MODE_RELAY || srv->cfg->relay_url) {
+        if (!(srv->relay = od_relay_new(srv, err, sizeof err))) {
+            set_err(srv, "%s", err);
+            return ODAPI_E_CONFIG;
+        }
+    } else {
+        /* In Open Dental's routes a non-numeric segment where a key could
+         * stand is an action name ("appointments GET slots is not a valid
+         * method."), never a bad key; an application's {Name} matches
+         * any. */
+        srv->router.builtin = 1;
+        od_register_builtin_routes(srv);
+        srv->router.builtin = 0;
+    }
     srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
     if (!srv->cred) {
         set_err(srv, "%s", err);
@@ -741,14 +889,18 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
                                    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS |
                                    EVHTTP_REQ_PATCH);
-    evhttp_set_max_headers_size(srv->http,
-                                od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_HEADERS));
-    evhttp_set_max_body_size(srv->http,
-                             od_config_limit(srv->cfg, ODAPI_LIMIT_MAX_BODY));
+    set_guard_limits(srv);
+    /* The guard (guard.c) enforces these first and answers in JSON;
+     * evhttp's own checks stay as a backstop. */
+    evhttp_set_max_headers_size(srv->http, (ev_ssize_t)srv->lim_headers + 1024);
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)srv->lim_body);
     evhttp_set_timeout(srv->http,
                        (int)od_config_limit(srv->cfg, ODAPI_LIMIT_TIMEOUT));
     evhttp_set_gencb(srv->http, on_request, srv);
     evhttp_set_bevcb(srv->http, make_bev, srv);
+    if (!(srv->work_ev = event_new(srv->base, -1, 0, on_work, srv)) ||
+        !(srv->scratch = evbuffer_new()))
+        return ODAPI_E_EVENT;
 
     if (srv->cfg->db_kind != OD_DB_NONE) {
         rc = od_db_open(&srv->db, srv->cfg, srv->base, srv->log, err,
@@ -810,12 +962,28 @@ static int output_pending(odapi_server *srv)
 {
     int i;
     for (i = 0; i < srv->nconns; i++) {
-        struct bufferevent *bev = srv->conns[i]->bev;
-        if (!bev_freed_by_evhttp(bev) &&
-            evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+        struct od_conn_track *t = srv->conns[i];
+        if (!bev_freed_by_evhttp(t->bev) && od_guard_unsent(t) > 0)
             return 1;
     }
     return 0;
+}
+
+/* Forget the queued connection work (stopping): the sweep then frees
+ * every track no request holds. */
+static void drop_work(odapi_server *srv)
+{
+    struct od_conn_track *t, *next;
+    for (t = srv->work; t; t = next) {
+        next = t->work_next;
+        t->queued = 0;
+        od_conn_maybe_free(t);
+    }
+    srv->work = NULL;
+    if (srv->work_ev) {
+        event_free(srv->work_ev);
+        srv->work_ev = NULL;
+    }
 }
 
 static void finish_stop(odapi_server *srv)
@@ -834,6 +1002,9 @@ static void finish_stop(odapi_server *srv)
         srv->http = NULL;
         srv->nbound = 0;
     }
+    drop_work(srv);
+    od_relay_free(srv->relay); /* after evhttp: its clients are gone */
+    srv->relay = NULL;
     sweep(srv, 1);
     if (srv->sweep_ev) {
         event_free(srv->sweep_ev);
@@ -913,6 +1084,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             srv->hup_fn(srv->hup_arg);
         return;
     }
+    if (sig == SIGUSR1) { /* logrotate: the log file only, no reload */
+        if (odapi_server_reopen_logs(srv) != ODAPI_OK)
+            server_log(srv, ODAPI_LOG_ERROR, "SIGUSR1: cannot reopen the "
+                       "log file; still writing to the old one");
+        return;
+    }
     server_log(srv, ODAPI_LOG_INFO, "signal %d: stopping",
                (int)sig);
     odapi_server_stop(srv);
@@ -921,14 +1098,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 ODAPI_EXPORT int odapi_server_handle_signals(odapi_server *srv,
                                              void (*hup)(void *arg), void *arg)
 {
-    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
     int i;
     if (!srv)
         return ODAPI_E_INVALID;
     signal(SIGPIPE, SIG_IGN);
     srv->hup_fn = hup;
     srv->hup_arg = arg;
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         if (srv->sig_ev[i])
             continue;
         srv->sig_ev[i] = evsignal_new(srv->base, sigs[i], on_signal, srv);
@@ -961,6 +1138,8 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
     }
     if (srv->http)
         evhttp_free(srv->http);
+    drop_work(srv);
+    od_relay_free(srv->relay);
     sweep(srv, 1);
     if (srv->db)
         od_db_close(srv->db);
@@ -968,7 +1147,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
         event_free(srv->drain_ev);
     if (srv->sweep_ev)
         event_free(srv->sweep_ev);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         if (srv->sig_ev[i])
             event_free(srv->sig_ev[i]);
     if (srv->stop_ev)
@@ -985,6 +1164,9 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
     od_router_free(&srv->router);
     free(srv->conns);
     free(srv->ht);
+    free(srv->addrs);
+    if (srv->scratch)
+        evbuffer_free(srv->scratch);
     if (srv->own_base && srv->base)
         event_base_free(srv->base);
     odapi_config_free(srv->cfg);

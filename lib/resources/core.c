@@ -307,6 +307,43 @@ static const struct od_sqldefault appointment_defaults[] = {
                 "'PracticeDefaultProv'", NULL},
     {"ClinicNum", "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
      "Op"},
+    /* spec 5.2: the same length as Pattern, all '/' */
+    {"PatternSecondary", "SELECT REPEAT('/', CHAR_LENGTH(?))", "Pattern"},
+};
+
+#include "engine/apptrules-internal.h"
+
+/* a PUT's value: the one given, else the row's */
+#define APPT_NEW(COL) "COALESCE(?, (SELECT " COL " FROM appointment WHERE " \
+    "AptNum = ?))"
+/* The PUT rules, once for each of Op (O ""), AptDateTime (D "") and
+ * Pattern (P ""): a rule runs only when its field is given ("?" marks the
+ * others optional), so a PUT of a note alone never runs them. */
+#define APPT_PUT_CHECKS(O, D, P)                                             \
+    {OD_OP_PUT,                                                              \
+     APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),              \
+                       APPT_NEW("Pattern"), " AND a.AptNum <> ?"),           \
+     O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D              \
+     "AptDateTime,@key," P "Pattern,@key," D "AptDateTime,@key,@key", 400,  \
+     APPT_OVERLAP_MSG},                                                      \
+    {OD_OP_PUT,                                                              \
+     APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),          \
+                           APPT_NEW("Pattern"),                              \
+                           APPT_NEW("AppointmentTypeNum")),                  \
+     O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P              \
+     "Pattern,@key," D "AptDateTime,@key,?AppointmentTypeNum,@key", 400,    \
+     APPT_OVERLAP_MSG}
+
+static const struct od_check appointment_checks[] = {
+    {OD_OP_POST, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+     "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,?AppointmentTypeNum",
+     400, APPT_OVERLAP_MSG},
+    {OD_OP_POST, APPT_OVERLAP_APPT("?", "?", "?", ""),
+     "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime", 400,
+     APPT_OVERLAP_MSG},
+    APPT_PUT_CHECKS("", "?", "?"),
+    APPT_PUT_CHECKS("?", "", "?"),
+    APPT_PUT_CHECKS("?", "?", ""),
 };
 
 #define APPT_JOINS                                                           \
@@ -325,6 +362,7 @@ const struct od_resource od_res_appointments = {
     .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
     .patnum_col = "PatNum", .sqldefaults = appointment_defaults,
     .nsqldefaults = N(appointment_defaults),
+    .checks = appointment_checks, .nchecks = N(appointment_checks),
 };
 
 /* GET /appointments/ASAP: the same rows, Priority = ASAP. */
@@ -475,7 +513,7 @@ static const struct od_field commlog_fields[] = {
     {"CommlogNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
     {"PatNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
     {"CommDateTime", NULL, OD_W_DATETIME, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"CommType", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 27, NULL},
+    {"CommType", NULL, OD_W_INT_STR, NULL, OD_F_NOPUT, NULL, 0, 27, NULL},
     {"commType", "COALESCE(ct.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
      0, 0, NULL},
     {"Note", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},

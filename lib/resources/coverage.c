@@ -278,7 +278,10 @@ const struct od_resource od_res_discountplansubs = {
     .filters = discountplansub_filters,
     .nfilters = N(discountplansub_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
-    .list_single = 1,
+    /* the patient's one subscription as an object (apidiscountplansubs);
+     * none: 200 [] (spec 3.4); 404 only for a patient that does not
+     * exist, the one 404 the page documents */
+    .list_single = OD_SINGLE_OR_EMPTY, .list_patient = "PatNum",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "DiscountPlanSub not found.",
     .perm_create = PERM_DISCOUNT_PLAN_ADD_DROP,

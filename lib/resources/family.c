@@ -42,7 +42,8 @@ const struct od_resource od_res_eobattaches = {
     .filters = eobattach_filters, .nfilters = N(eobattach_filters),
     /* EobAttaches.Refresh: in the order they were scanned */
     .order = "t.DateTCreated, t.EobAttachNum",
-    .ops = OD_OP_GET_LIST | OD_OP_DELETE,
+    /* DELETE removes the file too: features/docdelete.c */
+    .ops = OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "EobAttach not found.",
     .perm_delete = PERM_INS_PAY_EDIT, .log_noun = "EobAttach",
 };
@@ -191,7 +192,7 @@ static void h_fam_insurance(odapi_request *req, void *arg)
     long long patnum;
     const char *s = odapi_request_segment(req, "PatNum");
     (void)arg;
-    if (!s || od_parse_ll(s, &patnum) || patnum < 0) {
+    if (od_parse_key(s, &patnum)) {
         odapi_reply_error(req, 400, "PatNum is invalid.");
         return;
     }

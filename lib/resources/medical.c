@@ -110,9 +110,16 @@ static const struct od_filter allergy_filters[] = {
 };
 
 static const struct od_lookup allergy_lookups[] = {
-    {"defDescription", "AllergyDefNum",
-     "SELECT AllergyDefNum FROM allergydef WHERE Description = ? ORDER BY "
-     "IsHidden, AllergyDefNum LIMIT 1", OD_LK_REQ},
+    /* AllergyDefs.GetByDescriptionForApi: Description LIKE the text (any
+     * case); none: Open Dental "handles insertion of AllergyDef
+     * automatically" (a new, shown definition of that description) */
+    {.input = "defDescription", .target = "AllergyDefNum",
+     .sql = "SELECT AllergyDefNum FROM allergydef WHERE Description = ? "
+            "ORDER BY IsHidden, AllergyDefNum LIMIT 1",
+     .flags = OD_LK_REQ,
+     .create = "INSERT INTO allergydef (Description, IsHidden, SnomedType, "
+               "MedicationNum, UniiCode) VALUES (?, 0, 0, 0, '')",
+     .create_col = "allergydef.Description"},
 };
 
 static const struct od_check allergy_checks[] = {

@@ -209,9 +209,9 @@ const struct od_resource od_res_documents = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS,
     .fields = document_fields, .nfields = N(document_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_PUT | OD_OP_DELETE,
+    /* DELETE removes the file too: features/docdelete.c */
+    .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
-    /* PUT and DELETE: the row only, no file (docs/resources.md) */
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
     .log_noun = "Document", .patnum_col = "PatNum",

@@ -102,6 +102,11 @@ static void one_resource(struct od_catalog *cat, const struct od_resource *r)
     for (i = 0; i < r->nlookups; i++) {
         snprintf(what, sizeof what, "lookup %s", r->lookups[i].input);
         expect(r, what, v->lookup[i], r->lookups[i].sql);
+        if (r->lookups[i].create) {
+            snprintf(what, sizeof what, "lookup %s (its insert)",
+                     r->lookups[i].input);
+            expect(r, what, v->lookup[i], r->lookups[i].create);
+        }
     }
     for (i = 0; i < r->nchecks; i++) {
         snprintf(what, sizeof what, "check %d", i);

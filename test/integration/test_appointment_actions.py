@@ -168,8 +168,9 @@ def test_actions_missing_appointment_and_bad_key(api):
                          ("Break", {"sendToUnscheduledList": "false"})):
         assert api.request("PUT", "appointments/99999999/" + action, body
                            )[:2] == (404, "Appointment not found.")
+        # not a key: an action name (the router's rule)
         assert api.request("PUT", "appointments/x1/" + action, body)[:2] == (
-            400, "AptNum is invalid.")
+            400, "appointments PUT %s is not a valid method." % action)
         assert api.request("POST", "appointments/1/" + action, body)[0] == 400
 
 

@@ -24,8 +24,14 @@ PATIENTS = 20  # enough for every route's row 1, quicker to make
 # Columns a later Open Dental version added, dropped from a copy of 24.3's
 # schema to make an "older" one: a field with a filter (SuperFamily), a
 # field an always-on condition needs (appointments/ASAP), a joined name
-# (clinicAbbr), a whole table (eobattaches), securitylog's newer columns.
+# (clinicAbbr), a whole table (eobattaches), securitylog's newer columns,
+# columns hand-written actions write or read when present (userod's
+# EClipboardClinicalPin 22.3 and BadgeId 24.1, appointmenttype's
+# BlockoutTypes 22.4).
 OLDER_DROPS = [
+    "ALTER TABLE userod DROP COLUMN EClipboardClinicalPin, "
+    "DROP COLUMN BadgeId",
+    "ALTER TABLE appointmenttype DROP COLUMN BlockoutTypes",
     "ALTER TABLE patient DROP COLUMN SuperFamily",
     "ALTER TABLE appointment DROP COLUMN Priority",
     "ALTER TABLE clinic DROP COLUMN Abbr",
@@ -300,6 +306,28 @@ def test_older_version_leaves_out_and_refuses(servers):
     # the securitylog row of that POST, in the columns this version has
     assert count(srv, "SELECT COUNT(*) FROM securitylog WHERE PatNum = %d "
                       "AND LogText LIKE 'Created by %%'" % obj["PatNum"]) == 1
+
+
+def test_older_version_issue16_actions(servers):
+    """The hand-written actions of issue 16 name a later version's column
+    only when the database has it."""
+    srv = servers["older"]
+    group = srv.request("GET", "usergroups")[1][0]["UserGroupNum"]
+    status, u, _ = srv.request("POST", "userods", {
+        "UserName": uniq("old"), "UserGroupNum": group,
+        "Password": "Old-Vers10n"})
+    assert status == 201, u
+    types = srv.request("GET", "appointmenttypes")[1]
+    assert types and "BlockoutTypes" not in types[0]
+    status, plan, _ = srv.request("POST", "appointments/Planned", {
+        "PatNum": 1, "AppointmentTypeNum": types[0]["AppointmentTypeNum"]})
+    assert status == 201, plan
+    status, apt, _ = srv.request("POST", "appointments/SchedulePlanned", {
+        "AptNum": plan["AptNum"], "AptDateTime": "2033-03-03 09:00:00",
+        "ProvNum": plan["ProvNum"], "Op": 1})
+    assert status == 201 and apt["NextAptNum"] == plan["AptNum"], apt
+    # the family's commlogs without SuperFamily
+    assert srv.request("GET", "chartmodules/1/ProgNotes")[0] == 200
 
 
 # ---- MyISAM: no transactions ------------------------------------------------------

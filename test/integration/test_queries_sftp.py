@@ -199,8 +199,33 @@ def test_changed_host_key(spawn, sshd, server_db, tmp_path):
 
 def test_connection_refused(qapi, sshd):
     st, body, _ = post(qapi, sshd, "SELECT 1", "x.csv", SftpPort=1)
-    assert st == 400 and body.startswith("SFTP: cannot connect to 127.0.0.1 "
-                                         "port 1")
+    assert (st, body) == (400, "SFTP: cannot connect to an SFTP server at "
+                               "127.0.0.1 port 1.")
+
+
+def test_no_port_probing(qapi, sshd):
+    """Issue 14, item 6: a closed port, an open port that is not SSH (the
+    API's own) and a host that does not resolve all get the same answer;
+    the reason is in the server's log only."""
+    answers = {}
+    for host, port in (("127.0.0.1", 1), ("127.0.0.1", qapi.port),
+                       ("no-such-host.invalid", 22)):
+        body = {"SqlCommand": "SELECT 1",
+                "SftpAddress": "%s%s/probe.csv" % (host, sshd["home"]),
+                "SftpUsername": sshd["user"], "SftpPassword": PASSWORD,
+                "SftpPort": port}
+        st, msg, _ = qapi.request("POST", "queries", body)
+        assert st == 400, msg
+        answers[(host, port)] = msg.replace("%s port %d" % (host, port),
+                                            "H port P")
+    assert len(set(answers.values())) == 1, answers
+    assert set(answers.values()) == {"SFTP: cannot connect to an SFTP server "
+                                     "at H port P."}
+    log = qapi.stderr()
+    assert "SFTP: 127.0.0.1 port 1: Connection refused" in log, log
+    assert "SFTP: 127.0.0.1 port %d: the SSH handshake failed" % qapi.port \
+        in log, log
+    assert "no-such-host.invalid port 22: unknown host" in log, log
 
 
 def test_read_only_and_sql_errors(qapi, sshd):

@@ -133,7 +133,7 @@ def test_claimpayments_shape_and_errors(api):
     assert err(api, "DELETE", "claimpayments/99999999") == (
         404, "ClaimPayment not found.")
     assert err(api, "DELETE", "claimpayments/abc") == (
-        400, "ClaimPaymentNum is invalid.")
+        400, "claimpayments DELETE abc is not a valid method.")
     for body, st, msg in [
             ({"CheckAmt": 10}, 400, "claimNum is required."),
             ({"claimNum": 1}, 400, "CheckAmt is required."),
@@ -172,11 +172,13 @@ def test_claimpayments_shape_and_errors(api):
 
 def test_claim_action_errors(api):
     assert err(api, "DELETE", "claims/99999999") == (404, "Claim not found")
-    assert err(api, "DELETE", "claims/abc") == (400, "ClaimNum is invalid.")
+    assert err(api, "DELETE", "claims/abc") == (
+        400, "claims DELETE abc is not a valid method.")
     assert err(api, "PUT", "claims/99999999/Status",
                {"DateSent": "2024-05-02"}) == (404, "Claim not found")
     assert err(api, "PUT", "claims/abc/Status",
-               {"DateSent": "2024-05-02"}) == (400, "ClaimNum is invalid.")
+               {"DateSent": "2024-05-02"}) == (
+        400, "claims PUT Status is not a valid method.")
     for body, msg in [({}, "DateSent is required."),
                       ({"DateSent": ""}, "DateSent is required."),
                       ({"DateSent": "2024-13-01"},

@@ -104,7 +104,7 @@ def test_procedurelog_missing_and_bad_key(api):
     assert api.request("GET", "procedurelogs/99999999")[:2] == (
         404, "ProcedureLog not found.")
     assert api.request("GET", "procedurelogs/abc")[:2] == (
-        400, "ProcNum is invalid.")
+        400, "procedurelogs GET abc is not a valid method.")
     assert api.request("PUT", "procedurelogs/99999999",
                        {"ProcFee": "1"})[:2] == (404, "ProcedureLog not found.")
     assert api.request("DELETE", "procedurelogs/99999999")[:2] == (

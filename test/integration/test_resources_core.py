@@ -73,8 +73,9 @@ def test_patient_missing_is_404(api):
 
 
 def test_patient_bad_key_is_400(api):
-    assert api.request("GET", "patients/abc")[:2] == (400,
-                                                      "PatNum is invalid.")
+    # a segment that is not a number is an action name, never a key
+    assert api.request("GET", "patients/abc")[:2] == (
+        400, "patients GET abc is not a valid method.")
 
 
 def test_patients_have_no_delete(api):

@@ -417,8 +417,11 @@ def test_discountplansubs_round_trip(api):
 
     st, body = err(api, "DELETE", "discountplansubs/%d" % s["DiscountSubNum"])
     assert st == 200, body
-    assert err(api, "GET", "discountplansubs?PatNum=%d" % pat) == (
-        404, "DiscountPlanSub not found.")
+    # no subscription: 200 [] (spec 3.4); a patient that does not exist:
+    # the page's 404
+    assert err(api, "GET", "discountplansubs?PatNum=%d" % pat) == (200, [])
+    assert err(api, "GET", "discountplansubs?PatNum=99999999") == (
+        404, "Patient not found.")
     assert err(api, "DELETE", "discountplansubs/%d" % s["DiscountSubNum"]) == (
         404, "DiscountPlanSub not found.")
     assert_logged(api, DP_ADD_DROP, s["DiscountSubNum"],

@@ -128,7 +128,7 @@ def test_documents_put(api):
     assert err(api, "PUT", "documents/99999999", {"Description": "x"}) == (
         404, "Document not found")
     assert err(api, "PUT", "documents/abc", {"Description": "x"}) == (
-        400, "DocNum is invalid.")
+        400, "documents PUT abc is not a valid method.")
     # a refused PUT changes nothing and logs nothing
     assert get(api, url)["Description"] == "x"
     got = logs(api, since, PERM_IMAGE_EDIT, doc)
@@ -153,7 +153,8 @@ def test_documents_delete(api):
               % pat) == folder
     assert err(api, "DELETE", "documents/%d" % doc) == (
         404, "Document not found")
-    assert err(api, "DELETE", "documents/abc") == (400, "DocNum is invalid.")
+    assert err(api, "DELETE", "documents/abc") == (
+        400, "documents DELETE abc is not a valid method.")
     assert logs(api, since, PERM_IMAGE_DELETE, doc) in (
         None, [("Deleted", pat)])
 
@@ -244,7 +245,7 @@ def test_eobattaches_errors_without_rows(api):
     assert err(api, "DELETE", "eobattaches/99999999") == (
         404, "EobAttach not found.")
     assert err(api, "DELETE", "eobattaches/abc") == (
-        400, "EobAttachNum is invalid.")
+        400, "eobattaches DELETE abc is not a valid method.")
     assert err(api, "GET", "eobattach") == (
         404, "eobattach is not a valid resource.")
     assert get(api, "eobattaches?ClaimPaymentNum=99999999") == []
@@ -367,6 +368,6 @@ def test_family_insurance_errors(api):
     assert err(api, "GET", "familymodules/99999999/Insurance") == (
         404, "Patient not found.")
     assert err(api, "GET", "familymodules/abc/Insurance") == (
-        400, "PatNum is invalid.")
+        400, "familymodules GET Insurance is not a valid method.")
     assert err(api, "GET", "familymodules/-1/Insurance") == (
-        400, "PatNum is invalid.")
+        400, "familymodules GET Insurance is not a valid method.")

@@ -124,8 +124,12 @@ def test_payment_post_defaults_split_and_log(api):
     assert len(splits) == 1
     s = splits[0]
     assert list(s.keys()) == SPLIT_FIELDS
+    # a patient who owes nothing: the whole payment is unearned income, to
+    # no provider (Open Dental's auto-split; test_ledger.py has the rest)
     assert (s["SplitAmt"], s["PatNum"], s["ProvNum"], s["ProcNum"],
-            s["DatePay"]) == (50.25, pat["PatNum"], pat["PriProv"], 0, today)
+            s["DatePay"], s["UnearnedType"], s["unearnedType"]) == (
+        50.25, pat["PatNum"], 0, 0, today,
+        int(pref(api, "PrepaymentUnearnedType")), "Prepayment")
     rows = db_rows(api, "SELECT PermType, LogText, PatNum FROM securitylog "
                         "WHERE FKey = %d AND PermType = 15" % p["PayNum"])
     if rows is not None:
@@ -193,7 +197,7 @@ def test_payment_put_missing_is_404(api):
     assert api.request("PUT", "payments/99999999", {"CheckNum": "1"})[:2] == (
         404, "Payment not found.")
     assert api.request("PUT", "payments/abc", {"CheckNum": "1"})[:2] == (
-        400, "PayNum is invalid.")
+        400, "payments PUT abc is not a valid method.")
 
 
 @pytest.mark.parametrize("extra,msg", [

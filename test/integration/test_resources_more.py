@@ -173,14 +173,18 @@ def test_allergydefs_and_allergies_round_trip(api):
     assert err(api, "GET", "allergies") == (400, "PatNum is required.")
     assert err(api, "POST", "allergies", {"PatNum": pat}) == (
         400, "defDescription or AllergyDefNum is required.")
-    assert err(api, "POST", "allergies", {"PatNum": pat,
-                                          "defDescription": uniq("no")}) == (
-        400, "defDescription is invalid.")
     assert err(api, "POST", "allergies", {"defDescription": name}) == (
         400, "PatNum is required.")
     assert err(api, "POST", "allergies", {"PatNum": 99999999,
                                           "defDescription": name}) == (
         404, "Patient not found.")
+    # a refused POST makes no AllergyDef (nor on MyISAM: made last)
+    fresh = uniq("never")
+    assert err(api, "POST", "allergies", {"PatNum": 99999999,
+                                          "defDescription": fresh}) == (
+        404, "Patient not found.")
+    assert fresh not in [r["Description"] for r in
+                         api.request("GET", "allergydefs")[1]]
     assert err(api, "PUT", "allergies/99999999", {"Reaction": "x"}) == (
         404, "Allergy not found.")
     assert api.request("DELETE", "allergies/%d" % a["AllergyNum"])[0] == 200
@@ -853,3 +857,30 @@ def test_write_permissions_and_other_developer(spawn, server_db, tmp_path):
     assert (st, rows) == (200, [])
     st, rows, _ = srv.request("GET", "securitylogs?Limit=1000")
     assert st == 200 and rows
+
+
+def test_allergies_post_makes_the_allergydef(api):
+    """Open Dental's AllergyDefs.GetByDescriptionForApi matches the
+    description in any case; none: "handles insertion of AllergyDef
+    automatically" (apiallergies)."""
+    pat = new_patient(api)
+    name = uniq("Penicillin")
+    a = post(api, "allergies", {"PatNum": pat, "defDescription": name})
+    _, defs, _ = api.request("GET", "allergydefs")
+    made = [d for d in defs if d["Description"] == name]
+    assert len(made) == 1 and made[0]["AllergyDefNum"] == a["AllergyDefNum"]
+    assert (made[0]["IsHidden"], made[0]["SnomedType"]) == ("false", "None")
+    assert a["defDescription"] == name
+    # the same text in another case finds it: no second definition
+    b = post(api, "allergies", {"PatNum": pat,
+                                "defDescription": name.upper()})
+    assert b["AllergyDefNum"] == a["AllergyDefNum"]
+    _, defs, _ = api.request("GET", "allergydefs")
+    assert len([d for d in defs if d["Description"].lower() ==
+                name.lower()]) == 1
+    # one securitylog row: the allergy's (the definition is Open Dental's
+    # own bookkeeping, as in its API)
+    own_log(api, 73, b["AllergyNum"])
+    assert err(api, "POST", "allergies", {"PatNum": pat,
+                                          "defDescription": "x" * 300}) == (
+        400, "defDescription is invalid.")

@@ -543,4 +543,4 @@ def test_payplan_close_errors(api):
     assert api.request("PUT", "payplans/99999999/Close")[:2] == (
         404, "PayPlan not found.")
     assert api.request("PUT", "payplans/abc/Close")[:2] == (
-        400, "PayPlanNum is invalid.")
+        400, "payplans PUT Close is not a valid method.")

@@ -333,6 +333,11 @@ static void expect_load_error(const char *json, const char *needle)
     c = od_cred_new(NULL, cfg, err, sizeof err);
     if (c || !strstr(err, needle))
         fail_msg("keys file %s: got '%s', want '%s'", json, err, needle);
+    /* never the file's own text (issue 14, item 3) */
+    if (strstr(err, "Teleport") || strstr(err, "Colour") ||
+        strstr(err, "extra") || strstr(err, "Sleeping") ||
+        strstr(err, "SeCrEt"))
+        fail_msg("keys file %s: the error echoes it: '%s'", json, err);
     odapi_config_free(cfg);
 }
 
@@ -342,12 +347,16 @@ static void test_keys_file_errors(void **state)
     char err[512] = "";
     expect_load_error("{\"keys\": [ {\"DeveloperKey\": \"A\", }", "line 1");
     expect_load_error("", "line");
+    expect_load_error("{\"keys\": [{\"DeveloperKey\": \"A\", \"CustomerKey\" "
+                      "\"SeCrEtCuStKeY123\"}]}", "column 64: ':' expected");
+    expect_load_error("root:SeCrEt:19000:0:99999:7:::\n", "column 4: '[' or");
     expect_load_error("[]", "must be an object");
-    expect_load_error("{\"keys\": [], \"extra\": 1}", "extra");
+    expect_load_error("{\"keys\": [], \"extra\": 1}", "unknown top-level "
+                      "field");
     expect_load_error("{\"keys\": [1]}", "keys[0] must be an object");
     expect_load_error("{\"keys\": [{\"DeveloperKey\":\"A\",\"Permissions\":"
                       "[\"ApiReadAll\",\"ApiTeleport\"]}]}",
-                      "unknown permission name 'ApiTeleport'");
+                      "keys[0].Permissions[1]: unknown permission name");
     expect_load_error("{\"keys\": [{\"DeveloperKey\":\"A\"}]}",
                       "needs DeveloperKey and Permissions");
     expect_load_error("{\"keys\": [{\"DeveloperKey\":\"A/B\",\"Permissions\":"
@@ -356,7 +365,7 @@ static void test_keys_file_errors(void **state)
                       "\"all\",\"KeyStatus\":\"Sleeping\"}]}",
                       "KeyStatus must be");
     expect_load_error("{\"keys\": [{\"DeveloperKey\":\"A\",\"Permissions\":"
-                      "\"all\",\"Colour\":1}]}", "unknown field 'Colour'");
+                      "\"all\",\"Colour\":1}]}", "keys[0] has an unknown field");
 
     cfg = new_cfg();
     assert_int_equal(odapi_config_set_keys_file(cfg, "/nonexistent/k.json"),
@@ -386,16 +395,20 @@ struct fake_db {
     od_cred_db_done done;
     void *done_arg;
     int found;
+    int all_found;        /* every key is in the table */
     char last_key[200];
+    char last_dev[200];
 };
 
 static void db_lookup(void *arg, const char *customer_key,
-                      od_cred_db_done done, void *done_arg)
+                      const char *dev_name, od_cred_db_done done,
+                      void *done_arg)
 {
     struct fake_db *db = arg;
     db->lookups++;
     snprintf(db->last_key, sizeof db->last_key, "%s", customer_key);
-    db->found = strncmp(customer_key, "INTABLE", 7) == 0;
+    snprintf(db->last_dev, sizeof db->last_dev, "%s", dev_name);
+    db->found = db->all_found || strncmp(customer_key, "INTABLE", 7) == 0;
     if (db->async) {
         db->done = done;
         db->done_arg = done_arg;
@@ -431,6 +444,8 @@ static void test_apikey_table_and_cache(void **state)
         check(c, "ODFHIR TABLEDEVeeeeeeee/INTABLEgggggggg", &r[i]);
     assert_int_equal(db.lookups, 1);
     assert_string_equal(db.last_key, "INTABLEgggggggg");
+    /* the entry names its developer: only rows with that DevName count */
+    assert_string_equal(db.last_dev, "Table Dev");
     for (i = 0; i < 20; i++)
         assert_int_equal(r[i].called, 0);
     answer_db(&db);
@@ -459,29 +474,29 @@ static void test_apikey_table_and_cache(void **state)
     assert_int_equal(r[0].called, 1);
     assert_int_equal(r[0].status, 0);
 
-    /* The developer of a pair entry also covers apikey-table customers;
-     * an unknown developer is never looked up. */
+    /* Only a developer-only entry speaks for apikey-table customers: not
+     * the developer of a pair entry, nor an unknown developer. The table is
+     * asked all the same (the same work either way). */
     db.async = 0;
     check(c, "ODFHIR FILEDEVaaaaaaaaa/INTABLEhhhhhhhh", &r[0]);
-    assert_int_equal(r[0].status, 0);
-    assert_string_equal(r[0].v.developer_name, "File Dev");
+    assert_int_equal(r[0].status, 401);
     assert_int_equal(db.lookups, 3);
     check(c, "ODFHIR NOBODYiiiiiiiiii/INTABLEhhhhhhhh", &r[0]);
     assert_int_equal(r[0].status, 401);
-    assert_int_equal(db.lookups, 3);
+    assert_int_equal(db.lookups, 4);
 
     /* Not in the table: 401, remembered for a minute. */
     check(c, "ODFHIR TABLEDEVeeeeeeee/NOTTHEREjjjjjjjj", &r[0]);
     assert_int_equal(r[0].status, 401);
     assert_string_equal(r[0].msg, OD_MSG_AUTH_INVALID);
-    assert_int_equal(db.lookups, 4);
+    assert_int_equal(db.lookups, 5);
     fake_now += 30 * 1000;
     check(c, "ODFHIR TABLEDEVeeeeeeee/NOTTHEREjjjjjjjj", &r[0]);
     assert_int_equal(r[0].status, 401);
-    assert_int_equal(db.lookups, 4);
+    assert_int_equal(db.lookups, 5);
     fake_now += 31 * 1000;
     check(c, "ODFHIR TABLEDEVeeeeeeee/NOTTHEREjjjjjjjj", &r[0]);
-    assert_int_equal(db.lookups, 5);
+    assert_int_equal(db.lookups, 6);
 
     /* Freeing with a lookup outstanding; its answer comes later. */
     db.async = 1;
@@ -550,6 +565,89 @@ static void test_cache_bound(void **state)
     odapi_config_free(cfg);
 }
 
+/* A customer key that a configured pair names is decided by that pair:
+ * never accepted through the apikey table with another developer (issue
+ * 14, item 1). */
+static void test_configured_pair_decides(void **state)
+{
+    odapi_config *cfg = new_cfg();
+    struct od_cred *c;
+    struct result r;
+    struct fake_db db = {0};
+
+    odapi_config_set_keys_file(cfg, write_tmp("keys.json", keys_json));
+    c = new_cred(cfg);
+    od_cred_set_db_lookup(c, db_lookup, &db);
+    db.all_found = 1; /* the table holds every customer key */
+    /* DISABLEDcccccccc belongs to FILEDEV (DisabledByCustomer): not with
+     * FILEDEV's other entries, not with TABLEDEV through the table. */
+    check(c, "ODFHIR FILEDEVaaaaaaaaa/DISABLEDcccccccc", &r);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(r.v.status, OD_KEY_DISABLED_BY_CUSTOMER);
+    check(c, "ODFHIR TABLEDEVeeeeeeee/DISABLEDcccccccc", &r);
+    assert_int_equal(r.status, 401);
+    check(c, "ODFHIR TABLEDEVeeeeeeee/READONLYdddddddd", &r);
+    assert_int_equal(r.status, 401);
+    check(c, "ODFHIR TABLEDEVeeeeeeee/FILECUSTbbbbbbbb", &r);
+    assert_int_equal(r.status, 401);
+    /* a customer key no entry names: the table decides */
+    check(c, "ODFHIR TABLEDEVeeeeeeee/ELSEWHEREkkkkkkk", &r);
+    assert_int_equal(r.status, 0);
+    assert_true(r.v.perms == (OD_PERM_BIT(ODAPI_PERM_READ_ALL) |
+                              OD_PERM_BIT(ODAPI_PERM_COMM)));
+    /* another letter case of a configured key is another key */
+    db.all_found = 0;
+    check(c, "ODFHIR FILEDEVaaaaaaaaa/disabledcccccccc", &r);
+    assert_int_equal(r.status, 401);
+    check(c, "ODFHIR FILEDEVaaaaaaaaa/filecustbbbbbbbb", &r);
+    assert_int_equal(r.status, 401);
+    od_cred_free(c);
+    odapi_config_free(cfg);
+}
+
+/* An unknown customer key costs the same whether the developer key is
+ * known or not (issue 14, item 4): the same lookups run on both paths,
+ * counted here rather than timed. */
+static void test_same_work_known_or_unknown_developer(void **state)
+{
+    odapi_config *cfg = new_cfg();
+    struct od_cred *c;
+    struct result r;
+    struct fake_db db = {0};
+    unsigned long v0, l0, v1, l1, v2, l2;
+    int db0, db1, db2;
+
+    odapi_config_set_keys_file(cfg, write_tmp("keys.json", keys_json));
+    c = new_cred(cfg);
+    od_cred_set_db_lookup(c, db_lookup, &db);
+    v0 = od_cred_validations(c);
+    l0 = od_cred_db_lookups(c);
+    db0 = db.lookups;
+    check(c, "ODFHIR TABLEDEVeeeeeeee/UNKNOWNaaaaaaaaa", &r); /* known dev */
+    assert_int_equal(r.status, 401);
+    v1 = od_cred_validations(c);
+    l1 = od_cred_db_lookups(c);
+    db1 = db.lookups;
+    check(c, "ODFHIR NOBODYeeeeeeeeee/UNKNOWNaaaaaaaaa", &r); /* unknown */
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.msg, OD_MSG_AUTH_INVALID);
+    v2 = od_cred_validations(c);
+    l2 = od_cred_db_lookups(c);
+    db2 = db.lookups;
+    assert_int_equal(v1 - v0, 1);
+    assert_int_equal(v2 - v1, v1 - v0);
+    assert_int_equal(l1 - l0, 1);
+    assert_int_equal(l2 - l1, l1 - l0);
+    assert_int_equal(db1 - db0, 1);
+    assert_int_equal(db2 - db1, db1 - db0);
+    /* a pair entry's developer: the same again */
+    check(c, "ODFHIR FILEDEVaaaaaaaaa/UNKNOWNaaaaaaaaa", &r);
+    assert_int_equal(r.status, 401);
+    assert_int_equal(db.lookups - db2, 1);
+    od_cred_free(c);
+    odapi_config_free(cfg);
+}
+
 static void test_status_names(void **state)
 {
     assert_int_equal(od_key_status_from_name("EnabledReadOnly"), 5);
@@ -583,6 +681,8 @@ int main(void)
         cmocka_unit_test(test_keys_file_errors),
         cmocka_unit_test(test_apikey_table_and_cache),
         cmocka_unit_test(test_cache_bound),
+        cmocka_unit_test(test_configured_pair_decides),
+        cmocka_unit_test(test_same_work_known_or_unknown_developer),
         cmocka_unit_test(test_status_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

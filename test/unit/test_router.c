@@ -379,6 +379,14 @@ static void error_not_a_method(void **state)
     assert_int_equal(match(*state, "DELETE", "/api/v1/patients/12", &m),
                      OD_MATCH_NO_METHOD);
     assert_string_equal(m.msg, "patients DELETE  is not a valid method.");
+    /* only a key as the API writes one (od_parse_key) is a key: "+12" and
+     * "012" are named like actions */
+    assert_int_equal(match(*state, "DELETE", "/api/v1/patients/012", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg, "patients DELETE 012 is not a valid method.");
+    assert_int_equal(match(*state, "DELETE", "/api/v1/patients/+12", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg, "patients DELETE +12 is not a valid method.");
     /* the last segment is the action */
     assert_int_equal(match(*state, "PUT", "/api/v1/patients/Simple", &m),
                      OD_MATCH_NO_METHOD);
@@ -398,6 +406,59 @@ static void error_not_a_method(void **state)
     assert_int_equal(match(*state, "GET", "/api/v1/patients/1/x", &m),
                      OD_MATCH_NO_METHOD);
     assert_string_equal(m.msg, "patients GET x is not a valid method.");
+}
+
+/* Built-in routes (od_router.builtin while they are added): a {param} is a
+ * key, so a segment that is not a number names an action and never reaches
+ * a key route ("appointments GET slots is not a valid method."); an
+ * application's {Name} still matches anything (add_route above). */
+static void builtin_params_are_keys(void **state)
+{
+    struct od_router r;
+    struct m m;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    r.builtin = 1;
+    assert_int_equal(od_router_add(&r, "GET", "/appointments/{AptNum}", 0,
+                                   h1, "one"), ODAPI_OK);
+    assert_int_equal(od_router_add(&r, "GET", "/appointments/Slots", 0, h1,
+                                   "slots"), ODAPI_OK);
+    assert_int_equal(od_router_add(&r, "PUT", "/recalls/{RecallNum}", 0, h2,
+                                   "put"), ODAPI_OK);
+    assert_int_equal(od_router_add(&r, "PUT", "/appointments/{AptNum}/Break",
+                                   0, h2, "break"), ODAPI_OK);
+    r.builtin = 0;
+    assert_int_equal(od_router_add(&r, "GET", "/hello/{Name}", 0, h1,
+                                   "app"), ODAPI_OK);
+    assert_int_equal(match(&r, "GET", "/api/v1/appointments/12", &m),
+                     OD_MATCH_OK);
+    assert_string_equal(m.route->arg, "one");
+    assert_int_equal(match(&r, "GET", "/api/v1/appointments/Slots", &m),
+                     OD_MATCH_OK);
+    assert_string_equal(m.route->arg, "slots");
+    assert_int_equal(match(&r, "GET", "/api/v1/appointments/slots", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg,
+                        "appointments GET slots is not a valid method.");
+    assert_int_equal(match(&r, "GET", "/api/v1/appointments/WebSched", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg,
+                        "appointments GET WebSched is not a valid method.");
+    assert_int_equal(match(&r, "PUT", "/api/v1/recalls/Status", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg, "recalls PUT Status is not a valid method.");
+    assert_int_equal(match(&r, "PUT", "/api/v1/recalls/12", &m),
+                     OD_MATCH_OK);
+    assert_int_equal(match(&r, "PUT", "/api/v1/appointments/x/Break", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_string_equal(m.msg,
+                        "appointments PUT Break is not a valid method.");
+    assert_int_equal(match(&r, "PUT", "/api/v1/appointments/-1/Break", &m),
+                     OD_MATCH_NO_METHOD);
+    assert_int_equal(match(&r, "GET", "/api/v1/hello/world", &m),
+                     OD_MATCH_OK);
+    assert_string_equal(m.route->arg, "app");
+    od_router_free(&r);
 }
 
 static void error_text_is_clipped(void **state)
@@ -448,6 +509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(error_not_a_resource, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(error_not_a_method, setup, teardown),
+        cmocka_unit_test(builtin_params_are_keys),
         cmocka_unit_test_setup_teardown(error_text_is_clipped, setup,
                                         teardown),
     };

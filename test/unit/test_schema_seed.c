@@ -317,6 +317,24 @@ static void test_seed(void **state)
                                "i.PlanNum = s.PlanNum WHERE i.PlanNum IS NULL"), 0);
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM commlog c WHERE c.CommType NOT IN "
                                "(SELECT DefNum FROM definition WHERE Category = 27)"), 0);
+    /* the ledger (seed_ledger_history, seed_ledger): balances of every
+     * age, finance charges, prepayments; the family aging only on the
+     * guarantors (test_ledger.py checks the amounts against the views) */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM patient WHERE PatNum = "
+                          "Guarantor AND Bal_31_60 + Bal_61_90 + BalOver90 > 0") > 0);
+    assert_true(scalar(m, "SELECT COUNT(*) FROM patient WHERE Bal_0_30 > 0") > 0);
+    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM patient WHERE PatNum <> "
+                               "Guarantor AND (BalTotal <> 0 OR Bal_0_30 <> 0 OR "
+                               "Bal_31_60 <> 0 OR Bal_61_90 <> 0 OR BalOver90 <> 0 "
+                               "OR InsEst <> 0 OR PayPlanDue <> 0)"), 0);
+    assert_true(scalar(m, "SELECT COUNT(*) FROM adjustment a JOIN preference p ON "
+                          "p.PrefName = 'FinanceChargeAdjustmentType' AND "
+                          "p.ValueString = a.AdjType") > 0);
+    assert_true(scalar(m, "SELECT COUNT(*) FROM paysplit s JOIN preference p ON "
+                          "p.PrefName = 'PrepaymentUnearnedType' AND "
+                          "p.ValueString = s.UnearnedType WHERE s.ProvNum = 0") > 0);
+    assert_int_equal(scalar(m, "SELECT ABS(SUM(BalTotal) - SUM(EstBalance)) < 0.01 "
+                               "FROM patient"), 1);
     /* past appointments complete/broken/unscheduled, future ones scheduled */
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM appointment WHERE AptStatus = 2 AND "
                                "AptDateTime >= '" TODAY "'"), 0);

@@ -181,7 +181,7 @@ static void numbers_and_dates(void **state)
     (void)state;
     assert_int_equal(od_parse_ll("42", &v), 0);
     assert_int_equal(v, 42);
-    assert_int_equal(od_parse_ll(" -3 ", &v), 0);
+    assert_int_equal(od_parse_ll("-3", &v), 0);
     assert_int_equal(v, -3);
     assert_int_equal(od_parse_ll("", &v), -1);
     assert_int_equal(od_parse_ll(NULL, &v), -1);
@@ -196,10 +196,132 @@ static void numbers_and_dates(void **state)
     assert_false(od_valid_date("2024-13-01", 0));
     assert_false(od_valid_date("2024-1-01", 0));
     assert_false(od_valid_date("02/03/2024", 0));
+    /* sscanf's %d took these: a sign or a space in a field */
+    assert_false(od_valid_date("2024-+1-01", 0));
+    assert_false(od_valid_date("2024- 1-01", 0));
+    assert_false(od_valid_date(" 024-01-01", 0));
+    assert_false(od_valid_date("2024-01-01 +1:00:00", 1));
+    assert_false(od_valid_date("2024-01-01", 1));
+    assert_false(od_valid_date("2024-01-01 00:00:00", 0));
+    assert_true(od_valid_time("23:59:59"));
+    assert_false(od_valid_time("24:00:00"));
+    assert_false(od_valid_time(" 1:00:00"));
+    assert_false(od_valid_time("+1:00:00"));
+    assert_false(od_valid_time("1:00:00"));
+    assert_false(od_valid_time("01:00:00 "));
     assert_true(od_valid_date("2024-05-01 23:59:59", 1));
     assert_false(od_valid_date("2024-05-01 24:00:00", 1));
     assert_false(od_valid_date("2024-05-01T10:00:00", 1));
     assert_false(od_valid_date("2024-05-01", 1));
+}
+
+/* Strict numbers (issue 14): what strtoll/strtod let through is refused. */
+static void strict_integers(void **state)
+{
+    static const char *bad[] = {
+        "", " 12", "12 ", "\t1", "1\n", "+5", "0x10", "0X1f", "1e3", "1.0",
+        "12abc", "--1", "-", "- 1", "1-", "\xef\xbc\x91", /* fullwidth 1 */
+        "9223372036854775808", "-9223372036854775809",
+        "99999999999999999999", "1,000", "1_000", NULL};
+    long long v = 7;
+    int i;
+    (void)state;
+    for (i = 0; bad[i]; i++) {
+        if (od_parse_ll(bad[i], &v) != -1)
+            fail_msg("od_parse_ll accepted \"%s\"", bad[i]);
+        assert_int_equal(v, 7); /* untouched on failure */
+    }
+    assert_int_equal(od_parse_ll(NULL, &v), -1);
+    assert_int_equal(od_parse_ll("0", &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(od_parse_ll("-0", &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(od_parse_ll("007", &v), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(od_parse_ll("-12", &v), 0);
+    assert_int_equal(v, -12);
+    assert_int_equal(od_parse_ll("9223372036854775807", &v), 0);
+    assert_true(v == 9223372036854775807LL);
+    assert_int_equal(od_parse_ll("-9223372036854775808", &v), 0);
+    assert_true(v == -9223372036854775807LL - 1);
+}
+
+static void strict_keys(void **state)
+{
+    static const char *bad[] = {
+        "", "+5", "-5", "-0", "05", "0005", "00", "5 ", " 5", "5%20", "0x5",
+        "5.0", "1e2", "9223372036854775808", NULL};
+    long long v = 7;
+    int i;
+    (void)state;
+    for (i = 0; bad[i]; i++) {
+        if (od_parse_key(bad[i], &v) != -1)
+            fail_msg("od_parse_key accepted \"%s\"", bad[i]);
+        assert_int_equal(v, 7);
+    }
+    assert_int_equal(od_parse_key(NULL, &v), -1);
+    assert_int_equal(od_parse_key("0", &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(od_parse_key("5", &v), 0);
+    assert_int_equal(v, 5);
+    assert_int_equal(od_parse_key("10", &v), 0);
+    assert_int_equal(v, 10);
+    assert_int_equal(od_parse_key("9223372036854775807", &v), 0);
+    assert_true(v == 9223372036854775807LL);
+}
+
+static void strict_decimals(void **state)
+{
+    static const char *bad[] = {
+        "", " 12", "12 ", "+1", "0x10", "0x1p4", "1e3", "1E3", "1.5e2",
+        "inf", "-inf", "nan", "NaN", "infinity", ".5", "5.", "-.5", "1..2",
+        "1.2.3", "1,5", "--1", "-", "12abc", NULL};
+    double d = 7;
+    char huge[400];
+    int i;
+    (void)state;
+    for (i = 0; bad[i]; i++) {
+        if (od_parse_decimal(bad[i], &d) != -1)
+            fail_msg("od_parse_decimal accepted \"%s\"", bad[i]);
+        assert_true(d == 7);
+    }
+    assert_int_equal(od_parse_decimal(NULL, &d), -1);
+    /* 1 followed by 399 zeros: digits only, but not a finite double */
+    memset(huge, '0', sizeof huge - 1);
+    huge[0] = '1';
+    huge[sizeof huge - 1] = '\0';
+    assert_int_equal(od_parse_decimal(huge, &d), -1);
+    assert_int_equal(od_parse_decimal("12", &d), 0);
+    assert_true(d == 12);
+    assert_int_equal(od_parse_decimal("-0.5", &d), 0);
+    assert_true(d == -0.5);
+    assert_int_equal(od_parse_decimal("339.10", &d), 0);
+    assert_true(d == 339.1);
+    assert_int_equal(od_parse_decimal("007.25", &d), 0);
+    assert_true(d == 7.25);
+}
+
+static void strict_key_lists(void **state)
+{
+    static const char *bad[] = {
+        "", ",", "1,", ",1", "1,,2", "1 2", "1;2", "+1", "-1", "01", "1,x",
+        "0x1", "1, ", NULL};
+    long long k[4];
+    size_t n = 9;
+    int i;
+    (void)state;
+    for (i = 0; bad[i]; i++)
+        if (od_parse_key_list(bad[i], k, 4, &n) != -1)
+            fail_msg("od_parse_key_list accepted \"%s\"", bad[i]);
+    assert_int_equal(od_parse_key_list(NULL, k, 4, &n), -1);
+    assert_int_equal(od_parse_key_list("1,2, 3 ,4", k, 4, &n), 0);
+    assert_int_equal(n, 4);
+    assert_true(k[0] == 1 && k[1] == 2 && k[2] == 3 && k[3] == 4);
+    assert_int_equal(od_parse_key_list(" 7 ", k, 4, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(k[0] == 7);
+    /* more than max */
+    assert_int_equal(od_parse_key_list("1,2,3,4,5", k, 4, &n), -1);
 }
 
 int main(void)
@@ -215,6 +337,10 @@ int main(void)
         cmocka_unit_test(string_helpers),
         cmocka_unit_test(monotonic_clock),
         cmocka_unit_test(numbers_and_dates),
+        cmocka_unit_test(strict_integers),
+        cmocka_unit_test(strict_keys),
+        cmocka_unit_test(strict_decimals),
+        cmocka_unit_test(strict_key_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,437 @@
+/* kit.c - the job, input and output helpers of kit-internal.h. */
+#include "actions/kit-internal.h"
+#include "db/catalog-internal.h"
+#include "engine/apptrules-internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- the job ------------------------------------------------------------ */
+
+struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write)
+{
+    struct od_ck_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        odapi_reply_error(req, 500, "Out of memory.");
+        return NULL;
+    }
+    j->req = req;
+    j->work = work;
+    j->write = write;
+    od_buf_init(&j->out);
+    snprintf(j->developer, sizeof j->developer, "%s", req->developer);
+    return j;
+}
+
+void od_ck_free(struct od_ck_job *j)
+{
+    if (!j)
+        return;
+    if (j->free_data)
+        j->free_data(j->data);
+    od_buf_free(&j->out);
+    free(j);
+}
+
+void od_ck_reject(struct od_ck_job *j, int status, const char *msg)
+{
+    odapi_reply_error(j->req, status, msg);
+    od_ck_free(j);
+}
+
+int od_ck_fail(struct od_ck_job *j, int status, const char *fmt, ...)
+{
+    va_list ap;
+    j->status = status;
+    va_start(ap, fmt);
+    vsnprintf(j->msg, sizeof j->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* A failure that set no status: the connection's. */
+static int db_failed(struct od_conn *c, struct od_ck_job *j)
+{
+    if (c->lost) {
+        j->status = 503;
+        snprintf(j->msg, sizeof j->msg, "The database is not available.");
+        return OD_WORK_RETRY;
+    }
+    if (!j->status)
+        od_ck_fail(j, 500, "The database could not run the request.");
+    return OD_WORK_DONE;
+}
+
+static int work(struct od_conn *c, void *arg)
+{
+    struct od_ck_job *j = arg;
+    int rc;
+    j->status = 0;
+    j->msg[0] = '\0';
+    od_buf_free(&j->out);
+    od_buf_init(&j->out);
+    if (!j->write) {
+        if (j->work(c, j) != 0)
+            return db_failed(c, j);
+    } else {
+        if (od_tx_begin(c) != 0)
+            return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+        rc = j->work(c, j);
+        if (od_tx_end(c, rc) != 0)
+            return od_tx_failed(c, &j->status, j->msg, sizeof j->msg);
+    }
+    /* committed (or read): a read-back failure is never run again */
+    if (j->res && od_ck_read_row(c, j->res, j->key, &j->out) != 1)
+        od_ck_fail(j, c->lost ? 503 : 500, "%s", c->lost
+                    ? "The database is not available."
+                    : "The change was made but could not be read.");
+    if (!j->status)
+        j->status = j->created ? 201 : 200;
+    return OD_WORK_DONE;
+}
+
+static void add_location(struct od_ck_job *j)
+{
+    odapi_request *req = j->req;
+    const char *host = odapi_request_header(req, "Host");
+    char url[512];
+    if (host && *host && !strpbrk(host, "\r\n/ "))
+        snprintf(url, sizeof url, "%s://%s/api/v1/%s/%lld",
+                 req->srv->ssl_ctx ? "https" : "http", host, j->location,
+                 j->key);
+    else
+        snprintf(url, sizeof url, "%s%s/%lld", req->srv->base_url,
+                 j->location, j->key);
+    odapi_request_add_header(req, "Location", url);
+}
+
+static void done(void *arg, int status)
+{
+    struct od_ck_job *j = arg;
+    if (status != ODAPI_OK)
+        odapi_reply_error(j->req, 503, "The database is not available.");
+    else if (j->status >= 400 || j->status == 0)
+        odapi_reply_error(j->req, j->status ? j->status : 500,
+                          j->msg[0] ? j->msg : "The request failed.");
+    else if (j->out.oom)
+        odapi_reply_error(j->req, 500, "Out of memory.");
+    else if (j->no_body)
+        odapi_reply(j->req, j->status, "", 0);
+    else {
+        if (j->status == 201 && j->location)
+            add_location(j);
+        odapi_reply(j->req, j->status, j->out.p ? j->out.p : "[]",
+                    j->out.p ? j->out.len : 2);
+    }
+    od_ck_free(j);
+}
+
+void od_ck_submit(struct od_ck_job *j)
+{
+    if (od_request_submit(j->req, work, done, j))
+        od_ck_free(j);
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+json_t *od_ck_body(odapi_request *req)
+{
+    json_error_t jerr;
+    json_t *body = json_loadb(req->body ? req->body : "", req->body_len, 0,
+                              &jerr);
+    if (!body || !json_is_object(body)) {
+        odapi_reply_error(req, 400, body
+                              ? "The request body must be a JSON object."
+                              : "The request body is not valid JSON.");
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
+static int invalid(char *msg, size_t msgsize, const char *name)
+{
+    snprintf(msg, msgsize, "%s is invalid.", name);
+    return -1;
+}
+
+/* The member as text: strings as they are, integers written out; NULL for
+ * absent, null and "". *bad for other JSON types. */
+static const char *member_text(json_t *body, const char *name, char *tmp,
+                               size_t tmpsize, int *bad)
+{
+    json_t *v = json_object_get(body, name);
+    *bad = 0;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return *json_string_value(v) ? json_string_value(v) : NULL;
+    if (json_is_integer(v)) {
+        snprintf(tmp, tmpsize, "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(v));
+        return tmp;
+    }
+    *bad = 1;
+    return NULL;
+}
+
+static int key_of(const char *s, const char *name, long long *out, char *msg,
+                  size_t msgsize)
+{
+    if (od_parse_ll(s, out) || *out <= 0)
+        return invalid(msg, msgsize, name);
+    return 1;
+}
+
+int od_ck_key(json_t *body, const char *name, long long *out, char *msg,
+           size_t msgsize)
+{
+    char tmp[32];
+    int bad;
+    const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
+    if (bad)
+        return invalid(msg, msgsize, name);
+    return s ? key_of(s, name, out, msg, msgsize) : 0;
+}
+
+int od_ck_query_key(odapi_request *req, const char *name, long long *out,
+                 char *msg, size_t msgsize)
+{
+    const char *s = od_query_get(&req->query, name);
+    return s && *s ? key_of(s, name, out, msg, msgsize) : 0;
+}
+
+static int date_of(const char *s, const char *name, int with_time, char *out,
+                   char *msg, size_t msgsize)
+{
+    if (!od_valid_date(s, with_time)) {
+        snprintf(msg, msgsize, "%s format must be %s.", name,
+                 with_time ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd");
+        return -1;
+    }
+    memcpy(out, s, with_time ? 20 : 11);
+    return 1;
+}
+
+int od_ck_query_date(odapi_request *req, const char *name, char *out,
+                  char *msg, size_t msgsize)
+{
+    const char *s = od_query_get(&req->query, name);
+    return s && *s ? date_of(s, name, 0, out, msg, msgsize) : 0;
+}
+
+int od_ck_date(json_t *body, const char *name, char *out, char *msg,
+            size_t msgsize)
+{
+    char tmp[32];
+    int bad;
+    const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
+    if (bad)
+        return invalid(msg, msgsize, name);
+    return s ? date_of(s, name, 0, out, msg, msgsize) : 0;
+}
+
+int od_ck_datetime(json_t *body, const char *name, char *out, char *msg,
+                size_t msgsize)
+{
+    char tmp[32];
+    int bad;
+    const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
+    if (bad)
+        return invalid(msg, msgsize, name);
+    return s ? date_of(s, name, 1, out, msg, msgsize) : 0;
+}
+
+static int bool_of(const char *s, const char *name, int *out, char *msg,
+                   size_t msgsize)
+{
+    if (strcasecmp(s, "true") && strcasecmp(s, "false"))
+        return invalid(msg, msgsize, name);
+    *out = strcasecmp(s, "true") == 0;
+    return 1;
+}
+
+int od_ck_bool(json_t *body, const char *name, int *out, char *msg,
+            size_t msgsize)
+{
+    json_t *v = json_object_get(body, name);
+    if (v && json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return 1;
+    }
+    if (!v || json_is_null(v) ||
+        (json_is_string(v) && !*json_string_value(v)))
+        return 0;
+    if (!json_is_string(v))
+        return invalid(msg, msgsize, name);
+    return bool_of(json_string_value(v), name, out, msg, msgsize);
+}
+
+int od_ck_query_bool(odapi_request *req, const char *name, int *out,
+                  char *msg, size_t msgsize)
+{
+    const char *s = od_query_get(&req->query, name);
+    return s && *s ? bool_of(s, name, out, msg, msgsize) : 0;
+}
+
+int od_ck_text(odapi_request *req, json_t *body, const char *name,
+            const char *table, const char *col, const char **out, char *msg,
+            size_t msgsize)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return invalid(msg, msgsize, name);
+    if (od_text_check(od_db_catalog(req->srv->db), table, col, name,
+                      json_string_value(v), msg, msgsize))
+        return -1;
+    *out = json_string_value(v);
+    return 1;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+void od_ck_str(struct od_buf *b, int first, const char *name, const char *v)
+{
+    if (!first)
+        od_buf_addc(b, ',');
+    od_buf_json_str(b, name, strlen(name), 0);
+    od_buf_addc(b, ':');
+    od_buf_json_str(b, v ? v : "", v ? strlen(v) : 0, 1);
+}
+
+const char *od_ck_day(const char *sqldate)
+{
+    return sqldate && *sqldate && strncmp(sqldate, "0000", 4) != 0
+               ? sqldate
+               : "0001-01-01";
+}
+
+/* Days since 1970-01-01 for a civil date, and back (H. Hinnant). */
+static long days_from_civil(int y, int m, int d)
+{
+    long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long od_ck_day_num(const char *s)
+{
+    int y, m, d;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1880 ||
+        m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    return days_from_civil(y, m, d);
+}
+
+void od_ck_day_str(long z, char out[11])
+{
+    long era, doe, yoe, doy, mp;
+    int y, m, d;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    y = (int)(yoe + era * 400 + (m <= 2));
+    {
+        char tmp[48];
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+        snprintf(out, 11, "%.10s", tmp);
+    }
+}
+
+void od_ck_short_date(const char *s, char out[11])
+{
+    int y, m, d;
+    out[0] = '\0';
+    if (od_ck_day_num(s) >= 0 && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+        char tmp[48];
+        snprintf(tmp, sizeof tmp, "%d/%d/%04d", m, d, y);
+        snprintf(out, 11, "%.10s", tmp);
+    }
+}
+
+/* Remove the member "serverDateTime" (first or later) from one object. */
+static void strip_server_time(struct od_buf *b)
+{
+    static const char key[] = "\"serverDateTime\":";
+    char *p = b->p ? strstr(b->p, key) : NULL;
+    char *end;
+    if (!p)
+        return;
+    end = strchr(p + strlen(key) + 1, '"'); /* closing quote */
+    if (!end)
+        return;
+    end++;
+    if (*end == ',') {
+        end++;                      /* "serverDateTime":"..", -> gone */
+    } else if (p > b->p && p[-1] == ',') {
+        p--;                        /* ,"serverDateTime":".." -> gone */
+    }
+    memmove(p, end, strlen(end) + 1);
+    b->len = strlen(b->p);
+}
+
+int od_ck_read_row(struct od_conn *c, const struct od_resource *res,
+                long long key, struct od_buf *out)
+{
+    char where[96], order[64], num[32], err[256];
+    const char *params[1];
+    struct od_buf rows;
+    int n;
+    snprintf(where, sizeof where, "t.`%s` = ?", res->pk);
+    snprintf(order, sizeof order, "t.`%s`", res->pk);
+    snprintf(num, sizeof num, "%lld", key);
+    params[0] = num;
+    od_buf_init(&rows);
+    n = od_resource_rows_json(c, res, where, order, params, 1, 1, &rows, err,
+                              sizeof err);
+    if (n == 1 && rows.p) {
+        /* the one element of the array */
+        const char *a = strchr(rows.p, '{'), *z = strrchr(rows.p, '}');
+        od_buf_free(out);
+        od_buf_init(out);
+        if (a && z && z > a)
+            od_buf_add(out, a, (size_t)(z - a) + 1);
+        strip_server_time(out);
+    }
+    od_buf_free(&rows);
+    return n;
+}
+
+int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
+                const char *dt, const char *pattern, long long self,
+                long long apttype)
+{
+    struct od_prm a[7] = {OD_PI(op), OD_PS(dt), OD_PS(dt), OD_PS(dt),
+                          OD_PS(pattern), OD_PS(dt), OD_PI(self)};
+    struct od_prm b[6] = {OD_PI(op), OD_PS(dt), OD_PS(dt), OD_PS(pattern),
+                          OD_PS(dt), OD_PI(apttype)};
+    long long one[1];
+    int rc = od_catalog_column(od_db_catalog(c->db), "appointmenttype",
+                               "BlockoutTypes")
+                 ? od_query_ll(c, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+                               b, 6, 1, one)
+                 : od_query_ll(c, APPT_OVERLAP_BLOCKOUT_NS("?", "?", "?"), b,
+                               5, 1, one);
+    if (rc == 0)
+        rc = od_query_ll(c,
+                         APPT_OVERLAP_APPT("?", "?", "?",
+                                           " AND a.AptNum <> ?"),
+                         a, 7, 1, one);
+    if (rc == 1)
+        od_ck_fail(j, 400, APPT_OVERLAP_MSG);
+    return rc;
+}
