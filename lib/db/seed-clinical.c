@@ -488,7 +488,10 @@ static void lab_case(struct gen *g, const struct seed_proc *sp)
        codes[sp->code].layman, sp->tooth[0] ? sp->tooth : "-");
     vd(&cl->lab, codes[sp->code].cat == PC_DENT ? 450 : 185);
     vdt(&cl->lab, back ? seat - 3 : sent, 690);
-    vf(&cl->lab, back ? "INV-%05ld" : "", 10000 + cl->labnum);
+    if (back)
+        vf(&cl->lab, "INV-%05ld", 10000 + cl->labnum);
+    else
+        vs(&cl->lab, "");
     ins_end(&cl->lab);
 }
 

@@ -780,8 +780,8 @@ static void seed_field_defs(struct gen *g)
 
 static void seed_patfields(struct gen *g, struct rng *r)
 {
-    static const char *const pharm[] = { "Lancaster Drug", "Salem Health "
-                                         "Pharmacy", "Keizer Station Pharmacy" };
+    static const char *const pharm[] = {
+        "Lancaster Drug", "Salem Health Pharmacy", "Keizer Station Pharmacy" };
     struct ins b;
     long i, n = 0;
     if (ins_init(&b, &g->s, "patfield",
