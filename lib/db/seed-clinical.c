@@ -527,6 +527,22 @@ void seed_clin_proc(struct gen *g, const struct seed_proc *sp)
 
 /* ---- after the visits --------------------------------------------------------- */
 
+/* The DateDue of a cleaning recall with nothing scheduled: the hygienist
+ * asked about half of these patients back sooner, a date the office set by
+ * hand: perio patients for a re-evaluation four to six weeks after scaling
+ * or maintenance, others to recheck inflamed gums in four to eight weeks.
+ * Recalls.Synch keeps a DateDue that differs from DateDueCalc, so the
+ * recall list shows them due or overdue while DateDueCalc stays the
+ * interval's. */
+static long asked_back(struct gen *g, const struct clinpat *c, int k,
+                       long prev, long due)
+{
+    if (k != RK_PROPHY || c->sched[k] || prev == NO_DATE ||
+        !chance(&g->clin->r, 0.5))
+        return due;
+    return prev + 28 + rnd(&g->clin->r, c->perio ? 15 : 29);
+}
+
 /* Recalls.Synch for every active patient with a trigger procedure. */
 static void seed_recalls(struct gen *g)
 {
@@ -571,7 +587,7 @@ static void seed_recalls(struct gen *g)
             vi(&b, ++n);
             vi(&b, i + 1);
             vdate(&b, due);
-            vdate(&b, disabled ? NO_DATE : due);
+            vdate(&b, disabled ? NO_DATE : asked_back(g, c, k, prev, due));
             vdate(&b, prev);
             vi(&b, t->days | t->months << 16 | t->years << 24);
             vi(&b, status ? def_of(g, CAT_UNSCHED, status - 1) : 0);

@@ -1721,9 +1721,11 @@ static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
  * Service Date View and the reports also need money owed for months,
  * finance charges and unearned prepayments. A few families get them,
  * drawn from a stream of their own (the main stream's draws, which other
- * tables follow, do not move) and written after every other money table:
+ * tables follow, do not move) and written after the money part's tables:
  * procedure, payment and split keys continue the seed's counters,
- * adjustments take AUTO_INCREMENT keys. */
+ * adjustments take AUTO_INCREMENT keys. Self-pay families only (insured
+ * work would need its claims), and before the clinical part writes the
+ * recalls: an old cleaning is a recall's DatePrevious. */
 struct hist {
     struct gen *g;
     struct rng r;
@@ -1804,6 +1806,10 @@ static void hist_proc(struct hist *h, const struct pat *p)
     vdate(&h->proc, day);
     vs(&h->proc, "");
     ins_end(&h->proc);
+    /* the clinical part sees it too: an old cleaning or x-ray is the
+     * recall's DatePrevious when nothing later was done */
+    proc_written(g, g->procnum, p->num, 0, 0, p->priprov, day, day, ci, 2, 0,
+                 fee, "", "");
     if (chance(&h->r, 0.5)) {
         paid = day + rnd(&h->r, 20);
         hist_payment(h, p, paid < g->today ? paid : g->today - 1,
@@ -1866,6 +1872,9 @@ static void seed_ledger_history(struct gen *g)
         const struct pat *p = pat_of(g, g->fams[f].guar);
         if (p->status != 0 && p->status != 2 && p->status != 3)
             continue; /* patients, inactive or archived ones */
+        if (p->plan1 && p->sub1)
+            continue; /* insured work would need its claims: the old
+                         balances are self-pay families' */
         /* a family that paid for recent visits has paid, in the aging's
          * first-in first-out order, for anything older: old balances go to
          * families with no payments in the books */
@@ -2292,6 +2301,9 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     seed_clin_begin(g);
     if (!g->s.rc) seed_appointments(g);
     seed_money_end(g);
+    /* after the money part's keyed payments and adjustments, before the
+     * clinical part writes the recalls the old procedures move */
+    if (!g->s.rc) seed_ledger_history(g);
     seed_clin_end(g);
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
@@ -2299,7 +2311,6 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_chart(g);
     if (!g->s.rc) seed_ins_prefs(g);
     if (!g->s.rc) seed_images(g, o);
-    if (!g->s.rc) seed_ledger_history(g);
     if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
     if (!g->s.rc) {
