@@ -1526,6 +1526,15 @@ static void seed_payplans(struct gen *g, struct paywriter *w)
             cand[n++] = p;
     }
     qsort(cand, (size_t)n, sizeof *cand, by_balance);
+    /* the plan paid off (the second): the largest balance from a visit old
+     * enough for its payment, when the largest are all too recent */
+    for (i = 1; i < n; i++)
+        if (mo->lastvisit[cand[i]->num - 1] + 16 < g->today) {
+            struct pat *t = cand[i];
+            memmove(cand + 2, cand + 1, (size_t)(i - 1) * sizeof *cand);
+            cand[1] = t;
+            break;
+        }
     if (n > want)
         n = want;
     if (ins_init(&pl, &g->s, "payplan",
@@ -1542,8 +1551,8 @@ static void seed_payplans(struct gen *g, struct paywriter *w)
         return;
     }
     for (i = 0; i < n && !g->s.rc; i++) {
-        /* the first a dynamic plan, the second paid off and closed, the
-         * rest static plans of 3 to 12 months, some with interest */
+        /* the first a dynamic plan, the second paid off and closed, the rest
+         * static plans of 3 to 12 months, some with interest */
         struct planspec s;
         s.dynamic = i == 0;
         s.closed = i == 1 && mo->lastvisit[cand[i]->num - 1] + 16 < g->today;
