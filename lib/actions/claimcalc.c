@@ -98,7 +98,7 @@ static int create_est(struct od_conn *c, struct cwork *w, struct cproc *p)
     return 0;
 }
 
-int cn_estimates(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
+int od_cn_estimates(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     int i;
     /* refuse before writing anything */
@@ -231,7 +231,7 @@ static int claim_fields(struct od_conn *c, struct od_ck_job *j, struct cwork *w,
     int dental = strcmp(w->in.type, "P") == 0 ||
                  strcmp(w->in.type, "S") == 0;
     long today;
-    if (iu_today(c, &today))
+    if (od_iu_today(c, &today))
         return -1;
     /* P and S: "W", sent today (ControlAccount.menuInsPri/Sec_Click);
      * Other: "U", not sent (menuInsOther_Click) */
@@ -275,7 +275,7 @@ static void claim_identifier(const struct cwork *w, char *out, size_t cap)
         snprintf(out, cap, "%s%lld", w->id_prefix, w->claim);
 }
 
-int cn_insert_claim(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
+int od_cn_insert_claim(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     struct claimrow r;
     struct od_buf note;
@@ -346,7 +346,7 @@ static int cap_copy(struct od_conn *c, struct cwork *w, struct cproc *p)
                              {"CopayOverride", "-1", OD_PNULL, 0}};
     struct ie_cp n = w->cps[p->est];
     int k;
-    if (iu_copy_row(c, "claimproc", "ClaimProcNum", n.num, sets, 3, &n.num) ||
+    if (od_iu_copy_row(c, "claimproc", "ClaimProcNum", n.num, sets, 3, &n.num) ||
         (k = cp_slot(w)) < 0)
         return -1;
     n.write_off = 0;
@@ -356,7 +356,7 @@ static int cap_copy(struct od_conn *c, struct cwork *w, struct cproc *p)
     return 0;
 }
 
-int cn_attach(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
+int od_cn_attach(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     struct od_prm q[7];
     long long v[OD_MAXCOL];
@@ -495,9 +495,9 @@ static int bill_line(struct od_conn *c, struct cwork *w, const struct cproc *p,
         return -1;
     t->fee += fee;
     if (!fee_only) {
-        est = ie_ins_est_total(cp);
-        ded = ie_ded_est(cp);
-        wo = cp->status == IE_NOTRECEIVED ? ie_writeoff_est(cp) : 0;
+        est = od_ie_ins_est_total(cp);
+        ded = od_ie_ded_est(cp);
+        wo = cp->status == IE_NOTRECEIVED ? od_ie_writeoff_est(cp) : 0;
         t->est += est;
         t->ded += ded;
         t->wo += wo;
@@ -515,14 +515,14 @@ static int bill_line(struct od_conn *c, struct cwork *w, const struct cproc *p,
                    fee_only ? 2 : 5, NULL, NULL);
 }
 
-int cn_calculate(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
+int od_cn_calculate(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     struct totals t = {0, 0, 0, 0};
     long service = w->procs[w->n - 1].p.day;
     int i, k;
     if (w->in.dateservice[0])
         service = od_ck_day_num(w->in.dateservice);
-    if (ie_load_hist(c, &w->ctx, w->claim, service))
+    if (od_ie_load_hist(c, &w->ctx, w->claim, service))
         return w->ctx.oom ? od_ck_fail(j, 500, "The patient has too much "
                                             "insurance history to estimate.")
                           : -1;
@@ -530,8 +530,8 @@ int cn_calculate(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
     for (i = 0; i < w->n; i++) {
         struct ie_cp *cp = &w->cps[w->procs[i].est];
         if (cp->status == IE_NOTRECEIVED)
-            cp->ins_pay_est = ie_ins_est_total(cp);
-        ie_compute_proc(&w->ctx, &w->procs[i].p, w->cps, w->ncps);
+            cp->ins_pay_est = od_ie_ins_est_total(cp);
+        od_ie_compute_proc(&w->ctx, &w->procs[i].p, w->cps, w->ncps);
     }
     if (w->ctx.oom)
         return -1;

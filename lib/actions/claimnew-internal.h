@@ -42,21 +42,21 @@ struct cwork {
     char id_prefix[64];
 };
 
-int cn_read_prefs(struct od_conn *c, struct cwork *w);
-int cn_read_cps(struct od_conn *c, struct cwork *w, long long proc);
-int cn_read_procnums(json_t *body, const char *name, struct cin *in,
+int od_cn_read_prefs(struct od_conn *c, struct cwork *w);
+int od_cn_read_cps(struct od_conn *c, struct cwork *w, long long proc);
+int od_cn_read_procnums(json_t *body, const char *name, struct cin *in,
                      char *msg, size_t msgsize);
-void cn_reset(struct cwork *w);
+void od_cn_reset(struct cwork *w);
 
 /* The estimate claimproc of each procedure for the claim's plan, made
  * when missing (ClaimProcs.CreateEst). */
-int cn_estimates(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
+int od_cn_estimates(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
 /* The claim row (AccountModules.CreateClaim), w->claim. */
-int cn_insert_claim(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
+int od_cn_insert_claim(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
 /* The estimates become the claim's claimprocs (NotReceived, CodeSent,
  * LineNumber). */
-int cn_attach(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
+int od_cn_attach(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
 /* Claims.CalculateAndUpdate: estimates, FeeBilled, the claim's totals. */
-int cn_calculate(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
+int od_cn_calculate(struct od_conn *c, struct od_ck_job *j, struct cwork *w);
 
 #endif /* ODAPI_ACTIONS_CLAIMNEW_INTERNAL_H */

@@ -28,7 +28,7 @@ static void cw_free(void *p)
     struct cwork *w = p;
     if (!w)
         return;
-    ie_free(&w->ctx);
+    od_ie_free(&w->ctx);
     free(w->cps);
     free(w);
 }
@@ -124,7 +124,7 @@ static int add_cp(void *arg, char **v)
     return 0;
 }
 
-int cn_read_cps(struct od_conn *c, struct cwork *w, long long proc)
+int od_cn_read_cps(struct od_conn *c, struct cwork *w, long long proc)
 {
     struct od_prm p[1];
     p[0] = OD_PI(proc);
@@ -229,7 +229,7 @@ static int set_pref(void *arg, char **v)
     return 0;
 }
 
-int cn_read_prefs(struct od_conn *c, struct cwork *w)
+int od_cn_read_prefs(struct od_conn *c, struct cwork *w)
 {
     /* a missing preference: Open Dental's default (no clinics, public
      * health hidden, ids "[PatNum]/") */
@@ -264,7 +264,7 @@ static int choose_plan(struct od_ck_job *j, struct cwork *w)
     const char *t = w->in.type;
     if (x->nplans == 0)
         return od_ck_fail(j, 400, "Patient does not have insurance.");
-    w->plan = ie_plan_of_sub(x, w->in.sub);
+    w->plan = od_ie_plan_of_sub(x, w->in.sub);
     if (!w->plan)
         return od_ck_fail(j, 400, "InsSubNum is not one of the patient's "
                                "PatPlans.");
@@ -325,7 +325,7 @@ static int load_all(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
     if (rc <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     w->pri_prov = v[0];
-    if (cn_read_prefs(c, w) || ie_load(c, &w->ctx, w->in.pat))
+    if (od_cn_read_prefs(c, w) || od_ie_load(c, &w->ctx, w->in.pat))
         return w->ctx.oom ? od_ck_fail(j, 500, "The patient has too much "
                                             "insurance data to estimate.")
                           : -1;
@@ -333,7 +333,7 @@ static int load_all(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
         return -1;
     for (i = 0; i < w->in.nprocs; i++)
         if (read_proc(c, j, w, w->in.procs[i]) ||
-            cn_read_cps(c, w, w->in.procs[i]))
+            od_cn_read_cps(c, w, w->in.procs[i]))
             return w->too_many ? od_ck_fail(j, 400, "Too many claimprocs.") : -1;
     return 0;
 }
@@ -341,12 +341,12 @@ static int load_all(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 static int work_post(struct od_conn *c, struct od_ck_job *j)
 {
     struct cwork *w = j->data;
-    cn_reset(w);
+    od_cn_reset(w);
     if (load_all(c, j, w) || check_procs(c, j, w))
         return -1;
     sort_procs(w);
-    if (cn_estimates(c, j, w) || cn_insert_claim(c, j, w) ||
-        cn_attach(c, j, w) || cn_calculate(c, j, w))
+    if (od_cn_estimates(c, j, w) || od_cn_insert_claim(c, j, w) ||
+        od_cn_attach(c, j, w) || od_cn_calculate(c, j, w))
         return -1;
     j->key = w->claim;
     return od_securitylog(c, PERM_CLAIM_EDIT, j->developer, "Created",
@@ -421,7 +421,7 @@ static int add_procnum(struct cin *in, long long x, char *msg,
 }
 
 /* A JSON array of procedure numbers (numbers or digit strings). */
-int cn_read_procnums(json_t *body, const char *name, struct cin *in,
+int od_cn_read_procnums(json_t *body, const char *name, struct cin *in,
                      char *msg, size_t msgsize)
 {
     json_t *v = json_object_get(body, name), *e;
@@ -469,10 +469,10 @@ static int read_opt_key(json_t *body, const char *name, long long *out,
 
 static int read_post(json_t *body, struct cin *in, char *msg, size_t msgsize)
 {
-    if (iu_key_req(body, "PatNum", &in->pat, msg, msgsize) ||
-        cn_read_procnums(body, "procNums", in, msg, msgsize) ||
+    if (od_iu_key_req(body, "PatNum", &in->pat, msg, msgsize) ||
+        od_cn_read_procnums(body, "procNums", in, msg, msgsize) ||
         read_type(body, in->type, msg, msgsize) ||
-        iu_key_req(body, "InsSubNum", &in->sub, msg, msgsize) ||
+        od_iu_key_req(body, "InsSubNum", &in->sub, msg, msgsize) ||
         read_relat(body, &in->relat, msg, msgsize) ||
         od_ck_date(body, "DateService", in->dateservice, msg, msgsize) < 0 ||
         od_ck_date(body, "DateSent", in->datesent, msg, msgsize) < 0 ||
@@ -519,9 +519,9 @@ static void h_post(odapi_request *req, void *arg)
 
 /* The work data is reset on a retry (the job runs again from the start on
  * a new connection). */
-void cn_reset(struct cwork *w)
+void od_cn_reset(struct cwork *w)
 {
-    ie_free(&w->ctx);
+    od_ie_free(&w->ctx);
     w->n = 0;
     w->ncps = 0;
     w->too_many = 0;

@@ -91,7 +91,7 @@ static int move_proc(struct od_conn *c, struct sjob *s, long long proc)
 /* The new claim's totals are what moved; the original's lose them. */
 static int split_totals(struct od_conn *c, struct sjob *s)
 {
-    if (iu_claim_totals(c, s->newclaim))
+    if (od_iu_claim_totals(c, s->newclaim))
         return -1;
     return od_exec(c,
                    "UPDATE claim o JOIN claim n ON n.ClaimNum = ? SET "
@@ -133,10 +133,10 @@ static int new_claim(struct od_conn *c, struct sjob *s)
     struct cwork w;
     char id[128];
     const char *tag;
-    if (iu_copy_row(c, "claim", "ClaimNum", s->claim, sets, 7, &s->newclaim))
+    if (od_iu_copy_row(c, "claim", "ClaimNum", s->claim, sets, 7, &s->newclaim))
         return -1;
     memset(&w, 0, sizeof w);
-    if (cn_read_prefs(c, &w))
+    if (od_cn_read_prefs(c, &w))
         return -1;
     /* Claims.ConvertClaimId: the prefix with [PatNum], then the ClaimNum */
     tag = strstr(w.id_prefix, "[PatNum]");
@@ -209,7 +209,7 @@ static void h_split(odapi_request *req, void *arg)
         od_ck_free(j);
         return;
     }
-    if (cn_read_procnums(body, "ProcNums", &s->in, msg, sizeof msg)) {
+    if (od_cn_read_procnums(body, "ProcNums", &s->in, msg, sizeof msg)) {
         json_decref(body);
         od_ck_reject(j, 400, msg);
         return;

@@ -165,7 +165,7 @@ static int read_production(struct od_conn *c, struct od_ck_job *j,
             return rc < 0 ? -1 : od_ck_fail(j, 400, "Adjustment %lld is already "
                                                  "on a payment plan.", k);
     }
-    ds_sort(w->e, w->n);
+    od_ds_sort(w->e, w->n);
     return 0;
 }
 
@@ -365,7 +365,7 @@ static int make_terms(struct od_ck_job *j, struct pjob *w, struct ds_terms *t,
     t->first = *w->in.start ? od_ck_day_num(w->in.start) : today;
     t->interest_start = *w->in.istart ? od_ck_day_num(w->in.istart) : -999999;
     t->payment = w->in.has_pay ? cents(w->in.pay)
-                               : ds_period_payment(t->apr, t->frequency,
+                               : od_ds_period_payment(t->apr, t->frequency,
                                                    w->in.count,
                                                    t->principal - t->down);
     (void)j;
@@ -384,7 +384,7 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
                      w->in.pat)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     if (check_refs(c, j, &w->in) || read_production(c, j, w) ||
-        iu_today(c, &today) || make_terms(j, w, &t, today))
+        od_iu_today(c, &today) || make_terms(j, w, &t, today))
         return -1;
     snprintf(date, sizeof date, "%s", *w->in.date ? w->in.date : "");
     if (!*date)
@@ -394,7 +394,7 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
              *w->in.istart ? w->in.istart : "0001-01-01");
     if (check_terms(c, j, &t, od_ck_day_num(date), w->in.locked, w->n))
         return -1;
-    if ((n = ds_schedule(&t, w->e, w->n, w->ch)) < 0)
+    if ((n = od_ds_schedule(&t, w->e, w->n, w->ch)) < 0)
         return od_ck_fail(j, 400, "PayAmt does not cover the interest: the plan "
                                "would never be paid off.");
     if (insert_plan(c, w, &t, date, start, istart) || insert_links(c, w) ||
@@ -531,7 +531,7 @@ static void merge_terms(struct pjob *w, const struct plan_row *r,
     if (t->interest_start < 0)
         t->interest_start = -999999;
     t->payment = in->has_pay     ? cents(in->pay)
-                 : in->has_count ? ds_period_payment(t->apr, t->frequency,
+                 : in->has_count ? od_ds_period_payment(t->apr, t->frequency,
                                                      in->count,
                                                      t->principal - t->down)
                                  : cents(r->pay);
@@ -596,7 +596,7 @@ static int work_put(struct od_conn *c, struct od_ck_job *j)
     long today;
     if (read_plan(c, j, j->key, &r) || check_locked(j, &w->in, &r) ||
         check_refs(c, j, &w->in) || read_links(c, w, j->key) ||
-        iu_today(c, &today))
+        od_iu_today(c, &today))
         return -1;
     merge_terms(w, &r, &t, today);
     date = *w->in.date ? w->in.date : r.date;
@@ -606,7 +606,7 @@ static int work_put(struct od_conn *c, struct od_ck_job *j)
     /* the terms must still pay off what is not charged yet */
     t.principal -= r.charged;
     t.down = 0;
-    if (t.principal > 0 && ds_schedule(&t, w->e, w->n, w->ch) < 0)
+    if (t.principal > 0 && od_ds_schedule(&t, w->e, w->n, w->ch) < 0)
         return od_ck_fail(j, 400, "PayAmt does not cover the interest: the plan "
                                "would never be paid off.");
     t.principal += r.charged;
@@ -703,7 +703,7 @@ static int count_of(json_t *body, struct pin *in, char *msg, size_t msgsize)
 static int money_of(json_t *body, const char *name, double *out, int *has,
                     char *msg, size_t msgsize)
 {
-    int rc = iu_money(body, name, out, msg, msgsize);
+    int rc = od_iu_money(body, name, out, msg, msgsize);
     *has = rc == 1;
     if (rc == 1 && *out < 0) {
         snprintf(msg, msgsize, "%s is invalid.", name);
@@ -759,7 +759,7 @@ static int read_post(odapi_request *req, struct pin *in, char *msg,
 {
     json_t *b = in->body;
     int has_down;
-    if (iu_key_req(b, "PatNum", &in->pat, msg, msgsize) ||
+    if (od_iu_key_req(b, "PatNum", &in->pat, msg, msgsize) ||
         read_terms(req, b, in, msg, msgsize) ||
         money_of(b, "DownPayment", &in->down, &has_down, msg, msgsize) ||
         keys_of(b, "procNums", in->procs, &in->nprocs, msg, msgsize) ||

@@ -48,21 +48,21 @@ struct ds_charge {
 
 /* PayPlanEdit.OrderDynamicPayPlanProductionEntries: complete production
  * first, then by date, procedures before adjustments, then key. */
-void ds_sort(struct ds_entry *e, int n);
+void od_ds_sort(struct ds_entry *e, int n);
 
 /* The whole schedule: down payment charges, then each period's, for the
  * life of the plan (at most DS_MAX_CHARGES). Returns the number of
  * charges, or -1 when the terms never pay the plan off (the payment does
  * not cover the interest: Open Dental's AreTermsValid false). */
-int ds_schedule(const struct ds_terms *t, struct ds_entry *e, int n,
+int od_ds_schedule(const struct ds_terms *t, struct ds_entry *e, int n,
                 struct ds_charge *out);
 
 /* PayPlanEdit.CalculatePeriodPayment for a number of payments: the
  * payment in cents (rounded up to the cent). */
-long long ds_period_payment(double apr, int frequency, int count,
+long long od_ds_period_payment(double apr, int frequency, int count,
                             long long principal);
 
 /* PayPlanEdit.CalcNextPeriodDate (period 0 is first). */
-long ds_period_day(long first, int period, int frequency);
+long od_ds_period_day(long first, int period, int frequency);
 
 #endif /* ODAPI_ACTIONS_DYNSCHED_INTERNAL_H */

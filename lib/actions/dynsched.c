@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-long iu_add_months(long day, int months);
+long od_iu_add_months(long day, int months);
 void od_ck_day_str(long day, char out[11]);
 long od_ck_day_num(const char *s);
 
@@ -45,7 +45,7 @@ static int ordinal_of_month(long day)
     return 1;
 }
 
-long ds_period_day(long first, int period, int frequency)
+long od_ds_period_day(long first, int period, int frequency)
 {
     long month, start;
     int want, have;
@@ -55,11 +55,11 @@ long ds_period_day(long first, int period, int frequency)
     case DS_EVERYOTHERWEEK:
         return first + 14L * period;
     case DS_MONTHLY:
-        return iu_add_months(first, period);
+        return od_iu_add_months(first, period);
     case DS_QUARTERLY:
-        return iu_add_months(first, 3 * period);
+        return od_iu_add_months(first, 3 * period);
     default: /* the same ordinal weekday of each month */
-        month = first_of_month(iu_add_months(first, period));
+        month = first_of_month(od_iu_add_months(first, period));
         want = weekday(first);
         have = weekday(month);
         start = month + (want >= have ? want - have : 7 - (have - want));
@@ -84,7 +84,7 @@ static double period_rate(double apr, int frequency)
     }
 }
 
-long long ds_period_payment(double apr, int frequency, int count,
+long long od_ds_period_payment(double apr, int frequency, int count,
                             long long principal)
 {
     double rate = period_rate(apr, frequency), exact;
@@ -111,7 +111,7 @@ static int before(const struct ds_entry *x, const struct ds_entry *y)
     return x->key < y->key;
 }
 
-void ds_sort(struct ds_entry *e, int n)
+void od_ds_sort(struct ds_entry *e, int n)
 {
     int i, k;
     for (i = 1; i < n; i++) {
@@ -165,7 +165,7 @@ static int down_payment(const struct ds_terms *t, struct ds_entry *e, int n,
     return k;
 }
 
-int ds_schedule(const struct ds_terms *t, struct ds_entry *e, int n,
+int od_ds_schedule(const struct ds_terms *t, struct ds_entry *e, int n,
                 struct ds_charge *out)
 {
     double rate = period_rate(t->apr, t->frequency);
@@ -181,7 +181,7 @@ int ds_schedule(const struct ds_terms *t, struct ds_entry *e, int n,
     left -= t->down;
     prev = left;
     for (period = 0; left > 0 && k < DS_MAX_CHARGES; period++) {
-        long day = ds_period_day(t->first, period, t->frequency);
+        long day = od_ds_period_day(t->first, period, t->frequency);
         long long interest = day >= t->interest_start
                                  ? (long long)rint(left * rate) : 0;
         long long principal = period_principal(left, t->payment, interest);

@@ -70,7 +70,7 @@ static int date_or_today(struct od_conn *c, struct ajob *a)
     long day;
     if (a->date[0])
         return 0;
-    if (iu_today(c, &day))
+    if (od_iu_today(c, &day))
         return -1;
     od_ck_day_str(day, a->date);
     return 0;
@@ -189,15 +189,15 @@ static int work_put_adj(struct od_conn *c, struct od_ck_job *j)
     struct od_prm p[4];
     if (load_patplan(c, j, a->patplan, &o) || date_or_today(c, a))
         return -1;
-    start = iu_renew_day(od_ck_day_num(a->date), o.monthrenew);
+    start = od_iu_renew_day(od_ck_day_num(a->date), o.monthrenew);
     od_ck_day_str(start, from);
-    od_ck_day_str(iu_add_years(start, 1) - 1, to);
+    od_ck_day_str(od_iu_add_years(start, 1) - 1, to);
     if (year_rows(c, &o, from, to, used, &s))
         return -1;
     /* the adjustment that makes the year's totals what was given; an
      * amount not given keeps what the adjustments had */
-    ins = iu_round2(a->has_ins ? a->ins - used[0] : s.ins);
-    ded = iu_round2(a->has_ded ? a->ded - used[1] : s.ded);
+    ins = od_iu_round2(a->has_ins ? a->ins - used[0] : s.ins);
+    ded = od_iu_round2(a->has_ded ? a->ded - used[1] : s.ded);
     if (ins == 0 && ded == 0) {
         if (!s.n)
             return 0; /* nothing to record, nothing to remove */
@@ -263,12 +263,12 @@ static int work_supp(struct od_conn *c, struct od_ck_job *j)
     SET("DateEntry", "CURDATE()");
     SET("DateInsFinalized", "'0001-01-01'");
 #undef SET
-    if (iu_copy_row(c, "claimproc", "ClaimProcNum", a->cp, sets, n,
+    if (od_iu_copy_row(c, "claimproc", "ClaimProcNum", a->cp, sets, n,
                     &j->key) ||
         od_exec(c, "UPDATE claimproc SET SecDateEntry = CURDATE() WHERE "
                    "ClaimProcNum = ?", (struct od_prm[]){OD_PI(j->key)}, 1,
                 NULL, NULL) ||
-        iu_claim_totals(c, atoll(r[2])))
+        od_iu_claim_totals(c, atoll(r[2])))
         return -1;
     return od_securitylog(c, PERM_INS_PAY_CREATE, j->developer, "Created",
                           j->key, atoll(r[3]));
@@ -300,10 +300,10 @@ static struct od_ck_job *new_job(odapi_request *req, od_ck_work_fn fn,
 static int read_adjust(json_t *body, struct ajob *a, char *msg,
                        size_t msgsize)
 {
-    if (iu_key_req(body, "PatPlanNum", &a->patplan, msg, msgsize) ||
-        (a->has_ins = iu_money(body, "insUsed", &a->ins, msg, msgsize)) <
+    if (od_iu_key_req(body, "PatPlanNum", &a->patplan, msg, msgsize) ||
+        (a->has_ins = od_iu_money(body, "insUsed", &a->ins, msg, msgsize)) <
             0 ||
-        (a->has_ded = iu_money(body, "deductibleUsed", &a->ded, msg,
+        (a->has_ded = od_iu_money(body, "deductibleUsed", &a->ded, msg,
                                msgsize)) < 0 ||
         od_ck_date(body, "date", a->date, msg, msgsize) < 0)
         return -1;
@@ -359,8 +359,8 @@ static void h_supplemental(odapi_request *req, void *arg)
     if (!(j = new_job(req, work_supp, &body)))
         return;
     a = j->data;
-    if (iu_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
-        iu_money(body, "InsPayAmt", &a->ins, msg, sizeof msg) < 0) {
+    if (od_iu_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
+        od_iu_money(body, "InsPayAmt", &a->ins, msg, sizeof msg) < 0) {
         json_decref(body);
         od_ck_reject(j, 400, msg);
         return;

@@ -7,8 +7,8 @@
  * claim and treatment plan routes have. What is left out is listed in
  * docs/resources.md ("Insurance estimates").
  *
- * The computation (ie_compute_proc) works on the structures below only;
- * ie_load / ie_load_hist fill them from the database, and fees come
+ * The computation (od_ie_compute_proc) works on the structures below only;
+ * od_ie_load / od_ie_load_hist fill them from the database, and fees come
  * through ctx->fee, so the rules can be tested without one.
  */
 #ifndef ODAPI_ACTIONS_INSEST_INTERNAL_H
@@ -132,29 +132,29 @@ struct ie_ctx {
  * benefits, coverage categories and spans, code groups, preferences):
  * 0, or -1 (error noted on the connection, or out of memory in ctx->oom).
  * ctx->fee is set to a database lookup on c. */
-int ie_load(struct od_conn *c, struct ie_ctx *ctx, long long pat);
+int od_ie_load(struct od_conn *c, struct ie_ctx *ctx, long long pat);
 /* The history of the patient's plans from the benefit year of day on,
  * leaving out exclude_claim's claimprocs (ClaimProcs.GetHistList). */
-int ie_load_hist(struct od_conn *c, struct ie_ctx *ctx,
+int od_ie_load_hist(struct od_conn *c, struct ie_ctx *ctx,
                  long long exclude_claim, long day);
-void ie_free(struct ie_ctx *ctx);
+void od_ie_free(struct ie_ctx *ctx);
 
-const struct ie_plan *ie_plan_of_sub(const struct ie_ctx *ctx,
+const struct ie_plan *od_ie_plan_of_sub(const struct ie_ctx *ctx,
                                      long long sub);
 
 /* Estimate every claimproc of cps that belongs to proc, ordinal by
  * ordinal (Procedures.ComputeEstimates), then add them to the loop list
  * so the next procedure sees them (ClaimProcs.GetHistForProc). */
-void ie_compute_proc(struct ie_ctx *ctx, const struct ie_proc *proc,
+void od_ie_compute_proc(struct ie_ctx *ctx, const struct ie_proc *proc,
                      struct ie_cp *cps, int ncps);
 
 /* GetInsEstTotal, GetDedEst, GetWriteOffEstimate. */
-double ie_ins_est_total(const struct ie_cp *cp);
-double ie_ded_est(const struct ie_cp *cp);
-double ie_writeoff_est(const struct ie_cp *cp);
+double od_ie_ins_est_total(const struct ie_cp *cp);
+double od_ie_ded_est(const struct ie_cp *cp);
+double od_ie_writeoff_est(const struct ie_cp *cp);
 
 /* Benefits.GetPercent: the coverage percentage of code for a plan. */
-int ie_percent(const struct ie_ctx *ctx, const struct ie_plan *plan,
+int od_ie_percent(const struct ie_ctx *ctx, const struct ie_plan *plan,
                const char *code);
 
 #endif /* ODAPI_ACTIONS_INSEST_INTERNAL_H */

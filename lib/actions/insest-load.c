@@ -1,4 +1,4 @@
-/* insest-load.c - ie_load and ie_load_hist (insest-internal.h): what a
+/* insest-load.c - od_ie_load and od_ie_load_hist (insest-internal.h): what a
  * patient's insurance estimates read, from the attached database. Lists
  * are bounded: a patient with more plans, benefits, categories or
  * history lines than the limits below is refused by the caller (a 500
@@ -19,7 +19,7 @@
 #define MAX_GROUPS 500
 #define MAX_HIST 20000
 
-long iu_renew_day(long day, int monthrenew);
+long od_iu_renew_day(long day, int monthrenew);
 
 /* ---- growing arrays ---------------------------------------------------- */
 
@@ -319,7 +319,7 @@ static int load_patient(struct od_conn *c, struct ie_ctx *x)
                : 0;
 }
 
-int ie_load(struct od_conn *c, struct ie_ctx *ctx, long long pat)
+int od_ie_load(struct od_conn *c, struct ie_ctx *ctx, long long pat)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->pat = pat;
@@ -369,7 +369,7 @@ static int lifetime(const struct ie_ctx *x, const struct ie_plan *p)
     return 0;
 }
 
-int ie_load_hist(struct od_conn *c, struct ie_ctx *x, long long exclude_claim,
+int od_ie_load_hist(struct od_conn *c, struct ie_ctx *x, long long exclude_claim,
                  long day)
 {
     struct loader l = {x, 0, 0};
@@ -379,7 +379,7 @@ int ie_load_hist(struct od_conn *c, struct ie_ctx *x, long long exclude_claim,
     for (i = 0; i < x->nplans; i++) {
         const struct ie_plan *pl = &x->plans[i];
         od_ck_day_str(lifetime(x, pl) ? od_ck_day_num("1880-01-01")
-                                   : iu_renew_day(day, pl->monthrenew),
+                                   : od_iu_renew_day(day, pl->monthrenew),
                    from);
         l.plan = pl->plan;
         p[0] = OD_PI(pl->sub);
@@ -403,7 +403,7 @@ int ie_load_hist(struct od_conn *c, struct ie_ctx *x, long long exclude_claim,
     return 0;
 }
 
-void ie_free(struct ie_ctx *ctx)
+void od_ie_free(struct ie_ctx *ctx)
 {
     int i;
     for (i = 0; i < ctx->ngroups; i++)

@@ -1,5 +1,5 @@
 /* insest.c - the estimate rules of insest-internal.h, on its structures
- * only (ie_load in insest-load.c fills them). Each function names the
+ * only (od_ie_load in insest-load.c fills them). Each function names the
  * Open Dental 24.3 method it follows; "ComputeBaseEst" is ClaimProcs.cs,
  * the Get*ByCode and GetPercent functions Benefits.cs, GetAllowed and
  * GetCopay InsPlans.cs, ComputeEstimates/ComputeForOrdinal Procedures.cs.
@@ -147,7 +147,7 @@ static void better_group(const struct ie_ctx *ctx,
     }
 }
 
-int ie_percent(const struct ie_ctx *ctx, const struct ie_plan *plan,
+int od_ie_percent(const struct ie_ctx *ctx, const struct ie_plan *plan,
                const char *code)
 {
     const struct ie_benefit *pl = NULL, *pat = NULL, *b;
@@ -205,14 +205,14 @@ static int excluded(const struct ie_ctx *ctx, const struct ie_plan *plan,
 
 /* The benefit year [*from, *to] holding day (BenefitLogic.ComputeRenewDate
  * and one year on). */
-long iu_renew_day(long day, int monthrenew);
-long iu_add_years(long day, int years);
+long od_iu_renew_day(long day, int monthrenew);
+long od_iu_add_years(long day, int years);
 
 static void year_of(const struct ie_plan *plan, long day, long *from,
                     long *to)
 {
-    *from = iu_renew_day(day, plan->monthrenew);
-    *to = iu_add_years(*from, 1) - 1;
+    *from = od_iu_renew_day(day, plan->monthrenew);
+    *to = od_iu_add_years(*from, 1) - 1;
 }
 
 /* The benefit's codes hold code (specific code, code group or category;
@@ -531,9 +531,9 @@ static double copay_of(const struct ie_ctx *ctx, const struct ie_plan *plan,
 
 /* InsPlans.GetAllowedForProc: the carrier's allowed fee for the procedure
  * (times its quantity, never above its fee); -1 when there is none. */
-double ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
+double od_ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
                            const struct ie_proc *p);
-double ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
+double od_ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
                            const struct ie_proc *p)
 {
     double a = carrier_allowed(ctx, pl, p);
@@ -696,7 +696,7 @@ static void deduct_and_percent(const struct ie_ctx *ctx,
                                const struct ie_proc *p, struct ie_cp *cp,
                                long day)
 {
-    int pct = ie_percent(ctx, plan, p->code);
+    int pct = od_ie_percent(ctx, plan, p->code);
     if (cp->copay_ovr != -1) {
         cp->base_est -= cp->copay_ovr;
         cp->ins_est -= cp->copay_ovr;
@@ -770,7 +770,7 @@ static void compute_base_est(const struct ie_ctx *ctx,
 
 /* ---- Procedures.ComputeEstimates ---------------------------------------- */
 
-const struct ie_plan *ie_plan_of_sub(const struct ie_ctx *ctx, long long sub)
+const struct ie_plan *od_ie_plan_of_sub(const struct ie_ctx *ctx, long long sub)
 {
     int i;
     for (i = 0; i < ctx->nplans; i++)
@@ -779,19 +779,19 @@ const struct ie_plan *ie_plan_of_sub(const struct ie_ctx *ctx, long long sub)
     return NULL;
 }
 
-double ie_ins_est_total(const struct ie_cp *cp)
+double od_ie_ins_est_total(const struct ie_cp *cp)
 {
     return cp->est_ovr != -1 ? cp->est_ovr : cp->ins_est;
 }
 
-double ie_ded_est(const struct ie_cp *cp)
+double od_ie_ded_est(const struct ie_cp *cp)
 {
     if (cp->ded_ovr != -1)
         return cp->ded_ovr;
     return cp->ded_est != -1 ? cp->ded_est : 0;
 }
 
-double ie_writeoff_est(const struct ie_cp *cp)
+double od_ie_writeoff_est(const struct ie_cp *cp)
 {
     if (cp->wo_ovr != -1)
         return cp->wo_ovr;
@@ -802,7 +802,7 @@ double ie_writeoff_est(const struct ie_cp *cp)
 static int round_of(const struct ie_ctx *ctx, const struct ie_cp *cp,
                     const struct ie_plan **plan)
 {
-    *plan = ie_plan_of_sub(ctx, cp->sub);
+    *plan = od_ie_plan_of_sub(ctx, cp->sub);
     if (!*plan || (*plan)->plan != cp->plan)
         return 0; /* a dropped plan: its estimate is not recomputed */
     return (*plan)->ordinal >= 4 ? 4 : (*plan)->ordinal;
@@ -821,9 +821,9 @@ static void add_other(struct other_ins *o, const struct ie_cp *cp)
         o->paid_base += cp->ins_pay_amt;
         o->writeoff += cp->write_off;
     } else {
-        o->paid_total += ie_ins_est_total(cp);
+        o->paid_total += od_ie_ins_est_total(cp);
         o->paid_base += cp->base_est;
-        o->writeoff += ie_writeoff_est(cp);
+        o->writeoff += od_ie_writeoff_est(cp);
     }
 }
 
@@ -852,7 +852,7 @@ static void cap_primary_writeoff(const struct ie_ctx *ctx,
         if (cp->status == IE_SUPPLEMENTAL)
             sum += cp->ins_pay_amt;
         else if (cp->status == IE_ESTIMATE)
-            sum += ie_ins_est_total(cp);
+            sum += od_ie_ins_est_total(cp);
         else if (cp->status == IE_NOTRECEIVED)
             sum += cp->ins_pay_est;
     }
@@ -883,12 +883,12 @@ static void loop_add(struct ie_ctx *ctx, const struct ie_proc *p,
     snprintf(h->code, sizeof h->code, "%s", p->code);
     h->status = IE_ESTIMATE;
     h->day = ctx->today;
-    h->amount = ie_ins_est_total(cp);
+    h->amount = od_ie_ins_est_total(cp);
     h->deduct = cp->ded_ovr != -1 ? cp->ded_ovr : cp->ded_est;
     h->nobill = cp->nobill;
 }
 
-void ie_compute_proc(struct ie_ctx *ctx, const struct ie_proc *p,
+void od_ie_compute_proc(struct ie_ctx *ctx, const struct ie_proc *p,
                      struct ie_cp *cps, int ncps)
 {
     struct other_ins o = {0, 0, 0};
@@ -902,7 +902,7 @@ void ie_compute_proc(struct ie_ctx *ctx, const struct ie_proc *p,
             if (computed(cp)) {
                 compute_base_est(ctx, plan, plan->ordinal, plan->patplan, p,
                                  cp, &o);
-                cp->ins_pay_est = ie_ins_est_total(cp);
+                cp->ins_pay_est = od_ie_ins_est_total(cp);
             }
             if (plan->ordinal <= 3 && cp->status != IE_PREAUTH)
                 add_other(&o, cp);

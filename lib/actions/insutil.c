@@ -67,7 +67,7 @@ static const struct iu_set *set_for(const struct iu_set *sets, int n,
     return NULL;
 }
 
-int iu_copy_row(struct od_conn *c, const char *table, const char *keycol,
+int od_iu_copy_row(struct od_conn *c, const char *table, const char *keycol,
                 long long key, const struct iu_set *sets, int nsets,
                 long long *id)
 {
@@ -109,7 +109,7 @@ int iu_copy_row(struct od_conn *c, const char *table, const char *keycol,
     return rc;
 }
 
-int iu_claim_totals(struct od_conn *c, long long claim)
+int od_iu_claim_totals(struct od_conn *c, long long claim)
 {
     struct od_prm p[1];
     p[0] = OD_PI(claim);
@@ -148,7 +148,7 @@ static int month_days(int y, int m)
     return m == 2 && leap ? 29 : n[m - 1];
 }
 
-long iu_add_months(long day, int months)
+long od_iu_add_months(long day, int months)
 {
     int y, m, d, t;
     civil(day, &y, &m, &d);
@@ -160,12 +160,12 @@ long iu_add_months(long day, int months)
     return from_civil(y, m, d);
 }
 
-long iu_add_years(long day, int years)
+long od_iu_add_years(long day, int years)
 {
-    return iu_add_months(day, 12 * years);
+    return od_iu_add_months(day, 12 * years);
 }
 
-long iu_renew_day(long day, int monthrenew)
+long od_iu_renew_day(long day, int monthrenew)
 {
     int y, m, d;
     civil(day, &y, &m, &d);
@@ -176,13 +176,13 @@ long iu_renew_day(long day, int monthrenew)
     return from_civil(y - 1, monthrenew, 1);
 }
 
-double iu_round2(double v)
+double od_iu_round2(double v)
 {
     double r = round(fabs(v) * 100.0 + 1e-9) / 100.0;
     return v < 0 ? -r : r;
 }
 
-int iu_today(struct od_conn *c, long *day)
+int od_iu_today(struct od_conn *c, long *day)
 {
     char r[OD_MAXCOL][OD_COLSZ];
     if (od_query_row(c, "SELECT CURDATE()", NULL, 0, 1, r) != 1)
@@ -193,7 +193,7 @@ int iu_today(struct od_conn *c, long *day)
 
 /* ---- input --------------------------------------------------------------- */
 
-int iu_money(json_t *body, const char *name, double *out, char *msg,
+int od_iu_money(json_t *body, const char *name, double *out, char *msg,
              size_t msgsize)
 {
     json_t *v = json_object_get(body, name);
@@ -218,7 +218,7 @@ int iu_money(json_t *body, const char *name, double *out, char *msg,
     return 1;
 }
 
-int iu_key_req(json_t *body, const char *name, long long *out, char *msg,
+int od_iu_key_req(json_t *body, const char *name, long long *out, char *msg,
                size_t msgsize)
 {
     int rc = od_ck_key(body, name, out, msg, msgsize);

@@ -48,7 +48,7 @@ static void tjob_free(void *p)
     struct tjob *t = p;
     if (!t)
         return;
-    ie_free(&t->cw.ctx);
+    od_ie_free(&t->cw.ctx);
     free(t->cw.cps);
     free(t->procs);
     free(t);
@@ -169,21 +169,21 @@ static int estimate(struct od_conn *c, struct od_ck_job *j, struct tjob *t)
 {
     int i;
     t->cw.in.pat = t->pat;
-    if (ie_load(c, &t->cw.ctx, t->pat))
+    if (od_ie_load(c, &t->cw.ctx, t->pat))
         return t->cw.ctx.oom ? od_ck_fail(j, 500, "The patient has too much "
                                                "insurance data to estimate.")
                              : -1;
     for (i = 0; i < t->n; i++)
-        if (cn_read_cps(c, &t->cw, t->procs[i].p.num))
+        if (od_cn_read_cps(c, &t->cw, t->procs[i].p.num))
             return t->cw.too_many ? od_ck_fail(j, 400, "Too many claimprocs.")
                                   : -1;
     for (i = 0; i < t->n; i++)
         if (add_missing(t, &t->procs[i]))
             return od_ck_fail(j, 500, "Out of memory.");
-    if (ie_load_hist(c, &t->cw.ctx, -1, t->cw.ctx.today))
+    if (od_ie_load_hist(c, &t->cw.ctx, -1, t->cw.ctx.today))
         return -1;
     for (i = 0; i < t->n; i++)
-        ie_compute_proc(&t->cw.ctx, &t->procs[i].p, t->cw.cps, t->cw.ncps);
+        od_ie_compute_proc(&t->cw.ctx, &t->procs[i].p, t->cw.cps, t->cw.ncps);
     return t->cw.ctx.oom ? od_ck_fail(j, 500, "Out of memory.") : 0;
 }
 
@@ -257,7 +257,7 @@ static void describe(const struct tjob *t, const struct tproc *p,
     }
 }
 
-double ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
+double od_ie_allowed_for_proc(const struct ie_ctx *ctx, const struct ie_plan *pl,
                            const struct ie_proc *p);
 
 static void make_row(const struct tjob *t, const struct tproc *p,
@@ -272,14 +272,14 @@ static void make_row(const struct tjob *t, const struct tproc *p,
     int k;
     memset(r, 0, sizeof *r);
     r->fee = p->p.fee * p->p.qty;
-    r->pri = pri ? ie_ins_est_total(pri) : 0;
-    r->sec = sec ? ie_ins_est_total(sec) : 0;
+    r->pri = pri ? od_ie_ins_est_total(pri) : 0;
+    r->sec = sec ? od_ie_ins_est_total(sec) : 0;
     /* TreatmentPlanModules.ComputeAllowedAmount; -1: not billed */
     if ((pri && pri->nobill) || (!pri && p->nobill))
         r->allowed = -1;
     else if (pri && pri->allowed_ovr != -1)
         r->allowed = pri->allowed_ovr;
-    else if (pri && (r->allowed = ie_allowed_for_proc(x, pp, &p->p)) == -1)
+    else if (pri && (r->allowed = od_ie_allowed_for_proc(x, pp, &p->p)) == -1)
         r->allowed = 0;
     for (k = 0; k < t->cw.ncps; k++) {
         const struct ie_cp *cp = &t->cw.cps[k];
@@ -431,7 +431,7 @@ static int work_saved(struct od_conn *c, struct od_ck_job *j)
 {
     struct tjob *t = j->data;
     int i;
-    ie_free(&t->cw.ctx);
+    od_ie_free(&t->cw.ctx);
     t->cw.ncps = t->cw.too_many = 0;
     free(t->procs);
     t->procs = NULL;
@@ -452,7 +452,7 @@ static int read_body(odapi_request *req, json_t *body, struct tjob *t,
 {
     const char *h = NULL;
     int rc;
-    if (iu_key_req(body, "TreatPlanNum", &t->plan, msg, msgsize))
+    if (od_iu_key_req(body, "TreatPlanNum", &t->plan, msg, msgsize))
         return -1;
     rc = od_ck_text(req, body, "Heading", "treatplan", "Heading", &h, msg,
                  msgsize);

@@ -13,6 +13,7 @@
  * folder unreachable, the file in use) is logged, not an error of the
  * request, whose row is gone. */
 #include "features/docjob-internal.h"
+#include "db/catalog-internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -80,7 +81,7 @@ static int doc_delete(struct od_conn *c, struct dj *j, struct del *d)
                             "LEFT JOIN patient p ON p.PatNum = d.PatNum "
                             "WHERE d.DocNum = ? FOR UPDATE", p, 1, 3, r);
     if (k <= 0)
-        return k < 0 ? -1 : dj_fail(j, 404, "Document not found");
+        return k < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
     d->patnum = atoll(r[0]);
     snprintf(d->name, sizeof d->name, "%s", r[1]);
     snprintf(d->folder, sizeof d->folder, "%s", r[2]);
@@ -94,7 +95,7 @@ static int doc_delete(struct od_conn *c, struct dj *j, struct del *d)
                       s, 1, 1, take_date, &dates);
     if (n != 0) {
         if (n > 0)
-            dj_fail(j, 400, "Cannot delete image, it is referenced by sheets "
+            od_dj_fail(j, 400, "Cannot delete image, it is referenced by sheets "
                             "with the following dates: %s", dates.p);
         od_buf_free(&dates);
         return -1;
@@ -108,12 +109,18 @@ static int doc_delete(struct od_conn *c, struct dj *j, struct del *d)
 
 static int eob_delete(struct od_conn *c, struct dj *j, struct del *d)
 {
-    char r[1][OD_COLSZ];
+    char r[1][OD_COLSZ], msg[128];
     struct od_prm p[1] = {OD_PI(d->key)};
-    int k = od_query_row(c, "SELECT FileName FROM eobattach WHERE "
-                            "EobAttachNum = ? FOR UPDATE", p, 1, 1, r);
+    int k;
+    if (!od_catalog_has_table(od_db_catalog(c->db), "eobattach")) {
+        /* an Open Dental version before EOB attachments */
+        od_absent_msg(msg, sizeof msg, "eobattaches");
+        return od_dj_fail(j, 400, "%s", msg);
+    }
+    k = od_query_row(c, "SELECT FileName FROM eobattach WHERE "
+                        "EobAttachNum = ? FOR UPDATE", p, 1, 1, r);
     if (k <= 0)
-        return k < 0 ? -1 : dj_fail(j, 404, "EobAttach not found.");
+        return k < 0 ? -1 : od_dj_fail(j, 404, "EobAttach not found.");
     snprintf(d->name, sizeof d->name, "%s", r[0]);
     if (od_exec(c, "DELETE FROM eobattach WHERE EobAttachNum = ?", p, 1,
                 NULL, NULL))
@@ -128,10 +135,10 @@ static int work_delete(struct od_conn *c, struct dj *j, int eob)
     struct del *d = j->data;
     int rc;
     if (od_tx_begin(c))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     rc = eob ? eob_delete(c, j, d) : doc_delete(c, j, d);
     if (od_tx_end(c, rc))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     remove_file(c, j, eob ? NULL : d->folder, d->name);
     j->status = 200;
     return OD_WORK_DONE;
@@ -159,15 +166,15 @@ static void h_delete(odapi_request *req, dj_work_fn work, const char *key)
         odapi_reply_error(req, 400, msg);
         return;
     }
-    if (!(j = dj_new(req, work)))
+    if (!(j = od_dj_new(req, work)))
         return;
     if (!(d = j->data = calloc(1, sizeof *d))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = free;
     d->key = v;
-    dj_submit(j);
+    od_dj_submit(j);
 }
 
 static void h_doc_delete(odapi_request *req, void *arg)

@@ -69,7 +69,7 @@ static int doc_file(struct od_conn *c, struct dj *j, const struct od_store *s,
                              "= ?", p, 1, 1, take_raw, &q) < 0)
             return -1;
         if (!q.raw)
-            return dj_fail(j, 500, "Out of memory.");
+            return od_dj_fail(j, 500, "Out of memory.");
     }
     rc = od_doc_bytes(j, s, d->folder, d->name, q.raw ? q.raw : "", out, len);
     free(q.raw);
@@ -176,12 +176,12 @@ static int mount_jpeg(struct od_conn *c, struct dj *j,
     long long back = m[3];
     int i, rc = -1;
     if (m[1] <= 0 || m[2] <= 0 || m[1] * m[2] > OD_IMG_MAX_CANVAS)
-        return dj_fail(j, 400, "The mount is too large to draw (%lld x "
+        return od_dj_fail(j, 400, "The mount is too large to draw (%lld x "
                                "%lld).", m[1], m[2]);
     if (read_items(c, mountnum, &l))
         goto out;
     if (od_image_new(&canvas, (int)m[1], (int)m[2], od_argb_to_rgba(back))) {
-        dj_fail(j, 500, "Out of memory.");
+        od_dj_fail(j, 500, "Out of memory.");
         goto out;
     }
     for (i = 0; i < l.n; i++) {
@@ -198,7 +198,7 @@ static int mount_jpeg(struct od_conn *c, struct dj *j,
         if (l.it[i].order != -1)
             od_image_outline(&canvas, l.it[i].x, l.it[i].y, l.it[i].w,
                              l.it[i].h, 0x646464FFu);
-    rc = od_image_jpeg(&canvas, 90, out, len) ? dj_fail(j, 500, "Out of "
+    rc = od_image_jpeg(&canvas, 90, out, len) ? od_dj_fail(j, 500, "Out of "
                                                         "memory.") : 0;
     od_image_free(&canvas);
 out:
@@ -250,7 +250,7 @@ int od_doc_load(struct od_conn *c, struct dj *j, const struct od_store *s,
     rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
                          take_doc, &r);
     if (rows <= 0)
-        return rows < 0 ? -1 : dj_fail(j, 404, "Document not found");
+        return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
     if (v)
         *v = r.v;
     return doc_file(c, j, s, &r, out, len);
@@ -266,7 +266,7 @@ static int check_target_ext(struct dj *j, const char *target,
     if (j->path_is_dir || !strcmp(a, b) ||
         (!strcmp(b, ".jpg") && !strcmp(a, ".jpeg")))
         return 0;
-    return dj_fail(j, 400, "SftpAddress must name a %s file, as the stored "
+    return od_dj_fail(j, 400, "SftpAddress must name a %s file, as the stored "
                            "file is.", b[0] ? b : "extensionless");
 }
 
@@ -283,7 +283,7 @@ static int dl_read(struct od_conn *c, struct dj *j, struct dl *d,
         rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
                              take_doc, &r);
         if (rows <= 0)
-            return rows < 0 ? -1 : dj_fail(j, 404, "Document not found");
+            return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
         d->patnum = r.patnum;
         snprintf(name, cap, "%s", r.name);
         return doc_file(c, j, s, &r, bytes, len);
@@ -293,7 +293,7 @@ static int dl_read(struct od_conn *c, struct dj *j, struct dl *d,
                                "ColorBack, PatNum FROM mount WHERE MountNum "
                                "= ?", p, 1, 5, m);
         if (r <= 0)
-            return r < 0 ? -1 : dj_fail(j, 404, "Mount not found.");
+            return r < 0 ? -1 : od_dj_fail(j, 404, "Mount not found.");
         d->patnum = m[4];
         snprintf(name, cap, "Mount%lld.jpg", d->mountnum);
         return mount_jpeg(c, j, s, d->mountnum, m, bytes, len);
@@ -311,15 +311,15 @@ static int work_download(struct od_conn *c, struct dj *j)
     int st = 0, rc;
     if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg)) {
         j->status = st;
-        return st ? OD_WORK_DONE : dj_db_failed(c, j);
+        return st ? OD_WORK_DONE : od_dj_db_failed(c, j);
     }
     rc = dl_read(c, j, d, &s, &bytes, &len, name, sizeof name);
     od_store_close(&s);
     if (rc)
-        return j->status ? OD_WORK_DONE : dj_db_failed(c, j);
-    if (!(target = dj_sftp_target(j, name)))
-        dj_fail(j, 500, "Out of memory.");
-    else if (!check_target_ext(j, target, name) && !dj_sftp_open(j, &x)) {
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
+    if (!(target = od_dj_sftp_target(j, name)))
+        od_dj_fail(j, 500, "Out of memory.");
+    else if (!check_target_ext(j, target, name) && !od_dj_sftp_open(j, &x)) {
         if (od_sftp_write(x, target, bytes, len, j->msg, sizeof j->msg))
             j->status = 400;
         od_sftp_close(x);
@@ -328,11 +328,11 @@ static int work_download(struct od_conn *c, struct dj *j)
     if (!j->status && log_export(c, j, d->docnum ? d->docnum : d->mountnum,
                                  d->patnum)) {
         free(target);
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     }
     if (!j->status) {
         j->status = 201;
-        dj_set_location(j, target);
+        od_dj_set_location(j, target);
     }
     free(target);
     return OD_WORK_DONE;
@@ -340,7 +340,7 @@ static int work_download(struct od_conn *c, struct dj *j)
 
 static void h_download(odapi_request *req, void *arg)
 {
-    struct dj *j = dj_new(req, work_download);
+    struct dj *j = od_dj_new(req, work_download);
     struct dl *d;
     char msg[300] = "";
     json_t *body;
@@ -349,27 +349,27 @@ static void h_download(odapi_request *req, void *arg)
     if (!j)
         return;
     if (!(d = j->data = calloc(1, sizeof *d))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = free;
-    if (!(body = dj_body(req, msg, sizeof msg))) {
-        dj_reject(j, 400, msg);
+    if (!(body = od_dj_body(req, msg, sizeof msg))) {
+        od_dj_reject(j, 400, msg);
         return;
     }
-    a = dj_key(body, "DocNum", &d->docnum, msg, sizeof msg);
-    b = a < 0 ? 0 : dj_key(body, "MountNum", &d->mountnum, msg, sizeof msg);
+    a = od_dj_key(body, "DocNum", &d->docnum, msg, sizeof msg);
+    b = a < 0 ? 0 : od_dj_key(body, "MountNum", &d->mountnum, msg, sizeof msg);
     if (a >= 0 && b >= 0 && a + b != 1)
         snprintf(msg, sizeof msg, a + b ? "Give DocNum or MountNum, not "
                                           "both."
                                         : "DocNum or MountNum is required.");
-    else if (a >= 0 && b >= 0 && !dj_sftp_input(j, body, 1, msg, sizeof msg))
+    else if (a >= 0 && b >= 0 && !od_dj_sftp_input(j, body, 1, msg, sizeof msg))
         msg[0] = '\0';
     json_decref(body);
     if (msg[0])
-        dj_reject(j, 400, msg);
+        od_dj_reject(j, 400, msg);
     else
-        dj_submit(j);
+        od_dj_submit(j);
 }
 
 /* ---- POST /documents/Thumbnails ------------------------------------------------- */
@@ -459,8 +459,8 @@ static int send_thumbs(struct od_conn *c, struct dj *j,
         int rc;
         if (!od_has_image_ext(d->name) || thumb(c, j, s, d, &png, &len))
             continue;
-        if (!(target = dj_sftp_target(j, d->name)))
-            rc = dj_fail(j, 500, "Out of memory.");
+        if (!(target = od_dj_sftp_target(j, d->name)))
+            rc = od_dj_fail(j, 500, "Out of memory.");
         else if ((rc = od_sftp_write(x, target, png, len, j->msg,
                                      sizeof j->msg)))
             j->status = 400;
@@ -499,11 +499,11 @@ static int thumbs_read(struct od_conn *c, struct dj *j, struct thumbs *t)
     int r = od_query_ll(c, "SELECT PatNum FROM patient WHERE PatNum = ?", p,
                         1, 1, &one);
     if (r <= 0)
-        return r < 0 ? -1 : dj_fail(j, 404, "Patient not found");
+        return r < 0 ? -1 : od_dj_fail(j, 404, "Patient not found");
     free(t->docs);
     t->n = 0;
     if (!(t->docs = calloc(MAX_DOCS, sizeof *t->docs)))
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     /* the documents GET /documents lists (mounts and their images not) */
     if (od_query_each(c, DOC_SELECT "WHERE d.PatNum = ? AND "
                                     "d.MountItemNum = 0 ORDER BY "
@@ -511,7 +511,7 @@ static int thumbs_read(struct od_conn *c, struct dj *j, struct thumbs *t)
                       p, 1, 7, take_thumbdoc, t) < 0)
         return -1;
     if (!t->n)
-        return dj_fail(j, 404, "No documents exist for this patient");
+        return od_dj_fail(j, 404, "No documents exist for this patient");
     return 0;
 }
 
@@ -524,12 +524,12 @@ static int work_thumbs(struct od_conn *c, struct dj *j)
     od_buf_free(&j->out);
     od_buf_init(&j->out);
     if (thumbs_read(c, j, t))
-        return j->status ? OD_WORK_DONE : dj_db_failed(c, j);
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
     if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg)) {
         j->status = st;
-        return st ? OD_WORK_DONE : dj_db_failed(c, j);
+        return st ? OD_WORK_DONE : od_dj_db_failed(c, j);
     }
-    if (dj_sftp_open(j, &x)) {
+    if (od_dj_sftp_open(j, &x)) {
         od_store_close(&s);
         return OD_WORK_DONE;
     }
@@ -537,7 +537,7 @@ static int work_thumbs(struct od_conn *c, struct dj *j)
     od_sftp_close(x);
     od_store_close(&s);
     if (rc)
-        return j->status ? OD_WORK_DONE : dj_db_failed(c, j);
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
     if (!sent) {
         od_buf_free(&j->out);
         od_buf_init(&j->out);
@@ -547,7 +547,7 @@ static int work_thumbs(struct od_conn *c, struct dj *j)
         return OD_WORK_DONE;
     }
     if (log_exports(c, j, j->out.p, t->patnum))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     j->status = 201;
     return OD_WORK_DONE;
 }
@@ -564,7 +564,7 @@ static void h_keyed_folder(odapi_request *req, dj_work_fn work,
                            const char *key, void *data,
                            void (*free_data)(void *), long long *keyp)
 {
-    struct dj *j = dj_new(req, work);
+    struct dj *j = od_dj_new(req, work);
     char msg[300] = "";
     json_t *body;
     int r;
@@ -574,19 +574,19 @@ static void h_keyed_folder(odapi_request *req, dj_work_fn work,
     }
     j->data = data;
     j->free_data = free_data;
-    if (!(body = dj_body(req, msg, sizeof msg))) {
-        dj_reject(j, 400, msg);
+    if (!(body = od_dj_body(req, msg, sizeof msg))) {
+        od_dj_reject(j, 400, msg);
         return;
     }
-    if ((r = dj_key(body, key, keyp, msg, sizeof msg)) == 0)
+    if ((r = od_dj_key(body, key, keyp, msg, sizeof msg)) == 0)
         snprintf(msg, sizeof msg, "%s is required.", key);
-    else if (r > 0 && !dj_sftp_input(j, body, 2, msg, sizeof msg))
+    else if (r > 0 && !od_dj_sftp_input(j, body, 2, msg, sizeof msg))
         msg[0] = '\0';
     json_decref(body);
     if (msg[0])
-        dj_reject(j, 400, msg);
+        od_dj_reject(j, 400, msg);
     else
-        dj_submit(j);
+        od_dj_submit(j);
 }
 
 static void h_thumbs(odapi_request *req, void *arg)
@@ -634,8 +634,8 @@ static int send_mount_files(struct od_conn *c, struct dj *j,
             j->status = 0;
             continue;
         }
-        if (!(target = dj_sftp_target(j, d->name)))
-            rc = dj_fail(j, 500, "Out of memory.");
+        if (!(target = od_dj_sftp_target(j, d->name)))
+            rc = od_dj_fail(j, 500, "Out of memory.");
         else if ((rc = od_sftp_write(x, target, bytes, len, j->msg,
                                      sizeof j->msg)))
             j->status = 400;
@@ -664,18 +664,18 @@ static int work_mount(struct od_conn *c, struct dj *j)
     r = od_query_ll(c, "SELECT PatNum FROM mount WHERE MountNum = ?", p, 1,
                     1, &m->patnum);
     if (r <= 0)
-        return r < 0 ? dj_db_failed(c, j)
-                     : (dj_fail(j, 404, "Mount not found."), OD_WORK_DONE);
+        return r < 0 ? od_dj_db_failed(c, j)
+                     : (od_dj_fail(j, 404, "Mount not found."), OD_WORK_DONE);
     free(m->l.it);
     m->l.it = NULL;
     m->l.n = 0;
     if (read_items(c, m->mountnum, &m->l))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg)) {
         j->status = st;
-        return st ? OD_WORK_DONE : dj_db_failed(c, j);
+        return st ? OD_WORK_DONE : od_dj_db_failed(c, j);
     }
-    if (dj_sftp_open(j, &x)) {
+    if (od_dj_sftp_open(j, &x)) {
         r = -1;
     } else {
         r = send_mount_files(c, j, &s, m, x, &sent);
@@ -683,7 +683,7 @@ static int work_mount(struct od_conn *c, struct dj *j)
     }
     od_store_close(&s);
     if (r)
-        return j->status ? OD_WORK_DONE : dj_db_failed(c, j);
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
     if (!sent) {
         od_buf_free(&j->out);
         od_buf_init(&j->out);
@@ -692,7 +692,7 @@ static int work_mount(struct od_conn *c, struct dj *j)
         return OD_WORK_DONE;
     }
     if (log_exports(c, j, j->out.p, m->patnum))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     j->status = 201;
     return OD_WORK_DONE;
 }

@@ -48,47 +48,47 @@ struct dj {
 };
 
 /* A job for req (NULL after answering 500). */
-struct dj *dj_new(odapi_request *req, dj_work_fn work);
-void dj_free(struct dj *j);
+struct dj *od_dj_new(odapi_request *req, dj_work_fn work);
+void od_dj_free(struct dj *j);
 /* Queue it: it answers and frees itself. */
-void dj_submit(struct dj *j);
-/* The pool's work and completion functions dj_submit uses, for a route
- * of several stages: dj_run resets the answer and calls j->work;
- * dj_finish answers (503 when status is not ODAPI_OK) and frees j. */
-int dj_run(struct od_conn *c, void *arg);
-void dj_finish(void *arg, int status);
+void od_dj_submit(struct dj *j);
+/* The pool's work and completion functions od_dj_submit uses, for a route
+ * of several stages: od_dj_run resets the answer and calls j->work;
+ * od_dj_finish answers (503 when status is not ODAPI_OK) and frees j. */
+int od_dj_run(struct od_conn *c, void *arg);
+void od_dj_finish(void *arg, int status);
 /* Answer status with msg now (loop thread) and free j. */
-void dj_reject(struct dj *j, int status, const char *msg);
+void od_dj_reject(struct dj *j, int status, const char *msg);
 /* In work: this request fails with status and the sentence; returns -1. */
-int dj_fail(struct dj *j, int status, const char *fmt, ...) OD_PRINTF(3, 4);
+int od_dj_fail(struct dj *j, int status, const char *fmt, ...) OD_PRINTF(3, 4);
 /* In work, after a database error or refusal: OD_WORK_RETRY when the
  * connection was lost (nothing committed), else OD_WORK_DONE with a 500
  * unless a status was set. */
-int dj_db_failed(struct od_conn *c, struct dj *j);
+int od_dj_db_failed(struct od_conn *c, struct dj *j);
 
 /* ---- input ------------------------------------------------------------------
  * The body as a JSON object: NULL with a 400 sentence in msg. */
-json_t *dj_body(odapi_request *req, char *msg, size_t msgsize);
+json_t *od_dj_body(odapi_request *req, char *msg, size_t msgsize);
 /* A key (a number or a string of digits, > 0): 1 given, 0 absent (null,
  * ""), -1 invalid ("{name} is invalid." in msg). */
-int dj_key(json_t *body, const char *name, long long *out, char *msg,
+int od_dj_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize);
 /* A string member: 1 given (*out into body), 0 absent, -1 not a string. */
-int dj_str(json_t *body, const char *name, const char **out, char *msg,
+int od_dj_str(json_t *body, const char *name, const char **out, char *msg,
            size_t msgsize);
 /* SftpAddress, SftpUsername, SftpPassword (required) and SftpPort into j;
  * a folder address (ending in '/') is allowed when dir_ok (2: the
  * address is always a folder). The password is wiped from the body (and
  * from the request's raw body). 0, or -1 with msg. */
-int dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
+int od_dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
                   size_t msgsize);
 /* Open the session with j's SFTP input: 0, or -1 with a 400 set on j. */
-int dj_sftp_open(struct dj *j, struct od_sftp **out);
+int od_dj_sftp_open(struct dj *j, struct od_sftp **out);
 /* The file path to write: j->path, or j->path + name for a folder; NULL
  * (out of memory). Free it. */
-char *dj_sftp_target(const struct dj *j, const char *name);
+char *od_dj_sftp_target(const struct dj *j, const char *name);
 /* j->location = host[:port] + path, what the 201 of a download names. */
-void dj_set_location(struct dj *j, const char *path);
+void od_dj_set_location(struct dj *j, const char *path);
 
 /* ---- documents: the fields Upload, SetByUrl and UploadSftp share ------------ */
 
@@ -107,8 +107,8 @@ struct docin {
 /* Read the optional fields (Description, DateCreated, DocCategory,
  * ImgType, ToothNumbers, ProvNum, PrintHeading) of body: 0, or -1 with a
  * 400 sentence in msg. */
-int docin_read(struct docin *d, json_t *body, char *msg, size_t msgsize);
-void docin_free(struct docin *d);
+int od_docin_read(struct docin *d, json_t *body, char *msg, size_t msgsize);
+void od_docin_free(struct docin *d);
 
 /* Tooth.ParseRange (Universal numbering): "1-5,8" -> "1,2,3,4,5,8".
  * 0, or -1 with msg. */

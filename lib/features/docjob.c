@@ -12,7 +12,7 @@
 
 /* ---- the job ------------------------------------------------------------------- */
 
-struct dj *dj_new(odapi_request *req, dj_work_fn work)
+struct dj *od_dj_new(odapi_request *req, dj_work_fn work)
 {
     struct dj *j = calloc(1, sizeof *j);
     if (!j) {
@@ -46,7 +46,7 @@ static void wipe_free(char *s)
     }
 }
 
-void dj_free(struct dj *j)
+void od_dj_free(struct dj *j)
 {
     if (!j)
         return;
@@ -61,7 +61,7 @@ void dj_free(struct dj *j)
     free(j);
 }
 
-int dj_run(struct od_conn *c, void *arg)
+int od_dj_run(struct od_conn *c, void *arg)
 {
     struct dj *j = arg;
     j->status = 0;
@@ -70,7 +70,7 @@ int dj_run(struct od_conn *c, void *arg)
     return j->work(c, j);
 }
 
-void dj_finish(void *arg, int status)
+void od_dj_finish(void *arg, int status)
 {
     struct dj *j = arg;
     odapi_request *req = j->req;
@@ -86,22 +86,22 @@ void dj_finish(void *arg, int status)
             odapi_request_add_header(req, "Location", j->location);
         odapi_reply(req, j->status, j->out.p ? j->out.p : "", j->out.len);
     }
-    dj_free(j);
+    od_dj_free(j);
 }
 
-void dj_submit(struct dj *j)
+void od_dj_submit(struct dj *j)
 {
-    if (od_request_submit(j->req, dj_run, dj_finish, j))
-        dj_free(j);
+    if (od_request_submit(j->req, od_dj_run, od_dj_finish, j))
+        od_dj_free(j);
 }
 
-void dj_reject(struct dj *j, int status, const char *msg)
+void od_dj_reject(struct dj *j, int status, const char *msg)
 {
     odapi_reply_error(j->req, status, msg);
-    dj_free(j);
+    od_dj_free(j);
 }
 
-int dj_fail(struct dj *j, int status, const char *fmt, ...)
+int od_dj_fail(struct dj *j, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -111,7 +111,7 @@ int dj_fail(struct dj *j, int status, const char *fmt, ...)
     return -1;
 }
 
-int dj_db_failed(struct od_conn *c, struct dj *j)
+int od_dj_db_failed(struct od_conn *c, struct dj *j)
 {
     int st = j->status >= 400 ? j->status : 0;
     int rc = od_tx_failed(c, &st, j->msg, sizeof j->msg);
@@ -121,7 +121,7 @@ int dj_db_failed(struct od_conn *c, struct dj *j)
 
 /* ---- input ----------------------------------------------------------------- */
 
-json_t *dj_body(odapi_request *req, char *msg, size_t msgsize)
+json_t *od_dj_body(odapi_request *req, char *msg, size_t msgsize)
 {
     json_error_t jerr;
     json_t *b = json_loadb(req->body ? req->body : "", req->body_len, 0,
@@ -136,7 +136,7 @@ json_t *dj_body(odapi_request *req, char *msg, size_t msgsize)
     return b;
 }
 
-int dj_key(json_t *body, const char *name, long long *out, char *msg,
+int od_dj_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize)
 {
     json_t *v = json_object_get(body, name);
@@ -155,7 +155,7 @@ int dj_key(json_t *body, const char *name, long long *out, char *msg,
     return 1;
 }
 
-int dj_str(json_t *body, const char *name, const char **out, char *msg,
+int od_dj_str(json_t *body, const char *name, const char **out, char *msg,
            size_t msgsize)
 {
     json_t *v = json_object_get(body, name);
@@ -220,7 +220,7 @@ static void wipe_password(json_t *body)
         explicit_bzero((char *)json_string_value(v), json_string_length(v));
 }
 
-int dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
+int od_dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
                   size_t msgsize)
 {
     static const char *const names[] = {"SftpAddress", "SftpUsername",
@@ -230,7 +230,7 @@ int dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
     char khbuf[1024];
     int i, rc = -1;
     for (i = 0; i < 3; i++)
-        if (dj_str(body, names[i], &v[i], msg, msgsize) < 0 || !v[i] ||
+        if (od_dj_str(body, names[i], &v[i], msg, msgsize) < 0 || !v[i] ||
             !*v[i]) {
             if (v[i] == NULL || !*v[i])
                 snprintf(msg, msgsize, "%s is required.", names[i]);
@@ -266,7 +266,7 @@ out:
     return rc;
 }
 
-int dj_sftp_open(struct dj *j, struct od_sftp **out)
+int od_dj_sftp_open(struct dj *j, struct od_sftp **out)
 {
     struct od_sftp_target t;
     memset(&t, 0, sizeof t);
@@ -284,7 +284,7 @@ int dj_sftp_open(struct dj *j, struct od_sftp **out)
     return 0;
 }
 
-char *dj_sftp_target(const struct dj *j, const char *name)
+char *od_dj_sftp_target(const struct dj *j, const char *name)
 {
     size_t n = strlen(j->path) + (name ? strlen(name) : 0) + 2;
     char *p = malloc(n);
@@ -297,7 +297,7 @@ char *dj_sftp_target(const struct dj *j, const char *name)
     return p;
 }
 
-void dj_set_location(struct dj *j, const char *path)
+void od_dj_set_location(struct dj *j, const char *path)
 {
     if (j->port && j->port != 22)
         snprintf(j->location, sizeof j->location, "%s%s%s:%d%s",
@@ -339,7 +339,7 @@ static int read_imgtype(json_t *body, int *out, char *msg, size_t msgsize)
 {
     const char *s;
     size_t i;
-    int rc = dj_str(body, "ImgType", &s, msg, msgsize);
+    int rc = od_dj_str(body, "ImgType", &s, msg, msgsize);
     *out = -1;
     if (rc <= 0)
         return rc;
@@ -352,19 +352,19 @@ static int read_imgtype(json_t *body, int *out, char *msg, size_t msgsize)
     return -1;
 }
 
-int docin_read(struct docin *d, json_t *body, char *msg, size_t msgsize)
+int od_docin_read(struct docin *d, json_t *body, char *msg, size_t msgsize)
 {
     const char *s;
     long long v;
     memset(d, 0, sizeof *d);
     d->img_type = -1;
-    if (dj_str(body, "Description", &s, msg, msgsize) < 0)
+    if (od_dj_str(body, "Description", &s, msg, msgsize) < 0)
         return -1;
     if (s && !(d->description = d->description_copy = strdup(s))) {
         snprintf(msg, msgsize, "Out of memory.");
         return -1;
     }
-    if (dj_str(body, "DateCreated", &s, msg, msgsize) < 0)
+    if (od_dj_str(body, "DateCreated", &s, msg, msgsize) < 0)
         return -1;
     if (s && *s) {
         if (!od_valid_date(s, 1)) {
@@ -374,22 +374,22 @@ int docin_read(struct docin *d, json_t *body, char *msg, size_t msgsize)
         }
         snprintf(d->date_created, sizeof d->date_created, "%s", s);
     }
-    if (dj_key(body, "DocCategory", &v, msg, msgsize) < 0)
+    if (od_dj_key(body, "DocCategory", &v, msg, msgsize) < 0)
         return -1;
     d->doc_category = v;
     if (read_imgtype(body, &d->img_type, msg, msgsize) < 0)
         return -1;
-    if (dj_str(body, "ToothNumbers", &s, msg, msgsize) < 0 ||
+    if (od_dj_str(body, "ToothNumbers", &s, msg, msgsize) < 0 ||
         (s && od_tooth_range(s, d->tooth_numbers, sizeof d->tooth_numbers,
                              msg, msgsize)))
         return -1;
-    if (dj_key(body, "ProvNum", &v, msg, msgsize) < 0)
+    if (od_dj_key(body, "ProvNum", &v, msg, msgsize) < 0)
         return -1;
     d->prov_num = v;
     return read_bool(body, "PrintHeading", &d->print_heading, msg, msgsize);
 }
 
-void docin_free(struct docin *d)
+void od_docin_free(struct docin *d)
 {
     free(d->description_copy);
     d->description_copy = NULL;
@@ -602,29 +602,29 @@ int od_doc_bytes(struct dj *j, const struct od_store *s,
     if (s->mode == OD_STORE_DB) {
         size_t n = strlen(rawbase64);
         if (!n)
-            return dj_fail(j, 400, "The file %s has no content in the "
+            return od_dj_fail(j, 400, "The file %s has no content in the "
                                    "database.", name);
         if (!(*out = malloc(od_b64_decoded_max(n))))
-            return dj_fail(j, 500, "Out of memory.");
+            return od_dj_fail(j, 500, "Out of memory.");
         if (od_b64_decode(rawbase64, n, *out, len)) {
             free(*out);
             *out = NULL;
-            return dj_fail(j, 500, "The stored file %s is not valid "
+            return od_dj_fail(j, 500, "The stored file %s is not valid "
                                    "base64.", name);
         }
         return 0;
     }
     if ((dir = od_store_patient_dir(s, imagefolder, 0, msg, sizeof msg)) < 0)
-        return dj_fail(j, 400, "%s", msg);
+        return od_dj_fail(j, 400, "%s", msg);
     if (od_store_read(dir, name, max, out, len)) {
         int e = errno;
         char path[1200];
         close(dir);
         if (e == EFBIG)
-            return dj_fail(j, 400, "The file %s is larger than %zu bytes.",
+            return od_dj_fail(j, 400, "The file %s is larger than %zu bytes.",
                            name, max);
         od_store_patient_path(s, imagefolder, path, sizeof path);
-        return dj_fail(j, 400, "The file %s cannot be read from the "
+        return od_dj_fail(j, 400, "The file %s cannot be read from the "
                                "patient's folder %s (%s).", name, path,
                        e == ELOOP || e == EINVAL ? "not a regular file"
                                                  : strerror(e));

@@ -42,7 +42,7 @@ static int read_patient(struct od_conn *c, struct dj *j, long long patnum,
     if (r < 0)
         return -1;
     if (r == 0)
-        return dj_fail(j, 404, "Patient not found.");
+        return od_dj_fail(j, 404, "Patient not found.");
     memcpy(p->lname, row[0], OD_COLSZ);
     memcpy(p->fname, row[1], OD_COLSZ);
     memcpy(p->folder, row[2], OD_COLSZ);
@@ -60,14 +60,14 @@ static int doc_category(struct od_conn *c, struct dj *j, long long given,
         r = od_query_ll(c, "SELECT DefNum FROM definition WHERE DefNum = ? "
                            "AND Category = 18", p, 1, 1, out);
         if (r == 0)
-            return dj_fail(j, 400, "DocCategory is invalid.");
+            return od_dj_fail(j, 400, "DocCategory is invalid.");
         return r < 0 ? -1 : 0;
     }
     r = od_query_ll(c, "SELECT DefNum FROM definition WHERE Category = 18 "
                        "ORDER BY IsHidden, ItemOrder, DefNum LIMIT 1", NULL, 0, 1,
                     out);
     if (r == 0)
-        return dj_fail(j, 400, "There is no image category (definition "
+        return od_dj_fail(j, 400, "There is no image category (definition "
                                "Category 18) to file the document in.");
     return r < 0 ? -1 : 0;
 }
@@ -83,21 +83,21 @@ static int check_inputs(struct od_conn *c, struct dj *j,
         r = od_query_ll(c, "SELECT ProvNum FROM provider WHERE ProvNum = ?",
                         p, 1, 1, (long long[1]){0});
         if (r <= 0)
-            return r < 0 ? -1 : dj_fail(j, 400, "ProvNum is invalid.");
+            return r < 0 ? -1 : od_dj_fail(j, 400, "ProvNum is invalid.");
     }
     if ((d->prov_num && !od_catalog_column(cat, "document", "ProvNum")) ||
         (d->print_heading &&
          !od_catalog_column(cat, "document", "PrintHeading"))) {
         od_absent_msg(msg, sizeof msg,
                       d->prov_num ? "ProvNum" : "PrintHeading");
-        return dj_fail(j, 400, "%s", msg);
+        return od_dj_fail(j, 400, "%s", msg);
     }
     if (od_text_check(cat, "document", "Description", "Description",
                       d->description ? d->description : "", msg,
                       sizeof msg) ||
         od_text_check(cat, "document", "ToothNumbers", "ToothNumbers",
                       d->tooth_numbers, msg, sizeof msg))
-        return dj_fail(j, 400, "%s", msg);
+        return od_dj_fail(j, 400, "%s", msg);
     return 0;
 }
 
@@ -150,7 +150,7 @@ static int patient_folder(struct od_conn *c, struct dj *j, long long patnum,
                          sizeof p->folder);
     if (od_text_check(od_db_catalog(c->db), "patient", "ImageFolder",
                       "ImageFolder", p->folder, msg, sizeof msg))
-        return dj_fail(j, 400, "The patient's image folder name: %s", msg);
+        return od_dj_fail(j, 400, "The patient's image folder name: %s", msg);
     prm[0] = OD_PS(p->folder);
     prm[1] = OD_PI(patnum);
     return od_exec(c, "UPDATE patient SET ImageFolder = ? WHERE PatNum = ? "
@@ -178,7 +178,7 @@ static int write_atoz(struct od_conn *c, struct dj *j,
     long long used;
     if ((f->dirfd = od_store_patient_dir(s, pat->folder, 1, msg,
                                          sizeof msg)) < 0)
-        return dj_fail(j, 500, "%s", msg);
+        return od_dj_fail(j, 500, "%s", msg);
     for (tries = 0; tries < 20; tries++) {
         if ((r = name_used(c, patnum, f->name, &used)) < 0)
             return -1;
@@ -191,7 +191,7 @@ static int write_atoz(struct od_conn *c, struct dj *j,
                 return 0;
             }
             if (errno != EEXIST)
-                return dj_fail(j, 500, "The file %s cannot be written to "
+                return od_dj_fail(j, 500, "The file %s cannot be written to "
                                        "the patient's folder (%s).",
                                f->name, strerror(errno));
         }
@@ -202,7 +202,7 @@ static int write_atoz(struct od_conn *c, struct dj *j,
         memcpy(f->name, name, strlen(name) + 1);
     }
     f->name[0] = '\0';
-    return dj_fail(j, 500, "No free file name for the document.");
+    return od_dj_fail(j, 500, "No free file name for the document.");
 }
 
 /* RawBase64: the file as base64 text in the row ("store images in the
@@ -214,14 +214,14 @@ static int rawbase64(struct od_conn *c, struct dj *j,
     size_t len;
     char msg[200];
     if (!(*out = od_b64_encode(bytes, n, &len)))
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     if (od_query_ll(c, "SELECT @@max_allowed_packet", NULL, 0, 1, &packet) <
         0)
         return -1;
     if (od_text_check(od_db_catalog(c->db), "document", "RawBase64",
                       "The file", *out, msg, sizeof msg) ||
         (long long)len + 4096 > packet)
-        return dj_fail(j, 400, "The file (%zu bytes) is too large to store "
+        return od_dj_fail(j, 400, "The file (%zu bytes) is too large to store "
                                "in the database.", n);
     return 0;
 }
@@ -239,7 +239,7 @@ int od_doc_import(struct od_conn *c, struct dj *j, const struct docin *d,
     struct od_prm p[3];
 
     if (od_store_open(c, j->srv->cfg, &s, &st, msg, sizeof msg))
-        return st ? dj_fail(j, st, "%s", msg) : -1;
+        return st ? od_dj_fail(j, st, "%s", msg) : -1;
     if (read_patient(c, j, d->patnum, &pat) ||
         doc_category(c, j, d->doc_category, &cat_num) ||
         check_inputs(c, j, d) || patient_folder(c, j, d->patnum, &pat))
@@ -255,7 +255,7 @@ int od_doc_import(struct od_conn *c, struct dj *j, const struct docin *d,
                        sizeof f->name);
     if (od_text_check(od_db_catalog(c->db), "document", "FileName",
                       "FileName", f->name, msg, sizeof msg)) {
-        dj_fail(j, 400, "%s", msg);
+        od_dj_fail(j, 400, "%s", msg);
         goto out;
     }
     if (s.mode == OD_STORE_ATOZ
@@ -293,7 +293,7 @@ static int read_sftp_shape(struct od_conn *c, struct dj *j,
                          p, 1, 8, r);
     struct od_buf *b = &j->out;
     if (k <= 0)
-        return k < 0 ? -1 : dj_fail(j, 500, "The document was not saved.");
+        return k < 0 ? -1 : od_dj_fail(j, 500, "The document was not saved.");
     od_buf_printf(b, "{\"DocNum\":%lld,\"filePath\":", f->docnum);
     od_buf_json_str(b, f->filepath, strlen(f->filepath), 1);
     od_buf_adds(b, ",\"Description\":");
@@ -320,7 +320,7 @@ static int read_get_shape(struct od_conn *c, struct dj *j, long long docnum)
                               "t.DocNum", params, 1, 1, &j->out, err,
                               sizeof err);
     if (n <= 0)
-        return n < 0 && c->lost ? -1 : dj_fail(j, 500, "%s", n < 0 ? err :
+        return n < 0 && c->lost ? -1 : od_dj_fail(j, 500, "%s", n < 0 ? err :
                                                "The document was not saved.");
     /* "[{...}]" -> "{...}" */
     memmove(j->out.p, j->out.p + 1, j->out.len - 2);
@@ -338,7 +338,7 @@ int od_doc_import_tx(struct od_conn *c, struct dj *j, const struct docin *d,
     memset(&f, 0, sizeof f);
     f.dirfd = -1;
     if (od_tx_begin(c))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     rc = od_doc_import(c, j, d, bytes, n, ext, &f);
     if (od_tx_end(c, rc) != 0) {
         /* nothing was committed (unless nobody knows): no file either */
@@ -346,7 +346,7 @@ int od_doc_import_tx(struct od_conn *c, struct dj *j, const struct docin *d,
             od_store_remove(f.dirfd, f.name);
         if (f.dirfd >= 0)
             close(f.dirfd);
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     }
     if (f.dirfd >= 0)
         close(f.dirfd);
@@ -355,7 +355,7 @@ int od_doc_import_tx(struct od_conn *c, struct dj *j, const struct docin *d,
     rc = upload_shape ? read_sftp_shape(c, j, &f)
                       : read_get_shape(c, j, f.docnum);
     if (rc && !j->status) /* committed: say so even if the read failed */
-        dj_fail(j, 500, "The document %lld was saved but could not be read "
+        od_dj_fail(j, 500, "The document %lld was saved but could not be read "
                         "back.", f.docnum);
     if (!rc) {
         j->status = 201;
@@ -379,7 +379,7 @@ struct upload {
 static void upload_free(void *p)
 {
     struct upload *u = p;
-    docin_free(&u->d);
+    od_docin_free(&u->d);
     free(u->bytes);
     free(u);
 }
@@ -390,7 +390,7 @@ static int read_extension(json_t *body, char *out, size_t cap, char *msg,
 {
     const char *s;
     size_t i;
-    int rc = dj_str(body, "extension", &s, msg, msgsize);
+    int rc = od_dj_str(body, "extension", &s, msg, msgsize);
     if (rc < 0)
         return -1;
     if (!s || !*s || (s[0] == '.' && !s[1])) {
@@ -417,18 +417,18 @@ static int upload_decode(struct dj *j, struct upload *u, json_t *body)
     json_t *v = json_object_get(body, "rawBase64");
     if (!v || json_is_null(v) || (json_is_string(v) &&
                                   !json_string_length(v)))
-        return dj_fail(j, 400, "rawBase64 is required.");
+        return od_dj_fail(j, 400, "rawBase64 is required.");
     if (!json_is_string(v))
-        return dj_fail(j, 400, "rawBase64 is invalid.");
+        return od_dj_fail(j, 400, "rawBase64 is invalid.");
     s = json_string_value(v);
     n = json_string_length(v);
     if (od_b64_decoded_max(n) > max + 3)
-        return dj_fail(j, 400, "rawBase64 is too large: the file may have "
+        return od_dj_fail(j, 400, "rawBase64 is too large: the file may have "
                                "at most %zu bytes.", max);
     if (!(u->bytes = malloc(od_b64_decoded_max(n))))
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     if (od_b64_decode(s, n, u->bytes, &u->n) || u->n == 0)
-        return dj_fail(j, 400, "rawBase64 is not valid base64.");
+        return od_dj_fail(j, 400, "rawBase64 is not valid base64.");
     return 0;
 }
 
@@ -437,18 +437,18 @@ static int upload_decode(struct dj *j, struct upload *u, json_t *body)
 static int upload_parse(struct dj *j, struct upload *u)
 {
     char msg[300];
-    json_t *body = dj_body(j->req, msg, sizeof msg);
+    json_t *body = od_dj_body(j->req, msg, sizeof msg);
     int rc = -1;
     long long pat;
     if (!body)
-        return dj_fail(j, 400, "%s", msg);
-    if (dj_key(body, "PatNum", &pat, msg, sizeof msg) <= 0) {
+        return od_dj_fail(j, 400, "%s", msg);
+    if (od_dj_key(body, "PatNum", &pat, msg, sizeof msg) <= 0) {
         if (!pat)
             snprintf(msg, sizeof msg, "PatNum is required.");
-        dj_fail(j, 400, "%s", msg);
+        od_dj_fail(j, 400, "%s", msg);
     } else if (read_extension(body, u->ext, sizeof u->ext, msg, sizeof msg) ||
-               docin_read(&u->d, body, msg, sizeof msg)) {
-        dj_fail(j, 400, "%s", msg);
+               od_docin_read(&u->d, body, msg, sizeof msg)) {
+        od_dj_fail(j, 400, "%s", msg);
     } else if (!upload_decode(j, u, body)) {
         u->d.patnum = pat;
         u->parsed = 1;
@@ -468,16 +468,16 @@ static int work_upload(struct od_conn *c, struct dj *j)
 
 static void h_upload(odapi_request *req, void *arg)
 {
-    struct dj *j = dj_new(req, work_upload);
+    struct dj *j = od_dj_new(req, work_upload);
     (void)arg;
     if (!j)
         return;
     if (!(j->data = calloc(1, sizeof(struct upload)))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = upload_free;
-    dj_submit(j);
+    od_dj_submit(j);
 }
 
 /* ---- POST /documents/UploadSftp -------------------------------------------------- */
@@ -488,7 +488,7 @@ static int work_upload_sftp(struct od_conn *c, struct dj *j)
     if (!u->bytes) { /* fetched once, kept for a retry */
         struct od_sftp *x;
         int rc;
-        if (dj_sftp_open(j, &x))
+        if (od_dj_sftp_open(j, &x))
             return OD_WORK_DONE;
         rc = od_sftp_read(x, j->path, od_store_max_file(j->srv->cfg),
                           &u->bytes, &u->n, j->msg, sizeof j->msg);
@@ -504,7 +504,7 @@ static int work_upload_sftp(struct od_conn *c, struct dj *j)
 
 static void h_upload_sftp(odapi_request *req, void *arg)
 {
-    struct dj *j = dj_new(req, work_upload_sftp);
+    struct dj *j = od_dj_new(req, work_upload_sftp);
     struct upload *u;
     char msg[300];
     json_t *body;
@@ -513,27 +513,27 @@ static void h_upload_sftp(odapi_request *req, void *arg)
     if (!j)
         return;
     if (!(u = j->data = calloc(1, sizeof *u))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = upload_free;
-    if (!(body = dj_body(req, msg, sizeof msg))) {
-        dj_reject(j, 400, msg);
+    if (!(body = od_dj_body(req, msg, sizeof msg))) {
+        od_dj_reject(j, 400, msg);
         return;
     }
-    if (dj_key(body, "PatNum", &pat, msg, sizeof msg) <= 0) {
+    if (od_dj_key(body, "PatNum", &pat, msg, sizeof msg) <= 0) {
         if (!pat)
             snprintf(msg, sizeof msg, "PatNum is required.");
-    } else if (!dj_sftp_input(j, body, 0, msg, sizeof msg) &&
-               !docin_read(&u->d, body, msg, sizeof msg)) {
+    } else if (!od_dj_sftp_input(j, body, 0, msg, sizeof msg) &&
+               !od_docin_read(&u->d, body, msg, sizeof msg)) {
         u->d.patnum = pat;
         json_decref(body);
-        dj_submit(j);
+        od_dj_submit(j);
         return;
     }
     json_object_clear(body);
     json_decref(body);
-    dj_reject(j, 400, msg);
+    od_dj_reject(j, 400, msg);
 }
 
 void od_register_document_exports(odapi_server *srv);

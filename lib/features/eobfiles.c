@@ -61,19 +61,19 @@ static int eob_store(struct od_conn *c, struct dj *j, const struct od_store *s,
     int rc;
     if (s->mode == OD_STORE_ATOZ) {
         if ((*dirfd = od_store_sub_dir(s, -1, "EOBs", 1, msg, sizeof msg)) < 0)
-            return dj_fail(j, 500, "%s", msg);
+            return od_dj_fail(j, 500, "%s", msg);
         if (od_store_write_new(*dirfd, name, e->bytes, e->n))
-            return dj_fail(j, 500, "The file %s cannot be written to the "
+            return od_dj_fail(j, 500, "The file %s cannot be written to the "
                                    "EOBs folder (%s).", name,
                            strerror(errno));
         return 0;
     }
     if (!(b64 = od_b64_encode(e->bytes, e->n, NULL)))
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     if (od_text_check(od_db_catalog(c->db), "eobattach", "RawBase64",
                       "The file", b64, msg, sizeof msg)) {
         free(b64);
-        return dj_fail(j, 400, "The file (%zu bytes) is too large to store "
+        return od_dj_fail(j, 400, "The file (%zu bytes) is too large to store "
                                "in the database.", e->n);
     }
     p[0] = OD_PS(b64);
@@ -95,7 +95,7 @@ static int eob_insert(struct od_conn *c, struct dj *j, const struct eob *e,
     r = od_query_ll(c, "SELECT ClaimPaymentNum FROM claimpayment WHERE "
                        "ClaimPaymentNum = ?", p, 1, 1, &one);
     if (r <= 0)
-        return r < 0 ? -1 : dj_fail(j, 404, "ClaimPayment not found.");
+        return r < 0 ? -1 : od_dj_fail(j, 404, "ClaimPayment not found.");
     if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg))
         return st ? (j->status = st, -1) : -1;
     if (od_exec(c, "INSERT INTO eobattach (ClaimPaymentNum, DateTCreated, "
@@ -129,7 +129,7 @@ static int eob_answer(struct od_conn *c, struct dj *j, const char *key)
                                   "t.EobAttachNum = ?", "t.EobAttachNum",
                                   params, 1, 1, &j->out, err, sizeof err);
     if (n <= 0)
-        return dj_fail(j, 500, "The EOB %s was saved but could not be read "
+        return od_dj_fail(j, 500, "The EOB %s was saved but could not be read "
                                "back.", key);
     memmove(j->out.p, j->out.p + 1, j->out.len - 2);
     j->out.len -= 2;
@@ -146,7 +146,7 @@ static int work_eob_up(struct od_conn *c, struct dj *j)
     int dirfd = -1, rc;
     if (!e->bytes) {
         struct od_sftp *x;
-        if (dj_sftp_open(j, &x))
+        if (od_dj_sftp_open(j, &x))
             return OD_WORK_DONE;
         rc = od_sftp_read(x, j->path, od_store_max_file(j->srv->cfg),
                           &e->bytes, &e->n, j->msg, sizeof j->msg);
@@ -158,14 +158,14 @@ static int work_eob_up(struct od_conn *c, struct dj *j)
         eob_ext(j->path, e->ext, sizeof e->ext);
     }
     if (od_tx_begin(c))
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     rc = eob_insert(c, j, e, &dirfd, name, sizeof name, &num);
     if (od_tx_end(c, rc)) {
         if (dirfd >= 0 && name[0] && !c->commit_unknown)
             od_store_remove(dirfd, name);
         if (dirfd >= 0)
             close(dirfd);
-        return dj_db_failed(c, j);
+        return od_dj_db_failed(c, j);
     }
     if (dirfd >= 0)
         close(dirfd);
@@ -205,7 +205,7 @@ static int eob_bytes(struct od_conn *c, struct dj *j, struct eob *e,
                               take_eob, &r);
     if (rows <= 0) {
         free(r.raw);
-        return rows < 0 ? -1 : dj_fail(j, 404, "EobAttach not found.");
+        return rows < 0 ? -1 : od_dj_fail(j, 404, "EobAttach not found.");
     }
     snprintf(name, cap, "%s", r.name);
     if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg)) {
@@ -216,17 +216,17 @@ static int eob_bytes(struct od_conn *c, struct dj *j, struct eob *e,
         size_t n = strlen(r.raw ? r.raw : "");
         if (!n || !(e->bytes = malloc(od_b64_decoded_max(n))) ||
             od_b64_decode(r.raw, n, e->bytes, &e->n))
-            dj_fail(j, 400, "The EOB %s has no readable content in the "
+            od_dj_fail(j, 400, "The EOB %s has no readable content in the "
                             "database.", r.name);
         else
             rc = 0;
     } else if ((dir = od_store_sub_dir(&s, -1, "EOBs", 0, msg,
                                        sizeof msg)) < 0) {
-        dj_fail(j, 400, "%s", msg);
+        od_dj_fail(j, 400, "%s", msg);
     } else {
         if (od_store_read(dir, r.name, od_store_max_file(j->srv->cfg),
                           &e->bytes, &e->n))
-            dj_fail(j, 400, "The file %s cannot be read from the EOBs "
+            od_dj_fail(j, 400, "The file %s cannot be read from the EOBs "
                             "folder (%s).", r.name, strerror(errno));
         else
             rc = 0;
@@ -245,15 +245,15 @@ static int work_eob_down(struct od_conn *c, struct dj *j)
     free(e->bytes);
     e->bytes = NULL;
     if (eob_bytes(c, j, e, name, sizeof name))
-        return j->status ? OD_WORK_DONE : dj_db_failed(c, j);
-    if (!(target = dj_sftp_target(j, name)))
-        return dj_fail(j, 500, "Out of memory."), OD_WORK_DONE;
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
+    if (!(target = od_dj_sftp_target(j, name)))
+        return od_dj_fail(j, 500, "Out of memory."), OD_WORK_DONE;
     od_file_ext(target, ext_a, sizeof ext_a);
     od_file_ext(name, ext_b, sizeof ext_b);
     if (!j->path_is_dir && strcmp(ext_a, ext_b))
-        dj_fail(j, 400, "SftpAddress must name a %s file, as the stored "
+        od_dj_fail(j, 400, "SftpAddress must name a %s file, as the stored "
                         "file is.", ext_b[0] ? ext_b : "extensionless");
-    else if (!dj_sftp_open(j, &x)) {
+    else if (!od_dj_sftp_open(j, &x)) {
         if (od_sftp_write(x, target, e->bytes, e->n, j->msg, sizeof j->msg))
             j->status = 400;
         od_sftp_close(x);
@@ -263,10 +263,10 @@ static int work_eob_down(struct od_conn *c, struct dj *j)
             c, OD_PERM_IMAGE_EXPORT, j->developer, "Downloaded", e->key, 0));
         if (rc) {
             free(target);
-            return dj_db_failed(c, j);
+            return od_dj_db_failed(c, j);
         }
         j->status = 201;
-        dj_set_location(j, target);
+        od_dj_set_location(j, target);
     }
     free(target);
     return OD_WORK_DONE;
@@ -276,7 +276,7 @@ static int work_eob_down(struct od_conn *c, struct dj *j)
 
 static void h_eob(odapi_request *req, dj_work_fn work, const char *key)
 {
-    struct dj *j = dj_new(req, work);
+    struct dj *j = od_dj_new(req, work);
     struct eob *e;
     char msg[300] = "";
     json_t *body;
@@ -284,24 +284,24 @@ static void h_eob(odapi_request *req, dj_work_fn work, const char *key)
     if (!j)
         return;
     if (!(e = j->data = calloc(1, sizeof *e))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = eob_free;
-    if (!(body = dj_body(req, msg, sizeof msg))) {
-        dj_reject(j, 400, msg);
+    if (!(body = od_dj_body(req, msg, sizeof msg))) {
+        od_dj_reject(j, 400, msg);
         return;
     }
-    if ((r = dj_key(body, key, &e->key, msg, sizeof msg)) == 0)
+    if ((r = od_dj_key(body, key, &e->key, msg, sizeof msg)) == 0)
         snprintf(msg, sizeof msg, "%s is required.", key);
-    else if (r > 0 && !dj_sftp_input(j, body, work == work_eob_down, msg,
+    else if (r > 0 && !od_dj_sftp_input(j, body, work == work_eob_down, msg,
                                      sizeof msg))
         msg[0] = '\0';
     json_decref(body);
     if (msg[0])
-        dj_reject(j, 400, msg);
+        od_dj_reject(j, 400, msg);
     else
-        dj_submit(j);
+        od_dj_submit(j);
 }
 
 static void h_eob_up(odapi_request *req, void *arg)

@@ -53,7 +53,7 @@ struct seturl {
 static void seturl_free(void *p)
 {
     struct seturl *s = p;
-    docin_free(&s->d);
+    od_docin_free(&s->d);
     free(s->url);
     od_hc_url_free(&s->u);
     if (s->call)
@@ -114,7 +114,7 @@ static int pick_address(struct dj *j, struct seturl *s)
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     if ((rc = getaddrinfo(s->u.host, NULL, &hints, &res)) != 0)
-        return dj_fail(j, 400, "The download from url failed: the host %s "
+        return od_dj_fail(j, 400, "The download from url failed: the host %s "
                                "is unknown.", s->u.host);
     s->addr[0] = '\0';
     for (ai = res; ai && !s->addr[0]; ai = ai->ai_next) {
@@ -129,7 +129,7 @@ static int pick_address(struct dj *j, struct seturl *s)
     }
     freeaddrinfo(res);
     if (!s->addr[0])
-        return dj_fail(j, 400, "%s", refused
+        return od_dj_fail(j, 400, "%s", refused
             ? "url names this server or an address of a private network, "
               "which is not fetched."
             : "The download from url failed: the host has no address.");
@@ -150,12 +150,12 @@ static int work_check(struct od_conn *c, struct dj *j)
     r = od_query_ll(c, "SELECT PatNum FROM patient WHERE PatNum = ?", p, 1,
                     1, &one);
     if (r <= 0)
-        return r < 0 ? dj_db_failed(c, j)
-                     : (dj_fail(j, 404, "Patient not found."), OD_WORK_DONE);
+        return r < 0 ? od_dj_db_failed(c, j)
+                     : (od_dj_fail(j, 404, "Patient not found."), OD_WORK_DONE);
     /* the store must take the file before it is fetched */
     if (od_store_open(c, j->srv->cfg, &st, &status, j->msg, sizeof j->msg)) {
         j->status = status;
-        return status ? OD_WORK_DONE : dj_db_failed(c, j);
+        return status ? OD_WORK_DONE : od_dj_db_failed(c, j);
     }
     od_store_close(&st);
     pick_address(j, s);
@@ -168,8 +168,8 @@ static void stage_done(void *arg, int status);
 
 static void submit_stage(struct dj *j)
 {
-    if (od_request_submit(j->req, dj_run, stage_done, j))
-        dj_free(j);
+    if (od_request_submit(j->req, od_dj_run, stage_done, j))
+        od_dj_free(j);
 }
 
 /* A redirect's target: absolute, or a path on the same host. */
@@ -178,22 +178,22 @@ static int follow(struct dj *j, struct seturl *s, const char *loc)
     char err[160], *next;
     size_t n;
     if (!loc || !*loc || ++s->redirects > MAX_REDIRECTS)
-        return dj_fail(j, 400, "The download from url failed: too many "
+        return od_dj_fail(j, 400, "The download from url failed: too many "
                                "redirects, or one without a Location.");
     if (loc[0] == '/') {
         n = strlen(s->u.host_header) + strlen(loc) + 16;
         if (!(next = malloc(n)))
-            return dj_fail(j, 500, "Out of memory.");
+            return od_dj_fail(j, 500, "Out of memory.");
         snprintf(next, n, "%s://%s%s", s->u.tls ? "https" : "http",
                  s->u.host_header, loc);
     } else if (!(next = strdup(loc))) {
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     }
     free(s->url);
     s->url = next;
     od_hc_url_free(&s->u);
     if (od_hc_url_parse(&s->u, s->url, 0, err, sizeof err))
-        return dj_fail(j, 400, "The download from url failed: a redirect "
+        return od_dj_fail(j, 400, "The download from url failed: a redirect "
                                "to a URL that cannot be fetched.");
     return 0;
 }
@@ -223,7 +223,7 @@ static void got(void *arg, int code, const char *body, size_t len,
         }
     } else if (code == 200) {
         if (!(s->bytes = malloc(len ? len : 1))) {
-            dj_fail(j, 500, "Out of memory.");
+            od_dj_fail(j, 500, "Out of memory.");
         } else {
             memcpy(s->bytes, body, len);
             s->n = len;
@@ -233,12 +233,12 @@ static void got(void *arg, int code, const char *body, size_t len,
             return;
         }
     } else if (code) {
-        dj_fail(j, 400, "The download from url failed: HTTP %d.", code);
+        od_dj_fail(j, 400, "The download from url failed: HTTP %d.", code);
     } else {
-        dj_fail(j, 400, "The download from url failed: %s.",
+        od_dj_fail(j, 400, "The download from url failed: %s.",
                 why ? why : "no answer");
     }
-    dj_finish(j, ODAPI_OK);
+    od_dj_finish(j, ODAPI_OK);
 }
 
 static long fetch_seconds(const struct dj *j)
@@ -255,9 +255,9 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
     if (s->call) {
         od_hc_cancel(s->call);
         s->call = NULL;
-        dj_fail(j, 400, "The download from url took longer than %ld "
+        od_dj_fail(j, 400, "The download from url took longer than %ld "
                         "seconds.", fetch_seconds(j));
-        dj_finish(j, ODAPI_OK);
+        od_dj_finish(j, ODAPI_OK);
     }
 }
 
@@ -269,14 +269,14 @@ static void start_fetch(struct dj *j)
     struct timeval tv = {fetch_seconds(j), 0};
     if (s->u.tls && !s->ctx &&
         !(s->ctx = od_hc_ssl_ctx(cfg->url_ca, err, sizeof err))) {
-        dj_fail(j, 500, "SetByUrl cannot make https requests: %s.", err);
-        dj_finish(j, ODAPI_OK);
+        od_dj_fail(j, 500, "SetByUrl cannot make https requests: %s.", err);
+        od_dj_finish(j, ODAPI_OK);
         return;
     }
     if (!s->deadline) { /* one deadline for the whole download */
         if (!(s->deadline = evtimer_new(j->srv->base, deadline_cb, j))) {
-            dj_fail(j, 500, "Out of memory.");
-            dj_finish(j, ODAPI_OK);
+            od_dj_fail(j, 500, "Out of memory.");
+            od_dj_finish(j, ODAPI_OK);
             return;
         }
         evtimer_add(s->deadline, &tv);
@@ -285,8 +285,8 @@ static void start_fetch(struct dj *j)
                         (int)fetch_seconds(j) * 1000,
                         od_store_max_file(cfg), got, j);
     if (!s->call) {
-        dj_fail(j, 500, "Out of memory.");
-        dj_finish(j, ODAPI_OK);
+        od_dj_fail(j, 500, "Out of memory.");
+        od_dj_finish(j, ODAPI_OK);
     }
 }
 
@@ -298,7 +298,7 @@ static void stage_done(void *arg, int status)
         start_fetch(j);
         return;
     }
-    dj_finish(j, status);
+    od_dj_finish(j, status);
 }
 
 /* ---- the handler ---------------------------------------------------------------- */
@@ -306,17 +306,17 @@ static void stage_done(void *arg, int status)
 static int read_input(struct dj *j, struct seturl *s, char *msg,
                       size_t msgsize)
 {
-    json_t *body = dj_body(j->req, msg, msgsize);
+    json_t *body = od_dj_body(j->req, msg, msgsize);
     const char *url;
     char err[160];
     long long pat;
     int rc = -1;
     if (!body)
         return -1;
-    if (dj_key(body, "PatNum", &pat, msg, msgsize) <= 0) {
+    if (od_dj_key(body, "PatNum", &pat, msg, msgsize) <= 0) {
         if (!pat)
             snprintf(msg, msgsize, "PatNum is required.");
-    } else if (dj_str(body, "url", &url, msg, msgsize) >= 0) {
+    } else if (od_dj_str(body, "url", &url, msg, msgsize) >= 0) {
         if (!url || !*url)
             snprintf(msg, msgsize, "url is required.");
         else if (strlen(url) > 2000 ||
@@ -325,7 +325,7 @@ static int read_input(struct dj *j, struct seturl *s, char *msg,
                                    "https URL.");
         else if (!(s->url = strdup(url)))
             snprintf(msg, msgsize, "Out of memory.");
-        else if (docin_read(&s->d, body, msg, msgsize) == 0) {
+        else if (od_docin_read(&s->d, body, msg, msgsize) == 0) {
             s->d.patnum = pat;
             rc = 0;
         }
@@ -336,19 +336,19 @@ static int read_input(struct dj *j, struct seturl *s, char *msg,
 
 static void h_seturl(odapi_request *req, void *arg)
 {
-    struct dj *j = dj_new(req, work_check);
+    struct dj *j = od_dj_new(req, work_check);
     struct seturl *s;
     char msg[300];
     (void)arg;
     if (!j)
         return;
     if (!(s = j->data = calloc(1, sizeof *s))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = seturl_free;
     if (read_input(j, s, msg, sizeof msg)) {
-        dj_reject(j, 400, msg);
+        od_dj_reject(j, 400, msg);
         return;
     }
     submit_stage(j);

@@ -113,7 +113,7 @@ static int read_sheet(struct od_conn *c, struct dj *j, struct sheet *s)
                             "IsMultiPage, FontSize, IsDeleted FROM sheet "
                             "WHERE SheetNum = ?", p, 1, 7, r);
     if (k <= 0 || atoi(r[6]))
-        return k < 0 ? -1 : dj_fail(j, 404, "Sheet not found.");
+        return k < 0 ? -1 : od_dj_fail(j, 404, "Sheet not found.");
     s->patnum = atoll(r[0]);
     s->w = atoi(r[1]) > 0 ? atoi(r[1]) : 850;
     s->h = atoi(r[2]) > 0 ? atoi(r[2]) : 1100;
@@ -122,7 +122,7 @@ static int read_sheet(struct od_conn *c, struct dj *j, struct sheet *s)
     s->size = atof(r[5]) > 0 ? atof(r[5]) : 8.5;
     sheet_clear(s);
     if (!(s->f = calloc(MAX_FIELDS, sizeof *s->f)))
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     return od_query_each(c, "SELECT FieldType, FieldName, FieldValue, "
                             "FontSize, FontIsBold, XPos, YPos, Width, "
                             "Height, TextAlign, ItemColor FROM sheetfield "
@@ -315,7 +315,7 @@ static int render(struct od_conn *c, struct dj *j, const struct sheet *s,
     struct od_pdf *pdf = od_pdf_new();
     int pages = 1, i, k, w = s->w, h = s->h, rc;
     if (!pdf)
-        return dj_fail(j, 500, "Out of memory.");
+        return od_dj_fail(j, 500, "Out of memory.");
     if (s->landscape && w < h) {
         w = s->h;
         h = s->w;
@@ -340,7 +340,7 @@ static int render(struct od_conn *c, struct dj *j, const struct sheet *s,
     }
     rc = od_pdf_finish(pdf, out, len);
     od_pdf_free(pdf);
-    return rc ? dj_fail(j, 500, "Out of memory.") : 0;
+    return rc ? od_dj_fail(j, 500, "Out of memory.") : 0;
 }
 
 static int work_sheet(struct od_conn *c, struct dj *j)
@@ -353,22 +353,22 @@ static int work_sheet(struct od_conn *c, struct dj *j)
     char *target = NULL, ext[16];
     int status = 0, rc;
     if (read_sheet(c, j, s))
-        return j->status ? OD_WORK_DONE : dj_db_failed(c, j);
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
     if (od_store_open(c, j->srv->cfg, &st, &status, j->msg, sizeof j->msg))
         st.mode = -1; /* no image store: the sheet without its images */
     j->status = 0;
     rc = render(c, j, s, &st, &pdf, &len);
     od_store_close(&st);
     if (rc)
-        return c->lost && !j->status ? dj_db_failed(c, j) : OD_WORK_DONE;
-    if (!(target = dj_sftp_target(j, "sheet.pdf"))) {
+        return c->lost && !j->status ? od_dj_db_failed(c, j) : OD_WORK_DONE;
+    if (!(target = od_dj_sftp_target(j, "sheet.pdf"))) {
         free(pdf);
-        return dj_fail(j, 500, "Out of memory."), OD_WORK_DONE;
+        return od_dj_fail(j, 500, "Out of memory."), OD_WORK_DONE;
     }
     od_file_ext(target, ext, sizeof ext);
     if (strcmp(ext, ".pdf"))
-        dj_fail(j, 400, "SftpAddress must name a .pdf file.");
-    else if (!dj_sftp_open(j, &x)) {
+        od_dj_fail(j, 400, "SftpAddress must name a .pdf file.");
+    else if (!od_dj_sftp_open(j, &x)) {
         if (od_sftp_write(x, target, pdf, len, j->msg, sizeof j->msg))
             j->status = 400;
         od_sftp_close(x);
@@ -380,10 +380,10 @@ static int work_sheet(struct od_conn *c, struct dj *j)
             s->patnum));
         if (rc) {
             free(target);
-            return dj_db_failed(c, j);
+            return od_dj_db_failed(c, j);
         }
         j->status = 201;
-        dj_set_location(j, target);
+        od_dj_set_location(j, target);
     }
     free(target);
     return OD_WORK_DONE;
@@ -391,7 +391,7 @@ static int work_sheet(struct od_conn *c, struct dj *j)
 
 static void h_sheet(odapi_request *req, void *arg)
 {
-    struct dj *j = dj_new(req, work_sheet);
+    struct dj *j = od_dj_new(req, work_sheet);
     struct sheet *s;
     char msg[300] = "";
     json_t *body;
@@ -400,23 +400,23 @@ static void h_sheet(odapi_request *req, void *arg)
     if (!j)
         return;
     if (!(s = j->data = calloc(1, sizeof *s))) {
-        dj_reject(j, 500, "Out of memory.");
+        od_dj_reject(j, 500, "Out of memory.");
         return;
     }
     j->free_data = sheet_free;
-    if (!(body = dj_body(req, msg, sizeof msg))) {
-        dj_reject(j, 400, msg);
+    if (!(body = od_dj_body(req, msg, sizeof msg))) {
+        od_dj_reject(j, 400, msg);
         return;
     }
-    if ((r = dj_key(body, "SheetNum", &s->num, msg, sizeof msg)) == 0)
+    if ((r = od_dj_key(body, "SheetNum", &s->num, msg, sizeof msg)) == 0)
         snprintf(msg, sizeof msg, "SheetNum is required.");
-    else if (r > 0 && !dj_sftp_input(j, body, 1, msg, sizeof msg))
+    else if (r > 0 && !od_dj_sftp_input(j, body, 1, msg, sizeof msg))
         msg[0] = '\0';
     json_decref(body);
     if (msg[0])
-        dj_reject(j, 400, msg);
+        od_dj_reject(j, 400, msg);
     else
-        dj_submit(j);
+        od_dj_submit(j);
 }
 
 void od_register_sheet_file(odapi_server *srv);

@@ -106,15 +106,12 @@ int od_router_allow_large_body(struct od_router *r, const char *method,
     return found ? ODAPI_OK : ODAPI_E_INVALID;
 }
 
-/* Only digits (a key's shape; its range is checked where it is read). */
-static int all_digits(const char *s)
+/* A segment that begins with a letter names an action ("Slots",
+ * "slots"); anything else is meant as a key, and the key route answers
+ * "X is invalid." when it is not a canonical one ("+5", "0x5", "5.0"). */
+static int names_action(const char *s)
 {
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
+    return (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z');
 }
 
 void od_router_free(struct od_router *r)
@@ -188,7 +185,7 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         if (rt->nsegs != *nsegs || strcmp(rt->method, method) != 0)
             continue;
         for (j = 1; j < rt->nsegs; j++) {
-            if (rt->is_param[j] && rt->keys && !all_digits(segs[j]))
+            if (rt->is_param[j] && rt->keys && names_action(segs[j]))
                 break; /* an action name, not a key */
             if (rt->is_param[j])
                 continue;

@@ -819,8 +819,10 @@ static void set_guard_limits(odapi_server *srv)
     srv->lim_body = (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_BODY);
     srv->lim_json_body =
         (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_JSON_BODY);
-    if (srv->lim_json_body > srv->lim_body)
-        srv->lim_json_body = srv->lim_body;
+    if (srv->lim_json_body > srv->lim_body ||
+        cfg->mode == ODAPI_MODE_RELAY || cfg->relay_url)
+        srv->lim_json_body = srv->lim_body; /* a relay knows no routes: the
+                                               far side caps per route */
     srv->lim_output = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT);
     srv->lim_header_ms =
         (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT) * 1000u;

@@ -48,11 +48,25 @@ ALLOWED = {
     ("/chartmodules/{PatNum}/PlannedAppts", "dateSched"):
         "ChartModules.GetPlannedApptsForApi writes \"\" while the planned "
         "appointment has no scheduled copy (the example is a scheduled one)",
+    ("/accountmodules/{PatNum}/ServiceDateView", "ServiceDate"):
+        "RpServiceDateView leaves ServiceDate blank on rows that are not a "
+        "procedure (payments, day totals, Unallocated headers); the "
+        "example is a procedure row",
+    ("/procedurelogs/InsuranceHistory", "procDate"):
+        "the spec gives \"No History\"/\"Not Set\" or a date "
+        "(Procedures.GetInsHistForApi); the example is a dated one",
+    ("/reports/Aging", "BalTotal"):
+        "a money amount computed as Ledgers.cs does (cents); the example's "
+        "amount had none; a JSON number either way",
+    ("/reports/Aging", "PatientPortion"):
+        "a money amount (BalTotal less InsEst), as BalTotal",
 }
 
 # Not paged lists: Slots are open times computed for a date range
 # (Offset does not apply to them).
-NOT_PAGED = {"/appointments/Slots", "/appointments/SlotsWebSched"}
+NOT_PAGED = {"/appointments/Slots", "/appointments/SlotsWebSched",
+             # the ten categories of Insurance History, always all ten
+             "/procedurelogs/InsuranceHistory"}
 
 # Where a required parameter or path key can be found: a list route and
 # its field. Values are tried in turn until the route answers rows.

@@ -80,13 +80,13 @@ static void percentages(void **state)
     x.ncats = 2;
     x.spans = spans;
     x.nspans = 2;
-    assert_int_equal(ie_percent(&x, &plan, "D1110"), 50);
-    assert_int_equal(ie_percent(&x, &plan, "D2391"), 80);
+    assert_int_equal(od_ie_percent(&x, &plan, "D1110"), 50);
+    assert_int_equal(od_ie_percent(&x, &plan, "D2391"), 80);
     /* two categories match: the later one (larger CovOrder) */
-    assert_int_equal(ie_percent(&x, &plan, "D2740"), 60);
-    assert_int_equal(ie_percent(&x, &plan, "D2950"), 90);
+    assert_int_equal(od_ie_percent(&x, &plan, "D2740"), 60);
+    assert_int_equal(od_ie_percent(&x, &plan, "D2950"), 90);
     plan.type = 'f';
-    assert_int_equal(ie_percent(&x, &plan, "D1110"), 100);
+    assert_int_equal(od_ie_percent(&x, &plan, "D1110"), 100);
 }
 
 /* 80% of a $250 PPO procedure whose PPO fee is $200, $50 deductible,
@@ -136,7 +136,7 @@ static void ppo_estimate(void **state)
                          .day = od_ck_day_num("2024-05-05")};
     cp = new_cp(100, IE_NOTRECEIVED);
     cp.day = p.day;
-    ie_compute_proc(&x, &p, &cp, 1);
+    od_ie_compute_proc(&x, &p, &cp, 1);
     assert_true(cp.base_est == 160);
     assert_true(cp.ded_est == 50);
     assert_true(cp.ins_est == 100);
@@ -156,17 +156,17 @@ static void period_days(void **state)
     long jan10 = od_ck_day_num("2024-01-10"); /* the 2nd Wednesday */
     long jan31 = od_ck_day_num("2024-01-31");
     (void)state;
-    assert_int_equal(ds_period_day(jan10, 1, DS_ORDINALWEEKDAY),
+    assert_int_equal(od_ds_period_day(jan10, 1, DS_ORDINALWEEKDAY),
                      od_ck_day_num("2024-02-14"));
-    assert_int_equal(ds_period_day(jan10, 2, DS_ORDINALWEEKDAY),
+    assert_int_equal(od_ds_period_day(jan10, 2, DS_ORDINALWEEKDAY),
                      od_ck_day_num("2024-03-13"));
-    assert_int_equal(ds_period_day(jan31, 1, DS_MONTHLY),
+    assert_int_equal(od_ds_period_day(jan31, 1, DS_MONTHLY),
                      od_ck_day_num("2024-02-29"));
-    assert_int_equal(ds_period_day(jan31, 2, DS_MONTHLY),
+    assert_int_equal(od_ds_period_day(jan31, 2, DS_MONTHLY),
                      od_ck_day_num("2024-03-31"));
-    assert_int_equal(ds_period_day(jan10, 2, DS_EVERYOTHERWEEK),
+    assert_int_equal(od_ds_period_day(jan10, 2, DS_EVERYOTHERWEEK),
                      od_ck_day_num("2024-02-07"));
-    assert_int_equal(ds_period_day(jan31, 1, DS_QUARTERLY),
+    assert_int_equal(od_ds_period_day(jan31, 1, DS_QUARTERLY),
                      od_ck_day_num("2024-04-30"));
 }
 
@@ -174,9 +174,9 @@ static void period_payment(void **state)
 {
     (void)state;
     /* 1200 at 1% a month over 12: 106.6185... rounded up */
-    assert_int_equal(ds_period_payment(12, DS_MONTHLY, 12, 120000), 10662);
-    assert_int_equal(ds_period_payment(0, DS_MONTHLY, 3, 45000), 15000);
-    assert_int_equal(ds_period_payment(0, DS_MONTHLY, 3, 10000), 3334);
+    assert_int_equal(od_ds_period_payment(12, DS_MONTHLY, 12, 120000), 10662);
+    assert_int_equal(od_ds_period_payment(0, DS_MONTHLY, 3, 45000), 15000);
+    assert_int_equal(od_ds_period_payment(0, DS_MONTHLY, 3, 10000), 3334);
 }
 
 /* $100 complete and $70 treatment planned, $30 down, $50 a month,
@@ -194,7 +194,7 @@ static void schedule(void **state)
                              .day = od_ck_day_num("2024-01-01"), .cents = 7000};
     e[1] = (struct ds_entry){.type = DS_LINK_PROCEDURE, .key = 1,
                              .day = od_ck_day_num("2024-01-05"), .cents = 10000};
-    ds_sort(e, 2);
+    od_ds_sort(e, 2);
     assert_int_equal(e[0].key, 1); /* complete production first */
     memset(&t, 0, sizeof t);
     t.principal = 17000;
@@ -205,7 +205,7 @@ static void schedule(void **state)
     t.first = od_ck_day_num("2024-03-01");
     t.today = od_ck_day_num("2024-06-01");
     t.interest_start = -999999;
-    n = ds_schedule(&t, e, 2, ch);
+    n = od_ds_schedule(&t, e, 2, ch);
     assert_int_equal(n, 3);
     assert_true(ch[0].down && ch[0].principal == 3000 && ch[0].entry == 0);
     assert_int_equal(ch[0].day, od_ck_day_num("2024-03-01"));
@@ -217,7 +217,7 @@ static void schedule(void **state)
     t.tpoption = DS_TP_NONE;
     t.apr = 120;
     t.payment = 100;
-    assert_int_equal(ds_schedule(&t, e, 2, ch), -1);
+    assert_int_equal(od_ds_schedule(&t, e, 2, ch), -1);
 }
 
 int main(void)
