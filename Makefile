@@ -7,7 +7,8 @@
 #   make CC=clang             any C compiler with gcc-style flags
 #   make fuzz                 libFuzzer targets in build/fuzz/ (docs/fuzzing.md)
 #   make DB=client            thin build on libmariadb (no embedded server)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (writes only under DESTDIR+PREFIX)
+#   make install-service SYSCONFDIR=/etc    odservice's unit, config, logrotate
 #
 # Objects go to build/; the library to lib/, the programs to bin/.
 
@@ -19,13 +20,17 @@ SBINDIR    ?= $(PREFIX)/sbin
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+# Only `make install-service` uses these: the service files live where
+# systemd and logrotate look, outside PREFIX (docs/service.md).
 SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
 DB         ?= embedded
 SANITIZE   ?=
 OPT        ?= -O2
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY ?= objcopy
 
 DEPS_PKGS := libevent_core libevent_extra libevent_pthreads libevent_openssl jansson expat libssl libcrypto libssh2 libpng libjpeg
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS_PKGS) 2>/dev/null)
@@ -60,7 +65,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # lib/ has one folder per layer (docs/architecture.md); lib/routes.c wires
 # them together. The schema's SQL is generated into build/gen/.
 LIB_SRCS  := $(sort $(wildcard lib/*.c lib/*/*.c))
-LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o
+LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o \
+             build/gen/openapi-examples.o
 SO_REAL   := lib/libodapi.so.$(VERSION)
 SO_NAME   := libodapi.so.$(SOVERSION)
 STATIC    := lib/libodapi.a
@@ -71,7 +77,7 @@ UNIT_BINS := $(patsubst test/unit/%.c,build/test/%,$(UNIT_SRCS))
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 
-.PHONY: all deps run run-built check check-built unit bench install uninstall clean distclean flags fuzz
+.PHONY: all deps run run-built check check-built unit bench install install-service uninstall clean distclean flags fuzz
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
 # Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
@@ -105,6 +111,16 @@ build/gen/schema-sql.c: data/od-schema.sql tools/embed.sh
 	$(say) GEN $@
 	$(Q)sh tools/embed.sh od_schema_sql $< > $@.tmp && mv $@.tmp $@
 
+# The API reference's examples (docs/api-reference.md), recorded from the
+# sandbox by `make openapi-examples`.
+build/gen/openapi-examples.o: build/gen/openapi-examples.c build/.flags
+	$(say) CC $<
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+build/gen/openapi-examples.c: docs/openapi-examples.json tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)sh tools/embed.sh od_openapi_examples $< > $@.tmp && mv $@.tmp $@
+
 # clang links the sanitizer runtimes into executables only, so a sanitized
 # shared library has undefined __asan_*/__ubsan_* symbols until loaded.
 NO_UNDEFINED := $(if $(SANITIZE),,-Wl,--no-undefined)
@@ -117,29 +133,47 @@ lib/$(SO_NAME): $(SO_REAL)
 lib/libodapi.so: lib/$(SO_NAME)
 	$(Q)ln -sf $(SO_NAME) $@
 
-$(STATIC): $(LIB_OBJS)
+# libodapi.a is one relocatable object in which only odapi_* stay global:
+# the internal od_* names become local, so they cannot clash with an
+# application's (docs/api.md, "Linking"). The unit tests and helpers link
+# build/libodapi-internal.a, the same objects with their names intact.
+INTERNAL := build/libodapi-internal.a
+$(INTERNAL): $(LIB_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+$(STATIC): $(LIB_OBJS)
+	$(say) LD-R $@
+	$(Q)$(LD) -r -o build/libodapi-all.o $(LIB_OBJS)
+	$(Q)nm -g --defined-only build/libodapi-all.o | \
+	    awk '$$3 ~ /^odapi_/ { print $$3 }' > build/libodapi.globals
+	$(Q)$(OBJCOPY) --keep-global-symbols=build/libodapi.globals \
+	    build/libodapi-all.o build/libodapi.o
+	$(Q)rm -f $@ && ar rcs $@ build/libodapi.o
 
 # The programs and examples use only the public API, through the shared
 # library; the rpath finds it beside them in the tree and after install.
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 bin/%: bin/%.c bin/cli.h lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) -DODAPI_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+# odservice's default --config is SYSCONFDIR/odapi/...: rebuilt when it changes.
+build/.sysconfdir: flags
+	@mkdir -p build
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
+bin/odservice: build/.sysconfdir
 examples/%: examples/%.c lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) $(DB_LIBS) -pthread
 
-# Unit tests link the static library so they can reach internal functions.
-build/test/%: test/unit/%.c $(STATIC) build/.flags
+# Unit tests link the internal archive so they can reach internal functions.
+build/test/%: test/unit/%.c $(INTERNAL) build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-build/test/helpers/%: test/helpers/%.c $(STATIC) build/.flags
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(INTERNAL) $(ALL_LDFLAGS) $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+build/test/helpers/%: test/helpers/%.c $(INTERNAL) build/.flags
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(INTERNAL) $(ALL_LDFLAGS) $(LIBS)
 
 # Regenerated when the install paths or the dependencies change, so that
 # `make install PREFIX=...` after a plain `make` installs the right paths.
@@ -187,7 +221,8 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -pthread -Iinclude -Ilib \
                 $(DEPS_CFLAGS) $(DB_CFLAGS) -DODAPI_BUILDING_LIB
-FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o
+FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o \
+                build/fuzz/gen/openapi-examples.o
 FUZZ_TARGETS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
 fuzz: $(FUZZ_TARGETS)
 build/fuzz/lib/%.o: lib/%.c build/.flags
@@ -195,6 +230,9 @@ build/fuzz/lib/%.o: lib/%.c build/.flags
 	$(say) FUZZCC $<
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 build/fuzz/gen/schema-sql.o: build/gen/schema-sql.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/gen/openapi-examples.o: build/gen/openapi-examples.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 build/fuzz/libodapi.a: $(FUZZ_OBJS)
@@ -219,7 +257,11 @@ install: all
 	install -m 755 bin/odservice $(DESTDIR)$(SBINDIR)/
 	for s in 1 3 8; do for f in docs/*.$$s; do [ -e "$$f" ] && \
 	    install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done; true
-	if [ -d dist ]; then sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)"; fi
+
+# The service files go outside PREFIX, so they have their own target; the
+# unit's ExecStart and --config follow SBINDIR and SYSCONFDIR.
+install-service:
+	sh tools/install-service-files.sh "$(DESTDIR)" "$(SBINDIR)" "$(SYSCONFDIR)" "$(UNITDIR)"
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/odapi
@@ -227,6 +269,42 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/odlocal $(DESTDIR)$(SBINDIR)/odservice
 	rm -f $(DESTDIR)$(MANDIR)/man1/odlocal.1 $(DESTDIR)$(MANDIR)/man8/odservice.8
 	rm -f $(DESTDIR)$(MANDIR)/man3/odapi_*.3 $(DESTDIR)$(MANDIR)/man3/libodapi.3
+
+# --- the API reference (docs/api-reference.md) --------------------------------
+# build/doc/openapi.json: the document GET /api/v1/openapi.json serves;
+# `make api-reference` renders it as one HTML page with Redocly's CLI
+# (installed by tools/install-deps.sh); `make openapi-examples` records
+# its examples again from a fresh sandbox.
+DOCDIR  ?= $(PREFIX)/share/doc/libodapi
+REDOCLY ?= redocly
+REDOCLY_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+.PHONY: openapi api-reference openapi-examples install-doc uninstall-doc
+openapi: build/doc/openapi.json
+build/doc/openapi.json: build/test/helpers/openapi_dump
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)build/test/helpers/openapi_dump > $@.tmp && mv $@.tmp $@
+api-reference: build/doc/api-reference.html
+build/doc/api-reference.html: build/doc/openapi.json tools/inline-redoc.py
+	$(say) GEN $@
+	$(Q)$(REDOCLY_ENV) $(REDOCLY) build-docs $< --disableGoogleFont \
+	    --output $@.page.html >/dev/null
+	$(Q)python3 tools/inline-redoc.py $@.page.html > $@.tmp && mv $@.tmp $@
+	$(Q)rm -f $@.page.html
+openapi-examples: bin/odlocal
+	python3 tools/openapi-examples.py . > docs/openapi-examples.json.tmp
+	mv docs/openapi-examples.json.tmp docs/openapi-examples.json
+	$(MAKE) --no-print-directory all
+install: install-doc
+install-doc: build/doc/openapi.json
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 build/doc/openapi.json $(DESTDIR)$(DOCDIR)/
+	if [ -e build/doc/api-reference.html ]; then install -m 644 \
+	    build/doc/api-reference.html $(DESTDIR)$(DOCDIR)/; fi
+uninstall: uninstall-doc
+uninstall-doc:
+	rm -f $(DESTDIR)$(DOCDIR)/openapi.json $(DESTDIR)$(DOCDIR)/api-reference.html
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build lib/libodapi.so* lib/libodapi.a $(PROGS) $(EXAMPLES) $(PC)

@@ -8,9 +8,13 @@
 #include <odapi/odapi.h>
 
 #include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* Exit statuses, as odlocal(1) and odservice(8) document them. */
 enum { EXIT_USAGE = 1, EXIT_CONFIG = 2, EXIT_PORT = 3, EXIT_DB = 4,
@@ -83,6 +87,69 @@ static inline int cli_parse_listen(const char *s, struct listen_opt *out)
     memcpy(out->addr, s, n);
     out->addr[n] = '\0';
     out->port = (unsigned)port;
+    return 0;
+}
+
+/* getopt_long() returned '?' (unknown option) or ':' (its value missing;
+ * the option string starts with ':' and opterr is 0): one line naming the
+ * option, instead of the whole help. Returns EXIT_USAGE. */
+static inline int cli_bad_option(const char *prog, int c, char **argv,
+                                 int optind_now, int optopt_now)
+{
+    char shortopt[3] = {'-', (char)optopt_now, '\0'};
+    /* a short option names itself in optopt; a long one is the word
+     * getopt just passed (for "--port" with no value: the last word) */
+    const char *word = optopt_now > 0 && optopt_now < 128 &&
+                               argv[optind_now - 1][1] != '-'
+                           ? shortopt
+                           : argv[optind_now - 1];
+    if (c == ':')
+        fprintf(stderr, "%s: option '%s' needs a value (see %s --help)\n",
+                prog, word, prog);
+    else
+        fprintf(stderr, "%s: unknown option '%s' (see %s --help)\n", prog,
+                word, prog);
+    return EXIT_USAGE;
+}
+
+/* 1 when another process listens on host:port (a numeric address), so a
+ * program can say so before it spends time on a database (odlocal seeds a
+ * whole sandbox first otherwise); 0 when it is free or cannot be probed.
+ * The library's own bind still decides: this only moves the answer first. */
+static inline int cli_port_in_use(const char *host, unsigned port)
+{
+    struct addrinfo hints, *ai = NULL;
+    char service[16];
+    int fd, one = 1, busy = 0;
+    if (port == 0)
+        return 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    snprintf(service, sizeof service, "%u", port);
+    if (getaddrinfo(host, service, &hints, &ai) != 0)
+        return 0;
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        /* as the server sets it, so a port in TIME_WAIT is not "busy" */
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        busy = bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+               errno == EADDRINUSE;
+        close(fd);
+    }
+    freeaddrinfo(ai);
+    return busy;
+}
+
+/* --log-format: "text" or "json". */
+static inline int cli_parse_log_format(const char *s, odapi_log_format *out)
+{
+    if (strcasecmp(s, "text") == 0)
+        *out = ODAPI_LOG_FORMAT_TEXT;
+    else if (strcasecmp(s, "json") == 0)
+        *out = ODAPI_LOG_FORMAT_JSON;
+    else
+        return -1;
     return 0;
 }
 

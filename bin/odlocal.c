@@ -72,6 +72,7 @@ static void usage(FILE *f)
 "                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --log-file FILE     also write log lines, and one line per request\n"
+"      --log-format FMT    text (default) or json: one JSON object a line\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
@@ -104,12 +105,14 @@ static void usage(FILE *f)
 /* ---- the Cloud relay -------------------------------------------------------- */
 
 #define MAX_PINS 8
+#define LOCAL_PORT 30222 /* ODAPI_MODE_LOCAL's default */
 #define MAX_LISTEN 8
 
 struct relay_opts {
     const char *url, *ca, *cert, *key, *log_file;
     const char *pins[MAX_PINS];
     int npins, nlisten, quiet, level_set;
+    odapi_log_format log_format;
     struct listen_opt listen[MAX_LISTEN];
     long port, timeout, max_conns, max_body, connect_ms, exchange_ms, conns;
     odapi_log_level level;
@@ -164,6 +167,7 @@ static odapi_config *relay_config(const struct relay_opts *o)
         odapi_config_set_log(cfg, NULL, NULL, o->level);
     if (o->log_file)
         odapi_config_set_log_file(cfg, o->log_file);
+    odapi_config_set_log_format(cfg, o->log_format);
     return cfg;
 fail:
     odapi_config_free(cfg);
@@ -243,6 +247,7 @@ int main(int argc, char **argv)
         {"known-hosts", required_argument, NULL, 20},
         {"query-max-bytes", required_argument, NULL, 21},
         {"log-file", required_argument, NULL, 22},
+        {"log-format", required_argument, NULL, 34},
         {"relay", required_argument, NULL, 23},
         {"relay-ca", required_argument, NULL, 24},
         {"relay-pin", required_argument, NULL, 25},
@@ -282,8 +287,9 @@ int main(int argc, char **argv)
     int db_opts = 0; /* options that name or shape a database */
     const char *log_file = NULL;
 
+    opterr = 0; /* cli_bad_option() says it in one line */
     memset(&ro, 0, sizeof ro);
-    while ((c = getopt_long(argc, argv, "p:d:c:l:qhV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:d:c:l:qhV", opts, NULL)) != -1) {
         if (c == 'd' || c == 'c' || (c >= 1 && c <= 12) || c == 14 ||
             (c >= 18 && c <= 21))
             db_opts = 1;
@@ -356,6 +362,13 @@ int main(int argc, char **argv)
                 goto bad_number;
             break;
         case 22: log_file = optarg; break;
+        case 34:
+            if (cli_parse_log_format(optarg, &ro.log_format)) {
+                fprintf(stderr, "odlocal: unknown log format '%s' (text, "
+                                "json)\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 23: ro.url = optarg; break;
         case 24: ro.ca = optarg; break;
         case 25:
@@ -389,7 +402,7 @@ int main(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("odlocal %s\n", odapi_version()); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return cli_bad_option("odlocal", c, argv, optind, optopt);
         }
     }
     if (optind < argc) {
@@ -441,6 +454,17 @@ int main(int argc, char **argv)
         snprintf(demo_cust, sizeof demo_cust, "%s", DEMO_CUSTOMER_KEY);
     }
 
+    /* Before the database: a second odlocal on the same port would else
+     * seed a whole sandbox, or wait for the first one's, before failing. */
+    if (!config && !init_only) {
+        unsigned p = port >= 0 ? (unsigned)port : LOCAL_PORT;
+        if (cli_port_in_use("127.0.0.1", p) || cli_port_in_use("::1", p)) {
+            fprintf(stderr, "odlocal: port %u is already in use (another "
+                    "odlocal, odservice or Open Dental's own API?); choose "
+                    "another with --port\n", p);
+            return EXIT_PORT;
+        }
+    }
     if (!(cfg = odapi_config_new(ODAPI_MODE_LOCAL))) {
         fprintf(stderr, "odlocal: out of memory\n");
         return EXIT_OTHER;
@@ -516,6 +540,7 @@ int main(int argc, char **argv)
         odapi_config_set_log(cfg, NULL, NULL, level);
     if (log_file)
         odapi_config_set_log_file(cfg, log_file);
+    odapi_config_set_log_format(cfg, ro.log_format);
     if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
         odapi_config_free(cfg);
         return EXIT_OTHER;

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -37,7 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_CONFIG "/etc/odapi/OpenDentalWebConfig.xml"
+/* The Makefile passes SYSCONFDIR, so that the default follows the unit's
+ * --config (make install-service SYSCONFDIR=...). */
+#ifndef ODAPI_SYSCONFDIR
+#define ODAPI_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG ODAPI_SYSCONFDIR "/odapi/OpenDentalWebConfig.xml"
 #define UNIT "odservice.service"
 #define SERVICE_USER "odapi"
 #define LOG_DIR "/var/log/odapi"
@@ -62,6 +68,7 @@ static void usage(FILE *f)
 "  -p, --port N            port for addresses without one (default 30223;\n"
 "                          0 = any free port)\n"
 "      --log-file FILE     log file (overrides <OdapiLogFile>)\n"
+"      --log-format FMT    text (default) or json: one JSON object a line\n"
 "      --pool N            database connections (default 4)\n"
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
@@ -119,6 +126,7 @@ struct opts {
     const char *config;
     const char *note;
     const char *log_file;
+    odapi_log_format log_format;
     struct listen_opt listen[MAX_LISTEN];
     int nlisten;
     long port, pool, timeout, max_conns, max_body, per_address, header_timeout;
@@ -149,6 +157,7 @@ struct logstate {
     int active;     /* write to fd (atomic: a reload may turn it off) */
     char path[PATH_MAX];
     pthread_mutex_t mu;       /* path and the reopen check */
+    int json;       /* --log-format json */
 };
 
 static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER};
@@ -203,6 +212,29 @@ static void follow_rotation(void)
     pthread_mutex_unlock(&logst.mu);
 }
 
+/* {"time":...,"level":...,"msg":...} as the library writes its own JSON
+ * lines (--log-format json); bytes that are not UTF-8 become '?'. */
+static void json_line(char *out, size_t cap, const char *ts,
+                      const char *level, const char *message)
+{
+    char msg[1024], *text = NULL;
+    json_t *o;
+    size_t i;
+    snprintf(msg, sizeof msg, "%s", message ? message : "");
+    o = json_pack("{s:s,s:s,s:s}", "time", ts, "level", level, "msg", msg);
+    if (!o) {
+        for (i = 0; msg[i]; i++)
+            if ((unsigned char)msg[i] >= 0x80)
+                msg[i] = '?';
+        o = json_pack("{s:s,s:s,s:s}", "time", ts, "level", level, "msg", msg);
+    }
+    if (o)
+        text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+    snprintf(out, cap - 2, "%s", text ? text : "{}");
+    free(text);
+    json_decref(o);
+}
+
 static void log_fn(void *arg, odapi_log_level level, const char *message)
 {
     static const char *const names[] = {"Error", "Warning", "Info", "Verbose"};
@@ -213,13 +245,24 @@ static void log_fn(void *arg, odapi_log_level level, const char *message)
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-    n = (size_t)snprintf(line, sizeof line, "%s %s: ", ts,
-                         names[level < ODAPI_LOG_ERROR     ? 0
-                               : level > ODAPI_LOG_VERBOSE ? 3
-                                                           : (int)level]);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S%z", &tm); /* as access lines */
+    if (ls->json) {
+        json_line(line, sizeof line, ts, names[level < ODAPI_LOG_ERROR ? 0
+                                               : level > ODAPI_LOG_VERBOSE
+                                                   ? 3
+                                                   : (int)level],
+                  message);
+        n = strlen(line);
+        p = "";
+    } else {
+        n = (size_t)snprintf(line, sizeof line, "%s %s: ", ts,
+                             names[level < ODAPI_LOG_ERROR     ? 0
+                                   : level > ODAPI_LOG_VERBOSE ? 3
+                                                               : (int)level]);
+        p = message ? message : "";
+    }
     /* one message, one line */
-    for (p = message ? message : ""; *p && n + 6 < sizeof line; p++) {
+    for (; *p && n + 6 < sizeof line; p++) {
         unsigned char c = (unsigned char)*p;
         if (c < 0x20 || c == 0x7f)
             n += (size_t)snprintf(line + n, sizeof line - n, "\\x%02X", c);
@@ -316,6 +359,7 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
     /* Open Dental's default level is Error; LogLevelOfApplication changes
      * it and keeps the function. */
     odapi_config_set_log(cfg, log_fn, &logst, ODAPI_LOG_ERROR);
+    odapi_config_set_log_format(cfg, o->log_format);
     if (o->pool > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, o->pool);
     if (o->timeout > 0)
@@ -798,6 +842,7 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},
         {"log-file", required_argument, NULL, 2},
+        {"log-format", required_argument, NULL, 90},
         {"pool", required_argument, NULL, 3},
         {"timeout", required_argument, NULL, 4},
         {"max-connections", required_argument, NULL, 5},
@@ -835,8 +880,9 @@ int main(int argc, char **argv)
     o.config = DEFAULT_CONFIG;
     o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
     o.per_address = o.header_timeout = o.max_output = -1;
+    opterr = 0; /* cli_bad_option() says it in one line */
     o.event_timeout = -1;
-    while ((c = getopt_long(argc, argv, "+c:l:p:fqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:c:l:p:fqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o.config = optarg; break;
         case 1: o.note = optarg; break;
@@ -857,6 +903,14 @@ int main(int argc, char **argv)
             if (cli_parse_long(optarg, 0, 65535, &o.port)) goto bad_number;
             break;
         case 2: o.log_file = optarg; break;
+        case 90:
+            if (cli_parse_log_format(optarg, &o.log_format)) {
+                fprintf(stderr, "odservice: unknown log format '%s' (text, "
+                                "json)\n", optarg);
+                return EXIT_USAGE;
+            }
+            logst.json = o.log_format == ODAPI_LOG_FORMAT_JSON;
+            break;
         case 3:
             if (cli_parse_long(optarg, 1, 256, &o.pool)) goto bad_number;
             break;
@@ -900,7 +954,7 @@ int main(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("odservice %s\n", odapi_version()); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return cli_bad_option("odservice", c, argv, optind, optopt);
         }
     }
     if (optind < argc) {

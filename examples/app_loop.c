@@ -8,6 +8,14 @@
  * GET /api/v1/practice/Counts answers {"patients":N,"appointments":M}
  * (needs a key with ApiReadAll: ODFHIR ExampleDevKey001/ExampleCust00001).
  * SIGTERM stops the server gracefully; the loop then ends by itself.
+ *
+ * Build outside the tree: besides odapi, it uses libevent and the MySQL C
+ * API itself, so it names their pkg-config packages too:
+ *     cc app_loop.c -o app_loop $(pkg-config --cflags --libs odapi \
+ *         libevent_core libevent_pthreads libmariadb)
+ * With the library in a prefix the dynamic linker does not search (say
+ * make install PREFIX=$HOME/.local), add -Wl,-rpath,$HOME/.local/lib, or
+ * run it with LD_LIBRARY_PATH=$HOME/.local/lib (README, "Embedding").
  */
 #include <odapi/odapi.h>
 

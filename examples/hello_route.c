@@ -17,38 +17,35 @@
  * Keys: "exampledev/examplecust" has ApiReadAll; "limiteddev/limitedcust"
  * only ApiPatients (so /whoami answers it 401).
  *
- * Build in the tree with `make`, or outside it:
- *     cc hello_route.c $(pkg-config --cflags --libs odapi)
+ * Build in the tree with `make`, or outside it (jansson writes the JSON):
+ *     cc hello_route.c $(pkg-config --cflags --libs odapi jansson)
  */
 #include <odapi/odapi.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Append s to buf as a JSON string (quotes included). The library's own
- * error replies do this with odapi_reply_error(); a success body is ours
- * to build. Bytes >= 0x80 are copied: segments arrive percent-decoded and
- * may be any bytes, so a real application would check UTF-8 here. */
-static void json_string(char *buf, size_t cap, const char *s)
+/* Answer 200 with obj as compact JSON, and free it. The library has no JSON
+ * writer of its own in its API: jansson (which it links anyway) escapes
+ * strings and keeps the keys in the order they were added. json_pack()
+ * refuses text that is not UTF-8 (segments arrive percent-decoded and may
+ * be any bytes), so obj may be NULL: answer 400 then. */
+static void reply_json(odapi_request *req, json_t *obj, const char *what)
 {
-    size_t n = strlen(buf);
-    if (n + 1 < cap)
-        buf[n++] = '"';
-    for (; *s && n + 8 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            buf[n++] = '\\';
-            buf[n++] = (char)c;
-        } else if (c < 0x20) {
-            n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", c);
-        } else {
-            buf[n++] = (char)c;
-        }
+    char *body = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+    if (!obj) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s is not valid UTF-8.", what);
+        odapi_reply_error(req, 400, msg);
+    } else if (!body) {
+        odapi_reply_error(req, 500, "Out of memory.");
+    } else {
+        odapi_reply(req, 200, body, (size_t)-1);
     }
-    if (n + 1 < cap)
-        buf[n++] = '"';
-    buf[n] = '\0';
+    free(body);
+    json_decref(obj);
 }
 
 static void hello(odapi_request *req, void *arg)
@@ -56,28 +53,28 @@ static void hello(odapi_request *req, void *arg)
     const char *name = arg ? (const char *)arg
                            : odapi_request_segment(req, "Name");
     const char *greeting = odapi_request_query(req, "greeting");
-    char body[1024] = "{\"hello\":";
+    json_t *obj;
 
     if (strlen(name) > 100) {
         odapi_reply_error(req, 400, "Name is too long.");
         return;
     }
-    json_string(body, sizeof body, name);
-    if (greeting) {
-        strcat(body, ",\"greeting\":");
-        json_string(body, sizeof body, greeting);
+    /* the greeting is optional: added only when the query gives it */
+    obj = json_pack("{s:s}", "hello", name);
+    if (obj && greeting &&
+        json_object_set_new(obj, "greeting", json_string(greeting)) != 0) {
+        json_decref(obj);
+        obj = NULL;
     }
-    strcat(body, "}");
-    odapi_reply(req, 200, body, (size_t)-1);
+    reply_json(req, obj, "Name or greeting");
 }
 
 static void whoami(odapi_request *req, void *arg)
 {
-    char body[512] = "{\"developer\":";
     (void)arg;
-    json_string(body, sizeof body, odapi_request_developer(req));
-    strcat(body, "}");
-    odapi_reply(req, 200, body, (size_t)-1);
+    reply_json(req, json_pack("{s:s}", "developer",
+                              odapi_request_developer(req)),
+               "developer");
 }
 
 static int check(int rc, const char *what)

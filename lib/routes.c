@@ -4,6 +4,7 @@
 #include "http/server-internal.h"
 #include "auth/cred-internal.h"
 #include "engine/resource-internal.h"
+#include "engine/openapi-internal.h"
 #include "features/queries-internal.h"
 #include "features/events-internal.h"
 
@@ -126,6 +127,16 @@ const struct od_resource *const od_resources[] = {
     &od_res_signalods, &od_res_appointments_websched,
     NULL};
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc builtin_docs[] = {
+    {"GET", "/securityperms",
+     "The caller's API permissions.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_builtin_routes(odapi_server *srv)
 {
     int i;
@@ -146,4 +157,6 @@ void od_register_builtin_routes(odapi_server *srv)
                   securityperms, NULL);
     od_queries_register(srv);
     od_subscriptions_register(srv);
+    od_openapi_register(srv); /* last: it describes the routes above */
+    od_api_docs(srv, builtin_docs, (int)OD_ARRAY_LEN(builtin_docs));
 }

@@ -29,25 +29,42 @@ bench="wrk"
 # headers test, and compiler-rt for SANITIZE=... (only a Recommends of clang)
 case "${CC:-}" in *clang*) build="$build clang libclang-rt-dev" ;; esac
 
+# make check and make api-reference: the OpenAPI validator and renderer,
+# Redocly's CLI, from npm (docs/api-reference.md). Node.js and npm come
+# from Debian unless a node and an npm are already installed (NodeSource's
+# nodejs package brings its own npm, which Debian's npm would conflict with).
+redocly_pkg="@redocly/cli@1.34.5"
+command -v node >/dev/null 2>&1 || check="$check nodejs"
+command -v npm >/dev/null 2>&1 || check="$check npm"
+
 pkgs="$build $static $check $bench"
 missing=
 for p in $pkgs; do
     s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     case "$s" in *" installed") ;; *) missing="$missing $p" ;; esac
 done
-[ -z "$missing" ] && exit 0
+need_redocly=
+command -v redocly >/dev/null 2>&1 || need_redocly=1
+[ -z "$missing" ] && [ -z "$need_redocly" ] && exit 0
 
 sudo=
 if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1; then sudo=sudo; else
-        echo "install-deps: need root to run: apt-get install --no-install-recommends$missing" >&2
+        echo "install-deps: need root to run: apt-get install --no-install-recommends$missing; npm install -g $redocly_pkg" >&2
         exit 1
     fi
 fi
-echo "install-deps: installing:$missing" >&2
-# env, not export: sudo resets the environment
-# shellcheck disable=SC2086
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-# shellcheck disable=SC2086
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+    echo "install-deps: installing:$missing" >&2
+    # env, not export: sudo resets the environment
+    # shellcheck disable=SC2086
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # shellcheck disable=SC2086
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends $missing >/dev/null
+fi
+if [ -n "$need_redocly" ]; then
+    echo "install-deps: installing $redocly_pkg (npm)" >&2
+    $sudo env npm_config_update_notifier=false npm install -g --silent \
+        --no-audit --no-fund "$redocly_pkg" >/dev/null
+fi

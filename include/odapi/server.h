@@ -122,6 +122,12 @@ typedef enum odapi_log_level {
     ODAPI_LOG_VERBOSE = 3
 } odapi_log_level;
 
+/* How log lines are written (odapi_config_set_log_format). */
+typedef enum {
+    ODAPI_LOG_FORMAT_TEXT = 0, /* 2026-12-04T16:54:05+0000 Info: message */
+    ODAPI_LOG_FORMAT_JSON = 1  /* one JSON object per line */
+} odapi_log_format;
+
 typedef void (*odapi_log_fn)(void *arg, odapi_log_level level,
                              const char *message);
 
@@ -189,6 +195,16 @@ int odapi_config_add_key(odapi_config *cfg, const char *developer_key,
 int odapi_config_set_validator_url(odapi_config *cfg, const char *url,
                                    const char *ca_file);
 
+/* A read replica of the database server named by
+ * odapi_config_set_db_server() (docs/scale-out.md): a MariaDB replica,
+ * reached at host:port (port 0: 3306) or through a unix socket, with the
+ * same user, password and database name. GETs go to a replica that has
+ * every change the primary had max_lag_ms ago (0 to 60000), else to the
+ * primary. At most 8; call once per replica. */
+int odapi_config_add_read_replica(odapi_config *cfg, const char *host,
+                                  unsigned port, const char *socket,
+                                  long max_lag_ms);
+
 /* Where log lines go (default: stderr), and the most verbose level kept. */
 int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn, void *arg,
                          odapi_log_level level);
@@ -234,6 +250,9 @@ int odapi_config_set_log_file(odapi_config *cfg, const char *path);
 /* The log file cfg names (set with odapi_config_set_log_file() or read
  * from <OdapiLogFile>), or NULL. Valid until cfg changes or is freed. */
 const char *odapi_config_get_log_file(const odapi_config *cfg);
+/* Text lines (the default) or JSON lines, on standard error and in the log
+ * file alike; a log function of the application's own gets text. */
+int odapi_config_set_log_format(odapi_config *cfg, odapi_log_format format);
 
 /* Check the credentials part of cfg as odapi_server_start() would, without
  * starting anything: read and parse the keys file, the pairs of

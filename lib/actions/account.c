@@ -4,6 +4,7 @@
  * writes one securitylog row and answers the payment as GET /payments
  * writes it (without serverDateTime, like the engine's POST and PUT).
  * Choices the spec leaves open are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 
 #include <jansson.h>
@@ -460,6 +461,21 @@ static void h_partial(odapi_request *req, void *arg)
         ajob_free(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc account_docs[] = {
+    {"POST", "/payments/Refund",
+     "Refund a payment.",
+     NULL,
+     "PayNum:int!",
+     NULL},
+    {"PUT", "/payments/{PayNum}/Partial",
+     "Split a payment over procedures or payment plan charges.",
+     NULL,
+     "procNumsAndAmounts:array,payPlanChargeNumsAndAmounts:array,Amount:money",
+     NULL},
+};
+
 void od_register_account_actions(odapi_server *srv);
 void od_register_account_actions(odapi_server *srv)
 {
@@ -467,4 +483,5 @@ void od_register_account_actions(odapi_server *srv)
                   ODAPI_PERM_PAYMENTS, h_refund, NULL);
     od_router_add(&srv->router, "PUT", "/payments/{PayNum}/Partial",
                   ODAPI_PERM_PAYMENTS, h_partial, NULL);
+    od_api_docs(srv, account_docs, (int)OD_ARRAY_LEN(account_docs));
 }

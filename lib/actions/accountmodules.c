@@ -4,6 +4,7 @@
  * and their source files are in docs/resources.md, "accountmodules").
  * Reads only: nothing is written, not even the balance columns Open
  * Dental's own Account module refreshes when it shows a family. */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 #include "actions/account-internal.h"
 #include "db/ledger-internal.h"
@@ -338,6 +339,26 @@ static void h_sdv(odapi_request *req, void *arg)
     am_handle(req, AM_SDV);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc acctmod_docs[] = {
+    {"GET", "/accountmodules/{PatNum}/Aging",
+     "A patient's (or family's) aging.",
+     "isFamily:bool",
+     NULL,
+     NULL},
+    {"GET", "/accountmodules/{PatNum}/PatientBalances",
+     "Balances of each member of a patient's family.",
+     NULL,
+     NULL,
+     NULL},
+    {"GET", "/accountmodules/{PatNum}/ServiceDateView",
+     "The Account module's service date view.",
+     "isFamily:bool",
+     NULL,
+     NULL},
+};
+
 void od_register_accountmodule_actions(odapi_server *srv);
 void od_register_accountmodule_actions(odapi_server *srv)
 {
@@ -349,4 +370,5 @@ void od_register_accountmodule_actions(odapi_server *srv)
     od_router_add(&srv->router, "GET",
                   "/accountmodules/{PatNum}/ServiceDateView",
                   ODAPI_PERM_READ_ALL, h_sdv, NULL);
+    od_api_docs(srv, acctmod_docs, (int)OD_ARRAY_LEN(acctmod_docs));
 }

@@ -4,6 +4,7 @@
  * runs on a DB worker, each write in one transaction with its securitylog
  * row; the reply is sent from the completion on the loop thread. The
  * choices the spec leaves open are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
 
@@ -857,6 +858,31 @@ static void h_slots(odapi_request *req, void *arg)
     submit(j, work_slots);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc appt_docs[] = {
+    {"GET", "/appointments/Slots",
+     "Open time slots of providers and operatories.",
+     "date:date,dateStart:date,dateEnd:date,lengthMinutes:int,ProvNum:int,OpNum:int",
+     NULL,
+     NULL},
+    {"PUT", "/appointments/{AptNum}/Break",
+     "Break an appointment.",
+     NULL,
+     "sendToUnscheduledList:bool!,breakType:text",
+     NULL},
+    {"PUT", "/appointments/{AptNum}/Note",
+     "Append to an appointment's note.",
+     NULL,
+     "Note:text!",
+     NULL},
+    {"PUT", "/appointments/{AptNum}/Confirm",
+     "Set an appointment's confirmation status (by name or DefNum).",
+     NULL,
+     "confirmVal:text,defNum:int",
+     NULL},
+};
+
 void od_register_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "GET", "/appointments/Slots",
@@ -867,4 +893,5 @@ void od_register_actions(odapi_server *srv)
                   ODAPI_PERM_COMM, h_note, NULL);
     od_router_add(&srv->router, "PUT", "/appointments/{AptNum}/Confirm",
                   ODAPI_PERM_COMM, h_confirm, NULL);
+    od_api_docs(srv, appt_docs, (int)OD_ARRAY_LEN(appt_docs));
 }

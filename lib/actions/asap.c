@@ -9,6 +9,7 @@
  * and ResponseStatus UnableToSend. No email (text mode). Open Dental
  * writes no securitylog row for an offer; the project logs every write:
  * TextMessageSend (218), FKey the AsapCommNum, PatNum the patient. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 
 #include <stdio.h>
@@ -166,9 +167,20 @@ static void h_asap(odapi_request *req, void *arg)
         od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc asap_docs[] = {
+    {"POST", "/asapcomms",
+     "Send an ASAP text for an appointment or recall.",
+     NULL,
+     "aptNum:int,recallNum:int,dateTimeStart:datetime!",
+     "asapcomms", "400 aptNum or recallNum is required."},
+};
+
 void od_register_asap_actions(odapi_server *srv);
 void od_register_asap_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/asapcomms",
                   ODAPI_PERM_TEXTING_ASAP, h_asap, NULL);
+    od_api_docs(srv, asap_docs, (int)OD_ARRAY_LEN(asap_docs));
 }

@@ -4,6 +4,7 @@
  *  GET /chartmodules/{PatNum}/PatientInfo   GetPtInfoForApi
  * (ProgNotes is prognotes.c). Each answers 404 "Patient not found." for a
  * PatNum no patient has. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 
 #include <stdio.h>
@@ -490,6 +491,21 @@ static void h_info(odapi_request *req, void *arg)
         od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc chart_docs[] = {
+    {"GET", "/chartmodules/{PatNum}/PlannedAppts",
+     "The Chart module's planned appointments.",
+     "Offset:int",
+     NULL,
+     NULL},
+    {"GET", "/chartmodules/{PatNum}/PatientInfo",
+     "The Chart module's patient information.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_chart_views(odapi_server *srv);
 void od_register_chart_views(odapi_server *srv)
 {
@@ -497,4 +513,5 @@ void od_register_chart_views(odapi_server *srv)
                   ODAPI_PERM_READ_ALL, h_planned, NULL);
     od_router_add(&srv->router, "GET", "/chartmodules/{PatNum}/PatientInfo",
                   ODAPI_PERM_READ_ALL, h_info, NULL);
+    od_api_docs(srv, chart_docs, (int)OD_ARRAY_LEN(chart_docs));
 }

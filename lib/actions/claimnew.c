@@ -5,6 +5,7 @@
  * Table/AccountModules.cs CreateClaim; Data Interface/Claims.cs
  * CalculateAndUpdate; ClaimProcs.cs CreateEst). The estimates come from
  * insest.c. Choices the API leaves open are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "actions/claimnew-internal.h"
 #include "db/catalog-internal.h"
 
@@ -529,9 +530,20 @@ void od_cn_reset(struct cwork *w)
     w->claim = 0;
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc claimnew_docs[] = {
+    {"POST", "/claims",
+     "Create a claim from procedures.",
+     NULL,
+     "PatNum:int!,procNums:ints!,ClaimType:text!,InsSubNum:int,PatRelat:text,DateService:date,DateSent:date,ClaimForm:int,ProvTreat:int,ProvBill:int",
+     "claims"},
+};
+
 void od_register_claimnew_actions(odapi_server *srv);
 void od_register_claimnew_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/claims", ODAPI_PERM_INSURANCE,
                   h_post, NULL);
+    od_api_docs(srv, claimnew_docs, (int)OD_ARRAY_LEN(claimnew_docs));
 }

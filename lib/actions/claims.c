@@ -6,6 +6,7 @@
  * action is one transaction with a securitylog row, prepared statements
  * only. Field order is the spec's; lower-case names are derived, read-only
  * companions. Choices the spec leaves open are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
 
@@ -916,6 +917,36 @@ static void h_pay_delete(odapi_request *req, void *arg)
         submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc claim_docs[] = {
+    {"DELETE", "/claims/{ClaimNum}",
+     "Delete a claim.",
+     NULL,
+     NULL,
+     NULL},
+    {"PUT", "/claims/{ClaimNum}/Status",
+     "Mark a claim sent on DateSent.",
+     NULL,
+     "DateSent:date!,DateSentOrig:date",
+     "claims"},
+    {"POST", "/claimpayments",
+     "Receive a payment for one claim.",
+     NULL,
+     "claimNum:int!,CheckAmt:money!,CheckDate:date,DateIssued:date,CheckNum:text,BankBranch:text,Note:text,CarrierName:text,ClinicNum:int,PayType:int,PayGroup:int",
+     "claimpayments"},
+    {"POST", "/claimpayments/Batch",
+     "Receive one payment for several claims.",
+     NULL,
+     "claimNums:ints!,CheckAmt:money!,CheckDate:date,DateIssued:date,CheckNum:text,BankBranch:text,Note:text,CarrierName:text,ClinicNum:int,PayType:int,PayGroup:int",
+     "claimpayments"},
+    {"DELETE", "/claimpayments/{ClaimPaymentNum}",
+     "Delete a claim payment.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_claim_actions(odapi_server *srv);
 void od_register_claim_actions(odapi_server *srv)
 {
@@ -929,4 +960,5 @@ void od_register_claim_actions(odapi_server *srv)
                   ODAPI_PERM_INSURANCE, h_pay_batch, NULL);
     od_router_add(&srv->router, "DELETE", "/claimpayments/{ClaimPaymentNum}",
                   ODAPI_PERM_INSURANCE, h_pay_delete, NULL);
+    od_api_docs(srv, claim_docs, (int)OD_ARRAY_LEN(claim_docs));
 }

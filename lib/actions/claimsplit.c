@@ -5,6 +5,7 @@
  * InsertSplitClaim; ClaimProcs.cs AreAllAttachedToClaim,
  * RemoveSupplementalTransfersForClaims; ClaimTrackings.cs CopyToClaim).
  * Choices are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "actions/claimnew-internal.h"
 #include "db/catalog-internal.h"
 
@@ -218,9 +219,20 @@ static void h_split(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc claimsplit_docs[] = {
+    {"PUT", "/claims/{ClaimNum}/Split",
+     "Split procedures off a claim into a new one.",
+     NULL,
+     "ProcNums:ints!",
+     "claims"},
+};
+
 void od_register_claimsplit_actions(odapi_server *srv);
 void od_register_claimsplit_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "PUT", "/claims/{ClaimNum}/Split",
                   ODAPI_PERM_INSURANCE, h_split, NULL);
+    od_api_docs(srv, claimsplit_docs, (int)OD_ARRAY_LEN(claimsplit_docs));
 }

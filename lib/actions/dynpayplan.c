@@ -7,6 +7,7 @@
  * PayPlanProductionEntry.cs for each procedure's or adjustment's amount;
  * Data Interface/PayPlanLinks.cs). The schedule is dynsched.c. Choices are
  * in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "actions/insutil-internal.h"
 #include "actions/dynsched-internal.h"
 #include "db/catalog-internal.h"
@@ -854,6 +855,21 @@ static void h_put(odapi_request *req, void *arg)
     h_dynamic(req, 0);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc dynpayplan_docs[] = {
+    {"POST", "/payplans/Dynamic",
+     "Create a dynamic payment plan.",
+     NULL,
+     "PatNum:int!,PayAmt:money,NumberOfPayments:int,procNums:ints,adjNums:ints,Guarantor:int,PayPlanDate:date,APR:number,DownPayment:money,Note:text,PlanCategory:int,ChargeFrequency:text,DatePayPlanStart:date,DateInterestStart:date,IsLocked:bool,DynamicPayPlanTPOption:text,SheetDefNum:int",
+     "payplans"},
+    {"PUT", "/payplans/{PayPlanNum}/Dynamic",
+     "Update a dynamic payment plan.",
+     NULL,
+     "PayAmt:money,NumberOfPayments:int,Guarantor:int,PayPlanDate:date,APR:number,Note:text,PlanCategory:int,ChargeFrequency:text,DatePayPlanStart:date,DateInterestStart:date,IsLocked:bool,SheetDefNum:int,procNums:ints,adjNums:ints",
+     "payplans"},
+};
+
 void od_register_dynpayplan_actions(odapi_server *srv);
 void od_register_dynpayplan_actions(odapi_server *srv)
 {
@@ -861,4 +877,5 @@ void od_register_dynpayplan_actions(odapi_server *srv)
                   ODAPI_PERM_PAY_PLANS, h_post, NULL);
     od_router_add(&srv->router, "PUT", "/payplans/{PayPlanNum}/Dynamic",
                   ODAPI_PERM_PAY_PLANS, h_put, NULL);
+    od_api_docs(srv, dynpayplan_docs, (int)OD_ARRAY_LEN(dynpayplan_docs));
 }

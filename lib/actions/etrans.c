@@ -6,6 +6,7 @@
  * TranSetId835, the payer's name and the patient's (or "(n patients)").
  * What is not done (matching claims, automatic processing) is in
  * docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
@@ -348,9 +349,20 @@ static void h_post(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc etrans_docs[] = {
+    {"POST", "/etrans",
+     "Import an X12 message (etrans).",
+     NULL,
+     "MessageText:text!,DateTimeTrans:datetime,HqClearinghouseNum:int,UserNum:int",
+     NULL},
+};
+
 void od_register_etrans_actions(odapi_server *srv);
 void od_register_etrans_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/etrans", ODAPI_PERM_ALL_OTHERS,
                   h_post, NULL);
+    od_api_docs(srv, etrans_docs, (int)OD_ARRAY_LEN(etrans_docs));
 }

@@ -14,6 +14,7 @@
  * with its amounts cleared (CreateSuppClaimProcs), and the claim's totals
  * are the sums of its claimprocs again (FormClaimEdit.FillGrids). Choices
  * are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "actions/insutil-internal.h"
 
 #include <math.h>
@@ -372,6 +373,26 @@ static void h_supplemental(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc insadjust_docs[] = {
+    {"PUT", "/claimprocs/InsAdjust",
+     "Update an insurance adjustment.",
+     NULL,
+     "PatPlanNum:int!,insUsed:money,deductibleUsed:money,date:date",
+     "claimprocs"},
+    {"POST", "/claimprocs/InsAdjust",
+     "Create an insurance adjustment.",
+     NULL,
+     "PatPlanNum:int!,insUsed:money,deductibleUsed:money,date:date",
+     "claimprocs"},
+    {"POST", "/claimprocs/Supplemental",
+     "Create a supplemental insurance payment.",
+     NULL,
+     "ClaimProcNum:int!,InsPayAmt:money",
+     "claimprocs"},
+};
+
 void od_register_insadjust_actions(odapi_server *srv);
 void od_register_insadjust_actions(odapi_server *srv)
 {
@@ -381,4 +402,5 @@ void od_register_insadjust_actions(odapi_server *srv)
                   ODAPI_PERM_INSURANCE_SIMPLE, h_post_adjust, NULL);
     od_router_add(&srv->router, "POST", "/claimprocs/Supplemental",
                   ODAPI_PERM_INSURANCE, h_supplemental, NULL);
+    od_api_docs(srv, insadjust_docs, (int)OD_ARRAY_LEN(insadjust_docs));
 }

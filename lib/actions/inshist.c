@@ -15,6 +15,7 @@
  * (Procedures.InsertInsHistProcedureForApi, CreateProcedureForInsHist;
  * ClaimProcs.InsertClaimProcForInsHist). Choices are in docs/resources.md.
  */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
@@ -418,6 +419,21 @@ static void h_post(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc inshist_docs[] = {
+    {"GET", "/procedurelogs/InsuranceHistory",
+     "A patient's insurance history.",
+     "PatNum:int!,InsSubNum:int!",
+     NULL,
+     NULL},
+    {"POST", "/procedurelogs/InsuranceHistory",
+     "Add an insurance history entry.",
+     NULL,
+     "PatNum:int!,InsSubNum:int!,insHistPrefName:text!,ProcDate:date!",
+     "procedurelogs"},
+};
+
 void od_register_inshist_actions(odapi_server *srv);
 void od_register_inshist_actions(odapi_server *srv)
 {
@@ -425,4 +441,5 @@ void od_register_inshist_actions(odapi_server *srv)
                   ODAPI_PERM_READ_ALL, h_get, NULL);
     od_router_add(&srv->router, "POST", "/procedurelogs/InsuranceHistory",
                   ODAPI_PERM_PROCEDURE_LOGS, h_post, NULL);
+    od_api_docs(srv, inshist_docs, (int)OD_ARRAY_LEN(inshist_docs));
 }

@@ -4,6 +4,7 @@
  * deprecated POST /payplans, 410). Field order is the spec's; lower-case
  * names are derived, read-only companions. Choices the spec leaves open
  * are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 
 #include <jansson.h>
@@ -465,6 +466,21 @@ static void h_post_gone(odapi_request *req, void *arg)
                                 "PayPlans POST Dynamic instead.");
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc payplan_docs[] = {
+    {"PUT", "/payplans/{PayPlanNum}/Close",
+     "Close a payment plan.",
+     NULL,
+     NULL,
+     NULL},
+    {"POST", "/payplans",
+     "Deprecated by Open Dental (23.3): 410 Gone; use POST /payplans/Dynamic.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_payplan_actions(odapi_server *srv);
 void od_register_payplan_actions(odapi_server *srv)
 {
@@ -472,4 +488,5 @@ void od_register_payplan_actions(odapi_server *srv)
                   ODAPI_PERM_PAY_PLANS, h_close, NULL);
     od_router_add(&srv->router, "POST", "/payplans", ODAPI_PERM_PAY_PLANS,
                   h_post_gone, NULL);
+    od_api_docs(srv, payplan_docs, (int)OD_ARRAY_LEN(payplan_docs));
 }

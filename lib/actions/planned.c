@@ -7,6 +7,7 @@
  * Both answer 201 with the new appointment as GET /appointments writes it
  * and write one securitylog row (AppointmentCreate). docs/resources.md
  * "Planned appointments" says which rules of Open Dental 24.3 are here. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
@@ -537,6 +538,21 @@ static void h_schedule(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc planned_docs[] = {
+    {"POST", "/appointments/Planned",
+     "Create a planned appointment from procedures.",
+     NULL,
+     "PatNum:int!,procNums:ints,AppointmentTypeNum:int,Pattern:text,Confirmed:int,Note:text,ProvNum:int,ProvHyg:int,ClinicNum:int,IsHygiene:bool,IsNewPatient:bool,Priority:text,PatternSecondary:text",
+     "appointments"},
+    {"POST", "/appointments/SchedulePlanned",
+     "Schedule a planned appointment.",
+     NULL,
+     "AptNum:int!,AptDateTime:datetime!,ProvNum:int!,Op:int!,Confirmed:int,Note:text",
+     "appointments"},
+};
+
 void od_register_planned_actions(odapi_server *srv);
 void od_register_planned_actions(odapi_server *srv)
 {
@@ -544,4 +560,5 @@ void od_register_planned_actions(odapi_server *srv)
                   ODAPI_PERM_APPOINTMENTS, h_plan, NULL);
     od_router_add(&srv->router, "POST", "/appointments/SchedulePlanned",
                   ODAPI_PERM_APPOINTMENTS, h_schedule, NULL);
+    od_api_docs(srv, planned_docs, (int)OD_ARRAY_LEN(planned_docs));
 }

@@ -8,6 +8,7 @@
  * procgroupitem row links it (GroupNum) to each grouped procedure
  * (ProcNum). Each write runs in one transaction on a worker and adds one
  * securitylog row. Choices the spec leaves open are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 #include "db/catalog-internal.h"
 
@@ -864,6 +865,31 @@ static void h_delete(odapi_request *req, void *arg)
         submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc procgroup_docs[] = {
+    {"GET", "/procedurelogs/GroupNotes",
+     "Group notes of a patient.",
+     "PatNum:int!",
+     NULL,
+     NULL},
+    {"POST", "/procedurelogs/GroupNote",
+     "Create a group note over procedures.",
+     NULL,
+     "PatNum:int!,ProcNums:ints!,Note:text!,isSigned:bool,ProvNum:int",
+     NULL},
+    {"PUT", "/procedurelogs/{ProcNum}/GroupNote",
+     "Update a group note.",
+     NULL,
+     "Note:text,doAppendNote:bool,isSigned:bool,ProvNum:int",
+     NULL},
+    {"DELETE", "/procedurelogs/{ProcNum}/GroupNote",
+     "Delete a group note.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_procgroup_actions(odapi_server *srv);
 void od_register_procgroup_actions(odapi_server *srv)
 {
@@ -876,4 +902,5 @@ void od_register_procgroup_actions(odapi_server *srv)
     od_router_add(&srv->router, "DELETE",
                   "/procedurelogs/{ProcNum}/GroupNote",
                   ODAPI_PERM_PROCEDURE_LOGS, h_delete, NULL);
+    od_api_docs(srv, procgroup_docs, (int)OD_ARRAY_LEN(procgroup_docs));
 }

@@ -10,6 +10,7 @@
  * sheets, then by time; a Canadian lab fee right after its procedure.
  * Dates and times are written as Open Dental writes them in en-US (the
  * API documentation's examples). docs/resources.md says what is left. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
@@ -726,9 +727,20 @@ static void h_prognotes(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc prognote_docs[] = {
+    {"GET", "/chartmodules/{PatNum}/ProgNotes",
+     "The Chart module's progress notes.",
+     "Offset:int",
+     NULL,
+     NULL},
+};
+
 void od_register_prognotes(odapi_server *srv);
 void od_register_prognotes(odapi_server *srv)
 {
     od_router_add(&srv->router, "GET", "/chartmodules/{PatNum}/ProgNotes",
                   ODAPI_PERM_READ_ALL, h_prognotes, NULL);
+    od_api_docs(srv, prognote_docs, (int)OD_ARRAY_LEN(prognote_docs));
 }

@@ -5,6 +5,7 @@
  *  PUT /recalls/SwitchType  Prophy <-> Perio (FormRecallsPat.butPerio_Click
  *                           and Recalls.Synch)
  * Rules are Open Dental 24.3's, read from the files named at each. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 
 #include <stdio.h>
@@ -765,6 +766,26 @@ static void h_switch(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc recall_docs[] = {
+    {"GET", "/recalls/List",
+     "The Recall List.",
+     "DateStart:date,DateEnd:date,ProvNum:int,ClinicNum:int,RecallType:text,IncludeReminded:bool,Offset:int",
+     NULL,
+     NULL},
+    {"PUT", "/recalls/Status",
+     "Set a patient's recall status, optionally with a commlog.",
+     NULL,
+     "PatNum:int!,recallType:text,RecallStatus:text,commlogMode:text,commlogNote:text",
+     NULL},
+    {"PUT", "/recalls/SwitchType",
+     "Switch a patient's recall type.",
+     NULL,
+     "PatNum:int!",
+     NULL},
+};
+
 void od_register_recall_actions(odapi_server *srv);
 void od_register_recall_actions(odapi_server *srv)
 {
@@ -774,4 +795,5 @@ void od_register_recall_actions(odapi_server *srv)
                   h_status, NULL);
     od_router_add(&srv->router, "PUT", "/recalls/SwitchType",
                   ODAPI_PERM_ALL_OTHERS, h_switch, NULL);
+    od_api_docs(srv, recall_docs, (int)OD_ARRAY_LEN(recall_docs));
 }

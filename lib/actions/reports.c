@@ -4,6 +4,7 @@
  * Charge report (OpenDentBusiness/Reports/RpFinanceCharge.cs). Reads
  * only; the aging report computes the aging without storing it, as the
  * API's page says. Choices in docs/resources.md ("reports"). */
+#include "engine/openapi-internal.h"
 #include "actions/account-internal.h"
 
 #include <stdio.h>
@@ -295,6 +296,21 @@ static void h_finance(odapi_request *req, void *arg)
     rp_handle(req, RP_FINANCE);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc report_docs[] = {
+    {"GET", "/reports/Aging",
+     "The aging report.",
+     "DateAsOf:date,ClinicNum:int,ProvNums:ints,BillingTypes:ints,Offset:int,Limit:int",
+     NULL,
+     NULL},
+    {"GET", "/reports/FinanceCharges",
+     "The finance charges report.",
+     "DateFrom:date,DateTo:date,ClinicNum:int,ProvNums:ints,BillingTypes:ints,Offset:int,Limit:int",
+     NULL,
+     NULL},
+};
+
 void od_register_report_actions(odapi_server *srv);
 void od_register_report_actions(odapi_server *srv)
 {
@@ -302,4 +318,5 @@ void od_register_report_actions(odapi_server *srv)
                   h_aging, NULL);
     od_router_add(&srv->router, "GET", "/reports/FinanceCharges",
                   ODAPI_PERM_READ_ALL, h_finance, NULL);
+    od_api_docs(srv, report_docs, (int)OD_ARRAY_LEN(report_docs));
 }

@@ -7,6 +7,7 @@
  * row's fee, insurance estimates, discount and patient portion;
  * ProcTPs.cs GetProcTPsFromTpRows). The estimates come from insest.c.
  * Choices are in docs/resources.md. */
+#include "engine/openapi-internal.h"
 #include "actions/claimnew-internal.h"
 #include "db/catalog-internal.h"
 
@@ -505,9 +506,20 @@ static void h_saved(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc tpsaved_docs[] = {
+    {"POST", "/treatplans/Saved",
+     "Save a copy of a treatment plan.",
+     NULL,
+     "TreatPlanNum:int!,Heading:text,UserNumPresenter:int",
+     "treatplans"},
+};
+
 void od_register_tpsaved_actions(odapi_server *srv);
 void od_register_tpsaved_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/treatplans/Saved",
                   ODAPI_PERM_ALL_OTHERS, h_saved, NULL);
+    od_api_docs(srv, tpsaved_docs, (int)OD_ARRAY_LEN(tpsaved_docs));
 }

@@ -14,6 +14,7 @@
  *    (UserGroupAttaches.SyncForUser) as well as userod.UserGroupNum.
  * The password never leaves this file: not logged, not in the answer (its
  * "Password" member is ""), and its copy is wiped once hashed. */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
@@ -329,9 +330,20 @@ static void h_post(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc userod_docs[] = {
+    {"POST", "/userods",
+     "Create a user.",
+     NULL,
+     "UserName:text!,UserGroupNum:int!,Password:text!,IsPasswordResetRequired:bool",
+     "userods"},
+};
+
 void od_register_userod_actions(odapi_server *srv);
 void od_register_userod_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/userods", ODAPI_PERM_SETUP, h_post,
                   NULL);
+    od_api_docs(srv, userod_docs, (int)OD_ARRAY_LEN(userod_docs));
 }

@@ -6,6 +6,7 @@
  *       one, logged as Web Sched booked it (eservicelog)
  * What is read, and what of Open Dental's rules is left, is in
  * docs/resources.md "Web Sched". */
+#include "engine/openapi-internal.h"
 #include "actions/kit-internal.h"
 #include "db/catalog-internal.h"
 
@@ -761,6 +762,21 @@ static void h_book(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc websched_docs[] = {
+    {"GET", "/appointments/SlotsWebSched",
+     "Open Web Sched slots.",
+     "ClinicNum:int!,defNumApptType:int!,isNewPatient:bool,date:date,dateStart:date,dateEnd:date",
+     NULL,
+     NULL},
+    {"POST", "/appointments/WebSched",
+     "Book a Web Sched appointment.",
+     NULL,
+     "PatNum:int!,dateTimeStart:datetime!,dateTimeEnd:datetime!,OpNum:int!,defNumApptType:int!,ProvNum:int",
+     "appointments"},
+};
+
 void od_register_websched_actions(odapi_server *srv);
 void od_register_websched_actions(odapi_server *srv)
 {
@@ -768,4 +784,5 @@ void od_register_websched_actions(odapi_server *srv)
                   ODAPI_PERM_READ_ALL, h_slots, NULL);
     od_router_add(&srv->router, "POST", "/appointments/WebSched",
                   ODAPI_PERM_APPOINTMENTS, h_book, NULL);
+    od_api_docs(srv, websched_docs, (int)OD_ARRAY_LEN(websched_docs));
 }

@@ -105,6 +105,10 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
     free(cfg->db_low_user);
     free(cfg->db_low_password);
     free(cfg->db_ssl_ca);
+    for (i = 0; i < cfg->nreplicas; i++) {
+        free(cfg->replicas[i].host);
+        free(cfg->replicas[i].socket);
+    }
     free(cfg->known_hosts);
     free(cfg->image_dir);
     free(cfg->url_ca);
@@ -222,6 +226,35 @@ ODAPI_EXPORT int odapi_config_set_db_server(odapi_config *cfg,
         return ODAPI_E_NOMEM;
     cfg->db_port = port;
     cfg->db_kind = OD_DB_SERVER;
+    return ODAPI_OK;
+}
+
+ODAPI_EXPORT int odapi_config_add_read_replica(odapi_config *cfg,
+                                              const char *host,
+                                              unsigned port,
+                                              const char *socket,
+                                              long max_lag_ms)
+{
+    struct od_replica_cfg *r;
+    int oom = 0;
+    if (!cfg || port > 65535 || max_lag_ms < 0 ||
+        max_lag_ms > OD_REPLICA_MAX_LAG_MS ||
+        (!(host && *host) && !(socket && *socket)))
+        return ODAPI_E_INVALID;
+    if (cfg->nreplicas >= OD_MAX_REPLICAS)
+        return ODAPI_E_INVALID;
+    r = &cfg->replicas[cfg->nreplicas];
+    r->host = od_strdup0(host && *host ? host : NULL, &oom);
+    r->socket = od_strdup0(socket && *socket ? socket : NULL, &oom);
+    if (oom) {
+        free(r->host);
+        free(r->socket);
+        r->host = r->socket = NULL;
+        return ODAPI_E_NOMEM;
+    }
+    r->port = port;
+    r->max_lag_ms = max_lag_ms;
+    cfg->nreplicas++;
     return ODAPI_OK;
 }
 
@@ -363,6 +396,16 @@ ODAPI_EXPORT int odapi_config_set_log(odapi_config *cfg, odapi_log_fn fn,
     return ODAPI_OK;
 }
 
+ODAPI_EXPORT int odapi_config_set_log_format(odapi_config *cfg,
+                                             odapi_log_format format)
+{
+    if (!cfg || (format != ODAPI_LOG_FORMAT_TEXT &&
+                 format != ODAPI_LOG_FORMAT_JSON))
+        return ODAPI_E_INVALID;
+    cfg->log.json = format == ODAPI_LOG_FORMAT_JSON;
+    return ODAPI_OK;
+}
+
 odapi_config *od_config_dup(const odapi_config *cfg)
 {
     odapi_config *c;
@@ -381,6 +424,10 @@ odapi_config *od_config_dup(const odapi_config *cfg)
     c->db_low_user = od_strdup0(cfg->db_low_user, &oom);
     c->db_low_password = od_strdup0(cfg->db_low_password, &oom);
     c->db_ssl_ca = od_strdup0(cfg->db_ssl_ca, &oom);
+    for (i = 0; i < cfg->nreplicas; i++) {
+        c->replicas[i].host = od_strdup0(cfg->replicas[i].host, &oom);
+        c->replicas[i].socket = od_strdup0(cfg->replicas[i].socket, &oom);
+    }
     c->known_hosts = od_strdup0(cfg->known_hosts, &oom);
     c->image_dir = od_strdup0(cfg->image_dir, &oom);
     c->url_ca = od_strdup0(cfg->url_ca, &oom);

@@ -41,9 +41,20 @@ void od_logfile_log(void *arg, odapi_log_level level, const char *message);
  * percent-encoded) replaced by ***; the uri capped at OD_ACCESS_URI_MAX
  * bytes ("..." marks a cut); control characters, quotes, backslashes and
  * non-ASCII bytes escaped as \xHH; key_hash (a hash, never the key) with
- * characters other than [0-9A-Za-z_-] dropped, "-" when NULL. */
+ * characters other than [0-9A-Za-z_-] dropped, "-" when NULL; then
+ * " id=" and the request's X-Request-Id (characters other than
+ * [0-9A-Za-z_.:-] dropped, at most 64) unless it is NULL or empty. */
+/* The same as one JSON line (no newline): time, level, type "access",
+ * method, uri (masked and escaped as in the text line), status, ms, key,
+ * id. malloc'ed; NULL when out of memory. */
+char *od_access_json(time_t when, const char *method, const char *uri,
+                     int status, unsigned long duration_us,
+                     const char *key_hash, const char *request_id);
+/* Write od_logfile_log's messages as JSON lines (1) or text (0). */
+void od_logfile_set_json(struct od_logfile *lf, int json);
+
 size_t od_access_line(char *buf, size_t cap, time_t when, const char *method,
                       const char *uri, int status, unsigned long duration_us,
-                      const char *key_hash);
+                      const char *key_hash, const char *request_id);
 
 #endif /* ODAPI_LOGFILE_INTERNAL_H */

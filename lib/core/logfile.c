@@ -14,11 +14,20 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 struct od_logfile {
     pthread_mutex_t mu;
     int fd;
+    int json; /* JSON lines (od_logfile_set_json) */
     char *path;
 };
+
+void od_logfile_set_json(struct od_logfile *lf, int json)
+{
+    if (lf)
+        lf->json = json;
+}
 
 static int open_log(const char *path)
 {
@@ -142,8 +151,16 @@ void od_logfile_log(void *arg, odapi_log_level level, const char *message)
     char ts[32], line[1200];
     time_t now = time(NULL);
     struct tm tm;
+    struct od_logfile *lf = arg;
+    if (lf && lf->json) {
+        char *j = od_log_json((int)level, message);
+        if (j)
+            od_logfile_write(lf, j);
+        free(j);
+        return;
+    }
     localtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S%z", &tm); /* as access lines */
     snprintf(line, sizeof line, "%s %s: %s", ts,
              names[level < ODAPI_LOG_ERROR     ? 0
                    : level > ODAPI_LOG_VERBOSE ? 3
@@ -280,9 +297,76 @@ cut:
     put_str(o, "...");
 }
 
+static void put_request_id(struct out *o, const char *id)
+{
+    size_t i, k = 0;
+    if (!id || !*id)
+        return;
+    put_str(o, " id=");
+    for (i = 0; id[i] && k < 64; i++) {
+        char c = id[i];
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+            (c >= 'A' && c <= 'Z') || c == '_' || c == '-' || c == '.' ||
+            c == ':') {
+            put(o, c);
+            k++;
+        }
+    }
+    if (!k)
+        put(o, '-');
+}
+
+/* The text of the key=... and id=... fields as od_access_line() cleans
+ * them, into kb and ib (empty when absent). */
+static void clean_key_and_id(time_t when, int status, const char *key_hash,
+                             const char *request_id, char *kb, char *ib,
+                             size_t cap)
+{
+    char tail[256];
+    const char *k, *d;
+    od_access_line(tail, sizeof tail, when, "-", "", status, 0, key_hash,
+                   request_id);
+    k = strstr(tail, " key=");
+    d = strstr(tail, " id=");
+    snprintf(kb, cap, "%.*s", k ? (int)strcspn(k + 5, " ") : 0,
+             k ? k + 5 : "");
+    snprintf(ib, cap, "%s", d ? d + 4 : "");
+}
+
+char *od_access_json(time_t when, const char *method, const char *uri,
+                     int status, unsigned long duration_us,
+                     const char *key_hash, const char *request_id)
+{
+    char text[OD_ACCESS_URI_MAX + 8], ts[64], mbuf[17], kb[80], ib[80];
+    char *line = NULL;
+    struct out o = {text, sizeof text, 0};
+    struct tm tm;
+    json_t *obj;
+    size_t i;
+    if (!localtime_r(&when, &tm) ||
+        !strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S%z", &tm))
+        snprintf(ts, sizeof ts, "@%lld", (long long)when);
+    for (i = 0; method && method[i] && i < sizeof mbuf - 1; i++)
+        mbuf[i] = needs_escape((unsigned char)method[i]) ? '?' : method[i];
+    mbuf[i] = '\0';
+    put_uri(&o, uri ? uri : ""); /* masked and escaped: plain ASCII */
+    text[o.len < sizeof text ? o.len : sizeof text - 1] = '\0';
+    clean_key_and_id(when, status, key_hash, request_id, kb, ib, sizeof kb);
+    obj = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:f,s:s}", "time", ts, "level",
+                    "Info", "type", "access", "method", *mbuf ? mbuf : "-",
+                    "uri", text, "status", status, "ms",
+                    (double)duration_us / 1000.0, "key", kb);
+    if (obj && *ib)
+        json_object_set_new(obj, "id", json_string(ib));
+    if (obj)
+        line = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(obj);
+    return line;
+}
+
 size_t od_access_line(char *buf, size_t cap, time_t when, const char *method,
                       const char *uri, int status, unsigned long duration_us,
-                      const char *key_hash)
+                      const char *key_hash, const char *request_id)
 {
     struct out o = {buf, cap, 0};
     char tmp[64];
@@ -317,6 +401,7 @@ size_t od_access_line(char *buf, size_t cap, time_t when, const char *method,
         if (!k)
             put(&o, '-');
     }
+    put_request_id(&o, request_id);
     if (cap)
         buf[o.len < cap ? o.len : cap - 1] = '\0';
     return o.len;

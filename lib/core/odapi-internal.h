@@ -23,6 +23,9 @@
 #define OD_MAX_LISTEN 8
 #define OD_LIMIT_COUNT 21 /* odapi_limit values are 1..OD_LIMIT_COUNT-1 */
 #define OD_MAX_RELAY_PINS 8
+#define OD_MAX_REPLICAS 8
+#define OD_REPLICA_MAX_LAG_MS 60000 /* the longest lag bound one may set */
+#define OD_REPLICA_DEFAULT_LAG_MS 2000 /* OdapiReplicaMaxLag's default */
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 
@@ -30,7 +33,12 @@ struct od_logger {
     odapi_log_fn fn; /* NULL: stderr */
     void *arg;
     int level;       /* most verbose level kept */
+    int json;        /* ODAPI_LOG_FORMAT_JSON: JSON lines (log.c) */
 };
+
+/* One log message as a JSON line (no newline): {"time":...,"level":...,
+ * "msg":...}; malloc'ed, NULL when out of memory. */
+char *od_log_json(int level, const char *msg);
 
 void od_log(const struct od_logger *lg, int level, const char *fmt, ...)
     OD_PRINTF(3, 4);
@@ -53,6 +61,13 @@ struct od_key {
     char *perms; /* as given to odapi_config_add_key */
 };
 
+/* A read replica of the database server (odapi_config_add_read_replica). */
+struct od_replica_cfg {
+    char *host, *socket;
+    unsigned port;
+    long max_lag_ms;
+};
+
 struct odapi_config {
     odapi_mode mode;
     struct od_listen listen[OD_MAX_LISTEN];
@@ -67,6 +82,10 @@ struct odapi_config {
     unsigned long seed;
     char *db_low_user, *db_low_password;
     char *db_ssl_ca; /* SslCa: CA file for TLS to the database */
+    struct od_replica_cfg replicas[OD_MAX_REPLICAS]; /* docs/scale-out.md */
+    int nreplicas;
+    int db_replica; /* this config is a replica's copy (db/replica.c): its
+                       sessions are read-only, it may start unreachable */
     char *known_hosts; /* Queries POST: SFTP host keys; NULL: ~/.ssh */
     char *image_dir;   /* the A to Z folder; NULL: DocPath (sandbox:
                           {datadir}/images) */

@@ -46,6 +46,12 @@ struct od_webconfig {
     char *tls_client_ca;                /* OdapiTlsClientCa */
     char *keys_file;                    /* OdapiKeysFile */
     char *validator_url, *validator_ca; /* OdapiValidatorUrl, OdapiValidatorCa */
+    struct {
+        char *host, *socket;
+        unsigned port;
+    } replicas[OD_MAX_REPLICAS];        /* OdapiReadReplicas */
+    int nreplicas;
+    long replica_lag_ms;                /* OdapiReplicaMaxLag; -1: absent */
 };
 
 /* Parse path and select the DatabaseConnection whose Note is note (NULL:

@@ -33,11 +33,13 @@ static const char *const conn_names[F_NCONN] = {
 
 /* Children of <ConnectionSettings> that hold text. */
 enum { T_LOGLEVEL, T_CONNSTRING, T_LISTEN, T_PORT, T_LOGFILE, T_TLSCERT,
-       T_TLSKEY, T_KEYS, T_VALURL, T_VALCA, T_TLSCLIENTCA, T_N };
+       T_TLSKEY, T_KEYS, T_VALURL, T_VALCA, T_TLSCLIENTCA, T_REPLICAS,
+       T_REPLAG, T_N };
 static const char *const top_names[T_N] = {
     "LogLevelOfApplication", "ConnectionString", "OdapiListen", "OdapiPort",
     "OdapiLogFile", "OdapiTlsCertificate", "OdapiTlsKey", "OdapiKeysFile",
     "OdapiValidatorUrl", "OdapiValidatorCa", "OdapiTlsClientCa",
+    "OdapiReadReplicas", "OdapiReplicaMaxLag",
 };
 
 struct wc_conn {
@@ -659,8 +661,8 @@ static int take_conn(struct wc_parse *p, const struct wc_conn *c,
         failf(p, ODAPI_E_CONFIG, c->line[F_HASH],
               "<MySQLPassHash> holds an encrypted password but <Password> is "
               "empty, and the hash algorithm is not public; put the password "
-              "in <Password> in plain text, and protect the file with chmod "
-              "600");
+              "in <Password> in plain text, and protect the file: owner "
+              "root, group of the user that runs the API, chmod 640");
         return -1;
     }
     cn = c->v[F_COMPUTER];
@@ -766,6 +768,89 @@ static int take_listen(struct wc_parse *p, struct od_webconfig *wc)
     return 0;
 }
 
+/* One item of <OdapiReadReplicas>: "/path/to/socket" or "host[:port]". */
+static int take_replica(struct wc_parse *p, struct od_webconfig *wc,
+                        const char *item)
+{
+    char sb[64];
+    int r;
+    if (wc->nreplicas >= OD_MAX_REPLICAS) {
+        failf(p, ODAPI_E_CONFIG, p->top_line[T_REPLICAS],
+              "<OdapiReadReplicas> lists more than %d replicas; keep at "
+              "most %d", OD_MAX_REPLICAS, OD_MAX_REPLICAS);
+        return -1;
+    }
+    if (item[0] == '/') {
+        if (!(wc->replicas[wc->nreplicas].socket = strdup(item))) {
+            failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+            return -1;
+        }
+        wc->nreplicas++;
+        return 0;
+    }
+    r = split_host_port(item, &wc->replicas[wc->nreplicas].host,
+                        &wc->replicas[wc->nreplicas].port);
+    if (r == -3) {
+        failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+        return -1;
+    }
+    if (r) {
+        failf(p, ODAPI_E_CONFIG, p->top_line[T_REPLICAS],
+              "<OdapiReadReplicas> replica \"%s\" has %s; write "
+              "comma-separated replicas such as db2:3306, "
+              "/run/mysqld/replica.sock",
+              show(sb, sizeof sb, item),
+              r == -1 ? "a bad port" : "a bad host");
+        return -1;
+    }
+    wc->nreplicas++;
+    return 0;
+}
+
+/* <OdapiReadReplicas>: a comma-separated list; <OdapiReplicaMaxLag>:
+ * seconds (decimals allowed), at most 60. */
+static int take_replicas(struct wc_parse *p, struct od_webconfig *wc)
+{
+    const char *s = p->top[T_REPLICAS], *v = p->top[T_REPLAG];
+    char sb[64], item[300];
+    double lag;
+    wc->replica_lag_ms = -1;
+    if (!empty(v)) {
+        if (od_parse_decimal(v, &lag) || lag < 0 ||
+            lag * 1000 > OD_REPLICA_MAX_LAG_MS) {
+            failf(p, ODAPI_E_CONFIG, p->top_line[T_REPLAG],
+                  "<OdapiReplicaMaxLag> is \"%s\", not a number of seconds "
+                  "from 0 to %d; write e.g. 2 or 0.5",
+                  show(sb, sizeof sb, v), OD_REPLICA_MAX_LAG_MS / 1000);
+            return -1;
+        }
+        wc->replica_lag_ms = (long)(lag * 1000 + 0.5);
+    }
+    while (!empty(s)) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        const char *q = s;
+        s += e ? n + 1 : n;
+        while (n && is_space((unsigned char)*q))
+            q++, n--;
+        while (n && is_space((unsigned char)q[n - 1]))
+            n--;
+        if (!n)
+            continue;
+        if (n >= sizeof item) {
+            failf(p, ODAPI_E_CONFIG, p->top_line[T_REPLICAS],
+                  "<OdapiReadReplicas> has a replica longer than %zu bytes",
+                  sizeof item - 1);
+            return -1;
+        }
+        memcpy(item, q, n);
+        item[n] = '\0';
+        if (take_replica(p, wc, item))
+            return -1;
+    }
+    return 0;
+}
+
 static int take_top(struct wc_parse *p, struct od_webconfig *wc)
 {
     char sb[64];
@@ -802,7 +887,7 @@ static int take_top(struct wc_parse *p, struct od_webconfig *wc)
         }
         wc->listen_port = (unsigned)n;
     }
-    if (take_listen(p, wc))
+    if (take_listen(p, wc) || take_replicas(p, wc))
         return -1;
     if (empty(p->top[T_TLSCERT]) != empty(p->top[T_TLSKEY])) {
         int t = empty(p->top[T_TLSCERT]) ? T_TLSKEY : T_TLSCERT;
@@ -860,6 +945,10 @@ void od_webconfig_free(struct od_webconfig *wc)
     free(wc->ssl_ca);
     for (i = 0; i < wc->nlisten; i++)
         free(wc->listen[i].addr);
+    for (i = 0; i < wc->nreplicas; i++) {
+        free(wc->replicas[i].host);
+        free(wc->replicas[i].socket);
+    }
     free(wc->log_file);
     free(wc->tls_cert);
     free(wc->tls_key);
@@ -965,6 +1054,14 @@ int od_webconfig_apply(const struct od_webconfig *wc, odapi_config *cfg,
     if (!rc && wc->tls_client_ca) {
         what = "<OdapiTlsClientCa>";
         rc = odapi_config_set_tls_client_ca(cfg, wc->tls_client_ca);
+    }
+    for (i = 0; !rc && i < wc->nreplicas; i++) {
+        what = "<OdapiReadReplicas>";
+        rc = odapi_config_add_read_replica(
+            cfg, wc->replicas[i].host, wc->replicas[i].port,
+            wc->replicas[i].socket,
+            wc->replica_lag_ms >= 0 ? wc->replica_lag_ms
+                                    : OD_REPLICA_DEFAULT_LAG_MS);
     }
     if (!rc && wc->keys_file) {
         what = "<OdapiKeysFile>";

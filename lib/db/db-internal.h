@@ -68,6 +68,19 @@ void od_db_close(struct od_db *db);
 int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
                  void *arg);
 
+/* Queue a read-only job (a GET) for client (an opaque name of the key
+ * pair; "" for none): on a read replica that is fresh enough, else on
+ * the primary; a job the replica fails before it finishes runs on the
+ * primary (docs/scale-out.md). Without replicas: od_db_submit. */
+int od_db_submit_read(struct od_db *db, const char *client,
+                      od_db_work_fn work, od_db_done_fn done, void *arg);
+/* client's write was answered: its reads go to the primary until every
+ * replica in use has it (read-your-writes). Loop thread only. */
+void od_db_note_write(struct od_db *db, const char *client);
+/* The replicas as a JSON array for health (NUL-terminated); 0 and ""
+ * without replicas. */
+size_t od_db_replicas_json(struct od_db *db, char *buf, size_t cap);
+
 /* The apikey table (apikey.c): is key one of its CustApiKey values,
  * compared byte for byte in constant time (the column's collation folds
  * case, so SQL only narrows the rows)? dev_name NULL or "": any row will
@@ -153,6 +166,10 @@ void od_conn_free_stmts(struct od_conn *c);
 /* Connect a new MYSQL handle as the configuration says (used by workers,
  * and by tools that need a connection of their own). */
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);
+/* The same for any configuration (replica.c's monitors). */
+MYSQL *od_db_connect_cfg(const odapi_config *cfg, char *err, size_t errlen);
+/* The configuration the pool was opened with. */
+const odapi_config *od_db_config(const struct od_db *db);
 
 /* ---- one statement, for hand-written work (stmt.c) -------------------------
  * A parameter is an integer, a double, a string or NULL (OD_PI/OD_PD/OD_PS/

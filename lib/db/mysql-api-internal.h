@@ -71,6 +71,10 @@ enum od_mysql_need {
  * embedded server. Thread-safe; cheap once loaded. */
 int od_mysql_load(enum od_mysql_need need, char *err, size_t errlen);
 
+/* A function of the library in use that is not in OD_MYSQL_FUNCS (the
+ * embedded server's option reader), or NULL. */
+void *od_mysql_symbol(const char *name);
+
 /* The file name of the library in use ("" before od_mysql_load). */
 const char *od_mysql_library(void);
 

@@ -16,6 +16,8 @@ static pthread_mutex_t load_mu = PTHREAD_MUTEX_INITIALIZER;
 static int loaded;          /* guarded by load_mu */
 static int has_embedded;    /* the loaded library is libmariadbd */
 static char lib_name[256];
+static void *lib_handle;    /* where the functions came from (RTLD_DEFAULT
+                             * is NULL: read it only when loaded) */
 
 #define CLIENT_SONAME "libmariadb.so.3"
 #define EMBEDDED_SONAME "libmariadbd.so.19"
@@ -65,6 +67,7 @@ static int load_locked(enum od_mysql_need need, char *err, size_t errlen)
             return -1;
         has_embedded = is_embedded_lib(path);
         snprintf(lib_name, sizeof lib_name, "%s", path);
+        lib_handle = RTLD_DEFAULT;
     } else {
         const char *soname =
             need == OD_MYSQL_EMBEDDED ? EMBEDDED_SONAME : CLIENT_SONAME;
@@ -85,7 +88,7 @@ static int load_locked(enum od_mysql_need need, char *err, size_t errlen)
         }
         has_embedded = need == OD_MYSQL_EMBEDDED;
         snprintf(lib_name, sizeof lib_name, "%s", soname);
-        /* handle stays open for the life of the process */
+        lib_handle = handle; /* open for the life of the process */
     }
     od_my = api;
     loaded = 1;
@@ -108,6 +111,17 @@ int od_mysql_load(enum od_mysql_need need, char *err, size_t errlen)
     }
     pthread_mutex_unlock(&load_mu);
     return rc;
+}
+
+void *od_mysql_symbol(const char *name)
+{
+    void *h;
+    int ok;
+    pthread_mutex_lock(&load_mu);
+    ok = loaded;
+    h = lib_handle;
+    pthread_mutex_unlock(&load_mu);
+    return ok ? dlsym(h, name) : NULL;
 }
 
 const char *od_mysql_library(void)

@@ -5,6 +5,8 @@
 #include "db/schema-internal.h"
 #include "db/seed-internal.h"
 #include "db/catalog-internal.h"
+#include "db/replica-internal.h"
+#include "db/sandbox-internal.h"
 
 #include <errno.h>
 #include <errmsg.h>
@@ -73,6 +75,7 @@ struct od_db {
     int attached;            /* schema checked; guarded by mu */
     pthread_mutex_t attach_mu; /* one worker checks the schema at a time */
     int attach_failed_logged;  /* guarded by attach_mu */
+    struct od_replicas *replicas; /* read replicas (replica.c), or NULL */
 };
 
 /* ---- process-wide client library state ---------------------------------- */
@@ -101,25 +104,7 @@ static int library_init(const odapi_config *cfg, char *err, size_t errlen)
                      "the embedded server in this process");
             rc = ODAPI_E_STATE;
         } else if (lib_state == 0) {
-            char a_datadir[1100], a_sfp[1100];
-            char *args[] = {
-                "odapi", a_datadir, a_sfp,
-                "--innodb-buffer-pool-size=64M",
-                "--innodb-log-file-size=48M",
-                "--character-set-server=utf8mb4",
-                "--collation-server=utf8mb4_general_ci",
-                "--skip-name-resolve",
-                "--default-storage-engine=InnoDB",
-                NULL};
-            snprintf(a_datadir, sizeof a_datadir, "--datadir=%s",
-                     cfg->db_datadir);
-            /* LOAD_FILE and INTO OUTFILE may touch only an empty folder. */
-            snprintf(a_sfp, sizeof a_sfp, "--secure-file-priv=%s/files",
-                     cfg->db_datadir);
-            if (mysql_library_init((int)OD_ARRAY_LEN(args) - 1, args, NULL)) {
-                snprintf(err, errlen,
-                         "the embedded MariaDB server did not start on %s "
-                         "(see the messages above)", cfg->db_datadir);
+            if (od_sandbox_start(cfg->db_datadir, err, errlen) != 0) {
                 rc = ODAPI_E_DB_CONNECT;
             } else {
                 lib_state = 2;
@@ -348,6 +333,10 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
                   "SET SESSION innodb_lock_wait_timeout = "
                   OD_STR(OD_LOCK_WAIT_S) ", lock_wait_timeout = "
                   OD_STR(OD_LOCK_WAIT_S));
+    /* A replica is never written through the API (docs/scale-out.md). */
+    if (cfg->db_replica)
+        mysql_options(m, MYSQL_INIT_COMMAND,
+                      "SET SESSION TRANSACTION READ ONLY");
 #ifdef ODAPI_HAVE_EMBEDDED
     if (cfg->db_kind == OD_DB_EMBEDDED)
         mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);
@@ -379,11 +368,25 @@ MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen)
     return connect_cfg(db->cfg, 1, err, errlen);
 }
 
+MYSQL *od_db_connect_cfg(const odapi_config *cfg, char *err, size_t errlen)
+{
+    return connect_cfg(cfg, 1, err, errlen);
+}
+
+const odapi_config *od_db_config(const struct od_db *db)
+{
+    return db->cfg;
+}
+
 /* ---- the pool ------------------------------------------------------------ */
 
 static void set_up(struct od_db *db, int up)
 {
     pthread_mutex_lock(&db->mu);
+    /* Going down: wake worker 0 from its plain wait, so that it probes
+     * (worker_main); nothing else may come to wake it. */
+    if (!up && db->up)
+        pthread_cond_broadcast(&db->cv);
     db->up = up;
     if (!up)
         db->down_until_ms = od_now_ms() + DOWN_BACKOFF_MS;
@@ -518,6 +521,18 @@ static int idle_wait(struct od_db *db, long ms)
     return pthread_cond_timedwait(&db->cv, &db->mu, &ts);
 }
 
+/* Down and idle: is the database back? This worker's own connection may
+ * be one the server dropped (it ran no job since), or one that still
+ * works: ping it before trusting it. A read replica gets no jobs while
+ * it is down, so only this brings it back (replica.c). */
+static void probe(struct od_conn *c)
+{
+    if (c->m && !c->lost && mysql_query(c->m, "DO 1") != 0)
+        c->lost = 1;
+    if (conn_ensure(c) == 0)
+        set_up(c->db, 1);
+}
+
 static void *worker_main(void *arg)
 {
     struct od_conn *c = arg;
@@ -536,7 +551,7 @@ static void *worker_main(void *arg)
                 if (idle_wait(db, PROBE_MS) == ETIMEDOUT && !db->qhead &&
                     !db->stop) {
                     pthread_mutex_unlock(&db->mu);
-                    conn_ensure(c);
+                    probe(c);
                     pthread_mutex_lock(&db->mu);
                 }
             } else {
@@ -662,6 +677,31 @@ int od_db_submit(struct od_db *db, od_db_work_fn work, od_db_done_fn done,
                  void *arg)
 {
     return submit(db, 0, work, done, arg);
+}
+
+int od_db_submit_read(struct od_db *db, const char *client,
+                      od_db_work_fn work, od_db_done_fn done, void *arg)
+{
+    if (db && db->replicas)
+        return od_replicas_submit_read(db->replicas, client, work, done,
+                                       arg);
+    return submit(db, 0, work, done, arg);
+}
+
+void od_db_note_write(struct od_db *db, const char *client)
+{
+    if (db && db->replicas)
+        od_replicas_note_write(db->replicas, client);
+}
+
+size_t od_db_replicas_json(struct od_db *db, char *buf, size_t cap)
+{
+    if (!db || !db->replicas) {
+        if (cap)
+            buf[0] = '\0';
+        return 0;
+    }
+    return od_replicas_json(db->replicas, buf, cap);
 }
 
 int od_db_submit_long(struct od_db *db, od_db_work_fn work,
@@ -1092,8 +1132,28 @@ static int bootstrap_embedded(struct od_db *db, char *err, size_t errlen)
  * API and owned databases report the problem at once. */
 static int may_start_degraded(const odapi_config *cfg)
 {
-    return cfg->mode == ODAPI_MODE_SERVICE && cfg->db_kind == OD_DB_SERVER &&
-           !cfg->db_create_schema;
+    return (cfg->mode == ODAPI_MODE_SERVICE || cfg->db_replica) &&
+           cfg->db_kind == OD_DB_SERVER && !cfg->db_create_schema;
+}
+
+/* Read replicas beside a database server (replica.c). */
+static int open_replicas(struct od_db *db, char *err, size_t errlen)
+{
+    const odapi_config *cfg = db->cfg;
+    if (!cfg->nreplicas || cfg->db_replica)
+        return ODAPI_OK;
+    if (cfg->db_kind != OD_DB_SERVER || cfg->db_create_schema) {
+        snprintf(err, errlen, "read replicas need a database server that "
+                              "the practice owns, not %s",
+                 cfg->db_kind == OD_DB_EMBEDDED ? "the embedded database"
+                                                : "a database made here");
+        return ODAPI_E_CONFIG;
+    }
+    if (!(db->replicas = od_replicas_open(db, cfg, db->base, db->log))) {
+        snprintf(err, errlen, "out of memory");
+        return ODAPI_E_NOMEM;
+    }
+    return ODAPI_OK;
 }
 
 int od_db_open(struct od_db **out, const odapi_config *cfg,
@@ -1179,6 +1239,8 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
             goto fail;
         }
     }
+    if ((rc = open_replicas(db, err, errlen)) != ODAPI_OK)
+        goto fail;
     *out = db;
     return ODAPI_OK;
 fail:
@@ -1232,6 +1294,9 @@ void od_db_close(struct od_db *db)
     int i;
     if (!db)
         return;
+    /* first: a replica's last completions may hand work to the primary */
+    od_replicas_close(db->replicas);
+    db->replicas = NULL;
     pthread_mutex_lock(&db->mu);
     db->stop = 1;
     pthread_cond_broadcast(&db->cv);

@@ -112,6 +112,11 @@ struct od_sqldefault {
     const char *param;
 };
 
+/* The sql of a default that is the database's time now: it is not asked
+ * for in a statement of its own but written as NOW() into the INSERT (the
+ * same transaction, one round trip less a POST). */
+#define OD_SQLDEFAULT_NOW "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')"
+
 /* An input that names a row instead of giving its key ("procCode" for
  * CodeNum, "priority" for Priority): when the body has input (a string),
  * sql (one ? = that string) gives the value written to field target, and

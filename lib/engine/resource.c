@@ -522,6 +522,45 @@ static int int_column(const MYSQL_FIELD *mf, const struct od_field *f)
     }
 }
 
+/* DATETIME, TIMESTAMP and DATE columns without fractions are fetched as
+ * MYSQL_TIME and written by time_text: as text the client formats each
+ * with sprintf (perf: ~10% of a 50-appointment list's CPU). */
+static int time_column(const MYSQL_FIELD *mf)
+{
+    return mf->decimals == 0 &&
+           (mf->type == MYSQL_TYPE_DATETIME ||
+            mf->type == MYSQL_TYPE_TIMESTAMP || mf->type == MYSQL_TYPE_DATE);
+}
+
+static char *digits(char *o, unsigned v, int n)
+{
+    int i;
+    for (i = n - 1; i >= 0; i--, v /= 10)
+        o[i] = (char)('0' + v % 10);
+    return o + n;
+}
+
+/* The text the client would have given: "YYYY-MM-DD[ hh:mm:ss]". */
+static unsigned long time_text(char *out, const MYSQL_TIME *t, int date_only)
+{
+    char *o = out;
+    o = digits(o, t->year % 10000, 4);
+    *o++ = '-';
+    o = digits(o, t->month % 100, 2);
+    *o++ = '-';
+    o = digits(o, t->day % 100, 2);
+    if (!date_only) {
+        *o++ = ' ';
+        o = digits(o, t->hour % 100, 2);
+        *o++ = ':';
+        o = digits(o, t->minute % 100, 2);
+        *o++ = ':';
+        o = digits(o, t->second % 100, 2);
+    }
+    *o = '\0';
+    return (unsigned long)(o - out);
+}
+
 /* Run the statement and write its rows as JSON objects. Returns the row
  * count, or -1 with j->status set. */
 static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
@@ -537,6 +576,7 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     unsigned long *lens = NULL;
     my_bool *nulls = NULL, *errs = NULL;
     long long *ivals = NULL;
+    MYSQL_TIME *tvals = NULL;
     const struct od_field **colf = NULL; /* column -> field; NULL: NOW() */
     unsigned char *isint = NULL;
     struct od_buf keys;        /* ,"Name": of every field, in order */
@@ -568,11 +608,12 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     nulls = calloc(ncols, sizeof *nulls);
     errs = calloc(ncols, sizeof *errs);
     ivals = calloc(ncols, sizeof *ivals);
+    tvals = calloc(ncols, sizeof *tvals);
     colf = calloc(ncols, sizeof *colf);
     isint = calloc(ncols, 1);
     koff = calloc((size_t)r->nfields + 1, sizeof *koff);
-    if (!rb || !bufs || !lens || !nulls || !errs || !ivals || !colf ||
-        !isint || !koff) {
+    if (!rb || !bufs || !lens || !nulls || !errs || !ivals || !tvals ||
+        !colf || !isint || !koff) {
         fail(j, 500, "Out of memory.");
         rows = -1;
         goto out;
@@ -605,6 +646,11 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
              * points them into its own copy of the binding. */
             rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
             rb[i].buffer = &ivals[i];
+        } else if (mf && time_column(&mf[i])) {
+            /* isint 2: a time; the same for its binding as an integer */
+            isint[i] = 2;
+            rb[i].buffer_type = mf[i].type;
+            rb[i].buffer = &tvals[i];
         } else {
             rb[i].buffer_type = MYSQL_TYPE_STRING;
             rb[i].buffer = bufs + (size_t)i * COLBUF;
@@ -626,6 +672,10 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
         int nbig = 0;
         const char *now = NULL;
         unsigned ci = 0;
+        for (i = 0; i < ncols; i++)
+            if (isint[i] == 2 && !nulls[i])
+                lens[i] = time_text(bufs + (size_t)i * COLBUF, &tvals[i],
+                                    mf[i].type == MYSQL_TYPE_DATE);
         /* fetch long values whole */
         for (i = 0; i < ncols && i < 64; i++) {
             big[i] = NULL;
@@ -669,7 +719,7 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
                 if (ci < ncols) {
                     isnull = nulls[ci];
                     len = lens[ci];
-                    if (isint[ci])
+                    if (isint[ci] == 1)
                         ival = &ivals[ci];
                     else
                         v = ci < 64 && big[ci] ? big[ci]
@@ -701,6 +751,7 @@ out:
     free(nulls);
     free(errs);
     free(ivals);
+    free(tvals);
     free(colf);
     free(isint);
     free(koff);
@@ -774,6 +825,7 @@ static int fetch_one(struct od_conn *c, struct rjob *j, long long key,
 static int work_one(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
+    j->status = 0; /* a run again (new connection, the primary) starts anew */
     if (fetch_one(c, j, j->key, 1) < 0 && c->lost)
         return OD_WORK_RETRY;
     return OD_WORK_DONE;
@@ -786,6 +838,7 @@ static int work_list(struct od_conn *c, void *arg)
 {
     struct rjob *j = arg;
     int n;
+    j->status = 0; /* a run again (new connection, the primary) starts anew */
     od_buf_free(&j->out);
     n = run_select(c, j, j->sql.p, j->params, j->nparams, !j->r->list_single,
                    1);
@@ -1313,6 +1366,13 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
             continue;
         if (d->param && (np = named_params(j, d->param, pv, 8)) < 0)
             continue;
+        if (!d->param && strcmp(d->sql, OD_SQLDEFAULT_NOW) == 0) {
+            struct wval *w = &j->vals[j->nvals++];
+            memset(w, 0, sizeof *w);
+            w->f = f;
+            w->v.kind = P_NOW;
+            continue;
+        }
         if (!(st = od_conn_stmt(c, d->sql)))
             return -1;
         if (bind_params(st, pv, np, pb) ||
@@ -1633,8 +1693,12 @@ static void job_done(void *arg, int status)
     } else {
         if (j->op == OP_POST && j->status == 201)
             set_location(j);
-        odapi_reply(j->req, j->status ? j->status : 200,
-                    j->out.p ? j->out.p : "", j->out.len);
+        /* the answer's buffer goes to the reply as it is */
+        char *body = j->out.p;
+        size_t len = j->out.len;
+        od_buf_init(&j->out);
+        od_request_finish_take(j->req, j->status ? j->status : 200, body,
+                               len);
     }
     job_free(j);
 }

@@ -12,6 +12,7 @@
  * ImageStore.TryDeleteFile does: a file that cannot be removed then (the
  * folder unreachable, the file in use) is logged, not an error of the
  * request, whose row is gone. */
+#include "engine/openapi-internal.h"
 #include "features/docjob-internal.h"
 #include "db/catalog-internal.h"
 
@@ -189,6 +190,21 @@ static void h_eob_delete(odapi_request *req, void *arg)
     h_delete(req, work_eob, "EobAttachNum");
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc docdelete_docs[] = {
+    {"DELETE", "/documents/{DocNum}",
+     "Delete a document and its file.",
+     NULL,
+     NULL,
+     NULL},
+    {"DELETE", "/eobattaches/{EobAttachNum}",
+     "Delete an EOB attachment and its file.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_deletes(odapi_server *srv);
 void od_register_deletes(odapi_server *srv)
 {
@@ -197,4 +213,5 @@ void od_register_deletes(odapi_server *srv)
                   ODAPI_PERM_ALL_OTHERS, h_doc_delete, NULL);
     od_router_add(&srv->router, "DELETE", "/eobattaches/{EobAttachNum}",
                   ODAPI_PERM_ALL_OTHERS, h_eob_delete, NULL);
+    od_api_docs(srv, docdelete_docs, (int)OD_ARRAY_LEN(docdelete_docs));
 }

@@ -9,6 +9,7 @@
  * ImageExport row (the imaging module logs its exports so): a lost
  * database connection at the end runs the job again, which writes the
  * same files again. */
+#include "engine/openapi-internal.h"
 #include "features/docjob-internal.h"
 #include "features/imaging-internal.h"
 
@@ -708,6 +709,26 @@ static void h_mount(odapi_request *req, void *arg)
     h_keyed_folder(req, work_mount, "MountNum", m, mnt_free, &m->mountnum);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc docexport_docs[] = {
+    {"POST", "/documents/DownloadSftp",
+     "Copy a document (or mount) to an SFTP server.",
+     NULL,
+     "DocNum:int,MountNum:int,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     NULL, "400 DocNum or MountNum is required."},
+    {"POST", "/documents/Thumbnails",
+     "Copy a patient's thumbnails to an SFTP server.",
+     NULL,
+     "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     NULL},
+    {"POST", "/documents/DownloadMount",
+     "Copy a mount's image to an SFTP server.",
+     NULL,
+     "MountNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     NULL},
+};
+
 void od_register_document_exports(odapi_server *srv);
 void od_register_document_exports(odapi_server *srv)
 {
@@ -717,4 +738,5 @@ void od_register_document_exports(odapi_server *srv)
                   ODAPI_PERM_ALL_OTHERS, h_thumbs, NULL);
     od_router_add(&srv->router, "POST", "/documents/DownloadMount",
                   ODAPI_PERM_ALL_OTHERS, h_mount, NULL);
+    od_api_docs(srv, docexport_docs, (int)OD_ARRAY_LEN(docexport_docs));
 }

@@ -13,6 +13,7 @@
  * DegreesRotated from the EXIF orientation of a JPEG), then the API's
  * fields. A client reads the same document back (GET, DownloadSftp)
  * without waiting for anyone (docs/resources.md, "Documents"). */
+#include "engine/openapi-internal.h"
 #include "features/docjob-internal.h"
 #include "features/imaging-internal.h"
 #include "db/catalog-internal.h"
@@ -541,6 +542,21 @@ void od_register_seturl(odapi_server *srv);
 void od_register_eob_files(odapi_server *srv);
 void od_register_sheet_file(odapi_server *srv);
 void od_register_deletes(odapi_server *srv);
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc document_docs[] = {
+    {"POST", "/documents/Upload",
+     "Upload a document (base64).",
+     NULL,
+     "PatNum:int!,rawBase64:file!,extension:text!,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
+     "documents"},
+    {"POST", "/documents/UploadSftp",
+     "Upload a document from an SFTP server.",
+     NULL,
+     "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
+     "documents"},
+};
+
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
@@ -556,4 +572,5 @@ void od_register_document_routes(odapi_server *srv)
     od_register_eob_files(srv);
     od_register_sheet_file(srv);
     od_register_deletes(srv);
+    od_api_docs(srv, document_docs, (int)OD_ARRAY_LEN(document_docs));
 }

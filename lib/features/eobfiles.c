@@ -4,6 +4,7 @@
  * yyyyMMdd_HHmmss_{EobAttachNum}{ext}; kept in the A to Z folder's EOBs
  * folder, or in eobattach.RawBase64) and POST /eobattaches/DownloadSftp
  * (EobAttaches.GetPath: the same places). */
+#include "engine/openapi-internal.h"
 #include "features/docjob-internal.h"
 #include "db/catalog-internal.h"
 
@@ -316,6 +317,21 @@ static void h_eob_down(odapi_request *req, void *arg)
     h_eob(req, work_eob_down, "EobAttachNum");
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc eob_docs[] = {
+    {"POST", "/eobattaches/UploadSftp",
+     "Attach an EOB from an SFTP server to a claim payment.",
+     NULL,
+     "ClaimPaymentNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     "eobattaches"},
+    {"POST", "/eobattaches/DownloadSftp",
+     "Copy an EOB attachment to an SFTP server.",
+     NULL,
+     "EobAttachNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     NULL},
+};
+
 void od_register_eob_files(odapi_server *srv);
 void od_register_eob_files(odapi_server *srv)
 {
@@ -324,4 +340,5 @@ void od_register_eob_files(odapi_server *srv)
                   ODAPI_PERM_ALL_OTHERS, h_eob_up, NULL);
     od_router_add(&srv->router, "POST", "/eobattaches/DownloadSftp",
                   ODAPI_PERM_ALL_OTHERS, h_eob_down, NULL);
+    od_api_docs(srv, eob_docs, (int)OD_ARRAY_LEN(eob_docs));
 }

@@ -22,6 +22,7 @@
  * query a little later (SET STATEMENT can lower the former), a cap on the
  * answer's size, and a cap on queries running at once so a heavy report
  * cannot take every database worker. */
+#include "engine/openapi-internal.h"
 #include "features/queries-internal.h"
 #include "db/db-internal.h"
 #include "engine/resource-internal.h"
@@ -1305,10 +1306,26 @@ reply_bad:
     qjob_free(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc query_docs[] = {
+    {"PUT", "/queries/ShortQuery",
+     "Run a read-only query; rows as JSON (100 a page).",
+     "Offset:int",
+     "SqlCommand:text!",
+     NULL},
+    {"POST", "/queries",
+     "Run a read-only query; the rows as CSV to an SFTP server.",
+     NULL,
+     "SqlCommand:text!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,IsAsync:bool",
+     NULL},
+};
+
 void od_queries_register(odapi_server *srv)
 {
     od_router_add(&srv->router, "PUT", "/queries/ShortQuery",
                   ODAPI_PERM_QUERIES, h_short, NULL);
     od_router_add(&srv->router, "POST", "/queries", ODAPI_PERM_QUERIES,
                   h_post, NULL);
+    od_api_docs(srv, query_docs, (int)OD_ARRAY_LEN(query_docs));
 }

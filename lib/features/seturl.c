@@ -18,6 +18,7 @@
  *
  * Stages: check (worker: patient, image store, address) -> fetch (loop)
  * -> import (worker: documents.c's transaction) -> answer. */
+#include "engine/openapi-internal.h"
 #include "features/docjob-internal.h"
 #include "http/http-client-internal.h"
 
@@ -354,9 +355,20 @@ static void h_seturl(odapi_request *req, void *arg)
     submit_stage(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc seturl_docs[] = {
+    {"POST", "/documents/SetByUrl",
+     "Store a document fetched from a URL.",
+     NULL,
+     "PatNum:int!,url:text!,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
+     "documents"},
+};
+
 void od_register_seturl(odapi_server *srv);
 void od_register_seturl(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/documents/SetByUrl",
                   ODAPI_PERM_ALL_OTHERS, h_seturl, NULL);
+    od_api_docs(srv, seturl_docs, (int)OD_ARRAY_LEN(seturl_docs));
 }

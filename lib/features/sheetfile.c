@@ -13,6 +13,7 @@
  * signature box's outline. Not drawn: grids, the Special and ScreenChart
  * fields, signatures themselves, drawings (docs/resources.md). A
  * multi-page sheet is cut into pages of the sheet's height. */
+#include "engine/openapi-internal.h"
 #include "features/docjob-internal.h"
 #include "features/imaging-internal.h"
 #include "features/pdf-internal.h"
@@ -419,9 +420,20 @@ static void h_sheet(odapi_request *req, void *arg)
         od_dj_submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc sheetfile_docs[] = {
+    {"POST", "/sheets/DownloadSftp",
+     "Copy a sheet as PDF to an SFTP server.",
+     NULL,
+     "SheetNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     NULL},
+};
+
 void od_register_sheet_file(odapi_server *srv);
 void od_register_sheet_file(odapi_server *srv)
 {
     od_router_add(&srv->router, "POST", "/sheets/DownloadSftp",
                   ODAPI_PERM_ALL_OTHERS, h_sheet, NULL);
+    od_api_docs(srv, sheetfile_docs, (int)OD_ARRAY_LEN(sheetfile_docs));
 }

@@ -11,6 +11,7 @@
  * in the practice database, where Queries could read them and
  * apisubscription keeps Open Dental's shape.
  */
+#include "engine/openapi-internal.h"
 #include "features/events-internal.h"
 #include "features/evstate-internal.h"
 #include "engine/resource-internal.h"
@@ -707,6 +708,31 @@ static void h_delete(odapi_request *req, void *arg)
     submit(j);
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc subscription_docs[] = {
+    {"GET", "/subscriptions",
+     "The caller's subscriptions.",
+     NULL,
+     NULL,
+     NULL},
+    {"POST", "/subscriptions",
+     "Subscribe to database or UI events.",
+     NULL,
+     "EndPointUrl:text!,Workstation:text,WatchTable:text,PollingSeconds:int,UiEventType:text,DateTimeStart:datetime,DateTimeStop:datetime,Note:text",
+     NULL},
+    {"PUT", "/subscriptions/{SubscriptionNum}",
+     "Change a subscription.",
+     NULL,
+     "EndPointUrl:text,Workstation:text,PollingSeconds:int,DateTimeStart:datetime,DateTimeStop:datetime,Note:text",
+     NULL},
+    {"DELETE", "/subscriptions/{SubscriptionNum}",
+     "Delete a subscription.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_subscriptions_register(odapi_server *srv)
 {
     /* spec 2.4: ReadAll covers Subscriptions GET/POST/PUT; DELETE is
@@ -720,4 +746,5 @@ void od_subscriptions_register(odapi_server *srv)
                   ODAPI_PERM_READ_ALL, h_put, NULL);
     od_router_add(&srv->router, "DELETE", "/subscriptions/{SubscriptionNum}",
                   ODAPI_PERM_READ_ALL, h_delete, NULL);
+    od_api_docs(srv, subscription_docs, (int)OD_ARRAY_LEN(subscription_docs));
 }

@@ -120,9 +120,9 @@ static uint64_t body_cap(odapi_server *srv, const struct od_head *h)
     if (path && buf) {
         memcpy(path, p, len);
         path[len] = '\0';
-        if (od_router_match(&srv->router, h->method, path, buf, len + 2, segs,
-                            &nsegs, &route, msg, sizeof msg) == OD_MATCH_OK &&
-            route->large_body)
+        if (od_router_match(&srv->files, h->method, path, buf, len + 2,
+                            segs, &nsegs, &route, msg, sizeof msg) ==
+            OD_MATCH_OK)
             cap = srv->lim_body;
     }
     free(path);

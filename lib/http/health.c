@@ -36,7 +36,7 @@ char *od_health_json(odapi_server *srv, size_t *len)
     time_t t = time(NULL);
     const char *dbstate = "none", *pool = "none";
     struct od_db_stats st = {0, 0, 0, 0, 0};
-    char dbv[160], why[400];
+    char dbv[160], why[400], reps[2048];
     char *s;
     int n;
 
@@ -59,6 +59,13 @@ char *od_health_json(odapi_server *srv, size_t *len)
     }
     json_inner(dbv, sizeof dbv, srv->db ? od_db_version(srv->db) : "");
     json_inner(why, sizeof why, srv->events_reason);
+    /* "replicas" only where some are configured (docs/scale-out.md) */
+    static const char rkey[] = ",\"replicas\":";
+    if (od_db_replicas_json(srv->db, reps + sizeof rkey - 1,
+                            sizeof reps - sizeof rkey + 1))
+        memcpy(reps, rkey, sizeof rkey - 1);
+    else
+        reps[0] = '\0';
     n = asprintf(&s,
                  "{\"service\":\"libodapi\",\"mode\":\"%s\",\"version\":\"%s\","
                  "\"database\":\"%s\",\"databaseBackend\":\"%s\","
@@ -66,14 +73,14 @@ char *od_health_json(odapi_server *srv, size_t *len)
                  "\"databaseWorkers\":%ld,\"databaseBusy\":%ld,"
                  "\"databaseQueued\":%ld,\"serverDateTime\":\"%s\","
                  "\"uptimeSeconds\":%llu,\"requests\":%llu,"
-                 "\"events\":\"%s\",\"eventsReason\":\"%s\"}",
+                 "\"events\":\"%s\",\"eventsReason\":\"%s\"%s}",
                  srv->cfg->mode == ODAPI_MODE_LOCAL ? "Local API" : "API Service",
                  odapi_version(), dbstate,
                  srv->db ? od_db_backend(srv->db) : "none", dbv, pool,
                  st.workers, st.busy, st.queued, now,
                  (unsigned long long)((od_now_ms() - srv->started_ms) / 1000),
                  (unsigned long long)srv->requests,
-                 srv->events_state ? srv->events_state : "off", why);
+                 srv->events_state ? srv->events_state : "off", why, reps);
     if (n < 0)
         return NULL;
     if (len)

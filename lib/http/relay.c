@@ -287,7 +287,9 @@ static void on_head(void *arg, const struct od_up_head *h)
         return;
     out = evhttp_request_get_output_headers(ev);
     for (i = 0; i < h->nheaders; i++) {
-        if (hop_by_hop(h->name[i]))
+        /* the far side echoes the id we forwarded: ours is already set */
+        if (hop_by_hop(h->name[i]) ||
+            strcasecmp(h->name[i], "X-Request-Id") == 0)
             continue;
         if (strcasecmp(h->name[i], "Location") == 0)
             add_location(rr, out, h->value[i]);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/rand.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -37,6 +38,54 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* A client's X-Request-Id is kept when it is 1 to OD_REQUEST_ID_MAX bytes
+ * of letters, digits and "-_.:" (anything else could break a log line or
+ * be an attack on whoever reads it); else the server makes one up. */
+static int sane_request_id(const char *s)
+{
+    size_t n;
+    if (!s)
+        return 0;
+    n = strlen(s);
+    return n > 0 && n <= OD_REQUEST_ID_MAX &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789-_.:") == n;
+}
+
+/* 16 hex digits: a per-process random prefix and a counter, unique within
+ * the process and unlikely to repeat across restarts. */
+static void new_request_id(char *out, size_t cap)
+{
+    static uint32_t prefix;
+    static uint64_t counter;
+    uint64_t n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+    if (!__atomic_load_n(&prefix, __ATOMIC_RELAXED)) {
+        uint32_t p = (uint32_t)time(NULL); /* if RAND_bytes fails */
+        RAND_bytes((unsigned char *)&p, (int)sizeof p);
+        __atomic_store_n(&prefix, p | 1u, __ATOMIC_RELAXED);
+    }
+    snprintf(out, cap, "%08x%08x", __atomic_load_n(&prefix, __ATOMIC_RELAXED),
+             (unsigned)(n & 0xffffffffu));
+}
+
+/* Every answer carries the request's id, and so does a relayed request:
+ * the id is put back in the input headers, which the relay forwards. */
+static void set_request_id(odapi_request *req, struct evhttp_request *ev)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ev);
+    const char *got = evhttp_find_header(in, "X-Request-Id");
+    if (sane_request_id(got)) {
+        snprintf(req->request_id, sizeof req->request_id, "%s", got);
+    } else {
+        new_request_id(req->request_id, sizeof req->request_id);
+        while (evhttp_find_header(in, "X-Request-Id"))
+            evhttp_remove_header(in, "X-Request-Id");
+        evhttp_add_header(in, "X-Request-Id", req->request_id);
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id",
+                      req->request_id);
+}
+
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
 {
     odapi_request *req = calloc(1, sizeof *req);
@@ -51,6 +100,7 @@ odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
     req->start_us = now_us();
     snprintf(req->method, sizeof req->method, "%s",
              method_name(evhttp_request_get_command(ev)));
+    set_request_id(req, ev);
     if (!uri)
         uri = "/";
     q = strchr(uri, '?');
@@ -117,12 +167,19 @@ unsigned long od_request_elapsed_us(const odapi_request *req)
     return (unsigned long)(now_us() - req->start_us);
 }
 
+static int is_write(const odapi_request *req);
+
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len)
 {
     if (req->replied)
         return;
     req->replied = 1;
+    /* Before the client can see the answer: its next GETs must see this
+     * write, whatever the status (a failed write may still have been
+     * committed). */
+    if (req->srv->db && is_write(req))
+        od_db_note_write(req->srv->db, req->key_hash);
     req->status = status;
     if (req->ev) {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
@@ -131,6 +188,38 @@ void od_request_finish(odapi_request *req, int status, const char *body,
             evhttp_add_header(h, "Connection", "close");
         if (len)
             evbuffer_add(out, body, len);
+        evhttp_send_reply(req->ev, status, NULL, NULL);
+        req->ev = NULL;
+    }
+    od_server_request_done(req->srv, req);
+}
+
+static void free_body(const void *data, size_t len, void *arg)
+{
+    (void)len;
+    (void)arg;
+    free((void *)data);
+}
+
+void od_request_finish_take(odapi_request *req, int status, char *body,
+                            size_t len)
+{
+    if (req->replied || !req->ev || !len) {
+        free(body);
+        od_request_finish(req, status, "", 0);
+        return;
+    }
+    req->replied = 1;
+    req->status = status;
+    {
+        struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+        if (req->srv->stopping || req->close)
+            evhttp_add_header(h, "Connection", "close");
+        if (evbuffer_add_reference(out, body, len, free_body, NULL)) {
+            evbuffer_add(out, body, len);
+            free(body);
+        }
         evhttp_send_reply(req->ev, status, NULL, NULL);
         req->ev = NULL;
     }
@@ -246,6 +335,19 @@ static int is_write(const odapi_request *req)
     return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 }
 
+/* A GET that asks for the rows changed since a time (DateTStamp,
+ * SecDateTEdit, SecDateTEntry, ...): a client then asks again from the
+ * answer's serverDateTime, so a replica that lags would make it skip the
+ * rows it had not yet (docs/scale-out.md): the primary answers it. */
+static int polls_changes(const odapi_request *req)
+{
+    int i;
+    for (i = 0; i < req->query.n; i++)
+        if (strcasestr(req->query.names[i], "DateT"))
+            return 1;
+    return 0;
+}
+
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg)
@@ -255,8 +357,11 @@ int od_request_submit(odapi_request *req,
         odapi_reply_error(req, 503, "No database is configured.");
         return -1;
     }
-    rc = is_write(req) ? od_db_submit_long(req->srv->db, work, done, arg)
-                       : od_db_submit(req->srv->db, work, done, arg);
+    /* GETs may go to a read replica (docs/scale-out.md) */
+    rc = is_write(req)     ? od_db_submit_long(req->srv->db, work, done, arg)
+         : polls_changes(req) ? od_db_submit(req->srv->db, work, done, arg)
+                              : od_db_submit_read(req->srv->db, req->key_hash,
+                                                  work, done, arg);
     if (rc != ODAPI_OK) {
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY
                                         ? "The server is busy. Try again shortly."

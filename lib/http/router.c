@@ -75,43 +75,18 @@ invalid:
     return ODAPI_E_INVALID;
 }
 
-static void no_handler(odapi_request *req, void *arg)
+/* In the built-in routes a {param} is a key: only a segment of digits
+ * reaches it ("0005" is then refused there as not canonical); any other
+ * segment names an action ("slots", "+5", "12abc": "... is not a valid
+ * method."), so a route that is not served never reaches a key route. */
+static int all_digits(const char *s)
 {
-    (void)req;
-    (void)arg;
-}
-
-int od_router_allow_large_body(struct od_router *r, const char *method,
-                               const char *pattern)
-{
-    struct od_router one;
-    int i, j, found = 0;
-    memset(&one, 0, sizeof one);
-    /* parse the pattern the way od_router_add does, then compare */
-    if (od_router_add(&one, method, pattern, ODAPI_PERM_NONE,
-                      no_handler, NULL) != ODAPI_OK)
-        return ODAPI_E_INVALID;
-    for (i = 0; i < r->n; i++) {
-        struct od_route *rt = &r->routes[i];
-        if (strcmp(rt->method, method) != 0 || rt->nsegs != one.routes[0].nsegs)
-            continue;
-        for (j = 0; j < rt->nsegs; j++)
-            if (rt->is_param[j] != one.routes[0].is_param[j] ||
-                strcmp(rt->segs[j], one.routes[0].segs[j]) != 0)
-                break;
-        if (j == rt->nsegs)
-            rt->large_body = 1, found = 1;
-    }
-    od_router_free(&one);
-    return found ? ODAPI_OK : ODAPI_E_INVALID;
-}
-
-/* A segment that begins with a letter names an action ("Slots",
- * "slots"); anything else is meant as a key, and the key route answers
- * "X is invalid." when it is not a canonical one ("+5", "0x5", "5.0"). */
-static int names_action(const char *s)
-{
-    return (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z');
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
 }
 
 void od_router_free(struct od_router *r)
@@ -185,7 +160,7 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         if (rt->nsegs != *nsegs || strcmp(rt->method, method) != 0)
             continue;
         for (j = 1; j < rt->nsegs; j++) {
-            if (rt->is_param[j] && rt->keys && names_action(segs[j]))
+            if (rt->is_param[j] && rt->keys && !all_digits(segs[j]))
                 break; /* an action name, not a key */
             if (rt->is_param[j])
                 continue;

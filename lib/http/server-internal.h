@@ -18,6 +18,7 @@ struct evbuffer;
 struct od_db;
 struct od_cred;
 struct od_logfile;
+struct od_opdoc;
 struct od_conn;
 struct od_events;
 struct od_relay;
@@ -33,13 +34,13 @@ struct od_route {
     int nsegs;
     char *segs[OD_MAX_SEGS];       /* literal text, or the name of a {param} */
     unsigned char is_param[OD_MAX_SEGS];
-    unsigned char large_body;      /* bodies up to ODAPI_LIMIT_MAX_BODY, not
-                                      ODAPI_LIMIT_MAX_JSON_BODY (uploads) */
     int keys;                      /* built-in: a {param} is a key, so only
                                       a number matches it */
     odapi_permission perm;
     odapi_handler_fn fn;
     void *arg;
+    const struct od_opdoc *doc;    /* a hand-written route's declaration
+                                      (engine/openapi-internal.h) */
 };
 
 struct od_router {
@@ -61,11 +62,6 @@ enum od_match {
 int od_router_add(struct od_router *r, const char *method, const char *pattern,
                   odapi_permission perm, odapi_handler_fn fn, void *arg);
 void od_router_free(struct od_router *r);
-/* Let the routes of method and pattern (as given to od_router_add) take
- * bodies up to ODAPI_LIMIT_MAX_BODY: for uploads, never for plain JSON.
- * ODAPI_E_INVALID when no such route is registered. */
-int od_router_allow_large_body(struct od_router *r, const char *method,
-                               const char *pattern);
 /* Split the path (no query) into decoded segments after /api/v1 and find a
  * route. segs/nsegs receive the segments (pointing into buf); on
  * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets the spec's error sentence. */
@@ -215,6 +211,9 @@ void od_guard_addr_remove(odapi_server *srv, struct od_conn_track *t);
  * the reference machine: docs/http.md, "Request bodies"). */
 #define OD_PARSE_INLINE_MAX (64 * 1024)
 
+/* The longest X-Request-Id taken from a client (docs/http.md). */
+#define OD_REQUEST_ID_MAX 64
+
 struct odapi_request {
     odapi_server *srv;
     struct evhttp_request *ev;
@@ -230,6 +229,7 @@ struct odapi_request {
     size_t body_len;
     char developer[128];
     char key_hash[17];
+    char request_id[OD_REQUEST_ID_MAX + 1]; /* X-Request-Id (request.c) */
     char customer_key[129];        /* the caller's CustomerKey (on_cred) */
     uint64_t perms;
     uint64_t start_us;
@@ -266,6 +266,11 @@ int od_request_parse(odapi_request *req);
 /* Reply and free the request. */
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len);
+/* The same with a body from malloc that the reply takes over: it is sent
+ * from where it is (no copy of a large answer on the loop thread) and
+ * freed once written, or now when there is no one to send it to. */
+void od_request_finish_take(odapi_request *req, int status, char *body,
+                            size_t len);
 
 /* ---- the server (server.c) ---------------------------------------------- */
 
@@ -281,6 +286,8 @@ struct odapi_server {
     char base_url[128];
     char errmsg[512];
     struct od_router router;
+    struct od_router files;        /* routes whose bodies are files: the
+                                      guard caps them at lim_body */
     struct od_db *db;
     struct od_cred *cred;
     struct od_logfile *logfile;

@@ -333,21 +333,37 @@ static void on_work(evutil_socket_t fd, short what, void *arg)
 
 /* ---- request path --------------------------------------------------------- */
 
+/* One line per request: to the log file when there is one, else through
+ * the logger at Info, the default level, so that a developer sees each
+ * call (docs/http.md, "Logs"). JSON lines when the format says so. */
 static void access_log(odapi_server *srv, odapi_request *req)
 {
     char line[2048];
-    const char *uri;
-    if (!srv->logfile && srv->log->level < ODAPI_LOG_VERBOSE)
+    const char *uri = req->uri ? req->uri : req->path;
+    const char *key = req->key_hash[0] ? req->key_hash : "-";
+    if (!srv->logfile && srv->log->level < ODAPI_LOG_INFO)
         return;
-    uri = req->uri ? req->uri : req->path;
+    if (srv->log->json && (srv->logfile || !srv->log->fn)) {
+        char *j = od_access_json(time(NULL), req->method, uri, req->status,
+                                 od_request_elapsed_us(req), key,
+                                 req->request_id);
+        if (j && srv->logfile)
+            od_logfile_write(srv->logfile, j);
+        else if (j)
+            fprintf(stderr, "%s\n", j);
+        free(j);
+        return;
+    }
     od_access_line(line, sizeof line, time(NULL), req->method, uri,
-                   req->status,
-                   od_request_elapsed_us(req),
-                   req->key_hash[0] ? req->key_hash : "-");
-    if (srv->logfile)
+                   req->status, od_request_elapsed_us(req), key,
+                   req->request_id);
+    if (srv->logfile) {
         od_logfile_write(srv->logfile, line);
-    else
-        server_log(srv, ODAPI_LOG_VERBOSE, "%s", line);
+    } else {
+        /* the logger writes its own timestamp: skip the line's */
+        const char *rest = strchr(line, ' ');
+        server_log(srv, ODAPI_LOG_INFO, "%s", rest ? rest + 1 : line);
+    }
 }
 
 void od_server_request_done(odapi_server *srv, odapi_request *req)
@@ -811,6 +827,20 @@ ODAPI_EXPORT int odapi_server_add_route(odapi_server *srv, const char *method,
     return od_router_add(&srv->router, method, pattern, perm, handler, arg);
 }
 
+/* Routes whose bodies carry files (base64): up to ODAPI_LIMIT_MAX_BODY,
+ * the others up to ODAPI_LIMIT_MAX_JSON_BODY (docs/http.md). Open Dental
+ * takes bodies of 16.8 M characters; its documents/Upload is the one that
+ * needs them. */
+static const char *const file_routes[][2] = {
+    {"POST", "/documents/Upload"},
+};
+
+static void never_called(odapi_request *req, void *arg)
+{
+    (void)req;
+    (void)arg;
+}
+
 static void set_guard_limits(odapi_server *srv)
 {
     const odapi_config *cfg = srv->cfg;
@@ -819,10 +849,8 @@ static void set_guard_limits(odapi_server *srv)
     srv->lim_body = (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_BODY);
     srv->lim_json_body =
         (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_JSON_BODY);
-    if (srv->lim_json_body > srv->lim_body ||
-        cfg->mode == ODAPI_MODE_RELAY || cfg->relay_url)
-        srv->lim_json_body = srv->lim_body; /* a relay knows no routes: the
-                                               far side caps per route */
+    if (srv->lim_json_body > srv->lim_body)
+        srv->lim_json_body = srv->lim_body;
     srv->lim_output = (size_t)od_config_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT);
     srv->lim_header_ms =
         (uint64_t)od_config_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT) * 1000u;
@@ -838,6 +866,7 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
     char err[512];
     struct sigaction sa;
     int rc;
+    size_t i;
     struct timeval tv;
 
     if (!srv)
@@ -857,6 +886,7 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
             set_err(srv, "%s", err);
             return ODAPI_E_IO;
         }
+        od_logfile_set_json(srv->logfile, srv->cfg->log.json);
         if (!srv->cfg->log.fn) {
             srv->cfg->log.fn = od_logfile_log;
             srv->cfg->log.arg = srv->logfile;
@@ -878,6 +908,10 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
         od_register_builtin_routes(srv);
         srv->router.builtin = 0;
     }
+    /* the guard's list, in every mode (a relay routes nothing itself) */
+    for (i = 0; i < OD_ARRAY_LEN(file_routes); i++)
+        od_router_add(&srv->files, file_routes[i][0], file_routes[i][1],
+                      ODAPI_PERM_NONE, never_called, NULL);
     srv->cred = od_cred_new(srv->base, srv->cfg, err, sizeof err);
     if (!srv->cred) {
         set_err(srv, "%s", err);
@@ -1164,6 +1198,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
     if (srv->ssl_ctx)
         SSL_CTX_free(srv->ssl_ctx);
     od_router_free(&srv->router);
+    od_router_free(&srv->files);
     free(srv->conns);
     free(srv->ht);
     free(srv->addrs);

@@ -539,7 +539,7 @@ static const struct od_filter commlog_filters[] = {
 static const struct od_sqldefault commlog_defaults[] = {
     {"CommType", "SELECT DefNum FROM definition WHERE Category = 27 AND "
                  "ItemName = 'Misc' LIMIT 1", NULL},
-    {"CommDateTime", "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')", NULL},
+    {"CommDateTime", OD_SQLDEFAULT_NOW, NULL},
 };
 
 const struct od_resource od_res_commlogs = {

@@ -7,6 +7,7 @@
  * PatNum from the path. Field order is the spec's; lower-case names are
  * derived, read-only companions. Choices the spec leaves open are in
  * docs/resources.md ("documents PUT/DELETE, eobattaches, familymodules"). */
+#include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 
 #include <stdio.h>
@@ -209,9 +210,20 @@ static void h_fam_insurance(odapi_request *req, void *arg)
     }
 }
 
+/* What these routes take and answer, for GET /openapi.json
+ * (engine/openapi-internal.h). */
+static const struct od_opdoc family_docs[] = {
+    {"GET", "/familymodules/{PatNum}/Insurance",
+     "The Family module's insurance of a patient.",
+     NULL,
+     NULL,
+     NULL},
+};
+
 void od_register_family_actions(odapi_server *srv);
 void od_register_family_actions(odapi_server *srv)
 {
     od_router_add(&srv->router, "GET", "/familymodules/{PatNum}/Insurance",
                   ODAPI_PERM_READ_ALL, h_fam_insurance, NULL);
+    od_api_docs(srv, family_docs, (int)OD_ARRAY_LEN(family_docs));
 }

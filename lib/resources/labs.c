@@ -192,7 +192,7 @@ static const struct od_filter labcase_filters[] = {
 
 static const struct od_sqldefault labcase_defaults[] = {
     /* Open Dental's lab case window stamps a new case with now */
-    {"DateTimeCreated", "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')",
+    {"DateTimeCreated", OD_SQLDEFAULT_NOW,
      NULL},
 };
 

@@ -123,7 +123,7 @@ static const struct od_filter task_filters[] = {
 };
 
 static const struct od_sqldefault task_defaults[] = {
-    {"DateTimeEntry", "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')", NULL},
+    {"DateTimeEntry", OD_SQLDEFAULT_NOW, NULL},
     /* the TaskPriorities definition marked default ("D"), else the first */
     {"PriorityDefNum", "SELECT DefNum FROM definition WHERE Category = 33 "
                        "AND IsHidden = 0 ORDER BY ItemValue = 'D' DESC, "
@@ -174,7 +174,7 @@ static const struct od_filter tasknote_filters[] = {
 };
 
 static const struct od_sqldefault tasknote_defaults[] = {
-    {"DateTimeNote", "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')", NULL},
+    {"DateTimeNote", OD_SQLDEFAULT_NOW, NULL},
 };
 
 static const struct od_check tasknote_checks[] = {

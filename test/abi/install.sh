@@ -24,6 +24,12 @@ fi
 # The tree's odapi.pc now says $prefix: put the default back.
 $MAKE -s --no-print-directory pkgconfig/odapi.pc >/dev/null 2>&1 || true
 
+# `make install` writes under DESTDIR+PREFIX and nowhere else (the service
+# files are `make install-service`'s).
+outside=$(cd "$dest" && find . ! -type d | grep -v "^\.$prefix/" || true)
+[ -z "$outside" ] || fail "make install wrote outside PREFIX=$prefix:
+$outside"
+
 for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
          include/odapi/version.h lib/libodapi.so.1 lib/libodapi.so \
          lib/libodapi.a lib/pkgconfig/odapi.pc bin/odlocal sbin/odservice \
@@ -31,6 +37,8 @@ for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
          share/man/man3/odapi_strerror.3; do
     [ -e "$root/$f" ] || fail "not installed: $prefix/$f"
 done
+[ -e "$root/share/doc/libodapi/openapi.json" ] ||
+    fail "not installed: $prefix/share/doc/libodapi/openapi.json"
 [ "$(readlink "$root/lib/libodapi.so.1")" = "$(basename "$(readlink -f lib/libodapi.so.1)")" ] ||
     fail "lib/libodapi.so.1 is not a link to the real file"
 # Only the public headers are installed.
@@ -65,8 +73,6 @@ $left"
 # A consumer outside the tree builds with pkg-config against the staged
 # copy. Only odapi.pc is relocated (its paths say $prefix): a
 # PKG_CONFIG_SYSROOT_DIR would also move libevent's and jansson's paths.
-# (No second install with an empty DESTDIR: the service files would go to
-# the real /lib/systemd and /etc.)
 $MAKE -s --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" \
     SYSCONFDIR=/etc >"$tmp/make.out" 2>&1 || { cat "$tmp/make.out"; fail "make install again"; }
 $MAKE -s --no-print-directory pkgconfig/odapi.pc >/dev/null 2>&1 || true
@@ -152,7 +158,34 @@ if $CC -std=c99 -pedantic -Wall -Wextra -Werror $SANFLAGS $cflags app.c \
 else
     fail "cannot link statically with pkg-config --static:"; cat "$tmp/err"
 fi
+
+# README's embedding snippet, as a reader copies it: no warning, found at
+# run time through the rpath the README gives (an out-of-range port is
+# refused: it ran). examples/app_loop.c with the packages its comment names.
+sed -n '/^\/\* app.c: /,/^```$/p' "$top/README.md" | sed '$d' >readme-app.c
+[ -s readme-app.c ] || fail "no app.c snippet in README.md"
+# shellcheck disable=SC2086
+if $CC -Wall -Wextra -Werror $SANFLAGS readme-app.c -o readme-app $cflags $libs \
+        -Wl,-rpath,"$root/lib" 2>"$tmp/err"; then
+    env -u LD_LIBRARY_PATH ./readme-app 70000 >"$tmp/out" 2>&1
+    rc=$?
+    [ "$rc" = 1 ] || fail "README's app with port 70000 exited $rc: $(cat "$tmp/out")"
+    env -u LD_LIBRARY_PATH ldd ./readme-app | grep -q "$root/lib/libodapi.so.1" ||
+        fail "README's app does not find the installed library through its rpath"
+else
+    fail "README's embedding snippet does not build cleanly:"; cat "$tmp/err"
+fi
+loop_pc=$(sed -n 's/.*\$(pkg-config --cflags --libs odapi \\$/odapi/p; s/^ \*  *\(libevent_core[^)]*\)).*/\1/p' "$top/examples/app_loop.c" | tr '\n' ' ')
+case $loop_pc in "odapi libevent_core"*) ;; *) fail "app_loop.c's build line not found ($loop_pc)" ;; esac
+# shellcheck disable=SC2046,SC2086
+$CC -Wall -Wextra -Werror $SANFLAGS "$top/examples/app_loop.c" -o app_loop \
+    $(pkg-config --cflags --libs $loop_pc) 2>"$tmp/err" ||
+    { fail "examples/app_loop.c does not build with pkg-config $loop_pc:"; cat "$tmp/err"; }
+# shellcheck disable=SC2086
+$CC -Wall -Wextra -Werror $SANFLAGS "$top/examples/hello_route.c" -o hello_route \
+    $(pkg-config --cflags --libs odapi jansson) 2>"$tmp/err" ||
+    { fail "examples/hello_route.c does not build with pkg-config odapi jansson:"; cat "$tmp/err"; }
 cd "$top" || exit 1
 
-[ "$failures" = 0 ] && echo "install: ok (layout, pkg-config shared and static, uninstall)"
+[ "$failures" = 0 ] && echo "install: ok (layout, pkg-config shared and static, uninstall, README snippet, app_loop)"
 [ "$failures" = 0 ]

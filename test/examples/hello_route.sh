@@ -55,6 +55,8 @@ expect 200 '{"hello":"a\"b\\c"}' 'hello/a%22b%5Cc'
 expect 200 '{"hello":"x/y"}' 'hello/x%2Fy'
 expect 200 '{"hello":"Bob"}' hello/Bob -H 'Content-Type: application/json'
 expect 400 '"Name is too long."' "hello/$(printf '%0101d' 0)"
+expect 400 '"Name or greeting is not valid UTF-8."' 'hello/J%F6rg'
+expect 400 '"Name or greeting is not valid UTF-8."' 'hello/Bob?greeting=%FF'
 expect 200 '{"developer":"Example Developer"}' whoami -H "$AUTH"
 
 # Credentials and permissions on the ApiReadAll route.

@@ -8,6 +8,8 @@
 #
 # Environment: PORT=N also listens on 127.0.0.1:N (default: no TCP at all).
 # WAIT=seconds bounds the start-up wait (default 30).
+# MYSQLD_ARGS="--opt ..." adds server options after the defaults (they win):
+# the replication tests turn the binary log on with them.
 # Tests connect as root over the socket with no password (root is created
 # passwordless, so this works for any OS user).
 # On any failure the server is stopped and the log tail is printed.
@@ -117,7 +119,7 @@ start)
         --innodb-flush-log-at-trx-commit=2 --skip-log-bin \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
         --max-allowed-packet=64M --key-buffer-size=8M \
-        --performance-schema=OFF --skip-name-resolve \
+        --performance-schema=OFF --skip-name-resolve ${MYSQLD_ARGS:-} \
         </dev/null >>"$dir/mysqld.log" 2>&1 &
     bgpid=$!
     limit=$(( ${WAIT:-30} * 10 ))

@@ -326,6 +326,53 @@ def test_help_and_version():
     assert out.returncode == 1
 
 
+@pytest.mark.parametrize("prog,args,want", [
+    ("odlocal", ["--bogus"], "odlocal: unknown option '--bogus' "
+                             "(see odlocal --help)"),
+    ("odlocal", ["-q", "-Z"], "odlocal: unknown option '-Z' "
+                              "(see odlocal --help)"),
+    ("odlocal", ["--port"], "odlocal: option '--port' needs a value "
+                            "(see odlocal --help)"),
+    ("odservice", ["--bogus"], "odservice: unknown option '--bogus' "
+                               "(see odservice --help)"),
+    ("odservice", ["-c"], "odservice: option '-c' needs a value "
+                          "(see odservice --help)"),
+])
+def test_bad_option_is_one_line(prog, args, want):
+    """Not the whole help (issue 17): one line naming the option."""
+    import subprocess
+    from conftest import BIN
+    out = subprocess.run([os.path.join(BIN, prog)] + args,
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr == want + "\n"
+
+
+def test_busy_port_is_found_before_the_sandbox(tmp_path):
+    """A second odlocal on a taken port exits 3 (odlocal(1)) at once,
+    without creating or seeding a sandbox first."""
+    import subprocess
+    from conftest import BIN
+    taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    data = tmp_path / "sandbox"
+    try:
+        t0 = time.monotonic()
+        out = subprocess.run([os.path.join(BIN, "odlocal"), "--port",
+                              str(port), "-d", str(data)],
+                             capture_output=True, text=True, timeout=120)
+        took = time.monotonic() - t0
+    finally:
+        taken.close()
+    assert out.returncode == 3, out.stderr
+    assert "port %d is already in use" % port in out.stderr
+    assert not data.exists()
+    assert took < 10
+
+
 def test_encoded_nul_in_query_is_refused(api):
     status, body, _ = api.request("GET", "patients/Simple?LName=%00x")
     assert (status, body) == (400, "Query parameters cannot contain NUL "
@@ -361,11 +408,20 @@ def test_amounts_that_stay_valid(api):
         assert p["PayAmt"] == shown
 
 
-@pytest.mark.parametrize("key", ["+5", "5%20", "%205", "0005", "05", "-1",
-                                 "0x5", "5.0", "1e1", "99999999999999999999"])
+@pytest.mark.parametrize("key", ["0005", "05", "99999999999999999999"])
 def test_path_keys_are_canonical_decimal(api, key):
+    # digits only reach the key route, which takes canonical keys only
     assert api.request("GET", "patients/" + key)[:2] == (
         400, "PatNum is invalid.")
+
+
+@pytest.mark.parametrize("key,shown", [
+    ("+5", "+5"), ("5%20", "5 "), ("%205", " 5"), ("-1", "-1"),
+    ("0x5", "0x5"), ("5.0", "5.0"), ("1e1", "1e1")])
+def test_path_keys_that_are_not_digits_name_no_route(api, key, shown):
+    # anything but digits names an action (docs/http.md "The router")
+    assert api.request("GET", "patients/" + key)[:2] == (
+        400, "patients GET %s is not a valid method." % shown)
 
 
 def test_canonical_key_still_works(api):

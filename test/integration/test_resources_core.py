@@ -384,6 +384,8 @@ def test_commlog_post_defaults(api):
     assert (c["Mode_"], c["SentOrReceived"], c["commType"]) == (
         "Phone", "Sent", "Misc")
     assert DATETIME.match(c["CommDateTime"])
+    # the default is the database's time of the insert, as DateTEntry is
+    assert c["CommDateTime"] == c["DateTEntry"], c
     status, c2, _ = api.request("POST", "commlogs",
                                 {"PatNum": 3, "Note": "x",
                                  "Mode_": "In Person"})

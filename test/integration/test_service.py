@@ -494,19 +494,71 @@ def test_logrotate_snippet(tmp_path):
     assert "error" not in out.stderr.lower(), out.stderr
 
 
-def test_make_install(tmp_path):
-    dest = tmp_path / "root"
-    out = subprocess.run(["make", "-C", TOP, "install", "DESTDIR=%s" % dest,
-                          "PREFIX=/usr"], capture_output=True, text=True,
-                         timeout=600)
+def files_under(root):
+    out = []
+    for d, _, names in os.walk(str(root)):
+        out += [os.path.relpath(os.path.join(d, n), str(root)) for n in names]
+    return sorted(out)
+
+
+def test_install_stays_in_prefix(tmp_path):
+    """A user's own prefix: every file lands under it, none in /etc or
+    /lib/systemd, and the installed odlocal runs. Staged with DESTDIR so
+    that a regression shows here instead of writing to this machine."""
+    prefix = tmp_path / "home/me/.local"
+    out = subprocess.run(["make", "-C", TOP, "-s", "install",
+                          "DESTDIR=%s" % tmp_path, "PREFIX=/home/me/.local"],
+                         capture_output=True,
+                         text=True, timeout=600)
+    # the tree's odapi.pc now names this prefix: put the default back
+    subprocess.run(["make", "-C", TOP, "-s", "pkgconfig/odapi.pc"],
+                   capture_output=True, timeout=120)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    unit = dest / "lib/systemd/system/odservice.service"
-    assert "ExecStart=/usr/sbin/odservice " in unit.read_text()
-    assert (dest / "usr/sbin/odservice").exists()
-    assert (dest / "etc/odapi/OpenDentalWebConfig.xml.example").exists()
-    assert not (dest / "etc/odapi/OpenDentalWebConfig.xml").exists()
-    assert (dest / "etc/logrotate.d/odservice").exists()
-    assert (dest / "usr/share/man/man8/odservice.8").exists()
+    everything = files_under(tmp_path)
+    assert everything, "nothing installed"
+    outside = [f for f in everything if not f.startswith("home/me/.local/")]
+    assert outside == []
+    for want in ("bin/odlocal", "sbin/odservice", "lib/libodapi.so.1",
+                 "share/man/man8/odservice.8", "lib/pkgconfig/odapi.pc"):
+        assert (prefix / want).exists(), want
+    for not_here in ("lib/systemd", "etc", "logrotate.d"):
+        assert not any("/%s/" % not_here in "/" + f for f in everything), \
+            not_here
+    ver = subprocess.run([str(prefix / "bin/odlocal"), "--version"],
+                         capture_output=True, text=True, timeout=60,
+                         env={k: v for k, v in os.environ.items()
+                              if k != "LD_LIBRARY_PATH"})
+    assert ver.returncode == 0 and ver.stdout.startswith("odlocal "), ver
+
+
+def test_make_install_service(tmp_path):
+    """`make install-service` puts the unit, the example configuration and
+    the logrotate snippet where SYSCONFDIR and UNITDIR say, and the unit's
+    --config follows SYSCONFDIR."""
+    dest = tmp_path / "root"
+    out = subprocess.run(["make", "-C", TOP, "-s", "install-service",
+                          "DESTDIR=%s" % dest, "PREFIX=/usr",
+                          "SYSCONFDIR=/opt/od/etc"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert files_under(dest) == [
+        "lib/systemd/system/odservice.service",
+        "opt/od/etc/logrotate.d/odservice",
+        "opt/od/etc/odapi/OpenDentalWebConfig.xml.example"]
+    unit = (dest / "lib/systemd/system/odservice.service").read_text()
+    assert ("ExecStart=/usr/sbin/odservice --config "
+            "/opt/od/etc/odapi/OpenDentalWebConfig.xml ") in unit
+    assert not re.search(r"@[A-Z]+@", unit), unit
+    ex = (dest / "opt/od/etc/odapi/OpenDentalWebConfig.xml.example").read_text()
+    assert "<OdapiKeysFile>/opt/od/etc/odapi/keys.json<" in ex
+    assert "@SYSCONFDIR@" not in ex
+    # a relative SYSCONFDIR is refused, not installed somewhere odd
+    bad = subprocess.run(["make", "-C", TOP, "-s", "install-service",
+                          "DESTDIR=%s" % (tmp_path / "bad"),
+                          "SYSCONFDIR=etc"],
+                         capture_output=True, text=True, timeout=600)
+    assert bad.returncode != 0
+    assert "SYSCONFDIR must be an absolute path" in bad.stderr
 
 
 def test_foreground_logs_to_stderr_and_file(spawn, svc_dir):

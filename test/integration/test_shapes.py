@@ -60,6 +60,10 @@ ALLOWED = {
         "amount had none; a JSON number either way",
     ("/reports/Aging", "PatientPortion"):
         "a money amount (BalTotal less InsEst), as BalTotal",
+    ("/reports/Aging", "InsWoEst"):
+        "a money amount (the write-off estimates), as BalTotal",
+    ("/reports/Aging", "InsPayEst"):
+        "a money amount (the insurance payment estimates), as BalTotal",
 }
 
 # Not paged lists: Slots are open times computed for a date range

@@ -240,7 +240,7 @@ static char line[2048];
 static size_t acc(const char *method, const char *uri, const char *key)
 {
     size_t n = od_access_line(line, sizeof line, 1700000000, method, uri, 200,
-                              1234, key);
+                              1234, key, NULL);
     assert_int_equal(n, strlen(line));
     return n;
 }
@@ -271,6 +271,14 @@ static void access_line_format(void **state)
     assert_non_null(strstr(line, "\" 200 1.234ms key=-"));
     acc(NULL, NULL, "k\"ey<>");
     assert_non_null(strstr(line, " \"- \" 200 1.234ms key=key"));
+    /* the request id last; what could break the line is dropped */
+    od_access_line(line, sizeof line, 1700000000, "GET", "/x", 200, 1234,
+                   "h", "abc-1.2:3");
+    assert_non_null(strstr(line, "\" 200 1.234ms key=h id=abc-1.2:3"));
+    od_access_line(line, sizeof line, 1700000000, "GET", "/x", 200, 1234,
+                   "h", "a\" b\nc");
+    assert_one_line();
+    assert_non_null(strstr(line, " key=h id=abc"));
 }
 
 static void access_line_hides_secrets(void **state)
@@ -333,13 +341,14 @@ static void access_line_small_buffer(void **state)
     char small[16];
     size_t need, n;
     (void)state;
-    need = od_access_line(NULL, 0, 0, "GET", "/api/v1/x", 404, 0, "h");
+    need = od_access_line(NULL, 0, 0, "GET", "/api/v1/x", 404, 0, "h", "r1");
     n = od_access_line(small, sizeof small, 0, "GET", "/api/v1/x", 404, 0,
-                       "h");
+                       "h", "r1");
     assert_int_equal(n, need);
     assert_true(need > sizeof small);
     assert_int_equal(strlen(small), sizeof small - 1);
-    n = od_access_line(line, sizeof line, 0, "GET", "/api/v1/x", 404, 0, "h");
+    n = od_access_line(line, sizeof line, 0, "GET", "/api/v1/x", 404, 0, "h",
+                       "r1");
     assert_int_equal(n, need);
     assert_int_equal(strncmp(line, small, sizeof small - 1), 0);
 }

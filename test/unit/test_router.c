@@ -453,10 +453,8 @@ static void builtin_params_are_keys(void **state)
                      OD_MATCH_NO_METHOD);
     assert_string_equal(m.msg,
                         "appointments PUT Break is not a valid method.");
-    /* not a letter: meant as a key, refused by the handler ("AptNum is
-     * invalid."), as GET /patients/+5 is */
     assert_int_equal(match(&r, "PUT", "/api/v1/appointments/-1/Break", &m),
-                     OD_MATCH_OK);
+                     OD_MATCH_NO_METHOD);
     assert_int_equal(match(&r, "GET", "/api/v1/hello/world", &m),
                      OD_MATCH_OK);
     assert_string_equal(m.route->arg, "app");

@@ -233,8 +233,8 @@ WRONG(missing_database, "missing-database.xml", ODAPI_E_CONFIG,
 WRONG(oracle, "oracle.xml", ODAPI_E_CONFIG, "<DatabaseType>",
       "Oracle is not")
 WRONG(passhash_only, "passhash-only.xml", ODAPI_E_CONFIG, "<MySQLPassHash>",
-      "put the password in <Password> in plain text, and protect the file "
-      "with chmod 600")
+      "put the password in <Password> in plain text, and protect the file: "
+      "owner root, group of the user that runs the API, chmod 640")
 WRONG(bad_loglevel, "bad-loglevel.xml", ODAPI_E_CONFIG,
       "<LogLevelOfApplication>", "Error, Information or Verbose")
 WRONG(bad_port, "bad-port.xml", ODAPI_E_CONFIG, "<ComputerName>",
@@ -376,6 +376,80 @@ static void unix_socket_as_computer_name(void **state)
     assert_string_equal(cfg->db_password, ""); /* absent Password: empty */
 }
 
+static void read_replicas(void **state)
+{
+    odapi_config *cfg = *state;
+    const char *p = tmpfile_with(
+        "rep.xml",
+        "<ConnectionSettings><DatabaseConnection>"
+        "<ComputerName>db1</ComputerName>"
+        "<Database>od</Database><User>u</User>",
+        "", 0,
+        "</DatabaseConnection>"
+        "<OdapiReadReplicas> db2:3307, [fd00::7] ,/run/r.sock,"
+        "</OdapiReadReplicas>"
+        "<OdapiReplicaMaxLag>0.5</OdapiReplicaMaxLag></ConnectionSettings>");
+    assert_int_equal(load_path(cfg, p), ODAPI_OK);
+    assert_int_equal(cfg->nreplicas, 3);
+    assert_string_equal(cfg->replicas[0].host, "db2");
+    assert_int_equal(cfg->replicas[0].port, 3307);
+    assert_string_equal(cfg->replicas[1].host, "fd00::7");
+    assert_int_equal(cfg->replicas[1].port, 0);
+    assert_null(cfg->replicas[2].host);
+    assert_string_equal(cfg->replicas[2].socket, "/run/r.sock");
+    assert_int_equal(cfg->replicas[0].max_lag_ms, 500);
+    assert_int_equal(cfg->replicas[2].max_lag_ms, 500);
+}
+
+static void read_replica_default_lag(void **state)
+{
+    odapi_config *cfg = *state;
+    const char *p = tmpfile_with(
+        "rep2.xml",
+        "<ConnectionSettings><DatabaseConnection>"
+        "<ComputerName>db1</ComputerName>"
+        "<Database>od</Database><User>u</User>",
+        "", 0,
+        "</DatabaseConnection>"
+        "<OdapiReadReplicas>db2</OdapiReadReplicas></ConnectionSettings>");
+    assert_int_equal(load_path(cfg, p), ODAPI_OK);
+    assert_int_equal(cfg->nreplicas, 1);
+    assert_int_equal(cfg->replicas[0].max_lag_ms, OD_REPLICA_DEFAULT_LAG_MS);
+}
+
+static void read_replica_errors(void **state)
+{
+    odapi_config *cfg = *state;
+    static const char *const bad[][2] = {
+        {"<OdapiReadReplicas>db2:99999</OdapiReadReplicas>", "a bad port"},
+        {"<OdapiReadReplicas>a,b,c,d,e,f,g,h,i</OdapiReadReplicas>",
+         "more than 8"},
+        {"<OdapiReadReplicas>db2</OdapiReadReplicas>"
+         "<OdapiReplicaMaxLag>61</OdapiReplicaMaxLag>", "OdapiReplicaMaxLag"},
+        {"<OdapiReadReplicas>db2</OdapiReadReplicas>"
+         "<OdapiReplicaMaxLag>-1</OdapiReplicaMaxLag>", "OdapiReplicaMaxLag"},
+        {"<OdapiReadReplicas>db2</OdapiReadReplicas>"
+         "<OdapiReplicaMaxLag>1s</OdapiReplicaMaxLag>", "OdapiReplicaMaxLag"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *p = tmpfile_with(
+            "repbad.xml",
+            "<ConnectionSettings><DatabaseConnection>"
+            "<ComputerName>db1</ComputerName>"
+            "<Database>od</Database><User>u</User>",
+            "", 0, "</DatabaseConnection>");
+        FILE *f = fopen(p, "a");
+        assert_non_null(f);
+        fprintf(f, "%s</ConnectionSettings>", bad[i][0]);
+        fclose(f);
+        assert_int_equal(load_path(cfg, p), ODAPI_E_CONFIG);
+        if (!strstr(err, bad[i][1]))
+            fail_msg("%s: %s", bad[i][0], err);
+        assert_int_equal(cfg->nreplicas, 0); /* nothing applied */
+    }
+}
+
 static void ipv6_computer_name(void **state)
 {
     odapi_config *cfg = *state;
@@ -478,6 +552,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(unix_socket_as_computer_name,
                                         gen_setup, gen_teardown),
         cmocka_unit_test_setup_teardown(ipv6_computer_name, gen_setup,
+                                        gen_teardown),
+        cmocka_unit_test_setup_teardown(read_replicas, gen_setup,
+                                        gen_teardown),
+        cmocka_unit_test_setup_teardown(read_replica_default_lag, gen_setup,
+                                        gen_teardown),
+        cmocka_unit_test_setup_teardown(read_replica_errors, gen_setup,
                                         gen_teardown),
         cmocka_unit_test_setup_teardown(whitespace_and_pieces, gen_setup,
                                         gen_teardown),
