@@ -19,405 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- PRNG and dates --------------------------------------------------------- */
-
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* 0 .. n-1 */
-static long rnd(struct rng *r, long n)
-{
-    return n <= 1 ? 0 : (long)(rng_next(r) % (uint64_t)n);
-}
-
-/* [0, 1) */
-static double rndf(struct rng *r)
-{
-    return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static int chance(struct rng *r, double p)
-{
-    return rndf(r) < p;
-}
-
-/* 0 = Sunday .. 6 = Saturday */
-static int weekday(long day)
-{
-    long w = (day + 4) % 7;
-    return (int)(w < 0 ? w + 7 : w);
-}
-
-static int parse_date(const char *s, long *day)
-{
-    int y, m, d, n = 0, y2, m2, d2;
-    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-        n != 10 || y < 1971 || y > 2037 || m < 1 || m > 12 || d < 1 || d > 31)
-        return -1;
-    *day = od_days_from_civil(y, (unsigned)m, (unsigned)d);
-    od_civil_from_days(*day, &y2, &m2, &d2);
-    return (y2 == y && m2 == m && d2 == d) ? 0 : -1;
-}
-
-#define NO_DATE (-719162L) /* 0001-01-01 */
-
-/* ---- batched inserts --------------------------------------------------------- */
-
-enum { V_INT, V_DBL, V_STR };
-
-struct cell {
-    int type;
-    long long i;
-    double d;
-    size_t off;
-    unsigned long len;
-};
-
-struct seeder;
-
-struct ins {
-    struct seeder *s;
-    const char *table, *cols;
-    int ncols, per, nrows, col;
-    unsigned char *keep; /* per column: the database has it */
-    char *kept;          /* the kept column list */
-    int nkept;
-    MYSQL_STMT *full;
-    struct cell *cells;
-    MYSQL_BIND *binds;
-    char *arena;
-    size_t alen, acap;
-    long long total;
-};
-
-struct seeder {
-    MYSQL *m;
-    struct od_catalog *cat; /* what the database has: an Open Dental
-                               database of any version gets only its
-                               columns (the rest keep their defaults) */
-    int rc;
-    char *err;
-    size_t errlen;
-    long pending; /* rows since the last COMMIT */
-};
-
-static void fail(struct seeder *s, int rc, const char *fmt, ...) OD_PRINTF(3, 4);
-static void fail(struct seeder *s, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    if (s->rc)
-        return;
-    s->rc = rc;
-    va_start(ap, fmt);
-    vsnprintf(s->err, s->errlen, fmt, ap);
-    va_end(ap);
-}
-
-static int query(struct seeder *s, const char *sql)
-{
-    if (s->rc)
-        return s->rc;
-    if (mysql_query(s->m, sql) != 0) {
-        fail(s, ODAPI_E_DB, "seeding: %s: %s", sql, mysql_error(s->m));
-        return s->rc;
-    }
-    return 0;
-}
-
-static void commit_if(struct seeder *s, long threshold)
-{
-    if (s->pending >= threshold && s->pending > 0) {
-        query(s, "COMMIT");
-        s->pending = 0;
-    }
-}
-
-/* Which of cols (a comma list) the table has: keep[] and the kept list. A
- * table the database lacks keeps none (its rows are not written). */
-static int ins_columns(struct ins *b)
-{
-    const char *p = b->cols;
-    size_t at = 0;
-    int c = 0;
-    b->keep = calloc((size_t)b->ncols, 1);
-    b->kept = malloc(strlen(b->cols) + 1);
-    if (!b->keep || !b->kept)
-        return -1;
-    while (c < b->ncols) {
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        char name[64];
-        snprintf(name, sizeof(name), "%.*s", (int)n, p);
-        b->keep[c] = !b->s->cat ||
-                     od_catalog_column(b->s->cat, b->table, name) != NULL;
-        if (b->keep[c]) {
-            at += (size_t)sprintf(b->kept + at, "%s%s", b->nkept ? "," : "",
-                                  name);
-            b->nkept++;
-        }
-        c++;
-        p = e ? e + 1 : p + n;
-    }
-    b->kept[at] = '\0';
-    return 0;
-}
-
-static int ins_init(struct ins *b, struct seeder *s, const char *table,
-                    const char *cols)
-{
-    const char *p;
-    memset(b, 0, sizeof(*b));
-    b->s = s;
-    b->table = table;
-    b->cols = cols;
-    b->ncols = 1;
-    for (p = cols; *p; p++)
-        b->ncols += *p == ',';
-    b->per = 60000 / b->ncols;
-    if (b->per > 400)
-        b->per = 400;
-    b->cells = calloc((size_t)(b->ncols * b->per), sizeof(*b->cells));
-    b->binds = calloc((size_t)(b->ncols * b->per), sizeof(*b->binds));
-    b->acap = 1 << 16;
-    b->arena = malloc(b->acap);
-    if (!b->cells || !b->binds || !b->arena || ins_columns(b)) {
-        fail(s, ODAPI_E_NOMEM, "seeding: out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-static MYSQL_STMT *ins_prepare(struct ins *b, int nrows)
-{
-    size_t rowlen = (size_t)b->nkept * 2 + 2, cap, len;
-    char *sql;
-    MYSQL_STMT *st;
-    int r, c;
-    cap = strlen(b->table) + strlen(b->kept) + 40 + rowlen * (size_t)nrows;
-    if (!(sql = malloc(cap))) {
-        fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
-        return NULL;
-    }
-    len = (size_t)snprintf(sql, cap, "INSERT INTO `%s` (%s) VALUES ", b->table,
-                           b->kept);
-    for (r = 0; r < nrows; r++) {
-        if (r)
-            sql[len++] = ',';
-        sql[len++] = '(';
-        for (c = 0; c < b->nkept; c++) {
-            if (c)
-                sql[len++] = ',';
-            sql[len++] = '?';
-        }
-        sql[len++] = ')';
-    }
-    sql[len] = '\0';
-    if (!(st = mysql_stmt_init(b->s->m))) {
-        free(sql);
-        fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
-        return NULL;
-    }
-    if (mysql_stmt_prepare(st, sql, (unsigned long)len) != 0) {
-        fail(b->s, ODAPI_E_DB, "seeding table %s: %s", b->table,
-             mysql_stmt_error(st));
-        mysql_stmt_close(st);
-        st = NULL;
-    }
-    free(sql);
-    return st;
-}
-
-static void ins_flush(struct ins *b)
-{
-    MYSQL_STMT *st;
-    int i, n, k;
-    if (b->s->rc || b->nrows == 0)
-        return;
-    if (b->nkept == 0) { /* a table this database does not have */
-        b->nrows = 0;
-        b->alen = 0;
-        return;
-    }
-    if (b->nrows == b->per) {
-        if (!b->full && !(b->full = ins_prepare(b, b->per)))
-            return;
-        st = b->full;
-    } else if (!(st = ins_prepare(b, b->nrows))) {
-        return;
-    }
-    n = b->nrows * b->ncols;
-    for (i = k = 0; i < n; i++) {
-        struct cell *c = &b->cells[i];
-        MYSQL_BIND *x;
-        if (!b->keep[i % b->ncols])
-            continue;
-        x = &b->binds[k++];
-        memset(x, 0, sizeof(*x));
-        switch (c->type) {
-        case V_INT:
-            x->buffer_type = MYSQL_TYPE_LONGLONG;
-            x->buffer = &c->i;
-            break;
-        case V_DBL:
-            x->buffer_type = MYSQL_TYPE_DOUBLE;
-            x->buffer = &c->d;
-            break;
-        default:
-            x->buffer_type = MYSQL_TYPE_STRING;
-            x->buffer = b->arena + c->off;
-            x->buffer_length = c->len;
-            x->length = &c->len;
-        }
-    }
-    if (mysql_stmt_bind_param(st, b->binds) != 0 ||
-        mysql_stmt_execute(st) != 0)
-        fail(b->s, ODAPI_E_DB, "seeding table %s: %s", b->table,
-             mysql_stmt_error(st));
-    if (st != b->full)
-        mysql_stmt_close(st);
-    b->total += b->nrows;
-    b->s->pending += b->nrows;
-    b->nrows = 0;
-    b->alen = 0;
-    commit_if(b->s, 20000);
-}
-
-static struct cell *ins_cell(struct ins *b)
-{
-    if (b->col >= b->ncols) {
-        fail(b->s, ODAPI_E_INVALID, "seeding table %s: too many values",
-             b->table);
-        b->col = 0;
-    }
-    return &b->cells[b->nrows * b->ncols + b->col++];
-}
-
-static void vi(struct ins *b, long long v)
-{
-    struct cell *c = ins_cell(b);
-    c->type = V_INT;
-    c->i = v;
-}
-
-static void vd(struct ins *b, double v)
-{
-    struct cell *c = ins_cell(b);
-    c->type = V_DBL;
-    c->d = v;
-}
-
-static void vsn(struct ins *b, const char *s, size_t n)
-{
-    struct cell *c = ins_cell(b);
-    if (b->alen + n + 1 > b->acap) {
-        size_t cap = b->acap;
-        char *a;
-        while (b->alen + n + 1 > cap)
-            cap *= 2;
-        if (!(a = realloc(b->arena, cap))) {
-            fail(b->s, ODAPI_E_NOMEM, "seeding: out of memory");
-            c->type = V_INT;
-            c->i = 0;
-            return;
-        }
-        b->arena = a;
-        b->acap = cap;
-    }
-    memcpy(b->arena + b->alen, s, n);
-    c->type = V_STR;
-    c->off = b->alen;
-    c->len = (unsigned long)n;
-    b->alen += n;
-}
-
-static void vs(struct ins *b, const char *s)
-{
-    vsn(b, s ? s : "", s ? strlen(s) : 0);
-}
-
-static void vf(struct ins *b, const char *fmt, ...) OD_PRINTF(2, 3);
-static void vf(struct ins *b, const char *fmt, ...)
-{
-    char buf[512];
-    int n;
-    va_list ap;
-    va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof(buf))
-        n = sizeof(buf) - 1;
-    vsn(b, buf, (size_t)n);
-}
-
-/* A date column. */
-static void vdate(struct ins *b, long day)
-{
-    int y, m, d;
-    if (day == NO_DATE) {
-        vs(b, "0001-01-01");
-        return;
-    }
-    od_civil_from_days(day, &y, &m, &d);
-    vf(b, "%04d-%02d-%02d", y, m, d);
-}
-
-/* A datetime column: day plus minutes since midnight. */
-static void vdt(struct ins *b, long day, long min)
-{
-    int y, m, d;
-    if (day == NO_DATE) {
-        vs(b, "0001-01-01 00:00:00");
-        return;
-    }
-    od_civil_from_days(day, &y, &m, &d);
-    vf(b, "%04d-%02d-%02d %02ld:%02ld:00", y, m, d, min / 60, min % 60);
-}
-
-static void ins_end(struct ins *b)
-{
-    if (b->col != b->ncols)
-        fail(b->s, ODAPI_E_INVALID, "seeding table %s: %d of %d values",
-             b->table, b->col, b->ncols);
-    b->col = 0;
-    if (++b->nrows == b->per)
-        ins_flush(b);
-}
-
-static void ins_done(struct ins *b)
-{
-    ins_flush(b);
-    if (b->full)
-        mysql_stmt_close(b->full);
-    free(b->cells);
-    free(b->binds);
-    free(b->arena);
-    free(b->keep);
-    free(b->kept);
-    memset(b, 0, sizeof(*b));
-}
+#include "db/seed-gen-internal.h"
 
 /* ---- static practice data ----------------------------------------------------- */
-
-/* definition categories (enum DefCat) */
-enum {
-    CAT_ADJ = 1, CAT_CONFIRMED = 2, CAT_BILLING = 4, CAT_PAYTYPE = 10,
-    CAT_PROCCAT = 11, CAT_UNSCHED = 13, CAT_DX = 16, CAT_IMAGE = 18,
-    CAT_TXPRI = 20, CAT_BLOCKOUT = 25, CAT_COMMLOG = 27, CAT_UNEARNED = 29,
-    CAT_PROGNOSIS = 30, CAT_CLAIMTRACK = 31, CAT_INSPAY = 32,
-    CAT_SPECIALTY = 35, CAT_WSNEWPAT = 42, CAT_PAYPLANCAT = 47,
-    CAT_WSEXIST = 51, CAT_OPTYPE = 55, CAT_MAX = 56
-};
 
 struct defrow {
     int cat;
@@ -530,25 +134,26 @@ static const struct defrow defs[] = {
     { CAT_WSEXIST, "Emergency Exam", "", 0, 0 },
     { CAT_OPTYPE, "Restorative", "", 0, 0 },
     { CAT_OPTYPE, "Hygiene", "", 0, 0 },
-};
-
-/* procedure code categories, index into the CAT_PROCCAT items above */
-enum { PC_EXAM, PC_CLEAN, PC_FILL, PC_ENDO, PC_PERIO, PC_CROWN, PC_DENT,
-       PC_IMPL, PC_OS, PC_ORTHO, PC_MISC };
-
-/* TreatmentArea */
-enum { TA_NONE, TA_SURF, TA_TOOTH, TA_MOUTH, TA_QUAD, TA_SEXTANT, TA_ARCH };
-
-struct code {
-    const char *code, *descript, *abbr, *time;
-    int cat, area, hyg, prosth, radiology, nobill;
-    double fee;
-    const char *layman;
+    /* used by seed-money.c and seed-office.c */
+    { CAT_TASKPRI, "Normal", "D", 0xFFFFFF, 0 },
+    { CAT_TASKPRI, "High", "", 0xFF6347, 0 },
+    { CAT_TASKPRI, "Low", "", 0xADD8E6, 0 },
+    { CAT_CLAIMPAYTRACK, "Paid as billed", "", 0, 0 },
+    { CAT_CLAIMPAYTRACK, "Paid at allowance", "45", 0, 0 },
+    { CAT_CLAIMPAYTRACK, "Denied", "", 0, 0 },
+    { CAT_INSVERIFY, "Verified", "", 0, 0 },
+    { CAT_INSVERIFY, "Needs attention", "", 0, 0 },
+    { CAT_CLAIMPAYGROUP, "Default", "", 0, 0 },
+    { CAT_AUTONOTE, "Exam", "", 0, 0 },
+    { CAT_AUTONOTE, "Hygiene", "", 0, 0 },
+    { CAT_AUTONOTE, "Restorative", "", 0, 0 },
+    { CAT_CLAIMERROR, "Missing x-rays", "", 0, 0 },
+    { CAT_CLAIMERROR, "Invalid subscriber ID", "", 0, 0 },
 };
 
 /* Pattern characters are 5 minutes each; 'X' provider time, '/' assistant
  * or hygienist time. */
-static const struct code codes[] = {
+const struct code codes[] = {
     { "D0120", "periodic oral evaluation - established patient", "PerEx", "/X/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 65, "Periodic exam" },
     { "D0140", "limited oral evaluation - problem focused", "LimEx", "/X/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 95, "Emergency exam" },
     { "D0150", "comprehensive oral evaluation - new or established patient", "CompEx", "/XX/", PC_EXAM, TA_MOUTH, 0, 0, 0, 0, 115, "Comprehensive exam" },
@@ -598,7 +203,9 @@ static const struct code codes[] = {
     { "D9987", "cancelled appointment", "Cancel", "", PC_MISC, TA_NONE, 0, 0, 0, 1, 0, "Cancelled appointment" },
 };
 
-static int code_idx(const char *c)
+const size_t ncodes = OD_ARRAY_LEN(codes);
+
+int code_idx(const char *c)
 {
     size_t i;
     for (i = 0; i < OD_ARRAY_LEN(codes); i++)
@@ -607,7 +214,7 @@ static int code_idx(const char *c)
     return 0; /* not reached for the literals below */
 }
 
-static const char *const last_names[] = {
+const char *const last_names[] = {
     "Anderson", "Baker", "Bennett", "Brooks", "Campbell", "Carter", "Chen",
     "Clark", "Collins", "Cooper", "Davis", "Diaz", "Edwards", "Evans",
     "Fischer", "Flores", "Foster", "Garcia", "Gomez", "Gray", "Green",
@@ -624,7 +231,7 @@ static const char *const last_names[] = {
     "Young", "Zimmerman",
 };
 
-static const char *const male_names[] = {
+const char *const male_names[] = {
     "Aaron", "Adam", "Alex", "Andrew", "Anthony", "Ben", "Brandon", "Brian",
     "Carlos", "Charles", "Chris", "Daniel", "David", "Derek", "Eric", "Ethan",
     "Frank", "Gary", "George", "Henry", "Isaac", "Jack", "Jacob", "James",
@@ -634,7 +241,7 @@ static const char *const male_names[] = {
     "Samuel", "Scott", "Steven", "Thomas", "Tim", "Tyler", "William",
 };
 
-static const char *const female_names[] = {
+const char *const female_names[] = {
     "Abigail", "Alice", "Amanda", "Amy", "Angela", "Anna", "Ashley", "Ava",
     "Barbara", "Brenda", "Carol", "Catherine", "Chloe", "Claire", "Deborah",
     "Diana", "Elena", "Elizabeth", "Emily", "Emma", "Grace", "Hannah",
@@ -643,6 +250,10 @@ static const char *const female_names[] = {
     "Nancy", "Natalie", "Nicole", "Olivia", "Patricia", "Rachel", "Rebecca",
     "Rosa", "Sarah", "Sofia", "Stephanie", "Susan", "Victoria", "Zoe",
 };
+
+const size_t nlast_names = OD_ARRAY_LEN(last_names);
+const size_t nmale_names = OD_ARRAY_LEN(male_names);
+const size_t nfemale_names = OD_ARRAY_LEN(female_names);
 
 static const char *const streets[] = {
     "Oak", "Maple", "Cedar", "Pine", "Elm", "Willow", "Birch", "Spruce",
@@ -679,6 +290,11 @@ static const char *const carrier_eid[] = { "CDOR1", "65978", "62308",
                                            "60054", "64246", "CX007",
                                            "00851", "CDOR1" };
 
+const char *carrier_name(long carriernum)
+{
+    return carriers[(carriernum - 1) % (long)OD_ARRAY_LEN(carriers)][0];
+}
+
 static const char *const employers[] = {
     "Salem Health", "Salem-Keizer Schools", "State of Oregon", "Marion County",
     "Willamette University", "Kettle Foods", "Garmin AT", "NORPAC Foods",
@@ -692,67 +308,25 @@ static unsigned argb(unsigned rgb)
 }
 
 /* A 32-bit ARGB colour as Open Dental stores it (signed int). */
-static long long color_int(unsigned rgb)
+long long color_int(unsigned rgb)
 {
     return (long long)(int32_t)argb(rgb);
 }
 
 /* ---- the practice being generated ------------------------------------------ */
 
-struct fam {
-    int num, street, kind, city;
-    int phone;       /* home phone, last 7 digits */
-    long guar;
-};
-
-struct pat {
-    long num, guar, priprov, secprov, plan1, plan2, first_visit, bdate;
-    int fam, ln, fn, cell, status, gender, position, txt, pref, billing,
-        email, relat;
-    double charges, paid;
-};
-
-struct prov {
-    long num;
-    int hyg, hidden;
-};
-
-struct op {
-    long num, dent, hygprov;
-    int hyg;
-};
-
-struct gen {
-    struct seeder s;
+struct rng seed_stream(const struct gen *g, const char *part)
+{
     struct rng r;
-    long today, npat, nfam, nprov, nops, nplans;
-    struct pat *pats;
-    struct fam *fams;
-    struct prov *provs;
-    struct op *ops;
-    long *active;          /* PatNums of PatStatus Patient */
-    long nactive;
-    long defnum[CAT_MAX][16];
-    long aptnum, procnum, paynum, splitnum, commnum, schednum, schedopnum;
-    struct ins apt, proc, pay, split, comm;
-};
-
-static long def_of(struct gen *g, int cat, int idx)
-{
-    return g->defnum[cat][idx];
+    uint64_t h = 0xCBF29CE484222325ull; /* FNV-1a of the part's name */
+    for (; *part; part++)
+        h = (h ^ (unsigned char)*part) * 0x100000001B3ull;
+    r.s = (uint64_t)g->seed ^ h;
+    rng_next(&r);
+    return r;
 }
 
-static struct pat *pat_of(struct gen *g, long patnum)
-{
-    return &g->pats[patnum - 1];
-}
-
-static int age_at(long bdate, long day)
-{
-    return (int)((day - bdate) / 365.25);
-}
-
-static const char *fname_of(const struct pat *p)
+const char *fname_of(const struct pat *p)
 {
     return p->gender == 1 ? female_names[p->fn] : male_names[p->fn];
 }
@@ -882,6 +456,12 @@ static void seed_prefs(struct gen *g)
         { "LanguageAndRegion", "en-US" },
         { "LanguagesUsedByPatients", "eng,spa" },
         { "DateFormat", "MM/dd/yyyy" },
+        /* recall types (seed-clinical.c), as RecallTypes.SetToDefault */
+        { "RecallTypeSpecialProphy", "1" },
+        { "RecallTypeSpecialChildProphy", "2" },
+        { "RecallTypeSpecialPerio", "3" },
+        { "RecallTypesShowingInList", "1,2,3" },
+        { "InsBillingProv", "0" },
         /* the ledger's (lib/db/ledger.c), at Open Dental's shipped values */
         { "RigorousAccounting", "1" },
         { "PayPlansVersion", "1" },
@@ -1039,12 +619,14 @@ static void seed_staff(struct gen *g)
         return;
     {
         static const char *const users[] = { "Admin", "FrontDesk", "Billing" };
+        /* groups and employees: seed-office.c's usergroup, employee rows */
+        static const int ugroup[] = { 1, 2, 3 }, uemp[] = { 0, 2, 4 };
         for (i = 0; i < 3; i++) {
             vi(&b, i + 1);
             vs(&b, users[i]);
             vs(&b, "");
-            vi(&b, 1);
-            vi(&b, 0);
+            vi(&b, ugroup[i]);
+            vi(&b, uemp[i]);
             vi(&b, 0);
             vi(&b, 0);
             vi(&b, 0);
@@ -1124,6 +706,29 @@ static void seed_codes(struct gen *g)
     ins_done(&b);
 }
 
+/* The employers of the insurance plans (insplan.EmployerNum). */
+static void seed_employers(struct gen *g)
+{
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "employer",
+                 "EmployerNum,EmpName,Address,Address2,City,State,Zip,Phone"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(employers); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, employers[i]);
+        vf(&b, "%zu %s %s", 100 + i * 311 % 4800, streets[i % OD_ARRAY_LEN(streets)],
+           street_kinds[i % OD_ARRAY_LEN(street_kinds)]);
+        vs(&b, i % 4 == 1 ? "Suite 100" : "");
+        vs(&b, cities[i % 6].city);
+        vs(&b, "OR");
+        vs(&b, cities[i % 6].zip);
+        vf(&b, "(503)555-%04zu", 1200 + i * 17);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
 static void seed_insurance(struct gen *g)
 {
     struct rng *r = &g->r;
@@ -1131,6 +736,10 @@ static void seed_insurance(struct gen *g)
     long i, f, subnum = 0, ppnum = 0, bnum = 0;
     long stamp = g->today - 700;
     g->nplans = g->npat / 25 > 4 ? g->npat / 25 : 4;
+    if (!(g->plans = calloc((size_t)g->nplans, sizeof(*g->plans)))) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
 
     if (ins_init(&b, &g->s, "carrier",
                  "CarrierNum,CarrierName,Address,Address2,City,State,Zip,Phone,ElectID,"
@@ -1171,10 +780,12 @@ static void seed_insurance(struct gen *g)
         vf(&b, "%06ld", 100000 + rnd(r, 900000));
         vs(&b, "");
         vi(&b, 0);
-        vs(&b, chance(r, 0.35) ? "p" : "");
+        g->plans[i].ppo = chance(r, 0.35);
+        vs(&b, g->plans[i].ppo ? "p" : "");
         vi(&b, 0);
-        vi(&b, 1 + rnd(r, (long)OD_ARRAY_LEN(carriers)));
-        vi(&b, 0);
+        g->plans[i].carrier = 1 + rnd(r, (long)OD_ARRAY_LEN(carriers));
+        vi(&b, g->plans[i].carrier);
+        vi(&b, i % (long)OD_ARRAY_LEN(employers) + 1); /* seed_employers */
         vi(&b, 0);
         vi(&b, 0);
         vi(&b, chance(r, 0.8) ? 0 : 7);
@@ -1203,6 +814,8 @@ static void seed_insurance(struct gen *g)
         };
         size_t k;
         double max = 1000 + 500 * (double)rnd(r, 4);
+        g->plans[i].annual_max = max;
+        g->plans[i].deductible = 50;
         for (k = 0; k < OD_ARRAY_LEN(ben); k++) {
             vi(&b, ++bnum);
             vi(&b, i + 1);
@@ -1285,10 +898,15 @@ static void seed_insurance(struct gen *g)
                 vdt(&pp, g->today - 30 - (pn * 7) % 700, 610);
                 vdt(&pp, g->today - 30 - (pn * 7) % 700, 610);
                 ins_end(&pp);
-                if (o == 0)
+                if (o == 0) {
                     p->plan1 = plans[sj];
-                else
+                    p->sub1 = subs[sj];
+                    p->rel1 = relat;
+                } else {
                     p->plan2 = plans[sj];
+                    p->sub2 = subs[sj];
+                    p->rel2 = relat;
+                }
             }
         }
     }
@@ -1555,6 +1173,32 @@ static const char *const apt_notes[] = {
     "Pt requested reminder by text.",
 };
 
+/* Tell the other parts of the practice about a procedure just written:
+ * insurance estimates (seed-money.c), recalls and treatment plans
+ * (seed-clinical.c). */
+static void proc_written(struct gen *g, long procnum, long patnum, long aptnum,
+                         long planned, long prov, long day, long tpday,
+                         int code, int status, long priority, double fee,
+                         const char *tooth, const char *surf)
+{
+    struct seed_proc sp;
+    sp.tpday = tpday;
+    sp.priority = priority;
+    sp.procnum = procnum;
+    sp.patnum = patnum;
+    sp.aptnum = aptnum;
+    sp.planned = planned;
+    sp.prov = prov;
+    sp.day = day;
+    sp.code = code;
+    sp.status = status;
+    sp.fee = fee;
+    sp.tooth = tooth;
+    sp.surf = surf;
+    seed_money_proc(g, &sp);
+    seed_clin_proc(g, &sp);
+}
+
 static void write_procs(struct gen *g, const struct visit *v, const struct op *o,
                         long patnum, long aptnum, long planned, long day,
                         long endmin, int status, long tpday, long *procnums,
@@ -1568,6 +1212,7 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         long prov = c->hyg && o && o->hyg ? o->hygprov : o ? o->dent : pat_of(g, patnum)->priprov;
         int restorative = c->cat == PC_FILL || c->cat == PC_CROWN || c->cat == PC_ENDO;
         struct ins *b = &g->proc;
+        long pri;
         procnums[i] = ++g->procnum;
         fees[i] = c->fee;
         vi(b, g->procnum);
@@ -1577,7 +1222,8 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         vd(b, c->fee);
         vs(b, vp->surf);
         vs(b, vp->tooth);
-        vi(b, status == 1 && restorative && chance(r, 0.5) ? def_of(g, CAT_TXPRI, (int)rnd(r, 3)) : 0);
+        pri = status == 1 && restorative && chance(r, 0.5) ? def_of(g, CAT_TXPRI, (int)rnd(r, 3)) : 0;
+        vi(b, pri);
         vi(b, status);
         vi(b, prov);
         vi(b, restorative && chance(r, 0.6) ? def_of(g, CAT_DX, c->cat == PC_FILL ? 0 : (int)rnd(r, 5)) : 0);
@@ -1595,6 +1241,9 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         vdate(b, status == 2 ? day : NO_DATE);
         vs(b, "");
         ins_end(b);
+        proc_written(g, g->procnum, patnum, aptnum, planned, prov,
+                     status == 2 ? day : (day == NO_DATE ? tpday : day), tpday,
+                     vp->code, status, pri, c->fee, vp->tooth, vp->surf);
     }
 }
 
@@ -1811,14 +1460,32 @@ static void seed_op_day(struct gen *g, const struct op *o, long day)
             provs[i] = c->hyg && o->hyg ? o->hygprov : o->dent;
         }
         if (status == 2) {
-            for (i = 0; i < v.n; i++)
+            struct seed_visit sv;
+            int vcodes[6];
+            double share[6];
+            for (i = 0; i < v.n; i++) {
                 p->charges += fees[i];
+                vcodes[i] = v.p[i].code;
+            }
+            sv.p = p;
+            sv.aptnum = g->aptnum;
+            sv.day = day;
+            sv.endmin = end;
+            sv.n = v.n;
+            sv.procnums = procnums;
+            sv.provs = provs;
+            sv.fees = fees;
+            sv.codeidx = vcodes;
+            /* insurance first: the patient pays the estimated rest */
+            seed_money_visit(g, &sv, share);
             if (chance(r, 0.9))
-                write_payment(g, p, day, end + 4, o->dent, procnums, fees, provs, v.n);
+                write_payment(g, p, day, end + 4, o->dent, procnums, share, provs, v.n);
             if (chance(r, 0.3))
                 write_commlog(g, patnum, day - 2, 600 + rnd(r, 60), 0, 5, 1, 3,
                               "Appointment reminder sent by text message.");
         } else if (status == 5 || status == 3) {
+            if (status == 5) /* the broken appointment fee */
+                seed_money_broken(g, p, g->aptnum, day, t + 20, o->dent);
             write_commlog(g, patnum, day, t + 20, 0, 3, 1, 0,
                           status == 5 ? "Patient did not show. Left message to reschedule."
                                       : "Patient cancelled; moved to the unscheduled list.");
@@ -2055,9 +1722,11 @@ static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
  * Service Date View and the reports also need money owed for months,
  * finance charges and unearned prepayments. A few families get them,
  * drawn from a stream of their own (the main stream's draws, which other
- * tables follow, do not move) and written after every other money table:
+ * tables follow, do not move) and written after the money part's tables:
  * procedure, payment and split keys continue the seed's counters,
- * adjustments take AUTO_INCREMENT keys. */
+ * adjustments take AUTO_INCREMENT keys. Self-pay families only (insured
+ * work would need its claims), and before the clinical part writes the
+ * recalls: an old cleaning is a recall's DatePrevious. */
 struct hist {
     struct gen *g;
     struct rng r;
@@ -2138,6 +1807,10 @@ static void hist_proc(struct hist *h, const struct pat *p)
     vdate(&h->proc, day);
     vs(&h->proc, "");
     ins_end(&h->proc);
+    /* the clinical part sees it too: an old cleaning or x-ray is the
+     * recall's DatePrevious when nothing later was done */
+    proc_written(g, g->procnum, p->num, 0, 0, p->priprov, day, day, ci, 2, 0,
+                 fee, "", "");
     if (chance(&h->r, 0.5)) {
         paid = day + rnd(&h->r, 20);
         hist_payment(h, p, paid < g->today ? paid : g->today - 1,
@@ -2200,6 +1873,9 @@ static void seed_ledger_history(struct gen *g)
         const struct pat *p = pat_of(g, g->fams[f].guar);
         if (p->status != 0 && p->status != 2 && p->status != 3)
             continue; /* patients, inactive or archived ones */
+        if (p->plan1 && p->sub1)
+            continue; /* insured work would need its claims: the old
+                         balances are self-pay families' */
         /* a family that paid for recent visits has paid, in the aging's
          * first-in first-out order, for anything older: old balances go to
          * families with no payments in the books */
@@ -2581,6 +2257,7 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     g->s.err = err;
     g->s.errlen = errlen;
     g->r.s = (uint64_t)o->seed ^ 0x6F64617069736565ull; /* "odapisee" */
+    g->seed = o->seed;
     g->npat = o->patients > 0 ? o->patients : OD_SEED_DEFAULT_PATIENTS;
     if (o->today) {
         if (parse_date(o->today, &g->today) != 0) {
@@ -2620,15 +2297,23 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     if (!g->s.rc) seed_staff(g);
     if (!g->s.rc) seed_codes(g);
     if (!g->s.rc) make_families(g);
+    if (!g->s.rc) seed_employers(g);
     if (!g->s.rc) seed_insurance(g);
     if (!g->s.rc) seed_schedules(g);
+    seed_money_begin(g);
+    seed_clin_begin(g);
     if (!g->s.rc) seed_appointments(g);
+    seed_money_end(g);
+    /* after the money part's keyed payments and adjustments, before the
+     * clinical part writes the recalls the old procedures move */
+    if (!g->s.rc) seed_ledger_history(g);
+    seed_clin_end(g);
     if (!g->s.rc) seed_patients(g);
     if (!g->s.rc) seed_apikey(g, o);
+    if (!g->s.rc) seed_office(g, o->customer_key, o->developer_name);
     if (!g->s.rc) seed_chart(g);
     if (!g->s.rc) seed_ins_prefs(g);
     if (!g->s.rc) seed_images(g, o);
-    if (!g->s.rc) seed_ledger_history(g);
     if (!g->s.rc) seed_ledger(g); /* last: it reads every table above */
 
     if (!g->s.rc) {
@@ -2641,7 +2326,10 @@ int od_seed(MYSQL *m, const struct od_seed_opts *o, char *err, size_t errlen)
     mysql_query(m, "SET SESSION foreign_key_checks = 1");
     mysql_autocommit(m, 1);
     rc = g->s.rc;
+    seed_money_free(g);
+    seed_clin_free(g);
     od_catalog_free(g->s.cat);
+    free(g->plans);
     free(g->pats);
     free(g->fams);
     free(g->provs);

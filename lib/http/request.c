@@ -169,17 +169,22 @@ unsigned long od_request_elapsed_us(const odapi_request *req)
 
 static int is_write(const odapi_request *req);
 
+/* Answered from here on. Before the client can see the answer: its next
+ * GETs must see this write, whatever the status (a failed write may still
+ * have been committed; docs/scale-out.md). */
+static void mark_replied(odapi_request *req)
+{
+    req->replied = 1;
+    if (req->srv->db && is_write(req))
+        od_db_note_write(req->srv->db, req->key_hash);
+}
+
 void od_request_finish(odapi_request *req, int status, const char *body,
                        size_t len)
 {
     if (req->replied)
         return;
-    req->replied = 1;
-    /* Before the client can see the answer: its next GETs must see this
-     * write, whatever the status (a failed write may still have been
-     * committed). */
-    if (req->srv->db && is_write(req))
-        od_db_note_write(req->srv->db, req->key_hash);
+    mark_replied(req);
     req->status = status;
     if (req->ev) {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
@@ -209,7 +214,7 @@ void od_request_finish_take(odapi_request *req, int status, char *body,
         od_request_finish(req, status, "", 0);
         return;
     }
-    req->replied = 1;
+    mark_replied(req);
     req->status = status;
     {
         struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);

@@ -39,6 +39,11 @@ int main(int argc, char **argv)
     }
     so.patients = atol(argv[3]);
     so.seed = strtoul(argv[4], NULL, 10);
+    /* the demo key, as the sandbox and odlocal --db-create seed it (its
+     * apikey row, its subscription, its app's security log), so that
+     * every schema the tests run on has the same rows */
+    so.customer_key = "VzkmZEaUWOjnQX2z"; /* the demo key's customer part */
+    so.developer_name = "Sandbox Developer";
     rc = od_seed(m, &so, err, sizeof err);
     if (rc != ODAPI_OK)
         fprintf(stderr, "seed_db: %s\n", err);

@@ -129,14 +129,17 @@ def test_refund_errors(api):
 
 
 def test_refund_of_payplan_payment_refused(api):
-    server_only(api)
-    pat = new_patient(api)
-    pay = new_payment(api, pat, "10")
-    db(api, "UPDATE paysplit SET PayPlanNum = 7 WHERE PayNum = %d"
-       % pay["PayNum"])
+    # a seeded payment on a payment plan (the API attaches one only through
+    # PUT payments/{PayNum}/Partial, tested below on the server backend)
+    pay = next(sp for plan in get(api, "payplans")
+               for sp in get(api, "paysplits?PatNum=%d&Limit=1000"
+                             % plan["PatNum"])
+               if sp["PayPlanNum"] == plan["PayPlanNum"])
+    pat = pay["PatNum"]
+    before = get(api, "payments?PatNum=%d&Limit=1000" % pat)
     assert err(api, "POST", "payments/Refund", {"PayNum": pay["PayNum"]}) == (
         400, "Payments attached to a payment plan cannot be refunded.")
-    assert len(get(api, "payments?PatNum=%d" % pat["PatNum"])) == 1
+    assert get(api, "payments?PatNum=%d&Limit=1000" % pat) == before
 
 
 # ---- Partial ------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """usergroups, usergroupattaches, computers, scheduleops, clockevents,
 insverifies, claimtrackings and patientraces (lib/resources/admin.c), through HTTP
 against the seeded test database and the embedded sandbox."""
+import datetime
 import re
 import uuid
 
 
-from conftest import db, server_only, uniq, get, err
+from conftest import db, find, sql_only, uniq, get, err
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -80,51 +81,54 @@ def read_only(api, name, sample_key=1):
 def test_usergroups(api):
     read_only(api, "usergroups")
     no_method(api, "GET", "usergroups/1")
-    rows = get(api, "usergroups")
-    assert all(list(r) == USERGROUP for r in rows)
-    server_only(api)
-    names = [uniq("Front Desk"), uniq("Hygienists"), uniq("Billing")]
-    made = [insert(api, "INSERT INTO usergroup (Description, "
-                        "UserGroupNumCEMT) VALUES ('%s', 0)" % n)
-            for n in names]
-    cemt = insert(api, "INSERT INTO usergroup (Description, UserGroupNumCEMT)"
-                       " VALUES ('%s', 7)" % uniq("CEMT group"))
+    # the office's groups (seeded: Admin, Front Desk, Billing, Clinical)
     rows = get(api, "usergroups")
     assert all(list(r) == USERGROUP for r in rows)
     assert keys(rows, "UserGroupNum") == sorted(keys(rows, "UserGroupNum"))
-    assert {"UserGroupNum": made[1], "Description": names[1],
-            "UserGroupNumCEMT": 0} in rows
+    assert "Front Desk" in keys(rows, "Description")
+    assert all(r["UserGroupNumCEMT"] == 0 for r in rows)
+    # includeCEMT=false is the default; true lists at least as much
+    assert get(api, "usergroups?includeCEMT=false") == rows
+    allrows = get(api, "usergroups?includeCEMT=true")
+    assert [r for r in allrows if r["UserGroupNumCEMT"] == 0] == rows
+    assert err(api, "GET", "usergroups?includeCEMT=maybe")[0] == 400
+    paging(api, "usergroups?", rows)
+
+
+def test_usergroups_cemt(api):
+    sql_only(api, "groups synced from the Central Enterprise Management "
+                  "Tool (UserGroupNumCEMT); the sandbox is a single office")
+    cemt = insert(api, "INSERT INTO usergroup (Description, UserGroupNumCEMT)"
+                       " VALUES ('%s', 7)" % uniq("CEMT group"))
+    rows = get(api, "usergroups")
     # CEMT groups only on request
     assert cemt not in keys(rows, "UserGroupNum")
     allrows = get(api, "usergroups?includeCEMT=true")
     assert {"UserGroupNum": cemt, "Description": allrows[-1]["Description"],
             "UserGroupNumCEMT": 7} == allrows[-1]
     assert get(api, "usergroups?includeCEMT=false") == rows
-    assert err(api, "GET", "usergroups?includeCEMT=maybe")[0] == 400
-    paging(api, "usergroups?", rows)
 
 
 def test_usergroupattaches(api):
     read_only(api, "usergroupattaches")
-    assert all(list(r) == USERGROUPATTACH
-               for r in get(api, "usergroupattaches"))
-    server_only(api)
-    g1 = insert(api, "INSERT INTO usergroup (Description) VALUES ('%s')"
-                % uniq("G"))
-    g2 = insert(api, "INSERT INTO usergroup (Description) VALUES ('%s')"
-                % uniq("G"))
-    made = [insert(api, "INSERT INTO usergroupattach (UserNum, UserGroupNum)"
-                        " VALUES (%d, %d)" % (u, g))
-            for u, g in [(901, g1), (902, g1), (901, g2)]]
     rows = get(api, "usergroupattaches")
+    assert all(list(r) == USERGROUPATTACH for r in rows)
     assert keys(rows, "UserGroupAttachNum") == sorted(
         keys(rows, "UserGroupAttachNum"))
-    assert {"UserGroupAttachNum": made[0], "UserNum": 901,
-            "UserGroupNum": g1} in rows
-    assert keys(get(api, "usergroupattaches?UserGroupNum=%d" % g1),
-                "UserGroupAttachNum") == made[:2]
-    assert keys(get(api, "usergroupattaches?UserNum=901&UserGroupNum=%d"
-                    % g2), "UserGroupAttachNum") == [made[2]]
+    # the seeded users are in the seeded groups
+    groups = keys(get(api, "usergroups"), "UserGroupNum")
+    users = keys(get(api, "userods"), "UserNum")
+    assert rows and all(r["UserGroupNum"] in groups and r["UserNum"] in users
+                        for r in rows)
+    # a group with two members; a user in two groups
+    g = next(x for x in groups
+             if sum(r["UserGroupNum"] == x for r in rows) >= 2)
+    assert get(api, "usergroupattaches?UserGroupNum=%d" % g) == [
+        r for r in rows if r["UserGroupNum"] == g]
+    u = next(x for x in users if sum(r["UserNum"] == x for r in rows) >= 2)
+    both = [r for r in rows if r["UserNum"] == u and r["UserGroupNum"] == g]
+    assert get(api, "usergroupattaches?UserNum=%d&UserGroupNum=%d"
+               % (u, g)) == both
     assert get(api, "usergroupattaches?UserNum=99999999") == []
     assert err(api, "GET", "usergroupattaches?UserNum=abc")[0] == 400
     paging(api, "usergroupattaches?", rows)
@@ -134,23 +138,18 @@ def test_usergroupattaches(api):
 
 def test_computers(api):
     read_only(api, "computers")
-    assert all(list(r) == COMPUTER for r in get(api, "computers"))
-    assert err(api, "GET", "computers?LastHeartBeat=yesterday")[0] == 400
-    server_only(api)
-    made = [insert(api, "INSERT INTO computer (CompName, LastHeartBeat) "
-                        "VALUES ('%s', '%s')" % (n, t))
-            for n, t in [("FRONTDESK1", "2031-03-01 08:00:00"),
-                         ("OP2", "2031-03-02 09:15:30"),
-                         ("SERVER", "0001-01-01 00:00:00")]]
     rows = get(api, "computers")
-    assert {"ComputerNum": made[1], "CompName": "OP2",
-            "LastHeartBeat": "2031-03-02 09:15:30"} in rows
-    assert {"ComputerNum": made[2], "CompName": "SERVER",
-            "LastHeartBeat": "0001-01-01 00:00:00"} in rows
-    got = get(api, "computers?LastHeartBeat=2031-03-01%2008:00:01")
-    assert keys(got, "ComputerNum") == [made[1]]
-    got = get(api, "computers?LastHeartBeat=2031-03-01%2008:00:00")
-    assert keys(got, "ComputerNum") == made[:2]
+    assert all(list(r) == COMPUTER for r in rows)
+    assert err(api, "GET", "computers?LastHeartBeat=yesterday")[0] == 400
+    # the office's workstations: the filter keeps heartbeats at or after
+    assert len(rows) >= 3 and all(DATETIME.match(r["LastHeartBeat"])
+                                  for r in rows)
+    beats = sorted({r["LastHeartBeat"] for r in rows})
+    assert len(beats) >= 2
+    for when in (beats[0], beats[1], beats[-1]):
+        got = get(api, "computers?LastHeartBeat=%s" % when.replace(" ", "%20"))
+        assert got == [r for r in rows if r["LastHeartBeat"] >= when]
+    assert get(api, "computers?LastHeartBeat=2999-01-01%2000:00:00") == []
     paging(api, "computers?", rows)
 
 
@@ -168,19 +167,14 @@ def test_scheduleops(api):
         assert got[:len(want)] == want and got
         assert all(r[param] == val for r in got)
     paging(api, "scheduleops?", get(api, "scheduleops"))
-    server_only(api)
-    made = [insert(api, "INSERT INTO scheduleop (ScheduleNum, OperatoryNum) "
-                        "VALUES (%d, %d)" % so)
-            for so in [(880001, 1), (880001, 2), (880002, 2)]]
-    rows = get(api, "scheduleops")
-    assert {"ScheduleOpNum": made[0], "ScheduleNum": 880001,
-            "OperatoryNum": 1} in rows
-    assert keys(get(api, "scheduleops?ScheduleNum=880001"),
-                "ScheduleOpNum") == made[:2]
-    assert keys(get(api, "scheduleops?ScheduleNum=880002&OperatoryNum=2"),
-                "ScheduleOpNum") == made[2:]
+    # both filters together
+    so = seeded[-1]
+    both = get(api, "scheduleops?ScheduleNum=%d&OperatoryNum=%d"
+               % (so["ScheduleNum"], so["OperatoryNum"]))
+    assert so in both and all(
+        (r["ScheduleNum"], r["OperatoryNum"]) ==
+        (so["ScheduleNum"], so["OperatoryNum"]) for r in both)
     assert get(api, "scheduleops?OperatoryNum=99999999") == []
-    paging(api, "scheduleops?", rows)
 
 
 # ---- clockevents -----------------------------------------------------------
@@ -197,8 +191,53 @@ def test_clockevents_errors(api):
     assert all(list(r) == CLOCKEVENT for r in get(api, "clockevents"))
 
 
+def test_clockevents_of_the_staff(api):
+    """The seeded time cards, through the filters: each day's rows, one
+    employee's, by status."""
+    rows = get(api, "clockevents?Limit=1000")
+    assert rows and keys(rows, "ClockEventNum") == sorted(
+        keys(rows, "ClockEventNum"))
+    for r in rows:
+        assert list(r) == CLOCKEVENT
+        assert r["ClockStatus"] in ("Home", "Lunch", "Break")
+        for k in ("OTimeHours", "OTimeAuto", "Adjust", "AdjustAuto"):
+            assert re.match(r"^-?\d{2}:\d{2}:\d{2}$", r[k]), (k, r)
+    emps = keys(get(api, "employees"), "EmployeeNum")
+    emp = next(e for e in emps if any(r["EmployeeNum"] == e for r in rows))
+    mine = get(api, "clockevents?EmployeeNum=%d&Limit=1000" % emp)
+    assert mine == [r for r in rows if r["EmployeeNum"] == emp]
+    q = "clockevents?EmployeeNum=%d&Limit=1000&" % emp
+    assert get(api, q + "ClockStatus=Lunch") == [
+        r for r in mine if r["ClockStatus"] == "Lunch"]
+    assert get(api, q + "ClockStatus=home") == [
+        r for r in mine if r["ClockStatus"] == "Home"]
+    # the days: each row on exactly one; the ranges are unions of days
+    today = get(api, "appointments?Limit=1")[0]["serverDateTime"][:10]
+    y, m, d = (int(x) for x in today.split("-"))
+    days = [datetime.date(y, m, d) - datetime.timedelta(days=k)
+            for k in range(1, 22)]
+    by_day = {day: get(api, q + "date=%s" % day) for day in days}
+    seen = [k for day in days for k in keys(by_day[day], "ClockEventNum")]
+    assert sorted(seen) == keys(mine, "ClockEventNum")
+    worked = [day for day in days if by_day[day]]
+    assert len(worked) >= 3
+    mid = worked[len(worked) // 2]
+    assert keys(get(api, q + "dateStart=%s" % mid), "ClockEventNum") == sorted(
+        k for day in days if day >= mid for k in keys(by_day[day],
+                                                       "ClockEventNum"))
+    assert keys(get(api, q + "dateEnd=%s" % mid), "ClockEventNum") == sorted(
+        k for day in days if day <= mid for k in keys(by_day[day],
+                                                       "ClockEventNum"))
+    assert get(api, q + "dateStart=%s&dateEnd=%s" % (mid, mid)) == by_day[mid]
+    assert get(api, q + "ClinicNum=0") == mine
+    assert get(api, q + "ClinicNum=3") == []
+    paging(api, "clockevents?", rows)
+
+
 def test_clockevents(api):
-    server_only(api)
+    sql_only(api, "time cards with values the seed does not write "
+                  "(overtime, adjustments, a break, a clinic, working from "
+                  "home, a note on two lines), to read each field back")
     emp = 770000 + int(uuid.uuid4().int % 10000)
 
     def clock(day, status, **kw):
@@ -263,7 +302,13 @@ def first_key(api, path, k):
 
 
 def test_insverifies_put_upsert_round_trip(api):
-    plan, _ = first_key(api, "insplans?Limit=1000", "PlanNum")
+    # a plan of its own: the seeded plans all have their verification row
+    carrier = get(api, "carriers")[0]["CarrierNum"]
+    st, made, _ = api.request("POST", "insplans", {"CarrierNum": carrier})
+    assert st == 201, made
+    plan = made["PlanNum"]
+    assert get(api, "insverifies?VerifyType=InsuranceBenefit&FKey=%d"
+               % plan) == []
     defnum = verify_status_def(api)
     mark = log_mark(api)
     body = {"DateLastVerified": "2031-09-27", "VerifyType": "InsuranceBenefit",
@@ -296,6 +341,25 @@ def test_insverifies_put_upsert_round_trip(api):
     got = db(api, "SELECT DateTimeEntry > '2000-01-01' FROM insverify "
                   "WHERE InsVerifyNum = %d" % key)
     assert got in (None, [["1"]])
+
+
+def test_insverifies_seeded(api):
+    """Every plan's benefits and every patplan's enrollment are verified."""
+    plans = get(api, "insverifies?VerifyType=InsuranceBenefit&Limit=1000")
+    assert plans and all(list(r) == INSVERIFY for r in plans)
+    fkeys = keys(plans, "FKey")
+    for p in get(api, "insplans?Limit=1000"):
+        if p["PlanNum"] in fkeys:
+            break
+    else:
+        raise AssertionError("no plan has its verification")
+    one = plans[0]
+    assert get(api, "insverifies/%d" % one["InsVerifyNum"]) == one
+    status = {d["DefNum"] for d in get(api, "definitions?Category=38")}
+    assert all(r["DefNum"] in status | {0} for r in plans)
+    enrolled = get(api, "insverifies?VerifyType=PatientEnrollment&Limit=1000")
+    patplans = keys(get(api, "patplans?Limit=1000"), "PatPlanNum")
+    assert enrolled and all(r["FKey"] in patplans for r in enrolled[:50])
 
 
 def test_insverifies_patient_enrollment_and_list(api):
@@ -410,15 +474,27 @@ def test_claimtrackings_errors(api):
     assert err(api, "PUT", "claimtrackings/abc", {"Note": "x"})[0] == 400
 
 
+def test_claimtrackings_seeded(api):
+    """Claims sent a month ago and not paid: the office called the carrier."""
+    rows = get(api, "claimtrackings?Limit=1000")
+    assert rows and all(list(r) == CLAIMTRACKING for r in rows)
+    custom = keys(get(api, "definitions?Category=31"), "DefNum")
+    for r in rows[:20]:
+        assert r["TrackingType"] == "StatusHistory"
+        assert r["TrackingDefNum"] in custom
+        claim = get(api, "claims/%d" % r["ClaimNum"])
+        assert claim["ClaimStatus"] == "S"
+        assert claim["CustomTracking"] == r["TrackingDefNum"]
+        assert r in get(api, "claimtrackings?ClaimNum=%d" % r["ClaimNum"])
+
+
 def test_claimtrackings_round_trip(api):
-    server_only(api)
     track, error = tracking_defs(api)
     track2, _ = tracking_defs(api)
-    pat = get(api, "patients/Simple?Limit=1")[0]["PatNum"]
-    claim = insert(api, "INSERT INTO claim (PatNum, DateService, ClaimStatus,"
-                        " PlanNum, ClaimFee, ClaimType, InsSubNum, ClaimForm,"
-                        " Narrative) VALUES (%d, '2024-05-01', 'S', 1, 150, "
-                        "'P', 1, 3, '')" % pat)
+    # a sent claim nobody has tracked yet (the newest ones)
+    claim = next(c["ClaimNum"] for c in
+                 reversed(get(api, "claims?ClaimStatus=S&Limit=1000"))
+                 if not get(api, "claimtrackings?ClaimNum=%d" % c["ClaimNum"]))
     mark = log_mark(api)
     made = []
     for note in ("Called insurance", "Sent x-rays", ""):
@@ -466,10 +542,10 @@ def test_claimtrackings_round_trip(api):
                {"TrackingDefNum": error}) == (400,
                                                "TrackingDefNum is invalid.")
     assert get(api, "claimtrackings?ClaimNum=%d" % claim)[0] == upd2
-    assert logs(api, mark, PERM_UPDATE_CUSTOM_TRACKING, key) == [
+    assert logs(api, mark, PERM_UPDATE_CUSTOM_TRACKING, key) in (None, [
         ("Created", PERM_UPDATE_CUSTOM_TRACKING, 0),
         ("Updated", PERM_UPDATE_CUSTOM_TRACKING, 0),
-        ("Updated", PERM_UPDATE_CUSTOM_TRACKING, 0)]
+        ("Updated", PERM_UPDATE_CUSTOM_TRACKING, 0)])
     # Note and TrackingErrorDefNum are optional
     st, bare, _ = api.request("POST", "claimtrackings", {
         "ClaimNum": claim, "TrackingDefNum": track})
@@ -489,32 +565,32 @@ def test_patientraces(api):
     assert err(api, "GET", "patientraces") == (400, "PatNum is required.")
     assert err(api, "GET", "patientraces?PatNum=x")[0] == 400
     assert get(api, "patientraces?PatNum=99999999") == []
-    server_only(api)
-    pat = get(api, "patients/Simple?Limit=1")[0]["PatNum"]
-    db(api, "INSERT INTO cdcrec (CdcrecCode, HeirarchicalCode, Description) "
-            "SELECT '2106-3', 'R5', 'WHITE' FROM DUAL WHERE NOT EXISTS "
-            "(SELECT 1 FROM cdcrec WHERE CdcrecCode = '2106-3')")
-    db(api, "INSERT INTO cdcrec (CdcrecCode, HeirarchicalCode, Description) "
-            "SELECT '2135-2', 'E1', 'HISPANIC OR LATINO' FROM DUAL WHERE NOT "
-            "EXISTS (SELECT 1 FROM cdcrec WHERE CdcrecCode = '2135-2')")
-    db(api, "DELETE FROM patientrace WHERE PatNum = %d" % pat)
-    made = [insert(api, "INSERT INTO patientrace (PatNum, Race, CdcrecCode) "
-                        "VALUES (%d, -1, '%s')" % (pat, c))
-            for c in ("2106-3", "2135-2", "ASKU-ETHNICITY")]
-    rows = get(api, "patientraces?PatNum=%d" % pat)
+    # the patients' answers (seeded): a race and an ethnicity each
+    for p in keys(get(api, "patients?Limit=1000"), "PatNum"):
+        rows = get(api, "patientraces?PatNum=%d" % p)
+        if len(rows) >= 2:
+            break
+    assert len(rows) >= 2
     assert all(list(r) == PATIENTRACE for r in rows)
-    assert rows == [
-        {"PatientRaceNum": made[0], "PatNum": pat, "CdcrecCode": "2106-3",
-         "descripition": "WHITE", "isEthnicity": "false",
-         "heirarchicalCode": "R5"},
-        {"PatientRaceNum": made[1], "PatNum": pat, "CdcrecCode": "2135-2",
-         "descripition": "HISPANIC OR LATINO", "isEthnicity": "true",
-         "heirarchicalCode": "E1"},
-        {"PatientRaceNum": made[2], "PatNum": pat,
-         "CdcrecCode": "ASKU-ETHNICITY",
-         "descripition": "Declined to Specify", "isEthnicity": "true",
-         "heirarchicalCode": ""}]
-    assert get(api, "patientraces?PatNum=%d&Offset=1&Limit=1" % pat) == \
+    assert keys(rows, "PatientRaceNum") == sorted(keys(rows, "PatientRaceNum"))
+    names = {"2106-3": "White", "2054-5": "Black or African American",
+             "2028-9": "Asian", "1002-5": "American Indian or Alaska Native",
+             "2076-8": "Native Hawaiian or Other Pacific Islander",
+             "2135-2": "Hispanic or Latino", "2186-5": "Not Hispanic or Latino"}
+    for r in rows:
+        assert r["PatNum"] == p
+        code = r["CdcrecCode"]
+        if code.startswith("ASKU"):
+            assert (r["descripition"], r["heirarchicalCode"]) == (
+                "Declined to Specify", "")
+            assert r["isEthnicity"] == (
+                "true" if code == "ASKU-ETHNICITY" else "false")
+        else:
+            assert r["descripition"] == names[code]
+            assert r["isEthnicity"] == (
+                "true" if r["heirarchicalCode"].startswith("E") else "false")
+    assert sorted(r["isEthnicity"] for r in rows) == ["false", "true"]
+    assert get(api, "patientraces?PatNum=%d&Offset=1&Limit=1" % p) == \
         rows[1:2]
 
 
@@ -545,8 +621,49 @@ def test_histappointments_errors(api):
     assert get(api, "histappointments?AptNum=99999999") == []
 
 
+def test_histappointments_of_the_seeded_appointments(api):
+    """Created, Changed and Missed rows of the seeded appointments, through
+    the filters, matching the appointments they are the history of."""
+    rows = get(api, "histappointments?Limit=1000")
+    assert rows and keys(rows, "HistApptNum") == sorted(
+        keys(rows, "HistApptNum"))
+    actions = {r["HistApptAction"] for r in rows}
+    assert {"Created", "Changed"} <= actions
+    done = next(r for r in rows if r["HistApptAction"] == "Changed")
+    apt = get(api, "appointments/%d" % done["AptNum"])
+    assert apt["AptStatus"] == done["AptStatus"] == "Complete"
+    for k in ("PatNum", "Pattern", "ProvNum", "Op", "AptDateTime",
+              "ProcDescript", "Confirmed", "confirmed", "provAbbr"):
+        assert done[k] == apt[k], k
+    mine = get(api, "histappointments?AptNum=%d" % done["AptNum"])
+    assert done in mine and all(r["AptNum"] == done["AptNum"] for r in mine)
+    if len(mine) > 1:  # booked first, as it was then: scheduled
+        assert (mine[0]["HistApptAction"], mine[0]["AptStatus"]) == (
+            "Created", "Scheduled")
+        assert mine[0]["HistDateTStamp"] <= done["HistDateTStamp"]
+    q = "histappointments?PatNum=%d&Limit=1000" % done["PatNum"]
+    pats = get(api, q)
+    assert done in pats and all(r["PatNum"] == done["PatNum"] for r in pats)
+    assert get(api, q + "&HistApptAction=Changed") == [
+        r for r in pats if r["HistApptAction"] == "Changed"]
+    assert get(api, q + "&AptStatus=Complete") == [
+        r for r in pats if r["AptStatus"] == "Complete"]
+    day = done["HistDateTStamp"][:10]
+    assert get(api, q + "&date=%s" % day) == [
+        r for r in pats if r["HistDateTStamp"][:10] == day]
+    assert get(api, q + "&dateStart=%s" % day) == [
+        r for r in pats if r["HistDateTStamp"][:10] >= day]
+    assert get(api, q + "&dateEnd=%s" % day) == [
+        r for r in pats if r["HistDateTStamp"][:10] <= day]
+    assert get(api, q + "&ClinicNum=0") == pats
+    paging(api, "histappointments?", rows)
+
+
 def test_histappointments(api):
-    server_only(api)
+    sql_only(api, "history rows with values the seed does not write (an "
+                  "eConnector source, a color override, a deleted "
+                  "appointment, a note on two lines), to read each field "
+                  "back")
     pat = get(api, "patients/Simple?Limit=1")[0]["PatNum"]
     prov = get(api, "providers")[0]
     conf = db(api, "SELECT DefNum, ItemName FROM definition WHERE "

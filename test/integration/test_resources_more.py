@@ -5,7 +5,7 @@ import re
 import urllib.parse
 
 
-from conftest import db, server_only, uniq, put, err, post
+from conftest import db, find, get, uniq, put, err, post
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -294,22 +294,23 @@ def test_recalltypes_and_recalls(api):
         400, "RecallTypeNum is invalid.")
     assert err(api, "POST", "recalls", {"PatNum": pat}) == (
         400, "RecallTypeNum is required.")
-    server_only(api)
-    db(api, "INSERT INTO recalltype (Description, DefaultInterval, "
-            "TimePattern, Procedures) VALUES ('%s', %d, '/XXXX/', 'D1110')"
-       % (uniq("Prophy"), 6 << 16))
-    num = int(db(api, "SELECT MAX(RecallTypeNum) FROM recalltype")[0][0])
+    # the seeded types (RecallTypes.SetToDefault's): Prophy, 6 months
+    types = api.request("GET", "recalltypes")[1]
+    assert [x["Description"] for x in types][:3] == [
+        "Prophy", "Child Prophy", "Perio"]
+    num = types[0]["RecallTypeNum"]
     t = api.request("GET", "recalltypes/%d" % num)[1]
-    assert list(t) == RECALLTYPE
-    assert (t["DefaultInterval"], t["TimePattern"], t["AppendToSpecial"]) == (
-        "6m", "/XXXX/", "false")
-    assert t in api.request("GET", "recalltypes")[1]
+    assert list(t) == RECALLTYPE and t == types[0]
+    assert (t["DefaultInterval"], t["TimePattern"], t["Procedures"],
+            t["AppendToSpecial"]) == ("6m1d", "/XXXX/", "D1110", "false")
+    assert api.request("GET", "recalltypes/%d" % types[3]["RecallTypeNum"])[
+        1]["AppendToSpecial"] == "true"
 
     r = post(api, "recalls", {"PatNum": pat, "RecallTypeNum": num,
                               "DateDue": "2025-03-04"})
     assert list(r) == RECALL
     assert (r["RecallInterval"], r["DateDue"], r["Priority"],
-            r["IsDisabled"]) == ("6m", "2025-03-04", "Normal", "false")
+            r["IsDisabled"]) == ("6m1d", "2025-03-04", "Normal", "false")
     assert api.request("GET", "recalls?PatNum=%d" % pat)[1] == [r]
     assert err(api, "POST", "recalls", {"PatNum": pat,
                                         "RecallTypeNum": num}) == (
@@ -319,7 +320,8 @@ def test_recalltypes_and_recalls(api):
     changed_only(r, s, {"RecallInterval", "Priority"})
     assert (s["RecallInterval"], s["Priority"]) == ("1y2m3w4d", "ASAP")
     assert db(api, "SELECT RecallInterval FROM recall WHERE RecallNum = %d"
-              % r["RecallNum"]) == [[str((1 << 24) | (2 << 16) | (3 << 8) | 4)]]
+              % r["RecallNum"]) in (
+        None, [[str((1 << 24) | (2 << 16) | (3 << 8) | 4)]])
     for bad in ("6x", "m6", "300d", ""):
         assert err(api, "PUT", "recalls/%d" % r["RecallNum"],
                    {"RecallInterval": bad}) == (
@@ -662,23 +664,20 @@ def test_claims_and_claimprocs(api):
         400, "Status is invalid.")
     assert api.request("GET", "claims?PatNum=99999999")[:2] == (200, [])
     assert api.request("POST", "claims", {"PatNum": 1})[0] == 400  # not served
-    server_only(api)
-    pat = new_patient(api)
-    db(api, "INSERT INTO claim (PatNum, DateService, ClaimStatus, PlanNum, "
-            "ClaimFee, ClaimType, InsSubNum, ClaimForm, Narrative) VALUES "
-            "(%d, '2024-05-01', 'U', 1, 150, 'P', 1, 3, '')" % pat)
-    cn = int(db(api, "SELECT MAX(ClaimNum) FROM claim")[0][0])
-    db(api, "INSERT INTO claimproc (ProcNum, ClaimNum, PatNum, FeeBilled, "
-            "Status, PlanNum, InsSubNum, ProcDate) VALUES (0, %d, %d, 150, 0,"
-            " 1, 1, '2024-05-01')" % (cn, pat))
-    cpn = int(db(api, "SELECT MAX(ClaimProcNum) FROM claimproc")[0][0])
+    # a seeded claim of yesterday's visits, not sent yet
+    c = find(api, "claims?ClaimStatus=W", lambda x: x["ClaimType"] == "P")[-1]
+    cn, pat = c["ClaimNum"], c["PatNum"]
+    cps = api.request("GET", "claimprocs?ClaimNum=%d" % cn)[1]
+    cpn = cps[0]["ClaimProcNum"]
     c = api.request("GET", "claims/%d" % cn)[1]
     assert list(c) == CLAIM
-    assert (c["ClaimStatus"], c["ClaimType"], c["ClaimFee"], c["ClaimForm"],
-            c["PatRelat"], c["PlaceService"], c["IsOrtho"]) == (
-        "U", "P", 150.0, "3", "Self", "Office", "false")
-    assert api.request("GET", "claims?PatNum=%d" % pat)[1] == [c]
-    assert c in api.request("GET", "claims?ClaimStatus=U&Limit=1000")[1]
+    assert (c["ClaimStatus"], c["ClaimType"], c["ClaimForm"],
+            c["PlaceService"], c["IsOrtho"]) == (
+        "W", "P", "0", "Office", "false")
+    assert c["PatRelat"] in ("Self", "Spouse", "Child")
+    assert c["ClaimFee"] == round(sum(x["FeeBilled"] for x in cps), 2)
+    assert c in api.request("GET", "claims?PatNum=%d" % pat)[1]
+    assert c in api.request("GET", "claims?ClaimStatus=W&Limit=1000")[1]
     d = put(api, "claims/%d" % cn, {"ClaimStatus": "S", "ClaimNote": "sent",
                                     "PatRelat": "Spouse"})
     changed_only(c, d, {"ClaimStatus", "ClaimNote", "PatRelat"})
@@ -692,9 +691,12 @@ def test_claims_and_claimprocs(api):
 
     p = api.request("GET", "claimprocs/%d" % cpn)[1]
     assert list(p) == CLAIMPROC
-    assert (p["Status"], p["FeeBilled"], p["ClaimNum"]) == (
-        "NotReceived", 150.0, cn)
-    assert api.request("GET", "claimprocs?ClaimNum=%d" % cn)[1] == [p]
+    assert p == cps[0]
+    assert (p["Status"], p["ClaimNum"], p["PatNum"]) == (
+        "NotReceived", cn, pat)
+    proc = api.request("GET", "procedurelogs/%d" % p["ProcNum"])[1]
+    assert (proc["ProcStatus"], float(proc["ProcFee"])) == (
+        "C", p["FeeBilled"])
     assert p in api.request("GET", "claimprocs?PatNum=%d&Status=NotReceived"
                             % pat)[1]
     r = put(api, "claimprocs/%d" % cpn, {"Status": "Received",
@@ -751,26 +753,23 @@ def test_documents(api):
     assert err(api, "GET", "documents/99999999") == (404, "Document not found")
     assert api.request("GET", "documents?PatNum=99999999")[:2] == (200, [])
     assert api.request("POST", "documents/Upload", {})[0] in (400, 404)
-    server_only(api)
-    pat = new_patient(api)
-    db(api, "INSERT INTO document (Description, DateCreated, DocCategory, "
-            "PatNum, FileName, ImgType, ToothNumbers, Note, Signature, "
-            "RawBase64, Thumbnail, OcrResponseData, ProvNum, PrintHeading) "
-            "VALUES ('Pano', '2024-04-05 10:11:12', 0, %d, 'pano.jpg', 1, "
-            "'1,2', 'note', '', '', '', '', 1, 1)" % pat)
-    dn = int(db(api, "SELECT MAX(DocNum) FROM document")[0][0])
+    # a seeded patient's x-rays
+    for pat in [x["PatNum"] for x in get(api, "patients?Limit=1000")]:
+        rows = api.request("GET", "documents?PatNum=%d" % pat)[1]
+        if any(x["Description"] == "Pano" for x in rows):
+            break
+    x = next(r for r in rows if r["Description"] == "Pano")
+    dn = x["DocNum"]
     d = api.request("GET", "documents/%d" % dn)[1]
     assert list(d) == DOCUMENT
-    assert (d["Description"], d["DateCreated"], d["PatNum"], d["FileName"],
-            d["ImgType"], d["ProvNum"], d["PrintHeading"]) == (
-        "Pano", "2024-04-05 10:11:12", pat, "pano.jpg", "Radiograph", 1,
-        "true")
-    _, rows, _ = api.request("GET", "documents?PatNum=%d" % pat)
-    assert len(rows) == 1 and list(rows[0]) == DOCUMENT_LIST
-    x = rows[0]
-    assert (x["PatNum"], x["ProvNum"], x["MountNum"], x["Note"]) == (
-        str(pat), "1", 0, "note")
-    assert x["filePath"].endswith("pano.jpg")
+    assert (d["Description"], d["DateCreated"], d["PatNum"], d["ImgType"],
+            d["docCategory"]) == (
+        "Pano", x["DateCreated"], pat, "Radiograph", "Panos")
+    assert d["FileName"].endswith("_Pano.jpg")
+    assert list(x) == DOCUMENT_LIST
+    assert (x["PatNum"], x["ProvNum"], x["MountNum"]) == (
+        str(pat), str(d["ProvNum"]), 0)
+    assert x["filePath"].endswith(d["FileName"])
     assert DATETIME.match(x["serverDateTime"])
 
 

@@ -6,9 +6,10 @@ only."""
 import re
 
 
-from conftest import db, server_only, uniq, put, get, err, post
+from conftest import db, uniq, put, get, err, post
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 APPTFIELDDEF = ["ApptFieldDefNum", "FieldName", "FieldType", "PickList"]
 PATFIELDDEF = ["PatFieldDefNum", "FieldName", "FieldType", "PickList",
@@ -483,32 +484,29 @@ def test_rxpats_read(api):
     assert isinstance(get(api, "rxpats"), list)
     no_method(api, "POST", "rxpats", {"PatNum": 1})
     no_method(api, "PUT", "rxpats/1", {"Drug": "x"})
-    server_only(api)
-    pat = a_patient(api)
-    db(api, "INSERT INTO rxpat (PatNum, RxDate, Drug, Sig, Disp, Refills, "
-            "ProvNum, Notes, PharmacyNum, IsControlled, SendStatus, "
-            "IsProcRequired, ProcNum, DaysOfSupply, PatientInstruction, "
-            "ClinicNum) VALUES (%d, '2024-09-26', 'Amoxicillin 500 mg', "
-            "'Take 4 caps', '4', '0', 1, '', 0, 1, 3, 1, 0, 7.5, "
-            "'Take all 4 caps\\r\\nwith water', 0)" % pat)
-    num = int(db(api, "SELECT MAX(RxNum) FROM rxpat")[0][0])
-    one = get(api, "rxpats/%d" % num)
-    assert list(one) == RXPAT
-    assert DATETIME.match(one.pop("DateTStamp"))
-    assert one == {
-        "RxNum": num, "PatNum": pat, "RxDate": "2024-09-26",
-        "Drug": "Amoxicillin 500 mg", "Sig": "Take 4 caps", "Disp": "4",
-        "Refills": "0", "ProvNum": 1, "Notes": "", "PharmacyNum": 0,
-        "IsControlled": "true", "SendStatus": "Printed", "IsErxOld": "false",
-        "ErxPharmacyInfo": "", "IsProcRequired": "true", "ProcNum": 0,
-        "DaysOfSupply": 7.5, "PatientInstruction": "Take all 4 caps with water",
-        "ClinicNum": 0}
-    db(api, "INSERT INTO rxpat (PatNum, Drug, PatientInstruction) VALUES "
-            "(%d, 'Ibuprofen', '')" % pat)
-    rows = get(api, "rxpats?PatNum=%d" % pat)
-    assert all(list(r) == RXPAT and r["PatNum"] == pat for r in rows)
-    assert len(rows) >= 2 and rows[-1]["Drug"] == "Ibuprofen"
-    nums = [r["RxNum"] for r in get(api, "rxpats")]
-    assert nums == sorted(nums) and num in nums
+    # the seeded prescriptions (after extractions, root canals, scaling)
+    every = get(api, "rxpats?Limit=1000")
+    nums = [r["RxNum"] for r in every]
+    assert nums and nums == sorted(nums)
     assert [r["RxNum"] for r in get(api, "rxpats?Offset=1&Limit=1")] == \
         nums[1:2]
+    pharmacies = [p["PharmacyNum"] for p in get(api, "pharmacies")]
+    controlled = next(r for r in every if r["IsControlled"] == "true")
+    for one in (every[0], controlled):
+        assert list(one) == RXPAT
+        assert one == get(api, "rxpats/%d" % one["RxNum"])
+        assert DATETIME.match(one["DateTStamp"])
+        assert DATE.match(one["RxDate"])
+        assert one["PharmacyNum"] in pharmacies
+        assert one["SendStatus"] in ("Printed", "SentElect")
+        assert one["Drug"] and one["Sig"] and one["Disp"]
+    # a controlled drug is printed and tied to its procedure
+    assert (controlled["SendStatus"], controlled["IsProcRequired"]) == (
+        "Printed", "true")
+    proc = get(api, "procedurelogs/%d" % controlled["ProcNum"])
+    assert (proc["PatNum"], proc["ProcStatus"], proc["ProcDate"]) == (
+        controlled["PatNum"], "C", controlled["RxDate"])
+    pat = controlled["PatNum"]
+    rows = get(api, "rxpats?PatNum=%d" % pat)
+    assert controlled in rows
+    assert rows == [r for r in every if r["PatNum"] == pat]

@@ -4,7 +4,7 @@ POST /procedurelogs/GroupNote, PUT and DELETE
 grouped procedures are made with POST /procedurelogs; rows only SQL can
 show (procgroupitem, procnote, securitylog) are checked on the server
 backend."""
-from conftest import db, err, get, put, server_only
+from conftest import db, err, get, put, sql_only
 
 GROUPNOTE = ["PatNum", "ProvNum", "ProcNum", "ProcNums", "Note", "isSigned"]
 PERM_PROC_DELETE, PERM_PROC_EDIT = 49, 100
@@ -292,7 +292,9 @@ def test_delete(api):
 
 def test_grp_code_made_when_missing(api):
     """A database without the ~GRP~ code gets it on the first group note."""
-    server_only(api)
+    sql_only(api, "a database without Open Dental's ~GRP~ code (every Open "
+                  "Dental database has it, the sandbox too): only SQL can "
+                  "take it away")
     pat, a, b = setup_group(api)
     db(api, "UPDATE procedurecode SET ProcCode = CONCAT('~OLD', CodeNum) "
             "WHERE ProcCode = '~GRP~'")

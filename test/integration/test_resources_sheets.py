@@ -3,9 +3,10 @@
 ehrpatients through HTTP against the seeded test database and the embedded
 sandbox. Rows the API cannot create (sheetdefs and their field definitions,
 asapcomms) and securitylog checks use SQL on the server backend only."""
+import datetime
 import re
 
-from conftest import db, server_only, uniq, put, get, err, post
+from conftest import db, find, sql_only, uniq, put, get, err, post
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
@@ -81,21 +82,20 @@ def test_sheetdefs_read(api):
     assert err(api, "GET", "sheetdefs?SheetType=Nope") == (
         400, "SheetType is invalid.")
     no_method(api, "POST", "sheetdefs", {"Description": "x"})
-    server_only(api)
-    d1 = uniq("Consent A")
-    n1 = make_sheetdef(api, 6, d1)
-    n2 = make_sheetdef(api, 13, uniq("Exam"))
-    one = get(api, "sheetdefs/%d" % n1)
-    assert list(one) == SHEETDEF
-    assert one == {"SheetDefNum": n1, "Description": d1,
-                   "SheetType": "Consent"}
-    consents = get(api, "sheetdefs?SheetType=Consent")
-    nums = [d["SheetDefNum"] for d in consents]
-    assert n1 in nums and n2 not in nums
-    assert all(d["SheetType"] == "Consent" for d in consents)
+    # the office's forms (seeded): a medical history, a registration form, a
+    # consent, a label
+    defs = get(api, "sheetdefs")
+    assert all(list(d) == SHEETDEF for d in defs)
+    nums = [d["SheetDefNum"] for d in defs]
     assert nums == sorted(nums)
-    assert n2 in [d["SheetDefNum"] for d in
-                  get(api, "sheetdefs?SheetType=examsheet")]
+    consent = next(d for d in defs if d["SheetType"] == "Consent")
+    assert get(api, "sheetdefs/%d" % consent["SheetDefNum"]) == consent
+    consents = get(api, "sheetdefs?SheetType=Consent")
+    assert consents == [d for d in defs if d["SheetType"] == "Consent"]
+    assert get(api, "sheetdefs?SheetType=medicalhistory") == [
+        d for d in defs if d["SheetType"] == "MedicalHistory"]
+    assert get(api, "sheetdefs?SheetType=ExamSheet") == [
+        d for d in defs if d["SheetType"] == "ExamSheet"]
 
 
 # ---- sheets + sheetfields ----------------------------------------------------
@@ -119,61 +119,88 @@ def test_sheets_errors(api):
         400, "SheetDefNum is invalid.")
     no_method(api, "PUT", "sheets/1", {"InternalNote": "x"})
     no_method(api, "DELETE", "sheets/1")
-    server_only(api)
-    label = make_sheetdef(api, 0, uniq("Label"))
+    # the office's label: not a patient form
+    label = next(d["SheetDefNum"] for d in get(api, "sheetdefs")
+                 if d["SheetType"] == "LabelPatient")
     assert err(api, "POST", "sheets", {"SheetDefNum": label,
                                        "PatNum": pat}) == (
         400, "Only SheetDefs of SheetType Consent, PatientLetter, "
              "PatientForm, MedicalHistory, and ExamSheet are supported.")
 
 
+def filled_sheet(api, sheetdef):
+    """A seeded patient's filled-in sheet of sheetdef and its fields."""
+    for p in [x["PatNum"] for x in get(api, "patients?Limit=1000")]:
+        for s in get(api, "sheets?PatNum=%d" % p):
+            if s["SheetDefNum"] == sheetdef:
+                return s, get(api, "sheetfields?SheetNum=%d" % s["SheetNum"])
+    raise AssertionError("no sheet of sheetdef %d" % sheetdef)
+
+
+def test_sheets_seeded(api):
+    """The forms patients filled in: their fields, answers, signature."""
+    hist = next(d for d in get(api, "sheetdefs")
+                if d["SheetType"] == "MedicalHistory")
+    s, fields = filled_sheet(api, hist["SheetDefNum"])
+    assert list(s) == SHEET
+    assert (s["SheetType"], s["Description"]) == ("MedicalHistory",
+                                                  hist["Description"])
+    assert all(list(f) == SHEETFIELD and f["SheetNum"] == s["SheetNum"]
+               for f in fields)
+    by_type = {f["FieldType"] for f in fields}
+    assert {"StaticText", "InputField", "CheckBox", "SigBox"} <= by_type
+    sig = next(f for f in fields if f["FieldType"] == "SigBox")
+    assert sig["DateTimeSig"][:10] == s["DateTimeSheet"][:10]
+    # the translation of the title is not on a sheet filled in English
+    assert [f["FieldValue"] for f in fields
+            if f["FieldType"] == "StaticText"] == ["Medical History"]
+    name = next(f for f in fields if f["FieldName"] == "nameFL")["FieldValue"]
+    pat = get(api, "patients/%d" % s["PatNum"])
+    assert name == "%s %s" % (pat["FName"], pat["LName"])
+    assert get(api, "sheetfields/%d" % sig["SheetFieldNum"]) == sig
+
+
 def test_sheets_post_round_trip(api):
-    server_only(api)
+    hist = next(d for d in get(api, "sheetdefs")
+                if d["SheetType"] == "MedicalHistory")
+    _, seeded = filled_sheet(api, hist["SheetDefNum"])
     pat = a_patient(api, 1)
-    db(api, "UPDATE patient SET ClinicNum = 0 WHERE PatNum = %d" % pat)
-    descr = uniq("Medical History")
-    sd = make_sheetdef(api, 11, descr, [
-        (2, "", "Please answer every question.", 0, "", ""),
-        (1, "misc", "", 1, "Allergies", ""),
-        (8, "misc", "", 0, "Smoker", ""),
-        (2, "", "Por favor", 0, "", "spa"),  # another language: not copied
-    ])
     mark = log_mark(api)
     before = len(get(api, "sheets?PatNum=%d" % pat))
     note = uniq("front desk")
-    s = post(api, "sheets", {"SheetDefNum": sd, "PatNum": pat,
-                             "InternalNote": note})
+    s = post(api, "sheets", {"SheetDefNum": hist["SheetDefNum"],
+                             "PatNum": pat, "InternalNote": note})
     assert list(s) == SHEET
     assert DATETIME.match(s.pop("DateTimeSheet"))
     assert DATETIME.match(s.pop("DateTSheetEdited"))
     num = s.pop("SheetNum")
     assert s == {"SheetType": "MedicalHistory", "PatNum": pat,
-                 "InternalNote": note, "Description": descr,
-                 "IsWebForm": "false", "SheetDefNum": sd, "DocNum": 0,
-                 "ClinicNum": 0}
+                 "InternalNote": note, "Description": hist["Description"],
+                 "IsWebForm": "false", "SheetDefNum": hist["SheetDefNum"],
+                 "DocNum": 0, "ClinicNum": 0}
     own_log(api, PERM_SHEET_EDIT, num, ["Created"], mark, patnum=pat)
     lst = get(api, "sheets?PatNum=%d" % pat)
     assert len(lst) == before + 1
     mine = [x for x in lst if x["SheetNum"] == num]
     assert len(mine) == 1 and list(mine[0]) == SHEET
     assert all(x["PatNum"] == pat for x in lst)
-    # a deleted sheet is not listed
-    db(api, "UPDATE sheet SET IsDeleted = 1 WHERE SheetNum = %d" % num)
-    assert num not in [x["SheetNum"] for x in
-                       get(api, "sheets?PatNum=%d" % pat)]
-    db(api, "UPDATE sheet SET IsDeleted = 0 WHERE SheetNum = %d" % num)
 
-    # its fields: one per field definition in the default language
+    # its fields: one per field definition in the default language (as on
+    # the sheets patients filled in), blank where they write
     fields = get(api, "sheetfields?SheetNum=%d" % num)
-    assert [list(f) for f in fields] == [SHEETFIELD] * 3
-    assert [(f["FieldType"], f["FieldName"], f["FieldValue"],
-             f["IsRequired"], f["ReportableName"]) for f in fields] == [
-        ("StaticText", "", "Please answer every question.", "false", ""),
-        ("InputField", "misc", "", "true", "Allergies"),
-        ("CheckBox", "misc", "", "false", "Smoker")]
+    assert [list(f) for f in fields] == [SHEETFIELD] * len(seeded)
+    shape = [(f["FieldType"], f["FieldName"], f["IsRequired"],
+              f["ReportableName"]) for f in fields]
+    assert shape == [(f["FieldType"], f["FieldName"], f["IsRequired"],
+                      f["ReportableName"]) for f in seeded]
+    assert [f["FieldValue"] for f in fields if f["FieldType"] ==
+            "StaticText"] == ["Medical History"]
+    assert all(f["FieldValue"] == "" for f in fields
+               if f["FieldType"] in ("InputField", "CheckBox"))
     assert all(f["SheetNum"] == num and
                f["DateTimeSig"] == "0001-01-01 00:00:00" for f in fields)
-    f1 = fields[1]
+    f1 = next(f for f in fields if f["FieldType"] == "InputField" and
+              f["IsRequired"] == "true")
     assert get(api, "sheetfields/%d" % f1["SheetFieldNum"]) == f1
 
     # PUT FieldValue
@@ -182,10 +209,11 @@ def test_sheets_post_round_trip(api):
               {"FieldValue": "Penicillin\r\nLatex"})
     assert list(upd) == SHEETFIELD
     assert upd["FieldValue"] == "Penicillin Latex"
-    assert upd["FieldName"] == "misc" and upd["IsRequired"] == "true"
-    assert db(api, "SELECT FieldValue = 'Penicillin\\r\\nLatex' FROM "
-                   "sheetfield WHERE SheetFieldNum = %d"
-              % f1["SheetFieldNum"])[0][0] == "1"
+    assert upd["FieldName"] == f1["FieldName"] and upd["IsRequired"] == "true"
+    stored = db(api, "SELECT FieldValue = 'Penicillin\\r\\nLatex' FROM "
+                     "sheetfield WHERE SheetFieldNum = %d"
+                % f1["SheetFieldNum"])
+    assert stored in (None, [["1"]])
     own_log(api, PERM_SHEET_EDIT, f1["SheetFieldNum"], ["Updated"], mark)
     # read-only fields are ignored; nothing writable: 400
     assert err(api, "PUT", "sheetfields/%d" % f1["SheetFieldNum"],
@@ -196,28 +224,38 @@ def test_sheets_post_round_trip(api):
     # "" clears
     assert put(api, "sheetfields/%d" % f1["SheetFieldNum"],
                {"FieldValue": ""})["FieldValue"] == ""
-    # a deleted sheet's fields are not edited
+
+
+def test_deleted_sheets(api):
+    sql_only(api, "a deleted sheet (no API call deletes one, and the seed "
+                  "keeps none)")
+    pat = a_patient(api, 3)
+    sd = make_sheetdef(api, 11, uniq("Medical History"), [
+        (1, "misc", "", 1, "Allergies", "")])
+    num = post(api, "sheets", {"SheetDefNum": sd, "PatNum": pat})["SheetNum"]
+    f1 = get(api, "sheetfields?SheetNum=%d" % num)[0]
+    # a deleted sheet is not listed, and its fields are not edited
     db(api, "UPDATE sheet SET IsDeleted = 1 WHERE SheetNum = %d" % num)
+    assert num not in [x["SheetNum"] for x in
+                       get(api, "sheets?PatNum=%d" % pat)]
     assert err(api, "PUT", "sheetfields/%d" % f1["SheetFieldNum"],
                {"FieldValue": "x"}) == (400, "The sheet is deleted.")
 
 
 def test_sheets_clinic_from_patient(api):
-    server_only(api)
     pat = a_patient(api, 2)
-    clinic = db(api, "SELECT COALESCE(MAX(ClinicNum), 0) FROM clinic")[0][0]
-    old = db(api, "SELECT ClinicNum FROM patient WHERE PatNum = %d" % pat)
-    db(api, "UPDATE patient SET ClinicNum = %s WHERE PatNum = %d"
-       % (clinic, pat))
+    clinic = get(api, "clinics")[0]["ClinicNum"]
+    old = get(api, "patients/%d" % pat)["ClinicNum"]
+    put(api, "patients/%d" % pat, {"ClinicNum": clinic})
     try:
-        sd = make_sheetdef(api, 7, uniq("Letter"))
-        s = post(api, "sheets", {"SheetDefNum": sd, "PatNum": pat})
-        assert s["ClinicNum"] == int(clinic)
-        assert s["SheetType"] == "PatientLetter" and s["InternalNote"] == ""
-        assert get(api, "sheetfields?SheetNum=%d" % s["SheetNum"]) == []
+        consent = next(d for d in get(api, "sheetdefs")
+                       if d["SheetType"] == "Consent")
+        s = post(api, "sheets", {"SheetDefNum": consent["SheetDefNum"],
+                                 "PatNum": pat})
+        assert s["ClinicNum"] == clinic
+        assert s["SheetType"] == "Consent" and s["InternalNote"] == ""
     finally:
-        db(api, "UPDATE patient SET ClinicNum = %s WHERE PatNum = %d"
-           % (old[0][0], pat))
+        put(api, "patients/%d" % pat, {"ClinicNum": old})
 
 
 def test_sheetfields_errors(api):
@@ -239,54 +277,31 @@ def test_asapcomms_read(api):
     assert err(api, "GET", "asapcomms/abc")[0] == 400
     assert isinstance(get(api, "asapcomms"), list)
     assert err(api, "GET", "asapcomms?date=2023-9-1")[0] == 400
-    server_only(api)
-    pat = a_patient(api)
-    clinic = 900000 + int(uniq("x")[-4:], 16)
-
-    def add(entry, ftype=1, sms=3, rsvp=2):
-        db(api, "INSERT INTO asapcomm (FKey, FKeyType, ScheduleNum, PatNum, "
-                "ClinicNum, ShortGUID, DateTimeEntry, DateTimeExpire, "
-                "DateTimeSmsScheduled, SmsSendStatus, DateTimeSmsSent, "
-                "ResponseStatus, DateTimeOrig, TemplateText, TemplateEmail, "
-                "Note, GuidMessageToMobile) VALUES (539, %d, 3523, %d, %d, "
-                "'g', %s, '2023-09-20 09:00:00', '2023-09-14 10:04:14', %d, "
-                "'2023-09-14 10:04:14', %d, '2023-09-26 10:00:00', "
-                "'[NameF], an opening\\r\\nis available', '', '', '')"
-           % (ftype, pat, clinic, entry, sms, rsvp))
-        return int(db(api, "SELECT MAX(AsapCommNum) FROM asapcomm")[0][0])
-
-    old = add("'2023-08-24 10:04:14'")
-    day = add("'2023-09-14 23:59:59'", ftype=4, sms=1, rsvp=11)
-    recent = add("NOW() - INTERVAL 2 DAY")
-    stale = add("NOW() - INTERVAL 9 DAY")
-    one = get(api, "asapcomms/%d" % old)
-    assert list(one) == ASAPCOMM
-    assert one == {
-        "AsapCommNum": old, "FKey": 539, "FKeyType": "ScheduledAppt",
-        "ScheduleNum": 3523, "PatNum": pat, "ClinicNum": clinic,
-        "DateTimeEntry": "2023-08-24 10:04:14",
-        "DateTimeExpire": "2023-09-20 09:00:00",
-        "DateTimeSmsScheduled": "2023-09-14 10:04:14",
-        "SmsSendStatus": "SendSuccessful",
-        "DateTimeSmsSent": "2023-09-14 10:04:14",
-        "ResponseStatus": "PendingRsvp",
-        "DateTimeOrig": "2023-09-26 10:00:00",
-        "TemplateText": "[NameF], an opening is available", "Note": ""}
-    q = "asapcomms?ClinicNum=%d" % clinic
+    # the seeded texts offering an opening to the ASAP list, over two weeks
+    every = get(api, "asapcomms?dateStart=2000-01-01&Limit=1000")
+    assert every and all(list(a) == ASAPCOMM for a in every)
+    one = every[0]
+    assert get(api, "asapcomms/%d" % one["AsapCommNum"]) == one
+    assert (one["FKeyType"], one["SmsSendStatus"]) == (
+        "ScheduledAppt", "SendSuccessful")
+    assert one["ResponseStatus"] in ("PendingRsvp", "Declined", "Expired")
+    apt = get(api, "appointments/%d" % one["FKey"])
+    assert (apt["PatNum"], apt["Priority"], apt["AptDateTime"]) == (
+        one["PatNum"], "ASAP", one["DateTimeOrig"])
     # default: the last 7 days
-    assert [a["AsapCommNum"] for a in get(api, q)] == [recent]
-    assert [a["AsapCommNum"] for a in get(api, q + "&date=2023-09-14")] == [
-        day]
-    d = get(api, "asapcomms/%d" % day)
-    assert (d["FKeyType"], d["SmsSendStatus"], d["ResponseStatus"]) == (
-        "Recall", "DoNotSend", "DeclinedStopComm")
-    rng = get(api, q + "&dateStart=2023-08-01&dateEnd=2023-09-14")
-    assert [a["AsapCommNum"] for a in rng] == [old, day]
-    assert [a["AsapCommNum"] for a in
-            get(api, q + "&dateStart=2023-08-25&dateEnd=2023-09-13")] == []
-    assert [a["AsapCommNum"] for a in
-            get(api, q + "&dateStart=2000-01-01")] == [old, day, recent,
-                                                         stale]
+    today = get(api, "appointments?Limit=1")[0]["serverDateTime"][:10]
+    y, m, d = (int(x) for x in today.split("-"))
+    week = str(datetime.date(y, m, d) - datetime.timedelta(days=7))
+    assert get(api, "asapcomms?Limit=1000") == [
+        a for a in every if a["DateTimeEntry"][:10] >= week]
+    day = one["DateTimeEntry"][:10]
+    assert get(api, "asapcomms?date=%s" % day) == [
+        a for a in every if a["DateTimeEntry"][:10] == day]
+    assert get(api, "asapcomms?dateStart=2000-01-01&dateEnd=%s" % day) == [
+        a for a in every if a["DateTimeEntry"][:10] <= day]
+    assert get(api, "asapcomms?dateStart=2000-01-01&ClinicNum=0&Limit=1000") \
+        == every
+    assert get(api, "asapcomms?dateStart=2000-01-01&ClinicNum=7") == []
 
 
 # ---- ehrpatients -------------------------------------------------------------
@@ -340,7 +355,8 @@ def test_ehrpatients_errors(api):
     rows = db(api, "SELECT COUNT(*) FROM ehrpatient WHERE PatNum = 99999999")
     if rows is not None:
         assert int(rows[0][0]) == 0
-    server_only(api)
+    sql_only(api, "a deleted patient (PatStatus Deleted: no API call "
+                  "deletes a patient, and the seed keeps none)")
     dead = post(api, "patients", {"LName": uniq("Gone"), "FName": "Pat"})[
         "PatNum"]
     db(api, "UPDATE patient SET PatStatus = 4 WHERE PatNum = %d" % dead)

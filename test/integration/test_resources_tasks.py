@@ -3,10 +3,11 @@ tasks, tasknotes, quickpastecats, quickpastenotes, autonotes and
 autonotecontrols through HTTP against the seeded test database and the
 embedded sandbox. Rows the API cannot create (task lists, quick paste
 categories and notes) are made with SQL on the server backend only."""
+import datetime
 import re
 
 
-from conftest import db, server_only, uniq, put, get, err, post
+from conftest import db, uniq, put, get, err, post
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -57,11 +58,17 @@ def own_log(api, perm, fkey, verbs, mark):
                          % r[0].split(" by ")[0], "23"] for r in rows), rows
 
 
-def new_tasklist(api, status=0, descript=None):
-    descript = descript or uniq("List")
-    db(api, "INSERT INTO tasklist (Descript, DateTimeEntry, TaskListStatus) "
-            "VALUES ('%s', '2024-05-06 07:08:09', %d)" % (descript, status))
-    return int(db(api, "SELECT MAX(TaskListNum) FROM tasklist")[0][0])
+def seeded_tasklist(api):
+    """An active seeded task list (the office's lists have no API to make
+    them): the last, a leaf of the tree."""
+    return [r for r in get(api, "tasklists")
+            if r["TaskListStatus"] == "Active"][-1]["TaskListNum"]
+
+
+def today(api):
+    st, rows, _ = api.request("GET", "appointments?Limit=1")
+    y, m, d = (int(x) for x in rows[0]["serverDateTime"][:10].split("-"))
+    return datetime.date(y, m, d)
 
 
 # ---- tasklists -------------------------------------------------------------
@@ -71,18 +78,17 @@ def test_tasklists_list_and_status_filter(api):
     assert all(list(r) == TASKLIST for r in rows)
     assert err(api, "GET", "tasklists?TaskListStatus=Closed") == (
         400, "TaskListStatus is invalid.")
-    if api.backend != "server":
-        return
-    active = new_tasklist(api, 0, "Front desk")
-    archived = new_tasklist(api, 1, "Old list")
-    rows = get(api, "tasklists")
+    # the office's lists (seeded): a tree, one of them archived
     by = {r["TaskListNum"]: r for r in rows}
-    assert by[active] == {
-        "TaskListNum": active, "Descript": "Front desk", "Parent": 0,
-        "DateTL": "0001-01-01", "IsRepeating": "false", "DateType": "None",
-        "FromNum": 0, "ObjectType": "None",
-        "DateTimeEntry": "2024-05-06 07:08:09", "TaskListStatus": "Active"}
-    assert by[archived]["TaskListStatus"] == "Archived"
+    active = next(k for k, r in by.items() if r["Descript"] == "Front Desk")
+    archived = next(k for k, r in by.items()
+                    if r["TaskListStatus"] == "Archived")
+    r = by[active]
+    assert (r["Parent"] in by, r["DateTL"], r["IsRepeating"], r["DateType"],
+            r["FromNum"], r["ObjectType"], r["TaskListStatus"]) == (
+        True, "0001-01-01", "false", "None", 0, "None", "Active")
+    assert DATETIME.match(r["DateTimeEntry"])
+    assert by[r["Parent"]]["Parent"] == 0
     nums = [r["TaskListNum"] for r in get(api, "tasklists?TaskListStatus=Archived")]
     assert archived in nums and active not in nums
     nums = [r["TaskListNum"] for r in get(api, "tasklists?taskliststatus=active")]
@@ -125,11 +131,36 @@ def test_tasks_errors_on_every_backend(api):
     assert isinstance(get(api, "tasks"), list)
 
 
+def test_tasks_seeded_and_the_14_day_window(api):
+    """The office's tasks: by default those of the last 14 days
+    (DateTimeOriginal), the rest on request."""
+    every = get(api, "tasks?DateTimeOriginal=2000-01-01%2000:00:00&Limit=1000")
+    assert every and all(list(r) == TASK for r in every)
+    nums = [r["TaskNum"] for r in every]
+    assert nums == sorted(nums)
+    since = str(today(api) - datetime.timedelta(days=14))
+    recent = get(api, "tasks?Limit=1000")
+    assert recent == [r for r in every if r["DateTimeOriginal"][:10] >= since]
+    assert len(recent) < len(every)  # some are older
+    lists = {r["TaskListNum"] for r in get(api, "tasklists")}
+    assert all(r["TaskListNum"] in lists for r in every)
+    pats = [r for r in every if r["ObjectType"] == "Patient"]
+    assert pats and all(get(api, "patients/%d" % r["KeyNum"])["PatNum"] ==
+                        r["KeyNum"] for r in pats[:5])
+    done = [r for r in every if r["TaskStatus"] == "Done"]
+    assert done and all(r["DateTimeFinished"] > r["DateTimeEntry"]
+                        for r in done)
+    cut = every[len(every) // 2]["DateTimeOriginal"]
+    assert get(api, "tasks?DateTimeOriginal=%s&Limit=1000"
+               % cut.replace(" ", "%20")) == [
+        r for r in every if r["DateTimeOriginal"] >= cut]
+
+
 def test_tasks_round_trip(api):
-    server_only(api)
     mark = log_mark(api)
-    tl = new_tasklist(api)
-    pat = int(db(api, "SELECT MIN(PatNum) FROM patient")[0][0])
+    tl = seeded_tasklist(api)
+    pat = get(api, "patients?Limit=1")[0]["PatNum"]
+    old = get(api, "tasks?TaskListNum=%d&Limit=1000" % tl)
     t = post(api, "tasks", {"TaskListNum": tl, "Descript": "Call the lab",
                             "UserNum": 1})
     assert list(t) == TASK
@@ -165,22 +196,20 @@ def test_tasks_round_trip(api):
                                       "PriorityDefNum": 1}) == (
         400, "PriorityDefNum is invalid.")
 
-    # filters
+    # filters (the list's seeded tasks of the last 14 days come first)
     nums = lambda q: [r["TaskNum"] for r in get(api, "tasks?" + q)]
-    assert nums("TaskListNum=%d" % tl) == [t["TaskNum"], p["TaskNum"]]
-    assert nums("TaskListNum=%d&ObjectType=Patient" % tl) == [p["TaskNum"]]
-    assert nums("ObjectType=Patient&KeyNum=%d&TaskListNum=%d" % (pat, tl)) \
-        == [p["TaskNum"]]
-    assert nums("TaskListNum=%d&TaskStatus=Done" % tl) == []
-    assert nums("TaskListNum=%d&Offset=1&Limit=1" % tl) == [p["TaskNum"]]
-    # DateTimeOriginal: absent is the last 14 days
-    db(api, "UPDATE task SET DateTimeOriginal = '2020-01-02 03:04:05' "
-            "WHERE TaskNum = %d" % p["TaskNum"])
-    assert nums("TaskListNum=%d" % tl) == [t["TaskNum"]]
-    assert nums("TaskListNum=%d&DateTimeOriginal=2020-01-01%%2000:00:00"
-                % tl) == [t["TaskNum"], p["TaskNum"]]
-    assert nums("TaskListNum=%d&DateTimeOriginal=2020-01-03%%2000:00:00"
-                % tl) == [t["TaskNum"]]
+    olds = [r["TaskNum"] for r in old]
+    assert nums("TaskListNum=%d&Limit=1000" % tl) == olds + [t["TaskNum"],
+                                                             p["TaskNum"]]
+    assert nums("TaskListNum=%d&ObjectType=Patient&Limit=1000" % tl) == [
+        r["TaskNum"] for r in old if r["ObjectType"] == "Patient"] + [
+        p["TaskNum"]]
+    assert p["TaskNum"] in nums("ObjectType=Patient&KeyNum=%d&TaskListNum=%d"
+                                % (pat, tl))
+    assert nums("TaskListNum=%d&TaskStatus=Done&Limit=1000" % tl) == [
+        r["TaskNum"] for r in old if r["TaskStatus"] == "Done"]
+    assert nums("TaskListNum=%d&Offset=%d&Limit=1" % (tl, len(old) + 1)) == [
+        p["TaskNum"]]
 
     # PUT: partial; TaskListNum and UserNum are not changed
     u = put(api, "tasks/%d" % t["TaskNum"], {"TaskStatus": "Done",
@@ -196,7 +225,9 @@ def test_tasks_round_trip(api):
     assert (v["Descript"], v["ObjectType"], v["KeyNum"]) == (
         "Lab called", "Patient", pat)
     changed_only(u, v, {"Descript", "ObjectType", "KeyNum"})
-    assert nums("TaskListNum=%d&TaskStatus=Done" % tl) == [t["TaskNum"]]
+    assert nums("TaskListNum=%d&TaskStatus=Done&Limit=1000" % tl) == [
+        r["TaskNum"] for r in old if r["TaskStatus"] == "Done"] + [
+        t["TaskNum"]]
     assert err(api, "PUT", "tasks/%d" % t["TaskNum"],
                {"TaskStatus": "Finished"}) == (400, "TaskStatus is invalid.")
     assert err(api, "PUT", "tasks/%d" % t["TaskNum"],
@@ -231,10 +262,20 @@ def test_tasknotes_errors_on_every_backend(api):
     assert isinstance(get(api, "tasknotes"), list)
 
 
+def test_tasknotes_seeded(api):
+    rows = get(api, "tasknotes?Limit=1000")
+    assert rows and all(list(r) == TASKNOTE for r in rows)
+    n = rows[0]
+    assert get(api, "tasknotes/%d" % n["TaskNoteNum"]) == n
+    task = get(api, "tasks/%d" % n["TaskNum"])
+    assert n["DateTimeNote"] >= task["DateTimeEntry"][:10]
+    assert n in get(api, "tasknotes?TaskNum=%d" % n["TaskNum"])
+    assert n in get(api, "tasknotes?UserNum=%d&Limit=1000" % n["UserNum"])
+
+
 def test_tasknotes_round_trip(api):
-    server_only(api)
     mark = log_mark(api)
-    tl = new_tasklist(api)
+    tl = seeded_tasklist(api)
     t = post(api, "tasks", {"TaskListNum": tl, "Descript": "With notes",
                             "UserNum": 1})
     n = post(api, "tasknotes", {"TaskNum": t["TaskNum"], "UserNum": 2,
@@ -292,26 +333,22 @@ def test_quickpaste_errors_and_shape(api):
 
 
 def test_quickpaste_rows(api):
-    server_only(api)
-    db(api, "INSERT INTO quickpastecat (Description, ItemOrder, "
-            "DefaultForTypes) VALUES ('Hygiene', 3, '6')")
-    cat = int(db(api, "SELECT MAX(QuickPasteCatNum) FROM quickpastecat")[0][0])
-    db(api, "INSERT INTO quickpastenote (QuickPasteCatNum, ItemOrder, Note, "
-            "Abbreviation) VALUES (%d, 0, 'Flossed\r\nall', 'fl'), "
-            "(%d, 1, 'Polished', 'po')" % (cat, cat))
-    c = get(api, "quickpastecats/%d" % cat)
-    assert c == {"QuickPasteCatNum": cat, "Description": "Hygiene",
-                 "ItemOrder": 3, "DefaultForTypes": "6"}
-    assert c in get(api, "quickpastecats")
-    notes = [r for r in get(api, "quickpastenotes")
-             if r["QuickPasteCatNum"] == cat]
-    assert [list(r) for r in notes] == [QPNOTE, QPNOTE]
-    # CR LF written as one space (spec 3.3)
-    assert (notes[0]["Note"], notes[0]["Abbreviation"]) == ("Flossed all",
-                                                            "fl")
-    assert get(api, "quickpastenotes/%d" % notes[1]["QuickPasteNoteNum"]) \
-        == notes[1]
-    all_nums = [r["QuickPasteNoteNum"] for r in get(api, "quickpastenotes")]
+    # the office's categories and notes (seeded)
+    cats = get(api, "quickpastecats")
+    assert len(cats) >= 2
+    c = cats[-1]
+    assert get(api, "quickpastecats/%d" % c["QuickPasteCatNum"]) == c
+    assert [x["ItemOrder"] for x in cats] == sorted(x["ItemOrder"]
+                                                    for x in cats)
+    every = get(api, "quickpastenotes")
+    notes = [r for r in every if r["QuickPasteCatNum"] == c["QuickPasteCatNum"]]
+    assert notes and all(list(r) == QPNOTE for r in notes)
+    assert all(r["QuickPasteCatNum"] in [x["QuickPasteCatNum"] for x in cats]
+               for r in every)
+    assert all(r["Note"] and r["Abbreviation"] for r in every)
+    assert get(api, "quickpastenotes/%d" % notes[0]["QuickPasteNoteNum"]) \
+        == notes[0]
+    all_nums = [r["QuickPasteNoteNum"] for r in every]
     assert [r["QuickPasteNoteNum"] for r in
             get(api, "quickpastenotes?Offset=1&Limit=1")] == all_nums[1:2]
 

@@ -384,15 +384,12 @@ def test_treatplan_delete_cascades(api):
 
 
 def test_treatplan_active_cannot_be_deleted(api):
-    server_only(api)
-    pat = new_patient(api)
-    p = new_plan(api, pat["PatNum"])
-    db(api, "UPDATE treatplan SET TPStatus = 1 WHERE TreatPlanNum = %d"
-       % p["TreatPlanNum"])
+    # a seeded patient's active plan (no API call makes a plan Active)
+    p = get(api, "treatplans?TPStatus=Active&Limit=1")[0]
     assert err(api, "DELETE", "treatplans/%d" % p["TreatPlanNum"]) == (
         400, "Active TreatPlans cannot be deleted.")
     assert get(api, "treatplans?PatNum=%d&TPStatus=Active"
-               % pat["PatNum"])[0]["TreatPlanNum"] == p["TreatPlanNum"]
+               % p["PatNum"])[0]["TreatPlanNum"] == p["TreatPlanNum"]
 
 
 # ---- treatplanattaches ----------------------------------------------------
@@ -470,17 +467,18 @@ def test_treatplanattach_errors(api):
 
 
 def test_treatplanattach_saved_plan_refused(api):
-    server_only(api)
-    pat = new_patient(api)
-    p = new_plan(api, pat["PatNum"])
-    proc = new_proc(api, pat["PatNum"])
-    db(api, "UPDATE treatplan SET TPStatus = 0 WHERE TreatPlanNum = %d"
-       % p["TreatPlanNum"])
+    # a seeded patient's saved plan (no API call saves a plan), and a new
+    # procedure of that patient
+    p = get(api, "treatplans?TPStatus=Saved&Limit=1")[0]
+    proc = new_proc(api, p["PatNum"])
     assert err(api, "POST", "treatplanattaches",
                {"TreatPlanNum": p["TreatPlanNum"],
                 "ProcNum": proc["ProcNum"]}) == (
         400, "Procedures can only be attached to an Active or Inactive "
              "TreatPlan.")
+    assert proc["ProcNum"] not in [
+        a["ProcNum"] for a in get(api, "treatplanattaches?TreatPlanNum=%d"
+                                  % p["TreatPlanNum"])]
 
 
 # ---- proctps --------------------------------------------------------------
@@ -549,18 +547,17 @@ def test_proctp_put_delete_and_log(api):
 
 
 def test_proctp_signed_plan_is_frozen(api):
-    server_only(api)
-    _, t = saved_plan_with_proctps(api)
-    n = get(api, "proctps?TreatPlanNum=%d" % t)[0]["ProcTPNum"]
-    db(api, "UPDATE treatplan SET Signature = 'sig' WHERE TreatPlanNum = %d"
-       % t)
-    assert get(api, "treatplans?PatNum=%d" % get(
-        api, "proctps?TreatPlanNum=%d" % t)[0]["PatNum"])[0]["isSigned"] == \
-        "true"
+    # a saved plan the seeded patient signed (no API call signs one)
+    t = next(p["TreatPlanNum"] for p in get(api, "treatplans?TPStatus=Saved")
+             if p["isSigned"] == "true" and get(
+                 api, "proctps?TreatPlanNum=%d" % p["TreatPlanNum"]))
+    rows = get(api, "proctps?TreatPlanNum=%d" % t)
+    n = rows[0]["ProcTPNum"]
     assert err(api, "PUT", "proctps/%d" % n, {"Descript": "x"}) == (
         400, "ProcTPs on a signed TreatPlan cannot be updated.")
     assert err(api, "DELETE", "proctps/%d" % n) == (
         400, "ProcTPs on a signed TreatPlan cannot be deleted.")
+    assert get(api, "proctps?TreatPlanNum=%d" % t) == rows
 
 
 def test_proctp_errors_both_backends(api):

@@ -26,6 +26,25 @@ static const char *seeded_tables[] = {
     "benefit",    "inssub",     "patplan",   "schedule",    "scheduleop",
     "appointment", "procedurelog", "payment", "paysplit",   "commlog",
     "patient",    "apikey",
+    /* seed-money.c */
+    "covcat", "covspan", "codegroup", "substitutionlink", "discountplan",
+    "discountplansub", "claim", "claimproc", "claimpayment", "etrans",
+    "etransmessagetext", "eobattach", "claimtracking", "insverify",
+    "adjustment", "payplan", "payplancharge", "statement", "employer",
+    /* seed-clinical.c */
+    "recalltype", "recall", "treatplan", "treatplanattach", "proctp",
+    "procnote", "procgroupitem", "rxpat", "pharmacy", "perioexam",
+    "periomeasure", "toothinitial", "labcase", "laboratory", "labturnaround",
+    "allergydef", "allergy", "medication", "medicationpat", "diseasedef",
+    "disease", "cdcrec", "patientrace", "ehrpatient", "referral", "refattach",
+    "document",
+    /* seed-office.c */
+    "clinic", "employee", "clockevent", "usergroup", "usergroupattach",
+    "computer", "tasklist", "task", "tasknote", "quickpastecat",
+    "quickpastenote", "autonote", "autonotecontrol", "sheetdef",
+    "sheetfielddef", "sheet", "sheetfield", "apptfielddef", "apptfield",
+    "patfielddef", "patfield", "appointmenttype", "asapcomm", "popup",
+    "patientnote", "histappointment", "securitylog", "apisubscription",
 };
 
 static char db_a[64], db_b[64], db_c[64], db_empty[64];
@@ -218,8 +237,11 @@ static void test_seed(void **state)
     assert_in_range(scalar(m, "SELECT COUNT(*) FROM provider"), 4, 6);
     assert_in_range(scalar(m, "SELECT COUNT(*) FROM operatory"), 5, 6);
     assert_in_range(scalar(m, "SELECT COUNT(*) FROM procedurecode"), 40, 60);
+    /* a fee per code (not the "~GRP~" group note) and fee schedule */
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM fee"),
-                     scalar(m, "SELECT COUNT(*) FROM procedurecode"));
+                     scalar(m, "SELECT COUNT(*) FROM procedurecode WHERE "
+                               "ProcCode <> '~GRP~'") *
+                         scalar(m, "SELECT COUNT(*) FROM feesched"));
     assert_in_range(scalar(m, "SELECT COUNT(*) FROM appointment"), 1500, 2600);
     assert_in_range(scalar(m, "SELECT COUNT(*) FROM procedurelog"), 1800, 5000);
     assert_in_range(scalar(m, "SELECT COUNT(*) FROM appointment WHERE AptStatus = 1"), 150, 800);
@@ -282,8 +304,8 @@ static void test_seed(void **state)
                                "NOT EXISTS (SELECT 1 FROM appointment a WHERE a.AptNum = l.AptNum "
                                "AND a.PatNum = l.PatNum)"), 0);
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM procedurelog l JOIN fee f "
-                               "ON f.CodeNum = l.CodeNum WHERE l.ProcStatus = 2 AND "
-                               "l.ProcFee <> f.Amount"), 0);
+                               "ON f.CodeNum = l.CodeNum AND f.FeeSched = 1 WHERE "
+                               "l.ProcStatus = 2 AND l.ProcFee <> f.Amount"), 0);
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM procedurelog l JOIN appointment a "
                                "ON a.AptNum = l.AptNum WHERE (l.ProcStatus = 2) <> (a.AptStatus = 2)"), 0);
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM paysplit s LEFT JOIN payment p "
@@ -340,6 +362,156 @@ static void test_seed(void **state)
     assert_int_equal(od_seed(m, &o, err, sizeof(err)), ODAPI_E_STATE);
     o.today = "2025-02-30";
     assert_int_equal(od_seed(m, &o, err, sizeof(err)), ODAPI_E_INVALID);
+    mysql_close(m);
+}
+
+/* ZERO(m, sql): the query's count is 0 (a query that finds what must not
+ * be there), with the query in the failure. */
+#define ZERO(m, sql)                                                         \
+    do {                                                                     \
+        long long n_ = scalar(m, sql);                                       \
+        if (n_ != 0)                                                         \
+            fail_msg("%lld rows: %s", n_, sql);                              \
+    } while (0)
+
+/* The rows beyond the appointments hold together the way Open Dental
+ * writes them (lib/db/seed-money.c, seed-clinical.c, seed-office.c). */
+static void test_seed_consistency(void **state)
+{
+    MYSQL *m = connect_db(db_a);
+    (void)state;
+    /* claims: their claimprocs, on completed procedures of the patient,
+     * add up to the claim */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM claim") > 100);
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp LEFT JOIN claim c ON "
+            "c.ClaimNum = cp.ClaimNum WHERE cp.ClaimNum <> 0 AND (c.ClaimNum "
+            "IS NULL OR c.PatNum <> cp.PatNum OR c.PlanNum <> cp.PlanNum OR "
+            "c.InsSubNum <> cp.InsSubNum)");
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN procedurelog p ON "
+            "p.ProcNum = cp.ProcNum JOIN claim c ON c.ClaimNum = cp.ClaimNum "
+            "WHERE (p.ProcStatus <> IF(c.ClaimType = 'PreAuth', 1, 2) OR "
+            "p.PatNum <> cp.PatNum OR p.ProcFee <> cp.FeeBilled OR "
+            "p.ProcDate <> cp.ProcDate)");
+    ZERO(m, "SELECT COUNT(*) FROM claim c WHERE ABS(c.ClaimFee - (SELECT "
+            "SUM(FeeBilled) FROM claimproc WHERE ClaimNum = c.ClaimNum)) > 0.005 "
+            "OR ABS(c.InsPayEst - (SELECT SUM(InsPayEst) FROM claimproc WHERE "
+            "ClaimNum = c.ClaimNum)) > 0.005 OR ABS(c.InsPayAmt - (SELECT "
+            "SUM(InsPayAmt) FROM claimproc WHERE ClaimNum = c.ClaimNum)) > 0.005 "
+            "OR ABS(c.DedApplied - (SELECT SUM(DedApplied) FROM claimproc WHERE "
+            "ClaimNum = c.ClaimNum)) > 0.005");
+    /* received claims: received claimprocs; the others: not received */
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN claim c ON c.ClaimNum = "
+            "cp.ClaimNum WHERE c.ClaimType = 'P' AND ((c.ClaimStatus = 'R') <> "
+            "(cp.Status = 1) OR cp.Status NOT IN (0, 1))");
+    /* pre-authorizations of planned crowns and dentures: Preauth rows */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM claim WHERE ClaimType = "
+                          "'PreAuth'") > 0);
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN claim c ON c.ClaimNum = "
+            "cp.ClaimNum WHERE (c.ClaimType = 'PreAuth') <> (cp.Status = 2)");
+    ZERO(m, "SELECT COUNT(*) FROM claim WHERE (ClaimStatus IN ('S', 'R')) <> "
+            "(DateSent > '0001-01-01') OR (ClaimStatus = 'R') <> (DateReceived "
+            "> '0001-01-01') OR DateReceived >= '" TODAY "' OR DateSent >= '"
+            TODAY "'");
+    /* insurance checks: the received claimprocs on them add up to them,
+     * dated as the check */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM claimpayment") > 5);
+    ZERO(m, "SELECT COUNT(*) FROM claimpayment p WHERE ABS(p.CheckAmt - (SELECT "
+            "SUM(InsPayAmt) FROM claimproc WHERE ClaimPaymentNum = "
+            "p.ClaimPaymentNum)) > 0.005");
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN claimpayment p ON "
+            "p.ClaimPaymentNum = cp.ClaimPaymentNum WHERE cp.DateCP <> "
+            "p.CheckDate OR cp.Status <> 1");
+    /* every procedure of an insured patient has a claimproc of the primary
+     * plan: on a claim once complete, an estimate while planned */
+    ZERO(m, "SELECT COUNT(*) FROM procedurelog p JOIN patplan pp ON pp.PatNum "
+            "= p.PatNum AND pp.Ordinal = 1 JOIN inssub s ON s.InsSubNum = "
+            "pp.InsSubNum JOIN procedurecode c ON c.CodeNum = p.CodeNum WHERE "
+            "p.ProcFee > 0 AND p.ProcStatus IN (1, 2) AND NOT EXISTS (SELECT 1 "
+            "FROM claimproc cp WHERE cp.ProcNum = p.ProcNum AND cp.PlanNum = "
+            "s.PlanNum AND cp.Status = IF(p.ProcStatus = 1 OR c.NoBillIns = 1, "
+            "6, cp.Status))");
+    ZERO(m, "SELECT COUNT(*) FROM claimproc cp JOIN procedurelog p ON "
+            "p.ProcNum = cp.ProcNum WHERE cp.Status = 6 AND (cp.ClaimNum <> 0 "
+            "OR cp.InsEstTotal > p.ProcFee OR cp.InsEstTotal < 0)");
+    /* payment plans: the credit is the amount, debits of static plans add
+     * up to it, payments on them name a debit of the plan */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM payplan") >= 4);
+    ZERO(m, "SELECT COUNT(*) FROM payplan p WHERE ABS(p.CompletedAmt - (SELECT "
+            "SUM(Principal) FROM payplancharge WHERE PayPlanNum = p.PayPlanNum "
+            "AND ChargeType = 1)) > 0.005 OR (p.IsDynamic = 0 AND "
+            "ABS(p.CompletedAmt - (SELECT SUM(Principal) FROM payplancharge "
+            "WHERE PayPlanNum = p.PayPlanNum AND ChargeType = 0)) > 0.005)");
+    ZERO(m, "SELECT COUNT(*) FROM paysplit s LEFT JOIN payplancharge c ON "
+            "c.PayPlanChargeNum = s.PayPlanChargeNum WHERE s.PayPlanNum <> 0 "
+            "AND (c.PayPlanNum IS NULL OR c.PayPlanNum <> s.PayPlanNum OR "
+            "c.ChargeType <> 0)");
+    /* prepayments: unearned splits, on no procedure or a planned one */
+    ZERO(m, "SELECT COUNT(*) FROM paysplit s LEFT JOIN procedurelog p ON "
+            "p.ProcNum = s.ProcNum WHERE s.UnearnedType <> 0 AND s.ProcNum <> 0 "
+            "AND (p.ProcStatus <> 1 OR p.PatNum <> s.PatNum)");
+    assert_true(scalar(m, "SELECT COUNT(*) FROM paysplit WHERE UnearnedType "
+                          "<> 0") > 0);
+    /* recalls (Recalls.Synch): active patients; due = previous + interval
+     * (Interval: days, weeks, months, years a byte each); previous = the
+     * last completed trigger procedure */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM recall") > 50);
+    ZERO(m, "SELECT COUNT(*) FROM recall r JOIN patient p ON p.PatNum = "
+            "r.PatNum WHERE p.PatStatus <> 0");
+    ZERO(m, "SELECT COUNT(*) FROM recall WHERE DatePrevious > '0001-01-01' AND "
+            "DateDueCalc <> DATE_ADD(DATE_ADD(DATE_ADD(DatePrevious, INTERVAL "
+            "(RecallInterval >> 24) & 255 YEAR), INTERVAL (RecallInterval >> 16) "
+            "& 255 MONTH), INTERVAL ((RecallInterval >> 8) & 255) * 7 + "
+            "(RecallInterval & 255) DAY)");
+    /* the prophy and perio recall (types 1 and 3) share their triggers */
+    ZERO(m, "SELECT COUNT(*) FROM recall r WHERE r.DatePrevious <> COALESCE("
+            "(SELECT MAX(p.ProcDate) FROM procedurelog p JOIN recalltrigger t "
+            "ON t.CodeNum = p.CodeNum WHERE p.PatNum = r.PatNum AND "
+            "p.ProcStatus = 2 AND (t.RecallTypeNum = r.RecallTypeNum OR "
+            "(r.RecallTypeNum IN (1, 3) AND t.RecallTypeNum IN (1, 3)))), "
+            "'0001-01-01')");
+    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM recalltrigger"), 10);
+    ZERO(m, "SELECT COUNT(*) FROM recall WHERE DateScheduled > '0001-01-01' AND "
+            "DateScheduled < '" TODAY "'");
+    /* treatment plans: every planned procedure on the patient's active
+     * plan; saved plans' procedures are the patient's */
+    ZERO(m, "SELECT COUNT(*) FROM procedurelog p WHERE p.ProcStatus = 1 AND "
+            "NOT EXISTS (SELECT 1 FROM treatplanattach a JOIN treatplan t ON "
+            "t.TreatPlanNum = a.TreatPlanNum WHERE a.ProcNum = p.ProcNum AND "
+            "t.PatNum = p.PatNum AND t.TPStatus = 1)");
+    ZERO(m, "SELECT COUNT(*) FROM proctp x JOIN procedurelog p ON p.ProcNum = "
+            "x.ProcNumOrig JOIN treatplan t ON t.TreatPlanNum = x.TreatPlanNum "
+            "WHERE p.PatNum <> x.PatNum OR t.PatNum <> x.PatNum OR t.TPStatus "
+            "<> 0");
+    /* group notes: a "~GRP~" procedure of the patient and day it groups */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM procgroupitem") > 0);
+    ZERO(m, "SELECT COUNT(*) FROM procgroupitem i JOIN procedurelog g ON "
+            "g.ProcNum = i.GroupNum JOIN procedurelog p ON p.ProcNum = "
+            "i.ProcNum JOIN procedurecode c ON c.CodeNum = g.CodeNum WHERE "
+            "c.ProcCode <> '~GRP~' OR g.PatNum <> p.PatNum OR g.ProcDate <> "
+            "p.ProcDate OR g.ProcStatus <> 3");
+    /* the keys rows name exist */
+    ZERO(m, "SELECT COUNT(*) FROM rxpat r LEFT JOIN pharmacy p ON "
+            "p.PharmacyNum = r.PharmacyNum WHERE p.PharmacyNum IS NULL");
+    ZERO(m, "SELECT COUNT(*) FROM labcase l LEFT JOIN laboratory b ON "
+            "b.LaboratoryNum = l.LaboratoryNum LEFT JOIN appointment a ON "
+            "a.AptNum = l.AptNum WHERE b.LaboratoryNum IS NULL OR a.PatNum <> "
+            "l.PatNum");
+    ZERO(m, "SELECT COUNT(*) FROM sheetfield f LEFT JOIN sheet s ON s.SheetNum "
+            "= f.SheetNum WHERE s.SheetNum IS NULL");
+    ZERO(m, "SELECT COUNT(*) FROM task t LEFT JOIN tasklist l ON l.TaskListNum "
+            "= t.TaskListNum WHERE l.TaskListNum IS NULL");
+    ZERO(m, "SELECT COUNT(*) FROM histappointment h LEFT JOIN appointment a ON "
+            "a.AptNum = h.AptNum WHERE a.PatNum IS NULL OR a.PatNum <> h.PatNum");
+    ZERO(m, "SELECT COUNT(*) FROM usergroupattach a LEFT JOIN usergroup g ON "
+            "g.UserGroupNum = a.UserGroupNum WHERE g.UserGroupNum IS NULL");
+    /* timestamps are seeded, not the wall clock */
+    ZERO(m, "SELECT (SELECT COUNT(*) FROM claim WHERE SecDateTEdit >= '" TODAY
+            "') + (SELECT COUNT(*) FROM claimproc WHERE SecDateTEdit >= '" TODAY
+            "') + (SELECT COUNT(*) FROM recall WHERE DateTStamp >= '" TODAY
+            "') + (SELECT COUNT(*) FROM securitylog WHERE LogDateTime >= '"
+            TODAY "') + (SELECT COUNT(*) FROM histappointment WHERE "
+            "HistDateTStamp >= '" TODAY "') + (SELECT COUNT(*) FROM "
+            "procedurecode WHERE DateTStamp >= '" TODAY "')");
     mysql_close(m);
 }
 
@@ -416,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_schema),
         cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_seed_consistency),
         cmocka_unit_test(test_determinism),
     };
     long pid = (long)getpid();

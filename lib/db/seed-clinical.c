@@ -1,0 +1,1424 @@
+/*
+ * seed-clinical.c - the demo practice's clinical records beyond the
+ * procedures of seed.c: recall types and each active patient's recalls,
+ * treatment plans (the active plan with every treatment-planned procedure,
+ * saved plans with their frozen procedures), procedure and group notes,
+ * perio charts, missing teeth, prescriptions and pharmacies, lab cases,
+ * the medical history (allergies, medications, problems), races and EHR
+ * details, referrals, and the x-rays and forms in the imaging module.
+ *
+ * How Open Dental writes these (OpenDentBusiness, branch 24_3): recall
+ * types and triggers are RecallTypes.SetToDefault's; recalls are what
+ * Recalls.Synch makes from each patient's last completed trigger
+ * procedure (DatePrevious; DateDueCalc = DatePrevious + the type's
+ * interval, Interval.cs) and SynchScheduledApptFull from the first
+ * scheduled appointment with a trigger procedure (DateScheduled); group
+ * notes are "~GRP~" procedures with procgroupitem rows. Its own PRNG
+ * stream (seed_stream) keeps the rest of the practice as it was.
+ */
+#include "core/odapi-internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/seed-gen-internal.h"
+
+/* Recall kinds this part tracks: the special prophy/perio recall, and the
+ * other trigger types of RecallTypes.SetToDefault. */
+enum { RK_PROPHY, RK_4BW, RK_PANO, RK_FMX, RK_EXAM, RK_N };
+
+/* RecallTypeNum, Description, DefaultInterval (Interval.ToInt: days,
+ * weeks, months, years a byte each), TimePattern, Procedures,
+ * AppendToSpecial. */
+static const struct recalltype {
+    int num;
+    const char *name;
+    int days, months, years;
+    const char *pattern, *procs;
+    int append;
+} recalltypes[] = {
+    { 1, "Prophy", 1, 6, 0, "/XXXX/", "D1110", 0 },
+    { 2, "Child Prophy", 0, 0, 0, "XXX", "D1120,D1208", 0 },
+    { 3, "Perio", 0, 4, 0, "/XXXX/", "D4910", 0 },
+    { 4, "4BW", 0, 0, 1, "", "D0274", 1 },
+    { 5, "Pano", 0, 0, 5, "", "D0330", 1 },
+    { 6, "FMX", 0, 0, 5, "", "D0210", 1 },
+    { 7, "Exam", 1, 6, 0, "", "D0120", 1 },
+};
+
+/* recalltrigger rows: RecallTypeNum, ProcCode */
+static const struct {
+    int type;
+    const char *code;
+} triggers[] = {
+    { 7, "D0150" }, { 4, "D0274" }, { 5, "D0330" }, { 6, "D0210" },
+    { 1, "D1110" }, { 1, "D1120" }, { 3, "D4910" }, { 3, "D4341" },
+    { 7, "D0120" }, { 7, "D0180" },
+};
+
+/* Which recall kind a code triggers (-1: none); *perio for perio codes. */
+static int trigger_kind(const char *code, int *perio)
+{
+    *perio = !strcmp(code, "D4910") || !strcmp(code, "D4341");
+    if (*perio || !strcmp(code, "D1110") || !strcmp(code, "D1120"))
+        return RK_PROPHY;
+    if (!strcmp(code, "D0274"))
+        return RK_4BW;
+    if (!strcmp(code, "D0330"))
+        return RK_PANO;
+    if (!strcmp(code, "D0210"))
+        return RK_FMX;
+    if (!strcmp(code, "D0150") || !strcmp(code, "D0120") ||
+        !strcmp(code, "D0180"))
+        return RK_EXAM;
+    return -1;
+}
+
+/* What the hooks remember per patient. Days are int: they fit. */
+struct clinpat {
+    int last[RK_N];  /* last completed trigger procedure (0: none) */
+    int sched[RK_N]; /* first scheduled appointment with one (0: none) */
+    int perio;       /* the last prophy-kind procedure was perio care */
+    int tpactive, tpsaved, tpfirst, ntp; /* treatment plans */
+};
+
+/* A group note to write at the end: one note for a visit's procedures. */
+struct group {
+    long patnum, day, prov, endmin, procs[6];
+    int n, kind;
+};
+
+struct seed_clin {
+    struct rng r;
+    struct clinpat *pats;       /* PatNum - 1 */
+    struct ins attach, proctp, note, rx, perio, measure, tooth, lab;
+    long tpnum, attachnum, proctpnum, notenum, rxnum, perionum, measurenum,
+        toothnum, labnum;
+    long lastapt, lastperio, lastrx; /* the visit being written */
+    struct group *groups;
+    long ngroups, capgroups;
+    struct group cur;           /* the current completed visit's procedures */
+};
+
+static struct clinpat *cp_of(struct gen *g, long patnum)
+{
+    return &g->clin->pats[patnum - 1];
+}
+
+/* ---- dates ------------------------------------------------------------------ */
+
+static int month_len(int y, int m)
+{
+    static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return len[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+/* day + Interval, as DateTime.AddYears().AddMonths().AddDays(): the day of
+ * month is kept, or becomes the month's last. */
+static long add_interval(long day, int years, int months, int days)
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    y += years;
+    if (d > month_len(y, m))
+        d = month_len(y, m);
+    m += months;
+    y += (m - 1) / 12;
+    m = (m - 1) % 12 + 1;
+    if (d > month_len(y, m))
+        d = month_len(y, m);
+    return days_from_civil(y, (unsigned)m, (unsigned)d) + days;
+}
+
+/* ---- recall types ------------------------------------------------------------ */
+
+static void seed_recalltypes(struct gen *g)
+{
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "recalltype",
+                 "RecallTypeNum,Description,DefaultInterval,TimePattern,"
+                 "Procedures,AppendToSpecial"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(recalltypes); i++) {
+        const struct recalltype *t = &recalltypes[i];
+        vi(&b, t->num);
+        vs(&b, t->name);
+        vi(&b, t->days | t->months << 16 | t->years << 24);
+        vs(&b, t->pattern);
+        vs(&b, t->procs);
+        vi(&b, t->append);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "recalltrigger", "RecallTriggerNum,RecallTypeNum,"
+                                             "CodeNum"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(triggers); i++) {
+        vi(&b, (long long)i + 1);
+        vi(&b, triggers[i].type);
+        vi(&b, code_idx(triggers[i].code) + 1);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* ---- the hook: what each procedure adds ------------------------------------- */
+
+static void track_recall(struct gen *g, const struct seed_proc *sp)
+{
+    struct clinpat *c = cp_of(g, sp->patnum);
+    int perio, k = trigger_kind(codes[sp->code].code, &perio);
+    if (k < 0)
+        return;
+    if (sp->status == 2 && sp->day >= c->last[k]) {
+        c->last[k] = (int)sp->day;
+        if (k == RK_PROPHY)
+            c->perio = perio;
+    } else if (sp->status == 1 && sp->aptnum && sp->day >= g->today &&
+               (!c->sched[k] || sp->day < c->sched[k])) {
+        c->sched[k] = (int)sp->day;
+    }
+}
+
+/* Every treatment-planned procedure is on the patient's active plan; some
+ * patients also have a saved plan that froze them with their estimates. */
+static void plan_proc(struct gen *g, const struct seed_proc *sp)
+{
+    struct seed_clin *cl = g->clin;
+    struct clinpat *c = cp_of(g, sp->patnum);
+    const struct code *cd = &codes[sp->code];
+    double pri, sec;
+    if (!c->tpactive) {
+        c->tpactive = (int)++cl->tpnum;
+        c->tpfirst = (int)sp->tpday;
+        if (chance(&cl->r, 0.3))
+            c->tpsaved = (int)++cl->tpnum;
+    }
+    if (sp->tpday < c->tpfirst)
+        c->tpfirst = (int)sp->tpday;
+    vi(&cl->attach, ++cl->attachnum);
+    vi(&cl->attach, c->tpactive);
+    vi(&cl->attach, sp->procnum);
+    vi(&cl->attach, sp->priority);
+    ins_end(&cl->attach);
+    if (!c->tpsaved)
+        return;
+    seed_money_last_est(g, &pri, &sec);
+    vi(&cl->proctp, ++cl->proctpnum);
+    vi(&cl->proctp, c->tpsaved);
+    vi(&cl->proctp, sp->patnum);
+    vi(&cl->proctp, sp->procnum);
+    vi(&cl->proctp, ++c->ntp);
+    vi(&cl->proctp, sp->priority);
+    vs(&cl->proctp, sp->tooth);
+    vs(&cl->proctp, sp->surf);
+    vs(&cl->proctp, cd->code);
+    vs(&cl->proctp, cd->descript);
+    vd(&cl->proctp, sp->fee);
+    vd(&cl->proctp, pri);
+    vd(&cl->proctp, sec);
+    vd(&cl->proctp, round((sp->fee - pri - sec) * 100) / 100);
+    vd(&cl->proctp, 0);
+    vs(&cl->proctp, "");
+    vs(&cl->proctp, "");
+    vs(&cl->proctp, cd->abbr);
+    vi(&cl->proctp, 1);
+    vdate(&cl->proctp, c->tpfirst);
+    vdt(&cl->proctp, c->tpfirst, 600);
+    vd(&cl->proctp, sp->fee);
+    vd(&cl->proctp, 0);
+    vi(&cl->proctp, sp->prov);
+    vdate(&cl->proctp, c->tpfirst);
+    vi(&cl->proctp, 0);
+    vd(&cl->proctp, 0);
+    ins_end(&cl->proctp);
+}
+
+/* What the provider writes about a visit, by the kind of its first
+ * procedure. */
+static const char *const visit_notes[] = {
+    /* PC_EXAM */ "Exam completed. Reviewed medical history, no changes. "
+                  "Oral cancer screening negative. Discussed findings and "
+                  "treatment plan with patient.",
+    /* PC_CLEAN */ "Prophy completed. Light supragingival calculus, "
+                   "generalized mild gingivitis. OHI given: flossing "
+                   "reviewed. Next recall in 6 months.",
+    /* PC_FILL */ "Anesthetic: 1 carpule 2% lidocaine 1:100k epi. Isolation "
+                  "with cotton rolls. Caries removed, restoration placed and "
+                  "polished, occlusion checked. Pt tolerated well.",
+    /* PC_ENDO */ "Anesthetic: 2 carpules 4% articaine 1:100k epi. Rubber dam "
+                  "placed. Canals located, cleaned and shaped, obturated with "
+                  "gutta percha. Temporary placed. Post-op instructions given.",
+    /* PC_PERIO */ "Scaling and root planing completed with ultrasonic and "
+                   "hand instruments. Moderate subgingival calculus. "
+                   "Chlorhexidine rinse prescribed. Re-evaluate in 6 weeks.",
+    /* PC_CROWN */ "Anesthetic: 1 carpule 2% lidocaine 1:100k epi. Crown "
+                   "seated with resin cement, margins and contacts verified, "
+                   "occlusion adjusted. Pt pleased with esthetics.",
+    /* PC_DENT */ "Denture delivered. Adjusted pressure spots, reviewed "
+                  "care and insertion. Follow-up in 1 week.",
+    /* PC_IMPL */ "Implant placed, primary stability achieved. Cover screw "
+                  "placed, sutures. Post-op instructions given, Rx for "
+                  "ibuprofen.",
+    /* PC_OS */ "Anesthetic: 2 carpules 2% lidocaine 1:100k epi. Tooth "
+                "extracted without complication, hemostasis achieved with "
+                "gauze. Post-op instructions given verbally and in writing.",
+    /* PC_ORTHO */ "Ortho adjustment. Wires changed, elastics reviewed.",
+    /* PC_MISC */ "Palliative treatment for pain. Pt to return for "
+                  "definitive treatment.",
+};
+
+/* A completed visit's notes: one note per procedure, or, for some visits
+ * of several procedures, one group note for all of them (written at the
+ * end: it is a procedure of its own). */
+static void flush_visit(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    struct group *v = &cl->cur;
+    int i;
+    if (!v->n)
+        return;
+    if (v->n >= 2 && chance(&cl->r, 0.3)) {
+        if (cl->ngroups == cl->capgroups) {
+            long cap = cl->capgroups ? cl->capgroups * 2 : 64;
+            struct group *n = realloc(cl->groups, (size_t)cap * sizeof *n);
+            if (!n) {
+                fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+                return;
+            }
+            cl->groups = n;
+            cl->capgroups = cap;
+        }
+        cl->groups[cl->ngroups++] = *v;
+    } else {
+        for (i = 0; i < v->n; i++) {
+            vi(&cl->note, ++cl->notenum);
+            vi(&cl->note, v->patnum);
+            vi(&cl->note, v->procs[i]);
+            vdt(&cl->note, v->day, 480 + (cl->notenum * 37) % 540);
+            vi(&cl->note, 1);
+            vs(&cl->note, visit_notes[i == 0 ? v->kind : PC_MISC]);
+            vi(&cl->note, 0);
+            vs(&cl->note, "");
+            ins_end(&cl->note);
+            if (i == 0 && v->n > 1)
+                break; /* the first procedure carries the visit's note */
+        }
+    }
+    v->n = 0;
+}
+
+static void note_proc(struct gen *g, const struct seed_proc *sp)
+{
+    struct group *v = &g->clin->cur;
+    if (v->n && (v->patnum != sp->patnum || v->day != sp->day))
+        flush_visit(g);
+    if (!v->n) {
+        v->patnum = sp->patnum;
+        v->day = sp->day;
+        v->prov = sp->prov;
+        v->kind = codes[sp->code].cat;
+    }
+    if (v->n < 6)
+        v->procs[v->n++] = sp->procnum;
+}
+
+/* Prescriptions after extractions, root canals and scaling. */
+static const struct drug {
+    const char *drug, *sig, *disp, *rxcui, *instr;
+    int refills, controlled, days;
+} drugs[] = {
+    { "Ibuprofen 600 mg tablet", "Take 1 tablet by mouth every 6 hours as "
+      "needed for pain. Take with food.", "20", "197806", "For pain.", 0, 0,
+      5 },
+    { "Hydrocodone/Acetaminophen 5/325 mg tablet", "Take 1 tablet by mouth "
+      "every 6 hours as needed for severe pain.", "12", "857005",
+      "Do not drive. Do not take with other acetaminophen.", 0, 1, 3 },
+    { "Amoxicillin 500 mg capsule", "Take 1 capsule by mouth 3 times daily "
+      "until gone.", "21", "308191", "Finish all of the medicine.", 0, 0, 7 },
+    { "Chlorhexidine Gluconate 0.12% oral rinse", "Rinse with 15 mL for 30 "
+      "seconds twice daily after brushing. Do not swallow.", "473 mL",
+      "1000126", "May stain teeth; stains are removed at cleanings.", 1, 0,
+      16 },
+};
+
+static void write_rx(struct gen *g, const struct seed_proc *sp, int d)
+{
+    struct seed_clin *cl = g->clin;
+    const struct drug *x = &drugs[d];
+    vi(&cl->rx, ++cl->rxnum);
+    vi(&cl->rx, sp->patnum);
+    vdate(&cl->rx, sp->day);
+    vs(&cl->rx, x->drug);
+    vs(&cl->rx, x->sig);
+    vs(&cl->rx, x->disp);
+    vf(&cl->rx, "%d", x->refills);
+    vi(&cl->rx, sp->prov);
+    vs(&cl->rx, "");
+    vi(&cl->rx, 1 + cl->rxnum % 4);
+    vi(&cl->rx, x->controlled);
+    vdt(&cl->rx, sp->day, 900);
+    vi(&cl->rx, x->controlled ? 3 : 2); /* Printed / SentElect */
+    vs(&cl->rx, x->rxcui);
+    vs(&cl->rx, "");
+    vi(&cl->rx, x->controlled);
+    vi(&cl->rx, x->controlled ? sp->procnum : 0);
+    vd(&cl->rx, x->days);
+    vs(&cl->rx, x->instr);
+    vi(&cl->rx, 0);
+    vi(&cl->rx, 1);
+    vi(&cl->rx, 0);
+    ins_end(&cl->rx);
+}
+
+static void rx_proc(struct gen *g, const struct seed_proc *sp)
+{
+    struct seed_clin *cl = g->clin;
+    const struct code *c = &codes[sp->code];
+    int d = -1;
+    if (c->cat == PC_OS)
+        d = !strcmp(c->code, "D7140") ? 0 : chance(&cl->r, 0.4) ? 1 : 0;
+    else if (c->cat == PC_ENDO)
+        d = chance(&cl->r, 0.35) ? 2 : 0;
+    else if (!strcmp(c->code, "D4341"))
+        d = 3;
+    if (d < 0 || sp->aptnum == cl->lastrx)
+        return; /* one prescription per visit */
+    cl->lastrx = sp->aptnum;
+    write_rx(g, sp, d);
+}
+
+/* A full perio chart (PerioExams): probing depths and bleeding on every
+ * present tooth, recession where there is any. */
+static void perio_chart(struct gen *g, const struct seed_proc *sp)
+{
+    struct seed_clin *cl = g->clin;
+    int t, seq;
+    vi(&cl->perio, ++cl->perionum);
+    vi(&cl->perio, sp->patnum);
+    vdate(&cl->perio, sp->day);
+    vi(&cl->perio, sp->prov);
+    vdt(&cl->perio, sp->day, 600 + cl->perionum % 300);
+    vs(&cl->perio, !strcmp(codes[sp->code].code, "D4341")
+                       ? "Initial perio charting before SRP."
+                       : "Perio maintenance charting.");
+    ins_end(&cl->perio);
+    for (t = 1; t <= 32; t++) {
+        int base;
+        if (t == 1 || t == 16 || t == 17 || t == 32)
+            continue; /* third molars: charted as missing below */
+        base = 2 + (int)rnd(&cl->r, 3);
+        for (seq = 0; seq < 3; seq++) {
+            static const int types[] = { 4, 6, 2 }; /* Probing, Bleeding,
+                                                       GingMargin */
+            if (seq == 2 && t % 4 != 0)
+                continue; /* recession where it was measured */
+            int k;
+            vi(&cl->measure, ++cl->measurenum);
+            vi(&cl->measure, cl->perionum);
+            vi(&cl->measure, types[seq]);
+            vi(&cl->measure, t);
+            vi(&cl->measure, -1);
+            for (k = 0; k < 6; k++) {
+                int v;
+                if (types[seq] == 4) /* 2-7 mm, deeper between teeth */
+                    v = base + (k % 3 != 1) + (int)rnd(&cl->r, 2);
+                else if (types[seq] == 6) /* bleeding flags: 1 blood */
+                    v = chance(&cl->r, 0.25) ? 1 : 0;
+                else /* recession (a positive margin) */
+                    v = chance(&cl->r, 0.15) ? 1 + (int)rnd(&cl->r, 2) : 0;
+                vi(&cl->measure, v);
+            }
+            vdt(&cl->measure, sp->day, 600);
+            vdt(&cl->measure, sp->day, 600);
+            ins_end(&cl->measure);
+        }
+    }
+}
+
+/* A tooth initial: type 0 Missing, 6 Rotate (movement in degrees). */
+static void tooth_initial(struct gen *g, long patnum, const char *tooth,
+                          int type, double movement, long day)
+{
+    struct seed_clin *cl = g->clin;
+    vi(&cl->tooth, ++cl->toothnum);
+    vi(&cl->tooth, patnum);
+    vs(&cl->tooth, tooth);
+    vi(&cl->tooth, type);
+    vd(&cl->tooth, movement);
+    vs(&cl->tooth, "");
+    vi(&cl->tooth, 0);
+    vdt(&cl->tooth, day, 700);
+    vdt(&cl->tooth, day, 700);
+    vs(&cl->tooth, "");
+    ins_end(&cl->tooth);
+}
+
+static void missing_tooth(struct gen *g, long patnum, const char *tooth,
+                          long day)
+{
+    tooth_initial(g, patnum, tooth, 0, 0, day);
+}
+
+/* Crowns and dentures are made by a lab: sent after the prep, back before
+ * the seat appointment. */
+static void lab_case(struct gen *g, const struct seed_proc *sp)
+{
+    struct seed_clin *cl = g->clin;
+    long seat = sp->day, sent = seat - 14 - rnd(&cl->r, 5);
+    int lab = 1 + (int)rnd(&cl->r, 3), done = sp->status == 2;
+    int back = done || seat - 3 < g->today;
+    if (sent >= g->today)
+        sent = g->today - 1;
+    vi(&cl->lab, ++cl->labnum);
+    vi(&cl->lab, sp->patnum);
+    vi(&cl->lab, lab);
+    vi(&cl->lab, sp->aptnum);
+    vi(&cl->lab, 0);
+    vdt(&cl->lab, seat - 1, 1020);
+    vdt(&cl->lab, sent, 900);
+    vdt(&cl->lab, sent, 1020);
+    vdt(&cl->lab, back ? seat - 3 : NO_DATE, 660);
+    vdt(&cl->lab, back ? seat - 3 : NO_DATE, 690);
+    vi(&cl->lab, sp->prov);
+    vf(&cl->lab, "%s #%s. Shade A2. Please call with questions.",
+       codes[sp->code].layman, sp->tooth[0] ? sp->tooth : "-");
+    vd(&cl->lab, codes[sp->code].cat == PC_DENT ? 450 : 185);
+    vdt(&cl->lab, back ? seat - 3 : sent, 690);
+    if (back)
+        vf(&cl->lab, "INV-%05ld", 10000 + cl->labnum);
+    else
+        vs(&cl->lab, "");
+    ins_end(&cl->lab);
+}
+
+void seed_clin_proc(struct gen *g, const struct seed_proc *sp)
+{
+    struct seed_clin *cl = g->clin;
+    const struct code *c;
+    if (!cl || g->s.rc)
+        return;
+    c = &codes[sp->code];
+    track_recall(g, sp);
+    if (sp->status == 1) {
+        plan_proc(g, sp);
+        if (c->prosth && sp->aptnum && sp->day >= g->today)
+            lab_case(g, sp);
+        return;
+    }
+    if (sp->status != 2)
+        return;
+    note_proc(g, sp);
+    rx_proc(g, sp);
+    if ((!strcmp(c->code, "D4341") ||
+         (!strcmp(c->code, "D4910") && chance(&cl->r, 0.25))) &&
+        cl->lastperio != sp->aptnum) {
+        cl->lastperio = sp->aptnum;
+        perio_chart(g, sp);
+    }
+    if (c->cat == PC_OS && sp->tooth[0])
+        missing_tooth(g, sp->patnum, sp->tooth, sp->day);
+    if (c->prosth)
+        lab_case(g, sp);
+}
+
+/* ---- after the visits --------------------------------------------------------- */
+
+/* The DateDue of a cleaning recall with nothing scheduled: the hygienist
+ * asked about half of these patients back sooner, a date the office set by
+ * hand: perio patients for a re-evaluation four to six weeks after scaling
+ * or maintenance, others to recheck inflamed gums in four to eight weeks.
+ * Recalls.Synch keeps a DateDue that differs from DateDueCalc, so the
+ * recall list shows them due or overdue while DateDueCalc stays the
+ * interval's. */
+static long asked_back(struct gen *g, const struct clinpat *c, int k,
+                       long prev, long due)
+{
+    if (k != RK_PROPHY || c->sched[k] || prev == NO_DATE ||
+        !chance(&g->clin->r, 0.5))
+        return due;
+    return prev + 28 + rnd(&g->clin->r, c->perio ? 15 : 29);
+}
+
+/* Recalls.Synch for every active patient with a trigger procedure. */
+static void seed_recalls(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    struct ins b;
+    long i, n = 0;
+    if (ins_init(&b, &g->s, "recall",
+                 "RecallNum,PatNum,DateDueCalc,DateDue,DatePrevious,"
+                 "RecallInterval,RecallStatus,Note,IsDisabled,DateTStamp,"
+                 "RecallTypeNum,DisableUntilBalance,DisableUntilDate,"
+                 "DateScheduled,Priority,TimePatternOverride"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct clinpat *c = &cl->pats[i];
+        int k, any = 0;
+        if (g->pats[i].status != 0)
+            continue; /* Synch: active patients only */
+        for (k = 0; k < RK_N; k++)
+            any |= c->last[k] != 0;
+        if (!any)
+            continue; /* no trigger procedure: no recalls */
+        for (k = 0; k < RK_N; k++) {
+            /* the prophy/perio recall always; the others once done */
+            const struct recalltype *t =
+                &recalltypes[k == RK_PROPHY ? (c->perio ? 2 : 0) : k + 2];
+            long prev = c->last[k] ? c->last[k] : NO_DATE, due = NO_DATE;
+            int disabled = 0, status = 0;
+            const char *note = "";
+            if (k != RK_PROPHY && !c->last[k])
+                continue;
+            if (prev != NO_DATE)
+                due = add_interval(prev, t->years, t->months, t->days);
+            if (k == RK_PROPHY && chance(&cl->r, 0.02)) {
+                disabled = 1;
+                note = "Sees her periodontist for cleanings.";
+            } else if (due != NO_DATE && !c->sched[k] &&
+                       due < g->today + 45 && chance(&cl->r, 0.5)) {
+                status = 1 + (int)rnd(&cl->r, 2);
+                note = status == 1 ? "LM on cell." : "Will call back after "
+                                                     "checking work schedule.";
+            }
+            vi(&b, ++n);
+            vi(&b, i + 1);
+            vdate(&b, due);
+            vdate(&b, disabled ? NO_DATE : asked_back(g, c, k, prev, due));
+            vdate(&b, prev);
+            vi(&b, t->days | t->months << 16 | t->years << 24);
+            vi(&b, status ? def_of(g, CAT_UNSCHED, status - 1) : 0);
+            vs(&b, note);
+            vi(&b, disabled);
+            vdt(&b, prev != NO_DATE ? prev : g->today - 1, 1080);
+            vi(&b, t->num);
+            vd(&b, 0);
+            vdate(&b, NO_DATE);
+            vdate(&b, c->sched[k] ? c->sched[k] : NO_DATE);
+            vi(&b, 0);
+            vs(&b, "");
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+}
+
+static void seed_treatplans(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    struct ins b;
+    long i;
+    if (ins_init(&b, &g->s, "treatplan",
+                 "TreatPlanNum,PatNum,DateTP,Heading,Note,Signature,SigIsTopaz,"
+                 "ResponsParty,DocNum,TPStatus,SecUserNumEntry,SecDateEntry,"
+                 "SecDateTEdit,UserNumPresenter,TPType,SignatureText,"
+                 "SignaturePracticeText,SignaturePractice,DateTSigned"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct clinpat *c = &cl->pats[i];
+        int k;
+        for (k = 0; k < 2; k++) {
+            int num = k ? c->tpsaved : c->tpactive;
+            long day = c->tpfirst < g->today ? c->tpfirst : g->today - 1;
+            /* some patients signed their saved plan on the tablet */
+            int sig = k && (num % 5 == 0 || num % 5 == 3);
+            const struct pat *p = &g->pats[i];
+            if (!num)
+                continue;
+            vi(&b, num);
+            vi(&b, i + 1);
+            vdate(&b, day);
+            vs(&b, k ? "Restorative Treatment Plan" : "Active Treatment Plan");
+            vs(&b, k ? "Reviewed options and estimates with the patient. "
+                       "Estimates are not a guarantee of payment." : "");
+            /* Open Dental's signature: pen strokes bound to the plan */
+            vs(&b, sig ? "MTIsMTIsMTMsMTQsMTYsMTksMjM7NDAsNDEsNDIsNDA=" : "");
+            vi(&b, 0);
+            vi(&b, k ? g->pats[i].guar : 0);
+            vi(&b, 0);
+            vi(&b, k ? 0 : 1); /* Saved, Active */
+            vi(&b, 1);
+            vdate(&b, day);
+            vdt(&b, day, 700);
+            vi(&b, k);
+            vi(&b, 0);
+            if (sig)
+                vf(&b, "%s %s", fname_of(p), last_names[p->ln]);
+            else
+                vs(&b, "");
+            vs(&b, "");
+            vs(&b, "");
+            vdt(&b, sig ? day : NO_DATE, sig ? 630 : 0);
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+}
+
+/* Group notes: a "~GRP~" procedure (status EC, the visit's date and
+ * provider), its note, and a procgroupitem per grouped procedure. */
+static void seed_group_notes(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    struct ins code, proc, item;
+    long codenum = 0, procnum, itemnum = 0, i;
+    int k;
+    if (ins_init(&code, &g->s, "procedurecode",
+                 "CodeNum,ProcCode,Descript,AbbrDesc,ProcTime,ProcCat,TreatArea,"
+                 "DefaultNote,DefaultClaimNote,DefaultTPNote,PaintText,"
+                 "DiagnosticCodes,LaymanTerm,DateTStamp"))
+        return;
+    codenum = seed_max_key(&g->s, "procedurecode", "CodeNum") + 1;
+    vi(&code, codenum);
+    vs(&code, "~GRP~");
+    vs(&code, "Group Note");
+    vs(&code, "Group Note");
+    vs(&code, "/X/");
+    vi(&code, def_of(g, CAT_PROCCAT, PC_MISC));
+    vi(&code, TA_MOUTH);
+    vs(&code, "");
+    vs(&code, "");
+    vs(&code, "");
+    vs(&code, "");
+    vs(&code, "");
+    vs(&code, "");
+    vdt(&code, g->today - 900, 660);
+    ins_end(&code);
+    ins_done(&code);
+    procnum = seed_max_key(&g->s, "procedurelog", "ProcNum");
+    if (procnum < g->procnum)
+        procnum = g->procnum;
+    if (ins_init(&proc, &g->s, "procedurelog",
+                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,ProcStatus,ProvNum,"
+                 "CodeNum,UnitQty,DateEntryC,DateTP,DateTStamp,SecUserNumEntry,"
+                 "SecDateEntry,DateComplete,Surf,ToothNum,BillingNote") ||
+        ins_init(&item, &g->s, "procgroupitem", "ProcGroupItemNum,ProcNum,"
+                                                "GroupNum"))
+        return;
+    for (i = 0; i < cl->ngroups && !g->s.rc; i++) {
+        const struct group *v = &cl->groups[i];
+        ++procnum;
+        vi(&proc, procnum);
+        vi(&proc, v->patnum);
+        vi(&proc, 0);
+        vdate(&proc, v->day);
+        vd(&proc, 0);
+        vi(&proc, 3); /* EC */
+        vi(&proc, v->prov);
+        vi(&proc, codenum);
+        vi(&proc, 1);
+        vdate(&proc, v->day);
+        vdate(&proc, v->day);
+        vdt(&proc, v->day, 1030);
+        vi(&proc, 1);
+        vdt(&proc, v->day, 1030);
+        vdate(&proc, v->day);
+        vs(&proc, "");
+        vs(&proc, "");
+        vs(&proc, "");
+        ins_end(&proc);
+        for (k = 0; k < v->n; k++) {
+            vi(&item, ++itemnum);
+            vi(&item, v->procs[k]);
+            vi(&item, procnum);
+            ins_end(&item);
+        }
+        vi(&cl->note, ++cl->notenum);
+        vi(&cl->note, v->patnum);
+        vi(&cl->note, procnum);
+        vdt(&cl->note, v->day, 1030);
+        vi(&cl->note, 1);
+        vs(&cl->note, visit_notes[v->kind]);
+        vi(&cl->note, 0);
+        vs(&cl->note, "");
+        ins_end(&cl->note);
+    }
+    g->procnum = procnum;
+    ins_done(&proc);
+    ins_done(&item);
+}
+
+/* Third molars most adults no longer have, and crowded lower front
+ * teeth charted as rotated (at least one patient). */
+static void seed_missing_wisdom(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    long i, rotated = 0;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        static const char *const w[] = { "1", "16", "17", "32" };
+        long day = g->today - 400 - (p->num * 13) % 900;
+        int k;
+        if (age_at(p->bdate, g->today) < 21 || p->status == 6)
+            continue;
+        if (chance(&cl->r, 0.5))
+            for (k = 0; k < 4; k++)
+                missing_tooth(g, p->num, w[k], day);
+        if (chance(&cl->r, 0.05) || (!rotated && p->status == 0)) {
+            tooth_initial(g, p->num, chance(&cl->r, 0.5) ? "24" : "25", 6,
+                          chance(&cl->r, 0.5) ? -20 : 15, day);
+            rotated++;
+        }
+    }
+}
+
+/* ---- medical history ------------------------------------------------------------ */
+
+static const struct {
+    const char *name, *rxcui, *note;
+} medications[] = {
+    { "Amoxicillin", "723", "Antibiotic; premedication before dental care "
+                            "for some patients." },
+    { "Lisinopril", "29046", "Blood pressure." },
+    { "Metformin", "6809", "Type 2 diabetes." },
+    { "Atorvastatin", "83367", "Cholesterol." },
+    { "Levothyroxine", "10582", "Thyroid." },
+    { "Ibuprofen", "5640", "" },
+    { "Hydrocodone", "5489", "Opioid analgesic; controlled substance." },
+    { "Clindamycin", "2582", "Antibiotic for penicillin-allergic patients." },
+    { "Chlorhexidine", "2358", "" },
+    { "Warfarin", "11289", "Anticoagulant: check INR before surgery." },
+    { "Alendronate", "46041", "Bisphosphonate: risk of osteonecrosis of the "
+                              "jaw after extractions." },
+    { "Albuterol", "435", "Asthma inhaler; bring to appointments." },
+    { "Penicillin V", "7980", "" },
+    { "Codeine", "2670", "" },
+};
+
+static const struct {
+    const char *name;
+    int snomedtype, med; /* SnomedAllergy; MedicationNum (0 none) */
+    const char *unii;
+} allergydefs[] = {
+    { "Penicillin", 2, 13, "Q42T66VG0C" },
+    { "Codeine", 3, 14, "UX6OWY2V7J" },
+    { "Latex", 1, 0, "" },
+    { "Sulfa drugs", 2, 0, "" },
+    { "Aspirin", 2, 0, "R16CO5Y76E" },
+    { "Local anesthetic (epinephrine)", 7, 0, "" },
+    { "Peanuts", 4, 0, "" },
+};
+
+static const struct {
+    const char *name, *icd9, *snomed, *icd10;
+} diseasedefs[] = {
+    { "Diabetes, type 2", "250.00", "44054006", "E11.9" },
+    { "High blood pressure", "401.9", "38341003", "I10" },
+    { "Asthma", "493.90", "195967001", "J45.909" },
+    { "Heart murmur", "785.2", "88610006", "R01.1" },
+    { "Artificial joint (premedicate)", "V43.60", "179344006", "Z96.649" },
+    { "Pregnancy", "V22.2", "77386006", "Z33.1" },
+    { "Osteoporosis", "733.00", "64859006", "M81.0" },
+    { "Hepatitis C", "070.70", "50711007", "B18.2" },
+    { "Seasonal allergies", "477.0", "367498001", "J30.2" },
+    { "Acid reflux (GERD)", "530.81", "235595009", "K21.9" },
+};
+
+static void seed_medical_lists(struct gen *g, long stamp)
+{
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "medication",
+                 "MedicationNum,MedName,GenericNum,Notes,DateTStamp,RxCui"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(medications); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, medications[i].name);
+        vi(&b, (long long)i + 1);
+        vs(&b, medications[i].note);
+        vdt(&b, stamp, 700 + (long)i);
+        vs(&b, medications[i].rxcui);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "allergydef",
+                 "AllergyDefNum,Description,IsHidden,DateTStamp,SnomedType,"
+                 "MedicationNum,UniiCode"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(allergydefs); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, allergydefs[i].name);
+        vi(&b, 0);
+        vdt(&b, stamp, 720 + (long)i);
+        vi(&b, allergydefs[i].snomedtype);
+        vi(&b, allergydefs[i].med);
+        vs(&b, allergydefs[i].unii);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "diseasedef",
+                 "DiseaseDefNum,DiseaseName,ItemOrder,IsHidden,DateTStamp,"
+                 "ICD9Code,SnomedCode,Icd10Code"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(diseasedefs); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, diseasedefs[i].name);
+        vi(&b, (long long)i);
+        vi(&b, 0);
+        vdt(&b, stamp, 740 + (long)i);
+        vs(&b, diseasedefs[i].icd9);
+        vs(&b, diseasedefs[i].snomed);
+        vs(&b, diseasedefs[i].icd10);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* Each patient's allergies, problems and medications, as the medical
+ * history form at their first visit recorded them. */
+static void seed_medical_history(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    struct ins al, di, mp;
+    long i, nal = 0, ndi = 0, nmp = 0;
+    if (ins_init(&al, &g->s, "allergy",
+                 "AllergyNum,AllergyDefNum,PatNum,Reaction,StatusIsActive,"
+                 "DateTStamp,DateAdverseReaction,SnomedReaction") ||
+        ins_init(&di, &g->s, "disease",
+                 "DiseaseNum,PatNum,DiseaseDefNum,PatNote,DateTStamp,ProbStatus,"
+                 "DateStart,DateStop,SnomedProblemType,FunctionStatus") ||
+        ins_init(&mp, &g->s, "medicationpat",
+                 "MedicationPatNum,PatNum,MedicationNum,PatNote,DateTStamp,"
+                 "DateStart,DateStop,ProvNum,MedDescript,RxCui,ErxGuid,IsCpoe"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        int age = age_at(p->bdate, g->today), k;
+        long seen = p->first_visit != NO_DATE ? p->first_visit
+                                              : g->today - 30 - (p->num * 11) % 600;
+        if (p->status == 1 || p->status == 6)
+            continue; /* never filled in a health history here */
+        if (chance(&cl->r, 0.16)) {
+            k = (int)rnd(&cl->r, (long)OD_ARRAY_LEN(allergydefs));
+            vi(&al, ++nal);
+            vi(&al, k + 1);
+            vi(&al, p->num);
+            vs(&al, k == 0 ? "Hives" : k == 2 ? "Contact rash" :
+                    k == 1 ? "Nausea and vomiting" : "Rash");
+            vi(&al, 1);
+            vdt(&al, seen, 610);
+            vdate(&al, NO_DATE);
+            vs(&al, "");
+            ins_end(&al);
+        }
+        for (k = 0; k < 2; k++) { /* problems, more with age */
+            int d, med = 0;
+            if (!chance(&cl->r, age > 50 ? 0.3 : age > 25 ? 0.12 : 0.05))
+                continue;
+            d = (int)rnd(&cl->r, (long)OD_ARRAY_LEN(diseasedefs));
+            if (d == 5 && (p->gender != 1 || age < 20 || age > 42))
+                d = 8; /* pregnancy only for women of that age */
+            vi(&di, ++ndi);
+            vi(&di, p->num);
+            vi(&di, d + 1);
+            vs(&di, d == 4 ? "Hip replaced; premedicate with amoxicillin 2 g "
+                             "1 hour before treatment." : "");
+            vdt(&di, seen, 612);
+            vi(&di, d == 5 && chance(&cl->r, 0.5) ? 1 : 0);
+            vdate(&di, seen - 200 - rnd(&cl->r, 3000));
+            vdate(&di, NO_DATE);
+            vs(&di, "55607006");
+            vi(&di, 0);
+            ins_end(&di);
+            /* the problem's usual medication */
+            med = d == 0 ? 3 : d == 1 ? 2 : d == 2 ? 12 : d == 4 ? 1 :
+                  d == 6 ? 11 : 0;
+            if (!med)
+                continue;
+            vi(&mp, ++nmp);
+            vi(&mp, p->num);
+            vi(&mp, med);
+            vs(&mp, med == 1 ? "2 g one hour before dental treatment." :
+                    med == 12 ? "2 puffs as needed." : "Once daily.");
+            vdt(&mp, seen, 614);
+            vdate(&mp, seen - 100 - rnd(&cl->r, 2000));
+            vdate(&mp, NO_DATE);
+            vi(&mp, 0);
+            vs(&mp, "");
+            vs(&mp, medications[med - 1].rxcui);
+            vs(&mp, "");
+            vi(&mp, 0);
+            ins_end(&mp);
+        }
+    }
+    ins_done(&al);
+    ins_done(&di);
+    ins_done(&mp);
+}
+
+/* ---- prescriptions' pharmacies, labs, referrals ------------------------------ */
+
+static void seed_pharmacies(struct gen *g, long stamp)
+{
+    static const char *const ph[][7] = {
+        /* PharmID, StoreName, Phone, Fax, Address, City, Zip */
+        { "3812447", "Salem Health Pharmacy", "(503)555-0110", "(503)555-0111",
+          "890 Oak St SE", "Salem", "97301" },
+        { "3809125", "Lancaster Drug", "(503)555-0120", "(503)555-0121",
+          "1440 Lancaster Dr NE", "Salem", "97305" },
+        { "3820017", "Keizer Station Pharmacy", "(503)555-0130",
+          "(503)555-0131", "6450 Keizer Station Blvd NE", "Keizer", "97303" },
+        { "3807733", "Commercial Street Pharmacy", "(503)555-0140",
+          "(503)555-0141", "3975 Commercial St SE", "Salem", "97302" },
+    };
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "pharmacy",
+                 "PharmacyNum,PharmID,StoreName,Phone,Fax,Address,Address2,City,"
+                 "State,Zip,Note,DateTStamp"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(ph); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, ph[i][0]);
+        vs(&b, ph[i][1]);
+        vs(&b, ph[i][2]);
+        vs(&b, ph[i][3]);
+        vs(&b, ph[i][4]);
+        vs(&b, "");
+        vs(&b, ph[i][5]);
+        vs(&b, "OR");
+        vs(&b, ph[i][6]);
+        vs(&b, i == 1 ? "Open 24 hours." : "");
+        vdt(&b, stamp, 800 + (long)i);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+static void seed_labs(struct gen *g)
+{
+    static const char *const labs[][6] = {
+        /* name, phone, address, city, zip, email */
+        { "Cascade Dental Lab", "(503)555-0170", "2250 Mission St SE", "Salem",
+          "97302", "cases@cascadedentallab.example.com" },
+        { "Willamette Valley Prosthetics", "(503)555-0180", "480 Court St NE",
+          "Salem", "97301", "office@wvprosthetics.example.com" },
+        { "Pacific Crown & Bridge", "(503)555-0190", "1120 NW Everett St",
+          "Portland", "97209", "rx@pacificcb.example.com" },
+    };
+    static const struct {
+        const char *what;
+        int published, actual;
+    } turns[] = { { "Crown - PFM", 10, 8 }, { "Crown - zirconia", 8, 7 },
+                  { "Denture - final", 14, 12 }, { "Night guard", 7, 5 } };
+    struct ins b;
+    size_t i, k;
+    long n = 0;
+    if (ins_init(&b, &g->s, "laboratory",
+                 "LaboratoryNum,Description,Phone,Notes,Slip,Address,City,State,"
+                 "Zip,Email,WirelessPhone,IsHidden"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(labs); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, labs[i][0]);
+        vs(&b, labs[i][1]);
+        vs(&b, i == 2 ? "Rush cases: call before 10 am." : "");
+        vi(&b, 0);
+        vs(&b, labs[i][2]);
+        vs(&b, labs[i][3]);
+        vs(&b, "OR");
+        vs(&b, labs[i][4]);
+        vs(&b, labs[i][5]);
+        vs(&b, "");
+        vi(&b, 0);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "labturnaround",
+                 "LabTurnaroundNum,LaboratoryNum,Description,DaysPublished,"
+                 "DaysActual"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(labs); i++)
+        for (k = 0; k < OD_ARRAY_LEN(turns); k++) {
+            vi(&b, ++n);
+            vi(&b, (long long)i + 1);
+            vs(&b, turns[k].what);
+            vi(&b, turns[k].published + (int)i);
+            vi(&b, turns[k].actual + (int)i);
+            ins_end(&b);
+        }
+    ins_done(&b);
+}
+
+/* Specialists the practice refers to, and where new patients heard of
+ * it; each new patient's source, and the patients sent to a specialist. */
+static void seed_referrals(struct gen *g, long stamp)
+{
+    static const struct {
+        const char *lname, *fname, *title, *biz, *phone;
+        int spec, doctor, person; /* ProviderSpecialties index */
+    } refs[] = {
+        { "Nakamura", "Kenji", "DMD", "Salem Oral Surgery", "5035550210", 7,
+          1, 1 },
+        { "Albright", "Susan", "DDS", "Capitol Endodontics", "5035550220", 2,
+          1, 1 },
+        { "Okafor", "Daniel", "DDS", "Valley Periodontics", "5035550230", 4,
+          1, 1 },
+        { "Lindqvist", "Erik", "DMD", "Lindqvist Orthodontics", "5035550240",
+          6, 1, 1 },
+        { "Internet search", "", "", "", "", 0, 0, 0 },
+        { "Insurance directory", "", "", "", "", 0, 0, 0 },
+    };
+    struct seed_clin *cl = g->clin;
+    struct ins b;
+    size_t i;
+    long n = 0, nref = (long)OD_ARRAY_LEN(refs);
+    if (ins_init(&b, &g->s, "referral",
+                 "ReferralNum,LName,FName,MName,SSN,UsingTIN,Specialty,ST,"
+                 "Telephone,Address,Address2,City,Zip,Note,Phone2,IsHidden,"
+                 "NotPerson,Title,EMail,PatNum,NationalProvID,Slip,IsDoctor,"
+                 "IsTrustedDirect,DateTStamp,IsPreferred,BusinessName,"
+                 "DisplayNote"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(refs); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, refs[i].lname);
+        vs(&b, refs[i].fname);
+        vs(&b, "");
+        vs(&b, "");
+        vi(&b, 0);
+        vi(&b, refs[i].doctor ? def_of(g, CAT_SPECIALTY, refs[i].spec) : 0);
+        vs(&b, refs[i].doctor ? "OR" : "");
+        vs(&b, refs[i].phone);
+        vs(&b, refs[i].doctor ? "1900 Fairview Ave SE" : "");
+        vs(&b, refs[i].doctor ? "Suite 300" : "");
+        vs(&b, refs[i].doctor ? "Salem" : "");
+        vs(&b, refs[i].doctor ? "97302" : "");
+        vs(&b, "");
+        vs(&b, "");
+        vi(&b, 0);
+        vi(&b, !refs[i].person);
+        vs(&b, refs[i].title);
+        vs(&b, "");
+        vi(&b, 0);
+        vs(&b, refs[i].doctor ? "1942283710" : "");
+        vi(&b, 0);
+        vi(&b, refs[i].doctor);
+        vi(&b, 0);
+        vdt(&b, stamp, 900 + (long)i);
+        vi(&b, refs[i].doctor && i < 2);
+        vs(&b, refs[i].biz);
+        vs(&b, "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "refattach",
+                 "RefAttachNum,ReferralNum,PatNum,ItemOrder,RefDate,RefType,"
+                 "RefToStatus,Note,IsTransitionOfCare,ProcNum,DateProcComplete,"
+                 "ProvNum,DateTStamp"))
+        return;
+    for (i = 0; i < (size_t)g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        int item = 0;
+        long day = p->first_visit != NO_DATE ? p->first_visit
+                                             : g->today - 60 - (long)i % 900;
+        if (p->status == 1)
+            continue;
+        if (chance(&cl->r, 0.35)) { /* how they found the practice */
+            vi(&b, ++n);
+            vi(&b, 5 + rnd(&cl->r, 2));
+            vi(&b, p->num);
+            vi(&b, item++);
+            vdate(&b, day);
+            vi(&b, 1); /* RefFrom */
+            vi(&b, 0);
+            vs(&b, "");
+            vi(&b, 0);
+            vi(&b, 0);
+            vdate(&b, NO_DATE);
+            vi(&b, 0);
+            vdt(&b, day, 620);
+            ins_end(&b);
+        }
+        if (p->status == 0 && chance(&cl->r, 0.06)) { /* to a specialist */
+            long r = 1 + rnd(&cl->r, 4), when = g->today - 5 - rnd(&cl->r, 120);
+            int st = 2 + (int)rnd(&cl->r, 4);
+            vi(&b, ++n);
+            vi(&b, r);
+            vi(&b, p->num);
+            vi(&b, item++);
+            vdate(&b, when);
+            vi(&b, 0); /* RefTo */
+            vi(&b, st);
+            vs(&b, r == 1 ? "Evaluate third molars for extraction." :
+                   r == 2 ? "Evaluate for retreatment." :
+                   r == 3 ? "Generalized bone loss; evaluate for surgery." :
+                            "Ortho consult.");
+            vi(&b, 1);
+            vi(&b, 0);
+            vdate(&b, st == 5 ? when + 30 : NO_DATE);
+            vi(&b, p->priprov);
+            vdt(&b, when, 640);
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+    (void)nref;
+}
+
+/* CDC race and ethnicity codes (Open Dental imports the code system;
+ * these are the top-level ones) and the patients' answers. */
+static void seed_races(struct gen *g)
+{
+    static const struct {
+        const char *code, *hier, *descr;
+        int race; /* PatRace, deprecated */
+    } cdc[] = {
+        { "1002-5", "R1", "American Indian or Alaska Native", 3 },
+        { "2028-9", "R2", "Asian", 4 },
+        { "2054-5", "R3", "Black or African American", 2 },
+        { "2076-8", "R4", "Native Hawaiian or Other Pacific Islander", 6 },
+        { "2106-3", "R5", "White", 10 },
+        { "2135-2", "E1", "Hispanic or Latino", 7 },
+        { "2186-5", "E2", "Not Hispanic or Latino", 11 },
+    };
+    struct seed_clin *cl = g->clin;
+    struct ins b, e;
+    size_t i;
+    long n = 0, ne = 0;
+    if (ins_init(&b, &g->s, "cdcrec",
+                 "CdcrecNum,CdcrecCode,HeirarchicalCode,Description"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(cdc); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, cdc[i].code);
+        vs(&b, cdc[i].hier);
+        vs(&b, cdc[i].descr);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "patientrace", "PatientRaceNum,PatNum,Race,"
+                                           "CdcrecCode") ||
+        ins_init(&e, &g->s, "ehrpatient",
+                 "PatNum,MotherMaidenFname,MotherMaidenLname,VacShareOk,"
+                 "MedicaidState,SexualOrientation,GenderIdentity,"
+                 "SexualOrientationNote,GenderIdentityNote,DischargeDate"))
+        return;
+    for (i = 0; i < (size_t)g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        double k = rndf(&cl->r);
+        int race = k < 0.72 ? 4 : k < 0.82 ? 1 : k < 0.86 ? 2 : k < 0.88 ? 0 :
+                   k < 0.89 ? 3 : -1;
+        if (p->status == 1 || !chance(&cl->r, 0.7))
+            continue; /* not asked, or never answered */
+        vi(&b, ++n);
+        vi(&b, p->num);
+        vi(&b, race < 0 ? 5 : cdc[race].race);
+        vs(&b, race < 0 ? "ASKU-RACE" : cdc[race].code);
+        ins_end(&b);
+        vi(&b, ++n);
+        vi(&b, p->num);
+        k = rndf(&cl->r);
+        vi(&b, k < 0.14 ? 7 : k < 0.97 ? 11 : 12);
+        vs(&b, k < 0.14 ? "2135-2" : k < 0.97 ? "2186-5" : "ASKU-ETHNICITY");
+        ins_end(&b);
+        if (chance(&cl->r, 0.3)) { /* the EHR details some patients gave */
+            vi(&e, p->num);
+            vs(&e, "");
+            vs(&e, p->relat == 2 ? last_names[(p->ln + 7) % nlast_names] : "");
+            vi(&e, 1 + (int)rnd(&cl->r, 2));
+            vs(&e, "");
+            vs(&e, "");
+            vs(&e, "");
+            vs(&e, "");
+            vs(&e, "");
+            vdate(&e, NO_DATE);
+            ins_end(&e);
+            ne++;
+        }
+    }
+    ins_done(&b);
+    ins_done(&e);
+    (void)ne;
+}
+
+/* X-rays taken at visits and the forms patients signed, as the imaging
+ * module lists them (the files themselves are not in the sandbox). */
+static void seed_documents(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    struct ins b;
+    long i, n = 0;
+    if (ins_init(&b, &g->s, "document",
+                 "DocNum,Description,DateCreated,DocCategory,PatNum,FileName,"
+                 "ImgType,IsFlipped,DegreesRotated,ToothNumbers,Note,SigIsTopaz,"
+                 "Signature,CropX,CropY,CropW,CropH,WindowingMin,WindowingMax,"
+                 "MountItemNum,DateTStamp,RawBase64,Thumbnail,ExternalGUID,"
+                 "ExternalSource,ProvNum,IsCropOld,OcrResponseData,"
+                 "ImageCaptureType,PrintHeading"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        const struct clinpat *c = &cl->pats[i];
+        int k;
+        for (k = 0; k < 3; k++) {
+            /* BWs, FMX, pano: the x-rays of the last such procedure */
+            static const int kinds[] = { RK_4BW, RK_FMX, RK_PANO };
+            static const char *const what[] = { "Bitewings", "FMX", "Pano" };
+            long day = c->last[kinds[k]];
+            int y, m, d;
+            if (!day)
+                continue;
+            civil_from_days(day, &y, &m, &d);
+            vi(&b, ++n);
+            vs(&b, what[k]);
+            vdt(&b, day, 560 + n % 300);
+            vi(&b, def_of(g, CAT_IMAGE, k));
+            vi(&b, p->num);
+            vf(&b, "%s%s%ld_%04d%02d%02d_%s.jpg", last_names[p->ln],
+               fname_of(p), p->num, y, m, d, what[k]);
+            vi(&b, 1); /* Radiograph */
+            vi(&b, 0);
+            vi(&b, 0);
+            vs(&b, k == 0 ? "2-3,14-15,18-19,30-31" : "");
+            vs(&b, "");
+            vi(&b, 0);
+            vs(&b, "");
+            vi(&b, 0); vi(&b, 0); vi(&b, 0); vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vdt(&b, day, 560 + n % 300);
+            vs(&b, "");
+            vs(&b, "");
+            vs(&b, "");
+            vi(&b, 0);
+            vi(&b, p->priprov);
+            vi(&b, 0);
+            vs(&b, "");
+            vi(&b, 0);
+            vi(&b, 0);
+            ins_end(&b);
+        }
+        if (p->first_visit != NO_DATE && chance(&cl->r, 0.5)) {
+            vi(&b, ++n);
+            vs(&b, "Consent for treatment (signed)");
+            vdt(&b, p->first_visit, 470);
+            vi(&b, def_of(g, CAT_IMAGE, 4));
+            vi(&b, p->num);
+            vf(&b, "%s%s%ld_consent.pdf", last_names[p->ln], fname_of(p),
+               p->num);
+            vi(&b, 0); /* Document */
+            vi(&b, 0);
+            vi(&b, 0);
+            vs(&b, "");
+            vs(&b, "Signed on the front desk tablet.");
+            vi(&b, 0);
+            vs(&b, "");
+            vi(&b, 0); vi(&b, 0); vi(&b, 0); vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vdt(&b, p->first_visit, 470);
+            vs(&b, "");
+            vs(&b, "");
+            vs(&b, "");
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vs(&b, "");
+            vi(&b, 0);
+            vi(&b, 1);
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+}
+
+/* ---- begin / end ------------------------------------------------------------------ */
+
+void seed_clin_begin(struct gen *g)
+{
+    struct seed_clin *cl;
+    if (g->s.rc)
+        return;
+    if (!(cl = g->clin = calloc(1, sizeof *cl)) ||
+        !(cl->pats = calloc((size_t)g->npat, sizeof *cl->pats))) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    cl->r = seed_stream(g, "clinical");
+    cl->lastapt = cl->lastperio = cl->lastrx = -1;
+    seed_recalltypes(g);
+    if (ins_init(&cl->attach, &g->s, "treatplanattach",
+                 "TreatPlanAttachNum,TreatPlanNum,ProcNum,Priority") ||
+        ins_init(&cl->proctp, &g->s, "proctp",
+                 "ProcTPNum,TreatPlanNum,PatNum,ProcNumOrig,ItemOrder,Priority,"
+                 "ToothNumTP,Surf,ProcCode,Descript,FeeAmt,PriInsAmt,SecInsAmt,"
+                 "PatAmt,Discount,Prognosis,Dx,ProcAbbr,SecUserNumEntry,"
+                 "SecDateEntry,SecDateTEdit,FeeAllowed,TaxAmt,ProvNum,DateTP,"
+                 "ClinicNum,CatPercUCR") ||
+        ins_init(&cl->note, &g->s, "procnote",
+                 "ProcNoteNum,PatNum,ProcNum,EntryDateTime,UserNum,Note,"
+                 "SigIsTopaz,Signature") ||
+        ins_init(&cl->rx, &g->s, "rxpat",
+                 "RxNum,PatNum,RxDate,Drug,Sig,Disp,Refills,ProvNum,Notes,"
+                 "PharmacyNum,IsControlled,DateTStamp,SendStatus,RxCui,"
+                 "DosageCode,IsProcRequired,ProcNum,DaysOfSupply,"
+                 "PatientInstruction,ClinicNum,UserNum,RxType") ||
+        ins_init(&cl->perio, &g->s, "perioexam",
+                 "PerioExamNum,PatNum,ExamDate,ProvNum,DateTMeasureEdit,Note") ||
+        ins_init(&cl->measure, &g->s, "periomeasure",
+                 "PerioMeasureNum,PerioExamNum,SequenceType,IntTooth,ToothValue,"
+                 "MBvalue,Bvalue,DBvalue,MLvalue,Lvalue,DLvalue,SecDateTEntry,"
+                 "SecDateTEdit") ||
+        ins_init(&cl->tooth, &g->s, "toothinitial",
+                 "ToothInitialNum,PatNum,ToothNum,InitialType,Movement,"
+                 "DrawingSegment,ColorDraw,SecDateTEntry,SecDateTEdit,DrawText") ||
+        ins_init(&cl->lab, &g->s, "labcase",
+                 "LabCaseNum,PatNum,LaboratoryNum,AptNum,PlannedAptNum,"
+                 "DateTimeDue,DateTimeCreated,DateTimeSent,DateTimeRecd,"
+                 "DateTimeChecked,ProvNum,Instructions,LabFee,DateTStamp,"
+                 "InvoiceNum"))
+        return;
+}
+
+void seed_clin_end(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    long stamp = g->today - 800;
+    if (!cl || g->s.rc)
+        return;
+    flush_visit(g);
+    seed_group_notes(g);
+    seed_missing_wisdom(g);
+    ins_done(&cl->attach);
+    ins_done(&cl->proctp);
+    ins_done(&cl->note);
+    ins_done(&cl->rx);
+    ins_done(&cl->perio);
+    ins_done(&cl->measure);
+    ins_done(&cl->tooth);
+    ins_done(&cl->lab);
+    seed_recalls(g);
+    seed_treatplans(g);
+    seed_medical_lists(g, stamp);
+    seed_medical_history(g);
+    seed_pharmacies(g, stamp);
+    seed_labs(g);
+    seed_referrals(g, stamp);
+    seed_races(g);
+    seed_documents(g);
+}
+
+void seed_clin_free(struct gen *g)
+{
+    struct seed_clin *cl = g->clin;
+    if (!cl)
+        return;
+    ins_done(&cl->attach);
+    ins_done(&cl->proctp);
+    ins_done(&cl->note);
+    ins_done(&cl->rx);
+    ins_done(&cl->perio);
+    ins_done(&cl->measure);
+    ins_done(&cl->tooth);
+    ins_done(&cl->lab);
+    free(cl->pats);
+    free(cl->groups);
+    free(cl);
+    g->clin = NULL;
+}

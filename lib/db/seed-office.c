@@ -1,0 +1,1237 @@
+/*
+ * seed-office.c - the demo practice's office: the clinic row, employees
+ * and their time cards, user groups, workstations, task lists with tasks
+ * and notes, quick paste and auto notes, sheet (form) definitions and the
+ * forms patients filled in, appointment and patient field definitions
+ * with values, appointment types, ASAP texts, popups, patient notes, the
+ * appointment history, the security log, and an API subscription of the
+ * demo key.
+ *
+ * These come after the rest of the practice and read some of it back
+ * (appointments, schedules): the sandbox is ours, so the reads are plain
+ * SELECTs of our own rows in key order, deterministic like the rest. Own
+ * PRNG stream (seed_stream). Open Dental's meaning of every column:
+ * DocumentationBuilder/OpenDentalDocumentation.xml (branch 24_3).
+ */
+#include "core/odapi-internal.h"
+#include "db/catalog-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/seed-gen-internal.h"
+
+/* ---- reading our own rows back -------------------------------------------- */
+
+/* Each row of a fixed query (no input in it) to fn; the rows are stored
+ * first, so fn may write. */
+static void each_row(struct gen *g, const char *sql,
+                     void (*fn)(struct gen *, MYSQL_ROW, void *), void *arg)
+{
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    if (g->s.rc)
+        return;
+    if (mysql_query(g->s.m, sql) != 0) {
+        fail(&g->s, ODAPI_E_DB, "seeding: %s: %s", sql, mysql_error(g->s.m));
+        return;
+    }
+    if (!(res = mysql_store_result(g->s.m)))
+        return;
+    while ((row = mysql_fetch_row(res)) && !g->s.rc)
+        fn(g, row, arg);
+    mysql_free_result(res);
+}
+
+/* A "YYYY-MM-DD..." column as a day number (NO_DATE if not one). */
+static long day_of(const char *s)
+{
+    long d;
+    char buf[11];
+    if (!s || strlen(s) < 10)
+        return NO_DATE;
+    memcpy(buf, s, 10);
+    buf[10] = '\0';
+    return parse_date(buf, &d) == 0 ? d : NO_DATE;
+}
+
+/* ---- staff ------------------------------------------------------------------ */
+
+static void seed_clinic(struct gen *g, long stamp)
+{
+    struct ins b;
+    (void)stamp;
+    /* Clinics are off (EasyNoClinics); the office is kept as the clinic it
+     * becomes when they are turned on. Every row keeps ClinicNum 0. */
+    if (ins_init(&b, &g->s, "clinic",
+                 "ClinicNum,Description,Address,Address2,City,State,Zip,Phone,"
+                 "BankNumber,DefaultPlaceService,InsBillingProv,Fax,"
+                 "EmailAddressNum,DefaultProv,SmsMonthlyLimit,IsMedicalOnly,"
+                 "BillingAddress,BillingAddress2,BillingCity,BillingState,"
+                 "BillingZip,PayToAddress,PayToAddress2,PayToCity,PayToState,"
+                 "PayToZip,UseBillAddrOnClaims,Region,ItemOrder,"
+                 "IsInsVerifyExcluded,Abbr,MedLabAccountNum,IsConfirmEnabled,"
+                 "IsConfirmDefault,IsNewPatApptExcluded,IsHidden,ExternalID,"
+                 "SchedNote,HasProcOnRx,TimeZone,EmailAliasOverride"))
+        return;
+    vi(&b, 1);
+    vs(&b, "Willamette Family Dental");
+    vs(&b, "1450 Commercial St SE");
+    vs(&b, "Suite 200");
+    vs(&b, "Salem");
+    vs(&b, "OR");
+    vs(&b, "97302");
+    vs(&b, "5035550142");
+    vs(&b, "");
+    vi(&b, 0);
+    vi(&b, 0);
+    vs(&b, "5035550143");
+    vi(&b, 0);
+    vi(&b, 1);
+    vd(&b, 0);
+    vi(&b, 0);
+    vs(&b, "PO Box 4410");
+    vs(&b, "");
+    vs(&b, "Salem");
+    vs(&b, "OR");
+    vs(&b, "97302");
+    vs(&b, "");
+    vs(&b, "");
+    vs(&b, "");
+    vs(&b, "");
+    vs(&b, "");
+    vi(&b, 0);
+    vi(&b, 0);
+    vi(&b, 0);
+    vi(&b, 0);
+    vs(&b, "WFD");
+    vs(&b, "");
+    vi(&b, 1);
+    vi(&b, 1);
+    vi(&b, 0);
+    vi(&b, 0);
+    vi(&b, 0);
+    vs(&b, "");
+    vi(&b, 0);
+    vs(&b, "Pacific Standard Time");
+    vs(&b, "");
+    ins_end(&b);
+    ins_done(&b);
+}
+
+/* The staff who are not providers. UserNum of their login (seed.c's
+ * userod rows: 2 FrontDesk, 3 Billing), or 0. */
+static const struct {
+    const char *lname, *fname, *mi, *payroll;
+    int user, reports;
+} employees[] = {
+    { "Whitaker", "Joanne", "L", "1001", 0, 0 },   /* office manager */
+    { "Alvarez", "Marisol", "T", "1002", 2, 1 },   /* front desk */
+    { "Brennan", "Kyle", "J", "1003", 0, 1 },      /* front desk */
+    { "Nguyen", "Trang", "", "1004", 3, 1 },       /* billing */
+    { "Sorensen", "Alicia", "M", "1005", 0, 1 },   /* assistant */
+    { "Okonkwo", "Grace", "A", "1006", 0, 1 },     /* assistant */
+};
+
+static void seed_employees(struct gen *g)
+{
+    struct ins b, c;
+    size_t i;
+    long day, n = 0;
+    if (ins_init(&b, &g->s, "employee",
+                 "EmployeeNum,LName,FName,MiddleI,IsHidden,ClockStatus,PhoneExt,"
+                 "PayrollID,WirelessPhone,EmailWork,EmailPersonal,IsFurloughed,"
+                 "IsWorkingHome,ReportsTo"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(employees); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, employees[i].lname);
+        vs(&b, employees[i].fname);
+        vs(&b, employees[i].mi);
+        vi(&b, 0);
+        vs(&b, "Home"); /* every time card below ends clocked out */
+        vi(&b, 201 + (long long)i);
+        vs(&b, employees[i].payroll);
+        vf(&b, "(971)555-%04zu", 3100 + i * 7);
+        vf(&b, "%c%s@willamettefamilydental.example.com",
+           employees[i].fname[0] + 32, employees[i].lname);
+        vs(&b, "");
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, employees[i].reports);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    /* two weeks of time cards: in before eight, lunch, out after five */
+    if (ins_init(&c, &g->s, "clockevent",
+                 "ClockEventNum,EmployeeNum,TimeEntered1,TimeDisplayed1,"
+                 "ClockStatus,Note,TimeEntered2,TimeDisplayed2,OTimeHours,"
+                 "OTimeAuto,Adjust,AdjustAuto,AdjustIsOverridden,Rate2Hours,"
+                 "Rate2Auto,ClinicNum,Rate3Hours,Rate3Auto,IsWorkingHome"))
+        return;
+    for (day = g->today - 14; day < g->today; day++) {
+        if (weekday(day) == 0 || weekday(day) == 6)
+            continue;
+        for (i = 0; i < OD_ARRAY_LEN(employees); i++) {
+            long in = 465 + (long)((i * 7 + (size_t)day) % 12);
+            long out = 1020 + (long)((i * 11 + (size_t)day) % 15);
+            int half;
+            for (half = 0; half < 2; half++) {
+                long a = half ? 780 : in, z = half ? out : 720;
+                vi(&c, ++n);
+                vi(&c, (long long)i + 1);
+                vdt(&c, day, a);
+                vdt(&c, day, a);
+                vi(&c, half ? 0 : 1); /* Home, Lunch */
+                vs(&c, half && day == g->today - 1 && i == 2
+                           ? "Stayed late for the insurance audit." : "");
+                vdt(&c, day, z);
+                vdt(&c, day, z);
+                vs(&c, "-01:00:00");
+                vs(&c, "00:00:00");
+                vs(&c, "00:00:00");
+                vs(&c, "00:00:00");
+                vi(&c, 0);
+                vs(&c, "-01:00:00");
+                vs(&c, "00:00:00");
+                vi(&c, 0);
+                vs(&c, "-01:00:00");
+                vs(&c, "00:00:00");
+                vi(&c, 0);
+                ins_end(&c);
+            }
+        }
+    }
+    ins_done(&c);
+}
+
+/* User groups and who is in them (userod.UserGroupNum is each user's
+ * first group, as Open Dental keeps it). */
+static void seed_usergroups(struct gen *g)
+{
+    static const char *const groups[] = { "Admin", "Front Desk", "Billing",
+                                          "Clinical" };
+    static const int attach[][2] = { { 1, 1 }, { 2, 2 }, { 3, 3 }, { 3, 2 } };
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "usergroup",
+                 "UserGroupNum,Description,UserGroupNumCEMT"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(groups); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, groups[i]);
+        vi(&b, 0);
+        ins_end(&b);
+    }
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "usergroupattach",
+                 "UserGroupAttachNum,UserNum,UserGroupNum"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(attach); i++) {
+        vi(&b, (long long)i + 1);
+        vi(&b, attach[i][0]);
+        vi(&b, attach[i][1]);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* The workstations running Open Dental, by their last heartbeat. */
+static void seed_computers(struct gen *g)
+{
+    struct ins b;
+    long i, n = 0;
+    char name[32];
+    if (ins_init(&b, &g->s, "computer", "ComputerNum,CompName,LastHeartBeat"))
+        return;
+    for (i = 0; i < 3 + g->nops; i++) {
+        if (i == 0)
+            snprintf(name, sizeof name, "SERVER");
+        else if (i < 3)
+            snprintf(name, sizeof name, "FRONTDESK%ld", i);
+        else
+            snprintf(name, sizeof name, "%s%ld",
+                     g->ops[i - 3].hyg ? "HYG" : "OP", i - 2);
+        vi(&b, ++n);
+        vs(&b, name);
+        /* the server's heartbeat is the last write before the anchor; one
+         * retired workstation stopped long ago */
+        vdt(&b, i == 2 ? g->today - 190 : g->today - 1,
+            i == 0 ? 1439 : 1020 + i * 3);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* ---- tasks -------------------------------------------------------------------- */
+
+static void seed_tasks(struct gen *g, struct rng *r)
+{
+    static const char *const lists[][2] = {
+        /* Descript, parent (1-based, 0 top) */
+        { "Office", "0" }, { "Front Desk", "1" }, { "Insurance", "1" },
+        { "Billing", "1" }, { "Clinical", "1" }, { "Lab cases", "5" },
+        { "2023 projects", "0" },
+    };
+    static const char *const pat_tasks[] = {
+        "Call to schedule crown seat.",
+        "Verify new insurance card; update the plan.",
+        "Patient asked for a copy of their x-rays to send to a specialist.",
+        "Follow up on unpaid claim.",
+        "Call with post-op check: extraction yesterday.",
+        "Balance due after insurance: send a statement.",
+        "Request medical clearance from the cardiologist before surgery.",
+    };
+    static const char *const office_tasks[] = {
+        "Order nitrile gloves (medium) and prophy paste.",
+        "Check the e-claims report and resend rejected claims.",
+        "Run the unscheduled treatment report for the huddle.",
+        "Renew the X-ray equipment registration.",
+    };
+    struct ins l, t, n;
+    size_t i;
+    long k, tasks, tn = 0, notes = 0;
+    if (ins_init(&l, &g->s, "tasklist",
+                 "TaskListNum,Descript,Parent,DateTL,IsRepeating,DateType,"
+                 "FromNum,ObjectType,DateTimeEntry,GlobalTaskFilterType,"
+                 "TaskListStatus"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(lists); i++) {
+        vi(&l, (long long)i + 1);
+        vs(&l, lists[i][0]);
+        vi(&l, atoi(lists[i][1]));
+        vdate(&l, NO_DATE);
+        vi(&l, 0);
+        vi(&l, 0);
+        vi(&l, 0);
+        vi(&l, 0);
+        vdt(&l, g->today - 600 + (long)i, 480);
+        vi(&l, 0);
+        vi(&l, i == 6); /* an archived list */
+        ins_end(&l);
+    }
+    ins_done(&l);
+    if (ins_init(&t, &g->s, "task",
+                 "TaskNum,TaskListNum,DateTask,KeyNum,Descript,TaskStatus,"
+                 "IsRepeating,DateType,FromNum,ObjectType,DateTimeEntry,UserNum,"
+                 "DateTimeFinished,PriorityDefNum,ReminderGroupId,ReminderType,"
+                 "ReminderFrequency,DateTimeOriginal,SecDateTEdit,"
+                 "DescriptOverride,IsReadOnly,TriageCategory") ||
+        ins_init(&n, &g->s, "tasknote",
+                 "TaskNoteNum,TaskNum,UserNum,DateTimeNote,Note"))
+        return;
+    tasks = 12 + g->npat / 20;
+    for (k = 0; k < tasks && !g->s.rc; k++) {
+        int office = k < (long)OD_ARRAY_LEN(office_tasks), status;
+        long made = g->today - 1 - rnd(r, 30), pat = 0, list;
+        const char *what;
+        if (office) {
+            what = office_tasks[k];
+            list = k == 1 ? 3 : k == 3 ? 1 : 2;
+        } else {
+            size_t w = (size_t)rnd(r, (long)OD_ARRAY_LEN(pat_tasks));
+            what = pat_tasks[w];
+            pat = g->active[rnd(r, g->nactive)];
+            list = w == 1 || w == 3 ? 3 : w == 5 ? 4 : w == 4 || w == 6 ? 5 :
+                   w == 0 ? 6 : 2;
+        }
+        status = made < g->today - 10 ? 2 : (int)rnd(r, 2); /* Done; New, Viewed */
+        vi(&t, ++tn);
+        vi(&t, list);
+        vdate(&t, NO_DATE);
+        vi(&t, pat);
+        vs(&t, what);
+        vi(&t, status);
+        vi(&t, k == 1); /* checking the e-claims report repeats daily */
+        vi(&t, k == 1 ? 1 : 0);
+        vi(&t, 0);
+        vi(&t, pat ? 1 : 0);
+        vdt(&t, made, 480 + rnd(r, 540));
+        vi(&t, 1 + rnd(r, 3));
+        vdt(&t, status == 2 ? made + 1 + rnd(r, 5) : NO_DATE, 600);
+        vi(&t, def_of(g, CAT_TASKPRI, k % 5 == 0 ? 1 : 0));
+        vs(&t, "");
+        vi(&t, 0);
+        vi(&t, 0);
+        vdt(&t, made, 480);
+        vdt(&t, status == 2 ? made + 1 : made, 600);
+        vs(&t, "");
+        vi(&t, 0);
+        vi(&t, 0);
+        ins_end(&t);
+        if (status != 0 && chance(r, 0.6)) {
+            vi(&n, ++notes);
+            vi(&n, tn);
+            vi(&n, 2 + rnd(r, 2));
+            vdt(&n, made, 720 + rnd(r, 240));
+            vs(&n, status == 2 ? "Done." : "Left a message; will try again "
+                                           "tomorrow.");
+            ins_end(&n);
+        }
+    }
+    ins_done(&t);
+    ins_done(&n);
+}
+
+/* ---- note templates -------------------------------------------------------------- */
+
+static void seed_quick_notes(struct gen *g)
+{
+    static const struct {
+        int cat;
+        const char *abbr, *note;
+    } notes[] = {
+        { 1, "lm", "Left message to call the office." },
+        { 1, "conf", "Confirmed appointment with patient." },
+        { 1, "ins", "Verified insurance eligibility and benefits." },
+        { 2, "wnl", "Within normal limits." },
+        { 2, "ohi", "Oral hygiene instructions given: brushing and flossing "
+                    "reviewed." },
+        { 2, "poi", "Post-op instructions given verbally and in writing." },
+        { 3, "pp", "Patient portion due at time of service." },
+    };
+    struct ins b;
+    size_t i;
+    int order[4] = { 0 };
+    if (ins_init(&b, &g->s, "quickpastecat",
+                 "QuickPasteCatNum,Description,ItemOrder,DefaultForTypes"))
+        return;
+    /* DefaultForTypes: QuickPasteType values the category opens for */
+    vi(&b, 1); vs(&b, "Front Desk"); vi(&b, 0); vs(&b, "2,9"); ins_end(&b);
+    vi(&b, 2); vs(&b, "Clinical"); vi(&b, 1); vs(&b, "1,3"); ins_end(&b);
+    vi(&b, 3); vs(&b, "Billing"); vi(&b, 2); vs(&b, "6"); ins_end(&b);
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "quickpastenote",
+                 "QuickPasteNoteNum,QuickPasteCatNum,ItemOrder,Note,"
+                 "Abbreviation"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(notes); i++) {
+        vi(&b, (long long)i + 1);
+        vi(&b, notes[i].cat);
+        vi(&b, order[notes[i].cat]++);
+        vs(&b, notes[i].note);
+        vs(&b, notes[i].abbr);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+static void seed_auto_notes(struct gen *g)
+{
+    struct ins b;
+    if (ins_init(&b, &g->s, "autonotecontrol",
+                 "AutoNoteControlNum,Descript,ControlType,ControlLabel,"
+                 "ControlOptions"))
+        return;
+    vi(&b, 1); vs(&b, "Anesthetic"); vs(&b, "OneResponse");
+    vs(&b, "Anesthetic used");
+    vs(&b, "2% lidocaine 1:100k epi\r\n4% articaine 1:100k epi\r\n"
+           "3% mepivacaine plain\r\nNone");
+    ins_end(&b);
+    vi(&b, 2); vs(&b, "Carpules"); vs(&b, "OneResponse");
+    vs(&b, "Carpules"); vs(&b, "1\r\n2\r\n3\r\n4");
+    ins_end(&b);
+    vi(&b, 3); vs(&b, "Findings"); vs(&b, "MultiResponse");
+    vs(&b, "Findings");
+    vs(&b, "Caries\r\nFractured cusp\r\nDefective restoration\r\n"
+           "Recurrent decay");
+    ins_end(&b);
+    vi(&b, 4); vs(&b, "Patient comments"); vs(&b, "Text");
+    vs(&b, "What the patient reported"); vs(&b, "");
+    ins_end(&b);
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "autonote",
+                 "AutoNoteNum,AutoNoteName,MainText,Category"))
+        return;
+    vi(&b, 1); vs(&b, "Restorative visit");
+    vs(&b, "Anesthetic: [Prompt:\"Carpules\"] carpule(s) "
+           "[Prompt:\"Anesthetic\"]. Findings: [Prompt:\"Findings\"]. "
+           "Restoration placed, occlusion checked. Patient said: "
+           "[Prompt:\"Patient comments\"]");
+    vi(&b, def_of(g, CAT_AUTONOTE, 2));
+    ins_end(&b);
+    vi(&b, 2); vs(&b, "Periodic exam");
+    vs(&b, "Medical history reviewed. Findings: [Prompt:\"Findings\"]. "
+           "Oral cancer screening negative.");
+    vi(&b, def_of(g, CAT_AUTONOTE, 0));
+    ins_end(&b);
+    vi(&b, 3); vs(&b, "Prophy");
+    vs(&b, "Prophy completed, OHI given. Patient said: "
+           "[Prompt:\"Patient comments\"]");
+    vi(&b, def_of(g, CAT_AUTONOTE, 1));
+    ins_end(&b);
+    ins_done(&b);
+}
+
+/* ---- sheets ----------------------------------------------------------------------- */
+
+/* A field of a form: FieldType, FieldName, FieldValue of the definition
+ * (a label's text), reportable name. */
+struct sfield {
+    int type;
+    const char *name, *value, *report;
+    int x, y, w, h;
+    const char *lang; /* a translation's language; NULL: the default */
+};
+
+static const struct sfield medhist_fields[] = {
+    { 2, "", "Medical History", "", 300, 40, 250, 24, NULL },
+    /* the title in Spanish (LanguagesUsedByPatients: spa) */
+    { 2, "", "Historia medica", "", 300, 40, 250, 24, "spa" },
+    { 0, "nameFL", "", "", 50, 80, 300, 18 },
+    { 1, "Birthdate", "", "", 400, 80, 120, 18 },
+    { 8, "allergy:Penicillin", "", "AllergyPenicillin", 50, 130, 14, 14 },
+    { 8, "allergy:Latex", "", "AllergyLatex", 50, 150, 14, 14 },
+    { 8, "problem:High blood pressure", "", "ProblemHBP", 50, 180, 14, 14 },
+    { 8, "problem:Diabetes, type 2", "", "ProblemDiabetes", 50, 200, 14, 14 },
+    { 1, "inputMedList", "", "", 50, 240, 500, 60 },
+    { 1, "misc", "", "Physician", 50, 320, 300, 18 },
+    { 9, "", "", "", 50, 900, 360, 80 },
+};
+
+static const struct sfield regist_fields[] = {
+    { 2, "", "New Patient Registration", "", 250, 40, 300, 24 },
+    { 1, "LName", "", "", 50, 80, 200, 18 },
+    { 1, "FName", "", "", 300, 80, 200, 18 },
+    { 1, "Birthdate", "", "", 50, 110, 120, 18 },
+    { 1, "WirelessPhone", "", "", 300, 110, 150, 18 },
+    { 1, "Email", "", "", 50, 140, 300, 18 },
+    { 1, "ICEName", "", "", 50, 170, 200, 18 },
+    { 1, "ICEPhone", "", "", 300, 170, 150, 18 },
+    { 9, "", "", "", 50, 900, 360, 80 },
+};
+
+static const struct sfield consent_fields[] = {
+    { 2, "", "Consent for Extraction", "", 250, 40, 300, 24 },
+    { 0, "nameFL", "", "", 50, 80, 300, 18 },
+    { 2, "", "I understand the risks of extraction, including pain, "
+            "swelling, infection, dry socket and numbness, and consent to "
+            "treatment.", "", 50, 120, 500, 80 },
+    { 9, "", "", "", 50, 900, 360, 80 },
+};
+
+static const struct sfield label_fields[] = {
+    { 0, "nameFL", "", "", 10, 10, 250, 18, NULL },
+    { 0, "address", "", "", 10, 30, 250, 36, NULL },
+};
+
+/* The forms patients fill in, then a label the office prints. */
+enum { NFORMS = 3 };
+
+static const struct sheetdef {
+    const char *name;
+    int type, nfields;
+    const struct sfield *fields;
+} sheetdefs[] = {
+    { "Medical History", 11, (int)OD_ARRAY_LEN(medhist_fields), medhist_fields },
+    { "New Patient Registration", 9, (int)OD_ARRAY_LEN(regist_fields),
+      regist_fields },
+    { "Consent for Extraction", 6, (int)OD_ARRAY_LEN(consent_fields),
+      consent_fields },
+    { "Patient Label", 0, (int)OD_ARRAY_LEN(label_fields), label_fields },
+};
+
+static void seed_sheetdefs(struct gen *g, long stamp)
+{
+    struct ins d, f;
+    size_t i;
+    int k;
+    long n = 0;
+    if (ins_init(&d, &g->s, "sheetdef",
+                 "SheetDefNum,Description,SheetType,FontSize,FontName,Width,"
+                 "Height,IsLandscape,PageCount,IsMultiPage,BypassGlobalLock,"
+                 "HasMobileLayout,DateTCreated,RevID,AutoCheckSaveImage,"
+                 "AutoCheckSaveImageDocCategory") ||
+        ins_init(&f, &g->s, "sheetfielddef",
+                 "SheetFieldDefNum,SheetDefNum,FieldType,FieldName,FieldValue,"
+                 "FontSize,FontName,FontIsBold,XPos,YPos,Width,Height,"
+                 "GrowthBehavior,RadioButtonValue,RadioButtonGroup,IsRequired,"
+                 "TabOrder,ReportableName,TextAlign,IsPaymentOption,ItemColor,"
+                 "IsLocked,TabOrderMobile,UiLabelMobile,"
+                 "UiLabelMobileRadioButton,LayoutMode,Language,"
+                 "CanElectronicallySign,IsSigProvRestricted"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(sheetdefs); i++) {
+        const struct sheetdef *s = &sheetdefs[i];
+        vi(&d, (long long)i + 1);
+        vs(&d, s->name);
+        vi(&d, s->type);
+        vd(&d, 11);
+        vs(&d, "Microsoft Sans Serif");
+        vi(&d, 850);
+        vi(&d, 1100);
+        vi(&d, 0);
+        vi(&d, 1);
+        vi(&d, 0);
+        vi(&d, 0);
+        vi(&d, 0);
+        vdt(&d, stamp + (long)i, 600);
+        vi(&d, 1);
+        vi(&d, 1);
+        vi(&d, def_of(g, CAT_IMAGE, 4));
+        ins_end(&d);
+        for (k = 0; k < s->nfields; k++) {
+            const struct sfield *x = &s->fields[k];
+            vi(&f, ++n);
+            vi(&f, (long long)i + 1);
+            vi(&f, x->type);
+            vs(&f, x->name);
+            vs(&f, x->value);
+            vd(&f, x->type == 2 && k == 0 ? 14 : 11);
+            vs(&f, "Microsoft Sans Serif");
+            vi(&f, k == 0);
+            vi(&f, x->x);
+            vi(&f, x->y);
+            vi(&f, x->w);
+            vi(&f, x->h);
+            vi(&f, 0);
+            vs(&f, "");
+            vs(&f, "");
+            vi(&f, x->type == 1 && k < 4); /* the first answers are required */
+            vi(&f, x->type == 1 || x->type == 8 ? k : 0);
+            vs(&f, x->report);
+            vi(&f, 0);
+            vi(&f, 0);
+            vi(&f, color_int(0x000000));
+            vi(&f, 0);
+            vi(&f, 0);
+            vs(&f, "");
+            vs(&f, "");
+            vi(&f, 0);
+            vs(&f, x->lang ? x->lang : "");
+            vi(&f, x->type == 9);
+            vi(&f, 0);
+            ins_end(&f);
+        }
+    }
+    ins_done(&d);
+    ins_done(&f);
+}
+
+/* The value a patient put in a field of a form. */
+static void field_value(struct gen *g, const struct pat *p, const struct sfield *x,
+                        struct rng *r, char *out, size_t cap)
+{
+    int y, m, d;
+    out[0] = '\0';
+    if (!strcmp(x->name, "nameFL"))
+        snprintf(out, cap, "%s %s", fname_of(p), last_names[p->ln]);
+    else if (!strcmp(x->name, "LName"))
+        snprintf(out, cap, "%s", last_names[p->ln]);
+    else if (!strcmp(x->name, "FName"))
+        snprintf(out, cap, "%s", fname_of(p));
+    else if (!strcmp(x->name, "Birthdate")) {
+        civil_from_days(p->bdate, &y, &m, &d);
+        snprintf(out, cap, "%02d/%02d/%04d", m, d, y);
+    } else if (!strcmp(x->name, "WirelessPhone") && p->cell)
+        snprintf(out, cap, "(971)%03d-%04d", p->cell / 10000, p->cell % 10000);
+    else if (!strcmp(x->name, "ICEName"))
+        snprintf(out, cap, "%s %s", female_names[(p->num * 7) % (long)nfemale_names],
+                 last_names[p->ln]);
+    else if (!strcmp(x->name, "ICEPhone"))
+        snprintf(out, cap, "(503)555-%04ld", 2000 + p->num % 8000);
+    else if (!strcmp(x->name, "inputMedList"))
+        snprintf(out, cap, "%s", chance(r, 0.3) ? "Lisinopril 10 mg daily" : "None");
+    else if (!strcmp(x->name, "misc"))
+        snprintf(out, cap, "Dr. %s", last_names[(p->ln + 3) % (long)nlast_names]);
+    else if (x->type == 8)
+        snprintf(out, cap, "%s", chance(r, 0.1) ? "X" : "");
+    else if (x->type == 2)
+        snprintf(out, cap, "%s", x->value);
+    (void)g;
+}
+
+/* The forms each patient filled in at the first visit, and a consent for
+ * some. */
+static void seed_sheets(struct gen *g, struct rng *r)
+{
+    struct ins s, f;
+    long i, n = 0, nf = 0;
+    size_t k;
+    int j;
+    if (ins_init(&s, &g->s, "sheet",
+                 "SheetNum,SheetType,PatNum,DateTimeSheet,FontSize,FontName,"
+                 "Width,Height,IsLandscape,InternalNote,Description,"
+                 "ShowInTerminal,IsWebForm,IsMultiPage,IsDeleted,SheetDefNum,"
+                 "DocNum,ClinicNum,DateTSheetEdited,HasMobileLayout,RevID,"
+                 "WebFormSheetID") ||
+        ins_init(&f, &g->s, "sheetfield",
+                 "SheetFieldNum,SheetNum,FieldType,FieldName,FieldValue,"
+                 "FontSize,FontName,FontIsBold,XPos,YPos,Width,Height,"
+                 "GrowthBehavior,RadioButtonValue,RadioButtonGroup,IsRequired,"
+                 "TabOrder,ReportableName,TextAlign,ItemColor,DateTimeSig,"
+                 "IsLocked,TabOrderMobile,UiLabelMobile,"
+                 "UiLabelMobileRadioButton,SheetFieldDefNum,"
+                 "CanElectronicallySign,IsSigProvRestricted"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        long fdef = 0;
+        /* the patients who came in since the office went paperless */
+        if (p->first_visit == NO_DATE || !chance(r, 0.35))
+            continue;
+        for (k = 0; k < NFORMS; k++) {
+            const struct sheetdef *sd = &sheetdefs[k];
+            long when = p->first_visit;
+            int web = k == 1 && chance(r, 0.5);
+            if (k == 2 && !chance(r, 0.2))
+                break; /* a consent only for some */
+            vi(&s, ++n);
+            vi(&s, sd->type);
+            vi(&s, p->num);
+            vdt(&s, web ? when - 2 : when, web ? 1230 : 470);
+            vd(&s, 11);
+            vs(&s, "Microsoft Sans Serif");
+            vi(&s, 850);
+            vi(&s, 1100);
+            vi(&s, 0);
+            vs(&s, "");
+            vs(&s, sd->name);
+            vi(&s, 0);
+            vi(&s, web);
+            vi(&s, 0);
+            vi(&s, 0);
+            vi(&s, (long long)k + 1);
+            vi(&s, 0);
+            vi(&s, 0);
+            vdt(&s, web ? when - 2 : when, web ? 1245 : 480);
+            vi(&s, 0);
+            vi(&s, 1);
+            vi(&s, web ? 100000 + n : 0);
+            ins_end(&s);
+            for (j = 0; j < sd->nfields; j++) {
+                const struct sfield *x = &sd->fields[j];
+                char val[160];
+                if (x->lang)
+                    continue; /* filled in the default language */
+                field_value(g, p, x, r, val, sizeof val);
+                vi(&f, ++nf);
+                vi(&f, n);
+                vi(&f, x->type);
+                vs(&f, x->name);
+                vs(&f, x->type == 9 ? "" : val);
+                vd(&f, 11);
+                vs(&f, "Microsoft Sans Serif");
+                vi(&f, j == 0);
+                vi(&f, x->x);
+                vi(&f, x->y);
+                vi(&f, x->w);
+                vi(&f, x->h);
+                vi(&f, 0);
+                vs(&f, "");
+                vs(&f, "");
+                vi(&f, x->type == 1 && j < 4);
+                vi(&f, x->type == 1 || x->type == 8 ? j : 0);
+                vs(&f, x->report);
+                vi(&f, 0);
+                vi(&f, color_int(0x000000));
+                vdt(&f, x->type == 9 ? p->first_visit : NO_DATE, 480);
+                vi(&f, x->type == 9);
+                vi(&f, 0);
+                vs(&f, "");
+                vs(&f, "");
+                vi(&f, fdef + j + 1);
+                vi(&f, x->type == 9);
+                vi(&f, 0);
+                ins_end(&f);
+            }
+            fdef += sd->nfields;
+        }
+    }
+    ins_done(&s);
+    ins_done(&f);
+}
+
+/* ---- fields, types, popups, notes ------------------------------------------------ */
+
+static void seed_field_defs(struct gen *g)
+{
+    struct ins b;
+    if (ins_init(&b, &g->s, "apptfielddef",
+                 "ApptFieldDefNum,FieldName,FieldType,PickList,ItemOrder"))
+        return;
+    vi(&b, 1); vs(&b, "Interpreter"); vi(&b, 0); vs(&b, ""); vi(&b, 0);
+    ins_end(&b);
+    vi(&b, 2); vs(&b, "Transportation"); vi(&b, 1);
+    vs(&b, "Drives self\r\nFamily drives\r\nRide service\r\nBus");
+    vi(&b, 1);
+    ins_end(&b);
+    vi(&b, 3); vs(&b, "Insurance verified"); vi(&b, 1); vs(&b, "Yes\r\nNo");
+    vi(&b, 2);
+    ins_end(&b);
+    ins_done(&b);
+    if (ins_init(&b, &g->s, "patfielddef",
+                 "PatFieldDefNum,FieldName,FieldType,PickList,ItemOrder,IsHidden"))
+        return;
+    vi(&b, 1); vs(&b, "Preferred pharmacy"); vi(&b, 0); vs(&b, ""); vi(&b, 0);
+    vi(&b, 0); ins_end(&b);
+    vi(&b, 2); vs(&b, "Referral thank-you sent"); vi(&b, 3); vs(&b, "");
+    vi(&b, 1); vi(&b, 0); ins_end(&b);
+    vi(&b, 3); vs(&b, "Ortho interest"); vi(&b, 1);
+    vs(&b, "None\r\nAsked about aligners\r\nConsult scheduled"); vi(&b, 2);
+    vi(&b, 0); ins_end(&b);
+    vi(&b, 4); vs(&b, "Savings plan renewal"); vi(&b, 2); vs(&b, ""); vi(&b, 3);
+    vi(&b, 0); ins_end(&b);
+    vi(&b, 5); vs(&b, "Old chart number"); vi(&b, 0); vs(&b, ""); vi(&b, 4);
+    vi(&b, 1); ins_end(&b);
+    ins_done(&b);
+}
+
+static void seed_patfields(struct gen *g, struct rng *r)
+{
+    static const char *const pharm[] = {
+        "Lancaster Drug", "Salem Health Pharmacy", "Keizer Station Pharmacy" };
+    struct ins b;
+    long i, n = 0;
+    if (ins_init(&b, &g->s, "patfield",
+                 "PatFieldNum,PatNum,FieldName,FieldValue,SecUserNumEntry,"
+                 "SecDateEntry,SecDateTEdit"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        long day = p->first_visit != NO_DATE ? p->first_visit : g->today - 90;
+        if (p->status != 0)
+            continue;
+        if (chance(r, 0.3)) {
+            vi(&b, ++n); vi(&b, p->num); vs(&b, "Preferred pharmacy");
+            vs(&b, pharm[rnd(r, 3)]); vi(&b, 2); vdate(&b, day);
+            vdt(&b, day, 615); ins_end(&b);
+        }
+        if (age_at(p->bdate, g->today) < 40 && chance(r, 0.08)) {
+            vi(&b, ++n); vi(&b, p->num); vs(&b, "Ortho interest");
+            vs(&b, "Asked about aligners"); vi(&b, 2); vdate(&b, day);
+            vdt(&b, day, 616); ins_end(&b);
+        }
+        if (chance(r, 0.2)) {
+            vi(&b, ++n); vi(&b, p->num); vs(&b, "Old chart number");
+            vf(&b, "W-%05ld", 10000 + p->num * 3); vi(&b, 1);
+            vdate(&b, g->today - 700); vdt(&b, g->today - 700, 500);
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+}
+
+struct apt_row {
+    long apt, pat, day, min;
+};
+
+static void collect_apt(struct gen *g, MYSQL_ROW row, void *arg)
+{
+    struct apt_row *a = arg;
+    long day = day_of(row[2]);
+    int h = 0, m = 0;
+    (void)g;
+    if (day == NO_DATE || a[0].apt >= 64)
+        return;
+    sscanf(row[2] + 11, "%d:%d", &h, &m);
+    a[a[0].apt + 1].apt = atol(row[0]);
+    a[a[0].apt + 1].pat = atol(row[1]);
+    a[a[0].apt + 1].day = day;
+    a[a[0].apt + 1].min = h * 60 + m;
+    a[0].apt++;
+}
+
+/* Field values on some upcoming appointments. */
+static void seed_apptfields(struct gen *g, struct rng *r)
+{
+    struct apt_row a[65];
+    struct ins b;
+    long i, n = 0;
+    memset(a, 0, sizeof a);
+    each_row(g, "SELECT AptNum, PatNum, AptDateTime FROM appointment WHERE "
+                "AptStatus = 1 ORDER BY AptNum LIMIT 64", collect_apt, a);
+    if (ins_init(&b, &g->s, "apptfield",
+                 "ApptFieldNum,AptNum,FieldName,FieldValue"))
+        return;
+    for (i = 1; i <= a[0].apt; i++) {
+        vi(&b, ++n);
+        vi(&b, a[i].apt);
+        vs(&b, "Insurance verified");
+        vs(&b, chance(r, 0.8) ? "Yes" : "No");
+        ins_end(&b);
+        if (chance(r, 0.15)) {
+            vi(&b, ++n);
+            vi(&b, a[i].apt);
+            vs(&b, chance(r, 0.5) ? "Interpreter" : "Transportation");
+            vs(&b, chance(r, 0.5) ? "Spanish" : "Ride service");
+            ins_end(&b);
+        }
+    }
+    ins_done(&b);
+}
+
+static void seed_appointmenttypes(struct gen *g)
+{
+    static const struct {
+        const char *name, *pattern, *codes, *req;
+        unsigned rgb;
+        int needed, hidden;
+    } types[] = {
+        { "New Patient Exam", "/XXXXXX//", "D0150,D0210,D1110", "D0150",
+          0x98FB98, 1, 0 },
+        { "Recall", "//XX////", "D0120,D1110", "", 0xADD8E6, 0, 0 },
+        { "Perio Maintenance", "//XXX////", "D4910,D0120", "D4910", 0xDDA0DD,
+          1, 0 },
+        { "Crown Prep", "//XXXXXXXX//", "D2950,D2740", "D2740", 0xF0E68C, 1,
+          0 },
+        { "Emergency", "/XX/", "D0140,D0220", "", 0xFF7F50, 0, 0 },
+        { "Consult (retired)", "/XX/", "", "", 0xC0C0C0, 0, 1 },
+    };
+    struct ins b;
+    size_t i;
+    if (ins_init(&b, &g->s, "appointmenttype",
+                 "AppointmentTypeNum,AppointmentTypeName,AppointmentTypeColor,"
+                 "ItemOrder,IsHidden,Pattern,CodeStr,CodeStrRequired,"
+                 "RequiredProcCodesNeeded,BlockoutTypes"))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(types); i++) {
+        vi(&b, (long long)i + 1);
+        vs(&b, types[i].name);
+        vi(&b, color_int(types[i].rgb));
+        vi(&b, (long long)i);
+        vi(&b, types[i].hidden);
+        vs(&b, types[i].pattern);
+        vs(&b, types[i].codes);
+        vs(&b, types[i].req);
+        vi(&b, types[i].needed);
+        vs(&b, i == 0 ? "2" : "");
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* The first provider schedule after the anchor day. */
+static void first_schedule(struct gen *g, MYSQL_ROW row, void *arg)
+{
+    long *sched = arg;
+    if (!*sched && day_of(row[1]) > g->today)
+        *sched = atol(row[0]);
+}
+
+/* Texts offering an earlier opening to patients on the ASAP list. */
+static void seed_asapcomms(struct gen *g, struct rng *r)
+{
+    struct apt_row a[65];
+    struct ins b;
+    long i, sched = 0;
+    memset(a, 0, sizeof a);
+    each_row(g, "SELECT AptNum, PatNum, AptDateTime FROM appointment WHERE "
+                "AptStatus = 1 AND Priority = 1 ORDER BY AptNum LIMIT 12",
+             collect_apt, a);
+    /* the opening offered: a provider schedule in the coming days */
+    each_row(g, "SELECT ScheduleNum, SchedDate FROM schedule WHERE SchedType "
+                "= 1 ORDER BY SchedDate, ScheduleNum", first_schedule, &sched);
+    if (ins_init(&b, &g->s, "asapcomm",
+                 "AsapCommNum,FKey,FKeyType,ScheduleNum,PatNum,ClinicNum,"
+                 "ShortGUID,DateTimeEntry,DateTimeExpire,DateTimeSmsScheduled,"
+                 "SmsSendStatus,EmailSendStatus,DateTimeSmsSent,"
+                 "DateTimeEmailSent,EmailMessageNum,ResponseStatus,DateTimeOrig,"
+                 "TemplateText,TemplateEmail,TemplateEmailSubj,Note,"
+                 "GuidMessageToMobile,EmailTemplateType"))
+        return;
+    for (i = 1; i <= a[0].apt; i++) {
+        long sent = g->today - 1 - rnd(r, 16);
+        int resp = (int)rnd(r, 3);
+        vi(&b, i);
+        vi(&b, a[i].apt);
+        vi(&b, 1); /* ScheduledAppt */
+        vi(&b, sched);
+        vi(&b, a[i].pat);
+        vi(&b, 0);
+        vf(&b, "%08lX", 0x4A3B2C1DUL ^ (unsigned long)(a[i].apt * 2654435761UL));
+        vdt(&b, sent, 600);
+        vdt(&b, sent + 1, 600);
+        vdt(&b, sent, 605);
+        vi(&b, 3); /* SendSuccessful */
+        vi(&b, 1); /* DoNotSend */
+        vdt(&b, sent, 606);
+        vdt(&b, NO_DATE, 0);
+        vi(&b, 0);
+        vi(&b, resp == 0 ? 2 : resp == 1 ? 7 : 9); /* Pending, Declined, Expired */
+        vdt(&b, a[i].day, a[i].min);
+        vs(&b, "Willamette Family Dental has an earlier opening. Reply Y to "
+               "take it.");
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        vi(&b, 0);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+static void seed_popups(struct gen *g, struct rng *r)
+{
+    static const char *const what[] = {
+        "Premedicate: amoxicillin 2 g one hour before treatment.",
+        "Collect balance at checkout before scheduling.",
+        "Prefers to be called by her middle name.",
+        "Very anxious: offer nitrous, explain each step.",
+    };
+    struct ins b;
+    long i, n = 0, want = 4 + g->npat / 100;
+    if (ins_init(&b, &g->s, "popup",
+                 "PopupNum,PatNum,Description,IsDisabled,PopupLevel,UserNum,"
+                 "DateTimeEntry,IsArchived,PopupNumArchive,DateTimeDisabled"))
+        return;
+    for (i = 0; i < want && g->nactive; i++) {
+        long pat = g->active[rnd(r, g->nactive)], day = g->today - 1 - rnd(r, 200);
+        size_t w = (size_t)rnd(r, (long)OD_ARRAY_LEN(what));
+        int off = i == 1;
+        vi(&b, ++n);
+        vi(&b, w == 1 ? pat_of(g, pat)->guar : pat);
+        vs(&b, what[w]);
+        vi(&b, off);
+        vi(&b, w == 1 ? 1 : 0); /* Family, Patient */
+        vi(&b, 2);
+        vdt(&b, day, 620);
+        vi(&b, 0);
+        vi(&b, 0);
+        vdt(&b, off ? day + 30 < g->today ? day + 30 : g->today - 1 : NO_DATE,
+            700);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* Emergency contacts and notes on the family's accounts. */
+static void seed_patientnotes(struct gen *g, struct rng *r)
+{
+    struct ins b;
+    long i;
+    if (ins_init(&b, &g->s, "patientnote",
+                 "PatNum,FamFinancial,ApptPhone,Medical,Service,MedicalComp,"
+                 "Treatment,ICEName,ICEPhone,OrthoMonthsTreatOverride,"
+                 "DateOrthoPlacementOverride,SecDateTEntry,SecDateTEdit,Consent,"
+                 "UserNumOrthoLocked,Pronoun"))
+        return;
+    for (i = 0; i < g->npat && !g->s.rc; i++) {
+        const struct pat *p = &g->pats[i];
+        long day = p->first_visit != NO_DATE ? p->first_visit : g->today - 90;
+        int ice = chance(r, 0.4), fin = p->num == p->guar && chance(r, 0.1);
+        if (!ice && !fin)
+            continue;
+        vi(&b, p->num);
+        vs(&b, fin ? "Prefers statements by e-mail; pays on the 15th." : "");
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        vs(&b, "");
+        if (ice) {
+            vf(&b, "%s %s", male_names[(p->num * 5) % (long)nmale_names],
+               last_names[p->ln]);
+            vf(&b, "(503)555-%04ld", 3000 + p->num % 7000);
+        } else {
+            vs(&b, "");
+            vs(&b, "");
+        }
+        vi(&b, -1);
+        vdate(&b, NO_DATE);
+        vdt(&b, day, 475);
+        vdt(&b, day, 475);
+        vi(&b, 0);
+        vi(&b, 0);
+        vi(&b, 0);
+        ins_end(&b);
+    }
+    ins_done(&b);
+}
+
+/* ---- history, logs, subscriptions ------------------------------------------------ */
+
+/* The columns histappointment and appointment both have here (Open
+ * Dental's HistAppointment copies every Appointment column). */
+static size_t common_apt_cols(struct gen *g, char *out, size_t cap)
+{
+    static const char *const cols[] = {
+        "AptNum", "PatNum", "Pattern", "Confirmed", "TimeLocked", "Op", "Note",
+        "ProvNum", "ProvHyg", "AptDateTime", "NextAptNum", "UnschedStatus",
+        "IsNewPatient", "ProcDescript", "Assistant", "ClinicNum", "IsHygiene",
+        "DateTimeArrived", "DateTimeSeated", "DateTimeDismissed", "InsPlan1",
+        "InsPlan2", "DateTimeAskedToArrive", "ProcsColored", "ColorOverride",
+        "AppointmentTypeNum", "SecUserNumEntry", "SecDateTEntry", "Priority",
+        "ProvBarText", "PatternSecondary", "ItemOrderPlanned",
+    };
+    size_t i, len = 0;
+    out[0] = '\0';
+    for (i = 0; i < OD_ARRAY_LEN(cols); i++) {
+        if (g->s.cat && (!od_catalog_column(g->s.cat, "appointment", cols[i]) ||
+                         !od_catalog_column(g->s.cat, "histappointment",
+                                            cols[i])))
+            continue;
+        len += (size_t)snprintf(out + len, cap - len, ",%s", cols[i]);
+    }
+    return len;
+}
+
+/* What Open Dental's appointment history holds: a Created row when each
+ * appointment was booked, a Changed row when a visit was set complete, a
+ * Missed row for each broken one (HistAppointments.CreateHistoryEntry),
+ * kept for the weeks the schedules cover. Copied server side from our own
+ * appointment rows, oldest first. */
+static void seed_histappointments(struct gen *g)
+{
+    char cols[1024], sql[4096];
+    static const struct {
+        int action;
+        const char *status, *when, *where;
+    } kinds[] = {
+        /* booked: as it was then, scheduled (or planned) */
+        { 0, "IF(AptStatus = 6, 6, 1)", "SecDateTEntry",
+          "SecDateTEntry >= (SELECT MIN(SchedDate) FROM schedule)" },
+        { 1, "AptStatus", "DateTimeDismissed",
+          "AptStatus = 2 AND AptDateTime >= (SELECT MIN(SchedDate) FROM "
+          "schedule)" },
+        { 2, "AptStatus", "AptDateTime + INTERVAL 20 MINUTE", "AptStatus = 5" },
+    };
+    size_t i;
+    if (g->s.rc || (g->s.cat && !od_catalog_column(g->s.cat, "histappointment",
+                                                   "HistApptAction")))
+        return;
+    if (!common_apt_cols(g, cols, sizeof cols))
+        return;
+    for (i = 0; i < OD_ARRAY_LEN(kinds); i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO histappointment (HistUserNum, HistDateTStamp, "
+                 "HistApptAction, ApptSource, AptStatus, DateTStamp%s) SELECT "
+                 "SecUserNumEntry, %s, %d, 0, %s, %s%s FROM appointment WHERE "
+                 "%s ORDER BY AptNum",
+                 cols, kinds[i].when, kinds[i].action, kinds[i].status,
+                 kinds[i].when, cols, kinds[i].where);
+        query(&g->s, sql);
+    }
+}
+
+static void log_row(struct ins *b, long *n, int perm, long user, long day,
+                    long min, const char *text, long pat, const char *comp,
+                    long fkey, int source)
+{
+    vi(b, ++*n);
+    vi(b, perm);
+    vi(b, user);
+    vdt(b, day, min);
+    vs(b, text);
+    vi(b, pat);
+    vs(b, comp);
+    vi(b, fkey);
+    vi(b, source);
+    vi(b, 0);
+    vi(b, 0);
+    vdt(b, NO_DATE, 0);
+    ins_end(b);
+}
+
+struct logctx {
+    struct ins *b;
+    long *n;
+    const char *dev;
+};
+
+/* The demo key's app confirmed these appointments through the API (PUT
+ * /appointments/{AptNum}/Confirm: PermType ApptConfirmStatusEdit). */
+static void log_confirm(struct gen *g, MYSQL_ROW row, void *arg)
+{
+    struct logctx *c = arg;
+    char text[200];
+    long day = day_of(row[2]);
+    snprintf(text, sizeof text, "Updated by %s through API.", c->dev);
+    log_row(c->b, c->n, 120, 0, day != NO_DATE && day < g->today ? day
+                                                                 : g->today - 1,
+            780 + atol(row[0]) % 120, text, atol(row[1]), "API", atol(row[0]),
+            23);
+}
+
+/* Logons at the front desk each working day, and what the demo key's app
+ * did through the API. */
+static void seed_securitylog(struct gen *g, const char *dev)
+{
+    static const char *const users[] = { "Admin", "FrontDesk", "Billing" };
+    struct ins b;
+    struct logctx c;
+    long n = seed_max_key(&g->s, "securitylog", "SecurityLogNum"), day;
+    int u;
+    char text[120];
+    if (ins_init(&b, &g->s, "securitylog",
+                 "SecurityLogNum,PermType,UserNum,LogDateTime,LogText,PatNum,"
+                 "CompName,FKey,LogSource,DefNum,DefNumError,DateTPrevious"))
+        return;
+    for (day = g->today - 14; day < g->today; day++) {
+        if (weekday(day) == 0 || weekday(day) == 6)
+            continue;
+        for (u = 0; u < 3; u++) {
+            snprintf(text, sizeof text, "User: %s has logged on.", users[u]);
+            log_row(&b, &n, 83, u + 1, day, 470 + u * 9, text, 0,
+                    u == 2 ? "FRONTDESK2" : "FRONTDESK1", 0, 0);
+            snprintf(text, sizeof text, "User: %s has logged off.", users[u]);
+            log_row(&b, &n, 83, u + 1, day, 1030 + u * 4, text, 0,
+                    u == 2 ? "FRONTDESK2" : "FRONTDESK1", 0, 0);
+        }
+    }
+    if (dev && dev[0]) {
+        c.b = &b;
+        c.n = &n;
+        c.dev = dev;
+        each_row(g, "SELECT AptNum, PatNum, SecDateTEntry FROM appointment "
+                    "WHERE AptStatus = 1 AND Confirmed = (SELECT DefNum FROM "
+                    "definition WHERE Category = 2 AND ItemName = 'Appointment "
+                    "Confirmed') ORDER BY AptNum LIMIT 6", log_confirm, &c);
+    }
+    ins_done(&b);
+}
+
+/* The demo key's app listens for the patient the front desk selects (a UI
+ * event: Open Dental itself fires it, the API Service never does). */
+static void seed_subscription(struct gen *g, const char *customer_key)
+{
+    struct ins b;
+    if (!customer_key || !customer_key[0])
+        return;
+    if (ins_init(&b, &g->s, "apisubscription",
+                 "ApiSubscriptionNum,EndPointUrl,Workstation,CustomerKey,"
+                 "WatchTable,PollingSeconds,UiEventType,DateTimeStart,"
+                 "DateTimeStop,Note"))
+        return;
+    vi(&b, 1);
+    vs(&b, "https://integrator.example.com/opendental/patient-selected");
+    vs(&b, "FRONTDESK1");
+    vs(&b, customer_key);
+    vs(&b, "");
+    vi(&b, 0);
+    vs(&b, "PatientSelected");
+    vdt(&b, g->today - 20, 540);
+    vdt(&b, NO_DATE, 0);
+    vs(&b, "Shows the selected patient on the check-in tablet.");
+    ins_end(&b);
+    ins_done(&b);
+}
+
+void seed_office(struct gen *g, const char *customer_key, const char *dev)
+{
+    struct rng r = seed_stream(g, "office");
+    long stamp = g->today - 900;
+    if (g->s.rc)
+        return;
+    seed_clinic(g, stamp);
+    seed_employees(g);
+    seed_usergroups(g);
+    seed_computers(g);
+    seed_tasks(g, &r);
+    seed_quick_notes(g);
+    seed_auto_notes(g);
+    seed_sheetdefs(g, stamp);
+    seed_sheets(g, &r);
+    seed_field_defs(g);
+    seed_patfields(g, &r);
+    seed_apptfields(g, &r);
+    seed_appointmenttypes(g);
+    seed_asapcomms(g, &r);
+    seed_popups(g, &r);
+    seed_patientnotes(g, &r);
+    seed_histappointments(g);
+    seed_securitylog(g, dev);
+    seed_subscription(g, customer_key);
+}
