@@ -131,10 +131,13 @@ def test_refund_errors(api):
 def test_refund_of_payplan_payment_refused(api):
     # a seeded payment on a payment plan (the API attaches one only through
     # PUT payments/{PayNum}/Partial, tested below on the server backend)
-    pay = next(sp for plan in get(api, "payplans")
-               for sp in get(api, "paysplits?PatNum=%d&Limit=1000"
-                             % plan["PatNum"])
-               if sp["PayPlanNum"] == plan["PayPlanNum"])
+    pay = next((sp for plan in get(api, "payplans?Limit=1000")
+                for sp in get(api, "paysplits?PatNum=%d&Limit=1000"
+                              % plan["PatNum"])
+                if sp["PayPlanNum"] == plan["PayPlanNum"]), None)
+    if pay is None:
+        pytest.skip("this seeded practice has no payment on a payment plan "
+                    "yet (its plans' first charges are still to come)")
     pat = pay["PatNum"]
     before = get(api, "payments?PatNum=%d&Limit=1000" % pat)
     assert err(api, "POST", "payments/Refund", {"PayNum": pay["PayNum"]}) == (
