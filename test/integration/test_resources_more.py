@@ -664,8 +664,12 @@ def test_claims_and_claimprocs(api):
         400, "Status is invalid.")
     assert api.request("GET", "claims?PatNum=99999999")[:2] == (200, [])
     assert api.request("POST", "claims", {"PatNum": 1})[0] == 400  # not served
-    # a seeded claim of yesterday's visits, not sent yet
-    c = find(api, "claims?ClaimStatus=W", lambda x: x["ClaimType"] == "P")[-1]
+    # a seeded claim of yesterday's visits, not sent yet, none of its
+    # procedures paid (other tests make and pay claims of their own)
+    c = next(x for x in find(api, "claims?ClaimStatus=W",
+                             lambda x: x["ClaimType"] == "P")
+             if all(cp["Status"] == "NotReceived" for cp in get(
+                 api, "claimprocs?ClaimNum=%d" % x["ClaimNum"])))
     cn, pat = c["ClaimNum"], c["PatNum"]
     cps = api.request("GET", "claimprocs?ClaimNum=%d" % cn)[1]
     cpn = cps[0]["ClaimProcNum"]
