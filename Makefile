@@ -83,7 +83,7 @@ endif
 TEST_HELPERS := $(patsubst test/helpers/%.c,build/test/helpers/%,$(wildcard test/helpers/*.c))
 PC        := pkgconfig/odapi.pc
 
-.PHONY: all deps run run-built check check-built unit bench install install-service uninstall clean distclean flags fuzz layers
+.PHONY: all deps deps-run run run-built check check-built unit bench install install-service uninstall clean distclean flags fuzz layers
 all: $(SO_REAL) lib/$(SO_NAME) lib/libodapi.so $(STATIC) $(PROGS) $(EXAMPLES) $(PC)
 
 # Quiet output ("  CC      lib/x.c"); V=1 shows the full commands.
@@ -201,8 +201,12 @@ $(PC): pkgconfig/odapi.pc.in Makefile build/.pcvars
 deps:
 	sh tools/install-deps.sh
 
+# make run: the same packages, without the OpenAPI validator from npm
+deps-run:
+	sh tools/install-deps.sh run
+
 # `make run`: everything from a fresh Debian 12 machine to a serving sandbox.
-run: deps
+run: deps-run
 	$(MAKE) --no-print-directory run-built
 run-built: all
 	./bin/odlocal $(RUN_ARGS)

@@ -43,8 +43,9 @@ for p in $pkgs; do
     s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     case "$s" in *" installed") ;; *) missing="$missing $p" ;; esac
 done
+# `install-deps.sh run` (make run): the sandbox needs no validator
 need_redocly=
-command -v redocly >/dev/null 2>&1 || need_redocly=1
+[ "${1:-}" = run ] || command -v redocly >/dev/null 2>&1 || need_redocly=1
 [ -z "$missing" ] && [ -z "$need_redocly" ] && exit 0
 
 sudo=
@@ -65,6 +66,9 @@ if [ -n "$missing" ]; then
 fi
 if [ -n "$need_redocly" ]; then
     echo "install-deps: installing $redocly_pkg (npm)" >&2
-    $sudo env npm_config_update_notifier=false npm install -g --silent \
-        --no-audit --no-fund "$redocly_pkg" >/dev/null
+    if ! $sudo env npm_config_update_notifier=false npm install -g \
+        --silent --no-audit --no-fund "$redocly_pkg" >/dev/null; then
+        echo "install-deps: npm could not install $redocly_pkg (above); behind a proxy that re-signs TLS, add its CA to the system store first (docs/testing.md)" >&2
+        exit 1
+    fi
 fi
