@@ -436,9 +436,12 @@ int od_ck_overlaps(struct od_conn *c, struct od_ck_job *j, long long op,
 
 json_t *od_ck_take_body(struct od_ck_job *j)
 {
-    if (!(j->body = od_ck_body(j->req)))
+    json_t *body = od_ck_body(j->req);
+    if (!body) { /* answered 400 by od_ck_body: the job goes */
         od_ck_free(j);
-    return j->body;
+        return NULL;
+    }
+    return j->body = body;
 }
 
 int od_ck_path_key(odapi_request *req, const char *name, long long min,
