@@ -926,8 +926,25 @@ static void seed_schedules(struct gen *g)
     for (day = g->today - 14; day < g->today + 28; day++) {
         int wd = weekday(day);
         long stamp = (day < g->today ? day : g->today) - 21;
-        if (wd == 0 || wd == 6)
+        if (wd == 0 || wd == 6) {
+            /* closed: a practice note (SchedType Practice, no provider),
+             * as Open Dental's appointment module shows one, so that the
+             * day's schedule is not empty on a weekend */
+            vi(&b, ++g->schednum);
+            vdate(&b, day);
+            vs(&b, "00:00:00");
+            vs(&b, "00:00:00");
+            vi(&b, 0);
+            vi(&b, 0);
+            vi(&b, 0);
+            vs(&b, "Office closed (weekend)");
+            vi(&b, 0);
+            vi(&b, 0);
+            vdt(&b, stamp, 480);
+            vi(&b, 0);
+            ins_end(&b);
             continue;
+        }
         for (i = 0; i < g->nprov; i++) {
             const struct prov *p = &g->provs[i];
             int half;
