@@ -1,14 +1,15 @@
 #!/bin/sh
 # exports.sh - the shared library exports odapi_* functions and nothing else
 # (hidden visibility + lib/odapi.map), exactly the ones the public headers
-# declare, all under the version node ODAPI_1, with SONAME libodapi.so.1.
+# declare, all under the version nodes ODAPI_MAJOR[.MINOR], with SONAME
+# libodapi.so.MAJOR (test/abi/version.sh checks the numbers agree).
 set -u
 . "$(dirname "$0")/common.sh"
 
 [ -e "$so" ] || { echo "FAIL: $so is missing: run make"; exit 1; }
 
 soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ "$soname" = libodapi.so.1 ] || fail "SONAME is '$soname', not libodapi.so.1"
+[ "$soname" = "$soname_want" ] || fail "SONAME is '$soname', not $soname_want"
 
 # Defined dynamic symbols; the version node itself shows as an A symbol.
 nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort -u >"${TMPDIR:-/tmp}/odapi-exports.$$"
