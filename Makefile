@@ -61,7 +61,7 @@ CSTD   := -std=c11 -D_GNU_SOURCE
 SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer,)
 CFLAGS ?= $(OPT) -g -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read clang 14's DWARF 5
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -pthread -Iinclude -Ilib $(DEPS_CFLAGS) $(DB_CFLAGS)
-LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DODAPI_BUILDING_LIB
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden
 LIBS   = $(DEPS_LIBS) -pthread -lm -ldl
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -241,7 +241,7 @@ FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -pthread -Iinclude -Ilib \
-                $(DEPS_CFLAGS) $(DB_CFLAGS) -DODAPI_BUILDING_LIB
+                $(DEPS_CFLAGS) $(DB_CFLAGS)
 FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o \
                 build/fuzz/gen/openapi-examples.o
 FUZZ_TARGETS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
