@@ -18,8 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16 };
 
@@ -88,15 +86,15 @@ static int payment_post(struct od_conn *c, long long paynum,
 const struct od_resource od_res_payments = {
     .name = "payments", .table = "payment", .pk = "PayNum",
     .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType",
-    .fields = payment_fields, .nfields = N(payment_fields),
-    .filters = payment_filters, .nfilters = N(payment_filters),
+    .fields = payment_fields, .nfields = OD_N(payment_fields),
+    .filters = payment_filters, .nfilters = OD_N(payment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_PAYMENTS, .missing = "Payment not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_PAYMENT_CREATE,
     .perm_edit = PERM_PAYMENT_EDIT, .log_noun = "Payment",
     .patnum_col = "PatNum",
-    .sqldefaults = payment_defaults, .nsqldefaults = N(payment_defaults),
-    .checks = payment_checks, .nchecks = N(payment_checks),
+    .sqldefaults = payment_defaults, .nsqldefaults = OD_N(payment_defaults),
+    .checks = payment_checks, .nchecks = OD_N(payment_checks),
     .post_fn = payment_post,
 };
 

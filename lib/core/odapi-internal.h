@@ -17,6 +17,8 @@
 #define ODAPI_EXPORT __attribute__((visibility("default")))
 #define OD_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define OD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* The same as an int, for descriptions' counts and int loop indexes. */
+#define OD_N(a) ((int)OD_ARRAY_LEN(a))
 
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223

@@ -8,8 +8,6 @@
  * computers, clock events, insurance verification, claim tracking"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 
@@ -20,11 +18,11 @@ enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 /* Enums (ClockEvent.cs TimeClockStatus, InsVerify.cs VerifyTypes). */
 static const char *const clockstatus_names[] = {"Home", "Lunch", "Break"};
 static const struct od_enum enum_clockstatus = {
-    "ClockStatus", 0, N(clockstatus_names), clockstatus_names};
+    "ClockStatus", 0, OD_N(clockstatus_names), clockstatus_names};
 static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
                                                "PatientEnrollment"};
 static const struct od_enum enum_verifytype = {
-    "VerifyType", 0, N(verifytype_names), verifytype_names};
+    "VerifyType", 0, OD_N(verifytype_names), verifytype_names};
 
 /* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
  * defcat, col, check, fk}. */
@@ -52,8 +50,8 @@ static const struct od_filter usergroup_filters[] = {
 
 const struct od_resource od_res_usergroups = {
     .name = "usergroups", .table = "usergroup", .pk = "UserGroupNum",
-    .fields = usergroup_fields, .nfields = N(usergroup_fields),
-    .filters = usergroup_filters, .nfilters = N(usergroup_filters),
+    .fields = usergroup_fields, .nfields = OD_N(usergroup_fields),
+    .filters = usergroup_filters, .nfilters = OD_N(usergroup_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroup not found.",
 };
 
@@ -73,9 +71,9 @@ static const struct od_filter usergroupattach_filters[] = {
 const struct od_resource od_res_usergroupattaches = {
     .name = "usergroupattaches", .table = "usergroupattach",
     .pk = "UserGroupAttachNum",
-    .fields = usergroupattach_fields, .nfields = N(usergroupattach_fields),
+    .fields = usergroupattach_fields, .nfields = OD_N(usergroupattach_fields),
     .filters = usergroupattach_filters,
-    .nfilters = N(usergroupattach_filters),
+    .nfilters = OD_N(usergroupattach_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroupAttach not found.",
 };
 
@@ -95,8 +93,8 @@ static const struct od_filter computer_filters[] = {
 
 const struct od_resource od_res_computers = {
     .name = "computers", .table = "computer", .pk = "ComputerNum",
-    .fields = computer_fields, .nfields = N(computer_fields),
-    .filters = computer_filters, .nfilters = N(computer_filters),
+    .fields = computer_fields, .nfields = OD_N(computer_fields),
+    .filters = computer_filters, .nfilters = OD_N(computer_filters),
     .ops = OD_OP_GET_LIST, .missing = "Computer not found.",
 };
 
@@ -115,8 +113,8 @@ static const struct od_filter scheduleop_filters[] = {
 
 const struct od_resource od_res_scheduleops = {
     .name = "scheduleops", .table = "scheduleop", .pk = "ScheduleOpNum",
-    .fields = scheduleop_fields, .nfields = N(scheduleop_fields),
-    .filters = scheduleop_filters, .nfilters = N(scheduleop_filters),
+    .fields = scheduleop_fields, .nfields = OD_N(scheduleop_fields),
+    .filters = scheduleop_filters, .nfilters = OD_N(scheduleop_filters),
     .ops = OD_OP_GET_LIST, .missing = "ScheduleOp not found.",
 };
 
@@ -152,8 +150,8 @@ static const struct od_filter clockevent_filters[] = {
 
 const struct od_resource od_res_clockevents = {
     .name = "clockevents", .table = "clockevent", .pk = "ClockEventNum",
-    .fields = clockevent_fields, .nfields = N(clockevent_fields),
-    .filters = clockevent_filters, .nfilters = N(clockevent_filters),
+    .fields = clockevent_fields, .nfields = OD_N(clockevent_fields),
+    .filters = clockevent_filters, .nfilters = OD_N(clockevent_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "ClockEvent not found.",
 };
@@ -194,15 +192,15 @@ static const struct od_check insverify_checks[] = {
 
 const struct od_resource od_res_insverifies = {
     .name = "insverifies", .table = "insverify", .pk = "InsVerifyNum",
-    .fields = insverify_fields, .nfields = N(insverify_fields),
-    .filters = insverify_filters, .nfilters = N(insverify_filters),
+    .fields = insverify_fields, .nfields = OD_N(insverify_fields),
+    .filters = insverify_filters, .nfilters = OD_N(insverify_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
     .upsert_keys = "VerifyType,FKey",
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
     .perm_create = PERM_INSURANCE_VERIFICATION,
     .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
-    .checks = insverify_checks, .nchecks = N(insverify_checks),
+    .checks = insverify_checks, .nchecks = OD_N(insverify_checks),
     /* the row's entry time, a column the answer does not show */
     .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
                     "WHERE InsVerifyNum = ?",
@@ -241,14 +239,14 @@ static const struct od_check claimtracking_checks[] = {
 const struct od_resource od_res_claimtrackings = {
     .name = "claimtrackings", .table = "claimtracking",
     .pk = "ClaimTrackingNum",
-    .fields = claimtracking_fields, .nfields = N(claimtracking_fields),
-    .filters = claimtracking_filters, .nfilters = N(claimtracking_filters),
+    .fields = claimtracking_fields, .nfields = OD_N(claimtracking_fields),
+    .filters = claimtracking_filters, .nfilters = OD_N(claimtracking_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
     .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
     .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
-    .checks = claimtracking_checks, .nchecks = N(claimtracking_checks),
+    .checks = claimtracking_checks, .nchecks = OD_N(claimtracking_checks),
     /* rows the API makes are custom status rows */
     .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "
                     "WHERE ClaimTrackingNum = ?",
@@ -279,8 +277,8 @@ const struct od_resource od_res_patientraces = {
     .name = "patientraces", .table = "patientrace", .pk = "PatientRaceNum",
     .joins = "LEFT JOIN cdcrec cr ON cr.CdcrecNum = (SELECT MIN(c2.CdcrecNum) "
              "FROM cdcrec c2 WHERE c2.CdcrecCode = t.CdcrecCode)",
-    .fields = patientrace_fields, .nfields = N(patientrace_fields),
-    .filters = patientrace_filters, .nfilters = N(patientrace_filters),
+    .fields = patientrace_fields, .nfields = OD_N(patientrace_fields),
+    .filters = patientrace_filters, .nfilters = OD_N(patientrace_filters),
     .ops = OD_OP_GET_LIST, .missing = "PatientRace not found.",
 };
 
@@ -290,11 +288,11 @@ const struct od_resource od_res_patientraces = {
 static const char *const histaction_names[] = {"Created", "Changed", "Missed",
                                                "Cancelled", "Deleted"};
 static const struct od_enum enum_histaction = {
-    "HistApptAction", 0, N(histaction_names), histaction_names};
+    "HistApptAction", 0, OD_N(histaction_names), histaction_names};
 static const char *const apptsource_names[] = {
     "None", "EConnector", "Broadcaster", "BroadcastMonitor", "ServiceMainHQ"};
 static const struct od_enum enum_apptsource = {
-    "ApptSource", 0, N(apptsource_names), apptsource_names};
+    "ApptSource", 0, OD_N(apptsource_names), apptsource_names};
 
 static const struct od_field histappointment_fields[] = {
     KEY("HistApptNum"),
@@ -359,8 +357,8 @@ const struct od_resource od_res_histappointments = {
     .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
-    .fields = histappointment_fields, .nfields = N(histappointment_fields),
+    .fields = histappointment_fields, .nfields = OD_N(histappointment_fields),
     .filters = histappointment_filters,
-    .nfilters = N(histappointment_filters),
+    .nfilters = OD_N(histappointment_filters),
     .ops = OD_OP_GET_LIST, .missing = "HistAppointment not found.",
 };

@@ -4,8 +4,6 @@
  * lower-case names are derived, read-only companions. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
@@ -63,12 +61,12 @@ const struct od_resource od_res_claimpayments = {
     .name = "claimpayments", .table = "claimpayment", .pk = "ClaimPaymentNum",
     .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType "
              "LEFT JOIN definition pg ON pg.DefNum = t.PayGroup",
-    .fields = claimpayment_fields, .nfields = N(claimpayment_fields),
-    .filters = claimpayment_filters, .nfilters = N(claimpayment_filters),
+    .fields = claimpayment_fields, .nfields = OD_N(claimpayment_fields),
+    .filters = claimpayment_filters, .nfilters = OD_N(claimpayment_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
     .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
-    .checks = claimpayment_checks, .nchecks = N(claimpayment_checks),
+    .checks = claimpayment_checks, .nchecks = OD_N(claimpayment_checks),
 };
 
 /* ---- etranss, etransmessagetexts (read only) ---------------------------- */
@@ -83,7 +81,7 @@ static const char *const etype_names[] = {
     "StatusNotify_277", "TextReport", "BenefitInquiry270",
     "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
     "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML", "DXCAttachments"};
-static const struct od_enum enum_etype = {"Etype", 0, N(etype_names),
+static const struct od_enum enum_etype = {"Etype", 0, OD_N(etype_names),
                                           etype_names};
 
 static const struct od_field etrans_fields[] = {
@@ -117,8 +115,8 @@ static const struct od_filter etrans_filters[] = {
 
 const struct od_resource od_res_etranss = {
     .name = "etranss", .table = "etrans", .pk = "EtransNum",
-    .fields = etrans_fields, .nfields = N(etrans_fields),
-    .filters = etrans_filters, .nfilters = N(etrans_filters),
+    .fields = etrans_fields, .nfields = OD_N(etrans_fields),
+    .filters = etrans_filters, .nfilters = OD_N(etrans_filters),
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "Etrans not found.",
 };
@@ -132,7 +130,7 @@ const struct od_resource od_res_etransmessagetexts = {
     .name = "etransmessagetexts", .table = "etransmessagetext",
     .pk = "EtransMessageTextNum",
     .fields = etransmessagetext_fields,
-    .nfields = N(etransmessagetext_fields),
+    .nfields = OD_N(etransmessagetext_fields),
     .ops = OD_OP_GET_ONE, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "EtransMessageText not found.",
 };

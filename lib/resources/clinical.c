@@ -7,8 +7,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100, PERM_PROC_CODE_EDIT = 157 };
 
@@ -23,12 +21,12 @@ static const char *const paint_names[] = {
     "FillingLight", "CrownDark", "CrownLight", "BridgeDark", "BridgeLight",
     "DentureDark", "DentureLight", "Sealant", "Veneer", "Text",
     "RetainedRoot", "SpaceMaintainer"};
-static const struct od_enum enum_painttype = {"PaintType", 0, N(paint_names),
+static const struct od_enum enum_painttype = {"PaintType", 0, OD_N(paint_names),
                                               paint_names};
 static const char *const subst_names[] = {"Always", "Molar", "SecondMolar",
                                           "Never", "Posterior"};
 static const struct od_enum enum_substonlyif = {"SubstOnlyIf", 0,
-                                                N(subst_names), subst_names};
+                                                OD_N(subst_names), subst_names};
 
 /* "" (no), "I" (initial) or "R" (replacement). */
 static int check_prosthesis(const char *s)
@@ -258,8 +256,8 @@ const struct od_resource od_res_procedurelogs = {
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition dx ON dx.DefNum = t.Dx "
              "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = procedurelog_fields, .nfields = N(procedurelog_fields),
-    .filters = procedurelog_filters, .nfilters = N(procedurelog_filters),
+    .fields = procedurelog_fields, .nfields = OD_N(procedurelog_fields),
+    .filters = procedurelog_filters, .nfilters = OD_N(procedurelog_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_PROCEDURE_LOGS,
@@ -268,9 +266,9 @@ const struct od_resource od_res_procedurelogs = {
     .perm_delete = PERM_PROC_DELETE, .log_noun = "Procedure",
     .patnum_col = "PatNum",
     .sqldefaults = procedurelog_defaults,
-    .nsqldefaults = N(procedurelog_defaults),
-    .lookups = procedurelog_lookups, .nlookups = N(procedurelog_lookups),
-    .checks = procedurelog_checks, .nchecks = N(procedurelog_checks),
+    .nsqldefaults = OD_N(procedurelog_defaults),
+    .lookups = procedurelog_lookups, .nlookups = OD_N(procedurelog_lookups),
+    .checks = procedurelog_checks, .nchecks = OD_N(procedurelog_checks),
     /* procedurelog is IsDeleteForbidden: a deleted procedure keeps its row
      * with ProcStatus D and leaves its appointments */
     .delete_sql = "UPDATE procedurelog SET ProcStatus = 6, AptNum = 0, "
@@ -337,12 +335,12 @@ static const struct od_check procedurecode_checks[] = {
 const struct od_resource od_res_procedurecodes = {
     .name = "procedurecodes", .table = "procedurecode", .pk = "CodeNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.ProcCat",
-    .fields = procedurecode_fields, .nfields = N(procedurecode_fields),
-    .filters = procedurecode_filters, .nfilters = N(procedurecode_filters),
+    .fields = procedurecode_fields, .nfields = OD_N(procedurecode_fields),
+    .filters = procedurecode_filters, .nfilters = OD_N(procedurecode_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "ProcedureCode not found.",
     .perm_create = PERM_PROC_CODE_EDIT, .perm_edit = PERM_PROC_CODE_EDIT,
     .log_noun = "ProcedureCode",
-    .lookups = procedurecode_lookups, .nlookups = N(procedurecode_lookups),
-    .checks = procedurecode_checks, .nchecks = N(procedurecode_checks),
+    .lookups = procedurecode_lookups, .nlookups = OD_N(procedurecode_lookups),
+    .checks = procedurecode_checks, .nchecks = OD_N(procedurecode_checks),
 };

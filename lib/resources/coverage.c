@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum {
     PERM_SETUP = 8, PERM_INS_PLAN_EDIT = 110, PERM_DISCOUNT_PLAN_ADD_DROP = 161,
@@ -28,7 +26,7 @@ enum {
 
 #define ENUM_TABLE(var, label, ...)                                          \
     static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, N(var##_names), var##_names}
+    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 /* Open Dental's EbenefitCategory, EnumCodeGroupFixed and
  * SubstitutionCondition, as the API pages list them. */
@@ -76,13 +74,13 @@ static const struct od_check covcat_checks[] = {
 
 const struct od_resource od_res_covcats = {
     .name = "covcats", .table = "covcat", .pk = "CovCatNum",
-    .fields = covcat_fields, .nfields = N(covcat_fields),
+    .fields = covcat_fields, .nfields = OD_N(covcat_fields),
     .order = "t.CovOrder, t.CovCatNum",
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovCat not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP, .log_noun = "CovCat",
-    .sqldefaults = covcat_defaults, .nsqldefaults = N(covcat_defaults),
-    .checks = covcat_checks, .nchecks = N(covcat_checks),
+    .sqldefaults = covcat_defaults, .nsqldefaults = OD_N(covcat_defaults),
+    .checks = covcat_checks, .nchecks = OD_N(covcat_checks),
 };
 
 /* ---- covspans ------------------------------------------------------------- */
@@ -113,14 +111,14 @@ static const struct od_check covspan_checks[] = {
 
 const struct od_resource od_res_covspans = {
     .name = "covspans", .table = "covspan", .pk = "CovSpanNum",
-    .fields = covspan_fields, .nfields = N(covspan_fields),
-    .filters = covspan_filters, .nfilters = N(covspan_filters),
+    .fields = covspan_fields, .nfields = OD_N(covspan_fields),
+    .filters = covspan_filters, .nfilters = OD_N(covspan_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovSpan not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .perm_delete = PERM_SETUP, .log_noun = "CovSpan",
-    .checks = covspan_checks, .nchecks = N(covspan_checks),
+    .checks = covspan_checks, .nchecks = OD_N(covspan_checks),
 };
 
 /* ---- codegroups ----------------------------------------------------------- */
@@ -168,14 +166,14 @@ static const struct od_check codegroup_checks[] = {
 
 const struct od_resource od_res_codegroups = {
     .name = "codegroups", .table = "codegroup", .pk = "CodeGroupNum",
-    .fields = codegroup_fields, .nfields = N(codegroup_fields),
+    .fields = codegroup_fields, .nfields = OD_N(codegroup_fields),
     .order = "t.ItemOrder, t.CodeGroupNum",
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "CodeGroup not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "CodeGroup",
-    .sqldefaults = codegroup_defaults, .nsqldefaults = N(codegroup_defaults),
-    .checks = codegroup_checks, .nchecks = N(codegroup_checks),
+    .sqldefaults = codegroup_defaults, .nsqldefaults = OD_N(codegroup_defaults),
+    .checks = codegroup_checks, .nchecks = OD_N(codegroup_checks),
 };
 
 /* ---- discountplans -------------------------------------------------------- */
@@ -223,12 +221,12 @@ static const struct od_check discountplan_checks[] = {
 const struct od_resource od_res_discountplans = {
     .name = "discountplans", .table = "discountplan", .pk = "DiscountPlanNum",
     .joins = "LEFT JOIN definition adj ON adj.DefNum = t.DefNum",
-    .fields = discountplan_fields, .nfields = N(discountplan_fields),
+    .fields = discountplan_fields, .nfields = OD_N(discountplan_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "DiscountPlan not found.",
     .perm_create = PERM_DISCOUNT_PLAN_ADD,
     .perm_edit = PERM_DISCOUNT_PLAN_EDIT, .log_noun = "DiscountPlan",
-    .checks = discountplan_checks, .nchecks = N(discountplan_checks),
+    .checks = discountplan_checks, .nchecks = OD_N(discountplan_checks),
 };
 
 /* ---- discountplansubs ----------------------------------------------------- */
@@ -274,9 +272,9 @@ static const struct od_check discountplansub_checks[] = {
 const struct od_resource od_res_discountplansubs = {
     .name = "discountplansubs", .table = "discountplansub",
     .pk = "DiscountSubNum",
-    .fields = discountplansub_fields, .nfields = N(discountplansub_fields),
+    .fields = discountplansub_fields, .nfields = OD_N(discountplansub_fields),
     .filters = discountplansub_filters,
-    .nfilters = N(discountplansub_filters),
+    .nfilters = OD_N(discountplansub_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     /* the patient's one subscription as an object (apidiscountplansubs);
      * none: 200 [] (spec 3.4); 404 only for a patient that does not
@@ -288,7 +286,7 @@ const struct od_resource od_res_discountplansubs = {
     .perm_edit = PERM_DISCOUNT_PLAN_ADD_DROP,
     .perm_delete = PERM_DISCOUNT_PLAN_ADD_DROP, .log_noun = "DiscountPlanSub",
     .patnum_col = "PatNum",
-    .checks = discountplansub_checks, .nchecks = N(discountplansub_checks),
+    .checks = discountplansub_checks, .nchecks = OD_N(discountplansub_checks),
 };
 
 /* ---- substitutionlinks ---------------------------------------------------- */
@@ -312,8 +310,8 @@ static const struct od_filter substlink_filters[] = {
 const struct od_resource od_res_substitutionlinks_list = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_list_fields, .nfields = N(substlink_list_fields),
-    .filters = substlink_filters, .nfilters = N(substlink_filters),
+    .fields = substlink_list_fields, .nfields = OD_N(substlink_list_fields),
+    .filters = substlink_filters, .nfilters = OD_N(substlink_filters),
     .ops = OD_OP_GET_LIST, .missing = "SubstitutionLink not found.",
 };
 
@@ -342,11 +340,11 @@ static const struct od_check substlink_checks[] = {
 const struct od_resource od_res_substitutionlinks = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_fields, .nfields = N(substlink_fields),
+    .fields = substlink_fields, .nfields = OD_N(substlink_fields),
     .ops = OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "SubstitutionLink not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "SubstitutionLink",
-    .checks = substlink_checks, .nchecks = N(substlink_checks),
+    .checks = substlink_checks, .nchecks = OD_N(substlink_checks),
 };

@@ -10,8 +10,6 @@
  * eobattaches, familymodules"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
@@ -35,8 +33,8 @@ static const struct od_filter eobattach_filters[] = {
 
 const struct od_resource od_res_eobattaches = {
     .name = "eobattaches", .table = "eobattach", .pk = "EobAttachNum",
-    .fields = eobattach_fields, .nfields = N(eobattach_fields),
-    .filters = eobattach_filters, .nfilters = N(eobattach_filters),
+    .fields = eobattach_fields, .nfields = OD_N(eobattach_fields),
+    .filters = eobattach_filters, .nfilters = OD_N(eobattach_filters),
     /* EobAttaches.Refresh: in the order they were scanned */
     .order = "t.DateTCreated, t.EobAttachNum",
     /* DELETE removes the file too: features/docdelete.c */
@@ -114,12 +112,12 @@ static const struct od_field faminsurance_fields[] = {
 const struct od_resource od_res_faminsurance = {
     .name = "familymodules", .table = "patplan", .pk = "PatPlanNum",
     .joins = FAM_JOINS,
-    .fields = faminsurance_fields, .nfields = N(faminsurance_fields),
+    .fields = faminsurance_fields, .nfields = OD_N(faminsurance_fields),
     .missing = "Patient not found.",
 };
 
 static const struct od_field patnum_only[] = {KEY("PatNum")};
 const struct od_resource od_res_patient_exists = {
     .name = "patients", .table = "patient", .pk = "PatNum",
-    .fields = patnum_only, .nfields = N(patnum_only),
+    .fields = patnum_only, .nfields = OD_N(patnum_only),
 };

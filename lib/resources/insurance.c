@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum {
     PERM_CARRIER_CREATE = 58, PERM_FEE_SCHED_EDIT = 92,
@@ -44,7 +42,7 @@ enum {
  * enums from Open Dental's Benefit.cs, as the seeded rows use them). */
 #define ENUM_TABLE(var, label, ...)                                          \
     static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, N(var##_names), var##_names}
+    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 ENUM_TABLE(enum_feeschedtype, "FeeSchedType", "Normal", "CoPay", "OutNetwork",
            "FixedBenefit", "ManualBlueBook");
@@ -124,15 +122,15 @@ static const struct od_check fee_checks[] = {
 
 const struct od_resource od_res_fees = {
     .name = "fees", .table = "fee", .pk = "FeeNum",
-    .fields = fee_fields, .nfields = N(fee_fields),
-    .filters = fee_filters, .nfilters = N(fee_filters),
+    .fields = fee_fields, .nfields = OD_N(fee_fields),
+    .filters = fee_filters, .nfilters = OD_N(fee_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
     .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
     .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
-    .sqldefaults = fee_defaults, .nsqldefaults = N(fee_defaults),
-    .checks = fee_checks, .nchecks = N(fee_checks),
+    .sqldefaults = fee_defaults, .nsqldefaults = OD_N(fee_defaults),
+    .checks = fee_checks, .nchecks = OD_N(fee_checks),
 };
 
 /* ---- feescheds ------------------------------------------------------------ */
@@ -162,14 +160,14 @@ static const struct od_check feesched_checks[] = {
 
 const struct od_resource od_res_feescheds = {
     .name = "feescheds", .table = "feesched", .pk = "FeeSchedNum",
-    .fields = feesched_fields, .nfields = N(feesched_fields),
+    .fields = feesched_fields, .nfields = OD_N(feesched_fields),
     .order = "t.ItemOrder, t.FeeSchedNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
     .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
     .log_noun = "FeeSched",
-    .sqldefaults = feesched_defaults, .nsqldefaults = N(feesched_defaults),
-    .checks = feesched_checks, .nchecks = N(feesched_checks),
+    .sqldefaults = feesched_defaults, .nsqldefaults = OD_N(feesched_defaults),
+    .checks = feesched_checks, .nchecks = OD_N(feesched_checks),
 };
 
 /* ---- carriers ------------------------------------------------------------- */
@@ -195,8 +193,8 @@ static const struct od_filter carrier_filters[] = {
 
 const struct od_resource od_res_carriers = {
     .name = "carriers", .table = "carrier", .pk = "CarrierNum",
-    .fields = carrier_fields, .nfields = N(carrier_fields),
-    .filters = carrier_filters, .nfilters = N(carrier_filters),
+    .fields = carrier_fields, .nfields = OD_N(carrier_fields),
+    .filters = carrier_filters, .nfilters = OD_N(carrier_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
     .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
@@ -253,13 +251,13 @@ static const struct od_check insplan_checks[] = {
 
 const struct od_resource od_res_insplans = {
     .name = "insplans", .table = "insplan", .pk = "PlanNum",
-    .fields = insplan_fields, .nfields = N(insplan_fields),
-    .filters = insplan_filters, .nfilters = N(insplan_filters),
+    .fields = insplan_fields, .nfields = OD_N(insplan_fields),
+    .filters = insplan_filters, .nfilters = OD_N(insplan_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
     .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
     .log_noun = "InsPlan",
-    .checks = insplan_checks, .nchecks = N(insplan_checks),
+    .checks = insplan_checks, .nchecks = OD_N(insplan_checks),
 };
 
 /* ---- inssubs -------------------------------------------------------------- */
@@ -302,15 +300,15 @@ static const struct od_check inssub_checks[] = {
 
 const struct od_resource od_res_inssubs = {
     .name = "inssubs", .table = "inssub", .pk = "InsSubNum",
-    .fields = inssub_fields, .nfields = N(inssub_fields),
-    .filters = inssub_filters, .nfilters = N(inssub_filters),
+    .fields = inssub_fields, .nfields = OD_N(inssub_fields),
+    .filters = inssub_filters, .nfilters = OD_N(inssub_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
     .perm_create = PERM_INS_PLAN_CREATE_SUB,
     .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
     .log_noun = "InsSub", .patnum_col = "Subscriber",
-    .checks = inssub_checks, .nchecks = N(inssub_checks),
+    .checks = inssub_checks, .nchecks = OD_N(inssub_checks),
 };
 
 /* ---- patplans ------------------------------------------------------------- */
@@ -356,15 +354,15 @@ static const struct od_check patplan_checks[] = {
 
 const struct od_resource od_res_patplans = {
     .name = "patplans", .table = "patplan", .pk = "PatPlanNum",
-    .fields = patplan_fields, .nfields = N(patplan_fields),
-    .filters = patplan_filters, .nfilters = N(patplan_filters),
+    .fields = patplan_fields, .nfields = OD_N(patplan_fields),
+    .filters = patplan_filters, .nfilters = OD_N(patplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
     .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
     .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = patplan_defaults, .nsqldefaults = N(patplan_defaults),
-    .checks = patplan_checks, .nchecks = N(patplan_checks),
+    .sqldefaults = patplan_defaults, .nsqldefaults = OD_N(patplan_defaults),
+    .checks = patplan_checks, .nchecks = OD_N(patplan_checks),
     /* a plan's own benefits go with it */
     .delete_sql = "DELETE p, b FROM patplan p LEFT JOIN benefit b ON "
                   "b.PatPlanNum = p.PatPlanNum WHERE p.PatPlanNum = ?",
@@ -419,15 +417,15 @@ static const struct od_check benefit_checks[] = {
 const struct od_resource od_res_benefits = {
     .name = "benefits", .table = "benefit", .pk = "BenefitNum",
     .joins = "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = benefit_fields, .nfields = N(benefit_fields),
-    .filters = benefit_filters, .nfilters = N(benefit_filters),
+    .fields = benefit_fields, .nfields = OD_N(benefit_fields),
+    .filters = benefit_filters, .nfilters = OD_N(benefit_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
-    .lookups = benefit_lookups, .nlookups = N(benefit_lookups),
-    .checks = benefit_checks, .nchecks = N(benefit_checks),
+    .lookups = benefit_lookups, .nlookups = OD_N(benefit_lookups),
+    .checks = benefit_checks, .nchecks = OD_N(benefit_checks),
 };
 
 /* ---- claims --------------------------------------------------------------- */
@@ -486,12 +484,12 @@ static const struct od_check claim_checks[] = {
 const struct od_resource od_res_claims = {
     .name = "claims", .table = "claim", .pk = "ClaimNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CustomTracking",
-    .fields = claim_fields, .nfields = N(claim_fields),
-    .filters = claim_filters, .nfilters = N(claim_filters),
+    .fields = claim_fields, .nfields = OD_N(claim_fields),
+    .filters = claim_filters, .nfilters = OD_N(claim_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
     .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
-    .checks = claim_checks, .nchecks = N(claim_checks),
+    .checks = claim_checks, .nchecks = OD_N(claim_checks),
 };
 
 /* ---- claimprocs ----------------------------------------------------------- */
@@ -577,11 +575,11 @@ const struct od_resource od_res_claimprocs = {
     .name = "claimprocs", .table = "claimproc", .pk = "ClaimProcNum",
     .joins = "LEFT JOIN definition cpt ON cpt.DefNum = "
              "t.ClaimPaymentTracking",
-    .fields = claimproc_fields, .nfields = N(claimproc_fields),
-    .filters = claimproc_filters, .nfilters = N(claimproc_filters),
+    .fields = claimproc_fields, .nfields = OD_N(claimproc_fields),
+    .filters = claimproc_filters, .nfilters = OD_N(claimproc_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
     .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
     .patnum_col = "PatNum",
-    .checks = claimproc_checks, .nchecks = N(claimproc_checks),
+    .checks = claimproc_checks, .nchecks = OD_N(claimproc_checks),
 };

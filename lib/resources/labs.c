@@ -4,8 +4,6 @@
  * docs/resources.md ("Employers, employees, pharmacies, labs"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum {
     PERM_SETUP = 8, PERM_APPOINTMENT_EDIT = 27, PERM_EMPLOYER_CREATE = 205
@@ -44,13 +42,13 @@ static const struct od_check employer_checks[] = {
 
 const struct od_resource od_res_employers = {
     .name = "employers", .table = "employer", .pk = "EmployerNum",
-    .fields = employer_fields, .nfields = N(employer_fields),
+    .fields = employer_fields, .nfields = OD_N(employer_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employer not found.",
     .perm_create = PERM_EMPLOYER_CREATE, .perm_edit = PERM_EMPLOYER_CREATE,
     .perm_delete = PERM_EMPLOYER_CREATE, .log_noun = "Employer",
-    .checks = employer_checks, .nchecks = N(employer_checks),
+    .checks = employer_checks, .nchecks = OD_N(employer_checks),
 };
 
 /* ---- employees (read only) ------------------------------------------------ */
@@ -72,7 +70,7 @@ static const struct od_field employee_fields[] = {
 
 const struct od_resource od_res_employees = {
     .name = "employees", .table = "employee", .pk = "EmployeeNum",
-    .fields = employee_fields, .nfields = N(employee_fields),
+    .fields = employee_fields, .nfields = OD_N(employee_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employee not found.",
     .log_noun = "Employee",
@@ -95,7 +93,7 @@ static const struct od_field pharmacy_fields[] = {
 
 const struct od_resource od_res_pharmacies = {
     .name = "pharmacies", .table = "pharmacy", .pk = "PharmacyNum",
-    .fields = pharmacy_fields, .nfields = N(pharmacy_fields),
+    .fields = pharmacy_fields, .nfields = OD_N(pharmacy_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Pharmacy not found.",
     .log_noun = "Pharmacy",
@@ -120,7 +118,7 @@ static const struct od_field laboratory_fields[] = {
 
 const struct od_resource od_res_laboratories = {
     .name = "laboratories", .table = "laboratory", .pk = "LaboratoryNum",
-    .fields = laboratory_fields, .nfields = N(laboratory_fields),
+    .fields = laboratory_fields, .nfields = OD_N(laboratory_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Laboratory not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
@@ -151,14 +149,14 @@ static const struct od_check labturnaround_checks[] = {
 const struct od_resource od_res_labturnarounds = {
     .name = "labturnarounds", .table = "labturnaround",
     .pk = "LabTurnaroundNum",
-    .fields = labturnaround_fields, .nfields = N(labturnaround_fields),
-    .filters = labturnaround_filters, .nfilters = N(labturnaround_filters),
+    .fields = labturnaround_fields, .nfields = OD_N(labturnaround_fields),
+    .filters = labturnaround_filters, .nfilters = OD_N(labturnaround_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "LabTurnaround not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "LabTurnaround",
-    .checks = labturnaround_checks, .nchecks = N(labturnaround_checks),
+    .checks = labturnaround_checks, .nchecks = OD_N(labturnaround_checks),
 };
 
 /* ---- labcases ------------------------------------------------------------- */
@@ -218,14 +216,14 @@ static const struct od_check labcase_checks[] = {
 
 const struct od_resource od_res_labcases = {
     .name = "labcases", .table = "labcase", .pk = "LabCaseNum",
-    .fields = labcase_fields, .nfields = N(labcase_fields),
-    .filters = labcase_filters, .nfilters = N(labcase_filters),
+    .fields = labcase_fields, .nfields = OD_N(labcase_fields),
+    .filters = labcase_filters, .nfilters = OD_N(labcase_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "LabCase not found.",
     .perm_create = PERM_APPOINTMENT_EDIT, .perm_edit = PERM_APPOINTMENT_EDIT,
     .perm_delete = PERM_APPOINTMENT_EDIT, .log_noun = "LabCase",
     .patnum_col = "PatNum",
-    .sqldefaults = labcase_defaults, .nsqldefaults = N(labcase_defaults),
-    .checks = labcase_checks, .nchecks = N(labcase_checks),
+    .sqldefaults = labcase_defaults, .nsqldefaults = OD_N(labcase_defaults),
+    .checks = labcase_checks, .nchecks = OD_N(labcase_checks),
 };

@@ -9,8 +9,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum {
     PERM_REFERRAL_ADD = 54, PERM_REFATTACH_ADD = 56, PERM_REFATTACH_DELETE = 57,
@@ -44,22 +42,22 @@ static const char *const snomed_names[] = {
     "FoodAllergy", "FoodIntolerance", "AdverseReactions",
     "AdverseReactionsToDrug", "AdverseReactionsToFood",
     "AdverseReactionsToSubstance"};
-static const struct od_enum enum_snomed = {"SnomedType", 0, N(snomed_names),
+static const struct od_enum enum_snomed = {"SnomedType", 0, OD_N(snomed_names),
                                            snomed_names};
 static const char *const probstatus_names[] = {"Active", "Resolved",
                                                "Inactive"};
 static const struct od_enum enum_probstatus = {
-    "ProbStatus", 0, N(probstatus_names), probstatus_names};
+    "ProbStatus", 0, OD_N(probstatus_names), probstatus_names};
 static const char *const recallprio_names[] = {"Normal", "ASAP"};
 static const struct od_enum enum_recallprio = {
-    "Priority", 0, N(recallprio_names), recallprio_names};
+    "Priority", 0, OD_N(recallprio_names), recallprio_names};
 static const char *const reftype_names[] = {"RefTo", "RefFrom", "RefCustom"};
 static const struct od_enum enum_reftype = {"ReferralType", 0,
-                                            N(reftype_names), reftype_names};
+                                            OD_N(reftype_names), reftype_names};
 static const char *const reftostatus_names[] = {
     "None", "Declined", "Scheduled", "Consulted", "InTreatment", "Complete"};
 static const struct od_enum enum_reftostatus = {
-    "RefToStatus", 0, N(reftostatus_names), reftostatus_names};
+    "RefToStatus", 0, OD_N(reftostatus_names), reftostatus_names};
 
 /* Digits only (Telephone: 10 digits without punctuation). */
 static int check_digits(const char *s)
@@ -130,15 +128,15 @@ static const struct od_check allergy_checks[] = {
 const struct od_resource od_res_allergies = {
     .name = "allergies", .table = "allergy", .pk = "AllergyNum",
     .joins = "LEFT JOIN allergydef ad ON ad.AllergyDefNum = t.AllergyDefNum",
-    .fields = allergy_fields, .nfields = N(allergy_fields),
-    .filters = allergy_filters, .nfilters = N(allergy_filters),
+    .fields = allergy_fields, .nfields = OD_N(allergy_fields),
+    .filters = allergy_filters, .nfilters = OD_N(allergy_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Allergy not found.",
     .perm_create = PERM_PAT_ALLERGY_EDIT, .perm_edit = PERM_PAT_ALLERGY_EDIT,
     .perm_delete = PERM_PAT_ALLERGY_EDIT, .log_noun = "Allergy",
     .patnum_col = "PatNum",
-    .lookups = allergy_lookups, .nlookups = N(allergy_lookups),
-    .checks = allergy_checks, .nchecks = N(allergy_checks),
+    .lookups = allergy_lookups, .nlookups = OD_N(allergy_lookups),
+    .checks = allergy_checks, .nchecks = OD_N(allergy_checks),
 };
 
 /* ---- allergydefs ---------------------------------------------------------- */
@@ -161,11 +159,11 @@ static const struct od_check allergydef_checks[] = {
 
 const struct od_resource od_res_allergydefs = {
     .name = "allergydefs", .table = "allergydef", .pk = "AllergyDefNum",
-    .fields = allergydef_fields, .nfields = N(allergydef_fields),
+    .fields = allergydef_fields, .nfields = OD_N(allergydef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "AllergyDef not found.",
     .perm_create = PERM_ALLERGY_DEF_EDIT, .log_noun = "AllergyDef",
-    .checks = allergydef_checks, .nchecks = N(allergydef_checks),
+    .checks = allergydef_checks, .nchecks = OD_N(allergydef_checks),
 };
 
 /* ---- diseasedefs ---------------------------------------------------------- */
@@ -185,12 +183,12 @@ static const struct od_check diseasedef_checks[] = {
 
 const struct od_resource od_res_diseasedefs = {
     .name = "diseasedefs", .table = "diseasedef", .pk = "DiseaseDefNum",
-    .fields = diseasedef_fields, .nfields = N(diseasedef_fields),
+    .fields = diseasedef_fields, .nfields = OD_N(diseasedef_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
     .order = "t.ItemOrder, t.DiseaseDefNum",
     .write_perm = ODAPI_PERM_SETUP, .missing = "DiseaseDef not found.",
     .perm_create = PERM_PROBLEM_DEF_EDIT, .log_noun = "DiseaseDef",
-    .checks = diseasedef_checks, .nchecks = N(diseasedef_checks),
+    .checks = diseasedef_checks, .nchecks = OD_N(diseasedef_checks),
     /* a new problem goes to the end of the list */
     .after_insert = "UPDATE diseasedef d JOIN (SELECT COALESCE(MAX(ItemOrder)"
                     ", 0) + 1 AS n, COUNT(*) AS c FROM diseasedef WHERE "
@@ -230,16 +228,16 @@ static const struct od_check disease_checks[] = {
 const struct od_resource od_res_diseases = {
     .name = "diseases", .table = "disease", .pk = "DiseaseNum",
     .joins = "LEFT JOIN diseasedef dd ON dd.DiseaseDefNum = t.DiseaseDefNum",
-    .fields = disease_fields, .nfields = N(disease_fields),
-    .filters = disease_filters, .nfilters = N(disease_filters),
+    .fields = disease_fields, .nfields = OD_N(disease_fields),
+    .filters = disease_filters, .nfilters = OD_N(disease_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Disease not found.",
     .perm_create = PERM_PAT_PROBLEM_EDIT, .perm_edit = PERM_PAT_PROBLEM_EDIT,
     .perm_delete = PERM_PAT_PROBLEM_EDIT, .log_noun = "Disease",
     .patnum_col = "PatNum",
-    .lookups = disease_lookups, .nlookups = N(disease_lookups),
-    .checks = disease_checks, .nchecks = N(disease_checks),
+    .lookups = disease_lookups, .nlookups = OD_N(disease_lookups),
+    .checks = disease_checks, .nchecks = OD_N(disease_checks),
 };
 
 /* ---- medications ---------------------------------------------------------- */
@@ -271,12 +269,12 @@ static const struct od_check medication_checks[] = {
 const struct od_resource od_res_medications = {
     .name = "medications", .table = "medication", .pk = "MedicationNum",
     .joins = "LEFT JOIN medication g ON g.MedicationNum = t.GenericNum",
-    .fields = medication_fields, .nfields = N(medication_fields),
+    .fields = medication_fields, .nfields = OD_N(medication_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Medication not found.",
     .perm_create = PERM_MEDICATION_DEF_EDIT, .log_noun = "Medication",
-    .lookups = medication_lookups, .nlookups = N(medication_lookups),
-    .checks = medication_checks, .nchecks = N(medication_checks),
+    .lookups = medication_lookups, .nlookups = OD_N(medication_lookups),
+    .checks = medication_checks, .nchecks = OD_N(medication_checks),
     .after_insert = "UPDATE medication SET GenericNum = MedicationNum WHERE "
                     "MedicationNum = ? AND GenericNum = 0",
 };
@@ -316,16 +314,16 @@ const struct od_resource od_res_medicationpats = {
     .name = "medicationpats", .table = "medicationpat",
     .pk = "MedicationPatNum",
     .joins = "LEFT JOIN medication m ON m.MedicationNum = t.MedicationNum",
-    .fields = medicationpat_fields, .nfields = N(medicationpat_fields),
-    .filters = medicationpat_filters, .nfilters = N(medicationpat_filters),
+    .fields = medicationpat_fields, .nfields = OD_N(medicationpat_fields),
+    .filters = medicationpat_filters, .nfilters = OD_N(medicationpat_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "MedicationPat not found.",
     .perm_create = PERM_PAT_MEDICATION_EDIT,
     .perm_edit = PERM_PAT_MEDICATION_EDIT,
     .perm_delete = PERM_PAT_MEDICATION_EDIT, .log_noun = "MedicationPat",
     .patnum_col = "PatNum",
-    .lookups = medicationpat_lookups, .nlookups = N(medicationpat_lookups),
-    .checks = medicationpat_checks, .nchecks = N(medicationpat_checks),
+    .lookups = medicationpat_lookups, .nlookups = OD_N(medicationpat_lookups),
+    .checks = medicationpat_checks, .nchecks = OD_N(medicationpat_checks),
 };
 
 /* ---- recalltypes ---------------------------------------------------------- */
@@ -341,7 +339,7 @@ static const struct od_field recalltype_fields[] = {
 
 const struct od_resource od_res_recalltypes = {
     .name = "recalltypes", .table = "recalltype", .pk = "RecallTypeNum",
-    .fields = recalltype_fields, .nfields = N(recalltype_fields),
+    .fields = recalltype_fields, .nfields = OD_N(recalltype_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "RecallType not found.",
 };
@@ -397,15 +395,15 @@ static const struct od_check recall_checks[] = {
 const struct od_resource od_res_recalls = {
     .name = "recalls", .table = "recall", .pk = "RecallNum",
     .joins = "LEFT JOIN definition rs ON rs.DefNum = t.RecallStatus",
-    .fields = recall_fields, .nfields = N(recall_fields),
-    .filters = recall_filters, .nfilters = N(recall_filters),
+    .fields = recall_fields, .nfields = OD_N(recall_fields),
+    .filters = recall_filters, .nfilters = OD_N(recall_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Recall not found.",
     .perm_create = PERM_RECALL_EDIT, .perm_edit = PERM_RECALL_EDIT,
     .log_noun = "Recall", .patnum_col = "PatNum",
-    .sqldefaults = recall_defaults, .nsqldefaults = N(recall_defaults),
-    .lookups = recall_lookups, .nlookups = N(recall_lookups),
-    .checks = recall_checks, .nchecks = N(recall_checks),
+    .sqldefaults = recall_defaults, .nsqldefaults = OD_N(recall_defaults),
+    .lookups = recall_lookups, .nlookups = OD_N(recall_lookups),
+    .checks = recall_checks, .nchecks = OD_N(recall_checks),
 };
 
 /* ---- apptfields ----------------------------------------------------------- */
@@ -434,12 +432,12 @@ static const struct od_check apptfield_checks[] = {
 
 const struct od_resource od_res_apptfields = {
     .name = "apptfields", .table = "apptfield", .pk = "ApptFieldNum",
-    .fields = apptfield_fields, .nfields = N(apptfield_fields),
-    .filters = apptfield_filters, .nfilters = N(apptfield_filters),
+    .fields = apptfield_fields, .nfields = OD_N(apptfield_fields),
+    .filters = apptfield_filters, .nfilters = OD_N(apptfield_filters),
     .ops = OD_OP_GET_LIST, .list_single = 1,
     .upsert_keys = "AptNum,FieldName",
     .write_perm = ODAPI_PERM_COMM, .missing = "ApptField not found.",
-    .checks = apptfield_checks, .nchecks = N(apptfield_checks),
+    .checks = apptfield_checks, .nchecks = OD_N(apptfield_checks),
 };
 
 /* ---- patfields ------------------------------------------------------------ */
@@ -470,8 +468,8 @@ static const struct od_check patfield_checks[] = {
 
 const struct od_resource od_res_patfields = {
     .name = "patfields", .table = "patfield", .pk = "PatFieldNum",
-    .fields = patfield_fields, .nfields = N(patfield_fields),
-    .filters = patfield_filters, .nfilters = N(patfield_filters),
+    .fields = patfield_fields, .nfields = OD_N(patfield_fields),
+    .filters = patfield_filters, .nfilters = OD_N(patfield_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .upsert_keys = "PatNum,FieldName",
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatField not found.",
@@ -479,7 +477,7 @@ const struct od_resource od_res_patfields = {
     .perm_edit = PERM_PATIENT_FIELD_EDIT,
     .perm_delete = PERM_PATIENT_FIELD_EDIT, .log_noun = "PatField",
     .patnum_col = "PatNum",
-    .checks = patfield_checks, .nchecks = N(patfield_checks),
+    .checks = patfield_checks, .nchecks = OD_N(patfield_checks),
 };
 
 /* ---- referrals ------------------------------------------------------------ */
@@ -535,13 +533,13 @@ static const struct od_lookup referral_lookups[] = {
 const struct od_resource od_res_referrals = {
     .name = "referrals", .table = "referral", .pk = "ReferralNum",
     .joins = "LEFT JOIN definition sp ON sp.DefNum = t.Specialty",
-    .fields = referral_fields, .nfields = N(referral_fields),
-    .filters = referral_filters, .nfilters = N(referral_filters),
+    .fields = referral_fields, .nfields = OD_N(referral_fields),
+    .filters = referral_filters, .nfilters = OD_N(referral_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Referral not found.",
     .perm_create = PERM_REFERRAL_ADD, .perm_edit = PERM_REFERRAL_EDIT,
     .log_noun = "Referral",
-    .lookups = referral_lookups, .nlookups = N(referral_lookups),
+    .lookups = referral_lookups, .nlookups = OD_N(referral_lookups),
 };
 
 /* ---- refattaches ---------------------------------------------------------- */
@@ -603,15 +601,15 @@ static const struct od_check refattach_checks[] = {
 const struct od_resource od_res_refattaches = {
     .name = "refattaches", .table = "refattach", .pk = "RefAttachNum",
     .joins = "LEFT JOIN referral rf ON rf.ReferralNum = t.ReferralNum",
-    .fields = refattach_fields, .nfields = N(refattach_fields),
-    .filters = refattach_filters, .nfilters = N(refattach_filters),
+    .fields = refattach_fields, .nfields = OD_N(refattach_fields),
+    .filters = refattach_filters, .nfilters = OD_N(refattach_filters),
     .order = "t.PatNum, t.ItemOrder, t.RefAttachNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "RefAttach not found.",
     .perm_create = PERM_REFATTACH_ADD, .perm_edit = PERM_REFATTACH_ADD,
     .perm_delete = PERM_REFATTACH_DELETE, .log_noun = "RefAttach",
     .patnum_col = "PatNum",
-    .sqldefaults = refattach_defaults, .nsqldefaults = N(refattach_defaults),
-    .lookups = refattach_lookups, .nlookups = N(refattach_lookups),
-    .checks = refattach_checks, .nchecks = N(refattach_checks),
+    .sqldefaults = refattach_defaults, .nsqldefaults = OD_N(refattach_defaults),
+    .lookups = refattach_lookups, .nlookups = OD_N(refattach_lookups),
+    .checks = refattach_checks, .nchecks = OD_N(refattach_checks),
 };

@@ -4,8 +4,6 @@
  * docs/resources.md. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
        PERM_IMAGE_EDIT = 89 };
 
@@ -98,7 +96,7 @@ static const char *const permtype_names[] = {
     "BadgeIdEdit", "ChildDaycareEdit", "PerioEditCopy",
 };
 static const struct od_enum enum_permtype = {"PermType", 0,
-                                             N(permtype_names),
+                                             OD_N(permtype_names),
                                              permtype_names};
 
 static const char *const logsource_names[] = {
@@ -109,7 +107,7 @@ static const char *const logsource_names[] = {
     "CareCredit", "WebSchedExistingPatient", "eRx", "SignupPortal",
     "EmployerImport834", "API", "ClaimReceiveAutomatic", "PaymentPortal"};
 static const struct od_enum enum_logsource = {"LogSource", 0,
-                                              N(logsource_names),
+                                              OD_N(logsource_names),
                                               logsource_names};
 
 static const struct od_field securitylog_fields[] = {
@@ -138,8 +136,8 @@ static const struct od_filter securitylog_filters[] = {
 
 const struct od_resource od_res_securitylogs = {
     .name = "securitylogs", .table = "securitylog", .pk = "SecurityLogNum",
-    .fields = securitylog_fields, .nfields = N(securitylog_fields),
-    .filters = securitylog_filters, .nfilters = N(securitylog_filters),
+    .fields = securitylog_fields, .nfields = OD_N(securitylog_fields),
+    .filters = securitylog_filters, .nfilters = OD_N(securitylog_filters),
     .ops = OD_OP_GET_LIST, .missing = "SecurityLog not found.",
 };
 
@@ -147,7 +145,7 @@ const struct od_resource od_res_securitylogs = {
 
 static const char *const imgtype_names[] = {"Document", "Radiograph", "Photo",
                                             "File", "Attachment"};
-static const struct od_enum enum_imgtype = {"ImgType", 0, N(imgtype_names),
+static const struct od_enum enum_imgtype = {"ImgType", 0, OD_N(imgtype_names),
                                             imgtype_names};
 
 #define DOC_JOINS "LEFT JOIN definition dc ON dc.DefNum = t.DocCategory"
@@ -208,21 +206,21 @@ static const struct od_filter document_filters[] = {
 const struct od_resource od_res_documents = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS,
-    .fields = document_fields, .nfields = N(document_fields),
+    .fields = document_fields, .nfields = OD_N(document_fields),
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
     .log_noun = "Document", .patnum_col = "PatNum",
-    .checks = document_checks, .nchecks = N(document_checks),
+    .checks = document_checks, .nchecks = OD_N(document_checks),
 };
 
 const struct od_resource od_res_documents_list = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS " LEFT JOIN patient pat ON pat.PatNum = t.PatNum",
-    .fields = document_list_fields, .nfields = N(document_list_fields),
-    .filters = document_filters, .nfilters = N(document_filters),
+    .fields = document_list_fields, .nfields = OD_N(document_list_fields),
+    .filters = document_filters, .nfilters = OD_N(document_filters),
     .ops = OD_OP_GET_LIST, .missing = "Document not found",
     .server_time = OD_ST_FIRST,
 };
@@ -265,8 +263,8 @@ static const struct od_filter userod_filters[] = {
 const struct od_resource od_res_userods = {
     .name = "userods", .table = "userod", .pk = "UserNum",
     .joins = "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum",
-    .fields = userod_fields, .nfields = N(userod_fields),
-    .filters = userod_filters, .nfilters = N(userod_filters),
+    .fields = userod_fields, .nfields = OD_N(userod_fields),
+    .filters = userod_filters, .nfilters = OD_N(userod_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Userod not found.",
     .perm_edit = PERM_SECURITY_ADMIN, .log_noun = "Userod",

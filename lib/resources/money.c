@@ -5,8 +5,6 @@
  * docs/resources.md. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_PAYMENT_EDIT = 16 };
 
@@ -21,7 +19,7 @@ enum { PERM_PAYMENT_EDIT = 16 };
 
 static const char *const debit_names[] = {"Unknown", "Principal", "Interest"};
 static const struct od_enum enum_paypldebit = {"PayPlanDebitType", 0,
-                                               N(debit_names), debit_names};
+                                               OD_N(debit_names), debit_names};
 
 static const struct od_field paysplit_fields[] = {
     {"SplitNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
@@ -53,8 +51,8 @@ static const struct od_filter paysplit_filters[] = {
 const struct od_resource od_res_paysplits = {
     .name = "paysplits", .table = "paysplit", .pk = "SplitNum",
     .joins = "LEFT JOIN definition ut ON ut.DefNum = t.UnearnedType",
-    .fields = paysplit_fields, .nfields = N(paysplit_fields),
-    .filters = paysplit_filters, .nfilters = N(paysplit_filters),
+    .fields = paysplit_fields, .nfields = OD_N(paysplit_fields),
+    .filters = paysplit_filters, .nfilters = OD_N(paysplit_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_PAYMENTS,
     .missing = "PaySplit not found.", .perm_edit = PERM_PAYMENT_EDIT,
     .log_noun = "PaySplit", .patnum_col = "PatNum",

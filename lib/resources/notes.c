@@ -8,8 +8,6 @@
  * docs/resources.md ("Field definitions and notes"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum {
     PERM_SETUP = 8, PERM_PROCEDURE_NOTE_FULL = 53, PERM_PATIENT_EDIT = 108,
@@ -19,7 +17,7 @@ enum {
 /* ApptFieldType (ApptFieldDef.cs). */
 static const char *const apptfieldtype_names[] = {"Text", "PickList"};
 static const struct od_enum enum_apptfieldtype = {
-    "FieldType", 0, N(apptfieldtype_names), apptfieldtype_names};
+    "FieldType", 0, OD_N(apptfieldtype_names), apptfieldtype_names};
 /* PatFieldType (PatFieldDef.cs); 5 InCaseOfEmergency is deprecated and
  * not accepted. */
 static const char *const patfieldtype_names[] = {
@@ -27,18 +25,18 @@ static const char *const patfieldtype_names[] = {
     "CareCreditStatus", "CareCreditPreApprovalAmt",
     "CareCreditAvailableCredit"};
 static const struct od_enum enum_patfieldtype = {
-    "FieldType", 0, N(patfieldtype_names), patfieldtype_names};
+    "FieldType", 0, OD_N(patfieldtype_names), patfieldtype_names};
 /* EnumPopupLevel (Popup.cs); 3 Automation is never stored. */
 static const char *const popuplevel_names[] = {"Patient", "Family",
                                                "SuperFamily"};
 static const struct od_enum enum_popuplevel = {
-    "PopupLevel", 0, N(popuplevel_names), popuplevel_names};
+    "PopupLevel", 0, OD_N(popuplevel_names), popuplevel_names};
 /* RxSendStatus (RxPat.cs). */
 static const char *const rxsendstatus_names[] = {
     "Unsent", "InElectQueue", "SentElect", "Printed", "Faxed", "CalledIn",
     "GaveScript", "Pending"};
 static const struct od_enum enum_rxsendstatus = {
-    "SendStatus", 0, N(rxsendstatus_names), rxsendstatus_names};
+    "SendStatus", 0, OD_N(rxsendstatus_names), rxsendstatus_names};
 
 /* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
  * defcat, col, check, fk}. */
@@ -73,7 +71,7 @@ static const struct od_check apptfielddef_checks[] = {
 const struct od_resource od_res_apptfielddefs = {
     .name = "apptfielddefs", .table = "apptfielddef",
     .pk = "ApptFieldDefNum",
-    .fields = apptfielddef_fields, .nfields = N(apptfielddef_fields),
+    .fields = apptfielddef_fields, .nfields = OD_N(apptfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ApptFieldDef not found.",
     .perm_create = PERM_SETUP, .log_noun = "ApptFieldDef",
@@ -81,7 +79,7 @@ const struct od_resource od_res_apptfielddefs = {
     .after_insert = "UPDATE apptfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM apptfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.ApptFieldDefNum = ?",
-    .checks = apptfielddef_checks, .nchecks = N(apptfielddef_checks),
+    .checks = apptfielddef_checks, .nchecks = OD_N(apptfielddef_checks),
 };
 
 /* ---- patfielddefs --------------------------------------------------------- */
@@ -124,7 +122,7 @@ static const struct od_check patfielddef_checks[] = {
 
 const struct od_resource od_res_patfielddefs = {
     .name = "patfielddefs", .table = "patfielddef", .pk = "PatFieldDefNum",
-    .fields = patfielddef_fields, .nfields = N(patfielddef_fields),
+    .fields = patfielddef_fields, .nfields = OD_N(patfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
@@ -132,7 +130,7 @@ const struct od_resource od_res_patfielddefs = {
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM patfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.PatFieldDefNum = ?",
-    .checks = patfielddef_checks, .nchecks = N(patfielddef_checks),
+    .checks = patfielddef_checks, .nchecks = OD_N(patfielddef_checks),
 };
 
 /* ---- patientnotes --------------------------------------------------------- */
@@ -164,7 +162,7 @@ const struct od_resource od_res_patientnotes = {
     .name = "patientnotes", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN patientnote n ON n.PatNum = t.PatNum "
              "LEFT JOIN patientnote g ON g.PatNum = t.Guarantor",
-    .fields = patientnote_get_fields, .nfields = N(patientnote_get_fields),
+    .fields = patientnote_get_fields, .nfields = OD_N(patientnote_get_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "Patient not found.",
 };
@@ -196,7 +194,7 @@ static const struct od_check patientnote_checks[] = {
 
 const struct od_resource od_res_patientnotes_put = {
     .name = "patientnotes", .table = "patientnote", .pk = "PatNum",
-    .fields = patientnote_put_fields, .nfields = N(patientnote_put_fields),
+    .fields = patientnote_put_fields, .nfields = OD_N(patientnote_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "PatientNote",
@@ -205,7 +203,7 @@ const struct od_resource od_res_patientnotes_put = {
                   "ApptPhone, Medical, Service, MedicalComp, Treatment, "
                   "SecDateTEntry) SELECT PatNum, '', '', '', '', '', '', "
                   "NOW() FROM patient WHERE PatNum = ?",
-    .checks = patientnote_checks, .nchecks = N(patientnote_checks),
+    .checks = patientnote_checks, .nchecks = OD_N(patientnote_checks),
 };
 
 /* ---- popups --------------------------------------------------------------- */
@@ -246,15 +244,15 @@ static const struct od_check popup_checks[] = {
 
 const struct od_resource od_res_popups = {
     .name = "popups", .table = "popup", .pk = "PopupNum",
-    .fields = popup_fields, .nfields = N(popup_fields),
-    .filters = popup_filters, .nfilters = N(popup_filters),
+    .fields = popup_fields, .nfields = OD_N(popup_fields),
+    .filters = popup_filters, .nfilters = OD_N(popup_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
     .perm_create = PERM_POPUP_EDIT, .perm_edit = PERM_POPUP_EDIT,
     .log_noun = "Popup", .patnum_col = "PatNum",
     /* archived copies are history, not popups */
     .base_where = "t.IsArchived = 0",
-    .checks = popup_checks, .nchecks = N(popup_checks),
+    .checks = popup_checks, .nchecks = OD_N(popup_checks),
 };
 
 /* ---- procnotes ------------------------------------------------------------ */
@@ -291,8 +289,8 @@ static const struct od_check procnote_checks[] = {
 
 const struct od_resource od_res_procnotes = {
     .name = "procnotes", .table = "procnote", .pk = "ProcNoteNum",
-    .fields = procnote_fields, .nfields = N(procnote_fields),
-    .filters = procnote_filters, .nfilters = N(procnote_filters),
+    .fields = procnote_fields, .nfields = OD_N(procnote_fields),
+    .filters = procnote_filters, .nfilters = OD_N(procnote_filters),
     /* most recent first (the docs) */
     .order = "t.EntryDateTime DESC, t.ProcNoteNum DESC",
     .ops = OD_OP_GET_LIST | OD_OP_POST,
@@ -302,7 +300,7 @@ const struct od_resource od_res_procnotes = {
     .after_insert = "UPDATE procnote SET Signature = IF(Signature = '1', "
                     "'Digitally signed through API', '') WHERE "
                     "ProcNoteNum = ?",
-    .checks = procnote_checks, .nchecks = N(procnote_checks),
+    .checks = procnote_checks, .nchecks = OD_N(procnote_checks),
 };
 
 /* ---- rxpats (read only) --------------------------------------------------- */
@@ -337,8 +335,8 @@ static const struct od_filter rxpat_filters[] = {
 
 const struct od_resource od_res_rxpats = {
     .name = "rxpats", .table = "rxpat", .pk = "RxNum",
-    .fields = rxpat_fields, .nfields = N(rxpat_fields),
-    .filters = rxpat_filters, .nfilters = N(rxpat_filters),
+    .fields = rxpat_fields, .nfields = OD_N(rxpat_fields),
+    .filters = rxpat_filters, .nfilters = OD_N(rxpat_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "RxPat not found.",
 };

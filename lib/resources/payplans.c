@@ -5,8 +5,6 @@
  * the spec leaves open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
@@ -98,15 +96,15 @@ static const struct od_check adjustment_checks[] = {
 const struct od_resource od_res_adjustments = {
     .name = "adjustments", .table = "adjustment", .pk = "AdjNum",
     .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
-    .fields = adjustment_fields, .nfields = N(adjustment_fields),
-    .filters = adjustment_filters, .nfilters = N(adjustment_filters),
+    .fields = adjustment_fields, .nfields = OD_N(adjustment_fields),
+    .filters = adjustment_filters, .nfilters = OD_N(adjustment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
     .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
     .log_noun = "Adjustment", .patnum_col = "PatNum",
     .sqldefaults = adjustment_defaults,
-    .nsqldefaults = N(adjustment_defaults),
-    .checks = adjustment_checks, .nchecks = N(adjustment_checks),
+    .nsqldefaults = OD_N(adjustment_defaults),
+    .checks = adjustment_checks, .nchecks = OD_N(adjustment_checks),
 };
 
 /* ---- statements ---------------------------------------------------------- */
@@ -114,7 +112,7 @@ const struct od_resource od_res_adjustments = {
 static const char *const stmtmode_names[] = {"Mail", "InPerson", "Email",
                                              "Electronic"};
 static const struct od_enum enum_stmtmode = {"StatementMode", 0,
-                                             N(stmtmode_names),
+                                             OD_N(stmtmode_names),
                                              stmtmode_names};
 
 static const struct od_field statement_fields[] = {
@@ -153,13 +151,13 @@ static const struct od_sqldefault statement_defaults[] = {
 
 const struct od_resource od_res_statements = {
     .name = "statements", .table = "statement", .pk = "StatementNum",
-    .fields = statement_fields, .nfields = N(statement_fields),
-    .filters = statement_filters, .nfilters = N(statement_filters),
+    .fields = statement_fields, .nfields = OD_N(statement_fields),
+    .filters = statement_filters, .nfilters = OD_N(statement_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
     .perm_create = PERM_BILLING, .log_noun = "Statement",
     .patnum_col = "PatNum",
-    .sqldefaults = statement_defaults, .nsqldefaults = N(statement_defaults),
+    .sqldefaults = statement_defaults, .nsqldefaults = OD_N(statement_defaults),
     /* A statement recorded through the API: sent by mail on DateSent,
      * covering up to DateSent, with the family's balance of that moment
      * (the guarantor's BalTotal and InsEst). */
@@ -175,12 +173,12 @@ const struct od_resource od_res_statements = {
 
 static const char *const chargetype_names[] = {"Debit", "Credit"};
 static const struct od_enum enum_chargetype = {"PayPlanChargeType", 0,
-                                               N(chargetype_names),
+                                               OD_N(chargetype_names),
                                                chargetype_names};
 static const char *const linktype_names[] = {"None", "Adjustment",
                                              "Procedure", "OrthoCase"};
 static const struct od_enum enum_linktype = {"PayPlanLinkType", 0,
-                                             N(linktype_names),
+                                             OD_N(linktype_names),
                                              linktype_names};
 
 static const struct od_field payplancharge_fields[] = {
@@ -212,8 +210,8 @@ static const struct od_filter payplancharge_filters[] = {
 const struct od_resource od_res_payplancharges = {
     .name = "payplancharges", .table = "payplancharge",
     .pk = "PayPlanChargeNum",
-    .fields = payplancharge_fields, .nfields = N(payplancharge_fields),
-    .filters = payplancharge_filters, .nfilters = N(payplancharge_filters),
+    .fields = payplancharge_fields, .nfields = OD_N(payplancharge_fields),
+    .filters = payplancharge_filters, .nfilters = OD_N(payplancharge_filters),
     .order = "t.ChargeDate, t.PayPlanChargeNum",
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_PAY_PLANS,
     .missing = "PayPlanCharge not found.",
@@ -224,17 +222,17 @@ const struct od_resource od_res_payplancharges = {
 static const char *const paysched_names[] = {
     "Monthly", "MonthlyDayOfWeek", "Weekly", "BiWeekly", "Quarterly"};
 static const struct od_enum enum_paysched = {"PaySchedule", 0,
-                                             N(paysched_names),
+                                             OD_N(paysched_names),
                                              paysched_names};
 static const char *const chargefreq_names[] = {
     "Weekly", "EveryOtherWeek", "OrdinalWeekday", "Monthly", "Quarterly"};
 static const struct od_enum enum_chargefreq = {"ChargeFrequency", 0,
-                                               N(chargefreq_names),
+                                               OD_N(chargefreq_names),
                                                chargefreq_names};
 static const char *const tpoption_names[] = {"None", "AwaitComplete",
                                              "TreatAsComplete"};
 static const struct od_enum enum_tpoption = {"DynamicPayPlanTPOption", 0,
-                                             N(tpoption_names),
+                                             OD_N(tpoption_names),
                                              tpoption_names};
 
 /* principalAmount: a dynamic plan's CompletedAmt (the production attached
@@ -281,8 +279,8 @@ static const struct od_filter payplan_filters[] = {
 const struct od_resource od_res_payplans = {
     .name = "payplans", .table = "payplan", .pk = "PayPlanNum",
     .joins = "LEFT JOIN definition pc ON pc.DefNum = t.PlanCategory",
-    .fields = payplan_fields, .nfields = N(payplan_fields),
-    .filters = payplan_filters, .nfilters = N(payplan_filters),
+    .fields = payplan_fields, .nfields = OD_N(payplan_fields),
+    .filters = payplan_filters, .nfilters = OD_N(payplan_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
     .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",

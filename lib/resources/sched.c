@@ -3,8 +3,6 @@
  * StartTime. Choices the spec leaves open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 static const struct od_field schedule_fields[] = {
     {"ScheduleNum", NULL, OD_W_INT_STR, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
      NULL},
@@ -44,8 +42,8 @@ static const struct od_filter schedule_filters[] = {
 const struct od_resource od_res_schedules = {
     .name = "schedules", .table = "schedule", .pk = "ScheduleNum",
     .joins = "LEFT JOIN definition bt ON bt.DefNum = t.BlockoutType",
-    .fields = schedule_fields, .nfields = N(schedule_fields),
-    .filters = schedule_filters, .nfilters = N(schedule_filters),
+    .fields = schedule_fields, .nfields = OD_N(schedule_fields),
+    .filters = schedule_filters, .nfilters = OD_N(schedule_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST, .missing = "Schedule not found",
     .order = "t.SchedDate, t.StartTime, t.ScheduleNum",
 };

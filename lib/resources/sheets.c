@@ -6,8 +6,6 @@
  * docs/resources.md ("Sheets, ASAP texts and EHR patient data"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_SHEET_EDIT = 42, PERM_PATIENT_EDIT = 108 };
 
@@ -21,7 +19,7 @@ static const char *const sheettype_names[] = {
     "RxInstruction", "ChartModule", "PatientDashboard",
     "PatientDashboardWidget"};
 static const struct od_enum enum_sheettype = {
-    "SheetType", 0, N(sheettype_names), sheettype_names};
+    "SheetType", 0, OD_N(sheettype_names), sheettype_names};
 /* SheetFieldType (SheetField.cs). */
 static const char *const sheetfieldtype_names[] = {
     "OutputText", "InputField", "StaticText", "Parameter", "Image",
@@ -29,25 +27,25 @@ static const char *const sheetfieldtype_names[] = {
     "Special", "Grid", "ComboBox", "ScreenChart", "MobileHeader",
     "SigBoxPractice"};
 static const struct od_enum enum_sheetfieldtype = {
-    "FieldType", 0, N(sheetfieldtype_names), sheetfieldtype_names};
+    "FieldType", 0, OD_N(sheetfieldtype_names), sheetfieldtype_names};
 /* AsapCommFKeyType, AutoCommStatus, AsapRSVPStatus (AsapComm.cs). */
 static const char *const asapfkeytype_names[] = {
     "None", "ScheduledAppt", "UnscheduledAppt", "PlannedAppt", "Recall",
     "Broken"};
 static const struct od_enum enum_asapfkeytype = {
-    "FKeyType", 0, N(asapfkeytype_names), asapfkeytype_names};
+    "FKeyType", 0, OD_N(asapfkeytype_names), asapfkeytype_names};
 static const char *const autocommstatus_names[] = {
     "Undefined", "DoNotSend", "SendNotAttempted", "SendSuccessful",
     "SendFailed", "SentAwaitingReceipt"};
 static const struct od_enum enum_autocommstatus = {
-    "SmsSendStatus", 0, N(autocommstatus_names), autocommstatus_names};
+    "SmsSendStatus", 0, OD_N(autocommstatus_names), autocommstatus_names};
 static const char *const asaprsvp_names[] = {
     "UnableToSend", "AwaitingTransmit", "PendingRsvp", "Viewed",
     "ViewedNotAvailable", "AcceptedAndMoved", "AcceptedAndNotAvailable",
     "Declined", "ChoseDifferentSlot", "Expired", "Failed",
     "DeclinedStopComm"};
 static const struct od_enum enum_asaprsvp = {
-    "ResponseStatus", 0, N(asaprsvp_names), asaprsvp_names};
+    "ResponseStatus", 0, OD_N(asaprsvp_names), asaprsvp_names};
 
 /* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
  * defcat, col, check, fk}. */
@@ -70,8 +68,8 @@ static const struct od_filter sheetdef_filters[] = {
 
 const struct od_resource od_res_sheetdefs = {
     .name = "sheetdefs", .table = "sheetdef", .pk = "SheetDefNum",
-    .fields = sheetdef_fields, .nfields = N(sheetdef_fields),
-    .filters = sheetdef_filters, .nfilters = N(sheetdef_filters),
+    .fields = sheetdef_fields, .nfields = OD_N(sheetdef_fields),
+    .filters = sheetdef_filters, .nfilters = OD_N(sheetdef_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "SheetDef not found.",
 };
@@ -102,12 +100,12 @@ static const struct od_check sheetfield_checks[] = {
 
 const struct od_resource od_res_sheetfields = {
     .name = "sheetfields", .table = "sheetfield", .pk = "SheetFieldNum",
-    .fields = sheetfield_fields, .nfields = N(sheetfield_fields),
-    .filters = sheetfield_filters, .nfilters = N(sheetfield_filters),
+    .fields = sheetfield_fields, .nfields = OD_N(sheetfield_fields),
+    .filters = sheetfield_filters, .nfilters = OD_N(sheetfield_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "SheetField not found.",
     .perm_edit = PERM_SHEET_EDIT, .log_noun = "SheetField",
-    .checks = sheetfield_checks, .nchecks = N(sheetfield_checks),
+    .checks = sheetfield_checks, .nchecks = OD_N(sheetfield_checks),
 };
 
 /* ---- sheets --------------------------------------------------------------- */
@@ -152,16 +150,16 @@ static const struct od_check sheet_checks[] = {
 
 const struct od_resource od_res_sheets = {
     .name = "sheets", .table = "sheet", .pk = "SheetNum",
-    .fields = sheet_fields, .nfields = N(sheet_fields),
-    .filters = sheet_filters, .nfilters = N(sheet_filters),
+    .fields = sheet_fields, .nfields = OD_N(sheet_fields),
+    .filters = sheet_filters, .nfilters = OD_N(sheet_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Sheet not found.",
     .perm_create = PERM_SHEET_EDIT, .log_noun = "Sheet",
     .patnum_col = "PatNum",
     /* sheets Open Dental marked deleted are not shown */
     .base_where = "t.IsDeleted = 0",
-    .sqldefaults = sheet_sqldefaults, .nsqldefaults = N(sheet_sqldefaults),
-    .checks = sheet_checks, .nchecks = N(sheet_checks),
+    .sqldefaults = sheet_sqldefaults, .nsqldefaults = OD_N(sheet_sqldefaults),
+    .checks = sheet_checks, .nchecks = OD_N(sheet_checks),
     /* the sheet's fields: one per field of the definition (static text
      * copied as defined, input fields blank) */
     .after_insert =
@@ -216,8 +214,8 @@ static const struct od_filter asapcomm_filters[] = {
 
 const struct od_resource od_res_asapcomms = {
     .name = "asapcomms", .table = "asapcomm", .pk = "AsapCommNum",
-    .fields = asapcomm_fields, .nfields = N(asapcomm_fields),
-    .filters = asapcomm_filters, .nfilters = N(asapcomm_filters),
+    .fields = asapcomm_fields, .nfields = OD_N(asapcomm_fields),
+    .filters = asapcomm_filters, .nfilters = OD_N(asapcomm_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "AsapComm not found.",
 };
@@ -248,7 +246,7 @@ static const struct od_field ehrpatient_get_fields[] = {
 const struct od_resource od_res_ehrpatients = {
     .name = "ehrpatients", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN ehrpatient e ON e.PatNum = t.PatNum",
-    .fields = ehrpatient_get_fields, .nfields = N(ehrpatient_get_fields),
+    .fields = ehrpatient_get_fields, .nfields = OD_N(ehrpatient_get_fields),
     .ops = OD_OP_GET_ONE,
     .missing = "Patient not found.",
 };
@@ -277,12 +275,12 @@ static const struct od_check ehrpatient_checks[] = {
 
 const struct od_resource od_res_ehrpatients_put = {
     .name = "ehrpatients", .table = "ehrpatient", .pk = "PatNum",
-    .fields = ehrpatient_put_fields, .nfields = N(ehrpatient_put_fields),
+    .fields = ehrpatient_put_fields, .nfields = OD_N(ehrpatient_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "EhrPatient",
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO ehrpatient (PatNum) SELECT PatNum "
                   "FROM patient WHERE PatNum = ?",
-    .checks = ehrpatient_checks, .nchecks = N(ehrpatient_checks),
+    .checks = ehrpatient_checks, .nchecks = OD_N(ehrpatient_checks),
 };

@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum {
     PERM_AUTONOTE_QUICKNOTE_EDIT = 60, PERM_TASKNOTE_EDIT = 66,
@@ -19,17 +17,17 @@ enum {
 /* Task enums (Task.cs, TaskList.cs). */
 static const char *const taskstatus_names[] = {"New", "Viewed", "Done"};
 static const struct od_enum enum_taskstatus = {
-    "TaskStatus", 0, N(taskstatus_names), taskstatus_names};
+    "TaskStatus", 0, OD_N(taskstatus_names), taskstatus_names};
 static const char *const datetype_names[] = {"None", "Day", "Week", "Month"};
 static const struct od_enum enum_datetype = {
-    "DateType", 0, N(datetype_names), datetype_names};
+    "DateType", 0, OD_N(datetype_names), datetype_names};
 static const char *const objecttype_names[] = {"None", "Patient",
                                                "Appointment"};
 static const struct od_enum enum_objecttype = {
-    "ObjectType", 0, N(objecttype_names), objecttype_names};
+    "ObjectType", 0, OD_N(objecttype_names), objecttype_names};
 static const char *const liststatus_names[] = {"Active", "Archived"};
 static const struct od_enum enum_liststatus = {
-    "TaskListStatus", 0, N(liststatus_names), liststatus_names};
+    "TaskListStatus", 0, OD_N(liststatus_names), liststatus_names};
 /* [Flags] TaskReminderType: single flags by name; a combination (a weekly
  * reminder on some weekdays) is written as its number. */
 static const char *const reminder_names[] = {
@@ -43,7 +41,7 @@ static const char *const reminder_names[] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     "Yearly"};
 static const struct od_enum enum_remindertype = {
-    "ReminderType", 0, N(reminder_names), reminder_names};
+    "ReminderType", 0, OD_N(reminder_names), reminder_names};
 
 #define RO_FIELD(name, wire, enm)                                            \
     {name, NULL, wire, enm, OD_F_RO, NULL, 0, 0, NULL}
@@ -71,8 +69,8 @@ static const struct od_filter tasklist_filters[] = {
 
 const struct od_resource od_res_tasklists = {
     .name = "tasklists", .table = "tasklist", .pk = "TaskListNum",
-    .fields = tasklist_fields, .nfields = N(tasklist_fields),
-    .filters = tasklist_filters, .nfilters = N(tasklist_filters),
+    .fields = tasklist_fields, .nfields = OD_N(tasklist_fields),
+    .filters = tasklist_filters, .nfilters = OD_N(tasklist_filters),
     .ops = OD_OP_GET_LIST, .missing = "TaskList not found.",
 };
 
@@ -147,14 +145,14 @@ static const struct od_check task_checks[] = {
 
 const struct od_resource od_res_tasks = {
     .name = "tasks", .table = "task", .pk = "TaskNum",
-    .fields = task_fields, .nfields = N(task_fields),
-    .filters = task_filters, .nfilters = N(task_filters),
+    .fields = task_fields, .nfields = OD_N(task_fields),
+    .filters = task_filters, .nfilters = OD_N(task_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
     .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
     .log_noun = "Task",
-    .sqldefaults = task_defaults, .nsqldefaults = N(task_defaults),
-    .checks = task_checks, .nchecks = N(task_checks),
+    .sqldefaults = task_defaults, .nsqldefaults = OD_N(task_defaults),
+    .checks = task_checks, .nchecks = OD_N(task_checks),
 };
 
 /* ---- tasknotes ------------------------------------------------------------ */
@@ -189,14 +187,14 @@ static const struct od_check tasknote_checks[] = {
 
 const struct od_resource od_res_tasknotes = {
     .name = "tasknotes", .table = "tasknote", .pk = "TaskNoteNum",
-    .fields = tasknote_fields, .nfields = N(tasknote_fields),
-    .filters = tasknote_filters, .nfilters = N(tasknote_filters),
+    .fields = tasknote_fields, .nfields = OD_N(tasknote_fields),
+    .filters = tasknote_filters, .nfilters = OD_N(tasknote_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
     .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
     .log_noun = "TaskNote",
-    .sqldefaults = tasknote_defaults, .nsqldefaults = N(tasknote_defaults),
-    .checks = tasknote_checks, .nchecks = N(tasknote_checks),
+    .sqldefaults = tasknote_defaults, .nsqldefaults = OD_N(tasknote_defaults),
+    .checks = tasknote_checks, .nchecks = OD_N(tasknote_checks),
 };
 
 /* ---- quickpastecats, quickpastenotes -------------------------------------- */
@@ -212,7 +210,7 @@ static const struct od_field quickpastecat_fields[] = {
 const struct od_resource od_res_quickpastecats = {
     .name = "quickpastecats", .table = "quickpastecat",
     .pk = "QuickPasteCatNum",
-    .fields = quickpastecat_fields, .nfields = N(quickpastecat_fields),
+    .fields = quickpastecat_fields, .nfields = OD_N(quickpastecat_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "QuickPasteCat not found.",
 };
@@ -229,7 +227,7 @@ static const struct od_field quickpastenote_fields[] = {
 const struct od_resource od_res_quickpastenotes = {
     .name = "quickpastenotes", .table = "quickpastenote",
     .pk = "QuickPasteNoteNum",
-    .fields = quickpastenote_fields, .nfields = N(quickpastenote_fields),
+    .fields = quickpastenote_fields, .nfields = OD_N(quickpastenote_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "QuickPasteNote not found.",
 };
@@ -256,8 +254,8 @@ static const struct od_filter autonote_filters[] = {
 const struct od_resource od_res_autonotes = {
     .name = "autonotes", .table = "autonote", .pk = "AutoNoteNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.Category",
-    .fields = autonote_fields, .nfields = N(autonote_fields),
-    .filters = autonote_filters, .nfilters = N(autonote_filters),
+    .fields = autonote_fields, .nfields = OD_N(autonote_fields),
+    .filters = autonote_filters, .nfilters = OD_N(autonote_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
@@ -293,11 +291,11 @@ static const struct od_check autonotecontrol_checks[] = {
 const struct od_resource od_res_autonotecontrols = {
     .name = "autonotecontrols", .table = "autonotecontrol",
     .pk = "AutoNoteControlNum",
-    .fields = autonotecontrol_fields, .nfields = N(autonotecontrol_fields),
+    .fields = autonotecontrol_fields, .nfields = OD_N(autonotecontrol_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "AutoNoteControl not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
     .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
-    .checks = autonotecontrol_checks, .nchecks = N(autonotecontrol_checks),
+    .checks = autonotecontrol_checks, .nchecks = OD_N(autonotecontrol_checks),
 };

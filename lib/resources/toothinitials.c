@@ -9,8 +9,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType 5 ChartModule (opendental-schema.md 4): Open Dental has no
  * permission of its own for tooth initials; the chart is where they live. */
 #define PERM_CHART_MODULE 5
@@ -20,7 +18,7 @@ static const char *const initialtype_names[] = {
     "Missing", "Hidden", "Primary", "ShiftM", "ShiftO", "ShiftB", "Rotate",
     "TipM", "TipB", "Drawing", "Text"};
 static const struct od_enum enum_initialtype = {
-    "InitialType", 0, N(initialtype_names), initialtype_names};
+    "InitialType", 0, OD_N(initialtype_names), initialtype_names};
 
 /* A single tooth: 1-32 or A-T. */
 static int check_tooth(const char *s)
@@ -74,13 +72,13 @@ static const struct od_check toothinitial_checks[] = {
 
 const struct od_resource od_res_toothinitials = {
     .name = "toothinitials", .table = "toothinitial", .pk = "ToothInitialNum",
-    .fields = toothinitial_fields, .nfields = N(toothinitial_fields),
-    .filters = toothinitial_filters, .nfilters = N(toothinitial_filters),
+    .fields = toothinitial_fields, .nfields = OD_N(toothinitial_fields),
+    .filters = toothinitial_filters, .nfilters = OD_N(toothinitial_filters),
     .order = "t.ToothInitialNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ToothInitial not found.",
     .perm_create = PERM_CHART_MODULE, .perm_edit = PERM_CHART_MODULE,
     .perm_delete = PERM_CHART_MODULE, .log_noun = "ToothInitial",
     .patnum_col = "PatNum",
-    .checks = toothinitial_checks, .nchecks = N(toothinitial_checks),
+    .checks = toothinitial_checks, .nchecks = OD_N(toothinitial_checks),
 };

@@ -7,8 +7,6 @@
  * docs/resources.md ("Perio charts and treatment plans"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
@@ -56,15 +54,15 @@ static const struct od_sqldefault perioexam_defaults[] = {
 
 const struct od_resource od_res_perioexams = {
     .name = "perioexams", .table = "perioexam", .pk = "PerioExamNum",
-    .fields = perioexam_fields, .nfields = N(perioexam_fields),
-    .filters = perioexam_filters, .nfilters = N(perioexam_filters),
+    .fields = perioexam_fields, .nfields = OD_N(perioexam_fields),
+    .filters = perioexam_filters, .nfilters = OD_N(perioexam_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PerioExam not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioExam",
     .patnum_col = "PatNum",
-    .sqldefaults = perioexam_defaults, .nsqldefaults = N(perioexam_defaults),
+    .sqldefaults = perioexam_defaults, .nsqldefaults = OD_N(perioexam_defaults),
     /* Open Dental's PerioExams.Delete: the exam and its measures */
     .delete_sql = "DELETE e, m FROM perioexam e LEFT JOIN periomeasure m ON "
                   "m.PerioExamNum = e.PerioExamNum WHERE e.PerioExamNum = ?",
@@ -77,7 +75,7 @@ static const char *const seqtype_names[] = {
     "Mobility", "Furcation", "GingMargin", "MGJ", "Probing", "SkipTooth",
     "Bleeding"};
 static const struct od_enum enum_seqtype = {"SequenceType", 0,
-                                            N(seqtype_names), seqtype_names};
+                                            OD_N(seqtype_names), seqtype_names};
 
 #define MEASURE(n) {n, NULL, OD_W_INT, NULL, 0, "-1", 0, 0, NULL}
 
@@ -132,15 +130,15 @@ static const struct od_check periomeasure_checks[] = {
 const struct od_resource od_res_periomeasures = {
     .name = "periomeasures", .table = "periomeasure",
     .pk = "PerioMeasureNum",
-    .fields = periomeasure_fields, .nfields = N(periomeasure_fields),
-    .filters = periomeasure_filters, .nfilters = N(periomeasure_filters),
+    .fields = periomeasure_fields, .nfields = OD_N(periomeasure_fields),
+    .filters = periomeasure_filters, .nfilters = OD_N(periomeasure_filters),
     .order = "t.PerioExamNum, t.PerioMeasureNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "PerioMeasure not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioMeasure",
-    .checks = periomeasure_checks, .nchecks = N(periomeasure_checks),
+    .checks = periomeasure_checks, .nchecks = OD_N(periomeasure_checks),
     .after_insert = "UPDATE periomeasure SET SecDateTEntry = NOW() WHERE "
                     "PerioMeasureNum = ?",
 };
@@ -149,10 +147,10 @@ const struct od_resource od_res_periomeasures = {
 
 static const char *const tpstatus_names[] = {"Saved", "Active", "Inactive"};
 static const struct od_enum enum_tpstatus = {"TPStatus", 0,
-                                             N(tpstatus_names),
+                                             OD_N(tpstatus_names),
                                              tpstatus_names};
 static const char *const tptype_names[] = {"Insurance", "Discount"};
-static const struct od_enum enum_tptype = {"TPType", 0, N(tptype_names),
+static const struct od_enum enum_tptype = {"TPType", 0, OD_N(tptype_names),
                                            tptype_names};
 
 static const struct od_field treatplan_fields[] = {
@@ -210,15 +208,15 @@ static const struct od_check treatplan_checks[] = {
 
 const struct od_resource od_res_treatplans = {
     .name = "treatplans", .table = "treatplan", .pk = "TreatPlanNum",
-    .fields = treatplan_fields, .nfields = N(treatplan_fields),
-    .filters = treatplan_filters, .nfilters = N(treatplan_filters),
+    .fields = treatplan_fields, .nfields = OD_N(treatplan_fields),
+    .filters = treatplan_filters, .nfilters = OD_N(treatplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TreatPlan not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .perm_delete = PERM_TREATPLAN_EDIT, .log_noun = "TreatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = treatplan_defaults, .nsqldefaults = N(treatplan_defaults),
-    .checks = treatplan_checks, .nchecks = N(treatplan_checks),
+    .sqldefaults = treatplan_defaults, .nsqldefaults = OD_N(treatplan_defaults),
+    .checks = treatplan_checks, .nchecks = OD_N(treatplan_checks),
     /* a plan made through the API is Inactive (Open Dental keeps the one
      * Active plan per patient itself) */
     .after_insert = "UPDATE treatplan SET TPStatus = 2 WHERE "
@@ -270,15 +268,15 @@ static const struct od_check treatplanattach_checks[] = {
 const struct od_resource od_res_treatplanattaches = {
     .name = "treatplanattaches", .table = "treatplanattach",
     .pk = "TreatPlanAttachNum", .joins = JOIN_PRIORITY,
-    .fields = treatplanattach_fields, .nfields = N(treatplanattach_fields),
+    .fields = treatplanattach_fields, .nfields = OD_N(treatplanattach_fields),
     .filters = treatplanattach_filters,
-    .nfilters = N(treatplanattach_filters),
+    .nfilters = OD_N(treatplanattach_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "TreatPlanAttach not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .log_noun = "TreatPlanAttach",
-    .checks = treatplanattach_checks, .nchecks = N(treatplanattach_checks),
+    .checks = treatplanattach_checks, .nchecks = OD_N(treatplanattach_checks),
 };
 
 /* ---- proctps ------------------------------------------------------------- */
@@ -337,12 +335,12 @@ static const struct od_check proctp_checks[] = {
 const struct od_resource od_res_proctps = {
     .name = "proctps", .table = "proctp", .pk = "ProcTPNum",
     .joins = JOIN_PRIORITY,
-    .fields = proctp_fields, .nfields = N(proctp_fields),
-    .filters = proctp_filters, .nfilters = N(proctp_filters),
+    .fields = proctp_fields, .nfields = OD_N(proctp_fields),
+    .filters = proctp_filters, .nfilters = OD_N(proctp_filters),
     .order = "t.ItemOrder, t.ProcTPNum",
     .ops = OD_OP_GET_LIST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcTP not found.",
     .perm_edit = PERM_TREATPLAN_EDIT, .perm_delete = PERM_TREATPLAN_EDIT,
     .log_noun = "ProcTP", .patnum_col = "PatNum",
-    .checks = proctp_checks, .nchecks = N(proctp_checks),
+    .checks = proctp_checks, .nchecks = OD_N(proctp_checks),
 };
