@@ -14,9 +14,9 @@
 #define ODAPI_VERSION_H
 
 #define ODAPI_VERSION_MAJOR 1
-#define ODAPI_VERSION_MINOR 1
+#define ODAPI_VERSION_MINOR 2
 #define ODAPI_VERSION_PATCH 0
-#define ODAPI_VERSION_STRING "1.1.0"
+#define ODAPI_VERSION_STRING "1.2.0"
 
 /* One number that compares: 0xMMmmpp. */
 #define ODAPI_VERSION_NUM                                                    \
@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-/* The version of the library actually loaded, e.g. "1.1.0". */
+/* The version of the library actually loaded, e.g. "1.2.0". */
 const char *odapi_version(void);
 
 /* ODAPI_VERSION_NUM of the library actually loaded. */

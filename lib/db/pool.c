@@ -577,6 +577,10 @@ static void *worker_main(void *arg)
                 if (conn_ensure(c) == 0)
                     r = j->work(c, j->arg);
             }
+            /* An application's work (odapi_request_mariadb) calls the C
+             * API itself: a connection it found lost was noted by nobody. */
+            if (c->m && !c->lost && is_conn_error(mysql_errno(c->m)))
+                c->lost = 1;
             if (c->lost) {
                 conn_close(c);
                 set_up(db, 0);
