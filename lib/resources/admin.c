@@ -24,15 +24,15 @@ static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
 static const struct od_enum enum_verifytype = {
     "VerifyType", 0, OD_N(verifytype_names), verifytype_names};
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROE(n, e) {n, NULL, OD_W_ENUM, e, OD_F_RO, NULL, 0, 0, NULL}
-#define DERIVED(n, w, expr) {n, expr, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
-#define INTF(n) {"" n, "t." n " = ?", OD_W_INT, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROE(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e, .flags = OD_F_RO}
+#define DERIVED(n, w, expr_) {.name = n, .expr = expr_, .wire = w,           \
+                             .flags = OD_F_RO}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
+#define INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT}
 
 /* ---- usergroups (read only) ------------------------------------------------ */
 
@@ -44,8 +44,8 @@ static const struct od_field usergroup_fields[] = {
 
 static const struct od_filter usergroup_filters[] = {
     /* as userods: groups synced from the Central Manager only on request */
-    {"includeCEMT", "? = 1 OR t.UserGroupNumCEMT = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
+    {.param = "includeCEMT", .cond = "? = 1 OR t.UserGroupNumCEMT = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
 };
 
 const struct od_resource od_res_usergroups = {
@@ -87,8 +87,8 @@ static const struct od_field computer_fields[] = {
 
 static const struct od_filter computer_filters[] = {
     /* workstations whose heartbeat is at or after the given time */
-    {"LastHeartBeat", "t.LastHeartBeat >= ?", OD_W_DATETIME, NULL, 0, 0,
-     NULL},
+    {.param = "LastHeartBeat", .cond = "t.LastHeartBeat >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 const struct od_resource od_res_computers = {
@@ -137,15 +137,16 @@ static const struct od_field clockevent_fields[] = {
 
 static const struct od_filter clockevent_filters[] = {
     INTF("EmployeeNum"),
-    {"ClockStatus", "t.ClockStatus = ?", OD_W_ENUM, &enum_clockstatus, 0, 0,
-     NULL},
+    {.param = "ClockStatus", .cond = "t.ClockStatus = ?", .wire = OD_W_ENUM,
+     .enm = &enum_clockstatus},
     INTF("ClinicNum"),
     /* the day of the clock-in as displayed (TimeDisplayed1) */
-    {"date", "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
-     OD_W_DATE, NULL, 0, 2, NULL},
-    {"dateStart", "t.TimeDisplayed1 >= ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"dateEnd", "t.TimeDisplayed1 < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
-     0, NULL},
+    {.param = "date",
+     .cond = "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE, .nbind = 2},
+    {.param = "dateStart", .cond = "t.TimeDisplayed1 >= ?", .wire = OD_W_DATE},
+    {.param = "dateEnd", .cond = "t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
 };
 
 const struct od_resource od_res_clockevents = {
@@ -160,34 +161,37 @@ const struct od_resource od_res_clockevents = {
 
 static const struct od_field insverify_fields[] = {
     KEY("InsVerifyNum"),
-    {"DateLastVerified", NULL, OD_W_DATE, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    {.name = "DateLastVerified", .wire = OD_W_DATE, .flags = OD_F_REQ},
     RO("UserNum", OD_W_INT),
-    {"VerifyType", NULL, OD_W_ENUM, &enum_verifytype, OD_F_REQ, NULL, 0, 0,
-     NULL},
-    {"FKey", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"DefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, FK_DEF(38)},
-    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "VerifyType", .wire = OD_W_ENUM, .enm = &enum_verifytype,
+     .flags = OD_F_REQ},
+    {.name = "FKey", .wire = OD_W_INT, .flags = OD_F_REQ},
+    {.name = "DefNum", .wire = OD_W_INT, .fk = FK_DEF(38)},
+    {.name = "Note", .wire = OD_W_TEXT},
     RO("DateLastAssigned", OD_W_DATE),
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter insverify_filters[] = {
     /* the spec marks VerifyType required (the docs page says optional) */
-    {"VerifyType", "t.VerifyType = ?", OD_W_ENUM, &enum_verifytype, OD_Q_REQ,
-     0, NULL},
+    {.param = "VerifyType", .cond = "t.VerifyType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_verifytype, .flags = OD_Q_REQ},
     INTF("FKey"),
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_check insverify_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "VerifyType",
-     400, "VerifyType is invalid."},
-    {OD_OP_POST | OD_OP_PUT,
-     "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM insplan "
-     "WHERE PlanNum = ?)", "VerifyType,FKey", 400, "FKey is invalid."},
-    {OD_OP_POST | OD_OP_PUT,
-     "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM patplan "
-     "WHERE PatPlanNum = ?)", "VerifyType,FKey", 400, "FKey is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "VerifyType", .status = 400, .msg = "VerifyType is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM "
+            "insplan WHERE PlanNum = ?)", .params = "VerifyType,FKey",
+     .status = 400, .msg = "FKey is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM "
+            "patplan WHERE PatPlanNum = ?)", .params = "VerifyType,FKey",
+     .status = 400, .msg = "FKey is invalid."},
 };
 
 const struct od_resource od_res_insverifies = {
@@ -210,16 +214,14 @@ const struct od_resource od_res_insverifies = {
 
 static const struct od_field claimtracking_fields[] = {
     KEY("ClaimTrackingNum"),
-    {"ClaimNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
-     NULL},
+    {.name = "ClaimNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO("TrackingType", OD_W_TEXT),
     RO("UserNum", OD_W_INT),
     STAMP("DateTimeEntry"),
-    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"TrackingDefNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL,
-     0, 0, NULL, NULL, FK_DEF(31)},
-    {"TrackingErrorDefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     FK_DEF(43)},
+    {.name = "Note", .wire = OD_W_TEXT},
+    {.name = "TrackingDefNum", .wire = OD_W_INT,
+     .flags = OD_F_REQ | OD_F_NOCLEAR, .fk = FK_DEF(31)},
+    {.name = "TrackingErrorDefNum", .wire = OD_W_INT, .fk = FK_DEF(43)},
 };
 
 static const struct od_filter claimtracking_filters[] = {
@@ -227,13 +229,17 @@ static const struct od_filter claimtracking_filters[] = {
 };
 
 static const struct od_check claimtracking_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
-                 "WHERE ClaimNum = ?)", "ClaimNum", 404, "Claim not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
+            "WHERE ClaimNum = ?)", .params = "ClaimNum", .status = 404,
+     .msg = "Claim not found."},
     /* a status row always names a status */
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "TrackingDefNum", 400,
-     "TrackingDefNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "TrackingDefNum", 400,
-     "TrackingDefNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "TrackingDefNum", .status = 400,
+     .msg = "TrackingDefNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "TrackingDefNum", .status = 400,
+     .msg = "TrackingDefNum is invalid."},
 };
 
 const struct od_resource od_res_claimtrackings = {
@@ -270,7 +276,8 @@ static const struct od_field patientrace_fields[] = {
 };
 
 static const struct od_filter patientrace_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 const struct od_resource od_res_patientraces = {
@@ -325,8 +332,8 @@ static const struct od_field histappointment_fields[] = {
     RO("DateTimeSeated", OD_W_DATETIME),
     RO("DateTimeDismissed", OD_W_DATETIME),
     RO("DateTimeAskedToArrive", OD_W_DATETIME),
-    {"colorOverride", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0,
-     "ColorOverride"},
+    {.name = "colorOverride", .wire = OD_W_COLOR, .flags = OD_F_RO,
+     .col = "ColorOverride"},
     RO("AppointmentTypeNum", OD_W_INT),
     RO("SecUserNumEntry", OD_W_INT),
     RO("SecDateTEntry", OD_W_DATETIME),
@@ -336,19 +343,20 @@ static const struct od_field histappointment_fields[] = {
 };
 
 static const struct od_filter histappointment_filters[] = {
-    {"HistApptAction", "t.HistApptAction = ?", OD_W_ENUM, &enum_histaction,
-     0, 0, NULL},
+    {.param = "HistApptAction", .cond = "t.HistApptAction = ?",
+     .wire = OD_W_ENUM, .enm = &enum_histaction},
     INTF("AptNum"),
     INTF("PatNum"),
-    {"AptStatus", "t.AptStatus = ?", OD_W_ENUM, &od_enum_aptstatus, 0, 0,
-     NULL},
+    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_aptstatus},
     INTF("ClinicNum"),
     /* the day the history row was written (HistDateTStamp) */
-    {"date", "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
-     OD_W_DATE, NULL, 0, 2, NULL},
-    {"dateStart", "t.HistDateTStamp >= ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"dateEnd", "t.HistDateTStamp < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
-     0, NULL},
+    {.param = "date",
+     .cond = "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE, .nbind = 2},
+    {.param = "dateStart", .cond = "t.HistDateTStamp >= ?", .wire = OD_W_DATE},
+    {.param = "dateEnd", .cond = "t.HistDateTStamp < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
 };
 
 const struct od_resource od_res_histappointments = {

@@ -14,15 +14,18 @@ enum {
     PERM_DISCOUNT_PLAN_ADD = 209, PERM_DISCOUNT_PLAN_EDIT = 210
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define DFL(n, w, fl, d) {n, NULL, w, NULL, fl, d, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define DFL(n, w, fl, d) {.name = n, .wire = w, .flags = fl, .dflt = d}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
 
 #define ENUM_TABLE(var, label, ...)                                          \
     static const char *const var##_names[] = {__VA_ARGS__};                  \
@@ -41,12 +44,14 @@ ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
            "Never", "Posterior");
 
 /* A required key that names no row: 0 passes the fk rule, so refuse it. */
-#define ZERO_INVALID(ops, name) \
-    {ops, "SELECT 1 FROM DUAL WHERE ? = 0", name, 400, name " is invalid."}
+#define ZERO_INVALID(ops_, name_)                                            \
+    {.ops = ops_, .sql = "SELECT 1 FROM DUAL WHERE ? = 0", .params = name_,  \
+     .status = 400, .msg = name_ " is invalid."}
 /* An int outside [lo, hi]. */
-#define RANGE(name, lo, hi)                                                  \
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN " #lo    \
-     " AND " #hi, name, 400, name " is invalid."}
+#define RANGE(name_, lo, hi)                                                 \
+    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN " #lo                    \
+     " AND " #hi, .params = name_, .status = 400, .msg = name_ " is invalid."}
 
 /* ---- covcats -------------------------------------------------------------- */
 
@@ -61,15 +66,17 @@ static const struct od_field covcat_fields[] = {
 
 static const struct od_sqldefault covcat_defaults[] = {
     /* a new category goes at the end of the list */
-    {"CovOrder", "SELECT COALESCE(MAX(CovOrder) + 1, 0) FROM covcat", NULL},
+    {.field = "CovOrder",
+     .sql = "SELECT COALESCE(MAX(CovOrder) + 1, 0) FROM covcat"},
 };
 
 static const struct od_check covcat_checks[] = {
     RANGE("DefaultPercent", -1, 100),
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND 255",
-     "CovOrder", 400, "CovOrder is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM covcat HAVING COUNT(*) >= 256", "", 400,
-     "There can be at most 256 CovCats."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND 255",
+     .params = "CovOrder", .status = 400, .msg = "CovOrder is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM covcat HAVING COUNT(*) >= 256",
+     .params = "", .status = 400, .msg = "There can be at most 256 CovCats."},
 };
 
 const struct od_resource od_res_covcats = {
@@ -94,19 +101,24 @@ static const struct od_field covspan_fields[] = {
 };
 
 static const struct od_filter covspan_filters[] = {
-    {"CovCatNum", "t.CovCatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "CovCatNum", .cond = "t.CovCatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check covspan_checks[] = {
     ZERO_INVALID(OD_OP_POST, "CovCatNum"),
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = '' OR ? = ''",
-     "FromCode,ToCode", 400, "FromCode and ToCode cannot be blank."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = '' OR ? = ''",
+     .params = "FromCode,ToCode", .status = 400,
+     .msg = "FromCode and ToCode cannot be blank."},
     /* Open Dental compares the codes as strings (binary order) */
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE BINARY ? >= BINARY ?",
-     "FromCode,ToCode", 400, "FromCode must be less than ToCode."},
-    {OD_OP_PUT, "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
-                "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
-     "@key,?FromCode,?ToCode", 400, "FromCode must be less than ToCode."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE BINARY ? >= BINARY ?",
+     .params = "FromCode,ToCode", .status = 400,
+     .msg = "FromCode must be less than ToCode."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
+            "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
+     .params = "@key,?FromCode,?ToCode", .status = 400,
+     .msg = "FromCode must be less than ToCode."},
 };
 
 const struct od_resource od_res_covspans = {
@@ -136,8 +148,8 @@ static const struct od_field codegroup_fields[] = {
 };
 
 static const struct od_sqldefault codegroup_defaults[] = {
-    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM codegroup",
-     NULL},
+    {.field = "ItemOrder",
+     .sql = "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM codegroup"},
 };
 
 #define CODEGROUP_HIDDEN_MSG                                                 \
@@ -145,23 +157,28 @@ static const struct od_sqldefault codegroup_defaults[] = {
     "ShowInOther is true."
 
 static const struct od_check codegroup_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM codegroup WHERE GroupName = ? "
-                             "AND CodeGroupNum <> ?", "GroupName,@key", 400,
-     "A CodeGroup with that GroupName already exists."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
-                 "(COALESCE(?, 0) OR COALESCE(?, 0) OR COALESCE(?, 0))",
-     "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther", 400,
-     CODEGROUP_HIDDEN_MSG},
-    {OD_OP_PUT, "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-                "COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) OR "
-                "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
-     "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther", 400,
-     CODEGROUP_HIDDEN_MSG},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM codegroup WHERE GroupName = ? "
+            "AND CodeGroupNum <> ?", .params = "GroupName,@key",
+     .status = 400, .msg = "A CodeGroup with that GroupName already exists."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
+                               "(COALESCE(?, 0) OR COALESCE(?, 0) OR "
+                               "COALESCE(?, 0))",
+     .params = "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
+            "COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) OR "
+            "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
+     .params = "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
     /* the part a database without ShowInFrequency and ShowInOther (Open
      * Dental 24.3) can check: the rule above is left out there */
-    {OD_OP_PUT, "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-                "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
-     "@key,?IsHidden,?ShowInAgeLimit", 400, CODEGROUP_HIDDEN_MSG},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
+            "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
+     .params = "@key,?IsHidden,?ShowInAgeLimit", .status = 400,
+     .msg = CODEGROUP_HIDDEN_MSG},
 };
 
 const struct od_resource od_res_codegroups = {
@@ -201,8 +218,9 @@ static const struct od_field discountplan_fields[] = {
 };
 
 #define FREQ_CHECK(n)                                                        \
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < -1 OR ? > 255",    \
-     n "," n, 400, n " is invalid."}
+    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
+     .sql = "SELECT 1 FROM DUAL WHERE ? < -1 OR ? > 255", .params = n "," n, \
+     .status = 400, .msg = n " is invalid."}
 
 static const struct od_check discountplan_checks[] = {
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "FeeSchedNum"),
@@ -214,8 +232,8 @@ static const struct od_check discountplan_checks[] = {
     FREQ_CHECK("PerioFreqLimit"),
     FREQ_CHECK("LimitedExamFreqLimit"),
     FREQ_CHECK("PAFreqLimit"),
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < -1", "AnnualMax",
-     400, "AnnualMax is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < -1",
+     .params = "AnnualMax", .status = 400, .msg = "AnnualMax is invalid."},
 };
 
 const struct od_resource od_res_discountplans = {
@@ -242,31 +260,40 @@ static const struct od_field discountplansub_fields[] = {
 };
 
 static const struct od_filter discountplansub_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_check discountplansub_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "discountplan WHERE DiscountPlanNum = ?)", "DiscountPlanNum",
-     404, "DiscountPlan not found."},
-    {OD_OP_POST, "SELECT 1 FROM discountplansub WHERE PatNum = ?", "PatNum",
-     400, "The patient is already subscribed to a DiscountPlan."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? IS NULL", "?PatNum", 400,
-     "PatNum is required."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
-                "WHERE PatNum = ?)", "PatNum", 404, "Patient not found."},
-    {OD_OP_PUT, "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-                "PatNum <> ?", "@key,PatNum", 400,
-     "PatNum does not match the DiscountPlanSub."},
-    {OD_OP_PUT,
-     "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-     "COALESCE(?, DateTerm) > '0001-01-01' AND "
-     "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
-     "@key,?DateTerm,?DateTerm,?DateEffective", 400,
-     "DateTerm cannot be before DateEffective."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? > '0001-01-01' AND ? < ?",
-     "DateTerm,DateTerm,DateEffective", 400,
-     "DateTerm cannot be before DateEffective."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "discountplan WHERE DiscountPlanNum = ?)",
+     .params = "DiscountPlanNum", .status = 404,
+     .msg = "DiscountPlan not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM discountplansub WHERE PatNum = ?",
+     .params = "PatNum", .status = 400,
+     .msg = "The patient is already subscribed to a DiscountPlan."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL",
+     .params = "?PatNum", .status = 400, .msg = "PatNum is required."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
+            "WHERE PatNum = ?)", .params = "PatNum", .status = 404,
+     .msg = "Patient not found."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
+            "PatNum <> ?", .params = "@key,PatNum", .status = 400,
+     .msg = "PatNum does not match the DiscountPlanSub."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
+            "COALESCE(?, DateTerm) > '0001-01-01' AND "
+            "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
+     .params = "@key,?DateTerm,?DateTerm,?DateEffective", .status = 400,
+     .msg = "DateTerm cannot be before DateEffective."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? > '0001-01-01' AND ? < ?",
+     .params = "DateTerm,DateTerm,DateEffective", .status = 400,
+     .msg = "DateTerm cannot be before DateEffective."},
 };
 
 const struct od_resource od_res_discountplansubs = {
@@ -295,8 +322,9 @@ const struct od_resource od_res_discountplansubs = {
  * POST and PUT answer "SubstitutionLinkNum". Two descriptions of one
  * table: the list, and the writes. */
 static const struct od_field substlink_list_fields[] = {
-    {"SubstiutionLinkNum", "t.SubstitutionLinkNum", OD_W_INT, NULL,
-     OD_F_RO | OD_F_KEY, NULL, 0, 0, "SubstitutionLinkNum"},
+    {.name = "SubstiutionLinkNum", .expr = "t.SubstitutionLinkNum",
+     .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY,
+     .col = "SubstitutionLinkNum"},
     FLD("PlanNum", OD_W_INT, OD_F_RO),
     FLD("CodeNum", OD_W_INT, OD_F_RO),
     TXT("SubstitutionCode", OD_F_RO, 0),
@@ -304,7 +332,7 @@ static const struct od_field substlink_list_fields[] = {
 };
 
 static const struct od_filter substlink_filters[] = {
-    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_substitutionlinks_list = {
@@ -329,12 +357,15 @@ static const struct od_check substlink_checks[] = {
     ZERO_INVALID(OD_OP_POST, "PlanNum"),
     ZERO_INVALID(OD_OP_POST, "CodeNum"),
     /* a ProcCode, matched case-sensitively */
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 "
-                             "FROM procedurecode WHERE ProcCode = BINARY ?)",
-     "SubstitutionCode", 400, "SubstitutionCode is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
-                 "CodeNum = ?", "PlanNum,CodeNum", 400,
-     "A SubstitutionLink already exists for this PlanNum and CodeNum."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 "
+            "FROM procedurecode WHERE ProcCode = BINARY ?)",
+     .params = "SubstitutionCode", .status = 400,
+     .msg = "SubstitutionCode is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
+            "CodeNum = ?", .params = "PlanNum,CodeNum", .status = 400,
+     .msg = "A SubstitutionLink already exists for this PlanNum and CodeNum."},
 };
 
 const struct od_resource od_res_substitutionlinks = {

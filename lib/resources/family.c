@@ -13,9 +13,9 @@
 /* EnumPermType values used in securitylog (opendental-schema.md 4). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define EXPR(n, e, w) {n, e, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
 
 /* ---- eobattaches ----------------------------------------------------------- */
 
@@ -27,8 +27,8 @@ static const struct od_field eobattach_fields[] = {
 };
 
 static const struct od_filter eobattach_filters[] = {
-    {"ClaimPaymentNum", "t.ClaimPaymentNum = ?", OD_W_INT, NULL, 0, 0, NULL,
-     NULL},
+    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
+     .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_eobattaches = {
@@ -63,8 +63,7 @@ static const struct od_field faminsurance_fields[] = {
          OD_W_TEXT),
     EXPR("SubscriberID", "COALESCE(s.SubscriberID, '')", OD_W_TEXT),
     EXPR("SubscNote", "COALESCE(s.SubscNote, '')", OD_W_TEXT),
-    {"PatPlanNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
+    {.name = "PatPlanNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
     RO("Ordinal", OD_W_INT),
     /* the Family module's column heading (ContrFamily.FillInsData): a
      * medical plan is "Medical"; the dental plans, in Ordinal order, are

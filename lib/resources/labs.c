@@ -9,15 +9,17 @@ enum {
     PERM_SETUP = 8, PERM_APPOINTMENT_EDIT = 27, PERM_EMPLOYER_CREATE = 205
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define CHK(n, fl, max, fn) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL, fn}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
+                             .maxlen = max, .check = fn}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 
 #define FK_LAB "SELECT 1 FROM laboratory WHERE LaboratoryNum = ?"
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
@@ -33,11 +35,12 @@ static const struct od_field employer_fields[] = {
 static const struct od_check employer_checks[] = {
     /* the docs: "Employers associated with a patient or an insurance plan
      * cannot be deleted." */
-    {OD_OP_DELETE, "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL "
-                   "SELECT 1 FROM insplan WHERE EmployerNum = ? LIMIT 1",
-     "@key,@key", 400,
-     "Employers associated with a patient or an insurance plan cannot be "
-     "deleted."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL "
+            "SELECT 1 FROM insplan WHERE EmployerNum = ? LIMIT 1",
+     .params = "@key,@key", .status = 400,
+     .msg = "Employers associated with a patient or an insurance plan cannot "
+            "be deleted."},
 };
 
 const struct od_resource od_res_employers = {
@@ -136,14 +139,17 @@ static const struct od_field labturnaround_fields[] = {
 };
 
 static const struct od_filter labturnaround_filters[] = {
-    {"LaboratoryNum", "t.LaboratoryNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
+     .wire = OD_W_INT},
 };
 
 static const struct od_check labturnaround_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < 0",
-     "DaysPublished", 400, "DaysPublished cannot be negative."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < 0",
-     "DaysActual", 400, "DaysActual cannot be negative."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
+     .params = "DaysPublished", .status = 400,
+     .msg = "DaysPublished cannot be negative."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
+     .params = "DaysActual", .status = 400,
+     .msg = "DaysActual cannot be negative."},
 };
 
 const struct od_resource od_res_labturnarounds = {
@@ -164,8 +170,8 @@ const struct od_resource od_res_labturnarounds = {
 static const struct od_field labcase_fields[] = {
     KEY("LabCaseNum"),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
-    {"LaboratoryNum", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL, NULL,
-     FK_LAB},
+    {.name = "LaboratoryNum", .wire = OD_W_INT, .flags = OD_F_REQ,
+     .fk = FK_LAB},
     FKEY("AptNum", 0, FK_APT),
     FKEY("PlannedAptNum", 0, FK_APT),
     FLD("DateTimeDue", OD_W_DATETIME, 0),
@@ -181,37 +187,43 @@ static const struct od_field labcase_fields[] = {
 };
 
 static const struct od_filter labcase_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"LaboratoryNum", "t.LaboratoryNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"AptNum", "t.AptNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PlannedAptNum", "t.PlannedAptNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProvNum", "t.ProvNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
+     .wire = OD_W_INT},
+    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT},
+    {.param = "PlannedAptNum", .cond = "t.PlannedAptNum = ?",
+     .wire = OD_W_INT},
+    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault labcase_defaults[] = {
     /* Open Dental's lab case window stamps a new case with now */
-    {"DateTimeCreated", OD_SQLDEFAULT_NOW,
-     NULL},
+    {.field = "DateTimeCreated", .sql = OD_SQLDEFAULT_NOW},
 };
 
 static const struct od_check labcase_checks[] = {
     /* AptNum is the scheduled appointment, PlannedAptNum the planned one
      * (AptStatus 1 Scheduled, 6 Planned), both the case's patient's */
-    {OD_OP_POST, "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-                 "(AptStatus <> 1 OR PatNum <> ?)", "AptNum,PatNum", 400,
-     "AptNum must be a Scheduled appointment of this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM appointment a JOIN labcase l ON "
-                "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                "(a.AptStatus <> 1 OR a.PatNum <> l.PatNum)", "@key,AptNum",
-     400, "AptNum must be a Scheduled appointment of this patient."},
-    {OD_OP_POST, "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-                 "(AptStatus <> 6 OR PatNum <> ?)", "PlannedAptNum,PatNum",
-     400, "PlannedAptNum must be a Planned appointment of this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM appointment a JOIN labcase l ON "
-                "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                "(a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
-     "@key,PlannedAptNum", 400,
-     "PlannedAptNum must be a Planned appointment of this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
+            "(AptStatus <> 1 OR PatNum <> ?)", .params = "AptNum,PatNum",
+     .status = 400,
+     .msg = "AptNum must be a Scheduled appointment of this patient."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
+                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
+                              "(a.AptStatus <> 1 OR a.PatNum <> l.PatNum)",
+     .params = "@key,AptNum", .status = 400,
+     .msg = "AptNum must be a Scheduled appointment of this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
+            "(AptStatus <> 6 OR PatNum <> ?)",
+     .params = "PlannedAptNum,PatNum", .status = 400,
+     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
+                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
+                              "(a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
+     .params = "@key,PlannedAptNum", .status = 400,
+     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
 };
 
 const struct od_resource od_res_labcases = {

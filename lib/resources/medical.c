@@ -19,15 +19,18 @@ enum {
     PERM_ALLERGY_DEF_EDIT = 215
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n, w) {n, NULL, w, NULL, OD_F_RO | OD_F_STAMP, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
+#define STAMP(n, w) {.name = n, .wire = w, .flags = OD_F_RO | OD_F_STAMP}
 
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 #define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
@@ -96,15 +99,16 @@ static const struct od_field allergy_fields[] = {
          "SELECT 1 FROM allergydef WHERE AllergyDefNum = ?"),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     DERIVED("defDescription", "COALESCE(ad.Description, '')"),
-    {"defSnomedType", "COALESCE(ad.SnomedType, 0)", OD_W_ENUM, &enum_snomed,
-     OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "defSnomedType", .expr = "COALESCE(ad.SnomedType, 0)",
+     .wire = OD_W_ENUM, .enm = &enum_snomed, .flags = OD_F_RO},
     TXT("Reaction", 0, 0),
-    {"StatusIsActive", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
+    {.name = "StatusIsActive", .wire = OD_W_BOOL, .dflt = "true"},
     FLD("DateAdverseReaction", OD_W_DATE, 0),
 };
 
 static const struct od_filter allergy_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_lookup allergy_lookups[] = {
@@ -121,8 +125,9 @@ static const struct od_lookup allergy_lookups[] = {
 };
 
 static const struct od_check allergy_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "AllergyDefNum", 400,
-     "AllergyDefNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "AllergyDefNum", .status = 400,
+     .msg = "AllergyDefNum is invalid."},
 };
 
 const struct od_resource od_res_allergies = {
@@ -153,8 +158,10 @@ static const struct od_field allergydef_fields[] = {
 };
 
 static const struct od_check allergydef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM allergydef WHERE Description = ?",
-     "Description", 400, "An AllergyDef with that name already exists"},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM allergydef WHERE Description = ?",
+     .params = "Description", .status = 400,
+     .msg = "An AllergyDef with that name already exists"},
 };
 
 const struct od_resource od_res_allergydefs = {
@@ -177,8 +184,10 @@ static const struct od_field diseasedef_fields[] = {
 };
 
 static const struct od_check diseasedef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
-     "DiseaseName", 400, "A DiseaseDef with that name already exists"},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
+     .params = "DiseaseName", .status = 400,
+     .msg = "A DiseaseDef with that name already exists"},
 };
 
 const struct od_resource od_res_diseasedefs = {
@@ -211,18 +220,20 @@ static const struct od_field disease_fields[] = {
 };
 
 static const struct od_filter disease_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_lookup disease_lookups[] = {
-    {"diseaseDefName", "DiseaseDefNum",
-     "SELECT DiseaseDefNum FROM diseasedef WHERE DiseaseName = ? ORDER BY "
-     "IsHidden, ItemOrder, DiseaseDefNum LIMIT 1", OD_LK_REQ},
+    {.input = "diseaseDefName", .target = "DiseaseDefNum",
+     .sql = "SELECT DiseaseDefNum FROM diseasedef WHERE DiseaseName = ? "
+            "ORDER BY IsHidden, ItemOrder, DiseaseDefNum LIMIT 1",
+     .flags = OD_LK_REQ},
 };
 
 static const struct od_check disease_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "DiseaseDefNum", 400,
-     "DiseaseDefNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "DiseaseDefNum", .status = 400,
+     .msg = "DiseaseDefNum is invalid."},
 };
 
 const struct od_resource od_res_diseases = {
@@ -250,20 +261,20 @@ static const struct od_field medication_fields[] = {
     DERIVED("genericName", "COALESCE(g.MedName, t.MedName)"),
     TXT("Notes", 0, 0),
     /* a date in the spec's example, though the column is a timestamp */
-    {"DateTStamp", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_STAMP, NULL, 0, 0,
-     NULL},
+    {.name = "DateTStamp", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_STAMP},
 };
 
 static const struct od_lookup medication_lookups[] = {
-    {"genericName", "GenericNum",
-     "SELECT MedicationNum FROM medication WHERE MedName = ? AND "
-     "(GenericNum = MedicationNum OR GenericNum = 0) ORDER BY MedicationNum "
-     "LIMIT 1", 0},
+    {.input = "genericName", .target = "GenericNum",
+     .sql = "SELECT MedicationNum FROM medication WHERE MedName = ? AND "
+            "(GenericNum = MedicationNum OR GenericNum = 0) ORDER BY "
+            "MedicationNum LIMIT 1"},
 };
 
 static const struct od_check medication_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM medication WHERE MedName = ?", "MedName", 400,
-     "A Medication with that MedName already exists."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM medication WHERE MedName = ?",
+     .params = "MedName", .status = 400,
+     .msg = "A Medication with that MedName already exists."},
 };
 
 const struct od_resource od_res_medications = {
@@ -296,18 +307,19 @@ static const struct od_field medicationpat_fields[] = {
 };
 
 static const struct od_filter medicationpat_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_lookup medicationpat_lookups[] = {
-    {"medName", "MedicationNum",
-     "SELECT MedicationNum FROM medication WHERE MedName = ? ORDER BY "
-     "MedicationNum LIMIT 1", OD_LK_REQ},
+    {.input = "medName", .target = "MedicationNum",
+     .sql = "SELECT MedicationNum FROM medication WHERE MedName = ? ORDER BY "
+            "MedicationNum LIMIT 1", .flags = OD_LK_REQ},
 };
 
 static const struct od_check medicationpat_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "MedicationNum", 400,
-     "MedicationNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "MedicationNum", .status = 400,
+     .msg = "MedicationNum is invalid."},
 };
 
 const struct od_resource od_res_medicationpats = {
@@ -363,33 +375,40 @@ static const struct od_field recall_fields[] = {
     FLD("DisableUntilDate", OD_W_DATE, 0),
     FLD("DateScheduled", OD_W_DATE, OD_F_RO),
     ENM("Priority", &enum_recallprio, 0, NULL),
-    {"TimePatternOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL,
-     od_check_pattern},
+    {.name = "TimePatternOverride", .wire = OD_W_TEXT,
+     .check = od_check_pattern},
 };
 
 static const struct od_filter recall_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"RecallTypeNum", "t.RecallTypeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "RecallTypeNum", .cond = "t.RecallTypeNum = ?",
+     .wire = OD_W_INT},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_lookup recall_lookups[] = {
-    {"RecallInterval", "RecallInterval", INTERVAL_PARSE, 0},
-    {"recallStatus", "RecallStatus", DEF_BY_NAME(13), 0},
+    {.input = "RecallInterval", .target = "RecallInterval",
+     .sql = INTERVAL_PARSE},
+    {.input = "recallStatus", .target = "RecallStatus",
+     .sql = DEF_BY_NAME(13)},
 };
 
 static const struct od_sqldefault recall_defaults[] = {
-    {"RecallInterval", "SELECT DefaultInterval FROM recalltype WHERE "
-                       "RecallTypeNum = ?", "RecallTypeNum"},
+    {.field = "RecallInterval",
+     .sql = "SELECT DefaultInterval FROM recalltype WHERE "
+            "RecallTypeNum = ?", .param = "RecallTypeNum"},
 };
 
 static const struct od_check recall_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "recalltype WHERE RecallTypeNum = ?)", "RecallTypeNum", 400,
-     "RecallTypeNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
-                 "?", "PatNum,RecallTypeNum", 400,
-     "The patient already has a recall of this RecallType."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "recalltype WHERE RecallTypeNum = ?)", .params = "RecallTypeNum",
+     .status = 400, .msg = "RecallTypeNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
+            "?", .params = "PatNum,RecallTypeNum", .status = 400,
+     .msg = "The patient already has a recall of this RecallType."},
 };
 
 const struct od_resource od_res_recalls = {
@@ -415,19 +434,24 @@ static const struct od_field apptfield_fields[] = {
 };
 
 static const struct od_filter apptfield_filters[] = {
-    {"AptNum", "t.AptNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
-    {"FieldName", "t.FieldName = ?", OD_W_TEXT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
+    {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_check apptfield_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? IS NULL",
-     "?FieldValue", 400, "FieldValue is required."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "appointment WHERE AptNum = ?)", "AptNum", 404,
-     "Appointment not found."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "apptfielddef WHERE FieldName = ?)", "FieldName", 400,
-     "FieldName is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL", .params = "?FieldValue",
+     .status = 400, .msg = "FieldValue is required."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "appointment WHERE AptNum = ?)", .params = "AptNum",
+     .status = 404, .msg = "Appointment not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "apptfielddef WHERE FieldName = ?)", .params = "FieldName",
+     .status = 400, .msg = "FieldName is invalid."},
 };
 
 const struct od_resource od_res_apptfields = {
@@ -452,18 +476,21 @@ static const struct od_field patfield_fields[] = {
 };
 
 static const struct od_filter patfield_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"FieldName", "t.FieldName = ?", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_check patfield_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "patfielddef WHERE FieldName = ?)", "FieldName", 400,
-     "FieldName is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
-     "PatNum,FieldName", 400,
-     "A PatField with that FieldName already exists for this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "patfielddef WHERE FieldName = ?)", .params = "FieldName",
+     .status = 400, .msg = "FieldName is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
+     .params = "PatNum,FieldName", .status = 400,
+     .msg = "A PatField with that FieldName already exists for this patient."},
 };
 
 const struct od_resource od_res_patfields = {
@@ -491,12 +518,12 @@ static const struct od_field referral_fields[] = {
     TXT("LName", OD_F_REQ | OD_F_NOCLEAR, 0),
     TXT("FName", 0, 0),
     TXT("MName", 0, 0),
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, check_digits},
+    {.name = "SSN", .wire = OD_W_TEXT, .check = check_digits},
     FLD("UsingTIN", OD_W_BOOL, 0),
     FKEY("Specialty", 0, FK_DEF(35)),
     DERIVED("specialty", "COALESCE(sp.ItemName, '')"),
-    {"ST", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_state},
-    {"Telephone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, check_digits},
+    {.name = "ST", .wire = OD_W_TEXT, .check = od_check_state},
+    {.name = "Telephone", .wire = OD_W_TEXT, .check = check_digits},
     TXT("Address", 0, 0),
     TXT("City", 0, 0),
     TXT("Zip", 0, 0),
@@ -505,29 +532,29 @@ static const struct od_field referral_fields[] = {
     FLD("NotPerson", OD_W_BOOL, 0),
     TXT("Title", 0, 0),
     TXT("EMail", 0, 0),
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM patient WHERE PatNum = ?"},
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_NOPUT,
+     .fk = "SELECT 1 FROM patient WHERE PatNum = ?"},
     FLD("IsDoctor", OD_W_BOOL, 0),
     STAMP("DateTStamp", OD_W_DATETIME),
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
     TXT("BusinessName", 0, 0),
     TXT("DisplayNote", 0, 0),
-    {"isPatient", "t.PatNum <> 0", OD_W_BOOL, NULL, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "isPatient", .expr = "t.PatNum <> 0", .wire = OD_W_BOOL,
+     .flags = OD_F_RO},
 };
 
 static const struct od_filter referral_filters[] = {
-    {"IsHidden", "t.IsHidden = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"NotPerson", "t.NotPerson = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"IsDoctor", "t.IsDoctor = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"IsPreferred", "t.IsPreferred = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"isPatient", "(t.PatNum <> 0) = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"BusinessName", "t.BusinessName LIKE CONCAT('%', ?, '%')", OD_W_TEXT,
-     NULL, 0, 0, NULL},
+    {.param = "IsHidden", .cond = "t.IsHidden = ?", .wire = OD_W_BOOL},
+    {.param = "NotPerson", .cond = "t.NotPerson = ?", .wire = OD_W_BOOL},
+    {.param = "IsDoctor", .cond = "t.IsDoctor = ?", .wire = OD_W_BOOL},
+    {.param = "IsPreferred", .cond = "t.IsPreferred = ?", .wire = OD_W_BOOL},
+    {.param = "isPatient", .cond = "(t.PatNum <> 0) = ?", .wire = OD_W_BOOL},
+    {.param = "BusinessName",
+     .cond = "t.BusinessName LIKE CONCAT('%', ?, '%')", .wire = OD_W_TEXT},
 };
 
 static const struct od_lookup referral_lookups[] = {
-    {"specialty", "Specialty", DEF_BY_NAME(35), 0},
+    {.input = "specialty", .target = "Specialty", .sql = DEF_BY_NAME(35)},
 };
 
 const struct od_resource od_res_referrals = {
@@ -551,8 +578,8 @@ static const struct od_field refattach_fields[] = {
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("RefDate", OD_W_DATE, 0),
-    {"ReferralType", NULL, OD_W_ENUM, &enum_reftype, 0, "RefFrom", 0, 0,
-     "RefType"},
+    {.name = "ReferralType", .wire = OD_W_ENUM, .enm = &enum_reftype,
+     .dflt = "RefFrom", .col = "RefType"},
     ENM("RefToStatus", &enum_reftostatus, 0, NULL),
     TXT("Note", 0, 0),
     FLD("IsTransitionOfCare", OD_W_BOOL, 0),
@@ -563,39 +590,43 @@ static const struct od_field refattach_fields[] = {
 };
 
 static const struct od_filter refattach_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_lookup refattach_lookups[] = {
     /* "LName, FName" as in referralName, or a BusinessName */
-    {"referralName", "ReferralNum",
-     "SELECT r.ReferralNum FROM referral r JOIN (SELECT ? AS s) x ON "
-     REFERRAL_NAME("r") " = x.s OR (r.BusinessName <> '' AND "
-     "r.BusinessName = x.s) ORDER BY r.IsHidden, r.ReferralNum LIMIT 1",
-     OD_LK_REQ},
+    {.input = "referralName", .target = "ReferralNum",
+     .sql = "SELECT r.ReferralNum FROM referral r JOIN (SELECT ? AS s) x ON "
+            REFERRAL_NAME("r") " = x.s OR (r.BusinessName <> '' AND "
+            "r.BusinessName = x.s) ORDER BY r.IsHidden, r.ReferralNum LIMIT 1",
+     .flags = OD_LK_REQ},
 };
 
 static const struct od_sqldefault refattach_defaults[] = {
-    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder), 0) + 1 FROM refattach "
-                  "WHERE PatNum = ?", "PatNum"},
-    {"RefDate", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
+    {.field = "ItemOrder",
+     .sql = "SELECT COALESCE(MAX(ItemOrder), 0) + 1 FROM refattach "
+            "WHERE PatNum = ?", .param = "PatNum"},
+    {.field = "RefDate", .sql = "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"},
 };
 
 static const struct od_check refattach_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "ReferralNum", 400,
-     "ReferralNum is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "ReferralNum", 400,
-     "ReferralNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-                 "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
-     "?ProcNum,?ProcNum,PatNum", 400,
-     "ProcNum is not a procedure of this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-                "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
-                "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
-     "ProcNum,ProcNum,@key", 400,
-     "ProcNum is not a procedure of this patient."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
+            "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
+     .params = "?ProcNum,?ProcNum,PatNum", .status = 400,
+     .msg = "ProcNum is not a procedure of this patient."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
+            "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
+            "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
+     .params = "ProcNum,ProcNum,@key", .status = 400,
+     .msg = "ProcNum is not a procedure of this patient."},
 };
 
 const struct od_resource od_res_refattaches = {

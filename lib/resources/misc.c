@@ -7,14 +7,14 @@
 enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
        PERM_IMAGE_EDIT = 89 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define SERVERTIME {"serverDateTime", NULL, OD_W_SERVERTIME, NULL,           \
-                    OD_F_RO | OD_F_GETONLY, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
+#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
+                    .flags = OD_F_RO | OD_F_GETONLY}
 
 /* ---- securitylogs ---------------------------------------------------------- */
 
@@ -112,26 +112,28 @@ static const struct od_enum enum_logsource = {"LogSource", 0,
 
 static const struct od_field securitylog_fields[] = {
     RO("SecurityLogNum", OD_W_INT),
-    {"PermType", NULL, OD_W_ENUM, &enum_permtype, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "PermType", .wire = OD_W_ENUM, .enm = &enum_permtype,
+     .flags = OD_F_RO},
     RO("UserNum", OD_W_INT),
     RO("LogDateTime", OD_W_DATETIME),
     RO("LogText", OD_W_TEXT),
     RO("PatNum", OD_W_INT),
     RO("CompName", OD_W_TEXT),
-    {"LogSource", NULL, OD_W_ENUM, &enum_logsource, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "LogSource", .wire = OD_W_ENUM, .enm = &enum_logsource,
+     .flags = OD_F_RO},
 };
 
 static const struct od_filter securitylog_filters[] = {
-    {"PermType", "t.PermType = ?", OD_W_ENUM, &enum_permtype, 0, 0, NULL},
+    {.param = "PermType", .cond = "t.PermType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_permtype},
     /* spec 2.4: only this developer's own rows, the ones the API wrote
      * "... by {DevName} through API." (od_securitylog) */
-    {"@developer", "t.LogSource = 23 AND RIGHT(t.LogText, CHAR_LENGTH("
-                   "CONCAT(' by ', COALESCE(NULLIF(?, ''), 'an API "
-                   "developer'), ' through API.'))) = CONCAT(' by ', "
-                   "COALESCE(NULLIF(?, ''), 'an API developer'), ' through "
-                   "API.')",
-     OD_W_TEXT, NULL, OD_Q_DEVELOPER, 2, NULL},
+    {.param = "@developer",
+     .cond = "t.LogSource = 23 AND RIGHT(t.LogText, CHAR_LENGTH("
+             "CONCAT(' by ', COALESCE(NULLIF(?, ''), 'an API "
+             "developer'), ' through API.'))) = CONCAT(' by ', "
+             "COALESCE(NULLIF(?, ''), 'an API developer'), ' through "
+             "API.')", .wire = OD_W_TEXT, .flags = OD_Q_DEVELOPER, .nbind = 2},
 };
 
 const struct od_resource od_res_securitylogs = {
@@ -153,33 +155,33 @@ static const struct od_enum enum_imgtype = {"ImgType", 0, OD_N(imgtype_names),
 /* GET, PUT and DELETE /documents/{DocNum} */
 static const struct od_field document_fields[] = {
     KEY("DocNum"),
-    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "Description", .wire = OD_W_TEXT},
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
-    {"DocCategory", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
+    {.name = "DocCategory", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
     DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
-    {"ImgType", NULL, OD_W_ENUM, &enum_imgtype, 0, NULL, 0, 0, NULL},
-    {"ToothNumbers", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "ImgType", .wire = OD_W_ENUM, .enm = &enum_imgtype},
+    {.name = "ToothNumbers", .wire = OD_W_TEXT},
     RO("DateTStamp", OD_W_DATETIME),
-    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    {.name = "ProvNum", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
     FLD("PrintHeading", OD_W_BOOL, 0),
 };
 
 /* a document always has a category: 0 is not one */
 static const struct od_check document_checks[] = {
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "DocCategory", 400,
-     "DocCategory is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "DocCategory", .status = 400, .msg = "DocCategory is invalid."},
 };
 
 /* GET /documents?PatNum=: another shape (spec Appendix A) */
 static const struct od_field document_list_fields[] = {
     KEY("DocNum"),
     /* mounts are not in the schema */
-    {"MountNum", "0", OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "MountNum", .expr = "0", .wire = OD_W_INT, .flags = OD_F_RO},
     /* the file in the A to Z folder: DocPath/{letter}/{ImageFolder}/{file} */
     DERIVED("filePath", "CONCAT_WS('/', NULLIF((SELECT MIN(ValueString) FROM "
                         "preference WHERE PrefName = 'DocPath'), ''), "
@@ -199,8 +201,10 @@ static const struct od_field document_list_fields[] = {
 };
 
 static const struct od_filter document_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 const struct od_resource od_res_documents = {
@@ -231,15 +235,15 @@ static const struct od_field userod_fields[] = {
     KEY("UserNum"),
     RO("UserName", OD_W_TEXT),
     /* usergroupattach is not in the schema: the user's one UserGroupNum */
-    {"userGroupNums", "t.UserGroupNum", OD_W_INTLIST, NULL, OD_F_RO, NULL, 0,
-     0, NULL},
+    {.name = "userGroupNums", .expr = "t.UserGroupNum", .wire = OD_W_INTLIST,
+     .flags = OD_F_RO},
     /* employees are not in the schema: any number, no name */
     FLD("EmployeeNum", OD_W_INT, 0),
     DERIVED("employeeName", "''"),
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
-    {"ProviderNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, "ProvNum", NULL,
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    {.name = "ClinicNum", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
+    {.name = "ProviderNum", .wire = OD_W_INT, .col = "ProvNum",
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
     DERIVED("providerName", "COALESCE(TRIM(CONCAT(pv.FName, ' ', pv.LName)),"
                             " '')"),
     /* the user's email address lives in a table not in the schema */
@@ -250,14 +254,15 @@ static const struct od_field userod_fields[] = {
 };
 
 static const struct od_filter userod_filters[] = {
-    {"includeHidden", "? = 1 OR t.IsHidden = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
-    {"includeCEMT", "? = 1 OR t.UserNumCEMT = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
-    {"userGroupNums", "FIND_IN_SET(t.UserGroupNum, REPLACE(?, ' ', ''))",
-     OD_W_TEXT, NULL, 0, 0, NULL},
-    {"EmployeeNum", "t.EmployeeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProviderNum", "t.ProvNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "includeHidden", .cond = "? = 1 OR t.IsHidden = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
+    {.param = "includeCEMT", .cond = "? = 1 OR t.UserNumCEMT = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
+    {.param = "userGroupNums",
+     .cond = "FIND_IN_SET(t.UserGroupNum, REPLACE(?, ' ', ''))",
+     .wire = OD_W_TEXT},
+    {.param = "EmployeeNum", .cond = "t.EmployeeNum = ?", .wire = OD_W_INT},
+    {.param = "ProviderNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_userods = {

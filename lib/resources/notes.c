@@ -38,15 +38,16 @@ static const char *const rxsendstatus_names[] = {
 static const struct od_enum enum_rxsendstatus = {
     "SendStatus", 0, OD_N(rxsendstatus_names), rxsendstatus_names};
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 
 /* ---- apptfielddefs -------------------------------------------------------- */
 
@@ -58,14 +59,17 @@ static const struct od_field apptfielddef_fields[] = {
 };
 
 static const struct od_check apptfielddef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
-     "FieldName", 400, "FieldName already exists."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     "FieldType,?PickList", 400,
-     "PickList is required when FieldType is PickList."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
-     "?FieldType,PickList", 400,
-     "PickList is only allowed when FieldType is PickList."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
+     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
+     .params = "FieldType,?PickList", .status = 400,
+     .msg = "PickList is required when FieldType is PickList."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
+     .params = "?FieldType,PickList", .status = 400,
+     .msg = "PickList is only allowed when FieldType is PickList."},
 };
 
 const struct od_resource od_res_apptfielddefs = {
@@ -89,35 +93,41 @@ static const struct od_field patfielddef_fields[] = {
     TXT("FieldName", OD_F_REQ | OD_F_NOCLEAR, 0),
     ENM("FieldType", &enum_patfieldtype, OD_F_REQ, NULL),
     TXT("PickList", 0, 0),
-    {"IsHidden", NULL, OD_W_BOOL, NULL, 0, "false", 0, 0, NULL},
+    {.name = "IsHidden", .wire = OD_W_BOOL, .dflt = "false"},
 };
 
 static const struct od_check patfielddef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM patfielddef WHERE FieldName = ?",
-     "FieldName", 400, "FieldName already exists."},
-    {OD_OP_PUT, "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
-                "PatFieldDefNum <> ?", "FieldName,@key", 400,
-     "FieldName already exists."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     "FieldType,?PickList", 400,
-     "PickList is required when FieldType is PickList."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
-     "FieldType,PickList", 400,
-     "PickList is only allowed when FieldType is PickList."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ?",
+     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
+            "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,
+     .msg = "FieldName already exists."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
+     .params = "FieldType,?PickList", .status = 400,
+     .msg = "PickList is required when FieldType is PickList."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
+     .params = "FieldType,PickList", .status = 400,
+     .msg = "PickList is only allowed when FieldType is PickList."},
     /* PUT: the type after the update decides */
-    {OD_OP_PUT, "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-                "? = 1 AND COALESCE(?, PickList) = ''",
-     "@key,FieldType,?PickList", 400,
-     "PickList is required when FieldType is PickList."},
-    {OD_OP_PUT, "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-                "COALESCE(?, FieldType) <> 1 AND ? <> ''",
-     "@key,?FieldType,PickList", 400,
-     "PickList is only allowed when FieldType is PickList."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
+            "? = 1 AND COALESCE(?, PickList) = ''",
+     .params = "@key,FieldType,?PickList", .status = 400,
+     .msg = "PickList is required when FieldType is PickList."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
+            "COALESCE(?, FieldType) <> 1 AND ? <> ''",
+     .params = "@key,?FieldType,PickList", .status = 400,
+     .msg = "PickList is only allowed when FieldType is PickList."},
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
-    {OD_OP_DELETE, "SELECT 1 FROM patfield f JOIN patfielddef d ON "
-                   "d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? "
-                   "LIMIT 1", "@key", 400,
-     "Not allowed to delete. Already in use by one or more patients."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM patfield f JOIN patfielddef d ON "
+            "d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? "
+            "LIMIT 1", .params = "@key", .status = 400,
+     .msg = "Not allowed to delete. Already in use by one or more patients."},
 };
 
 const struct od_resource od_res_patfielddefs = {
@@ -138,16 +148,17 @@ const struct od_resource od_res_patfielddefs = {
 /* GET reads every patient, with blanks where the patient has no patientnote
  * row yet (Open Dental makes the row the first time it is needed);
  * FamFinancial is the family's, kept on the guarantor's row. */
-#define PN_TEXT(n) {n, "COALESCE(n." n ", '')", OD_W_TEXT, NULL, OD_F_RO, \
-                    NULL, 0, 0, NULL}
-#define PN_DT(n) {n, "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS " \
-                     "DATETIME))", OD_W_DATETIME, NULL, OD_F_RO, NULL, 0, 0, \
-                  NULL}
+#define PN_TEXT(n) {.name = n, .expr = "COALESCE(n." n ", '')",              \
+                    .wire = OD_W_TEXT, .flags = OD_F_RO}
+#define PN_DT(n) {.name = n,                                                 \
+                  .expr = "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS " \
+                          "DATETIME))", .wire = OD_W_DATETIME,               \
+                  .flags = OD_F_RO}
 
 static const struct od_field patientnote_get_fields[] = {
     KEY("PatNum"),
-    {"FamFinancial", "COALESCE(g.FamFinancial, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
+    {.name = "FamFinancial", .expr = "COALESCE(g.FamFinancial, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
     PN_TEXT("Medical"),
     PN_TEXT("Service"),
     PN_TEXT("MedicalComp"),
@@ -171,10 +182,10 @@ const struct od_resource od_res_patientnotes = {
  * none yet; no patient: 404. */
 static const struct od_field patientnote_put_fields[] = {
     KEY("PatNum"),
-    {"FamFinancial", "COALESCE((SELECT g.FamFinancial FROM patient p JOIN "
-                     "patientnote g ON g.PatNum = p.Guarantor WHERE "
-                     "p.PatNum = t.PatNum), '')", OD_W_TEXT, NULL, 0, NULL, 0,
-     0, NULL},
+    {.name = "FamFinancial",
+     .expr = "COALESCE((SELECT g.FamFinancial FROM patient p JOIN "
+             "patientnote g ON g.PatNum = p.Guarantor WHERE "
+             "p.PatNum = t.PatNum), '')", .wire = OD_W_TEXT},
     TXT("Medical", 0, 0),
     TXT("Service", 0, 0),
     TXT("MedicalComp", 0, 0),
@@ -187,9 +198,11 @@ static const struct od_field patientnote_put_fields[] = {
 
 static const struct od_check patientnote_checks[] = {
     /* the family's note is the guarantor's: set it there */
-    {OD_OP_PUT, "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> "
-                "PatNum AND ? IS NOT NULL", "@key,FamFinancial", 400,
-     "FamFinancial can only be set on the guarantor's PatientNote."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> "
+            "PatNum AND ? IS NOT NULL", .params = "@key,FamFinancial",
+     .status = 400,
+     .msg = "FamFinancial can only be set on the guarantor's PatientNote."},
 };
 
 const struct od_resource od_res_patientnotes_put = {
@@ -223,23 +236,25 @@ static const struct od_field popup_fields[] = {
 static const struct od_filter popup_filters[] = {
     /* the patient's own popups, Family and SuperFamily popups of the
      * family, SuperFamily popups of the super family */
-    {"PatNum",
-     "(t.PatNum = ? OR (t.PopupLevel IN (1, 2) AND t.PatNum IN (SELECT "
-     "f.PatNum FROM patient f JOIN patient s ON s.Guarantor = f.Guarantor "
-     "WHERE s.PatNum = ?)) OR (t.PopupLevel = 2 AND t.PatNum IN (SELECT "
-     "f.PatNum FROM patient f JOIN patient s ON s.SuperFamily = "
-     "f.SuperFamily WHERE s.PatNum = ? AND s.SuperFamily <> 0)))",
-     OD_W_INT, NULL, 0, 3, NULL},
+    {.param = "PatNum",
+     .cond = "(t.PatNum = ? OR (t.PopupLevel IN (1, 2) AND t.PatNum IN "
+             "(SELECT f.PatNum FROM patient f JOIN patient s ON s.Guarantor "
+             "= f.Guarantor WHERE s.PatNum = ?)) OR (t.PopupLevel = 2 AND "
+             "t.PatNum IN (SELECT f.PatNum FROM patient f JOIN patient s ON "
+             "s.SuperFamily = f.SuperFamily WHERE s.PatNum = ? AND "
+             "s.SuperFamily <> 0)))", .wire = OD_W_INT, .nbind = 3},
 };
 
 static const struct od_check popup_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 AND "
-                 "SuperFamily = 0", "PatNum,PopupLevel", 400,
-     "The patient is not part of a SuperFamily."},
-    {OD_OP_PUT, "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = "
-                "u.PatNum WHERE u.PopupNum = ? AND ? = 2 AND "
-                "p.SuperFamily = 0", "@key,PopupLevel", 400,
-     "The patient is not part of a SuperFamily."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 AND "
+            "SuperFamily = 0", .params = "PatNum,PopupLevel", .status = 400,
+     .msg = "The patient is not part of a SuperFamily."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = "
+            "u.PatNum WHERE u.PopupNum = ? AND ? = 2 AND "
+            "p.SuperFamily = 0", .params = "@key,PopupLevel", .status = 400,
+     .msg = "The patient is not part of a SuperFamily."},
 };
 
 const struct od_resource od_res_popups = {
@@ -267,24 +282,26 @@ static const struct od_field procnote_fields[] = {
     RO("SigIsTopaz", OD_W_BOOL),
     /* signed: a non-blank Signature; written as 1/0 and made the API's
      * marker (or blank) by after_insert */
-    {"isSigned", "t.Signature <> ''", OD_W_BOOL, NULL, 0, "false", 0, 0,
-     "Signature"},
+    {.name = "isSigned", .expr = "t.Signature <> ''", .wire = OD_W_BOOL,
+     .dflt = "false", .col = "Signature"},
 };
 
 static const struct od_filter procnote_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check procnote_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "procedurelog WHERE ProcNum = ?)", "ProcNum", 404,
-     "Procedure not found."},
-    {OD_OP_POST, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-                 "PatNum <> ?", "ProcNum,PatNum", 400,
-     "The procedure is not for this patient."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE TRIM(?) = ''", "Note", 400,
-     "Note is required."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
+     .status = 404, .msg = "Procedure not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
+            "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,
+     .msg = "The procedure is not for this patient."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
+     .params = "Note", .status = 400, .msg = "Note is required."},
 };
 
 const struct od_resource od_res_procnotes = {
@@ -318,8 +335,8 @@ static const struct od_field rxpat_fields[] = {
     RO("PharmacyNum", OD_W_INT),
     RO("IsControlled", OD_W_BOOL),
     STAMP("DateTStamp"),
-    {"SendStatus", NULL, OD_W_ENUM, &enum_rxsendstatus, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "SendStatus", .wire = OD_W_ENUM, .enm = &enum_rxsendstatus,
+     .flags = OD_F_RO},
     RO("IsErxOld", OD_W_BOOL),
     RO("ErxPharmacyInfo", OD_W_TEXT),
     RO("IsProcRequired", OD_W_BOOL),
@@ -330,7 +347,7 @@ static const struct od_field rxpat_fields[] = {
 };
 
 static const struct od_filter rxpat_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_rxpats = {

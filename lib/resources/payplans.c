@@ -9,13 +9,15 @@
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
 
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROENUM(n, e) {n, NULL, OD_W_ENUM, &e, OD_F_RO, NULL, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
+                      .flags = OD_F_RO}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 #define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 #define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
@@ -30,32 +32,36 @@ static const struct od_field adjustment_fields[] = {
     FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
-    {"adjType", "COALESCE(at.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
+    {.name = "adjType", .expr = "COALESCE(at.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
     FKEY("ProvNum", 0, FK_PROV),
-    {"AdjNote", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "AdjNote", .wire = OD_W_TEXT},
     FLD("ProcDate", OD_W_DATE, OD_F_NOPUT),
-    {"ProcNum", NULL, OD_W_INT, NULL, 0, "0", 0, 0, NULL, NULL, FK_PROC},
-    {"DateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW, NULL, 0, 0,
-     NULL},
+    {.name = "ProcNum", .wire = OD_W_INT, .dflt = "0", .fk = FK_PROC},
+    {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     FKEY("ClinicNum", 0, FK_CLINIC),
     RO("SecUserNumEntry", OD_W_INT),
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter adjustment_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL, NULL},
-    {"AdjType", "t.AdjType = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
+    {.param = "AdjType", .cond = "t.AdjType = ?", .wire = OD_W_INT},
+    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault adjustment_defaults[] = {
-    {"ProvNum", "SELECT PriProv FROM patient WHERE PatNum = ?", "PatNum"},
-    {"ClinicNum", "SELECT ClinicNum FROM patient WHERE PatNum = ?", "PatNum"},
+    {.field = "ProvNum",
+     .sql = "SELECT PriProv FROM patient WHERE PatNum = ?", .param = "PatNum"},
+    {.field = "ClinicNum",
+     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
+     .param = "PatNum"},
     /* the procedure's date when attached to one, else today */
-    {"ProcDate", "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "
-                 "procedurelog WHERE ProcNum = ? AND ProcNum <> 0), "
-                 "CURDATE()), '%Y-%m-%d')", "ProcNum"},
+    {.field = "ProcDate",
+     .sql = "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "
+            "procedurelog WHERE ProcNum = ? AND ProcNum <> 0), "
+            "CURDATE()), '%Y-%m-%d')", .param = "ProcNum"},
 };
 
 /* The sign of AdjAmt follows the AdjType's ItemValue ("+" or "-"); on PUT
@@ -69,28 +75,38 @@ static const struct od_sqldefault adjustment_defaults[] = {
     "' AND COALESCE(?, a.AdjAmt) " cmp " 0"
 
 static const struct od_check adjustment_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-                 "NOT IN ('+', '-')", "AdjType", 400,
-     "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {OD_OP_PUT, "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-                "NOT IN ('+', '-')", "AdjType", 400,
-     "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {OD_OP_POST, ADJ_SIGN_POST("+", "<"), "AdjType,AdjAmt", 400,
-     "AdjAmt must be positive for this AdjType."},
-    {OD_OP_POST, ADJ_SIGN_POST("-", ">"), "AdjType,AdjAmt", 400,
-     "AdjAmt must be negative for this AdjType."},
-    {OD_OP_PUT, ADJ_SIGN_PUT("+", "<"), "?AdjType,@key,?AdjAmt", 400,
-     "AdjAmt must be positive for this AdjType."},
-    {OD_OP_PUT, ADJ_SIGN_PUT("-", ">"), "?AdjType,@key,?AdjAmt", 400,
-     "AdjAmt must be negative for this AdjType."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > CURDATE()",
-     "AdjDate", 400, "AdjDate cannot be a future date."},
-    {OD_OP_POST, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-                 "ProcNum <> 0 AND PatNum <> ?", "ProcNum,PatNum", 400,
-     "The procedure is not for this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
-                "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
-     "ProcNum,@key", 400, "The procedure is not for this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
+            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
+     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
+            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
+     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
+    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("+", "<"),
+     .params = "AdjType,AdjAmt", .status = 400,
+     .msg = "AdjAmt must be positive for this AdjType."},
+    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("-", ">"),
+     .params = "AdjType,AdjAmt", .status = 400,
+     .msg = "AdjAmt must be negative for this AdjType."},
+    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("+", "<"),
+     .params = "?AdjType,@key,?AdjAmt", .status = 400,
+     .msg = "AdjAmt must be positive for this AdjType."},
+    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("-", ">"),
+     .params = "?AdjType,@key,?AdjAmt", .status = 400,
+     .msg = "AdjAmt must be negative for this AdjType."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? > CURDATE()", .params = "AdjDate",
+     .status = 400, .msg = "AdjDate cannot be a future date."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
+            "ProcNum <> 0 AND PatNum <> ?", .params = "ProcNum,PatNum",
+     .status = 400, .msg = "The procedure is not for this patient."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
+            "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
+     .params = "ProcNum,@key", .status = 400,
+     .msg = "The procedure is not for this patient."},
 };
 
 const struct od_resource od_res_adjustments = {
@@ -121,7 +137,7 @@ static const struct od_field statement_fields[] = {
     FLD("DateSent", OD_W_DATE, OD_F_NOPUT),
     RO("DateRangeFrom", OD_W_DATE),
     RO("DateRangeTo", OD_W_DATE),
-    {"Note", NULL, OD_W_TEXT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
+    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
     RO("NoteBold", OD_W_TEXT),
     ROENUM("Mode_", enum_stmtmode),
     RO("HidePayment", OD_W_BOOL),
@@ -137,16 +153,17 @@ static const struct od_field statement_fields[] = {
     RO("IsBalValid", OD_W_BOOL),
     RO("InsEst", OD_W_NUMBER),
     RO("BalTotal", OD_W_NUMBER),
-    {"StatementType", "IF(t.StatementType = '', 'NotSet', t.StatementType)",
-     OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "StatementType",
+     .expr = "IF(t.StatementType = '', 'NotSet', t.StatementType)",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
 };
 
 static const struct od_filter statement_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault statement_defaults[] = {
-    {"DateSent", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
+    {.field = "DateSent", .sql = "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"},
 };
 
 const struct od_resource od_res_statements = {
@@ -203,8 +220,8 @@ static const struct od_field payplancharge_fields[] = {
 };
 
 static const struct od_filter payplancharge_filters[] = {
-    {"PayPlanNum", "t.PayPlanNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL,
-     NULL},
+    {.param = "PayPlanNum", .cond = "t.PayPlanNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 const struct od_resource od_res_payplancharges = {
@@ -258,22 +275,22 @@ static const struct od_field payplan_fields[] = {
     RO("DownPayment", OD_W_NUMBER),
     RO("IsClosed", OD_W_BOOL),
     RO("PlanCategory", OD_W_INT),
-    {"planCategory", "COALESCE(pc.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
+    {.name = "planCategory", .expr = "COALESCE(pc.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
     RO("IsDynamic", OD_W_BOOL),
     ROENUM("ChargeFrequency", enum_chargefreq),
     RO("DatePayPlanStart", OD_W_DATE),
     RO("IsLocked", OD_W_BOOL),
     RO("DateInterestStart", OD_W_DATE),
     ROENUM("DynamicPayPlanTPOption", enum_tpoption),
-    {"principalAmount", PRINCIPAL_AMOUNT, OD_W_NUMBER, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
+    {.name = "principalAmount", .expr = PRINCIPAL_AMOUNT, .wire = OD_W_NUMBER,
+     .flags = OD_F_RO},
     RO("SheetDefNum", OD_W_INT),
 };
 
 static const struct od_filter payplan_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"Guarantor", "t.Guarantor = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_payplans = {

@@ -47,12 +47,12 @@ static const char *const asaprsvp_names[] = {
 static const struct od_enum enum_asaprsvp = {
     "ResponseStatus", 0, OD_N(asaprsvp_names), asaprsvp_names};
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROENUM(n, e) {n, NULL, OD_W_ENUM, e, OD_F_RO, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e,                \
+                      .flags = OD_F_RO}
 
 /* ---- sheetdefs (read only) ------------------------------------------------ */
 
@@ -63,7 +63,8 @@ static const struct od_field sheetdef_fields[] = {
 };
 
 static const struct od_filter sheetdef_filters[] = {
-    {"SheetType", "t.SheetType = ?", OD_W_ENUM, &enum_sheettype, 0, 0, NULL},
+    {.param = "SheetType", .cond = "t.SheetType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_sheettype},
 };
 
 const struct od_resource od_res_sheetdefs = {
@@ -88,14 +89,15 @@ static const struct od_field sheetfield_fields[] = {
 };
 
 static const struct od_filter sheetfield_filters[] = {
-    {"SheetNum", "t.SheetNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "SheetNum", .cond = "t.SheetNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check sheetfield_checks[] = {
     /* a sheet marked deleted in Open Dental is not edited */
-    {OD_OP_PUT, "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
-                "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
-     "@key", 400, "The sheet is deleted."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
+            "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
+     .params = "@key", .status = 400, .msg = "The sheet is deleted."},
 };
 
 const struct od_resource od_res_sheetfields = {
@@ -125,27 +127,35 @@ static const struct od_field sheet_fields[] = {
 };
 
 static const struct od_filter sheet_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 /* Copied from the definition (Sheets.CreateSheet); the patient's clinic. */
 static const struct od_sqldefault sheet_sqldefaults[] = {
-    {"SheetType", "SELECT SheetType FROM sheetdef WHERE SheetDefNum = ?",
-     "SheetDefNum"},
-    {"Description", "SELECT Description FROM sheetdef WHERE SheetDefNum = ?",
-     "SheetDefNum"},
-    {"ClinicNum", "SELECT ClinicNum FROM patient WHERE PatNum = ?", "PatNum"},
+    {.field = "SheetType",
+     .sql = "SELECT SheetType FROM sheetdef WHERE SheetDefNum = ?",
+     .param = "SheetDefNum"},
+    {.field = "Description",
+     .sql = "SELECT Description FROM sheetdef WHERE SheetDefNum = ?",
+     .param = "SheetDefNum"},
+    {.field = "ClinicNum",
+     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
+     .param = "PatNum"},
 };
 
 static const struct od_check sheet_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "sheetdef WHERE SheetDefNum = ?)", "SheetDefNum", 404,
-     "SheetDef not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "sheetdef WHERE SheetDefNum = ?)", .params = "SheetDefNum",
+     .status = 404, .msg = "SheetDef not found."},
     /* Consent, PatientLetter, PatientForm, MedicalHistory, ExamSheet */
-    {OD_OP_POST, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
-                 "SheetType NOT IN (6, 7, 9, 11, 13)", "SheetDefNum", 400,
-     "Only SheetDefs of SheetType Consent, PatientLetter, PatientForm, "
-     "MedicalHistory, and ExamSheet are supported."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
+            "SheetType NOT IN (6, 7, 9, 11, 13)", .params = "SheetDefNum",
+     .status = 400,
+     .msg = "Only SheetDefs of SheetType Consent, PatientLetter, "
+            "PatientForm, MedicalHistory, and ExamSheet are supported."},
 };
 
 const struct od_resource od_res_sheets = {
@@ -201,15 +211,16 @@ static const struct od_field asapcomm_fields[] = {
 };
 
 static const struct od_filter asapcomm_filters[] = {
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"date", "DATE(t.DateTimeEntry) = ?", OD_W_DATE, NULL, 0, 0, NULL},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    {.param = "date", .cond = "DATE(t.DateTimeEntry) = ?", .wire = OD_W_DATE},
     /* no date and no dateStart: the last 7 days */
-    {"dateStart", "t.DateTimeEntry >= COALESCE(NULLIF(?, '0001-01-01'), "
-                  "CURDATE() - INTERVAL 7 DAY)",
-     OD_W_DATE, NULL, 0, 0, "0001-01-01", "date"},
+    {.param = "dateStart",
+     .cond = "t.DateTimeEntry >= COALESCE(NULLIF(?, '0001-01-01'), "
+             "CURDATE() - INTERVAL 7 DAY)", .wire = OD_W_DATE,
+     .dflt = "0001-01-01", .dflt_unless = "date"},
     /* the whole day named is included */
-    {"dateEnd", "t.DateTimeEntry < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
-     0, NULL},
+    {.param = "dateEnd", .cond = "t.DateTimeEntry < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
 };
 
 const struct od_resource od_res_asapcomms = {
@@ -224,23 +235,23 @@ const struct od_resource od_res_asapcomms = {
 
 /* GET reads every patient, with blanks where the patient has no ehrpatient
  * row yet (Open Dental makes the row the first time it is needed). */
-#define EP_TEXT(n) {n, "COALESCE(e." n ", '')", OD_W_TEXT, NULL, OD_F_RO, \
-                    NULL, 0, 0, NULL}
+#define EP_TEXT(n) {.name = n, .expr = "COALESCE(e." n ", '')",              \
+                    .wire = OD_W_TEXT, .flags = OD_F_RO}
 
 static const struct od_field ehrpatient_get_fields[] = {
     KEY("PatNum"),
     EP_TEXT("MotherMaidenFname"),
     EP_TEXT("MotherMaidenLname"),
-    {"VacShareOk", "COALESCE(e.VacShareOk, 0)", OD_W_ENUM, &od_enum_yn,
-     OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "VacShareOk", .expr = "COALESCE(e.VacShareOk, 0)",
+     .wire = OD_W_ENUM, .enm = &od_enum_yn, .flags = OD_F_RO},
     EP_TEXT("MedicaidState"),
     EP_TEXT("SexualOrientation"),
     EP_TEXT("GenderIdentity"),
     EP_TEXT("SexualOrientationNote"),
     EP_TEXT("GenderIdentityNote"),
-    {"DischargeDate", "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
-                      "DATETIME))", OD_W_DATE, NULL, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "DischargeDate",
+     .expr = "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
+             "DATETIME))", .wire = OD_W_DATE, .flags = OD_F_RO},
 };
 
 const struct od_resource od_res_ehrpatients = {
@@ -258,8 +269,7 @@ static const struct od_field ehrpatient_put_fields[] = {
     RO("MotherMaidenFname", OD_W_TEXT),
     RO("MotherMaidenLname", OD_W_TEXT),
     ROENUM("VacShareOk", &od_enum_yn),
-    {"MedicaidState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL,
-     od_check_state, NULL},
+    {.name = "MedicaidState", .wire = OD_W_TEXT, .check = od_check_state},
     RO("SexualOrientation", OD_W_TEXT),
     RO("GenderIdentity", OD_W_TEXT),
     RO("SexualOrientationNote", OD_W_TEXT),
@@ -269,8 +279,9 @@ static const struct od_field ehrpatient_put_fields[] = {
 
 static const struct od_check ehrpatient_checks[] = {
     /* spec 5: deleted patients are not modified through the API */
-    {OD_OP_PUT, "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
-     "@key", 400, "Patient is deleted."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
+     .params = "@key", .status = 400, .msg = "Patient is deleted."},
 };
 
 const struct od_resource od_res_ehrpatients_put = {

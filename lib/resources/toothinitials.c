@@ -35,39 +35,41 @@ static int check_tooth(const char *s)
 }
 
 static const struct od_field toothinitial_fields[] = {
-    {"ToothInitialNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"ToothNum", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NUMTEXT, NULL, 0, 0,
-     NULL, check_tooth},
-    {"InitialType", NULL, OD_W_ENUM, &enum_initialtype, OD_F_REQ, NULL, 0, 0,
-     NULL},
-    {"Movement", NULL, OD_W_MONEY_RAW, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"DrawingSegment", NULL, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"ColorDraw", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"SecDateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL, 0,
-     0, NULL},
-    {"SecDateTEdit", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, 0,
-     0, NULL},
-    {"DrawText", NULL, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "ToothInitialNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ},
+    {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NUMTEXT,
+     .check = check_tooth},
+    {.name = "InitialType", .wire = OD_W_ENUM, .enm = &enum_initialtype,
+     .flags = OD_F_REQ},
+    {.name = "Movement", .wire = OD_W_MONEY_RAW, .flags = OD_F_RO},
+    {.name = "DrawingSegment", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "ColorDraw", .wire = OD_W_COLOR, .flags = OD_F_RO},
+    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_NOW},
+    {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_STAMP},
+    {.name = "DrawText", .wire = OD_W_TEXT, .flags = OD_F_RO},
 };
 
 static const struct od_filter toothinitial_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check toothinitial_checks[] = {
     /* 24.2.3: only these three through the API (movements and drawings
      * are the chart's) */
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? > 2", "InitialType", 400,
-     "InitialType must be Missing, Hidden, or Primary."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "patient WHERE PatNum = ?)", "PatNum", 404,
-     "Patient not found."},
-    {OD_OP_DELETE, "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "
-                   "AND InitialType > 2", "@key", 400,
-     "Only a toothinitial with an InitialType of Missing, Hidden, or Primary "
-     "can be deleted."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? > 2",
+     .params = "InitialType", .status = 400,
+     .msg = "InitialType must be Missing, Hidden, or Primary."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "patient WHERE PatNum = ?)", .params = "PatNum", .status = 404,
+     .msg = "Patient not found."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "
+            "AND InitialType > 2", .params = "@key", .status = 400,
+     .msg = "Only a toothinitial with an InitialType of Missing, Hidden, or "
+            "Primary can be deleted."},
 };
 
 const struct od_resource od_res_toothinitials = {
