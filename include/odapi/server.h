@@ -46,9 +46,9 @@ typedef enum odapi_mode {
 } odapi_mode;
 
 /*
- * API permissions (spec section 2.4). The numbers are Open Dental's own
- * APIPermission values. ODAPI_PERM_NONE marks a route that needs no
- * credentials; ODAPI_PERM_KEY one that needs a valid key and nothing more.
+ * API permissions (Open Dental's apipermissions.html). The numbers are Open
+ * Dental's own APIPermission values. ODAPI_PERM_NONE marks a route that needs
+ * no credentials; ODAPI_PERM_KEY one that needs a valid key and nothing more.
  */
 typedef enum odapi_permission {
     ODAPI_PERM_NONE = 0,

@@ -1,12 +1,12 @@
-/* payments.c - payments (spec 5.7, Appendix A): the description run by
- * resource.c, and what POST /payments does after inserting the payment
- * row, as Open Dental's API does it (Payments.ProcessPaymentForWeb in
- * OpenDentBusiness/Data Interface/Payments.cs): the payment is split
- * over the family's outstanding charges oldest first
+/* payments.c - payments (apipayments.html, the api*.html pages): the
+ * description run by resource.c, and what POST /payments does after inserting
+ * the payment row, as Open Dental's API does it (Payments.ProcessPaymentForWeb
+ * in OpenDentBusiness/Data Interface/Payments.cs): the payment is split over
+ * the family's outstanding charges oldest first
  * (PaymentEdit.AutoSplitForPayment, OpenDentBusiness/Db Multi
  * Table/PaymentEdit.cs), what is left over goes to unearned income, a
- * prepayment is one unearned split, and the family's aging is computed
- * again. The rules, and what is not modelled, are in docs/resources.md
+ * prepayment is one unearned split, and the family's aging is computed again.
+ * The rules, and what is not modelled, are in docs/resources.md
  * ("payments"). */
 #include "engine/resource-internal.h"
 #include "db/ledger-internal.h"
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16 };
 
 /* ---- the description ---------------------------------------------------- */

@@ -152,8 +152,9 @@ int od_perm_parse_list(const char *list, uint64_t *bits, char *err,
         name[n < sizeof name ? n : sizeof name - 1] = '\0';
         if (n >= sizeof name || (perm = od_perm_from_name(name)) < 0) {
             snprintf(err, errlen,
-                     "unknown permission name '%.40s' (use the names of "
-                     "spec 2.4 such as ApiReadAll, or \"all\")", name);
+                     "unknown permission name '%.40s' (use Open Dental's "
+                     "API permission names such as ApiReadAll, or \"all\")",
+                     name);
             return -1;
         }
         b |= OD_PERM_BIT(perm);
@@ -282,7 +283,7 @@ static int parse_header(const char *h, char *dev, char *cust,
     }
     *msg = OD_MSG_AUTH_FORMAT;
     /* Auth schemes are case-insensitive (RFC 9110 11.1); exactly one space
-     * separates the scheme from the pair (spec 2.1). */
+     * separates the scheme from the pair (apisetup.html). */
     if (strncasecmp(h, scheme, sizeof scheme - 1) || h[sizeof scheme - 1] != ' ')
         return 400;
     rest = h + sizeof scheme;

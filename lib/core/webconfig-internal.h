@@ -1,6 +1,6 @@
 /*
- * webconfig-internal.h - Open Dental's OpenDentalWebConfig.xml (spec 8.2),
- * read with expat. Never installed.
+ * webconfig-internal.h - Open Dental's OpenDentalWebConfig.xml
+ * (ServicesHelper.cs), read with expat. Never installed.
  *
  * odapi_config_load_webconfig() (public, server.h) is od_webconfig_read()
  * followed by od_webconfig_apply(). The two halves are separate so that the

@@ -1,6 +1,6 @@
 /*
- * webconfig.c - read Open Dental's OpenDentalWebConfig.xml (spec 8.2) with
- * expat, and apply it to an odapi_config. Choices: docs/webconfig.md.
+ * webconfig.c - read Open Dental's OpenDentalWebConfig.xml (ServicesHelper.cs)
+ * with expat, and apply it to an odapi_config. Choices: docs/webconfig.md.
  *
  * The file is hostile input as far as the parser is concerned: it is read
  * whole (at most OD_WEBCONFIG_MAX_FILE bytes), any DOCTYPE or entity

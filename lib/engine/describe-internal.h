@@ -200,7 +200,8 @@ struct od_resource {
                                   e.g. a soft delete */
     int list_single;           /* GET list answers its first row as one
                                   object; none: 404 missing, or with
-                                  OD_SINGLE_OR_EMPTY 200 [] (spec 3.4) */
+                                  OD_SINGLE_OR_EMPTY 200 []
+                                  (apiimplementation.html) */
     const char *list_patient;  /* a filter naming a patient: a GET list
                                   with no rows for a PatNum no patient has
                                   is 404 "Patient not found." */

@@ -865,7 +865,8 @@ static int work_list(struct od_conn *c, void *arg)
         }
     }
     if (n == 0 && j->r->list_single == OD_SINGLE_OR_EMPTY)
-        od_buf_adds(&j->out, "[]"); /* spec 3.4: no rows is 200 [] */
+        /* apiimplementation.html: no rows is 200 [] */
+        od_buf_adds(&j->out, "[]");
     else if (n == 0 && j->r->list_single)
         fail(j, 404, "%s", j->r->missing);
     return OD_WORK_DONE;
@@ -1305,8 +1306,8 @@ static int run_checks(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
-/* POST defaults that come from the database (spec: Confirmed = the first
- * ApptConfirmed definition, ProvNum = the patient's PriProv, ...). */
+/* POST defaults that come from the database (the API pages: Confirmed = the
+ * first ApptConfirmed definition, ProvNum = the patient's PriProv, ...). */
 static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
 {
     const struct od_resource *r = j->r;
@@ -2181,7 +2182,7 @@ static int read_body(struct rjob *j, json_t *body, enum op op, char *msg,
         }
         if (op == OP_PUT && (f->flags & OD_F_NOCLEAR) &&
             json_is_string(v) && !*json_string_value(v))
-            continue; /* spec 3.5: ignored, not cleared */
+            continue; /* apispecification.html: ignored, not cleared */
         if (op == OP_POST && (f->flags & OD_F_REQ) && json_is_string(v) &&
             !*json_string_value(v)) {
             snprintf(msg, msgsize, "%s is required.", f->name);

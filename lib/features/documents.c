@@ -560,8 +560,8 @@ static const struct od_opdoc document_docs[] = {
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
-    /* ApiDocuments only for Upload "because each upload consumes
-     * bandwidth"; the other documents writes are ApiAllOthers (spec 2.4,
+    /* ApiDocuments only for Upload "because each upload consumes bandwidth";
+     * the other documents writes are ApiAllOthers (apipermissions.html,
      * apipermissions) */
     od_router_add(&srv->router, "POST", "/documents/Upload",
                   ODAPI_PERM_DOCUMENTS, h_upload, NULL);

@@ -1,6 +1,6 @@
 /*
- * events.c - Database Events (spec 7.3), fired by odservice: poll the
- * apisubscription table, and for each due subscription of this workstation
+ * events.c - Database Events (apiguideevents.html), fired by odservice: poll
+ * the apisubscription table, and for each due subscription of this workstation
  * POST the rows of its WatchTable changed in [DateTimeStart, now) to its
  * EndPointUrl, in the resource's GET shape, in batches of at most 1000.
  *

@@ -65,7 +65,7 @@ int od_router_add(struct od_router *r, const char *method, const char *pattern,
 void od_router_free(struct od_router *r);
 /* Split the path (no query) into decoded segments after /api/v1 and find a
  * route. segs/nsegs receive the segments (pointing into buf); on
- * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets the spec's error sentence. */
+ * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets Open Dental's error sentence. */
 enum od_match od_router_match(const struct od_router *r, const char *method,
                               const char *path, char *buf, size_t bufsize,
                               char **segs, int *nsegs,

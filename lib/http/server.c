@@ -508,8 +508,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
     /* Cloud relay: the far side checks everything below itself. */
     if (srv->relay && od_relay_request(srv->relay, req))
         return;
-    /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
-     * DELETE without a body may leave it out (docs/http.md). */
+    /* apiimplementation.html: JSON bodies need Content-Type: application/json.
+     * A GET or DELETE without a body may leave it out (docs/http.md). */
     ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
                             "Content-Type");
     if ((req->body_len || strcmp(req->method, "POST") == 0 ||

@@ -1,14 +1,14 @@
-/* admin.c - user groups, computers, schedule operatories, clock
- * events, insurance verifications, claim tracking and patient races as
- * descriptions (spec Appendix A "usergroups", "usergroupattaches",
- * "computers", "scheduleops", "clockevents", "insverifies",
- * "claimtrackings", "patientraces") over Open Dental's tables of the same
- * names (data/od-schema.sql, batch res-f). Field order is the spec's.
- * Choices the spec leaves open are in docs/resources.md ("User groups,
+/* admin.c - user groups, computers, schedule operatories, clock events,
+ * insurance verifications, claim tracking and patient races as descriptions
+ * (the api*.html pages "usergroups", "usergroupattaches", "computers",
+ * "scheduleops", "clockevents", "insverifies", "claimtrackings",
+ * "patientraces") over Open Dental's tables of the same names
+ * (data/od-schema.sql, batch res-f). Field order is Open Dental's. Choices
+ * Open Dental's docs leave open are in docs/resources.md ("User groups,
  * computers, clock events, insurance verification, claim tracking"). */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 
 /* Definition categories (enum DefCat). */
@@ -173,7 +173,8 @@ static const struct od_field insverify_fields[] = {
 };
 
 static const struct od_filter insverify_filters[] = {
-    /* the spec marks VerifyType required (the docs page says optional) */
+    /* apiinsverifies.html marks VerifyType required in its parameter list
+     * (its text says optional) */
     {.param = "VerifyType", .cond = "t.VerifyType = ?", .wire = OD_W_ENUM,
      .enm = &enum_verifytype, .flags = OD_Q_REQ},
     INTF("FKey"),

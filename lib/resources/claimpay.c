@@ -1,10 +1,10 @@
 /* claimpay.c - claim payments, etranss and etransmessagetexts as
- * descriptions run by resource.c (spec Appendix A); the claim and claim
- * payment actions are in actions/claims.c. Field order is the spec's;
+ * descriptions run by resource.c (the api*.html pages); the claim and claim
+ * payment actions are in actions/claims.c. Field order is Open Dental's;
  * lower-case names are derived, read-only companions. */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
 #define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
@@ -23,7 +23,7 @@ enum { PERM_INS_PAY_EDIT = 37 };
 static const struct od_field claimpayment_fields[] = {
     KEY("ClaimPaymentNum"),
     RO("CheckDate", OD_W_DATE),
-    /* "300", "1500.99": a string, shortest form (the spec's example) */
+    /* "300", "1500.99": a string, shortest form (Open Dental's example) */
     {.name = "CheckAmt", .wire = OD_W_MONEY_RAW},
     TXT("CheckNum", 0),
     TXT("BankBranch", 0),

@@ -1,13 +1,13 @@
-/* clinical.c - procedurelogs and procedurecodes as descriptions (spec
- * 5.5, 5.8 and Appendix A). Field order is the spec's; lower-case names
- * are derived, read-only companions. Choices the spec leaves open are in
- * docs/resources.md. */
+/* clinical.c - procedurelogs and procedurecodes as descriptions
+ * (apiprocedurelogs.html, the resources' api*.html pages). Field order is Open
+ * Dental's; lower-case names are derived, read-only companions. Choices Open
+ * Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <ctype.h>
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100, PERM_PROC_CODE_EDIT = 157 };
 
 #define DTSTAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                  \
@@ -15,7 +15,7 @@ enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100, PERM_PROC_CODE_EDIT = 157 };
 #define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
                     .flags = OD_F_RO | OD_F_GETONLY}
 
-/* Enums only procedure codes use (opendental-schema.md 4). */
+/* Enums only procedure codes use (Open Dental's C# enums). */
 static const char *const paint_names[] = {
     "None", "Extraction", "Implant", "RCT", "PostBU", "FillingDark",
     "FillingLight", "CrownDark", "CrownLight", "BridgeDark", "BridgeLight",
@@ -75,7 +75,8 @@ static const struct od_field procedurelog_fields[] = {
     {.name = "AptNum", .wire = OD_W_INT, .fk = FK_APPT},
     {.name = "ProcDate", .wire = OD_W_DATE, .flags = OD_F_REQ},
     {.name = "ProcFee", .wire = OD_W_MONEY},
-    /* spec 3.5: "" is ignored on PUT for ToothNum, Surf, ToothRange */
+    /* apispecification.html: "" is ignored on PUT for ToothNum, Surf,
+     * ToothRange */
     {.name = "Surf", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR},
     {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
      .check = check_tooth},

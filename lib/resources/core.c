@@ -1,9 +1,9 @@
-/* core.c - the core resources as descriptions (spec sections 4, 5 and
- * Appendix A). Field order is the spec's; lower-case names are derived,
+/* core.c - the core resources as descriptions (the resources' api*.html
+ * pages). Field order is Open Dental's; lower-case names are derived,
  * read-only companions. */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16,
     PERM_APPOINTMENT_CREATE = 25, PERM_APPOINTMENT_EDIT = 27,
@@ -149,7 +149,8 @@ const struct od_resource od_res_patients_simple = {
     .ops = OD_OP_GET_LIST, .server_time = OD_ST_FIRST,
 };
 
-/* GET /patients: the Patient Select search, a reduced object (spec 5.1). */
+/* GET /patients: the Patient Select search, a reduced object
+ * (apipatients.html). */
 static const struct od_field patient_search_fields[] = {
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
     {.name = "LName", .wire = OD_W_TEXT},
@@ -321,7 +322,7 @@ static const struct od_sqldefault appointment_defaults[] = {
     {.field = "ClinicNum",
      .sql = "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
      .param = "Op"},
-    /* spec 5.2: the same length as Pattern, all '/' */
+    /* apiappointments.html: the same length as Pattern, all '/' */
     {.field = "PatternSecondary", .sql = "SELECT REPEAT('/', CHAR_LENGTH(?))",
      .param = "Pattern"},
 };

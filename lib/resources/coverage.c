@@ -1,14 +1,15 @@
 /* coverage.c - insurance categories, code groups, discount plans and
- * substitution links as descriptions (spec 2.4 and Appendix A): covcats,
- * covspans, codegroups, discountplans, discountplansubs, substitutionlinks,
- * over Open Dental's tables of the same names (data/od-schema.sql). Field
- * order is the spec's; lower-case names are derived, read-only companions.
- * Choices the spec leaves open are in docs/resources.md. */
+ * substitution links as descriptions (apipermissions.html and the resources'
+ * api*.html pages): covcats, covspans, codegroups, discountplans,
+ * discountplansubs, substitutionlinks, over Open Dental's tables of the same
+ * names (data/od-schema.sql). Field order is Open Dental's; lower-case names
+ * are derived, read-only companions. Choices Open Dental's docs leave open are
+ * in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_INS_PLAN_EDIT = 110, PERM_DISCOUNT_PLAN_ADD_DROP = 161,
     PERM_DISCOUNT_PLAN_ADD = 209, PERM_DISCOUNT_PLAN_EDIT = 210
@@ -303,8 +304,8 @@ const struct od_resource od_res_discountplansubs = {
     .filters = discountplansub_filters,
     .nfilters = OD_N(discountplansub_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
-    /* the patient's one subscription as an object (apidiscountplansubs);
-     * none: 200 [] (spec 3.4); 404 only for a patient that does not
+    /* the patient's one subscription as an object (apidiscountplansubs); none:
+     * 200 [] (apiimplementation.html); 404 only for a patient that does not
      * exist, the one 404 the page documents */
     .list_single = OD_SINGLE_OR_EMPTY, .list_patient = "PatNum",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
@@ -318,8 +319,8 @@ const struct od_resource od_res_discountplansubs = {
 
 /* ---- substitutionlinks ---------------------------------------------------- */
 
-/* The GET list writes the key as "SubstiutionLinkNum" (sic, Appendix A);
- * POST and PUT answer "SubstitutionLinkNum". Two descriptions of one
+/* The GET list writes the key as "SubstiutionLinkNum" (sic, the api*.html
+ * pages); POST and PUT answer "SubstitutionLinkNum". Two descriptions of one
  * table: the list, and the writes. */
 static const struct od_field substlink_list_fields[] = {
     {.name = "SubstiutionLinkNum", .expr = "t.SubstitutionLinkNum",

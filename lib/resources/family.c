@@ -1,16 +1,15 @@
-/* family.c - eobattaches as a description run by resource.c, and the
- * family module's insurance view, GET /familymodules/{PatNum}/Insurance
- * (spec Appendix A "eobattaches", "familymodules"). The view is a join of
- * patplan, inssub, insplan, carrier, the subscriber's patient row,
- * employer and feesched written by the engine's row writer from a
- * description that is never registered itself; a small handler
- * (actions/family.c) reads the PatNum from the path. Field order is the
- * spec's; lower-case names are derived, read-only companions. Choices the
- * spec leaves open are in docs/resources.md ("documents PUT/DELETE,
- * eobattaches, familymodules"). */
+/* family.c - eobattaches as a description run by resource.c, and the family
+ * module's insurance view, GET /familymodules/{PatNum}/Insurance (the
+ * api*.html pages "eobattaches", "familymodules"). The view is a join of
+ * patplan, inssub, insplan, carrier, the subscriber's patient row, employer
+ * and feesched written by the engine's row writer from a description that is
+ * never registered itself; a small handler (actions/family.c) reads the PatNum
+ * from the path. Field order is Open Dental's; lower-case names are derived,
+ * read-only companions. Choices Open Dental's docs leave open are in
+ * docs/resources.md ("documents PUT/DELETE, eobattaches, familymodules"). */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
 #define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}

@@ -1,13 +1,13 @@
-/* insurance.c - fees and the insurance resources as descriptions (spec
- * 2.4, 5.8 and Appendix A): fees, feescheds, carriers, insplans, inssubs,
- * patplans, benefits, claims, claimprocs. Field order is the spec's;
- * lower-case names are derived, read-only companions. Choices the spec
- * leaves open are in docs/resources.md. */
+/* insurance.c - fees and the insurance resources as descriptions
+ * (apipermissions.html, the resources' api*.html pages): fees, feescheds,
+ * carriers, insplans, inssubs, patplans, benefits, claims, claimprocs. Field
+ * order is Open Dental's; lower-case names are derived, read-only companions.
+ * Choices Open Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_CARRIER_CREATE = 58, PERM_FEE_SCHED_EDIT = 92,
     PERM_INS_PLAN_CREATE = 109, PERM_INS_PLAN_EDIT = 110,
@@ -42,7 +42,7 @@ enum {
 #define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
                     "Category = " #cat
 
-/* Enums only these resources use (opendental-schema.md 4; the benefit
+/* Enums only these resources use (Open Dental's C# enums; the benefit
  * enums from Open Dental's Benefit.cs, as the seeded rows use them). */
 #define ENUM_TABLE(var, label, ...)                                          \
     static const char *const var##_names[] = {__VA_ARGS__};                  \
@@ -68,7 +68,7 @@ ENUM_TABLE(enum_quantity, "QuantityQualifier", "None", "NumberOfServices",
            "AgeLimit", "Visits", "Years", "Months");
 ENUM_TABLE(enum_coverage, "CoverageLevel", "None", "Individual", "Family");
 
-/* Character-coded columns (opendental-schema.md 2). */
+/* Character-coded columns (data/od-schema.sql). */
 static int check_plantype(const char *s)
 {
     return strcmp(s, "p") == 0 || strcmp(s, "f") == 0 || strcmp(s, "c") == 0;
@@ -482,7 +482,7 @@ static const struct od_field claim_fields[] = {
     FLD("OrthoDate", OD_W_DATE, 0),
     ENM("PatRelat", &enum_relat, 0, NULL),
     FLD("WriteOff", OD_W_NUMBER, OD_F_RO),
-    /* a string in the spec's example */
+    /* a string in Open Dental's example */
     FLD("ClaimForm", OD_W_INT_STR, 0),
     FLD("InsSubNum", OD_W_INT, OD_F_RO),
     TXT("PriorAuthorizationNumber", 0, 0),

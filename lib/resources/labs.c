@@ -1,10 +1,10 @@
 /* labs.c - employers, employees, pharmacies and the lab resources
- * (laboratories, labturnarounds, labcases) as descriptions (spec Appendix
- * A). Field order is the spec's. Choices the spec leaves open are in
- * docs/resources.md ("Employers, employees, pharmacies, labs"). */
+ * (laboratories, labturnarounds, labcases) as descriptions (the api*.html
+ * pages). Field order is Open Dental's. Choices Open Dental's docs leave open
+ * are in docs/resources.md ("Employers, employees, pharmacies, labs"). */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_APPOINTMENT_EDIT = 27, PERM_EMPLOYER_CREATE = 205
 };

@@ -1,15 +1,15 @@
-/* medical.c - the medical history and patient-record resources as
- * descriptions (spec 2.4, 5.8 and Appendix A): allergies, allergydefs,
- * diseases, diseasedefs, medications, medicationpats, recalls,
- * recalltypes, apptfields, patfields, refattaches, referrals. Field order
- * is the spec's; lower-case names are derived, read-only companions.
- * Choices the spec leaves open are in docs/resources.md. */
+/* medical.c - the medical history and patient-record resources as descriptions
+ * (apipermissions.html, the resources' api*.html pages): allergies,
+ * allergydefs, diseases, diseasedefs, medications, medicationpats, recalls,
+ * recalltypes, apptfields, patfields, refattaches, referrals. Field order is
+ * Open Dental's; lower-case names are derived, read-only companions. Choices
+ * Open Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <ctype.h>
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_REFERRAL_ADD = 54, PERM_REFATTACH_ADD = 56, PERM_REFATTACH_DELETE = 57,
     PERM_PROBLEM_DEF_EDIT = 63, PERM_PAT_PROBLEM_EDIT = 71,
@@ -39,7 +39,7 @@ enum {
                          #cat " AND ItemName = ? ORDER BY IsHidden, "      \
                          "ItemOrder LIMIT 1"
 
-/* Enums only these resources use (opendental-schema.md 4). */
+/* Enums only these resources use (Open Dental's C# enums). */
 static const char *const snomed_names[] = {
     "None", "AllergyToSubstance", "DrugAllergy", "DrugIntolerance",
     "FoodAllergy", "FoodIntolerance", "AdverseReactions",
@@ -260,7 +260,7 @@ static const struct od_field medication_fields[] = {
     /* a generic medication is its own generic */
     DERIVED("genericName", "COALESCE(g.MedName, t.MedName)"),
     TXT("Notes", 0, 0),
-    /* a date in the spec's example, though the column is a timestamp */
+    /* a date in Open Dental's example, though the column is a timestamp */
     {.name = "DateTStamp", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_STAMP},
 };
 
@@ -294,7 +294,7 @@ const struct od_resource od_res_medications = {
 
 static const struct od_field medicationpat_fields[] = {
     KEY("MedicationPatNum"),
-    /* a string in the spec's example */
+    /* a string in Open Dental's example */
     FLD("PatNum", OD_W_INT_STR, OD_F_REQ | OD_F_NOPUT),
     /* the medication's name; MedDescript for one not in the list */
     DERIVED("medName", "COALESCE(m.MedName, t.MedDescript)"),

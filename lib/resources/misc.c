@@ -1,7 +1,7 @@
-/* misc.c - securitylogs, documents and userods as descriptions (spec
- * 2.4, 5.8 and Appendix A). Field order is the spec's; lower-case names
- * are derived, read-only companions. Choices the spec leaves open are in
- * docs/resources.md. */
+/* misc.c - securitylogs, documents and userods as descriptions
+ * (apipermissions.html, the resources' api*.html pages). Field order is Open
+ * Dental's; lower-case names are derived, read-only companions. Choices Open
+ * Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
@@ -18,7 +18,7 @@ enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
 
 /* ---- securitylogs ---------------------------------------------------------- */
 
-/* EnumPermType (opendental-schema.md 4), 0-257 */
+/* EnumPermType (GroupPermission.cs), 0-257 */
 static const char *const permtype_names[] = {
     "None", "AppointmentsModule", "FamilyModule", "AccountModule", "TPModule",
     "ChartModule", "ImagingModule", "ManageModule", "Setup", "RxCreate",
@@ -126,8 +126,8 @@ static const struct od_field securitylog_fields[] = {
 static const struct od_filter securitylog_filters[] = {
     {.param = "PermType", .cond = "t.PermType = ?", .wire = OD_W_ENUM,
      .enm = &enum_permtype},
-    /* spec 2.4: only this developer's own rows, the ones the API wrote
-     * "... by {DevName} through API." (od_securitylog) */
+    /* apipermissions.html: only this developer's own rows, the ones the API
+     * wrote "... by {DevName} through API." (od_securitylog) */
     {.param = "@developer",
      .cond = "t.LogSource = 23 AND RIGHT(t.LogText, CHAR_LENGTH("
              "CONCAT(' by ', COALESCE(NULLIF(?, ''), 'an API "
@@ -177,7 +177,7 @@ static const struct od_check document_checks[] = {
      .params = "DocCategory", .status = 400, .msg = "DocCategory is invalid."},
 };
 
-/* GET /documents?PatNum=: another shape (spec Appendix A) */
+/* GET /documents?PatNum=: another shape (the api*.html pages) */
 static const struct od_field document_list_fields[] = {
     KEY("DocNum"),
     /* mounts are not in the schema */

@@ -1,11 +1,11 @@
-/* money.c - paysplits as a description (payments: actions/payments.c,
- * with what POST does after the insert) (spec 5.7 and
- * Appendix A). Field order is the spec's; lower-case names are derived,
- * read-only companions. Choices the spec leaves open are in
+/* money.c - paysplits as a description (payments: actions/payments.c, with
+ * what POST does after the insert) (apipayments.html and the api*.html pages).
+ * Field order is Open Dental's; lower-case names are derived, read-only
+ * companions. Choices Open Dental's docs leave open are in
  * docs/resources.md. */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PAYMENT_EDIT = 16 };
 
 #define STAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                    \

@@ -1,14 +1,14 @@
-/* notes.c - field definitions and notes as descriptions (spec Appendix
- * A "apptfielddefs", "patfielddefs", "patientnotes", "popups", "procnotes",
+/* notes.c - field definitions and notes as descriptions (the api*.html pages
+ * "apptfielddefs", "patfielddefs", "patientnotes", "popups", "procnotes",
  * "rxpats") over Open Dental's tables of the same names (apptfielddef and
  * patfielddef are the FK targets of apptfield/patfield.FieldName in
  * resources/medical.c; patientnote, popup, procnote and rxpat are appended to
- * data/od-schema.sql). Field order is the spec's. Writes need ApiPermission
- * AllOthers (spec 2.4). Choices the spec leaves open are in
- * docs/resources.md ("Field definitions and notes"). */
+ * data/od-schema.sql). Field order is Open Dental's. Writes need ApiPermission
+ * AllOthers (apipermissions.html). Choices Open Dental's docs leave open are
+ * in docs/resources.md ("Field definitions and notes"). */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_PROCEDURE_NOTE_FULL = 53, PERM_PATIENT_EDIT = 108,
     PERM_POPUP_EDIT = 143

@@ -1,11 +1,11 @@
 /* payplans.c - adjustments, statements, payment plans and their
- * charges (spec Appendix A): descriptions run by resource.c; the
+ * charges (the api*.html pages): descriptions run by resource.c; the
  * hand-written PayPlans actions are in actions/payplans.c. Field order is
- * the spec's; lower-case names are derived, read-only companions. Choices
- * the spec leaves open are in docs/resources.md. */
+ * Open Dental's; lower-case names are derived, read-only companions.
+ * Choices Open Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
 

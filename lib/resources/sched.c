@@ -1,6 +1,7 @@
-/* sched.c - schedules as a description (spec 5.8 and Appendix A):
- * read-only, every value a string as in the spec's examples, sorted by
- * StartTime. Choices the spec leaves open are in docs/resources.md. */
+/* sched.c - schedules as a description (the resources' api*.html pages):
+ * read-only, every value a string as in Open Dental's examples, sorted by
+ * StartTime. Choices Open Dental's docs leave open are in
+ * docs/resources.md. */
 #include "engine/describe-internal.h"
 
 static const struct od_field schedule_fields[] = {

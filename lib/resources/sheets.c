@@ -1,12 +1,12 @@
-/* sheets.c - sheets, sheet fields, sheet definitions, ASAP texts and
- * the EHR patient row as descriptions (spec Appendix A "sheetdefs",
- * "sheetfields", "sheets", "asapcomms", "ehrpatients") over Open Dental's
- * tables of the same names (all appended to data/od-schema.sql, batch
- * res-i). Field order is the spec's. Choices the spec leaves open are in
- * docs/resources.md ("Sheets, ASAP texts and EHR patient data"). */
+/* sheets.c - sheets, sheet fields, sheet definitions, ASAP texts and the EHR
+ * patient row as descriptions (the api*.html pages "sheetdefs", "sheetfields",
+ * "sheets", "asapcomms", "ehrpatients") over Open Dental's tables of the same
+ * names (all appended to data/od-schema.sql, batch res-i). Field order is Open
+ * Dental's. Choices Open Dental's docs leave open are in docs/resources.md
+ * ("Sheets, ASAP texts and EHR patient data"). */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_SHEET_EDIT = 42, PERM_PATIENT_EDIT = 108 };
 
 /* SheetTypeEnum (SheetDef.cs / Enumerations.cs). */
@@ -278,7 +278,7 @@ static const struct od_field ehrpatient_put_fields[] = {
 };
 
 static const struct od_check ehrpatient_checks[] = {
-    /* spec 5: deleted patients are not modified through the API */
+    /* apipatients.html: deleted patients are not modified through the API */
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
      .params = "@key", .status = 400, .msg = "Patient is deleted."},

@@ -1,4 +1,4 @@
-/* signals.c - signalods as a description (Appendix A; Open Dental's
+/* signals.c - signalods as a description (the api*.html pages; Open Dental's
  * Signalods.GetSignalOdsForApi, Signalods.cs 24.3): the signals Open
  * Dental's workstations write when something changes, oldest first, each
  * with serverDateTime so a client can ask again for the ones after it. */

@@ -1,14 +1,14 @@
-/* tasks.c - tasks, quick paste notes and auto notes as descriptions
- * (spec Appendix A "tasklists", "tasks", "tasknotes", "quickpastecats",
+/* tasks.c - tasks, quick paste notes and auto notes as descriptions (the
+ * api*.html pages "tasklists", "tasks", "tasknotes", "quickpastecats",
  * "quickpastenotes", "autonotes", "autonotecontrols") over Open Dental's
- * tables of the same names (data/od-schema.sql). Field order is the
- * spec's. Writes need ApiPermission AllOthers (spec 2.4). Choices the spec
- * leaves open are in docs/resources.md. */
+ * tables of the same names (data/od-schema.sql). Field order is Open Dental's.
+ * Writes need ApiPermission AllOthers (apipermissions.html). Choices Open
+ * Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_AUTONOTE_QUICKNOTE_EDIT = 60, PERM_TASKNOTE_EDIT = 66,
     PERM_TASK_EDIT = 84

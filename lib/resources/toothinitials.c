@@ -1,15 +1,16 @@
-/* toothinitials.c - the toothinitials resource as a description (spec
- * Appendix A "toothinitials", Open Dental 24.2.3): GET /toothinitials
- * (?PatNum=), POST /toothinitials, DELETE /toothinitials/{ToothInitialNum},
- * over Open Dental's toothinitial table (data/od-schema.sql). Field order is
- * the spec's. It is also the GET shape of WatchTable ToothInitial
- * (docs/events.md). Choices the spec leaves open are in docs/resources.md. */
+/* toothinitials.c - the toothinitials resource as a description (the api*.html
+ * pages "toothinitials", Open Dental 24.2.3): GET /toothinitials (?PatNum=),
+ * POST /toothinitials, DELETE /toothinitials/{ToothInitialNum}, over Open
+ * Dental's toothinitial table (data/od-schema.sql). Field order is Open
+ * Dental's. It is also the GET shape of WatchTable ToothInitial
+ * (docs/events.md). Choices Open Dental's docs leave open are in
+ * docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <ctype.h>
 #include <string.h>
 
-/* EnumPermType 5 ChartModule (opendental-schema.md 4): Open Dental has no
+/* EnumPermType 5 ChartModule (GroupPermission.cs): Open Dental has no
  * permission of its own for tooth initials; the chart is where they live. */
 #define PERM_CHART_MODULE 5
 

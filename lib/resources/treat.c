@@ -1,13 +1,13 @@
-/* treat.c - perio charts and treatment plans as descriptions (spec
- * Appendix A "perioexams", "periomeasures", "treatplans",
- * "treatplanattaches", "proctps") over Open Dental's tables of the same
- * names (data/od-schema.sql, batch res-g). Field order is the spec's;
- * lower-case names are derived, read-only companions. Writes need
- * ApiPermission AllOthers (spec 2.4). Choices the spec leaves open are in
+/* treat.c - perio charts and treatment plans as descriptions (the api*.html
+ * pages "perioexams", "periomeasures", "treatplans", "treatplanattaches",
+ * "proctps") over Open Dental's tables of the same names (data/od-schema.sql,
+ * batch res-g). Field order is Open Dental's; lower-case names are derived,
+ * read-only companions. Writes need ApiPermission AllOthers
+ * (apipermissions.html). Choices Open Dental's docs leave open are in
  * docs/resources.md ("Perio charts and treatment plans"). */
 #include "engine/describe-internal.h"
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
 #define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}

@@ -1,8 +1,8 @@
-/* websched.c - GET /appointments/WebSched as a description (Appendix A,
- * 21.3; Appointments.GetWebSchedAppointmentsForApi, Appointments.cs
+/* websched.c - GET /appointments/WebSched as a description (the api*.html
+ * pages, 21.3; Appointments.GetWebSchedAppointmentsForApi, Appointments.cs
  * 24.3): appointments with the Web Sched service that scheduled them
- * (eservicelog: WSAppointmentScheduledFromServer of a Web Sched type),
- * "None" for the others; by AptDateTime. */
+ * (eservicelog: WSAppointmentScheduledFromServer of a Web Sched type), "None"
+ * for the others; by AptDateTime. */
 #include "engine/describe-internal.h"
 
 /* ApiEServiceLogType (EServiceLog.cs): eServiceType WSRecall (1),
