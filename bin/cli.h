@@ -90,6 +90,30 @@ static inline int cli_parse_listen(const char *s, struct listen_opt *out)
     return 0;
 }
 
+/* --metrics[=WHERE]: none is 127.0.0.1 on def_port; "N" is 127.0.0.1 on
+ * port N (0: any free port); else an address as --listen takes it, with
+ * def_port when it has none. */
+static inline int cli_parse_metrics(const char *s, unsigned def_port,
+                                    struct listen_opt *out)
+{
+    long port;
+    snprintf(out->addr, sizeof out->addr, "127.0.0.1");
+    out->port = def_port;
+    if (!s)
+        return 0;
+    if (*s >= '0' && *s <= '9' && strspn(s, "0123456789") == strlen(s)) {
+        if (cli_parse_long(s, 0, 65535, &port))
+            return -1;
+        out->port = (unsigned)port;
+        return 0;
+    }
+    if (cli_parse_listen(s, out))
+        return -1;
+    if (!out->port)
+        out->port = def_port;
+    return 0;
+}
+
 /* getopt_long() returned '?' (unknown option) or ':' (its value missing;
  * the option string starts with ':' and opterr is 0): one line naming the
  * option, instead of the whole help. Returns EXIT_USAGE. */

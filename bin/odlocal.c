@@ -73,6 +73,9 @@ static void usage(FILE *f)
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --log-file FILE     also write log lines, and one line per request\n"
 "      --log-format FMT    text (default) or json: one JSON object a line\n"
+"      --metrics[=WHERE]   serve GET /metrics (Prometheus) on a port of its\n"
+"                          own: 127.0.0.1:30232, or WHERE (PORT, ADDR:PORT,\n"
+"                          [IPV6]:PORT); off by default\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
@@ -106,6 +109,7 @@ static void usage(FILE *f)
 
 #define MAX_PINS 8
 #define LOCAL_PORT 30222 /* ODAPI_MODE_LOCAL's default */
+#define METRICS_PORT 30232 /* --metrics without a port: ours plus ten */
 #define MAX_LISTEN 8
 
 struct relay_opts {
@@ -114,6 +118,7 @@ struct relay_opts {
     int npins, nlisten, quiet, level_set;
     odapi_log_format log_format;
     struct listen_opt listen[MAX_LISTEN];
+    struct listen_opt metrics; /* addr[0] == '\0': off */
     long port, timeout, max_conns, max_body, connect_ms, exchange_ms, conns;
     odapi_log_level level;
 };
@@ -168,6 +173,8 @@ static odapi_config *relay_config(const struct relay_opts *o)
     if (o->log_file)
         odapi_config_set_log_file(cfg, o->log_file);
     odapi_config_set_log_format(cfg, o->log_format);
+    if (o->metrics.addr[0])
+        odapi_config_set_metrics(cfg, o->metrics.addr, o->metrics.port);
     return cfg;
 fail:
     odapi_config_free(cfg);
@@ -248,6 +255,7 @@ int main(int argc, char **argv)
         {"query-max-bytes", required_argument, NULL, 21},
         {"log-file", required_argument, NULL, 22},
         {"log-format", required_argument, NULL, 34},
+        {"metrics", optional_argument, NULL, 35},
         {"relay", required_argument, NULL, 23},
         {"relay-ca", required_argument, NULL, 24},
         {"relay-pin", required_argument, NULL, 25},
@@ -369,6 +377,13 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 35:
+            if (cli_parse_metrics(optarg, METRICS_PORT, &ro.metrics)) {
+                fprintf(stderr, "odlocal: bad --metrics '%s' (PORT, ADDR:PORT "
+                                "or [IPV6]:PORT)\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 23: ro.url = optarg; break;
         case 24: ro.ca = optarg; break;
         case 25:
@@ -464,6 +479,13 @@ int main(int argc, char **argv)
                     "another with --port\n", p);
             return EXIT_PORT;
         }
+        if (ro.metrics.addr[0] &&
+            cli_port_in_use(ro.metrics.addr, ro.metrics.port)) {
+            fprintf(stderr, "odlocal: the metrics port %u on %s is already "
+                    "in use; choose another with --metrics=PORT\n",
+                    ro.metrics.port, ro.metrics.addr);
+            return EXIT_PORT;
+        }
     }
     if (!(cfg = odapi_config_new(ODAPI_MODE_LOCAL))) {
         fprintf(stderr, "odlocal: out of memory\n");
@@ -541,6 +563,8 @@ int main(int argc, char **argv)
     if (log_file)
         odapi_config_set_log_file(cfg, log_file);
     odapi_config_set_log_format(cfg, ro.log_format);
+    if (ro.metrics.addr[0])
+        odapi_config_set_metrics(cfg, ro.metrics.addr, ro.metrics.port);
     if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
         odapi_config_free(cfg);
         return EXIT_OTHER;
