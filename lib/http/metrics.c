@@ -311,7 +311,8 @@ int od_metrics_start(odapi_server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "cannot serve metrics on %s port %u: %s",
                  cfg->metrics_addr, cfg->metrics_port,
                  e == EADDRINUSE ? "the port is already in use"
-                                 : strerror(e));
+                 : e ? strerror(e)
+                     : "not an address of this machine");
         return e == EADDRINUSE ? ODAPI_E_ADDR_IN_USE : ODAPI_E_LISTEN;
     }
     m->port = bound_port(bs);

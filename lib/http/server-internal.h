@@ -147,6 +147,10 @@ struct od_guard {
                                  answered with this, and the connection
                                  closed */
     char reject_msg[128];
+    char reject_id[65];       /* the refused head's X-Request-Id, when it
+                                 had a sane one (guard.c): the stand-in
+                                 carries it, so the answer and its access
+                                 line do */
 };
 
 /* One client connection: evhttp's bufferevent (the socket's or TLS's), and

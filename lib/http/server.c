@@ -939,6 +939,17 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
         !(srv->scratch = evbuffer_new()))
         return ODAPI_E_EVENT;
 
+    /* The ports first: a port in use is known at once, before seconds
+     * spent on connecting to the database (or waiting for it). Nothing is
+     * answered before odapi_server_start returns: the loop is not ours
+     * until then. */
+    if ((rc = start_listeners(srv)) != ODAPI_OK)
+        return rc;
+    if (srv->cfg->metrics_addr &&
+        (rc = od_metrics_start(srv, err, sizeof err)) != ODAPI_OK) {
+        set_err(srv, "%s", err);
+        return rc;
+    }
     if (srv->cfg->db_kind != OD_DB_NONE) {
         rc = od_db_open(&srv->db, srv->cfg, srv->base, srv->log, err,
                         sizeof err);
@@ -947,13 +958,6 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
             return rc;
         }
         od_cred_set_db_lookup(srv->cred, apikey_lookup, srv);
-    }
-    if ((rc = start_listeners(srv)) != ODAPI_OK)
-        return rc;
-    if (srv->cfg->metrics_addr &&
-        (rc = od_metrics_start(srv, err, sizeof err)) != ODAPI_OK) {
-        set_err(srv, "%s", err);
-        return rc;
     }
     if (srv->parts->start &&
         (rc = srv->parts->start(srv, err, sizeof err)) != ODAPI_OK) {
