@@ -254,6 +254,13 @@ const char *odapi_config_get_log_file(const odapi_config *cfg);
  * file alike; a log function of the application's own gets text. */
 int odapi_config_set_log_format(odapi_config *cfg, odapi_log_format format);
 
+/* Serve GET /metrics (Prometheus text format) on a listener of its own at
+ * address:port (port 0: any free port, logged at start); address NULL
+ * turns it off, the default. The API's own port never answers /metrics.
+ * Added in ODAPI_1.2. */
+int odapi_config_set_metrics(odapi_config *cfg, const char *address,
+                             unsigned port);
+
 /* Check the credentials part of cfg as odapi_server_start() would, without
  * starting anything: read and parse the keys file, the pairs of
  * odapi_config_add_key() and the validator settings. ODAPI_OK, or

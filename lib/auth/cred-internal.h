@@ -113,6 +113,15 @@ unsigned long od_cred_evictions(const struct od_cred *c);
 unsigned long od_cred_db_lookups(const struct od_cred *c); /* apikey table */
 size_t od_cred_cache_size(const struct od_cred *c);
 
+/* For GET /metrics, since the cache was made: checks answered from the
+ * cache and not, lookups in the apikey table, calls to the remote
+ * validator, evictions; entries now. Loop thread. */
+struct od_cred_counts {
+    unsigned long hits, misses, db_lookups, remote, evictions;
+    size_t entries;
+};
+void od_cred_counts(const struct od_cred *c, struct od_cred_counts *out);
+
 #define OD_CRED_MAX_ENTRIES 10000
 #define OD_CRED_UNKNOWN_TTL_MS (60 * 1000)     /* an unknown pair */
 #define OD_CRED_UNREACHABLE_TTL_MS (5 * 1000)  /* validator unreachable */

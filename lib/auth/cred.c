@@ -82,6 +82,7 @@ struct od_cred {
     struct job *jobs;
 
     unsigned long validations, evictions, db_lookups;
+    unsigned long hits, misses, remote_calls; /* GET /metrics (loop thread) */
 };
 
 /* ---- permissions and key statuses --------------------------------------- */
@@ -545,6 +546,7 @@ static void ask_remote(struct job *j)
         return;
     }
     c->validations++;
+    c->remote_calls++;
     j->rq = od_remote_validate(c->remote, j->dev, j->cust, j->key_hash,
                                remote_done, j);
     if (!j->rq)
@@ -648,9 +650,11 @@ void od_cred_check(struct od_cred *c, const char *authorization,
         OPENSSL_cleanse(dev, sizeof dev);
         OPENSSL_cleanse(cust, sizeof cust);
         lru_touch(c, e);
+        c->hits++;
         cb(arg, e->http_status, e->http_status ? NULL : &copy, e->message);
         return;
     }
+    c->misses++;
     if (!(w = calloc(1, sizeof *w)) || (!e && !(e = new_entry(c, id)))) {
         free(w);
         OPENSSL_cleanse(dev, sizeof dev);
@@ -817,6 +821,16 @@ unsigned long od_cred_db_lookups(const struct od_cred *c)
 unsigned long od_cred_evictions(const struct od_cred *c)
 {
     return c->evictions;
+}
+
+void od_cred_counts(const struct od_cred *c, struct od_cred_counts *out)
+{
+    out->hits = c->hits;
+    out->misses = c->misses;
+    out->db_lookups = c->db_lookups;
+    out->remote = c->remote_calls;
+    out->evictions = c->evictions;
+    out->entries = c->count;
 }
 
 size_t od_cred_cache_size(const struct od_cred *c)

@@ -116,6 +116,11 @@ struct odapi_config {
     char *relay_pins[OD_MAX_RELAY_PINS]; /* as given; checked when added */
     int nrelay_pins;
     char *relay_cert, *relay_key;        /* client certificate */
+
+    /* GET /metrics on a listener of its own (odapi_config_set_metrics;
+     * http/metrics.c): NULL address is off */
+    char *metrics_addr;
+    unsigned metrics_port;
 };
 
 /* A deep copy, or NULL when out of memory. */

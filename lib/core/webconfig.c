@@ -34,12 +34,12 @@ static const char *const conn_names[F_NCONN] = {
 /* Children of <ConnectionSettings> that hold text. */
 enum { T_LOGLEVEL, T_CONNSTRING, T_LISTEN, T_PORT, T_LOGFILE, T_TLSCERT,
        T_TLSKEY, T_KEYS, T_VALURL, T_VALCA, T_TLSCLIENTCA, T_REPLICAS,
-       T_REPLAG, T_N };
+       T_REPLAG, T_METRICS, T_N };
 static const char *const top_names[T_N] = {
     "LogLevelOfApplication", "ConnectionString", "OdapiListen", "OdapiPort",
     "OdapiLogFile", "OdapiTlsCertificate", "OdapiTlsKey", "OdapiKeysFile",
     "OdapiValidatorUrl", "OdapiValidatorCa", "OdapiTlsClientCa",
-    "OdapiReadReplicas", "OdapiReplicaMaxLag",
+    "OdapiReadReplicas", "OdapiReplicaMaxLag", "OdapiMetrics",
 };
 
 struct wc_conn {
@@ -709,6 +709,34 @@ static int take_conn(struct wc_parse *p, const struct wc_conn *c,
     return 0;
 }
 
+/* <OdapiMetrics>: where GET /metrics listens, "host[:port]" (docs/http.md,
+ * "Metrics"); absent: no metrics. */
+static int take_metrics(struct wc_parse *p, struct od_webconfig *wc)
+{
+    const char *s = p->top[T_METRICS];
+    char sb[64];
+    int r;
+    if (empty(s))
+        return 0;
+    r = split_host_port(s, &wc->metrics_addr, &wc->metrics_port);
+    if (r == -3) {
+        failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+        return -1;
+    }
+    if (r) {
+        failf(p, ODAPI_E_CONFIG, p->top_line[T_METRICS],
+              "<OdapiMetrics> address \"%s\" has %s; write one address "
+              "such as 127.0.0.1:%u (this machine only) or delete the "
+              "element",
+              show(sb, sizeof sb, s), r == -1 ? "a bad port" : "a bad host",
+              OD_METRICS_SERVICE_PORT);
+        return -1;
+    }
+    if (!wc->metrics_port)
+        wc->metrics_port = OD_METRICS_SERVICE_PORT;
+    return 0;
+}
+
 static int take_listen(struct wc_parse *p, struct od_webconfig *wc)
 {
     const char *s = p->top[T_LISTEN];
@@ -887,7 +915,7 @@ static int take_top(struct wc_parse *p, struct od_webconfig *wc)
         }
         wc->listen_port = (unsigned)n;
     }
-    if (take_listen(p, wc) || take_replicas(p, wc))
+    if (take_listen(p, wc) || take_replicas(p, wc) || take_metrics(p, wc))
         return -1;
     if (empty(p->top[T_TLSCERT]) != empty(p->top[T_TLSKEY])) {
         int t = empty(p->top[T_TLSCERT]) ? T_TLSKEY : T_TLSCERT;
@@ -955,6 +983,7 @@ void od_webconfig_free(struct od_webconfig *wc)
     free(wc->tls_client_ca);
     free(wc->keys_file);
     free(wc->validator_url);
+    free(wc->metrics_addr);
     free(wc->validator_ca);
     memset(wc, 0, sizeof *wc);
 }
@@ -1066,6 +1095,10 @@ int od_webconfig_apply(const struct od_webconfig *wc, odapi_config *cfg,
     if (!rc && wc->keys_file) {
         what = "<OdapiKeysFile>";
         rc = odapi_config_set_keys_file(cfg, wc->keys_file);
+    }
+    if (!rc && wc->metrics_addr) {
+        what = "<OdapiMetrics>";
+        rc = odapi_config_set_metrics(cfg, wc->metrics_addr, wc->metrics_port);
     }
     if (!rc && wc->validator_url) {
         what = "<OdapiValidatorUrl>";

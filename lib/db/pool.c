@@ -77,6 +77,10 @@ struct od_db {
     pthread_mutex_t attach_mu; /* one worker checks the schema at a time */
     int attach_failed_logged;  /* guarded by attach_mu */
     struct od_replicas *replicas; /* read replicas (replica.c), or NULL */
+
+    /* GET /metrics: counted under mu where submit() holds it anyway */
+    unsigned long jobs, waited, refused;
+    unsigned long lock_timeouts; /* atomic: workers count them */
 };
 
 /* ---- process-wide client library state ---------------------------------- */
@@ -181,6 +185,8 @@ int od_conn_note_error(struct od_conn *c, unsigned err)
 {
     if (err)
         c->last_errno = err;
+    if ((err == ER_LOCK_WAIT_TIMEOUT || err == ER_LOCK_DEADLOCK) && c->db)
+        __atomic_fetch_add(&c->db->lock_timeouts, 1, __ATOMIC_RELAXED);
     if (is_conn_error(err)) {
         c->lost = 1;
         return 1;
@@ -660,6 +666,7 @@ static int submit(struct od_db *db, int long_job, od_db_work_fn work,
     pthread_mutex_lock(&db->mu);
     if (db->stop || db->qlen >= db->qmax) {
         int stopping = db->stop;
+        db->refused += !stopping;
         pthread_mutex_unlock(&db->mu);
         free(j);
         return stopping ? ODAPI_E_STATE : ODAPI_E_BUSY;
@@ -669,6 +676,9 @@ static int submit(struct od_db *db, int long_job, od_db_work_fn work,
     else
         db->qhead = j;
     db->qtail = j;
+    db->jobs++;
+    /* every worker busy or spoken for: this job waits in the queue */
+    db->waited += db->running + db->qlen >= db->nthreads;
     db->qlen++;
     /* A long job may have to wait for a long one to end, which then takes
      * it; a read must wake an idle worker even when the head of the queue
@@ -723,7 +733,12 @@ void od_db_stats(const struct od_db *db, struct od_db_stats *st)
     st->queued = db->qlen;
     st->long_running = db->running_long;
     st->long_cap = db->long_cap;
+    st->queue_max = db->qmax;
+    st->jobs = db->jobs;
+    st->waited = db->waited;
+    st->refused = db->refused;
     pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
+    st->lock_timeouts = __atomic_load_n(&db->lock_timeouts, __ATOMIC_RELAXED);
 }
 
 int od_db_is_up(const struct od_db *db)

@@ -57,6 +57,20 @@ int od_events_store(odapi_server *srv, struct od_evstate **st, char *why,
 int od_events_refuses(odapi_server *srv, char *why, size_t len);
 int od_events_secrets_ok(odapi_server *srv, char *why, size_t len);
 
+/* For GET /metrics (loop thread): fn once per subscription this process
+ * has seen, with what it counted since it started (a subscription it
+ * only holds a lease on elsewhere counts nothing here). */
+struct od_events_counts {
+    long long num;           /* ApiSubscriptionNum */
+    unsigned long delivered; /* POSTs the endpoint acknowledged (2xx) */
+    unsigned long rows;      /* rows in them */
+    unsigned long retried;   /* POSTs sent again after a failure */
+    unsigned long failed;    /* failed attempts (non-2xx, no answer) */
+};
+void od_events_each(odapi_server *srv,
+                    void (*fn)(void *arg, const struct od_events_counts *c),
+                    void *arg);
+
 /* The lease an instance holds on a subscription while it delivers, in
  * seconds beyond the webhook timeout. */
 #define OD_EVENTS_LEASE_MARGIN_S 10

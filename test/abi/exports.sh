@@ -31,6 +31,18 @@ bad_version=$(nm -D --defined-only "$so" | awk '$2 == "T" && $3 !~ /@@ODAPI_1(\.
 [ -z "$bad_version" ] || fail "functions not in version node ODAPI_1:
 $bad_version"
 
+# Functions added after 1.0 sit in the node of the release that added them
+# (lib/odapi.map): a program built against a newer library says so.
+for fv in odapi_config_set_log_format@@ODAPI_1.1 \
+          odapi_config_add_read_replica@@ODAPI_1.1 \
+          odapi_config_set_metrics@@ODAPI_1.2 \
+          odapi_request_mariadb@@ODAPI_1.2; do
+    nm -D --defined-only "$so" | awk '{ print $3 }' | grep -qx "$fv" ||
+        fail "${fv%@@*} is not in version node ${fv#*@@}"
+done
+nm -D --defined-only "$so" | awk '{ print $3 }' | grep -qx 'odapi_server_new@@ODAPI_1' ||
+    fail "odapi_server_new left version node ODAPI_1"
+
 declared=$(public_functions)
 [ -n "$declared" ] || fail "found no public functions in include/odapi"
 missing=$(echo "$declared" | while read -r f; do
