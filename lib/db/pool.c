@@ -64,6 +64,7 @@ struct od_db {
     long qlen, qmax;
     long running;
     long running_long, long_cap; /* long jobs running, and at most */
+    long qlong;                  /* long jobs in the queue */
     struct job *dhead, *dtail; /* finished, waiting for the loop */
     int stop;
 
@@ -509,6 +510,7 @@ static struct job *take_job(struct od_db *db)
     if (db->qtail == j)
         db->qtail = prev;
     db->qlen--;
+    db->qlong -= j->long_job;
     db->running++;
     db->running_long += j->long_job;
     return j;
@@ -680,10 +682,15 @@ static int submit(struct od_db *db, int long_job, od_db_work_fn work,
     /* every worker busy or spoken for: this job waits in the queue */
     db->waited += db->running + db->qlen >= db->nthreads;
     db->qlen++;
-    /* A long job may have to wait for a long one to end, which then takes
-     * it; a read must wake an idle worker even when the head of the queue
-     * is a long job that waits. */
-    pthread_cond_signal(&db->cv);
+    /* A read must wake an idle worker even when the head of the queue is
+     * a long job that waits. A long job beyond long_cap waits for a long
+     * one to end, whose worker then takes it: waking the idle worker for
+     * it would only put it back to sleep (with every worker but one
+     * writing, that was two context switches and ~3 futex calls a POST,
+     * docs/PERFORMANCE.md). */
+    if (!long_job || db->running_long + db->qlong < db->long_cap)
+        pthread_cond_signal(&db->cv);
+    db->qlong += long_job;
     pthread_mutex_unlock(&db->mu);
     return ODAPI_OK;
 }
