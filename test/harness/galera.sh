@@ -126,7 +126,7 @@ start_node() {
     gport=$((port + 10 * (k - 1)))
     : >"$dir/n$k.log"
     # shellcheck disable=SC2086
-    "$mysqld" --no-defaults $userarg --datadir="$dir/n$k/data" \
+    TMPDIR="$dir/n$k" "$mysqld" --no-defaults $userarg --datadir="$dir/n$k/data" \
         --socket="$dir/n$k.sock" --pid-file="$dir/n$k.pid" \
         --skip-networking --port=0 \
         --log-error="$dir/n$k.log" --tmpdir="$dir/n$k" \
@@ -196,7 +196,7 @@ start)
         userarg=--user=mysql
         chown mysql: "$dir" "$dir/n1"
     fi
-    "$installdb" --no-defaults $userarg --datadir="$dir/n1/data" \
+    TMPDIR="$dir/n1" "$installdb" --no-defaults $userarg --datadir="$dir/n1/data" \
         --auth-root-authentication-method=normal --skip-test-db \
         >"$dir/install.log" 2>&1 ||
         { cat "$dir/install.log" >&2; fail "mariadb-install-db failed"; }
