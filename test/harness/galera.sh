@@ -194,6 +194,14 @@ start)
     if [ "$(id -u)" -eq 0 ]; then
         id mysql >/dev/null 2>&1 || fail "run as root, the nodes need the user mysql"
         userarg=--user=mysql
+        d=$dir
+        while [ "$d" != / ]; do
+            d=$(dirname "$d")
+            case $(stat -c %A "$d") in
+            *x | *t) ;;
+            *) fail "run by root, the nodes run as mysql, which cannot enter $d (its mode lacks o+x)" ;;
+            esac
+        done
         chown mysql: "$dir" "$dir/n1"
     fi
     TMPDIR="$dir/n1" "$installdb" --no-defaults $userarg --datadir="$dir/n1/data" \
