@@ -186,6 +186,11 @@ def test_concurrent_puts_of_one_row_on_both_nodes(svc, cluster):
     st, body = new_patient(a, "GalRace")
     assert st == 201, body
     pn = body["PatNum"]
+    # node 2 applies the row a moment after node 1 committed it (a PUT
+    # there before would be a 404: docs/scale-out.md, "Reads on another
+    # node")
+    assert wait_for(lambda: b.request("GET", "patients/%d" % pn,
+                                      auth=AUTH)[0] == 200, 10)
     answers = []
     lock = threading.Lock()
     N = 40
