@@ -318,3 +318,43 @@ def test_events_fire_once_from_instances_on_two_nodes(svc, cluster):
         assert sorted(rows) == sorted(set(rows)), sorted(rows)
     finally:
         hook.close()
+
+
+def test_a_node_without_quorum_answers_503(svc, cluster):
+    """Node 2 stops answering (SIGSTOP): node 1 is left without quorum
+    (wsrep_cluster_status non-Primary) and refuses statements with 1047
+    "WSREP has not yet prepared node for application use". The API answers
+    that as the database being unavailable (503), never 500, and serves
+    again once node 2 is back. Last in the module: it takes the cluster
+    apart for a while."""
+    a = svc(0)
+    st, body = new_patient(a, "Quorum")
+    assert st == 201, body
+    pn = body["PatNum"]
+    with open(os.path.join(cluster["base"], "n2.pid")) as f:
+        pid = int(f.read().strip())
+    os.kill(pid, 19)  # SIGSTOP
+    try:
+        deadline = time.time() + 90
+        status = None
+        while time.time() < deadline:
+            status = sql(cluster["socks"][0], "SHOW STATUS LIKE "
+                         "'wsrep_cluster_status'")[0][1]
+            if status != "Primary":
+                break
+            time.sleep(0.5)
+        assert status != "Primary", "node 1 kept quorum"
+        for _ in range(3):
+            st, body, _ = a.request("GET", "patients/%d" % pn,
+                                    auth=AUTH)
+            assert st == 503, (st, body)
+            assert isinstance(body, str)
+    finally:
+        os.kill(pid, 18)  # SIGCONT
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        st, _, _ = a.request("GET", "patients?Limit=1", auth=AUTH)
+        if st == 200:
+            break
+        time.sleep(0.5)
+    assert st == 200
