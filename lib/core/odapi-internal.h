@@ -161,5 +161,8 @@ int od_valid_date(const char *s, int with_time);
 int od_valid_time(const char *s);
 /* Monotonic clock in milliseconds. */
 uint64_t od_now_ms(void);
+/* Give the allocator's free pages back to the kernel (malloc_trim on
+ * glibc; nothing elsewhere). Costs about a millisecond: call it when idle. */
+void od_mem_trim(void);
 
 #endif /* ODAPI_INTERNAL_H */

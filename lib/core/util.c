@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,4 +273,14 @@ int od_valid_date(const char *s, int with_time)
     if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo))
         return 0;
     return !with_time || od_valid_time(s + 11);
+}
+
+/* glibc keeps what was freed (in the main heap and in each thread's arena)
+ * for reuse; after a burst of connections that is megabytes nothing uses.
+ * malloc_trim hands the free pages of every arena back to the kernel. */
+void od_mem_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

@@ -338,6 +338,7 @@ struct odapi_server {
     /* connection tracking (server.c) */
     struct od_conn_track **conns;
     int nconns, capconns;
+    uint64_t trim_after_ms;       /* last close; 0: nothing to trim */
     struct od_conn_track **ht;    /* bev -> track, open addressing */
     size_t htcap;                 /* a power of two, > 2 * nconns */
     struct event *sweep_ev;
