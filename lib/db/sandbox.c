@@ -5,8 +5,11 @@
 #include "db/mysql-api-internal.h"
 #include "db/sandbox-internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define MAX_ARGS 128
 
@@ -89,4 +92,99 @@ int od_sandbox_start(const char *datadir, char *err, size_t errlen)
     if (file != none)
         rd.release(file);
     return rc ? -1 : 0;
+}
+
+/* One mapping of /proc/self/smaps being read. */
+struct mapping {
+    uintptr_t lo, hi;
+    int writable, ours;
+};
+
+/* Drop the mapping from our page tables when it is libmariadbd's file and
+ * was never written: such pages come back from the page cache, unchanged,
+ * when touched again. A page written once (relocations, the data
+ * segment) is private memory and must stay, so any Anonymous page keeps
+ * the whole mapping. */
+static void drop_clean(const struct mapping *m, long anon_kb)
+{
+    if (m->ours && !m->writable && anon_kb == 0 && m->hi > m->lo)
+        madvise((void *)m->lo, m->hi - m->lo, MADV_DONTNEED);
+}
+
+/* 1 when the smaps header line hdr maps the file named path. */
+static int parse_header(const char *hdr, const char *path, struct mapping *m)
+{
+    unsigned long lo, hi;
+    char perms[8];
+    int off = 0;
+    const char *name;
+
+    if (sscanf(hdr, "%lx-%lx %7s %*s %*s %*s%n", &lo, &hi, perms, &off) != 3)
+        return 0;
+    name = hdr + off;
+    while (*name == ' ')
+        name++;
+    m->lo = lo;
+    m->hi = hi;
+    m->writable = strchr(perms, 'w') != NULL;
+    m->ours = path[0] && strncmp(name, path, strlen(path)) == 0 &&
+              (name[strlen(path)] == '\n' || name[strlen(path)] == '\0');
+    return 1;
+}
+
+/* The file libmariadbd was loaded from: the mapping holding one of its
+ * functions. */
+static int library_path(char *path, size_t len)
+{
+    uintptr_t at = (uintptr_t)od_mysql_symbol("mysql_server_init");
+    char line[1400];
+    FILE *f = fopen("/proc/self/maps", "r");
+    int found = 0;
+
+    if (!f || !at) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        int off = 0;
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s%n", &lo, &hi, &off) == 2 &&
+            at >= lo && at < hi && line[off] == ' ') {
+            char *name = line + off, *nl;
+            while (*name == ' ')
+                name++;
+            if ((nl = strchr(name, '\n')))
+                *nl = '\0';
+            found = name[0] == '/' && snprintf(path, len, "%s", name) < (int)len;
+        }
+    }
+    fclose(f);
+    return found ? 0 : -1;
+}
+
+void od_sandbox_settle(void)
+{
+    char path[1024], line[1400];
+    struct mapping m = {0, 0, 1, 0}, next;
+    long anon = -1, kb;
+    FILE *f;
+
+    od_mem_trim();
+    if (library_path(path, sizeof path) != 0 ||
+        !(f = fopen("/proc/self/smaps", "r")))
+        return;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "Anonymous: %ld kB", &kb) == 1) {
+            anon = kb;
+        } else if (parse_header(line, path, &next)) {
+            if (anon >= 0)
+                drop_clean(&m, anon);
+            anon = -1;
+            m = next;
+        }
+    }
+    if (anon >= 0)
+        drop_clean(&m, anon);
+    fclose(f);
 }
