@@ -1228,6 +1228,8 @@ int od_db_open(struct od_db **out, const odapi_config *cfg,
                "through %s", cfg->db_name, od_db_backend(db),
                db->version[0] ? db->version : "?", od_mysql_library());
         log_ntx_tables(db);
+        /* Seeding (--db-create) and the catalog leave freed heap behind. */
+        od_mem_trim();
 #ifdef ODAPI_HAVE_EMBEDDED
         if (cfg->db_kind == OD_DB_EMBEDDED)
             od_sandbox_settle();
