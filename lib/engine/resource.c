@@ -562,6 +562,204 @@ static unsigned long time_text(char *out, const MYSQL_TIME *t, int date_only)
     return (unsigned long)(o - out);
 }
 
+/* The result columns of one SELECT, bound for fetching, and the JSON keys of
+ * the resource's fields. */
+struct colset {
+    unsigned n;
+    MYSQL_RES *meta;
+    MYSQL_FIELD *mf;
+    MYSQL_BIND *rb;
+    char *bufs;
+    unsigned long *lens;
+    my_bool *nulls, *errs;
+    long long *ivals;
+    MYSQL_TIME *tvals;
+    unsigned char *isint; /* 1: an integer, 2: a time, 0: text */
+    char *big[64];        /* this row's values too long for their buffer */
+    struct od_buf keys;   /* ,"Name": of every field, in order */
+    size_t *koff;
+};
+
+static void colset_free(struct colset *cs)
+{
+    if (cs->meta)
+        mysql_free_result(cs->meta);
+    free(cs->rb);
+    free(cs->bufs);
+    free(cs->lens);
+    free(cs->nulls);
+    free(cs->errs);
+    free(cs->ivals);
+    free(cs->tvals);
+    free(cs->isint);
+    free(cs->koff);
+    od_buf_free(&cs->keys);
+}
+
+/* The arrays for the statement's columns and the keys of every field of r.
+ * Returns 0, or -1 when memory ran out. */
+static int colset_alloc(struct colset *cs, MYSQL_STMT *st,
+                        const struct od_resource *r)
+{
+    unsigned n = mysql_stmt_field_count(st);
+    int k;
+
+    memset(cs, 0, sizeof *cs);
+    od_buf_init(&cs->keys);
+    cs->n = n;
+    if ((cs->meta = mysql_stmt_result_metadata(st)))
+        cs->mf = mysql_fetch_fields(cs->meta);
+    cs->rb = calloc(n, sizeof *cs->rb);
+    cs->bufs = malloc((size_t)n * COLBUF);
+    cs->lens = calloc(n, sizeof *cs->lens);
+    cs->nulls = calloc(n, sizeof *cs->nulls);
+    cs->errs = calloc(n, sizeof *cs->errs);
+    cs->ivals = calloc(n, sizeof *cs->ivals);
+    cs->tvals = calloc(n, sizeof *cs->tvals);
+    cs->isint = calloc(n, 1);
+    cs->koff = calloc((size_t)r->nfields + 1, sizeof *cs->koff);
+    if (!cs->koff)
+        return -1;
+    for (k = 0; k < r->nfields; k++) {
+        const char *name = r->fields[k].name;
+        cs->koff[k] = cs->keys.len;
+        od_buf_addc(&cs->keys, ',');
+        od_buf_json_str(&cs->keys, name, strlen(name), 0);
+        od_buf_addc(&cs->keys, ':');
+    }
+    cs->koff[r->nfields] = cs->keys.len;
+    return cs->rb && cs->bufs && cs->lens && cs->nulls && cs->errs &&
+                   cs->ivals && cs->tvals && cs->isint && !cs->keys.oom
+               ? 0
+               : -1;
+}
+
+/* Bind every column: integers and times in their own type, the rest as text
+ * into a COLBUF slot. The select list is every served field but
+ * serverDateTime, in order. */
+static int colset_bind(struct colset *cs, MYSQL_STMT *st, const struct rjob *j)
+{
+    const struct od_resource *r = j->r;
+    const struct od_field *colf;
+    unsigned i = 0;
+    int k = 0;
+
+    for (i = 0; i < cs->n; i++) {
+        MYSQL_BIND *b = &cs->rb[i];
+        /* the field of column i; NULL: NOW() */
+        while (k < r->nfields && (r->fields[k].wire == OD_W_SERVERTIME ||
+                                  !j->v->field[k]))
+            k++;
+        colf = k < r->nfields ? &r->fields[k++] : NULL;
+        cs->isint[i] = cs->mf && int_column(&cs->mf[i], colf);
+        if (cs->isint[i]) {
+            /* No length or error pointer: the statement stays cached with
+             * this binding after these arrays are freed, and the client
+             * writes *length of a fixed-size binding again in a later
+             * mysql_stmt_execute when the result's metadata changed
+             * (valgrind: an invalid write there). Left NULL, the client
+             * points them into its own copy of the binding. */
+            b->buffer_type = MYSQL_TYPE_LONGLONG;
+            b->buffer = &cs->ivals[i];
+        } else if (cs->mf && time_column(&cs->mf[i])) {
+            /* isint 2: a time; the same for its binding as an integer */
+            cs->isint[i] = 2;
+            b->buffer_type = cs->mf[i].type;
+            b->buffer = &cs->tvals[i];
+        } else {
+            b->buffer_type = MYSQL_TYPE_STRING;
+            b->buffer = cs->bufs + (size_t)i * COLBUF;
+            b->buffer_length = COLBUF - 1;
+            b->length = &cs->lens[i];
+            b->error = &cs->errs[i];
+        }
+        b->is_null = &cs->nulls[i];
+    }
+    return mysql_stmt_bind_result(st, cs->rb) ? -1 : 0;
+}
+
+/* After a fetch: times as text, and values longer than their slot fetched
+ * whole into cs->big (freed by colset_row_done). */
+static void colset_row_text(struct colset *cs, MYSQL_STMT *st)
+{
+    unsigned i;
+
+    for (i = 0; i < cs->n; i++)
+        if (cs->isint[i] == 2 && !cs->nulls[i])
+            cs->lens[i] = time_text(cs->bufs + (size_t)i * COLBUF,
+                                    &cs->tvals[i],
+                                    cs->mf[i].type == MYSQL_TYPE_DATE);
+    for (i = 0; i < cs->n && i < 64; i++) {
+        cs->big[i] = NULL;
+        if (cs->nulls[i] || cs->isint[i])
+            continue;
+        if (cs->lens[i] >= COLBUF - 1) {
+            MYSQL_BIND one;
+            cs->big[i] = malloc(cs->lens[i] + 1);
+            if (!cs->big[i])
+                continue;
+            memset(&one, 0, sizeof one);
+            one.buffer_type = MYSQL_TYPE_STRING;
+            one.buffer = cs->big[i];
+            one.buffer_length = cs->lens[i] + 1;
+            mysql_stmt_fetch_column(st, &one, i, 0);
+            cs->big[i][cs->lens[i]] = '\0';
+        } else {
+            cs->bufs[(size_t)i * COLBUF + cs->lens[i]] = '\0';
+        }
+    }
+}
+
+static void colset_row_done(struct colset *cs)
+{
+    unsigned i;
+
+    for (i = 0; i < cs->n && i < 64; i++)
+        free(cs->big[i]);
+}
+
+/* Write the fetched row as one JSON object. */
+static void write_row(struct rjob *j, struct colset *cs, int with_st)
+{
+    const struct od_resource *r = j->r;
+    const char *now = NULL;
+    unsigned ci = 0;
+    int k, first = 1;
+
+    if (r->server_time && cs->n > 0 && !cs->nulls[cs->n - 1])
+        now = cs->bufs + (size_t)(cs->n - 1) * COLBUF;
+    od_buf_addc(&j->out, '{');
+    for (k = 0; k < r->nfields; k++) {
+        const struct od_field *f = &r->fields[k];
+        const char *v = "";
+        const long long *ival = NULL;
+        unsigned long len = 0;
+        int isnull = 1;
+        /* serverDateTime: in GET answers only (POST/PUT omit it);
+         * fields this database lacks: left out */
+        if ((f->wire == OD_W_SERVERTIME && !with_st) || !j->v->field[k])
+            continue;
+        od_buf_add(&j->out, cs->keys.p + cs->koff[k] + first,
+                   cs->koff[k + 1] - cs->koff[k] - (size_t)first);
+        first = 0;
+        if (f->wire != OD_W_SERVERTIME) {
+            if (ci < cs->n) {
+                isnull = cs->nulls[ci];
+                len = cs->lens[ci];
+                if (cs->isint[ci] == 1)
+                    ival = &cs->ivals[ci];
+                else
+                    v = ci < 64 && cs->big[ci]
+                            ? cs->big[ci]
+                            : cs->bufs + (size_t)ci * COLBUF;
+            }
+            ci++;
+        }
+        put_value(j, f, v, len, isnull, with_st ? now : "", ival);
+    }
+    od_buf_addc(&j->out, '}');
+}
+
 /* Run the statement and write its rows as JSON objects. Returns the row
  * count, or -1 with j->status set. */
 static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
@@ -570,22 +768,10 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
 {
     const struct od_resource *r = j->r;
     MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb[MAX_PARAMS], *rb = NULL;
-    MYSQL_RES *meta = NULL;
-    MYSQL_FIELD *mf = NULL;
-    char *bufs = NULL;
-    unsigned long *lens = NULL;
-    my_bool *nulls = NULL, *errs = NULL;
-    long long *ivals = NULL;
-    MYSQL_TIME *tvals = NULL;
-    const struct od_field **colf = NULL; /* column -> field; NULL: NOW() */
-    unsigned char *isint = NULL;
-    struct od_buf keys;        /* ,"Name": of every field, in order */
-    size_t *koff = NULL;
-    unsigned ncols, i;
-    int rows = 0, rc, k, first;
+    MYSQL_BIND pb[MAX_PARAMS];
+    struct colset cs;
+    int rows = 0, rc;
 
-    od_buf_init(&keys);
     if (!st) {
         fail(j, 500, "The query for %s could not be prepared.", r->name);
         return -1;
@@ -600,139 +786,23 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
                         mysql_stmt_error(st));
         return -1;
     }
-    ncols = mysql_stmt_field_count(st);
-    if ((meta = mysql_stmt_result_metadata(st)))
-        mf = mysql_fetch_fields(meta);
-    rb = calloc(ncols, sizeof *rb);
-    bufs = malloc((size_t)ncols * COLBUF);
-    lens = calloc(ncols, sizeof *lens);
-    nulls = calloc(ncols, sizeof *nulls);
-    errs = calloc(ncols, sizeof *errs);
-    ivals = calloc(ncols, sizeof *ivals);
-    tvals = calloc(ncols, sizeof *tvals);
-    colf = calloc(ncols, sizeof *colf);
-    isint = calloc(ncols, 1);
-    koff = calloc((size_t)r->nfields + 1, sizeof *koff);
-    if (!rb || !bufs || !lens || !nulls || !errs || !ivals || !tvals ||
-        !colf || !isint || !koff) {
+    if (colset_alloc(&cs, st, r)) {
         fail(j, 500, "Out of memory.");
         rows = -1;
-        goto out;
-    }
-    /* the select list is every served field but serverDateTime, in order */
-    for (k = 0, i = 0; k < r->nfields && i < ncols; k++)
-        if (r->fields[k].wire != OD_W_SERVERTIME && j->v->field[k])
-            colf[i++] = &r->fields[k];
-    for (k = 0; k < r->nfields; k++) {
-        const char *name = r->fields[k].name;
-        koff[k] = keys.len;
-        od_buf_addc(&keys, ',');
-        od_buf_json_str(&keys, name, strlen(name), 0);
-        od_buf_addc(&keys, ':');
-    }
-    koff[r->nfields] = keys.len;
-    if (keys.oom) {
-        fail(j, 500, "Out of memory.");
-        rows = -1;
-        goto out;
-    }
-    for (i = 0; i < ncols; i++) {
-        isint[i] = mf && int_column(&mf[i], colf[i]);
-        if (isint[i]) {
-            /* No length or error pointer: the statement stays cached with
-             * this binding after these arrays are freed, and the client
-             * writes *length of a fixed-size binding again in a later
-             * mysql_stmt_execute when the result's metadata changed
-             * (valgrind: an invalid write there). Left NULL, the client
-             * points them into its own copy of the binding. */
-            rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            rb[i].buffer = &ivals[i];
-        } else if (mf && time_column(&mf[i])) {
-            /* isint 2: a time; the same for its binding as an integer */
-            isint[i] = 2;
-            rb[i].buffer_type = mf[i].type;
-            rb[i].buffer = &tvals[i];
-        } else {
-            rb[i].buffer_type = MYSQL_TYPE_STRING;
-            rb[i].buffer = bufs + (size_t)i * COLBUF;
-            rb[i].buffer_length = COLBUF - 1;
-            rb[i].length = &lens[i];
-            rb[i].error = &errs[i];
-        }
-        rb[i].is_null = &nulls[i];
-    }
-    if (mysql_stmt_bind_result(st, rb)) {
+    } else if (colset_bind(&cs, st, j)) {
         fail(j, 500, "The database could not return the rows.");
         rows = -1;
-        goto out;
     }
+    if (rows < 0)
+        goto out;
     if (as_list)
         od_buf_addc(&j->out, '[');
     while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        char *big[64];
-        int nbig = 0;
-        const char *now = NULL;
-        unsigned ci = 0;
-        for (i = 0; i < ncols; i++)
-            if (isint[i] == 2 && !nulls[i])
-                lens[i] = time_text(bufs + (size_t)i * COLBUF, &tvals[i],
-                                    mf[i].type == MYSQL_TYPE_DATE);
-        /* fetch long values whole */
-        for (i = 0; i < ncols && i < 64; i++) {
-            big[i] = NULL;
-            if (nulls[i] || isint[i])
-                continue;
-            if (lens[i] >= COLBUF - 1) {
-                MYSQL_BIND one;
-                big[i] = malloc(lens[i] + 1);
-                if (!big[i])
-                    continue;
-                nbig++;
-                memset(&one, 0, sizeof one);
-                one.buffer_type = MYSQL_TYPE_STRING;
-                one.buffer = big[i];
-                one.buffer_length = lens[i] + 1;
-                mysql_stmt_fetch_column(st, &one, i, 0);
-                big[i][lens[i]] = '\0';
-            } else {
-                bufs[(size_t)i * COLBUF + lens[i]] = '\0';
-            }
-        }
-        if (r->server_time && ncols > 0 && !nulls[ncols - 1])
-            now = bufs + (size_t)(ncols - 1) * COLBUF;
+        colset_row_text(&cs, st);
         if (rows)
             od_buf_addc(&j->out, ',');
-        od_buf_addc(&j->out, '{');
-        for (k = 0, first = 1; k < r->nfields; k++) {
-            const struct od_field *f = &r->fields[k];
-            const char *v = "";
-            const long long *ival = NULL;
-            unsigned long len = 0;
-            int isnull = 1;
-            /* serverDateTime: in GET answers only (POST/PUT omit it);
-             * fields this database lacks: left out */
-            if ((f->wire == OD_W_SERVERTIME && !with_st) || !j->v->field[k])
-                continue;
-            od_buf_add(&j->out, keys.p + koff[k] + first,
-                       koff[k + 1] - koff[k] - (size_t)first);
-            first = 0;
-            if (f->wire != OD_W_SERVERTIME) {
-                if (ci < ncols) {
-                    isnull = nulls[ci];
-                    len = lens[ci];
-                    if (isint[ci] == 1)
-                        ival = &ivals[ci];
-                    else
-                        v = ci < 64 && big[ci] ? big[ci]
-                                               : bufs + (size_t)ci * COLBUF;
-                }
-                ci++;
-            }
-            put_value(j, f, v, len, isnull, with_st ? now : "", ival);
-        }
-        od_buf_addc(&j->out, '}');
-        for (i = 0; nbig && i < ncols && i < 64; i++)
-            free(big[i]);
+        write_row(j, &cs, with_st);
+        colset_row_done(&cs);
         rows++;
     }
     if (rc != MYSQL_NO_DATA) {
@@ -744,19 +814,7 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     }
 out:
     mysql_stmt_free_result(st);
-    if (meta)
-        mysql_free_result(meta);
-    free(rb);
-    free(bufs);
-    free(lens);
-    free(nulls);
-    free(errs);
-    free(ivals);
-    free(tvals);
-    free(colf);
-    free(isint);
-    free(koff);
-    od_buf_free(&keys);
+    colset_free(&cs);
     return rows;
 }
 
