@@ -1426,6 +1426,36 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
+/* Run a SELECT of one integer column and read its first row into *out.
+ * Returns 0, 1 when there is no row, -1 on a database error. */
+static int select_ll(struct od_conn *c, const char *sql, struct pval *p,
+                     int n, long long *out)
+{
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND pb[MAX_PARAMS], rb;
+    int rc;
+
+    if (!st)
+        return -1;
+    memset(&rb, 0, sizeof rb);
+    rb.buffer_type = MYSQL_TYPE_LONGLONG;
+    rb.buffer = out;
+    if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
+        mysql_stmt_bind_result(st, &rb)) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return -1;
+    }
+    rc = mysql_stmt_fetch(st);
+    mysql_stmt_free_result(st);
+    if (rc == MYSQL_NO_DATA)
+        return 1;
+    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+        od_conn_note_error(c, mysql_stmt_errno(st));
+        return -1;
+    }
+    return 0;
+}
+
 /* An upsert: the row upsert_keys match becomes a PUT of that row (without
  * POST defaults); no row leaves the POST as it is. */
 static int upsert_find(struct od_conn *c, struct rjob *j)
@@ -1433,8 +1463,6 @@ static int upsert_find(struct od_conn *c, struct rjob *j)
     const struct od_resource *r = j->r;
     struct od_buf sql;
     struct pval p[16];
-    MYSQL_BIND pb[16], rb;
-    MYSQL_STMT *st;
     long long key = 0;
     const char *k = r->upsert_keys;
     int n, i, w, rc;
@@ -1461,26 +1489,10 @@ static int upsert_find(struct od_conn *c, struct rjob *j)
     if (r->base_where)
         od_buf_printf(&sql, " AND %s", r->base_where);
     od_buf_printf(&sql, " ORDER BY t.`%s` LIMIT 1 FOR UPDATE", r->pk);
-    st = sql.oom ? NULL : od_conn_stmt(c, sql.p);
+    rc = sql.oom ? -1 : select_ll(c, sql.p, p, n, &key);
     od_buf_free(&sql);
-    if (!st)
-        return -1;
-    memset(&rb, 0, sizeof rb);
-    rb.buffer_type = MYSQL_TYPE_LONGLONG;
-    rb.buffer = &key;
-    if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &rb)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
-    rc = mysql_stmt_fetch(st);
-    mysql_stmt_free_result(st);
-    if (rc == MYSQL_NO_DATA)
-        return 0;
-    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
+    if (rc)
+        return rc < 0 ? -1 : 0;
     j->key = key;
     j->op = OP_PUT;
     for (i = w = 0; i < j->nvals; i++) {
@@ -1494,174 +1506,181 @@ static int upsert_find(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
-static int work_write(struct od_conn *c, void *arg)
+/* Fill p with the key for every '?' of sql (at most max); returns how many. */
+static int key_params(const char *sql, long long key, struct pval *p, int max)
 {
-    struct rjob *j = arg;
+    int q = 0;
+
+    for (; *sql && q < max; sql++)
+        if (*sql == '?') {
+            memset(&p[q], 0, sizeof p[q]);
+            pval_int(&p[q++], key);
+        }
+    return q;
+}
+
+/* PUT and DELETE: the row must exist (and is locked until the commit); its
+ * PatNum goes into the securitylog row. Returns 0, or -1 (404 set when it
+ * is missing). */
+static int lock_row(struct od_conn *c, struct rjob *j, long long *patnum)
+{
+    const struct od_resource *r = j->r;
+    const char *pc = j->v->patnum_col;
+    struct od_buf sql;
+    struct pval kp;
+    int rc;
+
+    od_buf_init(&sql);
+    od_buf_printf(&sql, "SELECT %s%s%s FROM `%s` t WHERE t.`%s` = ?%s%s "
+                        "FOR UPDATE",
+                  pc ? "t.`" : "0", pc ? pc : "", pc ? "`" : "", r->table,
+                  r->pk, r->base_where ? " AND " : "",
+                  r->base_where ? r->base_where : "");
+    memset(&kp, 0, sizeof kp);
+    pval_int(&kp, j->key);
+    *patnum = 0;
+    rc = sql.oom ? -1 : select_ll(c, sql.p, &kp, 1, patnum);
+    od_buf_free(&sql);
+    if (rc == 1)
+        fail(j, 404, "%s", r->missing);
+    return rc ? -1 : 0;
+}
+
+/* Append "?" (taking the value into p) or NOW() for a value to be written. */
+static void add_value(struct od_buf *sql, const struct wval *w,
+                      struct pval *p, int *n)
+{
+    if (w->v.kind == P_NOW) {
+        od_buf_adds(sql, "NOW()");
+    } else {
+        od_buf_adds(sql, "?");
+        p[(*n)++] = w->v;
+    }
+}
+
+/* POST: the INSERT, the description's after-insert SQL and function, the
+ * securitylog row. The new key goes into j->key. */
+static int write_insert(struct od_conn *c, struct rjob *j, long long patnum)
+{
     const struct od_resource *r = j->r;
     struct od_buf sql;
     struct pval p[MAX_PARAMS];
-    my_ulonglong affected = 0, id = 0;
-    long long patnum, row_patnum = 0;
-    int i, n = 0;
+    my_ulonglong id = 0;
+    int i, n = 0, bad;
 
     od_buf_init(&sql);
-    j->status = 0;
-    if (exec_simple(c, "START TRANSACTION"))
-        goto dberr;
+    od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
+    for (i = 0; i < j->nvals; i++)
+        od_buf_printf(&sql, "%s`%s`", i ? ", " : "", OD_COL(j->vals[i].f));
+    od_buf_adds(&sql, ") VALUES (");
+    for (i = 0; i < j->nvals; i++) {
+        od_buf_adds(&sql, i ? ", " : "");
+        add_value(&sql, &j->vals[i], p, &n);
+    }
+    od_buf_adds(&sql, ")");
+    bad = sql.oom || exec_stmt(c, j, sql.p, p, n, NULL, &id);
+    od_buf_free(&sql);
+    if (bad)
+        return -1;
+    j->key = (long long)id;
+    if (r->patnum_col && strcmp(r->patnum_col, r->pk) == 0)
+        patnum = j->key;
+    if (r->after_insert && j->v->after_insert &&
+        exec_stmt(c, j, r->after_insert, p,
+                  key_params(r->after_insert, j->key, p, MAX_PARAMS), NULL,
+                  NULL))
+        return -1;
+    if (r->post_fn && r->post_fn(c, j->key, j->body, &j->status, j->msg,
+                                 sizeof j->msg))
+        return -1;
+    return write_log(c, j, r->perm_create, "Created", j->key, patnum);
+}
+
+/* PUT: the UPDATE of the values given and the securitylog row. */
+static int write_update(struct od_conn *c, struct rjob *j, long long patnum)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf sql;
+    struct pval p[MAX_PARAMS];
+    my_ulonglong affected = 0;
+    int i, n = 0, bad;
+
+    od_buf_init(&sql);
+    od_buf_printf(&sql, "UPDATE `%s` SET ", r->table);
+    for (i = 0; i < j->nvals; i++) {
+        od_buf_printf(&sql, "%s`%s` = ", i ? ", " : "", OD_COL(j->vals[i].f));
+        add_value(&sql, &j->vals[i], p, &n);
+    }
+    od_buf_printf(&sql, " WHERE `%s` = ?", r->pk);
+    memset(&p[n], 0, sizeof p[n]);
+    pval_int(&p[n++], j->key);
+    bad = sql.oom || exec_stmt(c, j, sql.p, p, n, &affected, NULL);
+    od_buf_free(&sql);
+    if (bad)
+        return -1;
+    return write_log(c, j, r->perm_edit, "Updated", j->key, patnum);
+}
+
+/* DELETE: the description's delete SQL or a DELETE of the row, and the
+ * securitylog row. */
+static int write_delete(struct od_conn *c, struct rjob *j, long long patnum)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf sql;
+    struct pval p;
+    my_ulonglong affected = 0;
+    int bad;
+
+    od_buf_init(&sql);
+    if (r->delete_sql)
+        od_buf_adds(&sql, r->delete_sql);
+    else
+        od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table,
+                      r->pk);
+    memset(&p, 0, sizeof p);
+    pval_int(&p, j->key);
+    bad = sql.oom || exec_stmt(c, j, sql.p, &p, 1, &affected, NULL);
+    od_buf_free(&sql);
+    if (bad)
+        return -1;
+    return write_log(c, j, r->perm_delete, "Deleted", j->key, patnum);
+}
+
+/* Everything of a write before its statement: names and lookups resolved,
+ * foreign keys checked, an upsert's row found, the before-PUT SQL, the row
+ * locked, the patient checked, SQL defaults, the checks, pending rows.
+ * *patnum: the PatNum for the securitylog row. */
+static int prepare_write(struct od_conn *c, struct rjob *j, long long *patnum)
+{
+    const struct od_resource *r = j->r;
+    struct pval kp[4];
+
+    *patnum = 0;
     if (resolve_defnames(c, j) || resolve_lookups(c, j) || check_fks(c, j))
-        goto rollback;
+        return -1;
     if (j->upsert && j->op == OP_POST && upsert_find(c, j))
-        goto rollback;
-    if (j->op == OP_PUT && r->before_put && j->v->before_put) {
-        struct pval kp[4];
-        int q = 0;
-        const char *x;
-        for (x = r->before_put; *x && q < 4; x++)
-            if (*x == '?') {
-                memset(&kp[q], 0, sizeof kp[q]);
-                pval_int(&kp[q++], j->key);
-            }
-        if (exec_stmt(c, j, r->before_put, kp, q, NULL, NULL))
-            goto rollback;
-    }
-    if (j->op != OP_POST) {
-        /* the row must exist (and is locked until the commit); its PatNum
-         * goes into the securitylog row */
-        od_buf_printf(&sql, "SELECT %s%s%s FROM `%s` t WHERE t.`%s` = ?%s%s "
-                            "FOR UPDATE",
-                      j->v->patnum_col ? "t.`" : "0",
-                      j->v->patnum_col ? j->v->patnum_col : "",
-                      j->v->patnum_col ? "`" : "", r->table, r->pk,
-                      r->base_where ? " AND " : "",
-                      r->base_where ? r->base_where : "");
-        {
-            MYSQL_STMT *st = od_conn_stmt(c, sql.p);
-            MYSQL_BIND pb, rb;
-            struct pval kp;
-            long long rowpat = 0;
-            int rc;
-            memset(&kp, 0, sizeof kp);
-            pval_int(&kp, j->key);
-            memset(&rb, 0, sizeof rb);
-            rb.buffer_type = MYSQL_TYPE_LONGLONG;
-            rb.buffer = &rowpat;
-            if (!st || bind_params(st, &kp, 1, &pb) || mysql_stmt_execute(st) ||
-                mysql_stmt_bind_result(st, &rb)) {
-                if (st)
-                    od_conn_note_error(c, mysql_stmt_errno(st));
-                goto rollback;
-            }
-            rc = mysql_stmt_fetch(st);
-            mysql_stmt_free_result(st);
-            if (rc == MYSQL_NO_DATA) {
-                fail(j, 404, "%s", r->missing);
-                goto rollback;
-            }
-            if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
-                od_conn_note_error(c, mysql_stmt_errno(st));
-                goto rollback;
-            }
-            row_patnum = rowpat;
-        }
-        od_buf_free(&sql);
-    }
-    patnum = j->op == OP_POST ? find_patnum(j, j->key) : row_patnum;
-    if (j->op == OP_POST && j->v->patnum_col && strcmp(r->patnum_col, r->pk) &&
-        check_patient(c, j, patnum))
-        goto rollback;
-
-    if (j->op == OP_POST && apply_sqldefaults(c, j))
-        goto rollback;
-    if (run_checks(c, j) || create_pending(c, j))
-        goto rollback;
+        return -1;
+    if (j->op == OP_PUT && r->before_put && j->v->before_put &&
+        exec_stmt(c, j, r->before_put, kp,
+                  key_params(r->before_put, j->key, kp, 4), NULL, NULL))
+        return -1;
+    if (j->op != OP_POST && lock_row(c, j, patnum))
+        return -1;
     if (j->op == OP_POST) {
-        od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
-        for (i = 0; i < j->nvals; i++)
-            od_buf_printf(&sql, "%s`%s`", i ? ", " : "", OD_COL(j->vals[i].f));
-        od_buf_adds(&sql, ") VALUES (");
-        for (i = 0; i < j->nvals; i++) {
-            od_buf_adds(&sql, i ? ", " : "");
-            if (j->vals[i].v.kind == P_NOW) {
-                od_buf_adds(&sql, "NOW()");
-            } else {
-                od_buf_adds(&sql, "?");
-                p[n++] = j->vals[i].v;
-            }
-        }
-        od_buf_adds(&sql, ")");
-        if (sql.oom || exec_stmt(c, j, sql.p, p, n, NULL, &id))
-            goto rollback;
-        j->key = (long long)id;
-        if (r->patnum_col && strcmp(r->patnum_col, r->pk) == 0)
-            patnum = j->key;
-        if (r->after_insert && j->v->after_insert) {
-            int q = 0, k;
-            const char *x;
-            for (x = r->after_insert; *x; x++)
-                q += *x == '?';
-            for (k = 0; k < q && k < MAX_PARAMS; k++) {
-                memset(&p[k], 0, sizeof p[k]);
-                pval_int(&p[k], j->key);
-            }
-            if (exec_stmt(c, j, r->after_insert, p, q, NULL, NULL))
-                goto rollback;
-        }
-        if (r->post_fn && r->post_fn(c, j->key, j->body, &j->status, j->msg,
-                                     sizeof j->msg))
-            goto rollback;
-        if (write_log(c, j, r->perm_create, "Created", j->key, patnum))
-            goto rollback;
-    } else if (j->op == OP_PUT) {
-        od_buf_printf(&sql, "UPDATE `%s` SET ", r->table);
-        for (i = 0; i < j->nvals; i++) {
-            od_buf_printf(&sql, "%s`%s` = ", i ? ", " : "", OD_COL(j->vals[i].f));
-            if (j->vals[i].v.kind == P_NOW) {
-                od_buf_adds(&sql, "NOW()");
-            } else {
-                od_buf_adds(&sql, "?");
-                p[n++] = j->vals[i].v;
-            }
-        }
-        od_buf_printf(&sql, " WHERE `%s` = ?", r->pk);
-        memset(&p[n], 0, sizeof p[n]);
-        pval_int(&p[n++], j->key);
-        if (sql.oom || exec_stmt(c, j, sql.p, p, n, &affected, NULL))
-            goto rollback;
-        if (write_log(c, j, r->perm_edit, "Updated", j->key, patnum))
-            goto rollback;
-    } else {
-        if (r->delete_sql)
-            od_buf_adds(&sql, r->delete_sql);
-        else
-            od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table,
-                          r->pk);
-        memset(&p[0], 0, sizeof p[0]);
-        pval_int(&p[0], j->key);
-        if (sql.oom || exec_stmt(c, j, sql.p, p, 1, &affected, NULL))
-            goto rollback;
-        if (write_log(c, j, r->perm_delete, "Deleted", j->key, patnum))
-            goto rollback;
+        *patnum = find_patnum(j, j->key);
+        if (j->v->patnum_col && strcmp(r->patnum_col, r->pk) &&
+            check_patient(c, j, *patnum))
+            return -1;
+        if (apply_sqldefaults(c, j))
+            return -1;
     }
-    if (od_conn_commit(c))
-        goto dberr;
-    od_buf_free(&sql);
-    if (j->op == OP_DELETE) {
-        j->status = 200;
-        return OD_WORK_DONE;
-    }
-    if (fetch_one(c, j, j->key, 0) >= 0)
-        j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
-    else if (c->lost) /* committed: a 503 would invite a duplicate */
-        fail(j, 500, "The change was saved (%s %lld), but the connection to "
-                     "the database was lost before it could be read back.",
-             r->pk, j->key);
-    return OD_WORK_DONE;
+    return run_checks(c, j) || create_pending(c, j) ? -1 : 0;
+}
 
-rollback:
-    if (!c->lost)
-        exec_simple(c, "ROLLBACK");
-dberr:
-    od_buf_free(&sql);
+/* A write that did not commit: the status that says whether the client may
+ * send it again, or OD_WORK_RETRY when it may run again here. */
+static int write_failed(struct od_conn *c, struct rjob *j)
+{
     if (c->commit_unknown) { /* must not run again, must not say 503 */
         fail(j, 500, "%s", OD_MSG_COMMIT_UNKNOWN);
         return OD_WORK_DONE;
@@ -1677,9 +1696,44 @@ dberr:
         return OD_WORK_RETRY;
     }
     if (!j->status) {
-        od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", r->name, mysql_error(c->m));
+        od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", j->r->name,
+                    mysql_error(c->m));
         fail(j, 500, "The database refused the change.");
     }
+    return OD_WORK_DONE;
+}
+
+static int work_write(struct od_conn *c, void *arg)
+{
+    struct rjob *j = arg;
+    long long patnum;
+    int bad;
+
+    j->status = 0;
+    if (exec_simple(c, "START TRANSACTION"))
+        return write_failed(c, j);
+    bad = prepare_write(c, j, &patnum);
+    if (!bad)
+        bad = j->op == OP_POST  ? write_insert(c, j, patnum)
+              : j->op == OP_PUT ? write_update(c, j, patnum)
+                                : write_delete(c, j, patnum);
+    if (bad) {
+        if (!c->lost)
+            exec_simple(c, "ROLLBACK");
+        return write_failed(c, j);
+    }
+    if (od_conn_commit(c))
+        return write_failed(c, j);
+    if (j->op == OP_DELETE) {
+        j->status = 200;
+        return OD_WORK_DONE;
+    }
+    if (fetch_one(c, j, j->key, 0) >= 0)
+        j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
+    else if (c->lost) /* committed: a 503 would invite a duplicate */
+        fail(j, 500, "The change was saved (%s %lld), but the connection to "
+                     "the database was lost before it could be read back.",
+             j->r->pk, j->key);
     return OD_WORK_DONE;
 }
 
