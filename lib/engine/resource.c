@@ -292,72 +292,185 @@ static int put_g15(struct od_buf *b, const struct plain_num *n)
     return 1;
 }
 
+/* The value's integer: *ival when given, else its text; dflt when null or
+ * not a number. */
+static long long value_ll(const char *v, int isnull, const long long *ival,
+                          long long dflt)
+{
+    long long iv;
+
+    if (ival)
+        return *ival;
+    return isnull || od_parse_ll(v, &iv) ? dflt : iv;
+}
+
+static void put_enum(struct od_buf *b, const struct od_field *f,
+                     long long iv)
+{
+    const char *name = od_enum_name(f->enm, (long)iv);
+    char tmp[32];
+
+    if (!name) {
+        snprintf(tmp, sizeof tmp, "%lld", iv);
+        name = tmp;
+    }
+    od_buf_json_str(b, name, strlen(name), 0);
+}
+
+static void put_date(struct rjob *j, const struct od_field *f, const char *v,
+                     unsigned long len, int isnull)
+{
+    int dt = f->wire == OD_W_DATETIME;
+    const char *blank = dt ? "0001-01-01 00:00:00" : "0001-01-01";
+    const char *fmt = dt ? j->datetime_fmt : j->date_fmt;
+    size_t want = dt ? 19 : 10;
+
+    if (isnull || len < want || strncmp(v, "0000", 4) == 0)
+        v = blank;
+    if (fmt[0])
+        format_dt(&j->out, fmt, v);
+    else
+        od_buf_json_str(&j->out, v, want, 0);
+}
+
+static void put_money(struct od_buf *b, const char *v, unsigned long len,
+                      int isnull)
+{
+    struct plain_num pn;
+    double dv;
+
+    /* %.2f of a plain number with at most two decimals is its digits
+     * while the double's error (half a unit in the last place) stays
+     * well under 0.005: below 1e13 (< 2^44) it is at most 2^-10. */
+    if (!isnull && plain_number(v, len, &pn) == 0 && pn.fl <= 2 &&
+        pn.il <= 13) {
+        od_buf_addc(b, '"');
+        if (pn.neg)
+            od_buf_addc(b, '-');
+        od_buf_add(b, pn.ip, pn.il);
+        od_buf_addc(b, '.');
+        od_buf_add(b, pn.fp, pn.fl);
+        od_buf_add(b, "00", 2 - pn.fl);
+        od_buf_addc(b, '"');
+        return;
+    }
+    if (isnull || db_double(v, &dv))
+        dv = 0;
+    od_buf_printf(b, "\"%.2f\"", dv);
+}
+
+static void put_money_raw(struct od_buf *b, const char *v, unsigned long len,
+                          int isnull)
+{
+    struct plain_num pn;
+    double dv;
+
+    if (!isnull && plain_number(v, len, &pn) == 0) {
+        size_t at = b->len;
+        od_buf_addc(b, '"');
+        if (put_g15(b, &pn)) {
+            od_buf_addc(b, '"');
+            return;
+        }
+        b->len = at;
+    }
+    if (isnull || db_double(v, &dv))
+        dv = 0;
+    od_buf_printf(b, "\"%.15g\"", dv);
+}
+
+/* "0" -> 0.0, "12.50" -> 12.5 */
+static void put_number(struct od_buf *b, const char *v, unsigned long len,
+                       int isnull)
+{
+    struct plain_num pn;
+    char tmp[64];
+    double dv;
+
+    if (!isnull && plain_number(v, len, &pn) == 0 && put_g15(b, &pn)) {
+        if (!pn.fl)
+            od_buf_add(b, ".0", 2);
+        return;
+    }
+    if (isnull || db_double(v, &dv))
+        dv = 0;
+    snprintf(tmp, sizeof tmp, "%.15g", dv);
+    if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
+        strcat(tmp, ".0");
+    od_buf_adds(b, tmp);
+}
+
+static void put_color(struct od_buf *b, long long iv)
+{
+    od_buf_addc(b, '"');
+    od_buf_add_ll(b, (iv >> 16) & 255);
+    od_buf_addc(b, ',');
+    od_buf_add_ll(b, (iv >> 8) & 255);
+    od_buf_addc(b, ',');
+    od_buf_add_ll(b, iv & 255);
+    od_buf_addc(b, '"');
+}
+
+/* "3,5" -> [3,5]; anything not a number is skipped */
+static void put_intlist(struct od_buf *b, const char *q)
+{
+    long long iv;
+    int n = 0;
+
+    od_buf_addc(b, '[');
+    while (*q) {
+        char *end;
+        errno = 0;
+        iv = strtoll(q, &end, 10);
+        if (end != q && !errno) {
+            if (n++)
+                od_buf_addc(b, ',');
+            od_buf_add_ll(b, iv);
+        }
+        q = end != q ? end : q + 1;
+        while (*q == ',' || *q == ' ')
+            q++;
+    }
+    od_buf_addc(b, ']');
+}
+
+/* One field's value as JSON. ival: an integer column bound as an integer
+ * (run_select), what od_parse_ll would have read from its text. */
 static void put_value(struct rjob *j, const struct od_field *f,
                       const char *v, unsigned long len, int isnull,
                       const char *now, const long long *ival)
 {
     struct od_buf *b = &j->out;
-    struct plain_num pn;
-    char tmp[64];
-    long long iv;
-    double dv;
-    /* an integer column bound as an integer (run_select): what
-     * od_parse_ll would have read from its text */
-    if (ival && !isnull) {
-        v = "";
-        iv = *ival;
-    } else if (ival) {
+
+    if (ival && isnull)
         ival = NULL;
-    }
+    if (ival)
+        v = "";
     switch (f->wire) {
     case OD_W_INT:
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = 0;
-        od_buf_add_ll(b, iv);
+        od_buf_add_ll(b, value_ll(v, isnull, ival, 0));
         break;
     case OD_W_INT_STR:
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = 0;
         od_buf_addc(b, '"');
-        od_buf_add_ll(b, iv);
+        od_buf_add_ll(b, value_ll(v, isnull, ival, 0));
         od_buf_addc(b, '"');
         break;
     case OD_W_TEXT:
         od_buf_json_str(b, isnull ? "" : v, isnull ? 0 : len, 1);
         break;
-    case OD_W_ENUM: {
-        const char *name;
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = f->enm->first;
-        name = od_enum_name(f->enm, (long)iv);
-        if (name) {
-            od_buf_json_str(b, name, strlen(name), 0);
-        } else {
-            snprintf(tmp, sizeof tmp, "%lld", iv);
-            od_buf_json_str(b, tmp, strlen(tmp), 0);
-        }
+    case OD_W_ENUM:
+        put_enum(b, f, value_ll(v, isnull, ival, f->enm->first));
         break;
-    }
     case OD_W_BOOL:
-        if (ival ? iv != 0 : !isnull && v[0] && strcmp(v, "0") != 0)
+        if (ival ? *ival != 0 : !isnull && v[0] && strcmp(v, "0") != 0)
             od_buf_add(b, "\"true\"", 6);
         else
             od_buf_add(b, "\"false\"", 7);
         break;
     case OD_W_DATE:
-    case OD_W_DATETIME: {
-        int dt = f->wire == OD_W_DATETIME;
-        const char *blank = dt ? "0001-01-01 00:00:00" : "0001-01-01";
-        const char *fmt = dt ? j->datetime_fmt : j->date_fmt;
-        size_t want = dt ? 19 : 10;
-        if (isnull || len < want || strncmp(v, "0000", 4) == 0)
-            v = blank;
-        if (fmt[0])
-            format_dt(b, fmt, v);
-        else
-            od_buf_json_str(b, v, want, 0);
+    case OD_W_DATETIME:
+        put_date(j, f, v, len, isnull);
         break;
-    }
     case OD_W_TIME:
         if (isnull || len < 8)
             od_buf_adds(b, "\"00:00:00\"");
@@ -365,88 +478,23 @@ static void put_value(struct rjob *j, const struct od_field *f,
             od_buf_json_str(b, v, len > 8 && v[2] == ':' ? 8 : len, 0);
         break;
     case OD_W_MONEY:
-        /* %.2f of a plain number with at most two decimals is its digits
-         * while the double's error (half a unit in the last place) stays
-         * well under 0.005: below 1e13 (< 2^44) it is at most 2^-10. */
-        if (!isnull && plain_number(v, len, &pn) == 0 && pn.fl <= 2 &&
-            pn.il <= 13) {
-            od_buf_addc(b, '"');
-            if (pn.neg)
-                od_buf_addc(b, '-');
-            od_buf_add(b, pn.ip, pn.il);
-            od_buf_addc(b, '.');
-            od_buf_add(b, pn.fp, pn.fl);
-            od_buf_add(b, "00", 2 - pn.fl);
-            od_buf_addc(b, '"');
-            break;
-        }
-        if (isnull || db_double(v, &dv))
-            dv = 0;
-        od_buf_printf(b, "\"%.2f\"", dv);
+        put_money(b, v, len, isnull);
         break;
     case OD_W_MONEY_RAW:
-        if (!isnull && plain_number(v, len, &pn) == 0) {
-            size_t at = b->len;
-            od_buf_addc(b, '"');
-            if (put_g15(b, &pn)) {
-                od_buf_addc(b, '"');
-                break;
-            }
-            b->len = at;
-        }
-        if (isnull || db_double(v, &dv))
-            dv = 0;
-        od_buf_printf(b, "\"%.15g\"", dv);
+        put_money_raw(b, v, len, isnull);
         break;
     case OD_W_NUMBER:
-        /* "0" -> 0.0, "12.50" -> 12.5 */
-        if (!isnull && plain_number(v, len, &pn) == 0 && put_g15(b, &pn)) {
-            if (!pn.fl)
-                od_buf_add(b, ".0", 2);
-            break;
-        }
-        if (isnull || db_double(v, &dv))
-            dv = 0;
-        snprintf(tmp, sizeof tmp, "%.15g", dv);
-        if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
-            strcat(tmp, ".0");
-        od_buf_adds(b, tmp);
+        put_number(b, v, len, isnull);
         break;
     case OD_W_COLOR:
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = 0;
-        od_buf_addc(b, '"');
-        od_buf_add_ll(b, (iv >> 16) & 255);
-        od_buf_addc(b, ',');
-        od_buf_add_ll(b, (iv >> 8) & 255);
-        od_buf_addc(b, ',');
-        od_buf_add_ll(b, iv & 255);
-        od_buf_addc(b, '"');
+        put_color(b, value_ll(v, isnull, ival, 0));
         break;
     case OD_W_SERVERTIME:
         od_buf_json_str(b, now ? now : "", now ? strlen(now) : 0, 0);
         break;
-    case OD_W_INTLIST: {
-        /* "3,5" -> [3,5]; anything not a number is skipped */
-        const char *q = isnull ? "" : v;
-        int n = 0;
-        od_buf_addc(b, '[');
-        while (*q) {
-            char *end;
-            errno = 0;
-            iv = strtoll(q, &end, 10);
-            if (end != q && !errno) {
-                if (n++)
-                    od_buf_addc(b, ',');
-                od_buf_add_ll(b, iv);
-            }
-            q = end != q ? end : q + 1;
-            while (*q == ',' || *q == ' ')
-                q++;
-        }
-        od_buf_addc(b, ']');
+    case OD_W_INTLIST:
+        put_intlist(b, isnull ? "" : v);
         break;
-    }
     }
 }
 
