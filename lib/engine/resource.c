@@ -1988,28 +1988,152 @@ static int any_given(odapi_request *req, const char *list)
     return 0;
 }
 
+/* A parameter neither generic nor a filter of r: refused when the
+ * resource is strict. 0, or -1 with the message. */
+static int check_params(odapi_request *req, const struct od_resource *r,
+                        char *msg, size_t msgsize)
+{
+    int i, k;
+
+    for (i = 0; i < req->query.n && r->strict_params; i++) {
+        const char *name = req->query.names[i];
+        int known = is_generic_param(name);
+        for (k = 0; !known && k < r->nfilters; k++)
+            known = strcasecmp(r->filters[k].param, name) == 0;
+        if (!known) {
+            snprintf(msg, msgsize, "'%.64s' is not a valid parameter", name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The filters' conditions onto j->sql and their values into j->params.
+ * 0, or -1 with the message. */
+static int add_filters(odapi_request *req, struct rjob *j, char *msg,
+                       size_t msgsize)
+{
+    const struct od_resource *r = j->r;
+    const char *v;
+    int k;
+
+    for (k = 0; k < r->nfilters; k++) {
+        const struct od_filter *f = &r->filters[k];
+        if (!j->v->filter[k]) {
+            /* a parameter of a later version: refused when given */
+            if ((v = od_query_get(&req->query, f->param)) && *v) {
+                od_absent_msg(msg, msgsize, f->param);
+                return -1;
+            }
+            continue;
+        }
+        if (f->flags & OD_Q_DEVELOPER) { /* applied even when blank */
+            if (filter_value(j, f, j->developer, msg, msgsize))
+                return -1;
+            od_buf_printf(&j->sql, " AND (%s)", f->cond);
+            continue;
+        }
+        v = od_query_get(&req->query, f->param);
+        if ((!v || !*v) && f->dflt && !any_given(req, f->dflt_unless))
+            v = f->dflt;
+        if (!v || !*v) {
+            if (f->flags & OD_Q_REQ) {
+                snprintf(msg, msgsize, "%s is required.", f->param);
+                return -1;
+            }
+            continue;
+        }
+        if (filter_value(j, f, v, msg, msgsize))
+            return -1;
+        if (r->list_patient && strcmp(f->param, r->list_patient) == 0 &&
+            j->params[j->nparams - 1].kind == P_INT)
+            j->list_pat = j->params[j->nparams - 1].i;
+        od_buf_printf(&j->sql, " AND (%s)", f->cond);
+    }
+    return 0;
+}
+
+/* Offset and Limit of the query string, Limit capped at a page. 0, or -1
+ * with the message. */
+static int page_params(odapi_request *req, const struct od_resource *r,
+                       long long *offset, long long *limit, char *msg,
+                       size_t msgsize)
+{
+    const char *v;
+
+    *offset = 0;
+    *limit = PAGE_MAX;
+    if ((v = od_query_get(&req->query, "Offset")) && *v &&
+        (od_parse_ll(v, offset) || *offset < 0)) {
+        snprintf(msg, msgsize, "Offset is invalid.");
+        return -1;
+    }
+    if ((v = od_query_get(&req->query, "Limit")) && *v &&
+        (od_parse_ll(v, limit) || *limit < 0)) {
+        snprintf(msg, msgsize, "Limit is invalid.");
+        return -1;
+    }
+    if (*limit > PAGE_MAX)
+        *limit = PAGE_MAX;
+    if (r->list_single)
+        *limit = 1;
+    return 0;
+}
+
+static void add_order(struct rjob *j)
+{
+    if (j->v->order)
+        od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
+    else
+        od_buf_printf(&j->sql, " ORDER BY t.`%s`", j->r->pk);
+}
+
+/* Put the select list in front of j->sql (the WHERE ... LIMIT tail).
+ * A deep Offset makes the database build (with every join) and throw
+ * away each skipped row: patients/Simple?Offset=50000 took 550 ms. Then a
+ * deferred join: the inner query pages over the keys only (MariaDB drops
+ * the LEFT JOINs no filter uses), the outer one reads the page's rows and
+ * their joins (77 ms). Not for small offsets: MariaDB plans the derived
+ * table worse there (a 50-row day of appointments went from 1.6 to
+ * 6.5 ms). */
+static void add_list_head(struct rjob *j, long long offset)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf tail = j->sql;
+
+    od_buf_init(&j->sql);
+    if (offset >= DEFER_OFFSET) {
+        select_list_from(&j->sql, j->v);
+        od_buf_printf(&j->sql, " FROM (SELECT t.`%s` FROM `%s` t", r->pk,
+                      r->table);
+        if (j->v->joins)
+            od_buf_adds(&j->sql, j->v->joins);
+        od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
+        od_buf_printf(&j->sql, ") k JOIN `%s` t ON t.`%s` = k.`%s`",
+                      r->table, r->pk, r->pk);
+        if (j->v->joins)
+            od_buf_adds(&j->sql, j->v->joins);
+        add_order(j);
+    } else {
+        select_list(&j->sql, j->v);
+        od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
+    }
+    if (tail.oom)
+        j->sql.oom = 1;
+    od_buf_free(&tail);
+}
+
 static void h_get_list(odapi_request *req, void *arg)
 {
     const struct od_resource *r = arg;
     struct rjob *j;
     char msg[256];
-    const char *v;
-    long long offset = 0, limit = PAGE_MAX;
-    int i, k;
+    long long offset, limit;
 
     if (!(j = job_new(req, r, OP_LIST)))
         return;
-    /* unknown parameters */
-    for (i = 0; i < req->query.n; i++) {
-        const char *name = req->query.names[i];
-        int known = is_generic_param(name);
-        for (k = 0; !known && k < r->nfilters; k++)
-            known = strcasecmp(r->filters[k].param, name) == 0;
-        if (!known && r->strict_params) {
-            snprintf(msg, sizeof msg, "'%.64s' is not a valid parameter", name);
-            goto bad;
-        }
-    }
+    if (check_params(req, r, msg, sizeof msg))
+        goto bad;
     /* j->sql gets the WHERE ... LIMIT tail first; the head goes in front
      * once Offset is known (below). */
     od_buf_adds(&j->sql, " WHERE 1=1");
@@ -2019,93 +2143,14 @@ static void h_get_list(odapi_request *req, void *arg)
         od_absent_msg(msg, sizeof msg, r->name);
         goto bad;
     }
-    for (k = 0; k < r->nfilters; k++) {
-        const struct od_filter *f = &r->filters[k];
-        if (!j->v->filter[k]) {
-            /* a parameter of a later version: refused when given */
-            if ((v = od_query_get(&req->query, f->param)) && *v) {
-                od_absent_msg(msg, sizeof msg, f->param);
-                goto bad;
-            }
-            continue;
-        }
-        if (f->flags & OD_Q_DEVELOPER) { /* applied even when blank */
-            if (filter_value(j, f, j->developer, msg, sizeof msg))
-                goto bad;
-            od_buf_printf(&j->sql, " AND (%s)", f->cond);
-            continue;
-        }
-        v = od_query_get(&req->query, f->param);
-        if ((!v || !*v) && f->dflt && !any_given(req, f->dflt_unless))
-            v = f->dflt;
-        if (!v || !*v) {
-            if (f->flags & OD_Q_REQ) {
-                snprintf(msg, sizeof msg, "%s is required.", f->param);
-                goto bad;
-            }
-            continue;
-        }
-        if (filter_value(j, f, v, msg, sizeof msg))
-            goto bad;
-        if (r->list_patient && strcmp(f->param, r->list_patient) == 0 &&
-            j->params[j->nparams - 1].kind == P_INT)
-            j->list_pat = j->params[j->nparams - 1].i;
-        od_buf_printf(&j->sql, " AND (%s)", f->cond);
-    }
-    if ((v = od_query_get(&req->query, "Offset")) && *v &&
-        (od_parse_ll(v, &offset) || offset < 0)) {
-        snprintf(msg, sizeof msg, "Offset is invalid.");
+    if (add_filters(req, j, msg, sizeof msg) ||
+        page_params(req, r, &offset, &limit, msg, sizeof msg))
         goto bad;
-    }
-    if ((v = od_query_get(&req->query, "Limit")) && *v &&
-        (od_parse_ll(v, &limit) || limit < 0)) {
-        snprintf(msg, sizeof msg, "Limit is invalid.");
-        goto bad;
-    }
-    if (limit > PAGE_MAX)
-        limit = PAGE_MAX;
-    if (r->list_single)
-        limit = 1;
-    if (j->v->order)
-        od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
-    else
-        od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
+    add_order(j);
     od_buf_adds(&j->sql, " LIMIT ? OFFSET ?");
     pval_int(&j->params[j->nparams++], limit);
     pval_int(&j->params[j->nparams++], offset);
-    {
-        /* A deep Offset makes the database build (with every join) and
-         * throw away each skipped row: patients/Simple?Offset=50000 took
-         * 550 ms. Then a deferred join: the inner query pages over the keys
-         * only (MariaDB drops the LEFT JOINs no filter uses), the outer one
-         * reads the page's rows and their joins (77 ms). Not for small
-         * offsets: MariaDB plans the derived table worse there (a 50-row
-         * day of appointments went from 1.6 to 6.5 ms). */
-        struct od_buf tail = j->sql;
-        od_buf_init(&j->sql);
-        if (offset >= DEFER_OFFSET) {
-            select_list_from(&j->sql, j->v);
-            od_buf_printf(&j->sql, " FROM (SELECT t.`%s` FROM `%s` t",
-                          r->pk, r->table);
-            if (j->v->joins)
-                od_buf_adds(&j->sql, j->v->joins);
-            od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
-            od_buf_printf(&j->sql, ") k JOIN `%s` t ON t.`%s` = k.`%s`",
-                          r->table, r->pk, r->pk);
-            if (j->v->joins)
-                od_buf_adds(&j->sql, j->v->joins);
-            if (j->v->order)
-                od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
-            else
-                od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
-        } else {
-            select_list(&j->sql, j->v);
-            od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
-        }
-        if (tail.oom)
-            j->sql.oom = 1;
-        od_buf_free(&tail);
-    }
+    add_list_head(j, offset);
     if (j->sql.oom) {
         snprintf(msg, sizeof msg, "Out of memory.");
         goto bad;
