@@ -346,29 +346,24 @@ static const struct od_opdoc acctmod_docs[] = {
      "A patient's (or family's) aging.",
      "isFamily:bool",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_aging},
     {"GET", "/accountmodules/{PatNum}/PatientBalances",
      "Balances of each member of a patient's family.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_balances},
     {"GET", "/accountmodules/{PatNum}/ServiceDateView",
      "The Account module's service date view.",
      "isFamily:bool",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_sdv},
 };
 
 void od_register_accountmodule_actions(odapi_server *srv);
 void od_register_accountmodule_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/accountmodules/{PatNum}/Aging",
-                  ODAPI_PERM_READ_ALL, h_aging, NULL);
-    od_router_add(&srv->router, "GET",
-                  "/accountmodules/{PatNum}/PatientBalances",
-                  ODAPI_PERM_READ_ALL, h_balances, NULL);
-    od_router_add(&srv->router, "GET",
-                  "/accountmodules/{PatNum}/ServiceDateView",
-                  ODAPI_PERM_READ_ALL, h_sdv, NULL);
-    od_api_docs(srv, acctmod_docs, (int)OD_ARRAY_LEN(acctmod_docs));
+    od_api_routes(srv, acctmod_docs, (int)OD_ARRAY_LEN(acctmod_docs));
 }

@@ -303,20 +303,18 @@ static const struct od_opdoc report_docs[] = {
      "The aging report.",
      "DateAsOf:date,ClinicNum:int,ProvNums:ints,BillingTypes:ints,Offset:int,Limit:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_aging},
     {"GET", "/reports/FinanceCharges",
      "The finance charges report.",
      "DateFrom:date,DateTo:date,ClinicNum:int,ProvNums:ints,BillingTypes:ints,Offset:int,Limit:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_finance},
 };
 
 void od_register_report_actions(odapi_server *srv);
 void od_register_report_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/reports/Aging", ODAPI_PERM_READ_ALL,
-                  h_aging, NULL);
-    od_router_add(&srv->router, "GET", "/reports/FinanceCharges",
-                  ODAPI_PERM_READ_ALL, h_finance, NULL);
-    od_api_docs(srv, report_docs, (int)OD_ARRAY_LEN(report_docs));
+    od_api_routes(srv, report_docs, (int)OD_ARRAY_LEN(report_docs));
 }

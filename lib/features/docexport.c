@@ -716,27 +716,24 @@ static const struct od_opdoc docexport_docs[] = {
      "Copy a document (or mount) to an SFTP server.",
      NULL,
      "DocNum:int,MountNum:int,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL, "400 DocNum or MountNum is required."},
+     NULL, "400 DocNum or MountNum is required.",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_download},
     {"POST", "/documents/Thumbnails",
      "Copy a patient's thumbnails to an SFTP server.",
      NULL,
      "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_thumbs},
     {"POST", "/documents/DownloadMount",
      "Copy a mount's image to an SFTP server.",
      NULL,
      "MountNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_mount},
 };
 
 void od_register_document_exports(odapi_server *srv);
 void od_register_document_exports(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/documents/DownloadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_download, NULL);
-    od_router_add(&srv->router, "POST", "/documents/Thumbnails",
-                  ODAPI_PERM_ALL_OTHERS, h_thumbs, NULL);
-    od_router_add(&srv->router, "POST", "/documents/DownloadMount",
-                  ODAPI_PERM_ALL_OTHERS, h_mount, NULL);
-    od_api_docs(srv, docexport_docs, (int)OD_ARRAY_LEN(docexport_docs));
+    od_api_routes(srv, docexport_docs, (int)OD_ARRAY_LEN(docexport_docs));
 }

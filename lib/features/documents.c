@@ -549,12 +549,14 @@ static const struct od_opdoc document_docs[] = {
      "Upload a document (base64).",
      NULL,
      "PatNum:int!,rawBase64:file!,extension:text!,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
-     "documents"},
+     "documents",
+     .perm = ODAPI_PERM_DOCUMENTS, .handler = h_upload},
     {"POST", "/documents/UploadSftp",
      "Upload a document from an SFTP server.",
      NULL,
      "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
-     "documents"},
+     "documents",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_upload_sftp},
 };
 
 void od_register_document_routes(odapi_server *srv);
@@ -563,14 +565,10 @@ void od_register_document_routes(odapi_server *srv)
     /* ApiDocuments only for Upload "because each upload consumes
      * bandwidth"; the other documents writes are ApiAllOthers (spec 2.4,
      * apipermissions) */
-    od_router_add(&srv->router, "POST", "/documents/Upload",
-                  ODAPI_PERM_DOCUMENTS, h_upload, NULL);
-    od_router_add(&srv->router, "POST", "/documents/UploadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_upload_sftp, NULL);
+    od_api_routes(srv, document_docs, (int)OD_ARRAY_LEN(document_docs));
     od_register_document_exports(srv);
     od_register_seturl(srv);
     od_register_eob_files(srv);
     od_register_sheet_file(srv);
     od_register_deletes(srv);
-    od_api_docs(srv, document_docs, (int)OD_ARRAY_LEN(document_docs));
 }

@@ -324,21 +324,19 @@ static const struct od_opdoc eob_docs[] = {
      "Attach an EOB from an SFTP server to a claim payment.",
      NULL,
      "ClaimPaymentNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     "eobattaches"},
+     "eobattaches",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_eob_up},
     {"POST", "/eobattaches/DownloadSftp",
      "Copy an EOB attachment to an SFTP server.",
      NULL,
      "EobAttachNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_eob_down},
 };
 
 void od_register_eob_files(odapi_server *srv);
 void od_register_eob_files(odapi_server *srv)
 {
     /* ApiAllOthers (apipermissions lists both there) */
-    od_router_add(&srv->router, "POST", "/eobattaches/UploadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_eob_up, NULL);
-    od_router_add(&srv->router, "POST", "/eobattaches/DownloadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_eob_down, NULL);
-    od_api_docs(srv, eob_docs, (int)OD_ARRAY_LEN(eob_docs));
+    od_api_routes(srv, eob_docs, (int)OD_ARRAY_LEN(eob_docs));
 }

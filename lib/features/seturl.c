@@ -362,13 +362,12 @@ static const struct od_opdoc seturl_docs[] = {
      "Store a document fetched from a URL.",
      NULL,
      "PatNum:int!,url:text!,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
-     "documents"},
+     "documents",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_seturl},
 };
 
 void od_register_seturl(odapi_server *srv);
 void od_register_seturl(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/documents/SetByUrl",
-                  ODAPI_PERM_ALL_OTHERS, h_seturl, NULL);
-    od_api_docs(srv, seturl_docs, (int)OD_ARRAY_LEN(seturl_docs));
+    od_api_routes(srv, seturl_docs, (int)OD_ARRAY_LEN(seturl_docs));
 }

@@ -427,13 +427,12 @@ static const struct od_opdoc sheetfile_docs[] = {
      "Copy a sheet as PDF to an SFTP server.",
      NULL,
      "SheetNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_sheet},
 };
 
 void od_register_sheet_file(odapi_server *srv);
 void od_register_sheet_file(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/sheets/DownloadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_sheet, NULL);
-    od_api_docs(srv, sheetfile_docs, (int)OD_ARRAY_LEN(sheetfile_docs));
+    od_api_routes(srv, sheetfile_docs, (int)OD_ARRAY_LEN(sheetfile_docs));
 }

@@ -745,22 +745,26 @@ static const struct od_opdoc subscription_docs[] = {
      "The caller's subscriptions.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_get},
     {"POST", "/subscriptions",
      "Subscribe to database or UI events.",
      NULL,
      "EndPointUrl:text!,Workstation:text,WatchTable:text,PollingSeconds:int,UiEventType:text,DateTimeStart:datetime,DateTimeStop:datetime,Note:text",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_post},
     {"PUT", "/subscriptions/{SubscriptionNum}",
      "Change a subscription.",
      NULL,
      "EndPointUrl:text,Workstation:text,PollingSeconds:int,DateTimeStart:datetime,DateTimeStop:datetime,Note:text",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_put},
     {"DELETE", "/subscriptions/{SubscriptionNum}",
      "Delete a subscription.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_delete},
 };
 
 void od_subscriptions_register(odapi_server *srv)
@@ -768,13 +772,5 @@ void od_subscriptions_register(odapi_server *srv)
     /* spec 2.4: ReadAll covers Subscriptions GET/POST/PUT; DELETE is
      * ReadAll too (docs/events.md: removing one's own subscription is part
      * of the same free tier). */
-    od_router_add(&srv->router, "GET", "/subscriptions", ODAPI_PERM_READ_ALL,
-                  h_get, NULL);
-    od_router_add(&srv->router, "POST", "/subscriptions", ODAPI_PERM_READ_ALL,
-                  h_post, NULL);
-    od_router_add(&srv->router, "PUT", "/subscriptions/{SubscriptionNum}",
-                  ODAPI_PERM_READ_ALL, h_put, NULL);
-    od_router_add(&srv->router, "DELETE", "/subscriptions/{SubscriptionNum}",
-                  ODAPI_PERM_READ_ALL, h_delete, NULL);
-    od_api_docs(srv, subscription_docs, (int)OD_ARRAY_LEN(subscription_docs));
+    od_api_routes(srv, subscription_docs, (int)OD_ARRAY_LEN(subscription_docs));
 }
