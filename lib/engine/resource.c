@@ -1023,14 +1023,16 @@ static int exec_stmt(struct od_conn *c, struct rjob *j, const char *sql,
     return 0;
 }
 
-/* Run a one-row lookup whose first column is a key: 1 with *out set when a
- * row came back, 0 when none, -1 on a database error (noted on c). */
-static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
-                      int n, long long *out)
+/* Run a one-row query whose first column is an integer into *out.
+ * Returns mysql_stmt_fetch's code (*err: the statement's error number), or
+ * -1 when the statement could not run (noted on c). */
+static int fetch_key(struct od_conn *c, const char *sql, struct pval *p,
+                     int n, long long *out, unsigned *err)
 {
     MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb[2], rb;
+    MYSQL_BIND pb[MAX_PARAMS], rb;
     int rc;
+
     if (!st)
         return -1;
     memset(&rb, 0, sizeof rb);
@@ -1043,7 +1045,46 @@ static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
     }
     rc = mysql_stmt_fetch(st);
     mysql_stmt_free_result(st);
-    return rc == 0 || rc == MYSQL_DATA_TRUNCATED;
+    *err = mysql_stmt_errno(st);
+    return rc;
+}
+
+/* A one-row lookup whose first column is a key: 1 with *out set when a
+ * row came back, 0 when none, -1 on a database error (noted on c). */
+static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
+                      int n, long long *out)
+{
+    unsigned err;
+    int rc = fetch_key(c, sql, p, n, out, &err);
+
+    return rc < 0 ? -1 : rc == 0 || rc == MYSQL_DATA_TRUNCATED;
+}
+
+/* The same, strict about the fetch: 0 with *out set, 1 when there is no
+ * row, -1 on a database error (noted on c). */
+static int select_ll(struct od_conn *c, const char *sql, struct pval *p,
+                     int n, long long *out)
+{
+    unsigned err = 0;
+    int rc = fetch_key(c, sql, p, n, out, &err);
+
+    if (rc < 0)
+        return -1;
+    if (rc == MYSQL_NO_DATA)
+        return 1;
+    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+        od_conn_note_error(c, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* w's text replaced by the key found for it. */
+static void wval_set_key(struct wval *w, long long key)
+{
+    free(w->v.s);
+    w->v.s = NULL;
+    pval_int(&w->v, key);
 }
 
 /* Replace w's text by the key a lookup found (a 400 naming what when
@@ -1059,9 +1100,7 @@ static int resolve_to_key(struct od_conn *c, struct rjob *j, struct wval *w,
             fail(j, 400, "%s is invalid.", what);
         return -1;
     }
-    free(w->v.s);
-    w->v.s = NULL;
-    pval_int(&w->v, key);
+    wval_set_key(w, key);
     return 0;
 }
 
@@ -1323,9 +1362,7 @@ static int lookup_or_create(struct od_conn *c, struct wval *w)
         pval_int(&w->v, -1);
         return 0;
     }
-    free(w->v.s);
-    w->v.s = NULL;
-    pval_int(&w->v, key);
+    wval_set_key(w, key);
     return 0;
 }
 
@@ -1470,36 +1507,6 @@ static int apply_sqldefaults(struct od_conn *c, struct rjob *j)
                 pval_str(&w->v, val);
             j->nvals++;
         }
-    }
-    return 0;
-}
-
-/* Run a SELECT of one integer column and read its first row into *out.
- * Returns 0, 1 when there is no row, -1 on a database error. */
-static int select_ll(struct od_conn *c, const char *sql, struct pval *p,
-                     int n, long long *out)
-{
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb[MAX_PARAMS], rb;
-    int rc;
-
-    if (!st)
-        return -1;
-    memset(&rb, 0, sizeof rb);
-    rb.buffer_type = MYSQL_TYPE_LONGLONG;
-    rb.buffer = out;
-    if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &rb)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
-    rc = mysql_stmt_fetch(st);
-    mysql_stmt_free_result(st);
-    if (rc == MYSQL_NO_DATA)
-        return 1;
-    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
     }
     return 0;
 }
