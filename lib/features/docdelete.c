@@ -167,13 +167,9 @@ static void h_delete(odapi_request *req, dj_work_fn work, const char *key)
         odapi_reply_error(req, 400, msg);
         return;
     }
-    if (!(j = od_dj_new(req, work)))
+    if (!(j = od_dj_new_data(req, work, sizeof *d, free)))
         return;
-    if (!(d = j->data = calloc(1, sizeof *d))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = free;
+    d = j->data;
     d->key = v;
     od_dj_submit(j);
 }

@@ -469,16 +469,11 @@ static int work_upload(struct od_conn *c, struct dj *j)
 
 static void h_upload(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_upload);
+    struct dj *j = od_dj_new_data(req, work_upload, sizeof(struct upload),
+                                  upload_free);
     (void)arg;
-    if (!j)
-        return;
-    if (!(j->data = calloc(1, sizeof(struct upload)))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = upload_free;
-    od_dj_submit(j);
+    if (j)
+        od_dj_submit(j);
 }
 
 /* ---- POST /documents/UploadSftp -------------------------------------------------- */
@@ -505,23 +500,16 @@ static int work_upload_sftp(struct od_conn *c, struct dj *j)
 
 static void h_upload_sftp(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_upload_sftp);
+    struct dj *j = od_dj_new_data(req, work_upload_sftp,
+                                  sizeof(struct upload), upload_free);
     struct upload *u;
     char msg[300];
     json_t *body;
     long long pat;
     (void)arg;
-    if (!j)
+    if (!j || !(body = od_dj_job_body(j, msg, sizeof msg)))
         return;
-    if (!(u = j->data = calloc(1, sizeof *u))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = upload_free;
-    if (!(body = od_dj_body(req, msg, sizeof msg))) {
-        od_dj_reject(j, 400, msg);
-        return;
-    }
+    u = j->data;
     if (od_dj_key(body, "PatNum", &pat, msg, sizeof msg) <= 0) {
         if (!pat)
             snprintf(msg, sizeof msg, "PatNum is required.");

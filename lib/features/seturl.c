@@ -337,17 +337,14 @@ static int read_input(struct dj *j, struct seturl *s, char *msg,
 
 static void h_seturl(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_check);
+    struct dj *j = od_dj_new_data(req, work_check, sizeof(struct seturl),
+                                  seturl_free);
     struct seturl *s;
     char msg[300];
     (void)arg;
     if (!j)
         return;
-    if (!(s = j->data = calloc(1, sizeof *s))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = seturl_free;
+    s = j->data;
     if (read_input(j, s, msg, sizeof msg)) {
         od_dj_reject(j, 400, msg);
         return;
