@@ -7,6 +7,7 @@
 #include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 #include "actions/account-internal.h"
+#include "actions/kit-internal.h"
 #include "db/ledger-internal.h"
 
 #include <math.h>
@@ -265,14 +266,9 @@ static int am_work(struct od_conn *c, void *arg)
 static void am_done(void *arg, int status)
 {
     struct amjob *j = arg;
-    if (status != ODAPI_OK)
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    else if (j->status != 200)
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom || !j->out.p)
-        odapi_reply_error(j->req, 500, "Out of memory.");
-    else
+    /* status: 200, or a refusal's */
+    if (!od_ck_answer_error(j->req, status, j->status, j->msg,
+                            j->out.oom || !j->out.p))
         odapi_reply(j->req, 200, j->out.p, j->out.len);
     od_buf_free(&j->out);
     free(j);

@@ -1,5 +1,6 @@
 /* docjob.c - the job, input and SFTP plumbing the documents, EOB and sheet
  * file routes share (docjob-internal.h). */
+#include "actions/kit-internal.h"
 #include "features/docjob-internal.h"
 
 #include <errno.h>
@@ -74,14 +75,7 @@ void od_dj_finish(void *arg, int status)
 {
     struct dj *j = arg;
     odapi_request *req = j->req;
-    if (status != ODAPI_OK)
-        odapi_reply_error(req, 503, "The database is not available.");
-    else if (j->status >= 400 || !j->status)
-        odapi_reply_error(req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom)
-        odapi_reply_error(req, 500, "Out of memory.");
-    else {
+    if (!od_ck_answer_error(req, status, j->status, j->msg, j->out.oom)) {
         if (j->location[0])
             odapi_request_add_header(req, "Location", j->location);
         odapi_reply(req, j->status, j->out.p ? j->out.p : "", j->out.len);
