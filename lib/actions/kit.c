@@ -257,26 +257,28 @@ int od_ck_query_date(odapi_request *req, const char *name, char *out,
     return s && *s ? date_of(s, name, 0, out, msg, msgsize) : 0;
 }
 
-int od_ck_date(json_t *body, const char *name, char *out, char *msg,
-            size_t msgsize)
+/* A date (with_time: a date and time) member, as date_of reads it. */
+static int date_member(json_t *body, const char *name, int with_time,
+                       char *out, char *msg, size_t msgsize)
 {
     char tmp[32];
     int bad;
     const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
     if (bad)
         return invalid(msg, msgsize, name);
-    return s ? date_of(s, name, 0, out, msg, msgsize) : 0;
+    return s ? date_of(s, name, with_time, out, msg, msgsize) : 0;
+}
+
+int od_ck_date(json_t *body, const char *name, char *out, char *msg,
+            size_t msgsize)
+{
+    return date_member(body, name, 0, out, msg, msgsize);
 }
 
 int od_ck_datetime(json_t *body, const char *name, char *out, char *msg,
                 size_t msgsize)
 {
-    char tmp[32];
-    int bad;
-    const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
-    if (bad)
-        return invalid(msg, msgsize, name);
-    return s ? date_of(s, name, 1, out, msg, msgsize) : 0;
+    return date_member(body, name, 1, out, msg, msgsize);
 }
 
 static int bool_of(const char *s, const char *name, int *out, char *msg,
