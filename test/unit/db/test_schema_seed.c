@@ -270,12 +270,18 @@ static void test_seed(void **state)
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM (SELECT Category, MIN(ItemOrder) o, "
                                "MAX(ItemOrder) x, COUNT(*) n FROM definition GROUP BY "
                                "Category) t WHERE o <> 0 OR x <> n - 1"), 0);
-    /* schedules: 2 weeks back, 4 weeks ahead, working days, linked to ops */
+    /* schedules: 2 weeks back, 4 weeks ahead; providers on working days,
+     * linked to ops; on a weekend one practice note a day, no provider */
     assert_int_equal(scalar(m, "SELECT MIN(SchedDate) >= '2025-02-26' AND "
                                "MAX(SchedDate) < '2025-04-09' FROM schedule"), 1);
-    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM schedule WHERE DAYOFWEEK(SchedDate) IN (1,7)"), 0);
+    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM schedule WHERE "
+                               "(DAYOFWEEK(SchedDate) IN (1,7)) <> (SchedType = 0)"), 0);
+    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM (SELECT SchedDate FROM schedule "
+                               "WHERE SchedType = 0 AND ProvNum = 0 GROUP BY SchedDate "
+                               "HAVING COUNT(*) = 1) t"), 12);
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM schedule s LEFT JOIN scheduleop so "
-                               "ON so.ScheduleNum = s.ScheduleNum WHERE so.ScheduleOpNum IS NULL"), 0);
+                               "ON so.ScheduleNum = s.ScheduleNum WHERE so.ScheduleOpNum IS NULL "
+                               "AND s.SchedType = 1"), 0);
 
     /* referential sanity */
     assert_int_equal(scalar(m, "SELECT COUNT(*) FROM appointment a LEFT JOIN patient p "
