@@ -13,8 +13,11 @@
 #
 # Objects go to build/; the library to lib/, the programs to bin/.
 
-VERSION    := 0.1.0
-SOVERSION  := 1
+# The version is written once, in include/odapi/version.h (docs/api.md,
+# "Versions"): the SONAME follows its major, the file name all three.
+version_part = $(shell sed -n 's/^[#]define ODAPI_VERSION_$(1)  *\([0-9][0-9]*\).*/\1/p' include/odapi/version.h)
+VERSION_MAJOR := $(call version_part,MAJOR)
+VERSION    := $(VERSION_MAJOR).$(call version_part,MINOR).$(call version_part,PATCH)
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
@@ -58,7 +61,7 @@ CSTD   := -std=c11 -D_GNU_SOURCE
 SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer,)
 CFLAGS ?= $(OPT) -g -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read clang 14's DWARF 5
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -pthread -Iinclude -Ilib $(DEPS_CFLAGS) $(DB_CFLAGS)
-LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DODAPI_BUILDING_LIB
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden
 LIBS   = $(DEPS_LIBS) -pthread -lm -ldl
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -69,7 +72,7 @@ LIB_SRCS  := $(sort $(wildcard lib/*.c lib/*/*.c))
 LIB_OBJS  := $(patsubst lib/%.c,build/lib/%.o,$(LIB_SRCS)) build/gen/schema-sql.o \
              build/gen/openapi-examples.o
 SO_REAL   := lib/libodapi.so.$(VERSION)
-SO_NAME   := libodapi.so.$(SOVERSION)
+SO_NAME   := libodapi.so.$(VERSION_MAJOR)
 STATIC    := lib/libodapi.a
 PROGS     := bin/odlocal bin/odservice
 EXAMPLES  := $(patsubst examples/%.c,examples/%,$(wildcard examples/*.c))
@@ -189,7 +192,7 @@ PC_LINE := $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(DEPS_PKGS) $(DB)
 build/.pcvars: flags
 	@mkdir -p build
 	@echo '$(PC_LINE)' | cmp -s - $@ || echo '$(PC_LINE)' > $@
-$(PC): pkgconfig/odapi.pc.in Makefile build/.pcvars
+$(PC): pkgconfig/odapi.pc.in Makefile include/odapi/version.h build/.pcvars
 	$(say) GEN $@
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
@@ -238,7 +241,7 @@ FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(FUZZ_SAN) -pthread -Iinclude -Ilib \
-                $(DEPS_CFLAGS) $(DB_CFLAGS) -DODAPI_BUILDING_LIB
+                $(DEPS_CFLAGS) $(DB_CFLAGS)
 FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS)) build/fuzz/gen/schema-sql.o \
                 build/fuzz/gen/openapi-examples.o
 FUZZ_TARGETS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz_*.c))

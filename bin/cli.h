@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 /* Exit statuses, as odlocal(1) and odservice(8) document them. */
@@ -90,6 +92,30 @@ static inline int cli_parse_listen(const char *s, struct listen_opt *out)
     return 0;
 }
 
+/* --metrics[=WHERE]: none is 127.0.0.1 on def_port; "N" is 127.0.0.1 on
+ * port N (0: any free port); else an address as --listen takes it, with
+ * def_port when it has none. */
+static inline int cli_parse_metrics(const char *s, unsigned def_port,
+                                    struct listen_opt *out)
+{
+    long port;
+    snprintf(out->addr, sizeof out->addr, "127.0.0.1");
+    out->port = def_port;
+    if (!s)
+        return 0;
+    if (*s >= '0' && *s <= '9' && strspn(s, "0123456789") == strlen(s)) {
+        if (cli_parse_long(s, 0, 65535, &port))
+            return -1;
+        out->port = (unsigned)port;
+        return 0;
+    }
+    if (cli_parse_listen(s, out))
+        return -1;
+    if (!out->port)
+        out->port = def_port;
+    return 0;
+}
+
 /* getopt_long() returned '?' (unknown option) or ':' (its value missing;
  * the option string starts with ':' and opterr is 0): one line naming the
  * option, instead of the whole help. Returns EXIT_USAGE. */
@@ -141,16 +167,103 @@ static inline int cli_port_in_use(const char *host, unsigned port)
     return busy;
 }
 
-/* --log-format: "text" or "json". */
-static inline int cli_parse_log_format(const char *s, odapi_log_format *out)
+/* --log-format: "text", "json" or "syslog" (text lines, to syslog: *to_syslog
+ * set). */
+static inline int cli_parse_log_format(const char *s, odapi_log_format *out,
+                                       int *to_syslog)
 {
-    if (strcasecmp(s, "text") == 0)
+    *to_syslog = 0;
+    if (strcasecmp(s, "text") == 0) {
         *out = ODAPI_LOG_FORMAT_TEXT;
-    else if (strcasecmp(s, "json") == 0)
+    } else if (strcasecmp(s, "json") == 0) {
         *out = ODAPI_LOG_FORMAT_JSON;
-    else
+    } else if (strcasecmp(s, "syslog") == 0) {
+        *out = ODAPI_LOG_FORMAT_TEXT;
+        *to_syslog = 1;
+    } else {
         return -1;
+    }
     return 0;
+}
+
+/* ---- --log-format syslog -----------------------------------------------------
+ * One datagram per message, "<PRI>IDENT[PID]: MESSAGE", to the local syslog
+ * socket (/dev/log: journald's under systemd, rsyslog's elsewhere), with
+ * the message's priority. Our own few lines rather than syslog(3), so that
+ * --log-socket can name another socket (a chroot's, a test's). */
+
+#define CLI_SYSLOG_SOCKET "/dev/log"
+
+struct cli_syslog {
+    int fd;
+    int facility;       /* LOG_USER, LOG_DAEMON */
+    char ident[32];
+    struct sockaddr_un sa;
+};
+
+static inline int cli_syslog_connect(struct cli_syslog *sl)
+{
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&sl->sa, sizeof sl->sa) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* 0, or -1 with errno (no such socket, nobody listening). */
+static inline int cli_syslog_open(struct cli_syslog *sl, const char *ident,
+                                  int facility, const char *path)
+{
+    memset(sl, 0, sizeof *sl);
+    sl->fd = -1;
+    sl->facility = facility;
+    snprintf(sl->ident, sizeof sl->ident, "%s", ident);
+    if (strlen(path) >= sizeof sl->sa.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    sl->sa.sun_family = AF_UNIX;
+    memcpy(sl->sa.sun_path, path, strlen(path) + 1);
+    return (sl->fd = cli_syslog_connect(sl)) < 0 ? -1 : 0;
+}
+
+/* An odapi_log_fn (arg: the cli_syslog). Any thread: one send() per
+ * message; a syslog daemon that restarted is connected to again, the new
+ * socket put in place with dup2 so that other threads never see a closed
+ * descriptor. */
+static inline void cli_syslog_fn(void *arg, odapi_log_level level,
+                                 const char *message)
+{
+    struct cli_syslog *sl = arg;
+    char line[1200];
+    int sev = level <= ODAPI_LOG_ERROR     ? LOG_ERR
+              : level == ODAPI_LOG_WARNING ? LOG_WARNING
+              : level == ODAPI_LOG_INFO    ? LOG_INFO
+                                           : LOG_DEBUG;
+    int n = snprintf(line, sizeof line, "<%d>%s[%ld]: %s", sl->facility | sev,
+                     sl->ident, (long)getpid(), message ? message : "");
+    char *p;
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof line)
+        n = (int)sizeof line - 1;
+    for (p = line; *p; p++) /* one message, one record */
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    if (send(sl->fd, line, (size_t)n, MSG_NOSIGNAL) < 0 &&
+        errno != EAGAIN) {
+        int fd = cli_syslog_connect(sl);
+        if (fd < 0)
+            return;
+        dup2(fd, sl->fd);
+        close(fd);
+        send(sl->fd, line, (size_t)n, MSG_NOSIGNAL);
+    }
 }
 
 /* Open Dental's LogLevelOfApplication names (and Warning). */

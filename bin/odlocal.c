@@ -72,7 +72,13 @@ static void usage(FILE *f)
 "                          private networks\n"
 "      --log-level LEVEL   Error, Warning, Information or Verbose\n"
 "      --log-file FILE     also write log lines, and one line per request\n"
-"      --log-format FMT    text (default) or json: one JSON object a line\n"
+"      --log-format FMT    text (default), json (one JSON object a line) or\n"
+"                          syslog (to the syslog socket, journald's under\n"
+"                          systemd, with each message's priority)\n"
+"      --log-socket PATH   the syslog socket (default /dev/log)\n"
+"      --metrics[=WHERE]   serve GET /metrics (Prometheus) on a port of its\n"
+"                          own: 127.0.0.1:30232, or WHERE (PORT, ADDR:PORT,\n"
+"                          [IPV6]:PORT); off by default\n"
 "      --init-only         prepare the database, then exit without serving\n"
 "  -q, --quiet             no start-up banner\n"
 "  -h, --help              this help\n"
@@ -106,6 +112,9 @@ static void usage(FILE *f)
 
 #define MAX_PINS 8
 #define LOCAL_PORT 30222 /* ODAPI_MODE_LOCAL's default */
+#define METRICS_PORT 30232 /* --metrics without a port: ours plus ten */
+
+static struct cli_syslog syslog_state; /* --log-format syslog */
 #define MAX_LISTEN 8
 
 struct relay_opts {
@@ -114,6 +123,9 @@ struct relay_opts {
     int npins, nlisten, quiet, level_set;
     odapi_log_format log_format;
     struct listen_opt listen[MAX_LISTEN];
+    struct listen_opt metrics; /* addr[0] == '\0': off */
+    int to_syslog;             /* --log-format syslog */
+    const char *log_socket;
     long port, timeout, max_conns, max_body, connect_ms, exchange_ms, conns;
     odapi_log_level level;
 };
@@ -163,11 +175,14 @@ static odapi_config *relay_config(const struct relay_opts *o)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_TIMEOUT_MS, o->exchange_ms);
     if (o->conns > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECTIONS, o->conns);
-    if (o->level_set)
-        odapi_config_set_log(cfg, NULL, NULL, o->level);
+    if (o->level_set || o->to_syslog)
+        odapi_config_set_log(cfg, o->to_syslog ? cli_syslog_fn : NULL,
+                             o->to_syslog ? &syslog_state : NULL, o->level);
     if (o->log_file)
         odapi_config_set_log_file(cfg, o->log_file);
     odapi_config_set_log_format(cfg, o->log_format);
+    if (o->metrics.addr[0])
+        odapi_config_set_metrics(cfg, o->metrics.addr, o->metrics.port);
     return cfg;
 fail:
     odapi_config_free(cfg);
@@ -248,6 +263,8 @@ int main(int argc, char **argv)
         {"query-max-bytes", required_argument, NULL, 21},
         {"log-file", required_argument, NULL, 22},
         {"log-format", required_argument, NULL, 34},
+        {"metrics", optional_argument, NULL, 35},
+        {"log-socket", required_argument, NULL, 36},
         {"relay", required_argument, NULL, 23},
         {"relay-ca", required_argument, NULL, 24},
         {"relay-pin", required_argument, NULL, 25},
@@ -363,9 +380,18 @@ int main(int argc, char **argv)
             break;
         case 22: log_file = optarg; break;
         case 34:
-            if (cli_parse_log_format(optarg, &ro.log_format)) {
+            if (cli_parse_log_format(optarg, &ro.log_format,
+                                     &ro.to_syslog)) {
                 fprintf(stderr, "odlocal: unknown log format '%s' (text, "
-                                "json)\n", optarg);
+                                "json, syslog)\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 36: ro.log_socket = optarg; break;
+        case 35:
+            if (cli_parse_metrics(optarg, METRICS_PORT, &ro.metrics)) {
+                fprintf(stderr, "odlocal: bad --metrics '%s' (PORT, ADDR:PORT "
+                                "or [IPV6]:PORT)\n", optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -409,6 +435,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "odlocal: unexpected argument '%s' (see --help)\n",
                 argv[optind]);
         return EXIT_USAGE;
+    }
+    if (ro.to_syslog) {
+        const char *path = ro.log_socket ? ro.log_socket : CLI_SYSLOG_SOCKET;
+        if (cli_syslog_open(&syslog_state, "odlocal", LOG_USER, path)) {
+            fprintf(stderr, "odlocal: cannot reach the syslog socket %s (%s); "
+                            "is a syslog daemon or journald running? "
+                            "(--log-socket names another)\n",
+                    path, strerror(errno));
+            return EXIT_CONFIG;
+        }
     }
     if (ro.url) {
         if (db_opts) {
@@ -462,6 +498,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "odlocal: port %u is already in use (another "
                     "odlocal, odservice or Open Dental's own API?); choose "
                     "another with --port\n", p);
+            return EXIT_PORT;
+        }
+        if (ro.metrics.addr[0] &&
+            cli_port_in_use(ro.metrics.addr, ro.metrics.port)) {
+            fprintf(stderr, "odlocal: the metrics port %u on %s is already "
+                    "in use; choose another with --metrics=PORT\n",
+                    ro.metrics.port, ro.metrics.addr);
             return EXIT_PORT;
         }
     }
@@ -541,6 +584,10 @@ int main(int argc, char **argv)
     if (log_file)
         odapi_config_set_log_file(cfg, log_file);
     odapi_config_set_log_format(cfg, ro.log_format);
+    if (ro.to_syslog)
+        odapi_config_set_log(cfg, cli_syslog_fn, &syslog_state, level);
+    if (ro.metrics.addr[0])
+        odapi_config_set_metrics(cfg, ro.metrics.addr, ro.metrics.port);
     if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
         odapi_config_free(cfg);
         return EXIT_OTHER;

@@ -68,7 +68,11 @@ static void usage(FILE *f)
 "  -p, --port N            port for addresses without one (default 30223;\n"
 "                          0 = any free port)\n"
 "      --log-file FILE     log file (overrides <OdapiLogFile>)\n"
-"      --log-format FMT    text (default) or json: one JSON object a line\n"
+"      --log-format FMT    text (default), json (one JSON object a line) or\n"
+"                          syslog (to the journal or syslog with each\n"
+"                          message's priority, instead of stderr; the log\n"
+"                          file keeps text lines)\n"
+"      --log-socket PATH   the syslog socket (default /dev/log)\n"
 "      --pool N            database connections (default 4)\n"
 "      --timeout SECS      idle and request timeout (default 30)\n"
 "      --max-connections N open connections at most (default 4096)\n"
@@ -158,9 +162,12 @@ struct logstate {
     char path[PATH_MAX];
     pthread_mutex_t mu;       /* path and the reopen check */
     int json;       /* --log-format json */
+    int to_syslog;  /* --log-format syslog: there, not on stderr */
+    struct cli_syslog sl;
 };
 
-static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER};
+static struct logstate logst = {0, -1, 0, 0, "", PTHREAD_MUTEX_INITIALIZER,
+                                0, 0, {-1, 0, "", {0}}};
 
 static void write_line(int fd, const char *text)
 {
@@ -272,11 +279,13 @@ static void log_fn(void *arg, odapi_log_level level, const char *message)
     line[n++] = '\n';
     line[n] = '\0';
     follow_rotation();
+    if (ls->to_syslog) /* instead of standard error; the file keeps its */
+        cli_syslog_fn(&ls->sl, level, message);
     if (__atomic_load_n(&ls->active, __ATOMIC_ACQUIRE)) {
         write_line(ls->fd, line);
-        if (ls->tee)
+        if (ls->tee && !ls->to_syslog)
             write_line(2, line);
-    } else {
+    } else if (!ls->to_syslog) {
         write_line(2, line);
     }
 }
@@ -843,6 +852,7 @@ int main(int argc, char **argv)
         {"port", required_argument, NULL, 'p'},
         {"log-file", required_argument, NULL, 2},
         {"log-format", required_argument, NULL, 90},
+        {"log-socket", required_argument, NULL, 91},
         {"pool", required_argument, NULL, 3},
         {"timeout", required_argument, NULL, 4},
         {"max-connections", required_argument, NULL, 5},
@@ -874,6 +884,7 @@ int main(int argc, char **argv)
     odapi_server *srv = NULL;
     char err[1024];
     int c, rc, code = 0, check = 0, foreground = 0, init_state = 0;
+    const char *log_socket = NULL; /* --log-socket */
     sigset_t sigs;
 
     memset(&o, 0, sizeof o);
@@ -904,13 +915,15 @@ int main(int argc, char **argv)
             break;
         case 2: o.log_file = optarg; break;
         case 90:
-            if (cli_parse_log_format(optarg, &o.log_format)) {
+            if (cli_parse_log_format(optarg, &o.log_format,
+                                     &logst.to_syslog)) {
                 fprintf(stderr, "odservice: unknown log format '%s' (text, "
-                                "json)\n", optarg);
+                                "json, syslog)\n", optarg);
                 return EXIT_USAGE;
             }
             logst.json = o.log_format == ODAPI_LOG_FORMAT_JSON;
             break;
+        case 91: log_socket = optarg; break;
         case 3:
             if (cli_parse_long(optarg, 1, 256, &o.pool)) goto bad_number;
             break;
@@ -982,6 +995,16 @@ int main(int argc, char **argv)
         return check_config(&o);
 
     logst.tee = foreground || isatty(2);
+    if (logst.to_syslog) {
+        const char *path = log_socket ? log_socket : CLI_SYSLOG_SOCKET;
+        if (cli_syslog_open(&logst.sl, "odservice", LOG_DAEMON, path)) {
+            fprintf(stderr, "odservice: cannot reach the syslog socket %s "
+                            "(%s); is journald or a syslog daemon running? "
+                            "(--log-socket names another)\n",
+                    path, strerror(errno));
+            return EXIT_CONFIG;
+        }
+    }
     /* Signals wait until a server's handlers are in place (and between two
      * servers); the worker threads inherit the mask, so they never take
      * one. */

@@ -46,20 +46,25 @@ static long long count(MYSQL *m, const char *sql)
 }
 
 /* On a database worker thread: blocking calls are fine here. */
-static void counts_work(void *mysql, void *arg)
+static void counts_work(MYSQL *m, void *arg)
 {
     struct counts *c = arg;
-    c->patients = count(mysql, "SELECT COUNT(*) FROM patient");
-    c->appointments = count(mysql, "SELECT COUNT(*) FROM appointment");
+    c->patients = count(m, "SELECT COUNT(*) FROM patient");
+    c->appointments = count(m, "SELECT COUNT(*) FROM appointment");
     c->ok = c->patients >= 0 && c->appointments >= 0;
 }
 
-/* Back on the loop thread: reply. */
-static void counts_done(odapi_request *req, void *arg)
+/* Back on the loop thread, always once: reply and free. status is not
+ * ODAPI_OK when the database could not be reached and counts_work did
+ * not run. */
+static void counts_done(odapi_request *req, int status, void *arg)
 {
     struct counts *c = arg;
     char body[128];
-    if (!c->ok) {
+    if (status != ODAPI_OK) {
+        snprintf(body, sizeof body, "Counts: %s.", odapi_strerror(status));
+        odapi_reply_error(req, 503, body);
+    } else if (!c->ok) {
         odapi_reply_error(req, 500, "The counts could not be read.");
     } else {
         snprintf(body, sizeof body, "{\"patients\":%lld,\"appointments\":%lld}",
@@ -78,7 +83,9 @@ static void counts_route(odapi_request *req, void *arg)
         odapi_reply_error(req, 500, "Out of memory.");
         return;
     }
-    rc = odapi_request_db(req, counts_work, counts_done, c);
+    /* ODAPI_OK: counts_done owns c from now on; otherwise nothing was
+     * queued and c is still ours. */
+    rc = odapi_request_mariadb(req, counts_work, counts_done, c);
     if (rc != ODAPI_OK) {
         free(c);
         odapi_reply_error(req, 503, odapi_strerror(rc));

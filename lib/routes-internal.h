@@ -12,6 +12,10 @@ struct odapi_server;
  * (what odapi_server_start adds; the fuzz targets call it alone). */
 void od_register_builtin_routes(struct odapi_server *srv);
 
+/* GET /metrics: what the layers below the top count (metrics.c). */
+struct od_buf;
+void od_metrics_parts(struct odapi_server *srv, struct od_buf *out);
+
 /* Every described resource (resources/list.h), NULL-terminated. */
 extern const struct od_resource *const od_resources[];
 

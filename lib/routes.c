@@ -95,6 +95,7 @@ static const struct od_server_parts parts = {
     .start = od_events_start,
     .stop = od_events_stop,
     .inspect = inspect,
+    .metrics = od_metrics_parts,
 };
 
 ODAPI_EXPORT int odapi_server_new(const odapi_config *cfg,

@@ -18,7 +18,7 @@
  * Threads: every function here that takes an odapi_server or odapi_request
  * must be called on the thread that runs the server's event loop, except
  * odapi_server_stop_async(). Handlers run on that thread; database work runs
- * on the library's worker threads (odapi_request_db()).
+ * on the library's worker threads (odapi_request_mariadb()).
  */
 #ifndef ODAPI_SERVER_H
 #define ODAPI_SERVER_H
@@ -46,9 +46,9 @@ typedef enum odapi_mode {
 } odapi_mode;
 
 /*
- * API permissions (spec section 2.4). The numbers are Open Dental's own
- * APIPermission values. ODAPI_PERM_NONE marks a route that needs no
- * credentials; ODAPI_PERM_KEY one that needs a valid key and nothing more.
+ * API permissions (Open Dental's apipermissions.html). The numbers are Open
+ * Dental's own APIPermission values. ODAPI_PERM_NONE marks a route that needs
+ * no credentials; ODAPI_PERM_KEY one that needs a valid key and nothing more.
  */
 typedef enum odapi_permission {
     ODAPI_PERM_NONE = 0,
@@ -254,6 +254,13 @@ const char *odapi_config_get_log_file(const odapi_config *cfg);
  * file alike; a log function of the application's own gets text. */
 int odapi_config_set_log_format(odapi_config *cfg, odapi_log_format format);
 
+/* Serve GET /metrics (Prometheus text format) on a listener of its own at
+ * address:port (port 0: any free port, logged at start); address NULL
+ * turns it off, the default. The API's own port never answers /metrics.
+ * Added in ODAPI_1.2. */
+int odapi_config_set_metrics(odapi_config *cfg, const char *address,
+                             unsigned port);
+
 /* Check the credentials part of cfg as odapi_server_start() would, without
  * starting anything: read and parse the keys file, the pairs of
  * odapi_config_add_key() and the validator settings. ODAPI_OK, or
@@ -352,7 +359,7 @@ struct event_base *odapi_server_event_base(odapi_server *srv);
 /* Routes and requests                                                       */
 
 /* A handler runs on the loop thread. It must answer the request exactly
- * once, now or later (after odapi_request_db()), with odapi_reply*(). */
+ * once, now or later (after odapi_request_mariadb()), with odapi_reply*(). */
 typedef void (*odapi_handler_fn)(odapi_request *req, void *arg);
 
 /* Add a route under /api/v1. pattern is "/resource[/segment...]"; a
@@ -389,10 +396,32 @@ void odapi_reply(odapi_request *req, int status, const char *json,
  * "Patient not found." with its quotes. */
 void odapi_reply_error(odapi_request *req, int status, const char *message);
 
-/* Run work(mysql, arg) on a database worker thread (mysql is that worker's
- * MYSQL *), then done(req, arg) on the loop thread, where the handler
- * replies. ODAPI_E_BUSY when the queue is full (the caller should reply
- * 503), ODAPI_E_STATE without a database. */
+/* A database worker's connection: the MYSQL of MariaDB's C API, in the
+ * client library libodapi loaded (libmariadb.so.3, MariaDB Connector/C, for
+ * a server database; libmariadbd.so.19, the embedded server, for the
+ * sandbox) or the one the application linked itself (docs/database.md,
+ * "Which client library"). MariaDB's <mysql.h> defines MYSQL as struct
+ * st_mysql, so a MYSQL * is an odapi_mariadb * without a cast. */
+typedef struct st_mysql odapi_mariadb;
+
+/* Run work(mysql, arg) on a database worker thread, then done(req, status,
+ * arg) on the loop thread, where the handler replies. When this returns
+ * ODAPI_OK, done is called exactly once: status ODAPI_OK after work ran,
+ * or another code (ODAPI_E_DB_CONNECT: the database could not be reached)
+ * when work did not run; either way the request is still unanswered and
+ * done owns arg. Any other return: nothing was queued, done is never
+ * called, arg is still the caller's and the handler replies (ODAPI_E_BUSY:
+ * the queue is full, reply 503; ODAPI_E_STATE: no database). Since 1.2. */
+int odapi_request_mariadb(odapi_request *req,
+                          void (*work)(odapi_mariadb *mysql, void *arg),
+                          void (*done)(odapi_request *req, int status,
+                                       void *arg),
+                          void *arg);
+
+/* The 1.0 form of odapi_request_mariadb: done(req, arg) is called only
+ * after work ran; when the database cannot be reached the library replies
+ * 503 itself and done is never called, so arg has no owner then. Use
+ * odapi_request_mariadb in new code. */
 int odapi_request_db(odapi_request *req, void (*work)(void *mysql, void *arg),
                      void (*done)(odapi_request *req, void *arg), void *arg);
 

@@ -1,9 +1,9 @@
-/* account.c - hand-written payment actions (spec 5.7): POST
+/* account.c - hand-written payment actions (apipayments.html): POST
  * /payments/Refund and PUT /payments/{PayNum}/Partial. Each runs in one
  * transaction on the payment's locked row, with prepared statements only,
  * writes one securitylog row and answers the payment as GET /payments
  * writes it (without serverDateTime, like the engine's POST and PUT).
- * Choices the spec leaves open are in docs/resources.md. */
+ * Choices Open Dental's docs leave open are in docs/resources.md. */
 #include "actions/kit-internal.h"
 #include "engine/openapi-internal.h"
 #include "resources/resources-internal.h"
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4): the
+/* EnumPermType values used in securitylog (GroupPermission.cs): the
  * payments resource's own. */
 enum { PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16 };
 

@@ -1,4 +1,4 @@
-/* accountmodules.c - the Account module's views (spec Appendix A
+/* accountmodules.c - the Account module's views (the api*.html pages
  * "accountmodules"): GET /accountmodules/{PatNum}/Aging, /PatientBalances
  * and /ServiceDateView, computed as Open Dental computes them (the rules
  * and their source files are in docs/resources.md, "accountmodules").

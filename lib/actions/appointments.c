@@ -1,9 +1,9 @@
 /* appointments.c - the appointment actions that are behaviour, not CRUD
- * (spec 5.2): PUT /appointments/{AptNum}/Break, /Note and /Confirm, and
- * GET /appointments/Slots. Input is checked on the loop thread; the work
- * runs on a DB worker, each write in one transaction with its securitylog
- * row; the reply is sent from the completion on the loop thread. The
- * choices the spec leaves open are in docs/resources.md. */
+ * (apiappointments.html): PUT /appointments/{AptNum}/Break, /Note and
+ * /Confirm, and GET /appointments/Slots. Input is checked on the loop thread;
+ * the work runs on a DB worker, each write in one transaction with its
+ * securitylog row; the reply is sent from the completion on the loop thread.
+ * The choices Open Dental's docs leave open are in docs/resources.md. */
 #include "actions/kit-internal.h"
 #include "engine/openapi-internal.h"
 #include "db/catalog-internal.h"
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PROC_COMPL_CREATE = 23, PERM_APPOINTMENT_EDIT = 27,
        PERM_APPT_CONFIRM_EDIT = 120 };
 

@@ -1,4 +1,4 @@
-/* asap.c - POST /asapcomms (Appendix A, 23.3.3; permission TextingASAP):
+/* asap.c - POST /asapcomms (the api*.html pages; permission TextingASAP):
  * one ASAP text offer of an opening at dateTimeStart to the patient of an
  * appointment (aptNum) or a recall (recallNum), as AsapComms.
  * CreateSendList makes one in text mode (AsapComms.cs 24.3): FKeyType from

@@ -1,4 +1,4 @@
-/* chart.c - the chart module's patient views (Appendix A; Open Dental
+/* chart.c - the chart module's patient views (the api*.html pages; Open Dental
  * 24.3's ChartModules.cs, docs/resources.md "Chart module"):
  *  GET /chartmodules/{PatNum}/PlannedAppts  GetPlannedApptsForApi
  *  GET /chartmodules/{PatNum}/PatientInfo   GetPtInfoForApi

@@ -1,4 +1,4 @@
-/* claimnew.c - POST /claims (spec Appendix A, claims): a claim for a
+/* claimnew.c - POST /claims (the api*.html pages, claims): a claim for a
  * patient's completed procedures, as Open Dental's Account module makes
  * one (branch 24_3: OpenDental/Logic/ClaimL.cs, OpenDental/Main Modules/
  * ControlAccount.cs menuInsPri/Sec/Other_Click; OpenDentBusiness/Db Multi

@@ -1,9 +1,9 @@
-/* claims.c - the hand-written claim and claim payment actions (spec
- * Appendix A): DELETE /claims/{ClaimNum}, PUT /claims/{ClaimNum}/Status,
- * POST /claimpayments, POST /claimpayments/Batch and DELETE
+/* claims.c - the hand-written claim and claim payment actions (the api*.html
+ * pages): DELETE /claims/{ClaimNum}, PUT /claims/{ClaimNum}/Status, POST
+ * /claimpayments, POST /claimpayments/Batch and DELETE
  * /claimpayments/{ClaimPaymentNum}; their resources are descriptions
- * (resources/claimpay.c, insurance.c). Each action is one transaction with
- * a securitylog row, prepared statements only. Choices the spec leaves
+ * (resources/claimpay.c, insurance.c). Each action is one transaction with a
+ * securitylog row, prepared statements only. Choices Open Dental's docs leave
  * open are in docs/resources.md. */
 #include "actions/kit-internal.h"
 #include "engine/openapi-internal.h"
@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_CREATE = 36, PERM_INS_PAY_EDIT = 37,
        PERM_CLAIM_SEND = 104, PERM_CLAIM_DELETE = 118 };
 
-/* ClaimProcStatus values (opendental-schema.md 4). */
+/* ClaimProcStatus values (Open Dental's C# enums). */
 enum { CP_RECEIVED = 1, CP_SUPPLEMENTAL = 4, CP_ESTIMATE = 6 };
 
 /* EtransType ClaimPrinted (Etrans.cs). */

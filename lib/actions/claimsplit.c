@@ -1,4 +1,4 @@
-/* claimsplit.c - PUT /claims/{ClaimNum}/Split (spec Appendix A, claims):
+/* claimsplit.c - PUT /claims/{ClaimNum}/Split (the api*.html pages, claims):
  * procedures moved from a claim to a new one, as Open Dental's Edit Claim
  * window splits a claim (branch 24_3: OpenDental/Forms/FormClaimEdit.cs
  * butSplit_Click; OpenDentBusiness/Data Interface/Claims.cs

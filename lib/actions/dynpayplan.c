@@ -1,4 +1,4 @@
-/* dynpayplan.c - dynamic payment plans (spec Appendix A, payplans): POST
+/* dynpayplan.c - dynamic payment plans (the api*.html pages, payplans): POST
  * /payplans/Dynamic and PUT /payplans/{PayPlanNum}/Dynamic, as Open
  * Dental's dynamic payment plan window saves one (branch 24_3:
  * OpenDentBusiness/Db Multi Table/PayPlanEdit.cs

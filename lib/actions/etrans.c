@@ -1,4 +1,4 @@
-/* etrans.c - POST /etrans (spec Appendix A, etrans): an ERA (X12 835)
+/* etrans.c - POST /etrans (the api*.html pages, etrans): an ERA (X12 835)
  * imported as Open Dental's Etranss.ProcessIncomingReport stores one
  * (branch 24_3, OpenDentBusiness/Data Interface/Etranss.cs; the X12
  * reading of X12/X12object.cs and X12/X835.cs): the message text once,

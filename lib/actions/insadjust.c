@@ -1,5 +1,5 @@
-/* insadjust.c - insurance adjustments and supplemental payments (spec
- * Appendix A, claimprocs): PUT and POST /claimprocs/InsAdjust, POST
+/* insadjust.c - insurance adjustments and supplemental payments (the api*.html
+ * pages, claimprocs): PUT and POST /claimprocs/InsAdjust, POST
  * /claimprocs/Supplemental.
  *
  * Open Dental's rules (branch 24_3, OpenDentBusiness/Data Interface/

@@ -1,4 +1,4 @@
-/* inshist.c - insurance history (spec Appendix A, procedurelogs):
+/* inshist.c - insurance history (the api*.html pages, procedurelogs):
  * GET /procedurelogs/InsuranceHistory and POST
  * /procedurelogs/InsuranceHistory.
  *

@@ -1,12 +1,12 @@
-/* payments.c - payments (spec 5.7, Appendix A): the description run by
- * resource.c, and what POST /payments does after inserting the payment
- * row, as Open Dental's API does it (Payments.ProcessPaymentForWeb in
- * OpenDentBusiness/Data Interface/Payments.cs): the payment is split
- * over the family's outstanding charges oldest first
+/* payments.c - payments (apipayments.html, the api*.html pages): the
+ * description run by resource.c, and what POST /payments does after inserting
+ * the payment row, as Open Dental's API does it (Payments.ProcessPaymentForWeb
+ * in OpenDentBusiness/Data Interface/Payments.cs): the payment is split over
+ * the family's outstanding charges oldest first
  * (PaymentEdit.AutoSplitForPayment, OpenDentBusiness/Db Multi
  * Table/PaymentEdit.cs), what is left over goes to unearned income, a
- * prepayment is one unearned split, and the family's aging is computed
- * again. The rules, and what is not modelled, are in docs/resources.md
+ * prepayment is one unearned split, and the family's aging is computed again.
+ * The rules, and what is not modelled, are in docs/resources.md
  * ("payments"). */
 #include "engine/resource-internal.h"
 #include "db/ledger-internal.h"
@@ -18,9 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16 };
 
 /* ---- the description ---------------------------------------------------- */
@@ -88,15 +86,15 @@ static int payment_post(struct od_conn *c, long long paynum,
 const struct od_resource od_res_payments = {
     .name = "payments", .table = "payment", .pk = "PayNum",
     .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType",
-    .fields = payment_fields, .nfields = N(payment_fields),
-    .filters = payment_filters, .nfilters = N(payment_filters),
+    .fields = payment_fields, .nfields = OD_N(payment_fields),
+    .filters = payment_filters, .nfilters = OD_N(payment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_PAYMENTS, .missing = "Payment not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_PAYMENT_CREATE,
     .perm_edit = PERM_PAYMENT_EDIT, .log_noun = "Payment",
     .patnum_col = "PatNum",
-    .sqldefaults = payment_defaults, .nsqldefaults = N(payment_defaults),
-    .checks = payment_checks, .nchecks = N(payment_checks),
+    .sqldefaults = payment_defaults, .nsqldefaults = OD_N(payment_defaults),
+    .checks = payment_checks, .nchecks = OD_N(payment_checks),
     .post_fn = payment_post,
 };
 

@@ -1,4 +1,4 @@
-/* payplans.c - the hand-written PayPlans actions (spec Appendix A): PUT
+/* payplans.c - the hand-written PayPlans actions (the api*.html pages): PUT
  * /payplans/{PayPlanNum}/Close and the deprecated POST /payplans (410);
  * the resources are descriptions (resources/payplans.c). */
 #include "actions/kit-internal.h"
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PAYPLAN_EDIT = 149 };
 
 /* ---- PUT /payplans/{PayPlanNum}/Close ------------------------------------ */
@@ -81,7 +81,8 @@ static void h_close(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
-/* POST /payplans: deprecated by Open Dental in 23.3 (spec 3.6). */
+/* POST /payplans: deprecated by Open Dental in 23.3
+ * (apiimplementation.html). */
 static void h_post_gone(odapi_request *req, void *arg)
 {
     (void)arg;

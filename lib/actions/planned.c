@@ -1,4 +1,5 @@
-/* planned.c - planned appointments (Appointments spec 5.2, Appendix A):
+/* planned.c - planned appointments (apiappointments.html, the api*.html
+ * pages):
  *  POST /appointments/Planned          a Planned appointment for treatment
  *                                      (AppointmentL.CreatePlannedAppt,
  *                                      Procedures.AttachToApptForApi)

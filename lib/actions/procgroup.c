@@ -1,13 +1,13 @@
-/* procgroup.c - procedure group notes (spec Appendix A, procedurelogs):
+/* procgroup.c - procedure group notes (the api*.html pages, procedurelogs):
  * GET /procedurelogs/GroupNotes, POST /procedurelogs/GroupNote,
  * PUT and DELETE /procedurelogs/{ProcNum}/GroupNote.
  *
- * As in Open Dental, a group note is a procedurelog row of the procedure
- * code "~GRP~" (status EC, the grouped procedures' date, provider and
- * clinic), its text is the newest procnote row of that procedure, and one
- * procgroupitem row links it (GroupNum) to each grouped procedure
- * (ProcNum). Each write runs in one transaction on a worker and adds one
- * securitylog row. Choices the spec leaves open are in docs/resources.md. */
+ * As in Open Dental, a group note is a procedurelog row of the procedure code
+ * "~GRP~" (status EC, the grouped procedures' date, provider and clinic), its
+ * text is the newest procnote row of that procedure, and one procgroupitem row
+ * links it (GroupNum) to each grouped procedure (ProcNum). Each write runs in
+ * one transaction on a worker and adds one securitylog row. Choices Open
+ * Dental's docs leave open are in docs/resources.md. */
 #include "actions/kit-internal.h"
 #include "engine/openapi-internal.h"
 #include "db/catalog-internal.h"
@@ -18,11 +18,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* EnumPermType values used in securitylog (opendental-schema.md 4), as
+/* EnumPermType values used in securitylog (GroupPermission.cs), as
  * the procedurelogs resource uses them. */
 enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100 };
 
-/* ProcStat values (opendental-schema.md 4). */
+/* ProcStat values (Open Dental's C# enums). */
 enum { PS_C = 2, PS_EC = 3, PS_D = 6 };
 
 #define MAX_PROCS 100
@@ -480,7 +480,7 @@ static int do_delete(struct od_conn *c, struct gjob *j)
 
 /* ---- running an action ---------------------------------------------------- */
 
-/* GET: the patient's group notes; none is 200 [] (spec 3.4). */
+/* GET: the patient's group notes; none is 200 [] (apiimplementation.html). */
 static int work_list(struct od_conn *c, struct od_ck_job *j)
 {
     if (write_groups(c, *(long long *)j->data, 0, &j->out) >= 0)

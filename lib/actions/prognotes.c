@@ -1,4 +1,4 @@
-/* prognotes.c - GET /chartmodules/{PatNum}/ProgNotes (Appendix A, 21.4):
+/* prognotes.c - GET /chartmodules/{PatNum}/ProgNotes (the api*.html pages):
  * the chart module's progress notes as ChartModules.GetProgNotes (24.3)
  * builds them with every filter on (new ChartModuleFilters()), not in
  * audit mode: procedures (not deleted unless locked), the family's and

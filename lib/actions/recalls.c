@@ -1,4 +1,5 @@
-/* recalls.c - the recall actions (Appendix A; docs/resources.md "Recalls"):
+/* recalls.c - the recall actions (the api*.html pages; docs/resources.md
+ * "Recalls"):
  *  GET /recalls/List        the Recall List (Recalls.GetRecallList)
  *  PUT /recalls/Status      a recall's status, with the commlog the Recall
  *                           List makes for it (FormRecallList)
@@ -693,7 +694,8 @@ static struct recallw *recall_body(odapi_request *req, struct od_ck_job *j)
     }
     j->data = w;
     j->free_data = recallw_free;
-    j->no_body = 1; /* spec 3.2: Recalls PUT Status answers no body */
+    /* apiimplementation.html: Recalls PUT Status answers no body */
+    j->no_body = 1;
     if (!(w->body = od_ck_body(req))) {
         od_ck_free(j);
         return NULL;

@@ -1,9 +1,9 @@
-/* reports.c - GET /reports/Aging and GET /reports/FinanceCharges (spec
- * Appendix A "reports"): Open Dental's Aging report
- * (OpenDentBusiness/Reports/RpAging.cs over Ledgers.cs) and Finance
- * Charge report (OpenDentBusiness/Reports/RpFinanceCharge.cs). Reads
- * only; the aging report computes the aging without storing it, as the
- * API's page says. Choices in docs/resources.md ("reports"). */
+/* reports.c - GET /reports/Aging and GET /reports/FinanceCharges (the
+ * api*.html pages "reports"): Open Dental's Aging report
+ * (OpenDentBusiness/Reports/RpAging.cs over Ledgers.cs) and Finance Charge
+ * report (OpenDentBusiness/Reports/RpFinanceCharge.cs). Reads only; the aging
+ * report computes the aging without storing it, as the API's page says.
+ * Choices in docs/resources.md ("reports"). */
 #include "engine/openapi-internal.h"
 #include "actions/account-internal.h"
 #include "actions/kit-internal.h"

@@ -1,4 +1,4 @@
-/* tpsaved.c - POST /treatplans/Saved (spec Appendix A, treatplans): a
+/* tpsaved.c - POST /treatplans/Saved (the api*.html pages, treatplans): a
  * Saved treatment plan made from an Active or Inactive one, as Open
  * Dental's Treatment Plan module's "Save TP" makes it (branch 24_3:
  * OpenDental/Main Modules/ControlTreat.cs ToolBarMainCreate_Click;

@@ -1,4 +1,4 @@
-/* userods.c - POST /userods (Appendix A, 22.1): a new Open Dental user
+/* userods.c - POST /userods (the api*.html pages): a new Open Dental user
  * with a password stored the way Open Dental stores one
  * (Authentication.cs, Userods.cs 24.3):
  *  - the API always requires a strong password (Userods.IsPasswordStrong

@@ -1,4 +1,4 @@
-/* websched.c - Web Sched for new and existing patients (Appendix A):
+/* websched.c - Web Sched for new and existing patients (the api*.html pages):
  *  GET  /appointments/SlotsWebSched  open times for a Web Sched reason
  *       (TimeSlots.GetAvailableWebSchedTimeSlotsForNewOrExistingPat and
  *       GetTimeSlotsForRange, AddTimeSlotsFromSchedule; TimeSlots.cs 24.3)

@@ -20,7 +20,7 @@ struct event_base;
 
 struct od_cred;
 
-/* FHIRKeyStatus (spec 2.2). */
+/* FHIRKeyStatus (apisetup.html). */
 enum od_key_status {
     OD_KEY_UNKNOWN = 0,
     OD_KEY_ENABLED = 1,
@@ -90,8 +90,9 @@ void od_cred_set_max_entries(struct od_cred *c, size_t max);
 /* Tests: the remote validator's timeout (default OD_CRED_REMOTE_TIMEOUT_MS). */
 void od_cred_set_remote_timeout(struct od_cred *c, int ms);
 
-/* Permission names of spec 2.4 ("ApiReadAll"...; case-insensitive) to
- * numbers (-1 when unknown), and back (NULL when unknown). */
+/* Permission names of Open Dental's apipermissions.html ("ApiReadAll"...;
+ * case-insensitive) to numbers (-1 when unknown), and back (NULL when
+ * unknown). */
 int od_perm_from_name(const char *name);
 const char *od_perm_name(int perm);
 /* "all" or comma-separated names to bits; -1 and the bad name in
@@ -111,6 +112,15 @@ unsigned long od_cred_validations(const struct od_cred *c); /* db + remote */
 unsigned long od_cred_evictions(const struct od_cred *c);
 unsigned long od_cred_db_lookups(const struct od_cred *c); /* apikey table */
 size_t od_cred_cache_size(const struct od_cred *c);
+
+/* For GET /metrics, since the cache was made: checks answered from the
+ * cache and not, lookups in the apikey table, calls to the remote
+ * validator, evictions; entries now. Loop thread. */
+struct od_cred_counts {
+    unsigned long hits, misses, db_lookups, remote, evictions;
+    size_t entries;
+};
+void od_cred_counts(const struct od_cred *c, struct od_cred_counts *out);
 
 #define OD_CRED_MAX_ENTRIES 10000
 #define OD_CRED_UNKNOWN_TTL_MS (60 * 1000)     /* an unknown pair */

@@ -82,6 +82,7 @@ struct od_cred {
     struct job *jobs;
 
     unsigned long validations, evictions, db_lookups;
+    unsigned long hits, misses, remote_calls; /* GET /metrics (loop thread) */
 };
 
 /* ---- permissions and key statuses --------------------------------------- */
@@ -152,8 +153,9 @@ int od_perm_parse_list(const char *list, uint64_t *bits, char *err,
         name[n < sizeof name ? n : sizeof name - 1] = '\0';
         if (n >= sizeof name || (perm = od_perm_from_name(name)) < 0) {
             snprintf(err, errlen,
-                     "unknown permission name '%.40s' (use the names of "
-                     "spec 2.4 such as ApiReadAll, or \"all\")", name);
+                     "unknown permission name '%.40s' (use Open Dental's "
+                     "API permission names such as ApiReadAll, or \"all\")",
+                     name);
             return -1;
         }
         b |= OD_PERM_BIT(perm);
@@ -282,7 +284,7 @@ static int parse_header(const char *h, char *dev, char *cust,
     }
     *msg = OD_MSG_AUTH_FORMAT;
     /* Auth schemes are case-insensitive (RFC 9110 11.1); exactly one space
-     * separates the scheme from the pair (spec 2.1). */
+     * separates the scheme from the pair (apisetup.html). */
     if (strncasecmp(h, scheme, sizeof scheme - 1) || h[sizeof scheme - 1] != ' ')
         return 400;
     rest = h + sizeof scheme;
@@ -544,6 +546,7 @@ static void ask_remote(struct job *j)
         return;
     }
     c->validations++;
+    c->remote_calls++;
     j->rq = od_remote_validate(c->remote, j->dev, j->cust, j->key_hash,
                                remote_done, j);
     if (!j->rq)
@@ -647,9 +650,11 @@ void od_cred_check(struct od_cred *c, const char *authorization,
         OPENSSL_cleanse(dev, sizeof dev);
         OPENSSL_cleanse(cust, sizeof cust);
         lru_touch(c, e);
+        c->hits++;
         cb(arg, e->http_status, e->http_status ? NULL : &copy, e->message);
         return;
     }
+    c->misses++;
     if (!(w = calloc(1, sizeof *w)) || (!e && !(e = new_entry(c, id)))) {
         free(w);
         OPENSSL_cleanse(dev, sizeof dev);
@@ -816,6 +821,16 @@ unsigned long od_cred_db_lookups(const struct od_cred *c)
 unsigned long od_cred_evictions(const struct od_cred *c)
 {
     return c->evictions;
+}
+
+void od_cred_counts(const struct od_cred *c, struct od_cred_counts *out)
+{
+    out->hits = c->hits;
+    out->misses = c->misses;
+    out->db_lookups = c->db_lookups;
+    out->remote = c->remote_calls;
+    out->evictions = c->evictions;
+    out->entries = c->count;
 }
 
 size_t od_cred_cache_size(const struct od_cred *c)

@@ -108,9 +108,9 @@ static int parse_entry(struct od_local *l, json_t *o, size_t idx,
                 int perm = od_perm_from_name(json_string_value(p));
                 if (perm < 0) {
                     snprintf(err, errlen,
-                             "%s: keys[%zu].Permissions[%zu]: %s (use the "
-                             "names of spec 2.4 such as ApiReadAll, "
-                             "ApiPatients)", name, idx, i,
+                             "%s: keys[%zu].Permissions[%zu]: %s (use "
+                             "Open Dental's API permission names such as "
+                             "ApiReadAll, ApiPatients)", name, idx, i,
                              json_is_string(p) ? "unknown permission name"
                                                : "not a string");
                     return -1;

@@ -129,6 +129,7 @@ ODAPI_EXPORT void odapi_config_free(odapi_config *cfg)
         free(cfg->relay_pins[i]);
     free(cfg->relay_cert);
     free(cfg->relay_key);
+    free(cfg->metrics_addr);
     free_keys(cfg);
     free(cfg);
 }
@@ -406,6 +407,20 @@ ODAPI_EXPORT int odapi_config_set_log_format(odapi_config *cfg,
     return ODAPI_OK;
 }
 
+/* Off unless asked for, and then on an address of its own: the counters
+ * tell how busy the practice is, which the office network need not see
+ * (docs/http.md, "Metrics"). */
+ODAPI_EXPORT int odapi_config_set_metrics(odapi_config *cfg,
+                                          const char *address, unsigned port)
+{
+    if (!cfg || port > 65535 || (address && !*address))
+        return ODAPI_E_INVALID;
+    if (od_set_str(&cfg->metrics_addr, address))
+        return ODAPI_E_NOMEM;
+    cfg->metrics_port = address ? port : 0;
+    return ODAPI_OK;
+}
+
 odapi_config *od_config_dup(const odapi_config *cfg)
 {
     odapi_config *c;
@@ -448,6 +463,7 @@ odapi_config *od_config_dup(const odapi_config *cfg)
         c->relay_pins[i] = od_strdup0(cfg->relay_pins[i], &oom);
     c->relay_cert = od_strdup0(cfg->relay_cert, &oom);
     c->relay_key = od_strdup0(cfg->relay_key, &oom);
+    c->metrics_addr = od_strdup0(cfg->metrics_addr, &oom);
     c->keys = NULL;
     c->nkeys = 0;
     if (cfg->nkeys) {

@@ -24,7 +24,7 @@ static const char *const messages[] = {
 
 ODAPI_EXPORT const char *odapi_strerror(int code)
 {
-    if (code < 0 || (size_t)code >= sizeof messages / sizeof messages[0] ||
+    if (code < 0 || code >= OD_N(messages) ||
         !messages[code])
         return "unknown error";
     return messages[code];

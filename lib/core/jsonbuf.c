@@ -112,8 +112,8 @@ void od_buf_json_str(struct od_buf *b, const char *s, size_t n,
         if (plain[c]) {
             *o++ = (char)c;
         } else if (crlf_spaces && (c == '\r' || c == '\n')) {
-            /* Open Dental writes line breaks in text as spaces (spec 3.3);
-             * a CR LF pair is one space. */
+            /* Open Dental writes line breaks in text as spaces
+             * (apiimplementation.html); a CR LF pair is one space. */
             if (c == '\r' && i + 1 < n && in[i + 1] == '\n')
                 i++;
             *o++ = ' ';

@@ -17,6 +17,8 @@
 #define ODAPI_EXPORT __attribute__((visibility("default")))
 #define OD_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define OD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* The same as an int, for descriptions' counts and int loop indexes. */
+#define OD_N(a) ((int)OD_ARRAY_LEN(a))
 
 #define OD_PORT_LOCAL 30222
 #define OD_PORT_SERVICE 30223
@@ -114,6 +116,11 @@ struct odapi_config {
     char *relay_pins[OD_MAX_RELAY_PINS]; /* as given; checked when added */
     int nrelay_pins;
     char *relay_cert, *relay_key;        /* client certificate */
+
+    /* GET /metrics on a listener of its own (odapi_config_set_metrics;
+     * http/metrics.c): NULL address is off */
+    char *metrics_addr;
+    unsigned metrics_port;
 };
 
 /* A deep copy, or NULL when out of memory. */

@@ -1,6 +1,6 @@
 /*
- * webconfig-internal.h - Open Dental's OpenDentalWebConfig.xml (spec 8.2),
- * read with expat. Never installed.
+ * webconfig-internal.h - Open Dental's OpenDentalWebConfig.xml
+ * (ServicesHelper.cs), read with expat. Never installed.
  *
  * odapi_config_load_webconfig() (public, server.h) is od_webconfig_read()
  * followed by od_webconfig_apply(). The two halves are separate so that the
@@ -52,7 +52,13 @@ struct od_webconfig {
     } replicas[OD_MAX_REPLICAS];        /* OdapiReadReplicas */
     int nreplicas;
     long replica_lag_ms;                /* OdapiReplicaMaxLag; -1: absent */
+    char *metrics_addr;                 /* OdapiMetrics; NULL: absent */
+    unsigned metrics_port;
 };
+
+/* <OdapiMetrics> without a port (odservice's; odlocal's --metrics takes
+ * 30232): the API Service's port plus ten. */
+#define OD_METRICS_SERVICE_PORT 30233
 
 /* Parse path and select the DatabaseConnection whose Note is note (NULL:
  * "DentalOffice", or the only entry when it has no Note). On success fills

@@ -1,6 +1,6 @@
 /*
- * webconfig.c - read Open Dental's OpenDentalWebConfig.xml (spec 8.2) with
- * expat, and apply it to an odapi_config. Choices: docs/webconfig.md.
+ * webconfig.c - read Open Dental's OpenDentalWebConfig.xml (ServicesHelper.cs)
+ * with expat, and apply it to an odapi_config. Choices: docs/webconfig.md.
  *
  * The file is hostile input as far as the parser is concerned: it is read
  * whole (at most OD_WEBCONFIG_MAX_FILE bytes), any DOCTYPE or entity
@@ -34,12 +34,12 @@ static const char *const conn_names[F_NCONN] = {
 /* Children of <ConnectionSettings> that hold text. */
 enum { T_LOGLEVEL, T_CONNSTRING, T_LISTEN, T_PORT, T_LOGFILE, T_TLSCERT,
        T_TLSKEY, T_KEYS, T_VALURL, T_VALCA, T_TLSCLIENTCA, T_REPLICAS,
-       T_REPLAG, T_N };
+       T_REPLAG, T_METRICS, T_N };
 static const char *const top_names[T_N] = {
     "LogLevelOfApplication", "ConnectionString", "OdapiListen", "OdapiPort",
     "OdapiLogFile", "OdapiTlsCertificate", "OdapiTlsKey", "OdapiKeysFile",
     "OdapiValidatorUrl", "OdapiValidatorCa", "OdapiTlsClientCa",
-    "OdapiReadReplicas", "OdapiReplicaMaxLag",
+    "OdapiReadReplicas", "OdapiReplicaMaxLag", "OdapiMetrics",
 };
 
 struct wc_conn {
@@ -733,6 +733,34 @@ static int list_host_port(struct wc_parse *p, int tag, const char *what,
     return 0;
 }
 
+/* <OdapiMetrics>: where GET /metrics listens, "host[:port]" (docs/http.md,
+ * "Metrics"); absent: no metrics. */
+static int take_metrics(struct wc_parse *p, struct od_webconfig *wc)
+{
+    const char *s = p->top[T_METRICS];
+    char sb[64];
+    int r;
+    if (empty(s))
+        return 0;
+    r = split_host_port(s, &wc->metrics_addr, &wc->metrics_port);
+    if (r == -3) {
+        failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+        return -1;
+    }
+    if (r) {
+        failf(p, ODAPI_E_CONFIG, p->top_line[T_METRICS],
+              "<OdapiMetrics> address \"%s\" has %s; write one address "
+              "such as 127.0.0.1:%u (this machine only) or delete the "
+              "element",
+              show(sb, sizeof sb, s), r == -1 ? "a bad port" : "a bad host",
+              OD_METRICS_SERVICE_PORT);
+        return -1;
+    }
+    if (!wc->metrics_port)
+        wc->metrics_port = OD_METRICS_SERVICE_PORT;
+    return 0;
+}
+
 static int take_listen(struct wc_parse *p, struct od_webconfig *wc)
 {
     const char *s = p->top[T_LISTEN];
@@ -889,7 +917,7 @@ static int take_top(struct wc_parse *p, struct od_webconfig *wc)
         }
         wc->listen_port = (unsigned)n;
     }
-    if (take_listen(p, wc) || take_replicas(p, wc))
+    if (take_listen(p, wc) || take_replicas(p, wc) || take_metrics(p, wc))
         return -1;
     if (empty(p->top[T_TLSCERT]) != empty(p->top[T_TLSKEY])) {
         int t = empty(p->top[T_TLSCERT]) ? T_TLSKEY : T_TLSCERT;
@@ -957,6 +985,7 @@ void od_webconfig_free(struct od_webconfig *wc)
     free(wc->tls_client_ca);
     free(wc->keys_file);
     free(wc->validator_url);
+    free(wc->metrics_addr);
     free(wc->validator_ca);
     memset(wc, 0, sizeof *wc);
 }
@@ -1068,6 +1097,10 @@ int od_webconfig_apply(const struct od_webconfig *wc, odapi_config *cfg,
     if (!rc && wc->keys_file) {
         what = "<OdapiKeysFile>";
         rc = odapi_config_set_keys_file(cfg, wc->keys_file);
+    }
+    if (!rc && wc->metrics_addr) {
+        what = "<OdapiMetrics>";
+        rc = odapi_config_set_metrics(cfg, wc->metrics_addr, wc->metrics_port);
     }
     if (!rc && wc->validator_url) {
         what = "<OdapiValidatorUrl>";

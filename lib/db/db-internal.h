@@ -105,7 +105,11 @@ int od_db_submit_long(struct od_db *db, od_db_work_fn work,
                       od_db_done_fn done, void *arg);
 
 struct od_db_stats {
-    long workers, busy, queued, long_running, long_cap;
+    long workers, busy, queued, long_running, long_cap, queue_max;
+    /* since start: jobs queued, of them those that found every worker
+     * busy, jobs refused (queue full), statements that gave up waiting
+     * for a row lock (or were chosen as a deadlock's victim) */
+    unsigned long jobs, waited, refused, lock_timeouts;
 };
 void od_db_stats(const struct od_db *db, struct od_db_stats *st);
 

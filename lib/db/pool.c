@@ -64,6 +64,7 @@ struct od_db {
     long qlen, qmax;
     long running;
     long running_long, long_cap; /* long jobs running, and at most */
+    long qlong;                  /* long jobs in the queue */
     struct job *dhead, *dtail; /* finished, waiting for the loop */
     int stop;
 
@@ -77,6 +78,10 @@ struct od_db {
     pthread_mutex_t attach_mu; /* one worker checks the schema at a time */
     int attach_failed_logged;  /* guarded by attach_mu */
     struct od_replicas *replicas; /* read replicas (replica.c), or NULL */
+
+    /* GET /metrics: counted under mu where submit() holds it anyway */
+    unsigned long jobs, waited, refused;
+    unsigned long lock_timeouts; /* atomic: workers count them */
 };
 
 /* ---- process-wide client library state ---------------------------------- */
@@ -181,6 +186,8 @@ int od_conn_note_error(struct od_conn *c, unsigned err)
 {
     if (err)
         c->last_errno = err;
+    if ((err == ER_LOCK_WAIT_TIMEOUT || err == ER_LOCK_DEADLOCK) && c->db)
+        __atomic_fetch_add(&c->db->lock_timeouts, 1, __ATOMIC_RELAXED);
     if (is_conn_error(err)) {
         c->lost = 1;
         return 1;
@@ -503,6 +510,7 @@ static struct job *take_job(struct od_db *db)
     if (db->qtail == j)
         db->qtail = prev;
     db->qlen--;
+    db->qlong -= j->long_job;
     db->running++;
     db->running_long += j->long_job;
     return j;
@@ -577,6 +585,10 @@ static void *worker_main(void *arg)
                 if (conn_ensure(c) == 0)
                     r = j->work(c, j->arg);
             }
+            /* An application's work (odapi_request_mariadb) calls the C
+             * API itself: a connection it found lost was noted by nobody. */
+            if (c->m && !c->lost && is_conn_error(mysql_errno(c->m)))
+                c->lost = 1;
             if (c->lost) {
                 conn_close(c);
                 set_up(db, 0);
@@ -656,6 +668,7 @@ static int submit(struct od_db *db, int long_job, od_db_work_fn work,
     pthread_mutex_lock(&db->mu);
     if (db->stop || db->qlen >= db->qmax) {
         int stopping = db->stop;
+        db->refused += !stopping;
         pthread_mutex_unlock(&db->mu);
         free(j);
         return stopping ? ODAPI_E_STATE : ODAPI_E_BUSY;
@@ -665,11 +678,19 @@ static int submit(struct od_db *db, int long_job, od_db_work_fn work,
     else
         db->qhead = j;
     db->qtail = j;
+    db->jobs++;
+    /* every worker busy or spoken for: this job waits in the queue */
+    db->waited += db->running + db->qlen >= db->nthreads;
     db->qlen++;
-    /* A long job may have to wait for a long one to end, which then takes
-     * it; a read must wake an idle worker even when the head of the queue
-     * is a long job that waits. */
-    pthread_cond_signal(&db->cv);
+    /* A read must wake an idle worker even when the head of the queue is
+     * a long job that waits. A long job beyond long_cap waits for a long
+     * one to end, whose worker then takes it: waking the idle worker for
+     * it would only put it back to sleep (with every worker but one
+     * writing, that was two context switches and ~3 futex calls a POST,
+     * docs/PERFORMANCE.md). */
+    if (!long_job || db->running_long + db->qlong < db->long_cap)
+        pthread_cond_signal(&db->cv);
+    db->qlong += long_job;
     pthread_mutex_unlock(&db->mu);
     return ODAPI_OK;
 }
@@ -719,7 +740,12 @@ void od_db_stats(const struct od_db *db, struct od_db_stats *st)
     st->queued = db->qlen;
     st->long_running = db->running_long;
     st->long_cap = db->long_cap;
+    st->queue_max = db->qmax;
+    st->jobs = db->jobs;
+    st->waited = db->waited;
+    st->refused = db->refused;
     pthread_mutex_unlock((pthread_mutex_t *)&db->mu);
+    st->lock_timeouts = __atomic_load_n(&db->lock_timeouts, __ATOMIC_RELAXED);
 }
 
 int od_db_is_up(const struct od_db *db)

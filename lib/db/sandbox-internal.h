@@ -6,6 +6,8 @@
 #ifndef ODAPI_SANDBOX_INTERNAL_H
 #define ODAPI_SANDBOX_INTERNAL_H
 
+#include <stddef.h>
+
 /* The my.cnf groups read after OD_SANDBOX_SIZING, so a value set there
  * wins ([embedded] is where Debian's 50-server.cnf puts embedded-server
  * options; [odapi-sandbox] is ours alone). [server] is not read: it is
@@ -31,13 +33,9 @@
         "--collation-server=utf8mb4_general_ci", "--skip-name-resolve",        \
         "--default-storage-engine=InnoDB"
 
-#ifdef ODAPI_BUILDING_LIB
-#include <stddef.h>
-
 /* Start the embedded server on datadir (mysql_library_init) with the
  * options above, those of the groups, then the fixed ones: 0, or -1 with
  * one sentence in err. The MySQL C API must be loaded (od_mysql_load). */
 int od_sandbox_start(const char *datadir, char *err, size_t errlen);
-#endif
 
 #endif /* ODAPI_SANDBOX_INTERNAL_H */

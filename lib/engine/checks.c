@@ -1,4 +1,5 @@
-/* checks.c - input formats the real API enforces (spec 5.1, 5.2). */
+/* checks.c - input formats the real API enforces (apipatients.html,
+ * apiappointments.html). */
 #include "engine/resource-internal.h"
 
 #include <ctype.h>

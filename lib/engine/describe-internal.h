@@ -4,9 +4,9 @@
  * name, SQL expression, wire type, enum, flags) plus its filters and
  * operations. The engine (resource-internal.h) turns a description into
  * prepared statements (one SELECT with joins per GET), validates input
- * against it, and writes JSON in field order. Build a struct od_resource
- * with designated initialisers; the field tables still use each file's
- * positional macros, so a member added to struct od_field goes at its end.
+ * against it, and writes JSON in field order. Descriptions are built with
+ * designated initialisers only, so a member can be added to any of these
+ * structs anywhere without touching them.
  */
 #ifndef ODAPI_DESCRIBE_INTERNAL_H
 #define ODAPI_DESCRIBE_INTERNAL_H
@@ -200,7 +200,8 @@ struct od_resource {
                                   e.g. a soft delete */
     int list_single;           /* GET list answers its first row as one
                                   object; none: 404 missing, or with
-                                  OD_SINGLE_OR_EMPTY 200 [] (spec 3.4) */
+                                  OD_SINGLE_OR_EMPTY 200 []
+                                  (apiimplementation.html) */
     const char *list_patient;  /* a filter naming a patient: a GET list
                                   with no rows for a PatNum no patient has
                                   is 404 "Patient not found." */

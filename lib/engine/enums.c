@@ -1,4 +1,4 @@
-/* enums.c - Open Dental's enums, DB int -> API name (spec section 9). */
+/* enums.c - Open Dental's enums, DB int -> API name (Enumerations.cs). */
 #include "engine/resource-internal.h"
 
 #include <strings.h>
@@ -37,8 +37,9 @@ ENUM(od_enum_commsource, "CommSource", 0, "User", "WebSched", "ProgramLink",
      "FHIR", "NewPatThankYou", "MsgToPay");
 ENUM(od_enum_processstat, "ProcessStatus", 0, "OfficeProcessed",
      "OnlineProcessed", "OnlinePending");
-/* CreditCardSource: spec 9 gives 0 None ... 13 API ... 22; the names in
- * between are not in the spec, so they are written as their numbers. */
+/* CreditCardSource: 0 None ... 13 API ... 22 (Enumerations.cs); the names
+ * in between are not documented for the API, so they are written as their
+ * numbers. */
 ENUM(od_enum_ccsource, "PaymentSource", 0, "None", NULL, NULL, NULL, NULL,
      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "API");
 ENUM(od_enum_provstatus, "ProvStatus", 0, "Active", "Deleted");

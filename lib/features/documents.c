@@ -550,8 +550,8 @@ static const struct od_opdoc document_docs[] = {
 void od_register_document_routes(odapi_server *srv);
 void od_register_document_routes(odapi_server *srv)
 {
-    /* ApiDocuments only for Upload "because each upload consumes
-     * bandwidth"; the other documents writes are ApiAllOthers (spec 2.4,
+    /* ApiDocuments only for Upload "because each upload consumes bandwidth";
+     * the other documents writes are ApiAllOthers (apipermissions.html,
      * apipermissions) */
     od_api_routes(srv, document_docs, (int)OD_ARRAY_LEN(document_docs));
     od_register_document_exports(srv);

@@ -1,6 +1,6 @@
 /*
- * events-internal.h - Database Events (spec 7): the subscriptions resource
- * (subscriptions.c) and the firing engine that odservice runs
+ * events-internal.h - Database Events (apievents.html): the subscriptions
+ * resource (subscriptions.c) and the firing engine that odservice runs
  * (events.c). Behaviour and guarantees: docs/events.md.
  */
 #ifndef OD_EVENTS_INTERNAL_H
@@ -15,11 +15,11 @@ struct od_evstate;
 /* A WatchTable this library can fire: its rows are sent in the GET shape
  * of res, chosen by the timestamp column stamp. */
 struct od_watch {
-    const char *name;               /* "Patient" (spec 7.2 spelling) */
+    const char *name;               /* "Patient" (apievents.html spelling) */
     const char *table;              /* "patient" (res->table) */
     const char *stamp;              /* "DateTStamp" or "SecDateTEdit" */
     const struct od_resource *res;
-    int extension;                  /* not in spec 7.2: libodapi's own */
+    int extension;                  /* not in apievents.html: libodapi's own */
     const char *key;                /* unique column of table ordering rows
                                        after stamp; NULL: res->pk */
     int filtered;                   /* only rows of res->base_where (an
@@ -57,10 +57,24 @@ int od_events_store(odapi_server *srv, struct od_evstate **st, char *why,
 int od_events_refuses(odapi_server *srv, char *why, size_t len);
 int od_events_secrets_ok(odapi_server *srv, char *why, size_t len);
 
+/* For GET /metrics (loop thread): fn once per subscription this process
+ * has seen, with what it counted since it started (a subscription it
+ * only holds a lease on elsewhere counts nothing here). */
+struct od_events_counts {
+    long long num;           /* ApiSubscriptionNum */
+    unsigned long delivered; /* POSTs the endpoint acknowledged (2xx) */
+    unsigned long rows;      /* rows in them */
+    unsigned long retried;   /* POSTs sent again after a failure */
+    unsigned long failed;    /* failed attempts (non-2xx, no answer) */
+};
+void od_events_each(odapi_server *srv,
+                    void (*fn)(void *arg, const struct od_events_counts *c),
+                    void *arg);
+
 /* The lease an instance holds on a subscription while it delivers, in
  * seconds beyond the webhook timeout. */
 #define OD_EVENTS_LEASE_MARGIN_S 10
-/* At most this many rows per POST (spec 7.3.5). */
+/* At most this many rows per POST (apiguideevents.html). */
 #define OD_EVENTS_BATCH 1000
 /* Retry backoff: first delay and ceiling, milliseconds. */
 #define OD_EVENTS_BACKOFF_MIN_MS 1000

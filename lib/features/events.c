@@ -1,6 +1,6 @@
 /*
- * events.c - Database Events (spec 7.3), fired by odservice: poll the
- * apisubscription table, and for each due subscription of this workstation
+ * events.c - Database Events (apiguideevents.html), fired by odservice: poll
+ * the apisubscription table, and for each due subscription of this workstation
  * POST the rows of its WatchTable changed in [DateTimeStart, now) to its
  * EndPointUrl, in the resource's GET shape, in batches of at most 1000.
  *
@@ -130,6 +130,10 @@ struct esub {
     char last_stamp[20];
     long long last_pk;
     char err[200];
+
+    /* GET /metrics (loop thread): POSTs acknowledged and their rows, POSTs
+     * that went out again after a failure, failed attempts */
+    unsigned long delivered, rows, retried, failed;
 };
 
 enum ev_state { EV_OFF, EV_STARTING, EV_FIRING, EV_STANDBY, EV_UNAVAILABLE };
@@ -654,6 +658,7 @@ static void failed_done(void *arg, int status)
 static void fail_round(struct esub *s, const char *why)
 {
     struct od_events *ev = s->ev;
+    s->failed++;
     s->attempts++;
     s->next_ms = od_now_ms() + backoff_ms(s->attempts);
     od_log(ev->log, ODAPI_LOG_WARNING,
@@ -681,6 +686,8 @@ static void on_answer(void *arg, int code, const char *body, size_t len,
                "event subscription %lld (%s): %d rows delivered (HTTP %d)",
                s->num, s->table, s->nrows, code);
         /* acknowledged: the next batch starts after its last row */
+        s->delivered++;
+        s->rows += (unsigned long)s->nrows;
         s->has_cursor = 1;
         s->sent = 1;
         snprintf(s->cur_stamp, sizeof s->cur_stamp, "%s", s->last_stamp);
@@ -725,6 +732,7 @@ static void post_batch(struct esub *s)
         }
     }
     h[n] = NULL;
+    s->retried += s->attempts > 0;
     s->call = od_hc_post(ev->base, ev->dns, ev->ctx, &u, h, s->body.p,
                          s->body.len, ev->timeout_ms, MAX_ANSWER, on_answer,
                          s);
@@ -1030,6 +1038,25 @@ void od_events_stop(odapi_server *srv)
             s->call = NULL;
         }
     ev_maybe_free(ev);
+}
+
+void od_events_each(odapi_server *srv,
+                    void (*fn)(void *arg, const struct od_events_counts *c),
+                    void *arg)
+{
+    struct od_events *ev = srv->events;
+    struct esub *s;
+    struct od_events_counts c;
+    if (!ev)
+        return;
+    for (s = ev->subs; s; s = s->next) {
+        c.num = s->num;
+        c.delivered = s->delivered;
+        c.rows = s->rows;
+        c.retried = s->retried;
+        c.failed = s->failed;
+        fn(arg, &c);
+    }
 }
 
 /* ---- for the subscriptions resource (loop thread) -------------------------------- */

@@ -1,5 +1,5 @@
 /*
- * queries-internal.h - Queries (spec section 6): read-only SQL over the API
+ * queries-internal.h - Queries (apiqueries.html): read-only SQL over the API
  * (queries.c) and the SFTP client that Queries POST writes its CSV file
  * with (sftp.c, libssh2).
  */

@@ -1,4 +1,4 @@
-/* queries.c - Queries (spec section 6): PUT /queries/ShortQuery answers a
+/* queries.c - Queries (apiqueries.html): PUT /queries/ShortQuery answers a
  * read-only SQL query as JSON rows; POST /queries writes its result as a
  * CSV file to an SFTP server (sftp.c).
  *
@@ -913,7 +913,8 @@ static void run_script(struct qjob *j, MYSQL *m, const char *user,
 
 /* ---- the work ----------------------------------------------------------------- */
 
-/* securitylog: PermType UserQuery, the command as LogText (spec 6). */
+/* securitylog: PermType UserQuery, the command as LogText
+ * (apiqueries.html). */
 static int write_log(struct od_conn *c, struct qjob *j)
 {
     static const char sql[] =

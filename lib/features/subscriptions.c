@@ -1,6 +1,6 @@
 /*
- * subscriptions.c - the subscriptions resource (spec 7.1): POST, GET,
- * PUT and DELETE /subscriptions, stored in Open Dental's apisubscription
+ * subscriptions.c - the subscriptions resource (apisubscriptions.html): POST,
+ * GET, PUT and DELETE /subscriptions, stored in Open Dental's apisubscription
  * table. docs/events.md.
  *
  * A subscription belongs to the key pair that made it: its customer key is
@@ -769,8 +769,8 @@ static const struct od_opdoc subscription_docs[] = {
 
 void od_subscriptions_register(odapi_server *srv)
 {
-    /* spec 2.4: ReadAll covers Subscriptions GET/POST/PUT; DELETE is
-     * ReadAll too (docs/events.md: removing one's own subscription is part
+    /* apipermissions.html: ReadAll covers Subscriptions GET/POST/PUT; DELETE
+     * is ReadAll too (docs/events.md: removing one's own subscription is part
      * of the same free tier). */
     od_api_routes(srv, subscription_docs, (int)OD_ARRAY_LEN(subscription_docs));
 }

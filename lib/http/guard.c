@@ -31,10 +31,12 @@
  * and closes work as they always did. Everything runs on the loop thread. */
 #include "http/server-internal.h"
 
+#include <ctype.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -50,7 +52,7 @@ enum step { GO_ON, WAIT };
 
 /* What evhttp reads in place of a refused request: the request path finds
  * the refusal on the connection and answers it. */
-static const char stand_in[] = "GET /api/v1/ HTTP/1.1\r\nHost: odapi\r\n\r\n";
+static const char stand_in[] = "GET /api/v1/ HTTP/1.1\r\nHost: odapi\r\n";
 static const char last_chunk[] = "0\r\n\r\n";
 
 /* A TLS connection is evhttp's bufferevent (plain text) over the socket's
@@ -80,6 +82,9 @@ static enum step refuse(struct od_conn_track *t, struct evbuffer *src,
     evbuffer_drain(src, evbuffer_get_length(src));
     if (g->state == OD_G_HEAD) {
         evbuffer_add(dst, stand_in, sizeof stand_in - 1);
+        if (g->reject_id[0])
+            evbuffer_add_printf(dst, "X-Request-Id: %s\r\n", g->reject_id);
+        evbuffer_add(dst, "\r\n", 2);
         g->passed++;
     } else if (g->state != OD_G_BODY && g->state != OD_G_DEAD) {
         evbuffer_add(dst, last_chunk, sizeof last_chunk - 1);
@@ -89,6 +94,41 @@ static enum step refuse(struct od_conn_track *t, struct evbuffer *src,
 }
 
 /* ---- heads --------------------------------------------------------------- */
+
+/* The X-Request-Id of a complete head the guard refuses, into out (empty
+ * when it has none): request.c keeps it only when sane, so anything else
+ * is left out here too, and nothing but those bytes reaches the stand-in's
+ * head. */
+static void head_request_id(const char *p, size_t len, char *out,
+                            size_t cap)
+{
+    static const char name[] = "x-request-id:";
+    const char *end = p + len, *line = p, *nl, *v, *ve;
+    out[0] = '\0';
+    for (; line < end && (nl = memchr(line, '\n', (size_t)(end - line)));
+         line = nl + 1) {
+        if ((size_t)(nl - line) < sizeof name - 1 ||
+            strncasecmp(line, name, sizeof name - 1) != 0)
+            continue;
+        for (v = line + sizeof name - 1; v < nl && (*v == ' ' || *v == '\t');
+             v++)
+            ;
+        for (ve = nl; ve > v && (ve[-1] == '\r' || ve[-1] == ' ' ||
+                                 ve[-1] == '\t'); ve--)
+            ;
+        if (ve > v && (size_t)(ve - v) < cap) {
+            const char *q;
+            for (q = v; q < ve && (isalnum((unsigned char)*q) ||
+                                   (*q && strchr("-_.:", *q))); q++)
+                ;
+            if (q == ve) {
+                memcpy(out, v, (size_t)(ve - v));
+                out[ve - v] = '\0';
+            }
+        }
+        return; /* the first one only, as evhttp_find_header */
+    }
+}
 
 /* The path of a request-target (wire.c lets only paths and "*" through):
  * without the query. */
@@ -214,11 +254,15 @@ static enum step step_head(struct od_conn_track *t, struct evbuffer *src,
     p = (const char *)evbuffer_pullup(src, (ev_ssize_t)end);
     if (!p)
         return refuse(t, src, dst, 503, "The server is out of memory.");
-    if ((st = od_wire_head(p, end, &h, msg, sizeof msg)) != 0)
+    if ((st = od_wire_head(p, end, &h, msg, sizeof msg)) != 0) {
+        head_request_id(p, end, g->reject_id, sizeof g->reject_id);
         return refuse(t, src, dst, st, msg);
+    }
     g->cap = body_cap(srv, &h);
-    if (h.has_cl && h.content_length > g->cap)
+    if (h.has_cl && h.content_length > g->cap) {
+        head_request_id(p, end, g->reject_id, sizeof g->reject_id);
         return refuse(t, src, dst, 413, "The request body is too large.");
+    }
     evbuffer_remove_buffer(src, dst, end);
     g->passed++;
     g->head_since_ms = 0;

@@ -35,7 +35,7 @@ char *od_health_json(odapi_server *srv, size_t *len)
     static __thread char now[32];
     time_t t = time(NULL);
     const char *dbstate = "none", *pool = "none";
-    struct od_db_stats st = {0, 0, 0, 0, 0};
+    struct od_db_stats st = {0};
     char dbv[160], why[400], reps[2048];
     char *s;
     int n;

@@ -1,5 +1,5 @@
-/* query.c - query strings as real clients send them (spec 3.1): values are
- * percent-decoded once, and '+' and %20 are both spaces. */
+/* query.c - query strings as real clients send them (apiimplementation.html):
+ * values are percent-decoded once, and '+' and %20 are both spaces. */
 #include "http/server-internal.h"
 
 #include <stdlib.h>

@@ -378,28 +378,57 @@ int od_request_submit(odapi_request *req,
 
 /* ---- database work for application handlers ----------------------------- */
 
+/* One job of odapi_request_mariadb (work, done) or of odapi_request_db,
+ * 1.0 (work_v1, done_v1). */
 struct app_job {
     odapi_request *req;
-    void (*work)(void *mysql, void *arg);
-    void (*done)(odapi_request *req, void *arg);
+    void (*work)(odapi_mariadb *mysql, void *arg);
+    void (*done)(odapi_request *req, int status, void *arg);
+    void (*work_v1)(void *mysql, void *arg);
+    void (*done_v1)(odapi_request *req, void *arg);
     void *arg;
 };
 
 static int app_work(struct od_conn *c, void *arg)
 {
     struct app_job *j = arg;
-    j->work(c->m, j->arg);
+    if (j->work)
+        j->work(c->m, j->arg);
+    else
+        j->work_v1(c->m, j->arg);
     return OD_WORK_DONE;
 }
 
+/* odapi_request_mariadb hands every outcome to done, which answers and
+ * frees arg; odapi_request_db (1.0) answers a lost database itself and
+ * never calls done then, as it always has. */
 static void app_done(void *arg, int status)
 {
     struct app_job *j = arg;
-    if (status != ODAPI_OK)
+    if (j->done)
+        j->done(j->req, status, j->arg);
+    else if (status != ODAPI_OK)
         odapi_reply_error(j->req, 503, "The database is not available.");
     else
-        j->done(j->req, j->arg);
+        j->done_v1(j->req, j->arg);
     free(j);
+}
+
+static int app_submit(odapi_request *req, struct app_job *proto)
+{
+    struct app_job *j;
+    int rc;
+    if (!req->srv->db)
+        return ODAPI_E_STATE;
+    if (!(j = malloc(sizeof *j)))
+        return ODAPI_E_NOMEM;
+    *j = *proto;
+    j->req = req;
+    rc = is_write(req) ? od_db_submit_long(req->srv->db, app_work, app_done, j)
+                       : od_db_submit(req->srv->db, app_work, app_done, j);
+    if (rc != ODAPI_OK)
+        free(j);
+    return rc;
 }
 
 ODAPI_EXPORT int odapi_request_db(odapi_request *req,
@@ -407,21 +436,18 @@ ODAPI_EXPORT int odapi_request_db(odapi_request *req,
                                   void (*done)(odapi_request *req, void *arg),
                                   void *arg)
 {
-    struct app_job *j;
-    int rc;
+    struct app_job j = {.work_v1 = work, .done_v1 = done, .arg = arg};
     if (!req || !work || !done)
         return ODAPI_E_INVALID;
-    if (!req->srv->db)
-        return ODAPI_E_STATE;
-    if (!(j = malloc(sizeof *j)))
-        return ODAPI_E_NOMEM;
-    j->req = req;
-    j->work = work;
-    j->done = done;
-    j->arg = arg;
-    rc = is_write(req) ? od_db_submit_long(req->srv->db, app_work, app_done, j)
-                       : od_db_submit(req->srv->db, app_work, app_done, j);
-    if (rc != ODAPI_OK)
-        free(j);
-    return rc;
+    return app_submit(req, &j);
+}
+
+ODAPI_EXPORT int odapi_request_mariadb(
+    odapi_request *req, void (*work)(odapi_mariadb *mysql, void *arg),
+    void (*done)(odapi_request *req, int status, void *arg), void *arg)
+{
+    struct app_job j = {.work = work, .done = done, .arg = arg};
+    if (!req || !work || !done)
+        return ODAPI_E_INVALID;
+    return app_submit(req, &j);
 }

@@ -1,5 +1,5 @@
 /* router.c - /api/v1/{resource}[/{key}][/{Action}] to a route, or to the
- * error the real API gives (spec 3.1, 3.6). */
+ * error the real API gives (apiimplementation.html). */
 #include "http/server-internal.h"
 
 #include <stdio.h>
@@ -186,7 +186,7 @@ enum od_match od_router_match(const struct od_router *r, const char *method,
         return OD_MATCH_NO_RESOURCE;
     } else {
         /* "claimprocs DELETE  is not a valid method." - the action is the
-         * last segment unless it is a key (spec 3.6). */
+         * last segment unless it is a key (apiimplementation.html). */
         char res[72], act[72] = "", meth[16];
         const char *last = segs[*nsegs - 1];
         clip(res, sizeof res, segs[0]);

@@ -23,6 +23,8 @@ struct od_opdoc;
 struct od_conn;
 struct od_events;
 struct od_relay;
+struct od_metrics;
+struct od_buf;
 struct ssl_ctx_st;
 
 #define OD_MAX_SEGS 8     /* path segments after /api/v1 */
@@ -65,7 +67,7 @@ int od_router_add(struct od_router *r, const char *method, const char *pattern,
 void od_router_free(struct od_router *r);
 /* Split the path (no query) into decoded segments after /api/v1 and find a
  * route. segs/nsegs receive the segments (pointing into buf); on
- * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets the spec's error sentence. */
+ * OD_MATCH_NO_RESOURCE / NO_METHOD msg gets Open Dental's error sentence. */
 enum od_match od_router_match(const struct od_router *r, const char *method,
                               const char *path, char *buf, size_t bufsize,
                               char **segs, int *nsegs,
@@ -145,6 +147,10 @@ struct od_guard {
                                  answered with this, and the connection
                                  closed */
     char reject_msg[128];
+    char reject_id[65];       /* the refused head's X-Request-Id, when it
+                                 had a sane one (guard.c): the stand-in
+                                 carries it, so the answer and its access
+                                 line do */
 };
 
 /* One client connection: evhttp's bufferevent (the socket's or TLS's), and
@@ -292,6 +298,9 @@ struct od_server_parts {
      * (an od_db_inspect_fn; arg is the server's od_logger) */
     int (*inspect)(MYSQL *m, struct od_catalog *cat, const char *version,
                    void *arg);
+    /* GET /metrics: append what the layers count, in Prometheus text
+     * (http/metrics.c writes the HTTP core's own first) */
+    void (*metrics)(odapi_server *srv, struct od_buf *out);
 };
 
 /* odapi_server_new with the parts above. */
@@ -319,6 +328,7 @@ struct odapi_server {
     struct ssl_ctx_st *ssl_ctx;
     struct od_events *events;     /* Database Events (events.c), or NULL */
     struct od_relay *relay;       /* Cloud relay (relay.c), or NULL */
+    struct od_metrics *metrics;   /* GET /metrics (metrics.c), or NULL */
     /* Database Events as the health route reports them (events.c sets
      * them on the loop thread): "off", "starting", "firing", "standby" or
      * "unavailable", and why when not firing */
@@ -359,6 +369,20 @@ struct odapi_server {
     odapi_request *live;          /* requests not yet answered */
     long queries_running;         /* queries.c; atomic */
 };
+
+/* ---- metrics (metrics.c) ------------------------------------------------ */
+
+/* Start the /metrics listener cfg names (ODAPI_OK, or an error with a
+ * sentence in err); count an answered request (loop thread, no lock);
+ * free the listener and the counters. */
+int od_metrics_start(odapi_server *srv, char *err, size_t errlen);
+void od_metrics_count(odapi_server *srv, const odapi_request *req);
+void od_metrics_free(odapi_server *srv);
+/* For the parts' writers: "# HELP" and "# TYPE" lines; a label value
+ * escaped. */
+void od_metrics_head(struct od_buf *b, const char *name, const char *type,
+                     const char *help);
+void od_metrics_label(struct od_buf *b, const char *v);
 
 /* Called by request.c when a request is answered. */
 void od_server_request_done(odapi_server *srv, odapi_request *req);

@@ -381,6 +381,8 @@ void od_server_request_done(odapi_server *srv, odapi_request *req)
         req->live_next->live_prev = req->live_prev;
     srv->inflight--;
     srv->requests++;
+    if (srv->metrics)
+        od_metrics_count(srv, req);
     access_log(srv, req);
     od_request_free(req);
 }
@@ -508,8 +510,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
     /* Cloud relay: the far side checks everything below itself. */
     if (srv->relay && od_relay_request(srv->relay, req))
         return;
-    /* spec 3.2: JSON bodies need Content-Type: application/json. A GET or
-     * DELETE without a body may leave it out (docs/http.md). */
+    /* apiimplementation.html: JSON bodies need Content-Type: application/json.
+     * A GET or DELETE without a body may leave it out (docs/http.md). */
     ct = evhttp_find_header(evhttp_request_get_input_headers(ev),
                             "Content-Type");
     if ((req->body_len || strcmp(req->method, "POST") == 0 ||
@@ -937,6 +939,17 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
         !(srv->scratch = evbuffer_new()))
         return ODAPI_E_EVENT;
 
+    /* The ports first: a port in use is known at once, before seconds
+     * spent on connecting to the database (or waiting for it). Nothing is
+     * answered before odapi_server_start returns: the loop is not ours
+     * until then. */
+    if ((rc = start_listeners(srv)) != ODAPI_OK)
+        return rc;
+    if (srv->cfg->metrics_addr &&
+        (rc = od_metrics_start(srv, err, sizeof err)) != ODAPI_OK) {
+        set_err(srv, "%s", err);
+        return rc;
+    }
     if (srv->cfg->db_kind != OD_DB_NONE) {
         rc = od_db_open(&srv->db, srv->cfg, srv->base, srv->log, err,
                         sizeof err);
@@ -946,8 +959,6 @@ ODAPI_EXPORT int odapi_server_start(odapi_server *srv)
         }
         od_cred_set_db_lookup(srv->cred, apikey_lookup, srv);
     }
-    if ((rc = start_listeners(srv)) != ODAPI_OK)
-        return rc;
     if (srv->parts->start &&
         (rc = srv->parts->start(srv, err, sizeof err)) != ODAPI_OK) {
         set_err(srv, "%s", err);
@@ -1038,6 +1049,7 @@ static void finish_stop(odapi_server *srv)
         srv->http = NULL;
         srv->nbound = 0;
     }
+    od_metrics_free(srv);
     drop_work(srv);
     od_relay_free(srv->relay); /* after evhttp: its clients are gone */
     srv->relay = NULL;
@@ -1176,6 +1188,7 @@ ODAPI_EXPORT void odapi_server_free(odapi_server *srv)
     }
     if (srv->http)
         evhttp_free(srv->http);
+    od_metrics_free(srv);
     drop_work(srv);
     od_relay_free(srv->relay);
     sweep(srv, 1);

@@ -1,16 +1,14 @@
-/* admin.c - user groups, computers, schedule operatories, clock
- * events, insurance verifications, claim tracking and patient races as
- * descriptions (spec Appendix A "usergroups", "usergroupattaches",
- * "computers", "scheduleops", "clockevents", "insverifies",
- * "claimtrackings", "patientraces") over Open Dental's tables of the same
- * names (data/od-schema.sql, batch res-f). Field order is the spec's.
- * Choices the spec leaves open are in docs/resources.md ("User groups,
+/* admin.c - user groups, computers, schedule operatories, clock events,
+ * insurance verifications, claim tracking and patient races as descriptions
+ * (the api*.html pages "usergroups", "usergroupattaches", "computers",
+ * "scheduleops", "clockevents", "insverifies", "claimtrackings",
+ * "patientraces") over Open Dental's tables of the same names
+ * (data/od-schema.sql, batch res-f). Field order is Open Dental's. Choices
+ * Open Dental's docs leave open are in docs/resources.md ("User groups,
  * computers, clock events, insurance verification, claim tracking"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 
 /* Definition categories (enum DefCat). */
@@ -20,21 +18,21 @@ enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 /* Enums (ClockEvent.cs TimeClockStatus, InsVerify.cs VerifyTypes). */
 static const char *const clockstatus_names[] = {"Home", "Lunch", "Break"};
 static const struct od_enum enum_clockstatus = {
-    "ClockStatus", 0, N(clockstatus_names), clockstatus_names};
+    "ClockStatus", 0, OD_N(clockstatus_names), clockstatus_names};
 static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
                                                "PatientEnrollment"};
 static const struct od_enum enum_verifytype = {
-    "VerifyType", 0, N(verifytype_names), verifytype_names};
+    "VerifyType", 0, OD_N(verifytype_names), verifytype_names};
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROE(n, e) {n, NULL, OD_W_ENUM, e, OD_F_RO, NULL, 0, 0, NULL}
-#define DERIVED(n, w, expr) {n, expr, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
-#define INTF(n) {"" n, "t." n " = ?", OD_W_INT, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROE(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e, .flags = OD_F_RO}
+#define DERIVED(n, w, expr_) {.name = n, .expr = expr_, .wire = w,           \
+                             .flags = OD_F_RO}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
+#define INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT}
 
 /* ---- usergroups (read only) ------------------------------------------------ */
 
@@ -46,14 +44,14 @@ static const struct od_field usergroup_fields[] = {
 
 static const struct od_filter usergroup_filters[] = {
     /* as userods: groups synced from the Central Manager only on request */
-    {"includeCEMT", "? = 1 OR t.UserGroupNumCEMT = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
+    {.param = "includeCEMT", .cond = "? = 1 OR t.UserGroupNumCEMT = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
 };
 
 const struct od_resource od_res_usergroups = {
     .name = "usergroups", .table = "usergroup", .pk = "UserGroupNum",
-    .fields = usergroup_fields, .nfields = N(usergroup_fields),
-    .filters = usergroup_filters, .nfilters = N(usergroup_filters),
+    .fields = usergroup_fields, .nfields = OD_N(usergroup_fields),
+    .filters = usergroup_filters, .nfilters = OD_N(usergroup_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroup not found.",
 };
 
@@ -73,9 +71,9 @@ static const struct od_filter usergroupattach_filters[] = {
 const struct od_resource od_res_usergroupattaches = {
     .name = "usergroupattaches", .table = "usergroupattach",
     .pk = "UserGroupAttachNum",
-    .fields = usergroupattach_fields, .nfields = N(usergroupattach_fields),
+    .fields = usergroupattach_fields, .nfields = OD_N(usergroupattach_fields),
     .filters = usergroupattach_filters,
-    .nfilters = N(usergroupattach_filters),
+    .nfilters = OD_N(usergroupattach_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroupAttach not found.",
 };
 
@@ -89,14 +87,14 @@ static const struct od_field computer_fields[] = {
 
 static const struct od_filter computer_filters[] = {
     /* workstations whose heartbeat is at or after the given time */
-    {"LastHeartBeat", "t.LastHeartBeat >= ?", OD_W_DATETIME, NULL, 0, 0,
-     NULL},
+    {.param = "LastHeartBeat", .cond = "t.LastHeartBeat >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 const struct od_resource od_res_computers = {
     .name = "computers", .table = "computer", .pk = "ComputerNum",
-    .fields = computer_fields, .nfields = N(computer_fields),
-    .filters = computer_filters, .nfilters = N(computer_filters),
+    .fields = computer_fields, .nfields = OD_N(computer_fields),
+    .filters = computer_filters, .nfilters = OD_N(computer_filters),
     .ops = OD_OP_GET_LIST, .missing = "Computer not found.",
 };
 
@@ -115,8 +113,8 @@ static const struct od_filter scheduleop_filters[] = {
 
 const struct od_resource od_res_scheduleops = {
     .name = "scheduleops", .table = "scheduleop", .pk = "ScheduleOpNum",
-    .fields = scheduleop_fields, .nfields = N(scheduleop_fields),
-    .filters = scheduleop_filters, .nfilters = N(scheduleop_filters),
+    .fields = scheduleop_fields, .nfields = OD_N(scheduleop_fields),
+    .filters = scheduleop_filters, .nfilters = OD_N(scheduleop_filters),
     .ops = OD_OP_GET_LIST, .missing = "ScheduleOp not found.",
 };
 
@@ -139,21 +137,22 @@ static const struct od_field clockevent_fields[] = {
 
 static const struct od_filter clockevent_filters[] = {
     INTF("EmployeeNum"),
-    {"ClockStatus", "t.ClockStatus = ?", OD_W_ENUM, &enum_clockstatus, 0, 0,
-     NULL},
+    {.param = "ClockStatus", .cond = "t.ClockStatus = ?", .wire = OD_W_ENUM,
+     .enm = &enum_clockstatus},
     INTF("ClinicNum"),
     /* the day of the clock-in as displayed (TimeDisplayed1) */
-    {"date", "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
-     OD_W_DATE, NULL, 0, 2, NULL},
-    {"dateStart", "t.TimeDisplayed1 >= ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"dateEnd", "t.TimeDisplayed1 < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
-     0, NULL},
+    {.param = "date",
+     .cond = "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE, .nbind = 2},
+    {.param = "dateStart", .cond = "t.TimeDisplayed1 >= ?", .wire = OD_W_DATE},
+    {.param = "dateEnd", .cond = "t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
 };
 
 const struct od_resource od_res_clockevents = {
     .name = "clockevents", .table = "clockevent", .pk = "ClockEventNum",
-    .fields = clockevent_fields, .nfields = N(clockevent_fields),
-    .filters = clockevent_filters, .nfilters = N(clockevent_filters),
+    .fields = clockevent_fields, .nfields = OD_N(clockevent_fields),
+    .filters = clockevent_filters, .nfilters = OD_N(clockevent_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "ClockEvent not found.",
 };
@@ -162,47 +161,51 @@ const struct od_resource od_res_clockevents = {
 
 static const struct od_field insverify_fields[] = {
     KEY("InsVerifyNum"),
-    {"DateLastVerified", NULL, OD_W_DATE, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    {.name = "DateLastVerified", .wire = OD_W_DATE, .flags = OD_F_REQ},
     RO("UserNum", OD_W_INT),
-    {"VerifyType", NULL, OD_W_ENUM, &enum_verifytype, OD_F_REQ, NULL, 0, 0,
-     NULL},
-    {"FKey", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"DefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, FK_DEF(38)},
-    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "VerifyType", .wire = OD_W_ENUM, .enm = &enum_verifytype,
+     .flags = OD_F_REQ},
+    {.name = "FKey", .wire = OD_W_INT, .flags = OD_F_REQ},
+    {.name = "DefNum", .wire = OD_W_INT, .fk = FK_DEF(38)},
+    {.name = "Note", .wire = OD_W_TEXT},
     RO("DateLastAssigned", OD_W_DATE),
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter insverify_filters[] = {
-    /* the spec marks VerifyType required (the docs page says optional) */
-    {"VerifyType", "t.VerifyType = ?", OD_W_ENUM, &enum_verifytype, OD_Q_REQ,
-     0, NULL},
+    /* apiinsverifies.html marks VerifyType required in its parameter list
+     * (its text says optional) */
+    {.param = "VerifyType", .cond = "t.VerifyType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_verifytype, .flags = OD_Q_REQ},
     INTF("FKey"),
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_check insverify_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "VerifyType",
-     400, "VerifyType is invalid."},
-    {OD_OP_POST | OD_OP_PUT,
-     "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM insplan "
-     "WHERE PlanNum = ?)", "VerifyType,FKey", 400, "FKey is invalid."},
-    {OD_OP_POST | OD_OP_PUT,
-     "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM patplan "
-     "WHERE PatPlanNum = ?)", "VerifyType,FKey", 400, "FKey is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "VerifyType", .status = 400, .msg = "VerifyType is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM "
+            "insplan WHERE PlanNum = ?)", .params = "VerifyType,FKey",
+     .status = 400, .msg = "FKey is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM "
+            "patplan WHERE PatPlanNum = ?)", .params = "VerifyType,FKey",
+     .status = 400, .msg = "FKey is invalid."},
 };
 
 const struct od_resource od_res_insverifies = {
     .name = "insverifies", .table = "insverify", .pk = "InsVerifyNum",
-    .fields = insverify_fields, .nfields = N(insverify_fields),
-    .filters = insverify_filters, .nfilters = N(insverify_filters),
+    .fields = insverify_fields, .nfields = OD_N(insverify_fields),
+    .filters = insverify_filters, .nfilters = OD_N(insverify_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
     .upsert_keys = "VerifyType,FKey",
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
     .perm_create = PERM_INSURANCE_VERIFICATION,
     .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
-    .checks = insverify_checks, .nchecks = N(insverify_checks),
+    .checks = insverify_checks, .nchecks = OD_N(insverify_checks),
     /* the row's entry time, a column the answer does not show */
     .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
                     "WHERE InsVerifyNum = ?",
@@ -212,16 +215,14 @@ const struct od_resource od_res_insverifies = {
 
 static const struct od_field claimtracking_fields[] = {
     KEY("ClaimTrackingNum"),
-    {"ClaimNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
-     NULL},
+    {.name = "ClaimNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO("TrackingType", OD_W_TEXT),
     RO("UserNum", OD_W_INT),
     STAMP("DateTimeEntry"),
-    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"TrackingDefNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL,
-     0, 0, NULL, NULL, FK_DEF(31)},
-    {"TrackingErrorDefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     FK_DEF(43)},
+    {.name = "Note", .wire = OD_W_TEXT},
+    {.name = "TrackingDefNum", .wire = OD_W_INT,
+     .flags = OD_F_REQ | OD_F_NOCLEAR, .fk = FK_DEF(31)},
+    {.name = "TrackingErrorDefNum", .wire = OD_W_INT, .fk = FK_DEF(43)},
 };
 
 static const struct od_filter claimtracking_filters[] = {
@@ -229,26 +230,30 @@ static const struct od_filter claimtracking_filters[] = {
 };
 
 static const struct od_check claimtracking_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
-                 "WHERE ClaimNum = ?)", "ClaimNum", 404, "Claim not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
+            "WHERE ClaimNum = ?)", .params = "ClaimNum", .status = 404,
+     .msg = "Claim not found."},
     /* a status row always names a status */
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "TrackingDefNum", 400,
-     "TrackingDefNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "TrackingDefNum", 400,
-     "TrackingDefNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "TrackingDefNum", .status = 400,
+     .msg = "TrackingDefNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "TrackingDefNum", .status = 400,
+     .msg = "TrackingDefNum is invalid."},
 };
 
 const struct od_resource od_res_claimtrackings = {
     .name = "claimtrackings", .table = "claimtracking",
     .pk = "ClaimTrackingNum",
-    .fields = claimtracking_fields, .nfields = N(claimtracking_fields),
-    .filters = claimtracking_filters, .nfilters = N(claimtracking_filters),
+    .fields = claimtracking_fields, .nfields = OD_N(claimtracking_fields),
+    .filters = claimtracking_filters, .nfilters = OD_N(claimtracking_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
     .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
     .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
-    .checks = claimtracking_checks, .nchecks = N(claimtracking_checks),
+    .checks = claimtracking_checks, .nchecks = OD_N(claimtracking_checks),
     /* rows the API makes are custom status rows */
     .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "
                     "WHERE ClaimTrackingNum = ?",
@@ -272,15 +277,16 @@ static const struct od_field patientrace_fields[] = {
 };
 
 static const struct od_filter patientrace_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 const struct od_resource od_res_patientraces = {
     .name = "patientraces", .table = "patientrace", .pk = "PatientRaceNum",
     .joins = "LEFT JOIN cdcrec cr ON cr.CdcrecNum = (SELECT MIN(c2.CdcrecNum) "
              "FROM cdcrec c2 WHERE c2.CdcrecCode = t.CdcrecCode)",
-    .fields = patientrace_fields, .nfields = N(patientrace_fields),
-    .filters = patientrace_filters, .nfilters = N(patientrace_filters),
+    .fields = patientrace_fields, .nfields = OD_N(patientrace_fields),
+    .filters = patientrace_filters, .nfilters = OD_N(patientrace_filters),
     .ops = OD_OP_GET_LIST, .missing = "PatientRace not found.",
 };
 
@@ -290,11 +296,11 @@ const struct od_resource od_res_patientraces = {
 static const char *const histaction_names[] = {"Created", "Changed", "Missed",
                                                "Cancelled", "Deleted"};
 static const struct od_enum enum_histaction = {
-    "HistApptAction", 0, N(histaction_names), histaction_names};
+    "HistApptAction", 0, OD_N(histaction_names), histaction_names};
 static const char *const apptsource_names[] = {
     "None", "EConnector", "Broadcaster", "BroadcastMonitor", "ServiceMainHQ"};
 static const struct od_enum enum_apptsource = {
-    "ApptSource", 0, N(apptsource_names), apptsource_names};
+    "ApptSource", 0, OD_N(apptsource_names), apptsource_names};
 
 static const struct od_field histappointment_fields[] = {
     KEY("HistApptNum"),
@@ -327,8 +333,8 @@ static const struct od_field histappointment_fields[] = {
     RO("DateTimeSeated", OD_W_DATETIME),
     RO("DateTimeDismissed", OD_W_DATETIME),
     RO("DateTimeAskedToArrive", OD_W_DATETIME),
-    {"colorOverride", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0,
-     "ColorOverride"},
+    {.name = "colorOverride", .wire = OD_W_COLOR, .flags = OD_F_RO,
+     .col = "ColorOverride"},
     RO("AppointmentTypeNum", OD_W_INT),
     RO("SecUserNumEntry", OD_W_INT),
     RO("SecDateTEntry", OD_W_DATETIME),
@@ -338,19 +344,20 @@ static const struct od_field histappointment_fields[] = {
 };
 
 static const struct od_filter histappointment_filters[] = {
-    {"HistApptAction", "t.HistApptAction = ?", OD_W_ENUM, &enum_histaction,
-     0, 0, NULL},
+    {.param = "HistApptAction", .cond = "t.HistApptAction = ?",
+     .wire = OD_W_ENUM, .enm = &enum_histaction},
     INTF("AptNum"),
     INTF("PatNum"),
-    {"AptStatus", "t.AptStatus = ?", OD_W_ENUM, &od_enum_aptstatus, 0, 0,
-     NULL},
+    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_aptstatus},
     INTF("ClinicNum"),
     /* the day the history row was written (HistDateTStamp) */
-    {"date", "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
-     OD_W_DATE, NULL, 0, 2, NULL},
-    {"dateStart", "t.HistDateTStamp >= ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"dateEnd", "t.HistDateTStamp < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
-     0, NULL},
+    {.param = "date",
+     .cond = "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE, .nbind = 2},
+    {.param = "dateStart", .cond = "t.HistDateTStamp >= ?", .wire = OD_W_DATE},
+    {.param = "dateEnd", .cond = "t.HistDateTStamp < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
 };
 
 const struct od_resource od_res_histappointments = {
@@ -359,8 +366,8 @@ const struct od_resource od_res_histappointments = {
     .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
-    .fields = histappointment_fields, .nfields = N(histappointment_fields),
+    .fields = histappointment_fields, .nfields = OD_N(histappointment_fields),
     .filters = histappointment_filters,
-    .nfilters = N(histappointment_filters),
+    .nfilters = OD_N(histappointment_filters),
     .ops = OD_OP_GET_LIST, .missing = "HistAppointment not found.",
 };

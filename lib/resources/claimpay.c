@@ -1,21 +1,20 @@
 /* claimpay.c - claim payments, etranss and etransmessagetexts as
- * descriptions run by resource.c (spec Appendix A); the claim and claim
- * payment actions are in actions/claims.c. Field order is the spec's;
+ * descriptions run by resource.c (the api*.html pages); the claim and claim
+ * payment actions are in actions/claims.c. Field order is Open Dental's;
  * lower-case names are derived, read-only companions. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define TXT(n, max) {n, NULL, OD_W_TEXT, NULL, 0, NULL, max, 0, NULL}
-#define FKEY(n, sql) {n, NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, sql}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define TXT(n, max) {.name = n, .wire = OD_W_TEXT, .maxlen = max}
+#define FKEY(n, sql_) {.name = n, .wire = OD_W_INT, .fk = sql_}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 #define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
                     "Category = " #cat
 
@@ -24,8 +23,8 @@ enum { PERM_INS_PAY_EDIT = 37 };
 static const struct od_field claimpayment_fields[] = {
     KEY("ClaimPaymentNum"),
     RO("CheckDate", OD_W_DATE),
-    /* "300", "1500.99": a string, shortest form (the spec's example) */
-    {"CheckAmt", NULL, OD_W_MONEY_RAW, NULL, 0, NULL, 0, 0, NULL},
+    /* "300", "1500.99": a string, shortest form (Open Dental's example) */
+    {.name = "CheckAmt", .wire = OD_W_MONEY_RAW},
     TXT("CheckNum", 0),
     TXT("BankBranch", 0),
     TXT("Note", 0),
@@ -44,31 +43,33 @@ static const struct od_field claimpayment_fields[] = {
 };
 
 static const struct od_filter claimpayment_filters[] = {
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL,
-     NULL},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 /* The check's amount is the sum of its claimprocs' InsPayAmt (Open Dental's
  * rule for ClaimPayment), unless it is a partial (batch) payment. */
 static const struct od_check claimpayment_checks[] = {
-    {OD_OP_PUT, "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
-                "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
-                "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x WHERE "
-                "x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)",
-     "@key,CheckAmt", 400,
-     "CheckAmt must match the total InsPayAmt of the attached ClaimProcs."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
+            "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
+            "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x WHERE "
+            "x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)",
+     .params = "@key,CheckAmt", .status = 400,
+     .msg = "CheckAmt must match the total InsPayAmt of the attached "
+            "ClaimProcs."},
 };
 
 const struct od_resource od_res_claimpayments = {
     .name = "claimpayments", .table = "claimpayment", .pk = "ClaimPaymentNum",
     .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType "
              "LEFT JOIN definition pg ON pg.DefNum = t.PayGroup",
-    .fields = claimpayment_fields, .nfields = N(claimpayment_fields),
-    .filters = claimpayment_filters, .nfilters = N(claimpayment_filters),
+    .fields = claimpayment_fields, .nfields = OD_N(claimpayment_fields),
+    .filters = claimpayment_filters, .nfilters = OD_N(claimpayment_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
     .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
-    .checks = claimpayment_checks, .nchecks = N(claimpayment_checks),
+    .checks = claimpayment_checks, .nchecks = OD_N(claimpayment_checks),
 };
 
 /* ---- etranss, etransmessagetexts (read only) ---------------------------- */
@@ -83,14 +84,14 @@ static const char *const etype_names[] = {
     "StatusNotify_277", "TextReport", "BenefitInquiry270",
     "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
     "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML", "DXCAttachments"};
-static const struct od_enum enum_etype = {"Etype", 0, N(etype_names),
+static const struct od_enum enum_etype = {"Etype", 0, OD_N(etype_names),
                                           etype_names};
 
 static const struct od_field etrans_fields[] = {
     KEY("EtransNum"),
     RO("DateTimeTrans", OD_W_DATETIME),
     RO("ClearingHouseNum", OD_W_INT),
-    {"Etype", NULL, OD_W_ENUM, &enum_etype, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "Etype", .wire = OD_W_ENUM, .enm = &enum_etype, .flags = OD_F_RO},
     RO("ClaimNum", OD_W_INT),
     RO("OfficeSequenceNumber", OD_W_INT),
     RO("CarrierTransCounter", OD_W_INT),
@@ -110,15 +111,15 @@ static const struct od_field etrans_fields[] = {
 };
 
 static const struct od_filter etrans_filters[] = {
-    {"CarrierNum", "t.CarrierNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"ClaimNum", "t.ClaimNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "CarrierNum", .cond = "t.CarrierNum = ?", .wire = OD_W_INT},
+    {.param = "ClaimNum", .cond = "t.ClaimNum = ?", .wire = OD_W_INT},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_etranss = {
     .name = "etranss", .table = "etrans", .pk = "EtransNum",
-    .fields = etrans_fields, .nfields = N(etrans_fields),
-    .filters = etrans_filters, .nfilters = N(etrans_filters),
+    .fields = etrans_fields, .nfields = OD_N(etrans_fields),
+    .filters = etrans_filters, .nfilters = OD_N(etrans_filters),
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "Etrans not found.",
 };
@@ -132,7 +133,7 @@ const struct od_resource od_res_etransmessagetexts = {
     .name = "etransmessagetexts", .table = "etransmessagetext",
     .pk = "EtransMessageTextNum",
     .fields = etransmessagetext_fields,
-    .nfields = N(etransmessagetext_fields),
+    .nfields = OD_N(etransmessagetext_fields),
     .ops = OD_OP_GET_ONE, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "EtransMessageText not found.",
 };

@@ -1,11 +1,9 @@
-/* core.c - the core resources as descriptions (spec sections 4, 5 and
- * Appendix A). Field order is the spec's; lower-case names are derived,
+/* core.c - the core resources as descriptions (the resources' api*.html
+ * pages). Field order is Open Dental's; lower-case names are derived,
  * read-only companions. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_PAYMENT_CREATE = 15, PERM_PAYMENT_EDIT = 16,
     PERM_APPOINTMENT_CREATE = 25, PERM_APPOINTMENT_EDIT = 27,
@@ -15,10 +13,10 @@ enum {
     PERM_DEF_EDIT = 220, PERM_PROVIDER_ADD = 232, PERM_CLINIC_EDIT = 233
 };
 
-#define DTSTAMP(col) {col, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, \
-                      NULL, 0, 0, NULL}
-#define SERVERTIME {"serverDateTime", NULL, OD_W_SERVERTIME, NULL,           \
-                    OD_F_RO | OD_F_GETONLY, NULL, 0, 0, NULL}
+#define DTSTAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                  \
+                      .flags = OD_F_RO | OD_F_STAMP}
+#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
+                    .flags = OD_F_RO | OD_F_GETONLY}
 
 /* ---- patients ----------------------------------------------------------- */
 
@@ -30,90 +28,93 @@ enum {
 
 #define PATIENT_FIELDS(...)                                                  \
     __VA_ARGS__                                                                    \
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},  \
-    {"LName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,  \
-     NULL},                                                                  \
-    {"FName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,  \
-     NULL},                                                                  \
-    {"MiddleI", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},               \
-    {"Preferred", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},             \
-    {"PatStatus", NULL, OD_W_ENUM, &od_enum_patstatus, 0, "Patient", 0, 0,   \
-     NULL},                                                                  \
-    {"Gender", NULL, OD_W_ENUM, &od_enum_gender, 0, "Unknown", 0, 0, NULL},  \
-    {"Position", NULL, OD_W_ENUM, &od_enum_position, 0, "Single", 0, 0,      \
-     NULL},                                                                  \
-    {"Birthdate", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},               \
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_ssn, NULL}, \
-    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},               \
-    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},              \
-    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                  \
-    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_state,   \
-     NULL},                                                                  \
-    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_zip, NULL}, \
-    {"HmPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                \
-    {"WkPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                \
-    {"WirelessPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},          \
-    {"Guarantor", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,           \
-     "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"},      \
-    {"Email", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                 \
-    {"EstBalance", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},      \
-    {"PriProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
-    {"priProvAbbr", "COALESCE(p1.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, \
-     0, 0, NULL},                                                            \
-    {"SecProv", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
-    {"secProvAbbr", "COALESCE(p2.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, \
-     0, 0, NULL},                                                            \
-    {"FeeSched", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                 \
-    {"BillingType", "COALESCE(bt.ItemName, '')", OD_W_TEXT, NULL, 0, NULL,   \
-     0, 4, NULL},                                                            \
-    {"ImageFolder", NULL, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},       \
-    {"FamFinUrgNote", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},           \
-    {"ChartNumber", NULL, OD_W_TEXT, NULL, 0, NULL, 15, 0, NULL},            \
-    {"MedicaidID", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},             \
-    {"BalTotal", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},        \
-    {"EmployerNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},              \
-    {"DateFirstVisit", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},          \
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,           \
-     "SELECT 1 FROM clinic WHERE ClinicNum = ?"},                            \
-    {"clinicAbbr", "COALESCE(cl.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,  \
-     0, 0, NULL},                                                            \
-    {"Premed", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},                  \
-    {"Ward", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                  \
-    {"PreferConfirmMethod", NULL, OD_W_ENUM, &od_enum_contact, 0, NULL, 0,   \
-     0, NULL},                                                               \
-    {"PreferContactMethod", NULL, OD_W_ENUM, &od_enum_contact, 0, NULL, 0,   \
-     0, NULL},                                                               \
-    {"PreferRecallMethod", NULL, OD_W_ENUM, &od_enum_contact, 0, NULL, 0, 0, \
-     NULL},                                                                  \
-    {"Language", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},              \
-    {"AdmitDate", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},               \
-    {"siteDesc", "''", OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},          \
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},       \
+    {.name = "LName", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},  \
+    {.name = "FName", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},  \
+    {.name = "MiddleI", .wire = OD_W_TEXT},                                  \
+    {.name = "Preferred", .wire = OD_W_TEXT},                                \
+    {.name = "PatStatus", .wire = OD_W_ENUM, .enm = &od_enum_patstatus,      \
+     .dflt = "Patient"},                                                     \
+    {.name = "Gender", .wire = OD_W_ENUM, .enm = &od_enum_gender,            \
+     .dflt = "Unknown"},                                                     \
+    {.name = "Position", .wire = OD_W_ENUM, .enm = &od_enum_position,        \
+     .dflt = "Single"},                                                      \
+    {.name = "Birthdate", .wire = OD_W_DATE},                                \
+    {.name = "SSN", .wire = OD_W_TEXT, .check = od_check_ssn},               \
+    {.name = "Address", .wire = OD_W_TEXT},                                  \
+    {.name = "Address2", .wire = OD_W_TEXT},                                 \
+    {.name = "City", .wire = OD_W_TEXT},                                     \
+    {.name = "State", .wire = OD_W_TEXT, .check = od_check_state},           \
+    {.name = "Zip", .wire = OD_W_TEXT, .check = od_check_zip},               \
+    {.name = "HmPhone", .wire = OD_W_TEXT},                                  \
+    {.name = "WkPhone", .wire = OD_W_TEXT},                                  \
+    {.name = "WirelessPhone", .wire = OD_W_TEXT},                            \
+    {.name = "Guarantor", .wire = OD_W_INT,                                  \
+     .fk = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"}, \
+    {.name = "Email", .wire = OD_W_TEXT},                                    \
+    {.name = "EstBalance", .wire = OD_W_NUMBER, .flags = OD_F_RO},           \
+    {.name = "PriProv", .wire = OD_W_INT,                                    \
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",                 \
+     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    {.name = "SecProv", .wire = OD_W_INT,                                    \
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",                 \
+     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    {.name = "FeeSched", .wire = OD_W_INT},                                  \
+    {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",             \
+     .wire = OD_W_TEXT, .defcat = 4},                                        \
+    {.name = "ImageFolder", .wire = OD_W_TEXT, .flags = OD_F_RO},            \
+    {.name = "FamFinUrgNote", .wire = OD_W_TEXT},                            \
+    {.name = "ChartNumber", .wire = OD_W_TEXT, .maxlen = 15},                \
+    {.name = "MedicaidID", .wire = OD_W_TEXT},                               \
+    {.name = "BalTotal", .wire = OD_W_NUMBER, .flags = OD_F_RO},             \
+    {.name = "EmployerNum", .wire = OD_W_INT},                               \
+    {.name = "DateFirstVisit", .wire = OD_W_DATE},                           \
+    {.name = "ClinicNum", .wire = OD_W_INT,                                  \
+     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},                      \
+    {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')",                  \
+     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    {.name = "Premed", .wire = OD_W_BOOL},                                   \
+    {.name = "Ward", .wire = OD_W_TEXT},                                     \
+    {.name = "PreferConfirmMethod", .wire = OD_W_ENUM,                       \
+     .enm = &od_enum_contact},                                               \
+    {.name = "PreferContactMethod", .wire = OD_W_ENUM,                       \
+     .enm = &od_enum_contact},                                               \
+    {.name = "PreferRecallMethod", .wire = OD_W_ENUM,                        \
+     .enm = &od_enum_contact},                                               \
+    {.name = "Language", .wire = OD_W_TEXT},                                 \
+    {.name = "AdmitDate", .wire = OD_W_DATE},                                \
+    {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO}, \
     DTSTAMP("DateTStamp"),                                                   \
-    {"SuperFamily", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},              \
-    {"TxtMsgOk", NULL, OD_W_ENUM, &od_enum_yn, 0, NULL, 0, 0, NULL},         \
-    {"SecDateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW, NULL, 0, 0,  \
-     NULL},
+    {.name = "SuperFamily", .wire = OD_W_INT},                               \
+    {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
+    {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
 
 static const struct od_field patient_fields[] = {PATIENT_FIELDS()};
 static const struct od_field patient_simple_fields[] = {
     PATIENT_FIELDS(SERVERTIME,)};
 
 static const struct od_filter patient_simple_filters[] = {
-    {"LName", "t.LName LIKE CONCAT('%', ?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"FName", "t.FName LIKE CONCAT('%', ?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"Birthdate", "t.Birthdate = ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PatStatus", "t.PatStatus = ?", OD_W_ENUM, &od_enum_patstatus, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
-    {"PriProv", "t.PriProv = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"Gender", "t.Gender = ?", OD_W_ENUM, &od_enum_gender, 0, 0, NULL},
-    {"Position", "t.Position = ?", OD_W_ENUM, &od_enum_position, 0, 0, NULL},
-    {"Guarantor", "t.Guarantor = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"SuperFamily", "t.SuperFamily = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"EmployerNum", "t.EmployerNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"FeeSched", "t.FeeSched = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "LName", .cond = "t.LName LIKE CONCAT('%', ?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "FName", .cond = "t.FName LIKE CONCAT('%', ?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "Birthdate", .cond = "t.Birthdate = ?", .wire = OD_W_DATE},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    {.param = "PatStatus", .cond = "t.PatStatus = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_patstatus},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
+    {.param = "PriProv", .cond = "t.PriProv = ?", .wire = OD_W_INT},
+    {.param = "Gender", .cond = "t.Gender = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_gender},
+    {.param = "Position", .cond = "t.Position = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_position},
+    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
+    {.param = "SuperFamily", .cond = "t.SuperFamily = ?", .wire = OD_W_INT},
+    {.param = "EmployerNum", .cond = "t.EmployerNum = ?", .wire = OD_W_INT},
+    {.param = "FeeSched", .cond = "t.FeeSched = ?", .wire = OD_W_INT},
 };
 
 #define PATIENT_BASE                                                         \
@@ -123,17 +124,19 @@ static const struct od_filter patient_simple_filters[] = {
     .log_noun = "Patient", .patnum_col = "PatNum"
 
 static const struct od_sqldefault patient_defaults[] = {
-    {"BillingType", "SELECT ValueString FROM preference WHERE PrefName = "
-                    "'PracticeDefaultBillType'", NULL},
-    {"PriProv", "SELECT ValueString FROM preference WHERE PrefName = "
-                "'PracticeDefaultProv'", NULL},
+    {.field = "BillingType",
+     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
+            "'PracticeDefaultBillType'"},
+    {.field = "PriProv",
+     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
+            "'PracticeDefaultProv'"},
 };
 
 const struct od_resource od_res_patients = {
     .name = "patients", PATIENT_BASE,
-    .fields = patient_fields, .nfields = N(patient_fields),
+    .fields = patient_fields, .nfields = OD_N(patient_fields),
     .ops = OD_OP_GET_ONE | OD_OP_POST | OD_OP_PUT,
-    .sqldefaults = patient_defaults, .nsqldefaults = N(patient_defaults),
+    .sqldefaults = patient_defaults, .nsqldefaults = OD_N(patient_defaults),
     /* a new patient is its own guarantor unless one was given */
     .after_insert = "UPDATE patient SET Guarantor = PatNum WHERE PatNum = ? "
                     "AND Guarantor = 0",
@@ -141,86 +144,96 @@ const struct od_resource od_res_patients = {
 
 const struct od_resource od_res_patients_simple = {
     .name = "patients", PATIENT_BASE, .list_action = "Simple",
-    .fields = patient_simple_fields, .nfields = N(patient_simple_fields),
-    .filters = patient_simple_filters, .nfilters = N(patient_simple_filters),
+    .fields = patient_simple_fields, .nfields = OD_N(patient_simple_fields),
+    .filters = patient_simple_filters, .nfilters = OD_N(patient_simple_filters),
     .ops = OD_OP_GET_LIST, .server_time = OD_ST_FIRST,
 };
 
-/* GET /patients: the Patient Select search, a reduced object (spec 5.1). */
+/* GET /patients: the Patient Select search, a reduced object
+ * (apipatients.html). */
 static const struct od_field patient_search_fields[] = {
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"LName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"FName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"MiddleI", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Preferred", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"PatStatus", NULL, OD_W_ENUM, &od_enum_patstatus, 0, NULL, 0, 0, NULL},
-    {"Birthdate", NULL, OD_W_DATE, NULL, 0, NULL, 0, 0, NULL},
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"HmPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"WkPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"WirelessPhone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Email", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"priProvAbbr", "COALESCE(p1.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
-    {"secProvAbbr", "COALESCE(p2.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
-    {"BillingType", "COALESCE(bt.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
-    {"ChartNumber", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"clinicAbbr", "COALESCE(cl.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, 0,
-     0, NULL},
-    {"siteDesc", "''", OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"TxtMsgOk", NULL, OD_W_ENUM, &od_enum_yn, 0, NULL, 0, 0, NULL},
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "LName", .wire = OD_W_TEXT},
+    {.name = "FName", .wire = OD_W_TEXT},
+    {.name = "MiddleI", .wire = OD_W_TEXT},
+    {.name = "Preferred", .wire = OD_W_TEXT},
+    {.name = "PatStatus", .wire = OD_W_ENUM, .enm = &od_enum_patstatus},
+    {.name = "Birthdate", .wire = OD_W_DATE},
+    {.name = "SSN", .wire = OD_W_TEXT},
+    {.name = "Address", .wire = OD_W_TEXT},
+    {.name = "Address2", .wire = OD_W_TEXT},
+    {.name = "City", .wire = OD_W_TEXT},
+    {.name = "State", .wire = OD_W_TEXT},
+    {.name = "Zip", .wire = OD_W_TEXT},
+    {.name = "HmPhone", .wire = OD_W_TEXT},
+    {.name = "WkPhone", .wire = OD_W_TEXT},
+    {.name = "WirelessPhone", .wire = OD_W_TEXT},
+    {.name = "Email", .wire = OD_W_TEXT},
+    {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "ChartNumber", .wire = OD_W_TEXT},
+    {.name = "ClinicNum", .wire = OD_W_INT},
+    {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')", .wire = OD_W_TEXT,
+     .flags = OD_F_RO},
+    {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},
 };
 
 static const struct od_filter patient_search_filters[] = {
     /* LName is a prefix match [OBS] */
-    {"LName", "t.LName LIKE CONCAT(?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"FName", "t.FName LIKE CONCAT(?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"Phone", "REPLACE(REPLACE(REPLACE(REPLACE(CONCAT(t.HmPhone, '|', "
-              "t.WkPhone, '|', t.WirelessPhone), '(', ''), ')', ''), '-', ''),"
-              " ' ', '') LIKE CONCAT('%', REPLACE(REPLACE(REPLACE(REPLACE(?, "
-              "'(', ''), ')', ''), '-', ''), ' ', ''), '%')",
-     OD_W_TEXT, NULL, 0, 0, NULL},
-    {"Address", "CONCAT(t.Address, ' ', t.Address2) LIKE CONCAT('%', ?, '%')",
-     OD_W_TEXT, NULL, 0, 0, NULL},
-    {"hideInactive", "? = 0 OR t.PatStatus <> 2", OD_W_BOOL, NULL, 0, 0,
-     NULL},
-    {"City", "t.City LIKE CONCAT(?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"State", "t.State LIKE CONCAT(?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"SSN", "t.SSN LIKE CONCAT('%', ?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"ChartNumber", "t.ChartNumber LIKE CONCAT(?, '%')", OD_W_TEXT, NULL, 0,
-     0, NULL},
-    {"guarOnly", "? = 0 OR t.Guarantor = t.PatNum", OD_W_BOOL, NULL, 0, 0,
-     NULL},
-    {"showArchived", "? = 1 OR t.PatStatus NOT IN (3, 5)", OD_W_BOOL, NULL, 0,
-     0, "false"},
-    {"Birthdate", "t.Birthdate = ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"SiteNum", "t.SiteNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"SubscriberId", "EXISTS (SELECT 1 FROM inssub s JOIN patplan pp ON "
-                     "pp.InsSubNum = s.InsSubNum WHERE pp.PatNum = t.PatNum "
-                     "AND s.SubscriberID LIKE CONCAT(?, '%'))",
-     OD_W_TEXT, NULL, 0, 0, NULL},
-    {"Email", "t.Email LIKE CONCAT('%', ?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"Country", "t.Country LIKE CONCAT(?, '%')", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"clinicNums", "FIND_IN_SET(t.ClinicNum, REPLACE(?, ' ', ''))", OD_W_TEXT,
-     NULL, 0, 0, NULL},
-    {"clinicAbbr", "cl.Abbr = ?", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"invoiceNumber", "EXISTS (SELECT 1 FROM statement st WHERE st.PatNum = "
-                      "t.PatNum AND st.StatementNum = ?)",
-     OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "LName", .cond = "t.LName LIKE CONCAT(?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "FName", .cond = "t.FName LIKE CONCAT(?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "Phone",
+     .cond = "REPLACE(REPLACE(REPLACE(REPLACE(CONCAT(t.HmPhone, '|', "
+             "t.WkPhone, '|', t.WirelessPhone), '(', ''), ')', ''), '-', "
+             "''), ' ', '') LIKE CONCAT('%', "
+             "REPLACE(REPLACE(REPLACE(REPLACE(?, '(', ''), ')', ''), '-', "
+             "''), ' ', ''), '%')", .wire = OD_W_TEXT},
+    {.param = "Address",
+     .cond = "CONCAT(t.Address, ' ', t.Address2) LIKE CONCAT('%', ?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "hideInactive", .cond = "? = 0 OR t.PatStatus <> 2",
+     .wire = OD_W_BOOL},
+    {.param = "City", .cond = "t.City LIKE CONCAT(?, '%')", .wire = OD_W_TEXT},
+    {.param = "State", .cond = "t.State LIKE CONCAT(?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "SSN", .cond = "t.SSN LIKE CONCAT('%', ?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "ChartNumber", .cond = "t.ChartNumber LIKE CONCAT(?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "guarOnly", .cond = "? = 0 OR t.Guarantor = t.PatNum",
+     .wire = OD_W_BOOL},
+    {.param = "showArchived", .cond = "? = 1 OR t.PatStatus NOT IN (3, 5)",
+     .wire = OD_W_BOOL, .dflt = "false"},
+    {.param = "Birthdate", .cond = "t.Birthdate = ?", .wire = OD_W_DATE},
+    {.param = "SiteNum", .cond = "t.SiteNum = ?", .wire = OD_W_INT},
+    {.param = "SubscriberId",
+     .cond = "EXISTS (SELECT 1 FROM inssub s JOIN patplan pp ON "
+             "pp.InsSubNum = s.InsSubNum WHERE pp.PatNum = t.PatNum "
+             "AND s.SubscriberID LIKE CONCAT(?, '%'))", .wire = OD_W_TEXT},
+    {.param = "Email", .cond = "t.Email LIKE CONCAT('%', ?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "Country", .cond = "t.Country LIKE CONCAT(?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "clinicNums",
+     .cond = "FIND_IN_SET(t.ClinicNum, REPLACE(?, ' ', ''))",
+     .wire = OD_W_TEXT},
+    {.param = "clinicAbbr", .cond = "cl.Abbr = ?", .wire = OD_W_TEXT},
+    {.param = "invoiceNumber",
+     .cond = "EXISTS (SELECT 1 FROM statement st WHERE st.PatNum = "
+             "t.PatNum AND st.StatementNum = ?)", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_patients_search = {
     .name = "patients", PATIENT_BASE,
-    .fields = patient_search_fields, .nfields = N(patient_search_fields),
-    .filters = patient_search_filters, .nfilters = N(patient_search_filters),
+    .fields = patient_search_fields, .nfields = OD_N(patient_search_fields),
+    .filters = patient_search_filters, .nfilters = OD_N(patient_search_filters),
     .ops = OD_OP_GET_LIST, .strict_params = 1,
     .base_where = "t.PatStatus <> 4",
     .order = "t.LName, t.FName, t.PatNum",
@@ -230,85 +243,88 @@ const struct od_resource od_res_patients_search = {
 
 #define APPT_FIELDS(...)                                                     \
     __VA_ARGS__                                                                    \
-    {"AptNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},  \
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,      \
-     NULL},                                                                  \
-    {"AptStatus", NULL, OD_W_ENUM, &od_enum_aptstatus, 0, "Scheduled", 0, 0, \
-     NULL},                                                                  \
-    {"Pattern", NULL, OD_W_TEXT, NULL, 0, "/XX/", 0, 0, NULL,              \
-     od_check_pattern, NULL},                                                \
-    {"Confirmed", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                \
-    {"confirmed", "COALESCE(cf.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,     \
-     NULL, 0, 0, NULL},                                                      \
-    {"TimeLocked", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},              \
-    {"Op", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL, NULL,           \
-     "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                      \
-    {"Note", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},                    \
-    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
-    {"provAbbr", "COALESCE(pv.Abbr, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, 0, \
-     0, NULL},                                                               \
-    {"ProvHyg", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,             \
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},                            \
-    {"AptDateTime", NULL, OD_W_DATETIME, NULL, OD_F_REQ, NULL, 0, 0, NULL},  \
-    {"NextAptNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},         \
-    {"UnschedStatus", NULL, OD_W_INT, NULL, OD_F_NOPOST, NULL, 0, 0, NULL},  \
-    {"unschedStatus", "COALESCE(us.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, \
-     NULL, 0, 0, NULL},                                                      \
-    {"IsNewPatient", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},            \
-    {"ProcDescript", NULL, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},      \
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},                \
-    {"IsHygiene", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},               \
+    {.name = "AptNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},       \
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},    \
+    {.name = "AptStatus", .wire = OD_W_ENUM, .enm = &od_enum_aptstatus,      \
+     .dflt = "Scheduled"},                                                   \
+    {.name = "Pattern", .wire = OD_W_TEXT, .dflt = "/XX/",                   \
+     .check = od_check_pattern},                                             \
+    {.name = "Confirmed", .wire = OD_W_INT},                                 \
+    {.name = "confirmed", .expr = "COALESCE(cf.ItemName, '')",               \
+     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    {.name = "TimeLocked", .wire = OD_W_BOOL},                               \
+    {.name = "Op", .wire = OD_W_INT, .flags = OD_F_REQ,                      \
+     .fk = "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                \
+    {.name = "Note", .wire = OD_W_TEXT},                                     \
+    {.name = "ProvNum", .wire = OD_W_INT,                                    \
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT, \
+     .flags = OD_F_RO},                                                      \
+    {.name = "ProvHyg", .wire = OD_W_INT,                                    \
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_REQ},       \
+    {.name = "NextAptNum", .wire = OD_W_INT, .flags = OD_F_RO},              \
+    {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_NOPOST},       \
+    {.name = "unschedStatus", .expr = "COALESCE(us.ItemName, '')",           \
+     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    {.name = "IsNewPatient", .wire = OD_W_BOOL},                             \
+    {.name = "ProcDescript", .wire = OD_W_TEXT, .flags = OD_F_RO},           \
+    {.name = "ClinicNum", .wire = OD_W_INT},                                 \
+    {.name = "IsHygiene", .wire = OD_W_BOOL},                                \
     DTSTAMP("DateTStamp"),                                                   \
-    {"DateTimeArrived", NULL, OD_W_DATETIME, NULL, OD_F_RO, NULL, 0, 0,      \
-     NULL},                                                                  \
-    {"DateTimeSeated", NULL, OD_W_DATETIME, NULL, OD_F_RO, NULL, 0, 0, NULL}, \
-    {"DateTimeDismissed", NULL, OD_W_DATETIME, NULL, OD_F_RO, NULL, 0, 0,    \
-     NULL},                                                                  \
-    {"InsPlan1", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},           \
-    {"InsPlan2", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},           \
-    {"DateTimeAskedToArrive", NULL, OD_W_DATETIME, NULL, OD_F_RO, NULL, 0,   \
-     0, NULL},                                                               \
-    {"colorOverride", NULL, OD_W_COLOR, NULL, 0, NULL, 0, 0,                 \
-     "ColorOverride"},                                                       \
-    {"AppointmentTypeNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},       \
-    {"SecUserNumEntry", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL}, \
-    {"SecDateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL,   \
-     0, 0, NULL},                                                            \
-    {"Priority", NULL, OD_W_ENUM, &od_enum_aptpriority, 0, "Normal", 0, 0,   \
-     NULL},                                                                  \
-    {"PatternSecondary", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},      \
-    {"ItemOrderPlanned", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "DateTimeArrived", .wire = OD_W_DATETIME, .flags = OD_F_RO},    \
+    {.name = "DateTimeSeated", .wire = OD_W_DATETIME, .flags = OD_F_RO},     \
+    {.name = "DateTimeDismissed", .wire = OD_W_DATETIME, .flags = OD_F_RO},  \
+    {.name = "InsPlan1", .wire = OD_W_INT, .flags = OD_F_RO},                \
+    {.name = "InsPlan2", .wire = OD_W_INT, .flags = OD_F_RO},                \
+    {.name = "DateTimeAskedToArrive", .wire = OD_W_DATETIME,                 \
+     .flags = OD_F_RO},                                                      \
+    {.name = "colorOverride", .wire = OD_W_COLOR, .col = "ColorOverride"},   \
+    {.name = "AppointmentTypeNum", .wire = OD_W_INT},                        \
+    {.name = "SecUserNumEntry", .wire = OD_W_INT, .flags = OD_F_NOPUT},      \
+    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,                         \
+     .flags = OD_F_RO | OD_F_NOW},                                           \
+    {.name = "Priority", .wire = OD_W_ENUM, .enm = &od_enum_aptpriority,     \
+     .dflt = "Normal"},                                                      \
+    {.name = "PatternSecondary", .wire = OD_W_TEXT},                         \
+    {.name = "ItemOrderPlanned", .wire = OD_W_INT, .flags = OD_F_RO},
 
 static const struct od_field appointment_fields[] = {APPT_FIELDS(SERVERTIME,)};
 
 static const struct od_filter appointment_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"AptStatus", "t.AptStatus = ?", OD_W_ENUM, &od_enum_aptstatus, 0, 0,
-     NULL},
-    {"Op", "t.Op = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"date", "t.AptDateTime >= ? AND t.AptDateTime < ? + INTERVAL 1 DAY",
-     OD_W_DATE, NULL, 0, 2, NULL},
-    {"dateStart", "t.AptDateTime >= ?", OD_W_DATE, NULL, 0, 0, NULL},
-    {"dateEnd", "t.AptDateTime < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0, 0,
-     NULL},
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
-    {"AppointmentTypeNum", "t.AppointmentTypeNum = ?", OD_W_INT, NULL, 0, 0,
-     NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_aptstatus},
+    {.param = "Op", .cond = "t.Op = ?", .wire = OD_W_INT},
+    {.param = "date",
+     .cond = "t.AptDateTime >= ? AND t.AptDateTime < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE, .nbind = 2},
+    {.param = "dateStart", .cond = "t.AptDateTime >= ?", .wire = OD_W_DATE},
+    {.param = "dateEnd", .cond = "t.AptDateTime < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
+    {.param = "AppointmentTypeNum", .cond = "t.AppointmentTypeNum = ?",
+     .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault appointment_defaults[] = {
-    {"Confirmed", "SELECT DefNum FROM definition WHERE Category = 2 AND "
-                  "IsHidden = 0 ORDER BY ItemOrder LIMIT 1", NULL},
-    {"ProvNum", "SELECT NULLIF(PriProv, 0) FROM patient WHERE PatNum = ?",
-     "PatNum"},
-    {"ProvNum", "SELECT ValueString FROM preference WHERE PrefName = "
-                "'PracticeDefaultProv'", NULL},
-    {"ClinicNum", "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
-     "Op"},
-    /* spec 5.2: the same length as Pattern, all '/' */
-    {"PatternSecondary", "SELECT REPEAT('/', CHAR_LENGTH(?))", "Pattern"},
+    {.field = "Confirmed",
+     .sql = "SELECT DefNum FROM definition WHERE Category = 2 AND "
+            "IsHidden = 0 ORDER BY ItemOrder LIMIT 1"},
+    {.field = "ProvNum",
+     .sql = "SELECT NULLIF(PriProv, 0) FROM patient WHERE PatNum = ?",
+     .param = "PatNum"},
+    {.field = "ProvNum",
+     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
+            "'PracticeDefaultProv'"},
+    {.field = "ClinicNum",
+     .sql = "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
+     .param = "Op"},
+    /* apiappointments.html: the same length as Pattern, all '/' */
+    {.field = "PatternSecondary", .sql = "SELECT REPEAT('/', CHAR_LENGTH(?))",
+     .param = "Pattern"},
 };
 
 #include "engine/apptrules-internal.h"
@@ -320,27 +336,30 @@ static const struct od_sqldefault appointment_defaults[] = {
  * Pattern (P ""): a rule runs only when its field is given ("?" marks the
  * others optional), so a PUT of a note alone never runs them. */
 #define APPT_PUT_CHECKS(O, D, P)                                             \
-    {OD_OP_PUT,                                                              \
-     APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),              \
-                       APPT_NEW("Pattern"), " AND a.AptNum <> ?"),           \
-     O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D              \
-     "AptDateTime,@key," P "Pattern,@key," D "AptDateTime,@key,@key", 400,  \
-     APPT_OVERLAP_MSG},                                                      \
-    {OD_OP_PUT,                                                              \
-     APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),          \
-                           APPT_NEW("Pattern"),                              \
-                           APPT_NEW("AppointmentTypeNum")),                  \
-     O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P              \
-     "Pattern,@key," D "AptDateTime,@key,?AppointmentTypeNum,@key", 400,    \
-     APPT_OVERLAP_MSG}
+    {.ops = OD_OP_PUT,                                                       \
+     .sql = APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),       \
+                              APPT_NEW("Pattern"), " AND a.AptNum <> ?"),    \
+     .params = O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D    \
+               "AptDateTime,@key," P "Pattern,@key," D                       \
+               "AptDateTime,@key,@key",                                      \
+     .status = 400, .msg = APPT_OVERLAP_MSG},                                \
+    {.ops = OD_OP_PUT,                                                       \
+     .sql = APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),   \
+                                  APPT_NEW("Pattern"),                       \
+                                  APPT_NEW("AppointmentTypeNum")),           \
+     .params = O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P    \
+               "Pattern,@key," D                                             \
+               "AptDateTime,@key,?AppointmentTypeNum,@key",                  \
+     .status = 400, .msg = APPT_OVERLAP_MSG}
 
 static const struct od_check appointment_checks[] = {
-    {OD_OP_POST, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
-     "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,?AppointmentTypeNum",
-     400, APPT_OVERLAP_MSG},
-    {OD_OP_POST, APPT_OVERLAP_APPT("?", "?", "?", ""),
-     "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime", 400,
-     APPT_OVERLAP_MSG},
+    {.ops = OD_OP_POST, .sql = APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+     .params = "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,"
+               "?AppointmentTypeNum",
+     .status = 400, .msg = APPT_OVERLAP_MSG},
+    {.ops = OD_OP_POST, .sql = APPT_OVERLAP_APPT("?", "?", "?", ""),
+     .params = "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime",
+     .status = 400, .msg = APPT_OVERLAP_MSG},
     APPT_PUT_CHECKS("", "?", "?"),
     APPT_PUT_CHECKS("?", "", "?"),
     APPT_PUT_CHECKS("?", "?", ""),
@@ -354,28 +373,29 @@ static const struct od_check appointment_checks[] = {
 const struct od_resource od_res_appointments = {
     .name = "appointments", .table = "appointment", .pk = "AptNum",
     .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = N(appointment_fields), .filters = appointment_filters,
-    .nfilters = N(appointment_filters),
+    .nfields = OD_N(appointment_fields), .filters = appointment_filters,
+    .nfilters = OD_N(appointment_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_APPOINTMENTS, .missing = "Appointment not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_APPOINTMENT_CREATE,
     .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
     .patnum_col = "PatNum", .sqldefaults = appointment_defaults,
-    .nsqldefaults = N(appointment_defaults),
-    .checks = appointment_checks, .nchecks = N(appointment_checks),
+    .nsqldefaults = OD_N(appointment_defaults),
+    .checks = appointment_checks, .nchecks = OD_N(appointment_checks),
 };
 
 /* GET /appointments/ASAP: the same rows, Priority = ASAP. */
 static const struct od_filter asap_filters[] = {
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProvNum", "t.ProvNum = ? OR t.ProvHyg = ?", OD_W_INT, NULL, 0, 2, NULL},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    {.param = "ProvNum", .cond = "t.ProvNum = ? OR t.ProvHyg = ?",
+     .wire = OD_W_INT, .nbind = 2},
 };
 
 const struct od_resource od_res_appointments_asap = {
     .name = "appointments", .table = "appointment", .pk = "AptNum",
     .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = N(appointment_fields), .filters = asap_filters,
-    .nfilters = N(asap_filters), .ops = OD_OP_GET_LIST, .list_action = "ASAP",
+    .nfields = OD_N(appointment_fields), .filters = asap_filters,
+    .nfilters = OD_N(asap_filters), .ops = OD_OP_GET_LIST, .list_action = "ASAP",
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .base_where = "t.Priority = 1 AND t.AptStatus IN (1, 3)",
 };
@@ -387,7 +407,7 @@ const struct od_resource od_res_appointments_asap = {
 const struct od_resource od_res_appointments_deleted = {
     .name = "appointments", .table = "histappointment", .pk = "AptNum",
     .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = N(appointment_fields), .ops = 0,
+    .nfields = OD_N(appointment_fields), .ops = 0,
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .base_where = "t.HistApptAction = 4",
 };
@@ -395,86 +415,89 @@ const struct od_resource od_res_appointments_deleted = {
 /* ---- providers ---------------------------------------------------------- */
 
 static const struct od_field provider_fields[] = {
-    {"ProvNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"Abbr", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,
-     NULL},
-    {"LName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"FName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"MI", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Suffix", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"FeeSched", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"Specialty", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"StateLicense", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"IsSecondary", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"provColor", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0, "ProvColor"},
-    {"IsHidden", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"UsingTIN", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
-    {"SigOnFile", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"NationalProvID", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "ProvNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "Abbr", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
+    {.name = "LName", .wire = OD_W_TEXT},
+    {.name = "FName", .wire = OD_W_TEXT},
+    {.name = "MI", .wire = OD_W_TEXT},
+    {.name = "Suffix", .wire = OD_W_TEXT},
+    {.name = "FeeSched", .wire = OD_W_INT, .flags = OD_F_NOPUT},
+    {.name = "Specialty", .wire = OD_W_INT},
+    {.name = "SSN", .wire = OD_W_TEXT},
+    {.name = "StateLicense", .wire = OD_W_TEXT},
+    {.name = "IsSecondary", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
+    {.name = "provColor", .wire = OD_W_COLOR, .flags = OD_F_RO,
+     .col = "ProvColor"},
+    {.name = "IsHidden", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
+    {.name = "UsingTIN", .wire = OD_W_BOOL, .dflt = "true"},
+    {.name = "SigOnFile", .wire = OD_W_BOOL},
+    {.name = "NationalProvID", .wire = OD_W_TEXT},
     DTSTAMP("DateTStamp"),
-    {"IsNotPerson", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"ProvStatus", NULL, OD_W_ENUM, &od_enum_provstatus, OD_F_RO, NULL, 0, 0,
-     NULL},
-    {"IsHiddenReport", NULL, OD_W_BOOL, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"Birthdate", NULL, OD_W_DATE, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"SchedNote", NULL, OD_W_TEXT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"PreferredName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "IsNotPerson", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
+    {.name = "ProvStatus", .wire = OD_W_ENUM, .enm = &od_enum_provstatus,
+     .flags = OD_F_RO},
+    {.name = "IsHiddenReport", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
+    {.name = "Birthdate", .wire = OD_W_DATE, .flags = OD_F_NOPUT},
+    {.name = "SchedNote", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
+    {.name = "PreferredName", .wire = OD_W_TEXT},
     SERVERTIME,
 };
 
 static const struct od_filter provider_filters[] = {
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
-    {"ClinicNum", "t.IsHidden = 0 AND ? >= 0", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
+    {.param = "ClinicNum", .cond = "t.IsHidden = 0 AND ? >= 0",
+     .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault provider_defaults[] = {
-    {"FeeSched", "SELECT FeeSchedNum FROM feesched ORDER BY ItemOrder, "
-                 "FeeSchedNum LIMIT 1", NULL},
-    {"Specialty", "SELECT DefNum FROM definition WHERE Category = 35 ORDER BY "
-                  "ItemOrder LIMIT 1", NULL},
+    {.field = "FeeSched",
+     .sql = "SELECT FeeSchedNum FROM feesched ORDER BY ItemOrder, "
+            "FeeSchedNum LIMIT 1"},
+    {.field = "Specialty",
+     .sql = "SELECT DefNum FROM definition WHERE Category = 35 ORDER BY "
+            "ItemOrder LIMIT 1"},
 };
 
 const struct od_resource od_res_providers = {
     .name = "providers", .table = "provider", .pk = "ProvNum",
-    .fields = provider_fields, .nfields = N(provider_fields),
-    .filters = provider_filters, .nfilters = N(provider_filters),
+    .fields = provider_fields, .nfields = OD_N(provider_fields),
+    .filters = provider_filters, .nfilters = OD_N(provider_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Provider not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_PROVIDER_ADD,
     .perm_edit = PERM_PROVIDER_EDIT, .log_noun = "Provider",
-    .sqldefaults = provider_defaults, .nsqldefaults = N(provider_defaults),
+    .sqldefaults = provider_defaults, .nsqldefaults = OD_N(provider_defaults),
 };
 
 /* ---- operatories ---------------------------------------------------------- */
 
 static const struct od_field operatory_fields[] = {
-    {"OperatoryNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
-    {"OpName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Abbrev", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"ItemOrder", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"IsHidden", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"ProvDentist", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"ProvHygienist", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"IsHygiene", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"SetProspective", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"IsWebSched", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"OperatoryType", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"operatoryType", "COALESCE(ot.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
+    {.name = "OperatoryNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "OpName", .wire = OD_W_TEXT},
+    {.name = "Abbrev", .wire = OD_W_TEXT},
+    {.name = "ItemOrder", .wire = OD_W_INT},
+    {.name = "IsHidden", .wire = OD_W_BOOL},
+    {.name = "ProvDentist", .wire = OD_W_INT},
+    {.name = "ProvHygienist", .wire = OD_W_INT},
+    {.name = "IsHygiene", .wire = OD_W_BOOL},
+    {.name = "ClinicNum", .wire = OD_W_INT},
+    {.name = "SetProspective", .wire = OD_W_BOOL},
+    {.name = "IsWebSched", .wire = OD_W_BOOL},
+    {.name = "OperatoryType", .wire = OD_W_INT},
+    {.name = "operatoryType", .expr = "COALESCE(ot.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
 };
 
 static const struct od_filter operatory_filters[] = {
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_operatories = {
     .name = "operatories", .table = "operatory", .pk = "OperatoryNum",
     .joins = "LEFT JOIN definition ot ON ot.DefNum = t.OperatoryType",
-    .fields = operatory_fields, .nfields = N(operatory_fields),
-    .filters = operatory_filters, .nfilters = N(operatory_filters),
+    .fields = operatory_fields, .nfields = OD_N(operatory_fields),
+    .filters = operatory_filters, .nfilters = OD_N(operatory_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST, .missing = "Operatory not found.",
     .order = "t.ItemOrder, t.OperatoryNum",
 };
@@ -482,25 +505,26 @@ const struct od_resource od_res_operatories = {
 /* ---- definitions ------------------------------------------------------------ */
 
 static const struct od_field definition_fields[] = {
-    {"DefNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"ItemName", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"ItemValue", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Category", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"category", "t.Category", OD_W_ENUM, &od_enum_defcat, OD_F_REQ, NULL, 0,
-     0, "Category"},
-    {"isHidden", "t.IsHidden", OD_W_BOOL, NULL, 0, NULL, 0, 0, "IsHidden"},
+    {.name = "DefNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "ItemName", .wire = OD_W_TEXT, .flags = OD_F_REQ},
+    {.name = "ItemValue", .wire = OD_W_TEXT},
+    {.name = "Category", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "category", .expr = "t.Category", .wire = OD_W_ENUM,
+     .enm = &od_enum_defcat, .flags = OD_F_REQ, .col = "Category"},
+    {.name = "isHidden", .expr = "t.IsHidden", .wire = OD_W_BOOL,
+     .col = "IsHidden"},
 };
 
 static const struct od_filter definition_filters[] = {
-    {"Category", "t.Category = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"includeHidden", "? = 1 OR t.IsHidden = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
+    {.param = "Category", .cond = "t.Category = ?", .wire = OD_W_INT},
+    {.param = "includeHidden", .cond = "? = 1 OR t.IsHidden = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
 };
 
 const struct od_resource od_res_definitions = {
     .name = "definitions", .table = "definition", .pk = "DefNum",
-    .fields = definition_fields, .nfields = N(definition_fields),
-    .filters = definition_filters, .nfilters = N(definition_filters),
+    .fields = definition_fields, .nfields = OD_N(definition_fields),
+    .filters = definition_filters, .nfilters = OD_N(definition_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Definition not found.",
     .order = "t.Category, t.ItemOrder, t.DefNum",
@@ -510,78 +534,80 @@ const struct od_resource od_res_definitions = {
 /* ---- commlogs ------------------------------------------------------------- */
 
 static const struct od_field commlog_fields[] = {
-    {"CommlogNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"CommDateTime", NULL, OD_W_DATETIME, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"CommType", NULL, OD_W_INT_STR, NULL, OD_F_NOPUT, NULL, 0, 27, NULL},
-    {"commType", "COALESCE(ct.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
-    {"Note", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"Mode_", NULL, OD_W_ENUM, &od_enum_commmode, OD_F_NOPUT, "Phone", 0, 0,
-     NULL},
-    {"SentOrReceived", NULL, OD_W_ENUM, &od_enum_sentrecv, OD_F_NOPUT, "Sent",
-     0, 0, NULL},
-    {"UserNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "CommlogNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
+    {.name = "CommDateTime", .wire = OD_W_DATETIME, .flags = OD_F_NOPUT},
+    {.name = "CommType", .wire = OD_W_INT_STR, .flags = OD_F_NOPUT,
+     .defcat = 27},
+    {.name = "commType", .expr = "COALESCE(ct.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_REQ},
+    {.name = "Mode_", .wire = OD_W_ENUM, .enm = &od_enum_commmode,
+     .flags = OD_F_NOPUT, .dflt = "Phone"},
+    {.name = "SentOrReceived", .wire = OD_W_ENUM, .enm = &od_enum_sentrecv,
+     .flags = OD_F_NOPUT, .dflt = "Sent"},
+    {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_RO},
     DTSTAMP("DateTStamp"),
-    {"CommSource", NULL, OD_W_ENUM, &od_enum_commsource, OD_F_NOPUT, "FHIR", 0,
-     0, NULL},
-    {"ProgramNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"DateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL, 0, 0,
-     NULL},
-    {"ReferralNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "CommSource", .wire = OD_W_ENUM, .enm = &od_enum_commsource,
+     .flags = OD_F_NOPUT, .dflt = "FHIR"},
+    {.name = "ProgramNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "DateTEntry", .wire = OD_W_DATETIME, .flags = OD_F_RO | OD_F_NOW},
+    {.name = "ReferralNum", .wire = OD_W_INT, .flags = OD_F_RO},
 };
 
 static const struct od_filter commlog_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_sqldefault commlog_defaults[] = {
-    {"CommType", "SELECT DefNum FROM definition WHERE Category = 27 AND "
-                 "ItemName = 'Misc' LIMIT 1", NULL},
-    {"CommDateTime", OD_SQLDEFAULT_NOW, NULL},
+    {.field = "CommType",
+     .sql = "SELECT DefNum FROM definition WHERE Category = 27 AND "
+            "ItemName = 'Misc' LIMIT 1"},
+    {.field = "CommDateTime", .sql = OD_SQLDEFAULT_NOW},
 };
 
 const struct od_resource od_res_commlogs = {
     .name = "commlogs", .table = "commlog", .pk = "CommlogNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CommType",
-    .fields = commlog_fields, .nfields = N(commlog_fields),
-    .filters = commlog_filters, .nfilters = N(commlog_filters),
+    .fields = commlog_fields, .nfields = OD_N(commlog_fields),
+    .filters = commlog_filters, .nfilters = OD_N(commlog_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_COMM, .missing = "Commlog not found.",
     .perm_create = PERM_COMMLOG_CREATE, .perm_edit = PERM_COMMLOG_EDIT,
     .log_noun = "Commlog", .patnum_col = "PatNum",
-    .sqldefaults = commlog_defaults, .nsqldefaults = N(commlog_defaults),
+    .sqldefaults = commlog_defaults, .nsqldefaults = OD_N(commlog_defaults),
 };
 
 /* ---- clinics, appointment types, preferences ------------------------------ */
 
 static const struct od_field clinic_fields[] = {
-    {"ClinicNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Address", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Address2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"City", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"State", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Zip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"BillingAddress", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"BillingAddress2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"BillingCity", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"BillingState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"BillingZip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"PayToAddress", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"PayToAddress2", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"PayToCity", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"PayToState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"PayToZip", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Phone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"Abbr", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"IsHidden", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "ClinicNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "Description", .wire = OD_W_TEXT},
+    {.name = "Address", .wire = OD_W_TEXT},
+    {.name = "Address2", .wire = OD_W_TEXT},
+    {.name = "City", .wire = OD_W_TEXT},
+    {.name = "State", .wire = OD_W_TEXT},
+    {.name = "Zip", .wire = OD_W_TEXT},
+    {.name = "BillingAddress", .wire = OD_W_TEXT},
+    {.name = "BillingAddress2", .wire = OD_W_TEXT},
+    {.name = "BillingCity", .wire = OD_W_TEXT},
+    {.name = "BillingState", .wire = OD_W_TEXT},
+    {.name = "BillingZip", .wire = OD_W_TEXT},
+    {.name = "PayToAddress", .wire = OD_W_TEXT},
+    {.name = "PayToAddress2", .wire = OD_W_TEXT},
+    {.name = "PayToCity", .wire = OD_W_TEXT},
+    {.name = "PayToState", .wire = OD_W_TEXT},
+    {.name = "PayToZip", .wire = OD_W_TEXT},
+    {.name = "Phone", .wire = OD_W_TEXT},
+    {.name = "Abbr", .wire = OD_W_TEXT},
+    {.name = "IsHidden", .wire = OD_W_BOOL},
 };
 
 const struct od_resource od_res_clinics = {
     .name = "clinics", .table = "clinic", .pk = "ClinicNum",
-    .fields = clinic_fields, .nfields = N(clinic_fields),
+    .fields = clinic_fields, .nfields = OD_N(clinic_fields),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_SETUP,
     .missing = "Clinic not found.", .base_where = "t.IsHidden = 0",
     .order = "t.ItemOrder, t.ClinicNum", .perm_edit = PERM_CLINIC_EDIT,
@@ -589,40 +615,40 @@ const struct od_resource od_res_clinics = {
 };
 
 static const struct od_field appttype_fields[] = {
-    {"AppointmentTypeNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0,
-     0, NULL},
-    {"AppointmentTypeName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"appointmentTypeColor", NULL, OD_W_COLOR, NULL, OD_F_RO, NULL, 0, 0,
-     "AppointmentTypeColor"},
-    {"IsHidden", NULL, OD_W_BOOL, NULL, 0, NULL, 0, 0, NULL},
-    {"Pattern", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"CodeStr", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"CodeStrRequired", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"RequiredProcCodesNeeded", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"BlockoutTypes", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "AppointmentTypeNum", .wire = OD_W_INT,
+     .flags = OD_F_RO | OD_F_KEY},
+    {.name = "AppointmentTypeName", .wire = OD_W_TEXT},
+    {.name = "appointmentTypeColor", .wire = OD_W_COLOR, .flags = OD_F_RO,
+     .col = "AppointmentTypeColor"},
+    {.name = "IsHidden", .wire = OD_W_BOOL},
+    {.name = "Pattern", .wire = OD_W_TEXT},
+    {.name = "CodeStr", .wire = OD_W_TEXT},
+    {.name = "CodeStrRequired", .wire = OD_W_TEXT},
+    {.name = "RequiredProcCodesNeeded", .wire = OD_W_INT},
+    {.name = "BlockoutTypes", .wire = OD_W_TEXT},
 };
 
 const struct od_resource od_res_appointmenttypes = {
     .name = "appointmenttypes", .table = "appointmenttype",
     .pk = "AppointmentTypeNum", .fields = appttype_fields,
-    .nfields = N(appttype_fields), .ops = OD_OP_GET_LIST,
+    .nfields = OD_N(appttype_fields), .ops = OD_OP_GET_LIST,
     .missing = "AppointmentType not found.",
     .order = "t.ItemOrder, t.AppointmentTypeNum",
 };
 
 static const struct od_field preference_fields[] = {
-    {"PrefNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"PrefName", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
-    {"ValueString", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "PrefNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "PrefName", .wire = OD_W_TEXT},
+    {.name = "ValueString", .wire = OD_W_TEXT},
 };
 
 static const struct od_filter preference_filters[] = {
-    {"PrefName", "t.PrefName = ?", OD_W_TEXT, NULL, 0, 0, NULL},
+    {.param = "PrefName", .cond = "t.PrefName = ?", .wire = OD_W_TEXT},
 };
 
 const struct od_resource od_res_preferences = {
     .name = "preferences", .table = "preference", .pk = "PrefNum",
-    .fields = preference_fields, .nfields = N(preference_fields),
-    .filters = preference_filters, .nfilters = N(preference_filters),
+    .fields = preference_fields, .nfields = OD_N(preference_fields),
+    .filters = preference_filters, .nfilters = OD_N(preference_filters),
     .ops = OD_OP_GET_LIST, .missing = "Preference not found.",
 };

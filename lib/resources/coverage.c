@@ -1,34 +1,36 @@
 /* coverage.c - insurance categories, code groups, discount plans and
- * substitution links as descriptions (spec 2.4 and Appendix A): covcats,
- * covspans, codegroups, discountplans, discountplansubs, substitutionlinks,
- * over Open Dental's tables of the same names (data/od-schema.sql). Field
- * order is the spec's; lower-case names are derived, read-only companions.
- * Choices the spec leaves open are in docs/resources.md. */
+ * substitution links as descriptions (apipermissions.html and the resources'
+ * api*.html pages): covcats, covspans, codegroups, discountplans,
+ * discountplansubs, substitutionlinks, over Open Dental's tables of the same
+ * names (data/od-schema.sql). Field order is Open Dental's; lower-case names
+ * are derived, read-only companions. Choices Open Dental's docs leave open are
+ * in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_INS_PLAN_EDIT = 110, PERM_DISCOUNT_PLAN_ADD_DROP = 161,
     PERM_DISCOUNT_PLAN_ADD = 209, PERM_DISCOUNT_PLAN_EDIT = 210
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define DFL(n, w, fl, d) {n, NULL, w, NULL, fl, d, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define DFL(n, w, fl, d) {.name = n, .wire = w, .flags = fl, .dflt = d}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
 
 #define ENUM_TABLE(var, label, ...)                                          \
     static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, N(var##_names), var##_names}
+    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 /* Open Dental's EbenefitCategory, EnumCodeGroupFixed and
  * SubstitutionCondition, as the API pages list them. */
@@ -43,12 +45,14 @@ ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
            "Never", "Posterior");
 
 /* A required key that names no row: 0 passes the fk rule, so refuse it. */
-#define ZERO_INVALID(ops, name) \
-    {ops, "SELECT 1 FROM DUAL WHERE ? = 0", name, 400, name " is invalid."}
+#define ZERO_INVALID(ops_, name_)                                            \
+    {.ops = ops_, .sql = "SELECT 1 FROM DUAL WHERE ? = 0", .params = name_,  \
+     .status = 400, .msg = name_ " is invalid."}
 /* An int outside [lo, hi]. */
-#define RANGE(name, lo, hi)                                                  \
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN " #lo    \
-     " AND " #hi, name, 400, name " is invalid."}
+#define RANGE(name_, lo, hi)                                                 \
+    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN " #lo                    \
+     " AND " #hi, .params = name_, .status = 400, .msg = name_ " is invalid."}
 
 /* ---- covcats -------------------------------------------------------------- */
 
@@ -63,26 +67,28 @@ static const struct od_field covcat_fields[] = {
 
 static const struct od_sqldefault covcat_defaults[] = {
     /* a new category goes at the end of the list */
-    {"CovOrder", "SELECT COALESCE(MAX(CovOrder) + 1, 0) FROM covcat", NULL},
+    {.field = "CovOrder",
+     .sql = "SELECT COALESCE(MAX(CovOrder) + 1, 0) FROM covcat"},
 };
 
 static const struct od_check covcat_checks[] = {
     RANGE("DefaultPercent", -1, 100),
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND 255",
-     "CovOrder", 400, "CovOrder is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM covcat HAVING COUNT(*) >= 256", "", 400,
-     "There can be at most 256 CovCats."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND 255",
+     .params = "CovOrder", .status = 400, .msg = "CovOrder is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM covcat HAVING COUNT(*) >= 256",
+     .params = "", .status = 400, .msg = "There can be at most 256 CovCats."},
 };
 
 const struct od_resource od_res_covcats = {
     .name = "covcats", .table = "covcat", .pk = "CovCatNum",
-    .fields = covcat_fields, .nfields = N(covcat_fields),
+    .fields = covcat_fields, .nfields = OD_N(covcat_fields),
     .order = "t.CovOrder, t.CovCatNum",
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovCat not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP, .log_noun = "CovCat",
-    .sqldefaults = covcat_defaults, .nsqldefaults = N(covcat_defaults),
-    .checks = covcat_checks, .nchecks = N(covcat_checks),
+    .sqldefaults = covcat_defaults, .nsqldefaults = OD_N(covcat_defaults),
+    .checks = covcat_checks, .nchecks = OD_N(covcat_checks),
 };
 
 /* ---- covspans ------------------------------------------------------------- */
@@ -96,31 +102,36 @@ static const struct od_field covspan_fields[] = {
 };
 
 static const struct od_filter covspan_filters[] = {
-    {"CovCatNum", "t.CovCatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "CovCatNum", .cond = "t.CovCatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check covspan_checks[] = {
     ZERO_INVALID(OD_OP_POST, "CovCatNum"),
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = '' OR ? = ''",
-     "FromCode,ToCode", 400, "FromCode and ToCode cannot be blank."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = '' OR ? = ''",
+     .params = "FromCode,ToCode", .status = 400,
+     .msg = "FromCode and ToCode cannot be blank."},
     /* Open Dental compares the codes as strings (binary order) */
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE BINARY ? >= BINARY ?",
-     "FromCode,ToCode", 400, "FromCode must be less than ToCode."},
-    {OD_OP_PUT, "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
-                "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
-     "@key,?FromCode,?ToCode", 400, "FromCode must be less than ToCode."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE BINARY ? >= BINARY ?",
+     .params = "FromCode,ToCode", .status = 400,
+     .msg = "FromCode must be less than ToCode."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
+            "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
+     .params = "@key,?FromCode,?ToCode", .status = 400,
+     .msg = "FromCode must be less than ToCode."},
 };
 
 const struct od_resource od_res_covspans = {
     .name = "covspans", .table = "covspan", .pk = "CovSpanNum",
-    .fields = covspan_fields, .nfields = N(covspan_fields),
-    .filters = covspan_filters, .nfilters = N(covspan_filters),
+    .fields = covspan_fields, .nfields = OD_N(covspan_fields),
+    .filters = covspan_filters, .nfilters = OD_N(covspan_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovSpan not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .perm_delete = PERM_SETUP, .log_noun = "CovSpan",
-    .checks = covspan_checks, .nchecks = N(covspan_checks),
+    .checks = covspan_checks, .nchecks = OD_N(covspan_checks),
 };
 
 /* ---- codegroups ----------------------------------------------------------- */
@@ -138,8 +149,8 @@ static const struct od_field codegroup_fields[] = {
 };
 
 static const struct od_sqldefault codegroup_defaults[] = {
-    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM codegroup",
-     NULL},
+    {.field = "ItemOrder",
+     .sql = "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM codegroup"},
 };
 
 #define CODEGROUP_HIDDEN_MSG                                                 \
@@ -147,35 +158,40 @@ static const struct od_sqldefault codegroup_defaults[] = {
     "ShowInOther is true."
 
 static const struct od_check codegroup_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM codegroup WHERE GroupName = ? "
-                             "AND CodeGroupNum <> ?", "GroupName,@key", 400,
-     "A CodeGroup with that GroupName already exists."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
-                 "(COALESCE(?, 0) OR COALESCE(?, 0) OR COALESCE(?, 0))",
-     "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther", 400,
-     CODEGROUP_HIDDEN_MSG},
-    {OD_OP_PUT, "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-                "COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) OR "
-                "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
-     "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther", 400,
-     CODEGROUP_HIDDEN_MSG},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM codegroup WHERE GroupName = ? "
+            "AND CodeGroupNum <> ?", .params = "GroupName,@key",
+     .status = 400, .msg = "A CodeGroup with that GroupName already exists."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
+                               "(COALESCE(?, 0) OR COALESCE(?, 0) OR "
+                               "COALESCE(?, 0))",
+     .params = "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
+            "COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) OR "
+            "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
+     .params = "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
     /* the part a database without ShowInFrequency and ShowInOther (Open
      * Dental 24.3) can check: the rule above is left out there */
-    {OD_OP_PUT, "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-                "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
-     "@key,?IsHidden,?ShowInAgeLimit", 400, CODEGROUP_HIDDEN_MSG},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
+            "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
+     .params = "@key,?IsHidden,?ShowInAgeLimit", .status = 400,
+     .msg = CODEGROUP_HIDDEN_MSG},
 };
 
 const struct od_resource od_res_codegroups = {
     .name = "codegroups", .table = "codegroup", .pk = "CodeGroupNum",
-    .fields = codegroup_fields, .nfields = N(codegroup_fields),
+    .fields = codegroup_fields, .nfields = OD_N(codegroup_fields),
     .order = "t.ItemOrder, t.CodeGroupNum",
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "CodeGroup not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "CodeGroup",
-    .sqldefaults = codegroup_defaults, .nsqldefaults = N(codegroup_defaults),
-    .checks = codegroup_checks, .nchecks = N(codegroup_checks),
+    .sqldefaults = codegroup_defaults, .nsqldefaults = OD_N(codegroup_defaults),
+    .checks = codegroup_checks, .nchecks = OD_N(codegroup_checks),
 };
 
 /* ---- discountplans -------------------------------------------------------- */
@@ -203,8 +219,9 @@ static const struct od_field discountplan_fields[] = {
 };
 
 #define FREQ_CHECK(n)                                                        \
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < -1 OR ? > 255",    \
-     n "," n, 400, n " is invalid."}
+    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
+     .sql = "SELECT 1 FROM DUAL WHERE ? < -1 OR ? > 255", .params = n "," n, \
+     .status = 400, .msg = n " is invalid."}
 
 static const struct od_check discountplan_checks[] = {
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "FeeSchedNum"),
@@ -216,19 +233,19 @@ static const struct od_check discountplan_checks[] = {
     FREQ_CHECK("PerioFreqLimit"),
     FREQ_CHECK("LimitedExamFreqLimit"),
     FREQ_CHECK("PAFreqLimit"),
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < -1", "AnnualMax",
-     400, "AnnualMax is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < -1",
+     .params = "AnnualMax", .status = 400, .msg = "AnnualMax is invalid."},
 };
 
 const struct od_resource od_res_discountplans = {
     .name = "discountplans", .table = "discountplan", .pk = "DiscountPlanNum",
     .joins = "LEFT JOIN definition adj ON adj.DefNum = t.DefNum",
-    .fields = discountplan_fields, .nfields = N(discountplan_fields),
+    .fields = discountplan_fields, .nfields = OD_N(discountplan_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "DiscountPlan not found.",
     .perm_create = PERM_DISCOUNT_PLAN_ADD,
     .perm_edit = PERM_DISCOUNT_PLAN_EDIT, .log_noun = "DiscountPlan",
-    .checks = discountplan_checks, .nchecks = N(discountplan_checks),
+    .checks = discountplan_checks, .nchecks = OD_N(discountplan_checks),
 };
 
 /* ---- discountplansubs ----------------------------------------------------- */
@@ -244,42 +261,51 @@ static const struct od_field discountplansub_fields[] = {
 };
 
 static const struct od_filter discountplansub_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_check discountplansub_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "discountplan WHERE DiscountPlanNum = ?)", "DiscountPlanNum",
-     404, "DiscountPlan not found."},
-    {OD_OP_POST, "SELECT 1 FROM discountplansub WHERE PatNum = ?", "PatNum",
-     400, "The patient is already subscribed to a DiscountPlan."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? IS NULL", "?PatNum", 400,
-     "PatNum is required."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
-                "WHERE PatNum = ?)", "PatNum", 404, "Patient not found."},
-    {OD_OP_PUT, "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-                "PatNum <> ?", "@key,PatNum", 400,
-     "PatNum does not match the DiscountPlanSub."},
-    {OD_OP_PUT,
-     "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-     "COALESCE(?, DateTerm) > '0001-01-01' AND "
-     "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
-     "@key,?DateTerm,?DateTerm,?DateEffective", 400,
-     "DateTerm cannot be before DateEffective."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? > '0001-01-01' AND ? < ?",
-     "DateTerm,DateTerm,DateEffective", 400,
-     "DateTerm cannot be before DateEffective."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "discountplan WHERE DiscountPlanNum = ?)",
+     .params = "DiscountPlanNum", .status = 404,
+     .msg = "DiscountPlan not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM discountplansub WHERE PatNum = ?",
+     .params = "PatNum", .status = 400,
+     .msg = "The patient is already subscribed to a DiscountPlan."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL",
+     .params = "?PatNum", .status = 400, .msg = "PatNum is required."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
+            "WHERE PatNum = ?)", .params = "PatNum", .status = 404,
+     .msg = "Patient not found."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
+            "PatNum <> ?", .params = "@key,PatNum", .status = 400,
+     .msg = "PatNum does not match the DiscountPlanSub."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
+            "COALESCE(?, DateTerm) > '0001-01-01' AND "
+            "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
+     .params = "@key,?DateTerm,?DateTerm,?DateEffective", .status = 400,
+     .msg = "DateTerm cannot be before DateEffective."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? > '0001-01-01' AND ? < ?",
+     .params = "DateTerm,DateTerm,DateEffective", .status = 400,
+     .msg = "DateTerm cannot be before DateEffective."},
 };
 
 const struct od_resource od_res_discountplansubs = {
     .name = "discountplansubs", .table = "discountplansub",
     .pk = "DiscountSubNum",
-    .fields = discountplansub_fields, .nfields = N(discountplansub_fields),
+    .fields = discountplansub_fields, .nfields = OD_N(discountplansub_fields),
     .filters = discountplansub_filters,
-    .nfilters = N(discountplansub_filters),
+    .nfilters = OD_N(discountplansub_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
-    /* the patient's one subscription as an object (apidiscountplansubs);
-     * none: 200 [] (spec 3.4); 404 only for a patient that does not
+    /* the patient's one subscription as an object (apidiscountplansubs); none:
+     * 200 [] (apiimplementation.html); 404 only for a patient that does not
      * exist, the one 404 the page documents */
     .list_single = OD_SINGLE_OR_EMPTY, .list_patient = "PatNum",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
@@ -288,17 +314,18 @@ const struct od_resource od_res_discountplansubs = {
     .perm_edit = PERM_DISCOUNT_PLAN_ADD_DROP,
     .perm_delete = PERM_DISCOUNT_PLAN_ADD_DROP, .log_noun = "DiscountPlanSub",
     .patnum_col = "PatNum",
-    .checks = discountplansub_checks, .nchecks = N(discountplansub_checks),
+    .checks = discountplansub_checks, .nchecks = OD_N(discountplansub_checks),
 };
 
 /* ---- substitutionlinks ---------------------------------------------------- */
 
-/* The GET list writes the key as "SubstiutionLinkNum" (sic, Appendix A);
- * POST and PUT answer "SubstitutionLinkNum". Two descriptions of one
+/* The GET list writes the key as "SubstiutionLinkNum" (sic, the api*.html
+ * pages); POST and PUT answer "SubstitutionLinkNum". Two descriptions of one
  * table: the list, and the writes. */
 static const struct od_field substlink_list_fields[] = {
-    {"SubstiutionLinkNum", "t.SubstitutionLinkNum", OD_W_INT, NULL,
-     OD_F_RO | OD_F_KEY, NULL, 0, 0, "SubstitutionLinkNum"},
+    {.name = "SubstiutionLinkNum", .expr = "t.SubstitutionLinkNum",
+     .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY,
+     .col = "SubstitutionLinkNum"},
     FLD("PlanNum", OD_W_INT, OD_F_RO),
     FLD("CodeNum", OD_W_INT, OD_F_RO),
     TXT("SubstitutionCode", OD_F_RO, 0),
@@ -306,14 +333,14 @@ static const struct od_field substlink_list_fields[] = {
 };
 
 static const struct od_filter substlink_filters[] = {
-    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_substitutionlinks_list = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_list_fields, .nfields = N(substlink_list_fields),
-    .filters = substlink_filters, .nfilters = N(substlink_filters),
+    .fields = substlink_list_fields, .nfields = OD_N(substlink_list_fields),
+    .filters = substlink_filters, .nfilters = OD_N(substlink_filters),
     .ops = OD_OP_GET_LIST, .missing = "SubstitutionLink not found.",
 };
 
@@ -331,22 +358,25 @@ static const struct od_check substlink_checks[] = {
     ZERO_INVALID(OD_OP_POST, "PlanNum"),
     ZERO_INVALID(OD_OP_POST, "CodeNum"),
     /* a ProcCode, matched case-sensitively */
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 "
-                             "FROM procedurecode WHERE ProcCode = BINARY ?)",
-     "SubstitutionCode", 400, "SubstitutionCode is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
-                 "CodeNum = ?", "PlanNum,CodeNum", 400,
-     "A SubstitutionLink already exists for this PlanNum and CodeNum."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 "
+            "FROM procedurecode WHERE ProcCode = BINARY ?)",
+     .params = "SubstitutionCode", .status = 400,
+     .msg = "SubstitutionCode is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
+            "CodeNum = ?", .params = "PlanNum,CodeNum", .status = 400,
+     .msg = "A SubstitutionLink already exists for this PlanNum and CodeNum."},
 };
 
 const struct od_resource od_res_substitutionlinks = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_fields, .nfields = N(substlink_fields),
+    .fields = substlink_fields, .nfields = OD_N(substlink_fields),
     .ops = OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "SubstitutionLink not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "SubstitutionLink",
-    .checks = substlink_checks, .nchecks = N(substlink_checks),
+    .checks = substlink_checks, .nchecks = OD_N(substlink_checks),
 };

@@ -1,23 +1,20 @@
-/* family.c - eobattaches as a description run by resource.c, and the
- * family module's insurance view, GET /familymodules/{PatNum}/Insurance
- * (spec Appendix A "eobattaches", "familymodules"). The view is a join of
- * patplan, inssub, insplan, carrier, the subscriber's patient row,
- * employer and feesched written by the engine's row writer from a
- * description that is never registered itself; a small handler
- * (actions/family.c) reads the PatNum from the path. Field order is the
- * spec's; lower-case names are derived, read-only companions. Choices the
- * spec leaves open are in docs/resources.md ("documents PUT/DELETE,
- * eobattaches, familymodules"). */
+/* family.c - eobattaches as a description run by resource.c, and the family
+ * module's insurance view, GET /familymodules/{PatNum}/Insurance (the
+ * api*.html pages "eobattaches", "familymodules"). The view is a join of
+ * patplan, inssub, insplan, carrier, the subscriber's patient row, employer
+ * and feesched written by the engine's row writer from a description that is
+ * never registered itself; a small handler (actions/family.c) reads the PatNum
+ * from the path. Field order is Open Dental's; lower-case names are derived,
+ * read-only companions. Choices Open Dental's docs leave open are in
+ * docs/resources.md ("documents PUT/DELETE, eobattaches, familymodules"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
 
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define EXPR(n, e, w) {n, e, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
 
 /* ---- eobattaches ----------------------------------------------------------- */
 
@@ -29,14 +26,14 @@ static const struct od_field eobattach_fields[] = {
 };
 
 static const struct od_filter eobattach_filters[] = {
-    {"ClaimPaymentNum", "t.ClaimPaymentNum = ?", OD_W_INT, NULL, 0, 0, NULL,
-     NULL},
+    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
+     .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_eobattaches = {
     .name = "eobattaches", .table = "eobattach", .pk = "EobAttachNum",
-    .fields = eobattach_fields, .nfields = N(eobattach_fields),
-    .filters = eobattach_filters, .nfilters = N(eobattach_filters),
+    .fields = eobattach_fields, .nfields = OD_N(eobattach_fields),
+    .filters = eobattach_filters, .nfilters = OD_N(eobattach_filters),
     /* EobAttaches.Refresh: in the order they were scanned */
     .order = "t.DateTCreated, t.EobAttachNum",
     /* DELETE removes the file too: features/docdelete.c */
@@ -65,8 +62,7 @@ static const struct od_field faminsurance_fields[] = {
          OD_W_TEXT),
     EXPR("SubscriberID", "COALESCE(s.SubscriberID, '')", OD_W_TEXT),
     EXPR("SubscNote", "COALESCE(s.SubscNote, '')", OD_W_TEXT),
-    {"PatPlanNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
+    {.name = "PatPlanNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
     RO("Ordinal", OD_W_INT),
     /* the Family module's column heading (ContrFamily.FillInsData): a
      * medical plan is "Medical"; the dental plans, in Ordinal order, are
@@ -114,12 +110,12 @@ static const struct od_field faminsurance_fields[] = {
 const struct od_resource od_res_faminsurance = {
     .name = "familymodules", .table = "patplan", .pk = "PatPlanNum",
     .joins = FAM_JOINS,
-    .fields = faminsurance_fields, .nfields = N(faminsurance_fields),
+    .fields = faminsurance_fields, .nfields = OD_N(faminsurance_fields),
     .missing = "Patient not found.",
 };
 
 static const struct od_field patnum_only[] = {KEY("PatNum")};
 const struct od_resource od_res_patient_exists = {
     .name = "patients", .table = "patient", .pk = "PatNum",
-    .fields = patnum_only, .nfields = N(patnum_only),
+    .fields = patnum_only, .nfields = OD_N(patnum_only),
 };

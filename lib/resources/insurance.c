@@ -1,15 +1,13 @@
-/* insurance.c - fees and the insurance resources as descriptions (spec
- * 2.4, 5.8 and Appendix A): fees, feescheds, carriers, insplans, inssubs,
- * patplans, benefits, claims, claimprocs. Field order is the spec's;
- * lower-case names are derived, read-only companions. Choices the spec
- * leaves open are in docs/resources.md. */
+/* insurance.c - fees and the insurance resources as descriptions
+ * (apipermissions.html, the resources' api*.html pages): fees, feescheds,
+ * carriers, insplans, inssubs, patplans, benefits, claims, claimprocs. Field
+ * order is Open Dental's; lower-case names are derived, read-only companions.
+ * Choices Open Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_CARRIER_CREATE = 58, PERM_FEE_SCHED_EDIT = 92,
     PERM_INS_PLAN_CREATE = 109, PERM_INS_PLAN_EDIT = 110,
@@ -19,19 +17,23 @@ enum {
     PERM_LOG_FEE_EDIT = 154, PERM_CARRIER_EDIT = 224
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define CHK(n, fl, max, fn) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL, fn}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
-#define SECDATEENTRY {"SecDateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW,\
-                      NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
+                             .maxlen = max, .check = fn}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
+#define SECDATEENTRY {.name = "SecDateEntry", .wire = OD_W_DATE,             \
+                      .flags = OD_F_RO | OD_F_NOW}
 
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 #define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
@@ -40,11 +42,11 @@ enum {
 #define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
                     "Category = " #cat
 
-/* Enums only these resources use (opendental-schema.md 4; the benefit
+/* Enums only these resources use (Open Dental's C# enums; the benefit
  * enums from Open Dental's Benefit.cs, as the seeded rows use them). */
 #define ENUM_TABLE(var, label, ...)                                          \
     static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, N(var##_names), var##_names}
+    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 ENUM_TABLE(enum_feeschedtype, "FeeSchedType", "Normal", "CoPay", "OutNetwork",
            "FixedBenefit", "ManualBlueBook");
@@ -66,7 +68,7 @@ ENUM_TABLE(enum_quantity, "QuantityQualifier", "None", "NumberOfServices",
            "AgeLimit", "Visits", "Years", "Months");
 ENUM_TABLE(enum_coverage, "CoverageLevel", "None", "Individual", "Family");
 
-/* Character-coded columns (opendental-schema.md 2). */
+/* Character-coded columns (data/od-schema.sql). */
 static int check_plantype(const char *s)
 {
     return strcmp(s, "p") == 0 || strcmp(s, "f") == 0 || strcmp(s, "c") == 0;
@@ -99,40 +101,43 @@ static const struct od_field fee_fields[] = {
 };
 
 static const struct od_filter fee_filters[] = {
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"FeeSched", "t.FeeSched = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"CodeNum", "t.CodeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProvNum", "t.ProvNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    {.param = "FeeSched", .cond = "t.FeeSched = ?", .wire = OD_W_INT},
+    {.param = "CodeNum", .cond = "t.CodeNum = ?", .wire = OD_W_INT},
+    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault fee_defaults[] = {
     /* the practice default provider's fee schedule */
-    {"FeeSched", "SELECT NULLIF(p.FeeSched, 0) FROM provider p JOIN "
-                 "preference f ON f.PrefName = 'PracticeDefaultProv' AND "
-                 "p.ProvNum = f.ValueString", NULL},
-    {"FeeSched", "SELECT MIN(FeeSchedNum) FROM feesched WHERE FeeSchedType "
-                 "= 0 AND IsHidden = 0", NULL},
+    {.field = "FeeSched",
+     .sql = "SELECT NULLIF(p.FeeSched, 0) FROM provider p JOIN "
+            "preference f ON f.PrefName = 'PracticeDefaultProv' AND "
+            "p.ProvNum = f.ValueString"},
+    {.field = "FeeSched",
+     .sql = "SELECT MIN(FeeSchedNum) FROM feesched WHERE FeeSchedType "
+            "= 0 AND IsHidden = 0"},
 };
 
 static const struct od_check fee_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? AND "
-                 "ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
-     "FeeSched,CodeNum,?ClinicNum,?ProvNum", 400,
-     "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
-     "ProvNum."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? AND "
+            "ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
+     .params = "FeeSched,CodeNum,?ClinicNum,?ProvNum", .status = 400,
+     .msg = "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
+            "ProvNum."},
 };
 
 const struct od_resource od_res_fees = {
     .name = "fees", .table = "fee", .pk = "FeeNum",
-    .fields = fee_fields, .nfields = N(fee_fields),
-    .filters = fee_filters, .nfilters = N(fee_filters),
+    .fields = fee_fields, .nfields = OD_N(fee_fields),
+    .filters = fee_filters, .nfilters = OD_N(fee_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
     .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
     .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
-    .sqldefaults = fee_defaults, .nsqldefaults = N(fee_defaults),
-    .checks = fee_checks, .nchecks = N(fee_checks),
+    .sqldefaults = fee_defaults, .nsqldefaults = OD_N(fee_defaults),
+    .checks = fee_checks, .nchecks = OD_N(fee_checks),
 };
 
 /* ---- feescheds ------------------------------------------------------------ */
@@ -150,26 +155,27 @@ static const struct od_field feesched_fields[] = {
 };
 
 static const struct od_sqldefault feesched_defaults[] = {
-    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM feesched",
-     NULL},
+    {.field = "ItemOrder",
+     .sql = "SELECT COALESCE(MAX(ItemOrder) + 1, 0) FROM feesched"},
 };
 
 static const struct od_check feesched_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM feesched WHERE Description = ? "
-                             "AND FeeSchedNum <> ?", "Description,@key", 400,
-     "A FeeSched with that Description already exists."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM feesched WHERE Description = ? "
+            "AND FeeSchedNum <> ?", .params = "Description,@key",
+     .status = 400, .msg = "A FeeSched with that Description already exists."},
 };
 
 const struct od_resource od_res_feescheds = {
     .name = "feescheds", .table = "feesched", .pk = "FeeSchedNum",
-    .fields = feesched_fields, .nfields = N(feesched_fields),
+    .fields = feesched_fields, .nfields = OD_N(feesched_fields),
     .order = "t.ItemOrder, t.FeeSchedNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
     .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
     .log_noun = "FeeSched",
-    .sqldefaults = feesched_defaults, .nsqldefaults = N(feesched_defaults),
-    .checks = feesched_checks, .nchecks = N(feesched_checks),
+    .sqldefaults = feesched_defaults, .nsqldefaults = OD_N(feesched_defaults),
+    .checks = feesched_checks, .nchecks = OD_N(feesched_checks),
 };
 
 /* ---- carriers ------------------------------------------------------------- */
@@ -188,15 +194,15 @@ static const struct od_field carrier_fields[] = {
 };
 
 static const struct od_filter carrier_filters[] = {
-    {"CarrierName", "t.CarrierName LIKE CONCAT('%', ?, '%')", OD_W_TEXT, NULL,
-     0, 0, NULL},
-    {"ElectID", "t.ElectID = ?", OD_W_TEXT, NULL, 0, 0, NULL},
+    {.param = "CarrierName", .cond = "t.CarrierName LIKE CONCAT('%', ?, '%')",
+     .wire = OD_W_TEXT},
+    {.param = "ElectID", .cond = "t.ElectID = ?", .wire = OD_W_TEXT},
 };
 
 const struct od_resource od_res_carriers = {
     .name = "carriers", .table = "carrier", .pk = "CarrierNum",
-    .fields = carrier_fields, .nfields = N(carrier_fields),
-    .filters = carrier_filters, .nfilters = N(carrier_filters),
+    .fields = carrier_fields, .nfields = OD_N(carrier_fields),
+    .filters = carrier_filters, .nfilters = OD_N(carrier_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
     .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
@@ -238,28 +244,30 @@ static const struct od_field insplan_fields[] = {
 
 static const struct od_filter insplan_filters[] = {
     /* "" (percentage) is a value too: PlanType= alone matches nothing */
-    {"PlanType", "t.PlanType = ?", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"CarrierNum", "t.CarrierNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PlanType", .cond = "t.PlanType = ?", .wire = OD_W_TEXT},
+    {.param = "CarrierNum", .cond = "t.CarrierNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check insplan_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "CarrierNum", 400,
-     "CarrierNum is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "CarrierNum", 400,
-     "CarrierNum is invalid."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND "
-                             "12", "MonthRenew", 400, "MonthRenew is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "CarrierNum", .status = 400, .msg = "CarrierNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "CarrierNum", .status = 400, .msg = "CarrierNum is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND "
+            "12", .params = "MonthRenew", .status = 400,
+     .msg = "MonthRenew is invalid."},
 };
 
 const struct od_resource od_res_insplans = {
     .name = "insplans", .table = "insplan", .pk = "PlanNum",
-    .fields = insplan_fields, .nfields = N(insplan_fields),
-    .filters = insplan_filters, .nfilters = N(insplan_filters),
+    .fields = insplan_fields, .nfields = OD_N(insplan_fields),
+    .filters = insplan_filters, .nfilters = OD_N(insplan_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
     .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
     .log_noun = "InsPlan",
-    .checks = insplan_checks, .nchecks = N(insplan_checks),
+    .checks = insplan_checks, .nchecks = OD_N(insplan_checks),
 };
 
 /* ---- inssubs -------------------------------------------------------------- */
@@ -272,45 +280,48 @@ static const struct od_field inssub_fields[] = {
     FLD("DateTerm", OD_W_DATE, 0),
     TXT("SubscriberID", OD_F_REQ | OD_F_NOCLEAR, 0),
     TXT("BenefitNotes", 0, 0),
-    {"ReleaseInfo", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
-    {"AssignBen", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
+    {.name = "ReleaseInfo", .wire = OD_W_BOOL, .dflt = "true"},
+    {.name = "AssignBen", .wire = OD_W_BOOL, .dflt = "true"},
     TXT("SubscNote", 0, 0),
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter inssub_filters[] = {
-    {"InsSubNum", "t.InsSubNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"Subscriber", "t.Subscriber = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "InsSubNum", .cond = "t.InsSubNum = ?", .wire = OD_W_INT},
+    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
+    {.param = "Subscriber", .cond = "t.Subscriber = ?", .wire = OD_W_INT},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_check inssub_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "PlanNum", 400,
-     "PlanNum is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "PlanNum", 400,
-     "PlanNum is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "Subscriber", 400,
-     "Subscriber is invalid."},
-    {OD_OP_DELETE, "SELECT 1 FROM patplan WHERE InsSubNum = ?", "@key", 400,
-     "Can't delete InsSub because PatPlans are still attached."},
-    {OD_OP_DELETE, "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ?"
-                   " UNION ALL SELECT 1 FROM claimproc WHERE InsSubNum = ?",
-     "@key,@key,@key", 400,
-     "Can't delete InsSub because claims or claimprocs are attached."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "PlanNum", .status = 400, .msg = "PlanNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "PlanNum", .status = 400, .msg = "PlanNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "Subscriber", .status = 400, .msg = "Subscriber is invalid."},
+    {.ops = OD_OP_DELETE, .sql = "SELECT 1 FROM patplan WHERE InsSubNum = ?",
+     .params = "@key", .status = 400,
+     .msg = "Can't delete InsSub because PatPlans are still attached."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ?"
+            " UNION ALL SELECT 1 FROM claimproc WHERE InsSubNum = ?",
+     .params = "@key,@key,@key", .status = 400,
+     .msg = "Can't delete InsSub because claims or claimprocs are attached."},
 };
 
 const struct od_resource od_res_inssubs = {
     .name = "inssubs", .table = "inssub", .pk = "InsSubNum",
-    .fields = inssub_fields, .nfields = N(inssub_fields),
-    .filters = inssub_filters, .nfilters = N(inssub_filters),
+    .fields = inssub_fields, .nfields = OD_N(inssub_fields),
+    .filters = inssub_filters, .nfilters = OD_N(inssub_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
     .perm_create = PERM_INS_PLAN_CREATE_SUB,
     .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
     .log_noun = "InsSub", .patnum_col = "Subscriber",
-    .checks = inssub_checks, .nchecks = N(inssub_checks),
+    .checks = inssub_checks, .nchecks = OD_N(inssub_checks),
 };
 
 /* ---- patplans ------------------------------------------------------------- */
@@ -325,46 +336,53 @@ static const struct od_field patplan_fields[] = {
     FKEY("InsSubNum", OD_F_REQ, "SELECT 1 FROM inssub WHERE InsSubNum = ?"),
     FLD("OrthoAutoFeeBilledOverride", OD_W_NUMBER, OD_F_RO),
     FLD("OrthoAutoNextClaimDate", OD_W_DATE, OD_F_RO),
-    {"SecDateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL, 0,
-     0, NULL},
+    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_NOW},
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter patplan_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"InsSubNum", "t.InsSubNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "InsSubNum", .cond = "t.InsSubNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault patplan_defaults[] = {
     /* after the patient's other plans */
-    {"Ordinal", "SELECT COALESCE(MAX(Ordinal), 0) + 1 FROM patplan WHERE "
-                "PatNum = ?", "PatNum"},
+    {.field = "Ordinal",
+     .sql = "SELECT COALESCE(MAX(Ordinal), 0) + 1 FROM patplan WHERE "
+            "PatNum = ?", .param = "PatNum"},
 };
 
 static const struct od_check patplan_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND "
-                             "4", "Ordinal", 400, "Ordinal is invalid."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "InsSubNum",
-     400, "InsSubNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
-     "PatNum,InsSubNum", 400, "The patient already has this InsSub."},
-    {OD_OP_PUT, "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = "
-                "o.PatNum AND p.PatPlanNum <> o.PatPlanNum WHERE "
-                "o.PatPlanNum = ? AND p.InsSubNum = ?", "@key,InsSubNum", 400,
-     "The patient already has this InsSub."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND "
+            "4", .params = "Ordinal", .status = 400,
+     .msg = "Ordinal is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "InsSubNum", .status = 400, .msg = "InsSubNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
+     .params = "PatNum,InsSubNum", .status = 400,
+     .msg = "The patient already has this InsSub."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = "
+            "o.PatNum AND p.PatPlanNum <> o.PatPlanNum WHERE "
+            "o.PatPlanNum = ? AND p.InsSubNum = ?",
+     .params = "@key,InsSubNum", .status = 400,
+     .msg = "The patient already has this InsSub."},
 };
 
 const struct od_resource od_res_patplans = {
     .name = "patplans", .table = "patplan", .pk = "PatPlanNum",
-    .fields = patplan_fields, .nfields = N(patplan_fields),
-    .filters = patplan_filters, .nfilters = N(patplan_filters),
+    .fields = patplan_fields, .nfields = OD_N(patplan_fields),
+    .filters = patplan_filters, .nfilters = OD_N(patplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
     .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
     .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = patplan_defaults, .nsqldefaults = N(patplan_defaults),
-    .checks = patplan_checks, .nchecks = N(patplan_checks),
+    .sqldefaults = patplan_defaults, .nsqldefaults = OD_N(patplan_defaults),
+    .checks = patplan_checks, .nchecks = OD_N(patplan_checks),
     /* a plan's own benefits go with it */
     .delete_sql = "DELETE p, b FROM patplan p LEFT JOIN benefit b ON "
                   "b.PatPlanNum = p.PatPlanNum WHERE p.PatPlanNum = ?",
@@ -379,55 +397,59 @@ static const struct od_field benefit_fields[] = {
          "SELECT 1 FROM patplan WHERE PatPlanNum = ?"),
     FLD("CovCatNum", OD_W_INT, 0),
     ENM("BenefitType", &enum_benefittype, OD_F_REQ, NULL),
-    {"Percent", NULL, OD_W_INT, NULL, 0, "-1", 0, 0, NULL},
-    {"MonetaryAmt", NULL, OD_W_NUMBER, NULL, 0, "-1", 0, 0, NULL},
+    {.name = "Percent", .wire = OD_W_INT, .dflt = "-1"},
+    {.name = "MonetaryAmt", .wire = OD_W_NUMBER, .dflt = "-1"},
     ENM("TimePeriod", &enum_timeperiod, 0, NULL),
     ENM("QuantityQualifier", &enum_quantity, 0, NULL),
     FLD("Quantity", OD_W_INT, 0),
     FKEY("CodeNum", 0, FK_CODE),
     DERIVED("procCode", "COALESCE(pc.ProcCode, '')"),
     ENM("CoverageLevel", &enum_coverage, OD_F_REQ, NULL),
-    {"SecDateTEntry", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL, 0,
-     0, NULL},
+    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_NOW},
     STAMP("SecDateTEdit"),
     FLD("CodeGroupNum", OD_W_INT, 0),
     ENM("TreatArea", &od_enum_treatarea, 0, NULL),
 };
 
 static const struct od_filter benefit_filters[] = {
-    {"Percent", "t.Percent = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PatPlanNum", "t.PatPlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "Percent", .cond = "t.Percent = ?", .wire = OD_W_INT},
+    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
+    {.param = "PatPlanNum", .cond = "t.PatPlanNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_lookup benefit_lookups[] = {
-    {"procCode", "CodeNum", "SELECT CodeNum FROM procedurecode WHERE "
-                            "ProcCode = ? ORDER BY CodeNum LIMIT 1", 0},
+    {.input = "procCode", .target = "CodeNum",
+     .sql = "SELECT CodeNum FROM procedurecode WHERE "
+            "ProcCode = ? ORDER BY CodeNum LIMIT 1"},
 };
 
 static const struct od_check benefit_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) = 0 AND "
-                 "COALESCE(?, 0) = 0", "?PlanNum,?PatPlanNum", 400,
-     "PlanNum or PatPlanNum is required."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 0 AND ? <> 0",
-     "PlanNum,PatPlanNum", 400,
-     "Only one of PlanNum or PatPlanNum may be given."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "
-                             "100", "Percent", 400, "Percent is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) = 0 AND "
+            "COALESCE(?, 0) = 0", .params = "?PlanNum,?PatPlanNum",
+     .status = 400, .msg = "PlanNum or PatPlanNum is required."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND ? <> 0",
+     .params = "PlanNum,PatPlanNum", .status = 400,
+     .msg = "Only one of PlanNum or PatPlanNum may be given."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "
+            "100", .params = "Percent", .status = 400,
+     .msg = "Percent is invalid."},
 };
 
 const struct od_resource od_res_benefits = {
     .name = "benefits", .table = "benefit", .pk = "BenefitNum",
     .joins = "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = benefit_fields, .nfields = N(benefit_fields),
-    .filters = benefit_filters, .nfilters = N(benefit_filters),
+    .fields = benefit_fields, .nfields = OD_N(benefit_fields),
+    .filters = benefit_filters, .nfilters = OD_N(benefit_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
-    .lookups = benefit_lookups, .nlookups = N(benefit_lookups),
-    .checks = benefit_checks, .nchecks = N(benefit_checks),
+    .lookups = benefit_lookups, .nlookups = OD_N(benefit_lookups),
+    .checks = benefit_checks, .nchecks = OD_N(benefit_checks),
 };
 
 /* ---- claims --------------------------------------------------------------- */
@@ -460,7 +482,7 @@ static const struct od_field claim_fields[] = {
     FLD("OrthoDate", OD_W_DATE, 0),
     ENM("PatRelat", &enum_relat, 0, NULL),
     FLD("WriteOff", OD_W_NUMBER, OD_F_RO),
-    /* a string in the spec's example */
+    /* a string in Open Dental's example */
     FLD("ClaimForm", OD_W_INT_STR, 0),
     FLD("InsSubNum", OD_W_INT, OD_F_RO),
     TXT("PriorAuthorizationNumber", 0, 0),
@@ -471,27 +493,30 @@ static const struct od_field claim_fields[] = {
 };
 
 static const struct od_filter claim_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ClaimStatus", "t.ClaimStatus = ?", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "ClaimStatus", .cond = "t.ClaimStatus = ?", .wire = OD_W_TEXT},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_check claim_checks[] = {
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
-     "OrthoRemainM,OrthoRemainM", 400, "OrthoRemainM is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
-     "OrthoTotalM,OrthoTotalM", 400, "OrthoTotalM is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
+     .params = "OrthoRemainM,OrthoRemainM", .status = 400,
+     .msg = "OrthoRemainM is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
+     .params = "OrthoTotalM,OrthoTotalM", .status = 400,
+     .msg = "OrthoTotalM is invalid."},
 };
 
 const struct od_resource od_res_claims = {
     .name = "claims", .table = "claim", .pk = "ClaimNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CustomTracking",
-    .fields = claim_fields, .nfields = N(claim_fields),
-    .filters = claim_filters, .nfilters = N(claim_filters),
+    .fields = claim_fields, .nfields = OD_N(claim_fields),
+    .filters = claim_filters, .nfilters = OD_N(claim_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
     .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
-    .checks = claim_checks, .nchecks = N(claim_checks),
+    .checks = claim_checks, .nchecks = OD_N(claim_checks),
 };
 
 /* ---- claimprocs ----------------------------------------------------------- */
@@ -550,38 +575,45 @@ static const struct od_field claimproc_fields[] = {
 };
 
 static const struct od_filter claimproc_filters[] = {
-    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ClaimNum", "t.ClaimNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"Status", "t.Status = ?", OD_W_ENUM, &od_enum_claimprocstatus, 0, 0,
-     NULL},
-    {"ClaimPaymentNum", "t.ClaimPaymentNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PlanNum", "t.PlanNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateCP", "t.DateCP = ?", OD_W_DATE, NULL, 0, 0, NULL},
+    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
+    {.param = "ClaimNum", .cond = "t.ClaimNum = ?", .wire = OD_W_INT},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "Status", .cond = "t.Status = ?", .wire = OD_W_ENUM,
+     .enm = &od_enum_claimprocstatus},
+    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
+     .wire = OD_W_INT},
+    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
+    {.param = "DateCP", .cond = "t.DateCP = ?", .wire = OD_W_DATE},
 };
 
 static const struct od_check claimproc_checks[] = {
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND 100",
-     "PercentOverride", 400, "PercentOverride is invalid."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND 100",
+     .params = "PercentOverride", .status = 400,
+     .msg = "PercentOverride is invalid."},
     /* a claimproc on a claim cannot become an estimate, and one without a
      * claim cannot become received */
-    {OD_OP_PUT, "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
-                "ClaimNum <> 0 AND ? IN (6, 8, 9)", "@key,Status", 400,
-     "Status is invalid for a claimproc attached to a claim."},
-    {OD_OP_PUT, "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
-                "ClaimNum = 0 AND ? IN (0, 1, 2, 4, 5, 7)", "@key,Status",
-     400, "Status is invalid for a claimproc not attached to a claim."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
+            "ClaimNum <> 0 AND ? IN (6, 8, 9)", .params = "@key,Status",
+     .status = 400,
+     .msg = "Status is invalid for a claimproc attached to a claim."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
+            "ClaimNum = 0 AND ? IN (0, 1, 2, 4, 5, 7)",
+     .params = "@key,Status", .status = 400,
+     .msg = "Status is invalid for a claimproc not attached to a claim."},
 };
 
 const struct od_resource od_res_claimprocs = {
     .name = "claimprocs", .table = "claimproc", .pk = "ClaimProcNum",
     .joins = "LEFT JOIN definition cpt ON cpt.DefNum = "
              "t.ClaimPaymentTracking",
-    .fields = claimproc_fields, .nfields = N(claimproc_fields),
-    .filters = claimproc_filters, .nfilters = N(claimproc_filters),
+    .fields = claimproc_fields, .nfields = OD_N(claimproc_fields),
+    .filters = claimproc_filters, .nfilters = OD_N(claimproc_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
     .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
     .patnum_col = "PatNum",
-    .checks = claimproc_checks, .nchecks = N(claimproc_checks),
+    .checks = claimproc_checks, .nchecks = OD_N(claimproc_checks),
 };

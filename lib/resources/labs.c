@@ -1,25 +1,25 @@
 /* labs.c - employers, employees, pharmacies and the lab resources
- * (laboratories, labturnarounds, labcases) as descriptions (spec Appendix
- * A). Field order is the spec's. Choices the spec leaves open are in
- * docs/resources.md ("Employers, employees, pharmacies, labs"). */
+ * (laboratories, labturnarounds, labcases) as descriptions (the api*.html
+ * pages). Field order is Open Dental's. Choices Open Dental's docs leave open
+ * are in docs/resources.md ("Employers, employees, pharmacies, labs"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_APPOINTMENT_EDIT = 27, PERM_EMPLOYER_CREATE = 205
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define CHK(n, fl, max, fn) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL, fn}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
+                             .maxlen = max, .check = fn}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 
 #define FK_LAB "SELECT 1 FROM laboratory WHERE LaboratoryNum = ?"
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
@@ -35,22 +35,23 @@ static const struct od_field employer_fields[] = {
 static const struct od_check employer_checks[] = {
     /* the docs: "Employers associated with a patient or an insurance plan
      * cannot be deleted." */
-    {OD_OP_DELETE, "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL "
-                   "SELECT 1 FROM insplan WHERE EmployerNum = ? LIMIT 1",
-     "@key,@key", 400,
-     "Employers associated with a patient or an insurance plan cannot be "
-     "deleted."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL "
+            "SELECT 1 FROM insplan WHERE EmployerNum = ? LIMIT 1",
+     .params = "@key,@key", .status = 400,
+     .msg = "Employers associated with a patient or an insurance plan cannot "
+            "be deleted."},
 };
 
 const struct od_resource od_res_employers = {
     .name = "employers", .table = "employer", .pk = "EmployerNum",
-    .fields = employer_fields, .nfields = N(employer_fields),
+    .fields = employer_fields, .nfields = OD_N(employer_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employer not found.",
     .perm_create = PERM_EMPLOYER_CREATE, .perm_edit = PERM_EMPLOYER_CREATE,
     .perm_delete = PERM_EMPLOYER_CREATE, .log_noun = "Employer",
-    .checks = employer_checks, .nchecks = N(employer_checks),
+    .checks = employer_checks, .nchecks = OD_N(employer_checks),
 };
 
 /* ---- employees (read only) ------------------------------------------------ */
@@ -72,7 +73,7 @@ static const struct od_field employee_fields[] = {
 
 const struct od_resource od_res_employees = {
     .name = "employees", .table = "employee", .pk = "EmployeeNum",
-    .fields = employee_fields, .nfields = N(employee_fields),
+    .fields = employee_fields, .nfields = OD_N(employee_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employee not found.",
     .log_noun = "Employee",
@@ -95,7 +96,7 @@ static const struct od_field pharmacy_fields[] = {
 
 const struct od_resource od_res_pharmacies = {
     .name = "pharmacies", .table = "pharmacy", .pk = "PharmacyNum",
-    .fields = pharmacy_fields, .nfields = N(pharmacy_fields),
+    .fields = pharmacy_fields, .nfields = OD_N(pharmacy_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Pharmacy not found.",
     .log_noun = "Pharmacy",
@@ -120,7 +121,7 @@ static const struct od_field laboratory_fields[] = {
 
 const struct od_resource od_res_laboratories = {
     .name = "laboratories", .table = "laboratory", .pk = "LaboratoryNum",
-    .fields = laboratory_fields, .nfields = N(laboratory_fields),
+    .fields = laboratory_fields, .nfields = OD_N(laboratory_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Laboratory not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
@@ -138,27 +139,30 @@ static const struct od_field labturnaround_fields[] = {
 };
 
 static const struct od_filter labturnaround_filters[] = {
-    {"LaboratoryNum", "t.LaboratoryNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
+     .wire = OD_W_INT},
 };
 
 static const struct od_check labturnaround_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < 0",
-     "DaysPublished", 400, "DaysPublished cannot be negative."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? < 0",
-     "DaysActual", 400, "DaysActual cannot be negative."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
+     .params = "DaysPublished", .status = 400,
+     .msg = "DaysPublished cannot be negative."},
+    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
+     .params = "DaysActual", .status = 400,
+     .msg = "DaysActual cannot be negative."},
 };
 
 const struct od_resource od_res_labturnarounds = {
     .name = "labturnarounds", .table = "labturnaround",
     .pk = "LabTurnaroundNum",
-    .fields = labturnaround_fields, .nfields = N(labturnaround_fields),
-    .filters = labturnaround_filters, .nfilters = N(labturnaround_filters),
+    .fields = labturnaround_fields, .nfields = OD_N(labturnaround_fields),
+    .filters = labturnaround_filters, .nfilters = OD_N(labturnaround_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "LabTurnaround not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "LabTurnaround",
-    .checks = labturnaround_checks, .nchecks = N(labturnaround_checks),
+    .checks = labturnaround_checks, .nchecks = OD_N(labturnaround_checks),
 };
 
 /* ---- labcases ------------------------------------------------------------- */
@@ -166,8 +170,8 @@ const struct od_resource od_res_labturnarounds = {
 static const struct od_field labcase_fields[] = {
     KEY("LabCaseNum"),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
-    {"LaboratoryNum", NULL, OD_W_INT, NULL, OD_F_REQ, NULL, 0, 0, NULL, NULL,
-     FK_LAB},
+    {.name = "LaboratoryNum", .wire = OD_W_INT, .flags = OD_F_REQ,
+     .fk = FK_LAB},
     FKEY("AptNum", 0, FK_APT),
     FKEY("PlannedAptNum", 0, FK_APT),
     FLD("DateTimeDue", OD_W_DATETIME, 0),
@@ -183,49 +187,55 @@ static const struct od_field labcase_fields[] = {
 };
 
 static const struct od_filter labcase_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"LaboratoryNum", "t.LaboratoryNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"AptNum", "t.AptNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PlannedAptNum", "t.PlannedAptNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProvNum", "t.ProvNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
+     .wire = OD_W_INT},
+    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT},
+    {.param = "PlannedAptNum", .cond = "t.PlannedAptNum = ?",
+     .wire = OD_W_INT},
+    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault labcase_defaults[] = {
     /* Open Dental's lab case window stamps a new case with now */
-    {"DateTimeCreated", OD_SQLDEFAULT_NOW,
-     NULL},
+    {.field = "DateTimeCreated", .sql = OD_SQLDEFAULT_NOW},
 };
 
 static const struct od_check labcase_checks[] = {
     /* AptNum is the scheduled appointment, PlannedAptNum the planned one
      * (AptStatus 1 Scheduled, 6 Planned), both the case's patient's */
-    {OD_OP_POST, "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-                 "(AptStatus <> 1 OR PatNum <> ?)", "AptNum,PatNum", 400,
-     "AptNum must be a Scheduled appointment of this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM appointment a JOIN labcase l ON "
-                "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                "(a.AptStatus <> 1 OR a.PatNum <> l.PatNum)", "@key,AptNum",
-     400, "AptNum must be a Scheduled appointment of this patient."},
-    {OD_OP_POST, "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-                 "(AptStatus <> 6 OR PatNum <> ?)", "PlannedAptNum,PatNum",
-     400, "PlannedAptNum must be a Planned appointment of this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM appointment a JOIN labcase l ON "
-                "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                "(a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
-     "@key,PlannedAptNum", 400,
-     "PlannedAptNum must be a Planned appointment of this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
+            "(AptStatus <> 1 OR PatNum <> ?)", .params = "AptNum,PatNum",
+     .status = 400,
+     .msg = "AptNum must be a Scheduled appointment of this patient."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
+                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
+                              "(a.AptStatus <> 1 OR a.PatNum <> l.PatNum)",
+     .params = "@key,AptNum", .status = 400,
+     .msg = "AptNum must be a Scheduled appointment of this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
+            "(AptStatus <> 6 OR PatNum <> ?)",
+     .params = "PlannedAptNum,PatNum", .status = 400,
+     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
+                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
+                              "(a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
+     .params = "@key,PlannedAptNum", .status = 400,
+     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
 };
 
 const struct od_resource od_res_labcases = {
     .name = "labcases", .table = "labcase", .pk = "LabCaseNum",
-    .fields = labcase_fields, .nfields = N(labcase_fields),
-    .filters = labcase_filters, .nfilters = N(labcase_filters),
+    .fields = labcase_fields, .nfields = OD_N(labcase_fields),
+    .filters = labcase_filters, .nfilters = OD_N(labcase_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "LabCase not found.",
     .perm_create = PERM_APPOINTMENT_EDIT, .perm_edit = PERM_APPOINTMENT_EDIT,
     .perm_delete = PERM_APPOINTMENT_EDIT, .log_noun = "LabCase",
     .patnum_col = "PatNum",
-    .sqldefaults = labcase_defaults, .nsqldefaults = N(labcase_defaults),
-    .checks = labcase_checks, .nchecks = N(labcase_checks),
+    .sqldefaults = labcase_defaults, .nsqldefaults = OD_N(labcase_defaults),
+    .checks = labcase_checks, .nchecks = OD_N(labcase_checks),
 };

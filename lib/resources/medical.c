@@ -1,17 +1,15 @@
-/* medical.c - the medical history and patient-record resources as
- * descriptions (spec 2.4, 5.8 and Appendix A): allergies, allergydefs,
- * diseases, diseasedefs, medications, medicationpats, recalls,
- * recalltypes, apptfields, patfields, refattaches, referrals. Field order
- * is the spec's; lower-case names are derived, read-only companions.
- * Choices the spec leaves open are in docs/resources.md. */
+/* medical.c - the medical history and patient-record resources as descriptions
+ * (apipermissions.html, the resources' api*.html pages): allergies,
+ * allergydefs, diseases, diseasedefs, medications, medicationpats, recalls,
+ * recalltypes, apptfields, patfields, refattaches, referrals. Field order is
+ * Open Dental's; lower-case names are derived, read-only companions. Choices
+ * Open Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <ctype.h>
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_REFERRAL_ADD = 54, PERM_REFATTACH_ADD = 56, PERM_REFATTACH_DELETE = 57,
     PERM_PROBLEM_DEF_EDIT = 63, PERM_PAT_PROBLEM_EDIT = 71,
@@ -21,15 +19,18 @@ enum {
     PERM_ALLERGY_DEF_EDIT = 215
 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n, w) {n, NULL, w, NULL, OD_F_RO | OD_F_STAMP, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
+#define STAMP(n, w) {.name = n, .wire = w, .flags = OD_F_RO | OD_F_STAMP}
 
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 #define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
@@ -38,28 +39,28 @@ enum {
                          #cat " AND ItemName = ? ORDER BY IsHidden, "      \
                          "ItemOrder LIMIT 1"
 
-/* Enums only these resources use (opendental-schema.md 4). */
+/* Enums only these resources use (Open Dental's C# enums). */
 static const char *const snomed_names[] = {
     "None", "AllergyToSubstance", "DrugAllergy", "DrugIntolerance",
     "FoodAllergy", "FoodIntolerance", "AdverseReactions",
     "AdverseReactionsToDrug", "AdverseReactionsToFood",
     "AdverseReactionsToSubstance"};
-static const struct od_enum enum_snomed = {"SnomedType", 0, N(snomed_names),
+static const struct od_enum enum_snomed = {"SnomedType", 0, OD_N(snomed_names),
                                            snomed_names};
 static const char *const probstatus_names[] = {"Active", "Resolved",
                                                "Inactive"};
 static const struct od_enum enum_probstatus = {
-    "ProbStatus", 0, N(probstatus_names), probstatus_names};
+    "ProbStatus", 0, OD_N(probstatus_names), probstatus_names};
 static const char *const recallprio_names[] = {"Normal", "ASAP"};
 static const struct od_enum enum_recallprio = {
-    "Priority", 0, N(recallprio_names), recallprio_names};
+    "Priority", 0, OD_N(recallprio_names), recallprio_names};
 static const char *const reftype_names[] = {"RefTo", "RefFrom", "RefCustom"};
 static const struct od_enum enum_reftype = {"ReferralType", 0,
-                                            N(reftype_names), reftype_names};
+                                            OD_N(reftype_names), reftype_names};
 static const char *const reftostatus_names[] = {
     "None", "Declined", "Scheduled", "Consulted", "InTreatment", "Complete"};
 static const struct od_enum enum_reftostatus = {
-    "RefToStatus", 0, N(reftostatus_names), reftostatus_names};
+    "RefToStatus", 0, OD_N(reftostatus_names), reftostatus_names};
 
 /* Digits only (Telephone: 10 digits without punctuation). */
 static int check_digits(const char *s)
@@ -98,15 +99,16 @@ static const struct od_field allergy_fields[] = {
          "SELECT 1 FROM allergydef WHERE AllergyDefNum = ?"),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     DERIVED("defDescription", "COALESCE(ad.Description, '')"),
-    {"defSnomedType", "COALESCE(ad.SnomedType, 0)", OD_W_ENUM, &enum_snomed,
-     OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "defSnomedType", .expr = "COALESCE(ad.SnomedType, 0)",
+     .wire = OD_W_ENUM, .enm = &enum_snomed, .flags = OD_F_RO},
     TXT("Reaction", 0, 0),
-    {"StatusIsActive", NULL, OD_W_BOOL, NULL, 0, "true", 0, 0, NULL},
+    {.name = "StatusIsActive", .wire = OD_W_BOOL, .dflt = "true"},
     FLD("DateAdverseReaction", OD_W_DATE, 0),
 };
 
 static const struct od_filter allergy_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_lookup allergy_lookups[] = {
@@ -123,22 +125,23 @@ static const struct od_lookup allergy_lookups[] = {
 };
 
 static const struct od_check allergy_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "AllergyDefNum", 400,
-     "AllergyDefNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "AllergyDefNum", .status = 400,
+     .msg = "AllergyDefNum is invalid."},
 };
 
 const struct od_resource od_res_allergies = {
     .name = "allergies", .table = "allergy", .pk = "AllergyNum",
     .joins = "LEFT JOIN allergydef ad ON ad.AllergyDefNum = t.AllergyDefNum",
-    .fields = allergy_fields, .nfields = N(allergy_fields),
-    .filters = allergy_filters, .nfilters = N(allergy_filters),
+    .fields = allergy_fields, .nfields = OD_N(allergy_fields),
+    .filters = allergy_filters, .nfilters = OD_N(allergy_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Allergy not found.",
     .perm_create = PERM_PAT_ALLERGY_EDIT, .perm_edit = PERM_PAT_ALLERGY_EDIT,
     .perm_delete = PERM_PAT_ALLERGY_EDIT, .log_noun = "Allergy",
     .patnum_col = "PatNum",
-    .lookups = allergy_lookups, .nlookups = N(allergy_lookups),
-    .checks = allergy_checks, .nchecks = N(allergy_checks),
+    .lookups = allergy_lookups, .nlookups = OD_N(allergy_lookups),
+    .checks = allergy_checks, .nchecks = OD_N(allergy_checks),
 };
 
 /* ---- allergydefs ---------------------------------------------------------- */
@@ -155,17 +158,19 @@ static const struct od_field allergydef_fields[] = {
 };
 
 static const struct od_check allergydef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM allergydef WHERE Description = ?",
-     "Description", 400, "An AllergyDef with that name already exists"},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM allergydef WHERE Description = ?",
+     .params = "Description", .status = 400,
+     .msg = "An AllergyDef with that name already exists"},
 };
 
 const struct od_resource od_res_allergydefs = {
     .name = "allergydefs", .table = "allergydef", .pk = "AllergyDefNum",
-    .fields = allergydef_fields, .nfields = N(allergydef_fields),
+    .fields = allergydef_fields, .nfields = OD_N(allergydef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "AllergyDef not found.",
     .perm_create = PERM_ALLERGY_DEF_EDIT, .log_noun = "AllergyDef",
-    .checks = allergydef_checks, .nchecks = N(allergydef_checks),
+    .checks = allergydef_checks, .nchecks = OD_N(allergydef_checks),
 };
 
 /* ---- diseasedefs ---------------------------------------------------------- */
@@ -179,18 +184,20 @@ static const struct od_field diseasedef_fields[] = {
 };
 
 static const struct od_check diseasedef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
-     "DiseaseName", 400, "A DiseaseDef with that name already exists"},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
+     .params = "DiseaseName", .status = 400,
+     .msg = "A DiseaseDef with that name already exists"},
 };
 
 const struct od_resource od_res_diseasedefs = {
     .name = "diseasedefs", .table = "diseasedef", .pk = "DiseaseDefNum",
-    .fields = diseasedef_fields, .nfields = N(diseasedef_fields),
+    .fields = diseasedef_fields, .nfields = OD_N(diseasedef_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
     .order = "t.ItemOrder, t.DiseaseDefNum",
     .write_perm = ODAPI_PERM_SETUP, .missing = "DiseaseDef not found.",
     .perm_create = PERM_PROBLEM_DEF_EDIT, .log_noun = "DiseaseDef",
-    .checks = diseasedef_checks, .nchecks = N(diseasedef_checks),
+    .checks = diseasedef_checks, .nchecks = OD_N(diseasedef_checks),
     /* a new problem goes to the end of the list */
     .after_insert = "UPDATE diseasedef d JOIN (SELECT COALESCE(MAX(ItemOrder)"
                     ", 0) + 1 AS n, COUNT(*) AS c FROM diseasedef WHERE "
@@ -213,33 +220,35 @@ static const struct od_field disease_fields[] = {
 };
 
 static const struct od_filter disease_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_lookup disease_lookups[] = {
-    {"diseaseDefName", "DiseaseDefNum",
-     "SELECT DiseaseDefNum FROM diseasedef WHERE DiseaseName = ? ORDER BY "
-     "IsHidden, ItemOrder, DiseaseDefNum LIMIT 1", OD_LK_REQ},
+    {.input = "diseaseDefName", .target = "DiseaseDefNum",
+     .sql = "SELECT DiseaseDefNum FROM diseasedef WHERE DiseaseName = ? "
+            "ORDER BY IsHidden, ItemOrder, DiseaseDefNum LIMIT 1",
+     .flags = OD_LK_REQ},
 };
 
 static const struct od_check disease_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "DiseaseDefNum", 400,
-     "DiseaseDefNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "DiseaseDefNum", .status = 400,
+     .msg = "DiseaseDefNum is invalid."},
 };
 
 const struct od_resource od_res_diseases = {
     .name = "diseases", .table = "disease", .pk = "DiseaseNum",
     .joins = "LEFT JOIN diseasedef dd ON dd.DiseaseDefNum = t.DiseaseDefNum",
-    .fields = disease_fields, .nfields = N(disease_fields),
-    .filters = disease_filters, .nfilters = N(disease_filters),
+    .fields = disease_fields, .nfields = OD_N(disease_fields),
+    .filters = disease_filters, .nfilters = OD_N(disease_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Disease not found.",
     .perm_create = PERM_PAT_PROBLEM_EDIT, .perm_edit = PERM_PAT_PROBLEM_EDIT,
     .perm_delete = PERM_PAT_PROBLEM_EDIT, .log_noun = "Disease",
     .patnum_col = "PatNum",
-    .lookups = disease_lookups, .nlookups = N(disease_lookups),
-    .checks = disease_checks, .nchecks = N(disease_checks),
+    .lookups = disease_lookups, .nlookups = OD_N(disease_lookups),
+    .checks = disease_checks, .nchecks = OD_N(disease_checks),
 };
 
 /* ---- medications ---------------------------------------------------------- */
@@ -251,32 +260,32 @@ static const struct od_field medication_fields[] = {
     /* a generic medication is its own generic */
     DERIVED("genericName", "COALESCE(g.MedName, t.MedName)"),
     TXT("Notes", 0, 0),
-    /* a date in the spec's example, though the column is a timestamp */
-    {"DateTStamp", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_STAMP, NULL, 0, 0,
-     NULL},
+    /* a date in Open Dental's example, though the column is a timestamp */
+    {.name = "DateTStamp", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_STAMP},
 };
 
 static const struct od_lookup medication_lookups[] = {
-    {"genericName", "GenericNum",
-     "SELECT MedicationNum FROM medication WHERE MedName = ? AND "
-     "(GenericNum = MedicationNum OR GenericNum = 0) ORDER BY MedicationNum "
-     "LIMIT 1", 0},
+    {.input = "genericName", .target = "GenericNum",
+     .sql = "SELECT MedicationNum FROM medication WHERE MedName = ? AND "
+            "(GenericNum = MedicationNum OR GenericNum = 0) ORDER BY "
+            "MedicationNum LIMIT 1"},
 };
 
 static const struct od_check medication_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM medication WHERE MedName = ?", "MedName", 400,
-     "A Medication with that MedName already exists."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM medication WHERE MedName = ?",
+     .params = "MedName", .status = 400,
+     .msg = "A Medication with that MedName already exists."},
 };
 
 const struct od_resource od_res_medications = {
     .name = "medications", .table = "medication", .pk = "MedicationNum",
     .joins = "LEFT JOIN medication g ON g.MedicationNum = t.GenericNum",
-    .fields = medication_fields, .nfields = N(medication_fields),
+    .fields = medication_fields, .nfields = OD_N(medication_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Medication not found.",
     .perm_create = PERM_MEDICATION_DEF_EDIT, .log_noun = "Medication",
-    .lookups = medication_lookups, .nlookups = N(medication_lookups),
-    .checks = medication_checks, .nchecks = N(medication_checks),
+    .lookups = medication_lookups, .nlookups = OD_N(medication_lookups),
+    .checks = medication_checks, .nchecks = OD_N(medication_checks),
     .after_insert = "UPDATE medication SET GenericNum = MedicationNum WHERE "
                     "MedicationNum = ? AND GenericNum = 0",
 };
@@ -285,7 +294,7 @@ const struct od_resource od_res_medications = {
 
 static const struct od_field medicationpat_fields[] = {
     KEY("MedicationPatNum"),
-    /* a string in the spec's example */
+    /* a string in Open Dental's example */
     FLD("PatNum", OD_W_INT_STR, OD_F_REQ | OD_F_NOPUT),
     /* the medication's name; MedDescript for one not in the list */
     DERIVED("medName", "COALESCE(m.MedName, t.MedDescript)"),
@@ -298,34 +307,35 @@ static const struct od_field medicationpat_fields[] = {
 };
 
 static const struct od_filter medicationpat_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_lookup medicationpat_lookups[] = {
-    {"medName", "MedicationNum",
-     "SELECT MedicationNum FROM medication WHERE MedName = ? ORDER BY "
-     "MedicationNum LIMIT 1", OD_LK_REQ},
+    {.input = "medName", .target = "MedicationNum",
+     .sql = "SELECT MedicationNum FROM medication WHERE MedName = ? ORDER BY "
+            "MedicationNum LIMIT 1", .flags = OD_LK_REQ},
 };
 
 static const struct od_check medicationpat_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "MedicationNum", 400,
-     "MedicationNum is invalid."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "MedicationNum", .status = 400,
+     .msg = "MedicationNum is invalid."},
 };
 
 const struct od_resource od_res_medicationpats = {
     .name = "medicationpats", .table = "medicationpat",
     .pk = "MedicationPatNum",
     .joins = "LEFT JOIN medication m ON m.MedicationNum = t.MedicationNum",
-    .fields = medicationpat_fields, .nfields = N(medicationpat_fields),
-    .filters = medicationpat_filters, .nfilters = N(medicationpat_filters),
+    .fields = medicationpat_fields, .nfields = OD_N(medicationpat_fields),
+    .filters = medicationpat_filters, .nfilters = OD_N(medicationpat_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "MedicationPat not found.",
     .perm_create = PERM_PAT_MEDICATION_EDIT,
     .perm_edit = PERM_PAT_MEDICATION_EDIT,
     .perm_delete = PERM_PAT_MEDICATION_EDIT, .log_noun = "MedicationPat",
     .patnum_col = "PatNum",
-    .lookups = medicationpat_lookups, .nlookups = N(medicationpat_lookups),
-    .checks = medicationpat_checks, .nchecks = N(medicationpat_checks),
+    .lookups = medicationpat_lookups, .nlookups = OD_N(medicationpat_lookups),
+    .checks = medicationpat_checks, .nchecks = OD_N(medicationpat_checks),
 };
 
 /* ---- recalltypes ---------------------------------------------------------- */
@@ -341,7 +351,7 @@ static const struct od_field recalltype_fields[] = {
 
 const struct od_resource od_res_recalltypes = {
     .name = "recalltypes", .table = "recalltype", .pk = "RecallTypeNum",
-    .fields = recalltype_fields, .nfields = N(recalltype_fields),
+    .fields = recalltype_fields, .nfields = OD_N(recalltype_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "RecallType not found.",
 };
@@ -365,47 +375,54 @@ static const struct od_field recall_fields[] = {
     FLD("DisableUntilDate", OD_W_DATE, 0),
     FLD("DateScheduled", OD_W_DATE, OD_F_RO),
     ENM("Priority", &enum_recallprio, 0, NULL),
-    {"TimePatternOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL,
-     od_check_pattern},
+    {.name = "TimePatternOverride", .wire = OD_W_TEXT,
+     .check = od_check_pattern},
 };
 
 static const struct od_filter recall_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"RecallTypeNum", "t.RecallTypeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "RecallTypeNum", .cond = "t.RecallTypeNum = ?",
+     .wire = OD_W_INT},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_lookup recall_lookups[] = {
-    {"RecallInterval", "RecallInterval", INTERVAL_PARSE, 0},
-    {"recallStatus", "RecallStatus", DEF_BY_NAME(13), 0},
+    {.input = "RecallInterval", .target = "RecallInterval",
+     .sql = INTERVAL_PARSE},
+    {.input = "recallStatus", .target = "RecallStatus",
+     .sql = DEF_BY_NAME(13)},
 };
 
 static const struct od_sqldefault recall_defaults[] = {
-    {"RecallInterval", "SELECT DefaultInterval FROM recalltype WHERE "
-                       "RecallTypeNum = ?", "RecallTypeNum"},
+    {.field = "RecallInterval",
+     .sql = "SELECT DefaultInterval FROM recalltype WHERE "
+            "RecallTypeNum = ?", .param = "RecallTypeNum"},
 };
 
 static const struct od_check recall_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "recalltype WHERE RecallTypeNum = ?)", "RecallTypeNum", 400,
-     "RecallTypeNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
-                 "?", "PatNum,RecallTypeNum", 400,
-     "The patient already has a recall of this RecallType."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "recalltype WHERE RecallTypeNum = ?)", .params = "RecallTypeNum",
+     .status = 400, .msg = "RecallTypeNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
+            "?", .params = "PatNum,RecallTypeNum", .status = 400,
+     .msg = "The patient already has a recall of this RecallType."},
 };
 
 const struct od_resource od_res_recalls = {
     .name = "recalls", .table = "recall", .pk = "RecallNum",
     .joins = "LEFT JOIN definition rs ON rs.DefNum = t.RecallStatus",
-    .fields = recall_fields, .nfields = N(recall_fields),
-    .filters = recall_filters, .nfilters = N(recall_filters),
+    .fields = recall_fields, .nfields = OD_N(recall_fields),
+    .filters = recall_filters, .nfilters = OD_N(recall_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Recall not found.",
     .perm_create = PERM_RECALL_EDIT, .perm_edit = PERM_RECALL_EDIT,
     .log_noun = "Recall", .patnum_col = "PatNum",
-    .sqldefaults = recall_defaults, .nsqldefaults = N(recall_defaults),
-    .lookups = recall_lookups, .nlookups = N(recall_lookups),
-    .checks = recall_checks, .nchecks = N(recall_checks),
+    .sqldefaults = recall_defaults, .nsqldefaults = OD_N(recall_defaults),
+    .lookups = recall_lookups, .nlookups = OD_N(recall_lookups),
+    .checks = recall_checks, .nchecks = OD_N(recall_checks),
 };
 
 /* ---- apptfields ----------------------------------------------------------- */
@@ -417,29 +434,34 @@ static const struct od_field apptfield_fields[] = {
 };
 
 static const struct od_filter apptfield_filters[] = {
-    {"AptNum", "t.AptNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
-    {"FieldName", "t.FieldName = ?", OD_W_TEXT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
+    {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_check apptfield_checks[] = {
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? IS NULL",
-     "?FieldValue", 400, "FieldValue is required."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "appointment WHERE AptNum = ?)", "AptNum", 404,
-     "Appointment not found."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "apptfielddef WHERE FieldName = ?)", "FieldName", 400,
-     "FieldName is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL", .params = "?FieldValue",
+     .status = 400, .msg = "FieldValue is required."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "appointment WHERE AptNum = ?)", .params = "AptNum",
+     .status = 404, .msg = "Appointment not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "apptfielddef WHERE FieldName = ?)", .params = "FieldName",
+     .status = 400, .msg = "FieldName is invalid."},
 };
 
 const struct od_resource od_res_apptfields = {
     .name = "apptfields", .table = "apptfield", .pk = "ApptFieldNum",
-    .fields = apptfield_fields, .nfields = N(apptfield_fields),
-    .filters = apptfield_filters, .nfilters = N(apptfield_filters),
+    .fields = apptfield_fields, .nfields = OD_N(apptfield_fields),
+    .filters = apptfield_filters, .nfilters = OD_N(apptfield_filters),
     .ops = OD_OP_GET_LIST, .list_single = 1,
     .upsert_keys = "AptNum,FieldName",
     .write_perm = ODAPI_PERM_COMM, .missing = "ApptField not found.",
-    .checks = apptfield_checks, .nchecks = N(apptfield_checks),
+    .checks = apptfield_checks, .nchecks = OD_N(apptfield_checks),
 };
 
 /* ---- patfields ------------------------------------------------------------ */
@@ -454,24 +476,27 @@ static const struct od_field patfield_fields[] = {
 };
 
 static const struct od_filter patfield_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"FieldName", "t.FieldName = ?", OD_W_TEXT, NULL, 0, 0, NULL},
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_check patfield_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "patfielddef WHERE FieldName = ?)", "FieldName", 400,
-     "FieldName is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
-     "PatNum,FieldName", 400,
-     "A PatField with that FieldName already exists for this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "patfielddef WHERE FieldName = ?)", .params = "FieldName",
+     .status = 400, .msg = "FieldName is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
+     .params = "PatNum,FieldName", .status = 400,
+     .msg = "A PatField with that FieldName already exists for this patient."},
 };
 
 const struct od_resource od_res_patfields = {
     .name = "patfields", .table = "patfield", .pk = "PatFieldNum",
-    .fields = patfield_fields, .nfields = N(patfield_fields),
-    .filters = patfield_filters, .nfilters = N(patfield_filters),
+    .fields = patfield_fields, .nfields = OD_N(patfield_fields),
+    .filters = patfield_filters, .nfilters = OD_N(patfield_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .upsert_keys = "PatNum,FieldName",
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatField not found.",
@@ -479,7 +504,7 @@ const struct od_resource od_res_patfields = {
     .perm_edit = PERM_PATIENT_FIELD_EDIT,
     .perm_delete = PERM_PATIENT_FIELD_EDIT, .log_noun = "PatField",
     .patnum_col = "PatNum",
-    .checks = patfield_checks, .nchecks = N(patfield_checks),
+    .checks = patfield_checks, .nchecks = OD_N(patfield_checks),
 };
 
 /* ---- referrals ------------------------------------------------------------ */
@@ -493,12 +518,12 @@ static const struct od_field referral_fields[] = {
     TXT("LName", OD_F_REQ | OD_F_NOCLEAR, 0),
     TXT("FName", 0, 0),
     TXT("MName", 0, 0),
-    {"SSN", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, check_digits},
+    {.name = "SSN", .wire = OD_W_TEXT, .check = check_digits},
     FLD("UsingTIN", OD_W_BOOL, 0),
     FKEY("Specialty", 0, FK_DEF(35)),
     DERIVED("specialty", "COALESCE(sp.ItemName, '')"),
-    {"ST", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, od_check_state},
-    {"Telephone", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL, check_digits},
+    {.name = "ST", .wire = OD_W_TEXT, .check = od_check_state},
+    {.name = "Telephone", .wire = OD_W_TEXT, .check = check_digits},
     TXT("Address", 0, 0),
     TXT("City", 0, 0),
     TXT("Zip", 0, 0),
@@ -507,41 +532,41 @@ static const struct od_field referral_fields[] = {
     FLD("NotPerson", OD_W_BOOL, 0),
     TXT("Title", 0, 0),
     TXT("EMail", 0, 0),
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM patient WHERE PatNum = ?"},
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_NOPUT,
+     .fk = "SELECT 1 FROM patient WHERE PatNum = ?"},
     FLD("IsDoctor", OD_W_BOOL, 0),
     STAMP("DateTStamp", OD_W_DATETIME),
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
     TXT("BusinessName", 0, 0),
     TXT("DisplayNote", 0, 0),
-    {"isPatient", "t.PatNum <> 0", OD_W_BOOL, NULL, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "isPatient", .expr = "t.PatNum <> 0", .wire = OD_W_BOOL,
+     .flags = OD_F_RO},
 };
 
 static const struct od_filter referral_filters[] = {
-    {"IsHidden", "t.IsHidden = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"NotPerson", "t.NotPerson = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"IsDoctor", "t.IsDoctor = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"IsPreferred", "t.IsPreferred = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"isPatient", "(t.PatNum <> 0) = ?", OD_W_BOOL, NULL, 0, 0, NULL},
-    {"BusinessName", "t.BusinessName LIKE CONCAT('%', ?, '%')", OD_W_TEXT,
-     NULL, 0, 0, NULL},
+    {.param = "IsHidden", .cond = "t.IsHidden = ?", .wire = OD_W_BOOL},
+    {.param = "NotPerson", .cond = "t.NotPerson = ?", .wire = OD_W_BOOL},
+    {.param = "IsDoctor", .cond = "t.IsDoctor = ?", .wire = OD_W_BOOL},
+    {.param = "IsPreferred", .cond = "t.IsPreferred = ?", .wire = OD_W_BOOL},
+    {.param = "isPatient", .cond = "(t.PatNum <> 0) = ?", .wire = OD_W_BOOL},
+    {.param = "BusinessName",
+     .cond = "t.BusinessName LIKE CONCAT('%', ?, '%')", .wire = OD_W_TEXT},
 };
 
 static const struct od_lookup referral_lookups[] = {
-    {"specialty", "Specialty", DEF_BY_NAME(35), 0},
+    {.input = "specialty", .target = "Specialty", .sql = DEF_BY_NAME(35)},
 };
 
 const struct od_resource od_res_referrals = {
     .name = "referrals", .table = "referral", .pk = "ReferralNum",
     .joins = "LEFT JOIN definition sp ON sp.DefNum = t.Specialty",
-    .fields = referral_fields, .nfields = N(referral_fields),
-    .filters = referral_filters, .nfilters = N(referral_filters),
+    .fields = referral_fields, .nfields = OD_N(referral_fields),
+    .filters = referral_filters, .nfilters = OD_N(referral_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Referral not found.",
     .perm_create = PERM_REFERRAL_ADD, .perm_edit = PERM_REFERRAL_EDIT,
     .log_noun = "Referral",
-    .lookups = referral_lookups, .nlookups = N(referral_lookups),
+    .lookups = referral_lookups, .nlookups = OD_N(referral_lookups),
 };
 
 /* ---- refattaches ---------------------------------------------------------- */
@@ -553,8 +578,8 @@ static const struct od_field refattach_fields[] = {
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("RefDate", OD_W_DATE, 0),
-    {"ReferralType", NULL, OD_W_ENUM, &enum_reftype, 0, "RefFrom", 0, 0,
-     "RefType"},
+    {.name = "ReferralType", .wire = OD_W_ENUM, .enm = &enum_reftype,
+     .dflt = "RefFrom", .col = "RefType"},
     ENM("RefToStatus", &enum_reftostatus, 0, NULL),
     TXT("Note", 0, 0),
     FLD("IsTransitionOfCare", OD_W_BOOL, 0),
@@ -565,53 +590,57 @@ static const struct od_field refattach_fields[] = {
 };
 
 static const struct od_filter refattach_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 static const struct od_lookup refattach_lookups[] = {
     /* "LName, FName" as in referralName, or a BusinessName */
-    {"referralName", "ReferralNum",
-     "SELECT r.ReferralNum FROM referral r JOIN (SELECT ? AS s) x ON "
-     REFERRAL_NAME("r") " = x.s OR (r.BusinessName <> '' AND "
-     "r.BusinessName = x.s) ORDER BY r.IsHidden, r.ReferralNum LIMIT 1",
-     OD_LK_REQ},
+    {.input = "referralName", .target = "ReferralNum",
+     .sql = "SELECT r.ReferralNum FROM referral r JOIN (SELECT ? AS s) x ON "
+            REFERRAL_NAME("r") " = x.s OR (r.BusinessName <> '' AND "
+            "r.BusinessName = x.s) ORDER BY r.IsHidden, r.ReferralNum LIMIT 1",
+     .flags = OD_LK_REQ},
 };
 
 static const struct od_sqldefault refattach_defaults[] = {
-    {"ItemOrder", "SELECT COALESCE(MAX(ItemOrder), 0) + 1 FROM refattach "
-                  "WHERE PatNum = ?", "PatNum"},
-    {"RefDate", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
+    {.field = "ItemOrder",
+     .sql = "SELECT COALESCE(MAX(ItemOrder), 0) + 1 FROM refattach "
+            "WHERE PatNum = ?", .param = "PatNum"},
+    {.field = "RefDate", .sql = "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"},
 };
 
 static const struct od_check refattach_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 0", "ReferralNum", 400,
-     "ReferralNum is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "ReferralNum", 400,
-     "ReferralNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-                 "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
-     "?ProcNum,?ProcNum,PatNum", 400,
-     "ProcNum is not a procedure of this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-                "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
-                "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
-     "ProcNum,ProcNum,@key", 400,
-     "ProcNum is not a procedure of this patient."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
+            "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
+     .params = "?ProcNum,?ProcNum,PatNum", .status = 400,
+     .msg = "ProcNum is not a procedure of this patient."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
+            "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
+            "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
+     .params = "ProcNum,ProcNum,@key", .status = 400,
+     .msg = "ProcNum is not a procedure of this patient."},
 };
 
 const struct od_resource od_res_refattaches = {
     .name = "refattaches", .table = "refattach", .pk = "RefAttachNum",
     .joins = "LEFT JOIN referral rf ON rf.ReferralNum = t.ReferralNum",
-    .fields = refattach_fields, .nfields = N(refattach_fields),
-    .filters = refattach_filters, .nfilters = N(refattach_filters),
+    .fields = refattach_fields, .nfields = OD_N(refattach_fields),
+    .filters = refattach_filters, .nfilters = OD_N(refattach_filters),
     .order = "t.PatNum, t.ItemOrder, t.RefAttachNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "RefAttach not found.",
     .perm_create = PERM_REFATTACH_ADD, .perm_edit = PERM_REFATTACH_ADD,
     .perm_delete = PERM_REFATTACH_DELETE, .log_noun = "RefAttach",
     .patnum_col = "PatNum",
-    .sqldefaults = refattach_defaults, .nsqldefaults = N(refattach_defaults),
-    .lookups = refattach_lookups, .nlookups = N(refattach_lookups),
-    .checks = refattach_checks, .nchecks = N(refattach_checks),
+    .sqldefaults = refattach_defaults, .nsqldefaults = OD_N(refattach_defaults),
+    .lookups = refattach_lookups, .nlookups = OD_N(refattach_lookups),
+    .checks = refattach_checks, .nchecks = OD_N(refattach_checks),
 };

@@ -1,26 +1,24 @@
-/* misc.c - securitylogs, documents and userods as descriptions (spec
- * 2.4, 5.8 and Appendix A). Field order is the spec's; lower-case names
- * are derived, read-only companions. Choices the spec leaves open are in
- * docs/resources.md. */
+/* misc.c - securitylogs, documents and userods as descriptions
+ * (apipermissions.html, the resources' api*.html pages). Field order is Open
+ * Dental's; lower-case names are derived, read-only companions. Choices Open
+ * Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
-
-#define N(a) ((int)OD_ARRAY_LEN(a))
 
 enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
        PERM_IMAGE_EDIT = 89 };
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define DERIVED(n, e) {n, e, OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define SERVERTIME {"serverDateTime", NULL, OD_W_SERVERTIME, NULL,           \
-                    OD_F_RO | OD_F_GETONLY, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
+                       .flags = OD_F_RO}
+#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
+                    .flags = OD_F_RO | OD_F_GETONLY}
 
 /* ---- securitylogs ---------------------------------------------------------- */
 
-/* EnumPermType (opendental-schema.md 4), 0-257 */
+/* EnumPermType (GroupPermission.cs), 0-257 */
 static const char *const permtype_names[] = {
     "None", "AppointmentsModule", "FamilyModule", "AccountModule", "TPModule",
     "ChartModule", "ImagingModule", "ManageModule", "Setup", "RxCreate",
@@ -98,7 +96,7 @@ static const char *const permtype_names[] = {
     "BadgeIdEdit", "ChildDaycareEdit", "PerioEditCopy",
 };
 static const struct od_enum enum_permtype = {"PermType", 0,
-                                             N(permtype_names),
+                                             OD_N(permtype_names),
                                              permtype_names};
 
 static const char *const logsource_names[] = {
@@ -109,37 +107,39 @@ static const char *const logsource_names[] = {
     "CareCredit", "WebSchedExistingPatient", "eRx", "SignupPortal",
     "EmployerImport834", "API", "ClaimReceiveAutomatic", "PaymentPortal"};
 static const struct od_enum enum_logsource = {"LogSource", 0,
-                                              N(logsource_names),
+                                              OD_N(logsource_names),
                                               logsource_names};
 
 static const struct od_field securitylog_fields[] = {
     RO("SecurityLogNum", OD_W_INT),
-    {"PermType", NULL, OD_W_ENUM, &enum_permtype, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "PermType", .wire = OD_W_ENUM, .enm = &enum_permtype,
+     .flags = OD_F_RO},
     RO("UserNum", OD_W_INT),
     RO("LogDateTime", OD_W_DATETIME),
     RO("LogText", OD_W_TEXT),
     RO("PatNum", OD_W_INT),
     RO("CompName", OD_W_TEXT),
-    {"LogSource", NULL, OD_W_ENUM, &enum_logsource, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "LogSource", .wire = OD_W_ENUM, .enm = &enum_logsource,
+     .flags = OD_F_RO},
 };
 
 static const struct od_filter securitylog_filters[] = {
-    {"PermType", "t.PermType = ?", OD_W_ENUM, &enum_permtype, 0, 0, NULL},
-    /* spec 2.4: only this developer's own rows, the ones the API wrote
-     * "... by {DevName} through API." (od_securitylog) */
-    {"@developer", "t.LogSource = 23 AND RIGHT(t.LogText, CHAR_LENGTH("
-                   "CONCAT(' by ', COALESCE(NULLIF(?, ''), 'an API "
-                   "developer'), ' through API.'))) = CONCAT(' by ', "
-                   "COALESCE(NULLIF(?, ''), 'an API developer'), ' through "
-                   "API.')",
-     OD_W_TEXT, NULL, OD_Q_DEVELOPER, 2, NULL},
+    {.param = "PermType", .cond = "t.PermType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_permtype},
+    /* apipermissions.html: only this developer's own rows, the ones the API
+     * wrote "... by {DevName} through API." (od_securitylog) */
+    {.param = "@developer",
+     .cond = "t.LogSource = 23 AND RIGHT(t.LogText, CHAR_LENGTH("
+             "CONCAT(' by ', COALESCE(NULLIF(?, ''), 'an API "
+             "developer'), ' through API.'))) = CONCAT(' by ', "
+             "COALESCE(NULLIF(?, ''), 'an API developer'), ' through "
+             "API.')", .wire = OD_W_TEXT, .flags = OD_Q_DEVELOPER, .nbind = 2},
 };
 
 const struct od_resource od_res_securitylogs = {
     .name = "securitylogs", .table = "securitylog", .pk = "SecurityLogNum",
-    .fields = securitylog_fields, .nfields = N(securitylog_fields),
-    .filters = securitylog_filters, .nfilters = N(securitylog_filters),
+    .fields = securitylog_fields, .nfields = OD_N(securitylog_fields),
+    .filters = securitylog_filters, .nfilters = OD_N(securitylog_filters),
     .ops = OD_OP_GET_LIST, .missing = "SecurityLog not found.",
 };
 
@@ -147,7 +147,7 @@ const struct od_resource od_res_securitylogs = {
 
 static const char *const imgtype_names[] = {"Document", "Radiograph", "Photo",
                                             "File", "Attachment"};
-static const struct od_enum enum_imgtype = {"ImgType", 0, N(imgtype_names),
+static const struct od_enum enum_imgtype = {"ImgType", 0, OD_N(imgtype_names),
                                             imgtype_names};
 
 #define DOC_JOINS "LEFT JOIN definition dc ON dc.DefNum = t.DocCategory"
@@ -155,33 +155,33 @@ static const struct od_enum enum_imgtype = {"ImgType", 0, N(imgtype_names),
 /* GET, PUT and DELETE /documents/{DocNum} */
 static const struct od_field document_fields[] = {
     KEY("DocNum"),
-    {"Description", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "Description", .wire = OD_W_TEXT},
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
-    {"DocCategory", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
+    {.name = "DocCategory", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
     DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
-    {"ImgType", NULL, OD_W_ENUM, &enum_imgtype, 0, NULL, 0, 0, NULL},
-    {"ToothNumbers", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "ImgType", .wire = OD_W_ENUM, .enm = &enum_imgtype},
+    {.name = "ToothNumbers", .wire = OD_W_TEXT},
     RO("DateTStamp", OD_W_DATETIME),
-    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    {.name = "ProvNum", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
     FLD("PrintHeading", OD_W_BOOL, 0),
 };
 
 /* a document always has a category: 0 is not one */
 static const struct od_check document_checks[] = {
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? = 0", "DocCategory", 400,
-     "DocCategory is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
+     .params = "DocCategory", .status = 400, .msg = "DocCategory is invalid."},
 };
 
-/* GET /documents?PatNum=: another shape (spec Appendix A) */
+/* GET /documents?PatNum=: another shape (the api*.html pages) */
 static const struct od_field document_list_fields[] = {
     KEY("DocNum"),
     /* mounts are not in the schema */
-    {"MountNum", "0", OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "MountNum", .expr = "0", .wire = OD_W_INT, .flags = OD_F_RO},
     /* the file in the A to Z folder: DocPath/{letter}/{ImageFolder}/{file} */
     DERIVED("filePath", "CONCAT_WS('/', NULLIF((SELECT MIN(ValueString) FROM "
                         "preference WHERE PrefName = 'DocPath'), ''), "
@@ -201,28 +201,30 @@ static const struct od_field document_list_fields[] = {
 };
 
 static const struct od_filter document_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
-    {"DateTStamp", "t.DateTStamp >= ?", OD_W_DATETIME, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
+    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
+     .wire = OD_W_DATETIME},
 };
 
 const struct od_resource od_res_documents = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS,
-    .fields = document_fields, .nfields = N(document_fields),
+    .fields = document_fields, .nfields = OD_N(document_fields),
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
     .log_noun = "Document", .patnum_col = "PatNum",
-    .checks = document_checks, .nchecks = N(document_checks),
+    .checks = document_checks, .nchecks = OD_N(document_checks),
 };
 
 const struct od_resource od_res_documents_list = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS " LEFT JOIN patient pat ON pat.PatNum = t.PatNum",
-    .fields = document_list_fields, .nfields = N(document_list_fields),
-    .filters = document_filters, .nfilters = N(document_filters),
+    .fields = document_list_fields, .nfields = OD_N(document_list_fields),
+    .filters = document_filters, .nfilters = OD_N(document_filters),
     .ops = OD_OP_GET_LIST, .missing = "Document not found",
     .server_time = OD_ST_FIRST,
 };
@@ -233,15 +235,15 @@ static const struct od_field userod_fields[] = {
     KEY("UserNum"),
     RO("UserName", OD_W_TEXT),
     /* usergroupattach is not in the schema: the user's one UserGroupNum */
-    {"userGroupNums", "t.UserGroupNum", OD_W_INTLIST, NULL, OD_F_RO, NULL, 0,
-     0, NULL},
+    {.name = "userGroupNums", .expr = "t.UserGroupNum", .wire = OD_W_INTLIST,
+     .flags = OD_F_RO},
     /* employees are not in the schema: any number, no name */
     FLD("EmployeeNum", OD_W_INT, 0),
     DERIVED("employeeName", "''"),
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
-    {"ProviderNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, "ProvNum", NULL,
-     "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    {.name = "ClinicNum", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
+    {.name = "ProviderNum", .wire = OD_W_INT, .col = "ProvNum",
+     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
     DERIVED("providerName", "COALESCE(TRIM(CONCAT(pv.FName, ' ', pv.LName)),"
                             " '')"),
     /* the user's email address lives in a table not in the schema */
@@ -252,21 +254,22 @@ static const struct od_field userod_fields[] = {
 };
 
 static const struct od_filter userod_filters[] = {
-    {"includeHidden", "? = 1 OR t.IsHidden = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
-    {"includeCEMT", "? = 1 OR t.UserNumCEMT = 0", OD_W_BOOL, NULL, 0, 0,
-     "false"},
-    {"userGroupNums", "FIND_IN_SET(t.UserGroupNum, REPLACE(?, ' ', ''))",
-     OD_W_TEXT, NULL, 0, 0, NULL},
-    {"EmployeeNum", "t.EmployeeNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProviderNum", "t.ProvNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "includeHidden", .cond = "? = 1 OR t.IsHidden = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
+    {.param = "includeCEMT", .cond = "? = 1 OR t.UserNumCEMT = 0",
+     .wire = OD_W_BOOL, .dflt = "false"},
+    {.param = "userGroupNums",
+     .cond = "FIND_IN_SET(t.UserGroupNum, REPLACE(?, ' ', ''))",
+     .wire = OD_W_TEXT},
+    {.param = "EmployeeNum", .cond = "t.EmployeeNum = ?", .wire = OD_W_INT},
+    {.param = "ProviderNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_userods = {
     .name = "userods", .table = "userod", .pk = "UserNum",
     .joins = "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum",
-    .fields = userod_fields, .nfields = N(userod_fields),
-    .filters = userod_filters, .nfilters = N(userod_filters),
+    .fields = userod_fields, .nfields = OD_N(userod_fields),
+    .filters = userod_filters, .nfilters = OD_N(userod_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Userod not found.",
     .perm_edit = PERM_SECURITY_ADMIN, .log_noun = "Userod",

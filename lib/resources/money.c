@@ -1,19 +1,15 @@
-/* money.c - paysplits as a description (payments: actions/payments.c,
- * with what POST does after the insert) (spec 5.7 and
- * Appendix A). Field order is the spec's; lower-case names are derived,
- * read-only companions. Choices the spec leaves open are in
+/* money.c - paysplits as a description (payments: actions/payments.c, with
+ * what POST does after the insert) (apipayments.html and the api*.html pages).
+ * Field order is Open Dental's; lower-case names are derived, read-only
+ * companions. Choices Open Dental's docs leave open are in
  * docs/resources.md. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PAYMENT_EDIT = 16 };
 
-#define STAMP(col) {col, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP,    \
-                    NULL, 0, 0, NULL}
-#define SERVERTIME {"serverDateTime", NULL, OD_W_SERVERTIME, NULL,           \
-                    OD_F_RO | OD_F_GETONLY, NULL, 0, 0, NULL}
+#define STAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                    \
+                    .flags = OD_F_RO | OD_F_STAMP}
 #define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 
@@ -21,40 +17,40 @@ enum { PERM_PAYMENT_EDIT = 16 };
 
 static const char *const debit_names[] = {"Unknown", "Principal", "Interest"};
 static const struct od_enum enum_paypldebit = {"PayPlanDebitType", 0,
-                                               N(debit_names), debit_names};
+                                               OD_N(debit_names), debit_names};
 
 static const struct od_field paysplit_fields[] = {
-    {"SplitNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"SplitAmt", NULL, OD_W_NUMBER, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"PatNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"PayNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"ProvNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, FK_PROV},
-    {"PayPlanNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"DatePay", NULL, OD_W_DATE, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"ProcNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"DateEntry", NULL, OD_W_DATE, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"UnearnedType", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"unearnedType", "COALESCE(ut.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
-    {"ClinicNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL, FK_CLINIC},
+    {.name = "SplitNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "SplitAmt", .wire = OD_W_NUMBER, .flags = OD_F_RO},
+    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "PayNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "ProvNum", .wire = OD_W_INT, .fk = FK_PROV},
+    {.name = "PayPlanNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "DatePay", .wire = OD_W_DATE, .flags = OD_F_RO},
+    {.name = "ProcNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO},
+    {.name = "UnearnedType", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "unearnedType", .expr = "COALESCE(ut.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    {.name = "ClinicNum", .wire = OD_W_INT, .fk = FK_CLINIC},
     STAMP("SecDateTEdit"),
-    {"AdjNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"PayPlanChargeNum", NULL, OD_W_INT, NULL, OD_F_RO, NULL, 0, 0, NULL},
-    {"PayPlanDebitType", NULL, OD_W_ENUM, &enum_paypldebit, OD_F_RO, NULL, 0,
-     0, NULL},
+    {.name = "AdjNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "PayPlanChargeNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    {.name = "PayPlanDebitType", .wire = OD_W_ENUM, .enm = &enum_paypldebit,
+     .flags = OD_F_RO},
 };
 
 static const struct od_filter paysplit_filters[] = {
-    {"PayNum", "t.PayNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PayNum", .cond = "t.PayNum = ?", .wire = OD_W_INT},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_paysplits = {
     .name = "paysplits", .table = "paysplit", .pk = "SplitNum",
     .joins = "LEFT JOIN definition ut ON ut.DefNum = t.UnearnedType",
-    .fields = paysplit_fields, .nfields = N(paysplit_fields),
-    .filters = paysplit_filters, .nfilters = N(paysplit_filters),
+    .fields = paysplit_fields, .nfields = OD_N(paysplit_fields),
+    .filters = paysplit_filters, .nfilters = OD_N(paysplit_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_PAYMENTS,
     .missing = "PaySplit not found.", .perm_edit = PERM_PAYMENT_EDIT,
     .log_noun = "PaySplit", .patnum_col = "PatNum",

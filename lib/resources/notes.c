@@ -1,16 +1,14 @@
-/* notes.c - field definitions and notes as descriptions (spec Appendix
- * A "apptfielddefs", "patfielddefs", "patientnotes", "popups", "procnotes",
+/* notes.c - field definitions and notes as descriptions (the api*.html pages
+ * "apptfielddefs", "patfielddefs", "patientnotes", "popups", "procnotes",
  * "rxpats") over Open Dental's tables of the same names (apptfielddef and
  * patfielddef are the FK targets of apptfield/patfield.FieldName in
  * resources/medical.c; patientnote, popup, procnote and rxpat are appended to
- * data/od-schema.sql). Field order is the spec's. Writes need ApiPermission
- * AllOthers (spec 2.4). Choices the spec leaves open are in
- * docs/resources.md ("Field definitions and notes"). */
+ * data/od-schema.sql). Field order is Open Dental's. Writes need ApiPermission
+ * AllOthers (apipermissions.html). Choices Open Dental's docs leave open are
+ * in docs/resources.md ("Field definitions and notes"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_PROCEDURE_NOTE_FULL = 53, PERM_PATIENT_EDIT = 108,
     PERM_POPUP_EDIT = 143
@@ -19,7 +17,7 @@ enum {
 /* ApptFieldType (ApptFieldDef.cs). */
 static const char *const apptfieldtype_names[] = {"Text", "PickList"};
 static const struct od_enum enum_apptfieldtype = {
-    "FieldType", 0, N(apptfieldtype_names), apptfieldtype_names};
+    "FieldType", 0, OD_N(apptfieldtype_names), apptfieldtype_names};
 /* PatFieldType (PatFieldDef.cs); 5 InCaseOfEmergency is deprecated and
  * not accepted. */
 static const char *const patfieldtype_names[] = {
@@ -27,28 +25,29 @@ static const char *const patfieldtype_names[] = {
     "CareCreditStatus", "CareCreditPreApprovalAmt",
     "CareCreditAvailableCredit"};
 static const struct od_enum enum_patfieldtype = {
-    "FieldType", 0, N(patfieldtype_names), patfieldtype_names};
+    "FieldType", 0, OD_N(patfieldtype_names), patfieldtype_names};
 /* EnumPopupLevel (Popup.cs); 3 Automation is never stored. */
 static const char *const popuplevel_names[] = {"Patient", "Family",
                                                "SuperFamily"};
 static const struct od_enum enum_popuplevel = {
-    "PopupLevel", 0, N(popuplevel_names), popuplevel_names};
+    "PopupLevel", 0, OD_N(popuplevel_names), popuplevel_names};
 /* RxSendStatus (RxPat.cs). */
 static const char *const rxsendstatus_names[] = {
     "Unsent", "InElectQueue", "SentElect", "Printed", "Faxed", "CalledIn",
     "GaveScript", "Pending"};
 static const struct od_enum enum_rxsendstatus = {
-    "SendStatus", 0, N(rxsendstatus_names), rxsendstatus_names};
+    "SendStatus", 0, OD_N(rxsendstatus_names), rxsendstatus_names};
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, max) {n, NULL, OD_W_TEXT, NULL, fl, NULL, max, 0, NULL}
-#define ENM(n, e, fl, d) {n, NULL, OD_W_ENUM, e, fl, d, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 
 /* ---- apptfielddefs -------------------------------------------------------- */
 
@@ -60,20 +59,23 @@ static const struct od_field apptfielddef_fields[] = {
 };
 
 static const struct od_check apptfielddef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
-     "FieldName", 400, "FieldName already exists."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     "FieldType,?PickList", 400,
-     "PickList is required when FieldType is PickList."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
-     "?FieldType,PickList", 400,
-     "PickList is only allowed when FieldType is PickList."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
+     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
+     .params = "FieldType,?PickList", .status = 400,
+     .msg = "PickList is required when FieldType is PickList."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
+     .params = "?FieldType,PickList", .status = 400,
+     .msg = "PickList is only allowed when FieldType is PickList."},
 };
 
 const struct od_resource od_res_apptfielddefs = {
     .name = "apptfielddefs", .table = "apptfielddef",
     .pk = "ApptFieldDefNum",
-    .fields = apptfielddef_fields, .nfields = N(apptfielddef_fields),
+    .fields = apptfielddef_fields, .nfields = OD_N(apptfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ApptFieldDef not found.",
     .perm_create = PERM_SETUP, .log_noun = "ApptFieldDef",
@@ -81,7 +83,7 @@ const struct od_resource od_res_apptfielddefs = {
     .after_insert = "UPDATE apptfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM apptfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.ApptFieldDefNum = ?",
-    .checks = apptfielddef_checks, .nchecks = N(apptfielddef_checks),
+    .checks = apptfielddef_checks, .nchecks = OD_N(apptfielddef_checks),
 };
 
 /* ---- patfielddefs --------------------------------------------------------- */
@@ -91,40 +93,46 @@ static const struct od_field patfielddef_fields[] = {
     TXT("FieldName", OD_F_REQ | OD_F_NOCLEAR, 0),
     ENM("FieldType", &enum_patfieldtype, OD_F_REQ, NULL),
     TXT("PickList", 0, 0),
-    {"IsHidden", NULL, OD_W_BOOL, NULL, 0, "false", 0, 0, NULL},
+    {.name = "IsHidden", .wire = OD_W_BOOL, .dflt = "false"},
 };
 
 static const struct od_check patfielddef_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM patfielddef WHERE FieldName = ?",
-     "FieldName", 400, "FieldName already exists."},
-    {OD_OP_PUT, "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
-                "PatFieldDefNum <> ?", "FieldName,@key", 400,
-     "FieldName already exists."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     "FieldType,?PickList", 400,
-     "PickList is required when FieldType is PickList."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
-     "FieldType,PickList", 400,
-     "PickList is only allowed when FieldType is PickList."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ?",
+     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
+            "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,
+     .msg = "FieldName already exists."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
+     .params = "FieldType,?PickList", .status = 400,
+     .msg = "PickList is required when FieldType is PickList."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
+     .params = "FieldType,PickList", .status = 400,
+     .msg = "PickList is only allowed when FieldType is PickList."},
     /* PUT: the type after the update decides */
-    {OD_OP_PUT, "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-                "? = 1 AND COALESCE(?, PickList) = ''",
-     "@key,FieldType,?PickList", 400,
-     "PickList is required when FieldType is PickList."},
-    {OD_OP_PUT, "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-                "COALESCE(?, FieldType) <> 1 AND ? <> ''",
-     "@key,?FieldType,PickList", 400,
-     "PickList is only allowed when FieldType is PickList."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
+            "? = 1 AND COALESCE(?, PickList) = ''",
+     .params = "@key,FieldType,?PickList", .status = 400,
+     .msg = "PickList is required when FieldType is PickList."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
+            "COALESCE(?, FieldType) <> 1 AND ? <> ''",
+     .params = "@key,?FieldType,PickList", .status = 400,
+     .msg = "PickList is only allowed when FieldType is PickList."},
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
-    {OD_OP_DELETE, "SELECT 1 FROM patfield f JOIN patfielddef d ON "
-                   "d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? "
-                   "LIMIT 1", "@key", 400,
-     "Not allowed to delete. Already in use by one or more patients."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM patfield f JOIN patfielddef d ON "
+            "d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? "
+            "LIMIT 1", .params = "@key", .status = 400,
+     .msg = "Not allowed to delete. Already in use by one or more patients."},
 };
 
 const struct od_resource od_res_patfielddefs = {
     .name = "patfielddefs", .table = "patfielddef", .pk = "PatFieldDefNum",
-    .fields = patfielddef_fields, .nfields = N(patfielddef_fields),
+    .fields = patfielddef_fields, .nfields = OD_N(patfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
@@ -132,7 +140,7 @@ const struct od_resource od_res_patfielddefs = {
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM patfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.PatFieldDefNum = ?",
-    .checks = patfielddef_checks, .nchecks = N(patfielddef_checks),
+    .checks = patfielddef_checks, .nchecks = OD_N(patfielddef_checks),
 };
 
 /* ---- patientnotes --------------------------------------------------------- */
@@ -140,16 +148,17 @@ const struct od_resource od_res_patfielddefs = {
 /* GET reads every patient, with blanks where the patient has no patientnote
  * row yet (Open Dental makes the row the first time it is needed);
  * FamFinancial is the family's, kept on the guarantor's row. */
-#define PN_TEXT(n) {n, "COALESCE(n." n ", '')", OD_W_TEXT, NULL, OD_F_RO, \
-                    NULL, 0, 0, NULL}
-#define PN_DT(n) {n, "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS " \
-                     "DATETIME))", OD_W_DATETIME, NULL, OD_F_RO, NULL, 0, 0, \
-                  NULL}
+#define PN_TEXT(n) {.name = n, .expr = "COALESCE(n." n ", '')",              \
+                    .wire = OD_W_TEXT, .flags = OD_F_RO}
+#define PN_DT(n) {.name = n,                                                 \
+                  .expr = "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS " \
+                          "DATETIME))", .wire = OD_W_DATETIME,               \
+                  .flags = OD_F_RO}
 
 static const struct od_field patientnote_get_fields[] = {
     KEY("PatNum"),
-    {"FamFinancial", "COALESCE(g.FamFinancial, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
+    {.name = "FamFinancial", .expr = "COALESCE(g.FamFinancial, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
     PN_TEXT("Medical"),
     PN_TEXT("Service"),
     PN_TEXT("MedicalComp"),
@@ -164,7 +173,7 @@ const struct od_resource od_res_patientnotes = {
     .name = "patientnotes", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN patientnote n ON n.PatNum = t.PatNum "
              "LEFT JOIN patientnote g ON g.PatNum = t.Guarantor",
-    .fields = patientnote_get_fields, .nfields = N(patientnote_get_fields),
+    .fields = patientnote_get_fields, .nfields = OD_N(patientnote_get_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "Patient not found.",
 };
@@ -173,10 +182,10 @@ const struct od_resource od_res_patientnotes = {
  * none yet; no patient: 404. */
 static const struct od_field patientnote_put_fields[] = {
     KEY("PatNum"),
-    {"FamFinancial", "COALESCE((SELECT g.FamFinancial FROM patient p JOIN "
-                     "patientnote g ON g.PatNum = p.Guarantor WHERE "
-                     "p.PatNum = t.PatNum), '')", OD_W_TEXT, NULL, 0, NULL, 0,
-     0, NULL},
+    {.name = "FamFinancial",
+     .expr = "COALESCE((SELECT g.FamFinancial FROM patient p JOIN "
+             "patientnote g ON g.PatNum = p.Guarantor WHERE "
+             "p.PatNum = t.PatNum), '')", .wire = OD_W_TEXT},
     TXT("Medical", 0, 0),
     TXT("Service", 0, 0),
     TXT("MedicalComp", 0, 0),
@@ -189,14 +198,16 @@ static const struct od_field patientnote_put_fields[] = {
 
 static const struct od_check patientnote_checks[] = {
     /* the family's note is the guarantor's: set it there */
-    {OD_OP_PUT, "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> "
-                "PatNum AND ? IS NOT NULL", "@key,FamFinancial", 400,
-     "FamFinancial can only be set on the guarantor's PatientNote."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> "
+            "PatNum AND ? IS NOT NULL", .params = "@key,FamFinancial",
+     .status = 400,
+     .msg = "FamFinancial can only be set on the guarantor's PatientNote."},
 };
 
 const struct od_resource od_res_patientnotes_put = {
     .name = "patientnotes", .table = "patientnote", .pk = "PatNum",
-    .fields = patientnote_put_fields, .nfields = N(patientnote_put_fields),
+    .fields = patientnote_put_fields, .nfields = OD_N(patientnote_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "PatientNote",
@@ -205,7 +216,7 @@ const struct od_resource od_res_patientnotes_put = {
                   "ApptPhone, Medical, Service, MedicalComp, Treatment, "
                   "SecDateTEntry) SELECT PatNum, '', '', '', '', '', '', "
                   "NOW() FROM patient WHERE PatNum = ?",
-    .checks = patientnote_checks, .nchecks = N(patientnote_checks),
+    .checks = patientnote_checks, .nchecks = OD_N(patientnote_checks),
 };
 
 /* ---- popups --------------------------------------------------------------- */
@@ -225,36 +236,38 @@ static const struct od_field popup_fields[] = {
 static const struct od_filter popup_filters[] = {
     /* the patient's own popups, Family and SuperFamily popups of the
      * family, SuperFamily popups of the super family */
-    {"PatNum",
-     "(t.PatNum = ? OR (t.PopupLevel IN (1, 2) AND t.PatNum IN (SELECT "
-     "f.PatNum FROM patient f JOIN patient s ON s.Guarantor = f.Guarantor "
-     "WHERE s.PatNum = ?)) OR (t.PopupLevel = 2 AND t.PatNum IN (SELECT "
-     "f.PatNum FROM patient f JOIN patient s ON s.SuperFamily = "
-     "f.SuperFamily WHERE s.PatNum = ? AND s.SuperFamily <> 0)))",
-     OD_W_INT, NULL, 0, 3, NULL},
+    {.param = "PatNum",
+     .cond = "(t.PatNum = ? OR (t.PopupLevel IN (1, 2) AND t.PatNum IN "
+             "(SELECT f.PatNum FROM patient f JOIN patient s ON s.Guarantor "
+             "= f.Guarantor WHERE s.PatNum = ?)) OR (t.PopupLevel = 2 AND "
+             "t.PatNum IN (SELECT f.PatNum FROM patient f JOIN patient s ON "
+             "s.SuperFamily = f.SuperFamily WHERE s.PatNum = ? AND "
+             "s.SuperFamily <> 0)))", .wire = OD_W_INT, .nbind = 3},
 };
 
 static const struct od_check popup_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 AND "
-                 "SuperFamily = 0", "PatNum,PopupLevel", 400,
-     "The patient is not part of a SuperFamily."},
-    {OD_OP_PUT, "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = "
-                "u.PatNum WHERE u.PopupNum = ? AND ? = 2 AND "
-                "p.SuperFamily = 0", "@key,PopupLevel", 400,
-     "The patient is not part of a SuperFamily."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 AND "
+            "SuperFamily = 0", .params = "PatNum,PopupLevel", .status = 400,
+     .msg = "The patient is not part of a SuperFamily."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = "
+            "u.PatNum WHERE u.PopupNum = ? AND ? = 2 AND "
+            "p.SuperFamily = 0", .params = "@key,PopupLevel", .status = 400,
+     .msg = "The patient is not part of a SuperFamily."},
 };
 
 const struct od_resource od_res_popups = {
     .name = "popups", .table = "popup", .pk = "PopupNum",
-    .fields = popup_fields, .nfields = N(popup_fields),
-    .filters = popup_filters, .nfilters = N(popup_filters),
+    .fields = popup_fields, .nfields = OD_N(popup_fields),
+    .filters = popup_filters, .nfilters = OD_N(popup_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
     .perm_create = PERM_POPUP_EDIT, .perm_edit = PERM_POPUP_EDIT,
     .log_noun = "Popup", .patnum_col = "PatNum",
     /* archived copies are history, not popups */
     .base_where = "t.IsArchived = 0",
-    .checks = popup_checks, .nchecks = N(popup_checks),
+    .checks = popup_checks, .nchecks = OD_N(popup_checks),
 };
 
 /* ---- procnotes ------------------------------------------------------------ */
@@ -269,30 +282,32 @@ static const struct od_field procnote_fields[] = {
     RO("SigIsTopaz", OD_W_BOOL),
     /* signed: a non-blank Signature; written as 1/0 and made the API's
      * marker (or blank) by after_insert */
-    {"isSigned", "t.Signature <> ''", OD_W_BOOL, NULL, 0, "false", 0, 0,
-     "Signature"},
+    {.name = "isSigned", .expr = "t.Signature <> ''", .wire = OD_W_BOOL,
+     .dflt = "false", .col = "Signature"},
 };
 
 static const struct od_filter procnote_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check procnote_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "procedurelog WHERE ProcNum = ?)", "ProcNum", 404,
-     "Procedure not found."},
-    {OD_OP_POST, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-                 "PatNum <> ?", "ProcNum,PatNum", 400,
-     "The procedure is not for this patient."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE TRIM(?) = ''", "Note", 400,
-     "Note is required."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
+     .status = 404, .msg = "Procedure not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
+            "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,
+     .msg = "The procedure is not for this patient."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
+     .params = "Note", .status = 400, .msg = "Note is required."},
 };
 
 const struct od_resource od_res_procnotes = {
     .name = "procnotes", .table = "procnote", .pk = "ProcNoteNum",
-    .fields = procnote_fields, .nfields = N(procnote_fields),
-    .filters = procnote_filters, .nfilters = N(procnote_filters),
+    .fields = procnote_fields, .nfields = OD_N(procnote_fields),
+    .filters = procnote_filters, .nfilters = OD_N(procnote_filters),
     /* most recent first (the docs) */
     .order = "t.EntryDateTime DESC, t.ProcNoteNum DESC",
     .ops = OD_OP_GET_LIST | OD_OP_POST,
@@ -302,7 +317,7 @@ const struct od_resource od_res_procnotes = {
     .after_insert = "UPDATE procnote SET Signature = IF(Signature = '1', "
                     "'Digitally signed through API', '') WHERE "
                     "ProcNoteNum = ?",
-    .checks = procnote_checks, .nchecks = N(procnote_checks),
+    .checks = procnote_checks, .nchecks = OD_N(procnote_checks),
 };
 
 /* ---- rxpats (read only) --------------------------------------------------- */
@@ -320,8 +335,8 @@ static const struct od_field rxpat_fields[] = {
     RO("PharmacyNum", OD_W_INT),
     RO("IsControlled", OD_W_BOOL),
     STAMP("DateTStamp"),
-    {"SendStatus", NULL, OD_W_ENUM, &enum_rxsendstatus, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "SendStatus", .wire = OD_W_ENUM, .enm = &enum_rxsendstatus,
+     .flags = OD_F_RO},
     RO("IsErxOld", OD_W_BOOL),
     RO("ErxPharmacyInfo", OD_W_TEXT),
     RO("IsProcRequired", OD_W_BOOL),
@@ -332,13 +347,13 @@ static const struct od_field rxpat_fields[] = {
 };
 
 static const struct od_filter rxpat_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_rxpats = {
     .name = "rxpats", .table = "rxpat", .pk = "RxNum",
-    .fields = rxpat_fields, .nfields = N(rxpat_fields),
-    .filters = rxpat_filters, .nfilters = N(rxpat_filters),
+    .fields = rxpat_fields, .nfields = OD_N(rxpat_fields),
+    .filters = rxpat_filters, .nfilters = OD_N(rxpat_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "RxPat not found.",
 };

@@ -1,23 +1,23 @@
 /* payplans.c - adjustments, statements, payment plans and their
- * charges (spec Appendix A): descriptions run by resource.c; the
+ * charges (the api*.html pages): descriptions run by resource.c; the
  * hand-written PayPlans actions are in actions/payplans.c. Field order is
- * the spec's; lower-case names are derived, read-only companions. Choices
- * the spec leaves open are in docs/resources.md. */
+ * Open Dental's; lower-case names are derived, read-only companions.
+ * Choices Open Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
 
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROENUM(n, e) {n, NULL, OD_W_ENUM, &e, OD_F_RO, NULL, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
+                      .flags = OD_F_RO}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 #define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 #define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
@@ -32,32 +32,36 @@ static const struct od_field adjustment_fields[] = {
     FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
-    {"adjType", "COALESCE(at.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
+    {.name = "adjType", .expr = "COALESCE(at.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
     FKEY("ProvNum", 0, FK_PROV),
-    {"AdjNote", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "AdjNote", .wire = OD_W_TEXT},
     FLD("ProcDate", OD_W_DATE, OD_F_NOPUT),
-    {"ProcNum", NULL, OD_W_INT, NULL, 0, "0", 0, 0, NULL, NULL, FK_PROC},
-    {"DateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW, NULL, 0, 0,
-     NULL},
+    {.name = "ProcNum", .wire = OD_W_INT, .dflt = "0", .fk = FK_PROC},
+    {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     FKEY("ClinicNum", 0, FK_CLINIC),
     RO("SecUserNumEntry", OD_W_INT),
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter adjustment_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL, NULL},
-    {"AdjType", "t.AdjType = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"ProcNum", "t.ProcNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
+    {.param = "AdjType", .cond = "t.AdjType = ?", .wire = OD_W_INT},
+    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault adjustment_defaults[] = {
-    {"ProvNum", "SELECT PriProv FROM patient WHERE PatNum = ?", "PatNum"},
-    {"ClinicNum", "SELECT ClinicNum FROM patient WHERE PatNum = ?", "PatNum"},
+    {.field = "ProvNum",
+     .sql = "SELECT PriProv FROM patient WHERE PatNum = ?", .param = "PatNum"},
+    {.field = "ClinicNum",
+     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
+     .param = "PatNum"},
     /* the procedure's date when attached to one, else today */
-    {"ProcDate", "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "
-                 "procedurelog WHERE ProcNum = ? AND ProcNum <> 0), "
-                 "CURDATE()), '%Y-%m-%d')", "ProcNum"},
+    {.field = "ProcDate",
+     .sql = "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "
+            "procedurelog WHERE ProcNum = ? AND ProcNum <> 0), "
+            "CURDATE()), '%Y-%m-%d')", .param = "ProcNum"},
 };
 
 /* The sign of AdjAmt follows the AdjType's ItemValue ("+" or "-"); on PUT
@@ -71,42 +75,52 @@ static const struct od_sqldefault adjustment_defaults[] = {
     "' AND COALESCE(?, a.AdjAmt) " cmp " 0"
 
 static const struct od_check adjustment_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-                 "NOT IN ('+', '-')", "AdjType", 400,
-     "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {OD_OP_PUT, "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-                "NOT IN ('+', '-')", "AdjType", 400,
-     "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {OD_OP_POST, ADJ_SIGN_POST("+", "<"), "AdjType,AdjAmt", 400,
-     "AdjAmt must be positive for this AdjType."},
-    {OD_OP_POST, ADJ_SIGN_POST("-", ">"), "AdjType,AdjAmt", 400,
-     "AdjAmt must be negative for this AdjType."},
-    {OD_OP_PUT, ADJ_SIGN_PUT("+", "<"), "?AdjType,@key,?AdjAmt", 400,
-     "AdjAmt must be positive for this AdjType."},
-    {OD_OP_PUT, ADJ_SIGN_PUT("-", ">"), "?AdjType,@key,?AdjAmt", 400,
-     "AdjAmt must be negative for this AdjType."},
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? > CURDATE()",
-     "AdjDate", 400, "AdjDate cannot be a future date."},
-    {OD_OP_POST, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-                 "ProcNum <> 0 AND PatNum <> ?", "ProcNum,PatNum", 400,
-     "The procedure is not for this patient."},
-    {OD_OP_PUT, "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
-                "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
-     "ProcNum,@key", 400, "The procedure is not for this patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
+            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
+     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
+            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
+     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
+    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("+", "<"),
+     .params = "AdjType,AdjAmt", .status = 400,
+     .msg = "AdjAmt must be positive for this AdjType."},
+    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("-", ">"),
+     .params = "AdjType,AdjAmt", .status = 400,
+     .msg = "AdjAmt must be negative for this AdjType."},
+    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("+", "<"),
+     .params = "?AdjType,@key,?AdjAmt", .status = 400,
+     .msg = "AdjAmt must be positive for this AdjType."},
+    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("-", ">"),
+     .params = "?AdjType,@key,?AdjAmt", .status = 400,
+     .msg = "AdjAmt must be negative for this AdjType."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE ? > CURDATE()", .params = "AdjDate",
+     .status = 400, .msg = "AdjDate cannot be a future date."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
+            "ProcNum <> 0 AND PatNum <> ?", .params = "ProcNum,PatNum",
+     .status = 400, .msg = "The procedure is not for this patient."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
+            "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
+     .params = "ProcNum,@key", .status = 400,
+     .msg = "The procedure is not for this patient."},
 };
 
 const struct od_resource od_res_adjustments = {
     .name = "adjustments", .table = "adjustment", .pk = "AdjNum",
     .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
-    .fields = adjustment_fields, .nfields = N(adjustment_fields),
-    .filters = adjustment_filters, .nfilters = N(adjustment_filters),
+    .fields = adjustment_fields, .nfields = OD_N(adjustment_fields),
+    .filters = adjustment_filters, .nfilters = OD_N(adjustment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
     .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
     .log_noun = "Adjustment", .patnum_col = "PatNum",
     .sqldefaults = adjustment_defaults,
-    .nsqldefaults = N(adjustment_defaults),
-    .checks = adjustment_checks, .nchecks = N(adjustment_checks),
+    .nsqldefaults = OD_N(adjustment_defaults),
+    .checks = adjustment_checks, .nchecks = OD_N(adjustment_checks),
 };
 
 /* ---- statements ---------------------------------------------------------- */
@@ -114,7 +128,7 @@ const struct od_resource od_res_adjustments = {
 static const char *const stmtmode_names[] = {"Mail", "InPerson", "Email",
                                              "Electronic"};
 static const struct od_enum enum_stmtmode = {"StatementMode", 0,
-                                             N(stmtmode_names),
+                                             OD_N(stmtmode_names),
                                              stmtmode_names};
 
 static const struct od_field statement_fields[] = {
@@ -123,7 +137,7 @@ static const struct od_field statement_fields[] = {
     FLD("DateSent", OD_W_DATE, OD_F_NOPUT),
     RO("DateRangeFrom", OD_W_DATE),
     RO("DateRangeTo", OD_W_DATE),
-    {"Note", NULL, OD_W_TEXT, NULL, OD_F_NOPUT, NULL, 0, 0, NULL},
+    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
     RO("NoteBold", OD_W_TEXT),
     ROENUM("Mode_", enum_stmtmode),
     RO("HidePayment", OD_W_BOOL),
@@ -139,27 +153,28 @@ static const struct od_field statement_fields[] = {
     RO("IsBalValid", OD_W_BOOL),
     RO("InsEst", OD_W_NUMBER),
     RO("BalTotal", OD_W_NUMBER),
-    {"StatementType", "IF(t.StatementType = '', 'NotSet', t.StatementType)",
-     OD_W_TEXT, NULL, OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "StatementType",
+     .expr = "IF(t.StatementType = '', 'NotSet', t.StatementType)",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
 };
 
 static const struct od_filter statement_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault statement_defaults[] = {
-    {"DateSent", "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')", NULL},
+    {.field = "DateSent", .sql = "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"},
 };
 
 const struct od_resource od_res_statements = {
     .name = "statements", .table = "statement", .pk = "StatementNum",
-    .fields = statement_fields, .nfields = N(statement_fields),
-    .filters = statement_filters, .nfilters = N(statement_filters),
+    .fields = statement_fields, .nfields = OD_N(statement_fields),
+    .filters = statement_filters, .nfilters = OD_N(statement_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
     .perm_create = PERM_BILLING, .log_noun = "Statement",
     .patnum_col = "PatNum",
-    .sqldefaults = statement_defaults, .nsqldefaults = N(statement_defaults),
+    .sqldefaults = statement_defaults, .nsqldefaults = OD_N(statement_defaults),
     /* A statement recorded through the API: sent by mail on DateSent,
      * covering up to DateSent, with the family's balance of that moment
      * (the guarantor's BalTotal and InsEst). */
@@ -175,12 +190,12 @@ const struct od_resource od_res_statements = {
 
 static const char *const chargetype_names[] = {"Debit", "Credit"};
 static const struct od_enum enum_chargetype = {"PayPlanChargeType", 0,
-                                               N(chargetype_names),
+                                               OD_N(chargetype_names),
                                                chargetype_names};
 static const char *const linktype_names[] = {"None", "Adjustment",
                                              "Procedure", "OrthoCase"};
 static const struct od_enum enum_linktype = {"PayPlanLinkType", 0,
-                                             N(linktype_names),
+                                             OD_N(linktype_names),
                                              linktype_names};
 
 static const struct od_field payplancharge_fields[] = {
@@ -205,15 +220,15 @@ static const struct od_field payplancharge_fields[] = {
 };
 
 static const struct od_filter payplancharge_filters[] = {
-    {"PayPlanNum", "t.PayPlanNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL,
-     NULL},
+    {.param = "PayPlanNum", .cond = "t.PayPlanNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 const struct od_resource od_res_payplancharges = {
     .name = "payplancharges", .table = "payplancharge",
     .pk = "PayPlanChargeNum",
-    .fields = payplancharge_fields, .nfields = N(payplancharge_fields),
-    .filters = payplancharge_filters, .nfilters = N(payplancharge_filters),
+    .fields = payplancharge_fields, .nfields = OD_N(payplancharge_fields),
+    .filters = payplancharge_filters, .nfilters = OD_N(payplancharge_filters),
     .order = "t.ChargeDate, t.PayPlanChargeNum",
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_PAY_PLANS,
     .missing = "PayPlanCharge not found.",
@@ -224,17 +239,17 @@ const struct od_resource od_res_payplancharges = {
 static const char *const paysched_names[] = {
     "Monthly", "MonthlyDayOfWeek", "Weekly", "BiWeekly", "Quarterly"};
 static const struct od_enum enum_paysched = {"PaySchedule", 0,
-                                             N(paysched_names),
+                                             OD_N(paysched_names),
                                              paysched_names};
 static const char *const chargefreq_names[] = {
     "Weekly", "EveryOtherWeek", "OrdinalWeekday", "Monthly", "Quarterly"};
 static const struct od_enum enum_chargefreq = {"ChargeFrequency", 0,
-                                               N(chargefreq_names),
+                                               OD_N(chargefreq_names),
                                                chargefreq_names};
 static const char *const tpoption_names[] = {"None", "AwaitComplete",
                                              "TreatAsComplete"};
 static const struct od_enum enum_tpoption = {"DynamicPayPlanTPOption", 0,
-                                             N(tpoption_names),
+                                             OD_N(tpoption_names),
                                              tpoption_names};
 
 /* principalAmount: a dynamic plan's CompletedAmt (the production attached
@@ -260,29 +275,29 @@ static const struct od_field payplan_fields[] = {
     RO("DownPayment", OD_W_NUMBER),
     RO("IsClosed", OD_W_BOOL),
     RO("PlanCategory", OD_W_INT),
-    {"planCategory", "COALESCE(pc.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO,
-     NULL, 0, 0, NULL},
+    {.name = "planCategory", .expr = "COALESCE(pc.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
     RO("IsDynamic", OD_W_BOOL),
     ROENUM("ChargeFrequency", enum_chargefreq),
     RO("DatePayPlanStart", OD_W_DATE),
     RO("IsLocked", OD_W_BOOL),
     RO("DateInterestStart", OD_W_DATE),
     ROENUM("DynamicPayPlanTPOption", enum_tpoption),
-    {"principalAmount", PRINCIPAL_AMOUNT, OD_W_NUMBER, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
+    {.name = "principalAmount", .expr = PRINCIPAL_AMOUNT, .wire = OD_W_NUMBER,
+     .flags = OD_F_RO},
     RO("SheetDefNum", OD_W_INT),
 };
 
 static const struct od_filter payplan_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"Guarantor", "t.Guarantor = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_payplans = {
     .name = "payplans", .table = "payplan", .pk = "PayPlanNum",
     .joins = "LEFT JOIN definition pc ON pc.DefNum = t.PlanCategory",
-    .fields = payplan_fields, .nfields = N(payplan_fields),
-    .filters = payplan_filters, .nfilters = N(payplan_filters),
+    .fields = payplan_fields, .nfields = OD_N(payplan_fields),
+    .filters = payplan_filters, .nfilters = OD_N(payplan_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
     .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",

@@ -1,14 +1,12 @@
-/* sheets.c - sheets, sheet fields, sheet definitions, ASAP texts and
- * the EHR patient row as descriptions (spec Appendix A "sheetdefs",
- * "sheetfields", "sheets", "asapcomms", "ehrpatients") over Open Dental's
- * tables of the same names (all appended to data/od-schema.sql, batch
- * res-i). Field order is the spec's. Choices the spec leaves open are in
- * docs/resources.md ("Sheets, ASAP texts and EHR patient data"). */
+/* sheets.c - sheets, sheet fields, sheet definitions, ASAP texts and the EHR
+ * patient row as descriptions (the api*.html pages "sheetdefs", "sheetfields",
+ * "sheets", "asapcomms", "ehrpatients") over Open Dental's tables of the same
+ * names (all appended to data/od-schema.sql, batch res-i). Field order is Open
+ * Dental's. Choices Open Dental's docs leave open are in docs/resources.md
+ * ("Sheets, ASAP texts and EHR patient data"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_SHEET_EDIT = 42, PERM_PATIENT_EDIT = 108 };
 
 /* SheetTypeEnum (SheetDef.cs / Enumerations.cs). */
@@ -21,7 +19,7 @@ static const char *const sheettype_names[] = {
     "RxInstruction", "ChartModule", "PatientDashboard",
     "PatientDashboardWidget"};
 static const struct od_enum enum_sheettype = {
-    "SheetType", 0, N(sheettype_names), sheettype_names};
+    "SheetType", 0, OD_N(sheettype_names), sheettype_names};
 /* SheetFieldType (SheetField.cs). */
 static const char *const sheetfieldtype_names[] = {
     "OutputText", "InputField", "StaticText", "Parameter", "Image",
@@ -29,32 +27,32 @@ static const char *const sheetfieldtype_names[] = {
     "Special", "Grid", "ComboBox", "ScreenChart", "MobileHeader",
     "SigBoxPractice"};
 static const struct od_enum enum_sheetfieldtype = {
-    "FieldType", 0, N(sheetfieldtype_names), sheetfieldtype_names};
+    "FieldType", 0, OD_N(sheetfieldtype_names), sheetfieldtype_names};
 /* AsapCommFKeyType, AutoCommStatus, AsapRSVPStatus (AsapComm.cs). */
 static const char *const asapfkeytype_names[] = {
     "None", "ScheduledAppt", "UnscheduledAppt", "PlannedAppt", "Recall",
     "Broken"};
 static const struct od_enum enum_asapfkeytype = {
-    "FKeyType", 0, N(asapfkeytype_names), asapfkeytype_names};
+    "FKeyType", 0, OD_N(asapfkeytype_names), asapfkeytype_names};
 static const char *const autocommstatus_names[] = {
     "Undefined", "DoNotSend", "SendNotAttempted", "SendSuccessful",
     "SendFailed", "SentAwaitingReceipt"};
 static const struct od_enum enum_autocommstatus = {
-    "SmsSendStatus", 0, N(autocommstatus_names), autocommstatus_names};
+    "SmsSendStatus", 0, OD_N(autocommstatus_names), autocommstatus_names};
 static const char *const asaprsvp_names[] = {
     "UnableToSend", "AwaitingTransmit", "PendingRsvp", "Viewed",
     "ViewedNotAvailable", "AcceptedAndMoved", "AcceptedAndNotAvailable",
     "Declined", "ChoseDifferentSlot", "Expired", "Failed",
     "DeclinedStopComm"};
 static const struct od_enum enum_asaprsvp = {
-    "ResponseStatus", 0, N(asaprsvp_names), asaprsvp_names};
+    "ResponseStatus", 0, OD_N(asaprsvp_names), asaprsvp_names};
 
-/* Field shorthands: {name, expr, wire, enum, flags, default, maxlen,
- * defcat, col, check, fk}. */
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROENUM(n, e) {n, NULL, OD_W_ENUM, e, OD_F_RO, NULL, 0, 0, NULL}
+/* Field shorthands (struct od_field, describe-internal.h). */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e,                \
+                      .flags = OD_F_RO}
 
 /* ---- sheetdefs (read only) ------------------------------------------------ */
 
@@ -65,13 +63,14 @@ static const struct od_field sheetdef_fields[] = {
 };
 
 static const struct od_filter sheetdef_filters[] = {
-    {"SheetType", "t.SheetType = ?", OD_W_ENUM, &enum_sheettype, 0, 0, NULL},
+    {.param = "SheetType", .cond = "t.SheetType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_sheettype},
 };
 
 const struct od_resource od_res_sheetdefs = {
     .name = "sheetdefs", .table = "sheetdef", .pk = "SheetDefNum",
-    .fields = sheetdef_fields, .nfields = N(sheetdef_fields),
-    .filters = sheetdef_filters, .nfilters = N(sheetdef_filters),
+    .fields = sheetdef_fields, .nfields = OD_N(sheetdef_fields),
+    .filters = sheetdef_filters, .nfilters = OD_N(sheetdef_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "SheetDef not found.",
 };
@@ -90,24 +89,25 @@ static const struct od_field sheetfield_fields[] = {
 };
 
 static const struct od_filter sheetfield_filters[] = {
-    {"SheetNum", "t.SheetNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "SheetNum", .cond = "t.SheetNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_check sheetfield_checks[] = {
     /* a sheet marked deleted in Open Dental is not edited */
-    {OD_OP_PUT, "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
-                "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
-     "@key", 400, "The sheet is deleted."},
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
+            "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
+     .params = "@key", .status = 400, .msg = "The sheet is deleted."},
 };
 
 const struct od_resource od_res_sheetfields = {
     .name = "sheetfields", .table = "sheetfield", .pk = "SheetFieldNum",
-    .fields = sheetfield_fields, .nfields = N(sheetfield_fields),
-    .filters = sheetfield_filters, .nfilters = N(sheetfield_filters),
+    .fields = sheetfield_fields, .nfields = OD_N(sheetfield_fields),
+    .filters = sheetfield_filters, .nfilters = OD_N(sheetfield_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "SheetField not found.",
     .perm_edit = PERM_SHEET_EDIT, .log_noun = "SheetField",
-    .checks = sheetfield_checks, .nchecks = N(sheetfield_checks),
+    .checks = sheetfield_checks, .nchecks = OD_N(sheetfield_checks),
 };
 
 /* ---- sheets --------------------------------------------------------------- */
@@ -127,41 +127,49 @@ static const struct od_field sheet_fields[] = {
 };
 
 static const struct od_filter sheet_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 /* Copied from the definition (Sheets.CreateSheet); the patient's clinic. */
 static const struct od_sqldefault sheet_sqldefaults[] = {
-    {"SheetType", "SELECT SheetType FROM sheetdef WHERE SheetDefNum = ?",
-     "SheetDefNum"},
-    {"Description", "SELECT Description FROM sheetdef WHERE SheetDefNum = ?",
-     "SheetDefNum"},
-    {"ClinicNum", "SELECT ClinicNum FROM patient WHERE PatNum = ?", "PatNum"},
+    {.field = "SheetType",
+     .sql = "SELECT SheetType FROM sheetdef WHERE SheetDefNum = ?",
+     .param = "SheetDefNum"},
+    {.field = "Description",
+     .sql = "SELECT Description FROM sheetdef WHERE SheetDefNum = ?",
+     .param = "SheetDefNum"},
+    {.field = "ClinicNum",
+     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
+     .param = "PatNum"},
 };
 
 static const struct od_check sheet_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "sheetdef WHERE SheetDefNum = ?)", "SheetDefNum", 404,
-     "SheetDef not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "sheetdef WHERE SheetDefNum = ?)", .params = "SheetDefNum",
+     .status = 404, .msg = "SheetDef not found."},
     /* Consent, PatientLetter, PatientForm, MedicalHistory, ExamSheet */
-    {OD_OP_POST, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
-                 "SheetType NOT IN (6, 7, 9, 11, 13)", "SheetDefNum", 400,
-     "Only SheetDefs of SheetType Consent, PatientLetter, PatientForm, "
-     "MedicalHistory, and ExamSheet are supported."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
+            "SheetType NOT IN (6, 7, 9, 11, 13)", .params = "SheetDefNum",
+     .status = 400,
+     .msg = "Only SheetDefs of SheetType Consent, PatientLetter, "
+            "PatientForm, MedicalHistory, and ExamSheet are supported."},
 };
 
 const struct od_resource od_res_sheets = {
     .name = "sheets", .table = "sheet", .pk = "SheetNum",
-    .fields = sheet_fields, .nfields = N(sheet_fields),
-    .filters = sheet_filters, .nfilters = N(sheet_filters),
+    .fields = sheet_fields, .nfields = OD_N(sheet_fields),
+    .filters = sheet_filters, .nfilters = OD_N(sheet_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Sheet not found.",
     .perm_create = PERM_SHEET_EDIT, .log_noun = "Sheet",
     .patnum_col = "PatNum",
     /* sheets Open Dental marked deleted are not shown */
     .base_where = "t.IsDeleted = 0",
-    .sqldefaults = sheet_sqldefaults, .nsqldefaults = N(sheet_sqldefaults),
-    .checks = sheet_checks, .nchecks = N(sheet_checks),
+    .sqldefaults = sheet_sqldefaults, .nsqldefaults = OD_N(sheet_sqldefaults),
+    .checks = sheet_checks, .nchecks = OD_N(sheet_checks),
     /* the sheet's fields: one per field of the definition (static text
      * copied as defined, input fields blank) */
     .after_insert =
@@ -203,21 +211,22 @@ static const struct od_field asapcomm_fields[] = {
 };
 
 static const struct od_filter asapcomm_filters[] = {
-    {"ClinicNum", "t.ClinicNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"date", "DATE(t.DateTimeEntry) = ?", OD_W_DATE, NULL, 0, 0, NULL},
+    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    {.param = "date", .cond = "DATE(t.DateTimeEntry) = ?", .wire = OD_W_DATE},
     /* no date and no dateStart: the last 7 days */
-    {"dateStart", "t.DateTimeEntry >= COALESCE(NULLIF(?, '0001-01-01'), "
-                  "CURDATE() - INTERVAL 7 DAY)",
-     OD_W_DATE, NULL, 0, 0, "0001-01-01", "date"},
+    {.param = "dateStart",
+     .cond = "t.DateTimeEntry >= COALESCE(NULLIF(?, '0001-01-01'), "
+             "CURDATE() - INTERVAL 7 DAY)", .wire = OD_W_DATE,
+     .dflt = "0001-01-01", .dflt_unless = "date"},
     /* the whole day named is included */
-    {"dateEnd", "t.DateTimeEntry < ? + INTERVAL 1 DAY", OD_W_DATE, NULL, 0,
-     0, NULL},
+    {.param = "dateEnd", .cond = "t.DateTimeEntry < ? + INTERVAL 1 DAY",
+     .wire = OD_W_DATE},
 };
 
 const struct od_resource od_res_asapcomms = {
     .name = "asapcomms", .table = "asapcomm", .pk = "AsapCommNum",
-    .fields = asapcomm_fields, .nfields = N(asapcomm_fields),
-    .filters = asapcomm_filters, .nfilters = N(asapcomm_filters),
+    .fields = asapcomm_fields, .nfields = OD_N(asapcomm_fields),
+    .filters = asapcomm_filters, .nfilters = OD_N(asapcomm_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "AsapComm not found.",
 };
@@ -226,29 +235,29 @@ const struct od_resource od_res_asapcomms = {
 
 /* GET reads every patient, with blanks where the patient has no ehrpatient
  * row yet (Open Dental makes the row the first time it is needed). */
-#define EP_TEXT(n) {n, "COALESCE(e." n ", '')", OD_W_TEXT, NULL, OD_F_RO, \
-                    NULL, 0, 0, NULL}
+#define EP_TEXT(n) {.name = n, .expr = "COALESCE(e." n ", '')",              \
+                    .wire = OD_W_TEXT, .flags = OD_F_RO}
 
 static const struct od_field ehrpatient_get_fields[] = {
     KEY("PatNum"),
     EP_TEXT("MotherMaidenFname"),
     EP_TEXT("MotherMaidenLname"),
-    {"VacShareOk", "COALESCE(e.VacShareOk, 0)", OD_W_ENUM, &od_enum_yn,
-     OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "VacShareOk", .expr = "COALESCE(e.VacShareOk, 0)",
+     .wire = OD_W_ENUM, .enm = &od_enum_yn, .flags = OD_F_RO},
     EP_TEXT("MedicaidState"),
     EP_TEXT("SexualOrientation"),
     EP_TEXT("GenderIdentity"),
     EP_TEXT("SexualOrientationNote"),
     EP_TEXT("GenderIdentityNote"),
-    {"DischargeDate", "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
-                      "DATETIME))", OD_W_DATE, NULL, OD_F_RO, NULL, 0, 0,
-     NULL},
+    {.name = "DischargeDate",
+     .expr = "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
+             "DATETIME))", .wire = OD_W_DATE, .flags = OD_F_RO},
 };
 
 const struct od_resource od_res_ehrpatients = {
     .name = "ehrpatients", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN ehrpatient e ON e.PatNum = t.PatNum",
-    .fields = ehrpatient_get_fields, .nfields = N(ehrpatient_get_fields),
+    .fields = ehrpatient_get_fields, .nfields = OD_N(ehrpatient_get_fields),
     .ops = OD_OP_GET_ONE,
     .missing = "Patient not found.",
 };
@@ -260,8 +269,7 @@ static const struct od_field ehrpatient_put_fields[] = {
     RO("MotherMaidenFname", OD_W_TEXT),
     RO("MotherMaidenLname", OD_W_TEXT),
     ROENUM("VacShareOk", &od_enum_yn),
-    {"MedicaidState", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL,
-     od_check_state, NULL},
+    {.name = "MedicaidState", .wire = OD_W_TEXT, .check = od_check_state},
     RO("SexualOrientation", OD_W_TEXT),
     RO("GenderIdentity", OD_W_TEXT),
     RO("SexualOrientationNote", OD_W_TEXT),
@@ -270,19 +278,20 @@ static const struct od_field ehrpatient_put_fields[] = {
 };
 
 static const struct od_check ehrpatient_checks[] = {
-    /* spec 5: deleted patients are not modified through the API */
-    {OD_OP_PUT, "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
-     "@key", 400, "Patient is deleted."},
+    /* apipatients.html: deleted patients are not modified through the API */
+    {.ops = OD_OP_PUT,
+     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
+     .params = "@key", .status = 400, .msg = "Patient is deleted."},
 };
 
 const struct od_resource od_res_ehrpatients_put = {
     .name = "ehrpatients", .table = "ehrpatient", .pk = "PatNum",
-    .fields = ehrpatient_put_fields, .nfields = N(ehrpatient_put_fields),
+    .fields = ehrpatient_put_fields, .nfields = OD_N(ehrpatient_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "EhrPatient",
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO ehrpatient (PatNum) SELECT PatNum "
                   "FROM patient WHERE PatNum = ?",
-    .checks = ehrpatient_checks, .nchecks = N(ehrpatient_checks),
+    .checks = ehrpatient_checks, .nchecks = OD_N(ehrpatient_checks),
 };

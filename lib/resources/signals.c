@@ -1,10 +1,8 @@
-/* signals.c - signalods as a description (Appendix A; Open Dental's
+/* signals.c - signalods as a description (the api*.html pages; Open Dental's
  * Signalods.GetSignalOdsForApi, Signalods.cs 24.3): the signals Open
  * Dental's workstations write when something changes, oldest first, each
  * with serverDateTime so a client can ask again for the ones after it. */
 #include "engine/describe-internal.h"
-
-#define N(a) ((int)OD_ARRAY_LEN(a))
 
 /* InvalidType (OpenDentBusiness/Db/Enumerations.cs, 24.3), 0-114, stored
  * in signalod.IType as its number. */
@@ -36,13 +34,13 @@ static const char *const invalidtype_names[] = {
     "FlowActionDef", "FlowDefLink", "CodeGroups", "BillingList",
     "ConnectionStoreClear", "Children", "Print"};
 static const struct od_enum enum_invalidtype = {
-    "InvalidType", 0, N(invalidtype_names), invalidtype_names};
+    "InvalidType", 0, OD_N(invalidtype_names), invalidtype_names};
 
 /* MiddleTierRole (OpenDentBusiness/Cache/EnumMiddleTierRole.cs). */
 static const char *const remoterole_names[] = {"ClientDirect", "ClientMT",
                                                "ServerMT"};
 static const struct od_enum enum_remoterole = {
-    "MiddleTierRole", 0, N(remoterole_names), remoterole_names};
+    "MiddleTierRole", 0, OD_N(remoterole_names), remoterole_names};
 
 static const struct od_field signalod_fields[] = {
     {.name = "SignalNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
@@ -68,8 +66,8 @@ static const struct od_filter signalod_filters[] = {
 
 const struct od_resource od_res_signalods = {
     .name = "signalods", .table = "signalod", .pk = "SignalNum",
-    .fields = signalod_fields, .nfields = N(signalod_fields),
-    .filters = signalod_filters, .nfilters = N(signalod_filters),
+    .fields = signalod_fields, .nfields = OD_N(signalod_fields),
+    .filters = signalod_filters, .nfilters = OD_N(signalod_filters),
     .ops = OD_OP_GET_LIST, .missing = "Signalod not found.",
     .server_time = OD_ST_FIRST,
     /* GetSignalOdsForApi: before the database's now, so a signal written

@@ -1,16 +1,14 @@
-/* tasks.c - tasks, quick paste notes and auto notes as descriptions
- * (spec Appendix A "tasklists", "tasks", "tasknotes", "quickpastecats",
+/* tasks.c - tasks, quick paste notes and auto notes as descriptions (the
+ * api*.html pages "tasklists", "tasks", "tasknotes", "quickpastecats",
  * "quickpastenotes", "autonotes", "autonotecontrols") over Open Dental's
- * tables of the same names (data/od-schema.sql). Field order is the
- * spec's. Writes need ApiPermission AllOthers (spec 2.4). Choices the spec
- * leaves open are in docs/resources.md. */
+ * tables of the same names (data/od-schema.sql). Field order is Open Dental's.
+ * Writes need ApiPermission AllOthers (apipermissions.html). Choices Open
+ * Dental's docs leave open are in docs/resources.md. */
 #include "engine/describe-internal.h"
 
 #include <string.h>
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_AUTONOTE_QUICKNOTE_EDIT = 60, PERM_TASKNOTE_EDIT = 66,
     PERM_TASK_EDIT = 84
@@ -19,17 +17,17 @@ enum {
 /* Task enums (Task.cs, TaskList.cs). */
 static const char *const taskstatus_names[] = {"New", "Viewed", "Done"};
 static const struct od_enum enum_taskstatus = {
-    "TaskStatus", 0, N(taskstatus_names), taskstatus_names};
+    "TaskStatus", 0, OD_N(taskstatus_names), taskstatus_names};
 static const char *const datetype_names[] = {"None", "Day", "Week", "Month"};
 static const struct od_enum enum_datetype = {
-    "DateType", 0, N(datetype_names), datetype_names};
+    "DateType", 0, OD_N(datetype_names), datetype_names};
 static const char *const objecttype_names[] = {"None", "Patient",
                                                "Appointment"};
 static const struct od_enum enum_objecttype = {
-    "ObjectType", 0, N(objecttype_names), objecttype_names};
+    "ObjectType", 0, OD_N(objecttype_names), objecttype_names};
 static const char *const liststatus_names[] = {"Active", "Archived"};
 static const struct od_enum enum_liststatus = {
-    "TaskListStatus", 0, N(liststatus_names), liststatus_names};
+    "TaskListStatus", 0, OD_N(liststatus_names), liststatus_names};
 /* [Flags] TaskReminderType: single flags by name; a combination (a weekly
  * reminder on some weekdays) is written as its number. */
 static const char *const reminder_names[] = {
@@ -43,16 +41,15 @@ static const char *const reminder_names[] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     "Yearly"};
 static const struct od_enum enum_remindertype = {
-    "ReminderType", 0, N(reminder_names), reminder_names};
+    "ReminderType", 0, OD_N(reminder_names), reminder_names};
 
-#define RO_FIELD(name, wire, enm)                                            \
-    {name, NULL, wire, enm, OD_F_RO, NULL, 0, 0, NULL}
+#define RO_FIELD(name_, wire_, enm_)                                         \
+    {.name = name_, .wire = wire_, .enm = enm_, .flags = OD_F_RO}
 
 /* ---- tasklists ------------------------------------------------------------ */
 
 static const struct od_field tasklist_fields[] = {
-    {"TaskListNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
+    {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
     RO_FIELD("Descript", OD_W_TEXT, NULL),
     RO_FIELD("Parent", OD_W_INT, NULL),
     RO_FIELD("DateTL", OD_W_DATE, NULL),
@@ -65,145 +62,150 @@ static const struct od_field tasklist_fields[] = {
 };
 
 static const struct od_filter tasklist_filters[] = {
-    {"TaskListStatus", "t.TaskListStatus = ?", OD_W_ENUM, &enum_liststatus, 0,
-     0, NULL},
+    {.param = "TaskListStatus", .cond = "t.TaskListStatus = ?",
+     .wire = OD_W_ENUM, .enm = &enum_liststatus},
 };
 
 const struct od_resource od_res_tasklists = {
     .name = "tasklists", .table = "tasklist", .pk = "TaskListNum",
-    .fields = tasklist_fields, .nfields = N(tasklist_fields),
-    .filters = tasklist_filters, .nfilters = N(tasklist_filters),
+    .fields = tasklist_fields, .nfields = OD_N(tasklist_fields),
+    .filters = tasklist_filters, .nfilters = OD_N(tasklist_filters),
     .ops = OD_OP_GET_LIST, .missing = "TaskList not found.",
 };
 
 /* ---- tasks ---------------------------------------------------------------- */
 
 static const struct od_field task_fields[] = {
-    {"TaskNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL},
-    {"TaskListNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
-     NULL},
+    {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO_FIELD("DateTask", OD_W_DATE, NULL),
-    {"KeyNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL},
-    {"Descript", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
-    {"TaskStatus", NULL, OD_W_ENUM, &enum_taskstatus, OD_F_NOPOST, NULL, 0, 0,
-     NULL},
+    {.name = "KeyNum", .wire = OD_W_INT},
+    {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ},
+    {.name = "TaskStatus", .wire = OD_W_ENUM, .enm = &enum_taskstatus,
+     .flags = OD_F_NOPOST},
     RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
     RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
     RO_FIELD("FromNum", OD_W_INT, NULL),
-    {"ObjectType", NULL, OD_W_ENUM, &enum_objecttype, 0, "None", 0, 0, NULL},
-    {"DateTimeEntry", NULL, OD_W_DATETIME, NULL, 0, NULL, 0, 0, NULL},
-    {"UserNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0,
-     NULL},
+    {.name = "ObjectType", .wire = OD_W_ENUM, .enm = &enum_objecttype,
+     .dflt = "None"},
+    {.name = "DateTimeEntry", .wire = OD_W_DATETIME},
+    {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO_FIELD("DateTimeFinished", OD_W_DATETIME, NULL),
-    {"PriorityDefNum", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 33"},
+    {.name = "PriorityDefNum", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 33"},
     RO_FIELD("ReminderGroupId", OD_W_TEXT, NULL),
     RO_FIELD("ReminderType", OD_W_ENUM, &enum_remindertype),
     RO_FIELD("ReminderFrequency", OD_W_INT, NULL),
-    {"DateTimeOriginal", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL,
-     0, 0, NULL},
-    {"SecDateTEdit", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, 0,
-     0, NULL},
-    {"DescriptOverride", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "DateTimeOriginal", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_NOW},
+    {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_STAMP},
+    {.name = "DescriptOverride", .wire = OD_W_TEXT},
     RO_FIELD("IsReadOnly", OD_W_BOOL, NULL),
 };
 
 static const struct od_filter task_filters[] = {
-    {"TaskListNum", "t.TaskListNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"KeyNum", "t.KeyNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"ObjectType", "t.ObjectType = ?", OD_W_ENUM, &enum_objecttype, 0, 0,
-     NULL},
-    {"TaskStatus", "t.TaskStatus = ?", OD_W_ENUM, &enum_taskstatus, 0, 0,
-     NULL},
+    {.param = "TaskListNum", .cond = "t.TaskListNum = ?", .wire = OD_W_INT},
+    {.param = "KeyNum", .cond = "t.KeyNum = ?", .wire = OD_W_INT},
+    {.param = "ObjectType", .cond = "t.ObjectType = ?", .wire = OD_W_ENUM,
+     .enm = &enum_objecttype},
+    {.param = "TaskStatus", .cond = "t.TaskStatus = ?", .wire = OD_W_ENUM,
+     .enm = &enum_taskstatus},
     /* absent: the previous 14 days (the database's clock) */
-    {"DateTimeOriginal",
-     "t.DateTimeOriginal >= COALESCE(NULLIF(?, '0001-01-01 00:00:00'), "
-     "NOW() - INTERVAL 14 DAY)",
-     OD_W_DATETIME, NULL, 0, 0, "0001-01-01 00:00:00"},
+    {.param = "DateTimeOriginal",
+     .cond = "t.DateTimeOriginal >= COALESCE(NULLIF(?, '0001-01-01 "
+             "00:00:00'), NOW() - INTERVAL 14 DAY)", .wire = OD_W_DATETIME,
+     .dflt = "0001-01-01 00:00:00"},
 };
 
 static const struct od_sqldefault task_defaults[] = {
-    {"DateTimeEntry", OD_SQLDEFAULT_NOW, NULL},
+    {.field = "DateTimeEntry", .sql = OD_SQLDEFAULT_NOW},
     /* the TaskPriorities definition marked default ("D"), else the first */
-    {"PriorityDefNum", "SELECT DefNum FROM definition WHERE Category = 33 "
-                       "AND IsHidden = 0 ORDER BY ItemValue = 'D' DESC, "
-                       "ItemOrder, DefNum LIMIT 1", NULL},
+    {.field = "PriorityDefNum",
+     .sql = "SELECT DefNum FROM definition WHERE Category = 33 "
+            "AND IsHidden = 0 ORDER BY ItemValue = 'D' DESC, "
+            "ItemOrder, DefNum LIMIT 1"},
 };
 
 static const struct od_check task_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "tasklist WHERE TaskListNum = ?)", "TaskListNum", 400,
-     "TaskListNum is invalid."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "userod WHERE UserNum = ?)", "UserNum", 400,
-     "UserNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "tasklist WHERE TaskListNum = ?)", .params = "TaskListNum",
+     .status = 400, .msg = "TaskListNum is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "userod WHERE UserNum = ?)", .params = "UserNum", .status = 400,
+     .msg = "UserNum is invalid."},
     /* a KeyNum must name a row of its ObjectType (both given) */
-    {OD_OP_POST | OD_OP_PUT,
-     "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM patient "
-     "WHERE PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 FROM appointment "
-     "WHERE AptNum = ?))", "ObjectType,KeyNum,ObjectType,KeyNum", 400,
-     "KeyNum is invalid."},
+    {.ops = OD_OP_POST | OD_OP_PUT,
+     .sql = "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM "
+            "patient WHERE PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 "
+            "FROM appointment WHERE AptNum = ?))",
+     .params = "ObjectType,KeyNum,ObjectType,KeyNum", .status = 400,
+     .msg = "KeyNum is invalid."},
 };
 
 const struct od_resource od_res_tasks = {
     .name = "tasks", .table = "task", .pk = "TaskNum",
-    .fields = task_fields, .nfields = N(task_fields),
-    .filters = task_filters, .nfilters = N(task_filters),
+    .fields = task_fields, .nfields = OD_N(task_fields),
+    .filters = task_filters, .nfilters = OD_N(task_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
     .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
     .log_noun = "Task",
-    .sqldefaults = task_defaults, .nsqldefaults = N(task_defaults),
-    .checks = task_checks, .nchecks = N(task_checks),
+    .sqldefaults = task_defaults, .nsqldefaults = OD_N(task_defaults),
+    .checks = task_checks, .nchecks = OD_N(task_checks),
 };
 
 /* ---- tasknotes ------------------------------------------------------------ */
 
 static const struct od_field tasknote_fields[] = {
-    {"TaskNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
-    {"TaskNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"UserNum", NULL, OD_W_INT, NULL, OD_F_REQ | OD_F_NOPUT, NULL, 0, 0, NULL},
-    {"DateTimeNote", NULL, OD_W_DATETIME, NULL, OD_F_NOPOST, NULL, 0, 0, NULL},
-    {"Note", NULL, OD_W_TEXT, NULL, OD_F_REQ, NULL, 0, 0, NULL},
+    {.name = "TaskNoteNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
+    {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
+    {.name = "DateTimeNote", .wire = OD_W_DATETIME, .flags = OD_F_NOPOST},
+    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_REQ},
 };
 
 static const struct od_filter tasknote_filters[] = {
-    {"TaskNum", "t.TaskNum = ?", OD_W_INT, NULL, 0, 0, NULL},
-    {"UserNum", "t.UserNum = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "TaskNum", .cond = "t.TaskNum = ?", .wire = OD_W_INT},
+    {.param = "UserNum", .cond = "t.UserNum = ?", .wire = OD_W_INT},
 };
 
 static const struct od_sqldefault tasknote_defaults[] = {
-    {"DateTimeNote", OD_SQLDEFAULT_NOW, NULL},
+    {.field = "DateTimeNote", .sql = OD_SQLDEFAULT_NOW},
 };
 
 static const struct od_check tasknote_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
-                 "WHERE TaskNum = ?)", "TaskNum", 404, "Task not found."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "userod WHERE UserNum = ?)", "UserNum", 400,
-     "UserNum is invalid."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE TRIM(?) = ''", "Note", 400,
-     "Note cannot be blank."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
+            "WHERE TaskNum = ?)", .params = "TaskNum", .status = 404,
+     .msg = "Task not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "userod WHERE UserNum = ?)", .params = "UserNum", .status = 400,
+     .msg = "UserNum is invalid."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
+     .params = "Note", .status = 400, .msg = "Note cannot be blank."},
 };
 
 const struct od_resource od_res_tasknotes = {
     .name = "tasknotes", .table = "tasknote", .pk = "TaskNoteNum",
-    .fields = tasknote_fields, .nfields = N(tasknote_fields),
-    .filters = tasknote_filters, .nfilters = N(tasknote_filters),
+    .fields = tasknote_fields, .nfields = OD_N(tasknote_fields),
+    .filters = tasknote_filters, .nfilters = OD_N(tasknote_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
     .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
     .log_noun = "TaskNote",
-    .sqldefaults = tasknote_defaults, .nsqldefaults = N(tasknote_defaults),
-    .checks = tasknote_checks, .nchecks = N(tasknote_checks),
+    .sqldefaults = tasknote_defaults, .nsqldefaults = OD_N(tasknote_defaults),
+    .checks = tasknote_checks, .nchecks = OD_N(tasknote_checks),
 };
 
 /* ---- quickpastecats, quickpastenotes -------------------------------------- */
 
 static const struct od_field quickpastecat_fields[] = {
-    {"QuickPasteCatNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
+    {.name = "QuickPasteCatNum", .wire = OD_W_INT,
+     .flags = OD_F_RO | OD_F_KEY},
     RO_FIELD("Description", OD_W_TEXT, NULL),
     RO_FIELD("ItemOrder", OD_W_INT, NULL),
     RO_FIELD("DefaultForTypes", OD_W_TEXT, NULL),
@@ -212,14 +214,14 @@ static const struct od_field quickpastecat_fields[] = {
 const struct od_resource od_res_quickpastecats = {
     .name = "quickpastecats", .table = "quickpastecat",
     .pk = "QuickPasteCatNum",
-    .fields = quickpastecat_fields, .nfields = N(quickpastecat_fields),
+    .fields = quickpastecat_fields, .nfields = OD_N(quickpastecat_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "QuickPasteCat not found.",
 };
 
 static const struct od_field quickpastenote_fields[] = {
-    {"QuickPasteNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0,
-     0, NULL},
+    {.name = "QuickPasteNoteNum", .wire = OD_W_INT,
+     .flags = OD_F_RO | OD_F_KEY},
     RO_FIELD("QuickPasteCatNum", OD_W_INT, NULL),
     RO_FIELD("ItemOrder", OD_W_INT, NULL),
     RO_FIELD("Note", OD_W_TEXT, NULL),
@@ -229,7 +231,7 @@ static const struct od_field quickpastenote_fields[] = {
 const struct od_resource od_res_quickpastenotes = {
     .name = "quickpastenotes", .table = "quickpastenote",
     .pk = "QuickPasteNoteNum",
-    .fields = quickpastenote_fields, .nfields = N(quickpastenote_fields),
+    .fields = quickpastenote_fields, .nfields = OD_N(quickpastenote_fields),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
     .missing = "QuickPasteNote not found.",
 };
@@ -237,27 +239,26 @@ const struct od_resource od_res_quickpastenotes = {
 /* ---- autonotes, autonotecontrols ------------------------------------------ */
 
 static const struct od_field autonote_fields[] = {
-    {"AutoNoteNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0,
-     NULL},
-    {"AutoNoteName", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0,
-     0, NULL},
-    {"MainText", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "AutoNoteNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    {.name = "AutoNoteName", .wire = OD_W_TEXT,
+     .flags = OD_F_REQ | OD_F_NOCLEAR},
+    {.name = "MainText", .wire = OD_W_TEXT},
     /* an AutoNoteCats (41) definition, 0 for none */
-    {"Category", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 41"},
-    {"category", "COALESCE(cat.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL,
-     0, 0, NULL},
+    {.name = "Category", .wire = OD_W_INT,
+     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 41"},
+    {.name = "category", .expr = "COALESCE(cat.ItemName, '')",
+     .wire = OD_W_TEXT, .flags = OD_F_RO},
 };
 
 static const struct od_filter autonote_filters[] = {
-    {"Category", "t.Category = ?", OD_W_INT, NULL, 0, 0, NULL},
+    {.param = "Category", .cond = "t.Category = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_autonotes = {
     .name = "autonotes", .table = "autonote", .pk = "AutoNoteNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.Category",
-    .fields = autonote_fields, .nfields = N(autonote_fields),
-    .filters = autonote_filters, .nfilters = N(autonote_filters),
+    .fields = autonote_fields, .nfields = OD_N(autonote_fields),
+    .filters = autonote_filters, .nfilters = OD_N(autonote_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
@@ -272,32 +273,32 @@ static int check_controltype(const char *s)
 }
 
 static const struct od_field autonotecontrol_fields[] = {
-    {"AutoNoteControlNum", NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0,
-     0, NULL},
-    {"Descript", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0, 0,
-     NULL},
-    {"ControlType", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0,
-     0, NULL, check_controltype},
-    {"ControlLabel", NULL, OD_W_TEXT, NULL, OD_F_REQ | OD_F_NOCLEAR, NULL, 0,
-     0, NULL},
-    {"ControlOptions", NULL, OD_W_TEXT, NULL, 0, NULL, 0, 0, NULL},
+    {.name = "AutoNoteControlNum", .wire = OD_W_INT,
+     .flags = OD_F_RO | OD_F_KEY},
+    {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
+    {.name = "ControlType", .wire = OD_W_TEXT,
+     .flags = OD_F_REQ | OD_F_NOCLEAR, .check = check_controltype},
+    {.name = "ControlLabel", .wire = OD_W_TEXT,
+     .flags = OD_F_REQ | OD_F_NOCLEAR},
+    {.name = "ControlOptions", .wire = OD_W_TEXT},
 };
 
 static const struct od_check autonotecontrol_checks[] = {
     /* ControlOptions: required unless the ControlType is Text */
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? <> 'Text' AND "
-                 "COALESCE(?, '') = ''", "ControlType,?ControlOptions", 400,
-     "ControlOptions is required."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 'Text' AND "
+                               "COALESCE(?, '') = ''",
+     .params = "ControlType,?ControlOptions", .status = 400,
+     .msg = "ControlOptions is required."},
 };
 
 const struct od_resource od_res_autonotecontrols = {
     .name = "autonotecontrols", .table = "autonotecontrol",
     .pk = "AutoNoteControlNum",
-    .fields = autonotecontrol_fields, .nfields = N(autonotecontrol_fields),
+    .fields = autonotecontrol_fields, .nfields = OD_N(autonotecontrol_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "AutoNoteControl not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
     .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
-    .checks = autonotecontrol_checks, .nchecks = N(autonotecontrol_checks),
+    .checks = autonotecontrol_checks, .nchecks = OD_N(autonotecontrol_checks),
 };

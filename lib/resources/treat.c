@@ -1,32 +1,33 @@
-/* treat.c - perio charts and treatment plans as descriptions (spec
- * Appendix A "perioexams", "periomeasures", "treatplans",
- * "treatplanattaches", "proctps") over Open Dental's tables of the same
- * names (data/od-schema.sql, batch res-g). Field order is the spec's;
- * lower-case names are derived, read-only companions. Writes need
- * ApiPermission AllOthers (spec 2.4). Choices the spec leaves open are in
+/* treat.c - perio charts and treatment plans as descriptions (the api*.html
+ * pages "perioexams", "periomeasures", "treatplans", "treatplanattaches",
+ * "proctps") over Open Dental's tables of the same names (data/od-schema.sql,
+ * batch res-g). Field order is Open Dental's; lower-case names are derived,
+ * read-only companions. Writes need ApiPermission AllOthers
+ * (apipermissions.html). Choices Open Dental's docs leave open are in
  * docs/resources.md ("Perio charts and treatment plans"). */
 #include "engine/describe-internal.h"
 
-#define N(a) ((int)OD_ARRAY_LEN(a))
-
-/* EnumPermType values used in securitylog (opendental-schema.md 4). */
+/* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
-#define KEY(n) {n, NULL, OD_W_INT, NULL, OD_F_RO | OD_F_KEY, NULL, 0, 0, NULL}
-#define FLD(n, w, fl) {n, NULL, w, NULL, fl, NULL, 0, 0, NULL}
-#define TXT(n, fl, len) {n, NULL, OD_W_TEXT, NULL, fl, NULL, len, 0, NULL}
-#define RO(n, w) {n, NULL, w, NULL, OD_F_RO, NULL, 0, 0, NULL}
-#define ROENUM(n, e) {n, NULL, OD_W_ENUM, &e, OD_F_RO, NULL, 0, 0, NULL}
-#define FKEY(n, fl, sql) {n, NULL, OD_W_INT, NULL, fl, NULL, 0, 0, NULL, NULL, sql}
-#define STAMP(n) {n, NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_STAMP, NULL, \
-                  0, 0, NULL}
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+#define TXT(n, fl, len) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = len}
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
+                      .flags = OD_F_RO}
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 #define FK_PAT "SELECT 1 FROM patient WHERE PatNum = ?"
 #define FK_PRIORITY \
     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 20"
 #define PRIORITY_NAME                                                         \
-    {"priority", "COALESCE(pr.ItemName, '')", OD_W_TEXT, NULL, OD_F_RO, NULL, \
-     0, 0, NULL}
+    {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",                \
+     .wire = OD_W_TEXT, .flags = OD_F_RO}
 #define JOIN_PRIORITY "LEFT JOIN definition pr ON pr.DefNum = t.Priority"
 #define TODAY "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"
 
@@ -37,34 +38,35 @@ static const struct od_field perioexam_fields[] = {
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("ExamDate", OD_W_DATE, 0),
     FKEY("ProvNum", 0, FK_PROV),
-    {"DateTMeasureEdit", NULL, OD_W_DATETIME, NULL, OD_F_RO | OD_F_NOW, NULL,
-     0, 0, NULL},
+    {.name = "DateTMeasureEdit", .wire = OD_W_DATETIME,
+     .flags = OD_F_RO | OD_F_NOW},
     TXT("Note", 0, 0),
 };
 
 static const struct od_filter perioexam_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
     /* exams on or after this date */
-    {"ExamDate", "t.ExamDate >= ?", OD_W_DATE, NULL, 0, 0, NULL, NULL},
+    {.param = "ExamDate", .cond = "t.ExamDate >= ?", .wire = OD_W_DATE},
 };
 
 static const struct od_sqldefault perioexam_defaults[] = {
-    {"ExamDate", TODAY, NULL},
+    {.field = "ExamDate", .sql = TODAY},
     /* Open Dental: a new exam's provider is the patient's primary one */
-    {"ProvNum", "SELECT PriProv FROM patient WHERE PatNum = ?", "PatNum"},
+    {.field = "ProvNum",
+     .sql = "SELECT PriProv FROM patient WHERE PatNum = ?", .param = "PatNum"},
 };
 
 const struct od_resource od_res_perioexams = {
     .name = "perioexams", .table = "perioexam", .pk = "PerioExamNum",
-    .fields = perioexam_fields, .nfields = N(perioexam_fields),
-    .filters = perioexam_filters, .nfilters = N(perioexam_filters),
+    .fields = perioexam_fields, .nfields = OD_N(perioexam_fields),
+    .filters = perioexam_filters, .nfilters = OD_N(perioexam_filters),
     .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
            OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PerioExam not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioExam",
     .patnum_col = "PatNum",
-    .sqldefaults = perioexam_defaults, .nsqldefaults = N(perioexam_defaults),
+    .sqldefaults = perioexam_defaults, .nsqldefaults = OD_N(perioexam_defaults),
     /* Open Dental's PerioExams.Delete: the exam and its measures */
     .delete_sql = "DELETE e, m FROM perioexam e LEFT JOIN periomeasure m ON "
                   "m.PerioExamNum = e.PerioExamNum WHERE e.PerioExamNum = ?",
@@ -77,15 +79,15 @@ static const char *const seqtype_names[] = {
     "Mobility", "Furcation", "GingMargin", "MGJ", "Probing", "SkipTooth",
     "Bleeding"};
 static const struct od_enum enum_seqtype = {"SequenceType", 0,
-                                            N(seqtype_names), seqtype_names};
+                                            OD_N(seqtype_names), seqtype_names};
 
-#define MEASURE(n) {n, NULL, OD_W_INT, NULL, 0, "-1", 0, 0, NULL}
+#define MEASURE(n) {.name = n, .wire = OD_W_INT, .dflt = "-1"}
 
 static const struct od_field periomeasure_fields[] = {
     KEY("PerioMeasureNum"),
     FLD("PerioExamNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
-    {"SequenceType", NULL, OD_W_ENUM, &enum_seqtype, OD_F_REQ | OD_F_NOPUT,
-     NULL, 0, 0, NULL},
+    {.name = "SequenceType", .wire = OD_W_ENUM, .enm = &enum_seqtype,
+     .flags = OD_F_REQ | OD_F_NOPUT},
     FLD("IntTooth", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     MEASURE("ToothValue"),
     MEASURE("MBvalue"),
@@ -98,49 +100,57 @@ static const struct od_field periomeasure_fields[] = {
 };
 
 static const struct od_filter periomeasure_filters[] = {
-    {"PerioExamNum", "t.PerioExamNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
+    {.param = "PerioExamNum", .cond = "t.PerioExamNum = ?", .wire = OD_W_INT},
 };
 
 /* A value is -1 (none), 0-19, or 101-119 (negative: 105 is -5). */
 #define RANGE(n)                                                              \
-    {OD_OP_POST | OD_OP_PUT, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND " \
-     "19 AND ? NOT BETWEEN 101 AND 119", n "," n, 400, n " is invalid."}
+    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "                 \
+     "19 AND ? NOT BETWEEN 101 AND 119", .params = n "," n, .status = 400,   \
+     .msg = n " is invalid."}
 
 static const struct od_check periomeasure_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "perioexam WHERE PerioExamNum = ?)", "PerioExamNum", 404,
-     "PerioExam not found."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND 32",
-     "IntTooth", 400, "IntTooth is invalid."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "perioexam WHERE PerioExamNum = ?)", .params = "PerioExamNum",
+     .status = 404, .msg = "PerioExam not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND 32",
+     .params = "IntTooth", .status = 400, .msg = "IntTooth is invalid."},
     RANGE("ToothValue"), RANGE("MBvalue"), RANGE("Bvalue"), RANGE("DBvalue"),
     RANGE("MLvalue"), RANGE("Lvalue"), RANGE("DLvalue"),
     /* one measure of each SequenceType per tooth and exam */
-    {OD_OP_POST, "SELECT 1 FROM periomeasure WHERE PerioExamNum = ? AND "
-                 "IntTooth = ? AND SequenceType = ?",
-     "PerioExamNum,IntTooth,SequenceType", 400,
-     "A PerioMeasure of this SequenceType already exists for this tooth on "
-     "this PerioExam."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM periomeasure WHERE PerioExamNum = ? AND "
+            "IntTooth = ? AND SequenceType = ?",
+     .params = "PerioExamNum,IntTooth,SequenceType", .status = 400,
+     .msg = "A PerioMeasure of this SequenceType already exists for this "
+            "tooth on this PerioExam."},
     /* types measured per surface need at least one surface value */
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE ? NOT IN (0, 5) AND "
-                 "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1 AND "
-                 "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1 AND "
-                 "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1",
-     "SequenceType,?MBvalue,?Bvalue,?DBvalue,?MLvalue,?Lvalue,?DLvalue", 400,
-     "At least one surface value is required for this SequenceType."},
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? NOT IN (0, 5) AND "
+                               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = "
+                               "-1 AND COALESCE(?, -1) = -1 AND COALESCE(?, "
+                               "-1) = -1 AND COALESCE(?, -1) = -1 AND "
+                               "COALESCE(?, -1) = -1",
+     .params = "SequenceType,?MBvalue,?Bvalue,?DBvalue,?MLvalue,?Lvalue,"
+               "?DLvalue",
+     .status = 400,
+     .msg = "At least one surface value is required for this SequenceType."},
 };
 
 const struct od_resource od_res_periomeasures = {
     .name = "periomeasures", .table = "periomeasure",
     .pk = "PerioMeasureNum",
-    .fields = periomeasure_fields, .nfields = N(periomeasure_fields),
-    .filters = periomeasure_filters, .nfilters = N(periomeasure_filters),
+    .fields = periomeasure_fields, .nfields = OD_N(periomeasure_fields),
+    .filters = periomeasure_filters, .nfilters = OD_N(periomeasure_filters),
     .order = "t.PerioExamNum, t.PerioMeasureNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "PerioMeasure not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioMeasure",
-    .checks = periomeasure_checks, .nchecks = N(periomeasure_checks),
+    .checks = periomeasure_checks, .nchecks = OD_N(periomeasure_checks),
     .after_insert = "UPDATE periomeasure SET SecDateTEntry = NOW() WHERE "
                     "PerioMeasureNum = ?",
 };
@@ -149,76 +159,78 @@ const struct od_resource od_res_periomeasures = {
 
 static const char *const tpstatus_names[] = {"Saved", "Active", "Inactive"};
 static const struct od_enum enum_tpstatus = {"TPStatus", 0,
-                                             N(tpstatus_names),
+                                             OD_N(tpstatus_names),
                                              tpstatus_names};
 static const char *const tptype_names[] = {"Insurance", "Discount"};
-static const struct od_enum enum_tptype = {"TPType", 0, N(tptype_names),
+static const struct od_enum enum_tptype = {"TPType", 0, OD_N(tptype_names),
                                            tptype_names};
 
 static const struct od_field treatplan_fields[] = {
     KEY("TreatPlanNum"),
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("DateTP", OD_W_DATE, OD_F_NOPOST),
-    {"Heading", NULL, OD_W_TEXT, NULL, OD_F_NOCLEAR,
-     "Inactive Treatment Plan", 0, 0, NULL},
+    {.name = "Heading", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
+     .dflt = "Inactive Treatment Plan"},
     TXT("Note", 0, 0),
     RO("SigIsTopaz", OD_W_BOOL),
     FKEY("ResponsParty", OD_F_NOPOST, FK_PAT),
     RO("DocNum", OD_W_INT),
     ROENUM("TPStatus", enum_tpstatus),
     RO("SecUserNumEntry", OD_W_INT),
-    {"SecDateEntry", NULL, OD_W_DATE, NULL, OD_F_RO | OD_F_NOW, NULL, 0, 0,
-     NULL},
+    {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     STAMP("SecDateTEdit"),
     RO("UserNumPresenter", OD_W_INT),
-    {"TPType", NULL, OD_W_ENUM, &enum_tptype, 0, NULL, 0, 0, NULL},
+    {.name = "TPType", .wire = OD_W_ENUM, .enm = &enum_tptype},
     RO("DateTSigned", OD_W_DATETIME),
     RO("DateTPracticeSigned", OD_W_DATETIME),
     TXT("SignatureText", OD_F_NOPOST, 0),
     TXT("SignaturePracticeText", OD_F_NOPOST, 0),
-    {"isSigned", "t.Signature <> ''", OD_W_BOOL, NULL, OD_F_RO, NULL, 0, 0,
-     NULL},
-    {"isSignedPractice", "t.SignaturePractice <> ''", OD_W_BOOL, NULL,
-     OD_F_RO, NULL, 0, 0, NULL},
+    {.name = "isSigned", .expr = "t.Signature <> ''", .wire = OD_W_BOOL,
+     .flags = OD_F_RO},
+    {.name = "isSignedPractice", .expr = "t.SignaturePractice <> ''",
+     .wire = OD_W_BOOL, .flags = OD_F_RO},
 };
 
 static const struct od_filter treatplan_filters[] = {
-    {"PatNum", "t.PatNum = ?", OD_W_INT, NULL, 0, 0, NULL, NULL},
-    {"SecDateTEdit", "t.SecDateTEdit >= ?", OD_W_DATETIME, NULL, 0, 0, NULL,
-     NULL},
-    {"TPStatus", "t.TPStatus = ?", OD_W_ENUM, &enum_tpstatus, 0, 0, NULL,
-     NULL},
+    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
+     .wire = OD_W_DATETIME},
+    {.param = "TPStatus", .cond = "t.TPStatus = ?", .wire = OD_W_ENUM,
+     .enm = &enum_tpstatus},
 };
 
 static const struct od_sqldefault treatplan_defaults[] = {
-    {"DateTP", TODAY, NULL},
+    {.field = "DateTP", .sql = TODAY},
     /* the practice's default treatment plan note */
-    {"Note", "SELECT ValueString FROM preference WHERE PrefName = "
-             "'TreatmentPlanNote'", NULL},
+    {.field = "Note",
+     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
+            "'TreatmentPlanNote'"},
     /* Discount when the patient has a discount plan, else Insurance */
-    {"TPType", "SELECT IF(EXISTS (SELECT 1 FROM discountplansub WHERE "
-               "PatNum = ?), 'Discount', 'Insurance')", "PatNum"},
+    {.field = "TPType",
+     .sql = "SELECT IF(EXISTS (SELECT 1 FROM discountplansub WHERE "
+            "PatNum = ?), 'Discount', 'Insurance')", .param = "PatNum"},
 };
 
 static const struct od_check treatplan_checks[] = {
-    {OD_OP_DELETE, "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
-                   "TPStatus = 1", "@key", 400,
-     "Active TreatPlans cannot be deleted."},
-    {OD_OP_PUT, "SELECT 1 FROM DUAL WHERE TRIM(?) = ''", "Heading", 400,
-     "Heading cannot be blank."},
+    {.ops = OD_OP_DELETE,
+     .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
+            "TPStatus = 1", .params = "@key", .status = 400,
+     .msg = "Active TreatPlans cannot be deleted."},
+    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
+     .params = "Heading", .status = 400, .msg = "Heading cannot be blank."},
 };
 
 const struct od_resource od_res_treatplans = {
     .name = "treatplans", .table = "treatplan", .pk = "TreatPlanNum",
-    .fields = treatplan_fields, .nfields = N(treatplan_fields),
-    .filters = treatplan_filters, .nfilters = N(treatplan_filters),
+    .fields = treatplan_fields, .nfields = OD_N(treatplan_fields),
+    .filters = treatplan_filters, .nfilters = OD_N(treatplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TreatPlan not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .perm_delete = PERM_TREATPLAN_EDIT, .log_noun = "TreatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = treatplan_defaults, .nsqldefaults = N(treatplan_defaults),
-    .checks = treatplan_checks, .nchecks = N(treatplan_checks),
+    .sqldefaults = treatplan_defaults, .nsqldefaults = OD_N(treatplan_defaults),
+    .checks = treatplan_checks, .nchecks = OD_N(treatplan_checks),
     /* a plan made through the API is Inactive (Open Dental keeps the one
      * Active plan per patient itself) */
     .after_insert = "UPDATE treatplan SET TPStatus = 2 WHERE "
@@ -235,50 +247,58 @@ static const struct od_field treatplanattach_fields[] = {
     KEY("TreatPlanAttachNum"),
     FLD("TreatPlanNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("ProcNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
-    {"Priority", NULL, OD_W_INT, NULL, 0, "0", 0, 0, NULL, NULL, FK_PRIORITY},
+    {.name = "Priority", .wire = OD_W_INT, .dflt = "0", .fk = FK_PRIORITY},
     PRIORITY_NAME,
 };
 
 static const struct od_filter treatplanattach_filters[] = {
-    {"TreatPlanNum", "t.TreatPlanNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL,
-     NULL},
+    {.param = "TreatPlanNum", .cond = "t.TreatPlanNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 static const struct od_check treatplanattach_checks[] = {
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "treatplan WHERE TreatPlanNum = ?)", "TreatPlanNum", 404,
-     "TreatPlan not found."},
-    {OD_OP_POST, "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                 "procedurelog WHERE ProcNum = ?)", "ProcNum", 404,
-     "Procedure not found."},
-    {OD_OP_POST, "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
-                 "TPStatus = 0", "TreatPlanNum", 400,
-     "Procedures can only be attached to an Active or Inactive TreatPlan."},
-    {OD_OP_POST, "SELECT 1 FROM treatplan t JOIN procedurelog p ON "
-                 "p.ProcNum = ? WHERE t.TreatPlanNum = ? AND "
-                 "p.PatNum <> t.PatNum", "ProcNum,TreatPlanNum", 400,
-     "The procedure is not for this TreatPlan's patient."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "treatplan WHERE TreatPlanNum = ?)", .params = "TreatPlanNum",
+     .status = 404, .msg = "TreatPlan not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
+            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
+     .status = 404, .msg = "Procedure not found."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
+            "TPStatus = 0", .params = "TreatPlanNum", .status = 400,
+     .msg = "Procedures can only be attached to an Active or Inactive "
+            "TreatPlan."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM treatplan t JOIN procedurelog p ON "
+            "p.ProcNum = ? WHERE t.TreatPlanNum = ? AND "
+            "p.PatNum <> t.PatNum", .params = "ProcNum,TreatPlanNum",
+     .status = 400,
+     .msg = "The procedure is not for this TreatPlan's patient."},
     /* ProcStat TP (1) or TPi (8) */
-    {OD_OP_POST, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-                 "ProcStatus NOT IN (1, 8)", "ProcNum", 400,
-     "The procedure must have a ProcStatus of TP or TPi."},
-    {OD_OP_POST, "SELECT 1 FROM treatplanattach WHERE TreatPlanNum = ? AND "
-                 "ProcNum = ?", "TreatPlanNum,ProcNum", 400,
-     "The procedure is already attached to this TreatPlan."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
+            "ProcStatus NOT IN (1, 8)", .params = "ProcNum", .status = 400,
+     .msg = "The procedure must have a ProcStatus of TP or TPi."},
+    {.ops = OD_OP_POST,
+     .sql = "SELECT 1 FROM treatplanattach WHERE TreatPlanNum = ? AND "
+            "ProcNum = ?", .params = "TreatPlanNum,ProcNum", .status = 400,
+     .msg = "The procedure is already attached to this TreatPlan."},
 };
 
 const struct od_resource od_res_treatplanattaches = {
     .name = "treatplanattaches", .table = "treatplanattach",
     .pk = "TreatPlanAttachNum", .joins = JOIN_PRIORITY,
-    .fields = treatplanattach_fields, .nfields = N(treatplanattach_fields),
+    .fields = treatplanattach_fields, .nfields = OD_N(treatplanattach_fields),
     .filters = treatplanattach_filters,
-    .nfilters = N(treatplanattach_filters),
+    .nfilters = OD_N(treatplanattach_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "TreatPlanAttach not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .log_noun = "TreatPlanAttach",
-    .checks = treatplanattach_checks, .nchecks = N(treatplanattach_checks),
+    .checks = treatplanattach_checks, .nchecks = OD_N(treatplanattach_checks),
 };
 
 /* ---- proctps ------------------------------------------------------------- */
@@ -291,8 +311,7 @@ static const struct od_field proctp_fields[] = {
     RO("PatNum", OD_W_INT),
     RO("ProcNumOrig", OD_W_INT),
     RO("ItemOrder", OD_W_INT),
-    {"Priority", NULL, OD_W_INT, NULL, 0, NULL, 0, 0, NULL, NULL,
-     FK_PRIORITY},
+    {.name = "Priority", .wire = OD_W_INT, .fk = FK_PRIORITY},
     PRIORITY_NAME,
     TXT("ToothNumTP", 0, 0),
     TXT("Surf", 0, 0),
@@ -318,8 +337,8 @@ static const struct od_field proctp_fields[] = {
 };
 
 static const struct od_filter proctp_filters[] = {
-    {"TreatPlanNum", "t.TreatPlanNum = ?", OD_W_INT, NULL, OD_Q_REQ, 0, NULL,
-     NULL},
+    {.param = "TreatPlanNum", .cond = "t.TreatPlanNum = ?", .wire = OD_W_INT,
+     .flags = OD_Q_REQ},
 };
 
 #define SIGNED_PLAN                                                           \
@@ -328,21 +347,21 @@ static const struct od_filter proctp_filters[] = {
     "t.SignaturePractice <> '')"
 
 static const struct od_check proctp_checks[] = {
-    {OD_OP_PUT, SIGNED_PLAN, "@key", 400,
-     "ProcTPs on a signed TreatPlan cannot be updated."},
-    {OD_OP_DELETE, SIGNED_PLAN, "@key", 400,
-     "ProcTPs on a signed TreatPlan cannot be deleted."},
+    {.ops = OD_OP_PUT, .sql = SIGNED_PLAN, .params = "@key", .status = 400,
+     .msg = "ProcTPs on a signed TreatPlan cannot be updated."},
+    {.ops = OD_OP_DELETE, .sql = SIGNED_PLAN, .params = "@key", .status = 400,
+     .msg = "ProcTPs on a signed TreatPlan cannot be deleted."},
 };
 
 const struct od_resource od_res_proctps = {
     .name = "proctps", .table = "proctp", .pk = "ProcTPNum",
     .joins = JOIN_PRIORITY,
-    .fields = proctp_fields, .nfields = N(proctp_fields),
-    .filters = proctp_filters, .nfilters = N(proctp_filters),
+    .fields = proctp_fields, .nfields = OD_N(proctp_fields),
+    .filters = proctp_filters, .nfilters = OD_N(proctp_filters),
     .order = "t.ItemOrder, t.ProcTPNum",
     .ops = OD_OP_GET_LIST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcTP not found.",
     .perm_edit = PERM_TREATPLAN_EDIT, .perm_delete = PERM_TREATPLAN_EDIT,
     .log_noun = "ProcTP", .patnum_col = "PatNum",
-    .checks = proctp_checks, .nchecks = N(proctp_checks),
+    .checks = proctp_checks, .nchecks = OD_N(proctp_checks),
 };

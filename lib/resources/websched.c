@@ -1,18 +1,16 @@
-/* websched.c - GET /appointments/WebSched as a description (Appendix A,
- * 21.3; Appointments.GetWebSchedAppointmentsForApi, Appointments.cs
+/* websched.c - GET /appointments/WebSched as a description (the api*.html
+ * pages, 21.3; Appointments.GetWebSchedAppointmentsForApi, Appointments.cs
  * 24.3): appointments with the Web Sched service that scheduled them
- * (eservicelog: WSAppointmentScheduledFromServer of a Web Sched type),
- * "None" for the others; by AptDateTime. */
+ * (eservicelog: WSAppointmentScheduledFromServer of a Web Sched type), "None"
+ * for the others; by AptDateTime. */
 #include "engine/describe-internal.h"
-
-#define N(a) ((int)OD_ARRAY_LEN(a))
 
 /* ApiEServiceLogType (EServiceLog.cs): eServiceType WSRecall (1),
  * WSNewPat, WSExistingPat, WSAsap (4) as the API names them. */
 static const char *const servicetype_names[] = {"None", "Recall", "NewPat",
                                                 "ExistingPat", "ASAP"};
 static const struct od_enum enum_servicetype = {
-    "eServiceLogType", 0, N(servicetype_names), servicetype_names};
+    "eServiceLogType", 0, OD_N(servicetype_names), servicetype_names};
 
 /* the Web Sched type that booked appointment t (eServiceAction 13) */
 #define SERVICE_TYPE                                                         \
@@ -76,8 +74,8 @@ const struct od_resource od_res_appointments_websched = {
     .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
-    .fields = websched_fields, .nfields = N(websched_fields),
-    .filters = websched_filters, .nfilters = N(websched_filters),
+    .fields = websched_fields, .nfields = OD_N(websched_fields),
+    .filters = websched_filters, .nfilters = OD_N(websched_filters),
     .ops = OD_OP_GET_LIST, .list_action = "WebSched",
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .order = "t.AptDateTime, t.AptNum",

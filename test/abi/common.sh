@@ -3,7 +3,14 @@
 # this build of the library needs.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-so=lib/libodapi.so.1
+# The version is written once, in version.h (docs/api.md, "Versions").
+version_part() {
+    sed -n "s/^#define ODAPI_VERSION_$1  *\([0-9][0-9]*\).*/\1/p" include/odapi/version.h
+}
+major=$(version_part MAJOR)
+version=$major.$(version_part MINOR).$(version_part PATCH)
+soname_want=libodapi.so.$major
+so=lib/$soname_want
 
 # The compiler of the last build (first word of build/.flags), else $CC, cc.
 if [ -z "${CC:-}" ] && [ -s build/.flags ]; then

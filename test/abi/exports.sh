@@ -1,14 +1,15 @@
 #!/bin/sh
 # exports.sh - the shared library exports odapi_* functions and nothing else
 # (hidden visibility + lib/odapi.map), exactly the ones the public headers
-# declare, all under the version node ODAPI_1, with SONAME libodapi.so.1.
+# declare, all under the version nodes ODAPI_MAJOR[.MINOR], with SONAME
+# libodapi.so.MAJOR (test/abi/version.sh checks the numbers agree).
 set -u
 . "$(dirname "$0")/common.sh"
 
 [ -e "$so" ] || { echo "FAIL: $so is missing: run make"; exit 1; }
 
 soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ "$soname" = libodapi.so.1 ] || fail "SONAME is '$soname', not libodapi.so.1"
+[ "$soname" = "$soname_want" ] || fail "SONAME is '$soname', not $soname_want"
 
 # Defined dynamic symbols; the version node itself shows as an A symbol.
 nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort -u >"${TMPDIR:-/tmp}/odapi-exports.$$"
@@ -29,6 +30,18 @@ esac
 bad_version=$(nm -D --defined-only "$so" | awk '$2 == "T" && $3 !~ /@@ODAPI_1(\.[0-9]+)?$/ { print $3 }')
 [ -z "$bad_version" ] || fail "functions not in version node ODAPI_1:
 $bad_version"
+
+# Functions added after 1.0 sit in the node of the release that added them
+# (lib/odapi.map): a program built against a newer library says so.
+for fv in odapi_config_set_log_format@@ODAPI_1.1 \
+          odapi_config_add_read_replica@@ODAPI_1.1 \
+          odapi_config_set_metrics@@ODAPI_1.2 \
+          odapi_request_mariadb@@ODAPI_1.2; do
+    nm -D --defined-only "$so" | awk '{ print $3 }' | grep -qx "$fv" ||
+        fail "${fv%@@*} is not in version node ${fv#*@@}"
+done
+nm -D --defined-only "$so" | awk '{ print $3 }' | grep -qx 'odapi_server_new@@ODAPI_1' ||
+    fail "odapi_server_new left version node ODAPI_1"
 
 declared=$(public_functions)
 [ -n "$declared" ] || fail "found no public functions in include/odapi"

@@ -31,7 +31,7 @@ outside=$(cd "$dest" && find . ! -type d | grep -v "^\.$prefix/" || true)
 $outside"
 
 for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
-         include/odapi/version.h lib/libodapi.so.1 lib/libodapi.so \
+         include/odapi/version.h lib/$soname_want lib/libodapi.so \
          lib/libodapi.a lib/pkgconfig/odapi.pc bin/odlocal sbin/odservice \
          share/man/man1/odlocal.1 share/man/man3/odapi_server_new.3 \
          share/man/man3/odapi_strerror.3; do
@@ -39,8 +39,8 @@ for f in include/odapi/odapi.h include/odapi/server.h include/odapi/error.h \
 done
 [ -e "$root/share/doc/libodapi/openapi.json" ] ||
     fail "not installed: $prefix/share/doc/libodapi/openapi.json"
-[ "$(readlink "$root/lib/libodapi.so.1")" = "$(basename "$(readlink -f lib/libodapi.so.1)")" ] ||
-    fail "lib/libodapi.so.1 is not a link to the real file"
+[ "$(readlink "$root/lib/$soname_want")" = "$(basename "$(readlink -f "$so")")" ] ||
+    fail "lib/$soname_want is not a link to the real file"
 # Only the public headers are installed.
 extra=$(ls "$root/include/odapi" | grep -v '^\(odapi\|server\|error\|version\)\.h$' || true)
 for h in include/odapi/*.h; do
@@ -55,10 +55,10 @@ $(cat "$root/lib/pkgconfig/odapi.pc")"
 # The installed programs find the installed library through their rpath.
 out=$(env -u LD_LIBRARY_PATH "$root/bin/odlocal" --version 2>&1) ||
     fail "installed odlocal does not run: $out"
-v=$(sed -n 's/^VERSION *:= *//p' Makefile)
+v=$version
 case $out in "odlocal $v") ;; *) fail "installed odlocal --version: $out" ;; esac
-loaded=$(env -u LD_LIBRARY_PATH ldd "$root/bin/odlocal" | sed -n 's/.*libodapi.so.1 => \([^ ]*\).*/\1/p')
-[ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$root/lib/libodapi.so.1")" ] ||
+loaded=$(env -u LD_LIBRARY_PATH ldd "$root/bin/odlocal" | sed -n "s/.*$soname_want => \([^ ]*\).*/\1/p")
+[ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$root/lib/$soname_want")" ] ||
     fail "installed odlocal loads '$loaded', not the installed library"
 man -l "$root/share/man/man3/odapi_server_new.3" >/dev/null 2>&1 ||
     fail "installed man page does not render"
@@ -80,7 +80,7 @@ mkdir -p "$tmp/pc"
 sed "s|$prefix|$root|g" "$root/lib/pkgconfig/odapi.pc" >"$tmp/pc/odapi.pc"
 export PKG_CONFIG_PATH="$tmp/pc"
 v=$(pkg-config --modversion odapi) || fail "pkg-config does not find odapi"
-[ "$v" = "$(sed -n 's/^VERSION *:= *//p' Makefile)" ] || fail "odapi.pc version $v"
+[ "$v" = "$version" ] || fail "odapi.pc version $v, version.h says $version"
 cflags=$(pkg-config --cflags odapi)
 libs=$(pkg-config --libs odapi)
 slibs=$(pkg-config --static --libs odapi)
@@ -139,8 +139,8 @@ if $CC -std=c99 -pedantic -Wall -Wextra -Werror $SANFLAGS $cflags app.c \
     got=$(LD_LIBRARY_PATH="$root/lib" ./app-shared 2>"$tmp/err") ||
         { fail "app-shared exited $?"; cat "$tmp/err"; }
     [ "$got" = "$want" ] || fail "app-shared printed '$got', not '$want'"
-    LD_LIBRARY_PATH="$root/lib" ldd ./app-shared | grep -q "$root/lib/libodapi.so.1" ||
-        fail "app-shared does not load the installed libodapi.so.1"
+    LD_LIBRARY_PATH="$root/lib" ldd ./app-shared | grep -q "$root/lib/$soname_want" ||
+        fail "app-shared does not load the installed $soname_want"
 else
     fail "cannot build against the installed library:"; cat "$tmp/err"
 fi
@@ -170,7 +170,7 @@ if $CC -Wall -Wextra -Werror $SANFLAGS readme-app.c -o readme-app $cflags $libs 
     env -u LD_LIBRARY_PATH ./readme-app 70000 >"$tmp/out" 2>&1
     rc=$?
     [ "$rc" = 1 ] || fail "README's app with port 70000 exited $rc: $(cat "$tmp/out")"
-    env -u LD_LIBRARY_PATH ldd ./readme-app | grep -q "$root/lib/libodapi.so.1" ||
+    env -u LD_LIBRARY_PATH ldd ./readme-app | grep -q "$root/lib/$soname_want" ||
         fail "README's app does not find the installed library through its rpath"
 else
     fail "README's embedding snippet does not build cleanly:"; cat "$tmp/err"

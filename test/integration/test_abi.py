@@ -35,3 +35,7 @@ def test_every_public_function_has_a_man_page():
 
 def test_install_and_pkg_config_consumers():
     assert "install: ok" in run_script("install.sh", timeout=600)
+
+
+def test_one_version_story():
+    assert "version: ok" in run_script("version.sh")

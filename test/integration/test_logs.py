@@ -114,3 +114,72 @@ def test_bad_log_format_is_a_usage_error(spawn):
     s = spawn("odlocal", ["--log-format", "xml"], expect_fail=True)
     assert s.wait(30) == 1
     assert "unknown log format 'xml'" in s.stderr()
+
+
+def syslog_socket(tmp_path):
+    import socket
+    path = str(tmp_path / "log.sock")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    s.settimeout(0.2)
+    return s, path
+
+
+def received(sock, want, timeout=10):
+    got = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            got.append(sock.recv(4096).decode())
+        except OSError:
+            pass
+        if any(re.search(want, g) for g in got):
+            break
+    return got
+
+
+def test_syslog(spawn, server_db, tmp_path):
+    sock, path = syslog_socket(tmp_path)
+    try:
+        s = start(spawn, server_db, "--log-format", "syslog", "--log-socket",
+                  path)
+        assert s.request("GET", "patientz-syslog")[0] == 404
+        got = received(sock, "patientz-syslog")
+    finally:
+        sock.close()
+    pid = s.proc.pid
+    # LOG_USER | LOG_INFO = 14; the message as the text format's, without
+    # the timestamp (syslog and journald add their own)
+    assert any(re.fullmatch(r"<14>odlocal\[%d\]: serving http://\S+" % pid,
+                            g) for g in got), got
+    assert any(re.fullmatch(r'<14>odlocal\[%d\]: "GET /api/v1/patientz-syslog"'
+                            r" 404 [0-9.]+ms key=- id=[0-9a-f]{16}" % pid, g)
+               for g in got), got
+    # instead of standard error, not beside it
+    assert "serving" not in s.stderr() and "patientz" not in s.stderr()
+
+
+def test_syslog_socket_missing_is_a_configuration_error(spawn, tmp_path):
+    s = spawn("odlocal", ["--log-format", "syslog", "--log-socket",
+                          str(tmp_path / "nobody.sock")], expect_fail=True)
+    assert s.wait(30) == 2
+    assert "cannot reach the syslog socket" in s.stderr()
+
+
+def test_odservice_syslog(spawn, server_db, tmp_path):
+    from test_service import webconfig, write_keys, start_svc, DEV, CUST
+    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
+    cfg = tmp_path / "OpenDentalWebConfig.xml"
+    cfg.write_bytes(webconfig(server_db, "Information", [
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>"]))
+    sock, path = syslog_socket(tmp_path)
+    try:
+        s = start_svc(spawn, cfg, "--foreground", "--log-format", "syslog",
+                      "--log-socket", path)
+        got = received(sock, "serving")
+    finally:
+        sock.close()
+    # LOG_DAEMON | LOG_INFO = 30
+    assert any(re.fullmatch(r"<30>odservice\[%d\]: serving http://\S+"
+                            % s.proc.pid, g) for g in got), got
+    assert "serving" not in s.stderr()
