@@ -233,6 +233,7 @@ unit: $(UNIT_BINS)
 bench: deps
 	$(MAKE) OPT=-O3 CFLAGS="-O3 -g -DNDEBUG" all
 	sh bench/run.sh
+	[ "$${BENCH_REPLICA:-1}" = 0 ] || sh bench/replica.sh
 
 # --- fuzzing (docs/fuzzing.md) -----------------------------------------------
 # The library again, with clang's libFuzzer, ASan and UBSan, in build/fuzz/;

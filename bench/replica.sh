@@ -12,25 +12,29 @@
 # machine, was the limit; run the servers on separate machines for that.
 #
 # Environment (defaults in brackets):
-#   BENCH_PATIENTS [20000]  size of the seeded practice
-#   BENCH_SECONDS  [10]     seconds per wrk run (after BENCH_WARMUP [3])
+#   BENCH_PATIENTS [20000]  size of the seeded practice (2000 with BENCH_QUICK=1)
+#   BENCH_SECONDS  [10]     seconds per wrk run (after BENCH_WARMUP [3]; 5
+#                           and 1 with BENCH_QUICK=1)
 #   BENCH_CONNS    [50]     wrk connections, BENCH_THREADS [2] threads
 #   BENCH_POOL     [4]      odservice --pool
-# Run from the top of the tree after `make` (or `make OPT=-O3 all`).
+# Run from the top of the tree after `make` (or `make OPT=-O3 all`);
+# `make bench` runs it after bench/run.sh unless BENCH_REPLICA=0.
 set -eu
 
 ROOT=$(pwd)
 [ -x bin/odservice ] || { echo "replica bench: build first (make)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "replica bench: wrk not installed" >&2; exit 1; }
 
-PATIENTS=${BENCH_PATIENTS:-20000}
-SECS=${BENCH_SECONDS:-10}
-WARM=${BENCH_WARMUP:-3}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then d_pat=2000 d_secs=5 d_warm=1
+else d_pat=20000 d_secs=10 d_warm=3; fi
+PATIENTS=${BENCH_PATIENTS:-$d_pat}
+SECS=${BENCH_SECONDS:-$d_secs}
+WARM=${BENCH_WARMUP:-$d_warm}
 CONNS=${BENCH_CONNS:-50}
 WTHREADS=${BENCH_THREADS:-2}
 POOL=${BENCH_POOL:-4}
 HARNESS=$ROOT/test/harness/mariadb.sh
-TMP=$(mktemp -d /tmp/odbenchrep.XXXXXX)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/odbenchrep.XXXXXX")
 DB=odbenchrep
 SVC_PID=
 

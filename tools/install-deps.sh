@@ -21,7 +21,7 @@ static="libgpg-error-dev zlib1g-dev"
 check="mariadb-server mariadb-client python3 python3-pytest
 g++ curl openssl ca-certificates man-db groff-base
 openssh-server openssh-client passwd
-valgrind systemd logrotate clang libclang-rt-dev"
+valgrind systemd logrotate clang libclang-rt-dev galera-4 rsync"
 # make bench: the load generator (plus the MariaDB server above)
 bench="wrk"
 

@@ -123,6 +123,12 @@ void od_db_stats(const struct od_db *db, struct od_db_stats *st);
     "The record is being changed by someone else (a lock was held longer " \
     "than " OD_STR(OD_LOCK_WAIT_S) " seconds). Nothing was changed; try " \
     "again shortly."
+/* The answer to a write that lost a deadlock, or on Galera a certification
+ * conflict with a write committed on another node (both error 1213): it
+ * was rolled back, sending it again is safe (docs/scale-out.md). */
+#define OD_MSG_CONFLICT \
+    "The record was changed by someone else at the same time. Nothing was " \
+    "changed; try again."
 
 /* 1 while the last attempt to reach the database succeeded. */
 int od_db_is_up(const struct od_db *db);
@@ -169,6 +175,9 @@ int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize);
 /* 1 when the job's last error was a lock wait timeout or a deadlock (the
  * statement, and so the request's transaction, changed nothing). */
 int od_conn_lock_timeout(const struct od_conn *c);
+/* The 503's message for such a failure: OD_MSG_CONFLICT for a deadlock or
+ * conflict, else OD_MSG_LOCKED (tx.c). */
+const char *od_conn_retry_msg(const struct od_conn *c);
 
 /* The error of a failed statement call. Connector/C reports an error that
  * arrives while rows are fetched (max_statement_time, a lost server) on the

@@ -152,12 +152,16 @@ ODAPI_EXPORT void odapi_global_cleanup(void)
 
 /* ---- connections --------------------------------------------------------- */
 
+/* Errors after which this connection cannot serve: the server went away,
+ * or (ER_UNKNOWN_COM_ERROR, 1047) a Galera node without quorum refuses
+ * every statement until its cluster is whole again (docs/scale-out.md). */
 static int is_conn_error(unsigned e)
 {
     return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
            e == CR_CONN_HOST_ERROR || e == CR_CONNECTION_ERROR ||
            e == CR_SERVER_LOST_EXTENDED || e == ER_CONNECTION_KILLED ||
-           e == ER_SERVER_SHUTDOWN || e == CR_COMMANDS_OUT_OF_SYNC;
+           e == ER_SERVER_SHUTDOWN || e == CR_COMMANDS_OUT_OF_SYNC ||
+           e == ER_UNKNOWN_COM_ERROR;
 }
 
 void od_conn_log(struct od_conn *c, int level, const char *fmt, ...)

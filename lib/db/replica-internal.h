@@ -36,6 +36,20 @@ void od_replicas_note_write(struct od_replicas *rs, const char *client);
  * bytes, NUL-terminated, "[]" when none fits); returns the length. */
 size_t od_replicas_json(struct od_replicas *rs, char *buf, size_t cap);
 
+/* The replica's name in logs and health (host:port or socket path). */
+void od_replica_name(const struct od_replica_cfg *c, char *buf, size_t cap);
+/* The primary's configuration cfg with the replica c's address: same
+ * user, password and database, sessions READ ONLY, never creates
+ * anything. NULL when out of memory. */
+odapi_config *od_replica_config(const odapi_config *cfg,
+                                const struct od_replica_cfg *c);
+
+/* odservice --check-config (replcheck.c): connect to each replica of cfg
+ * and log what is wrong with it (ERROR: unreachable, not a replica, the
+ * primary itself, another Open Dental version; WARNING: not read_only,
+ * behind by more than its bound) or that it is fine (INFO). */
+void od_replicas_check(const odapi_config *cfg, const struct od_logger *log);
+
 /* GTID positions ("0-1-100,1-2-5"), parsed for comparison; public for the
  * unit test. */
 #define OD_GTID_DOMAINS 16

@@ -283,24 +283,28 @@ static void *monitor_main(void *arg)
 
 /* host:port or the socket path; health writes it into JSON as is, so
  * quotes, backslashes and controls become '?'. */
-static void name_replica(struct od_replica *r, const struct od_replica_cfg *c)
+void od_replica_name(const struct od_replica_cfg *c, char *buf, size_t cap)
 {
     char *p;
     if (c->socket)
-        snprintf(r->name, sizeof r->name, "%s", c->socket);
+        snprintf(buf, cap, "%s", c->socket);
     else
-        snprintf(r->name, sizeof r->name, "%s:%u", c->host,
-                 c->port ? c->port : 3306);
-    for (p = r->name; *p; p++)
+        snprintf(buf, cap, "%s:%u", c->host, c->port ? c->port : 3306);
+    for (p = buf; *p; p++)
         if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ||
             *p == 0x7f)
             *p = '?';
 }
 
+static void name_replica(struct od_replica *r, const struct od_replica_cfg *c)
+{
+    od_replica_name(c, r->name, sizeof r->name);
+}
+
 /* The primary's configuration with the replica's address: same user,
  * password and database; never creates anything. */
-static odapi_config *replica_cfg(const odapi_config *cfg,
-                                 const struct od_replica_cfg *c)
+odapi_config *od_replica_config(const odapi_config *cfg,
+                                const struct od_replica_cfg *c)
 {
     odapi_config *rc = od_config_dup(cfg);
     if (!rc)
@@ -326,7 +330,7 @@ static void open_one(struct od_replicas *rs, struct od_replica *r,
     r->state = R_DOWN;
     r->lag_ms = -1;
     name_replica(r, c);
-    if (!(r->cfg = replica_cfg(od_db_config(rs->primary), c))) {
+    if (!(r->cfg = od_replica_config(od_db_config(rs->primary), c))) {
         od_log(rs->log, ODAPI_LOG_ERROR, "read replica %s: out of memory",
                r->name);
         return;

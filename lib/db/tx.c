@@ -23,6 +23,14 @@ int od_tx_end(struct od_conn *c, int rc)
     return -1;
 }
 
+const char *od_conn_retry_msg(const struct od_conn *c)
+{
+    /* a lock wait that timed out, or a transaction the server chose to
+     * abort: a deadlock, or Galera's certification of a write that another
+     * node committed first */
+    return c->last_errno == ER_LOCK_DEADLOCK ? OD_MSG_CONFLICT : OD_MSG_LOCKED;
+}
+
 int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize)
 {
     if (c->commit_unknown) { /* must not run again, must not say 503 */
@@ -32,7 +40,7 @@ int od_tx_failed(struct od_conn *c, int *status, char *msg, size_t msgsize)
     }
     if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
         *status = 503;
-        snprintf(msg, msgsize, "%s", OD_MSG_LOCKED);
+        snprintf(msg, msgsize, "%s", od_conn_retry_msg(c));
         return OD_WORK_DONE;
     }
     if (c->lost) {

@@ -1805,7 +1805,7 @@ static int write_failed(struct od_conn *c, struct rjob *j)
         return OD_WORK_DONE;
     }
     if (od_conn_lock_timeout(c)) { /* rolled back: safe to send again */
-        fail(j, 503, "%s", OD_MSG_LOCKED);
+        fail(j, 503, "%s", od_conn_retry_msg(c));
         return OD_WORK_DONE;
     }
     if (c->lost) {

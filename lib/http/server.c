@@ -5,6 +5,7 @@
 #include "http/relay-internal.h"
 #include "auth/cred-internal.h"
 #include "db/db-internal.h"
+#include "db/replica-internal.h"
 #include "core/logfile-internal.h"
 
 #include <errno.h>
@@ -1001,6 +1002,8 @@ ODAPI_EXPORT int odapi_server_prepare_database(odapi_server *srv)
                        ? srv->cfg->db_host
                        : "localhost",
                    version[0] ? version : "?");
+    if (rc == ODAPI_OK && srv->cfg->nreplicas > 0)
+        od_replicas_check(srv->cfg, srv->log); /* --check-config */
     return rc;
 }
 

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import TOP, mysql, prepare_server_db
-from test_service import webconfig, write_keys, start_svc, wait_for
+from test_service import webconfig, write_keys, start_svc, wait_for, run_svc
 
 HARNESS = os.path.join(TOP, "test", "harness", "mariadb.sh")
 DEV, CUST = "RepDevKey0000001", "RepCustKey000001"
@@ -292,3 +292,77 @@ def test_unreachable_replica_at_start_serves_from_the_primary(svc, topo):
     st, body, _ = s.request("GET", "patients/%d" % pat, auth=AUTH)
     assert st == 200
     assert replica_state(s)["state"] == "down"
+
+
+# ---- odservice --check-config ------------------------------------------------
+
+def check_config(tmp_path, topo, replicas):
+    """odservice --check-config with these replicas: (exit code, output)."""
+    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
+    cfg = tmp_path / "check.xml"
+    cfg.write_bytes(webconfig(topo.db, "Information", [
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>",
+        "<OdapiReadReplicas>%s</OdapiReadReplicas>" % replicas,
+        "<OdapiReplicaMaxLag>%d</OdapiReplicaMaxLag>" % LAG_S,
+    ], computer=topo.primary))
+    out = run_svc("--check-config", "--config", str(cfg))
+    return out.returncode, out.stdout + out.stderr
+
+
+def replica_lines(text):
+    return [l.strip() for l in text.splitlines() if "read replica" in l]
+
+
+def test_check_config_checks_the_replicas(tmp_path, topo):
+    assert wait_for(topo.caught_up, 30)
+    rc, out = check_config(tmp_path, topo, topo.replica)
+    assert rc == 0, out
+    lines = replica_lines(out)
+    assert len(lines) == 1 and "reachable, a replica of this database " \
+        "(read_only 1), lag at most" in lines[0], out
+    assert out.startswith("configuration OK"), out
+    # the primary listed as its own replica; a replica that is not there
+    rc, out = check_config(tmp_path, topo, "%s, /nonexistent/r.sock"
+                           % topo.primary)
+    assert rc != 0 and out.startswith("configuration has problems"), out
+    lines = replica_lines(out)
+    assert len(lines) == 2, out
+    assert "has the primary's server_id" in lines[0], lines
+    assert "/nonexistent/r.sock: cannot be used" in lines[1], lines
+
+
+def test_check_config_reports_a_replica_behind(tmp_path, topo):
+    sql(topo.replica, "STOP SLAVE SQL_THREAD")
+    try:
+        sql(topo.primary, "UPDATE patient SET DateTStamp = NOW() WHERE "
+            "PatNum = %d" % first_patient(topo), topo.db)
+        rc, out = check_config(tmp_path, topo, topo.replica)
+        lines = replica_lines(out)
+        assert len(lines) == 1 and "lacks changes the primary committed " \
+            "more than 2000 ms ago (bound 1000 ms)" in lines[0], out
+        # behind is a warning: GETs go to the primary, nothing fails
+        assert rc == 0 and out.startswith("configuration OK"), out
+    finally:
+        sql(topo.replica, "START SLAVE SQL_THREAD")
+
+
+def test_check_config_refuses_a_replica_of_another_database(tmp_path, topo):
+    """A server that replicates (a GTID position) but holds another Open
+    Dental version of the database: not a replica of this one."""
+    sql(topo.replica, "STOP SLAVE SQL_THREAD")
+    old = sql(topo.replica, "SELECT ValueString FROM preference WHERE "
+              "PrefName='DataBaseVersion'", topo.db)[0][0]
+    try:
+        sql(topo.replica, "SET SESSION sql_log_bin=0; UPDATE preference SET "
+            "ValueString='21.1.1.0' WHERE PrefName='DataBaseVersion'",
+            topo.db)
+        rc, out = check_config(tmp_path, topo, topo.replica)
+        lines = replica_lines(out)
+        assert any("DataBaseVersion '21.1.1.0', the primary's is '%s'" % old
+                   in l for l in lines), out
+        assert rc != 0, out
+    finally:
+        sql(topo.replica, "SET SESSION sql_log_bin=0; UPDATE preference SET "
+            "ValueString='%s' WHERE PrefName='DataBaseVersion'" % old,
+            topo.db)
+        sql(topo.replica, "START SLAVE SQL_THREAD")

@@ -1,0 +1,233 @@
+#!/bin/sh
+# galera.sh - a throwaway Galera cluster (MariaDB + galera-4) for tests.
+#
+#   sh test/harness/galera.sh start DIR N PORT   N nodes (2..5): DIR/nK/data,
+#                                                socket DIR/nK.sock; prints
+#                                                the N socket paths, one a line
+#   sh test/harness/galera.sh stop DIR           shut every node down
+#
+# Node K (1..N) uses loopback TCP ports PORT+10*(K-1) (group communication)
+# and +1 (incremental state transfer); client connections are on the unix
+# socket only.
+#
+# Node 1 is initialised and bootstraps the cluster; the others start empty
+# and receive its data by a state snapshot transfer (SST, rsync). Run by
+# root, the servers run as the user "mysql" (DIR is given to it): as root,
+# the joiner's rsync daemon drops to the user "nobody" (rsyncd's default for
+# root without a "uid" setting, which the SST script does not write), and
+# nobody cannot write the data folder: the transfer fails with "failed to
+# set permissions on ." and "mkdir mysql: Permission denied". DIR's parent
+# folders must then be searchable by mysql.
+#
+# Environment: WAIT=seconds bounds each wait (default 60). MYSQLD_ARGS adds
+# server options to every node.
+# On any failure every node is stopped and the log tails are printed.
+set -eu
+
+usage() {
+    echo "usage: $0 start DIR N PORT | stop DIR" >&2
+    exit 2
+}
+
+[ $# -ge 2 ] || usage
+cmd=$1
+dir=$2
+
+find_prog() {
+    for p in "$@"; do
+        if command -v "$p" >/dev/null 2>&1; then
+            command -v "$p"
+            return 0
+        fi
+        for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do
+            if [ -x "$d/$p" ]; then
+                echo "$d/$p"
+                return 0
+            fi
+        done
+    done
+    return 1
+}
+
+find_provider() {
+    for p in ${WSREP_PROVIDER:-} /usr/lib/galera/libgalera_smm.so \
+        /usr/lib/galera-4/libgalera_smm.so /usr/lib64/galera-4/libgalera_smm.so \
+        /usr/lib64/galera/libgalera_smm.so \
+        /usr/lib/x86_64-linux-gnu/galera/libgalera_smm.so; do
+        [ -f "$p" ] && { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+node_pid() { # K
+    [ -f "$dir/n$1.pid" ] || return 1
+    pid=$(cat "$dir/n$1.pid" 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+wait_gone() {
+    pid=$1
+    i=0
+    while kill -0 "$pid" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 600 ]; then # 60 s
+            kill -9 "$pid" 2>/dev/null || true
+            sleep 0.2
+            break
+        fi
+        sleep 0.1
+    done
+}
+
+stop_node() { # K
+    if pid=$(node_pid "$1"); then
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_gone "$pid"
+    fi
+    rm -f "$dir/n$1.pid"
+}
+
+stop_all() {
+    # the joiners first, node 1 last: it is then the last to leave and
+    # safe to bootstrap from
+    for f in "$dir"/n*.pid; do
+        [ -f "$f" ] || continue
+        k=${f##*/n}
+        k=${k%.pid}
+        [ "$k" = 1 ] || stop_node "$k"
+    done
+    stop_node 1
+}
+
+fail() {
+    echo "galera.sh: $*" >&2
+    for f in "$dir"/n*.log; do
+        [ -f "$f" ] || continue
+        echo "--- last lines of $f ---" >&2
+        tail -n 25 "$f" >&2 || true
+    done
+    stop_all
+    exit 1
+}
+
+sql() { # K statement
+    "$client" --no-defaults --socket="$dir/n$1.sock" -uroot -N -B -e "$2"
+}
+
+status() { # K variable: its value (SHOW STATUS works before the node is ready)
+    sql "$1" "SHOW STATUS LIKE '$2'" | cut -f2
+}
+
+# start_node K CLUSTER_ADDRESS [extra options]
+start_node() {
+    k=$1
+    caddr=$2
+    shift 2
+    gport=$((port + 10 * (k - 1)))
+    : >"$dir/n$k.log"
+    # shellcheck disable=SC2086
+    TMPDIR="$dir/n$k" "$mysqld" --no-defaults $userarg --datadir="$dir/n$k/data" \
+        --socket="$dir/n$k.sock" --pid-file="$dir/n$k.pid" \
+        --skip-networking --port=0 \
+        --log-error="$dir/n$k.log" --tmpdir="$dir/n$k" \
+        --innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
+        --innodb-flush-log-at-trx-commit=2 --skip-log-bin \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+        --max-allowed-packet=64M --key-buffer-size=8M \
+        --performance-schema=OFF --skip-name-resolve \
+        --wsrep-on=ON --wsrep-provider="$provider" \
+        --wsrep-cluster-name=odapi-test --wsrep-node-name="n$k" \
+        --wsrep-node-address="127.0.0.1:$gport" \
+        --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$gport;ist.recv_addr=127.0.0.1:$((gport + 1));gcache.size=64M" \
+        --wsrep-sst-method=rsync \
+        --wsrep-sst-receive-address="127.0.0.1:$((gport + 2))" \
+        --wsrep-cluster-address="$caddr" \
+        --binlog-format=ROW --innodb-autoinc-lock-mode=2 \
+        --wsrep-slave-threads=2 ${MYSQLD_ARGS:-} "$@" \
+        </dev/null >>"$dir/n$k.log" 2>&1 &
+    eval "bg_$k=\$!"
+}
+
+# wait_synced K: the node accepts clients and is Synced in a primary
+# component.
+wait_synced() {
+    k=$1
+    eval "bgpid=\$bg_$k"
+    limit=$(( ${WAIT:-60} * 10 ))
+    i=0
+    while :; do
+        kill -0 "$bgpid" 2>/dev/null || fail "node $k exited during start-up"
+        if [ -S "$dir/n$k.sock" ]; then
+            st=$(status "$k" wsrep_local_state_comment 2>/dev/null || true)
+            [ "$st" = Synced ] && break
+        fi
+        i=$((i + 1))
+        [ $i -lt "$limit" ] || fail "node $k not Synced within ${WAIT:-60} s"
+        sleep 0.1
+    done
+}
+
+case $cmd in
+start)
+    [ $# -eq 4 ] || usage
+    n=$3
+    port=$4
+    [ "$n" -ge 2 ] && [ "$n" -le 5 ] || usage
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    sock="$dir/n$n.sock"
+    [ ${#sock} -le 100 ] || { echo "galera.sh: path too long: $sock" >&2; exit 1; }
+    for k in $(seq 1 "$n"); do
+        if node_pid "$k" >/dev/null; then
+            echo "galera.sh: node $k already runs in $dir" >&2
+            exit 1
+        fi
+    done
+    mysqld=$(find_prog mariadbd mysqld) || fail "mariadbd not found (install mariadb-server)"
+    installdb=$(find_prog mariadb-install-db mysql_install_db) ||
+        fail "mariadb-install-db not found (install mariadb-server)"
+    client=$(find_prog mariadb mysql) || fail "mariadb client not found"
+    provider=$(find_provider) || fail "libgalera_smm.so not found (install galera-4)"
+    userarg=
+    rm -rf "$dir"/n*
+    mkdir -p "$dir/n1"
+    if [ "$(id -u)" -eq 0 ]; then
+        id mysql >/dev/null 2>&1 || fail "run as root, the nodes need the user mysql"
+        userarg=--user=mysql
+        d=$dir
+        while [ "$d" != / ]; do
+            d=$(dirname "$d")
+            case $(stat -c %A "$d") in
+            *x | *t) ;;
+            *) fail "run by root, the nodes run as mysql, which cannot enter $d (its mode lacks o+x)" ;;
+            esac
+        done
+        chown mysql: "$dir" "$dir/n1"
+    fi
+    TMPDIR="$dir/n1" "$installdb" --no-defaults $userarg --datadir="$dir/n1/data" \
+        --auth-root-authentication-method=normal --skip-test-db \
+        >"$dir/install.log" 2>&1 ||
+        { cat "$dir/install.log" >&2; fail "mariadb-install-db failed"; }
+    start_node 1 gcomm:// --wsrep-new-cluster
+    wait_synced 1
+    for k in $(seq 2 "$n"); do
+        mkdir -p "$dir/n$k/data"
+        [ -z "$userarg" ] || chown -R mysql: "$dir/n$k"
+        start_node "$k" "gcomm://127.0.0.1:$port"
+        wait_synced "$k"
+    done
+    size=$(status 1 wsrep_cluster_size)
+    [ "$size" = "$n" ] || fail "cluster size $size, not $n"
+    for k in $(seq 1 "$n"); do
+        echo "$dir/n$k.sock"
+    done
+    ;;
+stop)
+    [ -d "$dir" ] || exit 0
+    dir=$(cd "$dir" && pwd)
+    stop_all
+    ;;
+*)
+    usage
+    ;;
+esac
