@@ -281,20 +281,18 @@ static const struct od_opdoc account_docs[] = {
      "Refund a payment.",
      NULL,
      "PayNum:int!",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PAYMENTS, .handler = h_refund},
     {"PUT", "/payments/{PayNum}/Partial",
      "Split a payment over procedures or payment plan charges.",
      NULL,
      "procNumsAndAmounts:array,payPlanChargeNumsAndAmounts:array,Amount:money",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PAYMENTS, .handler = h_partial},
 };
 
 void od_register_account_actions(odapi_server *srv);
 void od_register_account_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/payments/Refund",
-                  ODAPI_PERM_PAYMENTS, h_refund, NULL);
-    od_router_add(&srv->router, "PUT", "/payments/{PayNum}/Partial",
-                  ODAPI_PERM_PAYMENTS, h_partial, NULL);
-    od_api_docs(srv, account_docs, (int)OD_ARRAY_LEN(account_docs));
+    od_api_routes(srv, account_docs, (int)OD_ARRAY_LEN(account_docs));
 }

@@ -7,6 +7,7 @@
 #include "engine/openapi-internal.h"
 #include "engine/resource-internal.h"
 #include "actions/account-internal.h"
+#include "actions/kit-internal.h"
 #include "db/ledger-internal.h"
 
 #include <math.h>
@@ -265,14 +266,9 @@ static int am_work(struct od_conn *c, void *arg)
 static void am_done(void *arg, int status)
 {
     struct amjob *j = arg;
-    if (status != ODAPI_OK)
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    else if (j->status != 200)
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom || !j->out.p)
-        odapi_reply_error(j->req, 500, "Out of memory.");
-    else
+    /* status: 200, or a refusal's */
+    if (!od_ck_answer_error(j->req, status, j->status, j->msg,
+                            j->out.oom || !j->out.p))
         odapi_reply(j->req, 200, j->out.p, j->out.len);
     od_buf_free(&j->out);
     free(j);
@@ -346,29 +342,24 @@ static const struct od_opdoc acctmod_docs[] = {
      "A patient's (or family's) aging.",
      "isFamily:bool",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_aging},
     {"GET", "/accountmodules/{PatNum}/PatientBalances",
      "Balances of each member of a patient's family.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_balances},
     {"GET", "/accountmodules/{PatNum}/ServiceDateView",
      "The Account module's service date view.",
      "isFamily:bool",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_sdv},
 };
 
 void od_register_accountmodule_actions(odapi_server *srv);
 void od_register_accountmodule_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/accountmodules/{PatNum}/Aging",
-                  ODAPI_PERM_READ_ALL, h_aging, NULL);
-    od_router_add(&srv->router, "GET",
-                  "/accountmodules/{PatNum}/PatientBalances",
-                  ODAPI_PERM_READ_ALL, h_balances, NULL);
-    od_router_add(&srv->router, "GET",
-                  "/accountmodules/{PatNum}/ServiceDateView",
-                  ODAPI_PERM_READ_ALL, h_sdv, NULL);
-    od_api_docs(srv, acctmod_docs, (int)OD_ARRAY_LEN(acctmod_docs));
+    od_api_routes(srv, acctmod_docs, (int)OD_ARRAY_LEN(acctmod_docs));
 }

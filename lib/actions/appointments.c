@@ -730,34 +730,30 @@ static const struct od_opdoc appt_docs[] = {
      "Open time slots of providers and operatories.",
      "date:date,dateStart:date,dateEnd:date,lengthMinutes:int,ProvNum:int,OpNum:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_slots},
     {"PUT", "/appointments/{AptNum}/Break",
      "Break an appointment.",
      NULL,
      "sendToUnscheduledList:bool!,breakType:text",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_COMM, .handler = h_break},
     {"PUT", "/appointments/{AptNum}/Note",
      "Append to an appointment's note.",
      NULL,
      "Note:text!",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_COMM, .handler = h_note},
     {"PUT", "/appointments/{AptNum}/Confirm",
      "Set an appointment's confirmation status (by name or DefNum).",
      NULL,
      "confirmVal:text,defNum:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_COMM, .handler = h_confirm},
 };
 
 void od_register_appointment_actions(odapi_server *srv);
 void od_register_appointment_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/appointments/Slots",
-                  ODAPI_PERM_READ_ALL, h_slots, NULL);
-    od_router_add(&srv->router, "PUT", "/appointments/{AptNum}/Break",
-                  ODAPI_PERM_COMM, h_break, NULL);
-    od_router_add(&srv->router, "PUT", "/appointments/{AptNum}/Note",
-                  ODAPI_PERM_COMM, h_note, NULL);
-    od_router_add(&srv->router, "PUT", "/appointments/{AptNum}/Confirm",
-                  ODAPI_PERM_COMM, h_confirm, NULL);
-    od_api_docs(srv, appt_docs, (int)OD_ARRAY_LEN(appt_docs));
+    od_api_routes(srv, appt_docs, (int)OD_ARRAY_LEN(appt_docs));
 }

@@ -174,13 +174,12 @@ static const struct od_opdoc asap_docs[] = {
      "Send an ASAP text for an appointment or recall.",
      NULL,
      "aptNum:int,recallNum:int,dateTimeStart:datetime!",
-     "asapcomms", "400 aptNum or recallNum is required."},
+     "asapcomms", "400 aptNum or recallNum is required.",
+     .perm = ODAPI_PERM_TEXTING_ASAP, .handler = h_asap},
 };
 
 void od_register_asap_actions(odapi_server *srv);
 void od_register_asap_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/asapcomms",
-                  ODAPI_PERM_TEXTING_ASAP, h_asap, NULL);
-    od_api_docs(srv, asap_docs, (int)OD_ARRAY_LEN(asap_docs));
+    od_api_routes(srv, asap_docs, (int)OD_ARRAY_LEN(asap_docs));
 }

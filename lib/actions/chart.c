@@ -498,20 +498,18 @@ static const struct od_opdoc chart_docs[] = {
      "The Chart module's planned appointments.",
      "Offset:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_planned},
     {"GET", "/chartmodules/{PatNum}/PatientInfo",
      "The Chart module's patient information.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_info},
 };
 
 void od_register_chart_views(odapi_server *srv);
 void od_register_chart_views(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/chartmodules/{PatNum}/PlannedAppts",
-                  ODAPI_PERM_READ_ALL, h_planned, NULL);
-    od_router_add(&srv->router, "GET", "/chartmodules/{PatNum}/PatientInfo",
-                  ODAPI_PERM_READ_ALL, h_info, NULL);
-    od_api_docs(srv, chart_docs, (int)OD_ARRAY_LEN(chart_docs));
+    od_api_routes(srv, chart_docs, (int)OD_ARRAY_LEN(chart_docs));
 }

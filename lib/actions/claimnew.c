@@ -537,13 +537,12 @@ static const struct od_opdoc claimnew_docs[] = {
      "Create a claim from procedures.",
      NULL,
      "PatNum:int!,procNums:ints!,ClaimType:text!,InsSubNum:int,PatRelat:text,DateService:date,DateSent:date,ClaimForm:int,ProvTreat:int,ProvBill:int",
-     "claims"},
+     "claims",
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_post},
 };
 
 void od_register_claimnew_actions(odapi_server *srv);
 void od_register_claimnew_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/claims", ODAPI_PERM_INSURANCE,
-                  h_post, NULL);
-    od_api_docs(srv, claimnew_docs, (int)OD_ARRAY_LEN(claimnew_docs));
+    od_api_routes(srv, claimnew_docs, (int)OD_ARRAY_LEN(claimnew_docs));
 }

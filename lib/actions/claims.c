@@ -659,41 +659,36 @@ static const struct od_opdoc claim_docs[] = {
      "Delete a claim.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_claim_delete},
     {"PUT", "/claims/{ClaimNum}/Status",
      "Mark a claim sent on DateSent.",
      NULL,
      "DateSent:date!,DateSentOrig:date",
-     "claims"},
+     "claims",
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_claim_status},
     {"POST", "/claimpayments",
      "Receive a payment for one claim.",
      NULL,
      "claimNum:int!,CheckAmt:money!,CheckDate:date,DateIssued:date,CheckNum:text,BankBranch:text,Note:text,CarrierName:text,ClinicNum:int,PayType:int,PayGroup:int",
-     "claimpayments"},
+     "claimpayments",
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_pay_post},
     {"POST", "/claimpayments/Batch",
      "Receive one payment for several claims.",
      NULL,
      "claimNums:ints!,CheckAmt:money!,CheckDate:date,DateIssued:date,CheckNum:text,BankBranch:text,Note:text,CarrierName:text,ClinicNum:int,PayType:int,PayGroup:int",
-     "claimpayments"},
+     "claimpayments",
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_pay_batch},
     {"DELETE", "/claimpayments/{ClaimPaymentNum}",
      "Delete a claim payment.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_pay_delete},
 };
 
 void od_register_claim_actions(odapi_server *srv);
 void od_register_claim_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "DELETE", "/claims/{ClaimNum}",
-                  ODAPI_PERM_INSURANCE, h_claim_delete, NULL);
-    od_router_add(&srv->router, "PUT", "/claims/{ClaimNum}/Status",
-                  ODAPI_PERM_INSURANCE, h_claim_status, NULL);
-    od_router_add(&srv->router, "POST", "/claimpayments",
-                  ODAPI_PERM_INSURANCE, h_pay_post, NULL);
-    od_router_add(&srv->router, "POST", "/claimpayments/Batch",
-                  ODAPI_PERM_INSURANCE, h_pay_batch, NULL);
-    od_router_add(&srv->router, "DELETE", "/claimpayments/{ClaimPaymentNum}",
-                  ODAPI_PERM_INSURANCE, h_pay_delete, NULL);
-    od_api_docs(srv, claim_docs, (int)OD_ARRAY_LEN(claim_docs));
+    od_api_routes(srv, claim_docs, (int)OD_ARRAY_LEN(claim_docs));
 }

@@ -226,13 +226,12 @@ static const struct od_opdoc claimsplit_docs[] = {
      "Split procedures off a claim into a new one.",
      NULL,
      "ProcNums:ints!",
-     "claims"},
+     "claims",
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_split},
 };
 
 void od_register_claimsplit_actions(odapi_server *srv);
 void od_register_claimsplit_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "PUT", "/claims/{ClaimNum}/Split",
-                  ODAPI_PERM_INSURANCE, h_split, NULL);
-    od_api_docs(srv, claimsplit_docs, (int)OD_ARRAY_LEN(claimsplit_docs));
+    od_api_routes(srv, claimsplit_docs, (int)OD_ARRAY_LEN(claimsplit_docs));
 }

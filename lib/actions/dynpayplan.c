@@ -862,20 +862,18 @@ static const struct od_opdoc dynpayplan_docs[] = {
      "Create a dynamic payment plan.",
      NULL,
      "PatNum:int!,PayAmt:money,NumberOfPayments:int,procNums:ints,adjNums:ints,Guarantor:int,PayPlanDate:date,APR:number,DownPayment:money,Note:text,PlanCategory:int,ChargeFrequency:text,DatePayPlanStart:date,DateInterestStart:date,IsLocked:bool,DynamicPayPlanTPOption:text,SheetDefNum:int",
-     "payplans"},
+     "payplans",
+     .perm = ODAPI_PERM_PAY_PLANS, .handler = h_post},
     {"PUT", "/payplans/{PayPlanNum}/Dynamic",
      "Update a dynamic payment plan.",
      NULL,
      "PayAmt:money,NumberOfPayments:int,Guarantor:int,PayPlanDate:date,APR:number,Note:text,PlanCategory:int,ChargeFrequency:text,DatePayPlanStart:date,DateInterestStart:date,IsLocked:bool,SheetDefNum:int,procNums:ints,adjNums:ints",
-     "payplans"},
+     "payplans",
+     .perm = ODAPI_PERM_PAY_PLANS, .handler = h_put},
 };
 
 void od_register_dynpayplan_actions(odapi_server *srv);
 void od_register_dynpayplan_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/payplans/Dynamic",
-                  ODAPI_PERM_PAY_PLANS, h_post, NULL);
-    od_router_add(&srv->router, "PUT", "/payplans/{PayPlanNum}/Dynamic",
-                  ODAPI_PERM_PAY_PLANS, h_put, NULL);
-    od_api_docs(srv, dynpayplan_docs, (int)OD_ARRAY_LEN(dynpayplan_docs));
+    od_api_routes(srv, dynpayplan_docs, (int)OD_ARRAY_LEN(dynpayplan_docs));
 }

@@ -356,13 +356,12 @@ static const struct od_opdoc etrans_docs[] = {
      "Import an X12 message (etrans).",
      NULL,
      "MessageText:text!,DateTimeTrans:datetime,HqClearinghouseNum:int,UserNum:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_post},
 };
 
 void od_register_etrans_actions(odapi_server *srv);
 void od_register_etrans_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/etrans", ODAPI_PERM_ALL_OTHERS,
-                  h_post, NULL);
-    od_api_docs(srv, etrans_docs, (int)OD_ARRAY_LEN(etrans_docs));
+    od_api_routes(srv, etrans_docs, (int)OD_ARRAY_LEN(etrans_docs));
 }

@@ -52,13 +52,12 @@ static const struct od_opdoc family_docs[] = {
      "The Family module's insurance of a patient.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_fam_insurance},
 };
 
 void od_register_family_actions(odapi_server *srv);
 void od_register_family_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/familymodules/{PatNum}/Insurance",
-                  ODAPI_PERM_READ_ALL, h_fam_insurance, NULL);
-    od_api_docs(srv, family_docs, (int)OD_ARRAY_LEN(family_docs));
+    od_api_routes(srv, family_docs, (int)OD_ARRAY_LEN(family_docs));
 }

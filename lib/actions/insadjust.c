@@ -380,27 +380,24 @@ static const struct od_opdoc insadjust_docs[] = {
      "Update an insurance adjustment.",
      NULL,
      "PatPlanNum:int!,insUsed:money,deductibleUsed:money,date:date",
-     "claimprocs"},
+     "claimprocs",
+     .perm = ODAPI_PERM_INSURANCE_SIMPLE, .handler = h_put_adjust},
     {"POST", "/claimprocs/InsAdjust",
      "Create an insurance adjustment.",
      NULL,
      "PatPlanNum:int!,insUsed:money,deductibleUsed:money,date:date",
-     "claimprocs"},
+     "claimprocs",
+     .perm = ODAPI_PERM_INSURANCE_SIMPLE, .handler = h_post_adjust},
     {"POST", "/claimprocs/Supplemental",
      "Create a supplemental insurance payment.",
      NULL,
      "ClaimProcNum:int!,InsPayAmt:money",
-     "claimprocs"},
+     "claimprocs",
+     .perm = ODAPI_PERM_INSURANCE, .handler = h_supplemental},
 };
 
 void od_register_insadjust_actions(odapi_server *srv);
 void od_register_insadjust_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "PUT", "/claimprocs/InsAdjust",
-                  ODAPI_PERM_INSURANCE_SIMPLE, h_put_adjust, NULL);
-    od_router_add(&srv->router, "POST", "/claimprocs/InsAdjust",
-                  ODAPI_PERM_INSURANCE_SIMPLE, h_post_adjust, NULL);
-    od_router_add(&srv->router, "POST", "/claimprocs/Supplemental",
-                  ODAPI_PERM_INSURANCE, h_supplemental, NULL);
-    od_api_docs(srv, insadjust_docs, (int)OD_ARRAY_LEN(insadjust_docs));
+    od_api_routes(srv, insadjust_docs, (int)OD_ARRAY_LEN(insadjust_docs));
 }

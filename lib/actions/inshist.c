@@ -426,20 +426,18 @@ static const struct od_opdoc inshist_docs[] = {
      "A patient's insurance history.",
      "PatNum:int!,InsSubNum:int!",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_get},
     {"POST", "/procedurelogs/InsuranceHistory",
      "Add an insurance history entry.",
      NULL,
      "PatNum:int!,InsSubNum:int!,insHistPrefName:text!,ProcDate:date!",
-     "procedurelogs"},
+     "procedurelogs",
+     .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_post},
 };
 
 void od_register_inshist_actions(odapi_server *srv);
 void od_register_inshist_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/procedurelogs/InsuranceHistory",
-                  ODAPI_PERM_READ_ALL, h_get, NULL);
-    od_router_add(&srv->router, "POST", "/procedurelogs/InsuranceHistory",
-                  ODAPI_PERM_PROCEDURE_LOGS, h_post, NULL);
-    od_api_docs(srv, inshist_docs, (int)OD_ARRAY_LEN(inshist_docs));
+    od_api_routes(srv, inshist_docs, (int)OD_ARRAY_LEN(inshist_docs));
 }

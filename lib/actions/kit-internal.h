@@ -51,6 +51,13 @@ struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write);
 void od_ck_free(struct od_ck_job *j);
 /* Queue it; it answers and frees itself. */
 void od_ck_submit(struct od_ck_job *j);
+/* A job's failure answered: 503 when the pool could not run it
+ * (pool_status not ODAPI_OK), status (500 when 0) with msg ("The request
+ * failed." when empty) when status is 0 or 400 and above, 500 when its
+ * answer ran out of memory. 1 when it answered, 0 when the job succeeded
+ * and its own answer is still to send. Every job kind's completion. */
+int od_ck_answer_error(odapi_request *req, int pool_status, int status,
+                       const char *msg, int oom);
 /* Answer 400 (or status) with msg now, on the loop thread, and free j. */
 void od_ck_reject(struct od_ck_job *j, int status, const char *msg);
 /* In work: the request's answer is this refusal; returns -1. */

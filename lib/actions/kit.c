@@ -112,22 +112,33 @@ static void add_location(struct od_ck_job *j)
     odapi_request_add_header(req, "Location", url);
 }
 
+int od_ck_answer_error(odapi_request *req, int pool_status, int status,
+                       const char *msg, int oom)
+{
+    if (pool_status != ODAPI_OK)
+        odapi_reply_error(req, 503, "The database is not available.");
+    else if (status >= 400 || status == 0)
+        odapi_reply_error(req, status ? status : 500,
+                          msg[0] ? msg : "The request failed.");
+    else if (oom)
+        odapi_reply_error(req, 500, "Out of memory.");
+    else
+        return 0;
+    return 1;
+}
+
 static void done(void *arg, int status)
 {
     struct od_ck_job *j = arg;
-    if (status != ODAPI_OK)
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    else if (j->status >= 400 || j->status == 0)
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom)
-        odapi_reply_error(j->req, 500, "Out of memory.");
-    else if (j->no_body)
-        odapi_reply(j->req, j->status, "", 0);
-    else {
+    odapi_request *req = j->req;
+    if (od_ck_answer_error(req, status, j->status, j->msg, j->out.oom)) {
+        /* answered */
+    } else if (j->no_body) {
+        odapi_reply(req, j->status, "", 0);
+    } else {
         if (j->status == 201 && j->location)
             add_location(j);
-        odapi_reply(j->req, j->status, j->out.p ? j->out.p : "[]",
+        odapi_reply(req, j->status, j->out.p ? j->out.p : "[]",
                     j->out.p ? j->out.len : 2);
     }
     od_ck_free(j);
@@ -246,26 +257,28 @@ int od_ck_query_date(odapi_request *req, const char *name, char *out,
     return s && *s ? date_of(s, name, 0, out, msg, msgsize) : 0;
 }
 
-int od_ck_date(json_t *body, const char *name, char *out, char *msg,
-            size_t msgsize)
+/* A date (with_time: a date and time) member, as date_of reads it. */
+static int date_member(json_t *body, const char *name, int with_time,
+                       char *out, char *msg, size_t msgsize)
 {
     char tmp[32];
     int bad;
     const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
     if (bad)
         return invalid(msg, msgsize, name);
-    return s ? date_of(s, name, 0, out, msg, msgsize) : 0;
+    return s ? date_of(s, name, with_time, out, msg, msgsize) : 0;
+}
+
+int od_ck_date(json_t *body, const char *name, char *out, char *msg,
+            size_t msgsize)
+{
+    return date_member(body, name, 0, out, msg, msgsize);
 }
 
 int od_ck_datetime(json_t *body, const char *name, char *out, char *msg,
                 size_t msgsize)
 {
-    char tmp[32];
-    int bad;
-    const char *s = member_text(body, name, tmp, sizeof tmp, &bad);
-    if (bad)
-        return invalid(msg, msgsize, name);
-    return s ? date_of(s, name, 1, out, msg, msgsize) : 0;
+    return date_member(body, name, 1, out, msg, msgsize);
 }
 
 static int bool_of(const char *s, const char *name, int *out, char *msg,

@@ -97,20 +97,18 @@ static const struct od_opdoc payplan_docs[] = {
      "Close a payment plan.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PAY_PLANS, .handler = h_close},
     {"POST", "/payplans",
      "Deprecated by Open Dental (23.3): 410 Gone; use POST /payplans/Dynamic.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PAY_PLANS, .handler = h_post_gone},
 };
 
 void od_register_payplan_actions(odapi_server *srv);
 void od_register_payplan_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "PUT", "/payplans/{PayPlanNum}/Close",
-                  ODAPI_PERM_PAY_PLANS, h_close, NULL);
-    od_router_add(&srv->router, "POST", "/payplans", ODAPI_PERM_PAY_PLANS,
-                  h_post_gone, NULL);
-    od_api_docs(srv, payplan_docs, (int)OD_ARRAY_LEN(payplan_docs));
+    od_api_routes(srv, payplan_docs, (int)OD_ARRAY_LEN(payplan_docs));
 }

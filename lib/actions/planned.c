@@ -546,20 +546,18 @@ static const struct od_opdoc planned_docs[] = {
      "Create a planned appointment from procedures.",
      NULL,
      "PatNum:int!,procNums:ints,AppointmentTypeNum:int,Pattern:text,Confirmed:int,Note:text,ProvNum:int,ProvHyg:int,ClinicNum:int,IsHygiene:bool,IsNewPatient:bool,Priority:text,PatternSecondary:text",
-     "appointments"},
+     "appointments",
+     .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_plan},
     {"POST", "/appointments/SchedulePlanned",
      "Schedule a planned appointment.",
      NULL,
      "AptNum:int!,AptDateTime:datetime!,ProvNum:int!,Op:int!,Confirmed:int,Note:text",
-     "appointments"},
+     "appointments",
+     .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_schedule},
 };
 
 void od_register_planned_actions(odapi_server *srv);
 void od_register_planned_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/appointments/Planned",
-                  ODAPI_PERM_APPOINTMENTS, h_plan, NULL);
-    od_router_add(&srv->router, "POST", "/appointments/SchedulePlanned",
-                  ODAPI_PERM_APPOINTMENTS, h_schedule, NULL);
-    od_api_docs(srv, planned_docs, (int)OD_ARRAY_LEN(planned_docs));
+    od_api_routes(srv, planned_docs, (int)OD_ARRAY_LEN(planned_docs));
 }

@@ -715,35 +715,30 @@ static const struct od_opdoc procgroup_docs[] = {
      "Group notes of a patient.",
      "PatNum:int!",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_list},
     {"POST", "/procedurelogs/GroupNote",
      "Create a group note over procedures.",
      NULL,
      "PatNum:int!,ProcNums:ints!,Note:text!,isSigned:bool,ProvNum:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_post},
     {"PUT", "/procedurelogs/{ProcNum}/GroupNote",
      "Update a group note.",
      NULL,
      "Note:text,doAppendNote:bool,isSigned:bool,ProvNum:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_put},
     {"DELETE", "/procedurelogs/{ProcNum}/GroupNote",
      "Delete a group note.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_delete},
 };
 
 void od_register_procgroup_actions(odapi_server *srv);
 void od_register_procgroup_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/procedurelogs/GroupNotes",
-                  ODAPI_PERM_READ_ALL, h_list, NULL);
-    od_router_add(&srv->router, "POST", "/procedurelogs/GroupNote",
-                  ODAPI_PERM_PROCEDURE_LOGS, h_post, NULL);
-    od_router_add(&srv->router, "PUT", "/procedurelogs/{ProcNum}/GroupNote",
-                  ODAPI_PERM_PROCEDURE_LOGS, h_put, NULL);
-    od_router_add(&srv->router, "DELETE",
-                  "/procedurelogs/{ProcNum}/GroupNote",
-                  ODAPI_PERM_PROCEDURE_LOGS, h_delete, NULL);
-    od_api_docs(srv, procgroup_docs, (int)OD_ARRAY_LEN(procgroup_docs));
+    od_api_routes(srv, procgroup_docs, (int)OD_ARRAY_LEN(procgroup_docs));
 }

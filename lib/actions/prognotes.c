@@ -734,13 +734,12 @@ static const struct od_opdoc prognote_docs[] = {
      "The Chart module's progress notes.",
      "Offset:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_prognotes},
 };
 
 void od_register_prognotes(odapi_server *srv);
 void od_register_prognotes(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/chartmodules/{PatNum}/ProgNotes",
-                  ODAPI_PERM_READ_ALL, h_prognotes, NULL);
-    od_api_docs(srv, prognote_docs, (int)OD_ARRAY_LEN(prognote_docs));
+    od_api_routes(srv, prognote_docs, (int)OD_ARRAY_LEN(prognote_docs));
 }

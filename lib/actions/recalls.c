@@ -775,27 +775,24 @@ static const struct od_opdoc recall_docs[] = {
      "The Recall List.",
      "DateStart:date,DateEnd:date,ProvNum:int,ClinicNum:int,RecallType:text,IncludeReminded:bool,Offset:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_list},
     {"PUT", "/recalls/Status",
      "Set a patient's recall status, optionally with a commlog.",
      NULL,
      "PatNum:int!,recallType:text,RecallStatus:text,commlogMode:text,commlogNote:text",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_COMM, .handler = h_status},
     {"PUT", "/recalls/SwitchType",
      "Switch a patient's recall type.",
      NULL,
      "PatNum:int!",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_switch},
 };
 
 void od_register_recall_actions(odapi_server *srv);
 void od_register_recall_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/recalls/List", ODAPI_PERM_READ_ALL,
-                  h_list, NULL);
-    od_router_add(&srv->router, "PUT", "/recalls/Status", ODAPI_PERM_COMM,
-                  h_status, NULL);
-    od_router_add(&srv->router, "PUT", "/recalls/SwitchType",
-                  ODAPI_PERM_ALL_OTHERS, h_switch, NULL);
-    od_api_docs(srv, recall_docs, (int)OD_ARRAY_LEN(recall_docs));
+    od_api_routes(srv, recall_docs, (int)OD_ARRAY_LEN(recall_docs));
 }

@@ -6,6 +6,7 @@
  * Choices in docs/resources.md ("reports"). */
 #include "engine/openapi-internal.h"
 #include "actions/account-internal.h"
+#include "actions/kit-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,14 +159,9 @@ static int rp_work(struct od_conn *c, void *arg)
 static void rp_done(void *arg, int status)
 {
     struct rpjob *j = arg;
-    if (status != ODAPI_OK)
-        odapi_reply_error(j->req, 503, "The database is not available.");
-    else if (j->status != 200)
-        odapi_reply_error(j->req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom || !j->out.p)
-        odapi_reply_error(j->req, 500, "Out of memory.");
-    else
+    /* status: 200, or a refusal's */
+    if (!od_ck_answer_error(j->req, status, j->status, j->msg,
+                            j->out.oom || !j->out.p))
         odapi_reply(j->req, 200, j->out.p, j->out.len);
     od_buf_free(&j->out);
     free(j);
@@ -303,20 +299,18 @@ static const struct od_opdoc report_docs[] = {
      "The aging report.",
      "DateAsOf:date,ClinicNum:int,ProvNums:ints,BillingTypes:ints,Offset:int,Limit:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_aging},
     {"GET", "/reports/FinanceCharges",
      "The finance charges report.",
      "DateFrom:date,DateTo:date,ClinicNum:int,ProvNums:ints,BillingTypes:ints,Offset:int,Limit:int",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_finance},
 };
 
 void od_register_report_actions(odapi_server *srv);
 void od_register_report_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/reports/Aging", ODAPI_PERM_READ_ALL,
-                  h_aging, NULL);
-    od_router_add(&srv->router, "GET", "/reports/FinanceCharges",
-                  ODAPI_PERM_READ_ALL, h_finance, NULL);
-    od_api_docs(srv, report_docs, (int)OD_ARRAY_LEN(report_docs));
+    od_api_routes(srv, report_docs, (int)OD_ARRAY_LEN(report_docs));
 }

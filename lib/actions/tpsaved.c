@@ -513,13 +513,12 @@ static const struct od_opdoc tpsaved_docs[] = {
      "Save a copy of a treatment plan.",
      NULL,
      "TreatPlanNum:int!,Heading:text,UserNumPresenter:int",
-     "treatplans"},
+     "treatplans",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_saved},
 };
 
 void od_register_tpsaved_actions(odapi_server *srv);
 void od_register_tpsaved_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/treatplans/Saved",
-                  ODAPI_PERM_ALL_OTHERS, h_saved, NULL);
-    od_api_docs(srv, tpsaved_docs, (int)OD_ARRAY_LEN(tpsaved_docs));
+    od_api_routes(srv, tpsaved_docs, (int)OD_ARRAY_LEN(tpsaved_docs));
 }

@@ -337,13 +337,12 @@ static const struct od_opdoc userod_docs[] = {
      "Create a user.",
      NULL,
      "UserName:text!,UserGroupNum:int!,Password:text!,IsPasswordResetRequired:bool",
-     "userods"},
+     "userods",
+     .perm = ODAPI_PERM_SETUP, .handler = h_post},
 };
 
 void od_register_userod_actions(odapi_server *srv);
 void od_register_userod_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/userods", ODAPI_PERM_SETUP, h_post,
-                  NULL);
-    od_api_docs(srv, userod_docs, (int)OD_ARRAY_LEN(userod_docs));
+    od_api_routes(srv, userod_docs, (int)OD_ARRAY_LEN(userod_docs));
 }

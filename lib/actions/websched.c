@@ -769,20 +769,18 @@ static const struct od_opdoc websched_docs[] = {
      "Open Web Sched slots.",
      "ClinicNum:int!,defNumApptType:int!,isNewPatient:bool,date:date,dateStart:date,dateEnd:date",
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_slots},
     {"POST", "/appointments/WebSched",
      "Book a Web Sched appointment.",
      NULL,
      "PatNum:int!,dateTimeStart:datetime!,dateTimeEnd:datetime!,OpNum:int!,defNumApptType:int!,ProvNum:int",
-     "appointments"},
+     "appointments",
+     .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_book},
 };
 
 void od_register_websched_actions(odapi_server *srv);
 void od_register_websched_actions(odapi_server *srv)
 {
-    od_router_add(&srv->router, "GET", "/appointments/SlotsWebSched",
-                  ODAPI_PERM_READ_ALL, h_slots, NULL);
-    od_router_add(&srv->router, "POST", "/appointments/WebSched",
-                  ODAPI_PERM_APPOINTMENTS, h_book, NULL);
-    od_api_docs(srv, websched_docs, (int)OD_ARRAY_LEN(websched_docs));
+    od_api_routes(srv, websched_docs, (int)OD_ARRAY_LEN(websched_docs));
 }

@@ -208,14 +208,6 @@ static void put_byte(struct out *o, unsigned char c)
     }
 }
 
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Whether a query parameter name (raw, n bytes, maybe percent-encoded) may
  * carry a secret. Names too long to decode count as secret. */
 static int secret_name(const char *s, size_t n)
@@ -229,8 +221,8 @@ static int secret_name(const char *s, size_t n)
         if (k + 1 >= sizeof d)
             return 1;
         if (s[i] == '%' && i + 2 < n &&
-            (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-            (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+            (hi = od_hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = od_hexval((unsigned char)s[i + 2])) >= 0) {
             d[k++] = (char)(hi * 16 + lo);
             i += 2;
         } else {

@@ -152,6 +152,8 @@ int od_ct_equal(const void *a, size_t alen, const void *b, size_t blen);
  * od_parse_key_list: "1,2, 3" (spaces around commas allowed) into at most
  *   max keys, *n of them; -1 for anything else, an empty list included. */
 int od_parse_ll(const char *s, long long *out);
+/* The value of a hexadecimal digit (either case), or -1. */
+int od_hexval(int c);
 int od_parse_key(const char *s, long long *out);
 int od_parse_decimal(const char *s, double *out);
 int od_parse_key_list(const char *s, long long *keys, size_t max, size_t *n);

@@ -1,18 +1,8 @@
 /* pin.c - parse certificate pins (pin-internal.h). */
 #include "core/pin-internal.h"
+#include "core/odapi-internal.h"
 
 #include <string.h>
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Colons may separate byte pairs (openssl -fingerprint), nowhere else. */
 static int parse_hex(const char *s, unsigned char out[OD_PIN_LEN])
@@ -24,8 +14,8 @@ static int parse_hex(const char *s, unsigned char out[OD_PIN_LEN])
             return -1;
         if (n > 0 && *s == ':')
             s++;
-        if ((hi = hexval((unsigned char)s[0])) < 0 ||
-            (lo = hexval((unsigned char)s[1])) < 0)
+        if ((hi = od_hexval((unsigned char)s[0])) < 0 ||
+            (lo = od_hexval((unsigned char)s[1])) < 0)
             return -1;
         out[n++] = (unsigned char)(hi << 4 | lo);
         s += 2;

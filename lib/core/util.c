@@ -149,6 +149,17 @@ static size_t read_digits(const char *s, int neg, long long *out)
     return n;
 }
 
+int od_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 int od_parse_ll(const char *s, long long *out)
 {
     long long v;

@@ -709,6 +709,30 @@ static int take_conn(struct wc_parse *p, const struct wc_conn *c,
     return 0;
 }
 
+/* One item of a list of addresses (element tag, what: "<Element> item"):
+ * host[:port] into host and port, or -1 with the error that says how to
+ * write it (examples). */
+static int list_host_port(struct wc_parse *p, int tag, const char *what,
+                          const char *item, const char *examples,
+                          char **host, unsigned *port)
+{
+    char sb[64];
+    int r = split_host_port(item, host, port);
+
+    if (r == -3) {
+        failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+        return -1;
+    }
+    if (r) {
+        failf(p, ODAPI_E_CONFIG, p->top_line[tag],
+              "%s \"%s\" has %s; write comma-separated %s", what,
+              show(sb, sizeof sb, item),
+              r == -1 ? "a bad port" : "a bad host", examples);
+        return -1;
+    }
+    return 0;
+}
+
 /* <OdapiMetrics>: where GET /metrics listens, "host[:port]" (docs/http.md,
  * "Metrics"); absent: no metrics. */
 static int take_metrics(struct wc_parse *p, struct od_webconfig *wc)
@@ -740,13 +764,12 @@ static int take_metrics(struct wc_parse *p, struct od_webconfig *wc)
 static int take_listen(struct wc_parse *p, struct od_webconfig *wc)
 {
     const char *s = p->top[T_LISTEN];
-    char sb[64], item[300];
+    char item[300];
     if (empty(s))
         return 0;
     while (*s) {
         const char *e = strchr(s, ',');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        int r;
         while (n && is_space((unsigned char)*s))
             s++, n--;
         while (n && is_space((unsigned char)s[n - 1]))
@@ -768,21 +791,12 @@ static int take_listen(struct wc_parse *p, struct od_webconfig *wc)
                       OD_MAX_LISTEN, OD_MAX_LISTEN);
                 return -1;
             }
-            r = split_host_port(item, &wc->listen[wc->nlisten].addr,
-                                &wc->listen[wc->nlisten].port);
-            if (r == -3) {
-                failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+            if (list_host_port(p, T_LISTEN, "<OdapiListen> address", item,
+                               "addresses such as 0.0.0.0, [::]:30223 or "
+                               "192.168.1.5:30223",
+                               &wc->listen[wc->nlisten].addr,
+                               &wc->listen[wc->nlisten].port))
                 return -1;
-            }
-            if (r) {
-                failf(p, ODAPI_E_CONFIG, p->top_line[T_LISTEN],
-                      "<OdapiListen> address \"%s\" has %s; write "
-                      "comma-separated addresses such as 0.0.0.0, [::]:30223 "
-                      "or 192.168.1.5:30223",
-                      show(sb, sizeof sb, item),
-                      r == -1 ? "a bad port" : "a bad host");
-                return -1;
-            }
             wc->nlisten++;
         }
         s += e ? (size_t)(e - s) + 1 : strlen(s);
@@ -800,8 +814,6 @@ static int take_listen(struct wc_parse *p, struct od_webconfig *wc)
 static int take_replica(struct wc_parse *p, struct od_webconfig *wc,
                         const char *item)
 {
-    char sb[64];
-    int r;
     if (wc->nreplicas >= OD_MAX_REPLICAS) {
         failf(p, ODAPI_E_CONFIG, p->top_line[T_REPLICAS],
               "<OdapiReadReplicas> lists more than %d replicas; keep at "
@@ -816,21 +828,11 @@ static int take_replica(struct wc_parse *p, struct od_webconfig *wc,
         wc->nreplicas++;
         return 0;
     }
-    r = split_host_port(item, &wc->replicas[wc->nreplicas].host,
-                        &wc->replicas[wc->nreplicas].port);
-    if (r == -3) {
-        failf(p, ODAPI_E_NOMEM, 0, "out of memory");
+    if (list_host_port(p, T_REPLICAS, "<OdapiReadReplicas> replica", item,
+                       "replicas such as db2:3306, /run/mysqld/replica.sock",
+                       &wc->replicas[wc->nreplicas].host,
+                       &wc->replicas[wc->nreplicas].port))
         return -1;
-    }
-    if (r) {
-        failf(p, ODAPI_E_CONFIG, p->top_line[T_REPLICAS],
-              "<OdapiReadReplicas> replica \"%s\" has %s; write "
-              "comma-separated replicas such as db2:3306, "
-              "/run/mysqld/replica.sock",
-              show(sb, sizeof sb, item),
-              r == -1 ? "a bad port" : "a bad host");
-        return -1;
-    }
     wc->nreplicas++;
     return 0;
 }

@@ -729,17 +729,11 @@ static void seed_employers(struct gen *g)
     ins_done(&b);
 }
 
-static void seed_insurance(struct gen *g)
+/* The carriers of carriers[]. */
+static void seed_carriers(struct gen *g, long stamp)
 {
-    struct rng *r = &g->r;
-    struct ins b, sub, pp;
-    long i, f, subnum = 0, ppnum = 0, bnum = 0;
-    long stamp = g->today - 700;
-    g->nplans = g->npat / 25 > 4 ? g->npat / 25 : 4;
-    if (!(g->plans = calloc((size_t)g->nplans, sizeof(*g->plans)))) {
-        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
-        return;
-    }
+    struct ins b;
+    long i;
 
     if (ins_init(&b, &g->s, "carrier",
                  "CarrierNum,CarrierName,Address,Address2,City,State,Zip,Phone,ElectID,"
@@ -764,6 +758,15 @@ static void seed_insurance(struct gen *g)
         ins_end(&b);
     }
     ins_done(&b);
+
+}
+
+/* The insurance plans, one per 25 patients (at least 4), into g->plans. */
+static void seed_plans(struct gen *g, long stamp)
+{
+    struct rng *r = &g->r;
+    struct ins b;
+    long i;
 
     if (ins_init(&b, &g->s, "insplan",
                  "PlanNum,GroupName,GroupNum,PlanNote,FeeSched,PlanType,ClaimFormNum,"
@@ -797,7 +800,15 @@ static void seed_insurance(struct gen *g)
     }
     ins_done(&b);
 
-    /* A few benefits per plan: annual max, deductible, coinsurance. */
+}
+
+/* A few benefits per plan: annual max, deductible, coinsurance. */
+static void seed_benefits(struct gen *g, long stamp)
+{
+    struct rng *r = &g->r;
+    struct ins b;
+    long i, bnum = 0;
+
     if (ins_init(&b, &g->s, "benefit",
                  "BenefitNum,PlanNum,PatPlanNum,CovCatNum,BenefitType,Percent,"
                  "MonetaryAmt,TimePeriod,QuantityQualifier,Quantity,CodeNum,"
@@ -838,6 +849,105 @@ static void seed_insurance(struct gen *g)
     }
     ins_done(&b);
 
+}
+
+/* The subscribers of one family (the guarantor, sometimes the spouse too):
+ * their inssub rows; subs[] and plans[] get their numbers. Returns how
+ * many. */
+static int seed_family_subs(struct gen *g, struct ins *sub, long gnum,
+                            long spouse, long *subnum, long subs[2],
+                            long plans[2])
+{
+    struct rng *r = &g->r;
+    long eff;
+    int nsub = 0, j;
+
+    for (j = 0; j < 2; j++) {
+        long who = j == 0 ? gnum : spouse;
+        if (j == 1 && (!spouse || !chance(r, 0.3)))
+            break;
+        eff = g->today - 30 - rnd(r, 2500);
+        subs[j] = ++*subnum;
+        plans[j] = 1 + rnd(r, g->nplans);
+        nsub++;
+        vi(sub, *subnum);
+        vi(sub, plans[j]);
+        vi(sub, who);
+        vdate(sub, eff);
+        vdate(sub, NO_DATE);
+        vi(sub, 1);
+        vi(sub, 1);
+        vf(sub, "%c%08ld", 'A' + (int)rnd(r, 26), rnd(r, 100000000));
+        vs(sub, "");
+        vs(sub, "");
+        vi(sub, 2);
+        vdate(sub, eff);
+        vdt(sub, eff, 600 + rnd(r, 480));
+        ins_end(sub);
+    }
+    return nsub;
+}
+
+/* The patplan rows of one family: everyone covered by the family's
+ * subscriptions, the spouse's own first. */
+static void seed_family_patplans(struct gen *g, struct ins *pp, long f,
+                                 long gnum, long spouse, int nsub,
+                                 const long subs[2], const long plans[2],
+                                 long *ppnum)
+{
+    long pn;
+
+    for (pn = gnum; pn <= g->npat && pat_of(g, pn)->fam == (int)f; pn++) {
+        struct pat *p = pat_of(g, pn);
+        int order[2] = { 0, 1 }, o;
+        if (p->num == spouse && nsub == 2)
+            order[0] = 1, order[1] = 0;
+        for (o = 0; o < nsub; o++) {
+            int sj = order[o];
+            long subscriber = sj == 0 ? gnum : spouse;
+            int relat = p->num == subscriber ? 0 : p->relat == 2 ? 2 : 1;
+            vi(pp, ++*ppnum);
+            vi(pp, p->num);
+            vi(pp, o + 1);
+            vi(pp, 0);
+            vi(pp, relat);
+            vs(pp, "");
+            vi(pp, subs[sj]);
+            vdt(pp, g->today - 30 - (pn * 7) % 700, 610);
+            vdt(pp, g->today - 30 - (pn * 7) % 700, 610);
+            ins_end(pp);
+            if (o == 0) {
+                p->plan1 = plans[sj];
+                p->sub1 = subs[sj];
+                p->rel1 = relat;
+            } else {
+                p->plan2 = plans[sj];
+                p->sub2 = subs[sj];
+                p->rel2 = relat;
+            }
+        }
+    }
+}
+
+static void seed_insurance(struct gen *g)
+{
+    struct rng *r = &g->r;
+    struct ins sub, pp;
+    long f, subnum = 0, ppnum = 0;
+    long stamp = g->today - 700;
+    g->nplans = g->npat / 25 > 4 ? g->npat / 25 : 4;
+    if (!(g->plans = calloc((size_t)g->nplans, sizeof(*g->plans)))) {
+        fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return;
+    }
+    /* each step stops at a failure of its own; the seeding then stops */
+    seed_carriers(g, stamp);
+    if (!g->s.rc)
+        seed_plans(g, stamp);
+    if (!g->s.rc)
+        seed_benefits(g, stamp);
+    if (g->s.rc)
+        return;
     if (ins_init(&sub, &g->s, "inssub",
                  "InsSubNum,PlanNum,Subscriber,DateEffective,DateTerm,ReleaseInfo,"
                  "AssignBen,SubscriberID,BenefitNotes,SubscNote,SecUserNumEntry,"
@@ -848,67 +958,17 @@ static void seed_insurance(struct gen *g)
         return;
     for (f = 0; f < g->nfam; f++) {
         long gnum = g->fams[f].guar, spouse = 0, subs[2] = { 0, 0 }, plans[2] = { 0, 0 };
-        long pn, eff;
-        int nsub = 0, j;
+        long pn;
+        int nsub;
         struct pat *gp = pat_of(g, gnum);
         if (gp->status == 6 || !chance(r, 0.62))
             continue;
         for (pn = gnum + 1; pn <= g->npat && pat_of(g, pn)->fam == (int)f; pn++)
             if (pat_of(g, pn)->relat == 1)
                 spouse = pn;
-        for (j = 0; j < 2; j++) {
-            long who = j == 0 ? gnum : spouse;
-            if (j == 1 && (!spouse || !chance(r, 0.3)))
-                break;
-            eff = g->today - 30 - rnd(r, 2500);
-            subs[j] = ++subnum;
-            plans[j] = 1 + rnd(r, g->nplans);
-            nsub++;
-            vi(&sub, subnum);
-            vi(&sub, plans[j]);
-            vi(&sub, who);
-            vdate(&sub, eff);
-            vdate(&sub, NO_DATE);
-            vi(&sub, 1);
-            vi(&sub, 1);
-            vf(&sub, "%c%08ld", 'A' + (int)rnd(r, 26), rnd(r, 100000000));
-            vs(&sub, "");
-            vs(&sub, "");
-            vi(&sub, 2);
-            vdate(&sub, eff);
-            vdt(&sub, eff, 600 + rnd(r, 480));
-            ins_end(&sub);
-        }
-        for (pn = gnum; pn <= g->npat && pat_of(g, pn)->fam == (int)f; pn++) {
-            struct pat *p = pat_of(g, pn);
-            int order[2] = { 0, 1 }, o;
-            if (p->num == spouse && nsub == 2)
-                order[0] = 1, order[1] = 0;
-            for (o = 0; o < nsub; o++) {
-                int sj = order[o];
-                long subscriber = sj == 0 ? gnum : spouse;
-                int relat = p->num == subscriber ? 0 : p->relat == 2 ? 2 : 1;
-                vi(&pp, ++ppnum);
-                vi(&pp, p->num);
-                vi(&pp, o + 1);
-                vi(&pp, 0);
-                vi(&pp, relat);
-                vs(&pp, "");
-                vi(&pp, subs[sj]);
-                vdt(&pp, g->today - 30 - (pn * 7) % 700, 610);
-                vdt(&pp, g->today - 30 - (pn * 7) % 700, 610);
-                ins_end(&pp);
-                if (o == 0) {
-                    p->plan1 = plans[sj];
-                    p->sub1 = subs[sj];
-                    p->rel1 = relat;
-                } else {
-                    p->plan2 = plans[sj];
-                    p->sub2 = subs[sj];
-                    p->rel2 = relat;
-                }
-            }
-        }
+        nsub = seed_family_subs(g, &sub, gnum, spouse, &subnum, subs, plans);
+        seed_family_patplans(g, &pp, f, gnum, spouse, nsub, subs, plans,
+                             &ppnum);
     }
     ins_done(&sub);
     ins_done(&pp);
@@ -1395,6 +1455,90 @@ static void write_apt(struct gen *g, long aptnum, long patnum, int status,
     ins_end(b);
 }
 
+/* A visit's status (1 scheduled, 2 complete, 3 unscheduled, 5 broken), its
+ * confirmation and, for the future, its priority: upcoming ones mostly
+ * unconfirmed, past ones mostly complete. */
+static int visit_status(struct gen *g, long day, int future, long *confirmed,
+                        long *unsched, int *priority)
+{
+    struct rng *r = &g->r;
+    int status, i;
+
+    if (future) {
+        long ahead = day - g->today;
+        double k = rndf(r);
+        status = 1;
+        *priority = chance(r, 0.06);
+        if (ahead <= 2)
+            i = k < 0.5 ? 2 : k < 0.7 ? 7 : k < 0.85 ? 3 : 1;
+        else if (ahead <= 7)
+            i = k < 0.4 ? 1 : k < 0.6 ? 3 : k < 0.8 ? 4 : 0;
+        else
+            i = k < 0.85 ? 0 : 1;
+        *confirmed = def_of(g, CAT_CONFIRMED, i);
+    } else {
+        double k = rndf(r);
+        status = k < 0.9 ? 2 : k < 0.96 ? 5 : 3;
+        if (status == 2)
+            *confirmed = def_of(g, CAT_CONFIRMED, chance(r, 0.7) ? 2 : chance(r, 0.6) ? 7 : 10);
+        else
+            *confirmed = def_of(g, CAT_CONFIRMED, chance(r, 0.5) ? 3 : 1);
+        if (status == 3)
+            *unsched = def_of(g, CAT_UNSCHED, (int)rnd(r, 5));
+    }
+    return status;
+}
+
+/* What follows a visit: for a complete one the charges, insurance,
+ * payment and a reminder; a broken or cancelled one's fee and note; an
+ * upcoming one's confirmation call. */
+static void visit_follow_up(struct gen *g, const struct op *o,
+                            const struct visit *v, struct pat *p, long patnum,
+                            long day, long t, long end, int status,
+                            long *procnums, long *provs, double *fees)
+{
+    struct rng *r = &g->r;
+    int i;
+
+    if (status == 2) {
+        struct seed_visit sv;
+        int vcodes[6];
+        double share[6];
+        for (i = 0; i < v->n; i++) {
+            p->charges += fees[i];
+            vcodes[i] = v->p[i].code;
+        }
+        sv.p = p;
+        sv.aptnum = g->aptnum;
+        sv.day = day;
+        sv.endmin = end;
+        sv.n = v->n;
+        sv.procnums = procnums;
+        sv.provs = provs;
+        sv.fees = fees;
+        sv.codeidx = vcodes;
+        /* insurance first: the patient pays the estimated rest */
+        seed_money_visit(g, &sv, share);
+        if (chance(r, 0.9))
+            write_payment(g, p, day, end + 4, o->dent, procnums, share, provs, v->n);
+        if (chance(r, 0.3))
+            write_commlog(g, patnum, day - 2, 600 + rnd(r, 60), 0, 5, 1, 3,
+                          "Appointment reminder sent by text message.");
+    } else if (status == 5 || status == 3) {
+        if (status == 5) /* the broken appointment fee */
+            seed_money_broken(g, p, g->aptnum, day, t + 20, o->dent);
+        write_commlog(g, patnum, day, t + 20, 0, 3, 1, 0,
+                      status == 5 ? "Patient did not show. Left message to reschedule."
+                                  : "Patient cancelled; moved to the unscheduled list.");
+    } else if (day - g->today <= 7 && chance(r, 0.5)) {
+        int text = p->txt == 1;
+        write_commlog(g, patnum, g->today - 1, 600 + rnd(r, 300), 0,
+                      text ? 5 : 3, 1, text ? 3 : 0,
+                      text ? "Confirmation request sent by text message."
+                           : "Called to confirm appointment, left message.");
+    }
+}
+
 static void seed_op_day(struct gen *g, const struct op *o, long day)
 {
     struct rng *r = &g->r;
@@ -1433,28 +1577,8 @@ static void seed_op_day(struct gen *g, const struct op *o, long day)
         book = day - 1 - rnd(r, 90);
         if (book >= g->today)
             book = g->today - 1 - rnd(r, 3);
-        if (future) {
-            long ahead = day - g->today;
-            double k = rndf(r);
-            status = 1;
-            priority = chance(r, 0.06);
-            if (ahead <= 2)
-                i = k < 0.5 ? 2 : k < 0.7 ? 7 : k < 0.85 ? 3 : 1;
-            else if (ahead <= 7)
-                i = k < 0.4 ? 1 : k < 0.6 ? 3 : k < 0.8 ? 4 : 0;
-            else
-                i = k < 0.85 ? 0 : 1;
-            confirmed = def_of(g, CAT_CONFIRMED, i);
-        } else {
-            double k = rndf(r);
-            status = k < 0.9 ? 2 : k < 0.96 ? 5 : 3;
-            if (status == 2)
-                confirmed = def_of(g, CAT_CONFIRMED, chance(r, 0.7) ? 2 : chance(r, 0.6) ? 7 : 10);
-            else
-                confirmed = def_of(g, CAT_CONFIRMED, chance(r, 0.5) ? 3 : 1);
-            if (status == 3)
-                unsched = def_of(g, CAT_UNSCHED, (int)rnd(r, 5));
-        }
+        status = visit_status(g, day, future, &confirmed, &unsched,
+                              &priority);
         if (p->first_visit == NO_DATE && (status == 2 || future)) {
             isnew = 1;
             if (status == 2)
@@ -1476,43 +1600,8 @@ static void seed_op_day(struct gen *g, const struct op *o, long day)
             const struct code *c = &codes[v.p[i].code];
             provs[i] = c->hyg && o->hyg ? o->hygprov : o->dent;
         }
-        if (status == 2) {
-            struct seed_visit sv;
-            int vcodes[6];
-            double share[6];
-            for (i = 0; i < v.n; i++) {
-                p->charges += fees[i];
-                vcodes[i] = v.p[i].code;
-            }
-            sv.p = p;
-            sv.aptnum = g->aptnum;
-            sv.day = day;
-            sv.endmin = end;
-            sv.n = v.n;
-            sv.procnums = procnums;
-            sv.provs = provs;
-            sv.fees = fees;
-            sv.codeidx = vcodes;
-            /* insurance first: the patient pays the estimated rest */
-            seed_money_visit(g, &sv, share);
-            if (chance(r, 0.9))
-                write_payment(g, p, day, end + 4, o->dent, procnums, share, provs, v.n);
-            if (chance(r, 0.3))
-                write_commlog(g, patnum, day - 2, 600 + rnd(r, 60), 0, 5, 1, 3,
-                              "Appointment reminder sent by text message.");
-        } else if (status == 5 || status == 3) {
-            if (status == 5) /* the broken appointment fee */
-                seed_money_broken(g, p, g->aptnum, day, t + 20, o->dent);
-            write_commlog(g, patnum, day, t + 20, 0, 3, 1, 0,
-                          status == 5 ? "Patient did not show. Left message to reschedule."
-                                      : "Patient cancelled; moved to the unscheduled list.");
-        } else if (day - g->today <= 7 && chance(r, 0.5)) {
-            int text = p->txt == 1;
-            write_commlog(g, patnum, g->today - 1, 600 + rnd(r, 300), 0,
-                          text ? 5 : 3, 1, text ? 3 : 0,
-                          text ? "Confirmation request sent by text message."
-                               : "Called to confirm appointment, left message.");
-        }
+        visit_follow_up(g, o, &v, p, patnum, day, t, end, status, procnums,
+                        provs, fees);
         t = end;
     }
 }

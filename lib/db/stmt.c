@@ -82,20 +82,17 @@ int od_exec(struct od_conn *c, const char *sql, struct od_prm *p, int n,
     return 0;
 }
 
-int od_query_row(struct od_conn *c, const char *sql, struct od_prm *p, int n,
-                 int ncols, char out[][OD_COLSZ])
+/* Execute st with p and bind its first ncols columns as text into buf,
+ * rlen and nul (rb has nrb entries, the rest zeroed). 0, or -1 noted on c. */
+static int run_text(struct od_conn *c, MYSQL_STMT *st, struct od_prm *p,
+                    int n, MYSQL_BIND *rb, int nrb, int ncols,
+                    char (*buf)[OD_COLSZ], unsigned long *rlen, my_bool *nul)
 {
-    MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[OD_MAXPRM], rb[OD_MAXCOL];
-    unsigned long len[OD_MAXPRM], rlen[OD_MAXCOL];
-    my_bool nul[OD_MAXCOL];
-    char buf[OD_MAXCOL][OD_COLSZ];
-    int i, rc, found = 0;
-    if (!st || n > OD_MAXPRM || ncols > OD_MAXCOL)
-        return -1;
-    for (i = 0; i < ncols; i++)
-        out[i][0] = '\0';
-    memset(rb, 0, sizeof rb);
+    MYSQL_BIND b[OD_MAXPRM];
+    unsigned long len[OD_MAXPRM];
+    int i;
+
+    memset(rb, 0, (size_t)nrb * sizeof *rb);
     for (i = 0; i < ncols; i++) {
         rb[i].buffer_type = MYSQL_TYPE_STRING;
         rb[i].buffer = buf[i];
@@ -106,6 +103,25 @@ int od_query_row(struct od_conn *c, const char *sql, struct od_prm *p, int n,
     if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st) ||
         mysql_stmt_bind_result(st, rb))
         return od_stmt_failed(c, st);
+    return 0;
+}
+
+int od_query_row(struct od_conn *c, const char *sql, struct od_prm *p, int n,
+                 int ncols, char out[][OD_COLSZ])
+{
+    MYSQL_STMT *st = od_conn_stmt(c, sql);
+    MYSQL_BIND rb[OD_MAXCOL];
+    unsigned long rlen[OD_MAXCOL];
+    my_bool nul[OD_MAXCOL];
+    char buf[OD_MAXCOL][OD_COLSZ];
+    int i, rc, found = 0;
+    if (!st || n > OD_MAXPRM || ncols > OD_MAXCOL)
+        return -1;
+    for (i = 0; i < ncols; i++)
+        out[i][0] = '\0';
+    if (run_text(c, st, p, n, rb, (int)OD_ARRAY_LEN(rb), ncols, buf, rlen,
+                 nul))
+        return -1;
     while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
         if (found)
             continue;
@@ -206,8 +222,8 @@ long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
                    void *ctx)
 {
     MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND b[OD_MAXPRM], rb[OD_MAXEACH];
-    unsigned long len[OD_MAXPRM], rlen[OD_MAXEACH];
+    MYSQL_BIND rb[OD_MAXEACH];
+    unsigned long rlen[OD_MAXEACH];
     my_bool nul[OD_MAXEACH];
     char buf[OD_MAXEACH][OD_COLSZ], *cols[OD_MAXEACH], *big[OD_MAXEACH];
     size_t bigcap[OD_MAXEACH];
@@ -215,19 +231,13 @@ long od_query_each(struct od_conn *c, const char *sql, struct od_prm *p,
     int i, rc, stop = 0, bad = 0;
     if (!st || n > OD_MAXPRM || ncols > OD_MAXEACH)
         return -1;
-    memset(rb, 0, sizeof rb);
     for (i = 0; i < ncols; i++) {
-        rb[i].buffer_type = MYSQL_TYPE_STRING;
-        rb[i].buffer = buf[i];
-        rb[i].buffer_length = OD_COLSZ - 1;
-        rb[i].length = &rlen[i];
-        rb[i].is_null = &nul[i];
         big[i] = NULL;
         bigcap[i] = 0;
     }
-    if (bind_prms(st, p, n, b, len) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, rb))
-        return od_stmt_failed(c, st);
+    if (run_text(c, st, p, n, rb, (int)OD_ARRAY_LEN(rb), ncols, buf, rlen,
+                 nul))
+        return -1;
     while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
         for (i = 0; i < ncols && !bad; i++)
             bad = whole_column(st, i, buf[i], rlen[i], nul[i], &big[i],

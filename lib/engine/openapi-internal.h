@@ -32,11 +32,21 @@ struct od_opdoc {
     const char *errors;        /* refusals besides "X is required." for
                                   each required input: "400 sentence"s
                                   separated by '|' */
+    /* for od_api_routes: the route's permission and handler (NULL: a
+     * route registered elsewhere, only documented here) */
+    odapi_permission perm;
+    odapi_handler_fn handler;
 };
 
 /* Attach docs to the routes they name (registered before). Returns how
  * many name no route (0 when all do). */
 int od_api_docs(odapi_server *srv, const struct od_opdoc *docs, int n);
+
+/* Register the routes of docs that name a handler (in the table's order,
+ * with no handler argument), then attach docs as od_api_docs does: one
+ * table declares a file's routes and their documentation. Returns how many
+ * could not be added or name no route. */
+int od_api_routes(odapi_server *srv, const struct od_opdoc *docs, int n);
 
 /* The OpenAPI document of srv's routes (malloc'd JSON text, indented
  * when pretty), or NULL when out of memory. */

@@ -48,6 +48,18 @@ int od_api_docs(odapi_server *srv, const struct od_opdoc *docs, int n)
     return bad;
 }
 
+int od_api_routes(odapi_server *srv, const struct od_opdoc *docs, int n)
+{
+    int i, bad = 0;
+
+    for (i = 0; i < n; i++)
+        if (docs[i].handler &&
+            od_router_add(&srv->router, docs[i].method, docs[i].pattern,
+                          docs[i].perm, docs[i].handler, NULL))
+            bad++;
+    return bad + od_api_docs(srv, docs, n);
+}
+
 /* ---- schemas ------------------------------------------------------------- */
 
 static json_t *str_pattern(const char *pattern, const char *fmt)

@@ -292,72 +292,185 @@ static int put_g15(struct od_buf *b, const struct plain_num *n)
     return 1;
 }
 
+/* The value's integer: *ival when given, else its text; dflt when null or
+ * not a number. */
+static long long value_ll(const char *v, int isnull, const long long *ival,
+                          long long dflt)
+{
+    long long iv;
+
+    if (ival)
+        return *ival;
+    return isnull || od_parse_ll(v, &iv) ? dflt : iv;
+}
+
+static void put_enum(struct od_buf *b, const struct od_field *f,
+                     long long iv)
+{
+    const char *name = od_enum_name(f->enm, (long)iv);
+    char tmp[32];
+
+    if (!name) {
+        snprintf(tmp, sizeof tmp, "%lld", iv);
+        name = tmp;
+    }
+    od_buf_json_str(b, name, strlen(name), 0);
+}
+
+static void put_date(struct rjob *j, const struct od_field *f, const char *v,
+                     unsigned long len, int isnull)
+{
+    int dt = f->wire == OD_W_DATETIME;
+    const char *blank = dt ? "0001-01-01 00:00:00" : "0001-01-01";
+    const char *fmt = dt ? j->datetime_fmt : j->date_fmt;
+    size_t want = dt ? 19 : 10;
+
+    if (isnull || len < want || strncmp(v, "0000", 4) == 0)
+        v = blank;
+    if (fmt[0])
+        format_dt(&j->out, fmt, v);
+    else
+        od_buf_json_str(&j->out, v, want, 0);
+}
+
+static void put_money(struct od_buf *b, const char *v, unsigned long len,
+                      int isnull)
+{
+    struct plain_num pn;
+    double dv;
+
+    /* %.2f of a plain number with at most two decimals is its digits
+     * while the double's error (half a unit in the last place) stays
+     * well under 0.005: below 1e13 (< 2^44) it is at most 2^-10. */
+    if (!isnull && plain_number(v, len, &pn) == 0 && pn.fl <= 2 &&
+        pn.il <= 13) {
+        od_buf_addc(b, '"');
+        if (pn.neg)
+            od_buf_addc(b, '-');
+        od_buf_add(b, pn.ip, pn.il);
+        od_buf_addc(b, '.');
+        od_buf_add(b, pn.fp, pn.fl);
+        od_buf_add(b, "00", 2 - pn.fl);
+        od_buf_addc(b, '"');
+        return;
+    }
+    if (isnull || db_double(v, &dv))
+        dv = 0;
+    od_buf_printf(b, "\"%.2f\"", dv);
+}
+
+static void put_money_raw(struct od_buf *b, const char *v, unsigned long len,
+                          int isnull)
+{
+    struct plain_num pn;
+    double dv;
+
+    if (!isnull && plain_number(v, len, &pn) == 0) {
+        size_t at = b->len;
+        od_buf_addc(b, '"');
+        if (put_g15(b, &pn)) {
+            od_buf_addc(b, '"');
+            return;
+        }
+        b->len = at;
+    }
+    if (isnull || db_double(v, &dv))
+        dv = 0;
+    od_buf_printf(b, "\"%.15g\"", dv);
+}
+
+/* "0" -> 0.0, "12.50" -> 12.5 */
+static void put_number(struct od_buf *b, const char *v, unsigned long len,
+                       int isnull)
+{
+    struct plain_num pn;
+    char tmp[64];
+    double dv;
+
+    if (!isnull && plain_number(v, len, &pn) == 0 && put_g15(b, &pn)) {
+        if (!pn.fl)
+            od_buf_add(b, ".0", 2);
+        return;
+    }
+    if (isnull || db_double(v, &dv))
+        dv = 0;
+    snprintf(tmp, sizeof tmp, "%.15g", dv);
+    if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
+        strcat(tmp, ".0");
+    od_buf_adds(b, tmp);
+}
+
+static void put_color(struct od_buf *b, long long iv)
+{
+    od_buf_addc(b, '"');
+    od_buf_add_ll(b, (iv >> 16) & 255);
+    od_buf_addc(b, ',');
+    od_buf_add_ll(b, (iv >> 8) & 255);
+    od_buf_addc(b, ',');
+    od_buf_add_ll(b, iv & 255);
+    od_buf_addc(b, '"');
+}
+
+/* "3,5" -> [3,5]; anything not a number is skipped */
+static void put_intlist(struct od_buf *b, const char *q)
+{
+    long long iv;
+    int n = 0;
+
+    od_buf_addc(b, '[');
+    while (*q) {
+        char *end;
+        errno = 0;
+        iv = strtoll(q, &end, 10);
+        if (end != q && !errno) {
+            if (n++)
+                od_buf_addc(b, ',');
+            od_buf_add_ll(b, iv);
+        }
+        q = end != q ? end : q + 1;
+        while (*q == ',' || *q == ' ')
+            q++;
+    }
+    od_buf_addc(b, ']');
+}
+
+/* One field's value as JSON. ival: an integer column bound as an integer
+ * (run_select), what od_parse_ll would have read from its text. */
 static void put_value(struct rjob *j, const struct od_field *f,
                       const char *v, unsigned long len, int isnull,
                       const char *now, const long long *ival)
 {
     struct od_buf *b = &j->out;
-    struct plain_num pn;
-    char tmp[64];
-    long long iv;
-    double dv;
-    /* an integer column bound as an integer (run_select): what
-     * od_parse_ll would have read from its text */
-    if (ival && !isnull) {
-        v = "";
-        iv = *ival;
-    } else if (ival) {
+
+    if (ival && isnull)
         ival = NULL;
-    }
+    if (ival)
+        v = "";
     switch (f->wire) {
     case OD_W_INT:
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = 0;
-        od_buf_add_ll(b, iv);
+        od_buf_add_ll(b, value_ll(v, isnull, ival, 0));
         break;
     case OD_W_INT_STR:
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = 0;
         od_buf_addc(b, '"');
-        od_buf_add_ll(b, iv);
+        od_buf_add_ll(b, value_ll(v, isnull, ival, 0));
         od_buf_addc(b, '"');
         break;
     case OD_W_TEXT:
         od_buf_json_str(b, isnull ? "" : v, isnull ? 0 : len, 1);
         break;
-    case OD_W_ENUM: {
-        const char *name;
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = f->enm->first;
-        name = od_enum_name(f->enm, (long)iv);
-        if (name) {
-            od_buf_json_str(b, name, strlen(name), 0);
-        } else {
-            snprintf(tmp, sizeof tmp, "%lld", iv);
-            od_buf_json_str(b, tmp, strlen(tmp), 0);
-        }
+    case OD_W_ENUM:
+        put_enum(b, f, value_ll(v, isnull, ival, f->enm->first));
         break;
-    }
     case OD_W_BOOL:
-        if (ival ? iv != 0 : !isnull && v[0] && strcmp(v, "0") != 0)
+        if (ival ? *ival != 0 : !isnull && v[0] && strcmp(v, "0") != 0)
             od_buf_add(b, "\"true\"", 6);
         else
             od_buf_add(b, "\"false\"", 7);
         break;
     case OD_W_DATE:
-    case OD_W_DATETIME: {
-        int dt = f->wire == OD_W_DATETIME;
-        const char *blank = dt ? "0001-01-01 00:00:00" : "0001-01-01";
-        const char *fmt = dt ? j->datetime_fmt : j->date_fmt;
-        size_t want = dt ? 19 : 10;
-        if (isnull || len < want || strncmp(v, "0000", 4) == 0)
-            v = blank;
-        if (fmt[0])
-            format_dt(b, fmt, v);
-        else
-            od_buf_json_str(b, v, want, 0);
+    case OD_W_DATETIME:
+        put_date(j, f, v, len, isnull);
         break;
-    }
     case OD_W_TIME:
         if (isnull || len < 8)
             od_buf_adds(b, "\"00:00:00\"");
@@ -365,88 +478,23 @@ static void put_value(struct rjob *j, const struct od_field *f,
             od_buf_json_str(b, v, len > 8 && v[2] == ':' ? 8 : len, 0);
         break;
     case OD_W_MONEY:
-        /* %.2f of a plain number with at most two decimals is its digits
-         * while the double's error (half a unit in the last place) stays
-         * well under 0.005: below 1e13 (< 2^44) it is at most 2^-10. */
-        if (!isnull && plain_number(v, len, &pn) == 0 && pn.fl <= 2 &&
-            pn.il <= 13) {
-            od_buf_addc(b, '"');
-            if (pn.neg)
-                od_buf_addc(b, '-');
-            od_buf_add(b, pn.ip, pn.il);
-            od_buf_addc(b, '.');
-            od_buf_add(b, pn.fp, pn.fl);
-            od_buf_add(b, "00", 2 - pn.fl);
-            od_buf_addc(b, '"');
-            break;
-        }
-        if (isnull || db_double(v, &dv))
-            dv = 0;
-        od_buf_printf(b, "\"%.2f\"", dv);
+        put_money(b, v, len, isnull);
         break;
     case OD_W_MONEY_RAW:
-        if (!isnull && plain_number(v, len, &pn) == 0) {
-            size_t at = b->len;
-            od_buf_addc(b, '"');
-            if (put_g15(b, &pn)) {
-                od_buf_addc(b, '"');
-                break;
-            }
-            b->len = at;
-        }
-        if (isnull || db_double(v, &dv))
-            dv = 0;
-        od_buf_printf(b, "\"%.15g\"", dv);
+        put_money_raw(b, v, len, isnull);
         break;
     case OD_W_NUMBER:
-        /* "0" -> 0.0, "12.50" -> 12.5 */
-        if (!isnull && plain_number(v, len, &pn) == 0 && put_g15(b, &pn)) {
-            if (!pn.fl)
-                od_buf_add(b, ".0", 2);
-            break;
-        }
-        if (isnull || db_double(v, &dv))
-            dv = 0;
-        snprintf(tmp, sizeof tmp, "%.15g", dv);
-        if (!strchr(tmp, '.') && !strchr(tmp, 'e'))
-            strcat(tmp, ".0");
-        od_buf_adds(b, tmp);
+        put_number(b, v, len, isnull);
         break;
     case OD_W_COLOR:
-        if (!ival && (isnull || od_parse_ll(v, &iv)))
-            iv = 0;
-        od_buf_addc(b, '"');
-        od_buf_add_ll(b, (iv >> 16) & 255);
-        od_buf_addc(b, ',');
-        od_buf_add_ll(b, (iv >> 8) & 255);
-        od_buf_addc(b, ',');
-        od_buf_add_ll(b, iv & 255);
-        od_buf_addc(b, '"');
+        put_color(b, value_ll(v, isnull, ival, 0));
         break;
     case OD_W_SERVERTIME:
         od_buf_json_str(b, now ? now : "", now ? strlen(now) : 0, 0);
         break;
-    case OD_W_INTLIST: {
-        /* "3,5" -> [3,5]; anything not a number is skipped */
-        const char *q = isnull ? "" : v;
-        int n = 0;
-        od_buf_addc(b, '[');
-        while (*q) {
-            char *end;
-            errno = 0;
-            iv = strtoll(q, &end, 10);
-            if (end != q && !errno) {
-                if (n++)
-                    od_buf_addc(b, ',');
-                od_buf_add_ll(b, iv);
-            }
-            q = end != q ? end : q + 1;
-            while (*q == ',' || *q == ' ')
-                q++;
-        }
-        od_buf_addc(b, ']');
+    case OD_W_INTLIST:
+        put_intlist(b, isnull ? "" : v);
         break;
-    }
     }
 }
 
@@ -562,6 +610,204 @@ static unsigned long time_text(char *out, const MYSQL_TIME *t, int date_only)
     return (unsigned long)(o - out);
 }
 
+/* The result columns of one SELECT, bound for fetching, and the JSON keys of
+ * the resource's fields. */
+struct colset {
+    unsigned n;
+    MYSQL_RES *meta;
+    MYSQL_FIELD *mf;
+    MYSQL_BIND *rb;
+    char *bufs;
+    unsigned long *lens;
+    my_bool *nulls, *errs;
+    long long *ivals;
+    MYSQL_TIME *tvals;
+    unsigned char *isint; /* 1: an integer, 2: a time, 0: text */
+    char *big[64];        /* this row's values too long for their buffer */
+    struct od_buf keys;   /* ,"Name": of every field, in order */
+    size_t *koff;
+};
+
+static void colset_free(struct colset *cs)
+{
+    if (cs->meta)
+        mysql_free_result(cs->meta);
+    free(cs->rb);
+    free(cs->bufs);
+    free(cs->lens);
+    free(cs->nulls);
+    free(cs->errs);
+    free(cs->ivals);
+    free(cs->tvals);
+    free(cs->isint);
+    free(cs->koff);
+    od_buf_free(&cs->keys);
+}
+
+/* The arrays for the statement's columns and the keys of every field of r.
+ * Returns 0, or -1 when memory ran out. */
+static int colset_alloc(struct colset *cs, MYSQL_STMT *st,
+                        const struct od_resource *r)
+{
+    unsigned n = mysql_stmt_field_count(st);
+    int k;
+
+    memset(cs, 0, sizeof *cs);
+    od_buf_init(&cs->keys);
+    cs->n = n;
+    if ((cs->meta = mysql_stmt_result_metadata(st)))
+        cs->mf = mysql_fetch_fields(cs->meta);
+    cs->rb = calloc(n, sizeof *cs->rb);
+    cs->bufs = malloc((size_t)n * COLBUF);
+    cs->lens = calloc(n, sizeof *cs->lens);
+    cs->nulls = calloc(n, sizeof *cs->nulls);
+    cs->errs = calloc(n, sizeof *cs->errs);
+    cs->ivals = calloc(n, sizeof *cs->ivals);
+    cs->tvals = calloc(n, sizeof *cs->tvals);
+    cs->isint = calloc(n, 1);
+    cs->koff = calloc((size_t)r->nfields + 1, sizeof *cs->koff);
+    if (!cs->koff)
+        return -1;
+    for (k = 0; k < r->nfields; k++) {
+        const char *name = r->fields[k].name;
+        cs->koff[k] = cs->keys.len;
+        od_buf_addc(&cs->keys, ',');
+        od_buf_json_str(&cs->keys, name, strlen(name), 0);
+        od_buf_addc(&cs->keys, ':');
+    }
+    cs->koff[r->nfields] = cs->keys.len;
+    return cs->rb && cs->bufs && cs->lens && cs->nulls && cs->errs &&
+                   cs->ivals && cs->tvals && cs->isint && !cs->keys.oom
+               ? 0
+               : -1;
+}
+
+/* Bind every column: integers and times in their own type, the rest as text
+ * into a COLBUF slot. The select list is every served field but
+ * serverDateTime, in order. */
+static int colset_bind(struct colset *cs, MYSQL_STMT *st, const struct rjob *j)
+{
+    const struct od_resource *r = j->r;
+    const struct od_field *colf;
+    unsigned i = 0;
+    int k = 0;
+
+    for (i = 0; i < cs->n; i++) {
+        MYSQL_BIND *b = &cs->rb[i];
+        /* the field of column i; NULL: NOW() */
+        while (k < r->nfields && (r->fields[k].wire == OD_W_SERVERTIME ||
+                                  !j->v->field[k]))
+            k++;
+        colf = k < r->nfields ? &r->fields[k++] : NULL;
+        cs->isint[i] = cs->mf && int_column(&cs->mf[i], colf);
+        if (cs->isint[i]) {
+            /* No length or error pointer: the statement stays cached with
+             * this binding after these arrays are freed, and the client
+             * writes *length of a fixed-size binding again in a later
+             * mysql_stmt_execute when the result's metadata changed
+             * (valgrind: an invalid write there). Left NULL, the client
+             * points them into its own copy of the binding. */
+            b->buffer_type = MYSQL_TYPE_LONGLONG;
+            b->buffer = &cs->ivals[i];
+        } else if (cs->mf && time_column(&cs->mf[i])) {
+            /* isint 2: a time; the same for its binding as an integer */
+            cs->isint[i] = 2;
+            b->buffer_type = cs->mf[i].type;
+            b->buffer = &cs->tvals[i];
+        } else {
+            b->buffer_type = MYSQL_TYPE_STRING;
+            b->buffer = cs->bufs + (size_t)i * COLBUF;
+            b->buffer_length = COLBUF - 1;
+            b->length = &cs->lens[i];
+            b->error = &cs->errs[i];
+        }
+        b->is_null = &cs->nulls[i];
+    }
+    return mysql_stmt_bind_result(st, cs->rb) ? -1 : 0;
+}
+
+/* After a fetch: times as text, and values longer than their slot fetched
+ * whole into cs->big (freed by colset_row_done). */
+static void colset_row_text(struct colset *cs, MYSQL_STMT *st)
+{
+    unsigned i;
+
+    for (i = 0; i < cs->n; i++)
+        if (cs->isint[i] == 2 && !cs->nulls[i])
+            cs->lens[i] = time_text(cs->bufs + (size_t)i * COLBUF,
+                                    &cs->tvals[i],
+                                    cs->mf[i].type == MYSQL_TYPE_DATE);
+    for (i = 0; i < cs->n && i < 64; i++) {
+        cs->big[i] = NULL;
+        if (cs->nulls[i] || cs->isint[i])
+            continue;
+        if (cs->lens[i] >= COLBUF - 1) {
+            MYSQL_BIND one;
+            cs->big[i] = malloc(cs->lens[i] + 1);
+            if (!cs->big[i])
+                continue;
+            memset(&one, 0, sizeof one);
+            one.buffer_type = MYSQL_TYPE_STRING;
+            one.buffer = cs->big[i];
+            one.buffer_length = cs->lens[i] + 1;
+            mysql_stmt_fetch_column(st, &one, i, 0);
+            cs->big[i][cs->lens[i]] = '\0';
+        } else {
+            cs->bufs[(size_t)i * COLBUF + cs->lens[i]] = '\0';
+        }
+    }
+}
+
+static void colset_row_done(struct colset *cs)
+{
+    unsigned i;
+
+    for (i = 0; i < cs->n && i < 64; i++)
+        free(cs->big[i]);
+}
+
+/* Write the fetched row as one JSON object. */
+static void write_row(struct rjob *j, struct colset *cs, int with_st)
+{
+    const struct od_resource *r = j->r;
+    const char *now = NULL;
+    unsigned ci = 0;
+    int k, first = 1;
+
+    if (r->server_time && cs->n > 0 && !cs->nulls[cs->n - 1])
+        now = cs->bufs + (size_t)(cs->n - 1) * COLBUF;
+    od_buf_addc(&j->out, '{');
+    for (k = 0; k < r->nfields; k++) {
+        const struct od_field *f = &r->fields[k];
+        const char *v = "";
+        const long long *ival = NULL;
+        unsigned long len = 0;
+        int isnull = 1;
+        /* serverDateTime: in GET answers only (POST/PUT omit it);
+         * fields this database lacks: left out */
+        if ((f->wire == OD_W_SERVERTIME && !with_st) || !j->v->field[k])
+            continue;
+        od_buf_add(&j->out, cs->keys.p + cs->koff[k] + first,
+                   cs->koff[k + 1] - cs->koff[k] - (size_t)first);
+        first = 0;
+        if (f->wire != OD_W_SERVERTIME) {
+            if (ci < cs->n) {
+                isnull = cs->nulls[ci];
+                len = cs->lens[ci];
+                if (cs->isint[ci] == 1)
+                    ival = &cs->ivals[ci];
+                else
+                    v = ci < 64 && cs->big[ci]
+                            ? cs->big[ci]
+                            : cs->bufs + (size_t)ci * COLBUF;
+            }
+            ci++;
+        }
+        put_value(j, f, v, len, isnull, with_st ? now : "", ival);
+    }
+    od_buf_addc(&j->out, '}');
+}
+
 /* Run the statement and write its rows as JSON objects. Returns the row
  * count, or -1 with j->status set. */
 static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
@@ -570,22 +816,10 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
 {
     const struct od_resource *r = j->r;
     MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb[MAX_PARAMS], *rb = NULL;
-    MYSQL_RES *meta = NULL;
-    MYSQL_FIELD *mf = NULL;
-    char *bufs = NULL;
-    unsigned long *lens = NULL;
-    my_bool *nulls = NULL, *errs = NULL;
-    long long *ivals = NULL;
-    MYSQL_TIME *tvals = NULL;
-    const struct od_field **colf = NULL; /* column -> field; NULL: NOW() */
-    unsigned char *isint = NULL;
-    struct od_buf keys;        /* ,"Name": of every field, in order */
-    size_t *koff = NULL;
-    unsigned ncols, i;
-    int rows = 0, rc, k, first;
+    MYSQL_BIND pb[MAX_PARAMS];
+    struct colset cs;
+    int rows = 0, rc;
 
-    od_buf_init(&keys);
     if (!st) {
         fail(j, 500, "The query for %s could not be prepared.", r->name);
         return -1;
@@ -600,139 +834,23 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
                         mysql_stmt_error(st));
         return -1;
     }
-    ncols = mysql_stmt_field_count(st);
-    if ((meta = mysql_stmt_result_metadata(st)))
-        mf = mysql_fetch_fields(meta);
-    rb = calloc(ncols, sizeof *rb);
-    bufs = malloc((size_t)ncols * COLBUF);
-    lens = calloc(ncols, sizeof *lens);
-    nulls = calloc(ncols, sizeof *nulls);
-    errs = calloc(ncols, sizeof *errs);
-    ivals = calloc(ncols, sizeof *ivals);
-    tvals = calloc(ncols, sizeof *tvals);
-    colf = calloc(ncols, sizeof *colf);
-    isint = calloc(ncols, 1);
-    koff = calloc((size_t)r->nfields + 1, sizeof *koff);
-    if (!rb || !bufs || !lens || !nulls || !errs || !ivals || !tvals ||
-        !colf || !isint || !koff) {
+    if (colset_alloc(&cs, st, r)) {
         fail(j, 500, "Out of memory.");
         rows = -1;
-        goto out;
-    }
-    /* the select list is every served field but serverDateTime, in order */
-    for (k = 0, i = 0; k < r->nfields && i < ncols; k++)
-        if (r->fields[k].wire != OD_W_SERVERTIME && j->v->field[k])
-            colf[i++] = &r->fields[k];
-    for (k = 0; k < r->nfields; k++) {
-        const char *name = r->fields[k].name;
-        koff[k] = keys.len;
-        od_buf_addc(&keys, ',');
-        od_buf_json_str(&keys, name, strlen(name), 0);
-        od_buf_addc(&keys, ':');
-    }
-    koff[r->nfields] = keys.len;
-    if (keys.oom) {
-        fail(j, 500, "Out of memory.");
-        rows = -1;
-        goto out;
-    }
-    for (i = 0; i < ncols; i++) {
-        isint[i] = mf && int_column(&mf[i], colf[i]);
-        if (isint[i]) {
-            /* No length or error pointer: the statement stays cached with
-             * this binding after these arrays are freed, and the client
-             * writes *length of a fixed-size binding again in a later
-             * mysql_stmt_execute when the result's metadata changed
-             * (valgrind: an invalid write there). Left NULL, the client
-             * points them into its own copy of the binding. */
-            rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            rb[i].buffer = &ivals[i];
-        } else if (mf && time_column(&mf[i])) {
-            /* isint 2: a time; the same for its binding as an integer */
-            isint[i] = 2;
-            rb[i].buffer_type = mf[i].type;
-            rb[i].buffer = &tvals[i];
-        } else {
-            rb[i].buffer_type = MYSQL_TYPE_STRING;
-            rb[i].buffer = bufs + (size_t)i * COLBUF;
-            rb[i].buffer_length = COLBUF - 1;
-            rb[i].length = &lens[i];
-            rb[i].error = &errs[i];
-        }
-        rb[i].is_null = &nulls[i];
-    }
-    if (mysql_stmt_bind_result(st, rb)) {
+    } else if (colset_bind(&cs, st, j)) {
         fail(j, 500, "The database could not return the rows.");
         rows = -1;
-        goto out;
     }
+    if (rows < 0)
+        goto out;
     if (as_list)
         od_buf_addc(&j->out, '[');
     while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-        char *big[64];
-        int nbig = 0;
-        const char *now = NULL;
-        unsigned ci = 0;
-        for (i = 0; i < ncols; i++)
-            if (isint[i] == 2 && !nulls[i])
-                lens[i] = time_text(bufs + (size_t)i * COLBUF, &tvals[i],
-                                    mf[i].type == MYSQL_TYPE_DATE);
-        /* fetch long values whole */
-        for (i = 0; i < ncols && i < 64; i++) {
-            big[i] = NULL;
-            if (nulls[i] || isint[i])
-                continue;
-            if (lens[i] >= COLBUF - 1) {
-                MYSQL_BIND one;
-                big[i] = malloc(lens[i] + 1);
-                if (!big[i])
-                    continue;
-                nbig++;
-                memset(&one, 0, sizeof one);
-                one.buffer_type = MYSQL_TYPE_STRING;
-                one.buffer = big[i];
-                one.buffer_length = lens[i] + 1;
-                mysql_stmt_fetch_column(st, &one, i, 0);
-                big[i][lens[i]] = '\0';
-            } else {
-                bufs[(size_t)i * COLBUF + lens[i]] = '\0';
-            }
-        }
-        if (r->server_time && ncols > 0 && !nulls[ncols - 1])
-            now = bufs + (size_t)(ncols - 1) * COLBUF;
+        colset_row_text(&cs, st);
         if (rows)
             od_buf_addc(&j->out, ',');
-        od_buf_addc(&j->out, '{');
-        for (k = 0, first = 1; k < r->nfields; k++) {
-            const struct od_field *f = &r->fields[k];
-            const char *v = "";
-            const long long *ival = NULL;
-            unsigned long len = 0;
-            int isnull = 1;
-            /* serverDateTime: in GET answers only (POST/PUT omit it);
-             * fields this database lacks: left out */
-            if ((f->wire == OD_W_SERVERTIME && !with_st) || !j->v->field[k])
-                continue;
-            od_buf_add(&j->out, keys.p + koff[k] + first,
-                       koff[k + 1] - koff[k] - (size_t)first);
-            first = 0;
-            if (f->wire != OD_W_SERVERTIME) {
-                if (ci < ncols) {
-                    isnull = nulls[ci];
-                    len = lens[ci];
-                    if (isint[ci] == 1)
-                        ival = &ivals[ci];
-                    else
-                        v = ci < 64 && big[ci] ? big[ci]
-                                               : bufs + (size_t)ci * COLBUF;
-                }
-                ci++;
-            }
-            put_value(j, f, v, len, isnull, with_st ? now : "", ival);
-        }
-        od_buf_addc(&j->out, '}');
-        for (i = 0; nbig && i < ncols && i < 64; i++)
-            free(big[i]);
+        write_row(j, &cs, with_st);
+        colset_row_done(&cs);
         rows++;
     }
     if (rc != MYSQL_NO_DATA) {
@@ -744,19 +862,7 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     }
 out:
     mysql_stmt_free_result(st);
-    if (meta)
-        mysql_free_result(meta);
-    free(rb);
-    free(bufs);
-    free(lens);
-    free(nulls);
-    free(errs);
-    free(ivals);
-    free(tvals);
-    free(colf);
-    free(isint);
-    free(koff);
-    od_buf_free(&keys);
+    colset_free(&cs);
     return rows;
 }
 
@@ -918,14 +1024,16 @@ static int exec_stmt(struct od_conn *c, struct rjob *j, const char *sql,
     return 0;
 }
 
-/* Run a one-row lookup whose first column is a key: 1 with *out set when a
- * row came back, 0 when none, -1 on a database error (noted on c). */
-static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
-                      int n, long long *out)
+/* Run a one-row query whose first column is an integer into *out.
+ * Returns mysql_stmt_fetch's code (*err: the statement's error number), or
+ * -1 when the statement could not run (noted on c). */
+static int fetch_key(struct od_conn *c, const char *sql, struct pval *p,
+                     int n, long long *out, unsigned *err)
 {
     MYSQL_STMT *st = od_conn_stmt(c, sql);
-    MYSQL_BIND pb[2], rb;
+    MYSQL_BIND pb[MAX_PARAMS], rb;
     int rc;
+
     if (!st)
         return -1;
     memset(&rb, 0, sizeof rb);
@@ -938,7 +1046,46 @@ static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
     }
     rc = mysql_stmt_fetch(st);
     mysql_stmt_free_result(st);
-    return rc == 0 || rc == MYSQL_DATA_TRUNCATED;
+    *err = mysql_stmt_errno(st);
+    return rc;
+}
+
+/* A one-row lookup whose first column is a key: 1 with *out set when a
+ * row came back, 0 when none, -1 on a database error (noted on c). */
+static int lookup_key(struct od_conn *c, const char *sql, struct pval *p,
+                      int n, long long *out)
+{
+    unsigned err;
+    int rc = fetch_key(c, sql, p, n, out, &err);
+
+    return rc < 0 ? -1 : rc == 0 || rc == MYSQL_DATA_TRUNCATED;
+}
+
+/* The same, strict about the fetch: 0 with *out set, 1 when there is no
+ * row, -1 on a database error (noted on c). */
+static int select_ll(struct od_conn *c, const char *sql, struct pval *p,
+                     int n, long long *out)
+{
+    unsigned err = 0;
+    int rc = fetch_key(c, sql, p, n, out, &err);
+
+    if (rc < 0)
+        return -1;
+    if (rc == MYSQL_NO_DATA)
+        return 1;
+    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+        od_conn_note_error(c, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* w's text replaced by the key found for it. */
+static void wval_set_key(struct wval *w, long long key)
+{
+    free(w->v.s);
+    w->v.s = NULL;
+    pval_int(&w->v, key);
 }
 
 /* Replace w's text by the key a lookup found (a 400 naming what when
@@ -954,9 +1101,7 @@ static int resolve_to_key(struct od_conn *c, struct rjob *j, struct wval *w,
             fail(j, 400, "%s is invalid.", what);
         return -1;
     }
-    free(w->v.s);
-    w->v.s = NULL;
-    pval_int(&w->v, key);
+    wval_set_key(w, key);
     return 0;
 }
 
@@ -1218,9 +1363,7 @@ static int lookup_or_create(struct od_conn *c, struct wval *w)
         pval_int(&w->v, -1);
         return 0;
     }
-    free(w->v.s);
-    w->v.s = NULL;
-    pval_int(&w->v, key);
+    wval_set_key(w, key);
     return 0;
 }
 
@@ -1442,8 +1585,6 @@ static int upsert_find(struct od_conn *c, struct rjob *j)
     const struct od_resource *r = j->r;
     struct od_buf sql;
     struct pval p[16];
-    MYSQL_BIND pb[16], rb;
-    MYSQL_STMT *st;
     long long key = 0;
     const char *k = r->upsert_keys;
     int n, i, w, rc;
@@ -1470,26 +1611,10 @@ static int upsert_find(struct od_conn *c, struct rjob *j)
     if (r->base_where)
         od_buf_printf(&sql, " AND %s", r->base_where);
     od_buf_printf(&sql, " ORDER BY t.`%s` LIMIT 1 FOR UPDATE", r->pk);
-    st = sql.oom ? NULL : od_conn_stmt(c, sql.p);
+    rc = sql.oom ? -1 : select_ll(c, sql.p, p, n, &key);
     od_buf_free(&sql);
-    if (!st)
-        return -1;
-    memset(&rb, 0, sizeof rb);
-    rb.buffer_type = MYSQL_TYPE_LONGLONG;
-    rb.buffer = &key;
-    if (bind_params(st, p, n, pb) || mysql_stmt_execute(st) ||
-        mysql_stmt_bind_result(st, &rb)) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
-    rc = mysql_stmt_fetch(st);
-    mysql_stmt_free_result(st);
-    if (rc == MYSQL_NO_DATA)
-        return 0;
-    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
-        od_conn_note_error(c, mysql_stmt_errno(st));
-        return -1;
-    }
+    if (rc)
+        return rc < 0 ? -1 : 0;
     j->key = key;
     j->op = OP_PUT;
     for (i = w = 0; i < j->nvals; i++) {
@@ -1503,170 +1628,178 @@ static int upsert_find(struct od_conn *c, struct rjob *j)
     return 0;
 }
 
-static int work_write(struct od_conn *c, void *arg)
+/* Fill p with the key for every '?' of sql (at most max); returns how many. */
+static int key_params(const char *sql, long long key, struct pval *p, int max)
 {
-    struct rjob *j = arg;
+    int q = 0;
+
+    for (; *sql && q < max; sql++)
+        if (*sql == '?') {
+            memset(&p[q], 0, sizeof p[q]);
+            pval_int(&p[q++], key);
+        }
+    return q;
+}
+
+/* PUT and DELETE: the row must exist (and is locked until the commit); its
+ * PatNum goes into the securitylog row. Returns 0, or -1 (404 set when it
+ * is missing). */
+static int lock_row(struct od_conn *c, struct rjob *j, long long *patnum)
+{
+    const struct od_resource *r = j->r;
+    const char *pc = j->v->patnum_col;
+    struct od_buf sql;
+    struct pval kp;
+    int rc;
+
+    od_buf_init(&sql);
+    od_buf_printf(&sql, "SELECT %s%s%s FROM `%s` t WHERE t.`%s` = ?%s%s "
+                        "FOR UPDATE",
+                  pc ? "t.`" : "0", pc ? pc : "", pc ? "`" : "", r->table,
+                  r->pk, r->base_where ? " AND " : "",
+                  r->base_where ? r->base_where : "");
+    memset(&kp, 0, sizeof kp);
+    pval_int(&kp, j->key);
+    *patnum = 0;
+    rc = sql.oom ? -1 : select_ll(c, sql.p, &kp, 1, patnum);
+    od_buf_free(&sql);
+    if (rc == 1)
+        fail(j, 404, "%s", r->missing);
+    return rc ? -1 : 0;
+}
+
+/* Append "?" (taking the value into p) or NOW() for a value to be written. */
+static void add_value(struct od_buf *sql, const struct wval *w,
+                      struct pval *p, int *n)
+{
+    if (w->v.kind == P_NOW) {
+        od_buf_adds(sql, "NOW()");
+    } else {
+        od_buf_adds(sql, "?");
+        p[(*n)++] = w->v;
+    }
+}
+
+/* POST: the INSERT, the description's after-insert SQL and function, the
+ * securitylog row. The new key goes into j->key. */
+static int write_insert(struct od_conn *c, struct rjob *j, long long patnum)
+{
     const struct od_resource *r = j->r;
     struct od_buf sql;
     struct pval p[MAX_PARAMS];
-    my_ulonglong affected = 0, id = 0;
-    long long patnum, row_patnum = 0;
-    int i, n = 0;
+    my_ulonglong id = 0;
+    int i, n = 0, bad;
 
     od_buf_init(&sql);
-    j->status = 0;
-    if (exec_simple(c, "START TRANSACTION"))
-        goto dberr;
-    if (resolve_defnames(c, j) || resolve_lookups(c, j) || check_fks(c, j))
-        goto rollback;
-    if (j->upsert && j->op == OP_POST && upsert_find(c, j))
-        goto rollback;
-    if (j->op == OP_PUT && r->before_put && j->v->before_put) {
-        struct pval kp[4];
-        int q = 0;
-        const char *x;
-        for (x = r->before_put; *x && q < 4; x++)
-            if (*x == '?') {
-                memset(&kp[q], 0, sizeof kp[q]);
-                pval_int(&kp[q++], j->key);
-            }
-        if (exec_stmt(c, j, r->before_put, kp, q, NULL, NULL))
-            goto rollback;
+    od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
+    for (i = 0; i < j->nvals; i++)
+        od_buf_printf(&sql, "%s`%s`", i ? ", " : "", OD_COL(j->vals[i].f));
+    od_buf_adds(&sql, ") VALUES (");
+    for (i = 0; i < j->nvals; i++) {
+        od_buf_adds(&sql, i ? ", " : "");
+        add_value(&sql, &j->vals[i], p, &n);
     }
-    if (j->op != OP_POST) {
-        /* the row must exist (and is locked until the commit); its PatNum
-         * goes into the securitylog row */
-        od_buf_printf(&sql, "SELECT %s%s%s FROM `%s` t WHERE t.`%s` = ?%s%s "
-                            "FOR UPDATE",
-                      j->v->patnum_col ? "t.`" : "0",
-                      j->v->patnum_col ? j->v->patnum_col : "",
-                      j->v->patnum_col ? "`" : "", r->table, r->pk,
-                      r->base_where ? " AND " : "",
-                      r->base_where ? r->base_where : "");
-        {
-            MYSQL_STMT *st = od_conn_stmt(c, sql.p);
-            MYSQL_BIND pb, rb;
-            struct pval kp;
-            long long rowpat = 0;
-            int rc;
-            memset(&kp, 0, sizeof kp);
-            pval_int(&kp, j->key);
-            memset(&rb, 0, sizeof rb);
-            rb.buffer_type = MYSQL_TYPE_LONGLONG;
-            rb.buffer = &rowpat;
-            if (!st || bind_params(st, &kp, 1, &pb) || mysql_stmt_execute(st) ||
-                mysql_stmt_bind_result(st, &rb)) {
-                if (st)
-                    od_conn_note_error(c, mysql_stmt_errno(st));
-                goto rollback;
-            }
-            rc = mysql_stmt_fetch(st);
-            mysql_stmt_free_result(st);
-            if (rc == MYSQL_NO_DATA) {
-                fail(j, 404, "%s", r->missing);
-                goto rollback;
-            }
-            if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
-                od_conn_note_error(c, mysql_stmt_errno(st));
-                goto rollback;
-            }
-            row_patnum = rowpat;
-        }
-        od_buf_free(&sql);
-    }
-    patnum = j->op == OP_POST ? find_patnum(j, j->key) : row_patnum;
-    if (j->op == OP_POST && post_lookups(c, j, patnum))
-        goto rollback;
-    if (run_checks(c, j) || create_pending(c, j))
-        goto rollback;
-    if (j->op == OP_POST) {
-        od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
-        for (i = 0; i < j->nvals; i++)
-            od_buf_printf(&sql, "%s`%s`", i ? ", " : "", OD_COL(j->vals[i].f));
-        od_buf_adds(&sql, ") VALUES (");
-        for (i = 0; i < j->nvals; i++) {
-            od_buf_adds(&sql, i ? ", " : "");
-            if (j->vals[i].v.kind == P_NOW) {
-                od_buf_adds(&sql, "NOW()");
-            } else {
-                od_buf_adds(&sql, "?");
-                p[n++] = j->vals[i].v;
-            }
-        }
-        od_buf_adds(&sql, ")");
-        if (sql.oom || exec_stmt(c, j, sql.p, p, n, NULL, &id))
-            goto rollback;
-        j->key = (long long)id;
-        if (r->patnum_col && strcmp(r->patnum_col, r->pk) == 0)
-            patnum = j->key;
-        if (r->after_insert && j->v->after_insert) {
-            int q = 0, k;
-            const char *x;
-            for (x = r->after_insert; *x; x++)
-                q += *x == '?';
-            for (k = 0; k < q && k < MAX_PARAMS; k++) {
-                memset(&p[k], 0, sizeof p[k]);
-                pval_int(&p[k], j->key);
-            }
-            if (exec_stmt(c, j, r->after_insert, p, q, NULL, NULL))
-                goto rollback;
-        }
-        if (r->post_fn && r->post_fn(c, j->key, j->body, &j->status, j->msg,
-                                     sizeof j->msg))
-            goto rollback;
-        if (write_log(c, j, r->perm_create, "Created", j->key, patnum))
-            goto rollback;
-    } else if (j->op == OP_PUT) {
-        od_buf_printf(&sql, "UPDATE `%s` SET ", r->table);
-        for (i = 0; i < j->nvals; i++) {
-            od_buf_printf(&sql, "%s`%s` = ", i ? ", " : "", OD_COL(j->vals[i].f));
-            if (j->vals[i].v.kind == P_NOW) {
-                od_buf_adds(&sql, "NOW()");
-            } else {
-                od_buf_adds(&sql, "?");
-                p[n++] = j->vals[i].v;
-            }
-        }
-        od_buf_printf(&sql, " WHERE `%s` = ?", r->pk);
-        memset(&p[n], 0, sizeof p[n]);
-        pval_int(&p[n++], j->key);
-        if (sql.oom || exec_stmt(c, j, sql.p, p, n, &affected, NULL))
-            goto rollback;
-        if (write_log(c, j, r->perm_edit, "Updated", j->key, patnum))
-            goto rollback;
-    } else {
-        if (r->delete_sql)
-            od_buf_adds(&sql, r->delete_sql);
-        else
-            od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table,
-                          r->pk);
-        memset(&p[0], 0, sizeof p[0]);
-        pval_int(&p[0], j->key);
-        if (sql.oom || exec_stmt(c, j, sql.p, p, 1, &affected, NULL))
-            goto rollback;
-        if (write_log(c, j, r->perm_delete, "Deleted", j->key, patnum))
-            goto rollback;
-    }
-    if (od_conn_commit(c))
-        goto dberr;
+    od_buf_adds(&sql, ")");
+    bad = sql.oom || exec_stmt(c, j, sql.p, p, n, NULL, &id);
     od_buf_free(&sql);
-    if (j->op == OP_DELETE) {
-        j->status = 200;
-        return OD_WORK_DONE;
-    }
-    if (fetch_one(c, j, j->key, 0) >= 0)
-        j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
-    else if (c->lost) /* committed: a 503 would invite a duplicate */
-        fail(j, 500, "The change was saved (%s %lld), but the connection to "
-                     "the database was lost before it could be read back.",
-             r->pk, j->key);
-    return OD_WORK_DONE;
+    if (bad)
+        return -1;
+    j->key = (long long)id;
+    if (r->patnum_col && strcmp(r->patnum_col, r->pk) == 0)
+        patnum = j->key;
+    if (r->after_insert && j->v->after_insert &&
+        exec_stmt(c, j, r->after_insert, p,
+                  key_params(r->after_insert, j->key, p, MAX_PARAMS), NULL,
+                  NULL))
+        return -1;
+    if (r->post_fn && r->post_fn(c, j->key, j->body, &j->status, j->msg,
+                                 sizeof j->msg))
+        return -1;
+    return write_log(c, j, r->perm_create, "Created", j->key, patnum);
+}
 
-rollback:
-    if (!c->lost)
-        exec_simple(c, "ROLLBACK");
-dberr:
+/* PUT: the UPDATE of the values given and the securitylog row. */
+static int write_update(struct od_conn *c, struct rjob *j, long long patnum)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf sql;
+    struct pval p[MAX_PARAMS];
+    my_ulonglong affected = 0;
+    int i, n = 0, bad;
+
+    od_buf_init(&sql);
+    od_buf_printf(&sql, "UPDATE `%s` SET ", r->table);
+    for (i = 0; i < j->nvals; i++) {
+        od_buf_printf(&sql, "%s`%s` = ", i ? ", " : "", OD_COL(j->vals[i].f));
+        add_value(&sql, &j->vals[i], p, &n);
+    }
+    od_buf_printf(&sql, " WHERE `%s` = ?", r->pk);
+    memset(&p[n], 0, sizeof p[n]);
+    pval_int(&p[n++], j->key);
+    bad = sql.oom || exec_stmt(c, j, sql.p, p, n, &affected, NULL);
     od_buf_free(&sql);
+    if (bad)
+        return -1;
+    return write_log(c, j, r->perm_edit, "Updated", j->key, patnum);
+}
+
+/* DELETE: the description's delete SQL or a DELETE of the row, and the
+ * securitylog row. */
+static int write_delete(struct od_conn *c, struct rjob *j, long long patnum)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf sql;
+    struct pval p;
+    my_ulonglong affected = 0;
+    int bad;
+
+    od_buf_init(&sql);
+    if (r->delete_sql)
+        od_buf_adds(&sql, r->delete_sql);
+    else
+        od_buf_printf(&sql, "DELETE FROM `%s` WHERE `%s` = ?", r->table,
+                      r->pk);
+    memset(&p, 0, sizeof p);
+    pval_int(&p, j->key);
+    bad = sql.oom || exec_stmt(c, j, sql.p, &p, 1, &affected, NULL);
+    od_buf_free(&sql);
+    if (bad)
+        return -1;
+    return write_log(c, j, r->perm_delete, "Deleted", j->key, patnum);
+}
+
+/* Everything of a write before its statement: names and lookups resolved,
+ * foreign keys checked, an upsert's row found, the before-PUT SQL, the row
+ * locked, the patient checked, SQL defaults, the checks, pending rows.
+ * *patnum: the PatNum for the securitylog row. */
+static int prepare_write(struct od_conn *c, struct rjob *j, long long *patnum)
+{
+    const struct od_resource *r = j->r;
+    struct pval kp[4];
+
+    *patnum = 0;
+    if (resolve_defnames(c, j) || resolve_lookups(c, j) || check_fks(c, j))
+        return -1;
+    if (j->upsert && j->op == OP_POST && upsert_find(c, j))
+        return -1;
+    if (j->op == OP_PUT && r->before_put && j->v->before_put &&
+        exec_stmt(c, j, r->before_put, kp,
+                  key_params(r->before_put, j->key, kp, 4), NULL, NULL))
+        return -1;
+    if (j->op != OP_POST && lock_row(c, j, patnum))
+        return -1;
+    if (j->op == OP_POST) {
+        *patnum = find_patnum(j, j->key);
+        if (post_lookups(c, j, *patnum))
+            return -1;
+    }
+    return run_checks(c, j) || create_pending(c, j) ? -1 : 0;
+}
+
+/* A write that did not commit: the status that says whether the client may
+ * send it again, or OD_WORK_RETRY when it may run again here. */
+static int write_failed(struct od_conn *c, struct rjob *j)
+{
     if (c->commit_unknown) { /* must not run again, must not say 503 */
         fail(j, 500, "%s", OD_MSG_COMMIT_UNKNOWN);
         return OD_WORK_DONE;
@@ -1682,9 +1815,44 @@ dberr:
         return OD_WORK_RETRY;
     }
     if (!j->status) {
-        od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", r->name, mysql_error(c->m));
+        od_conn_log(c, ODAPI_LOG_ERROR, "%s: %s", j->r->name,
+                    mysql_error(c->m));
         fail(j, 500, "The database refused the change.");
     }
+    return OD_WORK_DONE;
+}
+
+static int work_write(struct od_conn *c, void *arg)
+{
+    struct rjob *j = arg;
+    long long patnum;
+    int bad;
+
+    j->status = 0;
+    if (exec_simple(c, "START TRANSACTION"))
+        return write_failed(c, j);
+    bad = prepare_write(c, j, &patnum);
+    if (!bad)
+        bad = j->op == OP_POST  ? write_insert(c, j, patnum)
+              : j->op == OP_PUT ? write_update(c, j, patnum)
+                                : write_delete(c, j, patnum);
+    if (bad) {
+        if (!c->lost)
+            exec_simple(c, "ROLLBACK");
+        return write_failed(c, j);
+    }
+    if (od_conn_commit(c))
+        return write_failed(c, j);
+    if (j->op == OP_DELETE) {
+        j->status = 200;
+        return OD_WORK_DONE;
+    }
+    if (fetch_one(c, j, j->key, 0) >= 0)
+        j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
+    else if (c->lost) /* committed: a 503 would invite a duplicate */
+        fail(j, 500, "The change was saved (%s %lld), but the connection to "
+                     "the database was lost before it could be read back.",
+             j->r->pk, j->key);
     return OD_WORK_DONE;
 }
 
@@ -1891,28 +2059,152 @@ static int any_given(odapi_request *req, const char *list)
     return 0;
 }
 
+/* A parameter neither generic nor a filter of r: refused when the
+ * resource is strict. 0, or -1 with the message. */
+static int check_params(odapi_request *req, const struct od_resource *r,
+                        char *msg, size_t msgsize)
+{
+    int i, k;
+
+    for (i = 0; i < req->query.n && r->strict_params; i++) {
+        const char *name = req->query.names[i];
+        int known = is_generic_param(name);
+        for (k = 0; !known && k < r->nfilters; k++)
+            known = strcasecmp(r->filters[k].param, name) == 0;
+        if (!known) {
+            snprintf(msg, msgsize, "'%.64s' is not a valid parameter", name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The filters' conditions onto j->sql and their values into j->params.
+ * 0, or -1 with the message. */
+static int add_filters(odapi_request *req, struct rjob *j, char *msg,
+                       size_t msgsize)
+{
+    const struct od_resource *r = j->r;
+    const char *v;
+    int k;
+
+    for (k = 0; k < r->nfilters; k++) {
+        const struct od_filter *f = &r->filters[k];
+        if (!j->v->filter[k]) {
+            /* a parameter of a later version: refused when given */
+            if ((v = od_query_get(&req->query, f->param)) && *v) {
+                od_absent_msg(msg, msgsize, f->param);
+                return -1;
+            }
+            continue;
+        }
+        if (f->flags & OD_Q_DEVELOPER) { /* applied even when blank */
+            if (filter_value(j, f, j->developer, msg, msgsize))
+                return -1;
+            od_buf_printf(&j->sql, " AND (%s)", f->cond);
+            continue;
+        }
+        v = od_query_get(&req->query, f->param);
+        if ((!v || !*v) && f->dflt && !any_given(req, f->dflt_unless))
+            v = f->dflt;
+        if (!v || !*v) {
+            if (f->flags & OD_Q_REQ) {
+                snprintf(msg, msgsize, "%s is required.", f->param);
+                return -1;
+            }
+            continue;
+        }
+        if (filter_value(j, f, v, msg, msgsize))
+            return -1;
+        if (r->list_patient && strcmp(f->param, r->list_patient) == 0 &&
+            j->params[j->nparams - 1].kind == P_INT)
+            j->list_pat = j->params[j->nparams - 1].i;
+        od_buf_printf(&j->sql, " AND (%s)", f->cond);
+    }
+    return 0;
+}
+
+/* Offset and Limit of the query string, Limit capped at a page. 0, or -1
+ * with the message. */
+static int page_params(odapi_request *req, const struct od_resource *r,
+                       long long *offset, long long *limit, char *msg,
+                       size_t msgsize)
+{
+    const char *v;
+
+    *offset = 0;
+    *limit = PAGE_MAX;
+    if ((v = od_query_get(&req->query, "Offset")) && *v &&
+        (od_parse_ll(v, offset) || *offset < 0)) {
+        snprintf(msg, msgsize, "Offset is invalid.");
+        return -1;
+    }
+    if ((v = od_query_get(&req->query, "Limit")) && *v &&
+        (od_parse_ll(v, limit) || *limit < 0)) {
+        snprintf(msg, msgsize, "Limit is invalid.");
+        return -1;
+    }
+    if (*limit > PAGE_MAX)
+        *limit = PAGE_MAX;
+    if (r->list_single)
+        *limit = 1;
+    return 0;
+}
+
+static void add_order(struct rjob *j)
+{
+    if (j->v->order)
+        od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
+    else
+        od_buf_printf(&j->sql, " ORDER BY t.`%s`", j->r->pk);
+}
+
+/* Put the select list in front of j->sql (the WHERE ... LIMIT tail).
+ * A deep Offset makes the database build (with every join) and throw
+ * away each skipped row: patients/Simple?Offset=50000 took 550 ms. Then a
+ * deferred join: the inner query pages over the keys only (MariaDB drops
+ * the LEFT JOINs no filter uses), the outer one reads the page's rows and
+ * their joins (77 ms). Not for small offsets: MariaDB plans the derived
+ * table worse there (a 50-row day of appointments went from 1.6 to
+ * 6.5 ms). */
+static void add_list_head(struct rjob *j, long long offset)
+{
+    const struct od_resource *r = j->r;
+    struct od_buf tail = j->sql;
+
+    od_buf_init(&j->sql);
+    if (offset >= DEFER_OFFSET) {
+        select_list_from(&j->sql, j->v);
+        od_buf_printf(&j->sql, " FROM (SELECT t.`%s` FROM `%s` t", r->pk,
+                      r->table);
+        if (j->v->joins)
+            od_buf_adds(&j->sql, j->v->joins);
+        od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
+        od_buf_printf(&j->sql, ") k JOIN `%s` t ON t.`%s` = k.`%s`",
+                      r->table, r->pk, r->pk);
+        if (j->v->joins)
+            od_buf_adds(&j->sql, j->v->joins);
+        add_order(j);
+    } else {
+        select_list(&j->sql, j->v);
+        od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
+    }
+    if (tail.oom)
+        j->sql.oom = 1;
+    od_buf_free(&tail);
+}
+
 static void h_get_list(odapi_request *req, void *arg)
 {
     const struct od_resource *r = arg;
     struct rjob *j;
     char msg[256];
-    const char *v;
-    long long offset = 0, limit = PAGE_MAX;
-    int i, k;
+    long long offset, limit;
 
     if (!(j = job_new(req, r, OP_LIST)))
         return;
-    /* unknown parameters */
-    for (i = 0; i < req->query.n; i++) {
-        const char *name = req->query.names[i];
-        int known = is_generic_param(name);
-        for (k = 0; !known && k < r->nfilters; k++)
-            known = strcasecmp(r->filters[k].param, name) == 0;
-        if (!known && r->strict_params) {
-            snprintf(msg, sizeof msg, "'%.64s' is not a valid parameter", name);
-            goto bad;
-        }
-    }
+    if (check_params(req, r, msg, sizeof msg))
+        goto bad;
     /* j->sql gets the WHERE ... LIMIT tail first; the head goes in front
      * once Offset is known (below). */
     od_buf_adds(&j->sql, " WHERE 1=1");
@@ -1922,93 +2214,14 @@ static void h_get_list(odapi_request *req, void *arg)
         od_absent_msg(msg, sizeof msg, r->name);
         goto bad;
     }
-    for (k = 0; k < r->nfilters; k++) {
-        const struct od_filter *f = &r->filters[k];
-        if (!j->v->filter[k]) {
-            /* a parameter of a later version: refused when given */
-            if ((v = od_query_get(&req->query, f->param)) && *v) {
-                od_absent_msg(msg, sizeof msg, f->param);
-                goto bad;
-            }
-            continue;
-        }
-        if (f->flags & OD_Q_DEVELOPER) { /* applied even when blank */
-            if (filter_value(j, f, j->developer, msg, sizeof msg))
-                goto bad;
-            od_buf_printf(&j->sql, " AND (%s)", f->cond);
-            continue;
-        }
-        v = od_query_get(&req->query, f->param);
-        if ((!v || !*v) && f->dflt && !any_given(req, f->dflt_unless))
-            v = f->dflt;
-        if (!v || !*v) {
-            if (f->flags & OD_Q_REQ) {
-                snprintf(msg, sizeof msg, "%s is required.", f->param);
-                goto bad;
-            }
-            continue;
-        }
-        if (filter_value(j, f, v, msg, sizeof msg))
-            goto bad;
-        if (r->list_patient && strcmp(f->param, r->list_patient) == 0 &&
-            j->params[j->nparams - 1].kind == P_INT)
-            j->list_pat = j->params[j->nparams - 1].i;
-        od_buf_printf(&j->sql, " AND (%s)", f->cond);
-    }
-    if ((v = od_query_get(&req->query, "Offset")) && *v &&
-        (od_parse_ll(v, &offset) || offset < 0)) {
-        snprintf(msg, sizeof msg, "Offset is invalid.");
+    if (add_filters(req, j, msg, sizeof msg) ||
+        page_params(req, r, &offset, &limit, msg, sizeof msg))
         goto bad;
-    }
-    if ((v = od_query_get(&req->query, "Limit")) && *v &&
-        (od_parse_ll(v, &limit) || limit < 0)) {
-        snprintf(msg, sizeof msg, "Limit is invalid.");
-        goto bad;
-    }
-    if (limit > PAGE_MAX)
-        limit = PAGE_MAX;
-    if (r->list_single)
-        limit = 1;
-    if (j->v->order)
-        od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
-    else
-        od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
+    add_order(j);
     od_buf_adds(&j->sql, " LIMIT ? OFFSET ?");
     pval_int(&j->params[j->nparams++], limit);
     pval_int(&j->params[j->nparams++], offset);
-    {
-        /* A deep Offset makes the database build (with every join) and
-         * throw away each skipped row: patients/Simple?Offset=50000 took
-         * 550 ms. Then a deferred join: the inner query pages over the keys
-         * only (MariaDB drops the LEFT JOINs no filter uses), the outer one
-         * reads the page's rows and their joins (77 ms). Not for small
-         * offsets: MariaDB plans the derived table worse there (a 50-row
-         * day of appointments went from 1.6 to 6.5 ms). */
-        struct od_buf tail = j->sql;
-        od_buf_init(&j->sql);
-        if (offset >= DEFER_OFFSET) {
-            select_list_from(&j->sql, j->v);
-            od_buf_printf(&j->sql, " FROM (SELECT t.`%s` FROM `%s` t",
-                          r->pk, r->table);
-            if (j->v->joins)
-                od_buf_adds(&j->sql, j->v->joins);
-            od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
-            od_buf_printf(&j->sql, ") k JOIN `%s` t ON t.`%s` = k.`%s`",
-                          r->table, r->pk, r->pk);
-            if (j->v->joins)
-                od_buf_adds(&j->sql, j->v->joins);
-            if (j->v->order)
-                od_buf_printf(&j->sql, " ORDER BY %s", j->v->order);
-            else
-                od_buf_printf(&j->sql, " ORDER BY t.`%s`", r->pk);
-        } else {
-            select_list(&j->sql, j->v);
-            od_buf_add(&j->sql, tail.p ? tail.p : "", tail.len);
-        }
-        if (tail.oom)
-            j->sql.oom = 1;
-        od_buf_free(&tail);
-    }
+    add_list_head(j, offset);
     if (j->sql.oom) {
         snprintf(msg, sizeof msg, "Out of memory.");
         goto bad;

@@ -167,13 +167,9 @@ static void h_delete(odapi_request *req, dj_work_fn work, const char *key)
         odapi_reply_error(req, 400, msg);
         return;
     }
-    if (!(j = od_dj_new(req, work)))
+    if (!(j = od_dj_new_data(req, work, sizeof *d, free)))
         return;
-    if (!(d = j->data = calloc(1, sizeof *d))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = free;
+    d = j->data;
     d->key = v;
     od_dj_submit(j);
 }
@@ -197,21 +193,19 @@ static const struct od_opdoc docdelete_docs[] = {
      "Delete a document and its file.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_doc_delete},
     {"DELETE", "/eobattaches/{EobAttachNum}",
      "Delete an EOB attachment and its file.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_eob_delete},
 };
 
 void od_register_deletes(odapi_server *srv);
 void od_register_deletes(odapi_server *srv)
 {
     /* ApiAllOthers, as the descriptions had them */
-    od_router_add(&srv->router, "DELETE", "/documents/{DocNum}",
-                  ODAPI_PERM_ALL_OTHERS, h_doc_delete, NULL);
-    od_router_add(&srv->router, "DELETE", "/eobattaches/{EobAttachNum}",
-                  ODAPI_PERM_ALL_OTHERS, h_eob_delete, NULL);
-    od_api_docs(srv, docdelete_docs, (int)OD_ARRAY_LEN(docdelete_docs));
+    od_api_routes(srv, docdelete_docs, (int)OD_ARRAY_LEN(docdelete_docs));
 }

@@ -14,6 +14,7 @@
 #include "features/imaging-internal.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -341,23 +342,15 @@ static int work_download(struct od_conn *c, struct dj *j)
 
 static void h_download(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_download);
+    struct dj *j = od_dj_new_data(req, work_download, sizeof(struct dl), free);
     struct dl *d;
     char msg[300] = "";
     json_t *body;
     int a, b;
     (void)arg;
-    if (!j)
+    if (!j || !(body = od_dj_job_body(j, msg, sizeof msg)))
         return;
-    if (!(d = j->data = calloc(1, sizeof *d))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = free;
-    if (!(body = od_dj_body(req, msg, sizeof msg))) {
-        od_dj_reject(j, 400, msg);
-        return;
-    }
+    d = j->data;
     a = od_dj_key(body, "DocNum", &d->docnum, msg, sizeof msg);
     b = a < 0 ? 0 : od_dj_key(body, "MountNum", &d->mountnum, msg, sizeof msg);
     if (a >= 0 && b >= 0 && a + b != 1)
@@ -366,11 +359,7 @@ static void h_download(odapi_request *req, void *arg)
                                         : "DocNum or MountNum is required.");
     else if (a >= 0 && b >= 0 && !od_dj_sftp_input(j, body, 1, msg, sizeof msg))
         msg[0] = '\0';
-    json_decref(body);
-    if (msg[0])
-        od_dj_reject(j, 400, msg);
-    else
-        od_dj_submit(j);
+    od_dj_go(j, body, msg);
 }
 
 /* ---- POST /documents/Thumbnails ------------------------------------------------- */
@@ -445,6 +434,30 @@ static int thumb(struct od_conn *c, struct dj *j, const struct od_store *s,
     return rc;
 }
 
+/* One file (bytes, freed here) to the folder under d's name, and its entry
+ * in the list of those sent. 0, or -1 with the status set. */
+static int send_file(struct dj *j, struct od_sftp *x, const struct docrow *d,
+                     unsigned char *bytes, size_t len, int *sent)
+{
+    char *target = od_dj_sftp_target(j, d->name);
+    int rc;
+
+    if (!target)
+        rc = od_dj_fail(j, 500, "Out of memory.");
+    else if ((rc = od_sftp_write(x, target, bytes, len, j->msg,
+                                 sizeof j->msg)))
+        j->status = 400;
+    free(target);
+    free(bytes);
+    if (rc)
+        return -1;
+    od_buf_printf(&j->out, "%s{\"DocNum\":%lld,\"FileName\":",
+                  (*sent)++ ? "," : "", d->docnum);
+    od_buf_json_str(&j->out, d->name, strlen(d->name), 1);
+    od_buf_addc(&j->out, '}');
+    return 0;
+}
+
 /* Each image's thumbnail to the folder; the list of those sent. */
 static int send_thumbs(struct od_conn *c, struct dj *j,
                        const struct od_store *s, struct thumbs *t,
@@ -456,23 +469,10 @@ static int send_thumbs(struct od_conn *c, struct dj *j,
         const struct docrow *d = &t->docs[i];
         unsigned char *png;
         size_t len;
-        char *target;
-        int rc;
         if (!od_has_image_ext(d->name) || thumb(c, j, s, d, &png, &len))
             continue;
-        if (!(target = od_dj_sftp_target(j, d->name)))
-            rc = od_dj_fail(j, 500, "Out of memory.");
-        else if ((rc = od_sftp_write(x, target, png, len, j->msg,
-                                     sizeof j->msg)))
-            j->status = 400;
-        free(target);
-        free(png);
-        if (rc)
+        if (send_file(j, x, d, png, len, sent))
             return -1;
-        od_buf_printf(&j->out, "%s{\"DocNum\":%lld,\"FileName\":",
-                      (*sent)++ ? "," : "", d->docnum);
-        od_buf_json_str(&j->out, d->name, strlen(d->name), 1);
-        od_buf_addc(&j->out, '}');
     }
     od_buf_addc(&j->out, ']');
     return 0;
@@ -560,45 +560,27 @@ static void thumbs_free(void *p)
     free(t);
 }
 
-/* Thumbnails and DownloadMount: a key and a folder. */
+/* Thumbnails and DownloadMount: a key and a folder. The job's data is
+ * size bytes freed by free_data, with the key at key_at. */
 static void h_keyed_folder(odapi_request *req, dj_work_fn work,
-                           const char *key, void *data,
-                           void (*free_data)(void *), long long *keyp)
+                           const char *key, size_t size,
+                           void (*free_data)(void *), size_t key_at)
 {
-    struct dj *j = od_dj_new(req, work);
+    struct dj *j = od_dj_new_data(req, work, size, free_data);
     char msg[300] = "";
     json_t *body;
-    int r;
-    if (!j) {
-        free_data(data);
+    if (!j || !(body = od_dj_job_body(j, msg, sizeof msg)))
         return;
-    }
-    j->data = data;
-    j->free_data = free_data;
-    if (!(body = od_dj_body(req, msg, sizeof msg))) {
-        od_dj_reject(j, 400, msg);
-        return;
-    }
-    if ((r = od_dj_key(body, key, keyp, msg, sizeof msg)) == 0)
-        snprintf(msg, sizeof msg, "%s is required.", key);
-    else if (r > 0 && !od_dj_sftp_input(j, body, 2, msg, sizeof msg))
-        msg[0] = '\0';
-    json_decref(body);
-    if (msg[0])
-        od_dj_reject(j, 400, msg);
-    else
-        od_dj_submit(j);
+    od_dj_key_sftp(j, body, key, (long long *)((char *)j->data + key_at), 2,
+                   msg, sizeof msg);
+    od_dj_go(j, body, msg);
 }
 
 static void h_thumbs(odapi_request *req, void *arg)
 {
-    struct thumbs *t = calloc(1, sizeof *t);
     (void)arg;
-    if (!t) {
-        odapi_reply_error(req, 500, "Out of memory.");
-        return;
-    }
-    h_keyed_folder(req, work_thumbs, "PatNum", t, thumbs_free, &t->patnum);
+    h_keyed_folder(req, work_thumbs, "PatNum", sizeof(struct thumbs),
+                   thumbs_free, offsetof(struct thumbs, patnum));
 }
 
 /* ---- POST /documents/DownloadMount ---------------------------------------------- */
@@ -625,8 +607,6 @@ static int send_mount_files(struct od_conn *c, struct dj *j,
         const struct docrow *d = &m->l.it[i].d;
         unsigned char *bytes;
         size_t len;
-        char *target;
-        int rc;
         if (!d->docnum)
             continue;
         if (doc_file(c, j, s, d, &bytes, &len)) {
@@ -635,19 +615,8 @@ static int send_mount_files(struct od_conn *c, struct dj *j,
             j->status = 0;
             continue;
         }
-        if (!(target = od_dj_sftp_target(j, d->name)))
-            rc = od_dj_fail(j, 500, "Out of memory.");
-        else if ((rc = od_sftp_write(x, target, bytes, len, j->msg,
-                                     sizeof j->msg)))
-            j->status = 400;
-        free(target);
-        free(bytes);
-        if (rc)
+        if (send_file(j, x, d, bytes, len, sent))
             return -1;
-        od_buf_printf(&j->out, "%s{\"DocNum\":%lld,\"FileName\":",
-                      (*sent)++ ? "," : "", d->docnum);
-        od_buf_json_str(&j->out, d->name, strlen(d->name), 1);
-        od_buf_addc(&j->out, '}');
     }
     od_buf_addc(&j->out, ']');
     return 0;
@@ -700,13 +669,9 @@ static int work_mount(struct od_conn *c, struct dj *j)
 
 static void h_mount(odapi_request *req, void *arg)
 {
-    struct mnt *m = calloc(1, sizeof *m);
     (void)arg;
-    if (!m) {
-        odapi_reply_error(req, 500, "Out of memory.");
-        return;
-    }
-    h_keyed_folder(req, work_mount, "MountNum", m, mnt_free, &m->mountnum);
+    h_keyed_folder(req, work_mount, "MountNum", sizeof(struct mnt), mnt_free,
+                   offsetof(struct mnt, mountnum));
 }
 
 /* What these routes take and answer, for GET /openapi.json
@@ -716,27 +681,24 @@ static const struct od_opdoc docexport_docs[] = {
      "Copy a document (or mount) to an SFTP server.",
      NULL,
      "DocNum:int,MountNum:int,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL, "400 DocNum or MountNum is required."},
+     NULL, "400 DocNum or MountNum is required.",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_download},
     {"POST", "/documents/Thumbnails",
      "Copy a patient's thumbnails to an SFTP server.",
      NULL,
      "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_thumbs},
     {"POST", "/documents/DownloadMount",
      "Copy a mount's image to an SFTP server.",
      NULL,
      "MountNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_mount},
 };
 
 void od_register_document_exports(odapi_server *srv);
 void od_register_document_exports(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/documents/DownloadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_download, NULL);
-    od_router_add(&srv->router, "POST", "/documents/Thumbnails",
-                  ODAPI_PERM_ALL_OTHERS, h_thumbs, NULL);
-    od_router_add(&srv->router, "POST", "/documents/DownloadMount",
-                  ODAPI_PERM_ALL_OTHERS, h_mount, NULL);
-    od_api_docs(srv, docexport_docs, (int)OD_ARRAY_LEN(docexport_docs));
+    od_api_routes(srv, docexport_docs, (int)OD_ARRAY_LEN(docexport_docs));
 }

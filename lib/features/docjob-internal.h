@@ -49,6 +49,10 @@ struct dj {
 
 /* A job for req (NULL after answering 500). */
 struct dj *od_dj_new(odapi_request *req, dj_work_fn work);
+/* The same with j->data: size zeroed bytes that free_data frees (NULL
+ * after answering 500). */
+struct dj *od_dj_new_data(odapi_request *req, dj_work_fn work, size_t size,
+                          void (*free_data)(void *data));
 void od_dj_free(struct dj *j);
 /* Queue it: it answers and frees itself. */
 void od_dj_submit(struct dj *j);
@@ -69,6 +73,15 @@ int od_dj_db_failed(struct od_conn *c, struct dj *j);
 /* ---- input ------------------------------------------------------------------
  * The body as a JSON object: NULL with a 400 sentence in msg. */
 json_t *od_dj_body(odapi_request *req, char *msg, size_t msgsize);
+/* j's body; NULL after refusing j with the 400 (msg: a buffer for it). */
+json_t *od_dj_job_body(struct dj *j, char *msg, size_t msgsize);
+/* The input read: body released, then j refused with 400 msg when msg is
+ * not empty, else queued. */
+void od_dj_go(struct dj *j, json_t *body, const char *msg);
+/* A required key named key (into *out), then the SFTP input (dir_ok as
+ * od_dj_sftp_input); msg empty when both are there and valid. */
+void od_dj_key_sftp(struct dj *j, json_t *body, const char *key,
+                    long long *out, int dir_ok, char *msg, size_t msgsize);
 /* A key (a number or a string of digits, > 0): 1 given, 0 absent (null,
  * ""), -1 invalid ("{name} is invalid." in msg). */
 int od_dj_key(json_t *body, const char *name, long long *out, char *msg,

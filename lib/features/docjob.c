@@ -1,5 +1,6 @@
 /* docjob.c - the job, input and SFTP plumbing the documents, EOB and sheet
  * file routes share (docjob-internal.h). */
+#include "actions/kit-internal.h"
 #include "features/docjob-internal.h"
 
 #include <errno.h>
@@ -74,14 +75,7 @@ void od_dj_finish(void *arg, int status)
 {
     struct dj *j = arg;
     odapi_request *req = j->req;
-    if (status != ODAPI_OK)
-        odapi_reply_error(req, 503, "The database is not available.");
-    else if (j->status >= 400 || !j->status)
-        odapi_reply_error(req, j->status ? j->status : 500,
-                          j->msg[0] ? j->msg : "The request failed.");
-    else if (j->out.oom)
-        odapi_reply_error(req, 500, "Out of memory.");
-    else {
+    if (!od_ck_answer_error(req, status, j->status, j->msg, j->out.oom)) {
         if (j->location[0])
             odapi_request_add_header(req, "Location", j->location);
         odapi_reply(req, j->status, j->out.p ? j->out.p : "", j->out.len);
@@ -93,6 +87,21 @@ void od_dj_submit(struct dj *j)
 {
     if (od_request_submit(j->req, od_dj_run, od_dj_finish, j))
         od_dj_free(j);
+}
+
+struct dj *od_dj_new_data(odapi_request *req, dj_work_fn work, size_t size,
+                          void (*free_data)(void *data))
+{
+    struct dj *j = od_dj_new(req, work);
+
+    if (!j)
+        return NULL;
+    if (!(j->data = calloc(1, size))) {
+        od_dj_reject(j, 500, "Out of memory.");
+        return NULL;
+    }
+    j->free_data = free_data;
+    return j;
 }
 
 void od_dj_reject(struct dj *j, int status, const char *msg)
@@ -134,6 +143,35 @@ json_t *od_dj_body(odapi_request *req, char *msg, size_t msgsize)
         return NULL;
     }
     return b;
+}
+
+json_t *od_dj_job_body(struct dj *j, char *msg, size_t msgsize)
+{
+    json_t *body = od_dj_body(j->req, msg, msgsize);
+
+    if (!body)
+        od_dj_reject(j, 400, msg);
+    return body;
+}
+
+void od_dj_go(struct dj *j, json_t *body, const char *msg)
+{
+    json_decref(body);
+    if (msg[0])
+        od_dj_reject(j, 400, msg);
+    else
+        od_dj_submit(j);
+}
+
+void od_dj_key_sftp(struct dj *j, json_t *body, const char *key,
+                    long long *out, int dir_ok, char *msg, size_t msgsize)
+{
+    int r = od_dj_key(body, key, out, msg, msgsize);
+
+    if (r == 0)
+        snprintf(msg, msgsize, "%s is required.", key);
+    else if (r > 0 && !od_dj_sftp_input(j, body, dir_ok, msg, msgsize))
+        msg[0] = '\0';
 }
 
 int od_dj_key(json_t *body, const char *name, long long *out, char *msg,

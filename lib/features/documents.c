@@ -469,16 +469,11 @@ static int work_upload(struct od_conn *c, struct dj *j)
 
 static void h_upload(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_upload);
+    struct dj *j = od_dj_new_data(req, work_upload, sizeof(struct upload),
+                                  upload_free);
     (void)arg;
-    if (!j)
-        return;
-    if (!(j->data = calloc(1, sizeof(struct upload)))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = upload_free;
-    od_dj_submit(j);
+    if (j)
+        od_dj_submit(j);
 }
 
 /* ---- POST /documents/UploadSftp -------------------------------------------------- */
@@ -505,23 +500,16 @@ static int work_upload_sftp(struct od_conn *c, struct dj *j)
 
 static void h_upload_sftp(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_upload_sftp);
+    struct dj *j = od_dj_new_data(req, work_upload_sftp,
+                                  sizeof(struct upload), upload_free);
     struct upload *u;
     char msg[300];
     json_t *body;
     long long pat;
     (void)arg;
-    if (!j)
+    if (!j || !(body = od_dj_job_body(j, msg, sizeof msg)))
         return;
-    if (!(u = j->data = calloc(1, sizeof *u))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = upload_free;
-    if (!(body = od_dj_body(req, msg, sizeof msg))) {
-        od_dj_reject(j, 400, msg);
-        return;
-    }
+    u = j->data;
     if (od_dj_key(body, "PatNum", &pat, msg, sizeof msg) <= 0) {
         if (!pat)
             snprintf(msg, sizeof msg, "PatNum is required.");
@@ -549,12 +537,14 @@ static const struct od_opdoc document_docs[] = {
      "Upload a document (base64).",
      NULL,
      "PatNum:int!,rawBase64:file!,extension:text!,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
-     "documents"},
+     "documents",
+     .perm = ODAPI_PERM_DOCUMENTS, .handler = h_upload},
     {"POST", "/documents/UploadSftp",
      "Upload a document from an SFTP server.",
      NULL,
      "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
-     "documents"},
+     "documents",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_upload_sftp},
 };
 
 void od_register_document_routes(odapi_server *srv);
@@ -563,14 +553,10 @@ void od_register_document_routes(odapi_server *srv)
     /* ApiDocuments only for Upload "because each upload consumes bandwidth";
      * the other documents writes are ApiAllOthers (apipermissions.html,
      * apipermissions) */
-    od_router_add(&srv->router, "POST", "/documents/Upload",
-                  ODAPI_PERM_DOCUMENTS, h_upload, NULL);
-    od_router_add(&srv->router, "POST", "/documents/UploadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_upload_sftp, NULL);
+    od_api_routes(srv, document_docs, (int)OD_ARRAY_LEN(document_docs));
     od_register_document_exports(srv);
     od_register_seturl(srv);
     od_register_eob_files(srv);
     od_register_sheet_file(srv);
     od_register_deletes(srv);
-    od_api_docs(srv, document_docs, (int)OD_ARRAY_LEN(document_docs));
 }

@@ -277,32 +277,14 @@ static int work_eob_down(struct od_conn *c, struct dj *j)
 
 static void h_eob(odapi_request *req, dj_work_fn work, const char *key)
 {
-    struct dj *j = od_dj_new(req, work);
-    struct eob *e;
+    struct dj *j = od_dj_new_data(req, work, sizeof(struct eob), eob_free);
     char msg[300] = "";
     json_t *body;
-    int r;
-    if (!j)
+    if (!j || !(body = od_dj_job_body(j, msg, sizeof msg)))
         return;
-    if (!(e = j->data = calloc(1, sizeof *e))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = eob_free;
-    if (!(body = od_dj_body(req, msg, sizeof msg))) {
-        od_dj_reject(j, 400, msg);
-        return;
-    }
-    if ((r = od_dj_key(body, key, &e->key, msg, sizeof msg)) == 0)
-        snprintf(msg, sizeof msg, "%s is required.", key);
-    else if (r > 0 && !od_dj_sftp_input(j, body, work == work_eob_down, msg,
-                                     sizeof msg))
-        msg[0] = '\0';
-    json_decref(body);
-    if (msg[0])
-        od_dj_reject(j, 400, msg);
-    else
-        od_dj_submit(j);
+    od_dj_key_sftp(j, body, key, &((struct eob *)j->data)->key,
+                   work == work_eob_down, msg, sizeof msg);
+    od_dj_go(j, body, msg);
 }
 
 static void h_eob_up(odapi_request *req, void *arg)
@@ -324,21 +306,19 @@ static const struct od_opdoc eob_docs[] = {
      "Attach an EOB from an SFTP server to a claim payment.",
      NULL,
      "ClaimPaymentNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     "eobattaches"},
+     "eobattaches",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_eob_up},
     {"POST", "/eobattaches/DownloadSftp",
      "Copy an EOB attachment to an SFTP server.",
      NULL,
      "EobAttachNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_eob_down},
 };
 
 void od_register_eob_files(odapi_server *srv);
 void od_register_eob_files(odapi_server *srv)
 {
     /* ApiAllOthers (apipermissions lists both there) */
-    od_router_add(&srv->router, "POST", "/eobattaches/UploadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_eob_up, NULL);
-    od_router_add(&srv->router, "POST", "/eobattaches/DownloadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_eob_down, NULL);
-    od_api_docs(srv, eob_docs, (int)OD_ARRAY_LEN(eob_docs));
+    od_api_routes(srv, eob_docs, (int)OD_ARRAY_LEN(eob_docs));
 }

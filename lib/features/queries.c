@@ -1315,19 +1315,17 @@ static const struct od_opdoc query_docs[] = {
      "Run a read-only query; rows as JSON (100 a page).",
      "Offset:int",
      "SqlCommand:text!",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_QUERIES, .handler = h_short},
     {"POST", "/queries",
      "Run a read-only query; the rows as CSV to an SFTP server.",
      NULL,
      "SqlCommand:text!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,IsAsync:bool",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_QUERIES, .handler = h_post},
 };
 
 void od_queries_register(odapi_server *srv)
 {
-    od_router_add(&srv->router, "PUT", "/queries/ShortQuery",
-                  ODAPI_PERM_QUERIES, h_short, NULL);
-    od_router_add(&srv->router, "POST", "/queries", ODAPI_PERM_QUERIES,
-                  h_post, NULL);
-    od_api_docs(srv, query_docs, (int)OD_ARRAY_LEN(query_docs));
+    od_api_routes(srv, query_docs, (int)OD_ARRAY_LEN(query_docs));
 }

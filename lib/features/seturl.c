@@ -337,17 +337,14 @@ static int read_input(struct dj *j, struct seturl *s, char *msg,
 
 static void h_seturl(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_check);
+    struct dj *j = od_dj_new_data(req, work_check, sizeof(struct seturl),
+                                  seturl_free);
     struct seturl *s;
     char msg[300];
     (void)arg;
     if (!j)
         return;
-    if (!(s = j->data = calloc(1, sizeof *s))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = seturl_free;
+    s = j->data;
     if (read_input(j, s, msg, sizeof msg)) {
         od_dj_reject(j, 400, msg);
         return;
@@ -362,13 +359,12 @@ static const struct od_opdoc seturl_docs[] = {
      "Store a document fetched from a URL.",
      NULL,
      "PatNum:int!,url:text!,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
-     "documents"},
+     "documents",
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_seturl},
 };
 
 void od_register_seturl(odapi_server *srv);
 void od_register_seturl(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/documents/SetByUrl",
-                  ODAPI_PERM_ALL_OTHERS, h_seturl, NULL);
-    od_api_docs(srv, seturl_docs, (int)OD_ARRAY_LEN(seturl_docs));
+    od_api_routes(srv, seturl_docs, (int)OD_ARRAY_LEN(seturl_docs));
 }

@@ -392,32 +392,16 @@ static int work_sheet(struct od_conn *c, struct dj *j)
 
 static void h_sheet(odapi_request *req, void *arg)
 {
-    struct dj *j = od_dj_new(req, work_sheet);
-    struct sheet *s;
+    struct dj *j = od_dj_new_data(req, work_sheet, sizeof(struct sheet),
+                                  sheet_free);
     char msg[300] = "";
     json_t *body;
-    int r;
     (void)arg;
-    if (!j)
+    if (!j || !(body = od_dj_job_body(j, msg, sizeof msg)))
         return;
-    if (!(s = j->data = calloc(1, sizeof *s))) {
-        od_dj_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->free_data = sheet_free;
-    if (!(body = od_dj_body(req, msg, sizeof msg))) {
-        od_dj_reject(j, 400, msg);
-        return;
-    }
-    if ((r = od_dj_key(body, "SheetNum", &s->num, msg, sizeof msg)) == 0)
-        snprintf(msg, sizeof msg, "SheetNum is required.");
-    else if (r > 0 && !od_dj_sftp_input(j, body, 1, msg, sizeof msg))
-        msg[0] = '\0';
-    json_decref(body);
-    if (msg[0])
-        od_dj_reject(j, 400, msg);
-    else
-        od_dj_submit(j);
+    od_dj_key_sftp(j, body, "SheetNum", &((struct sheet *)j->data)->num, 1,
+                   msg, sizeof msg);
+    od_dj_go(j, body, msg);
 }
 
 /* What these routes take and answer, for GET /openapi.json
@@ -427,13 +411,12 @@ static const struct od_opdoc sheetfile_docs[] = {
      "Copy a sheet as PDF to an SFTP server.",
      NULL,
      "SheetNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_sheet},
 };
 
 void od_register_sheet_file(odapi_server *srv);
 void od_register_sheet_file(odapi_server *srv)
 {
-    od_router_add(&srv->router, "POST", "/sheets/DownloadSftp",
-                  ODAPI_PERM_ALL_OTHERS, h_sheet, NULL);
-    od_api_docs(srv, sheetfile_docs, (int)OD_ARRAY_LEN(sheetfile_docs));
+    od_api_routes(srv, sheetfile_docs, (int)OD_ARRAY_LEN(sheetfile_docs));
 }

@@ -426,23 +426,26 @@ static void submit(struct sjob *j)
 /* ---- input ---------------------------------------------------------------------- */
 
 /* Read the body into j->val; 0, or -1 after a 400. */
-static int read_body(odapi_request *req, struct sjob *j, int post)
+/* The body's members into j->val (as text; PollingSeconds may be a
+ * number). 0; 400 with msg; 500 when memory ran out. */
+static int load_values(odapi_request *req, struct sjob *j, char *msg,
+                       size_t msgsize)
 {
     json_t *root, *v;
     json_error_t jerr;
-    char msg[200];
-    int i;
+    int i, rc = 0;
+
     if (!req->body_len) {
-        odapi_reply_error(req, 400, "The request body is empty.");
-        return -1;
+        snprintf(msg, msgsize, "The request body is empty.");
+        return 400;
     }
     root = json_loadb(req->body, req->body_len, 0, &jerr);
     if (!root || !json_is_object(root)) {
         json_decref(root);
-        odapi_reply_error(req, 400, "The request body is not valid JSON.");
-        return -1;
+        snprintf(msg, msgsize, "The request body is not valid JSON.");
+        return 400;
     }
-    for (i = 0; i < NF; i++) {
+    for (i = 0; i < NF && !rc; i++) {
         char num[32];
         const char *s;
         if (!(v = json_object_get(root, fnames[i])) || json_is_null(v))
@@ -453,129 +456,156 @@ static int read_body(odapi_request *req, struct sjob *j, int post)
         } else if (json_is_string(v)) {
             s = json_string_value(v);
         } else {
-            snprintf(msg, sizeof msg, "%s is invalid.", fnames[i]);
-            goto bad;
+            snprintf(msg, msgsize, "%s is invalid.", fnames[i]);
+            rc = 400;
+            break;
         }
         if (!(j->val[i] = strdup(s))) {
-            json_decref(root);
-            odapi_reply_error(req, 500, "Out of memory.");
-            return -1;
+            snprintf(msg, msgsize, "Out of memory.");
+            rc = 500;
         }
     }
     json_decref(root);
+    return rc;
+}
+
+/* What every value given must be, for a POST and a PUT alike. 0, or -1
+ * with the message. */
+static int check_values(odapi_request *req, struct sjob *j, int post,
+                        char *msg, size_t msgsize)
+{
+    int i;
 
     if (!post && (j->val[F_TABLE] || j->val[F_UI])) {
-        snprintf(msg, sizeof msg, "%s cannot be changed; delete the "
+        snprintf(msg, msgsize, "%s cannot be changed; delete the "
                  "subscription and add a new one.",
                  j->val[F_TABLE] ? "WatchTable" : "UiEventType");
-        goto bad0;
+        return -1;
     }
     for (i = 0; i < NF; i++) {
         const char *s = j->val[i];
         if (!s)
             continue;
         if (i != F_NOTE && i != F_SECRET && strlen(s) > 255) {
-            snprintf(msg, sizeof msg, "%s is too long.", fnames[i]);
-            goto bad0;
+            snprintf(msg, msgsize, "%s is too long.", fnames[i]);
+            return -1;
         }
         /* the text columns of apisubscription: what they cannot store
          * unchanged (an emoji in utf8mb3) is refused, never cut */
         if ((i == F_URL || i == F_WS || i == F_TABLE || i == F_UI ||
              i == F_NOTE) &&
             od_text_check(od_db_catalog(req->srv->db), "apisubscription",
-                          fnames[i], fnames[i], s, msg, sizeof msg))
-            goto bad0;
+                          fnames[i], fnames[i], s, msg, msgsize))
+            return -1;
     }
     if (j->val[F_URL] || post) {
         struct od_hc_url u;
         char err[128];
         if (!j->val[F_URL] || !*j->val[F_URL]) {
-            snprintf(msg, sizeof msg, "EndPointUrl is required.");
-            goto bad0;
+            snprintf(msg, msgsize, "EndPointUrl is required.");
+            return -1;
         }
         if (od_hc_url_parse(&u, j->val[F_URL], 0, err, sizeof err)) {
-            snprintf(msg, sizeof msg, "EndPointUrl is invalid: %s.", err);
-            goto bad0;
+            snprintf(msg, msgsize, "EndPointUrl is invalid: %s.", err);
+            return -1;
         }
         od_hc_url_free(&u);
     }
     if (j->val[F_NOTE] && strlen(j->val[F_NOTE]) > 255) {
-        snprintf(msg, sizeof msg, "Note is too long.");
-        goto bad0;
+        snprintf(msg, msgsize, "Note is too long.");
+        return -1;
     }
     if (j->val[F_SECRET] && *j->val[F_SECRET] &&
         (strlen(j->val[F_SECRET]) < 16 || strlen(j->val[F_SECRET]) > 255)) {
-        snprintf(msg, sizeof msg, "Secret must be 16 to 255 characters.");
-        goto bad0;
+        snprintf(msg, msgsize, "Secret must be 16 to 255 characters.");
+        return -1;
     }
     if (j->val[F_POLL]) {
         char *end;
         long pv = strtol(j->val[F_POLL], &end, 10);
         if (*end || end == j->val[F_POLL] || pv < 1 || pv > 86400) {
-            snprintf(msg, sizeof msg, "PollingSeconds is invalid.");
-            goto bad0;
-        }
-    }
-    if (post) {
-        const struct od_watch *w = NULL;
-        int has_t = j->val[F_TABLE] && *j->val[F_TABLE];
-        int has_u = j->val[F_UI] && *j->val[F_UI];
-        if (has_t && has_u) {
-            snprintf(msg, sizeof msg,
-                     "Only one of WatchTable or UiEventType may be given.");
-            goto bad0;
-        }
-        if (!has_t && !has_u) {
-            snprintf(msg, sizeof msg, "WatchTable or UiEventType is required.");
-            goto bad0;
-        }
-        if (has_t && !(w = od_watch_find(j->val[F_TABLE]))) {
-            snprintf(msg, sizeof msg, "WatchTable is invalid.");
-            goto bad0;
-        }
-        if (has_u && strcasecmp(j->val[F_UI], "PatientSelected")) {
-            snprintf(msg, sizeof msg, "UiEventType is invalid.");
-            goto bad0;
-        }
-        if (has_t && !j->val[F_POLL]) {
-            snprintf(msg, sizeof msg, "PollingSeconds is required.");
-            goto bad0;
-        }
-        if (has_u && j->val[F_POLL]) {
-            snprintf(msg, sizeof msg,
-                     "PollingSeconds is only for database events (WatchTable).");
-            goto bad0;
-        }
-        /* canonical spellings; blanks for the absent ones */
-        free(j->val[F_TABLE]);
-        j->val[F_TABLE] = strdup(w ? w->name : "");
-        free(j->val[F_UI]);
-        j->val[F_UI] = strdup(has_u ? "PatientSelected" : "");
-        if (!j->val[F_POLL])
-            j->val[F_POLL] = strdup("0");
-        if (!j->val[F_WS])
-            j->val[F_WS] = strdup("");
-        if (!j->val[F_NOTE])
-            j->val[F_NOTE] = strdup("");
-        if (!j->val[F_STOP])
-            j->val[F_STOP] = strdup("0001-01-01 00:00:00");
-        if (!j->val[F_TABLE] || !j->val[F_UI] || !j->val[F_POLL] ||
-            !j->val[F_WS] || !j->val[F_NOTE] || !j->val[F_STOP]) {
-            odapi_reply_error(req, 500, "Out of memory.");
+            snprintf(msg, msgsize, "PollingSeconds is invalid.");
             return -1;
         }
+    }
+    return 0;
+}
+
+/* A POST: one of WatchTable (with PollingSeconds) or UiEventType. *w: the
+ * table watched. 0, or -1 with the message. */
+static int check_new(struct sjob *j, const struct od_watch **w, char *msg,
+                     size_t msgsize)
+{
+    int has_t = j->val[F_TABLE] && *j->val[F_TABLE];
+    int has_u = j->val[F_UI] && *j->val[F_UI];
+    const char *e = NULL;
+
+    *w = NULL;
+    if (has_t && has_u)
+        e = "Only one of WatchTable or UiEventType may be given.";
+    else if (!has_t && !has_u)
+        e = "WatchTable or UiEventType is required.";
+    else if (has_t && !(*w = od_watch_find(j->val[F_TABLE])))
+        e = "WatchTable is invalid.";
+    else if (has_u && strcasecmp(j->val[F_UI], "PatientSelected"))
+        e = "UiEventType is invalid.";
+    else if (has_t && !j->val[F_POLL])
+        e = "PollingSeconds is required.";
+    else if (has_u && j->val[F_POLL])
+        e = "PollingSeconds is only for database events (WatchTable).";
+    if (e)
+        snprintf(msg, msgsize, "%s", e);
+    return e ? -1 : 0;
+}
+
+/* Replace *val by a copy of s when it is absent (or always); -1 when
+ * memory ran out. */
+static int set_val(char **val, const char *s, int always)
+{
+    if (*val && !always)
+        return 0;
+    free(*val);
+    return (*val = strdup(s)) ? 0 : -1;
+}
+
+/* A POST's canonical spellings, and blanks for the absent values. */
+static int fill_new(struct sjob *j, const struct od_watch *w)
+{
+    int has_u = j->val[F_UI] && *j->val[F_UI];
+
+    return set_val(&j->val[F_TABLE], w ? w->name : "", 1) |
+           set_val(&j->val[F_UI], has_u ? "PatientSelected" : "", 1) |
+           set_val(&j->val[F_POLL], "0", 0) | set_val(&j->val[F_WS], "", 0) |
+           set_val(&j->val[F_NOTE], "", 0) |
+           set_val(&j->val[F_STOP], "0001-01-01 00:00:00", 0);
+}
+
+static int read_body(odapi_request *req, struct sjob *j, int post)
+{
+    const struct od_watch *w;
+    char msg[200];
+    int i, rc;
+
+    if ((rc = load_values(req, j, msg, sizeof msg))) {
+        odapi_reply_error(req, rc, msg);
+        return -1;
+    }
+    if (check_values(req, j, post, msg, sizeof msg) ||
+        (post && check_new(j, &w, msg, sizeof msg)))
+        goto bad;
+    if (post && fill_new(j, w)) {
+        odapi_reply_error(req, 500, "Out of memory.");
+        return -1;
     }
     for (i = F_START; i <= F_STOP; i++) {
         if (j->val[i] && !od_valid_date(j->val[i], 1)) {
             snprintf(msg, sizeof msg, "%s format must be yyyy-MM-dd HH:mm:ss",
                      fnames[i]);
-            goto bad0;
+            goto bad;
         }
     }
     return 0;
 bad:
-    json_decref(root);
-bad0:
     odapi_reply_error(req, 400, msg);
     return -1;
 }
@@ -715,22 +745,26 @@ static const struct od_opdoc subscription_docs[] = {
      "The caller's subscriptions.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_get},
     {"POST", "/subscriptions",
      "Subscribe to database or UI events.",
      NULL,
      "EndPointUrl:text!,Workstation:text,WatchTable:text,PollingSeconds:int,UiEventType:text,DateTimeStart:datetime,DateTimeStop:datetime,Note:text",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_post},
     {"PUT", "/subscriptions/{SubscriptionNum}",
      "Change a subscription.",
      NULL,
      "EndPointUrl:text,Workstation:text,PollingSeconds:int,DateTimeStart:datetime,DateTimeStop:datetime,Note:text",
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_put},
     {"DELETE", "/subscriptions/{SubscriptionNum}",
      "Delete a subscription.",
      NULL,
      NULL,
-     NULL},
+     NULL,
+     .perm = ODAPI_PERM_READ_ALL, .handler = h_delete},
 };
 
 void od_subscriptions_register(odapi_server *srv)
@@ -738,13 +772,5 @@ void od_subscriptions_register(odapi_server *srv)
     /* apipermissions.html: ReadAll covers Subscriptions GET/POST/PUT; DELETE
      * is ReadAll too (docs/events.md: removing one's own subscription is part
      * of the same free tier). */
-    od_router_add(&srv->router, "GET", "/subscriptions", ODAPI_PERM_READ_ALL,
-                  h_get, NULL);
-    od_router_add(&srv->router, "POST", "/subscriptions", ODAPI_PERM_READ_ALL,
-                  h_post, NULL);
-    od_router_add(&srv->router, "PUT", "/subscriptions/{SubscriptionNum}",
-                  ODAPI_PERM_READ_ALL, h_put, NULL);
-    od_router_add(&srv->router, "DELETE", "/subscriptions/{SubscriptionNum}",
-                  ODAPI_PERM_READ_ALL, h_delete, NULL);
-    od_api_docs(srv, subscription_docs, (int)OD_ARRAY_LEN(subscription_docs));
+    od_api_routes(srv, subscription_docs, (int)OD_ARRAY_LEN(subscription_docs));
 }

@@ -6,24 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 size_t od_url_decode(char *s, int plus)
 {
     char *w = s;
     const char *r = s;
     while (*r) {
         int hi, lo;
-        if (*r == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
+        if (*r == '%' && (hi = od_hexval(r[1])) >= 0 && (lo = od_hexval(r[2])) >= 0) {
             *w++ = (char)(hi * 16 + lo);
             r += 3;
         } else if (*r == '+' && plus) {

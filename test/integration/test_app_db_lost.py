@@ -120,9 +120,15 @@ def test_done_is_called_when_the_database_is_lost(app_db, tmp_path):
                 break
         assert seen[-1] == (503, "Counts: cannot connect to the database."), \
             seen
-        # more of them: each one's struct counts must be freed by done
-        for _ in range(5):
-            assert counts(srv, c)[0] == 503
+        # more of them: each one's struct counts must be freed by done.
+        # A worker whose old connection nobody has used since the cut still
+        # finds it dead first (500, once per worker: the pool notes it);
+        # after that the pool cannot reconnect (503).
+        late = [counts(srv, c)[:2] for _ in range(12)]
+        assert all(st in (500, 503) for st, _ in late), late
+        assert sum(st == 500 for st, _ in late) <= 4, late
+        lost = (503, "Counts: cannot connect to the database.")
+        assert sum(a == lost for a in late) >= 8, late
         c.close()
     finally:
         rc = srv.stop(timeout=120)
