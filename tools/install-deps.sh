@@ -68,7 +68,8 @@ if [ -n "$need_redocly" ]; then
     echo "install-deps: installing $redocly_pkg (npm)" >&2
     if ! $sudo env npm_config_update_notifier=false npm install -g \
         --silent --no-audit --no-fund "$redocly_pkg" >/dev/null; then
-        echo "install-deps: npm could not install $redocly_pkg (above); behind a proxy that re-signs TLS, add its CA to the system store first (docs/testing.md)" >&2
-        exit 1
+        # Not fatal: only the OpenAPI validator's tests need it, and they
+        # skip with this reason; the rest of make check still runs.
+        echo "install-deps: WARNING: npm could not install $redocly_pkg (above): make check will skip the OpenAPI validator's 3 tests. Behind a proxy that re-signs TLS, add its CA to the system store and run make deps again (docs/testing.md)" >&2
     fi
 fi

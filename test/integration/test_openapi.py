@@ -128,10 +128,22 @@ def test_declared_required_inputs_are_refused_as_documented(api, doc):
     assert seen > 25
 
 
-def test_a_real_validator_accepts_it(tmp_path):
+# Redocly's CLI comes from npm, not Debian (tools/install-deps.sh). When
+# npm could not fetch it (no route to registry.npmjs.org, or a proxy that
+# re-signs TLS with a CA the machine does not trust), install-deps says so
+# and goes on: these checks then skip with that reason instead of every
+# other test of make check failing with the install (docs/testing.md).
+def redocly_or_skip():
     redocly = shutil.which("redocly")
-    assert redocly, ("redocly not found: tools/install-deps.sh installs "
-                     "@redocly/cli from npm")
+    if not redocly:
+        pytest.skip("redocly (npm @redocly/cli) is not installed: "
+                    "install-deps could not fetch it from npm (its message "
+                    "says why; docs/testing.md)")
+    return redocly
+
+
+def test_a_real_validator_accepts_it(tmp_path):
+    redocly = redocly_or_skip()
     path = tmp_path / "openapi.json"
     path.write_text(built_document())
     env = dict(os.environ, REDOCLY_TELEMETRY="off",
@@ -146,8 +158,7 @@ def test_a_real_validator_accepts_it(tmp_path):
 def test_the_validator_sees_a_schema_the_answers_contradict(tmp_path, doc):
     """The check above can fail: an example (a real answer) against a
     schema that lost a field."""
-    redocly = shutil.which("redocly")
-    assert redocly
+    redocly = redocly_or_skip()
     bad = json.loads(json.dumps(doc))
     del bad["components"]["schemas"]["patients"]["properties"]["LName"]
     path = tmp_path / "bad.json"
@@ -164,8 +175,7 @@ def test_the_validator_sees_a_schema_the_answers_contradict(tmp_path, doc):
 
 def test_the_html_reference_builds(tmp_path):
     """make api-reference's two steps: one self-contained page."""
-    redocly = shutil.which("redocly")
-    assert redocly, "redocly not found: tools/install-deps.sh installs it"
+    redocly = redocly_or_skip()
     spec = tmp_path / "openapi.json"
     spec.write_text(built_document())
     env = dict(os.environ, REDOCLY_TELEMETRY="off",
