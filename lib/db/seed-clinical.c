@@ -134,33 +134,33 @@ static long add_interval(long day, int years, int months, int days)
 
 /* ---- recall types ------------------------------------------------------------ */
 
+static const struct seed_col recalltrigger_cols[] = {
+    COL("RecallTriggerNum"), COL("RecallTypeNum"), COL("CodeNum"),
+};
+
+static const struct seed_col recalltype_cols[] = {
+    COL("RecallTypeNum"), COL("Description"), COL("DefaultInterval"),
+    COL("TimePattern"), COL("Procedures"), COL("AppendToSpecial"),
+};
+
 static void seed_recalltypes(struct gen *g)
 {
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "recalltype",
-                 "RecallTypeNum,Description,DefaultInterval,TimePattern,"
-                 "Procedures,AppendToSpecial"))
+    if (INS_TABLE(&b, &g->s, "recalltype", recalltype_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(recalltypes); i++) {
         const struct recalltype *t = &recalltypes[i];
-        vi(&b, t->num);
-        vs(&b, t->name);
-        vi(&b, t->days | t->months << 16 | t->years << 24);
-        vs(&b, t->pattern);
-        vs(&b, t->procs);
-        vi(&b, t->append);
-        ins_end(&b);
+        ROW(&b, recalltype_cols, VI(t->num), VS(t->name),
+            VI(t->days | t->months << 16 | t->years << 24), VS(t->pattern),
+            VS(t->procs), VI(t->append));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "recalltrigger", "RecallTriggerNum,RecallTypeNum,"
-                                             "CodeNum"))
+    if (INS_TABLE(&b, &g->s, "recalltrigger", recalltrigger_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(triggers); i++) {
-        vi(&b, (long long)i + 1);
-        vi(&b, triggers[i].type);
-        vi(&b, code_idx(triggers[i].code) + 1);
-        ins_end(&b);
+        ROW(&b, recalltrigger_cols, VI((long long)i + 1), VI(triggers[i].type),
+            VI(code_idx(triggers[i].code) + 1));
     }
     ins_done(&b);
 }
@@ -543,17 +543,21 @@ static long asked_back(struct gen *g, const struct clinpat *c, int k,
     return prev + 28 + rnd(&g->clin->r, c->perio ? 15 : 29);
 }
 
+static const struct seed_col recall_cols[] = {
+    COL("RecallNum"), COL("PatNum"), COL("DateDueCalc"), COL("DateDue"),
+    COL("DatePrevious"), COL("RecallInterval"), COL("RecallStatus"),
+    COL("Note"), COL("IsDisabled"), COL("DateTStamp"), COL("RecallTypeNum"),
+    CD("DisableUntilBalance", 0), COL("DisableUntilDate"),
+    COL("DateScheduled"), C0("Priority"), CE("TimePatternOverride"),
+};
+
 /* Recalls.Synch for every active patient with a trigger procedure. */
 static void seed_recalls(struct gen *g)
 {
     struct seed_clin *cl = g->clin;
     struct ins b;
     long i, n = 0;
-    if (ins_init(&b, &g->s, "recall",
-                 "RecallNum,PatNum,DateDueCalc,DateDue,DatePrevious,"
-                 "RecallInterval,RecallStatus,Note,IsDisabled,DateTStamp,"
-                 "RecallTypeNum,DisableUntilBalance,DisableUntilDate,"
-                 "DateScheduled,Priority,TimePatternOverride"))
+    if (INS_TABLE(&b, &g->s, "recall", recall_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct clinpat *c = &cl->pats[i];
@@ -584,23 +588,14 @@ static void seed_recalls(struct gen *g)
                 note = status == 1 ? "LM on cell." : "Will call back after "
                                                      "checking work schedule.";
             }
-            vi(&b, ++n);
-            vi(&b, i + 1);
-            vdate(&b, due);
-            vdate(&b, disabled ? NO_DATE : asked_back(g, c, k, prev, due));
-            vdate(&b, prev);
-            vi(&b, t->days | t->months << 16 | t->years << 24);
-            vi(&b, status ? def_of(g, CAT_UNSCHED, status - 1) : 0);
-            vs(&b, note);
-            vi(&b, disabled);
-            vdt(&b, prev != NO_DATE ? prev : g->today - 1, 1080);
-            vi(&b, t->num);
-            vd(&b, 0);
-            vdate(&b, NO_DATE);
-            vdate(&b, c->sched[k] ? c->sched[k] : NO_DATE);
-            vi(&b, 0);
-            vs(&b, "");
-            ins_end(&b);
+            ++n;
+            ROW(&b, recall_cols, VI(n), VI(i + 1), VDATE(due),
+                VDATE(disabled ? NO_DATE : asked_back(g, c, k, prev, due)),
+                VDATE(prev), VI(t->days | t->months << 16 | t->years << 24),
+                VI(status ? def_of(g, CAT_UNSCHED, status - 1) : 0), VS(note),
+                VI(disabled), VDT(prev != NO_DATE ? prev : g->today - 1, 1080),
+                VI(t->num), VDATE(NO_DATE),
+                VDATE(c->sched[k] ? c->sched[k] : NO_DATE));
         }
     }
     ins_done(&b);
@@ -658,6 +653,18 @@ static void seed_treatplans(struct gen *g)
     ins_done(&b);
 }
 
+static const struct seed_col procgroupitem_cols[] = {
+    COL("ProcGroupItemNum"), COL("ProcNum"), COL("GroupNum"),
+};
+
+static const struct seed_col procedurecode_cols[] = {
+    COL("CodeNum"), CS("ProcCode", "~GRP~"), CS("Descript", "Group Note"),
+    CS("AbbrDesc", "Group Note"), CS("ProcTime", "/X/"), COL("ProcCat"),
+    COL("TreatArea"), CE("DefaultNote"), CE("DefaultClaimNote"),
+    CE("DefaultTPNote"), CE("PaintText"), CE("DiagnosticCodes"),
+    CE("LaymanTerm"), COL("DateTStamp"),
+};
+
 /* Group notes: a "~GRP~" procedure (status EC, the visit's date and
  * provider), its note, and a procgroupitem per grouped procedure. */
 static void seed_group_notes(struct gen *g)
@@ -666,27 +673,12 @@ static void seed_group_notes(struct gen *g)
     struct ins code, proc, item;
     long codenum = 0, procnum, itemnum = 0, i;
     int k;
-    if (ins_init(&code, &g->s, "procedurecode",
-                 "CodeNum,ProcCode,Descript,AbbrDesc,ProcTime,ProcCat,TreatArea,"
-                 "DefaultNote,DefaultClaimNote,DefaultTPNote,PaintText,"
-                 "DiagnosticCodes,LaymanTerm,DateTStamp"))
+    if (INS_TABLE(&code, &g->s, "procedurecode", procedurecode_cols))
         return;
     codenum = seed_max_key(&g->s, "procedurecode", "CodeNum") + 1;
-    vi(&code, codenum);
-    vs(&code, "~GRP~");
-    vs(&code, "Group Note");
-    vs(&code, "Group Note");
-    vs(&code, "/X/");
-    vi(&code, def_of(g, CAT_PROCCAT, PC_MISC));
-    vi(&code, TA_MOUTH);
-    vs(&code, "");
-    vs(&code, "");
-    vs(&code, "");
-    vs(&code, "");
-    vs(&code, "");
-    vs(&code, "");
-    vdt(&code, g->today - 900, 660);
-    ins_end(&code);
+    ROW(&code, procedurecode_cols, VI(codenum),
+        VI(def_of(g, CAT_PROCCAT, PC_MISC)), VI(TA_MOUTH),
+        VDT(g->today - 900, 660));
     ins_done(&code);
     procnum = seed_max_key(&g->s, "procedurelog", "ProcNum");
     if (procnum < g->procnum)
@@ -695,8 +687,7 @@ static void seed_group_notes(struct gen *g)
                  "ProcNum,PatNum,AptNum,ProcDate,ProcFee,ProcStatus,ProvNum,"
                  "CodeNum,UnitQty,DateEntryC,DateTP,DateTStamp,SecUserNumEntry,"
                  "SecDateEntry,DateComplete,Surf,ToothNum,BillingNote") ||
-        ins_init(&item, &g->s, "procgroupitem", "ProcGroupItemNum,ProcNum,"
-                                                "GroupNum"))
+        INS_TABLE(&item, &g->s, "procgroupitem", procgroupitem_cols))
         return;
     for (i = 0; i < cl->ngroups && !g->s.rc; i++) {
         const struct group *v = &cl->groups[i];
@@ -721,10 +712,9 @@ static void seed_group_notes(struct gen *g)
         vs(&proc, "");
         ins_end(&proc);
         for (k = 0; k < v->n; k++) {
-            vi(&item, ++itemnum);
-            vi(&item, v->procs[k]);
-            vi(&item, procnum);
-            ins_end(&item);
+            ++itemnum;
+            ROW(&item, procgroupitem_cols, VI(itemnum), VI(v->procs[k]),
+                VI(procnum));
         }
         vi(&cl->note, ++cl->notenum);
         vi(&cl->note, v->patnum);
@@ -817,55 +807,59 @@ static const struct {
     { "Acid reflux (GERD)", "530.81", "235595009", "K21.9" },
 };
 
+static const struct seed_col diseasedef_cols[] = {
+    COL("DiseaseDefNum"), COL("DiseaseName"), COL("ItemOrder"), C0("IsHidden"),
+    COL("DateTStamp"), COL("ICD9Code"), COL("SnomedCode"), COL("Icd10Code"),
+};
+
+static const struct seed_col allergydef_cols[] = {
+    COL("AllergyDefNum"), COL("Description"), C0("IsHidden"),
+    COL("DateTStamp"), COL("SnomedType"), COL("MedicationNum"),
+    COL("UniiCode"),
+};
+
+static const struct seed_col medication_cols[] = {
+    COL("MedicationNum"), COL("MedName"), COL("GenericNum"), COL("Notes"),
+    COL("DateTStamp"), COL("RxCui"),
+};
+
 static void seed_medical_lists(struct gen *g, long stamp)
 {
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "medication",
-                 "MedicationNum,MedName,GenericNum,Notes,DateTStamp,RxCui"))
+    if (INS_TABLE(&b, &g->s, "medication", medication_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(medications); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, medications[i].name);
-        vi(&b, (long long)i + 1);
-        vs(&b, medications[i].note);
-        vdt(&b, stamp, 700 + (long)i);
-        vs(&b, medications[i].rxcui);
-        ins_end(&b);
+        ROW(&b, medication_cols, VI((long long)i + 1), VS(medications[i].name),
+            VI((long long)i + 1), VS(medications[i].note),
+            VDT(stamp, 700 + (long)i), VS(medications[i].rxcui));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "allergydef",
-                 "AllergyDefNum,Description,IsHidden,DateTStamp,SnomedType,"
-                 "MedicationNum,UniiCode"))
+    if (INS_TABLE(&b, &g->s, "allergydef", allergydef_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(allergydefs); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, allergydefs[i].name);
-        vi(&b, 0);
-        vdt(&b, stamp, 720 + (long)i);
-        vi(&b, allergydefs[i].snomedtype);
-        vi(&b, allergydefs[i].med);
-        vs(&b, allergydefs[i].unii);
-        ins_end(&b);
+        ROW(&b, allergydef_cols, VI((long long)i + 1), VS(allergydefs[i].name),
+            VDT(stamp, 720 + (long)i), VI(allergydefs[i].snomedtype),
+            VI(allergydefs[i].med), VS(allergydefs[i].unii));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "diseasedef",
-                 "DiseaseDefNum,DiseaseName,ItemOrder,IsHidden,DateTStamp,"
-                 "ICD9Code,SnomedCode,Icd10Code"))
+    if (INS_TABLE(&b, &g->s, "diseasedef", diseasedef_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(diseasedefs); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, diseasedefs[i].name);
-        vi(&b, (long long)i);
-        vi(&b, 0);
-        vdt(&b, stamp, 740 + (long)i);
-        vs(&b, diseasedefs[i].icd9);
-        vs(&b, diseasedefs[i].snomed);
-        vs(&b, diseasedefs[i].icd10);
-        ins_end(&b);
+        ROW(&b, diseasedef_cols, VI((long long)i + 1), VS(diseasedefs[i].name),
+            VI((long long)i), VDT(stamp, 740 + (long)i),
+            VS(diseasedefs[i].icd9), VS(diseasedefs[i].snomed),
+            VS(diseasedefs[i].icd10));
     }
     ins_done(&b);
 }
+
+static const struct seed_col medicationpat_cols[] = {
+    COL("MedicationPatNum"), COL("PatNum"), COL("MedicationNum"),
+    COL("PatNote"), COL("DateTStamp"), COL("DateStart"), COL("DateStop"),
+    C0("ProvNum"), CE("MedDescript"), COL("RxCui"), CE("ErxGuid"),
+    C0("IsCpoe"),
+};
 
 /* Each patient's allergies, problems and medications, as the medical
  * history form at their first visit recorded them. */
@@ -880,9 +874,7 @@ static void seed_medical_history(struct gen *g)
         ins_init(&di, &g->s, "disease",
                  "DiseaseNum,PatNum,DiseaseDefNum,PatNote,DateTStamp,ProbStatus,"
                  "DateStart,DateStop,SnomedProblemType,FunctionStatus") ||
-        ins_init(&mp, &g->s, "medicationpat",
-                 "MedicationPatNum,PatNum,MedicationNum,PatNote,DateTStamp,"
-                 "DateStart,DateStop,ProvNum,MedDescript,RxCui,ErxGuid,IsCpoe"))
+        INS_TABLE(&mp, &g->s, "medicationpat", medicationpat_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -928,20 +920,11 @@ static void seed_medical_history(struct gen *g)
                   d == 6 ? 11 : 0;
             if (!med)
                 continue;
-            vi(&mp, ++nmp);
-            vi(&mp, p->num);
-            vi(&mp, med);
-            vs(&mp, med == 1 ? "2 g one hour before dental treatment." :
-                    med == 12 ? "2 puffs as needed." : "Once daily.");
-            vdt(&mp, seen, 614);
-            vdate(&mp, seen - 100 - rnd(&cl->r, 2000));
-            vdate(&mp, NO_DATE);
-            vi(&mp, 0);
-            vs(&mp, "");
-            vs(&mp, medications[med - 1].rxcui);
-            vs(&mp, "");
-            vi(&mp, 0);
-            ins_end(&mp);
+            ++nmp;
+            ROW(&mp, medicationpat_cols, VI(nmp), VI(p->num), VI(med),
+                VS(med == 1 ? "2 g one hour before dental treatment." : med == 12 ? "2 puffs as needed." : "Once daily."),
+                VDT(seen, 614), VDATE(seen - 100 - rnd(&cl->r, 2000)),
+                VDATE(NO_DATE), VS(medications[med - 1].rxcui));
         }
     }
     ins_done(&al);
@@ -950,6 +933,12 @@ static void seed_medical_history(struct gen *g)
 }
 
 /* ---- prescriptions' pharmacies, labs, referrals ------------------------------ */
+
+static const struct seed_col pharmacy_cols[] = {
+    COL("PharmacyNum"), COL("PharmID"), COL("StoreName"), COL("Phone"),
+    COL("Fax"), COL("Address"), CE("Address2"), COL("City"), CS("State", "OR"),
+    COL("Zip"), COL("Note"), COL("DateTStamp"),
+};
 
 static void seed_pharmacies(struct gen *g, long stamp)
 {
@@ -966,27 +955,27 @@ static void seed_pharmacies(struct gen *g, long stamp)
     };
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "pharmacy",
-                 "PharmacyNum,PharmID,StoreName,Phone,Fax,Address,Address2,City,"
-                 "State,Zip,Note,DateTStamp"))
+    if (INS_TABLE(&b, &g->s, "pharmacy", pharmacy_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(ph); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, ph[i][0]);
-        vs(&b, ph[i][1]);
-        vs(&b, ph[i][2]);
-        vs(&b, ph[i][3]);
-        vs(&b, ph[i][4]);
-        vs(&b, "");
-        vs(&b, ph[i][5]);
-        vs(&b, "OR");
-        vs(&b, ph[i][6]);
-        vs(&b, i == 1 ? "Open 24 hours." : "");
-        vdt(&b, stamp, 800 + (long)i);
-        ins_end(&b);
+        ROW(&b, pharmacy_cols, VI((long long)i + 1), VS(ph[i][0]),
+            VS(ph[i][1]), VS(ph[i][2]), VS(ph[i][3]), VS(ph[i][4]),
+            VS(ph[i][5]), VS(ph[i][6]), VS(i == 1 ? "Open 24 hours." : ""),
+            VDT(stamp, 800 + (long)i));
     }
     ins_done(&b);
 }
+
+static const struct seed_col labturnaround_cols[] = {
+    COL("LabTurnaroundNum"), COL("LaboratoryNum"), COL("Description"),
+    COL("DaysPublished"), COL("DaysActual"),
+};
+
+static const struct seed_col laboratory_cols[] = {
+    COL("LaboratoryNum"), COL("Description"), COL("Phone"), COL("Notes"),
+    C0("Slip"), COL("Address"), COL("City"), CS("State", "OR"), COL("Zip"),
+    COL("Email"), CE("WirelessPhone"), C0("IsHidden"),
+};
 
 static void seed_labs(struct gen *g)
 {
@@ -1007,41 +996,35 @@ static void seed_labs(struct gen *g)
     struct ins b;
     size_t i, k;
     long n = 0;
-    if (ins_init(&b, &g->s, "laboratory",
-                 "LaboratoryNum,Description,Phone,Notes,Slip,Address,City,State,"
-                 "Zip,Email,WirelessPhone,IsHidden"))
+    if (INS_TABLE(&b, &g->s, "laboratory", laboratory_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(labs); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, labs[i][0]);
-        vs(&b, labs[i][1]);
-        vs(&b, i == 2 ? "Rush cases: call before 10 am." : "");
-        vi(&b, 0);
-        vs(&b, labs[i][2]);
-        vs(&b, labs[i][3]);
-        vs(&b, "OR");
-        vs(&b, labs[i][4]);
-        vs(&b, labs[i][5]);
-        vs(&b, "");
-        vi(&b, 0);
-        ins_end(&b);
+        ROW(&b, laboratory_cols, VI((long long)i + 1), VS(labs[i][0]),
+            VS(labs[i][1]), VS(i == 2 ? "Rush cases: call before 10 am." : ""),
+            VS(labs[i][2]), VS(labs[i][3]), VS(labs[i][4]), VS(labs[i][5]));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "labturnaround",
-                 "LabTurnaroundNum,LaboratoryNum,Description,DaysPublished,"
-                 "DaysActual"))
+    if (INS_TABLE(&b, &g->s, "labturnaround", labturnaround_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(labs); i++)
         for (k = 0; k < OD_ARRAY_LEN(turns); k++) {
-            vi(&b, ++n);
-            vi(&b, (long long)i + 1);
-            vs(&b, turns[k].what);
-            vi(&b, turns[k].published + (int)i);
-            vi(&b, turns[k].actual + (int)i);
-            ins_end(&b);
+            ++n;
+            ROW(&b, labturnaround_cols, VI(n), VI((long long)i + 1),
+                VS(turns[k].what), VI(turns[k].published + (int)i),
+                VI(turns[k].actual + (int)i));
         }
     ins_done(&b);
 }
+
+static const struct seed_col referral_cols[] = {
+    COL("ReferralNum"), COL("LName"), COL("FName"), CE("MName"), CE("SSN"),
+    C0("UsingTIN"), COL("Specialty"), COL("ST"), COL("Telephone"),
+    COL("Address"), COL("Address2"), COL("City"), COL("Zip"), CE("Note"),
+    CE("Phone2"), C0("IsHidden"), COL("NotPerson"), COL("Title"), CE("EMail"),
+    C0("PatNum"), COL("NationalProvID"), C0("Slip"), COL("IsDoctor"),
+    C0("IsTrustedDirect"), COL("DateTStamp"), COL("IsPreferred"),
+    COL("BusinessName"), CE("DisplayNote"),
+};
 
 /* Specialists the practice refers to, and where new patients heard of
  * it; each new patient's source, and the patients sent to a specialist. */
@@ -1066,43 +1049,20 @@ static void seed_referrals(struct gen *g, long stamp)
     struct ins b;
     size_t i;
     long n = 0, nref = (long)OD_ARRAY_LEN(refs);
-    if (ins_init(&b, &g->s, "referral",
-                 "ReferralNum,LName,FName,MName,SSN,UsingTIN,Specialty,ST,"
-                 "Telephone,Address,Address2,City,Zip,Note,Phone2,IsHidden,"
-                 "NotPerson,Title,EMail,PatNum,NationalProvID,Slip,IsDoctor,"
-                 "IsTrustedDirect,DateTStamp,IsPreferred,BusinessName,"
-                 "DisplayNote"))
+    if (INS_TABLE(&b, &g->s, "referral", referral_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(refs); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, refs[i].lname);
-        vs(&b, refs[i].fname);
-        vs(&b, "");
-        vs(&b, "");
-        vi(&b, 0);
-        vi(&b, refs[i].doctor ? def_of(g, CAT_SPECIALTY, refs[i].spec) : 0);
-        vs(&b, refs[i].doctor ? "OR" : "");
-        vs(&b, refs[i].phone);
-        vs(&b, refs[i].doctor ? "1900 Fairview Ave SE" : "");
-        vs(&b, refs[i].doctor ? "Suite 300" : "");
-        vs(&b, refs[i].doctor ? "Salem" : "");
-        vs(&b, refs[i].doctor ? "97302" : "");
-        vs(&b, "");
-        vs(&b, "");
-        vi(&b, 0);
-        vi(&b, !refs[i].person);
-        vs(&b, refs[i].title);
-        vs(&b, "");
-        vi(&b, 0);
-        vs(&b, refs[i].doctor ? "1942283710" : "");
-        vi(&b, 0);
-        vi(&b, refs[i].doctor);
-        vi(&b, 0);
-        vdt(&b, stamp, 900 + (long)i);
-        vi(&b, refs[i].doctor && i < 2);
-        vs(&b, refs[i].biz);
-        vs(&b, "");
-        ins_end(&b);
+        ROW(&b, referral_cols, VI((long long)i + 1), VS(refs[i].lname),
+            VS(refs[i].fname),
+            VI(refs[i].doctor ? def_of(g, CAT_SPECIALTY, refs[i].spec) : 0),
+            VS(refs[i].doctor ? "OR" : ""), VS(refs[i].phone),
+            VS(refs[i].doctor ? "1900 Fairview Ave SE" : ""),
+            VS(refs[i].doctor ? "Suite 300" : ""),
+            VS(refs[i].doctor ? "Salem" : ""),
+            VS(refs[i].doctor ? "97302" : ""), VI(!refs[i].person),
+            VS(refs[i].title), VS(refs[i].doctor ? "1942283710" : ""),
+            VI(refs[i].doctor), VDT(stamp, 900 + (long)i),
+            VI(refs[i].doctor && i < 2), VS(refs[i].biz));
     }
     ins_done(&b);
     if (ins_init(&b, &g->s, "refattach",
@@ -1159,6 +1119,18 @@ static void seed_referrals(struct gen *g, long stamp)
     (void)nref;
 }
 
+static const struct seed_col ehrpatient_cols[] = {
+    COL("PatNum"), CE("MotherMaidenFname"), COL("MotherMaidenLname"),
+    COL("VacShareOk"), CE("MedicaidState"), CE("SexualOrientation"),
+    CE("GenderIdentity"), CE("SexualOrientationNote"),
+    CE("GenderIdentityNote"), COL("DischargeDate"),
+};
+
+static const struct seed_col cdcrec_cols[] = {
+    COL("CdcrecNum"), COL("CdcrecCode"), COL("HeirarchicalCode"),
+    COL("Description"),
+};
+
 /* CDC race and ethnicity codes (Open Dental imports the code system;
  * these are the top-level ones) and the patients' answers. */
 static void seed_races(struct gen *g)
@@ -1179,23 +1151,16 @@ static void seed_races(struct gen *g)
     struct ins b, e;
     size_t i;
     long n = 0, ne = 0;
-    if (ins_init(&b, &g->s, "cdcrec",
-                 "CdcrecNum,CdcrecCode,HeirarchicalCode,Description"))
+    if (INS_TABLE(&b, &g->s, "cdcrec", cdcrec_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(cdc); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, cdc[i].code);
-        vs(&b, cdc[i].hier);
-        vs(&b, cdc[i].descr);
-        ins_end(&b);
+        ROW(&b, cdcrec_cols, VI((long long)i + 1), VS(cdc[i].code),
+            VS(cdc[i].hier), VS(cdc[i].descr));
     }
     ins_done(&b);
     if (ins_init(&b, &g->s, "patientrace", "PatientRaceNum,PatNum,Race,"
                                            "CdcrecCode") ||
-        ins_init(&e, &g->s, "ehrpatient",
-                 "PatNum,MotherMaidenFname,MotherMaidenLname,VacShareOk,"
-                 "MedicaidState,SexualOrientation,GenderIdentity,"
-                 "SexualOrientationNote,GenderIdentityNote,DischargeDate"))
+        INS_TABLE(&e, &g->s, "ehrpatient", ehrpatient_cols))
         return;
     for (i = 0; i < (size_t)g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -1216,17 +1181,9 @@ static void seed_races(struct gen *g)
         vs(&b, k < 0.14 ? "2135-2" : k < 0.97 ? "2186-5" : "ASKU-ETHNICITY");
         ins_end(&b);
         if (chance(&cl->r, 0.3)) { /* the EHR details some patients gave */
-            vi(&e, p->num);
-            vs(&e, "");
-            vs(&e, p->relat == 2 ? last_names[(p->ln + 7) % nlast_names] : "");
-            vi(&e, 1 + (int)rnd(&cl->r, 2));
-            vs(&e, "");
-            vs(&e, "");
-            vs(&e, "");
-            vs(&e, "");
-            vs(&e, "");
-            vdate(&e, NO_DATE);
-            ins_end(&e);
+            ROW(&e, ehrpatient_cols, VI(p->num),
+                VS(p->relat == 2 ? last_names[(p->ln + 7) % nlast_names] : ""),
+                VI(1 + (int)rnd(&cl->r, 2)), VDATE(NO_DATE));
             ne++;
         }
     }

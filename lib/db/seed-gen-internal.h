@@ -36,6 +36,8 @@
 #define ins_done od_seed_ins_done
 #define ins_end od_seed_ins_end
 #define ins_init od_seed_ins_init
+#define ins_row od_seed_ins_row
+#define ins_table od_seed_ins_table
 #define last_names od_seed_last_names
 #define male_names od_seed_male_names
 #define ncodes od_seed_ncodes
@@ -56,6 +58,7 @@
 #define seed_money_last_est od_seed_money_last_est
 #define seed_money_proc od_seed_money_proc
 #define seed_money_visit od_seed_money_visit
+#define seed_one_row od_seed_one_row
 #define seed_office od_seed_office
 #define seed_stream od_seed_stream
 #define vd od_seed_vd
@@ -127,6 +130,7 @@ struct ins {
     char *kept;          /* the kept column list */
     int nkept;
     MYSQL_STMT *full;
+    char *owncols;       /* ins_table's column list (cols points here) */
     struct cell *cells;
     MYSQL_BIND *binds;
     char *arena;
@@ -165,6 +169,58 @@ void vdate(struct ins *b, long day);          /* a date column */
 void vdt(struct ins *b, long day, long min);  /* day + minutes since 00:00 */
 void ins_end(struct ins *b);
 void ins_done(struct ins *b);
+
+/* ---- column tables (seed-rows.c) --------------------------------------------
+ * A table's columns as data: each column's name and either its constant
+ * value (the same in every row the seed writes) or COL (the row gives
+ * it). ins_table opens the INSERT from such a table, ins_row (through ROW)
+ * writes one row: the constants from the table, the COL values in order
+ * from the row. The values of one ROW are an initialiser list, whose
+ * expressions C evaluates in no set order: at most one of them may draw
+ * from the PRNG or change state (++key); compute the others first. */
+
+enum { SV_ARG = -1, SV_DATE = V_STR + 1, SV_DT };
+
+struct seed_val {
+    int type;         /* V_INT, V_DBL, V_STR, SV_DATE, SV_DT, or SV_ARG */
+    long long i;      /* V_INT; SV_DATE and SV_DT: the day */
+    double d;         /* V_DBL */
+    const char *s;    /* V_STR */
+    long min;         /* SV_DT: minutes since 00:00 */
+};
+
+struct seed_col {
+    const char *name;
+    struct seed_val v;
+};
+
+#define VI(x) { V_INT, (long long)(x), 0, NULL, 0 }
+#define VD(x) { V_DBL, 0, (x), NULL, 0 }
+#define VS(x) { V_STR, 0, 0, (x), 0 }
+#define VDATE(day) { SV_DATE, (long long)(day), 0, NULL, 0 }
+#define VDT(day, min) { SV_DT, (long long)(day), 0, NULL, (long)(min) }
+#define COL(n) { (n), { SV_ARG, 0, 0, NULL, 0 } }
+#define CI(n, x) { (n), VI(x) }
+#define CD(n, x) { (n), VD(x) }
+#define CS(n, x) { (n), VS(x) }
+#define C0(n) CI(n, 0)   /* an integer 0 */
+#define CE(n) CS(n, "")  /* an empty string */
+
+int ins_table(struct ins *b, struct seeder *s, const char *table,
+              const struct seed_col *cols, size_t n);
+/* vals: the row's COL values in column order, ended by a SV_ARG entry. */
+void ins_row(struct ins *b, const struct seed_col *cols, size_t n,
+             const struct seed_val *vals);
+/* One row of constants only (a table of one row, as the clinic). */
+void seed_one_row(struct seeder *s, const char *table,
+                  const struct seed_col *cols, size_t n);
+
+#define ROW(b, cols, ...)                                                      \
+    ins_row((b), (cols), OD_ARRAY_LEN(cols),                                   \
+            (const struct seed_val[]){ __VA_ARGS__,                            \
+                                       { SV_ARG, 0, 0, NULL, 0 } })
+#define INS_TABLE(b, s, table, cols)                                           \
+    ins_table((b), (s), (table), (cols), OD_ARRAY_LEN(cols))
 
 /* ---- static practice data (seed.c) ------------------------------------------ */
 

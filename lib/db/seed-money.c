@@ -166,6 +166,10 @@ static void *grow(struct gen *g, void *p, long *cap, size_t size)
 
 /* ---- coverage: categories, spans, code groups, benefits ------------------- */
 
+static const struct seed_col covspan_cols[] = {
+    COL("CovSpanNum"), COL("CovCatNum"), COL("FromCode"), COL("ToCode"),
+};
+
 static void seed_covcats(struct gen *g)
 {
     struct ins b, s;
@@ -174,7 +178,7 @@ static void seed_covcats(struct gen *g)
     if (ins_init(&b, &g->s, "covcat",
                  "CovCatNum,Description,DefaultPercent,CovOrder,IsHidden,"
                  "EbenefitCat") ||
-        ins_init(&s, &g->s, "covspan", "CovSpanNum,CovCatNum,FromCode,ToCode"))
+        INS_TABLE(&s, &g->s, "covspan", covspan_cols))
         return;
     for (c = 0; c < CC_N; c++) {
         g->money->covcat[c] = c + 1;
@@ -186,11 +190,9 @@ static void seed_covcats(struct gen *g)
         vi(&b, covcats[c].ebcat);
         ins_end(&b);
         for (k = 0; k < 2 && covcats[c].spans[k][0]; k++) {
-            vi(&s, ++span);
-            vi(&s, c + 1);
-            vs(&s, covcats[c].spans[k][0]);
-            vs(&s, covcats[c].spans[k][1]);
-            ins_end(&s);
+            ++span;
+            ROW(&s, covspan_cols, VI(span), VI(c + 1),
+                VS(covcats[c].spans[k][0]), VS(covcats[c].spans[k][1]));
         }
     }
     ins_done(&b);
@@ -219,28 +221,33 @@ static const struct {
     { "Implants", "D6010", 0, 0 },
 };
 
+static const struct seed_col codegroup_cols[] = {
+    COL("CodeGroupNum"), COL("GroupName"), COL("ProcCodes"), COL("ItemOrder"),
+    COL("CodeGroupFixed"), C0("IsHidden"), COL("ShowInAgeLimit"),
+    CI("ShowInFrequency", 1), C0("ShowInOther"),
+};
+
 static void seed_codegroups(struct gen *g)
 {
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "codegroup",
-                 "CodeGroupNum,GroupName,ProcCodes,ItemOrder,CodeGroupFixed,"
-                 "IsHidden,ShowInAgeLimit,ShowInFrequency,ShowInOther"))
+    if (INS_TABLE(&b, &g->s, "codegroup", codegroup_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(codegroups); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, codegroups[i].name);
-        vs(&b, codegroups[i].codes);
-        vi(&b, (long long)i);
-        vi(&b, codegroups[i].fixed);
-        vi(&b, 0);
-        vi(&b, codegroups[i].agelimit);
-        vi(&b, 1);
-        vi(&b, 0);
-        ins_end(&b);
+        ROW(&b, codegroup_cols, VI((long long)i + 1), VS(codegroups[i].name),
+            VS(codegroups[i].codes), VI((long long)i), VI(codegroups[i].fixed),
+            VI(codegroups[i].agelimit));
     }
     ins_done(&b);
 }
+
+static const struct seed_col benefit_cols[] = {
+    COL("BenefitNum"), COL("PlanNum"), C0("PatPlanNum"), COL("CovCatNum"),
+    COL("BenefitType"), COL("Percent"), COL("MonetaryAmt"), COL("TimePeriod"),
+    COL("QuantityQualifier"), COL("Quantity"), C0("CodeNum"),
+    COL("CoverageLevel"), COL("SecDateTEntry"), COL("SecDateTEdit"),
+    COL("CodeGroupNum"), C0("TreatArea"),
+};
 
 /* Per plan, besides seed.c's annual max, deductible and four code
  * percentages: the category percentages the estimates use, the
@@ -263,74 +270,41 @@ static void seed_plan_benefits(struct gen *g, long stamp)
     struct ins b;
     long p;
     size_t k;
-    if (ins_init(&b, &g->s, "benefit",
-                 "BenefitNum,PlanNum,PatPlanNum,CovCatNum,BenefitType,Percent,"
-                 "MonetaryAmt,TimePeriod,QuantityQualifier,Quantity,CodeNum,"
-                 "CoverageLevel,SecDateTEntry,SecDateTEdit,CodeGroupNum,"
-                 "TreatArea"))
+    if (INS_TABLE(&b, &g->s, "benefit", benefit_cols))
         return;
     for (p = 1; p <= g->nplans; p++) {
         long day = stamp + (p - 1) % 200;
         for (k = 0; k < OD_ARRAY_LEN(pct_cats); k++) {
-            vi(&b, ++mo->benefitnum);
-            vi(&b, p);
-            vi(&b, 0);
-            vi(&b, mo->covcat[pct_cats[k]]);
-            vi(&b, 1); /* CoInsurance */
-            vi(&b, covcats[pct_cats[k]].pct);
-            vd(&b, -1);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vdt(&b, day, 641);
-            vdt(&b, day, 641);
-            vi(&b, 0);
-            vi(&b, 0);
-            ins_end(&b);
+            ++mo->benefitnum;
+            ROW(&b, benefit_cols, VI(mo->benefitnum), VI(p),
+                VI(mo->covcat[pct_cats[k]]), VI(1), /* CoInsurance */
+                VI(covcats[pct_cats[k]].pct), VD(-1), VI(0), VI(0), VI(0),
+                VI(0), VDT(day, 641), VDT(day, 641), VI(0));
         }
         for (k = 0; k < OD_ARRAY_LEN(waived); k++) {
-            vi(&b, ++mo->benefitnum);
-            vi(&b, p);
-            vi(&b, 0);
-            vi(&b, mo->covcat[waived[k]]);
-            vi(&b, 2); /* Deductible */
-            vi(&b, -1);
-            vd(&b, 0);
-            vi(&b, 2); /* CalendarYear */
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 1); /* Individual */
-            vdt(&b, day, 642);
-            vdt(&b, day, 642);
-            vi(&b, 0);
-            vi(&b, 0);
-            ins_end(&b);
+            ++mo->benefitnum;
+            ROW(&b, benefit_cols, VI(mo->benefitnum), VI(p),
+                VI(mo->covcat[waived[k]]), VI(2), /* Deductible */
+                VI(-1), VD(0), VI(2), /* CalendarYear */
+                VI(0), VI(0), VI(1), /* Individual */
+                VDT(day, 642), VDT(day, 642), VI(0));
         }
         for (k = 0; k < OD_ARRAY_LEN(limits); k++) {
-            vi(&b, ++mo->benefitnum);
-            vi(&b, p);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 5); /* Limitations */
-            vi(&b, -1);
-            vd(&b, -1);
-            vi(&b, limits[k][3]);
-            vi(&b, limits[k][2]);
-            vi(&b, limits[k][1]);
-            vi(&b, 0);
-            vi(&b, 0);
-            vdt(&b, day, 643);
-            vdt(&b, day, 643);
-            vi(&b, limits[k][0]);
-            vi(&b, 0);
-            ins_end(&b);
+            ++mo->benefitnum;
+            ROW(&b, benefit_cols, VI(mo->benefitnum), VI(p), VI(0),
+                VI(5), /* Limitations */
+                VI(-1), VD(-1), VI(limits[k][3]), VI(limits[k][2]),
+                VI(limits[k][1]), VI(0), VDT(day, 643), VDT(day, 643),
+                VI(limits[k][0]));
         }
     }
     ins_done(&b);
 }
+
+static const struct seed_col substitutionlink_cols[] = {
+    COL("SubstitutionLinkNum"), COL("PlanNum"), COL("CodeNum"),
+    COL("SubstitutionCode"), CI("SubstOnlyIf", 1),
+};
 
 /* Composite fillings on molars paid as amalgams by some plans. */
 static void seed_substitutions(struct gen *g)
@@ -338,9 +312,7 @@ static void seed_substitutions(struct gen *g)
     struct ins b;
     long p, n = 0;
     g->money->nsubst = g->nplans / 3 > 1 ? g->nplans / 3 : 1;
-    if (ins_init(&b, &g->s, "substitutionlink",
-                 "SubstitutionLinkNum,PlanNum,CodeNum,SubstitutionCode,"
-                 "SubstOnlyIf"))
+    if (INS_TABLE(&b, &g->s, "substitutionlink", substitutionlink_cols))
         return;
     for (p = 1; p <= g->money->nsubst; p++) {
         static const char *const pairs[][2] = { { "D2391", "D2140" },
@@ -348,16 +320,39 @@ static void seed_substitutions(struct gen *g)
                                                 { "D2393", "D2150" } };
         size_t k;
         for (k = 0; k < OD_ARRAY_LEN(pairs); k++) {
-            vi(&b, ++n);
-            vi(&b, p);
-            vi(&b, code_idx(pairs[k][0]) + 1);
-            vs(&b, pairs[k][1]);
-            vi(&b, 1); /* Molar */
-            ins_end(&b);
+            ++n;
+            ROW(&b, substitutionlink_cols, VI(n), VI(p),
+                VI(code_idx(pairs[k][0]) + 1), VS(pairs[k][1]));
         }
     }
     ins_done(&b);
 }
+
+static const struct seed_col discountplansub_cols[] = {
+    COL("DiscountSubNum"), CI("DiscountPlanNum", 1), COL("PatNum"),
+    COL("DateEffective"), COL("DateTerm"), COL("SubNote"),
+};
+
+static const struct seed_col discountplan_cols[] = {
+    COL("DiscountPlanNum"), COL("Description"), COL("FeeSchedNum"),
+    COL("DefNum"), COL("IsHidden"), COL("PlanNote"), COL("ExamFreqLimit"),
+    COL("XrayFreqLimit"), COL("ProphyFreqLimit"), COL("FluorideFreqLimit"),
+    COL("PerioFreqLimit"), COL("LimitedExamFreqLimit"), COL("PAFreqLimit"),
+    COL("AnnualMax"),
+};
+
+static const struct seed_col fee_cols[] = {
+    COL("FeeNum"), COL("Amount"), COL("OldCode"), COL("FeeSched"),
+    C0("UseDefaultFee"), C0("UseDefaultCov"), COL("CodeNum"), C0("ClinicNum"),
+    C0("ProvNum"), CI("SecUserNumEntry", 1), COL("SecDateEntry"),
+    COL("SecDateTEdit"),
+};
+
+static const struct seed_col feesched_cols[] = {
+    COL("FeeSchedNum"), CS("Description", "Savings Plan"), C0("FeeSchedType"),
+    COL("ItemOrder"), C0("IsHidden"), CI("IsGlobal", 1),
+    CI("SecUserNumEntry", 1), COL("SecDateEntry"), COL("SecDateTEdit"),
+};
 
 /* An in-house savings plan for patients without insurance: its own fee
  * schedule (20% off), discount adjustments on their completed work. */
@@ -367,59 +362,33 @@ static void seed_discount_plans(struct gen *g, long stamp)
     struct ins b;
     long fs = max_key(g, "feesched", "FeeSchedNum") + 1, fee, i, n = 0;
     size_t k;
-    if (ins_init(&b, &g->s, "feesched",
-                 "FeeSchedNum,Description,FeeSchedType,ItemOrder,IsHidden,"
-                 "IsGlobal,SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "feesched", feesched_cols))
         return;
-    vi(&b, fs); vs(&b, "Savings Plan"); vi(&b, 0); vi(&b, fs - 1); vi(&b, 0);
-    vi(&b, 1); vi(&b, 1); vdate(&b, stamp); vdt(&b, stamp, 605);
-    ins_end(&b);
+    ROW(&b, feesched_cols, VI(fs), VI(fs - 1), VDATE(stamp), VDT(stamp, 605));
     ins_done(&b);
     fee = max_key(g, "fee", "FeeNum");
-    if (ins_init(&b, &g->s, "fee",
-                 "FeeNum,Amount,OldCode,FeeSched,UseDefaultFee,UseDefaultCov,"
-                 "CodeNum,ClinicNum,ProvNum,SecUserNumEntry,SecDateEntry,"
-                 "SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "fee", fee_cols))
         return;
     for (k = 0; k < ncodes; k++) {
-        vi(&b, ++fee);
-        vd(&b, money(codes[k].fee * 0.8));
-        vs(&b, codes[k].code);
-        vi(&b, fs);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, (long long)k + 1);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 1);
-        vdate(&b, stamp);
-        vdt(&b, stamp, 625);
-        ins_end(&b);
+        ++fee;
+        ROW(&b, fee_cols, VI(fee), VD(money(codes[k].fee * 0.8)),
+            VS(codes[k].code), VI(fs), VI((long long)k + 1), VDATE(stamp),
+            VDT(stamp, 625));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "discountplan",
-                 "DiscountPlanNum,Description,FeeSchedNum,DefNum,IsHidden,"
-                 "PlanNote,ExamFreqLimit,XrayFreqLimit,ProphyFreqLimit,"
-                 "FluorideFreqLimit,PerioFreqLimit,LimitedExamFreqLimit,"
-                 "PAFreqLimit,AnnualMax"))
+    if (INS_TABLE(&b, &g->s, "discountplan", discountplan_cols))
         return;
-    vi(&b, 1); vs(&b, "Willamette Smile Savings Plan"); vi(&b, fs);
-    vi(&b, def_of(g, CAT_ADJ, 0)); vi(&b, 0);
-    vs(&b, "In-house plan: 20% off all procedures, $299 per year.");
-    vi(&b, 2); vi(&b, 1); vi(&b, 2); vi(&b, 2); vi(&b, 4); vi(&b, 2);
-    vi(&b, 4); vd(&b, -1);
-    ins_end(&b);
-    vi(&b, 2); vs(&b, "Senior Savings Plan (retired)"); vi(&b, fs);
-    vi(&b, def_of(g, CAT_ADJ, 0)); vi(&b, 1);
-    vs(&b, "No longer offered; replaced by the Smile Savings Plan.");
-    vi(&b, -1); vi(&b, -1); vi(&b, -1); vi(&b, -1); vi(&b, -1); vi(&b, -1);
-    vi(&b, -1); vd(&b, 1000);
-    ins_end(&b);
+    ROW(&b, discountplan_cols, VI(1), VS("Willamette Smile Savings Plan"),
+        VI(fs), VI(def_of(g, CAT_ADJ, 0)), VI(0),
+        VS("In-house plan: 20% off all procedures, $299 per year."), VI(2),
+        VI(1), VI(2), VI(2), VI(4), VI(2), VI(4), VD(-1));
+    ROW(&b, discountplan_cols, VI(2), VS("Senior Savings Plan (retired)"),
+        VI(fs), VI(def_of(g, CAT_ADJ, 0)), VI(1),
+        VS("No longer offered; replaced by the Smile Savings Plan."), VI(-1),
+        VI(-1), VI(-1), VI(-1), VI(-1), VI(-1), VI(-1), VD(1000));
     ins_done(&b);
     /* about one uninsured family in ten joins */
-    if (ins_init(&b, &g->s, "discountplansub",
-                 "DiscountSubNum,DiscountPlanNum,PatNum,DateEffective,DateTerm,"
-                 "SubNote"))
+    if (INS_TABLE(&b, &g->s, "discountplansub", discountplansub_cols))
         return;
     for (i = 0; i < g->nfam; i++) {
         long pn, eff;
@@ -432,13 +401,10 @@ static void seed_discount_plans(struct gen *g, long stamp)
             if (pat_of(g, pn)->status != 0)
                 continue;
             mo->discplan[pn - 1] = 1;
-            vi(&b, ++n);
-            vi(&b, 1);
-            vi(&b, pn);
-            vdate(&b, eff);
-            vdate(&b, eff + 365 > g->today ? eff + 365 : NO_DATE);
-            vs(&b, pn == gp->num ? "Paid annual fee at sign-up." : "");
-            ins_end(&b);
+            ++n;
+            ROW(&b, discountplansub_cols, VI(n), VI(pn), VDATE(eff),
+                VDATE(eff + 365 > g->today ? eff + 365 : NO_DATE),
+                VS(pn == gp->num ? "Paid annual fee at sign-up." : ""));
         }
     }
     ins_done(&b);
@@ -1226,6 +1192,13 @@ static void seed_claim_payments(struct gen *g)
     ins_done(&eob);
 }
 
+static const struct seed_col insverify_cols[] = {
+    COL("InsVerifyNum"), COL("DateLastVerified"), COL("UserNum"),
+    COL("VerifyType"), COL("FKey"), COL("DefNum"), COL("Note"),
+    COL("DateLastAssigned"), COL("DateTimeEntry"),
+    COL("HoursAvailableForVerification"), COL("SecDateTEdit"),
+};
+
 /* Benefits of every plan and the enrollment of every patient's plan are
  * verified before appointments (InsVerifies: one row per plan and per
  * patplan, VerifyType InsuranceBenefit / PatientEnrollment). */
@@ -1235,25 +1208,14 @@ static void seed_insverifies(struct gen *g)
     struct ins b;
     long i, n = 0, pp = 0;
     int k;
-    if (ins_init(&b, &g->s, "insverify",
-                 "InsVerifyNum,DateLastVerified,UserNum,VerifyType,FKey,DefNum,"
-                 "Note,DateLastAssigned,DateTimeEntry,"
-                 "HoursAvailableForVerification,SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "insverify", insverify_cols))
         return;
     for (i = 1; i <= g->nplans; i++) {
         long made = g->today - 700 + (i - 1) % 200, last = g->today - 1 - rnd(&mo->r, 200);
-        vi(&b, ++n);
-        vdate(&b, last);
-        vi(&b, 0);
-        vi(&b, 1);
-        vi(&b, i);
-        vi(&b, def_of(g, CAT_INSVERIFY, 0));
-        vs(&b, "");
-        vdt(&b, last, 600);
-        vdt(&b, made, 630);
-        vd(&b, 0);
-        vdt(&b, last, 600 + i % 60);
-        ins_end(&b);
+        ++n;
+        ROW(&b, insverify_cols, VI(n), VDATE(last), VI(0), VI(1), VI(i),
+            VI(def_of(g, CAT_INSVERIFY, 0)), VS(""), VDT(last, 600),
+            VDT(made, 630), VD(0), VDT(last, 600 + i % 60));
     }
     for (i = 0; i < g->npat; i++) { /* patplans in seed_insurance's order */
         const struct pat *p = &g->pats[i];
@@ -1265,18 +1227,13 @@ static void seed_insverifies(struct gen *g)
             pp++;
             stale = chance(&mo->r, 0.15);
             last = stale ? NO_DATE : g->today - 1 - rnd(&mo->r, 150);
-            vi(&b, ++n);
-            vdate(&b, last);
-            vi(&b, stale ? 3 : 0);
-            vi(&b, 2);
-            vi(&b, pp);
-            vi(&b, def_of(g, CAT_INSVERIFY, stale ? 1 : 0));
-            vs(&b, stale ? "Carrier website down; call the carrier." : "");
-            vdt(&b, stale ? g->today - 2 : last, 610);
-            vdt(&b, g->today - 30 - (p->num * 7) % 700, 610);
-            vd(&b, stale ? 26.5 : 0);
-            vdt(&b, stale ? g->today - 2 : last, 611);
-            ins_end(&b);
+            ++n;
+            ROW(&b, insverify_cols, VI(n), VDATE(last), VI(stale ? 3 : 0),
+                VI(2), VI(pp), VI(def_of(g, CAT_INSVERIFY, stale ? 1 : 0)),
+                VS(stale ? "Carrier website down; call the carrier." : ""),
+                VDT(stale ? g->today - 2 : last, 610),
+                VDT(g->today - 30 - (p->num * 7) % 700, 610),
+                VD(stale ? 26.5 : 0), VDT(stale ? g->today - 2 : last, 611));
         }
     }
     ins_done(&b);

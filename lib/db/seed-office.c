@@ -58,66 +58,30 @@ static long day_of(const char *s)
 
 /* ---- staff ------------------------------------------------------------------ */
 
-static void seed_clinic(struct gen *g, long stamp)
+/* Clinics are off (EasyNoClinics); the office is kept as the clinic it
+ * becomes when they are turned on. Every row keeps ClinicNum 0. */
+static const struct seed_col clinic_row[] = {
+    CI("ClinicNum", 1), CS("Description", "Willamette Family Dental"),
+    CS("Address", "1450 Commercial St SE"), CS("Address2", "Suite 200"),
+    CS("City", "Salem"), CS("State", "OR"), CS("Zip", "97302"),
+    CS("Phone", "5035550142"), CE("BankNumber"), C0("DefaultPlaceService"),
+    C0("InsBillingProv"), CS("Fax", "5035550143"), C0("EmailAddressNum"),
+    CI("DefaultProv", 1), CD("SmsMonthlyLimit", 0), C0("IsMedicalOnly"),
+    CS("BillingAddress", "PO Box 4410"), CE("BillingAddress2"),
+    CS("BillingCity", "Salem"), CS("BillingState", "OR"),
+    CS("BillingZip", "97302"), CE("PayToAddress"), CE("PayToAddress2"),
+    CE("PayToCity"), CE("PayToState"), CE("PayToZip"),
+    C0("UseBillAddrOnClaims"), C0("Region"), C0("ItemOrder"),
+    C0("IsInsVerifyExcluded"), CS("Abbr", "WFD"), CE("MedLabAccountNum"),
+    CI("IsConfirmEnabled", 1), CI("IsConfirmDefault", 1),
+    C0("IsNewPatApptExcluded"), C0("IsHidden"), C0("ExternalID"),
+    CE("SchedNote"), C0("HasProcOnRx"),
+    CS("TimeZone", "Pacific Standard Time"), CE("EmailAliasOverride"),
+};
+
+static void seed_clinic(struct gen *g)
 {
-    struct ins b;
-    (void)stamp;
-    /* Clinics are off (EasyNoClinics); the office is kept as the clinic it
-     * becomes when they are turned on. Every row keeps ClinicNum 0. */
-    if (ins_init(&b, &g->s, "clinic",
-                 "ClinicNum,Description,Address,Address2,City,State,Zip,Phone,"
-                 "BankNumber,DefaultPlaceService,InsBillingProv,Fax,"
-                 "EmailAddressNum,DefaultProv,SmsMonthlyLimit,IsMedicalOnly,"
-                 "BillingAddress,BillingAddress2,BillingCity,BillingState,"
-                 "BillingZip,PayToAddress,PayToAddress2,PayToCity,PayToState,"
-                 "PayToZip,UseBillAddrOnClaims,Region,ItemOrder,"
-                 "IsInsVerifyExcluded,Abbr,MedLabAccountNum,IsConfirmEnabled,"
-                 "IsConfirmDefault,IsNewPatApptExcluded,IsHidden,ExternalID,"
-                 "SchedNote,HasProcOnRx,TimeZone,EmailAliasOverride"))
-        return;
-    vi(&b, 1);
-    vs(&b, "Willamette Family Dental");
-    vs(&b, "1450 Commercial St SE");
-    vs(&b, "Suite 200");
-    vs(&b, "Salem");
-    vs(&b, "OR");
-    vs(&b, "97302");
-    vs(&b, "5035550142");
-    vs(&b, "");
-    vi(&b, 0);
-    vi(&b, 0);
-    vs(&b, "5035550143");
-    vi(&b, 0);
-    vi(&b, 1);
-    vd(&b, 0);
-    vi(&b, 0);
-    vs(&b, "PO Box 4410");
-    vs(&b, "");
-    vs(&b, "Salem");
-    vs(&b, "OR");
-    vs(&b, "97302");
-    vs(&b, "");
-    vs(&b, "");
-    vs(&b, "");
-    vs(&b, "");
-    vs(&b, "");
-    vi(&b, 0);
-    vi(&b, 0);
-    vi(&b, 0);
-    vi(&b, 0);
-    vs(&b, "WFD");
-    vs(&b, "");
-    vi(&b, 1);
-    vi(&b, 1);
-    vi(&b, 0);
-    vi(&b, 0);
-    vi(&b, 0);
-    vs(&b, "");
-    vi(&b, 0);
-    vs(&b, "Pacific Standard Time");
-    vs(&b, "");
-    ins_end(&b);
-    ins_done(&b);
+    seed_one_row(&g->s, "clinic", clinic_row, OD_ARRAY_LEN(clinic_row));
 }
 
 /* The staff who are not providers. UserNum of their login (seed.c's
@@ -132,6 +96,17 @@ static const struct {
     { "Nguyen", "Trang", "", "1004", 3, 1 },       /* billing */
     { "Sorensen", "Alicia", "M", "1005", 0, 1 },   /* assistant */
     { "Okonkwo", "Grace", "A", "1006", 0, 1 },     /* assistant */
+};
+
+static const struct seed_col clockevent_cols[] = {
+    COL("ClockEventNum"), COL("EmployeeNum"), COL("TimeEntered1"),
+    COL("TimeDisplayed1"), COL("ClockStatus"), COL("Note"),
+    COL("TimeEntered2"), COL("TimeDisplayed2"), CS("OTimeHours", "-01:00:00"),
+    CS("OTimeAuto", "00:00:00"), CS("Adjust", "00:00:00"),
+    CS("AdjustAuto", "00:00:00"), C0("AdjustIsOverridden"),
+    CS("Rate2Hours", "-01:00:00"), CS("Rate2Auto", "00:00:00"),
+    C0("ClinicNum"), CS("Rate3Hours", "-01:00:00"),
+    CS("Rate3Auto", "00:00:00"), C0("IsWorkingHome"),
 };
 
 static void seed_employees(struct gen *g)
@@ -164,11 +139,7 @@ static void seed_employees(struct gen *g)
     }
     ins_done(&b);
     /* two weeks of time cards: in before eight, lunch, out after five */
-    if (ins_init(&c, &g->s, "clockevent",
-                 "ClockEventNum,EmployeeNum,TimeEntered1,TimeDisplayed1,"
-                 "ClockStatus,Note,TimeEntered2,TimeDisplayed2,OTimeHours,"
-                 "OTimeAuto,Adjust,AdjustAuto,AdjustIsOverridden,Rate2Hours,"
-                 "Rate2Auto,ClinicNum,Rate3Hours,Rate3Auto,IsWorkingHome"))
+    if (INS_TABLE(&c, &g->s, "clockevent", clockevent_cols))
         return;
     for (day = g->today - 14; day < g->today; day++) {
         if (weekday(day) == 0 || weekday(day) == 6)
@@ -179,32 +150,25 @@ static void seed_employees(struct gen *g)
             int half;
             for (half = 0; half < 2; half++) {
                 long a = half ? 780 : in, z = half ? out : 720;
-                vi(&c, ++n);
-                vi(&c, (long long)i + 1);
-                vdt(&c, day, a);
-                vdt(&c, day, a);
-                vi(&c, half ? 0 : 1); /* Home, Lunch */
-                vs(&c, half && day == g->today - 1 && i == 2
-                           ? "Stayed late for the insurance audit." : "");
-                vdt(&c, day, z);
-                vdt(&c, day, z);
-                vs(&c, "-01:00:00");
-                vs(&c, "00:00:00");
-                vs(&c, "00:00:00");
-                vs(&c, "00:00:00");
-                vi(&c, 0);
-                vs(&c, "-01:00:00");
-                vs(&c, "00:00:00");
-                vi(&c, 0);
-                vs(&c, "-01:00:00");
-                vs(&c, "00:00:00");
-                vi(&c, 0);
-                ins_end(&c);
+                ++n;
+                ROW(&c, clockevent_cols, VI(n), VI((long long)i + 1),
+                    VDT(day, a), VDT(day, a),
+                    VI(half ? 0 : 1), /* Home, Lunch */
+                    VS(half && day == g->today - 1 && i == 2 ? "Stayed late for the insurance audit." : ""),
+                    VDT(day, z), VDT(day, z));
             }
         }
     }
     ins_done(&c);
 }
+
+static const struct seed_col usergroupattach_cols[] = {
+    COL("UserGroupAttachNum"), COL("UserNum"), COL("UserGroupNum"),
+};
+
+static const struct seed_col usergroup_cols[] = {
+    COL("UserGroupNum"), COL("Description"), C0("UserGroupNumCEMT"),
+};
 
 /* User groups and who is in them (userod.UserGroupNum is each user's
  * first group, as Open Dental keeps it). */
@@ -215,24 +179,17 @@ static void seed_usergroups(struct gen *g)
     static const int attach[][2] = { { 1, 1 }, { 2, 2 }, { 3, 3 }, { 3, 2 } };
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "usergroup",
-                 "UserGroupNum,Description,UserGroupNumCEMT"))
+    if (INS_TABLE(&b, &g->s, "usergroup", usergroup_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(groups); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, groups[i]);
-        vi(&b, 0);
-        ins_end(&b);
+        ROW(&b, usergroup_cols, VI((long long)i + 1), VS(groups[i]));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "usergroupattach",
-                 "UserGroupAttachNum,UserNum,UserGroupNum"))
+    if (INS_TABLE(&b, &g->s, "usergroupattach", usergroupattach_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(attach); i++) {
-        vi(&b, (long long)i + 1);
-        vi(&b, attach[i][0]);
-        vi(&b, attach[i][1]);
-        ins_end(&b);
+        ROW(&b, usergroupattach_cols, VI((long long)i + 1), VI(attach[i][0]),
+            VI(attach[i][1]));
     }
     ins_done(&b);
 }
@@ -266,6 +223,12 @@ static void seed_computers(struct gen *g)
 
 /* ---- tasks -------------------------------------------------------------------- */
 
+static const struct seed_col tasklist_cols[] = {
+    COL("TaskListNum"), COL("Descript"), COL("Parent"), COL("DateTL"),
+    C0("IsRepeating"), C0("DateType"), C0("FromNum"), C0("ObjectType"),
+    COL("DateTimeEntry"), C0("GlobalTaskFilterType"), COL("TaskListStatus"),
+};
+
 static void seed_tasks(struct gen *g, struct rng *r)
 {
     static const char *const lists[][2] = {
@@ -292,24 +255,13 @@ static void seed_tasks(struct gen *g, struct rng *r)
     struct ins l, t, n;
     size_t i;
     long k, tasks, tn = 0, notes = 0;
-    if (ins_init(&l, &g->s, "tasklist",
-                 "TaskListNum,Descript,Parent,DateTL,IsRepeating,DateType,"
-                 "FromNum,ObjectType,DateTimeEntry,GlobalTaskFilterType,"
-                 "TaskListStatus"))
+    if (INS_TABLE(&l, &g->s, "tasklist", tasklist_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(lists); i++) {
-        vi(&l, (long long)i + 1);
-        vs(&l, lists[i][0]);
-        vi(&l, atoi(lists[i][1]));
-        vdate(&l, NO_DATE);
-        vi(&l, 0);
-        vi(&l, 0);
-        vi(&l, 0);
-        vi(&l, 0);
-        vdt(&l, g->today - 600 + (long)i, 480);
-        vi(&l, 0);
-        vi(&l, i == 6); /* an archived list */
-        ins_end(&l);
+        ROW(&l, tasklist_cols, VI((long long)i + 1), VS(lists[i][0]),
+            VI(atoi(lists[i][1])), VDATE(NO_DATE),
+            VDT(g->today - 600 + (long)i, 480),
+            VI(i == 6)); /* an archived list */
     }
     ins_done(&l);
     if (ins_init(&t, &g->s, "task",
@@ -376,6 +328,16 @@ static void seed_tasks(struct gen *g, struct rng *r)
 
 /* ---- note templates -------------------------------------------------------------- */
 
+static const struct seed_col quickpastenote_cols[] = {
+    COL("QuickPasteNoteNum"), COL("QuickPasteCatNum"), COL("ItemOrder"),
+    COL("Note"), COL("Abbreviation"),
+};
+
+static const struct seed_col quickpastecat_cols[] = {
+    COL("QuickPasteCatNum"), COL("Description"), COL("ItemOrder"),
+    COL("DefaultForTypes"),
+};
+
 static void seed_quick_notes(struct gen *g)
 {
     static const struct {
@@ -394,73 +356,58 @@ static void seed_quick_notes(struct gen *g)
     struct ins b;
     size_t i;
     int order[4] = { 0 };
-    if (ins_init(&b, &g->s, "quickpastecat",
-                 "QuickPasteCatNum,Description,ItemOrder,DefaultForTypes"))
+    if (INS_TABLE(&b, &g->s, "quickpastecat", quickpastecat_cols))
         return;
     /* DefaultForTypes: QuickPasteType values the category opens for */
-    vi(&b, 1); vs(&b, "Front Desk"); vi(&b, 0); vs(&b, "2,9"); ins_end(&b);
-    vi(&b, 2); vs(&b, "Clinical"); vi(&b, 1); vs(&b, "1,3"); ins_end(&b);
-    vi(&b, 3); vs(&b, "Billing"); vi(&b, 2); vs(&b, "6"); ins_end(&b);
+    ROW(&b, quickpastecat_cols, VI(1), VS("Front Desk"), VI(0), VS("2,9"));
+    ROW(&b, quickpastecat_cols, VI(2), VS("Clinical"), VI(1), VS("1,3"));
+    ROW(&b, quickpastecat_cols, VI(3), VS("Billing"), VI(2), VS("6"));
     ins_done(&b);
-    if (ins_init(&b, &g->s, "quickpastenote",
-                 "QuickPasteNoteNum,QuickPasteCatNum,ItemOrder,Note,"
-                 "Abbreviation"))
+    if (INS_TABLE(&b, &g->s, "quickpastenote", quickpastenote_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(notes); i++) {
-        vi(&b, (long long)i + 1);
-        vi(&b, notes[i].cat);
-        vi(&b, order[notes[i].cat]++);
-        vs(&b, notes[i].note);
-        vs(&b, notes[i].abbr);
-        ins_end(&b);
+        ROW(&b, quickpastenote_cols, VI((long long)i + 1), VI(notes[i].cat),
+            VI(order[notes[i].cat]++), VS(notes[i].note), VS(notes[i].abbr));
     }
     ins_done(&b);
 }
 
+static const struct seed_col autonote_cols[] = {
+    COL("AutoNoteNum"), COL("AutoNoteName"), COL("MainText"), COL("Category"),
+};
+
+static const struct seed_col autonotecontrol_cols[] = {
+    COL("AutoNoteControlNum"), COL("Descript"), COL("ControlType"),
+    COL("ControlLabel"), COL("ControlOptions"),
+};
+
 static void seed_auto_notes(struct gen *g)
 {
     struct ins b;
-    if (ins_init(&b, &g->s, "autonotecontrol",
-                 "AutoNoteControlNum,Descript,ControlType,ControlLabel,"
-                 "ControlOptions"))
+    if (INS_TABLE(&b, &g->s, "autonotecontrol", autonotecontrol_cols))
         return;
-    vi(&b, 1); vs(&b, "Anesthetic"); vs(&b, "OneResponse");
-    vs(&b, "Anesthetic used");
-    vs(&b, "2% lidocaine 1:100k epi\r\n4% articaine 1:100k epi\r\n"
-           "3% mepivacaine plain\r\nNone");
-    ins_end(&b);
-    vi(&b, 2); vs(&b, "Carpules"); vs(&b, "OneResponse");
-    vs(&b, "Carpules"); vs(&b, "1\r\n2\r\n3\r\n4");
-    ins_end(&b);
-    vi(&b, 3); vs(&b, "Findings"); vs(&b, "MultiResponse");
-    vs(&b, "Findings");
-    vs(&b, "Caries\r\nFractured cusp\r\nDefective restoration\r\n"
-           "Recurrent decay");
-    ins_end(&b);
-    vi(&b, 4); vs(&b, "Patient comments"); vs(&b, "Text");
-    vs(&b, "What the patient reported"); vs(&b, "");
-    ins_end(&b);
+    ROW(&b, autonotecontrol_cols, VI(1), VS("Anesthetic"), VS("OneResponse"),
+        VS("Anesthetic used"),
+        VS("2% lidocaine 1:100k epi\r\n4% articaine 1:100k epi\r\n" "3% mepivacaine plain\r\nNone"));
+    ROW(&b, autonotecontrol_cols, VI(2), VS("Carpules"), VS("OneResponse"),
+        VS("Carpules"), VS("1\r\n2\r\n3\r\n4"));
+    ROW(&b, autonotecontrol_cols, VI(3), VS("Findings"), VS("MultiResponse"),
+        VS("Findings"),
+        VS("Caries\r\nFractured cusp\r\nDefective restoration\r\n" "Recurrent decay"));
+    ROW(&b, autonotecontrol_cols, VI(4), VS("Patient comments"), VS("Text"),
+        VS("What the patient reported"), VS(""));
     ins_done(&b);
-    if (ins_init(&b, &g->s, "autonote",
-                 "AutoNoteNum,AutoNoteName,MainText,Category"))
+    if (INS_TABLE(&b, &g->s, "autonote", autonote_cols))
         return;
-    vi(&b, 1); vs(&b, "Restorative visit");
-    vs(&b, "Anesthetic: [Prompt:\"Carpules\"] carpule(s) "
-           "[Prompt:\"Anesthetic\"]. Findings: [Prompt:\"Findings\"]. "
-           "Restoration placed, occlusion checked. Patient said: "
-           "[Prompt:\"Patient comments\"]");
-    vi(&b, def_of(g, CAT_AUTONOTE, 2));
-    ins_end(&b);
-    vi(&b, 2); vs(&b, "Periodic exam");
-    vs(&b, "Medical history reviewed. Findings: [Prompt:\"Findings\"]. "
-           "Oral cancer screening negative.");
-    vi(&b, def_of(g, CAT_AUTONOTE, 0));
-    ins_end(&b);
-    vi(&b, 3); vs(&b, "Prophy");
-    vs(&b, "Prophy completed, OHI given. Patient said: "
-           "[Prompt:\"Patient comments\"]");
-    vi(&b, def_of(g, CAT_AUTONOTE, 1));
-    ins_end(&b);
+    ROW(&b, autonote_cols, VI(1), VS("Restorative visit"),
+        VS("Anesthetic: [Prompt:\"Carpules\"] carpule(s) " "[Prompt:\"Anesthetic\"]. Findings: [Prompt:\"Findings\"]. " "Restoration placed, occlusion checked. Patient said: " "[Prompt:\"Patient comments\"]"),
+        VI(def_of(g, CAT_AUTONOTE, 2)));
+    ROW(&b, autonote_cols, VI(2), VS("Periodic exam"),
+        VS("Medical history reviewed. Findings: [Prompt:\"Findings\"]. " "Oral cancer screening negative."),
+        VI(def_of(g, CAT_AUTONOTE, 0)));
+    ROW(&b, autonote_cols, VI(3), VS("Prophy"),
+        VS("Prophy completed, OHI given. Patient said: " "[Prompt:\"Patient comments\"]"),
+        VI(def_of(g, CAT_AUTONOTE, 1)));
     ins_done(&b);
 }
 
@@ -532,6 +479,19 @@ static const struct sheetdef {
     { "Patient Label", 0, (int)OD_ARRAY_LEN(label_fields), label_fields },
 };
 
+static const struct seed_col sheetfielddef_cols[] = {
+    COL("SheetFieldDefNum"), COL("SheetDefNum"), COL("FieldType"),
+    COL("FieldName"), COL("FieldValue"), COL("FontSize"),
+    CS("FontName", "Microsoft Sans Serif"), COL("FontIsBold"), COL("XPos"),
+    COL("YPos"), COL("Width"), COL("Height"), C0("GrowthBehavior"),
+    CE("RadioButtonValue"), CE("RadioButtonGroup"), COL("IsRequired"),
+    COL("TabOrder"), COL("ReportableName"), C0("TextAlign"),
+    C0("IsPaymentOption"), COL("ItemColor"), C0("IsLocked"),
+    C0("TabOrderMobile"), CE("UiLabelMobile"), CE("UiLabelMobileRadioButton"),
+    C0("LayoutMode"), COL("Language"), COL("CanElectronicallySign"),
+    C0("IsSigProvRestricted"),
+};
+
 static void seed_sheetdefs(struct gen *g, long stamp)
 {
     struct ins d, f;
@@ -543,14 +503,7 @@ static void seed_sheetdefs(struct gen *g, long stamp)
                  "Height,IsLandscape,PageCount,IsMultiPage,BypassGlobalLock,"
                  "HasMobileLayout,DateTCreated,RevID,AutoCheckSaveImage,"
                  "AutoCheckSaveImageDocCategory") ||
-        ins_init(&f, &g->s, "sheetfielddef",
-                 "SheetFieldDefNum,SheetDefNum,FieldType,FieldName,FieldValue,"
-                 "FontSize,FontName,FontIsBold,XPos,YPos,Width,Height,"
-                 "GrowthBehavior,RadioButtonValue,RadioButtonGroup,IsRequired,"
-                 "TabOrder,ReportableName,TextAlign,IsPaymentOption,ItemColor,"
-                 "IsLocked,TabOrderMobile,UiLabelMobile,"
-                 "UiLabelMobileRadioButton,LayoutMode,Language,"
-                 "CanElectronicallySign,IsSigProvRestricted"))
+        INS_TABLE(&f, &g->s, "sheetfielddef", sheetfielddef_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(sheetdefs); i++) {
         const struct sheetdef *s = &sheetdefs[i];
@@ -573,36 +526,15 @@ static void seed_sheetdefs(struct gen *g, long stamp)
         ins_end(&d);
         for (k = 0; k < s->nfields; k++) {
             const struct sfield *x = &s->fields[k];
-            vi(&f, ++n);
-            vi(&f, (long long)i + 1);
-            vi(&f, x->type);
-            vs(&f, x->name);
-            vs(&f, x->value);
-            vd(&f, x->type == 2 && k == 0 ? 14 : 11);
-            vs(&f, "Microsoft Sans Serif");
-            vi(&f, k == 0);
-            vi(&f, x->x);
-            vi(&f, x->y);
-            vi(&f, x->w);
-            vi(&f, x->h);
-            vi(&f, 0);
-            vs(&f, "");
-            vs(&f, "");
-            vi(&f, x->type == 1 && k < 4); /* the first answers are required */
-            vi(&f, x->type == 1 || x->type == 8 ? k : 0);
-            vs(&f, x->report);
-            vi(&f, 0);
-            vi(&f, 0);
-            vi(&f, color_int(0x000000));
-            vi(&f, 0);
-            vi(&f, 0);
-            vs(&f, "");
-            vs(&f, "");
-            vi(&f, 0);
-            vs(&f, x->lang ? x->lang : "");
-            vi(&f, x->type == 9);
-            vi(&f, 0);
-            ins_end(&f);
+            ++n;
+            ROW(&f, sheetfielddef_cols, VI(n), VI((long long)i + 1),
+                VI(x->type), VS(x->name), VS(x->value),
+                VD(x->type == 2 && k == 0 ? 14 : 11), VI(k == 0), VI(x->x),
+                VI(x->y), VI(x->w), VI(x->h),
+                VI(x->type == 1 && k < 4), /* the first answers are required */
+                VI(x->type == 1 || x->type == 8 ? k : 0), VS(x->report),
+                VI(color_int(0x000000)), VS(x->lang ? x->lang : ""),
+                VI(x->type == 9));
         }
     }
     ins_done(&d);
@@ -642,6 +574,19 @@ static void field_value(struct gen *g, const struct pat *p, const struct sfield 
     (void)g;
 }
 
+static const struct seed_col sheetfield_cols[] = {
+    COL("SheetFieldNum"), COL("SheetNum"), COL("FieldType"), COL("FieldName"),
+    COL("FieldValue"), CD("FontSize", 11),
+    CS("FontName", "Microsoft Sans Serif"), COL("FontIsBold"), COL("XPos"),
+    COL("YPos"), COL("Width"), COL("Height"), C0("GrowthBehavior"),
+    CE("RadioButtonValue"), CE("RadioButtonGroup"), COL("IsRequired"),
+    COL("TabOrder"), COL("ReportableName"), C0("TextAlign"), COL("ItemColor"),
+    COL("DateTimeSig"), COL("IsLocked"), C0("TabOrderMobile"),
+    CE("UiLabelMobile"), CE("UiLabelMobileRadioButton"),
+    COL("SheetFieldDefNum"), COL("CanElectronicallySign"),
+    C0("IsSigProvRestricted"),
+};
+
 /* The forms each patient filled in at the first visit, and a consent for
  * some. */
 static void seed_sheets(struct gen *g, struct rng *r)
@@ -656,14 +601,7 @@ static void seed_sheets(struct gen *g, struct rng *r)
                  "ShowInTerminal,IsWebForm,IsMultiPage,IsDeleted,SheetDefNum,"
                  "DocNum,ClinicNum,DateTSheetEdited,HasMobileLayout,RevID,"
                  "WebFormSheetID") ||
-        ins_init(&f, &g->s, "sheetfield",
-                 "SheetFieldNum,SheetNum,FieldType,FieldName,FieldValue,"
-                 "FontSize,FontName,FontIsBold,XPos,YPos,Width,Height,"
-                 "GrowthBehavior,RadioButtonValue,RadioButtonGroup,IsRequired,"
-                 "TabOrder,ReportableName,TextAlign,ItemColor,DateTimeSig,"
-                 "IsLocked,TabOrderMobile,UiLabelMobile,"
-                 "UiLabelMobileRadioButton,SheetFieldDefNum,"
-                 "CanElectronicallySign,IsSigProvRestricted"))
+        INS_TABLE(&f, &g->s, "sheetfield", sheetfield_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -706,35 +644,15 @@ static void seed_sheets(struct gen *g, struct rng *r)
                 if (x->lang)
                     continue; /* filled in the default language */
                 field_value(g, p, x, r, val, sizeof val);
-                vi(&f, ++nf);
-                vi(&f, n);
-                vi(&f, x->type);
-                vs(&f, x->name);
-                vs(&f, x->type == 9 ? "" : val);
-                vd(&f, 11);
-                vs(&f, "Microsoft Sans Serif");
-                vi(&f, j == 0);
-                vi(&f, x->x);
-                vi(&f, x->y);
-                vi(&f, x->w);
-                vi(&f, x->h);
-                vi(&f, 0);
-                vs(&f, "");
-                vs(&f, "");
-                vi(&f, x->type == 1 && j < 4);
-                vi(&f, x->type == 1 || x->type == 8 ? j : 0);
-                vs(&f, x->report);
-                vi(&f, 0);
-                vi(&f, color_int(0x000000));
-                vdt(&f, x->type == 9 ? p->first_visit : NO_DATE, 480);
-                vi(&f, x->type == 9);
-                vi(&f, 0);
-                vs(&f, "");
-                vs(&f, "");
-                vi(&f, fdef + j + 1);
-                vi(&f, x->type == 9);
-                vi(&f, 0);
-                ins_end(&f);
+                ++nf;
+                ROW(&f, sheetfield_cols, VI(nf), VI(n), VI(x->type),
+                    VS(x->name), VS(x->type == 9 ? "" : val), VI(j == 0),
+                    VI(x->x), VI(x->y), VI(x->w), VI(x->h),
+                    VI(x->type == 1 && j < 4),
+                    VI(x->type == 1 || x->type == 8 ? j : 0), VS(x->report),
+                    VI(color_int(0x000000)),
+                    VDT(x->type == 9 ? p->first_visit : NO_DATE, 480),
+                    VI(x->type == 9), VI(fdef + j + 1), VI(x->type == 9));
             }
             fdef += sd->nfields;
         }
@@ -745,36 +663,39 @@ static void seed_sheets(struct gen *g, struct rng *r)
 
 /* ---- fields, types, popups, notes ------------------------------------------------ */
 
+static const struct seed_col patfielddef_cols[] = {
+    COL("PatFieldDefNum"), COL("FieldName"), COL("FieldType"), COL("PickList"),
+    COL("ItemOrder"), COL("IsHidden"),
+};
+
+static const struct seed_col apptfielddef_cols[] = {
+    COL("ApptFieldDefNum"), COL("FieldName"), COL("FieldType"),
+    COL("PickList"), COL("ItemOrder"),
+};
+
 static void seed_field_defs(struct gen *g)
 {
     struct ins b;
-    if (ins_init(&b, &g->s, "apptfielddef",
-                 "ApptFieldDefNum,FieldName,FieldType,PickList,ItemOrder"))
+    if (INS_TABLE(&b, &g->s, "apptfielddef", apptfielddef_cols))
         return;
-    vi(&b, 1); vs(&b, "Interpreter"); vi(&b, 0); vs(&b, ""); vi(&b, 0);
-    ins_end(&b);
-    vi(&b, 2); vs(&b, "Transportation"); vi(&b, 1);
-    vs(&b, "Drives self\r\nFamily drives\r\nRide service\r\nBus");
-    vi(&b, 1);
-    ins_end(&b);
-    vi(&b, 3); vs(&b, "Insurance verified"); vi(&b, 1); vs(&b, "Yes\r\nNo");
-    vi(&b, 2);
-    ins_end(&b);
+    ROW(&b, apptfielddef_cols, VI(1), VS("Interpreter"), VI(0), VS(""), VI(0));
+    ROW(&b, apptfielddef_cols, VI(2), VS("Transportation"), VI(1),
+        VS("Drives self\r\nFamily drives\r\nRide service\r\nBus"), VI(1));
+    ROW(&b, apptfielddef_cols, VI(3), VS("Insurance verified"), VI(1),
+        VS("Yes\r\nNo"), VI(2));
     ins_done(&b);
-    if (ins_init(&b, &g->s, "patfielddef",
-                 "PatFieldDefNum,FieldName,FieldType,PickList,ItemOrder,IsHidden"))
+    if (INS_TABLE(&b, &g->s, "patfielddef", patfielddef_cols))
         return;
-    vi(&b, 1); vs(&b, "Preferred pharmacy"); vi(&b, 0); vs(&b, ""); vi(&b, 0);
-    vi(&b, 0); ins_end(&b);
-    vi(&b, 2); vs(&b, "Referral thank-you sent"); vi(&b, 3); vs(&b, "");
-    vi(&b, 1); vi(&b, 0); ins_end(&b);
-    vi(&b, 3); vs(&b, "Ortho interest"); vi(&b, 1);
-    vs(&b, "None\r\nAsked about aligners\r\nConsult scheduled"); vi(&b, 2);
-    vi(&b, 0); ins_end(&b);
-    vi(&b, 4); vs(&b, "Savings plan renewal"); vi(&b, 2); vs(&b, ""); vi(&b, 3);
-    vi(&b, 0); ins_end(&b);
-    vi(&b, 5); vs(&b, "Old chart number"); vi(&b, 0); vs(&b, ""); vi(&b, 4);
-    vi(&b, 1); ins_end(&b);
+    ROW(&b, patfielddef_cols, VI(1), VS("Preferred pharmacy"), VI(0), VS(""),
+        VI(0), VI(0));
+    ROW(&b, patfielddef_cols, VI(2), VS("Referral thank-you sent"), VI(3),
+        VS(""), VI(1), VI(0));
+    ROW(&b, patfielddef_cols, VI(3), VS("Ortho interest"), VI(1),
+        VS("None\r\nAsked about aligners\r\nConsult scheduled"), VI(2), VI(0));
+    ROW(&b, patfielddef_cols, VI(4), VS("Savings plan renewal"), VI(2), VS(""),
+        VI(3), VI(0));
+    ROW(&b, patfielddef_cols, VI(5), VS("Old chart number"), VI(0), VS(""),
+        VI(4), VI(1));
     ins_done(&b);
 }
 
@@ -862,6 +783,13 @@ static void seed_apptfields(struct gen *g, struct rng *r)
     ins_done(&b);
 }
 
+static const struct seed_col appointmenttype_cols[] = {
+    COL("AppointmentTypeNum"), COL("AppointmentTypeName"),
+    COL("AppointmentTypeColor"), COL("ItemOrder"), COL("IsHidden"),
+    COL("Pattern"), COL("CodeStr"), COL("CodeStrRequired"),
+    COL("RequiredProcCodesNeeded"), COL("BlockoutTypes"),
+};
+
 static void seed_appointmenttypes(struct gen *g)
 {
     static const struct {
@@ -881,23 +809,13 @@ static void seed_appointmenttypes(struct gen *g)
     };
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "appointmenttype",
-                 "AppointmentTypeNum,AppointmentTypeName,AppointmentTypeColor,"
-                 "ItemOrder,IsHidden,Pattern,CodeStr,CodeStrRequired,"
-                 "RequiredProcCodesNeeded,BlockoutTypes"))
+    if (INS_TABLE(&b, &g->s, "appointmenttype", appointmenttype_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(types); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, types[i].name);
-        vi(&b, color_int(types[i].rgb));
-        vi(&b, (long long)i);
-        vi(&b, types[i].hidden);
-        vs(&b, types[i].pattern);
-        vs(&b, types[i].codes);
-        vs(&b, types[i].req);
-        vi(&b, types[i].needed);
-        vs(&b, i == 0 ? "2" : "");
-        ins_end(&b);
+        ROW(&b, appointmenttype_cols, VI((long long)i + 1), VS(types[i].name),
+            VI(color_int(types[i].rgb)), VI((long long)i), VI(types[i].hidden),
+            VS(types[i].pattern), VS(types[i].codes), VS(types[i].req),
+            VI(types[i].needed), VS(i == 0 ? "2" : ""));
     }
     ins_done(&b);
 }
@@ -963,6 +881,12 @@ static void seed_asapcomms(struct gen *g, struct rng *r)
     ins_done(&b);
 }
 
+static const struct seed_col popup_cols[] = {
+    COL("PopupNum"), COL("PatNum"), COL("Description"), COL("IsDisabled"),
+    COL("PopupLevel"), CI("UserNum", 2), COL("DateTimeEntry"),
+    C0("IsArchived"), C0("PopupNumArchive"), COL("DateTimeDisabled"),
+};
+
 static void seed_popups(struct gen *g, struct rng *r)
 {
     static const char *const what[] = {
@@ -973,26 +897,17 @@ static void seed_popups(struct gen *g, struct rng *r)
     };
     struct ins b;
     long i, n = 0, want = 4 + g->npat / 100;
-    if (ins_init(&b, &g->s, "popup",
-                 "PopupNum,PatNum,Description,IsDisabled,PopupLevel,UserNum,"
-                 "DateTimeEntry,IsArchived,PopupNumArchive,DateTimeDisabled"))
+    if (INS_TABLE(&b, &g->s, "popup", popup_cols))
         return;
     for (i = 0; i < want && g->nactive; i++) {
         long pat = g->active[rnd(r, g->nactive)], day = g->today - 1 - rnd(r, 200);
         size_t w = (size_t)rnd(r, (long)OD_ARRAY_LEN(what));
         int off = i == 1;
-        vi(&b, ++n);
-        vi(&b, w == 1 ? pat_of(g, pat)->guar : pat);
-        vs(&b, what[w]);
-        vi(&b, off);
-        vi(&b, w == 1 ? 1 : 0); /* Family, Patient */
-        vi(&b, 2);
-        vdt(&b, day, 620);
-        vi(&b, 0);
-        vi(&b, 0);
-        vdt(&b, off ? day + 30 < g->today ? day + 30 : g->today - 1 : NO_DATE,
-            700);
-        ins_end(&b);
+        ++n;
+        ROW(&b, popup_cols, VI(n), VI(w == 1 ? pat_of(g, pat)->guar : pat),
+            VS(what[w]), VI(off), VI(w == 1 ? 1 : 0), /* Family, Patient */
+            VDT(day, 620),
+            VDT(off ? day + 30 < g->today ? day + 30 : g->today - 1 : NO_DATE, 700));
     }
     ins_done(&b);
 }
@@ -1183,6 +1098,15 @@ static void seed_securitylog(struct gen *g, const char *dev)
     ins_done(&b);
 }
 
+static const struct seed_col apisubscription_cols[] = {
+    CI("ApiSubscriptionNum", 1),
+    CS("EndPointUrl", "https://integrator.example.com/opendental/patient-selected"),
+    CS("Workstation", "FRONTDESK1"), COL("CustomerKey"), CE("WatchTable"),
+    C0("PollingSeconds"), CS("UiEventType", "PatientSelected"),
+    COL("DateTimeStart"), COL("DateTimeStop"),
+    CS("Note", "Shows the selected patient on the check-in tablet."),
+};
+
 /* The demo key's app listens for the patient the front desk selects (a UI
  * event: Open Dental itself fires it, the API Service never does). */
 static void seed_subscription(struct gen *g, const char *customer_key)
@@ -1190,22 +1114,10 @@ static void seed_subscription(struct gen *g, const char *customer_key)
     struct ins b;
     if (!customer_key || !customer_key[0])
         return;
-    if (ins_init(&b, &g->s, "apisubscription",
-                 "ApiSubscriptionNum,EndPointUrl,Workstation,CustomerKey,"
-                 "WatchTable,PollingSeconds,UiEventType,DateTimeStart,"
-                 "DateTimeStop,Note"))
+    if (INS_TABLE(&b, &g->s, "apisubscription", apisubscription_cols))
         return;
-    vi(&b, 1);
-    vs(&b, "https://integrator.example.com/opendental/patient-selected");
-    vs(&b, "FRONTDESK1");
-    vs(&b, customer_key);
-    vs(&b, "");
-    vi(&b, 0);
-    vs(&b, "PatientSelected");
-    vdt(&b, g->today - 20, 540);
-    vdt(&b, NO_DATE, 0);
-    vs(&b, "Shows the selected patient on the check-in tablet.");
-    ins_end(&b);
+    ROW(&b, apisubscription_cols, VS(customer_key), VDT(g->today - 20, 540),
+        VDT(NO_DATE, 0));
     ins_done(&b);
 }
 
@@ -1215,7 +1127,7 @@ void seed_office(struct gen *g, const char *customer_key, const char *dev)
     long stamp = g->today - 900;
     if (g->s.rc)
         return;
-    seed_clinic(g, stamp);
+    seed_clinic(g);
     seed_employees(g);
     seed_usergroups(g);
     seed_computers(g);

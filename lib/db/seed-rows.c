@@ -351,5 +351,81 @@ void ins_done(struct ins *b)
     free(b->arena);
     free(b->keep);
     free(b->kept);
+    free(b->owncols);
     memset(b, 0, sizeof(*b));
+}
+
+/* ---- column tables ---------------------------------------------------------- */
+
+int ins_table(struct ins *b, struct seeder *s, const char *table,
+              const struct seed_col *cols, size_t n)
+{
+    size_t i, len = 1;
+    char *list;
+    for (i = 0; i < n; i++)
+        len += strlen(cols[i].name) + 1;
+    if (!(list = malloc(len))) {
+        fail(s, ODAPI_E_NOMEM, "seeding: out of memory");
+        return -1;
+    }
+    for (i = 0, len = 0; i < n; i++)
+        len += (size_t)sprintf(list + len, "%s%s", i ? "," : "", cols[i].name);
+    if (ins_init(b, s, table, list)) {
+        free(list);
+        return -1;
+    }
+    b->owncols = list;
+    return 0;
+}
+
+static void ins_val(struct ins *b, const struct seed_val *v)
+{
+    switch (v->type) {
+    case V_INT:
+        vi(b, v->i);
+        break;
+    case V_DBL:
+        vd(b, v->d);
+        break;
+    case SV_DATE:
+        vdate(b, (long)v->i);
+        break;
+    case SV_DT:
+        vdt(b, (long)v->i, v->min);
+        break;
+    default:
+        vs(b, v->s);
+    }
+}
+
+void ins_row(struct ins *b, const struct seed_col *cols, size_t n,
+             const struct seed_val *vals)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (cols[i].v.type != SV_ARG) {
+            ins_val(b, &cols[i].v);
+        } else if (vals->type == SV_ARG) {
+            fail(b->s, ODAPI_E_INVALID, "seeding table %s: no value for %s",
+                 b->table, cols[i].name);
+            return;
+        } else {
+            ins_val(b, vals++);
+        }
+    }
+    if (vals->type != SV_ARG)
+        fail(b->s, ODAPI_E_INVALID, "seeding table %s: too many values",
+             b->table);
+    ins_end(b);
+}
+
+void seed_one_row(struct seeder *s, const char *table,
+                  const struct seed_col *cols, size_t n)
+{
+    struct ins b;
+    static const struct seed_val none = { SV_ARG, 0, 0, NULL, 0 };
+    if (ins_table(&b, s, table, cols, n))
+        return;
+    ins_row(&b, cols, n, &none);
+    ins_done(&b);
 }

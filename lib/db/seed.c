@@ -497,29 +497,34 @@ static void seed_prefs(struct gen *g)
     ins_done(&b);
 }
 
+static const struct seed_col definition_cols[] = {
+    COL("DefNum"), COL("Category"), COL("ItemOrder"), COL("ItemName"),
+    COL("ItemValue"), COL("ItemColor"), COL("IsHidden"),
+};
+
 static void seed_defs(struct gen *g)
 {
     struct ins b;
     size_t i;
     int order[CAT_MAX] = { 0 };
-    if (ins_init(&b, &g->s, "definition",
-                 "DefNum,Category,ItemOrder,ItemName,ItemValue,ItemColor,IsHidden"))
+    if (INS_TABLE(&b, &g->s, "definition", definition_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(defs); i++) {
         const struct defrow *d = &defs[i];
         int o = order[d->cat]++;
         g->defnum[d->cat][o] = (long)i + 1;
-        vi(&b, (long long)i + 1);
-        vi(&b, d->cat);
-        vi(&b, o);
-        vs(&b, d->name);
-        vs(&b, d->value);
-        vi(&b, d->rgb ? color_int(d->rgb) : 0);
-        vi(&b, d->hidden);
-        ins_end(&b);
+        ROW(&b, definition_cols, VI((long long)i + 1), VI(d->cat), VI(o),
+            VS(d->name), VS(d->value), VI(d->rgb ? color_int(d->rgb) : 0),
+            VI(d->hidden));
     }
     ins_done(&b);
 }
+
+static const struct seed_col userod_cols[] = {
+    COL("UserNum"), COL("UserName"), CE("Password"), COL("UserGroupNum"),
+    COL("EmployeeNum"), C0("ClinicNum"), C0("ProvNum"), C0("IsHidden"),
+    C0("PasswordIsStrong"), C0("IsPasswordResetRequired"),
+};
 
 static void seed_staff(struct gen *g)
 {
@@ -613,95 +618,70 @@ static void seed_staff(struct gen *g)
     }
     ins_done(&b);
 
-    if (ins_init(&b, &g->s, "userod",
-                 "UserNum,UserName,Password,UserGroupNum,EmployeeNum,ClinicNum,"
-                 "ProvNum,IsHidden,PasswordIsStrong,IsPasswordResetRequired"))
+    if (INS_TABLE(&b, &g->s, "userod", userod_cols))
         return;
     {
         static const char *const users[] = { "Admin", "FrontDesk", "Billing" };
         /* groups and employees: seed-office.c's usergroup, employee rows */
         static const int ugroup[] = { 1, 2, 3 }, uemp[] = { 0, 2, 4 };
         for (i = 0; i < 3; i++) {
-            vi(&b, i + 1);
-            vs(&b, users[i]);
-            vs(&b, "");
-            vi(&b, ugroup[i]);
-            vi(&b, uemp[i]);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            ins_end(&b);
+            ROW(&b, userod_cols, VI(i + 1), VS(users[i]), VI(ugroup[i]),
+                VI(uemp[i]));
         }
     }
     ins_done(&b);
 }
+
+static const struct seed_col fee_cols[] = {
+    COL("FeeNum"), COL("Amount"), COL("OldCode"), CI("FeeSched", 1),
+    C0("UseDefaultFee"), C0("UseDefaultCov"), COL("CodeNum"), C0("ClinicNum"),
+    C0("ProvNum"), CI("SecUserNumEntry", 1), COL("SecDateEntry"),
+    COL("SecDateTEdit"),
+};
+
+static const struct seed_col procedurecode_cols[] = {
+    COL("CodeNum"), COL("ProcCode"), COL("Descript"), COL("AbbrDesc"),
+    COL("ProcTime"), COL("ProcCat"), COL("TreatArea"), COL("NoBillIns"),
+    COL("IsProsth"), CE("DefaultNote"), COL("IsHygiene"), C0("PaintType"),
+    C0("GraphicColor"), COL("LaymanTerm"), COL("DateTStamp"),
+    COL("IsRadiology"), CE("DefaultClaimNote"), CE("DefaultTPNote"),
+    CE("PaintText"), CE("DiagnosticCodes"),
+};
+
+static const struct seed_col feesched_cols[] = {
+    CI("FeeSchedNum", 1), CS("Description", "Standard"), C0("FeeSchedType"),
+    C0("ItemOrder"), C0("IsHidden"), CI("IsGlobal", 1),
+    CI("SecUserNumEntry", 1), COL("SecDateEntry"), COL("SecDateTEdit"),
+};
 
 static void seed_codes(struct gen *g)
 {
     struct ins b;
     size_t i;
     long stamp = g->today - 900;
-    if (ins_init(&b, &g->s, "feesched",
-                 "FeeSchedNum,Description,FeeSchedType,ItemOrder,IsHidden,IsGlobal,"
-                 "SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "feesched", feesched_cols))
         return;
-    vi(&b, 1); vs(&b, "Standard"); vi(&b, 0); vi(&b, 0); vi(&b, 0); vi(&b, 1);
-    vi(&b, 1); vdate(&b, stamp); vdt(&b, stamp, 600);
-    ins_end(&b);
+    ROW(&b, feesched_cols, VDATE(stamp), VDT(stamp, 600));
     ins_done(&b);
 
-    if (ins_init(&b, &g->s, "procedurecode",
-                 "CodeNum,ProcCode,Descript,AbbrDesc,ProcTime,ProcCat,TreatArea,"
-                 "NoBillIns,IsProsth,DefaultNote,IsHygiene,PaintType,GraphicColor,"
-                 "LaymanTerm,DateTStamp,IsRadiology,DefaultClaimNote,DefaultTPNote,"
-                 "PaintText,DiagnosticCodes"))
+    if (INS_TABLE(&b, &g->s, "procedurecode", procedurecode_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(codes); i++) {
         const struct code *c = &codes[i];
-        vi(&b, (long long)i + 1);
-        vs(&b, c->code);
-        vs(&b, c->descript);
-        vs(&b, c->abbr);
-        vs(&b, c->time);
-        vi(&b, def_of(g, CAT_PROCCAT, c->cat));
-        vi(&b, c->area);
-        vi(&b, c->nobill);
-        vi(&b, c->prosth);
-        vs(&b, "");
-        vi(&b, c->hyg);
-        vi(&b, 0);
-        vi(&b, 0);
-        vs(&b, c->layman);
-        vdt(&b, stamp, 600 + (long)i);
-        vi(&b, c->radiology);
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
-        ins_end(&b);
+        ROW(&b, procedurecode_cols, VI((long long)i + 1), VS(c->code),
+            VS(c->descript), VS(c->abbr), VS(c->time),
+            VI(def_of(g, CAT_PROCCAT, c->cat)), VI(c->area), VI(c->nobill),
+            VI(c->prosth), VI(c->hyg), VS(c->layman),
+            VDT(stamp, 600 + (long)i), VI(c->radiology));
     }
     ins_done(&b);
 
-    if (ins_init(&b, &g->s, "fee",
-                 "FeeNum,Amount,OldCode,FeeSched,UseDefaultFee,UseDefaultCov,CodeNum,"
-                 "ClinicNum,ProvNum,SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "fee", fee_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(codes); i++) {
-        vi(&b, (long long)i + 1);
-        vd(&b, codes[i].fee);
-        vs(&b, codes[i].code);
-        vi(&b, 1);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, (long long)i + 1);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 1);
-        vdate(&b, stamp);
-        vdt(&b, stamp, 620);
-        ins_end(&b);
+        ROW(&b, fee_cols, VI((long long)i + 1), VD(codes[i].fee),
+            VS(codes[i].code), VI((long long)i + 1), VDATE(stamp),
+            VDT(stamp, 620));
     }
     ins_done(&b);
 }
@@ -729,33 +709,26 @@ static void seed_employers(struct gen *g)
     ins_done(&b);
 }
 
+static const struct seed_col carrier_cols[] = {
+    COL("CarrierNum"), COL("CarrierName"), COL("Address"), CE("Address2"),
+    COL("City"), COL("State"), COL("Zip"), COL("Phone"), COL("ElectID"),
+    C0("NoSendElect"), C0("IsHidden"), CI("SecUserNumEntry", 1),
+    COL("SecDateEntry"), COL("SecDateTEdit"), CE("TIN"),
+};
+
 /* The carriers of carriers[]. */
 static void seed_carriers(struct gen *g, long stamp)
 {
     struct ins b;
     long i;
 
-    if (ins_init(&b, &g->s, "carrier",
-                 "CarrierNum,CarrierName,Address,Address2,City,State,Zip,Phone,ElectID,"
-                 "NoSendElect,IsHidden,SecUserNumEntry,SecDateEntry,SecDateTEdit,TIN"))
+    if (INS_TABLE(&b, &g->s, "carrier", carrier_cols))
         return;
     for (i = 0; i < (long)OD_ARRAY_LEN(carriers); i++) {
-        vi(&b, i + 1);
-        vs(&b, carriers[i][0]);
-        vs(&b, carriers[i][1]);
-        vs(&b, "");
-        vs(&b, carriers[i][2]);
-        vs(&b, carriers[i][3]);
-        vs(&b, carriers[i][4]);
-        vs(&b, carriers[i][5]);
-        vs(&b, carrier_eid[i]);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 1);
-        vdate(&b, stamp);
-        vdt(&b, stamp, 600 + i);
-        vs(&b, "");
-        ins_end(&b);
+        ROW(&b, carrier_cols, VI(i + 1), VS(carriers[i][0]),
+            VS(carriers[i][1]), VS(carriers[i][2]), VS(carriers[i][3]),
+            VS(carriers[i][4]), VS(carriers[i][5]), VS(carrier_eid[i]),
+            VDATE(stamp), VDT(stamp, 600 + i));
     }
     ins_done(&b);
 
@@ -802,6 +775,14 @@ static void seed_plans(struct gen *g, long stamp)
 
 }
 
+static const struct seed_col benefit_cols[] = {
+    COL("BenefitNum"), COL("PlanNum"), C0("PatPlanNum"), C0("CovCatNum"),
+    COL("BenefitType"), COL("Percent"), COL("MonetaryAmt"), COL("TimePeriod"),
+    C0("QuantityQualifier"), C0("Quantity"), COL("CodeNum"),
+    COL("CoverageLevel"), COL("SecDateTEntry"), COL("SecDateTEdit"),
+    C0("CodeGroupNum"), C0("TreatArea"),
+};
+
 /* A few benefits per plan: annual max, deductible, coinsurance. */
 static void seed_benefits(struct gen *g, long stamp)
 {
@@ -809,10 +790,7 @@ static void seed_benefits(struct gen *g, long stamp)
     struct ins b;
     long i, bnum = 0;
 
-    if (ins_init(&b, &g->s, "benefit",
-                 "BenefitNum,PlanNum,PatPlanNum,CovCatNum,BenefitType,Percent,"
-                 "MonetaryAmt,TimePeriod,QuantityQualifier,Quantity,CodeNum,"
-                 "CoverageLevel,SecDateTEntry,SecDateTEdit,CodeGroupNum,TreatArea"))
+    if (INS_TABLE(&b, &g->s, "benefit", benefit_cols))
         return;
     for (i = 0; i < g->nplans; i++) {
         static const struct { int type, pct; double amt; const char *code; } ben[] = {
@@ -828,23 +806,13 @@ static void seed_benefits(struct gen *g, long stamp)
         g->plans[i].annual_max = max;
         g->plans[i].deductible = 50;
         for (k = 0; k < OD_ARRAY_LEN(ben); k++) {
-            vi(&b, ++bnum);
-            vi(&b, i + 1);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, ben[k].type);
-            vi(&b, ben[k].pct);
-            vd(&b, ben[k].type == 5 ? max : ben[k].amt);
-            vi(&b, ben[k].type == 1 ? 0 : 2); /* CalendarYear */
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, ben[k].code ? code_idx(ben[k].code) + 1 : 0);
-            vi(&b, ben[k].type == 1 ? 0 : 1); /* Individual */
-            vdt(&b, stamp + i % 200, 640);
-            vdt(&b, stamp + i % 200, 640);
-            vi(&b, 0);
-            vi(&b, 0);
-            ins_end(&b);
+            ++bnum;
+            ROW(&b, benefit_cols, VI(bnum), VI(i + 1), VI(ben[k].type),
+                VI(ben[k].pct), VD(ben[k].type == 5 ? max : ben[k].amt),
+                VI(ben[k].type == 1 ? 0 : 2), /* CalendarYear */
+                VI(ben[k].code ? code_idx(ben[k].code) + 1 : 0),
+                VI(ben[k].type == 1 ? 0 : 1), /* Individual */
+                VDT(stamp + i % 200, 640), VDT(stamp + i % 200, 640));
         }
     }
     ins_done(&b);
@@ -974,6 +942,10 @@ static void seed_insurance(struct gen *g)
     ins_done(&pp);
 }
 
+static const struct seed_col scheduleop_cols[] = {
+    COL("ScheduleOpNum"), COL("ScheduleNum"), COL("OperatoryNum"),
+};
+
 static void seed_schedules(struct gen *g)
 {
     struct ins b, so;
@@ -981,7 +953,7 @@ static void seed_schedules(struct gen *g)
     if (ins_init(&b, &g->s, "schedule",
                  "ScheduleNum,SchedDate,StartTime,StopTime,SchedType,ProvNum,"
                  "BlockoutType,Note,Status,EmployeeNum,DateTStamp,ClinicNum") ||
-        ins_init(&so, &g->s, "scheduleop", "ScheduleOpNum,ScheduleNum,OperatoryNum"))
+        INS_TABLE(&so, &g->s, "scheduleop", scheduleop_cols))
         return;
     for (day = g->today - 14; day < g->today + 28; day++) {
         int wd = weekday(day);
@@ -1028,10 +1000,9 @@ static void seed_schedules(struct gen *g)
                     const struct op *o = &g->ops[k];
                     if (p->hyg ? o->hygprov != p->num : (o->hyg || o->dent != p->num))
                         continue;
-                    vi(&so, ++g->schedopnum);
-                    vi(&so, g->schednum);
-                    vi(&so, o->num);
-                    ins_end(&so);
+                    ++g->schedopnum;
+                    ROW(&so, scheduleop_cols, VI(g->schedopnum),
+                        VI(g->schednum), VI(o->num));
                 }
             }
         }
@@ -1808,17 +1779,19 @@ static void seed_patients(struct gen *g)
     free(famtotal);
 }
 
+static const struct seed_col apikey_cols[] = {
+    CI("APIKeyNum", 1), COL("CustApiKey"), COL("DevName"),
+};
+
 static void seed_apikey(struct gen *g, const struct od_seed_opts *o)
 {
     struct ins b;
     if (!o->customer_key)
         return;
-    if (ins_init(&b, &g->s, "apikey", "APIKeyNum,CustApiKey,DevName"))
+    if (INS_TABLE(&b, &g->s, "apikey", apikey_cols))
         return;
-    vi(&b, 1);
-    vs(&b, o->customer_key);
-    vs(&b, o->developer_name ? o->developer_name : "");
-    ins_end(&b);
+    ROW(&b, apikey_cols, VS(o->customer_key),
+        VS(o->developer_name ? o->developer_name : ""));
     ins_done(&b);
 }
 
@@ -2288,6 +2261,10 @@ static void seed_chart(struct gen *g)
     if (!g->s.rc) seed_chart_signals(g);
 }
 
+static const struct seed_col preference_cols[] = {
+    COL("PrefName"), COL("ValueString"), CE("Comments"),
+};
+
 /* ---- insurance history and claim actions (issue 16, batch "ins") ----------
  * The ten Insurance History categories as a new Open Dental 24.3 database
  * has them: ConvertDatabases6 (18.4.16/18.4.17) copies the first code of
@@ -2308,13 +2285,10 @@ static void seed_ins_prefs(struct gen *g)
     };
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "preference", "PrefName,ValueString,Comments"))
+    if (INS_TABLE(&b, &g->s, "preference", preference_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(prefs); i++) {
-        vs(&b, prefs[i][0]);
-        vs(&b, prefs[i][1]);
-        vs(&b, "");
-        ins_end(&b);
+        ROW(&b, preference_cols, VS(prefs[i][0]), VS(prefs[i][1]));
     }
     ins_done(&b);
 }
