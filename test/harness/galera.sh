@@ -33,21 +33,8 @@ usage() {
 cmd=$1
 dir=$2
 
-find_prog() {
-    for p in "$@"; do
-        if command -v "$p" >/dev/null 2>&1; then
-            command -v "$p"
-            return 0
-        fi
-        for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do
-            if [ -x "$d/$p" ]; then
-                echo "$d/$p"
-                return 0
-            fi
-        done
-    done
-    return 1
-}
+# shellcheck source=test/harness/common.sh
+. "$(dirname "$0")/common.sh"
 
 find_provider() {
     for p in ${WSREP_PROVIDER:-} /usr/lib/galera/libgalera_smm.so \
@@ -60,29 +47,13 @@ find_provider() {
 }
 
 node_pid() { # K
-    [ -f "$dir/n$1.pid" ] || return 1
-    pid=$(cat "$dir/n$1.pid" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-wait_gone() {
-    pid=$1
-    i=0
-    while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 600 ]; then # 60 s
-            kill -9 "$pid" 2>/dev/null || true
-            sleep 0.2
-            break
-        fi
-        sleep 0.1
-    done
+    pid_in "$dir/n$1.pid"
 }
 
 stop_node() { # K
     if pid=$(node_pid "$1"); then
         kill -TERM "$pid" 2>/dev/null || true
-        wait_gone "$pid"
+        wait_gone "$pid" 60
     fi
     rm -f "$dir/n$1.pid"
 }
@@ -101,11 +72,7 @@ stop_all() {
 
 fail() {
     echo "galera.sh: $*" >&2
-    for f in "$dir"/n*.log; do
-        [ -f "$f" ] || continue
-        echo "--- last lines of $f ---" >&2
-        tail -n 25 "$f" >&2 || true
-    done
+    print_tail "$dir"/n*.log
     stop_all
     exit 1
 }
@@ -129,12 +96,7 @@ start_node() {
     TMPDIR="$dir/n$k" "$mysqld" --no-defaults $userarg --datadir="$dir/n$k/data" \
         --socket="$dir/n$k.sock" --pid-file="$dir/n$k.pid" \
         --skip-networking --port=0 \
-        --log-error="$dir/n$k.log" --tmpdir="$dir/n$k" \
-        --innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
-        --innodb-flush-log-at-trx-commit=2 --skip-log-bin \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-        --max-allowed-packet=64M --key-buffer-size=8M \
-        --performance-schema=OFF --skip-name-resolve \
+        --log-error="$dir/n$k.log" --tmpdir="$dir/n$k" $SERVER_OPTS \
         --wsrep-on=ON --wsrep-provider="$provider" \
         --wsrep-cluster-name=odapi-test --wsrep-node-name="n$k" \
         --wsrep-node-address="127.0.0.1:$gport" \
@@ -153,18 +115,15 @@ start_node() {
 wait_synced() {
     k=$1
     eval "bgpid=\$bg_$k"
-    limit=$(( ${WAIT:-60} * 10 ))
-    i=0
-    while :; do
-        kill -0 "$bgpid" 2>/dev/null || fail "node $k exited during start-up"
-        if [ -S "$dir/n$k.sock" ]; then
-            st=$(status "$k" wsrep_local_state_comment 2>/dev/null || true)
-            [ "$st" = Synced ] && break
-        fi
-        i=$((i + 1))
-        [ $i -lt "$limit" ] || fail "node $k not Synced within ${WAIT:-60} s"
-        sleep 0.1
-    done
+    wait_ready "$bgpid" "${WAIT:-60}" synced "$k" || case $? in
+    1) fail "node $k exited during start-up" ;;
+    *) fail "node $k not Synced within ${WAIT:-60} s" ;;
+    esac
+}
+
+synced() { # K
+    [ -S "$dir/n$1.sock" ] || return 1
+    [ "$(status "$1" wsrep_local_state_comment 2>/dev/null || true)" = Synced ]
 }
 
 case $cmd in
@@ -204,10 +163,10 @@ start)
         done
         chown mysql: "$dir" "$dir/n1"
     fi
-    TMPDIR="$dir/n1" "$installdb" --no-defaults $userarg --datadir="$dir/n1/data" \
-        --auth-root-authentication-method=normal --skip-test-db \
-        >"$dir/install.log" 2>&1 ||
-        { cat "$dir/install.log" >&2; fail "mariadb-install-db failed"; }
+    # shellcheck disable=SC2086
+    (TMPDIR="$dir/n1" && export TMPDIR &&
+        install_db "$installdb" "$dir/n1/data" "$dir/install.log" $userarg) ||
+        fail "mariadb-install-db failed"
     start_node 1 gcomm:// --wsrep-new-cluster
     wait_synced 1
     for k in $(seq 2 "$n"); do

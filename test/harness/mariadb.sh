@@ -24,59 +24,34 @@ usage() {
 cmd=$1
 dir=$2
 
-find_prog() {
-    for p in "$@"; do
-        if command -v "$p" >/dev/null 2>&1; then
-            command -v "$p"
-            return 0
-        fi
-        for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do
-            if [ -x "$d/$p" ]; then
-                echo "$d/$p"
-                return 0
-            fi
-        done
-    done
-    return 1
-}
+# shellcheck source=test/harness/common.sh
+. "$(dirname "$0")/common.sh"
 
 server_pid() {
-    [ -f "$dir/mysqld.pid" ] || return 1
-    pid=$(cat "$dir/mysqld.pid" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-# Wait (bounded) for the pid to exit; SIGKILL at the end.
-wait_gone() {
-    pid=$1
-    i=0
-    while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 300 ]; then # 30 s
-            kill -9 "$pid" 2>/dev/null || true
-            sleep 0.2
-            break
-        fi
-        sleep 0.1
-    done
+    pid_in "$dir/mysqld.pid"
 }
 
 stop_server() {
     if pid=$(server_pid); then
         kill -TERM "$pid" 2>/dev/null || true
-        wait_gone "$pid"
+        wait_gone "$pid" 30
     fi
     rm -f "$dir/mysqld.pid"
 }
 
 fail() {
     echo "mariadb.sh: $*" >&2
-    if [ -f "$dir/mysqld.log" ]; then
-        echo "--- last lines of $dir/mysqld.log ---" >&2
-        tail -n 25 "$dir/mysqld.log" >&2 || true
-    fi
+    print_tail "$dir/mysqld.log"
     stop_server
     exit 1
+}
+
+# The server answers: its socket and pid file are there and (with an
+# admin client) it answers a ping.
+accepts() {
+    [ -S "$sock" ] && [ -f "$dir/mysqld.pid" ] || return 1
+    admin=$(find_prog mariadb-admin mysqladmin) || return 0
+    "$admin" --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1
 }
 
 case $cmd in
@@ -100,10 +75,9 @@ start)
     [ "$(id -u)" -eq 0 ] && userarg=--user=root
     if [ ! -d "$dir/data/mysql" ]; then
         rm -rf "$dir/data"
-        "$installdb" --no-defaults $userarg --datadir="$dir/data" \
-            --auth-root-authentication-method=normal --skip-test-db \
-            >"$dir/install.log" 2>&1 ||
-            { cat "$dir/install.log" >&2; fail "mariadb-install-db failed"; }
+        # shellcheck disable=SC2086
+        install_db "$installdb" "$dir/data" "$dir/install.log" $userarg ||
+            fail "mariadb-install-db failed"
     fi
     if [ -n "${PORT:-}" ]; then
         net="--port=$PORT --bind-address=127.0.0.1"
@@ -115,31 +89,17 @@ start)
     "$mysqld" --no-defaults $userarg --datadir="$dir/data" \
         --socket="$sock" --pid-file="$dir/mysqld.pid" $net \
         --log-error="$dir/mysqld.log" --tmpdir="$dir" \
-        --innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
-        --innodb-flush-log-at-trx-commit=2 --skip-log-bin \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-        --max-allowed-packet=64M --key-buffer-size=8M \
-        --performance-schema=OFF --skip-name-resolve ${MYSQLD_ARGS:-} \
+        $SERVER_OPTS ${MYSQLD_ARGS:-} \
         </dev/null >>"$dir/mysqld.log" 2>&1 &
     bgpid=$!
-    limit=$(( ${WAIT:-30} * 10 ))
-    i=0
-    while :; do
-        if ! kill -0 "$bgpid" 2>/dev/null; then
-            fail "mariadbd exited during start-up"
-        fi
-        if [ -S "$sock" ] && [ -f "$dir/mysqld.pid" ]; then
-            if admin=$(find_prog mariadb-admin mysqladmin); then
-                "$admin" --no-defaults --socket="$sock" -uroot ping \
-                    >/dev/null 2>&1 && break
-            else
-                break
-            fi
-        fi
-        i=$((i + 1))
-        [ $i -lt "$limit" ] || { kill -TERM "$bgpid" 2>/dev/null || true; wait_gone "$bgpid"; fail "mariadbd did not accept connections within ${WAIT:-30} s"; }
-        sleep 0.1
-    done
+    wait_ready "$bgpid" "${WAIT:-30}" accepts || case $? in
+    1) fail "mariadbd exited during start-up" ;;
+    *)
+        kill -TERM "$bgpid" 2>/dev/null || true
+        wait_gone "$bgpid" 30
+        fail "mariadbd did not accept connections within ${WAIT:-30} s"
+        ;;
+    esac
     echo "$sock"
     ;;
 stop)
@@ -152,7 +112,7 @@ stop)
         else
             kill -TERM "$pid" 2>/dev/null || true
         fi
-        wait_gone "$pid"
+        wait_gone "$pid" 30
     fi
     rm -f "$dir/mysqld.pid"
     ;;
