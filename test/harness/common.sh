@@ -1,6 +1,12 @@
 # common.sh - what the harness's server scripts (mariadb.sh, galera.sh)
 # share. Sourced, not run: it defines functions and SERVER_OPTS only.
 
+# usage: the script's USAGE line to stderr, exit 2.
+usage() {
+    echo "usage: $0 $USAGE" >&2
+    exit 2
+}
+
 # find_prog NAME...: the path of the first program found, on PATH or in
 # the sbin folders a non-root PATH may lack (mariadbd is in /usr/sbin).
 find_prog() {

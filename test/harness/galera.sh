@@ -24,17 +24,14 @@
 # On any failure every node is stopped and the log tails are printed.
 set -eu
 
-usage() {
-    echo "usage: $0 start DIR N PORT | stop DIR" >&2
-    exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+# shellcheck disable=SC2034 # common.sh's usage reads it
+USAGE="start DIR N PORT | stop DIR"
 
 [ $# -ge 2 ] || usage
 cmd=$1
 dir=$2
-
-# shellcheck source=test/harness/common.sh
-. "$(dirname "$0")/common.sh"
 
 find_provider() {
     for p in ${WSREP_PROVIDER:-} /usr/lib/galera/libgalera_smm.so \

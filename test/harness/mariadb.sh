@@ -15,17 +15,14 @@
 # On any failure the server is stopped and the log tail is printed.
 set -eu
 
-usage() {
-    echo "usage: $0 start|stop DIR" >&2
-    exit 2
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+# shellcheck disable=SC2034 # common.sh's usage reads it
+USAGE="start|stop DIR"
 
 [ $# -eq 2 ] || usage
 cmd=$1
 dir=$2
-
-# shellcheck source=test/harness/common.sh
-. "$(dirname "$0")/common.sh"
 
 server_pid() {
     pid_in "$dir/mysqld.pid"
