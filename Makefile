@@ -164,9 +164,9 @@ $(STATIC): $(LIB_OBJS)
 # The programs and examples use only the public API, through the shared
 # library; the rpath finds it beside them in the tree and after install.
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
-bin/%: bin/%.c bin/cli.h lib/$(SO_NAME) lib/libodapi.so build/.flags
+bin/%: bin/%.c bin/opts.c bin/opts.h bin/cli.h lib/$(SO_NAME) lib/libodapi.so build/.flags
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -DODAPI_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
+	$(Q)$(CC) $(ALL_CFLAGS) -DODAPI_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< bin/opts.c $(ALL_LDFLAGS) $(RPATH) -Llib -lodapi $(DEPS_LIBS) -pthread
 # odservice's default --config is SYSCONFDIR/odapi/...: rebuilt when it changes.
 build/.sysconfdir: flags
 	@mkdir -p build

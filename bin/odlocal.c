@@ -11,7 +11,7 @@
  */
 #include <odapi/odapi.h>
 
-#include "cli.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -108,113 +108,199 @@ static void usage(FILE *f)
 
 
 
-/* ---- the Cloud relay -------------------------------------------------------- */
+/* ---- options ----------------------------------------------------------------- */
 
 #define MAX_PINS 8
 #define LOCAL_PORT 30222 /* ODAPI_MODE_LOCAL's default */
 #define METRICS_PORT 30232 /* --metrics without a port: ours plus ten */
 
 static struct cli_syslog syslog_state; /* --log-format syslog */
-#define MAX_LISTEN 8
 
-struct relay_opts {
-    const char *url, *ca, *cert, *key, *log_file;
-    const char *pins[MAX_PINS];
-    int npins, nlisten, quiet, level_set;
-    odapi_log_format log_format;
-    struct listen_opt listen[MAX_LISTEN];
-    struct listen_opt metrics; /* addr[0] == '\0': off */
-    int to_syslog;             /* --log-format syslog */
-    const char *log_socket;
-    long port, timeout, max_conns, max_body, connect_ms, exchange_ms, conns;
+struct local_opts {
+    struct cli_common c;
+    /* the database: a server's, or the sandbox in data_dir */
+    const char *data_dir, *db_host, *db_socket, *db_user, *db_name;
+    const char *keys, *demo, *db_low_user;
+    long patients, seed, dbport, query_timeout, query_max_bytes;
+    int db_create, init_only, level_set, use_server;
     odapi_log_level level;
+    struct listen_opt metrics; /* addr[0] == '\0': off */
+    /* the Cloud relay */
+    const char *url, *ca, *cert, *key;
+    const char *pins[MAX_PINS];
+    int npins, nlisten;
+    struct listen_opt listen[CLI_MAX_LISTEN];
+    long connect_ms, exchange_ms, conns;
+    char demo_dev[129], demo_cust[129], dirbuf[PATH_MAX];
 };
 
-/* The relay's configuration; NULL with a message printed. */
-static odapi_config *relay_config(const struct relay_opts *o)
+static int opt_level(void *opts, const char *v)
 {
-    odapi_config *cfg = odapi_config_new(ODAPI_MODE_RELAY);
-    int i, rc;
-    if (!cfg) {
-        fprintf(stderr, "odlocal: out of memory\n");
-        return NULL;
+    struct local_opts *o = opts;
+    if (cli_parse_level(v, &o->level)) {
+        fprintf(stderr, "odlocal: unknown log level '%s' (Error, "
+                        "Warning, Information, Verbose)\n", v);
+        return EXIT_USAGE;
     }
+    o->level_set = 1;
+    return 0;
+}
+
+static int opt_metrics(void *opts, const char *v)
+{
+    struct local_opts *o = opts;
+    if (!cli_parse_metrics(v, METRICS_PORT, &o->metrics))
+        return 0;
+    fprintf(stderr, "odlocal: bad --metrics '%s' (PORT, ADDR:PORT "
+                    "or [IPV6]:PORT)\n", v);
+    return EXIT_USAGE;
+}
+
+static int opt_pin(void *opts, const char *v)
+{
+    struct local_opts *o = opts;
+    if (o->npins == MAX_PINS) {
+        fprintf(stderr, "odlocal: at most %d --relay-pin\n", MAX_PINS);
+        return EXIT_USAGE;
+    }
+    o->pins[o->npins++] = v;
+    return 0;
+}
+
+static int opt_listen(void *opts, const char *v)
+{
+    struct local_opts *o = opts;
+    if (o->nlisten == CLI_MAX_LISTEN ||
+        cli_parse_listen(v, &o->listen[o->nlisten])) {
+        fprintf(stderr, "odlocal: bad or too many --listen '%s' "
+                        "(ADDR, ADDR:PORT or [IPV6]:PORT; at most "
+                        "%d)\n", v, CLI_MAX_LISTEN);
+        return EXIT_USAGE;
+    }
+    o->nlisten++;
+    return 0;
+}
+
+#define L struct local_opts
+static const struct cli_opt local_opts_table[] = {
+    CLI_COMMON_OPTS(L),
+    CLI_O_STR("data-dir", 'd', L, data_dir, CLI_DB),
+    CLI_O_LONG("patients", 0, L, patients, 1, 10000000, CLI_DB),
+    CLI_O_LONG("seed", 0, L, seed, 0, LONG_MAX, CLI_DB),
+    CLI_O_STR("db-host", 0, L, db_host, CLI_DB),
+    CLI_O_LONG("db-port", 0, L, dbport, 1, 65535, CLI_DB),
+    CLI_O_STR("db-socket", 0, L, db_socket, CLI_DB),
+    CLI_O_STR("db-user", 0, L, db_user, CLI_DB),
+    CLI_O_STR("db-name", 0, L, db_name, CLI_DB),
+    CLI_O_FLAG("db-create", 0, L, db_create, CLI_DB),
+    CLI_O_STR("keys", 0, L, keys, CLI_DB),
+    CLI_O_STR("demo-key", 0, L, demo, CLI_DB),
+    CLI_O_FLAG("init-only", 0, L, init_only, CLI_DB),
+    CLI_O_LONG("query-timeout", 0, L, query_timeout, 1, 86400, CLI_DB),
+    CLI_O_STR("db-low-user", 0, L, db_low_user, CLI_DB),
+    CLI_O_LONG("query-max-bytes", 0, L, query_max_bytes, 1, LONG_MAX, CLI_DB),
+    CLI_O_FN("log-level", required_argument, 0, opt_level, 0),
+    CLI_O_FN("metrics", optional_argument, 0, opt_metrics, 0),
+    CLI_O_STR("relay", 0, L, url, 0),
+    CLI_O_STR("relay-ca", 0, L, ca, 0),
+    CLI_O_FN("relay-pin", required_argument, 0, opt_pin, 0),
+    CLI_O_STR("relay-cert", 0, L, cert, 0),
+    CLI_O_STR("relay-key", 0, L, key, 0),
+    CLI_O_LONG("relay-connect-timeout", 0, L, connect_ms, 1, 3600000, 0),
+    CLI_O_LONG("relay-timeout", 0, L, exchange_ms, 1, 86400000, 0),
+    CLI_O_LONG("relay-connections", 0, L, conns, 1, 4096, 0),
+    CLI_O_FN("listen", required_argument, 'l', opt_listen, 0),
+};
+#undef L
+
+static const struct cli_prog local_prog = {
+    "odlocal", "", local_opts_table, CLI_LEN(local_opts_table), usage
+};
+
+/* The log settings both ways of running share. */
+static void set_log(odapi_config *cfg, const struct local_opts *o)
+{
+    if (o->c.log_file)
+        odapi_config_set_log_file(cfg, o->c.log_file);
+    odapi_config_set_log_format(cfg, o->c.log_format);
+    if (o->c.to_syslog)
+        odapi_config_set_log(cfg, cli_syslog_fn, &syslog_state, o->level);
+    else if (o->level_set)
+        odapi_config_set_log(cfg, NULL, NULL, o->level);
+    if (o->metrics.addr[0])
+        odapi_config_set_metrics(cfg, o->metrics.addr, o->metrics.port);
+}
+
+/* ---- the Cloud relay -------------------------------------------------------- */
+
+/* The relay's own settings on cfg; 0, or -1 with a message printed. */
+static int relay_settings(odapi_config *cfg, const struct local_opts *o)
+{
+    int i, rc;
     if ((rc = odapi_config_set_relay(cfg, o->url, o->ca)) != ODAPI_OK) {
         fprintf(stderr, "odlocal: --relay wants https://host[:port]: %s\n",
                 odapi_strerror(rc));
-        goto fail;
+        return -1;
     }
     for (i = 0; i < o->npins; i++)
         if (odapi_config_add_relay_pin(cfg, o->pins[i]) != ODAPI_OK) {
             fprintf(stderr, "odlocal: --relay-pin '%s' is not a SHA-256 (64 "
                             "hex digits, colons allowed, or sha256//BASE64)\n",
                     o->pins[i]);
-            goto fail;
+            return -1;
         }
     if ((o->cert || o->key) &&
         odapi_config_set_relay_client_cert(cfg, o->cert, o->key) != ODAPI_OK) {
         fprintf(stderr, "odlocal: give both --relay-cert and --relay-key\n");
-        goto fail;
+        return -1;
     }
     if (o->nlisten) {
         odapi_config_clear_listen(cfg);
         for (i = 0; i < o->nlisten; i++)
             odapi_config_add_listen(cfg, o->listen[i].addr, o->listen[i].port);
     }
-    if (o->port >= 0)
-        odapi_config_set_port(cfg, (unsigned)o->port);
-    if (o->timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, o->timeout);
-    if (o->max_conns > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, o->max_conns);
-    if (o->max_body > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, o->max_body);
+    return 0;
+}
+
+/* The relay's configuration; NULL with a message printed. */
+static odapi_config *relay_config(const struct local_opts *o)
+{
+    odapi_config *cfg = odapi_config_new(ODAPI_MODE_RELAY);
+    if (!cfg) {
+        fprintf(stderr, "odlocal: out of memory\n");
+        return NULL;
+    }
+    if (relay_settings(cfg, o)) {
+        odapi_config_free(cfg);
+        return NULL;
+    }
+    if (o->c.port >= 0)
+        odapi_config_set_port(cfg, (unsigned)o->c.port);
+    cli_apply_relay_limits(cfg, &o->c);
     if (o->connect_ms > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECT_MS, o->connect_ms);
     if (o->exchange_ms > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_TIMEOUT_MS, o->exchange_ms);
     if (o->conns > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECTIONS, o->conns);
-    if (o->level_set || o->to_syslog)
-        odapi_config_set_log(cfg, o->to_syslog ? cli_syslog_fn : NULL,
-                             o->to_syslog ? &syslog_state : NULL, o->level);
-    if (o->log_file)
-        odapi_config_set_log_file(cfg, o->log_file);
-    odapi_config_set_log_format(cfg, o->log_format);
-    if (o->metrics.addr[0])
-        odapi_config_set_metrics(cfg, o->metrics.addr, o->metrics.port);
+    set_log(cfg, o);
     return cfg;
-fail:
-    odapi_config_free(cfg);
-    return NULL;
 }
 
-static int run_relay(const struct relay_opts *o)
+/* Start srv and serve until a signal stops it; the exit status. */
+static int serve(odapi_server *srv, void (*banner)(odapi_server *,
+                 const struct local_opts *), const struct local_opts *o)
 {
-    odapi_config *cfg = relay_config(o);
-    odapi_server *srv;
-    int rc;
-    if (!cfg)
-        return EXIT_USAGE;
-    rc = odapi_server_new(cfg, NULL, &srv);
-    odapi_config_free(cfg);
+    int rc = odapi_server_start(srv);
     if (rc != ODAPI_OK) {
-        fprintf(stderr, "odlocal: %s\n", odapi_strerror(rc));
-        return EXIT_OTHER;
-    }
-    if ((rc = odapi_server_start(srv)) != ODAPI_OK) {
         fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
         odapi_server_free(srv);
         odapi_global_cleanup();
         return cli_exit_code(rc);
     }
     odapi_server_handle_signals(srv, NULL, NULL);
-    if (!o->quiet) {
-        printf("odlocal %s: the Cloud relay passes every request to the API "
-               "Service at %s\n", odapi_version(), o->url);
-        printf("  Base URL: %s\n", odapi_server_base_url(srv));
-        printf("  Check:    curl %s\n", odapi_server_base_url(srv));
-        printf("  Stop:     Ctrl-C\n");
+    if (!o->c.quiet) {
+        banner(srv, o);
         fflush(stdout);
     }
     rc = odapi_server_run(srv);
@@ -222,6 +308,40 @@ static int run_relay(const struct relay_opts *o)
     odapi_global_cleanup();
     return rc == ODAPI_OK ? 0 : EXIT_OTHER;
 }
+
+static void relay_banner(odapi_server *srv, const struct local_opts *o)
+{
+    printf("odlocal %s: the Cloud relay passes every request to the API "
+           "Service at %s\n", odapi_version(), o->url);
+    printf("  Base URL: %s\n", odapi_server_base_url(srv));
+    printf("  Check:    curl %s\n", odapi_server_base_url(srv));
+    printf("  Stop:     Ctrl-C\n");
+}
+
+/* A server of cfg (freed); NULL with the reason printed. */
+static odapi_server *new_server(odapi_config *cfg)
+{
+    odapi_server *srv;
+    int rc = odapi_server_new(cfg, NULL, &srv);
+    odapi_config_free(cfg);
+    if (rc == ODAPI_OK)
+        return srv;
+    fprintf(stderr, "odlocal: %s\n", odapi_strerror(rc));
+    return NULL;
+}
+
+static int run_relay(const struct local_opts *o)
+{
+    odapi_config *cfg = relay_config(o);
+    odapi_server *srv;
+    if (!cfg)
+        return EXIT_USAGE;
+    if (!(srv = new_server(cfg)))
+        return EXIT_OTHER;
+    return serve(srv, relay_banner, o);
+}
+
+/* ---- the Local API ---------------------------------------------------------- */
 
 static void default_data_dir(char *buf, size_t cap)
 {
@@ -234,417 +354,226 @@ static void default_data_dir(char *buf, size_t cap)
         snprintf(buf, cap, "./odapi-sandbox");
 }
 
-int main(int argc, char **argv)
+/* The options that go together (relay, database, demo key); -1 when they
+ * do, else the exit status with the reason printed. */
+static int check_local(struct local_opts *o)
 {
-    static const struct option opts[] = {
-        {"port", required_argument, NULL, 'p'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"patients", required_argument, NULL, 1},
-        {"seed", required_argument, NULL, 2},
-        {"config", required_argument, NULL, 'c'},
-        {"note", required_argument, NULL, 3},
-        {"db-host", required_argument, NULL, 4},
-        {"db-port", required_argument, NULL, 5},
-        {"db-socket", required_argument, NULL, 6},
-        {"db-user", required_argument, NULL, 7},
-        {"db-name", required_argument, NULL, 8},
-        {"db-create", no_argument, NULL, 9},
-        {"keys", required_argument, NULL, 10},
-        {"demo-key", required_argument, NULL, 11},
-        {"pool", required_argument, NULL, 12},
-        {"log-level", required_argument, NULL, 13},
-        {"init-only", no_argument, NULL, 14},
-        {"timeout", required_argument, NULL, 15},
-        {"max-connections", required_argument, NULL, 16},
-        {"max-body", required_argument, NULL, 17},
-        {"query-timeout", required_argument, NULL, 18},
-        {"db-low-user", required_argument, NULL, 19},
-        {"known-hosts", required_argument, NULL, 20},
-        {"query-max-bytes", required_argument, NULL, 21},
-        {"log-file", required_argument, NULL, 22},
-        {"log-format", required_argument, NULL, 34},
-        {"metrics", optional_argument, NULL, 35},
-        {"log-socket", required_argument, NULL, 36},
-        {"relay", required_argument, NULL, 23},
-        {"relay-ca", required_argument, NULL, 24},
-        {"relay-pin", required_argument, NULL, 25},
-        {"relay-cert", required_argument, NULL, 26},
-        {"relay-key", required_argument, NULL, 27},
-        {"relay-connect-timeout", required_argument, NULL, 28},
-        {"relay-timeout", required_argument, NULL, 29},
-        {"relay-connections", required_argument, NULL, 30},
-        {"listen", required_argument, NULL, 'l'},
-        {"max-per-address", required_argument, NULL, 31},
-        {"header-timeout", required_argument, NULL, 32},
-        {"max-output", required_argument, NULL, 33},
-        {"image-dir", required_argument, NULL, 60},
-        {"url-ca", required_argument, NULL, 61},
-        {"url-allow-private", no_argument, NULL, 62},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
-    long port = -1, patients = -1, pool = -1, dbport = 0, seed = 1;
-    long timeout = -1, max_conns = -1, max_body = -1, query_timeout = -1;
-    long query_max_bytes = -1, per_address = -1, header_timeout = -1;
-    long max_output = -1;
-    const char *db_low_user = NULL, *known_hosts = NULL;
-    const char *image_dir = NULL, *url_ca = NULL;
-    int url_private = 0;
-    const char *data_dir = NULL, *config = NULL, *note = NULL;
-    const char *db_host = NULL, *db_socket = NULL, *db_user = NULL;
-    const char *db_name = NULL, *keys = NULL, *demo = NULL;
-    int db_create = 0, init_only = 0, quiet = 0, use_server, c, rc;
-    odapi_log_level level = ODAPI_LOG_INFO;
-    int level_set = 0;
-    char dirbuf[PATH_MAX], err[1024], demo_dev[129], demo_cust[129];
-    odapi_config *cfg;
-    odapi_server *srv;
-    struct relay_opts ro;
-    int db_opts = 0; /* options that name or shape a database */
-    const char *log_file = NULL;
-
-    opterr = 0; /* cli_bad_option() says it in one line */
-    memset(&ro, 0, sizeof ro);
-    while ((c = getopt_long(argc, argv, ":p:d:c:l:qhV", opts, NULL)) != -1) {
-        if (c == 'd' || c == 'c' || (c >= 1 && c <= 12) || c == 14 ||
-            (c >= 18 && c <= 21))
-            db_opts = 1;
-        switch (c) {
-        case 'p':
-            if (cli_parse_long(optarg, 0, 65535, &port)) goto bad_number;
-            break;
-        case 'd': data_dir = optarg; break;
-        case 1:
-            if (cli_parse_long(optarg, 1, 10000000, &patients)) goto bad_number;
-            break;
-        case 2:
-            if (cli_parse_long(optarg, 0, LONG_MAX, &seed)) goto bad_number;
-            break;
-        case 'c': config = optarg; break;
-        case 3: note = optarg; break;
-        case 4: db_host = optarg; break;
-        case 5:
-            if (cli_parse_long(optarg, 1, 65535, &dbport)) goto bad_number;
-            break;
-        case 6: db_socket = optarg; break;
-        case 7: db_user = optarg; break;
-        case 8: db_name = optarg; break;
-        case 9: db_create = 1; break;
-        case 10: keys = optarg; break;
-        case 11: demo = optarg; break;
-        case 12:
-            if (cli_parse_long(optarg, 1, 256, &pool)) goto bad_number;
-            break;
-        case 13:
-            if (cli_parse_level(optarg, &level)) {
-                fprintf(stderr, "odlocal: unknown log level '%s' (Error, "
-                                "Warning, Information, Verbose)\n", optarg);
-                return EXIT_USAGE;
-            }
-            level_set = 1;
-            break;
-        case 14: init_only = 1; break;
-        case 15:
-            if (cli_parse_long(optarg, 1, 3600, &timeout)) goto bad_number;
-            break;
-        case 16:
-            if (cli_parse_long(optarg, 1, 1000000, &max_conns)) goto bad_number;
-            break;
-        case 17:
-            if (cli_parse_long(optarg, 1, LONG_MAX, &max_body)) goto bad_number;
-            break;
-        case 18:
-            if (cli_parse_long(optarg, 1, 86400, &query_timeout)) goto bad_number;
-            break;
-        case 31:
-            if (cli_parse_long(optarg, 1, 1000000, &per_address))
-                goto bad_number;
-            break;
-        case 32:
-            if (cli_parse_long(optarg, 1, 3600, &header_timeout))
-                goto bad_number;
-            break;
-        case 33:
-            if (cli_parse_long(optarg, 1, LONG_MAX, &max_output))
-                goto bad_number;
-            break;
-        case 19: db_low_user = optarg; break;
-        case 20: known_hosts = optarg; break;
-        case 60: image_dir = optarg; break;
-        case 61: url_ca = optarg; break;
-        case 62: url_private = 1; break;
-        case 21:
-            if (cli_parse_long(optarg, 1, LONG_MAX, &query_max_bytes))
-                goto bad_number;
-            break;
-        case 22: log_file = optarg; break;
-        case 34:
-            if (cli_parse_log_format(optarg, &ro.log_format,
-                                     &ro.to_syslog)) {
-                fprintf(stderr, "odlocal: unknown log format '%s' (text, "
-                                "json, syslog)\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 36: ro.log_socket = optarg; break;
-        case 35:
-            if (cli_parse_metrics(optarg, METRICS_PORT, &ro.metrics)) {
-                fprintf(stderr, "odlocal: bad --metrics '%s' (PORT, ADDR:PORT "
-                                "or [IPV6]:PORT)\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 23: ro.url = optarg; break;
-        case 24: ro.ca = optarg; break;
-        case 25:
-            if (ro.npins == MAX_PINS) {
-                fprintf(stderr, "odlocal: at most %d --relay-pin\n", MAX_PINS);
-                return EXIT_USAGE;
-            }
-            ro.pins[ro.npins++] = optarg;
-            break;
-        case 26: ro.cert = optarg; break;
-        case 27: ro.key = optarg; break;
-        case 28:
-            if (cli_parse_long(optarg, 1, 3600000, &ro.connect_ms)) goto bad_number;
-            break;
-        case 29:
-            if (cli_parse_long(optarg, 1, 86400000, &ro.exchange_ms)) goto bad_number;
-            break;
-        case 30:
-            if (cli_parse_long(optarg, 1, 4096, &ro.conns)) goto bad_number;
-            break;
-        case 'l':
-            if (ro.nlisten == MAX_LISTEN ||
-                cli_parse_listen(optarg, &ro.listen[ro.nlisten])) {
-                fprintf(stderr, "odlocal: bad or too many --listen '%s' "
-                                "(ADDR, ADDR:PORT or [IPV6]:PORT; at most "
-                                "%d)\n", optarg, MAX_LISTEN);
-                return EXIT_USAGE;
-            }
-            ro.nlisten++;
-            break;
-        case 'q': quiet = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("odlocal %s\n", odapi_version()); return 0;
-        default: return cli_bad_option("odlocal", c, argv, optind, optopt);
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "odlocal: unexpected argument '%s' (see --help)\n",
-                argv[optind]);
-        return EXIT_USAGE;
-    }
-    if (ro.to_syslog) {
-        const char *path = ro.log_socket ? ro.log_socket : CLI_SYSLOG_SOCKET;
-        if (cli_syslog_open(&syslog_state, "odlocal", LOG_USER, path)) {
-            fprintf(stderr, "odlocal: cannot reach the syslog socket %s (%s); "
-                            "is a syslog daemon or journald running? "
-                            "(--log-socket names another)\n",
-                    path, strerror(errno));
-            return EXIT_CONFIG;
-        }
-    }
-    if (ro.url) {
-        if (db_opts) {
-            fprintf(stderr, "odlocal: --relay takes no database options: the "
-                            "API Service it relays to has the database\n");
-            return EXIT_USAGE;
-        }
-        ro.port = port;
-        ro.timeout = timeout;
-        ro.max_conns = max_conns;
-        ro.max_body = max_body;
-        ro.quiet = quiet;
-        ro.level_set = level_set;
-        ro.level = level;
-        ro.log_file = log_file;
-        return run_relay(&ro);
-    }
-    if (ro.nlisten || ro.ca || ro.npins || ro.cert || ro.key ||
-        ro.connect_ms || ro.exchange_ms || ro.conns) {
+    const char *demo = o->demo, *slash;
+    if (o->nlisten || o->ca || o->npins || o->cert || o->key ||
+        o->connect_ms || o->exchange_ms || o->conns) {
         fprintf(stderr, "odlocal: --listen and the --relay-* options need "
                         "--relay (the Local API never leaves this machine)\n");
         return EXIT_USAGE;
     }
-    use_server = config || db_host || db_socket || db_name || dbport;
-    if (config && (db_host || db_socket || db_name || dbport)) {
+    o->use_server = o->c.config || o->db_host || o->db_socket || o->db_name ||
+                    o->dbport;
+    if (o->c.config && (o->db_host || o->db_socket || o->db_name || o->dbport)) {
         fprintf(stderr, "odlocal: use either --config or the --db-* "
                         "options, not both\n");
         return EXIT_USAGE;
     }
-    if (demo) {
-        const char *slash = strchr(demo, '/');
-        if (!slash || slash == demo || !slash[1] ||
-            (size_t)(slash - demo) >= sizeof demo_dev ||
-            strlen(slash + 1) >= sizeof demo_cust) {
-            fprintf(stderr, "odlocal: --demo-key wants DEVELOPERKEY/"
-                            "CUSTOMERKEY\n");
-            return EXIT_USAGE;
-        }
-        snprintf(demo_dev, sizeof demo_dev, "%.*s", (int)(slash - demo), demo);
-        snprintf(demo_cust, sizeof demo_cust, "%s", slash + 1);
-    } else {
-        snprintf(demo_dev, sizeof demo_dev, "%s", DEMO_DEVELOPER_KEY);
-        snprintf(demo_cust, sizeof demo_cust, "%s", DEMO_CUSTOMER_KEY);
+    if (!demo) {
+        snprintf(o->demo_dev, sizeof o->demo_dev, "%s", DEMO_DEVELOPER_KEY);
+        snprintf(o->demo_cust, sizeof o->demo_cust, "%s", DEMO_CUSTOMER_KEY);
+        return -1;
     }
+    slash = strchr(demo, '/');
+    if (!slash || slash == demo || !slash[1] ||
+        (size_t)(slash - demo) >= sizeof o->demo_dev ||
+        strlen(slash + 1) >= sizeof o->demo_cust) {
+        fprintf(stderr, "odlocal: --demo-key wants DEVELOPERKEY/"
+                        "CUSTOMERKEY\n");
+        return EXIT_USAGE;
+    }
+    snprintf(o->demo_dev, sizeof o->demo_dev, "%.*s", (int)(slash - demo),
+             demo);
+    snprintf(o->demo_cust, sizeof o->demo_cust, "%s", slash + 1);
+    return -1;
+}
 
-    /* Before the database: a second odlocal on the same port would else
-     * seed a whole sandbox, or wait for the first one's, before failing. */
-    if (!config && !init_only) {
-        unsigned p = port >= 0 ? (unsigned)port : LOCAL_PORT;
-        if (cli_port_in_use("127.0.0.1", p) || cli_port_in_use("::1", p)) {
-            fprintf(stderr, "odlocal: port %u is already in use (another "
-                    "odlocal, odservice or Open Dental's own API?); choose "
-                    "another with --port\n", p);
-            return EXIT_PORT;
-        }
-        if (ro.metrics.addr[0] &&
-            cli_port_in_use(ro.metrics.addr, ro.metrics.port)) {
-            fprintf(stderr, "odlocal: the metrics port %u on %s is already "
-                    "in use; choose another with --metrics=PORT\n",
-                    ro.metrics.port, ro.metrics.addr);
-            return EXIT_PORT;
-        }
+/* Before the database: a second odlocal on the same port would else seed
+ * a whole sandbox, or wait for the first one's, before failing. -1 when
+ * the ports are free. */
+static int check_ports(const struct local_opts *o)
+{
+    unsigned p = o->c.port >= 0 ? (unsigned)o->c.port : LOCAL_PORT;
+    if (o->c.config || o->init_only)
+        return -1;
+    if (cli_port_in_use("127.0.0.1", p) || cli_port_in_use("::1", p)) {
+        fprintf(stderr, "odlocal: port %u is already in use (another "
+                "odlocal, odservice or Open Dental's own API?); choose "
+                "another with --port\n", p);
+        return EXIT_PORT;
     }
-    if (!(cfg = odapi_config_new(ODAPI_MODE_LOCAL))) {
-        fprintf(stderr, "odlocal: out of memory\n");
-        return EXIT_OTHER;
+    if (o->metrics.addr[0] &&
+        cli_port_in_use(o->metrics.addr, o->metrics.port)) {
+        fprintf(stderr, "odlocal: the metrics port %u on %s is already "
+                "in use; choose another with --metrics=PORT\n",
+                o->metrics.port, o->metrics.addr);
+        return EXIT_PORT;
     }
-    if (port >= 0)
-        odapi_config_set_port(cfg, (unsigned)port);
-    if (pool > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, pool);
-    if (timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, timeout);
-    if (max_conns > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, max_conns);
-    if (max_body > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, max_body);
-    if (per_address > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
-                               per_address);
-    if (header_timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT, header_timeout);
-    if (max_output > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT, max_output);
-    if (config) {
-        rc = odapi_config_load_webconfig(cfg, config, note, err, sizeof err);
-        if (rc != ODAPI_OK) {
-            fprintf(stderr, "odlocal: %s\n", err);
-            odapi_config_free(cfg);
-            return EXIT_CONFIG;
-        }
-    } else if (use_server) {
-        rc = odapi_config_set_db_server(cfg, db_host, (unsigned)dbport,
-                                        db_socket, db_user ? db_user : "root",
-                                        getenv("ODAPI_DB_PASSWORD"),
-                                        db_name ? db_name : "opendental");
-        if (rc != ODAPI_OK) {
-            fprintf(stderr, "odlocal: bad database options: %s\n",
-                    odapi_strerror(rc));
-            odapi_config_free(cfg);
-            return EXIT_USAGE;
-        }
-    } else {
-        if (!data_dir) {
-            default_data_dir(dirbuf, sizeof dirbuf);
-            data_dir = dirbuf;
-        }
-        rc = odapi_config_set_db_embedded(cfg, data_dir, "opendental", 1);
-        if (rc != ODAPI_OK) {
-            fprintf(stderr, "odlocal: cannot use the sandbox in %s: %s\n",
-                    data_dir, odapi_strerror(rc));
-            odapi_config_free(cfg);
-            return rc == ODAPI_E_UNSUPPORTED ? EXIT_CONFIG : EXIT_USAGE;
-        }
+    return -1;
+}
+
+/* The database on cfg: the web config's, a server's, or the sandbox;
+ * -1, or the exit status with the reason printed. */
+static int set_database(odapi_config *cfg, struct local_opts *o)
+{
+    char err[1024];
+    int rc;
+    if (o->c.config) {
+        rc = odapi_config_load_webconfig(cfg, o->c.config, o->c.note, err,
+                                         sizeof err);
+        if (rc == ODAPI_OK)
+            return -1;
+        fprintf(stderr, "odlocal: %s\n", err);
+        return EXIT_CONFIG;
     }
-    if (db_create)
+    if (o->use_server) {
+        rc = odapi_config_set_db_server(
+            cfg, o->db_host, (unsigned)o->dbport, o->db_socket,
+            o->db_user ? o->db_user : "root", getenv("ODAPI_DB_PASSWORD"),
+            o->db_name ? o->db_name : "opendental");
+        if (rc == ODAPI_OK)
+            return -1;
+        fprintf(stderr, "odlocal: bad database options: %s\n",
+                odapi_strerror(rc));
+        return EXIT_USAGE;
+    }
+    if (!o->data_dir) {
+        default_data_dir(o->dirbuf, sizeof o->dirbuf);
+        o->data_dir = o->dirbuf;
+    }
+    rc = odapi_config_set_db_embedded(cfg, o->data_dir, "opendental", 1);
+    if (rc == ODAPI_OK)
+        return -1;
+    fprintf(stderr, "odlocal: cannot use the sandbox in %s: %s\n",
+            o->data_dir, odapi_strerror(rc));
+    return rc == ODAPI_E_UNSUPPORTED ? EXIT_CONFIG : EXIT_USAGE;
+}
+
+/* The sandbox (and a database we create) answers the demo pair with every
+ * permission, so tutorials written for Open Dental's test database work
+ * unchanged. */
+static int has_demo_key(const struct local_opts *o)
+{
+    return !o->use_server || o->db_create || o->demo;
+}
+
+/* What the database gives besides its connection: Queries, documents,
+ * the sandbox's size and seed, keys. -1, or the exit status. */
+static int set_database_use(odapi_config *cfg, const struct local_opts *o)
+{
+    if (o->db_create)
         odapi_config_set_db_owned(cfg, 1);
-    if (query_timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_SECONDS, query_timeout);
-    if (query_max_bytes > 0)
+    if (o->query_timeout > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_SECONDS, o->query_timeout);
+    if (o->query_max_bytes > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_MAX_BYTES,
-                               query_max_bytes);
-    if (db_low_user)
-        odapi_config_set_db_low_user(cfg, db_low_user,
+                               o->query_max_bytes);
+    if (o->db_low_user)
+        odapi_config_set_db_low_user(cfg, o->db_low_user,
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
-    if (known_hosts)
-        odapi_config_set_known_hosts(cfg, known_hosts);
-    if (image_dir)
-        odapi_config_set_image_dir(cfg, image_dir);
-    if (url_ca || url_private)
-        odapi_config_set_url_fetch(cfg, url_ca, url_private);
-    if (patients > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, patients);
-    odapi_config_set_seed(cfg, (unsigned long)seed);
-    if (level_set)
-        odapi_config_set_log(cfg, NULL, NULL, level);
-    if (log_file)
-        odapi_config_set_log_file(cfg, log_file);
-    odapi_config_set_log_format(cfg, ro.log_format);
-    if (ro.to_syslog)
-        odapi_config_set_log(cfg, cli_syslog_fn, &syslog_state, level);
-    if (ro.metrics.addr[0])
-        odapi_config_set_metrics(cfg, ro.metrics.addr, ro.metrics.port);
-    if (keys && odapi_config_set_keys_file(cfg, keys) != ODAPI_OK) {
-        odapi_config_free(cfg);
+    cli_apply_documents(cfg, &o->c);
+    if (o->patients > 0)
+        odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, o->patients);
+    odapi_config_set_seed(cfg, (unsigned long)o->seed);
+    if (o->keys && odapi_config_set_keys_file(cfg, o->keys) != ODAPI_OK)
         return EXIT_OTHER;
-    }
-    /* The sandbox (and a database we create) answers the demo pair with
-     * every permission, so tutorials written for Open Dental's test
-     * database work unchanged. */
-    if (!use_server || db_create || demo)
-        odapi_config_add_key(cfg, demo_dev, demo_cust, "Sandbox Developer",
-                             "all");
+    if (has_demo_key(o))
+        odapi_config_add_key(cfg, o->demo_dev, o->demo_cust,
+                             "Sandbox Developer", "all");
+    return -1;
+}
 
-    rc = odapi_server_new(cfg, NULL, &srv);
+/* The Local API's configuration; NULL with *code set (and the reason
+ * printed). */
+static odapi_config *local_config(struct local_opts *o, int *code)
+{
+    odapi_config *cfg = odapi_config_new(ODAPI_MODE_LOCAL);
+    if (!cfg) {
+        fprintf(stderr, "odlocal: out of memory\n");
+        *code = EXIT_OTHER;
+        return NULL;
+    }
+    if (o->c.port >= 0)
+        odapi_config_set_port(cfg, (unsigned)o->c.port);
+    cli_apply_limits(cfg, &o->c);
+    if ((*code = set_database(cfg, o)) < 0) {
+        set_log(cfg, o);
+        if ((*code = set_database_use(cfg, o)) < 0)
+            return cfg;
+    }
     odapi_config_free(cfg);
-    if (rc != ODAPI_OK) {
-        fprintf(stderr, "odlocal: %s\n", odapi_strerror(rc));
-        return EXIT_OTHER;
-    }
-    if (init_only) {
-        rc = odapi_server_prepare_database(srv);
-        if (rc != ODAPI_OK)
-            fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
-        odapi_server_free(srv);
-        odapi_global_cleanup();
-        return rc == ODAPI_OK ? 0 : cli_exit_code(rc);
-    }
-    rc = odapi_server_start(srv);
-    if (rc != ODAPI_OK) {
+    return NULL;
+}
+
+static void local_banner(odapi_server *srv, const struct local_opts *o)
+{
+    const char *url = odapi_server_base_url(srv);
+    printf("odlocal %s: the Open Dental Local API is serving %s\n",
+           odapi_version(),
+           o->use_server ? "the configured database" : "the sandbox practice");
+    if (!o->use_server)
+        printf("  Sandbox:  %s\n", o->data_dir);
+    printf("  Base URL: %s\n", url);
+    if (has_demo_key(o))
+        printf("  Try:      curl -H 'Authorization: ODFHIR %s/%s' "
+               "-H 'Content-Type: application/json' %spatients/Simple\n",
+               o->demo_dev, o->demo_cust, url);
+    printf("  Stop:     Ctrl-C\n");
+}
+
+/* --init-only: prepare the database, serve nothing. */
+static int init_only(odapi_server *srv)
+{
+    int rc = odapi_server_prepare_database(srv);
+    if (rc != ODAPI_OK)
         fprintf(stderr, "odlocal: %s\n", odapi_server_errmsg(srv));
-        odapi_server_free(srv);
-        odapi_global_cleanup();
-        return cli_exit_code(rc);
-    }
-    odapi_server_handle_signals(srv, NULL, NULL);
-    if (!quiet) {
-        const char *url = odapi_server_base_url(srv);
-        printf("odlocal %s: the Open Dental Local API is serving %s\n",
-               odapi_version(),
-               use_server ? "the configured database" : "the sandbox practice");
-        if (!use_server)
-            printf("  Sandbox:  %s\n", data_dir);
-        printf("  Base URL: %s\n", url);
-        if (!use_server || db_create || demo)
-            printf("  Try:      curl -H 'Authorization: ODFHIR %s/%s' "
-                   "-H 'Content-Type: application/json' %spatients/Simple\n",
-                   demo_dev, demo_cust, url);
-        printf("  Stop:     Ctrl-C\n");
-        fflush(stdout);
-    }
-    rc = odapi_server_run(srv);
     odapi_server_free(srv);
     odapi_global_cleanup();
-    return rc == ODAPI_OK ? 0 : EXIT_OTHER;
+    return rc == ODAPI_OK ? 0 : cli_exit_code(rc);
+}
 
-bad_number:
-    /* argv[optind - 1] is the value when it came as a separate word */
-    fprintf(stderr, "odlocal: '%s' is not a valid number for %s (see --help)\n",
-            optarg, strcmp(argv[optind - 1], optarg) == 0 && optind >= 2
-                         ? argv[optind - 2] : argv[optind - 1]);
-    return EXIT_USAGE;
+static int run_local(struct local_opts *o)
+{
+    odapi_config *cfg;
+    odapi_server *srv;
+    int rc;
+    if ((rc = check_local(o)) >= 0 || (rc = check_ports(o)) >= 0)
+        return rc;
+    if (!(cfg = local_config(o, &rc)))
+        return rc;
+    if (!(srv = new_server(cfg)))
+        return EXIT_OTHER;
+    return o->init_only ? init_only(srv) : serve(srv, local_banner, o);
+}
+
+int main(int argc, char **argv)
+{
+    struct local_opts o;
+    int groups, first, rc;
+    memset(&o, 0, sizeof o);
+    cli_common_init(&o.c);
+    o.patients = o.query_timeout = o.query_max_bytes = -1;
+    o.seed = 1;
+    o.level = ODAPI_LOG_INFO;
+    if ((rc = cli_parse(&local_prog, &o, argc, argv, &groups, &first)) >= 0)
+        return rc;
+    if (first < argc) {
+        fprintf(stderr, "odlocal: unexpected argument '%s' (see --help)\n",
+                argv[first]);
+        return EXIT_USAGE;
+    }
+    if ((rc = cli_open_syslog(&o.c, &syslog_state, "odlocal", LOG_USER,
+                              "a syslog daemon or journald")))
+        return rc;
+    if (!o.url)
+        return run_local(&o);
+    if (groups & CLI_DB) {
+        fprintf(stderr, "odlocal: --relay takes no database options: the "
+                        "API Service it relays to has the database\n");
+        return EXIT_USAGE;
+    }
+    return run_relay(&o);
 }
