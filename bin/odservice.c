@@ -15,7 +15,7 @@
  */
 #include <odapi/odapi.h>
 
-#include "cli.h"
+#include "opts.h"
 
 #include <pthread.h>
 
@@ -48,7 +48,6 @@
 #define SERVICE_USER "odapi"
 #define LOG_DIR "/var/log/odapi"
 #define STATE_DIR "/var/lib/odservice"
-#define MAX_LISTEN 8
 
 
 static void usage(FILE *f)
@@ -127,23 +126,15 @@ static void usage(FILE *f)
 /* ---- options -------------------------------------------------------------- */
 
 struct opts {
-    const char *config;
-    const char *note;
-    const char *log_file;
-    odapi_log_format log_format;
-    struct listen_opt listen[MAX_LISTEN];
+    struct cli_common c; /* --config, --port, the limits, logging, documents */
+    struct listen_opt listen[CLI_MAX_LISTEN];
     int nlisten;
-    long port, pool, timeout, max_conns, max_body, per_address, header_timeout;
-    long max_output;
     int tee;   /* log lines to stderr too */
-    int quiet;
     const char *workstation, *events_ca; /* Database Events */
     long event_timeout;
     int no_events;
     const char *state_dir, *state_db; /* Database Events' own state */
-    const char *image_dir, *known_hosts; /* documents: A to Z, SFTP */
-    const char *url_ca;  /* SetByUrl */
-    int url_private;
+    int check, foreground, init_state; /* --check-config, -f, --init-state-db */
 };
 
 
@@ -368,25 +359,9 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
     /* Open Dental's default level is Error; LogLevelOfApplication changes
      * it and keeps the function. */
     odapi_config_set_log(cfg, log_fn, &logst, ODAPI_LOG_ERROR);
-    odapi_config_set_log_format(cfg, o->log_format);
-    if (o->pool > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, o->pool);
-    if (o->timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, o->timeout);
-    if (o->max_conns > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, o->max_conns);
-    if (o->max_body > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, o->max_body);
-    if (o->per_address > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
-                               o->per_address);
-    if (o->header_timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT,
-                               o->header_timeout);
-    if (o->max_output > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT,
-                               o->max_output);
-    rc = odapi_config_load_webconfig(cfg, o->config, o->note, err, errlen);
+    odapi_config_set_log_format(cfg, o->c.log_format);
+    cli_apply_limits(cfg, &o->c);
+    rc = odapi_config_load_webconfig(cfg, o->c.config, o->c.note, err, errlen);
     if (rc != ODAPI_OK) {
         *code = rc == ODAPI_E_NOMEM ? EXIT_OTHER : EXIT_CONFIG;
         odapi_config_free(cfg);
@@ -406,18 +381,13 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
     }
     if (port_override)
         odapi_config_set_port(cfg, port_override);
-    else if (o->port >= 0)
-        odapi_config_set_port(cfg, (unsigned)o->port);
-    if (o->log_file)
-        odapi_config_set_log_file(cfg, o->log_file);
+    else if (o->c.port >= 0)
+        odapi_config_set_port(cfg, (unsigned)o->c.port);
+    if (o->c.log_file)
+        odapi_config_set_log_file(cfg, o->c.log_file);
     odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
     odapi_config_set_events_state(cfg, o->state_dir, o->state_db);
-    if (o->image_dir)
-        odapi_config_set_image_dir(cfg, o->image_dir);
-    if (o->known_hosts)
-        odapi_config_set_known_hosts(cfg, o->known_hosts);
-    if (o->url_ca || o->url_private)
-        odapi_config_set_url_fetch(cfg, o->url_ca, o->url_private);
+    cli_apply_documents(cfg, &o->c);
     if (o->event_timeout > 0)
         odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
                                o->event_timeout);
@@ -471,7 +441,7 @@ static void on_hup(void *arg)
         return;
     r->pending = cfg;
     r->requested = 1;
-    say(ODAPI_LOG_INFO, "SIGHUP: reloading %s", r->o->config);
+    say(ODAPI_LOG_INFO, "SIGHUP: reloading %s", r->o->c.config);
     odapi_server_stop(r->srv);
 }
 
@@ -529,7 +499,7 @@ static int wait_signal(unsigned secs)
 static void print_reloaded(const struct opts *o, odapi_server *srv,
                            const char *how)
 {
-    if (o->quiet)
+    if (o->c.quiet)
         return;
     printf("  Reloaded: %s%s\n", odapi_server_base_url(srv), how);
     fflush(stdout);
@@ -552,7 +522,7 @@ static odapi_server *switch_config(struct reload *r, odapi_config **cur)
             odapi_config_free(*cur);
             *cur = next;
             adopt_log_file(next);
-            say(ODAPI_LOG_INFO, "reloaded %s; serving %s", r->o->config,
+            say(ODAPI_LOG_INFO, "reloaded %s; serving %s", r->o->c.config,
                 odapi_server_base_url(srv));
             print_reloaded(r->o, srv, "");
             return srv;
@@ -560,7 +530,7 @@ static odapi_server *switch_config(struct reload *r, odapi_config **cur)
         if (next) {
             say(ODAPI_LOG_ERROR, "SIGHUP: the new configuration of %s does "
                 "not start (%s); going back to the previous one",
-                r->o->config, err);
+                r->o->c.config, err);
             odapi_config_free(next);
             next = NULL;
         }
@@ -570,7 +540,7 @@ static odapi_server *switch_config(struct reload *r, odapi_config **cur)
         }
         say(ODAPI_LOG_ERROR, "the previous configuration does not start "
             "either (%s); trying again in %u s (SIGHUP re-reads %s, "
-            "SIGTERM stops)", err, delay, r->o->config);
+            "SIGTERM stops)", err, delay, r->o->c.config);
         sig = wait_signal(delay);
         if (sig == SIGTERM || sig == SIGINT)
             return NULL;
@@ -633,7 +603,7 @@ static int check_config(const struct opts *o)
     }
     /* the keys file as the server would read it (never echoed) */
     if (odapi_config_check_keys(cfg, err, sizeof err) != ODAPI_OK) {
-        printf("odservice: %s: %s\n", o->config, err);
+        printf("odservice: %s: %s\n", o->c.config, err);
         odapi_config_free(cfg);
         return EXIT_CONFIG;
     }
@@ -642,12 +612,12 @@ static int check_config(const struct opts *o)
     rc = odapi_server_new(cfg, NULL, &srv);
     odapi_config_free(cfg);
     if (rc != ODAPI_OK) {
-        printf("odservice: %s: %s\n", o->config, odapi_strerror(rc));
+        printf("odservice: %s: %s\n", o->c.config, odapi_strerror(rc));
         return EXIT_OTHER;
     }
     rc = odapi_server_prepare_database(srv);
     if (rc != ODAPI_OK) {
-        printf("odservice: %s: %s\n", o->config, odapi_server_errmsg(srv));
+        printf("odservice: %s: %s\n", o->c.config, odapi_server_errmsg(srv));
         code = cli_exit_code(rc);
     } else {
         /* "database X[ at Y] ready, DataBaseVersion Z" */
@@ -656,7 +626,7 @@ static int check_config(const struct opts *o)
         odapi_server_check_events(srv, ev, sizeof ev);
         printf("%s: %s: %s; Database Events: %s\n",
                out.errors ? "configuration has problems" : "configuration OK",
-               o->config, out.ready[0] ? out.ready : "database ready", ev);
+               o->c.config, out.ready[0] ? out.ready : "database ready", ev);
         if (out.errors)
             code = EXIT_DB;
     }
@@ -841,170 +811,158 @@ static int cmd_systemctl(const char *cmd)
     return 0;
 }
 
-/* ---- main ----------------------------------------------------------------- */
+/* ---- options -------------------------------------------------------------- */
 
-int main(int argc, char **argv)
+static int opt_listen(void *opts, const char *v)
 {
-    static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"note", required_argument, NULL, 1},
-        {"listen", required_argument, NULL, 'l'},
-        {"port", required_argument, NULL, 'p'},
-        {"log-file", required_argument, NULL, 2},
-        {"log-format", required_argument, NULL, 90},
-        {"log-socket", required_argument, NULL, 91},
-        {"pool", required_argument, NULL, 3},
-        {"timeout", required_argument, NULL, 4},
-        {"max-connections", required_argument, NULL, 5},
-        {"max-body", required_argument, NULL, 6},
-        {"workstation", required_argument, NULL, 8},
-        {"no-events", no_argument, NULL, 9},
-        {"events-ca", required_argument, NULL, 10},
-        {"event-timeout", required_argument, NULL, 11},
-        {"state-dir", required_argument, NULL, 12},
-        {"state-db", required_argument, NULL, 13},
-        {"init-state-db", no_argument, NULL, 14},
-        {"max-per-address", required_argument, NULL, 15},
-        {"header-timeout", required_argument, NULL, 16},
-        {"max-output", required_argument, NULL, 17},
-        {"image-dir", required_argument, NULL, 30},
-        {"known-hosts", required_argument, NULL, 31},
-        {"url-ca", required_argument, NULL, 32},
-        {"url-allow-private", no_argument, NULL, 33},
-        {"foreground", no_argument, NULL, 'f'},
-        {"check-config", no_argument, NULL, 7},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
-    struct opts o;
-    struct reload r;
-    const char *log_path;
-    odapi_config *cur = NULL;
-    odapi_server *srv = NULL;
-    char err[1024];
-    int c, rc, code = 0, check = 0, foreground = 0, init_state = 0;
-    const char *log_socket = NULL; /* --log-socket */
-    sigset_t sigs;
-
-    memset(&o, 0, sizeof o);
-    o.config = DEFAULT_CONFIG;
-    o.port = o.pool = o.timeout = o.max_conns = o.max_body = -1;
-    o.per_address = o.header_timeout = o.max_output = -1;
-    opterr = 0; /* cli_bad_option() says it in one line */
-    o.event_timeout = -1;
-    while ((c = getopt_long(argc, argv, "+:c:l:p:fqhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c': o.config = optarg; break;
-        case 1: o.note = optarg; break;
-        case 'l':
-            if (o.nlisten == MAX_LISTEN) {
-                fprintf(stderr, "odservice: at most %d --listen addresses\n",
-                        MAX_LISTEN);
-                return EXIT_USAGE;
-            }
-            if (cli_parse_listen(optarg, &o.listen[o.nlisten])) {
-                fprintf(stderr, "odservice: bad listen address '%s' (ADDR, "
-                                "ADDR:PORT or [IPV6]:PORT)\n", optarg);
-                return EXIT_USAGE;
-            }
-            o.nlisten++;
-            break;
-        case 'p':
-            if (cli_parse_long(optarg, 0, 65535, &o.port)) goto bad_number;
-            break;
-        case 2: o.log_file = optarg; break;
-        case 90:
-            if (cli_parse_log_format(optarg, &o.log_format,
-                                     &logst.to_syslog)) {
-                fprintf(stderr, "odservice: unknown log format '%s' (text, "
-                                "json, syslog)\n", optarg);
-                return EXIT_USAGE;
-            }
-            logst.json = o.log_format == ODAPI_LOG_FORMAT_JSON;
-            break;
-        case 91: log_socket = optarg; break;
-        case 3:
-            if (cli_parse_long(optarg, 1, 256, &o.pool)) goto bad_number;
-            break;
-        case 4:
-            if (cli_parse_long(optarg, 1, 3600, &o.timeout)) goto bad_number;
-            break;
-        case 5:
-            if (cli_parse_long(optarg, 1, 1000000, &o.max_conns)) goto bad_number;
-            break;
-        case 6:
-            if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_body)) goto bad_number;
-            break;
-        case 8: o.workstation = optarg; break;
-        case 9: o.no_events = 1; break;
-        case 10: o.events_ca = optarg; break;
-        case 11:
-            if (cli_parse_long(optarg, 1, 3600000, &o.event_timeout))
-                goto bad_number;
-            break;
-        case 12: o.state_dir = optarg; break;
-        case 13: o.state_db = optarg; break;
-        case 14: init_state = 1; break;
-        case 15:
-            if (cli_parse_long(optarg, 1, 1000000, &o.per_address))
-                goto bad_number;
-            break;
-        case 16:
-            if (cli_parse_long(optarg, 1, 3600, &o.header_timeout))
-                goto bad_number;
-            break;
-        case 17:
-            if (cli_parse_long(optarg, 1, LONG_MAX, &o.max_output))
-                goto bad_number;
-            break;
-        case 30: o.image_dir = optarg; break;
-        case 31: o.known_hosts = optarg; break;
-        case 32: o.url_ca = optarg; break;
-        case 33: o.url_private = 1; break;
-        case 'f': foreground = 1; break;
-        case 7: check = 1; break;
-        case 'q': o.quiet = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("odservice %s\n", odapi_version()); return 0;
-        default: return cli_bad_option("odservice", c, argv, optind, optopt);
-        }
-    }
-    if (optind < argc) {
-        const char *cmd = argv[optind];
-        if (optind + 1 < argc) {
-            fprintf(stderr, "odservice: unexpected argument '%s' (see "
-                            "--help)\n", argv[optind + 1]);
-            return EXIT_USAGE;
-        }
-        if (strcmp(cmd, "install") == 0)
-            return cmd_install(o.config);
-        if (strcmp(cmd, "uninstall") == 0 || strcmp(cmd, "start") == 0 ||
-            strcmp(cmd, "stop") == 0 || strcmp(cmd, "status") == 0)
-            return cmd_systemctl(cmd);
-        fprintf(stderr, "odservice: unknown command '%s' (install, "
-                        "uninstall, start, stop, status; see --help)\n", cmd);
+    struct opts *o = opts;
+    if (o->nlisten == CLI_MAX_LISTEN) {
+        fprintf(stderr, "odservice: at most %d --listen addresses\n",
+                CLI_MAX_LISTEN);
         return EXIT_USAGE;
     }
-    /* systemd's StateDirectory= says where (docs/service.md) */
-    if (!o.state_dir && !(o.state_dir = getenv("STATE_DIRECTORY")))
-        o.state_dir = STATE_DIR;
-    if (init_state)
-        return init_state_db(&o);
-    if (check)
-        return check_config(&o);
+    if (cli_parse_listen(v, &o->listen[o->nlisten])) {
+        fprintf(stderr, "odservice: bad listen address '%s' (ADDR, "
+                        "ADDR:PORT or [IPV6]:PORT)\n", v);
+        return EXIT_USAGE;
+    }
+    o->nlisten++;
+    return 0;
+}
 
-    logst.tee = foreground || isatty(2);
-    if (logst.to_syslog) {
-        const char *path = log_socket ? log_socket : CLI_SYSLOG_SOCKET;
-        if (cli_syslog_open(&logst.sl, "odservice", LOG_DAEMON, path)) {
-            fprintf(stderr, "odservice: cannot reach the syslog socket %s "
-                            "(%s); is journald or a syslog daemon running? "
-                            "(--log-socket names another)\n",
-                    path, strerror(errno));
-            return EXIT_CONFIG;
+#define S struct opts
+static const struct cli_opt service_opts_table[] = {
+    CLI_COMMON_OPTS(S),
+    CLI_O_FN("listen", required_argument, 'l', opt_listen, 0),
+    CLI_O_STR("workstation", 0, S, workstation, 0),
+    CLI_O_FLAG("no-events", 0, S, no_events, 0),
+    CLI_O_STR("events-ca", 0, S, events_ca, 0),
+    CLI_O_LONG("event-timeout", 0, S, event_timeout, 1, 3600000, 0),
+    CLI_O_STR("state-dir", 0, S, state_dir, 0),
+    CLI_O_STR("state-db", 0, S, state_db, 0),
+    CLI_O_FLAG("init-state-db", 0, S, init_state, 0),
+    CLI_O_FLAG("foreground", 'f', S, foreground, 0),
+    CLI_O_FLAG("check-config", 0, S, check, 0),
+};
+#undef S
+
+/* "+": the options end at the first word that is not one (a command). */
+static const struct cli_prog service_prog = {
+    "odservice", "+", service_opts_table, CLI_LEN(service_opts_table), usage
+};
+
+/* install, uninstall, start, stop, status: the one word after the
+ * options. */
+static int command(const struct opts *o, int argc, char **argv, int first)
+{
+    const char *cmd = argv[first];
+    if (first + 1 < argc) {
+        fprintf(stderr, "odservice: unexpected argument '%s' (see "
+                        "--help)\n", argv[first + 1]);
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "install") == 0)
+        return cmd_install(o->c.config);
+    if (strcmp(cmd, "uninstall") == 0 || strcmp(cmd, "start") == 0 ||
+        strcmp(cmd, "stop") == 0 || strcmp(cmd, "status") == 0)
+        return cmd_systemctl(cmd);
+    fprintf(stderr, "odservice: unknown command '%s' (install, "
+                    "uninstall, start, stop, status; see --help)\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+/* The log file of the options or the configuration, opened; 0, or
+ * EXIT_CONFIG with the reason printed. */
+static int open_log(const struct opts *o, const odapi_config *cur)
+{
+    const char *log_path;
+    logst.fixed = o->c.log_file != NULL;
+    log_path = o->c.log_file ? o->c.log_file : odapi_config_get_log_file(cur);
+    if (!log_path || log_use(log_path) == 0)
+        return 0;
+    fprintf(stderr, "odservice: %s: cannot open the log file for "
+                    "appending (%s); create its folder or give the "
+                    "service's user write access\n", log_path,
+            strerror(errno));
+    return EXIT_CONFIG;
+}
+
+/* The first server of cur, started; NULL with *code set and the reason
+ * said (to the log file too when there is one). */
+static odapi_server *first_server(const struct opts *o, odapi_config *cur,
+                                  struct reload *r, int *code)
+{
+    char err[1024];
+    odapi_server *srv = NULL;
+    int rc = start_server(cur, r, &srv, err, sizeof err);
+    if (rc != ODAPI_OK) {
+        if (logst.active) { /* the log file has it too */
+            int tee = logst.tee;
+            logst.tee = 0;
+            say(ODAPI_LOG_ERROR, "%s", err);
+            logst.tee = tee;
+        }
+        fprintf(stderr, "odservice: %s\n", err);
+        *code = cli_exit_code(rc);
+        return NULL;
+    }
+    if (o->c.port == 0) {
+        /* --port 0: a reload (or going back) keeps the port we got */
+        r->port = odapi_server_port(srv);
+        odapi_config_set_port(cur, r->port);
+    }
+    if (!o->c.quiet) {
+        printf("odservice %s: the Open Dental API Service is serving the "
+               "database of %s\n", odapi_version(), o->c.config);
+        printf("  Base URL: %s\n", odapi_server_base_url(srv));
+        printf("  Reload:   kill -HUP %ld\n", (long)getpid());
+        printf("  Stop:     kill %ld\n", (long)getpid());
+        fflush(stdout);
+    }
+    return srv;
+}
+
+/* Serve until a signal stops the service; each SIGHUP that asks for it
+ * switches to a server of the new configuration. */
+static int serve_loop(odapi_server *srv, struct reload *r, odapi_config **cur,
+                      const sigset_t *sigs)
+{
+    int rc;
+    for (;;) {
+        r->srv = srv;
+        r->requested = 0;
+        r->pending = NULL;
+        sigprocmask(SIG_UNBLOCK, sigs, NULL);
+        rc = odapi_server_run(srv);
+        /* Between two servers no handler is installed: hold the signals
+         * until the next server's handlers are in place. */
+        sigprocmask(SIG_BLOCK, sigs, NULL);
+        odapi_server_free(srv);
+        if (!r->requested)
+            return rc;
+        if (!(srv = switch_config(r, cur))) {
+            say(ODAPI_LOG_INFO, "stopped while no configuration was "
+                                "serving");
+            return ODAPI_OK;
         }
     }
+}
+
+/* The service itself: log, configuration, servers. */
+static int run_service(struct opts *o)
+{
+    struct reload r;
+    odapi_config *cur;
+    odapi_server *srv;
+    char err[1024];
+    int rc, code = 0;
+    sigset_t sigs;
+    logst.tee = o->foreground || isatty(2);
+    if ((rc = cli_open_syslog(&o->c, &logst.sl, "odservice", LOG_DAEMON,
+                              "journald or a syslog daemon")))
+        return rc;
     /* Signals wait until a server's handlers are in place (and between two
      * servers); the worker threads inherit the mask, so they never take
      * one. */
@@ -1014,80 +972,49 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGHUP);
     sigaddset(&sigs, SIGUSR1);
     sigprocmask(SIG_BLOCK, &sigs, NULL);
-
     memset(&r, 0, sizeof r);
-    r.o = &o;
-    if (!(cur = make_config(&o, 0, err, sizeof err, &code))) {
+    r.o = o;
+    if (!(cur = make_config(o, 0, err, sizeof err, &code))) {
         fprintf(stderr, "odservice: %s\n", err);
         return code;
     }
-    logst.fixed = o.log_file != NULL;
-    log_path = o.log_file ? o.log_file : odapi_config_get_log_file(cur);
-    if (log_path && log_use(log_path) != 0) {
-        fprintf(stderr, "odservice: %s: cannot open the log file for "
-                        "appending (%s); create its folder or give the "
-                        "service's user write access\n", log_path,
-                strerror(errno));
+    if ((code = open_log(o, cur))) {
         odapi_config_free(cur);
-        return EXIT_CONFIG;
+        return code;
     }
-    rc = start_server(cur, &r, &srv, err, sizeof err);
-    if (rc != ODAPI_OK) {
-        if (logst.active) { /* the log file has it too */
-            int tee = logst.tee;
-            logst.tee = 0;
-            say(ODAPI_LOG_ERROR, "%s", err);
-            logst.tee = tee;
-        }
-        fprintf(stderr, "odservice: %s\n", err);
+    if (!(srv = first_server(o, cur, &r, &code))) {
         odapi_config_free(cur);
         odapi_global_cleanup();
-        return cli_exit_code(rc);
+        return code;
     }
-    if (o.port == 0) {
-        /* --port 0: a reload (or going back) keeps the port we got */
-        r.port = odapi_server_port(srv);
-        odapi_config_set_port(cur, r.port);
-    }
-    if (!o.quiet) {
-        printf("odservice %s: the Open Dental API Service is serving the "
-               "database of %s\n", odapi_version(), o.config);
-        printf("  Base URL: %s\n", odapi_server_base_url(srv));
-        printf("  Reload:   kill -HUP %ld\n", (long)getpid());
-        printf("  Stop:     kill %ld\n", (long)getpid());
-        fflush(stdout);
-    }
-
-    for (;;) {
-        r.srv = srv;
-        r.requested = 0;
-        r.pending = NULL;
-        sigprocmask(SIG_UNBLOCK, &sigs, NULL);
-        rc = odapi_server_run(srv);
-        /* Between two servers no handler is installed: hold the signals
-         * until the next server's handlers are in place. */
-        sigprocmask(SIG_BLOCK, &sigs, NULL);
-        odapi_server_free(srv);
-        srv = NULL;
-        if (!r.requested)
-            break;
-        if (!(srv = switch_config(&r, &cur))) {
-            say(ODAPI_LOG_INFO, "stopped while no configuration was "
-                                "serving");
-            rc = ODAPI_OK;
-            break;
-        }
-    }
+    rc = serve_loop(srv, &r, &cur, &sigs);
     odapi_config_free(cur);
     odapi_global_cleanup();
     if (logst.fd >= 0)
         close(logst.fd);
     return rc == ODAPI_OK ? 0 : EXIT_OTHER;
+}
 
-bad_number:
-    /* argv[optind - 1] is the value when it came as a separate word */
-    fprintf(stderr, "odservice: '%s' is not a valid number for %s (see --help)\n",
-            optarg, strcmp(argv[optind - 1], optarg) == 0 && optind >= 2
-                         ? argv[optind - 2] : argv[optind - 1]);
-    return EXIT_USAGE;
+int main(int argc, char **argv)
+{
+    struct opts o;
+    int groups, first, rc;
+    memset(&o, 0, sizeof o);
+    cli_common_init(&o.c);
+    o.c.config = DEFAULT_CONFIG;
+    o.event_timeout = -1;
+    if ((rc = cli_parse(&service_prog, &o, argc, argv, &groups, &first)) >= 0)
+        return rc;
+    logst.to_syslog = o.c.to_syslog;
+    logst.json = o.c.log_format == ODAPI_LOG_FORMAT_JSON;
+    if (first < argc)
+        return command(&o, argc, argv, first);
+    /* systemd's StateDirectory= says where (docs/service.md) */
+    if (!o.state_dir && !(o.state_dir = getenv("STATE_DIRECTORY")))
+        o.state_dir = STATE_DIR;
+    if (o.init_state)
+        return init_state_db(&o);
+    if (o.check)
+        return check_config(&o);
+    return run_service(&o);
 }
