@@ -49,16 +49,7 @@ static void usage(FILE *f)
 "      --keys FILE         API key pairs and permissions (docs/credentials.md)\n"
 "      --demo-key DEV/CUST the sandbox's demo key pair (default Open Dental's\n"
 "                          published test pair)\n"
-"      --pool N            database connections (default 4)\n"
-"      --timeout SECS      idle and request timeout (default 30)\n"
-"      --max-connections N open connections at most (default 4096)\n"
-"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n"
-"                          1 MiB)\n"
-"      --max-per-address N open connections from one address (default: a\n"
-"                          quarter of --max-connections, at least 64)\n"
-"      --header-timeout SECS  longest wait for a request's headers (default 10)\n"
-"      --max-output BYTES  answers all clients leave unread before those that\n"
-"                          stopped reading are dropped (default 64 MiB)\n"
+CLI_HELP_LIMITS
 "      --query-timeout SECS  Queries: longest run of one query (default 30)\n"
 "      --query-max-bytes N Queries: largest answer or CSV file (default 64 MiB)\n"
 "      --db-low-user USER  Queries run as this low-privilege database account\n"
@@ -277,12 +268,9 @@ static odapi_config *relay_config(const struct local_opts *o)
     if (o->c.port >= 0)
         odapi_config_set_port(cfg, (unsigned)o->c.port);
     cli_apply_relay_limits(cfg, &o->c);
-    if (o->connect_ms > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECT_MS, o->connect_ms);
-    if (o->exchange_ms > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_TIMEOUT_MS, o->exchange_ms);
-    if (o->conns > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_RELAY_CONNECTIONS, o->conns);
+    cli_limit(cfg, ODAPI_LIMIT_RELAY_CONNECT_MS, o->connect_ms);
+    cli_limit(cfg, ODAPI_LIMIT_RELAY_TIMEOUT_MS, o->exchange_ms);
+    cli_limit(cfg, ODAPI_LIMIT_RELAY_CONNECTIONS, o->conns);
     set_log(cfg, o);
     return cfg;
 }
@@ -466,17 +454,13 @@ static int set_database_use(odapi_config *cfg, const struct local_opts *o)
 {
     if (o->db_create)
         odapi_config_set_db_owned(cfg, 1);
-    if (o->query_timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_SECONDS, o->query_timeout);
-    if (o->query_max_bytes > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_QUERY_MAX_BYTES,
-                               o->query_max_bytes);
+    cli_limit(cfg, ODAPI_LIMIT_QUERY_SECONDS, o->query_timeout);
+    cli_limit(cfg, ODAPI_LIMIT_QUERY_MAX_BYTES, o->query_max_bytes);
     if (o->db_low_user)
         odapi_config_set_db_low_user(cfg, o->db_low_user,
                                      getenv("ODAPI_DB_LOW_PASSWORD"));
     cli_apply_documents(cfg, &o->c);
-    if (o->patients > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, o->patients);
+    cli_limit(cfg, ODAPI_LIMIT_SANDBOX_PATIENTS, o->patients);
     odapi_config_set_seed(cfg, (unsigned long)o->seed);
     if (o->keys && odapi_config_set_keys_file(cfg, o->keys) != ODAPI_OK)
         return EXIT_OTHER;

@@ -72,16 +72,7 @@ static void usage(FILE *f)
 "                          message's priority, instead of stderr; the log\n"
 "                          file keeps text lines)\n"
 "      --log-socket PATH   the syslog socket (default /dev/log)\n"
-"      --pool N            database connections (default 4)\n"
-"      --timeout SECS      idle and request timeout (default 30)\n"
-"      --max-connections N open connections at most (default 4096)\n"
-"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n"
-"                          1 MiB)\n"
-"      --max-per-address N open connections from one address (default: a\n"
-"                          quarter of --max-connections, at least 64)\n"
-"      --header-timeout SECS  longest wait for a request's headers (default 10)\n"
-"      --max-output BYTES  answers all clients leave unread before those that\n"
-"                          stopped reading are dropped (default 64 MiB)\n"
+CLI_HELP_LIMITS
 "      --workstation NAME  fire the Database Events of this Workstation (and\n"
 "                          the blank ones; default: the host name)\n"
 "      --no-events         do not fire Database Events\n"
@@ -388,9 +379,7 @@ static odapi_config *make_config(const struct opts *o, unsigned port_override,
     odapi_config_set_events(cfg, !o->no_events, o->workstation, o->events_ca);
     odapi_config_set_events_state(cfg, o->state_dir, o->state_db);
     cli_apply_documents(cfg, &o->c);
-    if (o->event_timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS,
-                               o->event_timeout);
+    cli_limit(cfg, ODAPI_LIMIT_EVENT_TIMEOUT_MS, o->event_timeout);
     return cfg;
 }
 

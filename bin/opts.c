@@ -115,29 +115,26 @@ int cli_parse(const struct cli_prog *p, void *opts, int argc, char **argv,
     return -1;
 }
 
+void cli_limit(odapi_config *cfg, odapi_limit which, long v)
+{
+    if (v > 0)
+        odapi_config_set_limit(cfg, which, v);
+}
+
 void cli_apply_relay_limits(odapi_config *cfg, const struct cli_common *c)
 {
-    if (c->timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_TIMEOUT, c->timeout);
-    if (c->max_conns > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, c->max_conns);
-    if (c->max_body > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_BODY, c->max_body);
+    cli_limit(cfg, ODAPI_LIMIT_TIMEOUT, c->timeout);
+    cli_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS, c->max_conns);
+    cli_limit(cfg, ODAPI_LIMIT_MAX_BODY, c->max_body);
 }
 
 void cli_apply_limits(odapi_config *cfg, const struct cli_common *c)
 {
-    if (c->pool > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_DB_POOL, c->pool);
+    cli_limit(cfg, ODAPI_LIMIT_DB_POOL, c->pool);
     cli_apply_relay_limits(cfg, c);
-    if (c->per_address > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS,
-                               c->per_address);
-    if (c->header_timeout > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT,
-                               c->header_timeout);
-    if (c->max_output > 0)
-        odapi_config_set_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT, c->max_output);
+    cli_limit(cfg, ODAPI_LIMIT_MAX_CONNECTIONS_PER_ADDRESS, c->per_address);
+    cli_limit(cfg, ODAPI_LIMIT_HEADER_TIMEOUT, c->header_timeout);
+    cli_limit(cfg, ODAPI_LIMIT_MAX_OUTPUT, c->max_output);
 }
 
 void cli_apply_documents(odapi_config *cfg, const struct cli_common *c)

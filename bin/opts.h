@@ -84,6 +84,19 @@ struct cli_opt {
     { "help", no_argument, 'h', CLI_HELP, 0, 0, 0, 0, NULL },                  \
     { "version", no_argument, 'V', CLI_VERSION, 0, 0, 0, 0, NULL }
 
+/* The limits' lines of both programs' --help. */
+#define CLI_HELP_LIMITS \
+"      --pool N            database connections (default 4)\n" \
+"      --timeout SECS      idle and request timeout (default 30)\n" \
+"      --max-connections N open connections at most (default 4096)\n" \
+"      --max-body BYTES    largest request body (default 32 MiB; JSON bodies:\n" \
+"                          1 MiB)\n" \
+"      --max-per-address N open connections from one address (default: a\n" \
+"                          quarter of --max-connections, at least 64)\n" \
+"      --header-timeout SECS  longest wait for a request's headers (default 10)\n" \
+"      --max-output BYTES  answers all clients leave unread before those that\n" \
+"                          stopped reading are dropped (default 64 MiB)\n"
+
 struct cli_prog {
     const char *name;          /* "odlocal" */
     const char *short_prefix;  /* before the short options: "", "+" */
@@ -103,6 +116,7 @@ int cli_parse(const struct cli_prog *p, void *opts, int argc, char **argv,
 
 /* The limits given (> 0) on cfg: every one, or (relay) only those the
  * Cloud relay has (timeout, connections, body). */
+void cli_limit(odapi_config *cfg, odapi_limit which, long v); /* v > 0 */
 void cli_apply_limits(odapi_config *cfg, const struct cli_common *c);
 void cli_apply_relay_limits(odapi_config *cfg, const struct cli_common *c);
 /* --image-dir, --known-hosts, --url-ca, --url-allow-private. */
