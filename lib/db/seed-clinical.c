@@ -183,6 +183,21 @@ static void track_recall(struct gen *g, const struct seed_proc *sp)
     }
 }
 
+static const struct seed_col proctp_cols[] = {
+    COL("ProcTPNum"), COL("TreatPlanNum"), COL("PatNum"), COL("ProcNumOrig"),
+    COL("ItemOrder"), COL("Priority"), COL("ToothNumTP"), COL("Surf"),
+    COL("ProcCode"), COL("Descript"), COL("FeeAmt"), COL("PriInsAmt"),
+    COL("SecInsAmt"), COL("PatAmt"), CD("Discount", 0), CE("Prognosis"),
+    CE("Dx"), COL("ProcAbbr"), CI("SecUserNumEntry", 1), COL("SecDateEntry"),
+    COL("SecDateTEdit"), COL("FeeAllowed"), CD("TaxAmt", 0), COL("ProvNum"),
+    COL("DateTP"), C0("ClinicNum"), CD("CatPercUCR", 0),
+};
+
+static const struct seed_col treatplanattach_cols[] = {
+    COL("TreatPlanAttachNum"), COL("TreatPlanNum"), COL("ProcNum"),
+    COL("Priority"),
+};
+
 /* Every treatment-planned procedure is on the patient's active plan; some
  * patients also have a saved plan that froze them with their estimates. */
 static void plan_proc(struct gen *g, const struct seed_proc *sp)
@@ -199,42 +214,20 @@ static void plan_proc(struct gen *g, const struct seed_proc *sp)
     }
     if (sp->tpday < c->tpfirst)
         c->tpfirst = (int)sp->tpday;
-    vi(&cl->attach, ++cl->attachnum);
-    vi(&cl->attach, c->tpactive);
-    vi(&cl->attach, sp->procnum);
-    vi(&cl->attach, sp->priority);
-    ins_end(&cl->attach);
+    ++cl->attachnum;
+    ROW(&cl->attach, treatplanattach_cols, VI(cl->attachnum), VI(c->tpactive),
+        VI(sp->procnum), VI(sp->priority));
     if (!c->tpsaved)
         return;
     seed_money_last_est(g, &pri, &sec);
-    vi(&cl->proctp, ++cl->proctpnum);
-    vi(&cl->proctp, c->tpsaved);
-    vi(&cl->proctp, sp->patnum);
-    vi(&cl->proctp, sp->procnum);
-    vi(&cl->proctp, ++c->ntp);
-    vi(&cl->proctp, sp->priority);
-    vs(&cl->proctp, sp->tooth);
-    vs(&cl->proctp, sp->surf);
-    vs(&cl->proctp, cd->code);
-    vs(&cl->proctp, cd->descript);
-    vd(&cl->proctp, sp->fee);
-    vd(&cl->proctp, pri);
-    vd(&cl->proctp, sec);
-    vd(&cl->proctp, round((sp->fee - pri - sec) * 100) / 100);
-    vd(&cl->proctp, 0);
-    vs(&cl->proctp, "");
-    vs(&cl->proctp, "");
-    vs(&cl->proctp, cd->abbr);
-    vi(&cl->proctp, 1);
-    vdate(&cl->proctp, c->tpfirst);
-    vdt(&cl->proctp, c->tpfirst, 600);
-    vd(&cl->proctp, sp->fee);
-    vd(&cl->proctp, 0);
-    vi(&cl->proctp, sp->prov);
-    vdate(&cl->proctp, c->tpfirst);
-    vi(&cl->proctp, 0);
-    vd(&cl->proctp, 0);
-    ins_end(&cl->proctp);
+    ++cl->proctpnum;
+    ROW(&cl->proctp, proctp_cols, VI(cl->proctpnum), VI(c->tpsaved),
+        VI(sp->patnum), VI(sp->procnum), VI(++c->ntp), VI(sp->priority),
+        VS(sp->tooth), VS(sp->surf), VS(cd->code), VS(cd->descript),
+        VD(sp->fee), VD(pri), VD(sec),
+        VD(round((sp->fee - pri - sec) * 100) / 100), VS(cd->abbr),
+        VDATE(c->tpfirst), VDT(c->tpfirst, 600), VD(sp->fee), VI(sp->prov),
+        VDATE(c->tpfirst));
 }
 
 /* What the provider writes about a visit, by the kind of its first
@@ -271,6 +264,11 @@ static const char *const visit_notes[] = {
                   "definitive treatment.",
 };
 
+static const struct seed_col procnote_cols[] = {
+    COL("ProcNoteNum"), COL("PatNum"), COL("ProcNum"), COL("EntryDateTime"),
+    CI("UserNum", 1), COL("Note"), C0("SigIsTopaz"), CE("Signature"),
+};
+
 /* A completed visit's notes: one note per procedure, or, for some visits
  * of several procedures, one group note for all of them (written at the
  * end: it is a procedure of its own). */
@@ -295,15 +293,10 @@ static void flush_visit(struct gen *g)
         cl->groups[cl->ngroups++] = *v;
     } else {
         for (i = 0; i < v->n; i++) {
-            vi(&cl->note, ++cl->notenum);
-            vi(&cl->note, v->patnum);
-            vi(&cl->note, v->procs[i]);
-            vdt(&cl->note, v->day, 480 + (cl->notenum * 37) % 540);
-            vi(&cl->note, 1);
-            vs(&cl->note, visit_notes[i == 0 ? v->kind : PC_MISC]);
-            vi(&cl->note, 0);
-            vs(&cl->note, "");
-            ins_end(&cl->note);
+            ++cl->notenum;
+            ROW(&cl->note, procnote_cols, VI(cl->notenum), VI(v->patnum),
+                VI(v->procs[i]), VDT(v->day, 480 + (cl->notenum * 37) % 540),
+                VS(visit_notes[i == 0 ? v->kind : PC_MISC]));
             if (i == 0 && v->n > 1)
                 break; /* the first procedure carries the visit's note */
         }
@@ -345,33 +338,28 @@ static const struct drug {
       16 },
 };
 
+static const struct seed_col rxpat_cols[] = {
+    COL("RxNum"), COL("PatNum"), COL("RxDate"), COL("Drug"), COL("Sig"),
+    COL("Disp"), COL("Refills"), COL("ProvNum"), CE("Notes"),
+    COL("PharmacyNum"), COL("IsControlled"), COL("DateTStamp"),
+    COL("SendStatus"), COL("RxCui"), CE("DosageCode"), COL("IsProcRequired"),
+    COL("ProcNum"), COL("DaysOfSupply"), COL("PatientInstruction"),
+    C0("ClinicNum"), CI("UserNum", 1), C0("RxType"),
+};
+
 static void write_rx(struct gen *g, const struct seed_proc *sp, int d)
 {
     struct seed_clin *cl = g->clin;
     const struct drug *x = &drugs[d];
-    vi(&cl->rx, ++cl->rxnum);
-    vi(&cl->rx, sp->patnum);
-    vdate(&cl->rx, sp->day);
-    vs(&cl->rx, x->drug);
-    vs(&cl->rx, x->sig);
-    vs(&cl->rx, x->disp);
-    vf(&cl->rx, "%d", x->refills);
-    vi(&cl->rx, sp->prov);
-    vs(&cl->rx, "");
-    vi(&cl->rx, 1 + cl->rxnum % 4);
-    vi(&cl->rx, x->controlled);
-    vdt(&cl->rx, sp->day, 900);
-    vi(&cl->rx, x->controlled ? 3 : 2); /* Printed / SentElect */
-    vs(&cl->rx, x->rxcui);
-    vs(&cl->rx, "");
-    vi(&cl->rx, x->controlled);
-    vi(&cl->rx, x->controlled ? sp->procnum : 0);
-    vd(&cl->rx, x->days);
-    vs(&cl->rx, x->instr);
-    vi(&cl->rx, 0);
-    vi(&cl->rx, 1);
-    vi(&cl->rx, 0);
-    ins_end(&cl->rx);
+    ++cl->rxnum;
+    char refills2[512];
+    snprintf(refills2, sizeof refills2, "%d", x->refills);
+    ROW(&cl->rx, rxpat_cols, VI(cl->rxnum), VI(sp->patnum), VDATE(sp->day),
+        VS(x->drug), VS(x->sig), VS(x->disp), VS(refills2), VI(sp->prov),
+        VI(1 + cl->rxnum % 4), VI(x->controlled), VDT(sp->day, 900),
+        VI(x->controlled ? 3 : 2), /* Printed / SentElect */
+        VS(x->rxcui), VI(x->controlled), VI(x->controlled ? sp->procnum : 0),
+        VD(x->days), VS(x->instr));
 }
 
 static void rx_proc(struct gen *g, const struct seed_proc *sp)
@@ -391,21 +379,23 @@ static void rx_proc(struct gen *g, const struct seed_proc *sp)
     write_rx(g, sp, d);
 }
 
+static const struct seed_col perioexam_cols[] = {
+    COL("PerioExamNum"), COL("PatNum"), COL("ExamDate"), COL("ProvNum"),
+    COL("DateTMeasureEdit"), COL("Note"),
+};
+
 /* A full perio chart (PerioExams): probing depths and bleeding on every
  * present tooth, recession where there is any. */
 static void perio_chart(struct gen *g, const struct seed_proc *sp)
 {
     struct seed_clin *cl = g->clin;
     int t, seq;
-    vi(&cl->perio, ++cl->perionum);
-    vi(&cl->perio, sp->patnum);
-    vdate(&cl->perio, sp->day);
-    vi(&cl->perio, sp->prov);
-    vdt(&cl->perio, sp->day, 600 + cl->perionum % 300);
-    vs(&cl->perio, !strcmp(codes[sp->code].code, "D4341")
-                       ? "Initial perio charting before SRP."
-                       : "Perio maintenance charting.");
-    ins_end(&cl->perio);
+    ++cl->perionum;
+    ROW(&cl->perio, perioexam_cols, VI(cl->perionum), VI(sp->patnum),
+        VDATE(sp->day), VI(sp->prov), VDT(sp->day, 600 + cl->perionum % 300),
+        VS(!strcmp(codes[sp->code].code, "D4341")
+               ? "Initial perio charting before SRP."
+               : "Perio maintenance charting."));
     for (t = 1; t <= 32; t++) {
         int base;
         if (t == 1 || t == 16 || t == 17 || t == 32)
@@ -439,22 +429,20 @@ static void perio_chart(struct gen *g, const struct seed_proc *sp)
     }
 }
 
+static const struct seed_col toothinitial_cols[] = {
+    COL("ToothInitialNum"), COL("PatNum"), COL("ToothNum"), COL("InitialType"),
+    COL("Movement"), CE("DrawingSegment"), C0("ColorDraw"),
+    COL("SecDateTEntry"), COL("SecDateTEdit"), CE("DrawText"),
+};
+
 /* A tooth initial: type 0 Missing, 6 Rotate (movement in degrees). */
 static void tooth_initial(struct gen *g, long patnum, const char *tooth,
                           int type, double movement, long day)
 {
     struct seed_clin *cl = g->clin;
-    vi(&cl->tooth, ++cl->toothnum);
-    vi(&cl->tooth, patnum);
-    vs(&cl->tooth, tooth);
-    vi(&cl->tooth, type);
-    vd(&cl->tooth, movement);
-    vs(&cl->tooth, "");
-    vi(&cl->tooth, 0);
-    vdt(&cl->tooth, day, 700);
-    vdt(&cl->tooth, day, 700);
-    vs(&cl->tooth, "");
-    ins_end(&cl->tooth);
+    ++cl->toothnum;
+    ROW(&cl->tooth, toothinitial_cols, VI(cl->toothnum), VI(patnum), VS(tooth),
+        VI(type), VD(movement), VDT(day, 700), VDT(day, 700));
 }
 
 static void missing_tooth(struct gen *g, long patnum, const char *tooth,
@@ -665,6 +653,14 @@ static const struct seed_col procedurecode_cols[] = {
     CE("LaymanTerm"), COL("DateTStamp"),
 };
 
+static const struct seed_col procedurelog_cols[] = {
+    COL("ProcNum"), COL("PatNum"), C0("AptNum"), COL("ProcDate"),
+    CD("ProcFee", 0), CI("ProcStatus", 3), COL("ProvNum"), COL("CodeNum"),
+    CI("UnitQty", 1), COL("DateEntryC"), COL("DateTP"), COL("DateTStamp"),
+    CI("SecUserNumEntry", 1), COL("SecDateEntry"), COL("DateComplete"),
+    CE("Surf"), CE("ToothNum"), CE("BillingNote"),
+};
+
 /* Group notes: a "~GRP~" procedure (status EC, the visit's date and
  * provider), its note, and a procgroupitem per grouped procedure. */
 static void seed_group_notes(struct gen *g)
@@ -683,48 +679,24 @@ static void seed_group_notes(struct gen *g)
     procnum = seed_max_key(&g->s, "procedurelog", "ProcNum");
     if (procnum < g->procnum)
         procnum = g->procnum;
-    if (ins_init(&proc, &g->s, "procedurelog",
-                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,ProcStatus,ProvNum,"
-                 "CodeNum,UnitQty,DateEntryC,DateTP,DateTStamp,SecUserNumEntry,"
-                 "SecDateEntry,DateComplete,Surf,ToothNum,BillingNote") ||
+    if (INS_TABLE(&proc, &g->s, "procedurelog", procedurelog_cols) ||
         INS_TABLE(&item, &g->s, "procgroupitem", procgroupitem_cols))
         return;
     for (i = 0; i < cl->ngroups && !g->s.rc; i++) {
         const struct group *v = &cl->groups[i];
         ++procnum;
-        vi(&proc, procnum);
-        vi(&proc, v->patnum);
-        vi(&proc, 0);
-        vdate(&proc, v->day);
-        vd(&proc, 0);
-        vi(&proc, 3); /* EC */
-        vi(&proc, v->prov);
-        vi(&proc, codenum);
-        vi(&proc, 1);
-        vdate(&proc, v->day);
-        vdate(&proc, v->day);
-        vdt(&proc, v->day, 1030);
-        vi(&proc, 1);
-        vdt(&proc, v->day, 1030);
-        vdate(&proc, v->day);
-        vs(&proc, "");
-        vs(&proc, "");
-        vs(&proc, "");
-        ins_end(&proc);
+        ROW(&proc, procedurelog_cols, VI(procnum), VI(v->patnum),
+            VDATE(v->day), VI(v->prov), VI(codenum), VDATE(v->day),
+            VDATE(v->day), VDT(v->day, 1030), VDT(v->day, 1030),
+            VDATE(v->day));
         for (k = 0; k < v->n; k++) {
             ++itemnum;
             ROW(&item, procgroupitem_cols, VI(itemnum), VI(v->procs[k]),
                 VI(procnum));
         }
-        vi(&cl->note, ++cl->notenum);
-        vi(&cl->note, v->patnum);
-        vi(&cl->note, procnum);
-        vdt(&cl->note, v->day, 1030);
-        vi(&cl->note, 1);
-        vs(&cl->note, visit_notes[v->kind]);
-        vi(&cl->note, 0);
-        vs(&cl->note, "");
-        ins_end(&cl->note);
+        ++cl->notenum;
+        ROW(&cl->note, procnote_cols, VI(cl->notenum), VI(v->patnum),
+            VI(procnum), VDT(v->day, 1030), VS(visit_notes[v->kind]));
     }
     g->procnum = procnum;
     ins_done(&proc);
@@ -861,6 +833,12 @@ static const struct seed_col medicationpat_cols[] = {
     C0("IsCpoe"),
 };
 
+static const struct seed_col allergy_cols[] = {
+    COL("AllergyNum"), COL("AllergyDefNum"), COL("PatNum"), COL("Reaction"),
+    CI("StatusIsActive", 1), COL("DateTStamp"), COL("DateAdverseReaction"),
+    CE("SnomedReaction"),
+};
+
 /* Each patient's allergies, problems and medications, as the medical
  * history form at their first visit recorded them. */
 static void seed_medical_history(struct gen *g)
@@ -868,9 +846,7 @@ static void seed_medical_history(struct gen *g)
     struct seed_clin *cl = g->clin;
     struct ins al, di, mp;
     long i, nal = 0, ndi = 0, nmp = 0;
-    if (ins_init(&al, &g->s, "allergy",
-                 "AllergyNum,AllergyDefNum,PatNum,Reaction,StatusIsActive,"
-                 "DateTStamp,DateAdverseReaction,SnomedReaction") ||
+    if (INS_TABLE(&al, &g->s, "allergy", allergy_cols) ||
         ins_init(&di, &g->s, "disease",
                  "DiseaseNum,PatNum,DiseaseDefNum,PatNote,DateTStamp,ProbStatus,"
                  "DateStart,DateStop,SnomedProblemType,FunctionStatus") ||
@@ -885,16 +861,13 @@ static void seed_medical_history(struct gen *g)
             continue; /* never filled in a health history here */
         if (chance(&cl->r, 0.16)) {
             k = (int)rnd(&cl->r, (long)OD_ARRAY_LEN(allergydefs));
-            vi(&al, ++nal);
-            vi(&al, k + 1);
-            vi(&al, p->num);
-            vs(&al, k == 0 ? "Hives" : k == 2 ? "Contact rash" :
-                    k == 1 ? "Nausea and vomiting" : "Rash");
-            vi(&al, 1);
-            vdt(&al, seen, 610);
-            vdate(&al, NO_DATE);
-            vs(&al, "");
-            ins_end(&al);
+            ++nal;
+            ROW(&al, allergy_cols, VI(nal), VI(k + 1), VI(p->num),
+                VS(k == 0   ? "Hives"
+                   : k == 2 ? "Contact rash"
+                   : k == 1 ? "Nausea and vomiting"
+                            : "Rash"),
+                VDT(seen, 610), VDATE(NO_DATE));
         }
         for (k = 0; k < 2; k++) { /* problems, more with age */
             int d, med = 0;
@@ -922,7 +895,9 @@ static void seed_medical_history(struct gen *g)
                 continue;
             ++nmp;
             ROW(&mp, medicationpat_cols, VI(nmp), VI(p->num), VI(med),
-                VS(med == 1 ? "2 g one hour before dental treatment." : med == 12 ? "2 puffs as needed." : "Once daily."),
+                VS(med == 1    ? "2 g one hour before dental treatment."
+                   : med == 12 ? "2 puffs as needed."
+                               : "Once daily."),
                 VDT(seen, 614), VDATE(seen - 100 - rnd(&cl->r, 2000)),
                 VDATE(NO_DATE), VS(medications[med - 1].rxcui));
         }
@@ -1192,6 +1167,17 @@ static void seed_races(struct gen *g)
     (void)ne;
 }
 
+static const struct seed_col document_cols[] = {
+    COL("DocNum"), COL("Description"), COL("DateCreated"), COL("DocCategory"),
+    COL("PatNum"), COL("FileName"), COL("ImgType"), C0("IsFlipped"),
+    C0("DegreesRotated"), COL("ToothNumbers"), COL("Note"), C0("SigIsTopaz"),
+    CE("Signature"), C0("CropX"), C0("CropY"), C0("CropW"), C0("CropH"),
+    C0("WindowingMin"), C0("WindowingMax"), C0("MountItemNum"),
+    COL("DateTStamp"), CE("RawBase64"), CE("Thumbnail"), CE("ExternalGUID"),
+    C0("ExternalSource"), COL("ProvNum"), C0("IsCropOld"),
+    CE("OcrResponseData"), C0("ImageCaptureType"), COL("PrintHeading"),
+};
+
 /* X-rays taken at visits and the forms patients signed, as the imaging
  * module lists them (the files themselves are not in the sandbox). */
 static void seed_documents(struct gen *g)
@@ -1199,13 +1185,7 @@ static void seed_documents(struct gen *g)
     struct seed_clin *cl = g->clin;
     struct ins b;
     long i, n = 0;
-    if (ins_init(&b, &g->s, "document",
-                 "DocNum,Description,DateCreated,DocCategory,PatNum,FileName,"
-                 "ImgType,IsFlipped,DegreesRotated,ToothNumbers,Note,SigIsTopaz,"
-                 "Signature,CropX,CropY,CropW,CropH,WindowingMin,WindowingMax,"
-                 "MountItemNum,DateTStamp,RawBase64,Thumbnail,ExternalGUID,"
-                 "ExternalSource,ProvNum,IsCropOld,OcrResponseData,"
-                 "ImageCaptureType,PrintHeading"))
+    if (INS_TABLE(&b, &g->s, "document", document_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -1220,66 +1200,27 @@ static void seed_documents(struct gen *g)
             if (!day)
                 continue;
             civil_from_days(day, &y, &m, &d);
-            vi(&b, ++n);
-            vs(&b, what[k]);
-            vdt(&b, day, 560 + n % 300);
-            vi(&b, def_of(g, CAT_IMAGE, k));
-            vi(&b, p->num);
-            vf(&b, "%s%s%ld_%04d%02d%02d_%s.jpg", last_names[p->ln],
-               fname_of(p), p->num, y, m, d, what[k]);
-            vi(&b, 1); /* Radiograph */
-            vi(&b, 0);
-            vi(&b, 0);
-            vs(&b, k == 0 ? "2-3,14-15,18-19,30-31" : "");
-            vs(&b, "");
-            vi(&b, 0);
-            vs(&b, "");
-            vi(&b, 0); vi(&b, 0); vi(&b, 0); vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vdt(&b, day, 560 + n % 300);
-            vs(&b, "");
-            vs(&b, "");
-            vs(&b, "");
-            vi(&b, 0);
-            vi(&b, p->priprov);
-            vi(&b, 0);
-            vs(&b, "");
-            vi(&b, 0);
-            vi(&b, 0);
-            ins_end(&b);
+            ++n;
+            char filename2[512];
+            snprintf(filename2, sizeof filename2,
+                     "%s%s%ld_%04d%02d%02d_%s.jpg", last_names[p->ln],
+                     fname_of(p), p->num, y, m, d, what[k]);
+            ROW(&b, document_cols, VI(n), VS(what[k]), VDT(day, 560 + n % 300),
+                VI(def_of(g, CAT_IMAGE, k)), VI(p->num), VS(filename2),
+                VI(1), /* Radiograph */
+                VS(k == 0 ? "2-3,14-15,18-19,30-31" : ""), VS(""),
+                VDT(day, 560 + n % 300), VI(p->priprov), VI(0));
         }
         if (p->first_visit != NO_DATE && chance(&cl->r, 0.5)) {
-            vi(&b, ++n);
-            vs(&b, "Consent for treatment (signed)");
-            vdt(&b, p->first_visit, 470);
-            vi(&b, def_of(g, CAT_IMAGE, 4));
-            vi(&b, p->num);
-            vf(&b, "%s%s%ld_consent.pdf", last_names[p->ln], fname_of(p),
-               p->num);
-            vi(&b, 0); /* Document */
-            vi(&b, 0);
-            vi(&b, 0);
-            vs(&b, "");
-            vs(&b, "Signed on the front desk tablet.");
-            vi(&b, 0);
-            vs(&b, "");
-            vi(&b, 0); vi(&b, 0); vi(&b, 0); vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vdt(&b, p->first_visit, 470);
-            vs(&b, "");
-            vs(&b, "");
-            vs(&b, "");
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vs(&b, "");
-            vi(&b, 0);
-            vi(&b, 1);
-            ins_end(&b);
+            ++n;
+            char filename3[512];
+            snprintf(filename3, sizeof filename3, "%s%s%ld_consent.pdf",
+                     last_names[p->ln], fname_of(p), p->num);
+            ROW(&b, document_cols, VI(n), VS("Consent for treatment (signed)"),
+                VDT(p->first_visit, 470), VI(def_of(g, CAT_IMAGE, 4)),
+                VI(p->num), VS(filename3), VI(0), /* Document */
+                VS(""), VS("Signed on the front desk tablet."),
+                VDT(p->first_visit, 470), VI(0), VI(1));
         }
     }
     ins_done(&b);
@@ -1300,31 +1241,18 @@ void seed_clin_begin(struct gen *g)
     cl->r = seed_stream(g, "clinical");
     cl->lastapt = cl->lastperio = cl->lastrx = -1;
     seed_recalltypes(g);
-    if (ins_init(&cl->attach, &g->s, "treatplanattach",
-                 "TreatPlanAttachNum,TreatPlanNum,ProcNum,Priority") ||
-        ins_init(&cl->proctp, &g->s, "proctp",
-                 "ProcTPNum,TreatPlanNum,PatNum,ProcNumOrig,ItemOrder,Priority,"
-                 "ToothNumTP,Surf,ProcCode,Descript,FeeAmt,PriInsAmt,SecInsAmt,"
-                 "PatAmt,Discount,Prognosis,Dx,ProcAbbr,SecUserNumEntry,"
-                 "SecDateEntry,SecDateTEdit,FeeAllowed,TaxAmt,ProvNum,DateTP,"
-                 "ClinicNum,CatPercUCR") ||
-        ins_init(&cl->note, &g->s, "procnote",
-                 "ProcNoteNum,PatNum,ProcNum,EntryDateTime,UserNum,Note,"
-                 "SigIsTopaz,Signature") ||
-        ins_init(&cl->rx, &g->s, "rxpat",
-                 "RxNum,PatNum,RxDate,Drug,Sig,Disp,Refills,ProvNum,Notes,"
-                 "PharmacyNum,IsControlled,DateTStamp,SendStatus,RxCui,"
-                 "DosageCode,IsProcRequired,ProcNum,DaysOfSupply,"
-                 "PatientInstruction,ClinicNum,UserNum,RxType") ||
-        ins_init(&cl->perio, &g->s, "perioexam",
-                 "PerioExamNum,PatNum,ExamDate,ProvNum,DateTMeasureEdit,Note") ||
-        ins_init(&cl->measure, &g->s, "periomeasure",
-                 "PerioMeasureNum,PerioExamNum,SequenceType,IntTooth,ToothValue,"
-                 "MBvalue,Bvalue,DBvalue,MLvalue,Lvalue,DLvalue,SecDateTEntry,"
-                 "SecDateTEdit") ||
-        ins_init(&cl->tooth, &g->s, "toothinitial",
-                 "ToothInitialNum,PatNum,ToothNum,InitialType,Movement,"
-                 "DrawingSegment,ColorDraw,SecDateTEntry,SecDateTEdit,DrawText") ||
+    if (INS_TABLE(&cl->attach, &g->s, "treatplanattach",
+                  treatplanattach_cols) ||
+        INS_TABLE(&cl->proctp, &g->s, "proctp", proctp_cols) ||
+        INS_TABLE(&cl->note, &g->s, "procnote", procnote_cols) ||
+        INS_TABLE(&cl->rx, &g->s, "rxpat", rxpat_cols) ||
+        INS_TABLE(&cl->perio, &g->s, "perioexam", perioexam_cols) ||
+        ins_init(
+            &cl->measure, &g->s, "periomeasure",
+            "PerioMeasureNum,PerioExamNum,SequenceType,IntTooth,ToothValue,"
+            "MBvalue,Bvalue,DBvalue,MLvalue,Lvalue,DLvalue,SecDateTEntry,"
+            "SecDateTEdit") ||
+        INS_TABLE(&cl->tooth, &g->s, "toothinitial", toothinitial_cols) ||
         ins_init(&cl->lab, &g->s, "labcase",
                  "LabCaseNum,PatNum,LaboratoryNum,AptNum,PlannedAptNum,"
                  "DateTimeDue,DateTimeCreated,DateTimeSent,DateTimeRecd,"

@@ -170,25 +170,23 @@ static const struct seed_col covspan_cols[] = {
     COL("CovSpanNum"), COL("CovCatNum"), COL("FromCode"), COL("ToCode"),
 };
 
+static const struct seed_col covcat_cols[] = {
+    COL("CovCatNum"), COL("Description"), COL("DefaultPercent"),
+    COL("CovOrder"), C0("IsHidden"), COL("EbenefitCat"),
+};
+
 static void seed_covcats(struct gen *g)
 {
     struct ins b, s;
     long span = 0;
     int c, k;
-    if (ins_init(&b, &g->s, "covcat",
-                 "CovCatNum,Description,DefaultPercent,CovOrder,IsHidden,"
-                 "EbenefitCat") ||
+    if (INS_TABLE(&b, &g->s, "covcat", covcat_cols) ||
         INS_TABLE(&s, &g->s, "covspan", covspan_cols))
         return;
     for (c = 0; c < CC_N; c++) {
         g->money->covcat[c] = c + 1;
-        vi(&b, c + 1);
-        vs(&b, covcats[c].name);
-        vi(&b, covcats[c].pct);
-        vi(&b, c);
-        vi(&b, 0);
-        vi(&b, covcats[c].ebcat);
-        ins_end(&b);
+        ROW(&b, covcat_cols, VI(c + 1), VS(covcats[c].name),
+            VI(covcats[c].pct), VI(c), VI(covcats[c].ebcat));
         for (k = 0; k < 2 && covcats[c].spans[k][0]; k++) {
             ++span;
             ROW(&s, covspan_cols, VI(span), VI(c + 1),
@@ -670,6 +668,15 @@ static void batch_add(struct gen *g, long day, long claimnum,
     b->nclaims++;
 }
 
+static const struct seed_col etrans_cols[] = {
+    COL("EtransNum"), COL("DateTimeTrans"), CI("ClearingHouseNum", 1),
+    COL("Etype"), COL("ClaimNum"), COL("CarrierNum"), COL("PatNum"),
+    COL("BatchNumber"), COL("AckCode"), COL("TransSetNum"), COL("Note"),
+    COL("EtransMessageTextNum"), COL("AckEtransNum"), C0("PlanNum"),
+    C0("InsSubNum"), COL("CarrierNameRaw"), CE("PatientNameRaw"),
+    COL("UserNum"),
+};
+
 /* The batch's message text and its 999 acknowledgement. */
 static void flush_batch(struct gen *g)
 {
@@ -684,32 +691,15 @@ static void flush_batch(struct gen *g)
     vsn(&mo->text, b->text, b->len);
     ins_end(&mo->text);
     /* the clearinghouse's 999 the next morning: accepted */
-    vi(&mo->etrans, b->acknum);
-    vdt(&mo->etrans, b->day + 1 < g->today ? b->day + 1 : b->day, 420);
-    vi(&mo->etrans, 1);
-    vi(&mo->etrans, 28); /* Acknowledge_999 */
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, b->textnum % 1000);
-    vs(&mo->etrans, "A");
-    vi(&mo->etrans, 0);
-    vf(&mo->etrans, "%ld claims accepted.", b->nclaims);
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, 0);
-    vs(&mo->etrans, "");
-    vs(&mo->etrans, "");
-    vi(&mo->etrans, 0);
-    ins_end(&mo->etrans);
+    char note2[512];
+    snprintf(note2, sizeof note2, "%ld claims accepted.", b->nclaims);
+    ROW(&mo->etrans, etrans_cols, VI(b->acknum),
+        VDT(b->day + 1 < g->today ? b->day + 1 : b->day, 420),
+        VI(28), /* Acknowledge_999 */
+        VI(0), VI(0), VI(0), VI(b->textnum % 1000), VS("A"), VI(0), VS(note2),
+        VI(0), VI(0), VS(""), VI(0));
     b->nclaims = 0;
 }
-
-static const char etrans_cols[] =
-    "EtransNum,DateTimeTrans,ClearingHouseNum,Etype,ClaimNum,CarrierNum,"
-    "PatNum,BatchNumber,AckCode,TransSetNum,Note,EtransMessageTextNum,"
-    "AckEtransNum,PlanNum,InsSubNum,CarrierNameRaw,PatientNameRaw,UserNum";
 
 /* A claim's ClaimSent row in its day's batch. */
 static void write_claim_sent(struct gen *g, const struct pat *p,
@@ -717,25 +707,12 @@ static void write_claim_sent(struct gen *g, const struct pat *p,
 {
     struct seed_money *mo = g->money;
     batch_add(g, day, claimnum, p, fee);
-    vi(&mo->etrans, ++mo->etransnum);
-    vdt(&mo->etrans, day, 1080 + mo->b.nclaims % 60);
-    vi(&mo->etrans, 1);
-    vi(&mo->etrans, 0); /* ClaimSent */
-    vi(&mo->etrans, claimnum);
-    vi(&mo->etrans, g->plans[p->plan1 - 1].carrier);
-    vi(&mo->etrans, p->num);
-    vi(&mo->etrans, mo->b.textnum % 1000);
-    vs(&mo->etrans, "A");
-    vi(&mo->etrans, mo->b.nclaims);
-    vs(&mo->etrans, "");
-    vi(&mo->etrans, mo->b.textnum);
-    vi(&mo->etrans, mo->b.acknum);
-    vi(&mo->etrans, 0);
-    vi(&mo->etrans, 0);
-    vs(&mo->etrans, "");
-    vs(&mo->etrans, "");
-    vi(&mo->etrans, 2);
-    ins_end(&mo->etrans);
+    ++mo->etransnum;
+    ROW(&mo->etrans, etrans_cols, VI(mo->etransnum),
+        VDT(day, 1080 + mo->b.nclaims % 60), VI(0), /* ClaimSent */
+        VI(claimnum), VI(g->plans[p->plan1 - 1].carrier), VI(p->num),
+        VI(mo->b.textnum % 1000), VS("A"), VI(mo->b.nclaims), VS(""),
+        VI(mo->b.textnum), VI(mo->b.acknum), VS(""), VI(2));
 }
 
 /* How a claim of a visit day stands today. */
@@ -990,6 +967,13 @@ void seed_money_visit(struct gen *g, const struct seed_visit *v, double *share)
     }
 }
 
+static const struct seed_col adjustment_cols[] = {
+    COL("AdjNum"), COL("AdjDate"), COL("AdjAmt"), COL("PatNum"),
+    COL("AdjType"), COL("ProvNum"), COL("AdjNote"), COL("ProcDate"),
+    COL("ProcNum"), COL("DateEntry"), C0("ClinicNum"),
+    CI("SecUserNumEntry", 2), COL("SecDateTEdit"),
+};
+
 /* A savings-plan member's visit: the plan's discount as an adjustment on
  * each procedure (DiscountPlans: the difference to the plan's fees). */
 static void discount_visit(struct gen *g, const struct seed_visit *v,
@@ -1003,20 +987,11 @@ static void discount_visit(struct gen *g, const struct seed_visit *v,
             continue;
         share[i] = money(v->fees[i] - off);
         v->p->paid += off; /* a negative adjustment lowers the balance */
-        vi(&mo->adj, ++mo->adjnum);
-        vdate(&mo->adj, v->day);
-        vd(&mo->adj, -off);
-        vi(&mo->adj, v->p->num);
-        vi(&mo->adj, def_of(g, CAT_ADJ, 0));
-        vi(&mo->adj, v->provs[i]);
-        vs(&mo->adj, "Discount plan: Willamette Smile Savings Plan");
-        vdate(&mo->adj, v->day);
-        vi(&mo->adj, v->procnums[i]);
-        vdate(&mo->adj, v->day);
-        vi(&mo->adj, 0);
-        vi(&mo->adj, 2);
-        vdt(&mo->adj, v->day, v->endmin + 2);
-        ins_end(&mo->adj);
+        ++mo->adjnum;
+        ROW(&mo->adj, adjustment_cols, VI(mo->adjnum), VDATE(v->day), VD(-off),
+            VI(v->p->num), VI(def_of(g, CAT_ADJ, 0)), VI(v->provs[i]),
+            VS("Discount plan: Willamette Smile Savings Plan"), VDATE(v->day),
+            VI(v->procnums[i]), VDATE(v->day), VDT(v->day, v->endmin + 2));
     }
 }
 
@@ -1029,27 +1004,14 @@ void seed_money_broken(struct gen *g, struct pat *p, long aptnum, long day,
         return;
     /* BrokenApptAdjustmentType: the fee for a missed appointment */
     p->charges += 50;
-    vi(&mo->adj, ++mo->adjnum);
-    vdate(&mo->adj, day);
-    vd(&mo->adj, 50);
-    vi(&mo->adj, p->num);
-    vi(&mo->adj, def_of(g, CAT_ADJ, 5));
-    vi(&mo->adj, prov);
-    vs(&mo->adj, "Broken appointment fee (less than 24 hours notice).");
-    vdate(&mo->adj, day);
-    vi(&mo->adj, 0);
-    vdate(&mo->adj, day);
-    vi(&mo->adj, 0);
-    vi(&mo->adj, 2);
-    vdt(&mo->adj, day, min);
-    ins_end(&mo->adj);
+    ++mo->adjnum;
+    ROW(&mo->adj, adjustment_cols, VI(mo->adjnum), VDATE(day), VD(50),
+        VI(p->num), VI(def_of(g, CAT_ADJ, 5)), VI(prov),
+        VS("Broken appointment fee (less than 24 hours notice)."), VDATE(day),
+        VI(0), VDATE(day), VDT(day, min));
 }
 
 /* ---- begin / end ------------------------------------------------------------ */
-
-static const char adj_cols[] =
-    "AdjNum,AdjDate,AdjAmt,PatNum,AdjType,ProvNum,AdjNote,ProcDate,ProcNum,"
-    "DateEntry,ClinicNum,SecUserNumEntry,SecDateTEdit";
 
 void seed_money_begin(struct gen *g)
 {
@@ -1084,10 +1046,10 @@ void seed_money_begin(struct gen *g)
     seed_discount_plans(g, stamp);
     if (ins_init(&mo->claim, &g->s, "claim", claim_cols) ||
         ins_init(&mo->cp, &g->s, "claimproc", claimproc_cols) ||
-        ins_init(&mo->etrans, &g->s, "etrans", etrans_cols) ||
+        INS_TABLE(&mo->etrans, &g->s, "etrans", etrans_cols) ||
         ins_init(&mo->text, &g->s, "etransmessagetext",
                  "EtransMessageTextNum,MessageText") ||
-        ins_init(&mo->adj, &g->s, "adjustment", adj_cols) ||
+        INS_TABLE(&mo->adj, &g->s, "adjustment", adjustment_cols) ||
         ins_init(&mo->track, &g->s, "claimtracking",
                  "ClaimTrackingNum,ClaimNum,TrackingType,UserNum,DateTimeEntry,"
                  "Note,TrackingDefNum,TrackingErrorDefNum"))
@@ -1108,17 +1070,26 @@ static const char eob_pdf[] =
     "ZS9Gb250L1N1YnR5cGUvVHlwZTEvQmFzZUZvbnQvSGVsdmV0aWNhPj5lbmRvYmoKdHJhaWxl"
     "cjw8L1Jvb3QgMSAwIFI+PgolJUVPRgo=";
 
+static const struct seed_col eobattach_cols[] = {
+    COL("EobAttachNum"), COL("ClaimPaymentNum"), COL("DateTCreated"),
+    COL("FileName"), COL("RawBase64"),
+};
+
+static const struct seed_col claimpayment_cols[] = {
+    COL("ClaimPaymentNum"), COL("CheckDate"), COL("CheckAmt"), COL("CheckNum"),
+    CE("BankBranch"), COL("Note"), C0("ClinicNum"), C0("DepositNum"),
+    COL("CarrierName"), COL("DateIssued"), C0("IsPartial"), COL("PayType"),
+    CI("SecUserNumEntry", 3), COL("SecDateEntry"), COL("SecDateTEdit"),
+    COL("PayGroup"),
+};
+
 static void seed_claim_payments(struct gen *g)
 {
     struct seed_money *mo = g->money;
     struct ins b, eob;
     long i, neob = 0;
-    if (ins_init(&b, &g->s, "claimpayment",
-                 "ClaimPaymentNum,CheckDate,CheckAmt,CheckNum,BankBranch,Note,"
-                 "ClinicNum,DepositNum,CarrierName,DateIssued,IsPartial,PayType,"
-                 "SecUserNumEntry,SecDateEntry,SecDateTEdit,PayGroup") ||
-        ins_init(&eob, &g->s, "eobattach",
-                 "EobAttachNum,ClaimPaymentNum,DateTCreated,FileName,RawBase64"))
+    if (INS_TABLE(&b, &g->s, "claimpayment", claimpayment_cols) ||
+        INS_TABLE(&eob, &g->s, "eobattach", eobattach_cols))
         return;
     for (i = 0; i < mo->npays && !g->s.rc; i++) {
         const struct cpay *c = &mo->pays[i];
@@ -1127,23 +1098,14 @@ static void seed_claim_payments(struct gen *g)
             snprintf(num, sizeof num, "EFT%07ld", 1000000 + c->num * 7919 % 9000000);
         else
             snprintf(num, sizeof num, "%06ld", 200000 + c->num * 131 % 700000);
-        vi(&b, c->num);
-        vdate(&b, c->day);
-        vd(&b, money(c->amt));
-        vs(&b, num);
-        vs(&b, "");
-        vf(&b, "%ld claims", c->nclaims);
-        vi(&b, 0);
-        vi(&b, 0);
-        vs(&b, carrier_name(c->carrier));
-        vdate(&b, c->day - 3);
-        vi(&b, 0);
-        vi(&b, def_of(g, CAT_INSPAY, c->eft ? 1 : 0));
-        vi(&b, 3);
-        vdate(&b, c->day);
-        vdt(&b, c->day, 840 + c->num % 60);
-        vi(&b, def_of(g, CAT_CLAIMPAYGROUP, 0));
-        ins_end(&b);
+        char note4[512];
+        snprintf(note4, sizeof note4, "%ld claims", c->nclaims);
+        ROW(&b, claimpayment_cols, VI(c->num), VDATE(c->day),
+            VD(money(c->amt)), VS(num), VS(note4),
+            VS(carrier_name(c->carrier)), VDATE(c->day - 3),
+            VI(def_of(g, CAT_INSPAY, c->eft ? 1 : 0)), VDATE(c->day),
+            VDT(c->day, 840 + c->num % 60),
+            VI(def_of(g, CAT_CLAIMPAYGROUP, 0)));
         if (c->eft) { /* the carrier's 835 that came with it */
             char era[400];
             int n = snprintf(era, sizeof era,
@@ -1157,35 +1119,25 @@ static void seed_claim_payments(struct gen *g)
             vi(&mo->text, ++mo->textnum);
             vsn(&mo->text, era, n > 0 && (size_t)n < sizeof era ? (size_t)n : 0);
             ins_end(&mo->text);
-            vi(&mo->etrans, ++mo->etransnum);
-            vdt(&mo->etrans, c->day, 360);
-            vi(&mo->etrans, 1);
-            vi(&mo->etrans, 27); /* ERA_835 */
-            vi(&mo->etrans, 0);
-            vi(&mo->etrans, c->carrier);
-            vi(&mo->etrans, 0);
-            vi(&mo->etrans, 0);
-            vs(&mo->etrans, "Recd");
-            vi(&mo->etrans, 0);
-            vf(&mo->etrans, "%ld claims, %.2f", c->nclaims, c->amt);
-            vi(&mo->etrans, mo->textnum);
-            vi(&mo->etrans, 0);
-            vi(&mo->etrans, 0);
-            vi(&mo->etrans, 0);
-            vs(&mo->etrans, carrier_name(c->carrier));
-            vs(&mo->etrans, "");
-            vi(&mo->etrans, 3);
-            ins_end(&mo->etrans);
+            ++mo->etransnum;
+            char note3[512];
+            snprintf(note3, sizeof note3, "%ld claims, %.2f", c->nclaims,
+                     c->amt);
+            ROW(&mo->etrans, etrans_cols, VI(mo->etransnum), VDT(c->day, 360),
+                VI(27), /* ERA_835 */
+                VI(0), VI(c->carrier), VI(0), VI(0), VS("Recd"), VI(0),
+                VS(note3), VI(mo->textnum), VI(0),
+                VS(carrier_name(c->carrier)), VI(3));
         } else { /* a paper check: the EOB scanned in */
             int y, m, d;
             civil_from_days(c->day, &y, &m, &d);
-            vi(&eob, ++neob);
-            vi(&eob, c->num);
-            vdt(&eob, c->day, 845);
-            vf(&eob, "%04d%02d%02d_1405%02ld_%ld.pdf", y, m, d, c->num % 60,
-               neob);
-            vs(&eob, eob_pdf);
-            ins_end(&eob);
+            ++neob;
+            char filename[512];
+            snprintf(filename, sizeof filename,
+                     "%04d%02d%02d_1405%02ld_%ld.pdf", y, m, d, c->num % 60,
+                     neob);
+            ROW(&eob, eobattach_cols, VI(neob), VI(c->num), VDT(c->day, 845),
+                VS(filename), VS(eob_pdf));
         }
     }
     ins_done(&b);
@@ -1250,17 +1202,20 @@ static const char pay_cols[] =
     "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,PatNum,"
     "ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,PaymentSource,"
     "ProcessStatus";
-static const char split_cols[] =
-    "SplitNum,SplitAmt,PatNum,ProcDate,PayNum,ProvNum,DatePay,ProcNum,"
-    "DateEntry,UnearnedType,ClinicNum,SecUserNumEntry,SecDateTEdit,PayPlanNum,"
-    "PayPlanChargeNum,PayPlanDebitType";
+static const struct seed_col paysplit_cols[] = {
+    COL("SplitNum"), COL("SplitAmt"), COL("PatNum"), COL("ProcDate"),
+    COL("PayNum"), COL("ProvNum"), COL("DatePay"), COL("ProcNum"),
+    COL("DateEntry"), COL("UnearnedType"), C0("ClinicNum"),
+    CI("SecUserNumEntry", 2), COL("SecDateTEdit"), COL("PayPlanNum"),
+    COL("PayPlanChargeNum"), COL("PayPlanDebitType"),
+};
 
 static int pw_init(struct gen *g, struct paywriter *w)
 {
     w->paynum = long_max(g->paynum, max_key(g, "payment", "PayNum"));
     w->splitnum = long_max(g->splitnum, max_key(g, "paysplit", "SplitNum"));
     return ins_init(&w->pay, &g->s, "payment", pay_cols) ||
-           ins_init(&w->split, &g->s, "paysplit", split_cols);
+           INS_TABLE(&w->split, &g->s, "paysplit", paysplit_cols);
 }
 
 static long pw_payment(struct gen *g, struct paywriter *w, long patnum,
@@ -1294,23 +1249,11 @@ static long pw_split(struct gen *g, struct paywriter *w, long paynum,
                      long unearned, long payplan, long charge, int debittype)
 {
     (void)g;
-    vi(&w->split, ++w->splitnum);
-    vd(&w->split, money(amt));
-    vi(&w->split, patnum);
-    vdate(&w->split, day);
-    vi(&w->split, paynum);
-    vi(&w->split, prov);
-    vdate(&w->split, day);
-    vi(&w->split, procnum);
-    vdate(&w->split, day);
-    vi(&w->split, unearned);
-    vi(&w->split, 0);
-    vi(&w->split, 2);
-    vdt(&w->split, day, 600 + w->splitnum % 420);
-    vi(&w->split, payplan);
-    vi(&w->split, charge);
-    vi(&w->split, debittype);
-    ins_end(&w->split);
+    ++w->splitnum;
+    ROW(&w->split, paysplit_cols, VI(w->splitnum), VD(money(amt)), VI(patnum),
+        VDATE(day), VI(paynum), VI(prov), VDATE(day), VI(procnum), VDATE(day),
+        VI(unearned), VDT(day, 600 + w->splitnum % 420), VI(payplan),
+        VI(charge), VI(debittype));
     return w->splitnum;
 }
 
@@ -1524,6 +1467,17 @@ static void seed_payplans(struct gen *g, struct paywriter *w)
 
 /* ---- statements ---------------------------------------------------------------- */
 
+static const struct seed_col statement_cols[] = {
+    COL("StatementNum"), COL("PatNum"), COL("DateSent"), COL("DateRangeFrom"),
+    COL("DateRangeTo"), COL("Note"), COL("NoteBold"), COL("Mode_"),
+    C0("HidePayment"), C0("SinglePatient"), C0("Intermingled"),
+    CI("IsSent", 1), C0("DocNum"), COL("DateTStamp"), C0("IsReceipt"),
+    C0("IsInvoice"), C0("IsInvoiceCopy"), C0("SuperFamily"),
+    CI("IsBalValid", 1), COL("InsEst"), COL("BalTotal"),
+    CS("StatementType", "NotSet"), COL("SmsSendStatus"),
+    C0("LimitedCustomFamily"), CE("EmailSubject"), CE("EmailBody"),
+};
+
 /* The last billing run (the first weekday of the month, or a month ago)
  * mailed or e-mailed a statement to every family that owed money. */
 static void seed_statements(struct gen *g)
@@ -1538,12 +1492,7 @@ static void seed_statements(struct gen *g)
         run -= 28;
     while (weekday(run) == 0 || weekday(run) == 6)
         run++;
-    if (ins_init(&b, &g->s, "statement",
-                 "StatementNum,PatNum,DateSent,DateRangeFrom,DateRangeTo,Note,"
-                 "NoteBold,Mode_,HidePayment,SinglePatient,Intermingled,IsSent,"
-                 "DocNum,DateTStamp,IsReceipt,IsInvoice,IsInvoiceCopy,"
-                 "SuperFamily,IsBalValid,InsEst,BalTotal,StatementType,"
-                 "SmsSendStatus,LimitedCustomFamily,EmailSubject,EmailBody"))
+    if (INS_TABLE(&b, &g->s, "statement", statement_cols))
         return;
     for (f = 0; f < g->nfam && !g->s.rc; f++) {
         long guar = g->fams[f].guar, pn;
@@ -1556,35 +1505,18 @@ static void seed_statements(struct gen *g)
         }
         if (bal - insest < 5)
             continue;
-        vi(&b, ++n);
-        vi(&b, guar);
-        vdate(&b, run);
-        vdate(&b, run - 45);
-        vdate(&b, run);
-        vs(&b, "Thank you for choosing Willamette Family Dental. Payment is due "
-               "within 30 days.");
-        vs(&b, bal - insest > 500 ? "Please call our office to set up a payment "
-                                    "plan." : "");
-        vi(&b, email ? 2 : 0);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 1);
-        vi(&b, 0);
-        vdt(&b, run, 480 + n % 60);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 1);
-        vd(&b, money(insest));
-        vd(&b, money(bal));
-        vs(&b, "NotSet");
-        vi(&b, email ? 1 : 0);
-        vi(&b, 0);
-        vs(&b, "");
-        vs(&b, "");
-        ins_end(&b);
+        ++n;
+        ROW(&b, statement_cols, VI(n), VI(guar), VDATE(run), VDATE(run - 45),
+            VDATE(run),
+            VS("Thank you for choosing Willamette Family Dental. Payment is "
+               "due "
+               "within 30 days."),
+            VS(bal - insest > 500
+                   ? "Please call our office to set up a payment "
+                     "plan."
+                   : ""),
+            VI(email ? 2 : 0), VDT(run, 480 + n % 60), VD(money(insest)),
+            VD(money(bal)), VI(email ? 1 : 0));
     }
     ins_done(&b);
 }

@@ -109,33 +109,33 @@ static const struct seed_col clockevent_cols[] = {
     CS("Rate3Auto", "00:00:00"), C0("IsWorkingHome"),
 };
 
+static const struct seed_col employee_cols[] = {
+    COL("EmployeeNum"), COL("LName"), COL("FName"), COL("MiddleI"),
+    C0("IsHidden"), CS("ClockStatus", "Home"), COL("PhoneExt"),
+    COL("PayrollID"), COL("WirelessPhone"), COL("EmailWork"),
+    CE("EmailPersonal"), C0("IsFurloughed"), C0("IsWorkingHome"),
+    COL("ReportsTo"),
+};
+
 static void seed_employees(struct gen *g)
 {
     struct ins b, c;
     size_t i;
     long day, n = 0;
-    if (ins_init(&b, &g->s, "employee",
-                 "EmployeeNum,LName,FName,MiddleI,IsHidden,ClockStatus,PhoneExt,"
-                 "PayrollID,WirelessPhone,EmailWork,EmailPersonal,IsFurloughed,"
-                 "IsWorkingHome,ReportsTo"))
+    if (INS_TABLE(&b, &g->s, "employee", employee_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(employees); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, employees[i].lname);
-        vs(&b, employees[i].fname);
-        vs(&b, employees[i].mi);
-        vi(&b, 0);
-        vs(&b, "Home"); /* every time card below ends clocked out */
-        vi(&b, 201 + (long long)i);
-        vs(&b, employees[i].payroll);
-        vf(&b, "(971)555-%04zu", 3100 + i * 7);
-        vf(&b, "%c%s@willamettefamilydental.example.com",
-           employees[i].fname[0] + 32, employees[i].lname);
-        vs(&b, "");
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, employees[i].reports);
-        ins_end(&b);
+        char wirelessphone[512];
+        snprintf(wirelessphone, sizeof wirelessphone, "(971)555-%04zu",
+                 3100 + i * 7);
+        char emailwork[512];
+        snprintf(emailwork, sizeof emailwork,
+                 "%c%s@willamettefamilydental.example.com",
+                 employees[i].fname[0] + 32, employees[i].lname);
+        ROW(&b, employee_cols, VI((long long)i + 1), VS(employees[i].lname),
+            VS(employees[i].fname), VS(employees[i].mi),
+            VI(201 + (long long)i), VS(employees[i].payroll),
+            VS(wirelessphone), VS(emailwork), VI(employees[i].reports));
     }
     ins_done(&b);
     /* two weeks of time cards: in before eight, lunch, out after five */
@@ -154,7 +154,9 @@ static void seed_employees(struct gen *g)
                 ROW(&c, clockevent_cols, VI(n), VI((long long)i + 1),
                     VDT(day, a), VDT(day, a),
                     VI(half ? 0 : 1), /* Home, Lunch */
-                    VS(half && day == g->today - 1 && i == 2 ? "Stayed late for the insurance audit." : ""),
+                    VS(half && day == g->today - 1 && i == 2
+                           ? "Stayed late for the insurance audit."
+                           : ""),
                     VDT(day, z), VDT(day, z));
             }
         }
@@ -388,25 +390,32 @@ static void seed_auto_notes(struct gen *g)
         return;
     ROW(&b, autonotecontrol_cols, VI(1), VS("Anesthetic"), VS("OneResponse"),
         VS("Anesthetic used"),
-        VS("2% lidocaine 1:100k epi\r\n4% articaine 1:100k epi\r\n" "3% mepivacaine plain\r\nNone"));
+        VS("2% lidocaine 1:100k epi\r\n4% articaine 1:100k epi\r\n"
+           "3% mepivacaine plain\r\nNone"));
     ROW(&b, autonotecontrol_cols, VI(2), VS("Carpules"), VS("OneResponse"),
         VS("Carpules"), VS("1\r\n2\r\n3\r\n4"));
     ROW(&b, autonotecontrol_cols, VI(3), VS("Findings"), VS("MultiResponse"),
         VS("Findings"),
-        VS("Caries\r\nFractured cusp\r\nDefective restoration\r\n" "Recurrent decay"));
+        VS("Caries\r\nFractured cusp\r\nDefective restoration\r\n"
+           "Recurrent decay"));
     ROW(&b, autonotecontrol_cols, VI(4), VS("Patient comments"), VS("Text"),
         VS("What the patient reported"), VS(""));
     ins_done(&b);
     if (INS_TABLE(&b, &g->s, "autonote", autonote_cols))
         return;
     ROW(&b, autonote_cols, VI(1), VS("Restorative visit"),
-        VS("Anesthetic: [Prompt:\"Carpules\"] carpule(s) " "[Prompt:\"Anesthetic\"]. Findings: [Prompt:\"Findings\"]. " "Restoration placed, occlusion checked. Patient said: " "[Prompt:\"Patient comments\"]"),
+        VS("Anesthetic: [Prompt:\"Carpules\"] carpule(s) "
+           "[Prompt:\"Anesthetic\"]. Findings: [Prompt:\"Findings\"]. "
+           "Restoration placed, occlusion checked. Patient said: "
+           "[Prompt:\"Patient comments\"]"),
         VI(def_of(g, CAT_AUTONOTE, 2)));
     ROW(&b, autonote_cols, VI(2), VS("Periodic exam"),
-        VS("Medical history reviewed. Findings: [Prompt:\"Findings\"]. " "Oral cancer screening negative."),
+        VS("Medical history reviewed. Findings: [Prompt:\"Findings\"]. "
+           "Oral cancer screening negative."),
         VI(def_of(g, CAT_AUTONOTE, 0)));
     ROW(&b, autonote_cols, VI(3), VS("Prophy"),
-        VS("Prophy completed, OHI given. Patient said: " "[Prompt:\"Patient comments\"]"),
+        VS("Prophy completed, OHI given. Patient said: "
+           "[Prompt:\"Patient comments\"]"),
         VI(def_of(g, CAT_AUTONOTE, 1)));
     ins_done(&b);
 }
@@ -492,38 +501,28 @@ static const struct seed_col sheetfielddef_cols[] = {
     C0("IsSigProvRestricted"),
 };
 
+static const struct seed_col sheetdef_cols[] = {
+    COL("SheetDefNum"), COL("Description"), COL("SheetType"),
+    CD("FontSize", 11), CS("FontName", "Microsoft Sans Serif"),
+    CI("Width", 850), CI("Height", 1100), C0("IsLandscape"),
+    CI("PageCount", 1), C0("IsMultiPage"), C0("BypassGlobalLock"),
+    C0("HasMobileLayout"), COL("DateTCreated"), CI("RevID", 1),
+    CI("AutoCheckSaveImage", 1), COL("AutoCheckSaveImageDocCategory"),
+};
+
 static void seed_sheetdefs(struct gen *g, long stamp)
 {
     struct ins d, f;
     size_t i;
     int k;
     long n = 0;
-    if (ins_init(&d, &g->s, "sheetdef",
-                 "SheetDefNum,Description,SheetType,FontSize,FontName,Width,"
-                 "Height,IsLandscape,PageCount,IsMultiPage,BypassGlobalLock,"
-                 "HasMobileLayout,DateTCreated,RevID,AutoCheckSaveImage,"
-                 "AutoCheckSaveImageDocCategory") ||
+    if (INS_TABLE(&d, &g->s, "sheetdef", sheetdef_cols) ||
         INS_TABLE(&f, &g->s, "sheetfielddef", sheetfielddef_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(sheetdefs); i++) {
         const struct sheetdef *s = &sheetdefs[i];
-        vi(&d, (long long)i + 1);
-        vs(&d, s->name);
-        vi(&d, s->type);
-        vd(&d, 11);
-        vs(&d, "Microsoft Sans Serif");
-        vi(&d, 850);
-        vi(&d, 1100);
-        vi(&d, 0);
-        vi(&d, 1);
-        vi(&d, 0);
-        vi(&d, 0);
-        vi(&d, 0);
-        vdt(&d, stamp + (long)i, 600);
-        vi(&d, 1);
-        vi(&d, 1);
-        vi(&d, def_of(g, CAT_IMAGE, 4));
-        ins_end(&d);
+        ROW(&d, sheetdef_cols, VI((long long)i + 1), VS(s->name), VI(s->type),
+            VDT(stamp + (long)i, 600), VI(def_of(g, CAT_IMAGE, 4)));
         for (k = 0; k < s->nfields; k++) {
             const struct sfield *x = &s->fields[k];
             ++n;
@@ -587,6 +586,16 @@ static const struct seed_col sheetfield_cols[] = {
     C0("IsSigProvRestricted"),
 };
 
+static const struct seed_col sheet_cols[] = {
+    COL("SheetNum"), COL("SheetType"), COL("PatNum"), COL("DateTimeSheet"),
+    CD("FontSize", 11), CS("FontName", "Microsoft Sans Serif"),
+    CI("Width", 850), CI("Height", 1100), C0("IsLandscape"),
+    CE("InternalNote"), COL("Description"), C0("ShowInTerminal"),
+    COL("IsWebForm"), C0("IsMultiPage"), C0("IsDeleted"), COL("SheetDefNum"),
+    C0("DocNum"), C0("ClinicNum"), COL("DateTSheetEdited"),
+    C0("HasMobileLayout"), CI("RevID", 1), COL("WebFormSheetID"),
+};
+
 /* The forms each patient filled in at the first visit, and a consent for
  * some. */
 static void seed_sheets(struct gen *g, struct rng *r)
@@ -595,12 +604,7 @@ static void seed_sheets(struct gen *g, struct rng *r)
     long i, n = 0, nf = 0;
     size_t k;
     int j;
-    if (ins_init(&s, &g->s, "sheet",
-                 "SheetNum,SheetType,PatNum,DateTimeSheet,FontSize,FontName,"
-                 "Width,Height,IsLandscape,InternalNote,Description,"
-                 "ShowInTerminal,IsWebForm,IsMultiPage,IsDeleted,SheetDefNum,"
-                 "DocNum,ClinicNum,DateTSheetEdited,HasMobileLayout,RevID,"
-                 "WebFormSheetID") ||
+    if (INS_TABLE(&s, &g->s, "sheet", sheet_cols) ||
         INS_TABLE(&f, &g->s, "sheetfield", sheetfield_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
@@ -615,29 +619,12 @@ static void seed_sheets(struct gen *g, struct rng *r)
             int web = k == 1 && chance(r, 0.5);
             if (k == 2 && !chance(r, 0.2))
                 break; /* a consent only for some */
-            vi(&s, ++n);
-            vi(&s, sd->type);
-            vi(&s, p->num);
-            vdt(&s, web ? when - 2 : when, web ? 1230 : 470);
-            vd(&s, 11);
-            vs(&s, "Microsoft Sans Serif");
-            vi(&s, 850);
-            vi(&s, 1100);
-            vi(&s, 0);
-            vs(&s, "");
-            vs(&s, sd->name);
-            vi(&s, 0);
-            vi(&s, web);
-            vi(&s, 0);
-            vi(&s, 0);
-            vi(&s, (long long)k + 1);
-            vi(&s, 0);
-            vi(&s, 0);
-            vdt(&s, web ? when - 2 : when, web ? 1245 : 480);
-            vi(&s, 0);
-            vi(&s, 1);
-            vi(&s, web ? 100000 + n : 0);
-            ins_end(&s);
+            ++n;
+            ROW(&s, sheet_cols, VI(n), VI(sd->type), VI(p->num),
+                VDT(web ? when - 2 : when, web ? 1230 : 470), VS(sd->name),
+                VI(web), VI((long long)k + 1),
+                VDT(web ? when - 2 : when, web ? 1245 : 480),
+                VI(web ? 100000 + n : 0));
             for (j = 0; j < sd->nfields; j++) {
                 const struct sfield *x = &sd->fields[j];
                 char val[160];
@@ -699,15 +686,18 @@ static void seed_field_defs(struct gen *g)
     ins_done(&b);
 }
 
+static const struct seed_col patfield_cols[] = {
+    COL("PatFieldNum"), COL("PatNum"), COL("FieldName"), COL("FieldValue"),
+    COL("SecUserNumEntry"), COL("SecDateEntry"), COL("SecDateTEdit"),
+};
+
 static void seed_patfields(struct gen *g, struct rng *r)
 {
     static const char *const pharm[] = {
         "Lancaster Drug", "Salem Health Pharmacy", "Keizer Station Pharmacy" };
     struct ins b;
     long i, n = 0;
-    if (ins_init(&b, &g->s, "patfield",
-                 "PatFieldNum,PatNum,FieldName,FieldValue,SecUserNumEntry,"
-                 "SecDateEntry,SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "patfield", patfield_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -715,20 +705,23 @@ static void seed_patfields(struct gen *g, struct rng *r)
         if (p->status != 0)
             continue;
         if (chance(r, 0.3)) {
-            vi(&b, ++n); vi(&b, p->num); vs(&b, "Preferred pharmacy");
-            vs(&b, pharm[rnd(r, 3)]); vi(&b, 2); vdate(&b, day);
-            vdt(&b, day, 615); ins_end(&b);
+            ++n;
+            ROW(&b, patfield_cols, VI(n), VI(p->num), VS("Preferred pharmacy"),
+                VS(pharm[rnd(r, 3)]), VI(2), VDATE(day), VDT(day, 615));
         }
         if (age_at(p->bdate, g->today) < 40 && chance(r, 0.08)) {
-            vi(&b, ++n); vi(&b, p->num); vs(&b, "Ortho interest");
-            vs(&b, "Asked about aligners"); vi(&b, 2); vdate(&b, day);
-            vdt(&b, day, 616); ins_end(&b);
+            ++n;
+            ROW(&b, patfield_cols, VI(n), VI(p->num), VS("Ortho interest"),
+                VS("Asked about aligners"), VI(2), VDATE(day), VDT(day, 616));
         }
         if (chance(r, 0.2)) {
-            vi(&b, ++n); vi(&b, p->num); vs(&b, "Old chart number");
-            vf(&b, "W-%05ld", 10000 + p->num * 3); vi(&b, 1);
-            vdate(&b, g->today - 700); vdt(&b, g->today - 700, 500);
-            ins_end(&b);
+            ++n;
+            char fieldvalue[512];
+            snprintf(fieldvalue, sizeof fieldvalue, "W-%05ld",
+                     10000 + p->num * 3);
+            ROW(&b, patfield_cols, VI(n), VI(p->num), VS("Old chart number"),
+                VS(fieldvalue), VI(1), VDATE(g->today - 700),
+                VDT(g->today - 700, 500));
         }
     }
     ins_done(&b);
@@ -828,6 +821,16 @@ static void first_schedule(struct gen *g, MYSQL_ROW row, void *arg)
         *sched = atol(row[0]);
 }
 
+static const struct seed_col asapcomm_cols[] = {
+    COL("AsapCommNum"), COL("FKey"), CI("FKeyType", 1), COL("ScheduleNum"),
+    COL("PatNum"), C0("ClinicNum"), COL("ShortGUID"), COL("DateTimeEntry"),
+    COL("DateTimeExpire"), COL("DateTimeSmsScheduled"), CI("SmsSendStatus", 3),
+    CI("EmailSendStatus", 1), COL("DateTimeSmsSent"), COL("DateTimeEmailSent"),
+    C0("EmailMessageNum"), COL("ResponseStatus"), COL("DateTimeOrig"),
+    COL("TemplateText"), CE("TemplateEmail"), CE("TemplateEmailSubj"),
+    CE("Note"), CE("GuidMessageToMobile"), C0("EmailTemplateType"),
+};
+
 /* Texts offering an earlier opening to patients on the ASAP list. */
 static void seed_asapcomms(struct gen *g, struct rng *r)
 {
@@ -841,42 +844,23 @@ static void seed_asapcomms(struct gen *g, struct rng *r)
     /* the opening offered: a provider schedule in the coming days */
     each_row(g, "SELECT ScheduleNum, SchedDate FROM schedule WHERE SchedType "
                 "= 1 ORDER BY SchedDate, ScheduleNum", first_schedule, &sched);
-    if (ins_init(&b, &g->s, "asapcomm",
-                 "AsapCommNum,FKey,FKeyType,ScheduleNum,PatNum,ClinicNum,"
-                 "ShortGUID,DateTimeEntry,DateTimeExpire,DateTimeSmsScheduled,"
-                 "SmsSendStatus,EmailSendStatus,DateTimeSmsSent,"
-                 "DateTimeEmailSent,EmailMessageNum,ResponseStatus,DateTimeOrig,"
-                 "TemplateText,TemplateEmail,TemplateEmailSubj,Note,"
-                 "GuidMessageToMobile,EmailTemplateType"))
+    if (INS_TABLE(&b, &g->s, "asapcomm", asapcomm_cols))
         return;
     for (i = 1; i <= a[0].apt; i++) {
         long sent = g->today - 1 - rnd(r, 16);
         int resp = (int)rnd(r, 3);
-        vi(&b, i);
-        vi(&b, a[i].apt);
-        vi(&b, 1); /* ScheduledAppt */
-        vi(&b, sched);
-        vi(&b, a[i].pat);
-        vi(&b, 0);
-        vf(&b, "%08lX", 0x4A3B2C1DUL ^ (unsigned long)(a[i].apt * 2654435761UL));
-        vdt(&b, sent, 600);
-        vdt(&b, sent + 1, 600);
-        vdt(&b, sent, 605);
-        vi(&b, 3); /* SendSuccessful */
-        vi(&b, 1); /* DoNotSend */
-        vdt(&b, sent, 606);
-        vdt(&b, NO_DATE, 0);
-        vi(&b, 0);
-        vi(&b, resp == 0 ? 2 : resp == 1 ? 7 : 9); /* Pending, Declined, Expired */
-        vdt(&b, a[i].day, a[i].min);
-        vs(&b, "Willamette Family Dental has an earlier opening. Reply Y to "
-               "take it.");
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
-        vi(&b, 0);
-        ins_end(&b);
+        char shortguid[512];
+        snprintf(shortguid, sizeof shortguid, "%08lX",
+                 0x4A3B2C1DUL ^ (unsigned long)(a[i].apt * 2654435761UL));
+        ROW(&b, asapcomm_cols, VI(i), VI(a[i].apt), VI(sched), VI(a[i].pat),
+            VS(shortguid), VDT(sent, 600), VDT(sent + 1, 600), VDT(sent, 605),
+            VDT(sent, 606), VDT(NO_DATE, 0),
+            VI(resp == 0   ? 2
+               : resp == 1 ? 7
+                           : 9), /* Pending, Declined, Expired */
+            VDT(a[i].day, a[i].min),
+            VS("Willamette Family Dental has an earlier opening. Reply Y to "
+               "take it."));
     }
     ins_done(&b);
 }
@@ -907,7 +891,8 @@ static void seed_popups(struct gen *g, struct rng *r)
         ROW(&b, popup_cols, VI(n), VI(w == 1 ? pat_of(g, pat)->guar : pat),
             VS(what[w]), VI(off), VI(w == 1 ? 1 : 0), /* Family, Patient */
             VDT(day, 620),
-            VDT(off ? day + 30 < g->today ? day + 30 : g->today - 1 : NO_DATE, 700));
+            VDT(off ? day + 30 < g->today ? day + 30 : g->today - 1 : NO_DATE,
+                700));
     }
     ins_done(&b);
 }
@@ -1100,10 +1085,15 @@ static void seed_securitylog(struct gen *g, const char *dev)
 
 static const struct seed_col apisubscription_cols[] = {
     CI("ApiSubscriptionNum", 1),
-    CS("EndPointUrl", "https://integrator.example.com/opendental/patient-selected"),
-    CS("Workstation", "FRONTDESK1"), COL("CustomerKey"), CE("WatchTable"),
-    C0("PollingSeconds"), CS("UiEventType", "PatientSelected"),
-    COL("DateTimeStart"), COL("DateTimeStop"),
+    CS("EndPointUrl",
+       "https://integrator.example.com/opendental/patient-selected"),
+    CS("Workstation", "FRONTDESK1"),
+    COL("CustomerKey"),
+    CE("WatchTable"),
+    C0("PollingSeconds"),
+    CS("UiEventType", "PatientSelected"),
+    COL("DateTimeStart"),
+    COL("DateTimeStop"),
     CS("Note", "Shows the selected patient on the check-in tablet."),
 };
 

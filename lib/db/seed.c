@@ -686,25 +686,28 @@ static void seed_codes(struct gen *g)
     ins_done(&b);
 }
 
+static const struct seed_col employer_cols[] = {
+    COL("EmployerNum"), COL("EmpName"), COL("Address"), COL("Address2"),
+    COL("City"), CS("State", "OR"), COL("Zip"), COL("Phone"),
+};
+
 /* The employers of the insurance plans (insplan.EmployerNum). */
 static void seed_employers(struct gen *g)
 {
     struct ins b;
     size_t i;
-    if (ins_init(&b, &g->s, "employer",
-                 "EmployerNum,EmpName,Address,Address2,City,State,Zip,Phone"))
+    if (INS_TABLE(&b, &g->s, "employer", employer_cols))
         return;
     for (i = 0; i < OD_ARRAY_LEN(employers); i++) {
-        vi(&b, (long long)i + 1);
-        vs(&b, employers[i]);
-        vf(&b, "%zu %s %s", 100 + i * 311 % 4800, streets[i % OD_ARRAY_LEN(streets)],
-           street_kinds[i % OD_ARRAY_LEN(street_kinds)]);
-        vs(&b, i % 4 == 1 ? "Suite 100" : "");
-        vs(&b, cities[i % 6].city);
-        vs(&b, "OR");
-        vs(&b, cities[i % 6].zip);
-        vf(&b, "(503)555-%04zu", 1200 + i * 17);
-        ins_end(&b);
+        char address2[512];
+        snprintf(address2, sizeof address2, "%zu %s %s", 100 + i * 311 % 4800,
+                 streets[i % OD_ARRAY_LEN(streets)],
+                 street_kinds[i % OD_ARRAY_LEN(street_kinds)]);
+        char phone2[512];
+        snprintf(phone2, sizeof phone2, "(503)555-%04zu", 1200 + i * 17);
+        ROW(&b, employer_cols, VI((long long)i + 1), VS(employers[i]),
+            VS(address2), VS(i % 4 == 1 ? "Suite 100" : ""),
+            VS(cities[i % 6].city), VS(cities[i % 6].zip), VS(phone2));
     }
     ins_done(&b);
 }
@@ -946,13 +949,17 @@ static const struct seed_col scheduleop_cols[] = {
     COL("ScheduleOpNum"), COL("ScheduleNum"), COL("OperatoryNum"),
 };
 
+static const struct seed_col schedule_cols[] = {
+    COL("ScheduleNum"), COL("SchedDate"), COL("StartTime"), COL("StopTime"),
+    COL("SchedType"), COL("ProvNum"), C0("BlockoutType"), COL("Note"),
+    C0("Status"), C0("EmployeeNum"), COL("DateTStamp"), C0("ClinicNum"),
+};
+
 static void seed_schedules(struct gen *g)
 {
     struct ins b, so;
     long day, i, k;
-    if (ins_init(&b, &g->s, "schedule",
-                 "ScheduleNum,SchedDate,StartTime,StopTime,SchedType,ProvNum,"
-                 "BlockoutType,Note,Status,EmployeeNum,DateTStamp,ClinicNum") ||
+    if (INS_TABLE(&b, &g->s, "schedule", schedule_cols) ||
         INS_TABLE(&so, &g->s, "scheduleop", scheduleop_cols))
         return;
     for (day = g->today - 14; day < g->today + 28; day++) {
@@ -962,19 +969,10 @@ static void seed_schedules(struct gen *g)
             /* closed: a practice note (SchedType Practice, no provider),
              * as Open Dental's appointment module shows one, so that the
              * day's schedule is not empty on a weekend */
-            vi(&b, ++g->schednum);
-            vdate(&b, day);
-            vs(&b, "00:00:00");
-            vs(&b, "00:00:00");
-            vi(&b, 0);
-            vi(&b, 0);
-            vi(&b, 0);
-            vs(&b, "Office closed (weekend)");
-            vi(&b, 0);
-            vi(&b, 0);
-            vdt(&b, stamp, 480);
-            vi(&b, 0);
-            ins_end(&b);
+            ++g->schednum;
+            ROW(&b, schedule_cols, VI(g->schednum), VDATE(day), VS("00:00:00"),
+                VS("00:00:00"), VI(0), VI(0), VS("Office closed (weekend)"),
+                VDT(stamp, 480));
             continue;
         }
         for (i = 0; i < g->nprov; i++) {
@@ -983,19 +981,11 @@ static void seed_schedules(struct gen *g)
             if (p->hidden)
                 continue;
             for (half = 0; half < 2; half++) {
-                vi(&b, ++g->schednum);
-                vdate(&b, day);
-                vs(&b, half ? "13:00:00" : "08:00:00");
-                vs(&b, half ? "17:00:00" : "12:00:00");
-                vi(&b, 1);
-                vi(&b, p->num);
-                vi(&b, 0);
-                vs(&b, "");
-                vi(&b, 0);
-                vi(&b, 0);
-                vdt(&b, stamp, 480 + half);
-                vi(&b, 0);
-                ins_end(&b);
+                ++g->schednum;
+                ROW(&b, schedule_cols, VI(g->schednum), VDATE(day),
+                    VS(half ? "13:00:00" : "08:00:00"),
+                    VS(half ? "17:00:00" : "12:00:00"), VI(1), VI(p->num),
+                    VS(""), VDT(stamp, 480 + half));
                 for (k = 0; k < g->nops; k++) {
                     const struct op *o = &g->ops[k];
                     if (p->hyg ? o->hygprov != p->num : (o->hyg || o->dent != p->num))
@@ -1295,6 +1285,13 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
     }
 }
 
+static const struct seed_col paysplit_cols[] = {
+    COL("SplitNum"), COL("SplitAmt"), COL("PatNum"), COL("ProcDate"),
+    COL("PayNum"), COL("ProvNum"), COL("DatePay"), COL("ProcNum"),
+    COL("DateEntry"), C0("UnearnedType"), C0("ClinicNum"),
+    CI("SecUserNumEntry", 2), COL("SecDateTEdit"),
+};
+
 static void write_payment(struct gen *g, struct pat *p, long day, long min,
                           long prov, const long *procnums, const double *fees,
                           const long *provs, int n)
@@ -1341,20 +1338,10 @@ static void write_payment(struct gen *g, struct pat *p, long day, long min,
             continue;
         left -= s;
         p->paid += s;
-        vi(&g->split, ++g->splitnum);
-        vd(&g->split, s);
-        vi(&g->split, p->num);
-        vdate(&g->split, day);
-        vi(&g->split, g->paynum);
-        vi(&g->split, provs[i] ? provs[i] : prov);
-        vdate(&g->split, day);
-        vi(&g->split, procnums[i]);
-        vdate(&g->split, day);
-        vi(&g->split, 0);
-        vi(&g->split, 0);
-        vi(&g->split, 2);
-        vdt(&g->split, day, min);
-        ins_end(&g->split);
+        ++g->splitnum;
+        ROW(&g->split, paysplit_cols, VI(g->splitnum), VD(s), VI(p->num),
+            VDATE(day), VI(g->paynum), VI(provs[i] ? provs[i] : prov),
+            VDATE(day), VI(procnums[i]), VDATE(day), VDT(day, min));
     }
 }
 
@@ -1601,9 +1588,7 @@ static void seed_appointments(struct gen *g)
                  "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
                  "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
                  "PaymentSource,ProcessStatus") ||
-        ins_init(&g->split, &g->s, "paysplit",
-                 "SplitNum,SplitAmt,PatNum,ProcDate,PayNum,ProvNum,DatePay,ProcNum,"
-                 "DateEntry,UnearnedType,ClinicNum,SecUserNumEntry,SecDateTEdit") ||
+        INS_TABLE(&g->split, &g->s, "paysplit", paysplit_cols) ||
         ins_init(&g->comm, &g->s, "commlog",
                  "CommlogNum,PatNum,CommDateTime,CommType,Note,Mode_,SentOrReceived,"
                  "UserNum,Signature,DateTStamp,CommSource,DateTEntry"))
