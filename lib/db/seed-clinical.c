@@ -1261,6 +1261,20 @@ void seed_clin_begin(struct gen *g)
         return;
 }
 
+/* Flush and close the streams the part keeps open (ins_done twice is
+ * harmless: after a failure some are open, some closed). */
+static void clin_close(struct seed_clin *cl)
+{
+    ins_done(&cl->attach);
+    ins_done(&cl->proctp);
+    ins_done(&cl->note);
+    ins_done(&cl->rx);
+    ins_done(&cl->perio);
+    ins_done(&cl->measure);
+    ins_done(&cl->tooth);
+    ins_done(&cl->lab);
+}
+
 void seed_clin_end(struct gen *g)
 {
     struct seed_clin *cl = g->clin;
@@ -1270,14 +1284,7 @@ void seed_clin_end(struct gen *g)
     flush_visit(g);
     seed_group_notes(g);
     seed_missing_wisdom(g);
-    ins_done(&cl->attach);
-    ins_done(&cl->proctp);
-    ins_done(&cl->note);
-    ins_done(&cl->rx);
-    ins_done(&cl->perio);
-    ins_done(&cl->measure);
-    ins_done(&cl->tooth);
-    ins_done(&cl->lab);
+    clin_close(cl);
     seed_recalls(g);
     seed_treatplans(g);
     seed_medical_lists(g, stamp);
@@ -1294,14 +1301,7 @@ void seed_clin_free(struct gen *g)
     struct seed_clin *cl = g->clin;
     if (!cl)
         return;
-    ins_done(&cl->attach);
-    ins_done(&cl->proctp);
-    ins_done(&cl->note);
-    ins_done(&cl->rx);
-    ins_done(&cl->perio);
-    ins_done(&cl->measure);
-    ins_done(&cl->tooth);
-    ins_done(&cl->lab);
+    clin_close(cl);
     free(cl->pats);
     free(cl->groups);
     free(cl);

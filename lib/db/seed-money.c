@@ -1521,6 +1521,18 @@ static void seed_statements(struct gen *g)
     ins_done(&b);
 }
 
+/* Flush and close the streams the part keeps open (ins_done twice is
+ * harmless: after a failure some are open, some closed). */
+static void money_close(struct seed_money *mo)
+{
+    ins_done(&mo->claim);
+    ins_done(&mo->cp);
+    ins_done(&mo->etrans);
+    ins_done(&mo->text);
+    ins_done(&mo->adj);
+    ins_done(&mo->track);
+}
+
 /* After the visits: close the streams, then what needs the whole history. */
 void seed_money_end(struct gen *g)
 {
@@ -1530,12 +1542,7 @@ void seed_money_end(struct gen *g)
         return;
     flush_batch(g);
     seed_claim_payments(g);
-    ins_done(&mo->claim);
-    ins_done(&mo->cp);
-    ins_done(&mo->etrans);
-    ins_done(&mo->text);
-    ins_done(&mo->adj);
-    ins_done(&mo->track);
+    money_close(mo);
     seed_insverifies(g);
     if (!g->s.rc && !pw_init(g, &w)) {
         seed_prepayments(g, &w);
@@ -1554,12 +1561,7 @@ void seed_money_free(struct gen *g)
     if (!mo)
         return;
     /* after a failure the streams may still be open */
-    ins_done(&mo->claim);
-    ins_done(&mo->cp);
-    ins_done(&mo->etrans);
-    ins_done(&mo->text);
-    ins_done(&mo->adj);
-    ins_done(&mo->track);
+    money_close(mo);
     free(mo->used);
     free(mo->ded);
     free(mo->insest);
