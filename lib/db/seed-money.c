@@ -414,17 +414,6 @@ static void flush_batch(struct gen *g);
 static void discount_visit(struct gen *g, const struct seed_visit *v,
                            double *share);
 
-static const char claimproc_cols[] =
-    "ClaimProcNum,ProcNum,ClaimNum,PatNum,ProvNum,FeeBilled,InsPayEst,"
-    "DedApplied,Status,InsPayAmt,Remarks,ClaimPaymentNum,PlanNum,DateCP,"
-    "WriteOff,CodeSent,AllowedOverride,Percentage,PercentOverride,CopayAmt,"
-    "NoBillIns,PaidOtherIns,BaseEst,CopayOverride,ProcDate,DateEntry,"
-    "LineNumber,DedEst,DedEstOverride,InsEstTotal,InsEstTotalOverride,"
-    "PaidOtherInsOverride,EstimateNote,WriteOffEst,WriteOffEstOverride,"
-    "ClinicNum,InsSubNum,PaymentRow,PayPlanNum,ClaimPaymentTracking,"
-    "SecUserNumEntry,SecDateEntry,SecDateTEdit,DateSuppReceived,"
-    "DateInsFinalized,IsTransfer,ClaimAdjReasonCodes,IsOverpay";
-
 /* One procedure's estimate from one plan. */
 struct est {
     int pct;
@@ -494,6 +483,24 @@ static void estimate(struct gen *g, struct pat *p, int ordinal, int code,
     }
 }
 
+static const struct seed_col claimproc_cols[] = {
+    COL("ClaimProcNum"), COL("ProcNum"), COL("ClaimNum"), COL("PatNum"),
+    COL("ProvNum"), COL("FeeBilled"), COL("InsPayEst"), COL("DedApplied"),
+    COL("Status"), COL("InsPayAmt"), COL("Remarks"), COL("ClaimPaymentNum"),
+    COL("PlanNum"), COL("DateCP"), CD("WriteOff", 0), COL("CodeSent"),
+    COL("AllowedOverride"), COL("Percentage"), CI("PercentOverride", -1),
+    CD("CopayAmt", -1), COL("NoBillIns"), COL("PaidOtherIns"), COL("BaseEst"),
+    CD("CopayOverride", -1), COL("ProcDate"), COL("DateEntry"),
+    COL("LineNumber"), COL("DedEst"), CD("DedEstOverride", -1),
+    COL("InsEstTotal"), CD("InsEstTotalOverride", -1),
+    CD("PaidOtherInsOverride", -1), COL("EstimateNote"), COL("WriteOffEst"),
+    CD("WriteOffEstOverride", -1), C0("ClinicNum"), COL("InsSubNum"),
+    COL("PaymentRow"), C0("PayPlanNum"), COL("ClaimPaymentTracking"),
+    CI("SecUserNumEntry", 2), COL("SecDateEntry"), COL("SecDateTEdit"),
+    COL("DateSuppReceived"), COL("DateInsFinalized"), C0("IsTransfer"),
+    COL("ClaimAdjReasonCodes"), C0("IsOverpay"),
+};
+
 /* One claimproc row. status: 6 Estimate, 0 NotReceived, 1 Received. */
 static void write_claimproc(struct gen *g, const struct pat *p, int ordinal,
                             long procnum, long claimnum, long prov, int code,
@@ -506,55 +513,23 @@ static void write_claimproc(struct gen *g, const struct pat *p, int ordinal,
     long plan = ordinal == 1 ? p->plan1 : p->plan2;
     long sub = ordinal == 1 ? p->sub1 : p->sub2;
     int ppo = g->plans[plan - 1].ppo, recvd = status == 1;
-    vi(b, ++mo->cpnum);
-    vi(b, procnum);
-    vi(b, claimnum);
-    vi(b, p->num);
-    vi(b, prov);
-    vd(b, claimnum ? fee : 0);
-    vd(b, claimnum ? e->total : 0);
-    vd(b, claimnum ? e->ded : 0);
-    vi(b, status);
-    vd(b, recvd ? paid : 0);
-    vs(b, remarks);
-    vi(b, paynum);
-    vi(b, plan);
-    vdate(b, cpday);
-    vd(b, 0);
-    vs(b, codes[code].code);
-    vd(b, e->allowed < fee ? e->allowed : -1);
-    vi(b, e->pct);
-    vi(b, -1);
-    vd(b, -1);
-    vi(b, codes[code].nobill);
-    vd(b, ordinal == 1 ? 0 : e->paidother);
-    vd(b, e->base);
-    vd(b, -1);
-    vdate(b, procday);
-    vdate(b, recvd ? cpday : procday);
-    vi(b, line);
-    vd(b, e->ded);
-    vd(b, -1);
-    vd(b, e->total);
-    vd(b, -1);
-    vd(b, -1);
-    vs(b, status == 6 ? e->note : "");
-    vd(b, ppo ? 0 : -1); /* a PPO without its own fee schedule: none */
-    vd(b, -1);
-    vi(b, 0);
-    vi(b, sub);
-    vi(b, recvd && paynum ? 1 : 0);
-    vi(b, 0);
-    vi(b, recvd ? def_of(g, CAT_CLAIMPAYTRACK, paid < e->total ? 1 : 0) : 0);
-    vi(b, 2);
-    vdate(b, edit < procday ? edit : procday);
-    vdt(b, edit, 1000 + line);
-    vdate(b, recvd ? cpday : NO_DATE);
-    vdate(b, recvd && paynum ? cpday : NO_DATE);
-    vi(b, 0);
-    vs(b, recvd && paid < e->total ? "45" : "");
-    vi(b, 0);
-    ins_end(b);
+    ++mo->cpnum;
+    ROW(b, claimproc_cols, VI(mo->cpnum), VI(procnum), VI(claimnum),
+        VI(p->num), VI(prov), VD(claimnum ? fee : 0),
+        VD(claimnum ? e->total : 0), VD(claimnum ? e->ded : 0), VI(status),
+        VD(recvd ? paid : 0), VS(remarks), VI(paynum), VI(plan), VDATE(cpday),
+        VS(codes[code].code), VD(e->allowed < fee ? e->allowed : -1),
+        VI(e->pct), VI(codes[code].nobill),
+        VD(ordinal == 1 ? 0 : e->paidother), VD(e->base), VDATE(procday),
+        VDATE(recvd ? cpday : procday), VI(line), VD(e->ded), VD(e->total),
+        VS(status == 6 ? e->note : ""),
+        VD(ppo ? 0 : -1), /* a PPO without its own fee schedule: none */
+        VI(sub), VI(recvd && paynum ? 1 : 0),
+        VI(recvd ? def_of(g, CAT_CLAIMPAYTRACK, paid < e->total ? 1 : 0) : 0),
+        VDATE(edit < procday ? edit : procday), VDT(edit, 1000 + line),
+        VDATE(recvd ? cpday : NO_DATE),
+        VDATE(recvd && paynum ? cpday : NO_DATE),
+        VS(recvd && paid < e->total ? "45" : ""));
 }
 
 static void write_preauth(struct gen *g, struct pat *p,
@@ -1045,7 +1020,7 @@ void seed_money_begin(struct gen *g)
     seed_substitutions(g);
     seed_discount_plans(g, stamp);
     if (ins_init(&mo->claim, &g->s, "claim", claim_cols) ||
-        ins_init(&mo->cp, &g->s, "claimproc", claimproc_cols) ||
+        INS_TABLE(&mo->cp, &g->s, "claimproc", claimproc_cols) ||
         INS_TABLE(&mo->etrans, &g->s, "etrans", etrans_cols) ||
         ins_init(&mo->text, &g->s, "etransmessagetext",
                  "EtransMessageTextNum,MessageText") ||

@@ -1345,25 +1345,35 @@ static void write_payment(struct gen *g, struct pat *p, long day, long min,
     }
 }
 
+static const struct seed_col commlog_cols[] = {
+    COL("CommlogNum"), COL("PatNum"), COL("CommDateTime"), COL("CommType"),
+    COL("Note"), COL("Mode_"), COL("SentOrReceived"), COL("UserNum"),
+    CE("Signature"), COL("DateTStamp"), COL("CommSource"), COL("DateTEntry"),
+};
+
 static void write_commlog(struct gen *g, long patnum, long day, long min,
                           int type, int mode, int sent, int source,
                           const char *note)
 {
     struct ins *b = &g->comm;
-    vi(b, ++g->commnum);
-    vi(b, patnum);
-    vdt(b, day, min);
-    vi(b, def_of(g, CAT_COMMLOG, type));
-    vs(b, note);
-    vi(b, mode);
-    vi(b, sent);
-    vi(b, source == 3 ? 0 : 1 + g->commnum % 2);
-    vs(b, "");
-    vdt(b, day, min);
-    vi(b, source);
-    vdt(b, day, min);
-    ins_end(b);
+    ++g->commnum;
+    ROW(b, commlog_cols, VI(g->commnum), VI(patnum), VDT(day, min),
+        VI(def_of(g, CAT_COMMLOG, type)), VS(note), VI(mode), VI(sent),
+        VI(source == 3 ? 0 : 1 + g->commnum % 2), VDT(day, min), VI(source),
+        VDT(day, min));
 }
+
+static const struct seed_col appointment_cols[] = {
+    COL("AptNum"), COL("PatNum"), COL("AptStatus"), COL("Pattern"),
+    COL("Confirmed"), C0("TimeLocked"), COL("Op"), COL("Note"), COL("ProvNum"),
+    COL("ProvHyg"), COL("AptDateTime"), C0("NextAptNum"), COL("UnschedStatus"),
+    COL("IsNewPatient"), COL("ProcDescript"), C0("ClinicNum"),
+    COL("IsHygiene"), COL("DateTStamp"), COL("DateTimeArrived"),
+    COL("DateTimeSeated"), COL("DateTimeDismissed"), COL("InsPlan1"),
+    COL("InsPlan2"), CE("ProcsColored"), C0("ColorOverride"),
+    C0("AppointmentTypeNum"), CI("SecUserNumEntry", 2), COL("SecDateTEntry"),
+    COL("Priority"), COL("PatternSecondary"), COL("ItemOrderPlanned"),
+};
 
 static void write_apt(struct gen *g, long aptnum, long patnum, int status,
                       const char *pattern, long confirmed, const struct op *o,
@@ -1379,38 +1389,14 @@ static void write_apt(struct gen *g, long aptnum, long patnum, int status,
     long end = min + (long)n * 5;
     memset(sec, '/', n < sizeof(sec) ? n : sizeof(sec) - 1);
     sec[n < sizeof(sec) ? n : sizeof(sec) - 1] = '\0';
-    vi(b, aptnum);
-    vi(b, patnum);
-    vi(b, status);
-    vs(b, pattern);
-    vi(b, confirmed);
-    vi(b, 0);
-    vi(b, o ? o->num : 0);
-    vs(b, note);
-    vi(b, provnum);
-    vi(b, provhyg);
-    vdt(b, day, min);
-    vi(b, 0);
-    vi(b, unsched);
-    vi(b, isnew);
-    vs(b, descript);
-    vi(b, 0);
-    vi(b, ishyg);
-    vdt(b, stampday, stampmin);
-    vdt(b, arrived ? day : NO_DATE, min - 6);
-    vdt(b, arrived ? day : NO_DATE, min + 2);
-    vdt(b, arrived ? day : NO_DATE, end + 3);
-    vi(b, p->plan1);
-    vi(b, p->plan2);
-    vs(b, "");
-    vi(b, 0);
-    vi(b, 0);
-    vi(b, 2);
-    vdt(b, bookday, 480 + (aptnum * 7) % 540);
-    vi(b, priority);
-    vs(b, sec);
-    vi(b, planned);
-    ins_end(b);
+    ROW(b, appointment_cols, VI(aptnum), VI(patnum), VI(status), VS(pattern),
+        VI(confirmed), VI(o ? o->num : 0), VS(note), VI(provnum), VI(provhyg),
+        VDT(day, min), VI(unsched), VI(isnew), VS(descript), VI(ishyg),
+        VDT(stampday, stampmin), VDT(arrived ? day : NO_DATE, min - 6),
+        VDT(arrived ? day : NO_DATE, min + 2),
+        VDT(arrived ? day : NO_DATE, end + 3), VI(p->plan1), VI(p->plan2),
+        VDT(bookday, 480 + (aptnum * 7) % 540), VI(priority), VS(sec),
+        VI(planned));
 }
 
 /* A visit's status (1 scheduled, 2 complete, 3 unscheduled, 5 broken), its
@@ -1572,13 +1558,7 @@ static void seed_appointments(struct gen *g)
 {
     struct rng *r = &g->r;
     long target = g->npat * 10, pastdays, day, start, i, k;
-    if (ins_init(&g->apt, &g->s, "appointment",
-                 "AptNum,PatNum,AptStatus,Pattern,Confirmed,TimeLocked,Op,Note,"
-                 "ProvNum,ProvHyg,AptDateTime,NextAptNum,UnschedStatus,IsNewPatient,"
-                 "ProcDescript,ClinicNum,IsHygiene,DateTStamp,DateTimeArrived,"
-                 "DateTimeSeated,DateTimeDismissed,InsPlan1,InsPlan2,ProcsColored,"
-                 "ColorOverride,AppointmentTypeNum,SecUserNumEntry,SecDateTEntry,"
-                 "Priority,PatternSecondary,ItemOrderPlanned") ||
+    if (INS_TABLE(&g->apt, &g->s, "appointment", appointment_cols) ||
         ins_init(&g->proc, &g->s, "procedurelog",
                  "ProcNum,PatNum,AptNum,ProcDate,ProcFee,Surf,ToothNum,Priority,"
                  "ProcStatus,ProvNum,Dx,PlannedAptNum,PlaceService,Prosthesis,"
@@ -1589,9 +1569,7 @@ static void seed_appointments(struct gen *g)
                  "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
                  "PaymentSource,ProcessStatus") ||
         INS_TABLE(&g->split, &g->s, "paysplit", paysplit_cols) ||
-        ins_init(&g->comm, &g->s, "commlog",
-                 "CommlogNum,PatNum,CommDateTime,CommType,Note,Mode_,SentOrReceived,"
-                 "UserNum,Signature,DateTStamp,CommSource,DateTEntry"))
+        INS_TABLE(&g->comm, &g->s, "commlog", commlog_cols))
         return;
 
     /* The coming 4 weeks hold roughly half-full books; the rest is history. */
