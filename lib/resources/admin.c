@@ -6,14 +6,10 @@
  * (data/od-schema.sql, batch res-f). Field order is Open Dental's. Choices
  * Open Dental's docs leave open are in docs/resources.md ("User groups,
  * computers, clock events, insurance verification, claim tracking"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
-
-/* Definition categories (enum DefCat). */
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
 
 /* Enums (ClockEvent.cs TimeClockStatus, InsVerify.cs VerifyTypes). */
 static const char *const clockstatus_names[] = {"Home", "Lunch", "Break"};
@@ -23,16 +19,6 @@ static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
                                                "PatientEnrollment"};
 static const struct od_enum enum_verifytype = {
     "VerifyType", 0, OD_N(verifytype_names), verifytype_names};
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROE(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e, .flags = OD_F_RO}
-#define DERIVED(n, w, expr_) {.name = n, .expr = expr_, .wire = w,           \
-                             .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT}
 
 /* ---- usergroups (read only) ------------------------------------------------ */
 
@@ -123,7 +109,7 @@ const struct od_resource od_res_scheduleops = {
 static const struct od_field clockevent_fields[] = {
     KEY("ClockEventNum"),
     RO("EmployeeNum", OD_W_INT),
-    ROE("ClockStatus", &enum_clockstatus),
+    ROENUM("ClockStatus", &enum_clockstatus),
     RO("Note", OD_W_TEXT),
     /* TimeSpans; OTimeHours is -01:00:00 when not overridden */
     RO("OTimeHours", OD_W_TIME),
@@ -266,14 +252,14 @@ static const struct od_field patientrace_fields[] = {
     RO("PatNum", OD_W_INT),
     RO("CdcrecCode", OD_W_TEXT),
     /* the docs' spellings; the declined codes have no cdcrec row */
-    DERIVED("descripition", OD_W_TEXT,
+    DERIVED("descripition",
             "COALESCE(cr.Description, CASE t.CdcrecCode WHEN 'ASKU-RACE' "
             "THEN 'Declined to Specify' WHEN 'ASKU-ETHNICITY' THEN "
             "'Declined to Specify' ELSE '' END)"),
-    DERIVED("isEthnicity", OD_W_BOOL,
-            "(t.CdcrecCode = 'ASKU-ETHNICITY' OR "
-            "COALESCE(cr.HeirarchicalCode, '') LIKE 'E%')"),
-    DERIVED("heirarchicalCode", OD_W_TEXT, "COALESCE(cr.HeirarchicalCode, '')"),
+    EXPR("isEthnicity",
+         "(t.CdcrecCode = 'ASKU-ETHNICITY' OR "
+         "COALESCE(cr.HeirarchicalCode, '') LIKE 'E%')", OD_W_BOOL),
+    DERIVED("heirarchicalCode", "COALESCE(cr.HeirarchicalCode, '')"),
 };
 
 static const struct od_filter patientrace_filters[] = {
@@ -306,24 +292,24 @@ static const struct od_field histappointment_fields[] = {
     KEY("HistApptNum"),
     RO("HistUserNum", OD_W_INT),
     RO("HistDateTStamp", OD_W_DATETIME),
-    ROE("HistApptAction", &enum_histaction),
-    ROE("ApptSource", &enum_apptsource),
+    ROENUM("HistApptAction", &enum_histaction),
+    ROENUM("ApptSource", &enum_apptsource),
     RO("AptNum", OD_W_INT),
     RO("PatNum", OD_W_INT),
-    ROE("AptStatus", &od_enum_aptstatus),
+    ROENUM("AptStatus", &od_enum_aptstatus),
     RO("Pattern", OD_W_TEXT),
     RO("Confirmed", OD_W_INT),
-    DERIVED("confirmed", OD_W_TEXT, "COALESCE(cf.ItemName, '')"),
+    DERIVED("confirmed", "COALESCE(cf.ItemName, '')"),
     RO("TimeLocked", OD_W_BOOL),
     RO("Op", OD_W_INT),
     RO("Note", OD_W_TEXT),
     RO("ProvNum", OD_W_INT),
-    DERIVED("provAbbr", OD_W_TEXT, "COALESCE(pv.Abbr, '')"),
+    DERIVED("provAbbr", "COALESCE(pv.Abbr, '')"),
     RO("ProvHyg", OD_W_INT),
     RO("AptDateTime", OD_W_DATETIME),
     RO("NextAptNum", OD_W_INT),
     RO("UnschedStatus", OD_W_INT),
-    DERIVED("unschedStatus", OD_W_TEXT, "COALESCE(us.ItemName, '')"),
+    DERIVED("unschedStatus", "COALESCE(us.ItemName, '')"),
     RO("IsNewPatient", OD_W_BOOL),
     RO("ProcDescript", OD_W_TEXT),
     RO("ClinicNum", OD_W_INT),
@@ -338,7 +324,7 @@ static const struct od_field histappointment_fields[] = {
     RO("AppointmentTypeNum", OD_W_INT),
     RO("SecUserNumEntry", OD_W_INT),
     RO("SecDateTEntry", OD_W_DATETIME),
-    ROE("Priority", &od_enum_aptpriority),
+    ROENUM("Priority", &od_enum_aptpriority),
     RO("PatternSecondary", OD_W_TEXT),
     RO("ItemOrderPlanned", OD_W_INT),
 };

@@ -2,21 +2,10 @@
  * descriptions run by resource.c (the api*.html pages); the claim and claim
  * payment actions are in actions/claims.c. Field order is Open Dental's;
  * lower-case names are derived, read-only companions. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
-
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define TXT(n, max) {.name = n, .wire = OD_W_TEXT, .maxlen = max}
-#define FKEY(n, sql_) {.name = n, .wire = OD_W_INT, .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
 
 /* ---- claimpayments ------------------------------------------------------ */
 
@@ -25,20 +14,20 @@ static const struct od_field claimpayment_fields[] = {
     RO("CheckDate", OD_W_DATE),
     /* "300", "1500.99": a string, shortest form (Open Dental's example) */
     {.name = "CheckAmt", .wire = OD_W_MONEY_RAW},
-    TXT("CheckNum", 0),
-    TXT("BankBranch", 0),
-    TXT("Note", 0),
+    TXT("CheckNum", 0, 0),
+    TXT("BankBranch", 0, 0),
+    TXT("Note", 0, 0),
     RO("ClinicNum", OD_W_INT),
     RO("DepositNum", OD_W_INT),
-    TXT("CarrierName", 0),
+    TXT("CarrierName", 0, 0),
     RO("DateIssued", OD_W_DATE),
     RO("IsPartial", OD_W_BOOL),
-    FKEY("PayType", FK_DEF(32)),
+    FKEY("PayType", 0, FK_DEF(32)),
     DERIVED("payType", "COALESCE(pt.ItemName, '')"),
     RO("SecUserNumEntry", OD_W_INT),
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
-    FKEY("PayGroup", FK_DEF(40)),
+    FKEY("PayGroup", 0, FK_DEF(40)),
     DERIVED("payGroup", "COALESCE(pg.ItemName, '')"),
 };
 

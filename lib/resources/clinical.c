@@ -2,18 +2,13 @@
  * (apiprocedurelogs.html, the resources' api*.html pages). Field order is Open
  * Dental's; lower-case names are derived, read-only companions. Choices Open
  * Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <ctype.h>
 #include <string.h>
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100, PERM_PROC_CODE_EDIT = 157 };
-
-#define DTSTAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                  \
-                      .flags = OD_F_RO | OD_F_STAMP}
-#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
-                    .flags = OD_F_RO | OD_F_GETONLY}
 
 /* Enums only procedure codes use (Open Dental's C# enums). */
 static const char *const paint_names[] = {
@@ -65,10 +60,6 @@ static int check_ndc(const char *s)
 
 /* ---- procedurelogs ------------------------------------------------------ */
 
-#define FK_APPT "SELECT 1 FROM appointment WHERE AptNum = ?"
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-
 static const struct od_field procedurelog_fields[] = {
     {.name = "ProcNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
@@ -115,7 +106,7 @@ static const struct od_field procedurelog_fields[] = {
     {.name = "CanadianTypeCodes", .wire = OD_W_TEXT, .flags = OD_F_RO},
     {.name = "ProcTime", .wire = OD_W_TIME},
     {.name = "ProcTimeEnd", .wire = OD_W_TIME},
-    DTSTAMP("DateTStamp"),
+    STAMP("DateTStamp"),
     {.name = "Prognosis", .wire = OD_W_INT, .fk = FK_DEF(30)},
     {.name = "IsLocked", .wire = OD_W_BOOL, .flags = OD_F_RO},
     {.name = "BillingNote", .wire = OD_W_TEXT},
@@ -327,7 +318,7 @@ static const struct od_field procedurecode_fields[] = {
     {.name = "BaseUnits", .wire = OD_W_INT},
     {.name = "SubstitutionCode", .wire = OD_W_TEXT},
     {.name = "SubstOnlyIf", .wire = OD_W_ENUM, .enm = &enum_substonlyif},
-    DTSTAMP("DateTStamp"),
+    STAMP("DateTStamp"),
     {.name = "DrugNDC", .wire = OD_W_TEXT, .check = check_ndc},
     {.name = "RevenueCodeDefault", .wire = OD_W_TEXT},
     {.name = "ProvNumDefault", .wire = OD_W_INT,

@@ -1,7 +1,7 @@
 /* core.c - the core resources as descriptions (the resources' api*.html
  * pages). Field order is Open Dental's; lower-case names are derived,
  * read-only companions. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
@@ -12,11 +12,6 @@ enum {
     PERM_PROC_CODE_EDIT = 157, PERM_COMMLOG_CREATE = 193,
     PERM_DEF_EDIT = 220, PERM_PROVIDER_ADD = 232, PERM_CLINIC_EDIT = 233
 };
-
-#define DTSTAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                  \
-                      .flags = OD_F_RO | OD_F_STAMP}
-#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
-                    .flags = OD_F_RO | OD_F_GETONLY}
 
 /* ---- patients ----------------------------------------------------------- */
 
@@ -86,7 +81,7 @@ enum {
     {.name = "Language", .wire = OD_W_TEXT},                                 \
     {.name = "AdmitDate", .wire = OD_W_DATE},                                \
     {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO}, \
-    DTSTAMP("DateTStamp"),                                                   \
+    STAMP("DateTStamp"),                                                   \
     {.name = "SuperFamily", .wire = OD_W_INT},                               \
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
     {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
@@ -271,7 +266,7 @@ const struct od_resource od_res_patients_search = {
     {.name = "ProcDescript", .wire = OD_W_TEXT, .flags = OD_F_RO},           \
     {.name = "ClinicNum", .wire = OD_W_INT},                                 \
     {.name = "IsHygiene", .wire = OD_W_BOOL},                                \
-    DTSTAMP("DateTStamp"),                                                   \
+    STAMP("DateTStamp"),                                                   \
     {.name = "DateTimeArrived", .wire = OD_W_DATETIME, .flags = OD_F_RO},    \
     {.name = "DateTimeSeated", .wire = OD_W_DATETIME, .flags = OD_F_RO},     \
     {.name = "DateTimeDismissed", .wire = OD_W_DATETIME, .flags = OD_F_RO},  \
@@ -432,7 +427,7 @@ static const struct od_field provider_fields[] = {
     {.name = "UsingTIN", .wire = OD_W_BOOL, .dflt = "true"},
     {.name = "SigOnFile", .wire = OD_W_BOOL},
     {.name = "NationalProvID", .wire = OD_W_TEXT},
-    DTSTAMP("DateTStamp"),
+    STAMP("DateTStamp"),
     {.name = "IsNotPerson", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
     {.name = "ProvStatus", .wire = OD_W_ENUM, .enm = &od_enum_provstatus,
      .flags = OD_F_RO},
@@ -547,7 +542,7 @@ static const struct od_field commlog_fields[] = {
     {.name = "SentOrReceived", .wire = OD_W_ENUM, .enm = &od_enum_sentrecv,
      .flags = OD_F_NOPUT, .dflt = "Sent"},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    DTSTAMP("DateTStamp"),
+    STAMP("DateTStamp"),
     {.name = "CommSource", .wire = OD_W_ENUM, .enm = &od_enum_commsource,
      .flags = OD_F_NOPUT, .dflt = "FHIR"},
     {.name = "ProgramNum", .wire = OD_W_INT, .flags = OD_F_RO},

@@ -5,7 +5,7 @@
  * names (data/od-schema.sql). Field order is Open Dental's; lower-case names
  * are derived, read-only companions. Choices Open Dental's docs leave open are
  * in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <string.h>
 
@@ -14,23 +14,6 @@ enum {
     PERM_SETUP = 8, PERM_INS_PLAN_EDIT = 110, PERM_DISCOUNT_PLAN_ADD_DROP = 161,
     PERM_DISCOUNT_PLAN_ADD = 209, PERM_DISCOUNT_PLAN_EDIT = 210
 };
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define DFL(n, w, fl, d) {.name = n, .wire = w, .flags = fl, .dflt = d}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-
-#define ENUM_TABLE(var, label, ...)                                          \
-    static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 /* Open Dental's EbenefitCategory, EnumCodeGroupFixed and
  * SubstitutionCondition, as the API pages list them. */

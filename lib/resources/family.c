@@ -7,14 +7,10 @@
  * from the path. Field order is Open Dental's; lower-case names are derived,
  * read-only companions. Choices Open Dental's docs leave open are in
  * docs/resources.md ("documents PUT/DELETE, eobattaches, familymodules"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
-
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
 
 /* ---- eobattaches ----------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * carriers, insplans, inssubs, patplans, benefits, claims, claimprocs. Field
  * order is Open Dental's; lower-case names are derived, read-only companions.
  * Choices Open Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <string.h>
 
@@ -17,36 +17,8 @@ enum {
     PERM_LOG_FEE_EDIT = 154, PERM_CARRIER_EDIT = 224
 };
 
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
-                             .maxlen = max, .check = fn}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define SECDATEENTRY {.name = "SecDateEntry", .wire = OD_W_DATE,             \
-                      .flags = OD_F_RO | OD_F_NOW}
-
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
-#define FK_CODE "SELECT 1 FROM procedurecode WHERE CodeNum = ?"
-#define FK_FEESCHED "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-
 /* Enums only these resources use (Open Dental's C# enums; the benefit
  * enums from Open Dental's Benefit.cs, as the seeded rows use them). */
-#define ENUM_TABLE(var, label, ...)                                          \
-    static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 ENUM_TABLE(enum_feeschedtype, "FeeSchedType", "Normal", "CoPay", "OutNetwork",
            "FixedBenefit", "ManualBlueBook");

@@ -2,28 +2,14 @@
  * (laboratories, labturnarounds, labcases) as descriptions (the api*.html
  * pages). Field order is Open Dental's. Choices Open Dental's docs leave open
  * are in docs/resources.md ("Employers, employees, pharmacies, labs"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_APPOINTMENT_EDIT = 27, PERM_EMPLOYER_CREATE = 205
 };
 
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
-                             .maxlen = max, .check = fn}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-
 #define FK_LAB "SELECT 1 FROM laboratory WHERE LaboratoryNum = ?"
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_APT "SELECT 1 FROM appointment WHERE AptNum = ?"
 
 /* ---- employers ------------------------------------------------------------ */
 
@@ -172,8 +158,8 @@ static const struct od_field labcase_fields[] = {
     FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     {.name = "LaboratoryNum", .wire = OD_W_INT, .flags = OD_F_REQ,
      .fk = FK_LAB},
-    FKEY("AptNum", 0, FK_APT),
-    FKEY("PlannedAptNum", 0, FK_APT),
+    FKEY("AptNum", 0, FK_APPT),
+    FKEY("PlannedAptNum", 0, FK_APPT),
     FLD("DateTimeDue", OD_W_DATETIME, 0),
     FLD("DateTimeCreated", OD_W_DATETIME, 0),
     FLD("DateTimeSent", OD_W_DATETIME, 0),

@@ -4,7 +4,7 @@
  * recalltypes, apptfields, patfields, refattaches, referrals. Field order is
  * Open Dental's; lower-case names are derived, read-only companions. Choices
  * Open Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -18,26 +18,6 @@ enum {
     PERM_RECALL_EDIT = 156, PERM_MEDICATION_DEF_EDIT = 214,
     PERM_ALLERGY_DEF_EDIT = 215
 };
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define STAMP(n, w) {.name = n, .wire = w, .flags = OD_F_RO | OD_F_STAMP}
-
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-#define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = " \
-                         #cat " AND ItemName = ? ORDER BY IsHidden, "      \
-                         "ItemOrder LIMIT 1"
 
 /* Enums only these resources use (Open Dental's C# enums). */
 static const char *const snomed_names[] = {
@@ -150,7 +130,7 @@ static const struct od_field allergydef_fields[] = {
     KEY("AllergyDefNum"),
     TXT("Description", OD_F_REQ, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     ENM("SnomedType", &enum_snomed, 0, NULL),
     FKEY("MedicationNum", 0,
          "SELECT 1 FROM medication WHERE MedicationNum = ?"),
@@ -179,7 +159,7 @@ static const struct od_field diseasedef_fields[] = {
     KEY("DiseaseDefNum"),
     TXT("DiseaseName", OD_F_REQ, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     TXT("SnomedCode", 0, 0),
 };
 
@@ -369,7 +349,7 @@ static const struct od_field recall_fields[] = {
     DERIVED("recallStatus", "COALESCE(rs.ItemName, '')"),
     TXT("Note", 0, 0),
     FLD("IsDisabled", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     FLD("RecallTypeNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("DisableUntilBalance", OD_W_NUMBER, 0),
     FLD("DisableUntilDate", OD_W_DATE, 0),
@@ -472,7 +452,7 @@ static const struct od_field patfield_fields[] = {
     TXT("FieldName", OD_F_REQ, 0),
     TXT("FieldValue", OD_F_REQ, 0),
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO | OD_F_NOW),
-    STAMP("SecDateTEdit", OD_W_DATETIME),
+    STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter patfield_filters[] = {
@@ -535,7 +515,7 @@ static const struct od_field referral_fields[] = {
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_NOPUT,
      .fk = "SELECT 1 FROM patient WHERE PatNum = ?"},
     FLD("IsDoctor", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
     TXT("BusinessName", 0, 0),
     TXT("DisplayNote", 0, 0),
@@ -586,7 +566,7 @@ static const struct od_field refattach_fields[] = {
     FKEY("ProcNum", 0, "SELECT 1 FROM procedurelog WHERE ProcNum = ?"),
     FLD("DateProcComplete", OD_W_DATE, 0),
     FKEY("ProvNum", 0, FK_PROV),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
 };
 
 static const struct od_filter refattach_filters[] = {

@@ -2,19 +2,10 @@
  * (apipermissions.html, the resources' api*.html pages). Field order is Open
  * Dental's; lower-case names are derived, read-only companions. Choices Open
  * Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
        PERM_IMAGE_EDIT = 89 };
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
-                    .flags = OD_F_RO | OD_F_GETONLY}
 
 /* ---- securitylogs ---------------------------------------------------------- */
 

@@ -3,15 +3,10 @@
  * Field order is Open Dental's; lower-case names are derived, read-only
  * companions. Choices Open Dental's docs leave open are in
  * docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PAYMENT_EDIT = 16 };
-
-#define STAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                    \
-                    .flags = OD_F_RO | OD_F_STAMP}
-#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
 
 /* ---- paysplits ----------------------------------------------------------- */
 

@@ -6,7 +6,7 @@
  * data/od-schema.sql). Field order is Open Dental's. Writes need ApiPermission
  * AllOthers (apipermissions.html). Choices Open Dental's docs leave open are
  * in docs/resources.md ("Field definitions and notes"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
@@ -37,17 +37,6 @@ static const char *const rxsendstatus_names[] = {
     "GaveScript", "Pending"};
 static const struct od_enum enum_rxsendstatus = {
     "SendStatus", 0, OD_N(rxsendstatus_names), rxsendstatus_names};
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
 
 /* ---- apptfielddefs -------------------------------------------------------- */
 

@@ -3,24 +3,12 @@
  * hand-written PayPlans actions are in actions/payplans.c. Field order is
  * Open Dental's; lower-case names are derived, read-only companions.
  * Choices Open Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
 
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
-                      .flags = OD_F_RO}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
 #define FK_ADJTYPE "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 1"
 #define FK_DOC "SELECT 1 FROM document WHERE DocNum = ?"
 
@@ -139,7 +127,7 @@ static const struct od_field statement_fields[] = {
     RO("DateRangeTo", OD_W_DATE),
     {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
     RO("NoteBold", OD_W_TEXT),
-    ROENUM("Mode_", enum_stmtmode),
+    ROENUM("Mode_", &enum_stmtmode),
     RO("HidePayment", OD_W_BOOL),
     RO("SinglePatient", OD_W_BOOL),
     RO("Intermingled", OD_W_BOOL),
@@ -209,13 +197,13 @@ static const struct od_field payplancharge_fields[] = {
     RO("Note", OD_W_TEXT),
     RO("ProvNum", OD_W_INT),
     RO("ClinicNum", OD_W_INT),
-    ROENUM("ChargeType", enum_chargetype),
+    ROENUM("ChargeType", &enum_chargetype),
     RO("ProcNum", OD_W_INT),
     RO("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     RO("StatementNum", OD_W_INT),
     RO("FKey", OD_W_INT),
-    ROENUM("LinkType", enum_linktype),
+    ROENUM("LinkType", &enum_linktype),
     RO("IsOffset", OD_W_BOOL),
 };
 
@@ -269,7 +257,7 @@ static const struct od_field payplan_fields[] = {
     RO("PlanNum", OD_W_INT),
     RO("CompletedAmt", OD_W_NUMBER),
     RO("InsSubNum", OD_W_INT),
-    ROENUM("PaySchedule", enum_paysched),
+    ROENUM("PaySchedule", &enum_paysched),
     RO("NumberOfPayments", OD_W_INT),
     RO("PayAmt", OD_W_NUMBER),
     RO("DownPayment", OD_W_NUMBER),
@@ -278,11 +266,11 @@ static const struct od_field payplan_fields[] = {
     {.name = "planCategory", .expr = "COALESCE(pc.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     RO("IsDynamic", OD_W_BOOL),
-    ROENUM("ChargeFrequency", enum_chargefreq),
+    ROENUM("ChargeFrequency", &enum_chargefreq),
     RO("DatePayPlanStart", OD_W_DATE),
     RO("IsLocked", OD_W_BOOL),
     RO("DateInterestStart", OD_W_DATE),
-    ROENUM("DynamicPayPlanTPOption", enum_tpoption),
+    ROENUM("DynamicPayPlanTPOption", &enum_tpoption),
     {.name = "principalAmount", .expr = PRINCIPAL_AMOUNT, .wire = OD_W_NUMBER,
      .flags = OD_F_RO},
     RO("SheetDefNum", OD_W_INT),

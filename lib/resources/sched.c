@@ -2,7 +2,7 @@
  * read-only, every value a string as in Open Dental's examples, sorted by
  * StartTime. Choices Open Dental's docs leave open are in
  * docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 static const struct od_field schedule_fields[] = {
     {.name = "ScheduleNum", .wire = OD_W_INT_STR, .flags = OD_F_RO | OD_F_KEY},

@@ -4,7 +4,7 @@
  * names (all appended to data/od-schema.sql, batch res-i). Field order is Open
  * Dental's. Choices Open Dental's docs leave open are in docs/resources.md
  * ("Sheets, ASAP texts and EHR patient data"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_SHEET_EDIT = 42, PERM_PATIENT_EDIT = 108 };
@@ -46,13 +46,6 @@ static const char *const asaprsvp_names[] = {
     "DeclinedStopComm"};
 static const struct od_enum enum_asaprsvp = {
     "ResponseStatus", 0, OD_N(asaprsvp_names), asaprsvp_names};
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e,                \
-                      .flags = OD_F_RO}
 
 /* ---- sheetdefs (read only) ------------------------------------------------ */
 

@@ -2,7 +2,7 @@
  * Signalods.GetSignalOdsForApi, Signalods.cs 24.3): the signals Open
  * Dental's workstations write when something changes, oldest first, each
  * with serverDateTime so a client can ask again for the ones after it. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* InvalidType (OpenDentBusiness/Db/Enumerations.cs, 24.3), 0-114, stored
  * in signalod.IType as its number. */

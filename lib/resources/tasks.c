@@ -4,7 +4,7 @@
  * tables of the same names (data/od-schema.sql). Field order is Open Dental's.
  * Writes need ApiPermission AllOthers (apipermissions.html). Choices Open
  * Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <string.h>
 
@@ -43,22 +43,19 @@ static const char *const reminder_names[] = {
 static const struct od_enum enum_remindertype = {
     "ReminderType", 0, OD_N(reminder_names), reminder_names};
 
-#define RO_FIELD(name_, wire_, enm_)                                         \
-    {.name = name_, .wire = wire_, .enm = enm_, .flags = OD_F_RO}
-
 /* ---- tasklists ------------------------------------------------------------ */
 
 static const struct od_field tasklist_fields[] = {
     {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
-    RO_FIELD("Descript", OD_W_TEXT, NULL),
-    RO_FIELD("Parent", OD_W_INT, NULL),
-    RO_FIELD("DateTL", OD_W_DATE, NULL),
-    RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
-    RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
-    RO_FIELD("FromNum", OD_W_INT, NULL),
-    RO_FIELD("ObjectType", OD_W_ENUM, &enum_objecttype),
-    RO_FIELD("DateTimeEntry", OD_W_DATETIME, NULL),
-    RO_FIELD("TaskListStatus", OD_W_ENUM, &enum_liststatus),
+    RO("Descript", OD_W_TEXT),
+    RO("Parent", OD_W_INT),
+    RO("DateTL", OD_W_DATE),
+    RO("IsRepeating", OD_W_BOOL),
+    ROENUM("DateType", &enum_datetype),
+    RO("FromNum", OD_W_INT),
+    ROENUM("ObjectType", &enum_objecttype),
+    RO("DateTimeEntry", OD_W_DATETIME),
+    ROENUM("TaskListStatus", &enum_liststatus),
 };
 
 static const struct od_filter tasklist_filters[] = {
@@ -78,30 +75,30 @@ const struct od_resource od_res_tasklists = {
 static const struct od_field task_fields[] = {
     {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
     {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
-    RO_FIELD("DateTask", OD_W_DATE, NULL),
+    RO("DateTask", OD_W_DATE),
     {.name = "KeyNum", .wire = OD_W_INT},
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ},
     {.name = "TaskStatus", .wire = OD_W_ENUM, .enm = &enum_taskstatus,
      .flags = OD_F_NOPOST},
-    RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
-    RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
-    RO_FIELD("FromNum", OD_W_INT, NULL),
+    RO("IsRepeating", OD_W_BOOL),
+    ROENUM("DateType", &enum_datetype),
+    RO("FromNum", OD_W_INT),
     {.name = "ObjectType", .wire = OD_W_ENUM, .enm = &enum_objecttype,
      .dflt = "None"},
     {.name = "DateTimeEntry", .wire = OD_W_DATETIME},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
-    RO_FIELD("DateTimeFinished", OD_W_DATETIME, NULL),
+    RO("DateTimeFinished", OD_W_DATETIME),
     {.name = "PriorityDefNum", .wire = OD_W_INT,
      .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 33"},
-    RO_FIELD("ReminderGroupId", OD_W_TEXT, NULL),
-    RO_FIELD("ReminderType", OD_W_ENUM, &enum_remindertype),
-    RO_FIELD("ReminderFrequency", OD_W_INT, NULL),
+    RO("ReminderGroupId", OD_W_TEXT),
+    ROENUM("ReminderType", &enum_remindertype),
+    RO("ReminderFrequency", OD_W_INT),
     {.name = "DateTimeOriginal", .wire = OD_W_DATETIME,
      .flags = OD_F_RO | OD_F_NOW},
     {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
      .flags = OD_F_RO | OD_F_STAMP},
     {.name = "DescriptOverride", .wire = OD_W_TEXT},
-    RO_FIELD("IsReadOnly", OD_W_BOOL, NULL),
+    RO("IsReadOnly", OD_W_BOOL),
 };
 
 static const struct od_filter task_filters[] = {
@@ -206,9 +203,9 @@ const struct od_resource od_res_tasknotes = {
 static const struct od_field quickpastecat_fields[] = {
     {.name = "QuickPasteCatNum", .wire = OD_W_INT,
      .flags = OD_F_RO | OD_F_KEY},
-    RO_FIELD("Description", OD_W_TEXT, NULL),
-    RO_FIELD("ItemOrder", OD_W_INT, NULL),
-    RO_FIELD("DefaultForTypes", OD_W_TEXT, NULL),
+    RO("Description", OD_W_TEXT),
+    RO("ItemOrder", OD_W_INT),
+    RO("DefaultForTypes", OD_W_TEXT),
 };
 
 const struct od_resource od_res_quickpastecats = {
@@ -222,10 +219,10 @@ const struct od_resource od_res_quickpastecats = {
 static const struct od_field quickpastenote_fields[] = {
     {.name = "QuickPasteNoteNum", .wire = OD_W_INT,
      .flags = OD_F_RO | OD_F_KEY},
-    RO_FIELD("QuickPasteCatNum", OD_W_INT, NULL),
-    RO_FIELD("ItemOrder", OD_W_INT, NULL),
-    RO_FIELD("Note", OD_W_TEXT, NULL),
-    RO_FIELD("Abbreviation", OD_W_TEXT, NULL),
+    RO("QuickPasteCatNum", OD_W_INT),
+    RO("ItemOrder", OD_W_INT),
+    RO("Note", OD_W_TEXT),
+    RO("Abbreviation", OD_W_TEXT),
 };
 
 const struct od_resource od_res_quickpastenotes = {

@@ -5,7 +5,7 @@
  * Dental's. It is also the GET shape of WatchTable ToothInitial
  * (docs/events.md). Choices Open Dental's docs leave open are in
  * docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -5,24 +5,11 @@
  * read-only companions. Writes need ApiPermission AllOthers
  * (apipermissions.html). Choices Open Dental's docs leave open are in
  * docs/resources.md ("Perio charts and treatment plans"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, len) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = len}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
-                      .flags = OD_F_RO}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_PAT "SELECT 1 FROM patient WHERE PatNum = ?"
 #define FK_PRIORITY \
     "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 20"
 #define PRIORITY_NAME                                                         \
@@ -175,7 +162,7 @@ static const struct od_field treatplan_fields[] = {
     RO("SigIsTopaz", OD_W_BOOL),
     FKEY("ResponsParty", OD_F_NOPOST, FK_PAT),
     RO("DocNum", OD_W_INT),
-    ROENUM("TPStatus", enum_tpstatus),
+    ROENUM("TPStatus", &enum_tpstatus),
     RO("SecUserNumEntry", OD_W_INT),
     {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     STAMP("SecDateTEdit"),

@@ -3,7 +3,7 @@
  * 24.3): appointments with the Web Sched service that scheduled them
  * (eservicelog: WSAppointmentScheduledFromServer of a Web Sched type), "None"
  * for the others; by AptDateTime. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* ApiEServiceLogType (EServiceLog.cs): eServiceType WSRecall (1),
  * WSNewPat, WSExistingPat, WSAsap (4) as the API names them. */

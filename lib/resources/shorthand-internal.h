@@ -1,0 +1,96 @@
+/*
+ * shorthand-internal.h - the short forms the descriptions of this folder
+ * share (docs/resources.md "Writing a description"): the rows and member
+ * groups that recur across tables, named once. Only the .c files of this folder
+ * include this file: the names are short because they are the vocabulary
+ * of one folder, never of the engine or of an action.
+ */
+#ifndef ODAPI_RESOURCES_SHORTHAND_INTERNAL_H
+#define ODAPI_RESOURCES_SHORTHAND_INTERNAL_H
+
+#include "engine/describe-internal.h"
+
+/* ---- od_resource members -------------------------------------------------- */
+
+/* A pointer and its count from one array: OD_LIST(fields, fee_fields) is
+ * .fields = fee_fields, .nfields = OD_N(fee_fields) (also filters,
+ * sqldefaults, lookups, checks). */
+#define OD_LIST(member, array) .member = (array), .n##member = OD_N(array)
+
+/* The operation sets most resources serve. */
+#define OD_OPS_GET (OD_OP_GET_ONE | OD_OP_GET_LIST)
+#define OD_OPS_CRU (OD_OPS_GET | OD_OP_POST | OD_OP_PUT)
+#define OD_OPS_CRUD (OD_OPS_CRU | OD_OP_DELETE)
+
+/* ---- fields (struct od_field) --------------------------------------------- */
+
+/* The primary key. */
+#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
+/* A column as it is, with flags. */
+#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
+/* ... with a POST default (wire form). */
+#define DFL(n, w, fl, d) {.name = n, .wire = w, .flags = fl, .dflt = d}
+/* A column never written from input. */
+#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
+/* ... an enum column (e: a struct od_enum *). */
+#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e, .flags = OD_F_RO}
+/* Text, with an input limit in characters below the column's (0: the
+ * column's). */
+#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
+                         .maxlen = max}
+/* ... checked by fn (od_check_zip, od_check_state, ...). */
+#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
+                             .maxlen = max, .check = fn}
+/* An enum column with its POST default (NULL: the column's). */
+#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
+                          .flags = fl, .dflt = d}
+/* A key of another table: sql_ (one ?) must find the row. */
+#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
+                          .fk = sql_}
+/* A read-only value computed by SQL (often from a join). */
+#define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
+/* ... a text one: the derived lower-case companions ("provAbbr"). */
+#define DERIVED(n, e) EXPR(n, e, OD_W_TEXT)
+/* DateTStamp / SecDateTEdit: the database sets it on every change. */
+#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
+                  .flags = OD_F_RO | OD_F_STAMP}
+/* The date a row was made, NOW() on insert. */
+#define SECDATEENTRY {.name = "SecDateEntry", .wire = OD_W_DATE,             \
+                      .flags = OD_F_RO | OD_F_NOW}
+/* The user who made the row: never written from input. */
+#define SECUSERNUMENTRY RO("SecUserNumEntry", OD_W_INT)
+/* The database's time now, in GET answers only. */
+#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
+                    .flags = OD_F_RO | OD_F_GETONLY}
+
+/* ---- filters (struct od_filter) ------------------------------------------- */
+
+/* ?n=<int> matches the column of the same name. */
+#define INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT}
+
+/* ---- existence checks (od_field.fk) and lookups ---------------------------- */
+
+#define FK_PAT "SELECT 1 FROM patient WHERE PatNum = ?"
+#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
+#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
+#define FK_APPT "SELECT 1 FROM appointment WHERE AptNum = ?"
+#define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
+#define FK_CODE "SELECT 1 FROM procedurecode WHERE CodeNum = ?"
+#define FK_FEESCHED "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"
+/* A definition of category cat (DefCat, Defs.cs). */
+#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
+                    "Category = " #cat
+/* The DefNum of a definition of category cat named ? (a lookup's sql):
+ * a shown one before a hidden one, then by ItemOrder. */
+#define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = " \
+                         #cat " AND ItemName = ? ORDER BY IsHidden, "      \
+                         "ItemOrder LIMIT 1"
+
+/* ---- enums ---------------------------------------------------------------- */
+
+/* A file's own enum var, label its name in messages, values from 0. */
+#define ENUM_TABLE(var, label, ...)                                          \
+    static const char *const var##_names[] = {__VA_ARGS__};                  \
+    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
+
+#endif /* ODAPI_RESOURCES_SHORTHAND_INTERNAL_H */
