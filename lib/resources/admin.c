@@ -36,8 +36,8 @@ static const struct od_filter usergroup_filters[] = {
 
 const struct od_resource od_res_usergroups = {
     .name = "usergroups", .table = "usergroup", .pk = "UserGroupNum",
-    .fields = usergroup_fields, .nfields = OD_N(usergroup_fields),
-    .filters = usergroup_filters, .nfilters = OD_N(usergroup_filters),
+    OD_LIST(fields, usergroup_fields),
+    OD_LIST(filters, usergroup_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroup not found.",
 };
 
@@ -57,9 +57,8 @@ static const struct od_filter usergroupattach_filters[] = {
 const struct od_resource od_res_usergroupattaches = {
     .name = "usergroupattaches", .table = "usergroupattach",
     .pk = "UserGroupAttachNum",
-    .fields = usergroupattach_fields, .nfields = OD_N(usergroupattach_fields),
-    .filters = usergroupattach_filters,
-    .nfilters = OD_N(usergroupattach_filters),
+    OD_LIST(fields, usergroupattach_fields),
+    OD_LIST(filters, usergroupattach_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroupAttach not found.",
 };
 
@@ -79,8 +78,8 @@ static const struct od_filter computer_filters[] = {
 
 const struct od_resource od_res_computers = {
     .name = "computers", .table = "computer", .pk = "ComputerNum",
-    .fields = computer_fields, .nfields = OD_N(computer_fields),
-    .filters = computer_filters, .nfilters = OD_N(computer_filters),
+    OD_LIST(fields, computer_fields),
+    OD_LIST(filters, computer_filters),
     .ops = OD_OP_GET_LIST, .missing = "Computer not found.",
 };
 
@@ -99,8 +98,8 @@ static const struct od_filter scheduleop_filters[] = {
 
 const struct od_resource od_res_scheduleops = {
     .name = "scheduleops", .table = "scheduleop", .pk = "ScheduleOpNum",
-    .fields = scheduleop_fields, .nfields = OD_N(scheduleop_fields),
-    .filters = scheduleop_filters, .nfilters = OD_N(scheduleop_filters),
+    OD_LIST(fields, scheduleop_fields),
+    OD_LIST(filters, scheduleop_filters),
     .ops = OD_OP_GET_LIST, .missing = "ScheduleOp not found.",
 };
 
@@ -137,9 +136,9 @@ static const struct od_filter clockevent_filters[] = {
 
 const struct od_resource od_res_clockevents = {
     .name = "clockevents", .table = "clockevent", .pk = "ClockEventNum",
-    .fields = clockevent_fields, .nfields = OD_N(clockevent_fields),
-    .filters = clockevent_filters, .nfilters = OD_N(clockevent_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, clockevent_fields),
+    OD_LIST(filters, clockevent_filters),
+    .ops = OD_OPS_GET,
     .missing = "ClockEvent not found.",
 };
 
@@ -183,15 +182,15 @@ static const struct od_check insverify_checks[] = {
 
 const struct od_resource od_res_insverifies = {
     .name = "insverifies", .table = "insverify", .pk = "InsVerifyNum",
-    .fields = insverify_fields, .nfields = OD_N(insverify_fields),
-    .filters = insverify_filters, .nfilters = OD_N(insverify_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, insverify_fields),
+    OD_LIST(filters, insverify_filters),
+    .ops = OD_OPS_GET,
     /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
     .upsert_keys = "VerifyType,FKey",
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
     .perm_create = PERM_INSURANCE_VERIFICATION,
     .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
-    .checks = insverify_checks, .nchecks = OD_N(insverify_checks),
+    OD_LIST(checks, insverify_checks),
     /* the row's entry time, a column the answer does not show */
     .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
                     "WHERE InsVerifyNum = ?",
@@ -232,14 +231,14 @@ static const struct od_check claimtracking_checks[] = {
 const struct od_resource od_res_claimtrackings = {
     .name = "claimtrackings", .table = "claimtracking",
     .pk = "ClaimTrackingNum",
-    .fields = claimtracking_fields, .nfields = OD_N(claimtracking_fields),
-    .filters = claimtracking_filters, .nfilters = OD_N(claimtracking_filters),
+    OD_LIST(fields, claimtracking_fields),
+    OD_LIST(filters, claimtracking_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
     .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
     .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
-    .checks = claimtracking_checks, .nchecks = OD_N(claimtracking_checks),
+    OD_LIST(checks, claimtracking_checks),
     /* rows the API makes are custom status rows */
     .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "
                     "WHERE ClaimTrackingNum = ?",
@@ -271,8 +270,8 @@ const struct od_resource od_res_patientraces = {
     .name = "patientraces", .table = "patientrace", .pk = "PatientRaceNum",
     .joins = "LEFT JOIN cdcrec cr ON cr.CdcrecNum = (SELECT MIN(c2.CdcrecNum) "
              "FROM cdcrec c2 WHERE c2.CdcrecCode = t.CdcrecCode)",
-    .fields = patientrace_fields, .nfields = OD_N(patientrace_fields),
-    .filters = patientrace_filters, .nfilters = OD_N(patientrace_filters),
+    OD_LIST(fields, patientrace_fields),
+    OD_LIST(filters, patientrace_filters),
     .ops = OD_OP_GET_LIST, .missing = "PatientRace not found.",
 };
 
@@ -352,8 +351,7 @@ const struct od_resource od_res_histappointments = {
     .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
-    .fields = histappointment_fields, .nfields = OD_N(histappointment_fields),
-    .filters = histappointment_filters,
-    .nfilters = OD_N(histappointment_filters),
+    OD_LIST(fields, histappointment_fields),
+    OD_LIST(filters, histappointment_filters),
     .ops = OD_OP_GET_LIST, .missing = "HistAppointment not found.",
 };

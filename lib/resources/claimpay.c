@@ -53,12 +53,12 @@ const struct od_resource od_res_claimpayments = {
     .name = "claimpayments", .table = "claimpayment", .pk = "ClaimPaymentNum",
     .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType "
              "LEFT JOIN definition pg ON pg.DefNum = t.PayGroup",
-    .fields = claimpayment_fields, .nfields = OD_N(claimpayment_fields),
-    .filters = claimpayment_filters, .nfilters = OD_N(claimpayment_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, claimpayment_fields),
+    OD_LIST(filters, claimpayment_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
     .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
-    .checks = claimpayment_checks, .nchecks = OD_N(claimpayment_checks),
+    OD_LIST(checks, claimpayment_checks),
 };
 
 /* ---- etranss, etransmessagetexts (read only) ---------------------------- */
@@ -107,8 +107,8 @@ static const struct od_filter etrans_filters[] = {
 
 const struct od_resource od_res_etranss = {
     .name = "etranss", .table = "etrans", .pk = "EtransNum",
-    .fields = etrans_fields, .nfields = OD_N(etrans_fields),
-    .filters = etrans_filters, .nfilters = OD_N(etrans_filters),
+    OD_LIST(fields, etrans_fields),
+    OD_LIST(filters, etrans_filters),
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "Etrans not found.",
 };
@@ -121,8 +121,7 @@ static const struct od_field etransmessagetext_fields[] = {
 const struct od_resource od_res_etransmessagetexts = {
     .name = "etransmessagetexts", .table = "etransmessagetext",
     .pk = "EtransMessageTextNum",
-    .fields = etransmessagetext_fields,
-    .nfields = OD_N(etransmessagetext_fields),
+    OD_LIST(fields, etransmessagetext_fields),
     .ops = OD_OP_GET_ONE, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "EtransMessageText not found.",
 };

@@ -274,19 +274,17 @@ const struct od_resource od_res_procedurelogs = {
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition dx ON dx.DefNum = t.Dx "
              "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = procedurelog_fields, .nfields = OD_N(procedurelog_fields),
-    .filters = procedurelog_filters, .nfilters = OD_N(procedurelog_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, procedurelog_fields),
+    OD_LIST(filters, procedurelog_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_PROCEDURE_LOGS,
     .missing = "ProcedureLog not found.", .server_time = OD_ST_FIRST,
     .perm_create = PERM_PROC_EDIT, .perm_edit = PERM_PROC_EDIT,
     .perm_delete = PERM_PROC_DELETE, .log_noun = "Procedure",
     .patnum_col = "PatNum",
-    .sqldefaults = procedurelog_defaults,
-    .nsqldefaults = OD_N(procedurelog_defaults),
-    .lookups = procedurelog_lookups, .nlookups = OD_N(procedurelog_lookups),
-    .checks = procedurelog_checks, .nchecks = OD_N(procedurelog_checks),
+    OD_LIST(sqldefaults, procedurelog_defaults),
+    OD_LIST(lookups, procedurelog_lookups),
+    OD_LIST(checks, procedurelog_checks),
     /* procedurelog is IsDeleteForbidden: a deleted procedure keeps its row
      * with ProcStatus D and leaves its appointments */
     .delete_sql = "UPDATE procedurelog SET ProcStatus = 6, AptNum = 0, "
@@ -353,12 +351,12 @@ static const struct od_check procedurecode_checks[] = {
 const struct od_resource od_res_procedurecodes = {
     .name = "procedurecodes", .table = "procedurecode", .pk = "CodeNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.ProcCat",
-    .fields = procedurecode_fields, .nfields = OD_N(procedurecode_fields),
-    .filters = procedurecode_filters, .nfilters = OD_N(procedurecode_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, procedurecode_fields),
+    OD_LIST(filters, procedurecode_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "ProcedureCode not found.",
     .perm_create = PERM_PROC_CODE_EDIT, .perm_edit = PERM_PROC_CODE_EDIT,
     .log_noun = "ProcedureCode",
-    .lookups = procedurecode_lookups, .nlookups = OD_N(procedurecode_lookups),
-    .checks = procedurecode_checks, .nchecks = OD_N(procedurecode_checks),
+    OD_LIST(lookups, procedurecode_lookups),
+    OD_LIST(checks, procedurecode_checks),
 };

@@ -129,9 +129,9 @@ static const struct od_sqldefault patient_defaults[] = {
 
 const struct od_resource od_res_patients = {
     .name = "patients", PATIENT_BASE,
-    .fields = patient_fields, .nfields = OD_N(patient_fields),
+    OD_LIST(fields, patient_fields),
     .ops = OD_OP_GET_ONE | OD_OP_POST | OD_OP_PUT,
-    .sqldefaults = patient_defaults, .nsqldefaults = OD_N(patient_defaults),
+    OD_LIST(sqldefaults, patient_defaults),
     /* a new patient is its own guarantor unless one was given */
     .after_insert = "UPDATE patient SET Guarantor = PatNum WHERE PatNum = ? "
                     "AND Guarantor = 0",
@@ -139,8 +139,8 @@ const struct od_resource od_res_patients = {
 
 const struct od_resource od_res_patients_simple = {
     .name = "patients", PATIENT_BASE, .list_action = "Simple",
-    .fields = patient_simple_fields, .nfields = OD_N(patient_simple_fields),
-    .filters = patient_simple_filters, .nfilters = OD_N(patient_simple_filters),
+    OD_LIST(fields, patient_simple_fields),
+    OD_LIST(filters, patient_simple_filters),
     .ops = OD_OP_GET_LIST, .server_time = OD_ST_FIRST,
 };
 
@@ -227,8 +227,8 @@ static const struct od_filter patient_search_filters[] = {
 
 const struct od_resource od_res_patients_search = {
     .name = "patients", PATIENT_BASE,
-    .fields = patient_search_fields, .nfields = OD_N(patient_search_fields),
-    .filters = patient_search_filters, .nfilters = OD_N(patient_search_filters),
+    OD_LIST(fields, patient_search_fields),
+    OD_LIST(filters, patient_search_filters),
     .ops = OD_OP_GET_LIST, .strict_params = 1,
     .base_where = "t.PatStatus <> 4",
     .order = "t.LName, t.FName, t.PatNum",
@@ -367,16 +367,13 @@ static const struct od_check appointment_checks[] = {
 
 const struct od_resource od_res_appointments = {
     .name = "appointments", .table = "appointment", .pk = "AptNum",
-    .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = OD_N(appointment_fields), .filters = appointment_filters,
-    .nfilters = OD_N(appointment_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), OD_LIST(filters, appointment_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_APPOINTMENTS, .missing = "Appointment not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_APPOINTMENT_CREATE,
     .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
-    .patnum_col = "PatNum", .sqldefaults = appointment_defaults,
-    .nsqldefaults = OD_N(appointment_defaults),
-    .checks = appointment_checks, .nchecks = OD_N(appointment_checks),
+    .patnum_col = "PatNum", OD_LIST(sqldefaults, appointment_defaults),
+    OD_LIST(checks, appointment_checks),
 };
 
 /* GET /appointments/ASAP: the same rows, Priority = ASAP. */
@@ -388,9 +385,7 @@ static const struct od_filter asap_filters[] = {
 
 const struct od_resource od_res_appointments_asap = {
     .name = "appointments", .table = "appointment", .pk = "AptNum",
-    .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = OD_N(appointment_fields), .filters = asap_filters,
-    .nfilters = OD_N(asap_filters), .ops = OD_OP_GET_LIST, .list_action = "ASAP",
+    .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), OD_LIST(filters, asap_filters), .ops = OD_OP_GET_LIST, .list_action = "ASAP",
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .base_where = "t.Priority = 1 AND t.AptStatus IN (1, 3)",
 };
@@ -401,8 +396,7 @@ const struct od_resource od_res_appointments_asap = {
  * it, for WatchTable AppointmentDeleted (events.c applies base_where). */
 const struct od_resource od_res_appointments_deleted = {
     .name = "appointments", .table = "histappointment", .pk = "AptNum",
-    .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = OD_N(appointment_fields), .ops = 0,
+    .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), .ops = 0,
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .base_where = "t.HistApptAction = 4",
 };
@@ -456,13 +450,13 @@ static const struct od_sqldefault provider_defaults[] = {
 
 const struct od_resource od_res_providers = {
     .name = "providers", .table = "provider", .pk = "ProvNum",
-    .fields = provider_fields, .nfields = OD_N(provider_fields),
-    .filters = provider_filters, .nfilters = OD_N(provider_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, provider_fields),
+    OD_LIST(filters, provider_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Provider not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_PROVIDER_ADD,
     .perm_edit = PERM_PROVIDER_EDIT, .log_noun = "Provider",
-    .sqldefaults = provider_defaults, .nsqldefaults = OD_N(provider_defaults),
+    OD_LIST(sqldefaults, provider_defaults),
 };
 
 /* ---- operatories ---------------------------------------------------------- */
@@ -491,9 +485,9 @@ static const struct od_filter operatory_filters[] = {
 const struct od_resource od_res_operatories = {
     .name = "operatories", .table = "operatory", .pk = "OperatoryNum",
     .joins = "LEFT JOIN definition ot ON ot.DefNum = t.OperatoryType",
-    .fields = operatory_fields, .nfields = OD_N(operatory_fields),
-    .filters = operatory_filters, .nfilters = OD_N(operatory_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST, .missing = "Operatory not found.",
+    OD_LIST(fields, operatory_fields),
+    OD_LIST(filters, operatory_filters),
+    .ops = OD_OPS_GET, .missing = "Operatory not found.",
     .order = "t.ItemOrder, t.OperatoryNum",
 };
 
@@ -518,9 +512,9 @@ static const struct od_filter definition_filters[] = {
 
 const struct od_resource od_res_definitions = {
     .name = "definitions", .table = "definition", .pk = "DefNum",
-    .fields = definition_fields, .nfields = OD_N(definition_fields),
-    .filters = definition_filters, .nfilters = OD_N(definition_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    OD_LIST(fields, definition_fields),
+    OD_LIST(filters, definition_filters),
+    .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Definition not found.",
     .order = "t.Category, t.ItemOrder, t.DefNum",
     .perm_create = PERM_DEF_EDIT, .log_noun = "Definition",
@@ -566,13 +560,13 @@ static const struct od_sqldefault commlog_defaults[] = {
 const struct od_resource od_res_commlogs = {
     .name = "commlogs", .table = "commlog", .pk = "CommlogNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CommType",
-    .fields = commlog_fields, .nfields = OD_N(commlog_fields),
-    .filters = commlog_filters, .nfilters = OD_N(commlog_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, commlog_fields),
+    OD_LIST(filters, commlog_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_COMM, .missing = "Commlog not found.",
     .perm_create = PERM_COMMLOG_CREATE, .perm_edit = PERM_COMMLOG_EDIT,
     .log_noun = "Commlog", .patnum_col = "PatNum",
-    .sqldefaults = commlog_defaults, .nsqldefaults = OD_N(commlog_defaults),
+    OD_LIST(sqldefaults, commlog_defaults),
 };
 
 /* ---- clinics, appointment types, preferences ------------------------------ */
@@ -602,7 +596,7 @@ static const struct od_field clinic_fields[] = {
 
 const struct od_resource od_res_clinics = {
     .name = "clinics", .table = "clinic", .pk = "ClinicNum",
-    .fields = clinic_fields, .nfields = OD_N(clinic_fields),
+    OD_LIST(fields, clinic_fields),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_SETUP,
     .missing = "Clinic not found.", .base_where = "t.IsHidden = 0",
     .order = "t.ItemOrder, t.ClinicNum", .perm_edit = PERM_CLINIC_EDIT,
@@ -625,8 +619,7 @@ static const struct od_field appttype_fields[] = {
 
 const struct od_resource od_res_appointmenttypes = {
     .name = "appointmenttypes", .table = "appointmenttype",
-    .pk = "AppointmentTypeNum", .fields = appttype_fields,
-    .nfields = OD_N(appttype_fields), .ops = OD_OP_GET_LIST,
+    .pk = "AppointmentTypeNum", OD_LIST(fields, appttype_fields), .ops = OD_OP_GET_LIST,
     .missing = "AppointmentType not found.",
     .order = "t.ItemOrder, t.AppointmentTypeNum",
 };
@@ -643,7 +636,7 @@ static const struct od_filter preference_filters[] = {
 
 const struct od_resource od_res_preferences = {
     .name = "preferences", .table = "preference", .pk = "PrefNum",
-    .fields = preference_fields, .nfields = OD_N(preference_fields),
-    .filters = preference_filters, .nfilters = OD_N(preference_filters),
+    OD_LIST(fields, preference_fields),
+    OD_LIST(filters, preference_filters),
     .ops = OD_OP_GET_LIST, .missing = "Preference not found.",
 };

@@ -65,13 +65,13 @@ static const struct od_check covcat_checks[] = {
 
 const struct od_resource od_res_covcats = {
     .name = "covcats", .table = "covcat", .pk = "CovCatNum",
-    .fields = covcat_fields, .nfields = OD_N(covcat_fields),
+    OD_LIST(fields, covcat_fields),
     .order = "t.CovOrder, t.CovCatNum",
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovCat not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP, .log_noun = "CovCat",
-    .sqldefaults = covcat_defaults, .nsqldefaults = OD_N(covcat_defaults),
-    .checks = covcat_checks, .nchecks = OD_N(covcat_checks),
+    OD_LIST(sqldefaults, covcat_defaults),
+    OD_LIST(checks, covcat_checks),
 };
 
 /* ---- covspans ------------------------------------------------------------- */
@@ -107,14 +107,13 @@ static const struct od_check covspan_checks[] = {
 
 const struct od_resource od_res_covspans = {
     .name = "covspans", .table = "covspan", .pk = "CovSpanNum",
-    .fields = covspan_fields, .nfields = OD_N(covspan_fields),
-    .filters = covspan_filters, .nfilters = OD_N(covspan_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, covspan_fields),
+    OD_LIST(filters, covspan_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovSpan not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .perm_delete = PERM_SETUP, .log_noun = "CovSpan",
-    .checks = covspan_checks, .nchecks = OD_N(covspan_checks),
+    OD_LIST(checks, covspan_checks),
 };
 
 /* ---- codegroups ----------------------------------------------------------- */
@@ -167,14 +166,14 @@ static const struct od_check codegroup_checks[] = {
 
 const struct od_resource od_res_codegroups = {
     .name = "codegroups", .table = "codegroup", .pk = "CodeGroupNum",
-    .fields = codegroup_fields, .nfields = OD_N(codegroup_fields),
+    OD_LIST(fields, codegroup_fields),
     .order = "t.ItemOrder, t.CodeGroupNum",
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "CodeGroup not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "CodeGroup",
-    .sqldefaults = codegroup_defaults, .nsqldefaults = OD_N(codegroup_defaults),
-    .checks = codegroup_checks, .nchecks = OD_N(codegroup_checks),
+    OD_LIST(sqldefaults, codegroup_defaults),
+    OD_LIST(checks, codegroup_checks),
 };
 
 /* ---- discountplans -------------------------------------------------------- */
@@ -223,12 +222,12 @@ static const struct od_check discountplan_checks[] = {
 const struct od_resource od_res_discountplans = {
     .name = "discountplans", .table = "discountplan", .pk = "DiscountPlanNum",
     .joins = "LEFT JOIN definition adj ON adj.DefNum = t.DefNum",
-    .fields = discountplan_fields, .nfields = OD_N(discountplan_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, discountplan_fields),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "DiscountPlan not found.",
     .perm_create = PERM_DISCOUNT_PLAN_ADD,
     .perm_edit = PERM_DISCOUNT_PLAN_EDIT, .log_noun = "DiscountPlan",
-    .checks = discountplan_checks, .nchecks = OD_N(discountplan_checks),
+    OD_LIST(checks, discountplan_checks),
 };
 
 /* ---- discountplansubs ----------------------------------------------------- */
@@ -283,9 +282,8 @@ static const struct od_check discountplansub_checks[] = {
 const struct od_resource od_res_discountplansubs = {
     .name = "discountplansubs", .table = "discountplansub",
     .pk = "DiscountSubNum",
-    .fields = discountplansub_fields, .nfields = OD_N(discountplansub_fields),
-    .filters = discountplansub_filters,
-    .nfilters = OD_N(discountplansub_filters),
+    OD_LIST(fields, discountplansub_fields),
+    OD_LIST(filters, discountplansub_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     /* the patient's one subscription as an object (apidiscountplansubs); none:
      * 200 [] (apiimplementation.html); 404 only for a patient that does not
@@ -297,7 +295,7 @@ const struct od_resource od_res_discountplansubs = {
     .perm_edit = PERM_DISCOUNT_PLAN_ADD_DROP,
     .perm_delete = PERM_DISCOUNT_PLAN_ADD_DROP, .log_noun = "DiscountPlanSub",
     .patnum_col = "PatNum",
-    .checks = discountplansub_checks, .nchecks = OD_N(discountplansub_checks),
+    OD_LIST(checks, discountplansub_checks),
 };
 
 /* ---- substitutionlinks ---------------------------------------------------- */
@@ -322,8 +320,8 @@ static const struct od_filter substlink_filters[] = {
 const struct od_resource od_res_substitutionlinks_list = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_list_fields, .nfields = OD_N(substlink_list_fields),
-    .filters = substlink_filters, .nfilters = OD_N(substlink_filters),
+    OD_LIST(fields, substlink_list_fields),
+    OD_LIST(filters, substlink_filters),
     .ops = OD_OP_GET_LIST, .missing = "SubstitutionLink not found.",
 };
 
@@ -355,11 +353,11 @@ static const struct od_check substlink_checks[] = {
 const struct od_resource od_res_substitutionlinks = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_fields, .nfields = OD_N(substlink_fields),
+    OD_LIST(fields, substlink_fields),
     .ops = OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "SubstitutionLink not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "SubstitutionLink",
-    .checks = substlink_checks, .nchecks = OD_N(substlink_checks),
+    OD_LIST(checks, substlink_checks),
 };

@@ -28,8 +28,8 @@ static const struct od_filter eobattach_filters[] = {
 
 const struct od_resource od_res_eobattaches = {
     .name = "eobattaches", .table = "eobattach", .pk = "EobAttachNum",
-    .fields = eobattach_fields, .nfields = OD_N(eobattach_fields),
-    .filters = eobattach_filters, .nfilters = OD_N(eobattach_filters),
+    OD_LIST(fields, eobattach_fields),
+    OD_LIST(filters, eobattach_filters),
     /* EobAttaches.Refresh: in the order they were scanned */
     .order = "t.DateTCreated, t.EobAttachNum",
     /* DELETE removes the file too: features/docdelete.c */
@@ -106,12 +106,12 @@ static const struct od_field faminsurance_fields[] = {
 const struct od_resource od_res_faminsurance = {
     .name = "familymodules", .table = "patplan", .pk = "PatPlanNum",
     .joins = FAM_JOINS,
-    .fields = faminsurance_fields, .nfields = OD_N(faminsurance_fields),
+    OD_LIST(fields, faminsurance_fields),
     .missing = "Patient not found.",
 };
 
 static const struct od_field patnum_only[] = {KEY("PatNum")};
 const struct od_resource od_res_patient_exists = {
     .name = "patients", .table = "patient", .pk = "PatNum",
-    .fields = patnum_only, .nfields = OD_N(patnum_only),
+    OD_LIST(fields, patnum_only),
 };

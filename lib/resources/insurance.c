@@ -101,15 +101,14 @@ static const struct od_check fee_checks[] = {
 
 const struct od_resource od_res_fees = {
     .name = "fees", .table = "fee", .pk = "FeeNum",
-    .fields = fee_fields, .nfields = OD_N(fee_fields),
-    .filters = fee_filters, .nfilters = OD_N(fee_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, fee_fields),
+    OD_LIST(filters, fee_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
     .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
     .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
-    .sqldefaults = fee_defaults, .nsqldefaults = OD_N(fee_defaults),
-    .checks = fee_checks, .nchecks = OD_N(fee_checks),
+    OD_LIST(sqldefaults, fee_defaults),
+    OD_LIST(checks, fee_checks),
 };
 
 /* ---- feescheds ------------------------------------------------------------ */
@@ -140,14 +139,14 @@ static const struct od_check feesched_checks[] = {
 
 const struct od_resource od_res_feescheds = {
     .name = "feescheds", .table = "feesched", .pk = "FeeSchedNum",
-    .fields = feesched_fields, .nfields = OD_N(feesched_fields),
+    OD_LIST(fields, feesched_fields),
     .order = "t.ItemOrder, t.FeeSchedNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
     .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
     .log_noun = "FeeSched",
-    .sqldefaults = feesched_defaults, .nsqldefaults = OD_N(feesched_defaults),
-    .checks = feesched_checks, .nchecks = OD_N(feesched_checks),
+    OD_LIST(sqldefaults, feesched_defaults),
+    OD_LIST(checks, feesched_checks),
 };
 
 /* ---- carriers ------------------------------------------------------------- */
@@ -173,9 +172,9 @@ static const struct od_filter carrier_filters[] = {
 
 const struct od_resource od_res_carriers = {
     .name = "carriers", .table = "carrier", .pk = "CarrierNum",
-    .fields = carrier_fields, .nfields = OD_N(carrier_fields),
-    .filters = carrier_filters, .nfilters = OD_N(carrier_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, carrier_fields),
+    OD_LIST(filters, carrier_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
     .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
     .log_noun = "Carrier",
@@ -233,13 +232,13 @@ static const struct od_check insplan_checks[] = {
 
 const struct od_resource od_res_insplans = {
     .name = "insplans", .table = "insplan", .pk = "PlanNum",
-    .fields = insplan_fields, .nfields = OD_N(insplan_fields),
-    .filters = insplan_filters, .nfilters = OD_N(insplan_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, insplan_fields),
+    OD_LIST(filters, insplan_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
     .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
     .log_noun = "InsPlan",
-    .checks = insplan_checks, .nchecks = OD_N(insplan_checks),
+    OD_LIST(checks, insplan_checks),
 };
 
 /* ---- inssubs -------------------------------------------------------------- */
@@ -285,15 +284,14 @@ static const struct od_check inssub_checks[] = {
 
 const struct od_resource od_res_inssubs = {
     .name = "inssubs", .table = "inssub", .pk = "InsSubNum",
-    .fields = inssub_fields, .nfields = OD_N(inssub_fields),
-    .filters = inssub_filters, .nfilters = OD_N(inssub_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, inssub_fields),
+    OD_LIST(filters, inssub_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
     .perm_create = PERM_INS_PLAN_CREATE_SUB,
     .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
     .log_noun = "InsSub", .patnum_col = "Subscriber",
-    .checks = inssub_checks, .nchecks = OD_N(inssub_checks),
+    OD_LIST(checks, inssub_checks),
 };
 
 /* ---- patplans ------------------------------------------------------------- */
@@ -346,15 +344,15 @@ static const struct od_check patplan_checks[] = {
 
 const struct od_resource od_res_patplans = {
     .name = "patplans", .table = "patplan", .pk = "PatPlanNum",
-    .fields = patplan_fields, .nfields = OD_N(patplan_fields),
-    .filters = patplan_filters, .nfilters = OD_N(patplan_filters),
+    OD_LIST(fields, patplan_fields),
+    OD_LIST(filters, patplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
     .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
     .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = patplan_defaults, .nsqldefaults = OD_N(patplan_defaults),
-    .checks = patplan_checks, .nchecks = OD_N(patplan_checks),
+    OD_LIST(sqldefaults, patplan_defaults),
+    OD_LIST(checks, patplan_checks),
     /* a plan's own benefits go with it */
     .delete_sql = "DELETE p, b FROM patplan p LEFT JOIN benefit b ON "
                   "b.PatPlanNum = p.PatPlanNum WHERE p.PatPlanNum = ?",
@@ -413,15 +411,14 @@ static const struct od_check benefit_checks[] = {
 const struct od_resource od_res_benefits = {
     .name = "benefits", .table = "benefit", .pk = "BenefitNum",
     .joins = "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = benefit_fields, .nfields = OD_N(benefit_fields),
-    .filters = benefit_filters, .nfilters = OD_N(benefit_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, benefit_fields),
+    OD_LIST(filters, benefit_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
-    .lookups = benefit_lookups, .nlookups = OD_N(benefit_lookups),
-    .checks = benefit_checks, .nchecks = OD_N(benefit_checks),
+    OD_LIST(lookups, benefit_lookups),
+    OD_LIST(checks, benefit_checks),
 };
 
 /* ---- claims --------------------------------------------------------------- */
@@ -483,12 +480,12 @@ static const struct od_check claim_checks[] = {
 const struct od_resource od_res_claims = {
     .name = "claims", .table = "claim", .pk = "ClaimNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CustomTracking",
-    .fields = claim_fields, .nfields = OD_N(claim_fields),
-    .filters = claim_filters, .nfilters = OD_N(claim_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, claim_fields),
+    OD_LIST(filters, claim_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
     .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
-    .checks = claim_checks, .nchecks = OD_N(claim_checks),
+    OD_LIST(checks, claim_checks),
 };
 
 /* ---- claimprocs ----------------------------------------------------------- */
@@ -581,11 +578,11 @@ const struct od_resource od_res_claimprocs = {
     .name = "claimprocs", .table = "claimproc", .pk = "ClaimProcNum",
     .joins = "LEFT JOIN definition cpt ON cpt.DefNum = "
              "t.ClaimPaymentTracking",
-    .fields = claimproc_fields, .nfields = OD_N(claimproc_fields),
-    .filters = claimproc_filters, .nfilters = OD_N(claimproc_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, claimproc_fields),
+    OD_LIST(filters, claimproc_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
     .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
     .patnum_col = "PatNum",
-    .checks = claimproc_checks, .nchecks = OD_N(claimproc_checks),
+    OD_LIST(checks, claimproc_checks),
 };

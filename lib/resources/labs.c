@@ -31,13 +31,12 @@ static const struct od_check employer_checks[] = {
 
 const struct od_resource od_res_employers = {
     .name = "employers", .table = "employer", .pk = "EmployerNum",
-    .fields = employer_fields, .nfields = OD_N(employer_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, employer_fields),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employer not found.",
     .perm_create = PERM_EMPLOYER_CREATE, .perm_edit = PERM_EMPLOYER_CREATE,
     .perm_delete = PERM_EMPLOYER_CREATE, .log_noun = "Employer",
-    .checks = employer_checks, .nchecks = OD_N(employer_checks),
+    OD_LIST(checks, employer_checks),
 };
 
 /* ---- employees (read only) ------------------------------------------------ */
@@ -59,8 +58,8 @@ static const struct od_field employee_fields[] = {
 
 const struct od_resource od_res_employees = {
     .name = "employees", .table = "employee", .pk = "EmployeeNum",
-    .fields = employee_fields, .nfields = OD_N(employee_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, employee_fields),
+    .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employee not found.",
     .log_noun = "Employee",
 };
@@ -82,8 +81,8 @@ static const struct od_field pharmacy_fields[] = {
 
 const struct od_resource od_res_pharmacies = {
     .name = "pharmacies", .table = "pharmacy", .pk = "PharmacyNum",
-    .fields = pharmacy_fields, .nfields = OD_N(pharmacy_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, pharmacy_fields),
+    .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Pharmacy not found.",
     .log_noun = "Pharmacy",
 };
@@ -107,8 +106,8 @@ static const struct od_field laboratory_fields[] = {
 
 const struct od_resource od_res_laboratories = {
     .name = "laboratories", .table = "laboratory", .pk = "LaboratoryNum",
-    .fields = laboratory_fields, .nfields = OD_N(laboratory_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, laboratory_fields),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Laboratory not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "Laboratory",
@@ -141,14 +140,14 @@ static const struct od_check labturnaround_checks[] = {
 const struct od_resource od_res_labturnarounds = {
     .name = "labturnarounds", .table = "labturnaround",
     .pk = "LabTurnaroundNum",
-    .fields = labturnaround_fields, .nfields = OD_N(labturnaround_fields),
-    .filters = labturnaround_filters, .nfilters = OD_N(labturnaround_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, labturnaround_fields),
+    OD_LIST(filters, labturnaround_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "LabTurnaround not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "LabTurnaround",
-    .checks = labturnaround_checks, .nchecks = OD_N(labturnaround_checks),
+    OD_LIST(checks, labturnaround_checks),
 };
 
 /* ---- labcases ------------------------------------------------------------- */
@@ -214,14 +213,13 @@ static const struct od_check labcase_checks[] = {
 
 const struct od_resource od_res_labcases = {
     .name = "labcases", .table = "labcase", .pk = "LabCaseNum",
-    .fields = labcase_fields, .nfields = OD_N(labcase_fields),
-    .filters = labcase_filters, .nfilters = OD_N(labcase_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, labcase_fields),
+    OD_LIST(filters, labcase_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "LabCase not found.",
     .perm_create = PERM_APPOINTMENT_EDIT, .perm_edit = PERM_APPOINTMENT_EDIT,
     .perm_delete = PERM_APPOINTMENT_EDIT, .log_noun = "LabCase",
     .patnum_col = "PatNum",
-    .sqldefaults = labcase_defaults, .nsqldefaults = OD_N(labcase_defaults),
-    .checks = labcase_checks, .nchecks = OD_N(labcase_checks),
+    OD_LIST(sqldefaults, labcase_defaults),
+    OD_LIST(checks, labcase_checks),
 };

@@ -113,15 +113,15 @@ static const struct od_check allergy_checks[] = {
 const struct od_resource od_res_allergies = {
     .name = "allergies", .table = "allergy", .pk = "AllergyNum",
     .joins = "LEFT JOIN allergydef ad ON ad.AllergyDefNum = t.AllergyDefNum",
-    .fields = allergy_fields, .nfields = OD_N(allergy_fields),
-    .filters = allergy_filters, .nfilters = OD_N(allergy_filters),
+    OD_LIST(fields, allergy_fields),
+    OD_LIST(filters, allergy_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Allergy not found.",
     .perm_create = PERM_PAT_ALLERGY_EDIT, .perm_edit = PERM_PAT_ALLERGY_EDIT,
     .perm_delete = PERM_PAT_ALLERGY_EDIT, .log_noun = "Allergy",
     .patnum_col = "PatNum",
-    .lookups = allergy_lookups, .nlookups = OD_N(allergy_lookups),
-    .checks = allergy_checks, .nchecks = OD_N(allergy_checks),
+    OD_LIST(lookups, allergy_lookups),
+    OD_LIST(checks, allergy_checks),
 };
 
 /* ---- allergydefs ---------------------------------------------------------- */
@@ -146,11 +146,11 @@ static const struct od_check allergydef_checks[] = {
 
 const struct od_resource od_res_allergydefs = {
     .name = "allergydefs", .table = "allergydef", .pk = "AllergyDefNum",
-    .fields = allergydef_fields, .nfields = OD_N(allergydef_fields),
+    OD_LIST(fields, allergydef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "AllergyDef not found.",
     .perm_create = PERM_ALLERGY_DEF_EDIT, .log_noun = "AllergyDef",
-    .checks = allergydef_checks, .nchecks = OD_N(allergydef_checks),
+    OD_LIST(checks, allergydef_checks),
 };
 
 /* ---- diseasedefs ---------------------------------------------------------- */
@@ -172,12 +172,12 @@ static const struct od_check diseasedef_checks[] = {
 
 const struct od_resource od_res_diseasedefs = {
     .name = "diseasedefs", .table = "diseasedef", .pk = "DiseaseDefNum",
-    .fields = diseasedef_fields, .nfields = OD_N(diseasedef_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    OD_LIST(fields, diseasedef_fields),
+    .ops = OD_OPS_GET | OD_OP_POST,
     .order = "t.ItemOrder, t.DiseaseDefNum",
     .write_perm = ODAPI_PERM_SETUP, .missing = "DiseaseDef not found.",
     .perm_create = PERM_PROBLEM_DEF_EDIT, .log_noun = "DiseaseDef",
-    .checks = diseasedef_checks, .nchecks = OD_N(diseasedef_checks),
+    OD_LIST(checks, diseasedef_checks),
     /* a new problem goes to the end of the list */
     .after_insert = "UPDATE diseasedef d JOIN (SELECT COALESCE(MAX(ItemOrder)"
                     ", 0) + 1 AS n, COUNT(*) AS c FROM diseasedef WHERE "
@@ -219,16 +219,15 @@ static const struct od_check disease_checks[] = {
 const struct od_resource od_res_diseases = {
     .name = "diseases", .table = "disease", .pk = "DiseaseNum",
     .joins = "LEFT JOIN diseasedef dd ON dd.DiseaseDefNum = t.DiseaseDefNum",
-    .fields = disease_fields, .nfields = OD_N(disease_fields),
-    .filters = disease_filters, .nfilters = OD_N(disease_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, disease_fields),
+    OD_LIST(filters, disease_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Disease not found.",
     .perm_create = PERM_PAT_PROBLEM_EDIT, .perm_edit = PERM_PAT_PROBLEM_EDIT,
     .perm_delete = PERM_PAT_PROBLEM_EDIT, .log_noun = "Disease",
     .patnum_col = "PatNum",
-    .lookups = disease_lookups, .nlookups = OD_N(disease_lookups),
-    .checks = disease_checks, .nchecks = OD_N(disease_checks),
+    OD_LIST(lookups, disease_lookups),
+    OD_LIST(checks, disease_checks),
 };
 
 /* ---- medications ---------------------------------------------------------- */
@@ -260,12 +259,12 @@ static const struct od_check medication_checks[] = {
 const struct od_resource od_res_medications = {
     .name = "medications", .table = "medication", .pk = "MedicationNum",
     .joins = "LEFT JOIN medication g ON g.MedicationNum = t.GenericNum",
-    .fields = medication_fields, .nfields = OD_N(medication_fields),
+    OD_LIST(fields, medication_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Medication not found.",
     .perm_create = PERM_MEDICATION_DEF_EDIT, .log_noun = "Medication",
-    .lookups = medication_lookups, .nlookups = OD_N(medication_lookups),
-    .checks = medication_checks, .nchecks = OD_N(medication_checks),
+    OD_LIST(lookups, medication_lookups),
+    OD_LIST(checks, medication_checks),
     .after_insert = "UPDATE medication SET GenericNum = MedicationNum WHERE "
                     "MedicationNum = ? AND GenericNum = 0",
 };
@@ -306,16 +305,16 @@ const struct od_resource od_res_medicationpats = {
     .name = "medicationpats", .table = "medicationpat",
     .pk = "MedicationPatNum",
     .joins = "LEFT JOIN medication m ON m.MedicationNum = t.MedicationNum",
-    .fields = medicationpat_fields, .nfields = OD_N(medicationpat_fields),
-    .filters = medicationpat_filters, .nfilters = OD_N(medicationpat_filters),
+    OD_LIST(fields, medicationpat_fields),
+    OD_LIST(filters, medicationpat_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "MedicationPat not found.",
     .perm_create = PERM_PAT_MEDICATION_EDIT,
     .perm_edit = PERM_PAT_MEDICATION_EDIT,
     .perm_delete = PERM_PAT_MEDICATION_EDIT, .log_noun = "MedicationPat",
     .patnum_col = "PatNum",
-    .lookups = medicationpat_lookups, .nlookups = OD_N(medicationpat_lookups),
-    .checks = medicationpat_checks, .nchecks = OD_N(medicationpat_checks),
+    OD_LIST(lookups, medicationpat_lookups),
+    OD_LIST(checks, medicationpat_checks),
 };
 
 /* ---- recalltypes ---------------------------------------------------------- */
@@ -331,8 +330,8 @@ static const struct od_field recalltype_fields[] = {
 
 const struct od_resource od_res_recalltypes = {
     .name = "recalltypes", .table = "recalltype", .pk = "RecallTypeNum",
-    .fields = recalltype_fields, .nfields = OD_N(recalltype_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, recalltype_fields),
+    .ops = OD_OPS_GET,
     .missing = "RecallType not found.",
 };
 
@@ -394,15 +393,15 @@ static const struct od_check recall_checks[] = {
 const struct od_resource od_res_recalls = {
     .name = "recalls", .table = "recall", .pk = "RecallNum",
     .joins = "LEFT JOIN definition rs ON rs.DefNum = t.RecallStatus",
-    .fields = recall_fields, .nfields = OD_N(recall_fields),
-    .filters = recall_filters, .nfilters = OD_N(recall_filters),
+    OD_LIST(fields, recall_fields),
+    OD_LIST(filters, recall_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Recall not found.",
     .perm_create = PERM_RECALL_EDIT, .perm_edit = PERM_RECALL_EDIT,
     .log_noun = "Recall", .patnum_col = "PatNum",
-    .sqldefaults = recall_defaults, .nsqldefaults = OD_N(recall_defaults),
-    .lookups = recall_lookups, .nlookups = OD_N(recall_lookups),
-    .checks = recall_checks, .nchecks = OD_N(recall_checks),
+    OD_LIST(sqldefaults, recall_defaults),
+    OD_LIST(lookups, recall_lookups),
+    OD_LIST(checks, recall_checks),
 };
 
 /* ---- apptfields ----------------------------------------------------------- */
@@ -436,12 +435,12 @@ static const struct od_check apptfield_checks[] = {
 
 const struct od_resource od_res_apptfields = {
     .name = "apptfields", .table = "apptfield", .pk = "ApptFieldNum",
-    .fields = apptfield_fields, .nfields = OD_N(apptfield_fields),
-    .filters = apptfield_filters, .nfilters = OD_N(apptfield_filters),
+    OD_LIST(fields, apptfield_fields),
+    OD_LIST(filters, apptfield_filters),
     .ops = OD_OP_GET_LIST, .list_single = 1,
     .upsert_keys = "AptNum,FieldName",
     .write_perm = ODAPI_PERM_COMM, .missing = "ApptField not found.",
-    .checks = apptfield_checks, .nchecks = OD_N(apptfield_checks),
+    OD_LIST(checks, apptfield_checks),
 };
 
 /* ---- patfields ------------------------------------------------------------ */
@@ -475,16 +474,16 @@ static const struct od_check patfield_checks[] = {
 
 const struct od_resource od_res_patfields = {
     .name = "patfields", .table = "patfield", .pk = "PatFieldNum",
-    .fields = patfield_fields, .nfields = OD_N(patfield_fields),
-    .filters = patfield_filters, .nfilters = OD_N(patfield_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
+    OD_LIST(fields, patfield_fields),
+    OD_LIST(filters, patfield_filters),
+    .ops = OD_OPS_GET | OD_OP_POST | OD_OP_DELETE,
     .upsert_keys = "PatNum,FieldName",
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatField not found.",
     .perm_create = PERM_PATIENT_FIELD_EDIT,
     .perm_edit = PERM_PATIENT_FIELD_EDIT,
     .perm_delete = PERM_PATIENT_FIELD_EDIT, .log_noun = "PatField",
     .patnum_col = "PatNum",
-    .checks = patfield_checks, .nchecks = OD_N(patfield_checks),
+    OD_LIST(checks, patfield_checks),
 };
 
 /* ---- referrals ------------------------------------------------------------ */
@@ -540,13 +539,13 @@ static const struct od_lookup referral_lookups[] = {
 const struct od_resource od_res_referrals = {
     .name = "referrals", .table = "referral", .pk = "ReferralNum",
     .joins = "LEFT JOIN definition sp ON sp.DefNum = t.Specialty",
-    .fields = referral_fields, .nfields = OD_N(referral_fields),
-    .filters = referral_filters, .nfilters = OD_N(referral_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, referral_fields),
+    OD_LIST(filters, referral_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Referral not found.",
     .perm_create = PERM_REFERRAL_ADD, .perm_edit = PERM_REFERRAL_EDIT,
     .log_noun = "Referral",
-    .lookups = referral_lookups, .nlookups = OD_N(referral_lookups),
+    OD_LIST(lookups, referral_lookups),
 };
 
 /* ---- refattaches ---------------------------------------------------------- */
@@ -612,15 +611,15 @@ static const struct od_check refattach_checks[] = {
 const struct od_resource od_res_refattaches = {
     .name = "refattaches", .table = "refattach", .pk = "RefAttachNum",
     .joins = "LEFT JOIN referral rf ON rf.ReferralNum = t.ReferralNum",
-    .fields = refattach_fields, .nfields = OD_N(refattach_fields),
-    .filters = refattach_filters, .nfilters = OD_N(refattach_filters),
+    OD_LIST(fields, refattach_fields),
+    OD_LIST(filters, refattach_filters),
     .order = "t.PatNum, t.ItemOrder, t.RefAttachNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "RefAttach not found.",
     .perm_create = PERM_REFATTACH_ADD, .perm_edit = PERM_REFATTACH_ADD,
     .perm_delete = PERM_REFATTACH_DELETE, .log_noun = "RefAttach",
     .patnum_col = "PatNum",
-    .sqldefaults = refattach_defaults, .nsqldefaults = OD_N(refattach_defaults),
-    .lookups = refattach_lookups, .nlookups = OD_N(refattach_lookups),
-    .checks = refattach_checks, .nchecks = OD_N(refattach_checks),
+    OD_LIST(sqldefaults, refattach_defaults),
+    OD_LIST(lookups, refattach_lookups),
+    OD_LIST(checks, refattach_checks),
 };

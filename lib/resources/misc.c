@@ -129,8 +129,8 @@ static const struct od_filter securitylog_filters[] = {
 
 const struct od_resource od_res_securitylogs = {
     .name = "securitylogs", .table = "securitylog", .pk = "SecurityLogNum",
-    .fields = securitylog_fields, .nfields = OD_N(securitylog_fields),
-    .filters = securitylog_filters, .nfilters = OD_N(securitylog_filters),
+    OD_LIST(fields, securitylog_fields),
+    OD_LIST(filters, securitylog_filters),
     .ops = OD_OP_GET_LIST, .missing = "SecurityLog not found.",
 };
 
@@ -201,21 +201,21 @@ static const struct od_filter document_filters[] = {
 const struct od_resource od_res_documents = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS,
-    .fields = document_fields, .nfields = OD_N(document_fields),
+    OD_LIST(fields, document_fields),
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
     .log_noun = "Document", .patnum_col = "PatNum",
-    .checks = document_checks, .nchecks = OD_N(document_checks),
+    OD_LIST(checks, document_checks),
 };
 
 const struct od_resource od_res_documents_list = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS " LEFT JOIN patient pat ON pat.PatNum = t.PatNum",
-    .fields = document_list_fields, .nfields = OD_N(document_list_fields),
-    .filters = document_filters, .nfilters = OD_N(document_filters),
+    OD_LIST(fields, document_list_fields),
+    OD_LIST(filters, document_filters),
     .ops = OD_OP_GET_LIST, .missing = "Document not found",
     .server_time = OD_ST_FIRST,
 };
@@ -259,8 +259,8 @@ static const struct od_filter userod_filters[] = {
 const struct od_resource od_res_userods = {
     .name = "userods", .table = "userod", .pk = "UserNum",
     .joins = "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum",
-    .fields = userod_fields, .nfields = OD_N(userod_fields),
-    .filters = userod_filters, .nfilters = OD_N(userod_filters),
+    OD_LIST(fields, userod_fields),
+    OD_LIST(filters, userod_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Userod not found.",
     .perm_edit = PERM_SECURITY_ADMIN, .log_noun = "Userod",

@@ -44,8 +44,8 @@ static const struct od_filter paysplit_filters[] = {
 const struct od_resource od_res_paysplits = {
     .name = "paysplits", .table = "paysplit", .pk = "SplitNum",
     .joins = "LEFT JOIN definition ut ON ut.DefNum = t.UnearnedType",
-    .fields = paysplit_fields, .nfields = OD_N(paysplit_fields),
-    .filters = paysplit_filters, .nfilters = OD_N(paysplit_filters),
+    OD_LIST(fields, paysplit_fields),
+    OD_LIST(filters, paysplit_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_PAYMENTS,
     .missing = "PaySplit not found.", .perm_edit = PERM_PAYMENT_EDIT,
     .log_noun = "PaySplit", .patnum_col = "PatNum",

@@ -64,7 +64,7 @@ static const struct od_check apptfielddef_checks[] = {
 const struct od_resource od_res_apptfielddefs = {
     .name = "apptfielddefs", .table = "apptfielddef",
     .pk = "ApptFieldDefNum",
-    .fields = apptfielddef_fields, .nfields = OD_N(apptfielddef_fields),
+    OD_LIST(fields, apptfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ApptFieldDef not found.",
     .perm_create = PERM_SETUP, .log_noun = "ApptFieldDef",
@@ -72,7 +72,7 @@ const struct od_resource od_res_apptfielddefs = {
     .after_insert = "UPDATE apptfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM apptfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.ApptFieldDefNum = ?",
-    .checks = apptfielddef_checks, .nchecks = OD_N(apptfielddef_checks),
+    OD_LIST(checks, apptfielddef_checks),
 };
 
 /* ---- patfielddefs --------------------------------------------------------- */
@@ -121,7 +121,7 @@ static const struct od_check patfielddef_checks[] = {
 
 const struct od_resource od_res_patfielddefs = {
     .name = "patfielddefs", .table = "patfielddef", .pk = "PatFieldDefNum",
-    .fields = patfielddef_fields, .nfields = OD_N(patfielddef_fields),
+    OD_LIST(fields, patfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
@@ -129,7 +129,7 @@ const struct od_resource od_res_patfielddefs = {
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM patfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.PatFieldDefNum = ?",
-    .checks = patfielddef_checks, .nchecks = OD_N(patfielddef_checks),
+    OD_LIST(checks, patfielddef_checks),
 };
 
 /* ---- patientnotes --------------------------------------------------------- */
@@ -162,8 +162,8 @@ const struct od_resource od_res_patientnotes = {
     .name = "patientnotes", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN patientnote n ON n.PatNum = t.PatNum "
              "LEFT JOIN patientnote g ON g.PatNum = t.Guarantor",
-    .fields = patientnote_get_fields, .nfields = OD_N(patientnote_get_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, patientnote_get_fields),
+    .ops = OD_OPS_GET,
     .missing = "Patient not found.",
 };
 
@@ -196,7 +196,7 @@ static const struct od_check patientnote_checks[] = {
 
 const struct od_resource od_res_patientnotes_put = {
     .name = "patientnotes", .table = "patientnote", .pk = "PatNum",
-    .fields = patientnote_put_fields, .nfields = OD_N(patientnote_put_fields),
+    OD_LIST(fields, patientnote_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "PatientNote",
@@ -205,7 +205,7 @@ const struct od_resource od_res_patientnotes_put = {
                   "ApptPhone, Medical, Service, MedicalComp, Treatment, "
                   "SecDateTEntry) SELECT PatNum, '', '', '', '', '', '', "
                   "NOW() FROM patient WHERE PatNum = ?",
-    .checks = patientnote_checks, .nchecks = OD_N(patientnote_checks),
+    OD_LIST(checks, patientnote_checks),
 };
 
 /* ---- popups --------------------------------------------------------------- */
@@ -248,15 +248,15 @@ static const struct od_check popup_checks[] = {
 
 const struct od_resource od_res_popups = {
     .name = "popups", .table = "popup", .pk = "PopupNum",
-    .fields = popup_fields, .nfields = OD_N(popup_fields),
-    .filters = popup_filters, .nfilters = OD_N(popup_filters),
+    OD_LIST(fields, popup_fields),
+    OD_LIST(filters, popup_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
     .perm_create = PERM_POPUP_EDIT, .perm_edit = PERM_POPUP_EDIT,
     .log_noun = "Popup", .patnum_col = "PatNum",
     /* archived copies are history, not popups */
     .base_where = "t.IsArchived = 0",
-    .checks = popup_checks, .nchecks = OD_N(popup_checks),
+    OD_LIST(checks, popup_checks),
 };
 
 /* ---- procnotes ------------------------------------------------------------ */
@@ -295,8 +295,8 @@ static const struct od_check procnote_checks[] = {
 
 const struct od_resource od_res_procnotes = {
     .name = "procnotes", .table = "procnote", .pk = "ProcNoteNum",
-    .fields = procnote_fields, .nfields = OD_N(procnote_fields),
-    .filters = procnote_filters, .nfilters = OD_N(procnote_filters),
+    OD_LIST(fields, procnote_fields),
+    OD_LIST(filters, procnote_filters),
     /* most recent first (the docs) */
     .order = "t.EntryDateTime DESC, t.ProcNoteNum DESC",
     .ops = OD_OP_GET_LIST | OD_OP_POST,
@@ -306,7 +306,7 @@ const struct od_resource od_res_procnotes = {
     .after_insert = "UPDATE procnote SET Signature = IF(Signature = '1', "
                     "'Digitally signed through API', '') WHERE "
                     "ProcNoteNum = ?",
-    .checks = procnote_checks, .nchecks = OD_N(procnote_checks),
+    OD_LIST(checks, procnote_checks),
 };
 
 /* ---- rxpats (read only) --------------------------------------------------- */
@@ -341,8 +341,8 @@ static const struct od_filter rxpat_filters[] = {
 
 const struct od_resource od_res_rxpats = {
     .name = "rxpats", .table = "rxpat", .pk = "RxNum",
-    .fields = rxpat_fields, .nfields = OD_N(rxpat_fields),
-    .filters = rxpat_filters, .nfilters = OD_N(rxpat_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, rxpat_fields),
+    OD_LIST(filters, rxpat_filters),
+    .ops = OD_OPS_GET,
     .missing = "RxPat not found.",
 };

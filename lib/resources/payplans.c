@@ -100,15 +100,14 @@ static const struct od_check adjustment_checks[] = {
 const struct od_resource od_res_adjustments = {
     .name = "adjustments", .table = "adjustment", .pk = "AdjNum",
     .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
-    .fields = adjustment_fields, .nfields = OD_N(adjustment_fields),
-    .filters = adjustment_filters, .nfilters = OD_N(adjustment_filters),
+    OD_LIST(fields, adjustment_fields),
+    OD_LIST(filters, adjustment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
     .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
     .log_noun = "Adjustment", .patnum_col = "PatNum",
-    .sqldefaults = adjustment_defaults,
-    .nsqldefaults = OD_N(adjustment_defaults),
-    .checks = adjustment_checks, .nchecks = OD_N(adjustment_checks),
+    OD_LIST(sqldefaults, adjustment_defaults),
+    OD_LIST(checks, adjustment_checks),
 };
 
 /* ---- statements ---------------------------------------------------------- */
@@ -156,13 +155,13 @@ static const struct od_sqldefault statement_defaults[] = {
 
 const struct od_resource od_res_statements = {
     .name = "statements", .table = "statement", .pk = "StatementNum",
-    .fields = statement_fields, .nfields = OD_N(statement_fields),
-    .filters = statement_filters, .nfilters = OD_N(statement_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    OD_LIST(fields, statement_fields),
+    OD_LIST(filters, statement_filters),
+    .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
     .perm_create = PERM_BILLING, .log_noun = "Statement",
     .patnum_col = "PatNum",
-    .sqldefaults = statement_defaults, .nsqldefaults = OD_N(statement_defaults),
+    OD_LIST(sqldefaults, statement_defaults),
     /* A statement recorded through the API: sent by mail on DateSent,
      * covering up to DateSent, with the family's balance of that moment
      * (the guarantor's BalTotal and InsEst). */
@@ -215,8 +214,8 @@ static const struct od_filter payplancharge_filters[] = {
 const struct od_resource od_res_payplancharges = {
     .name = "payplancharges", .table = "payplancharge",
     .pk = "PayPlanChargeNum",
-    .fields = payplancharge_fields, .nfields = OD_N(payplancharge_fields),
-    .filters = payplancharge_filters, .nfilters = OD_N(payplancharge_filters),
+    OD_LIST(fields, payplancharge_fields),
+    OD_LIST(filters, payplancharge_filters),
     .order = "t.ChargeDate, t.PayPlanChargeNum",
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_PAY_PLANS,
     .missing = "PayPlanCharge not found.",
@@ -284,9 +283,9 @@ static const struct od_filter payplan_filters[] = {
 const struct od_resource od_res_payplans = {
     .name = "payplans", .table = "payplan", .pk = "PayPlanNum",
     .joins = "LEFT JOIN definition pc ON pc.DefNum = t.PlanCategory",
-    .fields = payplan_fields, .nfields = OD_N(payplan_fields),
-    .filters = payplan_filters, .nfilters = OD_N(payplan_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, payplan_fields),
+    OD_LIST(filters, payplan_filters),
+    .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
     .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",
     .patnum_col = "PatNum",

@@ -46,8 +46,8 @@ static const struct od_filter schedule_filters[] = {
 const struct od_resource od_res_schedules = {
     .name = "schedules", .table = "schedule", .pk = "ScheduleNum",
     .joins = "LEFT JOIN definition bt ON bt.DefNum = t.BlockoutType",
-    .fields = schedule_fields, .nfields = OD_N(schedule_fields),
-    .filters = schedule_filters, .nfilters = OD_N(schedule_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST, .missing = "Schedule not found",
+    OD_LIST(fields, schedule_fields),
+    OD_LIST(filters, schedule_filters),
+    .ops = OD_OPS_GET, .missing = "Schedule not found",
     .order = "t.SchedDate, t.StartTime, t.ScheduleNum",
 };

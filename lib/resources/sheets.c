@@ -62,9 +62,9 @@ static const struct od_filter sheetdef_filters[] = {
 
 const struct od_resource od_res_sheetdefs = {
     .name = "sheetdefs", .table = "sheetdef", .pk = "SheetDefNum",
-    .fields = sheetdef_fields, .nfields = OD_N(sheetdef_fields),
-    .filters = sheetdef_filters, .nfilters = OD_N(sheetdef_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, sheetdef_fields),
+    OD_LIST(filters, sheetdef_filters),
+    .ops = OD_OPS_GET,
     .missing = "SheetDef not found.",
 };
 
@@ -95,12 +95,12 @@ static const struct od_check sheetfield_checks[] = {
 
 const struct od_resource od_res_sheetfields = {
     .name = "sheetfields", .table = "sheetfield", .pk = "SheetFieldNum",
-    .fields = sheetfield_fields, .nfields = OD_N(sheetfield_fields),
-    .filters = sheetfield_filters, .nfilters = OD_N(sheetfield_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, sheetfield_fields),
+    OD_LIST(filters, sheetfield_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "SheetField not found.",
     .perm_edit = PERM_SHEET_EDIT, .log_noun = "SheetField",
-    .checks = sheetfield_checks, .nchecks = OD_N(sheetfield_checks),
+    OD_LIST(checks, sheetfield_checks),
 };
 
 /* ---- sheets --------------------------------------------------------------- */
@@ -153,16 +153,16 @@ static const struct od_check sheet_checks[] = {
 
 const struct od_resource od_res_sheets = {
     .name = "sheets", .table = "sheet", .pk = "SheetNum",
-    .fields = sheet_fields, .nfields = OD_N(sheet_fields),
-    .filters = sheet_filters, .nfilters = OD_N(sheet_filters),
+    OD_LIST(fields, sheet_fields),
+    OD_LIST(filters, sheet_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Sheet not found.",
     .perm_create = PERM_SHEET_EDIT, .log_noun = "Sheet",
     .patnum_col = "PatNum",
     /* sheets Open Dental marked deleted are not shown */
     .base_where = "t.IsDeleted = 0",
-    .sqldefaults = sheet_sqldefaults, .nsqldefaults = OD_N(sheet_sqldefaults),
-    .checks = sheet_checks, .nchecks = OD_N(sheet_checks),
+    OD_LIST(sqldefaults, sheet_sqldefaults),
+    OD_LIST(checks, sheet_checks),
     /* the sheet's fields: one per field of the definition (static text
      * copied as defined, input fields blank) */
     .after_insert =
@@ -218,9 +218,9 @@ static const struct od_filter asapcomm_filters[] = {
 
 const struct od_resource od_res_asapcomms = {
     .name = "asapcomms", .table = "asapcomm", .pk = "AsapCommNum",
-    .fields = asapcomm_fields, .nfields = OD_N(asapcomm_fields),
-    .filters = asapcomm_filters, .nfilters = OD_N(asapcomm_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, asapcomm_fields),
+    OD_LIST(filters, asapcomm_filters),
+    .ops = OD_OPS_GET,
     .missing = "AsapComm not found.",
 };
 
@@ -250,7 +250,7 @@ static const struct od_field ehrpatient_get_fields[] = {
 const struct od_resource od_res_ehrpatients = {
     .name = "ehrpatients", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN ehrpatient e ON e.PatNum = t.PatNum",
-    .fields = ehrpatient_get_fields, .nfields = OD_N(ehrpatient_get_fields),
+    OD_LIST(fields, ehrpatient_get_fields),
     .ops = OD_OP_GET_ONE,
     .missing = "Patient not found.",
 };
@@ -279,12 +279,12 @@ static const struct od_check ehrpatient_checks[] = {
 
 const struct od_resource od_res_ehrpatients_put = {
     .name = "ehrpatients", .table = "ehrpatient", .pk = "PatNum",
-    .fields = ehrpatient_put_fields, .nfields = OD_N(ehrpatient_put_fields),
+    OD_LIST(fields, ehrpatient_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "EhrPatient",
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO ehrpatient (PatNum) SELECT PatNum "
                   "FROM patient WHERE PatNum = ?",
-    .checks = ehrpatient_checks, .nchecks = OD_N(ehrpatient_checks),
+    OD_LIST(checks, ehrpatient_checks),
 };

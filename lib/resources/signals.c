@@ -66,8 +66,8 @@ static const struct od_filter signalod_filters[] = {
 
 const struct od_resource od_res_signalods = {
     .name = "signalods", .table = "signalod", .pk = "SignalNum",
-    .fields = signalod_fields, .nfields = OD_N(signalod_fields),
-    .filters = signalod_filters, .nfilters = OD_N(signalod_filters),
+    OD_LIST(fields, signalod_fields),
+    OD_LIST(filters, signalod_filters),
     .ops = OD_OP_GET_LIST, .missing = "Signalod not found.",
     .server_time = OD_ST_FIRST,
     /* GetSignalOdsForApi: before the database's now, so a signal written

@@ -65,8 +65,8 @@ static const struct od_filter tasklist_filters[] = {
 
 const struct od_resource od_res_tasklists = {
     .name = "tasklists", .table = "tasklist", .pk = "TaskListNum",
-    .fields = tasklist_fields, .nfields = OD_N(tasklist_fields),
-    .filters = tasklist_filters, .nfilters = OD_N(tasklist_filters),
+    OD_LIST(fields, tasklist_fields),
+    OD_LIST(filters, tasklist_filters),
     .ops = OD_OP_GET_LIST, .missing = "TaskList not found.",
 };
 
@@ -144,14 +144,14 @@ static const struct od_check task_checks[] = {
 
 const struct od_resource od_res_tasks = {
     .name = "tasks", .table = "task", .pk = "TaskNum",
-    .fields = task_fields, .nfields = OD_N(task_fields),
-    .filters = task_filters, .nfilters = OD_N(task_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, task_fields),
+    OD_LIST(filters, task_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
     .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
     .log_noun = "Task",
-    .sqldefaults = task_defaults, .nsqldefaults = OD_N(task_defaults),
-    .checks = task_checks, .nchecks = OD_N(task_checks),
+    OD_LIST(sqldefaults, task_defaults),
+    OD_LIST(checks, task_checks),
 };
 
 /* ---- tasknotes ------------------------------------------------------------ */
@@ -188,14 +188,14 @@ static const struct od_check tasknote_checks[] = {
 
 const struct od_resource od_res_tasknotes = {
     .name = "tasknotes", .table = "tasknote", .pk = "TaskNoteNum",
-    .fields = tasknote_fields, .nfields = OD_N(tasknote_fields),
-    .filters = tasknote_filters, .nfilters = OD_N(tasknote_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, tasknote_fields),
+    OD_LIST(filters, tasknote_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
     .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
     .log_noun = "TaskNote",
-    .sqldefaults = tasknote_defaults, .nsqldefaults = OD_N(tasknote_defaults),
-    .checks = tasknote_checks, .nchecks = OD_N(tasknote_checks),
+    OD_LIST(sqldefaults, tasknote_defaults),
+    OD_LIST(checks, tasknote_checks),
 };
 
 /* ---- quickpastecats, quickpastenotes -------------------------------------- */
@@ -211,8 +211,8 @@ static const struct od_field quickpastecat_fields[] = {
 const struct od_resource od_res_quickpastecats = {
     .name = "quickpastecats", .table = "quickpastecat",
     .pk = "QuickPasteCatNum",
-    .fields = quickpastecat_fields, .nfields = OD_N(quickpastecat_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, quickpastecat_fields),
+    .ops = OD_OPS_GET,
     .missing = "QuickPasteCat not found.",
 };
 
@@ -228,8 +228,8 @@ static const struct od_field quickpastenote_fields[] = {
 const struct od_resource od_res_quickpastenotes = {
     .name = "quickpastenotes", .table = "quickpastenote",
     .pk = "QuickPasteNoteNum",
-    .fields = quickpastenote_fields, .nfields = OD_N(quickpastenote_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, quickpastenote_fields),
+    .ops = OD_OPS_GET,
     .missing = "QuickPasteNote not found.",
 };
 
@@ -254,8 +254,8 @@ static const struct od_filter autonote_filters[] = {
 const struct od_resource od_res_autonotes = {
     .name = "autonotes", .table = "autonote", .pk = "AutoNoteNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.Category",
-    .fields = autonote_fields, .nfields = OD_N(autonote_fields),
-    .filters = autonote_filters, .nfilters = OD_N(autonote_filters),
+    OD_LIST(fields, autonote_fields),
+    OD_LIST(filters, autonote_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
@@ -291,11 +291,11 @@ static const struct od_check autonotecontrol_checks[] = {
 const struct od_resource od_res_autonotecontrols = {
     .name = "autonotecontrols", .table = "autonotecontrol",
     .pk = "AutoNoteControlNum",
-    .fields = autonotecontrol_fields, .nfields = OD_N(autonotecontrol_fields),
+    OD_LIST(fields, autonotecontrol_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "AutoNoteControl not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
     .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
-    .checks = autonotecontrol_checks, .nchecks = OD_N(autonotecontrol_checks),
+    OD_LIST(checks, autonotecontrol_checks),
 };

@@ -75,13 +75,13 @@ static const struct od_check toothinitial_checks[] = {
 
 const struct od_resource od_res_toothinitials = {
     .name = "toothinitials", .table = "toothinitial", .pk = "ToothInitialNum",
-    .fields = toothinitial_fields, .nfields = OD_N(toothinitial_fields),
-    .filters = toothinitial_filters, .nfilters = OD_N(toothinitial_filters),
+    OD_LIST(fields, toothinitial_fields),
+    OD_LIST(filters, toothinitial_filters),
     .order = "t.ToothInitialNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ToothInitial not found.",
     .perm_create = PERM_CHART_MODULE, .perm_edit = PERM_CHART_MODULE,
     .perm_delete = PERM_CHART_MODULE, .log_noun = "ToothInitial",
     .patnum_col = "PatNum",
-    .checks = toothinitial_checks, .nchecks = OD_N(toothinitial_checks),
+    OD_LIST(checks, toothinitial_checks),
 };

@@ -45,15 +45,14 @@ static const struct od_sqldefault perioexam_defaults[] = {
 
 const struct od_resource od_res_perioexams = {
     .name = "perioexams", .table = "perioexam", .pk = "PerioExamNum",
-    .fields = perioexam_fields, .nfields = OD_N(perioexam_fields),
-    .filters = perioexam_filters, .nfilters = OD_N(perioexam_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, perioexam_fields),
+    OD_LIST(filters, perioexam_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PerioExam not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioExam",
     .patnum_col = "PatNum",
-    .sqldefaults = perioexam_defaults, .nsqldefaults = OD_N(perioexam_defaults),
+    OD_LIST(sqldefaults, perioexam_defaults),
     /* Open Dental's PerioExams.Delete: the exam and its measures */
     .delete_sql = "DELETE e, m FROM perioexam e LEFT JOIN periomeasure m ON "
                   "m.PerioExamNum = e.PerioExamNum WHERE e.PerioExamNum = ?",
@@ -129,15 +128,15 @@ static const struct od_check periomeasure_checks[] = {
 const struct od_resource od_res_periomeasures = {
     .name = "periomeasures", .table = "periomeasure",
     .pk = "PerioMeasureNum",
-    .fields = periomeasure_fields, .nfields = OD_N(periomeasure_fields),
-    .filters = periomeasure_filters, .nfilters = OD_N(periomeasure_filters),
+    OD_LIST(fields, periomeasure_fields),
+    OD_LIST(filters, periomeasure_filters),
     .order = "t.PerioExamNum, t.PerioMeasureNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "PerioMeasure not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioMeasure",
-    .checks = periomeasure_checks, .nchecks = OD_N(periomeasure_checks),
+    OD_LIST(checks, periomeasure_checks),
     .after_insert = "UPDATE periomeasure SET SecDateTEntry = NOW() WHERE "
                     "PerioMeasureNum = ?",
 };
@@ -209,15 +208,15 @@ static const struct od_check treatplan_checks[] = {
 
 const struct od_resource od_res_treatplans = {
     .name = "treatplans", .table = "treatplan", .pk = "TreatPlanNum",
-    .fields = treatplan_fields, .nfields = OD_N(treatplan_fields),
-    .filters = treatplan_filters, .nfilters = OD_N(treatplan_filters),
+    OD_LIST(fields, treatplan_fields),
+    OD_LIST(filters, treatplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TreatPlan not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .perm_delete = PERM_TREATPLAN_EDIT, .log_noun = "TreatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = treatplan_defaults, .nsqldefaults = OD_N(treatplan_defaults),
-    .checks = treatplan_checks, .nchecks = OD_N(treatplan_checks),
+    OD_LIST(sqldefaults, treatplan_defaults),
+    OD_LIST(checks, treatplan_checks),
     /* a plan made through the API is Inactive (Open Dental keeps the one
      * Active plan per patient itself) */
     .after_insert = "UPDATE treatplan SET TPStatus = 2 WHERE "
@@ -277,15 +276,14 @@ static const struct od_check treatplanattach_checks[] = {
 const struct od_resource od_res_treatplanattaches = {
     .name = "treatplanattaches", .table = "treatplanattach",
     .pk = "TreatPlanAttachNum", .joins = JOIN_PRIORITY,
-    .fields = treatplanattach_fields, .nfields = OD_N(treatplanattach_fields),
-    .filters = treatplanattach_filters,
-    .nfilters = OD_N(treatplanattach_filters),
+    OD_LIST(fields, treatplanattach_fields),
+    OD_LIST(filters, treatplanattach_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "TreatPlanAttach not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .log_noun = "TreatPlanAttach",
-    .checks = treatplanattach_checks, .nchecks = OD_N(treatplanattach_checks),
+    OD_LIST(checks, treatplanattach_checks),
 };
 
 /* ---- proctps ------------------------------------------------------------- */
@@ -343,12 +341,12 @@ static const struct od_check proctp_checks[] = {
 const struct od_resource od_res_proctps = {
     .name = "proctps", .table = "proctp", .pk = "ProcTPNum",
     .joins = JOIN_PRIORITY,
-    .fields = proctp_fields, .nfields = OD_N(proctp_fields),
-    .filters = proctp_filters, .nfilters = OD_N(proctp_filters),
+    OD_LIST(fields, proctp_fields),
+    OD_LIST(filters, proctp_filters),
     .order = "t.ItemOrder, t.ProcTPNum",
     .ops = OD_OP_GET_LIST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcTP not found.",
     .perm_edit = PERM_TREATPLAN_EDIT, .perm_delete = PERM_TREATPLAN_EDIT,
     .log_noun = "ProcTP", .patnum_col = "PatNum",
-    .checks = proctp_checks, .nchecks = OD_N(proctp_checks),
+    OD_LIST(checks, proctp_checks),
 };

@@ -74,8 +74,8 @@ const struct od_resource od_res_appointments_websched = {
     .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
-    .fields = websched_fields, .nfields = OD_N(websched_fields),
-    .filters = websched_filters, .nfilters = OD_N(websched_filters),
+    OD_LIST(fields, websched_fields),
+    OD_LIST(filters, websched_filters),
     .ops = OD_OP_GET_LIST, .list_action = "WebSched",
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .order = "t.AptDateTime, t.AptNum",
