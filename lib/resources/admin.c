@@ -72,8 +72,7 @@ static const struct od_field computer_fields[] = {
 
 static const struct od_filter computer_filters[] = {
     /* workstations whose heartbeat is at or after the given time */
-    {.param = "LastHeartBeat", .cond = "t.LastHeartBeat >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("LastHeartBeat"),
 };
 
 const struct od_resource od_res_computers = {
@@ -122,16 +121,10 @@ static const struct od_field clockevent_fields[] = {
 
 static const struct od_filter clockevent_filters[] = {
     INTF("EmployeeNum"),
-    {.param = "ClockStatus", .cond = "t.ClockStatus = ?", .wire = OD_W_ENUM,
-     .enm = &enum_clockstatus},
+    ENUMF("ClockStatus", &enum_clockstatus),
     INTF("ClinicNum"),
     /* the day of the clock-in as displayed (TimeDisplayed1) */
-    {.param = "date",
-     .cond = "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.TimeDisplayed1 >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
+    DATESF("TimeDisplayed1"),
 };
 
 const struct od_resource od_res_clockevents = {
@@ -163,8 +156,7 @@ static const struct od_filter insverify_filters[] = {
     {.param = "VerifyType", .cond = "t.VerifyType = ?", .wire = OD_W_ENUM,
      .enm = &enum_verifytype, .flags = OD_Q_REQ},
     INTF("FKey"),
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check insverify_checks[] = {
@@ -329,20 +321,13 @@ static const struct od_field histappointment_fields[] = {
 };
 
 static const struct od_filter histappointment_filters[] = {
-    {.param = "HistApptAction", .cond = "t.HistApptAction = ?",
-     .wire = OD_W_ENUM, .enm = &enum_histaction},
+    ENUMF("HistApptAction", &enum_histaction),
     INTF("AptNum"),
     INTF("PatNum"),
-    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_aptstatus},
+    ENUMF("AptStatus", &od_enum_aptstatus),
     INTF("ClinicNum"),
     /* the day the history row was written (HistDateTStamp) */
-    {.param = "date",
-     .cond = "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.HistDateTStamp >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.HistDateTStamp < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
+    DATESF("HistDateTStamp"),
 };
 
 const struct od_resource od_res_histappointments = {

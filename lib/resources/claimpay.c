@@ -32,8 +32,7 @@ static const struct od_field claimpayment_fields[] = {
 };
 
 static const struct od_filter claimpayment_filters[] = {
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("SecDateTEdit"),
 };
 
 /* The check's amount is the sum of its claimprocs' InsPayAmt (Open Dental's
@@ -100,9 +99,9 @@ static const struct od_field etrans_fields[] = {
 };
 
 static const struct od_filter etrans_filters[] = {
-    {.param = "CarrierNum", .cond = "t.CarrierNum = ?", .wire = OD_W_INT},
-    {.param = "ClaimNum", .cond = "t.ClaimNum = ?", .wire = OD_W_INT},
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("CarrierNum"),
+    INTF("ClaimNum"),
+    INTF("PatNum"),
 };
 
 const struct od_resource od_res_etranss = {

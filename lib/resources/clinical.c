@@ -118,16 +118,13 @@ static const struct od_field procedurelog_fields[] = {
 };
 
 static const struct od_filter procedurelog_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT},
-    {.param = "ProcStatus", .cond = "t.ProcStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_procstat},
-    {.param = "PlannedAptNum", .cond = "t.PlannedAptNum = ?",
-     .wire = OD_W_INT},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "CodeNum", .cond = "t.CodeNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    INTF("AptNum"),
+    ENUMF("ProcStatus", &od_enum_procstat),
+    INTF("PlannedAptNum"),
+    INTF("ClinicNum"),
+    INTF("CodeNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup procedurelog_lookups[] = {
@@ -331,8 +328,7 @@ static const struct od_field procedurecode_fields[] = {
 };
 
 static const struct od_filter procedurecode_filters[] = {
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup procedurecode_lookups[] = {

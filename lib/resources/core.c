@@ -95,21 +95,17 @@ static const struct od_filter patient_simple_filters[] = {
      .wire = OD_W_TEXT},
     {.param = "FName", .cond = "t.FName LIKE CONCAT('%', ?, '%')",
      .wire = OD_W_TEXT},
-    {.param = "Birthdate", .cond = "t.Birthdate = ?", .wire = OD_W_DATE},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "PatStatus", .cond = "t.PatStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_patstatus},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "PriProv", .cond = "t.PriProv = ?", .wire = OD_W_INT},
-    {.param = "Gender", .cond = "t.Gender = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_gender},
-    {.param = "Position", .cond = "t.Position = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_position},
-    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
-    {.param = "SuperFamily", .cond = "t.SuperFamily = ?", .wire = OD_W_INT},
-    {.param = "EmployerNum", .cond = "t.EmployerNum = ?", .wire = OD_W_INT},
-    {.param = "FeeSched", .cond = "t.FeeSched = ?", .wire = OD_W_INT},
+    EQF("Birthdate", OD_W_DATE),
+    INTF("ClinicNum"),
+    ENUMF("PatStatus", &od_enum_patstatus),
+    SINCEF("DateTStamp"),
+    INTF("PriProv"),
+    ENUMF("Gender", &od_enum_gender),
+    ENUMF("Position", &od_enum_position),
+    INTF("Guarantor"),
+    INTF("SuperFamily"),
+    INTF("EmployerNum"),
+    INTF("FeeSched"),
 };
 
 #define PATIENT_BASE                                                         \
@@ -206,8 +202,8 @@ static const struct od_filter patient_search_filters[] = {
      .wire = OD_W_BOOL},
     {.param = "showArchived", .cond = "? = 1 OR t.PatStatus NOT IN (3, 5)",
      .wire = OD_W_BOOL, .dflt = "false"},
-    {.param = "Birthdate", .cond = "t.Birthdate = ?", .wire = OD_W_DATE},
-    {.param = "SiteNum", .cond = "t.SiteNum = ?", .wire = OD_W_INT},
+    EQF("Birthdate", OD_W_DATE),
+    INTF("SiteNum"),
     {.param = "SubscriberId",
      .cond = "EXISTS (SELECT 1 FROM inssub s JOIN patplan pp ON "
              "pp.InsSubNum = s.InsSubNum WHERE pp.PatNum = t.PatNum "
@@ -287,21 +283,13 @@ const struct od_resource od_res_patients_search = {
 static const struct od_field appointment_fields[] = {APPT_FIELDS(SERVERTIME,)};
 
 static const struct od_filter appointment_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_aptstatus},
-    {.param = "Op", .cond = "t.Op = ?", .wire = OD_W_INT},
-    {.param = "date",
-     .cond = "t.AptDateTime >= ? AND t.AptDateTime < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.AptDateTime >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.AptDateTime < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "AppointmentTypeNum", .cond = "t.AppointmentTypeNum = ?",
-     .wire = OD_W_INT},
+    INTF("PatNum"),
+    ENUMF("AptStatus", &od_enum_aptstatus),
+    INTF("Op"),
+    DATESF("AptDateTime"),
+    INTF("ClinicNum"),
+    SINCEF("DateTStamp"),
+    INTF("AppointmentTypeNum"),
 };
 
 static const struct od_sqldefault appointment_defaults[] = {
@@ -378,7 +366,7 @@ const struct od_resource od_res_appointments = {
 
 /* GET /appointments/ASAP: the same rows, Priority = ASAP. */
 static const struct od_filter asap_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
     {.param = "ProvNum", .cond = "t.ProvNum = ? OR t.ProvHyg = ?",
      .wire = OD_W_INT, .nbind = 2},
 };
@@ -433,8 +421,7 @@ static const struct od_field provider_fields[] = {
 };
 
 static const struct od_filter provider_filters[] = {
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("DateTStamp"),
     {.param = "ClinicNum", .cond = "t.IsHidden = 0 AND ? >= 0",
      .wire = OD_W_INT},
 };
@@ -479,7 +466,7 @@ static const struct od_field operatory_fields[] = {
 };
 
 static const struct od_filter operatory_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
 };
 
 const struct od_resource od_res_operatories = {
@@ -505,7 +492,7 @@ static const struct od_field definition_fields[] = {
 };
 
 static const struct od_filter definition_filters[] = {
-    {.param = "Category", .cond = "t.Category = ?", .wire = OD_W_INT},
+    INTF("Category"),
     {.param = "includeHidden", .cond = "? = 1 OR t.IsHidden = 0",
      .wire = OD_W_BOOL, .dflt = "false"},
 };
@@ -545,9 +532,8 @@ static const struct od_field commlog_fields[] = {
 };
 
 static const struct od_filter commlog_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_sqldefault commlog_defaults[] = {
@@ -631,7 +617,7 @@ static const struct od_field preference_fields[] = {
 };
 
 static const struct od_filter preference_filters[] = {
-    {.param = "PrefName", .cond = "t.PrefName = ?", .wire = OD_W_TEXT},
+    EQF("PrefName", OD_W_TEXT),
 };
 
 const struct od_resource od_res_preferences = {

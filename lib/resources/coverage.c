@@ -85,7 +85,7 @@ static const struct od_field covspan_fields[] = {
 };
 
 static const struct od_filter covspan_filters[] = {
-    {.param = "CovCatNum", .cond = "t.CovCatNum = ?", .wire = OD_W_INT},
+    INTF("CovCatNum"),
 };
 
 static const struct od_check covspan_checks[] = {
@@ -314,7 +314,7 @@ static const struct od_field substlink_list_fields[] = {
 };
 
 static const struct od_filter substlink_filters[] = {
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
+    INTF("PlanNum"),
 };
 
 const struct od_resource od_res_substitutionlinks_list = {

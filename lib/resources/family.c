@@ -22,8 +22,7 @@ static const struct od_field eobattach_fields[] = {
 };
 
 static const struct od_filter eobattach_filters[] = {
-    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
-     .wire = OD_W_INT},
+    INTF("ClaimPaymentNum"),
 };
 
 const struct od_resource od_res_eobattaches = {

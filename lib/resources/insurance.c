@@ -73,10 +73,10 @@ static const struct od_field fee_fields[] = {
 };
 
 static const struct od_filter fee_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "FeeSched", .cond = "t.FeeSched = ?", .wire = OD_W_INT},
-    {.param = "CodeNum", .cond = "t.CodeNum = ?", .wire = OD_W_INT},
-    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
+    INTF("FeeSched"),
+    INTF("CodeNum"),
+    INTF("ProvNum"),
 };
 
 static const struct od_sqldefault fee_defaults[] = {
@@ -167,7 +167,7 @@ static const struct od_field carrier_fields[] = {
 static const struct od_filter carrier_filters[] = {
     {.param = "CarrierName", .cond = "t.CarrierName LIKE CONCAT('%', ?, '%')",
      .wire = OD_W_TEXT},
-    {.param = "ElectID", .cond = "t.ElectID = ?", .wire = OD_W_TEXT},
+    EQF("ElectID", OD_W_TEXT),
 };
 
 const struct od_resource od_res_carriers = {
@@ -215,8 +215,8 @@ static const struct od_field insplan_fields[] = {
 
 static const struct od_filter insplan_filters[] = {
     /* "" (percentage) is a value too: PlanType= alone matches nothing */
-    {.param = "PlanType", .cond = "t.PlanType = ?", .wire = OD_W_TEXT},
-    {.param = "CarrierNum", .cond = "t.CarrierNum = ?", .wire = OD_W_INT},
+    EQF("PlanType", OD_W_TEXT),
+    INTF("CarrierNum"),
 };
 
 static const struct od_check insplan_checks[] = {
@@ -258,11 +258,10 @@ static const struct od_field inssub_fields[] = {
 };
 
 static const struct od_filter inssub_filters[] = {
-    {.param = "InsSubNum", .cond = "t.InsSubNum = ?", .wire = OD_W_INT},
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
-    {.param = "Subscriber", .cond = "t.Subscriber = ?", .wire = OD_W_INT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("InsSubNum"),
+    INTF("PlanNum"),
+    INTF("Subscriber"),
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check inssub_checks[] = {
@@ -312,8 +311,8 @@ static const struct od_field patplan_fields[] = {
 };
 
 static const struct od_filter patplan_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "InsSubNum", .cond = "t.InsSubNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("InsSubNum"),
 };
 
 static const struct od_sqldefault patplan_defaults[] = {
@@ -383,9 +382,9 @@ static const struct od_field benefit_fields[] = {
 };
 
 static const struct od_filter benefit_filters[] = {
-    {.param = "Percent", .cond = "t.Percent = ?", .wire = OD_W_INT},
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
-    {.param = "PatPlanNum", .cond = "t.PatPlanNum = ?", .wire = OD_W_INT},
+    INTF("Percent"),
+    INTF("PlanNum"),
+    INTF("PatPlanNum"),
 };
 
 static const struct od_lookup benefit_lookups[] = {
@@ -462,10 +461,9 @@ static const struct od_field claim_fields[] = {
 };
 
 static const struct od_filter claim_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "ClaimStatus", .cond = "t.ClaimStatus = ?", .wire = OD_W_TEXT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    EQF("ClaimStatus", OD_W_TEXT),
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check claim_checks[] = {
@@ -544,15 +542,13 @@ static const struct od_field claimproc_fields[] = {
 };
 
 static const struct od_filter claimproc_filters[] = {
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
-    {.param = "ClaimNum", .cond = "t.ClaimNum = ?", .wire = OD_W_INT},
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "Status", .cond = "t.Status = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_claimprocstatus},
-    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
-     .wire = OD_W_INT},
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
-    {.param = "DateCP", .cond = "t.DateCP = ?", .wire = OD_W_DATE},
+    INTF("ProcNum"),
+    INTF("ClaimNum"),
+    INTF("PatNum"),
+    ENUMF("Status", &od_enum_claimprocstatus),
+    INTF("ClaimPaymentNum"),
+    INTF("PlanNum"),
+    EQF("DateCP", OD_W_DATE),
 };
 
 static const struct od_check claimproc_checks[] = {

@@ -124,8 +124,7 @@ static const struct od_field labturnaround_fields[] = {
 };
 
 static const struct od_filter labturnaround_filters[] = {
-    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
-     .wire = OD_W_INT},
+    INTF("LaboratoryNum"),
 };
 
 static const struct od_check labturnaround_checks[] = {
@@ -172,13 +171,11 @@ static const struct od_field labcase_fields[] = {
 };
 
 static const struct od_filter labcase_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
-     .wire = OD_W_INT},
-    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT},
-    {.param = "PlannedAptNum", .cond = "t.PlannedAptNum = ?",
-     .wire = OD_W_INT},
-    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("LaboratoryNum"),
+    INTF("AptNum"),
+    INTF("PlannedAptNum"),
+    INTF("ProvNum"),
 };
 
 static const struct od_sqldefault labcase_defaults[] = {

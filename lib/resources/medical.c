@@ -200,7 +200,7 @@ static const struct od_field disease_fields[] = {
 };
 
 static const struct od_filter disease_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_lookup disease_lookups[] = {
@@ -286,7 +286,7 @@ static const struct od_field medicationpat_fields[] = {
 };
 
 static const struct od_filter medicationpat_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_lookup medicationpat_lookups[] = {
@@ -359,11 +359,9 @@ static const struct od_field recall_fields[] = {
 };
 
 static const struct od_filter recall_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "RecallTypeNum", .cond = "t.RecallTypeNum = ?",
-     .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    INTF("RecallTypeNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup recall_lookups[] = {
@@ -455,10 +453,9 @@ static const struct od_field patfield_fields[] = {
 };
 
 static const struct od_filter patfield_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    EQF("FieldName", OD_W_TEXT),
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check patfield_checks[] = {
@@ -523,10 +520,10 @@ static const struct od_field referral_fields[] = {
 };
 
 static const struct od_filter referral_filters[] = {
-    {.param = "IsHidden", .cond = "t.IsHidden = ?", .wire = OD_W_BOOL},
-    {.param = "NotPerson", .cond = "t.NotPerson = ?", .wire = OD_W_BOOL},
-    {.param = "IsDoctor", .cond = "t.IsDoctor = ?", .wire = OD_W_BOOL},
-    {.param = "IsPreferred", .cond = "t.IsPreferred = ?", .wire = OD_W_BOOL},
+    EQF("IsHidden", OD_W_BOOL),
+    EQF("NotPerson", OD_W_BOOL),
+    EQF("IsDoctor", OD_W_BOOL),
+    EQF("IsPreferred", OD_W_BOOL),
     {.param = "isPatient", .cond = "(t.PatNum <> 0) = ?", .wire = OD_W_BOOL},
     {.param = "BusinessName",
      .cond = "t.BusinessName LIKE CONCAT('%', ?, '%')", .wire = OD_W_TEXT},
@@ -569,9 +566,8 @@ static const struct od_field refattach_fields[] = {
 };
 
 static const struct od_filter refattach_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup refattach_lookups[] = {

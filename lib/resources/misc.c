@@ -115,8 +115,7 @@ static const struct od_field securitylog_fields[] = {
 };
 
 static const struct od_filter securitylog_filters[] = {
-    {.param = "PermType", .cond = "t.PermType = ?", .wire = OD_W_ENUM,
-     .enm = &enum_permtype},
+    ENUMF("PermType", &enum_permtype),
     /* apipermissions.html: only this developer's own rows, the ones the API
      * wrote "... by {DevName} through API." (od_securitylog) */
     {.param = "@developer",
@@ -194,8 +193,7 @@ static const struct od_field document_list_fields[] = {
 static const struct od_filter document_filters[] = {
     {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
      .flags = OD_Q_REQ},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("DateTStamp"),
 };
 
 const struct od_resource od_res_documents = {
@@ -252,7 +250,7 @@ static const struct od_filter userod_filters[] = {
     {.param = "userGroupNums",
      .cond = "FIND_IN_SET(t.UserGroupNum, REPLACE(?, ' ', ''))",
      .wire = OD_W_TEXT},
-    {.param = "EmployeeNum", .cond = "t.EmployeeNum = ?", .wire = OD_W_INT},
+    INTF("EmployeeNum"),
     {.param = "ProviderNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 

@@ -36,9 +36,9 @@ static const struct od_field paysplit_fields[] = {
 };
 
 static const struct od_filter paysplit_filters[] = {
-    {.param = "PayNum", .cond = "t.PayNum = ?", .wire = OD_W_INT},
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
+    INTF("PayNum"),
+    INTF("PatNum"),
+    INTF("ProcNum"),
 };
 
 const struct od_resource od_res_paysplits = {

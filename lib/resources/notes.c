@@ -276,8 +276,8 @@ static const struct od_field procnote_fields[] = {
 };
 
 static const struct od_filter procnote_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("ProcNum"),
 };
 
 static const struct od_check procnote_checks[] = {
@@ -336,7 +336,7 @@ static const struct od_field rxpat_fields[] = {
 };
 
 static const struct od_filter rxpat_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 const struct od_resource od_res_rxpats = {

@@ -35,8 +35,8 @@ static const struct od_field adjustment_fields[] = {
 static const struct od_filter adjustment_filters[] = {
     {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
      .flags = OD_Q_REQ},
-    {.param = "AdjType", .cond = "t.AdjType = ?", .wire = OD_W_INT},
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
+    INTF("AdjType"),
+    INTF("ProcNum"),
 };
 
 static const struct od_sqldefault adjustment_defaults[] = {
@@ -146,7 +146,7 @@ static const struct od_field statement_fields[] = {
 };
 
 static const struct od_filter statement_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_sqldefault statement_defaults[] = {
@@ -276,8 +276,8 @@ static const struct od_field payplan_fields[] = {
 };
 
 static const struct od_filter payplan_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("Guarantor"),
 };
 
 const struct od_resource od_res_payplans = {

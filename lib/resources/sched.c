@@ -35,12 +35,11 @@ static const struct od_filter schedule_filters[] = {
      .dflt_unless = "dateStart,dateEnd"},
     {.param = "dateStart", .cond = "t.SchedDate >= ?", .wire = OD_W_DATE},
     {.param = "dateEnd", .cond = "t.SchedDate <= ?", .wire = OD_W_DATE},
-    {.param = "SchedType", .cond = "t.SchedType = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_schedtype},
+    ENUMF("SchedType", &od_enum_schedtype),
     {.param = "BlockoutDefNum", .cond = "t.BlockoutType = ?",
      .wire = OD_W_INT},
-    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
-    {.param = "EmployeeNum", .cond = "t.EmployeeNum = ?", .wire = OD_W_INT},
+    INTF("ProvNum"),
+    INTF("EmployeeNum"),
 };
 
 const struct od_resource od_res_schedules = {

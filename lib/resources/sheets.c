@@ -56,8 +56,7 @@ static const struct od_field sheetdef_fields[] = {
 };
 
 static const struct od_filter sheetdef_filters[] = {
-    {.param = "SheetType", .cond = "t.SheetType = ?", .wire = OD_W_ENUM,
-     .enm = &enum_sheettype},
+    ENUMF("SheetType", &enum_sheettype),
 };
 
 const struct od_resource od_res_sheetdefs = {
@@ -82,7 +81,7 @@ static const struct od_field sheetfield_fields[] = {
 };
 
 static const struct od_filter sheetfield_filters[] = {
-    {.param = "SheetNum", .cond = "t.SheetNum = ?", .wire = OD_W_INT},
+    INTF("SheetNum"),
 };
 
 static const struct od_check sheetfield_checks[] = {
@@ -204,7 +203,7 @@ static const struct od_field asapcomm_fields[] = {
 };
 
 static const struct od_filter asapcomm_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
     {.param = "date", .cond = "DATE(t.DateTimeEntry) = ?", .wire = OD_W_DATE},
     /* no date and no dateStart: the last 7 days */
     {.param = "dateStart",

@@ -65,8 +65,25 @@
 
 /* ---- filters (struct od_filter) ------------------------------------------- */
 
-/* ?n=<int> matches the column of the same name. */
-#define INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT}
+/* ?n=<value> matches the column of the same name. */
+#define EQF(n, w) {.param = "" n, .cond = "t." n " = ?", .wire = w}
+#define INTF(n) EQF(n, OD_W_INT)
+/* ... an enum's name (e: a struct od_enum *). */
+#define ENUMF(n, e) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_ENUM, \
+                     .enm = e}
+/* ?n=<datetime>: rows whose column n is at or after it (DateTStamp,
+ * SecDateTEdit: what changed since). */
+#define SINCEF(n) {.param = "" n, .cond = "t." n " >= ?",                   \
+                   .wire = OD_W_DATETIME}
+/* ?date=, ?dateStart=, ?dateEnd= (dates) on the datetime column col: that
+ * day, from that day, up to and with that day. */
+#define DATESF(col)                                                          \
+    {.param = "date",                                                        \
+     .cond = "t." col " >= ? AND t." col " < ? + INTERVAL 1 DAY",            \
+     .wire = OD_W_DATE, .nbind = 2},                                         \
+    {.param = "dateStart", .cond = "t." col " >= ?", .wire = OD_W_DATE},     \
+    {.param = "dateEnd", .cond = "t." col " < ? + INTERVAL 1 DAY",           \
+     .wire = OD_W_DATE}
 
 /* ---- existence checks (od_field.fk) and lookups ---------------------------- */
 

@@ -59,8 +59,7 @@ static const struct od_field tasklist_fields[] = {
 };
 
 static const struct od_filter tasklist_filters[] = {
-    {.param = "TaskListStatus", .cond = "t.TaskListStatus = ?",
-     .wire = OD_W_ENUM, .enm = &enum_liststatus},
+    ENUMF("TaskListStatus", &enum_liststatus),
 };
 
 const struct od_resource od_res_tasklists = {
@@ -102,12 +101,10 @@ static const struct od_field task_fields[] = {
 };
 
 static const struct od_filter task_filters[] = {
-    {.param = "TaskListNum", .cond = "t.TaskListNum = ?", .wire = OD_W_INT},
-    {.param = "KeyNum", .cond = "t.KeyNum = ?", .wire = OD_W_INT},
-    {.param = "ObjectType", .cond = "t.ObjectType = ?", .wire = OD_W_ENUM,
-     .enm = &enum_objecttype},
-    {.param = "TaskStatus", .cond = "t.TaskStatus = ?", .wire = OD_W_ENUM,
-     .enm = &enum_taskstatus},
+    INTF("TaskListNum"),
+    INTF("KeyNum"),
+    ENUMF("ObjectType", &enum_objecttype),
+    ENUMF("TaskStatus", &enum_taskstatus),
     /* absent: the previous 14 days (the database's clock) */
     {.param = "DateTimeOriginal",
      .cond = "t.DateTimeOriginal >= COALESCE(NULLIF(?, '0001-01-01 "
@@ -165,8 +162,8 @@ static const struct od_field tasknote_fields[] = {
 };
 
 static const struct od_filter tasknote_filters[] = {
-    {.param = "TaskNum", .cond = "t.TaskNum = ?", .wire = OD_W_INT},
-    {.param = "UserNum", .cond = "t.UserNum = ?", .wire = OD_W_INT},
+    INTF("TaskNum"),
+    INTF("UserNum"),
 };
 
 static const struct od_sqldefault tasknote_defaults[] = {
@@ -248,7 +245,7 @@ static const struct od_field autonote_fields[] = {
 };
 
 static const struct od_filter autonote_filters[] = {
-    {.param = "Category", .cond = "t.Category = ?", .wire = OD_W_INT},
+    INTF("Category"),
 };
 
 const struct od_resource od_res_autonotes = {

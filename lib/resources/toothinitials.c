@@ -53,7 +53,7 @@ static const struct od_field toothinitial_fields[] = {
 };
 
 static const struct od_filter toothinitial_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_check toothinitial_checks[] = {

@@ -31,7 +31,7 @@ static const struct od_field perioexam_fields[] = {
 };
 
 static const struct od_filter perioexam_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
     /* exams on or after this date */
     {.param = "ExamDate", .cond = "t.ExamDate >= ?", .wire = OD_W_DATE},
 };
@@ -86,7 +86,7 @@ static const struct od_field periomeasure_fields[] = {
 };
 
 static const struct od_filter periomeasure_filters[] = {
-    {.param = "PerioExamNum", .cond = "t.PerioExamNum = ?", .wire = OD_W_INT},
+    INTF("PerioExamNum"),
 };
 
 /* A value is -1 (none), 0-19, or 101-119 (negative: 105 is -5). */
@@ -178,11 +178,9 @@ static const struct od_field treatplan_fields[] = {
 };
 
 static const struct od_filter treatplan_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "TPStatus", .cond = "t.TPStatus = ?", .wire = OD_W_ENUM,
-     .enm = &enum_tpstatus},
+    INTF("PatNum"),
+    SINCEF("SecDateTEdit"),
+    ENUMF("TPStatus", &enum_tpstatus),
 };
 
 static const struct od_sqldefault treatplan_defaults[] = {

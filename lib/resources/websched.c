@@ -58,15 +58,9 @@ static const struct od_field websched_fields[] = {
 static const struct od_filter websched_filters[] = {
     {.param = "eServiceLogType", .cond = SERVICE_TYPE " = ?",
      .wire = OD_W_ENUM, .enm = &enum_servicetype},
-    {.param = "date",
-     .cond = "t.AptDateTime >= ? AND t.AptDateTime < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.AptDateTime >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.AptDateTime < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    DATESF("AptDateTime"),
+    SINCEF("DateTStamp"),
+    INTF("ClinicNum"),
 };
 
 const struct od_resource od_res_appointments_websched = {
