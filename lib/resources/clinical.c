@@ -150,12 +150,8 @@ static const struct od_sqldefault procedurelog_defaults[] = {
     {.field = "ProvNum",
      .sql = "SELECT NULLIF(PriProv, 0) FROM patient WHERE PatNum = ?",
      .param = "PatNum"},
-    {.field = "ProvNum",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultProv'"},
-    {.field = "ClinicNum",
-     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
-     .param = "PatNum"},
+    PREF_DEFAULT("ProvNum", "PracticeDefaultProv"),
+    PATIENT_CLINIC_DEFAULT,
     /* the fee for the code in the patient's fee schedule, else in the
      * provider's; a clinic- or provider-specific fee wins over the
      * schedule's default row */

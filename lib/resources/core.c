@@ -115,12 +115,8 @@ static const struct od_filter patient_simple_filters[] = {
     .log_noun = "Patient", .patnum_col = "PatNum"
 
 static const struct od_sqldefault patient_defaults[] = {
-    {.field = "BillingType",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultBillType'"},
-    {.field = "PriProv",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultProv'"},
+    PREF_DEFAULT("BillingType", "PracticeDefaultBillType"),
+    PREF_DEFAULT("PriProv", "PracticeDefaultProv"),
 };
 
 const struct od_resource od_res_patients = {
@@ -299,9 +295,7 @@ static const struct od_sqldefault appointment_defaults[] = {
     {.field = "ProvNum",
      .sql = "SELECT NULLIF(PriProv, 0) FROM patient WHERE PatNum = ?",
      .param = "PatNum"},
-    {.field = "ProvNum",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultProv'"},
+    PREF_DEFAULT("ProvNum", "PracticeDefaultProv"),
     {.field = "ClinicNum",
      .sql = "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
      .param = "Op"},

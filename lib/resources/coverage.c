@@ -248,11 +248,7 @@ static const struct od_filter discountplansub_filters[] = {
 };
 
 static const struct od_check discountplansub_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "discountplan WHERE DiscountPlanNum = ?)",
-     .params = "DiscountPlanNum", .status = 404,
-     .msg = "DiscountPlan not found."},
+    POST_FOUND("discountplan", "DiscountPlanNum", "DiscountPlan"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM discountplansub WHERE PatNum = ?",
      .params = "PatNum", .status = 400,

@@ -378,10 +378,7 @@ static const struct od_sqldefault recall_defaults[] = {
 };
 
 static const struct od_check recall_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "recalltype WHERE RecallTypeNum = ?)", .params = "RecallTypeNum",
-     .status = 400, .msg = "RecallTypeNum is invalid."},
+    POST_VALID("recalltype", "RecallTypeNum"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
             "?", .params = "PatNum,RecallTypeNum", .status = 400,
@@ -421,14 +418,8 @@ static const struct od_check apptfield_checks[] = {
     {.ops = OD_OP_POST | OD_OP_PUT,
      .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL", .params = "?FieldValue",
      .status = 400, .msg = "FieldValue is required."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "appointment WHERE AptNum = ?)", .params = "AptNum",
-     .status = 404, .msg = "Appointment not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "apptfielddef WHERE FieldName = ?)", .params = "FieldName",
-     .status = 400, .msg = "FieldName is invalid."},
+    POST_FOUND("appointment", "AptNum", "Appointment"),
+    POST_VALID("apptfielddef", "FieldName"),
 };
 
 const struct od_resource od_res_apptfields = {
@@ -459,10 +450,7 @@ static const struct od_filter patfield_filters[] = {
 };
 
 static const struct od_check patfield_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "patfielddef WHERE FieldName = ?)", .params = "FieldName",
-     .status = 400, .msg = "FieldName is invalid."},
+    POST_VALID("patfielddef", "FieldName"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
      .params = "PatNum,FieldName", .status = 400,

@@ -281,10 +281,7 @@ static const struct od_filter procnote_filters[] = {
 };
 
 static const struct od_check procnote_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
-     .status = 404, .msg = "Procedure not found."},
+    POST_FOUND("procedurelog", "ProcNum", "Procedure"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
             "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,

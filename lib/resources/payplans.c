@@ -42,9 +42,7 @@ static const struct od_filter adjustment_filters[] = {
 static const struct od_sqldefault adjustment_defaults[] = {
     {.field = "ProvNum",
      .sql = "SELECT PriProv FROM patient WHERE PatNum = ?", .param = "PatNum"},
-    {.field = "ClinicNum",
-     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
-     .param = "PatNum"},
+    PATIENT_CLINIC_DEFAULT,
     /* the procedure's date when attached to one, else today */
     {.field = "ProcDate",
      .sql = "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "

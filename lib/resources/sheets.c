@@ -131,16 +131,11 @@ static const struct od_sqldefault sheet_sqldefaults[] = {
     {.field = "Description",
      .sql = "SELECT Description FROM sheetdef WHERE SheetDefNum = ?",
      .param = "SheetDefNum"},
-    {.field = "ClinicNum",
-     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
-     .param = "PatNum"},
+    PATIENT_CLINIC_DEFAULT,
 };
 
 static const struct od_check sheet_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "sheetdef WHERE SheetDefNum = ?)", .params = "SheetDefNum",
-     .status = 404, .msg = "SheetDef not found."},
+    POST_FOUND("sheetdef", "SheetDefNum", "SheetDef"),
     /* Consent, PatientLetter, PatientForm, MedicalHistory, ExamSheet */
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "

@@ -85,7 +85,7 @@
     {.param = "dateEnd", .cond = "t." col " < ? + INTERVAL 1 DAY",           \
      .wire = OD_W_DATE}
 
-/* ---- existence checks (od_field.fk) and lookups ---------------------------- */
+/* ---- existence checks (od_field.fk) and lookups ------------------------- */
 
 #define FK_PAT "SELECT 1 FROM patient WHERE PatNum = ?"
 #define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
@@ -102,6 +102,33 @@
 #define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = " \
                          #cat " AND ItemName = ? ORDER BY IsHidden, "      \
                          "ItemOrder LIMIT 1"
+
+/* ---- POST defaults (struct od_sqldefault) --------------------------------- */
+
+/* field_ from the preference named pref (its ValueString). */
+#define PREF_DEFAULT(field_, pref)                                           \
+    {.field = field_, .sql = "SELECT ValueString FROM preference WHERE "    \
+                             "PrefName = '" pref "'"}
+/* ClinicNum: the clinic of the row's patient. */
+#define PATIENT_CLINIC_DEFAULT                                               \
+    {.field = "ClinicNum",                                                   \
+     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",                \
+     .param = "PatNum"}
+
+/* ---- rules (struct od_check) ---------------------------------------------- */
+
+/* On POST the value of field col must name a row of table (by its column
+ * col), else status_ with msg_. Unlike od_field.fk, 0 is no exception. */
+#define POST_EXISTS(table, col, status_, msg_)                               \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM " table     \
+            " WHERE " col " = ?)",                                           \
+     .params = col, .status = status_, .msg = msg_}
+/* ... the row the new one belongs to: 404 "<noun> not found.". */
+#define POST_FOUND(table, col, noun) POST_EXISTS(table, col, 404,          \
+                                                 noun " not found.")
+/* ... a row the new one names: 400 "<col> is invalid.". */
+#define POST_VALID(table, col) POST_EXISTS(table, col, 400, col " is invalid.")
 
 /* ---- enums ---------------------------------------------------------------- */
 

@@ -122,14 +122,8 @@ static const struct od_sqldefault task_defaults[] = {
 };
 
 static const struct od_check task_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "tasklist WHERE TaskListNum = ?)", .params = "TaskListNum",
-     .status = 400, .msg = "TaskListNum is invalid."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "userod WHERE UserNum = ?)", .params = "UserNum", .status = 400,
-     .msg = "UserNum is invalid."},
+    POST_VALID("tasklist", "TaskListNum"),
+    POST_VALID("userod", "UserNum"),
     /* a KeyNum must name a row of its ObjectType (both given) */
     {.ops = OD_OP_POST | OD_OP_PUT,
      .sql = "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM "
@@ -175,10 +169,7 @@ static const struct od_check tasknote_checks[] = {
      .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
             "WHERE TaskNum = ?)", .params = "TaskNum", .status = 404,
      .msg = "Task not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "userod WHERE UserNum = ?)", .params = "UserNum", .status = 400,
-     .msg = "UserNum is invalid."},
+    POST_VALID("userod", "UserNum"),
     {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
      .params = "Note", .status = 400, .msg = "Note cannot be blank."},
 };

@@ -62,10 +62,7 @@ static const struct od_check toothinitial_checks[] = {
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? > 2",
      .params = "InitialType", .status = 400,
      .msg = "InitialType must be Missing, Hidden, or Primary."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "patient WHERE PatNum = ?)", .params = "PatNum", .status = 404,
-     .msg = "Patient not found."},
+    POST_FOUND("patient", "PatNum", "Patient"),
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "
             "AND InitialType > 2", .params = "@key", .status = 400,

@@ -97,10 +97,7 @@ static const struct od_filter periomeasure_filters[] = {
      .msg = n " is invalid."}
 
 static const struct od_check periomeasure_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "perioexam WHERE PerioExamNum = ?)", .params = "PerioExamNum",
-     .status = 404, .msg = "PerioExam not found."},
+    POST_FOUND("perioexam", "PerioExamNum", "PerioExam"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND 32",
      .params = "IntTooth", .status = 400, .msg = "IntTooth is invalid."},
@@ -186,9 +183,7 @@ static const struct od_filter treatplan_filters[] = {
 static const struct od_sqldefault treatplan_defaults[] = {
     {.field = "DateTP", .sql = TODAY},
     /* the practice's default treatment plan note */
-    {.field = "Note",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'TreatmentPlanNote'"},
+    PREF_DEFAULT("Note", "TreatmentPlanNote"),
     /* Discount when the patient has a discount plan, else Insurance */
     {.field = "TPType",
      .sql = "SELECT IF(EXISTS (SELECT 1 FROM discountplansub WHERE "
@@ -241,14 +236,8 @@ static const struct od_filter treatplanattach_filters[] = {
 };
 
 static const struct od_check treatplanattach_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "treatplan WHERE TreatPlanNum = ?)", .params = "TreatPlanNum",
-     .status = 404, .msg = "TreatPlan not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
-     .status = 404, .msg = "Procedure not found."},
+    POST_FOUND("treatplan", "TreatPlanNum", "TreatPlan"),
+    POST_FOUND("procedurelog", "ProcNum", "Procedure"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
             "TPStatus = 0", .params = "TreatPlanNum", .status = 400,
