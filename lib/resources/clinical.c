@@ -177,39 +177,40 @@ static const struct od_sqldefault procedurelog_defaults[] = {
      .params = "@key," name_, .status = 400,                                 \
      .msg = name_ " cannot be changed on a completed procedure."}
 
+/* An appointment key (AptNum, PlannedAptNum) given on POST or PUT must be
+ * 0 or an appointment of the procedure's patient. */
+#define APT_OF_PATIENT_MSG(name_) name_ " is not an appointment of this patient."
+#define APT_OF_PATIENT_POST(name_)                                           \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
+            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",             \
+     .params = name_ "," name_ ",PatNum", .status = 400,                     \
+     .msg = APT_OF_PATIENT_MSG(name_)}
+#define APT_OF_PATIENT_PUT(name_)                                            \
+    {.ops = OD_OP_PUT,                                                       \
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
+            "FROM appointment a JOIN procedurelog p ON p.PatNum = "          \
+            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",                \
+     .params = name_ "," name_ ",@key", .status = 400,                       \
+     .msg = APT_OF_PATIENT_MSG(name_)}
+/* A POST must give name_ when the code's TreatArea is area (SQL: "= 7"). */
+#define AREA_NEEDS(area, name_)                                              \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "             \
+            "TreatArea " area " AND COALESCE(?, '') = ''",                   \
+     .params = "CodeNum,?" name_, .status = 400,                             \
+     .msg = name_ " is required for this procedure code."}
+
 static const struct od_check procedurelog_checks[] = {
     /* POST */
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? IN (6, 8)",
      .params = "ProcStatus", .status = 400,
      .msg = "ProcStatus must be TP, C, EC, EO, R or Cn."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",
-     .params = "AptNum,AptNum,PatNum", .status = 400,
-     .msg = "AptNum is not an appointment of this "
-            "patient."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",
-     .params = "PlannedAptNum,PlannedAptNum,PatNum", .status = 400,
-     .msg = "PlannedAptNum is not an appointment of this patient."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "
-            "TreatArea IN (1, 2) AND COALESCE(?, '') = ''",
-     .params = "CodeNum,?ToothNum", .status = 400,
-     .msg = "ToothNum is required for this procedure "
-            "code."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "
-            "TreatArea IN (1, 4, 5, 6) AND COALESCE(?, '') = ''",
-     .params = "CodeNum,?Surf", .status = 400,
-     .msg = "Surf is required for this procedure code."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "
-            "TreatArea = 7 AND COALESCE(?, '') = ''",
-     .params = "CodeNum,?ToothRange", .status = 400,
-     .msg = "ToothRange is required for this procedure "
-            "code."},
+    APT_OF_PATIENT_POST("AptNum"),
+    APT_OF_PATIENT_POST("PlannedAptNum"),
+    AREA_NEEDS("IN (1, 2)", "ToothNum"),
+    AREA_NEEDS("IN (1, 4, 5, 6)", "Surf"),
+    AREA_NEEDS("= 7", "ToothRange"),
     /* PUT */
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
@@ -218,19 +219,8 @@ static const struct od_check procedurelog_checks[] = {
     {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 6",
      .params = "ProcStatus", .status = 400,
      .msg = "ProcStatus cannot be set to D. Use DELETE instead."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment a JOIN procedurelog p ON p.PatNum = "
-            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",
-     .params = "AptNum,AptNum,@key", .status = 400,
-     .msg = "AptNum is not an appointment of this "
-            "patient."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment a JOIN procedurelog p ON p.PatNum = "
-            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",
-     .params = "PlannedAptNum,PlannedAptNum,@key", .status = 400,
-     .msg = "PlannedAptNum is not an appointment of this patient."},
+    APT_OF_PATIENT_PUT("AptNum"),
+    APT_OF_PATIENT_PUT("PlannedAptNum"),
     NOT_COMPLETE("CodeNum", "CodeNum"),
     NOT_COMPLETE("Discount", "Discount"),
     NOT_COMPLETE("ToothNum", "ToothNum"),
