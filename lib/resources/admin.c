@@ -12,13 +12,9 @@
 enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 
 /* Enums (ClockEvent.cs TimeClockStatus, InsVerify.cs VerifyTypes). */
-static const char *const clockstatus_names[] = {"Home", "Lunch", "Break"};
-static const struct od_enum enum_clockstatus = {
-    "ClockStatus", 0, OD_N(clockstatus_names), clockstatus_names};
-static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
-                                               "PatientEnrollment"};
-static const struct od_enum enum_verifytype = {
-    "VerifyType", 0, OD_N(verifytype_names), verifytype_names};
+ENUM_TABLE(enum_clockstatus, "ClockStatus", "Home", "Lunch", "Break");
+ENUM_TABLE(enum_verifytype, "VerifyType", "None", "InsuranceBenefit",
+           "PatientEnrollment");
 
 /* ---- usergroups (read only) ------------------------------------------------ */
 
@@ -270,14 +266,10 @@ const struct od_resource od_res_patientraces = {
 /* ---- histappointments (read only) ------------------------------------------- */
 
 /* HistAppointment.cs HistAppointmentAction; Userod.cs EServiceTypes. */
-static const char *const histaction_names[] = {"Created", "Changed", "Missed",
-                                               "Cancelled", "Deleted"};
-static const struct od_enum enum_histaction = {
-    "HistApptAction", 0, OD_N(histaction_names), histaction_names};
-static const char *const apptsource_names[] = {
-    "None", "EConnector", "Broadcaster", "BroadcastMonitor", "ServiceMainHQ"};
-static const struct od_enum enum_apptsource = {
-    "ApptSource", 0, OD_N(apptsource_names), apptsource_names};
+ENUM_TABLE(enum_histaction, "HistApptAction", "Created", "Changed", "Missed",
+           "Cancelled", "Deleted");
+ENUM_TABLE(enum_apptsource, "ApptSource", "None", "EConnector", "Broadcaster",
+           "BroadcastMonitor", "ServiceMainHQ");
 
 static const struct od_field histappointment_fields[] = {
     KEY("HistApptNum"),
@@ -313,7 +305,7 @@ static const struct od_field histappointment_fields[] = {
     {.name = "colorOverride", .wire = OD_W_COLOR, .flags = OD_F_RO,
      .col = "ColorOverride"},
     RO("AppointmentTypeNum", OD_W_INT),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     RO("SecDateTEntry", OD_W_DATETIME),
     ROENUM("Priority", &od_enum_aptpriority),
     RO("PatternSecondary", OD_W_TEXT),

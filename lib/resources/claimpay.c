@@ -24,7 +24,7 @@ static const struct od_field claimpayment_fields[] = {
     RO("IsPartial", OD_W_BOOL),
     FKEY("PayType", 0, FK_DEF(32)),
     DERIVED("payType", "COALESCE(pt.ItemName, '')"),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
     FKEY("PayGroup", 0, FK_DEF(40)),
@@ -62,24 +62,23 @@ const struct od_resource od_res_claimpayments = {
 
 /* ---- etranss, etransmessagetexts (read only) ---------------------------- */
 
-static const char *const etype_names[] = {
-    "ClaimSent", "ClaimPrinted", "Claim_CA", "Claim_Ren", "ClaimAck_CA",
-    "ClaimEOB_CA", "Eligibility_CA", "EligResponse_CA", "ClaimReversal_CA",
-    "Predeterm_CA", "RequestOutstand_CA", "RequestSumm_CA", "RequestPay_CA",
-    "ClaimCOB_CA", "ReverseResponse_CA", "PredetermAck_CA",
-    "PredetermEOB_CA", "OutstandingAck_CA", "EmailResponse_CA",
-    "PaymentResponse_CA", "SummaryResponse_CA", "Acknowledge_997",
-    "StatusNotify_277", "TextReport", "BenefitInquiry270",
-    "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
-    "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML", "DXCAttachments"};
-static const struct od_enum enum_etype = {"Etype", 0, OD_N(etype_names),
-                                          etype_names};
+ENUM_TABLE(enum_etype, "Etype", "ClaimSent", "ClaimPrinted", "Claim_CA",
+           "Claim_Ren", "ClaimAck_CA", "ClaimEOB_CA", "Eligibility_CA",
+           "EligResponse_CA", "ClaimReversal_CA", "Predeterm_CA",
+           "RequestOutstand_CA", "RequestSumm_CA", "RequestPay_CA",
+           "ClaimCOB_CA", "ReverseResponse_CA", "PredetermAck_CA",
+           "PredetermEOB_CA", "OutstandingAck_CA", "EmailResponse_CA",
+           "PaymentResponse_CA", "SummaryResponse_CA", "Acknowledge_997",
+           "StatusNotify_277", "TextReport", "BenefitInquiry270",
+           "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
+           "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML",
+           "DXCAttachments");
 
 static const struct od_field etrans_fields[] = {
     KEY("EtransNum"),
     RO("DateTimeTrans", OD_W_DATETIME),
     RO("ClearingHouseNum", OD_W_INT),
-    {.name = "Etype", .wire = OD_W_ENUM, .enm = &enum_etype, .flags = OD_F_RO},
+    ROENUM("Etype", &enum_etype),
     RO("ClaimNum", OD_W_INT),
     RO("OfficeSequenceNumber", OD_W_INT),
     RO("CarrierTransCounter", OD_W_INT),

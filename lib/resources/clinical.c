@@ -11,17 +11,12 @@
 enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100, PERM_PROC_CODE_EDIT = 157 };
 
 /* Enums only procedure codes use (Open Dental's C# enums). */
-static const char *const paint_names[] = {
-    "None", "Extraction", "Implant", "RCT", "PostBU", "FillingDark",
-    "FillingLight", "CrownDark", "CrownLight", "BridgeDark", "BridgeLight",
-    "DentureDark", "DentureLight", "Sealant", "Veneer", "Text",
-    "RetainedRoot", "SpaceMaintainer"};
-static const struct od_enum enum_painttype = {"PaintType", 0, OD_N(paint_names),
-                                              paint_names};
-static const char *const subst_names[] = {"Always", "Molar", "SecondMolar",
-                                          "Never", "Posterior"};
-static const struct od_enum enum_substonlyif = {"SubstOnlyIf", 0,
-                                                OD_N(subst_names), subst_names};
+ENUM_TABLE(enum_painttype, "PaintType", "None", "Extraction", "Implant", "RCT",
+           "PostBU", "FillingDark", "FillingLight", "CrownDark", "CrownLight",
+           "BridgeDark", "BridgeLight", "DentureDark", "DentureLight",
+           "Sealant", "Veneer", "Text", "RetainedRoot", "SpaceMaintainer");
+ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
+           "Never", "Posterior");
 
 /* "" (no), "I" (initial) or "R" (replacement). */
 static int check_prosthesis(const char *s)
@@ -61,7 +56,7 @@ static int check_ndc(const char *s)
 /* ---- procedurelogs ------------------------------------------------------ */
 
 static const struct od_field procedurelog_fields[] = {
-    {.name = "ProcNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ProcNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "AptNum", .wire = OD_W_INT, .fk = FK_APPT},
     {.name = "ProcDate", .wire = OD_W_DATE, .flags = OD_F_REQ},
@@ -98,17 +93,17 @@ static const struct od_field procedurelog_fields[] = {
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     {.name = "descript", .expr = "COALESCE(pc.Descript, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "UnitQty", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "BaseUnits", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("UnitQty", OD_W_INT),
+    RO("BaseUnits", OD_W_INT),
     {.name = "DateTP", .wire = OD_W_DATE},
     {.name = "SiteNum", .wire = OD_W_INT},
-    {.name = "HideGraphics", .wire = OD_W_BOOL, .flags = OD_F_RO},
-    {.name = "CanadianTypeCodes", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    RO("HideGraphics", OD_W_BOOL),
+    RO("CanadianTypeCodes", OD_W_TEXT),
     {.name = "ProcTime", .wire = OD_W_TIME},
     {.name = "ProcTimeEnd", .wire = OD_W_TIME},
     STAMP("DateTStamp"),
     {.name = "Prognosis", .wire = OD_W_INT, .fk = FK_DEF(30)},
-    {.name = "IsLocked", .wire = OD_W_BOOL, .flags = OD_F_RO},
+    RO("IsLocked", OD_W_BOOL),
     {.name = "BillingNote", .wire = OD_W_TEXT},
     {.name = "Discount", .wire = OD_W_NUMBER},
     {.name = "IsDateProsthEst", .wire = OD_W_BOOL},
@@ -277,7 +272,7 @@ const struct od_resource od_res_procedurelogs = {
 /* ---- procedurecodes ----------------------------------------------------- */
 
 static const struct od_field procedurecode_fields[] = {
-    {.name = "CodeNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("CodeNum"),
     {.name = "ProcCode", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "AbbrDesc", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},

@@ -22,8 +22,8 @@ enum {
     "LEFT JOIN definition bt ON bt.DefNum = t.BillingType"
 
 #define PATIENT_FIELDS(...)                                                  \
-    __VA_ARGS__                                                                    \
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},       \
+    __VA_ARGS__                                                              \
+    KEY("PatNum"),                                                           \
     {.name = "LName", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},  \
     {.name = "FName", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},  \
     {.name = "MiddleI", .wire = OD_W_TEXT},                                  \
@@ -47,7 +47,7 @@ enum {
     {.name = "Guarantor", .wire = OD_W_INT,                                  \
      .fk = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"}, \
     {.name = "Email", .wire = OD_W_TEXT},                                    \
-    {.name = "EstBalance", .wire = OD_W_NUMBER, .flags = OD_F_RO},           \
+    RO("EstBalance", OD_W_NUMBER),                                           \
     {.name = "PriProv", .wire = OD_W_INT,                                    \
      .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
     {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",                 \
@@ -59,11 +59,11 @@ enum {
     {.name = "FeeSched", .wire = OD_W_INT},                                  \
     {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",             \
      .wire = OD_W_TEXT, .defcat = 4},                                        \
-    {.name = "ImageFolder", .wire = OD_W_TEXT, .flags = OD_F_RO},            \
+    RO("ImageFolder", OD_W_TEXT),                                            \
     {.name = "FamFinUrgNote", .wire = OD_W_TEXT},                            \
     {.name = "ChartNumber", .wire = OD_W_TEXT, .maxlen = 15},                \
     {.name = "MedicaidID", .wire = OD_W_TEXT},                               \
-    {.name = "BalTotal", .wire = OD_W_NUMBER, .flags = OD_F_RO},             \
+    RO("BalTotal", OD_W_NUMBER),                                             \
     {.name = "EmployerNum", .wire = OD_W_INT},                               \
     {.name = "DateFirstVisit", .wire = OD_W_DATE},                           \
     {.name = "ClinicNum", .wire = OD_W_INT,                                  \
@@ -81,7 +81,7 @@ enum {
     {.name = "Language", .wire = OD_W_TEXT},                                 \
     {.name = "AdmitDate", .wire = OD_W_DATE},                                \
     {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO}, \
-    STAMP("DateTStamp"),                                                   \
+    STAMP("DateTStamp"),                                                     \
     {.name = "SuperFamily", .wire = OD_W_INT},                               \
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
     {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
@@ -139,7 +139,7 @@ const struct od_resource od_res_patients_simple = {
 /* GET /patients: the Patient Select search, a reduced object
  * (apipatients.html). */
 static const struct od_field patient_search_fields[] = {
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("PatNum", OD_W_INT),
     {.name = "LName", .wire = OD_W_TEXT},
     {.name = "FName", .wire = OD_W_TEXT},
     {.name = "MiddleI", .wire = OD_W_TEXT},
@@ -229,8 +229,8 @@ const struct od_resource od_res_patients_search = {
 /* ---- appointments ------------------------------------------------------- */
 
 #define APPT_FIELDS(...)                                                     \
-    __VA_ARGS__                                                                    \
-    {.name = "AptNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},       \
+    __VA_ARGS__                                                              \
+    KEY("AptNum"),                                                           \
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},    \
     {.name = "AptStatus", .wire = OD_W_ENUM, .enm = &od_enum_aptstatus,      \
      .dflt = "Scheduled"},                                                   \
@@ -250,20 +250,20 @@ const struct od_resource od_res_patients_search = {
     {.name = "ProvHyg", .wire = OD_W_INT,                                    \
      .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
     {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_REQ},       \
-    {.name = "NextAptNum", .wire = OD_W_INT, .flags = OD_F_RO},              \
+    RO("NextAptNum", OD_W_INT),                                              \
     {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_NOPOST},       \
     {.name = "unschedStatus", .expr = "COALESCE(us.ItemName, '')",           \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
     {.name = "IsNewPatient", .wire = OD_W_BOOL},                             \
-    {.name = "ProcDescript", .wire = OD_W_TEXT, .flags = OD_F_RO},           \
+    RO("ProcDescript", OD_W_TEXT),                                           \
     {.name = "ClinicNum", .wire = OD_W_INT},                                 \
     {.name = "IsHygiene", .wire = OD_W_BOOL},                                \
-    STAMP("DateTStamp"),                                                   \
-    {.name = "DateTimeArrived", .wire = OD_W_DATETIME, .flags = OD_F_RO},    \
-    {.name = "DateTimeSeated", .wire = OD_W_DATETIME, .flags = OD_F_RO},     \
-    {.name = "DateTimeDismissed", .wire = OD_W_DATETIME, .flags = OD_F_RO},  \
-    {.name = "InsPlan1", .wire = OD_W_INT, .flags = OD_F_RO},                \
-    {.name = "InsPlan2", .wire = OD_W_INT, .flags = OD_F_RO},                \
+    STAMP("DateTStamp"),                                                     \
+    RO("DateTimeArrived", OD_W_DATETIME),                                    \
+    RO("DateTimeSeated", OD_W_DATETIME),                                     \
+    RO("DateTimeDismissed", OD_W_DATETIME),                                  \
+    RO("InsPlan1", OD_W_INT),                                                \
+    RO("InsPlan2", OD_W_INT),                                                \
     {.name = "DateTimeAskedToArrive", .wire = OD_W_DATETIME,                 \
      .flags = OD_F_RO},                                                      \
     {.name = "colorOverride", .wire = OD_W_COLOR, .col = "ColorOverride"},   \
@@ -274,7 +274,7 @@ const struct od_resource od_res_patients_search = {
     {.name = "Priority", .wire = OD_W_ENUM, .enm = &od_enum_aptpriority,     \
      .dflt = "Normal"},                                                      \
     {.name = "PatternSecondary", .wire = OD_W_TEXT},                         \
-    {.name = "ItemOrderPlanned", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ItemOrderPlanned", OD_W_INT),
 
 static const struct od_field appointment_fields[] = {APPT_FIELDS(SERVERTIME,)};
 
@@ -386,7 +386,7 @@ const struct od_resource od_res_appointments_deleted = {
 /* ---- providers ---------------------------------------------------------- */
 
 static const struct od_field provider_fields[] = {
-    {.name = "ProvNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ProvNum"),
     {.name = "Abbr", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "LName", .wire = OD_W_TEXT},
     {.name = "FName", .wire = OD_W_TEXT},
@@ -405,8 +405,7 @@ static const struct od_field provider_fields[] = {
     {.name = "NationalProvID", .wire = OD_W_TEXT},
     STAMP("DateTStamp"),
     {.name = "IsNotPerson", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
-    {.name = "ProvStatus", .wire = OD_W_ENUM, .enm = &od_enum_provstatus,
-     .flags = OD_F_RO},
+    ROENUM("ProvStatus", &od_enum_provstatus),
     {.name = "IsHiddenReport", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
     {.name = "Birthdate", .wire = OD_W_DATE, .flags = OD_F_NOPUT},
     {.name = "SchedNote", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
@@ -443,7 +442,7 @@ const struct od_resource od_res_providers = {
 /* ---- operatories ---------------------------------------------------------- */
 
 static const struct od_field operatory_fields[] = {
-    {.name = "OperatoryNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("OperatoryNum"),
     {.name = "OpName", .wire = OD_W_TEXT},
     {.name = "Abbrev", .wire = OD_W_TEXT},
     {.name = "ItemOrder", .wire = OD_W_INT},
@@ -475,10 +474,10 @@ const struct od_resource od_res_operatories = {
 /* ---- definitions ------------------------------------------------------------ */
 
 static const struct od_field definition_fields[] = {
-    {.name = "DefNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("DefNum"),
     {.name = "ItemName", .wire = OD_W_TEXT, .flags = OD_F_REQ},
     {.name = "ItemValue", .wire = OD_W_TEXT},
-    {.name = "Category", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("Category", OD_W_INT),
     {.name = "category", .expr = "t.Category", .wire = OD_W_ENUM,
      .enm = &od_enum_defcat, .flags = OD_F_REQ, .col = "Category"},
     {.name = "isHidden", .expr = "t.IsHidden", .wire = OD_W_BOOL,
@@ -504,7 +503,7 @@ const struct od_resource od_res_definitions = {
 /* ---- commlogs ------------------------------------------------------------- */
 
 static const struct od_field commlog_fields[] = {
-    {.name = "CommlogNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("CommlogNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "CommDateTime", .wire = OD_W_DATETIME, .flags = OD_F_NOPUT},
     {.name = "CommType", .wire = OD_W_INT_STR, .flags = OD_F_NOPUT,
@@ -516,13 +515,13 @@ static const struct od_field commlog_fields[] = {
      .flags = OD_F_NOPUT, .dflt = "Phone"},
     {.name = "SentOrReceived", .wire = OD_W_ENUM, .enm = &od_enum_sentrecv,
      .flags = OD_F_NOPUT, .dflt = "Sent"},
-    {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("UserNum", OD_W_INT),
     STAMP("DateTStamp"),
     {.name = "CommSource", .wire = OD_W_ENUM, .enm = &od_enum_commsource,
      .flags = OD_F_NOPUT, .dflt = "FHIR"},
-    {.name = "ProgramNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ProgramNum", OD_W_INT),
     {.name = "DateTEntry", .wire = OD_W_DATETIME, .flags = OD_F_RO | OD_F_NOW},
-    {.name = "ReferralNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ReferralNum", OD_W_INT),
 };
 
 static const struct od_filter commlog_filters[] = {
@@ -552,7 +551,7 @@ const struct od_resource od_res_commlogs = {
 /* ---- clinics, appointment types, preferences ------------------------------ */
 
 static const struct od_field clinic_fields[] = {
-    {.name = "ClinicNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ClinicNum"),
     {.name = "Description", .wire = OD_W_TEXT},
     {.name = "Address", .wire = OD_W_TEXT},
     {.name = "Address2", .wire = OD_W_TEXT},
@@ -584,8 +583,7 @@ const struct od_resource od_res_clinics = {
 };
 
 static const struct od_field appttype_fields[] = {
-    {.name = "AppointmentTypeNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
+    KEY("AppointmentTypeNum"),
     {.name = "AppointmentTypeName", .wire = OD_W_TEXT},
     {.name = "appointmentTypeColor", .wire = OD_W_COLOR, .flags = OD_F_RO,
      .col = "AppointmentTypeColor"},
@@ -605,7 +603,7 @@ const struct od_resource od_res_appointmenttypes = {
 };
 
 static const struct od_field preference_fields[] = {
-    {.name = "PrefNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("PrefNum"),
     {.name = "PrefName", .wire = OD_W_TEXT},
     {.name = "ValueString", .wire = OD_W_TEXT},
 };

@@ -57,7 +57,7 @@ static const struct od_field faminsurance_fields[] = {
          OD_W_TEXT),
     EXPR("SubscriberID", "COALESCE(s.SubscriberID, '')", OD_W_TEXT),
     EXPR("SubscNote", "COALESCE(s.SubscNote, '')", OD_W_TEXT),
-    {.name = "PatPlanNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("PatPlanNum"),
     RO("Ordinal", OD_W_INT),
     /* the Family module's column heading (ContrFamily.FillInsData): a
      * medical plan is "Medical"; the dental plans, in Ordinal order, are

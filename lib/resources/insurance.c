@@ -67,7 +67,7 @@ static const struct od_field fee_fields[] = {
     FKEY("CodeNum", OD_F_REQ | OD_F_NOPUT, FK_CODE),
     FKEY("ClinicNum", OD_F_NOPUT, FK_CLINIC),
     FKEY("ProvNum", OD_F_NOPUT, FK_PROV),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECUSERNUMENTRY,
     SECDATEENTRY,
     STAMP("SecDateTEdit"),
 };
@@ -120,7 +120,7 @@ static const struct od_field feesched_fields[] = {
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("IsHidden", OD_W_BOOL, 0),
     FLD("IsGlobal", OD_W_BOOL, 0),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECUSERNUMENTRY,
     SECDATEENTRY,
     STAMP("SecDateTEdit"),
 };
@@ -202,7 +202,7 @@ static const struct od_field insplan_fields[] = {
     FLD("MonthRenew", OD_W_INT, 0),
     FLD("FilingCodeSubtype", OD_W_INT, 0),
     ENM("CobRule", &enum_cobrule, 0, NULL),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECUSERNUMENTRY,
     SECDATEENTRY,
     STAMP("SecDateTEdit"),
     FKEY("BillingType", 0, FK_DEF(4)),
@@ -297,7 +297,7 @@ const struct od_resource od_res_inssubs = {
 
 static const struct od_field patplan_fields[] = {
     KEY("PatPlanNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("Ordinal", OD_W_INT, 0),
     FLD("IsPending", OD_W_BOOL, 0),
     ENM("Relationship", &enum_relat, 0, "Self"),
@@ -532,7 +532,7 @@ static const struct od_field claimproc_fields[] = {
     FLD("PayPlanNum", OD_W_INT, OD_F_RO),
     FKEY("ClaimPaymentTracking", 0, FK_DEF(36)),
     DERIVED("claimPaymentTracking", "COALESCE(cpt.ItemName, '')"),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECUSERNUMENTRY,
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO),
     STAMP("SecDateTEdit"),
     FLD("DateSuppReceived", OD_W_DATE, OD_F_RO),

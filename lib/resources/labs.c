@@ -153,7 +153,7 @@ const struct od_resource od_res_labturnarounds = {
 
 static const struct od_field labcase_fields[] = {
     KEY("LabCaseNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     {.name = "LaboratoryNum", .wire = OD_W_INT, .flags = OD_F_REQ,
      .fk = FK_LAB},
     FKEY("AptNum", 0, FK_APPT),

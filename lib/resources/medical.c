@@ -20,27 +20,15 @@ enum {
 };
 
 /* Enums only these resources use (Open Dental's C# enums). */
-static const char *const snomed_names[] = {
-    "None", "AllergyToSubstance", "DrugAllergy", "DrugIntolerance",
-    "FoodAllergy", "FoodIntolerance", "AdverseReactions",
-    "AdverseReactionsToDrug", "AdverseReactionsToFood",
-    "AdverseReactionsToSubstance"};
-static const struct od_enum enum_snomed = {"SnomedType", 0, OD_N(snomed_names),
-                                           snomed_names};
-static const char *const probstatus_names[] = {"Active", "Resolved",
-                                               "Inactive"};
-static const struct od_enum enum_probstatus = {
-    "ProbStatus", 0, OD_N(probstatus_names), probstatus_names};
-static const char *const recallprio_names[] = {"Normal", "ASAP"};
-static const struct od_enum enum_recallprio = {
-    "Priority", 0, OD_N(recallprio_names), recallprio_names};
-static const char *const reftype_names[] = {"RefTo", "RefFrom", "RefCustom"};
-static const struct od_enum enum_reftype = {"ReferralType", 0,
-                                            OD_N(reftype_names), reftype_names};
-static const char *const reftostatus_names[] = {
-    "None", "Declined", "Scheduled", "Consulted", "InTreatment", "Complete"};
-static const struct od_enum enum_reftostatus = {
-    "RefToStatus", 0, OD_N(reftostatus_names), reftostatus_names};
+ENUM_TABLE(enum_snomed, "SnomedType", "None", "AllergyToSubstance",
+           "DrugAllergy", "DrugIntolerance", "FoodAllergy", "FoodIntolerance",
+           "AdverseReactions", "AdverseReactionsToDrug",
+           "AdverseReactionsToFood", "AdverseReactionsToSubstance");
+ENUM_TABLE(enum_probstatus, "ProbStatus", "Active", "Resolved", "Inactive");
+ENUM_TABLE(enum_recallprio, "Priority", "Normal", "ASAP");
+ENUM_TABLE(enum_reftype, "ReferralType", "RefTo", "RefFrom", "RefCustom");
+ENUM_TABLE(enum_reftostatus, "RefToStatus", "None", "Declined", "Scheduled",
+           "Consulted", "InTreatment", "Complete");
 
 /* Digits only (Telephone: 10 digits without punctuation). */
 static int check_digits(const char *s)
@@ -77,7 +65,7 @@ static const struct od_field allergy_fields[] = {
     KEY("AllergyNum"),
     FKEY("AllergyDefNum", OD_F_NOPUT,
          "SELECT 1 FROM allergydef WHERE AllergyDefNum = ?"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     DERIVED("defDescription", "COALESCE(ad.Description, '')"),
     {.name = "defSnomedType", .expr = "COALESCE(ad.SnomedType, 0)",
      .wire = OD_W_ENUM, .enm = &enum_snomed, .flags = OD_F_RO},
@@ -189,7 +177,7 @@ const struct od_resource od_res_diseasedefs = {
 
 static const struct od_field disease_fields[] = {
     KEY("DiseaseNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FKEY("DiseaseDefNum", OD_F_NOPUT,
          "SELECT 1 FROM diseasedef WHERE DiseaseDefNum = ?"),
     DERIVED("diseaseDefName", "COALESCE(dd.DiseaseName, '')"),
@@ -339,7 +327,7 @@ const struct od_resource od_res_recalltypes = {
 
 static const struct od_field recall_fields[] = {
     KEY("RecallNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("DateDue", OD_W_DATE, 0),
     FLD("DatePrevious", OD_W_DATE, OD_F_RO),
     /* written through the converting lookup below */
@@ -539,7 +527,7 @@ static const struct od_field refattach_fields[] = {
     KEY("RefAttachNum"),
     FKEY("ReferralNum", 0, "SELECT 1 FROM referral WHERE ReferralNum = ?"),
     DERIVED("referralName", "COALESCE(" REFERRAL_NAME("rf") ", '')"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("RefDate", OD_W_DATE, 0),
     {.name = "ReferralType", .wire = OD_W_ENUM, .enm = &enum_reftype,

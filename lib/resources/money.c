@@ -10,29 +10,27 @@ enum { PERM_PAYMENT_EDIT = 16 };
 
 /* ---- paysplits ----------------------------------------------------------- */
 
-static const char *const debit_names[] = {"Unknown", "Principal", "Interest"};
-static const struct od_enum enum_paypldebit = {"PayPlanDebitType", 0,
-                                               OD_N(debit_names), debit_names};
+ENUM_TABLE(enum_paypldebit, "PayPlanDebitType", "Unknown", "Principal",
+           "Interest");
 
 static const struct od_field paysplit_fields[] = {
-    {.name = "SplitNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
-    {.name = "SplitAmt", .wire = OD_W_NUMBER, .flags = OD_F_RO},
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "PayNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    KEY("SplitNum"),
+    RO("SplitAmt", OD_W_NUMBER),
+    RO("PatNum", OD_W_INT),
+    RO("PayNum", OD_W_INT),
     {.name = "ProvNum", .wire = OD_W_INT, .fk = FK_PROV},
-    {.name = "PayPlanNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "DatePay", .wire = OD_W_DATE, .flags = OD_F_RO},
-    {.name = "ProcNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO},
-    {.name = "UnearnedType", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("PayPlanNum", OD_W_INT),
+    RO("DatePay", OD_W_DATE),
+    RO("ProcNum", OD_W_INT),
+    RO("DateEntry", OD_W_DATE),
+    RO("UnearnedType", OD_W_INT),
     {.name = "unearnedType", .expr = "COALESCE(ut.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     {.name = "ClinicNum", .wire = OD_W_INT, .fk = FK_CLINIC},
     STAMP("SecDateTEdit"),
-    {.name = "AdjNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "PayPlanChargeNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "PayPlanDebitType", .wire = OD_W_ENUM, .enm = &enum_paypldebit,
-     .flags = OD_F_RO},
+    RO("AdjNum", OD_W_INT),
+    RO("PayPlanChargeNum", OD_W_INT),
+    ROENUM("PayPlanDebitType", &enum_paypldebit),
 };
 
 static const struct od_filter paysplit_filters[] = {

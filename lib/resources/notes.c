@@ -15,28 +15,18 @@ enum {
 };
 
 /* ApptFieldType (ApptFieldDef.cs). */
-static const char *const apptfieldtype_names[] = {"Text", "PickList"};
-static const struct od_enum enum_apptfieldtype = {
-    "FieldType", 0, OD_N(apptfieldtype_names), apptfieldtype_names};
+ENUM_TABLE(enum_apptfieldtype, "FieldType", "Text", "PickList");
 /* PatFieldType (PatFieldDef.cs); 5 InCaseOfEmergency is deprecated and
  * not accepted. */
-static const char *const patfieldtype_names[] = {
-    "Text", "PickList", "Date", "Checkbox", "Currency", NULL,
-    "CareCreditStatus", "CareCreditPreApprovalAmt",
-    "CareCreditAvailableCredit"};
-static const struct od_enum enum_patfieldtype = {
-    "FieldType", 0, OD_N(patfieldtype_names), patfieldtype_names};
+ENUM_TABLE(enum_patfieldtype, "FieldType", "Text", "PickList", "Date",
+           "Checkbox", "Currency", NULL, "CareCreditStatus",
+           "CareCreditPreApprovalAmt", "CareCreditAvailableCredit");
 /* EnumPopupLevel (Popup.cs); 3 Automation is never stored. */
-static const char *const popuplevel_names[] = {"Patient", "Family",
-                                               "SuperFamily"};
-static const struct od_enum enum_popuplevel = {
-    "PopupLevel", 0, OD_N(popuplevel_names), popuplevel_names};
+ENUM_TABLE(enum_popuplevel, "PopupLevel", "Patient", "Family", "SuperFamily");
 /* RxSendStatus (RxPat.cs). */
-static const char *const rxsendstatus_names[] = {
-    "Unsent", "InElectQueue", "SentElect", "Printed", "Faxed", "CalledIn",
-    "GaveScript", "Pending"};
-static const struct od_enum enum_rxsendstatus = {
-    "SendStatus", 0, OD_N(rxsendstatus_names), rxsendstatus_names};
+ENUM_TABLE(enum_rxsendstatus, "SendStatus", "Unsent", "InElectQueue",
+           "SentElect", "Printed", "Faxed", "CalledIn", "GaveScript",
+           "Pending");
 
 /* ---- apptfielddefs -------------------------------------------------------- */
 
@@ -212,7 +202,7 @@ const struct od_resource od_res_patientnotes_put = {
 
 static const struct od_field popup_fields[] = {
     KEY("PopupNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
     RO("IsDisabled", OD_W_BOOL),
     ENM("PopupLevel", &enum_popuplevel, 0, "Patient"),
@@ -321,8 +311,7 @@ static const struct od_field rxpat_fields[] = {
     RO("PharmacyNum", OD_W_INT),
     RO("IsControlled", OD_W_BOOL),
     STAMP("DateTStamp"),
-    {.name = "SendStatus", .wire = OD_W_ENUM, .enm = &enum_rxsendstatus,
-     .flags = OD_F_RO},
+    ROENUM("SendStatus", &enum_rxsendstatus),
     RO("IsErxOld", OD_W_BOOL),
     RO("ErxPharmacyInfo", OD_W_TEXT),
     RO("IsProcRequired", OD_W_BOOL),

@@ -18,7 +18,7 @@ static const struct od_field adjustment_fields[] = {
     KEY("AdjNum"),
     FLD("AdjDate", OD_W_DATE, OD_F_REQ),
     FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
     {.name = "adjType", .expr = "COALESCE(at.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
@@ -28,7 +28,7 @@ static const struct od_field adjustment_fields[] = {
     {.name = "ProcNum", .wire = OD_W_INT, .dflt = "0", .fk = FK_PROC},
     {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     FKEY("ClinicNum", 0, FK_CLINIC),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     STAMP("SecDateTEdit"),
 };
 
@@ -110,15 +110,12 @@ const struct od_resource od_res_adjustments = {
 
 /* ---- statements ---------------------------------------------------------- */
 
-static const char *const stmtmode_names[] = {"Mail", "InPerson", "Email",
-                                             "Electronic"};
-static const struct od_enum enum_stmtmode = {"StatementMode", 0,
-                                             OD_N(stmtmode_names),
-                                             stmtmode_names};
+ENUM_TABLE(enum_stmtmode, "StatementMode", "Mail", "InPerson", "Email",
+           "Electronic");
 
 static const struct od_field statement_fields[] = {
     KEY("StatementNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("DateSent", OD_W_DATE, OD_F_NOPUT),
     RO("DateRangeFrom", OD_W_DATE),
     RO("DateRangeTo", OD_W_DATE),
@@ -173,15 +170,9 @@ const struct od_resource od_res_statements = {
 
 /* ---- payplancharges ------------------------------------------------------ */
 
-static const char *const chargetype_names[] = {"Debit", "Credit"};
-static const struct od_enum enum_chargetype = {"PayPlanChargeType", 0,
-                                               OD_N(chargetype_names),
-                                               chargetype_names};
-static const char *const linktype_names[] = {"None", "Adjustment",
-                                             "Procedure", "OrthoCase"};
-static const struct od_enum enum_linktype = {"PayPlanLinkType", 0,
-                                             OD_N(linktype_names),
-                                             linktype_names};
+ENUM_TABLE(enum_chargetype, "PayPlanChargeType", "Debit", "Credit");
+ENUM_TABLE(enum_linktype, "PayPlanLinkType", "None", "Adjustment", "Procedure",
+           "OrthoCase");
 
 static const struct od_field payplancharge_fields[] = {
     KEY("PayPlanChargeNum"),
@@ -221,21 +212,12 @@ const struct od_resource od_res_payplancharges = {
 
 /* ---- payplans ------------------------------------------------------------ */
 
-static const char *const paysched_names[] = {
-    "Monthly", "MonthlyDayOfWeek", "Weekly", "BiWeekly", "Quarterly"};
-static const struct od_enum enum_paysched = {"PaySchedule", 0,
-                                             OD_N(paysched_names),
-                                             paysched_names};
-static const char *const chargefreq_names[] = {
-    "Weekly", "EveryOtherWeek", "OrdinalWeekday", "Monthly", "Quarterly"};
-static const struct od_enum enum_chargefreq = {"ChargeFrequency", 0,
-                                               OD_N(chargefreq_names),
-                                               chargefreq_names};
-static const char *const tpoption_names[] = {"None", "AwaitComplete",
-                                             "TreatAsComplete"};
-static const struct od_enum enum_tpoption = {"DynamicPayPlanTPOption", 0,
-                                             OD_N(tpoption_names),
-                                             tpoption_names};
+ENUM_TABLE(enum_paysched, "PaySchedule", "Monthly", "MonthlyDayOfWeek",
+           "Weekly", "BiWeekly", "Quarterly");
+ENUM_TABLE(enum_chargefreq, "ChargeFrequency", "Weekly", "EveryOtherWeek",
+           "OrdinalWeekday", "Monthly", "Quarterly");
+ENUM_TABLE(enum_tpoption, "DynamicPayPlanTPOption", "None", "AwaitComplete",
+           "TreatAsComplete");
 
 /* principalAmount: a dynamic plan's CompletedAmt (the production attached
  * to it); a patient or insurance plan's debit principal. */

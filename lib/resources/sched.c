@@ -6,25 +6,23 @@
 
 static const struct od_field schedule_fields[] = {
     {.name = "ScheduleNum", .wire = OD_W_INT_STR, .flags = OD_F_RO | OD_F_KEY},
-    {.name = "SchedDate", .wire = OD_W_DATE, .flags = OD_F_RO},
-    {.name = "StartTime", .wire = OD_W_TIME, .flags = OD_F_RO},
-    {.name = "StopTime", .wire = OD_W_TIME, .flags = OD_F_RO},
-    {.name = "SchedType", .wire = OD_W_ENUM, .enm = &od_enum_schedtype,
-     .flags = OD_F_RO},
-    {.name = "ProvNum", .wire = OD_W_INT_STR, .flags = OD_F_RO},
-    {.name = "BlockoutType", .wire = OD_W_INT_STR, .flags = OD_F_RO},
+    RO("SchedDate", OD_W_DATE),
+    RO("StartTime", OD_W_TIME),
+    RO("StopTime", OD_W_TIME),
+    ROENUM("SchedType", &od_enum_schedtype),
+    RO("ProvNum", OD_W_INT_STR),
+    RO("BlockoutType", OD_W_INT_STR),
     {.name = "blockoutType", .expr = "COALESCE(bt.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    RO("Note", OD_W_TEXT),
     /* the schedule's operatories: one subquery in the same SELECT */
     {.name = "operatories",
      .expr = "COALESCE((SELECT GROUP_CONCAT(so.OperatoryNum ORDER BY "
              "so.OperatoryNum SEPARATOR ',') FROM scheduleop so WHERE "
              "so.ScheduleNum = t.ScheduleNum), '')", .wire = OD_W_TEXT,
      .flags = OD_F_RO},
-    {.name = "EmployeeNum", .wire = OD_W_INT_STR, .flags = OD_F_RO},
-    {.name = "DateTStamp", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_STAMP},
+    RO("EmployeeNum", OD_W_INT_STR),
+    STAMP("DateTStamp"),
 };
 
 static const struct od_filter schedule_filters[] = {

@@ -10,42 +10,29 @@
 enum { PERM_SHEET_EDIT = 42, PERM_PATIENT_EDIT = 108 };
 
 /* SheetTypeEnum (SheetDef.cs / Enumerations.cs). */
-static const char *const sheettype_names[] = {
-    "LabelPatient", "LabelCarrier", "LabelReferral", "ReferralSlip",
-    "LabelAppointment", "Rx", "Consent", "PatientLetter", "ReferralLetter",
-    "PatientForm", "RoutingSlip", "MedicalHistory", "LabSlip", "ExamSheet",
-    "DepositSlip", "Statement", "MedLabResults", "TreatmentPlan",
-    "Screening", "PaymentPlan", "RxMulti", "ERA", "ERAGridHeader",
-    "RxInstruction", "ChartModule", "PatientDashboard",
-    "PatientDashboardWidget"};
-static const struct od_enum enum_sheettype = {
-    "SheetType", 0, OD_N(sheettype_names), sheettype_names};
+ENUM_TABLE(enum_sheettype, "SheetType", "LabelPatient", "LabelCarrier",
+           "LabelReferral", "ReferralSlip", "LabelAppointment", "Rx",
+           "Consent", "PatientLetter", "ReferralLetter", "PatientForm",
+           "RoutingSlip", "MedicalHistory", "LabSlip", "ExamSheet",
+           "DepositSlip", "Statement", "MedLabResults", "TreatmentPlan",
+           "Screening", "PaymentPlan", "RxMulti", "ERA", "ERAGridHeader",
+           "RxInstruction", "ChartModule", "PatientDashboard",
+           "PatientDashboardWidget");
 /* SheetFieldType (SheetField.cs). */
-static const char *const sheetfieldtype_names[] = {
-    "OutputText", "InputField", "StaticText", "Parameter", "Image",
-    "Drawing", "Line", "Rectangle", "CheckBox", "SigBox", "PatImage",
-    "Special", "Grid", "ComboBox", "ScreenChart", "MobileHeader",
-    "SigBoxPractice"};
-static const struct od_enum enum_sheetfieldtype = {
-    "FieldType", 0, OD_N(sheetfieldtype_names), sheetfieldtype_names};
+ENUM_TABLE(enum_sheetfieldtype, "FieldType", "OutputText", "InputField",
+           "StaticText", "Parameter", "Image", "Drawing", "Line", "Rectangle",
+           "CheckBox", "SigBox", "PatImage", "Special", "Grid", "ComboBox",
+           "ScreenChart", "MobileHeader", "SigBoxPractice");
 /* AsapCommFKeyType, AutoCommStatus, AsapRSVPStatus (AsapComm.cs). */
-static const char *const asapfkeytype_names[] = {
-    "None", "ScheduledAppt", "UnscheduledAppt", "PlannedAppt", "Recall",
-    "Broken"};
-static const struct od_enum enum_asapfkeytype = {
-    "FKeyType", 0, OD_N(asapfkeytype_names), asapfkeytype_names};
-static const char *const autocommstatus_names[] = {
-    "Undefined", "DoNotSend", "SendNotAttempted", "SendSuccessful",
-    "SendFailed", "SentAwaitingReceipt"};
-static const struct od_enum enum_autocommstatus = {
-    "SmsSendStatus", 0, OD_N(autocommstatus_names), autocommstatus_names};
-static const char *const asaprsvp_names[] = {
-    "UnableToSend", "AwaitingTransmit", "PendingRsvp", "Viewed",
-    "ViewedNotAvailable", "AcceptedAndMoved", "AcceptedAndNotAvailable",
-    "Declined", "ChoseDifferentSlot", "Expired", "Failed",
-    "DeclinedStopComm"};
-static const struct od_enum enum_asaprsvp = {
-    "ResponseStatus", 0, OD_N(asaprsvp_names), asaprsvp_names};
+ENUM_TABLE(enum_asapfkeytype, "FKeyType", "None", "ScheduledAppt",
+           "UnscheduledAppt", "PlannedAppt", "Recall", "Broken");
+ENUM_TABLE(enum_autocommstatus, "SmsSendStatus", "Undefined", "DoNotSend",
+           "SendNotAttempted", "SendSuccessful", "SendFailed",
+           "SentAwaitingReceipt");
+ENUM_TABLE(enum_asaprsvp, "ResponseStatus", "UnableToSend", "AwaitingTransmit",
+           "PendingRsvp", "Viewed", "ViewedNotAvailable", "AcceptedAndMoved",
+           "AcceptedAndNotAvailable", "Declined", "ChoseDifferentSlot",
+           "Expired", "Failed", "DeclinedStopComm");
 
 /* ---- sheetdefs (read only) ------------------------------------------------ */
 

@@ -47,6 +47,10 @@
 /* A key of another table: sql_ (one ?) must find the row. */
 #define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
                           .fk = sql_}
+/* The patient a row belongs to: given on POST, never moved by a PUT (with
+ * .patnum_col = "PatNum" a POST naming a PatNum no patient has is 404
+ * "Patient not found."). */
+#define PATNUM_OWNER FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT)
 /* A read-only value computed by SQL (often from a join). */
 #define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
 /* ... a text one: the derived lower-case companions ("provAbbr"). */

@@ -15,22 +15,13 @@ enum {
 };
 
 /* Task enums (Task.cs, TaskList.cs). */
-static const char *const taskstatus_names[] = {"New", "Viewed", "Done"};
-static const struct od_enum enum_taskstatus = {
-    "TaskStatus", 0, OD_N(taskstatus_names), taskstatus_names};
-static const char *const datetype_names[] = {"None", "Day", "Week", "Month"};
-static const struct od_enum enum_datetype = {
-    "DateType", 0, OD_N(datetype_names), datetype_names};
-static const char *const objecttype_names[] = {"None", "Patient",
-                                               "Appointment"};
-static const struct od_enum enum_objecttype = {
-    "ObjectType", 0, OD_N(objecttype_names), objecttype_names};
-static const char *const liststatus_names[] = {"Active", "Archived"};
-static const struct od_enum enum_liststatus = {
-    "TaskListStatus", 0, OD_N(liststatus_names), liststatus_names};
+ENUM_TABLE(enum_taskstatus, "TaskStatus", "New", "Viewed", "Done");
+ENUM_TABLE(enum_datetype, "DateType", "None", "Day", "Week", "Month");
+ENUM_TABLE(enum_objecttype, "ObjectType", "None", "Patient", "Appointment");
+ENUM_TABLE(enum_liststatus, "TaskListStatus", "Active", "Archived");
 /* [Flags] TaskReminderType: single flags by name; a combination (a weekly
  * reminder on some weekdays) is written as its number. */
-static const char *const reminder_names[] = {
+ENUM_TABLE(enum_remindertype, "ReminderType",
     "NoReminder", "Once", "Daily", NULL, "Weekly", NULL, NULL, NULL,
     "Monthly", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     "Minutely", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -39,14 +30,12 @@ static const char *const reminder_names[] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-    "Yearly"};
-static const struct od_enum enum_remindertype = {
-    "ReminderType", 0, OD_N(reminder_names), reminder_names};
+    "Yearly");
 
 /* ---- tasklists ------------------------------------------------------------ */
 
 static const struct od_field tasklist_fields[] = {
-    {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("TaskListNum"),
     RO("Descript", OD_W_TEXT),
     RO("Parent", OD_W_INT),
     RO("DateTL", OD_W_DATE),
@@ -72,7 +61,7 @@ const struct od_resource od_res_tasklists = {
 /* ---- tasks ---------------------------------------------------------------- */
 
 static const struct od_field task_fields[] = {
-    {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("TaskNum"),
     {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO("DateTask", OD_W_DATE),
     {.name = "KeyNum", .wire = OD_W_INT},
@@ -94,8 +83,7 @@ static const struct od_field task_fields[] = {
     RO("ReminderFrequency", OD_W_INT),
     {.name = "DateTimeOriginal", .wire = OD_W_DATETIME,
      .flags = OD_F_RO | OD_F_NOW},
-    {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_STAMP},
+    STAMP("SecDateTEdit"),
     {.name = "DescriptOverride", .wire = OD_W_TEXT},
     RO("IsReadOnly", OD_W_BOOL),
 };
@@ -148,7 +136,7 @@ const struct od_resource od_res_tasks = {
 /* ---- tasknotes ------------------------------------------------------------ */
 
 static const struct od_field tasknote_fields[] = {
-    {.name = "TaskNoteNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("TaskNoteNum"),
     {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "DateTimeNote", .wire = OD_W_DATETIME, .flags = OD_F_NOPOST},
@@ -189,8 +177,7 @@ const struct od_resource od_res_tasknotes = {
 /* ---- quickpastecats, quickpastenotes -------------------------------------- */
 
 static const struct od_field quickpastecat_fields[] = {
-    {.name = "QuickPasteCatNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
+    KEY("QuickPasteCatNum"),
     RO("Description", OD_W_TEXT),
     RO("ItemOrder", OD_W_INT),
     RO("DefaultForTypes", OD_W_TEXT),
@@ -205,8 +192,7 @@ const struct od_resource od_res_quickpastecats = {
 };
 
 static const struct od_field quickpastenote_fields[] = {
-    {.name = "QuickPasteNoteNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
+    KEY("QuickPasteNoteNum"),
     RO("QuickPasteCatNum", OD_W_INT),
     RO("ItemOrder", OD_W_INT),
     RO("Note", OD_W_TEXT),
@@ -224,7 +210,7 @@ const struct od_resource od_res_quickpastenotes = {
 /* ---- autonotes, autonotecontrols ------------------------------------------ */
 
 static const struct od_field autonote_fields[] = {
-    {.name = "AutoNoteNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("AutoNoteNum"),
     {.name = "AutoNoteName", .wire = OD_W_TEXT,
      .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "MainText", .wire = OD_W_TEXT},
@@ -258,8 +244,7 @@ static int check_controltype(const char *s)
 }
 
 static const struct od_field autonotecontrol_fields[] = {
-    {.name = "AutoNoteControlNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
+    KEY("AutoNoteControlNum"),
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "ControlType", .wire = OD_W_TEXT,
      .flags = OD_F_REQ | OD_F_NOCLEAR, .check = check_controltype},

@@ -15,11 +15,9 @@
 #define PERM_CHART_MODULE 5
 
 /* ToothInitialType (ToothInitial.cs). */
-static const char *const initialtype_names[] = {
-    "Missing", "Hidden", "Primary", "ShiftM", "ShiftO", "ShiftB", "Rotate",
-    "TipM", "TipB", "Drawing", "Text"};
-static const struct od_enum enum_initialtype = {
-    "InitialType", 0, OD_N(initialtype_names), initialtype_names};
+ENUM_TABLE(enum_initialtype, "InitialType", "Missing", "Hidden", "Primary",
+           "ShiftM", "ShiftO", "ShiftB", "Rotate", "TipM", "TipB", "Drawing",
+           "Text");
 
 /* A single tooth: 1-32 or A-T. */
 static int check_tooth(const char *s)
@@ -36,20 +34,19 @@ static int check_tooth(const char *s)
 }
 
 static const struct od_field toothinitial_fields[] = {
-    {.name = "ToothInitialNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ToothInitialNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ},
     {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NUMTEXT,
      .check = check_tooth},
     {.name = "InitialType", .wire = OD_W_ENUM, .enm = &enum_initialtype,
      .flags = OD_F_REQ},
-    {.name = "Movement", .wire = OD_W_MONEY_RAW, .flags = OD_F_RO},
-    {.name = "DrawingSegment", .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "ColorDraw", .wire = OD_W_COLOR, .flags = OD_F_RO},
+    RO("Movement", OD_W_MONEY_RAW),
+    RO("DrawingSegment", OD_W_TEXT),
+    RO("ColorDraw", OD_W_COLOR),
     {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
      .flags = OD_F_RO | OD_F_NOW},
-    {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_STAMP},
-    {.name = "DrawText", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    STAMP("SecDateTEdit"),
+    RO("DrawText", OD_W_TEXT),
 };
 
 static const struct od_filter toothinitial_filters[] = {

@@ -22,7 +22,7 @@ enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
 static const struct od_field perioexam_fields[] = {
     KEY("PerioExamNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("ExamDate", OD_W_DATE, 0),
     FKEY("ProvNum", 0, FK_PROV),
     {.name = "DateTMeasureEdit", .wire = OD_W_DATETIME,
@@ -61,11 +61,8 @@ const struct od_resource od_res_perioexams = {
 /* ---- periomeasures ------------------------------------------------------- */
 
 /* PerioSequenceType; 7 CAL is computed, never stored, so not accepted. */
-static const char *const seqtype_names[] = {
-    "Mobility", "Furcation", "GingMargin", "MGJ", "Probing", "SkipTooth",
-    "Bleeding"};
-static const struct od_enum enum_seqtype = {"SequenceType", 0,
-                                            OD_N(seqtype_names), seqtype_names};
+ENUM_TABLE(enum_seqtype, "SequenceType", "Mobility", "Furcation", "GingMargin",
+           "MGJ", "Probing", "SkipTooth", "Bleeding");
 
 #define MEASURE(n) {.name = n, .wire = OD_W_INT, .dflt = "-1"}
 
@@ -140,17 +137,12 @@ const struct od_resource od_res_periomeasures = {
 
 /* ---- treatplans ---------------------------------------------------------- */
 
-static const char *const tpstatus_names[] = {"Saved", "Active", "Inactive"};
-static const struct od_enum enum_tpstatus = {"TPStatus", 0,
-                                             OD_N(tpstatus_names),
-                                             tpstatus_names};
-static const char *const tptype_names[] = {"Insurance", "Discount"};
-static const struct od_enum enum_tptype = {"TPType", 0, OD_N(tptype_names),
-                                           tptype_names};
+ENUM_TABLE(enum_tpstatus, "TPStatus", "Saved", "Active", "Inactive");
+ENUM_TABLE(enum_tptype, "TPType", "Insurance", "Discount");
 
 static const struct od_field treatplan_fields[] = {
     KEY("TreatPlanNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("DateTP", OD_W_DATE, OD_F_NOPOST),
     {.name = "Heading", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
      .dflt = "Inactive Treatment Plan"},
@@ -159,7 +151,7 @@ static const struct od_field treatplan_fields[] = {
     FKEY("ResponsParty", OD_F_NOPOST, FK_PAT),
     RO("DocNum", OD_W_INT),
     ROENUM("TPStatus", &enum_tpstatus),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     STAMP("SecDateTEdit"),
     RO("UserNumPresenter", OD_W_INT),
@@ -297,7 +289,7 @@ static const struct od_field proctp_fields[] = {
     TXT("Prognosis", 0, 0),
     TXT("Dx", 0, 0),
     TXT("ProcAbbr", 0, 0),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
     AMOUNT("FeeAllowed"),

@@ -7,10 +7,8 @@
 
 /* ApiEServiceLogType (EServiceLog.cs): eServiceType WSRecall (1),
  * WSNewPat, WSExistingPat, WSAsap (4) as the API names them. */
-static const char *const servicetype_names[] = {"None", "Recall", "NewPat",
-                                                "ExistingPat", "ASAP"};
-static const struct od_enum enum_servicetype = {
-    "eServiceLogType", 0, OD_N(servicetype_names), servicetype_names};
+ENUM_TABLE(enum_servicetype, "eServiceLogType", "None", "Recall", "NewPat",
+           "ExistingPat", "ASAP");
 
 /* the Web Sched type that booked appointment t (eServiceAction 13) */
 #define SERVICE_TYPE                                                         \
@@ -19,40 +17,38 @@ static const struct od_enum enum_servicetype = {
     "(1, 2, 3, 4)), 0)"
 
 static const struct od_field websched_fields[] = {
-    {.name = "AptNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "AptStatus", .wire = OD_W_ENUM, .enm = &od_enum_aptstatus,
-     .flags = OD_F_RO},
-    {.name = "Pattern", .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "Confirmed", .wire = OD_W_INT, .flags = OD_F_RO},
+    KEY("AptNum"),
+    RO("PatNum", OD_W_INT),
+    ROENUM("AptStatus", &od_enum_aptstatus),
+    RO("Pattern", OD_W_TEXT),
+    RO("Confirmed", OD_W_INT),
     {.name = "confirmed", .expr = "COALESCE(cf.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "Op", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "ProvNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("Op", OD_W_INT),
+    RO("Note", OD_W_TEXT),
+    RO("ProvNum", OD_W_INT),
     {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT,
      .flags = OD_F_RO},
-    {.name = "ProvHyg", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_RO},
-    {.name = "NextAptNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ProvHyg", OD_W_INT),
+    RO("AptDateTime", OD_W_DATETIME),
+    RO("NextAptNum", OD_W_INT),
+    RO("UnschedStatus", OD_W_INT),
     {.name = "unschedStatus", .expr = "COALESCE(us.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "ProcDescript", .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "ClinicNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ProcDescript", OD_W_TEXT),
+    RO("ClinicNum", OD_W_INT),
     /* bool.ToString(): the only "True"/"False" of the appointments
      * answers, as the source and the documentation's example write it */
     {.name = "IsHygiene", .expr = "IF(t.IsHygiene, 'True', 'False')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "DateTStamp", .wire = OD_W_DATETIME, .flags = OD_F_RO},
-    {.name = "DateTimeArrived", .wire = OD_W_DATETIME, .flags = OD_F_RO},
-    {.name = "DateTimeSeated", .wire = OD_W_DATETIME, .flags = OD_F_RO},
-    {.name = "DateTimeDismissed", .wire = OD_W_DATETIME, .flags = OD_F_RO},
-    {.name = "AppointmentTypeNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("DateTStamp", OD_W_DATETIME),
+    RO("DateTimeArrived", OD_W_DATETIME),
+    RO("DateTimeSeated", OD_W_DATETIME),
+    RO("DateTimeDismissed", OD_W_DATETIME),
+    RO("AppointmentTypeNum", OD_W_INT),
     {.name = "eServiceLogType", .expr = SERVICE_TYPE, .wire = OD_W_ENUM,
      .enm = &enum_servicetype, .flags = OD_F_RO},
-    {.name = "serverDateTime", .wire = OD_W_SERVERTIME,
-     .flags = OD_F_RO | OD_F_GETONLY},
+    SERVERTIME,
 };
 
 static const struct od_filter websched_filters[] = {
