@@ -140,7 +140,7 @@ static const struct od_field insverify_fields[] = {
     {.name = "VerifyType", .wire = OD_W_ENUM, .enm = &enum_verifytype,
      .flags = OD_F_REQ},
     {.name = "FKey", .wire = OD_W_INT, .flags = OD_F_REQ},
-    {.name = "DefNum", .wire = OD_W_INT, .fk = FK_DEF(38)},
+    FKEY("DefNum", 0, FK_DEF(38)),
     {.name = "Note", .wire = OD_W_TEXT},
     RO("DateLastAssigned", OD_W_DATE),
     STAMP("SecDateTEdit"),
@@ -195,7 +195,7 @@ static const struct od_field claimtracking_fields[] = {
     {.name = "Note", .wire = OD_W_TEXT},
     {.name = "TrackingDefNum", .wire = OD_W_INT,
      .flags = OD_F_REQ | OD_F_NOCLEAR, .fk = FK_DEF(31)},
-    {.name = "TrackingErrorDefNum", .wire = OD_W_INT, .fk = FK_DEF(43)},
+    FKEY("TrackingErrorDefNum", 0, FK_DEF(43)),
 };
 
 static const struct od_filter claimtracking_filters[] = {

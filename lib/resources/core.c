@@ -48,12 +48,10 @@ enum {
      .fk = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"}, \
     {.name = "Email", .wire = OD_W_TEXT},                                    \
     RO("EstBalance", OD_W_NUMBER),                                           \
-    {.name = "PriProv", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("PriProv", 0, FK_PROV),                                             \
     {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",                 \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
-    {.name = "SecProv", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("SecProv", 0, FK_PROV),                                             \
     {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",                 \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
     {.name = "FeeSched", .wire = OD_W_INT},                                  \
@@ -66,8 +64,7 @@ enum {
     RO("BalTotal", OD_W_NUMBER),                                             \
     {.name = "EmployerNum", .wire = OD_W_INT},                               \
     {.name = "DateFirstVisit", .wire = OD_W_DATE},                           \
-    {.name = "ClinicNum", .wire = OD_W_INT,                                  \
-     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},                      \
+    FKEY("ClinicNum", 0, FK_CLINIC),                                         \
     {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')",                  \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
     {.name = "Premed", .wire = OD_W_BOOL},                                   \
@@ -243,12 +240,10 @@ const struct od_resource od_res_patients_search = {
     {.name = "Op", .wire = OD_W_INT, .flags = OD_F_REQ,                      \
      .fk = "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                \
     {.name = "Note", .wire = OD_W_TEXT},                                     \
-    {.name = "ProvNum", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("ProvNum", 0, FK_PROV),                                             \
     {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT, \
      .flags = OD_F_RO},                                                      \
-    {.name = "ProvHyg", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("ProvHyg", 0, FK_PROV),                                             \
     {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_REQ},       \
     RO("NextAptNum", OD_W_INT),                                              \
     {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_NOPOST},       \

@@ -246,7 +246,7 @@ const struct od_resource od_res_insplans = {
 static const struct od_field inssub_fields[] = {
     KEY("InsSubNum"),
     FKEY("PlanNum", OD_F_REQ, "SELECT 1 FROM insplan WHERE PlanNum = ?"),
-    FKEY("Subscriber", OD_F_REQ, "SELECT 1 FROM patient WHERE PatNum = ?"),
+    FKEY("Subscriber", OD_F_REQ, FK_PAT),
     FLD("DateEffective", OD_W_DATE, 0),
     FLD("DateTerm", OD_W_DATE, 0),
     TXT("SubscriberID", OD_F_REQ | OD_F_NOCLEAR, 0),

@@ -154,8 +154,7 @@ const struct od_resource od_res_labturnarounds = {
 static const struct od_field labcase_fields[] = {
     KEY("LabCaseNum"),
     PATNUM_OWNER,
-    {.name = "LaboratoryNum", .wire = OD_W_INT, .flags = OD_F_REQ,
-     .fk = FK_LAB},
+    FKEY("LaboratoryNum", OD_F_REQ, FK_LAB),
     FKEY("AptNum", 0, FK_APPT),
     FKEY("PlannedAptNum", 0, FK_APPT),
     FLD("DateTimeDue", OD_W_DATETIME, 0),

@@ -149,16 +149,14 @@ static const struct od_field document_fields[] = {
     {.name = "Description", .wire = OD_W_TEXT},
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
-    {.name = "DocCategory", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
+    FKEY("DocCategory", 0, FK_DEF(18)),
     DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
     {.name = "ImgType", .wire = OD_W_ENUM, .enm = &enum_imgtype},
     {.name = "ToothNumbers", .wire = OD_W_TEXT},
     RO("DateTStamp", OD_W_DATETIME),
-    {.name = "ProvNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    FKEY("ProvNum", 0, FK_PROV),
     FLD("PrintHeading", OD_W_BOOL, 0),
 };
 
@@ -230,10 +228,9 @@ static const struct od_field userod_fields[] = {
     /* employees are not in the schema: any number, no name */
     FLD("EmployeeNum", OD_W_INT, 0),
     DERIVED("employeeName", "''"),
-    {.name = "ClinicNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
+    FKEY("ClinicNum", 0, FK_CLINIC),
     {.name = "ProviderNum", .wire = OD_W_INT, .col = "ProvNum",
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
+     .fk = FK_PROV},
     DERIVED("providerName", "COALESCE(TRIM(CONCAT(pv.FName, ' ', pv.LName)),"
                             " '')"),
     /* the user's email address lives in a table not in the schema */

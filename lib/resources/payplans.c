@@ -9,7 +9,7 @@
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
 
-#define FK_ADJTYPE "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 1"
+#define FK_ADJTYPE FK_DEF(1)
 #define FK_DOC "SELECT 1 FROM document WHERE DocNum = ?"
 
 /* ---- adjustments --------------------------------------------------------- */

@@ -76,8 +76,7 @@ static const struct od_field task_fields[] = {
     {.name = "DateTimeEntry", .wire = OD_W_DATETIME},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO("DateTimeFinished", OD_W_DATETIME),
-    {.name = "PriorityDefNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 33"},
+    FKEY("PriorityDefNum", 0, FK_DEF(33)),
     RO("ReminderGroupId", OD_W_TEXT),
     ROENUM("ReminderType", &enum_remindertype),
     RO("ReminderFrequency", OD_W_INT),
@@ -215,8 +214,7 @@ static const struct od_field autonote_fields[] = {
      .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "MainText", .wire = OD_W_TEXT},
     /* an AutoNoteCats (41) definition, 0 for none */
-    {.name = "Category", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 41"},
+    FKEY("Category", 0, FK_DEF(41)),
     {.name = "category", .expr = "COALESCE(cat.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
 };

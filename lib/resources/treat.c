@@ -10,8 +10,7 @@
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
-#define FK_PRIORITY \
-    "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 20"
+#define FK_PRIORITY FK_DEF(20)
 #define PRIORITY_NAME                                                         \
     {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",                \
      .wire = OD_W_TEXT, .flags = OD_F_RO}
@@ -275,7 +274,7 @@ static const struct od_field proctp_fields[] = {
     RO("PatNum", OD_W_INT),
     RO("ProcNumOrig", OD_W_INT),
     RO("ItemOrder", OD_W_INT),
-    {.name = "Priority", .wire = OD_W_INT, .fk = FK_PRIORITY},
+    FKEY("Priority", 0, FK_PRIORITY),
     PRIORITY_NAME,
     TXT("ToothNumTP", 0, 0),
     TXT("Surf", 0, 0),
