@@ -37,18 +37,25 @@ static const struct od_field apptfielddef_fields[] = {
     TXT("PickList", 0, 0),
 };
 
+/* A field def's PickList goes with FieldType PickList (1), and only with
+ * it (apptfielddefs, patfielddefs). */
+#define PICKLIST_REQUIRED "PickList is required when FieldType is PickList."
+#define PICKLIST_ONLY "PickList is only allowed when FieldType is PickList."
+#define PICKLIST_REQUIRED_POST                                               \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",       \
+     .params = "FieldType,?PickList", .status = 400,                         \
+     .msg = PICKLIST_REQUIRED}
+
 static const struct od_check apptfielddef_checks[] = {
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
      .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     .params = "FieldType,?PickList", .status = 400,
-     .msg = "PickList is required when FieldType is PickList."},
+    PICKLIST_REQUIRED_POST,
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
      .params = "?FieldType,PickList", .status = 400,
-     .msg = "PickList is only allowed when FieldType is PickList."},
+     .msg = PICKLIST_ONLY},
 };
 
 const struct od_resource od_res_apptfielddefs = {
@@ -83,24 +90,21 @@ static const struct od_check patfielddef_checks[] = {
      .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
             "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,
      .msg = "FieldName already exists."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     .params = "FieldType,?PickList", .status = 400,
-     .msg = "PickList is required when FieldType is PickList."},
+    PICKLIST_REQUIRED_POST,
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
      .params = "FieldType,PickList", .status = 400,
-     .msg = "PickList is only allowed when FieldType is PickList."},
+     .msg = PICKLIST_ONLY},
     /* PUT: the type after the update decides */
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
             "? = 1 AND COALESCE(?, PickList) = ''",
      .params = "@key,FieldType,?PickList", .status = 400,
-     .msg = "PickList is required when FieldType is PickList."},
+     .msg = PICKLIST_REQUIRED},
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
             "COALESCE(?, FieldType) <> 1 AND ? <> ''",
      .params = "@key,?FieldType,PickList", .status = 400,
-     .msg = "PickList is only allowed when FieldType is PickList."},
+     .msg = PICKLIST_ONLY},
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM patfield f JOIN patfielddef d ON "
