@@ -81,7 +81,7 @@ enum {
     STAMP("DateTStamp"),                                                     \
     {.name = "SuperFamily", .wire = OD_W_INT},                               \
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
-    {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
+    SECDATEENTRY,
 
 static const struct od_field patient_fields[] = {PATIENT_FIELDS()};
 static const struct od_field patient_simple_fields[] = {

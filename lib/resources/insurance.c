@@ -67,9 +67,7 @@ static const struct od_field fee_fields[] = {
     FKEY("CodeNum", OD_F_REQ | OD_F_NOPUT, FK_CODE),
     FKEY("ClinicNum", OD_F_NOPUT, FK_CLINIC),
     FKEY("ProvNum", OD_F_NOPUT, FK_PROV),
-    SECUSERNUMENTRY,
-    SECDATEENTRY,
-    STAMP("SecDateTEdit"),
+    SEC_ENTRY_EDIT,
 };
 
 static const struct od_filter fee_filters[] = {
@@ -120,9 +118,7 @@ static const struct od_field feesched_fields[] = {
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("IsHidden", OD_W_BOOL, 0),
     FLD("IsGlobal", OD_W_BOOL, 0),
-    SECUSERNUMENTRY,
-    SECDATEENTRY,
-    STAMP("SecDateTEdit"),
+    SEC_ENTRY_EDIT,
 };
 
 static const struct od_sqldefault feesched_defaults[] = {
@@ -202,9 +198,7 @@ static const struct od_field insplan_fields[] = {
     FLD("MonthRenew", OD_W_INT, 0),
     FLD("FilingCodeSubtype", OD_W_INT, 0),
     ENM("CobRule", &enum_cobrule, 0, NULL),
-    SECUSERNUMENTRY,
-    SECDATEENTRY,
-    STAMP("SecDateTEdit"),
+    SEC_ENTRY_EDIT,
     FKEY("BillingType", 0, FK_DEF(4)),
     ENM("ExclusionFeeRule", &enum_exclusionrule, 0, NULL),
     FKEY("ManualFeeSchedNum", 0, FK_FEESCHED " AND FeeSchedType = 4"),

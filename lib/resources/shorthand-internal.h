@@ -63,6 +63,9 @@
                       .flags = OD_F_RO | OD_F_NOW}
 /* The user who made the row: never written from input. */
 #define SECUSERNUMENTRY RO("SecUserNumEntry", OD_W_INT)
+/* The group of Open Dental's Sec* columns in this order: who made the row,
+ * the day it was made, when it last changed. */
+#define SEC_ENTRY_EDIT SECUSERNUMENTRY, SECDATEENTRY, STAMP("SecDateTEdit")
 /* The database's time now, in GET answers only. */
 #define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
                     .flags = OD_F_RO | OD_F_GETONLY}
