@@ -123,13 +123,8 @@ static const struct od_lookup procedurelog_lookups[] = {
     {.input = "procCode", .target = "CodeNum",
      .sql = "SELECT CodeNum FROM procedurecode WHERE "
             "ProcCode = ? ORDER BY CodeNum LIMIT 1", .flags = OD_LK_REQ},
-    {.input = "priority", .target = "Priority",
-     .sql = "SELECT DefNum FROM definition WHERE Category = "
-            "20 AND ItemName = ? ORDER BY IsHidden, "
-            "ItemOrder LIMIT 1"},
-    {.input = "dxName", .target = "Dx",
-     .sql = "SELECT DefNum FROM definition WHERE Category = 16 AND "
-            "ItemName = ? ORDER BY IsHidden, ItemOrder LIMIT 1"},
+    {.input = "priority", .target = "Priority", .sql = DEF_BY_NAME(20)},
+    {.input = "dxName", .target = "Dx", .sql = DEF_BY_NAME(16)},
 };
 
 /* In order: each default may use the ones before it. */
@@ -310,9 +305,7 @@ static const struct od_filter procedurecode_filters[] = {
 
 static const struct od_lookup procedurecode_lookups[] = {
     {.input = "procCat", .target = "ProcCat",
-     .sql = "SELECT DefNum FROM definition WHERE Category = "
-            "11 AND ItemName = ? ORDER BY IsHidden, ItemOrder "
-            "LIMIT 1", .flags = OD_LK_REQ},
+     .sql = DEF_BY_NAME(11), .flags = OD_LK_REQ},
 };
 
 static const struct od_check procedurecode_checks[] = {
