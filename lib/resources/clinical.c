@@ -309,9 +309,7 @@ static const struct od_lookup procedurecode_lookups[] = {
 };
 
 static const struct od_check procedurecode_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE ProcCode = ?",
-     .params = "ProcCode", .status = 400, .msg = "ProcCode already exists."},
+    POST_UNIQUE("procedurecode", "ProcCode", "ProcCode already exists."),
 };
 
 const struct od_resource od_res_procedurecodes = {

@@ -249,10 +249,8 @@ static const struct od_filter discountplansub_filters[] = {
 
 static const struct od_check discountplansub_checks[] = {
     POST_FOUND("discountplan", "DiscountPlanNum", "DiscountPlan"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM discountplansub WHERE PatNum = ?",
-     .params = "PatNum", .status = 400,
-     .msg = "The patient is already subscribed to a DiscountPlan."},
+    POST_UNIQUE("discountplansub", "PatNum",
+                "The patient is already subscribed to a DiscountPlan."),
     {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL",
      .params = "?PatNum", .status = 400, .msg = "PatNum is required."},
     {.ops = OD_OP_PUT,

@@ -126,10 +126,8 @@ static const struct od_field allergydef_fields[] = {
 };
 
 static const struct od_check allergydef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM allergydef WHERE Description = ?",
-     .params = "Description", .status = 400,
-     .msg = "An AllergyDef with that name already exists"},
+    POST_UNIQUE("allergydef", "Description",
+                "An AllergyDef with that name already exists"),
 };
 
 const struct od_resource od_res_allergydefs = {
@@ -152,10 +150,8 @@ static const struct od_field diseasedef_fields[] = {
 };
 
 static const struct od_check diseasedef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
-     .params = "DiseaseName", .status = 400,
-     .msg = "A DiseaseDef with that name already exists"},
+    POST_UNIQUE("diseasedef", "DiseaseName",
+                "A DiseaseDef with that name already exists"),
 };
 
 const struct od_resource od_res_diseasedefs = {
@@ -239,9 +235,8 @@ static const struct od_lookup medication_lookups[] = {
 };
 
 static const struct od_check medication_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM medication WHERE MedName = ?",
-     .params = "MedName", .status = 400,
-     .msg = "A Medication with that MedName already exists."},
+    POST_UNIQUE("medication", "MedName",
+                "A Medication with that MedName already exists."),
 };
 
 const struct od_resource od_res_medications = {

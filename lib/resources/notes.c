@@ -48,9 +48,7 @@ static const struct od_field apptfielddef_fields[] = {
      .msg = PICKLIST_REQUIRED}
 
 static const struct od_check apptfielddef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
-     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    POST_UNIQUE("apptfielddef", "FieldName", "FieldName already exists."),
     PICKLIST_REQUIRED_POST,
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
@@ -83,9 +81,7 @@ static const struct od_field patfielddef_fields[] = {
 };
 
 static const struct od_check patfielddef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ?",
-     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    POST_UNIQUE("patfielddef", "FieldName", "FieldName already exists."),
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
             "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,

@@ -137,6 +137,12 @@
 /* ... a row the new one names: 400 "<col> is invalid.". */
 #define POST_VALID(table, col) POST_EXISTS(table, col, 400, col " is invalid.")
 
+/* On POST no row of table may have the value of field col already, else
+ * 400 msg_. */
+#define POST_UNIQUE(table, col, msg_)                                        \
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM " table " WHERE " col " = ?", \
+     .params = col, .status = 400, .msg = msg_}
+
 /* ---- enums ---------------------------------------------------------------- */
 
 /* A file's own enum var, label its name in messages, values from 0. */
