@@ -1,8 +1,8 @@
 /*
  * shorthand-internal.h - the short forms the descriptions of this folder
  * share (docs/resources.md "Writing a description"): the rows and member
- * groups that recur across tables, named once. Only the .c files of this folder
- * include this file: the names are short because they are the vocabulary
+ * groups that recur across tables, named once. Only the .c files of this
+ * folder include it: the names are short because they are the vocabulary
  * of one folder, never of the engine or of an action.
  */
 #ifndef ODAPI_RESOURCES_SHORTHAND_INTERNAL_H
@@ -101,7 +101,7 @@
 #define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
 #define FK_CODE "SELECT 1 FROM procedurecode WHERE CodeNum = ?"
 #define FK_FEESCHED "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"
-/* A definition of category cat (DefCat, Defs.cs). */
+/* A definition of category cat (Open Dental's enum DefCat). */
 #define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
                     "Category = " #cat
 /* The DefNum of a definition of category cat named ? (a lookup's sql):
