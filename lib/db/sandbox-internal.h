@@ -39,9 +39,10 @@
 int od_sandbox_start(const char *datadir, char *err, size_t errlen);
 
 /* Once the sandbox is open: give the heap's free pages back and drop from
- * the process the pages of libmariadbd's file that only the start read
- * (relocation tables, recovery and bootstrap code; docs/sandbox.md,
- * "Memory"). What requests use comes back from the page cache. */
+ * the process the never-written pages of every file it maps (libmariadbd's
+ * relocation tables, recovery and bootstrap code; the other libraries'
+ * start-up code; docs/sandbox.md, "Memory"). What requests use comes back
+ * from the page cache. */
 void od_sandbox_settle(void);
 
 #endif /* ODAPI_SANDBOX_INTERNAL_H */

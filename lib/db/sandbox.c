@@ -97,22 +97,23 @@ int od_sandbox_start(const char *datadir, char *err, size_t errlen)
 /* One mapping of /proc/self/smaps being read. */
 struct mapping {
     uintptr_t lo, hi;
-    int writable, ours;
+    int droppable;
 };
 
-/* Drop the mapping from our page tables when it is libmariadbd's file and
+/* Drop the mapping from our page tables when it maps a file, privately, and
  * was never written: such pages come back from the page cache, unchanged,
  * when touched again. A page written once (relocations, the data
  * segment) is private memory and must stay, so any Anonymous page keeps
  * the whole mapping. */
 static void drop_clean(const struct mapping *m, long anon_kb)
 {
-    if (m->ours && !m->writable && anon_kb == 0 && m->hi > m->lo)
+    if (m->droppable && anon_kb == 0 && m->hi > m->lo)
         madvise((void *)m->lo, m->hi - m->lo, MADV_DONTNEED);
 }
 
-/* 1 when the smaps header line hdr maps the file named path. */
-static int parse_header(const char *hdr, const char *path, struct mapping *m)
+/* 1 when hdr is an smaps header line; m->droppable when it maps a file
+ * (a path, not [heap] or anon_inode:), private and read-only. */
+static int parse_header(const char *hdr, struct mapping *m)
 {
     unsigned long lo, hi;
     char perms[8];
@@ -126,58 +127,25 @@ static int parse_header(const char *hdr, const char *path, struct mapping *m)
         name++;
     m->lo = lo;
     m->hi = hi;
-    m->writable = strchr(perms, 'w') != NULL;
-    m->ours = path[0] && strncmp(name, path, strlen(path)) == 0 &&
-              (name[strlen(path)] == '\n' || name[strlen(path)] == '\0');
+    m->droppable = name[0] == '/' && !strchr(perms, 'w') &&
+                   strchr(perms, 'p') != NULL;
     return 1;
-}
-
-/* The file libmariadbd was loaded from: the mapping holding one of its
- * functions. */
-static int library_path(char *path, size_t len)
-{
-    uintptr_t at = (uintptr_t)od_mysql_symbol("mysql_server_init");
-    char line[1400];
-    FILE *f = fopen("/proc/self/maps", "r");
-    int found = 0;
-
-    if (!f || !at) {
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    while (!found && fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        int off = 0;
-        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s%n", &lo, &hi, &off) == 2 &&
-            at >= lo && at < hi && line[off] == ' ') {
-            char *name = line + off, *nl;
-            while (*name == ' ')
-                name++;
-            if ((nl = strchr(name, '\n')))
-                *nl = '\0';
-            found = name[0] == '/' && snprintf(path, len, "%s", name) < (int)len;
-        }
-    }
-    fclose(f);
-    return found ? 0 : -1;
 }
 
 void od_sandbox_settle(void)
 {
-    char path[1024], line[1400];
-    struct mapping m = {0, 0, 1, 0}, next;
+    char line[1400];
+    struct mapping m = {0, 0, 0}, next;
     long anon = -1, kb;
     FILE *f;
 
     od_mem_trim();
-    if (library_path(path, sizeof path) != 0 ||
-        !(f = fopen("/proc/self/smaps", "r")))
+    if (!(f = fopen("/proc/self/smaps", "r")))
         return;
     while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "Anonymous: %ld kB", &kb) == 1) {
             anon = kb;
-        } else if (parse_header(line, path, &next)) {
+        } else if (parse_header(line, &next)) {
             if (anon >= 0)
                 drop_clean(&m, anon);
             anon = -1;
