@@ -112,7 +112,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg);
 /* ---- requests ---------------------------------------------------------------- */
 
 /* A finished request's object, buffers and timer wait for the next one
- * (at most SPARE_MAX of them, about 2 KB each): a relayed request then
+ * (at most SPARE_MAX of them, at most 6 KB each): a relayed request then
  * allocates none of them (malloc and free were 7% of the relay's CPU). */
 #define SPARE_MAX 64
 
@@ -135,6 +135,11 @@ static void req_free(struct od_up_req *r)
         !r->out) {
         req_destroy(r);
         return;
+    }
+    if (r->headcap > 4096) { /* a big head's buffer is not kept */
+        free(r->headbuf);
+        r->headbuf = NULL;
+        r->headcap = 0;
     }
     evtimer_del(r->timer);
     evbuffer_drain(r->wire, evbuffer_get_length(r->wire));
