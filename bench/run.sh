@@ -23,6 +23,9 @@
 #   BENCH_DOC      [docs/PERFORMANCE.md]  where the dated section goes
 #                            (empty: do not append) *
 #   BENCH_RELAY    [1]       0 skips the Cloud relay scenario *
+#   BENCH_ONLY     []        relay: only the Cloud relay scenario (its
+#                            direct, relay and TLS runs alternated), on
+#                            the server backend
 #   BENCH_QUICK    [0]       1: a quick comparison (under 2 minutes): the
 #                            starred knobs shrink, scenario 3 is skipped
 # Must be run from the top of the tree after `make OPT=-O3 all`.
@@ -438,6 +441,10 @@ facts_of() {
 # scenarios MAXPAT NPAT DAY SPECDIR : every scenario against TARGETS
 scenarios() {
     maxpat=$1 npat=$2 day=$3 sd=$4
+    if [ "${BENCH_ONLY:-}" = relay ]; then
+        [ "$backend" != server ] || bench_relay "$maxpat"
+        return 0
+    fi
     alternate s1 "$CONNS" "db:$sd/s1.spec" patient "$maxpat"
     # right after scenario 1, so that both see the same machine
     if [ "$backend" = server ] && [ "$RELAY" = 1 ]; then

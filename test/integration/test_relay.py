@@ -634,6 +634,79 @@ def test_client_leaving_mid_answer_frees_the_far_connection(fake_far,
     assert body["requests"] >= 1
 
 
+def read_answers(s, n, timeout=20):
+    """n HTTP/1.1 answers with Content-Length from socket s: [(status,
+    body)]; fewer when the connection ends first."""
+    s.settimeout(timeout)
+    buf, out = b"", []
+    while len(out) < n:
+        head_end = buf.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = buf[:head_end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                k, _, v = line.partition(":")
+                if k.strip().lower() == "content-length":
+                    length = int(v)
+            if len(buf) >= head_end + 4 + length:
+                out.append((int(head.split()[1]),
+                            buf[head_end + 4:head_end + 4 + length]))
+                buf = buf[head_end + 4 + length:]
+                continue
+        try:
+            got = s.recv(65536)
+        except OSError:
+            break
+        if not got:
+            break
+        buf += got
+    return out
+
+
+def slow_echo(h, body):
+    """The far side answers each request with its path, after a while."""
+    time.sleep(0.3)
+    out = json.dumps(h.path).encode()
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", str(len(out)))
+    h.end_headers()
+    h.wfile.write(out)
+
+
+def test_pipelined_requests_are_answered_in_order(fake_far, relays, certs):
+    """The relay reads the client on while the far side answers
+    (relay.c, keep_reading): requests that come meanwhile wait their
+    turn, each answered once, in order, on the same connection."""
+    f = fake_far(slow_echo)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    s = socket.create_connection(("127.0.0.1", r.port))
+    s.sendall(b"".join(b"GET /api/v1/p/%d HTTP/1.1\r\nHost: x\r\n\r\n" % i
+                       for i in range(3)))
+    got = read_answers(s, 3)
+    s.close()
+    assert got == [(200, json.dumps("/api/v1/p/%d" % i).encode())
+                   for i in range(3)]
+    assert [p for _, p, _, _ in f.seen] == ["/api/v1/p/%d" % i
+                                           for i in range(3)]
+
+
+def test_client_half_closing_still_gets_its_answer(fake_far, relays, certs):
+    """A client that ends its side after the request (shutdown(SHUT_WR))
+    while the far side answers still gets the answer, as it did when the
+    relay did not read meanwhile; then the connection ends."""
+    f = fake_far(slow_echo)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    s = socket.create_connection(("127.0.0.1", r.port))
+    s.sendall(b"GET /api/v1/half HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.shutdown(socket.SHUT_WR)
+    got = read_answers(s, 2)
+    s.close()
+    assert got == [(200, b'"/api/v1/half"')]
+    st, body, _ = r.request("GET", "", auth=None)
+    assert body["requests"] >= 1
+
+
 # ---- certificates ------------------------------------------------------------------
 
 def test_far_side_by_name(far, relays, certs):
