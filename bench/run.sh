@@ -158,11 +158,16 @@ pin_wrk() { if [ "$PIN" = 1 ]; then echo "taskset -c 1"; fi; }
 # the loopback traffic of the run itself is counted there.
 cpu_busy() { awk '/^cpu / { print $2 + $3 + $4, $9 }' /proc/stat; }
 
-# CPU time (jiffies) of processes, threads included.
+# CPU time (jiffies) of processes, threads included: one awk for all (a
+# fork waits for a CPU on a busy machine, and measure runs this 6 times).
 cpu_of() {
+    f=
     for p in "$@"; do
-        [ -r "/proc/$p/stat" ] && sed 's/^.*) //' "/proc/$p/stat"
-    done | awk '{ s += $12 + $13 } END { print s + 0 }'
+        [ -r "/proc/$p/stat" ] && f="$f /proc/$p/stat"
+    done
+    [ -n "$f" ] || { echo 0; return 0; }
+    awk '{ sub(/^.*\) /, ""); split($0, a, " "); s += a[12] + a[13] }
+        END { print s + 0 }' $f 2>/dev/null || echo 0
 }
 
 # The processes of the bench: the servers and ceilings we started, and the
