@@ -8,8 +8,10 @@
 # Environment (defaults in brackets; BENCH_QUICK=1 changes the starred ones):
 #   BENCH_PATIENTS [100000]  size of the main practice
 #   BENCH_SIZES    [10000 100000]  sizes for scenarios 1 and 2 (server
-#                            backend; each seeded once; add 1000000 for the
-#                            1M opt-in, ~2 h to seed). Empty: skip. *
+#                            backend; each seeded once; 1000000 is an
+#                            opt-in: hours to seed, and its balances step
+#                            outlasts the client's 60 s read timeout, see
+#                            docs/PERFORMANCE.md). Empty: skip. *
 #   BENCH_PAIRS    [3]       alternations per scenario (*2)
 #   BENCH_SECONDS  [4]       seconds per run (*2)
 #   BENCH_WARMUP   [2]       seconds of warm-up per scenario (*1)
