@@ -347,9 +347,46 @@ static int is_int_type(enum enum_field_types t)
            t == MYSQL_TYPE_LONGLONG;
 }
 
-static int prepare(MYSQL *m, const struct stmt *s, struct prepared *pr)
+/* Bind the statement's result columns: integers as integers, the rest as
+ * strings, as the server does. An INSERT ... RETURNING has its columns
+ * only once it has run (MariaDB sends none at prepare): then again after
+ * the first execution. */
+static int bind_results(struct prepared *pr)
 {
     MYSQL_RES *meta;
+    unsigned i;
+    pr->ncols = mysql_stmt_field_count(pr->st);
+    if (pr->ncols > MAXCOLS)
+        return -1;
+    if (!pr->bufs)
+        pr->bufs = malloc(sizeof(char[MAXCOLS][COLBUF]));
+    if (!pr->bufs)
+        return -1;
+    if (pr->ncols && (meta = mysql_stmt_result_metadata(pr->st))) {
+        MYSQL_FIELD *fs = mysql_fetch_fields(meta);
+        for (i = 0; i < pr->ncols; i++) {
+            MYSQL_BIND *b = &pr->rb[i];
+            if (is_int_type(fs[i].type)) {
+                b->buffer_type = MYSQL_TYPE_LONGLONG;
+                b->buffer = &pr->ints[i];
+            } else {
+                b->buffer_type = MYSQL_TYPE_STRING;
+                b->buffer = pr->bufs[i];
+                b->buffer_length = COLBUF - 1;
+            }
+            b->length = &pr->lens[i];
+            b->is_null = &pr->nulls[i];
+            b->error = &pr->errs[i];
+        }
+        mysql_free_result(meta);
+        if (mysql_stmt_bind_result(pr->st, pr->rb))
+            return -1;
+    }
+    return 0;
+}
+
+static int prepare(MYSQL *m, const struct stmt *s, struct prepared *pr)
+{
     unsigned i;
     memset(pr, 0, sizeof *pr);
     pr->st = mysql_stmt_init(m);
@@ -377,30 +414,8 @@ static int prepare(MYSQL *m, const struct stmt *s, struct prepared *pr)
             pr->pint[i] = p->i;
         }
     }
-    pr->ncols = mysql_stmt_field_count(pr->st);
-    if (pr->ncols > MAXCOLS)
+    if (mysql_stmt_field_count(pr->st) && bind_results(pr))
         return -1;
-    if (pr->ncols && (meta = mysql_stmt_result_metadata(pr->st))) {
-        MYSQL_FIELD *fs = mysql_fetch_fields(meta);
-        pr->bufs = malloc(sizeof(char[MAXCOLS][COLBUF]));
-        for (i = 0; i < pr->ncols; i++) {
-            MYSQL_BIND *b = &pr->rb[i];
-            if (is_int_type(fs[i].type)) {
-                b->buffer_type = MYSQL_TYPE_LONGLONG;
-                b->buffer = &pr->ints[i];
-            } else {
-                b->buffer_type = MYSQL_TYPE_STRING;
-                b->buffer = pr->bufs[i];
-                b->buffer_length = COLBUF - 1;
-            }
-            b->length = &pr->lens[i];
-            b->is_null = &pr->nulls[i];
-            b->error = &pr->errs[i];
-        }
-        mysql_free_result(meta);
-        if (mysql_stmt_bind_result(pr->st, pr->rb))
-            return -1;
-    }
     if (s->np && mysql_stmt_bind_param(pr->st, pr->pb)) {
         fprintf(stderr, "ceiling_db: bind: %s\n", mysql_stmt_error(pr->st));
         return -1;
@@ -431,7 +446,14 @@ static int iterate(struct worker *w, MYSQL *m, struct prepared *pr)
                 pr[i].pint[k] = page;
             else if (s->p[k].kind == P_INSERTID)
                 pr[i].pint[k] = insert_id;
-        if (mysql_stmt_execute(pr[i].st))
+        if (mysql_stmt_execute(pr[i].st)) {
+            if (!w->errors) /* the statement's own error, once */
+                fprintf(stderr, "ceiling_db: statement %d: %s\n", i + 1,
+                        mysql_stmt_error(pr[i].st));
+            goto fail;
+        }
+        if (!pr[i].ncols && mysql_stmt_field_count(pr[i].st) &&
+            bind_results(&pr[i]))
             goto fail;
         if (pr[i].ncols) {
             while ((rc = mysql_stmt_fetch(pr[i].st)) == 0 ||
@@ -440,6 +462,9 @@ static int iterate(struct worker *w, MYSQL *m, struct prepared *pr)
             mysql_stmt_free_result(pr[i].st);
             if (rc != MYSQL_NO_DATA)
                 goto fail;
+            /* INSERT ... RETURNING: the key is its first column */
+            if (!strncmp(s->sql, "INSERT", 6))
+                insert_id = pr[i].ints[0];
         } else {
             insert_id = (long long)mysql_stmt_insert_id(pr[i].st);
         }

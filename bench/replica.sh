@@ -18,13 +18,19 @@
 #   BENCH_CONNS    [50]     wrk connections, BENCH_THREADS [2] threads
 #   BENCH_POOL     [4]      odservice --pool
 # Run from the top of the tree after `make` (or `make OPT=-O3 all`);
-# `make bench` runs it after bench/run.sh unless BENCH_REPLICA=0.
+# `make bench` runs it after bench/run.sh unless BENCH_REPLICA=0 (a
+# BENCH_QUICK=1 run only with BENCH_REPLICA=1).
 set -eu
 
 ROOT=$(pwd)
 [ -x bin/odservice ] || { echo "replica bench: build first (make)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "replica bench: wrk not installed" >&2; exit 1; }
 
+# A quick run (under 2 minutes) leaves it out unless asked for.
+if [ "${BENCH_QUICK:-0}" = 1 ] && [ -z "${BENCH_REPLICA:-}" ]; then
+    echo "replica bench: skipped in a quick run (BENCH_REPLICA=1 runs it)" >&2
+    exit 0
+fi
 if [ "${BENCH_QUICK:-0}" = 1 ]; then d_pat=2000 d_secs=5 d_warm=1
 else d_pat=20000 d_secs=10 d_warm=3; fi
 PATIENTS=${BENCH_PATIENTS:-$d_pat}

@@ -8,8 +8,10 @@
 # Environment (defaults in brackets; BENCH_QUICK=1 changes the starred ones):
 #   BENCH_PATIENTS [100000]  size of the main practice
 #   BENCH_SIZES    [10000 100000]  sizes for scenarios 1 and 2 (server
-#                            backend; each seeded once; add 1000000 for the
-#                            1M opt-in, ~2 h to seed). Empty: skip. *
+#                            backend; each seeded once; 1000000 is an
+#                            opt-in: hours to seed, and its balances step
+#                            outlasts the client's 60 s read timeout, see
+#                            docs/PERFORMANCE.md). Empty: skip. *
 #   BENCH_PAIRS    [3]       alternations per scenario (*2)
 #   BENCH_SECONDS  [4]       seconds per run (*2)
 #   BENCH_WARMUP   [2]       seconds of warm-up per scenario (*1)
@@ -23,11 +25,18 @@
 #   BENCH_DOC      [docs/PERFORMANCE.md]  where the dated section goes
 #                            (empty: do not append) *
 #   BENCH_RELAY    [1]       0 skips the Cloud relay scenario *
-#   BENCH_ONLY     []        relay: only the Cloud relay scenario (its
-#                            direct, relay and TLS runs alternated), on
-#                            the server backend
-#   BENCH_QUICK    [0]       1: a quick comparison (under 2 minutes): the
-#                            starred knobs shrink, scenario 3 is skipped
+#   BENCH_QUICK    [0]       1: a quick comparison (under 2 minutes once
+#                            seeded): the starred knobs shrink; scenario 3,
+#                            odservice (odlocal only), the embedded
+#                            backend's scenario 5 (HTTP only, as on the
+#                            server backend) and the replica run are skipped
+#   BENCH_ONLY     [all]     scenarios to run, e.g. "s4" or "s1 s2"; "relay":
+#                            only the Cloud relay scenario (its direct,
+#                            relay and TLS runs alternated), server backend
+#   BENCH_BASE     []        a tree with bin/odlocal and lib/ of another
+#                            build (e.g. main's), run as the target "base"
+#                            beside odlocal on the server backend: an A/B in
+#                            the same alternations
 # Must be run from the top of the tree after `make OPT=-O3 all`.
 set -eu
 
@@ -38,11 +47,14 @@ command -v wrk >/dev/null || { echo "bench: wrk not installed" >&2; exit 1; }
 QUICK=${BENCH_QUICK:-0}
 if [ "$QUICK" = 1 ]; then
     d_pairs=2 d_secs=2 d_warm=1 d_many=0 d_relay=0 d_sizes= d_doc=
+    d_patients=10000
 else
     d_pairs=3 d_secs=4 d_warm=2 d_many=1000 d_relay=1 d_sizes="10000 100000"
-    d_doc=docs/PERFORMANCE.md
+    d_doc=docs/PERFORMANCE.md d_patients=100000
 fi
-PATIENTS=${BENCH_PATIENTS:-100000}
+PATIENTS=${BENCH_PATIENTS:-$d_patients}
+ONLY=${BENCH_ONLY:-}
+BASE=${BENCH_BASE:-}
 SIZES=${BENCH_SIZES-$d_sizes}
 PAIRS=${BENCH_PAIRS:-$d_pairs}
 SECS=${BENCH_SECONDS:-$d_secs}
@@ -108,13 +120,25 @@ cp -P lib/libodapi.so* "$OUT/lib/"
 ODLOCAL=$OUT/bin/odlocal
 ODSERVICE=$OUT/bin/odservice
 
+if [ -n "$BASE" ]; then
+    mkdir -p "$OUT/base/bin" "$OUT/base/lib"
+    cp "$BASE/bin/odlocal" "$OUT/base/bin/"
+    cp -P "$BASE"/lib/libodapi.so* "$OUT/base/lib/"
+fi
+
+# The helpers are built once (again when their source changes): three
+# compiles are ~10 s of a quick run on a busy machine.
 CC=${CC:-cc}
-$CC -O2 -g -Wall -Wextra -o "$BIN/ceiling_db" bench/ceiling_db.c \
-    $(pkg-config --cflags --libs libmariadb) -pthread
-$CC -O2 -g -Wall -Wextra -DCEILING_EMBEDDED -Ilib -I/usr/include/mariadb \
-    -o "$BIN/ceiling_db_embedded" bench/ceiling_db.c -lmariadbd -pthread
-$CC -O2 -g -Wall -Wextra -o "$BIN/ceiling_http" bench/ceiling_http.c \
-    $(pkg-config --cflags --libs libevent_core libevent_extra)
+newer() { [ -x "$1" ] && [ "$1" -nt "$2" ] && [ "$1" -nt bench/run.sh ]; }
+newer "$BIN/ceiling_db" bench/ceiling_db.c ||
+    $CC -O2 -g -Wall -Wextra -o "$BIN/ceiling_db" bench/ceiling_db.c \
+        $(pkg-config --cflags --libs libmariadb) -pthread
+newer "$BIN/ceiling_db_embedded" bench/ceiling_db.c ||
+    $CC -O2 -g -Wall -Wextra -DCEILING_EMBEDDED -Ilib -I/usr/include/mariadb \
+        -o "$BIN/ceiling_db_embedded" bench/ceiling_db.c -lmariadbd -pthread
+newer "$BIN/ceiling_http" bench/ceiling_http.c ||
+    $CC -O2 -g -Wall -Wextra -o "$BIN/ceiling_http" bench/ceiling_http.c \
+        $(pkg-config --cflags --libs libevent_core libevent_extra)
 
 # ---- measuring ------------------------------------------------------------------
 
@@ -138,11 +162,16 @@ pin_wrk() { if [ "$PIN" = 1 ]; then echo "taskset -c 1"; fi; }
 # the loopback traffic of the run itself is counted there.
 cpu_busy() { awk '/^cpu / { print $2 + $3 + $4, $9 }' /proc/stat; }
 
-# CPU time (jiffies) of processes, threads included.
+# CPU time (jiffies) of processes, threads included: one awk for all (a
+# fork waits for a CPU on a busy machine, and measure runs this 6 times).
 cpu_of() {
+    f=
     for p in "$@"; do
-        [ -r "/proc/$p/stat" ] && sed 's/^.*) //' "/proc/$p/stat"
-    done | awk '{ s += $12 + $13 } END { print s + 0 }'
+        [ -r "/proc/$p/stat" ] && f="$f /proc/$p/stat"
+    done
+    [ -n "$f" ] || { echo 0; return 0; }
+    awk '{ sub(/^.*\) /, ""); split($0, a, " "); s += a[12] + a[13] }
+        END { print s + 0 }' $f 2>/dev/null || echo 0
 }
 
 # The processes of the bench: the servers and ceilings we started, and the
@@ -231,15 +260,15 @@ start_bg() {
 # would be counted against the next run. Gives up after 120 s.
 drain() {
     i=0
-    while [ $i -lt 240 ]; do
+    while [ $i -lt 1200 ]; do
         t=$(curl -k -s -o /dev/null -w '%{time_total}' -m 30 -H "$AUTH" \
             "$1/api/v1/patients/1" || echo 99)
         if awk -v t="$t" 'BEGIN { exit !(t < 0.05) }'; then
-            [ $i -eq 0 ] || log "drained the queue in ~$((i / 2)) s"
+            [ $i -eq 0 ] || log "drained the queue in ~$((i / 10)) s"
             return 0
         fi
         i=$((i + 1))
-        sleep 0.5
+        sleep 0.1
     done
     log "the server at $1 is still busy after 120 s"
 }
@@ -329,6 +358,10 @@ wrk_target() {
 alternate() {
     scen=$1 c=$2 ceil=$3
     shift 3
+    case " $ONLY " in
+    "  " | *" ${scen%%@*} "*) ;;
+    *) return 0 ;;
+    esac
     log "$backend: scenario $scen, $PAIRS alternations"
     echo "$TARGETS" | while read -r tname tpid turl; do
         [ -n "$tname" ] || continue
@@ -456,7 +489,9 @@ scenarios() {
         alternate s3one 1 "db:$sd/s3.spec:1" simple "$npat"
     fi
     alternate s4 "$CONNS" "db:$sd/s4.spec" commlog "$maxpat"
-    # the HTTP ceiling: a bare evhttp responder with the same bytes
+    # the HTTP ceiling: a bare evhttp responder with the same bytes (no
+    # database: a quick run measures it on the server backend only)
+    [ "$QUICK" = 1 ] && [ "$backend" = embedded ] && return 0
     start_bg "ceiling-http-$backend" "$BIN/ceiling_http" --body "$OUT/health-$backend.json"
     hpid=$BG_PID hurl=$BG_URL CEIL_HTTP_PID=$BG_PID
     alternate s5 "$CONNS" "http:$hurl" health
@@ -522,8 +557,16 @@ server_targets() {
     check_target odlocal "$lurl"
     check_target odservice "$surl"
     curl -s -o "$OUT/health-server.json" "$lurl/api/v1/"
-    TARGETS="odlocal $lpid $lurl
+    # a quick run drives odlocal only (the same library and code path)
+    TARGETS="odlocal $lpid $lurl"
+    [ "$QUICK" = 1 ] || TARGETS="$TARGETS
 odservice $spid $surl"
+    [ -n "$BASE" ] || return 0
+    start_bg base "$OUT/base/bin/odlocal" --db-socket "$SOCK" --db-name "$1" \
+        --demo-key "$DEMO_KEY" --port 0 --pool "$POOL" --max-connections 4096 --log-level Error
+    check_target base "$BG_URL"
+    TARGETS="$TARGETS
+base $BG_PID $BG_URL"
 }
 
 check_target() {

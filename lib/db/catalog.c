@@ -36,6 +36,7 @@ struct od_catalog {
     char *arena;
     pthread_mutex_t memo_mu;
     struct memo_slot memo[MEMO_SLOTS];
+    int returning; /* INSERT ... RETURNING: MariaDB 10.5 and later */
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -187,6 +188,7 @@ int od_catalog_read(MYSQL *m, struct od_catalog **out, char *err,
         "WHERE TABLE_SCHEMA = DATABASE()";
     struct od_catalog *cat;
     MYSQL_RES *tr = NULL, *cr = NULL;
+    const char *info;
     int rc;
 
     *out = NULL;
@@ -208,8 +210,16 @@ int od_catalog_read(MYSQL *m, struct od_catalog **out, char *err,
         od_catalog_free(cat);
         return rc;
     }
+    info = mysql_get_server_info(m);
+    cat->returning = mysql_get_server_version(m) >= 100500 && info &&
+                     strstr(info, "MariaDB");
     *out = cat;
     return ODAPI_OK;
+}
+
+int od_catalog_returning(const struct od_catalog *cat)
+{
+    return cat->returning;
 }
 
 void od_catalog_free(struct od_catalog *cat)

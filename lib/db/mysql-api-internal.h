@@ -44,7 +44,8 @@
     X(mysql_stmt_reset) X(mysql_stmt_result_metadata)                          \
     X(mysql_stmt_store_result) X(mysql_store_result) X(mysql_thread_end)       \
     X(mysql_thread_id) X(mysql_thread_init) X(mysql_use_result)                \
-    X(mysql_get_client_info)
+    X(mysql_get_client_info) X(mysql_get_server_info)                         \
+    X(mysql_get_server_version)
 
 struct od_mysql_api {
 #define OD_MYSQL_FIELD(f) __typeof__(&f) f;
@@ -127,6 +128,8 @@ const char *od_mysql_library(void);
 #define mysql_thread_init OD_MYSQL_CALL(mysql_thread_init)
 #define mysql_use_result OD_MYSQL_CALL(mysql_use_result)
 #define mysql_get_client_info OD_MYSQL_CALL(mysql_get_client_info)
+#define mysql_get_server_info OD_MYSQL_CALL(mysql_get_server_info)
+#define mysql_get_server_version OD_MYSQL_CALL(mysql_get_server_version)
 #endif
 
 #endif /* ODAPI_MYSQL_API_H */

@@ -54,6 +54,8 @@ struct od_rview {
     const char *patnum_col;     /* r->patnum_col if the column exists */
     char *joins;                /* the joins it can run ("" or " LEFT ...") */
     char *sql;                  /* "SELECT ... FROM `t` t joins WHERE key" */
+    char *returning;            /* " RETURNING ..." giving sql's columns from
+                                   an INSERT (returning.c), or NULL */
     size_t head_len;            /* sql up to " FROM" */
     size_t select_len;          /* sql up to " WHERE" */
     int ncols;                  /* select-list fields (no serverDateTime) */
@@ -73,6 +75,13 @@ const struct od_rview *od_view(struct od_catalog *cat,
 int od_schema_inspect(MYSQL *m, struct od_catalog *cat, const char *version,
                       const struct od_resource *const *list,
                       const struct od_logger *log);
+
+/* " RETURNING ..." that gives, from an INSERT into table, the columns of
+ * the view's select list head (the text after "SELECT ", head_len bytes)
+ * with its joins (the view's, "" or NULL for none); NULL when the list
+ * cannot be rewritten safely or memory ran out (returning.c). */
+char *od_view_returning(const char *table, const char *head, size_t head_len,
+                        const char *joins);
 
 /* ---- the engine (resource.c) --------------------------------------------- */
 

@@ -85,6 +85,7 @@ struct rjob {
     char date_fmt[64], datetime_fmt[64];
     json_t *body; /* a POST's body, kept for r->post_fn */
     long long list_pat; /* r->list_patient's value (0: not given) */
+    int returned; /* the POST's answer came from its INSERT ... RETURNING */
 };
 
 static void job_free(struct rjob *j)
@@ -810,6 +811,9 @@ static void write_row(struct rjob *j, struct colset *cs, int with_st)
 
 /* Run the statement and write its rows as JSON objects. Returns the row
  * count, or -1 with j->status set. */
+static int fetch_rows(struct od_conn *c, struct rjob *j, MYSQL_STMT *st,
+                      int as_list, int with_st, long long *key);
+
 static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
                       struct pval *params, int nparams, int as_list,
                       int with_st)
@@ -817,8 +821,6 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
     const struct od_resource *r = j->r;
     MYSQL_STMT *st = od_conn_stmt(c, sql);
     MYSQL_BIND pb[MAX_PARAMS];
-    struct colset cs;
-    int rows = 0, rc;
 
     if (!st) {
         fail(j, 500, "The query for %s could not be prepared.", r->name);
@@ -834,7 +836,34 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
                         mysql_stmt_error(st));
         return -1;
     }
-    if (colset_alloc(&cs, st, r)) {
+    return fetch_rows(c, j, st, as_list, with_st, NULL);
+}
+
+/* The select-list column of the resource's key (-1: not served). */
+static int key_column(const struct rjob *j)
+{
+    int k, ci = 0;
+    for (k = 0; k < j->r->nfields; k++) {
+        const struct od_field *f = &j->r->fields[k];
+        if (f->wire == OD_W_SERVERTIME || !j->v->field[k])
+            continue;
+        if (!f->expr && strcmp(OD_COL(f), j->r->pk) == 0)
+            return ci;
+        ci++;
+    }
+    return -1;
+}
+
+/* The rows of the executed statement st as JSON objects into j->out;
+ * key (if not NULL): the last row's key column. Returns the row count, or
+ * -1 with j->status set. */
+static int fetch_rows(struct od_conn *c, struct rjob *j, MYSQL_STMT *st,
+                      int as_list, int with_st, long long *key)
+{
+    struct colset cs;
+    int rows = 0, rc, kc = key ? key_column(j) : -1;
+
+    if (colset_alloc(&cs, st, j->r)) {
         fail(j, 500, "Out of memory.");
         rows = -1;
     } else if (colset_bind(&cs, st, j)) {
@@ -847,6 +876,10 @@ static int run_select(struct od_conn *c, struct rjob *j, const char *sql,
         od_buf_addc(&j->out, '[');
     while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
         colset_row_text(&cs, st);
+        if (kc >= 0 && (unsigned)kc < cs.n && !cs.nulls[kc])
+            *key = cs.isint[kc] == 1 ? cs.ivals[kc]
+                                     : strtoll(cs.bufs + (size_t)kc * COLBUF,
+                                               NULL, 10);
         if (rows)
             od_buf_addc(&j->out, ',');
         write_row(j, &cs, with_st);
@@ -1680,15 +1713,51 @@ static void add_value(struct od_buf *sql, const struct wval *w,
     }
 }
 
+/* Whether this POST's answer can come from its INSERT: the view has a
+ * RETURNING list (returning.c: only on MariaDB 10.5 and later) and
+ * nothing changes the row after the INSERT. */
+static int use_returning(const struct rjob *j)
+{
+    const struct od_resource *r = j->r;
+    return j->v->returning && !j->upsert && !r->post_fn &&
+           !(r->after_insert && j->v->after_insert);
+}
+
+/* The INSERT ... RETURNING's row (st has run) as the answer: one round
+ * trip less than reading it back after the COMMIT. The client has no
+ * insert id for a statement with a result: the key comes from the row. */
+static int returned_row(struct od_conn *c, struct rjob *j, MYSQL_STMT *st,
+                        my_ulonglong *id)
+{
+    long long key = 0;
+    int n;
+    if (!st) {
+        fail(j, 500, "The statement could not be prepared.");
+        return -1;
+    }
+    od_buf_free(&j->out);
+    n = fetch_rows(c, j, st, 0, 0, &key);
+    if (n < 0)
+        return -1;
+    if (n != 1 || key <= 0) {
+        fail(j, 500, "The database did not return the new row.");
+        return -1;
+    }
+    *id = (my_ulonglong)key;
+    j->returned = 1;
+    return 0;
+}
+
 /* POST: the INSERT, the description's after-insert SQL and function, the
- * securitylog row. The new key goes into j->key. */
+ * securitylog row. The new key goes into j->key; the answer into j->out
+ * when the INSERT returns its row. */
 static int write_insert(struct od_conn *c, struct rjob *j, long long patnum)
 {
     const struct od_resource *r = j->r;
     struct od_buf sql;
     struct pval p[MAX_PARAMS];
     my_ulonglong id = 0;
-    int i, n = 0, bad;
+    int i, n = 0, bad, ret = use_returning(j);
 
     od_buf_init(&sql);
     od_buf_printf(&sql, "INSERT INTO `%s` (", r->table);
@@ -1700,7 +1769,12 @@ static int write_insert(struct od_conn *c, struct rjob *j, long long patnum)
         add_value(&sql, &j->vals[i], p, &n);
     }
     od_buf_adds(&sql, ")");
+    if (ret)
+        od_buf_adds(&sql, j->v->returning);
     bad = sql.oom || exec_stmt(c, j, sql.p, p, n, NULL, &id);
+    /* the prepared statement is cached: this finds the one just run */
+    if (!bad && ret)
+        bad = returned_row(c, j, od_conn_stmt(c, sql.p), &id);
     od_buf_free(&sql);
     if (bad)
         return -1;
@@ -1829,6 +1903,7 @@ static int work_write(struct od_conn *c, void *arg)
     int bad;
 
     j->status = 0;
+    j->returned = 0;
     if (exec_simple(c, "START TRANSACTION"))
         return write_failed(c, j);
     bad = prepare_write(c, j, &patnum);
@@ -1847,7 +1922,7 @@ static int work_write(struct od_conn *c, void *arg)
         j->status = 200;
         return OD_WORK_DONE;
     }
-    if (fetch_one(c, j, j->key, 0) >= 0)
+    if (j->returned || fetch_one(c, j, j->key, 0) >= 0)
         j->status = j->op == OP_POST && !j->upsert ? 201 : 200;
     else if (c->lost) /* committed: a 503 would invite a duplicate */
         fail(j, 500, "The change was saved (%s %lld), but the connection to "

@@ -377,6 +377,10 @@ static void build_sql(struct vbuild *b)
     if (!s.oom) {
         v->sql = s.p; /* head | FROM ... joins | WHERE key (one_sql) */
         v->joins = b->joins.oom ? NULL : b->joins.p;
+        if (!b->joins.oom && od_catalog_returning(b->cat))
+            /* the POST's answer from its INSERT */
+            v->returning = od_view_returning(r->table, v->sql + 7,
+                                             v->head_len - 7, v->joins);
         od_buf_init(&b->joins);
     } else {
         od_buf_free(&s);
@@ -400,6 +404,7 @@ static void view_free(void *p)
     free(v->absent_list);
     free(v->sql);
     free(v->joins);
+    free(v->returning);
     free(v);
 }
 

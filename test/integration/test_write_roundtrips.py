@@ -10,9 +10,10 @@ import pytest
 
 from conftest import mysql, odlocal_args_for
 
-# START TRANSACTION, the patient check with the CommType default, INSERT,
-# securitylog INSERT, COMMIT, the row read back.
-POST_ROUNDTRIPS = 6
+# START TRANSACTION, the patient check with the CommType default, the
+# INSERT (returning the stored row on MariaDB 10.5+; before, and on MySQL,
+# the row was read back after the COMMIT: 6), securitylog INSERT, COMMIT.
+POST_ROUNDTRIPS = 5
 
 
 def server_threads(dbname):
@@ -76,3 +77,34 @@ def test_missing_patient_still_404(one_conn):
     assert answers == [(404, "Patient not found.")]
     # START TRANSACTION, the check with the lookup, ROLLBACK
     assert [r[0] for r in rows] == ["Query", "Execute", "Query"], rows
+
+
+def test_post_answer_is_the_stored_row(one_conn):
+    """The answer comes from the INSERT itself (RETURNING): it must be the
+    row as stored, the database's defaults and the joined commType
+    included, the same as a GET of it; the key is the new row's, in the
+    Location header and the securitylog row too."""
+    srv, _ = one_conn
+    db = srv.args[srv.args.index("--db-name") + 1]
+    patnum = int(mysql("SELECT MIN(PatNum) FROM patient", db=db)[0][0])
+    answers = []
+    for body in (commlog(patnum), commlog(patnum, CommType=0),
+                 commlog(patnum, Note="x" * 3000, SentOrReceived="Received")):
+        st, posted, resp = srv.request("POST", "commlogs", body)
+        assert st == 201, posted
+        key = posted["CommlogNum"]
+        assert key > 0
+        assert resp.getheader("Location").endswith("/commlogs/%d" % key)
+        st, got, _ = srv.request("GET", "commlogs/%d" % key)
+        assert st == 200
+        got.pop("serverDateTime", None)
+        assert posted == got
+        assert got["PatNum"] == patnum and got["Note"] == body["Note"]
+        fkey = mysql("SELECT FKey FROM securitylog WHERE PermType = 193 "
+                     "ORDER BY SecurityLogNum DESC LIMIT 1", db=db)
+        assert int(fkey[0][0]) == key
+        answers.append(posted)
+    # the default CommType (a definition named Misc), joined by name in the
+    # INSERT's own answer; CommType 0 joins nothing
+    assert answers[0]["commType"] == "Misc" and int(answers[0]["CommType"])
+    assert answers[1]["commType"] == ""
