@@ -494,14 +494,9 @@ static void h_post(odapi_request *req, void *arg)
     json_t *body;
     char msg[160];
     (void)arg;
-    if (!(j = od_ck_new(req, work_post, 1)))
+    if (!(j = od_ck_new_data(req, work_post, 1, sizeof *w, cw_free)))
         return;
-    if (!(w = calloc(1, sizeof *w))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = w;
-    j->free_data = cw_free;
+    w = j->data;
     if (!(body = od_ck_body(req))) {
         od_ck_free(j);
         return;

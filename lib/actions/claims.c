@@ -429,16 +429,12 @@ static struct od_ck_job *cjob_new(odapi_request *req, od_ck_work_fn work,
     struct cjob *x;
     long long key = 0;
     if ((keyname && od_ck_path_key(req, keyname, 0, &key)) ||
-        !(j = od_ck_new(req, work, 1)))
+        !(j = od_ck_new_data(req, work, 1, sizeof *x, cjob_free)))
         return NULL;
     j->key = key;
     j->res = res;
     j->no_body = !res;
-    j->free_data = cjob_free;
-    if (!(j->data = x = calloc(1, sizeof *x))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
+    x = j->data;
     x->ck = j;
     return j;
 }

@@ -813,14 +813,9 @@ static void h_dynamic(odapi_request *req, int post)
     struct od_ck_job *j;
     struct pjob *w;
     char msg[160];
-    if (!(j = od_ck_new(req, post ? work_post : work_put, 1)))
+    if (!(j = od_ck_new_data(req, post ? work_post : work_put, 1, sizeof *w, pjob_free)))
         return;
-    if (!(w = calloc(1, sizeof *w))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = w;
-    j->free_data = pjob_free;
+    w = j->data;
     if (!post && (od_parse_ll(odapi_request_segment(req, "PayPlanNum"),
                               &j->key) || j->key <= 0)) {
         od_ck_reject(j, 400, "PayPlanNum is invalid.");

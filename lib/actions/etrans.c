@@ -327,14 +327,9 @@ static void h_post(odapi_request *req, void *arg)
     struct ejob *e;
     char msg[160];
     (void)arg;
-    if (!(j = od_ck_new(req, work_post, 1)))
+    if (!(j = od_ck_new_data(req, work_post, 1, sizeof *e, ejob_free)))
         return;
-    if (!(e = calloc(1, sizeof *e))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = e;
-    j->free_data = ejob_free;
+    e = j->data;
     if (!(e->body = od_ck_body(req))) {
         od_ck_free(j);
         return;

@@ -280,16 +280,10 @@ static int work_supp(struct od_conn *c, struct od_ck_job *j)
 static struct od_ck_job *new_job(odapi_request *req, od_ck_work_fn fn,
                               json_t **body)
 {
-    struct od_ck_job *j = od_ck_new(req, fn, 1);
-    struct ajob *a;
+    struct od_ck_job *j =
+        od_ck_new_data(req, fn, 1, sizeof(struct ajob), NULL);
     if (!j)
         return NULL;
-    if (!(a = calloc(1, sizeof *a))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
-    j->data = a;
-    j->free_data = free;
     if (!(*body = od_ck_body(req))) {
         od_ck_free(j);
         return NULL;

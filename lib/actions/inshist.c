@@ -234,14 +234,9 @@ static void h_get(odapi_request *req, void *arg)
     struct hjob *h;
     char msg[128];
     (void)arg;
-    if (!(j = od_ck_new(req, work_get, 0)))
+    if (!(j = od_ck_new_data(req, work_get, 0, sizeof *h, NULL)))
         return;
-    if (!(h = calloc(1, sizeof *h))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = h;
-    j->free_data = free;
+    h = j->data;
     if (key_param(req, "PatNum", &h->pat, msg, sizeof msg) ||
         key_param(req, "InsSubNum", &h->sub, msg, sizeof msg)) {
         od_ck_reject(j, 400, msg);
@@ -393,14 +388,9 @@ static void h_post(odapi_request *req, void *arg)
     json_t *body;
     char msg[128];
     (void)arg;
-    if (!(j = od_ck_new(req, work_post, 1)))
+    if (!(j = od_ck_new_data(req, work_post, 1, sizeof *h, NULL)))
         return;
-    if (!(h = calloc(1, sizeof *h))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = h;
-    j->free_data = free;
+    h = j->data;
     if (!(body = od_ck_body(req))) {
         od_ck_free(j);
         return;

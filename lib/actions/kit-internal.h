@@ -49,6 +49,12 @@ struct od_ck_job {
 /* A job for req (NULL after a 500 answer). */
 struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write);
 void od_ck_free(struct od_ck_job *j);
+/* A job as od_ck_new whose data is size zeroed bytes, freed with
+ * free_data (free() when NULL) once the job ends; NULL after answering
+ * (500 when the memory is not there). */
+struct od_ck_job *od_ck_new_data(odapi_request *req, od_ck_work_fn work,
+                                 int write, size_t size,
+                                 void (*free_data)(void *data));
 /* Queue it; it answers and frees itself. */
 void od_ck_submit(struct od_ck_job *j);
 /* A job's failure answered: 503 when the pool could not run it

@@ -28,6 +28,22 @@ struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write)
     return j;
 }
 
+struct od_ck_job *od_ck_new_data(odapi_request *req, od_ck_work_fn work,
+                                 int write, size_t size,
+                                 void (*free_data)(void *data))
+{
+    struct od_ck_job *j = od_ck_new(req, work, write);
+    if (!j)
+        return NULL;
+    if (!(j->data = calloc(1, size))) {
+        od_ck_reject(j, 500, "Out of memory.");
+        return NULL;
+    }
+    /* set once data is there: an action's own free need not take NULL */
+    j->free_data = free_data ? free_data : free;
+    return j;
+}
+
 void od_ck_free(struct od_ck_job *j)
 {
     if (!j)

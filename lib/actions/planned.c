@@ -455,16 +455,12 @@ static int do_schedule(struct od_conn *c, struct od_ck_job *j)
 static struct od_ck_job *appt_job(odapi_request *req, od_ck_work_fn work,
                                struct apptin **out)
 {
-    struct od_ck_job *j = od_ck_new(req, work, 1);
+    struct od_ck_job *j =
+        od_ck_new_data(req, work, 1, sizeof(struct apptin), apptin_free);
     struct apptin *a;
     if (!j)
         return NULL;
-    if (!(a = calloc(1, sizeof *a))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
-    j->data = a;
-    j->free_data = apptin_free;
+    a = j->data;
     j->created = 1;
     j->location = "appointments";
     j->res = &od_res_appointments;

@@ -482,14 +482,9 @@ static void h_saved(odapi_request *req, void *arg)
     json_t *body;
     char msg[160];
     (void)arg;
-    if (!(j = od_ck_new(req, work_saved, 1)))
+    if (!(j = od_ck_new_data(req, work_saved, 1, sizeof *t, tjob_free)))
         return;
-    if (!(t = calloc(1, sizeof *t))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = t;
-    j->free_data = tjob_free;
+    t = j->data;
     if (!(body = od_ck_body(req))) {
         od_ck_free(j);
         return;

@@ -559,7 +559,8 @@ static int slot_dates(struct od_ck_job *j, struct slotsq *q)
 
 static void h_slots(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_slots, 0);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_slots, 0, sizeof(struct slotsq), NULL);
     struct slotsq *q;
     char msg[128];
     const char *v;
@@ -567,12 +568,7 @@ static void h_slots(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(q = calloc(1, sizeof *q))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = q;
-    j->free_data = free;
+    q = j->data;
     if ((rc = od_ck_query_key(req, "defNumApptType", &q->r.def, msg,
                            sizeof msg)) <= 0) {
         od_ck_reject(j, 400, rc ? msg : "defNumApptType is required.");
@@ -703,7 +699,8 @@ static void h_book(odapi_request *req, void *arg)
     static const char *const need[] = {"PatNum", "DateTimeStart",
                                        "DateTimeEnd", "OpNum",
                                        "defNumApptType"};
-    struct od_ck_job *j = od_ck_new(req, do_book, 1);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_book, 1, sizeof(struct booking), NULL);
     struct booking *b;
     json_t *body;
     char msg[160];
@@ -712,16 +709,11 @@ static void h_book(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(b = calloc(1, sizeof *b)) || !(body = od_ck_body(req))) {
-        if (!b)
-            od_ck_reject(j, 500, "Out of memory.");
-        else
-            od_ck_free(j);
-        free(b);
+    b = j->data;
+    if (!(body = od_ck_body(req))) {
+        od_ck_free(j);
         return;
     }
-    j->data = b;
-    j->free_data = free;
     j->created = 1;
     j->location = "appointments";
     j->res = &od_res_appointments;
