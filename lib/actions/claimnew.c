@@ -288,14 +288,6 @@ static int choose_plan(struct od_ck_job *j, struct cwork *w)
 
 /* ---- POST /claims -------------------------------------------------------- */
 
-static int exists(struct od_conn *c, const char *sql, long long key)
-{
-    long long v[OD_MAXCOL];
-    struct od_prm p[1];
-    p[0] = OD_PI(key);
-    return od_query_ll(c, sql, p, 1, 1, v);
-}
-
 /* ProvTreat, ProvBill and ClaimForm given must name rows (a database
  * without the claimform table cannot say: any number passes). */
 static int check_given(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
@@ -303,14 +295,16 @@ static int check_given(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
     static const char prov[] = "SELECT 1 FROM provider WHERE ProvNum = ?";
     int rc;
     if (w->in.has_provtreat &&
-        (rc = exists(c, prov, w->in.provtreat)) <= 0)
+        (rc = od_ck_exists(c, prov, w->in.provtreat)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvTreat is invalid.");
-    if (w->in.has_provbill && (rc = exists(c, prov, w->in.provbill)) <= 0)
+    if (w->in.has_provbill &&
+        (rc = od_ck_exists(c, prov, w->in.provbill)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvBill is invalid.");
     if (w->in.has_claimform && w->in.claimform &&
         od_catalog_has_table(od_db_catalog(c->db), "claimform") &&
-        (rc = exists(c, "SELECT 1 FROM claimform WHERE ClaimFormNum = ?",
-                     w->in.claimform)) <= 0)
+        (rc = od_ck_exists(c,
+                           "SELECT 1 FROM claimform WHERE ClaimFormNum = ?",
+                           w->in.claimform)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "ClaimForm is invalid.");
     return 0;
 }

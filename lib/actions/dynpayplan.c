@@ -318,29 +318,21 @@ static int insert_charges(struct od_conn *c, struct pjob *w, int n,
     return 0;
 }
 
-static int exists(struct od_conn *c, const char *sql, long long key)
-{
-    long long v[OD_MAXCOL];
-    struct od_prm p[1];
-    p[0] = OD_PI(key);
-    return od_query_ll(c, sql, p, 1, 1, v);
-}
-
 /* Guarantor, PlanCategory and SheetDefNum given must name rows. */
 static int check_refs(struct od_conn *c, struct od_ck_job *j, struct pin *in)
 {
     int rc;
     if (in->has_guar &&
-        (rc = exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                     in->guar)) <= 0)
+        (rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
+                           in->guar)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "Guarantor is invalid.");
     if (in->has_category && in->category &&
-        (rc = exists(c, "SELECT 1 FROM definition WHERE DefNum = ? AND "
-                        "Category = 47", in->category)) <= 0)
+        (rc = od_ck_exists(c, "SELECT 1 FROM definition WHERE DefNum = ? "
+                              "AND Category = 47", in->category)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "PlanCategory is invalid.");
     if (in->has_sheetdef && in->sheetdef &&
-        (rc = exists(c, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
-                     in->sheetdef)) <= 0)
+        (rc = od_ck_exists(c, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
+                           in->sheetdef)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "SheetDefNum is invalid.");
     return 0;
 }
@@ -381,8 +373,8 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
     long today;
     int rc, n;
     w->n = 0;
-    if ((rc = exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                     w->in.pat)) <= 0)
+    if ((rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
+                           w->in.pat)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     if (check_refs(c, j, &w->in) || read_production(c, j, w) ||
         od_iu_today(c, &today) || make_terms(j, w, &t, today))

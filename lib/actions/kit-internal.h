@@ -166,6 +166,8 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
 int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
                    struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
                    int status, const char *missing);
+/* Whether sql (one ?, bound to key) finds a row: 1, 0 none, -1 error. */
+int od_ck_exists(struct od_conn *c, const char *sql, long long key);
 int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
                   struct od_prm *p, int n, int ncols, long long *out,
                   int status, const char *missing);

@@ -609,3 +609,11 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
     }
     return 1;
 }
+
+int od_ck_exists(struct od_conn *c, const char *sql, long long key)
+{
+    long long v[OD_MAXCOL];
+    struct od_prm p[1];
+    p[0] = OD_PI(key);
+    return od_query_ll(c, sql, p, 1, 1, v);
+}

@@ -397,10 +397,8 @@ static int read_plan(struct od_conn *c, struct od_ck_job *j, struct tjob *t)
                                "given: Saved treatment plans cannot be saved "
                                "again.");
     if (t->has_presenter && t->presenter) {
-        long long v[OD_MAXCOL];
-        q[0] = OD_PI(t->presenter);
-        rc = od_query_ll(c, "SELECT 1 FROM userod WHERE UserNum = ?", q, 1, 1,
-                         v);
+        rc = od_ck_exists(c, "SELECT 1 FROM userod WHERE UserNum = ?",
+                          t->presenter);
         if (rc <= 0)
             return rc < 0 ? -1 : od_ck_fail(j, 400, "UserNumPresenter is "
                                                  "invalid.");
