@@ -524,13 +524,7 @@ static struct job *take_job(struct od_db *db)
 static int idle_wait(struct od_db *db, long ms)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    od_deadline_ms(ms, &ts);
     return pthread_cond_timedwait(&db->cv, &db->mu, &ts);
 }
 

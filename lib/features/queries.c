@@ -289,8 +289,7 @@ static void *watchdog_main(void *arg)
     struct watchdog *w = arg;
     struct timespec ts;
     int fire;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += w->j->seconds + w->grace;
+    od_deadline_ms((w->j->seconds + w->grace) * 1000L, &ts);
     pthread_mutex_lock(&w->mu);
     while (!w->done)
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
