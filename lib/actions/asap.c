@@ -138,10 +138,8 @@ static void h_asap(odapi_request *req, void *arg)
     if (!j)
         return;
     a = j->data;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     j->created = 1;
     j->location = "asapcomms";
     j->res = &od_res_asapcomms;
@@ -150,7 +148,6 @@ static void h_asap(odapi_request *req, void *arg)
                 : od_ck_key(body, "recallNum", &a->recall, msg, sizeof msg);
     r3 = r2 < 0 ? -1 : od_ck_datetime(body, "dateTimeStart", a->start, msg,
                                    sizeof msg);
-    json_decref(body);
     if (r1 < 0 || r2 < 0 || r3 < 0)
         od_ck_reject(j, 400, msg);
     else if (!r1 && !r2)

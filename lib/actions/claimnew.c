@@ -491,16 +491,12 @@ static void h_post(odapi_request *req, void *arg)
     if (!(j = od_ck_new_data(req, work_post, 1, sizeof *w, cw_free)))
         return;
     w = j->data;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     if (read_post(body, &w->in, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     j->created = 1;
     j->res = &od_res_claims;
     j->location = "claims";

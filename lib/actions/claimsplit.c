@@ -201,16 +201,12 @@ static void h_split(odapi_request *req, void *arg)
         od_ck_reject(j, 400, "ClaimNum is invalid.");
         return;
     }
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     if (od_cn_read_procnums(body, "ProcNums", &s->in, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     od_ck_submit(j);
 }
 

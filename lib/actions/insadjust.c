@@ -284,10 +284,8 @@ static struct od_ck_job *new_job(odapi_request *req, od_ck_work_fn fn,
         od_ck_new_data(req, fn, 1, sizeof(struct ajob), NULL);
     if (!j)
         return NULL;
-    if (!(*body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(*body = od_ck_take_body(j)))
         return NULL;
-    }
     return j;
 }
 
@@ -317,11 +315,9 @@ static void h_adjust(odapi_request *req, int post)
     if (!(j = new_job(req, post ? work_post_adj : work_put_adj, &body)))
         return;
     if (read_adjust(body, j->data, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     if (post) {
         j->created = 1;
         j->res = &od_res_claimprocs;
@@ -356,11 +352,9 @@ static void h_supplemental(odapi_request *req, void *arg)
     a = j->data;
     if (od_iu_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
         od_iu_money(body, "InsPayAmt", &a->ins, msg, sizeof msg) < 0) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     j->created = 1;
     j->res = &od_res_claimprocs;
     j->location = "claimprocs";

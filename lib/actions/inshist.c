@@ -391,18 +391,14 @@ static void h_post(odapi_request *req, void *arg)
     if (!(j = od_ck_new_data(req, work_post, 1, sizeof *h, NULL)))
         return;
     h = j->data;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     if (body_key(body, "PatNum", &h->pat, msg, sizeof msg) ||
         body_key(body, "InsSubNum", &h->sub, msg, sizeof msg) ||
         read_cat_date(body, h, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     j->created = 1;
     j->res = &od_res_procedurelogs;
     j->location = "procedurelogs";

@@ -483,16 +483,12 @@ static void h_saved(odapi_request *req, void *arg)
     if (!(j = od_ck_new_data(req, work_saved, 1, sizeof *t, tjob_free)))
         return;
     t = j->data;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     if (read_body(req, body, t, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     j->created = 1;
     j->res = &od_res_treatplans;
     j->location = "treatplans";

@@ -710,10 +710,8 @@ static void h_book(odapi_request *req, void *arg)
     if (!j)
         return;
     b = j->data;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     j->created = 1;
     j->location = "appointments";
     j->res = &od_res_appointments;
@@ -734,7 +732,6 @@ static void h_book(odapi_request *req, void *arg)
                                     sizeof msg);
     prov = rc[4] < 0 ? -1 : od_ck_key(body, "ProvNum", &b->prov, msg,
                                    sizeof msg);
-    json_decref(body);
     for (i = 0; i < OD_ARRAY_LEN(need); i++)
         if (rc[i] <= 0) {
             if (rc[i] == 0)
