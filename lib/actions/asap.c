@@ -140,9 +140,7 @@ static void h_asap(odapi_request *req, void *arg)
     a = j->data;
     if (!(body = od_ck_take_body(j)))
         return;
-    j->created = 1;
-    j->location = "asapcomms";
-    j->res = &od_res_asapcomms;
+    od_ck_created(j, &od_res_asapcomms);
     r1 = od_ck_key(body, "aptNum", &a->apt, msg, sizeof msg);
     r2 = r1 < 0 ? -1
                 : od_ck_key(body, "recallNum", &a->recall, msg, sizeof msg);

@@ -319,9 +319,7 @@ static void h_adjust(odapi_request *req, int post)
         return;
     }
     if (post) {
-        j->created = 1;
-        j->res = &od_res_claimprocs;
-        j->location = "claimprocs";
+        od_ck_created(j, &od_res_claimprocs);
     } else {
         j->no_body = 1;
     }
@@ -355,9 +353,7 @@ static void h_supplemental(odapi_request *req, void *arg)
         od_ck_reject(j, 400, msg);
         return;
     }
-    j->created = 1;
-    j->res = &od_res_claimprocs;
-    j->location = "claimprocs";
+    od_ck_created(j, &od_res_claimprocs);
     od_ck_submit(j);
 }
 

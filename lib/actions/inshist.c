@@ -399,9 +399,7 @@ static void h_post(odapi_request *req, void *arg)
         od_ck_reject(j, 400, msg);
         return;
     }
-    j->created = 1;
-    j->res = &od_res_procedurelogs;
-    j->location = "procedurelogs";
+    od_ck_created(j, &od_res_procedurelogs);
     od_ck_submit(j);
 }
 

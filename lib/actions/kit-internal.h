@@ -55,6 +55,9 @@ void od_ck_free(struct od_ck_job *j);
 struct od_ck_job *od_ck_new_data(odapi_request *req, od_ck_work_fn work,
                                  int write, size_t size,
                                  void (*free_data)(void *data));
+/* The job answers 201 with res's row of j->key, read back, and a Location
+ * of res's path and the key (the answer of a POST that creates one). */
+void od_ck_created(struct od_ck_job *j, const struct od_resource *res);
 /* Queue it; it answers and frees itself. */
 void od_ck_submit(struct od_ck_job *j);
 /* A job's failure answered: 503 when the pool could not run it

@@ -44,6 +44,13 @@ struct od_ck_job *od_ck_new_data(odapi_request *req, od_ck_work_fn work,
     return j;
 }
 
+void od_ck_created(struct od_ck_job *j, const struct od_resource *res)
+{
+    j->created = 1;
+    j->res = res;
+    j->location = res->name;
+}
+
 void od_ck_free(struct od_ck_job *j)
 {
     if (!j)

@@ -461,9 +461,7 @@ static struct od_ck_job *appt_job(odapi_request *req, od_ck_work_fn work,
     if (!j)
         return NULL;
     a = j->data;
-    j->created = 1;
-    j->location = "appointments";
-    j->res = &od_res_appointments;
+    od_ck_created(j, &od_res_appointments);
     if (!(a->body = od_ck_body(req))) {
         od_ck_free(j);
         return NULL;

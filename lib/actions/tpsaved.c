@@ -489,9 +489,7 @@ static void h_saved(odapi_request *req, void *arg)
         od_ck_reject(j, 400, msg);
         return;
     }
-    j->created = 1;
-    j->res = &od_res_treatplans;
-    j->location = "treatplans";
+    od_ck_created(j, &od_res_treatplans);
     od_ck_submit(j);
 }
 

@@ -712,9 +712,7 @@ static void h_book(odapi_request *req, void *arg)
     b = j->data;
     if (!(body = od_ck_take_body(j)))
         return;
-    j->created = 1;
-    j->location = "appointments";
-    j->res = &od_res_appointments;
+    od_ck_created(j, &od_res_appointments);
     b->r.newpat = -1;
     rc[0] = od_ck_key(body, "PatNum", &b->patnum, msg, sizeof msg);
     /* the documentation's example writes dateTimeStart and dateTimeEnd */
