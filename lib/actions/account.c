@@ -198,14 +198,12 @@ static void h_refund(odapi_request *req, void *arg)
     struct od_ck_job *j = pay_job(req, do_refund);
     struct pay *x;
     char msg[64];
-    int rc;
     (void)arg;
     if (!j)
         return;
     x = j->data;
-    rc = od_ck_key(j->body, "PayNum", &x->paynum, msg, sizeof msg);
-    if (rc <= 0)
-        return od_ck_reject(j, 400, rc ? msg : "PayNum is required.");
+    if (od_ck_key_req(j->body, "PayNum", &x->paynum, msg, sizeof msg))
+        return od_ck_reject(j, 400, msg);
     j->created = 1;
     od_ck_submit(j);
 }

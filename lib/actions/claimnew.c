@@ -464,10 +464,10 @@ static int read_opt_key(json_t *body, const char *name, long long *out,
 
 static int read_post(json_t *body, struct cin *in, char *msg, size_t msgsize)
 {
-    if (od_iu_key_req(body, "PatNum", &in->pat, msg, msgsize) ||
+    if (od_ck_key_req(body, "PatNum", &in->pat, msg, msgsize) ||
         od_cn_read_procnums(body, "procNums", in, msg, msgsize) ||
         read_type(body, in->type, msg, msgsize) ||
-        od_iu_key_req(body, "InsSubNum", &in->sub, msg, msgsize) ||
+        od_ck_key_req(body, "InsSubNum", &in->sub, msg, msgsize) ||
         read_relat(body, &in->relat, msg, msgsize) ||
         od_ck_date(body, "DateService", in->dateservice, msg, msgsize) < 0 ||
         od_ck_date(body, "DateSent", in->datesent, msg, msgsize) < 0 ||

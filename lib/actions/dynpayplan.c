@@ -752,7 +752,7 @@ static int read_post(odapi_request *req, struct pin *in, char *msg,
 {
     json_t *b = in->body;
     int has_down;
-    if (od_iu_key_req(b, "PatNum", &in->pat, msg, msgsize) ||
+    if (od_ck_key_req(b, "PatNum", &in->pat, msg, msgsize) ||
         read_terms(req, b, in, msg, msgsize) ||
         money_of(b, "DownPayment", &in->down, &has_down, msg, msgsize) ||
         keys_of(b, "procNums", in->procs, &in->nprocs, msg, msgsize) ||

@@ -293,7 +293,7 @@ static struct od_ck_job *new_job(odapi_request *req, od_ck_work_fn fn,
 static int read_adjust(json_t *body, struct ajob *a, char *msg,
                        size_t msgsize)
 {
-    if (od_iu_key_req(body, "PatPlanNum", &a->patplan, msg, msgsize) ||
+    if (od_ck_key_req(body, "PatPlanNum", &a->patplan, msg, msgsize) ||
         (a->has_ins = od_iu_money(body, "insUsed", &a->ins, msg, msgsize)) <
             0 ||
         (a->has_ded = od_iu_money(body, "deductibleUsed", &a->ded, msg,
@@ -348,7 +348,7 @@ static void h_supplemental(odapi_request *req, void *arg)
     if (!(j = new_job(req, work_supp, &body)))
         return;
     a = j->data;
-    if (od_iu_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
+    if (od_ck_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
         od_iu_money(body, "InsPayAmt", &a->ins, msg, sizeof msg) < 0) {
         od_ck_reject(j, 400, msg);
         return;

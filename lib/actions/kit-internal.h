@@ -82,9 +82,14 @@ json_t *od_ck_body(odapi_request *req);
 /* A key: a positive number or a string of digits. */
 int od_ck_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize);
+/* The same, required: 0, or -1 with "{name} is required." when absent. */
+int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
+                  size_t msgsize);
 /* A key given as a query parameter. */
 int od_ck_query_key(odapi_request *req, const char *name, long long *out,
                  char *msg, size_t msgsize);
+int od_ck_query_key_req(odapi_request *req, const char *name, long long *out,
+                        char *msg, size_t msgsize);
 /* "yyyy-MM-dd" (query or body) into out[11]. */
 int od_ck_query_date(odapi_request *req, const char *name, char *out,
                   char *msg, size_t msgsize);

@@ -261,6 +261,28 @@ int od_ck_query_key(odapi_request *req, const char *name, long long *out,
     return s && *s ? key_of(s, name, out, msg, msgsize) : 0;
 }
 
+/* rc of a getter: 0 given, -1 invalid or (rc 0) absent with msg. */
+static int required(int rc, const char *name, char *msg, size_t msgsize)
+{
+    if (rc == 0)
+        snprintf(msg, msgsize, "%s is required.", name);
+    return rc == 1 ? 0 : -1;
+}
+
+int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
+                  size_t msgsize)
+{
+    return required(od_ck_key(body, name, out, msg, msgsize), name, msg,
+                    msgsize);
+}
+
+int od_ck_query_key_req(odapi_request *req, const char *name, long long *out,
+                        char *msg, size_t msgsize)
+{
+    return required(od_ck_query_key(req, name, out, msg, msgsize), name, msg,
+                    msgsize);
+}
+
 static int date_of(const char *s, const char *name, int with_time, char *out,
                    char *msg, size_t msgsize)
 {

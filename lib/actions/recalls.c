@@ -686,7 +686,6 @@ static struct od_ck_job *recall_job(odapi_request *req, od_ck_work_fn work)
                                          recallw_free);
     struct recallw *w;
     char msg[160];
-    int rc;
     if (!j)
         return NULL;
     w = j->data;
@@ -696,8 +695,8 @@ static struct od_ck_job *recall_job(odapi_request *req, od_ck_work_fn work)
         od_ck_free(j);
         return NULL;
     }
-    if ((rc = od_ck_key(w->body, "PatNum", &w->patnum, msg, sizeof msg)) <= 0) {
-        od_ck_reject(j, 400, rc ? msg : "PatNum is required.");
+    if (od_ck_key_req(w->body, "PatNum", &w->patnum, msg, sizeof msg)) {
+        od_ck_reject(j, 400, msg);
         return NULL;
     }
     return j;

@@ -451,7 +451,7 @@ static int read_body(odapi_request *req, json_t *body, struct tjob *t,
 {
     const char *h = NULL;
     int rc;
-    if (od_iu_key_req(body, "TreatPlanNum", &t->plan, msg, msgsize))
+    if (od_ck_key_req(body, "TreatPlanNum", &t->plan, msg, msgsize))
         return -1;
     rc = od_ck_text(req, body, "Heading", "treatplan", "Heading", &h, msg,
                  msgsize);

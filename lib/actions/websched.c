@@ -564,14 +564,14 @@ static void h_slots(odapi_request *req, void *arg)
     struct slotsq *q;
     char msg[128];
     const char *v;
-    int rc, isnew = -1;
+    int isnew = -1;
     (void)arg;
     if (!j)
         return;
     q = j->data;
-    if ((rc = od_ck_query_key(req, "defNumApptType", &q->r.def, msg,
-                           sizeof msg)) <= 0) {
-        od_ck_reject(j, 400, rc ? msg : "defNumApptType is required.");
+    if (od_ck_query_key_req(req, "defNumApptType", &q->r.def, msg,
+                            sizeof msg)) {
+        od_ck_reject(j, 400, msg);
         return;
     }
     if (od_ck_query_bool(req, "isNewPatient", &isnew, msg, sizeof msg) < 0) {
