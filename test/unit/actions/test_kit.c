@@ -1,7 +1,8 @@
 /* test_kit.c - the job helpers of the actions kit (lib/actions/kit.c)
  * that need no database or event loop: a job made with its input attached
  * (od_ck_new_data) and freed with the action's own free, and the answer
- * of a POST that creates a row (od_ck_created). */
+ * of a POST that creates a row (od_ck_created), a required key
+ * (od_ck_key_req). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,12 +102,35 @@ static void created_from_resource(void **state)
     od_ck_free(j);
 }
 
+/* A required key: given, invalid, absent (JSON null counts as absent). */
+static void required_keys(void **state)
+{
+    json_t *body = json_pack("{s:i,s:s,s:n,s:s}", "A", 5, "B", "x", "C",
+                             "E", "12");
+    long long k = 0;
+    char msg[64];
+    (void)state;
+    assert_non_null(body);
+    assert_int_equal(od_ck_key_req(body, "A", &k, msg, sizeof msg), 0);
+    assert_int_equal(k, 5);
+    assert_int_equal(od_ck_key_req(body, "E", &k, msg, sizeof msg), 0);
+    assert_int_equal(k, 12);
+    assert_int_equal(od_ck_key_req(body, "B", &k, msg, sizeof msg), -1);
+    assert_string_equal(msg, "B is invalid.");
+    assert_int_equal(od_ck_key_req(body, "C", &k, msg, sizeof msg), -1);
+    assert_string_equal(msg, "C is required.");
+    assert_int_equal(od_ck_key_req(body, "D", &k, msg, sizeof msg), -1);
+    assert_string_equal(msg, "D is required.");
+    json_decref(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(data_zeroed_and_owned),
         cmocka_unit_test(default_free),
         cmocka_unit_test(created_from_resource),
+        cmocka_unit_test(required_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
