@@ -241,18 +241,27 @@ static int take_doc(void *ctx, char **cols)
     VIEW_COLS ", UNIX_TIMESTAMP(d.DateTStamp), d.IsCropOld FROM document d " \
     "LEFT JOIN patient p ON p.PatNum = d.PatNum "
 
+/* The document row of docnum into *r: 0, or -1 (404 when none). */
+static int doc_row(struct od_conn *c, struct dj *j, long long docnum,
+                   struct docrow *r)
+{
+    struct od_prm p[1] = {OD_PI(docnum)};
+    long rows;
+    memset(r, 0, sizeof *r);
+    rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
+                         take_doc, r);
+    if (rows <= 0)
+        return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
+    return 0;
+}
+
 int od_doc_load(struct od_conn *c, struct dj *j, const struct od_store *s,
                 long long docnum, struct od_docview *v, unsigned char **out,
                 size_t *len)
 {
-    struct od_prm p[1] = {OD_PI(docnum)};
     struct docrow r;
-    long rows;
-    memset(&r, 0, sizeof r);
-    rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
-                         take_doc, &r);
-    if (rows <= 0)
-        return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
+    if (doc_row(c, j, docnum, &r))
+        return -1;
     if (v)
         *v = r.v;
     return doc_file(c, j, s, &r, out, len);
@@ -277,15 +286,11 @@ static int dl_read(struct od_conn *c, struct dj *j, struct dl *d,
                    const struct od_store *s, unsigned char **bytes,
                    size_t *len, char *name, size_t cap)
 {
-    struct od_prm p[1] = {OD_PI(d->docnum ? d->docnum : d->mountnum)};
+    struct od_prm p[1] = {OD_PI(d->mountnum)};
     if (d->docnum) {
         struct docrow r;
-        long rows;
-        memset(&r, 0, sizeof r);
-        rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
-                             take_doc, &r);
-        if (rows <= 0)
-            return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
+        if (doc_row(c, j, d->docnum, &r))
+            return -1;
         d->patnum = r.patnum;
         snprintf(name, cap, "%s", r.name);
         return doc_file(c, j, s, &r, bytes, len);
