@@ -43,7 +43,7 @@ struct pin {                     /* what the request gives */
     char date[11], start[11], istart[11];
     const char *note;
     int has_note;
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
 };
 
 struct pjob {
@@ -53,14 +53,6 @@ struct pjob {
     int n;
     struct ds_charge ch[DS_MAX_CHARGES];
 };
-
-static void pjob_free(void *p)
-{
-    struct pjob *j = p;
-    if (j)
-        json_decref(j->in.body);
-    free(j);
-}
 
 static long long cents(double v)
 {
@@ -805,7 +797,8 @@ static void h_dynamic(odapi_request *req, int post)
     struct od_ck_job *j;
     struct pjob *w;
     char msg[160];
-    if (!(j = od_ck_new_data(req, post ? work_post : work_put, 1, sizeof *w, pjob_free)))
+    if (!(j = od_ck_new_data(req, post ? work_post : work_put, 1, sizeof *w,
+                             NULL)))
         return;
     w = j->data;
     if (!post && (od_parse_ll(odapi_request_segment(req, "PayPlanNum"),
@@ -813,10 +806,8 @@ static void h_dynamic(odapi_request *req, int post)
         od_ck_reject(j, 400, "PayPlanNum is invalid.");
         return;
     }
-    if (!(w->in.body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(w->in.body = od_ck_take_body(j))) /* the job's: freed with it */
         return;
-    }
     if (post ? read_post(req, &w->in, msg, sizeof msg)
              : read_put(req, &w->in, msg, sizeof msg)) {
         od_ck_reject(j, 400, msg);

@@ -23,7 +23,7 @@ enum { PERM_APPOINTMENT_CREATE = 25 };
 extern const struct od_resource od_res_appointments;
 
 struct apptin {
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
     long long patnum, apttype, confirmed, prov, provhyg, clinic, aptnum, op;
     int has_confirmed, has_prov, has_provhyg, has_clinic;
     int ishyg, isnew, priority;  /* -1: not given */
@@ -32,14 +32,6 @@ struct apptin {
     long long procs[MAX_PROCS];
     int nprocs;
 };
-
-static void apptin_free(void *p)
-{
-    struct apptin *a = p;
-    if (a)
-        json_decref(a->body);
-    free(a);
-}
 
 /* ---- input -------------------------------------------------------------- */
 
@@ -456,16 +448,14 @@ static struct od_ck_job *appt_job(odapi_request *req, od_ck_work_fn work,
                                struct apptin **out)
 {
     struct od_ck_job *j =
-        od_ck_new_data(req, work, 1, sizeof(struct apptin), apptin_free);
+        od_ck_new_data(req, work, 1, sizeof(struct apptin), NULL);
     struct apptin *a;
     if (!j)
         return NULL;
     a = j->data;
     od_ck_created(j, &od_res_appointments);
-    if (!(a->body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(a->body = od_ck_take_body(j))) /* the job's: freed with it */
         return NULL;
-    }
     *out = a;
     return j;
 }

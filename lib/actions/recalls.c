@@ -418,16 +418,8 @@ struct recallw {
     char status[256];        /* Status: RecallStatus (ItemName or DefNum) */
     int mode;                /* CommItemMode; Phone when not given */
     const char *note;        /* into the body, kept alive with it */
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
 };
-
-static void recallw_free(void *p)
-{
-    struct recallw *w = p;
-    if (w)
-        json_decref(w->body);
-    free(w);
-}
 
 /* The patient must exist (404 as every patient route answers). */
 static int patient_exists(struct od_conn *c, struct od_ck_job *j,
@@ -682,8 +674,8 @@ static int do_switch(struct od_conn *c, struct od_ck_job *j)
  * after answering. */
 static struct od_ck_job *recall_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct od_ck_job *j = od_ck_new_data(req, work, 1, sizeof(struct recallw),
-                                         recallw_free);
+    struct od_ck_job *j =
+        od_ck_new_data(req, work, 1, sizeof(struct recallw), NULL);
     struct recallw *w;
     char msg[160];
     if (!j)
@@ -691,10 +683,8 @@ static struct od_ck_job *recall_job(odapi_request *req, od_ck_work_fn work)
     w = j->data;
     /* apiimplementation.html: Recalls PUT Status answers no body */
     j->no_body = 1;
-    if (!(w->body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(w->body = od_ck_take_body(j))) /* the job's: freed with it */
         return NULL;
-    }
     if (od_ck_key_req(w->body, "PatNum", &w->patnum, msg, sizeof msg)) {
         od_ck_reject(j, 400, msg);
         return NULL;
