@@ -6,33 +6,15 @@
  * (data/od-schema.sql, batch res-f). Field order is Open Dental's. Choices
  * Open Dental's docs leave open are in docs/resources.md ("User groups,
  * computers, clock events, insurance verification, claim tracking"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_UPDATE_CUSTOM_TRACKING = 137, PERM_INSURANCE_VERIFICATION = 169 };
 
-/* Definition categories (enum DefCat). */
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-
 /* Enums (ClockEvent.cs TimeClockStatus, InsVerify.cs VerifyTypes). */
-static const char *const clockstatus_names[] = {"Home", "Lunch", "Break"};
-static const struct od_enum enum_clockstatus = {
-    "ClockStatus", 0, OD_N(clockstatus_names), clockstatus_names};
-static const char *const verifytype_names[] = {"None", "InsuranceBenefit",
-                                               "PatientEnrollment"};
-static const struct od_enum enum_verifytype = {
-    "VerifyType", 0, OD_N(verifytype_names), verifytype_names};
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROE(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e, .flags = OD_F_RO}
-#define DERIVED(n, w, expr_) {.name = n, .expr = expr_, .wire = w,           \
-                             .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT}
+ENUM_TABLE(enum_clockstatus, "ClockStatus", "Home", "Lunch", "Break");
+ENUM_TABLE(enum_verifytype, "VerifyType", "None", "InsuranceBenefit",
+           "PatientEnrollment");
 
 /* ---- usergroups (read only) ------------------------------------------------ */
 
@@ -50,8 +32,8 @@ static const struct od_filter usergroup_filters[] = {
 
 const struct od_resource od_res_usergroups = {
     .name = "usergroups", .table = "usergroup", .pk = "UserGroupNum",
-    .fields = usergroup_fields, .nfields = OD_N(usergroup_fields),
-    .filters = usergroup_filters, .nfilters = OD_N(usergroup_filters),
+    OD_LIST(fields, usergroup_fields),
+    OD_LIST(filters, usergroup_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroup not found.",
 };
 
@@ -71,9 +53,8 @@ static const struct od_filter usergroupattach_filters[] = {
 const struct od_resource od_res_usergroupattaches = {
     .name = "usergroupattaches", .table = "usergroupattach",
     .pk = "UserGroupAttachNum",
-    .fields = usergroupattach_fields, .nfields = OD_N(usergroupattach_fields),
-    .filters = usergroupattach_filters,
-    .nfilters = OD_N(usergroupattach_filters),
+    OD_LIST(fields, usergroupattach_fields),
+    OD_LIST(filters, usergroupattach_filters),
     .ops = OD_OP_GET_LIST, .missing = "UserGroupAttach not found.",
 };
 
@@ -87,14 +68,13 @@ static const struct od_field computer_fields[] = {
 
 static const struct od_filter computer_filters[] = {
     /* workstations whose heartbeat is at or after the given time */
-    {.param = "LastHeartBeat", .cond = "t.LastHeartBeat >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("LastHeartBeat"),
 };
 
 const struct od_resource od_res_computers = {
     .name = "computers", .table = "computer", .pk = "ComputerNum",
-    .fields = computer_fields, .nfields = OD_N(computer_fields),
-    .filters = computer_filters, .nfilters = OD_N(computer_filters),
+    OD_LIST(fields, computer_fields),
+    OD_LIST(filters, computer_filters),
     .ops = OD_OP_GET_LIST, .missing = "Computer not found.",
 };
 
@@ -113,8 +93,8 @@ static const struct od_filter scheduleop_filters[] = {
 
 const struct od_resource od_res_scheduleops = {
     .name = "scheduleops", .table = "scheduleop", .pk = "ScheduleOpNum",
-    .fields = scheduleop_fields, .nfields = OD_N(scheduleop_fields),
-    .filters = scheduleop_filters, .nfilters = OD_N(scheduleop_filters),
+    OD_LIST(fields, scheduleop_fields),
+    OD_LIST(filters, scheduleop_filters),
     .ops = OD_OP_GET_LIST, .missing = "ScheduleOp not found.",
 };
 
@@ -123,7 +103,7 @@ const struct od_resource od_res_scheduleops = {
 static const struct od_field clockevent_fields[] = {
     KEY("ClockEventNum"),
     RO("EmployeeNum", OD_W_INT),
-    ROE("ClockStatus", &enum_clockstatus),
+    ROENUM("ClockStatus", &enum_clockstatus),
     RO("Note", OD_W_TEXT),
     /* TimeSpans; OTimeHours is -01:00:00 when not overridden */
     RO("OTimeHours", OD_W_TIME),
@@ -137,23 +117,17 @@ static const struct od_field clockevent_fields[] = {
 
 static const struct od_filter clockevent_filters[] = {
     INTF("EmployeeNum"),
-    {.param = "ClockStatus", .cond = "t.ClockStatus = ?", .wire = OD_W_ENUM,
-     .enm = &enum_clockstatus},
+    ENUMF("ClockStatus", &enum_clockstatus),
     INTF("ClinicNum"),
     /* the day of the clock-in as displayed (TimeDisplayed1) */
-    {.param = "date",
-     .cond = "t.TimeDisplayed1 >= ? AND t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.TimeDisplayed1 >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.TimeDisplayed1 < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
+    DATESF("TimeDisplayed1"),
 };
 
 const struct od_resource od_res_clockevents = {
     .name = "clockevents", .table = "clockevent", .pk = "ClockEventNum",
-    .fields = clockevent_fields, .nfields = OD_N(clockevent_fields),
-    .filters = clockevent_filters, .nfilters = OD_N(clockevent_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, clockevent_fields),
+    OD_LIST(filters, clockevent_filters),
+    .ops = OD_OPS_GET,
     .missing = "ClockEvent not found.",
 };
 
@@ -166,7 +140,7 @@ static const struct od_field insverify_fields[] = {
     {.name = "VerifyType", .wire = OD_W_ENUM, .enm = &enum_verifytype,
      .flags = OD_F_REQ},
     {.name = "FKey", .wire = OD_W_INT, .flags = OD_F_REQ},
-    {.name = "DefNum", .wire = OD_W_INT, .fk = FK_DEF(38)},
+    FKEY("DefNum", 0, FK_DEF(38)),
     {.name = "Note", .wire = OD_W_TEXT},
     RO("DateLastAssigned", OD_W_DATE),
     STAMP("SecDateTEdit"),
@@ -178,8 +152,7 @@ static const struct od_filter insverify_filters[] = {
     {.param = "VerifyType", .cond = "t.VerifyType = ?", .wire = OD_W_ENUM,
      .enm = &enum_verifytype, .flags = OD_Q_REQ},
     INTF("FKey"),
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check insverify_checks[] = {
@@ -197,15 +170,15 @@ static const struct od_check insverify_checks[] = {
 
 const struct od_resource od_res_insverifies = {
     .name = "insverifies", .table = "insverify", .pk = "InsVerifyNum",
-    .fields = insverify_fields, .nfields = OD_N(insverify_fields),
-    .filters = insverify_filters, .nfilters = OD_N(insverify_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, insverify_fields),
+    OD_LIST(filters, insverify_filters),
+    .ops = OD_OPS_GET,
     /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
     .upsert_keys = "VerifyType,FKey",
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
     .perm_create = PERM_INSURANCE_VERIFICATION,
     .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
-    .checks = insverify_checks, .nchecks = OD_N(insverify_checks),
+    OD_LIST(checks, insverify_checks),
     /* the row's entry time, a column the answer does not show */
     .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
                     "WHERE InsVerifyNum = ?",
@@ -222,7 +195,7 @@ static const struct od_field claimtracking_fields[] = {
     {.name = "Note", .wire = OD_W_TEXT},
     {.name = "TrackingDefNum", .wire = OD_W_INT,
      .flags = OD_F_REQ | OD_F_NOCLEAR, .fk = FK_DEF(31)},
-    {.name = "TrackingErrorDefNum", .wire = OD_W_INT, .fk = FK_DEF(43)},
+    FKEY("TrackingErrorDefNum", 0, FK_DEF(43)),
 };
 
 static const struct od_filter claimtracking_filters[] = {
@@ -246,14 +219,14 @@ static const struct od_check claimtracking_checks[] = {
 const struct od_resource od_res_claimtrackings = {
     .name = "claimtrackings", .table = "claimtracking",
     .pk = "ClaimTrackingNum",
-    .fields = claimtracking_fields, .nfields = OD_N(claimtracking_fields),
-    .filters = claimtracking_filters, .nfilters = OD_N(claimtracking_filters),
+    OD_LIST(fields, claimtracking_fields),
+    OD_LIST(filters, claimtracking_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
     .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
     .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
-    .checks = claimtracking_checks, .nchecks = OD_N(claimtracking_checks),
+    OD_LIST(checks, claimtracking_checks),
     /* rows the API makes are custom status rows */
     .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "
                     "WHERE ClaimTrackingNum = ?",
@@ -266,14 +239,14 @@ static const struct od_field patientrace_fields[] = {
     RO("PatNum", OD_W_INT),
     RO("CdcrecCode", OD_W_TEXT),
     /* the docs' spellings; the declined codes have no cdcrec row */
-    DERIVED("descripition", OD_W_TEXT,
+    DERIVED("descripition",
             "COALESCE(cr.Description, CASE t.CdcrecCode WHEN 'ASKU-RACE' "
             "THEN 'Declined to Specify' WHEN 'ASKU-ETHNICITY' THEN "
             "'Declined to Specify' ELSE '' END)"),
-    DERIVED("isEthnicity", OD_W_BOOL,
-            "(t.CdcrecCode = 'ASKU-ETHNICITY' OR "
-            "COALESCE(cr.HeirarchicalCode, '') LIKE 'E%')"),
-    DERIVED("heirarchicalCode", OD_W_TEXT, "COALESCE(cr.HeirarchicalCode, '')"),
+    EXPR("isEthnicity",
+         "(t.CdcrecCode = 'ASKU-ETHNICITY' OR "
+         "COALESCE(cr.HeirarchicalCode, '') LIKE 'E%')", OD_W_BOOL),
+    DERIVED("heirarchicalCode", "COALESCE(cr.HeirarchicalCode, '')"),
 };
 
 static const struct od_filter patientrace_filters[] = {
@@ -285,45 +258,41 @@ const struct od_resource od_res_patientraces = {
     .name = "patientraces", .table = "patientrace", .pk = "PatientRaceNum",
     .joins = "LEFT JOIN cdcrec cr ON cr.CdcrecNum = (SELECT MIN(c2.CdcrecNum) "
              "FROM cdcrec c2 WHERE c2.CdcrecCode = t.CdcrecCode)",
-    .fields = patientrace_fields, .nfields = OD_N(patientrace_fields),
-    .filters = patientrace_filters, .nfilters = OD_N(patientrace_filters),
+    OD_LIST(fields, patientrace_fields),
+    OD_LIST(filters, patientrace_filters),
     .ops = OD_OP_GET_LIST, .missing = "PatientRace not found.",
 };
 
 /* ---- histappointments (read only) ------------------------------------------- */
 
 /* HistAppointment.cs HistAppointmentAction; Userod.cs EServiceTypes. */
-static const char *const histaction_names[] = {"Created", "Changed", "Missed",
-                                               "Cancelled", "Deleted"};
-static const struct od_enum enum_histaction = {
-    "HistApptAction", 0, OD_N(histaction_names), histaction_names};
-static const char *const apptsource_names[] = {
-    "None", "EConnector", "Broadcaster", "BroadcastMonitor", "ServiceMainHQ"};
-static const struct od_enum enum_apptsource = {
-    "ApptSource", 0, OD_N(apptsource_names), apptsource_names};
+ENUM_TABLE(enum_histaction, "HistApptAction", "Created", "Changed", "Missed",
+           "Cancelled", "Deleted");
+ENUM_TABLE(enum_apptsource, "ApptSource", "None", "EConnector", "Broadcaster",
+           "BroadcastMonitor", "ServiceMainHQ");
 
 static const struct od_field histappointment_fields[] = {
     KEY("HistApptNum"),
     RO("HistUserNum", OD_W_INT),
     RO("HistDateTStamp", OD_W_DATETIME),
-    ROE("HistApptAction", &enum_histaction),
-    ROE("ApptSource", &enum_apptsource),
+    ROENUM("HistApptAction", &enum_histaction),
+    ROENUM("ApptSource", &enum_apptsource),
     RO("AptNum", OD_W_INT),
     RO("PatNum", OD_W_INT),
-    ROE("AptStatus", &od_enum_aptstatus),
+    ROENUM("AptStatus", &od_enum_aptstatus),
     RO("Pattern", OD_W_TEXT),
     RO("Confirmed", OD_W_INT),
-    DERIVED("confirmed", OD_W_TEXT, "COALESCE(cf.ItemName, '')"),
+    DERIVED("confirmed", "COALESCE(cf.ItemName, '')"),
     RO("TimeLocked", OD_W_BOOL),
     RO("Op", OD_W_INT),
     RO("Note", OD_W_TEXT),
     RO("ProvNum", OD_W_INT),
-    DERIVED("provAbbr", OD_W_TEXT, "COALESCE(pv.Abbr, '')"),
+    DERIVED("provAbbr", "COALESCE(pv.Abbr, '')"),
     RO("ProvHyg", OD_W_INT),
     RO("AptDateTime", OD_W_DATETIME),
     RO("NextAptNum", OD_W_INT),
     RO("UnschedStatus", OD_W_INT),
-    DERIVED("unschedStatus", OD_W_TEXT, "COALESCE(us.ItemName, '')"),
+    DERIVED("unschedStatus", "COALESCE(us.ItemName, '')"),
     RO("IsNewPatient", OD_W_BOOL),
     RO("ProcDescript", OD_W_TEXT),
     RO("ClinicNum", OD_W_INT),
@@ -336,28 +305,21 @@ static const struct od_field histappointment_fields[] = {
     {.name = "colorOverride", .wire = OD_W_COLOR, .flags = OD_F_RO,
      .col = "ColorOverride"},
     RO("AppointmentTypeNum", OD_W_INT),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     RO("SecDateTEntry", OD_W_DATETIME),
-    ROE("Priority", &od_enum_aptpriority),
+    ROENUM("Priority", &od_enum_aptpriority),
     RO("PatternSecondary", OD_W_TEXT),
     RO("ItemOrderPlanned", OD_W_INT),
 };
 
 static const struct od_filter histappointment_filters[] = {
-    {.param = "HistApptAction", .cond = "t.HistApptAction = ?",
-     .wire = OD_W_ENUM, .enm = &enum_histaction},
+    ENUMF("HistApptAction", &enum_histaction),
     INTF("AptNum"),
     INTF("PatNum"),
-    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_aptstatus},
+    ENUMF("AptStatus", &od_enum_aptstatus),
     INTF("ClinicNum"),
     /* the day the history row was written (HistDateTStamp) */
-    {.param = "date",
-     .cond = "t.HistDateTStamp >= ? AND t.HistDateTStamp < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.HistDateTStamp >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.HistDateTStamp < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
+    DATESF("HistDateTStamp"),
 };
 
 const struct od_resource od_res_histappointments = {
@@ -366,8 +328,7 @@ const struct od_resource od_res_histappointments = {
     .joins = "LEFT JOIN definition cf ON cf.DefNum = t.Confirmed "
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition us ON us.DefNum = t.UnschedStatus",
-    .fields = histappointment_fields, .nfields = OD_N(histappointment_fields),
-    .filters = histappointment_filters,
-    .nfilters = OD_N(histappointment_filters),
+    OD_LIST(fields, histappointment_fields),
+    OD_LIST(filters, histappointment_filters),
     .ops = OD_OP_GET_LIST, .missing = "HistAppointment not found.",
 };

@@ -2,21 +2,10 @@
  * descriptions run by resource.c (the api*.html pages); the claim and claim
  * payment actions are in actions/claims.c. Field order is Open Dental's;
  * lower-case names are derived, read-only companions. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
-
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define TXT(n, max) {.name = n, .wire = OD_W_TEXT, .maxlen = max}
-#define FKEY(n, sql_) {.name = n, .wire = OD_W_INT, .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
 
 /* ---- claimpayments ------------------------------------------------------ */
 
@@ -25,26 +14,25 @@ static const struct od_field claimpayment_fields[] = {
     RO("CheckDate", OD_W_DATE),
     /* "300", "1500.99": a string, shortest form (Open Dental's example) */
     {.name = "CheckAmt", .wire = OD_W_MONEY_RAW},
-    TXT("CheckNum", 0),
-    TXT("BankBranch", 0),
-    TXT("Note", 0),
+    TXT("CheckNum", 0, 0),
+    TXT("BankBranch", 0, 0),
+    TXT("Note", 0, 0),
     RO("ClinicNum", OD_W_INT),
     RO("DepositNum", OD_W_INT),
-    TXT("CarrierName", 0),
+    TXT("CarrierName", 0, 0),
     RO("DateIssued", OD_W_DATE),
     RO("IsPartial", OD_W_BOOL),
-    FKEY("PayType", FK_DEF(32)),
+    FKEY("PayType", 0, FK_DEF(32)),
     DERIVED("payType", "COALESCE(pt.ItemName, '')"),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
-    FKEY("PayGroup", FK_DEF(40)),
+    FKEY("PayGroup", 0, FK_DEF(40)),
     DERIVED("payGroup", "COALESCE(pg.ItemName, '')"),
 };
 
 static const struct od_filter claimpayment_filters[] = {
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("SecDateTEdit"),
 };
 
 /* The check's amount is the sum of its claimprocs' InsPayAmt (Open Dental's
@@ -64,34 +52,33 @@ const struct od_resource od_res_claimpayments = {
     .name = "claimpayments", .table = "claimpayment", .pk = "ClaimPaymentNum",
     .joins = "LEFT JOIN definition pt ON pt.DefNum = t.PayType "
              "LEFT JOIN definition pg ON pg.DefNum = t.PayGroup",
-    .fields = claimpayment_fields, .nfields = OD_N(claimpayment_fields),
-    .filters = claimpayment_filters, .nfilters = OD_N(claimpayment_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, claimpayment_fields),
+    OD_LIST(filters, claimpayment_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
     .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
-    .checks = claimpayment_checks, .nchecks = OD_N(claimpayment_checks),
+    OD_LIST(checks, claimpayment_checks),
 };
 
 /* ---- etranss, etransmessagetexts (read only) ---------------------------- */
 
-static const char *const etype_names[] = {
-    "ClaimSent", "ClaimPrinted", "Claim_CA", "Claim_Ren", "ClaimAck_CA",
-    "ClaimEOB_CA", "Eligibility_CA", "EligResponse_CA", "ClaimReversal_CA",
-    "Predeterm_CA", "RequestOutstand_CA", "RequestSumm_CA", "RequestPay_CA",
-    "ClaimCOB_CA", "ReverseResponse_CA", "PredetermAck_CA",
-    "PredetermEOB_CA", "OutstandingAck_CA", "EmailResponse_CA",
-    "PaymentResponse_CA", "SummaryResponse_CA", "Acknowledge_997",
-    "StatusNotify_277", "TextReport", "BenefitInquiry270",
-    "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
-    "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML", "DXCAttachments"};
-static const struct od_enum enum_etype = {"Etype", 0, OD_N(etype_names),
-                                          etype_names};
+ENUM_TABLE(enum_etype, "Etype", "ClaimSent", "ClaimPrinted", "Claim_CA",
+           "Claim_Ren", "ClaimAck_CA", "ClaimEOB_CA", "Eligibility_CA",
+           "EligResponse_CA", "ClaimReversal_CA", "Predeterm_CA",
+           "RequestOutstand_CA", "RequestSumm_CA", "RequestPay_CA",
+           "ClaimCOB_CA", "ReverseResponse_CA", "PredetermAck_CA",
+           "PredetermEOB_CA", "OutstandingAck_CA", "EmailResponse_CA",
+           "PaymentResponse_CA", "SummaryResponse_CA", "Acknowledge_997",
+           "StatusNotify_277", "TextReport", "BenefitInquiry270",
+           "BenefitResponse271", "AckError", "ERA_835", "Acknowledge_999",
+           "Ack_Interchange", "Claim_Ramq", "ItransNcpl", "HTML",
+           "DXCAttachments");
 
 static const struct od_field etrans_fields[] = {
     KEY("EtransNum"),
     RO("DateTimeTrans", OD_W_DATETIME),
     RO("ClearingHouseNum", OD_W_INT),
-    {.name = "Etype", .wire = OD_W_ENUM, .enm = &enum_etype, .flags = OD_F_RO},
+    ROENUM("Etype", &enum_etype),
     RO("ClaimNum", OD_W_INT),
     RO("OfficeSequenceNumber", OD_W_INT),
     RO("CarrierTransCounter", OD_W_INT),
@@ -111,15 +98,15 @@ static const struct od_field etrans_fields[] = {
 };
 
 static const struct od_filter etrans_filters[] = {
-    {.param = "CarrierNum", .cond = "t.CarrierNum = ?", .wire = OD_W_INT},
-    {.param = "ClaimNum", .cond = "t.ClaimNum = ?", .wire = OD_W_INT},
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("CarrierNum"),
+    INTF("ClaimNum"),
+    INTF("PatNum"),
 };
 
 const struct od_resource od_res_etranss = {
     .name = "etranss", .table = "etrans", .pk = "EtransNum",
-    .fields = etrans_fields, .nfields = OD_N(etrans_fields),
-    .filters = etrans_filters, .nfilters = OD_N(etrans_filters),
+    OD_LIST(fields, etrans_fields),
+    OD_LIST(filters, etrans_filters),
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "Etrans not found.",
 };
@@ -132,8 +119,7 @@ static const struct od_field etransmessagetext_fields[] = {
 const struct od_resource od_res_etransmessagetexts = {
     .name = "etransmessagetexts", .table = "etransmessagetext",
     .pk = "EtransMessageTextNum",
-    .fields = etransmessagetext_fields,
-    .nfields = OD_N(etransmessagetext_fields),
+    OD_LIST(fields, etransmessagetext_fields),
     .ops = OD_OP_GET_ONE, .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "EtransMessageText not found.",
 };

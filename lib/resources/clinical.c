@@ -2,7 +2,7 @@
  * (apiprocedurelogs.html, the resources' api*.html pages). Field order is Open
  * Dental's; lower-case names are derived, read-only companions. Choices Open
  * Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -10,23 +10,13 @@
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_PROC_DELETE = 49, PERM_PROC_EDIT = 100, PERM_PROC_CODE_EDIT = 157 };
 
-#define DTSTAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                  \
-                      .flags = OD_F_RO | OD_F_STAMP}
-#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
-                    .flags = OD_F_RO | OD_F_GETONLY}
-
 /* Enums only procedure codes use (Open Dental's C# enums). */
-static const char *const paint_names[] = {
-    "None", "Extraction", "Implant", "RCT", "PostBU", "FillingDark",
-    "FillingLight", "CrownDark", "CrownLight", "BridgeDark", "BridgeLight",
-    "DentureDark", "DentureLight", "Sealant", "Veneer", "Text",
-    "RetainedRoot", "SpaceMaintainer"};
-static const struct od_enum enum_painttype = {"PaintType", 0, OD_N(paint_names),
-                                              paint_names};
-static const char *const subst_names[] = {"Always", "Molar", "SecondMolar",
-                                          "Never", "Posterior"};
-static const struct od_enum enum_substonlyif = {"SubstOnlyIf", 0,
-                                                OD_N(subst_names), subst_names};
+ENUM_TABLE(enum_painttype, "PaintType", "None", "Extraction", "Implant", "RCT",
+           "PostBU", "FillingDark", "FillingLight", "CrownDark", "CrownLight",
+           "BridgeDark", "BridgeLight", "DentureDark", "DentureLight",
+           "Sealant", "Veneer", "Text", "RetainedRoot", "SpaceMaintainer");
+ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
+           "Never", "Posterior");
 
 /* "" (no), "I" (initial) or "R" (replacement). */
 static int check_prosthesis(const char *s)
@@ -65,14 +55,10 @@ static int check_ndc(const char *s)
 
 /* ---- procedurelogs ------------------------------------------------------ */
 
-#define FK_APPT "SELECT 1 FROM appointment WHERE AptNum = ?"
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-
 static const struct od_field procedurelog_fields[] = {
-    {.name = "ProcNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ProcNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
-    {.name = "AptNum", .wire = OD_W_INT, .fk = FK_APPT},
+    FKEY("AptNum", 0, FK_APPT),
     {.name = "ProcDate", .wire = OD_W_DATE, .flags = OD_F_REQ},
     {.name = "ProcFee", .wire = OD_W_MONEY},
     /* apispecification.html: "" is ignored on PUT for ToothNum, Surf,
@@ -81,43 +67,40 @@ static const struct od_field procedurelog_fields[] = {
     {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
      .check = check_tooth},
     {.name = "ToothRange", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR},
-    {.name = "Priority", .wire = OD_W_INT, .fk = FK_DEF(20)},
+    FKEY("Priority", 0, FK_DEF(20)),
     {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     {.name = "ProcStatus", .wire = OD_W_ENUM, .enm = &od_enum_procstat,
      .flags = OD_F_REQ},
-    {.name = "ProvNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    FKEY("ProvNum", 0, FK_PROV),
     {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT,
      .flags = OD_F_RO},
-    {.name = "Dx", .wire = OD_W_INT, .fk = FK_DEF(16)},
+    FKEY("Dx", 0, FK_DEF(16)),
     {.name = "dxName", .expr = "COALESCE(dx.ItemName, '')", .wire = OD_W_TEXT,
      .flags = OD_F_RO},
-    {.name = "PlannedAptNum", .wire = OD_W_INT, .fk = FK_APPT},
+    FKEY("PlannedAptNum", 0, FK_APPT),
     {.name = "PlaceService", .wire = OD_W_ENUM, .enm = &od_enum_placeservice},
     {.name = "Prosthesis", .wire = OD_W_TEXT, .check = check_prosthesis},
     {.name = "DateOriginalProsth", .wire = OD_W_DATE},
     {.name = "ClaimNote", .wire = OD_W_TEXT},
     {.name = "DateEntryC", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
-    {.name = "ClinicNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
-    {.name = "CodeNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM procedurecode WHERE CodeNum = ?"},
+    FKEY("ClinicNum", 0, FK_CLINIC),
+    FKEY("CodeNum", 0, FK_CODE),
     {.name = "procCode", .expr = "COALESCE(pc.ProcCode, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     {.name = "descript", .expr = "COALESCE(pc.Descript, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "UnitQty", .wire = OD_W_INT, .flags = OD_F_RO},
-    {.name = "BaseUnits", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("UnitQty", OD_W_INT),
+    RO("BaseUnits", OD_W_INT),
     {.name = "DateTP", .wire = OD_W_DATE},
     {.name = "SiteNum", .wire = OD_W_INT},
-    {.name = "HideGraphics", .wire = OD_W_BOOL, .flags = OD_F_RO},
-    {.name = "CanadianTypeCodes", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    RO("HideGraphics", OD_W_BOOL),
+    RO("CanadianTypeCodes", OD_W_TEXT),
     {.name = "ProcTime", .wire = OD_W_TIME},
     {.name = "ProcTimeEnd", .wire = OD_W_TIME},
-    DTSTAMP("DateTStamp"),
-    {.name = "Prognosis", .wire = OD_W_INT, .fk = FK_DEF(30)},
-    {.name = "IsLocked", .wire = OD_W_BOOL, .flags = OD_F_RO},
+    STAMP("DateTStamp"),
+    FKEY("Prognosis", 0, FK_DEF(30)),
+    RO("IsLocked", OD_W_BOOL),
     {.name = "BillingNote", .wire = OD_W_TEXT},
     {.name = "Discount", .wire = OD_W_NUMBER},
     {.name = "IsDateProsthEst", .wire = OD_W_BOOL},
@@ -127,29 +110,21 @@ static const struct od_field procedurelog_fields[] = {
 };
 
 static const struct od_filter procedurelog_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT},
-    {.param = "ProcStatus", .cond = "t.ProcStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_procstat},
-    {.param = "PlannedAptNum", .cond = "t.PlannedAptNum = ?",
-     .wire = OD_W_INT},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "CodeNum", .cond = "t.CodeNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    INTF("AptNum"),
+    ENUMF("ProcStatus", &od_enum_procstat),
+    INTF("PlannedAptNum"),
+    INTF("ClinicNum"),
+    INTF("CodeNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup procedurelog_lookups[] = {
     {.input = "procCode", .target = "CodeNum",
      .sql = "SELECT CodeNum FROM procedurecode WHERE "
             "ProcCode = ? ORDER BY CodeNum LIMIT 1", .flags = OD_LK_REQ},
-    {.input = "priority", .target = "Priority",
-     .sql = "SELECT DefNum FROM definition WHERE Category = "
-            "20 AND ItemName = ? ORDER BY IsHidden, "
-            "ItemOrder LIMIT 1"},
-    {.input = "dxName", .target = "Dx",
-     .sql = "SELECT DefNum FROM definition WHERE Category = 16 AND "
-            "ItemName = ? ORDER BY IsHidden, ItemOrder LIMIT 1"},
+    {.input = "priority", .target = "Priority", .sql = DEF_BY_NAME(20)},
+    {.input = "dxName", .target = "Dx", .sql = DEF_BY_NAME(16)},
 };
 
 /* In order: each default may use the ones before it. */
@@ -162,12 +137,8 @@ static const struct od_sqldefault procedurelog_defaults[] = {
     {.field = "ProvNum",
      .sql = "SELECT NULLIF(PriProv, 0) FROM patient WHERE PatNum = ?",
      .param = "PatNum"},
-    {.field = "ProvNum",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultProv'"},
-    {.field = "ClinicNum",
-     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
-     .param = "PatNum"},
+    PREF_DEFAULT("ProvNum", "PracticeDefaultProv"),
+    PATIENT_CLINIC_DEFAULT,
     /* the fee for the code in the patient's fee schedule, else in the
      * provider's; a clinic- or provider-specific fee wins over the
      * schedule's default row */
@@ -193,39 +164,40 @@ static const struct od_sqldefault procedurelog_defaults[] = {
      .params = "@key," name_, .status = 400,                                 \
      .msg = name_ " cannot be changed on a completed procedure."}
 
+/* An appointment key (AptNum, PlannedAptNum) given on POST or PUT must be
+ * 0 or an appointment of the procedure's patient. */
+#define APT_OF_PATIENT_MSG(name_) name_ " is not an appointment of this patient."
+#define APT_OF_PATIENT_POST(name_)                                           \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
+            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",             \
+     .params = name_ "," name_ ",PatNum", .status = 400,                     \
+     .msg = APT_OF_PATIENT_MSG(name_)}
+#define APT_OF_PATIENT_PUT(name_)                                            \
+    {.ops = OD_OP_PUT,                                                       \
+     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
+            "FROM appointment a JOIN procedurelog p ON p.PatNum = "          \
+            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",                \
+     .params = name_ "," name_ ",@key", .status = 400,                       \
+     .msg = APT_OF_PATIENT_MSG(name_)}
+/* A POST must give name_ when the code's TreatArea is area (SQL: "= 7"). */
+#define AREA_NEEDS(area, name_)                                              \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "             \
+            "TreatArea " area " AND COALESCE(?, '') = ''",                   \
+     .params = "CodeNum,?" name_, .status = 400,                             \
+     .msg = name_ " is required for this procedure code."}
+
 static const struct od_check procedurelog_checks[] = {
     /* POST */
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? IN (6, 8)",
      .params = "ProcStatus", .status = 400,
      .msg = "ProcStatus must be TP, C, EC, EO, R or Cn."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",
-     .params = "AptNum,AptNum,PatNum", .status = 400,
-     .msg = "AptNum is not an appointment of this "
-            "patient."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",
-     .params = "PlannedAptNum,PlannedAptNum,PatNum", .status = 400,
-     .msg = "PlannedAptNum is not an appointment of this patient."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "
-            "TreatArea IN (1, 2) AND COALESCE(?, '') = ''",
-     .params = "CodeNum,?ToothNum", .status = 400,
-     .msg = "ToothNum is required for this procedure "
-            "code."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "
-            "TreatArea IN (1, 4, 5, 6) AND COALESCE(?, '') = ''",
-     .params = "CodeNum,?Surf", .status = 400,
-     .msg = "Surf is required for this procedure code."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "
-            "TreatArea = 7 AND COALESCE(?, '') = ''",
-     .params = "CodeNum,?ToothRange", .status = 400,
-     .msg = "ToothRange is required for this procedure "
-            "code."},
+    APT_OF_PATIENT_POST("AptNum"),
+    APT_OF_PATIENT_POST("PlannedAptNum"),
+    AREA_NEEDS("IN (1, 2)", "ToothNum"),
+    AREA_NEEDS("IN (1, 4, 5, 6)", "Surf"),
+    AREA_NEEDS("= 7", "ToothRange"),
     /* PUT */
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
@@ -234,19 +206,8 @@ static const struct od_check procedurelog_checks[] = {
     {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 6",
      .params = "ProcStatus", .status = 400,
      .msg = "ProcStatus cannot be set to D. Use DELETE instead."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment a JOIN procedurelog p ON p.PatNum = "
-            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",
-     .params = "AptNum,AptNum,@key", .status = 400,
-     .msg = "AptNum is not an appointment of this "
-            "patient."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment a JOIN procedurelog p ON p.PatNum = "
-            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",
-     .params = "PlannedAptNum,PlannedAptNum,@key", .status = 400,
-     .msg = "PlannedAptNum is not an appointment of this patient."},
+    APT_OF_PATIENT_PUT("AptNum"),
+    APT_OF_PATIENT_PUT("PlannedAptNum"),
     NOT_COMPLETE("CodeNum", "CodeNum"),
     NOT_COMPLETE("Discount", "Discount"),
     NOT_COMPLETE("ToothNum", "ToothNum"),
@@ -283,19 +244,17 @@ const struct od_resource od_res_procedurelogs = {
              "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum "
              "LEFT JOIN definition dx ON dx.DefNum = t.Dx "
              "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = procedurelog_fields, .nfields = OD_N(procedurelog_fields),
-    .filters = procedurelog_filters, .nfilters = OD_N(procedurelog_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, procedurelog_fields),
+    OD_LIST(filters, procedurelog_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_PROCEDURE_LOGS,
     .missing = "ProcedureLog not found.", .server_time = OD_ST_FIRST,
     .perm_create = PERM_PROC_EDIT, .perm_edit = PERM_PROC_EDIT,
     .perm_delete = PERM_PROC_DELETE, .log_noun = "Procedure",
     .patnum_col = "PatNum",
-    .sqldefaults = procedurelog_defaults,
-    .nsqldefaults = OD_N(procedurelog_defaults),
-    .lookups = procedurelog_lookups, .nlookups = OD_N(procedurelog_lookups),
-    .checks = procedurelog_checks, .nchecks = OD_N(procedurelog_checks),
+    OD_LIST(sqldefaults, procedurelog_defaults),
+    OD_LIST(lookups, procedurelog_lookups),
+    OD_LIST(checks, procedurelog_checks),
     /* procedurelog is IsDeleteForbidden: a deleted procedure keeps its row
      * with ProcStatus D and leaves its appointments */
     .delete_sql = "UPDATE procedurelog SET ProcStatus = 6, AptNum = 0, "
@@ -305,13 +264,13 @@ const struct od_resource od_res_procedurelogs = {
 /* ---- procedurecodes ----------------------------------------------------- */
 
 static const struct od_field procedurecode_fields[] = {
-    {.name = "CodeNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("CodeNum"),
     {.name = "ProcCode", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "AbbrDesc", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "ProcTime", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
      .dflt = "/X/", .check = od_check_pattern},
-    {.name = "ProcCat", .wire = OD_W_INT, .fk = FK_DEF(11)},
+    FKEY("ProcCat", 0, FK_DEF(11)),
     {.name = "procCat", .expr = "COALESCE(cat.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     {.name = "TreatArea", .wire = OD_W_ENUM, .enm = &od_enum_treatarea},
@@ -327,11 +286,10 @@ static const struct od_field procedurecode_fields[] = {
     {.name = "BaseUnits", .wire = OD_W_INT},
     {.name = "SubstitutionCode", .wire = OD_W_TEXT},
     {.name = "SubstOnlyIf", .wire = OD_W_ENUM, .enm = &enum_substonlyif},
-    DTSTAMP("DateTStamp"),
+    STAMP("DateTStamp"),
     {.name = "DrugNDC", .wire = OD_W_TEXT, .check = check_ndc},
     {.name = "RevenueCodeDefault", .wire = OD_W_TEXT},
-    {.name = "ProvNumDefault", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    FKEY("ProvNumDefault", 0, FK_PROV),
     {.name = "CanadaTimeUnits", .wire = OD_W_NUMBER},
     {.name = "IsRadiology", .wire = OD_W_BOOL},
     {.name = "DefaultClaimNote", .wire = OD_W_TEXT},
@@ -342,32 +300,27 @@ static const struct od_field procedurecode_fields[] = {
 };
 
 static const struct od_filter procedurecode_filters[] = {
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup procedurecode_lookups[] = {
     {.input = "procCat", .target = "ProcCat",
-     .sql = "SELECT DefNum FROM definition WHERE Category = "
-            "11 AND ItemName = ? ORDER BY IsHidden, ItemOrder "
-            "LIMIT 1", .flags = OD_LK_REQ},
+     .sql = DEF_BY_NAME(11), .flags = OD_LK_REQ},
 };
 
 static const struct od_check procedurecode_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurecode WHERE ProcCode = ?",
-     .params = "ProcCode", .status = 400, .msg = "ProcCode already exists."},
+    POST_UNIQUE("procedurecode", "ProcCode", "ProcCode already exists."),
 };
 
 const struct od_resource od_res_procedurecodes = {
     .name = "procedurecodes", .table = "procedurecode", .pk = "CodeNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.ProcCat",
-    .fields = procedurecode_fields, .nfields = OD_N(procedurecode_fields),
-    .filters = procedurecode_filters, .nfilters = OD_N(procedurecode_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, procedurecode_fields),
+    OD_LIST(filters, procedurecode_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "ProcedureCode not found.",
     .perm_create = PERM_PROC_CODE_EDIT, .perm_edit = PERM_PROC_CODE_EDIT,
     .log_noun = "ProcedureCode",
-    .lookups = procedurecode_lookups, .nlookups = OD_N(procedurecode_lookups),
-    .checks = procedurecode_checks, .nchecks = OD_N(procedurecode_checks),
+    OD_LIST(lookups, procedurecode_lookups),
+    OD_LIST(checks, procedurecode_checks),
 };

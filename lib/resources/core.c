@@ -1,7 +1,7 @@
 /* core.c - the core resources as descriptions (the resources' api*.html
  * pages). Field order is Open Dental's; lower-case names are derived,
  * read-only companions. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
@@ -13,11 +13,6 @@ enum {
     PERM_DEF_EDIT = 220, PERM_PROVIDER_ADD = 232, PERM_CLINIC_EDIT = 233
 };
 
-#define DTSTAMP(col_) {.name = col_, .wire = OD_W_DATETIME,                  \
-                      .flags = OD_F_RO | OD_F_STAMP}
-#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
-                    .flags = OD_F_RO | OD_F_GETONLY}
-
 /* ---- patients ----------------------------------------------------------- */
 
 #define PATIENT_JOINS                                                        \
@@ -27,8 +22,8 @@ enum {
     "LEFT JOIN definition bt ON bt.DefNum = t.BillingType"
 
 #define PATIENT_FIELDS(...)                                                  \
-    __VA_ARGS__                                                                    \
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},       \
+    __VA_ARGS__                                                              \
+    KEY("PatNum"),                                                           \
     {.name = "LName", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},  \
     {.name = "FName", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},  \
     {.name = "MiddleI", .wire = OD_W_TEXT},                                  \
@@ -52,27 +47,24 @@ enum {
     {.name = "Guarantor", .wire = OD_W_INT,                                  \
      .fk = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor = PatNum"}, \
     {.name = "Email", .wire = OD_W_TEXT},                                    \
-    {.name = "EstBalance", .wire = OD_W_NUMBER, .flags = OD_F_RO},           \
-    {.name = "PriProv", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    RO("EstBalance", OD_W_NUMBER),                                           \
+    FKEY("PriProv", 0, FK_PROV),                                             \
     {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",                 \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
-    {.name = "SecProv", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("SecProv", 0, FK_PROV),                                             \
     {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",                 \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
     {.name = "FeeSched", .wire = OD_W_INT},                                  \
     {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",             \
      .wire = OD_W_TEXT, .defcat = 4},                                        \
-    {.name = "ImageFolder", .wire = OD_W_TEXT, .flags = OD_F_RO},            \
+    RO("ImageFolder", OD_W_TEXT),                                            \
     {.name = "FamFinUrgNote", .wire = OD_W_TEXT},                            \
     {.name = "ChartNumber", .wire = OD_W_TEXT, .maxlen = 15},                \
     {.name = "MedicaidID", .wire = OD_W_TEXT},                               \
-    {.name = "BalTotal", .wire = OD_W_NUMBER, .flags = OD_F_RO},             \
+    RO("BalTotal", OD_W_NUMBER),                                             \
     {.name = "EmployerNum", .wire = OD_W_INT},                               \
     {.name = "DateFirstVisit", .wire = OD_W_DATE},                           \
-    {.name = "ClinicNum", .wire = OD_W_INT,                                  \
-     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},                      \
+    FKEY("ClinicNum", 0, FK_CLINIC),                                         \
     {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')",                  \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
     {.name = "Premed", .wire = OD_W_BOOL},                                   \
@@ -86,10 +78,10 @@ enum {
     {.name = "Language", .wire = OD_W_TEXT},                                 \
     {.name = "AdmitDate", .wire = OD_W_DATE},                                \
     {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO}, \
-    DTSTAMP("DateTStamp"),                                                   \
+    STAMP("DateTStamp"),                                                     \
     {.name = "SuperFamily", .wire = OD_W_INT},                               \
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
-    {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
+    SECDATEENTRY,
 
 static const struct od_field patient_fields[] = {PATIENT_FIELDS()};
 static const struct od_field patient_simple_fields[] = {
@@ -100,21 +92,17 @@ static const struct od_filter patient_simple_filters[] = {
      .wire = OD_W_TEXT},
     {.param = "FName", .cond = "t.FName LIKE CONCAT('%', ?, '%')",
      .wire = OD_W_TEXT},
-    {.param = "Birthdate", .cond = "t.Birthdate = ?", .wire = OD_W_DATE},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "PatStatus", .cond = "t.PatStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_patstatus},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "PriProv", .cond = "t.PriProv = ?", .wire = OD_W_INT},
-    {.param = "Gender", .cond = "t.Gender = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_gender},
-    {.param = "Position", .cond = "t.Position = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_position},
-    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
-    {.param = "SuperFamily", .cond = "t.SuperFamily = ?", .wire = OD_W_INT},
-    {.param = "EmployerNum", .cond = "t.EmployerNum = ?", .wire = OD_W_INT},
-    {.param = "FeeSched", .cond = "t.FeeSched = ?", .wire = OD_W_INT},
+    EQF("Birthdate", OD_W_DATE),
+    INTF("ClinicNum"),
+    ENUMF("PatStatus", &od_enum_patstatus),
+    SINCEF("DateTStamp"),
+    INTF("PriProv"),
+    ENUMF("Gender", &od_enum_gender),
+    ENUMF("Position", &od_enum_position),
+    INTF("Guarantor"),
+    INTF("SuperFamily"),
+    INTF("EmployerNum"),
+    INTF("FeeSched"),
 };
 
 #define PATIENT_BASE                                                         \
@@ -124,19 +112,15 @@ static const struct od_filter patient_simple_filters[] = {
     .log_noun = "Patient", .patnum_col = "PatNum"
 
 static const struct od_sqldefault patient_defaults[] = {
-    {.field = "BillingType",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultBillType'"},
-    {.field = "PriProv",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultProv'"},
+    PREF_DEFAULT("BillingType", "PracticeDefaultBillType"),
+    PREF_DEFAULT("PriProv", "PracticeDefaultProv"),
 };
 
 const struct od_resource od_res_patients = {
     .name = "patients", PATIENT_BASE,
-    .fields = patient_fields, .nfields = OD_N(patient_fields),
+    OD_LIST(fields, patient_fields),
     .ops = OD_OP_GET_ONE | OD_OP_POST | OD_OP_PUT,
-    .sqldefaults = patient_defaults, .nsqldefaults = OD_N(patient_defaults),
+    OD_LIST(sqldefaults, patient_defaults),
     /* a new patient is its own guarantor unless one was given */
     .after_insert = "UPDATE patient SET Guarantor = PatNum WHERE PatNum = ? "
                     "AND Guarantor = 0",
@@ -144,15 +128,15 @@ const struct od_resource od_res_patients = {
 
 const struct od_resource od_res_patients_simple = {
     .name = "patients", PATIENT_BASE, .list_action = "Simple",
-    .fields = patient_simple_fields, .nfields = OD_N(patient_simple_fields),
-    .filters = patient_simple_filters, .nfilters = OD_N(patient_simple_filters),
+    OD_LIST(fields, patient_simple_fields),
+    OD_LIST(filters, patient_simple_filters),
     .ops = OD_OP_GET_LIST, .server_time = OD_ST_FIRST,
 };
 
 /* GET /patients: the Patient Select search, a reduced object
  * (apipatients.html). */
 static const struct od_field patient_search_fields[] = {
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("PatNum", OD_W_INT),
     {.name = "LName", .wire = OD_W_TEXT},
     {.name = "FName", .wire = OD_W_TEXT},
     {.name = "MiddleI", .wire = OD_W_TEXT},
@@ -211,8 +195,8 @@ static const struct od_filter patient_search_filters[] = {
      .wire = OD_W_BOOL},
     {.param = "showArchived", .cond = "? = 1 OR t.PatStatus NOT IN (3, 5)",
      .wire = OD_W_BOOL, .dflt = "false"},
-    {.param = "Birthdate", .cond = "t.Birthdate = ?", .wire = OD_W_DATE},
-    {.param = "SiteNum", .cond = "t.SiteNum = ?", .wire = OD_W_INT},
+    EQF("Birthdate", OD_W_DATE),
+    INTF("SiteNum"),
     {.param = "SubscriberId",
      .cond = "EXISTS (SELECT 1 FROM inssub s JOIN patplan pp ON "
              "pp.InsSubNum = s.InsSubNum WHERE pp.PatNum = t.PatNum "
@@ -232,8 +216,8 @@ static const struct od_filter patient_search_filters[] = {
 
 const struct od_resource od_res_patients_search = {
     .name = "patients", PATIENT_BASE,
-    .fields = patient_search_fields, .nfields = OD_N(patient_search_fields),
-    .filters = patient_search_filters, .nfilters = OD_N(patient_search_filters),
+    OD_LIST(fields, patient_search_fields),
+    OD_LIST(filters, patient_search_filters),
     .ops = OD_OP_GET_LIST, .strict_params = 1,
     .base_where = "t.PatStatus <> 4",
     .order = "t.LName, t.FName, t.PatNum",
@@ -242,8 +226,8 @@ const struct od_resource od_res_patients_search = {
 /* ---- appointments ------------------------------------------------------- */
 
 #define APPT_FIELDS(...)                                                     \
-    __VA_ARGS__                                                                    \
-    {.name = "AptNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},       \
+    __VA_ARGS__                                                              \
+    KEY("AptNum"),                                                           \
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},    \
     {.name = "AptStatus", .wire = OD_W_ENUM, .enm = &od_enum_aptstatus,      \
      .dflt = "Scheduled"},                                                   \
@@ -256,27 +240,25 @@ const struct od_resource od_res_patients_search = {
     {.name = "Op", .wire = OD_W_INT, .flags = OD_F_REQ,                      \
      .fk = "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                \
     {.name = "Note", .wire = OD_W_TEXT},                                     \
-    {.name = "ProvNum", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("ProvNum", 0, FK_PROV),                                             \
     {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT, \
      .flags = OD_F_RO},                                                      \
-    {.name = "ProvHyg", .wire = OD_W_INT,                                    \
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},                      \
+    FKEY("ProvHyg", 0, FK_PROV),                                             \
     {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_REQ},       \
-    {.name = "NextAptNum", .wire = OD_W_INT, .flags = OD_F_RO},              \
+    RO("NextAptNum", OD_W_INT),                                              \
     {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_NOPOST},       \
     {.name = "unschedStatus", .expr = "COALESCE(us.ItemName, '')",           \
      .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
     {.name = "IsNewPatient", .wire = OD_W_BOOL},                             \
-    {.name = "ProcDescript", .wire = OD_W_TEXT, .flags = OD_F_RO},           \
+    RO("ProcDescript", OD_W_TEXT),                                           \
     {.name = "ClinicNum", .wire = OD_W_INT},                                 \
     {.name = "IsHygiene", .wire = OD_W_BOOL},                                \
-    DTSTAMP("DateTStamp"),                                                   \
-    {.name = "DateTimeArrived", .wire = OD_W_DATETIME, .flags = OD_F_RO},    \
-    {.name = "DateTimeSeated", .wire = OD_W_DATETIME, .flags = OD_F_RO},     \
-    {.name = "DateTimeDismissed", .wire = OD_W_DATETIME, .flags = OD_F_RO},  \
-    {.name = "InsPlan1", .wire = OD_W_INT, .flags = OD_F_RO},                \
-    {.name = "InsPlan2", .wire = OD_W_INT, .flags = OD_F_RO},                \
+    STAMP("DateTStamp"),                                                     \
+    RO("DateTimeArrived", OD_W_DATETIME),                                    \
+    RO("DateTimeSeated", OD_W_DATETIME),                                     \
+    RO("DateTimeDismissed", OD_W_DATETIME),                                  \
+    RO("InsPlan1", OD_W_INT),                                                \
+    RO("InsPlan2", OD_W_INT),                                                \
     {.name = "DateTimeAskedToArrive", .wire = OD_W_DATETIME,                 \
      .flags = OD_F_RO},                                                      \
     {.name = "colorOverride", .wire = OD_W_COLOR, .col = "ColorOverride"},   \
@@ -287,26 +269,18 @@ const struct od_resource od_res_patients_search = {
     {.name = "Priority", .wire = OD_W_ENUM, .enm = &od_enum_aptpriority,     \
      .dflt = "Normal"},                                                      \
     {.name = "PatternSecondary", .wire = OD_W_TEXT},                         \
-    {.name = "ItemOrderPlanned", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ItemOrderPlanned", OD_W_INT),
 
 static const struct od_field appointment_fields[] = {APPT_FIELDS(SERVERTIME,)};
 
 static const struct od_filter appointment_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "AptStatus", .cond = "t.AptStatus = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_aptstatus},
-    {.param = "Op", .cond = "t.Op = ?", .wire = OD_W_INT},
-    {.param = "date",
-     .cond = "t.AptDateTime >= ? AND t.AptDateTime < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE, .nbind = 2},
-    {.param = "dateStart", .cond = "t.AptDateTime >= ?", .wire = OD_W_DATE},
-    {.param = "dateEnd", .cond = "t.AptDateTime < ? + INTERVAL 1 DAY",
-     .wire = OD_W_DATE},
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "AppointmentTypeNum", .cond = "t.AppointmentTypeNum = ?",
-     .wire = OD_W_INT},
+    INTF("PatNum"),
+    ENUMF("AptStatus", &od_enum_aptstatus),
+    INTF("Op"),
+    DATESF("AptDateTime"),
+    INTF("ClinicNum"),
+    SINCEF("DateTStamp"),
+    INTF("AppointmentTypeNum"),
 };
 
 static const struct od_sqldefault appointment_defaults[] = {
@@ -316,9 +290,7 @@ static const struct od_sqldefault appointment_defaults[] = {
     {.field = "ProvNum",
      .sql = "SELECT NULLIF(PriProv, 0) FROM patient WHERE PatNum = ?",
      .param = "PatNum"},
-    {.field = "ProvNum",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'PracticeDefaultProv'"},
+    PREF_DEFAULT("ProvNum", "PracticeDefaultProv"),
     {.field = "ClinicNum",
      .sql = "SELECT ClinicNum FROM operatory WHERE OperatoryNum = ?",
      .param = "Op"},
@@ -372,30 +344,25 @@ static const struct od_check appointment_checks[] = {
 
 const struct od_resource od_res_appointments = {
     .name = "appointments", .table = "appointment", .pk = "AptNum",
-    .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = OD_N(appointment_fields), .filters = appointment_filters,
-    .nfilters = OD_N(appointment_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), OD_LIST(filters, appointment_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_APPOINTMENTS, .missing = "Appointment not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_APPOINTMENT_CREATE,
     .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
-    .patnum_col = "PatNum", .sqldefaults = appointment_defaults,
-    .nsqldefaults = OD_N(appointment_defaults),
-    .checks = appointment_checks, .nchecks = OD_N(appointment_checks),
+    .patnum_col = "PatNum", OD_LIST(sqldefaults, appointment_defaults),
+    OD_LIST(checks, appointment_checks),
 };
 
 /* GET /appointments/ASAP: the same rows, Priority = ASAP. */
 static const struct od_filter asap_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
     {.param = "ProvNum", .cond = "t.ProvNum = ? OR t.ProvHyg = ?",
      .wire = OD_W_INT, .nbind = 2},
 };
 
 const struct od_resource od_res_appointments_asap = {
     .name = "appointments", .table = "appointment", .pk = "AptNum",
-    .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = OD_N(appointment_fields), .filters = asap_filters,
-    .nfilters = OD_N(asap_filters), .ops = OD_OP_GET_LIST, .list_action = "ASAP",
+    .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), OD_LIST(filters, asap_filters), .ops = OD_OP_GET_LIST, .list_action = "ASAP",
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .base_where = "t.Priority = 1 AND t.AptStatus IN (1, 3)",
 };
@@ -406,8 +373,7 @@ const struct od_resource od_res_appointments_asap = {
  * it, for WatchTable AppointmentDeleted (events.c applies base_where). */
 const struct od_resource od_res_appointments_deleted = {
     .name = "appointments", .table = "histappointment", .pk = "AptNum",
-    .joins = APPT_JOINS, .fields = appointment_fields,
-    .nfields = OD_N(appointment_fields), .ops = 0,
+    .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), .ops = 0,
     .missing = "Appointment not found.", .server_time = OD_ST_FIRST,
     .base_where = "t.HistApptAction = 4",
 };
@@ -415,7 +381,7 @@ const struct od_resource od_res_appointments_deleted = {
 /* ---- providers ---------------------------------------------------------- */
 
 static const struct od_field provider_fields[] = {
-    {.name = "ProvNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ProvNum"),
     {.name = "Abbr", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "LName", .wire = OD_W_TEXT},
     {.name = "FName", .wire = OD_W_TEXT},
@@ -432,10 +398,9 @@ static const struct od_field provider_fields[] = {
     {.name = "UsingTIN", .wire = OD_W_BOOL, .dflt = "true"},
     {.name = "SigOnFile", .wire = OD_W_BOOL},
     {.name = "NationalProvID", .wire = OD_W_TEXT},
-    DTSTAMP("DateTStamp"),
+    STAMP("DateTStamp"),
     {.name = "IsNotPerson", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
-    {.name = "ProvStatus", .wire = OD_W_ENUM, .enm = &od_enum_provstatus,
-     .flags = OD_F_RO},
+    ROENUM("ProvStatus", &od_enum_provstatus),
     {.name = "IsHiddenReport", .wire = OD_W_BOOL, .flags = OD_F_NOPUT},
     {.name = "Birthdate", .wire = OD_W_DATE, .flags = OD_F_NOPUT},
     {.name = "SchedNote", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
@@ -444,8 +409,7 @@ static const struct od_field provider_fields[] = {
 };
 
 static const struct od_filter provider_filters[] = {
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("DateTStamp"),
     {.param = "ClinicNum", .cond = "t.IsHidden = 0 AND ? >= 0",
      .wire = OD_W_INT},
 };
@@ -461,19 +425,19 @@ static const struct od_sqldefault provider_defaults[] = {
 
 const struct od_resource od_res_providers = {
     .name = "providers", .table = "provider", .pk = "ProvNum",
-    .fields = provider_fields, .nfields = OD_N(provider_fields),
-    .filters = provider_filters, .nfilters = OD_N(provider_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, provider_fields),
+    OD_LIST(filters, provider_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Provider not found.",
     .server_time = OD_ST_FIRST, .perm_create = PERM_PROVIDER_ADD,
     .perm_edit = PERM_PROVIDER_EDIT, .log_noun = "Provider",
-    .sqldefaults = provider_defaults, .nsqldefaults = OD_N(provider_defaults),
+    OD_LIST(sqldefaults, provider_defaults),
 };
 
 /* ---- operatories ---------------------------------------------------------- */
 
 static const struct od_field operatory_fields[] = {
-    {.name = "OperatoryNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("OperatoryNum"),
     {.name = "OpName", .wire = OD_W_TEXT},
     {.name = "Abbrev", .wire = OD_W_TEXT},
     {.name = "ItemOrder", .wire = OD_W_INT},
@@ -490,25 +454,25 @@ static const struct od_field operatory_fields[] = {
 };
 
 static const struct od_filter operatory_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
 };
 
 const struct od_resource od_res_operatories = {
     .name = "operatories", .table = "operatory", .pk = "OperatoryNum",
     .joins = "LEFT JOIN definition ot ON ot.DefNum = t.OperatoryType",
-    .fields = operatory_fields, .nfields = OD_N(operatory_fields),
-    .filters = operatory_filters, .nfilters = OD_N(operatory_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST, .missing = "Operatory not found.",
+    OD_LIST(fields, operatory_fields),
+    OD_LIST(filters, operatory_filters),
+    .ops = OD_OPS_GET, .missing = "Operatory not found.",
     .order = "t.ItemOrder, t.OperatoryNum",
 };
 
 /* ---- definitions ------------------------------------------------------------ */
 
 static const struct od_field definition_fields[] = {
-    {.name = "DefNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("DefNum"),
     {.name = "ItemName", .wire = OD_W_TEXT, .flags = OD_F_REQ},
     {.name = "ItemValue", .wire = OD_W_TEXT},
-    {.name = "Category", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("Category", OD_W_INT),
     {.name = "category", .expr = "t.Category", .wire = OD_W_ENUM,
      .enm = &od_enum_defcat, .flags = OD_F_REQ, .col = "Category"},
     {.name = "isHidden", .expr = "t.IsHidden", .wire = OD_W_BOOL,
@@ -516,16 +480,16 @@ static const struct od_field definition_fields[] = {
 };
 
 static const struct od_filter definition_filters[] = {
-    {.param = "Category", .cond = "t.Category = ?", .wire = OD_W_INT},
+    INTF("Category"),
     {.param = "includeHidden", .cond = "? = 1 OR t.IsHidden = 0",
      .wire = OD_W_BOOL, .dflt = "false"},
 };
 
 const struct od_resource od_res_definitions = {
     .name = "definitions", .table = "definition", .pk = "DefNum",
-    .fields = definition_fields, .nfields = OD_N(definition_fields),
-    .filters = definition_filters, .nfilters = OD_N(definition_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    OD_LIST(fields, definition_fields),
+    OD_LIST(filters, definition_filters),
+    .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Definition not found.",
     .order = "t.Category, t.ItemOrder, t.DefNum",
     .perm_create = PERM_DEF_EDIT, .log_noun = "Definition",
@@ -534,7 +498,7 @@ const struct od_resource od_res_definitions = {
 /* ---- commlogs ------------------------------------------------------------- */
 
 static const struct od_field commlog_fields[] = {
-    {.name = "CommlogNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("CommlogNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "CommDateTime", .wire = OD_W_DATETIME, .flags = OD_F_NOPUT},
     {.name = "CommType", .wire = OD_W_INT_STR, .flags = OD_F_NOPUT,
@@ -546,19 +510,18 @@ static const struct od_field commlog_fields[] = {
      .flags = OD_F_NOPUT, .dflt = "Phone"},
     {.name = "SentOrReceived", .wire = OD_W_ENUM, .enm = &od_enum_sentrecv,
      .flags = OD_F_NOPUT, .dflt = "Sent"},
-    {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_RO},
-    DTSTAMP("DateTStamp"),
+    RO("UserNum", OD_W_INT),
+    STAMP("DateTStamp"),
     {.name = "CommSource", .wire = OD_W_ENUM, .enm = &od_enum_commsource,
      .flags = OD_F_NOPUT, .dflt = "FHIR"},
-    {.name = "ProgramNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ProgramNum", OD_W_INT),
     {.name = "DateTEntry", .wire = OD_W_DATETIME, .flags = OD_F_RO | OD_F_NOW},
-    {.name = "ReferralNum", .wire = OD_W_INT, .flags = OD_F_RO},
+    RO("ReferralNum", OD_W_INT),
 };
 
 static const struct od_filter commlog_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_sqldefault commlog_defaults[] = {
@@ -571,19 +534,19 @@ static const struct od_sqldefault commlog_defaults[] = {
 const struct od_resource od_res_commlogs = {
     .name = "commlogs", .table = "commlog", .pk = "CommlogNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CommType",
-    .fields = commlog_fields, .nfields = OD_N(commlog_fields),
-    .filters = commlog_filters, .nfilters = OD_N(commlog_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, commlog_fields),
+    OD_LIST(filters, commlog_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_COMM, .missing = "Commlog not found.",
     .perm_create = PERM_COMMLOG_CREATE, .perm_edit = PERM_COMMLOG_EDIT,
     .log_noun = "Commlog", .patnum_col = "PatNum",
-    .sqldefaults = commlog_defaults, .nsqldefaults = OD_N(commlog_defaults),
+    OD_LIST(sqldefaults, commlog_defaults),
 };
 
 /* ---- clinics, appointment types, preferences ------------------------------ */
 
 static const struct od_field clinic_fields[] = {
-    {.name = "ClinicNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ClinicNum"),
     {.name = "Description", .wire = OD_W_TEXT},
     {.name = "Address", .wire = OD_W_TEXT},
     {.name = "Address2", .wire = OD_W_TEXT},
@@ -607,7 +570,7 @@ static const struct od_field clinic_fields[] = {
 
 const struct od_resource od_res_clinics = {
     .name = "clinics", .table = "clinic", .pk = "ClinicNum",
-    .fields = clinic_fields, .nfields = OD_N(clinic_fields),
+    OD_LIST(fields, clinic_fields),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_SETUP,
     .missing = "Clinic not found.", .base_where = "t.IsHidden = 0",
     .order = "t.ItemOrder, t.ClinicNum", .perm_edit = PERM_CLINIC_EDIT,
@@ -615,8 +578,7 @@ const struct od_resource od_res_clinics = {
 };
 
 static const struct od_field appttype_fields[] = {
-    {.name = "AppointmentTypeNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
+    KEY("AppointmentTypeNum"),
     {.name = "AppointmentTypeName", .wire = OD_W_TEXT},
     {.name = "appointmentTypeColor", .wire = OD_W_COLOR, .flags = OD_F_RO,
      .col = "AppointmentTypeColor"},
@@ -630,25 +592,24 @@ static const struct od_field appttype_fields[] = {
 
 const struct od_resource od_res_appointmenttypes = {
     .name = "appointmenttypes", .table = "appointmenttype",
-    .pk = "AppointmentTypeNum", .fields = appttype_fields,
-    .nfields = OD_N(appttype_fields), .ops = OD_OP_GET_LIST,
+    .pk = "AppointmentTypeNum", OD_LIST(fields, appttype_fields), .ops = OD_OP_GET_LIST,
     .missing = "AppointmentType not found.",
     .order = "t.ItemOrder, t.AppointmentTypeNum",
 };
 
 static const struct od_field preference_fields[] = {
-    {.name = "PrefNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("PrefNum"),
     {.name = "PrefName", .wire = OD_W_TEXT},
     {.name = "ValueString", .wire = OD_W_TEXT},
 };
 
 static const struct od_filter preference_filters[] = {
-    {.param = "PrefName", .cond = "t.PrefName = ?", .wire = OD_W_TEXT},
+    EQF("PrefName", OD_W_TEXT),
 };
 
 const struct od_resource od_res_preferences = {
     .name = "preferences", .table = "preference", .pk = "PrefNum",
-    .fields = preference_fields, .nfields = OD_N(preference_fields),
-    .filters = preference_filters, .nfilters = OD_N(preference_filters),
+    OD_LIST(fields, preference_fields),
+    OD_LIST(filters, preference_filters),
     .ops = OD_OP_GET_LIST, .missing = "Preference not found.",
 };

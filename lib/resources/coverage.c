@@ -5,7 +5,7 @@
  * names (data/od-schema.sql). Field order is Open Dental's; lower-case names
  * are derived, read-only companions. Choices Open Dental's docs leave open are
  * in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <string.h>
 
@@ -14,23 +14,6 @@ enum {
     PERM_SETUP = 8, PERM_INS_PLAN_EDIT = 110, PERM_DISCOUNT_PLAN_ADD_DROP = 161,
     PERM_DISCOUNT_PLAN_ADD = 209, PERM_DISCOUNT_PLAN_EDIT = 210
 };
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define DFL(n, w, fl, d) {.name = n, .wire = w, .flags = fl, .dflt = d}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-
-#define ENUM_TABLE(var, label, ...)                                          \
-    static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 /* Open Dental's EbenefitCategory, EnumCodeGroupFixed and
  * SubstitutionCondition, as the API pages list them. */
@@ -82,13 +65,13 @@ static const struct od_check covcat_checks[] = {
 
 const struct od_resource od_res_covcats = {
     .name = "covcats", .table = "covcat", .pk = "CovCatNum",
-    .fields = covcat_fields, .nfields = OD_N(covcat_fields),
+    OD_LIST(fields, covcat_fields),
     .order = "t.CovOrder, t.CovCatNum",
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovCat not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP, .log_noun = "CovCat",
-    .sqldefaults = covcat_defaults, .nsqldefaults = OD_N(covcat_defaults),
-    .checks = covcat_checks, .nchecks = OD_N(covcat_checks),
+    OD_LIST(sqldefaults, covcat_defaults),
+    OD_LIST(checks, covcat_checks),
 };
 
 /* ---- covspans ------------------------------------------------------------- */
@@ -102,7 +85,7 @@ static const struct od_field covspan_fields[] = {
 };
 
 static const struct od_filter covspan_filters[] = {
-    {.param = "CovCatNum", .cond = "t.CovCatNum = ?", .wire = OD_W_INT},
+    INTF("CovCatNum"),
 };
 
 static const struct od_check covspan_checks[] = {
@@ -124,14 +107,13 @@ static const struct od_check covspan_checks[] = {
 
 const struct od_resource od_res_covspans = {
     .name = "covspans", .table = "covspan", .pk = "CovSpanNum",
-    .fields = covspan_fields, .nfields = OD_N(covspan_fields),
-    .filters = covspan_filters, .nfilters = OD_N(covspan_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, covspan_fields),
+    OD_LIST(filters, covspan_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovSpan not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .perm_delete = PERM_SETUP, .log_noun = "CovSpan",
-    .checks = covspan_checks, .nchecks = OD_N(covspan_checks),
+    OD_LIST(checks, covspan_checks),
 };
 
 /* ---- codegroups ----------------------------------------------------------- */
@@ -184,14 +166,14 @@ static const struct od_check codegroup_checks[] = {
 
 const struct od_resource od_res_codegroups = {
     .name = "codegroups", .table = "codegroup", .pk = "CodeGroupNum",
-    .fields = codegroup_fields, .nfields = OD_N(codegroup_fields),
+    OD_LIST(fields, codegroup_fields),
     .order = "t.ItemOrder, t.CodeGroupNum",
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "CodeGroup not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "CodeGroup",
-    .sqldefaults = codegroup_defaults, .nsqldefaults = OD_N(codegroup_defaults),
-    .checks = codegroup_checks, .nchecks = OD_N(codegroup_checks),
+    OD_LIST(sqldefaults, codegroup_defaults),
+    OD_LIST(checks, codegroup_checks),
 };
 
 /* ---- discountplans -------------------------------------------------------- */
@@ -240,12 +222,12 @@ static const struct od_check discountplan_checks[] = {
 const struct od_resource od_res_discountplans = {
     .name = "discountplans", .table = "discountplan", .pk = "DiscountPlanNum",
     .joins = "LEFT JOIN definition adj ON adj.DefNum = t.DefNum",
-    .fields = discountplan_fields, .nfields = OD_N(discountplan_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, discountplan_fields),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "DiscountPlan not found.",
     .perm_create = PERM_DISCOUNT_PLAN_ADD,
     .perm_edit = PERM_DISCOUNT_PLAN_EDIT, .log_noun = "DiscountPlan",
-    .checks = discountplan_checks, .nchecks = OD_N(discountplan_checks),
+    OD_LIST(checks, discountplan_checks),
 };
 
 /* ---- discountplansubs ----------------------------------------------------- */
@@ -266,15 +248,9 @@ static const struct od_filter discountplansub_filters[] = {
 };
 
 static const struct od_check discountplansub_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "discountplan WHERE DiscountPlanNum = ?)",
-     .params = "DiscountPlanNum", .status = 404,
-     .msg = "DiscountPlan not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM discountplansub WHERE PatNum = ?",
-     .params = "PatNum", .status = 400,
-     .msg = "The patient is already subscribed to a DiscountPlan."},
+    POST_FOUND("discountplan", "DiscountPlanNum", "DiscountPlan"),
+    POST_UNIQUE("discountplansub", "PatNum",
+                "The patient is already subscribed to a DiscountPlan."),
     {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL",
      .params = "?PatNum", .status = 400, .msg = "PatNum is required."},
     {.ops = OD_OP_PUT,
@@ -300,9 +276,8 @@ static const struct od_check discountplansub_checks[] = {
 const struct od_resource od_res_discountplansubs = {
     .name = "discountplansubs", .table = "discountplansub",
     .pk = "DiscountSubNum",
-    .fields = discountplansub_fields, .nfields = OD_N(discountplansub_fields),
-    .filters = discountplansub_filters,
-    .nfilters = OD_N(discountplansub_filters),
+    OD_LIST(fields, discountplansub_fields),
+    OD_LIST(filters, discountplansub_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     /* the patient's one subscription as an object (apidiscountplansubs); none:
      * 200 [] (apiimplementation.html); 404 only for a patient that does not
@@ -314,7 +289,7 @@ const struct od_resource od_res_discountplansubs = {
     .perm_edit = PERM_DISCOUNT_PLAN_ADD_DROP,
     .perm_delete = PERM_DISCOUNT_PLAN_ADD_DROP, .log_noun = "DiscountPlanSub",
     .patnum_col = "PatNum",
-    .checks = discountplansub_checks, .nchecks = OD_N(discountplansub_checks),
+    OD_LIST(checks, discountplansub_checks),
 };
 
 /* ---- substitutionlinks ---------------------------------------------------- */
@@ -333,14 +308,14 @@ static const struct od_field substlink_list_fields[] = {
 };
 
 static const struct od_filter substlink_filters[] = {
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
+    INTF("PlanNum"),
 };
 
 const struct od_resource od_res_substitutionlinks_list = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_list_fields, .nfields = OD_N(substlink_list_fields),
-    .filters = substlink_filters, .nfilters = OD_N(substlink_filters),
+    OD_LIST(fields, substlink_list_fields),
+    OD_LIST(filters, substlink_filters),
     .ops = OD_OP_GET_LIST, .missing = "SubstitutionLink not found.",
 };
 
@@ -372,11 +347,11 @@ static const struct od_check substlink_checks[] = {
 const struct od_resource od_res_substitutionlinks = {
     .name = "substitutionlinks", .table = "substitutionlink",
     .pk = "SubstitutionLinkNum",
-    .fields = substlink_fields, .nfields = OD_N(substlink_fields),
+    OD_LIST(fields, substlink_fields),
     .ops = OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "SubstitutionLink not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "SubstitutionLink",
-    .checks = substlink_checks, .nchecks = OD_N(substlink_checks),
+    OD_LIST(checks, substlink_checks),
 };

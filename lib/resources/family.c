@@ -7,14 +7,10 @@
  * from the path. Field order is Open Dental's; lower-case names are derived,
  * read-only companions. Choices Open Dental's docs leave open are in
  * docs/resources.md ("documents PUT/DELETE, eobattaches, familymodules"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_INS_PAY_EDIT = 37 };
-
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
 
 /* ---- eobattaches ----------------------------------------------------------- */
 
@@ -26,14 +22,13 @@ static const struct od_field eobattach_fields[] = {
 };
 
 static const struct od_filter eobattach_filters[] = {
-    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
-     .wire = OD_W_INT},
+    INTF("ClaimPaymentNum"),
 };
 
 const struct od_resource od_res_eobattaches = {
     .name = "eobattaches", .table = "eobattach", .pk = "EobAttachNum",
-    .fields = eobattach_fields, .nfields = OD_N(eobattach_fields),
-    .filters = eobattach_filters, .nfilters = OD_N(eobattach_filters),
+    OD_LIST(fields, eobattach_fields),
+    OD_LIST(filters, eobattach_filters),
     /* EobAttaches.Refresh: in the order they were scanned */
     .order = "t.DateTCreated, t.EobAttachNum",
     /* DELETE removes the file too: features/docdelete.c */
@@ -62,7 +57,7 @@ static const struct od_field faminsurance_fields[] = {
          OD_W_TEXT),
     EXPR("SubscriberID", "COALESCE(s.SubscriberID, '')", OD_W_TEXT),
     EXPR("SubscNote", "COALESCE(s.SubscNote, '')", OD_W_TEXT),
-    {.name = "PatPlanNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("PatPlanNum"),
     RO("Ordinal", OD_W_INT),
     /* the Family module's column heading (ContrFamily.FillInsData): a
      * medical plan is "Medical"; the dental plans, in Ordinal order, are
@@ -110,12 +105,12 @@ static const struct od_field faminsurance_fields[] = {
 const struct od_resource od_res_faminsurance = {
     .name = "familymodules", .table = "patplan", .pk = "PatPlanNum",
     .joins = FAM_JOINS,
-    .fields = faminsurance_fields, .nfields = OD_N(faminsurance_fields),
+    OD_LIST(fields, faminsurance_fields),
     .missing = "Patient not found.",
 };
 
 static const struct od_field patnum_only[] = {KEY("PatNum")};
 const struct od_resource od_res_patient_exists = {
     .name = "patients", .table = "patient", .pk = "PatNum",
-    .fields = patnum_only, .nfields = OD_N(patnum_only),
+    OD_LIST(fields, patnum_only),
 };

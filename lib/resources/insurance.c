@@ -3,7 +3,7 @@
  * carriers, insplans, inssubs, patplans, benefits, claims, claimprocs. Field
  * order is Open Dental's; lower-case names are derived, read-only companions.
  * Choices Open Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <string.h>
 
@@ -17,36 +17,8 @@ enum {
     PERM_LOG_FEE_EDIT = 154, PERM_CARRIER_EDIT = 224
 };
 
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
-                             .maxlen = max, .check = fn}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define SECDATEENTRY {.name = "SecDateEntry", .wire = OD_W_DATE,             \
-                      .flags = OD_F_RO | OD_F_NOW}
-
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
-#define FK_CODE "SELECT 1 FROM procedurecode WHERE CodeNum = ?"
-#define FK_FEESCHED "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-
 /* Enums only these resources use (Open Dental's C# enums; the benefit
  * enums from Open Dental's Benefit.cs, as the seeded rows use them). */
-#define ENUM_TABLE(var, label, ...)                                          \
-    static const char *const var##_names[] = {__VA_ARGS__};                  \
-    static const struct od_enum var = {label, 0, OD_N(var##_names), var##_names}
 
 ENUM_TABLE(enum_feeschedtype, "FeeSchedType", "Normal", "CoPay", "OutNetwork",
            "FixedBenefit", "ManualBlueBook");
@@ -95,16 +67,14 @@ static const struct od_field fee_fields[] = {
     FKEY("CodeNum", OD_F_REQ | OD_F_NOPUT, FK_CODE),
     FKEY("ClinicNum", OD_F_NOPUT, FK_CLINIC),
     FKEY("ProvNum", OD_F_NOPUT, FK_PROV),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
-    SECDATEENTRY,
-    STAMP("SecDateTEdit"),
+    SEC_ENTRY_EDIT,
 };
 
 static const struct od_filter fee_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
-    {.param = "FeeSched", .cond = "t.FeeSched = ?", .wire = OD_W_INT},
-    {.param = "CodeNum", .cond = "t.CodeNum = ?", .wire = OD_W_INT},
-    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
+    INTF("FeeSched"),
+    INTF("CodeNum"),
+    INTF("ProvNum"),
 };
 
 static const struct od_sqldefault fee_defaults[] = {
@@ -129,15 +99,14 @@ static const struct od_check fee_checks[] = {
 
 const struct od_resource od_res_fees = {
     .name = "fees", .table = "fee", .pk = "FeeNum",
-    .fields = fee_fields, .nfields = OD_N(fee_fields),
-    .filters = fee_filters, .nfilters = OD_N(fee_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, fee_fields),
+    OD_LIST(filters, fee_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
     .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
     .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
-    .sqldefaults = fee_defaults, .nsqldefaults = OD_N(fee_defaults),
-    .checks = fee_checks, .nchecks = OD_N(fee_checks),
+    OD_LIST(sqldefaults, fee_defaults),
+    OD_LIST(checks, fee_checks),
 };
 
 /* ---- feescheds ------------------------------------------------------------ */
@@ -149,9 +118,7 @@ static const struct od_field feesched_fields[] = {
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("IsHidden", OD_W_BOOL, 0),
     FLD("IsGlobal", OD_W_BOOL, 0),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
-    SECDATEENTRY,
-    STAMP("SecDateTEdit"),
+    SEC_ENTRY_EDIT,
 };
 
 static const struct od_sqldefault feesched_defaults[] = {
@@ -168,14 +135,14 @@ static const struct od_check feesched_checks[] = {
 
 const struct od_resource od_res_feescheds = {
     .name = "feescheds", .table = "feesched", .pk = "FeeSchedNum",
-    .fields = feesched_fields, .nfields = OD_N(feesched_fields),
+    OD_LIST(fields, feesched_fields),
     .order = "t.ItemOrder, t.FeeSchedNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
     .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
     .log_noun = "FeeSched",
-    .sqldefaults = feesched_defaults, .nsqldefaults = OD_N(feesched_defaults),
-    .checks = feesched_checks, .nchecks = OD_N(feesched_checks),
+    OD_LIST(sqldefaults, feesched_defaults),
+    OD_LIST(checks, feesched_checks),
 };
 
 /* ---- carriers ------------------------------------------------------------- */
@@ -196,14 +163,14 @@ static const struct od_field carrier_fields[] = {
 static const struct od_filter carrier_filters[] = {
     {.param = "CarrierName", .cond = "t.CarrierName LIKE CONCAT('%', ?, '%')",
      .wire = OD_W_TEXT},
-    {.param = "ElectID", .cond = "t.ElectID = ?", .wire = OD_W_TEXT},
+    EQF("ElectID", OD_W_TEXT),
 };
 
 const struct od_resource od_res_carriers = {
     .name = "carriers", .table = "carrier", .pk = "CarrierNum",
-    .fields = carrier_fields, .nfields = OD_N(carrier_fields),
-    .filters = carrier_filters, .nfilters = OD_N(carrier_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, carrier_fields),
+    OD_LIST(filters, carrier_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
     .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
     .log_noun = "Carrier",
@@ -231,9 +198,7 @@ static const struct od_field insplan_fields[] = {
     FLD("MonthRenew", OD_W_INT, 0),
     FLD("FilingCodeSubtype", OD_W_INT, 0),
     ENM("CobRule", &enum_cobrule, 0, NULL),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
-    SECDATEENTRY,
-    STAMP("SecDateTEdit"),
+    SEC_ENTRY_EDIT,
     FKEY("BillingType", 0, FK_DEF(4)),
     ENM("ExclusionFeeRule", &enum_exclusionrule, 0, NULL),
     FKEY("ManualFeeSchedNum", 0, FK_FEESCHED " AND FeeSchedType = 4"),
@@ -244,8 +209,8 @@ static const struct od_field insplan_fields[] = {
 
 static const struct od_filter insplan_filters[] = {
     /* "" (percentage) is a value too: PlanType= alone matches nothing */
-    {.param = "PlanType", .cond = "t.PlanType = ?", .wire = OD_W_TEXT},
-    {.param = "CarrierNum", .cond = "t.CarrierNum = ?", .wire = OD_W_INT},
+    EQF("PlanType", OD_W_TEXT),
+    INTF("CarrierNum"),
 };
 
 static const struct od_check insplan_checks[] = {
@@ -261,13 +226,13 @@ static const struct od_check insplan_checks[] = {
 
 const struct od_resource od_res_insplans = {
     .name = "insplans", .table = "insplan", .pk = "PlanNum",
-    .fields = insplan_fields, .nfields = OD_N(insplan_fields),
-    .filters = insplan_filters, .nfilters = OD_N(insplan_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, insplan_fields),
+    OD_LIST(filters, insplan_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
     .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
     .log_noun = "InsPlan",
-    .checks = insplan_checks, .nchecks = OD_N(insplan_checks),
+    OD_LIST(checks, insplan_checks),
 };
 
 /* ---- inssubs -------------------------------------------------------------- */
@@ -275,7 +240,7 @@ const struct od_resource od_res_insplans = {
 static const struct od_field inssub_fields[] = {
     KEY("InsSubNum"),
     FKEY("PlanNum", OD_F_REQ, "SELECT 1 FROM insplan WHERE PlanNum = ?"),
-    FKEY("Subscriber", OD_F_REQ, "SELECT 1 FROM patient WHERE PatNum = ?"),
+    FKEY("Subscriber", OD_F_REQ, FK_PAT),
     FLD("DateEffective", OD_W_DATE, 0),
     FLD("DateTerm", OD_W_DATE, 0),
     TXT("SubscriberID", OD_F_REQ | OD_F_NOCLEAR, 0),
@@ -287,11 +252,10 @@ static const struct od_field inssub_fields[] = {
 };
 
 static const struct od_filter inssub_filters[] = {
-    {.param = "InsSubNum", .cond = "t.InsSubNum = ?", .wire = OD_W_INT},
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
-    {.param = "Subscriber", .cond = "t.Subscriber = ?", .wire = OD_W_INT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("InsSubNum"),
+    INTF("PlanNum"),
+    INTF("Subscriber"),
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check inssub_checks[] = {
@@ -313,22 +277,21 @@ static const struct od_check inssub_checks[] = {
 
 const struct od_resource od_res_inssubs = {
     .name = "inssubs", .table = "inssub", .pk = "InsSubNum",
-    .fields = inssub_fields, .nfields = OD_N(inssub_fields),
-    .filters = inssub_filters, .nfilters = OD_N(inssub_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, inssub_fields),
+    OD_LIST(filters, inssub_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
     .perm_create = PERM_INS_PLAN_CREATE_SUB,
     .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
     .log_noun = "InsSub", .patnum_col = "Subscriber",
-    .checks = inssub_checks, .nchecks = OD_N(inssub_checks),
+    OD_LIST(checks, inssub_checks),
 };
 
 /* ---- patplans ------------------------------------------------------------- */
 
 static const struct od_field patplan_fields[] = {
     KEY("PatPlanNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("Ordinal", OD_W_INT, 0),
     FLD("IsPending", OD_W_BOOL, 0),
     ENM("Relationship", &enum_relat, 0, "Self"),
@@ -342,8 +305,8 @@ static const struct od_field patplan_fields[] = {
 };
 
 static const struct od_filter patplan_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "InsSubNum", .cond = "t.InsSubNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("InsSubNum"),
 };
 
 static const struct od_sqldefault patplan_defaults[] = {
@@ -374,15 +337,15 @@ static const struct od_check patplan_checks[] = {
 
 const struct od_resource od_res_patplans = {
     .name = "patplans", .table = "patplan", .pk = "PatPlanNum",
-    .fields = patplan_fields, .nfields = OD_N(patplan_fields),
-    .filters = patplan_filters, .nfilters = OD_N(patplan_filters),
+    OD_LIST(fields, patplan_fields),
+    OD_LIST(filters, patplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
     .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
     .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = patplan_defaults, .nsqldefaults = OD_N(patplan_defaults),
-    .checks = patplan_checks, .nchecks = OD_N(patplan_checks),
+    OD_LIST(sqldefaults, patplan_defaults),
+    OD_LIST(checks, patplan_checks),
     /* a plan's own benefits go with it */
     .delete_sql = "DELETE p, b FROM patplan p LEFT JOIN benefit b ON "
                   "b.PatPlanNum = p.PatPlanNum WHERE p.PatPlanNum = ?",
@@ -413,9 +376,9 @@ static const struct od_field benefit_fields[] = {
 };
 
 static const struct od_filter benefit_filters[] = {
-    {.param = "Percent", .cond = "t.Percent = ?", .wire = OD_W_INT},
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
-    {.param = "PatPlanNum", .cond = "t.PatPlanNum = ?", .wire = OD_W_INT},
+    INTF("Percent"),
+    INTF("PlanNum"),
+    INTF("PatPlanNum"),
 };
 
 static const struct od_lookup benefit_lookups[] = {
@@ -441,15 +404,14 @@ static const struct od_check benefit_checks[] = {
 const struct od_resource od_res_benefits = {
     .name = "benefits", .table = "benefit", .pk = "BenefitNum",
     .joins = "LEFT JOIN procedurecode pc ON pc.CodeNum = t.CodeNum",
-    .fields = benefit_fields, .nfields = OD_N(benefit_fields),
-    .filters = benefit_filters, .nfilters = OD_N(benefit_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, benefit_fields),
+    OD_LIST(filters, benefit_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
     .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
     .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
-    .lookups = benefit_lookups, .nlookups = OD_N(benefit_lookups),
-    .checks = benefit_checks, .nchecks = OD_N(benefit_checks),
+    OD_LIST(lookups, benefit_lookups),
+    OD_LIST(checks, benefit_checks),
 };
 
 /* ---- claims --------------------------------------------------------------- */
@@ -493,10 +455,9 @@ static const struct od_field claim_fields[] = {
 };
 
 static const struct od_filter claim_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "ClaimStatus", .cond = "t.ClaimStatus = ?", .wire = OD_W_TEXT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    EQF("ClaimStatus", OD_W_TEXT),
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check claim_checks[] = {
@@ -511,12 +472,12 @@ static const struct od_check claim_checks[] = {
 const struct od_resource od_res_claims = {
     .name = "claims", .table = "claim", .pk = "ClaimNum",
     .joins = "LEFT JOIN definition ct ON ct.DefNum = t.CustomTracking",
-    .fields = claim_fields, .nfields = OD_N(claim_fields),
-    .filters = claim_filters, .nfilters = OD_N(claim_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, claim_fields),
+    OD_LIST(filters, claim_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
     .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
-    .checks = claim_checks, .nchecks = OD_N(claim_checks),
+    OD_LIST(checks, claim_checks),
 };
 
 /* ---- claimprocs ----------------------------------------------------------- */
@@ -565,7 +526,7 @@ static const struct od_field claimproc_fields[] = {
     FLD("PayPlanNum", OD_W_INT, OD_F_RO),
     FKEY("ClaimPaymentTracking", 0, FK_DEF(36)),
     DERIVED("claimPaymentTracking", "COALESCE(cpt.ItemName, '')"),
-    FLD("SecUserNumEntry", OD_W_INT, OD_F_RO),
+    SECUSERNUMENTRY,
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO),
     STAMP("SecDateTEdit"),
     FLD("DateSuppReceived", OD_W_DATE, OD_F_RO),
@@ -575,15 +536,13 @@ static const struct od_field claimproc_fields[] = {
 };
 
 static const struct od_filter claimproc_filters[] = {
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
-    {.param = "ClaimNum", .cond = "t.ClaimNum = ?", .wire = OD_W_INT},
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "Status", .cond = "t.Status = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_claimprocstatus},
-    {.param = "ClaimPaymentNum", .cond = "t.ClaimPaymentNum = ?",
-     .wire = OD_W_INT},
-    {.param = "PlanNum", .cond = "t.PlanNum = ?", .wire = OD_W_INT},
-    {.param = "DateCP", .cond = "t.DateCP = ?", .wire = OD_W_DATE},
+    INTF("ProcNum"),
+    INTF("ClaimNum"),
+    INTF("PatNum"),
+    ENUMF("Status", &od_enum_claimprocstatus),
+    INTF("ClaimPaymentNum"),
+    INTF("PlanNum"),
+    EQF("DateCP", OD_W_DATE),
 };
 
 static const struct od_check claimproc_checks[] = {
@@ -609,11 +568,11 @@ const struct od_resource od_res_claimprocs = {
     .name = "claimprocs", .table = "claimproc", .pk = "ClaimProcNum",
     .joins = "LEFT JOIN definition cpt ON cpt.DefNum = "
              "t.ClaimPaymentTracking",
-    .fields = claimproc_fields, .nfields = OD_N(claimproc_fields),
-    .filters = claimproc_filters, .nfilters = OD_N(claimproc_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, claimproc_fields),
+    OD_LIST(filters, claimproc_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
     .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
     .patnum_col = "PatNum",
-    .checks = claimproc_checks, .nchecks = OD_N(claimproc_checks),
+    OD_LIST(checks, claimproc_checks),
 };

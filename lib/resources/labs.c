@@ -2,28 +2,14 @@
  * (laboratories, labturnarounds, labcases) as descriptions (the api*.html
  * pages). Field order is Open Dental's. Choices Open Dental's docs leave open
  * are in docs/resources.md ("Employers, employees, pharmacies, labs"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
     PERM_SETUP = 8, PERM_APPOINTMENT_EDIT = 27, PERM_EMPLOYER_CREATE = 205
 };
 
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define CHK(n, fl, max, fn) {.name = n, .wire = OD_W_TEXT, .flags = fl,      \
-                             .maxlen = max, .check = fn}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-
 #define FK_LAB "SELECT 1 FROM laboratory WHERE LaboratoryNum = ?"
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_APT "SELECT 1 FROM appointment WHERE AptNum = ?"
 
 /* ---- employers ------------------------------------------------------------ */
 
@@ -45,13 +31,12 @@ static const struct od_check employer_checks[] = {
 
 const struct od_resource od_res_employers = {
     .name = "employers", .table = "employer", .pk = "EmployerNum",
-    .fields = employer_fields, .nfields = OD_N(employer_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, employer_fields),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employer not found.",
     .perm_create = PERM_EMPLOYER_CREATE, .perm_edit = PERM_EMPLOYER_CREATE,
     .perm_delete = PERM_EMPLOYER_CREATE, .log_noun = "Employer",
-    .checks = employer_checks, .nchecks = OD_N(employer_checks),
+    OD_LIST(checks, employer_checks),
 };
 
 /* ---- employees (read only) ------------------------------------------------ */
@@ -73,8 +58,8 @@ static const struct od_field employee_fields[] = {
 
 const struct od_resource od_res_employees = {
     .name = "employees", .table = "employee", .pk = "EmployeeNum",
-    .fields = employee_fields, .nfields = OD_N(employee_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, employee_fields),
+    .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employee not found.",
     .log_noun = "Employee",
 };
@@ -96,8 +81,8 @@ static const struct od_field pharmacy_fields[] = {
 
 const struct od_resource od_res_pharmacies = {
     .name = "pharmacies", .table = "pharmacy", .pk = "PharmacyNum",
-    .fields = pharmacy_fields, .nfields = OD_N(pharmacy_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, pharmacy_fields),
+    .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Pharmacy not found.",
     .log_noun = "Pharmacy",
 };
@@ -121,8 +106,8 @@ static const struct od_field laboratory_fields[] = {
 
 const struct od_resource od_res_laboratories = {
     .name = "laboratories", .table = "laboratory", .pk = "LaboratoryNum",
-    .fields = laboratory_fields, .nfields = OD_N(laboratory_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, laboratory_fields),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Laboratory not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "Laboratory",
@@ -139,8 +124,7 @@ static const struct od_field labturnaround_fields[] = {
 };
 
 static const struct od_filter labturnaround_filters[] = {
-    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
-     .wire = OD_W_INT},
+    INTF("LaboratoryNum"),
 };
 
 static const struct od_check labturnaround_checks[] = {
@@ -155,25 +139,24 @@ static const struct od_check labturnaround_checks[] = {
 const struct od_resource od_res_labturnarounds = {
     .name = "labturnarounds", .table = "labturnaround",
     .pk = "LabTurnaroundNum",
-    .fields = labturnaround_fields, .nfields = OD_N(labturnaround_fields),
-    .filters = labturnaround_filters, .nfilters = OD_N(labturnaround_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, labturnaround_fields),
+    OD_LIST(filters, labturnaround_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "LabTurnaround not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
     .log_noun = "LabTurnaround",
-    .checks = labturnaround_checks, .nchecks = OD_N(labturnaround_checks),
+    OD_LIST(checks, labturnaround_checks),
 };
 
 /* ---- labcases ------------------------------------------------------------- */
 
 static const struct od_field labcase_fields[] = {
     KEY("LabCaseNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
-    {.name = "LaboratoryNum", .wire = OD_W_INT, .flags = OD_F_REQ,
-     .fk = FK_LAB},
-    FKEY("AptNum", 0, FK_APT),
-    FKEY("PlannedAptNum", 0, FK_APT),
+    PATNUM_OWNER,
+    FKEY("LaboratoryNum", OD_F_REQ, FK_LAB),
+    FKEY("AptNum", 0, FK_APPT),
+    FKEY("PlannedAptNum", 0, FK_APPT),
     FLD("DateTimeDue", OD_W_DATETIME, 0),
     FLD("DateTimeCreated", OD_W_DATETIME, 0),
     FLD("DateTimeSent", OD_W_DATETIME, 0),
@@ -187,13 +170,11 @@ static const struct od_field labcase_fields[] = {
 };
 
 static const struct od_filter labcase_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "LaboratoryNum", .cond = "t.LaboratoryNum = ?",
-     .wire = OD_W_INT},
-    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT},
-    {.param = "PlannedAptNum", .cond = "t.PlannedAptNum = ?",
-     .wire = OD_W_INT},
-    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("LaboratoryNum"),
+    INTF("AptNum"),
+    INTF("PlannedAptNum"),
+    INTF("ProvNum"),
 };
 
 static const struct od_sqldefault labcase_defaults[] = {
@@ -228,14 +209,13 @@ static const struct od_check labcase_checks[] = {
 
 const struct od_resource od_res_labcases = {
     .name = "labcases", .table = "labcase", .pk = "LabCaseNum",
-    .fields = labcase_fields, .nfields = OD_N(labcase_fields),
-    .filters = labcase_filters, .nfilters = OD_N(labcase_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, labcase_fields),
+    OD_LIST(filters, labcase_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "LabCase not found.",
     .perm_create = PERM_APPOINTMENT_EDIT, .perm_edit = PERM_APPOINTMENT_EDIT,
     .perm_delete = PERM_APPOINTMENT_EDIT, .log_noun = "LabCase",
     .patnum_col = "PatNum",
-    .sqldefaults = labcase_defaults, .nsqldefaults = OD_N(labcase_defaults),
-    .checks = labcase_checks, .nchecks = OD_N(labcase_checks),
+    OD_LIST(sqldefaults, labcase_defaults),
+    OD_LIST(checks, labcase_checks),
 };

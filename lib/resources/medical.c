@@ -4,7 +4,7 @@
  * recalltypes, apptfields, patfields, refattaches, referrals. Field order is
  * Open Dental's; lower-case names are derived, read-only companions. Choices
  * Open Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -19,48 +19,16 @@ enum {
     PERM_ALLERGY_DEF_EDIT = 215
 };
 
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define STAMP(n, w) {.name = n, .wire = w, .flags = OD_F_RO | OD_F_STAMP}
-
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
-                    "Category = " #cat
-#define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = " \
-                         #cat " AND ItemName = ? ORDER BY IsHidden, "      \
-                         "ItemOrder LIMIT 1"
-
 /* Enums only these resources use (Open Dental's C# enums). */
-static const char *const snomed_names[] = {
-    "None", "AllergyToSubstance", "DrugAllergy", "DrugIntolerance",
-    "FoodAllergy", "FoodIntolerance", "AdverseReactions",
-    "AdverseReactionsToDrug", "AdverseReactionsToFood",
-    "AdverseReactionsToSubstance"};
-static const struct od_enum enum_snomed = {"SnomedType", 0, OD_N(snomed_names),
-                                           snomed_names};
-static const char *const probstatus_names[] = {"Active", "Resolved",
-                                               "Inactive"};
-static const struct od_enum enum_probstatus = {
-    "ProbStatus", 0, OD_N(probstatus_names), probstatus_names};
-static const char *const recallprio_names[] = {"Normal", "ASAP"};
-static const struct od_enum enum_recallprio = {
-    "Priority", 0, OD_N(recallprio_names), recallprio_names};
-static const char *const reftype_names[] = {"RefTo", "RefFrom", "RefCustom"};
-static const struct od_enum enum_reftype = {"ReferralType", 0,
-                                            OD_N(reftype_names), reftype_names};
-static const char *const reftostatus_names[] = {
-    "None", "Declined", "Scheduled", "Consulted", "InTreatment", "Complete"};
-static const struct od_enum enum_reftostatus = {
-    "RefToStatus", 0, OD_N(reftostatus_names), reftostatus_names};
+ENUM_TABLE(enum_snomed, "SnomedType", "None", "AllergyToSubstance",
+           "DrugAllergy", "DrugIntolerance", "FoodAllergy", "FoodIntolerance",
+           "AdverseReactions", "AdverseReactionsToDrug",
+           "AdverseReactionsToFood", "AdverseReactionsToSubstance");
+ENUM_TABLE(enum_probstatus, "ProbStatus", "Active", "Resolved", "Inactive");
+ENUM_TABLE(enum_recallprio, "Priority", "Normal", "ASAP");
+ENUM_TABLE(enum_reftype, "ReferralType", "RefTo", "RefFrom", "RefCustom");
+ENUM_TABLE(enum_reftostatus, "RefToStatus", "None", "Declined", "Scheduled",
+           "Consulted", "InTreatment", "Complete");
 
 /* Digits only (Telephone: 10 digits without punctuation). */
 static int check_digits(const char *s)
@@ -97,7 +65,7 @@ static const struct od_field allergy_fields[] = {
     KEY("AllergyNum"),
     FKEY("AllergyDefNum", OD_F_NOPUT,
          "SELECT 1 FROM allergydef WHERE AllergyDefNum = ?"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     DERIVED("defDescription", "COALESCE(ad.Description, '')"),
     {.name = "defSnomedType", .expr = "COALESCE(ad.SnomedType, 0)",
      .wire = OD_W_ENUM, .enm = &enum_snomed, .flags = OD_F_RO},
@@ -133,15 +101,15 @@ static const struct od_check allergy_checks[] = {
 const struct od_resource od_res_allergies = {
     .name = "allergies", .table = "allergy", .pk = "AllergyNum",
     .joins = "LEFT JOIN allergydef ad ON ad.AllergyDefNum = t.AllergyDefNum",
-    .fields = allergy_fields, .nfields = OD_N(allergy_fields),
-    .filters = allergy_filters, .nfilters = OD_N(allergy_filters),
+    OD_LIST(fields, allergy_fields),
+    OD_LIST(filters, allergy_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Allergy not found.",
     .perm_create = PERM_PAT_ALLERGY_EDIT, .perm_edit = PERM_PAT_ALLERGY_EDIT,
     .perm_delete = PERM_PAT_ALLERGY_EDIT, .log_noun = "Allergy",
     .patnum_col = "PatNum",
-    .lookups = allergy_lookups, .nlookups = OD_N(allergy_lookups),
-    .checks = allergy_checks, .nchecks = OD_N(allergy_checks),
+    OD_LIST(lookups, allergy_lookups),
+    OD_LIST(checks, allergy_checks),
 };
 
 /* ---- allergydefs ---------------------------------------------------------- */
@@ -150,7 +118,7 @@ static const struct od_field allergydef_fields[] = {
     KEY("AllergyDefNum"),
     TXT("Description", OD_F_REQ, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     ENM("SnomedType", &enum_snomed, 0, NULL),
     FKEY("MedicationNum", 0,
          "SELECT 1 FROM medication WHERE MedicationNum = ?"),
@@ -158,19 +126,17 @@ static const struct od_field allergydef_fields[] = {
 };
 
 static const struct od_check allergydef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM allergydef WHERE Description = ?",
-     .params = "Description", .status = 400,
-     .msg = "An AllergyDef with that name already exists"},
+    POST_UNIQUE("allergydef", "Description",
+                "An AllergyDef with that name already exists"),
 };
 
 const struct od_resource od_res_allergydefs = {
     .name = "allergydefs", .table = "allergydef", .pk = "AllergyDefNum",
-    .fields = allergydef_fields, .nfields = OD_N(allergydef_fields),
+    OD_LIST(fields, allergydef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "AllergyDef not found.",
     .perm_create = PERM_ALLERGY_DEF_EDIT, .log_noun = "AllergyDef",
-    .checks = allergydef_checks, .nchecks = OD_N(allergydef_checks),
+    OD_LIST(checks, allergydef_checks),
 };
 
 /* ---- diseasedefs ---------------------------------------------------------- */
@@ -179,25 +145,23 @@ static const struct od_field diseasedef_fields[] = {
     KEY("DiseaseDefNum"),
     TXT("DiseaseName", OD_F_REQ, 0),
     FLD("IsHidden", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     TXT("SnomedCode", 0, 0),
 };
 
 static const struct od_check diseasedef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM diseasedef WHERE DiseaseName = ?",
-     .params = "DiseaseName", .status = 400,
-     .msg = "A DiseaseDef with that name already exists"},
+    POST_UNIQUE("diseasedef", "DiseaseName",
+                "A DiseaseDef with that name already exists"),
 };
 
 const struct od_resource od_res_diseasedefs = {
     .name = "diseasedefs", .table = "diseasedef", .pk = "DiseaseDefNum",
-    .fields = diseasedef_fields, .nfields = OD_N(diseasedef_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    OD_LIST(fields, diseasedef_fields),
+    .ops = OD_OPS_GET | OD_OP_POST,
     .order = "t.ItemOrder, t.DiseaseDefNum",
     .write_perm = ODAPI_PERM_SETUP, .missing = "DiseaseDef not found.",
     .perm_create = PERM_PROBLEM_DEF_EDIT, .log_noun = "DiseaseDef",
-    .checks = diseasedef_checks, .nchecks = OD_N(diseasedef_checks),
+    OD_LIST(checks, diseasedef_checks),
     /* a new problem goes to the end of the list */
     .after_insert = "UPDATE diseasedef d JOIN (SELECT COALESCE(MAX(ItemOrder)"
                     ", 0) + 1 AS n, COUNT(*) AS c FROM diseasedef WHERE "
@@ -209,7 +173,7 @@ const struct od_resource od_res_diseasedefs = {
 
 static const struct od_field disease_fields[] = {
     KEY("DiseaseNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FKEY("DiseaseDefNum", OD_F_NOPUT,
          "SELECT 1 FROM diseasedef WHERE DiseaseDefNum = ?"),
     DERIVED("diseaseDefName", "COALESCE(dd.DiseaseName, '')"),
@@ -220,7 +184,7 @@ static const struct od_field disease_fields[] = {
 };
 
 static const struct od_filter disease_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_lookup disease_lookups[] = {
@@ -239,16 +203,15 @@ static const struct od_check disease_checks[] = {
 const struct od_resource od_res_diseases = {
     .name = "diseases", .table = "disease", .pk = "DiseaseNum",
     .joins = "LEFT JOIN diseasedef dd ON dd.DiseaseDefNum = t.DiseaseDefNum",
-    .fields = disease_fields, .nfields = OD_N(disease_fields),
-    .filters = disease_filters, .nfilters = OD_N(disease_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, disease_fields),
+    OD_LIST(filters, disease_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Disease not found.",
     .perm_create = PERM_PAT_PROBLEM_EDIT, .perm_edit = PERM_PAT_PROBLEM_EDIT,
     .perm_delete = PERM_PAT_PROBLEM_EDIT, .log_noun = "Disease",
     .patnum_col = "PatNum",
-    .lookups = disease_lookups, .nlookups = OD_N(disease_lookups),
-    .checks = disease_checks, .nchecks = OD_N(disease_checks),
+    OD_LIST(lookups, disease_lookups),
+    OD_LIST(checks, disease_checks),
 };
 
 /* ---- medications ---------------------------------------------------------- */
@@ -272,20 +235,19 @@ static const struct od_lookup medication_lookups[] = {
 };
 
 static const struct od_check medication_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM medication WHERE MedName = ?",
-     .params = "MedName", .status = 400,
-     .msg = "A Medication with that MedName already exists."},
+    POST_UNIQUE("medication", "MedName",
+                "A Medication with that MedName already exists."),
 };
 
 const struct od_resource od_res_medications = {
     .name = "medications", .table = "medication", .pk = "MedicationNum",
     .joins = "LEFT JOIN medication g ON g.MedicationNum = t.GenericNum",
-    .fields = medication_fields, .nfields = OD_N(medication_fields),
+    OD_LIST(fields, medication_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Medication not found.",
     .perm_create = PERM_MEDICATION_DEF_EDIT, .log_noun = "Medication",
-    .lookups = medication_lookups, .nlookups = OD_N(medication_lookups),
-    .checks = medication_checks, .nchecks = OD_N(medication_checks),
+    OD_LIST(lookups, medication_lookups),
+    OD_LIST(checks, medication_checks),
     .after_insert = "UPDATE medication SET GenericNum = MedicationNum WHERE "
                     "MedicationNum = ? AND GenericNum = 0",
 };
@@ -307,7 +269,7 @@ static const struct od_field medicationpat_fields[] = {
 };
 
 static const struct od_filter medicationpat_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_lookup medicationpat_lookups[] = {
@@ -326,16 +288,16 @@ const struct od_resource od_res_medicationpats = {
     .name = "medicationpats", .table = "medicationpat",
     .pk = "MedicationPatNum",
     .joins = "LEFT JOIN medication m ON m.MedicationNum = t.MedicationNum",
-    .fields = medicationpat_fields, .nfields = OD_N(medicationpat_fields),
-    .filters = medicationpat_filters, .nfilters = OD_N(medicationpat_filters),
+    OD_LIST(fields, medicationpat_fields),
+    OD_LIST(filters, medicationpat_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "MedicationPat not found.",
     .perm_create = PERM_PAT_MEDICATION_EDIT,
     .perm_edit = PERM_PAT_MEDICATION_EDIT,
     .perm_delete = PERM_PAT_MEDICATION_EDIT, .log_noun = "MedicationPat",
     .patnum_col = "PatNum",
-    .lookups = medicationpat_lookups, .nlookups = OD_N(medicationpat_lookups),
-    .checks = medicationpat_checks, .nchecks = OD_N(medicationpat_checks),
+    OD_LIST(lookups, medicationpat_lookups),
+    OD_LIST(checks, medicationpat_checks),
 };
 
 /* ---- recalltypes ---------------------------------------------------------- */
@@ -351,8 +313,8 @@ static const struct od_field recalltype_fields[] = {
 
 const struct od_resource od_res_recalltypes = {
     .name = "recalltypes", .table = "recalltype", .pk = "RecallTypeNum",
-    .fields = recalltype_fields, .nfields = OD_N(recalltype_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, recalltype_fields),
+    .ops = OD_OPS_GET,
     .missing = "RecallType not found.",
 };
 
@@ -360,7 +322,7 @@ const struct od_resource od_res_recalltypes = {
 
 static const struct od_field recall_fields[] = {
     KEY("RecallNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("DateDue", OD_W_DATE, 0),
     FLD("DatePrevious", OD_W_DATE, OD_F_RO),
     /* written through the converting lookup below */
@@ -369,7 +331,7 @@ static const struct od_field recall_fields[] = {
     DERIVED("recallStatus", "COALESCE(rs.ItemName, '')"),
     TXT("Note", 0, 0),
     FLD("IsDisabled", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     FLD("RecallTypeNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("DisableUntilBalance", OD_W_NUMBER, 0),
     FLD("DisableUntilDate", OD_W_DATE, 0),
@@ -380,11 +342,9 @@ static const struct od_field recall_fields[] = {
 };
 
 static const struct od_filter recall_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "RecallTypeNum", .cond = "t.RecallTypeNum = ?",
-     .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    INTF("RecallTypeNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup recall_lookups[] = {
@@ -401,10 +361,7 @@ static const struct od_sqldefault recall_defaults[] = {
 };
 
 static const struct od_check recall_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "recalltype WHERE RecallTypeNum = ?)", .params = "RecallTypeNum",
-     .status = 400, .msg = "RecallTypeNum is invalid."},
+    POST_VALID("recalltype", "RecallTypeNum"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
             "?", .params = "PatNum,RecallTypeNum", .status = 400,
@@ -414,15 +371,15 @@ static const struct od_check recall_checks[] = {
 const struct od_resource od_res_recalls = {
     .name = "recalls", .table = "recall", .pk = "RecallNum",
     .joins = "LEFT JOIN definition rs ON rs.DefNum = t.RecallStatus",
-    .fields = recall_fields, .nfields = OD_N(recall_fields),
-    .filters = recall_filters, .nfilters = OD_N(recall_filters),
+    OD_LIST(fields, recall_fields),
+    OD_LIST(filters, recall_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Recall not found.",
     .perm_create = PERM_RECALL_EDIT, .perm_edit = PERM_RECALL_EDIT,
     .log_noun = "Recall", .patnum_col = "PatNum",
-    .sqldefaults = recall_defaults, .nsqldefaults = OD_N(recall_defaults),
-    .lookups = recall_lookups, .nlookups = OD_N(recall_lookups),
-    .checks = recall_checks, .nchecks = OD_N(recall_checks),
+    OD_LIST(sqldefaults, recall_defaults),
+    OD_LIST(lookups, recall_lookups),
+    OD_LIST(checks, recall_checks),
 };
 
 /* ---- apptfields ----------------------------------------------------------- */
@@ -444,24 +401,18 @@ static const struct od_check apptfield_checks[] = {
     {.ops = OD_OP_POST | OD_OP_PUT,
      .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL", .params = "?FieldValue",
      .status = 400, .msg = "FieldValue is required."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "appointment WHERE AptNum = ?)", .params = "AptNum",
-     .status = 404, .msg = "Appointment not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "apptfielddef WHERE FieldName = ?)", .params = "FieldName",
-     .status = 400, .msg = "FieldName is invalid."},
+    POST_FOUND("appointment", "AptNum", "Appointment"),
+    POST_VALID("apptfielddef", "FieldName"),
 };
 
 const struct od_resource od_res_apptfields = {
     .name = "apptfields", .table = "apptfield", .pk = "ApptFieldNum",
-    .fields = apptfield_fields, .nfields = OD_N(apptfield_fields),
-    .filters = apptfield_filters, .nfilters = OD_N(apptfield_filters),
+    OD_LIST(fields, apptfield_fields),
+    OD_LIST(filters, apptfield_filters),
     .ops = OD_OP_GET_LIST, .list_single = 1,
     .upsert_keys = "AptNum,FieldName",
     .write_perm = ODAPI_PERM_COMM, .missing = "ApptField not found.",
-    .checks = apptfield_checks, .nchecks = OD_N(apptfield_checks),
+    OD_LIST(checks, apptfield_checks),
 };
 
 /* ---- patfields ------------------------------------------------------------ */
@@ -472,21 +423,17 @@ static const struct od_field patfield_fields[] = {
     TXT("FieldName", OD_F_REQ, 0),
     TXT("FieldValue", OD_F_REQ, 0),
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO | OD_F_NOW),
-    STAMP("SecDateTEdit", OD_W_DATETIME),
+    STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter patfield_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    EQF("FieldName", OD_W_TEXT),
+    SINCEF("SecDateTEdit"),
 };
 
 static const struct od_check patfield_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "patfielddef WHERE FieldName = ?)", .params = "FieldName",
-     .status = 400, .msg = "FieldName is invalid."},
+    POST_VALID("patfielddef", "FieldName"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
      .params = "PatNum,FieldName", .status = 400,
@@ -495,16 +442,16 @@ static const struct od_check patfield_checks[] = {
 
 const struct od_resource od_res_patfields = {
     .name = "patfields", .table = "patfield", .pk = "PatFieldNum",
-    .fields = patfield_fields, .nfields = OD_N(patfield_fields),
-    .filters = patfield_filters, .nfilters = OD_N(patfield_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
+    OD_LIST(fields, patfield_fields),
+    OD_LIST(filters, patfield_filters),
+    .ops = OD_OPS_GET | OD_OP_POST | OD_OP_DELETE,
     .upsert_keys = "PatNum,FieldName",
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatField not found.",
     .perm_create = PERM_PATIENT_FIELD_EDIT,
     .perm_edit = PERM_PATIENT_FIELD_EDIT,
     .perm_delete = PERM_PATIENT_FIELD_EDIT, .log_noun = "PatField",
     .patnum_col = "PatNum",
-    .checks = patfield_checks, .nchecks = OD_N(patfield_checks),
+    OD_LIST(checks, patfield_checks),
 };
 
 /* ---- referrals ------------------------------------------------------------ */
@@ -532,10 +479,9 @@ static const struct od_field referral_fields[] = {
     FLD("NotPerson", OD_W_BOOL, 0),
     TXT("Title", 0, 0),
     TXT("EMail", 0, 0),
-    {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_NOPUT,
-     .fk = "SELECT 1 FROM patient WHERE PatNum = ?"},
+    FKEY("PatNum", OD_F_NOPUT, FK_PAT),
     FLD("IsDoctor", OD_W_BOOL, 0),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
     TXT("BusinessName", 0, 0),
     TXT("DisplayNote", 0, 0),
@@ -544,10 +490,10 @@ static const struct od_field referral_fields[] = {
 };
 
 static const struct od_filter referral_filters[] = {
-    {.param = "IsHidden", .cond = "t.IsHidden = ?", .wire = OD_W_BOOL},
-    {.param = "NotPerson", .cond = "t.NotPerson = ?", .wire = OD_W_BOOL},
-    {.param = "IsDoctor", .cond = "t.IsDoctor = ?", .wire = OD_W_BOOL},
-    {.param = "IsPreferred", .cond = "t.IsPreferred = ?", .wire = OD_W_BOOL},
+    EQF("IsHidden", OD_W_BOOL),
+    EQF("NotPerson", OD_W_BOOL),
+    EQF("IsDoctor", OD_W_BOOL),
+    EQF("IsPreferred", OD_W_BOOL),
     {.param = "isPatient", .cond = "(t.PatNum <> 0) = ?", .wire = OD_W_BOOL},
     {.param = "BusinessName",
      .cond = "t.BusinessName LIKE CONCAT('%', ?, '%')", .wire = OD_W_TEXT},
@@ -560,13 +506,13 @@ static const struct od_lookup referral_lookups[] = {
 const struct od_resource od_res_referrals = {
     .name = "referrals", .table = "referral", .pk = "ReferralNum",
     .joins = "LEFT JOIN definition sp ON sp.DefNum = t.Specialty",
-    .fields = referral_fields, .nfields = OD_N(referral_fields),
-    .filters = referral_filters, .nfilters = OD_N(referral_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, referral_fields),
+    OD_LIST(filters, referral_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Referral not found.",
     .perm_create = PERM_REFERRAL_ADD, .perm_edit = PERM_REFERRAL_EDIT,
     .log_noun = "Referral",
-    .lookups = referral_lookups, .nlookups = OD_N(referral_lookups),
+    OD_LIST(lookups, referral_lookups),
 };
 
 /* ---- refattaches ---------------------------------------------------------- */
@@ -575,7 +521,7 @@ static const struct od_field refattach_fields[] = {
     KEY("RefAttachNum"),
     FKEY("ReferralNum", 0, "SELECT 1 FROM referral WHERE ReferralNum = ?"),
     DERIVED("referralName", "COALESCE(" REFERRAL_NAME("rf") ", '')"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("ItemOrder", OD_W_INT, OD_F_RO),
     FLD("RefDate", OD_W_DATE, 0),
     {.name = "ReferralType", .wire = OD_W_ENUM, .enm = &enum_reftype,
@@ -583,16 +529,15 @@ static const struct od_field refattach_fields[] = {
     ENM("RefToStatus", &enum_reftostatus, 0, NULL),
     TXT("Note", 0, 0),
     FLD("IsTransitionOfCare", OD_W_BOOL, 0),
-    FKEY("ProcNum", 0, "SELECT 1 FROM procedurelog WHERE ProcNum = ?"),
+    FKEY("ProcNum", 0, FK_PROC),
     FLD("DateProcComplete", OD_W_DATE, 0),
     FKEY("ProvNum", 0, FK_PROV),
-    STAMP("DateTStamp", OD_W_DATETIME),
+    STAMP("DateTStamp"),
 };
 
 static const struct od_filter refattach_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    INTF("PatNum"),
+    SINCEF("DateTStamp"),
 };
 
 static const struct od_lookup refattach_lookups[] = {
@@ -632,15 +577,15 @@ static const struct od_check refattach_checks[] = {
 const struct od_resource od_res_refattaches = {
     .name = "refattaches", .table = "refattach", .pk = "RefAttachNum",
     .joins = "LEFT JOIN referral rf ON rf.ReferralNum = t.ReferralNum",
-    .fields = refattach_fields, .nfields = OD_N(refattach_fields),
-    .filters = refattach_filters, .nfilters = OD_N(refattach_filters),
+    OD_LIST(fields, refattach_fields),
+    OD_LIST(filters, refattach_filters),
     .order = "t.PatNum, t.ItemOrder, t.RefAttachNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "RefAttach not found.",
     .perm_create = PERM_REFATTACH_ADD, .perm_edit = PERM_REFATTACH_ADD,
     .perm_delete = PERM_REFATTACH_DELETE, .log_noun = "RefAttach",
     .patnum_col = "PatNum",
-    .sqldefaults = refattach_defaults, .nsqldefaults = OD_N(refattach_defaults),
-    .lookups = refattach_lookups, .nlookups = OD_N(refattach_lookups),
-    .checks = refattach_checks, .nchecks = OD_N(refattach_checks),
+    OD_LIST(sqldefaults, refattach_defaults),
+    OD_LIST(lookups, refattach_lookups),
+    OD_LIST(checks, refattach_checks),
 };

@@ -2,130 +2,123 @@
  * (apipermissions.html, the resources' api*.html pages). Field order is Open
  * Dental's; lower-case names are derived, read-only companions. Choices Open
  * Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 enum { PERM_SECURITY_ADMIN = 24, PERM_IMAGE_DELETE = 44,
        PERM_IMAGE_EDIT = 89 };
 
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define DERIVED(n, e) {.name = n, .expr = e, .wire = OD_W_TEXT,              \
-                       .flags = OD_F_RO}
-#define SERVERTIME {.name = "serverDateTime", .wire = OD_W_SERVERTIME,       \
-                    .flags = OD_F_RO | OD_F_GETONLY}
-
 /* ---- securitylogs ---------------------------------------------------------- */
 
 /* EnumPermType (GroupPermission.cs), 0-257 */
-static const char *const permtype_names[] = {
-    "None", "AppointmentsModule", "FamilyModule", "AccountModule", "TPModule",
-    "ChartModule", "ImagingModule", "ManageModule", "Setup", "RxCreate",
-    "ProcComplEdit", "ChooseDatabase", "Schedules", "Blockouts",
-    "ClaimSentEdit", "PaymentCreate", "PaymentEdit", "AdjustmentCreate",
-    "AdjustmentEdit", "UserQuery", "StartupSingleUserOld",
-    "StartupMultiUserOld", "Reports", "ProcComplCreate", "SecurityAdmin",
-    "AppointmentCreate", "AppointmentMove", "AppointmentEdit", "Backup",
-    "TimecardsEditAll", "DepositSlips", "AccountingEdit", "AccountingCreate",
-    "Accounting", "AnesthesiaIntakeMeds", "AnesthesiaControlMeds",
-    "InsPayCreate", "InsPayEdit", "TreatPlanEdit", "ReportProdInc",
-    "TimecardDeleteEntry", "EquipmentDelete", "SheetEdit", "CommlogEdit",
-    "ImageDelete", "PerioEdit", "ProcEditShowFee", "AdjustmentEditZero",
-    "EhrEmergencyAccess", "ProcDelete", "EhrKeyAdd", "ProviderEdit",
-    "EcwAppointmentRevise", "ProcedureNoteFull", "ReferralAdd",
-    "InsPlanChangeSubsc", "RefAttachAdd", "RefAttachDelete", "CarrierCreate",
-    "GraphicalReports", "AutoNoteQuickNoteEdit", "EquipmentSetup", "Billing",
-    "ProblemDefEdit", "ProcFeeEdit", "InsPlanChangeCarrierName",
-    "TaskNoteEdit", "WikiListSetup", "Copy", "Printing", "MedicalInfoViewed",
-    "PatProblemListEdit", "PatMedicationListEdit", "PatAllergyListEdit",
-    "PatFamilyHealthEdit", "PatientPortal", "RxEdit", "AdminDentalStudents",
-    "AdminDentalInstructors", "OrthoChartEditFull", "PatientFieldEdit",
-    "AdminDentalEvaluations", "TreatPlanDiscountEdit", "UserLogOnOff",
-    "TaskEdit", "EmailSend", "WebMailSend", "UserQueryAdmin",
-    "InsPlanChangeAssign", "ImageEdit", "EhrMeasureEventEdit",
-    "EServicesSetup", "FeeSchedEdit", "ProviderFeeEdit", "PatientMerge",
-    "ClaimHistoryEdit", "AppointmentCompleteEdit", "WebMailDelete",
-    "RequiredFields", "ReferralMerge", "ProcEdit", "ProviderMerge",
-    "MedicationMerge", "AccountProcsQuickAdd", "ClaimSend", "TaskListCreate",
-    "PatientCreate", "GraphicalReportSetup", "PatientEdit", "InsPlanCreate",
-    "InsPlanEdit", "InsPlanCreateSub", "InsPlanEditSub", "InsPlanAddPat",
-    "InsPlanDropPat", "InsPlanVerifyList", "SplitCreatePastLockDate",
-    "ProcComplEditLimited", "ClaimDelete", "InsWriteOffEdit",
-    "ApptConfirmStatusEdit", "GraphicsRemoteEdit", "AuditTrail",
-    "TreatPlanPresenterEdit", "ProviderAlphabetize", "ClaimProcReceivedEdit",
-    "StatementPatNumMismatch", "MobileWeb", "PatPlanCreate", "PatPriProvEdit",
-    "ReferralEdit", "PatientBillingEdit", "ReportProdIncAllProviders",
-    "ReportDaily", "ReportDailyAllProviders", "PatientApptRestrict",
-    "SheetDelete", "UpdateCustomTracking", "GraphicsEdit", "InsPlanOrthoEdit",
-    "ClaimProcClaimAttachedProvEdit", "InsPlanMerge", "InsCarrierCombine",
-    "PopupEdit", "InsPlanPickListExisting", "OrthoChartEditUser",
-    "ProcedureNoteUser", "GroupNoteEditSigned", "WikiAdmin", "PayPlanEdit",
-    "ClaimEdit", "CommandQuery", "ReplicationSetup", "PreAuthSentEdit",
-    "LogFeeEdit", "LogSubscriberEdit", "RecallEdit", "ProcCodeEdit",
-    "AddNewUser", "ClaimView", "RepeatChargeTool", "DiscountPlanAddDrop",
-    "TreatPlanSign", "ProcExistingEdit", "UnrestrictedSearch",
-    "ArchivedPatientEdit", "CommlogPersistent", "VerifyPhoneOwnership",
-    "SalesTaxAdjEdit", "InsuranceVerification", "CreditCardMove", "AgingRan",
-    "HeadmasterSetup", "DashboardWidget", "NewClaimsProcNotBilled",
-    "PatientPortalLogin", "FAQEdit", "FeatureRequestEdit",
-    "TaskReminderPopup", "SupplementalBackup", "WebSchedRecallManualSend",
-    "PatientSSNView", "PatientDOBView", "FamAgingTruncate",
-    "DiscountPlanMerge", "ProcCompleteStatusEdit", "ProcCompleteAddAdj",
-    "ProcCompleteEditMisc", "ProcCompleteNote", "ProcCompleteEdit",
-    "ProtectedLeaveAdjustmentEdit", "TimeAdjustEdit", "QueryMonitor",
-    "CommlogCreate", "WebFormAccess", "CloseOtherSessions",
-    "RepeatChargeCreate", "RepeatChargeUpdate", "RepeatChargeDelete", "Zoom",
-    "FormAdded", "ImageExport", "ImageCreate", "CertificationEmployee",
-    "CertificationSetup", "EmployerCreate", "AllowLoginFromAnyLocation",
-    "LogDoseSpotMedicationNoteEdit", "PayPlanChargeDateEdit",
-    "DiscountPlanAdd", "DiscountPlanEdit", "AllowFeeEditWhileReceivingClaim",
-    "ManageHighSecurityProgProperties", "CreditCardEdit", "MedicationDefEdit",
-    "AllergyDefEdit", "Advertising", "TextMessageView", "TextMessageSend",
-    "RxMerge", "DefEdit", "UpdateInstall", "AdjustmentTypeDeny",
-    "StatementCSV", "CarrierEdit", "ApiSubscription", "SecurityGlobal",
-    "EditReadOnlyTasks", "TaskDelete", "SetupWizard", "ShowFeatures",
-    "PrinterSetup", "ProviderAdd", "ClinicEdit", "ApiAccountEdit",
-    "RegistrationKeyCreate", "RegistrationKeyEdit", "AppointmentDelete",
-    "AppointmentCompleteDelete", "AppointmentTypeEdit", "TextingAccountEdit",
-    "WebChatEdit", "SupplierEdit", "SupplyPurchases",
-    "PreferenceEditBroadcastMonitor", "AppointmentResize",
-    "CreditCardTerminal", "ViewAppointmentAuditTrail", "PayPlanChargeEdit",
-    "ArchivedPatientSelect", "CloudCustomerEdit", "ChanSpy",
-    "ClaimProcFeeBilledToInsEdit", "AllergyMerge", "AiChatSession",
-    "BadgeIdEdit", "ChildDaycareEdit", "PerioEditCopy",
-};
-static const struct od_enum enum_permtype = {"PermType", 0,
-                                             OD_N(permtype_names),
-                                             permtype_names};
+ENUM_TABLE(enum_permtype, "PermType", "None", "AppointmentsModule",
+           "FamilyModule", "AccountModule", "TPModule", "ChartModule",
+           "ImagingModule", "ManageModule", "Setup", "RxCreate",
+           "ProcComplEdit", "ChooseDatabase", "Schedules", "Blockouts",
+           "ClaimSentEdit", "PaymentCreate", "PaymentEdit", "AdjustmentCreate",
+           "AdjustmentEdit", "UserQuery", "StartupSingleUserOld",
+           "StartupMultiUserOld", "Reports", "ProcComplCreate",
+           "SecurityAdmin", "AppointmentCreate", "AppointmentMove",
+           "AppointmentEdit", "Backup", "TimecardsEditAll", "DepositSlips",
+           "AccountingEdit", "AccountingCreate", "Accounting",
+           "AnesthesiaIntakeMeds", "AnesthesiaControlMeds", "InsPayCreate",
+           "InsPayEdit", "TreatPlanEdit", "ReportProdInc",
+           "TimecardDeleteEntry", "EquipmentDelete", "SheetEdit",
+           "CommlogEdit", "ImageDelete", "PerioEdit", "ProcEditShowFee",
+           "AdjustmentEditZero", "EhrEmergencyAccess", "ProcDelete",
+           "EhrKeyAdd", "ProviderEdit", "EcwAppointmentRevise",
+           "ProcedureNoteFull", "ReferralAdd", "InsPlanChangeSubsc",
+           "RefAttachAdd", "RefAttachDelete", "CarrierCreate",
+           "GraphicalReports", "AutoNoteQuickNoteEdit", "EquipmentSetup",
+           "Billing", "ProblemDefEdit", "ProcFeeEdit",
+           "InsPlanChangeCarrierName", "TaskNoteEdit", "WikiListSetup", "Copy",
+           "Printing", "MedicalInfoViewed", "PatProblemListEdit",
+           "PatMedicationListEdit", "PatAllergyListEdit",
+           "PatFamilyHealthEdit", "PatientPortal", "RxEdit",
+           "AdminDentalStudents", "AdminDentalInstructors",
+           "OrthoChartEditFull", "PatientFieldEdit", "AdminDentalEvaluations",
+           "TreatPlanDiscountEdit", "UserLogOnOff", "TaskEdit", "EmailSend",
+           "WebMailSend", "UserQueryAdmin", "InsPlanChangeAssign", "ImageEdit",
+           "EhrMeasureEventEdit", "EServicesSetup", "FeeSchedEdit",
+           "ProviderFeeEdit", "PatientMerge", "ClaimHistoryEdit",
+           "AppointmentCompleteEdit", "WebMailDelete", "RequiredFields",
+           "ReferralMerge", "ProcEdit", "ProviderMerge", "MedicationMerge",
+           "AccountProcsQuickAdd", "ClaimSend", "TaskListCreate",
+           "PatientCreate", "GraphicalReportSetup", "PatientEdit",
+           "InsPlanCreate", "InsPlanEdit", "InsPlanCreateSub",
+           "InsPlanEditSub", "InsPlanAddPat", "InsPlanDropPat",
+           "InsPlanVerifyList", "SplitCreatePastLockDate",
+           "ProcComplEditLimited", "ClaimDelete", "InsWriteOffEdit",
+           "ApptConfirmStatusEdit", "GraphicsRemoteEdit", "AuditTrail",
+           "TreatPlanPresenterEdit", "ProviderAlphabetize",
+           "ClaimProcReceivedEdit", "StatementPatNumMismatch", "MobileWeb",
+           "PatPlanCreate", "PatPriProvEdit", "ReferralEdit",
+           "PatientBillingEdit", "ReportProdIncAllProviders", "ReportDaily",
+           "ReportDailyAllProviders", "PatientApptRestrict", "SheetDelete",
+           "UpdateCustomTracking", "GraphicsEdit", "InsPlanOrthoEdit",
+           "ClaimProcClaimAttachedProvEdit", "InsPlanMerge",
+           "InsCarrierCombine", "PopupEdit", "InsPlanPickListExisting",
+           "OrthoChartEditUser", "ProcedureNoteUser", "GroupNoteEditSigned",
+           "WikiAdmin", "PayPlanEdit", "ClaimEdit", "CommandQuery",
+           "ReplicationSetup", "PreAuthSentEdit", "LogFeeEdit",
+           "LogSubscriberEdit", "RecallEdit", "ProcCodeEdit", "AddNewUser",
+           "ClaimView", "RepeatChargeTool", "DiscountPlanAddDrop",
+           "TreatPlanSign", "ProcExistingEdit", "UnrestrictedSearch",
+           "ArchivedPatientEdit", "CommlogPersistent", "VerifyPhoneOwnership",
+           "SalesTaxAdjEdit", "InsuranceVerification", "CreditCardMove",
+           "AgingRan", "HeadmasterSetup", "DashboardWidget",
+           "NewClaimsProcNotBilled", "PatientPortalLogin", "FAQEdit",
+           "FeatureRequestEdit", "TaskReminderPopup", "SupplementalBackup",
+           "WebSchedRecallManualSend", "PatientSSNView", "PatientDOBView",
+           "FamAgingTruncate", "DiscountPlanMerge", "ProcCompleteStatusEdit",
+           "ProcCompleteAddAdj", "ProcCompleteEditMisc", "ProcCompleteNote",
+           "ProcCompleteEdit", "ProtectedLeaveAdjustmentEdit",
+           "TimeAdjustEdit", "QueryMonitor", "CommlogCreate", "WebFormAccess",
+           "CloseOtherSessions", "RepeatChargeCreate", "RepeatChargeUpdate",
+           "RepeatChargeDelete", "Zoom", "FormAdded", "ImageExport",
+           "ImageCreate", "CertificationEmployee", "CertificationSetup",
+           "EmployerCreate", "AllowLoginFromAnyLocation",
+           "LogDoseSpotMedicationNoteEdit", "PayPlanChargeDateEdit",
+           "DiscountPlanAdd", "DiscountPlanEdit",
+           "AllowFeeEditWhileReceivingClaim",
+           "ManageHighSecurityProgProperties", "CreditCardEdit",
+           "MedicationDefEdit", "AllergyDefEdit", "Advertising",
+           "TextMessageView", "TextMessageSend", "RxMerge", "DefEdit",
+           "UpdateInstall", "AdjustmentTypeDeny", "StatementCSV",
+           "CarrierEdit", "ApiSubscription", "SecurityGlobal",
+           "EditReadOnlyTasks", "TaskDelete", "SetupWizard", "ShowFeatures",
+           "PrinterSetup", "ProviderAdd", "ClinicEdit", "ApiAccountEdit",
+           "RegistrationKeyCreate", "RegistrationKeyEdit", "AppointmentDelete",
+           "AppointmentCompleteDelete", "AppointmentTypeEdit",
+           "TextingAccountEdit", "WebChatEdit", "SupplierEdit",
+           "SupplyPurchases", "PreferenceEditBroadcastMonitor",
+           "AppointmentResize", "CreditCardTerminal",
+           "ViewAppointmentAuditTrail", "PayPlanChargeEdit",
+           "ArchivedPatientSelect", "CloudCustomerEdit", "ChanSpy",
+           "ClaimProcFeeBilledToInsEdit", "AllergyMerge", "AiChatSession",
+           "BadgeIdEdit", "ChildDaycareEdit", "PerioEditCopy");
 
-static const char *const logsource_names[] = {
-    "None", "WebSched", "InsPlanImport834", "HL7", "DBM", "FHIR",
-    "PatientPortal", "WebSchedNewPatAppt", "AutoConfirmations", "Diagnostic",
-    "MobileWeb", "CanadaEobAutoImport", "WebSchedASAP", "OpenDentalService",
-    "BroadcastMonitor", "AutoLogOff", "ODMobile", "TextMessaging",
-    "CareCredit", "WebSchedExistingPatient", "eRx", "SignupPortal",
-    "EmployerImport834", "API", "ClaimReceiveAutomatic", "PaymentPortal"};
-static const struct od_enum enum_logsource = {"LogSource", 0,
-                                              OD_N(logsource_names),
-                                              logsource_names};
+ENUM_TABLE(enum_logsource, "LogSource", "None", "WebSched", "InsPlanImport834",
+           "HL7", "DBM", "FHIR", "PatientPortal", "WebSchedNewPatAppt",
+           "AutoConfirmations", "Diagnostic", "MobileWeb",
+           "CanadaEobAutoImport", "WebSchedASAP", "OpenDentalService",
+           "BroadcastMonitor", "AutoLogOff", "ODMobile", "TextMessaging",
+           "CareCredit", "WebSchedExistingPatient", "eRx", "SignupPortal",
+           "EmployerImport834", "API", "ClaimReceiveAutomatic",
+           "PaymentPortal");
 
 static const struct od_field securitylog_fields[] = {
     RO("SecurityLogNum", OD_W_INT),
-    {.name = "PermType", .wire = OD_W_ENUM, .enm = &enum_permtype,
-     .flags = OD_F_RO},
+    ROENUM("PermType", &enum_permtype),
     RO("UserNum", OD_W_INT),
     RO("LogDateTime", OD_W_DATETIME),
     RO("LogText", OD_W_TEXT),
     RO("PatNum", OD_W_INT),
     RO("CompName", OD_W_TEXT),
-    {.name = "LogSource", .wire = OD_W_ENUM, .enm = &enum_logsource,
-     .flags = OD_F_RO},
+    ROENUM("LogSource", &enum_logsource),
 };
 
 static const struct od_filter securitylog_filters[] = {
-    {.param = "PermType", .cond = "t.PermType = ?", .wire = OD_W_ENUM,
-     .enm = &enum_permtype},
+    ENUMF("PermType", &enum_permtype),
     /* apipermissions.html: only this developer's own rows, the ones the API
      * wrote "... by {DevName} through API." (od_securitylog) */
     {.param = "@developer",
@@ -138,17 +131,15 @@ static const struct od_filter securitylog_filters[] = {
 
 const struct od_resource od_res_securitylogs = {
     .name = "securitylogs", .table = "securitylog", .pk = "SecurityLogNum",
-    .fields = securitylog_fields, .nfields = OD_N(securitylog_fields),
-    .filters = securitylog_filters, .nfilters = OD_N(securitylog_filters),
+    OD_LIST(fields, securitylog_fields),
+    OD_LIST(filters, securitylog_filters),
     .ops = OD_OP_GET_LIST, .missing = "SecurityLog not found.",
 };
 
 /* ---- documents ------------------------------------------------------------- */
 
-static const char *const imgtype_names[] = {"Document", "Radiograph", "Photo",
-                                            "File", "Attachment"};
-static const struct od_enum enum_imgtype = {"ImgType", 0, OD_N(imgtype_names),
-                                            imgtype_names};
+ENUM_TABLE(enum_imgtype, "ImgType", "Document", "Radiograph", "Photo", "File",
+           "Attachment");
 
 #define DOC_JOINS "LEFT JOIN definition dc ON dc.DefNum = t.DocCategory"
 
@@ -158,16 +149,14 @@ static const struct od_field document_fields[] = {
     {.name = "Description", .wire = OD_W_TEXT},
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
-    {.name = "DocCategory", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 18"},
+    FKEY("DocCategory", 0, FK_DEF(18)),
     DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
     {.name = "ImgType", .wire = OD_W_ENUM, .enm = &enum_imgtype},
     {.name = "ToothNumbers", .wire = OD_W_TEXT},
     RO("DateTStamp", OD_W_DATETIME),
-    {.name = "ProvNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
+    FKEY("ProvNum", 0, FK_PROV),
     FLD("PrintHeading", OD_W_BOOL, 0),
 };
 
@@ -203,28 +192,27 @@ static const struct od_field document_list_fields[] = {
 static const struct od_filter document_filters[] = {
     {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
      .flags = OD_Q_REQ},
-    {.param = "DateTStamp", .cond = "t.DateTStamp >= ?",
-     .wire = OD_W_DATETIME},
+    SINCEF("DateTStamp"),
 };
 
 const struct od_resource od_res_documents = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS,
-    .fields = document_fields, .nfields = OD_N(document_fields),
+    OD_LIST(fields, document_fields),
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
     .log_noun = "Document", .patnum_col = "PatNum",
-    .checks = document_checks, .nchecks = OD_N(document_checks),
+    OD_LIST(checks, document_checks),
 };
 
 const struct od_resource od_res_documents_list = {
     .name = "documents", .table = "document", .pk = "DocNum",
     .joins = DOC_JOINS " LEFT JOIN patient pat ON pat.PatNum = t.PatNum",
-    .fields = document_list_fields, .nfields = OD_N(document_list_fields),
-    .filters = document_filters, .nfilters = OD_N(document_filters),
+    OD_LIST(fields, document_list_fields),
+    OD_LIST(filters, document_filters),
     .ops = OD_OP_GET_LIST, .missing = "Document not found",
     .server_time = OD_ST_FIRST,
 };
@@ -240,10 +228,9 @@ static const struct od_field userod_fields[] = {
     /* employees are not in the schema: any number, no name */
     FLD("EmployeeNum", OD_W_INT, 0),
     DERIVED("employeeName", "''"),
-    {.name = "ClinicNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM clinic WHERE ClinicNum = ?"},
+    FKEY("ClinicNum", 0, FK_CLINIC),
     {.name = "ProviderNum", .wire = OD_W_INT, .col = "ProvNum",
-     .fk = "SELECT 1 FROM provider WHERE ProvNum = ?"},
+     .fk = FK_PROV},
     DERIVED("providerName", "COALESCE(TRIM(CONCAT(pv.FName, ' ', pv.LName)),"
                             " '')"),
     /* the user's email address lives in a table not in the schema */
@@ -261,15 +248,15 @@ static const struct od_filter userod_filters[] = {
     {.param = "userGroupNums",
      .cond = "FIND_IN_SET(t.UserGroupNum, REPLACE(?, ' ', ''))",
      .wire = OD_W_TEXT},
-    {.param = "EmployeeNum", .cond = "t.EmployeeNum = ?", .wire = OD_W_INT},
+    INTF("EmployeeNum"),
     {.param = "ProviderNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
 };
 
 const struct od_resource od_res_userods = {
     .name = "userods", .table = "userod", .pk = "UserNum",
     .joins = "LEFT JOIN provider pv ON pv.ProvNum = t.ProvNum",
-    .fields = userod_fields, .nfields = OD_N(userod_fields),
-    .filters = userod_filters, .nfilters = OD_N(userod_filters),
+    OD_LIST(fields, userod_fields),
+    OD_LIST(filters, userod_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Userod not found.",
     .perm_edit = PERM_SECURITY_ADMIN, .log_noun = "Userod",

@@ -6,7 +6,7 @@
  * data/od-schema.sql). Field order is Open Dental's. Writes need ApiPermission
  * AllOthers (apipermissions.html). Choices Open Dental's docs leave open are
  * in docs/resources.md ("Field definitions and notes"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum {
@@ -15,39 +15,18 @@ enum {
 };
 
 /* ApptFieldType (ApptFieldDef.cs). */
-static const char *const apptfieldtype_names[] = {"Text", "PickList"};
-static const struct od_enum enum_apptfieldtype = {
-    "FieldType", 0, OD_N(apptfieldtype_names), apptfieldtype_names};
+ENUM_TABLE(enum_apptfieldtype, "FieldType", "Text", "PickList");
 /* PatFieldType (PatFieldDef.cs); 5 InCaseOfEmergency is deprecated and
  * not accepted. */
-static const char *const patfieldtype_names[] = {
-    "Text", "PickList", "Date", "Checkbox", "Currency", NULL,
-    "CareCreditStatus", "CareCreditPreApprovalAmt",
-    "CareCreditAvailableCredit"};
-static const struct od_enum enum_patfieldtype = {
-    "FieldType", 0, OD_N(patfieldtype_names), patfieldtype_names};
+ENUM_TABLE(enum_patfieldtype, "FieldType", "Text", "PickList", "Date",
+           "Checkbox", "Currency", NULL, "CareCreditStatus",
+           "CareCreditPreApprovalAmt", "CareCreditAvailableCredit");
 /* EnumPopupLevel (Popup.cs); 3 Automation is never stored. */
-static const char *const popuplevel_names[] = {"Patient", "Family",
-                                               "SuperFamily"};
-static const struct od_enum enum_popuplevel = {
-    "PopupLevel", 0, OD_N(popuplevel_names), popuplevel_names};
+ENUM_TABLE(enum_popuplevel, "PopupLevel", "Patient", "Family", "SuperFamily");
 /* RxSendStatus (RxPat.cs). */
-static const char *const rxsendstatus_names[] = {
-    "Unsent", "InElectQueue", "SentElect", "Printed", "Faxed", "CalledIn",
-    "GaveScript", "Pending"};
-static const struct od_enum enum_rxsendstatus = {
-    "SendStatus", 0, OD_N(rxsendstatus_names), rxsendstatus_names};
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, max) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = max}
-#define ENM(n, e, fl, d) {.name = n, .wire = OD_W_ENUM, .enm = e,            \
-                          .flags = fl, .dflt = d}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
+ENUM_TABLE(enum_rxsendstatus, "SendStatus", "Unsent", "InElectQueue",
+           "SentElect", "Printed", "Faxed", "CalledIn", "GaveScript",
+           "Pending");
 
 /* ---- apptfielddefs -------------------------------------------------------- */
 
@@ -58,24 +37,29 @@ static const struct od_field apptfielddef_fields[] = {
     TXT("PickList", 0, 0),
 };
 
+/* A field def's PickList goes with FieldType PickList (1), and only with
+ * it (apptfielddefs, patfielddefs). */
+#define PICKLIST_REQUIRED "PickList is required when FieldType is PickList."
+#define PICKLIST_ONLY "PickList is only allowed when FieldType is PickList."
+#define PICKLIST_REQUIRED_POST                                               \
+    {.ops = OD_OP_POST,                                                      \
+     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",       \
+     .params = "FieldType,?PickList", .status = 400,                         \
+     .msg = PICKLIST_REQUIRED}
+
 static const struct od_check apptfielddef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM apptfielddef WHERE FieldName = ?",
-     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     .params = "FieldType,?PickList", .status = 400,
-     .msg = "PickList is required when FieldType is PickList."},
+    POST_UNIQUE("apptfielddef", "FieldName", "FieldName already exists."),
+    PICKLIST_REQUIRED_POST,
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
      .params = "?FieldType,PickList", .status = 400,
-     .msg = "PickList is only allowed when FieldType is PickList."},
+     .msg = PICKLIST_ONLY},
 };
 
 const struct od_resource od_res_apptfielddefs = {
     .name = "apptfielddefs", .table = "apptfielddef",
     .pk = "ApptFieldDefNum",
-    .fields = apptfielddef_fields, .nfields = OD_N(apptfielddef_fields),
+    OD_LIST(fields, apptfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ApptFieldDef not found.",
     .perm_create = PERM_SETUP, .log_noun = "ApptFieldDef",
@@ -83,7 +67,7 @@ const struct od_resource od_res_apptfielddefs = {
     .after_insert = "UPDATE apptfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM apptfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.ApptFieldDefNum = ?",
-    .checks = apptfielddef_checks, .nchecks = OD_N(apptfielddef_checks),
+    OD_LIST(checks, apptfielddef_checks),
 };
 
 /* ---- patfielddefs --------------------------------------------------------- */
@@ -97,31 +81,26 @@ static const struct od_field patfielddef_fields[] = {
 };
 
 static const struct od_check patfielddef_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ?",
-     .params = "FieldName", .status = 400, .msg = "FieldName already exists."},
+    POST_UNIQUE("patfielddef", "FieldName", "FieldName already exists."),
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
             "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,
      .msg = "FieldName already exists."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",
-     .params = "FieldType,?PickList", .status = 400,
-     .msg = "PickList is required when FieldType is PickList."},
+    PICKLIST_REQUIRED_POST,
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
      .params = "FieldType,PickList", .status = 400,
-     .msg = "PickList is only allowed when FieldType is PickList."},
+     .msg = PICKLIST_ONLY},
     /* PUT: the type after the update decides */
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
             "? = 1 AND COALESCE(?, PickList) = ''",
      .params = "@key,FieldType,?PickList", .status = 400,
-     .msg = "PickList is required when FieldType is PickList."},
+     .msg = PICKLIST_REQUIRED},
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
             "COALESCE(?, FieldType) <> 1 AND ? <> ''",
      .params = "@key,?FieldType,PickList", .status = 400,
-     .msg = "PickList is only allowed when FieldType is PickList."},
+     .msg = PICKLIST_ONLY},
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM patfield f JOIN patfielddef d ON "
@@ -132,7 +111,7 @@ static const struct od_check patfielddef_checks[] = {
 
 const struct od_resource od_res_patfielddefs = {
     .name = "patfielddefs", .table = "patfielddef", .pk = "PatFieldDefNum",
-    .fields = patfielddef_fields, .nfields = OD_N(patfielddef_fields),
+    OD_LIST(fields, patfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
     .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
@@ -140,7 +119,7 @@ const struct od_resource od_res_patfielddefs = {
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM patfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.PatFieldDefNum = ?",
-    .checks = patfielddef_checks, .nchecks = OD_N(patfielddef_checks),
+    OD_LIST(checks, patfielddef_checks),
 };
 
 /* ---- patientnotes --------------------------------------------------------- */
@@ -173,8 +152,8 @@ const struct od_resource od_res_patientnotes = {
     .name = "patientnotes", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN patientnote n ON n.PatNum = t.PatNum "
              "LEFT JOIN patientnote g ON g.PatNum = t.Guarantor",
-    .fields = patientnote_get_fields, .nfields = OD_N(patientnote_get_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, patientnote_get_fields),
+    .ops = OD_OPS_GET,
     .missing = "Patient not found.",
 };
 
@@ -207,7 +186,7 @@ static const struct od_check patientnote_checks[] = {
 
 const struct od_resource od_res_patientnotes_put = {
     .name = "patientnotes", .table = "patientnote", .pk = "PatNum",
-    .fields = patientnote_put_fields, .nfields = OD_N(patientnote_put_fields),
+    OD_LIST(fields, patientnote_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "PatientNote",
@@ -216,14 +195,14 @@ const struct od_resource od_res_patientnotes_put = {
                   "ApptPhone, Medical, Service, MedicalComp, Treatment, "
                   "SecDateTEntry) SELECT PatNum, '', '', '', '', '', '', "
                   "NOW() FROM patient WHERE PatNum = ?",
-    .checks = patientnote_checks, .nchecks = OD_N(patientnote_checks),
+    OD_LIST(checks, patientnote_checks),
 };
 
 /* ---- popups --------------------------------------------------------------- */
 
 static const struct od_field popup_fields[] = {
     KEY("PopupNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
     RO("IsDisabled", OD_W_BOOL),
     ENM("PopupLevel", &enum_popuplevel, 0, "Patient"),
@@ -259,15 +238,15 @@ static const struct od_check popup_checks[] = {
 
 const struct od_resource od_res_popups = {
     .name = "popups", .table = "popup", .pk = "PopupNum",
-    .fields = popup_fields, .nfields = OD_N(popup_fields),
-    .filters = popup_filters, .nfilters = OD_N(popup_filters),
+    OD_LIST(fields, popup_fields),
+    OD_LIST(filters, popup_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
     .perm_create = PERM_POPUP_EDIT, .perm_edit = PERM_POPUP_EDIT,
     .log_noun = "Popup", .patnum_col = "PatNum",
     /* archived copies are history, not popups */
     .base_where = "t.IsArchived = 0",
-    .checks = popup_checks, .nchecks = OD_N(popup_checks),
+    OD_LIST(checks, popup_checks),
 };
 
 /* ---- procnotes ------------------------------------------------------------ */
@@ -287,15 +266,12 @@ static const struct od_field procnote_fields[] = {
 };
 
 static const struct od_filter procnote_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("ProcNum"),
 };
 
 static const struct od_check procnote_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
-     .status = 404, .msg = "Procedure not found."},
+    POST_FOUND("procedurelog", "ProcNum", "Procedure"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
             "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,
@@ -306,8 +282,8 @@ static const struct od_check procnote_checks[] = {
 
 const struct od_resource od_res_procnotes = {
     .name = "procnotes", .table = "procnote", .pk = "ProcNoteNum",
-    .fields = procnote_fields, .nfields = OD_N(procnote_fields),
-    .filters = procnote_filters, .nfilters = OD_N(procnote_filters),
+    OD_LIST(fields, procnote_fields),
+    OD_LIST(filters, procnote_filters),
     /* most recent first (the docs) */
     .order = "t.EntryDateTime DESC, t.ProcNoteNum DESC",
     .ops = OD_OP_GET_LIST | OD_OP_POST,
@@ -317,7 +293,7 @@ const struct od_resource od_res_procnotes = {
     .after_insert = "UPDATE procnote SET Signature = IF(Signature = '1', "
                     "'Digitally signed through API', '') WHERE "
                     "ProcNoteNum = ?",
-    .checks = procnote_checks, .nchecks = OD_N(procnote_checks),
+    OD_LIST(checks, procnote_checks),
 };
 
 /* ---- rxpats (read only) --------------------------------------------------- */
@@ -335,8 +311,7 @@ static const struct od_field rxpat_fields[] = {
     RO("PharmacyNum", OD_W_INT),
     RO("IsControlled", OD_W_BOOL),
     STAMP("DateTStamp"),
-    {.name = "SendStatus", .wire = OD_W_ENUM, .enm = &enum_rxsendstatus,
-     .flags = OD_F_RO},
+    ROENUM("SendStatus", &enum_rxsendstatus),
     RO("IsErxOld", OD_W_BOOL),
     RO("ErxPharmacyInfo", OD_W_TEXT),
     RO("IsProcRequired", OD_W_BOOL),
@@ -347,13 +322,13 @@ static const struct od_field rxpat_fields[] = {
 };
 
 static const struct od_filter rxpat_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 const struct od_resource od_res_rxpats = {
     .name = "rxpats", .table = "rxpat", .pk = "RxNum",
-    .fields = rxpat_fields, .nfields = OD_N(rxpat_fields),
-    .filters = rxpat_filters, .nfilters = OD_N(rxpat_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, rxpat_fields),
+    OD_LIST(filters, rxpat_filters),
+    .ops = OD_OPS_GET,
     .missing = "RxPat not found.",
 };

@@ -3,25 +3,13 @@
  * hand-written PayPlans actions are in actions/payplans.c. Field order is
  * Open Dental's; lower-case names are derived, read-only companions.
  * Choices Open Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_ADJUSTMENT_CREATE = 17, PERM_ADJUSTMENT_EDIT = 18,
        PERM_BILLING = 62, PERM_PAYPLAN_EDIT = 149 };
 
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
-                      .flags = OD_F_RO}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define FK_CLINIC "SELECT 1 FROM clinic WHERE ClinicNum = ?"
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_PROC "SELECT 1 FROM procedurelog WHERE ProcNum = ?"
-#define FK_ADJTYPE "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 1"
+#define FK_ADJTYPE FK_DEF(1)
 #define FK_DOC "SELECT 1 FROM document WHERE DocNum = ?"
 
 /* ---- adjustments --------------------------------------------------------- */
@@ -30,7 +18,7 @@ static const struct od_field adjustment_fields[] = {
     KEY("AdjNum"),
     FLD("AdjDate", OD_W_DATE, OD_F_REQ),
     FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
     {.name = "adjType", .expr = "COALESCE(at.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
@@ -40,23 +28,21 @@ static const struct od_field adjustment_fields[] = {
     {.name = "ProcNum", .wire = OD_W_INT, .dflt = "0", .fk = FK_PROC},
     {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
     FKEY("ClinicNum", 0, FK_CLINIC),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter adjustment_filters[] = {
     {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
      .flags = OD_Q_REQ},
-    {.param = "AdjType", .cond = "t.AdjType = ?", .wire = OD_W_INT},
-    {.param = "ProcNum", .cond = "t.ProcNum = ?", .wire = OD_W_INT},
+    INTF("AdjType"),
+    INTF("ProcNum"),
 };
 
 static const struct od_sqldefault adjustment_defaults[] = {
     {.field = "ProvNum",
      .sql = "SELECT PriProv FROM patient WHERE PatNum = ?", .param = "PatNum"},
-    {.field = "ClinicNum",
-     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
-     .param = "PatNum"},
+    PATIENT_CLINIC_DEFAULT,
     /* the procedure's date when attached to one, else today */
     {.field = "ProcDate",
      .sql = "SELECT DATE_FORMAT(COALESCE((SELECT ProcDate FROM "
@@ -112,34 +98,30 @@ static const struct od_check adjustment_checks[] = {
 const struct od_resource od_res_adjustments = {
     .name = "adjustments", .table = "adjustment", .pk = "AdjNum",
     .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
-    .fields = adjustment_fields, .nfields = OD_N(adjustment_fields),
-    .filters = adjustment_filters, .nfilters = OD_N(adjustment_filters),
+    OD_LIST(fields, adjustment_fields),
+    OD_LIST(filters, adjustment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
     .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
     .log_noun = "Adjustment", .patnum_col = "PatNum",
-    .sqldefaults = adjustment_defaults,
-    .nsqldefaults = OD_N(adjustment_defaults),
-    .checks = adjustment_checks, .nchecks = OD_N(adjustment_checks),
+    OD_LIST(sqldefaults, adjustment_defaults),
+    OD_LIST(checks, adjustment_checks),
 };
 
 /* ---- statements ---------------------------------------------------------- */
 
-static const char *const stmtmode_names[] = {"Mail", "InPerson", "Email",
-                                             "Electronic"};
-static const struct od_enum enum_stmtmode = {"StatementMode", 0,
-                                             OD_N(stmtmode_names),
-                                             stmtmode_names};
+ENUM_TABLE(enum_stmtmode, "StatementMode", "Mail", "InPerson", "Email",
+           "Electronic");
 
 static const struct od_field statement_fields[] = {
     KEY("StatementNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("DateSent", OD_W_DATE, OD_F_NOPUT),
     RO("DateRangeFrom", OD_W_DATE),
     RO("DateRangeTo", OD_W_DATE),
     {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_NOPUT},
     RO("NoteBold", OD_W_TEXT),
-    ROENUM("Mode_", enum_stmtmode),
+    ROENUM("Mode_", &enum_stmtmode),
     RO("HidePayment", OD_W_BOOL),
     RO("SinglePatient", OD_W_BOOL),
     RO("Intermingled", OD_W_BOOL),
@@ -159,7 +141,7 @@ static const struct od_field statement_fields[] = {
 };
 
 static const struct od_filter statement_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_sqldefault statement_defaults[] = {
@@ -168,13 +150,13 @@ static const struct od_sqldefault statement_defaults[] = {
 
 const struct od_resource od_res_statements = {
     .name = "statements", .table = "statement", .pk = "StatementNum",
-    .fields = statement_fields, .nfields = OD_N(statement_fields),
-    .filters = statement_filters, .nfilters = OD_N(statement_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST,
+    OD_LIST(fields, statement_fields),
+    OD_LIST(filters, statement_filters),
+    .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
     .perm_create = PERM_BILLING, .log_noun = "Statement",
     .patnum_col = "PatNum",
-    .sqldefaults = statement_defaults, .nsqldefaults = OD_N(statement_defaults),
+    OD_LIST(sqldefaults, statement_defaults),
     /* A statement recorded through the API: sent by mail on DateSent,
      * covering up to DateSent, with the family's balance of that moment
      * (the guarantor's BalTotal and InsEst). */
@@ -188,15 +170,9 @@ const struct od_resource od_res_statements = {
 
 /* ---- payplancharges ------------------------------------------------------ */
 
-static const char *const chargetype_names[] = {"Debit", "Credit"};
-static const struct od_enum enum_chargetype = {"PayPlanChargeType", 0,
-                                               OD_N(chargetype_names),
-                                               chargetype_names};
-static const char *const linktype_names[] = {"None", "Adjustment",
-                                             "Procedure", "OrthoCase"};
-static const struct od_enum enum_linktype = {"PayPlanLinkType", 0,
-                                             OD_N(linktype_names),
-                                             linktype_names};
+ENUM_TABLE(enum_chargetype, "PayPlanChargeType", "Debit", "Credit");
+ENUM_TABLE(enum_linktype, "PayPlanLinkType", "None", "Adjustment", "Procedure",
+           "OrthoCase");
 
 static const struct od_field payplancharge_fields[] = {
     KEY("PayPlanChargeNum"),
@@ -209,13 +185,13 @@ static const struct od_field payplancharge_fields[] = {
     RO("Note", OD_W_TEXT),
     RO("ProvNum", OD_W_INT),
     RO("ClinicNum", OD_W_INT),
-    ROENUM("ChargeType", enum_chargetype),
+    ROENUM("ChargeType", &enum_chargetype),
     RO("ProcNum", OD_W_INT),
     RO("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     RO("StatementNum", OD_W_INT),
     RO("FKey", OD_W_INT),
-    ROENUM("LinkType", enum_linktype),
+    ROENUM("LinkType", &enum_linktype),
     RO("IsOffset", OD_W_BOOL),
 };
 
@@ -227,8 +203,8 @@ static const struct od_filter payplancharge_filters[] = {
 const struct od_resource od_res_payplancharges = {
     .name = "payplancharges", .table = "payplancharge",
     .pk = "PayPlanChargeNum",
-    .fields = payplancharge_fields, .nfields = OD_N(payplancharge_fields),
-    .filters = payplancharge_filters, .nfilters = OD_N(payplancharge_filters),
+    OD_LIST(fields, payplancharge_fields),
+    OD_LIST(filters, payplancharge_filters),
     .order = "t.ChargeDate, t.PayPlanChargeNum",
     .ops = OD_OP_GET_LIST, .write_perm = ODAPI_PERM_PAY_PLANS,
     .missing = "PayPlanCharge not found.",
@@ -236,21 +212,12 @@ const struct od_resource od_res_payplancharges = {
 
 /* ---- payplans ------------------------------------------------------------ */
 
-static const char *const paysched_names[] = {
-    "Monthly", "MonthlyDayOfWeek", "Weekly", "BiWeekly", "Quarterly"};
-static const struct od_enum enum_paysched = {"PaySchedule", 0,
-                                             OD_N(paysched_names),
-                                             paysched_names};
-static const char *const chargefreq_names[] = {
-    "Weekly", "EveryOtherWeek", "OrdinalWeekday", "Monthly", "Quarterly"};
-static const struct od_enum enum_chargefreq = {"ChargeFrequency", 0,
-                                               OD_N(chargefreq_names),
-                                               chargefreq_names};
-static const char *const tpoption_names[] = {"None", "AwaitComplete",
-                                             "TreatAsComplete"};
-static const struct od_enum enum_tpoption = {"DynamicPayPlanTPOption", 0,
-                                             OD_N(tpoption_names),
-                                             tpoption_names};
+ENUM_TABLE(enum_paysched, "PaySchedule", "Monthly", "MonthlyDayOfWeek",
+           "Weekly", "BiWeekly", "Quarterly");
+ENUM_TABLE(enum_chargefreq, "ChargeFrequency", "Weekly", "EveryOtherWeek",
+           "OrdinalWeekday", "Monthly", "Quarterly");
+ENUM_TABLE(enum_tpoption, "DynamicPayPlanTPOption", "None", "AwaitComplete",
+           "TreatAsComplete");
 
 /* principalAmount: a dynamic plan's CompletedAmt (the production attached
  * to it); a patient or insurance plan's debit principal. */
@@ -269,7 +236,7 @@ static const struct od_field payplan_fields[] = {
     RO("PlanNum", OD_W_INT),
     RO("CompletedAmt", OD_W_NUMBER),
     RO("InsSubNum", OD_W_INT),
-    ROENUM("PaySchedule", enum_paysched),
+    ROENUM("PaySchedule", &enum_paysched),
     RO("NumberOfPayments", OD_W_INT),
     RO("PayAmt", OD_W_NUMBER),
     RO("DownPayment", OD_W_NUMBER),
@@ -278,27 +245,27 @@ static const struct od_field payplan_fields[] = {
     {.name = "planCategory", .expr = "COALESCE(pc.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
     RO("IsDynamic", OD_W_BOOL),
-    ROENUM("ChargeFrequency", enum_chargefreq),
+    ROENUM("ChargeFrequency", &enum_chargefreq),
     RO("DatePayPlanStart", OD_W_DATE),
     RO("IsLocked", OD_W_BOOL),
     RO("DateInterestStart", OD_W_DATE),
-    ROENUM("DynamicPayPlanTPOption", enum_tpoption),
+    ROENUM("DynamicPayPlanTPOption", &enum_tpoption),
     {.name = "principalAmount", .expr = PRINCIPAL_AMOUNT, .wire = OD_W_NUMBER,
      .flags = OD_F_RO},
     RO("SheetDefNum", OD_W_INT),
 };
 
 static const struct od_filter payplan_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "Guarantor", .cond = "t.Guarantor = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
+    INTF("Guarantor"),
 };
 
 const struct od_resource od_res_payplans = {
     .name = "payplans", .table = "payplan", .pk = "PayPlanNum",
     .joins = "LEFT JOIN definition pc ON pc.DefNum = t.PlanCategory",
-    .fields = payplan_fields, .nfields = OD_N(payplan_fields),
-    .filters = payplan_filters, .nfilters = OD_N(payplan_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, payplan_fields),
+    OD_LIST(filters, payplan_filters),
+    .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
     .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",
     .patnum_col = "PatNum",

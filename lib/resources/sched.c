@@ -2,29 +2,27 @@
  * read-only, every value a string as in Open Dental's examples, sorted by
  * StartTime. Choices Open Dental's docs leave open are in
  * docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 static const struct od_field schedule_fields[] = {
     {.name = "ScheduleNum", .wire = OD_W_INT_STR, .flags = OD_F_RO | OD_F_KEY},
-    {.name = "SchedDate", .wire = OD_W_DATE, .flags = OD_F_RO},
-    {.name = "StartTime", .wire = OD_W_TIME, .flags = OD_F_RO},
-    {.name = "StopTime", .wire = OD_W_TIME, .flags = OD_F_RO},
-    {.name = "SchedType", .wire = OD_W_ENUM, .enm = &od_enum_schedtype,
-     .flags = OD_F_RO},
-    {.name = "ProvNum", .wire = OD_W_INT_STR, .flags = OD_F_RO},
-    {.name = "BlockoutType", .wire = OD_W_INT_STR, .flags = OD_F_RO},
+    RO("SchedDate", OD_W_DATE),
+    RO("StartTime", OD_W_TIME),
+    RO("StopTime", OD_W_TIME),
+    ROENUM("SchedType", &od_enum_schedtype),
+    RO("ProvNum", OD_W_INT_STR),
+    RO("BlockoutType", OD_W_INT_STR),
     {.name = "blockoutType", .expr = "COALESCE(bt.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    RO("Note", OD_W_TEXT),
     /* the schedule's operatories: one subquery in the same SELECT */
     {.name = "operatories",
      .expr = "COALESCE((SELECT GROUP_CONCAT(so.OperatoryNum ORDER BY "
              "so.OperatoryNum SEPARATOR ',') FROM scheduleop so WHERE "
              "so.ScheduleNum = t.ScheduleNum), '')", .wire = OD_W_TEXT,
      .flags = OD_F_RO},
-    {.name = "EmployeeNum", .wire = OD_W_INT_STR, .flags = OD_F_RO},
-    {.name = "DateTStamp", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_STAMP},
+    RO("EmployeeNum", OD_W_INT_STR),
+    STAMP("DateTStamp"),
 };
 
 static const struct od_filter schedule_filters[] = {
@@ -35,19 +33,18 @@ static const struct od_filter schedule_filters[] = {
      .dflt_unless = "dateStart,dateEnd"},
     {.param = "dateStart", .cond = "t.SchedDate >= ?", .wire = OD_W_DATE},
     {.param = "dateEnd", .cond = "t.SchedDate <= ?", .wire = OD_W_DATE},
-    {.param = "SchedType", .cond = "t.SchedType = ?", .wire = OD_W_ENUM,
-     .enm = &od_enum_schedtype},
+    ENUMF("SchedType", &od_enum_schedtype),
     {.param = "BlockoutDefNum", .cond = "t.BlockoutType = ?",
      .wire = OD_W_INT},
-    {.param = "ProvNum", .cond = "t.ProvNum = ?", .wire = OD_W_INT},
-    {.param = "EmployeeNum", .cond = "t.EmployeeNum = ?", .wire = OD_W_INT},
+    INTF("ProvNum"),
+    INTF("EmployeeNum"),
 };
 
 const struct od_resource od_res_schedules = {
     .name = "schedules", .table = "schedule", .pk = "ScheduleNum",
     .joins = "LEFT JOIN definition bt ON bt.DefNum = t.BlockoutType",
-    .fields = schedule_fields, .nfields = OD_N(schedule_fields),
-    .filters = schedule_filters, .nfilters = OD_N(schedule_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST, .missing = "Schedule not found",
+    OD_LIST(fields, schedule_fields),
+    OD_LIST(filters, schedule_filters),
+    .ops = OD_OPS_GET, .missing = "Schedule not found",
     .order = "t.SchedDate, t.StartTime, t.ScheduleNum",
 };

@@ -4,55 +4,35 @@
  * names (all appended to data/od-schema.sql, batch res-i). Field order is Open
  * Dental's. Choices Open Dental's docs leave open are in docs/resources.md
  * ("Sheets, ASAP texts and EHR patient data"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_SHEET_EDIT = 42, PERM_PATIENT_EDIT = 108 };
 
 /* SheetTypeEnum (SheetDef.cs / Enumerations.cs). */
-static const char *const sheettype_names[] = {
-    "LabelPatient", "LabelCarrier", "LabelReferral", "ReferralSlip",
-    "LabelAppointment", "Rx", "Consent", "PatientLetter", "ReferralLetter",
-    "PatientForm", "RoutingSlip", "MedicalHistory", "LabSlip", "ExamSheet",
-    "DepositSlip", "Statement", "MedLabResults", "TreatmentPlan",
-    "Screening", "PaymentPlan", "RxMulti", "ERA", "ERAGridHeader",
-    "RxInstruction", "ChartModule", "PatientDashboard",
-    "PatientDashboardWidget"};
-static const struct od_enum enum_sheettype = {
-    "SheetType", 0, OD_N(sheettype_names), sheettype_names};
+ENUM_TABLE(enum_sheettype, "SheetType", "LabelPatient", "LabelCarrier",
+           "LabelReferral", "ReferralSlip", "LabelAppointment", "Rx",
+           "Consent", "PatientLetter", "ReferralLetter", "PatientForm",
+           "RoutingSlip", "MedicalHistory", "LabSlip", "ExamSheet",
+           "DepositSlip", "Statement", "MedLabResults", "TreatmentPlan",
+           "Screening", "PaymentPlan", "RxMulti", "ERA", "ERAGridHeader",
+           "RxInstruction", "ChartModule", "PatientDashboard",
+           "PatientDashboardWidget");
 /* SheetFieldType (SheetField.cs). */
-static const char *const sheetfieldtype_names[] = {
-    "OutputText", "InputField", "StaticText", "Parameter", "Image",
-    "Drawing", "Line", "Rectangle", "CheckBox", "SigBox", "PatImage",
-    "Special", "Grid", "ComboBox", "ScreenChart", "MobileHeader",
-    "SigBoxPractice"};
-static const struct od_enum enum_sheetfieldtype = {
-    "FieldType", 0, OD_N(sheetfieldtype_names), sheetfieldtype_names};
+ENUM_TABLE(enum_sheetfieldtype, "FieldType", "OutputText", "InputField",
+           "StaticText", "Parameter", "Image", "Drawing", "Line", "Rectangle",
+           "CheckBox", "SigBox", "PatImage", "Special", "Grid", "ComboBox",
+           "ScreenChart", "MobileHeader", "SigBoxPractice");
 /* AsapCommFKeyType, AutoCommStatus, AsapRSVPStatus (AsapComm.cs). */
-static const char *const asapfkeytype_names[] = {
-    "None", "ScheduledAppt", "UnscheduledAppt", "PlannedAppt", "Recall",
-    "Broken"};
-static const struct od_enum enum_asapfkeytype = {
-    "FKeyType", 0, OD_N(asapfkeytype_names), asapfkeytype_names};
-static const char *const autocommstatus_names[] = {
-    "Undefined", "DoNotSend", "SendNotAttempted", "SendSuccessful",
-    "SendFailed", "SentAwaitingReceipt"};
-static const struct od_enum enum_autocommstatus = {
-    "SmsSendStatus", 0, OD_N(autocommstatus_names), autocommstatus_names};
-static const char *const asaprsvp_names[] = {
-    "UnableToSend", "AwaitingTransmit", "PendingRsvp", "Viewed",
-    "ViewedNotAvailable", "AcceptedAndMoved", "AcceptedAndNotAvailable",
-    "Declined", "ChoseDifferentSlot", "Expired", "Failed",
-    "DeclinedStopComm"};
-static const struct od_enum enum_asaprsvp = {
-    "ResponseStatus", 0, OD_N(asaprsvp_names), asaprsvp_names};
-
-/* Field shorthands (struct od_field, describe-internal.h). */
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = e,                \
-                      .flags = OD_F_RO}
+ENUM_TABLE(enum_asapfkeytype, "FKeyType", "None", "ScheduledAppt",
+           "UnscheduledAppt", "PlannedAppt", "Recall", "Broken");
+ENUM_TABLE(enum_autocommstatus, "SmsSendStatus", "Undefined", "DoNotSend",
+           "SendNotAttempted", "SendSuccessful", "SendFailed",
+           "SentAwaitingReceipt");
+ENUM_TABLE(enum_asaprsvp, "ResponseStatus", "UnableToSend", "AwaitingTransmit",
+           "PendingRsvp", "Viewed", "ViewedNotAvailable", "AcceptedAndMoved",
+           "AcceptedAndNotAvailable", "Declined", "ChoseDifferentSlot",
+           "Expired", "Failed", "DeclinedStopComm");
 
 /* ---- sheetdefs (read only) ------------------------------------------------ */
 
@@ -63,15 +43,14 @@ static const struct od_field sheetdef_fields[] = {
 };
 
 static const struct od_filter sheetdef_filters[] = {
-    {.param = "SheetType", .cond = "t.SheetType = ?", .wire = OD_W_ENUM,
-     .enm = &enum_sheettype},
+    ENUMF("SheetType", &enum_sheettype),
 };
 
 const struct od_resource od_res_sheetdefs = {
     .name = "sheetdefs", .table = "sheetdef", .pk = "SheetDefNum",
-    .fields = sheetdef_fields, .nfields = OD_N(sheetdef_fields),
-    .filters = sheetdef_filters, .nfilters = OD_N(sheetdef_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, sheetdef_fields),
+    OD_LIST(filters, sheetdef_filters),
+    .ops = OD_OPS_GET,
     .missing = "SheetDef not found.",
 };
 
@@ -89,7 +68,7 @@ static const struct od_field sheetfield_fields[] = {
 };
 
 static const struct od_filter sheetfield_filters[] = {
-    {.param = "SheetNum", .cond = "t.SheetNum = ?", .wire = OD_W_INT},
+    INTF("SheetNum"),
 };
 
 static const struct od_check sheetfield_checks[] = {
@@ -102,12 +81,12 @@ static const struct od_check sheetfield_checks[] = {
 
 const struct od_resource od_res_sheetfields = {
     .name = "sheetfields", .table = "sheetfield", .pk = "SheetFieldNum",
-    .fields = sheetfield_fields, .nfields = OD_N(sheetfield_fields),
-    .filters = sheetfield_filters, .nfilters = OD_N(sheetfield_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_PUT,
+    OD_LIST(fields, sheetfield_fields),
+    OD_LIST(filters, sheetfield_filters),
+    .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "SheetField not found.",
     .perm_edit = PERM_SHEET_EDIT, .log_noun = "SheetField",
-    .checks = sheetfield_checks, .nchecks = OD_N(sheetfield_checks),
+    OD_LIST(checks, sheetfield_checks),
 };
 
 /* ---- sheets --------------------------------------------------------------- */
@@ -139,16 +118,11 @@ static const struct od_sqldefault sheet_sqldefaults[] = {
     {.field = "Description",
      .sql = "SELECT Description FROM sheetdef WHERE SheetDefNum = ?",
      .param = "SheetDefNum"},
-    {.field = "ClinicNum",
-     .sql = "SELECT ClinicNum FROM patient WHERE PatNum = ?",
-     .param = "PatNum"},
+    PATIENT_CLINIC_DEFAULT,
 };
 
 static const struct od_check sheet_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "sheetdef WHERE SheetDefNum = ?)", .params = "SheetDefNum",
-     .status = 404, .msg = "SheetDef not found."},
+    POST_FOUND("sheetdef", "SheetDefNum", "SheetDef"),
     /* Consent, PatientLetter, PatientForm, MedicalHistory, ExamSheet */
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
@@ -160,16 +134,16 @@ static const struct od_check sheet_checks[] = {
 
 const struct od_resource od_res_sheets = {
     .name = "sheets", .table = "sheet", .pk = "SheetNum",
-    .fields = sheet_fields, .nfields = OD_N(sheet_fields),
-    .filters = sheet_filters, .nfilters = OD_N(sheet_filters),
+    OD_LIST(fields, sheet_fields),
+    OD_LIST(filters, sheet_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Sheet not found.",
     .perm_create = PERM_SHEET_EDIT, .log_noun = "Sheet",
     .patnum_col = "PatNum",
     /* sheets Open Dental marked deleted are not shown */
     .base_where = "t.IsDeleted = 0",
-    .sqldefaults = sheet_sqldefaults, .nsqldefaults = OD_N(sheet_sqldefaults),
-    .checks = sheet_checks, .nchecks = OD_N(sheet_checks),
+    OD_LIST(sqldefaults, sheet_sqldefaults),
+    OD_LIST(checks, sheet_checks),
     /* the sheet's fields: one per field of the definition (static text
      * copied as defined, input fields blank) */
     .after_insert =
@@ -211,7 +185,7 @@ static const struct od_field asapcomm_fields[] = {
 };
 
 static const struct od_filter asapcomm_filters[] = {
-    {.param = "ClinicNum", .cond = "t.ClinicNum = ?", .wire = OD_W_INT},
+    INTF("ClinicNum"),
     {.param = "date", .cond = "DATE(t.DateTimeEntry) = ?", .wire = OD_W_DATE},
     /* no date and no dateStart: the last 7 days */
     {.param = "dateStart",
@@ -225,9 +199,9 @@ static const struct od_filter asapcomm_filters[] = {
 
 const struct od_resource od_res_asapcomms = {
     .name = "asapcomms", .table = "asapcomm", .pk = "AsapCommNum",
-    .fields = asapcomm_fields, .nfields = OD_N(asapcomm_fields),
-    .filters = asapcomm_filters, .nfilters = OD_N(asapcomm_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, asapcomm_fields),
+    OD_LIST(filters, asapcomm_filters),
+    .ops = OD_OPS_GET,
     .missing = "AsapComm not found.",
 };
 
@@ -257,7 +231,7 @@ static const struct od_field ehrpatient_get_fields[] = {
 const struct od_resource od_res_ehrpatients = {
     .name = "ehrpatients", .table = "patient", .pk = "PatNum",
     .joins = "LEFT JOIN ehrpatient e ON e.PatNum = t.PatNum",
-    .fields = ehrpatient_get_fields, .nfields = OD_N(ehrpatient_get_fields),
+    OD_LIST(fields, ehrpatient_get_fields),
     .ops = OD_OP_GET_ONE,
     .missing = "Patient not found.",
 };
@@ -286,12 +260,12 @@ static const struct od_check ehrpatient_checks[] = {
 
 const struct od_resource od_res_ehrpatients_put = {
     .name = "ehrpatients", .table = "ehrpatient", .pk = "PatNum",
-    .fields = ehrpatient_put_fields, .nfields = OD_N(ehrpatient_put_fields),
+    OD_LIST(fields, ehrpatient_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
     .perm_edit = PERM_PATIENT_EDIT, .log_noun = "EhrPatient",
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO ehrpatient (PatNum) SELECT PatNum "
                   "FROM patient WHERE PatNum = ?",
-    .checks = ehrpatient_checks, .nchecks = OD_N(ehrpatient_checks),
+    OD_LIST(checks, ehrpatient_checks),
 };

@@ -4,7 +4,7 @@
  * tables of the same names (data/od-schema.sql). Field order is Open Dental's.
  * Writes need ApiPermission AllOthers (apipermissions.html). Choices Open
  * Dental's docs leave open are in docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <string.h>
 
@@ -15,22 +15,13 @@ enum {
 };
 
 /* Task enums (Task.cs, TaskList.cs). */
-static const char *const taskstatus_names[] = {"New", "Viewed", "Done"};
-static const struct od_enum enum_taskstatus = {
-    "TaskStatus", 0, OD_N(taskstatus_names), taskstatus_names};
-static const char *const datetype_names[] = {"None", "Day", "Week", "Month"};
-static const struct od_enum enum_datetype = {
-    "DateType", 0, OD_N(datetype_names), datetype_names};
-static const char *const objecttype_names[] = {"None", "Patient",
-                                               "Appointment"};
-static const struct od_enum enum_objecttype = {
-    "ObjectType", 0, OD_N(objecttype_names), objecttype_names};
-static const char *const liststatus_names[] = {"Active", "Archived"};
-static const struct od_enum enum_liststatus = {
-    "TaskListStatus", 0, OD_N(liststatus_names), liststatus_names};
+ENUM_TABLE(enum_taskstatus, "TaskStatus", "New", "Viewed", "Done");
+ENUM_TABLE(enum_datetype, "DateType", "None", "Day", "Week", "Month");
+ENUM_TABLE(enum_objecttype, "ObjectType", "None", "Patient", "Appointment");
+ENUM_TABLE(enum_liststatus, "TaskListStatus", "Active", "Archived");
 /* [Flags] TaskReminderType: single flags by name; a combination (a weekly
  * reminder on some weekdays) is written as its number. */
-static const char *const reminder_names[] = {
+ENUM_TABLE(enum_remindertype, "ReminderType",
     "NoReminder", "Once", "Daily", NULL, "Weekly", NULL, NULL, NULL,
     "Monthly", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     "Minutely", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -39,78 +30,68 @@ static const char *const reminder_names[] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-    "Yearly"};
-static const struct od_enum enum_remindertype = {
-    "ReminderType", 0, OD_N(reminder_names), reminder_names};
-
-#define RO_FIELD(name_, wire_, enm_)                                         \
-    {.name = name_, .wire = wire_, .enm = enm_, .flags = OD_F_RO}
+    "Yearly");
 
 /* ---- tasklists ------------------------------------------------------------ */
 
 static const struct od_field tasklist_fields[] = {
-    {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
-    RO_FIELD("Descript", OD_W_TEXT, NULL),
-    RO_FIELD("Parent", OD_W_INT, NULL),
-    RO_FIELD("DateTL", OD_W_DATE, NULL),
-    RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
-    RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
-    RO_FIELD("FromNum", OD_W_INT, NULL),
-    RO_FIELD("ObjectType", OD_W_ENUM, &enum_objecttype),
-    RO_FIELD("DateTimeEntry", OD_W_DATETIME, NULL),
-    RO_FIELD("TaskListStatus", OD_W_ENUM, &enum_liststatus),
+    KEY("TaskListNum"),
+    RO("Descript", OD_W_TEXT),
+    RO("Parent", OD_W_INT),
+    RO("DateTL", OD_W_DATE),
+    RO("IsRepeating", OD_W_BOOL),
+    ROENUM("DateType", &enum_datetype),
+    RO("FromNum", OD_W_INT),
+    ROENUM("ObjectType", &enum_objecttype),
+    RO("DateTimeEntry", OD_W_DATETIME),
+    ROENUM("TaskListStatus", &enum_liststatus),
 };
 
 static const struct od_filter tasklist_filters[] = {
-    {.param = "TaskListStatus", .cond = "t.TaskListStatus = ?",
-     .wire = OD_W_ENUM, .enm = &enum_liststatus},
+    ENUMF("TaskListStatus", &enum_liststatus),
 };
 
 const struct od_resource od_res_tasklists = {
     .name = "tasklists", .table = "tasklist", .pk = "TaskListNum",
-    .fields = tasklist_fields, .nfields = OD_N(tasklist_fields),
-    .filters = tasklist_filters, .nfilters = OD_N(tasklist_filters),
+    OD_LIST(fields, tasklist_fields),
+    OD_LIST(filters, tasklist_filters),
     .ops = OD_OP_GET_LIST, .missing = "TaskList not found.",
 };
 
 /* ---- tasks ---------------------------------------------------------------- */
 
 static const struct od_field task_fields[] = {
-    {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("TaskNum"),
     {.name = "TaskListNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
-    RO_FIELD("DateTask", OD_W_DATE, NULL),
+    RO("DateTask", OD_W_DATE),
     {.name = "KeyNum", .wire = OD_W_INT},
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ},
     {.name = "TaskStatus", .wire = OD_W_ENUM, .enm = &enum_taskstatus,
      .flags = OD_F_NOPOST},
-    RO_FIELD("IsRepeating", OD_W_BOOL, NULL),
-    RO_FIELD("DateType", OD_W_ENUM, &enum_datetype),
-    RO_FIELD("FromNum", OD_W_INT, NULL),
+    RO("IsRepeating", OD_W_BOOL),
+    ROENUM("DateType", &enum_datetype),
+    RO("FromNum", OD_W_INT),
     {.name = "ObjectType", .wire = OD_W_ENUM, .enm = &enum_objecttype,
      .dflt = "None"},
     {.name = "DateTimeEntry", .wire = OD_W_DATETIME},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
-    RO_FIELD("DateTimeFinished", OD_W_DATETIME, NULL),
-    {.name = "PriorityDefNum", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 33"},
-    RO_FIELD("ReminderGroupId", OD_W_TEXT, NULL),
-    RO_FIELD("ReminderType", OD_W_ENUM, &enum_remindertype),
-    RO_FIELD("ReminderFrequency", OD_W_INT, NULL),
+    RO("DateTimeFinished", OD_W_DATETIME),
+    FKEY("PriorityDefNum", 0, FK_DEF(33)),
+    RO("ReminderGroupId", OD_W_TEXT),
+    ROENUM("ReminderType", &enum_remindertype),
+    RO("ReminderFrequency", OD_W_INT),
     {.name = "DateTimeOriginal", .wire = OD_W_DATETIME,
      .flags = OD_F_RO | OD_F_NOW},
-    {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_STAMP},
+    STAMP("SecDateTEdit"),
     {.name = "DescriptOverride", .wire = OD_W_TEXT},
-    RO_FIELD("IsReadOnly", OD_W_BOOL, NULL),
+    RO("IsReadOnly", OD_W_BOOL),
 };
 
 static const struct od_filter task_filters[] = {
-    {.param = "TaskListNum", .cond = "t.TaskListNum = ?", .wire = OD_W_INT},
-    {.param = "KeyNum", .cond = "t.KeyNum = ?", .wire = OD_W_INT},
-    {.param = "ObjectType", .cond = "t.ObjectType = ?", .wire = OD_W_ENUM,
-     .enm = &enum_objecttype},
-    {.param = "TaskStatus", .cond = "t.TaskStatus = ?", .wire = OD_W_ENUM,
-     .enm = &enum_taskstatus},
+    INTF("TaskListNum"),
+    INTF("KeyNum"),
+    ENUMF("ObjectType", &enum_objecttype),
+    ENUMF("TaskStatus", &enum_taskstatus),
     /* absent: the previous 14 days (the database's clock) */
     {.param = "DateTimeOriginal",
      .cond = "t.DateTimeOriginal >= COALESCE(NULLIF(?, '0001-01-01 "
@@ -128,14 +109,8 @@ static const struct od_sqldefault task_defaults[] = {
 };
 
 static const struct od_check task_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "tasklist WHERE TaskListNum = ?)", .params = "TaskListNum",
-     .status = 400, .msg = "TaskListNum is invalid."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "userod WHERE UserNum = ?)", .params = "UserNum", .status = 400,
-     .msg = "UserNum is invalid."},
+    POST_VALID("tasklist", "TaskListNum"),
+    POST_VALID("userod", "UserNum"),
     /* a KeyNum must name a row of its ObjectType (both given) */
     {.ops = OD_OP_POST | OD_OP_PUT,
      .sql = "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM "
@@ -147,20 +122,20 @@ static const struct od_check task_checks[] = {
 
 const struct od_resource od_res_tasks = {
     .name = "tasks", .table = "task", .pk = "TaskNum",
-    .fields = task_fields, .nfields = OD_N(task_fields),
-    .filters = task_filters, .nfilters = OD_N(task_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, task_fields),
+    OD_LIST(filters, task_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
     .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
     .log_noun = "Task",
-    .sqldefaults = task_defaults, .nsqldefaults = OD_N(task_defaults),
-    .checks = task_checks, .nchecks = OD_N(task_checks),
+    OD_LIST(sqldefaults, task_defaults),
+    OD_LIST(checks, task_checks),
 };
 
 /* ---- tasknotes ------------------------------------------------------------ */
 
 static const struct od_field tasknote_fields[] = {
-    {.name = "TaskNoteNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("TaskNoteNum"),
     {.name = "TaskNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     {.name = "DateTimeNote", .wire = OD_W_DATETIME, .flags = OD_F_NOPOST},
@@ -168,8 +143,8 @@ static const struct od_field tasknote_fields[] = {
 };
 
 static const struct od_filter tasknote_filters[] = {
-    {.param = "TaskNum", .cond = "t.TaskNum = ?", .wire = OD_W_INT},
-    {.param = "UserNum", .cond = "t.UserNum = ?", .wire = OD_W_INT},
+    INTF("TaskNum"),
+    INTF("UserNum"),
 };
 
 static const struct od_sqldefault tasknote_defaults[] = {
@@ -181,84 +156,78 @@ static const struct od_check tasknote_checks[] = {
      .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
             "WHERE TaskNum = ?)", .params = "TaskNum", .status = 404,
      .msg = "Task not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "userod WHERE UserNum = ?)", .params = "UserNum", .status = 400,
-     .msg = "UserNum is invalid."},
+    POST_VALID("userod", "UserNum"),
     {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
      .params = "Note", .status = 400, .msg = "Note cannot be blank."},
 };
 
 const struct od_resource od_res_tasknotes = {
     .name = "tasknotes", .table = "tasknote", .pk = "TaskNoteNum",
-    .fields = tasknote_fields, .nfields = OD_N(tasknote_fields),
-    .filters = tasknote_filters, .nfilters = OD_N(tasknote_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    OD_LIST(fields, tasknote_fields),
+    OD_LIST(filters, tasknote_filters),
+    .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
     .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
     .log_noun = "TaskNote",
-    .sqldefaults = tasknote_defaults, .nsqldefaults = OD_N(tasknote_defaults),
-    .checks = tasknote_checks, .nchecks = OD_N(tasknote_checks),
+    OD_LIST(sqldefaults, tasknote_defaults),
+    OD_LIST(checks, tasknote_checks),
 };
 
 /* ---- quickpastecats, quickpastenotes -------------------------------------- */
 
 static const struct od_field quickpastecat_fields[] = {
-    {.name = "QuickPasteCatNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
-    RO_FIELD("Description", OD_W_TEXT, NULL),
-    RO_FIELD("ItemOrder", OD_W_INT, NULL),
-    RO_FIELD("DefaultForTypes", OD_W_TEXT, NULL),
+    KEY("QuickPasteCatNum"),
+    RO("Description", OD_W_TEXT),
+    RO("ItemOrder", OD_W_INT),
+    RO("DefaultForTypes", OD_W_TEXT),
 };
 
 const struct od_resource od_res_quickpastecats = {
     .name = "quickpastecats", .table = "quickpastecat",
     .pk = "QuickPasteCatNum",
-    .fields = quickpastecat_fields, .nfields = OD_N(quickpastecat_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, quickpastecat_fields),
+    .ops = OD_OPS_GET,
     .missing = "QuickPasteCat not found.",
 };
 
 static const struct od_field quickpastenote_fields[] = {
-    {.name = "QuickPasteNoteNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
-    RO_FIELD("QuickPasteCatNum", OD_W_INT, NULL),
-    RO_FIELD("ItemOrder", OD_W_INT, NULL),
-    RO_FIELD("Note", OD_W_TEXT, NULL),
-    RO_FIELD("Abbreviation", OD_W_TEXT, NULL),
+    KEY("QuickPasteNoteNum"),
+    RO("QuickPasteCatNum", OD_W_INT),
+    RO("ItemOrder", OD_W_INT),
+    RO("Note", OD_W_TEXT),
+    RO("Abbreviation", OD_W_TEXT),
 };
 
 const struct od_resource od_res_quickpastenotes = {
     .name = "quickpastenotes", .table = "quickpastenote",
     .pk = "QuickPasteNoteNum",
-    .fields = quickpastenote_fields, .nfields = OD_N(quickpastenote_fields),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST,
+    OD_LIST(fields, quickpastenote_fields),
+    .ops = OD_OPS_GET,
     .missing = "QuickPasteNote not found.",
 };
 
 /* ---- autonotes, autonotecontrols ------------------------------------------ */
 
 static const struct od_field autonote_fields[] = {
-    {.name = "AutoNoteNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("AutoNoteNum"),
     {.name = "AutoNoteName", .wire = OD_W_TEXT,
      .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "MainText", .wire = OD_W_TEXT},
     /* an AutoNoteCats (41) definition, 0 for none */
-    {.name = "Category", .wire = OD_W_INT,
-     .fk = "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 41"},
+    FKEY("Category", 0, FK_DEF(41)),
     {.name = "category", .expr = "COALESCE(cat.ItemName, '')",
      .wire = OD_W_TEXT, .flags = OD_F_RO},
 };
 
 static const struct od_filter autonote_filters[] = {
-    {.param = "Category", .cond = "t.Category = ?", .wire = OD_W_INT},
+    INTF("Category"),
 };
 
 const struct od_resource od_res_autonotes = {
     .name = "autonotes", .table = "autonote", .pk = "AutoNoteNum",
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.Category",
-    .fields = autonote_fields, .nfields = OD_N(autonote_fields),
-    .filters = autonote_filters, .nfilters = OD_N(autonote_filters),
+    OD_LIST(fields, autonote_fields),
+    OD_LIST(filters, autonote_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
@@ -273,8 +242,7 @@ static int check_controltype(const char *s)
 }
 
 static const struct od_field autonotecontrol_fields[] = {
-    {.name = "AutoNoteControlNum", .wire = OD_W_INT,
-     .flags = OD_F_RO | OD_F_KEY},
+    KEY("AutoNoteControlNum"),
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
     {.name = "ControlType", .wire = OD_W_TEXT,
      .flags = OD_F_REQ | OD_F_NOCLEAR, .check = check_controltype},
@@ -294,11 +262,11 @@ static const struct od_check autonotecontrol_checks[] = {
 const struct od_resource od_res_autonotecontrols = {
     .name = "autonotecontrols", .table = "autonotecontrol",
     .pk = "AutoNoteControlNum",
-    .fields = autonotecontrol_fields, .nfields = OD_N(autonotecontrol_fields),
+    OD_LIST(fields, autonotecontrol_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "AutoNoteControl not found.",
     .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
     .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
-    .checks = autonotecontrol_checks, .nchecks = OD_N(autonotecontrol_checks),
+    OD_LIST(checks, autonotecontrol_checks),
 };

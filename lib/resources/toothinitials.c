@@ -5,7 +5,7 @@
  * Dental's. It is also the GET shape of WatchTable ToothInitial
  * (docs/events.md). Choices Open Dental's docs leave open are in
  * docs/resources.md. */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -15,11 +15,9 @@
 #define PERM_CHART_MODULE 5
 
 /* ToothInitialType (ToothInitial.cs). */
-static const char *const initialtype_names[] = {
-    "Missing", "Hidden", "Primary", "ShiftM", "ShiftO", "ShiftB", "Rotate",
-    "TipM", "TipB", "Drawing", "Text"};
-static const struct od_enum enum_initialtype = {
-    "InitialType", 0, OD_N(initialtype_names), initialtype_names};
+ENUM_TABLE(enum_initialtype, "InitialType", "Missing", "Hidden", "Primary",
+           "ShiftM", "ShiftO", "ShiftB", "Rotate", "TipM", "TipB", "Drawing",
+           "Text");
 
 /* A single tooth: 1-32 or A-T. */
 static int check_tooth(const char *s)
@@ -36,24 +34,23 @@ static int check_tooth(const char *s)
 }
 
 static const struct od_field toothinitial_fields[] = {
-    {.name = "ToothInitialNum", .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY},
+    KEY("ToothInitialNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ},
     {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NUMTEXT,
      .check = check_tooth},
     {.name = "InitialType", .wire = OD_W_ENUM, .enm = &enum_initialtype,
      .flags = OD_F_REQ},
-    {.name = "Movement", .wire = OD_W_MONEY_RAW, .flags = OD_F_RO},
-    {.name = "DrawingSegment", .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "ColorDraw", .wire = OD_W_COLOR, .flags = OD_F_RO},
+    RO("Movement", OD_W_MONEY_RAW),
+    RO("DrawingSegment", OD_W_TEXT),
+    RO("ColorDraw", OD_W_COLOR),
     {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
      .flags = OD_F_RO | OD_F_NOW},
-    {.name = "SecDateTEdit", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_STAMP},
-    {.name = "DrawText", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    STAMP("SecDateTEdit"),
+    RO("DrawText", OD_W_TEXT),
 };
 
 static const struct od_filter toothinitial_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
 };
 
 static const struct od_check toothinitial_checks[] = {
@@ -62,10 +59,7 @@ static const struct od_check toothinitial_checks[] = {
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? > 2",
      .params = "InitialType", .status = 400,
      .msg = "InitialType must be Missing, Hidden, or Primary."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "patient WHERE PatNum = ?)", .params = "PatNum", .status = 404,
-     .msg = "Patient not found."},
+    POST_FOUND("patient", "PatNum", "Patient"),
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "
             "AND InitialType > 2", .params = "@key", .status = 400,
@@ -75,13 +69,13 @@ static const struct od_check toothinitial_checks[] = {
 
 const struct od_resource od_res_toothinitials = {
     .name = "toothinitials", .table = "toothinitial", .pk = "ToothInitialNum",
-    .fields = toothinitial_fields, .nfields = OD_N(toothinitial_fields),
-    .filters = toothinitial_filters, .nfilters = OD_N(toothinitial_filters),
+    OD_LIST(fields, toothinitial_fields),
+    OD_LIST(filters, toothinitial_filters),
     .order = "t.ToothInitialNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ToothInitial not found.",
     .perm_create = PERM_CHART_MODULE, .perm_edit = PERM_CHART_MODULE,
     .perm_delete = PERM_CHART_MODULE, .log_noun = "ToothInitial",
     .patnum_col = "PatNum",
-    .checks = toothinitial_checks, .nchecks = OD_N(toothinitial_checks),
+    OD_LIST(checks, toothinitial_checks),
 };

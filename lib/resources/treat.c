@@ -5,26 +5,12 @@
  * read-only companions. Writes need ApiPermission AllOthers
  * (apipermissions.html). Choices Open Dental's docs leave open are in
  * docs/resources.md ("Perio charts and treatment plans"). */
-#include "engine/describe-internal.h"
+#include "resources/shorthand-internal.h"
 
 /* EnumPermType values used in securitylog (GroupPermission.cs). */
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
-#define KEY(n) {.name = n, .wire = OD_W_INT, .flags = OD_F_RO | OD_F_KEY}
-#define FLD(n, w, fl) {.name = n, .wire = w, .flags = fl}
-#define TXT(n, fl, len) {.name = n, .wire = OD_W_TEXT, .flags = fl,          \
-                         .maxlen = len}
-#define RO(n, w) {.name = n, .wire = w, .flags = OD_F_RO}
-#define ROENUM(n, e) {.name = n, .wire = OD_W_ENUM, .enm = &e,               \
-                      .flags = OD_F_RO}
-#define FKEY(n, fl, sql_) {.name = n, .wire = OD_W_INT, .flags = fl,         \
-                          .fk = sql_}
-#define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
-                  .flags = OD_F_RO | OD_F_STAMP}
-#define FK_PROV "SELECT 1 FROM provider WHERE ProvNum = ?"
-#define FK_PAT "SELECT 1 FROM patient WHERE PatNum = ?"
-#define FK_PRIORITY \
-    "SELECT 1 FROM definition WHERE DefNum = ? AND Category = 20"
+#define FK_PRIORITY FK_DEF(20)
 #define PRIORITY_NAME                                                         \
     {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",                \
      .wire = OD_W_TEXT, .flags = OD_F_RO}
@@ -35,7 +21,7 @@ enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
 static const struct od_field perioexam_fields[] = {
     KEY("PerioExamNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("ExamDate", OD_W_DATE, 0),
     FKEY("ProvNum", 0, FK_PROV),
     {.name = "DateTMeasureEdit", .wire = OD_W_DATETIME,
@@ -44,7 +30,7 @@ static const struct od_field perioexam_fields[] = {
 };
 
 static const struct od_filter perioexam_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
+    INTF("PatNum"),
     /* exams on or after this date */
     {.param = "ExamDate", .cond = "t.ExamDate >= ?", .wire = OD_W_DATE},
 };
@@ -58,15 +44,14 @@ static const struct od_sqldefault perioexam_defaults[] = {
 
 const struct od_resource od_res_perioexams = {
     .name = "perioexams", .table = "perioexam", .pk = "PerioExamNum",
-    .fields = perioexam_fields, .nfields = OD_N(perioexam_fields),
-    .filters = perioexam_filters, .nfilters = OD_N(perioexam_filters),
-    .ops = OD_OP_GET_ONE | OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT |
-           OD_OP_DELETE,
+    OD_LIST(fields, perioexam_fields),
+    OD_LIST(filters, perioexam_filters),
+    .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PerioExam not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioExam",
     .patnum_col = "PatNum",
-    .sqldefaults = perioexam_defaults, .nsqldefaults = OD_N(perioexam_defaults),
+    OD_LIST(sqldefaults, perioexam_defaults),
     /* Open Dental's PerioExams.Delete: the exam and its measures */
     .delete_sql = "DELETE e, m FROM perioexam e LEFT JOIN periomeasure m ON "
                   "m.PerioExamNum = e.PerioExamNum WHERE e.PerioExamNum = ?",
@@ -75,11 +60,8 @@ const struct od_resource od_res_perioexams = {
 /* ---- periomeasures ------------------------------------------------------- */
 
 /* PerioSequenceType; 7 CAL is computed, never stored, so not accepted. */
-static const char *const seqtype_names[] = {
-    "Mobility", "Furcation", "GingMargin", "MGJ", "Probing", "SkipTooth",
-    "Bleeding"};
-static const struct od_enum enum_seqtype = {"SequenceType", 0,
-                                            OD_N(seqtype_names), seqtype_names};
+ENUM_TABLE(enum_seqtype, "SequenceType", "Mobility", "Furcation", "GingMargin",
+           "MGJ", "Probing", "SkipTooth", "Bleeding");
 
 #define MEASURE(n) {.name = n, .wire = OD_W_INT, .dflt = "-1"}
 
@@ -100,7 +82,7 @@ static const struct od_field periomeasure_fields[] = {
 };
 
 static const struct od_filter periomeasure_filters[] = {
-    {.param = "PerioExamNum", .cond = "t.PerioExamNum = ?", .wire = OD_W_INT},
+    INTF("PerioExamNum"),
 };
 
 /* A value is -1 (none), 0-19, or 101-119 (negative: 105 is -5). */
@@ -111,10 +93,7 @@ static const struct od_filter periomeasure_filters[] = {
      .msg = n " is invalid."}
 
 static const struct od_check periomeasure_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "perioexam WHERE PerioExamNum = ?)", .params = "PerioExamNum",
-     .status = 404, .msg = "PerioExam not found."},
+    POST_FOUND("perioexam", "PerioExamNum", "PerioExam"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND 32",
      .params = "IntTooth", .status = 400, .msg = "IntTooth is invalid."},
@@ -142,32 +121,27 @@ static const struct od_check periomeasure_checks[] = {
 const struct od_resource od_res_periomeasures = {
     .name = "periomeasures", .table = "periomeasure",
     .pk = "PerioMeasureNum",
-    .fields = periomeasure_fields, .nfields = OD_N(periomeasure_fields),
-    .filters = periomeasure_filters, .nfilters = OD_N(periomeasure_filters),
+    OD_LIST(fields, periomeasure_fields),
+    OD_LIST(filters, periomeasure_filters),
     .order = "t.PerioExamNum, t.PerioMeasureNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "PerioMeasure not found.",
     .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
     .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioMeasure",
-    .checks = periomeasure_checks, .nchecks = OD_N(periomeasure_checks),
+    OD_LIST(checks, periomeasure_checks),
     .after_insert = "UPDATE periomeasure SET SecDateTEntry = NOW() WHERE "
                     "PerioMeasureNum = ?",
 };
 
 /* ---- treatplans ---------------------------------------------------------- */
 
-static const char *const tpstatus_names[] = {"Saved", "Active", "Inactive"};
-static const struct od_enum enum_tpstatus = {"TPStatus", 0,
-                                             OD_N(tpstatus_names),
-                                             tpstatus_names};
-static const char *const tptype_names[] = {"Insurance", "Discount"};
-static const struct od_enum enum_tptype = {"TPType", 0, OD_N(tptype_names),
-                                           tptype_names};
+ENUM_TABLE(enum_tpstatus, "TPStatus", "Saved", "Active", "Inactive");
+ENUM_TABLE(enum_tptype, "TPType", "Insurance", "Discount");
 
 static const struct od_field treatplan_fields[] = {
     KEY("TreatPlanNum"),
-    FLD("PatNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
+    PATNUM_OWNER,
     FLD("DateTP", OD_W_DATE, OD_F_NOPOST),
     {.name = "Heading", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
      .dflt = "Inactive Treatment Plan"},
@@ -175,10 +149,8 @@ static const struct od_field treatplan_fields[] = {
     RO("SigIsTopaz", OD_W_BOOL),
     FKEY("ResponsParty", OD_F_NOPOST, FK_PAT),
     RO("DocNum", OD_W_INT),
-    ROENUM("TPStatus", enum_tpstatus),
-    RO("SecUserNumEntry", OD_W_INT),
-    {.name = "SecDateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
-    STAMP("SecDateTEdit"),
+    ROENUM("TPStatus", &enum_tpstatus),
+    SEC_ENTRY_EDIT,
     RO("UserNumPresenter", OD_W_INT),
     {.name = "TPType", .wire = OD_W_ENUM, .enm = &enum_tptype},
     RO("DateTSigned", OD_W_DATETIME),
@@ -192,19 +164,15 @@ static const struct od_field treatplan_fields[] = {
 };
 
 static const struct od_filter treatplan_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT},
-    {.param = "SecDateTEdit", .cond = "t.SecDateTEdit >= ?",
-     .wire = OD_W_DATETIME},
-    {.param = "TPStatus", .cond = "t.TPStatus = ?", .wire = OD_W_ENUM,
-     .enm = &enum_tpstatus},
+    INTF("PatNum"),
+    SINCEF("SecDateTEdit"),
+    ENUMF("TPStatus", &enum_tpstatus),
 };
 
 static const struct od_sqldefault treatplan_defaults[] = {
     {.field = "DateTP", .sql = TODAY},
     /* the practice's default treatment plan note */
-    {.field = "Note",
-     .sql = "SELECT ValueString FROM preference WHERE PrefName = "
-            "'TreatmentPlanNote'"},
+    PREF_DEFAULT("Note", "TreatmentPlanNote"),
     /* Discount when the patient has a discount plan, else Insurance */
     {.field = "TPType",
      .sql = "SELECT IF(EXISTS (SELECT 1 FROM discountplansub WHERE "
@@ -222,15 +190,15 @@ static const struct od_check treatplan_checks[] = {
 
 const struct od_resource od_res_treatplans = {
     .name = "treatplans", .table = "treatplan", .pk = "TreatPlanNum",
-    .fields = treatplan_fields, .nfields = OD_N(treatplan_fields),
-    .filters = treatplan_filters, .nfilters = OD_N(treatplan_filters),
+    OD_LIST(fields, treatplan_fields),
+    OD_LIST(filters, treatplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TreatPlan not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .perm_delete = PERM_TREATPLAN_EDIT, .log_noun = "TreatPlan",
     .patnum_col = "PatNum",
-    .sqldefaults = treatplan_defaults, .nsqldefaults = OD_N(treatplan_defaults),
-    .checks = treatplan_checks, .nchecks = OD_N(treatplan_checks),
+    OD_LIST(sqldefaults, treatplan_defaults),
+    OD_LIST(checks, treatplan_checks),
     /* a plan made through the API is Inactive (Open Dental keeps the one
      * Active plan per patient itself) */
     .after_insert = "UPDATE treatplan SET TPStatus = 2 WHERE "
@@ -257,14 +225,8 @@ static const struct od_filter treatplanattach_filters[] = {
 };
 
 static const struct od_check treatplanattach_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "treatplan WHERE TreatPlanNum = ?)", .params = "TreatPlanNum",
-     .status = 404, .msg = "TreatPlan not found."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-            "procedurelog WHERE ProcNum = ?)", .params = "ProcNum",
-     .status = 404, .msg = "Procedure not found."},
+    POST_FOUND("treatplan", "TreatPlanNum", "TreatPlan"),
+    POST_FOUND("procedurelog", "ProcNum", "Procedure"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
             "TPStatus = 0", .params = "TreatPlanNum", .status = 400,
@@ -290,15 +252,14 @@ static const struct od_check treatplanattach_checks[] = {
 const struct od_resource od_res_treatplanattaches = {
     .name = "treatplanattaches", .table = "treatplanattach",
     .pk = "TreatPlanAttachNum", .joins = JOIN_PRIORITY,
-    .fields = treatplanattach_fields, .nfields = OD_N(treatplanattach_fields),
-    .filters = treatplanattach_filters,
-    .nfilters = OD_N(treatplanattach_filters),
+    OD_LIST(fields, treatplanattach_fields),
+    OD_LIST(filters, treatplanattach_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "TreatPlanAttach not found.",
     .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
     .log_noun = "TreatPlanAttach",
-    .checks = treatplanattach_checks, .nchecks = OD_N(treatplanattach_checks),
+    OD_LIST(checks, treatplanattach_checks),
 };
 
 /* ---- proctps ------------------------------------------------------------- */
@@ -311,7 +272,7 @@ static const struct od_field proctp_fields[] = {
     RO("PatNum", OD_W_INT),
     RO("ProcNumOrig", OD_W_INT),
     RO("ItemOrder", OD_W_INT),
-    {.name = "Priority", .wire = OD_W_INT, .fk = FK_PRIORITY},
+    FKEY("Priority", 0, FK_PRIORITY),
     PRIORITY_NAME,
     TXT("ToothNumTP", 0, 0),
     TXT("Surf", 0, 0),
@@ -325,7 +286,7 @@ static const struct od_field proctp_fields[] = {
     TXT("Prognosis", 0, 0),
     TXT("Dx", 0, 0),
     TXT("ProcAbbr", 0, 0),
-    RO("SecUserNumEntry", OD_W_INT),
+    SECUSERNUMENTRY,
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
     AMOUNT("FeeAllowed"),
@@ -356,12 +317,12 @@ static const struct od_check proctp_checks[] = {
 const struct od_resource od_res_proctps = {
     .name = "proctps", .table = "proctp", .pk = "ProcTPNum",
     .joins = JOIN_PRIORITY,
-    .fields = proctp_fields, .nfields = OD_N(proctp_fields),
-    .filters = proctp_filters, .nfilters = OD_N(proctp_filters),
+    OD_LIST(fields, proctp_fields),
+    OD_LIST(filters, proctp_filters),
     .order = "t.ItemOrder, t.ProcTPNum",
     .ops = OD_OP_GET_LIST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcTP not found.",
     .perm_edit = PERM_TREATPLAN_EDIT, .perm_delete = PERM_TREATPLAN_EDIT,
     .log_noun = "ProcTP", .patnum_col = "PatNum",
-    .checks = proctp_checks, .nchecks = OD_N(proctp_checks),
+    OD_LIST(checks, proctp_checks),
 };
