@@ -184,16 +184,12 @@ static int do_partial(struct od_conn *c, struct od_ck_job *j)
  * answering. */
 static struct od_ck_job *pay_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct od_ck_job *j = od_ck_new(req, work, 1);
+    struct od_ck_job *j =
+        od_ck_new_data(req, work, 1, sizeof(struct pay), NULL);
     if (!j)
         return NULL;
     j->res = &od_res_payments;
     j->location = "payments";
-    j->free_data = free;
-    if (!(j->data = calloc(1, sizeof(struct pay)))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
     return od_ck_take_body(j) ? j : NULL;
 }
 
@@ -202,14 +198,12 @@ static void h_refund(odapi_request *req, void *arg)
     struct od_ck_job *j = pay_job(req, do_refund);
     struct pay *x;
     char msg[64];
-    int rc;
     (void)arg;
     if (!j)
         return;
     x = j->data;
-    rc = od_ck_key(j->body, "PayNum", &x->paynum, msg, sizeof msg);
-    if (rc <= 0)
-        return od_ck_reject(j, 400, rc ? msg : "PayNum is required.");
+    if (od_ck_key_req(j->body, "PayNum", &x->paynum, msg, sizeof msg))
+        return od_ck_reject(j, 400, msg);
     j->created = 1;
     od_ck_submit(j);
 }

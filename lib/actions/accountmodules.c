@@ -18,21 +18,18 @@
 
 enum am_kind { AM_AGING, AM_BALANCES, AM_SDV };
 
+/* A view's input, the data of its kit job (ck: status, msg, out). */
 struct amjob {
-    odapi_request *req;
+    struct od_ck_job *ck;
     enum am_kind kind;
     long long patnum, guarantor;
     int family;                 /* ServiceDateView: isFamily */
-    int status;
-    char msg[256];
     struct od_ledger_prefs prefs;
-    struct od_buf out;
 };
 
 static void amfail(struct amjob *j, int status, const char *msg)
 {
-    j->status = status;
-    snprintf(j->msg, sizeof j->msg, "%s", msg);
+    od_ck_fail(j->ck, status, "%s", msg);
 }
 
 /* ---- amounts ------------------------------------------------------------- */
@@ -115,7 +112,7 @@ static int do_aging(struct od_conn *c, struct amjob *j)
     struct od_prm p[1] = {OD_PI(j->patnum)};
     char v[2][OD_COLSZ];
     long long total, insest, patins, unearned;
-    struct od_buf *b = &j->out;
+    struct od_buf *b = &j->ck->out;
     if (od_aging_family(c, &j->prefs, j->guarantor, j->prefs.today, 0, &a) ||
         od_ledger_members(c, &j->prefs, j->guarantor, take_own, &own) < 0 ||
         od_query_row(c, "SELECT COALESCE(SUM(InsPayEst + WriteOff), 0) FROM "
@@ -215,32 +212,27 @@ static int do_balances(struct od_conn *c, struct amjob *j)
 {
     struct balctx x;
     memset(&x, 0, sizeof x);
-    x.out = &j->out;
+    x.out = &j->ck->out;
     od_buf_init(&x.name);
     if (od_ledger_members(c, &j->prefs, j->guarantor, take_member, &x) < 0) {
         od_buf_free(&x.name);
         return -1;
     }
     od_buf_free(&x.name);
-    od_buf_adds(&j->out, x.n ? ",{\"PatNum\":" : "[{\"PatNum\":");
-    od_buf_add_ll(&j->out, j->guarantor);
-    od_buf_adds(&j->out, ",\"Name\":\"Entire Family\",\"Balance\":");
-    od_put_milli(&j->out, x.total, 0);
-    od_buf_adds(&j->out, "}]");
+    od_buf_adds(&j->ck->out, x.n ? ",{\"PatNum\":" : "[{\"PatNum\":");
+    od_buf_add_ll(&j->ck->out, j->guarantor);
+    od_buf_adds(&j->ck->out, ",\"Name\":\"Entire Family\",\"Balance\":");
+    od_put_milli(&j->ck->out, x.total, 0);
+    od_buf_adds(&j->ck->out, "}]");
     return 0;
 }
 
 /* ---- running a view ------------------------------------------------------ */
 
-static int am_work(struct od_conn *c, void *arg)
+static int am_work(struct od_conn *c, struct od_ck_job *k)
 {
-    struct amjob *j = arg;
-    int rc;
-    j->status = 0;
-    j->msg[0] = '\0';
-    od_buf_free(&j->out);
-    od_buf_init(&j->out);
-    rc = load_patient(c, j);
+    struct amjob *j = k->data;
+    int rc = load_patient(c, j);
     if (rc == 0)
         rc = od_ledger_prefs_read(c, &j->prefs);
     if (rc == 0) {
@@ -250,28 +242,13 @@ static int am_work(struct od_conn *c, void *arg)
             rc = do_balances(c, j);
         else
             rc = od_service_date_view(c, &j->prefs, j->patnum, j->guarantor,
-                                      j->family, &j->out, &j->status,
-                                      j->msg, sizeof j->msg);
+                                      j->family, &k->out, &k->status,
+                                      k->msg, sizeof k->msg);
     }
-    if (rc == 0) {
-        j->status = 200;
-    } else if (!j->status) {
-        if (c->lost)
-            return OD_WORK_RETRY; /* a read: safe to run again */
+    /* a lost connection: the kit runs this read again */
+    if (rc != 0 && !k->status && !c->lost)
         amfail(j, 500, "The account could not be read.");
-    }
-    return OD_WORK_DONE;
-}
-
-static void am_done(void *arg, int status)
-{
-    struct amjob *j = arg;
-    /* status: 200, or a refusal's */
-    if (!od_ck_answer_error(j->req, status, j->status, j->msg,
-                            j->out.oom || !j->out.p))
-        odapi_reply(j->req, 200, j->out.p, j->out.len);
-    od_buf_free(&j->out);
-    free(j);
+    return rc ? -1 : 0;
 }
 
 /* "true"/"false" (any case; absent or empty: false): 0, or -1. */
@@ -290,6 +267,7 @@ static int query_bool(odapi_request *req, const char *name, int *out)
 
 static void am_handle(odapi_request *req, enum am_kind kind)
 {
+    struct od_ck_job *k;
     struct amjob *j;
     long long patnum;
     int family = 0;
@@ -302,19 +280,14 @@ static void am_handle(odapi_request *req, enum am_kind kind)
         odapi_reply_error(req, 400, "isFamily is invalid.");
         return;
     }
-    if (!(j = calloc(1, sizeof *j))) {
-        odapi_reply_error(req, 500, "Out of memory.");
+    if (!(k = od_ck_new_data(req, am_work, 0, sizeof *j, NULL)))
         return;
-    }
-    j->req = req;
+    j = k->data;
+    j->ck = k;
     j->kind = kind;
     j->patnum = patnum;
     j->family = family;
-    od_buf_init(&j->out);
-    if (od_request_submit(req, am_work, am_done, j)) {
-        od_buf_free(&j->out);
-        free(j);
-    }
+    od_ck_submit(k);
 }
 
 static void h_aging(odapi_request *req, void *arg)

@@ -554,15 +554,10 @@ static struct od_ck_job *action_job(odapi_request *req, od_ck_work_fn work)
     struct od_ck_job *j;
     long long apt;
     if (od_ck_path_key(req, "AptNum", 0, &apt) ||
-        !(j = od_ck_new(req, work, 1)))
+        !(j = od_ck_new_data(req, work, 1, sizeof(struct appt), NULL)))
         return NULL;
     j->key = apt;
     j->no_body = 1; /* action PUTs answer 200 without a body */
-    j->free_data = free;
-    if (!(j->data = calloc(1, sizeof(struct appt)))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
     return od_ck_take_body(j) ? j : NULL;
 }
 
@@ -714,11 +709,8 @@ static void h_slots(odapi_request *req, void *arg)
     }
     od_day_str(a, in.d0);
     od_day_str(b, in.d1);
-    if (!(j = od_ck_new(req, work_slots, 0)))
+    if (!(j = od_ck_new_data(req, work_slots, 0, sizeof in, NULL)))
         return;
-    j->free_data = free;
-    if (!(j->data = malloc(sizeof in)))
-        return od_ck_reject(j, 500, "Out of memory.");
     memcpy(j->data, &in, sizeof in);
     od_ck_submit(j);
 }

@@ -128,7 +128,8 @@ static int do_asap(struct od_conn *c, struct od_ck_job *j)
 
 static void h_asap(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_asap, 1);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_asap, 1, sizeof(struct asapin), NULL);
     struct asapin *a;
     json_t *body;
     char msg[160];
@@ -136,25 +137,15 @@ static void h_asap(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(a = calloc(1, sizeof *a)) || !(body = od_ck_body(req))) {
-        if (!a)
-            od_ck_reject(j, 500, "Out of memory.");
-        else
-            od_ck_free(j);
-        free(a);
+    a = j->data;
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
-    j->data = a;
-    j->free_data = free;
-    j->created = 1;
-    j->location = "asapcomms";
-    j->res = &od_res_asapcomms;
+    od_ck_created(j, &od_res_asapcomms);
     r1 = od_ck_key(body, "aptNum", &a->apt, msg, sizeof msg);
     r2 = r1 < 0 ? -1
                 : od_ck_key(body, "recallNum", &a->recall, msg, sizeof msg);
     r3 = r2 < 0 ? -1 : od_ck_datetime(body, "dateTimeStart", a->start, msg,
                                    sizeof msg);
-    json_decref(body);
     if (r1 < 0 || r2 < 0 || r3 < 0)
         od_ck_reject(j, 400, msg);
     else if (!r1 && !r2)

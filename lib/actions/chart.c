@@ -20,17 +20,13 @@ struct chartq {
 /* The patient's key from the path, the Offset; NULL after answering. */
 static struct od_ck_job *chart_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct od_ck_job *j = od_ck_new(req, work, 0);
+    struct od_ck_job *j =
+        od_ck_new_data(req, work, 0, sizeof(struct chartq), NULL);
     struct chartq *q;
     const char *v;
     if (!j)
         return NULL;
-    if (!(q = calloc(1, sizeof *q))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
-    j->data = q;
-    j->free_data = free;
+    q = j->data;
     if (od_parse_ll(odapi_request_segment(req, "PatNum"), &q->patnum) ||
         q->patnum <= 0) {
         od_ck_reject(j, 400, "PatNum is invalid.");

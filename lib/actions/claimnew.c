@@ -288,14 +288,6 @@ static int choose_plan(struct od_ck_job *j, struct cwork *w)
 
 /* ---- POST /claims -------------------------------------------------------- */
 
-static int exists(struct od_conn *c, const char *sql, long long key)
-{
-    long long v[OD_MAXCOL];
-    struct od_prm p[1];
-    p[0] = OD_PI(key);
-    return od_query_ll(c, sql, p, 1, 1, v);
-}
-
 /* ProvTreat, ProvBill and ClaimForm given must name rows (a database
  * without the claimform table cannot say: any number passes). */
 static int check_given(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
@@ -303,14 +295,16 @@ static int check_given(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
     static const char prov[] = "SELECT 1 FROM provider WHERE ProvNum = ?";
     int rc;
     if (w->in.has_provtreat &&
-        (rc = exists(c, prov, w->in.provtreat)) <= 0)
+        (rc = od_ck_exists(c, prov, w->in.provtreat)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvTreat is invalid.");
-    if (w->in.has_provbill && (rc = exists(c, prov, w->in.provbill)) <= 0)
+    if (w->in.has_provbill &&
+        (rc = od_ck_exists(c, prov, w->in.provbill)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvBill is invalid.");
     if (w->in.has_claimform && w->in.claimform &&
         od_catalog_has_table(od_db_catalog(c->db), "claimform") &&
-        (rc = exists(c, "SELECT 1 FROM claimform WHERE ClaimFormNum = ?",
-                     w->in.claimform)) <= 0)
+        (rc = od_ck_exists(c,
+                           "SELECT 1 FROM claimform WHERE ClaimFormNum = ?",
+                           w->in.claimform)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "ClaimForm is invalid.");
     return 0;
 }
@@ -470,10 +464,10 @@ static int read_opt_key(json_t *body, const char *name, long long *out,
 
 static int read_post(json_t *body, struct cin *in, char *msg, size_t msgsize)
 {
-    if (od_iu_key_req(body, "PatNum", &in->pat, msg, msgsize) ||
+    if (od_ck_key_req(body, "PatNum", &in->pat, msg, msgsize) ||
         od_cn_read_procnums(body, "procNums", in, msg, msgsize) ||
         read_type(body, in->type, msg, msgsize) ||
-        od_iu_key_req(body, "InsSubNum", &in->sub, msg, msgsize) ||
+        od_ck_key_req(body, "InsSubNum", &in->sub, msg, msgsize) ||
         read_relat(body, &in->relat, msg, msgsize) ||
         od_ck_date(body, "DateService", in->dateservice, msg, msgsize) < 0 ||
         od_ck_date(body, "DateSent", in->datesent, msg, msgsize) < 0 ||
@@ -494,27 +488,16 @@ static void h_post(odapi_request *req, void *arg)
     json_t *body;
     char msg[160];
     (void)arg;
-    if (!(j = od_ck_new(req, work_post, 1)))
+    if (!(j = od_ck_new_data(req, work_post, 1, sizeof *w, cw_free)))
         return;
-    if (!(w = calloc(1, sizeof *w))) {
-        od_ck_reject(j, 500, "Out of memory.");
+    w = j->data;
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
-    j->data = w;
-    j->free_data = cw_free;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
-        return;
-    }
     if (read_post(body, &w->in, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
-    j->created = 1;
-    j->res = &od_res_claims;
-    j->location = "claims";
+    od_ck_created(j, &od_res_claims);
     od_ck_submit(j);
 }
 

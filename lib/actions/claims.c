@@ -429,16 +429,12 @@ static struct od_ck_job *cjob_new(odapi_request *req, od_ck_work_fn work,
     struct cjob *x;
     long long key = 0;
     if ((keyname && od_ck_path_key(req, keyname, 0, &key)) ||
-        !(j = od_ck_new(req, work, 1)))
+        !(j = od_ck_new_data(req, work, 1, sizeof *x, cjob_free)))
         return NULL;
     j->key = key;
     j->res = res;
     j->no_body = !res;
-    j->free_data = cjob_free;
-    if (!(j->data = x = calloc(1, sizeof *x))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
+    x = j->data;
     x->ck = j;
     return j;
 }
@@ -472,17 +468,13 @@ static int member_text(const struct od_catalog *cat, json_t *body,
                        const char *name, char **out, char *msg,
                        size_t msgsize)
 {
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        snprintf(msg, msgsize, "%s is invalid.", name);
+    const char *s;
+    int rc = od_ck_string(body, name, &s, msg, msgsize);
+    if (rc <= 0)
+        return rc;
+    if (od_text_check(cat, "claimpayment", name, name, s, msg, msgsize))
         return -1;
-    }
-    if (od_text_check(cat, "claimpayment", name, name, json_string_value(v),
-                      msg, msgsize))
-        return -1;
-    if (!(*out = strdup(json_string_value(v)))) {
+    if (!(*out = strdup(s))) {
         snprintf(msg, msgsize, "Out of memory.");
         return -1;
     }

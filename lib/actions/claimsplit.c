@@ -193,29 +193,20 @@ static void h_split(odapi_request *req, void *arg)
     json_t *body;
     char msg[128];
     (void)arg;
-    if (!(j = od_ck_new(req, work_split, 1)))
+    if (!(j = od_ck_new_data(req, work_split, 1, sizeof *s, NULL)))
         return;
-    if (!(s = calloc(1, sizeof *s))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = s;
-    j->free_data = free;
+    s = j->data;
     if (od_parse_ll(odapi_request_segment(req, "ClaimNum"), &s->claim) ||
         s->claim <= 0) {
         od_ck_reject(j, 400, "ClaimNum is invalid.");
         return;
     }
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
     if (od_cn_read_procnums(body, "ProcNums", &s->in, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     od_ck_submit(j);
 }
 

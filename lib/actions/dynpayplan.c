@@ -43,7 +43,7 @@ struct pin {                     /* what the request gives */
     char date[11], start[11], istart[11];
     const char *note;
     int has_note;
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
 };
 
 struct pjob {
@@ -53,14 +53,6 @@ struct pjob {
     int n;
     struct ds_charge ch[DS_MAX_CHARGES];
 };
-
-static void pjob_free(void *p)
-{
-    struct pjob *j = p;
-    if (j)
-        json_decref(j->in.body);
-    free(j);
-}
 
 static long long cents(double v)
 {
@@ -318,29 +310,21 @@ static int insert_charges(struct od_conn *c, struct pjob *w, int n,
     return 0;
 }
 
-static int exists(struct od_conn *c, const char *sql, long long key)
-{
-    long long v[OD_MAXCOL];
-    struct od_prm p[1];
-    p[0] = OD_PI(key);
-    return od_query_ll(c, sql, p, 1, 1, v);
-}
-
 /* Guarantor, PlanCategory and SheetDefNum given must name rows. */
 static int check_refs(struct od_conn *c, struct od_ck_job *j, struct pin *in)
 {
     int rc;
     if (in->has_guar &&
-        (rc = exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                     in->guar)) <= 0)
+        (rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
+                           in->guar)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "Guarantor is invalid.");
     if (in->has_category && in->category &&
-        (rc = exists(c, "SELECT 1 FROM definition WHERE DefNum = ? AND "
-                        "Category = 47", in->category)) <= 0)
+        (rc = od_ck_exists(c, "SELECT 1 FROM definition WHERE DefNum = ? "
+                              "AND Category = 47", in->category)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "PlanCategory is invalid.");
     if (in->has_sheetdef && in->sheetdef &&
-        (rc = exists(c, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
-                     in->sheetdef)) <= 0)
+        (rc = od_ck_exists(c, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
+                           in->sheetdef)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 400, "SheetDefNum is invalid.");
     return 0;
 }
@@ -381,8 +365,8 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
     long today;
     int rc, n;
     w->n = 0;
-    if ((rc = exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                     w->in.pat)) <= 0)
+    if ((rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
+                           w->in.pat)) <= 0)
         return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
     if (check_refs(c, j, &w->in) || read_production(c, j, w) ||
         od_iu_today(c, &today) || make_terms(j, w, &t, today))
@@ -760,7 +744,7 @@ static int read_post(odapi_request *req, struct pin *in, char *msg,
 {
     json_t *b = in->body;
     int has_down;
-    if (od_iu_key_req(b, "PatNum", &in->pat, msg, msgsize) ||
+    if (od_ck_key_req(b, "PatNum", &in->pat, msg, msgsize) ||
         read_terms(req, b, in, msg, msgsize) ||
         money_of(b, "DownPayment", &in->down, &has_down, msg, msgsize) ||
         keys_of(b, "procNums", in->procs, &in->nprocs, msg, msgsize) ||
@@ -813,23 +797,17 @@ static void h_dynamic(odapi_request *req, int post)
     struct od_ck_job *j;
     struct pjob *w;
     char msg[160];
-    if (!(j = od_ck_new(req, post ? work_post : work_put, 1)))
+    if (!(j = od_ck_new_data(req, post ? work_post : work_put, 1, sizeof *w,
+                             NULL)))
         return;
-    if (!(w = calloc(1, sizeof *w))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = w;
-    j->free_data = pjob_free;
+    w = j->data;
     if (!post && (od_parse_ll(odapi_request_segment(req, "PayPlanNum"),
                               &j->key) || j->key <= 0)) {
         od_ck_reject(j, 400, "PayPlanNum is invalid.");
         return;
     }
-    if (!(w->in.body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(w->in.body = od_ck_take_body(j))) /* the job's: freed with it */
         return;
-    }
     if (post ? read_post(req, &w->in, msg, sizeof msg)
              : read_put(req, &w->in, msg, sizeof msg)) {
         od_ck_reject(j, 400, msg);

@@ -33,7 +33,7 @@ struct ejob {
     char when[20];             /* DateTimeTrans, "" for now */
     long long clearinghouse, user;
     const char *text;          /* MessageText (the body's) */
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
     struct era_tran *trans;
     int ntrans;
 };
@@ -43,7 +43,6 @@ static void ejob_free(void *p)
     struct ejob *e = p;
     if (!e)
         return;
-    json_decref(e->body);
     free(e->trans);
     free(e);
 }
@@ -327,18 +326,11 @@ static void h_post(odapi_request *req, void *arg)
     struct ejob *e;
     char msg[160];
     (void)arg;
-    if (!(j = od_ck_new(req, work_post, 1)))
+    if (!(j = od_ck_new_data(req, work_post, 1, sizeof *e, ejob_free)))
         return;
-    if (!(e = calloc(1, sizeof *e))) {
-        od_ck_reject(j, 500, "Out of memory.");
+    e = j->data;
+    if (!(e->body = od_ck_take_body(j))) /* the job's: freed with it */
         return;
-    }
-    j->data = e;
-    j->free_data = ejob_free;
-    if (!(e->body = od_ck_body(req))) {
-        od_ck_free(j);
-        return;
-    }
     if (read_post(e, msg, sizeof msg)) {
         od_ck_reject(j, 400, msg);
         return;

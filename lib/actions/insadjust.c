@@ -280,20 +280,12 @@ static int work_supp(struct od_conn *c, struct od_ck_job *j)
 static struct od_ck_job *new_job(odapi_request *req, od_ck_work_fn fn,
                               json_t **body)
 {
-    struct od_ck_job *j = od_ck_new(req, fn, 1);
-    struct ajob *a;
+    struct od_ck_job *j =
+        od_ck_new_data(req, fn, 1, sizeof(struct ajob), NULL);
     if (!j)
         return NULL;
-    if (!(a = calloc(1, sizeof *a))) {
-        od_ck_reject(j, 500, "Out of memory.");
+    if (!(*body = od_ck_take_body(j)))
         return NULL;
-    }
-    j->data = a;
-    j->free_data = free;
-    if (!(*body = od_ck_body(req))) {
-        od_ck_free(j);
-        return NULL;
-    }
     return j;
 }
 
@@ -301,7 +293,7 @@ static struct od_ck_job *new_job(odapi_request *req, od_ck_work_fn fn,
 static int read_adjust(json_t *body, struct ajob *a, char *msg,
                        size_t msgsize)
 {
-    if (od_iu_key_req(body, "PatPlanNum", &a->patplan, msg, msgsize) ||
+    if (od_ck_key_req(body, "PatPlanNum", &a->patplan, msg, msgsize) ||
         (a->has_ins = od_iu_money(body, "insUsed", &a->ins, msg, msgsize)) <
             0 ||
         (a->has_ded = od_iu_money(body, "deductibleUsed", &a->ded, msg,
@@ -323,15 +315,11 @@ static void h_adjust(odapi_request *req, int post)
     if (!(j = new_job(req, post ? work_post_adj : work_put_adj, &body)))
         return;
     if (read_adjust(body, j->data, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
     if (post) {
-        j->created = 1;
-        j->res = &od_res_claimprocs;
-        j->location = "claimprocs";
+        od_ck_created(j, &od_res_claimprocs);
     } else {
         j->no_body = 1;
     }
@@ -360,16 +348,12 @@ static void h_supplemental(odapi_request *req, void *arg)
     if (!(j = new_job(req, work_supp, &body)))
         return;
     a = j->data;
-    if (od_iu_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
+    if (od_ck_key_req(body, "ClaimProcNum", &a->cp, msg, sizeof msg) ||
         od_iu_money(body, "InsPayAmt", &a->ins, msg, sizeof msg) < 0) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
-    j->created = 1;
-    j->res = &od_res_claimprocs;
-    j->location = "claimprocs";
+    od_ck_created(j, &od_res_claimprocs);
     od_ck_submit(j);
 }
 

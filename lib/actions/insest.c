@@ -122,29 +122,18 @@ static int ben_applies(const struct ie_benefit *b, long long plan,
 /* ---- Benefits.GetPercent ------------------------------------------------- */
 
 /* Keep the better of two matches of one level (plan or patient plan):
- * a category match replaces another only with a larger CovOrder. */
-static void better_cat(const struct ie_ctx *ctx,
-                       const struct ie_benefit **cur,
-                       const struct ie_benefit *b)
+ * a category match (by_group: a code group match) replaces another only
+ * with a larger CovOrder (the group's order). */
+static void keep_better(const struct ie_ctx *ctx,
+                        const struct ie_benefit **cur,
+                        const struct ie_benefit *b, int by_group)
 {
-    if (*cur && (*cur)->covcat != 0) {
-        if (cat_order(ctx, b->covcat) > cat_order(ctx, (*cur)->covcat))
-            *cur = b;
-    } else {
+    int (*order)(const struct ie_ctx *, long long) =
+        by_group ? group_order : cat_order;
+    long long had = !*cur ? 0 : by_group ? (*cur)->group : (*cur)->covcat;
+    if (!had ||
+        order(ctx, by_group ? b->group : b->covcat) > order(ctx, had))
         *cur = b;
-    }
-}
-
-static void better_group(const struct ie_ctx *ctx,
-                         const struct ie_benefit **cur,
-                         const struct ie_benefit *b)
-{
-    if (*cur && (*cur)->group != 0) {
-        if (group_order(ctx, b->group) > group_order(ctx, (*cur)->group))
-            *cur = b;
-    } else {
-        *cur = b;
-    }
 }
 
 int od_ie_percent(const struct ie_ctx *ctx, const struct ie_plan *plan,
@@ -165,10 +154,10 @@ int od_ie_percent(const struct ie_ctx *ctx, const struct ie_plan *plan,
                 *(b->patplan ? &pat : &pl) = b;
             } else if (pass == 1 && !b->code && !b->group && b->covcat &&
                        cat_has(ctx, b->covcat, code)) {
-                better_cat(ctx, b->patplan ? &pat : &pl, b);
+                keep_better(ctx, b->patplan ? &pat : &pl, b, 0);
             } else if (pass == 2 && !b->code && b->group && !b->covcat &&
                        group_has(ctx, b->group, code)) {
-                better_group(ctx, b->patplan ? &pat : &pl, b);
+                keep_better(ctx, b->patplan ? &pat : &pl, b, 1);
             } else if (pass == 3 && b->code && strcmp(code, b->codestr) == 0) {
                 *(b->patplan ? &pat : &pl) = b;
             }

@@ -217,33 +217,17 @@ static int work_get(struct od_conn *c, struct od_ck_job *j)
     return 0;
 }
 
-static int key_param(odapi_request *req, const char *name, long long *out,
-                     char *msg, size_t msgsize)
-{
-    int rc = od_ck_query_key(req, name, out, msg, msgsize);
-    if (rc == 0) {
-        snprintf(msg, msgsize, "%s is required.", name);
-        return -1;
-    }
-    return rc < 0 ? -1 : 0;
-}
-
 static void h_get(odapi_request *req, void *arg)
 {
     struct od_ck_job *j;
     struct hjob *h;
     char msg[128];
     (void)arg;
-    if (!(j = od_ck_new(req, work_get, 0)))
+    if (!(j = od_ck_new_data(req, work_get, 0, sizeof *h, NULL)))
         return;
-    if (!(h = calloc(1, sizeof *h))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = h;
-    j->free_data = free;
-    if (key_param(req, "PatNum", &h->pat, msg, sizeof msg) ||
-        key_param(req, "InsSubNum", &h->sub, msg, sizeof msg)) {
+    h = j->data;
+    if (od_ck_query_key_req(req, "PatNum", &h->pat, msg, sizeof msg) ||
+        od_ck_query_key_req(req, "InsSubNum", &h->sub, msg, sizeof msg)) {
         od_ck_reject(j, 400, msg);
         return;
     }
@@ -341,17 +325,6 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
                           h->pat);
 }
 
-static int body_key(json_t *body, const char *name, long long *out,
-                    char *msg, size_t msgsize)
-{
-    int rc = od_ck_key(body, name, out, msg, msgsize);
-    if (rc == 0) {
-        snprintf(msg, msgsize, "%s is required.", name);
-        return -1;
-    }
-    return rc < 0 ? -1 : 0;
-}
-
 /* insHistPrefName and ProcDate: 0, or -1 with msg. */
 static int read_cat_date(json_t *body, struct hjob *h, char *msg,
                          size_t msgsize)
@@ -393,29 +366,18 @@ static void h_post(odapi_request *req, void *arg)
     json_t *body;
     char msg[128];
     (void)arg;
-    if (!(j = od_ck_new(req, work_post, 1)))
+    if (!(j = od_ck_new_data(req, work_post, 1, sizeof *h, NULL)))
         return;
-    if (!(h = calloc(1, sizeof *h))) {
-        od_ck_reject(j, 500, "Out of memory.");
+    h = j->data;
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
-    j->data = h;
-    j->free_data = free;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
-        return;
-    }
-    if (body_key(body, "PatNum", &h->pat, msg, sizeof msg) ||
-        body_key(body, "InsSubNum", &h->sub, msg, sizeof msg) ||
+    if (od_ck_key_req(body, "PatNum", &h->pat, msg, sizeof msg) ||
+        od_ck_key_req(body, "InsSubNum", &h->sub, msg, sizeof msg) ||
         read_cat_date(body, h, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
-    j->created = 1;
-    j->res = &od_res_procedurelogs;
-    j->location = "procedurelogs";
+    od_ck_created(j, &od_res_procedurelogs);
     od_ck_submit(j);
 }
 

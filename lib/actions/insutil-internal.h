@@ -52,10 +52,6 @@ double od_iu_round2(double v);
 int od_iu_money(json_t *body, const char *name, double *out, char *msg,
              size_t msgsize);
 
-/* A required key member: 0, or -1 with "{name} is required." or
- * "{name} is invalid.". */
-int od_iu_key_req(json_t *body, const char *name, long long *out, char *msg,
-               size_t msgsize);
 
 /* The database's date as days since 1970-01-01 (CURDATE()): 0, or -1. */
 int od_iu_today(struct od_conn *c, long *day);

@@ -218,11 +218,3 @@ int od_iu_money(json_t *body, const char *name, double *out, char *msg,
     return 1;
 }
 
-int od_iu_key_req(json_t *body, const char *name, long long *out, char *msg,
-               size_t msgsize)
-{
-    int rc = od_ck_key(body, name, out, msg, msgsize);
-    if (rc == 0)
-        snprintf(msg, msgsize, "%s is required.", name);
-    return rc == 1 ? 0 : -1;
-}

@@ -49,6 +49,15 @@ struct od_ck_job {
 /* A job for req (NULL after a 500 answer). */
 struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write);
 void od_ck_free(struct od_ck_job *j);
+/* A job as od_ck_new whose data is size zeroed bytes, freed with
+ * free_data (free() when NULL) once the job ends; NULL after answering
+ * (500 when the memory is not there). */
+struct od_ck_job *od_ck_new_data(odapi_request *req, od_ck_work_fn work,
+                                 int write, size_t size,
+                                 void (*free_data)(void *data));
+/* The job answers 201 with res's row of j->key, read back, and a Location
+ * of res's path and the key (the answer of a POST that creates one). */
+void od_ck_created(struct od_ck_job *j, const struct od_resource *res);
 /* Queue it; it answers and frees itself. */
 void od_ck_submit(struct od_ck_job *j);
 /* A job's failure answered: 503 when the pool could not run it
@@ -73,9 +82,14 @@ json_t *od_ck_body(odapi_request *req);
 /* A key: a positive number or a string of digits. */
 int od_ck_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize);
+/* The same, required: 0, or -1 with "{name} is required." when absent. */
+int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
+                  size_t msgsize);
 /* A key given as a query parameter. */
 int od_ck_query_key(odapi_request *req, const char *name, long long *out,
                  char *msg, size_t msgsize);
+int od_ck_query_key_req(odapi_request *req, const char *name, long long *out,
+                        char *msg, size_t msgsize);
 /* "yyyy-MM-dd" (query or body) into out[11]. */
 int od_ck_query_date(odapi_request *req, const char *name, char *out,
                   char *msg, size_t msgsize);
@@ -160,6 +174,8 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
 int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
                    struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
                    int status, const char *missing);
+/* Whether sql (one ?, bound to key) finds a row: 1, 0 none, -1 error. */
+int od_ck_exists(struct od_conn *c, const char *sql, long long key);
 int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
                   struct od_prm *p, int n, int ncols, long long *out,
                   int status, const char *missing);

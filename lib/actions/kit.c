@@ -28,6 +28,29 @@ struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write)
     return j;
 }
 
+struct od_ck_job *od_ck_new_data(odapi_request *req, od_ck_work_fn work,
+                                 int write, size_t size,
+                                 void (*free_data)(void *data))
+{
+    struct od_ck_job *j = od_ck_new(req, work, write);
+    if (!j)
+        return NULL;
+    if (!(j->data = calloc(1, size))) {
+        od_ck_reject(j, 500, "Out of memory.");
+        return NULL;
+    }
+    /* set once data is there: an action's own free need not take NULL */
+    j->free_data = free_data ? free_data : free;
+    return j;
+}
+
+void od_ck_created(struct od_ck_job *j, const struct od_resource *res)
+{
+    j->created = 1;
+    j->res = res;
+    j->location = res->name;
+}
+
 void od_ck_free(struct od_ck_job *j)
 {
     if (!j)
@@ -236,6 +259,28 @@ int od_ck_query_key(odapi_request *req, const char *name, long long *out,
 {
     const char *s = od_query_get(&req->query, name);
     return s && *s ? key_of(s, name, out, msg, msgsize) : 0;
+}
+
+/* rc of a getter: 0 given, -1 invalid or (rc 0) absent with msg. */
+static int required(int rc, const char *name, char *msg, size_t msgsize)
+{
+    if (rc == 0)
+        snprintf(msg, msgsize, "%s is required.", name);
+    return rc == 1 ? 0 : -1;
+}
+
+int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
+                  size_t msgsize)
+{
+    return required(od_ck_key(body, name, out, msg, msgsize), name, msg,
+                    msgsize);
+}
+
+int od_ck_query_key_req(odapi_request *req, const char *name, long long *out,
+                        char *msg, size_t msgsize)
+{
+    return required(od_ck_query_key(req, name, out, msg, msgsize), name, msg,
+                    msgsize);
 }
 
 static int date_of(const char *s, const char *name, int with_time, char *out,
@@ -592,4 +637,12 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
         return -1;
     }
     return 1;
+}
+
+int od_ck_exists(struct od_conn *c, const char *sql, long long key)
+{
+    long long v[OD_MAXCOL];
+    struct od_prm p[1];
+    p[0] = OD_PI(key);
+    return od_query_ll(c, sql, p, 1, 1, v);
 }

@@ -23,7 +23,7 @@ enum { PERM_APPOINTMENT_CREATE = 25 };
 extern const struct od_resource od_res_appointments;
 
 struct apptin {
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
     long long patnum, apttype, confirmed, prov, provhyg, clinic, aptnum, op;
     int has_confirmed, has_prov, has_provhyg, has_clinic;
     int ishyg, isnew, priority;  /* -1: not given */
@@ -32,14 +32,6 @@ struct apptin {
     long long procs[MAX_PROCS];
     int nprocs;
 };
-
-static void apptin_free(void *p)
-{
-    struct apptin *a = p;
-    if (a)
-        json_decref(a->body);
-    free(a);
-}
 
 /* ---- input -------------------------------------------------------------- */
 
@@ -455,23 +447,15 @@ static int do_schedule(struct od_conn *c, struct od_ck_job *j)
 static struct od_ck_job *appt_job(odapi_request *req, od_ck_work_fn work,
                                struct apptin **out)
 {
-    struct od_ck_job *j = od_ck_new(req, work, 1);
+    struct od_ck_job *j =
+        od_ck_new_data(req, work, 1, sizeof(struct apptin), NULL);
     struct apptin *a;
     if (!j)
         return NULL;
-    if (!(a = calloc(1, sizeof *a))) {
-        od_ck_reject(j, 500, "Out of memory.");
+    a = j->data;
+    od_ck_created(j, &od_res_appointments);
+    if (!(a->body = od_ck_take_body(j))) /* the job's: freed with it */
         return NULL;
-    }
-    j->data = a;
-    j->free_data = apptin_free;
-    j->created = 1;
-    j->location = "appointments";
-    j->res = &od_res_appointments;
-    if (!(a->body = od_ck_body(req))) {
-        od_ck_free(j);
-        return NULL;
-    }
     *out = a;
     return j;
 }

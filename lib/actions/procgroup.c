@@ -614,11 +614,8 @@ static void h_list(odapi_request *req, void *arg)
         odapi_reply_error(req, 400, "PatNum is invalid.");
         return;
     }
-    if (!(j = od_ck_new(req, work_list, 0)))
+    if (!(j = od_ck_new_data(req, work_list, 0, sizeof pat, NULL)))
         return;
-    j->free_data = free;
-    if (!(j->data = malloc(sizeof pat)))
-        return od_ck_reject(j, 500, "Out of memory.");
     *(long long *)j->data = pat;
     od_ck_submit(j);
 }
@@ -632,14 +629,10 @@ static struct od_ck_job *write_job(odapi_request *req, od_ck_work_fn work,
     struct gjob *g;
     long long key = 0;
     if ((keyed && od_ck_path_key(req, "ProcNum", 1, &key)) ||
-        !(j = od_ck_new(req, work, 1)))
+        !(j = od_ck_new_data(req, work, 1, sizeof *g, gjob_free)))
         return NULL;
     j->key = key;
-    j->free_data = gjob_free;
-    if (!(j->data = g = calloc(1, sizeof *g))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return NULL;
-    }
+    g = j->data;
     g->ck = j;
     return j;
 }

@@ -702,18 +702,14 @@ static int do_prognotes(struct od_conn *c, struct od_ck_job *j)
 
 static void h_prognotes(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_prognotes, 0);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_prognotes, 0, 2 * sizeof(long long), NULL);
     long long *q;
     const char *v;
     (void)arg;
     if (!j)
         return;
-    if (!(q = calloc(2, sizeof *q))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = q;
-    j->free_data = free;
+    q = j->data;
     if (od_parse_ll(odapi_request_segment(req, "PatNum"), &q[0]) ||
         q[0] <= 0) {
         od_ck_reject(j, 400, "PatNum is invalid.");

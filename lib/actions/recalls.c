@@ -372,7 +372,8 @@ static int do_list(struct od_conn *c, struct od_ck_job *j)
 
 static void h_list(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_list, 0);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_list, 0, sizeof(struct listq), NULL);
     struct listq *q;
     const char *v;
     char msg[160];
@@ -380,12 +381,7 @@ static void h_list(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(q = calloc(1, sizeof *q))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = q;
-    j->free_data = free;
+    q = j->data;
     q->clinic = -1;
     q->limit = 1000;
     msg[0] = '\0';
@@ -422,16 +418,8 @@ struct recallw {
     char status[256];        /* Status: RecallStatus (ItemName or DefNum) */
     int mode;                /* CommItemMode; Phone when not given */
     const char *note;        /* into the body, kept alive with it */
-    json_t *body;
+    json_t *body; /* the job's (od_ck_take_body) */
 };
-
-static void recallw_free(void *p)
-{
-    struct recallw *w = p;
-    if (w)
-        json_decref(w->body);
-    free(w);
-}
 
 /* The patient must exist (404 as every patient route answers). */
 static int patient_exists(struct od_conn *c, struct od_ck_job *j,
@@ -682,41 +670,39 @@ static int do_switch(struct od_conn *c, struct od_ck_job *j)
 
 /* ---- handlers ----------------------------------------------------------- */
 
-/* The body's PatNum; the job's recallw (NULL after answering). */
-static struct recallw *recall_body(odapi_request *req, struct od_ck_job *j)
+/* A recall PUT's job, its recallw holding the body and its PatNum; NULL
+ * after answering. */
+static struct od_ck_job *recall_job(odapi_request *req, od_ck_work_fn work)
 {
-    struct recallw *w = calloc(1, sizeof *w);
+    struct od_ck_job *j =
+        od_ck_new_data(req, work, 1, sizeof(struct recallw), NULL);
+    struct recallw *w;
     char msg[160];
-    int rc;
-    if (!w) {
-        od_ck_reject(j, 500, "Out of memory.");
+    if (!j)
         return NULL;
-    }
-    j->data = w;
-    j->free_data = recallw_free;
+    w = j->data;
     /* apiimplementation.html: Recalls PUT Status answers no body */
     j->no_body = 1;
-    if (!(w->body = od_ck_body(req))) {
-        od_ck_free(j);
+    if (!(w->body = od_ck_take_body(j))) /* the job's: freed with it */
+        return NULL;
+    if (od_ck_key_req(w->body, "PatNum", &w->patnum, msg, sizeof msg)) {
+        od_ck_reject(j, 400, msg);
         return NULL;
     }
-    if ((rc = od_ck_key(w->body, "PatNum", &w->patnum, msg, sizeof msg)) <= 0) {
-        od_ck_reject(j, 400, rc ? msg : "PatNum is required.");
-        return NULL;
-    }
-    return w;
+    return j;
 }
 
 static void h_status(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_status, 1);
+    struct od_ck_job *j = recall_job(req, do_status);
     struct recallw *w;
     json_t *v;
     char msg[160];
     const char *s;
     (void)arg;
-    if (!j || !(w = recall_body(req, j)))
+    if (!j)
         return;
+    w = j->data;
     w->mode = 3; /* Phone: FormRecallList's default */
     if ((v = json_object_get(w->body, "recallType")) && !json_is_null(v)) {
         if (!json_is_string(v) ||
@@ -761,11 +747,10 @@ static void h_status(odapi_request *req, void *arg)
 
 static void h_switch(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_switch, 1);
+    struct od_ck_job *j = recall_job(req, do_switch);
     (void)arg;
-    if (!j || !recall_body(req, j))
-        return;
-    od_ck_submit(j);
+    if (j)
+        od_ck_submit(j);
 }
 
 /* What these routes take and answer, for GET /openapi.json

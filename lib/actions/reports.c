@@ -19,17 +19,15 @@
 
 enum rp_kind { RP_AGING, RP_FINANCE };
 
+/* A report's input, the data of its kit job (ck: out). */
 struct rpjob {
-    odapi_request *req;
+    struct od_ck_job *ck;
     enum rp_kind kind;
     char date1[11], date2[11];  /* DateAsOf; DateFrom, DateTo ("": today) */
     long long clinic;           /* -1: every clinic */
     long long offset, limit;
     char provs[LIST_MAX * 21], billtypes[LIST_MAX * 21];
-    int status;
-    char msg[256];
     struct od_ledger_prefs prefs;
-    struct od_buf out;
     int n;
 };
 
@@ -38,7 +36,7 @@ struct rpjob {
 static int take_aging(void *ctx, char **cols)
 {
     struct rpjob *j = ctx;
-    struct od_buf *b = &j->out;
+    struct od_buf *b = &j->ck->out;
     static const char *const names[] = {"Bal_0_30", "Bal_31_60", "Bal_61_90",
                                         "BalOver90", "BalTotal", "InsWoEst",
                                         "InsPayEst"};
@@ -84,7 +82,7 @@ static int do_aging(struct od_conn *c, struct rpjob *j)
 static int take_finance(void *ctx, char **cols)
 {
     struct rpjob *j = ctx;
-    struct od_buf *b = &j->out, n;
+    struct od_buf *b = &j->ck->out, n;
     od_buf_adds(b, j->n++ ? ",{\"PatNum\":" : "[{\"PatNum\":");
     od_buf_adds(b, cols[0]);
     od_buf_adds(b, ",\"PatName\":");
@@ -131,40 +129,24 @@ static int do_finance(struct od_conn *c, struct rpjob *j)
 
 /* ---- running a report ---------------------------------------------------- */
 
-static int rp_work(struct od_conn *c, void *arg)
+static int rp_work(struct od_conn *c, struct od_ck_job *k)
 {
-    struct rpjob *j = arg;
+    struct rpjob *j = k->data;
     int rc;
-    j->status = 0;
     j->n = 0;
-    od_buf_free(&j->out);
-    od_buf_init(&j->out);
     rc = od_ledger_prefs_read(c, &j->prefs);
     if (rc == 0)
         rc = j->kind == RP_AGING ? do_aging(c, j) : do_finance(c, j);
     if (rc == 0) {
         if (!j->n)
-            od_buf_adds(&j->out, "[");
-        od_buf_adds(&j->out, "]");
-        j->status = 200;
-    } else {
-        if (c->lost)
-            return OD_WORK_RETRY; /* a read: safe to run again */
-        j->status = 500;
-        snprintf(j->msg, sizeof j->msg, "The report could not be made.");
+            od_buf_adds(&k->out, "[");
+        od_buf_adds(&k->out, "]");
+        return 0;
     }
-    return OD_WORK_DONE;
-}
-
-static void rp_done(void *arg, int status)
-{
-    struct rpjob *j = arg;
-    /* status: 200, or a refusal's */
-    if (!od_ck_answer_error(j->req, status, j->status, j->msg,
-                            j->out.oom || !j->out.p))
-        odapi_reply(j->req, 200, j->out.p, j->out.len);
-    od_buf_free(&j->out);
-    free(j);
+    /* a lost connection: the kit runs this read again */
+    if (!c->lost)
+        od_ck_fail(k, 500, "The report could not be made.");
+    return -1;
 }
 
 /* A date parameter: "" when absent (today), else yyyy-MM-dd; 0 or -1. */
@@ -241,16 +223,16 @@ static const char *query_page(odapi_request *req, struct rpjob *j)
 
 static void rp_handle(odapi_request *req, enum rp_kind kind)
 {
-    struct rpjob *j = calloc(1, sizeof *j);
+    struct od_ck_job *k = od_ck_new_data(req, rp_work, 0, sizeof(struct rpjob),
+                                         NULL);
+    struct rpjob *j;
     const char *msg = NULL, *v;
-    if (!j) {
-        odapi_reply_error(req, 500, "Out of memory.");
+    if (!k)
         return;
-    }
-    j->req = req;
+    j = k->data;
+    j->ck = k;
     j->kind = kind;
     j->clinic = -1;
-    od_buf_init(&j->out);
     if (kind == RP_AGING) {
         if (query_date(req, "DateAsOf", j->date1))
             msg = "DateAsOf format must be yyyy-MM-dd";
@@ -269,15 +251,9 @@ static void rp_handle(odapi_request *req, enum rp_kind kind)
     }
     if (!msg)
         msg = query_page(req, j);
-    if (msg) {
-        odapi_reply_error(req, 400, msg);
-        free(j);
-        return;
-    }
-    if (od_request_submit(req, rp_work, rp_done, j)) {
-        od_buf_free(&j->out);
-        free(j);
-    }
+    if (msg)
+        return od_ck_reject(k, 400, msg);
+    od_ck_submit(k);
 }
 
 static void h_aging(odapi_request *req, void *arg)

@@ -397,10 +397,8 @@ static int read_plan(struct od_conn *c, struct od_ck_job *j, struct tjob *t)
                                "given: Saved treatment plans cannot be saved "
                                "again.");
     if (t->has_presenter && t->presenter) {
-        long long v[OD_MAXCOL];
-        q[0] = OD_PI(t->presenter);
-        rc = od_query_ll(c, "SELECT 1 FROM userod WHERE UserNum = ?", q, 1, 1,
-                         v);
+        rc = od_ck_exists(c, "SELECT 1 FROM userod WHERE UserNum = ?",
+                          t->presenter);
         if (rc <= 0)
             return rc < 0 ? -1 : od_ck_fail(j, 400, "UserNumPresenter is "
                                                  "invalid.");
@@ -453,7 +451,7 @@ static int read_body(odapi_request *req, json_t *body, struct tjob *t,
 {
     const char *h = NULL;
     int rc;
-    if (od_iu_key_req(body, "TreatPlanNum", &t->plan, msg, msgsize))
+    if (od_ck_key_req(body, "TreatPlanNum", &t->plan, msg, msgsize))
         return -1;
     rc = od_ck_text(req, body, "Heading", "treatplan", "Heading", &h, msg,
                  msgsize);
@@ -482,27 +480,16 @@ static void h_saved(odapi_request *req, void *arg)
     json_t *body;
     char msg[160];
     (void)arg;
-    if (!(j = od_ck_new(req, work_saved, 1)))
+    if (!(j = od_ck_new_data(req, work_saved, 1, sizeof *t, tjob_free)))
         return;
-    if (!(t = calloc(1, sizeof *t))) {
-        od_ck_reject(j, 500, "Out of memory.");
+    t = j->data;
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
-    j->data = t;
-    j->free_data = tjob_free;
-    if (!(body = od_ck_body(req))) {
-        od_ck_free(j);
-        return;
-    }
     if (read_body(req, body, t, msg, sizeof msg)) {
-        json_decref(body);
         od_ck_reject(j, 400, msg);
         return;
     }
-    json_decref(body);
-    j->created = 1;
-    j->res = &od_res_treatplans;
-    j->location = "treatplans";
+    od_ck_created(j, &od_res_treatplans);
     od_ck_submit(j);
 }
 

@@ -298,17 +298,11 @@ static void h_post(odapi_request *req, void *arg)
     (void)arg;
     if (!(body = od_ck_body(req)))
         return;
-    if (!(j = od_ck_new(req, do_post, 1))) {
+    if (!(j = od_ck_new_data(req, do_post, 1, sizeof *u, newuser_free))) {
         json_decref(body);
         return;
     }
-    if (!(u = calloc(1, sizeof *u))) {
-        json_decref(body);
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = u;
-    j->free_data = newuser_free;
+    u = j->data;
     j->created = 1;
     j->location = "userods";
     if (read_body(req, body, u, &password, msg, sizeof msg)) {

@@ -559,23 +559,19 @@ static int slot_dates(struct od_ck_job *j, struct slotsq *q)
 
 static void h_slots(odapi_request *req, void *arg)
 {
-    struct od_ck_job *j = od_ck_new(req, do_slots, 0);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_slots, 0, sizeof(struct slotsq), NULL);
     struct slotsq *q;
     char msg[128];
     const char *v;
-    int rc, isnew = -1;
+    int isnew = -1;
     (void)arg;
     if (!j)
         return;
-    if (!(q = calloc(1, sizeof *q))) {
-        od_ck_reject(j, 500, "Out of memory.");
-        return;
-    }
-    j->data = q;
-    j->free_data = free;
-    if ((rc = od_ck_query_key(req, "defNumApptType", &q->r.def, msg,
-                           sizeof msg)) <= 0) {
-        od_ck_reject(j, 400, rc ? msg : "defNumApptType is required.");
+    q = j->data;
+    if (od_ck_query_key_req(req, "defNumApptType", &q->r.def, msg,
+                            sizeof msg)) {
+        od_ck_reject(j, 400, msg);
         return;
     }
     if (od_ck_query_bool(req, "isNewPatient", &isnew, msg, sizeof msg) < 0) {
@@ -703,7 +699,8 @@ static void h_book(odapi_request *req, void *arg)
     static const char *const need[] = {"PatNum", "DateTimeStart",
                                        "DateTimeEnd", "OpNum",
                                        "defNumApptType"};
-    struct od_ck_job *j = od_ck_new(req, do_book, 1);
+    struct od_ck_job *j =
+        od_ck_new_data(req, do_book, 1, sizeof(struct booking), NULL);
     struct booking *b;
     json_t *body;
     char msg[160];
@@ -712,19 +709,10 @@ static void h_book(odapi_request *req, void *arg)
     (void)arg;
     if (!j)
         return;
-    if (!(b = calloc(1, sizeof *b)) || !(body = od_ck_body(req))) {
-        if (!b)
-            od_ck_reject(j, 500, "Out of memory.");
-        else
-            od_ck_free(j);
-        free(b);
+    b = j->data;
+    if (!(body = od_ck_take_body(j)))
         return;
-    }
-    j->data = b;
-    j->free_data = free;
-    j->created = 1;
-    j->location = "appointments";
-    j->res = &od_res_appointments;
+    od_ck_created(j, &od_res_appointments);
     b->r.newpat = -1;
     rc[0] = od_ck_key(body, "PatNum", &b->patnum, msg, sizeof msg);
     /* the documentation's example writes dateTimeStart and dateTimeEnd */
@@ -742,7 +730,6 @@ static void h_book(odapi_request *req, void *arg)
                                     sizeof msg);
     prov = rc[4] < 0 ? -1 : od_ck_key(body, "ProvNum", &b->prov, msg,
                                    sizeof msg);
-    json_decref(body);
     for (i = 0; i < OD_ARRAY_LEN(need); i++)
         if (rc[i] <= 0) {
             if (rc[i] == 0)

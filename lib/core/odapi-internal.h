@@ -163,6 +163,10 @@ int od_valid_date(const char *s, int with_time);
 int od_valid_time(const char *s);
 /* Monotonic clock in milliseconds. */
 uint64_t od_now_ms(void);
+/* The wall-clock time ms from now into *ts: the deadline
+ * pthread_cond_timedwait takes (it counts on CLOCK_REALTIME). */
+struct timespec;
+void od_deadline_ms(long ms, struct timespec *ts);
 /* Give the allocator's free pages back to the kernel (malloc_trim on
  * glibc; nothing elsewhere). Costs about a millisecond: call it when idle. */
 void od_mem_trim(void);

@@ -127,6 +127,17 @@ uint64_t od_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+void od_deadline_ms(long ms, struct timespec *ts)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
 /* ---- strict numbers ---------------------------------------------------------
  * Every number a request carries (a path key, a query parameter, a body
  * value) goes through these, so "0x10", " 12", "+5", "1e3" and "12abc" are

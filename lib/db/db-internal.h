@@ -199,6 +199,13 @@ void od_conn_free_stmts(struct od_conn *c);
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen);
 /* The same for any configuration (replica.c's monitors). */
 MYSQL *od_db_connect_cfg(const odapi_config *cfg, char *err, size_t errlen);
+/* A client handle for cfg's database, not yet connected: a 3 s connect
+ * timeout, io_s seconds to read or write, utf8mb4, embedded or remote as
+ * cfg says, its TLS CA; *host and *sock are what mysql_real_connect takes
+ * (NULL: the defaults). NULL with "out of memory" in err. The pool's and
+ * the query runner's connections (features/queries.c) both start here. */
+MYSQL *od_db_handle(const odapi_config *cfg, unsigned io_s, const char **host,
+                    const char **sock, char *err, size_t errlen);
 /* The configuration the pool was opened with. */
 const odapi_config *od_db_config(const struct od_db *db);
 

@@ -531,12 +531,29 @@ long od_aging_report(struct od_conn *c, const struct od_ledger_prefs *p,
     return rc;
 }
 
+/* Run q, an UPDATE of patient pt whose SET is written, on guarantor's
+ * family (every family when 0), leaving DateTStamp alone when keep_stamp;
+ * frees q. 0, or -1. */
+static int store(struct od_conn *c, struct sqlb *q, long long guarantor,
+                 int keep_stamp)
+{
+    int rc;
+    if (keep_stamp)
+        sadd(q, ",pt.DateTStamp=pt.DateTStamp");
+    if (guarantor > 0) {
+        sadd(q, " WHERE pt.Guarantor=");
+        sprm(q, OD_PI(guarantor));
+    }
+    rc = overflowed(c, q) ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
+    free(q);
+    return rc;
+}
+
 int od_aging_store(struct od_conn *c, const struct od_ledger_prefs *p,
                    long long guarantor, const char *asof, int keep_stamp)
 {
     struct sqlb *q = calloc(1, sizeof *q);
     struct tropts o = {0};
-    int rc;
     if (!q)
         return -1;
     o.guar = guarantor;
@@ -554,15 +571,7 @@ int od_aging_store(struct od_conn *c, const struct od_ledger_prefs *p,
             "pt.BalTotal=COALESCE(ag.BalTotal,0),"
             "pt.InsEst=COALESCE(ag.InsWoEst+ag.InsPayEst,0),"
             "pt.PayPlanDue=COALESCE(ag.PayPlanDue,0)");
-    if (keep_stamp)
-        sadd(q, ",pt.DateTStamp=pt.DateTStamp");
-    if (guarantor > 0) {
-        sadd(q, " WHERE pt.Guarantor=");
-        sprm(q, OD_PI(guarantor));
-    }
-    rc = overflowed(c, q) ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
-    free(q);
-    return rc;
+    return store(c, q, guarantor, keep_stamp);
 }
 
 /* ---- balances per patient ------------------------------------------------ */
@@ -609,20 +618,11 @@ int od_ledger_store_estbalance(struct od_conn *c,
                                long long guarantor, int keep_stamp)
 {
     struct sqlb *q = calloc(1, sizeof *q);
-    int rc;
     if (!q)
         return -1;
     sadd(q, "UPDATE patient pt LEFT JOIN (");
     balances_sql(q, guarantor, p);
     sadd(q, ") b ON b.PatNum=pt.PatNum SET "
             "pt.EstBalance=ROUND(COALESCE(b.Bal,0),3)");
-    if (keep_stamp)
-        sadd(q, ",pt.DateTStamp=pt.DateTStamp");
-    if (guarantor > 0) {
-        sadd(q, " WHERE pt.Guarantor=");
-        sprm(q, OD_PI(guarantor));
-    }
-    rc = overflowed(c, q) ? -1 : od_exec(c, q->s, q->p, q->np, NULL, NULL);
-    free(q);
-    return rc;
+    return store(c, q, guarantor, keep_stamp);
 }

@@ -316,20 +316,44 @@ static int is_unreachable(unsigned e)
            e == ER_SERVER_SHUTDOWN || e == ER_CON_COUNT_ERROR;
 }
 
-static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
-                          size_t errlen)
+MYSQL *od_db_handle(const odapi_config *cfg, unsigned io_s, const char **host,
+                    const char **sock, char *err, size_t errlen)
 {
     MYSQL *m = mysql_init(NULL);
-    unsigned int ct = CONNECT_TIMEOUT_S, io = IO_TIMEOUT_S;
-    const char *host = NULL, *sock = NULL;
+    unsigned int ct = CONNECT_TIMEOUT_S;
     if (!m) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io);
-    mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io);
+    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_s);
+    mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_s);
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+#ifdef ODAPI_HAVE_EMBEDDED
+    if (cfg->db_kind == OD_DB_EMBEDDED)
+        mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);
+    else
+        mysql_options(m, MYSQL_OPT_USE_REMOTE_CONNECTION, NULL);
+#endif
+    *host = *sock = NULL;
+    if (cfg->db_kind == OD_DB_SERVER) {
+        if (cfg->db_ssl_ca)
+            mysql_options(m, MYSQL_OPT_SSL_CA, cfg->db_ssl_ca);
+        *sock = cfg->db_socket && *cfg->db_socket ? cfg->db_socket : NULL;
+        *host = cfg->db_host && *cfg->db_host ? cfg->db_host : NULL;
+        if (*sock && !*host)
+            *host = "localhost";
+    }
+    return m;
+}
+
+static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
+                          size_t errlen)
+{
+    const char *host, *sock;
+    MYSQL *m = od_db_handle(cfg, IO_TIMEOUT_S, &host, &sock, err, errlen);
+    if (!m)
+        return NULL;
     /* Open Dental's tables have TEXT NOT NULL columns without defaults and
      * Open Dental writes them in non-strict mode; a row inserted with only
      * the columns the API names gets '' there, as Open Dental's own would.
@@ -350,20 +374,6 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     if (cfg->db_replica)
         mysql_options(m, MYSQL_INIT_COMMAND,
                       "SET SESSION TRANSACTION READ ONLY");
-#ifdef ODAPI_HAVE_EMBEDDED
-    if (cfg->db_kind == OD_DB_EMBEDDED)
-        mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);
-    else
-        mysql_options(m, MYSQL_OPT_USE_REMOTE_CONNECTION, NULL);
-#endif
-    if (cfg->db_kind == OD_DB_SERVER && cfg->db_ssl_ca)
-        mysql_options(m, MYSQL_OPT_SSL_CA, cfg->db_ssl_ca);
-    if (cfg->db_kind == OD_DB_SERVER) {
-        sock = cfg->db_socket && *cfg->db_socket ? cfg->db_socket : NULL;
-        host = cfg->db_host && *cfg->db_host ? cfg->db_host : NULL;
-        if (sock && !host)
-            host = "localhost";
-    }
     if (!mysql_real_connect(m, host, cfg->db_user, cfg->db_password,
                             with_db ? cfg->db_name : NULL, cfg->db_port, sock,
                             CLIENT_FOUND_ROWS)) {
@@ -525,13 +535,7 @@ static struct job *take_job(struct od_db *db)
 static int idle_wait(struct od_db *db, long ms)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    od_deadline_ms(ms, &ts);
     return pthread_cond_timedwait(&db->cv, &db->mu, &ts);
 }
 

@@ -140,13 +140,7 @@ static int nap(struct od_replicas *rs, long ms)
 {
     struct timespec ts;
     int stop;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    od_deadline_ms(ms, &ts);
     pthread_mutex_lock(&rs->mu);
     if (!rs->stop)
         pthread_cond_timedwait(&rs->cv, &rs->mu, &ts);

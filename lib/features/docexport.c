@@ -241,18 +241,27 @@ static int take_doc(void *ctx, char **cols)
     VIEW_COLS ", UNIX_TIMESTAMP(d.DateTStamp), d.IsCropOld FROM document d " \
     "LEFT JOIN patient p ON p.PatNum = d.PatNum "
 
+/* The document row of docnum into *r: 0, or -1 (404 when none). */
+static int doc_row(struct od_conn *c, struct dj *j, long long docnum,
+                   struct docrow *r)
+{
+    struct od_prm p[1] = {OD_PI(docnum)};
+    long rows;
+    memset(r, 0, sizeof *r);
+    rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
+                         take_doc, r);
+    if (rows <= 0)
+        return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
+    return 0;
+}
+
 int od_doc_load(struct od_conn *c, struct dj *j, const struct od_store *s,
                 long long docnum, struct od_docview *v, unsigned char **out,
                 size_t *len)
 {
-    struct od_prm p[1] = {OD_PI(docnum)};
     struct docrow r;
-    long rows;
-    memset(&r, 0, sizeof r);
-    rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
-                         take_doc, &r);
-    if (rows <= 0)
-        return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
+    if (doc_row(c, j, docnum, &r))
+        return -1;
     if (v)
         *v = r.v;
     return doc_file(c, j, s, &r, out, len);
@@ -277,15 +286,11 @@ static int dl_read(struct od_conn *c, struct dj *j, struct dl *d,
                    const struct od_store *s, unsigned char **bytes,
                    size_t *len, char *name, size_t cap)
 {
-    struct od_prm p[1] = {OD_PI(d->docnum ? d->docnum : d->mountnum)};
+    struct od_prm p[1] = {OD_PI(d->mountnum)};
     if (d->docnum) {
         struct docrow r;
-        long rows;
-        memset(&r, 0, sizeof r);
-        rows = od_query_each(c, DOC_SELECT "WHERE d.DocNum = ?", p, 1, 7,
-                             take_doc, &r);
-        if (rows <= 0)
-            return rows < 0 ? -1 : od_dj_fail(j, 404, "Document not found");
+        if (doc_row(c, j, d->docnum, &r))
+            return -1;
         d->patnum = r.patnum;
         snprintf(name, cap, "%s", r.name);
         return doc_file(c, j, s, &r, bytes, len);
@@ -460,9 +465,10 @@ static int send_file(struct dj *j, struct od_sftp *x, const struct docrow *d,
 
 /* Each image's thumbnail to the folder; the list of those sent. */
 static int send_thumbs(struct od_conn *c, struct dj *j,
-                       const struct od_store *s, struct thumbs *t,
+                       const struct od_store *s, void *what,
                        struct od_sftp *x, int *sent)
 {
+    struct thumbs *t = what;
     int i;
     od_buf_addc(&j->out, '[');
     for (i = 0; i < t->n; i++) {
@@ -516,41 +522,56 @@ static int thumbs_read(struct od_conn *c, struct dj *j, struct thumbs *t)
     return 0;
 }
 
-static int work_thumbs(struct od_conn *c, struct dj *j)
+/* Sends what's files to x, counting them in *sent: 0, or -1 (j->status
+ * set when the answer is a refusal, else the database failed). */
+typedef int (*send_fn)(struct od_conn *c, struct dj *j,
+                       const struct od_store *s, void *what,
+                       struct od_sftp *x, int *sent);
+
+/* The end both exports share: open the image store and the SFTP server,
+ * send, close both; then answer 200 with none when no file went, else 201
+ * with the list in j->out once the exports are in patnum's security log. */
+static int export_files(struct od_conn *c, struct dj *j, send_fn send,
+                        void *what, long long patnum, const char *none)
 {
-    struct thumbs *t = j->data;
     struct od_store s;
     struct od_sftp *x;
-    int st = 0, sent = 0, rc;
-    od_buf_free(&j->out);
-    od_buf_init(&j->out);
-    if (thumbs_read(c, j, t))
-        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
+    int st = 0, sent = 0, r;
     if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg)) {
         j->status = st;
         return st ? OD_WORK_DONE : od_dj_db_failed(c, j);
     }
     if (od_dj_sftp_open(j, &x)) {
-        od_store_close(&s);
-        return OD_WORK_DONE;
+        r = -1; /* j->status is 400 */
+    } else {
+        r = send(c, j, &s, what, x, &sent);
+        od_sftp_close(x);
     }
-    rc = send_thumbs(c, j, &s, t, x, &sent);
-    od_sftp_close(x);
     od_store_close(&s);
-    if (rc)
+    if (r)
         return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
     if (!sent) {
         od_buf_free(&j->out);
         od_buf_init(&j->out);
-        od_buf_adds(&j->out, "\"No documents could be made into "
-                             "thumbnails.\"");
+        od_buf_adds(&j->out, none);
         j->status = 200;
         return OD_WORK_DONE;
     }
-    if (log_exports(c, j, j->out.p, t->patnum))
+    if (log_exports(c, j, j->out.p, patnum))
         return od_dj_db_failed(c, j);
     j->status = 201;
     return OD_WORK_DONE;
+}
+
+static int work_thumbs(struct od_conn *c, struct dj *j)
+{
+    struct thumbs *t = j->data;
+    od_buf_free(&j->out);
+    od_buf_init(&j->out);
+    if (thumbs_read(c, j, t))
+        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
+    return export_files(c, j, send_thumbs, t, t->patnum,
+                        "\"No documents could be made into thumbnails.\"");
 }
 
 static void thumbs_free(void *p)
@@ -598,9 +619,10 @@ static void mnt_free(void *p)
 }
 
 static int send_mount_files(struct od_conn *c, struct dj *j,
-                            const struct od_store *s, struct mnt *m,
+                            const struct od_store *s, void *what,
                             struct od_sftp *x, int *sent)
 {
+    struct mnt *m = what;
     int i;
     od_buf_addc(&j->out, '[');
     for (i = 0; i < m->l.n; i++) {
@@ -626,9 +648,7 @@ static int work_mount(struct od_conn *c, struct dj *j)
 {
     struct mnt *m = j->data;
     struct od_prm p[1] = {OD_PI(m->mountnum)};
-    struct od_store s;
-    struct od_sftp *x;
-    int st = 0, sent = 0, r;
+    int r;
     od_buf_free(&j->out);
     od_buf_init(&j->out);
     r = od_query_ll(c, "SELECT PatNum FROM mount WHERE MountNum = ?", p, 1,
@@ -641,30 +661,8 @@ static int work_mount(struct od_conn *c, struct dj *j)
     m->l.n = 0;
     if (read_items(c, m->mountnum, &m->l))
         return od_dj_db_failed(c, j);
-    if (od_store_open(c, j->srv->cfg, &s, &st, j->msg, sizeof j->msg)) {
-        j->status = st;
-        return st ? OD_WORK_DONE : od_dj_db_failed(c, j);
-    }
-    if (od_dj_sftp_open(j, &x)) {
-        r = -1;
-    } else {
-        r = send_mount_files(c, j, &s, m, x, &sent);
-        od_sftp_close(x);
-    }
-    od_store_close(&s);
-    if (r)
-        return j->status ? OD_WORK_DONE : od_dj_db_failed(c, j);
-    if (!sent) {
-        od_buf_free(&j->out);
-        od_buf_init(&j->out);
-        od_buf_adds(&j->out, "\"No mount images could be downloaded.\"");
-        j->status = 200;
-        return OD_WORK_DONE;
-    }
-    if (log_exports(c, j, j->out.p, m->patnum))
-        return od_dj_db_failed(c, j);
-    j->status = 201;
-    return OD_WORK_DONE;
+    return export_files(c, j, send_mount_files, m, m->patnum,
+                        "\"No mount images could be downloaded.\"");
 }
 
 static void h_mount(odapi_request *req, void *arg)

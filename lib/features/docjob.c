@@ -196,16 +196,8 @@ int od_dj_key(json_t *body, const char *name, long long *out, char *msg,
 int od_dj_str(json_t *body, const char *name, const char **out, char *msg,
            size_t msgsize)
 {
-    json_t *v = json_object_get(body, name);
     *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        snprintf(msg, msgsize, "%s is invalid.", name);
-        return -1;
-    }
-    *out = json_string_value(v);
-    return 1;
+    return od_ck_string(body, name, out, msg, msgsize);
 }
 
 static int sftp_port(json_t *body, int *port, char *msg, size_t msgsize)

@@ -203,33 +203,12 @@ static MYSQL *connect_as(const odapi_config *cfg, const char *user,
                          const char *password, int multi, char *err,
                          size_t errlen)
 {
-    MYSQL *m = mysql_init(NULL);
-    unsigned int ct = 3, io = 3600;
-    const char *host = NULL, *sock = NULL;
-    if (!m) {
-        snprintf(err, errlen, "out of memory");
+    const char *host, *sock;
+    /* 3600 s: the statement's own limits end a query; this only catches a
+     * dead server */
+    MYSQL *m = od_db_handle(cfg, 3600, &host, &sock, err, errlen);
+    if (!m)
         return NULL;
-    }
-    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-    /* the statement's own limits end a query; this only catches a dead
-     * server */
-    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io);
-    mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io);
-    mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-#ifdef ODAPI_HAVE_EMBEDDED
-    if (cfg->db_kind == OD_DB_EMBEDDED)
-        mysql_options(m, MYSQL_OPT_USE_EMBEDDED_CONNECTION, NULL);
-    else
-        mysql_options(m, MYSQL_OPT_USE_REMOTE_CONNECTION, NULL);
-#endif
-    if (cfg->db_kind == OD_DB_SERVER) {
-        if (cfg->db_ssl_ca)
-            mysql_options(m, MYSQL_OPT_SSL_CA, cfg->db_ssl_ca);
-        sock = cfg->db_socket && *cfg->db_socket ? cfg->db_socket : NULL;
-        host = cfg->db_host && *cfg->db_host ? cfg->db_host : NULL;
-        if (sock && !host)
-            host = "localhost";
-    }
     if (!mysql_real_connect(m, host, user, password, cfg->db_name,
                             cfg->db_port, sock,
                             multi ? CLIENT_MULTI_STATEMENTS |
@@ -289,8 +268,7 @@ static void *watchdog_main(void *arg)
     struct watchdog *w = arg;
     struct timespec ts;
     int fire;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += w->j->seconds + w->grace;
+    od_deadline_ms((w->j->seconds + w->grace) * 1000L, &ts);
     pthread_mutex_lock(&w->mu);
     while (!w->done)
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -324,6 +325,27 @@ static void strict_key_lists(void **state)
     assert_int_equal(od_parse_key_list("1,2,3,4,5", k, 4, &n), -1);
 }
 
+/* od_deadline_ms: ms from now on the wall clock, nanoseconds carried
+ * into seconds (pthread_cond_timedwait refuses tv_nsec >= 1e9). */
+static void deadlines(void **state)
+{
+    static const long ms[] = {0, 1, 999, 1000, 1500, 61999};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+        struct timespec before, at, after;
+        long long lo, hi, got;
+        clock_gettime(CLOCK_REALTIME, &before);
+        od_deadline_ms(ms[i], &at);
+        clock_gettime(CLOCK_REALTIME, &after);
+        assert_true(at.tv_nsec >= 0 && at.tv_nsec < 1000000000L);
+        lo = before.tv_sec * 1000000000LL + before.tv_nsec + ms[i] * 1000000LL;
+        hi = after.tv_sec * 1000000000LL + after.tv_nsec + ms[i] * 1000000LL;
+        got = at.tv_sec * 1000000000LL + at.tv_nsec;
+        assert_true(got >= lo && got <= hi);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +363,7 @@ int main(void)
         cmocka_unit_test(strict_keys),
         cmocka_unit_test(strict_decimals),
         cmocka_unit_test(strict_key_lists),
+        cmocka_unit_test(deadlines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
