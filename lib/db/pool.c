@@ -30,6 +30,10 @@
 
 #define CONNECT_TIMEOUT_S 3
 #define IO_TIMEOUT_S 60
+/* Creating and seeding a practice runs statements over whole tables (the
+ * family aging of a 100k-patient practice takes minutes on a busy
+ * machine); its one connection waits for them this long instead. */
+#define SEED_IO_TIMEOUT_S 3600
 #define DOWN_BACKOFF_MS 500 /* after a failed connect, fail fast this long */
 #define PROBE_MS 1000       /* while down and idle, look this often */
 
@@ -347,11 +351,11 @@ MYSQL *od_db_handle(const odapi_config *cfg, unsigned io_s, const char **host,
     return m;
 }
 
-static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
-                          size_t errlen)
+static MYSQL *connect_io(const odapi_config *cfg, int with_db, unsigned io_s,
+                         char *err, size_t errlen)
 {
     const char *host, *sock;
-    MYSQL *m = od_db_handle(cfg, IO_TIMEOUT_S, &host, &sock, err, errlen);
+    MYSQL *m = od_db_handle(cfg, io_s, &host, &sock, err, errlen);
     if (!m)
         return NULL;
     /* Open Dental's tables have TEXT NOT NULL columns without defaults and
@@ -384,6 +388,12 @@ static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
     }
     mysql_set_character_set(m, "utf8mb4");
     return m;
+}
+
+static MYSQL *connect_cfg(const odapi_config *cfg, int with_db, char *err,
+                          size_t errlen)
+{
+    return connect_io(cfg, with_db, IO_TIMEOUT_S, err, errlen);
 }
 
 MYSQL *od_db_connect(const struct od_db *db, char *err, size_t errlen)
@@ -914,7 +924,7 @@ static int prepare_database(struct od_db *db, od_db_inspect_fn inspect,
     }
     if (cfg->db_create_schema) {
         char sql[160];
-        if (!(m = connect_cfg(cfg, 0, err, errlen)))
+        if (!(m = connect_io(cfg, 0, SEED_IO_TIMEOUT_S, err, errlen)))
             return ODAPI_E_DB_CONNECT;
         snprintf(sql, sizeof sql,
                  "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4",
