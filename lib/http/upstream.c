@@ -202,7 +202,9 @@ static void req_end(struct od_up_req *r, enum od_up_error e, const char *why)
     void *arg = r->arg;
     int got = r->got_bytes;
     char w[sizeof r->why];
-    snprintf(w, sizeof w, "%s", why ? why : "");
+    /* the precision bounds it for the compiler too (-O3 inlines callers
+     * with longer buffers and warns) */
+    snprintf(w, sizeof w, "%.*s", (int)sizeof w - 1, why ? why : "");
     req_free(r);
     ops->done(arg, e, w, got);
 }
