@@ -231,6 +231,21 @@ static const struct seed_col tasklist_cols[] = {
     COL("DateTimeEntry"), C0("GlobalTaskFilterType"), COL("TaskListStatus"),
 };
 
+static const struct seed_col task_cols[] = {
+    COL("TaskNum"), COL("TaskListNum"), { "DateTask", VDATE(NO_DATE) },
+    COL("KeyNum"), COL("Descript"), COL("TaskStatus"), COL("IsRepeating"),
+    COL("DateType"), C0("FromNum"), COL("ObjectType"), COL("DateTimeEntry"),
+    COL("UserNum"), COL("DateTimeFinished"), COL("PriorityDefNum"),
+    CE("ReminderGroupId"), C0("ReminderType"), C0("ReminderFrequency"),
+    COL("DateTimeOriginal"), COL("SecDateTEdit"), CE("DescriptOverride"),
+    C0("IsReadOnly"), C0("TriageCategory"),
+};
+
+static const struct seed_col tasknote_cols[] = {
+    COL("TaskNoteNum"), COL("TaskNum"), COL("UserNum"), COL("DateTimeNote"),
+    COL("Note"),
+};
+
 static void seed_tasks(struct gen *g, struct rng *r)
 {
     static const char *const lists[][2] = {
@@ -266,19 +281,14 @@ static void seed_tasks(struct gen *g, struct rng *r)
             VI(i == 6)); /* an archived list */
     }
     ins_done(&l);
-    if (ins_init(&t, &g->s, "task",
-                 "TaskNum,TaskListNum,DateTask,KeyNum,Descript,TaskStatus,"
-                 "IsRepeating,DateType,FromNum,ObjectType,DateTimeEntry,UserNum,"
-                 "DateTimeFinished,PriorityDefNum,ReminderGroupId,ReminderType,"
-                 "ReminderFrequency,DateTimeOriginal,SecDateTEdit,"
-                 "DescriptOverride,IsReadOnly,TriageCategory") ||
-        ins_init(&n, &g->s, "tasknote",
-                 "TaskNoteNum,TaskNum,UserNum,DateTimeNote,Note"))
+    if (INS_TABLE(&t, &g->s, "task", task_cols) ||
+        INS_TABLE(&n, &g->s, "tasknote", tasknote_cols))
         return;
     tasks = 12 + g->npat / 20;
     for (k = 0; k < tasks && !g->s.rc; k++) {
         int office = k < (long)OD_ARRAY_LEN(office_tasks), status;
-        long made = g->today - 1 - rnd(r, 30), pat = 0, list;
+        long made = g->today - 1 - rnd(r, 30), pat = 0, list, entered, user,
+             finished;
         const char *what;
         if (office) {
             what = office_tasks[k];
@@ -291,37 +301,21 @@ static void seed_tasks(struct gen *g, struct rng *r)
                    w == 0 ? 6 : 2;
         }
         status = made < g->today - 10 ? 2 : (int)rnd(r, 2); /* Done; New, Viewed */
-        vi(&t, ++tn);
-        vi(&t, list);
-        vdate(&t, NO_DATE);
-        vi(&t, pat);
-        vs(&t, what);
-        vi(&t, status);
-        vi(&t, k == 1); /* checking the e-claims report repeats daily */
-        vi(&t, k == 1 ? 1 : 0);
-        vi(&t, 0);
-        vi(&t, pat ? 1 : 0);
-        vdt(&t, made, 480 + rnd(r, 540));
-        vi(&t, 1 + rnd(r, 3));
-        vdt(&t, status == 2 ? made + 1 + rnd(r, 5) : NO_DATE, 600);
-        vi(&t, def_of(g, CAT_TASKPRI, k % 5 == 0 ? 1 : 0));
-        vs(&t, "");
-        vi(&t, 0);
-        vi(&t, 0);
-        vdt(&t, made, 480);
-        vdt(&t, status == 2 ? made + 1 : made, 600);
-        vs(&t, "");
-        vi(&t, 0);
-        vi(&t, 0);
-        ins_end(&t);
+        entered = 480 + rnd(r, 540);
+        user = 1 + rnd(r, 3);
+        finished = status == 2 ? made + 1 + rnd(r, 5) : NO_DATE;
+        /* checking the e-claims report repeats daily */
+        ROW(&t, task_cols, VI(++tn), VI(list), VI(pat), VS(what), VI(status),
+            VI(k == 1), VI(k == 1), VI(pat ? 1 : 0), VDT(made, entered),
+            VI(user), VDT(finished, 600),
+            VI(def_of(g, CAT_TASKPRI, k % 5 == 0 ? 1 : 0)), VDT(made, 480),
+            VDT(status == 2 ? made + 1 : made, 600));
         if (status != 0 && chance(r, 0.6)) {
-            vi(&n, ++notes);
-            vi(&n, tn);
-            vi(&n, 2 + rnd(r, 2));
-            vdt(&n, made, 720 + rnd(r, 240));
-            vs(&n, status == 2 ? "Done." : "Left a message; will try again "
-                                           "tomorrow.");
-            ins_end(&n);
+            long by = 2 + rnd(r, 2);
+            ROW(&n, tasknote_cols, VI(++notes), VI(tn), VI(by),
+                VDT(made, 720 + rnd(r, 240)),
+                VS(status == 2 ? "Done." : "Left a message; will try again "
+                                           "tomorrow."));
         }
     }
     ins_done(&t);
