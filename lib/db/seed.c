@@ -1648,9 +1648,83 @@ static void seed_appointments(struct gen *g)
     ins_done(&g->comm);
 }
 
-static void seed_patients(struct gen *g)
+static const struct seed_col patient_cols[] = {
+    COL("PatNum"), COL("LName"), COL("FName"), COL("MiddleI"),
+    COL("Preferred"), COL("PatStatus"), COL("Gender"), COL("Position"),
+    COL("Birthdate"), COL("Address"), COL("Address2"), COL("City"),
+    CS("State", "OR"), COL("Zip"), COL("HmPhone"), COL("WkPhone"),
+    COL("WirelessPhone"), COL("Guarantor"), COL("Email"), COL("EstBalance"),
+    COL("PriProv"), COL("SecProv"), C0("FeeSched"), COL("BillingType"),
+    CE("AddrNote"), CE("FamFinUrgNote"), COL("BalTotal"),
+    COL("DateFirstVisit"), C0("ClinicNum"), COL("HasIns"),
+    COL("PreferConfirmMethod"), COL("PreferContactMethod"),
+    COL("PreferRecallMethod"), COL("Language"), COL("DateTStamp"),
+    COL("TxtMsgOk"), CI("SecUserNumEntry", 2), COL("SecDateEntry"),
+    CE("Country"), COL("DateTimeDeceased"), CE("Salutation"),
+};
+
+/* A patient's e-mail address: first.last + two digits, lower case, no
+ * apostrophe. */
+static void patient_email(char *email, size_t cap, const char *fn,
+                          const char *ln, long num)
+{
+    char *c;
+    snprintf(email, cap, "%s.%s%ld@example.com", fn, ln, num % 100);
+    for (c = email; *c; c++) {
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+        else if (*c == '\'')
+            *c = 'x';
+    }
+}
+
+/* One patient row; the PRNG draws in the order of the columns. */
+static void patient_row(struct gen *g, struct ins *b, const struct pat *p,
+                        const double *famtotal)
 {
     struct rng *r = &g->r;
+    const struct fam *fm = &g->fams[p->fam];
+    const char *fn = fname_of(p), *ln = last_names[p->ln];
+    const char *pref, *wk, *lang;
+    long first = p->first_visit, entry, stamp, billing, min, deceased;
+    int child = p->relat == 2;
+    char email[160], mi[2] = "", addr[128], hm[32], cell[32] = "";
+    if (first == NO_DATE && p->status != 6 && p->status != 1)
+        first = g->today - 400 - rnd(r, 3000);
+    entry = first != NO_DATE ? first - rnd(r, 20) : g->today - 1 - rnd(r, 60);
+    stamp = first != NO_DATE && first > entry ? first : entry;
+    if (stamp >= g->today)
+        stamp = g->today - 1;
+    patient_email(email, sizeof email, fn, ln, p->num);
+    mi[0] = chance(r, 0.6) ? (char)('A' + (int)rnd(r, 26)) : ' ';
+    pref = chance(r, 0.08) ? (p->gender == 1 ? "Kat" : "Bud") : "";
+    snprintf(addr, sizeof addr, "%d %s %s", 100 + (fm->num * 37) % 9800,
+             streets[fm->street], street_kinds[fm->kind]);
+    snprintf(hm, sizeof hm, "(503)%03d-%04d", fm->phone / 10000,
+             fm->phone % 10000);
+    wk = !child && chance(r, 0.3) ? "(503)555-0199" : "";
+    if (p->cell)
+        snprintf(cell, sizeof cell, "(971)%03d-%04d", p->cell / 10000,
+                 p->cell % 10000);
+    billing = def_of(g, CAT_BILLING, p->plan1 && chance(r, 0.1) ? 1 : 0);
+    lang = chance(r, 0.04) ? "spa" : "";
+    min = 540 + rnd(r, 480);
+    deceased = p->status == 5 ? g->today - 30 - rnd(r, 300) : NO_DATE;
+    ROW(b, patient_cols, VI(p->num), VS(ln), VS(fn), VS(mi), VS(pref),
+        VI(p->status), VI(p->gender), VI(p->position), VDATE(p->bdate),
+        VS(addr), VS(fm->num % 9 == 0 ? "Apt 4" : ""),
+        VS(cities[fm->city].city), VS(cities[fm->city].zip), VS(hm), VS(wk),
+        VS(cell), VI(p->guar), VS(p->email ? email : ""),
+        VD(round((p->charges - p->paid) * 100) / 100), VI(p->priprov),
+        VI(p->secprov), VI(billing),
+        VD(p->num == p->guar ? famtotal[p->fam] : 0), VDATE(first),
+        VS(p->plan1 ? "I" : ""), VI(p->pref), VI(p->pref),
+        VI(p->pref == 8 ? 8 : p->pref == 5 ? 5 : 7), VS(lang),
+        VDT(stamp, min), VI(p->txt), VDATE(entry), VDT(deceased, 0));
+}
+
+static void seed_patients(struct gen *g)
+{
     struct ins b;
     double *famtotal;
     long i;
@@ -1660,84 +1734,12 @@ static void seed_patients(struct gen *g)
     }
     for (i = 0; i < g->npat; i++)
         famtotal[g->pats[i].fam] += round((g->pats[i].charges - g->pats[i].paid) * 100) / 100;
-    if (ins_init(&b, &g->s, "patient",
-                 "PatNum,LName,FName,MiddleI,Preferred,PatStatus,Gender,Position,"
-                 "Birthdate,Address,Address2,City,State,Zip,HmPhone,WkPhone,"
-                 "WirelessPhone,Guarantor,Email,EstBalance,PriProv,SecProv,FeeSched,"
-                 "BillingType,AddrNote,FamFinUrgNote,BalTotal,DateFirstVisit,"
-                 "ClinicNum,HasIns,PreferConfirmMethod,PreferContactMethod,"
-                 "PreferRecallMethod,Language,DateTStamp,TxtMsgOk,SecUserNumEntry,"
-                 "SecDateEntry,Country,DateTimeDeceased,Salutation")) {
+    if (INS_TABLE(&b, &g->s, "patient", patient_cols)) {
         free(famtotal);
         return;
     }
-    for (i = 0; i < g->npat; i++) {
-        struct pat *p = &g->pats[i];
-        const struct fam *fm = &g->fams[p->fam];
-        const char *fn = fname_of(p), *ln = last_names[p->ln];
-        long first = p->first_visit, entry, stamp;
-        int child = p->relat == 2;
-        char email[160], *c;
-        if (first == NO_DATE && p->status != 6 && p->status != 1)
-            first = g->today - 400 - rnd(r, 3000);
-        entry = first != NO_DATE ? first - rnd(r, 20) : g->today - 1 - rnd(r, 60);
-        stamp = first != NO_DATE && first > entry ? first : entry;
-        if (stamp >= g->today)
-            stamp = g->today - 1;
-        snprintf(email, sizeof(email), "%s.%s%ld@example.com", fn, ln, p->num % 100);
-        for (c = email; *c; c++) {
-            if (*c >= 'A' && *c <= 'Z')
-                *c = (char)(*c - 'A' + 'a');
-            else if (*c == '\'')
-                *c = 'x';
-        }
-        vi(&b, p->num);
-        vs(&b, ln);
-        vs(&b, fn);
-        vf(&b, "%c", chance(r, 0.6) ? 'A' + (int)rnd(r, 26) : ' ');
-        vs(&b, chance(r, 0.08) ? (p->gender == 1 ? "Kat" : "Bud") : "");
-        vi(&b, p->status);
-        vi(&b, p->gender);
-        vi(&b, p->position);
-        vdate(&b, p->bdate);
-        vf(&b, "%d %s %s", 100 + (fm->num * 37) % 9800, streets[fm->street],
-           street_kinds[fm->kind]);
-        vs(&b, fm->num % 9 == 0 ? "Apt 4" : "");
-        vs(&b, cities[fm->city].city);
-        vs(&b, "OR");
-        vs(&b, cities[fm->city].zip);
-        vf(&b, "(503)%03d-%04d", fm->phone / 10000, fm->phone % 10000);
-        vs(&b, !child && chance(r, 0.3) ? "(503)555-0199" : "");
-        if (p->cell)
-            vf(&b, "(971)%03d-%04d", p->cell / 10000, p->cell % 10000);
-        else
-            vs(&b, "");
-        vi(&b, p->guar);
-        vs(&b, p->email ? email : "");
-        vd(&b, round((p->charges - p->paid) * 100) / 100);
-        vi(&b, p->priprov);
-        vi(&b, p->secprov);
-        vi(&b, 0);
-        vi(&b, def_of(g, CAT_BILLING, p->plan1 && chance(r, 0.1) ? 1 : 0));
-        vs(&b, "");
-        vs(&b, "");
-        vd(&b, p->num == p->guar ? famtotal[p->fam] : 0);
-        vdate(&b, first);
-        vi(&b, 0);
-        vs(&b, p->plan1 ? "I" : "");
-        vi(&b, p->pref);
-        vi(&b, p->pref);
-        vi(&b, p->pref == 8 ? 8 : p->pref == 5 ? 5 : 7);
-        vs(&b, chance(r, 0.04) ? "spa" : "");
-        vdt(&b, stamp, 540 + rnd(r, 480));
-        vi(&b, p->txt);
-        vi(&b, 2);
-        vdate(&b, entry);
-        vs(&b, "");
-        vdt(&b, p->status == 5 ? g->today - 30 - rnd(r, 300) : NO_DATE, 0);
-        vs(&b, "");
-        ins_end(&b);
-    }
+    for (i = 0; i < g->npat; i++)
+        patient_row(g, &b, &g->pats[i], famtotal);
     ins_done(&b);
     free(famtotal);
 }
