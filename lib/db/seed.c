@@ -1237,6 +1237,17 @@ static void proc_written(struct gen *g, long procnum, long patnum, long aptnum,
     seed_clin_proc(g, &sp);
 }
 
+/* The procedures of seed_appointments and seed_ledger_history. */
+static const struct seed_col procedurelog_cols[] = {
+    COL("ProcNum"), COL("PatNum"), COL("AptNum"), COL("ProcDate"),
+    COL("ProcFee"), COL("Surf"), COL("ToothNum"), COL("Priority"),
+    COL("ProcStatus"), COL("ProvNum"), COL("Dx"), COL("PlannedAptNum"),
+    C0("PlaceService"), COL("Prosthesis"), COL("DateEntryC"), C0("ClinicNum"),
+    COL("CodeNum"), CI("UnitQty", 1), COL("DateTP"), COL("DateTStamp"),
+    CI("SecUserNumEntry", 2), COL("SecDateEntry"), COL("DateComplete"),
+    CE("BillingNote"),
+};
+
 static void write_procs(struct gen *g, const struct visit *v, const struct op *o,
                         long patnum, long aptnum, long planned, long day,
                         long endmin, int status, long tpday, long *procnums,
@@ -1250,35 +1261,20 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
         long prov = c->hyg && o && o->hyg ? o->hygprov : o ? o->dent : pat_of(g, patnum)->priprov;
         int restorative = c->cat == PC_FILL || c->cat == PC_CROWN || c->cat == PC_ENDO;
         struct ins *b = &g->proc;
-        long pri;
+        long pri, dx;
         procnums[i] = ++g->procnum;
         fees[i] = c->fee;
-        vi(b, g->procnum);
-        vi(b, patnum);
-        vi(b, aptnum);
-        vdate(b, status == 2 ? day : (day == NO_DATE ? tpday : day));
-        vd(b, c->fee);
-        vs(b, vp->surf);
-        vs(b, vp->tooth);
         pri = status == 1 && restorative && chance(r, 0.5) ? def_of(g, CAT_TXPRI, (int)rnd(r, 3)) : 0;
-        vi(b, pri);
-        vi(b, status);
-        vi(b, prov);
-        vi(b, restorative && chance(r, 0.6) ? def_of(g, CAT_DX, c->cat == PC_FILL ? 0 : (int)rnd(r, 5)) : 0);
-        vi(b, planned);
-        vi(b, 0);
-        vs(b, c->prosth ? "I" : "");
-        vdate(b, status == 2 ? day : NO_DATE);
-        vi(b, 0);
-        vi(b, vp->code + 1);
-        vi(b, 1);
-        vdate(b, tpday);
-        vdt(b, status == 2 ? day : tpday, status == 2 ? endmin : 540 + (long)i);
-        vi(b, 2);
-        vdt(b, tpday, 540 + (long)i);
-        vdate(b, status == 2 ? day : NO_DATE);
-        vs(b, "");
-        ins_end(b);
+        dx = restorative && chance(r, 0.6) ? def_of(g, CAT_DX, c->cat == PC_FILL ? 0 : (int)rnd(r, 5)) : 0;
+        ROW(b, procedurelog_cols, VI(g->procnum), VI(patnum), VI(aptnum),
+            VDATE(status == 2 ? day : (day == NO_DATE ? tpday : day)),
+            VD(c->fee), VS(vp->surf), VS(vp->tooth), VI(pri), VI(status),
+            VI(prov), VI(dx), VI(planned), VS(c->prosth ? "I" : ""),
+            VDATE(status == 2 ? day : NO_DATE), VI(vp->code + 1),
+            VDATE(tpday),
+            VDT(status == 2 ? day : tpday,
+                status == 2 ? endmin : 540 + (long)i),
+            VDT(tpday, 540 + (long)i), VDATE(status == 2 ? day : NO_DATE));
         proc_written(g, g->procnum, patnum, aptnum, planned, prov,
                      status == 2 ? day : (day == NO_DATE ? tpday : day), tpday,
                      vp->code, status, pri, c->fee, vp->tooth, vp->surf);
@@ -1559,11 +1555,7 @@ static void seed_appointments(struct gen *g)
     struct rng *r = &g->r;
     long target = g->npat * 10, pastdays, day, start, i, k;
     if (INS_TABLE(&g->apt, &g->s, "appointment", appointment_cols) ||
-        ins_init(&g->proc, &g->s, "procedurelog",
-                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,Surf,ToothNum,Priority,"
-                 "ProcStatus,ProvNum,Dx,PlannedAptNum,PlaceService,Prosthesis,"
-                 "DateEntryC,ClinicNum,CodeNum,UnitQty,DateTP,DateTStamp,"
-                 "SecUserNumEntry,SecDateEntry,DateComplete,BillingNote") ||
+        INS_TABLE(&g->proc, &g->s, "procedurelog", procedurelog_cols) ||
         ins_init(&g->pay, &g->s, "payment",
                  "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
                  "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
@@ -1826,31 +1818,11 @@ static void hist_proc(struct hist *h, const struct pat *p)
     int ci = code_idx(hist_codes[rnd(&h->r, OD_ARRAY_LEN(hist_codes))]);
     long day = g->today - 31 - rnd(&h->r, 150), paid;
     double fee = codes[ci].fee;
-    vi(&h->proc, ++g->procnum);
-    vi(&h->proc, p->num);
-    vi(&h->proc, 0);
-    vdate(&h->proc, day);
-    vd(&h->proc, fee);
-    vs(&h->proc, "");
-    vs(&h->proc, "");
-    vi(&h->proc, 0);
-    vi(&h->proc, 2);
-    vi(&h->proc, p->priprov);
-    vi(&h->proc, 0);
-    vi(&h->proc, 0);
-    vi(&h->proc, 0);
-    vs(&h->proc, "");
-    vdate(&h->proc, day);
-    vi(&h->proc, 0);
-    vi(&h->proc, ci + 1);
-    vi(&h->proc, 1);
-    vdate(&h->proc, day);
-    vdt(&h->proc, day, 600);
-    vi(&h->proc, 2);
-    vdt(&h->proc, day, 600);
-    vdate(&h->proc, day);
-    vs(&h->proc, "");
-    ins_end(&h->proc);
+    ++g->procnum;
+    ROW(&h->proc, procedurelog_cols, VI(g->procnum), VI(p->num), VI(0),
+        VDATE(day), VD(fee), VS(""), VS(""), VI(0), VI(2), VI(p->priprov),
+        VI(0), VI(0), VS(""), VDATE(day), VI(ci + 1), VDATE(day),
+        VDT(day, 600), VDT(day, 600), VDATE(day));
     /* the clinical part sees it too: an old cleaning or x-ray is the
      * recall's DatePrevious when nothing later was done */
     proc_written(g, g->procnum, p->num, 0, 0, p->priprov, day, day, ci, 2, 0,
@@ -1891,11 +1863,7 @@ static void seed_ledger_history(struct gen *g)
     memset(&h, 0, sizeof h);
     h.g = g;
     h.r.s = g->r.s ^ 0x6C65646765727321ull; /* "ledgers!" */
-    if (ins_init(&h.proc, &g->s, "procedurelog",
-                 "ProcNum,PatNum,AptNum,ProcDate,ProcFee,Surf,ToothNum,Priority,"
-                 "ProcStatus,ProvNum,Dx,PlannedAptNum,PlaceService,Prosthesis,"
-                 "DateEntryC,ClinicNum,CodeNum,UnitQty,DateTP,DateTStamp,"
-                 "SecUserNumEntry,SecDateEntry,DateComplete,BillingNote") ||
+    if (INS_TABLE(&h.proc, &g->s, "procedurelog", procedurelog_cols) ||
         ins_init(&h.pay, &g->s, "payment",
                  "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
                  "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
