@@ -45,6 +45,8 @@
 #define nlast_names od_seed_nlast_names
 #define nmale_names od_seed_nmale_names
 #define parse_date od_seed_parse_date
+#define pay_open od_seed_pay_open
+#define pay_row od_seed_pay_row
 #define query od_seed_query
 #define seed_clin_begin od_seed_clin_begin
 #define seed_clin_end od_seed_clin_end
@@ -362,6 +364,13 @@ struct seed_visit {
 /* ---- the parts ------------------------------------------------------------ */
 
 const char *carrier_name(long carriernum); /* seed.c */
+/* The payment rows all parts write (seed.c): pay_open opens the INSERT,
+ * pay_row writes one (paytype: a PaymentTypes DefNum; min: the entry's
+ * minute of the day). */
+int pay_open(struct ins *b, struct seeder *s);
+void pay_row(struct ins *b, long paynum, long paytype, long day, long min,
+             double amt, const char *check, const char *note, int split,
+             long patnum);
 
 /* seed-money.c: begin before the appointments (coverage, benefits, the
  * claim streams), the hooks while they are written, end after them and

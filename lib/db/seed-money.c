@@ -1173,10 +1173,6 @@ struct paywriter {
     long paynum, splitnum;
 };
 
-static const char pay_cols[] =
-    "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,PatNum,"
-    "ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,PaymentSource,"
-    "ProcessStatus";
 static const struct seed_col paysplit_cols[] = {
     COL("SplitNum"), COL("SplitAmt"), COL("PatNum"), COL("ProcDate"),
     COL("PayNum"), COL("ProvNum"), COL("DatePay"), COL("ProcNum"),
@@ -1189,33 +1185,19 @@ static int pw_init(struct gen *g, struct paywriter *w)
 {
     w->paynum = long_max(g->paynum, max_key(g, "payment", "PayNum"));
     w->splitnum = long_max(g->splitnum, max_key(g, "paysplit", "SplitNum"));
-    return ins_init(&w->pay, &g->s, "payment", pay_cols) ||
+    return pay_open(&w->pay, &g->s) ||
            INS_TABLE(&w->split, &g->s, "paysplit", paysplit_cols);
 }
 
 static long pw_payment(struct gen *g, struct paywriter *w, long patnum,
                        long day, double amt, int paytype, const char *note)
 {
-    vi(&w->pay, ++w->paynum);
-    vi(&w->pay, def_of(g, CAT_PAYTYPE, paytype));
-    vdate(&w->pay, day);
-    vd(&w->pay, money(amt));
+    char check[24] = "";
+    ++w->paynum;
     if (paytype == 0)
-        vf(&w->pay, "%ld", 1000 + w->paynum * 37 % 9000);
-    else
-        vs(&w->pay, "");
-    vs(&w->pay, "");
-    vs(&w->pay, note);
-    vi(&w->pay, 0);
-    vi(&w->pay, patnum);
-    vi(&w->pay, 0);
-    vdate(&w->pay, day);
-    vs(&w->pay, "");
-    vi(&w->pay, 2);
-    vdt(&w->pay, day, 600 + w->paynum % 420);
-    vi(&w->pay, 0);
-    vi(&w->pay, 0);
-    ins_end(&w->pay);
+        snprintf(check, sizeof check, "%ld", 1000 + w->paynum * 37 % 9000);
+    pay_row(&w->pay, w->paynum, def_of(g, CAT_PAYTYPE, paytype), day,
+            600 + w->paynum % 420, money(amt), check, note, 0, patnum);
     return w->paynum;
 }
 

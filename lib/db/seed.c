@@ -1284,9 +1284,30 @@ static void write_procs(struct gen *g, const struct visit *v, const struct op *o
 static const struct seed_col paysplit_cols[] = {
     COL("SplitNum"), COL("SplitAmt"), COL("PatNum"), COL("ProcDate"),
     COL("PayNum"), COL("ProvNum"), COL("DatePay"), COL("ProcNum"),
-    COL("DateEntry"), C0("UnearnedType"), C0("ClinicNum"),
+    COL("DateEntry"), COL("UnearnedType"), C0("ClinicNum"),
     CI("SecUserNumEntry", 2), COL("SecDateTEdit"),
 };
+
+static const struct seed_col payment_cols[] = {
+    COL("PayNum"), COL("PayType"), COL("PayDate"), COL("PayAmt"),
+    COL("CheckNum"), CE("BankBranch"), COL("PayNote"), COL("IsSplit"),
+    COL("PatNum"), C0("ClinicNum"), COL("DateEntry"), CE("Receipt"),
+    CI("SecUserNumEntry", 2), COL("SecDateTEdit"), C0("PaymentSource"),
+    C0("ProcessStatus"),
+};
+
+int pay_open(struct ins *b, struct seeder *s)
+{
+    return INS_TABLE(b, s, "payment", payment_cols);
+}
+
+void pay_row(struct ins *b, long paynum, long paytype, long day, long min,
+             double amt, const char *check, const char *note, int split,
+             long patnum)
+{
+    ROW(b, payment_cols, VI(paynum), VI(paytype), VDATE(day), VD(amt),
+        VS(check), VS(note), VI(split), VI(patnum), VDATE(day), VDT(day, min));
+}
 
 static void write_payment(struct gen *g, struct pat *p, long day, long min,
                           long prov, const long *procnums, const double *fees,
@@ -1295,6 +1316,7 @@ static void write_payment(struct gen *g, struct pat *p, long day, long min,
     struct rng *r = &g->r;
     double total = 0, amt, left;
     int i, paytype, nsplit = 0;
+    char check[24] = "";
     for (i = 0; i < n; i++)
         total += fees[i];
     if (total <= 0)
@@ -1307,27 +1329,11 @@ static void write_payment(struct gen *g, struct pat *p, long day, long min,
             nsplit++, left -= fees[i];
     paytype = (int)rnd(r, 100);
     paytype = paytype < 45 ? 2 : paytype < 65 ? 0 : paytype < 80 ? 1 : paytype < 95 ? 3 : 4;
-    ++g->paynum;
-    vi(&g->pay, g->paynum);
-    vi(&g->pay, def_of(g, CAT_PAYTYPE, paytype));
-    vdate(&g->pay, day);
-    vd(&g->pay, amt);
     if (paytype == 0)
-        vf(&g->pay, "%ld", 1000 + rnd(r, 9000));
-    else
-        vs(&g->pay, "");
-    vs(&g->pay, "");
-    vs(&g->pay, amt < total ? "Partial payment at checkout." : "");
-    vi(&g->pay, nsplit > 1);
-    vi(&g->pay, p->guar);
-    vi(&g->pay, 0);
-    vdate(&g->pay, day);
-    vs(&g->pay, "");
-    vi(&g->pay, 2);
-    vdt(&g->pay, day, min);
-    vi(&g->pay, 0);
-    vi(&g->pay, 0);
-    ins_end(&g->pay);
+        snprintf(check, sizeof check, "%ld", 1000 + rnd(r, 9000));
+    pay_row(&g->pay, ++g->paynum, def_of(g, CAT_PAYTYPE, paytype), day, min,
+            amt, check, amt < total ? "Partial payment at checkout." : "",
+            nsplit > 1, p->guar);
     for (i = 0, left = amt; i < n && left > 0.005; i++) {
         double s = fees[i] < left ? fees[i] : left;
         if (fees[i] <= 0)
@@ -1337,7 +1343,7 @@ static void write_payment(struct gen *g, struct pat *p, long day, long min,
         ++g->splitnum;
         ROW(&g->split, paysplit_cols, VI(g->splitnum), VD(s), VI(p->num),
             VDATE(day), VI(g->paynum), VI(provs[i] ? provs[i] : prov),
-            VDATE(day), VI(procnums[i]), VDATE(day), VDT(day, min));
+            VDATE(day), VI(procnums[i]), VDATE(day), VI(0), VDT(day, min));
     }
 }
 
@@ -1556,10 +1562,7 @@ static void seed_appointments(struct gen *g)
     long target = g->npat * 10, pastdays, day, start, i, k;
     if (INS_TABLE(&g->apt, &g->s, "appointment", appointment_cols) ||
         INS_TABLE(&g->proc, &g->s, "procedurelog", procedurelog_cols) ||
-        ins_init(&g->pay, &g->s, "payment",
-                 "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
-                 "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
-                 "PaymentSource,ProcessStatus") ||
+        pay_open(&g->pay, &g->s) ||
         INS_TABLE(&g->split, &g->s, "paysplit", paysplit_cols) ||
         INS_TABLE(&g->comm, &g->s, "commlog", commlog_cols))
         return;
@@ -1777,38 +1780,14 @@ static void hist_payment(struct hist *h, const struct pat *p, long day,
 {
     struct gen *g = h->g;
     long min = 540 + rnd(&h->r, 480);
-    ++g->paynum;
-    vi(&h->pay, g->paynum);
-    vi(&h->pay, def_of(g, CAT_PAYTYPE, (int)rnd(&h->r, 4)));
-    vdate(&h->pay, day);
-    vd(&h->pay, amt);
-    vs(&h->pay, "");
-    vs(&h->pay, "");
-    vs(&h->pay, unearned ? "Prepayment toward treatment." : "");
-    vi(&h->pay, 0);
-    vi(&h->pay, p->num);
-    vi(&h->pay, 0);
-    vdate(&h->pay, day);
-    vs(&h->pay, "");
-    vi(&h->pay, 2);
-    vdt(&h->pay, day, min);
-    vi(&h->pay, 0);
-    vi(&h->pay, 0);
-    ins_end(&h->pay);
-    vi(&h->split, ++g->splitnum);
-    vd(&h->split, amt);
-    vi(&h->split, p->num);
-    vdate(&h->split, day);
-    vi(&h->split, g->paynum);
-    vi(&h->split, unearned ? 0 : prov);
-    vdate(&h->split, day);
-    vi(&h->split, procnum);
-    vdate(&h->split, day);
-    vi(&h->split, unearned ? def_of(g, CAT_UNEARNED, 0) : 0);
-    vi(&h->split, 0);
-    vi(&h->split, 2);
-    vdt(&h->split, day, min);
-    ins_end(&h->split);
+    long type = def_of(g, CAT_PAYTYPE, (int)rnd(&h->r, 4));
+    pay_row(&h->pay, ++g->paynum, type, day, min, amt, "",
+            unearned ? "Prepayment toward treatment." : "", 0, p->num);
+    ++g->splitnum;
+    ROW(&h->split, paysplit_cols, VI(g->splitnum), VD(amt), VI(p->num),
+        VDATE(day), VI(g->paynum), VI(unearned ? 0 : prov), VDATE(day),
+        VI(procnum), VDATE(day),
+        VI(unearned ? def_of(g, CAT_UNEARNED, 0) : 0), VDT(day, min));
 }
 
 /* A completed procedure 31 to 180 days old, often partly paid later. */
@@ -1864,13 +1843,8 @@ static void seed_ledger_history(struct gen *g)
     h.g = g;
     h.r.s = g->r.s ^ 0x6C65646765727321ull; /* "ledgers!" */
     if (INS_TABLE(&h.proc, &g->s, "procedurelog", procedurelog_cols) ||
-        ins_init(&h.pay, &g->s, "payment",
-                 "PayNum,PayType,PayDate,PayAmt,CheckNum,BankBranch,PayNote,IsSplit,"
-                 "PatNum,ClinicNum,DateEntry,Receipt,SecUserNumEntry,SecDateTEdit,"
-                 "PaymentSource,ProcessStatus") ||
-        ins_init(&h.split, &g->s, "paysplit",
-                 "SplitNum,SplitAmt,PatNum,ProcDate,PayNum,ProvNum,DatePay,ProcNum,"
-                 "DateEntry,UnearnedType,ClinicNum,SecUserNumEntry,SecDateTEdit") ||
+        pay_open(&h.pay, &g->s) ||
+        INS_TABLE(&h.split, &g->s, "paysplit", paysplit_cols) ||
         ins_init(&h.adj, &g->s, "adjustment",
                  "AdjDate,AdjAmt,PatNum,AdjType,ProvNum,AdjNote,ProcDate,ProcNum,"
                  "DateEntry,ClinicNum,SecUserNumEntry,SecDateTEdit"))
