@@ -589,16 +589,21 @@ static void seed_recalls(struct gen *g)
     ins_done(&b);
 }
 
+static const struct seed_col treatplan_cols[] = {
+    COL("TreatPlanNum"), COL("PatNum"), COL("DateTP"), COL("Heading"),
+    COL("Note"), COL("Signature"), C0("SigIsTopaz"), COL("ResponsParty"),
+    C0("DocNum"), COL("TPStatus"), CI("SecUserNumEntry", 1),
+    COL("SecDateEntry"), COL("SecDateTEdit"), COL("UserNumPresenter"),
+    C0("TPType"), COL("SignatureText"), CE("SignaturePracticeText"),
+    CE("SignaturePractice"), COL("DateTSigned"),
+};
+
 static void seed_treatplans(struct gen *g)
 {
     struct seed_clin *cl = g->clin;
     struct ins b;
     long i;
-    if (ins_init(&b, &g->s, "treatplan",
-                 "TreatPlanNum,PatNum,DateTP,Heading,Note,Signature,SigIsTopaz,"
-                 "ResponsParty,DocNum,TPStatus,SecUserNumEntry,SecDateEntry,"
-                 "SecDateTEdit,UserNumPresenter,TPType,SignatureText,"
-                 "SignaturePracticeText,SignaturePractice,DateTSigned"))
+    if (INS_TABLE(&b, &g->s, "treatplan", treatplan_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct clinpat *c = &cl->pats[i];
@@ -609,33 +614,21 @@ static void seed_treatplans(struct gen *g)
             /* some patients signed their saved plan on the tablet */
             int sig = k && (num % 5 == 0 || num % 5 == 3);
             const struct pat *p = &g->pats[i];
+            char signed_by[160];
             if (!num)
                 continue;
-            vi(&b, num);
-            vi(&b, i + 1);
-            vdate(&b, day);
-            vs(&b, k ? "Restorative Treatment Plan" : "Active Treatment Plan");
-            vs(&b, k ? "Reviewed options and estimates with the patient. "
-                       "Estimates are not a guarantee of payment." : "");
-            /* Open Dental's signature: pen strokes bound to the plan */
-            vs(&b, sig ? "MTIsMTIsMTMsMTQsMTYsMTksMjM7NDAsNDEsNDIsNDA=" : "");
-            vi(&b, 0);
-            vi(&b, k ? g->pats[i].guar : 0);
-            vi(&b, 0);
-            vi(&b, k ? 0 : 1); /* Saved, Active */
-            vi(&b, 1);
-            vdate(&b, day);
-            vdt(&b, day, 700);
-            vi(&b, k);
-            vi(&b, 0);
             if (sig)
-                vf(&b, "%s %s", fname_of(p), last_names[p->ln]);
-            else
-                vs(&b, "");
-            vs(&b, "");
-            vs(&b, "");
-            vdt(&b, sig ? day : NO_DATE, sig ? 630 : 0);
-            ins_end(&b);
+                snprintf(signed_by, sizeof signed_by, "%s %s", fname_of(p),
+                         last_names[p->ln]);
+            ROW(&b, treatplan_cols, VI(num), VI(i + 1), VDATE(day),
+                VS(k ? "Restorative Treatment Plan" : "Active Treatment Plan"),
+                VS(k ? "Reviewed options and estimates with the patient. "
+                       "Estimates are not a guarantee of payment." : ""),
+                /* Open Dental's signature: pen strokes bound to the plan */
+                VS(sig ? "MTIsMTIsMTMsMTQsMTYsMTksMjM7NDAsNDEsNDIsNDA=" : ""),
+                VI(k ? g->pats[i].guar : 0), VI(k ? 0 : 1), /* Saved, Active */
+                VDATE(day), VDT(day, 700), VI(k), VS(sig ? signed_by : ""),
+                VDT(sig ? day : NO_DATE, sig ? 630 : 0));
         }
     }
     ins_done(&b);
@@ -839,6 +832,13 @@ static const struct seed_col allergy_cols[] = {
     CE("SnomedReaction"),
 };
 
+static const struct seed_col disease_cols[] = {
+    COL("DiseaseNum"), COL("PatNum"), COL("DiseaseDefNum"), COL("PatNote"),
+    COL("DateTStamp"), COL("ProbStatus"), COL("DateStart"),
+    { "DateStop", VDATE(NO_DATE) }, CS("SnomedProblemType", "55607006"),
+    C0("FunctionStatus"),
+};
+
 /* Each patient's allergies, problems and medications, as the medical
  * history form at their first visit recorded them. */
 static void seed_medical_history(struct gen *g)
@@ -847,9 +847,7 @@ static void seed_medical_history(struct gen *g)
     struct ins al, di, mp;
     long i, nal = 0, ndi = 0, nmp = 0;
     if (INS_TABLE(&al, &g->s, "allergy", allergy_cols) ||
-        ins_init(&di, &g->s, "disease",
-                 "DiseaseNum,PatNum,DiseaseDefNum,PatNote,DateTStamp,ProbStatus,"
-                 "DateStart,DateStop,SnomedProblemType,FunctionStatus") ||
+        INS_TABLE(&di, &g->s, "disease", disease_cols) ||
         INS_TABLE(&mp, &g->s, "medicationpat", medicationpat_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
@@ -870,24 +868,20 @@ static void seed_medical_history(struct gen *g)
                 VDT(seen, 610), VDATE(NO_DATE));
         }
         for (k = 0; k < 2; k++) { /* problems, more with age */
-            int d, med = 0;
+            int d, med = 0, status;
+            long start;
             if (!chance(&cl->r, age > 50 ? 0.3 : age > 25 ? 0.12 : 0.05))
                 continue;
             d = (int)rnd(&cl->r, (long)OD_ARRAY_LEN(diseasedefs));
             if (d == 5 && (p->gender != 1 || age < 20 || age > 42))
                 d = 8; /* pregnancy only for women of that age */
-            vi(&di, ++ndi);
-            vi(&di, p->num);
-            vi(&di, d + 1);
-            vs(&di, d == 4 ? "Hip replaced; premedicate with amoxicillin 2 g "
-                             "1 hour before treatment." : "");
-            vdt(&di, seen, 612);
-            vi(&di, d == 5 && chance(&cl->r, 0.5) ? 1 : 0);
-            vdate(&di, seen - 200 - rnd(&cl->r, 3000));
-            vdate(&di, NO_DATE);
-            vs(&di, "55607006");
-            vi(&di, 0);
-            ins_end(&di);
+            status = d == 5 && chance(&cl->r, 0.5) ? 1 : 0;
+            start = seen - 200 - rnd(&cl->r, 3000);
+            ++ndi;
+            ROW(&di, disease_cols, VI(ndi), VI(p->num), VI(d + 1),
+                VS(d == 4 ? "Hip replaced; premedicate with amoxicillin 2 g "
+                            "1 hour before treatment." : ""),
+                VDT(seen, 612), VI(status), VDATE(start));
             /* the problem's usual medication */
             med = d == 0 ? 3 : d == 1 ? 2 : d == 2 ? 12 : d == 4 ? 1 :
                   d == 6 ? 11 : 0;
@@ -1001,6 +995,13 @@ static const struct seed_col referral_cols[] = {
     COL("BusinessName"), CE("DisplayNote"),
 };
 
+static const struct seed_col refattach_cols[] = {
+    COL("RefAttachNum"), COL("ReferralNum"), COL("PatNum"), COL("ItemOrder"),
+    COL("RefDate"), COL("RefType"), COL("RefToStatus"), COL("Note"),
+    COL("IsTransitionOfCare"), C0("ProcNum"), COL("DateProcComplete"),
+    COL("ProvNum"), COL("DateTStamp"),
+};
+
 /* Specialists the practice refers to, and where new patients heard of
  * it; each new patient's source, and the patients sent to a specialist. */
 static void seed_referrals(struct gen *g, long stamp)
@@ -1040,10 +1041,7 @@ static void seed_referrals(struct gen *g, long stamp)
             VI(refs[i].doctor && i < 2), VS(refs[i].biz));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "refattach",
-                 "RefAttachNum,ReferralNum,PatNum,ItemOrder,RefDate,RefType,"
-                 "RefToStatus,Note,IsTransitionOfCare,ProcNum,DateProcComplete,"
-                 "ProvNum,DateTStamp"))
+    if (INS_TABLE(&b, &g->s, "refattach", refattach_cols))
         return;
     for (i = 0; i < (size_t)g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -1053,41 +1051,24 @@ static void seed_referrals(struct gen *g, long stamp)
         if (p->status == 1)
             continue;
         if (chance(&cl->r, 0.35)) { /* how they found the practice */
-            vi(&b, ++n);
-            vi(&b, 5 + rnd(&cl->r, 2));
-            vi(&b, p->num);
-            vi(&b, item++);
-            vdate(&b, day);
-            vi(&b, 1); /* RefFrom */
-            vi(&b, 0);
-            vs(&b, "");
-            vi(&b, 0);
-            vi(&b, 0);
-            vdate(&b, NO_DATE);
-            vi(&b, 0);
-            vdt(&b, day, 620);
-            ins_end(&b);
+            long ref = 5 + rnd(&cl->r, 2);
+            ++n;
+            ROW(&b, refattach_cols, VI(n), VI(ref), VI(p->num), VI(item++),
+                VDATE(day), VI(1) /* RefFrom */, VI(0), VS(""), VI(0),
+                VDATE(NO_DATE), VI(0), VDT(day, 620));
         }
         if (p->status == 0 && chance(&cl->r, 0.06)) { /* to a specialist */
             long r = 1 + rnd(&cl->r, 4), when = g->today - 5 - rnd(&cl->r, 120);
             int st = 2 + (int)rnd(&cl->r, 4);
-            vi(&b, ++n);
-            vi(&b, r);
-            vi(&b, p->num);
-            vi(&b, item++);
-            vdate(&b, when);
-            vi(&b, 0); /* RefTo */
-            vi(&b, st);
-            vs(&b, r == 1 ? "Evaluate third molars for extraction." :
+            ++n;
+            ROW(&b, refattach_cols, VI(n), VI(r), VI(p->num), VI(item++),
+                VDATE(when), VI(0) /* RefTo */, VI(st),
+                VS(r == 1 ? "Evaluate third molars for extraction." :
                    r == 2 ? "Evaluate for retreatment." :
                    r == 3 ? "Generalized bone loss; evaluate for surgery." :
-                            "Ortho consult.");
-            vi(&b, 1);
-            vi(&b, 0);
-            vdate(&b, st == 5 ? when + 30 : NO_DATE);
-            vi(&b, p->priprov);
-            vdt(&b, when, 640);
-            ins_end(&b);
+                            "Ortho consult."),
+                VI(1), VDATE(st == 5 ? when + 30 : NO_DATE), VI(p->priprov),
+                VDT(when, 640));
         }
     }
     ins_done(&b);
