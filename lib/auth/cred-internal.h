@@ -109,9 +109,6 @@ const char *od_key_status_description(int status);
 
 /* Stats for tests. */
 unsigned long od_cred_validations(const struct od_cred *c); /* db + remote */
-unsigned long od_cred_evictions(const struct od_cred *c);
-unsigned long od_cred_db_lookups(const struct od_cred *c); /* apikey table */
-size_t od_cred_cache_size(const struct od_cred *c);
 
 /* For GET /metrics, since the cache was made: checks answered from the
  * cache and not, lookups in the apikey table, calls to the remote

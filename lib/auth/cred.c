@@ -813,16 +813,6 @@ unsigned long od_cred_validations(const struct od_cred *c)
     return c->validations;
 }
 
-unsigned long od_cred_db_lookups(const struct od_cred *c)
-{
-    return c->db_lookups;
-}
-
-unsigned long od_cred_evictions(const struct od_cred *c)
-{
-    return c->evictions;
-}
-
 void od_cred_counts(const struct od_cred *c, struct od_cred_counts *out)
 {
     out->hits = c->hits;
@@ -831,9 +821,4 @@ void od_cred_counts(const struct od_cred *c, struct od_cred_counts *out)
     out->remote = c->remote_calls;
     out->evictions = c->evictions;
     out->entries = c->count;
-}
-
-size_t od_cred_cache_size(const struct od_cred *c)
-{
-    return c->count;
 }

@@ -53,9 +53,6 @@ const struct od_column *od_catalog_column(const struct od_catalog *cat,
                                           const char *table,
                                           const char *col);
 int od_catalog_has_table(const struct od_catalog *cat, const char *table);
-/* The table's storage engine ("InnoDB", "MyISAM"); NULL if no table. */
-const char *od_catalog_engine(const struct od_catalog *cat,
-                              const char *table);
 /* Whether the server runs INSERT ... RETURNING (MariaDB 10.5 and later;
  * MySQL has none): a POST's answer can come from its INSERT. */
 int od_catalog_returning(const struct od_catalog *cat);

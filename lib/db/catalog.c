@@ -266,12 +266,6 @@ int od_catalog_has_table(const struct od_catalog *cat, const char *table)
     return find_table(cat, table) != NULL;
 }
 
-const char *od_catalog_engine(const struct od_catalog *cat, const char *table)
-{
-    const struct od_table *t = find_table(cat, table);
-    return t ? t->engine : NULL;
-}
-
 int od_catalog_ntx_tables(const struct od_catalog *cat)
 {
     size_t i;

@@ -31,10 +31,6 @@ enum od_img_format { OD_IMG_UNKNOWN = 0, OD_IMG_JPEG, OD_IMG_PNG };
 /* What the bytes are (by their signature). */
 int od_image_format(const unsigned char *p, size_t n);
 
-/* The width and height of a JPEG or PNG: 0, or -1 with a reason. */
-int od_image_size(const unsigned char *p, size_t n, int *w, int *h,
-                  char *why, size_t whylen);
-
 /* What part of an image's resolution (w x h) a drawing needs: 0.1 when
  * it is drawn at a tenth of its size. */
 typedef double (*od_need_fn)(int w, int h, void *arg);

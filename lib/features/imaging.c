@@ -437,29 +437,6 @@ int od_image_decode(const unsigned char *p, size_t n, od_need_fn need,
     return rc;
 }
 
-static double tiny(int w, int h, void *arg)
-{
-    (void)arg;
-    return 1.0 / (w > h ? w : h);
-}
-
-int od_image_size(const unsigned char *p, size_t n, int *w, int *h,
-                  char *why, size_t whylen)
-{
-    struct od_image im;
-    int fmt = od_image_format(p, n);
-    if (fmt == OD_IMG_PNG && n >= 24 && memcmp(p + 12, "IHDR", 4) == 0) {
-        *w = (int)((unsigned)p[16] << 24 | p[17] << 16 | p[18] << 8 | p[19]);
-        *h = (int)((unsigned)p[20] << 24 | p[21] << 16 | p[22] << 8 | p[23]);
-        return *w > 0 && *h > 0 ? 0 : -1;
-    }
-    /* a JPEG's size is in its frame header: decode at 1/8 to reach it */
-    if (od_image_decode(p, n, tiny, NULL, &im, w, h, why, whylen))
-        return -1;
-    od_image_free(&im);
-    return 0;
-}
-
 /* ---- EXIF orientation ----------------------------------------------------------- */
 
 static unsigned rd16(const unsigned char *p, int le)
