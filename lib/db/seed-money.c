@@ -724,17 +724,25 @@ static void claim_state(struct gen *g, long day, struct claimstate *cs)
     cs->finalized = g->today - recv > 7 || chance(r, 0.6);
 }
 
-static const char claim_cols[] =
-    "ClaimNum,PatNum,DateService,DateSent,ClaimStatus,DateReceived,PlanNum,"
-    "ProvTreat,ClaimFee,InsPayEst,InsPayAmt,DedApplied,PreAuthString,"
-    "IsProsthesis,PriorDate,ReasonUnderPaid,ClaimNote,ClaimType,ProvBill,"
-    "ReferringProv,RefNumString,PlaceService,AccidentRelated,AccidentDate,"
-    "AccidentST,EmployRelated,IsOrtho,OrthoRemainM,OrthoDate,PatRelat,"
-    "PlanNum2,PatRelat2,WriteOff,Radiographs,ClinicNum,ClaimForm,"
-    "AttachedImages,AttachedModels,AttachedFlags,AttachmentID,InsSubNum,"
-    "InsSubNum2,CustomTracking,ClaimIdentifier,OrigRefNum,OrthoTotalM,"
-    "ShareOfCost,SecUserNumEntry,SecDateEntry,SecDateTEdit,DateSentOrig,"
-    "Narrative";
+static const struct seed_col claim_cols[] = {
+    COL("ClaimNum"), COL("PatNum"), COL("DateService"), COL("DateSent"),
+    COL("ClaimStatus"), COL("DateReceived"), COL("PlanNum"), COL("ProvTreat"),
+    COL("ClaimFee"), COL("InsPayEst"), COL("InsPayAmt"), COL("DedApplied"),
+    CE("PreAuthString"), COL("IsProsthesis"), { "PriorDate", VDATE(NO_DATE) },
+    COL("ReasonUnderPaid"), CE("ClaimNote"), COL("ClaimType"),
+    CI("ProvBill", 1), /* the practice's billing provider (InsBillingProv 0) */
+    C0("ReferringProv"), CE("RefNumString"), C0("PlaceService"),
+    CE("AccidentRelated"), { "AccidentDate", VDATE(NO_DATE) },
+    CE("AccidentST"), C0("EmployRelated"), C0("IsOrtho"), C0("OrthoRemainM"),
+    { "OrthoDate", VDATE(NO_DATE) }, COL("PatRelat"), COL("PlanNum2"),
+    COL("PatRelat2"), CD("WriteOff", 0), COL("Radiographs"), C0("ClinicNum"),
+    C0("ClaimForm"), C0("AttachedImages"), C0("AttachedModels"),
+    COL("AttachedFlags"), CE("AttachmentID"), COL("InsSubNum"),
+    COL("InsSubNum2"), COL("CustomTracking"), COL("ClaimIdentifier"),
+    CE("OrigRefNum"), C0("OrthoTotalM"), CD("ShareOfCost", 0),
+    CI("SecUserNumEntry", 2), COL("SecDateEntry"), COL("SecDateTEdit"),
+    COL("DateSentOrig"), CE("Narrative"),
+};
 
 static void write_claim(struct gen *g, const struct pat *p, long claimnum,
                         long day, long prov, const struct claimstate *cs,
@@ -744,59 +752,19 @@ static void write_claim(struct gen *g, const struct pat *p, long claimnum,
     struct ins *b = &g->money->claim;
     long entry = day != NO_DATE ? day : cs->sent; /* a preauth: when sent */
     long edit = cs->status == 'R' ? cs->recvd : entry;
-    vi(b, claimnum);
-    vi(b, p->num);
-    vdate(b, day);
-    vdate(b, cs->sent);
-    vf(b, "%c", cs->status);
-    vdate(b, cs->recvd);
-    vi(b, p->plan1);
-    vi(b, prov);
-    vd(b, money(fee));
-    vd(b, money(est));
-    vd(b, cs->status == 'R' ? money(paid) : 0);
-    vd(b, money(ded));
-    vs(b, "");
-    vs(b, prosth ? "I" : "N");
-    vdate(b, NO_DATE);
-    vs(b, cs->status == 'R' && paid < est ? "Paid at the plan's allowance." : "");
-    vs(b, "");
-    vs(b, ctype);
-    vi(b, 1); /* the practice's billing provider (InsBillingProv 0) */
-    vi(b, 0);
-    vs(b, "");
-    vi(b, 0);
-    vs(b, "");
-    vdate(b, NO_DATE);
-    vs(b, "");
-    vi(b, 0);
-    vi(b, 0);
-    vi(b, 0);
-    vdate(b, NO_DATE);
-    vi(b, p->rel1);
-    vi(b, p->plan2);
-    vi(b, p->plan2 ? p->rel2 : 0);
-    vd(b, 0);
-    vi(b, xrays);
-    vi(b, 0);
-    vi(b, 0);
-    vi(b, 0);
-    vi(b, 0);
-    vs(b, xrays ? "Misc" : "");
-    vs(b, "");
-    vi(b, p->sub1);
-    vi(b, p->sub2);
-    vi(b, cs->tracked ? def_of(g, CAT_CLAIMTRACK, 0) : 0);
-    vf(b, "%ld/%ld", p->num, claimnum);
-    vs(b, "");
-    vi(b, 0);
-    vd(b, 0);
-    vi(b, 2);
-    vdate(b, entry);
-    vdt(b, cs->tracked ? g->today - 3 : edit, 1085);
-    vdate(b, cs->sent);
-    vs(b, "");
-    ins_end(b);
+    char status[2] = { cs->status, '\0' }, ident[48];
+    snprintf(ident, sizeof ident, "%ld/%ld", p->num, claimnum);
+    ROW(b, claim_cols, VI(claimnum), VI(p->num), VDATE(day), VDATE(cs->sent),
+        VS(status), VDATE(cs->recvd), VI(p->plan1), VI(prov), VD(money(fee)),
+        VD(money(est)), VD(cs->status == 'R' ? money(paid) : 0),
+        VD(money(ded)), VS(prosth ? "I" : "N"),
+        VS(cs->status == 'R' && paid < est ? "Paid at the plan's allowance."
+                                           : ""),
+        VS(ctype), VI(p->rel1), VI(p->plan2), VI(p->plan2 ? p->rel2 : 0),
+        VI(xrays), VS(xrays ? "Misc" : ""), VI(p->sub1), VI(p->sub2),
+        VI(cs->tracked ? def_of(g, CAT_CLAIMTRACK, 0) : 0), VS(ident),
+        VDATE(entry), VDT(cs->tracked ? g->today - 3 : edit, 1085),
+        VDATE(cs->sent));
 }
 
 /* "Called insurance" on a claim sent a month ago and not yet paid. */
@@ -1019,7 +987,7 @@ void seed_money_begin(struct gen *g)
     seed_plan_benefits(g, stamp);
     seed_substitutions(g);
     seed_discount_plans(g, stamp);
-    if (ins_init(&mo->claim, &g->s, "claim", claim_cols) ||
+    if (INS_TABLE(&mo->claim, &g->s, "claim", claim_cols) ||
         INS_TABLE(&mo->cp, &g->s, "claimproc", claimproc_cols) ||
         INS_TABLE(&mo->etrans, &g->s, "etrans", etrans_cols) ||
         ins_init(&mo->text, &g->s, "etransmessagetext",

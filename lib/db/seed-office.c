@@ -1000,23 +1000,19 @@ static void seed_histappointments(struct gen *g)
     }
 }
 
+static const struct seed_col securitylog_cols[] = {
+    COL("SecurityLogNum"), COL("PermType"), COL("UserNum"), COL("LogDateTime"),
+    COL("LogText"), COL("PatNum"), COL("CompName"), COL("FKey"),
+    COL("LogSource"), C0("DefNum"), C0("DefNumError"),
+    { "DateTPrevious", VDT(NO_DATE, 0) },
+};
+
 static void log_row(struct ins *b, long *n, int perm, long user, long day,
                     long min, const char *text, long pat, const char *comp,
                     long fkey, int source)
 {
-    vi(b, ++*n);
-    vi(b, perm);
-    vi(b, user);
-    vdt(b, day, min);
-    vs(b, text);
-    vi(b, pat);
-    vs(b, comp);
-    vi(b, fkey);
-    vi(b, source);
-    vi(b, 0);
-    vi(b, 0);
-    vdt(b, NO_DATE, 0);
-    ins_end(b);
+    ROW(b, securitylog_cols, VI(++*n), VI(perm), VI(user), VDT(day, min),
+        VS(text), VI(pat), VS(comp), VI(fkey), VI(source));
 }
 
 struct logctx {
@@ -1049,9 +1045,7 @@ static void seed_securitylog(struct gen *g, const char *dev)
     long n = seed_max_key(&g->s, "securitylog", "SecurityLogNum"), day;
     int u;
     char text[120];
-    if (ins_init(&b, &g->s, "securitylog",
-                 "SecurityLogNum,PermType,UserNum,LogDateTime,LogText,PatNum,"
-                 "CompName,FKey,LogSource,DefNum,DefNumError,DateTPrevious"))
+    if (INS_TABLE(&b, &g->s, "securitylog", securitylog_cols))
         return;
     for (day = g->today - 14; day < g->today; day++) {
         if (weekday(day) == 0 || weekday(day) == 6)
