@@ -280,6 +280,18 @@ static void tr_ppcharges(struct sqlb *q, const struct tropts *o,
     sadd(q, " AND ppc.Principal+ppc.Interest!=0 AND pp.PlanNum=0");
 }
 
+/* The plan charges due by the as-of date, with their procedure's date for
+ * the aging. */
+static void ppc_through(struct sqlb *q, const struct tropts *o)
+{
+    sadd(q, " FROM payplancharge ppc LEFT JOIN payplan pp ON "
+            "pp.PayPlanNum=ppc.PayPlanNum");
+    if (o->aged)
+        sadd(q, " LEFT JOIN procedurelog pl ON pl.ProcNum=ppc.ProcNum");
+    sadd(q, " WHERE ppc.ChargeDate<=");
+    sdate(q, o->asof);
+}
+
 /* What the plans credit to the ledger, per PayPlansVersion. */
 static void tr_ppcredits(struct sqlb *q, const struct tropts *o,
                          const struct od_ledger_prefs *p)
@@ -304,12 +316,7 @@ static void tr_ppcredits(struct sqlb *q, const struct tropts *o,
         if (o->aged)
             sadd(q, ",(CASE WHEN ppc.ChargeType=1 THEN ppc.ProcNum ELSE 0 "
                     "END),pl.ProcDate");
-        sadd(q, " FROM payplancharge ppc LEFT JOIN payplan pp ON "
-                "pp.PayPlanNum=ppc.PayPlanNum");
-        if (o->aged)
-            sadd(q, " LEFT JOIN procedurelog pl ON pl.ProcNum=ppc.ProcNum");
-        sadd(q, " WHERE ppc.ChargeDate<=");
-        sdate(q, o->asof);
+        ppc_through(q, o);
         sfam(q, "(CASE WHEN ppc.ChargeType=0 THEN ppc.Guarantor ELSE "
                 "ppc.PatNum END)", o->guar);
         return;
@@ -319,12 +326,7 @@ static void tr_ppcredits(struct sqlb *q, const struct tropts *o,
             "-ppc.Principal,0,0,0");
     if (o->aged)
         sadd(q, ",ppc.ProcNum,pl.ProcDate");
-    sadd(q, " FROM payplancharge ppc LEFT JOIN payplan pp ON "
-            "pp.PayPlanNum=ppc.PayPlanNum");
-    if (o->aged)
-        sadd(q, " LEFT JOIN procedurelog pl ON pl.ProcNum=ppc.ProcNum");
-    sadd(q, " WHERE ppc.ChargeDate<=");
-    sdate(q, o->asof);
+    ppc_through(q, o);
     sadd(q, " AND ppc.ChargeType=1");
     sfam(q, "ppc.PatNum", o->guar);
 }
