@@ -825,13 +825,27 @@ static void seed_benefits(struct gen *g, long stamp)
 /* The subscribers of one family (the guarantor, sometimes the spouse too):
  * their inssub rows; subs[] and plans[] get their numbers. Returns how
  * many. */
+static const struct seed_col inssub_cols[] = {
+    COL("InsSubNum"), COL("PlanNum"), COL("Subscriber"), COL("DateEffective"),
+    { "DateTerm", VDATE(NO_DATE) }, CI("ReleaseInfo", 1), CI("AssignBen", 1),
+    COL("SubscriberID"), CE("BenefitNotes"), CE("SubscNote"),
+    CI("SecUserNumEntry", 2), COL("SecDateEntry"), COL("SecDateTEdit"),
+};
+
+static const struct seed_col patplan_cols[] = {
+    COL("PatPlanNum"), COL("PatNum"), COL("Ordinal"), C0("IsPending"),
+    COL("Relationship"), CE("PatID"), COL("InsSubNum"), COL("SecDateTEntry"),
+    COL("SecDateTEdit"),
+};
+
 static int seed_family_subs(struct gen *g, struct ins *sub, long gnum,
                             long spouse, long *subnum, long subs[2],
                             long plans[2])
 {
     struct rng *r = &g->r;
-    long eff;
+    long eff, idnum;
     int nsub = 0, j;
+    char id[32];
 
     for (j = 0; j < 2; j++) {
         long who = j == 0 ? gnum : spouse;
@@ -841,20 +855,12 @@ static int seed_family_subs(struct gen *g, struct ins *sub, long gnum,
         subs[j] = ++*subnum;
         plans[j] = 1 + rnd(r, g->nplans);
         nsub++;
-        vi(sub, *subnum);
-        vi(sub, plans[j]);
-        vi(sub, who);
-        vdate(sub, eff);
-        vdate(sub, NO_DATE);
-        vi(sub, 1);
-        vi(sub, 1);
-        vf(sub, "%c%08ld", 'A' + (int)rnd(r, 26), rnd(r, 100000000));
-        vs(sub, "");
-        vs(sub, "");
-        vi(sub, 2);
-        vdate(sub, eff);
-        vdt(sub, eff, 600 + rnd(r, 480));
-        ins_end(sub);
+        /* the number drawn before the letter, as gcc evaluated the
+         * arguments when this was one call */
+        idnum = rnd(r, 100000000);
+        snprintf(id, sizeof id, "%c%08ld", 'A' + (int)rnd(r, 26), idnum);
+        ROW(sub, inssub_cols, VI(*subnum), VI(plans[j]), VI(who), VDATE(eff),
+            VS(id), VDATE(eff), VDT(eff, 600 + rnd(r, 480)));
     }
     return nsub;
 }
@@ -877,16 +883,9 @@ static void seed_family_patplans(struct gen *g, struct ins *pp, long f,
             int sj = order[o];
             long subscriber = sj == 0 ? gnum : spouse;
             int relat = p->num == subscriber ? 0 : p->relat == 2 ? 2 : 1;
-            vi(pp, ++*ppnum);
-            vi(pp, p->num);
-            vi(pp, o + 1);
-            vi(pp, 0);
-            vi(pp, relat);
-            vs(pp, "");
-            vi(pp, subs[sj]);
-            vdt(pp, g->today - 30 - (pn * 7) % 700, 610);
-            vdt(pp, g->today - 30 - (pn * 7) % 700, 610);
-            ins_end(pp);
+            long since = g->today - 30 - (pn * 7) % 700;
+            ROW(pp, patplan_cols, VI(++*ppnum), VI(p->num), VI(o + 1),
+                VI(relat), VI(subs[sj]), VDT(since, 610), VDT(since, 610));
             if (o == 0) {
                 p->plan1 = plans[sj];
                 p->sub1 = subs[sj];
@@ -919,13 +918,8 @@ static void seed_insurance(struct gen *g)
         seed_benefits(g, stamp);
     if (g->s.rc)
         return;
-    if (ins_init(&sub, &g->s, "inssub",
-                 "InsSubNum,PlanNum,Subscriber,DateEffective,DateTerm,ReleaseInfo,"
-                 "AssignBen,SubscriberID,BenefitNotes,SubscNote,SecUserNumEntry,"
-                 "SecDateEntry,SecDateTEdit") ||
-        ins_init(&pp, &g->s, "patplan",
-                 "PatPlanNum,PatNum,Ordinal,IsPending,Relationship,PatID,InsSubNum,"
-                 "SecDateTEntry,SecDateTEdit"))
+    if (INS_TABLE(&sub, &g->s, "inssub", inssub_cols) ||
+        INS_TABLE(&pp, &g->s, "patplan", patplan_cols))
         return;
     for (f = 0; f < g->nfam; f++) {
         long gnum = g->fams[f].guar, spouse = 0, subs[2] = { 0, 0 }, plans[2] = { 0, 0 };
