@@ -526,6 +526,24 @@ static const struct seed_col userod_cols[] = {
     C0("PasswordIsStrong"), C0("IsPasswordResetRequired"),
 };
 
+static const struct seed_col provider_cols[] = {
+    COL("ProvNum"), COL("Abbr"), COL("ItemOrder"), COL("LName"), COL("FName"),
+    COL("MI"), COL("Suffix"), CI("FeeSched", 1), COL("Specialty"),
+    COL("StateLicense"), COL("IsSecondary"), COL("ProvColor"),
+    COL("OutlineColor"), COL("IsHidden"), CI("UsingTIN", 1),
+    CI("SigOnFile", 1), COL("NationalProvID"), COL("DateTStamp"),
+    C0("ProvStatus"), COL("IsHiddenReport"), COL("Birthdate"),
+    COL("SchedNote"), CE("PreferredName"), CS("StateWhereLicensed", "OR"),
+};
+
+static const struct seed_col operatory_cols[] = {
+    COL("OperatoryNum"), COL("OpName"), COL("Abbrev"), COL("ItemOrder"),
+    C0("IsHidden"), COL("ProvDentist"), COL("ProvHygienist"),
+    COL("IsHygiene"), C0("ClinicNum"), COL("DateTStamp"),
+    COL("SetProspective"), COL("IsWebSched"), COL("IsNewPatAppt"),
+    COL("OperatoryType"),
+};
+
 static void seed_staff(struct gen *g)
 {
     struct rng *r = &g->r;
@@ -541,11 +559,7 @@ static void seed_staff(struct gen *g)
         fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
         return;
     }
-    if (ins_init(&b, &g->s, "provider",
-                 "ProvNum,Abbr,ItemOrder,LName,FName,MI,Suffix,FeeSched,Specialty,"
-                 "StateLicense,IsSecondary,ProvColor,OutlineColor,IsHidden,UsingTIN,"
-                 "SigOnFile,NationalProvID,DateTStamp,ProvStatus,IsHiddenReport,"
-                 "Birthdate,SchedNote,PreferredName,StateWhereLicensed"))
+    if (INS_TABLE(&b, &g->s, "provider", provider_cols))
         return;
     for (i = 0; i < g->nprov; i++) {
         struct prov *p = &g->provs[i];
@@ -553,68 +567,54 @@ static void seed_staff(struct gen *g)
         int fem = (int)rnd(r, 2), ln = (int)rnd(r, OD_ARRAY_LEN(last_names));
         const char *fn = fem ? female_names[rnd(r, OD_ARRAY_LEN(female_names))]
                              : male_names[rnd(r, OD_ARRAY_LEN(male_names))];
+        char abbr[64], mi[2] = "", lic[16], npi[16];
+        long min, stamp;
         p->num = i + 1;
         p->hyg = hyg;
         p->hidden = hidden;
-        vi(&b, p->num);
         if (hyg)
-            vf(&b, groups > 1 ? "Hyg%s%ld" : "Hyg%s", fn, i + 1);
+            snprintf(abbr, sizeof abbr, groups > 1 ? "Hyg%s%ld" : "Hyg%s",
+                     fn, i + 1);
         else
-            vf(&b, groups > 1 ? "Dr%s%ld" : "Dr%s", last_names[ln], i + 1);
-        vi(&b, i);
-        vs(&b, last_names[ln]);
-        vs(&b, fn);
-        vf(&b, "%c", 'A' + (int)rnd(r, 26));
-        vs(&b, hyg ? "RDH" : "DDS");
-        vi(&b, 1);
-        vi(&b, def_of(g, CAT_SPECIALTY, hyg ? 1 : 0));
-        vf(&b, "%s%05ld", hyg ? "H" : "D", 10000 + rnd(r, 89999));
-        vi(&b, hyg);
-        vi(&b, color_int(pcolors[i % OD_ARRAY_LEN(pcolors)]));
-        vi(&b, color_int(0x000000));
-        vi(&b, hidden);
-        vi(&b, 1);
-        vi(&b, 1);
-        vf(&b, "1%09ld", rnd(r, 1000000000));
-        vdt(&b, g->today - 400 - rnd(r, 1000), 540 + rnd(r, 480));
-        vi(&b, 0);
-        vi(&b, hidden);
-        vdate(&b, g->today - 365 * 28 - rnd(r, 365 * 30));
-        vs(&b, hidden ? "Retired" : "");
-        vs(&b, "");
-        vs(&b, "OR");
-        ins_end(&b);
+            snprintf(abbr, sizeof abbr, groups > 1 ? "Dr%s%ld" : "Dr%s",
+                     last_names[ln], i + 1);
+        mi[0] = (char)('A' + (int)rnd(r, 26));
+        snprintf(lic, sizeof lic, "%s%05ld", hyg ? "H" : "D",
+                 10000 + rnd(r, 89999));
+        snprintf(npi, sizeof npi, "1%09ld", rnd(r, 1000000000));
+        /* the minute drawn before the day, as gcc evaluated the arguments
+         * when this was one call */
+        min = 540 + rnd(r, 480);
+        stamp = g->today - 400 - rnd(r, 1000);
+        ROW(&b, provider_cols, VI(p->num), VS(abbr), VI(i), VS(last_names[ln]),
+            VS(fn), VS(mi), VS(hyg ? "RDH" : "DDS"),
+            VI(def_of(g, CAT_SPECIALTY, hyg ? 1 : 0)), VS(lic), VI(hyg),
+            VI(color_int(pcolors[i % OD_ARRAY_LEN(pcolors)])),
+            VI(color_int(0x000000)), VI(hidden), VS(npi), VDT(stamp, min),
+            VI(hidden), VDATE(g->today - 365 * 28 - rnd(r, 365 * 30)),
+            VS(hidden ? "Retired" : ""));
     }
     ins_done(&b);
 
-    if (ins_init(&b, &g->s, "operatory",
-                 "OperatoryNum,OpName,Abbrev,ItemOrder,IsHidden,ProvDentist,"
-                 "ProvHygienist,IsHygiene,ClinicNum,DateTStamp,SetProspective,"
-                 "IsWebSched,IsNewPatAppt,OperatoryType"))
+    if (INS_TABLE(&b, &g->s, "operatory", operatory_cols))
         return;
     for (i = 0; i < g->nops; i++) {
         struct op *o = &g->ops[i];
-        long grp = i / 5, slot = i % 5, base = grp * 4;
+        long grp = i / 5, slot = i % 5, base = grp * 4, min, stamp;
+        char name[48], abbrev[32];
         o->num = i + 1;
         o->hyg = slot >= 3;
         o->dent = g->provs[base + (slot == 2 || slot == 4 ? 1 : 0)].num;
         o->hygprov = o->hyg ? g->provs[base + slot - 1].num : 0;
-        vi(&b, o->num);
         k = o->hyg ? grp * 2 + slot - 2 : grp * 3 + slot + 1;
-        vf(&b, o->hyg ? "Hygiene %ld" : "Operatory %ld", k);
-        vf(&b, o->hyg ? "Hyg%ld" : "Op%ld", k);
-        vi(&b, i);
-        vi(&b, 0);
-        vi(&b, o->dent);
-        vi(&b, o->hygprov);
-        vi(&b, o->hyg);
-        vi(&b, 0);
-        vdt(&b, g->today - 400 - rnd(r, 300), 480 + rnd(r, 60));
-        vi(&b, slot == 2);
-        vi(&b, o->hyg);
-        vi(&b, slot == 2);
-        vi(&b, def_of(g, CAT_OPTYPE, o->hyg));
-        ins_end(&b);
+        snprintf(name, sizeof name, o->hyg ? "Hygiene %ld" : "Operatory %ld", k);
+        snprintf(abbrev, sizeof abbrev, o->hyg ? "Hyg%ld" : "Op%ld", k);
+        min = 480 + rnd(r, 60); /* before the day: gcc's argument order */
+        stamp = g->today - 400 - rnd(r, 300);
+        ROW(&b, operatory_cols, VI(o->num), VS(name), VS(abbrev), VI(i),
+            VI(o->dent), VI(o->hygprov), VI(o->hyg), VDT(stamp, min),
+            VI(slot == 2), VI(o->hyg), VI(slot == 2),
+            VI(def_of(g, CAT_OPTYPE, o->hyg)));
     }
     ins_done(&b);
 
