@@ -741,6 +741,10 @@ static void collect_apt(struct gen *g, MYSQL_ROW row, void *arg)
     a[0].apt++;
 }
 
+static const struct seed_col apptfield_cols[] = {
+    COL("ApptFieldNum"), COL("AptNum"), COL("FieldName"), COL("FieldValue"),
+};
+
 /* Field values on some upcoming appointments. */
 static void seed_apptfields(struct gen *g, struct rng *r)
 {
@@ -750,21 +754,17 @@ static void seed_apptfields(struct gen *g, struct rng *r)
     memset(a, 0, sizeof a);
     each_row(g, "SELECT AptNum, PatNum, AptDateTime FROM appointment WHERE "
                 "AptStatus = 1 ORDER BY AptNum LIMIT 64", collect_apt, a);
-    if (ins_init(&b, &g->s, "apptfield",
-                 "ApptFieldNum,AptNum,FieldName,FieldValue"))
+    if (INS_TABLE(&b, &g->s, "apptfield", apptfield_cols))
         return;
     for (i = 1; i <= a[0].apt; i++) {
-        vi(&b, ++n);
-        vi(&b, a[i].apt);
-        vs(&b, "Insurance verified");
-        vs(&b, chance(r, 0.8) ? "Yes" : "No");
-        ins_end(&b);
+        const char *verified = chance(r, 0.8) ? "Yes" : "No", *name, *value;
+        ROW(&b, apptfield_cols, VI(++n), VI(a[i].apt),
+            VS("Insurance verified"), VS(verified));
         if (chance(r, 0.15)) {
-            vi(&b, ++n);
-            vi(&b, a[i].apt);
-            vs(&b, chance(r, 0.5) ? "Interpreter" : "Transportation");
-            vs(&b, chance(r, 0.5) ? "Spanish" : "Ride service");
-            ins_end(&b);
+            name = chance(r, 0.5) ? "Interpreter" : "Transportation";
+            value = chance(r, 0.5) ? "Spanish" : "Ride service";
+            ROW(&b, apptfield_cols, VI(++n), VI(a[i].apt), VS(name),
+                VS(value));
         }
     }
     ins_done(&b);
@@ -891,16 +891,22 @@ static void seed_popups(struct gen *g, struct rng *r)
     ins_done(&b);
 }
 
+static const struct seed_col patientnote_cols[] = {
+    COL("PatNum"), COL("FamFinancial"), CE("ApptPhone"), CE("Medical"),
+    CE("Service"), CE("MedicalComp"), CE("Treatment"), COL("ICEName"),
+    COL("ICEPhone"), CI("OrthoMonthsTreatOverride", -1),
+    { "DateOrthoPlacementOverride", VDATE(NO_DATE) }, COL("SecDateTEntry"),
+    COL("SecDateTEdit"), C0("Consent"), C0("UserNumOrthoLocked"),
+    C0("Pronoun"),
+};
+
 /* Emergency contacts and notes on the family's accounts. */
 static void seed_patientnotes(struct gen *g, struct rng *r)
 {
     struct ins b;
     long i;
-    if (ins_init(&b, &g->s, "patientnote",
-                 "PatNum,FamFinancial,ApptPhone,Medical,Service,MedicalComp,"
-                 "Treatment,ICEName,ICEPhone,OrthoMonthsTreatOverride,"
-                 "DateOrthoPlacementOverride,SecDateTEntry,SecDateTEdit,Consent,"
-                 "UserNumOrthoLocked,Pronoun"))
+    char iname[160], iphone[32];
+    if (INS_TABLE(&b, &g->s, "patientnote", patientnote_cols))
         return;
     for (i = 0; i < g->npat && !g->s.rc; i++) {
         const struct pat *p = &g->pats[i];
@@ -908,29 +914,17 @@ static void seed_patientnotes(struct gen *g, struct rng *r)
         int ice = chance(r, 0.4), fin = p->num == p->guar && chance(r, 0.1);
         if (!ice && !fin)
             continue;
-        vi(&b, p->num);
-        vs(&b, fin ? "Prefers statements by e-mail; pays on the 15th." : "");
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
-        vs(&b, "");
+        iname[0] = iphone[0] = '\0';
         if (ice) {
-            vf(&b, "%s %s", male_names[(p->num * 5) % (long)nmale_names],
-               last_names[p->ln]);
-            vf(&b, "(503)555-%04ld", 3000 + p->num % 7000);
-        } else {
-            vs(&b, "");
-            vs(&b, "");
+            snprintf(iname, sizeof iname, "%s %s",
+                     male_names[(p->num * 5) % (long)nmale_names],
+                     last_names[p->ln]);
+            snprintf(iphone, sizeof iphone, "(503)555-%04ld",
+                     3000 + p->num % 7000);
         }
-        vi(&b, -1);
-        vdate(&b, NO_DATE);
-        vdt(&b, day, 475);
-        vdt(&b, day, 475);
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, 0);
-        ins_end(&b);
+        ROW(&b, patientnote_cols, VI(p->num),
+            VS(fin ? "Prefers statements by e-mail; pays on the 15th." : ""),
+            VS(iname), VS(iphone), VDT(day, 475), VDT(day, 475));
     }
     ins_done(&b);
 }
