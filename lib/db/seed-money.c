@@ -1238,6 +1238,23 @@ static long add_months(long day, int n)
     return days_from_civil(y, (unsigned)m, (unsigned)(d < mlen ? d : mlen));
 }
 
+static const struct seed_col payplan_cols[] = {
+    COL("PayPlanNum"), COL("PatNum"), COL("Guarantor"), COL("PayPlanDate"),
+    COL("APR"), COL("Note"), C0("PlanNum"), COL("CompletedAmt"),
+    C0("InsSubNum"), C0("PaySchedule") /* Monthly */, COL("NumberOfPayments"),
+    COL("PayAmt"), CD("DownPayment", 0), COL("IsClosed"), COL("PlanCategory"),
+    COL("IsDynamic"), CI("ChargeFrequency", 3) /* Monthly */,
+    COL("DatePayPlanStart"), COL("IsLocked"), COL("DateInterestStart"),
+    COL("DynamicPayPlanTPOption"), CE("Signature"),
+};
+
+static const struct seed_col payplancharge_cols[] = {
+    COL("PayPlanChargeNum"), COL("PayPlanNum"), COL("Guarantor"),
+    COL("PatNum"), COL("ChargeDate"), COL("Principal"), COL("Interest"),
+    COL("Note"), COL("ProvNum"), C0("ClinicNum"), COL("ChargeType"),
+    C0("ProcNum"), COL("SecDateTEntry"), COL("SecDateTEdit"),
+};
+
 struct planspec {
     int dynamic, closed, npay;
     double apr;
@@ -1255,72 +1272,35 @@ static void write_payplan(struct gen *g, struct paywriter *w, struct ins *pl,
     double total = money(floor((p->charges - p->paid) / 10) * 10), left = total;
     double payamt = money(ceil(total / s->npay)), paid = 0;
     int k;
+    char note[120];
     if (s->closed) /* paid off two weeks in: one close-out charge */
         first = start + 14;
-    vi(pl, num);
-    vi(pl, p->num);
-    vi(pl, p->guar);
-    vdate(pl, start);
-    vd(pl, s->apr);
-    vf(pl, "%d payments of %.2f, %.1f%% APR. Signed at checkout.", s->npay,
-       payamt, s->apr);
-    vi(pl, 0);
-    vd(pl, total);
-    vi(pl, 0);
-    vi(pl, 0); /* Monthly */
-    vi(pl, s->npay);
-    vd(pl, payamt);
-    vd(pl, 0);
-    vi(pl, s->closed);
-    vi(pl, def_of(g, CAT_PAYPLANCAT, 0));
-    vi(pl, s->dynamic);
-    vi(pl, 3); /* Monthly */
-    vdate(pl, first);
-    vi(pl, s->dynamic);
-    vdate(pl, s->apr > 0 ? first : NO_DATE);
-    vi(pl, s->dynamic ? 1 : 0); /* AwaitComplete */
-    vs(pl, "");
-    ins_end(pl);
+    snprintf(note, sizeof note,
+             "%d payments of %.2f, %.1f%% APR. Signed at checkout.", s->npay,
+             payamt, s->apr);
+    ROW(pl, payplan_cols, VI(num), VI(p->num), VI(p->guar), VDATE(start),
+        VD(s->apr), VS(note), VD(total), VI(s->npay), VD(payamt),
+        VI(s->closed), VI(def_of(g, CAT_PAYPLANCAT, 0)), VI(s->dynamic),
+        VDATE(first), VI(s->dynamic), VDATE(s->apr > 0 ? first : NO_DATE),
+        VI(s->dynamic ? 1 : 0)); /* AwaitComplete */
     /* the credit: the treatment the plan pays for */
-    vi(ch, ++*chnum);
-    vi(ch, num);
-    vi(ch, 0);
-    vi(ch, p->num);
-    vdate(ch, start);
-    vd(ch, total);
-    vd(ch, 0);
-    vs(ch, "");
-    vi(ch, prov);
-    vi(ch, 0);
-    vi(ch, 1);
-    vi(ch, 0);
-    vdt(ch, start, 1000);
-    vdt(ch, start, 1000);
-    ins_end(ch);
+    ROW(ch, payplancharge_cols, VI(++*chnum), VI(num), VI(0), VI(p->num),
+        VDATE(start), VD(total), VD(0), VS(""), VI(prov), VI(1),
+        VDT(start, 1000), VDT(start, 1000));
     for (k = 0; k < s->npay && left > 0.005; k++) {
         double interest = money(left * s->apr / 1200), principal;
-        long pay;
+        long pay, made;
         due = add_months(first, k);
         if (s->dynamic && due > g->today)
             break; /* a dynamic plan's charges are made as they come due */
         principal = s->closed || k == s->npay - 1 || payamt - interest > left
                         ? left : money(payamt - interest);
         left = money(left - principal);
-        vi(ch, ++*chnum);
-        vi(ch, num);
-        vi(ch, p->guar);
-        vi(ch, p->num);
-        vdate(ch, due);
-        vd(ch, principal);
-        vd(ch, interest);
-        vs(ch, s->closed ? "Close Out Charge" : "");
-        vi(ch, prov);
-        vi(ch, 0);
-        vi(ch, 0);
-        vi(ch, 0);
-        vdt(ch, s->dynamic ? due : start, 1001);
-        vdt(ch, s->dynamic ? due : start, 1001);
-        ins_end(ch);
+        made = s->dynamic ? due : start;
+        ROW(ch, payplancharge_cols, VI(++*chnum), VI(num), VI(p->guar),
+            VI(p->num), VDATE(due), VD(principal), VD(interest),
+            VS(s->closed ? "Close Out Charge" : ""), VI(prov), VI(0),
+            VDT(made, 1001), VDT(made, 1001));
         if (due + 2 >= g->today)
             continue; /* not paid yet */
         pay = pw_payment(g, w, p->guar, due + 2, principal + interest, 2,
@@ -1362,16 +1342,8 @@ static void seed_payplans(struct gen *g, struct paywriter *w)
         }
     if (n > want)
         n = want;
-    if (ins_init(&pl, &g->s, "payplan",
-                 "PayPlanNum,PatNum,Guarantor,PayPlanDate,APR,Note,PlanNum,"
-                 "CompletedAmt,InsSubNum,PaySchedule,NumberOfPayments,PayAmt,"
-                 "DownPayment,IsClosed,PlanCategory,IsDynamic,ChargeFrequency,"
-                 "DatePayPlanStart,IsLocked,DateInterestStart,"
-                 "DynamicPayPlanTPOption,Signature") ||
-        ins_init(&ch, &g->s, "payplancharge",
-                 "PayPlanChargeNum,PayPlanNum,Guarantor,PatNum,ChargeDate,"
-                 "Principal,Interest,Note,ProvNum,ClinicNum,ChargeType,ProcNum,"
-                 "SecDateTEntry,SecDateTEdit")) {
+    if (INS_TABLE(&pl, &g->s, "payplan", payplan_cols) ||
+        INS_TABLE(&ch, &g->s, "payplancharge", payplancharge_cols)) {
         free(cand);
         return;
     }
