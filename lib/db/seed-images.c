@@ -9,6 +9,7 @@
  * pictures are small PNGs drawn for this file. Timestamps come from the
  * seed's anchor date, like the rest of the demo practice. */
 #include "core/odapi-internal.h"
+#include "db/db-internal.h"
 #include "db/seed-internal.h"
 
 #include <errno.h>
@@ -63,51 +64,16 @@ static const unsigned char eob_png[137] = {
 
 /* ---- statements ------------------------------------------------------------------ */
 
-struct sp {
-    int str;          /* 1: s, else v */
-    long long v;
-    const char *s;
-};
-
-#define SI(x) ((struct sp){0, (x), NULL})
-#define SS(x) ((struct sp){1, 0, (x)})
-
-/* One prepared statement: 0 and *id (the new key), or -1 with err. */
-static int run(MYSQL *m, const char *sql, const struct sp *p, int n,
+/* One statement through stmt.c on the seed's own connection: 0 and *id
+ * (the new key), or -1 with err. */
+static int run(struct od_conn *c, const char *sql, struct od_prm *p, int n,
                long long *id, char *err, size_t errlen)
 {
-    MYSQL_STMT *st = mysql_stmt_init(m);
-    MYSQL_BIND b[12];
-    unsigned long len[12];
-    int i, rc = -1;
-    if (!st || n > 12)
-        goto out;
-    memset(b, 0, sizeof b);
-    for (i = 0; i < n; i++) {
-        if (p[i].str) {
-            len[i] = (unsigned long)strlen(p[i].s);
-            b[i].buffer_type = MYSQL_TYPE_STRING;
-            b[i].buffer = (void *)p[i].s;
-            b[i].buffer_length = len[i];
-            b[i].length = &len[i];
-        } else {
-            b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            b[i].buffer = (void *)&p[i].v;
-        }
-    }
-    if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) ||
-        (n && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st))
-        goto out;
-    if (id)
-        *id = (long long)mysql_stmt_insert_id(st);
-    rc = 0;
-out:
-    if (rc)
-        snprintf(err, errlen, "seeding images: %s",
-                 st ? mysql_stmt_error(st) : "out of memory");
-    if (st)
-        mysql_stmt_close(st);
-    return rc;
+    if (od_exec(c, sql, p, n, NULL, id) == 0)
+        return 0;
+    snprintf(err, errlen, "seeding images: %s",
+             *mysql_error(c->m) ? mysql_error(c->m) : "out of memory");
+    return -1;
 }
 
 /* ---- files ------------------------------------------------------------------------ */
@@ -140,18 +106,18 @@ static int make_dir(const char *path, char *err, size_t errlen)
 
 /* ---- rows -------------------------------------------------------------------------- */
 
-static int seed_prefs(MYSQL *m, const char *image_dir, char *err,
+static int seed_prefs(struct od_conn *c, const char *image_dir, char *err,
                       size_t errlen)
 {
     static const char sql[] =
         "INSERT INTO preference (PrefName, ValueString, Comments) SELECT ?, "
         "?, '' FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM preference WHERE "
         "PrefName = ?)";
-    struct sp a[3] = {SS("AtoZfolderUsed"), SS("1"), SS("AtoZfolderUsed")};
-    struct sp d[3] = {SS("DocPath"), SS(image_dir ? image_dir : ""),
-                      SS("DocPath")};
-    return run(m, sql, a, 3, NULL, err, errlen) ||
-           run(m, sql, d, 3, NULL, err, errlen);
+    struct od_prm a[3] = {OD_PS("AtoZfolderUsed"), OD_PS("1"), OD_PS("AtoZfolderUsed")};
+    struct od_prm d[3] = {OD_PS("DocPath"), OD_PS(image_dir ? image_dir : ""),
+                      OD_PS("DocPath")};
+    return run(c, sql, a, 3, NULL, err, errlen) ||
+           run(c, sql, d, 3, NULL, err, errlen);
 }
 
 struct pat {
@@ -193,13 +159,13 @@ static int first_patient(MYSQL *m, struct pat *p, char *err, size_t errlen)
 
 /* The mount (MountHelper draws it: a black 300 x 120 board with three
  * 96 x 72 positions), its positions, and the two documents in them. */
-static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
+static int seed_mount(struct od_conn *c, const char *image_dir, struct pat *p,
                       const char *day, char *err, size_t errlen)
 {
     static const unsigned char *const pngs[2] = {bw_left_png, bw_right_png};
     static const size_t lens[2] = {sizeof bw_left_png, sizeof bw_right_png};
     char dir[1100], name[320], when[32];
-    struct sp q[12];
+    struct od_prm q[12];
     long long mount, item, doc;
     int i;
     snprintf(when, sizeof when, "%s 09:30:00", day);
@@ -209,13 +175,13 @@ static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
     snprintf(dir, sizeof dir, "%s/%c/%s", image_dir, p->folder[0], p->folder);
     if (make_dir(dir, err, errlen))
         return -1;
-    q[0] = SI(p->num);
-    q[1] = SS(when);
+    q[0] = OD_PI(p->num);
+    q[1] = OD_PS(when);
     /* DateTStamp kept: the seed's timestamps are its own, not the clock's */
-    if (run(m, "UPDATE patient SET ImageFolder = ?, DateTStamp = DateTStamp "
+    if (run(c, "UPDATE patient SET ImageFolder = ?, DateTStamp = DateTStamp "
                "WHERE PatNum = ?",
-            (struct sp[]){SS(p->folder), SI(p->num)}, 2, NULL, err, errlen) ||
-        run(m, "INSERT INTO mount (PatNum, DocCategory, DateCreated, "
+            (struct od_prm[]){OD_PS(p->folder), OD_PI(p->num)}, 2, NULL, err, errlen) ||
+        run(c, "INSERT INTO mount (PatNum, DocCategory, DateCreated, "
                "Description, Note, Width, Height, ColorBack, ProvNum, "
                "ColorFore, ColorTextBack) SELECT ?, COALESCE((SELECT "
                "MIN(DefNum) FROM definition WHERE Category = 18), 0), ?, "
@@ -223,21 +189,21 @@ static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
             q, 2, &mount, err, errlen))
         return -1;
     for (i = 0; i < 3; i++) {
-        q[0] = SI(mount);
-        q[1] = SI(4 + i * 98);
-        q[2] = SI(i + 1);
-        if (run(m, "INSERT INTO mountitem (MountNum, Xpos, Ypos, ItemOrder, "
+        q[0] = OD_PI(mount);
+        q[1] = OD_PI(4 + i * 98);
+        q[2] = OD_PI(i + 1);
+        if (run(c, "INSERT INTO mountitem (MountNum, Xpos, Ypos, ItemOrder, "
                    "Width, Height, RotateOnAcquire, ToothNumbers, "
                    "TextShowing, FontSize) VALUES (?, ?, 24, ?, 96, 72, 0, "
                    "'', '', 0)", q, 3, &item, err, errlen))
             return -1;
         if (i == 2) /* the third position waits for an image */
             break;
-        q[0] = SS(when);
-        q[1] = SI(p->num);
-        q[2] = SI(item);
-        q[3] = SS(when);
-        if (run(m, "INSERT INTO document (Description, DateCreated, "
+        q[0] = OD_PS(when);
+        q[1] = OD_PI(p->num);
+        q[2] = OD_PI(item);
+        q[3] = OD_PS(when);
+        if (run(c, "INSERT INTO document (Description, DateCreated, "
                    "DocCategory, PatNum, FileName, ImgType, ToothNumbers, "
                    "MountItemNum, DateTStamp, Note, Signature, RawBase64, "
                    "Thumbnail) SELECT '', ?, COALESCE((SELECT MIN(DefNum) "
@@ -249,8 +215,8 @@ static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
         /* Documents.Insert: letters of the name, DocNum, extension */
         snprintf(name, sizeof name, "%.*s%lld.png",
                  (int)strcspn(p->folder, "0123456789"), p->folder, doc);
-        if (run(m, "UPDATE document SET FileName = ? WHERE DocNum = ?",
-                (struct sp[]){SS(name), SI(doc)}, 2, NULL, err, errlen) ||
+        if (run(c, "UPDATE document SET FileName = ? WHERE DocNum = ?",
+                (struct od_prm[]){OD_PS(name), OD_PI(doc)}, 2, NULL, err, errlen) ||
             write_file(dir, name, pngs[i], lens[i], err, errlen))
             return -1;
     }
@@ -260,7 +226,7 @@ static int seed_mount(MYSQL *m, const char *image_dir, struct pat *p,
 /* A consent form (SheetType Consent, 6) as a filled sheet: text, an input
  * field, a check box, a line, a box, the patient's first mount image
  * (PatImage: FieldValue is the DocNum) and a signature box. */
-static int seed_sheet(MYSQL *m, const struct pat *p, long long doc,
+static int seed_sheet(struct od_conn *c, const struct pat *p, long long doc,
                       const char *day, char *err, size_t errlen)
 {
     static const struct {
@@ -286,22 +252,22 @@ static int seed_sheet(MYSQL *m, const struct pat *p, long long doc,
     snprintf(when, sizeof when, "%s 09:00:00", day);
     snprintf(docs, sizeof docs, "%lld", doc);
     snprintf(fname, sizeof fname, "%.*s", (int)sizeof fname - 1, p->fname);
-    if (run(m, "INSERT INTO sheet (SheetType, PatNum, DateTimeSheet, "
+    if (run(c, "INSERT INTO sheet (SheetType, PatNum, DateTimeSheet, "
                "FontSize, FontName, Width, Height, IsLandscape, "
                "InternalNote, Description, DateTSheetEdited) VALUES (6, ?, "
                "?, 10, 'Microsoft Sans Serif', 850, 1100, 0, '', 'Consent "
                "for imaging', ?)",
-            (struct sp[]){SI(p->num), SS(when), SS(when)}, 3, &sheet, err,
+            (struct od_prm[]){OD_PI(p->num), OD_PS(when), OD_PS(when)}, 3, &sheet, err,
             errlen))
         return -1;
     for (i = 0; i < OD_ARRAY_LEN(f); i++) {
         const char *value = f[i].type == 10 ? docs
                             : f[i].type == 1 ? fname : f[i].value;
-        struct sp q[10] = {SI(sheet), SI(f[i].type), SS(f[i].name),
-                           SS(value), SI((long long)f[i].size),
-                           SI(f[i].bold), SI(f[i].x), SI(f[i].y),
-                           SI(f[i].w), SI(f[i].h)};
-        if (run(m, "INSERT INTO sheetfield (SheetNum, FieldType, FieldName, "
+        struct od_prm q[10] = {OD_PI(sheet), OD_PI(f[i].type), OD_PS(f[i].name),
+                           OD_PS(value), OD_PI((long long)f[i].size),
+                           OD_PI(f[i].bold), OD_PI(f[i].x), OD_PI(f[i].y),
+                           OD_PI(f[i].w), OD_PI(f[i].h)};
+        if (run(c, "INSERT INTO sheetfield (SheetNum, FieldType, FieldName, "
                    "FieldValue, FontSize, FontName, FontIsBold, XPos, YPos, "
                    "Width, Height, ItemColor, UiLabelMobile, "
                    "UiLabelMobileRadioButton) VALUES (?, ?, ?, ?, ?, "
@@ -314,7 +280,7 @@ static int seed_sheet(MYSQL *m, const struct pat *p, long long doc,
 
 /* An insurance check with its scanned EOB in {A to Z}/EOBs, named as
  * EobAttaches.Insert names it (yyyyMMdd_HHmmss_{EobAttachNum}.png). */
-static int seed_eob(MYSQL *m, const char *image_dir, const char *day,
+static int seed_eob(struct od_conn *c, const char *image_dir, const char *day,
                     char *err, size_t errlen)
 {
     char dir[1100], name[80], when[32], ymd[16];
@@ -323,38 +289,50 @@ static int seed_eob(MYSQL *m, const char *image_dir, const char *day,
     snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", day, day + 5, day + 8);
     snprintf(dir, sizeof dir, "%s/EOBs", image_dir);
     if (make_dir(dir, err, errlen) ||
-        run(m, "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
+        run(c, "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
                "BankBranch, Note, CarrierName, SecDateEntry, SecDateTEdit) "
                "VALUES (?, 0, 'EOB-1', '', 'Scanned EOB', '', ?, ?)",
-            (struct sp[]){SS(day), SS(day), SS(when)}, 3, &check, err,
+            (struct od_prm[]){OD_PS(day), OD_PS(day), OD_PS(when)}, 3, &check, err,
             errlen) ||
-        run(m, "INSERT INTO eobattach (ClaimPaymentNum, DateTCreated, "
+        run(c, "INSERT INTO eobattach (ClaimPaymentNum, DateTCreated, "
                "FileName, RawBase64) VALUES (?, ?, '.png', '')",
-            (struct sp[]){SI(check), SS(when)}, 2, &eob, err, errlen))
+            (struct od_prm[]){OD_PI(check), OD_PS(when)}, 2, &eob, err, errlen))
         return -1;
     snprintf(name, sizeof name, "%s_111500_%lld.png", ymd, eob);
-    return run(m, "UPDATE eobattach SET FileName = ? WHERE EobAttachNum = ?",
-               (struct sp[]){SS(name), SI(eob)}, 2, NULL, err, errlen) ||
+    return run(c, "UPDATE eobattach SET FileName = ? WHERE EobAttachNum = ?",
+               (struct od_prm[]){OD_PS(name), OD_PI(eob)}, 2, NULL, err, errlen) ||
            write_file(dir, name, eob_png, sizeof eob_png, err, errlen);
 }
 
-int od_seed_images(MYSQL *m, const char *image_dir, const char *day,
-                   char *err, size_t errlen)
+static int seed_rows(struct od_conn *c, const char *image_dir,
+                     const char *day, char *err, size_t errlen)
 {
     struct pat p;
     int r;
     memset(&p, 0, sizeof p);
-    if (seed_prefs(m, image_dir, err, errlen))
+    if (seed_prefs(c, image_dir, err, errlen))
         return ODAPI_E_DB;
     if (!image_dir) /* no folder: no files, so no rows that name them */
         return ODAPI_OK;
     if (make_dir(image_dir, err, errlen))
         return ODAPI_E_IO;
-    if ((r = first_patient(m, &p, err, errlen)) < 0)
+    if ((r = first_patient(c->m, &p, err, errlen)) < 0)
         return ODAPI_E_DB;
-    if ((r && (seed_mount(m, image_dir, &p, day, err, errlen) ||
-               seed_sheet(m, &p, p.first_doc, day, err, errlen))) ||
-        seed_eob(m, image_dir, day, err, errlen))
+    if ((r && (seed_mount(c, image_dir, &p, day, err, errlen) ||
+               seed_sheet(c, &p, p.first_doc, day, err, errlen))) ||
+        seed_eob(c, image_dir, day, err, errlen))
         return ODAPI_E_DB;
     return ODAPI_OK;
+}
+
+int od_seed_images(MYSQL *m, const char *image_dir, const char *day,
+                   char *err, size_t errlen)
+{
+    struct od_conn c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    rc = seed_rows(&c, image_dir, day, err, errlen);
+    od_conn_free_stmts(&c);
+    return rc;
 }
