@@ -451,6 +451,14 @@ static void missing_tooth(struct gen *g, long patnum, const char *tooth,
     tooth_initial(g, patnum, tooth, 0, 0, day);
 }
 
+static const struct seed_col labcase_cols[] = {
+    COL("LabCaseNum"), COL("PatNum"), COL("LaboratoryNum"), COL("AptNum"),
+    C0("PlannedAptNum"), COL("DateTimeDue"), COL("DateTimeCreated"),
+    COL("DateTimeSent"), COL("DateTimeRecd"), COL("DateTimeChecked"),
+    COL("ProvNum"), COL("Instructions"), COL("LabFee"), COL("DateTStamp"),
+    COL("InvoiceNum"),
+};
+
 /* Crowns and dentures are made by a lab: sent after the prep, back before
  * the seat appointment. */
 static void lab_case(struct gen *g, const struct seed_proc *sp)
@@ -459,28 +467,20 @@ static void lab_case(struct gen *g, const struct seed_proc *sp)
     long seat = sp->day, sent = seat - 14 - rnd(&cl->r, 5);
     int lab = 1 + (int)rnd(&cl->r, 3), done = sp->status == 2;
     int back = done || seat - 3 < g->today;
+    char note[200], invoice[32] = "";
     if (sent >= g->today)
         sent = g->today - 1;
-    vi(&cl->lab, ++cl->labnum);
-    vi(&cl->lab, sp->patnum);
-    vi(&cl->lab, lab);
-    vi(&cl->lab, sp->aptnum);
-    vi(&cl->lab, 0);
-    vdt(&cl->lab, seat - 1, 1020);
-    vdt(&cl->lab, sent, 900);
-    vdt(&cl->lab, sent, 1020);
-    vdt(&cl->lab, back ? seat - 3 : NO_DATE, 660);
-    vdt(&cl->lab, back ? seat - 3 : NO_DATE, 690);
-    vi(&cl->lab, sp->prov);
-    vf(&cl->lab, "%s #%s. Shade A2. Please call with questions.",
-       codes[sp->code].layman, sp->tooth[0] ? sp->tooth : "-");
-    vd(&cl->lab, codes[sp->code].cat == PC_DENT ? 450 : 185);
-    vdt(&cl->lab, back ? seat - 3 : sent, 690);
+    ++cl->labnum;
+    snprintf(note, sizeof note, "%s #%s. Shade A2. Please call with questions.",
+             codes[sp->code].layman, sp->tooth[0] ? sp->tooth : "-");
     if (back)
-        vf(&cl->lab, "INV-%05ld", 10000 + cl->labnum);
-    else
-        vs(&cl->lab, "");
-    ins_end(&cl->lab);
+        snprintf(invoice, sizeof invoice, "INV-%05ld", 10000 + cl->labnum);
+    ROW(&cl->lab, labcase_cols, VI(cl->labnum), VI(sp->patnum), VI(lab),
+        VI(sp->aptnum), VDT(seat - 1, 1020), VDT(sent, 900), VDT(sent, 1020),
+        VDT(back ? seat - 3 : NO_DATE, 660),
+        VDT(back ? seat - 3 : NO_DATE, 690), VI(sp->prov), VS(note),
+        VD(codes[sp->code].cat == PC_DENT ? 450 : 185),
+        VDT(back ? seat - 3 : sent, 690), VS(invoice));
 }
 
 void seed_clin_proc(struct gen *g, const struct seed_proc *sp)
@@ -1087,6 +1087,10 @@ static const struct seed_col cdcrec_cols[] = {
     COL("Description"),
 };
 
+static const struct seed_col patientrace_cols[] = {
+    COL("PatientRaceNum"), COL("PatNum"), COL("Race"), COL("CdcrecCode"),
+};
+
 /* CDC race and ethnicity codes (Open Dental imports the code system;
  * these are the top-level ones) and the patients' answers. */
 static void seed_races(struct gen *g)
@@ -1114,8 +1118,7 @@ static void seed_races(struct gen *g)
             VS(cdc[i].hier), VS(cdc[i].descr));
     }
     ins_done(&b);
-    if (ins_init(&b, &g->s, "patientrace", "PatientRaceNum,PatNum,Race,"
-                                           "CdcrecCode") ||
+    if (INS_TABLE(&b, &g->s, "patientrace", patientrace_cols) ||
         INS_TABLE(&e, &g->s, "ehrpatient", ehrpatient_cols))
         return;
     for (i = 0; i < (size_t)g->npat && !g->s.rc; i++) {
@@ -1125,17 +1128,13 @@ static void seed_races(struct gen *g)
                    k < 0.89 ? 3 : -1;
         if (p->status == 1 || !chance(&cl->r, 0.7))
             continue; /* not asked, or never answered */
-        vi(&b, ++n);
-        vi(&b, p->num);
-        vi(&b, race < 0 ? 5 : cdc[race].race);
-        vs(&b, race < 0 ? "ASKU-RACE" : cdc[race].code);
-        ins_end(&b);
-        vi(&b, ++n);
-        vi(&b, p->num);
+        ROW(&b, patientrace_cols, VI(++n), VI(p->num),
+            VI(race < 0 ? 5 : cdc[race].race),
+            VS(race < 0 ? "ASKU-RACE" : cdc[race].code));
         k = rndf(&cl->r);
-        vi(&b, k < 0.14 ? 7 : k < 0.97 ? 11 : 12);
-        vs(&b, k < 0.14 ? "2135-2" : k < 0.97 ? "2186-5" : "ASKU-ETHNICITY");
-        ins_end(&b);
+        ROW(&b, patientrace_cols, VI(++n), VI(p->num),
+            VI(k < 0.14 ? 7 : k < 0.97 ? 11 : 12),
+            VS(k < 0.14 ? "2135-2" : k < 0.97 ? "2186-5" : "ASKU-ETHNICITY"));
         if (chance(&cl->r, 0.3)) { /* the EHR details some patients gave */
             ROW(&e, ehrpatient_cols, VI(p->num),
                 VS(p->relat == 2 ? last_names[(p->ln + 7) % nlast_names] : ""),
@@ -1234,11 +1233,7 @@ void seed_clin_begin(struct gen *g)
             "MBvalue,Bvalue,DBvalue,MLvalue,Lvalue,DLvalue,SecDateTEntry,"
             "SecDateTEdit") ||
         INS_TABLE(&cl->tooth, &g->s, "toothinitial", toothinitial_cols) ||
-        ins_init(&cl->lab, &g->s, "labcase",
-                 "LabCaseNum,PatNum,LaboratoryNum,AptNum,PlannedAptNum,"
-                 "DateTimeDue,DateTimeCreated,DateTimeSent,DateTimeRecd,"
-                 "DateTimeChecked,ProvNum,Instructions,LabFee,DateTStamp,"
-                 "InvoiceNum"))
+        INS_TABLE(&cl->lab, &g->s, "labcase", labcase_cols))
         return;
 }
 

@@ -1808,24 +1808,23 @@ static void hist_proc(struct hist *h, const struct pat *p)
     }
 }
 
-/* A finance charge (the FinanceChargeAdjustmentType) on the guarantor. */
+/* A finance charge (the FinanceChargeAdjustmentType) on the guarantor;
+ * AdjNum by AUTO_INCREMENT. */
+static const struct seed_col finance_cols[] = {
+    COL("AdjDate"), COL("AdjAmt"), COL("PatNum"), COL("AdjType"),
+    COL("ProvNum"), CS("AdjNote", "Monthly finance charge."), COL("ProcDate"),
+    C0("ProcNum"), COL("DateEntry"), C0("ClinicNum"),
+    CI("SecUserNumEntry", 2), COL("SecDateTEdit"),
+};
+
 static void hist_finance(struct hist *h, const struct pat *p)
 {
     struct gen *g = h->g;
     long day = g->today - 1 - rnd(&h->r, 60);
-    vdate(&h->adj, day);
-    vd(&h->adj, 2.5 + (double)rnd(&h->r, 20) * 0.5);
-    vi(&h->adj, p->num);
-    vi(&h->adj, def_of(g, CAT_ADJ, 3));
-    vi(&h->adj, p->priprov);
-    vs(&h->adj, "Monthly finance charge.");
-    vdate(&h->adj, day);
-    vi(&h->adj, 0);
-    vdate(&h->adj, day);
-    vi(&h->adj, 0);
-    vi(&h->adj, 2);
-    vdt(&h->adj, day, 480);
-    ins_end(&h->adj);
+    double amt = 2.5 + (double)rnd(&h->r, 20) * 0.5;
+    ROW(&h->adj, finance_cols, VDATE(day), VD(amt), VI(p->num),
+        VI(def_of(g, CAT_ADJ, 3)), VI(p->priprov), VDATE(day), VDATE(day),
+        VDT(day, 480));
 }
 
 static void seed_ledger_history(struct gen *g)
@@ -1839,9 +1838,7 @@ static void seed_ledger_history(struct gen *g)
     if (INS_TABLE(&h.proc, &g->s, "procedurelog", procedurelog_cols) ||
         pay_open(&h.pay, &g->s) ||
         INS_TABLE(&h.split, &g->s, "paysplit", paysplit_cols) ||
-        ins_init(&h.adj, &g->s, "adjustment",
-                 "AdjDate,AdjAmt,PatNum,AdjType,ProvNum,AdjNote,ProcDate,ProcNum,"
-                 "DateEntry,ClinicNum,SecUserNumEntry,SecDateTEdit"))
+        INS_TABLE(&h.adj, &g->s, "adjustment", finance_cols))
         return;
     if (!(paid = calloc((size_t)g->nfam, sizeof *paid))) {
         fail(&g->s, ODAPI_E_NOMEM, "seeding: out of memory");
