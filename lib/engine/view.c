@@ -303,6 +303,18 @@ static void build_rules(struct vbuild *b)
     }
 }
 
+/* Whether an optional statement runs on this database (none: yes); one
+ * that does not is noted as absent (kind, what). */
+static int stmt_ok(struct vbuild *b, const char *sql, int kind,
+                   const char *what)
+{
+    char why[WHY];
+    if (!sql || sql_ok(b, sql, why, sizeof why))
+        return 1;
+    absent(b, kind, 0, what, why);
+    return 0;
+}
+
 /* The statement-level pieces: a missing one makes the operations that
  * need it unavailable (delete_sql, upsert, a developer filter) or is
  * skipped (after_insert, before_put: bookkeeping of later versions). */
@@ -312,18 +324,9 @@ static void build_statements(struct vbuild *b)
     struct od_rview *v = b->v;
     char why[WHY];
     int i;
-    v->after_insert = !r->after_insert || sql_ok(b, r->after_insert, why,
-                                                 sizeof why);
-    if (!v->after_insert)
-        absent(b, OD_ABS_STMT, 0, "after insert", why);
-    v->before_put = !r->before_put || sql_ok(b, r->before_put, why,
-                                             sizeof why);
-    if (!v->before_put)
-        absent(b, OD_ABS_STMT, 0, "before update", why);
-    v->delete_ok = !r->delete_sql || sql_ok(b, r->delete_sql, why,
-                                            sizeof why);
-    if (!v->delete_ok)
-        absent(b, OD_ABS_DELETE, 0, "DELETE", why);
+    v->after_insert = stmt_ok(b, r->after_insert, OD_ABS_STMT, "after insert");
+    v->before_put = stmt_ok(b, r->before_put, OD_ABS_STMT, "before update");
+    v->delete_ok = stmt_ok(b, r->delete_sql, OD_ABS_DELETE, "DELETE");
     v->upsert_ok = !r->upsert_keys || fields_ok(b, r->upsert_keys, why,
                                                 sizeof why);
     if (!v->upsert_ok)
