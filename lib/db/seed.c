@@ -738,41 +738,38 @@ static void seed_carriers(struct gen *g, long stamp)
 }
 
 /* The insurance plans, one per 25 patients (at least 4), into g->plans. */
+static const struct seed_col insplan_cols[] = {
+    COL("PlanNum"), COL("GroupName"), COL("GroupNum"), CE("PlanNote"),
+    C0("FeeSched"), COL("PlanType"), C0("ClaimFormNum"), COL("CarrierNum"),
+    COL("EmployerNum"), C0("IsMedical"), C0("IsHidden"), COL("MonthRenew"),
+    C0("CobRule"), CI("SecUserNumEntry", 1), COL("SecDateEntry"),
+    COL("SecDateTEdit"),
+};
+
 static void seed_plans(struct gen *g, long stamp)
 {
     struct rng *r = &g->r;
     struct ins b;
     long i;
+    char name[160], group[32];
 
-    if (ins_init(&b, &g->s, "insplan",
-                 "PlanNum,GroupName,GroupNum,PlanNote,FeeSched,PlanType,ClaimFormNum,"
-                 "CarrierNum,EmployerNum,IsMedical,IsHidden,MonthRenew,CobRule,"
-                 "SecUserNumEntry,SecDateEntry,SecDateTEdit"))
+    if (INS_TABLE(&b, &g->s, "insplan", insplan_cols))
         return;
     for (i = 0; i < g->nplans; i++) {
-        vi(&b, i + 1);
-        if (i < (long)OD_ARRAY_LEN(employers))
-            vs(&b, employers[i]);
+        long ne = (long)OD_ARRAY_LEN(employers), renew;
+        if (i < ne)
+            snprintf(name, sizeof name, "%s", employers[i]);
         else
-            vf(&b, "%s %ld", employers[i % (long)OD_ARRAY_LEN(employers)],
-               i / (long)OD_ARRAY_LEN(employers) + 1);
-        vf(&b, "%06ld", 100000 + rnd(r, 900000));
-        vs(&b, "");
-        vi(&b, 0);
+            snprintf(name, sizeof name, "%s %ld", employers[i % ne],
+                     i / ne + 1);
+        snprintf(group, sizeof group, "%06ld", 100000 + rnd(r, 900000));
         g->plans[i].ppo = chance(r, 0.35);
-        vs(&b, g->plans[i].ppo ? "p" : "");
-        vi(&b, 0);
         g->plans[i].carrier = 1 + rnd(r, (long)OD_ARRAY_LEN(carriers));
-        vi(&b, g->plans[i].carrier);
-        vi(&b, i % (long)OD_ARRAY_LEN(employers) + 1); /* seed_employers */
-        vi(&b, 0);
-        vi(&b, 0);
-        vi(&b, chance(r, 0.8) ? 0 : 7);
-        vi(&b, 0);
-        vi(&b, 1);
-        vdate(&b, stamp + i % 200);
-        vdt(&b, stamp + i % 200, 630);
-        ins_end(&b);
+        renew = chance(r, 0.8) ? 0 : 7;
+        ROW(&b, insplan_cols, VI(i + 1), VS(name), VS(group),
+            VS(g->plans[i].ppo ? "p" : ""), VI(g->plans[i].carrier),
+            VI(i % ne + 1), /* seed_employers */
+            VI(renew), VDATE(stamp + i % 200), VDT(stamp + i % 200, 630));
     }
     ins_done(&b);
 
