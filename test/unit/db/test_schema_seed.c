@@ -262,6 +262,14 @@ static void test_seed(void **state)
     assert_int_equal(scalar(m, "SELECT ValueString FROM preference WHERE PrefName = 'EasyNoClinics'"), 1);
     assert_true(scalar(m, "SELECT COUNT(DISTINCT PatStatus) FROM patient") >= 4);
     assert_true(scalar(m, "SELECT COUNT(*) FROM patient WHERE PatNum <> Guarantor") > 40);
+    /* e-mail addresses: first.last and two digits, lower case, an
+     * apostrophe (O'Brien) as x */
+    assert_true(scalar(m, "SELECT COUNT(*) FROM patient WHERE Email <> ''") > 50);
+    assert_int_equal(scalar(m, "SELECT COUNT(*) FROM patient WHERE Email <> '' AND "
+                               "(BINARY Email <> LOWER(Email) OR Email LIKE '%''%' OR "
+                               "Email NOT REGEXP '^[a-z]+\\.[a-z]+[0-9]{1,2}@example\\.com$')"), 0);
+    assert_true(scalar(m, "SELECT COUNT(*) FROM patient WHERE LName = 'O''Brien' "
+                          "AND Email LIKE '%.oxbrien%'") > 0);
     /* definitions for the categories the API reads, ordered from 0 */
     assert_int_equal(scalar(m, "SELECT COUNT(DISTINCT Category) FROM definition "
                                "WHERE Category IN (1,2,4,10,11,13,18,20,25,27)"), 10);
