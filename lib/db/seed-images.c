@@ -113,7 +113,8 @@ static int seed_prefs(struct od_conn *c, const char *image_dir, char *err,
         "INSERT INTO preference (PrefName, ValueString, Comments) SELECT ?, "
         "?, '' FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM preference WHERE "
         "PrefName = ?)";
-    struct od_prm a[3] = {OD_PS("AtoZfolderUsed"), OD_PS("1"), OD_PS("AtoZfolderUsed")};
+    struct od_prm a[3] = {OD_PS("AtoZfolderUsed"), OD_PS("1"),
+                          OD_PS("AtoZfolderUsed")};
     struct od_prm d[3] = {OD_PS("DocPath"), OD_PS(image_dir ? image_dir : ""),
                       OD_PS("DocPath")};
     return run(c, sql, a, 3, NULL, err, errlen) ||
@@ -180,7 +181,8 @@ static int seed_mount(struct od_conn *c, const char *image_dir, struct pat *p,
     /* DateTStamp kept: the seed's timestamps are its own, not the clock's */
     if (run(c, "UPDATE patient SET ImageFolder = ?, DateTStamp = DateTStamp "
                "WHERE PatNum = ?",
-            (struct od_prm[]){OD_PS(p->folder), OD_PI(p->num)}, 2, NULL, err, errlen) ||
+            (struct od_prm[]){OD_PS(p->folder), OD_PI(p->num)}, 2, NULL, err,
+            errlen) ||
         run(c, "INSERT INTO mount (PatNum, DocCategory, DateCreated, "
                "Description, Note, Width, Height, ColorBack, ProvNum, "
                "ColorFore, ColorTextBack) SELECT ?, COALESCE((SELECT "
@@ -216,7 +218,8 @@ static int seed_mount(struct od_conn *c, const char *image_dir, struct pat *p,
         snprintf(name, sizeof name, "%.*s%lld.png",
                  (int)strcspn(p->folder, "0123456789"), p->folder, doc);
         if (run(c, "UPDATE document SET FileName = ? WHERE DocNum = ?",
-                (struct od_prm[]){OD_PS(name), OD_PI(doc)}, 2, NULL, err, errlen) ||
+                (struct od_prm[]){OD_PS(name), OD_PI(doc)}, 2, NULL, err,
+                errlen) ||
             write_file(dir, name, pngs[i], lens[i], err, errlen))
             return -1;
     }
@@ -257,8 +260,8 @@ static int seed_sheet(struct od_conn *c, const struct pat *p, long long doc,
                "InternalNote, Description, DateTSheetEdited) VALUES (6, ?, "
                "?, 10, 'Microsoft Sans Serif', 850, 1100, 0, '', 'Consent "
                "for imaging', ?)",
-            (struct od_prm[]){OD_PI(p->num), OD_PS(when), OD_PS(when)}, 3, &sheet, err,
-            errlen))
+            (struct od_prm[]){OD_PI(p->num), OD_PS(when), OD_PS(when)}, 3,
+            &sheet, err, errlen))
         return -1;
     for (i = 0; i < OD_ARRAY_LEN(f); i++) {
         const char *value = f[i].type == 10 ? docs
@@ -292,15 +295,16 @@ static int seed_eob(struct od_conn *c, const char *image_dir, const char *day,
         run(c, "INSERT INTO claimpayment (CheckDate, CheckAmt, CheckNum, "
                "BankBranch, Note, CarrierName, SecDateEntry, SecDateTEdit) "
                "VALUES (?, 0, 'EOB-1', '', 'Scanned EOB', '', ?, ?)",
-            (struct od_prm[]){OD_PS(day), OD_PS(day), OD_PS(when)}, 3, &check, err,
-            errlen) ||
+            (struct od_prm[]){OD_PS(day), OD_PS(day), OD_PS(when)}, 3,
+            &check, err, errlen) ||
         run(c, "INSERT INTO eobattach (ClaimPaymentNum, DateTCreated, "
                "FileName, RawBase64) VALUES (?, ?, '.png', '')",
             (struct od_prm[]){OD_PI(check), OD_PS(when)}, 2, &eob, err, errlen))
         return -1;
     snprintf(name, sizeof name, "%s_111500_%lld.png", ymd, eob);
     return run(c, "UPDATE eobattach SET FileName = ? WHERE EobAttachNum = ?",
-               (struct od_prm[]){OD_PS(name), OD_PI(eob)}, 2, NULL, err, errlen) ||
+               (struct od_prm[]){OD_PS(name), OD_PI(eob)}, 2, NULL, err,
+               errlen) ||
            write_file(dir, name, eob_png, sizeof eob_png, err, errlen);
 }
 

@@ -768,19 +768,18 @@ static void write_claim(struct gen *g, const struct pat *p, long claimnum,
 }
 
 /* "Called insurance" on a claim sent a month ago and not yet paid. */
+static const struct seed_col claimtracking_cols[] = {
+    COL("ClaimTrackingNum"), COL("ClaimNum"),
+    CS("TrackingType", "StatusHistory"), CI("UserNum", 3), COL("DateTimeEntry"),
+    CS("Note", "Called the carrier: claim on file, in process, expect payment "
+               "in 2 weeks."),
+    COL("TrackingDefNum"), C0("TrackingErrorDefNum"),
+};
+
 static void write_tracking(struct gen *g, long claimnum, long day)
 {
-    struct ins *b = &g->money->track;
-    vi(b, ++g->money->tracknum);
-    vi(b, claimnum);
-    vs(b, "StatusHistory");
-    vi(b, 3);
-    vdt(b, day, 615);
-    vs(b, "Called the carrier: claim on file, in process, expect payment "
-          "in 2 weeks.");
-    vi(b, def_of(g, CAT_CLAIMTRACK, 0));
-    vi(b, 0);
-    ins_end(b);
+    ROW(&g->money->track, claimtracking_cols, VI(++g->money->tracknum),
+        VI(claimnum), VDT(day, 615), VI(def_of(g, CAT_CLAIMTRACK, 0)));
 }
 
 /* A pre-authorization for planned prosthetic work (ClaimType PreAuth,
@@ -993,9 +992,7 @@ void seed_money_begin(struct gen *g)
         ins_init(&mo->text, &g->s, "etransmessagetext",
                  "EtransMessageTextNum,MessageText") ||
         INS_TABLE(&mo->adj, &g->s, "adjustment", adjustment_cols) ||
-        ins_init(&mo->track, &g->s, "claimtracking",
-                 "ClaimTrackingNum,ClaimNum,TrackingType,UserNum,DateTimeEntry,"
-                 "Note,TrackingDefNum,TrackingErrorDefNum"))
+        INS_TABLE(&mo->track, &g->s, "claimtracking", claimtracking_cols))
         return;
 }
 

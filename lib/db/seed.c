@@ -607,7 +607,8 @@ static void seed_staff(struct gen *g)
         o->dent = g->provs[base + (slot == 2 || slot == 4 ? 1 : 0)].num;
         o->hygprov = o->hyg ? g->provs[base + slot - 1].num : 0;
         k = o->hyg ? grp * 2 + slot - 2 : grp * 3 + slot + 1;
-        snprintf(name, sizeof name, o->hyg ? "Hygiene %ld" : "Operatory %ld", k);
+        snprintf(name, sizeof name, o->hyg ? "Hygiene %ld" : "Operatory %ld",
+                 k);
         snprintf(abbrev, sizeof abbrev, o->hyg ? "Hyg%ld" : "Op%ld", k);
         min = 480 + rnd(r, 60); /* before the day: gcc's argument order */
         stamp = g->today - 400 - rnd(r, 300);
