@@ -384,6 +384,13 @@ static const struct seed_col perioexam_cols[] = {
     COL("DateTMeasureEdit"), COL("Note"),
 };
 
+static const struct seed_col periomeasure_cols[] = {
+    COL("PerioMeasureNum"), COL("PerioExamNum"), COL("SequenceType"),
+    COL("IntTooth"), CI("ToothValue", -1), COL("MBvalue"), COL("Bvalue"),
+    COL("DBvalue"), COL("MLvalue"), COL("Lvalue"), COL("DLvalue"),
+    COL("SecDateTEntry"), COL("SecDateTEdit"),
+};
+
 /* A full perio chart (PerioExams): probing depths and bleeding on every
  * present tooth, recession where there is any. */
 static void perio_chart(struct gen *g, const struct seed_proc *sp)
@@ -406,25 +413,19 @@ static void perio_chart(struct gen *g, const struct seed_proc *sp)
                                                        GingMargin */
             if (seq == 2 && t % 4 != 0)
                 continue; /* recession where it was measured */
-            int k;
-            vi(&cl->measure, ++cl->measurenum);
-            vi(&cl->measure, cl->perionum);
-            vi(&cl->measure, types[seq]);
-            vi(&cl->measure, t);
-            vi(&cl->measure, -1);
+            int k, v[6];
             for (k = 0; k < 6; k++) {
-                int v;
                 if (types[seq] == 4) /* 2-7 mm, deeper between teeth */
-                    v = base + (k % 3 != 1) + (int)rnd(&cl->r, 2);
+                    v[k] = base + (k % 3 != 1) + (int)rnd(&cl->r, 2);
                 else if (types[seq] == 6) /* bleeding flags: 1 blood */
-                    v = chance(&cl->r, 0.25) ? 1 : 0;
+                    v[k] = chance(&cl->r, 0.25) ? 1 : 0;
                 else /* recession (a positive margin) */
-                    v = chance(&cl->r, 0.15) ? 1 + (int)rnd(&cl->r, 2) : 0;
-                vi(&cl->measure, v);
+                    v[k] = chance(&cl->r, 0.15) ? 1 + (int)rnd(&cl->r, 2) : 0;
             }
-            vdt(&cl->measure, sp->day, 600);
-            vdt(&cl->measure, sp->day, 600);
-            ins_end(&cl->measure);
+            ROW(&cl->measure, periomeasure_cols, VI(++cl->measurenum),
+                VI(cl->perionum), VI(types[seq]), VI(t), VI(v[0]), VI(v[1]),
+                VI(v[2]), VI(v[3]), VI(v[4]), VI(v[5]), VDT(sp->day, 600),
+                VDT(sp->day, 600));
         }
     }
 }
@@ -1227,11 +1228,7 @@ void seed_clin_begin(struct gen *g)
         INS_TABLE(&cl->note, &g->s, "procnote", procnote_cols) ||
         INS_TABLE(&cl->rx, &g->s, "rxpat", rxpat_cols) ||
         INS_TABLE(&cl->perio, &g->s, "perioexam", perioexam_cols) ||
-        ins_init(
-            &cl->measure, &g->s, "periomeasure",
-            "PerioMeasureNum,PerioExamNum,SequenceType,IntTooth,ToothValue,"
-            "MBvalue,Bvalue,DBvalue,MLvalue,Lvalue,DLvalue,SecDateTEntry,"
-            "SecDateTEdit") ||
+        INS_TABLE(&cl->measure, &g->s, "periomeasure", periomeasure_cols) ||
         INS_TABLE(&cl->tooth, &g->s, "toothinitial", toothinitial_cols) ||
         INS_TABLE(&cl->lab, &g->s, "labcase", labcase_cols))
         return;
