@@ -256,8 +256,6 @@ int od_dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
     static const char *const names[] = {"SftpAddress", "SftpUsername",
                                         "SftpPassword"};
     const char *v[3];
-    const char *kh = j->srv->cfg->known_hosts, *home = getenv("HOME");
-    char khbuf[1024];
     int i, rc = -1;
     for (i = 0; i < 3; i++)
         if (od_dj_str(body, names[i], &v[i], msg, msgsize) < 0 || !v[i] ||
@@ -275,14 +273,9 @@ int od_dj_sftp_input(struct dj *j, json_t *body, int dir_ok, char *msg,
     }
     if (sftp_port(body, &j->port, msg, msgsize))
         goto out;
-    if (!kh) {
-        snprintf(khbuf, sizeof khbuf, "%s/.ssh/known_hosts",
-                 home && *home ? home : "");
-        kh = khbuf;
-    }
     j->user = strdup(v[1]);
     j->password = strdup(v[2]);
-    j->known_hosts = strdup(kh);
+    j->known_hosts = od_sftp_known_hosts(j->srv->cfg->known_hosts);
     if (!j->user || !j->password || !j->known_hosts) {
         snprintf(msg, msgsize, "Out of memory.");
         goto out;

@@ -58,5 +58,8 @@ void od_sftp_close(struct od_sftp *x);
  * (malloc'd). Returns 0, or -1 when it names no host or no file. */
 int od_sftp_split_address(const char *addr, char **host, char **path,
                           int *port);
+/* The known_hosts file a server is checked against: the configured one,
+ * else ~/.ssh/known_hosts. malloc'd; NULL when out of memory. */
+char *od_sftp_known_hosts(const char *configured);
 
 #endif /* ODAPI_QUERIES_INTERNAL_H */

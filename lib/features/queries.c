@@ -1198,8 +1198,7 @@ static void h_post(odapi_request *req, void *arg)
     struct qjob *j;
     json_t *body = NULL, *v;
     const char *addr, *user, *pass, *s;
-    const char *kh = req->srv->cfg->known_hosts;
-    char msg[160], khbuf[1024];
+    char msg[160];
     int bad = 0, port_in_addr = 0;
     (void)arg;
 
@@ -1256,15 +1255,9 @@ static void h_post(odapi_request *req, void *arg)
         snprintf(msg, sizeof msg, "IsAsync is invalid.");
         goto reply_bad;
     }
-    if (!kh) {
-        const char *home = getenv("HOME");
-        snprintf(khbuf, sizeof khbuf, "%s/.ssh/known_hosts",
-                 home && *home ? home : "");
-        kh = khbuf;
-    }
     j->user = strdup(user);
     j->password = strdup(pass);
-    j->known_hosts = strdup(kh);
+    j->known_hosts = od_sftp_known_hosts(req->srv->cfg->known_hosts);
     /* the body holds the password: wipe it before it is freed */
     if ((v = json_object_get(body, "SftpPassword")) && json_is_string(v))
         explicit_bzero((char *)json_string_value(v), json_string_length(v));

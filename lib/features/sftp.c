@@ -32,6 +32,16 @@ static void ssh_init(void) { ssh_init_rc = libssh2_init(0); }
 
 /* ---- the address ------------------------------------------------------------ */
 
+char *od_sftp_known_hosts(const char *configured)
+{
+    const char *home = getenv("HOME");
+    char buf[1024];
+    if (configured)
+        return strdup(configured);
+    snprintf(buf, sizeof buf, "%s/.ssh/known_hosts", home && *home ? home : "");
+    return strdup(buf);
+}
+
 int od_sftp_split_address(const char *addr, char **host, char **path,
                           int *port)
 {
