@@ -1,5 +1,6 @@
 /* schema.c - create and check the Open Dental schema. */
 #include "core/odapi-internal.h"
+#include "db/db-internal.h"
 #include "db/schema-internal.h"
 
 #include <stdio.h>
@@ -149,11 +150,12 @@ int od_schema_create(MYSQL *m, char *err, size_t errlen)
 
 /* ---- od_schema_check ------------------------------------------------------ */
 
-static int stmt_fail(MYSQL_STMT *st, const char *what, char *err,
-                     size_t errlen)
+/* A statement of the check failed: what and the server's reason. */
+static int check_fail(struct od_conn *c, const char *what, char *err,
+                      size_t errlen)
 {
-    snprintf(err, errlen, "%s: %s", what, mysql_stmt_error(st));
-    mysql_stmt_close(st);
+    snprintf(err, errlen, "%s: %s", what,
+             *mysql_error(c->m) ? mysql_error(c->m) : "out of memory");
     return ODAPI_E_DB;
 }
 
@@ -177,30 +179,45 @@ static int current_db(MYSQL *m, char *db, size_t dblen, char *err,
     return ODAPI_OK;
 }
 
-int od_schema_check(MYSQL *m, char *version, size_t vlen, char *err,
-                    size_t errlen)
+/* The core tables the database lacks, as a list into missing; their
+ * count, or -1 (err set). */
+static int missing_tables(struct od_conn *c, char *missing, size_t cap,
+                          char *err, size_t errlen)
 {
-    static const char q_tab[] =
+    static const char q[] =
         "SELECT COUNT(*) FROM information_schema.TABLES "
         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+    size_t i, mlen = 0;
+    int nmissing = 0;
+    missing[0] = '\0';
+    for (i = 0; i < od_schema_ncore_tables; i++) {
+        const char *name = od_schema_core_tables[i];
+        long long count = 0;
+        if (od_query_ll(c, q, (struct od_prm[]){OD_PS(name)}, 1, 1,
+                        &count) < 0) {
+            check_fail(c, "checking the Open Dental tables", err, errlen);
+            return -1;
+        }
+        if (count == 0) {
+            int n = snprintf(missing + mlen, cap - mlen, "%s%s",
+                             nmissing ? ", " : "", name);
+            if (n > 0 && (size_t)n < cap - mlen)
+                mlen += (size_t)n;
+            nmissing++;
+        }
+    }
+    return nmissing;
+}
+
+static int check_schema(struct od_conn *c, char *version, size_t vlen,
+                        char *err, size_t errlen)
+{
     static const char q_ver[] =
         "SELECT ValueString FROM preference WHERE PrefName = ?";
-    static const char ver_name[] = "DataBaseVersion";
-    char db[200], missing[300], name[64], vbuf[256];
-    size_t i, mlen = 0;
-    int nmissing = 0, rc;
-    MYSQL_STMT *st;
-    MYSQL_BIND in, out;
-    unsigned long name_len, vbuf_len;
-    long long count;
-    my_bool is_null;
+    char db[200], missing[300], ver[1][OD_COLSZ];
+    int nmissing, rc;
 
-    if (errlen)
-        err[0] = '\0';
-    if (vlen)
-        version[0] = '\0';
-    missing[0] = '\0';
-    if ((rc = current_db(m, db, sizeof(db), err, errlen)) != ODAPI_OK)
+    if ((rc = current_db(c->m, db, sizeof(db), err, errlen)) != ODAPI_OK)
         return rc;
     if (!db[0]) {
         snprintf(err, errlen,
@@ -209,43 +226,9 @@ int od_schema_check(MYSQL *m, char *version, size_t vlen, char *err,
                  "the sandbox.");
         return ODAPI_E_DB_SCHEMA;
     }
-
-    if (!(st = mysql_stmt_init(m))) {
-        snprintf(err, errlen, "out of memory");
-        return ODAPI_E_NOMEM;
-    }
-    if (mysql_stmt_prepare(st, q_tab, sizeof(q_tab) - 1) != 0)
-        return stmt_fail(st, "checking the Open Dental tables", err, errlen);
-    memset(&in, 0, sizeof(in));
-    in.buffer_type = MYSQL_TYPE_STRING;
-    in.buffer = name;
-    in.length = &name_len;
-    memset(&out, 0, sizeof(out));
-    out.buffer_type = MYSQL_TYPE_LONGLONG;
-    out.buffer = &count;
-    out.is_null = &is_null;
-    if (mysql_stmt_bind_param(st, &in) != 0 ||
-        mysql_stmt_bind_result(st, &out) != 0)
-        return stmt_fail(st, "checking the Open Dental tables", err, errlen);
-    for (i = 0; i < od_schema_ncore_tables; i++) {
-        snprintf(name, sizeof(name), "%s", od_schema_core_tables[i]);
-        name_len = strlen(name);
-        count = 0;
-        if (mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0)
-            return stmt_fail(st, "checking the Open Dental tables", err,
-                             errlen);
-        if (mysql_stmt_fetch(st) != 0)
-            count = 0;
-        mysql_stmt_free_result(st);
-        if (count == 0) {
-            int n = snprintf(missing + mlen, sizeof(missing) - mlen, "%s%s",
-                             nmissing ? ", " : "", name);
-            if (n > 0 && (size_t)n < sizeof(missing) - mlen)
-                mlen += (size_t)n;
-            nmissing++;
-        }
-    }
-    mysql_stmt_close(st);
+    if ((nmissing = missing_tables(c, missing, sizeof missing, err,
+                                   errlen)) < 0)
+        return ODAPI_E_DB;
     if (nmissing) {
         snprintf(err, errlen,
                  "The database '%s' is not an Open Dental database: it lacks "
@@ -255,35 +238,27 @@ int od_schema_check(MYSQL *m, char *version, size_t vlen, char *err,
                  db, nmissing > 1 ? "s" : "", missing);
         return ODAPI_E_DB_SCHEMA;
     }
-
-    if (!(st = mysql_stmt_init(m))) {
-        snprintf(err, errlen, "out of memory");
-        return ODAPI_E_NOMEM;
-    }
-    if (mysql_stmt_prepare(st, q_ver, sizeof(q_ver) - 1) != 0)
-        return stmt_fail(st, "reading DataBaseVersion", err, errlen);
-    memset(&in, 0, sizeof(in));
-    snprintf(name, sizeof(name), "%s", ver_name);
-    name_len = strlen(name);
-    in.buffer_type = MYSQL_TYPE_STRING;
-    in.buffer = name;
-    in.length = &name_len;
-    memset(&out, 0, sizeof(out));
-    out.buffer_type = MYSQL_TYPE_STRING;
-    out.buffer = vbuf;
-    out.buffer_length = sizeof(vbuf) - 1;
-    out.length = &vbuf_len;
-    out.is_null = &is_null;
-    if (mysql_stmt_bind_param(st, &in) != 0 ||
-        mysql_stmt_bind_result(st, &out) != 0 ||
-        mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0)
-        return stmt_fail(st, "reading DataBaseVersion", err, errlen);
-    rc = mysql_stmt_fetch(st);
-    if ((rc == 0 || rc == MYSQL_DATA_TRUNCATED) && !is_null && vlen) {
-        size_t n = vbuf_len < sizeof(vbuf) - 1 ? vbuf_len : sizeof(vbuf) - 1;
-        vbuf[n] = '\0';
-        snprintf(version, vlen, "%s", vbuf);
-    }
-    mysql_stmt_close(st);
+    /* NULL and no row leave version "" */
+    if (od_query_row(c, q_ver, (struct od_prm[]){OD_PS("DataBaseVersion")},
+                     1, 1, ver) < 0)
+        return check_fail(c, "reading DataBaseVersion", err, errlen);
+    if (vlen)
+        snprintf(version, vlen, "%s", ver[0]);
     return ODAPI_OK;
+}
+
+int od_schema_check(MYSQL *m, char *version, size_t vlen, char *err,
+                    size_t errlen)
+{
+    struct od_conn c;
+    int rc;
+    if (errlen)
+        err[0] = '\0';
+    if (vlen)
+        version[0] = '\0';
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    rc = check_schema(&c, version, vlen, err, errlen);
+    od_conn_free_stmts(&c);
+    return rc;
 }
