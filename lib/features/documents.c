@@ -542,7 +542,7 @@ static const struct od_opdoc document_docs[] = {
     {"POST", "/documents/UploadSftp",
      "Upload a document from an SFTP server.",
      NULL,
-     "PatNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
+     "PatNum:int!," OD_SFTP_FIELDS ",Description:text,DateCreated:datetime,DocCategory:int,ImgType:text,ToothNumbers:text,ProvNum:int,PrintHeading:bool",
      "documents",
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_upload_sftp},
 };

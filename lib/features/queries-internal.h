@@ -53,6 +53,11 @@ int od_sftp_read(struct od_sftp *x, const char *path, size_t max,
                  unsigned char **out, size_t *len, char *err, size_t errlen);
 void od_sftp_close(struct od_sftp *x);
 
+/* The SFTP members a route's body takes, in GET /openapi.json's field
+ * list (engine/openapi-internal.h): what od_dj_sftp_input reads. */
+#define OD_SFTP_FIELDS                                                         \
+    "SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int"
+
 /* Split an SftpAddress ("host/dir/file.csv", "host:port/...",
  * "[v6addr]/...", an optional "sftp://") into host and absolute path
  * (malloc'd). Returns 0, or -1 when it names no host or no file. */

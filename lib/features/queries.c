@@ -1291,7 +1291,7 @@ static const struct od_opdoc query_docs[] = {
     {"POST", "/queries",
      "Run a read-only query; the rows as CSV to an SFTP server.",
      NULL,
-     "SqlCommand:text!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int,IsAsync:bool",
+     "SqlCommand:text!," OD_SFTP_FIELDS ",IsAsync:bool",
      NULL,
      .perm = ODAPI_PERM_QUERIES, .handler = h_post},
 };

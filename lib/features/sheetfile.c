@@ -410,7 +410,7 @@ static const struct od_opdoc sheetfile_docs[] = {
     {"POST", "/sheets/DownloadSftp",
      "Copy a sheet as PDF to an SFTP server.",
      NULL,
-     "SheetNum:int!,SftpAddress:text!,SftpUsername:text!,SftpPassword:text!,SftpPort:int",
+     "SheetNum:int!," OD_SFTP_FIELDS,
      NULL,
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_sheet},
 };
