@@ -23,12 +23,12 @@ static const struct od_field claimpayment_fields[] = {
     RO("DateIssued", OD_W_DATE),
     RO("IsPartial", OD_W_BOOL),
     FKEY("PayType", 0, FK_DEF(32)),
-    DERIVED("payType", "COALESCE(pt.ItemName, '')"),
+    DEFNAME("payType", "pt"),
     SECUSERNUMENTRY,
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
     FKEY("PayGroup", 0, FK_DEF(40)),
-    DERIVED("payGroup", "COALESCE(pg.ItemName, '')"),
+    DEFNAME("payGroup", "pg"),
 };
 
 static const struct od_filter claimpayment_filters[] = {

@@ -49,11 +49,9 @@ enum {
     {.name = "Email", .wire = OD_W_TEXT},                                    \
     RO("EstBalance", OD_W_NUMBER),                                           \
     FKEY("PriProv", 0, FK_PROV),                                             \
-    {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",                 \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DERIVED("priProvAbbr", "COALESCE(p1.Abbr, '')"),                         \
     FKEY("SecProv", 0, FK_PROV),                                             \
-    {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",                 \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DERIVED("secProvAbbr", "COALESCE(p2.Abbr, '')"),                         \
     {.name = "FeeSched", .wire = OD_W_INT},                                  \
     {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",             \
      .wire = OD_W_TEXT, .defcat = 4},                                        \
@@ -65,8 +63,7 @@ enum {
     {.name = "EmployerNum", .wire = OD_W_INT},                               \
     {.name = "DateFirstVisit", .wire = OD_W_DATE},                           \
     FKEY("ClinicNum", 0, FK_CLINIC),                                         \
-    {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')",                  \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DERIVED("clinicAbbr", "COALESCE(cl.Abbr, '')"),                          \
     {.name = "Premed", .wire = OD_W_BOOL},                                   \
     {.name = "Ward", .wire = OD_W_TEXT},                                     \
     {.name = "PreferConfirmMethod", .wire = OD_W_ENUM,                       \
@@ -77,7 +74,7 @@ enum {
      .enm = &od_enum_contact},                                               \
     {.name = "Language", .wire = OD_W_TEXT},                                 \
     {.name = "AdmitDate", .wire = OD_W_DATE},                                \
-    {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO}, \
+    DERIVED("siteDesc", "''"),                                               \
     STAMP("DateTStamp"),                                                     \
     {.name = "SuperFamily", .wire = OD_W_INT},                               \
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
@@ -153,17 +150,13 @@ static const struct od_field patient_search_fields[] = {
     {.name = "WkPhone", .wire = OD_W_TEXT},
     {.name = "WirelessPhone", .wire = OD_W_TEXT},
     {.name = "Email", .wire = OD_W_TEXT},
-    {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("priProvAbbr", "COALESCE(p1.Abbr, '')"),
+    DERIVED("secProvAbbr", "COALESCE(p2.Abbr, '')"),
+    DEFNAME("BillingType", "bt"),
     {.name = "ChartNumber", .wire = OD_W_TEXT},
     {.name = "ClinicNum", .wire = OD_W_INT},
-    {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')", .wire = OD_W_TEXT,
-     .flags = OD_F_RO},
-    {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("clinicAbbr", "COALESCE(cl.Abbr, '')"),
+    DERIVED("siteDesc", "''"),
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},
 };
 
@@ -234,21 +227,18 @@ const struct od_resource od_res_patients_search = {
     {.name = "Pattern", .wire = OD_W_TEXT, .dflt = "/XX/",                   \
      .check = od_check_pattern},                                             \
     {.name = "Confirmed", .wire = OD_W_INT},                                 \
-    {.name = "confirmed", .expr = "COALESCE(cf.ItemName, '')",               \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DEFNAME("confirmed", "cf"),                                              \
     {.name = "TimeLocked", .wire = OD_W_BOOL},                               \
     {.name = "Op", .wire = OD_W_INT, .flags = OD_F_REQ,                      \
      .fk = "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                \
     {.name = "Note", .wire = OD_W_TEXT},                                     \
     FKEY("ProvNum", 0, FK_PROV),                                             \
-    {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT, \
-     .flags = OD_F_RO},                                                      \
+    DERIVED("provAbbr", "COALESCE(pv.Abbr, '')"),                            \
     FKEY("ProvHyg", 0, FK_PROV),                                             \
     {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_REQ},       \
     RO("NextAptNum", OD_W_INT),                                              \
     {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_NOPOST},       \
-    {.name = "unschedStatus", .expr = "COALESCE(us.ItemName, '')",           \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DEFNAME("unschedStatus", "us"),                                          \
     {.name = "IsNewPatient", .wire = OD_W_BOOL},                             \
     RO("ProcDescript", OD_W_TEXT),                                           \
     {.name = "ClinicNum", .wire = OD_W_INT},                                 \
@@ -449,8 +439,7 @@ static const struct od_field operatory_fields[] = {
     {.name = "SetProspective", .wire = OD_W_BOOL},
     {.name = "IsWebSched", .wire = OD_W_BOOL},
     {.name = "OperatoryType", .wire = OD_W_INT},
-    {.name = "operatoryType", .expr = "COALESCE(ot.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("operatoryType", "ot"),
 };
 
 static const struct od_filter operatory_filters[] = {
@@ -503,8 +492,7 @@ static const struct od_field commlog_fields[] = {
     {.name = "CommDateTime", .wire = OD_W_DATETIME, .flags = OD_F_NOPUT},
     {.name = "CommType", .wire = OD_W_INT_STR, .flags = OD_F_NOPUT,
      .defcat = 27},
-    {.name = "commType", .expr = "COALESCE(ct.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("commType", "ct"),
     {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_REQ},
     {.name = "Mode_", .wire = OD_W_ENUM, .enm = &od_enum_commmode,
      .flags = OD_F_NOPUT, .dflt = "Phone"},

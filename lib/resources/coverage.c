@@ -187,7 +187,7 @@ static const struct od_field discountplan_fields[] = {
          "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"),
     FKEY("DefNum", OD_F_REQ, "SELECT 1 FROM definition WHERE DefNum = ? AND "
                              "Category = 1 AND ItemValue = 'dp'"),
-    DERIVED("adjustmentType", "COALESCE(adj.ItemName, '')"),
+    DEFNAME("adjustmentType", "adj"),
     FLD("IsHidden", OD_W_BOOL, 0),
     TXT("PlanNote", 0, 0),
     FREQ("ExamFreqLimit"),

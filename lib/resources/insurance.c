@@ -449,7 +449,7 @@ static const struct od_field claim_fields[] = {
     FLD("InsSubNum", OD_W_INT, OD_F_RO),
     TXT("PriorAuthorizationNumber", 0, 0),
     FLD("CustomTracking", OD_W_INT, OD_F_RO),
-    DERIVED("customTracking", "COALESCE(ct.ItemName, '')"),
+    DEFNAME("customTracking", "ct"),
     FLD("OrthoTotalM", OD_W_INT, 0),
     STAMP("SecDateTEdit"),
 };
@@ -525,7 +525,7 @@ static const struct od_field claimproc_fields[] = {
     FLD("PaymentRow", OD_W_INT, OD_F_RO),
     FLD("PayPlanNum", OD_W_INT, OD_F_RO),
     FKEY("ClaimPaymentTracking", 0, FK_DEF(36)),
-    DERIVED("claimPaymentTracking", "COALESCE(cpt.ItemName, '')"),
+    DEFNAME("claimPaymentTracking", "cpt"),
     SECUSERNUMENTRY,
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO),
     STAMP("SecDateTEdit"),

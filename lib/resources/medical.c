@@ -328,7 +328,7 @@ static const struct od_field recall_fields[] = {
     /* written through the converting lookup below */
     DERIVED("RecallInterval", INTERVAL_TEXT("t.RecallInterval")),
     FKEY("RecallStatus", 0, FK_DEF(13)),
-    DERIVED("recallStatus", "COALESCE(rs.ItemName, '')"),
+    DEFNAME("recallStatus", "rs"),
     TXT("Note", 0, 0),
     FLD("IsDisabled", OD_W_BOOL, 0),
     STAMP("DateTStamp"),
@@ -468,7 +468,7 @@ static const struct od_field referral_fields[] = {
     {.name = "SSN", .wire = OD_W_TEXT, .check = check_digits},
     FLD("UsingTIN", OD_W_BOOL, 0),
     FKEY("Specialty", 0, FK_DEF(35)),
-    DERIVED("specialty", "COALESCE(sp.ItemName, '')"),
+    DEFNAME("specialty", "sp"),
     {.name = "ST", .wire = OD_W_TEXT, .check = od_check_state},
     {.name = "Telephone", .wire = OD_W_TEXT, .check = check_digits},
     TXT("Address", 0, 0),
@@ -485,8 +485,7 @@ static const struct od_field referral_fields[] = {
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
     TXT("BusinessName", 0, 0),
     TXT("DisplayNote", 0, 0),
-    {.name = "isPatient", .expr = "t.PatNum <> 0", .wire = OD_W_BOOL,
-     .flags = OD_F_RO},
+    EXPR("isPatient", "t.PatNum <> 0", OD_W_BOOL),
 };
 
 static const struct od_filter referral_filters[] = {

@@ -150,7 +150,7 @@ static const struct od_field document_fields[] = {
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
     FKEY("DocCategory", 0, FK_DEF(18)),
-    DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
+    DEFNAME("docCategory", "dc"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
     {.name = "ImgType", .wire = OD_W_ENUM, .enm = &enum_imgtype},
@@ -170,7 +170,7 @@ static const struct od_check document_checks[] = {
 static const struct od_field document_list_fields[] = {
     KEY("DocNum"),
     /* mounts are not in the schema */
-    {.name = "MountNum", .expr = "0", .wire = OD_W_INT, .flags = OD_F_RO},
+    EXPR("MountNum", "0", OD_W_INT),
     /* the file in the A to Z folder: DocPath/{letter}/{ImageFolder}/{file} */
     DERIVED("filePath", "CONCAT_WS('/', NULLIF((SELECT MIN(ValueString) FROM "
                         "preference WHERE PrefName = 'DocPath'), ''), "
@@ -180,7 +180,7 @@ static const struct od_field document_list_fields[] = {
     RO("PatNum", OD_W_INT_STR),
     RO("Note", OD_W_TEXT),
     RO("DateCreated", OD_W_DATETIME),
-    DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
+    DEFNAME("docCategory", "dc"),
     RO("DocCategory", OD_W_INT),
     RO("ToothNumbers", OD_W_TEXT),
     RO("ProvNum", OD_W_INT_STR),
@@ -223,8 +223,7 @@ static const struct od_field userod_fields[] = {
     KEY("UserNum"),
     RO("UserName", OD_W_TEXT),
     /* usergroupattach is not in the schema: the user's one UserGroupNum */
-    {.name = "userGroupNums", .expr = "t.UserGroupNum", .wire = OD_W_INTLIST,
-     .flags = OD_F_RO},
+    EXPR("userGroupNums", "t.UserGroupNum", OD_W_INTLIST),
     /* employees are not in the schema: any number, no name */
     FLD("EmployeeNum", OD_W_INT, 0),
     DERIVED("employeeName", "''"),

@@ -136,8 +136,7 @@ const struct od_resource od_res_patfielddefs = {
 
 static const struct od_field patientnote_get_fields[] = {
     KEY("PatNum"),
-    {.name = "FamFinancial", .expr = "COALESCE(g.FamFinancial, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("FamFinancial", "COALESCE(g.FamFinancial, '')"),
     PN_TEXT("Medical"),
     PN_TEXT("Service"),
     PN_TEXT("MedicalComp"),

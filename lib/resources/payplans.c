@@ -20,8 +20,7 @@ static const struct od_field adjustment_fields[] = {
     FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
     PATNUM_OWNER,
     FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
-    {.name = "adjType", .expr = "COALESCE(at.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("adjType", "at"),
     FKEY("ProvNum", 0, FK_PROV),
     {.name = "AdjNote", .wire = OD_W_TEXT},
     FLD("ProcDate", OD_W_DATE, OD_F_NOPUT),
@@ -135,9 +134,8 @@ static const struct od_field statement_fields[] = {
     RO("IsBalValid", OD_W_BOOL),
     RO("InsEst", OD_W_NUMBER),
     RO("BalTotal", OD_W_NUMBER),
-    {.name = "StatementType",
-     .expr = "IF(t.StatementType = '', 'NotSet', t.StatementType)",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("StatementType", "IF(t.StatementType = '', 'NotSet', "
+                             "t.StatementType)"),
 };
 
 static const struct od_filter statement_filters[] = {
@@ -242,16 +240,14 @@ static const struct od_field payplan_fields[] = {
     RO("DownPayment", OD_W_NUMBER),
     RO("IsClosed", OD_W_BOOL),
     RO("PlanCategory", OD_W_INT),
-    {.name = "planCategory", .expr = "COALESCE(pc.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("planCategory", "pc"),
     RO("IsDynamic", OD_W_BOOL),
     ROENUM("ChargeFrequency", &enum_chargefreq),
     RO("DatePayPlanStart", OD_W_DATE),
     RO("IsLocked", OD_W_BOOL),
     RO("DateInterestStart", OD_W_DATE),
     ROENUM("DynamicPayPlanTPOption", &enum_tpoption),
-    {.name = "principalAmount", .expr = PRINCIPAL_AMOUNT, .wire = OD_W_NUMBER,
-     .flags = OD_F_RO},
+    EXPR("principalAmount", PRINCIPAL_AMOUNT, OD_W_NUMBER),
     RO("SheetDefNum", OD_W_INT),
 };
 

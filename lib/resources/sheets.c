@@ -223,9 +223,8 @@ static const struct od_field ehrpatient_get_fields[] = {
     EP_TEXT("GenderIdentity"),
     EP_TEXT("SexualOrientationNote"),
     EP_TEXT("GenderIdentityNote"),
-    {.name = "DischargeDate",
-     .expr = "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
-             "DATETIME))", .wire = OD_W_DATE, .flags = OD_F_RO},
+    EXPR("DischargeDate", "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
+                          "DATETIME))", OD_W_DATE),
 };
 
 const struct od_resource od_res_ehrpatients = {

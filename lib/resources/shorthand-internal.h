@@ -55,6 +55,10 @@
 #define EXPR(n, e, w) {.name = n, .expr = e, .wire = w, .flags = OD_F_RO}
 /* ... a text one: the derived lower-case companions ("provAbbr"). */
 #define DERIVED(n, e) EXPR(n, e, OD_W_TEXT)
+/* ... the ItemName of the definition the description's joins name alias
+ * ("LEFT JOIN definition cf ON cf.DefNum = t.Confirmed"), '' for none: the
+ * companion of a DefNum column ("confirmed" beside Confirmed). */
+#define DEFNAME(n, alias) DERIVED(n, "COALESCE(" alias ".ItemName, '')")
 /* DateTStamp / SecDateTEdit: the database sets it on every change. */
 #define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
                   .flags = OD_F_RO | OD_F_STAMP}

@@ -215,8 +215,7 @@ static const struct od_field autonote_fields[] = {
     {.name = "MainText", .wire = OD_W_TEXT},
     /* an AutoNoteCats (41) definition, 0 for none */
     FKEY("Category", 0, FK_DEF(41)),
-    {.name = "category", .expr = "COALESCE(cat.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("category", "cat"),
 };
 
 static const struct od_filter autonote_filters[] = {

@@ -11,9 +11,6 @@
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
 #define FK_PRIORITY FK_DEF(20)
-#define PRIORITY_NAME                                                         \
-    {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",                \
-     .wire = OD_W_TEXT, .flags = OD_F_RO}
 #define JOIN_PRIORITY "LEFT JOIN definition pr ON pr.DefNum = t.Priority"
 #define TODAY "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"
 
@@ -157,10 +154,8 @@ static const struct od_field treatplan_fields[] = {
     RO("DateTPracticeSigned", OD_W_DATETIME),
     TXT("SignatureText", OD_F_NOPOST, 0),
     TXT("SignaturePracticeText", OD_F_NOPOST, 0),
-    {.name = "isSigned", .expr = "t.Signature <> ''", .wire = OD_W_BOOL,
-     .flags = OD_F_RO},
-    {.name = "isSignedPractice", .expr = "t.SignaturePractice <> ''",
-     .wire = OD_W_BOOL, .flags = OD_F_RO},
+    EXPR("isSigned", "t.Signature <> ''", OD_W_BOOL),
+    EXPR("isSignedPractice", "t.SignaturePractice <> ''", OD_W_BOOL),
 };
 
 static const struct od_filter treatplan_filters[] = {
@@ -216,7 +211,7 @@ static const struct od_field treatplanattach_fields[] = {
     FLD("TreatPlanNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("ProcNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     {.name = "Priority", .wire = OD_W_INT, .dflt = "0", .fk = FK_PRIORITY},
-    PRIORITY_NAME,
+    DEFNAME("priority", "pr"),
 };
 
 static const struct od_filter treatplanattach_filters[] = {
@@ -273,7 +268,7 @@ static const struct od_field proctp_fields[] = {
     RO("ProcNumOrig", OD_W_INT),
     RO("ItemOrder", OD_W_INT),
     FKEY("Priority", 0, FK_PRIORITY),
-    PRIORITY_NAME,
+    DEFNAME("priority", "pr"),
     TXT("ToothNumTP", 0, 0),
     TXT("Surf", 0, 0),
     TXT("ProcCode", 0, 0),
