@@ -176,8 +176,8 @@ const struct od_resource od_res_insverifies = {
     /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
     .upsert_keys = "VerifyType,FKey",
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
-    .perm_create = PERM_INSURANCE_VERIFICATION,
-    .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
+    SECLOG("InsVerify", PERM_INSURANCE_VERIFICATION,
+           PERM_INSURANCE_VERIFICATION, 0),
     OD_LIST(checks, insverify_checks),
     /* the row's entry time, a column the answer does not show */
     .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
@@ -224,8 +224,8 @@ const struct od_resource od_res_claimtrackings = {
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
-    .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
-    .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
+    SECLOG("ClaimTracking", PERM_UPDATE_CUSTOM_TRACKING,
+           PERM_UPDATE_CUSTOM_TRACKING, 0),
     OD_LIST(checks, claimtracking_checks),
     /* rows the API makes are custom status rows */
     .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "

@@ -56,7 +56,7 @@ const struct od_resource od_res_claimpayments = {
     OD_LIST(filters, claimpayment_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
-    .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
+    SECLOG("ClaimPayment", 0, PERM_INS_PAY_EDIT, 0),
     OD_LIST(checks, claimpayment_checks),
 };
 

@@ -337,8 +337,8 @@ const struct od_resource od_res_appointments = {
     .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), OD_LIST(filters, appointment_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_APPOINTMENTS, .missing = "Appointment not found.",
-    .server_time = OD_ST_FIRST, .perm_create = PERM_APPOINTMENT_CREATE,
-    .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
+    .server_time = OD_ST_FIRST,
+    SECLOG("Appointment", PERM_APPOINTMENT_CREATE, PERM_APPOINTMENT_EDIT, 0),
     .patnum_col = "PatNum", OD_LIST(sqldefaults, appointment_defaults),
     OD_LIST(checks, appointment_checks),
 };
@@ -419,8 +419,8 @@ const struct od_resource od_res_providers = {
     OD_LIST(filters, provider_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Provider not found.",
-    .server_time = OD_ST_FIRST, .perm_create = PERM_PROVIDER_ADD,
-    .perm_edit = PERM_PROVIDER_EDIT, .log_noun = "Provider",
+    .server_time = OD_ST_FIRST,
+    SECLOG("Provider", PERM_PROVIDER_ADD, PERM_PROVIDER_EDIT, 0),
     OD_LIST(sqldefaults, provider_defaults),
 };
 
@@ -481,7 +481,7 @@ const struct od_resource od_res_definitions = {
     .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Definition not found.",
     .order = "t.Category, t.ItemOrder, t.DefNum",
-    .perm_create = PERM_DEF_EDIT, .log_noun = "Definition",
+    SECLOG("Definition", PERM_DEF_EDIT, 0, 0),
 };
 
 /* ---- commlogs ------------------------------------------------------------- */
@@ -526,8 +526,8 @@ const struct od_resource od_res_commlogs = {
     OD_LIST(filters, commlog_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_COMM, .missing = "Commlog not found.",
-    .perm_create = PERM_COMMLOG_CREATE, .perm_edit = PERM_COMMLOG_EDIT,
-    .log_noun = "Commlog", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Commlog", PERM_COMMLOG_CREATE, PERM_COMMLOG_EDIT, 0),
     OD_LIST(sqldefaults, commlog_defaults),
 };
 
@@ -561,8 +561,8 @@ const struct od_resource od_res_clinics = {
     OD_LIST(fields, clinic_fields),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_SETUP,
     .missing = "Clinic not found.", .base_where = "t.IsHidden = 0",
-    .order = "t.ItemOrder, t.ClinicNum", .perm_edit = PERM_CLINIC_EDIT,
-    .log_noun = "Clinic",
+    .order = "t.ItemOrder, t.ClinicNum",
+    SECLOG("Clinic", 0, PERM_CLINIC_EDIT, 0),
 };
 
 static const struct od_field appttype_fields[] = {

@@ -69,7 +69,7 @@ const struct od_resource od_res_covcats = {
     .order = "t.CovOrder, t.CovCatNum",
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovCat not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP, .log_noun = "CovCat",
+    SECLOG("CovCat", PERM_SETUP, PERM_SETUP, 0),
     OD_LIST(sqldefaults, covcat_defaults),
     OD_LIST(checks, covcat_checks),
 };
@@ -111,8 +111,7 @@ const struct od_resource od_res_covspans = {
     OD_LIST(filters, covspan_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovSpan not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .perm_delete = PERM_SETUP, .log_noun = "CovSpan",
+    SECLOG_ALL("CovSpan", PERM_SETUP),
     OD_LIST(checks, covspan_checks),
 };
 
@@ -170,8 +169,7 @@ const struct od_resource od_res_codegroups = {
     .order = "t.ItemOrder, t.CodeGroupNum",
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "CodeGroup not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .log_noun = "CodeGroup",
+    SECLOG("CodeGroup", PERM_SETUP, PERM_SETUP, 0),
     OD_LIST(sqldefaults, codegroup_defaults),
     OD_LIST(checks, codegroup_checks),
 };
@@ -225,8 +223,7 @@ const struct od_resource od_res_discountplans = {
     OD_LIST(fields, discountplan_fields),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "DiscountPlan not found.",
-    .perm_create = PERM_DISCOUNT_PLAN_ADD,
-    .perm_edit = PERM_DISCOUNT_PLAN_EDIT, .log_noun = "DiscountPlan",
+    SECLOG("DiscountPlan", PERM_DISCOUNT_PLAN_ADD, PERM_DISCOUNT_PLAN_EDIT, 0),
     OD_LIST(checks, discountplan_checks),
 };
 
@@ -285,9 +282,7 @@ const struct od_resource od_res_discountplansubs = {
     .list_single = OD_SINGLE_OR_EMPTY, .list_patient = "PatNum",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "DiscountPlanSub not found.",
-    .perm_create = PERM_DISCOUNT_PLAN_ADD_DROP,
-    .perm_edit = PERM_DISCOUNT_PLAN_ADD_DROP,
-    .perm_delete = PERM_DISCOUNT_PLAN_ADD_DROP, .log_noun = "DiscountPlanSub",
+    SECLOG_ALL("DiscountPlanSub", PERM_DISCOUNT_PLAN_ADD_DROP),
     .patnum_col = "PatNum",
     OD_LIST(checks, discountplansub_checks),
 };
@@ -351,7 +346,6 @@ const struct od_resource od_res_substitutionlinks = {
     .ops = OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "SubstitutionLink not found.",
-    .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
-    .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "SubstitutionLink",
+    SECLOG_ALL("SubstitutionLink", PERM_INS_PLAN_EDIT),
     OD_LIST(checks, substlink_checks),
 };

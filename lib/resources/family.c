@@ -34,7 +34,7 @@ const struct od_resource od_res_eobattaches = {
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "EobAttach not found.",
-    .perm_delete = PERM_INS_PAY_EDIT, .log_noun = "EobAttach",
+    SECLOG("EobAttach", 0, 0, PERM_INS_PAY_EDIT),
 };
 
 /* ---- familymodules/{PatNum}/Insurance ---------------------------------------- */

@@ -103,8 +103,7 @@ const struct od_resource od_res_fees = {
     OD_LIST(filters, fee_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
-    .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
-    .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
+    SECLOG_ALL("Fee", PERM_LOG_FEE_EDIT),
     OD_LIST(sqldefaults, fee_defaults),
     OD_LIST(checks, fee_checks),
 };
@@ -139,8 +138,7 @@ const struct od_resource od_res_feescheds = {
     .order = "t.ItemOrder, t.FeeSchedNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
-    .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
-    .log_noun = "FeeSched",
+    SECLOG("FeeSched", PERM_FEE_SCHED_EDIT, PERM_FEE_SCHED_EDIT, 0),
     OD_LIST(sqldefaults, feesched_defaults),
     OD_LIST(checks, feesched_checks),
 };
@@ -172,8 +170,7 @@ const struct od_resource od_res_carriers = {
     OD_LIST(filters, carrier_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
-    .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
-    .log_noun = "Carrier",
+    SECLOG("Carrier", PERM_CARRIER_CREATE, PERM_CARRIER_EDIT, 0),
 };
 
 /* ---- insplans ------------------------------------------------------------- */
@@ -230,8 +227,7 @@ const struct od_resource od_res_insplans = {
     OD_LIST(filters, insplan_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
-    .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
-    .log_noun = "InsPlan",
+    SECLOG("InsPlan", PERM_INS_PLAN_CREATE, PERM_INS_PLAN_EDIT, 0),
     OD_LIST(checks, insplan_checks),
 };
 
@@ -281,9 +277,9 @@ const struct od_resource od_res_inssubs = {
     OD_LIST(filters, inssub_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
-    .perm_create = PERM_INS_PLAN_CREATE_SUB,
-    .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
-    .log_noun = "InsSub", .patnum_col = "Subscriber",
+    .patnum_col = "Subscriber",
+    SECLOG("InsSub", PERM_INS_PLAN_CREATE_SUB, PERM_INS_PLAN_EDIT_SUB,
+           PERM_INS_PLAN_EDIT_SUB),
     OD_LIST(checks, inssub_checks),
 };
 
@@ -341,8 +337,8 @@ const struct od_resource od_res_patplans = {
     OD_LIST(filters, patplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
-    .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
-    .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
+    SECLOG("PatPlan", PERM_INS_PLAN_ADD_PAT, PERM_INS_PLAN_ADD_PAT,
+           PERM_INS_PLAN_DROP_PAT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, patplan_defaults),
     OD_LIST(checks, patplan_checks),
@@ -408,8 +404,7 @@ const struct od_resource od_res_benefits = {
     OD_LIST(filters, benefit_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
-    .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
-    .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
+    SECLOG_ALL("Benefit", PERM_INS_PLAN_EDIT),
     OD_LIST(lookups, benefit_lookups),
     OD_LIST(checks, benefit_checks),
 };
@@ -476,7 +471,8 @@ const struct od_resource od_res_claims = {
     OD_LIST(filters, claim_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
-    .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Claim", 0, PERM_CLAIM_EDIT, 0),
     OD_LIST(checks, claim_checks),
 };
 
@@ -572,7 +568,7 @@ const struct od_resource od_res_claimprocs = {
     OD_LIST(filters, claimproc_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
-    .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
+    SECLOG("ClaimProc", 0, PERM_CLAIM_PROC_RECEIVED_EDIT, 0),
     .patnum_col = "PatNum",
     OD_LIST(checks, claimproc_checks),
 };

@@ -34,8 +34,7 @@ const struct od_resource od_res_employers = {
     OD_LIST(fields, employer_fields),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employer not found.",
-    .perm_create = PERM_EMPLOYER_CREATE, .perm_edit = PERM_EMPLOYER_CREATE,
-    .perm_delete = PERM_EMPLOYER_CREATE, .log_noun = "Employer",
+    SECLOG_ALL("Employer", PERM_EMPLOYER_CREATE),
     OD_LIST(checks, employer_checks),
 };
 
@@ -61,7 +60,7 @@ const struct od_resource od_res_employees = {
     OD_LIST(fields, employee_fields),
     .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employee not found.",
-    .log_noun = "Employee",
+    SECLOG("Employee", 0, 0, 0),
 };
 
 /* ---- pharmacies (read only) ----------------------------------------------- */
@@ -84,7 +83,7 @@ const struct od_resource od_res_pharmacies = {
     OD_LIST(fields, pharmacy_fields),
     .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Pharmacy not found.",
-    .log_noun = "Pharmacy",
+    SECLOG("Pharmacy", 0, 0, 0),
 };
 
 /* ---- laboratories --------------------------------------------------------- */
@@ -109,8 +108,7 @@ const struct od_resource od_res_laboratories = {
     OD_LIST(fields, laboratory_fields),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Laboratory not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .log_noun = "Laboratory",
+    SECLOG("Laboratory", PERM_SETUP, PERM_SETUP, 0),
 };
 
 /* ---- labturnarounds ------------------------------------------------------- */
@@ -144,8 +142,7 @@ const struct od_resource od_res_labturnarounds = {
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "LabTurnaround not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .log_noun = "LabTurnaround",
+    SECLOG("LabTurnaround", PERM_SETUP, PERM_SETUP, 0),
     OD_LIST(checks, labturnaround_checks),
 };
 
@@ -213,8 +210,7 @@ const struct od_resource od_res_labcases = {
     OD_LIST(filters, labcase_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "LabCase not found.",
-    .perm_create = PERM_APPOINTMENT_EDIT, .perm_edit = PERM_APPOINTMENT_EDIT,
-    .perm_delete = PERM_APPOINTMENT_EDIT, .log_noun = "LabCase",
+    SECLOG_ALL("LabCase", PERM_APPOINTMENT_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, labcase_defaults),
     OD_LIST(checks, labcase_checks),

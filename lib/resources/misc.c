@@ -202,9 +202,8 @@ const struct od_resource od_res_documents = {
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
-    .write_perm = ODAPI_PERM_ALL_OTHERS,
-    .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
-    .log_noun = "Document", .patnum_col = "PatNum",
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .patnum_col = "PatNum",
+    SECLOG("Document", 0, PERM_IMAGE_EDIT, PERM_IMAGE_DELETE),
     OD_LIST(checks, document_checks),
 };
 
@@ -258,5 +257,5 @@ const struct od_resource od_res_userods = {
     OD_LIST(filters, userod_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Userod not found.",
-    .perm_edit = PERM_SECURITY_ADMIN, .log_noun = "Userod",
+    SECLOG("Userod", 0, PERM_SECURITY_ADMIN, 0),
 };

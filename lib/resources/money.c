@@ -44,6 +44,6 @@ const struct od_resource od_res_paysplits = {
     OD_LIST(fields, paysplit_fields),
     OD_LIST(filters, paysplit_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_PAYMENTS,
-    .missing = "PaySplit not found.", .perm_edit = PERM_PAYMENT_EDIT,
-    .log_noun = "PaySplit", .patnum_col = "PatNum",
+    .missing = "PaySplit not found.", .patnum_col = "PatNum",
+    SECLOG("PaySplit", 0, PERM_PAYMENT_EDIT, 0),
 };

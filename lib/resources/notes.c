@@ -62,7 +62,7 @@ const struct od_resource od_res_apptfielddefs = {
     OD_LIST(fields, apptfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ApptFieldDef not found.",
-    .perm_create = PERM_SETUP, .log_noun = "ApptFieldDef",
+    SECLOG("ApptFieldDef", PERM_SETUP, 0, 0),
     /* a new definition goes last in the list Open Dental shows */
     .after_insert = "UPDATE apptfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM apptfielddef) m SET "
@@ -114,8 +114,7 @@ const struct od_resource od_res_patfielddefs = {
     OD_LIST(fields, patfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .perm_delete = PERM_SETUP, .log_noun = "PatFieldDef",
+    SECLOG_ALL("PatFieldDef", PERM_SETUP),
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM patfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.PatFieldDefNum = ?",
@@ -188,7 +187,7 @@ const struct od_resource od_res_patientnotes_put = {
     OD_LIST(fields, patientnote_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
-    .perm_edit = PERM_PATIENT_EDIT, .log_noun = "PatientNote",
+    SECLOG("PatientNote", 0, PERM_PATIENT_EDIT, 0),
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO patientnote (PatNum, FamFinancial, "
                   "ApptPhone, Medical, Service, MedicalComp, Treatment, "
@@ -241,8 +240,8 @@ const struct od_resource od_res_popups = {
     OD_LIST(filters, popup_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
-    .perm_create = PERM_POPUP_EDIT, .perm_edit = PERM_POPUP_EDIT,
-    .log_noun = "Popup", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Popup", PERM_POPUP_EDIT, PERM_POPUP_EDIT, 0),
     /* archived copies are history, not popups */
     .base_where = "t.IsArchived = 0",
     OD_LIST(checks, popup_checks),
@@ -287,7 +286,7 @@ const struct od_resource od_res_procnotes = {
     .order = "t.EntryDateTime DESC, t.ProcNoteNum DESC",
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcNote not found.",
-    .perm_create = PERM_PROCEDURE_NOTE_FULL, .log_noun = "ProcNote",
+    SECLOG("ProcNote", PERM_PROCEDURE_NOTE_FULL, 0, 0),
     .patnum_col = "PatNum",
     .after_insert = "UPDATE procnote SET Signature = IF(Signature = '1', "
                     "'Digitally signed through API', '') WHERE "

@@ -101,8 +101,8 @@ const struct od_resource od_res_adjustments = {
     OD_LIST(filters, adjustment_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
-    .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
-    .log_noun = "Adjustment", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Adjustment", PERM_ADJUSTMENT_CREATE, PERM_ADJUSTMENT_EDIT, 0),
     OD_LIST(sqldefaults, adjustment_defaults),
     OD_LIST(checks, adjustment_checks),
 };
@@ -152,7 +152,7 @@ const struct od_resource od_res_statements = {
     OD_LIST(filters, statement_filters),
     .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
-    .perm_create = PERM_BILLING, .log_noun = "Statement",
+    SECLOG("Statement", PERM_BILLING, 0, 0),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, statement_defaults),
     /* A statement recorded through the API: sent by mail on DateSent,
@@ -263,6 +263,6 @@ const struct od_resource od_res_payplans = {
     OD_LIST(filters, payplan_filters),
     .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
-    .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",
+    SECLOG("PayPlan", 0, PERM_PAYPLAN_EDIT, 0),
     .patnum_col = "PatNum",
 };

@@ -85,7 +85,7 @@ const struct od_resource od_res_sheetfields = {
     OD_LIST(filters, sheetfield_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "SheetField not found.",
-    .perm_edit = PERM_SHEET_EDIT, .log_noun = "SheetField",
+    SECLOG("SheetField", 0, PERM_SHEET_EDIT, 0),
     OD_LIST(checks, sheetfield_checks),
 };
 
@@ -138,7 +138,7 @@ const struct od_resource od_res_sheets = {
     OD_LIST(filters, sheet_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Sheet not found.",
-    .perm_create = PERM_SHEET_EDIT, .log_noun = "Sheet",
+    SECLOG("Sheet", PERM_SHEET_EDIT, 0, 0),
     .patnum_col = "PatNum",
     /* sheets Open Dental marked deleted are not shown */
     .base_where = "t.IsDeleted = 0",
@@ -262,7 +262,7 @@ const struct od_resource od_res_ehrpatients_put = {
     OD_LIST(fields, ehrpatient_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
-    .perm_edit = PERM_PATIENT_EDIT, .log_noun = "EhrPatient",
+    SECLOG("EhrPatient", 0, PERM_PATIENT_EDIT, 0),
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO ehrpatient (PatNum) SELECT PatNum "
                   "FROM patient WHERE PatNum = ?",

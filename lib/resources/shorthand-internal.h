@@ -22,6 +22,15 @@
 #define OD_OPS_CRU (OD_OPS_GET | OD_OP_POST | OD_OP_PUT)
 #define OD_OPS_CRUD (OD_OPS_CRU | OD_OP_DELETE)
 
+/* The securitylog rows a write leaves: noun names the row in their texts
+ * ("Fee"), then the PermType of a POST, a PUT and a DELETE (0: that
+ * operation leaves no row). */
+#define SECLOG(noun, create, edit, delete_)                                  \
+    .log_noun = noun, .perm_create = create, .perm_edit = edit,             \
+    .perm_delete = delete_
+/* ... one PermType for all three. */
+#define SECLOG_ALL(noun, perm) SECLOG(noun, perm, perm, perm)
+
 /* ---- fields (struct od_field) --------------------------------------------- */
 
 /* The primary key. */

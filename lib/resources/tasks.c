@@ -126,8 +126,7 @@ const struct od_resource od_res_tasks = {
     OD_LIST(filters, task_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
-    .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
-    .log_noun = "Task",
+    SECLOG("Task", PERM_TASK_EDIT, PERM_TASK_EDIT, 0),
     OD_LIST(sqldefaults, task_defaults),
     OD_LIST(checks, task_checks),
 };
@@ -167,8 +166,7 @@ const struct od_resource od_res_tasknotes = {
     OD_LIST(filters, tasknote_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
-    .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
-    .log_noun = "TaskNote",
+    SECLOG("TaskNote", PERM_TASKNOTE_EDIT, PERM_TASKNOTE_EDIT, 0),
     OD_LIST(sqldefaults, tasknote_defaults),
     OD_LIST(checks, tasknote_checks),
 };
@@ -229,8 +227,8 @@ const struct od_resource od_res_autonotes = {
     OD_LIST(filters, autonote_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
-    .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
-    .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNote",
+    SECLOG("AutoNote", PERM_AUTONOTE_QUICKNOTE_EDIT,
+           PERM_AUTONOTE_QUICKNOTE_EDIT, 0),
 };
 
 /* AutoNoteControl.ControlType: text, one of these names exactly. */
@@ -265,7 +263,7 @@ const struct od_resource od_res_autonotecontrols = {
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "AutoNoteControl not found.",
-    .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
-    .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
+    SECLOG("AutoNoteControl", PERM_AUTONOTE_QUICKNOTE_EDIT,
+           PERM_AUTONOTE_QUICKNOTE_EDIT, 0),
     OD_LIST(checks, autonotecontrol_checks),
 };

@@ -74,8 +74,7 @@ const struct od_resource od_res_toothinitials = {
     .order = "t.ToothInitialNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ToothInitial not found.",
-    .perm_create = PERM_CHART_MODULE, .perm_edit = PERM_CHART_MODULE,
-    .perm_delete = PERM_CHART_MODULE, .log_noun = "ToothInitial",
+    SECLOG_ALL("ToothInitial", PERM_CHART_MODULE),
     .patnum_col = "PatNum",
     OD_LIST(checks, toothinitial_checks),
 };

@@ -45,8 +45,7 @@ const struct od_resource od_res_perioexams = {
     OD_LIST(filters, perioexam_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PerioExam not found.",
-    .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
-    .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioExam",
+    SECLOG_ALL("PerioExam", PERM_PERIO_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, perioexam_defaults),
     /* Open Dental's PerioExams.Delete: the exam and its measures */
@@ -124,8 +123,7 @@ const struct od_resource od_res_periomeasures = {
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "PerioMeasure not found.",
-    .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
-    .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioMeasure",
+    SECLOG_ALL("PerioMeasure", PERM_PERIO_EDIT),
     OD_LIST(checks, periomeasure_checks),
     .after_insert = "UPDATE periomeasure SET SecDateTEntry = NOW() WHERE "
                     "PerioMeasureNum = ?",
@@ -189,8 +187,7 @@ const struct od_resource od_res_treatplans = {
     OD_LIST(filters, treatplan_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TreatPlan not found.",
-    .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
-    .perm_delete = PERM_TREATPLAN_EDIT, .log_noun = "TreatPlan",
+    SECLOG_ALL("TreatPlan", PERM_TREATPLAN_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, treatplan_defaults),
     OD_LIST(checks, treatplan_checks),
@@ -252,8 +249,7 @@ const struct od_resource od_res_treatplanattaches = {
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "TreatPlanAttach not found.",
-    .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
-    .log_noun = "TreatPlanAttach",
+    SECLOG("TreatPlanAttach", PERM_TREATPLAN_EDIT, PERM_TREATPLAN_EDIT, 0),
     OD_LIST(checks, treatplanattach_checks),
 };
 
@@ -317,7 +313,7 @@ const struct od_resource od_res_proctps = {
     .order = "t.ItemOrder, t.ProcTPNum",
     .ops = OD_OP_GET_LIST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcTP not found.",
-    .perm_edit = PERM_TREATPLAN_EDIT, .perm_delete = PERM_TREATPLAN_EDIT,
-    .log_noun = "ProcTP", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("ProcTP", 0, PERM_TREATPLAN_EDIT, PERM_TREATPLAN_EDIT),
     OD_LIST(checks, proctp_checks),
 };
