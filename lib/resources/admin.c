@@ -156,16 +156,14 @@ static const struct od_filter insverify_filters[] = {
 };
 
 static const struct od_check insverify_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "VerifyType", .status = 400, .msg = "VerifyType is invalid."},
+    ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "VerifyType"),
     {.ops = OD_OP_POST | OD_OP_PUT,
      .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM "
             "insplan WHERE PlanNum = ?)", .params = "VerifyType,FKey",
      .status = 400, .msg = "FKey is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM "
-            "patplan WHERE PatPlanNum = ?)", .params = "VerifyType,FKey",
-     .status = 400, .msg = "FKey is invalid."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT,
+               "? = 2 AND NOT EXISTS (SELECT 1 FROM patplan WHERE PatPlanNum "
+               "= ?)", "VerifyType,FKey", "FKey is invalid."),
 };
 
 const struct od_resource od_res_insverifies = {
@@ -208,12 +206,8 @@ static const struct od_check claimtracking_checks[] = {
             "WHERE ClaimNum = ?)", .params = "ClaimNum", .status = 404,
      .msg = "Claim not found."},
     /* a status row always names a status */
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "TrackingDefNum", .status = 400,
-     .msg = "TrackingDefNum is invalid."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "TrackingDefNum", .status = 400,
-     .msg = "TrackingDefNum is invalid."},
+    ZERO_INVALID(OD_OP_PUT, "TrackingDefNum"),
+    ZERO_INVALID(OD_OP_POST, "TrackingDefNum"),
 };
 
 const struct od_resource od_res_claimtrackings = {

@@ -185,9 +185,8 @@ static const struct od_sqldefault procedurelog_defaults[] = {
 
 static const struct od_check procedurelog_checks[] = {
     /* POST */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? IN (6, 8)",
-     .params = "ProcStatus", .status = 400,
-     .msg = "ProcStatus must be TP, C, EC, EO, R or Cn."},
+    VALUE_RULE(OD_OP_POST, "? IN (6, 8)", "ProcStatus",
+               "ProcStatus must be TP, C, EC, EO, R or Cn."),
     APT_OF_PATIENT_POST("AptNum"),
     APT_OF_PATIENT_POST("PlannedAptNum"),
     AREA_NEEDS("IN (1, 2)", "ToothNum"),
@@ -198,9 +197,8 @@ static const struct od_check procedurelog_checks[] = {
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
             "ProcStatus = 6", .params = "@key", .status = 400,
      .msg = "A deleted procedure cannot be changed."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 6",
-     .params = "ProcStatus", .status = 400,
-     .msg = "ProcStatus cannot be set to D. Use DELETE instead."},
+    VALUE_RULE(OD_OP_PUT, "? = 6", "ProcStatus",
+               "ProcStatus cannot be set to D. Use DELETE instead."),
     APT_OF_PATIENT_PUT("AptNum"),
     APT_OF_PATIENT_PUT("PlannedAptNum"),
     NOT_COMPLETE("CodeNum", "CodeNum"),

@@ -27,16 +27,6 @@ ENUM_TABLE(enum_codegroupfixed, "CodeGroupFixed", "None", "BW", "PanoFMX",
 ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
            "Never", "Posterior");
 
-/* A required key that names no row: 0 passes the fk rule, so refuse it. */
-#define ZERO_INVALID(ops_, name_)                                            \
-    {.ops = ops_, .sql = "SELECT 1 FROM DUAL WHERE ? = 0", .params = name_,  \
-     .status = 400, .msg = name_ " is invalid."}
-/* An int outside [lo, hi]. */
-#define RANGE(name_, lo, hi)                                                 \
-    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN " #lo                    \
-     " AND " #hi, .params = name_, .status = 400, .msg = name_ " is invalid."}
-
 /* ---- covcats -------------------------------------------------------------- */
 
 static const struct od_field covcat_fields[] = {
@@ -55,10 +45,8 @@ static const struct od_sqldefault covcat_defaults[] = {
 };
 
 static const struct od_check covcat_checks[] = {
-    RANGE("DefaultPercent", -1, 100),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND 255",
-     .params = "CovOrder", .status = 400, .msg = "CovOrder is invalid."},
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "DefaultPercent", -1, 100),
+    OUT_OF_RANGE(OD_OP_PUT, "CovOrder", 0, 255),
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM covcat HAVING COUNT(*) >= 256",
      .params = "", .status = 400, .msg = "There can be at most 256 CovCats."},
 };
@@ -90,14 +78,11 @@ static const struct od_filter covspan_filters[] = {
 
 static const struct od_check covspan_checks[] = {
     ZERO_INVALID(OD_OP_POST, "CovCatNum"),
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = '' OR ? = ''",
-     .params = "FromCode,ToCode", .status = 400,
-     .msg = "FromCode and ToCode cannot be blank."},
+    VALUE_RULE(OD_OP_POST, "? = '' OR ? = ''", "FromCode,ToCode",
+               "FromCode and ToCode cannot be blank."),
     /* Open Dental compares the codes as strings (binary order) */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE BINARY ? >= BINARY ?",
-     .params = "FromCode,ToCode", .status = 400,
-     .msg = "FromCode must be less than ToCode."},
+    VALUE_RULE(OD_OP_POST, "BINARY ? >= BINARY ?", "FromCode,ToCode",
+               "FromCode must be less than ToCode."),
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
             "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
@@ -199,9 +184,8 @@ static const struct od_field discountplan_fields[] = {
 };
 
 #define FREQ_CHECK(n)                                                        \
-    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
-     .sql = "SELECT 1 FROM DUAL WHERE ? < -1 OR ? > 255", .params = n "," n, \
-     .status = 400, .msg = n " is invalid."}
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? < -1 OR ? > 255", n "," n,         \
+               n " is invalid.")
 
 static const struct od_check discountplan_checks[] = {
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "FeeSchedNum"),
@@ -213,8 +197,7 @@ static const struct od_check discountplan_checks[] = {
     FREQ_CHECK("PerioFreqLimit"),
     FREQ_CHECK("LimitedExamFreqLimit"),
     FREQ_CHECK("PAFreqLimit"),
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < -1",
-     .params = "AnnualMax", .status = 400, .msg = "AnnualMax is invalid."},
+    INVALID_IF(OD_OP_POST | OD_OP_PUT, "? < -1", "AnnualMax"),
 };
 
 const struct od_resource od_res_discountplans = {
@@ -248,8 +231,7 @@ static const struct od_check discountplansub_checks[] = {
     POST_FOUND("discountplan", "DiscountPlanNum", "DiscountPlan"),
     POST_UNIQUE("discountplansub", "PatNum",
                 "The patient is already subscribed to a DiscountPlan."),
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL",
-     .params = "?PatNum", .status = 400, .msg = "PatNum is required."},
+    VALUE_RULE(OD_OP_PUT, "? IS NULL", "?PatNum", "PatNum is required."),
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
             "WHERE PatNum = ?)", .params = "PatNum", .status = 404,
@@ -264,10 +246,9 @@ static const struct od_check discountplansub_checks[] = {
             "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
      .params = "@key,?DateTerm,?DateTerm,?DateEffective", .status = 400,
      .msg = "DateTerm cannot be before DateEffective."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? > '0001-01-01' AND ? < ?",
-     .params = "DateTerm,DateTerm,DateEffective", .status = 400,
-     .msg = "DateTerm cannot be before DateEffective."},
+    VALUE_RULE(OD_OP_POST, "? > '0001-01-01' AND ? < ?",
+               "DateTerm,DateTerm,DateEffective",
+               "DateTerm cannot be before DateEffective."),
 };
 
 const struct od_resource od_res_discountplansubs = {
@@ -328,11 +309,9 @@ static const struct od_check substlink_checks[] = {
     ZERO_INVALID(OD_OP_POST, "PlanNum"),
     ZERO_INVALID(OD_OP_POST, "CodeNum"),
     /* a ProcCode, matched case-sensitively */
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 "
-            "FROM procedurecode WHERE ProcCode = BINARY ?)",
-     .params = "SubstitutionCode", .status = 400,
-     .msg = "SubstitutionCode is invalid."},
+    INVALID_IF(OD_OP_POST | OD_OP_PUT,
+               "NOT EXISTS (SELECT 1 FROM procedurecode WHERE ProcCode = "
+               "BINARY ?)", "SubstitutionCode"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
             "CodeNum = ?", .params = "PlanNum,CodeNum", .status = 400,

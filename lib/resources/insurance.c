@@ -211,14 +211,9 @@ static const struct od_filter insplan_filters[] = {
 };
 
 static const struct od_check insplan_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "CarrierNum", .status = 400, .msg = "CarrierNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "CarrierNum", .status = 400, .msg = "CarrierNum is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND "
-            "12", .params = "MonthRenew", .status = 400,
-     .msg = "MonthRenew is invalid."},
+    ZERO_INVALID(OD_OP_POST, "CarrierNum"),
+    ZERO_INVALID(OD_OP_PUT, "CarrierNum"),
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "MonthRenew", 0, 12),
 };
 
 const struct od_resource od_res_insplans = {
@@ -255,12 +250,9 @@ static const struct od_filter inssub_filters[] = {
 };
 
 static const struct od_check inssub_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "PlanNum", .status = 400, .msg = "PlanNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "PlanNum", .status = 400, .msg = "PlanNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "Subscriber", .status = 400, .msg = "Subscriber is invalid."},
+    ZERO_INVALID(OD_OP_POST, "PlanNum"),
+    ZERO_INVALID(OD_OP_PUT, "PlanNum"),
+    ZERO_INVALID(OD_OP_PUT, "Subscriber"),
     {.ops = OD_OP_DELETE, .sql = "SELECT 1 FROM patplan WHERE InsSubNum = ?",
      .params = "@key", .status = 400,
      .msg = "Can't delete InsSub because PatPlans are still attached."},
@@ -313,12 +305,8 @@ static const struct od_sqldefault patplan_defaults[] = {
 };
 
 static const struct od_check patplan_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND "
-            "4", .params = "Ordinal", .status = 400,
-     .msg = "Ordinal is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "InsSubNum", .status = 400, .msg = "InsSubNum is invalid."},
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "Ordinal", 1, 4),
+    ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "InsSubNum"),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
      .params = "PatNum,InsSubNum", .status = 400,
@@ -384,17 +372,11 @@ static const struct od_lookup benefit_lookups[] = {
 };
 
 static const struct od_check benefit_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) = 0 AND "
-            "COALESCE(?, 0) = 0", .params = "?PlanNum,?PatPlanNum",
-     .status = 400, .msg = "PlanNum or PatPlanNum is required."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND ? <> 0",
-     .params = "PlanNum,PatPlanNum", .status = 400,
-     .msg = "Only one of PlanNum or PatPlanNum may be given."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "
-            "100", .params = "Percent", .status = 400,
-     .msg = "Percent is invalid."},
+    VALUE_RULE(OD_OP_POST, "COALESCE(?, 0) = 0 AND COALESCE(?, 0) = 0",
+               "?PlanNum,?PatPlanNum", "PlanNum or PatPlanNum is required."),
+    VALUE_RULE(OD_OP_POST, "? <> 0 AND ? <> 0", "PlanNum,PatPlanNum",
+               "Only one of PlanNum or PatPlanNum may be given."),
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "Percent", -1, 100),
 };
 
 const struct od_resource od_res_benefits = {
@@ -456,12 +438,10 @@ static const struct od_filter claim_filters[] = {
 };
 
 static const struct od_check claim_checks[] = {
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
-     .params = "OrthoRemainM,OrthoRemainM", .status = 400,
-     .msg = "OrthoRemainM is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
-     .params = "OrthoTotalM,OrthoTotalM", .status = 400,
-     .msg = "OrthoTotalM is invalid."},
+    VALUE_RULE(OD_OP_PUT, "? > 255 OR ? < 0", "OrthoRemainM,OrthoRemainM",
+               "OrthoRemainM is invalid."),
+    VALUE_RULE(OD_OP_PUT, "? > 255 OR ? < 0", "OrthoTotalM,OrthoTotalM",
+               "OrthoTotalM is invalid."),
 };
 
 const struct od_resource od_res_claims = {
@@ -542,10 +522,7 @@ static const struct od_filter claimproc_filters[] = {
 };
 
 static const struct od_check claimproc_checks[] = {
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND 100",
-     .params = "PercentOverride", .status = 400,
-     .msg = "PercentOverride is invalid."},
+    OUT_OF_RANGE(OD_OP_PUT, "PercentOverride", -1, 100),
     /* a claimproc on a claim cannot become an estimate, and one without a
      * claim cannot become received */
     {.ops = OD_OP_PUT,

@@ -126,12 +126,10 @@ static const struct od_filter labturnaround_filters[] = {
 };
 
 static const struct od_check labturnaround_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
-     .params = "DaysPublished", .status = 400,
-     .msg = "DaysPublished cannot be negative."},
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
-     .params = "DaysActual", .status = 400,
-     .msg = "DaysActual cannot be negative."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? < 0", "DaysPublished",
+               "DaysPublished cannot be negative."),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? < 0", "DaysActual",
+               "DaysActual cannot be negative."),
 };
 
 const struct od_resource od_res_labturnarounds = {

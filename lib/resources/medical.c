@@ -93,9 +93,7 @@ static const struct od_lookup allergy_lookups[] = {
 };
 
 static const struct od_check allergy_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "AllergyDefNum", .status = 400,
-     .msg = "AllergyDefNum is invalid."},
+    ZERO_INVALID(OD_OP_POST, "AllergyDefNum"),
 };
 
 const struct od_resource od_res_allergies = {
@@ -194,9 +192,7 @@ static const struct od_lookup disease_lookups[] = {
 };
 
 static const struct od_check disease_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "DiseaseDefNum", .status = 400,
-     .msg = "DiseaseDefNum is invalid."},
+    ZERO_INVALID(OD_OP_POST, "DiseaseDefNum"),
 };
 
 const struct od_resource od_res_diseases = {
@@ -277,9 +273,7 @@ static const struct od_lookup medicationpat_lookups[] = {
 };
 
 static const struct od_check medicationpat_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "MedicationNum", .status = 400,
-     .msg = "MedicationNum is invalid."},
+    ZERO_INVALID(OD_OP_POST, "MedicationNum"),
 };
 
 const struct od_resource od_res_medicationpats = {
@@ -394,9 +388,8 @@ static const struct od_filter apptfield_filters[] = {
 };
 
 static const struct od_check apptfield_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL", .params = "?FieldValue",
-     .status = 400, .msg = "FieldValue is required."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? IS NULL", "?FieldValue",
+               "FieldValue is required."),
     POST_FOUND("appointment", "AptNum", "Appointment"),
     POST_VALID("apptfielddef", "FieldName"),
 };
@@ -549,21 +542,17 @@ static const struct od_sqldefault refattach_defaults[] = {
 };
 
 static const struct od_check refattach_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
-     .params = "?ProcNum,?ProcNum,PatNum", .status = 400,
-     .msg = "ProcNum is not a procedure of this patient."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
-            "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
-     .params = "ProcNum,ProcNum,@key", .status = 400,
-     .msg = "ProcNum is not a procedure of this patient."},
+    ZERO_INVALID(OD_OP_POST, "ReferralNum"),
+    ZERO_INVALID(OD_OP_PUT, "ReferralNum"),
+    VALUE_RULE(OD_OP_POST,
+               "? <> 0 AND NOT EXISTS (SELECT 1 FROM procedurelog WHERE "
+               "ProcNum = ? AND PatNum = ?)", "?ProcNum,?ProcNum,PatNum",
+               "ProcNum is not a procedure of this patient."),
+    VALUE_RULE(OD_OP_PUT,
+               "? <> 0 AND NOT EXISTS (SELECT 1 FROM procedurelog p JOIN "
+               "refattach a ON a.PatNum = p.PatNum WHERE p.ProcNum = ? AND "
+               "a.RefAttachNum = ?)", "ProcNum,ProcNum,@key",
+               "ProcNum is not a procedure of this patient."),
 };
 
 const struct od_resource od_res_refattaches = {

@@ -162,8 +162,7 @@ static const struct od_field document_fields[] = {
 
 /* a document always has a category: 0 is not one */
 static const struct od_check document_checks[] = {
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "DocCategory", .status = 400, .msg = "DocCategory is invalid."},
+    ZERO_INVALID(OD_OP_PUT, "DocCategory"),
 };
 
 /* GET /documents?PatNum=: another shape (the api*.html pages) */

@@ -274,8 +274,7 @@ static const struct od_check procnote_checks[] = {
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
             "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,
      .msg = "The procedure is not for this patient."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
-     .params = "Note", .status = 400, .msg = "Note is required."},
+    VALUE_RULE(OD_OP_POST, "TRIM(?) = ''", "Note", "Note is required."),
 };
 
 const struct od_resource od_res_procnotes = {

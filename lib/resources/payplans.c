@@ -80,9 +80,8 @@ static const struct od_check adjustment_checks[] = {
     {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("-", ">"),
      .params = "?AdjType,@key,?AdjAmt", .status = 400,
      .msg = "AdjAmt must be negative for this AdjType."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? > CURDATE()", .params = "AdjDate",
-     .status = 400, .msg = "AdjDate cannot be a future date."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? > CURDATE()", "AdjDate",
+               "AdjDate cannot be a future date."),
     {.ops = OD_OP_POST,
      .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
             "ProcNum <> 0 AND PatNum <> ?", .params = "ProcNum,PatNum",

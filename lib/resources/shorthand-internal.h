@@ -26,7 +26,7 @@
  * ("Fee"), then the PermType of a POST, a PUT and a DELETE (0: that
  * operation leaves no row). */
 #define SECLOG(noun, create, edit, delete_)                                  \
-    .log_noun = noun, .perm_create = create, .perm_edit = edit,             \
+    .log_noun = noun, .perm_create = create, .perm_edit = edit,              \
     .perm_delete = delete_
 /* ... one PermType for all three. */
 #define SECLOG_ALL(noun, perm) SECLOG(noun, perm, perm, perm)
@@ -93,7 +93,7 @@
                      .enm = e}
 /* ?n=<datetime>: rows whose column n is at or after it (DateTStamp,
  * SecDateTEdit: what changed since). */
-#define SINCEF(n) {.param = "" n, .cond = "t." n " >= ?",                   \
+#define SINCEF(n) {.param = "" n, .cond = "t." n " >= ?",                    \
                    .wire = OD_W_DATETIME}
 /* ?date=, ?dateStart=, ?dateEnd= (dates) on the datetime column col: that
  * day, from that day, up to and with that day. */
@@ -115,19 +115,19 @@
 #define FK_CODE "SELECT 1 FROM procedurecode WHERE CodeNum = ?"
 #define FK_FEESCHED "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"
 /* A definition of category cat (Open Dental's enum DefCat). */
-#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND " \
+#define FK_DEF(cat) "SELECT 1 FROM definition WHERE DefNum = ? AND "         \
                     "Category = " #cat
 /* The DefNum of a definition of category cat named ? (a lookup's sql):
  * a shown one before a hidden one, then by ItemOrder. */
-#define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = " \
-                         #cat " AND ItemName = ? ORDER BY IsHidden, "      \
+#define DEF_BY_NAME(cat) "SELECT DefNum FROM definition WHERE Category = "   \
+                         #cat " AND ItemName = ? ORDER BY IsHidden, "        \
                          "ItemOrder LIMIT 1"
 
 /* ---- POST defaults (struct od_sqldefault) --------------------------------- */
 
 /* field_ from the preference named pref (its ValueString). */
 #define PREF_DEFAULT(field_, pref)                                           \
-    {.field = field_, .sql = "SELECT ValueString FROM preference WHERE "    \
+    {.field = field_, .sql = "SELECT ValueString FROM preference WHERE "     \
                              "PrefName = '" pref "'"}
 /* ClinicNum: the clinic of the row's patient. */
 #define PATIENT_CLINIC_DEFAULT                                               \
@@ -137,15 +137,29 @@
 
 /* ---- rules (struct od_check) ---------------------------------------------- */
 
+/* A rule on the values given alone, no table read: on ops_, when cond
+ * (params_ bound to its ?s in order) holds, 400 msg_. */
+#define VALUE_RULE(ops_, cond, params_, msg_)                                \
+    {.ops = ops_, .sql = "SELECT 1 FROM DUAL WHERE " cond,                   \
+     .params = params_, .status = 400, .msg = msg_}
+/* ... on one field: 400 "<name_> is invalid.". */
+#define INVALID_IF(ops_, cond, name_)                                        \
+    VALUE_RULE(ops_, cond, name_, name_ " is invalid.")
+/* ... a key that must name a row: 0 passes od_field.fk, so refuse it. */
+#define ZERO_INVALID(ops_, name_) INVALID_IF(ops_, "? = 0", name_)
+/* ... an int outside [lo, hi]. */
+#define OUT_OF_RANGE(ops_, name_, lo, hi)                                    \
+    INVALID_IF(ops_, "? NOT BETWEEN " #lo " AND " #hi, name_)
+
 /* On POST the value of field col must name a row of table (by its column
  * col), else status_ with msg_. Unlike od_field.fk, 0 is no exception. */
 #define POST_EXISTS(table, col, status_, msg_)                               \
     {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM " table     \
+     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM " table      \
             " WHERE " col " = ?)",                                           \
      .params = col, .status = status_, .msg = msg_}
 /* ... the row the new one belongs to: 404 "<noun> not found.". */
-#define POST_FOUND(table, col, noun) POST_EXISTS(table, col, 404,          \
+#define POST_FOUND(table, col, noun) POST_EXISTS(table, col, 404,            \
                                                  noun " not found.")
 /* ... a row the new one names: 400 "<col> is invalid.". */
 #define POST_VALID(table, col) POST_EXISTS(table, col, 400, col " is invalid.")
@@ -153,7 +167,7 @@
 /* On POST no row of table may have the value of field col already, else
  * 400 msg_. */
 #define POST_UNIQUE(table, col, msg_)                                        \
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM " table " WHERE " col " = ?", \
+    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM " table " WHERE " col " = ?",  \
      .params = col, .status = 400, .msg = msg_}
 
 /* ---- enums ---------------------------------------------------------------- */

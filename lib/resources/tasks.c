@@ -112,12 +112,11 @@ static const struct od_check task_checks[] = {
     POST_VALID("tasklist", "TaskListNum"),
     POST_VALID("userod", "UserNum"),
     /* a KeyNum must name a row of its ObjectType (both given) */
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM "
-            "patient WHERE PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment WHERE AptNum = ?))",
-     .params = "ObjectType,KeyNum,ObjectType,KeyNum", .status = 400,
-     .msg = "KeyNum is invalid."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT,
+               "(? = 1 AND NOT EXISTS (SELECT 1 FROM patient WHERE PatNum = "
+               "?)) OR (? = 2 AND NOT EXISTS (SELECT 1 FROM appointment WHERE "
+               "AptNum = ?))", "ObjectType,KeyNum,ObjectType,KeyNum",
+               "KeyNum is invalid."),
 };
 
 const struct od_resource od_res_tasks = {
@@ -156,8 +155,7 @@ static const struct od_check tasknote_checks[] = {
             "WHERE TaskNum = ?)", .params = "TaskNum", .status = 404,
      .msg = "Task not found."},
     POST_VALID("userod", "UserNum"),
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
-     .params = "Note", .status = 400, .msg = "Note cannot be blank."},
+    VALUE_RULE(OD_OP_PUT, "TRIM(?) = ''", "Note", "Note cannot be blank."),
 };
 
 const struct od_resource od_res_tasknotes = {
@@ -250,10 +248,8 @@ static const struct od_field autonotecontrol_fields[] = {
 
 static const struct od_check autonotecontrol_checks[] = {
     /* ControlOptions: required unless the ControlType is Text */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 'Text' AND "
-                               "COALESCE(?, '') = ''",
-     .params = "ControlType,?ControlOptions", .status = 400,
-     .msg = "ControlOptions is required."},
+    VALUE_RULE(OD_OP_POST, "? <> 'Text' AND COALESCE(?, '') = ''",
+               "ControlType,?ControlOptions", "ControlOptions is required."),
 };
 
 const struct od_resource od_res_autonotecontrols = {

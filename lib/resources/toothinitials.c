@@ -56,9 +56,8 @@ static const struct od_filter toothinitial_filters[] = {
 static const struct od_check toothinitial_checks[] = {
     /* 24.2.3: only these three through the API (movements and drawings
      * are the chart's) */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? > 2",
-     .params = "InitialType", .status = 400,
-     .msg = "InitialType must be Missing, Hidden, or Primary."},
+    VALUE_RULE(OD_OP_POST, "? > 2", "InitialType",
+               "InitialType must be Missing, Hidden, or Primary."),
     POST_FOUND("patient", "PatNum", "Patient"),
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "

@@ -83,16 +83,13 @@ static const struct od_filter periomeasure_filters[] = {
 
 /* A value is -1 (none), 0-19, or 101-119 (negative: 105 is -5). */
 #define RANGE(n)                                                              \
-    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "                 \
-     "19 AND ? NOT BETWEEN 101 AND 119", .params = n "," n, .status = 400,   \
-     .msg = n " is invalid."}
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT,                                       \
+               "? NOT BETWEEN -1 AND 19 AND ? NOT BETWEEN 101 AND 119",      \
+               n "," n, n " is invalid.")
 
 static const struct od_check periomeasure_checks[] = {
     POST_FOUND("perioexam", "PerioExamNum", "PerioExam"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND 32",
-     .params = "IntTooth", .status = 400, .msg = "IntTooth is invalid."},
+    OUT_OF_RANGE(OD_OP_POST, "IntTooth", 1, 32),
     RANGE("ToothValue"), RANGE("MBvalue"), RANGE("Bvalue"), RANGE("DBvalue"),
     RANGE("MLvalue"), RANGE("Lvalue"), RANGE("DLvalue"),
     /* one measure of each SequenceType per tooth and exam */
@@ -177,8 +174,8 @@ static const struct od_check treatplan_checks[] = {
      .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
             "TPStatus = 1", .params = "@key", .status = 400,
      .msg = "Active TreatPlans cannot be deleted."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
-     .params = "Heading", .status = 400, .msg = "Heading cannot be blank."},
+    VALUE_RULE(OD_OP_PUT, "TRIM(?) = ''", "Heading",
+               "Heading cannot be blank."),
 };
 
 const struct od_resource od_res_treatplans = {
