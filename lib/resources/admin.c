@@ -157,13 +157,12 @@ static const struct od_filter insverify_filters[] = {
 
 static const struct od_check insverify_checks[] = {
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "VerifyType"),
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM "
-            "insplan WHERE PlanNum = ?)", .params = "VerifyType,FKey",
-     .status = 400, .msg = "FKey is invalid."},
-    VALUE_RULE(OD_OP_POST | OD_OP_PUT,
-               "? = 2 AND NOT EXISTS (SELECT 1 FROM patplan WHERE PatPlanNum "
-               "= ?)", "VerifyType,FKey", "FKey is invalid."),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? = 1 AND NOT EXISTS (SELECT 1 FROM "
+               "insplan WHERE PlanNum = ?)", "VerifyType,FKey",
+               "FKey is invalid."),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? = 2 AND NOT EXISTS (SELECT 1 FROM "
+               "patplan WHERE PatPlanNum = ?)", "VerifyType,FKey",
+               "FKey is invalid."),
 };
 
 const struct od_resource od_res_insverifies = {
@@ -201,10 +200,7 @@ static const struct od_filter claimtracking_filters[] = {
 };
 
 static const struct od_check claimtracking_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
-            "WHERE ClaimNum = ?)", .params = "ClaimNum", .status = 404,
-     .msg = "Claim not found."},
+    POST_FOUND("claim", "ClaimNum", "Claim"),
     /* a status row always names a status */
     ZERO_INVALID(OD_OP_PUT, "TrackingDefNum"),
     ZERO_INVALID(OD_OP_POST, "TrackingDefNum"),

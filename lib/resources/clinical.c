@@ -193,10 +193,8 @@ static const struct od_check procedurelog_checks[] = {
     AREA_NEEDS("IN (1, 4, 5, 6)", "Surf"),
     AREA_NEEDS("= 7", "ToothRange"),
     /* PUT */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus = 6", .params = "@key", .status = 400,
-     .msg = "A deleted procedure cannot be changed."},
+    ROW_IF(OD_OP_PUT, "procedurelog", "ProcNum", "ProcStatus = 6",
+           "A deleted procedure cannot be changed."),
     VALUE_RULE(OD_OP_PUT, "? = 6", "ProcStatus",
                "ProcStatus cannot be set to D. Use DELETE instead."),
     APT_OF_PATIENT_PUT("AptNum"),
@@ -213,14 +211,11 @@ static const struct od_check procedurelog_checks[] = {
      .params = "CodeNum,@key", .status = 400,
      .msg = "The new procedure code must have the same TreatArea."},
     /* DELETE: TP, TPi, or C without attachments */
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus = 6", .params = "@key", .status = 400,
-     .msg = "The procedure is already deleted."},
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus NOT IN (1, 2, 8)", .params = "@key", .status = 400,
-     .msg = "Only procedures with status TP, TPi or C can be deleted."},
+    ROW_IF(OD_OP_DELETE, "procedurelog", "ProcNum", "ProcStatus = 6",
+           "The procedure is already deleted."),
+    ROW_IF(OD_OP_DELETE, "procedurelog", "ProcNum",
+           "ProcStatus NOT IN (1, 2, 8)",
+           "Only procedures with status TP, TPi or C can be deleted."),
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM claimproc WHERE ProcNum = ? AND (ClaimNum "
             "<> 0 OR Status NOT IN (6, 8)) UNION ALL SELECT 1 FROM "

@@ -232,10 +232,7 @@ static const struct od_check discountplansub_checks[] = {
     POST_UNIQUE("discountplansub", "PatNum",
                 "The patient is already subscribed to a DiscountPlan."),
     VALUE_RULE(OD_OP_PUT, "? IS NULL", "?PatNum", "PatNum is required."),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
-            "WHERE PatNum = ?)", .params = "PatNum", .status = 404,
-     .msg = "Patient not found."},
+    MUST_EXIST(OD_OP_PUT, "patient", "PatNum", 404, "Patient not found."),
     {.ops = OD_OP_PUT,
      .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
             "PatNum <> ?", .params = "@key,PatNum", .status = 400,

@@ -253,9 +253,8 @@ static const struct od_check inssub_checks[] = {
     ZERO_INVALID(OD_OP_POST, "PlanNum"),
     ZERO_INVALID(OD_OP_PUT, "PlanNum"),
     ZERO_INVALID(OD_OP_PUT, "Subscriber"),
-    {.ops = OD_OP_DELETE, .sql = "SELECT 1 FROM patplan WHERE InsSubNum = ?",
-     .params = "@key", .status = 400,
-     .msg = "Can't delete InsSub because PatPlans are still attached."},
+    ROW_RULE(OD_OP_DELETE, "SELECT 1 FROM patplan WHERE InsSubNum = ?",
+             "Can't delete InsSub because PatPlans are still attached."),
     {.ops = OD_OP_DELETE,
      .sql = "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ?"
             " UNION ALL SELECT 1 FROM claimproc WHERE InsSubNum = ?",

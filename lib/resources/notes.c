@@ -102,11 +102,10 @@ static const struct od_check patfielddef_checks[] = {
      .params = "@key,?FieldType,PickList", .status = 400,
      .msg = PICKLIST_ONLY},
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM patfield f JOIN patfielddef d ON "
-            "d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? "
-            "LIMIT 1", .params = "@key", .status = 400,
-     .msg = "Not allowed to delete. Already in use by one or more patients."},
+    ROW_RULE(OD_OP_DELETE,
+             "SELECT 1 FROM patfield f JOIN patfielddef d ON d.FieldName = "
+             "f.FieldName WHERE d.PatFieldDefNum = ? LIMIT 1",
+             "Not allowed to delete. Already in use by one or more patients."),
 };
 
 const struct od_resource od_res_patfielddefs = {

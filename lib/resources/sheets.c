@@ -73,10 +73,10 @@ static const struct od_filter sheetfield_filters[] = {
 
 static const struct od_check sheetfield_checks[] = {
     /* a sheet marked deleted in Open Dental is not edited */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
-            "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
-     .params = "@key", .status = 400, .msg = "The sheet is deleted."},
+    ROW_RULE(OD_OP_PUT,
+             "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
+             "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
+             "The sheet is deleted."),
 };
 
 const struct od_resource od_res_sheetfields = {
@@ -252,9 +252,8 @@ static const struct od_field ehrpatient_put_fields[] = {
 
 static const struct od_check ehrpatient_checks[] = {
     /* apipatients.html: deleted patients are not modified through the API */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
-     .params = "@key", .status = 400, .msg = "Patient is deleted."},
+    ROW_IF(OD_OP_PUT, "patient", "PatNum", "PatStatus = 4",
+           "Patient is deleted."),
 };
 
 const struct od_resource od_res_ehrpatients_put = {

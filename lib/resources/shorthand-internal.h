@@ -151,13 +151,24 @@
 #define OUT_OF_RANGE(ops_, name_, lo, hi)                                    \
     INVALID_IF(ops_, "? NOT BETWEEN " #lo " AND " #hi, name_)
 
-/* On POST the value of field col must name a row of table (by its column
+/* A rule on the row a PUT or DELETE names: when sql_ (its one ? the
+ * row's key) finds a row, 400 msg_. */
+#define ROW_RULE(ops_, sql_, msg_)                                           \
+    {.ops = ops_, .sql = sql_, .params = "@key", .status = 400, .msg = msg_}
+/* ... when the row of table whose column pk is the key matches cond. */
+#define ROW_IF(ops_, table, pk, cond, msg_)                                  \
+    ROW_RULE(ops_, "SELECT 1 FROM " table " WHERE " pk " = ? AND " cond,     \
+             msg_)
+
+/* On ops_ the value of field col must name a row of table (by its column
  * col), else status_ with msg_. Unlike od_field.fk, 0 is no exception. */
-#define POST_EXISTS(table, col, status_, msg_)                               \
-    {.ops = OD_OP_POST,                                                      \
+#define MUST_EXIST(ops_, table, col, status_, msg_)                          \
+    {.ops = ops_,                                                            \
      .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM " table      \
             " WHERE " col " = ?)",                                           \
      .params = col, .status = status_, .msg = msg_}
+#define POST_EXISTS(table, col, status_, msg_)                               \
+    MUST_EXIST(OD_OP_POST, table, col, status_, msg_)
 /* ... the row the new one belongs to: 404 "<noun> not found.". */
 #define POST_FOUND(table, col, noun) POST_EXISTS(table, col, 404,            \
                                                  noun " not found.")

@@ -150,10 +150,7 @@ static const struct od_sqldefault tasknote_defaults[] = {
 };
 
 static const struct od_check tasknote_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
-            "WHERE TaskNum = ?)", .params = "TaskNum", .status = 404,
-     .msg = "Task not found."},
+    POST_FOUND("task", "TaskNum", "Task"),
     POST_VALID("userod", "UserNum"),
     VALUE_RULE(OD_OP_PUT, "TRIM(?) = ''", "Note", "Note cannot be blank."),
 };

@@ -59,11 +59,9 @@ static const struct od_check toothinitial_checks[] = {
     VALUE_RULE(OD_OP_POST, "? > 2", "InitialType",
                "InitialType must be Missing, Hidden, or Primary."),
     POST_FOUND("patient", "PatNum", "Patient"),
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "
-            "AND InitialType > 2", .params = "@key", .status = 400,
-     .msg = "Only a toothinitial with an InitialType of Missing, Hidden, or "
-            "Primary can be deleted."},
+    ROW_IF(OD_OP_DELETE, "toothinitial", "ToothInitialNum", "InitialType > 2",
+           "Only a toothinitial with an InitialType of Missing, Hidden, or "
+           "Primary can be deleted."),
 };
 
 const struct od_resource od_res_toothinitials = {

@@ -170,10 +170,8 @@ static const struct od_sqldefault treatplan_defaults[] = {
 };
 
 static const struct od_check treatplan_checks[] = {
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
-            "TPStatus = 1", .params = "@key", .status = 400,
-     .msg = "Active TreatPlans cannot be deleted."},
+    ROW_IF(OD_OP_DELETE, "treatplan", "TreatPlanNum", "TPStatus = 1",
+           "Active TreatPlans cannot be deleted."),
     VALUE_RULE(OD_OP_PUT, "TRIM(?) = ''", "Heading",
                "Heading cannot be blank."),
 };
@@ -296,10 +294,10 @@ static const struct od_filter proctp_filters[] = {
     "t.SignaturePractice <> '')"
 
 static const struct od_check proctp_checks[] = {
-    {.ops = OD_OP_PUT, .sql = SIGNED_PLAN, .params = "@key", .status = 400,
-     .msg = "ProcTPs on a signed TreatPlan cannot be updated."},
-    {.ops = OD_OP_DELETE, .sql = SIGNED_PLAN, .params = "@key", .status = 400,
-     .msg = "ProcTPs on a signed TreatPlan cannot be deleted."},
+    ROW_RULE(OD_OP_PUT, SIGNED_PLAN,
+             "ProcTPs on a signed TreatPlan cannot be updated."),
+    ROW_RULE(OD_OP_DELETE, SIGNED_PLAN,
+             "ProcTPs on a signed TreatPlan cannot be deleted."),
 };
 
 const struct od_resource od_res_proctps = {
