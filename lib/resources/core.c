@@ -105,8 +105,8 @@ static const struct od_filter patient_simple_filters[] = {
 #define PATIENT_BASE                                                         \
     .table = "patient", .pk = "PatNum", .joins = PATIENT_JOINS,              \
     .write_perm = ODAPI_PERM_PATIENTS, .missing = "Patient not found.",      \
-    .perm_create = PERM_PATIENT_CREATE, .perm_edit = PERM_PATIENT_EDIT,      \
-    .log_noun = "Patient", .patnum_col = "PatNum"
+    SECLOG("Patient", PERM_PATIENT_CREATE, PERM_PATIENT_EDIT, 0),           \
+    .patnum_col = "PatNum"
 
 static const struct od_sqldefault patient_defaults[] = {
     PREF_DEFAULT("BillingType", "PracticeDefaultBillType"),

@@ -60,7 +60,7 @@ const struct od_resource od_res_employees = {
     OD_LIST(fields, employee_fields),
     .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employee not found.",
-    SECLOG("Employee", 0, 0, 0),
+    .log_noun = "Employee",
 };
 
 /* ---- pharmacies (read only) ----------------------------------------------- */
@@ -83,7 +83,7 @@ const struct od_resource od_res_pharmacies = {
     OD_LIST(fields, pharmacy_fields),
     .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Pharmacy not found.",
-    SECLOG("Pharmacy", 0, 0, 0),
+    .log_noun = "Pharmacy",
 };
 
 /* ---- laboratories --------------------------------------------------------- */
