@@ -38,14 +38,13 @@ static const struct od_filter claimpayment_filters[] = {
 /* The check's amount is the sum of its claimprocs' InsPayAmt (Open Dental's
  * rule for ClaimPayment), unless it is a partial (batch) payment. */
 static const struct od_check claimpayment_checks[] = {
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
-            "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
-            "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x WHERE "
-            "x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)",
-     .params = "@key,CheckAmt", .status = 400,
-     .msg = "CheckAmt must match the total InsPayAmt of the attached "
-            "ClaimProcs."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
+         "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
+         "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x "
+         "WHERE x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)", "@key,CheckAmt",
+         "CheckAmt must match the total InsPayAmt of the attached "
+         "ClaimProcs."),
 };
 
 const struct od_resource od_res_claimpayments = {

@@ -204,26 +204,24 @@ static const struct od_check procedurelog_checks[] = {
     NOT_COMPLETE("ToothNum", "ToothNum"),
     NOT_COMPLETE("Surf", "Surf"),
     NOT_COMPLETE("ToothRange", "ToothRange"),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM procedurelog p JOIN procedurecode o ON "
-            "o.CodeNum = p.CodeNum JOIN procedurecode n ON n.CodeNum = ? "
-            "WHERE p.ProcNum = ? AND n.TreatArea <> o.TreatArea",
-     .params = "CodeNum,@key", .status = 400,
-     .msg = "The new procedure code must have the same TreatArea."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM procedurelog p JOIN procedurecode o ON "
+         "o.CodeNum = p.CodeNum JOIN procedurecode n ON n.CodeNum = ? "
+         "WHERE p.ProcNum = ? AND n.TreatArea <> o.TreatArea", "CodeNum,@key",
+         "The new procedure code must have the same TreatArea."),
     /* DELETE: TP, TPi, or C without attachments */
     ROW_IF(OD_OP_DELETE, "procedurelog", "ProcNum", "ProcStatus = 6",
            "The procedure is already deleted."),
     ROW_IF(OD_OP_DELETE, "procedurelog", "ProcNum",
            "ProcStatus NOT IN (1, 2, 8)",
            "Only procedures with status TP, TPi or C can be deleted."),
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM claimproc WHERE ProcNum = ? AND (ClaimNum "
-            "<> 0 OR Status NOT IN (6, 8)) UNION ALL SELECT 1 FROM "
-            "paysplit WHERE ProcNum = ? UNION ALL SELECT 1 FROM "
-            "refattach WHERE ProcNum = ?", .params = "@key,@key,@key",
-     .status = 400,
-     .msg = "The procedure is attached to a claim, payment or referral and "
-            "cannot be deleted."},
+    RULE(OD_OP_DELETE,
+         "SELECT 1 FROM claimproc WHERE ProcNum = ? AND (ClaimNum <> 0 "
+         "OR Status NOT IN (6, 8)) UNION ALL SELECT 1 FROM paysplit "
+         "WHERE ProcNum = ? UNION ALL SELECT 1 FROM refattach "
+         "WHERE ProcNum = ?", "@key,@key,@key",
+         "The procedure is attached to a claim, payment or referral and "
+         "cannot be deleted."),
 };
 
 const struct od_resource od_res_procedurelogs = {

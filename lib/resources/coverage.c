@@ -47,8 +47,8 @@ static const struct od_sqldefault covcat_defaults[] = {
 static const struct od_check covcat_checks[] = {
     OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "DefaultPercent", -1, 100),
     OUT_OF_RANGE(OD_OP_PUT, "CovOrder", 0, 255),
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM covcat HAVING COUNT(*) >= 256",
-     .params = "", .status = 400, .msg = "There can be at most 256 CovCats."},
+    RULE(OD_OP_POST, "SELECT 1 FROM covcat HAVING COUNT(*) >= 256", "",
+         "There can be at most 256 CovCats."),
 };
 
 const struct od_resource od_res_covcats = {
@@ -83,11 +83,10 @@ static const struct od_check covspan_checks[] = {
     /* Open Dental compares the codes as strings (binary order) */
     VALUE_RULE(OD_OP_POST, "BINARY ? >= BINARY ?", "FromCode,ToCode",
                "FromCode must be less than ToCode."),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
-            "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
-     .params = "@key,?FromCode,?ToCode", .status = 400,
-     .msg = "FromCode must be less than ToCode."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM covspan WHERE CovSpanNum = ? "
+         "AND BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
+         "@key,?FromCode,?ToCode", "FromCode must be less than ToCode."),
 };
 
 const struct od_resource od_res_covspans = {
@@ -124,10 +123,9 @@ static const struct od_sqldefault codegroup_defaults[] = {
     "ShowInOther is true."
 
 static const struct od_check codegroup_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM codegroup WHERE GroupName = ? "
-            "AND CodeGroupNum <> ?", .params = "GroupName,@key",
-     .status = 400, .msg = "A CodeGroup with that GroupName already exists."},
+    RULE(OD_OP_POST | OD_OP_PUT,
+         "SELECT 1 FROM codegroup WHERE GroupName = ? AND CodeGroupNum <> ?",
+         "GroupName,@key", "A CodeGroup with that GroupName already exists."),
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
                                "(COALESCE(?, 0) OR COALESCE(?, 0) OR "
                                "COALESCE(?, 0))",
@@ -233,16 +231,16 @@ static const struct od_check discountplansub_checks[] = {
                 "The patient is already subscribed to a DiscountPlan."),
     VALUE_RULE(OD_OP_PUT, "? IS NULL", "?PatNum", "PatNum is required."),
     MUST_EXIST(OD_OP_PUT, "patient", "PatNum", 404, "Patient not found."),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-            "PatNum <> ?", .params = "@key,PatNum", .status = 400,
-     .msg = "PatNum does not match the DiscountPlanSub."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-            "COALESCE(?, DateTerm) > '0001-01-01' AND "
-            "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
-     .params = "@key,?DateTerm,?DateTerm,?DateEffective", .status = 400,
-     .msg = "DateTerm cannot be before DateEffective."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? "
+         "AND PatNum <> ?", "@key,PatNum",
+         "PatNum does not match the DiscountPlanSub."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? "
+         "AND COALESCE(?, DateTerm) > '0001-01-01' "
+         "AND COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
+         "@key,?DateTerm,?DateTerm,?DateEffective",
+         "DateTerm cannot be before DateEffective."),
     VALUE_RULE(OD_OP_POST, "? > '0001-01-01' AND ? < ?",
                "DateTerm,DateTerm,DateEffective",
                "DateTerm cannot be before DateEffective."),
@@ -309,10 +307,10 @@ static const struct od_check substlink_checks[] = {
     INVALID_IF(OD_OP_POST | OD_OP_PUT,
                "NOT EXISTS (SELECT 1 FROM procedurecode WHERE ProcCode = "
                "BINARY ?)", "SubstitutionCode"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
-            "CodeNum = ?", .params = "PlanNum,CodeNum", .status = 400,
-     .msg = "A SubstitutionLink already exists for this PlanNum and CodeNum."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND CodeNum = ?",
+         "PlanNum,CodeNum",
+         "A SubstitutionLink already exists for this PlanNum and CodeNum."),
 };
 
 const struct od_resource od_res_substitutionlinks = {

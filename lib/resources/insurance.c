@@ -89,12 +89,12 @@ static const struct od_sqldefault fee_defaults[] = {
 };
 
 static const struct od_check fee_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? AND "
-            "ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
-     .params = "FeeSched,CodeNum,?ClinicNum,?ProvNum", .status = 400,
-     .msg = "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
-            "ProvNum."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? "
+         "AND ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
+         "FeeSched,CodeNum,?ClinicNum,?ProvNum",
+         "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
+         "ProvNum."),
 };
 
 const struct od_resource od_res_fees = {
@@ -126,10 +126,10 @@ static const struct od_sqldefault feesched_defaults[] = {
 };
 
 static const struct od_check feesched_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM feesched WHERE Description = ? "
-            "AND FeeSchedNum <> ?", .params = "Description,@key",
-     .status = 400, .msg = "A FeeSched with that Description already exists."},
+    RULE(OD_OP_POST | OD_OP_PUT,
+         "SELECT 1 FROM feesched WHERE Description = ? AND FeeSchedNum <> ?",
+         "Description,@key",
+         "A FeeSched with that Description already exists."),
 };
 
 const struct od_resource od_res_feescheds = {
@@ -255,11 +255,10 @@ static const struct od_check inssub_checks[] = {
     ZERO_INVALID(OD_OP_PUT, "Subscriber"),
     ROW_RULE(OD_OP_DELETE, "SELECT 1 FROM patplan WHERE InsSubNum = ?",
              "Can't delete InsSub because PatPlans are still attached."),
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ?"
-            " UNION ALL SELECT 1 FROM claimproc WHERE InsSubNum = ?",
-     .params = "@key,@key,@key", .status = 400,
-     .msg = "Can't delete InsSub because claims or claimprocs are attached."},
+    RULE(OD_OP_DELETE,
+         "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ? UNION ALL "
+         "SELECT 1 FROM claimproc WHERE InsSubNum = ?", "@key,@key,@key",
+         "Can't delete InsSub because claims or claimprocs are attached."),
 };
 
 const struct od_resource od_res_inssubs = {
@@ -306,16 +305,14 @@ static const struct od_sqldefault patplan_defaults[] = {
 static const struct od_check patplan_checks[] = {
     OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "Ordinal", 1, 4),
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "InsSubNum"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
-     .params = "PatNum,InsSubNum", .status = 400,
-     .msg = "The patient already has this InsSub."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = "
-            "o.PatNum AND p.PatPlanNum <> o.PatPlanNum WHERE "
-            "o.PatPlanNum = ? AND p.InsSubNum = ?",
-     .params = "@key,InsSubNum", .status = 400,
-     .msg = "The patient already has this InsSub."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
+         "PatNum,InsSubNum", "The patient already has this InsSub."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = o.PatNum "
+         "AND p.PatPlanNum <> o.PatPlanNum WHERE o.PatPlanNum = ? "
+         "AND p.InsSubNum = ?", "@key,InsSubNum",
+         "The patient already has this InsSub."),
 };
 
 const struct od_resource od_res_patplans = {
@@ -524,16 +521,14 @@ static const struct od_check claimproc_checks[] = {
     OUT_OF_RANGE(OD_OP_PUT, "PercentOverride", -1, 100),
     /* a claimproc on a claim cannot become an estimate, and one without a
      * claim cannot become received */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
-            "ClaimNum <> 0 AND ? IN (6, 8, 9)", .params = "@key,Status",
-     .status = 400,
-     .msg = "Status is invalid for a claimproc attached to a claim."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
-            "ClaimNum = 0 AND ? IN (0, 1, 2, 4, 5, 7)",
-     .params = "@key,Status", .status = 400,
-     .msg = "Status is invalid for a claimproc not attached to a claim."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND ClaimNum <> 0 "
+         "AND ? IN (6, 8, 9)", "@key,Status",
+         "Status is invalid for a claimproc attached to a claim."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND ClaimNum = 0 "
+         "AND ? IN (0, 1, 2, 4, 5, 7)", "@key,Status",
+         "Status is invalid for a claimproc not attached to a claim."),
 };
 
 const struct od_resource od_res_claimprocs = {

@@ -21,12 +21,11 @@ static const struct od_field employer_fields[] = {
 static const struct od_check employer_checks[] = {
     /* the docs: "Employers associated with a patient or an insurance plan
      * cannot be deleted." */
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL "
-            "SELECT 1 FROM insplan WHERE EmployerNum = ? LIMIT 1",
-     .params = "@key,@key", .status = 400,
-     .msg = "Employers associated with a patient or an insurance plan cannot "
-            "be deleted."},
+    RULE(OD_OP_DELETE,
+         "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL SELECT 1 "
+         "FROM insplan WHERE EmployerNum = ? LIMIT 1", "@key,@key",
+         "Employers associated with a patient or an insurance plan cannot be "
+         "deleted."),
 };
 
 const struct od_resource od_res_employers = {
@@ -180,26 +179,24 @@ static const struct od_sqldefault labcase_defaults[] = {
 static const struct od_check labcase_checks[] = {
     /* AptNum is the scheduled appointment, PlannedAptNum the planned one
      * (AptStatus 1 Scheduled, 6 Planned), both the case's patient's */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-            "(AptStatus <> 1 OR PatNum <> ?)", .params = "AptNum,PatNum",
-     .status = 400,
-     .msg = "AptNum must be a Scheduled appointment of this patient."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
-                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                              "(a.AptStatus <> 1 OR a.PatNum <> l.PatNum)",
-     .params = "@key,AptNum", .status = 400,
-     .msg = "AptNum must be a Scheduled appointment of this patient."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-            "(AptStatus <> 6 OR PatNum <> ?)",
-     .params = "PlannedAptNum,PatNum", .status = 400,
-     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
-                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                              "(a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
-     .params = "@key,PlannedAptNum", .status = 400,
-     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM appointment WHERE AptNum = ? AND (AptStatus <> 1 "
+         "OR PatNum <> ?)", "AptNum,PatNum",
+         "AptNum must be a Scheduled appointment of this patient."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM appointment a JOIN labcase l ON l.LabCaseNum = ? "
+         "WHERE a.AptNum = ? AND (a.AptStatus <> 1 OR a.PatNum <> l.PatNum)",
+         "@key,AptNum",
+         "AptNum must be a Scheduled appointment of this patient."),
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM appointment WHERE AptNum = ? AND (AptStatus <> 6 "
+         "OR PatNum <> ?)", "PlannedAptNum,PatNum",
+         "PlannedAptNum must be a Planned appointment of this patient."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM appointment a JOIN labcase l ON l.LabCaseNum = ? "
+         "WHERE a.AptNum = ? AND (a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
+         "@key,PlannedAptNum",
+         "PlannedAptNum must be a Planned appointment of this patient."),
 };
 
 const struct od_resource od_res_labcases = {

@@ -352,10 +352,10 @@ static const struct od_sqldefault recall_defaults[] = {
 
 static const struct od_check recall_checks[] = {
     POST_VALID("recalltype", "RecallTypeNum"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
-            "?", .params = "PatNum,RecallTypeNum", .status = 400,
-     .msg = "The patient already has a recall of this RecallType."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = ?",
+         "PatNum,RecallTypeNum",
+         "The patient already has a recall of this RecallType."),
 };
 
 const struct od_resource od_res_recalls = {
@@ -423,10 +423,10 @@ static const struct od_filter patfield_filters[] = {
 
 static const struct od_check patfield_checks[] = {
     POST_VALID("patfielddef", "FieldName"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
-     .params = "PatNum,FieldName", .status = 400,
-     .msg = "A PatField with that FieldName already exists for this patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
+         "PatNum,FieldName",
+         "A PatField with that FieldName already exists for this patient."),
 };
 
 const struct od_resource od_res_patfields = {

@@ -82,10 +82,10 @@ static const struct od_field patfielddef_fields[] = {
 
 static const struct od_check patfielddef_checks[] = {
     POST_UNIQUE("patfielddef", "FieldName", "FieldName already exists."),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
-            "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,
-     .msg = "FieldName already exists."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patfielddef WHERE FieldName = ? "
+         "AND PatFieldDefNum <> ?", "FieldName,@key",
+         "FieldName already exists."),
     PICKLIST_REQUIRED_POST,
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
      .params = "FieldType,PickList", .status = 400,
@@ -174,11 +174,10 @@ static const struct od_field patientnote_put_fields[] = {
 
 static const struct od_check patientnote_checks[] = {
     /* the family's note is the guarantor's: set it there */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> "
-            "PatNum AND ? IS NOT NULL", .params = "@key,FamFinancial",
-     .status = 400,
-     .msg = "FamFinancial can only be set on the guarantor's PatientNote."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> PatNum "
+         "AND ? IS NOT NULL", "@key,FamFinancial",
+         "FamFinancial can only be set on the guarantor's PatientNote."),
 };
 
 const struct od_resource od_res_patientnotes_put = {
@@ -222,15 +221,14 @@ static const struct od_filter popup_filters[] = {
 };
 
 static const struct od_check popup_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 AND "
-            "SuperFamily = 0", .params = "PatNum,PopupLevel", .status = 400,
-     .msg = "The patient is not part of a SuperFamily."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = "
-            "u.PatNum WHERE u.PopupNum = ? AND ? = 2 AND "
-            "p.SuperFamily = 0", .params = "@key,PopupLevel", .status = 400,
-     .msg = "The patient is not part of a SuperFamily."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 "
+         "AND SuperFamily = 0", "PatNum,PopupLevel",
+         "The patient is not part of a SuperFamily."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = u.PatNum "
+         "WHERE u.PopupNum = ? AND ? = 2 AND p.SuperFamily = 0",
+         "@key,PopupLevel", "The patient is not part of a SuperFamily."),
 };
 
 const struct od_resource od_res_popups = {
@@ -269,10 +267,9 @@ static const struct od_filter procnote_filters[] = {
 
 static const struct od_check procnote_checks[] = {
     POST_FOUND("procedurelog", "ProcNum", "Procedure"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,
-     .msg = "The procedure is not for this patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND PatNum <> ?",
+         "ProcNum,PatNum", "The procedure is not for this patient."),
     VALUE_RULE(OD_OP_POST, "TRIM(?) = ''", "Note", "Note is required."),
 };
 

@@ -60,37 +60,32 @@ static const struct od_sqldefault adjustment_defaults[] = {
     "' AND COALESCE(?, a.AdjAmt) " cmp " 0"
 
 static const struct od_check adjustment_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
-     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
-     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("+", "<"),
-     .params = "AdjType,AdjAmt", .status = 400,
-     .msg = "AdjAmt must be positive for this AdjType."},
-    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("-", ">"),
-     .params = "AdjType,AdjAmt", .status = 400,
-     .msg = "AdjAmt must be negative for this AdjType."},
-    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("+", "<"),
-     .params = "?AdjType,@key,?AdjAmt", .status = 400,
-     .msg = "AdjAmt must be positive for this AdjType."},
-    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("-", ">"),
-     .params = "?AdjType,@key,?AdjAmt", .status = 400,
-     .msg = "AdjAmt must be negative for this AdjType."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM definition WHERE DefNum = ? "
+         "AND ItemValue NOT IN ('+', '-')", "AdjType",
+         "AdjType must have an ItemValue of \"+\" or \"-\"."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM definition WHERE DefNum = ? "
+         "AND ItemValue NOT IN ('+', '-')", "AdjType",
+         "AdjType must have an ItemValue of \"+\" or \"-\"."),
+    RULE(OD_OP_POST, ADJ_SIGN_POST("+", "<"), "AdjType,AdjAmt",
+         "AdjAmt must be positive for this AdjType."),
+    RULE(OD_OP_POST, ADJ_SIGN_POST("-", ">"), "AdjType,AdjAmt",
+         "AdjAmt must be negative for this AdjType."),
+    RULE(OD_OP_PUT, ADJ_SIGN_PUT("+", "<"), "?AdjType,@key,?AdjAmt",
+         "AdjAmt must be positive for this AdjType."),
+    RULE(OD_OP_PUT, ADJ_SIGN_PUT("-", ">"), "?AdjType,@key,?AdjAmt",
+         "AdjAmt must be negative for this AdjType."),
     VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? > CURDATE()", "AdjDate",
                "AdjDate cannot be a future date."),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcNum <> 0 AND PatNum <> ?", .params = "ProcNum,PatNum",
-     .status = 400, .msg = "The procedure is not for this patient."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
-            "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
-     .params = "ProcNum,@key", .status = 400,
-     .msg = "The procedure is not for this patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND ProcNum <> 0 "
+         "AND PatNum <> ?", "ProcNum,PatNum",
+         "The procedure is not for this patient."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM adjustment a JOIN procedurelog p ON p.ProcNum = ? "
+         "WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum", "ProcNum,@key",
+         "The procedure is not for this patient."),
 };
 
 const struct od_resource od_res_adjustments = {

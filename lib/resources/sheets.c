@@ -124,12 +124,11 @@ static const struct od_sqldefault sheet_sqldefaults[] = {
 static const struct od_check sheet_checks[] = {
     POST_FOUND("sheetdef", "SheetDefNum", "SheetDef"),
     /* Consent, PatientLetter, PatientForm, MedicalHistory, ExamSheet */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
-            "SheetType NOT IN (6, 7, 9, 11, 13)", .params = "SheetDefNum",
-     .status = 400,
-     .msg = "Only SheetDefs of SheetType Consent, PatientLetter, "
-            "PatientForm, MedicalHistory, and ExamSheet are supported."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? "
+         "AND SheetType NOT IN (6, 7, 9, 11, 13)", "SheetDefNum",
+         "Only SheetDefs of SheetType Consent, PatientLetter, PatientForm, "
+         "MedicalHistory, and ExamSheet are supported."),
 };
 
 const struct od_resource od_res_sheets = {

@@ -137,11 +137,13 @@
 
 /* ---- rules (struct od_check) ---------------------------------------------- */
 
-/* A rule on the values given alone, no table read: on ops_, when cond
- * (params_ bound to its ?s in order) holds, 400 msg_. */
+/* A rule whose refusal is 400 msg_: on ops_, when sql_ (params_ bound to
+ * its ?s in order, see struct od_check) finds a row. */
+#define RULE(ops_, sql_, params_, msg_)                                      \
+    {.ops = ops_, .sql = sql_, .params = params_, .status = 400, .msg = msg_}
+/* ... on the values given alone, no table read: when cond holds. */
 #define VALUE_RULE(ops_, cond, params_, msg_)                                \
-    {.ops = ops_, .sql = "SELECT 1 FROM DUAL WHERE " cond,                   \
-     .params = params_, .status = 400, .msg = msg_}
+    RULE(ops_, "SELECT 1 FROM DUAL WHERE " cond, params_, msg_)
 /* ... on one field: 400 "<name_> is invalid.". */
 #define INVALID_IF(ops_, cond, name_)                                        \
     VALUE_RULE(ops_, cond, name_, name_ " is invalid.")
@@ -153,8 +155,7 @@
 
 /* A rule on the row a PUT or DELETE names: when sql_ (its one ? the
  * row's key) finds a row, 400 msg_. */
-#define ROW_RULE(ops_, sql_, msg_)                                           \
-    {.ops = ops_, .sql = sql_, .params = "@key", .status = 400, .msg = msg_}
+#define ROW_RULE(ops_, sql_, msg_) RULE(ops_, sql_, "@key", msg_)
 /* ... when the row of table whose column pk is the key matches cond. */
 #define ROW_IF(ops_, table, pk, cond, msg_)                                  \
     ROW_RULE(ops_, "SELECT 1 FROM " table " WHERE " pk " = ? AND " cond,     \

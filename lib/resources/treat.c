@@ -93,12 +93,11 @@ static const struct od_check periomeasure_checks[] = {
     RANGE("ToothValue"), RANGE("MBvalue"), RANGE("Bvalue"), RANGE("DBvalue"),
     RANGE("MLvalue"), RANGE("Lvalue"), RANGE("DLvalue"),
     /* one measure of each SequenceType per tooth and exam */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM periomeasure WHERE PerioExamNum = ? AND "
-            "IntTooth = ? AND SequenceType = ?",
-     .params = "PerioExamNum,IntTooth,SequenceType", .status = 400,
-     .msg = "A PerioMeasure of this SequenceType already exists for this "
-            "tooth on this PerioExam."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM periomeasure WHERE PerioExamNum = ? AND IntTooth = ? "
+         "AND SequenceType = ?", "PerioExamNum,IntTooth,SequenceType",
+         "A PerioMeasure of this SequenceType already exists for this tooth "
+         "on this PerioExam."),
     /* types measured per surface need at least one surface value */
     {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? NOT IN (0, 5) AND "
                                "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = "
@@ -214,26 +213,25 @@ static const struct od_filter treatplanattach_filters[] = {
 static const struct od_check treatplanattach_checks[] = {
     POST_FOUND("treatplan", "TreatPlanNum", "TreatPlan"),
     POST_FOUND("procedurelog", "ProcNum", "Procedure"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
-            "TPStatus = 0", .params = "TreatPlanNum", .status = 400,
-     .msg = "Procedures can only be attached to an Active or Inactive "
-            "TreatPlan."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM treatplan t JOIN procedurelog p ON "
-            "p.ProcNum = ? WHERE t.TreatPlanNum = ? AND "
-            "p.PatNum <> t.PatNum", .params = "ProcNum,TreatPlanNum",
-     .status = 400,
-     .msg = "The procedure is not for this TreatPlan's patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND TPStatus = 0",
+         "TreatPlanNum",
+         "Procedures can only be attached to an Active or Inactive "
+         "TreatPlan."),
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM treatplan t JOIN procedurelog p ON p.ProcNum = ? "
+         "WHERE t.TreatPlanNum = ? AND p.PatNum <> t.PatNum",
+         "ProcNum,TreatPlanNum",
+         "The procedure is not for this TreatPlan's patient."),
     /* ProcStat TP (1) or TPi (8) */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus NOT IN (1, 8)", .params = "ProcNum", .status = 400,
-     .msg = "The procedure must have a ProcStatus of TP or TPi."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM treatplanattach WHERE TreatPlanNum = ? AND "
-            "ProcNum = ?", .params = "TreatPlanNum,ProcNum", .status = 400,
-     .msg = "The procedure is already attached to this TreatPlan."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM procedurelog WHERE ProcNum = ? "
+         "AND ProcStatus NOT IN (1, 8)", "ProcNum",
+         "The procedure must have a ProcStatus of TP or TPi."),
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM treatplanattach WHERE TreatPlanNum = ? "
+         "AND ProcNum = ?", "TreatPlanNum,ProcNum",
+         "The procedure is already attached to this TreatPlan."),
 };
 
 const struct od_resource od_res_treatplanattaches = {
