@@ -153,35 +153,27 @@ static const struct od_sqldefault procedurelog_defaults[] = {
 };
 
 #define NOT_COMPLETE(col_, name_)                                            \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "              \
-            "ProcStatus = 2 AND NOT (" col_ " <=> ?)",                       \
-     .params = "@key," name_, .status = 400,                                 \
-     .msg = name_ " cannot be changed on a completed procedure."}
+    RULE(OD_OP_PUT, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "      \
+                    "ProcStatus = 2 AND NOT (" col_ " <=> ?)", "@key," name_, \
+         name_ " cannot be changed on a completed procedure.")
 
 /* An appointment key (AptNum, PlannedAptNum) given on POST or PUT must be
  * 0 or an appointment of the procedure's patient. */
 #define APT_OF_PATIENT_MSG(name_) name_ " is not an appointment of this patient."
 #define APT_OF_PATIENT_POST(name_)                                           \
-    {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
-            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",             \
-     .params = name_ "," name_ ",PatNum", .status = 400,                     \
-     .msg = APT_OF_PATIENT_MSG(name_)}
+    VALUE_RULE(OD_OP_POST, "? <> 0 AND NOT EXISTS (SELECT 1 FROM "           \
+               "appointment WHERE AptNum = ? AND PatNum = ?)",               \
+               name_ "," name_ ",PatNum", APT_OF_PATIENT_MSG(name_))
 #define APT_OF_PATIENT_PUT(name_)                                            \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
-            "FROM appointment a JOIN procedurelog p ON p.PatNum = "          \
-            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",                \
-     .params = name_ "," name_ ",@key", .status = 400,                       \
-     .msg = APT_OF_PATIENT_MSG(name_)}
+    VALUE_RULE(OD_OP_PUT, "? <> 0 AND NOT EXISTS (SELECT 1 FROM "            \
+               "appointment a JOIN procedurelog p ON p.PatNum = a.PatNum "   \
+               "WHERE a.AptNum = ? AND p.ProcNum = ?)",                      \
+               name_ "," name_ ",@key", APT_OF_PATIENT_MSG(name_))
 /* A POST must give name_ when the code's TreatArea is area (SQL: "= 7"). */
 #define AREA_NEEDS(area, name_)                                              \
-    {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "             \
-            "TreatArea " area " AND COALESCE(?, '') = ''",                   \
-     .params = "CodeNum,?" name_, .status = 400,                             \
-     .msg = name_ " is required for this procedure code."}
+    RULE(OD_OP_POST, "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "    \
+                     "TreatArea " area " AND COALESCE(?, '') = ''",          \
+         "CodeNum,?" name_, name_ " is required for this procedure code.")
 
 static const struct od_check procedurelog_checks[] = {
     /* POST */

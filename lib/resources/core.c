@@ -298,30 +298,27 @@ static const struct od_sqldefault appointment_defaults[] = {
  * Pattern (P ""): a rule runs only when its field is given ("?" marks the
  * others optional), so a PUT of a note alone never runs them. */
 #define APPT_PUT_CHECKS(O, D, P)                                             \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),       \
-                              APPT_NEW("Pattern"), " AND a.AptNum <> ?"),    \
-     .params = O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D    \
-               "AptDateTime,@key," P "Pattern,@key," D                       \
-               "AptDateTime,@key,@key",                                      \
-     .status = 400, .msg = APPT_OVERLAP_MSG},                                \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),   \
-                                  APPT_NEW("Pattern"),                       \
-                                  APPT_NEW("AppointmentTypeNum")),           \
-     .params = O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P    \
-               "Pattern,@key," D                                             \
-               "AptDateTime,@key,?AppointmentTypeNum,@key",                  \
-     .status = 400, .msg = APPT_OVERLAP_MSG}
+    RULE(OD_OP_PUT,                                                          \
+         APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),          \
+                           APPT_NEW("Pattern"), " AND a.AptNum <> ?"),       \
+         O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D          \
+         "AptDateTime,@key," P "Pattern,@key," D "AptDateTime,@key,@key",    \
+         APPT_OVERLAP_MSG),                                                  \
+    RULE(OD_OP_PUT,                                                          \
+         APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),      \
+                               APPT_NEW("Pattern"),                          \
+                               APPT_NEW("AppointmentTypeNum")),              \
+         O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P          \
+         "Pattern,@key," D "AptDateTime,@key,?AppointmentTypeNum,@key",      \
+         APPT_OVERLAP_MSG)
 
 static const struct od_check appointment_checks[] = {
-    {.ops = OD_OP_POST, .sql = APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
-     .params = "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,"
-               "?AppointmentTypeNum",
-     .status = 400, .msg = APPT_OVERLAP_MSG},
-    {.ops = OD_OP_POST, .sql = APPT_OVERLAP_APPT("?", "?", "?", ""),
-     .params = "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime",
-     .status = 400, .msg = APPT_OVERLAP_MSG},
+    RULE(OD_OP_POST, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+         "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,?AppointmentTypeNum",
+         APPT_OVERLAP_MSG),
+    RULE(OD_OP_POST, APPT_OVERLAP_APPT("?", "?", "?", ""),
+         "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime",
+         APPT_OVERLAP_MSG),
     APPT_PUT_CHECKS("", "?", "?"),
     APPT_PUT_CHECKS("?", "", "?"),
     APPT_PUT_CHECKS("?", "?", ""),

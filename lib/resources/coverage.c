@@ -126,24 +126,23 @@ static const struct od_check codegroup_checks[] = {
     RULE(OD_OP_POST | OD_OP_PUT,
          "SELECT 1 FROM codegroup WHERE GroupName = ? AND CodeGroupNum <> ?",
          "GroupName,@key", "A CodeGroup with that GroupName already exists."),
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
-                               "(COALESCE(?, 0) OR COALESCE(?, 0) OR "
-                               "COALESCE(?, 0))",
-     .params = "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
-     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-            "COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) OR "
-            "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
-     .params = "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
-     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
+    VALUE_RULE(OD_OP_POST,
+               "COALESCE(?, 0) AND (COALESCE(?, 0) OR COALESCE(?, 0) "
+               "OR COALESCE(?, 0))",
+               "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+               CODEGROUP_HIDDEN_MSG),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? "
+         "AND COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) "
+         "OR COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
+         "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+         CODEGROUP_HIDDEN_MSG),
     /* the part a database without ShowInFrequency and ShowInOther (Open
      * Dental 24.3) can check: the rule above is left out there */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-            "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
-     .params = "@key,?IsHidden,?ShowInAgeLimit", .status = 400,
-     .msg = CODEGROUP_HIDDEN_MSG},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? "
+         "AND COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
+         "@key,?IsHidden,?ShowInAgeLimit", CODEGROUP_HIDDEN_MSG),
 };
 
 const struct od_resource od_res_codegroups = {

@@ -42,18 +42,14 @@ static const struct od_field apptfielddef_fields[] = {
 #define PICKLIST_REQUIRED "PickList is required when FieldType is PickList."
 #define PICKLIST_ONLY "PickList is only allowed when FieldType is PickList."
 #define PICKLIST_REQUIRED_POST                                               \
-    {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",       \
-     .params = "FieldType,?PickList", .status = 400,                         \
-     .msg = PICKLIST_REQUIRED}
+    VALUE_RULE(OD_OP_POST, "? = 1 AND COALESCE(?, '') = ''",                 \
+               "FieldType,?PickList", PICKLIST_REQUIRED)
 
 static const struct od_check apptfielddef_checks[] = {
     POST_UNIQUE("apptfielddef", "FieldName", "FieldName already exists."),
     PICKLIST_REQUIRED_POST,
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
-     .params = "?FieldType,PickList", .status = 400,
-     .msg = PICKLIST_ONLY},
+    VALUE_RULE(OD_OP_POST, "COALESCE(?, 0) <> 1 AND ? <> ''",
+               "?FieldType,PickList", PICKLIST_ONLY),
 };
 
 const struct od_resource od_res_apptfielddefs = {
@@ -87,20 +83,17 @@ static const struct od_check patfielddef_checks[] = {
          "AND PatFieldDefNum <> ?", "FieldName,@key",
          "FieldName already exists."),
     PICKLIST_REQUIRED_POST,
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
-     .params = "FieldType,PickList", .status = 400,
-     .msg = PICKLIST_ONLY},
+    VALUE_RULE(OD_OP_POST, "? <> 1 AND ? <> ''", "FieldType,PickList",
+               PICKLIST_ONLY),
     /* PUT: the type after the update decides */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-            "? = 1 AND COALESCE(?, PickList) = ''",
-     .params = "@key,FieldType,?PickList", .status = 400,
-     .msg = PICKLIST_REQUIRED},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-            "COALESCE(?, FieldType) <> 1 AND ? <> ''",
-     .params = "@key,?FieldType,PickList", .status = 400,
-     .msg = PICKLIST_ONLY},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND ? = 1 "
+         "AND COALESCE(?, PickList) = ''", "@key,FieldType,?PickList",
+         PICKLIST_REQUIRED),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? "
+         "AND COALESCE(?, FieldType) <> 1 AND ? <> ''",
+         "@key,?FieldType,PickList", PICKLIST_ONLY),
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
     ROW_RULE(OD_OP_DELETE,
              "SELECT 1 FROM patfield f JOIN patfielddef d ON d.FieldName = "

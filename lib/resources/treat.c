@@ -99,15 +99,15 @@ static const struct od_check periomeasure_checks[] = {
          "A PerioMeasure of this SequenceType already exists for this tooth "
          "on this PerioExam."),
     /* types measured per surface need at least one surface value */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? NOT IN (0, 5) AND "
-                               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = "
-                               "-1 AND COALESCE(?, -1) = -1 AND COALESCE(?, "
-                               "-1) = -1 AND COALESCE(?, -1) = -1 AND "
-                               "COALESCE(?, -1) = -1",
-     .params = "SequenceType,?MBvalue,?Bvalue,?DBvalue,?MLvalue,?Lvalue,"
+    VALUE_RULE(OD_OP_POST,
+               "? NOT IN (0, 5) AND COALESCE(?, -1) = -1 AND "
+               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1 AND "
+               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1 AND "
+               "COALESCE(?, -1) = -1",
+               "SequenceType,?MBvalue,?Bvalue,?DBvalue,?MLvalue,?Lvalue,"
                "?DLvalue",
-     .status = 400,
-     .msg = "At least one surface value is required for this SequenceType."},
+               "At least one surface value is required for this "
+               "SequenceType."),
 };
 
 const struct od_resource od_res_periomeasures = {
