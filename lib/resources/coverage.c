@@ -303,9 +303,8 @@ static const struct od_check substlink_checks[] = {
     ZERO_INVALID(OD_OP_POST, "PlanNum"),
     ZERO_INVALID(OD_OP_POST, "CodeNum"),
     /* a ProcCode, matched case-sensitively */
-    INVALID_IF(OD_OP_POST | OD_OP_PUT,
-               "NOT EXISTS (SELECT 1 FROM procedurecode WHERE ProcCode = "
-               "BINARY ?)", "SubstitutionCode"),
+    INVALID_IF(OD_OP_POST | OD_OP_PUT, "NOT EXISTS (SELECT 1 FROM "
+               "procedurecode WHERE ProcCode = BINARY ?)", "SubstitutionCode"),
     RULE(OD_OP_POST,
          "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND CodeNum = ?",
          "PlanNum,CodeNum",

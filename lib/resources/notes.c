@@ -96,8 +96,8 @@ static const struct od_check patfielddef_checks[] = {
          "@key,?FieldType,PickList", PICKLIST_ONLY),
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
     ROW_RULE(OD_OP_DELETE,
-             "SELECT 1 FROM patfield f JOIN patfielddef d ON d.FieldName = "
-             "f.FieldName WHERE d.PatFieldDefNum = ? LIMIT 1",
+             "SELECT 1 FROM patfield f JOIN patfielddef d "
+             "ON d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? LIMIT 1",
              "Not allowed to delete. Already in use by one or more patients."),
 };
 

@@ -17,8 +17,8 @@ static const struct od_field schedule_fields[] = {
     /* the schedule's operatories: one subquery in the same SELECT */
     DERIVED("operatories", "COALESCE((SELECT GROUP_CONCAT(so.OperatoryNum "
                            "ORDER BY so.OperatoryNum SEPARATOR ',') FROM "
-                           "scheduleop so WHERE so.ScheduleNum = "
-                           "t.ScheduleNum), '')"),
+                           "scheduleop so "
+                           "WHERE so.ScheduleNum = t.ScheduleNum), '')"),
     RO("EmployeeNum", OD_W_INT_STR),
     STAMP("DateTStamp"),
 };

@@ -74,8 +74,9 @@ static const struct od_filter sheetfield_filters[] = {
 static const struct od_check sheetfield_checks[] = {
     /* a sheet marked deleted in Open Dental is not edited */
     ROW_RULE(OD_OP_PUT,
-             "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
-             "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
+             "SELECT 1 FROM sheetfield f "
+             "JOIN sheet s ON s.SheetNum = f.SheetNum "
+             "WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
              "The sheet is deleted."),
 };
 

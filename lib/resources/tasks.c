@@ -113,9 +113,10 @@ static const struct od_check task_checks[] = {
     POST_VALID("userod", "UserNum"),
     /* a KeyNum must name a row of its ObjectType (both given) */
     VALUE_RULE(OD_OP_POST | OD_OP_PUT,
-               "(? = 1 AND NOT EXISTS (SELECT 1 FROM patient WHERE PatNum = "
-               "?)) OR (? = 2 AND NOT EXISTS (SELECT 1 FROM appointment WHERE "
-               "AptNum = ?))", "ObjectType,KeyNum,ObjectType,KeyNum",
+               "(? = 1 AND NOT EXISTS (SELECT 1 FROM patient WHERE "
+               "PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 FROM "
+               "appointment WHERE AptNum = ?))",
+               "ObjectType,KeyNum,ObjectType,KeyNum",
                "KeyNum is invalid."),
 };
 
