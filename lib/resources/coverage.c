@@ -305,10 +305,9 @@ static const struct od_check substlink_checks[] = {
     /* a ProcCode, matched case-sensitively */
     INVALID_IF(OD_OP_POST | OD_OP_PUT, "NOT EXISTS (SELECT 1 FROM "
                "procedurecode WHERE ProcCode = BINARY ?)", "SubstitutionCode"),
-    RULE(OD_OP_POST,
-         "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND CodeNum = ?",
-         "PlanNum,CodeNum",
-         "A SubstitutionLink already exists for this PlanNum and CodeNum."),
+    POST_UNIQUE2("substitutionlink", "PlanNum", "CodeNum",
+                 "A SubstitutionLink already exists for this PlanNum and "
+                 "CodeNum."),
 };
 
 const struct od_resource od_res_substitutionlinks = {

@@ -305,9 +305,8 @@ static const struct od_sqldefault patplan_defaults[] = {
 static const struct od_check patplan_checks[] = {
     OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "Ordinal", 1, 4),
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "InsSubNum"),
-    RULE(OD_OP_POST,
-         "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
-         "PatNum,InsSubNum", "The patient already has this InsSub."),
+    POST_UNIQUE2("patplan", "PatNum", "InsSubNum",
+                 "The patient already has this InsSub."),
     RULE(OD_OP_PUT,
          "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = o.PatNum "
          "AND p.PatPlanNum <> o.PatPlanNum WHERE o.PatPlanNum = ? "

@@ -352,10 +352,8 @@ static const struct od_sqldefault recall_defaults[] = {
 
 static const struct od_check recall_checks[] = {
     POST_VALID("recalltype", "RecallTypeNum"),
-    RULE(OD_OP_POST,
-         "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = ?",
-         "PatNum,RecallTypeNum",
-         "The patient already has a recall of this RecallType."),
+    POST_UNIQUE2("recall", "PatNum", "RecallTypeNum",
+                 "The patient already has a recall of this RecallType."),
 };
 
 const struct od_resource od_res_recalls = {
@@ -423,10 +421,9 @@ static const struct od_filter patfield_filters[] = {
 
 static const struct od_check patfield_checks[] = {
     POST_VALID("patfielddef", "FieldName"),
-    RULE(OD_OP_POST,
-         "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
-         "PatNum,FieldName",
-         "A PatField with that FieldName already exists for this patient."),
+    POST_UNIQUE2("patfield", "PatNum", "FieldName",
+                 "A PatField with that FieldName already exists for this "
+                 "patient."),
 };
 
 const struct od_resource od_res_patfields = {

@@ -179,8 +179,12 @@
 /* On POST no row of table may have the value of field col already, else
  * 400 msg_. */
 #define POST_UNIQUE(table, col, msg_)                                        \
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM " table " WHERE " col " = ?",  \
-     .params = col, .status = 400, .msg = msg_}
+    RULE(OD_OP_POST, "SELECT 1 FROM " table " WHERE " col " = ?", col, msg_)
+/* ... nor the pair of values of fields a and b. */
+#define POST_UNIQUE2(table, a, b, msg_)                                      \
+    RULE(OD_OP_POST,                                                         \
+         "SELECT 1 FROM " table " WHERE " a " = ? AND " b " = ?", a "," b,   \
+         msg_)
 
 /* ---- enums ---------------------------------------------------------------- */
 

@@ -228,10 +228,8 @@ static const struct od_check treatplanattach_checks[] = {
          "SELECT 1 FROM procedurelog WHERE ProcNum = ? "
          "AND ProcStatus NOT IN (1, 8)", "ProcNum",
          "The procedure must have a ProcStatus of TP or TPi."),
-    RULE(OD_OP_POST,
-         "SELECT 1 FROM treatplanattach WHERE TreatPlanNum = ? "
-         "AND ProcNum = ?", "TreatPlanNum,ProcNum",
-         "The procedure is already attached to this TreatPlan."),
+    POST_UNIQUE2("treatplanattach", "TreatPlanNum", "ProcNum",
+                 "The procedure is already attached to this TreatPlan."),
 };
 
 const struct od_resource od_res_treatplanattaches = {
