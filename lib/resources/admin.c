@@ -137,8 +137,7 @@ static const struct od_field insverify_fields[] = {
     KEY("InsVerifyNum"),
     {.name = "DateLastVerified", .wire = OD_W_DATE, .flags = OD_F_REQ},
     RO("UserNum", OD_W_INT),
-    {.name = "VerifyType", .wire = OD_W_ENUM, .enm = &enum_verifytype,
-     .flags = OD_F_REQ},
+    ENM("VerifyType", &enum_verifytype, OD_F_REQ, NULL),
     {.name = "FKey", .wire = OD_W_INT, .flags = OD_F_REQ},
     FKEY("DefNum", 0, FK_DEF(38)),
     {.name = "Note", .wire = OD_W_TEXT},
@@ -190,8 +189,7 @@ static const struct od_field claimtracking_fields[] = {
     RO("UserNum", OD_W_INT),
     STAMP("DateTimeEntry"),
     {.name = "Note", .wire = OD_W_TEXT},
-    {.name = "TrackingDefNum", .wire = OD_W_INT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR, .fk = FK_DEF(31)},
+    FKEY("TrackingDefNum", OD_F_REQ | OD_F_NOCLEAR, FK_DEF(31)),
     FKEY("TrackingErrorDefNum", 0, FK_DEF(43)),
 };
 

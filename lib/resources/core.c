@@ -254,8 +254,7 @@ const struct od_resource od_res_patients_search = {
     {.name = "colorOverride", .wire = OD_W_COLOR, .col = "ColorOverride"},   \
     {.name = "AppointmentTypeNum", .wire = OD_W_INT},                        \
     {.name = "SecUserNumEntry", .wire = OD_W_INT, .flags = OD_F_NOPUT},      \
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,                         \
-     .flags = OD_F_RO | OD_F_NOW},                                           \
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),                           \
     {.name = "Priority", .wire = OD_W_ENUM, .enm = &od_enum_aptpriority,     \
      .dflt = "Normal"},                                                      \
     {.name = "PatternSecondary", .wire = OD_W_TEXT},                         \
@@ -491,16 +490,13 @@ static const struct od_field commlog_fields[] = {
      .defcat = 27},
     DEFNAME("commType", "ct"),
     {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_REQ},
-    {.name = "Mode_", .wire = OD_W_ENUM, .enm = &od_enum_commmode,
-     .flags = OD_F_NOPUT, .dflt = "Phone"},
-    {.name = "SentOrReceived", .wire = OD_W_ENUM, .enm = &od_enum_sentrecv,
-     .flags = OD_F_NOPUT, .dflt = "Sent"},
+    ENM("Mode_", &od_enum_commmode, OD_F_NOPUT, "Phone"),
+    ENM("SentOrReceived", &od_enum_sentrecv, OD_F_NOPUT, "Sent"),
     RO("UserNum", OD_W_INT),
     STAMP("DateTStamp"),
-    {.name = "CommSource", .wire = OD_W_ENUM, .enm = &od_enum_commsource,
-     .flags = OD_F_NOPUT, .dflt = "FHIR"},
+    ENM("CommSource", &od_enum_commsource, OD_F_NOPUT, "FHIR"),
     RO("ProgramNum", OD_W_INT),
-    {.name = "DateTEntry", .wire = OD_W_DATETIME, .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateTEntry", OD_W_DATETIME),
     RO("ReferralNum", OD_W_INT),
 };
 

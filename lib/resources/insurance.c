@@ -285,8 +285,7 @@ static const struct od_field patplan_fields[] = {
     FKEY("InsSubNum", OD_F_REQ, "SELECT 1 FROM inssub WHERE InsSubNum = ?"),
     FLD("OrthoAutoFeeBilledOverride", OD_W_NUMBER, OD_F_RO),
     FLD("OrthoAutoNextClaimDate", OD_W_DATE, OD_F_RO),
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
 };
 
@@ -347,8 +346,7 @@ static const struct od_field benefit_fields[] = {
     FKEY("CodeNum", 0, FK_CODE),
     DERIVED("procCode", "COALESCE(pc.ProcCode, '')"),
     ENM("CoverageLevel", &enum_coverage, OD_F_REQ, NULL),
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     FLD("CodeGroupNum", OD_W_INT, 0),
     ENM("TreatArea", &od_enum_treatarea, 0, NULL),

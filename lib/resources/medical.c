@@ -327,8 +327,7 @@ static const struct od_field recall_fields[] = {
     FLD("DisableUntilDate", OD_W_DATE, 0),
     FLD("DateScheduled", OD_W_DATE, OD_F_RO),
     ENM("Priority", &enum_recallprio, 0, NULL),
-    {.name = "TimePatternOverride", .wire = OD_W_TEXT,
-     .check = od_check_pattern},
+    CHK("TimePatternOverride", 0, 0, od_check_pattern),
 };
 
 static const struct od_filter recall_filters[] = {
@@ -409,7 +408,7 @@ static const struct od_field patfield_fields[] = {
     FLD("PatNum", OD_W_INT, OD_F_REQ),
     TXT("FieldName", OD_F_REQ, 0),
     TXT("FieldValue", OD_F_REQ, 0),
-    FLD("SecDateEntry", OD_W_DATE, OD_F_RO | OD_F_NOW),
+    SECDATEENTRY,
     STAMP("SecDateTEdit"),
 };
 

@@ -25,7 +25,7 @@ static const struct od_field adjustment_fields[] = {
     {.name = "AdjNote", .wire = OD_W_TEXT},
     FLD("ProcDate", OD_W_DATE, OD_F_NOPUT),
     {.name = "ProcNum", .wire = OD_W_INT, .dflt = "0", .fk = FK_PROC},
-    {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateEntry", OD_W_DATE),
     FKEY("ClinicNum", 0, FK_CLINIC),
     SECUSERNUMENTRY,
     STAMP("SecDateTEdit"),

@@ -96,14 +96,14 @@ static const struct od_field sheet_fields[] = {
     KEY("SheetNum"),
     ROENUM("SheetType", &enum_sheettype),
     FLD("PatNum", OD_W_INT, OD_F_REQ),
-    FLD("DateTimeSheet", OD_W_DATETIME, OD_F_RO | OD_F_NOW),
+    NOW_ON_INSERT("DateTimeSheet", OD_W_DATETIME),
     FLD("InternalNote", OD_W_TEXT, 0),
     RO("Description", OD_W_TEXT),
     RO("IsWebForm", OD_W_BOOL),
     FLD("SheetDefNum", OD_W_INT, OD_F_REQ),
     RO("DocNum", OD_W_INT),
     RO("ClinicNum", OD_W_INT),
-    FLD("DateTSheetEdited", OD_W_DATETIME, OD_F_RO | OD_F_NOW),
+    NOW_ON_INSERT("DateTSheetEdited", OD_W_DATETIME),
 };
 
 static const struct od_filter sheet_filters[] = {

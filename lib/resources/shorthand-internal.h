@@ -71,9 +71,11 @@
 /* DateTStamp / SecDateTEdit: the database sets it on every change. */
 #define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
                   .flags = OD_F_RO | OD_F_STAMP}
-/* The date a row was made, NOW() on insert. */
-#define SECDATEENTRY {.name = "SecDateEntry", .wire = OD_W_DATE,             \
-                      .flags = OD_F_RO | OD_F_NOW}
+/* The time a row was made (w: its date or datetime): NOW() on insert,
+ * never written from input. */
+#define NOW_ON_INSERT(n, w) {.name = n, .wire = w, .flags = OD_F_RO | OD_F_NOW}
+/* ... Open Dental's SecDateEntry. */
+#define SECDATEENTRY NOW_ON_INSERT("SecDateEntry", OD_W_DATE)
 /* The user who made the row: never written from input. */
 #define SECUSERNUMENTRY RO("SecUserNumEntry", OD_W_INT)
 /* The group of Open Dental's Sec* columns in this order: who made the row,

@@ -66,13 +66,11 @@ static const struct od_field task_fields[] = {
     RO("DateTask", OD_W_DATE),
     {.name = "KeyNum", .wire = OD_W_INT},
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ},
-    {.name = "TaskStatus", .wire = OD_W_ENUM, .enm = &enum_taskstatus,
-     .flags = OD_F_NOPOST},
+    ENM("TaskStatus", &enum_taskstatus, OD_F_NOPOST, NULL),
     RO("IsRepeating", OD_W_BOOL),
     ROENUM("DateType", &enum_datetype),
     RO("FromNum", OD_W_INT),
-    {.name = "ObjectType", .wire = OD_W_ENUM, .enm = &enum_objecttype,
-     .dflt = "None"},
+    ENM("ObjectType", &enum_objecttype, 0, "None"),
     {.name = "DateTimeEntry", .wire = OD_W_DATETIME},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO("DateTimeFinished", OD_W_DATETIME),
@@ -80,8 +78,7 @@ static const struct od_field task_fields[] = {
     RO("ReminderGroupId", OD_W_TEXT),
     ROENUM("ReminderType", &enum_remindertype),
     RO("ReminderFrequency", OD_W_INT),
-    {.name = "DateTimeOriginal", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateTimeOriginal", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     {.name = "DescriptOverride", .wire = OD_W_TEXT},
     RO("IsReadOnly", OD_W_BOOL),
@@ -204,8 +201,7 @@ const struct od_resource od_res_quickpastenotes = {
 
 static const struct od_field autonote_fields[] = {
     KEY("AutoNoteNum"),
-    {.name = "AutoNoteName", .wire = OD_W_TEXT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR},
+    TXT("AutoNoteName", OD_F_REQ | OD_F_NOCLEAR, 0),
     {.name = "MainText", .wire = OD_W_TEXT},
     /* an AutoNoteCats (41) definition, 0 for none */
     FKEY("Category", 0, FK_DEF(41)),
@@ -237,10 +233,8 @@ static int check_controltype(const char *s)
 static const struct od_field autonotecontrol_fields[] = {
     KEY("AutoNoteControlNum"),
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
-    {.name = "ControlType", .wire = OD_W_TEXT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR, .check = check_controltype},
-    {.name = "ControlLabel", .wire = OD_W_TEXT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR},
+    CHK("ControlType", OD_F_REQ | OD_F_NOCLEAR, 0, check_controltype),
+    TXT("ControlLabel", OD_F_REQ | OD_F_NOCLEAR, 0),
     {.name = "ControlOptions", .wire = OD_W_TEXT},
 };
 

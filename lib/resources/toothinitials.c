@@ -36,15 +36,12 @@ static int check_tooth(const char *s)
 static const struct od_field toothinitial_fields[] = {
     KEY("ToothInitialNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ},
-    {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NUMTEXT,
-     .check = check_tooth},
-    {.name = "InitialType", .wire = OD_W_ENUM, .enm = &enum_initialtype,
-     .flags = OD_F_REQ},
+    CHK("ToothNum", OD_F_REQ | OD_F_NUMTEXT, 0, check_tooth),
+    ENM("InitialType", &enum_initialtype, OD_F_REQ, NULL),
     RO("Movement", OD_W_MONEY_RAW),
     RO("DrawingSegment", OD_W_TEXT),
     RO("ColorDraw", OD_W_COLOR),
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     RO("DrawText", OD_W_TEXT),
 };
