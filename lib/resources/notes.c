@@ -118,16 +118,14 @@ const struct od_resource od_res_patfielddefs = {
 /* GET reads every patient, with blanks where the patient has no patientnote
  * row yet (Open Dental makes the row the first time it is needed);
  * FamFinancial is the family's, kept on the guarantor's row. */
-#define PN_TEXT(n) {.name = n, .expr = "COALESCE(n." n ", '')",              \
-                    .wire = OD_W_TEXT, .flags = OD_F_RO}
-#define PN_DT(n) {.name = n,                                                 \
-                  .expr = "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS " \
-                          "DATETIME))", .wire = OD_W_DATETIME,               \
-                  .flags = OD_F_RO}
+#define PN_TEXT(n) JOINED_TEXT("n", n)
+#define PN_DT(n)                                                             \
+    EXPR(n, "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS DATETIME))",    \
+         OD_W_DATETIME)
 
 static const struct od_field patientnote_get_fields[] = {
     KEY("PatNum"),
-    DERIVED("FamFinancial", "COALESCE(g.FamFinancial, '')"),
+    JOINED_TEXT("g", "FamFinancial"),
     PN_TEXT("Medical"),
     PN_TEXT("Service"),
     PN_TEXT("MedicalComp"),

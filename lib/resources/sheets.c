@@ -209,8 +209,7 @@ const struct od_resource od_res_asapcomms = {
 
 /* GET reads every patient, with blanks where the patient has no ehrpatient
  * row yet (Open Dental makes the row the first time it is needed). */
-#define EP_TEXT(n) {.name = n, .expr = "COALESCE(e." n ", '')",              \
-                    .wire = OD_W_TEXT, .flags = OD_F_RO}
+#define EP_TEXT(n) JOINED_TEXT("e", n)
 
 static const struct od_field ehrpatient_get_fields[] = {
     KEY("PatNum"),

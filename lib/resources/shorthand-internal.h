@@ -68,6 +68,9 @@
  * ("LEFT JOIN definition cf ON cf.DefNum = t.Confirmed"), '' for none: the
  * companion of a DefNum column ("confirmed" beside Confirmed). */
 #define DEFNAME(n, alias) DERIVED(n, "COALESCE(" alias ".ItemName, '')")
+/* ... the text column n of the row joined as alias, '' when there is
+ * none (patientnote, ehrpatient rows made only once used). */
+#define JOINED_TEXT(alias, n) DERIVED(n, "COALESCE(" alias "." n ", '')")
 /* DateTStamp / SecDateTEdit: the database sets it on every change. */
 #define STAMP(n) {.name = n, .wire = OD_W_DATETIME,                          \
                   .flags = OD_F_RO | OD_F_STAMP}
