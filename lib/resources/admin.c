@@ -209,7 +209,7 @@ const struct od_resource od_res_claimtrackings = {
     .pk = "ClaimTrackingNum",
     OD_LIST(fields, claimtracking_fields),
     OD_LIST(filters, claimtracking_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
     SECLOG("ClaimTracking", PERM_UPDATE_CUSTOM_TRACKING,

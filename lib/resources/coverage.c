@@ -250,7 +250,7 @@ const struct od_resource od_res_discountplansubs = {
     .pk = "DiscountSubNum",
     OD_LIST(fields, discountplansub_fields),
     OD_LIST(filters, discountplansub_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     /* the patient's one subscription as an object (apidiscountplansubs); none:
      * 200 [] (apiimplementation.html); 404 only for a patient that does not
      * exist, the one 404 the page documents */

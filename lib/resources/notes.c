@@ -104,7 +104,7 @@ static const struct od_check patfielddef_checks[] = {
 const struct od_resource od_res_patfielddefs = {
     .name = "patfielddefs", .table = "patfielddef", .pk = "PatFieldDefNum",
     OD_LIST(fields, patfielddef_fields),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
     SECLOG_ALL("PatFieldDef", PERM_SETUP),
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
@@ -226,7 +226,7 @@ const struct od_resource od_res_popups = {
     .name = "popups", .table = "popup", .pk = "PopupNum",
     OD_LIST(fields, popup_fields),
     OD_LIST(filters, popup_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
     .patnum_col = "PatNum",
     SECLOG("Popup", PERM_POPUP_EDIT, PERM_POPUP_EDIT, 0),

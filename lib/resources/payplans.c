@@ -93,7 +93,7 @@ const struct od_resource od_res_adjustments = {
     .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
     OD_LIST(fields, adjustment_fields),
     OD_LIST(filters, adjustment_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
     .patnum_col = "PatNum",
     SECLOG("Adjustment", PERM_ADJUSTMENT_CREATE, PERM_ADJUSTMENT_EDIT, 0),

@@ -21,6 +21,9 @@
 #define OD_OPS_GET (OD_OP_GET_ONE | OD_OP_GET_LIST)
 #define OD_OPS_CRU (OD_OPS_GET | OD_OP_POST | OD_OP_PUT)
 #define OD_OPS_CRUD (OD_OPS_CRU | OD_OP_DELETE)
+/* ... the list and the writes, without GET one. */
+#define OD_OPS_LIST_CRU (OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT)
+#define OD_OPS_LIST_CRUD (OD_OPS_LIST_CRU | OD_OP_DELETE)
 
 /* The securitylog rows a write leaves: noun names the row in their texts
  * ("Fee"), then the PermType of a POST, a PUT and a DELETE (0: that
