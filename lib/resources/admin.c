@@ -238,8 +238,7 @@ static const struct od_field patientrace_fields[] = {
 };
 
 static const struct od_filter patientrace_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 const struct od_resource od_res_patientraces = {

@@ -85,10 +85,8 @@ static const struct od_field patient_simple_fields[] = {
     PATIENT_FIELDS(SERVERTIME,)};
 
 static const struct od_filter patient_simple_filters[] = {
-    {.param = "LName", .cond = "t.LName LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "FName", .cond = "t.FName LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
+    CONTAINSF("LName"),
+    CONTAINSF("FName"),
     EQF("Birthdate", OD_W_DATE),
     INTF("ClinicNum"),
     ENUMF("PatStatus", &od_enum_patstatus),
@@ -162,10 +160,8 @@ static const struct od_field patient_search_fields[] = {
 
 static const struct od_filter patient_search_filters[] = {
     /* LName is a prefix match [OBS] */
-    {.param = "LName", .cond = "t.LName LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "FName", .cond = "t.FName LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
+    STARTSF("LName"),
+    STARTSF("FName"),
     {.param = "Phone",
      .cond = "REPLACE(REPLACE(REPLACE(REPLACE(CONCAT(t.HmPhone, '|', "
              "t.WkPhone, '|', t.WirelessPhone), '(', ''), ')', ''), '-', "
@@ -177,13 +173,10 @@ static const struct od_filter patient_search_filters[] = {
      .wire = OD_W_TEXT},
     {.param = "hideInactive", .cond = "? = 0 OR t.PatStatus <> 2",
      .wire = OD_W_BOOL},
-    {.param = "City", .cond = "t.City LIKE CONCAT(?, '%')", .wire = OD_W_TEXT},
-    {.param = "State", .cond = "t.State LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "SSN", .cond = "t.SSN LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "ChartNumber", .cond = "t.ChartNumber LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
+    STARTSF("City"),
+    STARTSF("State"),
+    CONTAINSF("SSN"),
+    STARTSF("ChartNumber"),
     {.param = "guarOnly", .cond = "? = 0 OR t.Guarantor = t.PatNum",
      .wire = OD_W_BOOL},
     {.param = "showArchived", .cond = "? = 1 OR t.PatStatus NOT IN (3, 5)",
@@ -194,10 +187,8 @@ static const struct od_filter patient_search_filters[] = {
      .cond = "EXISTS (SELECT 1 FROM inssub s JOIN patplan pp ON "
              "pp.InsSubNum = s.InsSubNum WHERE pp.PatNum = t.PatNum "
              "AND s.SubscriberID LIKE CONCAT(?, '%'))", .wire = OD_W_TEXT},
-    {.param = "Email", .cond = "t.Email LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "Country", .cond = "t.Country LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
+    CONTAINSF("Email"),
+    STARTSF("Country"),
     {.param = "clinicNums",
      .cond = "FIND_IN_SET(t.ClinicNum, REPLACE(?, ' ', ''))",
      .wire = OD_W_TEXT},

@@ -220,8 +220,7 @@ static const struct od_field discountplansub_fields[] = {
 };
 
 static const struct od_filter discountplansub_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 static const struct od_check discountplansub_checks[] = {

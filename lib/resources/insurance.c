@@ -159,8 +159,7 @@ static const struct od_field carrier_fields[] = {
 };
 
 static const struct od_filter carrier_filters[] = {
-    {.param = "CarrierName", .cond = "t.CarrierName LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
+    CONTAINSF("CarrierName"),
     EQF("ElectID", OD_W_TEXT),
 };
 

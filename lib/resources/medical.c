@@ -75,8 +75,7 @@ static const struct od_field allergy_fields[] = {
 };
 
 static const struct od_filter allergy_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 static const struct od_lookup allergy_lookups[] = {
@@ -378,8 +377,7 @@ static const struct od_field apptfield_fields[] = {
 };
 
 static const struct od_filter apptfield_filters[] = {
-    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("AptNum"),
     {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT,
      .flags = OD_Q_REQ},
 };
@@ -477,8 +475,7 @@ static const struct od_filter referral_filters[] = {
     EQF("IsDoctor", OD_W_BOOL),
     EQF("IsPreferred", OD_W_BOOL),
     {.param = "isPatient", .cond = "(t.PatNum <> 0) = ?", .wire = OD_W_BOOL},
-    {.param = "BusinessName",
-     .cond = "t.BusinessName LIKE CONCAT('%', ?, '%')", .wire = OD_W_TEXT},
+    CONTAINSF("BusinessName"),
 };
 
 static const struct od_lookup referral_lookups[] = {

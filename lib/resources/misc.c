@@ -189,8 +189,7 @@ static const struct od_field document_list_fields[] = {
 };
 
 static const struct od_filter document_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
     SINCEF("DateTStamp"),
 };
 

@@ -32,8 +32,7 @@ static const struct od_field adjustment_fields[] = {
 };
 
 static const struct od_filter adjustment_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
     INTF("AdjType"),
     INTF("ProcNum"),
 };
@@ -188,8 +187,7 @@ static const struct od_field payplancharge_fields[] = {
 };
 
 static const struct od_filter payplancharge_filters[] = {
-    {.param = "PayPlanNum", .cond = "t.PayPlanNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PayPlanNum"),
 };
 
 const struct od_resource od_res_payplancharges = {

@@ -107,8 +107,7 @@ static const struct od_field sheet_fields[] = {
 };
 
 static const struct od_filter sheet_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 /* Copied from the definition (Sheets.CreateSheet); the patient's clinic. */

@@ -96,6 +96,15 @@
 /* ?n=<value> matches the column of the same name. */
 #define EQF(n, w) {.param = "" n, .cond = "t." n " = ?", .wire = w}
 #define INTF(n) EQF(n, OD_W_INT)
+/* ... a required one. */
+#define REQ_INTF(n) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_INT, \
+                     .flags = OD_Q_REQ}
+/* ?n=<text>: the column n starts with it; contains it. */
+#define STARTSF(n) {.param = "" n, .cond = "t." n " LIKE CONCAT(?, '%')",    \
+                    .wire = OD_W_TEXT}
+#define CONTAINSF(n)                                                         \
+    {.param = "" n, .cond = "t." n " LIKE CONCAT('%', ?, '%')",             \
+     .wire = OD_W_TEXT}
 /* ... an enum's name (e: a struct od_enum *). */
 #define ENUMF(n, e) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_ENUM, \
                      .enm = e}

@@ -203,8 +203,7 @@ static const struct od_field treatplanattach_fields[] = {
 };
 
 static const struct od_filter treatplanattach_filters[] = {
-    {.param = "TreatPlanNum", .cond = "t.TreatPlanNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("TreatPlanNum"),
 };
 
 static const struct od_check treatplanattach_checks[] = {
@@ -277,8 +276,7 @@ static const struct od_field proctp_fields[] = {
 };
 
 static const struct od_filter proctp_filters[] = {
-    {.param = "TreatPlanNum", .cond = "t.TreatPlanNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("TreatPlanNum"),
 };
 
 #define SIGNED_PLAN                                                           \
