@@ -103,7 +103,7 @@
 #define STARTSF(n) {.param = "" n, .cond = "t." n " LIKE CONCAT(?, '%')",    \
                     .wire = OD_W_TEXT}
 #define CONTAINSF(n)                                                         \
-    {.param = "" n, .cond = "t." n " LIKE CONCAT('%', ?, '%')",             \
+    {.param = "" n, .cond = "t." n " LIKE CONCAT('%', ?, '%')",              \
      .wire = OD_W_TEXT}
 /* ... an enum's name (e: a struct od_enum *). */
 #define ENUMF(n, e) {.param = "" n, .cond = "t." n " = ?", .wire = OD_W_ENUM, \
