@@ -98,7 +98,7 @@ if grep -q '|s1@' "$out/runs.txt"; then
         if (s ~ /@/) { size = substr(s, index(s, "@") + 1); s = substr(s, 1, index(s, "@") - 1) }
         if ((s != "s1" && s != "s2") || ($4 != "ceiling" && $4 != "odlocal")) next
         k = size SUBSEP s SUBSEP $4
-        add(k SUBSEP "p50", $7); add(k SUBSEP "rps", $6)
+        add(k SUBSEP "p50", $7); add(k SUBSEP "rps", $6); add(k SUBSEP "own", $13); add(k SUBSEP "db", $14)
         sizes[size] = 1
     }
     END {
@@ -117,6 +117,20 @@ if grep -q '|s1@' "$out/runs.txt"; then
         }
         print ""
         print verdict
+        print ""
+        print "CPU time a request (us: the ceiling'"'"'s or odlocal'"'"'s own + the bench'"'"'s mariadbd; medians), which the other load of the machine moves less than p50:"
+        print ""
+        print "| patients | s1 ceiling | s1 odlocal | s2 ceiling | s2 odlocal |"
+        print "|---|---|---|---|---|"
+        for (i = 1; i <= ns; i++) {
+            z = zs[i]; line = "| " name(z)
+            for (q = 1; q <= 2; q++)
+                for (t = 1; t <= 2; t++) {
+                    k = z SUBSEP "s" q SUBSEP (t == 1 ? "ceiling" : "odlocal")
+                    line = line sprintf(" | %.0f+%.0f", med(v[k, "own"]), med(v[k, "db"]))
+                }
+            print line " |"
+        }
     }' "$out/runs.txt"
     echo
 fi
