@@ -8,9 +8,8 @@
 # Environment (defaults in brackets; BENCH_QUICK=1 changes the starred ones):
 #   BENCH_PATIENTS [100000]  size of the main practice
 #   BENCH_SIZES    [10000 100000]  sizes for scenarios 1 and 2 (server
-#                            backend; each seeded once; 1000000 is an
-#                            opt-in: hours to seed, and its balances step
-#                            outlasts the client's 60 s read timeout, see
+#                            backend; each seeded once; 1000000 seeded is
+#                            hours and ~80 GB: use BENCH_SCALED for it, see
 #                            docs/PERFORMANCE.md). Empty: skip. *
 #   BENCH_SCALED   []        sizes made by bench/scale.sh from the seeded
 #                            BENCH_SCALE_FROM practice instead of seeded
