@@ -9,7 +9,7 @@
 #   BENCH_PATIENTS [100000]  size of the main practice
 #   BENCH_SIZES    [10000 100000]  sizes for scenarios 1 and 2 (server
 #                            backend; each seeded once; 1000000 seeded is
-#                            hours and ~80 GB: use BENCH_SCALED for it, see
+#                            hours and ~70 GB: use BENCH_SCALED for it, see
 #                            docs/PERFORMANCE.md). Empty: skip. *
 #   BENCH_SCALED   []        sizes made by bench/scale.sh from the seeded
 #                            BENCH_SCALE_FROM practice instead of seeded
