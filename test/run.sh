@@ -97,6 +97,14 @@ else
     echo "FAIL layers"; tail -40 "$log/layers.out"
 fi
 
+echo "== seed order (docs/sandbox.md)"
+if $PY tools/seed-order.py . >"$log/seed-order.out" 2>&1; then
+    passed=$((passed + 1)); echo "ok   $(tail -1 "$log/seed-order.out")"
+else
+    failed=$((failed + 1)); failures="$failures seed-order"
+    echo "FAIL seed-order"; tail -20 "$log/seed-order.out"
+fi
+
 echo "== examples"
 for e in examples/*.c; do
     x=${e%.c}

@@ -714,8 +714,10 @@ static void seed_missing_wisdom(struct gen *g)
             for (k = 0; k < 4; k++)
                 missing_tooth(g, p->num, w[k], day);
         if (chance(&cl->r, 0.05) || (!rotated && p->status == 0)) {
+            /* drawn in the order gcc evaluated the arguments (last first) */
+            int shift = chance(&cl->r, 0.5) ? -20 : 15;
             tooth_initial(g, p->num, chance(&cl->r, 0.5) ? "24" : "25", 6,
-                          chance(&cl->r, 0.5) ? -20 : 15, day);
+                          shift, day);
             rotated++;
         }
     }

@@ -1131,7 +1131,10 @@ static void make_visit(struct gen *g, const struct pat *p, int hygop, long day,
         add_proc(v, "D9972", 0, "U");
         add_proc(v, "D9972", 0, "L");
     } else if (k < 0.92) {
-        add_proc(v, chance(r, 0.5) ? "D5110" : "D5120", 0, chance(r, 0.5) ? "U" : "L");
+        /* arguments in the order gcc draws them (last first): C leaves
+         * it open, and the practice must not depend on the compiler */
+        const char *arch = chance(r, 0.5) ? "U" : "L";
+        add_proc(v, chance(r, 0.5) ? "D5110" : "D5120", 0, arch);
     } else if (k < 0.94) {
         add_proc(v, "D6010", pick_tooth(r, (int)rnd(r, 2)), NULL);
     } else if (k < 0.96 && age < 40) {
@@ -1487,6 +1490,8 @@ static void seed_op_day(struct gen *g, const struct op *o, long day)
         struct visit v;
         char pattern[96], descript[256];
         long patnum, end, book, procnums[6], provs[6], confirmed, unsched = 0;
+        long stampmin;
+        const char *note;
         double fees[6];
         struct pat *p;
         int status, isnew = 0, i, priority = 0, pstat;
@@ -1523,12 +1528,15 @@ static void seed_op_day(struct gen *g, const struct op *o, long day)
                 p->first_visit = day;
         }
         ++g->aptnum;
+        /* drawn in the order gcc evaluated the arguments (last first) */
+        stampmin = status == 2 ? end + 5
+                   : status == 1 ? 540 + rnd(r, 420) : t + 15;
+        note = chance(r, 0.07) ? apt_notes[rnd(r, OD_ARRAY_LEN(apt_notes))]
+                               : "";
         write_apt(g, g->aptnum, patnum, status, pattern, confirmed, o, o->dent,
-                  o->hyg ? o->hygprov : 0,
-                  chance(r, 0.07) ? apt_notes[rnd(r, OD_ARRAY_LEN(apt_notes))] : "",
-                  day, t, unsched, isnew, descript, o->hyg,
-                  status == 2 ? day : status == 1 ? book : day,
-                  status == 2 ? end + 5 : status == 1 ? 540 + rnd(r, 420) : t + 15,
+                  o->hyg ? o->hygprov : 0, note, day, t, unsched, isnew,
+                  descript, o->hyg,
+                  status == 2 ? day : status == 1 ? book : day, stampmin,
                   status == 2, book, priority, 0);
 
         pstat = status == 2 ? 2 : 1;
@@ -1861,8 +1869,8 @@ static void seed_ledger_history(struct gen *g)
             if (unpaid % 4 == 1)
                 hist_finance(&h, p);
         } else if (p->status == 0 && f % 9 == 4) {
-            hist_payment(&h, p, g->today - rnd(&h.r, 30),
-                         25.0 + 5.0 * (double)rnd(&h.r, 30), 0, 0, 1);
+            double amt = 25.0 + 5.0 * (double)rnd(&h.r, 30); /* first */
+            hist_payment(&h, p, g->today - rnd(&h.r, 30), amt, 0, 0, 1);
         }
     }
     free(paid);
