@@ -475,9 +475,9 @@ static void write_now(struct od_relay *r, struct bufferevent *bev)
     out = bufferevent_get_output(bev);
     if (!ecb || evbuffer_get_length(out) == 0) /* freed, or nothing here */
         return;
-    /* the front of a socket bufferevent's output is frozen between its
-     * own writes: evbuffer_write() does nothing there (relay3's version
-     * never wrote) */
+    /* libevent's own write callback leaves the front of the output
+     * frozen after each write (only setting the fd unfreezes it): from
+     * then on evbuffer_write() would do nothing on this connection */
     evbuffer_unfreeze(out, 1);
     n = evbuffer_write(out, bufferevent_getfd(bev));
     evbuffer_freeze(out, 1);

@@ -266,8 +266,9 @@ static void flush_socket(struct od_conn_track *t)
 }
 
 /* Write what the socket's buffer holds now, as libevent's write callback
- * would on the loop's next turn; 1 when the socket took all of it. (The
- * front of a socket bufferevent's output is frozen between its writes.) */
+ * would on the loop's next turn; 1 when the socket took all of it. (That
+ * callback leaves the front of the output frozen after each write, as it
+ * is here.) */
 static int write_socket_now(struct bufferevent *sock)
 {
     struct evbuffer *out = bufferevent_get_output(sock);
