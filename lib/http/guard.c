@@ -460,6 +460,22 @@ static struct evbuffer *socket_output(const struct od_conn_track *t)
     return bufferevent_get_output(sock ? sock : t->bev);
 }
 
+/* evhttp puts an answer's head and its body in separate chains of the
+ * TLS filter's output, and OpenSSL's bufferevent encrypts chain by chain:
+ * two records a small answer (two encryptions, two MACs, and the client
+ * decrypting two). Joined into one chain while the filter waits for
+ * evhttp to enable writing, the answer leaves as one record. (This
+ * callback runs before the filter's own: callbacks added later run
+ * first.) Up to one record's worth; larger answers need several anyway. */
+#define COALESCE_MAX 16384
+
+static void coalesce(struct evbuffer *buf)
+{
+    size_t n = evbuffer_get_length(buf);
+    if (n > 0 && n <= COALESCE_MAX)
+        evbuffer_pullup(buf, -1); /* nothing to do when already one chain */
+}
+
 /* evhttp wrote an answer, or the client read some: keep the total of
  * unread answers, and let a head held for this client go. (On both
  * buffers of a TLS connection: text moving into records is counted out
@@ -476,6 +492,8 @@ static void on_output(struct evbuffer *buf,
         t->progress_ms = od_now_ms();
     if (info->n_deleted && t->g.held && !t->released && may_pass(t))
         od_guard_queue(srv, t);
+    if (info->n_added && t->tls && buf != socket_output(t))
+        coalesce(buf);
 }
 
 int od_guard_wrap(odapi_server *srv, struct od_conn_track *t,

@@ -467,6 +467,7 @@ static void write_now(struct od_relay *r, struct bufferevent *bev)
     bufferevent_data_cb wcb = NULL;
     bufferevent_event_cb ecb = NULL;
     void *arg = NULL;
+    int n;
     (void)r;
     if (!bev)
         return;
@@ -474,8 +475,13 @@ static void write_now(struct od_relay *r, struct bufferevent *bev)
     out = bufferevent_get_output(bev);
     if (!ecb || evbuffer_get_length(out) == 0) /* freed, or nothing here */
         return;
-    if (evbuffer_write(out, bufferevent_getfd(bev)) < 0 ||
-        evbuffer_get_length(out) > 0 || !wcb ||
+    /* libevent's own write callback leaves the front of the output
+     * frozen after each write (only setting the fd unfreezes it): from
+     * then on evbuffer_write() would do nothing on this connection */
+    evbuffer_unfreeze(out, 1);
+    n = evbuffer_write(out, bufferevent_getfd(bev));
+    evbuffer_freeze(out, 1);
+    if (n < 0 || evbuffer_get_length(out) > 0 || !wcb ||
         !(bufferevent_get_enabled(bev) & EV_WRITE))
         return;
     bufferevent_disable(bev, EV_WRITE);

@@ -195,6 +195,7 @@ void od_request_finish(odapi_request *req, int status, const char *body,
             evbuffer_add(out, body, len);
         evhttp_send_reply(req->ev, status, NULL, NULL);
         req->ev = NULL;
+        od_conn_send_now(req->conn);
     }
     od_server_request_done(req->srv, req);
 }
@@ -227,6 +228,7 @@ void od_request_finish_take(odapi_request *req, int status, char *body,
         }
         evhttp_send_reply(req->ev, status, NULL, NULL);
         req->ev = NULL;
+        od_conn_send_now(req->conn);
     }
     od_server_request_done(req->srv, req);
 }

@@ -182,6 +182,9 @@ struct od_conn_track {
 /* Free t once evhttp, the requests and the work queue are all done with
  * it (server.c). */
 void od_conn_maybe_free(struct od_conn_track *t);
+/* Send an answer just queued on t at once (server.c); t's bufferevent may
+ * be freed on return. */
+void od_conn_send_now(struct od_conn_track *t);
 /* guard.c */
 /* Put the guard on evhttp's bufferevent for t (0), or -1 (out of memory;
  * nothing changed). od_guard_unwrap takes it off (at release). */

@@ -821,3 +821,82 @@ def test_the_guard_over_tls(spawn, server_db, tmp_path):
                   b"GET /api/v1/ HTTP/1.1\r\nConnection: close\r\n\r\n"):
         out = tls_exchange(close, 1)
         assert re.match(rb"HTTP/1\.[01] 200 ", out) and out.endswith(b"}"), out
+
+
+def _tls_records(wire):
+    """The content types of the TLS records in raw bytes from a socket."""
+    types, i = [], 0
+    while i + 5 <= len(wire):
+        types.append(wire[i])
+        i += 5 + int.from_bytes(wire[i + 3:i + 5], "big")
+    assert i == len(wire), "a record was cut off"
+    return types
+
+
+def test_a_small_tls_answer_is_one_record(spawn, server_db, tmp_path):
+    """odservice sends an answer's head and body in one TLS record (one
+    encryption; the client decrypts once), and a keep-alive connection
+    carries the next request at once (the answer is written when ready)."""
+    import shutil
+    import ssl
+    import subprocess
+    from test_service import AUTH as SVC_AUTH, webconfig, write_keys, \
+        DEV, CUST
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl CLI")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
+    cfg = tmp_path / "tls.xml"
+    cfg.write_bytes(webconfig(server_db, "Error", [
+        "<OdapiKeysFile>keys.json</OdapiKeysFile>",
+        "<OdapiTlsCertificate>cert.pem</OdapiTlsCertificate>",
+        "<OdapiTlsKey>key.pem</OdapiTlsKey>"]))
+    srv = spawn("odservice", ["--config", str(cfg), "--port", "0",
+                              "--listen", "127.0.0.1"])
+    ctx = ssl.create_default_context(cafile=cert)
+    raw = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    inc, outg = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(inc, outg, server_hostname="127.0.0.1")
+    while True:
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            raw.sendall(outg.read())
+            data = raw.recv(65536)
+            assert data
+            inc.write(data)
+    raw.sendall(outg.read())
+
+    def whole(text):
+        head, sep, body = text.partition(b"\r\n\r\n")
+        m = re.search(rb"\r\nContent-Length: (\d+)", head, re.I)
+        return sep and m and len(body) >= int(m.group(1))
+
+    def exchange(path):
+        tls.write(b"GET /api/v1/%s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                  b"%s\r\n\r\n" % (path, SVC_AUTH.encode()))
+        raw.sendall(outg.read())
+        wire = text = b""
+        while not whole(text):
+            data = raw.recv(65536)
+            assert data, "closed before the answer"
+            wire += data
+            inc.write(data)
+            try:
+                while True:
+                    text += tls.read(65536)
+            except ssl.SSLWantReadError:
+                pass
+        return wire, text
+    exchange(b"securityperms")  # the session tickets come before it
+    for path in (b"securityperms", b"nope"):
+        wire, text = exchange(path)
+        assert text.startswith(b"HTTP/1.1 ") and len(text) < 16000
+        assert _tls_records(wire) == [23], (path, _tls_records(wire))
+    raw.close()
