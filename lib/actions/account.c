@@ -285,8 +285,4 @@ static const struct od_opdoc account_docs[] = {
      .perm = ODAPI_PERM_PAYMENTS, .handler = h_partial},
 };
 
-void od_register_account_actions(odapi_server *srv);
-void od_register_account_actions(odapi_server *srv)
-{
-    od_api_routes(srv, account_docs, (int)OD_ARRAY_LEN(account_docs));
-}
+OD_CK_ROUTES(od_register_account_actions, account_docs)

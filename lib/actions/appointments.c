@@ -744,8 +744,4 @@ static const struct od_opdoc appt_docs[] = {
      .perm = ODAPI_PERM_COMM, .handler = h_confirm},
 };
 
-void od_register_appointment_actions(odapi_server *srv);
-void od_register_appointment_actions(odapi_server *srv)
-{
-    od_api_routes(srv, appt_docs, (int)OD_ARRAY_LEN(appt_docs));
-}
+OD_CK_ROUTES(od_register_appointment_actions, appt_docs)

@@ -169,8 +169,4 @@ static const struct od_opdoc asap_docs[] = {
      .perm = ODAPI_PERM_TEXTING_ASAP, .handler = h_asap},
 };
 
-void od_register_asap_actions(odapi_server *srv);
-void od_register_asap_actions(odapi_server *srv)
-{
-    od_api_routes(srv, asap_docs, (int)OD_ARRAY_LEN(asap_docs));
-}
+OD_CK_ROUTES(od_register_asap_actions, asap_docs)

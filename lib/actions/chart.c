@@ -504,8 +504,4 @@ static const struct od_opdoc chart_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_info},
 };
 
-void od_register_chart_views(odapi_server *srv);
-void od_register_chart_views(odapi_server *srv)
-{
-    od_api_routes(srv, chart_docs, (int)OD_ARRAY_LEN(chart_docs));
-}
+OD_CK_ROUTES(od_register_chart_views, chart_docs)

@@ -524,8 +524,4 @@ static const struct od_opdoc claimnew_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_post},
 };
 
-void od_register_claimnew_actions(odapi_server *srv);
-void od_register_claimnew_actions(odapi_server *srv)
-{
-    od_api_routes(srv, claimnew_docs, (int)OD_ARRAY_LEN(claimnew_docs));
-}
+OD_CK_ROUTES(od_register_claimnew_actions, claimnew_docs)

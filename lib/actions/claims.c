@@ -679,8 +679,4 @@ static const struct od_opdoc claim_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_pay_delete},
 };
 
-void od_register_claim_actions(odapi_server *srv);
-void od_register_claim_actions(odapi_server *srv)
-{
-    od_api_routes(srv, claim_docs, (int)OD_ARRAY_LEN(claim_docs));
-}
+OD_CK_ROUTES(od_register_claim_actions, claim_docs)

@@ -221,8 +221,4 @@ static const struct od_opdoc claimsplit_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_split},
 };
 
-void od_register_claimsplit_actions(odapi_server *srv);
-void od_register_claimsplit_actions(odapi_server *srv)
-{
-    od_api_routes(srv, claimsplit_docs, (int)OD_ARRAY_LEN(claimsplit_docs));
-}
+OD_CK_ROUTES(od_register_claimsplit_actions, claimsplit_docs)

@@ -850,8 +850,4 @@ static const struct od_opdoc dynpayplan_docs[] = {
      .perm = ODAPI_PERM_PAY_PLANS, .handler = h_put},
 };
 
-void od_register_dynpayplan_actions(odapi_server *srv);
-void od_register_dynpayplan_actions(odapi_server *srv)
-{
-    od_api_routes(srv, dynpayplan_docs, (int)OD_ARRAY_LEN(dynpayplan_docs));
-}
+OD_CK_ROUTES(od_register_dynpayplan_actions, dynpayplan_docs)

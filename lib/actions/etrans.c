@@ -352,8 +352,4 @@ static const struct od_opdoc etrans_docs[] = {
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_post},
 };
 
-void od_register_etrans_actions(odapi_server *srv);
-void od_register_etrans_actions(odapi_server *srv)
-{
-    od_api_routes(srv, etrans_docs, (int)OD_ARRAY_LEN(etrans_docs));
-}
+OD_CK_ROUTES(od_register_etrans_actions, etrans_docs)

@@ -56,8 +56,4 @@ static const struct od_opdoc family_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_fam_insurance},
 };
 
-void od_register_family_actions(odapi_server *srv);
-void od_register_family_actions(odapi_server *srv)
-{
-    od_api_routes(srv, family_docs, (int)OD_ARRAY_LEN(family_docs));
-}
+OD_CK_ROUTES(od_register_family_actions, family_docs)

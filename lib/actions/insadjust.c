@@ -380,8 +380,4 @@ static const struct od_opdoc insadjust_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_supplemental},
 };
 
-void od_register_insadjust_actions(odapi_server *srv);
-void od_register_insadjust_actions(odapi_server *srv)
-{
-    od_api_routes(srv, insadjust_docs, (int)OD_ARRAY_LEN(insadjust_docs));
-}
+OD_CK_ROUTES(od_register_insadjust_actions, insadjust_docs)

@@ -398,8 +398,4 @@ static const struct od_opdoc inshist_docs[] = {
      .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_post},
 };
 
-void od_register_inshist_actions(odapi_server *srv);
-void od_register_inshist_actions(odapi_server *srv)
-{
-    od_api_routes(srv, inshist_docs, (int)OD_ARRAY_LEN(inshist_docs));
-}
+OD_CK_ROUTES(od_register_inshist_actions, inshist_docs)

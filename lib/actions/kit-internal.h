@@ -14,6 +14,7 @@
 #define ODAPI_ACTIONS_KIT_INTERNAL_H
 
 #include "engine/resource-internal.h"
+#include "engine/openapi-internal.h"
 
 #include <jansson.h>
 
@@ -45,6 +46,16 @@ struct od_ck_job {
                                       the commit (0, or -1: "made but could
                                       not be read"; never run again) */
 };
+
+/* An action file's registration: defines void fn(odapi_server *srv), which
+ * registers and documents the routes of its table docs (od_api_routes);
+ * routes.c's list calls it. */
+#define OD_CK_ROUTES(fn, docs)                                               \
+    void fn(odapi_server *srv);                                              \
+    void fn(odapi_server *srv)                                               \
+    {                                                                        \
+        od_api_routes(srv, docs, (int)OD_ARRAY_LEN(docs));                   \
+    }
 
 /* A job for req (NULL after a 500 answer). */
 struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write);

@@ -540,8 +540,4 @@ static const struct od_opdoc planned_docs[] = {
      .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_schedule},
 };
 
-void od_register_planned_actions(odapi_server *srv);
-void od_register_planned_actions(odapi_server *srv)
-{
-    od_api_routes(srv, planned_docs, (int)OD_ARRAY_LEN(planned_docs));
-}
+OD_CK_ROUTES(od_register_planned_actions, planned_docs)

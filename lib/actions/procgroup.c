@@ -730,8 +730,4 @@ static const struct od_opdoc procgroup_docs[] = {
      .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_delete},
 };
 
-void od_register_procgroup_actions(odapi_server *srv);
-void od_register_procgroup_actions(odapi_server *srv)
-{
-    od_api_routes(srv, procgroup_docs, (int)OD_ARRAY_LEN(procgroup_docs));
-}
+OD_CK_ROUTES(od_register_procgroup_actions, procgroup_docs)

@@ -734,8 +734,4 @@ static const struct od_opdoc prognote_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_prognotes},
 };
 
-void od_register_prognotes(odapi_server *srv);
-void od_register_prognotes(odapi_server *srv)
-{
-    od_api_routes(srv, prognote_docs, (int)OD_ARRAY_LEN(prognote_docs));
-}
+OD_CK_ROUTES(od_register_prognotes, prognote_docs)

@@ -776,8 +776,4 @@ static const struct od_opdoc recall_docs[] = {
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_switch},
 };
 
-void od_register_recall_actions(odapi_server *srv);
-void od_register_recall_actions(odapi_server *srv)
-{
-    od_api_routes(srv, recall_docs, (int)OD_ARRAY_LEN(recall_docs));
-}
+OD_CK_ROUTES(od_register_recall_actions, recall_docs)

@@ -504,8 +504,4 @@ static const struct od_opdoc tpsaved_docs[] = {
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_saved},
 };
 
-void od_register_tpsaved_actions(odapi_server *srv);
-void od_register_tpsaved_actions(odapi_server *srv)
-{
-    od_api_routes(srv, tpsaved_docs, (int)OD_ARRAY_LEN(tpsaved_docs));
-}
+OD_CK_ROUTES(od_register_tpsaved_actions, tpsaved_docs)

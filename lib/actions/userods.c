@@ -335,8 +335,4 @@ static const struct od_opdoc userod_docs[] = {
      .perm = ODAPI_PERM_SETUP, .handler = h_post},
 };
 
-void od_register_userod_actions(odapi_server *srv);
-void od_register_userod_actions(odapi_server *srv)
-{
-    od_api_routes(srv, userod_docs, (int)OD_ARRAY_LEN(userod_docs));
-}
+OD_CK_ROUTES(od_register_userod_actions, userod_docs)

@@ -766,8 +766,4 @@ static const struct od_opdoc websched_docs[] = {
      .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_book},
 };
 
-void od_register_websched_actions(odapi_server *srv);
-void od_register_websched_actions(odapi_server *srv)
-{
-    od_api_routes(srv, websched_docs, (int)OD_ARRAY_LEN(websched_docs));
-}
+OD_CK_ROUTES(od_register_websched_actions, websched_docs)
