@@ -93,7 +93,11 @@ json_t *od_ck_body(odapi_request *req);
 /* A key: a positive number or a string of digits. */
 int od_ck_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize);
-/* The same, required: 0, or -1 with "{name} is required." when absent. */
+/* What a getter of this file returned (rc), for a required input: 0 given,
+ * -1 invalid (msg as the getter wrote it) or absent (rc 0: msg is
+ * "{name} is required."). */
+int od_ck_required(int rc, const char *name, char *msg, size_t msgsize);
+/* od_ck_key, required: 0, or -1 with "{name} is required." when absent. */
 int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
                   size_t msgsize);
 /* A key given as a query parameter. */
@@ -172,9 +176,13 @@ int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
 /* A JSON string, "" included; *out points into body. */
 int od_ck_string(json_t *body, const char *name, const char **out,
                  char *msg, size_t msgsize);
-/* Keys: a JSON array of keys (numbers or strings of digits) or a comma list
- * in a string ("1, 2"), at most max, duplicates dropped, into out[*n].
- * An empty list ("" or []) is -1 with "{name} is required.". */
+/* Keys as the API writes them (od_parse_key: no sign, no leading zero): a
+ * JSON array of keys (numbers or strings) or a comma list in a string
+ * ("1, 2": od_parse_key_list, at most 2 * max entries), at most max
+ * (OD_CK_MAX_KEYS at the most) once duplicates are dropped, into out[*n].
+ * An empty list ("" or []) is -1 with "{name} is required."; 0 (as a key,
+ * not as an absent list) is invalid. */
+#define OD_CK_MAX_KEYS 128
 int od_ck_keys(json_t *body, const char *name, long long *out, int max,
                int *n, char *msg, size_t msgsize);
 

@@ -261,8 +261,7 @@ int od_ck_query_key(odapi_request *req, const char *name, long long *out,
     return s && *s ? key_of(s, name, out, msg, msgsize) : 0;
 }
 
-/* rc of a getter: 0 given, -1 invalid or (rc 0) absent with msg. */
-static int required(int rc, const char *name, char *msg, size_t msgsize)
+int od_ck_required(int rc, const char *name, char *msg, size_t msgsize)
 {
     if (rc == 0)
         snprintf(msg, msgsize, "%s is required.", name);
@@ -272,15 +271,15 @@ static int required(int rc, const char *name, char *msg, size_t msgsize)
 int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
                   size_t msgsize)
 {
-    return required(od_ck_key(body, name, out, msg, msgsize), name, msg,
-                    msgsize);
+    return od_ck_required(od_ck_key(body, name, out, msg, msgsize), name,
+                          msg, msgsize);
 }
 
 int od_ck_query_key_req(odapi_request *req, const char *name, long long *out,
                         char *msg, size_t msgsize)
 {
-    return required(od_ck_query_key(req, name, out, msg, msgsize), name, msg,
-                    msgsize);
+    return od_ck_required(od_ck_query_key(req, name, out, msg, msgsize),
+                          name, msg, msgsize);
 }
 
 static int date_of(const char *s, const char *name, int with_time, char *out,
@@ -588,24 +587,22 @@ static int add_key(long long x, long long *out, int max, int *n)
     return 0;
 }
 
-/* "1,2, 3": digits, spaces around them, commas between. */
+/* A comma list ("1,2, 3", od_parse_key_list: at most 2 * max entries, as
+ * many as list holds) into out: 0, or -1 when it is not one or out is full.
+ * "" is an empty list. */
 static int key_list(const char *s, long long *out, int max, int *n)
 {
-    char *end;
-    while (*s) {
-        while (*s == ' ')
-            s++;
-        if (*s < '0' || *s > '9')
+    long long list[2 * OD_CK_MAX_KEYS];
+    size_t i, k, room = 2 * (size_t)max;
+    if (!*s)
+        return 0;
+    if (od_parse_key_list(s, list, room < OD_ARRAY_LEN(list)
+                                       ? room
+                                       : OD_ARRAY_LEN(list), &k))
+        return -1;
+    for (i = 0; i < k; i++)
+        if (add_key(list[i], out, max, n))
             return -1;
-        if (add_key(strtoll(s, &end, 10), out, max, n))
-            return -1;
-        for (s = end; *s == ' '; s++)
-            ;
-        if (*s == ',')
-            s++;
-        else if (*s)
-            return -1;
-    }
     return 0;
 }
 
@@ -623,7 +620,7 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
             if (json_is_integer(e))
                 x = (long long)json_integer_value(e);
             else if (!json_is_string(e) ||
-                     od_parse_ll(json_string_value(e), &x))
+                     od_parse_key(json_string_value(e), &x))
                 return invalid(msg, msgsize, name);
             if (add_key(x, out, max, n))
                 return invalid(msg, msgsize, name);

@@ -544,58 +544,14 @@ static int member_note(const struct od_catalog *cat, json_t *body,
     return 0;
 }
 
-static int add_proc(struct gjob *j, long long x)
-{
-    int k;
-    if (x <= 0 || j->nprocs >= MAX_PROCS)
-        return -1;
-    for (k = 0; k < j->nprocs && j->procs[k] != x; k++)
-        ;
-    if (k == j->nprocs)
-        j->procs[j->nprocs++] = x;
-    return 0;
-}
-
-/* ProcNums: a JSON array of procedure numbers (or a comma list in a
- * string); duplicates are dropped. 1 given, 0 absent, -1 with msg. */
+/* ProcNums (od_ck_keys): 1 given, 0 absent, -1 with msg. */
 static int member_procs(json_t *body, struct gjob *j, char *msg,
                         size_t msgsize)
 {
-    json_t *v = json_object_get(body, "ProcNums"), *e;
-    long long x, list[2 * MAX_PROCS];
-    size_t i, n;
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, e) {
-            if (json_is_integer(e))
-                x = (long long)json_integer_value(e);
-            else if (!json_is_string(e) ||
-                     od_parse_key(json_string_value(e), &x))
-                goto invalid;
-            if (add_proc(j, x))
-                goto invalid;
-        }
-    } else if (json_is_string(v)) {
-        if (*json_string_value(v) &&
-            od_parse_key_list(json_string_value(v), list, OD_ARRAY_LEN(list),
-                              &n))
-            goto invalid;
-        for (i = 0; *json_string_value(v) && i < n; i++)
-            if (add_proc(j, list[i]))
-                goto invalid;
-    } else {
-        goto invalid;
-    }
-    if (!j->nprocs) {
-        snprintf(msg, msgsize, "ProcNums is required.");
-        return -1;
-    }
-    j->has_procs = 1;
-    return 1;
-invalid:
-    snprintf(msg, msgsize, "ProcNums is invalid.");
-    return -1;
+    int rc = od_ck_keys(body, "ProcNums", j->procs, MAX_PROCS, &j->nprocs,
+                        msg, msgsize);
+    j->has_procs = rc == 1;
+    return rc;
 }
 
 /* ---- handlers ------------------------------------------------------------- */
@@ -641,18 +597,11 @@ static struct od_ck_job *write_job(odapi_request *req, od_ck_work_fn work,
 static int read_write(odapi_request *req, json_t *body, struct gjob *j,
                       int put, char *msg, size_t msgsize)
 {
-    int rc = od_ck_int(body, "PatNum", 1, &j->patnum, msg, msgsize);
-    if (rc == 0)
-        snprintf(msg, msgsize, "PatNum is required.");
-    if (rc <= 0)
+    if (od_ck_required(od_ck_int(body, "PatNum", 1, &j->patnum, msg,
+                                 msgsize), "PatNum", msg, msgsize) ||
+        (!put && od_ck_required(member_procs(body, j, msg, msgsize),
+                                "ProcNums", msg, msgsize)))
         return -1;
-    if (!put) {
-        rc = member_procs(body, j, msg, msgsize);
-        if (rc == 0)
-            snprintf(msg, msgsize, "ProcNums is required.");
-        if (rc <= 0)
-            return -1;
-    }
     if (member_note(od_db_catalog(req->srv->db), body, j, msg, msgsize) ||
         (put && member_procs(body, j, msg, msgsize) < 0) ||
         od_ck_bool_strict(body, "isSigned", &j->sign, msg, msgsize) < 0 ||

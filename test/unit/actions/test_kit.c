@@ -2,7 +2,7 @@
  * that need no database or event loop: a job made with its input attached
  * (od_ck_new_data) and freed with the action's own free, and the answer
  * of a POST that creates a row (od_ck_created), a required key
- * (od_ck_key_req). */
+ * (od_ck_key_req), a list of keys (od_ck_keys). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +124,67 @@ static void required_keys(void **state)
     json_decref(body);
 }
 
+static int keys_of(const char *json, long long *out, int *n, char *msg)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    int rc;
+    assert_non_null(body);
+    msg[0] = '\0';
+    rc = od_ck_keys(body, "K", out, 3, n, msg, 64);
+    json_decref(body);
+    return rc;
+}
+
+/* Keys as the API writes them, in an array or a comma list; duplicates
+ * dropped; at most max distinct keys and 2 * max list entries; empty is
+ * required, absent is 0. */
+static void key_lists(void **state)
+{
+    /* invalid: a leading zero, a sign, 0, a trailing comma, too many
+     * (distinct, or list entries), another type */
+    static const char *const bad[] = {
+        "{\"K\":[\"07\"]}", "{\"K\":\"07\"}", "{\"K\":[-1]}",
+        "{\"K\":[0]}",       "{\"K\":\"1,\"}", "{\"K\":[1,2,3,4]}",
+        "{\"K\":\"1,1,1,1,1,1,1\"}", "{\"K\":5}", "{\"K\":[1.5]}"};
+    size_t i;
+    long long k[3];
+    int n;
+    char msg[64];
+    (void)state;
+    assert_int_equal(keys_of("{\"K\":[5,\"7\",5]}", k, &n, msg), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(k[0], 5);
+    assert_int_equal(k[1], 7);
+    assert_int_equal(keys_of("{\"K\":\"3, 4,3 ,9\"}", k, &n, msg), 1);
+    assert_int_equal(n, 3);
+    assert_int_equal(k[2], 9);
+    assert_int_equal(keys_of("{\"K\":\"1,1,1,1,1,1\"}", k, &n, msg), 1);
+    assert_int_equal(n, 1);
+    assert_int_equal(keys_of("{\"K\":null}", k, &n, msg), 0);
+    assert_int_equal(keys_of("{}", k, &n, msg), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(keys_of("{\"K\":[]}", k, &n, msg), -1);
+    assert_string_equal(msg, "K is required.");
+    assert_int_equal(keys_of("{\"K\":\"\"}", k, &n, msg), -1);
+    assert_string_equal(msg, "K is required.");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(keys_of(bad[i], k, &n, msg), -1);
+        assert_string_equal(msg, "K is invalid.");
+    }
+}
+
+/* A getter's rc for a required input. */
+static void required_rc(void **state)
+{
+    char msg[64] = "X is invalid.";
+    (void)state;
+    assert_int_equal(od_ck_required(1, "X", msg, sizeof msg), 0);
+    assert_int_equal(od_ck_required(-1, "X", msg, sizeof msg), -1);
+    assert_string_equal(msg, "X is invalid.");
+    assert_int_equal(od_ck_required(0, "X", msg, sizeof msg), -1);
+    assert_string_equal(msg, "X is required.");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +192,8 @@ int main(void)
         cmocka_unit_test(default_free),
         cmocka_unit_test(created_from_resource),
         cmocka_unit_test(required_keys),
+        cmocka_unit_test(key_lists),
+        cmocka_unit_test(required_rc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
