@@ -567,16 +567,13 @@ static void h_break(odapi_request *req, void *arg)
     struct appt *a;
     const char *s = NULL;
     char msg[128];
-    int rc;
     (void)arg;
     if (!j)
         return;
     a = j->data;
-    rc = od_ck_bool_strict(j->body, "sendToUnscheduledList", &a->unsched, msg,
-                           sizeof msg);
-    if (rc == 0)
-        return od_ck_reject(j, 400, "sendToUnscheduledList is required.");
-    if (rc < 0)
+    if (od_ck_required(od_ck_bool_strict(j->body, "sendToUnscheduledList",
+                                         &a->unsched, msg, sizeof msg),
+                       "sendToUnscheduledList", msg, sizeof msg))
         return od_ck_reject(j, 400, msg);
     if (od_ck_string(j->body, "breakType", &s, msg, sizeof msg) < 0 ||
         (s && strcasecmp(s, "Missed") && strcasecmp(s, "Cancelled")))

@@ -331,7 +331,6 @@ static int read_cat_date(json_t *body, struct hjob *h, char *msg,
 {
     json_t *v = json_object_get(body, "insHistPrefName");
     long day;
-    int rc;
     if (!v || json_is_null(v) ||
         (json_is_string(v) && !*json_string_value(v))) {
         snprintf(msg, msgsize, "insHistPrefName is required.");
@@ -345,10 +344,8 @@ static int read_cat_date(json_t *body, struct hjob *h, char *msg,
         snprintf(msg, msgsize, "insHistPrefName is invalid.");
         return -1;
     }
-    rc = od_ck_date(body, "ProcDate", h->date, msg, msgsize);
-    if (rc == 0)
-        snprintf(msg, msgsize, "ProcDate is required.");
-    if (rc <= 0)
+    if (od_ck_required(od_ck_date(body, "ProcDate", h->date, msg, msgsize),
+                       "ProcDate", msg, msgsize))
         return -1;
     /* the Insurance History window's range (FormInsHistSetup.IsValid) */
     day = od_ck_day_num(h->date);

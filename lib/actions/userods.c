@@ -267,11 +267,8 @@ static int read_body(odapi_request *req, json_t *body, struct newuser *u,
         return -1;
     }
     snprintf(u->name, sizeof u->name, "%s", name);
-    if ((rc = od_ck_key(body, "UserGroupNum", &u->group, msg, msgsize)) <= 0) {
-        if (rc == 0)
-            snprintf(msg, msgsize, "UserGroupNum is required.");
+    if (od_ck_key_req(body, "UserGroupNum", &u->group, msg, msgsize))
         return -1;
-    }
     pw = json_object_get(body, "Password");
     if (!pw || json_is_null(pw)) {
         snprintf(msg, msgsize, "Password is required.");
