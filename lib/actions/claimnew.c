@@ -399,49 +399,17 @@ static int read_type(json_t *body, char *out, char *msg, size_t msgsize)
     return 0;
 }
 
-static int add_procnum(struct cin *in, long long x, char *msg,
-                       size_t msgsize)
-{
-    int k;
-    for (k = 0; k < in->nprocs; k++)
-        if (in->procs[k] == x)
-            return 0;
-    if (in->nprocs == CN_MAX_PROCS) {
-        snprintf(msg, msgsize, "procNums has more than %d procedures.",
-                 CN_MAX_PROCS);
-        return -1;
-    }
-    in->procs[in->nprocs++] = x;
-    return 0;
-}
-
-/* A JSON array of procedure numbers (numbers or digit strings). */
+/* A JSON array of procedure numbers (od_ck_key_array), required. */
 int od_cn_read_procnums(json_t *body, const char *name, struct cin *in,
                      char *msg, size_t msgsize)
 {
-    json_t *v = json_object_get(body, name), *e;
-    size_t i;
-    if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v))) {
-        snprintf(msg, msgsize, "%s is required.", name);
-        return -1;
-    }
-    if (!json_is_array(v))
-        goto bad;
-    json_array_foreach(v, i, e) {
-        long long x = -1;
-        if (json_is_integer(e))
-            x = (long long)json_integer_value(e);
-        else if (!json_is_string(e) || od_parse_ll(json_string_value(e), &x))
-            goto bad;
-        if (x <= 0)
-            goto bad;
-        if (add_procnum(in, x, msg, msgsize))
-            return -1;
-    }
-    return 0;
-bad:
-    snprintf(msg, msgsize, "%s is invalid.", name);
-    return -1;
+    int rc = od_ck_key_array(body, name, in->procs, CN_MAX_PROCS,
+                             &in->nprocs, msg, msgsize);
+    if (rc == -2)
+        snprintf(msg, msgsize, "procNums has more than %d procedures.",
+                 CN_MAX_PROCS);
+    return od_ck_required(rc == 1 && !in->nprocs ? 0 : rc, name, msg,
+                          msgsize);
 }
 
 static int read_opt_key(json_t *body, const char *name, long long *out,

@@ -626,40 +626,14 @@ static int name_of(json_t *body, const char *name, const char *const *names,
     return -1;
 }
 
-/* procNums / adjNums: arrays of keys, duplicates dropped. */
+/* procNums / adjNums: arrays of keys (od_ck_key_array). */
 static int keys_of(json_t *body, const char *name, long long *out, int *n,
                    char *msg, size_t msgsize)
 {
-    json_t *v = json_object_get(body, name), *e;
-    size_t i;
-    int k;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_array(v))
-        goto bad;
-    json_array_foreach(v, i, e) {
-        long long x = -1;
-        if (json_is_integer(e))
-            x = (long long)json_integer_value(e);
-        else if (!json_is_string(e) || od_parse_ll(json_string_value(e), &x))
-            goto bad;
-        if (x <= 0)
-            goto bad;
-        for (k = 0; k < *n && out[k] != x; k++)
-            ;
-        if (k < *n)
-            continue;
-        if (*n == MAX_ITEMS) {
-            snprintf(msg, msgsize, "%s has more than %d items.", name,
-                     MAX_ITEMS);
-            return -1;
-        }
-        out[(*n)++] = x;
-    }
-    return 0;
-bad:
-    snprintf(msg, msgsize, "%s is invalid.", name);
-    return -1;
+    int rc = od_ck_key_array(body, name, out, MAX_ITEMS, n, msg, msgsize);
+    if (rc == -2)
+        snprintf(msg, msgsize, "%s has more than %d items.", name, MAX_ITEMS);
+    return rc < 0 ? -1 : 0;
 }
 
 static int count_of(json_t *body, struct pin *in, char *msg, size_t msgsize)

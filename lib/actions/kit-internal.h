@@ -185,6 +185,12 @@ int od_ck_string(json_t *body, const char *name, const char **out,
 #define OD_CK_MAX_KEYS 128
 int od_ck_keys(json_t *body, const char *name, long long *out, int max,
                int *n, char *msg, size_t msgsize);
+/* Keys in a JSON array only (numbers, or strings of digits: od_parse_ll,
+ * so "007" is 7), positive, duplicates dropped, into out[*n]: 1 given ([]
+ * too, *n 0), 0 absent, -1 invalid with msg, -2 (msg unset) when there are
+ * more than max distinct keys. */
+int od_ck_key_array(json_t *body, const char *name, long long *out, int max,
+                    int *n, char *msg, size_t msgsize);
 
 /* ---- rows a write needs (worker) ------------------------------------------
  * The first row of sql (a lookup, or a row locked FOR UPDATE) into out,

@@ -573,6 +573,18 @@ int od_ck_string(json_t *body, const char *name, const char **out,
     return 1;
 }
 
+/* An array element that is a key: a JSON integer, or a string that parse
+ * reads; positive. 0, or -1. */
+static int key_elem(json_t *e, int (*parse)(const char *, long long *),
+                    long long *x)
+{
+    if (json_is_integer(e))
+        *x = (long long)json_integer_value(e);
+    else if (!json_is_string(e) || parse(json_string_value(e), x))
+        return -1;
+    return *x > 0 ? 0 : -1;
+}
+
 /* One key into out (duplicates dropped): 0, or -1 when it is not a key or
  * out is full. */
 static int add_key(long long x, long long *out, int max, int *n)
@@ -617,12 +629,7 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
         return 0;
     if (json_is_array(v)) {
         json_array_foreach(v, i, e) {
-            if (json_is_integer(e))
-                x = (long long)json_integer_value(e);
-            else if (!json_is_string(e) ||
-                     od_parse_key(json_string_value(e), &x))
-                return invalid(msg, msgsize, name);
-            if (add_key(x, out, max, n))
+            if (key_elem(e, od_parse_key, &x) || add_key(x, out, max, n))
                 return invalid(msg, msgsize, name);
         }
     } else if (!json_is_string(v) ||
@@ -632,6 +639,32 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
     if (!*n) {
         snprintf(msg, msgsize, "%s is required.", name);
         return -1;
+    }
+    return 1;
+}
+
+int od_ck_key_array(json_t *body, const char *name, long long *out, int max,
+                    int *n, char *msg, size_t msgsize)
+{
+    json_t *v = json_object_get(body, name), *e;
+    long long x;
+    size_t i;
+    int k;
+    *n = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return invalid(msg, msgsize, name);
+    json_array_foreach(v, i, e) {
+        if (key_elem(e, od_parse_ll, &x))
+            return invalid(msg, msgsize, name);
+        for (k = 0; k < *n && out[k] != x; k++)
+            ;
+        if (k < *n)
+            continue;
+        if (*n == max)
+            return -2;
+        out[(*n)++] = x;
     }
     return 1;
 }

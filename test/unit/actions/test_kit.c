@@ -2,7 +2,7 @@
  * that need no database or event loop: a job made with its input attached
  * (od_ck_new_data) and freed with the action's own free, and the answer
  * of a POST that creates a row (od_ck_created), a required key
- * (od_ck_key_req), a list of keys (od_ck_keys). */
+ * (od_ck_key_req), lists of keys (od_ck_keys, od_ck_key_array). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,6 +173,44 @@ static void key_lists(void **state)
     }
 }
 
+static int array_of(const char *json, long long *out, int *n, char *msg)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    int rc;
+    assert_non_null(body);
+    msg[0] = '\0';
+    rc = od_ck_key_array(body, "K", out, 2, n, msg, 64);
+    json_decref(body);
+    return rc;
+}
+
+/* An array only, od_parse_ll's grammar; a duplicate is dropped before the
+ * count is checked; past max: -2 without a sentence. */
+static void key_arrays(void **state)
+{
+    static const char *const bad[] = {
+        "{\"K\":\"1,2\"}", "{\"K\":[0]}", "{\"K\":[\"-3\"]}",
+        "{\"K\":[\"\"]}", "{\"K\":[true]}", "{\"K\":5}"};
+    long long k[2];
+    int n;
+    size_t i;
+    char msg[64];
+    (void)state;
+    assert_int_equal(array_of("{\"K\":[\"007\",4,7,4]}", k, &n, msg), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(k[0], 7);
+    assert_int_equal(k[1], 4);
+    assert_int_equal(array_of("{\"K\":[]}", k, &n, msg), 1);
+    assert_int_equal(n, 0);
+    assert_int_equal(array_of("{\"K\":null}", k, &n, msg), 0);
+    assert_int_equal(array_of("{\"K\":[1,2,3]}", k, &n, msg), -2);
+    assert_string_equal(msg, "");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(array_of(bad[i], k, &n, msg), -1);
+        assert_string_equal(msg, "K is invalid.");
+    }
+}
+
 /* A getter's rc for a required input. */
 static void required_rc(void **state)
 {
@@ -194,6 +232,7 @@ int main(void)
         cmocka_unit_test(required_keys),
         cmocka_unit_test(key_lists),
         cmocka_unit_test(required_rc),
+        cmocka_unit_test(key_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
