@@ -53,15 +53,11 @@ struct appt {
 static int lock_appt(struct od_conn *c, struct od_ck_job *j, long long *out)
 {
     struct od_prm p[1];
-    int rc;
     p[0] = OD_PI(j->key);
-    rc = od_query_ll(c,
-                     "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
-                     "appointment WHERE AptNum = ? FOR UPDATE",
-                     p, 1, 4, out);
-    if (rc == 0)
-        od_ck_fail(j, 404, "Appointment not found.");
-    return rc == 1 ? 0 : -1;
+    return od_ck_need_ll(c, j,
+                         "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
+                         "appointment WHERE AptNum = ? FOR UPDATE",
+                         p, 1, 4, out, 404, "Appointment not found.");
 }
 
 /* The break's completed D9986/D9987 (j->code): today, for the

@@ -46,10 +46,8 @@ static int offer_of(struct od_conn *c, struct od_ck_job *j,
                           "JOIN patient p ON p.PatNum = r.PatNum WHERE "
                           "r.RecallNum = ?",
                           p, 1, 4, v);
-    if (rc == 0)
-        return od_ck_fail(j, 404, a->apt ? "Appointment not found."
-                                      : "Recall not found.");
-    return rc < 0 ? -1 : 0;
+    return od_ck_need(j, rc, 404, a->apt ? "Appointment not found."
+                                         : "Recall not found.");
 }
 
 /* ShouldSendText's rules for one offer: "" (send) or why not. */

@@ -45,10 +45,8 @@ static int patient_row(struct od_conn *c, struct od_ck_job *j, long long patnum,
                        const char *sql, int ncols, char out[][OD_COLSZ])
 {
     struct od_prm p[1] = {OD_PI(patnum)};
-    int rc = od_query_row(c, sql, p, 1, ncols, out);
-    if (rc == 0)
-        return od_ck_fail(j, 404, "Patient not found.");
-    return rc < 0 ? -1 : 0;
+    return od_ck_need(j, od_query_row(c, sql, p, 1, ncols, out), 404,
+                      "Patient not found.");
 }
 
 /* ---- PlannedAppts ------------------------------------------------------- */

@@ -293,32 +293,30 @@ static int choose_plan(struct od_ck_job *j, struct cwork *w)
 static int check_given(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     static const char prov[] = "SELECT 1 FROM provider WHERE ProvNum = ?";
-    int rc;
-    if (w->in.has_provtreat &&
-        (rc = od_ck_exists(c, prov, w->in.provtreat)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvTreat is invalid.");
-    if (w->in.has_provbill &&
-        (rc = od_ck_exists(c, prov, w->in.provbill)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvBill is invalid.");
-    if (w->in.has_claimform && w->in.claimform &&
-        od_catalog_has_table(od_db_catalog(c->db), "claimform") &&
-        (rc = od_ck_exists(c,
-                           "SELECT 1 FROM claimform WHERE ClaimFormNum = ?",
-                           w->in.claimform)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ClaimForm is invalid.");
-    return 0;
+    if ((w->in.has_provtreat &&
+         od_ck_need_key(c, j, prov, w->in.provtreat, 400,
+                        "ProvTreat is invalid.")) ||
+        (w->in.has_provbill &&
+         od_ck_need_key(c, j, prov, w->in.provbill, 400,
+                        "ProvBill is invalid.")))
+        return -1;
+    if (!w->in.has_claimform || !w->in.claimform ||
+        !od_catalog_has_table(od_db_catalog(c->db), "claimform"))
+        return 0;
+    return od_ck_need_key(c, j, "SELECT 1 FROM claimform WHERE ClaimFormNum "
+                                "= ?", w->in.claimform, 400,
+                          "ClaimForm is invalid.");
 }
 
 static int load_all(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     long long v[OD_MAXCOL];
     struct od_prm p[1];
-    int i, rc;
+    int i;
     p[0] = OD_PI(w->in.pat);
-    rc = od_query_ll(c, "SELECT PriProv FROM patient WHERE PatNum = ? FOR "
-                        "UPDATE", p, 1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
+    if (od_ck_need_ll(c, j, "SELECT PriProv FROM patient WHERE PatNum = ? FOR "
+                            "UPDATE", p, 1, 1, v, 404, "Patient not found."))
+        return -1;
     w->pri_prov = v[0];
     if (od_cn_read_prefs(c, w) || od_ie_load(c, &w->ctx, w->in.pat))
         return w->ctx.oom ? od_ck_fail(j, 500, "The patient has too much "

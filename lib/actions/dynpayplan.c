@@ -313,20 +313,18 @@ static int insert_charges(struct od_conn *c, struct pjob *w, int n,
 /* Guarantor, PlanCategory and SheetDefNum given must name rows. */
 static int check_refs(struct od_conn *c, struct od_ck_job *j, struct pin *in)
 {
-    int rc;
-    if (in->has_guar &&
-        (rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                           in->guar)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "Guarantor is invalid.");
-    if (in->has_category && in->category &&
-        (rc = od_ck_exists(c, "SELECT 1 FROM definition WHERE DefNum = ? "
-                              "AND Category = 47", in->category)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "PlanCategory is invalid.");
-    if (in->has_sheetdef && in->sheetdef &&
-        (rc = od_ck_exists(c, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
-                           in->sheetdef)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "SheetDefNum is invalid.");
-    return 0;
+    return (in->has_guar &&
+            od_ck_need_key(c, j, "SELECT 1 FROM patient WHERE PatNum = ?",
+                           in->guar, 400, "Guarantor is invalid.")) ||
+           (in->has_category && in->category &&
+            od_ck_need_key(c, j, "SELECT 1 FROM definition WHERE DefNum = ? "
+                                 "AND Category = 47", in->category, 400,
+                           "PlanCategory is invalid.")) ||
+           (in->has_sheetdef && in->sheetdef &&
+            od_ck_need_key(c, j, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
+                           in->sheetdef, 400, "SheetDefNum is invalid."))
+               ? -1
+               : 0;
 }
 
 /* The schedule's terms from the input, over w's production. */
@@ -363,11 +361,11 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
     struct ds_terms t;
     char date[11], start[11], istart[11];
     long today;
-    int rc, n;
+    int n;
     w->n = 0;
-    if ((rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                           w->in.pat)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
+    if (od_ck_need_key(c, j, "SELECT 1 FROM patient WHERE PatNum = ?",
+                       w->in.pat, 404, "Patient not found."))
+        return -1;
     if (check_refs(c, j, &w->in) || read_production(c, j, w) ||
         od_iu_today(c, &today) || make_terms(j, w, &t, today))
         return -1;

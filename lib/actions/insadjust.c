@@ -48,16 +48,14 @@ static int load_patplan(struct od_conn *c, struct od_ck_job *j, long long pp,
 {
     long long v[OD_MAXCOL];
     struct od_prm p[1];
-    int rc;
     p[0] = OD_PI(pp);
-    rc = od_query_ll(c,
-                     "SELECT pp.PatNum, pp.InsSubNum, s.PlanNum, "
-                     "COALESCE(ip.MonthRenew, 0) FROM patplan pp JOIN inssub "
-                     "s ON s.InsSubNum = pp.InsSubNum LEFT JOIN insplan ip ON "
-                     "ip.PlanNum = s.PlanNum WHERE pp.PatPlanNum = ?",
-                     p, 1, 4, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "PatPlan not found.");
+    if (od_ck_need_ll(c, j,
+                      "SELECT pp.PatNum, pp.InsSubNum, s.PlanNum, "
+                      "COALESCE(ip.MonthRenew, 0) FROM patplan pp JOIN inssub "
+                      "s ON s.InsSubNum = pp.InsSubNum LEFT JOIN insplan ip ON "
+                      "ip.PlanNum = s.PlanNum WHERE pp.PatPlanNum = ?",
+                      p, 1, 4, v, 404, "PatPlan not found."))
+        return -1;
     o->pat = v[0];
     o->sub = v[1];
     o->plan = v[2];

@@ -167,26 +167,19 @@ static int check_pat_sub(struct od_conn *c, struct od_ck_job *j,
 {
     long long v[OD_MAXCOL];
     struct od_prm p[2];
-    int rc;
-    p[0] = OD_PI(h->pat);
-    rc = od_query_ll(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
+    if (od_ck_need_key(c, j, "SELECT 1 FROM patient WHERE PatNum = ?",
+                       h->pat, 404, "Patient not found."))
+        return -1;
     p[0] = OD_PI(h->sub);
-    rc = od_query_ll(c, "SELECT PlanNum FROM inssub WHERE InsSubNum = ?", p,
-                     1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "InsSub not found.");
+    if (od_ck_need_ll(c, j, "SELECT PlanNum FROM inssub WHERE InsSubNum = ?",
+                      p, 1, 1, v, 404, "InsSub not found."))
+        return -1;
     *plan = v[0];
     p[0] = OD_PI(h->pat);
     p[1] = OD_PI(h->sub);
-    rc = od_query_ll(c, "SELECT 1 FROM patplan WHERE PatNum = ? AND "
-                        "InsSubNum = ?", p, 2, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1
-                      : od_ck_fail(j, 400, "The patient has no PatPlan for "
-                                        "this InsSub.");
-    return 0;
+    return od_ck_need_ll(c, j, "SELECT 1 FROM patplan WHERE PatNum = ? AND "
+                               "InsSubNum = ?", p, 2, 1, v, 400,
+                         "The patient has no PatPlan for this InsSub.");
 }
 
 /* ---- GET ----------------------------------------------------------------- */

@@ -193,14 +193,20 @@ int od_ck_key_array(json_t *body, const char *name, long long *out, int max,
                     int *n, char *msg, size_t msgsize);
 
 /* ---- rows a write needs (worker) ------------------------------------------
- * The first row of sql (a lookup, or a row locked FOR UPDATE) into out,
- * as od_query_row and od_query_ll read it: 1, or -1 when there is none
- * (after od_ck_fail(j, status, "%s", missing)) or on a database error. */
+ * rc of a lookup (1 found, 0 none, -1 error: od_query_row's) as 0 found,
+ * or -1 when there is none (after od_ck_fail(j, status, "%s", missing)) or
+ * on a database error. */
+int od_ck_need(struct od_ck_job *j, int rc, int status, const char *missing);
+/* The first row of sql (a lookup, or a row locked FOR UPDATE) into out,
+ * as od_query_row and od_query_ll read it, through od_ck_need: 0, or -1. */
 int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
                    struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
                    int status, const char *missing);
 /* Whether sql (one ?, bound to key) finds a row: 1, 0 none, -1 error. */
 int od_ck_exists(struct od_conn *c, const char *sql, long long key);
+/* The same through od_ck_need: 0, or -1. */
+int od_ck_need_key(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                   long long key, int status, const char *missing);
 int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
                   struct od_prm *p, int n, int ncols, long long *out,
                   int status, const char *missing);

@@ -175,23 +175,25 @@ void od_ck_submit(struct od_ck_job *j)
 
 /* ---- rows a write needs ------------------------------------------------ */
 
-static int need(struct od_ck_job *j, int rc, int status, const char *missing)
+int od_ck_need(struct od_ck_job *j, int rc, int status, const char *missing)
 {
-    return rc == 0 ? od_ck_fail(j, status, "%s", missing) : rc;
+    return rc == 0 ? od_ck_fail(j, status, "%s", missing) : rc < 0 ? -1 : 0;
 }
 
 int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
                    struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
                    int status, const char *missing)
 {
-    return need(j, od_query_row(c, sql, p, n, ncols, out), status, missing);
+    return od_ck_need(j, od_query_row(c, sql, p, n, ncols, out), status,
+                      missing);
 }
 
 int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
                   struct od_prm *p, int n, int ncols, long long *out,
                   int status, const char *missing)
 {
-    return need(j, od_query_ll(c, sql, p, n, ncols, out), status, missing);
+    return od_ck_need(j, od_query_ll(c, sql, p, n, ncols, out), status,
+                      missing);
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -667,6 +669,12 @@ int od_ck_key_array(json_t *body, const char *name, long long *out, int max,
         out[(*n)++] = x;
     }
     return 1;
+}
+
+int od_ck_need_key(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                   long long key, int status, const char *missing)
+{
+    return od_ck_need(j, od_ck_exists(c, sql, key), status, missing);
 }
 
 int od_ck_exists(struct od_conn *c, const char *sql, long long key)

@@ -164,13 +164,9 @@ static int refs_ok(struct od_conn *c, struct od_ck_job *j,
                               a->has_clinic ? a->clinic : 0, a->apttype};
     size_t i;
     for (i = 0; i < OD_ARRAY_LEN(refs); i++) {
-        struct od_prm p[1] = {OD_PI(keys[i])};
-        long long one[1];
-        int rc;
-        if (!keys[i])
-            continue;
-        if ((rc = od_query_ll(c, refs[i].sql, p, 1, 1, one)) <= 0)
-            return rc < 0 ? -1 : od_ck_fail(j, 400, "%s", refs[i].msg);
+        if (keys[i] &&
+            od_ck_need_key(c, j, refs[i].sql, keys[i], 400, refs[i].msg))
+            return -1;
     }
     return 0;
 }
@@ -181,12 +177,9 @@ static int lock_patient(struct od_conn *c, struct od_ck_job *j,
                         long long *out)
 {
     struct od_prm p[1] = {OD_PI(patnum)};
-    int rc = od_query_ll(c, "SELECT PriProv, ClinicNum, PatStatus FROM "
+    if (od_ck_need_ll(c, j, "SELECT PriProv, ClinicNum, PatStatus FROM "
                             "patient WHERE PatNum = ? FOR UPDATE",
-                         p, 1, 3, out);
-    if (rc == 0)
-        return od_ck_fail(j, 404, "Patient not found.");
-    if (rc < 0)
+                      p, 1, 3, out, 404, "Patient not found."))
         return -1;
     /* AppointmentL.CreatePlannedAppt: not for archived or deceased */
     if (out[2] == 3 || out[2] == 5)

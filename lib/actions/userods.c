@@ -227,9 +227,10 @@ static int do_post(struct od_conn *c, struct od_ck_job *j)
     if (strong_rest(c, j, u))
         return -1;
     p[0] = OD_PI(u->group);
-    if ((rc = od_query_ll(c, "SELECT UserGroupNum FROM usergroup WHERE "
-                             "UserGroupNum = ?", p, 1, 1, found)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "UserGroupNum is invalid.");
+    if (od_ck_need_ll(c, j, "SELECT UserGroupNum FROM usergroup WHERE "
+                            "UserGroupNum = ?", p, 1, 1, found, 400,
+                      "UserGroupNum is invalid."))
+        return -1;
     p[0] = OD_PS(u->name);
     if ((rc = od_query_ll(c, "SELECT UserNum FROM userod WHERE UserName = ? "
                              "LIMIT 1 FOR UPDATE", p, 1, 1, found)) != 0)

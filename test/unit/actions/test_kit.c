@@ -211,6 +211,26 @@ static void key_arrays(void **state)
     }
 }
 
+/* A lookup's rc: found, none (the refusal set), a database error (left
+ * to the connection: no status). */
+static void need_rc(void **state)
+{
+    odapi_request req;
+    struct od_ck_job *j;
+    (void)state;
+    fake_request(&req);
+    j = od_ck_new(&req, no_work, 1);
+    assert_non_null(j);
+    assert_int_equal(od_ck_need(j, 1, 404, "Gone."), 0);
+    assert_int_equal(j->status, 0);
+    assert_int_equal(od_ck_need(j, -1, 404, "Gone."), -1);
+    assert_int_equal(j->status, 0);
+    assert_int_equal(od_ck_need(j, 0, 404, "Gone."), -1);
+    assert_int_equal(j->status, 404);
+    assert_string_equal(j->msg, "Gone.");
+    od_ck_free(j);
+}
+
 /* A getter's rc for a required input. */
 static void required_rc(void **state)
 {
@@ -233,6 +253,7 @@ int main(void)
         cmocka_unit_test(key_lists),
         cmocka_unit_test(required_rc),
         cmocka_unit_test(key_arrays),
+        cmocka_unit_test(need_rc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
