@@ -402,18 +402,18 @@ static int read_plan(struct od_conn *c, struct od_ck_job *j, long long num,
 {
     char v[OD_MAXCOL][OD_COLSZ];
     struct od_prm p[1];
-    int rc;
     p[0] = OD_PI(num);
-    rc = od_query_row(c, "SELECT PatNum, CONCAT_WS(' ', IsDynamic, IsClosed, "
-                         "IsLocked, ChargeFrequency, DynamicPayPlanTPOption, "
-                         "APR, PayAmt, DownPayment), PayPlanDate, "
-                         "DatePayPlanStart, DateInterestStart, COALESCE(("
-                         "SELECT ROUND(SUM(Principal) * 100) FROM "
-                         "payplancharge WHERE PayPlanNum = ? AND ChargeType = "
-                         "0), 0) FROM payplan WHERE PayPlanNum = ? FOR UPDATE",
-                      (struct od_prm[]){p[0], p[0]}, 2, 6, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "PayPlan not found.");
+    if (od_ck_need_row(c, j, "SELECT PatNum, CONCAT_WS(' ', IsDynamic, "
+                             "IsClosed, IsLocked, ChargeFrequency, "
+                             "DynamicPayPlanTPOption, APR, PayAmt, "
+                             "DownPayment), PayPlanDate, DatePayPlanStart, "
+                             "DateInterestStart, COALESCE((SELECT ROUND(SUM("
+                             "Principal) * 100) FROM payplancharge WHERE "
+                             "PayPlanNum = ? AND ChargeType = 0), 0) FROM "
+                             "payplan WHERE PayPlanNum = ? FOR UPDATE",
+                       (struct od_prm[]){p[0], p[0]}, 2, 6, v, 404,
+                       "PayPlan not found."))
+        return -1;
     r->pat = atoll(v[0]);
     sscanf(v[1], "%d %d %d %d %d %lf %lf %lf", &r->dynamic, &r->closed,
            &r->locked, &r->freq, &r->tpoption, &r->apr, &r->pay, &r->down);

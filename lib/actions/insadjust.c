@@ -231,13 +231,12 @@ static int work_supp(struct od_conn *c, struct od_ck_job *j)
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm p[1];
     struct iu_set sets[12];
-    int rc, n = 0;
+    int n = 0;
     p[0] = OD_PI(a->cp);
-    rc = od_query_row(c, "SELECT Status, ProcNum, ClaimNum, PatNum FROM "
-                         "claimproc WHERE ClaimProcNum = ? FOR UPDATE",
-                      p, 1, 4, r);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "ClaimProc not found.");
+    if (od_ck_need_row(c, j, "SELECT Status, ProcNum, ClaimNum, PatNum FROM "
+                             "claimproc WHERE ClaimProcNum = ? FOR UPDATE",
+                       p, 1, 4, r, 404, "ClaimProc not found."))
+        return -1;
     if (atoi(r[0]) != CP_RECEIVED)
         return od_ck_fail(j, 400, "Supplemental payments can only be made on "
                                "ClaimProcs with a Status of Received.");

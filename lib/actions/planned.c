@@ -415,22 +415,19 @@ static int do_schedule(struct od_conn *c, struct od_ck_job *j)
     struct apptin *a = j->data;
     struct od_prm p[1] = {OD_PI(a->aptnum)};
     char v[3][OD_COLSZ];
-    long long pat[3], one[1];
-    int rc = od_query_row(c, "SELECT PatNum, AptStatus, Pattern FROM "
+    long long pat[3];
+    if (od_ck_need_row(c, j, "SELECT PatNum, AptStatus, Pattern FROM "
                              "appointment WHERE AptNum = ? FOR UPDATE",
-                          p, 1, 3, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Appointment not found.");
+                       p, 1, 3, v, 404, "Appointment not found."))
+        return -1;
     if (strcmp(v[1], "6") != 0)
         return od_ck_fail(j, 400, "AptNum is not a Planned appointment.");
     a->patnum = atoll(v[0]);
-    p[0] = OD_PI(a->op);
-    if (lock_patient(c, j, a->patnum, pat) || refs_ok(c, j, a))
-        return -1;
-    if ((rc = od_query_ll(c, "SELECT OperatoryNum FROM operatory WHERE "
-                             "OperatoryNum = ?", p, 1, 1, one)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "Op is invalid.");
-    if ((rc = od_ck_overlaps(c, j, a->op, a->dt, v[2], 0, 0)) != 0)
+    if (lock_patient(c, j, a->patnum, pat) || refs_ok(c, j, a) ||
+        od_ck_need_key(c, j, "SELECT OperatoryNum FROM operatory WHERE "
+                             "OperatoryNum = ?", a->op, 400,
+                       "Op is invalid.") ||
+        od_ck_overlaps(c, j, a->op, a->dt, v[2], 0, 0) != 0)
         return -1;
     return copy_planned(c, j, a, a->patnum);
 }

@@ -287,15 +287,9 @@ static int do_post(struct od_conn *c, struct gjob *j)
     struct procs_seen s;
     struct od_prm p[6];
     long long code, group;
-    p[0] = OD_PI(j->patnum);
-    switch (
-        od_query_row(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, r)) {
-    case 0:
-        return od_ck_fail(j->ck, 404, "Patient not found.");
-    case -1:
-        return -1;
-    }
-    if (check_procs(c, j, &s) || check_prov(c, j))
+    if (od_ck_need_key(c, j->ck, "SELECT 1 FROM patient WHERE PatNum = ?",
+                       j->patnum, 404, "Patient not found.") ||
+        check_procs(c, j, &s) || check_prov(c, j))
         return -1;
     /* the "~GRP~" code: every Open Dental database has it; made here when
      * this one does not */
