@@ -198,31 +198,27 @@ static int do_confirm(struct od_conn *c, struct od_ck_job *j)
         return -1;
     if (x->confirm < 0) {
         p[0] = OD_PI(x->defnum);
-        rc = od_query_ll(c,
-                         "SELECT DefNum FROM definition WHERE DefNum = ? AND "
-                         "Category = 2",
-                         p, 1, 1, def);
-        if (rc == 0)
-            od_ck_fail(j, 400, "defNum is invalid.");
+        rc = od_ck_need_ll(c, j,
+                           "SELECT DefNum FROM definition WHERE DefNum = ? AND "
+                           "Category = 2",
+                           p, 1, 1, def, 400, "defNum is invalid.");
     } else if (!confirm_vals[x->confirm].pref) {
-        rc = od_query_ll(c,
-                         "SELECT DefNum FROM definition WHERE Category = 2 AND "
-                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
-                         NULL, 0, 1, def);
-        if (rc == 0)
-            od_ck_fail(j, 400, "The office has no ApptConfirmed definitions.");
+        rc = od_ck_need_ll(c, j,
+                           "SELECT DefNum FROM definition WHERE Category = 2 "
+                           "AND IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT "
+                           "1",
+                           NULL, 0, 1, def, 400,
+                           "The office has no ApptConfirmed definitions.");
     } else {
         p[0] = OD_PS(confirm_vals[x->confirm].pref);
-        rc = od_query_ll(c,
-                         "SELECT d.DefNum FROM preference p JOIN definition d "
-                         "ON d.DefNum = p.ValueString AND d.Category = 2 WHERE "
-                         "p.PrefName = ?",
-                         p, 1, 1, def);
-        if (rc == 0)
-            od_ck_fail(j, 400, "The office has no ApptConfirmed definition "
-                               "for this confirmVal.");
+        rc = od_ck_need_ll(c, j,
+                           "SELECT d.DefNum FROM preference p JOIN definition "
+                           "d ON d.DefNum = p.ValueString AND d.Category = 2 "
+                           "WHERE p.PrefName = ?",
+                           p, 1, 1, def, 400, "The office has no "
+                           "ApptConfirmed definition for this confirmVal.");
     }
-    if (rc != 1)
+    if (rc)
         return -1;
     p[0] = OD_PI(def[0]);
     p[1] = OD_PI(j->key);

@@ -553,15 +553,11 @@ static int member_procs(json_t *body, struct gjob *j, char *msg,
 static void h_list(odapi_request *req, void *arg)
 {
     struct od_ck_job *j;
-    const char *s = od_query_get(&req->query, "PatNum");
     long long pat;
+    char msg[64];
     (void)arg;
-    if (!s || !*s) {
-        odapi_reply_error(req, 400, "PatNum is required.");
-        return;
-    }
-    if (od_parse_ll(s, &pat) || pat <= 0) {
-        odapi_reply_error(req, 400, "PatNum is invalid.");
+    if (od_ck_query_key_req(req, "PatNum", &pat, msg, sizeof msg)) {
+        odapi_reply_error(req, 400, msg);
         return;
     }
     if (!(j = od_ck_new_data(req, work_list, 0, sizeof pat, NULL)))
