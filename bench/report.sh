@@ -75,11 +75,13 @@ echo "Each scenario ran as alternations of its ceiling and the servers (ceiling,
 echo
 
 # ---- cost as the practice grows ----
+# Sizes are the main practice's and those of the runs named s1@SIZE;
+# SIZE ending in "s" is a practice scaled up by bench/scale.sh.
 if grep -q '|s1@' "$out/runs.txt"; then
-    echo "Cost as the practice grows (server backend, odlocal; p50 ms, median of the alternations; growth = p50 over the smallest size's):"
+    echo "Cost as the practice grows (server backend, odlocal; req/s and p50 ms, medians of the alternations; (xG) = p50 over the smallest size's; \"scaled\" = made by bench/scale.sh from the smallest seeded practice, bench/README.md):"
     echo
-    echo "| patients | s1 ceiling p50 | s1 p50 | s2 ceiling p50 | s2 p50 |"
-    echo "|---|---|---|---|---|"
+    echo "| patients | s1 ceiling req/s | s1 ceiling p50 | s1 req/s | s1 p50 | s2 ceiling req/s | s2 ceiling p50 | s2 req/s | s2 p50 |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     main=$(awk -F'|' '$1 == "server" && $2 == "practice" { split($3, a, " "); print a[1] }' "$out/facts.txt")
     awk -F'|' -v main="$main" '
     function med(s,   n, a, i, j, t) {
@@ -87,30 +89,48 @@ if grep -q '|s1@' "$out/runs.txt"; then
         for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
         return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
+    function add(k, x) { v[k] = (k in v) ? v[k] " " x : x }
+    function name(z) { return (z ~ /s$/) ? sprintf("%d scaled", z + 0) : z }
+    function before(a, b) { return a + 0 < b + 0 || (a + 0 == b + 0 && a !~ /s$/ && b ~ /s$/) }
     $1 != "server" { next }
     {
         s = $2; size = main
         if (s ~ /@/) { size = substr(s, index(s, "@") + 1); s = substr(s, 1, index(s, "@") - 1) }
         if ((s != "s1" && s != "s2") || ($4 != "ceiling" && $4 != "odlocal")) next
         k = size SUBSEP s SUBSEP $4
-        v[k] = (k in v) ? v[k] " " $7 : $7
+        add(k SUBSEP "p50", $7); add(k SUBSEP "rps", $6); add(k SUBSEP "own", $13); add(k SUBSEP "db", $14)
         sizes[size] = 1
     }
     END {
-        ns = 0; for (z in sizes) zs[++ns] = z + 0
-        for (i = 2; i <= ns; i++) { t = zs[i]; for (j = i - 1; j >= 1 && zs[j] > t; j--) zs[j + 1] = zs[j]; zs[j + 1] = t }
+        ns = 0; for (z in sizes) zs[++ns] = z
+        for (i = 2; i <= ns; i++) { t = zs[i]; for (j = i - 1; j >= 1 && before(t, zs[j]); j--) zs[j + 1] = zs[j]; zs[j + 1] = t }
         for (i = 1; i <= ns; i++) {
-            z = zs[i]; line = "| " z
+            z = zs[i]; line = "| " name(z)
             for (q = 1; q <= 2; q++) {
-                s = "s" q; c = med(v[z, s, "ceiling"]); o = med(v[z, s, "odlocal"])
+                s = "s" q; c = med(v[z, s, "ceiling", "p50"]); o = med(v[z, s, "odlocal", "p50"])
                 if (i == 1) { c0[s] = c; o0[s] = o }
-                line = line sprintf(" | %.2f (x%.2f) | %.2f (x%.2f)", c, c / c0[s], o, o / o0[s])
-                if (i == ns) verdict = verdict sprintf("%s- scenario %d, p50 growth from %d to %d patients no more than the ceiling'"'"'s: %s (x%.2f against x%.2f)", verdict ? "\n" : "", q, zs[1], z, (o / o0[s] <= c / c0[s] * 1.0) ? "met" : "**not met**", o / o0[s], c / c0[s])
+                line = line sprintf(" | %.0f | %.2f (x%.2f) | %.0f | %.2f (x%.2f)", med(v[z, s, "ceiling", "rps"]), c, c / c0[s],
+                    med(v[z, s, "odlocal", "rps"]), o, o / o0[s])
+                if (i > 1) verdict = verdict sprintf("%s- scenario %d, p50 growth from %s to %s patients no more than the ceiling'"'"'s: %s (x%.2f against x%.2f)", verdict ? "\n" : "", q, name(zs[1]), name(z), (o / o0[s] <= c / c0[s] * 1.0) ? "met" : "**not met**", o / o0[s], c / c0[s])
             }
             print line " |"
         }
         print ""
         print verdict
+        print ""
+        print "CPU time a request (us: the ceiling'"'"'s or odlocal'"'"'s own + the bench'"'"'s mariadbd; medians), which the other load of the machine moves less than p50:"
+        print ""
+        print "| patients | s1 ceiling | s1 odlocal | s2 ceiling | s2 odlocal |"
+        print "|---|---|---|---|---|"
+        for (i = 1; i <= ns; i++) {
+            z = zs[i]; line = "| " name(z)
+            for (q = 1; q <= 2; q++)
+                for (t = 1; t <= 2; t++) {
+                    k = z SUBSEP "s" q SUBSEP (t == 1 ? "ceiling" : "odlocal")
+                    line = line sprintf(" | %.0f+%.0f", med(v[k, "own"]), med(v[k, "db"]))
+                }
+            print line " |"
+        }
     }' "$out/runs.txt"
     echo
 fi

@@ -8,10 +8,15 @@
 # Environment (defaults in brackets; BENCH_QUICK=1 changes the starred ones):
 #   BENCH_PATIENTS [100000]  size of the main practice
 #   BENCH_SIZES    [10000 100000]  sizes for scenarios 1 and 2 (server
-#                            backend; each seeded once; 1000000 is an
-#                            opt-in: hours to seed, and its balances step
-#                            outlasts the client's 60 s read timeout, see
+#                            backend; each seeded once; 1000000 seeded is
+#                            hours and ~70 GB: use BENCH_SCALED for it, see
 #                            docs/PERFORMANCE.md). Empty: skip. *
+#   BENCH_SCALED   []        sizes made by bench/scale.sh from the seeded
+#                            BENCH_SCALE_FROM practice instead of seeded
+#                            (patient and appointment copied with key
+#                            offsets; minutes instead of hours), e.g.
+#                            "100000 1000000"; reported as "N scaled"
+#   BENCH_SCALE_FROM [10000] the seeded practice they are made from
 #   BENCH_PAIRS    [3]       alternations per scenario (*2)
 #   BENCH_SECONDS  [4]       seconds per run (*2)
 #   BENCH_WARMUP   [2]       seconds of warm-up per scenario (*1)
@@ -56,6 +61,8 @@ PATIENTS=${BENCH_PATIENTS:-$d_patients}
 ONLY=${BENCH_ONLY:-}
 BASE=${BENCH_BASE:-}
 SIZES=${BENCH_SIZES-$d_sizes}
+SCALED=${BENCH_SCALED:-}
+SCALE_FROM=${BENCH_SCALE_FROM:-10000}
 PAIRS=${BENCH_PAIRS:-$d_pairs}
 SECS=${BENCH_SECONDS:-$d_secs}
 WARM=${BENCH_WARMUP:-$d_warm}
@@ -513,9 +520,17 @@ bench_server() {
     dbq() { "$BIN/ceiling_db" --socket "$SOCK" --db "$DBNAME" --query "$1"; }
     DBNAME=mysql
     DBVERSION=$(dbq "SELECT VERSION()")
-    for n in $PATIENTS $SIZES; do
+    seeded=$PATIENTS
+    for n in $SIZES ${SCALED:+$SCALE_FROM}; do
+        case " $seeded " in *" $n "*) ;; *) seeded="$seeded $n" ;; esac
+    done
+    for n in $seeded; do
         SOCK=$SOCK sh bench/seed.sh server "$n" "$DATA" "$ODLOCAL"
         fact server "seed $n (s)" "$(cat "$DATA/server-$n.seedtime" 2>/dev/null || echo '?')"
+    done
+    for n in $SCALED; do
+        SOCK=$SOCK sh bench/scale.sh "$SCALE_FROM" "$n" "$DATA"
+        fact server "scale $SCALE_FROM to $n (s)" "$(cat "$DATA/scaled-$n.seedtime" 2>/dev/null || echo '?')"
     done
     DBNAME=odbench_$PATIENTS
     set -- $(facts_of)
@@ -530,7 +545,10 @@ bench_server() {
     clean_db
     for n in $SIZES; do
         [ "$n" != "$PATIENTS" ] || continue
-        bench_size "$n"
+        bench_size "$n" "odbench_$n"
+    done
+    for n in $SCALED; do
+        bench_size "${n}s" "odbench_scaled_$n"
     done
     sh bench/mariadb.sh stop "$DATA/server"
     DB_STARTED= DB_PID=
@@ -589,9 +607,10 @@ clean_db() {
     dbq "DELETE FROM commlog WHERE Note = 'bench: called, left a message'" >/dev/null 2>&1 || true
 }
 
-# Scenarios 1 and 2 on the practice of size N (server backend).
+# Scenarios 1 and 2 on the practice of size N (server backend) in database
+# DB; N is the label of the runs (s1@N), "Ns" for a scaled practice.
 bench_size() {
-    n=$1 DBNAME=odbench_$1
+    n=$1 DBNAME=$2
     set -- $(facts_of)
     maxpat=$1 npat=$2 day=$3
     fact server "practice $n" "$npat patients, busy day $day ($4 appointments)"

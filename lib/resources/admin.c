@@ -137,8 +137,7 @@ static const struct od_field insverify_fields[] = {
     KEY("InsVerifyNum"),
     {.name = "DateLastVerified", .wire = OD_W_DATE, .flags = OD_F_REQ},
     RO("UserNum", OD_W_INT),
-    {.name = "VerifyType", .wire = OD_W_ENUM, .enm = &enum_verifytype,
-     .flags = OD_F_REQ},
+    ENM("VerifyType", &enum_verifytype, OD_F_REQ, NULL),
     {.name = "FKey", .wire = OD_W_INT, .flags = OD_F_REQ},
     FKEY("DefNum", 0, FK_DEF(38)),
     {.name = "Note", .wire = OD_W_TEXT},
@@ -156,16 +155,13 @@ static const struct od_filter insverify_filters[] = {
 };
 
 static const struct od_check insverify_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "VerifyType", .status = 400, .msg = "VerifyType is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND NOT EXISTS (SELECT 1 FROM "
-            "insplan WHERE PlanNum = ?)", .params = "VerifyType,FKey",
-     .status = 400, .msg = "FKey is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 2 AND NOT EXISTS (SELECT 1 FROM "
-            "patplan WHERE PatPlanNum = ?)", .params = "VerifyType,FKey",
-     .status = 400, .msg = "FKey is invalid."},
+    ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "VerifyType"),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? = 1 AND NOT EXISTS (SELECT 1 FROM "
+               "insplan WHERE PlanNum = ?)", "VerifyType,FKey",
+               "FKey is invalid."),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? = 2 AND NOT EXISTS (SELECT 1 FROM "
+               "patplan WHERE PatPlanNum = ?)", "VerifyType,FKey",
+               "FKey is invalid."),
 };
 
 const struct od_resource od_res_insverifies = {
@@ -176,8 +172,8 @@ const struct od_resource od_res_insverifies = {
     /* PUT /insverifies: the row of (VerifyType, FKey), made when missing */
     .upsert_keys = "VerifyType,FKey",
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsVerify not found.",
-    .perm_create = PERM_INSURANCE_VERIFICATION,
-    .perm_edit = PERM_INSURANCE_VERIFICATION, .log_noun = "InsVerify",
+    SECLOG("InsVerify", PERM_INSURANCE_VERIFICATION,
+           PERM_INSURANCE_VERIFICATION, 0),
     OD_LIST(checks, insverify_checks),
     /* the row's entry time, a column the answer does not show */
     .after_insert = "UPDATE insverify SET DateTimeEntry = NOW() "
@@ -193,8 +189,7 @@ static const struct od_field claimtracking_fields[] = {
     RO("UserNum", OD_W_INT),
     STAMP("DateTimeEntry"),
     {.name = "Note", .wire = OD_W_TEXT},
-    {.name = "TrackingDefNum", .wire = OD_W_INT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR, .fk = FK_DEF(31)},
+    FKEY("TrackingDefNum", OD_F_REQ | OD_F_NOCLEAR, FK_DEF(31)),
     FKEY("TrackingErrorDefNum", 0, FK_DEF(43)),
 };
 
@@ -203,17 +198,10 @@ static const struct od_filter claimtracking_filters[] = {
 };
 
 static const struct od_check claimtracking_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM claim "
-            "WHERE ClaimNum = ?)", .params = "ClaimNum", .status = 404,
-     .msg = "Claim not found."},
+    POST_FOUND("claim", "ClaimNum", "Claim"),
     /* a status row always names a status */
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "TrackingDefNum", .status = 400,
-     .msg = "TrackingDefNum is invalid."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "TrackingDefNum", .status = 400,
-     .msg = "TrackingDefNum is invalid."},
+    ZERO_INVALID(OD_OP_PUT, "TrackingDefNum"),
+    ZERO_INVALID(OD_OP_POST, "TrackingDefNum"),
 };
 
 const struct od_resource od_res_claimtrackings = {
@@ -221,11 +209,11 @@ const struct od_resource od_res_claimtrackings = {
     .pk = "ClaimTrackingNum",
     OD_LIST(fields, claimtracking_fields),
     OD_LIST(filters, claimtracking_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_INSURANCE,
     .missing = "ClaimTracking not found.",
-    .perm_create = PERM_UPDATE_CUSTOM_TRACKING,
-    .perm_edit = PERM_UPDATE_CUSTOM_TRACKING, .log_noun = "ClaimTracking",
+    SECLOG("ClaimTracking", PERM_UPDATE_CUSTOM_TRACKING,
+           PERM_UPDATE_CUSTOM_TRACKING, 0),
     OD_LIST(checks, claimtracking_checks),
     /* rows the API makes are custom status rows */
     .after_insert = "UPDATE claimtracking SET TrackingType = 'StatusHistory' "
@@ -250,8 +238,7 @@ static const struct od_field patientrace_fields[] = {
 };
 
 static const struct od_filter patientrace_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 const struct od_resource od_res_patientraces = {
@@ -282,7 +269,7 @@ static const struct od_field histappointment_fields[] = {
     ROENUM("AptStatus", &od_enum_aptstatus),
     RO("Pattern", OD_W_TEXT),
     RO("Confirmed", OD_W_INT),
-    DERIVED("confirmed", "COALESCE(cf.ItemName, '')"),
+    DEFNAME("confirmed", "cf"),
     RO("TimeLocked", OD_W_BOOL),
     RO("Op", OD_W_INT),
     RO("Note", OD_W_TEXT),
@@ -292,7 +279,7 @@ static const struct od_field histappointment_fields[] = {
     RO("AptDateTime", OD_W_DATETIME),
     RO("NextAptNum", OD_W_INT),
     RO("UnschedStatus", OD_W_INT),
-    DERIVED("unschedStatus", "COALESCE(us.ItemName, '')"),
+    DEFNAME("unschedStatus", "us"),
     RO("IsNewPatient", OD_W_BOOL),
     RO("ProcDescript", OD_W_TEXT),
     RO("ClinicNum", OD_W_INT),

@@ -23,12 +23,12 @@ static const struct od_field claimpayment_fields[] = {
     RO("DateIssued", OD_W_DATE),
     RO("IsPartial", OD_W_BOOL),
     FKEY("PayType", 0, FK_DEF(32)),
-    DERIVED("payType", "COALESCE(pt.ItemName, '')"),
+    DEFNAME("payType", "pt"),
     SECUSERNUMENTRY,
     RO("SecDateEntry", OD_W_DATE),
     STAMP("SecDateTEdit"),
     FKEY("PayGroup", 0, FK_DEF(40)),
-    DERIVED("payGroup", "COALESCE(pg.ItemName, '')"),
+    DEFNAME("payGroup", "pg"),
 };
 
 static const struct od_filter claimpayment_filters[] = {
@@ -38,14 +38,13 @@ static const struct od_filter claimpayment_filters[] = {
 /* The check's amount is the sum of its claimprocs' InsPayAmt (Open Dental's
  * rule for ClaimPayment), unless it is a partial (batch) payment. */
 static const struct od_check claimpayment_checks[] = {
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
-            "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
-            "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x WHERE "
-            "x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)",
-     .params = "@key,CheckAmt", .status = 400,
-     .msg = "CheckAmt must match the total InsPayAmt of the attached "
-            "ClaimProcs."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM claimpayment cp WHERE cp.ClaimPaymentNum = ? "
+         "AND cp.IsPartial = 0 AND ROUND(?, 2) <> ROUND((SELECT "
+         "COALESCE(SUM(x.InsPayAmt), 0) FROM claimproc x "
+         "WHERE x.ClaimPaymentNum = cp.ClaimPaymentNum), 2)", "@key,CheckAmt",
+         "CheckAmt must match the total InsPayAmt of the attached "
+         "ClaimProcs."),
 };
 
 const struct od_resource od_res_claimpayments = {
@@ -56,7 +55,7 @@ const struct od_resource od_res_claimpayments = {
     OD_LIST(filters, claimpayment_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimPayment not found.",
-    .perm_edit = PERM_INS_PAY_EDIT, .log_noun = "ClaimPayment",
+    SECLOG("ClaimPayment", 0, PERM_INS_PAY_EDIT, 0),
     OD_LIST(checks, claimpayment_checks),
 };
 

@@ -64,32 +64,25 @@ static const struct od_field procedurelog_fields[] = {
     /* apispecification.html: "" is ignored on PUT for ToothNum, Surf,
      * ToothRange */
     {.name = "Surf", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR},
-    {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
-     .check = check_tooth},
+    CHK("ToothNum", OD_F_NOCLEAR, 0, check_tooth),
     {.name = "ToothRange", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR},
     FKEY("Priority", 0, FK_DEF(20)),
-    {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "ProcStatus", .wire = OD_W_ENUM, .enm = &od_enum_procstat,
-     .flags = OD_F_REQ},
+    DEFNAME("priority", "pr"),
+    ENM("ProcStatus", &od_enum_procstat, OD_F_REQ, NULL),
     FKEY("ProvNum", 0, FK_PROV),
-    {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT,
-     .flags = OD_F_RO},
+    DERIVED("provAbbr", "COALESCE(pv.Abbr, '')"),
     FKEY("Dx", 0, FK_DEF(16)),
-    {.name = "dxName", .expr = "COALESCE(dx.ItemName, '')", .wire = OD_W_TEXT,
-     .flags = OD_F_RO},
+    DEFNAME("dxName", "dx"),
     FKEY("PlannedAptNum", 0, FK_APPT),
     {.name = "PlaceService", .wire = OD_W_ENUM, .enm = &od_enum_placeservice},
     {.name = "Prosthesis", .wire = OD_W_TEXT, .check = check_prosthesis},
     {.name = "DateOriginalProsth", .wire = OD_W_DATE},
     {.name = "ClaimNote", .wire = OD_W_TEXT},
-    {.name = "DateEntryC", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateEntryC", OD_W_DATE),
     FKEY("ClinicNum", 0, FK_CLINIC),
     FKEY("CodeNum", 0, FK_CODE),
-    {.name = "procCode", .expr = "COALESCE(pc.ProcCode, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "descript", .expr = "COALESCE(pc.Descript, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("procCode", "COALESCE(pc.ProcCode, '')"),
+    DERIVED("descript", "COALESCE(pc.Descript, '')"),
     RO("UnitQty", OD_W_INT),
     RO("BaseUnits", OD_W_INT),
     {.name = "DateTP", .wire = OD_W_DATE},
@@ -104,8 +97,7 @@ static const struct od_field procedurelog_fields[] = {
     {.name = "BillingNote", .wire = OD_W_TEXT},
     {.name = "Discount", .wire = OD_W_NUMBER},
     {.name = "IsDateProsthEst", .wire = OD_W_BOOL},
-    {.name = "SecDateEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateEntry", OD_W_DATETIME),
     SERVERTIME,
 };
 
@@ -158,54 +150,42 @@ static const struct od_sqldefault procedurelog_defaults[] = {
 };
 
 #define NOT_COMPLETE(col_, name_)                                            \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "              \
-            "ProcStatus = 2 AND NOT (" col_ " <=> ?)",                       \
-     .params = "@key," name_, .status = 400,                                 \
-     .msg = name_ " cannot be changed on a completed procedure."}
+    RULE(OD_OP_PUT, "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "      \
+                    "ProcStatus = 2 AND NOT (" col_ " <=> ?)", "@key," name_, \
+         name_ " cannot be changed on a completed procedure.")
 
 /* An appointment key (AptNum, PlannedAptNum) given on POST or PUT must be
  * 0 or an appointment of the procedure's patient. */
 #define APT_OF_PATIENT_MSG(name_) name_ " is not an appointment of this patient."
 #define APT_OF_PATIENT_POST(name_)                                           \
-    {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
-            "FROM appointment WHERE AptNum = ? AND PatNum = ?)",             \
-     .params = name_ "," name_ ",PatNum", .status = 400,                     \
-     .msg = APT_OF_PATIENT_MSG(name_)}
+    VALUE_RULE(OD_OP_POST, "? <> 0 AND NOT EXISTS (SELECT 1 FROM "           \
+               "appointment WHERE AptNum = ? AND PatNum = ?)",               \
+               name_ "," name_ ",PatNum", APT_OF_PATIENT_MSG(name_))
 #define APT_OF_PATIENT_PUT(name_)                                            \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "      \
-            "FROM appointment a JOIN procedurelog p ON p.PatNum = "          \
-            "a.PatNum WHERE a.AptNum = ? AND p.ProcNum = ?)",                \
-     .params = name_ "," name_ ",@key", .status = 400,                       \
-     .msg = APT_OF_PATIENT_MSG(name_)}
+    VALUE_RULE(OD_OP_PUT, "? <> 0 AND NOT EXISTS (SELECT 1 FROM "            \
+               "appointment a JOIN procedurelog p ON p.PatNum = a.PatNum "   \
+               "WHERE a.AptNum = ? AND p.ProcNum = ?)",                      \
+               name_ "," name_ ",@key", APT_OF_PATIENT_MSG(name_))
 /* A POST must give name_ when the code's TreatArea is area (SQL: "= 7"). */
 #define AREA_NEEDS(area, name_)                                              \
-    {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "             \
-            "TreatArea " area " AND COALESCE(?, '') = ''",                   \
-     .params = "CodeNum,?" name_, .status = 400,                             \
-     .msg = name_ " is required for this procedure code."}
+    RULE(OD_OP_POST, "SELECT 1 FROM procedurecode WHERE CodeNum = ? AND "    \
+                     "TreatArea " area " AND COALESCE(?, '') = ''",          \
+         "CodeNum,?" name_, name_ " is required for this procedure code.")
 
 static const struct od_check procedurelog_checks[] = {
     /* POST */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? IN (6, 8)",
-     .params = "ProcStatus", .status = 400,
-     .msg = "ProcStatus must be TP, C, EC, EO, R or Cn."},
+    VALUE_RULE(OD_OP_POST, "? IN (6, 8)", "ProcStatus",
+               "ProcStatus must be TP, C, EC, EO, R or Cn."),
     APT_OF_PATIENT_POST("AptNum"),
     APT_OF_PATIENT_POST("PlannedAptNum"),
     AREA_NEEDS("IN (1, 2)", "ToothNum"),
     AREA_NEEDS("IN (1, 4, 5, 6)", "Surf"),
     AREA_NEEDS("= 7", "ToothRange"),
     /* PUT */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus = 6", .params = "@key", .status = 400,
-     .msg = "A deleted procedure cannot be changed."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 6",
-     .params = "ProcStatus", .status = 400,
-     .msg = "ProcStatus cannot be set to D. Use DELETE instead."},
+    ROW_IF(OD_OP_PUT, "procedurelog", "ProcNum", "ProcStatus = 6",
+           "A deleted procedure cannot be changed."),
+    VALUE_RULE(OD_OP_PUT, "? = 6", "ProcStatus",
+               "ProcStatus cannot be set to D. Use DELETE instead."),
     APT_OF_PATIENT_PUT("AptNum"),
     APT_OF_PATIENT_PUT("PlannedAptNum"),
     NOT_COMPLETE("CodeNum", "CodeNum"),
@@ -213,29 +193,24 @@ static const struct od_check procedurelog_checks[] = {
     NOT_COMPLETE("ToothNum", "ToothNum"),
     NOT_COMPLETE("Surf", "Surf"),
     NOT_COMPLETE("ToothRange", "ToothRange"),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM procedurelog p JOIN procedurecode o ON "
-            "o.CodeNum = p.CodeNum JOIN procedurecode n ON n.CodeNum = ? "
-            "WHERE p.ProcNum = ? AND n.TreatArea <> o.TreatArea",
-     .params = "CodeNum,@key", .status = 400,
-     .msg = "The new procedure code must have the same TreatArea."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM procedurelog p JOIN procedurecode o ON "
+         "o.CodeNum = p.CodeNum JOIN procedurecode n ON n.CodeNum = ? "
+         "WHERE p.ProcNum = ? AND n.TreatArea <> o.TreatArea", "CodeNum,@key",
+         "The new procedure code must have the same TreatArea."),
     /* DELETE: TP, TPi, or C without attachments */
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus = 6", .params = "@key", .status = 400,
-     .msg = "The procedure is already deleted."},
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus NOT IN (1, 2, 8)", .params = "@key", .status = 400,
-     .msg = "Only procedures with status TP, TPi or C can be deleted."},
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM claimproc WHERE ProcNum = ? AND (ClaimNum "
-            "<> 0 OR Status NOT IN (6, 8)) UNION ALL SELECT 1 FROM "
-            "paysplit WHERE ProcNum = ? UNION ALL SELECT 1 FROM "
-            "refattach WHERE ProcNum = ?", .params = "@key,@key,@key",
-     .status = 400,
-     .msg = "The procedure is attached to a claim, payment or referral and "
-            "cannot be deleted."},
+    ROW_IF(OD_OP_DELETE, "procedurelog", "ProcNum", "ProcStatus = 6",
+           "The procedure is already deleted."),
+    ROW_IF(OD_OP_DELETE, "procedurelog", "ProcNum",
+           "ProcStatus NOT IN (1, 2, 8)",
+           "Only procedures with status TP, TPi or C can be deleted."),
+    RULE(OD_OP_DELETE,
+         "SELECT 1 FROM claimproc WHERE ProcNum = ? AND (ClaimNum <> 0 "
+         "OR Status NOT IN (6, 8)) UNION ALL SELECT 1 FROM paysplit "
+         "WHERE ProcNum = ? UNION ALL SELECT 1 FROM refattach "
+         "WHERE ProcNum = ?", "@key,@key,@key",
+         "The procedure is attached to a claim, payment or referral and "
+         "cannot be deleted."),
 };
 
 const struct od_resource od_res_procedurelogs = {
@@ -249,8 +224,7 @@ const struct od_resource od_res_procedurelogs = {
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_PROCEDURE_LOGS,
     .missing = "ProcedureLog not found.", .server_time = OD_ST_FIRST,
-    .perm_create = PERM_PROC_EDIT, .perm_edit = PERM_PROC_EDIT,
-    .perm_delete = PERM_PROC_DELETE, .log_noun = "Procedure",
+    SECLOG("Procedure", PERM_PROC_EDIT, PERM_PROC_EDIT, PERM_PROC_DELETE),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, procedurelog_defaults),
     OD_LIST(lookups, procedurelog_lookups),
@@ -271,8 +245,7 @@ static const struct od_field procedurecode_fields[] = {
     {.name = "ProcTime", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
      .dflt = "/X/", .check = od_check_pattern},
     FKEY("ProcCat", 0, FK_DEF(11)),
-    {.name = "procCat", .expr = "COALESCE(cat.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("procCat", "cat"),
     {.name = "TreatArea", .wire = OD_W_ENUM, .enm = &od_enum_treatarea},
     {.name = "NoBillIns", .wire = OD_W_BOOL},
     {.name = "IsProsth", .wire = OD_W_BOOL},
@@ -319,8 +292,7 @@ const struct od_resource od_res_procedurecodes = {
     OD_LIST(filters, procedurecode_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "ProcedureCode not found.",
-    .perm_create = PERM_PROC_CODE_EDIT, .perm_edit = PERM_PROC_CODE_EDIT,
-    .log_noun = "ProcedureCode",
+    SECLOG("ProcedureCode", PERM_PROC_CODE_EDIT, PERM_PROC_CODE_EDIT, 0),
     OD_LIST(lookups, procedurecode_lookups),
     OD_LIST(checks, procedurecode_checks),
 };

@@ -49,11 +49,9 @@ enum {
     {.name = "Email", .wire = OD_W_TEXT},                                    \
     RO("EstBalance", OD_W_NUMBER),                                           \
     FKEY("PriProv", 0, FK_PROV),                                             \
-    {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",                 \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DERIVED("priProvAbbr", "COALESCE(p1.Abbr, '')"),                         \
     FKEY("SecProv", 0, FK_PROV),                                             \
-    {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",                 \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DERIVED("secProvAbbr", "COALESCE(p2.Abbr, '')"),                         \
     {.name = "FeeSched", .wire = OD_W_INT},                                  \
     {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",             \
      .wire = OD_W_TEXT, .defcat = 4},                                        \
@@ -65,8 +63,7 @@ enum {
     {.name = "EmployerNum", .wire = OD_W_INT},                               \
     {.name = "DateFirstVisit", .wire = OD_W_DATE},                           \
     FKEY("ClinicNum", 0, FK_CLINIC),                                         \
-    {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')",                  \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DERIVED("clinicAbbr", "COALESCE(cl.Abbr, '')"),                          \
     {.name = "Premed", .wire = OD_W_BOOL},                                   \
     {.name = "Ward", .wire = OD_W_TEXT},                                     \
     {.name = "PreferConfirmMethod", .wire = OD_W_ENUM,                       \
@@ -77,7 +74,7 @@ enum {
      .enm = &od_enum_contact},                                               \
     {.name = "Language", .wire = OD_W_TEXT},                                 \
     {.name = "AdmitDate", .wire = OD_W_DATE},                                \
-    {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO}, \
+    DERIVED("siteDesc", "''"),                                               \
     STAMP("DateTStamp"),                                                     \
     {.name = "SuperFamily", .wire = OD_W_INT},                               \
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},             \
@@ -88,10 +85,8 @@ static const struct od_field patient_simple_fields[] = {
     PATIENT_FIELDS(SERVERTIME,)};
 
 static const struct od_filter patient_simple_filters[] = {
-    {.param = "LName", .cond = "t.LName LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "FName", .cond = "t.FName LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
+    CONTAINSF("LName"),
+    CONTAINSF("FName"),
     EQF("Birthdate", OD_W_DATE),
     INTF("ClinicNum"),
     ENUMF("PatStatus", &od_enum_patstatus),
@@ -108,8 +103,8 @@ static const struct od_filter patient_simple_filters[] = {
 #define PATIENT_BASE                                                         \
     .table = "patient", .pk = "PatNum", .joins = PATIENT_JOINS,              \
     .write_perm = ODAPI_PERM_PATIENTS, .missing = "Patient not found.",      \
-    .perm_create = PERM_PATIENT_CREATE, .perm_edit = PERM_PATIENT_EDIT,      \
-    .log_noun = "Patient", .patnum_col = "PatNum"
+    SECLOG("Patient", PERM_PATIENT_CREATE, PERM_PATIENT_EDIT, 0),           \
+    .patnum_col = "PatNum"
 
 static const struct od_sqldefault patient_defaults[] = {
     PREF_DEFAULT("BillingType", "PracticeDefaultBillType"),
@@ -153,26 +148,20 @@ static const struct od_field patient_search_fields[] = {
     {.name = "WkPhone", .wire = OD_W_TEXT},
     {.name = "WirelessPhone", .wire = OD_W_TEXT},
     {.name = "Email", .wire = OD_W_TEXT},
-    {.name = "priProvAbbr", .expr = "COALESCE(p1.Abbr, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "secProvAbbr", .expr = "COALESCE(p2.Abbr, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
-    {.name = "BillingType", .expr = "COALESCE(bt.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("priProvAbbr", "COALESCE(p1.Abbr, '')"),
+    DERIVED("secProvAbbr", "COALESCE(p2.Abbr, '')"),
+    DEFNAME("BillingType", "bt"),
     {.name = "ChartNumber", .wire = OD_W_TEXT},
     {.name = "ClinicNum", .wire = OD_W_INT},
-    {.name = "clinicAbbr", .expr = "COALESCE(cl.Abbr, '')", .wire = OD_W_TEXT,
-     .flags = OD_F_RO},
-    {.name = "siteDesc", .expr = "''", .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("clinicAbbr", "COALESCE(cl.Abbr, '')"),
+    DERIVED("siteDesc", "''"),
     {.name = "TxtMsgOk", .wire = OD_W_ENUM, .enm = &od_enum_yn},
 };
 
 static const struct od_filter patient_search_filters[] = {
     /* LName is a prefix match [OBS] */
-    {.param = "LName", .cond = "t.LName LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "FName", .cond = "t.FName LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
+    STARTSF("LName"),
+    STARTSF("FName"),
     {.param = "Phone",
      .cond = "REPLACE(REPLACE(REPLACE(REPLACE(CONCAT(t.HmPhone, '|', "
              "t.WkPhone, '|', t.WirelessPhone), '(', ''), ')', ''), '-', "
@@ -184,13 +173,10 @@ static const struct od_filter patient_search_filters[] = {
      .wire = OD_W_TEXT},
     {.param = "hideInactive", .cond = "? = 0 OR t.PatStatus <> 2",
      .wire = OD_W_BOOL},
-    {.param = "City", .cond = "t.City LIKE CONCAT(?, '%')", .wire = OD_W_TEXT},
-    {.param = "State", .cond = "t.State LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "SSN", .cond = "t.SSN LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "ChartNumber", .cond = "t.ChartNumber LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
+    STARTSF("City"),
+    STARTSF("State"),
+    CONTAINSF("SSN"),
+    STARTSF("ChartNumber"),
     {.param = "guarOnly", .cond = "? = 0 OR t.Guarantor = t.PatNum",
      .wire = OD_W_BOOL},
     {.param = "showArchived", .cond = "? = 1 OR t.PatStatus NOT IN (3, 5)",
@@ -201,10 +187,8 @@ static const struct od_filter patient_search_filters[] = {
      .cond = "EXISTS (SELECT 1 FROM inssub s JOIN patplan pp ON "
              "pp.InsSubNum = s.InsSubNum WHERE pp.PatNum = t.PatNum "
              "AND s.SubscriberID LIKE CONCAT(?, '%'))", .wire = OD_W_TEXT},
-    {.param = "Email", .cond = "t.Email LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
-    {.param = "Country", .cond = "t.Country LIKE CONCAT(?, '%')",
-     .wire = OD_W_TEXT},
+    CONTAINSF("Email"),
+    STARTSF("Country"),
     {.param = "clinicNums",
      .cond = "FIND_IN_SET(t.ClinicNum, REPLACE(?, ' ', ''))",
      .wire = OD_W_TEXT},
@@ -234,21 +218,18 @@ const struct od_resource od_res_patients_search = {
     {.name = "Pattern", .wire = OD_W_TEXT, .dflt = "/XX/",                   \
      .check = od_check_pattern},                                             \
     {.name = "Confirmed", .wire = OD_W_INT},                                 \
-    {.name = "confirmed", .expr = "COALESCE(cf.ItemName, '')",               \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DEFNAME("confirmed", "cf"),                                              \
     {.name = "TimeLocked", .wire = OD_W_BOOL},                               \
     {.name = "Op", .wire = OD_W_INT, .flags = OD_F_REQ,                      \
      .fk = "SELECT 1 FROM operatory WHERE OperatoryNum = ?"},                \
     {.name = "Note", .wire = OD_W_TEXT},                                     \
     FKEY("ProvNum", 0, FK_PROV),                                             \
-    {.name = "provAbbr", .expr = "COALESCE(pv.Abbr, '')", .wire = OD_W_TEXT, \
-     .flags = OD_F_RO},                                                      \
+    DERIVED("provAbbr", "COALESCE(pv.Abbr, '')"),                            \
     FKEY("ProvHyg", 0, FK_PROV),                                             \
     {.name = "AptDateTime", .wire = OD_W_DATETIME, .flags = OD_F_REQ},       \
     RO("NextAptNum", OD_W_INT),                                              \
     {.name = "UnschedStatus", .wire = OD_W_INT, .flags = OD_F_NOPOST},       \
-    {.name = "unschedStatus", .expr = "COALESCE(us.ItemName, '')",           \
-     .wire = OD_W_TEXT, .flags = OD_F_RO},                                   \
+    DEFNAME("unschedStatus", "us"),                                          \
     {.name = "IsNewPatient", .wire = OD_W_BOOL},                             \
     RO("ProcDescript", OD_W_TEXT),                                           \
     {.name = "ClinicNum", .wire = OD_W_INT},                                 \
@@ -264,8 +245,7 @@ const struct od_resource od_res_patients_search = {
     {.name = "colorOverride", .wire = OD_W_COLOR, .col = "ColorOverride"},   \
     {.name = "AppointmentTypeNum", .wire = OD_W_INT},                        \
     {.name = "SecUserNumEntry", .wire = OD_W_INT, .flags = OD_F_NOPUT},      \
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,                         \
-     .flags = OD_F_RO | OD_F_NOW},                                           \
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),                           \
     {.name = "Priority", .wire = OD_W_ENUM, .enm = &od_enum_aptpriority,     \
      .dflt = "Normal"},                                                      \
     {.name = "PatternSecondary", .wire = OD_W_TEXT},                         \
@@ -308,30 +288,27 @@ static const struct od_sqldefault appointment_defaults[] = {
  * Pattern (P ""): a rule runs only when its field is given ("?" marks the
  * others optional), so a PUT of a note alone never runs them. */
 #define APPT_PUT_CHECKS(O, D, P)                                             \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),       \
-                              APPT_NEW("Pattern"), " AND a.AptNum <> ?"),    \
-     .params = O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D    \
-               "AptDateTime,@key," P "Pattern,@key," D                       \
-               "AptDateTime,@key,@key",                                      \
-     .status = 400, .msg = APPT_OVERLAP_MSG},                                \
-    {.ops = OD_OP_PUT,                                                       \
-     .sql = APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),   \
-                                  APPT_NEW("Pattern"),                       \
-                                  APPT_NEW("AppointmentTypeNum")),           \
-     .params = O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P    \
-               "Pattern,@key," D                                             \
-               "AptDateTime,@key,?AppointmentTypeNum,@key",                  \
-     .status = 400, .msg = APPT_OVERLAP_MSG}
+    RULE(OD_OP_PUT,                                                          \
+         APPT_OVERLAP_APPT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),          \
+                           APPT_NEW("Pattern"), " AND a.AptNum <> ?"),       \
+         O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," D          \
+         "AptDateTime,@key," P "Pattern,@key," D "AptDateTime,@key,@key",    \
+         APPT_OVERLAP_MSG),                                                  \
+    RULE(OD_OP_PUT,                                                          \
+         APPT_OVERLAP_BLOCKOUT(APPT_NEW("Op"), APPT_NEW("AptDateTime"),      \
+                               APPT_NEW("Pattern"),                          \
+                               APPT_NEW("AppointmentTypeNum")),              \
+         O "Op,@key," D "AptDateTime,@key," D "AptDateTime,@key," P          \
+         "Pattern,@key," D "AptDateTime,@key,?AppointmentTypeNum,@key",      \
+         APPT_OVERLAP_MSG)
 
 static const struct od_check appointment_checks[] = {
-    {.ops = OD_OP_POST, .sql = APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
-     .params = "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,"
-               "?AppointmentTypeNum",
-     .status = 400, .msg = APPT_OVERLAP_MSG},
-    {.ops = OD_OP_POST, .sql = APPT_OVERLAP_APPT("?", "?", "?", ""),
-     .params = "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime",
-     .status = 400, .msg = APPT_OVERLAP_MSG},
+    RULE(OD_OP_POST, APPT_OVERLAP_BLOCKOUT("?", "?", "?", "?"),
+         "Op,AptDateTime,AptDateTime,Pattern,AptDateTime,?AppointmentTypeNum",
+         APPT_OVERLAP_MSG),
+    RULE(OD_OP_POST, APPT_OVERLAP_APPT("?", "?", "?", ""),
+         "Op,AptDateTime,AptDateTime,AptDateTime,Pattern,AptDateTime",
+         APPT_OVERLAP_MSG),
     APPT_PUT_CHECKS("", "?", "?"),
     APPT_PUT_CHECKS("?", "", "?"),
     APPT_PUT_CHECKS("?", "?", ""),
@@ -347,8 +324,8 @@ const struct od_resource od_res_appointments = {
     .joins = APPT_JOINS, OD_LIST(fields, appointment_fields), OD_LIST(filters, appointment_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_APPOINTMENTS, .missing = "Appointment not found.",
-    .server_time = OD_ST_FIRST, .perm_create = PERM_APPOINTMENT_CREATE,
-    .perm_edit = PERM_APPOINTMENT_EDIT, .log_noun = "Appointment",
+    .server_time = OD_ST_FIRST,
+    SECLOG("Appointment", PERM_APPOINTMENT_CREATE, PERM_APPOINTMENT_EDIT, 0),
     .patnum_col = "PatNum", OD_LIST(sqldefaults, appointment_defaults),
     OD_LIST(checks, appointment_checks),
 };
@@ -429,8 +406,8 @@ const struct od_resource od_res_providers = {
     OD_LIST(filters, provider_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Provider not found.",
-    .server_time = OD_ST_FIRST, .perm_create = PERM_PROVIDER_ADD,
-    .perm_edit = PERM_PROVIDER_EDIT, .log_noun = "Provider",
+    .server_time = OD_ST_FIRST,
+    SECLOG("Provider", PERM_PROVIDER_ADD, PERM_PROVIDER_EDIT, 0),
     OD_LIST(sqldefaults, provider_defaults),
 };
 
@@ -449,8 +426,7 @@ static const struct od_field operatory_fields[] = {
     {.name = "SetProspective", .wire = OD_W_BOOL},
     {.name = "IsWebSched", .wire = OD_W_BOOL},
     {.name = "OperatoryType", .wire = OD_W_INT},
-    {.name = "operatoryType", .expr = "COALESCE(ot.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("operatoryType", "ot"),
 };
 
 static const struct od_filter operatory_filters[] = {
@@ -492,7 +468,7 @@ const struct od_resource od_res_definitions = {
     .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Definition not found.",
     .order = "t.Category, t.ItemOrder, t.DefNum",
-    .perm_create = PERM_DEF_EDIT, .log_noun = "Definition",
+    SECLOG("Definition", PERM_DEF_EDIT, 0, 0),
 };
 
 /* ---- commlogs ------------------------------------------------------------- */
@@ -503,19 +479,15 @@ static const struct od_field commlog_fields[] = {
     {.name = "CommDateTime", .wire = OD_W_DATETIME, .flags = OD_F_NOPUT},
     {.name = "CommType", .wire = OD_W_INT_STR, .flags = OD_F_NOPUT,
      .defcat = 27},
-    {.name = "commType", .expr = "COALESCE(ct.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("commType", "ct"),
     {.name = "Note", .wire = OD_W_TEXT, .flags = OD_F_REQ},
-    {.name = "Mode_", .wire = OD_W_ENUM, .enm = &od_enum_commmode,
-     .flags = OD_F_NOPUT, .dflt = "Phone"},
-    {.name = "SentOrReceived", .wire = OD_W_ENUM, .enm = &od_enum_sentrecv,
-     .flags = OD_F_NOPUT, .dflt = "Sent"},
+    ENM("Mode_", &od_enum_commmode, OD_F_NOPUT, "Phone"),
+    ENM("SentOrReceived", &od_enum_sentrecv, OD_F_NOPUT, "Sent"),
     RO("UserNum", OD_W_INT),
     STAMP("DateTStamp"),
-    {.name = "CommSource", .wire = OD_W_ENUM, .enm = &od_enum_commsource,
-     .flags = OD_F_NOPUT, .dflt = "FHIR"},
+    ENM("CommSource", &od_enum_commsource, OD_F_NOPUT, "FHIR"),
     RO("ProgramNum", OD_W_INT),
-    {.name = "DateTEntry", .wire = OD_W_DATETIME, .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateTEntry", OD_W_DATETIME),
     RO("ReferralNum", OD_W_INT),
 };
 
@@ -538,8 +510,8 @@ const struct od_resource od_res_commlogs = {
     OD_LIST(filters, commlog_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_COMM, .missing = "Commlog not found.",
-    .perm_create = PERM_COMMLOG_CREATE, .perm_edit = PERM_COMMLOG_EDIT,
-    .log_noun = "Commlog", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Commlog", PERM_COMMLOG_CREATE, PERM_COMMLOG_EDIT, 0),
     OD_LIST(sqldefaults, commlog_defaults),
 };
 
@@ -573,8 +545,8 @@ const struct od_resource od_res_clinics = {
     OD_LIST(fields, clinic_fields),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_SETUP,
     .missing = "Clinic not found.", .base_where = "t.IsHidden = 0",
-    .order = "t.ItemOrder, t.ClinicNum", .perm_edit = PERM_CLINIC_EDIT,
-    .log_noun = "Clinic",
+    .order = "t.ItemOrder, t.ClinicNum",
+    SECLOG("Clinic", 0, PERM_CLINIC_EDIT, 0),
 };
 
 static const struct od_field appttype_fields[] = {

@@ -27,16 +27,6 @@ ENUM_TABLE(enum_codegroupfixed, "CodeGroupFixed", "None", "BW", "PanoFMX",
 ENUM_TABLE(enum_substonlyif, "SubstOnlyIf", "Always", "Molar", "SecondMolar",
            "Never", "Posterior");
 
-/* A required key that names no row: 0 passes the fk rule, so refuse it. */
-#define ZERO_INVALID(ops_, name_)                                            \
-    {.ops = ops_, .sql = "SELECT 1 FROM DUAL WHERE ? = 0", .params = name_,  \
-     .status = 400, .msg = name_ " is invalid."}
-/* An int outside [lo, hi]. */
-#define RANGE(name_, lo, hi)                                                 \
-    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN " #lo                    \
-     " AND " #hi, .params = name_, .status = 400, .msg = name_ " is invalid."}
-
 /* ---- covcats -------------------------------------------------------------- */
 
 static const struct od_field covcat_fields[] = {
@@ -55,12 +45,10 @@ static const struct od_sqldefault covcat_defaults[] = {
 };
 
 static const struct od_check covcat_checks[] = {
-    RANGE("DefaultPercent", -1, 100),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND 255",
-     .params = "CovOrder", .status = 400, .msg = "CovOrder is invalid."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM covcat HAVING COUNT(*) >= 256",
-     .params = "", .status = 400, .msg = "There can be at most 256 CovCats."},
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "DefaultPercent", -1, 100),
+    OUT_OF_RANGE(OD_OP_PUT, "CovOrder", 0, 255),
+    RULE(OD_OP_POST, "SELECT 1 FROM covcat HAVING COUNT(*) >= 256", "",
+         "There can be at most 256 CovCats."),
 };
 
 const struct od_resource od_res_covcats = {
@@ -69,7 +57,7 @@ const struct od_resource od_res_covcats = {
     .order = "t.CovOrder, t.CovCatNum",
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovCat not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP, .log_noun = "CovCat",
+    SECLOG("CovCat", PERM_SETUP, PERM_SETUP, 0),
     OD_LIST(sqldefaults, covcat_defaults),
     OD_LIST(checks, covcat_checks),
 };
@@ -90,19 +78,15 @@ static const struct od_filter covspan_filters[] = {
 
 static const struct od_check covspan_checks[] = {
     ZERO_INVALID(OD_OP_POST, "CovCatNum"),
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = '' OR ? = ''",
-     .params = "FromCode,ToCode", .status = 400,
-     .msg = "FromCode and ToCode cannot be blank."},
+    VALUE_RULE(OD_OP_POST, "? = '' OR ? = ''", "FromCode,ToCode",
+               "FromCode and ToCode cannot be blank."),
     /* Open Dental compares the codes as strings (binary order) */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE BINARY ? >= BINARY ?",
-     .params = "FromCode,ToCode", .status = 400,
-     .msg = "FromCode must be less than ToCode."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM covspan WHERE CovSpanNum = ? AND "
-            "BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
-     .params = "@key,?FromCode,?ToCode", .status = 400,
-     .msg = "FromCode must be less than ToCode."},
+    VALUE_RULE(OD_OP_POST, "BINARY ? >= BINARY ?", "FromCode,ToCode",
+               "FromCode must be less than ToCode."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM covspan WHERE CovSpanNum = ? "
+         "AND BINARY COALESCE(?, FromCode) >= BINARY COALESCE(?, ToCode)",
+         "@key,?FromCode,?ToCode", "FromCode must be less than ToCode."),
 };
 
 const struct od_resource od_res_covspans = {
@@ -111,8 +95,7 @@ const struct od_resource od_res_covspans = {
     OD_LIST(filters, covspan_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_SETUP, .missing = "CovSpan not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .perm_delete = PERM_SETUP, .log_noun = "CovSpan",
+    SECLOG_ALL("CovSpan", PERM_SETUP),
     OD_LIST(checks, covspan_checks),
 };
 
@@ -140,28 +123,26 @@ static const struct od_sqldefault codegroup_defaults[] = {
     "ShowInOther is true."
 
 static const struct od_check codegroup_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM codegroup WHERE GroupName = ? "
-            "AND CodeGroupNum <> ?", .params = "GroupName,@key",
-     .status = 400, .msg = "A CodeGroup with that GroupName already exists."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) AND "
-                               "(COALESCE(?, 0) OR COALESCE(?, 0) OR "
-                               "COALESCE(?, 0))",
-     .params = "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
-     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-            "COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) OR "
-            "COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
-     .params = "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
-     .status = 400, .msg = CODEGROUP_HIDDEN_MSG},
+    RULE(OD_OP_POST | OD_OP_PUT,
+         "SELECT 1 FROM codegroup WHERE GroupName = ? AND CodeGroupNum <> ?",
+         "GroupName,@key", "A CodeGroup with that GroupName already exists."),
+    VALUE_RULE(OD_OP_POST,
+               "COALESCE(?, 0) AND (COALESCE(?, 0) OR COALESCE(?, 0) "
+               "OR COALESCE(?, 0))",
+               "?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+               CODEGROUP_HIDDEN_MSG),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? "
+         "AND COALESCE(?, IsHidden) AND (COALESCE(?, ShowInAgeLimit) "
+         "OR COALESCE(?, ShowInFrequency) OR COALESCE(?, ShowInOther))",
+         "@key,?IsHidden,?ShowInAgeLimit,?ShowInFrequency,?ShowInOther",
+         CODEGROUP_HIDDEN_MSG),
     /* the part a database without ShowInFrequency and ShowInOther (Open
      * Dental 24.3) can check: the rule above is left out there */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? AND "
-            "COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
-     .params = "@key,?IsHidden,?ShowInAgeLimit", .status = 400,
-     .msg = CODEGROUP_HIDDEN_MSG},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM codegroup WHERE CodeGroupNum = ? "
+         "AND COALESCE(?, IsHidden) AND COALESCE(?, ShowInAgeLimit)",
+         "@key,?IsHidden,?ShowInAgeLimit", CODEGROUP_HIDDEN_MSG),
 };
 
 const struct od_resource od_res_codegroups = {
@@ -170,8 +151,7 @@ const struct od_resource od_res_codegroups = {
     .order = "t.ItemOrder, t.CodeGroupNum",
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "CodeGroup not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .log_noun = "CodeGroup",
+    SECLOG("CodeGroup", PERM_SETUP, PERM_SETUP, 0),
     OD_LIST(sqldefaults, codegroup_defaults),
     OD_LIST(checks, codegroup_checks),
 };
@@ -187,7 +167,7 @@ static const struct od_field discountplan_fields[] = {
          "SELECT 1 FROM feesched WHERE FeeSchedNum = ?"),
     FKEY("DefNum", OD_F_REQ, "SELECT 1 FROM definition WHERE DefNum = ? AND "
                              "Category = 1 AND ItemValue = 'dp'"),
-    DERIVED("adjustmentType", "COALESCE(adj.ItemName, '')"),
+    DEFNAME("adjustmentType", "adj"),
     FLD("IsHidden", OD_W_BOOL, 0),
     TXT("PlanNote", 0, 0),
     FREQ("ExamFreqLimit"),
@@ -201,9 +181,8 @@ static const struct od_field discountplan_fields[] = {
 };
 
 #define FREQ_CHECK(n)                                                        \
-    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
-     .sql = "SELECT 1 FROM DUAL WHERE ? < -1 OR ? > 255", .params = n "," n, \
-     .status = 400, .msg = n " is invalid."}
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? < -1 OR ? > 255", n "," n,         \
+               n " is invalid.")
 
 static const struct od_check discountplan_checks[] = {
     ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "FeeSchedNum"),
@@ -215,8 +194,7 @@ static const struct od_check discountplan_checks[] = {
     FREQ_CHECK("PerioFreqLimit"),
     FREQ_CHECK("LimitedExamFreqLimit"),
     FREQ_CHECK("PAFreqLimit"),
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < -1",
-     .params = "AnnualMax", .status = 400, .msg = "AnnualMax is invalid."},
+    INVALID_IF(OD_OP_POST | OD_OP_PUT, "? < -1", "AnnualMax"),
 };
 
 const struct od_resource od_res_discountplans = {
@@ -225,8 +203,7 @@ const struct od_resource od_res_discountplans = {
     OD_LIST(fields, discountplan_fields),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "DiscountPlan not found.",
-    .perm_create = PERM_DISCOUNT_PLAN_ADD,
-    .perm_edit = PERM_DISCOUNT_PLAN_EDIT, .log_noun = "DiscountPlan",
+    SECLOG("DiscountPlan", PERM_DISCOUNT_PLAN_ADD, PERM_DISCOUNT_PLAN_EDIT, 0),
     OD_LIST(checks, discountplan_checks),
 };
 
@@ -243,34 +220,28 @@ static const struct od_field discountplansub_fields[] = {
 };
 
 static const struct od_filter discountplansub_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 static const struct od_check discountplansub_checks[] = {
     POST_FOUND("discountplan", "DiscountPlanNum", "DiscountPlan"),
     POST_UNIQUE("discountplansub", "PatNum",
                 "The patient is already subscribed to a DiscountPlan."),
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL",
-     .params = "?PatNum", .status = 400, .msg = "PatNum is required."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM patient "
-            "WHERE PatNum = ?)", .params = "PatNum", .status = 404,
-     .msg = "Patient not found."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-            "PatNum <> ?", .params = "@key,PatNum", .status = 400,
-     .msg = "PatNum does not match the DiscountPlanSub."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? AND "
-            "COALESCE(?, DateTerm) > '0001-01-01' AND "
-            "COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
-     .params = "@key,?DateTerm,?DateTerm,?DateEffective", .status = 400,
-     .msg = "DateTerm cannot be before DateEffective."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? > '0001-01-01' AND ? < ?",
-     .params = "DateTerm,DateTerm,DateEffective", .status = 400,
-     .msg = "DateTerm cannot be before DateEffective."},
+    VALUE_RULE(OD_OP_PUT, "? IS NULL", "?PatNum", "PatNum is required."),
+    MUST_EXIST(OD_OP_PUT, "patient", "PatNum", 404, "Patient not found."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? "
+         "AND PatNum <> ?", "@key,PatNum",
+         "PatNum does not match the DiscountPlanSub."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM discountplansub WHERE DiscountSubNum = ? "
+         "AND COALESCE(?, DateTerm) > '0001-01-01' "
+         "AND COALESCE(?, DateTerm) < COALESCE(?, DateEffective)",
+         "@key,?DateTerm,?DateTerm,?DateEffective",
+         "DateTerm cannot be before DateEffective."),
+    VALUE_RULE(OD_OP_POST, "? > '0001-01-01' AND ? < ?",
+               "DateTerm,DateTerm,DateEffective",
+               "DateTerm cannot be before DateEffective."),
 };
 
 const struct od_resource od_res_discountplansubs = {
@@ -278,16 +249,14 @@ const struct od_resource od_res_discountplansubs = {
     .pk = "DiscountSubNum",
     OD_LIST(fields, discountplansub_fields),
     OD_LIST(filters, discountplansub_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     /* the patient's one subscription as an object (apidiscountplansubs); none:
      * 200 [] (apiimplementation.html); 404 only for a patient that does not
      * exist, the one 404 the page documents */
     .list_single = OD_SINGLE_OR_EMPTY, .list_patient = "PatNum",
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "DiscountPlanSub not found.",
-    .perm_create = PERM_DISCOUNT_PLAN_ADD_DROP,
-    .perm_edit = PERM_DISCOUNT_PLAN_ADD_DROP,
-    .perm_delete = PERM_DISCOUNT_PLAN_ADD_DROP, .log_noun = "DiscountPlanSub",
+    SECLOG_ALL("DiscountPlanSub", PERM_DISCOUNT_PLAN_ADD_DROP),
     .patnum_col = "PatNum",
     OD_LIST(checks, discountplansub_checks),
 };
@@ -333,15 +302,11 @@ static const struct od_check substlink_checks[] = {
     ZERO_INVALID(OD_OP_POST, "PlanNum"),
     ZERO_INVALID(OD_OP_POST, "CodeNum"),
     /* a ProcCode, matched case-sensitively */
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 "
-            "FROM procedurecode WHERE ProcCode = BINARY ?)",
-     .params = "SubstitutionCode", .status = 400,
-     .msg = "SubstitutionCode is invalid."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM substitutionlink WHERE PlanNum = ? AND "
-            "CodeNum = ?", .params = "PlanNum,CodeNum", .status = 400,
-     .msg = "A SubstitutionLink already exists for this PlanNum and CodeNum."},
+    INVALID_IF(OD_OP_POST | OD_OP_PUT, "NOT EXISTS (SELECT 1 FROM "
+               "procedurecode WHERE ProcCode = BINARY ?)", "SubstitutionCode"),
+    POST_UNIQUE2("substitutionlink", "PlanNum", "CodeNum",
+                 "A SubstitutionLink already exists for this PlanNum and "
+                 "CodeNum."),
 };
 
 const struct od_resource od_res_substitutionlinks = {
@@ -351,7 +316,6 @@ const struct od_resource od_res_substitutionlinks = {
     .ops = OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "SubstitutionLink not found.",
-    .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
-    .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "SubstitutionLink",
+    SECLOG_ALL("SubstitutionLink", PERM_INS_PLAN_EDIT),
     OD_LIST(checks, substlink_checks),
 };

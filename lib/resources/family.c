@@ -34,7 +34,7 @@ const struct od_resource od_res_eobattaches = {
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_LIST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "EobAttach not found.",
-    .perm_delete = PERM_INS_PAY_EDIT, .log_noun = "EobAttach",
+    SECLOG("EobAttach", 0, 0, PERM_INS_PAY_EDIT),
 };
 
 /* ---- familymodules/{PatNum}/Insurance ---------------------------------------- */
@@ -55,8 +55,8 @@ static const struct od_field faminsurance_fields[] = {
     /* "First and last name of Subscriber" */
     EXPR("subscriber", "COALESCE(TRIM(CONCAT(sp.FName, ' ', sp.LName)), '')",
          OD_W_TEXT),
-    EXPR("SubscriberID", "COALESCE(s.SubscriberID, '')", OD_W_TEXT),
-    EXPR("SubscNote", "COALESCE(s.SubscNote, '')", OD_W_TEXT),
+    JOINED_TEXT("s", "SubscriberID"),
+    JOINED_TEXT("s", "SubscNote"),
     KEY("PatPlanNum"),
     RO("Ordinal", OD_W_INT),
     /* the Family module's column heading (ContrFamily.FillInsData): a
@@ -79,14 +79,14 @@ static const struct od_field faminsurance_fields[] = {
          OD_W_TEXT),
     RO("PatID", OD_W_TEXT),
     EXPR("CarrierNum", "COALESCE(ip.CarrierNum, 0)", OD_W_INT),
-    EXPR("CarrierName", "COALESCE(c.CarrierName, '')", OD_W_TEXT),
+    JOINED_TEXT("c", "CarrierName"),
     EXPR("PlanNum", "COALESCE(s.PlanNum, 0)", OD_W_INT),
-    EXPR("GroupName", "COALESCE(ip.GroupName, '')", OD_W_TEXT),
-    EXPR("GroupNum", "COALESCE(ip.GroupNum, '')", OD_W_TEXT),
-    EXPR("PlanNote", "COALESCE(ip.PlanNote, '')", OD_W_TEXT),
+    JOINED_TEXT("ip", "GroupName"),
+    JOINED_TEXT("ip", "GroupNum"),
+    JOINED_TEXT("ip", "PlanNote"),
     EXPR("FeeSched", "COALESCE(ip.FeeSched, 0)", OD_W_INT),
     EXPR("feeSchedule", "COALESCE(fs.Description, '')", OD_W_TEXT),
-    EXPR("PlanType", "COALESCE(ip.PlanType, '')", OD_W_TEXT),
+    JOINED_TEXT("ip", "PlanType"),
     /* the Family module's "Plan Type" row; a PPO whose copay schedule is
      * a FixedBenefit (3) one is "PPO Fixed Benefit" */
     EXPR("planType",

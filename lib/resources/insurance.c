@@ -89,12 +89,12 @@ static const struct od_sqldefault fee_defaults[] = {
 };
 
 static const struct od_check fee_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? AND "
-            "ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
-     .params = "FeeSched,CodeNum,?ClinicNum,?ProvNum", .status = 400,
-     .msg = "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
-            "ProvNum."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM fee WHERE FeeSched = ? AND CodeNum = ? "
+         "AND ClinicNum = COALESCE(?, 0) AND ProvNum = COALESCE(?, 0)",
+         "FeeSched,CodeNum,?ClinicNum,?ProvNum",
+         "A fee already exists for this FeeSched, CodeNum, ClinicNum and "
+         "ProvNum."),
 };
 
 const struct od_resource od_res_fees = {
@@ -103,8 +103,7 @@ const struct od_resource od_res_fees = {
     OD_LIST(filters, fee_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Fee not found.",
-    .perm_create = PERM_LOG_FEE_EDIT, .perm_edit = PERM_LOG_FEE_EDIT,
-    .perm_delete = PERM_LOG_FEE_EDIT, .log_noun = "Fee",
+    SECLOG_ALL("Fee", PERM_LOG_FEE_EDIT),
     OD_LIST(sqldefaults, fee_defaults),
     OD_LIST(checks, fee_checks),
 };
@@ -127,20 +126,19 @@ static const struct od_sqldefault feesched_defaults[] = {
 };
 
 static const struct od_check feesched_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM feesched WHERE Description = ? "
-            "AND FeeSchedNum <> ?", .params = "Description,@key",
-     .status = 400, .msg = "A FeeSched with that Description already exists."},
+    RULE(OD_OP_POST | OD_OP_PUT,
+         "SELECT 1 FROM feesched WHERE Description = ? AND FeeSchedNum <> ?",
+         "Description,@key",
+         "A FeeSched with that Description already exists."),
 };
 
 const struct od_resource od_res_feescheds = {
     .name = "feescheds", .table = "feesched", .pk = "FeeSchedNum",
     OD_LIST(fields, feesched_fields),
     .order = "t.ItemOrder, t.FeeSchedNum",
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "FeeSched not found.",
-    .perm_create = PERM_FEE_SCHED_EDIT, .perm_edit = PERM_FEE_SCHED_EDIT,
-    .log_noun = "FeeSched",
+    SECLOG("FeeSched", PERM_FEE_SCHED_EDIT, PERM_FEE_SCHED_EDIT, 0),
     OD_LIST(sqldefaults, feesched_defaults),
     OD_LIST(checks, feesched_checks),
 };
@@ -161,8 +159,7 @@ static const struct od_field carrier_fields[] = {
 };
 
 static const struct od_filter carrier_filters[] = {
-    {.param = "CarrierName", .cond = "t.CarrierName LIKE CONCAT('%', ?, '%')",
-     .wire = OD_W_TEXT},
+    CONTAINSF("CarrierName"),
     EQF("ElectID", OD_W_TEXT),
 };
 
@@ -172,8 +169,7 @@ const struct od_resource od_res_carriers = {
     OD_LIST(filters, carrier_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Carrier not found.",
-    .perm_create = PERM_CARRIER_CREATE, .perm_edit = PERM_CARRIER_EDIT,
-    .log_noun = "Carrier",
+    SECLOG("Carrier", PERM_CARRIER_CREATE, PERM_CARRIER_EDIT, 0),
 };
 
 /* ---- insplans ------------------------------------------------------------- */
@@ -214,14 +210,9 @@ static const struct od_filter insplan_filters[] = {
 };
 
 static const struct od_check insplan_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "CarrierNum", .status = 400, .msg = "CarrierNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "CarrierNum", .status = 400, .msg = "CarrierNum is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 0 AND "
-            "12", .params = "MonthRenew", .status = 400,
-     .msg = "MonthRenew is invalid."},
+    ZERO_INVALID(OD_OP_POST, "CarrierNum"),
+    ZERO_INVALID(OD_OP_PUT, "CarrierNum"),
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "MonthRenew", 0, 12),
 };
 
 const struct od_resource od_res_insplans = {
@@ -230,8 +221,7 @@ const struct od_resource od_res_insplans = {
     OD_LIST(filters, insplan_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "InsPlan not found.",
-    .perm_create = PERM_INS_PLAN_CREATE, .perm_edit = PERM_INS_PLAN_EDIT,
-    .log_noun = "InsPlan",
+    SECLOG("InsPlan", PERM_INS_PLAN_CREATE, PERM_INS_PLAN_EDIT, 0),
     OD_LIST(checks, insplan_checks),
 };
 
@@ -259,20 +249,15 @@ static const struct od_filter inssub_filters[] = {
 };
 
 static const struct od_check inssub_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "PlanNum", .status = 400, .msg = "PlanNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "PlanNum", .status = 400, .msg = "PlanNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "Subscriber", .status = 400, .msg = "Subscriber is invalid."},
-    {.ops = OD_OP_DELETE, .sql = "SELECT 1 FROM patplan WHERE InsSubNum = ?",
-     .params = "@key", .status = 400,
-     .msg = "Can't delete InsSub because PatPlans are still attached."},
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ?"
-            " UNION ALL SELECT 1 FROM claimproc WHERE InsSubNum = ?",
-     .params = "@key,@key,@key", .status = 400,
-     .msg = "Can't delete InsSub because claims or claimprocs are attached."},
+    ZERO_INVALID(OD_OP_POST, "PlanNum"),
+    ZERO_INVALID(OD_OP_PUT, "PlanNum"),
+    ZERO_INVALID(OD_OP_PUT, "Subscriber"),
+    ROW_RULE(OD_OP_DELETE, "SELECT 1 FROM patplan WHERE InsSubNum = ?",
+             "Can't delete InsSub because PatPlans are still attached."),
+    RULE(OD_OP_DELETE,
+         "SELECT 1 FROM claim WHERE InsSubNum = ? OR InsSubNum2 = ? UNION ALL "
+         "SELECT 1 FROM claimproc WHERE InsSubNum = ?", "@key,@key,@key",
+         "Can't delete InsSub because claims or claimprocs are attached."),
 };
 
 const struct od_resource od_res_inssubs = {
@@ -281,9 +266,9 @@ const struct od_resource od_res_inssubs = {
     OD_LIST(filters, inssub_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "InsSub not found.",
-    .perm_create = PERM_INS_PLAN_CREATE_SUB,
-    .perm_edit = PERM_INS_PLAN_EDIT_SUB, .perm_delete = PERM_INS_PLAN_EDIT_SUB,
-    .log_noun = "InsSub", .patnum_col = "Subscriber",
+    .patnum_col = "Subscriber",
+    SECLOG("InsSub", PERM_INS_PLAN_CREATE_SUB, PERM_INS_PLAN_EDIT_SUB,
+           PERM_INS_PLAN_EDIT_SUB),
     OD_LIST(checks, inssub_checks),
 };
 
@@ -299,8 +284,7 @@ static const struct od_field patplan_fields[] = {
     FKEY("InsSubNum", OD_F_REQ, "SELECT 1 FROM inssub WHERE InsSubNum = ?"),
     FLD("OrthoAutoFeeBilledOverride", OD_W_NUMBER, OD_F_RO),
     FLD("OrthoAutoNextClaimDate", OD_W_DATE, OD_F_RO),
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
 };
 
@@ -317,32 +301,25 @@ static const struct od_sqldefault patplan_defaults[] = {
 };
 
 static const struct od_check patplan_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND "
-            "4", .params = "Ordinal", .status = 400,
-     .msg = "Ordinal is invalid."},
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "InsSubNum", .status = 400, .msg = "InsSubNum is invalid."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patplan WHERE PatNum = ? AND InsSubNum = ?",
-     .params = "PatNum,InsSubNum", .status = 400,
-     .msg = "The patient already has this InsSub."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = "
-            "o.PatNum AND p.PatPlanNum <> o.PatPlanNum WHERE "
-            "o.PatPlanNum = ? AND p.InsSubNum = ?",
-     .params = "@key,InsSubNum", .status = 400,
-     .msg = "The patient already has this InsSub."},
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "Ordinal", 1, 4),
+    ZERO_INVALID(OD_OP_POST | OD_OP_PUT, "InsSubNum"),
+    POST_UNIQUE2("patplan", "PatNum", "InsSubNum",
+                 "The patient already has this InsSub."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patplan o JOIN patplan p ON p.PatNum = o.PatNum "
+         "AND p.PatPlanNum <> o.PatPlanNum WHERE o.PatPlanNum = ? "
+         "AND p.InsSubNum = ?", "@key,InsSubNum",
+         "The patient already has this InsSub."),
 };
 
 const struct od_resource od_res_patplans = {
     .name = "patplans", .table = "patplan", .pk = "PatPlanNum",
     OD_LIST(fields, patplan_fields),
     OD_LIST(filters, patplan_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE_SIMPLE, .missing = "PatPlan not found.",
-    .perm_create = PERM_INS_PLAN_ADD_PAT, .perm_edit = PERM_INS_PLAN_ADD_PAT,
-    .perm_delete = PERM_INS_PLAN_DROP_PAT, .log_noun = "PatPlan",
+    SECLOG("PatPlan", PERM_INS_PLAN_ADD_PAT, PERM_INS_PLAN_ADD_PAT,
+           PERM_INS_PLAN_DROP_PAT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, patplan_defaults),
     OD_LIST(checks, patplan_checks),
@@ -368,8 +345,7 @@ static const struct od_field benefit_fields[] = {
     FKEY("CodeNum", 0, FK_CODE),
     DERIVED("procCode", "COALESCE(pc.ProcCode, '')"),
     ENM("CoverageLevel", &enum_coverage, OD_F_REQ, NULL),
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     FLD("CodeGroupNum", OD_W_INT, 0),
     ENM("TreatArea", &od_enum_treatarea, 0, NULL),
@@ -388,17 +364,11 @@ static const struct od_lookup benefit_lookups[] = {
 };
 
 static const struct od_check benefit_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) = 0 AND "
-            "COALESCE(?, 0) = 0", .params = "?PlanNum,?PatPlanNum",
-     .status = 400, .msg = "PlanNum or PatPlanNum is required."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND ? <> 0",
-     .params = "PlanNum,PatPlanNum", .status = 400,
-     .msg = "Only one of PlanNum or PatPlanNum may be given."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "
-            "100", .params = "Percent", .status = 400,
-     .msg = "Percent is invalid."},
+    VALUE_RULE(OD_OP_POST, "COALESCE(?, 0) = 0 AND COALESCE(?, 0) = 0",
+               "?PlanNum,?PatPlanNum", "PlanNum or PatPlanNum is required."),
+    VALUE_RULE(OD_OP_POST, "? <> 0 AND ? <> 0", "PlanNum,PatPlanNum",
+               "Only one of PlanNum or PatPlanNum may be given."),
+    OUT_OF_RANGE(OD_OP_POST | OD_OP_PUT, "Percent", -1, 100),
 };
 
 const struct od_resource od_res_benefits = {
@@ -408,8 +378,7 @@ const struct od_resource od_res_benefits = {
     OD_LIST(filters, benefit_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Benefit not found.",
-    .perm_create = PERM_INS_PLAN_EDIT, .perm_edit = PERM_INS_PLAN_EDIT,
-    .perm_delete = PERM_INS_PLAN_EDIT, .log_noun = "Benefit",
+    SECLOG_ALL("Benefit", PERM_INS_PLAN_EDIT),
     OD_LIST(lookups, benefit_lookups),
     OD_LIST(checks, benefit_checks),
 };
@@ -449,7 +418,7 @@ static const struct od_field claim_fields[] = {
     FLD("InsSubNum", OD_W_INT, OD_F_RO),
     TXT("PriorAuthorizationNumber", 0, 0),
     FLD("CustomTracking", OD_W_INT, OD_F_RO),
-    DERIVED("customTracking", "COALESCE(ct.ItemName, '')"),
+    DEFNAME("customTracking", "ct"),
     FLD("OrthoTotalM", OD_W_INT, 0),
     STAMP("SecDateTEdit"),
 };
@@ -461,12 +430,10 @@ static const struct od_filter claim_filters[] = {
 };
 
 static const struct od_check claim_checks[] = {
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
-     .params = "OrthoRemainM,OrthoRemainM", .status = 400,
-     .msg = "OrthoRemainM is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? > 255 OR ? < 0",
-     .params = "OrthoTotalM,OrthoTotalM", .status = 400,
-     .msg = "OrthoTotalM is invalid."},
+    VALUE_RULE(OD_OP_PUT, "? > 255 OR ? < 0", "OrthoRemainM,OrthoRemainM",
+               "OrthoRemainM is invalid."),
+    VALUE_RULE(OD_OP_PUT, "? > 255 OR ? < 0", "OrthoTotalM,OrthoTotalM",
+               "OrthoTotalM is invalid."),
 };
 
 const struct od_resource od_res_claims = {
@@ -476,7 +443,8 @@ const struct od_resource od_res_claims = {
     OD_LIST(filters, claim_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "Claim not found",
-    .perm_edit = PERM_CLAIM_EDIT, .log_noun = "Claim", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Claim", 0, PERM_CLAIM_EDIT, 0),
     OD_LIST(checks, claim_checks),
 };
 
@@ -525,7 +493,7 @@ static const struct od_field claimproc_fields[] = {
     FLD("PaymentRow", OD_W_INT, OD_F_RO),
     FLD("PayPlanNum", OD_W_INT, OD_F_RO),
     FKEY("ClaimPaymentTracking", 0, FK_DEF(36)),
-    DERIVED("claimPaymentTracking", "COALESCE(cpt.ItemName, '')"),
+    DEFNAME("claimPaymentTracking", "cpt"),
     SECUSERNUMENTRY,
     FLD("SecDateEntry", OD_W_DATE, OD_F_RO),
     STAMP("SecDateTEdit"),
@@ -546,22 +514,17 @@ static const struct od_filter claimproc_filters[] = {
 };
 
 static const struct od_check claimproc_checks[] = {
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND 100",
-     .params = "PercentOverride", .status = 400,
-     .msg = "PercentOverride is invalid."},
+    OUT_OF_RANGE(OD_OP_PUT, "PercentOverride", -1, 100),
     /* a claimproc on a claim cannot become an estimate, and one without a
      * claim cannot become received */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
-            "ClaimNum <> 0 AND ? IN (6, 8, 9)", .params = "@key,Status",
-     .status = 400,
-     .msg = "Status is invalid for a claimproc attached to a claim."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND "
-            "ClaimNum = 0 AND ? IN (0, 1, 2, 4, 5, 7)",
-     .params = "@key,Status", .status = 400,
-     .msg = "Status is invalid for a claimproc not attached to a claim."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND ClaimNum <> 0 "
+         "AND ? IN (6, 8, 9)", "@key,Status",
+         "Status is invalid for a claimproc attached to a claim."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM claimproc WHERE ClaimProcNum = ? AND ClaimNum = 0 "
+         "AND ? IN (0, 1, 2, 4, 5, 7)", "@key,Status",
+         "Status is invalid for a claimproc not attached to a claim."),
 };
 
 const struct od_resource od_res_claimprocs = {
@@ -572,7 +535,7 @@ const struct od_resource od_res_claimprocs = {
     OD_LIST(filters, claimproc_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_INSURANCE, .missing = "ClaimProc not found.",
-    .perm_edit = PERM_CLAIM_PROC_RECEIVED_EDIT, .log_noun = "ClaimProc",
+    SECLOG("ClaimProc", 0, PERM_CLAIM_PROC_RECEIVED_EDIT, 0),
     .patnum_col = "PatNum",
     OD_LIST(checks, claimproc_checks),
 };

@@ -21,12 +21,11 @@ static const struct od_field employer_fields[] = {
 static const struct od_check employer_checks[] = {
     /* the docs: "Employers associated with a patient or an insurance plan
      * cannot be deleted." */
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL "
-            "SELECT 1 FROM insplan WHERE EmployerNum = ? LIMIT 1",
-     .params = "@key,@key", .status = 400,
-     .msg = "Employers associated with a patient or an insurance plan cannot "
-            "be deleted."},
+    RULE(OD_OP_DELETE,
+         "SELECT 1 FROM patient WHERE EmployerNum = ? UNION ALL SELECT 1 "
+         "FROM insplan WHERE EmployerNum = ? LIMIT 1", "@key,@key",
+         "Employers associated with a patient or an insurance plan cannot be "
+         "deleted."),
 };
 
 const struct od_resource od_res_employers = {
@@ -34,8 +33,7 @@ const struct od_resource od_res_employers = {
     OD_LIST(fields, employer_fields),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Employer not found.",
-    .perm_create = PERM_EMPLOYER_CREATE, .perm_edit = PERM_EMPLOYER_CREATE,
-    .perm_delete = PERM_EMPLOYER_CREATE, .log_noun = "Employer",
+    SECLOG_ALL("Employer", PERM_EMPLOYER_CREATE),
     OD_LIST(checks, employer_checks),
 };
 
@@ -109,8 +107,7 @@ const struct od_resource od_res_laboratories = {
     OD_LIST(fields, laboratory_fields),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Laboratory not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .log_noun = "Laboratory",
+    SECLOG("Laboratory", PERM_SETUP, PERM_SETUP, 0),
 };
 
 /* ---- labturnarounds ------------------------------------------------------- */
@@ -128,12 +125,10 @@ static const struct od_filter labturnaround_filters[] = {
 };
 
 static const struct od_check labturnaround_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
-     .params = "DaysPublished", .status = 400,
-     .msg = "DaysPublished cannot be negative."},
-    {.ops = OD_OP_POST | OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? < 0",
-     .params = "DaysActual", .status = 400,
-     .msg = "DaysActual cannot be negative."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? < 0", "DaysPublished",
+               "DaysPublished cannot be negative."),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? < 0", "DaysActual",
+               "DaysActual cannot be negative."),
 };
 
 const struct od_resource od_res_labturnarounds = {
@@ -144,8 +139,7 @@ const struct od_resource od_res_labturnarounds = {
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "LabTurnaround not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .log_noun = "LabTurnaround",
+    SECLOG("LabTurnaround", PERM_SETUP, PERM_SETUP, 0),
     OD_LIST(checks, labturnaround_checks),
 };
 
@@ -185,26 +179,24 @@ static const struct od_sqldefault labcase_defaults[] = {
 static const struct od_check labcase_checks[] = {
     /* AptNum is the scheduled appointment, PlannedAptNum the planned one
      * (AptStatus 1 Scheduled, 6 Planned), both the case's patient's */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-            "(AptStatus <> 1 OR PatNum <> ?)", .params = "AptNum,PatNum",
-     .status = 400,
-     .msg = "AptNum must be a Scheduled appointment of this patient."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
-                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                              "(a.AptStatus <> 1 OR a.PatNum <> l.PatNum)",
-     .params = "@key,AptNum", .status = 400,
-     .msg = "AptNum must be a Scheduled appointment of this patient."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM appointment WHERE AptNum = ? AND "
-            "(AptStatus <> 6 OR PatNum <> ?)",
-     .params = "PlannedAptNum,PatNum", .status = 400,
-     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM appointment a JOIN labcase l ON "
-                              "l.LabCaseNum = ? WHERE a.AptNum = ? AND "
-                              "(a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
-     .params = "@key,PlannedAptNum", .status = 400,
-     .msg = "PlannedAptNum must be a Planned appointment of this patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM appointment WHERE AptNum = ? AND (AptStatus <> 1 "
+         "OR PatNum <> ?)", "AptNum,PatNum",
+         "AptNum must be a Scheduled appointment of this patient."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM appointment a JOIN labcase l ON l.LabCaseNum = ? "
+         "WHERE a.AptNum = ? AND (a.AptStatus <> 1 OR a.PatNum <> l.PatNum)",
+         "@key,AptNum",
+         "AptNum must be a Scheduled appointment of this patient."),
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM appointment WHERE AptNum = ? AND (AptStatus <> 6 "
+         "OR PatNum <> ?)", "PlannedAptNum,PatNum",
+         "PlannedAptNum must be a Planned appointment of this patient."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM appointment a JOIN labcase l ON l.LabCaseNum = ? "
+         "WHERE a.AptNum = ? AND (a.AptStatus <> 6 OR a.PatNum <> l.PatNum)",
+         "@key,PlannedAptNum",
+         "PlannedAptNum must be a Planned appointment of this patient."),
 };
 
 const struct od_resource od_res_labcases = {
@@ -213,8 +205,7 @@ const struct od_resource od_res_labcases = {
     OD_LIST(filters, labcase_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "LabCase not found.",
-    .perm_create = PERM_APPOINTMENT_EDIT, .perm_edit = PERM_APPOINTMENT_EDIT,
-    .perm_delete = PERM_APPOINTMENT_EDIT, .log_noun = "LabCase",
+    SECLOG_ALL("LabCase", PERM_APPOINTMENT_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, labcase_defaults),
     OD_LIST(checks, labcase_checks),

@@ -75,8 +75,7 @@ static const struct od_field allergy_fields[] = {
 };
 
 static const struct od_filter allergy_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 static const struct od_lookup allergy_lookups[] = {
@@ -93,9 +92,7 @@ static const struct od_lookup allergy_lookups[] = {
 };
 
 static const struct od_check allergy_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "AllergyDefNum", .status = 400,
-     .msg = "AllergyDefNum is invalid."},
+    ZERO_INVALID(OD_OP_POST, "AllergyDefNum"),
 };
 
 const struct od_resource od_res_allergies = {
@@ -103,10 +100,9 @@ const struct od_resource od_res_allergies = {
     .joins = "LEFT JOIN allergydef ad ON ad.AllergyDefNum = t.AllergyDefNum",
     OD_LIST(fields, allergy_fields),
     OD_LIST(filters, allergy_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Allergy not found.",
-    .perm_create = PERM_PAT_ALLERGY_EDIT, .perm_edit = PERM_PAT_ALLERGY_EDIT,
-    .perm_delete = PERM_PAT_ALLERGY_EDIT, .log_noun = "Allergy",
+    SECLOG_ALL("Allergy", PERM_PAT_ALLERGY_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(lookups, allergy_lookups),
     OD_LIST(checks, allergy_checks),
@@ -135,7 +131,7 @@ const struct od_resource od_res_allergydefs = {
     OD_LIST(fields, allergydef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "AllergyDef not found.",
-    .perm_create = PERM_ALLERGY_DEF_EDIT, .log_noun = "AllergyDef",
+    SECLOG("AllergyDef", PERM_ALLERGY_DEF_EDIT, 0, 0),
     OD_LIST(checks, allergydef_checks),
 };
 
@@ -160,7 +156,7 @@ const struct od_resource od_res_diseasedefs = {
     .ops = OD_OPS_GET | OD_OP_POST,
     .order = "t.ItemOrder, t.DiseaseDefNum",
     .write_perm = ODAPI_PERM_SETUP, .missing = "DiseaseDef not found.",
-    .perm_create = PERM_PROBLEM_DEF_EDIT, .log_noun = "DiseaseDef",
+    SECLOG("DiseaseDef", PERM_PROBLEM_DEF_EDIT, 0, 0),
     OD_LIST(checks, diseasedef_checks),
     /* a new problem goes to the end of the list */
     .after_insert = "UPDATE diseasedef d JOIN (SELECT COALESCE(MAX(ItemOrder)"
@@ -195,9 +191,7 @@ static const struct od_lookup disease_lookups[] = {
 };
 
 static const struct od_check disease_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "DiseaseDefNum", .status = 400,
-     .msg = "DiseaseDefNum is invalid."},
+    ZERO_INVALID(OD_OP_POST, "DiseaseDefNum"),
 };
 
 const struct od_resource od_res_diseases = {
@@ -207,8 +201,7 @@ const struct od_resource od_res_diseases = {
     OD_LIST(filters, disease_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Disease not found.",
-    .perm_create = PERM_PAT_PROBLEM_EDIT, .perm_edit = PERM_PAT_PROBLEM_EDIT,
-    .perm_delete = PERM_PAT_PROBLEM_EDIT, .log_noun = "Disease",
+    SECLOG_ALL("Disease", PERM_PAT_PROBLEM_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(lookups, disease_lookups),
     OD_LIST(checks, disease_checks),
@@ -245,7 +238,7 @@ const struct od_resource od_res_medications = {
     OD_LIST(fields, medication_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Medication not found.",
-    .perm_create = PERM_MEDICATION_DEF_EDIT, .log_noun = "Medication",
+    SECLOG("Medication", PERM_MEDICATION_DEF_EDIT, 0, 0),
     OD_LIST(lookups, medication_lookups),
     OD_LIST(checks, medication_checks),
     .after_insert = "UPDATE medication SET GenericNum = MedicationNum WHERE "
@@ -279,9 +272,7 @@ static const struct od_lookup medicationpat_lookups[] = {
 };
 
 static const struct od_check medicationpat_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "MedicationNum", .status = 400,
-     .msg = "MedicationNum is invalid."},
+    ZERO_INVALID(OD_OP_POST, "MedicationNum"),
 };
 
 const struct od_resource od_res_medicationpats = {
@@ -290,11 +281,9 @@ const struct od_resource od_res_medicationpats = {
     .joins = "LEFT JOIN medication m ON m.MedicationNum = t.MedicationNum",
     OD_LIST(fields, medicationpat_fields),
     OD_LIST(filters, medicationpat_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "MedicationPat not found.",
-    .perm_create = PERM_PAT_MEDICATION_EDIT,
-    .perm_edit = PERM_PAT_MEDICATION_EDIT,
-    .perm_delete = PERM_PAT_MEDICATION_EDIT, .log_noun = "MedicationPat",
+    SECLOG_ALL("MedicationPat", PERM_PAT_MEDICATION_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(lookups, medicationpat_lookups),
     OD_LIST(checks, medicationpat_checks),
@@ -328,7 +317,7 @@ static const struct od_field recall_fields[] = {
     /* written through the converting lookup below */
     DERIVED("RecallInterval", INTERVAL_TEXT("t.RecallInterval")),
     FKEY("RecallStatus", 0, FK_DEF(13)),
-    DERIVED("recallStatus", "COALESCE(rs.ItemName, '')"),
+    DEFNAME("recallStatus", "rs"),
     TXT("Note", 0, 0),
     FLD("IsDisabled", OD_W_BOOL, 0),
     STAMP("DateTStamp"),
@@ -337,8 +326,7 @@ static const struct od_field recall_fields[] = {
     FLD("DisableUntilDate", OD_W_DATE, 0),
     FLD("DateScheduled", OD_W_DATE, OD_F_RO),
     ENM("Priority", &enum_recallprio, 0, NULL),
-    {.name = "TimePatternOverride", .wire = OD_W_TEXT,
-     .check = od_check_pattern},
+    CHK("TimePatternOverride", 0, 0, od_check_pattern),
 };
 
 static const struct od_filter recall_filters[] = {
@@ -362,10 +350,8 @@ static const struct od_sqldefault recall_defaults[] = {
 
 static const struct od_check recall_checks[] = {
     POST_VALID("recalltype", "RecallTypeNum"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM recall WHERE PatNum = ? AND RecallTypeNum = "
-            "?", .params = "PatNum,RecallTypeNum", .status = 400,
-     .msg = "The patient already has a recall of this RecallType."},
+    POST_UNIQUE2("recall", "PatNum", "RecallTypeNum",
+                 "The patient already has a recall of this RecallType."),
 };
 
 const struct od_resource od_res_recalls = {
@@ -373,10 +359,10 @@ const struct od_resource od_res_recalls = {
     .joins = "LEFT JOIN definition rs ON rs.DefNum = t.RecallStatus",
     OD_LIST(fields, recall_fields),
     OD_LIST(filters, recall_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Recall not found.",
-    .perm_create = PERM_RECALL_EDIT, .perm_edit = PERM_RECALL_EDIT,
-    .log_noun = "Recall", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Recall", PERM_RECALL_EDIT, PERM_RECALL_EDIT, 0),
     OD_LIST(sqldefaults, recall_defaults),
     OD_LIST(lookups, recall_lookups),
     OD_LIST(checks, recall_checks),
@@ -391,16 +377,14 @@ static const struct od_field apptfield_fields[] = {
 };
 
 static const struct od_filter apptfield_filters[] = {
-    {.param = "AptNum", .cond = "t.AptNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("AptNum"),
     {.param = "FieldName", .cond = "t.FieldName = ?", .wire = OD_W_TEXT,
      .flags = OD_Q_REQ},
 };
 
 static const struct od_check apptfield_checks[] = {
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? IS NULL", .params = "?FieldValue",
-     .status = 400, .msg = "FieldValue is required."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? IS NULL", "?FieldValue",
+               "FieldValue is required."),
     POST_FOUND("appointment", "AptNum", "Appointment"),
     POST_VALID("apptfielddef", "FieldName"),
 };
@@ -422,7 +406,7 @@ static const struct od_field patfield_fields[] = {
     FLD("PatNum", OD_W_INT, OD_F_REQ),
     TXT("FieldName", OD_F_REQ, 0),
     TXT("FieldValue", OD_F_REQ, 0),
-    FLD("SecDateEntry", OD_W_DATE, OD_F_RO | OD_F_NOW),
+    SECDATEENTRY,
     STAMP("SecDateTEdit"),
 };
 
@@ -434,10 +418,9 @@ static const struct od_filter patfield_filters[] = {
 
 static const struct od_check patfield_checks[] = {
     POST_VALID("patfielddef", "FieldName"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patfield WHERE PatNum = ? AND FieldName = ?",
-     .params = "PatNum,FieldName", .status = 400,
-     .msg = "A PatField with that FieldName already exists for this patient."},
+    POST_UNIQUE2("patfield", "PatNum", "FieldName",
+                 "A PatField with that FieldName already exists for this "
+                 "patient."),
 };
 
 const struct od_resource od_res_patfields = {
@@ -447,9 +430,7 @@ const struct od_resource od_res_patfields = {
     .ops = OD_OPS_GET | OD_OP_POST | OD_OP_DELETE,
     .upsert_keys = "PatNum,FieldName",
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatField not found.",
-    .perm_create = PERM_PATIENT_FIELD_EDIT,
-    .perm_edit = PERM_PATIENT_FIELD_EDIT,
-    .perm_delete = PERM_PATIENT_FIELD_EDIT, .log_noun = "PatField",
+    SECLOG_ALL("PatField", PERM_PATIENT_FIELD_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(checks, patfield_checks),
 };
@@ -468,7 +449,7 @@ static const struct od_field referral_fields[] = {
     {.name = "SSN", .wire = OD_W_TEXT, .check = check_digits},
     FLD("UsingTIN", OD_W_BOOL, 0),
     FKEY("Specialty", 0, FK_DEF(35)),
-    DERIVED("specialty", "COALESCE(sp.ItemName, '')"),
+    DEFNAME("specialty", "sp"),
     {.name = "ST", .wire = OD_W_TEXT, .check = od_check_state},
     {.name = "Telephone", .wire = OD_W_TEXT, .check = check_digits},
     TXT("Address", 0, 0),
@@ -485,8 +466,7 @@ static const struct od_field referral_fields[] = {
     FLD("IsPreferred", OD_W_BOOL, OD_F_RO),
     TXT("BusinessName", 0, 0),
     TXT("DisplayNote", 0, 0),
-    {.name = "isPatient", .expr = "t.PatNum <> 0", .wire = OD_W_BOOL,
-     .flags = OD_F_RO},
+    EXPR("isPatient", "t.PatNum <> 0", OD_W_BOOL),
 };
 
 static const struct od_filter referral_filters[] = {
@@ -495,8 +475,7 @@ static const struct od_filter referral_filters[] = {
     EQF("IsDoctor", OD_W_BOOL),
     EQF("IsPreferred", OD_W_BOOL),
     {.param = "isPatient", .cond = "(t.PatNum <> 0) = ?", .wire = OD_W_BOOL},
-    {.param = "BusinessName",
-     .cond = "t.BusinessName LIKE CONCAT('%', ?, '%')", .wire = OD_W_TEXT},
+    CONTAINSF("BusinessName"),
 };
 
 static const struct od_lookup referral_lookups[] = {
@@ -510,8 +489,7 @@ const struct od_resource od_res_referrals = {
     OD_LIST(filters, referral_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Referral not found.",
-    .perm_create = PERM_REFERRAL_ADD, .perm_edit = PERM_REFERRAL_EDIT,
-    .log_noun = "Referral",
+    SECLOG("Referral", PERM_REFERRAL_ADD, PERM_REFERRAL_EDIT, 0),
     OD_LIST(lookups, referral_lookups),
 };
 
@@ -557,21 +535,17 @@ static const struct od_sqldefault refattach_defaults[] = {
 };
 
 static const struct od_check refattach_checks[] = {
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "ReferralNum", .status = 400, .msg = "ReferralNum is invalid."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM procedurelog WHERE ProcNum = ? AND PatNum = ?)",
-     .params = "?ProcNum,?ProcNum,PatNum", .status = 400,
-     .msg = "ProcNum is not a procedure of this patient."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? <> 0 AND NOT EXISTS (SELECT 1 "
-            "FROM procedurelog p JOIN refattach a ON a.PatNum = p.PatNum "
-            "WHERE p.ProcNum = ? AND a.RefAttachNum = ?)",
-     .params = "ProcNum,ProcNum,@key", .status = 400,
-     .msg = "ProcNum is not a procedure of this patient."},
+    ZERO_INVALID(OD_OP_POST, "ReferralNum"),
+    ZERO_INVALID(OD_OP_PUT, "ReferralNum"),
+    VALUE_RULE(OD_OP_POST,
+               "? <> 0 AND NOT EXISTS (SELECT 1 FROM procedurelog WHERE "
+               "ProcNum = ? AND PatNum = ?)", "?ProcNum,?ProcNum,PatNum",
+               "ProcNum is not a procedure of this patient."),
+    VALUE_RULE(OD_OP_PUT,
+               "? <> 0 AND NOT EXISTS (SELECT 1 FROM procedurelog p JOIN "
+               "refattach a ON a.PatNum = p.PatNum WHERE p.ProcNum = ? AND "
+               "a.RefAttachNum = ?)", "ProcNum,ProcNum,@key",
+               "ProcNum is not a procedure of this patient."),
 };
 
 const struct od_resource od_res_refattaches = {
@@ -580,10 +554,10 @@ const struct od_resource od_res_refattaches = {
     OD_LIST(fields, refattach_fields),
     OD_LIST(filters, refattach_filters),
     .order = "t.PatNum, t.ItemOrder, t.RefAttachNum",
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "RefAttach not found.",
-    .perm_create = PERM_REFATTACH_ADD, .perm_edit = PERM_REFATTACH_ADD,
-    .perm_delete = PERM_REFATTACH_DELETE, .log_noun = "RefAttach",
+    SECLOG("RefAttach", PERM_REFATTACH_ADD, PERM_REFATTACH_ADD,
+           PERM_REFATTACH_DELETE),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, refattach_defaults),
     OD_LIST(lookups, refattach_lookups),

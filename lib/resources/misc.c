@@ -150,7 +150,7 @@ static const struct od_field document_fields[] = {
     FLD("DateCreated", OD_W_DATETIME, 0),
     /* an image category (definition Category 18) */
     FKEY("DocCategory", 0, FK_DEF(18)),
-    DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
+    DEFNAME("docCategory", "dc"),
     RO("PatNum", OD_W_INT),
     RO("FileName", OD_W_TEXT),
     {.name = "ImgType", .wire = OD_W_ENUM, .enm = &enum_imgtype},
@@ -162,15 +162,14 @@ static const struct od_field document_fields[] = {
 
 /* a document always has a category: 0 is not one */
 static const struct od_check document_checks[] = {
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE ? = 0",
-     .params = "DocCategory", .status = 400, .msg = "DocCategory is invalid."},
+    ZERO_INVALID(OD_OP_PUT, "DocCategory"),
 };
 
 /* GET /documents?PatNum=: another shape (the api*.html pages) */
 static const struct od_field document_list_fields[] = {
     KEY("DocNum"),
     /* mounts are not in the schema */
-    {.name = "MountNum", .expr = "0", .wire = OD_W_INT, .flags = OD_F_RO},
+    EXPR("MountNum", "0", OD_W_INT),
     /* the file in the A to Z folder: DocPath/{letter}/{ImageFolder}/{file} */
     DERIVED("filePath", "CONCAT_WS('/', NULLIF((SELECT MIN(ValueString) FROM "
                         "preference WHERE PrefName = 'DocPath'), ''), "
@@ -180,7 +179,7 @@ static const struct od_field document_list_fields[] = {
     RO("PatNum", OD_W_INT_STR),
     RO("Note", OD_W_TEXT),
     RO("DateCreated", OD_W_DATETIME),
-    DERIVED("docCategory", "COALESCE(dc.ItemName, '')"),
+    DEFNAME("docCategory", "dc"),
     RO("DocCategory", OD_W_INT),
     RO("ToothNumbers", OD_W_TEXT),
     RO("ProvNum", OD_W_INT_STR),
@@ -190,8 +189,7 @@ static const struct od_field document_list_fields[] = {
 };
 
 static const struct od_filter document_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
     SINCEF("DateTStamp"),
 };
 
@@ -202,9 +200,8 @@ const struct od_resource od_res_documents = {
     /* DELETE removes the file too: features/docdelete.c */
     .ops = OD_OP_GET_ONE | OD_OP_PUT,
     .missing = "Document not found",
-    .write_perm = ODAPI_PERM_ALL_OTHERS,
-    .perm_edit = PERM_IMAGE_EDIT, .perm_delete = PERM_IMAGE_DELETE,
-    .log_noun = "Document", .patnum_col = "PatNum",
+    .write_perm = ODAPI_PERM_ALL_OTHERS, .patnum_col = "PatNum",
+    SECLOG("Document", 0, PERM_IMAGE_EDIT, PERM_IMAGE_DELETE),
     OD_LIST(checks, document_checks),
 };
 
@@ -223,8 +220,7 @@ static const struct od_field userod_fields[] = {
     KEY("UserNum"),
     RO("UserName", OD_W_TEXT),
     /* usergroupattach is not in the schema: the user's one UserGroupNum */
-    {.name = "userGroupNums", .expr = "t.UserGroupNum", .wire = OD_W_INTLIST,
-     .flags = OD_F_RO},
+    EXPR("userGroupNums", "t.UserGroupNum", OD_W_INTLIST),
     /* employees are not in the schema: any number, no name */
     FLD("EmployeeNum", OD_W_INT, 0),
     DERIVED("employeeName", "''"),
@@ -259,5 +255,5 @@ const struct od_resource od_res_userods = {
     OD_LIST(filters, userod_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT,
     .write_perm = ODAPI_PERM_SETUP, .missing = "Userod not found.",
-    .perm_edit = PERM_SECURITY_ADMIN, .log_noun = "Userod",
+    SECLOG("Userod", 0, PERM_SECURITY_ADMIN, 0),
 };

@@ -24,8 +24,7 @@ static const struct od_field paysplit_fields[] = {
     RO("ProcNum", OD_W_INT),
     RO("DateEntry", OD_W_DATE),
     RO("UnearnedType", OD_W_INT),
-    {.name = "unearnedType", .expr = "COALESCE(ut.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("unearnedType", "ut"),
     FKEY("ClinicNum", 0, FK_CLINIC),
     STAMP("SecDateTEdit"),
     RO("AdjNum", OD_W_INT),
@@ -45,6 +44,6 @@ const struct od_resource od_res_paysplits = {
     OD_LIST(fields, paysplit_fields),
     OD_LIST(filters, paysplit_filters),
     .ops = OD_OP_GET_LIST | OD_OP_PUT, .write_perm = ODAPI_PERM_PAYMENTS,
-    .missing = "PaySplit not found.", .perm_edit = PERM_PAYMENT_EDIT,
-    .log_noun = "PaySplit", .patnum_col = "PatNum",
+    .missing = "PaySplit not found.", .patnum_col = "PatNum",
+    SECLOG("PaySplit", 0, PERM_PAYMENT_EDIT, 0),
 };

@@ -42,18 +42,14 @@ static const struct od_field apptfielddef_fields[] = {
 #define PICKLIST_REQUIRED "PickList is required when FieldType is PickList."
 #define PICKLIST_ONLY "PickList is only allowed when FieldType is PickList."
 #define PICKLIST_REQUIRED_POST                                               \
-    {.ops = OD_OP_POST,                                                      \
-     .sql = "SELECT 1 FROM DUAL WHERE ? = 1 AND COALESCE(?, '') = ''",       \
-     .params = "FieldType,?PickList", .status = 400,                         \
-     .msg = PICKLIST_REQUIRED}
+    VALUE_RULE(OD_OP_POST, "? = 1 AND COALESCE(?, '') = ''",                 \
+               "FieldType,?PickList", PICKLIST_REQUIRED)
 
 static const struct od_check apptfielddef_checks[] = {
     POST_UNIQUE("apptfielddef", "FieldName", "FieldName already exists."),
     PICKLIST_REQUIRED_POST,
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE COALESCE(?, 0) <> 1 AND ? <> ''",
-     .params = "?FieldType,PickList", .status = 400,
-     .msg = PICKLIST_ONLY},
+    VALUE_RULE(OD_OP_POST, "COALESCE(?, 0) <> 1 AND ? <> ''",
+               "?FieldType,PickList", PICKLIST_ONLY),
 };
 
 const struct od_resource od_res_apptfielddefs = {
@@ -62,7 +58,7 @@ const struct od_resource od_res_apptfielddefs = {
     OD_LIST(fields, apptfielddef_fields),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ApptFieldDef not found.",
-    .perm_create = PERM_SETUP, .log_noun = "ApptFieldDef",
+    SECLOG("ApptFieldDef", PERM_SETUP, 0, 0),
     /* a new definition goes last in the list Open Dental shows */
     .after_insert = "UPDATE apptfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM apptfielddef) m SET "
@@ -82,40 +78,35 @@ static const struct od_field patfielddef_fields[] = {
 
 static const struct od_check patfielddef_checks[] = {
     POST_UNIQUE("patfielddef", "FieldName", "FieldName already exists."),
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patfielddef WHERE FieldName = ? AND "
-            "PatFieldDefNum <> ?", .params = "FieldName,@key", .status = 400,
-     .msg = "FieldName already exists."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patfielddef WHERE FieldName = ? "
+         "AND PatFieldDefNum <> ?", "FieldName,@key",
+         "FieldName already exists."),
     PICKLIST_REQUIRED_POST,
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 1 AND ? <> ''",
-     .params = "FieldType,PickList", .status = 400,
-     .msg = PICKLIST_ONLY},
+    VALUE_RULE(OD_OP_POST, "? <> 1 AND ? <> ''", "FieldType,PickList",
+               PICKLIST_ONLY),
     /* PUT: the type after the update decides */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-            "? = 1 AND COALESCE(?, PickList) = ''",
-     .params = "@key,FieldType,?PickList", .status = 400,
-     .msg = PICKLIST_REQUIRED},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND "
-            "COALESCE(?, FieldType) <> 1 AND ? <> ''",
-     .params = "@key,?FieldType,PickList", .status = 400,
-     .msg = PICKLIST_ONLY},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? AND ? = 1 "
+         "AND COALESCE(?, PickList) = ''", "@key,FieldType,?PickList",
+         PICKLIST_REQUIRED),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patfielddef WHERE PatFieldDefNum = ? "
+         "AND COALESCE(?, FieldType) <> 1 AND ? <> ''",
+         "@key,?FieldType,PickList", PICKLIST_ONLY),
     /* Open Dental's PatFieldDefs.Delete refuses a field in use */
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM patfield f JOIN patfielddef d ON "
-            "d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? "
-            "LIMIT 1", .params = "@key", .status = 400,
-     .msg = "Not allowed to delete. Already in use by one or more patients."},
+    ROW_RULE(OD_OP_DELETE,
+             "SELECT 1 FROM patfield f JOIN patfielddef d "
+             "ON d.FieldName = f.FieldName WHERE d.PatFieldDefNum = ? LIMIT 1",
+             "Not allowed to delete. Already in use by one or more patients."),
 };
 
 const struct od_resource od_res_patfielddefs = {
     .name = "patfielddefs", .table = "patfielddef", .pk = "PatFieldDefNum",
     OD_LIST(fields, patfielddef_fields),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PatFieldDef not found.",
-    .perm_create = PERM_SETUP, .perm_edit = PERM_SETUP,
-    .perm_delete = PERM_SETUP, .log_noun = "PatFieldDef",
+    SECLOG_ALL("PatFieldDef", PERM_SETUP),
     .after_insert = "UPDATE patfielddef a JOIN (SELECT COALESCE(MAX("
                     "ItemOrder), -1) + 1 n FROM patfielddef) m SET "
                     "a.ItemOrder = m.n WHERE a.PatFieldDefNum = ?",
@@ -127,17 +118,14 @@ const struct od_resource od_res_patfielddefs = {
 /* GET reads every patient, with blanks where the patient has no patientnote
  * row yet (Open Dental makes the row the first time it is needed);
  * FamFinancial is the family's, kept on the guarantor's row. */
-#define PN_TEXT(n) {.name = n, .expr = "COALESCE(n." n ", '')",              \
-                    .wire = OD_W_TEXT, .flags = OD_F_RO}
-#define PN_DT(n) {.name = n,                                                 \
-                  .expr = "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS " \
-                          "DATETIME))", .wire = OD_W_DATETIME,               \
-                  .flags = OD_F_RO}
+#define PN_TEXT(n) JOINED_TEXT("n", n)
+#define PN_DT(n)                                                             \
+    EXPR(n, "COALESCE(n." n ", CAST('0001-01-01 00:00:00' AS DATETIME))",    \
+         OD_W_DATETIME)
 
 static const struct od_field patientnote_get_fields[] = {
     KEY("PatNum"),
-    {.name = "FamFinancial", .expr = "COALESCE(g.FamFinancial, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    JOINED_TEXT("g", "FamFinancial"),
     PN_TEXT("Medical"),
     PN_TEXT("Service"),
     PN_TEXT("MedicalComp"),
@@ -177,11 +165,10 @@ static const struct od_field patientnote_put_fields[] = {
 
 static const struct od_check patientnote_checks[] = {
     /* the family's note is the guarantor's: set it there */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> "
-            "PatNum AND ? IS NOT NULL", .params = "@key,FamFinancial",
-     .status = 400,
-     .msg = "FamFinancial can only be set on the guarantor's PatientNote."},
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM patient WHERE PatNum = ? AND Guarantor <> PatNum "
+         "AND ? IS NOT NULL", "@key,FamFinancial",
+         "FamFinancial can only be set on the guarantor's PatientNote."),
 };
 
 const struct od_resource od_res_patientnotes_put = {
@@ -189,7 +176,7 @@ const struct od_resource od_res_patientnotes_put = {
     OD_LIST(fields, patientnote_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
-    .perm_edit = PERM_PATIENT_EDIT, .log_noun = "PatientNote",
+    SECLOG("PatientNote", 0, PERM_PATIENT_EDIT, 0),
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO patientnote (PatNum, FamFinancial, "
                   "ApptPhone, Medical, Service, MedicalComp, Treatment, "
@@ -206,7 +193,7 @@ static const struct od_field popup_fields[] = {
     TXT("Description", OD_F_REQ | OD_F_NOCLEAR, 0),
     RO("IsDisabled", OD_W_BOOL),
     ENM("PopupLevel", &enum_popuplevel, 0, "Patient"),
-    FLD("DateTimeEntry", OD_W_DATETIME, OD_F_RO | OD_F_NOW),
+    NOW_ON_INSERT("DateTimeEntry", OD_W_DATETIME),
     RO("IsArchived", OD_W_BOOL),
     RO("PopupNumArchive", OD_W_INT),
     FLD("DateTimeDisabled", OD_W_DATETIME, 0),
@@ -225,25 +212,24 @@ static const struct od_filter popup_filters[] = {
 };
 
 static const struct od_check popup_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 AND "
-            "SuperFamily = 0", .params = "PatNum,PopupLevel", .status = 400,
-     .msg = "The patient is not part of a SuperFamily."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = "
-            "u.PatNum WHERE u.PopupNum = ? AND ? = 2 AND "
-            "p.SuperFamily = 0", .params = "@key,PopupLevel", .status = 400,
-     .msg = "The patient is not part of a SuperFamily."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM patient WHERE PatNum = ? AND ? = 2 "
+         "AND SuperFamily = 0", "PatNum,PopupLevel",
+         "The patient is not part of a SuperFamily."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM popup u JOIN patient p ON p.PatNum = u.PatNum "
+         "WHERE u.PopupNum = ? AND ? = 2 AND p.SuperFamily = 0",
+         "@key,PopupLevel", "The patient is not part of a SuperFamily."),
 };
 
 const struct od_resource od_res_popups = {
     .name = "popups", .table = "popup", .pk = "PopupNum",
     OD_LIST(fields, popup_fields),
     OD_LIST(filters, popup_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Popup not found.",
-    .perm_create = PERM_POPUP_EDIT, .perm_edit = PERM_POPUP_EDIT,
-    .log_noun = "Popup", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Popup", PERM_POPUP_EDIT, PERM_POPUP_EDIT, 0),
     /* archived copies are history, not popups */
     .base_where = "t.IsArchived = 0",
     OD_LIST(checks, popup_checks),
@@ -255,7 +241,7 @@ static const struct od_field procnote_fields[] = {
     KEY("ProcNoteNum"),
     FLD("PatNum", OD_W_INT, OD_F_REQ),
     FLD("ProcNum", OD_W_INT, OD_F_REQ),
-    FLD("EntryDateTime", OD_W_DATETIME, OD_F_RO | OD_F_NOW),
+    NOW_ON_INSERT("EntryDateTime", OD_W_DATETIME),
     RO("UserNum", OD_W_INT),
     TXT("Note", OD_F_REQ, 0),
     RO("SigIsTopaz", OD_W_BOOL),
@@ -272,12 +258,10 @@ static const struct od_filter procnote_filters[] = {
 
 static const struct od_check procnote_checks[] = {
     POST_FOUND("procedurelog", "ProcNum", "Procedure"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "PatNum <> ?", .params = "ProcNum,PatNum", .status = 400,
-     .msg = "The procedure is not for this patient."},
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
-     .params = "Note", .status = 400, .msg = "Note is required."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND PatNum <> ?",
+         "ProcNum,PatNum", "The procedure is not for this patient."),
+    VALUE_RULE(OD_OP_POST, "TRIM(?) = ''", "Note", "Note is required."),
 };
 
 const struct od_resource od_res_procnotes = {
@@ -288,7 +272,7 @@ const struct od_resource od_res_procnotes = {
     .order = "t.EntryDateTime DESC, t.ProcNoteNum DESC",
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcNote not found.",
-    .perm_create = PERM_PROCEDURE_NOTE_FULL, .log_noun = "ProcNote",
+    SECLOG("ProcNote", PERM_PROCEDURE_NOTE_FULL, 0, 0),
     .patnum_col = "PatNum",
     .after_insert = "UPDATE procnote SET Signature = IF(Signature = '1', "
                     "'Digitally signed through API', '') WHERE "

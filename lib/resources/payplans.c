@@ -20,21 +20,19 @@ static const struct od_field adjustment_fields[] = {
     FLD("AdjAmt", OD_W_NUMBER, OD_F_REQ),
     PATNUM_OWNER,
     FKEY("AdjType", OD_F_REQ, FK_ADJTYPE),
-    {.name = "adjType", .expr = "COALESCE(at.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("adjType", "at"),
     FKEY("ProvNum", 0, FK_PROV),
     {.name = "AdjNote", .wire = OD_W_TEXT},
     FLD("ProcDate", OD_W_DATE, OD_F_NOPUT),
     {.name = "ProcNum", .wire = OD_W_INT, .dflt = "0", .fk = FK_PROC},
-    {.name = "DateEntry", .wire = OD_W_DATE, .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateEntry", OD_W_DATE),
     FKEY("ClinicNum", 0, FK_CLINIC),
     SECUSERNUMENTRY,
     STAMP("SecDateTEdit"),
 };
 
 static const struct od_filter adjustment_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
     INTF("AdjType"),
     INTF("ProcNum"),
 };
@@ -61,38 +59,32 @@ static const struct od_sqldefault adjustment_defaults[] = {
     "' AND COALESCE(?, a.AdjAmt) " cmp " 0"
 
 static const struct od_check adjustment_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
-     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM definition WHERE DefNum = ? AND ItemValue "
-            "NOT IN ('+', '-')", .params = "AdjType", .status = 400,
-     .msg = "AdjType must have an ItemValue of \"+\" or \"-\"."},
-    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("+", "<"),
-     .params = "AdjType,AdjAmt", .status = 400,
-     .msg = "AdjAmt must be positive for this AdjType."},
-    {.ops = OD_OP_POST, .sql = ADJ_SIGN_POST("-", ">"),
-     .params = "AdjType,AdjAmt", .status = 400,
-     .msg = "AdjAmt must be negative for this AdjType."},
-    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("+", "<"),
-     .params = "?AdjType,@key,?AdjAmt", .status = 400,
-     .msg = "AdjAmt must be positive for this AdjType."},
-    {.ops = OD_OP_PUT, .sql = ADJ_SIGN_PUT("-", ">"),
-     .params = "?AdjType,@key,?AdjAmt", .status = 400,
-     .msg = "AdjAmt must be negative for this AdjType."},
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE ? > CURDATE()", .params = "AdjDate",
-     .status = 400, .msg = "AdjDate cannot be a future date."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcNum <> 0 AND PatNum <> ?", .params = "ProcNum,PatNum",
-     .status = 400, .msg = "The procedure is not for this patient."},
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM adjustment a JOIN procedurelog p ON "
-            "p.ProcNum = ? WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum",
-     .params = "ProcNum,@key", .status = 400,
-     .msg = "The procedure is not for this patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM definition WHERE DefNum = ? "
+         "AND ItemValue NOT IN ('+', '-')", "AdjType",
+         "AdjType must have an ItemValue of \"+\" or \"-\"."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM definition WHERE DefNum = ? "
+         "AND ItemValue NOT IN ('+', '-')", "AdjType",
+         "AdjType must have an ItemValue of \"+\" or \"-\"."),
+    RULE(OD_OP_POST, ADJ_SIGN_POST("+", "<"), "AdjType,AdjAmt",
+         "AdjAmt must be positive for this AdjType."),
+    RULE(OD_OP_POST, ADJ_SIGN_POST("-", ">"), "AdjType,AdjAmt",
+         "AdjAmt must be negative for this AdjType."),
+    RULE(OD_OP_PUT, ADJ_SIGN_PUT("+", "<"), "?AdjType,@key,?AdjAmt",
+         "AdjAmt must be positive for this AdjType."),
+    RULE(OD_OP_PUT, ADJ_SIGN_PUT("-", ">"), "?AdjType,@key,?AdjAmt",
+         "AdjAmt must be negative for this AdjType."),
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT, "? > CURDATE()", "AdjDate",
+               "AdjDate cannot be a future date."),
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND ProcNum <> 0 "
+         "AND PatNum <> ?", "ProcNum,PatNum",
+         "The procedure is not for this patient."),
+    RULE(OD_OP_PUT,
+         "SELECT 1 FROM adjustment a JOIN procedurelog p ON p.ProcNum = ? "
+         "WHERE a.AdjNum = ? AND p.PatNum <> a.PatNum", "ProcNum,@key",
+         "The procedure is not for this patient."),
 };
 
 const struct od_resource od_res_adjustments = {
@@ -100,10 +92,10 @@ const struct od_resource od_res_adjustments = {
     .joins = "LEFT JOIN definition at ON at.DefNum = t.AdjType",
     OD_LIST(fields, adjustment_fields),
     OD_LIST(filters, adjustment_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Adjustment not found.",
-    .perm_create = PERM_ADJUSTMENT_CREATE, .perm_edit = PERM_ADJUSTMENT_EDIT,
-    .log_noun = "Adjustment", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("Adjustment", PERM_ADJUSTMENT_CREATE, PERM_ADJUSTMENT_EDIT, 0),
     OD_LIST(sqldefaults, adjustment_defaults),
     OD_LIST(checks, adjustment_checks),
 };
@@ -135,9 +127,8 @@ static const struct od_field statement_fields[] = {
     RO("IsBalValid", OD_W_BOOL),
     RO("InsEst", OD_W_NUMBER),
     RO("BalTotal", OD_W_NUMBER),
-    {.name = "StatementType",
-     .expr = "IF(t.StatementType = '', 'NotSet', t.StatementType)",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DERIVED("StatementType", "IF(t.StatementType = '', 'NotSet', "
+                             "t.StatementType)"),
 };
 
 static const struct od_filter statement_filters[] = {
@@ -154,7 +145,7 @@ const struct od_resource od_res_statements = {
     OD_LIST(filters, statement_filters),
     .ops = OD_OPS_GET | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Statement not found.",
-    .perm_create = PERM_BILLING, .log_noun = "Statement",
+    SECLOG("Statement", PERM_BILLING, 0, 0),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, statement_defaults),
     /* A statement recorded through the API: sent by mail on DateSent,
@@ -196,8 +187,7 @@ static const struct od_field payplancharge_fields[] = {
 };
 
 static const struct od_filter payplancharge_filters[] = {
-    {.param = "PayPlanNum", .cond = "t.PayPlanNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PayPlanNum"),
 };
 
 const struct od_resource od_res_payplancharges = {
@@ -242,16 +232,14 @@ static const struct od_field payplan_fields[] = {
     RO("DownPayment", OD_W_NUMBER),
     RO("IsClosed", OD_W_BOOL),
     RO("PlanCategory", OD_W_INT),
-    {.name = "planCategory", .expr = "COALESCE(pc.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("planCategory", "pc"),
     RO("IsDynamic", OD_W_BOOL),
     ROENUM("ChargeFrequency", &enum_chargefreq),
     RO("DatePayPlanStart", OD_W_DATE),
     RO("IsLocked", OD_W_BOOL),
     RO("DateInterestStart", OD_W_DATE),
     ROENUM("DynamicPayPlanTPOption", &enum_tpoption),
-    {.name = "principalAmount", .expr = PRINCIPAL_AMOUNT, .wire = OD_W_NUMBER,
-     .flags = OD_F_RO},
+    EXPR("principalAmount", PRINCIPAL_AMOUNT, OD_W_NUMBER),
     RO("SheetDefNum", OD_W_INT),
 };
 
@@ -267,6 +255,6 @@ const struct od_resource od_res_payplans = {
     OD_LIST(filters, payplan_filters),
     .ops = OD_OPS_GET,
     .write_perm = ODAPI_PERM_PAY_PLANS, .missing = "PayPlan not found.",
-    .perm_edit = PERM_PAYPLAN_EDIT, .log_noun = "PayPlan",
+    SECLOG("PayPlan", 0, PERM_PAYPLAN_EDIT, 0),
     .patnum_col = "PatNum",
 };

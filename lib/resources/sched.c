@@ -12,15 +12,13 @@ static const struct od_field schedule_fields[] = {
     ROENUM("SchedType", &od_enum_schedtype),
     RO("ProvNum", OD_W_INT_STR),
     RO("BlockoutType", OD_W_INT_STR),
-    {.name = "blockoutType", .expr = "COALESCE(bt.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("blockoutType", "bt"),
     RO("Note", OD_W_TEXT),
     /* the schedule's operatories: one subquery in the same SELECT */
-    {.name = "operatories",
-     .expr = "COALESCE((SELECT GROUP_CONCAT(so.OperatoryNum ORDER BY "
-             "so.OperatoryNum SEPARATOR ',') FROM scheduleop so WHERE "
-             "so.ScheduleNum = t.ScheduleNum), '')", .wire = OD_W_TEXT,
-     .flags = OD_F_RO},
+    DERIVED("operatories", "COALESCE((SELECT GROUP_CONCAT(so.OperatoryNum "
+                           "ORDER BY so.OperatoryNum SEPARATOR ',') FROM "
+                           "scheduleop so "
+                           "WHERE so.ScheduleNum = t.ScheduleNum), '')"),
     RO("EmployeeNum", OD_W_INT_STR),
     STAMP("DateTStamp"),
 };

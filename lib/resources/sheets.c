@@ -73,10 +73,11 @@ static const struct od_filter sheetfield_filters[] = {
 
 static const struct od_check sheetfield_checks[] = {
     /* a sheet marked deleted in Open Dental is not edited */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM sheetfield f JOIN sheet s ON s.SheetNum = "
-            "f.SheetNum WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
-     .params = "@key", .status = 400, .msg = "The sheet is deleted."},
+    ROW_RULE(OD_OP_PUT,
+             "SELECT 1 FROM sheetfield f "
+             "JOIN sheet s ON s.SheetNum = f.SheetNum "
+             "WHERE f.SheetFieldNum = ? AND s.IsDeleted = 1",
+             "The sheet is deleted."),
 };
 
 const struct od_resource od_res_sheetfields = {
@@ -85,7 +86,7 @@ const struct od_resource od_res_sheetfields = {
     OD_LIST(filters, sheetfield_filters),
     .ops = OD_OPS_GET | OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "SheetField not found.",
-    .perm_edit = PERM_SHEET_EDIT, .log_noun = "SheetField",
+    SECLOG("SheetField", 0, PERM_SHEET_EDIT, 0),
     OD_LIST(checks, sheetfield_checks),
 };
 
@@ -95,19 +96,18 @@ static const struct od_field sheet_fields[] = {
     KEY("SheetNum"),
     ROENUM("SheetType", &enum_sheettype),
     FLD("PatNum", OD_W_INT, OD_F_REQ),
-    FLD("DateTimeSheet", OD_W_DATETIME, OD_F_RO | OD_F_NOW),
+    NOW_ON_INSERT("DateTimeSheet", OD_W_DATETIME),
     FLD("InternalNote", OD_W_TEXT, 0),
     RO("Description", OD_W_TEXT),
     RO("IsWebForm", OD_W_BOOL),
     FLD("SheetDefNum", OD_W_INT, OD_F_REQ),
     RO("DocNum", OD_W_INT),
     RO("ClinicNum", OD_W_INT),
-    FLD("DateTSheetEdited", OD_W_DATETIME, OD_F_RO | OD_F_NOW),
+    NOW_ON_INSERT("DateTSheetEdited", OD_W_DATETIME),
 };
 
 static const struct od_filter sheet_filters[] = {
-    {.param = "PatNum", .cond = "t.PatNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("PatNum"),
 };
 
 /* Copied from the definition (Sheets.CreateSheet); the patient's clinic. */
@@ -124,12 +124,11 @@ static const struct od_sqldefault sheet_sqldefaults[] = {
 static const struct od_check sheet_checks[] = {
     POST_FOUND("sheetdef", "SheetDefNum", "SheetDef"),
     /* Consent, PatientLetter, PatientForm, MedicalHistory, ExamSheet */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? AND "
-            "SheetType NOT IN (6, 7, 9, 11, 13)", .params = "SheetDefNum",
-     .status = 400,
-     .msg = "Only SheetDefs of SheetType Consent, PatientLetter, "
-            "PatientForm, MedicalHistory, and ExamSheet are supported."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM sheetdef WHERE SheetDefNum = ? "
+         "AND SheetType NOT IN (6, 7, 9, 11, 13)", "SheetDefNum",
+         "Only SheetDefs of SheetType Consent, PatientLetter, PatientForm, "
+         "MedicalHistory, and ExamSheet are supported."),
 };
 
 const struct od_resource od_res_sheets = {
@@ -138,7 +137,7 @@ const struct od_resource od_res_sheets = {
     OD_LIST(filters, sheet_filters),
     .ops = OD_OP_GET_LIST | OD_OP_POST,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Sheet not found.",
-    .perm_create = PERM_SHEET_EDIT, .log_noun = "Sheet",
+    SECLOG("Sheet", PERM_SHEET_EDIT, 0, 0),
     .patnum_col = "PatNum",
     /* sheets Open Dental marked deleted are not shown */
     .base_where = "t.IsDeleted = 0",
@@ -209,8 +208,7 @@ const struct od_resource od_res_asapcomms = {
 
 /* GET reads every patient, with blanks where the patient has no ehrpatient
  * row yet (Open Dental makes the row the first time it is needed). */
-#define EP_TEXT(n) {.name = n, .expr = "COALESCE(e." n ", '')",              \
-                    .wire = OD_W_TEXT, .flags = OD_F_RO}
+#define EP_TEXT(n) JOINED_TEXT("e", n)
 
 static const struct od_field ehrpatient_get_fields[] = {
     KEY("PatNum"),
@@ -223,9 +221,8 @@ static const struct od_field ehrpatient_get_fields[] = {
     EP_TEXT("GenderIdentity"),
     EP_TEXT("SexualOrientationNote"),
     EP_TEXT("GenderIdentityNote"),
-    {.name = "DischargeDate",
-     .expr = "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
-             "DATETIME))", .wire = OD_W_DATE, .flags = OD_F_RO},
+    EXPR("DischargeDate", "COALESCE(e.DischargeDate, CAST('0001-01-01' AS "
+                          "DATETIME))", OD_W_DATE),
 };
 
 const struct od_resource od_res_ehrpatients = {
@@ -253,9 +250,8 @@ static const struct od_field ehrpatient_put_fields[] = {
 
 static const struct od_check ehrpatient_checks[] = {
     /* apipatients.html: deleted patients are not modified through the API */
-    {.ops = OD_OP_PUT,
-     .sql = "SELECT 1 FROM patient WHERE PatNum = ? AND PatStatus = 4",
-     .params = "@key", .status = 400, .msg = "Patient is deleted."},
+    ROW_IF(OD_OP_PUT, "patient", "PatNum", "PatStatus = 4",
+           "Patient is deleted."),
 };
 
 const struct od_resource od_res_ehrpatients_put = {
@@ -263,7 +259,7 @@ const struct od_resource od_res_ehrpatients_put = {
     OD_LIST(fields, ehrpatient_put_fields),
     .ops = OD_OP_PUT,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Patient not found.",
-    .perm_edit = PERM_PATIENT_EDIT, .log_noun = "EhrPatient",
+    SECLOG("EhrPatient", 0, PERM_PATIENT_EDIT, 0),
     .patnum_col = "PatNum",
     .before_put = "INSERT IGNORE INTO ehrpatient (PatNum) SELECT PatNum "
                   "FROM patient WHERE PatNum = ?",

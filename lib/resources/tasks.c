@@ -66,13 +66,11 @@ static const struct od_field task_fields[] = {
     RO("DateTask", OD_W_DATE),
     {.name = "KeyNum", .wire = OD_W_INT},
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ},
-    {.name = "TaskStatus", .wire = OD_W_ENUM, .enm = &enum_taskstatus,
-     .flags = OD_F_NOPOST},
+    ENM("TaskStatus", &enum_taskstatus, OD_F_NOPOST, NULL),
     RO("IsRepeating", OD_W_BOOL),
     ROENUM("DateType", &enum_datetype),
     RO("FromNum", OD_W_INT),
-    {.name = "ObjectType", .wire = OD_W_ENUM, .enm = &enum_objecttype,
-     .dflt = "None"},
+    ENM("ObjectType", &enum_objecttype, 0, "None"),
     {.name = "DateTimeEntry", .wire = OD_W_DATETIME},
     {.name = "UserNum", .wire = OD_W_INT, .flags = OD_F_REQ | OD_F_NOPUT},
     RO("DateTimeFinished", OD_W_DATETIME),
@@ -80,8 +78,7 @@ static const struct od_field task_fields[] = {
     RO("ReminderGroupId", OD_W_TEXT),
     ROENUM("ReminderType", &enum_remindertype),
     RO("ReminderFrequency", OD_W_INT),
-    {.name = "DateTimeOriginal", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateTimeOriginal", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     {.name = "DescriptOverride", .wire = OD_W_TEXT},
     RO("IsReadOnly", OD_W_BOOL),
@@ -112,12 +109,12 @@ static const struct od_check task_checks[] = {
     POST_VALID("tasklist", "TaskListNum"),
     POST_VALID("userod", "UserNum"),
     /* a KeyNum must name a row of its ObjectType (both given) */
-    {.ops = OD_OP_POST | OD_OP_PUT,
-     .sql = "SELECT 1 FROM DUAL WHERE (? = 1 AND NOT EXISTS (SELECT 1 FROM "
-            "patient WHERE PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 "
-            "FROM appointment WHERE AptNum = ?))",
-     .params = "ObjectType,KeyNum,ObjectType,KeyNum", .status = 400,
-     .msg = "KeyNum is invalid."},
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT,
+               "(? = 1 AND NOT EXISTS (SELECT 1 FROM patient WHERE "
+               "PatNum = ?)) OR (? = 2 AND NOT EXISTS (SELECT 1 FROM "
+               "appointment WHERE AptNum = ?))",
+               "ObjectType,KeyNum,ObjectType,KeyNum",
+               "KeyNum is invalid."),
 };
 
 const struct od_resource od_res_tasks = {
@@ -126,8 +123,7 @@ const struct od_resource od_res_tasks = {
     OD_LIST(filters, task_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "Task not found.",
-    .perm_create = PERM_TASK_EDIT, .perm_edit = PERM_TASK_EDIT,
-    .log_noun = "Task",
+    SECLOG("Task", PERM_TASK_EDIT, PERM_TASK_EDIT, 0),
     OD_LIST(sqldefaults, task_defaults),
     OD_LIST(checks, task_checks),
 };
@@ -152,13 +148,9 @@ static const struct od_sqldefault tasknote_defaults[] = {
 };
 
 static const struct od_check tasknote_checks[] = {
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM task "
-            "WHERE TaskNum = ?)", .params = "TaskNum", .status = 404,
-     .msg = "Task not found."},
+    POST_FOUND("task", "TaskNum", "Task"),
     POST_VALID("userod", "UserNum"),
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
-     .params = "Note", .status = 400, .msg = "Note cannot be blank."},
+    VALUE_RULE(OD_OP_PUT, "TRIM(?) = ''", "Note", "Note cannot be blank."),
 };
 
 const struct od_resource od_res_tasknotes = {
@@ -167,8 +159,7 @@ const struct od_resource od_res_tasknotes = {
     OD_LIST(filters, tasknote_filters),
     .ops = OD_OPS_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TaskNote not found.",
-    .perm_create = PERM_TASKNOTE_EDIT, .perm_edit = PERM_TASKNOTE_EDIT,
-    .log_noun = "TaskNote",
+    SECLOG("TaskNote", PERM_TASKNOTE_EDIT, PERM_TASKNOTE_EDIT, 0),
     OD_LIST(sqldefaults, tasknote_defaults),
     OD_LIST(checks, tasknote_checks),
 };
@@ -210,13 +201,11 @@ const struct od_resource od_res_quickpastenotes = {
 
 static const struct od_field autonote_fields[] = {
     KEY("AutoNoteNum"),
-    {.name = "AutoNoteName", .wire = OD_W_TEXT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR},
+    TXT("AutoNoteName", OD_F_REQ | OD_F_NOCLEAR, 0),
     {.name = "MainText", .wire = OD_W_TEXT},
     /* an AutoNoteCats (41) definition, 0 for none */
     FKEY("Category", 0, FK_DEF(41)),
-    {.name = "category", .expr = "COALESCE(cat.ItemName, '')",
-     .wire = OD_W_TEXT, .flags = OD_F_RO},
+    DEFNAME("category", "cat"),
 };
 
 static const struct od_filter autonote_filters[] = {
@@ -228,10 +217,10 @@ const struct od_resource od_res_autonotes = {
     .joins = "LEFT JOIN definition cat ON cat.DefNum = t.Category",
     OD_LIST(fields, autonote_fields),
     OD_LIST(filters, autonote_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "AutoNote not found.",
-    .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
-    .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNote",
+    SECLOG("AutoNote", PERM_AUTONOTE_QUICKNOTE_EDIT,
+           PERM_AUTONOTE_QUICKNOTE_EDIT, 0),
 };
 
 /* AutoNoteControl.ControlType: text, one of these names exactly. */
@@ -244,29 +233,25 @@ static int check_controltype(const char *s)
 static const struct od_field autonotecontrol_fields[] = {
     KEY("AutoNoteControlNum"),
     {.name = "Descript", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NOCLEAR},
-    {.name = "ControlType", .wire = OD_W_TEXT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR, .check = check_controltype},
-    {.name = "ControlLabel", .wire = OD_W_TEXT,
-     .flags = OD_F_REQ | OD_F_NOCLEAR},
+    CHK("ControlType", OD_F_REQ | OD_F_NOCLEAR, 0, check_controltype),
+    TXT("ControlLabel", OD_F_REQ | OD_F_NOCLEAR, 0),
     {.name = "ControlOptions", .wire = OD_W_TEXT},
 };
 
 static const struct od_check autonotecontrol_checks[] = {
     /* ControlOptions: required unless the ControlType is Text */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? <> 'Text' AND "
-                               "COALESCE(?, '') = ''",
-     .params = "ControlType,?ControlOptions", .status = 400,
-     .msg = "ControlOptions is required."},
+    VALUE_RULE(OD_OP_POST, "? <> 'Text' AND COALESCE(?, '') = ''",
+               "ControlType,?ControlOptions", "ControlOptions is required."),
 };
 
 const struct od_resource od_res_autonotecontrols = {
     .name = "autonotecontrols", .table = "autonotecontrol",
     .pk = "AutoNoteControlNum",
     OD_LIST(fields, autonotecontrol_fields),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "AutoNoteControl not found.",
-    .perm_create = PERM_AUTONOTE_QUICKNOTE_EDIT,
-    .perm_edit = PERM_AUTONOTE_QUICKNOTE_EDIT, .log_noun = "AutoNoteControl",
+    SECLOG("AutoNoteControl", PERM_AUTONOTE_QUICKNOTE_EDIT,
+           PERM_AUTONOTE_QUICKNOTE_EDIT, 0),
     OD_LIST(checks, autonotecontrol_checks),
 };

@@ -36,15 +36,12 @@ static int check_tooth(const char *s)
 static const struct od_field toothinitial_fields[] = {
     KEY("ToothInitialNum"),
     {.name = "PatNum", .wire = OD_W_INT, .flags = OD_F_REQ},
-    {.name = "ToothNum", .wire = OD_W_TEXT, .flags = OD_F_REQ | OD_F_NUMTEXT,
-     .check = check_tooth},
-    {.name = "InitialType", .wire = OD_W_ENUM, .enm = &enum_initialtype,
-     .flags = OD_F_REQ},
+    CHK("ToothNum", OD_F_REQ | OD_F_NUMTEXT, 0, check_tooth),
+    ENM("InitialType", &enum_initialtype, OD_F_REQ, NULL),
     RO("Movement", OD_W_MONEY_RAW),
     RO("DrawingSegment", OD_W_TEXT),
     RO("ColorDraw", OD_W_COLOR),
-    {.name = "SecDateTEntry", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("SecDateTEntry", OD_W_DATETIME),
     STAMP("SecDateTEdit"),
     RO("DrawText", OD_W_TEXT),
 };
@@ -56,15 +53,12 @@ static const struct od_filter toothinitial_filters[] = {
 static const struct od_check toothinitial_checks[] = {
     /* 24.2.3: only these three through the API (movements and drawings
      * are the chart's) */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? > 2",
-     .params = "InitialType", .status = 400,
-     .msg = "InitialType must be Missing, Hidden, or Primary."},
+    VALUE_RULE(OD_OP_POST, "? > 2", "InitialType",
+               "InitialType must be Missing, Hidden, or Primary."),
     POST_FOUND("patient", "PatNum", "Patient"),
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM toothinitial WHERE ToothInitialNum = ? "
-            "AND InitialType > 2", .params = "@key", .status = 400,
-     .msg = "Only a toothinitial with an InitialType of Missing, Hidden, or "
-            "Primary can be deleted."},
+    ROW_IF(OD_OP_DELETE, "toothinitial", "ToothInitialNum", "InitialType > 2",
+           "Only a toothinitial with an InitialType of Missing, Hidden, or "
+           "Primary can be deleted."),
 };
 
 const struct od_resource od_res_toothinitials = {
@@ -74,8 +68,7 @@ const struct od_resource od_res_toothinitials = {
     .order = "t.ToothInitialNum",
     .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ToothInitial not found.",
-    .perm_create = PERM_CHART_MODULE, .perm_edit = PERM_CHART_MODULE,
-    .perm_delete = PERM_CHART_MODULE, .log_noun = "ToothInitial",
+    SECLOG_ALL("ToothInitial", PERM_CHART_MODULE),
     .patnum_col = "PatNum",
     OD_LIST(checks, toothinitial_checks),
 };

@@ -11,9 +11,6 @@
 enum { PERM_TREATPLAN_EDIT = 38, PERM_PERIO_EDIT = 45 };
 
 #define FK_PRIORITY FK_DEF(20)
-#define PRIORITY_NAME                                                         \
-    {.name = "priority", .expr = "COALESCE(pr.ItemName, '')",                \
-     .wire = OD_W_TEXT, .flags = OD_F_RO}
 #define JOIN_PRIORITY "LEFT JOIN definition pr ON pr.DefNum = t.Priority"
 #define TODAY "SELECT DATE_FORMAT(CURDATE(), '%Y-%m-%d')"
 
@@ -24,8 +21,7 @@ static const struct od_field perioexam_fields[] = {
     PATNUM_OWNER,
     FLD("ExamDate", OD_W_DATE, 0),
     FKEY("ProvNum", 0, FK_PROV),
-    {.name = "DateTMeasureEdit", .wire = OD_W_DATETIME,
-     .flags = OD_F_RO | OD_F_NOW},
+    NOW_ON_INSERT("DateTMeasureEdit", OD_W_DATETIME),
     TXT("Note", 0, 0),
 };
 
@@ -48,8 +44,7 @@ const struct od_resource od_res_perioexams = {
     OD_LIST(filters, perioexam_filters),
     .ops = OD_OPS_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "PerioExam not found.",
-    .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
-    .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioExam",
+    SECLOG_ALL("PerioExam", PERM_PERIO_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, perioexam_defaults),
     /* Open Dental's PerioExams.Delete: the exam and its measures */
@@ -68,8 +63,7 @@ ENUM_TABLE(enum_seqtype, "SequenceType", "Mobility", "Furcation", "GingMargin",
 static const struct od_field periomeasure_fields[] = {
     KEY("PerioMeasureNum"),
     FLD("PerioExamNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
-    {.name = "SequenceType", .wire = OD_W_ENUM, .enm = &enum_seqtype,
-     .flags = OD_F_REQ | OD_F_NOPUT},
+    ENM("SequenceType", &enum_seqtype, OD_F_REQ | OD_F_NOPUT, NULL),
     FLD("IntTooth", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     MEASURE("ToothValue"),
     MEASURE("MBvalue"),
@@ -87,35 +81,31 @@ static const struct od_filter periomeasure_filters[] = {
 
 /* A value is -1 (none), 0-19, or 101-119 (negative: 105 is -5). */
 #define RANGE(n)                                                              \
-    {.ops = OD_OP_POST | OD_OP_PUT,                                          \
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN -1 AND "                 \
-     "19 AND ? NOT BETWEEN 101 AND 119", .params = n "," n, .status = 400,   \
-     .msg = n " is invalid."}
+    VALUE_RULE(OD_OP_POST | OD_OP_PUT,                                       \
+               "? NOT BETWEEN -1 AND 19 AND ? NOT BETWEEN 101 AND 119",      \
+               n "," n, n " is invalid.")
 
 static const struct od_check periomeasure_checks[] = {
     POST_FOUND("perioexam", "PerioExamNum", "PerioExam"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM DUAL WHERE ? NOT BETWEEN 1 AND 32",
-     .params = "IntTooth", .status = 400, .msg = "IntTooth is invalid."},
+    OUT_OF_RANGE(OD_OP_POST, "IntTooth", 1, 32),
     RANGE("ToothValue"), RANGE("MBvalue"), RANGE("Bvalue"), RANGE("DBvalue"),
     RANGE("MLvalue"), RANGE("Lvalue"), RANGE("DLvalue"),
     /* one measure of each SequenceType per tooth and exam */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM periomeasure WHERE PerioExamNum = ? AND "
-            "IntTooth = ? AND SequenceType = ?",
-     .params = "PerioExamNum,IntTooth,SequenceType", .status = 400,
-     .msg = "A PerioMeasure of this SequenceType already exists for this "
-            "tooth on this PerioExam."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM periomeasure WHERE PerioExamNum = ? AND IntTooth = ? "
+         "AND SequenceType = ?", "PerioExamNum,IntTooth,SequenceType",
+         "A PerioMeasure of this SequenceType already exists for this tooth "
+         "on this PerioExam."),
     /* types measured per surface need at least one surface value */
-    {.ops = OD_OP_POST, .sql = "SELECT 1 FROM DUAL WHERE ? NOT IN (0, 5) AND "
-                               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = "
-                               "-1 AND COALESCE(?, -1) = -1 AND COALESCE(?, "
-                               "-1) = -1 AND COALESCE(?, -1) = -1 AND "
-                               "COALESCE(?, -1) = -1",
-     .params = "SequenceType,?MBvalue,?Bvalue,?DBvalue,?MLvalue,?Lvalue,"
+    VALUE_RULE(OD_OP_POST,
+               "? NOT IN (0, 5) AND COALESCE(?, -1) = -1 AND "
+               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1 AND "
+               "COALESCE(?, -1) = -1 AND COALESCE(?, -1) = -1 AND "
+               "COALESCE(?, -1) = -1",
+               "SequenceType,?MBvalue,?Bvalue,?DBvalue,?MLvalue,?Lvalue,"
                "?DLvalue",
-     .status = 400,
-     .msg = "At least one surface value is required for this SequenceType."},
+               "At least one surface value is required for this "
+               "SequenceType."),
 };
 
 const struct od_resource od_res_periomeasures = {
@@ -124,11 +114,10 @@ const struct od_resource od_res_periomeasures = {
     OD_LIST(fields, periomeasure_fields),
     OD_LIST(filters, periomeasure_filters),
     .order = "t.PerioExamNum, t.PerioMeasureNum",
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "PerioMeasure not found.",
-    .perm_create = PERM_PERIO_EDIT, .perm_edit = PERM_PERIO_EDIT,
-    .perm_delete = PERM_PERIO_EDIT, .log_noun = "PerioMeasure",
+    SECLOG_ALL("PerioMeasure", PERM_PERIO_EDIT),
     OD_LIST(checks, periomeasure_checks),
     .after_insert = "UPDATE periomeasure SET SecDateTEntry = NOW() WHERE "
                     "PerioMeasureNum = ?",
@@ -143,8 +132,7 @@ static const struct od_field treatplan_fields[] = {
     KEY("TreatPlanNum"),
     PATNUM_OWNER,
     FLD("DateTP", OD_W_DATE, OD_F_NOPOST),
-    {.name = "Heading", .wire = OD_W_TEXT, .flags = OD_F_NOCLEAR,
-     .dflt = "Inactive Treatment Plan"},
+    DFL("Heading", OD_W_TEXT, OD_F_NOCLEAR, "Inactive Treatment Plan"),
     TXT("Note", 0, 0),
     RO("SigIsTopaz", OD_W_BOOL),
     FKEY("ResponsParty", OD_F_NOPOST, FK_PAT),
@@ -157,10 +145,8 @@ static const struct od_field treatplan_fields[] = {
     RO("DateTPracticeSigned", OD_W_DATETIME),
     TXT("SignatureText", OD_F_NOPOST, 0),
     TXT("SignaturePracticeText", OD_F_NOPOST, 0),
-    {.name = "isSigned", .expr = "t.Signature <> ''", .wire = OD_W_BOOL,
-     .flags = OD_F_RO},
-    {.name = "isSignedPractice", .expr = "t.SignaturePractice <> ''",
-     .wire = OD_W_BOOL, .flags = OD_F_RO},
+    EXPR("isSigned", "t.Signature <> ''", OD_W_BOOL),
+    EXPR("isSignedPractice", "t.SignaturePractice <> ''", OD_W_BOOL),
 };
 
 static const struct od_filter treatplan_filters[] = {
@@ -180,22 +166,19 @@ static const struct od_sqldefault treatplan_defaults[] = {
 };
 
 static const struct od_check treatplan_checks[] = {
-    {.ops = OD_OP_DELETE,
-     .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
-            "TPStatus = 1", .params = "@key", .status = 400,
-     .msg = "Active TreatPlans cannot be deleted."},
-    {.ops = OD_OP_PUT, .sql = "SELECT 1 FROM DUAL WHERE TRIM(?) = ''",
-     .params = "Heading", .status = 400, .msg = "Heading cannot be blank."},
+    ROW_IF(OD_OP_DELETE, "treatplan", "TreatPlanNum", "TPStatus = 1",
+           "Active TreatPlans cannot be deleted."),
+    VALUE_RULE(OD_OP_PUT, "TRIM(?) = ''", "Heading",
+               "Heading cannot be blank."),
 };
 
 const struct od_resource od_res_treatplans = {
     .name = "treatplans", .table = "treatplan", .pk = "TreatPlanNum",
     OD_LIST(fields, treatplan_fields),
     OD_LIST(filters, treatplan_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT | OD_OP_DELETE,
+    .ops = OD_OPS_LIST_CRUD,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "TreatPlan not found.",
-    .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
-    .perm_delete = PERM_TREATPLAN_EDIT, .log_noun = "TreatPlan",
+    SECLOG_ALL("TreatPlan", PERM_TREATPLAN_EDIT),
     .patnum_col = "PatNum",
     OD_LIST(sqldefaults, treatplan_defaults),
     OD_LIST(checks, treatplan_checks),
@@ -216,37 +199,33 @@ static const struct od_field treatplanattach_fields[] = {
     FLD("TreatPlanNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     FLD("ProcNum", OD_W_INT, OD_F_REQ | OD_F_NOPUT),
     {.name = "Priority", .wire = OD_W_INT, .dflt = "0", .fk = FK_PRIORITY},
-    PRIORITY_NAME,
+    DEFNAME("priority", "pr"),
 };
 
 static const struct od_filter treatplanattach_filters[] = {
-    {.param = "TreatPlanNum", .cond = "t.TreatPlanNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("TreatPlanNum"),
 };
 
 static const struct od_check treatplanattach_checks[] = {
     POST_FOUND("treatplan", "TreatPlanNum", "TreatPlan"),
     POST_FOUND("procedurelog", "ProcNum", "Procedure"),
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND "
-            "TPStatus = 0", .params = "TreatPlanNum", .status = 400,
-     .msg = "Procedures can only be attached to an Active or Inactive "
-            "TreatPlan."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM treatplan t JOIN procedurelog p ON "
-            "p.ProcNum = ? WHERE t.TreatPlanNum = ? AND "
-            "p.PatNum <> t.PatNum", .params = "ProcNum,TreatPlanNum",
-     .status = 400,
-     .msg = "The procedure is not for this TreatPlan's patient."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM treatplan WHERE TreatPlanNum = ? AND TPStatus = 0",
+         "TreatPlanNum",
+         "Procedures can only be attached to an Active or Inactive "
+         "TreatPlan."),
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM treatplan t JOIN procedurelog p ON p.ProcNum = ? "
+         "WHERE t.TreatPlanNum = ? AND p.PatNum <> t.PatNum",
+         "ProcNum,TreatPlanNum",
+         "The procedure is not for this TreatPlan's patient."),
     /* ProcStat TP (1) or TPi (8) */
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM procedurelog WHERE ProcNum = ? AND "
-            "ProcStatus NOT IN (1, 8)", .params = "ProcNum", .status = 400,
-     .msg = "The procedure must have a ProcStatus of TP or TPi."},
-    {.ops = OD_OP_POST,
-     .sql = "SELECT 1 FROM treatplanattach WHERE TreatPlanNum = ? AND "
-            "ProcNum = ?", .params = "TreatPlanNum,ProcNum", .status = 400,
-     .msg = "The procedure is already attached to this TreatPlan."},
+    RULE(OD_OP_POST,
+         "SELECT 1 FROM procedurelog WHERE ProcNum = ? "
+         "AND ProcStatus NOT IN (1, 8)", "ProcNum",
+         "The procedure must have a ProcStatus of TP or TPi."),
+    POST_UNIQUE2("treatplanattach", "TreatPlanNum", "ProcNum",
+                 "The procedure is already attached to this TreatPlan."),
 };
 
 const struct od_resource od_res_treatplanattaches = {
@@ -254,11 +233,10 @@ const struct od_resource od_res_treatplanattaches = {
     .pk = "TreatPlanAttachNum", .joins = JOIN_PRIORITY,
     OD_LIST(fields, treatplanattach_fields),
     OD_LIST(filters, treatplanattach_filters),
-    .ops = OD_OP_GET_LIST | OD_OP_POST | OD_OP_PUT,
+    .ops = OD_OPS_LIST_CRU,
     .write_perm = ODAPI_PERM_ALL_OTHERS,
     .missing = "TreatPlanAttach not found.",
-    .perm_create = PERM_TREATPLAN_EDIT, .perm_edit = PERM_TREATPLAN_EDIT,
-    .log_noun = "TreatPlanAttach",
+    SECLOG("TreatPlanAttach", PERM_TREATPLAN_EDIT, PERM_TREATPLAN_EDIT, 0),
     OD_LIST(checks, treatplanattach_checks),
 };
 
@@ -273,7 +251,7 @@ static const struct od_field proctp_fields[] = {
     RO("ProcNumOrig", OD_W_INT),
     RO("ItemOrder", OD_W_INT),
     FKEY("Priority", 0, FK_PRIORITY),
-    PRIORITY_NAME,
+    DEFNAME("priority", "pr"),
     TXT("ToothNumTP", 0, 0),
     TXT("Surf", 0, 0),
     TXT("ProcCode", 0, 0),
@@ -298,8 +276,7 @@ static const struct od_field proctp_fields[] = {
 };
 
 static const struct od_filter proctp_filters[] = {
-    {.param = "TreatPlanNum", .cond = "t.TreatPlanNum = ?", .wire = OD_W_INT,
-     .flags = OD_Q_REQ},
+    REQ_INTF("TreatPlanNum"),
 };
 
 #define SIGNED_PLAN                                                           \
@@ -308,10 +285,10 @@ static const struct od_filter proctp_filters[] = {
     "t.SignaturePractice <> '')"
 
 static const struct od_check proctp_checks[] = {
-    {.ops = OD_OP_PUT, .sql = SIGNED_PLAN, .params = "@key", .status = 400,
-     .msg = "ProcTPs on a signed TreatPlan cannot be updated."},
-    {.ops = OD_OP_DELETE, .sql = SIGNED_PLAN, .params = "@key", .status = 400,
-     .msg = "ProcTPs on a signed TreatPlan cannot be deleted."},
+    ROW_RULE(OD_OP_PUT, SIGNED_PLAN,
+             "ProcTPs on a signed TreatPlan cannot be updated."),
+    ROW_RULE(OD_OP_DELETE, SIGNED_PLAN,
+             "ProcTPs on a signed TreatPlan cannot be deleted."),
 };
 
 const struct od_resource od_res_proctps = {
@@ -322,7 +299,7 @@ const struct od_resource od_res_proctps = {
     .order = "t.ItemOrder, t.ProcTPNum",
     .ops = OD_OP_GET_LIST | OD_OP_PUT | OD_OP_DELETE,
     .write_perm = ODAPI_PERM_ALL_OTHERS, .missing = "ProcTP not found.",
-    .perm_edit = PERM_TREATPLAN_EDIT, .perm_delete = PERM_TREATPLAN_EDIT,
-    .log_noun = "ProcTP", .patnum_col = "PatNum",
+    .patnum_col = "PatNum",
+    SECLOG("ProcTP", 0, PERM_TREATPLAN_EDIT, PERM_TREATPLAN_EDIT),
     OD_LIST(checks, proctp_checks),
 };
