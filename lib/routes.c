@@ -32,8 +32,20 @@ const struct od_resource *const od_resources[] = {
     X(od_register_family_actions)      /* actions/family.c */              \
     X(od_register_accountmodule_actions) /* actions/accountmodules.c */    \
     X(od_register_report_actions)      /* actions/reports.c */             \
-    X(od_register_chart_actions)       /* actions/register.c */            \
-    X(od_register_ins_actions)         /* actions/ins-register.c */        \
+    X(od_register_userod_actions)      /* actions/userods.c */             \
+    X(od_register_chart_views)         /* actions/chart.c */               \
+    X(od_register_prognotes)           /* actions/prognotes.c */           \
+    X(od_register_planned_actions)     /* actions/planned.c */             \
+    X(od_register_websched_actions)    /* actions/websched.c */            \
+    X(od_register_asap_actions)        /* actions/asap.c */                \
+    X(od_register_recall_actions)      /* actions/recalls.c */             \
+    X(od_register_inshist_actions)     /* actions/inshist.c */             \
+    X(od_register_insadjust_actions)   /* actions/insadjust.c */           \
+    X(od_register_claimnew_actions)    /* actions/claimnew.c */            \
+    X(od_register_claimsplit_actions)  /* actions/claimsplit.c */          \
+    X(od_register_etrans_actions)      /* actions/etrans.c */              \
+    X(od_register_tpsaved_actions)     /* actions/tpsaved.c */             \
+    X(od_register_dynpayplan_actions)  /* actions/dynpayplan.c */          \
     X(od_register_document_routes)     /* features/documents.c */          \
     X(od_queries_register)             /* features/queries.c */            \
     X(od_subscriptions_register)       /* features/subscriptions.c */

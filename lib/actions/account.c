@@ -215,7 +215,6 @@ static int read_items(json_t *list, const char *listname,
 {
     json_t *e;
     size_t i;
-    int rc;
     if (!list || json_is_null(list))
         return 0;
     if (!json_is_array(list)) {
@@ -230,13 +229,9 @@ static int read_items(json_t *list, const char *listname,
             return -1;
         }
         it->charge = charge;
-        if ((rc = od_ck_key(e, keyname, &it->num, msg, msgsize)) == 0)
-            snprintf(msg, msgsize, "%s is required.", keyname);
-        if (rc <= 0)
-            return -1;
-        if ((rc = od_ck_amount(e, "Amount", &it->amt, msg, msgsize)) == 0)
-            snprintf(msg, msgsize, "Amount is required.");
-        if (rc <= 0)
+        if (od_ck_key_req(e, keyname, &it->num, msg, msgsize) ||
+            od_ck_required(od_ck_amount(e, "Amount", &it->amt, msg, msgsize),
+                           "Amount", msg, msgsize))
             return -1;
         x->nitems++;
     }
@@ -285,8 +280,4 @@ static const struct od_opdoc account_docs[] = {
      .perm = ODAPI_PERM_PAYMENTS, .handler = h_partial},
 };
 
-void od_register_account_actions(odapi_server *srv);
-void od_register_account_actions(odapi_server *srv)
-{
-    od_api_routes(srv, account_docs, (int)OD_ARRAY_LEN(account_docs));
-}
+OD_CK_ROUTES(od_register_account_actions, account_docs)

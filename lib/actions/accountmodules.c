@@ -331,8 +331,4 @@ static const struct od_opdoc acctmod_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_sdv},
 };
 
-void od_register_accountmodule_actions(odapi_server *srv);
-void od_register_accountmodule_actions(odapi_server *srv)
-{
-    od_api_routes(srv, acctmod_docs, (int)OD_ARRAY_LEN(acctmod_docs));
-}
+OD_CK_ROUTES(od_register_accountmodule_actions, acctmod_docs)

@@ -53,15 +53,11 @@ struct appt {
 static int lock_appt(struct od_conn *c, struct od_ck_job *j, long long *out)
 {
     struct od_prm p[1];
-    int rc;
     p[0] = OD_PI(j->key);
-    rc = od_query_ll(c,
-                     "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
-                     "appointment WHERE AptNum = ? FOR UPDATE",
-                     p, 1, 4, out);
-    if (rc == 0)
-        od_ck_fail(j, 404, "Appointment not found.");
-    return rc == 1 ? 0 : -1;
+    return od_ck_need_ll(c, j,
+                         "SELECT AptStatus, PatNum, ProvNum, ClinicNum FROM "
+                         "appointment WHERE AptNum = ? FOR UPDATE",
+                         p, 1, 4, out, 404, "Appointment not found.");
 }
 
 /* The break's completed D9986/D9987 (j->code): today, for the
@@ -202,31 +198,27 @@ static int do_confirm(struct od_conn *c, struct od_ck_job *j)
         return -1;
     if (x->confirm < 0) {
         p[0] = OD_PI(x->defnum);
-        rc = od_query_ll(c,
-                         "SELECT DefNum FROM definition WHERE DefNum = ? AND "
-                         "Category = 2",
-                         p, 1, 1, def);
-        if (rc == 0)
-            od_ck_fail(j, 400, "defNum is invalid.");
+        rc = od_ck_need_ll(c, j,
+                           "SELECT DefNum FROM definition WHERE DefNum = ? AND "
+                           "Category = 2",
+                           p, 1, 1, def, 400, "defNum is invalid.");
     } else if (!confirm_vals[x->confirm].pref) {
-        rc = od_query_ll(c,
-                         "SELECT DefNum FROM definition WHERE Category = 2 AND "
-                         "IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT 1",
-                         NULL, 0, 1, def);
-        if (rc == 0)
-            od_ck_fail(j, 400, "The office has no ApptConfirmed definitions.");
+        rc = od_ck_need_ll(c, j,
+                           "SELECT DefNum FROM definition WHERE Category = 2 "
+                           "AND IsHidden = 0 ORDER BY ItemOrder, DefNum LIMIT "
+                           "1",
+                           NULL, 0, 1, def, 400,
+                           "The office has no ApptConfirmed definitions.");
     } else {
         p[0] = OD_PS(confirm_vals[x->confirm].pref);
-        rc = od_query_ll(c,
-                         "SELECT d.DefNum FROM preference p JOIN definition d "
-                         "ON d.DefNum = p.ValueString AND d.Category = 2 WHERE "
-                         "p.PrefName = ?",
-                         p, 1, 1, def);
-        if (rc == 0)
-            od_ck_fail(j, 400, "The office has no ApptConfirmed definition "
-                               "for this confirmVal.");
+        rc = od_ck_need_ll(c, j,
+                           "SELECT d.DefNum FROM preference p JOIN definition "
+                           "d ON d.DefNum = p.ValueString AND d.Category = 2 "
+                           "WHERE p.PrefName = ?",
+                           p, 1, 1, def, 400, "The office has no "
+                           "ApptConfirmed definition for this confirmVal.");
     }
-    if (rc != 1)
+    if (rc)
         return -1;
     p[0] = OD_PI(def[0]);
     p[1] = OD_PI(j->key);
@@ -567,16 +559,13 @@ static void h_break(odapi_request *req, void *arg)
     struct appt *a;
     const char *s = NULL;
     char msg[128];
-    int rc;
     (void)arg;
     if (!j)
         return;
     a = j->data;
-    rc = od_ck_bool_strict(j->body, "sendToUnscheduledList", &a->unsched, msg,
-                           sizeof msg);
-    if (rc == 0)
-        return od_ck_reject(j, 400, "sendToUnscheduledList is required.");
-    if (rc < 0)
+    if (od_ck_required(od_ck_bool_strict(j->body, "sendToUnscheduledList",
+                                         &a->unsched, msg, sizeof msg),
+                       "sendToUnscheduledList", msg, sizeof msg))
         return od_ck_reject(j, 400, msg);
     if (od_ck_string(j->body, "breakType", &s, msg, sizeof msg) < 0 ||
         (s && strcasecmp(s, "Missed") && strcasecmp(s, "Cancelled")))
@@ -744,8 +733,4 @@ static const struct od_opdoc appt_docs[] = {
      .perm = ODAPI_PERM_COMM, .handler = h_confirm},
 };
 
-void od_register_appointment_actions(odapi_server *srv);
-void od_register_appointment_actions(odapi_server *srv)
-{
-    od_api_routes(srv, appt_docs, (int)OD_ARRAY_LEN(appt_docs));
-}
+OD_CK_ROUTES(od_register_appointment_actions, appt_docs)

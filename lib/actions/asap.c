@@ -46,10 +46,8 @@ static int offer_of(struct od_conn *c, struct od_ck_job *j,
                           "JOIN patient p ON p.PatNum = r.PatNum WHERE "
                           "r.RecallNum = ?",
                           p, 1, 4, v);
-    if (rc == 0)
-        return od_ck_fail(j, 404, a->apt ? "Appointment not found."
-                                      : "Recall not found.");
-    return rc < 0 ? -1 : 0;
+    return od_ck_need(j, rc, 404, a->apt ? "Appointment not found."
+                                         : "Recall not found.");
 }
 
 /* ShouldSendText's rules for one offer: "" (send) or why not. */
@@ -169,8 +167,4 @@ static const struct od_opdoc asap_docs[] = {
      .perm = ODAPI_PERM_TEXTING_ASAP, .handler = h_asap},
 };
 
-void od_register_asap_actions(odapi_server *srv);
-void od_register_asap_actions(odapi_server *srv)
-{
-    od_api_routes(srv, asap_docs, (int)OD_ARRAY_LEN(asap_docs));
-}
+OD_CK_ROUTES(od_register_asap_actions, asap_docs)

@@ -45,10 +45,8 @@ static int patient_row(struct od_conn *c, struct od_ck_job *j, long long patnum,
                        const char *sql, int ncols, char out[][OD_COLSZ])
 {
     struct od_prm p[1] = {OD_PI(patnum)};
-    int rc = od_query_row(c, sql, p, 1, ncols, out);
-    if (rc == 0)
-        return od_ck_fail(j, 404, "Patient not found.");
-    return rc < 0 ? -1 : 0;
+    return od_ck_need(j, od_query_row(c, sql, p, 1, ncols, out), 404,
+                      "Patient not found.");
 }
 
 /* ---- PlannedAppts ------------------------------------------------------- */
@@ -504,8 +502,4 @@ static const struct od_opdoc chart_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_info},
 };
 
-void od_register_chart_views(odapi_server *srv);
-void od_register_chart_views(odapi_server *srv)
-{
-    od_api_routes(srv, chart_docs, (int)OD_ARRAY_LEN(chart_docs));
-}
+OD_CK_ROUTES(od_register_chart_views, chart_docs)

@@ -293,32 +293,30 @@ static int choose_plan(struct od_ck_job *j, struct cwork *w)
 static int check_given(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     static const char prov[] = "SELECT 1 FROM provider WHERE ProvNum = ?";
-    int rc;
-    if (w->in.has_provtreat &&
-        (rc = od_ck_exists(c, prov, w->in.provtreat)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvTreat is invalid.");
-    if (w->in.has_provbill &&
-        (rc = od_ck_exists(c, prov, w->in.provbill)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvBill is invalid.");
-    if (w->in.has_claimform && w->in.claimform &&
-        od_catalog_has_table(od_db_catalog(c->db), "claimform") &&
-        (rc = od_ck_exists(c,
-                           "SELECT 1 FROM claimform WHERE ClaimFormNum = ?",
-                           w->in.claimform)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ClaimForm is invalid.");
-    return 0;
+    if ((w->in.has_provtreat &&
+         od_ck_need_key(c, j, prov, w->in.provtreat, 400,
+                        "ProvTreat is invalid.")) ||
+        (w->in.has_provbill &&
+         od_ck_need_key(c, j, prov, w->in.provbill, 400,
+                        "ProvBill is invalid.")))
+        return -1;
+    if (!w->in.has_claimform || !w->in.claimform ||
+        !od_catalog_has_table(od_db_catalog(c->db), "claimform"))
+        return 0;
+    return od_ck_need_key(c, j, "SELECT 1 FROM claimform WHERE ClaimFormNum "
+                                "= ?", w->in.claimform, 400,
+                          "ClaimForm is invalid.");
 }
 
 static int load_all(struct od_conn *c, struct od_ck_job *j, struct cwork *w)
 {
     long long v[OD_MAXCOL];
     struct od_prm p[1];
-    int i, rc;
+    int i;
     p[0] = OD_PI(w->in.pat);
-    rc = od_query_ll(c, "SELECT PriProv FROM patient WHERE PatNum = ? FOR "
-                        "UPDATE", p, 1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
+    if (od_ck_need_ll(c, j, "SELECT PriProv FROM patient WHERE PatNum = ? FOR "
+                            "UPDATE", p, 1, 1, v, 404, "Patient not found."))
+        return -1;
     w->pri_prov = v[0];
     if (od_cn_read_prefs(c, w) || od_ie_load(c, &w->ctx, w->in.pat))
         return w->ctx.oom ? od_ck_fail(j, 500, "The patient has too much "
@@ -399,49 +397,17 @@ static int read_type(json_t *body, char *out, char *msg, size_t msgsize)
     return 0;
 }
 
-static int add_procnum(struct cin *in, long long x, char *msg,
-                       size_t msgsize)
-{
-    int k;
-    for (k = 0; k < in->nprocs; k++)
-        if (in->procs[k] == x)
-            return 0;
-    if (in->nprocs == CN_MAX_PROCS) {
-        snprintf(msg, msgsize, "procNums has more than %d procedures.",
-                 CN_MAX_PROCS);
-        return -1;
-    }
-    in->procs[in->nprocs++] = x;
-    return 0;
-}
-
-/* A JSON array of procedure numbers (numbers or digit strings). */
+/* A JSON array of procedure numbers (od_ck_key_array), required. */
 int od_cn_read_procnums(json_t *body, const char *name, struct cin *in,
                      char *msg, size_t msgsize)
 {
-    json_t *v = json_object_get(body, name), *e;
-    size_t i;
-    if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v))) {
-        snprintf(msg, msgsize, "%s is required.", name);
-        return -1;
-    }
-    if (!json_is_array(v))
-        goto bad;
-    json_array_foreach(v, i, e) {
-        long long x = -1;
-        if (json_is_integer(e))
-            x = (long long)json_integer_value(e);
-        else if (!json_is_string(e) || od_parse_ll(json_string_value(e), &x))
-            goto bad;
-        if (x <= 0)
-            goto bad;
-        if (add_procnum(in, x, msg, msgsize))
-            return -1;
-    }
-    return 0;
-bad:
-    snprintf(msg, msgsize, "%s is invalid.", name);
-    return -1;
+    int rc = od_ck_key_array(body, name, in->procs, CN_MAX_PROCS,
+                             &in->nprocs, msg, msgsize);
+    if (rc == -2)
+        snprintf(msg, msgsize, "procNums has more than %d procedures.",
+                 CN_MAX_PROCS);
+    return od_ck_required(rc == 1 && !in->nprocs ? 0 : rc, name, msg,
+                          msgsize);
 }
 
 static int read_opt_key(json_t *body, const char *name, long long *out,
@@ -524,8 +490,4 @@ static const struct od_opdoc claimnew_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_post},
 };
 
-void od_register_claimnew_actions(odapi_server *srv);
-void od_register_claimnew_actions(odapi_server *srv)
-{
-    od_api_routes(srv, claimnew_docs, (int)OD_ARRAY_LEN(claimnew_docs));
-}
+OD_CK_ROUTES(od_register_claimnew_actions, claimnew_docs)

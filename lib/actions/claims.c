@@ -505,72 +505,22 @@ static void h_claim_status(odapi_request *req, void *arg)
     od_ck_submit(j);
 }
 
-/* claimNums: a JSON array of claim numbers, or a comma list in a string;
- * duplicates are dropped. 0, or -1 with msg. */
-static int read_claims(json_t *body, struct cjob *j, char *msg,
-                       size_t msgsize)
-{
-    json_t *v = json_object_get(body, "claimNums"), *e;
-    long long x, list[2 * MAX_CLAIMS];
-    size_t i, n = 0;
-    int k;
-    if (!v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
-        (json_is_string(v) && !*json_string_value(v))) {
-        snprintf(msg, msgsize, "claimNums is required.");
-        return -1;
-    }
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, e) {
-            if (json_is_integer(e))
-                x = (long long)json_integer_value(e);
-            else if (!json_is_string(e) ||
-                     od_parse_key(json_string_value(e), &x))
-                goto invalid;
-            if (x <= 0 || j->nclaims >= MAX_CLAIMS)
-                goto invalid;
-            for (k = 0; k < j->nclaims && j->claims[k] != x; k++)
-                ;
-            if (k == j->nclaims)
-                j->claims[j->nclaims++] = x;
-        }
-        return 0;
-    }
-    if (!json_is_string(v) ||
-        od_parse_key_list(json_string_value(v), list, OD_ARRAY_LEN(list), &n))
-        goto invalid;
-    for (i = 0; i < n; i++) {
-        x = list[i];
-        if (x <= 0 || j->nclaims >= MAX_CLAIMS)
-            goto invalid;
-        for (k = 0; k < j->nclaims && j->claims[k] != x; k++)
-            ;
-        if (k == j->nclaims)
-            j->claims[j->nclaims++] = x;
-    }
-    if (j->nclaims)
-        return 0;
-invalid:
-    snprintf(msg, msgsize, "claimNums is invalid.");
-    return -1;
-}
-
 /* POST /claimpayments (and Batch)'s body into j: 0, or -1 with msg. */
 static int read_pay(const struct od_catalog *cat, json_t *body,
                     struct cjob *j, char *msg, size_t msgsize)
 {
     json_t *v;
     long long x;
-    int rc;
     if (j->batch) {
-        if (read_claims(body, j, msg, msgsize))
+        /* claimNums: duplicates dropped */
+        if (od_ck_required(od_ck_keys(body, "claimNums", j->claims,
+                                      MAX_CLAIMS, &j->nclaims, msg, msgsize),
+                           "claimNums", msg, msgsize))
             return -1;
     } else {
-        rc = od_ck_int(body, "claimNum", 0, &x, msg, msgsize);
-        if (rc <= 0) {
-            if (rc == 0)
-                snprintf(msg, msgsize, "claimNum is required.");
+        if (od_ck_required(od_ck_int(body, "claimNum", 0, &x, msg, msgsize),
+                           "claimNum", msg, msgsize))
             return -1;
-        }
         j->claims[j->nclaims++] = x;
     }
     v = json_object_get(body, "CheckAmt");
@@ -679,8 +629,4 @@ static const struct od_opdoc claim_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_pay_delete},
 };
 
-void od_register_claim_actions(odapi_server *srv);
-void od_register_claim_actions(odapi_server *srv)
-{
-    od_api_routes(srv, claim_docs, (int)OD_ARRAY_LEN(claim_docs));
-}
+OD_CK_ROUTES(od_register_claim_actions, claim_docs)

@@ -156,12 +156,11 @@ static int work_split(struct od_conn *c, struct od_ck_job *j)
     struct sjob *s = j->data;
     long long v[OD_MAXCOL];
     struct od_prm p[1];
-    int i, rc;
+    int i;
     p[0] = OD_PI(s->claim);
-    rc = od_query_ll(c, "SELECT PatNum FROM claim WHERE ClaimNum = ? FOR "
-                        "UPDATE", p, 1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Claim not found");
+    if (od_ck_need_ll(c, j, "SELECT PatNum FROM claim WHERE ClaimNum = ? FOR "
+                            "UPDATE", p, 1, 1, v, 404, "Claim not found"))
+        return -1;
     s->pat = v[0];
     if (check_split(c, j, s) || check_tracking(c, j, s) || new_claim(c, s))
         return -1;
@@ -221,8 +220,4 @@ static const struct od_opdoc claimsplit_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_split},
 };
 
-void od_register_claimsplit_actions(odapi_server *srv);
-void od_register_claimsplit_actions(odapi_server *srv)
-{
-    od_api_routes(srv, claimsplit_docs, (int)OD_ARRAY_LEN(claimsplit_docs));
-}
+OD_CK_ROUTES(od_register_claimsplit_actions, claimsplit_docs)

@@ -313,20 +313,18 @@ static int insert_charges(struct od_conn *c, struct pjob *w, int n,
 /* Guarantor, PlanCategory and SheetDefNum given must name rows. */
 static int check_refs(struct od_conn *c, struct od_ck_job *j, struct pin *in)
 {
-    int rc;
-    if (in->has_guar &&
-        (rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                           in->guar)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "Guarantor is invalid.");
-    if (in->has_category && in->category &&
-        (rc = od_ck_exists(c, "SELECT 1 FROM definition WHERE DefNum = ? "
-                              "AND Category = 47", in->category)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "PlanCategory is invalid.");
-    if (in->has_sheetdef && in->sheetdef &&
-        (rc = od_ck_exists(c, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
-                           in->sheetdef)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "SheetDefNum is invalid.");
-    return 0;
+    return (in->has_guar &&
+            od_ck_need_key(c, j, "SELECT 1 FROM patient WHERE PatNum = ?",
+                           in->guar, 400, "Guarantor is invalid.")) ||
+           (in->has_category && in->category &&
+            od_ck_need_key(c, j, "SELECT 1 FROM definition WHERE DefNum = ? "
+                                 "AND Category = 47", in->category, 400,
+                           "PlanCategory is invalid.")) ||
+           (in->has_sheetdef && in->sheetdef &&
+            od_ck_need_key(c, j, "SELECT 1 FROM sheetdef WHERE SheetDefNum = ?",
+                           in->sheetdef, 400, "SheetDefNum is invalid."))
+               ? -1
+               : 0;
 }
 
 /* The schedule's terms from the input, over w's production. */
@@ -363,11 +361,11 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
     struct ds_terms t;
     char date[11], start[11], istart[11];
     long today;
-    int rc, n;
+    int n;
     w->n = 0;
-    if ((rc = od_ck_exists(c, "SELECT 1 FROM patient WHERE PatNum = ?",
-                           w->in.pat)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
+    if (od_ck_need_key(c, j, "SELECT 1 FROM patient WHERE PatNum = ?",
+                       w->in.pat, 404, "Patient not found."))
+        return -1;
     if (check_refs(c, j, &w->in) || read_production(c, j, w) ||
         od_iu_today(c, &today) || make_terms(j, w, &t, today))
         return -1;
@@ -404,18 +402,18 @@ static int read_plan(struct od_conn *c, struct od_ck_job *j, long long num,
 {
     char v[OD_MAXCOL][OD_COLSZ];
     struct od_prm p[1];
-    int rc;
     p[0] = OD_PI(num);
-    rc = od_query_row(c, "SELECT PatNum, CONCAT_WS(' ', IsDynamic, IsClosed, "
-                         "IsLocked, ChargeFrequency, DynamicPayPlanTPOption, "
-                         "APR, PayAmt, DownPayment), PayPlanDate, "
-                         "DatePayPlanStart, DateInterestStart, COALESCE(("
-                         "SELECT ROUND(SUM(Principal) * 100) FROM "
-                         "payplancharge WHERE PayPlanNum = ? AND ChargeType = "
-                         "0), 0) FROM payplan WHERE PayPlanNum = ? FOR UPDATE",
-                      (struct od_prm[]){p[0], p[0]}, 2, 6, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "PayPlan not found.");
+    if (od_ck_need_row(c, j, "SELECT PatNum, CONCAT_WS(' ', IsDynamic, "
+                             "IsClosed, IsLocked, ChargeFrequency, "
+                             "DynamicPayPlanTPOption, APR, PayAmt, "
+                             "DownPayment), PayPlanDate, DatePayPlanStart, "
+                             "DateInterestStart, COALESCE((SELECT ROUND(SUM("
+                             "Principal) * 100) FROM payplancharge WHERE "
+                             "PayPlanNum = ? AND ChargeType = 0), 0) FROM "
+                             "payplan WHERE PayPlanNum = ? FOR UPDATE",
+                       (struct od_prm[]){p[0], p[0]}, 2, 6, v, 404,
+                       "PayPlan not found."))
+        return -1;
     r->pat = atoll(v[0]);
     sscanf(v[1], "%d %d %d %d %d %lf %lf %lf", &r->dynamic, &r->closed,
            &r->locked, &r->freq, &r->tpoption, &r->apr, &r->pay, &r->down);
@@ -626,40 +624,14 @@ static int name_of(json_t *body, const char *name, const char *const *names,
     return -1;
 }
 
-/* procNums / adjNums: arrays of keys, duplicates dropped. */
+/* procNums / adjNums: arrays of keys (od_ck_key_array). */
 static int keys_of(json_t *body, const char *name, long long *out, int *n,
                    char *msg, size_t msgsize)
 {
-    json_t *v = json_object_get(body, name), *e;
-    size_t i;
-    int k;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_array(v))
-        goto bad;
-    json_array_foreach(v, i, e) {
-        long long x = -1;
-        if (json_is_integer(e))
-            x = (long long)json_integer_value(e);
-        else if (!json_is_string(e) || od_parse_ll(json_string_value(e), &x))
-            goto bad;
-        if (x <= 0)
-            goto bad;
-        for (k = 0; k < *n && out[k] != x; k++)
-            ;
-        if (k < *n)
-            continue;
-        if (*n == MAX_ITEMS) {
-            snprintf(msg, msgsize, "%s has more than %d items.", name,
-                     MAX_ITEMS);
-            return -1;
-        }
-        out[(*n)++] = x;
-    }
-    return 0;
-bad:
-    snprintf(msg, msgsize, "%s is invalid.", name);
-    return -1;
+    int rc = od_ck_key_array(body, name, out, MAX_ITEMS, n, msg, msgsize);
+    if (rc == -2)
+        snprintf(msg, msgsize, "%s has more than %d items.", name, MAX_ITEMS);
+    return rc < 0 ? -1 : 0;
 }
 
 static int count_of(json_t *body, struct pin *in, char *msg, size_t msgsize)
@@ -850,8 +822,4 @@ static const struct od_opdoc dynpayplan_docs[] = {
      .perm = ODAPI_PERM_PAY_PLANS, .handler = h_put},
 };
 
-void od_register_dynpayplan_actions(odapi_server *srv);
-void od_register_dynpayplan_actions(odapi_server *srv)
-{
-    od_api_routes(srv, dynpayplan_docs, (int)OD_ARRAY_LEN(dynpayplan_docs));
-}
+OD_CK_ROUTES(od_register_dynpayplan_actions, dynpayplan_docs)

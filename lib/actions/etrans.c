@@ -243,14 +243,13 @@ static int work_post(struct od_conn *c, struct od_ck_job *j)
     struct ejob *e = j->data;
     struct od_prm p[9];
     long long text, id = 0;
-    int i, rc;
+    int i;
     if (e->user) {
         long long v[OD_MAXCOL];
         p[0] = OD_PI(e->user);
-        rc = od_query_ll(c, "SELECT 1 FROM userod WHERE UserNum = ?", p, 1, 1,
-                         v);
-        if (rc <= 0)
-            return rc < 0 ? -1 : od_ck_fail(j, 400, "UserNum is invalid.");
+        if (od_ck_need_ll(c, j, "SELECT 1 FROM userod WHERE UserNum = ?", p, 1,
+                          1, v, 400, "UserNum is invalid."))
+            return -1;
     }
     if (check_names(c, j, e))
         return -1;
@@ -352,8 +351,4 @@ static const struct od_opdoc etrans_docs[] = {
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_post},
 };
 
-void od_register_etrans_actions(odapi_server *srv);
-void od_register_etrans_actions(odapi_server *srv)
-{
-    od_api_routes(srv, etrans_docs, (int)OD_ARRAY_LEN(etrans_docs));
-}
+OD_CK_ROUTES(od_register_etrans_actions, etrans_docs)

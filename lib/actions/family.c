@@ -33,13 +33,9 @@ static void h_fam_insurance(odapi_request *req, void *arg)
 {
     struct od_ck_job *j;
     long long patnum;
-    const char *s = odapi_request_segment(req, "PatNum");
     (void)arg;
-    if (od_parse_key(s, &patnum)) {
-        odapi_reply_error(req, 400, "PatNum is invalid.");
-        return;
-    }
-    if (!(j = od_ck_new(req, fam_work, 0)))
+    if (od_ck_path_key(req, "PatNum", 0, &patnum) ||
+        !(j = od_ck_new(req, fam_work, 0)))
         return;
     j->key = patnum;
     od_ck_submit(j);
@@ -56,8 +52,4 @@ static const struct od_opdoc family_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_fam_insurance},
 };
 
-void od_register_family_actions(odapi_server *srv);
-void od_register_family_actions(odapi_server *srv)
-{
-    od_api_routes(srv, family_docs, (int)OD_ARRAY_LEN(family_docs));
-}
+OD_CK_ROUTES(od_register_family_actions, family_docs)

@@ -48,16 +48,14 @@ static int load_patplan(struct od_conn *c, struct od_ck_job *j, long long pp,
 {
     long long v[OD_MAXCOL];
     struct od_prm p[1];
-    int rc;
     p[0] = OD_PI(pp);
-    rc = od_query_ll(c,
-                     "SELECT pp.PatNum, pp.InsSubNum, s.PlanNum, "
-                     "COALESCE(ip.MonthRenew, 0) FROM patplan pp JOIN inssub "
-                     "s ON s.InsSubNum = pp.InsSubNum LEFT JOIN insplan ip ON "
-                     "ip.PlanNum = s.PlanNum WHERE pp.PatPlanNum = ?",
-                     p, 1, 4, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "PatPlan not found.");
+    if (od_ck_need_ll(c, j,
+                      "SELECT pp.PatNum, pp.InsSubNum, s.PlanNum, "
+                      "COALESCE(ip.MonthRenew, 0) FROM patplan pp JOIN inssub "
+                      "s ON s.InsSubNum = pp.InsSubNum LEFT JOIN insplan ip ON "
+                      "ip.PlanNum = s.PlanNum WHERE pp.PatPlanNum = ?",
+                      p, 1, 4, v, 404, "PatPlan not found."))
+        return -1;
     o->pat = v[0];
     o->sub = v[1];
     o->plan = v[2];
@@ -233,13 +231,12 @@ static int work_supp(struct od_conn *c, struct od_ck_job *j)
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm p[1];
     struct iu_set sets[12];
-    int rc, n = 0;
+    int n = 0;
     p[0] = OD_PI(a->cp);
-    rc = od_query_row(c, "SELECT Status, ProcNum, ClaimNum, PatNum FROM "
-                         "claimproc WHERE ClaimProcNum = ? FOR UPDATE",
-                      p, 1, 4, r);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "ClaimProc not found.");
+    if (od_ck_need_row(c, j, "SELECT Status, ProcNum, ClaimNum, PatNum FROM "
+                             "claimproc WHERE ClaimProcNum = ? FOR UPDATE",
+                       p, 1, 4, r, 404, "ClaimProc not found."))
+        return -1;
     if (atoi(r[0]) != CP_RECEIVED)
         return od_ck_fail(j, 400, "Supplemental payments can only be made on "
                                "ClaimProcs with a Status of Received.");
@@ -380,8 +377,4 @@ static const struct od_opdoc insadjust_docs[] = {
      .perm = ODAPI_PERM_INSURANCE, .handler = h_supplemental},
 };
 
-void od_register_insadjust_actions(odapi_server *srv);
-void od_register_insadjust_actions(odapi_server *srv)
-{
-    od_api_routes(srv, insadjust_docs, (int)OD_ARRAY_LEN(insadjust_docs));
-}
+OD_CK_ROUTES(od_register_insadjust_actions, insadjust_docs)

@@ -167,26 +167,19 @@ static int check_pat_sub(struct od_conn *c, struct od_ck_job *j,
 {
     long long v[OD_MAXCOL];
     struct od_prm p[2];
-    int rc;
-    p[0] = OD_PI(h->pat);
-    rc = od_query_ll(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
+    if (od_ck_need_key(c, j, "SELECT 1 FROM patient WHERE PatNum = ?",
+                       h->pat, 404, "Patient not found."))
+        return -1;
     p[0] = OD_PI(h->sub);
-    rc = od_query_ll(c, "SELECT PlanNum FROM inssub WHERE InsSubNum = ?", p,
-                     1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "InsSub not found.");
+    if (od_ck_need_ll(c, j, "SELECT PlanNum FROM inssub WHERE InsSubNum = ?",
+                      p, 1, 1, v, 404, "InsSub not found."))
+        return -1;
     *plan = v[0];
     p[0] = OD_PI(h->pat);
     p[1] = OD_PI(h->sub);
-    rc = od_query_ll(c, "SELECT 1 FROM patplan WHERE PatNum = ? AND "
-                        "InsSubNum = ?", p, 2, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1
-                      : od_ck_fail(j, 400, "The patient has no PatPlan for "
-                                        "this InsSub.");
-    return 0;
+    return od_ck_need_ll(c, j, "SELECT 1 FROM patplan WHERE PatNum = ? AND "
+                               "InsSubNum = ?", p, 2, 1, v, 400,
+                         "The patient has no PatPlan for this InsSub.");
 }
 
 /* ---- GET ----------------------------------------------------------------- */
@@ -331,7 +324,6 @@ static int read_cat_date(json_t *body, struct hjob *h, char *msg,
 {
     json_t *v = json_object_get(body, "insHistPrefName");
     long day;
-    int rc;
     if (!v || json_is_null(v) ||
         (json_is_string(v) && !*json_string_value(v))) {
         snprintf(msg, msgsize, "insHistPrefName is required.");
@@ -345,10 +337,8 @@ static int read_cat_date(json_t *body, struct hjob *h, char *msg,
         snprintf(msg, msgsize, "insHistPrefName is invalid.");
         return -1;
     }
-    rc = od_ck_date(body, "ProcDate", h->date, msg, msgsize);
-    if (rc == 0)
-        snprintf(msg, msgsize, "ProcDate is required.");
-    if (rc <= 0)
+    if (od_ck_required(od_ck_date(body, "ProcDate", h->date, msg, msgsize),
+                       "ProcDate", msg, msgsize))
         return -1;
     /* the Insurance History window's range (FormInsHistSetup.IsValid) */
     day = od_ck_day_num(h->date);
@@ -398,8 +388,4 @@ static const struct od_opdoc inshist_docs[] = {
      .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_post},
 };
 
-void od_register_inshist_actions(odapi_server *srv);
-void od_register_inshist_actions(odapi_server *srv)
-{
-    od_api_routes(srv, inshist_docs, (int)OD_ARRAY_LEN(inshist_docs));
-}
+OD_CK_ROUTES(od_register_inshist_actions, inshist_docs)

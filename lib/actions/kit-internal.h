@@ -14,6 +14,7 @@
 #define ODAPI_ACTIONS_KIT_INTERNAL_H
 
 #include "engine/resource-internal.h"
+#include "engine/openapi-internal.h"
 
 #include <jansson.h>
 
@@ -45,6 +46,16 @@ struct od_ck_job {
                                       the commit (0, or -1: "made but could
                                       not be read"; never run again) */
 };
+
+/* An action file's registration: defines void fn(odapi_server *srv), which
+ * registers and documents the routes of its table docs (od_api_routes);
+ * routes.c's list calls it. */
+#define OD_CK_ROUTES(fn, docs)                                               \
+    void fn(odapi_server *srv);                                              \
+    void fn(odapi_server *srv)                                               \
+    {                                                                        \
+        od_api_routes(srv, docs, (int)OD_ARRAY_LEN(docs));                   \
+    }
 
 /* A job for req (NULL after a 500 answer). */
 struct od_ck_job *od_ck_new(odapi_request *req, od_ck_work_fn work, int write);
@@ -82,7 +93,11 @@ json_t *od_ck_body(odapi_request *req);
 /* A key: a positive number or a string of digits. */
 int od_ck_key(json_t *body, const char *name, long long *out, char *msg,
            size_t msgsize);
-/* The same, required: 0, or -1 with "{name} is required." when absent. */
+/* What a getter of this file returned (rc), for a required input: 0 given,
+ * -1 invalid (msg as the getter wrote it) or absent (rc 0: msg is
+ * "{name} is required."). */
+int od_ck_required(int rc, const char *name, char *msg, size_t msgsize);
+/* od_ck_key, required: 0, or -1 with "{name} is required." when absent. */
 int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
                   size_t msgsize);
 /* A key given as a query parameter. */
@@ -161,21 +176,37 @@ int od_ck_amount(json_t *body, const char *name, double *out, char *msg,
 /* A JSON string, "" included; *out points into body. */
 int od_ck_string(json_t *body, const char *name, const char **out,
                  char *msg, size_t msgsize);
-/* Keys: a JSON array of keys (numbers or strings of digits) or a comma list
- * in a string ("1, 2"), at most max, duplicates dropped, into out[*n].
- * An empty list ("" or []) is -1 with "{name} is required.". */
+/* Keys as the API writes them (od_parse_key: no sign, no leading zero): a
+ * JSON array of keys (numbers or strings) or a comma list in a string
+ * ("1, 2": od_parse_key_list, at most 2 * max entries), at most max
+ * (OD_CK_MAX_KEYS at the most) once duplicates are dropped, into out[*n].
+ * An empty list ("" or []) is -1 with "{name} is required."; 0 (as a key,
+ * not as an absent list) is invalid. */
+#define OD_CK_MAX_KEYS 128
 int od_ck_keys(json_t *body, const char *name, long long *out, int max,
                int *n, char *msg, size_t msgsize);
+/* Keys in a JSON array only (numbers, or strings of digits: od_parse_ll,
+ * so "007" is 7), positive, duplicates dropped, into out[*n]: 1 given ([]
+ * too, *n 0), 0 absent, -1 invalid with msg, -2 (msg unset) when there are
+ * more than max distinct keys. */
+int od_ck_key_array(json_t *body, const char *name, long long *out, int max,
+                    int *n, char *msg, size_t msgsize);
 
 /* ---- rows a write needs (worker) ------------------------------------------
- * The first row of sql (a lookup, or a row locked FOR UPDATE) into out,
- * as od_query_row and od_query_ll read it: 1, or -1 when there is none
- * (after od_ck_fail(j, status, "%s", missing)) or on a database error. */
+ * rc of a lookup (1 found, 0 none, -1 error: od_query_row's) as 0 found,
+ * or -1 when there is none (after od_ck_fail(j, status, "%s", missing)) or
+ * on a database error. */
+int od_ck_need(struct od_ck_job *j, int rc, int status, const char *missing);
+/* The first row of sql (a lookup, or a row locked FOR UPDATE) into out,
+ * as od_query_row and od_query_ll read it, through od_ck_need: 0, or -1. */
 int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
                    struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
                    int status, const char *missing);
 /* Whether sql (one ?, bound to key) finds a row: 1, 0 none, -1 error. */
 int od_ck_exists(struct od_conn *c, const char *sql, long long key);
+/* The same through od_ck_need: 0, or -1. */
+int od_ck_need_key(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                   long long key, int status, const char *missing);
 int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
                   struct od_prm *p, int n, int ncols, long long *out,
                   int status, const char *missing);

@@ -175,23 +175,25 @@ void od_ck_submit(struct od_ck_job *j)
 
 /* ---- rows a write needs ------------------------------------------------ */
 
-static int need(struct od_ck_job *j, int rc, int status, const char *missing)
+int od_ck_need(struct od_ck_job *j, int rc, int status, const char *missing)
 {
-    return rc == 0 ? od_ck_fail(j, status, "%s", missing) : rc;
+    return rc == 0 ? od_ck_fail(j, status, "%s", missing) : rc < 0 ? -1 : 0;
 }
 
 int od_ck_need_row(struct od_conn *c, struct od_ck_job *j, const char *sql,
                    struct od_prm *p, int n, int ncols, char out[][OD_COLSZ],
                    int status, const char *missing)
 {
-    return need(j, od_query_row(c, sql, p, n, ncols, out), status, missing);
+    return od_ck_need(j, od_query_row(c, sql, p, n, ncols, out), status,
+                      missing);
 }
 
 int od_ck_need_ll(struct od_conn *c, struct od_ck_job *j, const char *sql,
                   struct od_prm *p, int n, int ncols, long long *out,
                   int status, const char *missing)
 {
-    return need(j, od_query_ll(c, sql, p, n, ncols, out), status, missing);
+    return od_ck_need(j, od_query_ll(c, sql, p, n, ncols, out), status,
+                      missing);
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -261,8 +263,7 @@ int od_ck_query_key(odapi_request *req, const char *name, long long *out,
     return s && *s ? key_of(s, name, out, msg, msgsize) : 0;
 }
 
-/* rc of a getter: 0 given, -1 invalid or (rc 0) absent with msg. */
-static int required(int rc, const char *name, char *msg, size_t msgsize)
+int od_ck_required(int rc, const char *name, char *msg, size_t msgsize)
 {
     if (rc == 0)
         snprintf(msg, msgsize, "%s is required.", name);
@@ -272,15 +273,15 @@ static int required(int rc, const char *name, char *msg, size_t msgsize)
 int od_ck_key_req(json_t *body, const char *name, long long *out, char *msg,
                   size_t msgsize)
 {
-    return required(od_ck_key(body, name, out, msg, msgsize), name, msg,
-                    msgsize);
+    return od_ck_required(od_ck_key(body, name, out, msg, msgsize), name,
+                          msg, msgsize);
 }
 
 int od_ck_query_key_req(odapi_request *req, const char *name, long long *out,
                         char *msg, size_t msgsize)
 {
-    return required(od_ck_query_key(req, name, out, msg, msgsize), name, msg,
-                    msgsize);
+    return od_ck_required(od_ck_query_key(req, name, out, msg, msgsize),
+                          name, msg, msgsize);
 }
 
 static int date_of(const char *s, const char *name, int with_time, char *out,
@@ -574,6 +575,18 @@ int od_ck_string(json_t *body, const char *name, const char **out,
     return 1;
 }
 
+/* An array element that is a key: a JSON integer, or a string that parse
+ * reads; positive. 0, or -1. */
+static int key_elem(json_t *e, int (*parse)(const char *, long long *),
+                    long long *x)
+{
+    if (json_is_integer(e))
+        *x = (long long)json_integer_value(e);
+    else if (!json_is_string(e) || parse(json_string_value(e), x))
+        return -1;
+    return *x > 0 ? 0 : -1;
+}
+
 /* One key into out (duplicates dropped): 0, or -1 when it is not a key or
  * out is full. */
 static int add_key(long long x, long long *out, int max, int *n)
@@ -588,24 +601,22 @@ static int add_key(long long x, long long *out, int max, int *n)
     return 0;
 }
 
-/* "1,2, 3": digits, spaces around them, commas between. */
+/* A comma list ("1,2, 3", od_parse_key_list: at most 2 * max entries, as
+ * many as list holds) into out: 0, or -1 when it is not one or out is full.
+ * "" is an empty list. */
 static int key_list(const char *s, long long *out, int max, int *n)
 {
-    char *end;
-    while (*s) {
-        while (*s == ' ')
-            s++;
-        if (*s < '0' || *s > '9')
+    long long list[2 * OD_CK_MAX_KEYS];
+    size_t i, k, room = 2 * (size_t)max;
+    if (!*s)
+        return 0;
+    if (od_parse_key_list(s, list, room < OD_ARRAY_LEN(list)
+                                       ? room
+                                       : OD_ARRAY_LEN(list), &k))
+        return -1;
+    for (i = 0; i < k; i++)
+        if (add_key(list[i], out, max, n))
             return -1;
-        if (add_key(strtoll(s, &end, 10), out, max, n))
-            return -1;
-        for (s = end; *s == ' '; s++)
-            ;
-        if (*s == ',')
-            s++;
-        else if (*s)
-            return -1;
-    }
     return 0;
 }
 
@@ -620,12 +631,7 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
         return 0;
     if (json_is_array(v)) {
         json_array_foreach(v, i, e) {
-            if (json_is_integer(e))
-                x = (long long)json_integer_value(e);
-            else if (!json_is_string(e) ||
-                     od_parse_ll(json_string_value(e), &x))
-                return invalid(msg, msgsize, name);
-            if (add_key(x, out, max, n))
+            if (key_elem(e, od_parse_key, &x) || add_key(x, out, max, n))
                 return invalid(msg, msgsize, name);
         }
     } else if (!json_is_string(v) ||
@@ -637,6 +643,38 @@ int od_ck_keys(json_t *body, const char *name, long long *out, int max,
         return -1;
     }
     return 1;
+}
+
+int od_ck_key_array(json_t *body, const char *name, long long *out, int max,
+                    int *n, char *msg, size_t msgsize)
+{
+    json_t *v = json_object_get(body, name), *e;
+    long long x;
+    size_t i;
+    int k;
+    *n = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return invalid(msg, msgsize, name);
+    json_array_foreach(v, i, e) {
+        if (key_elem(e, od_parse_ll, &x))
+            return invalid(msg, msgsize, name);
+        for (k = 0; k < *n && out[k] != x; k++)
+            ;
+        if (k < *n)
+            continue;
+        if (*n == max)
+            return -2;
+        out[(*n)++] = x;
+    }
+    return 1;
+}
+
+int od_ck_need_key(struct od_conn *c, struct od_ck_job *j, const char *sql,
+                   long long key, int status, const char *missing)
+{
+    return od_ck_need(j, od_ck_exists(c, sql, key), status, missing);
 }
 
 int od_ck_exists(struct od_conn *c, const char *sql, long long key)

@@ -107,8 +107,4 @@ static const struct od_opdoc payplan_docs[] = {
      .perm = ODAPI_PERM_PAY_PLANS, .handler = h_post_gone},
 };
 
-void od_register_payplan_actions(odapi_server *srv);
-void od_register_payplan_actions(odapi_server *srv)
-{
-    od_api_routes(srv, payplan_docs, (int)OD_ARRAY_LEN(payplan_docs));
-}
+OD_CK_ROUTES(od_register_payplan_actions, payplan_docs)

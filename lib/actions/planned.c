@@ -164,13 +164,9 @@ static int refs_ok(struct od_conn *c, struct od_ck_job *j,
                               a->has_clinic ? a->clinic : 0, a->apttype};
     size_t i;
     for (i = 0; i < OD_ARRAY_LEN(refs); i++) {
-        struct od_prm p[1] = {OD_PI(keys[i])};
-        long long one[1];
-        int rc;
-        if (!keys[i])
-            continue;
-        if ((rc = od_query_ll(c, refs[i].sql, p, 1, 1, one)) <= 0)
-            return rc < 0 ? -1 : od_ck_fail(j, 400, "%s", refs[i].msg);
+        if (keys[i] &&
+            od_ck_need_key(c, j, refs[i].sql, keys[i], 400, refs[i].msg))
+            return -1;
     }
     return 0;
 }
@@ -181,12 +177,9 @@ static int lock_patient(struct od_conn *c, struct od_ck_job *j,
                         long long *out)
 {
     struct od_prm p[1] = {OD_PI(patnum)};
-    int rc = od_query_ll(c, "SELECT PriProv, ClinicNum, PatStatus FROM "
+    if (od_ck_need_ll(c, j, "SELECT PriProv, ClinicNum, PatStatus FROM "
                             "patient WHERE PatNum = ? FOR UPDATE",
-                         p, 1, 3, out);
-    if (rc == 0)
-        return od_ck_fail(j, 404, "Patient not found.");
-    if (rc < 0)
+                      p, 1, 3, out, 404, "Patient not found."))
         return -1;
     /* AppointmentL.CreatePlannedAppt: not for archived or deceased */
     if (out[2] == 3 || out[2] == 5)
@@ -422,22 +415,19 @@ static int do_schedule(struct od_conn *c, struct od_ck_job *j)
     struct apptin *a = j->data;
     struct od_prm p[1] = {OD_PI(a->aptnum)};
     char v[3][OD_COLSZ];
-    long long pat[3], one[1];
-    int rc = od_query_row(c, "SELECT PatNum, AptStatus, Pattern FROM "
+    long long pat[3];
+    if (od_ck_need_row(c, j, "SELECT PatNum, AptStatus, Pattern FROM "
                              "appointment WHERE AptNum = ? FOR UPDATE",
-                          p, 1, 3, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Appointment not found.");
+                       p, 1, 3, v, 404, "Appointment not found."))
+        return -1;
     if (strcmp(v[1], "6") != 0)
         return od_ck_fail(j, 400, "AptNum is not a Planned appointment.");
     a->patnum = atoll(v[0]);
-    p[0] = OD_PI(a->op);
-    if (lock_patient(c, j, a->patnum, pat) || refs_ok(c, j, a))
-        return -1;
-    if ((rc = od_query_ll(c, "SELECT OperatoryNum FROM operatory WHERE "
-                             "OperatoryNum = ?", p, 1, 1, one)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "Op is invalid.");
-    if ((rc = od_ck_overlaps(c, j, a->op, a->dt, v[2], 0, 0)) != 0)
+    if (lock_patient(c, j, a->patnum, pat) || refs_ok(c, j, a) ||
+        od_ck_need_key(c, j, "SELECT OperatoryNum FROM operatory WHERE "
+                             "OperatoryNum = ?", a->op, 400,
+                       "Op is invalid.") ||
+        od_ck_overlaps(c, j, a->op, a->dt, v[2], 0, 0) != 0)
         return -1;
     return copy_planned(c, j, a, a->patnum);
 }
@@ -540,8 +530,4 @@ static const struct od_opdoc planned_docs[] = {
      .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_schedule},
 };
 
-void od_register_planned_actions(odapi_server *srv);
-void od_register_planned_actions(odapi_server *srv)
-{
-    od_api_routes(srv, planned_docs, (int)OD_ARRAY_LEN(planned_docs));
-}
+OD_CK_ROUTES(od_register_planned_actions, planned_docs)

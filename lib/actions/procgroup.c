@@ -287,15 +287,9 @@ static int do_post(struct od_conn *c, struct gjob *j)
     struct procs_seen s;
     struct od_prm p[6];
     long long code, group;
-    p[0] = OD_PI(j->patnum);
-    switch (
-        od_query_row(c, "SELECT 1 FROM patient WHERE PatNum = ?", p, 1, 1, r)) {
-    case 0:
-        return od_ck_fail(j->ck, 404, "Patient not found.");
-    case -1:
-        return -1;
-    }
-    if (check_procs(c, j, &s) || check_prov(c, j))
+    if (od_ck_need_key(c, j->ck, "SELECT 1 FROM patient WHERE PatNum = ?",
+                       j->patnum, 404, "Patient not found.") ||
+        check_procs(c, j, &s) || check_prov(c, j))
         return -1;
     /* the "~GRP~" code: every Open Dental database has it; made here when
      * this one does not */
@@ -544,58 +538,14 @@ static int member_note(const struct od_catalog *cat, json_t *body,
     return 0;
 }
 
-static int add_proc(struct gjob *j, long long x)
-{
-    int k;
-    if (x <= 0 || j->nprocs >= MAX_PROCS)
-        return -1;
-    for (k = 0; k < j->nprocs && j->procs[k] != x; k++)
-        ;
-    if (k == j->nprocs)
-        j->procs[j->nprocs++] = x;
-    return 0;
-}
-
-/* ProcNums: a JSON array of procedure numbers (or a comma list in a
- * string); duplicates are dropped. 1 given, 0 absent, -1 with msg. */
+/* ProcNums (od_ck_keys): 1 given, 0 absent, -1 with msg. */
 static int member_procs(json_t *body, struct gjob *j, char *msg,
                         size_t msgsize)
 {
-    json_t *v = json_object_get(body, "ProcNums"), *e;
-    long long x, list[2 * MAX_PROCS];
-    size_t i, n;
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, e) {
-            if (json_is_integer(e))
-                x = (long long)json_integer_value(e);
-            else if (!json_is_string(e) ||
-                     od_parse_key(json_string_value(e), &x))
-                goto invalid;
-            if (add_proc(j, x))
-                goto invalid;
-        }
-    } else if (json_is_string(v)) {
-        if (*json_string_value(v) &&
-            od_parse_key_list(json_string_value(v), list, OD_ARRAY_LEN(list),
-                              &n))
-            goto invalid;
-        for (i = 0; *json_string_value(v) && i < n; i++)
-            if (add_proc(j, list[i]))
-                goto invalid;
-    } else {
-        goto invalid;
-    }
-    if (!j->nprocs) {
-        snprintf(msg, msgsize, "ProcNums is required.");
-        return -1;
-    }
-    j->has_procs = 1;
-    return 1;
-invalid:
-    snprintf(msg, msgsize, "ProcNums is invalid.");
-    return -1;
+    int rc = od_ck_keys(body, "ProcNums", j->procs, MAX_PROCS, &j->nprocs,
+                        msg, msgsize);
+    j->has_procs = rc == 1;
+    return rc;
 }
 
 /* ---- handlers ------------------------------------------------------------- */
@@ -603,15 +553,11 @@ invalid:
 static void h_list(odapi_request *req, void *arg)
 {
     struct od_ck_job *j;
-    const char *s = od_query_get(&req->query, "PatNum");
     long long pat;
+    char msg[64];
     (void)arg;
-    if (!s || !*s) {
-        odapi_reply_error(req, 400, "PatNum is required.");
-        return;
-    }
-    if (od_parse_ll(s, &pat) || pat <= 0) {
-        odapi_reply_error(req, 400, "PatNum is invalid.");
+    if (od_ck_query_key_req(req, "PatNum", &pat, msg, sizeof msg)) {
+        odapi_reply_error(req, 400, msg);
         return;
     }
     if (!(j = od_ck_new_data(req, work_list, 0, sizeof pat, NULL)))
@@ -641,18 +587,11 @@ static struct od_ck_job *write_job(odapi_request *req, od_ck_work_fn work,
 static int read_write(odapi_request *req, json_t *body, struct gjob *j,
                       int put, char *msg, size_t msgsize)
 {
-    int rc = od_ck_int(body, "PatNum", 1, &j->patnum, msg, msgsize);
-    if (rc == 0)
-        snprintf(msg, msgsize, "PatNum is required.");
-    if (rc <= 0)
+    if (od_ck_required(od_ck_int(body, "PatNum", 1, &j->patnum, msg,
+                                 msgsize), "PatNum", msg, msgsize) ||
+        (!put && od_ck_required(member_procs(body, j, msg, msgsize),
+                                "ProcNums", msg, msgsize)))
         return -1;
-    if (!put) {
-        rc = member_procs(body, j, msg, msgsize);
-        if (rc == 0)
-            snprintf(msg, msgsize, "ProcNums is required.");
-        if (rc <= 0)
-            return -1;
-    }
     if (member_note(od_db_catalog(req->srv->db), body, j, msg, msgsize) ||
         (put && member_procs(body, j, msg, msgsize) < 0) ||
         od_ck_bool_strict(body, "isSigned", &j->sign, msg, msgsize) < 0 ||
@@ -730,8 +669,4 @@ static const struct od_opdoc procgroup_docs[] = {
      .perm = ODAPI_PERM_PROCEDURE_LOGS, .handler = h_delete},
 };
 
-void od_register_procgroup_actions(odapi_server *srv);
-void od_register_procgroup_actions(odapi_server *srv)
-{
-    od_api_routes(srv, procgroup_docs, (int)OD_ARRAY_LEN(procgroup_docs));
-}
+OD_CK_ROUTES(od_register_procgroup_actions, procgroup_docs)

@@ -670,17 +670,15 @@ static int do_prognotes(struct od_conn *c, struct od_ck_job *j)
     const long long *q = j->data; /* PatNum, Offset */
     struct od_prm p[1] = {OD_PI(q[0])};
     struct pnctx x;
-    long long one[1];
     size_t i;
     int rc = 0;
     int super = od_catalog_column(od_db_catalog(c->db), "patient",
                                   "SuperFamily") != NULL;
     memset(&x, 0, sizeof x);
     x.patnum = q[0];
-    if ((rc = od_query_ll(c, "SELECT PatNum FROM patient WHERE PatNum = ?", p,
-                          1, 1, one)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "Patient not found.");
-    rc = 0;
+    if (od_ck_need_key(c, j, "SELECT PatNum FROM patient WHERE PatNum = ?",
+                       q[0], 404, "Patient not found."))
+        return -1;
     for (i = 0; i < OD_ARRAY_LEN(parts_) && !rc && !x.oom; i++)
         if (od_query_each(c,
                           parts_[i].fn == add_comm && !super
@@ -734,8 +732,4 @@ static const struct od_opdoc prognote_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_prognotes},
 };
 
-void od_register_prognotes(odapi_server *srv);
-void od_register_prognotes(odapi_server *srv)
-{
-    od_api_routes(srv, prognote_docs, (int)OD_ARRAY_LEN(prognote_docs));
-}
+OD_CK_ROUTES(od_register_prognotes, prognote_docs)

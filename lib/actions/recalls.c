@@ -441,27 +441,25 @@ static int find_recall(struct od_conn *c, struct od_ck_job *j,
                        const struct recallw *w, long long *out)
 {
     struct od_prm p[3] = {OD_PI(w->patnum), OD_PS(w->type), OD_PS(w->type)};
-    int rc;
     if (*w->type) {
         long long t[1];
         struct od_prm q[1] = {OD_PS(w->type)};
-        if ((rc = od_query_ll(c, "SELECT RecallTypeNum FROM recalltype "
-                                 "WHERE Description = ?", q, 1, 1, t)) <= 0)
-            return rc < 0 ? -1 : od_ck_fail(j, 400, "recallType is invalid.");
+        if (od_ck_need_ll(c, j, "SELECT RecallTypeNum FROM recalltype WHERE "
+                                "Description = ?", q, 1, 1, t, 400,
+                          "recallType is invalid."))
+            return -1;
     }
-    rc = od_query_ll(c,
-                     "SELECT r.RecallNum, r.RecallStatus FROM recall r JOIN "
-                     "recalltype t ON t.RecallTypeNum = r.RecallTypeNum "
-                     "WHERE r.PatNum = ? AND IF(? <> '', t.Description = ?, "
-                     "r.RecallTypeNum IN ((SELECT ValueString FROM "
-                     "preference WHERE PrefName = 'RecallTypeSpecialProphy'),"
-                     " (SELECT ValueString FROM preference WHERE PrefName = "
-                     "'RecallTypeSpecialPerio'))) ORDER BY r.RecallNum LIMIT "
-                     "1 FOR UPDATE",
-                     p, 3, 2, out);
-    if (rc == 0)
-        return od_ck_fail(j, 404, "Recall not found.");
-    return rc < 0 ? -1 : 0;
+    return od_ck_need_ll(c, j,
+                         "SELECT r.RecallNum, r.RecallStatus FROM recall r "
+                         "JOIN recalltype t ON t.RecallTypeNum = "
+                         "r.RecallTypeNum WHERE r.PatNum = ? AND IF(? <> '', "
+                         "t.Description = ?, r.RecallTypeNum IN ((SELECT "
+                         "ValueString FROM preference WHERE PrefName = "
+                         "'RecallTypeSpecialProphy'), (SELECT ValueString "
+                         "FROM preference WHERE PrefName = "
+                         "'RecallTypeSpecialPerio'))) ORDER BY r.RecallNum "
+                         "LIMIT 1 FOR UPDATE",
+                         p, 3, 2, out, 404, "Recall not found.");
 }
 
 /* RecallStatus: a Recall/Unsched Status definition (category 13), by its
@@ -776,8 +774,4 @@ static const struct od_opdoc recall_docs[] = {
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_switch},
 };
 
-void od_register_recall_actions(odapi_server *srv);
-void od_register_recall_actions(odapi_server *srv)
-{
-    od_api_routes(srv, recall_docs, (int)OD_ARRAY_LEN(recall_docs));
-}
+OD_CK_ROUTES(od_register_recall_actions, recall_docs)

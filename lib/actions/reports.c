@@ -285,8 +285,4 @@ static const struct od_opdoc report_docs[] = {
      .perm = ODAPI_PERM_READ_ALL, .handler = h_finance},
 };
 
-void od_register_report_actions(odapi_server *srv);
-void od_register_report_actions(odapi_server *srv)
-{
-    od_api_routes(srv, report_docs, (int)OD_ARRAY_LEN(report_docs));
-}
+OD_CK_ROUTES(od_register_report_actions, report_docs)

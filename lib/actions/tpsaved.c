@@ -385,24 +385,20 @@ static int read_plan(struct od_conn *c, struct od_ck_job *j, struct tjob *t)
 {
     char r[OD_MAXCOL][OD_COLSZ];
     struct od_prm q[1];
-    int rc;
     q[0] = OD_PI(t->plan);
-    rc = od_query_row(c, "SELECT PatNum, TPStatus FROM treatplan WHERE "
-                         "TreatPlanNum = ? FOR UPDATE", q, 1, 2, r);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 404, "TreatPlan not found.");
+    if (od_ck_need_row(c, j, "SELECT PatNum, TPStatus FROM treatplan WHERE "
+                             "TreatPlanNum = ? FOR UPDATE", q, 1, 2, r, 404,
+                       "TreatPlan not found."))
+        return -1;
     t->pat = atoll(r[0]);
     if (atoi(r[1]) != TPS_ACTIVE && atoi(r[1]) != TPS_INACTIVE)
         return od_ck_fail(j, 400, "An Active or Inactive TreatPlan must be "
                                "given: Saved treatment plans cannot be saved "
                                "again.");
-    if (t->has_presenter && t->presenter) {
-        rc = od_ck_exists(c, "SELECT 1 FROM userod WHERE UserNum = ?",
-                          t->presenter);
-        if (rc <= 0)
-            return rc < 0 ? -1 : od_ck_fail(j, 400, "UserNumPresenter is "
-                                                 "invalid.");
-    }
+    if (t->has_presenter && t->presenter)
+        return od_ck_need_key(c, j, "SELECT 1 FROM userod WHERE UserNum = ?",
+                              t->presenter, 400,
+                              "UserNumPresenter is invalid.");
     return 0;
 }
 
@@ -504,8 +500,4 @@ static const struct od_opdoc tpsaved_docs[] = {
      .perm = ODAPI_PERM_ALL_OTHERS, .handler = h_saved},
 };
 
-void od_register_tpsaved_actions(odapi_server *srv);
-void od_register_tpsaved_actions(odapi_server *srv)
-{
-    od_api_routes(srv, tpsaved_docs, (int)OD_ARRAY_LEN(tpsaved_docs));
-}
+OD_CK_ROUTES(od_register_tpsaved_actions, tpsaved_docs)

@@ -227,9 +227,10 @@ static int do_post(struct od_conn *c, struct od_ck_job *j)
     if (strong_rest(c, j, u))
         return -1;
     p[0] = OD_PI(u->group);
-    if ((rc = od_query_ll(c, "SELECT UserGroupNum FROM usergroup WHERE "
-                             "UserGroupNum = ?", p, 1, 1, found)) <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "UserGroupNum is invalid.");
+    if (od_ck_need_ll(c, j, "SELECT UserGroupNum FROM usergroup WHERE "
+                            "UserGroupNum = ?", p, 1, 1, found, 400,
+                      "UserGroupNum is invalid."))
+        return -1;
     p[0] = OD_PS(u->name);
     if ((rc = od_query_ll(c, "SELECT UserNum FROM userod WHERE UserName = ? "
                              "LIMIT 1 FOR UPDATE", p, 1, 1, found)) != 0)
@@ -267,11 +268,8 @@ static int read_body(odapi_request *req, json_t *body, struct newuser *u,
         return -1;
     }
     snprintf(u->name, sizeof u->name, "%s", name);
-    if ((rc = od_ck_key(body, "UserGroupNum", &u->group, msg, msgsize)) <= 0) {
-        if (rc == 0)
-            snprintf(msg, msgsize, "UserGroupNum is required.");
+    if (od_ck_key_req(body, "UserGroupNum", &u->group, msg, msgsize))
         return -1;
-    }
     pw = json_object_get(body, "Password");
     if (!pw || json_is_null(pw)) {
         snprintf(msg, msgsize, "Password is required.");
@@ -335,8 +333,4 @@ static const struct od_opdoc userod_docs[] = {
      .perm = ODAPI_PERM_SETUP, .handler = h_post},
 };
 
-void od_register_userod_actions(odapi_server *srv);
-void od_register_userod_actions(odapi_server *srv)
-{
-    od_api_routes(srv, userod_docs, (int)OD_ARRAY_LEN(userod_docs));
-}
+OD_CK_ROUTES(od_register_userod_actions, userod_docs)

@@ -619,18 +619,14 @@ static int booking_refs(struct od_conn *c, struct od_ck_job *j,
                         "o.OperatoryNum = ? AND EXISTS (SELECT 1 FROM deflink "
                         "l WHERE l.LinkType = 3 AND l.FKey = o.OperatoryNum "
                         "AND l.DefNum = ?)", p, 2, 4, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "OpNum is invalid.");
+    if (od_ck_need(j, rc, 400, "OpNum is invalid."))
+        return -1;
     *clinic = v[0];
     *hyg = v[1] != 0;
     if (!b->has_prov)
         b->prov = v[1] && v[3] ? v[3] : v[2] ? v[2] : pri;
-    p[0] = OD_PI(b->prov);
-    rc = od_query_ll(c, "SELECT ProvNum FROM provider WHERE ProvNum = ?", p,
-                     1, 1, v);
-    if (rc <= 0)
-        return rc < 0 ? -1 : od_ck_fail(j, 400, "ProvNum is invalid.");
-    return 0;
+    return od_ck_need_key(c, j, "SELECT ProvNum FROM provider WHERE ProvNum "
+                                "= ?", b->prov, 400, "ProvNum is invalid.");
 }
 
 /* The appointment Web Sched books: Scheduled at DateTimeStart in OpNum,
@@ -766,8 +762,4 @@ static const struct od_opdoc websched_docs[] = {
      .perm = ODAPI_PERM_APPOINTMENTS, .handler = h_book},
 };
 
-void od_register_websched_actions(odapi_server *srv);
-void od_register_websched_actions(odapi_server *srv)
-{
-    od_api_routes(srv, websched_docs, (int)OD_ARRAY_LEN(websched_docs));
-}
+OD_CK_ROUTES(od_register_websched_actions, websched_docs)

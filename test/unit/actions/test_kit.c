@@ -2,7 +2,7 @@
  * that need no database or event loop: a job made with its input attached
  * (od_ck_new_data) and freed with the action's own free, and the answer
  * of a POST that creates a row (od_ck_created), a required key
- * (od_ck_key_req). */
+ * (od_ck_key_req), lists of keys (od_ck_keys, od_ck_key_array). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +124,125 @@ static void required_keys(void **state)
     json_decref(body);
 }
 
+static int keys_of(const char *json, long long *out, int *n, char *msg)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    int rc;
+    assert_non_null(body);
+    msg[0] = '\0';
+    rc = od_ck_keys(body, "K", out, 3, n, msg, 64);
+    json_decref(body);
+    return rc;
+}
+
+/* Keys as the API writes them, in an array or a comma list; duplicates
+ * dropped; at most max distinct keys and 2 * max list entries; empty is
+ * required, absent is 0. */
+static void key_lists(void **state)
+{
+    /* invalid: a leading zero, a sign, 0, a trailing comma, too many
+     * (distinct, or list entries), another type */
+    static const char *const bad[] = {
+        "{\"K\":[\"07\"]}", "{\"K\":\"07\"}", "{\"K\":[-1]}",
+        "{\"K\":[0]}",       "{\"K\":\"1,\"}", "{\"K\":[1,2,3,4]}",
+        "{\"K\":\"1,1,1,1,1,1,1\"}", "{\"K\":5}", "{\"K\":[1.5]}"};
+    size_t i;
+    long long k[3];
+    int n;
+    char msg[64];
+    (void)state;
+    assert_int_equal(keys_of("{\"K\":[5,\"7\",5]}", k, &n, msg), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(k[0], 5);
+    assert_int_equal(k[1], 7);
+    assert_int_equal(keys_of("{\"K\":\"3, 4,3 ,9\"}", k, &n, msg), 1);
+    assert_int_equal(n, 3);
+    assert_int_equal(k[2], 9);
+    assert_int_equal(keys_of("{\"K\":\"1,1,1,1,1,1\"}", k, &n, msg), 1);
+    assert_int_equal(n, 1);
+    assert_int_equal(keys_of("{\"K\":null}", k, &n, msg), 0);
+    assert_int_equal(keys_of("{}", k, &n, msg), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(keys_of("{\"K\":[]}", k, &n, msg), -1);
+    assert_string_equal(msg, "K is required.");
+    assert_int_equal(keys_of("{\"K\":\"\"}", k, &n, msg), -1);
+    assert_string_equal(msg, "K is required.");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(keys_of(bad[i], k, &n, msg), -1);
+        assert_string_equal(msg, "K is invalid.");
+    }
+}
+
+static int array_of(const char *json, long long *out, int *n, char *msg)
+{
+    json_t *body = json_loads(json, 0, NULL);
+    int rc;
+    assert_non_null(body);
+    msg[0] = '\0';
+    rc = od_ck_key_array(body, "K", out, 2, n, msg, 64);
+    json_decref(body);
+    return rc;
+}
+
+/* An array only, od_parse_ll's grammar; a duplicate is dropped before the
+ * count is checked; past max: -2 without a sentence. */
+static void key_arrays(void **state)
+{
+    static const char *const bad[] = {
+        "{\"K\":\"1,2\"}", "{\"K\":[0]}", "{\"K\":[\"-3\"]}",
+        "{\"K\":[\"\"]}", "{\"K\":[true]}", "{\"K\":5}"};
+    long long k[2];
+    int n;
+    size_t i;
+    char msg[64];
+    (void)state;
+    assert_int_equal(array_of("{\"K\":[\"007\",4,7,4]}", k, &n, msg), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(k[0], 7);
+    assert_int_equal(k[1], 4);
+    assert_int_equal(array_of("{\"K\":[]}", k, &n, msg), 1);
+    assert_int_equal(n, 0);
+    assert_int_equal(array_of("{\"K\":null}", k, &n, msg), 0);
+    assert_int_equal(array_of("{\"K\":[1,2,3]}", k, &n, msg), -2);
+    assert_string_equal(msg, "");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(array_of(bad[i], k, &n, msg), -1);
+        assert_string_equal(msg, "K is invalid.");
+    }
+}
+
+/* A lookup's rc: found, none (the refusal set), a database error (left
+ * to the connection: no status). */
+static void need_rc(void **state)
+{
+    odapi_request req;
+    struct od_ck_job *j;
+    (void)state;
+    fake_request(&req);
+    j = od_ck_new(&req, no_work, 1);
+    assert_non_null(j);
+    assert_int_equal(od_ck_need(j, 1, 404, "Gone."), 0);
+    assert_int_equal(j->status, 0);
+    assert_int_equal(od_ck_need(j, -1, 404, "Gone."), -1);
+    assert_int_equal(j->status, 0);
+    assert_int_equal(od_ck_need(j, 0, 404, "Gone."), -1);
+    assert_int_equal(j->status, 404);
+    assert_string_equal(j->msg, "Gone.");
+    od_ck_free(j);
+}
+
+/* A getter's rc for a required input. */
+static void required_rc(void **state)
+{
+    char msg[64] = "X is invalid.";
+    (void)state;
+    assert_int_equal(od_ck_required(1, "X", msg, sizeof msg), 0);
+    assert_int_equal(od_ck_required(-1, "X", msg, sizeof msg), -1);
+    assert_string_equal(msg, "X is invalid.");
+    assert_int_equal(od_ck_required(0, "X", msg, sizeof msg), -1);
+    assert_string_equal(msg, "X is required.");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +250,10 @@ int main(void)
         cmocka_unit_test(default_free),
         cmocka_unit_test(created_from_resource),
         cmocka_unit_test(required_keys),
+        cmocka_unit_test(key_lists),
+        cmocka_unit_test(required_rc),
+        cmocka_unit_test(key_arrays),
+        cmocka_unit_test(need_rc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
