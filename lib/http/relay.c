@@ -421,7 +421,7 @@ static struct bufferevent *client_bev(struct rreq *rr)
  * and finishes the request when the socket says it is writable (MOD): three
  * epoll_ctl() and a wake-up on every relayed request, of ~10 system calls.
  * On a plain connection the relay leaves the reading on while the far side
- * answers (keep_reading), writes the finished answer at once (write_now)
+ * answers (keep_reading), writes the finished answer at once (od_bev_send_now)
  * and, when the socket took all of it, finishes the request as evhttp's
  * write callback would on the loop's next turn. */
 
@@ -455,39 +455,6 @@ static void keep_reading(struct rreq *rr)
     bufferevent_enable(bev, EV_READ);
 }
 
-/* Send the finished answer now instead of on the loop's next turn: one
- * scheduling round fewer on every relayed request. When the socket took
- * it all, the request is finished here (evhttp's write callback: the
- * request freed, the connection reading for the next one); what the
- * socket does not take, evhttp sends as usual (and it sees any error
- * itself). bev may be freed on return. */
-static void write_now(struct od_relay *r, struct bufferevent *bev)
-{
-    struct evbuffer *out;
-    bufferevent_data_cb wcb = NULL;
-    bufferevent_event_cb ecb = NULL;
-    void *arg = NULL;
-    int n;
-    (void)r;
-    if (!bev)
-        return;
-    bufferevent_getcb(bev, NULL, &wcb, &ecb, &arg);
-    out = bufferevent_get_output(bev);
-    if (!ecb || evbuffer_get_length(out) == 0) /* freed, or nothing here */
-        return;
-    /* libevent's own write callback leaves the front of the output
-     * frozen after each write (only setting the fd unfreezes it): from
-     * then on evbuffer_write() would do nothing on this connection */
-    evbuffer_unfreeze(out, 1);
-    n = evbuffer_write(out, bufferevent_getfd(bev));
-    evbuffer_freeze(out, 1);
-    if (n < 0 || evbuffer_get_length(out) > 0 || !wcb ||
-        !(bufferevent_get_enabled(bev) & EV_WRITE))
-        return;
-    bufferevent_disable(bev, EV_WRITE);
-    wcb(bev, arg);
-}
-
 static void on_done(void *arg, enum od_up_error e, const char *why,
                     int got_bytes)
 {
@@ -515,7 +482,8 @@ static void on_done(void *arg, enum od_up_error e, const char *why,
             rr->req->status = rr->status;
             evhttp_send_reply(ev, rr->status, NULL, NULL);
         }
-        write_now(rr->relay, bev);
+        if (bev) /* the answer now: one scheduling round fewer */
+            od_bev_send_now(bev);
         rr->req->ev = NULL;
         rr->gone = 1;
     } else if (e == OD_UP_OK) {

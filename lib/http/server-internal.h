@@ -185,6 +185,9 @@ void od_conn_maybe_free(struct od_conn_track *t);
 /* Send an answer just queued on t at once (server.c); t's bufferevent may
  * be freed on return. */
 void od_conn_send_now(struct od_conn_track *t);
+/* The same for any evhttp bufferevent, e.g. the relay's client side
+ * (server.c); bev may be freed on return. */
+void od_bev_send_now(struct bufferevent *bev);
 /* guard.c */
 /* Put the guard on evhttp's bufferevent for t (0), or -1 (out of memory;
  * nothing changed). od_guard_unwrap takes it off (at release). */

@@ -281,36 +281,43 @@ static int write_socket_now(struct bufferevent *sock)
     return evbuffer_get_length(out) == 0;
 }
 
-/* An answer was just queued on t: send it now instead of waiting for the
- * socket to say it is writable (an epoll round and a loop turn fewer a
- * request; with the changelist, the write event added and deleted in the
- * same turn costs no epoll_ctl). When the socket took it all, the request
- * is finished as libevent would: plain HTTP, evhttp's write callback (the
- * request freed, the connection reading on, or closed); TLS, where evhttp
- * was told when the text was encrypted, the socket's write event is
- * dropped. What the socket does not take waits for EPOLLOUT as before.
- * t's bufferevent may be freed on return. */
-void od_conn_send_now(struct od_conn_track *t)
+/* Send what bev's output holds now instead of waiting for the socket to
+ * say it is writable (an epoll round and a loop turn fewer a request;
+ * with the changelist, the write event added and deleted in the same turn
+ * costs no epoll_ctl). When the socket took it all, finish as bev's write
+ * callback would (evhttp's: the request freed, the connection reading on,
+ * or closed); what the socket does not take waits for EPOLLOUT as before.
+ * Nothing when bev is being freed (no event callback) or not writing.
+ * bev may be freed on return. */
+void od_bev_send_now(struct bufferevent *bev)
 {
-    struct bufferevent *bev, *sock;
     bufferevent_data_cb wcb = NULL;
     bufferevent_event_cb ecb = NULL;
     void *arg = NULL;
-    if (!t || t->released)
-        return;
-    bev = t->bev;
-    if ((sock = bufferevent_get_underlying(bev)) != NULL) {
-        if (!evbuffer_get_length(bufferevent_get_output(bev)) &&
-            write_socket_now(sock))
-            event_del(&sock->ev_write); /* as its write callback would */
-        return;
-    }
     bufferevent_getcb(bev, NULL, &wcb, &ecb, &arg);
     if (!ecb || !wcb || !(bufferevent_get_enabled(bev) & EV_WRITE) ||
         !write_socket_now(bev))
         return;
     bufferevent_disable(bev, EV_WRITE);
     wcb(bev, arg);
+}
+
+/* An answer was just queued on t: send it now (od_bev_send_now). TLS,
+ * where evhttp was told when the text was encrypted: when the socket took
+ * it all, its write event is dropped. t's bufferevent may be freed on
+ * return. */
+void od_conn_send_now(struct od_conn_track *t)
+{
+    struct bufferevent *sock;
+    if (!t || t->released)
+        return;
+    if ((sock = bufferevent_get_underlying(t->bev)) != NULL) {
+        if (!evbuffer_get_length(bufferevent_get_output(t->bev)) &&
+            write_socket_now(sock))
+            event_del(&sock->ev_write); /* as its write callback would */
+        return;
+    }
+    od_bev_send_now(t->bev);
 }
 
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
