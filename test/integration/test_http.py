@@ -769,14 +769,13 @@ def test_unfinished_headers_time_out_with_408(spawn, server_db):
     c.close()
 
 
-def test_the_guard_over_tls(spawn, server_db, tmp_path):
-    """The guard works the same on a TLS bufferevent (odservice with a
-    certificate): pipelined requests, and a refused one."""
+def _tls_odservice(spawn, server_db, tmp_path):
+    """odservice with a certificate made now: (server, a client context
+    trusting it, the service's Authorization value)."""
     import shutil
     import ssl
     import subprocess
-    from test_service import AUTH as SVC_AUTH, webconfig, write_keys, \
-        DEV, CUST
+    from test_service import AUTH, webconfig, write_keys, DEV, CUST
     if not shutil.which("openssl"):
         pytest.skip("no openssl CLI")
     cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
@@ -793,7 +792,13 @@ def test_the_guard_over_tls(spawn, server_db, tmp_path):
         "<OdapiTlsKey>key.pem</OdapiTlsKey>"]))
     srv = spawn("odservice", ["--config", str(cfg), "--port", "0",
                               "--listen", "127.0.0.1"])
-    ctx = ssl.create_default_context(cafile=cert)
+    return srv, ssl.create_default_context(cafile=cert), AUTH
+
+
+def test_the_guard_over_tls(spawn, server_db, tmp_path):
+    """The guard works the same on a TLS bufferevent (odservice with a
+    certificate): pipelined requests, and a refused one."""
+    srv, ctx, SVC_AUTH = _tls_odservice(spawn, server_db, tmp_path)
 
     def tls_exchange(data, want):
         raw = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
@@ -837,28 +842,8 @@ def test_a_small_tls_answer_is_one_record(spawn, server_db, tmp_path):
     """odservice sends an answer's head and body in one TLS record (one
     encryption; the client decrypts once), and a keep-alive connection
     carries the next request at once (the answer is written when ready)."""
-    import shutil
     import ssl
-    import subprocess
-    from test_service import AUTH as SVC_AUTH, webconfig, write_keys, \
-        DEV, CUST
-    if not shutil.which("openssl"):
-        pytest.skip("no openssl CLI")
-    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
-                    "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                    "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
-    write_keys(str(tmp_path / "keys.json"), [(DEV, CUST)])
-    cfg = tmp_path / "tls.xml"
-    cfg.write_bytes(webconfig(server_db, "Error", [
-        "<OdapiKeysFile>keys.json</OdapiKeysFile>",
-        "<OdapiTlsCertificate>cert.pem</OdapiTlsCertificate>",
-        "<OdapiTlsKey>key.pem</OdapiTlsKey>"]))
-    srv = spawn("odservice", ["--config", str(cfg), "--port", "0",
-                              "--listen", "127.0.0.1"])
-    ctx = ssl.create_default_context(cafile=cert)
+    srv, ctx, SVC_AUTH = _tls_odservice(spawn, server_db, tmp_path)
     raw = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
     inc, outg = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = ctx.wrap_bio(inc, outg, server_hostname="127.0.0.1")
