@@ -43,6 +43,8 @@ struct od_up_config {
 struct od_up_head {
     int status;
     int minor;                      /* HTTP/1.minor */
+    const char *reason;             /* the status line's phrase; NULL when
+                                       empty or not printable */
     int nheaders;
     const char *name[OD_UP_MAX_HEADERS];
     const char *value[OD_UP_MAX_HEADERS];
@@ -60,12 +62,15 @@ enum od_up_error {
     OD_UP_E_NOMEM
 };
 
-/* head: once, before any data. data: answer body bytes in body; take all
+/* headers: called once inside od_up_send() to write the request's own
+ * header lines ("Name: value\r\n") straight into its wire buffer; 0, or
+ * -1 when out of memory; NULL: none. head: once, before any data. data: answer body bytes in body; take all
  * of them (evbuffer_add_buffer). data is called only while the request
  * wants data (od_up_want; on by default). done: last, once; e OD_UP_OK
  * when the whole answer was delivered; why is a short phrase for logs.
  * got_bytes: whether any byte of an answer had come. */
 struct od_up_ops {
+    int (*headers)(void *arg, struct evbuffer *wire);
     void (*head)(void *arg, const struct od_up_head *h);
     void (*data)(void *arg, struct evbuffer *body);
     void (*done)(void *arg, enum od_up_error e, const char *why,
@@ -81,15 +86,14 @@ void od_up_pool_free(struct od_up_pool *p);
 int od_up_pool_conns(const struct od_up_pool *p);
 
 /* Send "method target HTTP/1.1" (target in origin form, "/api/v1/x?y")
- * with header lines (a buffer of "Name: value\r\n" lines, moved out; Host
- * and Content-Length are added here) and body (moved out; NULL: none).
+ * with the header lines ops->headers writes (Host and Content-Length are
+ * added here) and body (moved out; NULL: none).
  * deadline_ms bounds the whole exchange. retry: the request may be sent
  * again, once, on a new connection when a kept-alive one turns out to be
  * closed before any byte of the answer (GET and HEAD; never for a request
  * the far side may have carried out). NULL when out of memory. */
 struct od_up_req *od_up_send(struct od_up_pool *p, const char *method,
-                             const char *target, struct evbuffer *headers,
-                             struct evbuffer *body, int deadline_ms,
+                             const char *target, struct evbuffer *body, int deadline_ms,
                              int retry, const struct od_up_ops *ops,
                              void *arg);
 /* Flow control: with want 0 no data callback comes, the answer waits in

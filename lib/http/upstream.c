@@ -485,7 +485,9 @@ static int conn_send(struct up_conn *c, struct evbuffer *b, int keep)
 
 /* Decrypt what has come, up to the window; 0, or -1 on a TLS error. A
  * record at a time through the stack: a small answer then costs no 16 KiB
- * buffer of its own. */
+ * buffer of its own. When OpenSSL holds nothing more (no record bytes in
+ * the BIO, no plaintext left), it is not asked again only to say
+ * WANT_READ: one SSL_read() a record instead of two. */
 static int decrypt(struct up_conn *c)
 {
     char buf[16384];
@@ -494,6 +496,8 @@ static int decrypt(struct up_conn *c)
         if (r > 0) {
             if (evbuffer_add(c->in, buf, (size_t)r))
                 return -1;
+            if (BIO_ctrl_pending(c->rbio) == 0 && !SSL_has_pending(c->ssl))
+                return BIO_ctrl_pending(c->wbio) ? flush_tls(c) : 0;
             continue;
         }
         switch (SSL_get_error(c->ssl, r)) {
@@ -978,6 +982,15 @@ static int parse_length(const char *v, long long *out)
     return 0;
 }
 
+/* Only visible characters, spaces and tabs (a reason phrase). */
+static int printable(const char *s)
+{
+    for (; *s; s++)
+        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
 /* One header line (NUL-terminated, no CRLF) into h; -1 when invalid. */
 static int header_line(struct od_up_head *h, char *line, int *chunked,
                        int *close, int *keepalive)
@@ -1034,6 +1047,9 @@ static int parse_head_text(struct up_conn *c, struct od_up_req *r, char *buf)
     h->minor = minor;
     h->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     eol = strstr(line, "\r\n");
+    *eol = '\0'; /* the status line: its phrase may be passed on */
+    h->reason = buf[12] == ' ' && buf[13] && printable(buf + 13) ? buf + 13
+                                                                 : NULL;
     for (line = eol + 2; (eol = strstr(line, "\r\n")) && eol != line;
          line = eol + 2) {
         *eol = '\0';
@@ -1346,8 +1362,7 @@ static int content_length(struct evbuffer *b, size_t n)
 }
 
 struct od_up_req *od_up_send(struct od_up_pool *p, const char *method,
-                             const char *target, struct evbuffer *headers,
-                             struct evbuffer *body, int deadline_ms,
+                             const char *target, struct evbuffer *body, int deadline_ms,
                              int retry, const struct od_up_ops *ops,
                              void *arg)
 {
@@ -1364,7 +1379,7 @@ struct od_up_req *od_up_send(struct od_up_pool *p, const char *method,
     r->retry = retry && blen <= 64 * 1024;
     if (!r->wire || !r->out || !r->timer ||
         request_head(r->wire, method, target, p->origin.host_header) ||
-        (headers && evbuffer_add_buffer(r->wire, headers)) ||
+        (ops->headers && ops->headers(arg, r->wire)) ||
         ((blen || strcmp(method, "POST") == 0 ||
           strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) &&
          content_length(r->wire, blen)) ||

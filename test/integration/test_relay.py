@@ -424,6 +424,81 @@ def test_request_and_answer_travel_unchanged(fake_far, relays, certs):
     c.close()
 
 
+def _raw_head(port, request):
+    """Send request bytes; the answer's head lines and body, and whether
+    the relay closed the connection after it."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(65536)
+    head, body = data.split(b"\r\n\r\n", 1)
+    lines = head.decode().split("\r\n")
+    n = int([x for x in lines if x.startswith("Content-Length:")][0][15:])
+    while len(body) < n:
+        body += s.recv(65536)
+    s.settimeout(2)
+    try:
+        closed = s.recv(1) == b""
+    except socket.timeout:
+        closed = False
+    s.close()
+    return lines, body, closed
+
+
+def test_answer_head_is_the_one_evhttp_would_write(fake_far, relays, certs):
+    """On a kept HTTP/1.1 connection the relay writes the answer's head
+    itself (relay.c, own_head_ok); with Connection: close evhttp writes it.
+    Both must give the same lines: ours first, the far side's in order,
+    hop-by-hop and its X-Request-Id left out, Location rewritten, a Date
+    when the far side sent none."""
+    out = b'{"ok":true}'
+
+    def answer(h, body):
+        h.send_response_only(200)  # no Server, no Date
+        h.send_header("Content-Type", "application/json")
+        h.send_header("X-Twice", "1")
+        h.send_header("Keep-Alive", "timeout=5")
+        h.send_header("X-Request-Id", "far-side-id")
+        h.send_header("X-Twice", "2")
+        h.send_header("Location", "https://127.0.0.1:%d/api/v1/things/9"
+                      % h.server.server_address[1])
+        h.send_header("Content-Length", str(len(out)))
+        h.end_headers()
+        h.wfile.write(out)
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    req = (b"GET /api/v1/things HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+           b"X-Request-Id: abc123\r\n" % r.port)
+    want = ["HTTP/1.1 200 OK", "X-Request-Id: abc123",
+            "Content-Type: application/json", "X-Twice: 1", "X-Twice: 2",
+            "Location: http://127.0.0.1:%d/api/v1/things/9" % r.port,
+            "Content-Length: %d" % len(out)]
+    own, body, closed = _raw_head(r.port, req + b"\r\n")
+    assert (body, closed) == (out, False)
+    assert own[:-1] == want and own[-1].startswith("Date: ")
+    theirs, body, closed = _raw_head(r.port,
+                                     req + b"Connection: close\r\n\r\n")
+    assert (body, closed) == (out, True)
+    assert theirs[:-2] == want and theirs[-2].startswith("Date: ")
+    assert theirs[-1] == "Connection: close"
+
+
+def test_answer_reason_phrase_is_passed_on(fake_far, relays, certs):
+    def answer(h, body):
+        h.send_response(207)  # "Multi-Status", which evhttp does not know
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "2")
+        h.end_headers()
+        h.wfile.write(b"{}")
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    lines, body, _ = _raw_head(r.port, b"GET /api/v1/x HTTP/1.1\r\n"
+                               b"Host: h\r\n\r\n")
+    assert lines[0] == "HTTP/1.1 207 Multi-Status" and body == b"{}"
+    assert sum(x.startswith("Date: ") for x in lines) == 1  # the far side's
+
+
 def test_chunked_answer_is_passed_on(fake_far, relays, certs):
     parts = [b'{"a":', b'"' + b"x" * 70000 + b'"', b"}"]
 
