@@ -89,17 +89,22 @@ static void relay_log(struct od_relay *r, int level, const char *fmt, ...)
 
 /* ---- what travels, what stays ------------------------------------------------- */
 
-static int hop_by_hop(const char *name)
+/* Is the header name (len bytes) lit, in any case? The length first: most
+ * names are then told apart without a comparison (every header of every
+ * relayed request and answer is checked against ~12 names). */
+#define NAME_IS(name, len, lit) \
+    ((len) == sizeof(lit) - 1 && strncasecmp(name, lit, sizeof(lit) - 1) == 0)
+
+static int hop_by_hop(const char *name, size_t len)
 {
-    static const char *const hop[] = {
-        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Proxy-Authorization",
-        "Proxy-Authenticate"};
-    size_t i;
-    for (i = 0; i < OD_ARRAY_LEN(hop); i++)
-        if (strcasecmp(name, hop[i]) == 0)
-            return 1;
-    return 0;
+    return NAME_IS(name, len, "Connection") ||
+           NAME_IS(name, len, "Keep-Alive") ||
+           NAME_IS(name, len, "Proxy-Connection") ||
+           NAME_IS(name, len, "TE") || NAME_IS(name, len, "Trailer") ||
+           NAME_IS(name, len, "Transfer-Encoding") ||
+           NAME_IS(name, len, "Upgrade") ||
+           NAME_IS(name, len, "Proxy-Authorization") ||
+           NAME_IS(name, len, "Proxy-Authenticate");
 }
 
 /* ---- the answer's head, written by the relay ----------------------------------
@@ -143,11 +148,12 @@ static int forward_headers(void *arg, struct evbuffer *wire)
     struct evkeyvalq *h = evhttp_request_get_input_headers(rr->req->ev);
     struct evkeyval *kv;
     for (kv = h->tqh_first; kv; kv = kv->next.tqe_next) {
-        if (hop_by_hop(kv->key) || strcasecmp(kv->key, "Host") == 0 ||
-            strcasecmp(kv->key, "Content-Length") == 0 ||
-            strcasecmp(kv->key, "Expect") == 0)
+        size_t n = strlen(kv->key);
+        if (hop_by_hop(kv->key, n) || NAME_IS(kv->key, n, "Host") ||
+            NAME_IS(kv->key, n, "Content-Length") ||
+            NAME_IS(kv->key, n, "Expect"))
             continue;
-        if (evbuffer_add(wire, kv->key, strlen(kv->key)) ||
+        if (evbuffer_add(wire, kv->key, n) ||
             evbuffer_add(wire, ": ", 2) ||
             evbuffer_add(wire, kv->value, strlen(kv->value)) ||
             evbuffer_add(wire, "\r\n", 2))
@@ -311,9 +317,9 @@ static void note_reachable(struct od_relay *r, int yes, const char *why)
 
 /* A header of the far side's answer that does not travel: hop-by-hop,
  * or the id we forwarded, which the far side echoes (ours is set). */
-static int stays(const char *name)
+static int stays(const char *name, size_t len)
 {
-    return hop_by_hop(name) || strcasecmp(name, "X-Request-Id") == 0;
+    return hop_by_hop(name, len) || NAME_IS(name, len, "X-Request-Id");
 }
 
 /* Would evhttp write exactly the far side's head, with our own headers
@@ -336,7 +342,7 @@ static int own_head_ok(const struct rreq *rr, struct evhttp_request *ev,
     if (conn && strcasecmp(conn, "close") == 0)
         return 0;
     for (i = 0; i < h->nheaders; i++)
-        if (strcasecmp(h->name[i], "Content-Type") == 0)
+        if (NAME_IS(h->name[i], strlen(h->name[i]), "Content-Type"))
             return 1;
     return 0;
 }
@@ -358,14 +364,16 @@ static int write_head(struct rreq *rr, struct evhttp_request *ev,
         if (hd_line(rr, kv->key, kv->value))
             return -1;
     for (i = 0; i < h->nheaders; i++) {
-        const char *v = h->value[i];
-        if (stays(h->name[i]))
+        const char *name = h->name[i], *v = h->value[i];
+        size_t len = strlen(name);
+        if (stays(name, len))
             continue;
-        if (strcasecmp(h->name[i], "Location") == 0)
+        if (NAME_IS(name, len, "Location"))
             v = location(rr, v, buf, sizeof buf);
-        else if (strcasecmp(h->name[i], "Date") == 0)
+        else if (NAME_IS(name, len, "Date"))
             dated = 1;
-        if (hd_line(rr, h->name[i], v))
+        if (hd_add(rr, name, len) || hd_add(rr, ": ", 2) ||
+            hd_add(rr, v, strlen(v)) || hd_add(rr, "\r\n", 2))
             return -1;
     }
     if (!dated && evutil_date_rfc1123(date, sizeof date, NULL) > 0 &&
@@ -382,9 +390,10 @@ static void evhttp_head(struct rreq *rr, struct evhttp_request *ev,
     char buf[2048];
     int i;
     for (i = 0; i < h->nheaders; i++) {
-        if (stays(h->name[i]))
+        size_t len = strlen(h->name[i]);
+        if (stays(h->name[i], len))
             continue;
-        if (strcasecmp(h->name[i], "Location") == 0)
+        if (NAME_IS(h->name[i], len, "Location"))
             evhttp_add_header(out, "Location",
                               location(rr, h->value[i], buf, sizeof buf));
         else

@@ -204,7 +204,9 @@ static void req_end(struct od_up_req *r, enum od_up_error e, const char *why)
     char w[sizeof r->why];
     /* the precision bounds it for the compiler too (-O3 inlines callers
      * with longer buffers and warns) */
-    snprintf(w, sizeof w, "%.*s", (int)sizeof w - 1, why ? why : "");
+    w[0] = '\0';
+    if (why && *why)
+        snprintf(w, sizeof w, "%.*s", (int)sizeof w - 1, why);
     req_free(r);
     ops->done(arg, e, w, got);
 }
@@ -947,9 +949,18 @@ static void dispatch(struct od_up_req *r)
 
 /* ---- the answer ---------------------------------------------------------------- */
 
+/* A byte of a header name (RFC 9110 5.6.2 tchar), without strchr():
+ * every byte of every name of every answer is checked. */
 static int token_char(unsigned char ch)
 {
-    return ch > 0x20 && ch < 0x7f && !strchr("()<>@,;:\\\"/[]?={}", ch);
+    switch (ch) {
+    case '(': case ')': case '<': case '>': case '@': case ',': case ';':
+    case ':': case '\\': case '"': case '/': case '[': case ']': case '?':
+    case '=': case '{': case '}':
+        return 0;
+    default:
+        return ch > 0x20 && ch < 0x7f;
+    }
 }
 
 /* Does the comma-separated list v hold token t (any case)? */
@@ -1011,16 +1022,17 @@ static int header_line(struct od_up_head *h, char *line, int *chunked,
     for (p = v; *p; p++)
         if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
             return -1;
-    if (strcasecmp(line, "Content-Length") == 0) {
+    if (colon - line == 14 && strcasecmp(line, "Content-Length") == 0) {
         if (parse_length(v, &len) ||
             (h->content_length >= 0 && h->content_length != len))
             return -1;
         h->content_length = len;
-    } else if (strcasecmp(line, "Transfer-Encoding") == 0) {
+    } else if (colon - line == 17 &&
+               strcasecmp(line, "Transfer-Encoding") == 0) {
         if (strcasecmp(v, "chunked") != 0)
             return -1; /* no other coding is ever asked for */
         *chunked = 1;
-    } else if (strcasecmp(line, "Connection") == 0) {
+    } else if (colon - line == 10 && strcasecmp(line, "Connection") == 0) {
         *close |= has_token(v, "close");
         *keepalive |= has_token(v, "keep-alive");
     }
