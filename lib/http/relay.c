@@ -107,7 +107,7 @@ static int hop_by_hop(const char *name, size_t len)
            NAME_IS(name, len, "Proxy-Authenticate");
 }
 
-/* ---- the answer's head, written by the relay ----------------------------------
+/* ---- the answer's head, written by the relay ------------------------------
  * evhttp would copy every header of the far side's answer into its list
  * (three allocations each), then print each with evbuffer_add_printf():
  * ~15% of the relay's instructions on a small answer. In the common case
@@ -332,8 +332,8 @@ static int own_head_ok(const struct rreq *rr, struct evhttp_request *ev,
 {
     const char *conn;
     int i;
-    if (ev->major != 1 || ev->minor != 1 || (ev->flags & EVHTTP_PROXY_REQUEST) ||
-        rr->req->srv->stopping || rr->req->close || h->content_length <= 0 ||
+    if (ev->major != 1 || ev->minor != 1 ||
+        (ev->flags & EVHTTP_PROXY_REQUEST) || rr->req->srv->stopping || rr->req->close || h->content_length <= 0 ||
         !h->reason || h->status < 200 || h->status == 204 ||
         h->status == 304 || evhttp_request_get_command(ev) == EVHTTP_REQ_HEAD)
         return 0;
@@ -628,10 +628,14 @@ static void on_done(void *arg, enum od_up_error e, const char *why,
         relay_log(rr->relay, ODAPI_LOG_INFO, "relay: %s %s: %s",
                   rr->req->method, rr->req->path, why);
         error_message(rr, e, why, msg, sizeof msg);
-        /* the far side's head may be waiting there: not for this answer */
-        if (rr->req->ev && !rr->own_head)
-            evhttp_clear_headers(
-                evhttp_request_get_output_headers(rr->req->ev));
+        /* the far side's head may be waiting there: not for this answer,
+         * which carries the request's id as every answer does */
+        if (rr->req->ev && !rr->own_head) {
+            struct evkeyvalq *out =
+                evhttp_request_get_output_headers(rr->req->ev);
+            evhttp_clear_headers(out);
+            evhttp_add_header(out, "X-Request-Id", rr->req->request_id);
+        }
         rr_reply_error(rr, error_status(e), msg);
     } else {
         relay_log(rr->relay, ODAPI_LOG_WARNING,

@@ -64,9 +64,10 @@ enum od_up_error {
 
 /* headers: called once inside od_up_send() to write the request's own
  * header lines ("Name: value\r\n") straight into its wire buffer; 0, or
- * -1 when out of memory; NULL: none. head: once, before any data. data: answer body bytes in body; take all
- * of them (evbuffer_add_buffer). data is called only while the request
- * wants data (od_up_want; on by default). done: last, once; e OD_UP_OK
+ * -1 when out of memory; NULL: none. head: once, before any data. data:
+ * answer body bytes in body; take all of them (evbuffer_add_buffer). data
+ * is called only while the request wants data (od_up_want; on by
+ * default). done: last, once; e OD_UP_OK
  * when the whole answer was delivered; why is a short phrase for logs.
  * got_bytes: whether any byte of an answer had come. */
 struct od_up_ops {

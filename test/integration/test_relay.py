@@ -574,6 +574,32 @@ def test_head_and_no_content_answers(fake_far, relays, certs):
     assert [x[0] for x in f.seen] == ["HEAD", "DELETE"]
 
 
+@pytest.mark.parametrize("close", [False, True])
+def test_answer_ending_after_its_head_is_502_with_the_id(fake_far, relays,
+                                                          certs, close):
+    """The far side's head came, then the connection ended before any of
+    the body: nothing went to the client yet, so it gets a JSON 502, with
+    the request's id and none of the far side's headers, whichever of the
+    relay (kept connection) and evhttp (closing) was to write the head."""
+    def answer(h, body):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("X-Far", "yes")
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        h.wfile.flush()
+        h.close_connection = True
+    f = fake_far(answer)
+    r = relays(f.url, "--relay-ca", certs.ca)
+    st, data, resp = raw_relay(r, "GET", "patients/1",
+                               headers={"X-Request-Id": "abc-123",
+                                        "Connection": "close" if close
+                                        else "keep-alive"})
+    assert st == 502 and json.loads(data).startswith("The API Service")
+    assert resp.getheader("X-Request-Id") == "abc-123"
+    assert resp.getheader("X-Far") is None
+
+
 def test_answer_breaking_off_closes_the_client_connection(fake_far, relays,
                                                           certs):
     def answer(h, body):
