@@ -612,9 +612,10 @@ clean_db() {
 }
 
 # Wait until InnoDB has purged what was deleted (server backend): a DELETE
-# of the bench's rows leaves its purge to InnoDB's background threads,
-# ~0.4 CPU for ~10 s per 100k rows on a 2-core machine; a shutdown does not
-# wait for it, so it ran during the next run's first alternations
+# of the bench's rows leaves its purge to InnoDB's background threads
+# (~0.5 CPU for ~10 s after 100k POSTs' rows on a 2-core machine); a
+# shutdown does not wait for it, so it ran during the next run's first
+# alternations
 # (docs/PERFORMANCE.md, "s4: odlocal and odservice"). Gives up after 300 s.
 quiesce_db() {
     t0=$(date +%s) i=0
