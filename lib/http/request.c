@@ -375,7 +375,13 @@ int od_request_submit(odapi_request *req,
                                         : "The database is not available.");
         return -1;
     }
+    od_request_out(req);
     return 0;
+}
+
+void od_request_out(odapi_request *req)
+{
+    od_conn_keep_reading(req->conn);
 }
 
 /* ---- database work for application handlers ----------------------------- */
@@ -430,6 +436,8 @@ static int app_submit(odapi_request *req, struct app_job *proto)
                        : od_db_submit(req->srv->db, app_work, app_done, j);
     if (rc != ODAPI_OK)
         free(j);
+    else
+        od_request_out(req);
     return rc;
 }
 

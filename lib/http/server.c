@@ -315,9 +315,56 @@ void od_conn_send_now(struct od_conn_track *t)
         if (!evbuffer_get_length(bufferevent_get_output(t->bev)) &&
             write_socket_now(sock))
             event_del(&sock->ev_write); /* as its write callback would */
+        /* An end of file or error met while the request was out stopped
+         * the socket's reading, which enabling the filter does not undo:
+         * read again, so that evhttp meets it as it would have. */
+        if (t->out_event)
+            bufferevent_enable(sock, EV_READ);
+        t->out_event = 0;
         return;
     }
+    t->out_event = 0;
     od_bev_send_now(t->bev);
+}
+
+/* ---- reading on while a request is out -------------------------------------
+ * evhttp stops reading a connection when it hands a request over
+ * (epoll_ctl DEL) and reads it again when the answer is queued (ADD): two
+ * system calls a database request. Enabling the reading again in the turn
+ * evhttp disabled it leaves libevent's changelist nothing to do. */
+
+/* While the request is out, nothing that happens on the connection is
+ * evhttp's to act on yet: libevent has stopped the reading itself at an
+ * end of file, an error or the read time limit (as evhttp's disabling
+ * did), and evhttp meets it again when it reads on with the answer (on
+ * TLS through od_conn_send_now, which re-enables the socket's reading).
+ * An eviction the guard's sweep triggers meanwhile is repeated by its next
+ * sweep. */
+static void out_event(struct bufferevent *bev, short what, void *arg)
+{
+    struct od_conn_track *t = arg;
+    (void)bev;
+    (void)what;
+    t->out_event = 1;
+}
+
+/* Read on, without evhttp's read callback (which must not see the next
+ * request before this one is answered): what comes is the guard's to
+ * hold (guard.c), bounded as between a request and its answer. evhttp
+ * puts its own callbacks back with the answer (evhttp_send_reply); until
+ * then nothing writes, so there is no write callback. */
+void od_conn_keep_reading(struct od_conn_track *t)
+{
+    bufferevent_event_cb ecb = NULL;
+    if (!t || t->released || !t->in_cb || t->g.reject_status)
+        return;
+    bufferevent_getcb(t->bev, NULL, NULL, &ecb, NULL);
+    if (!ecb) /* evhttp has freed it */
+        return;
+    if (od_guard_full(t))
+        return; /* the guard stopped the reading: a head is held */
+    bufferevent_setcb(t->bev, NULL, NULL, out_event, t);
+    bufferevent_enable(t->bev, EV_READ);
 }
 
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
