@@ -175,6 +175,7 @@ struct od_conn_track {
     uint64_t progress_ms;     /* last time the client read some output */
     struct evbuffer_cb_entry *in_cb, *out_cb; /* on bev's buffers (guard.c) */
     struct evbuffer_cb_entry *sock_out_cb;    /* TLS: on the socket's output */
+    struct event *watch;      /* a second reader of the socket (server.c) */
     int in_guard;             /* the guard is moving bytes (guard.c) */
     struct od_conn_track *work_next;
     struct od_guard g;
@@ -193,6 +194,9 @@ void od_bev_send_now(struct bufferevent *bev);
  * evhttp stopped reading t: read on meanwhile, the guard holding what
  * comes, until evhttp takes t back with the answer (server.c). */
 void od_conn_keep_reading(struct od_conn_track *t);
+/* Keep t's socket in epoll while evhttp turns its reading off and on
+ * around a request (server.c). */
+void od_conn_watch(struct od_conn_track *t);
 /* guard.c */
 /* Put the guard on evhttp's bufferevent for t (0), or -1 (out of memory;
  * nothing changed). od_guard_unwrap takes it off (at release). */

@@ -229,6 +229,9 @@ static void release(odapi_server *srv, struct od_conn_track *t)
     srv->conns[t->idx]->idx = t->idx;
     od_guard_addr_remove(srv, t);
     od_guard_unwrap(t);
+    if (t->watch) /* before the socket can close (our reference below) */
+        event_free(t->watch);
+    t->watch = NULL;
     t->released = 1;
     srv->trim_after_ms = od_now_ms();
     bufferevent_decref(t->bev);
@@ -329,9 +332,54 @@ void od_conn_send_now(struct od_conn_track *t)
 
 /* ---- reading on while a request is out -------------------------------------
  * evhttp stops reading a connection when it hands a request over
- * (epoll_ctl DEL) and reads it again when the answer is queued (ADD): two
- * system calls a database request. Enabling the reading again in the turn
- * evhttp disabled it leaves libevent's changelist nothing to do. */
+ * (epoll_ctl DEL) and reads it again when the answer is queued (ADD, or a
+ * MOD when both happen in one turn): two system calls a database request,
+ * one a request answered at once. A second reader of the socket (the
+ * watcher) keeps it in epoll through that, and a request handed to the
+ * database pool has its connection read on meanwhile (keep_reading): no
+ * epoll_ctl at all (docs/http.md, "How an answer leaves"). */
+
+/* libevent keeps a socket in epoll while any event reads it, and its
+ * changelist turns evhttp's DEL and the ADD that follows in the same turn
+ * into an epoll_ctl MOD (deliberately: the DEL might have failed). With a
+ * second, persistent reader of the socket, evhttp's turning its reading
+ * off and on around every request changes only libevent's count of
+ * readers: no epoll_ctl at all. The watcher does no reading; while the
+ * bufferevent does not read either (the guard holds a head, an end of
+ * file or error stopped it, a lingering close), it would be woken on
+ * every turn, so it steps aside until the next request. */
+static struct bufferevent *socket_bev(struct od_conn_track *t)
+{
+    struct bufferevent *sock = bufferevent_get_underlying(t->bev);
+    return sock ? sock : t->bev;
+}
+
+static void on_watch(evutil_socket_t fd, short what, void *arg)
+{
+    struct od_conn_track *t = arg;
+    (void)fd;
+    (void)what;
+    if (!event_pending(&socket_bev(t)->ev_read, EV_READ, NULL))
+        event_del(t->watch);
+}
+
+void od_conn_watch(struct od_conn_track *t)
+{
+    evutil_socket_t fd;
+    if (!t || t->released)
+        return;
+    if (!t->watch) {
+        if ((fd = bufferevent_getfd(socket_bev(t))) < 0)
+            return;
+        t->watch = event_new(bufferevent_get_base(t->bev), fd,
+                             EV_READ | EV_PERSIST,
+                             on_watch, t);
+        if (!t->watch) /* evhttp's epoll_ctl then, as before */
+            return;
+    }
+    if (!event_pending(t->watch, EV_READ, NULL))
+        event_add(t->watch, NULL);
+}
 
 /* While the request is out, nothing that happens on the connection is
  * evhttp's to act on yet: libevent has stopped the reading itself at an
@@ -602,6 +650,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
                                       on_conn_close, t);
         t->closecb = 1;
     }
+    od_conn_watch(t);
     if (!(req = od_request_new(srv, ev))) {
         if (t)
             od_guard_request_done(srv, t); /* before: the reply may free t */
