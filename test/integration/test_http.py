@@ -986,3 +986,31 @@ def test_a_request_sent_while_one_is_out_waits_its_turn(spawn, server_db,
     s.close()
     assert re.findall(rb"HTTP/1.1 (\d{3}) ", out) == [b"200", b"200", b"404"]
     assert b'[{"s":0}]' in out and b'"PatNum":1,' in out
+
+
+def _cpu_s(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize("how", ["held", "eof"])
+def test_a_connection_not_read_costs_no_cpu(spawn, server_db, tmp_path, how):
+    """The second reader that keeps a socket in epoll (server.c, the
+    watcher) steps aside while the connection is not read: a head held by
+    the guard behind a request that is out, or an end of file met while
+    it is out. Else the loop would wake on every turn until the answer."""
+    srv, connect, auth = _out_server(spawn, server_db, tmp_path, False)
+    s = connect()
+    s.sendall(_slow_query(auth, 1.5))
+    time.sleep(0.2)
+    if how == "held":  # past what the guard holds (headers limit + 16 KiB)
+        s.sendall(b"GET /api/v1/ HTTP/1.1\r\nHost: x\r\n\r\n" * 4000)
+    else:
+        s.shutdown(socket.SHUT_WR)
+    time.sleep(0.2)
+    cpu0 = _cpu_s(srv.proc.pid)
+    time.sleep(0.8)
+    used = _cpu_s(srv.proc.pid) - cpu0
+    s.close()
+    assert used < 0.3, "the server used %.2f s of CPU in 0.8 s" % used
