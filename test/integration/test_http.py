@@ -994,13 +994,14 @@ def _cpu_s(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@pytest.mark.parametrize("how", ["held", "eof"])
+@pytest.mark.parametrize("how", ["held", "eof", "tls-eof"])
 def test_a_connection_not_read_costs_no_cpu(spawn, server_db, tmp_path, how):
     """The second reader that keeps a socket in epoll (server.c, the
     watcher) steps aside while the connection is not read: a head held by
     the guard behind a request that is out, or an end of file met while
     it is out. Else the loop would wake on every turn until the answer."""
-    srv, connect, auth = _out_server(spawn, server_db, tmp_path, False)
+    srv, connect, auth = _out_server(spawn, server_db, tmp_path,
+                                     how == "tls-eof")
     s = connect()
     s.sendall(_slow_query(auth, 1.5))
     time.sleep(0.2)
