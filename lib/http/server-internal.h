@@ -266,6 +266,8 @@ struct odapi_request {
     struct json_t *json;
     int status;
     odapi_request *live_prev, *live_next; /* srv->live list */
+    char no_body[1];               /* body when there is none */
+    char text[];                   /* path, uri and segbuf (request.c) */
 };
 
 /* Make a request object for an incoming evhttp request (NULL: out of mem). */
