@@ -213,6 +213,16 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
     return bev;
 }
 
+/* The watcher (od_conn_watch) goes before its socket can close: an event
+ * libevent still counted on a closed descriptor would leave the next
+ * connection given that number out of epoll. */
+static void drop_watch(struct od_conn_track *t)
+{
+    if (t->watch)
+        event_free(t->watch);
+    t->watch = NULL;
+}
+
 static int bev_freed_by_evhttp(struct bufferevent *bev)
 {
     bufferevent_event_cb ecb = NULL;
@@ -229,9 +239,7 @@ static void release(odapi_server *srv, struct od_conn_track *t)
     srv->conns[t->idx]->idx = t->idx;
     od_guard_addr_remove(srv, t);
     od_guard_unwrap(t);
-    if (t->watch) /* before the socket can close (our reference below) */
-        event_free(t->watch);
-    t->watch = NULL;
+    drop_watch(t); /* before the socket can close (our reference below) */
     t->released = 1;
     srv->trim_after_ms = od_now_ms();
     bufferevent_decref(t->bev);
@@ -337,7 +345,7 @@ void od_conn_send_now(struct od_conn_track *t)
  * one a request answered at once. A second reader of the socket (the
  * watcher) keeps it in epoll through that, and a request handed to the
  * database pool has its connection read on meanwhile (keep_reading): no
- * epoll_ctl at all (docs/http.md, "How an answer leaves"). */
+ * epoll_ctl at all (docs/http.md, "How a request comes in"). */
 
 /* libevent keeps a socket in epoll while any event reads it, and its
  * changelist turns evhttp's DEL and the ADD that follows in the same turn
@@ -420,6 +428,7 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
     struct od_conn_track *t = arg;
     int st = t->g.reject_status;
     (void)evcon;
+    drop_watch(t); /* no more requests; evhttp may close the socket now */
     flush_socket(t);
     if (st && st != 503 && st != 408 && !t->srv->stopping) {
         od_guard_addr_remove(t->srv, t);
