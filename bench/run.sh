@@ -533,6 +533,9 @@ bench_server() {
         fact server "scale $SCALE_FROM to $n (s)" "$(cat "$DATA/scaled-$n.seedtime" 2>/dev/null || echo '?')"
     done
     DBNAME=odbench_$PATIENTS
+    # rows an interrupted run left, and their purge, go before measuring
+    clean_db
+    quiesce_db "before the runs"
     set -- $(facts_of)
     maxpat=$1 npat=$2 day=$3
     fact server "practice" "$npat patients, max PatNum $maxpat, busy day $day ($4 appointments)"
@@ -543,6 +546,7 @@ bench_server() {
     ceil_stop
     after_load
     clean_db
+    quiesce_db "after the clean-up"
     for n in $SIZES; do
         [ "$n" != "$PATIENTS" ] || continue
         bench_size "$n" "odbench_$n"
@@ -605,6 +609,24 @@ after_load() {
 clean_db() {
     dbq "DELETE FROM securitylog WHERE PermType = 193 AND LogText LIKE 'Created by % through API.' AND FKey IN (SELECT CommlogNum FROM commlog WHERE Note = 'bench: called, left a message')" >/dev/null 2>&1 || true
     dbq "DELETE FROM commlog WHERE Note = 'bench: called, left a message'" >/dev/null 2>&1 || true
+}
+
+# Wait until InnoDB has purged what was deleted (server backend): a DELETE
+# of the bench's rows leaves its purge to InnoDB's background threads
+# (~0.5 CPU for ~10 s after 100k POSTs' rows on a 2-core machine); a
+# shutdown does not wait for it, so it ran during the next run's first
+# alternations
+# (docs/PERFORMANCE.md, "s4: odlocal and odservice"). Gives up after 300 s.
+quiesce_db() {
+    t0=$(date +%s) i=0
+    while [ $i -lt 600 ]; do
+        dbq "SHOW ENGINE INNODB STATUS" 2>/dev/null | grep -q 'state: running but idle' && break
+        i=$((i + 1))
+        sleep 0.5
+    done
+    w=$(( $(date +%s) - t0 ))
+    [ $i -eq 0 ] || log "waited ${w} s for InnoDB's purge"
+    fact server "$1: wait for InnoDB's purge (s)" "$w"
 }
 
 # Scenarios 1 and 2 on the practice of size N (server backend) in database
