@@ -1144,6 +1144,8 @@ static void submit(struct qjob *j)
         return;
     }
     rc = od_db_submit_long(req->srv->db, work_query, query_done, j);
+    if (rc == ODAPI_OK)
+        od_request_out(req);
     if (rc != ODAPI_OK) {
         run_leave(req->srv);
         odapi_reply_error(req, 503, rc == ODAPI_E_BUSY

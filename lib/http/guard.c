@@ -448,8 +448,13 @@ static void on_input(struct evbuffer *in, const struct evbuffer_cb_info *info,
     run(t, 1);
     /* A held head stops the reading: evhttp enables it again at its next
      * request, so a client gets at most one read's worth past this. */
-    if (evbuffer_get_length(t->pending) > t->srv->lim_headers + 16384)
+    if (od_guard_full(t))
         bufferevent_disable(t->bev, EV_READ);
+}
+
+int od_guard_full(const struct od_conn_track *t)
+{
+    return evbuffer_get_length(t->pending) > t->srv->lim_headers + 16384;
 }
 
 /* The buffer the socket is written from: the socket bufferevent's under a

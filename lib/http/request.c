@@ -52,6 +52,19 @@ static int sane_request_id(const char *s)
                      "0123456789-_.:") == n;
 }
 
+/* v as 8 lowercase hex digits and a NUL (cap >= 9), as "%08x" would
+ * write it, without printf's cost on every request. */
+static void hex32(char *out, size_t cap, uint32_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    int i;
+    if (cap < 9)
+        return;
+    for (i = 7; i >= 0; i--, v >>= 4)
+        out[i] = digits[v & 15];
+    out[8] = '\0';
+}
+
 /* 16 hex digits: a per-process random prefix and a counter, unique within
  * the process and unlikely to repeat across restarts. */
 static void new_request_id(char *out, size_t cap)
@@ -64,8 +77,8 @@ static void new_request_id(char *out, size_t cap)
         RAND_bytes((unsigned char *)&p, (int)sizeof p);
         __atomic_store_n(&prefix, p | 1u, __ATOMIC_RELAXED);
     }
-    snprintf(out, cap, "%08x%08x", __atomic_load_n(&prefix, __ATOMIC_RELAXED),
-             (unsigned)(n & 0xffffffffu));
+    hex32(out, cap, __atomic_load_n(&prefix, __ATOMIC_RELAXED));
+    hex32(out + 8, cap - 8, (uint32_t)n);
 }
 
 /* Every answer carries the request's id, and so does a relayed request:
@@ -86,30 +99,32 @@ static void set_request_id(odapi_request *req, struct evhttp_request *ev)
                       req->request_id);
 }
 
+/* One allocation a request: the path, the URI and the router's segment
+ * buffer follow the object (four mallocs and frees fewer a request). */
 odapi_request *od_request_new(odapi_server *srv, struct evhttp_request *ev)
 {
-    odapi_request *req = calloc(1, sizeof *req);
+    odapi_request *req;
     const char *uri = evhttp_request_get_uri(ev);
     const char *q;
-    size_t plen;
+    size_t plen, ulen;
 
-    if (!req)
-        return NULL;
-    req->srv = srv;
-    req->ev = ev;
-    req->start_us = now_us();
-    snprintf(req->method, sizeof req->method, "%s",
-             method_name(evhttp_request_get_command(ev)));
-    set_request_id(req, ev);
     if (!uri)
         uri = "/";
     q = strchr(uri, '?');
-    plen = q ? (size_t)(q - uri) : strlen(uri);
-    if (!(req->path = strndup(uri, plen)) || !(req->uri = strdup(uri)))
-        goto oom;
-    req->segbuf = malloc(plen + 2);
-    if (!req->segbuf)
-        goto oom;
+    ulen = strlen(uri);
+    plen = q ? (size_t)(q - uri) : ulen;
+    if (!(req = calloc(1, sizeof *req + (plen + 1) + (ulen + 1) + (plen + 2))))
+        return NULL;
+    req->path = req->text;
+    memcpy(req->path, uri, plen);
+    req->uri = req->path + plen + 1;
+    memcpy(req->uri, uri, ulen);
+    req->segbuf = req->uri + ulen + 1;
+    req->srv = srv;
+    req->ev = ev;
+    req->start_us = now_us();
+    strcpy(req->method, method_name(evhttp_request_get_command(ev)));
+    set_request_id(req, ev);
     /* query parsing failures are reported by the caller */
     if (q)
         req->status = od_query_parse(&req->query, q + 1); /* 0, -1, -2 */
@@ -125,7 +140,8 @@ int od_request_take_body(odapi_request *req)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req->ev);
     req->body_len = evbuffer_get_length(in);
-    if (!(req->body = malloc(req->body_len + 1)))
+    req->body = req->body_len ? malloc(req->body_len + 1) : req->no_body;
+    if (!req->body)
         return -1;
     if (req->body_len)
         evbuffer_remove(in, req->body, req->body_len);
@@ -139,10 +155,8 @@ void od_request_free(odapi_request *req)
         return;
     od_query_free(&req->query);
     json_decref(req->json);
-    free(req->path);
-    free(req->uri);
-    free(req->segbuf);
-    free(req->body);
+    if (req->body != req->no_body)
+        free(req->body);
     free(req);
 }
 
@@ -375,7 +389,13 @@ int od_request_submit(odapi_request *req,
                                         : "The database is not available.");
         return -1;
     }
+    od_request_out(req);
     return 0;
+}
+
+void od_request_out(odapi_request *req)
+{
+    od_conn_keep_reading(req->conn);
 }
 
 /* ---- database work for application handlers ----------------------------- */
@@ -430,6 +450,8 @@ static int app_submit(odapi_request *req, struct app_job *proto)
                        : od_db_submit(req->srv->db, app_work, app_done, j);
     if (rc != ODAPI_OK)
         free(j);
+    else
+        od_request_out(req);
     return rc;
 }
 

@@ -170,10 +170,12 @@ struct od_conn_track {
     unsigned busy : 1;        /* od_guard_work is at it */
     unsigned fresh : 1;       /* the peer is not looked at yet */
     unsigned tls : 1;         /* bev is OpenSSL's (its input is not frozen) */
+    unsigned out_event : 1;   /* an event came while a request was out */
     uint64_t linger_until_ms; /* refused: keep reading (and dropping) until */
     uint64_t progress_ms;     /* last time the client read some output */
     struct evbuffer_cb_entry *in_cb, *out_cb; /* on bev's buffers (guard.c) */
     struct evbuffer_cb_entry *sock_out_cb;    /* TLS: on the socket's output */
+    struct event *watch;      /* a second reader of the socket (server.c) */
     int in_guard;             /* the guard is moving bytes (guard.c) */
     struct od_conn_track *work_next;
     struct od_guard g;
@@ -188,6 +190,13 @@ void od_conn_send_now(struct od_conn_track *t);
 /* The same for any evhttp bufferevent, e.g. the relay's client side
  * (server.c); bev may be freed on return. */
 void od_bev_send_now(struct bufferevent *bev);
+/* A request on t was handed over (database pool, far side) in the turn
+ * evhttp stopped reading t: read on meanwhile, the guard holding what
+ * comes, until evhttp takes t back with the answer (server.c). */
+void od_conn_keep_reading(struct od_conn_track *t);
+/* Keep t's socket in epoll while evhttp turns its reading off and on
+ * around a request (server.c). */
+void od_conn_watch(struct od_conn_track *t);
 /* guard.c */
 /* Put the guard on evhttp's bufferevent for t (0), or -1 (out of memory;
  * nothing changed). od_guard_unwrap takes it off (at release). */
@@ -201,6 +210,9 @@ int od_guard_step(struct od_conn_track *t, struct evbuffer *src,
 /* Bytes evhttp has written to the connection that the client has not
  * read yet (in our buffers). */
 size_t od_guard_unsent(const struct od_conn_track *t);
+/* 1 when the guard holds as much of t's input as it will: t's reading
+ * stays off until evhttp's next request. */
+int od_guard_full(const struct od_conn_track *t);
 /* A request on t was answered: let the next one through. */
 void od_guard_request_done(odapi_server *srv, struct od_conn_track *t);
 /* Queue t for the loop's connection work (the peer check, a held head). */
@@ -254,6 +266,8 @@ struct odapi_request {
     struct json_t *json;
     int status;
     odapi_request *live_prev, *live_next; /* srv->live list */
+    char no_body[1];               /* body when there is none */
+    char text[];                   /* path, uri and segbuf (request.c) */
 };
 
 /* Make a request object for an incoming evhttp request (NULL: out of mem). */
@@ -270,6 +284,9 @@ unsigned long od_request_elapsed_us(const odapi_request *req);
 int od_request_submit(odapi_request *req,
                       int (*work)(struct od_conn *c, void *arg),
                       void (*done)(void *arg, int status), void *arg);
+/* req's database work was queued (od_request_submit does this itself):
+ * its connection is read on meanwhile (od_conn_keep_reading). */
+void od_request_out(odapi_request *req);
 /* The body parsed as JSON (a new reference, NULL when it is not valid
  * JSON): parsed once, on a worker thread when it is big (server.c). */
 struct json_t *od_request_json(odapi_request *req);

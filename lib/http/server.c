@@ -213,6 +213,16 @@ static struct bufferevent *make_bev(struct event_base *base, void *arg)
     return bev;
 }
 
+/* The watcher (od_conn_watch) goes before its socket can close: an event
+ * libevent still counted on a closed descriptor would leave the next
+ * connection given that number out of epoll. */
+static void drop_watch(struct od_conn_track *t)
+{
+    if (t->watch)
+        event_free(t->watch);
+    t->watch = NULL;
+}
+
 static int bev_freed_by_evhttp(struct bufferevent *bev)
 {
     bufferevent_event_cb ecb = NULL;
@@ -229,6 +239,7 @@ static void release(odapi_server *srv, struct od_conn_track *t)
     srv->conns[t->idx]->idx = t->idx;
     od_guard_addr_remove(srv, t);
     od_guard_unwrap(t);
+    drop_watch(t); /* before the socket can close (our reference below) */
     t->released = 1;
     srv->trim_after_ms = od_now_ms();
     bufferevent_decref(t->bev);
@@ -315,9 +326,101 @@ void od_conn_send_now(struct od_conn_track *t)
         if (!evbuffer_get_length(bufferevent_get_output(t->bev)) &&
             write_socket_now(sock))
             event_del(&sock->ev_write); /* as its write callback would */
+        /* An end of file or error met while the request was out stopped
+         * the socket's reading, which enabling the filter does not undo:
+         * read again, so that evhttp meets it as it would have. */
+        if (t->out_event)
+            bufferevent_enable(sock, EV_READ);
+        t->out_event = 0;
         return;
     }
+    t->out_event = 0;
     od_bev_send_now(t->bev);
+}
+
+/* ---- reading on while a request is out -------------------------------------
+ * evhttp stops reading a connection when it hands a request over
+ * (epoll_ctl DEL) and reads it again when the answer is queued (ADD, or a
+ * MOD when both happen in one turn): two system calls a database request,
+ * one a request answered at once. A second reader of the socket (the
+ * watcher) keeps it in epoll through that, and a request handed to the
+ * database pool has its connection read on meanwhile (keep_reading): no
+ * epoll_ctl at all (docs/http.md, "How a request comes in"). */
+
+/* libevent keeps a socket in epoll while any event reads it, and its
+ * changelist turns evhttp's DEL and the ADD that follows in the same turn
+ * into an epoll_ctl MOD (deliberately: the DEL might have failed). With a
+ * second, persistent reader of the socket, evhttp's turning its reading
+ * off and on around every request changes only libevent's count of
+ * readers: no epoll_ctl at all. The watcher does no reading; while the
+ * bufferevent does not read either (the guard holds a head, an end of
+ * file or error stopped it, a lingering close), it would be woken on
+ * every turn, so it steps aside until the next request. */
+static struct bufferevent *socket_bev(struct od_conn_track *t)
+{
+    struct bufferevent *sock = bufferevent_get_underlying(t->bev);
+    return sock ? sock : t->bev;
+}
+
+static void on_watch(evutil_socket_t fd, short what, void *arg)
+{
+    struct od_conn_track *t = arg;
+    (void)fd;
+    (void)what;
+    if (!event_pending(&socket_bev(t)->ev_read, EV_READ, NULL))
+        event_del(t->watch);
+}
+
+void od_conn_watch(struct od_conn_track *t)
+{
+    evutil_socket_t fd;
+    if (!t || t->released)
+        return;
+    if (!t->watch) {
+        if ((fd = bufferevent_getfd(socket_bev(t))) < 0)
+            return;
+        t->watch = event_new(bufferevent_get_base(t->bev), fd,
+                             EV_READ | EV_PERSIST,
+                             on_watch, t);
+        if (!t->watch) /* evhttp's epoll_ctl then, as before */
+            return;
+    }
+    if (!event_pending(t->watch, EV_READ, NULL))
+        event_add(t->watch, NULL);
+}
+
+/* While the request is out, nothing that happens on the connection is
+ * evhttp's to act on yet: libevent has stopped the reading itself at an
+ * end of file, an error or the read time limit (as evhttp's disabling
+ * did), and evhttp meets it again when it reads on with the answer (on
+ * TLS through od_conn_send_now, which re-enables the socket's reading).
+ * An eviction the guard's sweep triggers meanwhile is repeated by its next
+ * sweep. */
+static void out_event(struct bufferevent *bev, short what, void *arg)
+{
+    struct od_conn_track *t = arg;
+    (void)bev;
+    (void)what;
+    t->out_event = 1;
+}
+
+/* Read on, without evhttp's read callback (which must not see the next
+ * request before this one is answered): what comes is the guard's to
+ * hold (guard.c), bounded as between a request and its answer. evhttp
+ * puts its own callbacks back with the answer (evhttp_send_reply); until
+ * then nothing writes, so there is no write callback. */
+void od_conn_keep_reading(struct od_conn_track *t)
+{
+    bufferevent_event_cb ecb = NULL;
+    if (!t || t->released || !t->in_cb || t->g.reject_status)
+        return;
+    bufferevent_getcb(t->bev, NULL, NULL, &ecb, NULL);
+    if (!ecb) /* evhttp has freed it */
+        return;
+    if (od_guard_full(t))
+        return; /* the guard stopped the reading: a head is held */
+    bufferevent_setcb(t->bev, NULL, NULL, out_event, t);
+    bufferevent_enable(t->bev, EV_READ);
 }
 
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
@@ -325,6 +428,7 @@ static void on_conn_close(struct evhttp_connection *evcon, void *arg)
     struct od_conn_track *t = arg;
     int st = t->g.reject_status;
     (void)evcon;
+    drop_watch(t); /* no more requests; evhttp may close the socket now */
     flush_socket(t);
     if (st && st != 503 && st != 408 && !t->srv->stopping) {
         od_guard_addr_remove(t->srv, t);
@@ -555,6 +659,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
                                       on_conn_close, t);
         t->closecb = 1;
     }
+    od_conn_watch(t);
     if (!(req = od_request_new(srv, ev))) {
         if (t)
             od_guard_request_done(srv, t); /* before: the reply may free t */

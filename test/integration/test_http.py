@@ -885,3 +885,133 @@ def test_a_small_tls_answer_is_one_record(spawn, server_db, tmp_path):
         assert text.startswith(b"HTTP/1.1 ") and len(text) < 16000
         assert _tls_records(wire) == [23], (path, _tls_records(wire))
     raw.close()
+
+
+# ---- reading on while a request is out (docs/http.md, "How an answer leaves")
+
+
+def _out_server(spawn, server_db, tmp_path, tls):
+    """odlocal (plain) or odservice over TLS: (server, connect(), auth)."""
+    from conftest import socket_path
+    if tls:
+        srv, ctx, auth = _tls_odservice(spawn, server_db, tmp_path)
+    else:
+        srv = spawn("odlocal", [
+            "--port", "0", "--log-level", "Error", "--db-socket",
+            socket_path(), "--db-user", "root", "--db-name", server_db,
+            "--demo-key", DEMO_AUTH.split()[1]])
+        ctx, auth = None, DEMO_AUTH
+
+    def connect():
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        return ctx.wrap_socket(s, server_hostname="127.0.0.1") if ctx else s
+    return srv, connect, auth
+
+
+def _slow_query(auth, seconds):
+    body = json.dumps({"SqlCommand": "SELECT SLEEP(%s) AS s" % seconds})
+    return (b"PUT /api/v1/queries/ShortQuery HTTP/1.1\r\nHost: x\r\n"
+            b"Authorization: " + auth.encode() + b"\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+            % len(body) + body.encode())
+
+
+def _close_waits(port):
+    """The server's connections on port whose client has closed (the
+    kernel's CLOSE_WAIT) and that the server has not closed yet."""
+    n = 0
+    for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(path) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            f = row.split()
+            if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "08":
+                n += 1
+    return n
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_a_client_gone_while_its_request_is_out_is_closed(spawn, server_db,
+                                                          tmp_path, tls):
+    """The connection is read while the database works: a client that
+    leaves meanwhile (its end of file is read then) is closed by the
+    server once its answer is made (on TLS the socket is read again for
+    it), not left open until a time limit."""
+    srv, connect, auth = _out_server(spawn, server_db, tmp_path, tls)
+    s = connect()
+    s.sendall(_slow_query(auth, 1))
+    time.sleep(0.4)  # the query is on a database worker now
+    # a FIN, not a reset: close() with a TLS ticket unread would reset
+    s.shutdown(socket.SHUT_WR)
+    time.sleep(0.2)
+    assert _close_waits(srv.port) == 1
+    t0 = time.time()
+    s.settimeout(10)
+    while s.recv(65536):  # on TLS the raw records now: the answer, if any
+        pass
+    assert time.time() - t0 < 3, "closed %.1f s after" % (time.time() - t0)
+    s.close()
+    assert _close_waits(srv.port) == 0
+    s = connect()
+    s.sendall(b"GET /api/v1/patients/1 HTTP/1.1\r\nHost: x\r\n"
+              b"Authorization: " + auth.encode() + b"\r\n\r\n")
+    assert s.recv(65536).startswith(b"HTTP/1.1 200 ")
+    s.close()
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_a_request_sent_while_one_is_out_waits_its_turn(spawn, server_db,
+                                                        tmp_path, tls):
+    """What a client sends while its request is out is read and held by
+    the guard, and answered after it, in order."""
+    srv, connect, auth = _out_server(spawn, server_db, tmp_path, tls)
+    s = connect()
+    s.sendall(_slow_query(auth, 0.5))
+    time.sleep(0.2)
+    s.sendall(b"GET /api/v1/patients/1 HTTP/1.1\r\nHost: x\r\n"
+              b"Authorization: " + auth.encode() + b"\r\n\r\n"
+              b"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n")
+    out = b""
+    deadline = time.time() + 10
+    while len(re.findall(rb"HTTP/1.1 \d{3} ", out)) < 3 or \
+            not out.endswith(b'"'):
+        assert time.time() < deadline, out
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    s.close()
+    assert re.findall(rb"HTTP/1.1 (\d{3}) ", out) == [b"200", b"200", b"404"]
+    assert b'[{"s":0}]' in out and b'"PatNum":1,' in out
+
+
+def _cpu_s(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize("how", ["held", "eof", "tls-eof"])
+def test_a_connection_not_read_costs_no_cpu(spawn, server_db, tmp_path, how):
+    """The second reader that keeps a socket in epoll (server.c, the
+    watcher) steps aside while the connection is not read: a head held by
+    the guard behind a request that is out, or an end of file met while
+    it is out. Else the loop would wake on every turn until the answer."""
+    srv, connect, auth = _out_server(spawn, server_db, tmp_path,
+                                     how == "tls-eof")
+    s = connect()
+    s.sendall(_slow_query(auth, 1.5))
+    time.sleep(0.2)
+    if how == "held":  # past what the guard holds (headers limit + 16 KiB)
+        s.sendall(b"GET /api/v1/ HTTP/1.1\r\nHost: x\r\n\r\n" * 4000)
+    else:
+        s.shutdown(socket.SHUT_WR)
+    time.sleep(0.2)
+    cpu0 = _cpu_s(srv.proc.pid)
+    time.sleep(0.8)
+    used = _cpu_s(srv.proc.pid) - cpu0
+    s.close()
+    assert used < 0.3, "the server used %.2f s of CPU in 0.8 s" % used
