@@ -333,7 +333,8 @@ static int own_head_ok(const struct rreq *rr, struct evhttp_request *ev,
     const char *conn;
     int i;
     if (ev->major != 1 || ev->minor != 1 ||
-        (ev->flags & EVHTTP_PROXY_REQUEST) || rr->req->srv->stopping || rr->req->close || h->content_length <= 0 ||
+        (ev->flags & EVHTTP_PROXY_REQUEST) || rr->req->srv->stopping ||
+        rr->req->close || h->content_length <= 0 ||
         !h->reason || h->status < 200 || h->status == 204 ||
         h->status == 304 || evhttp_request_get_command(ev) == EVHTTP_REQ_HEAD)
         return 0;
