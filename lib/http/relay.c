@@ -558,39 +558,10 @@ static struct bufferevent *client_bev(struct rreq *rr)
  * and finishes the request when the socket says it is writable (MOD): three
  * epoll_ctl() and a wake-up on every relayed request, of ~10 system calls.
  * On a plain connection the relay leaves the reading on while the far side
- * answers (keep_reading), writes the finished answer at once (od_bev_send_now)
+ * answers (od_conn_keep_reading, as the servers do while the database
+ * answers: server.c), writes the finished answer at once (od_bev_send_now)
  * and, when the socket took all of it, finishes the request as evhttp's
  * write callback would on the loop's next turn. */
-
-/* While the far side answers, nothing the client sends is evhttp's to act
- * on: libevent stops reading at an end of file, an error or the read time
- * limit (as evhttp's disabling did), and evhttp sees it again when it
- * reads on after the answer. */
-static void ignore_event(struct bufferevent *bev, short what, void *arg)
-{
-    (void)bev;
-    (void)what;
-    (void)arg;
-}
-
-/* Keep the socket read (what comes is the guard's to hold, as while evhttp
- * writes an answer: guard.c), without evhttp's read callback, which must
- * not see the next request before this one is answered. evhttp puts its
- * own callbacks back with the answer (evhttp_write_buffer). */
-static void keep_reading(struct rreq *rr)
-{
-    struct bufferevent *bev = client_bev(rr);
-    bufferevent_data_cb wcb = NULL;
-    bufferevent_event_cb ecb = NULL;
-    void *arg = NULL;
-    if (!bev)
-        return;
-    bufferevent_getcb(bev, NULL, &wcb, &ecb, &arg);
-    if (!ecb) /* not evhttp's (freed): leave it be */
-        return;
-    bufferevent_setcb(bev, NULL, wcb, ignore_event, arg);
-    bufferevent_enable(bev, EV_READ);
-}
 
 static void on_done(void *arg, enum od_up_error e, const char *why,
                     int got_bytes)
@@ -834,8 +805,8 @@ static void start_forward(struct od_relay *r, struct rreq *rr)
             (int)od_config_limit(r->srv->cfg, ODAPI_LIMIT_RELAY_TIMEOUT_MS),
             rr->idempotent, &forward_ops, rr);
     free(target);
-    if (rr->up)
-        keep_reading(rr);
+    if (rr->up && client_bev(rr))
+        od_conn_keep_reading(req->conn);
     if (!rr->up) {
         rr_reply_error(rr, 503, "The relay is out of memory. Try again "
                                 "shortly.");
